@@ -1,0 +1,84 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
+import io.github.multiprocessing4j.internal.registry.ProcessRecord;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The module-level functions of Python's {@code multiprocessing}: who am I, who is my parent,
+ * which children are running, how many CPUs are there. All methods are thread-safe and do not
+ * block, except where said.
+ */
+public final class Multiprocessing {
+    private Multiprocessing() {
+    }
+
+    /**
+     * @return this process: in a child, its name and daemon flag as its parent started it and its
+     *     pid ({@code currentProcess().pid() == ProcessHandle.current().pid()}); in a JVM not
+     *     started by this library, {@code MainProcess}
+     */
+    public static ProcessInfo currentProcess() {
+        return ProcessContext.current().info();
+    }
+
+    /**
+     * @return the process that started this one, as it was when it did (still named after its
+     *     death, when this process is an orphan); empty in a JVM not started by this library
+     */
+    public static Optional<ProcessInfo> parentProcess() {
+        return ProcessContext.current().parent();
+    }
+
+    /**
+     * Returns the children of this process that are still running, and reaps the ones that have
+     * finished (settling their exit codes), like Python's {@code active_children()}. May wait
+     * the moment it takes to settle a child that has just exited.
+     *
+     * @return the running children started by this JVM, in no particular order
+     */
+    public static List<ChildProcess> activeChildren() {
+        return ChildProcess.active();
+    }
+
+    /** @return the number of processors available to this JVM */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Lists every live process of every process tree that this library started on this machine
+     * and that this user can see, roots first: what {@code mp4j ps} prints. Reads the trees'
+     * process tables and {@code /proc}; takes milliseconds.
+     *
+     * @return the snapshot, ordered by tree and then by start
+     */
+    public static List<ProcessSnapshot> processTable() {
+        List<ProcessSnapshot> table = new ArrayList<>();
+        for (LocalTreeRegistry tree : LocalTreeRegistry.allTrees()) {
+            for (ProcessRecord r : tree.records()) {
+                if (LocalTreeRegistry.isAlive(r)) {
+                    table.add(new ProcessSnapshot(tree.treeId(), r.pid(), r.parentPid(), r.name(), r.daemon(),
+                            describe(r.state()), Platform.stateLetter(r.pid()), Platform.startInstant(r.pid()),
+                            Platform.residentBytes(r.pid())));
+                }
+            }
+        }
+        table.sort(Comparator.comparing(ProcessSnapshot::treeId)
+                .thenComparing(s -> s.startTime().orElse(null), Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparingLong(ProcessSnapshot::pid));
+        return table;
+    }
+
+    private static String describe(ProcessRecord.State state) {
+        return state == ProcessRecord.State.STARTING ? "starting"
+                : state == ProcessRecord.State.RUNNING ? "running" : "exiting";
+    }
+
+}

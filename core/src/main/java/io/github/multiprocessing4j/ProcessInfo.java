@@ -1,0 +1,20 @@
+package io.github.multiprocessing4j;
+
+/**
+ * What a process knows about itself or about its parent: the answer of
+ * {@link Multiprocessing#currentProcess()} and {@link Multiprocessing#parentProcess()}.
+ * Instances are immutable snapshots.
+ */
+public interface ProcessInfo {
+    /** @return the operating-system process id */
+    long pid();
+
+    /**
+     * @return the process name: the {@link ChildProcess} name for a process started by this
+     *     library, {@code "MainProcess"} for a JVM that was not
+     */
+    String name();
+
+    /** @return whether the process is a daemon (ended together with its parent) */
+    boolean isDaemon();
+}

@@ -1,0 +1,122 @@
+package io.github.multiprocessing4j.internal.launch;
+
+import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.serial.Serialization;
+
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The main class of every child JVM: reads the {@link BootstrapMessage} from stdin, becomes the
+ * process it describes, runs the target and exits the way Python's children do.
+ *
+ * <p>Implementation notes. Exit codes: 0 when the target returns, 1 when it throws (the stack
+ * trace is printed on stderr under a "Process NAME (pid N):" line and the exception is left in
+ * the registry for the parent), n after {@code System.exit(n)}. In every case the JVM first
+ * waits for the child's non-daemon threads, which include the reaper threads of its own
+ * non-daemon children, exactly as a plain {@code main} would: on an exception this is done by
+ * rethrowing it from {@code main} with a silent uncaught-exception handler, which makes the
+ * launcher exit with 1 after the other threads end.
+ *
+ * <p>SIGTERM, SIGINT and SIGHUP are caught so that the exit hook can record that the process
+ * ended by a signal; without that, the parent could not tell {@code System.exit(143)} from
+ * {@code terminate()}. The stdin pipe stays open after the message: its EOF means the parent has
+ * gone (see {@link #watchLifeline}).
+ */
+public final class ChildMain {
+    /** Exit code when stdin closes before a bootstrap message arrived (nothing to run). */
+    static final int NO_MESSAGE_EXIT = 3;
+    private static final long DAEMON_EXIT_GRACE_MS = 500;
+
+    private ChildMain() {
+    }
+
+    /**
+     * Entry point of a child JVM.
+     *
+     * @param args ignored
+     * @throws Throwable the target's exception, to make the JVM exit with 1 after its threads end
+     */
+    public static void main(String[] args) throws Throwable {
+        InputStream stdin = new FileInputStream(FileDescriptor.in);
+        BootstrapMessage message;
+        try {
+            message = BootstrapMessage.readFrom(stdin);
+        } catch (EOFException e) {
+            Runtime.getRuntime().halt(NO_MESSAGE_EXIT); // parent gone before it said anything
+            return;
+        }
+        System.setIn(InputStream.nullInputStream());
+        ProcessContext context = ProcessContext.initChild(message);
+        catchTerminationSignals(context);
+        watchLifeline(stdin, context);
+        try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            SerializableRunnable target = (SerializableRunnable) Serialization.deserialize(message.target(), loader);
+            target.run();
+        } catch (Throwable failure) {
+            System.err.println("Process " + context.name() + " (pid " + context.pid() + "):");
+            failure.printStackTrace();
+            System.err.flush();
+            context.registry().putFailure(context.pid(), Serialization.serializeFailure(failure));
+            Thread.currentThread().setUncaughtExceptionHandler((thread, e) -> { });
+            throw failure;
+        }
+    }
+
+    private static void catchTerminationSignals(ProcessContext context) {
+        for (String name : new String[] {"TERM", "INT", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    context.endingBySignal(signal.getNumber());
+                    System.exit(Platform.SIGNAL_EXIT_BASE + signal.getNumber());
+                });
+            } catch (IllegalArgumentException e) {
+                // signal not known or reserved here (-Xrs): the default handling stays
+            }
+        }
+    }
+
+    /**
+     * Reads the lifeline until EOF, which comes when the parent closes it or dies in any way,
+     * SIGKILL included. A daemon then ends; a non-daemon child carries on as an orphan.
+     */
+    private static void watchLifeline(InputStream lifeline, ProcessContext context) {
+        Thread watcher = new Thread(() -> {
+            try {
+                byte[] ignored = new byte[64];
+                while (lifeline.read(ignored) >= 0) {
+                    // the parent never writes after the bootstrap message
+                }
+            } catch (IOException e) {
+                // a broken pipe is the same news as EOF
+            }
+            context.parentGone();
+            if (context.isDaemon()) {
+                endDaemon(context);
+            }
+        }, "mp4j-lifeline");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static void endDaemon(ProcessContext context) {
+        Thread halter = new Thread(() -> {
+            try {
+                Thread.sleep(DAEMON_EXIT_GRACE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(Platform.SIGNAL_EXIT_BASE + Platform.SIGTERM);
+        }, "mp4j-daemon-halt");
+        halter.setDaemon(true);
+        halter.start();
+        context.endingBySignal(Platform.SIGTERM);
+        System.exit(Platform.SIGNAL_EXIT_BASE + Platform.SIGTERM);
+    }
+}

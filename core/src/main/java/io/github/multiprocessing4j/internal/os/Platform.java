@@ -1,0 +1,141 @@
+package io.github.multiprocessing4j.internal.os;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything that depends on the operating system, in one place: where shared files live, what
+ * {@code /proc} says about a process, and signal numbers.
+ *
+ * <p>Implementation notes: Linux is the system this is written and tested on. A process is
+ * identified by its pid <em>and</em> its start time, because pids are reused: the start time is
+ * field 22 of {@code /proc/PID/stat} (clock ticks since boot), which is exact and cheap to read.
+ * Where {@code /proc} is missing (macOS, Windows) the start instant from {@link ProcessHandle}
+ * stands in, and {@code /proc}-only details (state letter, RSS) are simply absent. Porting to
+ * another system means changing this class, not its callers.
+ */
+public final class Platform {
+    /** SIGHUP. */
+    public static final int SIGHUP = 1;
+    /** SIGINT. */
+    public static final int SIGINT = 2;
+    /** SIGKILL. */
+    public static final int SIGKILL = 9;
+    /** SIGTERM. */
+    public static final int SIGTERM = 15;
+
+    /** How the JVM reports the exit status of a process ended by signal N: 128 + N. */
+    public static final int SIGNAL_EXIT_BASE = 128;
+
+    private static final Path PROC = Path.of("/proc");
+    private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
+
+    private Platform() {
+    }
+
+    /**
+     * @return the directory under which a process tree keeps its table and shared segments:
+     *     {@code /dev/shm} (memory-backed) when it exists and is writable, else the temp directory
+     */
+    public static Path sharedMemoryRoot() {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * @param pid a process id
+     * @return a number that, together with the pid, identifies one process for its whole life
+     *     (empty when the process does not exist)
+     */
+    public static OptionalLong startTicks(long pid) {
+        if (HAS_PROC) {
+            Optional<String[]> stat = procStat(pid);
+            return stat.isPresent() ? OptionalLong.of(Long.parseLong(stat.get()[STAT_STARTTIME]))
+                    : OptionalLong.empty();
+        }
+        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant())
+                .map(i -> OptionalLong.of(i.toEpochMilli())).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * @return whether the process {@code pid} that started at {@code startTicks} (as returned by
+     *     {@link #startTicks(long)}) still exists and is not a zombie
+     */
+    public static boolean isAlive(long pid, long startTicks) {
+        if (HAS_PROC) {
+            Optional<String[]> stat = procStat(pid);
+            return stat.isPresent() && Long.parseLong(stat.get()[STAT_STARTTIME]) == startTicks
+                    && !"Z".equals(stat.get()[STAT_STATE]) && !"X".equals(stat.get()[STAT_STATE]);
+        }
+        OptionalLong now = startTicks(pid);
+        return now.isPresent() && now.getAsLong() == startTicks;
+    }
+
+    /** @return the one-letter state from {@code /proc} (R, S, D, Z, T, ...), when available */
+    public static Optional<String> stateLetter(long pid) {
+        return procStat(pid).map(f -> f[STAT_STATE]);
+    }
+
+    /** @return the current parent pid of a process, when it exists */
+    public static OptionalLong parentPid(long pid) {
+        if (HAS_PROC) {
+            Optional<String[]> stat = procStat(pid);
+            return stat.isPresent() ? OptionalLong.of(Long.parseLong(stat.get()[STAT_PPID]))
+                    : OptionalLong.empty();
+        }
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+                .map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+    }
+
+    /** @return the resident set size of a process in bytes, when available */
+    public static OptionalLong residentBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String kib = line.substring("VmRSS:".length()).replace("kB", "").trim();
+                    return OptionalLong.of(Long.parseLong(kib) * 1024);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or no /proc: the figure is simply unknown
+        }
+        return OptionalLong.empty();
+    }
+
+    /** @return when the process started, when known */
+    public static Optional<Instant> startInstant(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
+    }
+
+    // Indexes into the fields of /proc/PID/stat, counted after the "(comm)" field.
+    private static final int STAT_STATE = 0;
+    private static final int STAT_PPID = 1;
+    private static final int STAT_STARTTIME = 19;
+
+    /**
+     * Reads {@code /proc/PID/stat} and returns the fields after the command name, which is in
+     * parentheses and may itself contain spaces and parentheses: so split after the last ')'.
+     */
+    private static Optional<String[]> procStat(long pid) {
+        if (!HAS_PROC) {
+            return Optional.empty();
+        }
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            int close = stat.lastIndexOf(')');
+            if (close < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(stat.substring(close + 2).trim().split(" "));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

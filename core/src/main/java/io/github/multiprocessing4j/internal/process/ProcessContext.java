@@ -1,0 +1,219 @@
+package io.github.multiprocessing4j.internal.process;
+
+import io.github.multiprocessing4j.ProcessInfo;
+import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
+import io.github.multiprocessing4j.internal.registry.ProcessRecord;
+import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
+import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Who this JVM is in its process tree: its name, daemon flag and parent, the tree's registry,
+ * and what has to happen when it exits.
+ *
+ * <p>Implementation notes. A JVM not started by this library is the root of a tree called
+ * {@code MainProcess}; it creates the tree's registry lazily, on its first child, so that a
+ * program that never starts a process leaves nothing behind. A child learns its identity from
+ * its {@link BootstrapMessage} before any user code runs ({@link #initChild}).
+ *
+ * <p>The exit hook: ends daemon children (the registered exit actions), then writes how this
+ * process ended in its record. A child whose parent is alive leaves the record for the parent,
+ * which reads the exit state from it when it reaps the child; a root, or an orphan, removes its
+ * own record and releases the tree if nothing else is in it.
+ */
+public final class ProcessContext {
+    private static final System.Logger LOG = System.getLogger(ProcessContext.class.getName());
+    private static final String MAIN_PROCESS = "MainProcess";
+    private static final AtomicBoolean JANITOR_RAN = new AtomicBoolean();
+
+    private static volatile ProcessContext current;
+
+    private final long pid;
+    private final long startTicks;
+    private final String name;
+    private final boolean daemon;
+    private final Parent parent;
+    private final String treeId;
+    private final AtomicInteger childCounter = new AtomicInteger();
+    private final List<Runnable> exitActions = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean hookInstalled = new AtomicBoolean();
+    private volatile ProcessRegistry registry;
+    private volatile boolean parentGone;
+    private volatile State endState = State.RUNNING;
+    private volatile int endSignal;
+
+    /** The parent as the child was told at start. */
+    private record Parent(long pid, long startTicks, String name, boolean daemon) implements ProcessInfo {
+        @Override
+        public boolean isDaemon() {
+            return daemon;
+        }
+    }
+
+    private record Info(long pid, String name, boolean isDaemon) implements ProcessInfo {
+    }
+
+    private ProcessContext(String name, boolean daemon, Parent parent, String treeId) {
+        this.pid = ProcessHandle.current().pid();
+        this.startTicks = Platform.startTicks(pid).orElse(0);
+        this.name = name;
+        this.daemon = daemon;
+        this.parent = parent;
+        this.treeId = treeId != null ? treeId : LocalTreeRegistry.treeIdFor(pid, startTicks);
+    }
+
+    /** @return the context of this JVM: a root {@code MainProcess} unless {@link #initChild} ran */
+    public static ProcessContext current() {
+        ProcessContext c = current;
+        if (c == null) {
+            synchronized (ProcessContext.class) {
+                if (current == null) {
+                    current = new ProcessContext(MAIN_PROCESS, false, null, null);
+                }
+                c = current;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Makes this JVM the child described by {@code message}: records it as running in the tree
+     * and installs its exit hook. Called once, by the child's bootstrap, before the target runs.
+     */
+    public static ProcessContext initChild(BootstrapMessage message) {
+        synchronized (ProcessContext.class) {
+            if (current != null) {
+                throw new IllegalStateException("process context already initialised");
+            }
+            Parent parent = new Parent(message.parentPid(), message.parentStartTicks(), message.parentName(),
+                    message.parentDaemon());
+            current = new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
+        }
+        current.registry().put(current.selfRecord());
+        return current;
+    }
+
+    /** @return this process as {@link ProcessInfo} */
+    public ProcessInfo info() {
+        return new Info(pid, name, daemon);
+    }
+
+    /** @return the process that started this one, for a child; empty for a root */
+    public Optional<ProcessInfo> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    /** @return this process's pid */
+    public long pid() {
+        return pid;
+    }
+
+    /** @return this process's start ticks (see {@link Platform#startTicks}) */
+    public long startTicks() {
+        return startTicks;
+    }
+
+    /** @return this process's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return whether this process is a daemon */
+    public boolean isDaemon() {
+        return daemon;
+    }
+
+    /** @return the number for the next default child name, counting from 1 */
+    public int nextChildNumber() {
+        return childCounter.incrementAndGet();
+    }
+
+    /**
+     * @return the tree's registry; the first call in a root installs the exit hook and removes the
+     *     registries of dead trees
+     */
+    public ProcessRegistry registry() {
+        ProcessRegistry r = registry;
+        if (r == null) {
+            synchronized (this) {
+                if (registry == null) {
+                    if (parent == null && JANITOR_RAN.compareAndSet(false, true)) {
+                        int removed = LocalTreeRegistry.removeDeadTrees();
+                        if (removed > 0) {
+                            LOG.log(System.Logger.Level.INFO, "removed {0} process table(s) left by trees that were killed",
+                                    removed);
+                        }
+                    }
+                    installExitHook();
+                    registry = LocalTreeRegistry.open(treeId, this::selfRecord);
+                }
+                r = registry;
+            }
+        }
+        return r;
+    }
+
+    /** Adds an action for the exit hook, run before this process's own record is settled. */
+    public void onExit(Runnable action) {
+        exitActions.add(action);
+    }
+
+    /** Notes that the parent has gone: from now on this process is an orphan and cleans up alone. */
+    public void parentGone() {
+        parentGone = true;
+    }
+
+    /** Notes that this process is ending because it received {@code signal}. */
+    public void endingBySignal(int signal) {
+        endSignal = signal;
+        endState = State.SIGNALED;
+    }
+
+    private ProcessRecord selfRecord() {
+        long parentPid = parent == null ? 0 : parent.pid();
+        return new ProcessRecord(pid, parentPid, startTicks, name, daemon, endState, endSignal);
+    }
+
+    private void installExitHook() {
+        if (hookInstalled.compareAndSet(false, true)) {
+            Thread hook = new Thread(this::exiting, "mp4j-exit");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+    }
+
+    private void exiting() {
+        for (Runnable action : exitActions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "exit action failed", e);
+            }
+        }
+        if (endState == State.RUNNING) {
+            endState = State.EXITED;
+        }
+        ProcessRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        try {
+            boolean parentWillReap = parent != null && !parentGone
+                    && Platform.isAlive(parent.pid(), parent.startTicks());
+            if (parentWillReap) {
+                r.put(selfRecord());
+            } else {
+                r.remove(pid);
+                r.releaseIfIdle();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not settle this process's record in " + treeId, e);
+        }
+    }
+}

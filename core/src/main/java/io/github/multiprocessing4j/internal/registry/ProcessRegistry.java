@@ -1,0 +1,48 @@
+package io.github.multiprocessing4j.internal.registry;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The process table of one process tree: which processes belong to it, in which state, and
+ * what a process that ended left for its parent. Python's {@code resource_tracker} plays this
+ * part in CPython.
+ *
+ * <p>Every process of a tree sees the same table. The local implementation is a directory under
+ * {@code /dev/shm} ({@link LocalTreeRegistry}); a cluster engine can implement this interface to
+ * run the same API across machines. The shared objects of the library (locks, queues) also live
+ * in the registry, so that the tree's end removes them with it.
+ *
+ * <p>Methods throw {@link java.io.UncheckedIOException} when the backing store fails.
+ */
+public interface ProcessRegistry {
+
+    /** @return an identifier of the tree, unique on this machine, carried to every child */
+    String treeId();
+
+    /** Adds or replaces the record of a process. */
+    void put(ProcessRecord record);
+
+    /** @return the record of process {@code pid}, when there is one */
+    Optional<ProcessRecord> find(long pid);
+
+    /** @return every record of the tree, of live and of dead processes */
+    List<ProcessRecord> records();
+
+    /** Removes the record of process {@code pid} and anything it left (its failure). */
+    void remove(long pid);
+
+    /** Keeps the serialized uncaught exception of process {@code pid} for its parent. */
+    void putFailure(long pid, byte[] failure);
+
+    /** @return the serialized failure left by process {@code pid}, when there is one */
+    Optional<byte[]> findFailure(long pid);
+
+    /**
+     * Drops the records of processes that died without cleaning up, and releases the whole tree
+     * (removes its directory) when nothing but the calling process is left in it.
+     *
+     * @return whether the tree was released
+     */
+    boolean releaseIfIdle();
+}

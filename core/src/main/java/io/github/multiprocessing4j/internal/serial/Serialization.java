@@ -1,0 +1,77 @@
+package io.github.multiprocessing4j.internal.serial;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * JDK serialization of targets, results and exceptions that cross a process boundary, with
+ * errors that name the class at fault.
+ */
+public final class Serialization {
+    private Serialization() {
+    }
+
+    /**
+     * Serializes {@code value}.
+     *
+     * @param what what the value is, for the error message ("target", "item")
+     * @throws IllegalArgumentException when the value, or something it refers to or captures, is
+     *     not serializable; the message names the offending class
+     */
+    public static byte[] serialize(Object value, String what) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("the " + what + " is not serializable: it is or captures an"
+                    + " instance of " + e.getMessage() + ", which does not implement java.io.Serializable"
+                    + " (a lambda captures 'this' when it uses a field or method of the enclosing object)", e);
+        } catch (InvalidClassException e) {
+            throw new IllegalArgumentException("the " + what + " is not serializable: class "
+                    + e.classname + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("the " + what + " is not serializable: " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Deserializes bytes made by {@link #serialize}, resolving classes with {@code loader}.
+     *
+     * @throws IOException when the bytes are damaged
+     * @throws ClassNotFoundException when a class is missing here
+     */
+    public static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            return in.readObject();
+        }
+    }
+
+    /**
+     * Serializes a throwable so that it can be shown in another process. When the throwable (or
+     * one of its causes) cannot be serialized, a stand-in with the same class name, message and
+     * stack trace is serialized instead.
+     */
+    public static byte[] serializeFailure(Throwable failure) {
+        try {
+            return serialize(failure, "failure");
+        } catch (IllegalArgumentException e) {
+            return serialize(RemoteFailure.copyOf(failure), "failure");
+        }
+    }
+}
