@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,7 +67,6 @@ import java.util.concurrent.TimeUnit;
  * is what makes the JVM wait for non-daemon children after {@code main}.
  */
 public final class ChildProcess {
-    private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
     private static final Set<ChildProcess> UNREAPED = ConcurrentHashMap.newKeySet();
     private static final long DAEMON_END_GRACE_MS = 1000;
     private static final long REAPER_STACK_BYTES = 128 * 1024;
@@ -155,8 +155,6 @@ public final class ChildProcess {
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start process " + name + ": " + e.getMessage(), e);
             }
-            long ticks = Platform.startTicks(started.pid()).orElse(0);
-            registry.put(new ProcessRecord(started.pid(), context.pid(), ticks, name, daemon, State.STARTING, 0));
             process = started;
             lifeline = started.getOutputStream();
             UNREAPED.add(this);
@@ -186,7 +184,7 @@ public final class ChildProcess {
             message.writeTo(lifeline);
         } catch (IOException e) {
             // The child died at once (a bad JVM option): the reaper reports why.
-            LOG.log(System.Logger.Level.DEBUG, "child {0} closed its stdin before the bootstrap message", name);
+            Log.of(ChildProcess.class).log(System.Logger.Level.DEBUG, "child {0} closed its stdin before the bootstrap message", name);
         }
     }
 
@@ -204,8 +202,8 @@ public final class ChildProcess {
         }
         try {
             int raw = p.exitValue();
-            Optional<ProcessRecord> record = registry.find(p.pid());
-            State state = record.map(ProcessRecord::state).orElse(State.STARTING);
+            Optional<ProcessRecord> record = registry.find(p.pid()); // written by the child once it booted
+            State state = record.map(ProcessRecord::state).orElse(null);
             if (state == State.SIGNALED) {
                 exitCode = -record.get().signal();
             } else if (state == State.EXITED) {
@@ -216,22 +214,22 @@ public final class ChildProcess {
                 exitCode = raw;
             }
             failure = readFailure(registry, p.pid());
-            if (failure == null && state == State.STARTING && raw != 0 && exitCode > 0) {
+            if (failure == null && record.isEmpty() && exitCode > 0) {
                 failure = new IllegalStateException("process " + name + " (pid " + p.pid() + "): "
                         + BootFailure.explain(command, builder, raw));
             }
             registry.remove(p.pid());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);
+            Log.of(ChildProcess.class).log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);
         } finally {
             closeLifeline();
             UNREAPED.remove(this);
-            reaped.countDown();
             try {
                 registry.releaseIfIdle();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not release the process table", e);
+                Log.of(ChildProcess.class).log(System.Logger.Level.WARNING, "could not release the process table", e);
             }
+            reaped.countDown();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -21,7 +21,7 @@ public final class Multiprocessing {
 
     /**
      * @return this process: in a child, its name and daemon flag as its parent started it and its
-     *     pid ({@code currentProcess().pid() == ProcessHandle.current().pid()}); in a JVM not
+     *     pid ({@code currentProcess().pid() == Platform.currentPid()}); in a JVM not
      *     started by this library, {@code MainProcess}
      */
     public static ProcessInfo currentProcess() {
@@ -77,8 +77,7 @@ public final class Multiprocessing {
     }
 
     private static String describe(ProcessRecord.State state) {
-        return state == ProcessRecord.State.STARTING ? "starting"
-                : state == ProcessRecord.State.RUNNING ? "running" : "exiting";
+        return state == ProcessRecord.State.RUNNING ? "running" : "exiting";
     }
 
 }

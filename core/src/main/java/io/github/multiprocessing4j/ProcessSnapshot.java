@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * @param parentPid the pid of the process that started it, or 0 for the root of the tree
  * @param name the process name ({@code MainProcess} for the root)
  * @param daemon whether it is a daemon
- * @param state the library's view: {@code starting}, {@code running} or {@code exiting}
+ * @param state the library's view: {@code running} or {@code exiting}
  * @param osState the operating system's one-letter state ({@code R}, {@code S}, {@code Z}, ...)
  *     where the system tells it
  * @param startTime when the process started, where the system tells it

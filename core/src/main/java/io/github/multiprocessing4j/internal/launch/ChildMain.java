@@ -10,6 +10,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
 
 /**
  * The main class of every child JVM: reads the {@link BootstrapMessage} from stdin, becomes the
@@ -43,10 +47,10 @@ public final class ChildMain {
      * @throws Throwable the target's exception, to make the JVM exit with 1 after its threads end
      */
     public static void main(String[] args) throws Throwable {
-        InputStream stdin = new FileInputStream(FileDescriptor.in);
+        FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
         BootstrapMessage message;
         try {
-            message = BootstrapMessage.readFrom(stdin);
+            message = BootstrapMessage.readFrom(Channels.newInputStream(stdin));
         } catch (EOFException e) {
             Runtime.getRuntime().halt(NO_MESSAGE_EXIT); // parent gone before it said anything
             return;
@@ -85,14 +89,20 @@ public final class ChildMain {
     /**
      * Reads the lifeline until EOF, which comes when the parent closes it or dies in any way,
      * SIGKILL included. A daemon then ends; a non-daemon child carries on as an orphan.
+     *
+     * <p>The read must be interruptible: HotSpot waits up to 300 ms at exit for threads blocked
+     * in native code, so the exit hook interrupts this thread, which closes the channel and
+     * wakes the blocked read, and the JVM exits at once.
      */
-    private static void watchLifeline(InputStream lifeline, ProcessContext context) {
+    private static void watchLifeline(FileChannel lifeline, ProcessContext context) {
         Thread watcher = new Thread(() -> {
             try {
-                byte[] ignored = new byte[64];
+                ByteBuffer ignored = ByteBuffer.allocate(64);
                 while (lifeline.read(ignored) >= 0) {
-                    // the parent never writes after the bootstrap message
+                    ignored.clear(); // the parent never writes after the bootstrap message
                 }
+            } catch (ClosedByInterruptException e) {
+                return; // this process is exiting
             } catch (IOException e) {
                 // a broken pipe is the same news as EOF
             }
@@ -103,6 +113,7 @@ public final class ChildMain {
         }, "mp4j-lifeline");
         watcher.setDaemon(true);
         watcher.start();
+        context.onExit(watcher::interrupt);
     }
 
     private static void endDaemon(ProcessContext context) {

@@ -38,6 +38,22 @@ public final class Platform {
     }
 
     /**
+     * @return the pid of this JVM. Read from {@code /proc/self} where it exists, because
+     *     {@code ProcessHandle.current()} starts the JDK's process-reaper machinery, which costs a
+     *     child JVM milliseconds of start-up
+     */
+    public static long currentPid() {
+        if (HAS_PROC) {
+            try {
+                return Long.parseLong(Files.readSymbolicLink(PROC.resolve("self")).getFileName().toString());
+            } catch (IOException | RuntimeException e) {
+                // fall through to the portable way
+            }
+        }
+        return ProcessHandle.current().pid();
+    }
+
+    /**
      * @return the directory under which a process tree keeps its table and shared segments:
      *     {@code /dev/shm} (memory-backed) when it exists and is writable, else the temp directory
      */

@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.util.Log;
 
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own record and releases the tree if nothing else is in it.
  */
 public final class ProcessContext {
-    private static final System.Logger LOG = System.getLogger(ProcessContext.class.getName());
     private static final String MAIN_PROCESS = "MainProcess";
     private static final AtomicBoolean JANITOR_RAN = new AtomicBoolean();
 
@@ -61,7 +61,7 @@ public final class ProcessContext {
     }
 
     private ProcessContext(String name, boolean daemon, Parent parent, String treeId) {
-        this.pid = ProcessHandle.current().pid();
+        this.pid = Platform.currentPid();
         this.startTicks = Platform.startTicks(pid).orElse(0);
         this.name = name;
         this.daemon = daemon;
@@ -147,7 +147,7 @@ public final class ProcessContext {
                     if (parent == null && JANITOR_RAN.compareAndSet(false, true)) {
                         int removed = LocalTreeRegistry.removeDeadTrees();
                         if (removed > 0) {
-                            LOG.log(System.Logger.Level.INFO, "removed {0} process table(s) left by trees that were killed",
+                            Log.of(ProcessContext.class).log(System.Logger.Level.INFO, "removed {0} process table(s) left by trees that were killed",
                                     removed);
                         }
                     }
@@ -193,7 +193,7 @@ public final class ProcessContext {
             try {
                 action.run();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "exit action failed", e);
+                Log.of(ProcessContext.class).log(System.Logger.Level.WARNING, "exit action failed", e);
             }
         }
         if (endState == State.RUNNING) {
@@ -213,7 +213,7 @@ public final class ProcessContext {
                 r.releaseIfIdle();
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not settle this process's record in " + treeId, e);
+            Log.of(ProcessContext.class).log(System.Logger.Level.WARNING, "could not settle this process's record in " + treeId, e);
         }
     }
 }

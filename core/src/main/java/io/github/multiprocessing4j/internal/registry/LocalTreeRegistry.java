@@ -3,9 +3,9 @@ package io.github.multiprocessing4j.internal.registry;
 import io.github.multiprocessing4j.internal.os.Platform;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -31,7 +30,7 @@ import java.util.function.Supplier;
  * <pre>
  * /dev/shm/mp4j-4242-1834567/      mode 0700, named after the root process (pid + start ticks)
  *   .lock                          taken (flock) around every change of the directory's life
- *   proc-4242                      one record per process, a properties file, mode 0600,
+ *   proc-4242                      one record per process, key=value lines, mode 0600,
  *   proc-4250                        replaced atomically (write a temp file, rename)
  *   failure-4250                   the serialized uncaught exception of a child, for its parent
  * </pre>
@@ -151,7 +150,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             return true;
         }
         return withTreeLock(() -> {
-            long me = ProcessHandle.current().pid();
+            long me = Platform.currentPid();
             Map<Long, ProcessRecord> byPid = new HashMap<>();
             for (ProcessRecord r : records()) {
                 byPid.put(r.pid(), r);
@@ -304,8 +303,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     private void writeRecord(ProcessRecord record) throws IOException {
-        Properties p = record.toProperties();
-        writeAtomically(directory.resolve(RECORD_PREFIX + record.pid()), out -> p.store(out, null));
+        byte[] text = record.format().getBytes(StandardCharsets.UTF_8);
+        writeAtomically(directory.resolve(RECORD_PREFIX + record.pid()), out -> out.write(text));
     }
 
     private void writeAtomically(Path target, Writer writer) throws IOException {
@@ -330,10 +329,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     private static Optional<ProcessRecord> readRecord(Path file) {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-            return Optional.of(ProcessRecord.fromProperties(p));
+        try {
+            return Optional.of(ProcessRecord.parse(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // gone meanwhile
         }

@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.registry;
 
-import java.util.Properties;
 
 /**
  * One row of the process table: a process of the tree, as it recorded itself (or as its parent
@@ -19,8 +18,6 @@ public record ProcessRecord(long pid, long parentPid, long startTicks, String na
 
     /** Life-cycle states, as written in the table. */
     public enum State {
-        /** Started by the parent; the child JVM has not yet taken its target. */
-        STARTING,
         /** Running its target. */
         RUNNING,
         /** Ending normally: its shutdown hooks ran (target returned, exception, or System.exit). */
@@ -34,22 +31,23 @@ public record ProcessRecord(long pid, long parentPid, long startTicks, String na
         return new ProcessRecord(pid, parentPid, startTicks, name, daemon, newState, newSignal);
     }
 
-    Properties toProperties() {
-        Properties p = new Properties();
-        p.setProperty("pid", Long.toString(pid));
-        p.setProperty("parentPid", Long.toString(parentPid));
-        p.setProperty("startTicks", Long.toString(startTicks));
-        p.setProperty("name", name);
-        p.setProperty("daemon", Boolean.toString(daemon));
-        p.setProperty("state", state.name());
-        p.setProperty("signal", Integer.toString(signal));
-        return p;
+    /** @return the record as the lines of its file: {@code key=value}, one a line */
+    String format() {
+        return "pid=" + pid + "\nparentPid=" + parentPid + "\nstartTicks=" + startTicks + "\ndaemon=" + daemon
+                + "\nstate=" + state + "\nsignal=" + signal + "\nname=" + name.replace('\n', ' ') + "\n";
     }
 
-    static ProcessRecord fromProperties(Properties p) {
-        return new ProcessRecord(Long.parseLong(p.getProperty("pid")), Long.parseLong(p.getProperty("parentPid")),
-                Long.parseLong(p.getProperty("startTicks")), p.getProperty("name"),
-                Boolean.parseBoolean(p.getProperty("daemon")), State.valueOf(p.getProperty("state")),
-                Integer.parseInt(p.getProperty("signal")));
+    /** @return the record a file written by {@link #format()} holds */
+    static ProcessRecord parse(String text) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                fields.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return new ProcessRecord(Long.parseLong(fields.get("pid")), Long.parseLong(fields.get("parentPid")),
+                Long.parseLong(fields.get("startTicks")), fields.get("name"), Boolean.parseBoolean(fields.get("daemon")),
+                State.valueOf(fields.get("state")), Integer.parseInt(fields.get("signal")));
     }
 }
