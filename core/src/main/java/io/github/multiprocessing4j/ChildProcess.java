@@ -147,6 +147,7 @@ public final class ChildProcess {
             }
             byte[] serializedTarget = Serialization.serialize(target, "target of " + name);
             ProcessRegistry registry = context.registry();
+            registry.ensureOpen();
             List<String> command = ChildCommand.build(jvmArgs, name);
             ProcessBuilder builder = processBuilder(command);
             Process started;

@@ -98,6 +98,13 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     @Override
+    public void ensureOpen() {
+        if (!Files.isDirectory(directory)) {
+            withTreeLock(() -> null);
+        }
+    }
+
+    @Override
     public void put(ProcessRecord record) {
         withTreeLock(() -> {
             writeRecord(record);

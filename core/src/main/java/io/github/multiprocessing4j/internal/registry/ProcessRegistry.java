@@ -20,6 +20,12 @@ public interface ProcessRegistry {
     /** @return an identifier of the tree, unique on this machine, carried to every child */
     String treeId();
 
+    /**
+     * Makes sure the tree's table exists with the calling process recorded in it: a process calls
+     * this before it starts a child, so that the tree is never without its parent.
+     */
+    void ensureOpen();
+
     /** Adds or replaces the record of a process. */
     void put(ProcessRecord record);
 

@@ -1,0 +1,258 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.testing.TestFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static io.github.multiprocessing4j.testing.TestFiles.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ChildProcessTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aJvmNotStartedByTheLibraryIsTheMainProcessWithoutParent() {
+        assertThat(Multiprocessing.currentProcess().name()).isEqualTo("MainProcess");
+        assertThat(Multiprocessing.currentProcess().pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(Multiprocessing.currentProcess().isDaemon()).isFalse();
+        assertThat(Multiprocessing.parentProcess()).isEmpty();
+        assertThat(Multiprocessing.cpuCount()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void childKnowsItsPidNameAndParent() throws Exception {
+        String out = dir.resolve("who").toString();
+        ChildProcess p = new ChildProcess("buyer-1", () -> {
+            ProcessInfo me = Multiprocessing.currentProcess();
+            ProcessInfo parent = Multiprocessing.parentProcess().orElseThrow();
+            TestFiles.write(out, me.pid() + " " + ProcessHandle.current().pid() + " " + me.name() + " "
+                    + me.isDaemon() + " " + parent.pid() + " " + parent.name() + " "
+                    + ProcessHandle.current().parent().orElseThrow().pid());
+        });
+        p.start();
+        p.join();
+
+        String[] who = Files.readString(Path.of(out)).split(" ");
+        long parentPid = ProcessHandle.current().pid();
+        assertThat(who).containsExactly(String.valueOf(p.pid()), String.valueOf(p.pid()), "buyer-1", "false",
+                String.valueOf(parentPid), "MainProcess", String.valueOf(parentPid));
+        assertThat(p.exitCode()).hasValue(0);
+        assertThat(p.failure()).isEmpty();
+    }
+
+    @Test
+    void defaultNamesCountUpFromOnePerParent() {
+        ChildProcess first = new ChildProcess(() -> { });
+        ChildProcess second = new ChildProcess(() -> { });
+        assertThat(first.name()).matches("ChildProcess-\\d+");
+        int n = Integer.parseInt(first.name().substring("ChildProcess-".length()));
+        assertThat(n).isPositive();
+        assertThat(second.name()).isEqualTo("ChildProcess-" + (n + 1));
+    }
+
+    @Test
+    void exitCodeIsZeroWhenTheTargetReturns() throws Exception {
+        assertThat(runToEnd(new ChildProcess(() -> { })).exitCode()).hasValue(0);
+    }
+
+    @Test
+    void exitCodeIsOneAndTheFailureComesBackWhenTheTargetThrows() throws Exception {
+        ChildProcess p = runToEnd(new ChildProcess(() -> {
+            throw new java.io.IOException("no ticket left");
+        }));
+        assertThat(p.exitCode()).hasValue(1);
+        assertThat(p.failure().orElseThrow()).isInstanceOf(java.io.IOException.class)
+                .hasMessage("no ticket left");
+        assertThat(p.failure().get().getStackTrace()[0].getClassName()).isEqualTo(ChildProcessTest.class.getName());
+    }
+
+    @Test
+    void anExceptionThatCannotBeSerializedComesBackAsAStandIn() throws Exception {
+        ChildProcess p = runToEnd(new ChildProcess(ChildProcessTest::throwUnserializable));
+        assertThat(p.exitCode()).hasValue(1);
+        assertThat(p.failure()).get().extracting(Throwable::getMessage).asString()
+                .contains(Unserializable.class.getName()).contains("carries a thread");
+    }
+
+    @Test
+    void exitCodeIsWhatSystemExitWasGiven() throws Exception {
+        assertThat(runToEnd(new ChildProcess(() -> System.exit(7))).exitCode()).hasValue(7);
+    }
+
+    @Test
+    void systemExit137IsToldApartFromSigkill() throws Exception {
+        ChildProcess exited = runToEnd(new ChildProcess(() -> System.exit(137)));
+        ChildProcess killed = new ChildProcess(() -> Thread.sleep(60_000));
+        killed.start();
+        killed.kill();
+        killed.join();
+        assertThat(exited.exitCode()).hasValue(137);
+        assertThat(killed.exitCode()).hasValue(-9);
+    }
+
+    @Test
+    void haltWithoutShutdownHooksKeepsItsCode() throws Exception {
+        assertThat(runToEnd(new ChildProcess(() -> Runtime.getRuntime().halt(3))).exitCode()).hasValue(3);
+    }
+
+    @Test
+    void terminateEndsTheChildWithMinus15AndIsAliveTurnsFalse() throws Exception {
+        String ready = dir.resolve("ready").toString();
+        ChildProcess p = new ChildProcess(() -> {
+            TestFiles.write(ready, "up");
+            Thread.sleep(60_000);
+        });
+        assertThat(p.isAlive()).isFalse();
+        p.start();
+        assertThat(p.isAlive()).isTrue();
+        await(Path.of(ready), WAIT);
+        assertThat(p.join(Duration.ofMillis(50))).isFalse();
+        assertThat(p.exitCode()).isEmpty();
+        p.terminate();
+        assertThat(p.join(WAIT)).isTrue();
+        assertThat(p.isAlive()).isFalse();
+        assertThat(p.exitCode()).hasValue(-15);
+        assertThat(p.failure()).isEmpty();
+    }
+
+    @Test
+    void terminateAndKillAfterTheEndDoNothing() throws Exception {
+        ChildProcess p = runToEnd(new ChildProcess(() -> { }));
+        p.terminate();
+        p.kill();
+        assertThat(p.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void aTargetCapturingSomethingUnserializableFailsAtStartNamingTheClass() {
+        Unserializable resource = new Unserializable();
+        ChildProcess p = new ChildProcess(() -> System.out.println(resource));
+        assertThatThrownBy(p::start).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Unserializable.class.getName());
+        assertThat(ProcessHandle.current().children().count()).isZero();
+        assertThatThrownBy(p::pid).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void misuseGetsIllegalStateException() throws Exception {
+        ChildProcess p = new ChildProcess(() -> { });
+        assertThatThrownBy(p::pid).isInstanceOf(IllegalStateException.class).hasMessageContaining("not been started");
+        assertThatThrownBy(p::join).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(p::terminate).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(p::toHandle).isInstanceOf(IllegalStateException.class);
+        p.start();
+        assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+        assertThatThrownBy(() -> p.setDaemon(true)).isInstanceOf(IllegalStateException.class);
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void aJvmOptionThatStopsTheChildFromBootingIsReportedWithTheJvmsOwnWords() throws Exception {
+        ChildProcess p = runToEnd(ChildProcess.builder(() -> { }).jvmArgs("-XX:+NoSuchOptionAnywhere").build());
+        assertThat(p.exitCode()).hasValue(1);
+        assertThat(p.failure()).get().extracting(Throwable::getMessage).asString()
+                .contains("NoSuchOptionAnywhere").contains("before it could run its target");
+    }
+
+    @Test
+    void builderPassesJvmArgsEnvironmentAndWorkingDirectory() throws Exception {
+        String out = dir.resolve("env").toString();
+        ChildProcess p = ChildProcess.builder(() -> TestFiles.write(out, System.getProperty("ticket.office") + " "
+                        + System.getenv("MP4J_TEST_CITY") + " " + Path.of("").toAbsolutePath()))
+                .name("configured").jvmArgs("-Dticket.office=central").env("MP4J_TEST_CITY", "Hangzhou")
+                .workingDirectory(dir).build();
+        runToEnd(p);
+        assertThat(Files.readString(Path.of(out))).isEqualTo("central Hangzhou " + dir.toRealPath());
+        assertThat(p.name()).isEqualTo("configured");
+    }
+
+    @Test
+    void noZombieRemainsAfterJoinOrIsAliveOrActiveChildren() throws Exception {
+        ChildProcess joined = runToEnd(new ChildProcess(() -> { }));
+        assertThat(TestFiles.procState(joined.pid())).isEmpty();
+
+        ChildProcess polled = new ChildProcess(() -> { });
+        polled.start();
+        TestFiles.awaitCondition(() -> !polled.isAlive(), WAIT, "child to end");
+        assertThat(TestFiles.procState(polled.pid())).isEmpty();
+        assertThat(polled.exitCode()).hasValue(0);
+
+        String release = dir.resolve("release").toString();
+        ChildProcess running = new ChildProcess(() -> {
+            while (!Files.exists(Path.of(release))) {
+                Thread.sleep(10);
+            }
+        });
+        ChildProcess finished = new ChildProcess(() -> { });
+        running.start();
+        finished.start();
+        TestFiles.awaitCondition(() -> !finished.toHandle().isAlive(), WAIT, "child to end");
+        List<ChildProcess> active = Multiprocessing.activeChildren();
+        assertThat(active).contains(running).doesNotContain(finished);
+        assertThat(TestFiles.procState(finished.pid())).isEmpty();
+        TestFiles.write(release, "go");
+        running.join();
+        assertThat(Multiprocessing.activeChildren()).doesNotContain(running);
+    }
+
+    @Test
+    void aChildCanStartAndJoinItsOwnChildren() throws Exception {
+        String out = dir.resolve("grandchild").toString();
+        ChildProcess child = new ChildProcess("middle", () -> {
+            ChildProcess grandchild = new ChildProcess(() -> TestFiles.write(out,
+                    Multiprocessing.parentProcess().orElseThrow().pid() + " "
+                            + Multiprocessing.parentProcess().orElseThrow().name() + " "
+                            + Multiprocessing.currentProcess().name()));
+            grandchild.start();
+            grandchild.join();
+            if (grandchild.exitCode().orElse(-1) != 0) {
+                throw new IllegalStateException("grandchild failed: " + grandchild.exitCode());
+            }
+        });
+        runToEnd(child);
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(Files.readString(Path.of(out))).isEqualTo(child.pid() + " middle ChildProcess-1");
+    }
+
+    private static ChildProcess runToEnd(ChildProcess p) throws InterruptedException {
+        p.start();
+        if (!p.join(WAIT)) {
+            p.kill();
+            throw new AssertionError("child did not end in " + WAIT);
+        }
+        return p;
+    }
+
+    private static void throwUnserializable() {
+        throw new UnserializableFailure();
+    }
+
+    /** An object that cannot travel to a child. */
+    static final class Unserializable {
+        @Override
+        public String toString() {
+            return "a resource";
+        }
+    }
+
+    /** An exception that cannot travel back: it refers to an unserializable object. */
+    static final class UnserializableFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        @SuppressWarnings("unused")
+        private final Unserializable thread = new Unserializable();
+
+        UnserializableFailure() {
+            super("carries a thread");
+        }
+    }
+}

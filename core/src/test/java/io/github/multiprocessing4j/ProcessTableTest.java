@@ -1,0 +1,91 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
+import io.github.multiprocessing4j.testing.TestFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static io.github.multiprocessing4j.testing.TestFiles.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every process of a tree records itself under /dev/shm; the table goes when the tree ends. */
+class ProcessTableTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunningChildIsRecordedInAPrivateDirectoryThatGoesWhenTheTreeIsIdle() throws Exception {
+        String ready = dir.resolve("ready").toString();
+        String release = dir.resolve("release").toString();
+        ChildProcess child = ChildProcess.builder(() -> {
+            TestFiles.write(ready, "up");
+            while (!Files.exists(Path.of(release))) {
+                Thread.sleep(10);
+            }
+        }).name("recorded").daemon(true).build();
+        child.start();
+        try {
+            await(Path.of(ready), WAIT);
+            Path tree = Platform.sharedMemoryRoot().resolve(
+                    LocalTreeRegistry.treeIdFor(Platform.currentPid(), Platform.startTicks(Platform.currentPid()).orElseThrow()));
+            Path record = tree.resolve("proc-" + child.pid());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tree))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
+            assertThat(Files.readString(record)).contains("name=recorded", "daemon=true", "state=RUNNING",
+                    "parentPid=" + ProcessHandle.current().pid());
+
+            List<ProcessSnapshot> table = Multiprocessing.processTable();
+            assertThat(table).anySatisfy(s -> {
+                assertThat(s.pid()).isEqualTo(child.pid());
+                assertThat(s.name()).isEqualTo("recorded");
+                assertThat(s.parentPid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(s.daemon()).isTrue();
+                assertThat(s.state()).isEqualTo("running");
+                assertThat(s.residentBytes()).isPresent();
+            });
+            assertThat(table).anySatisfy(s -> {
+                assertThat(s.pid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(s.name()).isEqualTo("MainProcess");
+            });
+
+            TestFiles.write(release, "go");
+            child.join();
+            assertThat(tree).doesNotExist();
+        } finally {
+            child.kill();
+        }
+    }
+
+    @Test
+    void theTableOfATreeThatWasSigkilledIsRemovedByTheNextStart() throws Exception {
+        Path out = dir.resolve("hung");
+        Process root = TreeRoot.launch(out, "hang");
+        String[] pids = await(out, WAIT).split(" ");
+        long rootPid = Long.parseLong(pids[0]);
+        long childPid = Long.parseLong(pids[1]);
+        Path tree = Platform.sharedMemoryRoot().resolve(
+                LocalTreeRegistry.treeIdFor(rootPid, Platform.startTicks(rootPid).orElseThrow()));
+        assertThat(tree).isDirectory();
+
+        ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
+        root.destroyForcibly();
+        root.waitFor();
+        TestFiles.awaitGone(childPid, WAIT);
+        assertThat(tree).as("nobody was left to clean up").isDirectory();
+
+        Path next = dir.resolve("next");
+        Process nextRoot = TreeRoot.launch(next, "once");
+        assertThat(nextRoot.waitFor()).isZero();
+        assertThat(next).hasContent("done");
+        assertThat(tree).doesNotExist();
+    }
+}
