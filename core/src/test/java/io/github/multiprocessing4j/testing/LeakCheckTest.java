@@ -1,0 +1,41 @@
+package io.github.multiprocessing4j.testing;
+
+import io.github.multiprocessing4j.ChildProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/** The leak check itself can fail: a class that leaves a child running is reported, and cleaned up. */
+class LeakCheckTest {
+
+    @Test
+    void aTestClassThatLeavesAChildRunningFailsAndTheChildIsKilled() {
+        Events events = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                .selectors(selectClass(Leaky.class))
+                .execute()
+                .containerEvents();
+
+        assertThat(events.failed().count()).isEqualTo(1);
+        Throwable failure = events.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow();
+        assertThat(failure).hasMessageContaining("leaked").hasMessageContaining("process " + Leaky.pid);
+        assertThat(ProcessHandle.of(Leaky.pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    /** Run only by the test above, through the test kit; starts a child and never ends it. */
+    static class Leaky {
+        static volatile long pid;
+
+        @Test
+        void leaves() {
+            ChildProcess p = new ChildProcess(() -> Thread.sleep(120_000));
+            p.start();
+            pid = p.pid();
+        }
+    }
+}
