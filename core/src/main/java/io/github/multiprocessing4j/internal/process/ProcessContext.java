@@ -84,8 +84,9 @@ public final class ProcessContext {
     }
 
     /**
-     * Makes this JVM the child described by {@code message}: records it as running in the tree
-     * and installs its exit hook. Called once, by the child's bootstrap, before the target runs.
+     * Makes this JVM the child described by {@code message} and installs its exit hook, without
+     * any I/O; {@link #register()} then records it in the tree. Called once, by the child's
+     * bootstrap, before the target runs.
      */
     public static ProcessContext initChild(BootstrapMessage message) {
         synchronized (ProcessContext.class) {
@@ -96,8 +97,13 @@ public final class ProcessContext {
                     message.parentDaemon());
             current = new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
         }
-        current.registry().put(current.selfRecord());
+        current.installExitHook();
         return current;
+    }
+
+    /** Records this process as running in its tree's table. */
+    public void register() {
+        registry().put(selfRecord());
     }
 
     /** @return this process as {@link ProcessInfo} */
