@@ -148,8 +148,8 @@ public final class ChildProcess {
             byte[] serializedTarget = Serialization.serialize(target, "target of " + name);
             ProcessRegistry registry = context.registry();
             registry.ensureOpen();
-            List<String> command = ChildCommand.build(jvmArgs, name);
-            ProcessBuilder builder = processBuilder(command);
+            ChildCommand command = ChildCommand.build(jvmArgs, name);
+            ProcessBuilder builder = processBuilder(command.line());
             Process started;
             try {
                 started = builder.start();
@@ -190,7 +190,7 @@ public final class ChildProcess {
     }
 
     /** Waits for the exit, settles the exit code and failure, and removes the child's record. */
-    private void reap(ProcessRegistry registry, List<String> command, ProcessBuilder builder) {
+    private void reap(ProcessRegistry registry, ChildCommand command, ProcessBuilder builder) {
         Process p = process;
         boolean interrupted = false;
         while (true) {
@@ -217,12 +217,13 @@ public final class ChildProcess {
             failure = readFailure(registry, p.pid());
             if (failure == null && record.isEmpty() && exitCode > 0) {
                 failure = new IllegalStateException("process " + name + " (pid " + p.pid() + "): "
-                        + BootFailure.explain(command, builder, raw));
+                        + BootFailure.explain(command.lineWithoutSharing(), builder, raw));
             }
             registry.remove(p.pid());
         } catch (RuntimeException e) {
             Log.of(ChildProcess.class).log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);
         } finally {
+            command.childExited();
             closeLifeline();
             UNREAPED.remove(this);
             try {

@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * A program that is the root of its own process tree, for tests that need one besides the test
  * JVM: {@code TreeRoot FILE hang} starts a child that hangs and writes "rootPid childPid" to FILE;
- * {@code TreeRoot FILE once} starts one child, joins it and writes "done".
+ * {@code TreeRoot FILE once} starts one child, which writes its command-line arguments to
+ * FILE.childargs, joins it and writes "done".
  */
 public final class TreeRoot {
     private TreeRoot() {
@@ -27,7 +28,9 @@ public final class TreeRoot {
             TestFiles.write(out, ProcessHandle.current().pid() + " " + child.pid());
             Thread.sleep(120_000);
         } else {
-            ChildProcess child = new ChildProcess(() -> { });
+            String childArgsFile = out + ".childargs";
+            ChildProcess child = new ChildProcess(() -> TestFiles.write(childArgsFile,
+                    String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0]))));
             child.start();
             child.join();
             TestFiles.write(out, "done");
