@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""side_by_side.py -- one Markdown table: CPython's multiprocessing next to multiprocessing4j.
+
+Usage:
+    python3 side_by_side.py --cpython bench_mp.json [--cpython many_procs.json ...] \
+                            --ours mp4j.json
+
+Reads the JSON files written by bench_mp.py --json, many_procs.py and the Java
+bench (BenchMain --json), all of the same shape, and prints one row per figure
+of ours: CPython fork, CPython spawn, multiprocessing4j (medians), how ours
+compares with CPython's better start method, and the target of DESIGN.md with
+a verdict.  Standard library only.
+
+Adding figures: list them in ROWS, under the name CPython's script gives them.
+A figure of ours that ROWS does not list still gets a row (at the end, without
+a target), so nothing measured is silently left out.
+"""
+import json
+import sys
+from dataclasses import dataclass
+
+
+# --------------------------------------------------------------------------
+# Targets (DESIGN.md, "Performance"): how a figure of ours is judged.
+# --------------------------------------------------------------------------
+
+def higher_is_better(unit):
+    """Rates (msg/s, MB/s, ops/s ...) are better high; times and sizes low."""
+    return unit.endswith("/s")
+
+
+def better_or_equal(unit, a, b):
+    return a >= b if higher_is_better(unit) else a <= b
+
+
+@dataclass(frozen=True)
+class NoTarget:
+    text: str = "—"
+
+    def verdict(self, ours, cpython, unit):
+        return None
+
+
+@dataclass(frozen=True)
+class Absolute:
+    """Ours must be at least as good as a fixed value in the figure's unit."""
+    limit: float
+    text: str
+
+    def verdict(self, ours, cpython, unit):
+        return better_or_equal(unit, ours, self.limit)
+
+
+@dataclass(frozen=True)
+class AsGoodAsCPython:
+    """Ours must be at least as good as CPython's figure for one start method,
+    measured in this same run (DESIGN.md's figure is from its reference run)."""
+    method: str
+    text: str
+
+    def verdict(self, ours, cpython, unit):
+        theirs = cpython.get(self.method)
+        return None if theirs is None else better_or_equal(unit, ours, theirs)
+
+
+@dataclass(frozen=True)
+class TimesBetter:
+    """Ours must be `factor` times better than CPython's best in this run."""
+    factor: float
+    text: str
+
+    def verdict(self, ours, cpython, unit):
+        best = best_of(cpython, unit)
+        return None if best is None else advantage(ours, best, unit) >= self.factor
+
+
+# --------------------------------------------------------------------------
+# The mapping: one row per figure of ours, in table order.
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    cpython: str           # the figure's name in bench_mp.py / many_procs.py
+    ours: str = None       # our figure's name, when it differs
+    method: str = "cold"   # our start method ("-": one figure for the parent)
+    target: object = NoTarget()
+
+    @property
+    def ours_name(self):
+        return self.ours or self.cpython
+
+
+ROWS = [
+    Row("start", "start() call -> first line of target runs", method="cold",
+        target=AsGoodAsCPython("spawn", "cold ≤ CPython spawn (59 ms in DESIGN)")),
+    Row("start", "start() call -> first line of target runs", method="warm",
+        target=AsGoodAsCPython("fork", "warm ≤ CPython fork (1.3 ms in DESIGN)")),
+    Row("start", "duration of the start() call itself"),
+    Row("start", "start()+join() of an empty target"),
+    Row("mem", "idle child VmRSS", target=Absolute(32, "≤ 32 MiB")),
+    Row("mem", "idle child PSS (smaps_rollup)"),
+    Row("mem", "idle child USS = Private_Clean+Private_Dirty"),
+    Row("mem", "parent process VmRSS at measurement time", method="-"),
+    Row("many", "200 processes started and joined (start all, then join all)",
+        target=Absolute(4, "≤ 4 s")),
+]
+
+CPYTHON_METHODS = ("fork", "spawn")
+
+
+# --------------------------------------------------------------------------
+# Comparison and formatting
+# --------------------------------------------------------------------------
+
+def best_of(cpython, unit):
+    values = [v for v in cpython.values() if v is not None]
+    if not values:
+        return None
+    return max(values) if higher_is_better(unit) else min(values)
+
+
+def advantage(ours, theirs, unit):
+    """How many times better ours is (>1) or worse (<1)."""
+    if higher_is_better(unit):
+        return ours / theirs if theirs else float("inf")
+    return theirs / ours if ours else float("inf")
+
+
+def describe_advantage(ours, theirs, unit):
+    if ours is None or theirs is None:
+        return "—"
+    a = advantage(ours, theirs, unit)
+    if higher_is_better(unit):
+        words = ("higher", "lower")
+    elif unit in ("MiB", "KiB", "MB", "B"):
+        words = ("smaller", "larger")
+    else:
+        words = ("faster", "slower")
+    return f"{a:.2g}× {words[0]}" if a >= 1 else f"{1 / a:.2g}× {words[1]}"
+
+
+def fmt(x):
+    """bench_mp.py's number format: 3 significant digits or more."""
+    if x is None:
+        return "—"
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    if ax >= 100:
+        return f"{x:.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    if ax >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3g}"
+
+
+def mark(ok):
+    return "" if ok is None else (" ✓" if ok else " ✗")
+
+
+# --------------------------------------------------------------------------
+# Reading and printing
+# --------------------------------------------------------------------------
+
+def load(paths):
+    runs = []
+    for path in paths:
+        with open(path) as f:
+            runs.append((path, json.load(f)))
+    return runs
+
+
+def index(runs):
+    """{(section, what, method): figure}"""
+    return {(r["section"], r["what"], r["method"]): r
+            for _, run in runs for r in run["results"]}
+
+
+def cpython_medians(figures, section, what):
+    medians = {}
+    for m in CPYTHON_METHODS:
+        # "-" is a single figure for the parent process, whatever the method
+        r = figures.get((section, what, m)) or figures.get((section, what, "-"))
+        medians[m] = r["median"] if r else None
+    return medians
+
+
+def table_rows(cpython_runs, our_runs):
+    theirs = index(cpython_runs)
+    ours = index(our_runs)
+    sections_run = {r["section"] for _, run in cpython_runs + our_runs for r in run["results"]}
+    rows = []
+    listed = set()
+    for row in ROWS:
+        if row.section not in sections_run:
+            continue
+        key = (row.section, row.ours_name, row.method)
+        listed.add(key)
+        mine = ours.get(key)
+        unit = mine["unit"] if mine else next(
+            (r["unit"] for k, r in theirs.items() if k[:2] == (row.section, row.cpython)), "")
+        rows.append((row, unit, cpython_medians(theirs, row.section, row.cpython),
+                     mine["median"] if mine else None))
+    for key, mine in ours.items():
+        if key not in listed:
+            row = Row(key[0], key[1], method=key[2],
+                      target=NoTarget("— (not in side_by_side.py's ROWS)"))
+            rows.append((row, mine["unit"], cpython_medians(theirs, key[0], key[1]),
+                         mine["median"]))
+    return rows
+
+
+def print_table(rows):
+    print("| figure | CPython fork | CPython spawn | multiprocessing4j "
+          "| ours vs CPython's best (median vs median) | target (DESIGN.md) |")
+    print("|---|---:|---:|---:|---|---|")
+    for row, unit, cpython, mine in rows:
+        label = row.cpython if row.method in ("cold", "-") else f"{row.cpython}, {row.method}"
+        if row.ours and row.ours != row.cpython:
+            label += f" (ours: {row.ours})"
+        if mine is None:
+            target = f"{row.target.text}: not measured"
+        else:
+            target = row.target.text + mark(row.target.verdict(mine, cpython, unit))
+        print(f"| {row.section}: {label} [{unit}] | {fmt(cpython['fork'])} | "
+              f"{fmt(cpython['spawn'])} | {fmt(mine)} | "
+              f"{describe_advantage(mine, best_of(cpython, unit), unit)} | {target} |")
+
+
+def print_noise(cpython_runs, our_runs):
+    parts = []
+    for path, run in cpython_runs + our_runs:
+        loads = run.get("foreign_cpus") or {}
+        if loads:
+            name = path.rsplit("/", 1)[-1]
+            parts.append(f"{name}: " + ", ".join(f"{k} {v:.2f}" for k, v in loads.items()))
+    if parts:
+        print("- CPU used by other processes while measuring (in CPUs; noise "
+              "indicator): " + "; ".join(parts))
+
+
+def main(argv):
+    cpython_paths, our_paths = [], []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--cpython" and i + 1 < len(argv):
+            cpython_paths.append(argv[i + 1])
+        elif argv[i] == "--ours" and i + 1 < len(argv):
+            our_paths.append(argv[i + 1])
+        else:
+            sys.exit(__doc__)
+        i += 2
+    if not our_paths:
+        sys.exit(__doc__)
+    cpython_runs, our_runs = load(cpython_paths), load(our_paths)
+    print_table(table_rows(cpython_runs, our_runs))
+    print()
+    print("- Every cell is the median over the repetitions; the unit is in brackets. "
+          "multiprocessing4j's children are cold starts: a new JVM each.")
+    print("- \"CPython's best\" is the better of fork and spawn; the ratio column says "
+          "in words which side is better (× faster/slower, smaller/larger, higher/lower).")
+    print("- Targets relative to CPython are checked against CPython's figure from this "
+          "same run; absolute ones against DESIGN.md's number.")
+    print_noise(cpython_runs, our_runs)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

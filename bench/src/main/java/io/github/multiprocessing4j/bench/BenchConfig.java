@@ -1,0 +1,37 @@
+package io.github.multiprocessing4j.bench;
+
+import java.util.List;
+
+/**
+ * Sizes and repetitions of a run. The full sizes are those of {@code bench_mp.py}'s full run
+ * (20 start repetitions after 2 warm-ups, 5 for the rest); the quick ones only check that every
+ * section works.
+ *
+ * @param reps repetitions of most figures (idle-child memory)
+ * @param startReps repetitions of the start figures
+ * @param warmUps empty children started and joined before the start figures are taken
+ * @param idleSettleMillis how long an idle child is left alone before its memory is read
+ * @param manyProcesses children started at once by the "many processes" figure
+ * @param manyReps repetitions of the "many processes" figure
+ * @param quietWaitSeconds how long to wait, at most, for a quiet machine before each section
+ * @param childJvmArgs extra options for every child JVM, after the library's defaults
+ */
+record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, int manyProcesses, int manyReps,
+                   int quietWaitSeconds, List<String> childJvmArgs) {
+
+    static BenchConfig full(List<String> childJvmArgs) {
+        return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, childJvmArgs);
+    }
+
+    static BenchConfig quick(List<String> childJvmArgs) {
+        // The idle delay and the number of processes stay as in the full run: they define
+        // what a figure means, so a quick figure is a noisier value of the same thing.
+        return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, childJvmArgs);
+    }
+
+    String toJson() {
+        return Json.object("reps", reps, "start_reps", startReps, "warm_ups", warmUps,
+                "idle_settle_ms", idleSettleMillis, "many_processes", manyProcesses, "many_reps", manyReps,
+                "quiet_wait_s", quietWaitSeconds, "child_jvm_args", childJvmArgs);
+    }
+}

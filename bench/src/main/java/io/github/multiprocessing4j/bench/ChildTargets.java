@@ -1,0 +1,53 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.SerializableRunnable;
+
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The targets the benchmark's children run. They live in this small class of their own because
+ * a child deserializing a lambda loads and initialises the class that wrote it: a light class
+ * keeps the child's start-up what a user's would be. Paths travel as strings because
+ * {@link Path} is not serializable.
+ */
+final class ChildTargets {
+    private ChildTargets() {
+    }
+
+    /** Does nothing: the cost of a process and nothing else. */
+    static SerializableRunnable empty() {
+        return () -> { };
+    }
+
+    /**
+     * Takes {@link System#nanoTime()} as its first statement and leaves it in {@code file}. On
+     * Linux that clock is CLOCK_MONOTONIC, shared by all processes, so the parent can subtract
+     * its own reading from it.
+     */
+    static SerializableRunnable firstLine(String file) {
+        return () -> {
+            long now = System.nanoTime();
+            Files.writeString(Path.of(file), Long.toString(now));
+        };
+    }
+
+    /**
+     * Says it is ready by creating {@code readyFile}, then blocks, without polling, on a lock of
+     * {@code gateFile} that the parent holds, and returns when the parent releases it. The child
+     * sits blocked in the kernel like CPython's idle child in {@code conn.recv()}.
+     */
+    static SerializableRunnable idleUntilGateOpens(String readyFile, String gateFile) {
+        return () -> {
+            try (FileChannel gate = FileChannel.open(Path.of(gateFile), StandardOpenOption.WRITE)) {
+                Files.createFile(Path.of(readyFile));
+                try (FileLock ignored = gate.lock()) {
+                    // the parent has opened the gate: time to exit
+                }
+            }
+        };
+    }
+}

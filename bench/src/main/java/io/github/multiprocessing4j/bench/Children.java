@@ -1,0 +1,72 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.SerializableRunnable;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Creating, joining and checking the benchmark's children. A measurement taken from a child that
+ * failed would be a lie, so a child that does not exit with 0 stops the run; and a child that
+ * does not finish in time is killed by its pid and joined, so that a run never leaves one
+ * behind.
+ */
+final class Children {
+    /** Far above any healthy figure: only catches a hang. */
+    private static final Duration JOIN_DEADLINE = Duration.ofSeconds(120);
+
+    private Children() {
+    }
+
+    static ChildProcess create(BenchConfig config, SerializableRunnable target) {
+        return ChildProcess.builder(target).jvmArgs(config.childJvmArgs().toArray(String[]::new)).build();
+    }
+
+    /** Starts an empty child and joins it, {@code count} times: page cache and JIT of the parent warm. */
+    static void warmUp(BenchConfig config, int count) throws InterruptedException {
+        for (int i = 0; i < count; i++) {
+            ChildProcess p = create(config, ChildTargets.empty());
+            p.start();
+            joinChecked(p);
+        }
+    }
+
+    /** Joins every child, then checks each; kills (by pid) and joins the ones still running late. */
+    static void joinAllChecked(List<ChildProcess> children) throws InterruptedException {
+        for (ChildProcess p : children) {
+            awaitExit(p);
+        }
+        for (ChildProcess p : children) {
+            requireSuccess(p);
+        }
+    }
+
+    static void joinChecked(ChildProcess p) throws InterruptedException {
+        awaitExit(p);
+        requireSuccess(p);
+    }
+
+    /** Kills a child that is still running, as the clean-up of a failed measurement. */
+    static void killAndJoin(ChildProcess p) throws InterruptedException {
+        if (p.isAlive()) {
+            p.kill();
+        }
+        p.join();
+    }
+
+    private static void awaitExit(ChildProcess p) throws InterruptedException {
+        if (!p.join(JOIN_DEADLINE)) {
+            killAndJoin(p);
+            throw new IllegalStateException("child " + p.pid() + " did not finish within " + JOIN_DEADLINE
+                    + "; killed it");
+        }
+    }
+
+    private static void requireSuccess(ChildProcess p) {
+        int code = p.exitCode().orElseThrow();
+        if (code != 0) {
+            throw new IllegalStateException("child " + p + " exited with " + code, p.failure().orElse(null));
+        }
+    }
+}

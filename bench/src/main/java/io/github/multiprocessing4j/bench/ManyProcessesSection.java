@@ -1,0 +1,52 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ChildProcess;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Section "many": the wall time to start a crowd of children with an empty target and join them
+ * all, written as a user would (start every one, then join every one), in seconds.
+ * {@code bench/python/many_procs.py} measures the same with CPython's fork and spawn.
+ */
+final class ManyProcessesSection extends Section {
+    ManyProcessesSection() {
+        super("many", true);
+    }
+
+    @Override
+    void run(BenchConfig config, Results results) throws Exception {
+        int count = config.manyProcesses();
+        double[] seconds = new double[config.manyReps()];
+        for (int rep = 0; rep < seconds.length; rep++) {
+            List<ChildProcess> children = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                children.add(Children.create(config, ChildTargets.empty()));
+            }
+            List<ChildProcess> started = new ArrayList<>(count);
+            try {
+                long t0 = System.nanoTime();
+                for (ChildProcess p : children) {
+                    p.start();
+                    started.add(p);
+                }
+                for (ChildProcess p : children) {
+                    p.join();
+                }
+                seconds[rep] = (System.nanoTime() - t0) / 1e9;
+                Children.joinAllChecked(children);
+            } finally {
+                for (ChildProcess p : started) {
+                    Children.killAndJoin(p); // only does something when the run failed half-way
+                }
+            }
+        }
+        results.record(name(), figureName(count), "cold", count, "s", seconds);
+    }
+
+    /** The figure's name, shared with {@code many_procs.py}: the table matches figures by name. */
+    static String figureName(int count) {
+        return count + " processes started and joined (start all, then join all)";
+    }
+}
