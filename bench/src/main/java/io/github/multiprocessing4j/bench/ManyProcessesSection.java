@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class ManyProcessesSection extends Section {
     ManyProcessesSection() {
-        super("many", true);
+        super("many");
     }
 
     @Override

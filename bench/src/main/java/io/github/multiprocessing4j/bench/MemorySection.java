@@ -18,7 +18,7 @@ final class MemorySection extends Section {
     private static final long READY_TIMEOUT_MS = 60_000;
 
     MemorySection() {
-        super("mem", false);
+        super("mem");
     }
 
     @Override

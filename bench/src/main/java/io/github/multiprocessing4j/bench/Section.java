@@ -7,16 +7,9 @@ package io.github.multiprocessing4j.bench;
  */
 abstract class Section {
     private final String name;
-    private final boolean warmUpFirst;
 
-    /**
-     * @param name see {@link #name()}
-     * @param warmUpFirst whether to start and join a few empty children before measuring, as
-     *     {@code bench_mp.py} does before its timings (page cache, the parent's own JIT)
-     */
-    protected Section(String name, boolean warmUpFirst) {
+    protected Section(String name) {
         this.name = name;
-        this.warmUpFirst = warmUpFirst;
     }
 
     /** @return the name used by {@code --only} and in every figure of this section */
@@ -24,11 +17,15 @@ abstract class Section {
         return name;
     }
 
-    /** Warms up when the section wants it, then {@linkplain #run runs} it. */
+    /**
+     * Starts and joins a few empty children, then {@linkplain #run runs} the section. The
+     * warm-up does for every section what {@code bench_mp.py} does before its start timings
+     * (page cache, the parent's JIT), and more: the first child started from a jar dumps the
+     * library's class-data archive at its exit, and the figures are meant to show every later
+     * child, which maps it.
+     */
     final void measure(BenchConfig config, Results results) throws Exception {
-        if (warmUpFirst) {
-            Children.warmUp(config, config.warmUps());
-        }
+        Children.warmUp(config, config.warmUps());
         run(config, results);
     }
 

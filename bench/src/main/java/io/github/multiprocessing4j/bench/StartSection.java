@@ -13,7 +13,7 @@ import java.nio.file.Path;
  */
 final class StartSection extends Section {
     StartSection() {
-        super("start", true);
+        super("start");
     }
 
     @Override
