@@ -124,6 +124,16 @@ class ChildProcessTest {
         assertThat(p.failure()).isEmpty();
     }
 
+    @org.junit.jupiter.api.RepeatedTest(5)
+    void terminateAtAnyMomentOfTheChildsBootStillReadsAsSigterm() throws Exception {
+        ChildProcess p = new ChildProcess(() -> Thread.sleep(60_000));
+        p.start();
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(120));
+        p.terminate();
+        assertThat(p.join(WAIT)).isTrue();
+        assertThat(p.exitCode()).hasValue(-15);
+    }
+
     @Test
     void terminateAndKillAfterTheEndDoNothing() throws Exception {
         ChildProcess p = runToEnd(new ChildProcess(() -> { }));

@@ -34,7 +34,8 @@ import java.nio.channels.FileChannel;
  *
  * <p>SIGTERM, SIGINT and SIGHUP are caught so that the exit hook can record that the process
  * ended by a signal; without that, the parent could not tell {@code System.exit(143)} from
- * {@code terminate()}. The stdin pipe stays open after the message: its EOF means the parent has
+ * {@code terminate()}. They are caught before the exit hook is installed: a signal that comes
+ * earlier kills the JVM without a record, which the parent also reads as "ended by a signal". The stdin pipe stays open after the message: its EOF means the parent has
  * gone (see {@link #watchLifeline}).
  */
 public final class ChildMain {
@@ -61,10 +62,10 @@ public final class ChildMain {
             return;
         }
         System.setIn(InputStream.nullInputStream());
+        catchTerminationSignals(); // before the exit hook exists: see the class comment
         ProcessContext context = ProcessContext.initChild(message);
         Thread registration = new Thread(() -> {
             context.register();
-            catchTerminationSignals(context);
             watchLifeline(stdin, context);
         }, "mp4j-register");
         context.onExit(() -> joinUninterruptibly(registration));
@@ -97,11 +98,11 @@ public final class ChildMain {
         }
     }
 
-    private static void catchTerminationSignals(ProcessContext context) {
+    private static void catchTerminationSignals() {
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-                    context.endingBySignal(signal.getNumber());
+                    ProcessContext.current().endingBySignal(signal.getNumber());
                     System.exit(Platform.SIGNAL_EXIT_BASE + signal.getNumber());
                 });
             } catch (IllegalArgumentException e) {

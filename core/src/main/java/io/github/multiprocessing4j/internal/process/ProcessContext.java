@@ -55,9 +55,22 @@ public final class ProcessContext {
         public boolean isDaemon() {
             return daemon;
         }
+
+        @Override
+        public String toString() {
+            return describe(this);
+        }
     }
 
     private record Info(long pid, String name, boolean isDaemon) implements ProcessInfo {
+        @Override
+        public String toString() {
+            return describe(this);
+        }
+    }
+
+    private static String describe(ProcessInfo p) {
+        return "<ProcessInfo name='" + p.name() + "' pid=" + p.pid() + (p.isDaemon() ? " daemon>" : ">");
     }
 
     private ProcessContext(String name, boolean daemon, Parent parent, String treeId) {
