@@ -1,0 +1,155 @@
+package io.github.multiprocessing4j.cli.tour;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Multiprocessing;
+import io.github.multiprocessing4j.ProcessInfo;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.OptionalInt;
+
+/**
+ * How the tour talks to the reader. Every line says who is speaking, so that the tour's own
+ * lines and the lines printed by its child processes (which write to the same terminal) can be
+ * told apart:
+ *
+ * <pre>
+ * Plain paragraphs        what the chapter is about (the lesson, in English)
+ *   &gt; ...                 the tour does something
+ *   = ...                 the tour observed something
+ *   OK ...                a fact the chapter set out to show, confirmed
+ *   !! ...                a fact that did not hold; the tour then exits with 1
+ *   note: ...             an honest caveat about this machine
+ *     | name (pid N): ... a line printed by a child process itself
+ * </pre>
+ *
+ * <p>Not thread-safe: one narrator serves one tour, on one thread.
+ */
+public final class Narrator {
+    private static final int WIDTH = 92;
+
+    private final PrintWriter out;
+    private int surprises;
+    private boolean lastLineBlank = true;
+
+    /** @param out where the tour writes; flushed after every line, so children's lines interleave in order */
+    public Narrator(PrintWriter out) {
+        this.out = out;
+    }
+
+    /** Prints a chapter heading, with a second line saying where it comes from. */
+    public void heading(String title, String subtitle) {
+        String rule = "=".repeat(Math.min(WIDTH, Math.max(title.length() + 6, subtitle.length() + 3)));
+        if (!lastLineBlank) {
+            line("");
+        }
+        line(rule);
+        line("== " + title + " ==");
+        line("   " + subtitle);
+        line(rule);
+    }
+
+    /** Prints an explanation: a wrapped paragraph set apart by blank lines. */
+    public void explain(String paragraph) {
+        if (!lastLineBlank) {
+            line("");
+        }
+        wrapped("", paragraph);
+        line("");
+    }
+
+    /** Says what the tour is about to do. */
+    public void act(String text) {
+        wrapped("  > ", text);
+    }
+
+    /** Says what the tour saw. */
+    public void observe(String text) {
+        wrapped("  = ", text);
+    }
+
+    /** Adds a caveat that is not a failure: something this machine does its own way. */
+    public void note(String text) {
+        wrapped("  note: ", text);
+    }
+
+    /**
+     * Confirms one of the chapter's points, or reports loudly that it did not hold.
+     *
+     * @param holds whether the fact was observed
+     * @param fact the fact, phrased as true
+     * @return {@code holds}
+     */
+    public boolean confirm(boolean holds, String fact) {
+        if (holds) {
+            wrapped("  OK ", fact);
+        } else {
+            surprises++;
+            wrapped("  !! ", "NOT AS EXPECTED: " + fact);
+        }
+        return holds;
+    }
+
+    /** Reports that a chapter could not finish; counts as a surprise. */
+    public void failed(String text) {
+        surprises++;
+        wrapped("  !! ", text);
+    }
+
+    /** @return how many facts did not hold so far */
+    public int surprises() {
+        return surprises;
+    }
+
+    /**
+     * Prints a line on behalf of the calling child process, prefixed with its name and pid.
+     * Called in children, which write straight to the terminal they share with the tour.
+     */
+    public static void childSays(String text) {
+        ProcessInfo me = Multiprocessing.currentProcess();
+        System.out.println("    | " + me.name() + " (pid " + me.pid() + "): " + text);
+        System.out.flush();
+    }
+
+    /** @return seconds with one decimal, for "took 1.2 s" */
+    public static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    /** @return the child's exit code as a number, or "none yet" while it runs */
+    public static String exitCodeOf(ChildProcess child) {
+        OptionalInt code = child.exitCode();
+        return code.isPresent() ? Integer.toString(code.getAsInt()) : "none yet";
+    }
+
+    /** @return whole milliseconds, for "within 230 ms" */
+    public static String millis(long nanos) {
+        return (nanos / 1_000_000) + " ms";
+    }
+
+    private void wrapped(String prefix, String text) {
+        String indent = " ".repeat(prefix.length());
+        StringBuilder current = new StringBuilder(prefix);
+        boolean empty = true;
+        for (String word : text.split(" ")) {
+            if (!empty && current.length() + 1 + word.length() > WIDTH) {
+                line(current.toString());
+                current.setLength(0);
+                current.append(indent);
+                empty = true;
+            }
+            if (!empty) {
+                current.append(' ');
+            }
+            current.append(word);
+            empty = false;
+        }
+        line(current.toString());
+    }
+
+    private void line(String text) {
+        lastLineBlank = text.isEmpty();
+        out.println(text);
+        out.flush();
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.multiprocessing4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line's shape: help everywhere, and one clear line for every usage mistake. */
+class CommandLineTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list"})
+    void everyCommandHasHelp(String command) {
+        String[] args = (command + " --help").strip().split(" ");
+
+        Mp4jRun.Result result = Mp4jRun.inProcess(args);
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith(("Usage: mp4j " + command).strip() + " ");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tour --bogus", "tour --chapter nope", "tour extra", "ps --tree", "ps --nope", "nope", "lesson",
+            "lesson nope"})
+    void aUsageMistakeGivesOneLineAndExitCode2(String command) {
+        Mp4jRun.Result result = Mp4jRun.inProcess(command.split(" "));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.errLines()).singleElement().asString().startsWith("mp4j: ").contains("--help");
+        assertThat(result.err()).doesNotContain("Exception", "\tat ");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void anUnknownChapterIsNamedAndTheRealOnesListed() {
+        Mp4jRun.Result result = Mp4jRun.inProcess("tour", "--chapter", "zombies");
+
+        assertThat(result.err()).contains("'zombies'", "pids, zombie, orphan, daemon, daemon-children");
+    }
+
+    @Test
+    void theRealCommandExitsWith2AndNoStackTrace() throws Exception {
+        Mp4jRun.Result result = Mp4jRun.asProcess("tour", "--bogus");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.errLines()).containsExactly("mp4j: Unknown option: '--bogus' (see 'mp4j tour --help')");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void theTourListsItsChapters() {
+        Mp4jRun.Result result = Mp4jRun.inProcess("tour", "--list");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out().lines().map(l -> l.split(" ")[0]))
+                .containsExactly("pids", "zombie", "orphan", "daemon", "daemon-children");
+    }
+
+    @Test
+    void lessonHelpListsThePlannedLessons() {
+        Mp4jRun.Result help = Mp4jRun.inProcess("lesson", "--help");
+        Mp4jRun.Result list = Mp4jRun.inProcess("lesson", "list");
+
+        assertThat(help.out()).contains("list", "tickets", "queue", "ipc", "producer-consumer", "pool");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains("tickets", "queue", "ipc", "producer-consumer", "pool");
+    }
+}

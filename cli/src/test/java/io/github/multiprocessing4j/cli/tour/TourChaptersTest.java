@@ -1,0 +1,105 @@
+package io.github.multiprocessing4j.cli.tour;
+
+import io.github.multiprocessing4j.cli.Mp4jRun;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs each chapter of {@code mp4j tour} as the real command, in its own JVM, so that the lines
+ * its child processes print land in the output read here, and checks the facts each chapter is
+ * about.
+ */
+class TourChaptersTest {
+    /**
+     * Runs one chapter and checks it went as the lesson says.
+     *
+     * @return its output with every run of white space made one space, so that a check does not
+     *     depend on where the narrator wrapped a line; children's lines keep their "| name (pid N):" prefix
+     */
+    private static String tour(String chapter) throws Exception {
+        Mp4jRun.Result result = Mp4jRun.asProcess("tour", "--chapter", chapter);
+        assertThat(result.out()).as("the tour's output").doesNotContain("!!");
+        assertThat(result.exitCode()).as("exit code; the tour printed:%n%s%s", result.out(), result.err()).isZero();
+        assertThat(result.err()).doesNotContain("Exception", "\tat ");
+        assertThat(result.out()).contains("Tour finished: every point was shown");
+        return result.out().replaceAll("\\s+", " ");
+    }
+
+    private static long number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as("'%s' in:%n%s", regex, text).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void everyChapterHasAnIntroductionAndAUniqueName() {
+        assertThat(TourChapters.names()).doesNotHaveDuplicates().allMatch(name -> name.matches("[a-z-]+"));
+        for (TourChapters.Entry chapter : TourChapters.ALL) {
+            assertThat(chapter.introduction()).as(chapter.name()).isNotEmpty().allMatch(p -> p.length() > 80 && !p.contains("\n"));
+        }
+    }
+
+    @Test
+    void pidsChapterShowsTheChildKnowsItsParentAndDiesOfSigterm() throws Exception {
+        String out = tour("pids");
+
+        long tourPid = number(out, "currentProcess\\(\\) says name MainProcess, pid (\\d+)");
+        long childPid = number(out, "child\\.pid\\(\\) = (\\d+)");
+        assertThat(out).contains("| pid-demo (pid " + childPid + "): currentProcess(): pid " + childPid + ", name pid-demo")
+                .contains("| pid-demo (pid " + childPid + "): parentProcess(): pid " + tourPid + ", name MainProcess")
+                .contains("exitCode() = -15");
+    }
+
+    @Test
+    void zombieChapterShowsAChildProcessIsReapedAtOnceAndARealZombie() throws Exception {
+        String out = tour("zombie");
+
+        assertThat(out).contains("| quick-exit (pid ").contains("although nobody called join()")
+                .contains("exitCode() is 3");
+        long zombiePid = number(out, "/proc/(\\d+)/stat says: state Z, parent pid \\d+");
+        assertThat(out).contains("OK the short sleep has exited, yet it is still listed, in state Z");
+        assertThat(ChapterSupport.hasEntry(zombiePid)).as("zombie %d left behind", zombiePid).isFalse();
+    }
+
+    @Test
+    void orphanChapterShowsTheGrandchildOutlivesItsKilledParentAndIsReParented() throws Exception {
+        String out = tour("orphan");
+
+        long aPid = number(out, "Started child A \\(pid (\\d+)\\)");
+        long bPid = number(out, "B is pid (\\d+);");
+        assertThat(out).contains("A is dead, with exit code -9").contains("OK B (pid " + bPid + ") is still alive");
+        long adoptiveParent = number(out, "OK B was re-parented: its parent is now pid (\\d+)");
+        long parentSeenByB = number(out, "\\| B \\(pid " + bPid + "\\): done working\\. My parent pid now \\(from /proc/self/stat\\): pid (\\d+)");
+        assertThat(adoptiveParent).isNotEqualTo(aPid);
+        assertThat(parentSeenByB).isNotEqualTo(aPid);
+        assertThat(out).contains("| B (pid " + bPid + "): Multiprocessing.parentProcess() still names the process that"
+                + " started me: A, pid " + aPid);
+        assertThat(ChapterSupport.isRunning(bPid)).as("grandchild left running").isFalse();
+    }
+
+    @Test
+    void daemonChapterShowsTheDaemonDiesWithItsParentAndTheNonDaemonIsWaitedFor() throws Exception {
+        String out = tour("daemon");
+
+        long xiaobao = number(out, "\\| xiaobao \\(pid (\\d+)\\): xiaobao is alive");
+        assertThat(out).containsPattern("\\| parent \\(pid \\d+\\): haha")
+                .doesNotContain("| xiaobao (pid " + xiaobao + "): xiaobao is dying")
+                .contains("OK xiaobao (pid " + xiaobao + ") was gone");
+        long dabao = number(out, "\\| dabao \\(pid (\\d+)\\): dabao is alive");
+        assertThat(out.indexOf("| dabao (pid " + dabao + "): dabao is dying")).as("dabao's last words")
+                .isGreaterThan(out.lastIndexOf("): haha"));
+    }
+
+    @Test
+    void daemonChildrenChapterShowsADaemonMayNotStartAProcess() throws Exception {
+        String out = tour("daemon-children");
+
+        assertThat(out).contains("| little-daemon (pid ")
+                .contains("caught java.lang.IllegalStateException: daemonic processes are not allowed to have children")
+                .contains("exit code 0");
+    }
+}
