@@ -17,4 +17,12 @@ public interface ProcessInfo {
 
     /** @return whether the process is a daemon (ended together with its parent) */
     boolean isDaemon();
+
+    /**
+     * Whether the process still runs, as Python's {@code parent_process().is_alive()}: an orphan
+     * finds out this way that its parent has died. Reads {@code /proc}; does not block.
+     *
+     * @return true while the process exists (a reused pid is not mistaken for it)
+     */
+    boolean isAlive();
 }

@@ -25,6 +25,7 @@ class ChildProcessTest {
         assertThat(Multiprocessing.currentProcess().pid()).isEqualTo(ProcessHandle.current().pid());
         assertThat(Multiprocessing.currentProcess().isDaemon()).isFalse();
         assertThat(Multiprocessing.parentProcess()).isEmpty();
+        assertThat(Multiprocessing.currentProcess().isAlive()).isTrue();
         assertThat(Multiprocessing.cpuCount()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
@@ -35,7 +36,7 @@ class ChildProcessTest {
             ProcessInfo me = Multiprocessing.currentProcess();
             ProcessInfo parent = Multiprocessing.parentProcess().orElseThrow();
             TestFiles.write(out, me.pid() + " " + ProcessHandle.current().pid() + " " + me.name() + " "
-                    + me.isDaemon() + " " + parent.pid() + " " + parent.name() + " "
+                    + me.isDaemon() + " " + parent.pid() + " " + parent.name() + " " + parent.isAlive() + " "
                     + ProcessHandle.current().parent().orElseThrow().pid());
         });
         p.start();
@@ -44,7 +45,7 @@ class ChildProcessTest {
         String[] who = Files.readString(Path.of(out)).split(" ");
         long parentPid = ProcessHandle.current().pid();
         assertThat(who).containsExactly(String.valueOf(p.pid()), String.valueOf(p.pid()), "buyer-1", "false",
-                String.valueOf(parentPid), "MainProcess", String.valueOf(parentPid));
+                String.valueOf(parentPid), "MainProcess", "true", String.valueOf(parentPid));
         assertThat(p.exitCode()).hasValue(0);
         assertThat(p.failure()).isEmpty();
     }

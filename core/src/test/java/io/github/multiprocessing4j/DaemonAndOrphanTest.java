@@ -114,7 +114,8 @@ class DaemonAndOrphanTest {
                 }
                 ProcessInfo recorded = Multiprocessing.parentProcess().orElseThrow();
                 long osParent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-                TestFiles.write(report, recorded.pid() + " " + recorded.name() + " " + osParent);
+                TestFiles.write(report, recorded.pid() + " " + recorded.name() + " " + osParent + " "
+                        + recorded.isAlive());
             }).start();
             Thread.sleep(60_000);
         });
@@ -130,6 +131,7 @@ class DaemonAndOrphanTest {
             assertThat(seen[0]).isEqualTo(Long.toString(parent.pid()));
             assertThat(seen[1]).isEqualTo("doomed-parent");
             assertThat(seen[2]).isNotEqualTo(Long.toString(parent.pid()));
+            assertThat(seen[3]).as("the orphan sees its parent is dead").isEqualTo("false");
             TestFiles.awaitGone(orphanPid, WAIT);
         } finally {
             ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);

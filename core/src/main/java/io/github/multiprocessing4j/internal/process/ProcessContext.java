@@ -57,12 +57,23 @@ public final class ProcessContext {
         }
 
         @Override
+        public boolean isAlive() {
+            return Platform.isAlive(pid, startTicks);
+        }
+
+        @Override
         public String toString() {
             return describe(this);
         }
     }
 
+    /** This process: alive by definition while it can be asked. */
     private record Info(long pid, String name, boolean isDaemon) implements ProcessInfo {
+        @Override
+        public boolean isAlive() {
+            return true;
+        }
+
         @Override
         public String toString() {
             return describe(this);
@@ -166,7 +177,7 @@ public final class ProcessContext {
                     if (parent == null && JANITOR_RAN.compareAndSet(false, true)) {
                         int removed = LocalTreeRegistry.removeDeadTrees();
                         if (removed > 0) {
-                            Log.of(ProcessContext.class).log(System.Logger.Level.INFO, "removed {0} process table(s) left by trees that were killed",
+                            Log.of(ProcessContext.class).log(System.Logger.Level.DEBUG, "removed {0} process table(s) left by trees that were killed",
                                     removed);
                         }
                     }
