@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * Section "start": how long until a child runs its target, how long {@code start()} blocks the
  * caller, and a whole start and join of an empty target, in microseconds. Mirrors
  * {@code bench_mp.py}'s {@code sec_start}: the process object is created before the clock
- * starts, the first-line time is taken by the target's first statement.
+ * starts, the first-line time is taken by the target's first statement. For scale, the same
+ * first-line figure of a {@linkplain BareJvm bare JVM} (method "bare").
  */
 final class StartSection extends Section {
     StartSection() {
@@ -47,5 +48,11 @@ final class StartSection extends Section {
             Children.joinChecked(p);
         }
         results.record(name(), "start()+join() of an empty target", "cold", reps, "us", startJoin);
+
+        double[] bare = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            bare[i] = BareJvm.firstLineMicros();
+        }
+        results.record(name(), "start() call -> first line of target runs", "bare", reps, "us", bare);
     }
 }

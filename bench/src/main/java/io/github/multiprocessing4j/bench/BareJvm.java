@@ -1,0 +1,53 @@
+package io.github.multiprocessing4j.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The floor under every cold start: a plain JVM started with {@link ProcessBuilder}, the same
+ * {@code java}, class path and collector/JIT options as the library's children, whose
+ * {@code main} only prints {@link System#nanoTime()}. What the library's cold start adds to this
+ * is the library's own work; DESIGN.md quotes the same figure "for scale".
+ */
+public final class BareJvm {
+    /** The library's default child options, so that only the library's own work differs. */
+    private static final List<String> CHILD_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final long DEADLINE_SECONDS = 60;
+
+    private BareJvm() {
+    }
+
+    /**
+     * The child's side: prints the time of its first statement and exits.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        long now = System.nanoTime();
+        System.out.println(now);
+    }
+
+    /** @return microseconds from {@code ProcessBuilder.start()} to the child's first statement */
+    static double firstLineMicros() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(CHILD_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareJvm.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        long t0 = System.nanoTime();
+        Process p = builder.start();
+        try (InputStream out = p.getInputStream()) {
+            long inChild = Long.parseLong(new String(out.readAllBytes(), StandardCharsets.US_ASCII).trim());
+            return (inChild - t0) / 1e3;
+        } finally {
+            if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
