@@ -32,6 +32,10 @@ import java.nio.channels.FileChannel;
  * thread while the main thread deserializes the target (class loading), which on a machine with
  * two cores saves tens of milliseconds. The exit hook waits for the registration to finish.
  *
+ * <p>Nothing on the boot path is a lambda (anonymous classes stand in): the first lambda a JVM
+ * links costs it about ten milliseconds of method-handle bootstrapping, which the target's own
+ * deserialization has to pay anyway; paid here, it would come on top, before the target starts.
+ *
  * <p>SIGTERM, SIGINT and SIGHUP are caught so that the exit hook can record that the process
  * ended by a signal; without that, the parent could not tell {@code System.exit(143)} from
  * {@code terminate()}. They are caught before the exit hook is installed: a signal that comes
@@ -64,11 +68,19 @@ public final class ChildMain {
         System.setIn(InputStream.nullInputStream());
         catchTerminationSignals(); // before the exit hook exists: see the class comment
         ProcessContext context = ProcessContext.initChild(message);
-        Thread registration = new Thread(() -> {
-            context.register();
-            watchLifeline(stdin, context);
-        }, "mp4j-register");
-        context.onExit(() -> joinUninterruptibly(registration));
+        Thread registration = new Thread("mp4j-register") {
+            @Override
+            public void run() {
+                context.register();
+                watchLifeline(stdin, context);
+            }
+        };
+        context.onExit(new Runnable() {
+            @Override
+            public void run() {
+                joinUninterruptibly(registration);
+            }
+        });
         registration.start();
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -101,13 +113,19 @@ public final class ChildMain {
     private static void catchTerminationSignals() {
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-                    ProcessContext.current().endingBySignal(signal.getNumber());
-                    System.exit(Platform.SIGNAL_EXIT_BASE + signal.getNumber());
-                });
+                sun.misc.Signal.handle(new sun.misc.Signal(name), new RecordingSignalHandler());
             } catch (IllegalArgumentException e) {
                 // signal not known or reserved here (-Xrs): the default handling stays
             }
+        }
+    }
+
+    /** Records the signal for the exit hook, then exits as the JVM would have: 128 + N. */
+    private static final class RecordingSignalHandler implements sun.misc.SignalHandler {
+        @Override
+        public void handle(sun.misc.Signal signal) {
+            ProcessContext.current().endingBySignal(signal.getNumber());
+            System.exit(Platform.SIGNAL_EXIT_BASE + signal.getNumber());
         }
     }
 
@@ -120,25 +138,33 @@ public final class ChildMain {
      * wakes the blocked read, and the JVM exits at once.
      */
     private static void watchLifeline(FileChannel lifeline, ProcessContext context) {
-        Thread watcher = new Thread(() -> {
-            try {
-                ByteBuffer ignored = ByteBuffer.allocate(64);
-                while (lifeline.read(ignored) >= 0) {
-                    ignored.clear(); // the parent never writes after the bootstrap message
+        Thread watcher = new Thread("mp4j-lifeline") {
+            @Override
+            public void run() {
+                try {
+                    ByteBuffer ignored = ByteBuffer.allocate(64);
+                    while (lifeline.read(ignored) >= 0) {
+                        ignored.clear(); // the parent never writes after the bootstrap message
+                    }
+                } catch (ClosedByInterruptException e) {
+                    return; // this process is exiting
+                } catch (IOException e) {
+                    // a broken pipe is the same news as EOF
                 }
-            } catch (ClosedByInterruptException e) {
-                return; // this process is exiting
-            } catch (IOException e) {
-                // a broken pipe is the same news as EOF
+                context.parentGone();
+                if (context.isDaemon()) {
+                    endDaemon(context);
+                }
             }
-            context.parentGone();
-            if (context.isDaemon()) {
-                endDaemon(context);
-            }
-        }, "mp4j-lifeline");
+        };
         watcher.setDaemon(true);
         watcher.start();
-        context.onExit(watcher::interrupt);
+        context.onExit(new Runnable() {
+            @Override
+            public void run() {
+                watcher.interrupt();
+            }
+        });
     }
 
     private static void endDaemon(ProcessContext context) {

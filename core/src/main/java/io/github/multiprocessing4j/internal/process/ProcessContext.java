@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Who this JVM is in its process tree: its name, daemon flag and parent, the tree's registry,
@@ -182,7 +183,12 @@ public final class ProcessContext {
                         }
                     }
                     installExitHook();
-                    registry = LocalTreeRegistry.open(treeId, this::selfRecord);
+                    registry = LocalTreeRegistry.open(treeId, new Supplier<ProcessRecord>() {
+                        @Override
+                        public ProcessRecord get() {
+                            return selfRecord(); // not a lambda: see LocalTreeRegistry
+                        }
+                    });
                 }
                 r = registry;
             }
@@ -213,7 +219,12 @@ public final class ProcessContext {
 
     private void installExitHook() {
         if (hookInstalled.compareAndSet(false, true)) {
-            Thread hook = new Thread(this::exiting, "mp4j-exit");
+            Thread hook = new Thread("mp4j-exit") {
+                @Override
+                public void run() {
+                    exiting(); // not a lambda: installed while a child boots, see LocalTreeRegistry
+                }
+            };
             Runtime.getRuntime().addShutdownHook(hook);
         }
     }

@@ -47,6 +47,10 @@ import java.util.function.Supplier;
  * <p>Every change that creates or deletes the directory is made under the {@code .lock} file
  * lock (between processes) and a {@link ReentrantLock} (between threads of this JVM, because a
  * JVM may hold a file lock only once).
+ *
+ * <p>A child records itself while it boots, so what it runs here is on the critical path of
+ * every {@code start()}: that code uses no lambdas, whose first use costs a JVM milliseconds of
+ * method-handle bootstrapping (the target's deserialization pays it once, later).
  */
 public final class LocalTreeRegistry implements ProcessRegistry {
     /** Prefix of every tree directory; the rest of the name is ROOTPID-ROOTTICKS. */
@@ -66,7 +70,12 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         this.directory = directory;
         this.self = self;
         synchronized (JVM_LOCKS) {
-            this.jvmLock = JVM_LOCKS.computeIfAbsent(directory, d -> new ReentrantLock());
+            ReentrantLock lock = JVM_LOCKS.get(directory);
+            if (lock == null) {
+                lock = new ReentrantLock();
+                JVM_LOCKS.put(directory, lock);
+            }
+            this.jvmLock = lock;
         }
     }
 
@@ -100,16 +109,17 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     @Override
     public void ensureOpen() {
         if (!Files.isDirectory(directory)) {
-            withTreeLock(() -> null);
+            lockTree().close();
         }
     }
 
     @Override
     public void put(ProcessRecord record) {
-        withTreeLock(() -> {
+        try (TreeLock held = lockTree()) {
             writeRecord(record);
-            return null;
-        });
+        } catch (IOException e) {
+            throw failed(e);
+        }
     }
 
     @Override
@@ -121,7 +131,10 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     public List<ProcessRecord> records() {
         List<ProcessRecord> result = new ArrayList<>();
         for (Path file : list(RECORD_PREFIX)) {
-            readRecord(file).ifPresent(result::add);
+            Optional<ProcessRecord> record = readRecord(file);
+            if (record.isPresent()) {
+                result.add(record.get());
+            }
         }
         return result;
     }
@@ -134,10 +147,11 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public void putFailure(long pid, byte[] failure) {
-        withTreeLock(() -> {
-            writeAtomically(directory.resolve(FAILURE_PREFIX + pid), out -> out.write(failure));
-            return null;
-        });
+        try (TreeLock held = lockTree()) {
+            writeAtomically(directory.resolve(FAILURE_PREFIX + pid), failure);
+        } catch (IOException e) {
+            throw failed(e);
+        }
     }
 
     @Override
@@ -156,7 +170,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         if (!Files.isDirectory(directory)) {
             return true;
         }
-        return withTreeLock(() -> {
+        try (TreeLock held = lockTree()) {
             long me = Platform.currentPid();
             Map<Long, ProcessRecord> byPid = new HashMap<>();
             for (ProcessRecord r : records()) {
@@ -180,7 +194,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             }
             deleteTree(directory);
             return true;
-        });
+        }
     }
 
     /**
@@ -256,44 +270,74 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         }
     }
 
-    private interface IoAction<T> {
-        T run() throws IOException;
-    }
+    /**
+     * The tree lock, held: a {@link ReentrantLock} between the threads of this JVM (a JVM may hold
+     * a file lock only once) and a file lock on {@code .lock} between processes.
+     */
+    private final class TreeLock implements AutoCloseable {
+        private final FileChannel channel;
 
-    private interface Writer {
-        void write(OutputStream out) throws IOException;
+        TreeLock(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close(); // releases the file lock
+            } catch (IOException e) {
+                // the lock goes with the channel in any case
+            } finally {
+                jvmLock.unlock();
+            }
+        }
     }
 
     /**
-     * Runs {@code action} holding the tree lock, creating the directory first (with the calling
-     * process's record in it) when it does not exist.
+     * Takes the tree lock, creating the directory first (with the calling process's record in
+     * it) when it does not exist.
+     *
+     * @throws UncheckedIOException when the directory cannot be created or locked
      */
-    private <T> T withTreeLock(IoAction<T> action) {
+    private TreeLock lockTree() {
         jvmLock.lock();
         try {
             for (int attempt = 0; ; attempt++) {
                 boolean created = createDirectoryIfAbsent();
-                try (FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = channel.lock()) {
+                FileChannel channel;
+                try {
+                    channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+                } catch (NoSuchFileException e) {
+                    if (attempt > 3) {
+                        throw e;
+                    }
+                    continue; // released by another process between mkdir and open: create it again
+                }
+                TreeLock held = new TreeLock(channel);
+                try {
+                    channel.lock();
                     if (!Files.isDirectory(directory)) {
+                        channel.close();
                         continue; // released by another process while we waited: create it again
                     }
                     if (created && self != null) {
                         writeRecord(self.get());
                     }
-                    return action.run();
-                } catch (NoSuchFileException e) {
-                    if (attempt > 3) {
-                        throw new UncheckedIOException(e);
-                    }
+                    return held;
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("process table " + directory + ": " + e.getMessage(), e);
-        } finally {
+        } catch (IOException | RuntimeException e) {
             jvmLock.unlock();
+            throw e instanceof IOException ? failed((IOException) e) : (RuntimeException) e;
         }
+    }
+
+    private UncheckedIOException failed(IOException e) {
+        return new UncheckedIOException("process table " + directory + ": " + e.getMessage(), e);
     }
 
     private boolean createDirectoryIfAbsent() throws IOException {
@@ -310,19 +354,15 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     private void writeRecord(ProcessRecord record) throws IOException {
-        byte[] text = record.format().getBytes(StandardCharsets.UTF_8);
-        writeAtomically(directory.resolve(RECORD_PREFIX + record.pid()), out -> out.write(text));
+        writeAtomically(directory.resolve(RECORD_PREFIX + record.pid()), record.format().getBytes(StandardCharsets.UTF_8));
     }
 
-    private void writeAtomically(Path target, Writer writer) throws IOException {
+    private void writeAtomically(Path target, byte[] content) throws IOException {
         Path temp = directory.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());
+        Files.deleteIfExists(temp); // left by a writer that died half-way
         try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             setOwnerOnly(temp);
-            writer.write(out);
-        } catch (FileAlreadyExistsException e) {
-            Files.delete(temp);
-            writeAtomically(target, writer);
-            return;
+            out.write(content);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -346,7 +386,9 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     private List<Path> list(String prefix) {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, prefix + "*")) {
-            stream.forEach(files::add);
+            for (Path file : stream) {
+                files.add(file);
+            }
         } catch (IOException e) {
             // no directory: no files
         }

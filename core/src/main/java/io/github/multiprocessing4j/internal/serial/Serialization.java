@@ -10,8 +10,9 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 
 /**
- * JDK serialization of targets, results and exceptions that cross a process boundary, with
- * errors that name the class at fault.
+ * Serialization of targets, results and exceptions that cross a process boundary, with errors
+ * that name the class at fault: lambdas capturing only simple values get a direct encoding
+ * ({@link LambdaEncoding}), everything else JDK serialization.
  */
 public final class Serialization {
     private Serialization() {
@@ -25,6 +26,10 @@ public final class Serialization {
      *     not serializable; the message names the offending class
      */
     public static byte[] serialize(Object value, String what) {
+        byte[] lambda = LambdaEncoding.encode(value);
+        if (lambda != null) {
+            return lambda;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
@@ -48,6 +53,9 @@ public final class Serialization {
      * @throws ClassNotFoundException when a class is missing here
      */
     public static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
+        if (bytes.length > 0 && bytes[0] == LambdaEncoding.TAG) {
+            return LambdaEncoding.decode(bytes, loader);
+        }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
