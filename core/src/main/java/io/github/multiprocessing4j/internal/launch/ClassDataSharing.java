@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.util.Log;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +38,7 @@ import java.util.jar.Manifest;
  * a build's {@code target/classes}, or the jars of Maven Surefire's manifest-only jar) makes
  * dumping fail, so such class paths get no archive. The archive's name is a hash of everything
  * that makes it valid (JVM, class path, each jar's size and time, options), so a rebuilt jar gets
- * a new archive. Archives are code the JVM maps: they live in a directory only this user can
+ * a new archive; the directory keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this user can
  * write ({@code $XDG_CACHE_HOME/multiprocessing4j/cds}, mode 0700), and CDS log output is
  * switched off so that nothing is added to the child's stdout. Setting the system property
  * {@code mp4j.cds=false} switches the mechanism off.
@@ -44,7 +46,11 @@ import java.util.jar.Manifest;
 public final class ClassDataSharing {
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     private static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
+    static final int ARCHIVES_KEPT = 16;
+    private static final long STALE_DUMP_MILLIS = 3_600_000;
     private static final Map<String, Boolean> ELIGIBLE_CLASS_PATHS = new ConcurrentHashMap<>();
+    /** Plans that map an existing archive, by class path and options: most starts are repeats. */
+    private static final Map<String, Plan> READY = new ConcurrentHashMap<>();
 
     /** What a child gets: JVM options, and what to do once it has exited. */
     public static final class Plan {
@@ -72,6 +78,7 @@ public final class ClassDataSharing {
             try {
                 if (Files.size(dumpFile) > 0) {
                     Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    prune(archive.getParent());
                 }
             } catch (IOException e) {
                 Log.of(ClassDataSharing.class).log(System.Logger.Level.DEBUG, "no class-data archive: " + e);
@@ -89,6 +96,38 @@ public final class ClassDataSharing {
     }
 
     /**
+     * Keeps the archive directory small: every rebuilt jar or new set of options makes a new
+     * archive, so only the newest {@link #ARCHIVES_KEPT} are kept, and temporary dumps left by
+     * parents that died are removed once they are an hour old.
+     */
+    static void prune(Path dir) {
+        List<Path> archives = new ArrayList<>();
+        long staleBefore = System.currentTimeMillis() - STALE_DUMP_MILLIS;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".jsa")) {
+                    archives.add(f);
+                } else if (name.contains(".jsa.tmp-") && Files.getLastModifiedTime(f).toMillis() < staleBefore) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            if (archives.size() > ARCHIVES_KEPT) {
+                archives.sort(Comparator.comparingLong(ClassDataSharing::lastModified).reversed());
+                for (Path old : archives.subList(ARCHIVES_KEPT, archives.size())) {
+                    Files.deleteIfExists(old);
+                }
+            }
+        } catch (IOException e) {
+            // pruning is housekeeping: the next dump tries again
+        }
+    }
+
+    private static long lastModified(Path file) {
+        return file.toFile().lastModified();
+    }
+
+    /**
      * @param classPath the child's class path
      * @param options the child's JVM options (the defaults and the caller's)
      * @return the plan for a child with that class path and options
@@ -98,6 +137,11 @@ public final class ClassDataSharing {
                 || !ELIGIBLE_CLASS_PATHS.computeIfAbsent(classPath, ClassDataSharing::onlyJars)) {
             return Plan.NONE;
         }
+        String setting = classPath + '\n' + String.join("\n", options);
+        Plan ready = READY.get(setting);
+        if (ready != null) {
+            return ready;
+        }
         Path dir = archiveDirectory();
         if (dir == null) {
             return Plan.NONE;
@@ -105,7 +149,9 @@ public final class ClassDataSharing {
         String key = key(classPath, options);
         Path archive = dir.resolve(key + ".jsa");
         if (Files.isRegularFile(archive)) {
-            return new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, null);
+            ready = new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, null);
+            READY.put(setting, ready);
+            return ready;
         }
         if (!DUMPED_OR_DUMPING.add(key)) {
             return Plan.NONE;
