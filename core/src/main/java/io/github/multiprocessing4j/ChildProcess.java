@@ -150,21 +150,34 @@ public final class ChildProcess {
             registry.ensureOpen();
             ChildCommand command = ChildCommand.build(jvmArgs, name);
             ProcessBuilder builder = processBuilder(command.line());
+            // The reaper thread is started before the spawn: once the child JVM boots, it competes
+            // with this thread for the CPU, and creating a thread then takes milliseconds.
+            CountDownLatch spawned = new CountDownLatch(1);
+            Thread reaper = new Thread(null, () -> reapOnceSpawned(spawned, registry, command, builder),
+                    "mp4j-reaper-" + name, REAPER_STACK_BYTES);
+            reaper.setDaemon(daemon);
+            reaper.start();
             Process started;
             try {
                 started = builder.start();
             } catch (IOException e) {
+                spawned.countDown(); // no process: the reaper ends
                 throw new UncheckedIOException("could not start process " + name + ": " + e.getMessage(), e);
             }
             process = started;
             lifeline = started.getOutputStream();
             UNREAPED.add(this);
+            spawned.countDown();
             sendBootstrap(new BootstrapMessage(registry.treeId(), context.pid(), context.startTicks(), context.name(),
                     context.isDaemon(), name, daemon, serializedTarget));
-            Thread reaper = new Thread(null, () -> reap(registry, command, builder),
-                    "mp4j-reaper-" + started.pid(), REAPER_STACK_BYTES);
-            reaper.setDaemon(daemon);
-            reaper.start();
+        }
+    }
+
+    private void reapOnceSpawned(CountDownLatch spawned, ProcessRegistry registry, ChildCommand command,
+                                 ProcessBuilder builder) {
+        awaitUninterruptibly(spawned);
+        if (process != null) {
+            reap(registry, command, builder);
         }
     }
 
@@ -318,7 +331,7 @@ public final class ChildProcess {
         if (p.isAlive()) {
             return true;
         }
-        awaitReapedUninterruptibly();
+        awaitUninterruptibly(reaped);
         return false;
     }
 
@@ -430,11 +443,11 @@ public final class ChildProcess {
         return p;
     }
 
-    private void awaitReapedUninterruptibly() {
+    private static void awaitUninterruptibly(CountDownLatch latch) {
         boolean interrupted = false;
         while (true) {
             try {
-                reaped.await();
+                latch.await();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
