@@ -513,6 +513,10 @@ public final class ChildProcess {
         /**
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
          * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}), so they win.
+         * The defaults make a child start fast and stay small; a child that computes for long gets
+         * the optimizing compiler back with {@code -XX:TieredStopAtLevel=4} (about 15 ms more
+         * start-up here) and a parallel collector with {@code -XX:+UseParallelGC}. An option that
+         * stops the JVM from booting makes {@link #failure()} report the JVM's own words.
          *
          * @param args the options
          * @return this builder

@@ -29,8 +29,8 @@ import java.nio.channels.FileChannel;
  *
  * <p>Start-up is on the critical path of every {@code start()}, and the two halves of it are
  * independent: recording the process in the tree's table (file-system work) runs on its own
- * thread while the main thread deserializes the target (class loading), which on a machine with
- * two cores saves tens of milliseconds. The exit hook waits for the registration to finish.
+ * thread while the main thread deserializes the target, which on a machine with two cores saves
+ * milliseconds. The exit hook waits for the registration to finish.
  *
  * <p>Nothing on the boot path is a lambda (anonymous classes stand in): the first lambda a JVM
  * links costs it about ten milliseconds of method-handle bootstrapping, which the target's own
@@ -39,8 +39,10 @@ import java.nio.channels.FileChannel;
  * <p>SIGTERM, SIGINT and SIGHUP are caught so that the exit hook can record that the process
  * ended by a signal; without that, the parent could not tell {@code System.exit(143)} from
  * {@code terminate()}. They are caught before the exit hook is installed: a signal that comes
- * earlier kills the JVM without a record, which the parent also reads as "ended by a signal". The stdin pipe stays open after the message: its EOF means the parent has
- * gone (see {@link #watchLifeline}).
+ * earlier kills the JVM without a record, which the parent also reads as "ended by a signal".
+ *
+ * <p>The stdin pipe stays open after the message: its EOF means the parent has gone (see
+ * {@link #watchLifeline}).
  */
 public final class ChildMain {
     /** Exit code when stdin closes before a bootstrap message arrived (nothing to run). */
