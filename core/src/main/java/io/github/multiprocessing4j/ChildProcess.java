@@ -87,6 +87,8 @@ public final class ChildProcess {
     private volatile OutputStream lifeline;
     private volatile int exitCode;
     private volatile Throwable failure;
+    /** The last signal this process sent the child through {@link #terminate()} or {@link #kill()}. */
+    private volatile int signalSent;
 
     /**
      * Creates a process that will run {@code target}, named {@code ChildProcess-N}.
@@ -224,6 +226,10 @@ public final class ChildProcess {
                 exitCode = raw;
             } else if (raw > Platform.SIGNAL_EXIT_BASE && raw < Platform.SIGNAL_EXIT_BASE + 64) {
                 exitCode = -(raw - Platform.SIGNAL_EXIT_BASE); // ended by a signal it could not catch
+            } else if (record.isEmpty() && signalSent != 0) {
+                // Our signal reached a JVM still initialising, which may then exit with an error
+                // of its own (JDK 25: "Bad level"): it ended because of the signal all the same.
+                exitCode = -signalSent;
             } else {
                 exitCode = raw;
             }
@@ -369,6 +375,7 @@ public final class ChildProcess {
     public void terminate() {
         Process p = started();
         if (reaped.getCount() > 0) {
+            signalSent = Platform.SIGTERM;
             p.destroy();
         }
     }
@@ -382,6 +389,7 @@ public final class ChildProcess {
     public void kill() {
         Process p = started();
         if (reaped.getCount() > 0) {
+            signalSent = Platform.SIGKILL;
             p.destroyForcibly();
         }
     }

@@ -125,7 +125,7 @@ class ChildProcessTest {
         assertThat(p.failure()).isEmpty();
     }
 
-    @org.junit.jupiter.api.RepeatedTest(5)
+    @org.junit.jupiter.api.RepeatedTest(10)
     void terminateAtAnyMomentOfTheChildsBootStillReadsAsSigterm() throws Exception {
         ChildProcess p = new ChildProcess(() -> Thread.sleep(60_000));
         p.start();

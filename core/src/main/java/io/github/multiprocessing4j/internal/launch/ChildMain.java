@@ -122,12 +122,21 @@ public final class ChildMain {
         }
     }
 
-    /** Records the signal for the exit hook, then exits as the JVM would have: 128 + N. */
+    /**
+     * Records the signal for the exit hook, then exits as the JVM would have: 128 + N. A signal
+     * that comes before the child has its context (and so its exit hook) halts at once: nothing
+     * is recorded, which the parent reads as "ended by a signal" too.
+     */
     private static final class RecordingSignalHandler implements sun.misc.SignalHandler {
         @Override
         public void handle(sun.misc.Signal signal) {
-            ProcessContext.current().endingBySignal(signal.getNumber());
-            System.exit(Platform.SIGNAL_EXIT_BASE + signal.getNumber());
+            int status = Platform.SIGNAL_EXIT_BASE + signal.getNumber();
+            ProcessContext context = ProcessContext.initialised();
+            if (context == null) {
+                Runtime.getRuntime().halt(status);
+            }
+            context.endingBySignal(signal.getNumber());
+            System.exit(status);
         }
     }
 

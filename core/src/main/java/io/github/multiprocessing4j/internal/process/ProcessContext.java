@@ -120,9 +120,18 @@ public final class ProcessContext {
             }
             Parent parent = new Parent(message.parentPid(), message.parentStartTicks(), message.parentName(),
                     message.parentDaemon());
-            current = new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
+            ProcessContext child = new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
+            child.installExitHook();
+            current = child; // published only with its hook in place: see initialised()
+            return child;
         }
-        current.installExitHook();
+    }
+
+    /**
+     * @return this JVM's context when it has one already, else null; unlike {@link #current()}
+     *     it never makes this JVM a root, so a signal handler of a booting child may call it
+     */
+    public static ProcessContext initialised() {
         return current;
     }
 
