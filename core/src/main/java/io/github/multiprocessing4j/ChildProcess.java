@@ -207,15 +207,7 @@ public final class ChildProcess {
     /** Waits for the exit, settles the exit code and failure, and removes the child's record. */
     private void reap(ProcessRegistry registry, ChildCommand command, ProcessBuilder builder) {
         Process p = process;
-        boolean interrupted = false;
-        while (true) {
-            try {
-                p.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        p.onExit().join(); // uninterruptible: this thread's only job is to see the child end
         try {
             int raw = p.exitValue();
             Optional<ProcessRecord> record = registry.find(p.pid()); // written by the child once it booted
@@ -251,9 +243,6 @@ public final class ChildProcess {
                 Log.of(ChildProcess.class).log(System.Logger.Level.WARNING, "could not release the process table", e);
             }
             reaped.countDown();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
