@@ -260,7 +260,7 @@ public final class ProcessContext {
                 r.put(selfRecord());
             } else {
                 r.remove(pid);
-                r.releaseIfIdle();
+                r.releaseAtExit();
             }
         } catch (RuntimeException e) {
             Log.of(ProcessContext.class).log(System.Logger.Level.WARNING, "could not settle this process's record in " + treeId, e);

@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  *   proc-4242                      one record per process, key=value lines, mode 0600,
  *   proc-4250                        replaced atomically (write a temp file, rename)
  *   failure-4250                   the serialized uncaught exception of a child, for its parent
+ *   seg-lock-4250-1                shared segments (locks, shared values, shared memory), mode
+ *                                    0600, named kind-creatorpid-counter
  * </pre>
  *
  * <p>Implementation notes. The directory lives exactly as long as the tree has something in it:
@@ -59,6 +61,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     private static final String FAILURE_PREFIX = "failure-";
     private static final String LOCK_FILE = ".lock";
     private static final String TEMP_PREFIX = ".tmp-";
+    private static final String SEGMENT_PREFIX = "seg-";
+    private static final java.util.concurrent.atomic.AtomicLong SEGMENT_COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new HashMap<>();
 
@@ -195,6 +199,55 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             deleteTree(directory);
             return true;
         }
+    }
+
+    @Override
+    public boolean releaseAtExit() {
+        if (!Files.isDirectory(directory)) {
+            return true;
+        }
+        try (TreeLock held = lockTree()) {
+            long me = Platform.currentPid();
+            for (ProcessRecord r : records()) {
+                if (r.pid() != me && isAlive(r)) {
+                    return false;
+                }
+            }
+            deleteTree(directory);
+            return true;
+        }
+    }
+
+    @Override
+    public String createSegment(String kind, long size) {
+        String name = kind + "-" + Platform.currentPid() + "-" + SEGMENT_COUNTER.incrementAndGet();
+        try (TreeLock held = lockTree()) {
+            Path file = directory.resolve(SEGMENT_PREFIX + name);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                setOwnerOnly(file);
+                if (size > 0) {
+                    channel.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1); // sparse, zero-filled
+                }
+            }
+            return name;
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public Path segmentFile(String name) {
+        Path file = directory.resolve(SEGMENT_PREFIX + name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("shared segment " + name + " of tree " + treeId()
+                    + " does not exist: it was closed, or every process of its tree has ended");
+        }
+        return file;
+    }
+
+    @Override
+    public void deleteSegment(String name) {
+        deleteQuietly(directory.resolve(SEGMENT_PREFIX + name));
     }
 
     /**

@@ -46,9 +46,36 @@ public interface ProcessRegistry {
 
     /**
      * Drops the records of processes that died without cleaning up, and releases the whole tree
-     * (removes its directory) when nothing but the calling process is left in it.
+     * (removes its directory) when nothing but the calling process is left in it and no shared
+     * segment either.
      *
      * @return whether the tree was released
      */
     boolean releaseIfIdle();
+
+    /**
+     * Called by a process that is exiting: releases the whole tree, shared segments included,
+     * when no other process of the tree is alive.
+     *
+     * @return whether the tree was released
+     */
+    boolean releaseAtExit();
+
+    /**
+     * Creates a shared segment: a zero-filled file of {@code size} bytes, mode 0600, that only
+     * the processes of this tree can find, and which the tree's end removes.
+     *
+     * @param kind a short word for what it holds ("lock", "memory"), part of its name
+     * @return the new segment's name, unique in the tree
+     */
+    String createSegment(String kind, long size);
+
+    /**
+     * @return the file of segment {@code name}
+     * @throws IllegalStateException when there is no such segment (it was closed, or its tree ended)
+     */
+    java.nio.file.Path segmentFile(String name);
+
+    /** Removes segment {@code name}; processes that mapped it keep their mapping. */
+    void deleteSegment(String name);
 }

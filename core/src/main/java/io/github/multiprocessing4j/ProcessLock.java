@@ -1,0 +1,35 @@
+package io.github.multiprocessing4j;
+
+/**
+ * A mutual-exclusion lock shared by the processes of a tree (and by the threads of each):
+ * Python's {@code multiprocessing.Lock}, also a full {@link java.util.concurrent.locks.Lock}.
+ *
+ * <pre>{@code
+ * ProcessLock mutex = new ProcessLock();
+ * ChildProcess buyer = new ChildProcess(() -> {
+ *     mutex.acquire();          // the child uses the very same lock
+ *     try { buy(); } finally { mutex.release(); }
+ * });
+ * }</pre>
+ *
+ * <p>The lock is a handle to shared memory: capture it in a child's target, or send it to
+ * another process of the tree, and both use the same lock. It is not re-entrant: acquiring it
+ * again from the thread that holds it throws {@link IllegalStateException} instead of
+ * deadlocking ({@link ProcessRLock} is re-entrant). Only the holding thread may release it.
+ *
+ * <p>Unlike CPython's lock, it survives the death of its holder: when the process that holds it
+ * dies (SIGKILL included), a waiting process takes it over within a second, and the takeover is
+ * logged (WARNING, with the dead process's pid). What the dead holder was doing under the lock
+ * may be half done; the new holder decides.
+ *
+ * <p>Waiting costs little CPU: a waiter spins briefly, then parks for growing intervals of up to
+ * 2 ms between looks at the lock.
+ */
+public final class ProcessLock extends SharedMutexLock {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates a lock, free, in the calling process's tree. */
+    public ProcessLock() {
+        super("lock", false);
+    }
+}

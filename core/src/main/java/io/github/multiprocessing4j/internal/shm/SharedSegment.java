@@ -1,0 +1,154 @@
+package io.github.multiprocessing4j.internal.shm;
+
+import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
+import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A named piece of memory shared by the processes of one tree: a file in the tree's directory
+ * under {@code /dev/shm}, mapped by every process that uses it. This is the handle that travels
+ * between processes (it is {@link Serializable}: its tree and name); the mapping is made where it
+ * is used, once per JVM.
+ *
+ * <p>Implementation notes. Atomic access goes through {@link VarHandle}s that view the mapped
+ * buffer as {@code long}s or {@code int}s ({@link MethodHandles#byteBufferViewVarHandle}): on a
+ * direct buffer and an aligned offset they give volatile, acquire/release and compare-and-set
+ * access that is atomic across processes, because every process maps the same physical pages.
+ * Offsets are laid out by the descriptor class of each kind of object, with its byte diagram.
+ * A mapping lives as long as the JVM keeps the buffer reachable; the file lives until
+ * {@link #unlink()} or the end of the tree.
+ */
+public final class SharedSegment implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    /** Mappings of this JVM, by tree and name: every handle of one segment shares one mapping. */
+    private static final Map<String, ByteBuffer> MAPPINGS = new ConcurrentHashMap<>();
+
+    private final String treeId;
+    private final String name;
+    private final int size;
+    private transient ByteBuffer buffer;
+
+    private SharedSegment(String treeId, String name, int size) {
+        this.treeId = treeId;
+        this.name = name;
+        this.size = size;
+        this.buffer = map();
+    }
+
+    /**
+     * Creates a zero-filled segment in the calling process's tree.
+     *
+     * @param kind a short word for what it holds, part of its name
+     * @param size its size in bytes
+     * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
+     */
+    public static SharedSegment create(String kind, long size) {
+        if (size < 0 || size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a shared segment's size must be between 0 and "
+                    + Integer.MAX_VALUE + " bytes, not " + size);
+        }
+        ProcessRegistry registry = ProcessContext.current().registry();
+        String name = registry.createSegment(kind, size);
+        return new SharedSegment(registry.treeId(), name, (int) size);
+    }
+
+    /** @return the segment's name, unique in its tree */
+    public String name() {
+        return name;
+    }
+
+    /** @return its size in bytes */
+    public int size() {
+        return size;
+    }
+
+    /** @return a view of the whole segment (its own position and limit; the bytes are shared) */
+    public ByteBuffer buffer() {
+        return buffer.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /** Removes the segment's name: processes that mapped it keep using it, no new one can. */
+    public void unlink() {
+        registry(treeId).deleteSegment(name);
+    }
+
+    public long getLongVolatile(int offset) {
+        return (long) LONGS.getVolatile(buffer, offset);
+    }
+
+    public void setLongVolatile(int offset, long value) {
+        LONGS.setVolatile(buffer, offset, value);
+    }
+
+    public void setLongRelease(int offset, long value) {
+        LONGS.setRelease(buffer, offset, value);
+    }
+
+    public boolean compareAndSetLong(int offset, long expected, long value) {
+        return LONGS.compareAndSet(buffer, offset, expected, value);
+    }
+
+    public long getAndAddLong(int offset, long delta) {
+        return (long) LONGS.getAndAdd(buffer, offset, delta);
+    }
+
+    public long getAndSetLong(int offset, long value) {
+        return (long) LONGS.getAndSet(buffer, offset, value);
+    }
+
+    public int getIntVolatile(int offset) {
+        return (int) INTS.getVolatile(buffer, offset);
+    }
+
+    public boolean compareAndSetInt(int offset, int expected, int value) {
+        return INTS.compareAndSet(buffer, offset, expected, value);
+    }
+
+    @Override
+    public String toString() {
+        return "shared segment " + name + " (" + size + " bytes, tree " + treeId + ")";
+    }
+
+    private ByteBuffer map() {
+        String key = treeId + "/" + name;
+        ByteBuffer existing = MAPPINGS.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        Path file = registry(treeId).segmentFile(name);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            ByteBuffer previous = MAPPINGS.putIfAbsent(key, mapped);
+            return previous != null ? previous : mapped;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map " + this + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ProcessRegistry registry(String treeId) {
+        ProcessRegistry own = ProcessContext.current().registry();
+        return own.treeId().equals(treeId) ? own : LocalTreeRegistry.open(treeId, null);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        buffer = map();
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.multiprocessing4j.internal.sync;
+
+/**
+ * Layout of a process-shared mutex ({@code ProcessLock}, {@code ProcessRLock}) in its segment.
+ *
+ * <pre>
+ *  0               8               16              24              32
+ *  +---------------+---------------+---------------+---------------+
+ *  | owner         | owner ticks   | hold count    | takeovers     |
+ *  +---------------+---------------+---------------+---------------+
+ *
+ *  owner        0 when free; else the owning thread's token (see {@link Owner}): pid in the high
+ *               32 bits, thread id in the low 32 bits. Taken by compare-and-set.
+ *  owner ticks  the owning process's start ticks, written right after the owner word: with the
+ *               pid it tells a live owner from a dead one whose pid was reused. 0 while unknown.
+ *  hold count   how many times the owner holds it (a re-entrant lock counts; a plain lock is 1)
+ *  takeovers    how many times a waiter took the lock from an owner that had died holding it
+ * </pre>
+ */
+public final class MutexDescriptor {
+    public static final int OWNER = 0;
+    public static final int OWNER_TICKS = 8;
+    public static final int HOLD_COUNT = 16;
+    public static final int TAKEOVERS = 24;
+    /** Bytes a mutex takes. */
+    public static final int SIZE = 32;
+
+    private MutexDescriptor() {
+    }
+}

@@ -1,0 +1,206 @@
+package io.github.multiprocessing4j.internal.sync;
+
+import io.github.multiprocessing4j.internal.shm.Backoff;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.HOLD_COUNT;
+import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.OWNER;
+import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.OWNER_TICKS;
+import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVERS;
+
+/**
+ * A mutual-exclusion lock in shared memory that survives the death of its holder: the
+ * algorithm behind {@code ProcessLock} and {@code ProcessRLock}.
+ *
+ * <p>Implementation notes. Acquiring is one compare-and-set of the owner word from 0 to the
+ * caller's token ({@link Owner}); releasing writes 0 back with release semantics. A waiter polls
+ * the word with a {@link Backoff}. Every {@link #LIVENESS_CHECK_NANOS} of waiting it asks whether
+ * the owner's process is still alive; when it is not, the waiter takes the lock over with a
+ * compare-and-set from the dead owner's token to its own (so of several waiters exactly one
+ * wins), counts the takeover in the segment and logs it with the dead owner's pid. The data the
+ * lock guarded may be half-updated: that is for the new owner to judge, as with a robust POSIX
+ * mutex. A thread that dies while its process lives is not detected, as with
+ * {@link java.util.concurrent.locks.ReentrantLock}.
+ */
+public final class RobustMutex {
+    /** How long a waiter waits between two checks of the owner's liveness. */
+    static final long LIVENESS_CHECK_NANOS = 100_000_000;
+
+    private final SharedSegment segment;
+    private final int base;
+    private final boolean reentrant;
+
+    /**
+     * @param segment the segment holding the mutex
+     * @param base the mutex's offset in it ({@link MutexDescriptor} layout, 8-aligned)
+     * @param reentrant whether the owner may acquire it again
+     */
+    public RobustMutex(SharedSegment segment, int base, boolean reentrant) {
+        this.segment = segment;
+        this.base = base;
+        this.reentrant = reentrant;
+    }
+
+    /**
+     * Acquires without waiting.
+     *
+     * @return whether the caller now holds the mutex
+     * @throws IllegalStateException when a non-re-entrant mutex is acquired again by its owner
+     *     (which would otherwise deadlock for ever)
+     */
+    public boolean tryAcquire() {
+        long me = Owner.currentToken();
+        if (segment.compareAndSetLong(base + OWNER, 0, me)) {
+            becameOwner();
+            return true;
+        }
+        if (segment.getLongVolatile(base + OWNER) == me) {
+            if (!reentrant) {
+                throw new IllegalStateException("this thread already holds the lock, which is not re-entrant"
+                        + " (use ProcessRLock to acquire a lock again while holding it)");
+            }
+            segment.setLongVolatile(base + HOLD_COUNT, segment.getLongVolatile(base + HOLD_COUNT) + 1);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Acquires, waiting at most {@code timeoutNanos} (forever when negative).
+     *
+     * @param interruptible whether an interrupt ends the wait
+     * @return whether the caller now holds the mutex (false only on timeout)
+     * @throws InterruptedException when {@code interruptible} and the thread is interrupted
+     *     before it gets the mutex; the mutex is then not held
+     */
+    public boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        if (tryAcquire()) {
+            return true;
+        }
+        long start = System.nanoTime();
+        long deadline = start + timeoutNanos;
+        long nextLivenessCheck = start + LIVENESS_CHECK_NANOS;
+        Backoff backoff = new Backoff();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        throw new InterruptedException();
+                    }
+                    interrupted = true;
+                }
+                if (timeoutNanos >= 0) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        return false;
+                    }
+                    backoff.pauseUntil(deadline);
+                } else {
+                    backoff.pause();
+                }
+                if (tryAcquire()) {
+                    return true;
+                }
+                long now = System.nanoTime();
+                if (now - nextLivenessCheck >= 0) {
+                    nextLivenessCheck = now + LIVENESS_CHECK_NANOS;
+                    if (takeOverFromDeadOwner()) {
+                        return true;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Releases once (a re-entrant mutex is free when released as often as acquired).
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
+     */
+    public void release() {
+        long me = Owner.currentToken();
+        if (segment.getLongVolatile(base + OWNER) != me) {
+            throw new IllegalMonitorStateException("the calling thread does not hold this lock");
+        }
+        long holds = segment.getLongVolatile(base + HOLD_COUNT);
+        if (holds > 1) {
+            segment.setLongVolatile(base + HOLD_COUNT, holds - 1);
+            return;
+        }
+        segment.setLongVolatile(base + HOLD_COUNT, 0);
+        segment.setLongVolatile(base + OWNER_TICKS, 0);
+        segment.setLongRelease(base + OWNER, 0);
+    }
+
+    /** @return whether the calling thread holds the mutex */
+    public boolean isHeldByCurrentThread() {
+        return segment.getLongVolatile(base + OWNER) == Owner.currentToken();
+    }
+
+    /** @return whether any thread of any process holds the mutex */
+    public boolean isLocked() {
+        return segment.getLongVolatile(base + OWNER) != 0;
+    }
+
+    /** @return how many times the calling thread holds the mutex (0 when it does not) */
+    public int holdCount() {
+        return isHeldByCurrentThread() ? (int) segment.getLongVolatile(base + HOLD_COUNT) : 0;
+    }
+
+    /** @return how many times the mutex was taken from an owner that had died */
+    public long takeovers() {
+        return segment.getLongVolatile(base + TAKEOVERS);
+    }
+
+    /**
+     * Releases every hold of the calling thread at once (a condition's wait).
+     *
+     * @return the number of holds released, to give back to {@link #reacquire}
+     * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
+     */
+    public int releaseFully() {
+        int holds = holdCount();
+        if (holds == 0) {
+            throw new IllegalMonitorStateException("the calling thread does not hold this lock");
+        }
+        segment.setLongVolatile(base + HOLD_COUNT, 1);
+        release();
+        return holds;
+    }
+
+    /** Acquires again after {@link #releaseFully}, uninterruptibly, restoring the hold count. */
+    public void reacquire(int holds) {
+        try {
+            acquire(-1, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible acquire was interrupted", e);
+        }
+        segment.setLongVolatile(base + HOLD_COUNT, holds);
+    }
+
+    private void becameOwner() {
+        segment.setLongVolatile(base + OWNER_TICKS, Owner.currentTicks());
+        segment.setLongVolatile(base + HOLD_COUNT, 1);
+    }
+
+    private boolean takeOverFromDeadOwner() {
+        long owner = segment.getLongVolatile(base + OWNER);
+        if (owner == 0 || !Owner.isDead(owner, segment.getLongVolatile(base + OWNER_TICKS))) {
+            return false;
+        }
+        if (!segment.compareAndSetLong(base + OWNER, owner, Owner.currentToken())) {
+            return false; // another waiter took it over first, or it was released
+        }
+        becameOwner();
+        segment.getAndAddLong(base + TAKEOVERS, 1);
+        Log.of(RobustMutex.class).log(System.Logger.Level.WARNING,
+                "process {0} died holding lock {1}: taken over by process {2}",
+                Owner.pidOf(owner), segment.name(), Owner.pidOf(Owner.currentToken()));
+        return true;
+    }
+}

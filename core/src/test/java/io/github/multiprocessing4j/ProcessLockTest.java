@@ -1,0 +1,180 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.testing.TestFiles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.github.multiprocessing4j.testing.TestFiles.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProcessLockTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> shared = new ArrayList<>();
+
+    @AfterEach
+    void closeShared() throws Exception {
+        for (AutoCloseable c : shared) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T object) {
+        shared.add(object);
+        return object;
+    }
+
+    @Test
+    void processesIncrementingUnderTheLockLoseNoUpdate() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        SharedLong counter = track(new SharedLong());
+        int perProcess = 20_000;
+        List<ChildProcess> workers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            workers.add(new ChildProcess(() -> {
+                for (int n = 0; n < perProcess; n++) {
+                    lock.acquire();
+                    try {
+                        counter.set(counter.get() + 1); // not atomic: only the lock makes it exact
+                    } finally {
+                        lock.release();
+                    }
+                }
+            }));
+        }
+        for (ChildProcess w : workers) {
+            w.start();
+        }
+        for (int n = 0; n < perProcess; n++) {
+            lock.lock();
+            try {
+                counter.set(counter.get() + 1);
+            } finally {
+                lock.unlock();
+            }
+        }
+        for (ChildProcess w : workers) {
+            w.join();
+            assertThat(w.exitCode()).hasValue(0);
+        }
+        assertThat(counter.get()).isEqualTo(4L * perProcess);
+    }
+
+    @Test
+    void aWaiterTakesTheLockOverWithinASecondWhenTheHolderIsKilled() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        String held = dir.resolve("held").toString();
+        ChildProcess holder = new ChildProcess(() -> {
+            lock.acquire();
+            TestFiles.write(held, "yes");
+            Thread.sleep(60_000);
+        });
+        holder.start();
+        await(Path.of(held), WAIT);
+        assertThat(lock.tryLock()).isFalse();
+        holder.kill();
+        holder.join();
+        long start = System.nanoTime();
+        assertThat(lock.acquire(Duration.ofSeconds(5))).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(lock.takeovers()).isEqualTo(1);
+        lock.release();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void onlyTheHolderMayReleaseAndAPlainLockIsNotReentrant() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        assertThatThrownBy(lock::release).isInstanceOf(IllegalMonitorStateException.class);
+        lock.lock();
+        assertThatThrownBy(lock::tryLock).isInstanceOf(IllegalStateException.class).hasMessageContaining("re-entrant");
+        AtomicReference<Throwable> fromOtherThread = new AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                lock.unlock();
+            } catch (Throwable t) {
+                fromOtherThread.set(t);
+            }
+        });
+        other.start();
+        other.join();
+        assertThat(fromOtherThread.get()).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(lock.isHeldByCurrentThread()).isTrue();
+        lock.unlock();
+    }
+
+    @Test
+    void aReentrantLockCountsItsHolds() {
+        ProcessRLock lock = track(new ProcessRLock());
+        lock.lock();
+        lock.lock();
+        assertThat(lock.holdCount()).isEqualTo(2);
+        lock.unlock();
+        assertThat(lock.isLocked()).isTrue();
+        lock.unlock();
+        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.holdCount()).isZero();
+    }
+
+    @Test
+    void interruptingAWaiterLeavesTheLockConsistent() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        lock.lock();
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            waiting.countDown();
+            try {
+                lock.lockInterruptibly();
+                outcome.set(new AssertionError("acquired a held lock"));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        waiter.start();
+        waiting.await();
+        Thread.sleep(50);
+        waiter.interrupt();
+        waiter.join(WAIT.toMillis());
+        assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+        assertThat(lock.isHeldByCurrentThread()).isTrue();
+        lock.unlock();
+        assertThat(lock.tryLock()).isTrue();
+        lock.unlock();
+    }
+
+    @Test
+    void acquireWithTimeoutGivesUp() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        String held = dir.resolve("held").toString();
+        String done = dir.resolve("done").toString();
+        ChildProcess holder = new ChildProcess(() -> {
+            lock.acquire();
+            TestFiles.write(held, "yes");
+            TestFiles.await(Path.of(done), Duration.ofSeconds(30));
+            lock.release();
+        });
+        holder.start();
+        await(Path.of(held), WAIT);
+        long start = System.nanoTime();
+        assertThat(lock.acquire(Duration.ofMillis(200))).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        TestFiles.write(done, "go");
+        assertThat(lock.acquire(WAIT)).isTrue();
+        lock.release();
+        holder.join();
+        assertThat(lock.takeovers()).isZero();
+    }
+}
