@@ -323,10 +323,10 @@ public final class ChildProcess {
         if (p == null || reaped.getCount() == 0) {
             return false;
         }
-        if (p.isAlive()) {
+        if (p.isAlive() && !Platform.hasExited(p.pid())) {
             return true;
         }
-        awaitUninterruptibly(reaped);
+        awaitUninterruptibly(reaped); // exited: the JDK reaps it at once, then our reaper settles it
         return false;
     }
 

@@ -94,6 +94,18 @@ public final class Platform {
         return now.isPresent() && now.getAsLong() == startTicks;
     }
 
+    /**
+     * @return whether the process has exited: it is gone, or a zombie that its parent has not
+     *     reaped yet (where {@code /proc} is missing: whether {@link ProcessHandle} says so)
+     */
+    public static boolean hasExited(long pid) {
+        if (HAS_PROC) {
+            Optional<String[]> stat = procStat(pid);
+            return stat.isEmpty() || "Z".equals(stat.get()[STAT_STATE]) || "X".equals(stat.get()[STAT_STATE]);
+        }
+        return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    }
+
     /** @return the one-letter state from {@code /proc} (R, S, D, Z, T, ...), when available */
     public static Optional<String> stateLetter(long pid) {
         return procStat(pid).map(f -> f[STAT_STATE]);
