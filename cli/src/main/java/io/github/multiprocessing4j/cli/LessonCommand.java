@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.cli;
 
+import io.github.multiprocessing4j.cli.lesson.TicketsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,15 +11,14 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * {@code mp4j lesson}: the lesson's later programs (locks, queues, pools), one subcommand each.
- * None is written yet; {@code mp4j lesson list} tells which are planned.
+ * {@code mp4j lesson}: the lesson's later programs (locks, queues, pools), one subcommand each;
+ * {@code mp4j lesson list} tells which are written and which are planned.
  */
 @Command(name = "lesson",
         description = "Runs one of the lesson's programs with real processes.",
-        subcommands = LessonCommand.ListCommand.class,
+        subcommands = {LessonCommand.ListCommand.class, TicketsCommand.class},
         footerHeading = "%nPlanned lessons (not written yet):%n",
         footer = {
-            "  tickets            buying tickets with and without a lock (chapter 4)",
             "  queue              a bounded queue: put, get, full, empty (chapter 5)",
             "  ipc                two processes talking through a queue (chapter 5)",
             "  producer-consumer  cooks and eaters around a queue (chapter 6)",
@@ -42,7 +42,13 @@ public final class LessonCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.println("No lesson is written yet; the process chapters are in 'mp4j tour'.");
+            out.println("Written (the process chapters are in 'mp4j tour'):");
+            // From the subcommands themselves, so that a new lesson shows up here without a second list.
+            spec.parent().subcommands().forEach((name, lesson) -> {
+                if (!name.equals(spec.name())) {
+                    out.printf("  %-18s %s%n", name, lesson.getCommandSpec().usageMessage().description()[0]);
+                }
+            });
             Help lessonHelp = spec.parent().commandLine().getHelp();
             out.print(lessonHelp.footerHeading() + lessonHelp.footer());
             out.flush();

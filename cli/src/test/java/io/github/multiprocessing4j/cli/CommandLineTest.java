@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The command line's shape: help everywhere, and one clear line for every usage mistake. */
 class CommandLineTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list"})
+    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
 
@@ -22,7 +22,10 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tour --bogus", "tour --chapter nope", "tour extra", "ps --tree", "ps --nope", "nope", "lesson",
-            "lesson nope"})
+            "lesson nope", "lesson tickets --buyers 0", "lesson tickets --buyers -3", "lesson tickets --buyers 101",
+            "lesson tickets --buyers ten", "lesson tickets --tickets -1", "lesson tickets --delay-ms -5",
+            "lesson tickets --delay-ms 300..100", "lesson tickets --delay-ms 1..2..3", "lesson tickets --delay-ms fast",
+            "lesson tickets --delay-ms ..", "lesson tickets --no-lock extra"})
     void aUsageMistakeGivesOneLineAndExitCode2(String command) {
         Mp4jRun.Result result = Mp4jRun.inProcess(command.split(" "));
 
@@ -36,7 +39,7 @@ class CommandLineTest {
     void anUnknownChapterIsNamedAndTheRealOnesListed() {
         Mp4jRun.Result result = Mp4jRun.inProcess("tour", "--chapter", "zombies");
 
-        assertThat(result.err()).contains("'zombies'", "pids, zombie, orphan, daemon, daemon-children");
+        assertThat(result.err()).contains("'zombies'", "pids, zombie, orphan, daemon, daemon-children, tickets");
     }
 
     @Test
@@ -54,16 +57,19 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out().lines().map(l -> l.split(" ")[0]))
-                .containsExactly("pids", "zombie", "orphan", "daemon", "daemon-children");
+                .containsExactly("pids", "zombie", "orphan", "daemon", "daemon-children", "tickets");
     }
 
     @Test
-    void lessonHelpListsThePlannedLessons() {
+    void lessonHelpListsTheWrittenAndThePlannedLessons() {
         Mp4jRun.Result help = Mp4jRun.inProcess("lesson", "--help");
         Mp4jRun.Result list = Mp4jRun.inProcess("lesson", "list");
 
         assertThat(help.out()).contains("list", "tickets", "queue", "ipc", "producer-consumer", "pool");
         assertThat(list.exitCode()).isZero();
-        assertThat(list.out()).contains("tickets", "queue", "ipc", "producer-consumer", "pool");
+        String written = list.out().substring(0, list.out().indexOf("Planned"));
+        String planned = list.out().substring(list.out().indexOf("Planned"));
+        assertThat(written).contains("tickets").doesNotContain("list ");
+        assertThat(planned).contains("queue", "ipc", "producer-consumer", "pool").doesNotContain("tickets");
     }
 }

@@ -180,9 +180,9 @@ public final class ChapterSupport {
             this.directory = directory;
         }
 
-        /** @param chapter names the directory, for whoever finds it */
-        public static ScratchDir create(String chapter) throws IOException {
-            return new ScratchDir(Files.createTempDirectory("mp4j-tour-" + chapter + "-"));
+        /** @param purpose names the directory ("mp4j-PURPOSE-..."), for whoever finds it */
+        public static ScratchDir create(String purpose) throws IOException {
+            return new ScratchDir(Files.createTempDirectory("mp4j-" + purpose + "-"));
         }
 
         /** @return the path of a file in this directory, as a String a child's target can capture */

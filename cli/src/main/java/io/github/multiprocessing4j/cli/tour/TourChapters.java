@@ -22,7 +22,9 @@ public final class TourChapters {
             new Entry("daemon", "Daemons: ended together with their parent", "lesson chapter 3, daemon processes",
                     false, new DaemonChapter()),
             new Entry("daemon-children", "A daemon may not have children", "lesson chapter 3, daemon processes",
-                    false, new DaemonChildrenChapter()));
+                    false, new DaemonChildrenChapter()),
+            new Entry("tickets", "The mutex: buying tickets with and without a lock", "lesson chapter 4, mutex lock",
+                    false, new TicketsChapter()));
 
     private TourChapters() {
     }

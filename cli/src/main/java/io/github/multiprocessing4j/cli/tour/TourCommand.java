@@ -73,7 +73,7 @@ public final class TourCommand implements Callable<Integer> {
             return;
         }
         long started = System.nanoTime();
-        try (ScratchDir scratch = ScratchDir.create(chapter.name())) {
+        try (ScratchDir scratch = ScratchDir.create("tour-" + chapter.name())) {
             chapter.chapter().run(narrator, scratch);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -102,4 +102,16 @@ class TourChaptersTest {
                 .contains("caught java.lang.IllegalStateException: daemonic processes are not allowed to have children")
                 .contains("exit code 0");
     }
+
+    @Test
+    void ticketsChapterShowsTheLockSellsTheOnlyTicketOnce() throws Exception {
+        String out = tour("tickets");
+
+        assertThat(out).contains("WITHOUT the lock").contains("with the lock")
+                .containsPattern("\\| buyer-\\d+ \\(pid \\d+\\): searches: 1 ticket left")
+                .contains("OK with the lock exactly one buyer got the ticket, and the file says 0")
+                .contains("Data safe, as every run with the lock")
+                .contains("1 success, 9 failures; the file now says {\"ticket_num\": 0}")
+                .contains("The price of safety");
+    }
 }
