@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * Fails a test class that leaves a process or a process table behind: any descendant process of
- * the test JVM, any live process recorded in a multiprocessing4j tree created during the class,
- * or any tree directory ({@code /dev/shm/mp4j-*}) created during the class that still exists.
+ * the test JVM, any live process recorded in a multiprocessing4j tree of the test JVM (its own
+ * tree, or one whose root it started during the class), or such a tree's directory
+ * ({@code /dev/shm/mp4j-*}) when it cannot be released (shared segments left open count).
  *
  * <p>Registered for every test class through {@code META-INF/services} (JUnit's extension
  * auto-detection, switched on in {@code junit-platform.properties}). Leaked processes are killed
@@ -56,38 +57,59 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         for (ProcessHandle p : descendants()) {
             leaks.add("process " + p.pid() + " (" + p.info().commandLine().orElse("?") + ")");
         }
-        for (LocalTreeRegistry tree : LocalTreeRegistry.allTrees()) {
-            if (treesBefore.contains(tree.treeId())) {
-                continue;
-            }
-            long me = Platform.currentPid();
+        long me = Platform.currentPid();
+        for (LocalTreeRegistry tree : ownTrees(treesBefore)) {
             for (ProcessRecord r : tree.records()) {
                 if (r.pid() != me && LocalTreeRegistry.isAlive(r)) {
                     leaks.add("process " + r.pid() + " (" + r.name() + ") of tree " + tree.treeId());
                 }
             }
             if (!tree.releaseIfIdle()) {
-                leaks.add("process table " + tree.directory());
+                leaks.add("process table " + tree.directory() + " (shared segments or records left)");
             }
         }
         return leaks;
     }
 
+    /**
+     * The trees this test class is answerable for: this JVM's own, and those created during the
+     * class whose root is a live descendant of this JVM. Trees of other programs on the machine
+     * (another test run, an engineer's demo) are none of its business: it neither reports nor
+     * kills them. Trees whose root has died are left to the janitor of the next start.
+     */
+    private static List<LocalTreeRegistry> ownTrees(Set<String> treesBefore) {
+        long me = Platform.currentPid();
+        Set<Long> descendants = new HashSet<>();
+        for (ProcessHandle p : descendants()) {
+            descendants.add(p.pid());
+        }
+        List<LocalTreeRegistry> own = new ArrayList<>();
+        for (LocalTreeRegistry tree : LocalTreeRegistry.allTrees()) {
+            long root = tree.rootPid();
+            if (root == me || (!treesBefore.contains(tree.treeId()) && descendants.contains(root))) {
+                own.add(tree);
+            }
+        }
+        return own;
+    }
+
     private static void cleanUp(Set<String> treesBefore) {
+        List<LocalTreeRegistry> own = ownTrees(treesBefore);
         for (ProcessHandle p : descendants()) {
             p.destroyForcibly();
         }
-        for (LocalTreeRegistry tree : LocalTreeRegistry.allTrees()) {
-            if (!treesBefore.contains(tree.treeId())) {
-                for (ProcessRecord r : tree.records()) {
-                    if (r.pid() != Platform.currentPid() && LocalTreeRegistry.isAlive(r)) {
-                        ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                    }
+        for (LocalTreeRegistry tree : own) {
+            for (ProcessRecord r : tree.records()) {
+                if (r.pid() != Platform.currentPid() && LocalTreeRegistry.isAlive(r)) {
+                    ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
         }
         sleep(500);
         Multiprocessing.activeChildren();
+        for (LocalTreeRegistry tree : own) {
+            tree.releaseAtExit(); // as if the tree had ended: removes what it left
+        }
         LocalTreeRegistry.removeDeadTrees();
     }
 

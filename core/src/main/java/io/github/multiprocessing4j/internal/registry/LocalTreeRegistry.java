@@ -288,6 +288,12 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         return Platform.isAlive(r.pid(), r.startTicks());
     }
 
+    /** @return the pid of the process that created the tree (its name says), or 0 when unknown */
+    public long rootPid() {
+        long[] root = parseRoot(directory);
+        return root == null ? 0 : root[0];
+    }
+
     private boolean rootAlive() {
         long[] root = parseRoot(directory);
         return root != null && Platform.isAlive(root[0], root[1]);
