@@ -9,7 +9,9 @@ import java.time.Duration;
  * A program that is the root of its own process tree, for tests that need one besides the test
  * JVM: {@code TreeRoot FILE hang} starts a child that hangs and writes "rootPid childPid" to FILE;
  * {@code TreeRoot FILE once} starts one child, which writes its command-line arguments to
- * FILE.childargs, joins it and writes "done".
+ * FILE.childargs, joins it and writes "done"; {@code TreeRoot FILE hang-shared} is {@code hang}
+ * with shared objects made first: a held {@link ProcessLock}, a {@link SharedLong} and a
+ * {@link SharedMemory}, whose segments stay in the tree's directory.
  */
 public final class TreeRoot {
     private TreeRoot() {
@@ -18,7 +20,8 @@ public final class TreeRoot {
     public static void main(String[] args) throws Exception {
         String out = args[0];
         String childPidFile = out + ".child";
-        if (args[1].equals("hang")) {
+        if (args[1].startsWith("hang")) {
+            Object[] kept = args[1].equals("hang-shared") ? sharedObjects() : new Object[0];
             ChildProcess child = new ChildProcess(() -> {
                 TestFiles.write(childPidFile, Long.toString(Multiprocessing.currentProcess().pid()));
                 Thread.sleep(120_000);
@@ -27,6 +30,7 @@ public final class TreeRoot {
             TestFiles.await(Path.of(childPidFile), Duration.ofSeconds(30));
             TestFiles.write(out, ProcessHandle.current().pid() + " " + child.pid());
             Thread.sleep(120_000);
+            java.lang.ref.Reference.reachabilityFence(kept); // not reached: the test kills this process
         } else {
             String childArgsFile = out + ".childargs";
             ChildProcess child = new ChildProcess(() -> TestFiles.write(childArgsFile,
@@ -35,6 +39,26 @@ public final class TreeRoot {
             child.join();
             TestFiles.write(out, "done");
         }
+    }
+
+    /** @return a held lock, a long and a memory block of this process's tree (their segments stay) */
+    private static Object[] sharedObjects() {
+        ProcessLock lock = new ProcessLock();
+        lock.acquire();
+        SharedMemory memory = SharedMemory.create(4096);
+        memory.buffer().put(0, (byte) 1);
+        return new Object[] {lock, new SharedLong(7), memory};
+    }
+
+    /**
+     * SIGKILLs a tree started in a {@code hang} mode, child first, and waits until both are gone:
+     * nobody is left to clean up.
+     */
+    static void killTree(Process root, long childPid, Duration timeout) throws InterruptedException {
+        ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
+        root.destroyForcibly();
+        root.waitFor();
+        TestFiles.awaitGone(childPid, timeout);
     }
 
     /** @return a started {@code TreeRoot} JVM with the test class path */

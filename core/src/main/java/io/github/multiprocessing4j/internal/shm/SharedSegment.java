@@ -8,15 +8,18 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,13 +35,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * Offsets are laid out by the descriptor class of each kind of object, with its byte diagram.
  * A mapping lives as long as the JVM keeps the buffer reachable; the file lives until
  * {@link #unlink()} or the end of the tree.
+ *
+ * <p>Mappings are shared by every handle of one segment in a JVM through a cache that holds them
+ * weakly: a mapping is released (unmapped by the buffer's cleaner, after a garbage collection)
+ * once no handle and no buffer view of it is reachable, and its cache entry goes with it. Java
+ * offers no safe explicit unmap (a thread still using the buffer would crash the JVM), so this
+ * is the earliest safe moment. {@link #unlink()} also drops this JVM's cache entry at once, since
+ * no new handle can map an unlinked segment. Without both, every segment a long-running process
+ * ever created or received would stay mapped until it exits.
  */
 public final class SharedSegment implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    /** Mappings of this JVM, by tree and name: every handle of one segment shares one mapping. */
-    private static final Map<String, ByteBuffer> MAPPINGS = new ConcurrentHashMap<>();
+    /**
+     * Mappings of this JVM, by tree and name: every handle of one segment shares one mapping.
+     * Held weakly (see the class comment); entries whose mapping was collected are expunged
+     * through {@link #RELEASED}.
+     */
+    private static final ConcurrentHashMap<String, Mapping> MAPPINGS = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<ByteBuffer> RELEASED = new ReferenceQueue<>();
 
     private final String treeId;
     private final String name;
@@ -69,6 +85,40 @@ public final class SharedSegment implements Serializable {
         return new SharedSegment(registry.treeId(), name, (int) size);
     }
 
+    /**
+     * Opens an existing segment of a tree by its name, from any process of that tree.
+     *
+     * @param treeId the tree the segment belongs to
+     * @param name the segment's name ({@link #name()})
+     * @throws IllegalStateException when the tree has no segment of that name (it was unlinked,
+     *     never existed, or every process of its tree has ended)
+     * @throws UncheckedIOException when the segment exists but cannot be read or mapped
+     */
+    public static SharedSegment attach(String treeId, String name) {
+        if (name.isEmpty() || name.contains("/")) {
+            throw new IllegalStateException("no shared segment named \"" + name + "\" in tree " + treeId);
+        }
+        Path file = registry(treeId).segmentFile(name);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalStateException("shared segment " + name + " of tree " + treeId
+                    + " does not exist: it was unlinked, or every process of its tree has ended", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + file + ": " + e.getMessage(), e);
+        }
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalStateException("shared segment " + name + " is larger than 2 GiB - 1: " + size + " bytes");
+        }
+        return new SharedSegment(treeId, name, (int) size);
+    }
+
+    /** @return the id of the tree the segment belongs to */
+    public String treeId() {
+        return treeId;
+    }
+
     /** @return the segment's name, unique in its tree */
     public String name() {
         return name;
@@ -84,9 +134,20 @@ public final class SharedSegment implements Serializable {
         return buffer.duplicate().order(ByteOrder.nativeOrder());
     }
 
-    /** Removes the segment's name: processes that mapped it keep using it, no new one can. */
+    /**
+     * Removes the segment's name: processes that mapped it keep using it, no new one can. Also
+     * drops this JVM's cache entry, so that the mapping goes as soon as the handles using it are
+     * unreachable. Idempotent.
+     */
     public void unlink() {
+        MAPPINGS.remove(key());
         registry(treeId).deleteSegment(name);
+    }
+
+    /** @return how many mappings this JVM's cache holds (live or not yet expunged), for tests */
+    public static int cachedMappings() {
+        expungeReleased();
+        return MAPPINGS.size();
     }
 
     public long getLongVolatile(int offset) {
@@ -126,19 +187,59 @@ public final class SharedSegment implements Serializable {
         return "shared segment " + name + " (" + size + " bytes, tree " + treeId + ")";
     }
 
+    private String key() {
+        return treeId + "/" + name;
+    }
+
     private ByteBuffer map() {
-        String key = treeId + "/" + name;
-        ByteBuffer existing = MAPPINGS.get(key);
+        expungeReleased();
+        String key = key();
+        Mapping cached = MAPPINGS.get(key);
+        ByteBuffer existing = cached == null ? null : cached.get();
         if (existing != null) {
             return existing;
         }
         Path file = registry(treeId).segmentFile(name);
+        MappedByteBuffer mapped;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            ByteBuffer previous = MAPPINGS.putIfAbsent(key, mapped);
-            return previous != null ? previous : mapped;
+            mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalStateException("shared segment " + name + " of tree " + treeId
+                    + " does not exist: it was unlinked, or every process of its tree has ended", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map " + this + ": " + e.getMessage(), e);
+        }
+        Mapping fresh = new Mapping(key, mapped);
+        while (true) { // install ours unless another thread installed a live mapping meanwhile
+            Mapping current = MAPPINGS.putIfAbsent(key, fresh);
+            if (current == null) {
+                return mapped;
+            }
+            ByteBuffer live = current.get();
+            if (live != null) {
+                return live; // ours is unreachable once we return, and is unmapped by its cleaner
+            }
+            if (MAPPINGS.replace(key, current, fresh)) {
+                return mapped;
+            }
+        }
+    }
+
+    private static void expungeReleased() {
+        Reference<? extends ByteBuffer> released;
+        while ((released = RELEASED.poll()) != null) {
+            Mapping m = (Mapping) released;
+            MAPPINGS.remove(m.key, m);
+        }
+    }
+
+    /** A cache entry: the mapping, held weakly, and its key for expunging. */
+    private static final class Mapping extends WeakReference<ByteBuffer> {
+        final String key;
+
+        Mapping(String key, ByteBuffer mapped) {
+            super(mapped, RELEASED);
+            this.key = key;
         }
     }
 

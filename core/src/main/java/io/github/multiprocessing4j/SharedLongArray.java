@@ -1,0 +1,123 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.shm.WordArray;
+
+import java.io.Serializable;
+
+/**
+ * A fixed-length array of {@code long}s in shared memory: Python's
+ * {@code multiprocessing.Array('q', ...)} without its lock, with element-wise atomic operations
+ * like {@link java.util.concurrent.atomic.AtomicLongArray}. Capture it in a child's target (or
+ * send it to another process of the tree) and both processes see and change the same elements.
+ *
+ * <p>Every method on one element is atomic across processes and threads, never blocks, and has
+ * volatile memory semantics. Operations on several elements ({@link #toArray()}) are not atomic
+ * as a whole: guard them with a {@link ProcessLock} when they must be. Layout:
+ * {@code internal.shm.ArrayDescriptor} (element {@code i} at byte {@code 8*i}).
+ */
+public final class SharedLongArray implements Serializable, AutoCloseable {
+    private static final long serialVersionUID = 1L;
+
+    private final WordArray words;
+
+    /**
+     * Creates an array of {@code length} zeros in the calling process's tree.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative (or over 2^28 - 1, which
+     *     would not fit in a 2 GiB segment)
+     * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
+     */
+    public SharedLongArray(int length) {
+        this.words = WordArray.create("longs", length);
+    }
+
+    /**
+     * Creates an array holding a copy of {@code initial}.
+     *
+     * @throws NullPointerException when {@code initial} is null
+     * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
+     */
+    public SharedLongArray(long[] initial) {
+        this(initial.length);
+        for (int i = 0; i < initial.length; i++) {
+            words.set(i, initial[i]);
+        }
+    }
+
+    /** @return the number of elements (fixed at creation) */
+    public int length() {
+        return words.length();
+    }
+
+    /**
+     * @return element {@code i} (a volatile read)
+     * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
+     */
+    public long get(int i) {
+        return words.get(i);
+    }
+
+    /**
+     * Sets element {@code i} (a volatile write).
+     *
+     * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
+     */
+    public void set(int i, long value) {
+        words.set(i, value);
+    }
+
+    /**
+     * Sets element {@code i} to {@code value} if it is {@code expected}, atomically.
+     *
+     * @return whether it was {@code expected} (and is now {@code value})
+     * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
+     */
+    public boolean compareAndSet(int i, long expected, long value) {
+        return words.compareAndSet(i, expected, value);
+    }
+
+    /**
+     * Adds {@code delta} to element {@code i}, atomically.
+     *
+     * @return the element's value before the addition
+     * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
+     */
+    public long getAndAdd(int i, long delta) {
+        return words.getAndAdd(i, delta);
+    }
+
+    /**
+     * Adds {@code delta} to element {@code i}, atomically.
+     *
+     * @return the element's value after the addition
+     * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
+     */
+    public long addAndGet(int i, long delta) {
+        return words.getAndAdd(i, delta) + delta;
+    }
+
+    /**
+     * @return a copy of the elements, each read atomically, the whole not at one instant (other
+     *     processes may change elements while it is being read)
+     */
+    public long[] toArray() {
+        return words.toArray();
+    }
+
+    /**
+     * Removes the array's name from the tree. Handles that exist keep working (the memory is freed
+     * when the last of them is unreachable); handles deserialized afterwards fail with
+     * {@link IllegalStateException}. Without a close the array lives until every process of its
+     * tree has ended. Idempotent; never blocks.
+     */
+    @Override
+    public void close() {
+        words.unlink();
+    }
+
+    @Override
+    public String toString() {
+        return java.util.Arrays.toString(toArray());
+    }
+
+}

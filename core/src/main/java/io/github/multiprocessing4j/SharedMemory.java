@@ -1,0 +1,124 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+
+/**
+ * A named block of raw shared memory: Python's {@code multiprocessing.shared_memory.SharedMemory}.
+ * One process {@linkplain #create creates} it; any process of the same tree reaches it by
+ * {@linkplain #attach attaching} to its {@linkplain #name() name}, or by receiving the handle
+ * (it is {@link Serializable}: capture it in a child's target). All of them see the same bytes
+ * through {@link #buffer()}.
+ *
+ * <pre>{@code
+ * SharedMemory shm = SharedMemory.create(1024);
+ * String name = shm.name();
+ * new ChildProcess(() -> {
+ *     try (SharedMemory mine = SharedMemory.attach(name)) {
+ *         mine.buffer().putInt(0, 42);
+ *     }
+ * }).start();
+ * }</pre>
+ *
+ * <p>As in Python, {@link #close()} and {@link #unlink()} are separate: {@code close()} ends the
+ * use of this handle in this process; {@code unlink()}, called once by whoever owns the block,
+ * removes its name so that no process can attach any more (processes that have it keep using it).
+ * Without {@code unlink()} the block lives until every process of its tree has ended, then it
+ * is removed, however the tree ended.
+ *
+ * <p>The bytes are plain memory: reads and writes through the buffer are not atomic and not
+ * ordered between processes. Publish data with a {@link ProcessLock}, a {@link SharedLong} or
+ * another synchronisation object, as with Python's shared memory.
+ */
+public final class SharedMemory implements Serializable, AutoCloseable {
+    private static final long serialVersionUID = 1L;
+
+    private final SharedSegment segment;
+    private transient volatile boolean closed;
+
+    private SharedMemory(SharedSegment segment) {
+        this.segment = segment;
+    }
+
+    /**
+     * Creates a zero-filled block of {@code size} bytes in the calling process's tree, under a new
+     * unique name. Never blocks for long (creates and maps a file).
+     *
+     * @param size its size in bytes (zero is allowed)
+     * @throws IllegalArgumentException when {@code size} is negative
+     * @throws java.io.UncheckedIOException when the block cannot be created or mapped
+     */
+    public static SharedMemory create(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("a shared memory block's size must not be negative: " + size);
+        }
+        return new SharedMemory(SharedSegment.create("memory", size));
+    }
+
+    /**
+     * Attaches to the block called {@code name} of the calling process's tree (created by this
+     * process or by any other of the tree, and not unlinked). Never blocks for long.
+     *
+     * @param name the block's {@link #name()}
+     * @throws IllegalStateException when the tree has no block of that name: it was never
+     *     created, was unlinked, or belongs to another tree
+     * @throws java.io.UncheckedIOException when the block exists but cannot be mapped
+     */
+    public static SharedMemory attach(String name) {
+        return new SharedMemory(SharedSegment.attach(ProcessContext.current().registry().treeId(), name));
+    }
+
+    /** @return the block's name, unique in its tree, for {@link #attach} */
+    public String name() {
+        return segment.name();
+    }
+
+    /** @return the block's size in bytes */
+    public int size() {
+        return segment.size();
+    }
+
+    /**
+     * Returns a view of the whole block: the bytes are shared with every process that uses the
+     * block; position, limit and mark are the view's own (a new view each call, position 0,
+     * limit {@link #size()}, the platform's byte order). A view stays usable after
+     * {@link #close()} of this handle: the memory is released only when no handle and no view of
+     * it is reachable any more.
+     *
+     * @throws IllegalStateException when this handle is closed
+     */
+    public ByteBuffer buffer() {
+        if (closed) {
+            throw new IllegalStateException("shared memory " + name() + " is closed in this process");
+        }
+        return segment.buffer();
+    }
+
+    /**
+     * Ends the use of this handle: {@link #buffer()} fails from now on. The block itself stays (see
+     * {@link #unlink()}); other handles, in this process or others, are not affected. The memory
+     * mapping goes when this handle and its views are unreachable (Java has no safe explicit
+     * unmap). Idempotent; never blocks.
+     */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /**
+     * Removes the block's name from its tree: {@link #attach} fails from now on, while every
+     * handle that exists (in any process) keeps working. Python's {@code unlink()}; call it once,
+     * from the process that owns the block. Idempotent; never blocks; works on a closed handle.
+     */
+    public void unlink() {
+        segment.unlink();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedMemory(" + name() + ", " + size() + " bytes" + (closed ? ", closed)" : ")");
+    }
+}

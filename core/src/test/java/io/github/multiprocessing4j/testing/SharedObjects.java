@@ -1,0 +1,49 @@
+package io.github.multiprocessing4j.testing;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shared objects a test creates, closed after each test (LeakCheck fails a class that leaves
+ * a segment behind):
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * final SharedObjects shared = new SharedObjects();
+ * ...
+ * ProcessLock lock = shared.track(new ProcessLock());
+ * }</pre>
+ */
+public final class SharedObjects implements AfterEachCallback {
+    private final List<AutoCloseable> objects = new ArrayList<>();
+
+    /** @return {@code object}, to be closed after the test */
+    public <T extends AutoCloseable> T track(T object) {
+        objects.add(object);
+        return object;
+    }
+
+    /** Closes every tracked object, the last tracked first, and forgets them; the first failure is thrown. */
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        Exception first = null;
+        for (int i = objects.size() - 1; i >= 0; i--) {
+            try {
+                objects.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        objects.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
