@@ -23,7 +23,7 @@ package io.github.multiprocessing4j;
  * may be half done; the new holder decides.
  *
  * <p>Waiting costs little CPU: a waiter spins briefly, then parks for growing intervals of up to
- * 2 ms between looks at the lock.
+ * 2 ms between looks at the lock, and 20 ms once it has waited half a second.
  */
 public final class ProcessLock extends SharedMutexLock {
     private static final long serialVersionUID = 1L;

@@ -190,9 +190,15 @@ public final class RobustMutex {
 
     private boolean takeOverFromDeadOwner() {
         long owner = segment.getLongVolatile(base + OWNER);
-        if (owner == 0 || !Owner.isDead(owner, segment.getLongVolatile(base + OWNER_TICKS))) {
+        long ticks = segment.getLongVolatile(base + OWNER_TICKS);
+        if (owner == 0 || !Owner.isDead(owner, ticks)) {
             return false;
         }
+        // Forget the dead owner's ticks before the owner word changes. Otherwise another waiter
+        // could read our token beside the dead owner's ticks (before becameOwner writes ours),
+        // judge us dead (our pid with someone else's start time) and take the lock from us.
+        // With 0 ("not written yet") we count as alive while our pid exists.
+        segment.compareAndSetLong(base + OWNER_TICKS, ticks, 0);
         if (!segment.compareAndSetLong(base + OWNER, owner, Owner.currentToken())) {
             return false; // another waiter took it over first, or it was released
         }
