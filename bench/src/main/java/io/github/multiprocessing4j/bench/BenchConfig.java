@@ -14,24 +14,28 @@ import java.util.List;
  * @param manyProcesses children started at once by the "many processes" figure
  * @param manyReps repetitions of the "many processes" figure
  * @param quietWaitSeconds how long to wait, at most, for a quiet machine before each section
+ * @param lockPairs uncontended acquire()+release() pairs per repetition ({@code lock_n})
+ * @param lockContended increments per process in the two-process lock figure
+ *     ({@code lock_contended_n})
  * @param childJvmArgs extra options for every child JVM, after the library's defaults
  */
 record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, int manyProcesses, int manyReps,
-                   int quietWaitSeconds, List<String> childJvmArgs) {
+                   int quietWaitSeconds, int lockPairs, int lockContended, List<String> childJvmArgs) {
 
     static BenchConfig full(List<String> childJvmArgs) {
-        return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, childJvmArgs);
+        return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, 1_000_000, 500_000, childJvmArgs);
     }
 
     static BenchConfig quick(List<String> childJvmArgs) {
         // The idle delay and the number of processes stay as in the full run: they define
         // what a figure means, so a quick figure is a noisier value of the same thing.
-        return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, childJvmArgs);
+        return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, 20_000, 2_000, childJvmArgs);
     }
 
     String toJson() {
         return Json.object("reps", reps, "start_reps", startReps, "warm_ups", warmUps,
                 "idle_settle_ms", idleSettleMillis, "many_processes", manyProcesses, "many_reps", manyReps,
-                "quiet_wait_s", quietWaitSeconds, "child_jvm_args", childJvmArgs);
+                "quiet_wait_s", quietWaitSeconds, "lock_n", lockPairs, "lock_contended_n", lockContended,
+                "child_jvm_args", childJvmArgs);
     }
 }

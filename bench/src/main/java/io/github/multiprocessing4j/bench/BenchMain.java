@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 public final class BenchMain {
     /** In running order: memory first, while this JVM is still small, as in bench_mp.py. */
     private static final List<Section> SECTIONS = List.of(new MemorySection(), new StartSection(),
-            new ManyProcessesSection());
+            new LockSection(), new ManyProcessesSection());
 
     private BenchMain() {
     }

@@ -1,6 +1,9 @@
 package io.github.multiprocessing4j.bench;
 
+import io.github.multiprocessing4j.ProcessLock;
 import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.SharedLong;
+import io.github.multiprocessing4j.SharedLongArray;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -48,6 +51,31 @@ final class ChildTargets {
                     // the parent has opened the gate: time to exit
                 }
             }
+        };
+    }
+
+    /**
+     * {@code bench_mp.py}'s {@code _lock_worker}: waits until every worker is ready (a shared
+     * countdown, like its barrier), then does {@code lock.acquire(); v.set(v.get() + 1);
+     * lock.release()} {@code n} times, and leaves its start and end {@link System#nanoTime()} in
+     * {@code times[2 * index]} and {@code times[2 * index + 1]}.
+     */
+    static SerializableRunnable lockWorker(ProcessLock lock, SharedLong value, SharedLong countdown,
+            SharedLongArray times, int index, int n) {
+        return () -> {
+            countdown.addAndGet(-1);
+            while (countdown.get() > 0) {
+                Thread.onSpinWait();
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                lock.acquire();
+                value.set(value.get() + 1);
+                lock.release();
+            }
+            long t1 = System.nanoTime();
+            times.set(2 * index, t0);
+            times.set(2 * index + 1, t1);
         };
     }
 }
