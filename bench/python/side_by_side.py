@@ -77,6 +77,7 @@ class Row:
     ours: str = None       # our figure's name, when it differs
     method: str = "cold"   # our start method ("-": one figure for the parent)
     target: Target = NO_TARGET
+    compared: bool = True  # False: a fact about the run, where "better" means nothing
 
     @property
     def ours_name(self):
@@ -102,7 +103,7 @@ ROWS = [
     Row("lock", "2 procs: lock.acquire(); v.value += 1; lock.release()",
         ours="2 procs: lock.acquire(); v.set(v.get()+1); lock.release()",
         target=Target("≥ 2x CPython (3.5-5.3M ops/s in DESIGN's run)", times_better=2)),
-    Row("lock", "  same run: % of wall time both workers were running"),
+    Row("lock", "  same run: % of wall time both workers were running", compared=False),
     Row("mem", "idle child VmRSS", target=Target("≤ 32 MiB", limit=32)),
     Row("mem", "idle child PSS (smaps_rollup)"),
     Row("mem", "idle child USS = Private_Clean+Private_Dirty"),
@@ -241,7 +242,7 @@ def print_table(rows):
             target = row.target.text + mark(row.target.verdict(mine, cpython, unit))
         print(f"| {row.section}: {label} [{unit}] | {fmt(cpython['fork'])} | "
               f"{fmt(cpython['spawn'])} | {fmt(mine)} | "
-              f"{describe_advantage(mine, best_of(cpython, unit), unit)} | {target} |")
+              f"{describe_advantage(mine, best_of(cpython, unit), unit) if row.compared else '—'} | {target} |")
 
 
 NOISY_CPUS = 0.25   # the threshold of bench_mp.py's wait for a quiet machine
