@@ -29,23 +29,32 @@ public final class WordArray implements Serializable {
         return new WordArray(SharedSegment.create(kind, ArrayDescriptor.sizeFor(length)), length);
     }
 
+    /** @return the number of words */
     public int length() {
         return length;
     }
 
-    /** @throws IndexOutOfBoundsException for an index outside {@code [0, length)} (so do the others) */
+    /**
+     * Every access below is atomic across processes, has volatile semantics and never blocks.
+     *
+     * @return word {@code i}
+     * @throws IndexOutOfBoundsException for an index outside {@code [0, length)} (so do the others)
+     */
     public long get(int i) {
         return segment.getLongVolatile(offset(i));
     }
 
+    /** Sets word {@code i}. */
     public void set(int i, long value) {
         segment.setLongVolatile(offset(i), value);
     }
 
+    /** @return whether word {@code i} was {@code expected} and is now {@code value} */
     public boolean compareAndSet(int i, long expected, long value) {
         return segment.compareAndSetLong(offset(i), expected, value);
     }
 
+    /** @return word {@code i} before adding {@code delta} to it */
     public long getAndAdd(int i, long delta) {
         return segment.getAndAddLong(offset(i), delta);
     }
