@@ -9,7 +9,6 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -103,11 +102,14 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
     }
 
     /**
-     * @return a condition bound to this lock, shared between processes like the lock itself
+     * Creates a condition bound to this lock, shared between processes like the lock itself (a
+     * new segment: {@link ProcessCondition#close() close} it when done). Never blocks.
+     *
+     * @return a new {@link ProcessCondition}
      */
     @Override
-    public Condition newCondition() {
-        throw new UnsupportedOperationException("ProcessCondition is not implemented yet");
+    public ProcessCondition newCondition() {
+        return new ProcessCondition(this);
     }
 
     /** @return whether the calling thread holds the lock */

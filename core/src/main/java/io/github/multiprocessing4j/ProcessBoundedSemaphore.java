@@ -1,0 +1,26 @@
+package io.github.multiprocessing4j;
+
+/**
+ * A semaphore that refuses to have more permits than it started with: Python's
+ * {@code multiprocessing.BoundedSemaphore}. A {@link #release()} that would go above the initial
+ * value throws {@link IllegalStateException} (Python raises {@code ValueError}): it catches a
+ * release too many. Everything else is as for {@link ProcessSemaphore}, the return of permits
+ * held by a dead process included (never above the bound).
+ */
+public final class ProcessBoundedSemaphore extends SharedSemaphore {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates a bounded semaphore with {@code value} permits, also its bound.
+     *
+     * @throws IllegalArgumentException when {@code value} is negative
+     */
+    public ProcessBoundedSemaphore(int value) {
+        super("bsemaphore", value, true);
+    }
+
+    /** Creates a bounded semaphore with one permit (Python's default). */
+    public ProcessBoundedSemaphore() {
+        this(1);
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.multiprocessing4j;
+
+/**
+ * A counting semaphore shared by the processes of a tree (and by the threads of each): Python's
+ * {@code multiprocessing.Semaphore}.
+ *
+ * <pre>{@code
+ * ProcessSemaphore slots = new ProcessSemaphore(3);   // at most 3 at a time
+ * ChildProcess worker = new ChildProcess(() -> {
+ *     slots.acquire();
+ *     try { work(); } finally { slots.release(); }
+ * });
+ * }</pre>
+ *
+ * <p>It is a handle to shared memory: capture it in a child's target, or send it to another
+ * process of the tree, and both use the same semaphore. Any thread of any process may release a
+ * permit, acquired or not; {@code release()} never fails ({@link ProcessBoundedSemaphore} checks
+ * its bound).
+ *
+ * <p>Unlike CPython's semaphore, permits held by a process that dies (SIGKILL included) come
+ * back: a waiter that finds no permit looks every ~100 ms for processes that died holding some,
+ * gives their permits back and logs it (WARNING, with the dead process's pid). A process's
+ * holding is what it acquired and did not release; when permits are released by a process other
+ * than the one that acquired them, the releaser's count, else any holder's, goes down. Holdings
+ * of up to 126 processes at once are tracked.
+ *
+ * <p>Waiting costs little CPU: a waiter spins briefly, then parks for growing intervals of up to
+ * 2 ms between looks.
+ */
+public final class ProcessSemaphore extends SharedSemaphore {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates a semaphore with {@code value} permits in the calling process's tree.
+     *
+     * @throws IllegalArgumentException when {@code value} is negative
+     */
+    public ProcessSemaphore(int value) {
+        super("semaphore", value, false);
+    }
+
+    /** Creates a semaphore with one permit (Python's default). */
+    public ProcessSemaphore() {
+        this(1);
+    }
+}

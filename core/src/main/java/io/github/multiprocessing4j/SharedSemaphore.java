@@ -1,0 +1,98 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.RobustSemaphore;
+import io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * What {@link ProcessSemaphore} and {@link ProcessBoundedSemaphore} share: a counting semaphore
+ * in shared memory whose permits come back when a process dies holding them.
+ */
+abstract class SharedSemaphore implements Serializable, AutoCloseable {
+    private static final long serialVersionUID = 1L;
+
+    private final SharedSegment segment;
+    private transient RobustSemaphore semaphore;
+
+    SharedSemaphore(String kind, int value, boolean bounded) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a semaphore's initial value must not be negative, not " + value);
+        }
+        this.segment = SharedSegment.create(kind, SemaphoreDescriptor.SIZE);
+        RobustSemaphore.initialise(segment, value, bounded);
+        this.semaphore = new RobustSemaphore(segment);
+    }
+
+    /**
+     * Takes a permit, waiting as long as it takes for one; Python's {@code acquire()}. While it
+     * waits, it gives back every ~100 ms the permits of processes that died holding them.
+     *
+     * @throws InterruptedException when the thread is interrupted before or while waiting; no
+     *     permit is taken then
+     */
+    public void acquire() throws InterruptedException {
+        semaphore.acquire(-1);
+    }
+
+    /**
+     * Takes a permit, waiting at most {@code timeout}; Python's {@code acquire(timeout=...)}.
+     *
+     * @param timeout how long to wait; zero or negative does not wait
+     * @return true when a permit was taken, false on timeout
+     * @throws InterruptedException when the thread is interrupted before or while waiting; no
+     *     permit is taken then
+     */
+    public boolean acquire(Duration timeout) throws InterruptedException {
+        return semaphore.acquire(Math.max(0, timeout.toNanos()));
+    }
+
+    /** @return true when a permit was available and is now taken; never blocks (Python's {@code acquire(False)}) */
+    public boolean tryAcquire() {
+        return semaphore.tryAcquire();
+    }
+
+    /**
+     * Gives a permit back; Python's {@code release()}. Any thread of any process may release,
+     * not only one that acquired. Never blocks.
+     *
+     * @throws IllegalStateException for a {@link ProcessBoundedSemaphore} that already has its
+     *     initial number of permits
+     */
+    public void release() {
+        semaphore.release();
+    }
+
+    /** @return how many permits are available now (a snapshot; Python's {@code get_value()}) */
+    public int availablePermits() {
+        return semaphore.availablePermits();
+    }
+
+    /** @return how many permits were given back from processes that died holding them */
+    public long reclaimed() {
+        return semaphore.reclaimed();
+    }
+
+    /**
+     * Removes the semaphore's name from the tree. Processes that already use it keep using it.
+     * Without a close it lives until every process of its tree has ended.
+     */
+    @Override
+    public void close() {
+        segment.unlink();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + segment.name() + ", " + availablePermits() + " permits)";
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        semaphore = new RobustSemaphore(segment);
+    }
+}

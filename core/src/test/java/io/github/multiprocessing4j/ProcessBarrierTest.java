@@ -1,0 +1,138 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.testing.BlockingCall;
+import io.github.multiprocessing4j.testing.SharedObjects;
+import io.github.multiprocessing4j.testing.TestFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeoutException;
+
+import static io.github.multiprocessing4j.testing.TestFiles.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProcessBarrierTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final SharedObjects shared = new SharedObjects();
+
+    @Test
+    void partiesOfThreeProcessesPassTogetherTwiceWithDistinctArrivalIndexes() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(3));
+        SharedLong passed = shared.track(new SharedLong());
+        List<ChildProcess> children = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String out = dir.resolve("child" + i).toString();
+            children.add(new ChildProcess(() -> {
+                StringBuilder indexes = new StringBuilder();
+                for (int round = 0; round < 2; round++) {
+                    indexes.append(barrier.await()).append(' ');
+                    passed.incrementAndGet();
+                }
+                TestFiles.write(out, indexes.toString().trim());
+            }));
+        }
+        for (ChildProcess c : children) {
+            c.start();
+        }
+        List<Set<Integer>> rounds = List.of(new HashSet<>(), new HashSet<>());
+        for (int round = 0; round < 2; round++) {
+            rounds.get(round).add(barrier.await(WAIT));
+            assertThat(passed.get()).isLessThanOrEqualTo(2L * (round + 1));
+        }
+        for (int i = 0; i < 2; i++) {
+            String[] indexes = TestFiles.await(dir.resolve("child" + i), WAIT).split(" ");
+            rounds.get(0).add(Integer.parseInt(indexes[0]));
+            rounds.get(1).add(Integer.parseInt(indexes[1]));
+        }
+        for (ChildProcess c : children) {
+            c.join();
+            assertThat(c.exitCode()).hasValue(0);
+        }
+        assertThat(rounds.get(0)).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(rounds.get(1)).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(barrier.isBroken()).isFalse();
+        assertThat(barrier.numberWaiting()).isZero();
+    }
+
+    @Test
+    void aWaitingPartyKilledBreaksTheBarrierForTheOthers() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(3));
+        ChildProcess party = new ChildProcess(barrier::await);
+        party.start();
+        awaitCondition(() -> barrier.numberWaiting() == 1, WAIT, "the child to wait");
+        party.kill();
+        party.join();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> barrier.await(Duration.ofSeconds(10))).isInstanceOf(BrokenBarrierException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(barrier.isBroken()).isTrue();
+        assertThat(barrier.deadParties()).isEqualTo(1);
+        assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class);
+        barrier.reset();
+        assertThat(barrier.isBroken()).isFalse();
+        assertThat(barrier.numberWaiting()).isZero();
+    }
+
+    @Test
+    void aTimeoutBreaksTheBarrierUntilReset() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> barrier.await(Duration.ofMillis(200))).isInstanceOf(TimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(barrier.isBroken()).isTrue();
+        assertThatThrownBy(() -> barrier.await(WAIT)).isInstanceOf(BrokenBarrierException.class);
+        barrier.reset();
+        ChildProcess other = new ChildProcess(barrier::await);
+        other.start();
+        assertThat(barrier.await(WAIT)).isBetween(0, 1);
+        other.join();
+        assertThat(other.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void abortAndResetBreakAWaitingParty() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2));
+        for (Runnable breaker : List.<Runnable>of(barrier::abort, barrier::reset)) {
+            BlockingCall waiter = BlockingCall.start(barrier::await);
+            awaitCondition(() -> barrier.numberWaiting() == 1, WAIT, "the waiter");
+            breaker.run();
+            assertThat(waiter.thrown(WAIT)).isInstanceOf(BrokenBarrierException.class);
+            barrier.reset();
+        }
+        assertThat(barrier.isBroken()).isFalse();
+    }
+
+    @Test
+    void interruptingAWaiterBreaksTheBarrier() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2));
+        BlockingCall waiter = BlockingCall.start(barrier::await);
+        awaitCondition(() -> barrier.numberWaiting() == 1, WAIT, "the waiter");
+        waiter.interrupt();
+        assertThat(waiter.thrown(WAIT)).isInstanceOf(InterruptedException.class);
+        assertThat(barrier.isBroken()).isTrue();
+    }
+
+    @Test
+    void aBarrierOfOnePartyNeverWaitsAndBadPartiesAreRefused() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(1));
+        assertThat(barrier.await()).isZero();
+        assertThat(barrier.await(Duration.ZERO)).isZero();
+        assertThat(barrier.parties()).isEqualTo(1);
+        assertThatThrownBy(() -> new ProcessBarrier(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ProcessBarrier(-3)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,201 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.testing.BlockingCall;
+import io.github.multiprocessing4j.testing.SharedObjects;
+import io.github.multiprocessing4j.testing.TestFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.github.multiprocessing4j.testing.TestFiles.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProcessConditionTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final SharedObjects shared = new SharedObjects();
+
+    @Test
+    void childrenWaitingOnTheConditionOfALockAreWokenBySignalAndSignalAll() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition changed = shared.track(lock.newCondition());
+        SharedLong stage = shared.track(new SharedLong());
+        SharedLong done = shared.track(new SharedLong());
+        List<ChildProcess> children = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            children.add(new ChildProcess(() -> {
+                lock.lock();
+                try {
+                    while (stage.get() == 0) {
+                        changed.await();
+                    }
+                    done.incrementAndGet();
+                    changed.signalAll(); // tell the parent
+                } finally {
+                    lock.unlock();
+                }
+            }));
+        }
+        for (ChildProcess c : children) {
+            c.start();
+        }
+        awaitCondition(() -> changed.waiting() == 3, WAIT, "3 waiters");
+        lock.lock();
+        try {
+            stage.set(1);
+            changed.signal(); // one wakes; it signals all
+            while (done.get() < 3) {
+                assertThat(changed.await(WAIT)).isTrue();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ChildProcess c : children) {
+            c.join();
+            assertThat(c.exitCode()).hasValue(0);
+        }
+        assertThat(changed.waiting()).isZero();
+    }
+
+    @Test
+    void awaitAndSignalRequireTheLock() {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(new ProcessCondition(lock));
+        assertThatThrownBy(condition::await).isInstanceOf(IllegalMonitorStateException.class);
+        assertThatThrownBy(condition::signal).isInstanceOf(IllegalMonitorStateException.class);
+        assertThatThrownBy(condition::signalAll).isInstanceOf(IllegalMonitorStateException.class);
+        assertThatThrownBy(condition::awaitUninterruptibly).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(condition.waiting()).isZero();
+    }
+
+    @Test
+    void awaitTimesOutAndHoldsTheLockAgainWithEveryHoldOfAReentrantLock() throws Exception {
+        ProcessRLock lock = shared.track(new ProcessRLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        lock.lock();
+        lock.lock();
+        long start = System.nanoTime();
+        assertThat(condition.await(Duration.ofMillis(200))).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(lock.holdCount()).isEqualTo(2);
+        assertThat(condition.awaitNanos(1_000_000)).isLessThanOrEqualTo(0);
+        assertThat(condition.waiting()).isZero();
+        lock.unlock();
+        lock.unlock();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void aSignalWakesAThreadOfThisProcessToo() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            lock.lock();
+            try {
+                condition.awaitUninterruptibly();
+                outcome.set(lock.isHeldByCurrentThread());
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiter.start();
+        awaitCondition(() -> condition.waiting() == 1, WAIT, "the waiter");
+        lock.lock();
+        condition.signal();
+        lock.unlock();
+        waiter.join(WAIT.toMillis());
+        assertThat(outcome.get()).isEqualTo(true);
+    }
+
+    @Test
+    void anInterruptedWaiterLeavesItsSlotAndHoldsTheLockWhenItThrows() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        AtomicReference<Boolean> heldAfterAwait = new AtomicReference<>();
+        BlockingCall waiter = BlockingCall.start(() -> {
+            lock.lock();
+            try {
+                condition.await();
+            } finally {
+                heldAfterAwait.set(lock.isHeldByCurrentThread());
+                lock.unlock();
+            }
+        });
+        awaitCondition(() -> condition.waiting() == 1, WAIT, "the waiter");
+        waiter.interrupt();
+        assertThat(waiter.thrown(WAIT)).isInstanceOf(InterruptedException.class);
+        assertThat(heldAfterAwait.get()).isTrue();
+        assertThat(condition.waiting()).isZero();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void aKilledWaiterDoesNotSwallowASignal() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        ChildProcess first = startWaiter(lock, condition, null, 1);
+        first.kill();
+        first.join();
+        String woke = dir.resolve("woke").toString();
+        ChildProcess second = startWaiter(lock, condition, woke, 2); // the dead waiter still counts
+        lock.lock();
+        condition.signal(); // the dead waiter has waited longest: it is skipped
+        lock.unlock();
+        assertWoke(second, woke);
+        assertThat(condition.waiting()).isZero();
+    }
+
+    @Test
+    void aSignalToAWaiterKilledBeforeItWokeIsPassedOn() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        ChildProcess first = startWaiter(lock, condition, null, 1);
+        String woke = dir.resolve("woke").toString();
+        ChildProcess second = startWaiter(lock, condition, woke, 2);
+        lock.lock();
+        condition.signal(); // reaches the first, which cannot get the lock back while we hold it
+        first.kill();
+        first.join();
+        lock.unlock();
+        assertWoke(second, woke);
+        assertThat(condition.passedOn()).isEqualTo(1);
+    }
+
+    /** Starts a child that waits once on {@code condition}, and waits until {@code waiting} threads wait. */
+    private static ChildProcess startWaiter(ProcessLock lock, ProcessCondition condition, String woke, int waiting) {
+        ChildProcess child = new ChildProcess(() -> waitOnce(lock, condition, woke));
+        child.start();
+        awaitCondition(() -> condition.waiting() == waiting, WAIT, waiting + " waiters");
+        return child;
+    }
+
+    private static void assertWoke(ChildProcess child, String woke) throws InterruptedException {
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(TestFiles.await(Path.of(woke), WAIT)).isEqualTo("woke");
+    }
+
+    private static void waitOnce(ProcessLock lock, ProcessCondition condition, String woke) throws InterruptedException {
+        lock.lock();
+        try {
+            condition.await();
+        } finally {
+            lock.unlock();
+        }
+        if (woke != null) {
+            TestFiles.write(woke, "woke");
+        }
+    }
+}
