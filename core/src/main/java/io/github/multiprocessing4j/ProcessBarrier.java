@@ -49,8 +49,11 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * instead moves the word to the next generation with no arrivals, which releases the others.
  * Breaking sets the bit in the current generation; {@code reset()} moves to the next generation
  * and records in the word whether the one it ended was broken, so that a waiter that did not
- * look in between still tells a trip from a reset. An arrived party writes its token into the
- * slot of its arrival index, tagged with its generation, for the liveness checks. Waiters poll
+ * look in between still tells a trip from a reset. A party writes its token into the slot of
+ * its arrival index, tagged with its generation, for the liveness checks: before the arrival
+ * shows in the word (so no one sees an arrival whose slot is not written yet) and again after
+ * (a party that tried the same index and lost may have written it in between; if the winner
+ * dies in that instant its death goes unnoticed, and a waiter times out instead). Waiters poll
  * the word with a {@link Wait} (parking up to 2 ms between looks).
  */
 public final class ProcessBarrier implements Serializable, AutoCloseable {
@@ -180,11 +183,14 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
                 if (segment.compareAndSetLong(STATE, state, state(generation + 1, 0, false, false))) {
                     return index;
                 }
-            } else if (segment.compareAndSetLong(STATE, state, state + 1)) {
-                break;
+            } else {
+                slots.write(index, Owner.currentToken(), generation + 1); // before the arrival shows
+                if (segment.compareAndSetLong(STATE, state, state + 1)) {
+                    break;
+                }
             }
         }
-        slots.write(index, Owner.currentToken(), generation + 1);
+        slots.write(index, Owner.currentToken(), generation + 1); // again: a party that lost the slot may have written it
         Wait wait = new Wait(timeoutNanos);
         while (true) {
             long state = segment.getLongVolatile(STATE);

@@ -69,6 +69,48 @@ class ProcessConditionTest {
     }
 
     @Test
+    void aConsumerWakesForEveryItemOfTwoProducerProcesses() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition notEmpty = shared.track(lock.newCondition());
+        SharedLong items = shared.track(new SharedLong());
+        int perProducer = 2_000;
+        List<ChildProcess> producers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            producers.add(new ChildProcess(() -> {
+                for (int n = 0; n < perProducer; n++) {
+                    lock.lock();
+                    try {
+                        items.set(items.get() + 1);
+                        notEmpty.signal();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }));
+        }
+        for (ChildProcess p : producers) {
+            p.start();
+        }
+        lock.lock();
+        try {
+            for (int consumed = 0; consumed < 2 * perProducer; consumed++) {
+                while (items.get() == 0) {
+                    assertThat(notEmpty.await(WAIT)).as("signalled for item %d", consumed).isTrue();
+                }
+                items.set(items.get() - 1);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ChildProcess p : producers) {
+            p.join();
+            assertThat(p.exitCode()).hasValue(0);
+        }
+        assertThat(items.get()).isZero();
+        assertThat(notEmpty.waiting()).isZero();
+    }
+
+    @Test
     void awaitAndSignalRequireTheLock() {
         ProcessLock lock = shared.track(new ProcessLock());
         ProcessCondition condition = shared.track(new ProcessCondition(lock));
