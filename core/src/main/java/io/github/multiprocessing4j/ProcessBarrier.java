@@ -41,7 +41,7 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * {@link BrokenBarrierException} — when a waiting party times out or is interrupted, when
  * {@link #abort()} is called, when {@link #reset()} is called while parties wait, and, unlike
  * CPython's barrier, when the process of a waiting party dies: waiting parties check every
- * ~100 ms that the others are alive, and log the death (WARNING, with the dead pid).
+ * ~250 ms that the others are alive, and log the death (WARNING, with the dead pid).
  *
  * <p>Implementation notes. The whole state is one word, changed only by compare-and-set
  * ({@link BarrierDescriptor}): the generation, the arrivals in it, and a broken bit. A party
@@ -54,7 +54,7 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * shows in the word (so no one sees an arrival whose slot is not written yet) and again after
  * (a party that tried the same index and lost may have written it in between; if the winner
  * dies in that instant its death goes unnoticed, and a waiter times out instead). Waiters poll
- * the word with a {@link Wait} (parking up to 2 ms between looks).
+ * the word with a {@link Wait} (parking up to 2 ms between looks, 20 ms once it has waited half a second).
  */
 public final class ProcessBarrier implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;

@@ -34,11 +34,12 @@ import java.util.concurrent.locks.Condition;
  *
  * <p>Unlike CPython's condition, a waiter that dies does not swallow a signal: {@code signal()}
  * skips waiters whose process has died, and a signal delivered to a waiter that died before it
- * woke is passed on to a live waiter within about 100 ms (logged as a WARNING). At most 126
+ * woke is passed on to a live waiter within about 250 ms (logged as a WARNING). At most 126
  * threads may wait on one condition at once.
  *
  * <p>Waiting costs little CPU: a waiter polls its slot in shared memory, parking up to 2 ms
- * between looks, so a signal is noticed within about 2 ms after a long wait.
+ * between looks, and 20 ms once it has waited half a second, so a signal is noticed within about
+ * 20 ms after a long wait.
  */
 public final class ProcessCondition implements Condition, Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;

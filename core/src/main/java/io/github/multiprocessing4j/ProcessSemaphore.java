@@ -18,14 +18,14 @@ package io.github.multiprocessing4j;
  * its bound).
  *
  * <p>Unlike CPython's semaphore, permits held by a process that dies (SIGKILL included) come
- * back: a waiter that finds no permit looks every ~100 ms for processes that died holding some,
+ * back: a waiter that finds no permit looks every ~250 ms for processes that died holding some,
  * gives their permits back and logs it (WARNING, with the dead process's pid). A process's
  * holding is what it acquired and did not release; when permits are released by a process other
  * than the one that acquired them, the releaser's count, else any holder's, goes down. Holdings
  * of up to 126 processes at once are tracked.
  *
  * <p>Waiting costs little CPU: a waiter spins briefly, then parks for growing intervals of up to
- * 2 ms between looks.
+ * 2 ms between looks, and 20 ms once it has waited half a second.
  */
 public final class ProcessSemaphore extends SharedSemaphore {
     private static final long serialVersionUID = 1L;

@@ -30,7 +30,7 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
 
     /**
      * Takes a permit, waiting as long as it takes for one; Python's {@code acquire()}. While it
-     * waits, it gives back every ~100 ms the permits of processes that died holding them.
+     * waits, it gives back every ~250 ms the permits of processes that died holding them.
      *
      * @throws InterruptedException when the thread is interrupted before or while waiting; no
      *     permit is taken then

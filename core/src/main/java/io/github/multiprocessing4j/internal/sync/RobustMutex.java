@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.sync;
 
-import io.github.multiprocessing4j.internal.shm.Backoff;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
@@ -15,7 +14,7 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  *
  * <p>Implementation notes. Acquiring is one compare-and-set of the owner word from 0 to the
  * caller's token ({@link Owner}); releasing writes 0 back with release semantics. A waiter polls
- * the word with a {@link Backoff}. Every {@link #LIVENESS_CHECK_NANOS} of waiting it asks whether
+ * the word ({@link Wait}). Every {@link Wait#LIVENESS_CHECK_NANOS} of waiting it asks whether
  * the owner's process is still alive; when it is not, the waiter takes the lock over with a
  * compare-and-set from the dead owner's token to its own (so of several waiters exactly one
  * wins), counts the takeover in the segment and logs it with the dead owner's pid. The data the
@@ -24,9 +23,6 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  * {@link java.util.concurrent.locks.ReentrantLock}.
  */
 public final class RobustMutex {
-    /** How long a waiter waits between two checks of the owner's liveness. */
-    static final long LIVENESS_CHECK_NANOS = 100_000_000;
-
     private final SharedSegment segment;
     private final int base;
     private final boolean reentrant;
@@ -78,10 +74,7 @@ public final class RobustMutex {
         if (tryAcquire()) {
             return true;
         }
-        long start = System.nanoTime();
-        long deadline = start + timeoutNanos;
-        long nextLivenessCheck = start + LIVENESS_CHECK_NANOS;
-        Backoff backoff = new Backoff();
+        Wait wait = new Wait(timeoutNanos);
         boolean interrupted = false;
         try {
             while (true) {
@@ -91,23 +84,15 @@ public final class RobustMutex {
                     }
                     interrupted = true;
                 }
-                if (timeoutNanos >= 0) {
-                    if (System.nanoTime() - deadline >= 0) {
-                        return false;
-                    }
-                    backoff.pauseUntil(deadline);
-                } else {
-                    backoff.pause();
+                if (wait.expired()) {
+                    return false;
                 }
+                wait.pause();
                 if (tryAcquire()) {
                     return true;
                 }
-                long now = System.nanoTime();
-                if (now - nextLivenessCheck >= 0) {
-                    nextLivenessCheck = now + LIVENESS_CHECK_NANOS;
-                    if (takeOverFromDeadOwner()) {
-                        return true;
-                    }
+                if (wait.livenessCheckDue() && takeOverFromDeadOwner()) {
+                    return true;
                 }
             }
         } finally {

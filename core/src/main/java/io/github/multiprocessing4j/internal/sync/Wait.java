@@ -18,7 +18,7 @@ import io.github.multiprocessing4j.internal.shm.Backoff;
  */
 public final class Wait {
     /** How long a waiter waits between two checks of other processes' liveness. */
-    public static final long LIVENESS_CHECK_NANOS = 100_000_000;
+    public static final long LIVENESS_CHECK_NANOS = 250_000_000;
 
     private final long timeoutNanos;
     private final long deadline;
