@@ -54,7 +54,8 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * shows in the word (so no one sees an arrival whose slot is not written yet) and again after
  * (a party that tried the same index and lost may have written it in between; if the winner
  * dies in that instant its death goes unnoticed, and a waiter times out instead). Waiters poll
- * the word with a {@link Wait} (parking up to 2 ms between looks, 20 ms once it has waited half a second).
+ * the word with a {@link Wait} (parking up to 2 ms between looks, 20 ms once it has waited half
+ * a second).
  */
 public final class ProcessBarrier implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
