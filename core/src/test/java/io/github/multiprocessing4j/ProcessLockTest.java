@@ -1,8 +1,9 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.testing.TestFiles;
-import org.junit.jupiter.api.AfterEach;
+import io.github.multiprocessing4j.testing.SharedObjects;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -22,18 +23,11 @@ class ProcessLockTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> shared = new ArrayList<>();
-
-    @AfterEach
-    void closeShared() throws Exception {
-        for (AutoCloseable c : shared) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final SharedObjects shared = new SharedObjects();
 
     private <T extends AutoCloseable> T track(T object) {
-        shared.add(object);
-        return object;
+        return shared.track(object);
     }
 
     @Test
@@ -153,6 +147,53 @@ class ProcessLockTest {
         lock.unlock();
         assertThat(lock.tryLock()).isTrue();
         lock.unlock();
+    }
+
+    @Test
+    void aLockMadeInAChildAndSentToASiblingIsTheSameLock() throws Exception {
+        String handles = dir.resolve("handles").toString();
+        ChildProcess maker = new ChildProcess(() -> {
+            ProcessLock lock = new ProcessLock();
+            SharedLong counter = new SharedLong(41);
+            lock.acquire(); // the sibling must wait for this release
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(
+                    java.nio.file.Files.newOutputStream(Path.of(handles + ".tmp")))) {
+                out.writeObject(lock);
+                out.writeObject(counter);
+            }
+            java.nio.file.Files.move(Path.of(handles + ".tmp"), Path.of(handles));
+            Thread.sleep(200);
+            lock.release();
+        });
+        maker.start();
+        TestFiles.awaitCondition(() -> java.nio.file.Files.exists(Path.of(handles)), WAIT, "the handles");
+        String seen = dir.resolve("seen").toString();
+        ChildProcess sibling = new ChildProcess(() -> {
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    java.nio.file.Files.newInputStream(Path.of(handles)))) {
+                ProcessLock lock = (ProcessLock) in.readObject();
+                SharedLong counter = (SharedLong) in.readObject();
+                lock.acquire();
+                try {
+                    TestFiles.write(seen, Long.toString(counter.incrementAndGet()));
+                } finally {
+                    lock.release();
+                }
+            }
+        });
+        sibling.start();
+        maker.join();
+        sibling.join();
+        assertThat(maker.exitCode()).hasValue(0);
+        assertThat(sibling.exitCode()).hasValue(0);
+        assertThat(Path.of(seen)).hasContent("42");
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(java.nio.file.Files.newInputStream(Path.of(handles)))) {
+            ProcessLock lock = track((ProcessLock) in.readObject());
+            SharedLong counter = track((SharedLong) in.readObject());
+            assertThat(counter.get()).isEqualTo(42);
+            assertThat(lock.tryLock()).isTrue();
+            lock.unlock();
+        }
     }
 
     @Test
