@@ -11,7 +11,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 
@@ -27,10 +26,12 @@ import java.nio.channels.FileChannel;
  * rethrowing it from {@code main} with a silent uncaught-exception handler, which makes the
  * launcher exit with 1 after the other threads end.
  *
- * <p>Start-up is on the critical path of every {@code start()}, and the two halves of it are
- * independent: recording the process in the tree's table (file-system work) runs on its own
- * thread while the main thread deserializes the target, which on a machine with two cores saves
- * milliseconds. The exit hook waits for the registration to finish.
+ * <p>Start-up is on the critical path of every {@code start()}, and its two halves are
+ * independent: becoming the process (signal handlers, identity, exit hook, the record in the
+ * tree's table, the lifeline) runs on a boot thread while the main thread rebuilds the target,
+ * which on a machine with two cores saves milliseconds. The target runs once both are done
+ * ({@link ProcessContext#current()} waits for the identity), and the exit hook waits for the boot
+ * thread to finish.
  *
  * <p>Nothing on the boot path is a lambda (anonymous classes stand in): the first lambda a JVM
  * links costs it about ten milliseconds of method-handle bootstrapping, which the target's own
@@ -59,36 +60,40 @@ public final class ChildMain {
      * @throws Throwable the target's exception, to make the JVM exit with 1 after its threads end
      */
     public static void main(String[] args) throws Throwable {
-        FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
+        ProcessContext.expectChildIdentity();
         BootstrapMessage message;
         try {
-            message = BootstrapMessage.readFrom(Channels.newInputStream(stdin));
+            // Unbuffered: it reads no byte past the message, the rest of stdin is the lifeline.
+            message = BootstrapMessage.readFrom(new FileInputStream(FileDescriptor.in));
         } catch (EOFException e) {
             Runtime.getRuntime().halt(NO_MESSAGE_EXIT); // parent gone before it said anything
             return;
         }
         System.setIn(InputStream.nullInputStream());
-        catchTerminationSignals(); // before the exit hook exists: see the class comment
-        ProcessContext context = ProcessContext.initChild(message);
-        Thread registration = new Thread("mp4j-register") {
+        Thread boot = new Thread("mp4j-boot") {
             @Override
             public void run() {
+                catchTerminationSignals(); // before the exit hook exists: see the class comment
+                ProcessContext context = ProcessContext.initChild(message);
+                Thread self = this;
+                context.onExit(new Runnable() {
+                    @Override
+                    public void run() {
+                        joinUninterruptibly(self);
+                    }
+                });
                 context.register();
-                watchLifeline(stdin, context);
+                watchLifeline(new FileInputStream(FileDescriptor.in).getChannel(), context);
             }
         };
-        context.onExit(new Runnable() {
-            @Override
-            public void run() {
-                joinUninterruptibly(registration);
-            }
-        });
-        registration.start();
+        boot.start();
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             SerializableRunnable target = (SerializableRunnable) Serialization.deserialize(message.target(), loader);
+            ProcessContext.current(); // the target may ask who it is: wait for the boot thread's identity
             target.run();
         } catch (Throwable failure) {
+            ProcessContext context = ProcessContext.current();
             System.err.println("Process " + context.name() + " (pid " + context.pid() + "):");
             failure.printStackTrace();
             System.err.flush();

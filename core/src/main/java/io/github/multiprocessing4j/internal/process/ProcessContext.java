@@ -35,6 +35,8 @@ public final class ProcessContext {
     private static final AtomicBoolean JANITOR_RAN = new AtomicBoolean();
 
     private static volatile ProcessContext current;
+    private static volatile boolean bootingAsChild;
+    private static final java.util.concurrent.CountDownLatch CHILD_IDENTIFIED = new java.util.concurrent.CountDownLatch(1);
 
     private final long pid;
     private final long startTicks;
@@ -94,9 +96,17 @@ public final class ProcessContext {
         this.treeId = treeId != null ? treeId : LocalTreeRegistry.treeIdFor(pid, startTicks);
     }
 
-    /** @return the context of this JVM: a root {@code MainProcess} unless {@link #initChild} ran */
+    /**
+     * @return the context of this JVM: a root {@code MainProcess} unless it is a child; in a
+     *     child that is still booting ({@link #expectChildIdentity()}), waits until
+     *     {@link #initChild} has run
+     */
     public static ProcessContext current() {
         ProcessContext c = current;
+        if (c == null && bootingAsChild) {
+            awaitChildIdentity();
+            c = current;
+        }
         if (c == null) {
             synchronized (ProcessContext.class) {
                 if (current == null) {
@@ -106,6 +116,30 @@ public final class ProcessContext {
             }
         }
         return c;
+    }
+
+    /**
+     * Says that this JVM is a child whose identity is on its way: until {@link #initChild} runs,
+     * {@link #current()} waits for it instead of making this JVM a root. Called first thing by the
+     * child's bootstrap, which sets the identity on another thread while it rebuilds the target.
+     */
+    public static void expectChildIdentity() {
+        bootingAsChild = true;
+    }
+
+    private static void awaitChildIdentity() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                CHILD_IDENTIFIED.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -123,6 +157,7 @@ public final class ProcessContext {
             ProcessContext child = new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
             child.installExitHook();
             current = child; // published only with its hook in place: see initialised()
+            CHILD_IDENTIFIED.countDown();
             return child;
         }
     }
