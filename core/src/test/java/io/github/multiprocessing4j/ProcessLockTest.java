@@ -197,6 +197,29 @@ class ProcessLockTest {
     }
 
     @Test
+    void aLockIsASegmentFileOnlyItsUserCanReadInThePrivateTreeDirectory() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        long me = io.github.multiprocessing4j.internal.os.Platform.currentPid();
+        Path tree = io.github.multiprocessing4j.internal.os.Platform.sharedMemoryRoot().resolve(
+                io.github.multiprocessing4j.internal.registry.LocalTreeRegistry.treeIdFor(me,
+                        io.github.multiprocessing4j.internal.os.Platform.startTicks(me).orElseThrow()));
+        List<Path> segments;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(tree)) {
+            segments = files.filter(f -> f.getFileName().toString().startsWith("seg-lock-"))
+                    .collect(java.util.stream.Collectors.toList());
+        }
+        assertThat(segments).hasSize(1);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(segments.get(0)))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(tree))).isEqualTo("rwx------");
+        lock.close();
+        assertThat(segments.get(0)).doesNotExist();
+        assertThat(lock.tryLock()).as("closing removes the name; this handle keeps working").isTrue();
+        lock.unlock();
+    }
+
+    @Test
     void acquireWithTimeoutGivesUp() throws Exception {
         ProcessLock lock = track(new ProcessLock());
         String held = dir.resolve("held").toString();
