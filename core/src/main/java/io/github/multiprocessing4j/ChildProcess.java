@@ -10,6 +10,7 @@ import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -177,7 +178,7 @@ public final class ChildProcess {
 
     private void reapOnceSpawned(CountDownLatch spawned, ProcessRegistry registry, ChildCommand command,
                                  ProcessBuilder builder) {
-        awaitUninterruptibly(spawned);
+        Uninterruptibly.await(spawned);
         if (process != null) {
             reap(registry, command, builder);
         }
@@ -326,7 +327,7 @@ public final class ChildProcess {
         if (p.isAlive() && !Platform.hasExited(p.pid())) {
             return true;
         }
-        awaitUninterruptibly(reaped); // exited: the JDK reaps it at once, then our reaper settles it
+        Uninterruptibly.await(reaped); // exited: the JDK reaps it at once, then our reaper settles it
         return false;
     }
 
@@ -438,21 +439,6 @@ public final class ChildProcess {
             throw new IllegalStateException("process " + name + " has not been started");
         }
         return p;
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** At exit: SIGTERM to every daemon child, then SIGKILL to those still there after a grace. */

@@ -76,10 +76,7 @@ class ProcessTableTest {
                 LocalTreeRegistry.treeIdFor(rootPid, Platform.startTicks(rootPid).orElseThrow()));
         assertThat(tree).isDirectory();
 
-        ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
-        root.destroyForcibly();
-        root.waitFor();
-        TestFiles.awaitGone(childPid, WAIT);
+        TreeRoot.killTree(root, childPid, WAIT);
         assertThat(tree).as("nobody was left to clean up").isDirectory();
 
         Path next = dir.resolve("next");

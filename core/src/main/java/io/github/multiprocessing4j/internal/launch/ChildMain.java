@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.io.EOFException;
 import java.io.FileDescriptor;
@@ -79,7 +80,7 @@ public final class ChildMain {
                 context.onExit(new Runnable() {
                     @Override
                     public void run() {
-                        joinUninterruptibly(self);
+                        Uninterruptibly.join(self);
                     }
                 });
                 context.register();
@@ -100,20 +101,6 @@ public final class ChildMain {
             context.registry().putFailure(context.pid(), Serialization.serializeFailure(failure));
             Thread.currentThread().setUncaughtExceptionHandler((thread, e) -> { });
             throw failure;
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -8,10 +8,12 @@ import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -36,7 +38,7 @@ public final class ProcessContext {
 
     private static volatile ProcessContext current;
     private static volatile boolean bootingAsChild;
-    private static final java.util.concurrent.CountDownLatch CHILD_IDENTIFIED = new java.util.concurrent.CountDownLatch(1);
+    private static final CountDownLatch CHILD_IDENTIFIED = new CountDownLatch(1);
 
     private final long pid;
     private final long startTicks;
@@ -104,7 +106,7 @@ public final class ProcessContext {
     public static ProcessContext current() {
         ProcessContext c = current;
         if (c == null && bootingAsChild) {
-            awaitChildIdentity();
+            Uninterruptibly.await(CHILD_IDENTIFIED);
             c = current;
         }
         if (c == null) {
@@ -125,21 +127,6 @@ public final class ProcessContext {
      */
     public static void expectChildIdentity() {
         bootingAsChild = true;
-    }
-
-    private static void awaitChildIdentity() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                CHILD_IDENTIFIED.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
