@@ -199,10 +199,7 @@ class ProcessLockTest {
     @Test
     void aLockIsASegmentFileOnlyItsUserCanReadInThePrivateTreeDirectory() throws Exception {
         ProcessLock lock = track(new ProcessLock());
-        long me = io.github.multiprocessing4j.internal.os.Platform.currentPid();
-        Path tree = io.github.multiprocessing4j.internal.os.Platform.sharedMemoryRoot().resolve(
-                io.github.multiprocessing4j.internal.registry.LocalTreeRegistry.treeIdFor(me,
-                        io.github.multiprocessing4j.internal.os.Platform.startTicks(me).orElseThrow()));
+        Path tree = TestFiles.treeDirectory(io.github.multiprocessing4j.internal.os.Platform.currentPid());
         List<Path> segments;
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(tree)) {
             segments = files.filter(f -> f.getFileName().toString().startsWith("seg-lock-"))

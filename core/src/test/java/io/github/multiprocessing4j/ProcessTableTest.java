@@ -1,7 +1,6 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
-import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +34,7 @@ class ProcessTableTest {
         child.start();
         try {
             await(Path.of(ready), WAIT);
-            Path tree = Platform.sharedMemoryRoot().resolve(
-                    LocalTreeRegistry.treeIdFor(Platform.currentPid(), Platform.startTicks(Platform.currentPid()).orElseThrow()));
+            Path tree = TestFiles.treeDirectory(Platform.currentPid());
             Path record = tree.resolve("proc-" + child.pid());
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tree))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
@@ -72,8 +70,7 @@ class ProcessTableTest {
         String[] pids = await(out, WAIT).split(" ");
         long rootPid = Long.parseLong(pids[0]);
         long childPid = Long.parseLong(pids[1]);
-        Path tree = Platform.sharedMemoryRoot().resolve(
-                LocalTreeRegistry.treeIdFor(rootPid, Platform.startTicks(rootPid).orElseThrow()));
+        Path tree = TestFiles.treeDirectory(rootPid);
         assertThat(tree).isDirectory();
 
         TreeRoot.killTree(root, childPid, WAIT);

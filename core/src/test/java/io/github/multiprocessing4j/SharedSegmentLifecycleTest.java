@@ -1,7 +1,6 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
-import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
@@ -67,8 +66,7 @@ class SharedSegmentLifecycleTest {
         String[] pids = await(out, WAIT).split(" ");
         long rootPid = Long.parseLong(pids[0]);
         long childPid = Long.parseLong(pids[1]);
-        Path tree = Platform.sharedMemoryRoot().resolve(
-                LocalTreeRegistry.treeIdFor(rootPid, Platform.startTicks(rootPid).orElseThrow()));
+        Path tree = TestFiles.treeDirectory(rootPid);
         assertThat(segmentFiles(tree)).as("a lock, a long and a memory block")
                 .anyMatch(n -> n.startsWith("seg-lock-")).anyMatch(n -> n.startsWith("seg-long-"))
                 .anyMatch(n -> n.startsWith("seg-memory-"));
@@ -84,8 +82,7 @@ class SharedSegmentLifecycleTest {
     }
 
     private static Path ownTree() {
-        long pid = Platform.currentPid();
-        return Platform.sharedMemoryRoot().resolve(LocalTreeRegistry.treeIdFor(pid, Platform.startTicks(pid).orElseThrow()));
+        return TestFiles.treeDirectory(Platform.currentPid());
     }
 
     private static List<String> segmentFiles(Path tree) throws IOException {

@@ -1,5 +1,8 @@
 package io.github.multiprocessing4j.testing;
 
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,6 +65,12 @@ public final class TestFiles {
     public static void awaitGone(long pid, Duration timeout) {
         awaitCondition(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false
                 || procState(pid).equals("Z"), timeout, "process " + pid + " to end");
+    }
+
+    /** @return the process-table directory of the tree whose root is the live process {@code rootPid} */
+    public static Path treeDirectory(long rootPid) {
+        return Platform.sharedMemoryRoot().resolve(
+                LocalTreeRegistry.treeIdFor(rootPid, Platform.startTicks(rootPid).orElseThrow()));
     }
 
     /** @return the state letter of {@code /proc/PID/stat}, or "" when the process is gone */
