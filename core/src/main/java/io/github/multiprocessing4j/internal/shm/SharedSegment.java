@@ -140,7 +140,12 @@ public final class SharedSegment implements Serializable {
      * unreachable. Idempotent.
      */
     public void unlink() {
-        MAPPINGS.remove(key());
+        unlink(treeId, name);
+    }
+
+    /** Removes segment {@code name} of tree {@code treeId} (see {@link #unlink()}); nothing when it is gone already. */
+    public static void unlink(String treeId, String name) {
+        MAPPINGS.remove(treeId + "/" + name);
         registry(treeId).deleteSegment(name);
     }
 
@@ -180,6 +185,28 @@ public final class SharedSegment implements Serializable {
 
     public boolean compareAndSetInt(int offset, int expected, int value) {
         return INTS.compareAndSet(buffer, offset, expected, value);
+    }
+
+    public int getIntAcquire(int offset) {
+        return (int) INTS.getAcquire(buffer, offset);
+    }
+
+    public void setIntRelease(int offset, int value) {
+        INTS.setRelease(buffer, offset, value);
+    }
+
+    public void setIntVolatile(int offset, int value) {
+        INTS.setVolatile(buffer, offset, value);
+    }
+
+    /** Copies {@code length} bytes of {@code source} into the segment at {@code offset} (plain writes). */
+    public void putBytes(int offset, byte[] source, int sourceOffset, int length) {
+        buffer.put(offset, source, sourceOffset, length);
+    }
+
+    /** Copies {@code length} bytes of the segment at {@code offset} into {@code target} (plain reads). */
+    public void getBytes(int offset, byte[] target, int targetOffset, int length) {
+        buffer.get(offset, target, targetOffset, length);
     }
 
     @Override

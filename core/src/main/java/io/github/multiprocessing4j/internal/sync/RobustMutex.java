@@ -173,7 +173,12 @@ public final class RobustMutex {
         segment.setLongVolatile(base + HOLD_COUNT, 1);
     }
 
-    private boolean takeOverFromDeadOwner() {
+    /**
+     * Takes the mutex when its owner's process has died, without waiting.
+     *
+     * @return whether the caller now holds the mutex
+     */
+    public boolean takeOverFromDeadOwner() {
         long owner = segment.getLongVolatile(base + OWNER);
         long ticks = segment.getLongVolatile(base + OWNER_TICKS);
         if (owner == 0 || !Owner.isDead(owner, ticks)) {

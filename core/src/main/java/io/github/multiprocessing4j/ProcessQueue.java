@@ -1,0 +1,261 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A first-in first-out queue shared by the processes of a tree: Python's
+ * {@code multiprocessing.Queue}. Any number of processes and threads may put and get at once;
+ * items put by one producer come out in the order it put them; no item is delivered twice.
+ *
+ * <pre>{@code
+ * ProcessQueue<String> q = new ProcessQueue<>(5);
+ * ChildProcess child = new ChildProcess(() -> q.put("hello from " + Multiprocessing.currentProcess().pid()));
+ * child.start();
+ * System.out.println(q.get());
+ * }</pre>
+ *
+ * <p><b>Items.</b> {@code put} serializes the item in the caller, so an item that is not
+ * serializable fails there ({@link IllegalArgumentException} naming the class) and the queue
+ * is unchanged. {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String}
+ * and {@code byte[]} have a direct encoding; anything else goes through JDK serialization. The
+ * item is a copy: changing the object after {@code put} does not change what is got. Items may
+ * be of any size up to 2 GiB. {@code null} is rejected ({@link NullPointerException}): where
+ * Python puts {@code None} as a "no more items" sentinel, put a sentinel object, or
+ * {@link #close()} the queue.
+ *
+ * <p><b>Bounds.</b> A queue made with {@code maxSize > 0} holds at most that many items:
+ * {@code put} blocks while it is full. An unbounded queue never blocks {@code put} (a process may
+ * put a million items before any consumer exists); its memory is what it holds.
+ *
+ * <p><b>Processes that die.</b> Unlike CPython's queue, nothing hangs and nothing else is lost
+ * when a process is killed: a consumer killed while taking an item takes at most that item with
+ * it; a producer killed mid-{@code put} leaves nothing half-written (an item it had written
+ * completely is kept). The others go on.
+ *
+ * <p><b>Handles.</b> A queue is a handle to shared memory: capture it in a child's target, or
+ * send it through another queue, and every process uses the same queue.
+ *
+ * @param <E> the type of the items
+ */
+public class ProcessQueue<E> implements Serializable, AutoCloseable {
+    private static final long serialVersionUID = 1L;
+
+    final ByteQueue queue;
+
+    /** Creates an unbounded queue: {@code put} never blocks (Python's {@code Queue()}). */
+    public ProcessQueue() {
+        this(0);
+    }
+
+    /**
+     * Creates a queue holding at most {@code maxSize} items (Python's {@code Queue(maxsize)}).
+     *
+     * @param maxSize the bound; 0 or less for an unbounded queue
+     */
+    public ProcessQueue(int maxSize) {
+        queue = ByteQueue.create(Math.max(0, maxSize), ByteQueue.DEFAULT_CHUNK_SIZE);
+    }
+
+    /**
+     * Puts an item, waiting while the queue is full. The wait is not ended by an interrupt (the
+     * thread's interrupt status is kept), as for {@link java.util.concurrent.locks.Lock#lock()}.
+     *
+     * @throws NullPointerException when {@code item} is null
+     * @throws IllegalArgumentException when {@code item} is not serializable
+     * @throws IllegalStateException when the queue is closed
+     */
+    public void put(E item) {
+        queue.put(encode(item), -1);
+    }
+
+    /**
+     * Puts an item, waiting at most {@code timeout} for room (not ended by an interrupt).
+     *
+     * @throws QueueFullException when the queue stayed full for the whole timeout
+     * @throws NullPointerException when {@code item} is null
+     * @throws IllegalArgumentException when {@code item} is not serializable
+     * @throws IllegalStateException when the queue is closed
+     */
+    public void put(E item, Duration timeout) {
+        if (!queue.put(encode(item), nanos(timeout))) {
+            throw full();
+        }
+    }
+
+    /**
+     * Puts an item without waiting.
+     *
+     * @throws QueueFullException when the queue is full
+     * @throws NullPointerException when {@code item} is null
+     * @throws IllegalArgumentException when {@code item} is not serializable
+     * @throws IllegalStateException when the queue is closed
+     */
+    public void putNowait(E item) {
+        if (!queue.put(encode(item), 0)) {
+            throw full();
+        }
+    }
+
+    /**
+     * Puts an item if there is room, without waiting.
+     *
+     * @return false when the queue is full
+     * @throws NullPointerException when {@code item} is null
+     * @throws IllegalArgumentException when {@code item} is not serializable
+     * @throws IllegalStateException when the queue is closed
+     */
+    public boolean offer(E item) {
+        return queue.put(encode(item), 0);
+    }
+
+    /**
+     * Takes the oldest item, waiting while the queue is empty.
+     *
+     * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    public E get() throws InterruptedException {
+        return take(-1, true);
+    }
+
+    /**
+     * Takes the oldest item, waiting at most {@code timeout} for one.
+     *
+     * @throws QueueEmptyException when no item came within the timeout
+     * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    public E get(Duration timeout) throws InterruptedException {
+        E item = take(nanos(timeout), true);
+        if (item == null) {
+            throw empty();
+        }
+        return item;
+    }
+
+    /**
+     * Takes the oldest item without waiting for one.
+     *
+     * @throws QueueEmptyException when the queue is empty
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    public E getNowait() {
+        E item = poll();
+        if (item == null) {
+            throw empty();
+        }
+        return item;
+    }
+
+    /**
+     * Takes the oldest item without waiting for one.
+     *
+     * @return the item, or null when the queue is empty
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    public E poll() {
+        try {
+            return take(0, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a take that does not wait was interrupted", e);
+        }
+    }
+
+    /**
+     * Takes the oldest item, waiting at most {@code timeout} for one.
+     *
+     * @return the item, or null when none came within the timeout
+     * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    public E poll(Duration timeout) throws InterruptedException {
+        return take(nanos(timeout), true);
+    }
+
+    /** @return how many items the queue holds (exact while no put or get is under way); never blocks */
+    public int qsize() {
+        return (int) Math.min(Integer.MAX_VALUE, queue.size());
+    }
+
+    /** @return whether the queue holds no item; never blocks */
+    public boolean isEmpty() {
+        return queue.size() == 0;
+    }
+
+    /** @return whether a bounded queue holds {@code maxSize} items (never true when unbounded); never blocks */
+    public boolean isFull() {
+        return queue.maxSize() > 0 && queue.size() >= queue.maxSize();
+    }
+
+    /** @return the bound given at creation, 0 when unbounded */
+    public int maxSize() {
+        return (int) queue.maxSize();
+    }
+
+    /**
+     * Closes the queue, for every process: further puts throw {@link IllegalStateException};
+     * consumers still get what it holds, then their gets throw {@link IllegalStateException}
+     * instead of waiting. Its shared memory is freed once it is empty. Idempotent; never blocks
+     * for long.
+     */
+    @Override
+    public void close() {
+        queue.close();
+    }
+
+    /** @return whether the queue was closed (by any process) */
+    public boolean isClosed() {
+        return queue.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + queue.size() + " items"
+                + (queue.maxSize() > 0 ? " of at most " + queue.maxSize() : "") + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    /** Takes an item: the one place where subclasses add what they need to each take. */
+    E take(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        return decode(queue.take(timeoutNanos, interruptible, null, null));
+    }
+
+    static byte[] encode(Object item) {
+        Objects.requireNonNull(item, "a queue item must not be null (put a sentinel object, or close the queue)");
+        return ItemCodec.encode(item, "item");
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T decode(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return (T) ItemCodec.decode(bytes, loader != null ? loader : ProcessQueue.class.getClassLoader());
+    }
+
+    /** @return the timeout in nanoseconds: 0 when negative, saturated when huge */
+    static long nanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static QueueFullException full() {
+        return new QueueFullException("the queue is full");
+    }
+
+    private static QueueEmptyException empty() {
+        return new QueueEmptyException("the queue is empty");
+    }
+}

@@ -1,0 +1,520 @@
+package io.github.multiprocessing4j.internal.queue;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.RobustMutex;
+import io.github.multiprocessing4j.internal.sync.Wait;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM_NUMBER;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.LENGTH;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.LINK;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.LINK_SIZE;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.PAYLOAD;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.STAMP;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.recordSize;
+import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.stamp;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CHUNK_SIZE;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CLOSED;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_COUNT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_LOCK;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.MAX_SIZE;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_COUNT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_LOCK;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.STATE;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.chunkOf;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.offsetOf;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.position;
+
+/**
+ * A first-in first-out queue of byte strings in shared memory, for any number of producer and
+ * consumer processes and threads: what every queue and pipe of the library is made of.
+ *
+ * <p>Implementation notes. Items are records appended to a chain of chunk segments
+ * ({@link ChunkDescriptor}); the header ({@link QueueDescriptor}) holds the tail (where the next
+ * item goes), the head (where the next item is read), the counts and the names of the current
+ * chunks. Producers take turns under the put lock, consumers under the get lock, so one producer
+ * and one consumer never contend for a lock; both locks are {@link RobustMutex}es, taken over
+ * when their holder dies. An item whose chunk is full goes into a new chunk (as large as the item
+ * needs), linked from the old one; a drained chunk is kept as the spare for the next switch, so a
+ * steady stream reuses two or three chunks. An unbounded queue therefore never blocks
+ * {@code put()}, and the memory it uses is what it holds.
+ *
+ * <p>A record exists once its stamp (chunk number and kind) is written, last, with release
+ * semantics; the put count and the tail move after it. Whatever a producer dies doing, the next
+ * holder of the put lock finds the tail consistent ({@link #repairTail}): a record that was
+ * complete is kept and counted, a half-written one is overwritten (it never matched a stamp, so
+ * no consumer read it), a link that was written is followed, a chunk that was made but not linked
+ * is removed. A consumer copies the item out, then writes the get count (the item's number + 1),
+ * then moves the head: a consumer that dies before the count leaves the item for the next one; one
+ * that dies after it took the item with it, and the next consumer steps over the record (its
+ * number is below the get count). The counts are exact while no process is dead half-way.
+ *
+ * <p>Waiting polls ({@link Wait}): a consumer waits for the put count to pass the get count, a
+ * producer of a bounded queue for the difference to drop below the bound. A waiting consumer
+ * also takes the put lock over from a dead producer, so that an item it completed does not wait
+ * for the next producer to be counted.
+ */
+public final class ByteQueue implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Bytes of a standard chunk. */
+    public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
+    private static final int PAGE = 4096;
+
+    /** What a take tells its caller before the take is final (a joinable queue's in-flight log). */
+    public interface TakeObserver {
+        /** Called under the get lock with the item about to be taken; may throw to refuse it. */
+        void taking(long itemNumber, byte[] payload);
+    }
+
+    private final SharedSegment header;
+    private final long maxSize;
+    private final int chunkSize;
+
+    private transient RobustMutex putLock;
+    private transient RobustMutex getLock;
+    /** The chunk the tail is in, as this process knows it: read and written under the put lock. */
+    private transient long tailChunkNumber;
+    private transient SharedSegment tailChunk;
+    /** The chunk the head is in: under the get lock. */
+    private transient long headChunkNumber;
+    private transient SharedSegment headChunk;
+
+    private ByteQueue(SharedSegment header, long maxSize, int chunkSize) {
+        this.header = header;
+        this.maxSize = maxSize;
+        this.chunkSize = chunkSize;
+        init();
+    }
+
+    /**
+     * Creates a queue in the calling process's tree.
+     *
+     * @param maxSize items it holds before {@link #put} blocks; 0 for unbounded
+     * @param chunkSize bytes of a standard chunk (a multiple of 4096)
+     */
+    public static ByteQueue create(long maxSize, int chunkSize) {
+        SharedSegment header = SharedSegment.create("queue", QueueDescriptor.SIZE);
+        SharedSegment first = SharedSegment.create("qchunk", chunkSize);
+        header.setLongVolatile(MAX_SIZE, maxSize);
+        header.setLongVolatile(CHUNK_SIZE, chunkSize);
+        writeNameSlot(header, TAIL_NAMES, 0, first.name());
+        writeNameSlot(header, HEAD_NAMES, 0, first.name());
+        return new ByteQueue(header, maxSize, chunkSize);
+    }
+
+    /** @return the header segment (its tree and name identify the queue) */
+    public SharedSegment header() {
+        return header;
+    }
+
+    /** @return the bound, 0 when unbounded */
+    public long maxSize() {
+        return maxSize;
+    }
+
+    /**
+     * Appends an item, waiting while a bounded queue is full. The waits are not interruptible
+     * (the interrupt status is kept).
+     *
+     * @param timeoutNanos how long to wait for room; negative for ever
+     * @return false when the queue stayed full for the whole timeout
+     * @throws IllegalStateException when the queue is closed
+     */
+    public boolean put(byte[] payload, long timeoutNanos) {
+        Wait wait = null;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                checkOpenForPut();
+                if (maxSize == 0 || size() < maxSize) {
+                    acquirePut();
+                    try {
+                        checkOpenForPut();
+                        if (maxSize == 0 || countedSize() < maxSize) {
+                            append(payload);
+                            return true;
+                        }
+                    } finally {
+                        putLock.release();
+                    }
+                }
+                if (wait == null) {
+                    wait = new Wait(timeoutNanos);
+                }
+                if (wait.expired()) {
+                    return false;
+                }
+                wait.pause();
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Takes the oldest item, waiting while the queue is empty.
+     *
+     * @param timeoutNanos how long to wait for an item; negative for ever, 0 not at all
+     * @param interruptible whether an interrupt ends the wait
+     * @param observer told of the item before the take is final; may be null
+     * @param onLivenessCheck run every {@link Wait#LIVENESS_CHECK_NANOS} of waiting; may be null
+     * @return the item, or null when none came within the timeout
+     * @throws InterruptedException when {@code interruptible} and the thread is interrupted while
+     *     waiting; no item was taken
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    public byte[] take(long timeoutNanos, boolean interruptible, TakeObserver observer, Runnable onLivenessCheck)
+            throws InterruptedException {
+        Wait wait = null;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (interruptible && Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                boolean closed = isClosed();
+                if (size() > 0) {
+                    acquireGet(interruptible);
+                    try {
+                        byte[] item = takeLocked(observer);
+                        if (item != null) {
+                            return item;
+                        }
+                    } finally {
+                        getLock.release();
+                    }
+                } else if (closed) {
+                    throw new IllegalStateException("the queue is closed and empty");
+                }
+                if (wait == null) {
+                    wait = new Wait(timeoutNanos);
+                }
+                if (wait.expired()) {
+                    return null;
+                }
+                wait.pause();
+                if (!interruptible) {
+                    interrupted |= Thread.interrupted();
+                }
+                if (wait.livenessCheckDue()) {
+                    countWhatADeadProducerLeft();
+                    if (onLivenessCheck != null) {
+                        onLivenessCheck.run();
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** @return items put and not yet taken (exact while no put or take is under way) */
+    public long size() {
+        long taken = header.getLongVolatile(GET_COUNT);
+        long put = header.getLongVolatile(PUT_COUNT);
+        return Math.max(0, put - taken);
+    }
+
+    /** @return how many items were ever put (the next item's number) */
+    public long putCount() {
+        return header.getLongVolatile(PUT_COUNT);
+    }
+
+    public boolean isClosed() {
+        return (header.getLongVolatile(QueueDescriptor.STATE) & CLOSED) != 0;
+    }
+
+    /**
+     * Closes the queue for puts. Consumers drain what is in it; the queue's segments are removed
+     * at once when it is empty, else by the consumer that takes the last item. Idempotent.
+     */
+    public void close() {
+        if (isClosed()) {
+            return;
+        }
+        acquirePut();
+        try {
+            header.setLongVolatile(STATE, header.getLongVolatile(STATE) | CLOSED);
+        } finally {
+            putLock.release();
+        }
+        if (size() == 0) {
+            removeSegments();
+        }
+    }
+
+    /**
+     * Runs {@code action} holding the get lock: no item is taken meanwhile (a joinable queue's
+     * recovery of a dead consumer's items).
+     */
+    public void underGetLock(Runnable action) {
+        acquire(getLock);
+        try {
+            action.run();
+        } finally {
+            getLock.release();
+        }
+    }
+
+    /** @return how many items were taken so far (items numbered below it are gone from the queue) */
+    public long getCount() {
+        return header.getLongVolatile(GET_COUNT);
+    }
+
+    // ---------------------------------------------------------------- producers (put lock held)
+
+    private void append(byte[] payload) {
+        long number = header.getLongVolatile(PUT_COUNT);
+        long tail = header.getLongVolatile(TAIL);
+        long chunkNumber = chunkOf(tail);
+        int offset = offsetOf(tail);
+        SharedSegment chunk = tailChunk(chunkNumber);
+        long need = recordSize(payload.length);
+        if (offset + need + LINK_SIZE > chunk.size()) {
+            long nextNumber = chunkNumber + 1;
+            SharedSegment next = newChunk(need + LINK_SIZE);
+            writeNameSlot(header, TAIL_NAMES, nextNumber, next.name());
+            SegmentNames.write(chunk, offset + PAYLOAD, next.name());
+            chunk.setIntRelease(offset + LENGTH, SegmentNames.FIELD_SIZE);
+            chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, LINK));
+            header.setLongVolatile(TAIL, position(nextNumber, 0));
+            tailChunkNumber = nextNumber;
+            tailChunk = next;
+            chunkNumber = nextNumber;
+            chunk = next;
+            offset = 0;
+        }
+        chunk.setIntRelease(offset + LENGTH, payload.length);
+        chunk.setLongRelease(offset + ITEM_NUMBER, number);
+        chunk.putBytes(offset + PAYLOAD, payload, 0, payload.length);
+        chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, ITEM));
+        header.setLongRelease(PUT_COUNT, number + 1);
+        header.setLongVolatile(TAIL, position(chunkNumber, offset + need));
+    }
+
+    /** Makes the tail consistent again after a producer died holding the put lock (see the class notes). */
+    private void repairTail() {
+        long tail = header.getLongVolatile(TAIL);
+        long chunkNumber = chunkOf(tail);
+        int offset = offsetOf(tail);
+        SharedSegment chunk = tailChunk(chunkNumber);
+        if (offset + PAYLOAD > chunk.size()) {
+            return;
+        }
+        int stamp = chunk.getIntAcquire(offset + STAMP);
+        if (stamp == stamp(chunkNumber, ITEM)) {
+            long number = chunk.getLongVolatile(offset + ITEM_NUMBER);
+            if (number == header.getLongVolatile(PUT_COUNT)) {
+                header.setLongVolatile(PUT_COUNT, number + 1);
+            }
+            header.setLongVolatile(TAIL, position(chunkNumber, offset + recordSize(chunk.getIntVolatile(offset + LENGTH))));
+            Log.of(ByteQueue.class).log(System.Logger.Level.WARNING,
+                    "a producer of queue {0} died right after writing an item: the item is kept", header.name());
+        } else if (stamp == stamp(chunkNumber, LINK)) {
+            header.setLongVolatile(TAIL, position(chunkNumber + 1, 0));
+        } else {
+            int nextSlot = nameSlot(TAIL_NAMES, chunkNumber + 1);
+            if (header.getLongVolatile(nextSlot) == chunkNumber + 1) {
+                // A producer made the next chunk and died before linking it: nobody else knows it.
+                String orphan = SegmentNames.read(header, nextSlot + 8);
+                header.setLongVolatile(nextSlot, -1);
+                SharedSegment.unlink(header.treeId(), orphan);
+            }
+        }
+    }
+
+    private SharedSegment tailChunk(long number) {
+        if (tailChunk == null || tailChunkNumber != number) {
+            tailChunk = chunkNamedIn(TAIL_NAMES, number);
+            tailChunkNumber = number;
+        }
+        return tailChunk;
+    }
+
+    private SharedSegment newChunk(long minimum) {
+        long size = Math.max(chunkSize, (minimum + PAGE - 1) / PAGE * PAGE);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
+        }
+        if (size == chunkSize && header.getLongVolatile(SPARE) == 1) {
+            String spare = SegmentNames.read(header, SPARE + 8);
+            header.setLongVolatile(SPARE, 0);
+            return SharedSegment.attach(header.treeId(), spare);
+        }
+        return SharedSegment.create("qchunk", size);
+    }
+
+    /** A waiting consumer's turn to count an item whose producer died before counting it. */
+    private void countWhatADeadProducerLeft() {
+        if (putLock.isLocked() && putLock.takeOverFromDeadOwner()) {
+            try {
+                repairTail();
+            } finally {
+                putLock.release();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- consumers (get lock held)
+
+    private byte[] takeLocked(TakeObserver observer) {
+        while (true) {
+            long head = header.getLongVolatile(HEAD);
+            long chunkNumber = chunkOf(head);
+            int offset = offsetOf(head);
+            SharedSegment chunk = headChunk(chunkNumber);
+            int stamp = chunk.getIntAcquire(offset + STAMP);
+            if (stamp == stamp(chunkNumber, LINK)) {
+                String next = SegmentNames.read(chunk, offset + PAYLOAD);
+                writeNameSlot(header, HEAD_NAMES, chunkNumber + 1, next);
+                header.setLongVolatile(HEAD, position(chunkNumber + 1, 0));
+                headChunk = SharedSegment.attach(header.treeId(), next);
+                headChunkNumber = chunkNumber + 1;
+                retire(chunk);
+                continue;
+            }
+            if (stamp != stamp(chunkNumber, ITEM)) {
+                return null;
+            }
+            int length = chunk.getIntVolatile(offset + LENGTH);
+            long number = chunk.getLongVolatile(offset + ITEM_NUMBER);
+            long next = position(chunkNumber, offset + recordSize(length));
+            if (number < header.getLongVolatile(GET_COUNT)) {
+                header.setLongVolatile(HEAD, next); // taken by a consumer that died before moving the head
+                continue;
+            }
+            byte[] payload = new byte[length];
+            chunk.getBytes(offset + PAYLOAD, payload, 0, length);
+            if (observer != null) {
+                observer.taking(number, payload);
+            }
+            header.setLongRelease(GET_COUNT, number + 1);
+            header.setLongVolatile(HEAD, next);
+            if (isClosed() && size() == 0) {
+                removeSegments();
+            }
+            return payload;
+        }
+    }
+
+    private SharedSegment headChunk(long number) {
+        if (headChunk == null || headChunkNumber != number) {
+            headChunk = chunkNamedIn(HEAD_NAMES, number);
+            headChunkNumber = number;
+        }
+        return headChunk;
+    }
+
+    /** A drained chunk becomes the spare when it is a standard one and there is none yet; else it goes. */
+    private void retire(SharedSegment chunk) {
+        if (chunk.size() == chunkSize) {
+            acquirePut();
+            try {
+                if (header.getLongVolatile(SPARE) == 0) {
+                    SegmentNames.write(header, SPARE + 8, chunk.name());
+                    header.setLongVolatile(SPARE, 1);
+                    return;
+                }
+            } finally {
+                putLock.release();
+            }
+        }
+        chunk.unlink();
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private void removeSegments() {
+        for (int base : new int[] {TAIL_NAMES, HEAD_NAMES}) {
+            for (int slot = 0; slot < 2; slot++) {
+                unlinkNamedIn(base + slot * NAME_SLOT);
+            }
+        }
+        unlinkNamedIn(SPARE);
+        header.unlink();
+    }
+
+    private void unlinkNamedIn(int slot) {
+        if (header.getIntVolatile(slot + 8) > 0) {
+            SharedSegment.unlink(header.treeId(), SegmentNames.read(header, slot + 8));
+        }
+    }
+
+    private SharedSegment chunkNamedIn(int base, long number) {
+        int slot = nameSlot(base, number);
+        if (header.getLongVolatile(slot) != number) {
+            throw new IllegalStateException("queue " + header.name() + " is damaged: chunk " + number + " is not named");
+        }
+        return SharedSegment.attach(header.treeId(), SegmentNames.read(header, slot + 8));
+    }
+
+    private static int nameSlot(int base, long number) {
+        return base + (int) (number & 1) * NAME_SLOT;
+    }
+
+    private static void writeNameSlot(SharedSegment header, int base, long number, String name) {
+        int slot = nameSlot(base, number);
+        header.setLongVolatile(slot, -1);
+        SegmentNames.write(header, slot + 8, name);
+        header.setLongVolatile(slot, number);
+    }
+
+    private long countedSize() {
+        return header.getLongVolatile(PUT_COUNT) - header.getLongVolatile(GET_COUNT);
+    }
+
+    private void checkOpenForPut() {
+        if (isClosed()) {
+            throw new IllegalStateException("the queue is closed: no more items can be put");
+        }
+    }
+
+    private void acquirePut() {
+        acquire(putLock);
+        repairTail();
+    }
+
+    private void acquireGet(boolean interruptible) throws InterruptedException {
+        if (interruptible) {
+            getLock.acquire(-1, true);
+        } else {
+            acquire(getLock);
+        }
+    }
+
+    private static void acquire(RobustMutex lock) {
+        try {
+            lock.acquire(-1, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible acquire was interrupted", e);
+        }
+    }
+
+    private void init() {
+        putLock = new RobustMutex(header, PUT_LOCK, false);
+        getLock = new RobustMutex(header, GET_LOCK, false);
+        tailChunkNumber = -1;
+        headChunkNumber = -1;
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        init();
+    }
+}
