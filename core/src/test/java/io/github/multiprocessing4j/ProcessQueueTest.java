@@ -1,12 +1,18 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.testing.BlockingCall;
 import io.github.multiprocessing4j.testing.SharedObjects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProcessQueueTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -23,15 +29,246 @@ class ProcessQueueTest {
                 q.put(i);
             }
         });
-        long start = System.nanoTime();
         producer.start();
         for (int i = 0; i < n; i++) {
             assertThat(q.get()).isEqualTo(i);
         }
-        long took = System.nanoTime() - start;
-        System.out.println("200k ints: " + took / 1_000_000 + " ms");
         assertThat(producer.join(WAIT)).isTrue();
         assertThat(producer.exitCode()).hasValue(0);
         assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theLessonsBoundedQueueOfFive() throws Exception {
+        ProcessQueue<String> q = shared.track(new ProcessQueue<>(5));
+        assertThat(q.isEmpty()).isTrue();
+        for (int i = 1; i <= 5; i++) {
+            q.put("item " + i);
+            assertThat(q.qsize()).isEqualTo(i);
+        }
+        assertThat(q.isFull()).isTrue();
+        assertThatThrownBy(() -> q.putNowait("six")).isInstanceOf(QueueFullException.class);
+        assertThat(q.offer("six")).isFalse();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> q.put("six", Duration.ofMillis(200))).isInstanceOf(QueueFullException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(q.qsize()).isEqualTo(5);
+
+        assertThat(q.get()).isEqualTo("item 1");
+        assertThat(q.getNowait()).isEqualTo("item 2");
+        assertThat(q.poll()).isEqualTo("item 3");
+        assertThat(q.get(Duration.ofSeconds(1))).isEqualTo("item 4");
+        assertThat(q.poll(Duration.ofSeconds(1))).isEqualTo("item 5");
+        assertThat(q.isEmpty()).isTrue();
+        assertThatThrownBy(q::getNowait).isInstanceOf(QueueEmptyException.class);
+        assertThat(q.poll()).isNull();
+        start = System.nanoTime();
+        assertThatThrownBy(() -> q.get(Duration.ofMillis(200))).isInstanceOf(QueueEmptyException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(q.poll(Duration.ofMillis(50))).isNull();
+    }
+
+    @Test
+    void aFullQueueBlocksPutUntilAChildGets() throws Exception {
+        ProcessQueue<Integer> q = shared.track(new ProcessQueue<>(2));
+        ProcessQueue<Integer> done = shared.track(new ProcessQueue<>());
+        q.put(1);
+        q.put(2);
+        ChildProcess taker = new ChildProcess(() -> {
+            Thread.sleep(300); // the parent is blocked in put() meanwhile
+            done.put(q.get());
+        });
+        taker.start();
+        q.put(3); // blocks until the child took one
+        assertThat(done.get(WAIT)).isEqualTo(1);
+        assertThat(q.get()).isEqualTo(2);
+        assertThat(q.get()).isEqualTo(3);
+        assertThat(taker.join(WAIT)).isTrue();
+    }
+
+    @Test
+    void anUnboundedQueueTakesAMillionItemsBeforeAnyConsumerExists() throws Exception {
+        ProcessQueue<Integer> q = shared.track(new ProcessQueue<>());
+        SharedLong sum = shared.track(new SharedLong());
+        int n = 1_000_000;
+        for (int i = 0; i < n; i++) {
+            q.put(i);
+        }
+        assertThat(q.qsize()).isEqualTo(n);
+        ChildProcess consumer = new ChildProcess(() -> {
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                int item = q.get();
+                if (item != i) {
+                    throw new IllegalStateException("got " + item + " where " + i + " was expected");
+                }
+                total += item;
+            }
+            sum.set(total);
+        });
+        consumer.start();
+        assertThat(consumer.join(WAIT)).isTrue();
+        assertThat(consumer.exitCode()).hasValue(0);
+        assertThat(sum.get()).isEqualTo((long) n * (n - 1) / 2);
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void a256MiBArrayGoesThroughBetweenSmallOnes() throws Exception {
+        ProcessQueue<Object> q = shared.track(new ProcessQueue<>());
+        ChildProcess echo = new ChildProcess(() -> {
+            for (int i = 0; i < 3; i++) {
+                q.put(q.get());
+            }
+        });
+        echo.start();
+        byte[] big = new byte[256 << 20];
+        new Random(7).nextBytes(big);
+        q.put("before");
+        q.put(big);
+        q.put("after");
+        assertThat(echo.join(WAIT)).isTrue();
+        assertThat(echo.exitCode()).hasValue(0);
+        assertThat(q.get()).isEqualTo("before");
+        assertThat((byte[]) q.get()).isEqualTo(big);
+        assertThat(q.get()).isEqualTo("after");
+    }
+
+    @Test
+    void anUnserializableItemFailsAtPutAndTheQueueGoesOn() throws Exception {
+        ProcessQueue<Object> q = shared.track(new ProcessQueue<>());
+        q.put("first");
+        assertThatThrownBy(() -> q.put(new Thread()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Thread");
+        assertThatThrownBy(() -> q.put(List.of(new NotSerializable())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(NotSerializable.class.getName());
+        assertThatThrownBy(() -> q.put(null)).isInstanceOf(NullPointerException.class);
+        assertThat(q.qsize()).isEqualTo(1);
+        q.put(new Point(1, 2));
+        assertThat(q.get()).isEqualTo("first");
+        assertThat(q.get()).isEqualTo(new Point(1, 2));
+    }
+
+    @Test
+    void directlyEncodedValuesComeBackEqual() throws Exception {
+        ProcessQueue<Object> q = shared.track(new ProcessQueue<>());
+        List<Object> values = List.of(0, -1, Integer.MAX_VALUE, Long.MIN_VALUE, 3.25, Double.NaN, true, false,
+                "", "héllo ✓", new byte[0], new byte[] {1, 2, 3}, List.of("a", 1));
+        for (Object v : values) {
+            q.put(v);
+        }
+        for (Object v : values) {
+            assertThat(q.get()).isEqualTo(v);
+        }
+    }
+
+    @Test
+    void closeRefusesPutsAndConsumersDrainWhatIsLeft() throws Exception {
+        ProcessQueue<Integer> q = new ProcessQueue<>();
+        q.put(1);
+        q.put(2);
+        q.close();
+        assertThat(q.isClosed()).isTrue();
+        assertThatThrownBy(() -> q.put(3)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        ProcessQueue<Integer> got = shared.track(new ProcessQueue<>());
+        ChildProcess drainer = new ChildProcess(() -> {
+            got.put(q.get());
+            got.put(q.get());
+            try {
+                q.get();
+                got.put(-1);
+            } catch (IllegalStateException closedAndEmpty) {
+                got.put(0);
+            }
+        });
+        drainer.start();
+        assertThat(drainer.join(WAIT)).isTrue();
+        assertThat(List.of(got.get(), got.get(), got.get())).containsExactly(1, 2, 0);
+        assertThatThrownBy(q::poll).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aGetBlockedOnAnEmptyQueueIsInterrupted() throws Exception {
+        ProcessQueue<Integer> q = shared.track(new ProcessQueue<>());
+        BlockingCall call = BlockingCall.start(q::get);
+        Thread.sleep(100);
+        call.interrupt();
+        assertThat(call.thrown(WAIT)).isInstanceOf(InterruptedException.class);
+        q.put(5);
+        assertThat(q.get()).isEqualTo(5);
+    }
+
+    @Test
+    void eightProducersAndEightConsumersLoseAndRepeatNothing() throws Exception {
+        int producers = 8;
+        int consumers = 8;
+        int perProducer = 20_000;
+        ProcessQueue<Long> q = shared.track(new ProcessQueue<>(1000));
+        SharedLongArray seen = shared.track(new SharedLongArray(producers * perProducer));
+        SharedLong outOfOrder = shared.track(new SharedLong());
+        List<ChildProcess> children = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            children.add(new ChildProcess(() -> {
+                long[] last = new long[producers];
+                java.util.Arrays.fill(last, -1);
+                while (true) {
+                    long item = q.get();
+                    if (item < 0) {
+                        return;
+                    }
+                    int producer = (int) (item / perProducer);
+                    if (item <= last[producer]) {
+                        outOfOrder.incrementAndGet();
+                    }
+                    last[producer] = item;
+                    seen.getAndAdd((int) item, 1);
+                }
+            }));
+        }
+        List<ChildProcess> makers = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            long base = (long) p * perProducer;
+            makers.add(new ChildProcess(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    q.put(base + i);
+                }
+            }));
+        }
+        children.forEach(ChildProcess::start);
+        makers.forEach(ChildProcess::start);
+        for (ChildProcess m : makers) {
+            assertThat(m.join(WAIT)).isTrue();
+            assertThat(m.exitCode()).hasValue(0);
+        }
+        for (int c = 0; c < consumers; c++) {
+            q.put(-1L);
+        }
+        for (ChildProcess c : children) {
+            assertThat(c.join(WAIT)).isTrue();
+            assertThat(c.exitCode()).hasValue(0);
+        }
+        for (int i = 0; i < producers * perProducer; i++) {
+            assertThat(seen.get(i)).as("times item %d was delivered", i).isEqualTo(1);
+        }
+        assertThat(outOfOrder.get()).isZero();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSimpleQueueCarriesItemsBetweenProcesses() throws Exception {
+        ProcessSimpleQueue<String> q = shared.track(new ProcessSimpleQueue<>());
+        ChildProcess child = new ChildProcess(() -> q.put("hello from " + Multiprocessing.currentProcess().pid()));
+        child.start();
+        assertThat(q.get()).isEqualTo("hello from " + child.pid());
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(child.join(WAIT)).isTrue();
+    }
+
+    private static final class NotSerializable {
+    }
+
+    private record Point(int x, int y) implements Serializable {
     }
 }

@@ -224,6 +224,32 @@ public final class ByteQueue implements Serializable {
         }
     }
 
+    /**
+     * Waits until the queue holds an item or is closed, without taking anything. Not ended by an
+     * interrupt (the interrupt status is kept).
+     *
+     * @param timeoutNanos negative for ever
+     * @return whether it holds an item or is closed; false on timeout
+     */
+    public boolean awaitItemOrClose(long timeoutNanos) {
+        Wait wait = new Wait(timeoutNanos);
+        boolean interrupted = false;
+        try {
+            while (size() == 0 && !isClosed()) {
+                if (wait.expired()) {
+                    return false;
+                }
+                wait.pause();
+                interrupted |= Thread.interrupted();
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** @return items put and not yet taken (exact while no put or take is under way) */
     public long size() {
         long taken = header.getLongVolatile(GET_COUNT);
@@ -269,6 +295,19 @@ public final class ByteQueue implements Serializable {
             action.run();
         } finally {
             getLock.release();
+        }
+    }
+
+    /**
+     * Appends an item whatever the bound and even when the queue is closed: an item given back
+     * because the consumer that took it died (it was counted when first put). Never blocks for long.
+     */
+    public void requeue(byte[] payload) {
+        acquirePut();
+        try {
+            append(payload);
+        } finally {
+            putLock.release();
         }
     }
 

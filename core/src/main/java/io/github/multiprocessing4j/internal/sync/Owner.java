@@ -26,6 +26,11 @@ public final class Owner {
         return PID << 32 | (Thread.currentThread().getId() & 0xffffffffL);
     }
 
+    /** @return a token naming the calling process as a whole (thread part 0), for what a process holds */
+    public static long currentProcessToken() {
+        return PID << 32;
+    }
+
     /** @return this process's start ticks, to write beside a token */
     public static long currentTicks() {
         return TICKS;

@@ -1,0 +1,105 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.queue.JoinableState;
+
+import java.time.Duration;
+
+/**
+ * A {@link ProcessQueue} that counts unfinished work: Python's
+ * {@code multiprocessing.JoinableQueue}. Every item put is unfinished until a consumer that got
+ * it calls {@link #taskDone()}; {@link #join()} waits until no item is unfinished.
+ *
+ * <pre>{@code
+ * ProcessJoinableQueue<String> q = new ProcessJoinableQueue<>();
+ * ChildProcess eater = ChildProcess.builder(() -> {
+ *     while (true) { eat(q.get()); q.taskDone(); }
+ * }).daemon(true).build();
+ * eater.start();
+ * for (String dish : dishes) q.put(dish);
+ * q.join();   // every dish eaten; the daemon eater ends with us
+ * }</pre>
+ *
+ * <p><b>Processes that die.</b> An item got by a process that dies before calling
+ * {@code taskDone()} for it is delivered again to another consumer (within about a quarter of
+ * a second of a consumer or {@code join()} waiting), so {@code join()} still completes and
+ * nothing is lost; CPython's {@code join()} hangs for ever there. A consumer may therefore see
+ * an item twice only when the first taker died before finishing it.
+ *
+ * <p><b>taskDone.</b> Calls are counted per process: {@code taskDone()} finishes the oldest item
+ * the calling process got and has not finished, whichever thread got it.
+ *
+ * @param <E> the type of the items
+ */
+public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates an unbounded joinable queue. */
+    public ProcessJoinableQueue() {
+        this(0);
+    }
+
+    /**
+     * Creates a joinable queue holding at most {@code maxSize} items waiting to be got.
+     *
+     * @param maxSize the bound; 0 or less for an unbounded queue
+     */
+    public ProcessJoinableQueue(int maxSize) {
+        super(maxSize);
+    }
+
+    /**
+     * Tells the queue that an item this process got has been dealt with. Never blocks.
+     *
+     * @throws IllegalStateException when called more times than this process got items
+     */
+    public void taskDone() {
+        state().taskDone();
+    }
+
+    /**
+     * Waits until every item put has been got and finished with {@link #taskDone()}, delivering
+     * again the items of consumers that died meanwhile.
+     *
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
+    public void join() throws InterruptedException {
+        state().join(-1);
+    }
+
+    /**
+     * Waits at most {@code timeout} until every item put has been finished.
+     *
+     * @return whether every item was finished; false on timeout
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        return state().join(nanos(timeout));
+    }
+
+    /** @return how many items were put and not finished yet; never blocks */
+    public long unfinishedTasks() {
+        return Math.max(0, state().unfinished());
+    }
+
+    /**
+     * Closes the queue (see {@link ProcessQueue#close()}); once it is also finished, the
+     * consumers' bookkeeping is freed with it.
+     */
+    @Override
+    public void close() {
+        super.close();
+        if (isEmpty() && state().unfinished() <= 0) {
+            state().removeLogs();
+        }
+    }
+
+    @Override
+    E take(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        JoinableState state = state();
+        return decode(queue.take(timeoutNanos, interruptible, state, state::recoverDeadConsumers));
+    }
+
+    private JoinableState state() {
+        return JoinableState.of(queue);
+    }
+}

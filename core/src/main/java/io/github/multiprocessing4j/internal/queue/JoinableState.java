@@ -1,0 +1,207 @@
+package io.github.multiprocessing4j.internal.queue;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.Owner;
+import io.github.multiprocessing4j.internal.sync.SlotTable;
+import io.github.multiprocessing4j.internal.sync.Wait;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMERS;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_LOGS;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_SLOTS;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RETIRED;
+
+/**
+ * The bookkeeping of a joinable queue in one process: which items this process got and has not
+ * finished, how many it finished, and the recovery of what dead consumers held. One instance
+ * per queue per process ({@link #of}), whatever the number of handles.
+ *
+ * <p>Implementation notes. A process that takes an item claims a consumer slot in the queue's
+ * header (its process token; value A = how many {@code taskDone()}s it made) and copies the
+ * item into its {@link InFlightLog} before the take is final; {@code taskDone()} marks the
+ * oldest pending item of the process done. The queue's unfinished count is the put count minus
+ * the done count, and the done count is "done retired" (what processes that are gone did) plus
+ * the live slots' counts: read in that order, a consumer retiring between the two reads is
+ * counted at most once, so the sum never runs ahead and {@code join()} never returns early.
+ *
+ * <p>A process that finds a slot whose process died (waiting consumers and {@code join()} look
+ * every {@link Wait#LIVENESS_CHECK_NANOS}) recovers it under the get lock: every pending item of
+ * the dead process that had really been taken (its number is below the get count) is put back
+ * at the tail, then the slot is freed, then its done count plus the items put back go to "done
+ * retired" (the put-back items are counted again as new puts). A process that finished all it
+ * got leaves only its count. The recovery is idempotent per item (each is marked once put
+ * back), except that a recovering process killed between freeing the slot and adding the
+ * count loses that count.
+ */
+public final class JoinableState implements ByteQueue.TakeObserver {
+    private static final ConcurrentHashMap<String, JoinableState> STATES = new ConcurrentHashMap<>();
+
+    private final ByteQueue queue;
+    private final SharedSegment header;
+    private final SlotTable consumers;
+    private int slot = -1;
+    private InFlightLog log;
+    private long doneCount;
+
+    private JoinableState(ByteQueue queue) {
+        this.queue = queue;
+        this.header = queue.header();
+        this.consumers = new SlotTable(header, CONSUMERS, CONSUMER_SLOTS);
+    }
+
+    /** @return this process's bookkeeping of {@code queue} */
+    public static JoinableState of(ByteQueue queue) {
+        SharedSegment header = queue.header();
+        return STATES.computeIfAbsent(header.treeId() + "/" + header.name(), key -> new JoinableState(queue));
+    }
+
+    /** Records an item this process is taking (called under the get lock, before the take is final). */
+    @Override
+    public synchronized void taking(long itemNumber, byte[] payload) {
+        if (slot < 0) {
+            claimSlot();
+        }
+        SharedSegment before = log.append(itemNumber, payload);
+        if (before != null) {
+            SegmentNames.write(header, logName(slot), log.segment().name());
+            before.unlink();
+        }
+    }
+
+    /**
+     * Marks the oldest item this process got and has not finished as finished.
+     *
+     * @throws IllegalStateException when this process has no unfinished item
+     */
+    public synchronized void taskDone() {
+        if (log == null || log.pendingCount() == 0) {
+            throw new IllegalStateException("taskDone() called more times than this process got items");
+        }
+        doneCount++;
+        log.finishOldest(doneCount);
+        consumers.setValueA(slot, doneCount);
+    }
+
+    /** @return how many items were put and are not finished yet (never below the true number) */
+    public long unfinished() {
+        long done = header.getLongVolatile(DONE_RETIRED);
+        for (int i = 0; i < CONSUMER_SLOTS; i++) {
+            long token = consumers.token(i);
+            if (token != 0 && token != -1L) {
+                done += consumers.valueA(i);
+            }
+        }
+        return queue.putCount() - done;
+    }
+
+    /**
+     * Waits until every item put has been finished.
+     *
+     * @param timeoutNanos negative for ever
+     * @return false on timeout
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean join(long timeoutNanos) throws InterruptedException {
+        Wait wait = new Wait(timeoutNanos);
+        while (unfinished() > 0) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (wait.expired()) {
+                return false;
+            }
+            wait.pause();
+            if (wait.livenessCheckDue()) {
+                recoverDeadConsumers();
+            }
+        }
+        return true;
+    }
+
+    /** Delivers again what consumers that died had got and not finished (see the class notes). */
+    public void recoverDeadConsumers() {
+        if (anyDeadConsumer()) {
+            queue.underGetLock(this::recoverDeadConsumersLocked);
+        }
+    }
+
+    /** Removes the in-flight logs of every consumer (the queue is closed and finished). */
+    public void removeLogs() {
+        for (int i = 0; i < CONSUMER_SLOTS; i++) {
+            if (header.getIntVolatile(logName(i)) > 0) {
+                SharedSegment.unlink(header.treeId(), SegmentNames.read(header, logName(i)));
+            }
+        }
+    }
+
+    private boolean anyDeadConsumer() {
+        for (int i = 0; i < CONSUMER_SLOTS; i++) {
+            if (consumers.isDead(i, consumers.token(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void recoverDeadConsumersLocked() {
+        for (int i = 0; i < CONSUMER_SLOTS; i++) {
+            long token = consumers.token(i);
+            if (!consumers.isDead(i, token)) {
+                continue;
+            }
+            long done = consumers.valueA(i);
+            long[] requeued = {0};
+            SharedSegment deadLog = null;
+            if (header.getIntVolatile(logName(i)) > 0) {
+                String name = SegmentNames.read(header, logName(i));
+                try {
+                    deadLog = SharedSegment.attach(header.treeId(), name);
+                } catch (IllegalStateException gone) {
+                    deadLog = null; // it died before its log existed
+                }
+            }
+            if (deadLog != null) {
+                long getCount = queue.getCount();
+                done = Math.max(done, InFlightLog.recover(deadLog, (number, payload) -> {
+                    if (number < getCount) {
+                        queue.requeue(payload);
+                        requeued[0]++;
+                    }
+                }));
+            }
+            header.setIntVolatile(logName(i), 0);
+            consumers.free(i);
+            header.getAndAddLong(DONE_RETIRED, done + requeued[0]);
+            if (deadLog != null) {
+                deadLog.unlink();
+            }
+            if (requeued[0] > 0) {
+                Log.of(JoinableState.class).log(System.Logger.Level.WARNING,
+                        "process {0} died holding {1} unfinished item(s) of joinable queue {2}: delivered again",
+                        Owner.pidOf(token), requeued[0], header.name());
+            }
+        }
+    }
+
+    private void claimSlot() {
+        long token = Owner.currentProcessToken();
+        int claimed = consumers.claim(token, 0, 0);
+        if (claimed < 0) {
+            recoverDeadConsumersLocked(); // the caller holds the get lock
+            claimed = consumers.claim(token, 0, 0);
+        }
+        if (claimed < 0) {
+            throw new IllegalStateException("more than " + CONSUMER_SLOTS
+                    + " live processes take items from this joinable queue");
+        }
+        log = InFlightLog.create();
+        SegmentNames.write(header, logName(claimed), log.segment().name());
+        slot = claimed;
+    }
+
+    private static int logName(int slot) {
+        return CONSUMER_LOGS + slot * SegmentNames.FIELD_SIZE;
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.multiprocessing4j.internal.queue;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.Owner;
+import io.github.multiprocessing4j.internal.sync.SlotTable;
+
+import java.io.Serializable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who uses each end of a pipe, so that a receiver can tell that nobody will ever send again: the
+ * other end was closed, or every process that used it has died. The items themselves travel
+ * through one {@link ByteQueue} per direction.
+ *
+ * <pre>
+ *  0               8               16              24              32
+ *  +---------------+---------------+---------------+---------------+
+ *  | closed 0      | closed 1      | used 0        | used 1        |
+ *  +---------------+---------------+---------------+---------------+
+ *  | users of end 0: a {@link SlotTable} of {@value #USER_SLOTS} slots                  | 32
+ *  | users of end 1: the same                                                           |
+ *  +---------------+---------------+---------------+---------------+
+ *
+ *  closed n   1 once end n was closed (by any process)
+ *  used n     1 once some process used end n (sent or received on it, or received the end
+ *             itself from another process)
+ *  users n    the live processes that used end n (process tokens); a slot whose process died
+ *             is freed by whoever finds it
+ * </pre>
+ *
+ * <p>An end that nobody has used yet is not gone: it may still be on its way to a child that has
+ * not started.
+ */
+public final class PipeEnds implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final int CLOSED = 0;
+    private static final int USED = 16;
+    private static final int USERS = 32;
+    static final int USER_SLOTS = 16;
+    private static final int SIZE = USERS + 2 * SlotTable.bytes(USER_SLOTS);
+    /** The ends this process is recorded as a user of: "tree/segment/end". */
+    private static final Set<String> ATTACHED = ConcurrentHashMap.newKeySet();
+
+    private final SharedSegment segment;
+
+    private PipeEnds(SharedSegment segment) {
+        this.segment = segment;
+    }
+
+    public static PipeEnds create() {
+        return new PipeEnds(SharedSegment.create("pipe", SIZE));
+    }
+
+    /** Records the calling process as a user of {@code end}, once per process. */
+    public void attach(int end) {
+        String key = segment.treeId() + "/" + segment.name() + "/" + end;
+        if (ATTACHED.contains(key)) {
+            return;
+        }
+        synchronized (ATTACHED) {
+            if (ATTACHED.contains(key)) {
+                return;
+            }
+            SlotTable users = users(end);
+            if (users.claim(Owner.currentProcessToken(), 0, 0) < 0) {
+                freeDeadUsers(users);
+                users.claim(Owner.currentProcessToken(), 0, 0); // a full table of live users: not tracked, still works
+            }
+            segment.setLongVolatile(USED + 8 * end, 1);
+            ATTACHED.add(key);
+        }
+    }
+
+    /** @return whether {@code end} was closed */
+    public boolean isClosed(int end) {
+        return segment.getLongVolatile(CLOSED + 8 * end) != 0;
+    }
+
+    /** @return whether {@code end} was closed, or was used and every process that used it has died */
+    public boolean isGone(int end) {
+        if (isClosed(end)) {
+            return true;
+        }
+        if (segment.getLongVolatile(USED + 8 * end) == 0) {
+            return false;
+        }
+        SlotTable users = users(end);
+        freeDeadUsers(users);
+        for (int i = 0; i < users.size(); i++) {
+            if (users.token(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Marks {@code end} closed; removes the segment once both ends are.
+     *
+     * @return whether this call closed it (false when it was closed already)
+     */
+    public boolean close(int end) {
+        if (!segment.compareAndSetLong(CLOSED + 8 * end, 0, 1)) {
+            return false;
+        }
+        if (isClosed(1 - end)) {
+            segment.unlink();
+        }
+        return true;
+    }
+
+    private SlotTable users(int end) {
+        return new SlotTable(segment, USERS + end * SlotTable.bytes(USER_SLOTS), USER_SLOTS);
+    }
+
+    private static void freeDeadUsers(SlotTable users) {
+        for (int i = 0; i < users.size(); i++) {
+            long token = users.token(i);
+            if (users.isDead(i, token)) {
+                users.takeFromDead(i, token);
+            }
+        }
+    }
+}
