@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.cli;
 
+import io.github.multiprocessing4j.cli.lesson.QueueCommand;
 import io.github.multiprocessing4j.cli.lesson.TicketsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -16,10 +17,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "lesson",
         description = "Runs one of the lesson's programs with real processes.",
-        subcommands = {LessonCommand.ListCommand.class, TicketsCommand.class},
+        subcommands = {LessonCommand.ListCommand.class, TicketsCommand.class, QueueCommand.class},
         footerHeading = "%nPlanned lessons (not written yet):%n",
         footer = {
-            "  queue              a bounded queue: put, get, full, empty (chapter 5)",
             "  ipc                two processes talking through a queue (chapter 5)",
             "  producer-consumer  cooks and eaters around a queue (chapter 6)",
             "  pool               a pool of worker processes",

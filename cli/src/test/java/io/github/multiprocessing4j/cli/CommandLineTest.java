@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The command line's shape: help everywhere, and one clear line for every usage mistake. */
 class CommandLineTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets"})
+    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
 
@@ -69,7 +69,7 @@ class CommandLineTest {
         assertThat(list.exitCode()).isZero();
         String written = list.out().substring(0, list.out().indexOf("Planned"));
         String planned = list.out().substring(list.out().indexOf("Planned"));
-        assertThat(written).contains("tickets").doesNotContain("list ");
-        assertThat(planned).contains("queue", "ipc", "producer-consumer", "pool").doesNotContain("tickets");
+        assertThat(written).contains("tickets", "queue").doesNotContain("list ");
+        assertThat(planned).contains("ipc", "producer-consumer", "pool").doesNotContain("tickets", "  queue ");
     }
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.github.multiprocessing4j.cli.tour.Narrator.plural;
+
 /**
  * The lesson's ticket sale (chapter 4, the mutex): buyer processes search and buy through one
  * JSON file, {@code {"ticket_num": N}}, with or without a {@link ProcessLock} around
@@ -319,9 +321,5 @@ public final class TicketSale {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during the network delay", e);
         }
-    }
-
-    private static String plural(long n, String word) {
-        return n + " " + word + (n == 1 ? "" : word.endsWith("s") ? "es" : "s");
     }
 }

@@ -122,6 +122,11 @@ public final class Narrator {
         return code.isPresent() ? Integer.toString(code.getAsInt()) : "none yet";
     }
 
+    /** @return "1 ticket", "3 tickets", "2 successes": a count with its noun, in the plural when it is not 1 */
+    public static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : word.endsWith("s") ? "es" : "s");
+    }
+
     /** @return whole milliseconds, for "within 230 ms" */
     public static String millis(long nanos) {
         return (nanos / 1_000_000) + " ms";
