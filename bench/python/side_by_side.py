@@ -11,13 +11,16 @@ of ours: CPython fork, CPython spawn, multiprocessing4j (medians), how ours
 compares with CPython's better start method, and the target of DESIGN.md with
 a verdict.  Standard library only.
 
-Adding figures: list them in ROWS, under the name CPython's script gives them.
-A figure of ours that ROWS does not list still gets a row (at the end, without
-a target), so nothing measured is silently left out.
+Adding figures: list them in ROWS, under the name CPython's script gives them,
+with the unit when the script records one name in two units (tput: msg/s and
+MB/s), and "{n}" where the name holds a size that --quick changes ("median of
+{n}"). A figure of ours that ROWS does not list still gets a row (at the end,
+without a target), so nothing measured is silently left out.
 """
 import json
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 # --------------------------------------------------------------------------
@@ -73,15 +76,63 @@ NO_TARGET = Target("—")
 @dataclass(frozen=True)
 class Row:
     section: str
-    cpython: str           # the figure's name in bench_mp.py / many_procs.py
+    cpython: str           # the figure's name in bench_mp.py / many_procs.py ("{n}": any number)
     ours: str = None       # our figure's name, when it differs
     method: str = "cold"   # our start method ("-": one figure for the parent)
     target: Target = NO_TARGET
     compared: bool = True  # False: a fact about the run, where "better" means nothing
+    unit: str = None       # which unit, when the figure is recorded in several
 
     @property
     def ours_name(self):
         return self.ours or self.cpython
+
+
+SIZE = "{n}"
+
+
+def with_sizes(row, names):
+    """The row once for each number that stands for "{n}" in the figure names given (the row
+    itself when its names hold no "{n}", or when no figure matches)."""
+    if SIZE not in row.cpython and SIZE not in row.ours_name:
+        return [row]
+    sizes = []
+    for template in {row.cpython, row.ours_name}:
+        pattern = re.compile(re.escape(template).replace(re.escape(SIZE), r"(\d+)") + "$")
+        sizes += [m.group(1) for m in map(pattern.match, names) if m and m.group(1) not in sizes]
+    return [replace(row, cpython=row.cpython.replace(SIZE, n),
+                    ours=row.ours and row.ours.replace(SIZE, n)) for n in sizes] or [row]
+
+
+def tput_rows():
+    """A row per unit of each figure of bench_mp.py's sec_tput, built as it builds its labels."""
+    small, big = ("int", "64 B bytes"), "4 KiB bytes"
+    cases = [(api, f"{p}P->{p}C", pay)
+             for api in ("Queue put/get", "SimpleQueue put/get")
+             for p, pays in ((1, small + (big,)), (2, small)) for pay in pays]
+    cases += [("Pipe send/recv", "1P->1C", pay) for pay in small + (big,)]
+    cases += [("Pipe send_bytes/recv_bytes", "1P->1C", pay) for pay in ("8 B bytes", "64 B bytes", big)]
+    targets = {
+        ("Queue put/get, 1P->1C, int", "msg/s"):
+            Target("≥ 20x CPython (small items; 204k msg/s in DESIGN's run)", times_better=20),
+        ("Queue put/get, 1P->1C, 64 B bytes", "msg/s"): Target("≥ 20x CPython (small items)", times_better=20),
+        ("Queue put/get, 2P->2C, int", "msg/s"):
+            Target("≥ 10x CPython (245k msg/s in DESIGN's run)", times_better=10),
+        ("Queue put/get, 2P->2C, 64 B bytes", "msg/s"): Target("≥ 10x CPython", times_better=10),
+        ("Queue put/get, 1P->1C, 4 KiB bytes", "MB/s"):
+            Target("≥ 4x CPython (618 MB/s in DESIGN's run)", times_better=4),
+    }
+    return [Row("tput", f"{api}, {procs}, {pay}", unit=unit,
+                target=targets.get((f"{api}, {procs}, {pay}", unit), NO_TARGET))
+            for api, procs, pay in cases for unit in ("msg/s", "MB/s")]
+
+
+def rtt_rows():
+    limits = {("Queue put/get (2 queues)", "median"): Target("≤ 4 us", limit=4),
+              ("Queue put/get (2 queues)", "p99"): Target("≤ 20 us", limit=20)}
+    return [Row("rtt", f"round trip {api}: {stat} of {SIZE}", target=limits.get((api, stat), NO_TARGET))
+            for api in ("Queue put/get (2 queues)", "Pipe send/recv (duplex)")
+            for stat in ("median", "p99", "max")]
 
 
 ROWS = [
@@ -104,6 +155,11 @@ ROWS = [
         ours="2 procs: lock.acquire(); v.set(v.get()+1); lock.release()",
         target=Target("≥ 2x CPython (3.5-5.3M ops/s in DESIGN's run)", times_better=2)),
     Row("lock", "  same run: % of wall time both workers were running", compared=False),
+    *tput_rows(),
+    *rtt_rows(),
+    Row("jq", f"JoinableQueue 2 producers x {SIZE} -> 2 daemon consumers (task_done), q.join(); end-to-end",
+        target=Target("≥ 10x CPython (125k items/s in DESIGN's run)", times_better=10)),
+    Row("jq", "  same run: wall time incl. process start-up"),
     Row("mem", "idle child VmRSS", target=Target("≤ 32 MiB", limit=32)),
     Row("mem", "idle child PSS (smaps_rollup)"),
     Row("mem", "idle child USS = Private_Clean+Private_Dirty"),
@@ -185,16 +241,23 @@ def load(paths):
 
 
 def index(runs):
-    """{(section, what, method): figure}"""
-    return {(r["section"], r["what"], r["method"]): r
+    """{(section, what, method, unit): figure}"""
+    return {(r["section"], r["what"], r["method"], r["unit"]): r
             for _, run in runs for r in run["results"]}
 
 
-def cpython_medians(figures, section, what):
+def find(figures, section, what, method, unit):
+    """The figure in this unit; any unit when None (a figure recorded in one)."""
+    if unit is not None:
+        return figures.get((section, what, method, unit))
+    return next((r for k, r in figures.items() if k[:3] == (section, what, method)), None)
+
+
+def cpython_medians(figures, section, what, unit):
     medians = {}
     for m in CPYTHON_METHODS:
         # "-" is a single figure for the parent process, whatever the method
-        r = figures.get((section, what, m)) or figures.get((section, what, "-"))
+        r = find(figures, section, what, m, unit) or find(figures, section, what, "-", unit)
         medians[m] = r["median"] if r else None
     return medians
 
@@ -203,23 +266,23 @@ def table_rows(cpython_runs, our_runs):
     theirs = index(cpython_runs)
     ours = index(our_runs)
     sections_run = {r["section"] for _, run in cpython_runs + our_runs for r in run["results"]}
+    names = {k[1] for k in list(theirs) + list(ours)}
     rows = []
     listed = set()
-    for row in ROWS:
+    for row in (r for listed_row in ROWS for r in with_sizes(listed_row, names)):
         if row.section not in sections_run:
             continue
-        key = (row.section, row.ours_name, row.method)
-        listed.add(key)
-        mine = ours.get(key)
-        unit = mine["unit"] if mine else next(
-            (r["unit"] for k, r in theirs.items() if k[:2] == (row.section, row.cpython)), "")
-        rows.append((row, unit, cpython_medians(theirs, row.section, row.cpython),
+        mine = find(ours, row.section, row.ours_name, row.method, row.unit)
+        unit = row.unit or (mine["unit"] if mine else next(
+            (r["unit"] for k, r in theirs.items() if k[:2] == (row.section, row.cpython)), ""))
+        listed.add((row.section, row.ours_name, row.method, unit))
+        rows.append((row, unit, cpython_medians(theirs, row.section, row.cpython, unit),
                      mine["median"] if mine else None))
     for key, mine in ours.items():
         if key not in listed:
             row = Row(key[0], key[1], method=key[2],
                       target=Target("— (not in side_by_side.py's ROWS)"))
-            rows.append((row, mine["unit"], cpython_medians(theirs, key[0], key[1]),
+            rows.append((row, key[3], cpython_medians(theirs, key[0], key[1], key[3]),
                          mine["median"]))
     return rows
 

@@ -17,25 +17,33 @@ import java.util.List;
  * @param lockPairs uncontended acquire()+release() pairs per repetition ({@code lock_n})
  * @param lockContended increments per process in the two-process lock figure
  *     ({@code lock_contended_n})
+ * @param tputItems items per throughput run of small items, split between the producers
+ *     ({@code tput_n})
+ * @param tputItems4k items per throughput run of 4 KiB items ({@code tput_n_4k})
+ * @param rttRoundTrips measured round trips per ping-pong run ({@code rtt_n})
+ * @param jqPerProducer items each JoinableQueue producer puts ({@code jq_per})
  * @param childJvmArgs extra options for every child JVM, after the library's defaults
  */
 record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, int manyProcesses, int manyReps,
-                   int quietWaitSeconds, int lockPairs, int lockContended, List<String> childJvmArgs) {
+                   int quietWaitSeconds, int lockPairs, int lockContended, int tputItems, int tputItems4k,
+                   int rttRoundTrips, int jqPerProducer, List<String> childJvmArgs) {
 
     static BenchConfig full(List<String> childJvmArgs) {
-        return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, 1_000_000, 500_000, childJvmArgs);
+        return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, 1_000_000, 500_000, 200_000, 50_000, 20_000, 50_000,
+                childJvmArgs);
     }
 
     static BenchConfig quick(List<String> childJvmArgs) {
         // The idle delay and the number of processes stay as in the full run: they define
         // what a figure means, so a quick figure is a noisier value of the same thing.
-        return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, 20_000, 2_000, childJvmArgs);
+        return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, 20_000, 2_000, 5_000, 2_000, 500, 1_000, childJvmArgs);
     }
 
     String toJson() {
         return Json.object("reps", reps, "start_reps", startReps, "warm_ups", warmUps,
                 "idle_settle_ms", idleSettleMillis, "many_processes", manyProcesses, "many_reps", manyReps,
                 "quiet_wait_s", quietWaitSeconds, "lock_n", lockPairs, "lock_contended_n", lockContended,
+                "tput_n", tputItems, "tput_n_4k", tputItems4k, "rtt_n", rttRoundTrips, "jq_per", jqPerProducer,
                 "child_jvm_args", childJvmArgs);
     }
 }

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.SerializableRunnable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +21,16 @@ final class Children {
     }
 
     static ChildProcess create(BenchConfig config, SerializableRunnable target) {
-        return ChildProcess.builder(target).jvmArgs(config.childJvmArgs().toArray(String[]::new)).build();
+        return builder(config, target).build();
+    }
+
+    /** A daemon child: ended with its parent, as {@code bench_mp.py}'s {@code daemon=True} consumers. */
+    static ChildProcess daemon(BenchConfig config, SerializableRunnable target) {
+        return builder(config, target).daemon(true).build();
+    }
+
+    private static ChildProcess.Builder builder(BenchConfig config, SerializableRunnable target) {
+        return ChildProcess.builder(target).jvmArgs(config.childJvmArgs().toArray(String[]::new));
     }
 
     /** Starts an empty child and joins it, {@code count} times: page cache and JIT of the parent warm. */
@@ -29,6 +39,38 @@ final class Children {
             ChildProcess p = create(config, ChildTargets.empty());
             p.start();
             joinChecked(p);
+        }
+    }
+
+    /** What the parent does while its children run: its side of a measurement. */
+    @FunctionalInterface
+    interface WhileRunning {
+        void run() throws Exception;
+    }
+
+    /** Starts the children, then joins and checks them all (see {@link #run(List, WhileRunning)}). */
+    static void run(List<ChildProcess> children) throws Exception {
+        run(children, () -> { });
+    }
+
+    /**
+     * Starts the children in order, does the parent's part, then joins and checks every child.
+     * Whatever fails half-way, the children started and still running are killed (by pid) and
+     * joined before this returns, so that a failed measurement leaves none behind.
+     */
+    static void run(List<ChildProcess> children, WhileRunning whileRunning) throws Exception {
+        List<ChildProcess> started = new ArrayList<>(children.size());
+        try {
+            for (ChildProcess p : children) {
+                p.start();
+                started.add(p);
+            }
+            whileRunning.run();
+            joinAllChecked(children);
+        } finally {
+            for (ChildProcess p : started) {
+                killAndJoin(p); // only does something when the run failed half-way
+            }
         }
     }
 

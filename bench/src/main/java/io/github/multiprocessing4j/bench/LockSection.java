@@ -84,16 +84,7 @@ final class LockSection extends Section {
                 for (int w = 0; w < 2; w++) {
                     workers.add(Children.create(config, ChildTargets.lockWorker(lock, value, countdown, times, w, n)));
                 }
-                try {
-                    for (ChildProcess p : workers) {
-                        p.start();
-                    }
-                    Children.joinAllChecked(workers);
-                } finally {
-                    for (ChildProcess p : workers) {
-                        Children.killAndJoin(p); // only does something when the run failed half-way
-                    }
-                }
+                Children.run(workers);
                 if (value.get() != 2L * n) {
                     throw new IllegalStateException("lost updates: " + value.get() + " != " + 2L * n);
                 }

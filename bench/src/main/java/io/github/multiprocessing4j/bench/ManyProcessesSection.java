@@ -24,23 +24,14 @@ final class ManyProcessesSection extends Section {
             for (int i = 0; i < count; i++) {
                 children.add(Children.create(config, ChildTargets.empty()));
             }
-            List<ChildProcess> started = new ArrayList<>(count);
-            try {
-                long t0 = System.nanoTime();
-                for (ChildProcess p : children) {
-                    p.start();
-                    started.add(p);
-                }
+            int r = rep;
+            long t0 = System.nanoTime();
+            Children.run(children, () -> {
                 for (ChildProcess p : children) {
                     p.join();
                 }
-                seconds[rep] = (System.nanoTime() - t0) / 1e9;
-                Children.joinAllChecked(children);
-            } finally {
-                for (ChildProcess p : started) {
-                    Children.killAndJoin(p); // only does something when the run failed half-way
-                }
-            }
+                seconds[r] = (System.nanoTime() - t0) / 1e9;
+            });
         }
         results.record(name(), figureName(count), "cold", count, "s", seconds);
     }
