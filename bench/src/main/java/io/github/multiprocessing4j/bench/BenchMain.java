@@ -29,9 +29,9 @@ import java.util.stream.Collectors;
  * {@code bench/python/side_by_side.py}.
  */
 public final class BenchMain {
-    /** In running order: memory first, while this JVM is still small, as in bench_mp.py. */
+    /** In running order, bench_mp.py's (memory first, while this JVM is still small), then "many". */
     private static final List<Section> SECTIONS = List.of(new MemorySection(), new StartSection(),
-            new LockSection(), new ManyProcessesSection());
+            new TputSection(), new RttSection(), new LockSection(), new JqSection(), new ManyProcessesSection());
 
     private BenchMain() {
     }

@@ -1,0 +1,103 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ProcessBarrier;
+import io.github.multiprocessing4j.ProcessJoinableQueue;
+import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.SharedLongArray;
+
+import java.util.Arrays;
+
+/**
+ * The targets of the children of the queue and pipe sections ({@code bench_mp.py}'s
+ * {@code _q_producer}, {@code _q_consumer}, {@code _pipe_producer}, {@code _pipe_consumer},
+ * {@code _echo_queue}, {@code _echo_pipe}, {@code _jq_producer}, {@code _jq_consumer}), apart
+ * from {@link ChildTargets} so that the children of the other sections do not load what only
+ * these need. The ends of a {@link Channel} make one loop of each serve queues and pipes.
+ *
+ * <p>A throughput child reports in two slots of a {@link SharedLongArray}, at
+ * {@code 2 * slot}: its {@link System#nanoTime()} (a producer's after the barrier, a consumer's
+ * after its end message) and {@code 2 * slot + 1}: the items it sent or received.
+ */
+final class QueueTargets {
+    private QueueTargets() {
+    }
+
+    /**
+     * Waits on the barrier, then sends {@code n} items and one end message: the ints
+     * {@code base .. base + n - 1} when {@code size} is 0, else {@code n} times the same
+     * {@code size}-byte array.
+     */
+    static SerializableRunnable producer(Channel.Sender out, int base, int n, int size, ProcessBarrier start,
+            SharedLongArray report, int slot) {
+        return () -> {
+            byte[] payload = size == 0 ? null : payload(size);
+            start.await();
+            long t0 = System.nanoTime();
+            sendAll(out, base, n, payload);
+            out.send(Channel.END);
+            report.set(2 * slot, t0);
+            report.set(2 * slot + 1, n);
+        };
+    }
+
+    /** Waits on the barrier, then receives and counts items until its end message. */
+    static SerializableRunnable consumer(Channel.Receiver in, ProcessBarrier start, SharedLongArray report,
+            int slot) {
+        return () -> {
+            start.await();
+            long n = 0;
+            while (!Channel.isEnd(in.receive())) {
+                n++;
+            }
+            report.set(2 * slot, System.nanoTime());
+            report.set(2 * slot + 1, n);
+        };
+    }
+
+    /** Sends back every message it receives, until the end message. */
+    static SerializableRunnable echo(Channel.Receiver in, Channel.Sender out) {
+        return () -> {
+            for (Object x = in.receive(); !Channel.isEnd(x); x = in.receive()) {
+                out.send(x);
+            }
+        };
+    }
+
+    /** Puts the ints {@code base .. base + n - 1}, and nothing else. */
+    static SerializableRunnable joinableProducer(Channel.Sender out, int base, int n) {
+        return () -> sendAll(out, base, n, null);
+    }
+
+    /**
+     * Gets an item, "processes" it (doubles it), calls {@code taskDone()}, and again, until an
+     * end message (which it also marks done).
+     */
+    static SerializableRunnable joinableConsumer(ProcessJoinableQueue<Object> queue) {
+        return () -> {
+            for (Object item = queue.get(); !Channel.isEnd(item); item = queue.get()) {
+                int processed = (Integer) item * 2; // the "work" of _jq_consumer: _ = item * 2
+                queue.taskDone();
+            }
+            queue.taskDone();
+        };
+    }
+
+    private static void sendAll(Channel.Sender out, int base, int n, byte[] payload) throws Exception {
+        if (payload == null) {
+            for (int i = base; i < base + n; i++) {
+                out.send(i);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out.send(payload);
+            }
+        }
+    }
+
+    /** {@code bench_mp.py}'s {@code b"x" * size}. */
+    private static byte[] payload(int size) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) 'x');
+        return b;
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.ProcessBarrier;
+import io.github.multiprocessing4j.SharedLongArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Section "tput": {@code bench_mp.py}'s {@code sec_tput}. Items moved per second (msg/s) and
+ * payload bytes per second (MB/s, 10^6 B; an int counts as 8 B) from producer children to
+ * consumer children, over {@code ProcessQueue} and {@code ProcessSimpleQueue} (1 producer to 1
+ * consumer and 2 to 2; ints, 64 B and 4 KiB {@code byte[]}) and a one-way {@code Pipe}
+ * ({@code send/recv} and {@code sendBytes/recvBytes}, 1 to 1), under CPython's labels. Every
+ * producer sends one end message after its items, so each consumer stops at one; the items
+ * the consumers counted must add up to those sent, or the run fails.
+ *
+ * <p>Timing, as {@code bench_mp.py}'s: all children wait on a {@link ProcessBarrier}, so
+ * start-up is not counted; the clock runs from the earliest producer's {@link System#nanoTime()}
+ * after the barrier to the latest consumer's after its end message. Taking these readings in
+ * different JVMs is sound here because on Linux {@code System.nanoTime()} is HotSpot's
+ * {@code clock_gettime(CLOCK_MONOTONIC)}, one clock for every process of the machine (the one
+ * behind Python's {@code time.monotonic_ns()}; the "start" and "lock" sections rely on it too).
+ * Timing from the parent instead would add its own wake-up from the barrier and the report's
+ * trip back to every figure. As a guard, each run checks that the children's readings lie
+ * between the parent's own before it started them and after it joined them.
+ */
+final class TputSection extends Section {
+    TputSection() {
+        super("tput");
+    }
+
+    /** What is measured, with the start of CPython's label for it. */
+    private enum Kind {
+        QUEUE("Queue put/get", Channel::queue),
+        SIMPLE_QUEUE("SimpleQueue put/get", Channel::simpleQueue),
+        PIPE("Pipe send/recv", Channel::pipe),
+        PIPE_BYTES("Pipe send_bytes/recv_bytes", Channel::pipeBytes);
+
+        final String api;
+        final Supplier<Channel> opener;
+
+        Kind(String api, Supplier<Channel> opener) {
+            this.api = api;
+            this.opener = opener;
+        }
+    }
+
+    /** One line of {@code sec_tput}'s {@code cases}: {@code size} 0 means ints. */
+    private record Case(Kind kind, int producers, int consumers, int size, int items) {
+        int perProducer() {
+            return items / producers;
+        }
+
+        /** What the producers send in all: {@code items}, rounded down to a multiple of the producers, as in Python. */
+        long sent() {
+            return (long) perProducer() * producers;
+        }
+
+        String label() {
+            String payload = size == 0 ? "int" : size < 1024 ? size + " B bytes" : size / 1024 + " KiB bytes";
+            return kind.api + ", " + producers + "P->" + consumers + "C, " + payload;
+        }
+    }
+
+    @Override
+    void run(BenchConfig config, Results results) throws Exception {
+        for (Case c : cases(config)) {
+            double[] messagesPerSecond = new double[config.reps()];
+            double[] megabytesPerSecond = new double[config.reps()];
+            for (int rep = 0; rep < messagesPerSecond.length; rep++) {
+                double seconds = runOnce(config, c);
+                messagesPerSecond[rep] = c.sent() / seconds;
+                megabytesPerSecond[rep] = c.sent() * (c.size() == 0 ? 8 : c.size()) / seconds / 1e6;
+            }
+            results.record(name(), c.label(), "cold", c.items(), "msg/s", messagesPerSecond);
+            results.record(name(), c.label(), "cold", c.items(), "MB/s", megabytesPerSecond);
+        }
+    }
+
+    /** {@code sec_tput}'s cases, in its order. */
+    private static List<Case> cases(BenchConfig config) {
+        int n = config.tputItems();
+        int n4k = config.tputItems4k();
+        List<Case> cases = new ArrayList<>();
+        for (Kind queue : List.of(Kind.QUEUE, Kind.SIMPLE_QUEUE)) {
+            cases.add(new Case(queue, 1, 1, 0, n));
+            cases.add(new Case(queue, 1, 1, 64, n));
+            cases.add(new Case(queue, 1, 1, 4096, n4k));
+            cases.add(new Case(queue, 2, 2, 0, n));
+            cases.add(new Case(queue, 2, 2, 64, n));
+        }
+        cases.add(new Case(Kind.PIPE, 1, 1, 0, n));
+        cases.add(new Case(Kind.PIPE, 1, 1, 64, n));
+        cases.add(new Case(Kind.PIPE, 1, 1, 4096, n4k));
+        cases.add(new Case(Kind.PIPE_BYTES, 1, 1, 8, n));
+        cases.add(new Case(Kind.PIPE_BYTES, 1, 1, 64, n));
+        cases.add(new Case(Kind.PIPE_BYTES, 1, 1, 4096, n4k));
+        return cases;
+    }
+
+    /** {@code _tput_once}: one run of a case, in seconds from the first item sent to the last one received. */
+    private static double runOnce(BenchConfig config, Case c) throws Exception {
+        int parties = c.producers() + c.consumers();
+        try (Channel channel = c.kind().opener.get(); ProcessBarrier start = new ProcessBarrier(parties);
+             SharedLongArray report = new SharedLongArray(2 * parties)) {
+            // slots 0 .. consumers-1: the consumers; then the producers
+            List<ChildProcess> children = new ArrayList<>();
+            for (int i = 0; i < c.consumers(); i++) {
+                children.add(Children.create(config, QueueTargets.consumer(channel.receiver(), start, report, i)));
+            }
+            for (int i = 0; i < c.producers(); i++) {
+                children.add(Children.create(config, QueueTargets.producer(channel.sender(), i * c.perProducer(),
+                        c.perProducer(), c.size(), start, report, c.consumers() + i)));
+            }
+            long before = System.nanoTime();
+            Children.run(children);
+            long after = System.nanoTime();
+
+            long lastReceived = Long.MIN_VALUE;
+            long received = 0;
+            for (int slot = 0; slot < c.consumers(); slot++) {
+                lastReceived = Math.max(lastReceived, report.get(2 * slot));
+                received += report.get(2 * slot + 1);
+            }
+            long firstSent = Long.MAX_VALUE;
+            for (int slot = c.consumers(); slot < parties; slot++) {
+                firstSent = Math.min(firstSent, report.get(2 * slot));
+            }
+            if (received != c.sent()) {
+                throw new IllegalStateException(c.label() + ": received " + received + " != sent " + c.sent());
+            }
+            if (!(before <= firstSent && firstSent <= lastReceived && lastReceived <= after)) {
+                throw new IllegalStateException(c.label() + ": the children's clock readings " + firstSent + ".."
+                        + lastReceived + " are not within the parent's " + before + ".." + after);
+            }
+            return (lastReceived - firstSent) / 1e9;
+        }
+    }
+}
