@@ -244,7 +244,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
                 if (breakGeneration(generation)) {
                     segment.getAndAddLong(DEAD_PARTIES, 1);
                     Log.of(ProcessBarrier.class).log(System.Logger.Level.WARNING,
-                            "process {0} died waiting at barrier {1}: the barrier is broken", pid, segment.name());
+                            "process {0} died waiting at barrier {1}: the barrier is broken", String.valueOf(pid), segment.name());
                 }
                 return;
             }

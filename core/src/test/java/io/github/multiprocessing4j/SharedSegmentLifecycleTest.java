@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -57,6 +58,40 @@ class SharedSegmentLifecycleTest {
                 + " mappings before %d, after %d; segment mappings of this tree now %d%n",
                 CYCLES, millis, mappingsBefore, now[0], segmentMappings(tree));
         assertThat(segmentMappings(tree)).isLessThanOrEqualTo(64);
+    }
+
+    @Test
+    void queuesAndPipesLeaveNoSegmentOnceClosedAndDrained() throws Exception {
+        Path tree = null;
+        byte[] big = new byte[3 << 20]; // larger than a chunk: a chunk of its own, then a switch back
+        for (int i = 0; i < 100; i++) {
+            ProcessQueue<Object> queue = new ProcessQueue<>(10);
+            ProcessJoinableQueue<Integer> joinable = new ProcessJoinableQueue<>();
+            Pipe pipe = Pipe.open();
+            queue.put(i);
+            queue.put(big);
+            queue.put("after");
+            joinable.put(i);
+            pipe.right().send(i);
+            if (i == 0) {
+                tree = ownTree();
+                for (Path file : Files.newDirectoryStream(tree, "seg-*")) {
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                            .as("mode of " + file).isEqualTo("rw-------");
+                }
+            }
+            assertThat(queue.get()).isEqualTo(i);
+            assertThat((byte[]) queue.get()).hasSize(big.length);
+            assertThat(queue.get()).isEqualTo("after");
+            assertThat(joinable.get()).isEqualTo(i);
+            joinable.taskDone();
+            assertThat(pipe.left().recv()).isEqualTo(i);
+            queue.close();
+            joinable.close();
+            pipe.left().close();
+            pipe.right().close();
+        }
+        assertThat(segmentFiles(tree)).as("segment files left in " + tree).isEmpty();
     }
 
     @Test

@@ -180,7 +180,7 @@ public final class JoinableState implements ByteQueue.TakeObserver {
             if (requeued[0] > 0) {
                 Log.of(JoinableState.class).log(System.Logger.Level.WARNING,
                         "process {0} died holding {1} unfinished item(s) of joinable queue {2}: delivered again",
-                        Owner.pidOf(token), requeued[0], header.name());
+                        String.valueOf(Owner.pidOf(token)), requeued[0], header.name());
             }
         }
     }

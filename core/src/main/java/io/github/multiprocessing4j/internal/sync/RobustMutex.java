@@ -196,7 +196,7 @@ public final class RobustMutex {
         segment.getAndAddLong(base + TAKEOVERS, 1);
         Log.of(RobustMutex.class).log(System.Logger.Level.WARNING,
                 "process {0} died holding lock {1}: taken over by process {2}",
-                Owner.pidOf(owner), segment.name(), Owner.pidOf(Owner.currentToken()));
+                String.valueOf(Owner.pidOf(owner)), segment.name(), String.valueOf(Owner.pidOf(Owner.currentToken())));
         return true;
     }
 }
