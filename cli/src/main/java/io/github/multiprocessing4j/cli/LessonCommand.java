@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.cli;
 
+import io.github.multiprocessing4j.cli.lesson.IpcCommand;
+import io.github.multiprocessing4j.cli.lesson.ProducerConsumerCommand;
 import io.github.multiprocessing4j.cli.lesson.QueueCommand;
 import io.github.multiprocessing4j.cli.lesson.TicketsCommand;
 import picocli.CommandLine.Command;
@@ -17,11 +19,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "lesson",
         description = "Runs one of the lesson's programs with real processes.",
-        subcommands = {LessonCommand.ListCommand.class, TicketsCommand.class, QueueCommand.class},
+        subcommands = {LessonCommand.ListCommand.class, TicketsCommand.class, QueueCommand.class, IpcCommand.class,
+                ProducerConsumerCommand.class},
         footerHeading = "%nPlanned lessons (not written yet):%n",
         footer = {
-            "  ipc                two processes talking through a queue (chapter 5)",
-            "  producer-consumer  cooks and eaters around a queue (chapter 6)",
             "  pool               a pool of worker processes",
             ""})
 public final class LessonCommand implements Callable<Integer> {

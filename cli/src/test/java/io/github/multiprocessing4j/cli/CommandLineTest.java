@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The command line's shape: help everywhere, and one clear line for every usage mistake. */
 class CommandLineTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue"})
+    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue",
+            "lesson ipc", "lesson producer-consumer"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
 
@@ -25,7 +26,16 @@ class CommandLineTest {
             "lesson nope", "lesson tickets --buyers 0", "lesson tickets --buyers -3", "lesson tickets --buyers 101",
             "lesson tickets --buyers ten", "lesson tickets --tickets -1", "lesson tickets --delay-ms -5",
             "lesson tickets --delay-ms 300..100", "lesson tickets --delay-ms 1..2..3", "lesson tickets --delay-ms fast",
-            "lesson tickets --delay-ms ..", "lesson tickets --no-lock extra"})
+            "lesson tickets --delay-ms ..", "lesson tickets --no-lock extra", "lesson queue --timeout-ms -1",
+            "lesson queue --timeout-ms 10001", "lesson queue --timeout-ms soon", "lesson queue --timeout-ms",
+            "lesson queue extra", "lesson queue --items 3", "lesson ipc extra", "lesson ipc --items 3",
+            "lesson producer-consumer --producers 0", "lesson producer-consumer --producers 21",
+            "lesson producer-consumer --consumers 0", "lesson producer-consumer --consumers 21",
+            "lesson producer-consumer --items -1", "lesson producer-consumer --items 1001",
+            "lesson producer-consumer --items many", "lesson producer-consumer --delay-ms -1",
+            "lesson producer-consumer --delay-ms 10001", "lesson producer-consumer --sentinel --joinable",
+            "lesson producer-consumer --joinable --sentinel", "lesson producer-consumer --sentinel extra",
+            "lesson producer-consumer --buyers 3"})
     void aUsageMistakeGivesOneLineAndExitCode2(String command) {
         Mp4jRun.Result result = Mp4jRun.inProcess(command.split(" "));
 
@@ -39,7 +49,8 @@ class CommandLineTest {
     void anUnknownChapterIsNamedAndTheRealOnesListed() {
         Mp4jRun.Result result = Mp4jRun.inProcess("tour", "--chapter", "zombies");
 
-        assertThat(result.err()).contains("'zombies'", "pids, zombie, orphan, daemon, daemon-children, tickets");
+        assertThat(result.err()).contains("'zombies'", "pids, zombie, orphan, daemon, daemon-children, tickets, queue, ipc,"
+                + " producer-consumer");
     }
 
     @Test
@@ -57,7 +68,8 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out().lines().map(l -> l.split(" ")[0]))
-                .containsExactly("pids", "zombie", "orphan", "daemon", "daemon-children", "tickets");
+                .containsExactly("pids", "zombie", "orphan", "daemon", "daemon-children", "tickets", "queue", "ipc",
+                        "producer-consumer");
     }
 
     @Test
@@ -69,7 +81,7 @@ class CommandLineTest {
         assertThat(list.exitCode()).isZero();
         String written = list.out().substring(0, list.out().indexOf("Planned"));
         String planned = list.out().substring(list.out().indexOf("Planned"));
-        assertThat(written).contains("tickets", "queue").doesNotContain("list ");
-        assertThat(planned).contains("ipc", "producer-consumer", "pool").doesNotContain("tickets", "  queue ");
+        assertThat(written).contains("tickets", "queue", "ipc", "producer-consumer").doesNotContain("list ");
+        assertThat(planned).contains("pool").doesNotContain("tickets", "queue", "ipc", "producer-consumer");
     }
 }

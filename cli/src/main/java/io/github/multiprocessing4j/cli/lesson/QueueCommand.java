@@ -35,9 +35,11 @@ public final class QueueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutMillis < 0 || timeoutMillis > MAX_TIMEOUT_MILLIS) {
-            throw new ParameterException(spec.commandLine(), "--timeout-ms must be 0.." + MAX_TIMEOUT_MILLIS
-                    + ", not " + timeoutMillis);
+        try {
+            Limits.atLeast("--timeout-ms", timeoutMillis, 0);
+            Limits.atMost("--timeout-ms", timeoutMillis, MAX_TIMEOUT_MILLIS, "");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Narrator n = new Narrator(spec.commandLine().getOut());
         n.explain("The lesson's queue: first in, first out. A queue between processes is a pipe plus a lock; here"

@@ -3,7 +3,6 @@ package io.github.multiprocessing4j.cli.lesson;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.ProcessLock;
 import io.github.multiprocessing4j.SharedLong;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport;
 import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
 import io.github.multiprocessing4j.cli.tour.Narrator;
 
@@ -13,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,12 +64,8 @@ public final class TicketSale {
     public record Plan(int buyers, int tickets, boolean locked, long minDelayMillis, long maxDelayMillis) {
         /** @throws IllegalArgumentException when a number is out of range, with a one-line reason */
         public Plan {
-            if (buyers < 1) {
-                throw new IllegalArgumentException("--buyers must be at least 1, not " + buyers);
-            }
-            if (tickets < 0) {
-                throw new IllegalArgumentException("--tickets must be 0 or more, not " + tickets);
-            }
+            Limits.atLeast("--buyers", buyers, 1);
+            Limits.atLeast("--tickets", tickets, 0);
             if (minDelayMillis < 0 || maxDelayMillis < minDelayMillis) {
                 throw new IllegalArgumentException("--delay-ms must be 0 or more, and MIN no more than MAX, not "
                         + minDelayMillis + ".." + maxDelayMillis);
@@ -187,23 +181,11 @@ public final class TicketSale {
 
     /** @return how many buyers did not end with exit code 0 */
     private static int runBuyers(Buyer sale, int buyers) throws InterruptedException {
-        List<ChildProcess> started = new ArrayList<>();
-        try {
+        try (ChildGroup group = new ChildGroup()) { // its close() only does something after a failure
             for (int i = 1; i <= buyers; i++) {
-                ChildProcess buyer = new ChildProcess("buyer-" + i, sale::run);
-                buyer.start();
-                started.add(buyer);
+                group.start(new ChildProcess("buyer-" + i, sale::run));
             }
-            int crashed = 0;
-            for (ChildProcess buyer : started) {
-                buyer.join();
-                crashed += buyer.exitCode().orElse(-1) == 0 ? 0 : 1;
-            }
-            return crashed;
-        } finally {
-            for (ChildProcess buyer : started) { // only does something after a failure above
-                ChapterSupport.stop(buyer);
-            }
+            return ChildGroup.joinAll(group.started());
         }
     }
 

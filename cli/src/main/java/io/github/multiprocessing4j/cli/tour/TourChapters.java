@@ -24,7 +24,13 @@ public final class TourChapters {
             new Entry("daemon-children", "A daemon may not have children", "lesson chapter 3, daemon processes",
                     false, new DaemonChildrenChapter()),
             new Entry("tickets", "The mutex: buying tickets with and without a lock", "lesson chapter 4, mutex lock",
-                    false, new TicketsChapter()));
+                    false, new TicketsChapter()),
+            new Entry("queue", "Queues: first in, first out, full and empty", "lesson chapter 5, queues",
+                    false, new QueueChapter()),
+            new Entry("ipc", "IPC: processes talking through queues and pipes",
+                    "lesson chapter 5, inter-process communication", false, new IpcChapter()),
+            new Entry("producer-consumer", "Producers and consumers around a queue",
+                    "lesson chapter 6, the producer-consumer model", false, new ProducerConsumerChapter()));
 
     private TourChapters() {
     }

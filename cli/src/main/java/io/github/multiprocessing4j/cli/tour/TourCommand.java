@@ -43,7 +43,7 @@ public final class TourCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
             for (TourChapters.Entry c : TourChapters.ALL) {
-                out.printf("%-16s %s (%s)%n", c.name(), c.title(), c.lessonPart());
+                out.printf("%-18s %s (%s)%n", c.name(), c.title(), c.lessonPart());
             }
             out.flush();
             return 0;

@@ -2,8 +2,6 @@ package io.github.multiprocessing4j.cli.lesson;
 
 import io.github.multiprocessing4j.cli.Mp4jRun;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,19 +50,6 @@ class QueueCommandTest {
         assertThat(out).contains("q.put(666, Duration.ofMillis(0)) = threw QueueFullException")
                 .contains("q.get(Duration.ofMillis(0)); } catch (QueueEmptyException e)");
     }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"--timeout-ms -1", "--timeout-ms 10001", "--timeout-ms soon", "--timeout-ms", "extra",
-            "--items 3"})
-    void aUsageMistakeGivesOneLineAndExitCode2(String options) {
-        Mp4jRun.Result result = Mp4jRun.inProcess(("lesson queue " + options).split(" "));
-
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.errLines()).singleElement().asString().startsWith("mp4j: ")
-                .endsWith("(see 'mp4j lesson queue --help')");
-        assertThat(result.out()).isEmpty();
-    }
-
     private static long waited(String out, String what) {
         Matcher m = Pattern.compile(what + " with a timeout waited (\\d+) ms").matcher(out);
         assertThat(m.find()).as("how long %s waited, in:%n%s", what, out).isTrue();

@@ -114,4 +114,42 @@ class TourChaptersTest {
                 .contains("1 success, 9 failures; the file now says {\"ticket_num\": 0}")
                 .contains("The price of safety");
     }
+
+    @Test
+    void queueChapterShowsABoundedQueueFullEmptyAndInOrder() throws Exception {
+        String out = tour("queue");
+
+        assertThat(out).contains("OK q.isFull() = true: the queue holds 5 items")
+                .contains("OK putNowait on a full queue does not wait: it throws QueueFullException")
+                .contains("gave up with QueueFullException")
+                .contains("OK v1..v5 = [111, 222, 333, 444, 555]: first in, first out")
+                .contains("OK getNowait on an empty queue does not wait: it throws QueueEmptyException")
+                .contains("the lesson prints 'already taken out'");
+    }
+
+    @Test
+    void ipcChapterShowsQueuesAndPipesBetweenProcesses() throws Exception {
+        String out = tour("ipc");
+
+        assertThat(out).containsPattern("\\| child \\(pid \\d+\\): toChild.get\\(\\) -> \"hello child")
+                .containsPattern("\\| producer \\(pid \\d+\\): hello llx")
+                .containsPattern("\\| consumer \\(pid \\d+\\): zd")
+                .contains("OK recv() threw EOFException")
+                .containsPattern("\\| ping \\(pid \\d+\\): recv\\(\\) again -> EOFException");
+    }
+
+    @Test
+    void producerConsumerChapterShowsBothWaysToStopTheEatersAndEveryItemEatenOnce() throws Exception {
+        String out = tour("producer-consumer");
+
+        assertThat(out).contains("q = new ProcessQueue<String>()").contains("q.put(SENTINEL) 2 time(s)")
+                .contains("OK every eater stopped on its sentinel and ended")
+                .contains("q = new ProcessJoinableQueue<String>()")
+                .contains("OK when the cooks have ended, both daemon eaters are still alive")
+                .containsPattern("OK eater-1 \\(pid \\d+\\) has ended").containsPattern("OK eater-2 \\(pid \\d+\\) has ended");
+        assertThat(Pattern.compile("OK Every one of the 6 items made was eaten exactly once").matcher(out).results().count())
+                .as("runs with every item eaten once").isEqualTo(2);
+        assertThat(Pattern.compile("\\| eater-\\d \\(pid \\d+\\): ate cook-\\d's \\S+ #\\d").matcher(out).results().count())
+                .as("items eaten in the two runs").isEqualTo(12);
+    }
 }

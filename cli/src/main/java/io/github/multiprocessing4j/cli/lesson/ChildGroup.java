@@ -1,0 +1,80 @@
+package io.github.multiprocessing4j.cli.lesson;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.cli.tour.ChapterSupport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The child processes a lesson starts, so that none is left behind: {@link #close()} kills and
+ * joins those still running (after a failure, or daemons the lesson leaves waiting), and then
+ * closes what the children shared (queues, shared numbers), as a try-with-resources around the
+ * lesson.
+ */
+public final class ChildGroup implements AutoCloseable {
+    private final List<ChildProcess> started = new ArrayList<>();
+    private final List<AutoCloseable> shared = new ArrayList<>();
+
+    /**
+     * Starts a child and remembers it.
+     *
+     * @return {@code child}, started
+     */
+    public ChildProcess start(ChildProcess child) {
+        child.start();
+        started.add(child);
+        return child;
+    }
+
+    /**
+     * Has {@link #close()} close {@code resource} once every child has ended: a queue must stay
+     * open while a child may still wait in its {@code get()}, or that child fails.
+     *
+     * @return {@code resource}
+     */
+    public <T extends AutoCloseable> T closeAfter(T resource) {
+        shared.add(resource);
+        return resource;
+    }
+
+    /**
+     * Joins the given children, in order.
+     *
+     * @return how many did not end with exit code 0 (a bug, or a killed process)
+     * @throws InterruptedException when interrupted while joining
+     */
+    public static int joinAll(List<ChildProcess> children) throws InterruptedException {
+        int crashed = 0;
+        for (ChildProcess child : children) {
+            child.join();
+            crashed += child.exitCode().orElse(-1) == 0 ? 0 : 1;
+        }
+        return crashed;
+    }
+
+    /** @return every child started so far, in order */
+    public List<ChildProcess> started() {
+        return List.copyOf(started);
+    }
+
+    /**
+     * Kills and joins every child that still runs (does nothing to those that have ended), then
+     * closes the shared resources, the last registered first.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        for (ChildProcess child : started) {
+            ChapterSupport.stop(child);
+        }
+        for (int i = shared.size() - 1; i >= 0; i--) {
+            try {
+                shared.get(i).close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) { // queues and shared numbers throw none; anything else is a bug here
+                throw new IllegalStateException("could not close " + shared.get(i), e);
+            }
+        }
+    }
+}
