@@ -83,8 +83,8 @@ public final class IpcLesson {
     /** Research idea 2 of the lesson, its program: one child puts, another gets. */
     static void queueBetweenChildren(Narrator n) throws Exception {
         n.explain("2. Two children, through a queue: the lesson's program. The parent makes q and starts"
-                + " 'producer', whose target is q.put(\"zd\"); print(\"hello llx\"), and 'consumer', whose"
-                + " target is print(q.get()). The two never meet: the queue in between is all they share.");
+                + " 'producer', which puts \"zd\" into q and then prints 'hello llx', and 'consumer', which prints"
+                + " what q.get() returns. The two never meet: the queue in between is all they share.");
         try (ProcessQueue<String> q = new ProcessQueue<>();
              ChildGroup group = new ChildGroup()) {
             n.act("p = new ChildProcess(\"producer\", () -> producer(q)); p1 = new ChildProcess(\"consumer\", () ->"
