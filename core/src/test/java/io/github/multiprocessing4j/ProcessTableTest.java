@@ -36,6 +36,14 @@ class ProcessTableTest {
             await(Path.of(ready), WAIT);
             Path tree = TestFiles.treeDirectory(Platform.currentPid());
             Path record = tree.resolve("proc-" + child.pid());
+            // the child writes its record on its boot thread, beside its target: wait for it
+            TestFiles.awaitCondition(() -> {
+                try {
+                    return Files.readString(record).contains("state=RUNNING");
+                } catch (java.io.IOException notYet) {
+                    return false;
+                }
+            }, WAIT, "the child's record");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tree))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
             assertThat(Files.readString(record)).contains("name=recorded", "daemon=true", "state=RUNNING",

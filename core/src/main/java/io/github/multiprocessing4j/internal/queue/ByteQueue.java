@@ -329,6 +329,9 @@ public final class ByteQueue implements Serializable {
             long nextNumber = chunkNumber + 1;
             SharedSegment next = newChunk(need + LINK_SIZE);
             writeNameSlot(header, TAIL_NAMES, nextNumber, next.name());
+            if (isSpare(next.name())) {
+                header.setLongVolatile(SPARE, 0); // only now: until the name is in the tail slot, the spare names it
+            }
             SegmentNames.write(chunk, offset + PAYLOAD, next.name());
             chunk.setIntRelease(offset + LENGTH, SegmentNames.FIELD_SIZE);
             chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, LINK));
@@ -344,7 +347,7 @@ public final class ByteQueue implements Serializable {
         chunk.putBytes(offset + PAYLOAD, payload, 0, payload.length);
         chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, ITEM));
         header.setLongRelease(PUT_COUNT, number + 1);
-        header.setLongVolatile(TAIL, position(chunkNumber, offset + need));
+        header.setLongRelease(TAIL, position(chunkNumber, offset + need));
     }
 
     /** Makes the tail consistent again after a producer died holding the put lock (see the class notes). */
@@ -373,7 +376,9 @@ public final class ByteQueue implements Serializable {
                 // A producer made the next chunk and died before linking it: nobody else knows it.
                 String orphan = SegmentNames.read(header, nextSlot + 8);
                 header.setLongVolatile(nextSlot, -1);
-                SharedSegment.unlink(header.treeId(), orphan);
+                if (!isSpare(orphan)) {
+                    SharedSegment.unlink(header.treeId(), orphan);
+                }
             }
         }
     }
@@ -392,9 +397,7 @@ public final class ByteQueue implements Serializable {
             throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
         }
         if (size == chunkSize && header.getLongVolatile(SPARE) == 1) {
-            String spare = SegmentNames.read(header, SPARE + 8);
-            header.setLongVolatile(SPARE, 0);
-            return SharedSegment.attach(header.treeId(), spare);
+            return SharedSegment.attach(header.treeId(), SegmentNames.read(header, SPARE + 8));
         }
         return SharedSegment.create("qchunk", size);
     }
@@ -421,11 +424,12 @@ public final class ByteQueue implements Serializable {
             int stamp = chunk.getIntAcquire(offset + STAMP);
             if (stamp == stamp(chunkNumber, LINK)) {
                 String next = SegmentNames.read(chunk, offset + PAYLOAD);
+                retireNamedIn(nameSlot(HEAD_NAMES, chunkNumber + 1), chunkNumber - 1, null); // left by a consumer that died
                 writeNameSlot(header, HEAD_NAMES, chunkNumber + 1, next);
                 header.setLongVolatile(HEAD, position(chunkNumber + 1, 0));
                 headChunk = SharedSegment.attach(header.treeId(), next);
                 headChunkNumber = chunkNumber + 1;
-                retire(chunk);
+                retireNamedIn(nameSlot(HEAD_NAMES, chunkNumber), chunkNumber, chunk);
                 continue;
             }
             if (stamp != stamp(chunkNumber, ITEM)) {
@@ -444,7 +448,7 @@ public final class ByteQueue implements Serializable {
                 observer.taking(number, payload);
             }
             header.setLongRelease(GET_COUNT, number + 1);
-            header.setLongVolatile(HEAD, next);
+            header.setLongRelease(HEAD, next);
             if (isClosed() && size() == 0) {
                 removeSegments();
             }
@@ -460,21 +464,45 @@ public final class ByteQueue implements Serializable {
         return headChunk;
     }
 
-    /** A drained chunk becomes the spare when it is a standard one and there is none yet; else it goes. */
-    private void retire(SharedSegment chunk) {
+    /**
+     * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
+     * was done already: it becomes the spare when it is a standard one and there is none yet,
+     * else it is removed. The slot is marked retired last, so a consumer that dies half-way
+     * leaves the chunk for the next switch, which retires it again (the spare is checked, so
+     * a chunk is never both the spare and removed).
+     */
+    private void retireNamedIn(int slot, long number, SharedSegment chunk) {
+        if (number < 0 || header.getLongVolatile(slot) != number) {
+            return;
+        }
+        String name = SegmentNames.read(header, slot + 8);
+        if (chunk == null) {
+            try {
+                chunk = SharedSegment.attach(header.treeId(), name);
+            } catch (IllegalStateException removedAlready) {
+                header.setLongVolatile(slot, -1);
+                return;
+            }
+        }
+        boolean kept = false;
         if (chunk.size() == chunkSize) {
             acquirePut();
             try {
-                if (header.getLongVolatile(SPARE) == 0) {
-                    SegmentNames.write(header, SPARE + 8, chunk.name());
+                if (isSpare(name)) {
+                    kept = true;
+                } else if (header.getLongVolatile(SPARE) == 0) {
+                    SegmentNames.write(header, SPARE + 8, name);
                     header.setLongVolatile(SPARE, 1);
-                    return;
+                    kept = true;
                 }
             } finally {
                 putLock.release();
             }
         }
-        chunk.unlink();
+        if (!kept) {
+            SharedSegment.unlink(header.treeId(), name);
+        }
+        header.setLongVolatile(slot, -1);
     }
 
     // ---------------------------------------------------------------- shared
@@ -493,6 +521,11 @@ public final class ByteQueue implements Serializable {
         if (header.getIntVolatile(slot + 8) > 0) {
             SharedSegment.unlink(header.treeId(), SegmentNames.read(header, slot + 8));
         }
+    }
+
+    /** @return whether the spare slot holds chunk {@code name} (under the put lock) */
+    private boolean isSpare(String name) {
+        return header.getLongVolatile(SPARE) == 1 && SegmentNames.read(header, SPARE + 8).equals(name);
     }
 
     private SharedSegment chunkNamedIn(int base, long number) {

@@ -127,8 +127,12 @@ public final class JoinableState implements ByteQueue.TakeObserver {
         }
     }
 
-    /** Removes the in-flight logs of every consumer (the queue is closed and finished). */
+    /**
+     * Removes the in-flight logs of every consumer and this process's bookkeeping: the queue is
+     * closed and finished, nothing can be got from it any more.
+     */
     public void removeLogs() {
+        STATES.remove(header.treeId() + "/" + header.name(), this);
         for (int i = 0; i < CONSUMER_SLOTS; i++) {
             if (header.getIntVolatile(logName(i)) > 0) {
                 SharedSegment.unlink(header.treeId(), SegmentNames.read(header, logName(i)));

@@ -7,22 +7,28 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  * Layout of a queue's header segment ({@link ByteQueue}); the items live in chunk segments
  * ({@link ChunkDescriptor}).
  *
+ * <p>Producers write only the first 128 bytes, consumers only the second 128 (two cache lines
+ * each, since x86 fetches lines in pairs): a producer and a consumer never write the same line,
+ * so a steady stream moves only the lines it must (the items, and one count each way).
+ *
  * <pre>
  *  0               8               16              24              32
  *  +---------------+---------------+---------------+---------------+
- *  | put lock (a {@link MutexDescriptor mutex}: producers)                      |  0
+ *  | put lock (a {@link MutexDescriptor mutex}: producers)                      |   0
  *  +---------------+---------------+---------------+---------------+
- *  | get lock (a {@link MutexDescriptor mutex}: consumers)                      | 32
+ *  | put count     | tail          |  (producers' lines, unused)   |  32
  *  +---------------+---------------+---------------+---------------+
- *  | max size      | chunk size    | state         | put count     | 64
+ *  | get lock (a {@link MutexDescriptor mutex}: consumers)                      | 128
  *  +---------------+---------------+---------------+---------------+
- *  | get count     | tail          | head          | done retired  | 96
+ *  | get count     | head          | done retired  |  (unused)     | 160
  *  +---------------+---------------+---------------+---------------+
- *  | tail names: 2 x (seq 8 + name 56)                              | 128
- *  | head names: 2 x (seq 8 + name 56)                              | 256
- *  | spare chunk: (present 8 + name 56)                             | 384
+ *  | max size      | chunk size    | state         |  (read-mostly)| 256
  *  +---------------+---------------+---------------+---------------+
- *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 448
+ *  | tail names: 2 x (seq 8 + name 56)                              | 384
+ *  | head names: 2 x (seq 8 + name 56)                              | 512
+ *  | spare chunk: (present 8 + name 56)                             | 640
+ *  +---------------+---------------+---------------+---------------+
+ *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 704
  *  | consumer logs: {@value #CONSUMER_SLOTS} names of 56 bytes, one per consumer slot     |
  *  +---------------+---------------+---------------+---------------+
  *
@@ -45,19 +51,19 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  */
 final class QueueDescriptor {
     static final int PUT_LOCK = 0;
-    static final int GET_LOCK = MutexDescriptor.SIZE;
-    static final int MAX_SIZE = 64;
-    static final int CHUNK_SIZE = 72;
-    static final int STATE = 80;
-    static final int PUT_COUNT = 88;
-    static final int GET_COUNT = 96;
-    static final int TAIL = 104;
-    static final int HEAD = 112;
-    static final int DONE_RETIRED = 120;
-    static final int TAIL_NAMES = 128;
-    static final int HEAD_NAMES = 256;
-    static final int SPARE = 384;
-    static final int CONSUMERS = 448;
+    static final int PUT_COUNT = MutexDescriptor.SIZE;
+    static final int TAIL = PUT_COUNT + 8;
+    static final int GET_LOCK = 128;
+    static final int GET_COUNT = GET_LOCK + MutexDescriptor.SIZE;
+    static final int HEAD = GET_COUNT + 8;
+    static final int DONE_RETIRED = HEAD + 8;
+    static final int MAX_SIZE = 256;
+    static final int CHUNK_SIZE = 264;
+    static final int STATE = 272;
+    static final int TAIL_NAMES = 384;
+    static final int HEAD_NAMES = 512;
+    static final int SPARE = 640;
+    static final int CONSUMERS = 704;
     static final int CONSUMER_SLOTS = 64;
     static final int CONSUMER_LOGS = CONSUMERS + SlotTable.bytes(CONSUMER_SLOTS);
     static final int SIZE = CONSUMER_LOGS + CONSUMER_SLOTS * SegmentNames.FIELD_SIZE;

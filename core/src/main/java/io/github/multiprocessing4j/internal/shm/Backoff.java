@@ -7,7 +7,10 @@ import java.util.concurrent.locks.LockSupport;
  * briefly, then yield, then park for growing intervals up to a bound.
  *
  * <p>Implementation notes. Processes cannot wake each other's threads from Java 17 (no futex),
- * so a waiter polls. A lock held for a few microseconds is caught while spinning; a young wait
+ * so a waiter polls. For its first {@value #SPIN_NANOS} ns a wait spins, so that an answer that
+ * comes within microseconds (a queue's round trip, a lock held briefly) is seen at once; then it
+ * yields until {@value #BUSY_NANOS} ns, which lets the process it waits for run on a busy
+ * machine; parking comes after, since a park costs 50 µs or more (the kernel's timer slack). A young wait
  * parks for up to {@link #MAX_PARK_NANOS} between looks; once a wait has parked for
  * {@link #LONG_WAIT_NANOS} in all it parks {@link #LONG_WAIT_PARK_NANOS} between looks, which
  * keeps a waiter that waits for seconds at 50 wake-ups a second, at the price of up to that much
@@ -16,8 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * pause (LockRobustnessTest). One instance per waiting call; not thread-safe.
  */
 public final class Backoff {
-    private static final int SPINS = 200;
-    private static final int YIELDS = 20;
+    /** How long a wait spins before it yields: a message answered within it is caught at once. */
+    private static final long SPIN_NANOS = 20_000;
+    /** How long a wait spins and yields in all before it parks. */
+    private static final long BUSY_NANOS = 100_000;
     private static final long MIN_PARK_NANOS = 20_000;
     /** The longest pause between two looks at the shared word while the wait is young. */
     public static final long MAX_PARK_NANOS = 2_000_000;
@@ -26,26 +31,22 @@ public final class Backoff {
     /** The pause between two looks once the wait is long. */
     public static final long LONG_WAIT_PARK_NANOS = 20_000_000;
 
-    private int round;
+    private long start;
+    private boolean parking;
     private long park = MIN_PARK_NANOS;
     private long parked;
 
     /** Waits a little, more the longer the wait has lasted. Returns early when interrupted. */
     public void pause() {
-        if (round < SPINS) {
-            Thread.onSpinWait();
-        } else if (round < SPINS + YIELDS) {
-            Thread.yield();
-        } else {
+        if (!busy()) {
             LockSupport.parkNanos(park);
             grow(park);
         }
-        round++;
     }
 
     /** Waits a little, but not past {@code deadline} ({@link System#nanoTime()} based). */
     public void pauseUntil(long deadline) {
-        if (round >= SPINS + YIELDS) {
+        if (!busy()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return;
@@ -53,10 +54,29 @@ public final class Backoff {
             long pause = Math.min(park, left);
             LockSupport.parkNanos(pause);
             grow(pause);
-            round++;
-            return;
         }
-        pause();
+    }
+
+    /** Spins or yields while the wait is in its busy phase; false once it is time to park. */
+    private boolean busy() {
+        if (parking) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (start == 0) {
+            start = now;
+        }
+        long waited = now - start;
+        if (waited < SPIN_NANOS) {
+            Thread.onSpinWait();
+            return true;
+        }
+        if (waited < BUSY_NANOS) {
+            Thread.yield();
+            return true;
+        }
+        parking = true;
+        return false;
     }
 
     /** Counts a pause and chooses the next: doubling up to the young bound, then the long-wait one. */
