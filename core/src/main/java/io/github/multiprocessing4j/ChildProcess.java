@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.launch.BootFailure;
 import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
 import io.github.multiprocessing4j.internal.launch.ChildCommand;
+import io.github.multiprocessing4j.internal.launch.Spares;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
@@ -80,6 +81,7 @@ public final class ChildProcess {
     private final List<String> jvmArgs;
     private final Map<String, String> environment;
     private final Path workingDirectory;
+    private final StartMethod startMethod;
     private final CountDownLatch reaped = new CountDownLatch(1);
 
     private volatile String name;
@@ -119,6 +121,7 @@ public final class ChildProcess {
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.environment = Map.copyOf(b.environment);
         this.workingDirectory = b.workingDirectory;
+        this.startMethod = b.startMethod;
     }
 
     /**
@@ -151,8 +154,11 @@ public final class ChildProcess {
             byte[] serializedTarget = Serialization.serialize(target, "target of " + name);
             ProcessRegistry registry = context.registry();
             registry.ensureOpen();
-            ChildCommand command = ChildCommand.build(jvmArgs, name);
-            ProcessBuilder builder = processBuilder(command.line());
+            StartMethod method = startMethod != null ? startMethod : Multiprocessing.startMethod();
+            Spares.Key configuration = new Spares.Key(jvmArgs, environment, workingDirectory);
+            Spares.Spare spare = method == StartMethod.WARM ? Spares.take(configuration) : null;
+            ChildCommand command = spare != null ? spare.command : ChildCommand.build(jvmArgs, name);
+            ProcessBuilder builder = spare != null ? spare.builder : processBuilder(command.line());
             // The reaper thread is started before the spawn: once the child JVM boots, it competes
             // with this thread for the CPU, and creating a thread then takes milliseconds.
             CountDownLatch spawned = new CountDownLatch(1);
@@ -162,7 +168,7 @@ public final class ChildProcess {
             reaper.start();
             Process started;
             try {
-                started = builder.start();
+                started = spare != null ? spare.process : builder.start();
             } catch (IOException e) {
                 spawned.countDown(); // no process: the reaper ends
                 throw new UncheckedIOException("could not start process " + name + ": " + e.getMessage(), e);
@@ -173,6 +179,9 @@ public final class ChildProcess {
             spawned.countDown();
             sendBootstrap(new BootstrapMessage(registry.treeId(), context.pid(), context.startTicks(), context.name(),
                     context.isDaemon(), name, daemon, serializedTarget));
+            if (method == StartMethod.WARM) {
+                Spares.refillAfterBoot(configuration, registry, started.pid(), started, this::processBuilder);
+            }
         }
     }
 
@@ -470,6 +479,7 @@ public final class ChildProcess {
         private final List<String> jvmArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Path workingDirectory;
+        private StartMethod startMethod;
 
         private Builder(SerializableRunnable target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -530,6 +540,16 @@ public final class ChildProcess {
          */
         public Builder workingDirectory(Path directory) {
             this.workingDirectory = directory;
+            return this;
+        }
+
+        /**
+         * @param method how {@link #start()} gets the child's JVM; null (the default) for
+         *     {@link Multiprocessing#startMethod()} at the time of {@code start()}
+         * @return this builder
+         */
+        public Builder startMethod(StartMethod method) {
+            this.startMethod = method;
             return this;
         }
 

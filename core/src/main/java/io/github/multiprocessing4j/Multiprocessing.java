@@ -16,6 +16,9 @@ import java.util.Optional;
  * block, except where said.
  */
 public final class Multiprocessing {
+    private static volatile StartMethod startMethod =
+            "cold".equalsIgnoreCase(System.getProperty("mp4j.startMethod")) ? StartMethod.COLD : StartMethod.WARM;
+
     private Multiprocessing() {
     }
 
@@ -45,6 +48,32 @@ public final class Multiprocessing {
      */
     public static List<ChildProcess> activeChildren() {
         return ChildProcess.active();
+    }
+
+    /**
+     * Sets how children started from now on get their JVM, unless their builder says otherwise
+     * (Python's {@code set_start_method}). The default is {@link StartMethod#WARM}, or what the
+     * system property {@code mp4j.startMethod} ({@code cold} or {@code warm}) says.
+     *
+     * @throws NullPointerException when {@code method} is null
+     */
+    public static void setStartMethod(StartMethod method) {
+        startMethod = java.util.Objects.requireNonNull(method, "method");
+    }
+
+    /** @return the start method of children whose builder does not choose one */
+    public static StartMethod startMethod() {
+        return startMethod;
+    }
+
+    /**
+     * Ends the spare JVMs that the warm start method keeps ready, and waits until they have
+     * exited. The next warm start of each configuration is cold again. For programs (and tests)
+     * that want no idle JVM left; never needed for correctness, since spares end with this
+     * process.
+     */
+    public static void discardSpares() {
+        io.github.multiprocessing4j.internal.launch.Spares.discardAll();
     }
 
     /** @return the number of processors available to this JVM */

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.sync.Wait;
 
 import java.io.EOFException;
@@ -91,7 +92,7 @@ final class PipeConnection implements Connection {
         return "Connection[" + (end == 0 ? "left" : "right") + (ends.isClosed(end) ? ", closed" : "") + "]";
     }
 
-    private void put(byte[] message) {
+    private void put(ItemCodec.Encoded message) {
         checkOpen();
         if (out == null) {
             throw new IllegalStateException("this end of a one-way pipe only receives");
@@ -107,11 +108,11 @@ final class PipeConnection implements Connection {
         }
     }
 
-    private byte[] take() throws EOFException {
+    private ItemCodec.Encoded take() throws EOFException {
         checkCanReceive();
         ends.attach(end);
         while (true) {
-            byte[] message;
+            ItemCodec.Encoded message;
             try {
                 message = in.take(Wait.LIVENESS_CHECK_NANOS, false, null, null);
             } catch (IllegalStateException closedAndEmpty) {

@@ -224,13 +224,13 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
         return decode(queue.take(timeoutNanos, interruptible, null, null));
     }
 
-    static byte[] encode(Object item) {
+    static ItemCodec.Encoded encode(Object item) {
         Objects.requireNonNull(item, "a queue item must not be null (put a sentinel object, or close the queue)");
         return ItemCodec.encode(item, "item");
     }
 
     @SuppressWarnings("unchecked")
-    static <T> T decode(byte[] bytes) {
+    static <T> T decode(ItemCodec.Encoded bytes) {
         if (bytes == null) {
             return null;
         }

@@ -43,6 +43,15 @@ public final class ChildCommand {
      * @return the command that starts the child
      */
     public static ChildCommand build(List<String> jvmOptions, String processName) {
+        return build(jvmOptions, processName, List.of());
+    }
+
+    /** @return the command of a spare JVM ({@link Spares}) with the caller's options */
+    static ChildCommand buildSpare(List<String> jvmOptions) {
+        return build(jvmOptions, "spare", List.of("-D" + ChildMain.SPARE_PROPERTY + "=true"));
+    }
+
+    private static ChildCommand build(List<String> jvmOptions, String processName, List<String> properties) {
         List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         options.addAll(jvmOptions);
         String classPath = System.getProperty("java.class.path", "");
@@ -54,6 +63,7 @@ public final class ChildCommand {
 
         List<String> tail = new ArrayList<>();
         tail.add("-Dmp4j.name=" + processName);
+        tail.addAll(properties);
         if (!classPath.isEmpty()) {
             tail.add("-cp");
             tail.add(classPath);

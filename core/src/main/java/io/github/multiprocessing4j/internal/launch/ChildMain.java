@@ -49,6 +49,8 @@ import java.nio.channels.FileChannel;
 public final class ChildMain {
     /** Exit code when stdin closes before a bootstrap message arrived (nothing to run). */
     static final int NO_MESSAGE_EXIT = 3;
+    /** Set (to true) on the command line of a spare JVM ({@link Spares}). */
+    static final String SPARE_PROPERTY = "mp4j.spare";
     private static final long DAEMON_EXIT_GRACE_MS = 500;
 
     private ChildMain() {
@@ -62,6 +64,10 @@ public final class ChildMain {
      */
     public static void main(String[] args) throws Throwable {
         ProcessContext.expectChildIdentity();
+        boolean spare = Boolean.getBoolean(SPARE_PROPERTY);
+        if (spare) {
+            prepareSpare();
+        }
         BootstrapMessage message;
         try {
             // Unbuffered: it reads no byte past the message, the rest of stdin is the lifeline.
@@ -74,7 +80,9 @@ public final class ChildMain {
         Thread boot = new Thread("mp4j-boot") {
             @Override
             public void run() {
-                catchTerminationSignals(); // before the exit hook exists: see the class comment
+                if (!spare) {
+                    catchTerminationSignals(); // before the exit hook exists: see the class comment
+                }
                 ProcessContext context = ProcessContext.initChild(message);
                 Thread self = this;
                 context.onExit(new Runnable() {
@@ -101,6 +109,34 @@ public final class ChildMain {
             context.registry().putFailure(context.pid(), Serialization.serializeFailure(failure));
             Thread.currentThread().setUncaughtExceptionHandler((thread, e) -> { });
             throw failure;
+        }
+    }
+
+    /**
+     * What a spare does before it waits for its message: everything a child's start pays for that
+     * does not depend on which child it will be. It links a serializable lambda through both
+     * encodings (the first lambda and the first {@code ObjectInputStream} of a JVM cost it tens of
+     * milliseconds), loads the classes of becoming a process, and catches the termination
+     * signals.
+     */
+    static void prepareSpare() {
+        catchTerminationSignals();
+        try {
+            ClassLoader loader = ChildMain.class.getClassLoader();
+            String word = "warm";
+            SerializableRunnable probe = () -> word.length();
+            ((SerializableRunnable) Serialization.deserialize(Serialization.serialize(probe, "probe"), loader)).run();
+            Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"), loader);
+            for (String name : new String[] {
+                "io.github.multiprocessing4j.internal.registry.LocalTreeRegistry",
+                "io.github.multiprocessing4j.internal.registry.ProcessRecord",
+                "io.github.multiprocessing4j.internal.shm.SharedSegment",
+                "io.github.multiprocessing4j.internal.queue.ByteQueue",
+                "io.github.multiprocessing4j.internal.serial.ItemCodec"}) {
+                Class.forName(name, true, loader);
+            }
+        } catch (Exception | LinkageError e) {
+            // only a head start: the child does the same work later if it must
         }
     }
 

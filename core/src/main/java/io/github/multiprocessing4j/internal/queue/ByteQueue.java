@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -74,7 +75,7 @@ public final class ByteQueue implements Serializable {
     /** What a take tells its caller before the take is final (a joinable queue's in-flight log). */
     public interface TakeObserver {
         /** Called under the get lock with the item about to be taken; may throw to refuse it. */
-        void taking(long itemNumber, byte[] payload);
+        void taking(long itemNumber, ItemCodec.Encoded item);
     }
 
     private final SharedSegment header;
@@ -131,7 +132,7 @@ public final class ByteQueue implements Serializable {
      * @return false when the queue stayed full for the whole timeout
      * @throws IllegalStateException when the queue is closed
      */
-    public boolean put(byte[] payload, long timeoutNanos) {
+    public boolean put(ItemCodec.Encoded item, long timeoutNanos) {
         Wait wait = null;
         boolean interrupted = false;
         try {
@@ -142,7 +143,7 @@ public final class ByteQueue implements Serializable {
                     try {
                         checkOpenForPut();
                         if (maxSize == 0 || countedSize() < maxSize) {
-                            append(payload);
+                            append(item);
                             return true;
                         }
                     } finally {
@@ -177,7 +178,7 @@ public final class ByteQueue implements Serializable {
      *     waiting; no item was taken
      * @throws IllegalStateException when the queue is closed and empty
      */
-    public byte[] take(long timeoutNanos, boolean interruptible, TakeObserver observer, Runnable onLivenessCheck)
+    public ItemCodec.Encoded take(long timeoutNanos, boolean interruptible, TakeObserver observer, Runnable onLivenessCheck)
             throws InterruptedException {
         Wait wait = null;
         boolean interrupted = false;
@@ -190,7 +191,7 @@ public final class ByteQueue implements Serializable {
                 if (size() > 0) {
                     acquireGet(interruptible);
                     try {
-                        byte[] item = takeLocked(observer);
+                        ItemCodec.Encoded item = takeLocked(observer);
                         if (item != null) {
                             return item;
                         }
@@ -302,10 +303,10 @@ public final class ByteQueue implements Serializable {
      * Appends an item whatever the bound and even when the queue is closed: an item given back
      * because the consumer that took it died (it was counted when first put). Never blocks for long.
      */
-    public void requeue(byte[] payload) {
+    public void requeue(ItemCodec.Encoded item) {
         acquirePut();
         try {
-            append(payload);
+            append(item);
         } finally {
             putLock.release();
         }
@@ -318,13 +319,14 @@ public final class ByteQueue implements Serializable {
 
     // ---------------------------------------------------------------- producers (put lock held)
 
-    private void append(byte[] payload) {
+    private void append(ItemCodec.Encoded item) {
         long number = header.getLongVolatile(PUT_COUNT);
         long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
         SharedSegment chunk = tailChunk(chunkNumber);
-        long need = recordSize(payload.length);
+        int length = item.length();
+        long need = recordSize(length);
         if (offset + need + LINK_SIZE > chunk.size()) {
             long nextNumber = chunkNumber + 1;
             SharedSegment next = newChunk(need + LINK_SIZE);
@@ -342,9 +344,9 @@ public final class ByteQueue implements Serializable {
             chunk = next;
             offset = 0;
         }
-        chunk.setIntRelease(offset + LENGTH, payload.length);
+        chunk.setIntRelease(offset + LENGTH, length);
         chunk.setLongRelease(offset + ITEM_NUMBER, number);
-        chunk.putBytes(offset + PAYLOAD, payload, 0, payload.length);
+        Messages.write(chunk, offset + PAYLOAD, item);
         chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, ITEM));
         header.setLongRelease(PUT_COUNT, number + 1);
         header.setLongRelease(TAIL, position(chunkNumber, offset + need));
@@ -415,7 +417,7 @@ public final class ByteQueue implements Serializable {
 
     // ---------------------------------------------------------------- consumers (get lock held)
 
-    private byte[] takeLocked(TakeObserver observer) {
+    private ItemCodec.Encoded takeLocked(TakeObserver observer) {
         while (true) {
             long head = header.getLongVolatile(HEAD);
             long chunkNumber = chunkOf(head);
@@ -442,17 +444,16 @@ public final class ByteQueue implements Serializable {
                 header.setLongVolatile(HEAD, next); // taken by a consumer that died before moving the head
                 continue;
             }
-            byte[] payload = new byte[length];
-            chunk.getBytes(offset + PAYLOAD, payload, 0, length);
+            ItemCodec.Encoded item = Messages.read(chunk, offset + PAYLOAD, length);
             if (observer != null) {
-                observer.taking(number, payload);
+                observer.taking(number, item);
             }
             header.setLongRelease(GET_COUNT, number + 1);
             header.setLongRelease(HEAD, next);
             if (isClosed() && size() == 0) {
                 removeSegments();
             }
-            return payload;
+            return item;
         }
     }
 

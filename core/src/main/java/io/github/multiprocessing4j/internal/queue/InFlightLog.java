@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import java.util.ArrayDeque;
@@ -72,9 +73,10 @@ final class InFlightLog {
      *
      * @return the segment the log was in before, when it moved; else null
      */
-    SharedSegment append(long itemNumber, byte[] payload) {
+    SharedSegment append(long itemNumber, ItemCodec.Encoded item) {
         SharedSegment before = null;
-        long size = PAYLOAD + ((payload.length + 7L) & ~7L);
+        int length = item.length();
+        long size = PAYLOAD + ((length + 7L) & ~7L);
         if (pending.isEmpty()) {
             segment.setLongVolatile(END, FIRST); // before any byte of the old records is overwritten
         }
@@ -86,9 +88,9 @@ final class InFlightLog {
             segment = larger;
         }
         int at = (int) end;
-        segment.setIntRelease(at + LENGTH, payload.length);
+        segment.setIntRelease(at + LENGTH, length);
         segment.setLongRelease(at + ITEM_NUMBER, itemNumber);
-        segment.putBytes(at + PAYLOAD, payload, 0, payload.length);
+        Messages.write(segment, at + PAYLOAD, item);
         segment.setIntRelease(at + STATE, PENDING);
         segment.setLongVolatile(END, end + size);
         pending.addLast(at);
@@ -119,9 +121,7 @@ final class InFlightLog {
             if (state == DONE) {
                 doneOrdinal = Math.max(doneOrdinal, log.getLongVolatile(at + DONE_ORDINAL));
             } else if (state == PENDING) {
-                byte[] payload = new byte[length];
-                log.getBytes(at + PAYLOAD, payload, 0, length);
-                pendingItem.accept(log.getLongVolatile(at + ITEM_NUMBER), payload);
+                pendingItem.accept(log.getLongVolatile(at + ITEM_NUMBER), Messages.read(log, at + PAYLOAD, length));
                 log.setIntVolatile(at + STATE, REQUEUED);
             }
             at += PAYLOAD + ((length + 7) & ~7);
@@ -131,7 +131,7 @@ final class InFlightLog {
 
     /** What recovery does with a dead process's pending item. */
     interface PendingItem {
-        void accept(long itemNumber, byte[] payload);
+        void accept(long itemNumber, ItemCodec.Encoded item);
     }
 
     private long pendingBytes() {

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.Owner;
 import io.github.multiprocessing4j.internal.sync.SlotTable;
@@ -59,11 +60,11 @@ public final class JoinableState implements ByteQueue.TakeObserver {
 
     /** Records an item this process is taking (called under the get lock, before the take is final). */
     @Override
-    public synchronized void taking(long itemNumber, byte[] payload) {
+    public synchronized void taking(long itemNumber, ItemCodec.Encoded item) {
         if (slot < 0) {
             claimSlot();
         }
-        SharedSegment before = log.append(itemNumber, payload);
+        SharedSegment before = log.append(itemNumber, item);
         if (before != null) {
             SegmentNames.write(header, logName(slot), log.segment().name());
             before.unlink();
@@ -168,9 +169,9 @@ public final class JoinableState implements ByteQueue.TakeObserver {
             }
             if (deadLog != null) {
                 long getCount = queue.getCount();
-                done = Math.max(done, InFlightLog.recover(deadLog, (number, payload) -> {
+                done = Math.max(done, InFlightLog.recover(deadLog, (number, item) -> {
                     if (number < getCount) {
-                        queue.requeue(payload);
+                        queue.requeue(item);
                         requeued[0]++;
                     }
                 }));

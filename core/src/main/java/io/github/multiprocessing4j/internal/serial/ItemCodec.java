@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * caps a channel near 0.2M messages a second, so {@code Integer}, {@code Long}, {@code Double},
  * {@code Boolean}, {@code String} and {@code byte[]} are written as one tag byte and their value.
  * The tags are below 0x10, so they cannot be mistaken for the first byte of a JDK serialization
- * stream (0xAC) or of a {@link LambdaEncoding} (0x4C), which {@link #decode} hands on unchanged.
+ * stream (0xAC) or of a {@link LambdaEncoding} (0x4C): a stored item whose first byte is not a
+ * tag is a serialization stream.
  */
 public final class ItemCodec {
     private static final byte INT = 1;
@@ -22,75 +23,93 @@ public final class ItemCodec {
     private static final byte FALSE = 5;
     private static final byte STRING = 6;
     private static final byte BYTES = 7;
+    private static final byte[] NOTHING = new byte[0];
 
     private ItemCodec() {
     }
 
     /**
-     * @param what what the value is, for the error message ("item")
-     * @return the bytes of {@code value}
-     * @throws IllegalArgumentException when the value is not serializable; the message names the class
+     * An item's bytes as a queue stores them: a tag byte and the body, or, for anything
+     * serialized, the serialization stream alone (tag 0). Kept apart so that a {@code byte[]}
+     * item is copied straight from the caller's array into shared memory, and straight out of
+     * it into the array the consumer gets.
      */
-    public static byte[] encode(Object value, String what) {
-        if (value instanceof Integer) {
-            byte[] out = new byte[5];
-            out[0] = INT;
-            putInt(out, 1, (Integer) value);
-            return out;
+    public static final class Encoded {
+        /** A direct encoding's tag, or 0 when {@link #body} is a serialization stream. */
+        public final byte tag;
+        public final byte[] body;
+
+        public Encoded(byte tag, byte[] body) {
+            this.tag = tag;
+            this.body = body;
         }
-        if (value instanceof Long) {
-            return tagged(LONG, (Long) value);
+
+        /** @return the bytes it takes in a queue: the tag (when there is one) and the body */
+        public int length() {
+            return tag == 0 ? body.length : body.length + 1;
         }
-        if (value instanceof Double) {
-            return tagged(DOUBLE, Double.doubleToRawLongBits((Double) value));
-        }
-        if (value instanceof Boolean) {
-            return new byte[] {(Boolean) value ? TRUE : FALSE};
-        }
-        if (value instanceof String) {
-            byte[] text = ((String) value).getBytes(StandardCharsets.UTF_8);
-            byte[] out = new byte[text.length + 1];
-            out[0] = STRING;
-            System.arraycopy(text, 0, out, 1, text.length);
-            return out;
-        }
-        if (value instanceof byte[]) {
-            byte[] data = (byte[]) value;
-            if (data.length == Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("a byte[] of " + data.length + " bytes is too large to send");
-            }
-            byte[] out = new byte[data.length + 1];
-            out[0] = BYTES;
-            System.arraycopy(data, 0, out, 1, data.length);
-            return out;
-        }
-        return Serialization.serialize(value, what);
+    }
+
+    /** @return whether {@code first}, the first byte of a stored item, is a direct encoding's tag */
+    public static boolean isTag(byte first) {
+        return first >= INT && first <= BYTES;
     }
 
     /**
-     * @return the value whose bytes these are, with classes resolved by {@code loader}
+     * @param what what the value is, for the error message ("item")
+     * @return the encoding of {@code value} ({@code byte[]} values are not copied)
+     * @throws IllegalArgumentException when the value is not serializable; the message names the class
+     */
+    public static Encoded encode(Object value, String what) {
+        if (value instanceof Integer) {
+            byte[] body = new byte[4];
+            putInt(body, 0, (Integer) value);
+            return new Encoded(INT, body);
+        }
+        if (value instanceof Long) {
+            return new Encoded(LONG, longBytes((Long) value));
+        }
+        if (value instanceof Double) {
+            return new Encoded(DOUBLE, longBytes(Double.doubleToRawLongBits((Double) value)));
+        }
+        if (value instanceof Boolean) {
+            return new Encoded((Boolean) value ? TRUE : FALSE, NOTHING);
+        }
+        if (value instanceof String) {
+            return new Encoded(STRING, ((String) value).getBytes(StandardCharsets.UTF_8));
+        }
+        if (value instanceof byte[]) {
+            return new Encoded(BYTES, (byte[]) value);
+        }
+        return new Encoded((byte) 0, Serialization.serialize(value, what));
+    }
+
+    /**
+     * @return the value an encoding stands for, with classes resolved by {@code loader} (a
+     *     {@code byte[]} value is the body itself)
      * @throws UncheckedIOException when the bytes are damaged
      * @throws IllegalStateException when a class of the value is missing in this process
      */
-    public static Object decode(byte[] bytes, ClassLoader loader) {
-        switch (bytes.length == 0 ? 0 : bytes[0]) {
+    public static Object decode(Encoded encoded, ClassLoader loader) {
+        byte[] body = encoded.body;
+        switch (encoded.tag) {
             case INT:
-                return getInt(bytes, 1);
+                return getInt(body, 0);
             case LONG:
-                return getLong(bytes, 1);
+                return getLong(body, 0);
             case DOUBLE:
-                return Double.longBitsToDouble(getLong(bytes, 1));
+                return Double.longBitsToDouble(getLong(body, 0));
             case TRUE:
                 return Boolean.TRUE;
             case FALSE:
                 return Boolean.FALSE;
             case STRING:
-                return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+                return new String(body, StandardCharsets.UTF_8);
             case BYTES:
-                return java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+                return body;
             default:
                 try {
-                    return Serialization.deserialize(bytes, loader);
+                    return Serialization.deserialize(body, loader);
                 } catch (IOException e) {
                     throw new UncheckedIOException("an item could not be read back: " + e.getMessage(), e);
                 } catch (ClassNotFoundException e) {
@@ -99,11 +118,10 @@ public final class ItemCodec {
         }
     }
 
-    private static byte[] tagged(byte tag, long value) {
-        byte[] out = new byte[9];
-        out[0] = tag;
-        putInt(out, 1, (int) (value >>> 32));
-        putInt(out, 5, (int) value);
+    private static byte[] longBytes(long value) {
+        byte[] out = new byte[8];
+        putInt(out, 0, (int) (value >>> 32));
+        putInt(out, 4, (int) value);
         return out;
     }
 

@@ -199,6 +199,14 @@ public final class SharedSegment implements Serializable {
         INTS.setVolatile(buffer, offset, value);
     }
 
+    public void putByte(int offset, byte value) {
+        buffer.put(offset, value);
+    }
+
+    public byte getByte(int offset) {
+        return buffer.get(offset);
+    }
+
     /** Copies {@code length} bytes of {@code source} into the segment at {@code offset} (plain writes). */
     public void putBytes(int offset, byte[] source, int sourceOffset, int length) {
         buffer.put(offset, source, sourceOffset, length);

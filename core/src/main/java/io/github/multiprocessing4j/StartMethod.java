@@ -1,0 +1,27 @@
+package io.github.multiprocessing4j;
+
+/**
+ * How {@link ChildProcess#start()} gets a JVM for the child: Python's start methods, for the JVM.
+ * Set it per process ({@link ChildProcess.Builder#startMethod}) or for the whole program
+ * ({@link Multiprocessing#setStartMethod}).
+ */
+public enum StartMethod {
+    /**
+     * A fresh JVM for every child (Python's {@code spawn}): the child boots after {@code start()},
+     * about as long as a bare {@code java} takes to print its first line.
+     */
+    COLD,
+    /**
+     * A spare JVM that is already booted takes the child's target (the JVM's answer to
+     * {@code fork} and {@code forkserver}): {@code start()} to the target's first line takes
+     * milliseconds. After each start the library boots one new spare in the background, once the
+     * child it started has booted; a spare is kept per JVM configuration (JVM arguments,
+     * environment, working directory) and used only by a child with the same one. A spare is a
+     * daemon of the process that made it: it ends when that process ends. The first start of a
+     * configuration is cold.
+     *
+     * <p>The default: a program that starts several children gets them fast, and the price is
+     * one idle JVM (about 35 MiB) per configuration in use, booted while the program runs.
+     */
+    WARM
+}

@@ -1,0 +1,204 @@
+package io.github.multiprocessing4j.internal.launch;
+
+import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child JVMs booted ahead of need, one per launch configuration: the warm start method.
+ *
+ * <p>Implementation notes. A spare is a child JVM started with {@link ChildMain} like any other,
+ * whose bootstrap message is simply not written yet: it prepares what does not depend on who it
+ * will be ({@link ChildMain#prepareSpare}) and blocks reading stdin. {@code start()} takes it and
+ * writes the message; the spare becomes the child. Its stdin is the lifeline as for any child,
+ * so a spare whose parent dies reads EOF before any message and exits: spares are daemons of
+ * their creator without anything more. A new spare is booted only after the child that used the
+ * last one has booted (its record is in the tree's table), so the two do not compete for the CPU,
+ * and never for a configuration whose child failed to boot (a bad JVM option would only fail
+ * again, in the background).
+ */
+public final class Spares {
+    /** How long a refill waits for the child that triggered it to boot. */
+    private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** What must match for a spare to be used: the JVM options, environment and working directory. */
+    public static final class Key {
+        private final List<String> jvmOptions;
+        private final Map<String, String> environment;
+        private final Path workingDirectory;
+
+        public Key(List<String> jvmOptions, Map<String, String> environment, Path workingDirectory) {
+            this.jvmOptions = List.copyOf(jvmOptions);
+            this.environment = Map.copyOf(environment);
+            this.workingDirectory = workingDirectory;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return jvmOptions.equals(k.jvmOptions) && environment.equals(k.environment)
+                    && java.util.Objects.equals(workingDirectory, k.workingDirectory);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(jvmOptions, environment, workingDirectory);
+        }
+    }
+
+    /** A booted JVM waiting for its message, with what its reaper will need. */
+    public static final class Spare {
+        public final Process process;
+        public final ChildCommand command;
+        public final ProcessBuilder builder;
+
+        Spare(Process process, ChildCommand command, ProcessBuilder builder) {
+            this.process = process;
+            this.command = command;
+            this.builder = builder;
+        }
+    }
+
+    /** How a spare's process is configured: the caller's redirects, environment and directory. */
+    public interface Launcher {
+        ProcessBuilder processBuilder(List<String> commandLine);
+    }
+
+    private static final Map<Key, Spare> READY = new HashMap<>();
+    private static final Set<Key> FILLING = new HashSet<>();
+
+    private Spares() {
+    }
+
+    /** @return the spare of {@code key}, which the caller now owns, or null when there is none */
+    public static synchronized Spare take(Key key) {
+        Spare spare = READY.remove(key);
+        if (spare != null && !spare.process.isAlive()) {
+            spare.command.childExited();
+            return null;
+        }
+        return spare;
+    }
+
+    /**
+     * Boots a spare for {@code key} in the background, once process {@code childPid} (just
+     * started with that configuration) has booted, unless a spare is ready or booting already.
+     */
+    public static void refillAfterBoot(Key key, ProcessRegistry registry, long childPid, Process child,
+                                       Launcher launcher) {
+        synchronized (Spares.class) {
+            if (READY.containsKey(key) || !FILLING.add(key)) {
+                return;
+            }
+        }
+        Thread filler = new Thread(() -> {
+            try {
+                if (awaitBoot(registry, childPid, child)) {
+                    spawn(key, launcher);
+                }
+            } finally {
+                synchronized (Spares.class) {
+                    FILLING.remove(key);
+                }
+            }
+        }, "mp4j-spare-filler");
+        filler.setDaemon(true);
+        filler.start();
+    }
+
+    /**
+     * Ends every spare of this JVM and waits for them to exit: spares are invisible to the
+     * program, but a test that checks for leftover processes, or a program that wants none,
+     * can have them gone.
+     */
+    public static void discardAll() {
+        List<Spare> spares;
+        synchronized (Spares.class) {
+            spares = new ArrayList<>(READY.values());
+            READY.clear();
+        }
+        for (Spare spare : spares) {
+            try {
+                spare.process.getOutputStream().close(); // EOF before any message: it exits
+            } catch (IOException e) {
+                // gone already
+            }
+        }
+        for (Spare spare : spares) {
+            try {
+                if (!spare.process.waitFor(5, TimeUnit.SECONDS)) {
+                    spare.process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                spare.process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            spare.command.childExited();
+        }
+    }
+
+    /** @return how many spares are ready, for tests */
+    public static synchronized int readyCount() {
+        return READY.size();
+    }
+
+    /** @return the pids of the spares that are ready, for tests */
+    public static synchronized Set<Long> readyPids() {
+        Set<Long> pids = new HashSet<>();
+        for (Spare spare : READY.values()) {
+            pids.add(spare.process.pid());
+        }
+        return pids;
+    }
+
+    private static boolean awaitBoot(ProcessRegistry registry, long childPid, Process child) {
+        long deadline = System.nanoTime() + BOOT_WAIT_NANOS;
+        while (System.nanoTime() - deadline < 0) {
+            if (registry.find(childPid).isPresent()) {
+                return true;
+            }
+            if (!child.isAlive()) {
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void spawn(Key key, Launcher launcher) {
+        ChildCommand command = ChildCommand.buildSpare(key.jvmOptions);
+        ProcessBuilder builder = launcher.processBuilder(command.line());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM: {0}", e.getMessage());
+            command.childExited();
+            return;
+        }
+        synchronized (Spares.class) {
+            Spare previous = READY.put(key, new Spare(process, command, builder));
+            if (previous != null) { // cannot happen while FILLING guards the key; keep one
+                READY.put(key, previous);
+                process.destroyForcibly();
+                command.childExited();
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.launch.Spares;
+import io.github.multiprocessing4j.testing.SharedObjects;
+import io.github.multiprocessing4j.testing.TestFiles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StartMethodTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    final SharedObjects shared = new SharedObjects();
+
+    @BeforeEach
+    @AfterEach
+    void noSpares() {
+        Multiprocessing.discardSpares();
+    }
+
+    @Test
+    void aWarmStartTakesTheSpareBootedAfterThePreviousStartAndIsTheSameKindOfChild() throws Exception {
+        ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
+        first.start();
+        assertThat(first.join(WAIT)).isTrue();
+        TestFiles.awaitCondition(() -> Spares.readyCount() == 1, WAIT, "a spare JVM booted after the first start");
+
+        Set<Long> spares = Spares.readyPids();
+        ProcessQueue<String> said = shared.track(new ProcessQueue<>());
+        ChildProcess second = ChildProcess.builder(() -> said.put(Multiprocessing.currentProcess().name() + " "
+                        + Multiprocessing.currentProcess().pid() + " " + Multiprocessing.parentProcess().orElseThrow().pid()
+                        + " " + Multiprocessing.currentProcess().isDaemon()))
+                .name("warm one").daemon(true).startMethod(StartMethod.WARM).build();
+        second.start();
+        assertThat(said.get(WAIT)).isEqualTo("warm one " + second.pid() + " " + ProcessHandle.current().pid() + " true");
+        assertThat(second.join(WAIT)).isTrue();
+        assertThat(second.exitCode()).hasValue(0);
+        assertThat(spares).as("the child is the spare that was ready").containsExactly(second.pid());
+    }
+
+    @Test
+    void aSpareIsOnlyUsedByAChildWithTheSameJvmArguments() throws Exception {
+        ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
+        first.start();
+        assertThat(first.join(WAIT)).isTrue();
+        TestFiles.awaitCondition(() -> Spares.readyCount() == 1, WAIT, "a spare JVM");
+
+        Set<Long> spares = Spares.readyPids();
+        ChildProcess other = ChildProcess.builder(() -> { })
+                .jvmArgs("-Dmp4j.test.other=1").startMethod(StartMethod.WARM).build();
+        other.start();
+        assertThat(spares).as("a fresh JVM for other JVM arguments").doesNotContain(other.pid());
+        assertThat(other.join(WAIT)).isTrue();
+
+        ChildProcess cold = ChildProcess.builder(() -> { }).startMethod(StartMethod.COLD).build();
+        cold.start();
+        assertThat(spares).as("a cold start never takes a spare").doesNotContain(cold.pid());
+        assertThat(cold.join(WAIT)).isTrue();
+        assertThat(Spares.readyPids()).as("the spare is still there").containsAll(spares);
+    }
+
+    @Test
+    void aWarmChildFailsAndExitsLikeAColdOne() throws Exception {
+        for (int i = 0; i < 3; i++) { // the first is cold, the others warm
+            ChildProcess failing = ChildProcess.builder(() -> {
+                throw new IllegalStateException("boom");
+            }).startMethod(StartMethod.WARM).build();
+            failing.start();
+            assertThat(failing.join(WAIT)).isTrue();
+            assertThat(failing.exitCode()).hasValue(1);
+            assertThat(failing.failure()).get().isInstanceOf(IllegalStateException.class);
+            ChildProcess exiting = ChildProcess.builder(() -> System.exit(7)).startMethod(StartMethod.WARM).build();
+            exiting.start();
+            assertThat(exiting.join(WAIT)).isTrue();
+            assertThat(exiting.exitCode()).hasValue(7);
+        }
+    }
+
+    @Test
+    void noSpareIsBootedForJvmArgumentsThatStopAJvmFromBooting() throws Exception {
+        ChildProcess broken = ChildProcess.builder(() -> { }).jvmArgs("-Xmx1k").startMethod(StartMethod.WARM).build();
+        broken.start();
+        assertThat(broken.join(WAIT)).isTrue();
+        assertThat(broken.exitCode()).hasValue(1);
+        Thread.sleep(300); // give a wrongly started refill the time to show up
+        assertThat(Spares.readyCount()).isZero();
+    }
+
+}
