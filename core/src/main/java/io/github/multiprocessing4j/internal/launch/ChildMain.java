@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The main class of every child JVM: reads the {@link BootstrapMessage} from stdin, becomes the
@@ -30,7 +31,9 @@ import java.nio.channels.FileChannel;
  * <p>Start-up is on the critical path of every {@code start()}, and its two halves are
  * independent: becoming the process (signal handlers, identity, exit hook, the record in the
  * tree's table, the lifeline) runs on a boot thread while the main thread rebuilds the target,
- * which on a machine with two cores saves milliseconds. The target runs once both are done
+ * which on a machine with two cores saves milliseconds. A spare ({@link Spares}) has done the
+ * slow parts of both before its message comes; its main thread takes the identity itself and
+ * leaves only the record and the lifeline to the boot thread, which is already running. The target runs once both are done
  * ({@link ProcessContext#current()} waits for the identity), and the exit hook waits for the boot
  * thread to finish.
  *
@@ -65,8 +68,28 @@ public final class ChildMain {
     public static void main(String[] args) throws Throwable {
         ProcessContext.expectChildIdentity();
         boolean spare = Boolean.getBoolean(SPARE_PROPERTY);
+        BootstrapMessage[] arrived = new BootstrapMessage[1];
+        CountDownLatch messageRead = new CountDownLatch(1);
+        Thread boot = new Thread("mp4j-boot") {
+            @Override
+            public void run() {
+                Uninterruptibly.await(messageRead);
+                ProcessContext context;
+                if (spare) {
+                    context = ProcessContext.initialised(); // the main thread became the process
+                } else {
+                    catchTerminationSignals(); // before the exit hook exists: see the class comment
+                    context = ProcessContext.initChild(arrived[0]);
+                    waitAtExitFor(this, context);
+                }
+                context.register();
+                watchLifeline(new FileInputStream(FileDescriptor.in).getChannel(), context);
+            }
+        };
+        boot.setDaemon(true); // until the message came, it must not keep a spare's JVM alive
         if (spare) {
             prepareSpare();
+            boot.start(); // waiting for the message: no thread to create once it comes
         }
         BootstrapMessage message;
         try {
@@ -77,25 +100,16 @@ public final class ChildMain {
             return;
         }
         System.setIn(InputStream.nullInputStream());
-        Thread boot = new Thread("mp4j-boot") {
-            @Override
-            public void run() {
-                if (!spare) {
-                    catchTerminationSignals(); // before the exit hook exists: see the class comment
-                }
-                ProcessContext context = ProcessContext.initChild(message);
-                Thread self = this;
-                context.onExit(new Runnable() {
-                    @Override
-                    public void run() {
-                        Uninterruptibly.join(self);
-                    }
-                });
-                context.register();
-                watchLifeline(new FileInputStream(FileDescriptor.in).getChannel(), context);
-            }
-        };
-        boot.start();
+        arrived[0] = message;
+        if (spare) {
+            // Prepared already, becoming the process is quick: done here, it spares the target a
+            // wait for the boot thread's identity (a thread's wake-up takes up to a millisecond).
+            waitAtExitFor(boot, ProcessContext.initChild(message));
+            messageRead.countDown();
+        } else {
+            messageRead.countDown();
+            boot.start();
+        }
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             SerializableRunnable target = (SerializableRunnable) Serialization.deserialize(message.target(), loader);
@@ -122,6 +136,17 @@ public final class ChildMain {
     static void prepareSpare() {
         catchTerminationSignals();
         try {
+            Platform.startTicks(Platform.currentPid());
+            Thread hook = new Thread("mp4j-probe");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            java.nio.file.Path probeFile = java.nio.file.Files.createTempFile(Platform.sharedMemoryRoot(), "mp4j-spare-", ".tmp");
+            try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock lock = channel.lock()) {
+                channel.write(ByteBuffer.wrap(new byte[] {1}));
+            } finally {
+                java.nio.file.Files.deleteIfExists(probeFile);
+            }
             ClassLoader loader = ChildMain.class.getClassLoader();
             String word = "warm";
             SerializableRunnable probe = () -> word.length();
@@ -138,6 +163,16 @@ public final class ChildMain {
         } catch (Exception | LinkageError e) {
             // only a head start: the child does the same work later if it must
         }
+    }
+
+    /** The exit hook waits for the boot thread, so that the record it writes is never written after the final one. */
+    private static void waitAtExitFor(Thread boot, ProcessContext context) {
+        context.onExit(new Runnable() {
+            @Override
+            public void run() {
+                Uninterruptibly.join(boot);
+            }
+        });
     }
 
     private static void catchTerminationSignals() {
