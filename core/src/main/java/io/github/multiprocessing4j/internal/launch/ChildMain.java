@@ -52,6 +52,18 @@ import java.util.concurrent.CountDownLatch;
 public final class ChildMain {
     /** Exit code when stdin closes before a bootstrap message arrived (nothing to run). */
     static final int NO_MESSAGE_EXIT = 3;
+    private static final String LIBRARY = "io.github.multiprocessing4j.";
+    /**
+     * The library's serializable handles, which targets capture (relative to {@link #LIBRARY}),
+     * initialised by a spare before it has an identity: their static initialisers must never ask
+     * for {@code ProcessContext.current()}, which would wait for ever there.
+     */
+    private static final String[] SHARED_OBJECT_CLASSES = {
+        "ProcessQueue", "ProcessJoinableQueue", "ProcessSimpleQueue", "PipeConnection", "ProcessLock",
+        "ProcessRLock", "SharedMutexLock", "ProcessSemaphore", "ProcessBoundedSemaphore", "SharedSemaphore",
+        "ProcessEvent", "ProcessCondition", "ProcessBarrier", "SharedLong", "SharedLongArray",
+        "SharedDoubleArray", "SharedMemory", "internal.queue.ByteQueue", "internal.queue.PipeEnds",
+        "internal.shm.SharedSegment", "internal.shm.WordArray"};
     /** Set (to true) on the command line of a spare JVM ({@link Spares}). */
     static final String SPARE_PROPERTY = "mp4j.spare";
     private static final long DAEMON_EXIT_GRACE_MS = 500;
@@ -141,9 +153,11 @@ public final class ChildMain {
             Runtime.getRuntime().addShutdownHook(hook);
             Runtime.getRuntime().removeShutdownHook(hook);
             java.nio.file.Path probeFile = java.nio.file.Files.createTempFile(Platform.sharedMemoryRoot(), "mp4j-spare-", ".tmp");
-            try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE);
                  java.nio.channels.FileLock lock = channel.lock()) {
                 channel.write(ByteBuffer.wrap(new byte[] {1}));
+                channel.map(FileChannel.MapMode.READ_WRITE, 0, 1).put(0, (byte) 2); // how shared objects are mapped
             } finally {
                 java.nio.file.Files.deleteIfExists(probeFile);
             }
@@ -155,11 +169,15 @@ public final class ChildMain {
             for (String name : new String[] {
                 "io.github.multiprocessing4j.internal.registry.LocalTreeRegistry",
                 "io.github.multiprocessing4j.internal.registry.ProcessRecord",
-                "io.github.multiprocessing4j.internal.shm.SharedSegment",
-                "io.github.multiprocessing4j.internal.queue.ByteQueue",
                 "io.github.multiprocessing4j.internal.serial.ItemCodec"}) {
                 Class.forName(name, true, loader);
             }
+            // A target that captures shared objects is rebuilt by JDK serialization, whose first
+            // look at a class (its stream descriptor) costs a millisecond or more each.
+            for (String name : SHARED_OBJECT_CLASSES) {
+                java.io.ObjectStreamClass.lookup(Class.forName(LIBRARY + name, true, loader));
+            }
+            java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
         } catch (Exception | LinkageError e) {
             // only a head start: the child does the same work later if it must
         }
