@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.testing.SharedObjects;
+import io.github.multiprocessing4j.testing.CpuUse;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,11 +68,11 @@ class LockRobustnessTest {
         TestFiles.awaitCondition(() -> waiting.get() == 10, WAIT, "10 waiters");
         Thread.sleep(1_000); // let the JVMs finish booting (JIT, class loading): we measure the waiting
         long ticksBefore = cpuTicks();
-        long runBefore = runNanos();
+        long runBefore = CpuUse.runNanos(children);
         long start = System.nanoTime();
         Thread.sleep(5_000);
         long ticks = cpuTicks() - ticksBefore;
-        long run = runNanos() - runBefore;
+        long run = CpuUse.runNanos(children) - runBefore;
         double nanos = System.nanoTime() - start;
         double tickPercent = 100.0 * ticks / clockTicksPerSecond() / (nanos / 1e9);
         double runPercent = 100.0 * run / nanos;
@@ -238,25 +239,6 @@ class LockRobustnessTest {
             String stat = Files.readString(Path.of("/proc/" + c.pid() + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             total += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-        }
-        return total;
-    }
-
-    /** @return the run time of every thread of the children, in nanoseconds */
-    private long runNanos() throws IOException {
-        long total = 0;
-        for (ChildProcess c : children) {
-            List<Path> tasks;
-            try (java.util.stream.Stream<Path> list = Files.list(Path.of("/proc/" + c.pid() + "/task"))) {
-                tasks = list.collect(java.util.stream.Collectors.toList());
-            }
-            for (Path task : tasks) {
-                try {
-                    total += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // a thread that ended meanwhile
-                }
-            }
         }
         return total;
     }

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.testing.CpuUse;
 import io.github.multiprocessing4j.testing.SharedObjects;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
@@ -231,6 +232,39 @@ class QueueRobustnessTest {
         }
         assertThat(total - items).as("items finished twice").isLessThanOrEqualTo(KILLS);
         assertThat(q.unfinishedTasks()).isZero();
+    }
+
+    /**
+     * Consumers blocked on an empty queue poll it (no cross-process wake-up exists on Java 17),
+     * ever more slowly: six of them waiting for 3 s must use well under a tenth of a core
+     * together (the exact scheduler run time is printed; the bound only catches busy waiting).
+     */
+    @Test
+    void idleConsumersUseNextToNoCpu() throws Exception {
+        ProcessQueue<Integer> q = shared.track(new ProcessQueue<>());
+        SharedLong waiting = shared.track(new SharedLong());
+        List<ChildProcess> consumers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            consumers.add(start(new ChildProcess(() -> {
+                waiting.incrementAndGet();
+                q.get();
+            })));
+        }
+        TestFiles.awaitCondition(() -> waiting.get() == 6, WAIT, "6 waiting consumers");
+        Thread.sleep(1_000); // past their boot and into the slow polling: the waiting is measured
+        long before = CpuUse.runNanos(consumers);
+        long start = System.nanoTime();
+        Thread.sleep(3_000);
+        double percent = 100.0 * (CpuUse.runNanos(consumers) - before) / (System.nanoTime() - start);
+        System.out.printf("6 consumers blocked on an empty queue: %.2f%% of one core%n", percent);
+        for (int i = 0; i < 6; i++) {
+            q.put(i);
+        }
+        for (ChildProcess c : consumers) {
+            assertThat(c.join(WAIT)).isTrue();
+            assertThat(c.exitCode()).hasValue(0);
+        }
+        assertThat(percent).isLessThan(10.0);
     }
 
     private ChildProcess start(ChildProcess child) {
