@@ -82,10 +82,15 @@ class Row:
     target: Target = NO_TARGET
     compared: bool = True  # False: a fact about the run, where "better" means nothing
     unit: str = None       # which unit, when the figure is recorded in several
+    cpython_section: str = None  # CPython's section, when it is not ours ("pool-others": "pool")
 
     @property
     def ours_name(self):
         return self.ours or self.cpython
+
+    @property
+    def theirs_section(self):
+        return self.cpython_section or self.section
 
 
 SIZE = "{n}"
@@ -135,14 +140,50 @@ def rtt_rows():
             for stat in ("median", "p99", "max")]
 
 
+def start_rows():
+    targets = {("start() call -> first line of target runs", "cold"):
+                   Target("cold ≤ CPython spawn (59 ms in DESIGN's run)", as_good_as="spawn"),
+               ("start() call -> first line of target runs", "warm"):
+                   Target("warm ≤ CPython fork (1.3 ms in DESIGN's run)", as_good_as="fork")}
+    figures = ("start() call -> first line of target runs", "duration of the start() call itself",
+               "start()+join() of an empty target")
+    rows = [Row("start", what, method=method, target=targets.get((what, method), NO_TARGET))
+            for method in ("cold", "warm") for what in figures]
+    return rows + [Row("start", figures[0], method="bare")]
+
+
+def pool_rows():
+    """sec_pool's figures, each followed by PP4J's and out-process's on the same task."""
+    lifecycle = "ProcessPool(2) create + map 4 items + close"
+    submit_all = "ProcessPoolExecutor(2).submit(x*x) x N, then result() each"
+    one_at_a_time = "ProcessPool(2).submit(x*x).get(), one task at a time"
+    others = (("pp4j", "JavaProcessPoolExecutor(2)"), ("out-process", "2 x OutProcessExecutorService (1 JVM each)"))
+    return [
+        Row("pool", "Pool(2) create + map 4 items + close + join", ours=lifecycle, method="warm"),
+        Row("pool", "Pool(2) create + map 4 items + close + join", ours=lifecycle),
+        Row("pool", "ProcessPoolExecutor(2) create + map 4 items + shutdown", ours=lifecycle, method="warm"),
+        Row("pool", "ProcessPoolExecutor(2) create + map 4 items + shutdown", ours=lifecycle),
+        *[Row("pool-others", "ProcessPoolExecutor(2) create + map 4 items + shutdown",
+              ours=f"{pool} create + 4 tasks + shutdown", method=lib, cpython_section="pool")
+          for lib, pool in others],
+        Row("pool", f"Pool(2).map(x*x), default chunksize (= {SIZE})",
+            ours=f"ProcessPool(2).map(x*x), default chunk size (= {SIZE})",
+            target=Target("≥ 3x CPython (3-5.7M tasks/s in DESIGN's run)", times_better=3)),
+        Row("pool", "Pool(2).map(x*x), chunksize=1", ours="ProcessPool(2).map(x*x), chunk size 1",
+            target=Target("≥ 10x CPython (40k tasks/s in DESIGN's run)", times_better=10)),
+        Row("pool", submit_all, ours="ProcessPool(2).submit(x*x) x N, then get() each"),
+        Row("pool", submit_all, ours="ProcessPool(2).applyAsync(x*x) x N, then join() each"),
+        *[Row("pool-others", submit_all, ours=f"{pool}.submit(x*x) x N, then get() each", method=lib,
+              cpython_section="pool") for lib, pool in others],
+        Row("pool", one_at_a_time),
+        *[Row("pool-others", f"{pool}.submit(x*x).get(), one task at a time", method=lib) for lib, pool in others],
+        Row("pool", "ProcessPoolExecutor(2).map(x*x, chunksize=1000)",
+            ours="ProcessPool(2).map(x*x, chunk size 1000)"),
+    ]
+
+
 ROWS = [
-    Row("start", "start() call -> first line of target runs", method="cold",
-        target=Target("cold ≤ CPython spawn (59 ms in DESIGN's run)", as_good_as="spawn")),
-    Row("start", "start() call -> first line of target runs", method="warm",
-        target=Target("warm ≤ CPython fork (1.3 ms in DESIGN's run)", as_good_as="fork")),
-    Row("start", "start() call -> first line of target runs", method="bare"),
-    Row("start", "duration of the start() call itself"),
-    Row("start", "start()+join() of an empty target"),
+    *start_rows(),
     Row("lock", "uncontended acquire()+release() pairs, multiprocessing.Lock",
         ours="uncontended acquire()+release() pairs, ProcessLock", method="-",
         target=Target("≥ 2x CPython (20M pairs/s in DESIGN's run)", times_better=2)),
@@ -160,12 +201,13 @@ ROWS = [
     Row("jq", f"JoinableQueue 2 producers x {SIZE} -> 2 daemon consumers (task_done), q.join(); end-to-end",
         target=Target("≥ 10x CPython (125k items/s in DESIGN's run)", times_better=10)),
     Row("jq", "  same run: wall time incl. process start-up"),
-    Row("mem", "idle child VmRSS", target=Target("≤ 32 MiB", limit=32)),
-    Row("mem", "idle child PSS (smaps_rollup)"),
-    Row("mem", "idle child USS = Private_Clean+Private_Dirty"),
+    *pool_rows(),
+    *[Row("mem", what, method=method, target=Target("≤ 32 MiB", limit=32) if what == "idle child VmRSS" else NO_TARGET)
+      for method in ("cold", "warm")
+      for what in ("idle child VmRSS", "idle child PSS (smaps_rollup)", "idle child USS = Private_Clean+Private_Dirty")],
     Row("mem", "parent process VmRSS at measurement time", method="-"),
-    Row("many", "200 processes started and joined (start all, then join all)",
-        target=Target("≤ 4 s", limit=4)),
+    *[Row("many", "200 processes started and joined (start all, then join all)", method=method,
+          target=Target("≤ 4 s", limit=4)) for method in ("cold", "warm")],
 ]
 
 CPYTHON_METHODS = ("fork", "spawn")
@@ -174,7 +216,12 @@ CPYTHON_METHODS = ("fork", "spawn")
 METHOD_NAMES = {
     "warm": "warm (a booted spare JVM)",
     "bare": "bare JVM for scale (ProcessBuilder, no library)",
+    "pp4j": "PP4J 2.2, not multiprocessing4j",
+    "out-process": "out-process 1.2.7, not multiprocessing4j",
 }
+
+# The "methods" that name another Java library measured on the same task (section pool-others).
+OTHER_LIBRARIES = ("pp4j", "out-process")
 
 
 # --------------------------------------------------------------------------
@@ -274,9 +321,9 @@ def table_rows(cpython_runs, our_runs):
             continue
         mine = find(ours, row.section, row.ours_name, row.method, row.unit)
         unit = row.unit or (mine["unit"] if mine else next(
-            (r["unit"] for k, r in theirs.items() if k[:2] == (row.section, row.cpython)), ""))
+            (r["unit"] for k, r in theirs.items() if k[:2] == (row.theirs_section, row.cpython)), ""))
         listed.add((row.section, row.ours_name, row.method, unit))
-        rows.append((row, unit, cpython_medians(theirs, row.section, row.cpython, unit),
+        rows.append((row, unit, cpython_medians(theirs, row.theirs_section, row.cpython, unit),
                      mine["median"] if mine else None))
     for key, mine in ours.items():
         if key not in listed:
@@ -292,11 +339,16 @@ def print_table(rows):
           "| ours vs CPython's best (median vs median) | target (DESIGN.md) |")
     print("|---|---:|---:|---:|---|---|")
     for row, unit, cpython, mine in rows:
-        label = row.cpython
-        if row.method not in ("cold", "-"):
-            label += ", " + METHOD_NAMES.get(row.method, row.method)
-        if row.ours and row.ours != row.cpython:
-            label += f" (ours: {row.ours})"
+        if row.method in OTHER_LIBRARIES:
+            label = f"{row.ours_name}, {METHOD_NAMES[row.method]}"
+            if row.ours and row.ours != row.cpython:
+                label += f" (CPython's: {row.cpython})"
+        else:
+            label = row.cpython
+            if row.method not in ("cold", "-"):
+                label += ", " + METHOD_NAMES.get(row.method, row.method)
+            if row.ours and row.ours != row.cpython:
+                label += f" (ours: {row.ours})"
         if mine is None and row.target is not NO_TARGET:
             target = f"{row.target.text}: not measured"
         elif mine is None:
@@ -345,7 +397,9 @@ def main(argv):
     print_table(table_rows(cpython_runs, our_runs))
     print()
     print("- Every cell is the median over the repetitions; the unit is in brackets. "
-          "multiprocessing4j's children are cold starts: a new JVM each.")
+          "multiprocessing4j's children are cold starts (a new JVM each) unless the row says "
+          "warm (a spare JVM, booted beforehand, takes the target: the library's default); rows "
+          "naming PP4J or out-process measure those libraries, in the multiprocessing4j column.")
     print("- \"CPython's best\" is the better of fork and spawn; the ratio column says "
           "in words which side is better (× faster/slower, smaller/larger, higher/lower).")
     print("- A target that names CPython is checked against CPython's figure from this "

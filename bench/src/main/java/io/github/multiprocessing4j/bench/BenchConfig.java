@@ -22,21 +22,29 @@ import java.util.List;
  * @param tputItems4k items per throughput run of 4 KiB items ({@code tput_n_4k})
  * @param rttRoundTrips measured round trips per ping-pong run ({@code rtt_n})
  * @param jqPerProducer items each JoinableQueue producer puts ({@code jq_per})
+ * @param poolItems items of a pool {@code map} with the default chunk size, and with chunk size
+ *     1000 ({@code pool_n})
+ * @param poolChunkOneItems items of a pool {@code map} with chunk size 1 ({@code pool_n_chunk1})
+ * @param poolSubmitTasks tasks submitted one by one to a pool ({@code ppe_submit_n})
+ * @param pp4jTasks tasks given to PP4J's pool, one at a time and in a batch (about 1-3k tasks/s)
+ * @param outProcessTasks tasks given to out-process, one at a time and in a batch (about 22 tasks/s)
  * @param childJvmArgs extra options for every child JVM, after the library's defaults
  */
 record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, int manyProcesses, int manyReps,
                    int quietWaitSeconds, int lockPairs, int lockContended, int tputItems, int tputItems4k,
-                   int rttRoundTrips, int jqPerProducer, List<String> childJvmArgs) {
+                   int rttRoundTrips, int jqPerProducer, int poolItems, int poolChunkOneItems, int poolSubmitTasks,
+                   int pp4jTasks, int outProcessTasks, List<String> childJvmArgs) {
 
     static BenchConfig full(List<String> childJvmArgs) {
         return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, 1_000_000, 500_000, 200_000, 50_000, 20_000, 50_000,
-                childJvmArgs);
+                1_000_000, 20_000, 20_000, 2_000, 50, childJvmArgs);
     }
 
     static BenchConfig quick(List<String> childJvmArgs) {
         // The idle delay and the number of processes stay as in the full run: they define
         // what a figure means, so a quick figure is a noisier value of the same thing.
-        return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, 20_000, 2_000, 5_000, 2_000, 500, 1_000, childJvmArgs);
+        return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, 20_000, 2_000, 5_000, 2_000, 500, 1_000, 20_000, 500, 500,
+                200, 10, childJvmArgs);
     }
 
     String toJson() {
@@ -44,6 +52,7 @@ record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, 
                 "idle_settle_ms", idleSettleMillis, "many_processes", manyProcesses, "many_reps", manyReps,
                 "quiet_wait_s", quietWaitSeconds, "lock_n", lockPairs, "lock_contended_n", lockContended,
                 "tput_n", tputItems, "tput_n_4k", tputItems4k, "rtt_n", rttRoundTrips, "jq_per", jqPerProducer,
-                "child_jvm_args", childJvmArgs);
+                "pool_n", poolItems, "pool_n_chunk1", poolChunkOneItems, "ppe_submit_n", poolSubmitTasks,
+                "pp4j_n", pp4jTasks, "out_process_n", outProcessTasks, "child_jvm_args", childJvmArgs);
     }
 }

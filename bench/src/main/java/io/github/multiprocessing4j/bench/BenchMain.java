@@ -29,9 +29,13 @@ import java.util.stream.Collectors;
  * {@code bench/python/side_by_side.py}.
  */
 public final class BenchMain {
-    /** In running order, bench_mp.py's (memory first, while this JVM is still small), then "many". */
+    /**
+     * In running order: bench_mp.py's (memory first, while this JVM is still small), the other Java
+     * process pools beside the pool section, then "many".
+     */
     private static final List<Section> SECTIONS = List.of(new MemorySection(), new StartSection(),
-            new TputSection(), new RttSection(), new LockSection(), new JqSection(), new ManyProcessesSection());
+            new TputSection(), new RttSection(), new LockSection(), new JqSection(), new PoolOthersSection(),
+            new ManyProcessesSection());
 
     private BenchMain() {
     }

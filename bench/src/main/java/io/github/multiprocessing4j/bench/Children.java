@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.StartMethod;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,13 @@ import java.util.List;
  * failed would be a lie, so a child that does not exit with 0 stops the run; and a child that
  * does not finish in time is killed by its pid and joined, so that a run never leaves one
  * behind.
+ *
+ * <p>The benchmark's children are {@linkplain StartMethod#COLD cold} unless a section asks for
+ * another start method, whatever the library's default ({@link StartMethod#WARM}). A warm start
+ * makes the library boot a spare JVM in the background once the child has booted: on two cores
+ * that boot would run during the measurement of a throughput, lock or round-trip figure, and
+ * the figures would depend on how many children had been started before them. The sections
+ * whose figures are about the start method ("start", "mem") measure both methods themselves.
  */
 final class Children {
     /** Far above any healthy figure: only catches a hang. */
@@ -20,20 +28,28 @@ final class Children {
     private Children() {
     }
 
+    /** A cold child (see the class comment). */
     static ChildProcess create(BenchConfig config, SerializableRunnable target) {
-        return builder(config, target).build();
+        return create(config, target, StartMethod.COLD);
     }
 
-    /** A daemon child: ended with its parent, as {@code bench_mp.py}'s {@code daemon=True} consumers. */
+    static ChildProcess create(BenchConfig config, SerializableRunnable target, StartMethod method) {
+        return builder(config, target).startMethod(method).build();
+    }
+
+    /** A cold daemon child: ended with its parent, as {@code bench_mp.py}'s {@code daemon=True} consumers. */
     static ChildProcess daemon(BenchConfig config, SerializableRunnable target) {
-        return builder(config, target).daemon(true).build();
+        return builder(config, target).startMethod(StartMethod.COLD).daemon(true).build();
     }
 
     private static ChildProcess.Builder builder(BenchConfig config, SerializableRunnable target) {
         return ChildProcess.builder(target).jvmArgs(config.childJvmArgs().toArray(String[]::new));
     }
 
-    /** Starts an empty child and joins it, {@code count} times: page cache and JIT of the parent warm. */
+    /**
+     * Starts a cold empty child and joins it, {@code count} times: page cache and JIT of the
+     * parent warm.
+     */
     static void warmUp(BenchConfig config, int count) throws InterruptedException {
         for (int i = 0; i < count; i++) {
             ChildProcess p = create(config, ChildTargets.empty());

@@ -8,7 +8,8 @@ import java.util.stream.Stream;
 
 /**
  * The little JSON this benchmark writes: strings, numbers, lists and objects. The library has no
- * dependencies, and neither does its benchmark.
+ * dependencies, and its benchmark needs none for its own work (PP4J and out-process are on its
+ * class path only to be measured).
  */
 final class Json {
     private Json() {

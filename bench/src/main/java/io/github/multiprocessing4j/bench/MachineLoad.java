@@ -40,16 +40,29 @@ final class MachineLoad {
                     busy += Long.parseLong(cpu[i]);
                 }
             }
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] self = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            long own = 0;
-            for (int i = STAT_UTIME; i < STAT_UTIME + 4; i++) {
-                own += Long.parseLong(self[i]);
-            }
+            long own = cpuTicks("self", true);
             return new Snapshot(System.nanoTime() / 1e9, busy / TICKS_PER_SECOND, own / TICKS_PER_SECOND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read /proc", e);
         }
+    }
+
+    /**
+     * The CPU time of one process, from {@code /proc/PID/stat}.
+     *
+     * @param pid a pid, or "self"
+     * @param withReapedChildren also count the children it has reaped (cutime, cstime)
+     * @return user + system time in ticks (USER_HZ)
+     * @throws IOException when the process is gone
+     */
+    static long cpuTicks(String pid, boolean withReapedChildren) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        long ticks = 0;
+        for (int i = STAT_UTIME; i < STAT_UTIME + (withReapedChildren ? 4 : 2); i++) {
+            ticks += Long.parseLong(fields[i]);
+        }
+        return ticks;
     }
 
     /** @return the average number of CPUs used by other processes between two snapshots */

@@ -1,16 +1,26 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.StartMethod;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Section "start": how long until a child runs its target, how long {@code start()} blocks the
- * caller, and a whole start and join of an empty target, in microseconds. Mirrors
- * {@code bench_mp.py}'s {@code sec_start}: the process object is created before the clock
- * starts, the first-line time is taken by the target's first statement. For scale, the same
- * first-line figure of a {@linkplain BareJvm bare JVM} (method "bare").
+ * caller, and a whole start and join of an empty target, in microseconds, with each start method:
+ * "cold" ({@link StartMethod#COLD}, a new JVM per child, CPython's spawn) and "warm"
+ * ({@link StartMethod#WARM}, the library's default: a spare JVM booted beforehand takes the
+ * target, the JVM's answer to fork). Mirrors {@code bench_mp.py}'s {@code sec_start}: the process
+ * object is created before the clock starts, the first-line time is taken by the target's first
+ * statement. For scale, the same first-line figure of a {@linkplain BareJvm bare JVM} (method
+ * "bare").
+ *
+ * <p>A warm figure is the figure of a start that found its spare booted: before each timed warm
+ * start the previous child has been joined and {@link WarmSpare#awaitBooted} waits until the
+ * spare the library booted after it sits idle; a start that did not take that spare fails the run
+ * ({@link WarmSpare#requireUsed}). The spares are discarded at the end of the section.
  */
 final class StartSection extends Section {
     StartSection() {
@@ -19,40 +29,56 @@ final class StartSection extends Section {
 
     @Override
     void run(BenchConfig config, Results results) throws Exception {
+        WarmSpare.coldThenWarm(config, method -> measure(config, results, method));
+
         int reps = config.startReps();
-        double[] firstLine = new double[reps];
-        double[] startCall = new double[reps];
-        try (ScratchDirectory scratch = ScratchDirectory.create()) {
-            for (int i = 0; i < reps; i++) {
-                String file = scratch.file("first-line-" + i);
-                ChildProcess p = Children.create(config, ChildTargets.firstLine(file));
-                long t0 = System.nanoTime();
-                p.start();
-                long t1 = System.nanoTime();
-                Children.joinChecked(p);
-                long inChild = Long.parseLong(Files.readString(Path.of(file)));
-                firstLine[i] = (inChild - t0) / 1e3;
-                startCall[i] = (t1 - t0) / 1e3;
-            }
-        }
-        results.record(name(), "start() call -> first line of target runs", "cold", reps, "us", firstLine);
-        results.record(name(), "duration of the start() call itself", "cold", reps, "us", startCall);
-
-        double[] startJoin = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            ChildProcess p = Children.create(config, ChildTargets.empty());
-            long t0 = System.nanoTime();
-            p.start();
-            p.join();
-            startJoin[i] = (System.nanoTime() - t0) / 1e3;
-            Children.joinChecked(p);
-        }
-        results.record(name(), "start()+join() of an empty target", "cold", reps, "us", startJoin);
-
         double[] bare = new double[reps];
         for (int i = 0; i < reps; i++) {
             bare[i] = BareJvm.firstLineMicros();
         }
         results.record(name(), "start() call -> first line of target runs", "bare", reps, "us", bare);
+    }
+
+    private void measure(BenchConfig config, Results results, StartMethod method) throws Exception {
+        String label = method.name().toLowerCase(Locale.ROOT);
+        int reps = config.startReps();
+        double[] firstLine = new double[reps];
+        double[] startCall = new double[reps];
+        try (ScratchDirectory scratch = ScratchDirectory.create()) {
+            for (int i = 0; i < reps; i++) {
+                String file = scratch.file("first-line-" + label + "-" + i);
+                long spare = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : -1;
+                ChildProcess p = Children.create(config, ChildTargets.firstLine(file), method);
+                long t0 = System.nanoTime();
+                p.start();
+                long t1 = System.nanoTime();
+                Children.joinChecked(p);
+                requireMethod(method, spare, p);
+                long inChild = Long.parseLong(Files.readString(Path.of(file)));
+                firstLine[i] = (inChild - t0) / 1e3;
+                startCall[i] = (t1 - t0) / 1e3;
+            }
+        }
+        results.record(name(), "start() call -> first line of target runs", label, reps, "us", firstLine);
+        results.record(name(), "duration of the start() call itself", label, reps, "us", startCall);
+
+        double[] startJoin = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long spare = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : -1;
+            ChildProcess p = Children.create(config, ChildTargets.empty(), method);
+            long t0 = System.nanoTime();
+            p.start();
+            p.join();
+            startJoin[i] = (System.nanoTime() - t0) / 1e3;
+            Children.joinChecked(p);
+            requireMethod(method, spare, p);
+        }
+        results.record(name(), "start()+join() of an empty target", label, reps, "us", startJoin);
+    }
+
+    private static void requireMethod(StartMethod method, long spare, ChildProcess p) {
+        if (method == StartMethod.WARM) {
+            WarmSpare.requireUsed(spare, p);
+        }
     }
 }
