@@ -1,0 +1,754 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.pool.PoolEngine;
+import io.github.multiprocessing4j.internal.pool.StreamCall;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pool of worker processes that run serializable tasks: Python's {@code multiprocessing.Pool}
+ * and {@code concurrent.futures.ProcessPoolExecutor} for Java, as an {@link ExecutorService}.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = new ProcessPool(4)) {
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3, 4, 5));
+ *     Future<String> f = pool.submit(() -> "from pid " + Multiprocessing.currentProcess().pid());
+ *     System.out.println(squares + " " + f.get());
+ * }
+ * }</pre>
+ *
+ * <p><b>Workers.</b> Each worker is a daemon {@link ChildProcess} (named {@code PoolWorker-N}),
+ * started when the pool is made; the pool does not wait for them to boot. They run tasks one at
+ * a time, the {@linkplain Builder#initializer initializer} first, and end with the pool, or after
+ * {@linkplain Builder#maxTasksPerChild n tasks}, when a new one takes over. Workers are daemonic,
+ * so a task cannot start processes. A pool cannot be made in a daemonic process either.
+ *
+ * <p><b>Tasks.</b> Functions, tasks and their arguments are serialized in the caller: one that is
+ * not serializable fails the call at once with {@link IllegalArgumentException} naming its class.
+ * Results come back serialized; a result that is not serializable fails its task. A task that
+ * throws fails only itself: its exception, with the worker's stack trace, becomes the cause of the
+ * {@link ExecutionException} ({@link Future#get()}) or {@link CompletionException} ({@code map},
+ * {@code imap}, {@code apply}, {@link CompletableFuture#join()}) of that task, and the worker goes
+ * on. {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String},
+ * {@code byte[]} and null travel without JDK serialization; a chunk's other values share one
+ * serialization stream.
+ *
+ * <p><b>Dying workers.</b> A worker that dies while it holds tasks (killed, {@code System.exit},
+ * {@code Runtime.halt}, {@link OutOfMemoryError}) fails exactly those tasks, within a second,
+ * with a {@link WorkerDiedException} naming its pid and exit code as the cause; they are not
+ * retried. A new worker replaces it and the pool stays usable. CPython's pool hangs here.
+ *
+ * <p><b>Lambdas and overloads.</b> A lambda is serializable only when its target type is, so
+ * {@code submit} and {@code execute} have overloads taking {@link SerializableCallable} and
+ * {@link SerializableRunnable}. A lambda that returns a value picks the
+ * {@code SerializableCallable} one. A lambda that returns nothing matches both
+ * {@code submit(Runnable)} and {@code submit(SerializableRunnable)}, which Java calls ambiguous: cast
+ * it, {@code pool.submit((SerializableRunnable) () -> work())}. {@link #invokeAll} and
+ * {@link #invokeAny} take the {@code ExecutorService} types: pass a
+ * {@code List<SerializableCallable<T>>}. A task given as a plain {@link Callable} or
+ * {@link Runnable} must be serializable, else it fails at submission.
+ *
+ * <p><b>Chunks.</b> {@code map} cuts its input into chunks of {@code chunkSize} values; a chunk
+ * travels to a worker as one message and its results come back as one. The default chunk size is
+ * Python's: the input's size divided by four times the number of workers, rounded up (an input
+ * that is not a {@link Collection} is first copied into a list to count it). {@code imap} and
+ * {@code imapUnordered} take chunks of one unless told otherwise. All three read their input
+ * lazily, in the caller's thread, keeping at most {@code max(4 * processes + 1, 1024 / chunkSize)}
+ * chunks ahead of the results taken: an infinite input is fine for {@code imap}.
+ *
+ * <p><b>Callbacks.</b> Futures are completed by the pool's collector thread, which also runs their
+ * non-async dependents ({@code thenApply}, ...): keep those short, or use the {@code ...Async}
+ * variants. A blocking pool call made from there would wait for itself, so it throws
+ * {@link IllegalStateException} instead.
+ *
+ * <p><b>Ending.</b> {@link #close()} (or {@link #shutdown()} and {@link #awaitTermination}) lets
+ * submitted tasks and {@code map} calls under way finish, then the workers end; {@code imap}
+ * iterators stop reading input at shutdown. {@link #terminate()} (or {@link #shutdownNow()}) kills
+ * the workers at once; unfinished tasks are cancelled. Either way every worker process is reaped
+ * and all the pool's shared memory freed. A pool that is not closed ends with the JVM, like every
+ * daemon child.
+ *
+ * <p>This class is thread-safe.
+ *
+ * <p>Implementation notes. The parent sends chunks to a chosen worker through that worker's own
+ * inbox queue and reads all answers from one result queue, so it knows which tasks each worker
+ * holds; a watcher notices a worker's end after everything it wrote has been read, so the tasks
+ * it still held are exactly the ones to fail. See {@code internal.pool.PoolEngine}.
+ */
+public final class ProcessPool implements ExecutorService, AutoCloseable {
+
+    /**
+     * Told how far a {@code map} or {@code imap} call has got. Called in the thread that runs the
+     * call (the one in {@code map}, or iterating), whenever tasks have finished since the last
+     * call, and once more when {@code done == total}. An exception it throws ends the call.
+     */
+    @FunctionalInterface
+    public interface ProgressListener {
+        /**
+         * @param done tasks finished so far (failed ones included)
+         * @param total all tasks of the call, or -1 while unknown (an input that is not a
+         *     {@link Collection}, not read to its end yet)
+         */
+        void progress(long done, long total);
+    }
+
+    private final PoolEngine engine;
+
+    /** Creates a pool of {@link Multiprocessing#cpuCount()} workers. See {@link #ProcessPool(int)}. */
+    public ProcessPool() {
+        this(builder());
+    }
+
+    /**
+     * Creates a pool of {@code processes} workers. Returns once they are started, without waiting
+     * for them to boot.
+     *
+     * @throws IllegalArgumentException when {@code processes < 1}
+     * @throws IllegalStateException when this process is daemonic ("daemonic processes are not
+     *     allowed to have children")
+     * @throws java.io.UncheckedIOException when a worker process cannot be started
+     */
+    public ProcessPool(int processes) {
+        this(builder().processes(processes));
+    }
+
+    private ProcessPool(Builder b) {
+        engine = new PoolEngine(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs);
+    }
+
+    /** @return a builder for a pool with an initializer, {@code maxTasksPerChild} or JVM arguments */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- map
+
+    /**
+     * Applies {@code fn} to every item in the workers and returns the results in input order
+     * (Python's {@code Pool.map}), with the default chunk size. Blocks until all are done.
+     *
+     * @throws CompletionException when a task failed (its exception is the cause; the call's
+     *     other results are dropped), or when the thread was interrupted (an
+     *     {@link InterruptedException} is the cause; the interrupt status is kept)
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items) {
+        return map(fn, items, (ProgressListener) null);
+    }
+
+    /**
+     * {@link #map(SerializableFunction, Iterable)} with chunks of {@code chunkSize} items.
+     *
+     * @throws IllegalArgumentException also when {@code chunkSize < 1}
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+        return map(fn, items, chunkSize, null);
+    }
+
+    /**
+     * {@link #map(SerializableFunction, Iterable)} telling {@code listener} how far it has got.
+     *
+     * @param listener told of progress in this thread; null for none
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items, ProgressListener listener) {
+        Collection<T> all = asCollection(items);
+        if (all.isEmpty()) {
+            Objects.requireNonNull(fn, "fn");
+            return new ArrayList<>();
+        }
+        return mapCall(fn, all, defaultChunkSize(all.size(), engine.processes()), listener);
+    }
+
+    /**
+     * {@link #map(SerializableFunction, Iterable, int)} telling {@code listener} how far it has got.
+     *
+     * @param listener told of progress in this thread; null for none
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize, ProgressListener listener) {
+        return mapCall(fn, items, chunkSize, listener);
+    }
+
+    private <T, R> List<R> mapCall(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize, ProgressListener listener) {
+        StreamCall<R> call = engine.stream(StreamCall.Order.MAP, Objects.requireNonNull(fn, "fn"), items.iterator(),
+                chunkSize, sizeOf(items), listener);
+        return call.collect();
+    }
+
+    /**
+     * Python's default chunk size: {@code divmod(n, 4 * processes)}, rounded up.
+     *
+     * @return the chunk size {@code map} uses for {@code n} items
+     */
+    public static int defaultChunkSize(long n, int processes) {
+        long per = 4L * processes;
+        long size = n / per + (n % per != 0 ? 1 : 0);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, size));
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, handing out the results in input order as
+     * they come (Python's {@code Pool.imap}), one item per chunk. Input is read lazily, in the
+     * thread that iterates; iterating blocks until the next result is there.
+     *
+     * <p>The iterator's {@code next()} throws {@link CompletionException} for a task that failed
+     * (its exception is the cause; iterating may go on) or when the thread is interrupted while
+     * waiting; {@link CancellationException} when the pool was terminated;
+     * {@link RejectedExecutionException} when the pool was shut down before the input was read to
+     * its end; {@link IllegalArgumentException} when an item is not serializable. The iterator is
+     * for one thread.
+     *
+     * @throws IllegalArgumentException when {@code fn} is not serializable
+     * @throws RejectedExecutionException when the pool was shut down or is broken (at the first
+     *     {@code hasNext()} or {@code next()})
+     */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items) {
+        return imap(fn, items, 1, null);
+    }
+
+    /** {@link #imap(SerializableFunction, Iterable)} with chunks of {@code chunkSize} items. */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+        return imap(fn, items, chunkSize, null);
+    }
+
+    /**
+     * {@link #imap(SerializableFunction, Iterable, int)} telling {@code listener}, in the iterating
+     * thread, how far it has got.
+     */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
+                                   ProgressListener listener) {
+        return engine.stream(StreamCall.Order.ORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
+                sizeOf(items), listener);
+    }
+
+    /**
+     * Like {@link #imap(SerializableFunction, Iterable)}, but hands out each result as soon as it
+     * is there, in no particular order (Python's {@code Pool.imap_unordered}).
+     */
+    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items) {
+        return imapUnordered(fn, items, 1, null);
+    }
+
+    /** {@link #imapUnordered(SerializableFunction, Iterable)} with chunks of {@code chunkSize} items. */
+    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+        return imapUnordered(fn, items, chunkSize, null);
+    }
+
+    /** {@link #imapUnordered(SerializableFunction, Iterable, int)} telling {@code listener} how far it has got. */
+    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
+                                            ProgressListener listener) {
+        return engine.stream(StreamCall.Order.UNORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
+                sizeOf(items), listener);
+    }
+
+    // ---------------------------------------------------------------- single tasks
+
+    /**
+     * Runs {@code task} in a worker and returns its result (Python's {@code Pool.apply}). Blocks
+     * until it is done.
+     *
+     * @throws CompletionException when the task failed (its exception is the cause, a
+     *     {@link WorkerDiedException} when its worker died), or when the thread was interrupted (an
+     *     {@link InterruptedException} is the cause; the task is cancelled and the interrupt
+     *     status kept)
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws IllegalArgumentException when the task is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     * @throws IllegalStateException when called from the pool's collector thread (a callback)
+     */
+    public <R> R apply(SerializableCallable<R> task) {
+        checkNotCollector();
+        CompletableFuture<R> future = applyAsync(task);
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        } catch (InterruptedException e) {
+            future.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * Runs {@code task} in a worker (Python's {@code Pool.apply_async}). Never blocks for long.
+     *
+     * @return a future completed with the task's result, or exceptionally with its exception (a
+     *     {@link WorkerDiedException} when its worker died); cancelling it drops the task if it
+     *     has not reached a worker yet, else only its result (a running task is not interrupted)
+     * @throws IllegalArgumentException when the task is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
+        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+    }
+
+    // ---------------------------------------------------------------- ExecutorService
+
+    /**
+     * Runs {@code task} in a worker. Never blocks for long.
+     *
+     * @return a {@link CompletableFuture}, as {@link #applyAsync} gives
+     * @throws IllegalArgumentException when the task is not serializable; the message names its class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+    }
+
+    /** {@link #submit(Callable)} for a lambda, which this makes serializable. */
+    public <T> Future<T> submit(SerializableCallable<T> task) {
+        return submit((Callable<T>) task);
+    }
+
+    /**
+     * Runs a serializable {@link Runnable} in a worker; the future's value is null. Never blocks
+     * for long.
+     *
+     * @throws IllegalArgumentException when the task is not serializable; the message names its class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @Override
+    public Future<?> submit(Runnable task) {
+        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+    }
+
+    /** {@link #submit(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
+    public Future<?> submit(SerializableRunnable task) {
+        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+    }
+
+    /**
+     * Runs a serializable {@link Runnable} in a worker; the future's value is {@code result} (kept
+     * in this process). Never blocks for long.
+     *
+     * @throws IllegalArgumentException when the task is not serializable; the message names its class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return engine.submitTask(Objects.requireNonNull(task, "task"), true, result);
+    }
+
+    /** {@link #submit(Runnable, Object)} for a lambda, which this makes serializable. */
+    public <T> Future<T> submit(SerializableRunnable task, T result) {
+        return engine.submitTask(Objects.requireNonNull(task, "task"), true, result);
+    }
+
+    /**
+     * Runs a serializable {@link Runnable} in a worker, for its effects. Its exception, if it
+     * throws, is logged (as a {@code ThreadPoolExecutor}'s thread would print it). Never blocks
+     * for long.
+     *
+     * @throws IllegalArgumentException when the task is not serializable; the message names its class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @Override
+    public void execute(Runnable command) {
+        logFailure(engine.submitTask(Objects.requireNonNull(command, "command"), false, null));
+    }
+
+    /** {@link #execute(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
+    public void execute(SerializableRunnable command) {
+        logFailure(engine.submitTask(Objects.requireNonNull(command, "command"), false, null));
+    }
+
+    private static void logFailure(CompletableFuture<?> future) {
+        future.whenComplete((value, failure) -> {
+            if (failure != null && !(failure instanceof CancellationException)) {
+                System.getLogger(ProcessPool.class.getName()).log(System.Logger.Level.WARNING,
+                        "a task given to execute() failed", failure);
+            }
+        });
+    }
+
+    /**
+     * Runs every task and waits until all are done.
+     *
+     * @return the futures, all done, in the order of {@code tasks}
+     * @throws InterruptedException when interrupted while waiting; the unfinished tasks are cancelled
+     * @throws IllegalArgumentException when a task is not serializable (nothing is left running)
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        List<Future<T>> futures = submitAll(tasks);
+        try {
+            for (Future<T> f : futures) {
+                awaitDone(f, Long.MAX_VALUE);
+            }
+            return futures;
+        } catch (InterruptedException | RuntimeException e) {
+            cancelAll(futures);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs every task and waits until all are done or the timeout passes; those not done by then
+     * are cancelled.
+     *
+     * @return the futures, all done or cancelled, in the order of {@code tasks}
+     * @throws InterruptedException when interrupted while waiting; the unfinished tasks are cancelled
+     * @throws IllegalArgumentException when a task is not serializable (nothing is left running)
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<Future<T>> futures = submitAll(tasks);
+        try {
+            for (Future<T> f : futures) {
+                if (!awaitDone(f, deadline - System.nanoTime())) {
+                    break;
+                }
+            }
+            return futures;
+        } finally {
+            cancelAll(futures); // those not done by the deadline
+        }
+    }
+
+    /**
+     * Runs every task and returns the result of one that succeeded, the first to do so; the
+     * others are cancelled.
+     *
+     * @throws ExecutionException when every task failed (the cause is the last failure)
+     * @throws InterruptedException when interrupted while waiting; the tasks are cancelled
+     * @throws IllegalArgumentException when {@code tasks} is empty, or a task is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("invokeAny without a timeout timed out", e);
+        }
+    }
+
+    /**
+     * {@link #invokeAny(Collection)} within a timeout.
+     *
+     * @throws TimeoutException when no task succeeded within the timeout; the tasks are cancelled
+     */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("invokeAny needs at least one task");
+        }
+        CompletableFuture<T> first = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(tasks.size());
+        List<Future<T>> futures = submitAll(tasks);
+        try {
+            for (Future<T> f : futures) {
+                ((CompletableFuture<T>) f).whenComplete((value, failure) -> {
+                    if (failure == null) {
+                        first.complete(value);
+                    } else if (left.decrementAndGet() == 0) {
+                        first.completeExceptionally(failure);
+                    }
+                });
+            }
+            return first.get(timeout, unit);
+        } finally {
+            cancelAll(futures);
+        }
+    }
+
+    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks) {
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        try {
+            for (Callable<T> t : tasks) {
+                futures.add(submit(t));
+            }
+        } catch (RuntimeException e) {
+            cancelAll(futures);
+            throw e;
+        }
+        return futures;
+    }
+
+    private static boolean awaitDone(Future<?> f, long nanos) throws InterruptedException {
+        try {
+            f.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | CancellationException e) {
+            // done all the same
+        } catch (TimeoutException e) {
+            return false;
+        }
+        return true;
+    }
+
+    private static void cancelAll(List<? extends Future<?>> futures) {
+        for (Future<?> f : futures) {
+            f.cancel(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    /**
+     * Stops taking new tasks and calls; submitted tasks and {@code map} calls under way are
+     * finished, then the workers end (Python's {@code Pool.close()}). Returns at once: see
+     * {@link #awaitTermination}. Idempotent.
+     */
+    @Override
+    public void shutdown() {
+        engine.shutdown();
+    }
+
+    /**
+     * Kills the workers now, like {@link #terminate()}.
+     *
+     * @return the tasks given to {@code submit}, {@code execute}, {@code invokeAll},
+     *     {@code invokeAny}, {@code apply} or {@code applyAsync} that never reached a worker, as
+     *     runnables that run them in this process; their futures are cancelled
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> unsent = new ArrayList<>();
+        for (Object task : engine.terminateAndListUnsent()) {
+            unsent.add(asRunnable(task));
+        }
+        awaitTerminationUninterruptibly();
+        return unsent;
+    }
+
+    private static Runnable asRunnable(Object task) {
+        if (task instanceof Runnable) {
+            return (Runnable) task;
+        }
+        return () -> {
+            try {
+                if (task instanceof SerializableRunnable) {
+                    ((SerializableRunnable) task).run();
+                } else {
+                    ((Callable<?>) task).call();
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        };
+    }
+
+    /**
+     * Kills every worker now (Python's {@code Pool.terminate()}): tasks not finished are cancelled
+     * (their futures throw {@link CancellationException}, as do {@code map} calls and {@code imap}
+     * iterators waiting for them). Returns once the workers are reaped and the pool's shared memory
+     * is freed, which takes milliseconds; from the collector thread (a callback), returns at once.
+     * Idempotent.
+     */
+    public void terminate() {
+        engine.terminate();
+        awaitTerminationUninterruptibly();
+    }
+
+    /**
+     * Shuts the pool down and waits until it has terminated: submitted work is finished first
+     * (Python's {@code close()} then {@code join()}). When interrupted while waiting, it
+     * {@linkplain #terminate() terminates} the pool, waits for that, and returns with the interrupt
+     * status set, as {@code ExecutorService.close()} does from Java 19.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        boolean interrupted = false;
+        while (!engine.isTerminated()) {
+            try {
+                if (awaitTermination(1, TimeUnit.DAYS)) {
+                    break;
+                }
+                if (engine.isCollectorThread()) {
+                    return; // it would wait for itself
+                }
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    interrupted = true;
+                    engine.terminate();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return whether {@link #shutdown()}, {@link #terminate()} or {@link #close()} was called, or the pool broke */
+    @Override
+    public boolean isShutdown() {
+        return engine.isShutdown();
+    }
+
+    /** @return whether every worker has ended and the pool's shared memory is freed */
+    @Override
+    public boolean isTerminated() {
+        return engine.isTerminated();
+    }
+
+    /**
+     * Waits until the pool has terminated, after a {@link #shutdown()} or {@link #terminate()}.
+     * Called from the collector thread (a callback), returns {@link #isTerminated()} at once.
+     *
+     * @return false when the timeout passed first
+     * @throws InterruptedException when interrupted while waiting
+     */
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return engine.awaitTermination(timeout, unit);
+    }
+
+    private void awaitTerminationUninterruptibly() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    awaitTermination(1, TimeUnit.DAYS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** @return the number of workers the pool keeps */
+    public int processes() {
+        return engine.processes();
+    }
+
+    /**
+     * The process ids of the pool's live workers, oldest first: for monitoring, and for tests
+     * that kill a worker. A snapshot: a worker may end, and its replacement start, at any moment.
+     * A worker that reached {@code maxTasksPerChild} is listed until it has ended, beside its
+     * replacement. Never blocks for long.
+     *
+     * @return the pids; empty once the pool has terminated
+     */
+    public List<Long> workerPids() {
+        return engine.workerPids();
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessPool[" + engine.processes() + " processes, " + engine + "]";
+    }
+
+    private void checkNotCollector() {
+        if (engine.isCollectorThread()) {
+            throw new IllegalStateException("a blocking pool call from the pool's collector thread (a future's callback)"
+                    + " would wait for ever: use applyAsync, or an async callback");
+        }
+    }
+
+    private static <T> Collection<T> asCollection(Iterable<T> items) {
+        if (items instanceof Collection) {
+            return (Collection<T>) items;
+        }
+        List<T> list = new ArrayList<>();
+        items.forEach(list::add);
+        return list;
+    }
+
+    private static long sizeOf(Iterable<?> items) {
+        return items instanceof Collection ? ((Collection<?>) items).size() : -1;
+    }
+
+    /** Configures a {@link ProcessPool}. Not thread-safe. */
+    public static final class Builder {
+        private int processes = Multiprocessing.cpuCount();
+        private SerializableRunnable initializer;
+        private int maxTasksPerChild;
+        private final List<String> jvmArgs = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * @param processes the number of workers; {@link Multiprocessing#cpuCount()} unless set
+         * @return this builder
+         */
+        public Builder processes(int processes) {
+            this.processes = processes;
+            return this;
+        }
+
+        /**
+         * @param initializer run once in each worker before its first task (Python's
+         *     {@code initializer}); when it throws, the pool breaks: its tasks fail and new ones
+         *     are refused, with the initializer's exception as the cause (CPython restarts such
+         *     workers for ever). Null for none.
+         * @return this builder
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param maxTasksPerChild how many tasks a worker runs before it ends and a new worker
+         *     takes over (Python's {@code maxtasksperchild}; a {@code map} chunk counts as one task,
+         *     as in Python); 0, the default, for no limit
+         * @return this builder
+         */
+        public Builder maxTasksPerChild(int maxTasksPerChild) {
+            if (maxTasksPerChild < 0) {
+                throw new IllegalArgumentException("maxTasksPerChild must be 0 (no limit) or more, not " + maxTasksPerChild);
+            }
+            this.maxTasksPerChild = maxTasksPerChild;
+            return this;
+        }
+
+        /**
+         * Adds options for the workers' JVMs (see {@link ChildProcess.Builder#jvmArgs}), such as
+         * {@code -Xmx}. Whatever the options, a worker that runs out of memory ends at once (exit
+         * code 3) and its tasks fail with {@link WorkerDiedException}.
+         *
+         * @return this builder
+         */
+        public Builder jvmArgs(String... args) {
+            for (String a : args) {
+                jvmArgs.add(Objects.requireNonNull(a, "JVM argument"));
+            }
+            return this;
+        }
+
+        /**
+         * Starts the pool's workers (see {@link ProcessPool#ProcessPool(int)}).
+         *
+         * @throws IllegalArgumentException when there are fewer than one process, or the
+         *     initializer is not serializable
+         * @throws IllegalStateException when this process is daemonic
+         */
+        public ProcessPool build() {
+            return new ProcessPool(this);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.github.multiprocessing4j.internal.pool;
+
+/**
+ * Tasks sent to one worker as one message: a submitted task, or consecutive values of a map call.
+ * Immutable; the message is built once, in the thread that made the chunk.
+ */
+final class Chunk {
+    final long id;
+    /** The {@link PoolMessages#CHUNK} message. */
+    final byte[] message;
+    /** How many results it gives. */
+    final int count;
+    /** Its place among its owner's chunks, from 0. */
+    final int index;
+    /** The function it names, to be defined in a worker before it; null when the message carries its own. */
+    final FunctionRef function;
+    final ChunkOwner owner;
+
+    Chunk(long id, byte[] message, int count, int index, FunctionRef function, ChunkOwner owner) {
+        this.id = id;
+        this.message = message;
+        this.count = count;
+        this.index = index;
+        this.function = function;
+        this.owner = owner;
+    }
+}

@@ -1,0 +1,23 @@
+package io.github.multiprocessing4j.internal.pool;
+
+/**
+ * Who waits for a chunk's results: a submitted task's future, or a map call. Told of the outcome
+ * by the pool's collector thread, with no pool lock held.
+ */
+interface ChunkOwner {
+    /** @return whether the results are no longer wanted: a chunk not yet sent is then dropped */
+    boolean abandoned();
+
+    /** @return the class loader that resolves the classes of the results */
+    ClassLoader loader();
+
+    /**
+     * The chunk's results arrived.
+     *
+     * @param values one per task, an {@link ItemSection.Failed} where the task threw
+     */
+    void completed(Chunk chunk, Object[] values);
+
+    /** The chunk failed as a whole: its worker died, it could not be read, or the pool was terminated. */
+    void failed(Chunk chunk, Throwable failure);
+}

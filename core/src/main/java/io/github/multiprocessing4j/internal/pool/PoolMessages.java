@@ -1,0 +1,127 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.internal.serial.Serialization;
+
+/**
+ * The messages between a pool and its workers, each one {@code byte[]} ({@link Wire}); the first
+ * byte is the kind. To a worker, through its inbox:
+ *
+ * <pre>
+ *  DEFINE  | long functionId | function (serialized, to the end)
+ *  CHUNK   | long chunkId | byte mode | long functionId | int inlineLength | inline function | [values]
+ * </pre>
+ *
+ * A chunk names a function defined before in the same inbox (a map's function, sent once per
+ * worker and cached there), or carries its own ({@code functionId} 0: a submitted task, used
+ * once). Mode {@link #APPLY} applies the function to each value of the {@link ItemSection}
+ * {@code [values]}; {@link #CALL} and {@link #RUN} call a task (no values) whose one result is its
+ * return value, or null.
+ *
+ * <p>From workers (and the pool's own watchers), through the one result channel:
+ *
+ * <pre>
+ *  READY        | int worker                        (booted, initializer done)
+ *  RESULTS      | int worker | long chunkId | [values]   (a value per task, or a failure)
+ *  CHUNK_FAILED | int worker | long chunkId | failure   (the function or the values could not be read)
+ *  INIT_FAILED  | int worker | failure                  (the initializer threw; the worker ends)
+ *  DIED         | int worker | long pid | int exitCode  (written by the parent once the worker has ended)
+ * </pre>
+ *
+ * A worker's messages are in the channel before its DIED, which the parent writes after the
+ * worker's exit: the pool reads everything a worker finished before it learns of its death.
+ */
+final class PoolMessages {
+    static final byte DEFINE = 1;
+    static final byte CHUNK = 2;
+
+    static final byte READY = 11;
+    static final byte RESULTS = 12;
+    static final byte CHUNK_FAILED = 13;
+    static final byte INIT_FAILED = 14;
+    static final byte DIED = 15;
+
+    /** Apply the function to each value. */
+    static final byte APPLY = 1;
+    /** Call a {@link java.util.concurrent.Callable}. */
+    static final byte CALL = 2;
+    /** Run a runnable; the result is null. */
+    static final byte RUN = 3;
+
+    /** Bytes before a chunk's values when it has no inline function. */
+    static final int CHUNK_HEADER = 1 + 8 + 1 + 8 + 4;
+
+    private PoolMessages() {
+    }
+
+    static byte[] define(long functionId, byte[] function) {
+        return new Wire.Writer(9 + function.length).putByte(DEFINE).putLong(functionId).putBytes(function).toByteArray();
+    }
+
+    /**
+     * Starts a chunk: the caller adds the values ({@link ItemSection.Encoder}) for {@link #APPLY}.
+     *
+     * @param inlineFunction the serialized task, or null when {@code functionId} names a defined one
+     * @param valueBytes a guess of the bytes the values take
+     */
+    static Wire.Writer chunk(long chunkId, byte mode, long functionId, byte[] inlineFunction, int valueBytes) {
+        int inline = inlineFunction == null ? 0 : inlineFunction.length;
+        Wire.Writer out = new Wire.Writer(CHUNK_HEADER + inline + valueBytes);
+        out.putByte(CHUNK).putLong(chunkId).putByte(mode).putLong(functionId).putInt(inline);
+        if (inlineFunction != null) {
+            out.putBytes(inlineFunction);
+        }
+        return out;
+    }
+
+    static byte[] ready(int worker) {
+        return new Wire.Writer(5).putByte(READY).putInt(worker).toByteArray();
+    }
+
+    /**
+     * @param values the results, where {@code failures[i]} is null
+     * @param failures what each task threw, or null
+     * @return the message; a result that cannot be serialized is reported as that task's failure
+     */
+    static byte[] results(int worker, long chunkId, Object[] values, Throwable[] failures, int count) {
+        try {
+            return results(worker, chunkId, values, failures, count, false);
+        } catch (IllegalArgumentException notSerializable) {
+            return results(worker, chunkId, values, failures, count, true);
+        }
+    }
+
+    private static byte[] results(int worker, long chunkId, Object[] values, Throwable[] failures, int count,
+                                  boolean separately) {
+        Wire.Writer out = new Wire.Writer(32 + 6 * count);
+        out.putByte(RESULTS).putInt(worker).putLong(chunkId);
+        ItemSection.Encoder encoder = new ItemSection.Encoder(out, separately, "result");
+        for (int i = 0; i < count; i++) {
+            if (failures != null && failures[i] != null) {
+                encoder.addFailure(failures[i]);
+                continue;
+            }
+            try {
+                encoder.add(values[i]);
+            } catch (IllegalArgumentException notSerializable) { // only when written separately
+                encoder.addFailure(notSerializable);
+            }
+        }
+        encoder.finish();
+        return out.toByteArray();
+    }
+
+    static byte[] chunkFailed(int worker, long chunkId, Throwable failure) {
+        byte[] bytes = Serialization.serializeFailure(failure);
+        return new Wire.Writer(13 + bytes.length).putByte(CHUNK_FAILED).putInt(worker).putLong(chunkId).putBytes(bytes)
+                .toByteArray();
+    }
+
+    static byte[] initFailed(int worker, Throwable failure) {
+        byte[] bytes = Serialization.serializeFailure(failure);
+        return new Wire.Writer(5 + bytes.length).putByte(INIT_FAILED).putInt(worker).putBytes(bytes).toByteArray();
+    }
+
+    static byte[] died(int worker, long pid, int exitCode) {
+        return new Wire.Writer(17).putByte(DIED).putInt(worker).putLong(pid).putInt(exitCode).toByteArray();
+    }
+}

@@ -1,0 +1,392 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.ProcessPool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One {@code map}, {@code imap} or {@code imapUnordered} call: its input, cut into chunks as the
+ * results are taken, and its results as they come back.
+ *
+ * <p>Implementation notes. The input is read in the caller's thread (the one iterating, or the one
+ * in {@code map}), never by a pool thread, so an input iterator needs no thread safety and its
+ * exceptions reach the caller. At most {@link #window} chunks of the call are ahead of the caller
+ * at any time, sent or waiting to be sent or answered and not taken yet: a huge or infinite input
+ * is read only as fast as its results are used, and the results kept in memory are bounded.
+ * Between its turns, the caller parks; the collector thread unparks it only when there is
+ * something for it to do (the next result in order, any result when unordered, enough results for
+ * a {@code map} to refill its window), which keeps thread handoffs far rarer than results.
+ *
+ * <p>A task's failure is its result: {@code imap} throws it (as a {@link CompletionException}) at
+ * its place and can be iterated on; {@code map} throws the first one it sees and abandons the
+ * call, whose chunks not yet sent are dropped. A chunk that fails as a whole (its worker died)
+ * fails each of its tasks.
+ *
+ * @param <R> the result type
+ */
+public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
+    /** How results are handed out. */
+    public enum Order {
+        /** All at once, in input order, by {@link #collect()}. */
+        MAP,
+        /** One by one, in input order. */
+        ORDERED,
+        /** One by one, as they come. */
+        UNORDERED
+    }
+
+    /** Tasks a call keeps ahead of its caller when chunks are small: enough to keep every worker fed. */
+    static final int TASKS_AHEAD = 1024;
+
+    private final PoolEngine engine;
+    private final Order order;
+    private final Iterator<?> source;
+    private final int chunkSize;
+    private final FunctionRef function;
+    private final ClassLoader loader;
+    private final ProcessPool.ProgressListener listener;
+    private final long knownTotal;
+    private final int window;
+    /** A waiting {@code map} is woken once this many chunks are ready to take. */
+    private final int wakeThreshold;
+
+    // The caller's state; the collector reads the volatile ones.
+    private volatile int submitted;
+    private volatile int taken;
+    private volatile boolean inputEnded;
+    private long pulled;
+    private RejectedExecutionException cut;
+    private Object[] current;
+    private int currentPosition;
+    private long reportedDone = -1;
+
+    // What the collector gives the caller: guarded by this.
+    private final Map<Integer, Object[]> byIndex = new HashMap<>();
+    private final ArrayDeque<Object[]> byArrival = new ArrayDeque<>();
+    private int completed;
+    private long completedTasks;
+    private boolean sawFailure;
+
+    private volatile boolean abandoned;
+    private volatile Thread waiter;
+
+    /**
+     * @param knownTotal how many inputs there are, or -1 when unknown until they are read
+     * @param listener told of progress in the caller's thread; may be null
+     */
+    StreamCall(PoolEngine engine, Order order, Object function, Iterator<?> source, int chunkSize, long knownTotal,
+               ProcessPool.ProgressListener listener, ClassLoader loader) {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("the chunk size must be at least 1, not " + chunkSize);
+        }
+        this.engine = engine;
+        this.order = order;
+        this.source = source;
+        this.chunkSize = chunkSize;
+        this.function = engine.function(function);
+        this.knownTotal = knownTotal;
+        this.listener = listener;
+        this.loader = loader;
+        this.window = Math.max(4 * engine.processes() + 1, TASKS_AHEAD / chunkSize);
+        this.wakeThreshold = listener != null ? 1 : Math.max(1, window / 4);
+    }
+
+    // ---------------------------------------------------------------- the caller's side
+
+    /**
+     * Runs the whole call: a {@code map}.
+     *
+     * @return the results in input order
+     * @throws CompletionException with the first failed task's exception as the cause, or with an
+     *     {@link InterruptedException} when the thread was interrupted (its status is kept)
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down before the call or is broken
+     */
+    public List<R> collect() {
+        engine.beginDriver();
+        List<Object[]> chunks = new ArrayList<>();
+        try {
+            while (true) {
+                refill();
+                takeAllReady(chunks);
+                report();
+                if (inputEnded && taken == submitted) {
+                    break;
+                }
+                await();
+            }
+            if (cut != null) {
+                throw rejected();
+            }
+            return flatten(chunks);
+        } catch (RuntimeException | Error e) {
+            abandoned = true;
+            throw e;
+        } finally {
+            engine.endDriver();
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (current != null && currentPosition < current.length) {
+            return true;
+        }
+        if (taken < submitted) {
+            return true;
+        }
+        refill();
+        if (taken < submitted || cut != null) {
+            return true;
+        }
+        report();
+        return false;
+    }
+
+    /**
+     * @throws CompletionException when this task failed (the cause is its exception) or the
+     *     thread was interrupted while waiting; iterating may go on after a failed task
+     * @throws CancellationException when the pool was terminated before this task's result came
+     * @throws RejectedExecutionException when the pool was shut down before the input was read
+     *     to its end: the results of what was read came before
+     * @throws NoSuchElementException after the last result
+     */
+    @Override
+    public R next() {
+        while (true) {
+            if (current != null) {
+                if (currentPosition < current.length) {
+                    Object value = current[currentPosition];
+                    current[currentPosition++] = null;
+                    return unwrap(value);
+                }
+                current = null;
+            }
+            refill();
+            Object[] values;
+            synchronized (this) {
+                values = order == Order.UNORDERED ? byArrival.pollFirst() : byIndex.remove(taken);
+            }
+            if (values != null) {
+                taken++;
+                current = values;
+                currentPosition = 0;
+                report();
+                continue;
+            }
+            if (inputEnded && taken == submitted) {
+                report();
+                if (cut != null) {
+                    throw rejected();
+                }
+                throw new NoSuchElementException("no more results");
+            }
+            await();
+        }
+    }
+
+    /** Reads input and submits chunks while the window has room. */
+    private void refill() {
+        while (!inputEnded && !abandoned && submitted - taken < window) {
+            if (!source.hasNext()) {
+                inputEnded = true;
+                return;
+            }
+            Object[] items = new Object[Math.min(chunkSize, 1024)];
+            int count = 0;
+            while (count < chunkSize && source.hasNext()) {
+                if (count == items.length) {
+                    items = Arrays.copyOf(items, (int) Math.min(chunkSize, 2L * count));
+                }
+                items[count++] = source.next();
+            }
+            pulled += count;
+            long id = engine.nextId();
+            Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null, 6 * count);
+            ItemSection.writeValues(out, items, count, "item");
+            Chunk chunk = new Chunk(id, out.toByteArray(), count, submitted, function, this);
+            try {
+                engine.submit(chunk, order == Order.MAP);
+            } catch (RejectedExecutionException e) {
+                cut = e;
+                inputEnded = true;
+                return;
+            }
+            submitted++;
+        }
+    }
+
+    private void takeAllReady(List<Object[]> chunks) {
+        List<Object[]> failed = null;
+        synchronized (this) {
+            if (byIndex.isEmpty()) {
+                return;
+            }
+            for (Map.Entry<Integer, Object[]> e : byIndex.entrySet()) {
+                int index = e.getKey();
+                while (chunks.size() <= index) {
+                    chunks.add(null);
+                }
+                chunks.set(index, e.getValue());
+            }
+            taken += byIndex.size();
+            if (sawFailure) {
+                failed = new ArrayList<>(byIndex.values());
+            }
+            byIndex.clear();
+        }
+        if (failed != null) {
+            for (Object[] values : failed) {
+                for (Object value : values) {
+                    unwrap(value); // throws at the first failure
+                }
+            }
+        }
+    }
+
+    private List<R> flatten(List<Object[]> chunks) {
+        int size = 0;
+        for (Object[] c : chunks) {
+            size += c.length;
+        }
+        List<R> all = new ArrayList<>(size);
+        for (Object[] c : chunks) {
+            for (Object value : c) {
+                all.add(unwrap(value));
+            }
+        }
+        return all;
+    }
+
+    @SuppressWarnings("unchecked")
+    private R unwrap(Object value) {
+        if (value instanceof ItemSection.Failed) {
+            Throwable cause = ((ItemSection.Failed) value).cause();
+            if (cause instanceof CancellationException) {
+                CancellationException c = new CancellationException(cause.getMessage());
+                c.initCause(cause);
+                throw c;
+            }
+            throw new CompletionException(cause);
+        }
+        return (R) value;
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("the pool stopped taking tasks before the input was read to its end ("
+                + pulled + " items read): " + cut.getMessage(), cut);
+    }
+
+    private void report() {
+        if (listener == null) {
+            return;
+        }
+        long done;
+        synchronized (this) {
+            done = completedTasks;
+        }
+        if (done != reportedDone) {
+            reportedDone = done;
+            listener.progress(done, knownTotal >= 0 ? knownTotal : inputEnded ? pulled : -1);
+        }
+    }
+
+    /** Parks until the collector has something for this caller. */
+    private void await() {
+        if (engine.isCollectorThread()) {
+            throw new IllegalStateException("a pool call waited for results in the pool's collector thread (a future's"
+                    + " callback), which would wait for ever: use an async callback or another thread");
+        }
+        waiter = Thread.currentThread();
+        try {
+            while (true) {
+                synchronized (this) {
+                    if (worthWaking()) {
+                        return;
+                    }
+                }
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(new InterruptedException("interrupted while waiting for pool results"));
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+    /** Whether the caller, waiting, has something to do. Called with this locked. */
+    private boolean worthWaking() {
+        if (inputEnded && completed == submitted) {
+            return true;
+        }
+        switch (order) {
+            case MAP:
+                return sawFailure || completed - taken >= wakeThreshold;
+            case ORDERED:
+                return byIndex.containsKey(taken);
+            default:
+                return !byArrival.isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- the collector's side
+
+    @Override
+    public boolean abandoned() {
+        return abandoned;
+    }
+
+    @Override
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    @Override
+    public void completed(Chunk chunk, Object[] values) {
+        Thread wake;
+        synchronized (this) {
+            if (order == Order.UNORDERED) {
+                byArrival.addLast(values);
+            } else {
+                byIndex.put(chunk.index, values);
+            }
+            completed++;
+            completedTasks += values.length;
+            if (order == Order.MAP && !sawFailure) {
+                for (Object v : values) {
+                    if (v instanceof ItemSection.Failed) {
+                        sawFailure = true;
+                        break;
+                    }
+                }
+            }
+            wake = waiter;
+            if (wake != null && !worthWaking()) {
+                wake = null;
+            }
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+    }
+
+    @Override
+    public void failed(Chunk chunk, Throwable failure) {
+        Object[] values = new Object[chunk.count];
+        Arrays.fill(values, new ItemSection.Failed(failure));
+        completed(chunk, values);
+    }
+}

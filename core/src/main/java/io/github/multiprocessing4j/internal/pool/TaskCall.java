@@ -1,0 +1,60 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A submitted task: one chunk whose one result completes a future. The future is completed by the
+ * pool's collector thread, which therefore runs the future's non-async dependents.
+ *
+ * @param <T> the result type
+ */
+final class TaskCall<T> implements ChunkOwner {
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    /** The task as the caller gave it: what {@code shutdownNow()} hands back when it was never sent. */
+    final Object task;
+    private final ClassLoader loader;
+    private final boolean fixedResult;
+    private final T result;
+
+    /**
+     * @param fixedResult whether the future gets {@code result} rather than what the task returns
+     *     (a runnable submitted with a result)
+     */
+    TaskCall(Object task, ClassLoader loader, boolean fixedResult, T result) {
+        this.task = task;
+        this.loader = loader;
+        this.fixedResult = fixedResult;
+        this.result = result;
+    }
+
+    @Override
+    public boolean abandoned() {
+        return future.isDone();
+    }
+
+    @Override
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void completed(Chunk chunk, Object[] values) {
+        Object value = values[0];
+        if (value instanceof ItemSection.Failed) {
+            failed(chunk, ((ItemSection.Failed) value).cause());
+        } else {
+            future.complete(fixedResult ? result : (T) value);
+        }
+    }
+
+    @Override
+    public void failed(Chunk chunk, Throwable failure) {
+        if (failure instanceof CancellationException) {
+            future.cancel(false);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+}

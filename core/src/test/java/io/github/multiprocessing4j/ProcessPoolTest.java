@@ -1,0 +1,373 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.testing.SharedObjects;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * ProcessPool's contract: map (default and explicit chunks, any input), imap and imapUnordered
+ * (ordered, unordered, lazy), apply, the ExecutorService methods, exceptions with their cause,
+ * serialization errors at submission, progress, shutdown, and the daemon rule. One pool of two
+ * workers serves most tests; tests about the pool's life make their own.
+ */
+class ProcessPoolTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static ProcessPool pool;
+
+    @RegisterExtension
+    final SharedObjects shared = new SharedObjects();
+
+    @BeforeAll
+    static void startPool() {
+        pool = new ProcessPool(2);
+    }
+
+    @AfterAll
+    static void closePool() {
+        pool.close();
+        assertThat(pool.isTerminated()).isTrue();
+        assertThat(pool.workerPids()).isEmpty();
+    }
+
+    /** A serializable value that is not one of the directly encoded types. */
+    record Point(int x, int y) implements Serializable {
+    }
+
+    @Test
+    void mapReturnsTheResultsInInputOrder() {
+        List<Integer> input = IntStream.range(0, 10_000).boxed().collect(Collectors.toList());
+        List<Integer> squares = pool.map(x -> x * x, input);
+        assertThat(squares).isEqualTo(input.stream().map(x -> x * x).collect(Collectors.toList()));
+        assertThat(pool.map(x -> x + 1, input, 1).get(9_999)).isEqualTo(10_000);
+        assertThat(pool.map(x -> x - 1, input, 333)).hasSize(10_000).startsWith(-1, 0, 1).endsWith(9_998);
+    }
+
+    @Test
+    void mapTakesAnyIterableAndEmptyInput() {
+        Iterable<Integer> lazy = () -> IntStream.range(0, 100).iterator(); // not a Collection
+        assertThat(pool.map(x -> x * 2, lazy)).hasSize(100).endsWith(198);
+        assertThat(pool.map(x -> x * 2, lazy, 7)).hasSize(100).startsWith(0, 2);
+        assertThat(pool.map(x -> x, List.<Integer>of())).isEmpty();
+        assertThat(pool.map(x -> x, List.<Integer>of(), 5)).isEmpty();
+    }
+
+    @Test
+    void theDefaultChunkSizeIsPythons() {
+        assertThat(ProcessPool.defaultChunkSize(1_000_000, 2)).isEqualTo(125_000);
+        assertThat(ProcessPool.defaultChunkSize(8, 2)).isEqualTo(1);
+        assertThat(ProcessPool.defaultChunkSize(9, 2)).isEqualTo(2);
+        assertThat(ProcessPool.defaultChunkSize(3, 4)).isEqualTo(1);
+    }
+
+    @Test
+    void valuesOfEveryKindTravelBothWays() {
+        byte[] bytes = {1, 2, 3};
+        List<Object> input = Arrays.asList(7, 8L, 2.5, true, false, "naïve ✓", bytes, null, new Point(1, 2),
+                List.of("a", "b"), new Point(3, 4));
+        List<Object> output = pool.map(x -> x, input, 4);
+        assertThat(output).hasSize(input.size());
+        for (int i = 0; i < input.size(); i++) {
+            if (input.get(i) instanceof byte[]) {
+                assertThat((byte[]) output.get(i)).containsExactly(bytes);
+            } else {
+                assertThat(output.get(i)).isEqualTo(input.get(i));
+            }
+        }
+        assertThat(pool.map(p -> new Point(p.y(), p.x()), List.of(new Point(1, 2)))).containsExactly(new Point(2, 1));
+    }
+
+    @Test
+    void aFailedTaskReachesTheCallerWithItsCauseAndTheWorkerSurvives() throws Exception {
+        List<Long> pidsBefore = pool.workerPids();
+        assertThatThrownBy(() -> pool.map(ProcessPoolTest::failOnFive, IntStream.range(0, 10).boxed().collect(Collectors.toList())))
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("five")
+                .satisfies(e -> assertThat(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("failOnFive")));
+        Future<Object> f = pool.submit(() -> {
+            throw new IOException("checked, from the worker");
+        });
+        assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IOException.class).hasMessage("checked, from the worker");
+        assertThatThrownBy(() -> pool.apply(() -> Integer.parseInt("x")))
+                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> pool.applyAsync(() -> 1 / zero()).join())
+                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(ArithmeticException.class);
+        assertThat(pool.workerPids()).isEqualTo(pidsBefore);
+        assertThat(pool.map(x -> x + 1, List.of(1, 2, 3))).containsExactly(2, 3, 4);
+    }
+
+    private static int failOnFive(int x) {
+        if (x == 5) {
+            throw new IllegalStateException("five");
+        }
+        return x;
+    }
+
+    private static int zero() {
+        return 0;
+    }
+
+    @Test
+    void aResultThatCannotBeSerializedFailsItsTask() {
+        assertThatThrownBy(() -> pool.apply(Object::new))
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object");
+        List<Object> mixed = new ArrayList<>();
+        Iterator<Object> it = pool.imap(x -> x == 1 ? new Object() : x, List.of(0, 1, 2), 3);
+        mixed.add(it.next());
+        assertThatThrownBy(it::next).isInstanceOf(CompletionException.class).hasCauseInstanceOf(IllegalArgumentException.class);
+        mixed.add(it.next());
+        assertThat(mixed).containsExactly(0, 2);
+    }
+
+    @Test
+    void aTaskThatIsNotSerializableFailsAtSubmissionNamingTheClass() {
+        Callable<Integer> plain = () -> 1; // a lambda of a type that is not Serializable
+        assertThatThrownBy(() -> pool.submit(plain)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not serializable").hasMessageContaining("ProcessPoolTest");
+        Object notSerializable = new Object();
+        assertThatThrownBy(() -> pool.apply(() -> notSerializable.hashCode())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+        assertThatThrownBy(() -> pool.map(x -> 1, List.of(new Object()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+        assertThatThrownBy(() -> pool.map(x -> notSerializable, List.of(1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+        assertThat(pool.apply(() -> 5)).isEqualTo(5);
+    }
+
+    @Test
+    void imapHandsOutResultsInOrderAndImapUnorderedAll() {
+        List<Integer> input = IntStream.range(0, 500).boxed().collect(Collectors.toList());
+        List<Integer> ordered = new ArrayList<>();
+        pool.imap(x -> x * 3, input).forEachRemaining(ordered::add);
+        assertThat(ordered).isEqualTo(input.stream().map(x -> x * 3).collect(Collectors.toList()));
+        List<Integer> chunked = new ArrayList<>();
+        pool.imap(x -> x * 3, input, 16).forEachRemaining(chunked::add);
+        assertThat(chunked).isEqualTo(ordered);
+        Set<Integer> unordered = new HashSet<>();
+        Iterator<Integer> it = pool.imapUnordered(x -> x * 3, input);
+        it.forEachRemaining(unordered::add);
+        assertThat(unordered).isEqualTo(new HashSet<>(ordered));
+        assertThat(it.hasNext()).isFalse();
+        assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+    }
+
+    @Test
+    void imapReadsAnInfiniteInputLazily() {
+        AtomicLong read = new AtomicLong();
+        Iterable<Long> naturals = () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Long next() {
+                return read.getAndIncrement();
+            }
+        };
+        Iterator<Long> doubled = pool.imap(x -> 2 * x, naturals);
+        for (long i = 0; i < 10; i++) {
+            assertThat(doubled.next()).isEqualTo(2 * i);
+        }
+        assertThat(read.get()).isLessThanOrEqualTo(10 + 1024); // a bounded window ahead of the results taken
+        Iterator<Long> chunked = pool.imapUnordered(x -> 2 * x, naturals, 100);
+        assertThat(chunked.next() % 2).isZero();
+        assertThat(read.get()).isLessThanOrEqualTo(10 + 1024 + 100 * 10);
+    }
+
+    @Test
+    void imapReportsAFailedTaskAtItsPlaceAndGoesOn() {
+        Iterator<Integer> it = pool.imap(x -> failOnFive(x), List.of(4, 5, 6));
+        assertThat(it.next()).isEqualTo(4);
+        assertThatThrownBy(it::next).isInstanceOf(CompletionException.class).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(it.next()).isEqualTo(6);
+        assertThat(it.hasNext()).isFalse();
+    }
+
+    @Test
+    void applyAndSubmitRunTasksInWorkers() throws Exception {
+        long pid = pool.apply(() -> Multiprocessing.currentProcess().pid());
+        assertThat(pool.workerPids()).contains(pid);
+        assertThat(pid).isNotEqualTo(ProcessHandle.current().pid());
+        String name = pool.applyAsync(() -> Multiprocessing.currentProcess().name()).get();
+        assertThat(name).startsWith("PoolWorker-");
+        assertThat(pool.apply(() -> Multiprocessing.currentProcess().isDaemon())).isTrue();
+        assertThat(pool.submit(() -> "callable").get()).isEqualTo("callable");
+        assertThat(pool.submit((SerializableRunnable) () -> { }).get()).isNull();
+        assertThat(pool.submit((SerializableRunnable) () -> { }, "given").get()).isEqualTo("given");
+        Runnable serializableRunnable = (Runnable & Serializable) () -> { };
+        assertThat(pool.submit(serializableRunnable).get()).isNull();
+    }
+
+    @Test
+    void invokeAllRunsEveryTask() throws Exception {
+        List<SerializableCallable<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            tasks.add(() -> n * n);
+        }
+        List<Future<Integer>> futures = pool.invokeAll(tasks);
+        assertThat(futures).allMatch(Future::isDone);
+        List<Integer> values = new ArrayList<>();
+        for (Future<Integer> f : futures) {
+            values.add(f.get());
+        }
+        assertThat(values).containsExactly(0, 1, 4, 9, 16, 25);
+        assertThat(pool.invokeAll(tasks, 30, TimeUnit.SECONDS)).hasSize(6).allMatch(Future::isDone);
+    }
+
+    @Test
+    void invokeAnyReturnsASuccessOrTheFailure() throws Exception {
+        List<SerializableCallable<String>> tasks = List.of(
+                () -> {
+                    throw new IllegalStateException("no");
+                },
+                () -> "yes");
+        assertThat(pool.invokeAny(tasks)).isEqualTo("yes");
+        assertThat(pool.invokeAny(tasks, 30, TimeUnit.SECONDS)).isEqualTo("yes");
+        List<SerializableCallable<String>> failing = List.of(() -> {
+            throw new IllegalStateException("no");
+        });
+        assertThatThrownBy(() -> pool.invokeAny(failing)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> pool.invokeAny(List.<SerializableCallable<String>>of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void mapAndImapReportProgress() {
+        List<long[]> reports = new ArrayList<>();
+        List<Integer> input = IntStream.range(0, 100).boxed().collect(Collectors.toList());
+        pool.map(x -> x, input, 10, (done, total) -> reports.add(new long[] {done, total}));
+        assertThat(reports).isNotEmpty();
+        assertThat(reports).allMatch(r -> r[1] == 100);
+        assertThat(reports.get(reports.size() - 1)[0]).isEqualTo(100);
+        for (int i = 1; i < reports.size(); i++) {
+            assertThat(reports.get(i)[0]).isGreaterThan(reports.get(i - 1)[0]);
+        }
+        reports.clear();
+        Iterable<Integer> lazy = () -> IntStream.range(0, 50).iterator();
+        pool.imap(x -> x, lazy, 5, (done, total) -> reports.add(new long[] {done, total})).forEachRemaining(x -> { });
+        assertThat(reports.get(reports.size() - 1)).containsExactly(50, 50);
+    }
+
+    @Test
+    void shutdownFinishesSubmittedWorkThenTerminates() throws Exception {
+        ProcessEvent go = shared.track(new ProcessEvent());
+        ProcessPool own = new ProcessPool(1);
+        try {
+            Future<String> waiting = own.submit(() -> {
+                go.await();
+                return "done";
+            });
+            Future<Integer> queued = own.submit(() -> 2);
+            own.shutdown();
+            assertThat(own.isShutdown()).isTrue();
+            assertThatThrownBy(() -> own.submit(() -> 3)).isInstanceOf(RejectedExecutionException.class);
+            assertThatThrownBy(() -> own.map(x -> x, List.of(1))).isInstanceOf(RejectedExecutionException.class);
+            assertThat(own.awaitTermination(0, TimeUnit.SECONDS)).isFalse();
+            assertThat(own.isTerminated()).isFalse();
+            go.set();
+            assertThat(own.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(own.isTerminated()).isTrue();
+            assertThat(waiting.get()).isEqualTo("done");
+            assertThat(queued.get()).isEqualTo(2);
+            assertThat(own.workerPids()).isEmpty();
+        } finally {
+            own.terminate();
+        }
+    }
+
+    @Test
+    void shutdownNowCancelsWhatIsNotFinished() throws Exception {
+        ProcessEvent never = shared.track(new ProcessEvent());
+        ProcessEvent started = shared.track(new ProcessEvent());
+        ProcessPool own = new ProcessPool(1);
+        Future<Integer> running = own.submit(() -> {
+            started.set();
+            never.await();
+            return 1;
+        });
+        List<Future<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            queued.add(own.submit(() -> 2));
+        }
+        assertThat(started.await(WAIT)).isTrue();
+        List<Runnable> unsent = own.shutdownNow();
+        assertThat(own.isTerminated()).isTrue();
+        assertThat(running.isCancelled()).isTrue();
+        assertThat(queued).allMatch(Future::isCancelled);
+        assertThat(unsent).hasSizeLessThanOrEqualTo(100).hasSizeGreaterThan(0); // a worker holds at most 64
+        assertThatThrownBy(() -> own.apply(() -> 1)).isInstanceOf(RejectedExecutionException.class);
+    }
+
+    @Test
+    void closeFinishesAMapUnderWayInAnotherThread() throws Exception {
+        ProcessPool own = new ProcessPool(1);
+        List<Integer> input = IntStream.range(0, 2_000).boxed().collect(Collectors.toList());
+        List<List<Integer>> result = new ArrayList<>();
+        ProcessEvent mapping = shared.track(new ProcessEvent());
+        Thread mapper = new Thread(() -> result.add(own.map(x -> {
+            mapping.set();
+            return x + 1;
+        }, input, 1)));
+        mapper.start();
+        assertThat(mapping.await(WAIT)).isTrue();
+        own.close();
+        mapper.join(WAIT.toMillis());
+        assertThat(result).hasSize(1);
+        assertThat(result.get(0)).hasSize(2_000).endsWith(2_000);
+        assertThat(own.isTerminated()).isTrue();
+    }
+
+    @Test
+    void aDaemonicProcessMayNotStartAPool() throws Exception {
+        ProcessQueue<String> answer = shared.track(new ProcessQueue<>());
+        ChildProcess daemon = ChildProcess.builder(() -> {
+            try {
+                new ProcessPool(1).close();
+                answer.put("started a pool");
+            } catch (IllegalStateException e) {
+                answer.put(e.getMessage());
+            }
+        }).daemon(true).build();
+        daemon.start();
+        assertThat(answer.get(WAIT)).isEqualTo("daemonic processes are not allowed to have children");
+        assertThat(daemon.join(WAIT)).isTrue();
+    }
+
+    @Test
+    void builderChecksItsArguments() {
+        assertThatThrownBy(() -> ProcessPool.builder().processes(0).build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProcessPool.builder().maxTasksPerChild(-1)).isInstanceOf(IllegalArgumentException.class);
+        Object notSerializable = new Object();
+        assertThatThrownBy(() -> ProcessPool.builder().initializer(() -> notSerializable.hashCode()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object");
+        assertThatThrownBy(() -> pool.map(x -> x, List.of(1), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
