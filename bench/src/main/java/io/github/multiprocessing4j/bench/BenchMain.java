@@ -34,7 +34,7 @@ public final class BenchMain {
      * process pools beside the pool section, then "many".
      */
     private static final List<Section> SECTIONS = List.of(new MemorySection(), new StartSection(),
-            new TputSection(), new RttSection(), new LockSection(), new JqSection(), new PoolOthersSection(),
+            new TputSection(), new RttSection(), new LockSection(), new JqSection(), new PoolSection(), new PoolOthersSection(),
             new ManyProcessesSection());
 
     private BenchMain() {

@@ -1,0 +1,165 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.Multiprocessing;
+import io.github.multiprocessing4j.ProcessPool;
+import io.github.multiprocessing4j.StartMethod;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * Section "pool": {@code bench_mp.py}'s {@code sec_pool} with {@link ProcessPool}, which is both
+ * CPython's {@code Pool} and its {@code ProcessPoolExecutor}; the task is {@code x * x}
+ * ({@link SquareTasks}), the pool has 2 workers, figures under CPython's labels:
+ * <ul>
+ *   <li>create + {@code map} of 4 items + {@code close()} (which waits for the workers to exit,
+ *       as CPython's {@code close(); join()}), in microseconds, with each start method: "warm"
+ *       (the library's default; before each repetition the spare of the workers' configuration
+ *       has booted, and it must have been taken) and "cold" ({@link StartMethod#COLD} set with
+ *       {@link Multiprocessing#setStartMethod} while the pool is made). Before the warm ones a
+ *       first pool is made, used and closed, so that a spare of its workers' JVM configuration
+ *       is booted; the spares are discarded after them;</li>
+ *   <li>with a pool whose workers run (cold ones, so that no spare boots in the background
+ *       during the measurement), tasks per second of: {@code map} over {@code pool_n} ints with
+ *       the default chunk size (Python's, {@code pool_n / 8} for 2 workers); {@code map} with
+ *       chunk size 1 over {@code pool_n_chunk1}; {@code submit} x N, then {@code get()} on each,
+ *       and the same with {@code applyAsync} and {@code join()} ({@code ppe_submit_n}); one task
+ *       at a time, {@code submit(task).get()} then the next (no CPython figure; the "pool-others"
+ *       section measures PP4J and out-process so); and {@code map} with chunk size 1000 over
+ *       {@code pool_n} (CPython's {@code ProcessPoolExecutor.map(chunksize=1000)}).</li>
+ * </ul>
+ * As in {@code bench_mp.py}, a {@code map} of 1000 items first makes sure the workers run; the
+ * input lists are made before the clock starts (CPython's are ranges); every result is checked
+ * after the clock has stopped.
+ */
+final class PoolSection extends Section {
+    private static final int WORKERS = 2;
+    private static final int LIFECYCLE_ITEMS = 4;
+    private static final int WARM_UP_ITEMS = 1000;
+
+    PoolSection() {
+        super("pool");
+    }
+
+    @Override
+    void run(BenchConfig config, Results results) throws Exception {
+        StartMethod before = Multiprocessing.startMethod();
+        try {
+            lifecycle(config, results, StartMethod.COLD);
+            try {
+                try (ProcessPool first = open(config, StartMethod.WARM)) {
+                    first.map(SquareTasks.SQUARE, SquareTasks.inputs(LIFECYCLE_ITEMS)); // workers booted: a spare follows
+                }
+                lifecycle(config, results, StartMethod.WARM);
+            } finally {
+                Multiprocessing.discardSpares();
+            }
+            try (ProcessPool pool = open(config, StartMethod.COLD)) {
+                throughput(config, results, pool);
+            }
+        } finally {
+            Multiprocessing.setStartMethod(before);
+        }
+    }
+
+    /** A pool of 2 whose workers start with {@code method}; the bench's child JVM options. */
+    private static ProcessPool open(BenchConfig config, StartMethod method) {
+        Multiprocessing.setStartMethod(method);
+        return ProcessPool.builder().processes(WORKERS).jvmArgs(config.childJvmArgs().toArray(String[]::new))
+                .build();
+    }
+
+    private void lifecycle(BenchConfig config, Results results, StartMethod method) throws Exception {
+        List<Integer> items = SquareTasks.inputs(LIFECYCLE_ITEMS);
+        double[] micros = new double[config.reps()];
+        for (int rep = 0; rep < micros.length; rep++) {
+            long spare = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : -1;
+            long t0 = System.nanoTime();
+            List<Long> squares;
+            try (ProcessPool pool = open(config, method)) {
+                squares = pool.map(SquareTasks.SQUARE, items);
+            }
+            micros[rep] = (System.nanoTime() - t0) / 1e3;
+            SquareTasks.requireSquares(squares, LIFECYCLE_ITEMS);
+            if (method == StartMethod.WARM && ProcessHandle.of(spare).map(ProcessHandle::isAlive).orElse(false)) {
+                // a spare ends only when it has become a child (here a worker, ended by close())
+                throw new IllegalStateException("the pool's workers did not take the booted spare (pid " + spare + ")");
+            }
+        }
+        results.record(name(), "ProcessPool(" + WORKERS + ") create + map " + LIFECYCLE_ITEMS + " items + close",
+                method.name().toLowerCase(Locale.ROOT), LIFECYCLE_ITEMS, "us", micros);
+    }
+
+    private void throughput(BenchConfig config, Results results, ProcessPool pool) throws Exception {
+        int n = config.poolItems();
+        int n1 = config.poolChunkOneItems();
+        int ns = config.poolSubmitTasks();
+        List<Integer> items = SquareTasks.inputs(n);
+        List<Integer> items1 = SquareTasks.inputs(n1);
+        SquareTasks.requireSquares(pool.map(SquareTasks.SQUARE, SquareTasks.inputs(WARM_UP_ITEMS)), WARM_UP_ITEMS);
+
+        int defaultChunk = (n + 4 * WORKERS - 1) / (4 * WORKERS); // Python's rule, ProcessPool's default
+        record(results, "ProcessPool(2).map(x*x), default chunk size (= " + defaultChunk + ")", n, config.reps(), () -> {
+            List<Long> squares = pool.map(SquareTasks.SQUARE, items);
+            return () -> SquareTasks.requireSquares(squares, n);
+        });
+        record(results, "ProcessPool(2).map(x*x), chunk size 1", n1, config.reps(), () -> {
+            List<Long> squares = pool.map(SquareTasks.SQUARE, items1, 1);
+            return () -> SquareTasks.requireSquares(squares, n1);
+        });
+        record(results, "ProcessPool(2).submit(x*x) x N, then get() each", ns, config.reps(), () -> {
+            List<Future<Long>> futures = new ArrayList<>(ns);
+            for (int i = 0; i < ns; i++) {
+                futures.add(pool.submit(SquareTasks.ours(i)));
+            }
+            List<Long> squares = new ArrayList<>(ns);
+            for (Future<Long> f : futures) {
+                squares.add(f.get());
+            }
+            return () -> SquareTasks.requireSquares(squares, ns);
+        });
+        record(results, "ProcessPool(2).applyAsync(x*x) x N, then join() each", ns, config.reps(), () -> {
+            List<CompletableFuture<Long>> futures = new ArrayList<>(ns);
+            for (int i = 0; i < ns; i++) {
+                futures.add(pool.applyAsync(SquareTasks.ours(i)));
+            }
+            List<Long> squares = new ArrayList<>(ns);
+            for (CompletableFuture<Long> f : futures) {
+                squares.add(f.join());
+            }
+            return () -> SquareTasks.requireSquares(squares, ns);
+        });
+        record(results, "ProcessPool(2).submit(x*x).get(), one task at a time", ns, config.reps(), () -> {
+            List<Long> squares = new ArrayList<>(ns);
+            for (int i = 0; i < ns; i++) {
+                squares.add(pool.submit(SquareTasks.ours(i)).get());
+            }
+            return () -> SquareTasks.requireSquares(squares, ns);
+        });
+        record(results, "ProcessPool(2).map(x*x, chunk size 1000)", n, config.reps(), () -> {
+            List<Long> squares = pool.map(SquareTasks.SQUARE, items, 1000);
+            return () -> SquareTasks.requireSquares(squares, n);
+        });
+    }
+
+    @FunctionalInterface
+    private interface Tasks {
+        /** Runs the tasks and collects their results; returns the check of those results. */
+        Runnable run() throws Exception;
+    }
+
+    /** Records {@code n} tasks per elapsed second of {@code reps} runs; checks each run's results after its clock stopped. */
+    private void record(Results results, String what, int n, int reps, Tasks tasks) throws Exception {
+        double[] perSecond = new double[reps];
+        for (int rep = 0; rep < reps; rep++) {
+            long t0 = System.nanoTime();
+            Runnable check = tasks.run();
+            perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+            check.run();
+        }
+        results.record(name(), what, "cold", n, "tasks/s", perSecond);
+    }
+}
