@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * Section "pool": {@code bench_mp.py}'s {@code sec_pool} with {@link ProcessPool}, which is both
@@ -110,28 +111,10 @@ final class PoolSection extends Section {
             List<Long> squares = pool.map(SquareTasks.SQUARE, items1, 1);
             return () -> SquareTasks.requireSquares(squares, n1);
         });
-        record(results, "ProcessPool(2).submit(x*x) x N, then get() each", ns, config.reps(), () -> {
-            List<Future<Long>> futures = new ArrayList<>(ns);
-            for (int i = 0; i < ns; i++) {
-                futures.add(pool.submit(SquareTasks.ours(i)));
-            }
-            List<Long> squares = new ArrayList<>(ns);
-            for (Future<Long> f : futures) {
-                squares.add(f.get());
-            }
-            return () -> SquareTasks.requireSquares(squares, ns);
-        });
-        record(results, "ProcessPool(2).applyAsync(x*x) x N, then join() each", ns, config.reps(), () -> {
-            List<CompletableFuture<Long>> futures = new ArrayList<>(ns);
-            for (int i = 0; i < ns; i++) {
-                futures.add(pool.applyAsync(SquareTasks.ours(i)));
-            }
-            List<Long> squares = new ArrayList<>(ns);
-            for (CompletableFuture<Long> f : futures) {
-                squares.add(f.join());
-            }
-            return () -> SquareTasks.requireSquares(squares, ns);
-        });
+        record(results, "ProcessPool(2).submit(x*x) x N, then get() each", ns, config.reps(),
+                () -> startAllThenWait(ns, i -> pool.submit(SquareTasks.ours(i)), Future::get));
+        record(results, "ProcessPool(2).applyAsync(x*x) x N, then join() each", ns, config.reps(),
+                () -> startAllThenWait(ns, i -> pool.applyAsync(SquareTasks.ours(i)), CompletableFuture::join));
         record(results, "ProcessPool(2).submit(x*x).get(), one task at a time", ns, config.reps(), () -> {
             List<Long> squares = new ArrayList<>(ns);
             for (int i = 0; i < ns; i++) {
@@ -143,6 +126,25 @@ final class PoolSection extends Section {
             List<Long> squares = pool.map(SquareTasks.SQUARE, items, 1000);
             return () -> SquareTasks.requireSquares(squares, n);
         });
+    }
+
+    /** How a started task's result is waited for. */
+    @FunctionalInterface
+    private interface Wait<F> {
+        Long result(F started) throws Exception;
+    }
+
+    /** Starts the tasks of 0 .. n - 1, then waits for each in order; returns the check of their results. */
+    private static <F> Runnable startAllThenWait(int n, IntFunction<F> start, Wait<F> wait) throws Exception {
+        List<F> started = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            started.add(start.apply(i));
+        }
+        List<Long> squares = new ArrayList<>(n);
+        for (F f : started) {
+            squares.add(wait.result(f));
+        }
+        return () -> SquareTasks.requireSquares(squares, n);
     }
 
     @FunctionalInterface
