@@ -92,6 +92,11 @@ class SharedSegmentLifecycleTest {
             pipe.right().close();
         }
         assertThat(segmentFiles(tree)).as("segment files left in " + tree).isEmpty();
+        Path ownTree = tree;
+        TestFiles.awaitCondition(() -> {
+            System.gc();
+            return segmentMappingsQuietly(ownTree) <= 64;
+        }, WAIT, "the mappings of the closed queues and pipes to go");
     }
 
     @Test
@@ -132,6 +137,14 @@ class SharedSegmentLifecycleTest {
     private static int mappingLines() {
         try {
             return Files.readAllLines(Path.of("/proc/self/maps")).size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long segmentMappingsQuietly(Path tree) {
+        try {
+            return segmentMappings(tree);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -66,7 +66,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
                 }
             }
             if (!tree.releaseIfIdle()) {
-                leaks.add("process table " + tree.directory() + " (shared segments or records left)");
+                leaks.add("process table " + tree.directory() + " (left in it: " + filesIn(tree.directory()) + ")");
             }
         }
         return leaks;
@@ -112,6 +112,14 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
             tree.releaseAtExit(); // as if the tree had ended: removes what it left
         }
         LocalTreeRegistry.removeDeadTrees();
+    }
+
+    private static String filesIn(java.nio.file.Path directory) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(directory)) {
+            return files.map(f -> f.getFileName().toString()).sorted().collect(Collectors.joining(", "));
+        } catch (java.io.IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
     }
 
     private static List<ProcessHandle> descendants() {

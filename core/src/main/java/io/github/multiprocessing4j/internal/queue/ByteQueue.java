@@ -329,11 +329,7 @@ public final class ByteQueue implements Serializable {
         long need = recordSize(length);
         if (offset + need + LINK_SIZE > chunk.size()) {
             long nextNumber = chunkNumber + 1;
-            SharedSegment next = newChunk(need + LINK_SIZE);
-            writeNameSlot(header, TAIL_NAMES, nextNumber, next.name());
-            if (isSpare(next.name())) {
-                header.setLongVolatile(SPARE, 0); // only now: until the name is in the tail slot, the spare names it
-            }
+            SharedSegment next = newChunk(nextNumber, need + LINK_SIZE);
             SegmentNames.write(chunk, offset + PAYLOAD, next.name());
             chunk.setIntRelease(offset + LENGTH, SegmentNames.FIELD_SIZE);
             chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, LINK));
@@ -393,15 +389,25 @@ public final class ByteQueue implements Serializable {
         return tailChunk;
     }
 
-    private SharedSegment newChunk(long minimum) {
+    /**
+     * Makes chunk {@code number}, of at least {@code minimum} bytes: the spare when it fits, else
+     * a new segment. Its name goes into the tail-name slot first, so that a producer killed at
+     * any point leaves the chunk (or only its name) where {@link #repairTail} finds it.
+     */
+    private SharedSegment newChunk(long number, long minimum) {
         long size = Math.max(chunkSize, (minimum + PAGE - 1) / PAGE * PAGE);
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
         }
         if (size == chunkSize && header.getLongVolatile(SPARE) == 1) {
-            return SharedSegment.attach(header.treeId(), SegmentNames.read(header, SPARE + 8));
+            String spare = SegmentNames.read(header, SPARE + 8);
+            writeNameSlot(header, TAIL_NAMES, number, spare);
+            header.setLongVolatile(SPARE, 0); // only now: until its name is in the tail slot, the spare names it
+            return SharedSegment.attach(header.treeId(), spare);
         }
-        return SharedSegment.create("qchunk", size);
+        String name = SharedSegment.reserveName("qchunk");
+        writeNameSlot(header, TAIL_NAMES, number, name);
+        return SharedSegment.createNamed(name, size);
     }
 
     /** A waiting consumer's turn to count an item whose producer died before counting it. */

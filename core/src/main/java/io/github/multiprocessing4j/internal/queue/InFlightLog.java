@@ -53,8 +53,8 @@ final class InFlightLog {
         this.segment = segment;
     }
 
-    static InFlightLog create() {
-        SharedSegment segment = SharedSegment.create("qflight", INITIAL_SIZE);
+    static InFlightLog create(String name) {
+        SharedSegment segment = SharedSegment.createNamed(name, INITIAL_SIZE);
         segment.setLongVolatile(END, FIRST);
         return new InFlightLog(segment);
     }

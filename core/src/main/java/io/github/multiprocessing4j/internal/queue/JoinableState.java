@@ -201,8 +201,9 @@ public final class JoinableState implements ByteQueue.TakeObserver {
             throw new IllegalStateException("more than " + CONSUMER_SLOTS
                     + " live processes take items from this joinable queue");
         }
-        log = InFlightLog.create();
-        SegmentNames.write(header, logName(claimed), log.segment().name());
+        String name = SharedSegment.reserveName("qflight"); // named before it exists: see ProcessRegistry
+        SegmentNames.write(header, logName(claimed), name);
+        log = InFlightLog.create(name);
         slot = claimed;
     }
 

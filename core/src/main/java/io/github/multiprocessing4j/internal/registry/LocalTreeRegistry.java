@@ -219,8 +219,12 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     @Override
-    public String createSegment(String kind, long size) {
-        String name = kind + "-" + Platform.currentPid() + "-" + SEGMENT_COUNTER.incrementAndGet();
+    public String newSegmentName(String kind) {
+        return kind + "-" + Platform.currentPid() + "-" + SEGMENT_COUNTER.incrementAndGet();
+    }
+
+    @Override
+    public void createNamedSegment(String name, long size) {
         try (TreeLock held = lockTree()) {
             Path file = directory.resolve(SEGMENT_PREFIX + name);
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -229,7 +233,6 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                     channel.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1); // sparse, zero-filled
                 }
             }
-            return name;
         } catch (IOException e) {
             throw failed(e);
         }

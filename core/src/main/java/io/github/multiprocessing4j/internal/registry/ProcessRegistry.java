@@ -68,7 +68,23 @@ public interface ProcessRegistry {
      * @param kind a short word for what it holds ("lock", "memory"), part of its name
      * @return the new segment's name, unique in the tree
      */
-    String createSegment(String kind, long size);
+    default String createSegment(String kind, long size) {
+        String name = newSegmentName(kind);
+        createNamedSegment(name, size);
+        return name;
+    }
+
+    /**
+     * @param kind a short word for what it will hold, part of the name
+     * @return a name for a segment that does not exist yet, unique in the tree: a shared object
+     *     can record the name before it creates the segment ({@link #createNamedSegment}), so
+     *     that a process killed in between leaves a name without a file, never a file that
+     *     nobody knows of
+     */
+    String newSegmentName(String kind);
+
+    /** Creates segment {@code name} (from {@link #newSegmentName}) as {@link #createSegment} does. */
+    void createNamedSegment(String name, long size);
 
     /**
      * @return the file of segment {@code name}

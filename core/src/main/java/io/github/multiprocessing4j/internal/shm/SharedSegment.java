@@ -76,12 +76,26 @@ public final class SharedSegment implements Serializable {
      * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
      */
     public static SharedSegment create(String kind, long size) {
-        if (size < 0 || size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a shared segment's size must be between 0 and "
-                    + Integer.MAX_VALUE + " bytes, not " + size);
-        }
+        checkSize(size);
         ProcessRegistry registry = ProcessContext.current().registry();
         String name = registry.createSegment(kind, size);
+        return new SharedSegment(registry.treeId(), name, (int) size);
+    }
+
+    /** @return a name for a segment of the calling process's tree, to create later with {@link #createNamed} */
+    public static String reserveName(String kind) {
+        return ProcessContext.current().registry().newSegmentName(kind);
+    }
+
+    /**
+     * Creates a zero-filled segment under a name from {@link #reserveName}.
+     *
+     * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
+     */
+    public static SharedSegment createNamed(String name, long size) {
+        checkSize(size);
+        ProcessRegistry registry = ProcessContext.current().registry();
+        registry.createNamedSegment(name, size);
         return new SharedSegment(registry.treeId(), name, (int) size);
     }
 
@@ -112,6 +126,13 @@ public final class SharedSegment implements Serializable {
             throw new IllegalStateException("shared segment " + name + " is larger than 2 GiB - 1: " + size + " bytes");
         }
         return new SharedSegment(treeId, name, (int) size);
+    }
+
+    private static void checkSize(long size) {
+        if (size < 0 || size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a shared segment's size must be between 0 and "
+                    + Integer.MAX_VALUE + " bytes, not " + size);
+        }
     }
 
     /** @return the id of the tree the segment belongs to */

@@ -153,7 +153,7 @@ public final class RobustSemaphore {
             total += held;
             Log.of(RobustSemaphore.class).log(System.Logger.Level.WARNING,
                     "process {0} died holding {1} permit(s) of semaphore {2}: given back",
-                    Owner.pidOf(token), held, segment.name());
+                    String.valueOf(Owner.pidOf(token)), held, segment.name());
         }
         return total;
     }
