@@ -82,6 +82,7 @@ public final class ChildProcess {
     private final Map<String, String> environment;
     private final Path workingDirectory;
     private final StartMethod startMethod;
+    private final Spares.Key configuration;
     private final CountDownLatch reaped = new CountDownLatch(1);
 
     private volatile String name;
@@ -122,6 +123,7 @@ public final class ChildProcess {
         this.environment = Map.copyOf(b.environment);
         this.workingDirectory = b.workingDirectory;
         this.startMethod = b.startMethod;
+        this.configuration = new Spares.Key(jvmArgs, environment, workingDirectory);
     }
 
     /**
@@ -155,7 +157,6 @@ public final class ChildProcess {
             ProcessRegistry registry = context.registry();
             registry.ensureOpen();
             StartMethod method = startMethod != null ? startMethod : Multiprocessing.startMethod();
-            Spares.Key configuration = new Spares.Key(jvmArgs, environment, workingDirectory);
             Spares.Spare spare = method == StartMethod.WARM ? Spares.take(configuration) : null;
             ChildCommand command = spare != null ? spare.command : ChildCommand.build(jvmArgs, name);
             ProcessBuilder builder = spare != null ? spare.builder : processBuilder(command.line());
@@ -180,9 +181,23 @@ public final class ChildProcess {
             sendBootstrap(new BootstrapMessage(registry.treeId(), context.pid(), context.startTicks(), context.name(),
                     context.isDaemon(), name, daemon, serializedTarget));
             if (method == StartMethod.WARM) {
-                Spares.refillAfterBoot(configuration, registry, started.pid(), started, this::processBuilder);
+                Spares.refillAfterBoot(configuration, sparesWanted(), registry, started.pid(), started, this::processBuilder);
             }
         }
+    }
+
+    /**
+     * @return how many spares to keep for this process's configuration: as many as its children
+     *     running now (this one included), up to the number of processors
+     */
+    private int sparesWanted() {
+        int running = 0;
+        for (ChildProcess c : UNREAPED) {
+            if (c.configuration.equals(configuration)) {
+                running++;
+            }
+        }
+        return Math.max(1, Math.min(running, Runtime.getRuntime().availableProcessors()));
     }
 
     private void reapOnceSpawned(CountDownLatch spawned, ProcessRegistry registry, ChildCommand command,

@@ -14,14 +14,16 @@ public enum StartMethod {
     /**
      * A spare JVM that is already booted takes the child's target (the JVM's answer to
      * {@code fork} and {@code forkserver}): {@code start()} to the target's first line takes
-     * milliseconds. After each start the library boots one new spare in the background, once the
-     * child it started has booted; a spare is kept per JVM configuration (JVM arguments,
-     * environment, working directory) and used only by a child with the same one. A spare is a
-     * daemon of the process that made it: it ends when that process ends. The first start of a
-     * configuration is cold.
+     * milliseconds. After a start the library boots a replacement spare in the background, once
+     * the child it started has booted; a configuration (JVM arguments, environment, working
+     * directory) keeps as many spares as it had children running at once when one was last
+     * started, up to the number of processors, and a spare is used only by a child with the same
+     * configuration. A spare is a daemon of the process that made it: it ends when that process
+     * ends. The first start of a configuration is cold.
      *
      * <p>The default: a program that starts several children gets them fast, and the price is
-     * one idle JVM (about 35 MiB) per configuration in use, booted while the program runs.
+     * an idle JVM (about 35 MiB) per child it runs at once, at most one per processor, booted
+     * while the program runs; {@link Multiprocessing#discardSpares()} ends them.
      */
     WARM
 }

@@ -67,6 +67,32 @@ class StartMethodTest {
     }
 
     @Test
+    void aConfigurationKeepsAsManySparesAsChildrenRanAtOnceUpToTheProcessors() throws Exception {
+        int expected = Math.min(2, Runtime.getRuntime().availableProcessors());
+        ProcessEvent release = shared.track(new ProcessEvent());
+        ChildProcess a = ChildProcess.builder(release::await).startMethod(StartMethod.WARM).build();
+        ChildProcess b = ChildProcess.builder(release::await).startMethod(StartMethod.WARM).build();
+        a.start();
+        b.start();
+        release.set();
+        assertThat(a.join(WAIT)).isTrue();
+        assertThat(b.join(WAIT)).isTrue();
+        TestFiles.awaitCondition(() -> Spares.readyCount() == expected, WAIT, expected + " spares");
+
+        Set<Long> spares = Spares.readyPids();
+        ChildProcess c = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
+        ChildProcess d = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
+        c.start();
+        d.start();
+        assertThat(spares).contains(c.pid());
+        if (expected == 2) {
+            assertThat(spares).contains(d.pid());
+        }
+        assertThat(c.join(WAIT)).isTrue();
+        assertThat(d.join(WAIT)).isTrue();
+    }
+
+    @Test
     void aWarmChildFailsAndExitsLikeAColdOne() throws Exception {
         for (int i = 0; i < 3; i++) { // the first is cold, the others warm
             ChildProcess failing = ChildProcess.builder(() -> {

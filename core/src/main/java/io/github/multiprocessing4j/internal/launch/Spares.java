@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Child JVMs booted ahead of need, one per launch configuration: the warm start method.
+ * Child JVMs booted ahead of need, per launch configuration: the warm start method.
  *
  * <p>Implementation notes. A spare is a child JVM started with {@link ChildMain} like any other,
  * whose bootstrap message is simply not written yet: it prepares what does not depend on who it
@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * their creator without anything more. A new spare is booted only after the child that used the
  * last one has booted (its record is in the tree's table), so the two do not compete for the CPU,
  * and never for a configuration whose child failed to boot (a bad JVM option would only fail
- * again, in the background).
+ * again, in the background). A configuration keeps as many spares as the caller wants: as many
+ * as its children that ran at once when one was last started, up to the number of processors
+ * (a program that starts its workers together gets them all warm the next time; one that starts
+ * one child at a time keeps one spare).
  */
 public final class Spares {
     /** How long a refill waits for the child that triggered it to boot. */
@@ -76,32 +79,40 @@ public final class Spares {
         ProcessBuilder processBuilder(List<String> commandLine);
     }
 
-    private static final Map<Key, Spare> READY = new HashMap<>();
-    private static final Set<Key> FILLING = new HashSet<>();
+    private static final Map<Key, java.util.ArrayDeque<Spare>> READY = new HashMap<>();
+    /** How many spares are booting, per configuration. */
+    private static final Map<Key, Integer> FILLING = new HashMap<>();
 
     private Spares() {
     }
 
     /** @return the spare of {@code key}, which the caller now owns, or null when there is none */
     public static synchronized Spare take(Key key) {
-        Spare spare = READY.remove(key);
-        if (spare != null && !spare.process.isAlive()) {
+        java.util.ArrayDeque<Spare> ready = READY.get(key);
+        Spare spare;
+        while (ready != null && (spare = ready.poll()) != null) {
+            if (spare.process.isAlive()) {
+                return spare;
+            }
             spare.command.childExited();
-            return null;
         }
-        return spare;
+        return null;
     }
 
     /**
      * Boots a spare for {@code key} in the background, once process {@code childPid} (just
-     * started with that configuration) has booted, unless a spare is ready or booting already.
+     * started with that configuration) has booted, unless {@code wanted} spares are ready or
+     * booting already.
      */
-    public static void refillAfterBoot(Key key, ProcessRegistry registry, long childPid, Process child,
+    public static void refillAfterBoot(Key key, int wanted, ProcessRegistry registry, long childPid, Process child,
                                        Launcher launcher) {
         synchronized (Spares.class) {
-            if (READY.containsKey(key) || !FILLING.add(key)) {
+            int ready = READY.containsKey(key) ? READY.get(key).size() : 0;
+            int filling = FILLING.getOrDefault(key, 0);
+            if (ready + filling >= wanted) {
                 return;
             }
+            FILLING.put(key, filling + 1);
         }
         Thread filler = new Thread(() -> {
             try {
@@ -110,7 +121,7 @@ public final class Spares {
                 }
             } finally {
                 synchronized (Spares.class) {
-                    FILLING.remove(key);
+                    FILLING.merge(key, -1, Integer::sum);
                 }
             }
         }, "mp4j-spare-filler");
@@ -126,7 +137,8 @@ public final class Spares {
     public static void discardAll() {
         List<Spare> spares;
         synchronized (Spares.class) {
-            spares = new ArrayList<>(READY.values());
+            spares = new ArrayList<>();
+            READY.values().forEach(spares::addAll);
             READY.clear();
         }
         for (Spare spare : spares) {
@@ -151,14 +163,20 @@ public final class Spares {
 
     /** @return how many spares are ready, for tests */
     public static synchronized int readyCount() {
-        return READY.size();
+        int count = 0;
+        for (java.util.ArrayDeque<Spare> ready : READY.values()) {
+            count += ready.size();
+        }
+        return count;
     }
 
     /** @return the pids of the spares that are ready, for tests */
     public static synchronized Set<Long> readyPids() {
         Set<Long> pids = new HashSet<>();
-        for (Spare spare : READY.values()) {
-            pids.add(spare.process.pid());
+        for (java.util.ArrayDeque<Spare> ready : READY.values()) {
+            for (Spare spare : ready) {
+                pids.add(spare.process.pid());
+            }
         }
         return pids;
     }
@@ -193,12 +211,7 @@ public final class Spares {
             return;
         }
         synchronized (Spares.class) {
-            Spare previous = READY.put(key, new Spare(process, command, builder));
-            if (previous != null) { // cannot happen while FILLING guards the key; keep one
-                READY.put(key, previous);
-                process.destroyForcibly();
-                command.childExited();
-            }
+            READY.computeIfAbsent(key, k -> new java.util.ArrayDeque<>()).add(new Spare(process, command, builder));
         }
     }
 }
