@@ -68,8 +68,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Python's: the input's size divided by four times the number of workers, rounded up (an input
  * that is not a {@link Collection} is first copied into a list to count it). {@code imap} and
  * {@code imapUnordered} take chunks of one unless told otherwise. All three read their input
- * lazily, in the caller's thread, keeping at most {@code max(4 * processes + 1, 1024 / chunkSize)}
- * chunks ahead of the results taken: an infinite input is fine for {@code imap}.
+ * lazily, in the caller's thread, keeping at most {@code max(4 * processes + 1, 512 * processes / chunkSize)}
+ * chunks (rounded up) ahead of the results taken: an infinite input is fine for {@code imap}.
  *
  * <p><b>Callbacks.</b> Futures are completed by the pool's collector thread, which also runs their
  * non-async dependents ({@code thenApply}, ...): keep those short, or use the {@code ...Async}

@@ -14,6 +14,8 @@ import java.util.List;
  *
  * <pre>
  *  int count | int objectsOffset | count x (tag byte, body) | objects section (from objectsOffset)
+ *
+ *  objectsOffset: from the start of the message; the objects section: one serialized Object[]
  * </pre>
  *
  * <p>Implementation notes. A pool's throughput is decided by what each value costs, so the values
@@ -152,7 +154,7 @@ final class ItemSection {
      */
     static Object[] read(Wire.Reader in, ClassLoader loader) {
         int count = in.getInt();
-        int objectsOffset = in.getInt();
+        int objectsOffset = in.start() + in.getInt();
         byte[] buffer = in.buffer();
         Object[] values = new Object[count];
         Object[] objects = null;
@@ -190,7 +192,7 @@ final class ItemSection {
                     case OBJECT:
                         if (objects == null) {
                             objects = (Object[]) Serialization.deserialize(
-                                    Arrays.copyOfRange(buffer, objectsOffset, buffer.length), loader);
+                                    Arrays.copyOfRange(buffer, objectsOffset, in.end()), loader);
                         }
                         values[i] = objects[nextObject++];
                         break;

@@ -60,7 +60,7 @@ public final class PoolEngine {
     /** A worker is given a chunk while it holds fewer chunks than this... */
     static final int DEPTH_CHUNKS = 2;
     /** ...or while the chunk fits in this many held tasks (small chunks are pipelined deeper). */
-    static final int DEPTH_TASKS = 64;
+    static final int DEPTH_TASKS = 256;
     private static final long THREAD_STACK_BYTES = 256 * 1024;
 
     private enum State { RUNNING, SHUTDOWN, STOPPING, TERMINATED }
@@ -287,6 +287,7 @@ public final class PoolEngine {
     // ---------------------------------------------------------------- dispatching (lock held)
 
     private void dispatchLocked() {
+        boolean sent = false;
         while (!pending.isEmpty()) {
             Chunk chunk = pending.peekFirst();
             if (chunk.owner.abandoned()) {
@@ -295,15 +296,21 @@ public final class PoolEngine {
             }
             WorkerHandle worker = choose(chunk);
             if (worker == null) {
-                return;
+                break;
             }
             pending.pollFirst();
             worker.send(chunk);
+            sent = true;
             if (maxTasksPerChild > 0 && worker.assigned >= maxTasksPerChild) {
                 worker.retiring = true; // it ends by itself after this chunk
                 if (state.compareTo(State.STOPPING) < 0) {
                     wanted++;
                 }
+            }
+        }
+        if (sent) {
+            for (WorkerHandle w : workers.values()) {
+                w.flush();
             }
         }
     }
@@ -444,76 +451,75 @@ public final class PoolEngine {
         }
     }
 
+    /**
+     * Handles a message, or each message of a batch: first the bookkeeping of all of them under
+     * one lock, with one dispatch of the chunks their answers made room for, then, without the
+     * lock, the results are read and handed to their owners.
+     */
     private void handle(byte[] message) {
-        Wire.Reader in = new Wire.Reader(message);
-        byte kind = in.getByte();
-        int workerId = in.getInt();
-        switch (kind) {
-            case PoolMessages.READY:
-                ready(workerId);
-                break;
-            case PoolMessages.RESULTS: {
-                Chunk chunk = answered(workerId, in.getLong());
-                if (chunk != null) {
-                    Object[] values;
-                    try {
-                        values = ItemSection.read(in, chunk.owner.loader());
-                    } catch (RuntimeException e) {
-                        chunk.owner.failed(chunk, e);
-                        break;
+        Wire.Reader[] parts = PoolMessages.parts(message);
+        byte[] kinds = new byte[parts.length];
+        int[] workerIds = new int[parts.length];
+        Chunk[] chunks = new Chunk[parts.length];
+        lock.lock();
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                kinds[i] = parts[i].getByte();
+                workerIds[i] = parts[i].getInt();
+                WorkerHandle worker = workers.get(workerIds[i]);
+                if (worker == null) {
+                    continue;
+                }
+                if (kinds[i] == PoolMessages.READY) {
+                    worker.ready = true;
+                } else if (kinds[i] == PoolMessages.RESULTS || kinds[i] == PoolMessages.CHUNK_FAILED) {
+                    Chunk chunk = worker.held.remove(parts[i].getLong());
+                    if (chunk != null) {
+                        worker.heldTasks -= chunk.count;
+                        chunks[i] = chunk;
                     }
-                    chunk.owner.completed(chunk, values);
                 }
-                break;
             }
-            case PoolMessages.CHUNK_FAILED: {
-                Chunk chunk = answered(workerId, in.getLong());
-                if (chunk != null) {
-                    chunk.owner.failed(chunk, ItemSection.readFailure(in.rest(), chunk.owner.loader()));
-                }
-                break;
-            }
-            case PoolMessages.INIT_FAILED: {
-                Throwable failure = ItemSection.readFailure(in.rest(), PoolEngine.class.getClassLoader());
-                breakPool(new IllegalStateException("the initializer failed in pool worker " + workerId + ": " + failure,
-                        failure));
-                break;
-            }
-            case PoolMessages.DIED:
-                died(workerId, in.getLong(), in.getInt());
-                break;
-            default:
-                throw new IllegalStateException("unknown pool message kind " + kind);
-        }
-    }
-
-    private void ready(int workerId) {
-        lock.lock();
-        try {
-            WorkerHandle worker = workers.get(workerId);
-            if (worker != null) {
-                worker.ready = true;
-                dispatchLocked();
-            }
+            dispatchLocked();
+            stopIfDoneLocked();
         } finally {
             lock.unlock();
         }
-    }
-
-    /** @return the chunk a worker answered, no longer held; null when it was already given up */
-    private Chunk answered(int workerId, long chunkId) {
-        lock.lock();
-        try {
-            WorkerHandle worker = workers.get(workerId);
-            Chunk chunk = worker == null ? null : worker.held.remove(chunkId);
-            if (chunk != null) {
-                worker.heldTasks -= chunk.count;
-                dispatchLocked();
-                stopIfDoneLocked();
+        for (int i = 0; i < parts.length; i++) {
+            Wire.Reader in = parts[i];
+            Chunk chunk = chunks[i];
+            switch (kinds[i]) {
+                case PoolMessages.READY:
+                    break;
+                case PoolMessages.RESULTS:
+                    if (chunk != null) {
+                        Object[] values;
+                        try {
+                            values = ItemSection.read(in, chunk.owner.loader());
+                        } catch (RuntimeException e) {
+                            chunk.owner.failed(chunk, e);
+                            break;
+                        }
+                        chunk.owner.completed(chunk, values);
+                    }
+                    break;
+                case PoolMessages.CHUNK_FAILED:
+                    if (chunk != null) {
+                        chunk.owner.failed(chunk, ItemSection.readFailure(in.rest(), chunk.owner.loader()));
+                    }
+                    break;
+                case PoolMessages.INIT_FAILED: {
+                    Throwable failure = ItemSection.readFailure(in.rest(), PoolEngine.class.getClassLoader());
+                    breakPool(new IllegalStateException("the initializer failed in pool worker " + workerIds[i] + ": "
+                            + failure, failure));
+                    break;
+                }
+                case PoolMessages.DIED:
+                    died(workerIds[i], in.getLong(), in.getInt());
+                    break;
+                default:
+                    throw new IllegalStateException("unknown pool message kind " + kinds[i]);
             }
-            return chunk;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -641,6 +647,11 @@ public final class PoolEngine {
         wanted = 0;
         for (WorkerHandle w : workers.values()) {
             w.close(); // it ends when it finds its inbox closed and empty
+            if (!w.ready) {
+                // Still booting, it may not have opened its inbox, which closing just removed: it
+                // would fail to boot. It has done nothing yet, so it may as well end now.
+                w.process.kill();
+            }
         }
         finishIfStoppedLocked();
     }

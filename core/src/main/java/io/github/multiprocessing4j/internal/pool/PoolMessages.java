@@ -2,6 +2,8 @@ package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.serial.Serialization;
 
+import java.util.List;
+
 /**
  * The messages between a pool and its workers, each one {@code byte[]} ({@link Wire}); the first
  * byte is the kind. To a worker, through its inbox:
@@ -29,6 +31,10 @@ import io.github.multiprocessing4j.internal.serial.Serialization;
  *
  * A worker's messages are in the channel before its DIED, which the parent writes after the
  * worker's exit: the pool reads everything a worker finished before it learns of its death.
+ *
+ * <p>Either side may send several messages as one {@link #BATCH}: the parent the chunks it gives
+ * a worker at once, a worker the results of consecutive small chunks. A queue operation and a
+ * wake-up then serve many tasks, which is what makes chunks of one task cheap.
  */
 final class PoolMessages {
     static final byte DEFINE = 1;
@@ -39,6 +45,9 @@ final class PoolMessages {
     static final byte CHUNK_FAILED = 13;
     static final byte INIT_FAILED = 14;
     static final byte DIED = 15;
+
+    /** Several messages of the kinds above, in order, as one: {@code int n | n x (int length | message)}. */
+    static final byte BATCH = 20;
 
     /** Apply the function to each value. */
     static final byte APPLY = 1;
@@ -71,6 +80,38 @@ final class PoolMessages {
             out.putBytes(inlineFunction);
         }
         return out;
+    }
+
+    /** @return the messages as one: the message itself when there is one, else a {@link #BATCH} */
+    static byte[] batch(List<byte[]> messages) {
+        if (messages.size() == 1) {
+            return messages.get(0);
+        }
+        int bytes = 5;
+        for (byte[] m : messages) {
+            bytes += 4 + m.length;
+        }
+        Wire.Writer out = new Wire.Writer(bytes).putByte(BATCH).putInt(messages.size());
+        for (byte[] m : messages) {
+            out.putInt(m.length).putBytes(m);
+        }
+        return out.toByteArray();
+    }
+
+    /** @return readers of the messages a message stands for: those of a {@link #BATCH}, or itself */
+    static Wire.Reader[] parts(byte[] message) {
+        Wire.Reader in = new Wire.Reader(message);
+        if (message[0] != BATCH) {
+            return new Wire.Reader[] {in};
+        }
+        in.getByte();
+        Wire.Reader[] parts = new Wire.Reader[in.getInt()];
+        for (int i = 0; i < parts.length; i++) {
+            int length = in.getInt();
+            parts[i] = new Wire.Reader(message, in.position(), in.position() + length);
+            in.position(in.position() + length);
+        }
+        return parts;
     }
 
     static byte[] ready(int worker) {

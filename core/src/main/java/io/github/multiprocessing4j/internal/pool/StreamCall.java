@@ -46,8 +46,11 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         UNORDERED
     }
 
-    /** Tasks a call keeps ahead of its caller when chunks are small: enough to keep every worker fed. */
-    static final int TASKS_AHEAD = 1024;
+    /**
+     * Tasks a call keeps ahead of its caller per worker when chunks are small: as many as a worker
+     * may hold, and as many again waiting to be sent, so that every worker stays fed.
+     */
+    static final int TASKS_AHEAD_PER_WORKER = 2 * PoolEngine.DEPTH_TASKS;
 
     private final PoolEngine engine;
     private final Order order;
@@ -98,8 +101,14 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         this.knownTotal = knownTotal;
         this.listener = listener;
         this.loader = loader;
-        this.window = Math.max(4 * engine.processes() + 1, TASKS_AHEAD / chunkSize);
+        this.window = window(engine.processes(), chunkSize);
         this.wakeThreshold = listener != null ? 1 : Math.max(1, window / 4);
+    }
+
+    /** @return how many chunks of {@code chunkSize} a call keeps ahead of its caller */
+    static int window(int processes, int chunkSize) {
+        long tasks = (long) TASKS_AHEAD_PER_WORKER * processes;
+        return (int) Math.max(4L * processes + 1, (tasks + chunkSize - 1) / chunkSize);
     }
 
     // ---------------------------------------------------------------- the caller's side
@@ -123,6 +132,9 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
                 report();
                 if (inputEnded && taken == submitted) {
                     break;
+                }
+                if (!inputEnded && submitted - taken < window) {
+                    continue; // what was taken made room: read more input before waiting
                 }
                 await();
             }

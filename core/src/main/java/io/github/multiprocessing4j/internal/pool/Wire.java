@@ -81,17 +81,39 @@ final class Wire {
         }
     }
 
-    /** Reads a message front to back. Not thread-safe. */
+    /**
+     * Reads a message front to back: a whole array, or a slice of one (a message inside a
+     * {@link PoolMessages#BATCH}). Positions are indexes in the array. Not thread-safe.
+     */
     static final class Reader {
         private final byte[] buffer;
+        private final int start;
+        private final int end;
         private int position;
 
         Reader(byte[] buffer) {
+            this(buffer, 0, buffer.length);
+        }
+
+        Reader(byte[] buffer, int start, int end) {
             this.buffer = buffer;
+            this.start = start;
+            this.end = end;
+            this.position = start;
         }
 
         byte[] buffer() {
             return buffer;
+        }
+
+        /** @return where the message starts in {@link #buffer()} */
+        int start() {
+            return start;
+        }
+
+        /** @return where the message ends in {@link #buffer()} */
+        int end() {
+            return end;
         }
 
         int position() {
@@ -126,7 +148,7 @@ final class Wire {
 
         /** @return the bytes from here to the end of the message */
         byte[] rest() {
-            return getBytes(buffer.length - position);
+            return getBytes(end - position);
         }
     }
 }

@@ -2,7 +2,9 @@ package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.ChildProcess;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,8 @@ final class WorkerHandle {
     final Map<Long, Chunk> held = new LinkedHashMap<>();
     /** Functions the worker has cached: the same LRU operations in the same order as the worker's. */
     final Map<Long, Boolean> functions = WorkerLoop.lruCache(WorkerLoop.FUNCTION_CACHE);
+    /** Messages given by {@link #send} and not yet put into the inbox. */
+    private final List<byte[]> outgoing = new ArrayList<>();
     int heldTasks;
     /** Chunks sent in all, for {@code maxTasksPerChild}. */
     int assigned;
@@ -35,17 +39,28 @@ final class WorkerHandle {
         this.inbox = inbox;
     }
 
-    /** Sends a chunk, defining its function first when this worker lacks it. */
+    /**
+     * Gives the worker a chunk, defining its function first when the worker lacks it. The
+     * messages go out at the next {@link #flush()}.
+     */
     void send(Chunk chunk) {
         FunctionRef function = chunk.function;
         if (function != null && functions.get(function.id) == null) {
-            inbox.put(function.defineMessage);
+            outgoing.add(function.defineMessage);
             functions.put(function.id, Boolean.TRUE);
         }
-        inbox.put(chunk.message);
+        outgoing.add(chunk.message);
         held.put(chunk.id, chunk);
         heldTasks += chunk.count;
         assigned++;
+    }
+
+    /** Puts what {@link #send} gave into the inbox: as one message when there are several. */
+    void flush() {
+        if (!outgoing.isEmpty()) {
+            inbox.put(PoolMessages.batch(outgoing));
+            outgoing.clear();
+        }
     }
 
     void close() {

@@ -4,7 +4,9 @@ import io.github.multiprocessing4j.SerializableFunction;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -13,8 +15,9 @@ import java.util.concurrent.Callable;
  * is closed or it has run its quota of chunks ({@code maxTasksPerChild}).
  *
  * <p>Implementation notes. The worker reads its inbox in order and answers each chunk with one
- * message on the shared result channel, so the parent, which alone writes the inbox, always knows
- * which chunks a worker holds: those it sent and has no answer for. A task's exception is that
+ * message on the shared result channel (answers of small chunks travel together, see
+ * {@link Outbox}), so the parent, which alone writes the inbox, always knows which chunks a worker
+ * holds: those it sent and has no answer for. A task's exception is that
  * task's result (the worker goes on); an {@link OutOfMemoryError} ends the worker at once (exit
  * code 3, as {@code -XX:+ExitOnOutOfMemoryError} would), since nothing in the JVM can be trusted
  * after it, and the parent fails the chunks it held. The worker's JVM gets no option of the
@@ -59,29 +62,38 @@ public final class WorkerLoop implements SerializableRunnable {
         }
         results.put(PoolMessages.ready(worker));
         Map<Long, Object> functions = lruCache(FUNCTION_CACHE);
+        Outbox outbox = new Outbox(results);
         int done = 0;
         try {
             while (maxTasks <= 0 || done < maxTasks) {
-                byte[] message = inbox.take();
+                byte[] message = outbox.isEmpty() ? inbox.take() : inbox.poll();
                 if (message == null) {
-                    return; // the pool is stopping
+                    if (outbox.isEmpty()) {
+                        return; // the inbox is closed and empty: the pool is stopping
+                    }
+                    outbox.flush(); // nothing to run now: send what is done
+                    continue;
                 }
-                Wire.Reader in = new Wire.Reader(message);
-                byte kind = in.getByte();
-                if (kind == PoolMessages.DEFINE) {
-                    long id = in.getLong();
-                    functions.put(id, readFunction(in.rest(), loader));
-                } else {
-                    runChunk(in, functions, loader);
-                    done++;
+                for (Wire.Reader in : PoolMessages.parts(message)) {
+                    if (in.getByte() == PoolMessages.DEFINE) {
+                        long id = in.getLong();
+                        functions.put(id, readFunction(in.rest(), loader));
+                    } else {
+                        outbox.beforeChunk();
+                        long start = System.nanoTime();
+                        outbox.add(runChunk(in, functions, loader), start);
+                        done++;
+                    }
                 }
             }
+            outbox.flush();
         } catch (OutOfMemoryError e) {
             outOfMemory(e); // reading or writing a message
         }
     }
 
-    private void runChunk(Wire.Reader in, Map<Long, Object> functions, ClassLoader loader) {
+    /** @return the answer to the chunk: its results, or why it could not be run */
+    private byte[] runChunk(Wire.Reader in, Map<Long, Object> functions, ClassLoader loader) {
         long chunkId = in.getLong();
         byte mode = in.getByte();
         long functionId = in.getLong();
@@ -101,10 +113,9 @@ public final class WorkerLoop implements SerializableRunnable {
             }
         } catch (OutOfMemoryError e) {
             outOfMemory(e);
-            return;
+            return null;
         } catch (Throwable unreadable) {
-            results.put(PoolMessages.chunkFailed(worker, chunkId, unreadable));
-            return;
+            return PoolMessages.chunkFailed(worker, chunkId, unreadable);
         }
         int count = args == null ? 1 : args.length;
         Object[] values = new Object[count];
@@ -121,7 +132,60 @@ public final class WorkerLoop implements SerializableRunnable {
                 failures[i] = failure;
             }
         }
-        results.put(PoolMessages.results(worker, chunkId, values, failures, count));
+        return PoolMessages.results(worker, chunkId, values, failures, count);
+    }
+
+    /**
+     * Answers waiting to be sent: the answers of small chunks go out together, in one
+     * {@link PoolMessages#BATCH}. They are sent when the inbox has nothing more to run, when
+     * {@value #BATCH_MESSAGES} are waiting, or when the first of them has waited
+     * {@value #BATCH_NANOS} ns (checked before and after each chunk): a chunk that runs longer than
+     * that is answered at once, and a small chunk's answer waits at most that long plus the
+     * running time of one more chunk. The parent gives a worker more chunks than a batch holds,
+     * so a worker does not run dry while its batch travels.
+     */
+    private static final class Outbox {
+        static final int BATCH_MESSAGES = 32;
+        static final int BATCH_BYTES = 256 * 1024;
+        static final long BATCH_NANOS = 50_000;
+
+        private final Channel results;
+        private final List<byte[]> messages = new ArrayList<>();
+        private int bytes;
+        private long firstStart;
+
+        Outbox(Channel results) {
+            this.results = results;
+        }
+
+        boolean isEmpty() {
+            return messages.isEmpty();
+        }
+
+        void beforeChunk() {
+            if (!messages.isEmpty() && System.nanoTime() - firstStart >= BATCH_NANOS) {
+                flush();
+            }
+        }
+
+        void add(byte[] message, long chunkStart) {
+            if (messages.isEmpty()) {
+                firstStart = chunkStart;
+            }
+            messages.add(message);
+            bytes += message.length;
+            if (messages.size() >= BATCH_MESSAGES || bytes >= BATCH_BYTES || System.nanoTime() - firstStart >= BATCH_NANOS) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (!messages.isEmpty()) {
+                results.put(PoolMessages.batch(messages));
+                messages.clear();
+                bytes = 0;
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
