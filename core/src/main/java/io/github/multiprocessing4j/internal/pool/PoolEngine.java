@@ -226,10 +226,15 @@ public final class PoolEngine {
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     void submit(Chunk chunk, boolean driver) {
+        submit(List.of(chunk), driver);
+    }
+
+    /** {@link #submit(Chunk, boolean)} for several chunks at once: all are queued, or none. */
+    void submit(List<Chunk> chunks, boolean driver) {
         lock.lock();
         try {
             checkAccepting(driver && state == State.SHUTDOWN);
-            pending.addLast(chunk);
+            pending.addAll(chunks);
             dispatchLocked();
         } finally {
             lock.unlock();

@@ -133,7 +133,7 @@ final class PoolMessages {
 
     private static byte[] results(int worker, long chunkId, Object[] values, Throwable[] failures, int count,
                                   boolean separately) {
-        Wire.Writer out = new Wire.Writer(32 + 6 * count);
+        Wire.Writer out = new Wire.Writer(13 + ItemSection.sizeGuess(count > 0 ? values[0] : null, count));
         out.putByte(RESULTS).putInt(worker).putLong(chunkId);
         ItemSection.Encoder encoder = new ItemSection.Encoder(out, separately, "result");
         for (int i = 0; i < count; i++) {

@@ -208,35 +208,52 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         }
     }
 
-    /** Reads input and submits chunks while the window has room. */
+    /**
+     * Reads input and submits chunks while the window has room, all at once: one turn of the
+     * pool's lock, and one message per worker.
+     */
     private void refill() {
-        while (!inputEnded && !abandoned && submitted - taken < window) {
+        List<Chunk> batch = null;
+        int index = submitted;
+        while (!inputEnded && !abandoned && index - taken < window) {
             if (!source.hasNext()) {
                 inputEnded = true;
-                return;
+                break;
             }
-            Object[] items = new Object[Math.min(chunkSize, 1024)];
-            int count = 0;
-            while (count < chunkSize && source.hasNext()) {
-                if (count == items.length) {
-                    items = Arrays.copyOf(items, (int) Math.min(chunkSize, 2L * count));
-                }
-                items[count++] = source.next();
+            if (batch == null) {
+                batch = new ArrayList<>();
             }
-            pulled += count;
-            long id = engine.nextId();
-            Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null, 6 * count);
-            ItemSection.writeValues(out, items, count, "item");
-            Chunk chunk = new Chunk(id, out.toByteArray(), count, submitted, function, this);
-            try {
-                engine.submit(chunk, order == Order.MAP);
-            } catch (RejectedExecutionException e) {
-                cut = e;
-                inputEnded = true;
-                return;
-            }
-            submitted++;
+            batch.add(nextChunk(index++));
         }
+        if (batch == null) {
+            return;
+        }
+        try {
+            engine.submit(batch, order == Order.MAP);
+        } catch (RejectedExecutionException e) {
+            cut = e;
+            inputEnded = true;
+            return;
+        }
+        submitted = index;
+    }
+
+    /** Reads the next chunk's items and writes its message. */
+    private Chunk nextChunk(int index) {
+        Object[] items = new Object[Math.min(chunkSize, 1024)];
+        int count = 0;
+        while (count < chunkSize && source.hasNext()) {
+            if (count == items.length) {
+                items = Arrays.copyOf(items, (int) Math.min(chunkSize, 2L * count));
+            }
+            items[count++] = source.next();
+        }
+        pulled += count;
+        long id = engine.nextId();
+        Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null,
+                ItemSection.sizeGuess(items[0], count));
+        ItemSection.writeValues(out, items, count, "item");
+        return new Chunk(id, out.toByteArray(), count, index, function, this);
     }
 
     private void takeAllReady(List<Object[]> chunks) {
