@@ -440,7 +440,15 @@ public final class PoolEngine {
     private void collect() {
         try {
             while (true) {
-                byte[] message = results.take();
+                byte[] message;
+                try {
+                    message = results.take();
+                } catch (RuntimeException e) {
+                    if (channelFailed(e)) {
+                        return;
+                    }
+                    continue;
+                }
                 if (message == null) {
                     return; // closed and empty: terminated
                 }
@@ -454,6 +462,42 @@ public final class PoolEngine {
         } finally {
             terminated.countDown();
         }
+    }
+
+    /**
+     * The result channel could not be read (damaged shared memory): rather than hang, the pool
+     * breaks, which kills the workers, and learns of their ends from the processes themselves,
+     * since their DIED messages may not come through.
+     *
+     * @return whether the collector is done
+     */
+    private boolean channelFailed(RuntimeException e) {
+        lock.lock();
+        try {
+            if (state == State.TERMINATED) {
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        Log.of(PoolEngine.class).log(System.Logger.Level.ERROR, "the pool's result channel failed", e);
+        breakPool(new IllegalStateException("the pool's result channel failed: " + e, e));
+        List<WorkerHandle> left;
+        lock.lock();
+        try {
+            left = new ArrayList<>(workers.values());
+        } finally {
+            lock.unlock();
+        }
+        for (WorkerHandle w : left) {
+            try {
+                w.process.join();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            died(w.id, w.pid, w.process.exitCode().orElse(Integer.MIN_VALUE));
+        }
+        return false;
     }
 
     /**
