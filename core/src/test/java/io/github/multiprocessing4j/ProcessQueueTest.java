@@ -256,6 +256,60 @@ class ProcessQueueTest {
         assertThat(q.isEmpty()).isTrue();
     }
 
+    /**
+     * Items of many sizes from two producers, through enough data that the chunks are reused many
+     * times: the old bytes left in a reused chunk (here full of small numbers that look like
+     * record stamps) must never be taken for a record. Each item carries its own checksum.
+     */
+    @Test
+    void itemsOfManySizesThroughReusedChunksArriveIntact() throws Exception {
+        ProcessQueue<byte[]> q = shared.track(new ProcessQueue<>(2000));
+        SharedLong damaged = shared.track(new SharedLong());
+        int perProducer = 100_000;
+        List<ChildProcess> producers = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            int seed = p;
+            producers.add(new ChildProcess(() -> {
+                Random random = new Random(seed);
+                for (int i = 0; i < perProducer; i++) {
+                    byte[] item = new byte[12 + random.nextInt(300)];
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(item).order(java.nio.ByteOrder.nativeOrder());
+                    for (int at = 8; at + 4 <= item.length; at += 4) {
+                        b.putInt(at, 4 * random.nextInt(64) + 1); // like the stamps of items in chunks 0..63
+                    }
+                    b.putLong(0, checksum(item));
+                    q.put(item);
+                }
+            }));
+        }
+        ChildProcess consumer = new ChildProcess(() -> {
+            for (int i = 0; i < 2 * perProducer; i++) {
+                byte[] item = q.get();
+                if (java.nio.ByteBuffer.wrap(item).order(java.nio.ByteOrder.nativeOrder()).getLong(0) != checksum(item)) {
+                    damaged.incrementAndGet();
+                }
+            }
+        });
+        consumer.start();
+        producers.forEach(ChildProcess::start);
+        for (ChildProcess p : producers) {
+            assertThat(p.join(WAIT)).isTrue();
+            assertThat(p.exitCode()).hasValue(0);
+        }
+        assertThat(consumer.join(WAIT)).isTrue();
+        assertThat(consumer.exitCode()).hasValue(0);
+        assertThat(damaged.get()).isZero();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    private static long checksum(byte[] item) {
+        long sum = item.length;
+        for (int i = 8; i < item.length; i++) {
+            sum = sum * 31 + item[i];
+        }
+        return sum;
+    }
+
     @Test
     void aSimpleQueueCarriesItemsBetweenProcesses() throws Exception {
         ProcessSimpleQueue<String> q = shared.track(new ProcessSimpleQueue<>());

@@ -52,7 +52,11 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * {@code put()}, and the memory it uses is what it holds.
  *
  * <p>A record exists once its stamp (chunk number and kind) is written, last, with release
- * semantics; the put count and the tail move after it. Whatever a producer dies doing, the next
+ * semantics; the put count and the tail move after it. The stamp slot at the tail always holds
+ * 0 or a record of the current chunk: a reused chunk is full of old bytes, any of which could
+ * look like a stamp, so an append zeroes the next record's stamp slot (there is always room: a
+ * chunk keeps room for a link) before it publishes its own, and a chunk's first slot is zeroed
+ * before the chunk is linked. Whatever a producer dies doing, the next
  * holder of the put lock finds the tail consistent ({@link #repairTail}): a record that was
  * complete is kept and counted, a half-written one is overwritten (it never matched a stamp, so
  * no consumer read it), a link that was written is followed, a chunk that was made but not linked
@@ -330,6 +334,7 @@ public final class ByteQueue implements Serializable {
         if (offset + need + LINK_SIZE > chunk.size()) {
             long nextNumber = chunkNumber + 1;
             SharedSegment next = newChunk(nextNumber, need + LINK_SIZE);
+            next.setIntRelease(STAMP, 0); // a reused chunk starts with an old record
             SegmentNames.write(chunk, offset + PAYLOAD, next.name());
             chunk.setIntRelease(offset + LENGTH, SegmentNames.FIELD_SIZE);
             chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, LINK));
@@ -343,6 +348,9 @@ public final class ByteQueue implements Serializable {
         chunk.setIntRelease(offset + LENGTH, length);
         chunk.setLongRelease(offset + ITEM_NUMBER, number);
         Messages.write(chunk, offset + PAYLOAD, item);
+        // The next record's stamp slot holds old bytes in a reused chunk (any int, payload
+        // included, may look like a stamp): it is zeroed before this record is published.
+        chunk.setIntRelease(offset + (int) need + STAMP, 0);
         chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, ITEM));
         header.setLongRelease(PUT_COUNT, number + 1);
         header.setLongRelease(TAIL, position(chunkNumber, offset + need));

@@ -19,7 +19,9 @@ package io.github.multiprocessing4j.internal.queue;
  *               half-finished take (number below the get count) from a fresh item
  * </pre>
  *
- * A chunk always keeps room for one link record at its end.
+ * A chunk always keeps room for one link record at its end, and the stamp slot after the last
+ * record is always 0 (see {@link ByteQueue}): a chunk is reused, so bytes past the last record
+ * are old ones.
  */
 final class ChunkDescriptor {
     static final int STAMP = 0;
