@@ -14,9 +14,10 @@ import java.util.Locale;
  *
  * <p>With each start method. "cold": 200 new JVMs, the figure DESIGN.md's target is about.
  * "warm", the library's default, as a program that starts a crowd without choosing gets it:
- * the library keeps one spare per configuration (booted before each repetition here), so the
- * first child takes it, and the others are cold except any that find a spare the library has
- * booted meanwhile in the background.
+ * the library keeps spares per configuration, as many as it had children running at once, up to
+ * the number of processors (booted before each repetition here), so the first children take
+ * them, and the others are cold except any that find a spare the library has booted meanwhile
+ * in the background.
  */
 final class ManyProcessesSection extends Section {
     ManyProcessesSection() {

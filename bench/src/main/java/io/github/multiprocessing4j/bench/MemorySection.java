@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Section "mem": the memory of a child that has booted and sits idle, from {@code /proc}, and
@@ -57,7 +58,7 @@ final class MemorySection extends Section {
     }
 
     private static ProcMemory measureIdleChild(BenchConfig config, StartMethod method) throws Exception {
-        long spare = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : -1;
+        Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
         try (ScratchDirectory scratch = ScratchDirectory.create()) {
             String ready = scratch.file("ready");
             String gate = scratch.file("gate");
@@ -68,7 +69,7 @@ final class MemorySection extends Section {
                 child.start();
                 try {
                     if (method == StartMethod.WARM) {
-                        WarmSpare.requireUsed(spare, child);
+                        WarmSpare.requireUsed(spares, child);
                     }
                     ScratchDirectory.awaitFile(ready, READY_TIMEOUT_MS);
                     Thread.sleep(config.idleSettleMillis());

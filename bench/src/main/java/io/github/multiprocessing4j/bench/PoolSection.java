@@ -4,11 +4,16 @@ import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.StartMethod;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /**
@@ -18,11 +23,11 @@ import java.util.function.IntFunction;
  * <ul>
  *   <li>create + {@code map} of 4 items + {@code close()} (which waits for the workers to exit,
  *       as CPython's {@code close(); join()}), in microseconds, with each start method: "warm"
- *       (the library's default; before each repetition the spare of the workers' configuration
- *       has booted, and it must have been taken) and "cold" ({@link StartMethod#COLD} set with
+ *       (the library's default; before each repetition the spares of the workers' configuration
+ *       have booted, and as many as there are workers must have been taken) and "cold" ({@link StartMethod#COLD} set with
  *       {@link Multiprocessing#setStartMethod} while the pool is made). Before the warm ones a
- *       first pool is made, used and closed, so that a spare of its workers' JVM configuration
- *       is booted; the spares are discarded after them;</li>
+ *       first pool is made, used and closed, so that spares of its workers' JVM configuration
+ *       are booted; the spares are discarded after them;</li>
  *   <li>with a pool whose workers run (cold ones, so that no spare boots in the background
  *       during the measurement), tasks per second of: {@code map} over {@code pool_n} ints with
  *       the default chunk size (Python's, {@code pool_n / 8} for 2 workers); {@code map} with
@@ -34,12 +39,15 @@ import java.util.function.IntFunction;
  * </ul>
  * As in {@code bench_mp.py}, a {@code map} of 1000 items first makes sure the workers run; the
  * input lists are made before the clock starts (CPython's are ranges); every result is checked
- * after the clock has stopped.
+ * after the clock has stopped. A throughput run that fails or hangs does not stop the benchmark:
+ * it is reported on stderr and its figure left out (see {@link #record}).
  */
 final class PoolSection extends Section {
     private static final int WORKERS = 2;
     private static final int LIFECYCLE_ITEMS = 4;
     private static final int WARM_UP_ITEMS = 1000;
+    /** Far above any healthy run (20k tasks one at a time at 1k/s: 20 s): only catches a hang. */
+    private static final Duration RUN_DEADLINE = Duration.ofSeconds(120);
 
     PoolSection() {
         super("pool");
@@ -52,14 +60,14 @@ final class PoolSection extends Section {
             lifecycle(config, results, StartMethod.COLD);
             try {
                 try (ProcessPool first = open(config, StartMethod.WARM)) {
-                    first.map(SquareTasks.SQUARE, SquareTasks.inputs(LIFECYCLE_ITEMS)); // workers booted: a spare follows
+                    first.map(SquareTasks.SQUARE, SquareTasks.inputs(LIFECYCLE_ITEMS)); // workers booted: spares follow
                 }
                 lifecycle(config, results, StartMethod.WARM);
             } finally {
                 Multiprocessing.discardSpares();
             }
-            try (ProcessPool pool = open(config, StartMethod.COLD)) {
-                throughput(config, results, pool);
+            try (Running running = new Running(config)) {
+                throughput(config, results, running);
             }
         } finally {
             Multiprocessing.setStartMethod(before);
@@ -77,7 +85,7 @@ final class PoolSection extends Section {
         List<Integer> items = SquareTasks.inputs(LIFECYCLE_ITEMS);
         double[] micros = new double[config.reps()];
         for (int rep = 0; rep < micros.length; rep++) {
-            long spare = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : -1;
+            Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
             long t0 = System.nanoTime();
             List<Long> squares;
             try (ProcessPool pool = open(config, method)) {
@@ -85,44 +93,45 @@ final class PoolSection extends Section {
             }
             micros[rep] = (System.nanoTime() - t0) / 1e3;
             SquareTasks.requireSquares(squares, LIFECYCLE_ITEMS);
-            if (method == StartMethod.WARM && ProcessHandle.of(spare).map(ProcessHandle::isAlive).orElse(false)) {
-                // a spare ends only when it has become a child (here a worker, ended by close())
-                throw new IllegalStateException("the pool's workers did not take the booted spare (pid " + spare + ")");
+            // A spare ends only when it has become a child (here a worker, ended by close()).
+            long taken = spares.stream().filter(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)).count();
+            if (taken < Math.min(spares.size(), WORKERS)) {
+                throw new IllegalStateException("the pool's " + WORKERS + " workers took " + taken
+                        + " of the booted spares " + spares);
             }
         }
         results.record(name(), "ProcessPool(" + WORKERS + ") create + map " + LIFECYCLE_ITEMS + " items + close",
                 method.name().toLowerCase(Locale.ROOT), LIFECYCLE_ITEMS, "us", micros);
     }
 
-    private void throughput(BenchConfig config, Results results, ProcessPool pool) throws Exception {
+    private void throughput(BenchConfig config, Results results, Running running) throws Exception {
         int n = config.poolItems();
         int n1 = config.poolChunkOneItems();
         int ns = config.poolSubmitTasks();
         List<Integer> items = SquareTasks.inputs(n);
         List<Integer> items1 = SquareTasks.inputs(n1);
-        SquareTasks.requireSquares(pool.map(SquareTasks.SQUARE, SquareTasks.inputs(WARM_UP_ITEMS)), WARM_UP_ITEMS);
 
         int defaultChunk = (n + 4 * WORKERS - 1) / (4 * WORKERS); // Python's rule, ProcessPool's default
-        record(results, "ProcessPool(2).map(x*x), default chunk size (= " + defaultChunk + ")", n, config.reps(), () -> {
+        record(results, running, "ProcessPool(2).map(x*x), default chunk size (= " + defaultChunk + ")", n, config.reps(), pool -> {
             List<Long> squares = pool.map(SquareTasks.SQUARE, items);
             return () -> SquareTasks.requireSquares(squares, n);
         });
-        record(results, "ProcessPool(2).map(x*x), chunk size 1", n1, config.reps(), () -> {
+        record(results, running, "ProcessPool(2).map(x*x), chunk size 1", n1, config.reps(), pool -> {
             List<Long> squares = pool.map(SquareTasks.SQUARE, items1, 1);
             return () -> SquareTasks.requireSquares(squares, n1);
         });
-        record(results, "ProcessPool(2).submit(x*x) x N, then get() each", ns, config.reps(),
-                () -> startAllThenWait(ns, i -> pool.submit(SquareTasks.ours(i)), Future::get));
-        record(results, "ProcessPool(2).applyAsync(x*x) x N, then join() each", ns, config.reps(),
-                () -> startAllThenWait(ns, i -> pool.applyAsync(SquareTasks.ours(i)), CompletableFuture::join));
-        record(results, "ProcessPool(2).submit(x*x).get(), one task at a time", ns, config.reps(), () -> {
+        record(results, running, "ProcessPool(2).submit(x*x) x N, then get() each", ns, config.reps(),
+                pool -> startAllThenWait(ns, i -> pool.submit(SquareTasks.ours(i)), Future::get));
+        record(results, running, "ProcessPool(2).applyAsync(x*x) x N, then join() each", ns, config.reps(),
+                pool -> startAllThenWait(ns, i -> pool.applyAsync(SquareTasks.ours(i)), CompletableFuture::join));
+        record(results, running, "ProcessPool(2).submit(x*x).get(), one task at a time", ns, config.reps(), pool -> {
             List<Long> squares = new ArrayList<>(ns);
             for (int i = 0; i < ns; i++) {
                 squares.add(pool.submit(SquareTasks.ours(i)).get());
             }
             return () -> SquareTasks.requireSquares(squares, ns);
         });
-        record(results, "ProcessPool(2).map(x*x, chunk size 1000)", n, config.reps(), () -> {
+        record(results, running, "ProcessPool(2).map(x*x, chunk size 1000)", n, config.reps(), pool -> {
             List<Long> squares = pool.map(SquareTasks.SQUARE, items, 1000);
             return () -> SquareTasks.requireSquares(squares, n);
         });
@@ -149,19 +158,92 @@ final class PoolSection extends Section {
 
     @FunctionalInterface
     private interface Tasks {
-        /** Runs the tasks and collects their results; returns the check of those results. */
-        Runnable run() throws Exception;
+        /** Runs the tasks in {@code pool} and collects their results; returns the check of those results. */
+        Runnable run(ProcessPool pool) throws Exception;
     }
 
-    /** Records {@code n} tasks per elapsed second of {@code reps} runs; checks each run's results after its clock stopped. */
-    private void record(Results results, String what, int n, int reps, Tasks tasks) throws Exception {
+    /**
+     * Records {@code n} tasks per elapsed second of {@code reps} runs; checks each run's results
+     * after its clock stopped. A run that fails, or has not finished after {@link #RUN_DEADLINE}
+     * (the pool is then terminated and this thread interrupted), is a bug of the pool: it is
+     * reported on stderr, the figure is not recorded (the table says "not measured"), and the
+     * next figures get a new pool.
+     */
+    private void record(Results results, Running running, String what, int n, int reps, Tasks tasks)
+            throws Exception {
         double[] perSecond = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
+            ProcessPool pool = running.pool;
+            Thread caller = Thread.currentThread();
+            CountDownLatch finished = new CountDownLatch(1);
+            AtomicBoolean hung = new AtomicBoolean();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!finished.await(RUN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        hung.set(true);
+                        caller.interrupt();
+                        pool.terminate();
+                    }
+                } catch (InterruptedException e) {
+                    // the run is over
+                }
+            }, "bench-pool-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            Runnable check = null;
+            Exception failure = null;
             long t0 = System.nanoTime();
-            Runnable check = tasks.run();
-            perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+            try {
+                check = tasks.run(pool);
+                perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                finished.countDown();
+                watchdog.join(RUN_DEADLINE.toMillis());
+                Thread.interrupted(); // the watchdog's interrupt, if it came, is dealt with here
+            }
+            if (failure != null) {
+                System.err.printf(Locale.ROOT, "  !! pool   %s: run %d %s after %.1f s; figure not recorded; new pool%n",
+                        what, rep + 1, hung.get() ? "had not finished (pool terminated)" : "failed",
+                        (System.nanoTime() - t0) / 1e9);
+                failure.printStackTrace();
+                running.replace();
+                return;
+            }
             check.run();
         }
         results.record(name(), what, "cold", n, "tasks/s", perSecond);
+    }
+
+    /**
+     * The pool of the throughput figures: 2 cold workers (no spare boots in the background during
+     * a measurement), running: a {@code map} of 1000 items has gone through it, as in
+     * {@code bench_mp.py}. Replaced when a run failed.
+     */
+    private static final class Running implements AutoCloseable {
+        private final BenchConfig config;
+        private ProcessPool pool;
+
+        Running(BenchConfig config) {
+            this.config = config;
+            this.pool = start(config);
+        }
+
+        private static ProcessPool start(BenchConfig config) {
+            ProcessPool pool = open(config, StartMethod.COLD);
+            SquareTasks.requireSquares(pool.map(SquareTasks.SQUARE, SquareTasks.inputs(WARM_UP_ITEMS)), WARM_UP_ITEMS);
+            return pool;
+        }
+
+        void replace() {
+            pool.terminate();
+            pool = start(config);
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
     }
 }

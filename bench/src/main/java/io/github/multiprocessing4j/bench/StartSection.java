@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.StartMethod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Section "start": how long until a child runs its target, how long {@code start()} blocks the
@@ -17,9 +18,9 @@ import java.util.Locale;
  * statement. For scale, the same first-line figure of a {@linkplain BareJvm bare JVM} (method
  * "bare").
  *
- * <p>A warm figure is the figure of a start that found its spare booted: before each timed warm
+ * <p>A warm figure is the figure of a start that found a spare booted: before each timed warm
  * start the previous child has been joined and {@link WarmSpare#awaitBooted} waits until the
- * spare the library booted after it sits idle; a start that did not take that spare fails the run
+ * spare the library booted after it sits idle; a start that did not take a spare fails the run
  * ({@link WarmSpare#requireUsed}). The spares are discarded at the end of the section.
  */
 final class StartSection extends Section {
@@ -47,13 +48,13 @@ final class StartSection extends Section {
         try (ScratchDirectory scratch = ScratchDirectory.create()) {
             for (int i = 0; i < reps; i++) {
                 String file = scratch.file("first-line-" + label + "-" + i);
-                long spare = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : -1;
+                Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
                 ChildProcess p = Children.create(config, ChildTargets.firstLine(file), method);
                 long t0 = System.nanoTime();
                 p.start();
                 long t1 = System.nanoTime();
                 Children.joinChecked(p);
-                requireMethod(method, spare, p);
+                requireMethod(method, spares, p);
                 long inChild = Long.parseLong(Files.readString(Path.of(file)));
                 firstLine[i] = (inChild - t0) / 1e3;
                 startCall[i] = (t1 - t0) / 1e3;
@@ -64,21 +65,21 @@ final class StartSection extends Section {
 
         double[] startJoin = new double[reps];
         for (int i = 0; i < reps; i++) {
-            long spare = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : -1;
+            Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
             ChildProcess p = Children.create(config, ChildTargets.empty(), method);
             long t0 = System.nanoTime();
             p.start();
             p.join();
             startJoin[i] = (System.nanoTime() - t0) / 1e3;
             Children.joinChecked(p);
-            requireMethod(method, spare, p);
+            requireMethod(method, spares, p);
         }
         results.record(name(), "start()+join() of an empty target", label, reps, "us", startJoin);
     }
 
-    private static void requireMethod(StartMethod method, long spare, ChildProcess p) {
+    private static void requireMethod(StartMethod method, Set<Long> spares, ChildProcess p) {
         if (method == StartMethod.WARM) {
-            WarmSpare.requireUsed(spare, p);
+            WarmSpare.requireUsed(spares, p);
         }
     }
 }

@@ -5,22 +5,26 @@ import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.StartMethod;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a timed {@linkplain StartMethod#WARM warm} start needs: a spare JVM that has finished
- * booting when the clock starts, and the proof afterwards that the child was that spare.
+ * What a timed {@linkplain StartMethod#WARM warm} start needs: spare JVMs that have finished
+ * booting when the clock starts, and the proof afterwards that the child was one of them.
  *
- * <p>How "booted" is told from outside, through public interfaces only: the library keeps one
- * spare per JVM configuration and boots it in the background once the previous child has booted.
- * So, with every earlier child of the section joined, the spare is the one live child process of
- * this JVM. It has booted when it sits blocked waiting for its bootstrap message: its CPU time
- * (utime + stime in {@code /proc/PID/stat}, 10 ms ticks) has not moved for {@link #QUIET_MILLIS}.
- * If no spare shows up within {@link #PRIME_AFTER_MILLIS} (the library boots none after a child
- * that ended before the refill saw it boot), an empty warm child is started and joined, which
- * makes it boot one; all of this within {@link #DEADLINE_MILLIS}, or the run fails. Only a
- * start whose child has the spare's pid counts as warm ({@link #requireUsed}).
+ * <p>How "booted" is told from outside, through public interfaces only: the library keeps spares
+ * per JVM configuration (as many as it had children running at once, up to the number of
+ * processors) and boots them in the background once a child has booted. So, with every earlier
+ * child of the section joined, the live child processes of this JVM are spares. A spare has
+ * booted when it sits blocked waiting for its bootstrap message: its CPU time (utime + stime in
+ * {@code /proc/PID/stat}, 10 ms ticks) has not moved for {@link #QUIET_MILLIS}. If no spare
+ * shows up within {@link #PRIME_AFTER_MILLIS} (the library boots none after a child that ended
+ * before the refill saw it boot), an empty warm child is started and joined, which makes it boot
+ * one; all of this within {@link #DEADLINE_MILLIS}, or the run fails. Only a start whose child
+ * has a spare's pid counts as warm ({@link #requireUsed}).
  */
 final class WarmSpare {
     /** How long a spare's CPU time must stand still to count as booted and idle. */
@@ -37,60 +41,63 @@ final class WarmSpare {
     }
 
     /**
-     * Waits until this JVM has a booted, idle spare; every child this JVM started must have been
-     * joined.
+     * Waits until this JVM has at least one spare and every spare it has is booted and idle;
+     * every child this JVM started must have been joined.
      *
-     * @return the spare's pid
+     * @return the spares' pids
      * @throws IllegalStateException when none is ready within {@link #DEADLINE_MILLIS}
      */
-    static long awaitBooted(BenchConfig config) throws InterruptedException {
+    static Set<Long> awaitBooted(BenchConfig config) throws InterruptedException {
         long start = System.nanoTime();
         long lookingSince = start;
-        long pid = -1;
-        long ticks = -1;
-        long quietSince = 0;
+        Map<Long, long[]> ticksAndQuietSince = new HashMap<>();
         while (true) {
             long now = System.nanoTime();
             if (now - start > TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS)) {
-                throw new IllegalStateException("no booted spare JVM within " + DEADLINE_MILLIS + " ms (" + primes
-                        + " priming children so far)");
+                throw new IllegalStateException("no booted spare JVM within " + DEADLINE_MILLIS + " ms (live children "
+                        + ticksAndQuietSince.keySet() + ", " + primes + " priming children so far)");
             }
             List<ProcessHandle> live = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
-            if (live.size() != 1) {
-                pid = -1;
-                if (live.isEmpty() && now - lookingSince > TimeUnit.MILLISECONDS.toNanos(PRIME_AFTER_MILLIS)) {
+            if (live.isEmpty()) {
+                if (now - lookingSince > TimeUnit.MILLISECONDS.toNanos(PRIME_AFTER_MILLIS)) {
                     prime(config);
                     lookingSince = System.nanoTime();
                 }
                 Thread.sleep(POLL_MILLIS);
                 continue;
             }
-            long candidate = live.get(0).pid();
-            long t;
-            try {
-                t = MachineLoad.cpuTicks(Long.toString(candidate), false);
-            } catch (IOException gone) {
-                pid = -1;
-                continue;
+            ticksAndQuietSince.keySet().retainAll(live.stream().map(ProcessHandle::pid).toList());
+            boolean allQuiet = true;
+            for (ProcessHandle h : live) {
+                long ticks;
+                try {
+                    ticks = MachineLoad.cpuTicks(Long.toString(h.pid()), false);
+                } catch (IOException gone) {
+                    allQuiet = false;
+                    continue;
+                }
+                long[] seen = ticksAndQuietSince.get(h.pid());
+                if (seen == null || seen[0] != ticks) {
+                    ticksAndQuietSince.put(h.pid(), new long[] {ticks, now});
+                    allQuiet = false;
+                } else if (now - seen[1] < TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
+                    allQuiet = false;
+                }
             }
-            if (candidate != pid || t != ticks) {
-                pid = candidate;
-                ticks = t;
-                quietSince = now;
-            } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
-                return pid;
+            if (allQuiet) {
+                return Set.copyOf(ticksAndQuietSince.keySet());
             }
             Thread.sleep(POLL_MILLIS);
         }
     }
 
     /**
-     * @throws IllegalStateException when {@code child} was not the spare: the start was cold and
-     *     its figure must not be reported as warm
+     * @throws IllegalStateException when {@code child} was not one of the spares: the start was
+     *     cold and its figure must not be reported as warm
      */
-    static void requireUsed(long sparePid, ChildProcess child) {
-        if (child.pid() != sparePid) {
-            throw new IllegalStateException("a warm start did not take the booted spare (pid " + sparePid
+    static void requireUsed(Set<Long> spares, ChildProcess child) {
+        if (!spares.contains(child.pid())) {
+            throw new IllegalStateException("a warm start did not take a booted spare (pids " + spares
                     + ") but started pid " + child.pid());
         }
     }
