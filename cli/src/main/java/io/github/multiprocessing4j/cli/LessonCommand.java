@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.cli;
 
 import io.github.multiprocessing4j.cli.lesson.IpcCommand;
+import io.github.multiprocessing4j.cli.lesson.PoolCommand;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumerCommand;
 import io.github.multiprocessing4j.cli.lesson.QueueCommand;
 import io.github.multiprocessing4j.cli.lesson.TicketsCommand;
@@ -20,11 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "lesson",
         description = "Runs one of the lesson's programs with real processes.",
         subcommands = {LessonCommand.ListCommand.class, TicketsCommand.class, QueueCommand.class, IpcCommand.class,
-                ProducerConsumerCommand.class},
-        footerHeading = "%nPlanned lessons (not written yet):%n",
-        footer = {
-            "  pool               a pool of worker processes",
-            ""})
+                ProducerConsumerCommand.class, PoolCommand.class})
 public final class LessonCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -20,6 +20,7 @@ import java.util.OptionalInt;
  *   OK ...                a fact the chapter set out to show, confirmed
  *   !! ...                a fact that did not hold; the tour then exits with 1
  *   note: ...             an honest caveat about this machine
+ *     [####......]  40% ... how far a long step has got (redrawn in place on a terminal)
  *     | name (pid N): ... a line printed by a child process itself
  * </pre>
  *
@@ -31,6 +32,8 @@ public final class Narrator {
     private final PrintWriter out;
     private int surprises;
     private boolean lastLineBlank = true;
+    /** A line drawn by {@link #progress} in place, not ended yet: the next line starts below it. */
+    private boolean drawnInPlace;
 
     /** @param out where the tour writes; flushed after every line, so children's lines interleave in order */
     public Narrator(PrintWriter out) {
@@ -88,6 +91,23 @@ public final class Narrator {
             wrapped("  !! ", "NOT AS EXPECTED: " + fact);
         }
         return holds;
+    }
+
+    /**
+     * Shows how far a long step has got, indented under the step.
+     *
+     * @param text the progress, e.g. a bar with a percentage
+     * @param inPlace true on a terminal: the text replaces the previous progress line ({@code \r}),
+     *     and the next line of any kind starts below it; false: a line of its own
+     */
+    public void progress(String text, boolean inPlace) {
+        if (inPlace) {
+            out.print("\r    " + text);
+            out.flush();
+            drawnInPlace = true;
+        } else {
+            line("    " + text);
+        }
     }
 
     /** Reports that a chapter could not finish; counts as a surprise. */
@@ -153,6 +173,10 @@ public final class Narrator {
     }
 
     private void line(String text) {
+        if (drawnInPlace) {
+            out.println();
+            drawnInPlace = false;
+        }
         lastLineBlank = text.isEmpty();
         out.println(text);
         out.flush();

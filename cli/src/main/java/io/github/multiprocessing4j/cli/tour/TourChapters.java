@@ -30,7 +30,9 @@ public final class TourChapters {
             new Entry("ipc", "IPC: processes talking through queues and pipes",
                     "lesson chapter 5, inter-process communication", false, new IpcChapter()),
             new Entry("producer-consumer", "Producers and consumers around a queue",
-                    "lesson chapter 6, the producer-consumer model", false, new ProducerConsumerChapter()));
+                    "lesson chapter 6, the producer-consumer model", false, new ProducerConsumerChapter()),
+            new Entry("pool", "Pools: a hundred thousand squares in worker processes",
+                    "beyond the lesson: Python's multiprocessing.Pool", false, new PoolChapter()));
 
     private TourChapters() {
     }

@@ -152,4 +152,23 @@ class TourChaptersTest {
         assertThat(Pattern.compile("\\| eater-\\d \\(pid \\d+\\): ate cook-\\d's \\S+ #\\d").matcher(out).results().count())
                 .as("items eaten in the two runs").isEqualTo(12);
     }
+
+    @Test
+    void poolChapterMapsWithProgressAndMatchesTheLoopInBothRounds() throws Exception {
+        String out = tour("pool");
+
+        assertThat(out).contains("squares = pool.map(x -> (long) x * x, numbers, progressBar)")
+                .contains("OK Both give the same 100,000 results, item by item: sum 333,328,333,350,000 on both sides,")
+                .contains("OK The sum is what the formula n(n-1)(2n-1)/6 gives for n = 100,000.")
+                .contains("squares[99,999] = 9,999,800,001")
+                .contains("stirred = pool.map(x -> stir((long) x * x, 2000), numbers, progressBar)")
+                .containsPattern("OK Both give the same 100,000 results, item by item: sum -?[\\d,]+ on both sides,"
+                        + " stirred\\[0] = 0")
+                .containsPattern("close\\(\\) took [\\d.]+ m?s; every worker has ended");
+        assertThat(Pattern.compile("\\] 100% 100,000/100,000").matcher(out).results().count())
+                .as("progress of both map calls reaching the end").isEqualTo(2);
+        assertThat(Pattern.compile("(One process was [\\d.]+ times faster than the pool of \\d+|The pool of \\d+ was"
+                + " [\\d.]+ times faster than one process)").matcher(out).results().count())
+                .as("both rounds timed and compared").isEqualTo(2);
+    }
 }
