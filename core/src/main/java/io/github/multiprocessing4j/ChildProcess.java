@@ -93,6 +93,8 @@ public final class ChildProcess {
     private volatile Throwable failure;
     /** The last signal this process sent the child through {@link #terminate()} or {@link #kill()}. */
     private volatile int signalSent;
+    /** Whether the child had recorded itself (booted) when it was reaped. */
+    private volatile boolean bootedBeforeExit;
 
     /**
      * Creates a process that will run {@code target}, named {@code ChildProcess-N}.
@@ -181,7 +183,17 @@ public final class ChildProcess {
             sendBootstrap(new BootstrapMessage(registry.treeId(), context.pid(), context.startTicks(), context.name(),
                     context.isDaemon(), name, daemon, serializedTarget));
             if (method == StartMethod.WARM) {
-                Spares.refillAfterBoot(configuration, sparesWanted(), registry, started.pid(), started, this::processBuilder);
+                Spares.refillAfterBoot(configuration, sparesWanted(), new Spares.Started() {
+                    @Override
+                    public boolean booted() {
+                        return bootedBeforeExit || registry.find(started.pid()).isPresent();
+                    }
+
+                    @Override
+                    public boolean ended() {
+                        return reaped.getCount() == 0;
+                    }
+                }, this::processBuilder);
             }
         }
     }
@@ -236,6 +248,7 @@ public final class ChildProcess {
         try {
             int raw = p.exitValue();
             Optional<ProcessRecord> record = registry.find(p.pid()); // written by the child once it booted
+            bootedBeforeExit = record.isPresent();
             State state = record.map(ProcessRecord::state).orElse(null);
             if (state == State.SIGNALED) {
                 exitCode = -record.get().signal();

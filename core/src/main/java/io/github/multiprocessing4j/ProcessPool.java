@@ -128,7 +128,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     private ProcessPool(Builder b) {
-        engine = new PoolEngine(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs);
+        engine = new PoolEngine(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs, b.startMethod);
     }
 
     /** @return a builder for a pool with an initializer, {@code maxTasksPerChild} or JVM arguments */
@@ -687,6 +687,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private SerializableRunnable initializer;
         private int maxTasksPerChild;
         private final List<String> jvmArgs = new ArrayList<>();
+        private StartMethod startMethod;
 
         private Builder() {
         }
@@ -737,6 +738,18 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             for (String a : args) {
                 jvmArgs.add(Objects.requireNonNull(a, "JVM argument"));
             }
+            return this;
+        }
+
+        /**
+         * @param method how the workers (and their replacements) get their JVMs; null, the
+         *     default, for {@link Multiprocessing#startMethod()}. With {@link StartMethod#WARM},
+         *     a program that makes pools of the same configuration again gets booted spares as
+         *     workers, as many as the last pool had.
+         * @return this builder
+         */
+        public Builder startMethod(StartMethod method) {
+            this.startMethod = method;
             return this;
         }
 

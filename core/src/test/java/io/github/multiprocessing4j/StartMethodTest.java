@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +91,23 @@ class StartMethodTest {
         }
         assertThat(c.join(WAIT)).isTrue();
         assertThat(d.join(WAIT)).isTrue();
+    }
+
+    @Test
+    void aPoolOfWarmWorkersTakesTheSparesThatTheLastPoolLeft() throws Exception {
+        int expected = Math.min(2, Runtime.getRuntime().availableProcessors());
+        try (ProcessPool first = ProcessPool.builder().processes(2).startMethod(StartMethod.WARM).build()) {
+            assertThat(first.map((Integer x) -> x * 2, List.of(1, 2, 3))).containsExactly(2, 4, 6);
+        }
+        TestFiles.awaitCondition(() -> Spares.readyCount() == expected, WAIT, expected + " spares");
+        Set<Long> spares = Spares.readyPids();
+        try (ProcessPool second = ProcessPool.builder().processes(2).startMethod(StartMethod.WARM).build()) {
+            assertThat(second.map((Integer x) -> x * 3, List.of(1, 2, 3))).containsExactly(3, 6, 9);
+            assertThat(second.workerPids()).as("workers that were spares").containsAnyElementsOf(spares);
+        }
+        try (ProcessPool cold = ProcessPool.builder().processes(1).startMethod(StartMethod.COLD).build()) {
+            assertThat(cold.apply(() -> 7)).isEqualTo(7);
+        }
     }
 
     @Test

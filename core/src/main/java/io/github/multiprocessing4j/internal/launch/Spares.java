@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.launch;
 
-import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * writes the message; the spare becomes the child. Its stdin is the lifeline as for any child,
  * so a spare whose parent dies reads EOF before any message and exits: spares are daemons of
  * their creator without anything more. A new spare is booted only after the child that used the
- * last one has booted (its record is in the tree's table), so the two do not compete for the CPU,
+ * last one has booted (it has recorded itself in the tree's table), so the two do not compete for the CPU,
  * and never for a configuration whose child failed to boot (a bad JVM option would only fail
  * again, in the background). A configuration keeps as many spares as the caller wants: as many
  * as its children that ran at once when one was last started, up to the number of processors
@@ -74,6 +73,15 @@ public final class Spares {
         }
     }
 
+    /** What a refill watches: the child that a start just launched. */
+    public interface Started {
+        /** @return whether the child has booted (recorded itself), whether or not it still runs */
+        boolean booted();
+
+        /** @return whether the child has ended and its end is settled */
+        boolean ended();
+    }
+
     /** How a spare's process is configured: the caller's redirects, environment and directory. */
     public interface Launcher {
         ProcessBuilder processBuilder(List<String> commandLine);
@@ -104,8 +112,7 @@ public final class Spares {
      * started with that configuration) has booted, unless {@code wanted} spares are ready or
      * booting already.
      */
-    public static void refillAfterBoot(Key key, int wanted, ProcessRegistry registry, long childPid, Process child,
-                                       Launcher launcher) {
+    public static void refillAfterBoot(Key key, int wanted, Started child, Launcher launcher) {
         synchronized (Spares.class) {
             int ready = READY.containsKey(key) ? READY.get(key).size() : 0;
             int filling = FILLING.getOrDefault(key, 0);
@@ -116,7 +123,7 @@ public final class Spares {
         }
         Thread filler = new Thread(() -> {
             try {
-                if (awaitBoot(registry, childPid, child)) {
+                if (awaitBoot(child)) {
                     spawn(key, launcher);
                 }
             } finally {
@@ -181,14 +188,14 @@ public final class Spares {
         return pids;
     }
 
-    private static boolean awaitBoot(ProcessRegistry registry, long childPid, Process child) {
+    private static boolean awaitBoot(Started child) {
         long deadline = System.nanoTime() + BOOT_WAIT_NANOS;
         while (System.nanoTime() - deadline < 0) {
-            if (registry.find(childPid).isPresent()) {
+            if (child.booted()) {
                 return true;
             }
-            if (!child.isAlive()) {
-                return false;
+            if (child.ended()) {
+                return child.booted(); // it may have booted, run and ended between two looks
             }
             try {
                 Thread.sleep(2);

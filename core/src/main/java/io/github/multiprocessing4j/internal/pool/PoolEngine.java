@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.pool;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.StartMethod;
 import io.github.multiprocessing4j.WorkerDiedException;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
@@ -69,6 +70,7 @@ public final class PoolEngine {
     private final SerializableRunnable initializer;
     private final int maxTasksPerChild;
     private final List<String> jvmArgs;
+    private final StartMethod startMethod;
     private final Channel results;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Integer, WorkerHandle> workers = new LinkedHashMap<>();
@@ -91,11 +93,13 @@ public final class PoolEngine {
      * Starts the workers and the collector; returns without waiting for the workers to boot.
      *
      * @param jvmArgs options of the workers' JVMs, after the pool's own defaults
+     * @param startMethod how the workers are started; null for the program's default
      * @throws IllegalStateException when this process is a daemon
      * @throws IllegalArgumentException when the initializer is not serializable
      * @throws java.io.UncheckedIOException when a worker process cannot be started
      */
-    public PoolEngine(int processes, SerializableRunnable initializer, int maxTasksPerChild, List<String> jvmArgs) {
+    public PoolEngine(int processes, SerializableRunnable initializer, int maxTasksPerChild, List<String> jvmArgs,
+                      StartMethod startMethod) {
         if (processes < 1) {
             throw new IllegalArgumentException("a pool needs at least one process, not " + processes);
         }
@@ -109,6 +113,7 @@ public final class PoolEngine {
         this.initializer = initializer;
         this.maxTasksPerChild = Math.max(0, maxTasksPerChild);
         this.jvmArgs = List.copyOf(jvmArgs);
+        this.startMethod = startMethod;
         this.results = Channel.create();
         this.collector = new Thread(null, this::collect, "mp4j-pool-collector", THREAD_STACK_BYTES);
         collector.setDaemon(true);
@@ -403,6 +408,7 @@ public final class PoolEngine {
                     .name("PoolWorker-" + id)
                     .daemon(true)
                     .jvmArgs(jvmArgs.toArray(new String[0]))
+                    .startMethod(startMethod)
                     .build();
             process.start();
             return new WorkerHandle(id, process, inbox);
