@@ -154,10 +154,12 @@ public final class ChildMain {
             Runtime.getRuntime().removeShutdownHook(hook);
             java.nio.file.Path probeFile = java.nio.file.Files.createTempFile(Platform.sharedMemoryRoot(), "mp4j-spare-", ".tmp");
             try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.READ,
-                    java.nio.file.StandardOpenOption.WRITE);
-                 java.nio.channels.FileLock lock = channel.lock()) {
-                channel.write(ByteBuffer.wrap(new byte[] {1}));
-                channel.map(FileChannel.MapMode.READ_WRITE, 0, 1).put(0, (byte) 2); // how shared objects are mapped
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.file.Files.delete(probeFile); // at once: a spare killed while booting leaves no file
+                try (java.nio.channels.FileLock lock = channel.lock()) {
+                    channel.write(ByteBuffer.wrap(new byte[] {1}));
+                    channel.map(FileChannel.MapMode.READ_WRITE, 0, 1).put(0, (byte) 2); // how shared objects are mapped
+                }
             } finally {
                 java.nio.file.Files.deleteIfExists(probeFile);
             }

@@ -261,7 +261,11 @@ public final class ProcessContext {
     }
 
     private void exiting() {
-        for (Runnable action : exitActions) {
+        // By index, not with an iterator: an action may wait for a thread that registers more
+        // (the boot thread registers the lifeline's interrupt); a snapshot would miss those, and
+        // a lifeline left blocked in its native read holds the exit up by 300 ms.
+        for (int i = 0; i < exitActions.size(); i++) {
+            Runnable action = exitActions.get(i);
             try {
                 action.run();
             } catch (RuntimeException e) {
