@@ -162,13 +162,15 @@ public final class ChildProcess {
             Spares.Spare spare = method == StartMethod.WARM ? Spares.take(configuration) : null;
             ChildCommand command = spare != null ? spare.command : ChildCommand.build(jvmArgs, name);
             ProcessBuilder builder = spare != null ? spare.builder : processBuilder(command.line());
-            // The reaper thread is started before the spawn: once the child JVM boots, it competes
-            // with this thread for the CPU, and creating a thread then takes milliseconds.
             CountDownLatch spawned = new CountDownLatch(1);
             Thread reaper = new Thread(null, () -> reapOnceSpawned(spawned, registry, command, builder),
                     "mp4j-reaper-" + name, REAPER_STACK_BYTES);
             reaper.setDaemon(daemon);
-            reaper.start();
+            if (spare == null) {
+                // Before the spawn: once the child JVM boots, it competes with this thread for the
+                // CPU, and creating a thread then takes milliseconds.
+                reaper.start();
+            }
             Process started;
             try {
                 started = spare != null ? spare.process : builder.start();
@@ -182,6 +184,9 @@ public final class ChildProcess {
             spawned.countDown();
             sendBootstrap(new BootstrapMessage(registry.treeId(), context.pid(), context.startTicks(), context.name(),
                     context.isDaemon(), name, daemon, serializedTarget));
+            if (spare != null) {
+                reaper.start(); // after the message, which the spare has been waiting for
+            }
             if (method == StartMethod.WARM) {
                 Spares.refillAfterBoot(configuration, sparesWanted(), new Spares.Started() {
                     @Override
