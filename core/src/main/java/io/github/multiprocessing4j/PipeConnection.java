@@ -76,13 +76,11 @@ final class PipeConnection implements Connection {
         if (in != null) {
             in.close();
             try {
-                while (in.take(0, false, null, null) != null) {
+                while (in.takeUninterruptibly(0) != null) {
                     // dropped: nobody can receive on a closed end
                 }
             } catch (IllegalStateException drained) {
                 // closed and empty: its segments are gone
-            } catch (InterruptedException e) {
-                throw new AssertionError("a take that does not wait was interrupted", e);
             }
         }
     }
@@ -114,12 +112,10 @@ final class PipeConnection implements Connection {
         while (true) {
             ItemCodec.Encoded message;
             try {
-                message = in.take(Wait.LIVENESS_CHECK_NANOS, false, null, null);
+                message = in.takeUninterruptibly(Wait.LIVENESS_CHECK_NANOS);
             } catch (IllegalStateException closedAndEmpty) {
                 checkOpen();
                 throw new EOFException("the other end of the pipe is closed");
-            } catch (InterruptedException e) {
-                throw new AssertionError("an uninterruptible take was interrupted", e);
             }
             if (message != null) {
                 return message;

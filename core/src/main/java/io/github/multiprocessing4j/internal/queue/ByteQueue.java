@@ -255,6 +255,18 @@ public final class ByteQueue implements Serializable {
         }
     }
 
+    /**
+     * {@link #take} without an observer, whose wait an interrupt does not end (the interrupt
+     * status is kept): a pipe's receive.
+     */
+    public ItemCodec.Encoded takeUninterruptibly(long timeoutNanos) {
+        try {
+            return take(timeoutNanos, false, null, null);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible take was interrupted", e);
+        }
+    }
+
     /** @return items put and not yet taken (exact while no put or take is under way) */
     public long size() {
         long taken = header.getLongVolatile(GET_COUNT);

@@ -76,7 +76,7 @@ final class InFlightLog {
     SharedSegment append(long itemNumber, ItemCodec.Encoded item) {
         SharedSegment before = null;
         int length = item.length();
-        long size = PAYLOAD + ((length + 7L) & ~7L);
+        long size = recordSize(length);
         if (pending.isEmpty()) {
             segment.setLongVolatile(END, FIRST); // before any byte of the old records is overwritten
         }
@@ -124,9 +124,14 @@ final class InFlightLog {
                 pendingItem.accept(log.getLongVolatile(at + ITEM_NUMBER), Messages.read(log, at + PAYLOAD, length));
                 log.setIntVolatile(at + STATE, REQUEUED);
             }
-            at += PAYLOAD + ((length + 7) & ~7);
+            at += recordSize(length);
         }
         return doneOrdinal;
+    }
+
+    /** @return the bytes a record with {@code length} payload bytes takes (8-aligned) */
+    private static int recordSize(int length) {
+        return PAYLOAD + ((length + 7) & ~7);
     }
 
     /** What recovery does with a dead process's pending item. */
@@ -137,7 +142,7 @@ final class InFlightLog {
     private long pendingBytes() {
         long bytes = 0;
         for (int at : pending) {
-            bytes += PAYLOAD + ((segment.getIntVolatile(at + LENGTH) + 7L) & ~7L);
+            bytes += recordSize(segment.getIntVolatile(at + LENGTH));
         }
         return bytes;
     }
@@ -156,7 +161,7 @@ final class InFlightLog {
             target.putBytes(end + PAYLOAD, payload, 0, length);
             target.setIntRelease(end + STATE, PENDING);
             pending.addLast(end);
-            end += PAYLOAD + ((length + 7) & ~7);
+            end += recordSize(length);
         }
         target.setLongVolatile(END, end);
         return end;
