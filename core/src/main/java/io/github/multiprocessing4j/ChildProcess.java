@@ -66,7 +66,9 @@ import java.util.concurrent.TimeUnit;
  * EOF tells a daemon child that its parent has gone, even when the parent was SIGKILLed. A
  * reaper thread per child waits for its exit, reads how it ended from the tree's process table
  * and removes its record; the reaper of a non-daemon child is itself a non-daemon thread, which
- * is what makes the JVM wait for non-daemon children after {@code main}.
+ * is what makes the JVM wait for non-daemon children after {@code main}. The last reaper of a
+ * tree releases the tree's table (its directory), unless this JVM holds spares: they are its next
+ * children, and a table made again for each of them would cost every warm start a millisecond.
  */
 public final class ChildProcess {
     private static final Set<ChildProcess> UNREAPED = ConcurrentHashMap.newKeySet();
@@ -198,6 +200,11 @@ public final class ChildProcess {
                     public boolean ended() {
                         return reaped.getCount() == 0;
                     }
+
+                    @Override
+                    public String firstClass() {
+                        return Serialization.firstClassOf(target);
+                    }
                 }, this::processBuilder);
             }
         }
@@ -281,7 +288,9 @@ public final class ChildProcess {
             closeLifeline();
             UNREAPED.remove(this);
             try {
-                registry.releaseIfIdle();
+                if (!Spares.anyHeld()) { // spares are the next children: their table stays ready for them
+                    registry.releaseIfIdle();
+                }
             } catch (RuntimeException e) {
                 Log.of(ChildProcess.class).log(System.Logger.Level.WARNING, "could not release the process table", e);
             }

@@ -74,6 +74,7 @@ public final class Multiprocessing {
      */
     public static void discardSpares() {
         io.github.multiprocessing4j.internal.launch.Spares.discardAll();
+        ProcessContext.current().registry().releaseIfIdle(); // kept for the spares' sake
     }
 
     /** @return the number of processors available to this JVM */

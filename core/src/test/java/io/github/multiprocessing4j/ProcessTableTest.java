@@ -65,10 +65,22 @@ class ProcessTableTest {
 
             TestFiles.write(release, "go");
             child.join();
+            assertThat(tree).as("kept for the spare that the warm start booted: the next child").exists();
+            Multiprocessing.discardSpares();
             assertThat(tree).doesNotExist();
         } finally {
             child.kill();
         }
+    }
+
+    @Test
+    void withoutSparesTheTableGoesWithTheLastChild() throws Exception {
+        Multiprocessing.discardSpares();
+        ChildProcess child = ChildProcess.builder(() -> { }).startMethod(StartMethod.COLD).build();
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(TestFiles.treeDirectory(Platform.currentPid())).doesNotExist();
     }
 
     @Test

@@ -46,9 +46,17 @@ public final class ChildCommand {
         return build(jvmOptions, processName, List.of());
     }
 
-    /** @return the command of a spare JVM ({@link Spares}) with the caller's options */
-    static ChildCommand buildSpare(List<String> jvmOptions) {
-        return build(jvmOptions, "spare", List.of("-D" + ChildMain.SPARE_PROPERTY + "=true"));
+    /**
+     * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null
+     * @return the command of a spare JVM ({@link Spares}) with the caller's options
+     */
+    static ChildCommand buildSpare(List<String> jvmOptions, String firstClass) {
+        List<String> properties = new ArrayList<>();
+        properties.add("-D" + ChildMain.SPARE_PROPERTY + "=true");
+        if (firstClass != null) {
+            properties.add("-D" + ChildMain.FIRST_CLASS_PROPERTY + "=" + firstClass);
+        }
+        return build(jvmOptions, "spare", properties);
     }
 
     private static ChildCommand build(List<String> jvmOptions, String processName, List<String> properties) {

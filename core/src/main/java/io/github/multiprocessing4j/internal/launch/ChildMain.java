@@ -6,6 +6,8 @@ import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -32,10 +34,14 @@ import java.util.concurrent.CountDownLatch;
  * independent: becoming the process (signal handlers, identity, exit hook, the record in the
  * tree's table, the lifeline) runs on a boot thread while the main thread rebuilds the target,
  * which on a machine with two cores saves milliseconds. A spare ({@link Spares}) has done the
- * slow parts of both before its message comes; its main thread takes the identity itself and
- * leaves only the record and the lifeline to the boot thread, which is already running. The target runs once both are done
- * ({@link ProcessContext#current()} waits for the identity), and the exit hook waits for the boot
- * thread to finish.
+ * slow parts of both before its message comes ({@link #prepareSpare}); its main thread takes the
+ * identity itself and leaves only the record and the lifeline to the boot thread, which is
+ * already running. The target runs once this JVM has its identity and its exit hook waits for
+ * the boot thread: a target that exits at once still leaves its record for the parent.
+ *
+ * <p>A target in the direct lambda encoding is not rebuilt as a lambda but called
+ * ({@link Serialization#deserializeTarget}): rebuilding one spins a class, milliseconds of a
+ * start.
  *
  * <p>Nothing on the boot path is a lambda (anonymous classes stand in): the first lambda a JVM
  * links costs it about ten milliseconds of method-handle bootstrapping, which the target's own
@@ -66,6 +72,8 @@ public final class ChildMain {
         "internal.shm.SharedSegment", "internal.shm.WordArray"};
     /** Set (to true) on the command line of a spare JVM ({@link Spares}). */
     static final String SPARE_PROPERTY = "mp4j.spare";
+    /** Names, on the command line of a spare, the class it loads ahead (see {@link #prepareSpare}). */
+    static final String FIRST_CLASS_PROPERTY = "mp4j.spare.firstClass";
     private static final long DAEMON_EXIT_GRACE_MS = 500;
 
     private ChildMain() {
@@ -82,6 +90,9 @@ public final class ChildMain {
         boolean spare = Boolean.getBoolean(SPARE_PROPERTY);
         BootstrapMessage[] arrived = new BootstrapMessage[1];
         CountDownLatch messageRead = new CountDownLatch(1);
+        // Counted down once this JVM is the child and its exit hook waits for the boot thread: a
+        // target that exits at once must not find a process without that wait (nor its record).
+        CountDownLatch becameChild = new CountDownLatch(1);
         Thread boot = new Thread("mp4j-boot") {
             @Override
             public void run() {
@@ -93,6 +104,7 @@ public final class ChildMain {
                     catchTerminationSignals(); // before the exit hook exists: see the class comment
                     context = ProcessContext.initChild(arrived[0]);
                     waitAtExitFor(this, context);
+                    becameChild.countDown();
                 }
                 context.register();
                 watchLifeline(new FileInputStream(FileDescriptor.in).getChannel(), context);
@@ -117,6 +129,7 @@ public final class ChildMain {
             // Prepared already, becoming the process is quick: done here, it spares the target a
             // wait for the boot thread's identity (a thread's wake-up takes up to a millisecond).
             waitAtExitFor(boot, ProcessContext.initChild(message));
+            becameChild.countDown();
             messageRead.countDown();
         } else {
             messageRead.countDown();
@@ -124,8 +137,8 @@ public final class ChildMain {
         }
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            SerializableRunnable target = (SerializableRunnable) Serialization.deserialize(message.target(), loader);
-            ProcessContext.current(); // the target may ask who it is: wait for the boot thread's identity
+            SerializableRunnable target = Serialization.deserializeTarget(message.target(), loader);
+            Uninterruptibly.await(becameChild); // the boot thread's work, when it does it
             target.run();
         } catch (Throwable failure) {
             ProcessContext context = ProcessContext.current();
@@ -142,16 +155,17 @@ public final class ChildMain {
      * What a spare does before it waits for its message: everything a child's start pays for that
      * does not depend on which child it will be. It links a serializable lambda through both
      * encodings (the first lambda and the first {@code ObjectInputStream} of a JVM cost it tens of
-     * milliseconds), loads the classes of becoming a process, and catches the termination
-     * signals.
+     * milliseconds), rehearses reading a message and becoming a process (the first run of code
+     * resolves what it uses), installs the exit hook, catches the termination signals, and loads
+     * and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class of the
+     * target that the child before it ran, very likely the next one's too. That class is not
+     * initialised, so none of the application's code runs in a spare.
      */
     static void prepareSpare() {
         catchTerminationSignals();
         try {
-            Platform.startTicks(Platform.currentPid());
-            Thread hook = new Thread("mp4j-probe");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Runtime.getRuntime().removeShutdownHook(hook);
+            Platform.ownStartTicks(); // read once: the identity taken later needs it
+            ProcessContext.installExitHook();
             java.nio.file.Path probeFile = java.nio.file.Files.createTempFile(Platform.sharedMemoryRoot(), "mp4j-spare-", ".tmp");
             try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.READ,
                     java.nio.file.StandardOpenOption.WRITE)) {
@@ -166,8 +180,21 @@ public final class ChildMain {
             ClassLoader loader = ChildMain.class.getClassLoader();
             String word = "warm";
             SerializableRunnable probe = () -> word.length();
-            ((SerializableRunnable) Serialization.deserialize(Serialization.serialize(probe, "probe"), loader)).run();
+            byte[] serializedProbe = Serialization.serialize(probe, "probe");
+            ((SerializableRunnable) Serialization.deserialize(serializedProbe, loader)).run();
+            Serialization.deserializeTarget(serializedProbe, loader).run();
             Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"), loader);
+            // The boot path's first run resolves its classes and call sites: done here, with a
+            // message that names nobody, it is not done again when the real one comes.
+            ByteArrayOutputStream rehearsal = new ByteArrayOutputStream();
+            new BootstrapMessage("mp4j-0-0", 0, 0, "rehearsal", false, "rehearsal", false, serializedProbe)
+                    .writeTo(rehearsal);
+            ProcessContext.rehearseInitChild(BootstrapMessage.readFrom(new ByteArrayInputStream(rehearsal.toByteArray())));
+            String firstClass = System.getProperty(FIRST_CLASS_PROPERTY);
+            if (firstClass != null) {
+                // Loaded and linked, not initialised: none of its code runs before a target's does.
+                Class.forName(firstClass, false, loader).getDeclaredMethods();
+            }
             for (String name : new String[] {
                 "io.github.multiprocessing4j.internal.registry.LocalTreeRegistry",
                 "io.github.multiprocessing4j.internal.registry.ProcessRecord",

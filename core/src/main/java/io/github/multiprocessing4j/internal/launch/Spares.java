@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * again, in the background). A configuration keeps as many spares as the caller wants: as many
  * as its children that ran at once when one was last started, up to the number of processors
  * (a program that starts its workers together gets them all warm the next time; one that starts
- * one child at a time keeps one spare).
+ * one child at a time keeps one spare). One daemon thread of the JVM boots the spares, in the
+ * order asked. A spare loads the class of the target that the child before it ran
+ * ({@link Started#firstClass}), likely the next target's as well.
  */
 public final class Spares {
     /** How long a refill waits for the child that triggered it to boot. */
@@ -80,6 +82,12 @@ public final class Spares {
 
         /** @return whether the child has ended and its end is settled */
         boolean ended();
+
+        /**
+         * @return the class whose code the child runs first (a lambda target's capturing class),
+         *     which the next spare loads ahead, or null; called on the spares' thread
+         */
+        String firstClass();
     }
 
     /** How a spare's process is configured: the caller's redirects, environment and directory. */
@@ -88,8 +96,18 @@ public final class Spares {
     }
 
     private static final Map<Key, java.util.ArrayDeque<Spare>> READY = new HashMap<>();
-    /** How many spares are booting, per configuration. */
+    /** How many spares are booting or about to, per configuration. */
     private static final Map<Key, Integer> FILLING = new HashMap<>();
+    /** What the spares' thread has to do: one request per spare to boot. */
+    private static final java.util.concurrent.BlockingQueue<Refill> REFILLS = new java.util.concurrent.LinkedBlockingQueue<>();
+    private static Thread filler;
+    /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by Spares.class. */
+    private static long generation;
+    /** Whether the spares' thread is working on a request. Guarded by Spares.class. */
+    private static boolean busy;
+
+    private record Refill(Key key, Started child, Launcher launcher, long generation) {
+    }
 
     private Spares() {
     }
@@ -108,32 +126,67 @@ public final class Spares {
     }
 
     /**
-     * Boots a spare for {@code key} in the background, once process {@code childPid} (just
-     * started with that configuration) has booted, unless {@code wanted} spares are ready or
-     * booting already.
+     * Boots a spare for {@code key} in the background, once {@code child} (just started with that
+     * configuration) has booted, unless {@code wanted} spares are ready or booting already. The
+     * spares are booted by one daemon thread of this JVM, created on the first request: a thread
+     * created by each {@code start()} would compete with the starting child for the processors.
      */
-    public static void refillAfterBoot(Key key, int wanted, Started child, Launcher launcher) {
-        synchronized (Spares.class) {
-            int ready = READY.containsKey(key) ? READY.get(key).size() : 0;
-            int filling = FILLING.getOrDefault(key, 0);
-            if (ready + filling >= wanted) {
-                return;
-            }
-            FILLING.put(key, filling + 1);
+    public static synchronized void refillAfterBoot(Key key, int wanted, Started child, Launcher launcher) {
+        int ready = READY.containsKey(key) ? READY.get(key).size() : 0;
+        int filling = FILLING.getOrDefault(key, 0);
+        if (ready + filling >= wanted) {
+            return;
         }
-        Thread filler = new Thread(() -> {
+        FILLING.put(key, filling + 1);
+        REFILLS.add(new Refill(key, child, launcher, generation));
+        if (filler == null) {
+            filler = new Thread(Spares::fill, "mp4j-spares");
+            filler.setDaemon(true);
+            filler.start();
+        }
+    }
+
+    /** The spares' thread: boots a spare for each request, once the child that made it has booted. */
+    private static void fill() {
+        while (true) {
+            Refill refill;
             try {
-                if (awaitBoot(child)) {
-                    spawn(key, launcher);
+                refill = REFILLS.take();
+            } catch (InterruptedException e) {
+                continue; // nobody interrupts this thread on purpose; it serves the whole JVM
+            }
+            synchronized (Spares.class) {
+                if (refill.generation != generation) {
+                    continue; // discarded
                 }
+                busy = true;
+            }
+            Spare spare = null;
+            try {
+                if (awaitBoot(refill)) {
+                    spare = spawn(refill.key, refill.launcher, refill.child.firstClass());
+                }
+            } catch (RuntimeException e) {
+                Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM", e);
             } finally {
                 synchronized (Spares.class) {
-                    FILLING.merge(key, -1, Integer::sum);
+                    if (refill.generation == generation) {
+                        FILLING.merge(refill.key, -1, Integer::sum);
+                        if (spare != null) {
+                            READY.computeIfAbsent(refill.key, k -> new java.util.ArrayDeque<>()).add(spare);
+                            spare = null;
+                        }
+                    }
+                }
+                if (spare != null) {
+                    end(List.of(spare)); // discarded while it was being booted
+                }
+                synchronized (Spares.class) {
+                    busy = false;
+                    Spares.class.notifyAll();
                 }
             }
-        }, "mp4j-spare-filler");
-        filler.setDaemon(true);
-        filler.start();
+        }
     }
 
     /**
@@ -142,12 +195,27 @@ public final class Spares {
      * can have them gone.
      */
     public static void discardAll() {
-        List<Spare> spares;
+        List<Spare> spares = new ArrayList<>();
         synchronized (Spares.class) {
-            spares = new ArrayList<>();
+            generation++;
+            REFILLS.clear();
+            FILLING.clear();
             READY.values().forEach(spares::addAll);
             READY.clear();
+            while (busy) { // a spare being booted now is discarded before this returns
+                try {
+                    Spares.class.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
+        end(spares);
+    }
+
+    /** Ends spares (EOF on stdin before any message) and waits until they have exited. */
+    private static void end(List<Spare> spares) {
         for (Spare spare : spares) {
             try {
                 spare.process.getOutputStream().close(); // EOF before any message: it exits
@@ -166,6 +234,14 @@ public final class Spares {
             }
             spare.command.childExited();
         }
+    }
+
+    /**
+     * @return whether this JVM has spares, ready or booting: its next children, for which its
+     *     tree's table is kept (see {@code ChildProcess})
+     */
+    public static synchronized boolean anyHeld() {
+        return readyCount() > 0 || FILLING.values().stream().anyMatch(n -> n > 0);
     }
 
     /** @return how many spares are ready, for tests */
@@ -188,14 +264,20 @@ public final class Spares {
         return pids;
     }
 
-    private static boolean awaitBoot(Started child) {
+    /** @return whether the child of {@code refill} booted; false when it did not, or the request was discarded */
+    private static boolean awaitBoot(Refill refill) {
         long deadline = System.nanoTime() + BOOT_WAIT_NANOS;
         while (System.nanoTime() - deadline < 0) {
-            if (child.booted()) {
+            synchronized (Spares.class) {
+                if (refill.generation != generation) {
+                    return false;
+                }
+            }
+            if (refill.child.booted()) {
                 return true;
             }
-            if (child.ended()) {
-                return child.booted(); // it may have booted, run and ended between two looks
+            if (refill.child.ended()) {
+                return refill.child.booted(); // it may have booted, run and ended between two looks
             }
             try {
                 Thread.sleep(2);
@@ -206,19 +288,16 @@ public final class Spares {
         return false;
     }
 
-    private static void spawn(Key key, Launcher launcher) {
-        ChildCommand command = ChildCommand.buildSpare(key.jvmOptions);
+    /** @return a new spare of {@code key}, or null when it could not be started */
+    private static Spare spawn(Key key, Launcher launcher, String firstClass) {
+        ChildCommand command = ChildCommand.buildSpare(key.jvmOptions, firstClass);
         ProcessBuilder builder = launcher.processBuilder(command.line());
-        Process process;
         try {
-            process = builder.start();
+            return new Spare(builder.start(), command, builder);
         } catch (IOException e) {
             Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM: {0}", e.getMessage());
             command.childExited();
-            return;
-        }
-        synchronized (Spares.class) {
-            READY.computeIfAbsent(key, k -> new java.util.ArrayDeque<>()).add(new Spare(process, command, builder));
+            return null;
         }
     }
 }

@@ -33,16 +33,41 @@ public final class Platform {
 
     private static final Path PROC = Path.of("/proc");
     private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
+    /** This JVM's pid and start ticks once known (0 before): neither changes while it runs. */
+    private static volatile long ownPid;
+    private static volatile long ownStartTicks;
 
     private Platform() {
     }
 
     /**
-     * @return the pid of this JVM. Read from {@code /proc/self} where it exists, because
+     * @return the pid of this JVM. Read once from {@code /proc/self} where it exists, because
      *     {@code ProcessHandle.current()} starts the JDK's process-reaper machinery, which costs a
      *     child JVM milliseconds of start-up
      */
     public static long currentPid() {
+        long pid = ownPid;
+        if (pid == 0) {
+            pid = readOwnPid();
+            ownPid = pid;
+        }
+        return pid;
+    }
+
+    /**
+     * @return this JVM's start ticks ({@link #startTicks}), read once: a child reads them while
+     *     it boots, and a spare JVM has read them before it was needed
+     */
+    public static long ownStartTicks() {
+        long ticks = ownStartTicks;
+        if (ticks == 0) {
+            ticks = startTicks(currentPid()).orElse(0);
+            ownStartTicks = ticks;
+        }
+        return ticks;
+    }
+
+    private static long readOwnPid() {
         if (HAS_PROC) {
             try {
                 return Long.parseLong(Files.readSymbolicLink(PROC.resolve("self")).getFileName().toString());

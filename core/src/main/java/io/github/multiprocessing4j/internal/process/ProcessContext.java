@@ -39,6 +39,7 @@ public final class ProcessContext {
     private static volatile ProcessContext current;
     private static volatile boolean bootingAsChild;
     private static final CountDownLatch CHILD_IDENTIFIED = new CountDownLatch(1);
+    private static final AtomicBoolean EXIT_HOOK_INSTALLED = new AtomicBoolean();
 
     private final long pid;
     private final long startTicks;
@@ -48,7 +49,6 @@ public final class ProcessContext {
     private final String treeId;
     private final AtomicInteger childCounter = new AtomicInteger();
     private final List<Runnable> exitActions = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean hookInstalled = new AtomicBoolean();
     private volatile ProcessRegistry registry;
     private volatile boolean parentGone;
     private volatile State endState = State.RUNNING;
@@ -91,7 +91,7 @@ public final class ProcessContext {
 
     private ProcessContext(String name, boolean daemon, Parent parent, String treeId) {
         this.pid = Platform.currentPid();
-        this.startTicks = Platform.startTicks(pid).orElse(0);
+        this.startTicks = Platform.ownStartTicks();
         this.name = name;
         this.daemon = daemon;
         this.parent = parent;
@@ -139,14 +139,26 @@ public final class ProcessContext {
             if (current != null) {
                 throw new IllegalStateException("process context already initialised");
             }
-            Parent parent = new Parent(message.parentPid(), message.parentStartTicks(), message.parentName(),
-                    message.parentDaemon());
-            ProcessContext child = new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
-            child.installExitHook();
+            ProcessContext child = childOf(message);
+            installExitHook();
             current = child; // published only with its hook in place: see initialised()
             CHILD_IDENTIFIED.countDown();
             return child;
         }
+    }
+
+    /**
+     * Builds the context {@code message} describes and drops it: for a spare JVM, whose first
+     * run of that code (loading and linking what it uses) is then not on a child's start.
+     */
+    public static void rehearseInitChild(BootstrapMessage message) {
+        childOf(message);
+    }
+
+    private static ProcessContext childOf(BootstrapMessage message) {
+        Parent parent = new Parent(message.parentPid(), message.parentStartTicks(), message.parentName(),
+                message.parentDaemon());
+        return new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
     }
 
     /**
@@ -248,12 +260,20 @@ public final class ProcessContext {
         return new ProcessRecord(pid, parentPid, startTicks, name, daemon, endState, endSignal);
     }
 
-    private void installExitHook() {
-        if (hookInstalled.compareAndSet(false, true)) {
+    /**
+     * Installs the exit hook, once per JVM; it settles whichever context this JVM has when it
+     * exits. A spare JVM installs it before it has an identity, which takes a thread's creation
+     * and the hook's registration off the child's start.
+     */
+    public static void installExitHook() {
+        if (EXIT_HOOK_INSTALLED.compareAndSet(false, true)) {
             Thread hook = new Thread("mp4j-exit") {
                 @Override
                 public void run() {
-                    exiting(); // not a lambda: installed while a child boots, see LocalTreeRegistry
+                    ProcessContext c = current; // not a lambda: installed while a child boots, see LocalTreeRegistry
+                    if (c != null) {
+                        c.exiting();
+                    }
                 }
             };
             Runtime.getRuntime().addShutdownHook(hook);

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.serial;
 
+import io.github.multiprocessing4j.SerializableRunnable;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -87,6 +89,45 @@ final class LambdaEncoding {
      * @throws ClassNotFoundException when the capturing class is missing here
      */
     static Object decode(byte[] encoded, ClassLoader loader) throws IOException, ClassNotFoundException {
+        return readRecipe(encoded, loader).rebuild();
+    }
+
+    /**
+     * Rebuilds a process's target, which is run once: a {@link SerializableRunnable} lambda is not
+     * rebuilt but called, by reflection, with its captured values ({@link ReflectiveTarget}).
+     *
+     * @throws IOException when the bytes are damaged or the lambda cannot be rebuilt here
+     * @throws ClassNotFoundException when the capturing class is missing here
+     */
+    static SerializableRunnable decodeTarget(byte[] encoded, ClassLoader loader) throws IOException, ClassNotFoundException {
+        Recipe recipe = readRecipe(encoded, loader);
+        SerializableRunnable call = ReflectiveTarget.of(recipe.capturingClass, recipe.lambda);
+        return call != null ? call : (SerializableRunnable) recipe.rebuild();
+    }
+
+    /** A lambda's recipe as read back, with its capturing class loaded. */
+    private record Recipe(Class<?> capturingClass, SerializedLambda lambda) {
+        /** @return the lambda, from the capturing class's {@code $deserializeLambda$}, as JDK serialization would */
+        Object rebuild() throws IOException {
+            try {
+                Method rebuild = capturingClass.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
+                if (!rebuild.trySetAccessible()) {
+                    throw new InvalidObjectException("cannot rebuild a lambda of " + capturingClass.getName()
+                            + ": its package is not open to multiprocessing4j");
+                }
+                return rebuild.invoke(null, lambda);
+            } catch (NoSuchMethodException | IllegalAccessException e) {
+                throw new InvalidObjectException("cannot rebuild a lambda of " + capturingClass.getName() + ": " + e);
+            } catch (InvocationTargetException e) {
+                InvalidObjectException failure = new InvalidObjectException("cannot rebuild a lambda of "
+                        + capturingClass.getName() + ": " + e.getCause());
+                failure.initCause(e.getCause());
+                throw failure;
+            }
+        }
+    }
+
+    private static Recipe readRecipe(byte[] encoded, ClassLoader loader) throws IOException, ClassNotFoundException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
         if (in.readByte() != TAG) {
             throw new InvalidObjectException("not a lambda encoding");
@@ -104,28 +145,13 @@ final class LambdaEncoding {
         for (int i = 0; i < captured.length; i++) {
             captured[i] = readValue(in);
         }
-        SerializedLambda recipe = new SerializedLambda(capturingClass, functionalInterfaceClass,
+        return new Recipe(capturingClass, new SerializedLambda(capturingClass, functionalInterfaceClass,
                 functionalInterfaceMethodName, functionalInterfaceMethodSignature, implMethodKind, implClass,
-                implMethodName, implMethodSignature, instantiatedMethodType, captured);
-        try {
-            Method rebuild = capturingClass.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
-            if (!rebuild.trySetAccessible()) {
-                throw new InvalidObjectException("cannot rebuild a lambda of " + capturingClass.getName()
-                        + ": its package is not open to multiprocessing4j");
-            }
-            return rebuild.invoke(null, recipe);
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new InvalidObjectException("cannot rebuild a lambda of " + capturingClass.getName() + ": " + e);
-        } catch (InvocationTargetException e) {
-            InvalidObjectException failure = new InvalidObjectException("cannot rebuild a lambda of "
-                    + capturingClass.getName() + ": " + e.getCause());
-            failure.initCause(e.getCause());
-            throw failure;
-        }
+                implMethodName, implMethodSignature, instantiatedMethodType, captured));
     }
 
     /** @return the recipe of a serializable lambda, or null for anything else */
-    private static SerializedLambda recipeOf(Object value) {
+    static SerializedLambda recipeOf(Object value) {
         Class<?> type = value.getClass();
         if (!type.isSynthetic() || !type.isHidden()) {
             return null;

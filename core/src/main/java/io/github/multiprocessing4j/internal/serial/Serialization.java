@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.serial;
 
+import io.github.multiprocessing4j.SerializableRunnable;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -68,6 +70,32 @@ public final class Serialization {
         }) {
             return in.readObject();
         }
+    }
+
+    /**
+     * @return the class whose code runs first when {@code target} runs: a lambda's capturing
+     *     class, else the target's own class
+     */
+    public static String firstClassOf(Object target) {
+        java.lang.invoke.SerializedLambda recipe = LambdaEncoding.recipeOf(target);
+        return recipe != null ? recipe.getCapturingClass().replace('/', '.') : target.getClass().getName();
+    }
+
+    /**
+     * Deserializes a process's target, which the caller runs once: for a lambda in the direct
+     * encoding, what runs is the lambda's body, called without rebuilding the lambda itself
+     * ({@link ReflectiveTarget}: milliseconds less of a child's start).
+     *
+     * @throws IOException when the bytes are damaged
+     * @throws ClassNotFoundException when a class is missing here
+     * @throws ClassCastException when the bytes hold something else than a target
+     */
+    public static SerializableRunnable deserializeTarget(byte[] bytes, ClassLoader loader)
+            throws IOException, ClassNotFoundException {
+        if (bytes.length > 0 && bytes[0] == LambdaEncoding.TAG) {
+            return LambdaEncoding.decodeTarget(bytes, loader);
+        }
+        return (SerializableRunnable) deserialize(bytes, loader);
     }
 
     /**

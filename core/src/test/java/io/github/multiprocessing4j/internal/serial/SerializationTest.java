@@ -67,6 +67,65 @@ class SerializationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object");
     }
 
+    @Test
+    void aProcessTargetIsCalledFromItsRecipeWithoutRebuildingTheLambda() throws Exception {
+        String who = "buyer";
+        int number = 3;
+        SerializableRunnable target = () -> CALLS.add(who + "-" + number);
+        SerializableRunnable reference = SerializationTest::recordCall;
+
+        SerializableRunnable back = Serialization.deserializeTarget(Serialization.serialize(target, "target"), LOADER);
+        SerializableRunnable backReference = Serialization.deserializeTarget(Serialization.serialize(reference, "target"), LOADER);
+
+        assertThat(back).isInstanceOf(ReflectiveTarget.class);
+        assertThat(backReference).isInstanceOf(ReflectiveTarget.class);
+        CALLS.clear();
+        back.run();
+        backReference.run();
+        assertThat(CALLS).containsExactly("buyer-3", "reference");
+    }
+
+    @Test
+    void aCalledTargetThrowsWhatItsBodyThrows() throws Exception {
+        String message = "no ticket left";
+        SerializableRunnable checked = () -> {
+            throw new java.io.IOException(message);
+        };
+        SerializableRunnable error = () -> {
+            throw new AssertionError(message);
+        };
+        String receiver = "not locked";
+        SerializableRunnable boundReference = receiver::wait; // an instance method of a captured receiver
+
+        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(checked, "target"), LOADER).run())
+                .isExactlyInstanceOf(java.io.IOException.class).hasMessage(message);
+        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(error, "target"), LOADER).run())
+                .isExactlyInstanceOf(AssertionError.class).hasMessage(message);
+        SerializableRunnable boundBack = Serialization.deserializeTarget(Serialization.serialize(boundReference, "target"), LOADER);
+        assertThat(boundBack).isInstanceOf(ReflectiveTarget.class);
+        assertThatThrownBy(boundBack::run).isExactlyInstanceOf(IllegalMonitorStateException.class);
+    }
+
+    @Test
+    void aTargetOfAnotherShapeIsRebuilt() throws Exception {
+        List<String> captured = new ArrayList<>(List.of("queue"));
+        SerializableRunnable jdkSerialized = () -> CALLS.add(captured.get(0));
+        SerializableRunnable plain = new NamedTask("plain");
+
+        CALLS.clear();
+        Serialization.deserializeTarget(Serialization.serialize(jdkSerialized, "target"), LOADER).run();
+        assertThat(CALLS).containsExactly("queue");
+        assertThat(Serialization.deserializeTarget(Serialization.serialize(plain, "target"), LOADER)).hasToString("plain");
+        assertThat(Serialization.firstClassOf(jdkSerialized)).isEqualTo(SerializationTest.class.getName());
+        assertThat(Serialization.firstClassOf(plain)).isEqualTo(NamedTask.class.getName());
+    }
+
+    private static final List<String> CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private static void recordCall() {
+        CALLS.add("reference");
+    }
+
     private static String answer() {
         return "42";
     }

@@ -1,0 +1,91 @@
+package io.github.multiprocessing4j.internal.serial;
+
+import io.github.multiprocessing4j.SerializableRunnable;
+
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+
+/**
+ * A process's target run straight from its lambda's recipe: the lambda's implementation method,
+ * called by reflection with the captured values.
+ *
+ * <p>Implementation notes. Rebuilding a lambda links the call site in its capturing class's
+ * {@code $deserializeLambda$}: the JVM spins and defines a class for the lambda, which costs a
+ * child 1 to 4 ms even when an earlier lambda has warmed the machinery up (a spare has), while
+ * finding the method and one reflective call cost a tenth of that. A target runs once, so the
+ * lambda object itself is never needed. Only the shape every lambda target has is taken: a
+ * {@link SerializableRunnable} whose implementation is a static method of the captured values
+ * or an instance method of the first captured value (a lambda capturing {@code this}, a bound
+ * method reference). Anything else ({@code Foo::new}, a method whose return type differs, a
+ * package not open to this library) returns null, and the caller rebuilds the lambda. It is a
+ * {@code SerializableRunnable} only to stand where the target stood; it is never serialized
+ * (its method is not serializable).
+ */
+final class ReflectiveTarget implements SerializableRunnable {
+    private static final String TARGET_INTERFACE = SerializableRunnable.class.getName().replace('.', '/');
+
+    private final Method implementation;
+    private final Object receiver;
+    private final Object[] arguments;
+
+    private ReflectiveTarget(Method implementation, Object receiver, Object[] arguments) {
+        this.implementation = implementation;
+        this.receiver = receiver;
+        this.arguments = arguments;
+    }
+
+    /** @return the call that runs the lambda of {@code recipe}, or null when it has another shape */
+    static SerializableRunnable of(Class<?> capturingClass, SerializedLambda recipe) {
+        if (!recipe.getFunctionalInterfaceClass().equals(TARGET_INTERFACE)
+                || !recipe.getFunctionalInterfaceMethodName().equals("run")
+                || !recipe.getFunctionalInterfaceMethodSignature().equals("()V")) {
+            return null;
+        }
+        int kind = recipe.getImplMethodKind();
+        boolean onReceiver = kind == MethodHandleInfo.REF_invokeVirtual || kind == MethodHandleInfo.REF_invokeInterface
+                || kind == MethodHandleInfo.REF_invokeSpecial;
+        if (kind != MethodHandleInfo.REF_invokeStatic && !onReceiver) {
+            return null;
+        }
+        Object[] captured = new Object[recipe.getCapturedArgCount()];
+        for (int i = 0; i < captured.length; i++) {
+            captured[i] = recipe.getCapturedArg(i);
+        }
+        if (onReceiver && (captured.length == 0 || captured[0] == null)) {
+            return null; // the rebuilt lambda reports a null receiver its own way
+        }
+        try {
+            ClassLoader loader = capturingClass.getClassLoader();
+            Class<?> owner = Class.forName(recipe.getImplClass().replace('/', '.'), false, loader);
+            MethodType type = MethodType.fromMethodDescriptorString(recipe.getImplMethodSignature(), loader);
+            Method method = owner.getDeclaredMethod(recipe.getImplMethodName(), type.parameterArray());
+            if (method.getReturnType() != type.returnType() || Modifier.isStatic(method.getModifiers()) == onReceiver
+                    || !method.trySetAccessible()) {
+                return null;
+            }
+            return onReceiver
+                    ? new ReflectiveTarget(method, captured[0], Arrays.copyOfRange(captured, 1, captured.length))
+                    : new ReflectiveTarget(method, null, captured);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // rebuilding the lambda reports the problem, if there is one
+        }
+    }
+
+    @Override
+    public void run() throws Exception {
+        try {
+            implementation.invoke(receiver, arguments);
+        } catch (InvocationTargetException e) {
+            Throwable thrown = e.getCause();
+            if (thrown instanceof Exception) {
+                throw (Exception) thrown;
+            }
+            throw (Error) thrown; // a lambda's body throws nothing else
+        }
+    }
+}
