@@ -190,7 +190,7 @@ public final class ChildProcess {
                 reaper.start(); // after the message, which the spare has been waiting for
             }
             if (method == StartMethod.WARM) {
-                Spares.refillAfterBoot(configuration, sparesWanted(), new Spares.Started() {
+                Spares.refillAfterBoot(configuration, sparesWanted(), spare != null, new Spares.Started() {
                     @Override
                     public boolean booted() {
                         return bootedBeforeExit || registry.find(started.pid()).isPresent();

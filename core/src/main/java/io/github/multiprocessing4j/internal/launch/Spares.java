@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
  * their creator without anything more. A new spare is booted only after the child that used the
  * last one has booted (it has recorded itself in the tree's table), so the two do not compete for the CPU,
  * and never for a configuration whose child failed to boot (a bad JVM option would only fail
- * again, in the background). A configuration keeps as many spares as the caller wants: as many
- * as its children that ran at once when one was last started, up to the number of processors
- * (a program that starts its workers together gets them all warm the next time; one that starts
- * one child at a time keeps one spare). One daemon thread of the JVM boots the spares, in the
+ * again, in the background). A configuration keeps as many spares as it had children running
+ * at once, up to the number of processors: every spare taken is replaced, and a cold start adds
+ * one while there are fewer spares than running children (a program that starts its workers
+ * together gets them all warm the next time; one that starts one child at a time keeps one). One daemon thread of the JVM boots the spares, in the
  * order asked. A spare loads the class of the target that the child before it ran
  * ({@link Started#firstClass}), likely the next target's as well.
  */
@@ -127,14 +127,21 @@ public final class Spares {
 
     /**
      * Boots a spare for {@code key} in the background, once {@code child} (just started with that
-     * configuration) has booted, unless {@code wanted} spares are ready or booting already. The
-     * spares are booted by one daemon thread of this JVM, created on the first request: a thread
-     * created by each {@code start()} would compete with the starting child for the processors.
+     * configuration) has booted: when the child took a spare (it is replaced, up to one per
+     * processor), or when fewer than {@code wanted} spares are ready or booting. A taken spare
+     * is always replaced because counting would miss the spares that other children of the same
+     * burst are about to take (a pool's workers start one after the other). The spares are booted
+     * by one daemon thread of this JVM, created on the first request: a thread created by each
+     * {@code start()} would compete with the starting child for the processors.
+     *
+     * @param tookSpare whether {@code child} started in a spare
      */
-    public static synchronized void refillAfterBoot(Key key, int wanted, Started child, Launcher launcher) {
+    public static synchronized void refillAfterBoot(Key key, int wanted, boolean tookSpare, Started child,
+                                                    Launcher launcher) {
         int ready = READY.containsKey(key) ? READY.get(key).size() : 0;
         int filling = FILLING.getOrDefault(key, 0);
-        if (ready + filling >= wanted) {
+        int target = tookSpare ? Math.min(ready + filling + 1, Runtime.getRuntime().availableProcessors()) : wanted;
+        if (ready + filling >= target) {
             return;
         }
         FILLING.put(key, filling + 1);

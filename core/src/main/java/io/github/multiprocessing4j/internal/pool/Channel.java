@@ -24,9 +24,16 @@ final class Channel implements Serializable {
         this.queue = queue;
     }
 
+    /**
+     * Bytes of the queue's chunks: a chunk's answer in a {@code map} of a million ints with
+     * Python's default chunk size (125,000 results of 9 bytes) fits in one, which is then reused;
+     * a message bigger than a chunk gets a segment made and removed for it alone.
+     */
+    static final int CHUNK_BYTES = 4 << 20;
+
     /** @return a new, empty channel in this process's tree */
     static Channel create() {
-        return new Channel(ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE));
+        return new Channel(ByteQueue.create(0, CHUNK_BYTES));
     }
 
     /**

@@ -143,19 +143,6 @@ final class ItemSection {
     }
 
     /**
-     * Writes {@code values} as a section, their objects in one serialization stream.
-     *
-     * @throws IllegalArgumentException when a value is not serializable; the message names its class
-     */
-    static void writeValues(Wire.Writer out, Object[] values, int count, String what) {
-        Encoder encoder = new Encoder(out, false, what);
-        for (int i = 0; i < count; i++) {
-            encoder.add(values[i]);
-        }
-        encoder.finish();
-    }
-
-    /**
      * Reads a section.
      *
      * @return the values, a {@link Failed} standing for each failed one
