@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import java.io.Serializable;
 
@@ -11,7 +12,8 @@ import java.io.Serializable;
  *
  * <p>Implementation notes. An unbounded {@link ByteQueue}, so a put never blocks (the parent bounds
  * what it sends by itself). A message is stored as a {@code byte[]} item ({@link ItemCodec}'s
- * direct encoding, copied once into shared memory and once out of it). Waiting is the queue's:
+ * direct encoding, copied once into shared memory and, by the reader, once out of it into a
+ * buffer it reuses). Waiting is the queue's:
  * it spins for microseconds, then parks for growing intervals, and while it waits it repairs what
  * a producer that died mid-put left, so the message a killed worker had finished is not lost.
  */
@@ -19,9 +21,39 @@ final class Channel implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final ByteQueue queue;
+    /** Where messages are read into, reused: one thread of a process reads a channel. */
+    private transient MessageBuffer reading;
 
     private Channel(ByteQueue queue) {
         this.queue = queue;
+        this.reading = new MessageBuffer();
+    }
+
+    private Object readResolve() {
+        reading = new MessageBuffer();
+        return this;
+    }
+
+    /**
+     * Copies a taken message (a {@code byte[]} item: its tag byte, then the message) into one
+     * array, grown as needed and reused: the pool's collector reads a million results a second,
+     * and a new array for each message would only feed the garbage collector.
+     */
+    private static final class MessageBuffer implements ByteQueue.RecordReader<Wire.Reader> {
+        private byte[] bytes = new byte[4096];
+
+        @Override
+        public Wire.Reader read(SharedSegment segment, int offset, int length, long itemNumber) {
+            int size = length - 1;
+            if (size < 0 || !ItemCodec.isByteArrayTag(segment.getByte(offset))) {
+                throw new IllegalStateException("not a pool message: tag " + segment.getByte(offset));
+            }
+            if (bytes.length < size) {
+                bytes = new byte[Math.max(size, 2 * bytes.length)];
+            }
+            segment.getBytes(offset + 1, bytes, 0, size);
+            return new Wire.Reader(bytes, 0, size);
+        }
     }
 
     /**
@@ -48,29 +80,28 @@ final class Channel implements Serializable {
     /**
      * Takes the next message, waiting for one; not ended by an interrupt (the status is kept).
      *
-     * @return the message, or null once the channel is closed and empty
+     * @return the message, valid until the next take or poll of this channel in this process, or
+     *     null once the channel is closed and empty
      */
-    byte[] take() {
-        try {
-            return bytesOf(queue.take(-1, false, null, null));
-        } catch (IllegalStateException closedAndEmpty) {
-            return null;
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible take was interrupted", e);
-        }
+    Wire.Reader take() {
+        return take(-1);
     }
 
-    /** @return the next message, or null when there is none now (or the channel is closed and empty) */
-    byte[] poll() {
-        try {
-            return bytesOf(queue.take(0, false, null, null));
-        } catch (IllegalStateException closedAndEmpty) {
-            return null;
-        } catch (InterruptedException e) {
-            throw new AssertionError("a take that does not wait was interrupted", e);
-        }
+    /**
+     * @return the next message, valid until the next take or poll, or null when there is none now
+     *     (or the channel is closed and empty)
+     */
+    Wire.Reader poll() {
+        return take(0);
     }
 
+    private Wire.Reader take(long timeoutNanos) {
+        try {
+            return queue.takeWith(timeoutNanos, reading);
+        } catch (IllegalStateException closedAndEmpty) {
+            return null;
+        }
+    }
     /** Closes the channel for puts; takers get what it holds, then null. Idempotent. */
     void close() {
         queue.close();
@@ -89,9 +120,5 @@ final class Channel implements Serializable {
             discarded++;
         }
         return discarded;
-    }
-
-    private static byte[] bytesOf(ItemCodec.Encoded item) {
-        return item == null ? null : (byte[]) ItemCodec.decode(item, Channel.class.getClassLoader());
     }
 }

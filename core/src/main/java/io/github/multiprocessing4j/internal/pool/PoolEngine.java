@@ -446,7 +446,7 @@ public final class PoolEngine {
     private void collect() {
         try {
             while (true) {
-                byte[] message;
+                Wire.Reader message;
                 try {
                     message = results.take();
                 } catch (RuntimeException e) {
@@ -511,7 +511,7 @@ public final class PoolEngine {
      * one lock, with one dispatch of the chunks their answers made room for, then, without the
      * lock, the results are read and handed to their owners.
      */
-    private void handle(byte[] message) {
+    private void handle(Wire.Reader message) {
         Wire.Reader[] parts = PoolMessages.parts(message);
         byte[] kinds = new byte[parts.length];
         int[] workerIds = new int[parts.length];

@@ -99,16 +99,17 @@ final class PoolMessages {
     }
 
     /** @return readers of the messages a message stands for: those of a {@link #BATCH}, or itself */
-    static Wire.Reader[] parts(byte[] message) {
-        Wire.Reader in = new Wire.Reader(message);
-        if (message[0] != BATCH) {
-            return new Wire.Reader[] {in};
+    static Wire.Reader[] parts(Wire.Reader message) {
+        byte[] bytes = message.buffer();
+        if (bytes[message.start()] != BATCH) {
+            return new Wire.Reader[] {message};
         }
+        Wire.Reader in = new Wire.Reader(bytes, message.start(), message.end());
         in.getByte();
         Wire.Reader[] parts = new Wire.Reader[in.getInt()];
         for (int i = 0; i < parts.length; i++) {
             int length = in.getInt();
-            parts[i] = new Wire.Reader(message, in.position(), in.position() + length);
+            parts[i] = new Wire.Reader(bytes, in.position(), in.position() + length);
             in.position(in.position() + length);
         }
         return parts;

@@ -66,7 +66,7 @@ public final class WorkerLoop implements SerializableRunnable {
         int done = 0;
         try {
             while (maxTasks <= 0 || done < maxTasks) {
-                byte[] message = outbox.isEmpty() ? inbox.take() : inbox.poll();
+                Wire.Reader message = outbox.isEmpty() ? inbox.take() : inbox.poll();
                 if (message == null) {
                     if (outbox.isEmpty()) {
                         return; // the inbox is closed and empty: the pool is stopping

@@ -82,6 +82,21 @@ public final class ByteQueue implements Serializable {
         void taking(long itemNumber, ItemCodec.Encoded item);
     }
 
+    /**
+     * How a take reads the record it takes out of shared memory, under the get lock (see
+     * {@link #takeWith}).
+     */
+    public interface RecordReader<T> {
+        /**
+         * @param segment the chunk holding the record's bytes, valid only during this call
+         * @param offset where the bytes start
+         * @param length how many there are
+         * @param itemNumber the item's number in the queue, from 0
+         * @return the item, not null; may throw to refuse the take, which then does not happen
+         */
+        T read(SharedSegment segment, int offset, int length, long itemNumber);
+    }
+
     private final SharedSegment header;
     private final long maxSize;
     private final int chunkSize;
@@ -184,6 +199,38 @@ public final class ByteQueue implements Serializable {
      */
     public ItemCodec.Encoded take(long timeoutNanos, boolean interruptible, TakeObserver observer, Runnable onLivenessCheck)
             throws InterruptedException {
+        return takeRecord(timeoutNanos, interruptible, new RecordReader<ItemCodec.Encoded>() {
+            @Override
+            public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
+                ItemCodec.Encoded item = Messages.read(segment, offset, length);
+                if (observer != null) {
+                    observer.taking(itemNumber, item);
+                }
+                return item;
+            }
+        }, onLivenessCheck);
+    }
+
+    /**
+     * Takes the next item as {@code reader} reads it from shared memory: for a reader that has a
+     * use for the bytes where they are (the pool's collector decodes a million results a second,
+     * and a copy of each message would only be garbage). Waits uninterruptibly (the interrupt
+     * status is kept).
+     *
+     * @param timeoutNanos how long to wait for an item; negative for ever, 0 not at all
+     * @return the item, or null when none came within the timeout
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    public <T> T takeWith(long timeoutNanos, RecordReader<T> reader) {
+        try {
+            return takeRecord(timeoutNanos, false, reader, null);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible take was interrupted", e);
+        }
+    }
+
+    private <T> T takeRecord(long timeoutNanos, boolean interruptible, RecordReader<T> reader, Runnable onLivenessCheck)
+            throws InterruptedException {
         Wait wait = null;
         boolean interrupted = false;
         try {
@@ -195,7 +242,7 @@ public final class ByteQueue implements Serializable {
                 if (size() > 0) {
                     acquireGet(interruptible);
                     try {
-                        ItemCodec.Encoded item = takeLocked(observer);
+                        T item = takeLocked(reader);
                         if (item != null) {
                             return item;
                         }
@@ -443,7 +490,7 @@ public final class ByteQueue implements Serializable {
 
     // ---------------------------------------------------------------- consumers (get lock held)
 
-    private ItemCodec.Encoded takeLocked(TakeObserver observer) {
+    private <T> T takeLocked(RecordReader<T> reader) {
         while (true) {
             long head = header.getLongVolatile(HEAD);
             long chunkNumber = chunkOf(head);
@@ -470,10 +517,7 @@ public final class ByteQueue implements Serializable {
                 header.setLongVolatile(HEAD, next); // taken by a consumer that died before moving the head
                 continue;
             }
-            ItemCodec.Encoded item = Messages.read(chunk, offset + PAYLOAD, length);
-            if (observer != null) {
-                observer.taking(number, item);
-            }
+            T item = reader.read(chunk, offset + PAYLOAD, length, number);
             header.setLongRelease(GET_COUNT, number + 1);
             header.setLongRelease(HEAD, next);
             if (isClosed() && size() == 0) {

@@ -50,6 +50,11 @@ public final class ItemCodec {
         }
     }
 
+    /** @return whether {@code first}, the first byte of a stored item, tags a {@code byte[]} */
+    public static boolean isByteArrayTag(byte first) {
+        return first == BYTES;
+    }
+
     /** @return whether {@code first}, the first byte of a stored item, is a direct encoding's tag */
     public static boolean isTag(byte first) {
         return first >= INT && first <= BYTES;
