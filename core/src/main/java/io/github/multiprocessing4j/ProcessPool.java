@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.pool.StreamCall;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -142,6 +143,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Applies {@code fn} to every item in the workers and returns the results in input order
      * (Python's {@code Pool.map}), with the default chunk size. Blocks until all are done.
      *
+     * @return the results, in a fixed-size list (as {@code Arrays.asList}'s: {@code set} and
+     *     {@code sort} work, {@code add} and {@code remove} throw); {@code new ArrayList<>(results)}
+     *     for one that grows. It keeps each chunk's results in an array of their own, which the
+     *     garbage collector handles far better than one array of a million
+     *
      * @throws CompletionException when a task failed (its exception is the cause; the call's
      *     other results are dropped), or when the thread was interrupted (an
      *     {@link InterruptedException} is the cause; the interrupt status is kept)
@@ -171,7 +177,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         Collection<T> all = asCollection(items);
         if (all.isEmpty()) {
             Objects.requireNonNull(fn, "fn");
-            return new ArrayList<>();
+            return Collections.emptyList();
         }
         return mapCall(fn, all, defaultChunkSize(all.size(), engine.processes()), listener);
     }

@@ -67,6 +67,23 @@ class ProcessPoolTest {
     }
 
     @Test
+    void mapGivesAFixedSizeListThatCanBeSortedAndSentOn() throws Exception {
+        List<Integer> input = IntStream.range(0, 1_000).boxed().collect(Collectors.toList());
+        List<Integer> negated = pool.map(x -> -x, input, 64); // 16 chunks, the last one shorter
+        assertThat(negated).hasSize(1_000).startsWith(0, -1).endsWith(-999);
+        assertThat(negated.set(0, 42)).isEqualTo(0);
+        negated.sort(null);
+        assertThat(negated).startsWith(-999, -998).endsWith(-1, 42);
+        assertThatThrownBy(() -> negated.add(7)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> negated.get(1_000)).isInstanceOf(IndexOutOfBoundsException.class);
+
+        List<?> copy = (List<?>) io.github.multiprocessing4j.internal.serial.Serialization.deserialize(
+                io.github.multiprocessing4j.internal.serial.Serialization.serialize(negated, "result"),
+                ProcessPoolTest.class.getClassLoader());
+        assertThat(copy).isInstanceOf(java.util.ArrayList.class).isEqualTo(negated);
+    }
+
+    @Test
     void mapTakesAnyIterableAndEmptyInput() {
         Iterable<Integer> lazy = () -> IntStream.range(0, 100).iterator(); // not a Collection
         assertThat(pool.map(x -> x * 2, lazy)).hasSize(100).endsWith(198);

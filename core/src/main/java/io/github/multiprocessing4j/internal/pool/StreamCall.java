@@ -143,7 +143,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             if (cut != null) {
                 throw rejected();
             }
-            return flatten(chunks);
+            return new ResultList<>(chunks); // failures were thrown by takeAllReady: these are results
         } catch (RuntimeException | Error e) {
             abandoned = true;
             throw e;
@@ -301,49 +301,6 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
                     unwrap(value); // throws at the first failure
                 }
             }
-        }
-    }
-
-    private List<R> flatten(List<Object[]> chunks) {
-        int size = 0;
-        for (Object[] c : chunks) {
-            size += c.length;
-        }
-        List<Object> all = new ArrayList<>(size);
-        for (Object[] c : chunks) {
-            // Failures were thrown by takeAllReady: these are results. A bulk copy: stored one by
-            // one into a big (old) array, a million results cost G1's write barrier 10 ms.
-            all.addAll(new ArrayView(c));
-        }
-        @SuppressWarnings("unchecked")
-        List<R> results = (List<R>) all;
-        return results;
-    }
-
-    /**
-     * An array as a collection whose {@code toArray()} is the array itself: what
-     * {@code ArrayList.addAll} copies from, without {@code Arrays.asList}'s copy of it first.
-     */
-    private static final class ArrayView extends java.util.AbstractCollection<Object> {
-        private final Object[] values;
-
-        ArrayView(Object[] values) {
-            this.values = values;
-        }
-
-        @Override
-        public Object[] toArray() {
-            return values;
-        }
-
-        @Override
-        public int size() {
-            return values.length;
-        }
-
-        @Override
-        public Iterator<Object> iterator() {
-            return Arrays.asList(values).iterator();
         }
     }
 
