@@ -21,14 +21,15 @@ import java.util.concurrent.TimeUnit;
  * writes the message; the spare becomes the child. Its stdin is the lifeline as for any child,
  * so a spare whose parent dies reads EOF before any message and exits: spares are daemons of
  * their creator without anything more. A new spare is booted only after the child that used the
- * last one has booted (it has recorded itself in the tree's table), so the two do not compete for the CPU,
- * and never for a configuration whose child failed to boot (a bad JVM option would only fail
- * again, in the background). A configuration keeps as many spares as it had children running
- * at once, up to the number of processors: every spare taken is replaced, and a cold start adds
- * one while there are fewer spares than running children (a program that starts its workers
- * together gets them all warm the next time; one that starts one child at a time keeps one). One daemon thread of the JVM boots the spares, in the
- * order asked. A spare loads the class of the target that the child before it ran
- * ({@link Started#firstClass}), likely the next target's as well.
+ * last one has booted (it has recorded itself in the tree's table), so the two do not compete
+ * for the CPU, and never for a configuration whose child failed to boot (a bad JVM option would
+ * only fail again, in the background). A configuration keeps as many spares as it had children
+ * running at once, up to the number of processors: every spare taken is replaced, and a cold
+ * start adds one while there are fewer spares than running children (a program that starts its
+ * workers together gets them all warm the next time; one that starts one child at a time keeps
+ * one). One daemon thread of the JVM boots the spares, in the order asked. A spare loads the
+ * class of the target that the child before it ran ({@link Started#firstClass}), likely the
+ * next target's as well.
  */
 public final class Spares {
     /** How long a refill waits for the child that triggered it to boot. */

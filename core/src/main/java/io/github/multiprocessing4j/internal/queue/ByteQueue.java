@@ -199,17 +199,24 @@ public final class ByteQueue implements Serializable {
      */
     public ItemCodec.Encoded take(long timeoutNanos, boolean interruptible, TakeObserver observer, Runnable onLivenessCheck)
             throws InterruptedException {
-        return takeRecord(timeoutNanos, interruptible, new RecordReader<ItemCodec.Encoded>() {
+        RecordReader<ItemCodec.Encoded> reader = observer == null ? ENCODED : new RecordReader<ItemCodec.Encoded>() {
             @Override
             public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
                 ItemCodec.Encoded item = Messages.read(segment, offset, length);
-                if (observer != null) {
-                    observer.taking(itemNumber, item);
-                }
+                observer.taking(itemNumber, item);
                 return item;
             }
-        }, onLivenessCheck);
+        };
+        return takeRecord(timeoutNanos, interruptible, reader, onLivenessCheck);
     }
+
+    /** Reads a record as the encoded item it holds. */
+    private static final RecordReader<ItemCodec.Encoded> ENCODED = new RecordReader<ItemCodec.Encoded>() {
+        @Override
+        public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
+            return Messages.read(segment, offset, length);
+        }
+    };
 
     /**
      * Takes the next item as {@code reader} reads it from shared memory: for a reader that has a

@@ -20,8 +20,8 @@ import java.util.Arrays;
  * finding the method and one reflective call cost a tenth of that. A target runs once, so the
  * lambda object itself is never needed. Only the shape every lambda target has is taken: a
  * {@link SerializableRunnable} whose implementation is a static method of the captured values
- * or an instance method of the first captured value (a lambda capturing {@code this}, a bound
- * method reference). Anything else ({@code Foo::new}, a method whose return type differs, a
+ * or an instance method of the first captured value (a bound method reference such as
+ * {@code name::length}). Anything else ({@code Foo::new}, a method whose return type differs, a
  * package not open to this library) returns null, and the caller rebuilds the lambda. It is a
  * {@code SerializableRunnable} only to stand where the target stood; it is never serialized
  * (its method is not serializable).
