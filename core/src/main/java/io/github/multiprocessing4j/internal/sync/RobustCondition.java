@@ -227,7 +227,7 @@ public final class RobustCondition {
         segment.getAndAddLong(PASSED_ON, 1);
         Log.of(RobustCondition.class).log(System.Logger.Level.WARNING,
                 "process {0} died before it woke from a signal of condition {1}: the signal is passed on",
-                Owner.pidOf(deadToken), segment.name());
+                String.valueOf(Owner.pidOf(deadToken)), segment.name());
         if (mine >= 0 && waiters.compareAndSetValueA(mine, WAITING, SIGNALLED)) {
             return;
         }
