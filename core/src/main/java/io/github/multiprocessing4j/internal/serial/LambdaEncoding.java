@@ -8,13 +8,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
+import java.io.ObjectOutputStream;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A direct encoding of serializable lambdas that capture nothing or only strings, boxed
- * primitives and byte arrays: the usual shape of a child's target.
+ * A direct encoding of serializable lambdas: the usual shape of a child's target and of a pool's
+ * function.
  *
  * <p>Implementation notes. JDK serialization of a lambda writes its {@link SerializedLambda} (the
  * lambda's recipe: capturing class, functional interface, implementation method, captured
@@ -26,9 +29,15 @@ import java.lang.reflect.Method;
  * which costs a cold child JVM about 30 ms of start-up. The lambda obtained is the one JDK
  * serialization would give.
  *
- * <p>Anything else (a captured object of another type, a class implementing the target
- * interface, a lambda whose class is in a module that is not open to this library, a string
- * over 64 KiB) is left to JDK serialization: {@link #encode} returns null.
+ * <p>Captured strings, boxed primitives and byte arrays are written directly; other captured
+ * values (a queue, a lock, a list) are written by one JDK serialization stream for them all, at
+ * the end, so that they keep sharing what they share. A target that captures only the former
+ * never needs an {@code ObjectInputStream}; one that captures shared objects needs one for them,
+ * but not for the lambda, which a process's target then never rebuilds
+ * ({@link #decodeTarget}). Anything else (a class implementing the interface, a lambda whose
+ * class is in a module that is not open to this library, a captured value that cannot be
+ * serialized) is left to JDK serialization, which says what is wrong: {@link #encode} returns
+ * null.
  */
 final class LambdaEncoding {
     /** First byte of the encoding; JDK serialization streams start with 0xAC. */
@@ -45,6 +54,10 @@ final class LambdaEncoding {
     private static final int BYTE = 8;
     private static final int CHARACTER = 9;
     private static final int BYTES = 10;
+    /** The value is the next one of the objects section. */
+    private static final int OBJECT = 11;
+    /** What {@link #readValue} gives for {@link #OBJECT}, until the section is read. */
+    private static final Object IN_OBJECTS = new Object();
     private static final int MAX_UTF = 65535 / 3; // writeUTF's limit, for any characters
 
     private LambdaEncoding() {
@@ -70,15 +83,26 @@ final class LambdaEncoding {
             out.writeUTF(recipe.getImplMethodSignature());
             out.writeUTF(recipe.getInstantiatedMethodType());
             out.writeInt(recipe.getCapturedArgCount());
+            List<Object> objects = new ArrayList<>();
             for (int i = 0; i < recipe.getCapturedArgCount(); i++) {
-                if (!writeValue(out, recipe.getCapturedArg(i))) {
-                    return null;
+                Object captured = recipe.getCapturedArg(i);
+                if (!writeValue(out, captured)) {
+                    out.writeByte(OBJECT);
+                    objects.add(captured);
                 }
+            }
+            if (!objects.isEmpty()) {
+                ByteArrayOutputStream section = new ByteArrayOutputStream(512);
+                try (ObjectOutputStream stream = new ObjectOutputStream(section)) {
+                    stream.writeObject(objects.toArray());
+                }
+                out.writeInt(section.size());
+                section.writeTo(out);
             }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
-            return null; // cannot happen with a byte array; JDK serialization will say what is wrong
+            return null; // a captured value that cannot be serialized: JDK serialization will say which
         }
     }
 
@@ -142,8 +166,21 @@ final class LambdaEncoding {
         String implMethodSignature = in.readUTF();
         String instantiatedMethodType = in.readUTF();
         Object[] captured = new Object[in.readInt()];
+        boolean objects = false;
         for (int i = 0; i < captured.length; i++) {
             captured[i] = readValue(in);
+            objects |= captured[i] == IN_OBJECTS;
+        }
+        if (objects) {
+            byte[] section = new byte[in.readInt()];
+            in.readFully(section);
+            Object[] values = (Object[]) Serialization.deserialize(section, loader);
+            int next = 0;
+            for (int i = 0; i < captured.length; i++) {
+                if (captured[i] == IN_OBJECTS) {
+                    captured[i] = values[next++];
+                }
+            }
         }
         return new Recipe(capturingClass, new SerializedLambda(capturingClass, functionalInterfaceClass,
                 functionalInterfaceMethodName, functionalInterfaceMethodSignature, implMethodKind, implClass,
@@ -250,6 +287,8 @@ final class LambdaEncoding {
                 byte[] b = new byte[in.readInt()];
                 in.readFully(b);
                 return b;
+            case OBJECT:
+                return IN_OBJECTS;
             default:
                 throw new InvalidObjectException("unknown captured-value tag " + tag);
         }
