@@ -8,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.io.ObjectOutputStream;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -92,16 +91,13 @@ final class LambdaEncoding {
                 }
             }
             if (!objects.isEmpty()) {
-                ByteArrayOutputStream section = new ByteArrayOutputStream(512);
-                try (ObjectOutputStream stream = new ObjectOutputStream(section)) {
-                    stream.writeObject(objects.toArray());
-                }
-                out.writeInt(section.size());
-                section.writeTo(out);
+                byte[] section = Serialization.serialize(objects.toArray(), "captured values"); // read by deserialize
+                out.writeInt(section.length);
+                out.write(section);
             }
             out.flush();
             return bytes.toByteArray();
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return null; // a captured value that cannot be serialized: JDK serialization will say which
         }
     }
