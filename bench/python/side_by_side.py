@@ -8,8 +8,8 @@ Usage:
 Reads the JSON files written by bench_mp.py --json, many_procs.py and the Java
 bench (BenchMain --json), all of the same shape, and prints one row per figure
 of ours: CPython fork, CPython spawn, multiprocessing4j (medians), how ours
-compares with CPython's better start method, and the target of DESIGN.md with
-a verdict.  Standard library only.
+compares with CPython's better start method, and its design target (see
+docs/ARCHITECTURE.md) with a verdict.  Standard library only.
 
 Adding figures: list them in ROWS, under the name CPython's script gives them,
 with the unit when the script records one name in two units (tput: msg/s and
@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 
 # --------------------------------------------------------------------------
-# Targets (DESIGN.md, "Performance"): how a figure of ours is judged.
+# Design targets (docs/ARCHITECTURE.md): how a figure of ours is judged.
 # --------------------------------------------------------------------------
 
 def higher_is_better(unit):
@@ -38,10 +38,10 @@ def better_or_equal(unit, a, b):
 
 @dataclass(frozen=True)
 class Target:
-    """A bar of DESIGN.md; every criterion given must hold.
+    """A design target; every criterion given must hold.
 
     limit:        ours at least as good as this value, in the figure's unit (the
-                  absolute number DESIGN.md states);
+                  absolute number the target states);
     as_good_as:   ours at least as good as CPython's figure for this start method
                   in this same run;
     times_better: ours this many times better than CPython's best in this run.

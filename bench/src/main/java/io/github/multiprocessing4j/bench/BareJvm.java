@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * The floor under every cold start: a plain JVM started with {@link ProcessBuilder}, the same
  * {@code java}, class path and collector/JIT options as the library's children, whose
  * {@code main} only prints {@link System#nanoTime()}. What the library's cold start adds to this
- * is the library's own work; DESIGN.md quotes the same figure "for scale".
+ * is the library's own work; the bench table shows this figure "for scale".
  */
 public final class BareJvm {
     /** The library's default child options, so that only the library's own work differs. */

@@ -12,7 +12,8 @@ import java.util.Locale;
  * all, written as a user would (start every one, then join every one), in seconds.
  * {@code bench/python/many_procs.py} measures the same with CPython's fork and spawn.
  *
- * <p>With each start method. "cold": 200 new JVMs, the figure DESIGN.md's target is about.
+ * <p>With each start method. "cold": 200 new JVMs, the figure the design target (at most 4 s,
+ * docs/ARCHITECTURE.md) is about.
  * "warm", the library's default, as a program that starts a crowd without choosing gets it:
  * the library keeps spares per configuration, as many as it had children running at once, up to
  * the number of processors (booted before each repetition here), so the first children take
