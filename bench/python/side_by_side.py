@@ -119,13 +119,13 @@ def tput_rows():
     cases += [("Pipe send_bytes/recv_bytes", "1P->1C", pay) for pay in ("8 B bytes", "64 B bytes", big)]
     targets = {
         ("Queue put/get, 1P->1C, int", "msg/s"):
-            Target("≥ 20x CPython (small items; 204k msg/s in DESIGN's run)", times_better=20),
+            Target("≥ 20x CPython (small items; 204k msg/s in the design's reference run)", times_better=20),
         ("Queue put/get, 1P->1C, 64 B bytes", "msg/s"): Target("≥ 20x CPython (small items)", times_better=20),
         ("Queue put/get, 2P->2C, int", "msg/s"):
-            Target("≥ 10x CPython (245k msg/s in DESIGN's run)", times_better=10),
+            Target("≥ 10x CPython (245k msg/s in the design's reference run)", times_better=10),
         ("Queue put/get, 2P->2C, 64 B bytes", "msg/s"): Target("≥ 10x CPython", times_better=10),
         ("Queue put/get, 1P->1C, 4 KiB bytes", "MB/s"):
-            Target("≥ 4x CPython (618 MB/s in DESIGN's run)", times_better=4),
+            Target("≥ 4x CPython (618 MB/s in the design's reference run)", times_better=4),
     }
     return [Row("tput", f"{api}, {procs}, {pay}", unit=unit,
                 target=targets.get((f"{api}, {procs}, {pay}", unit), NO_TARGET))
@@ -142,9 +142,9 @@ def rtt_rows():
 
 def start_rows():
     targets = {("start() call -> first line of target runs", "cold"):
-                   Target("cold ≤ CPython spawn (59 ms in DESIGN's run)", as_good_as="spawn"),
+                   Target("cold ≤ CPython spawn (59 ms in the design's reference run)", as_good_as="spawn"),
                ("start() call -> first line of target runs", "warm"):
-                   Target("warm ≤ CPython fork (1.3 ms in DESIGN's run)", as_good_as="fork")}
+                   Target("warm ≤ CPython fork (1.3 ms in the design's reference run)", as_good_as="fork")}
     figures = ("start() call -> first line of target runs", "duration of the start() call itself",
                "start()+join() of an empty target")
     rows = [Row("start", what, method=method, target=targets.get((what, method), NO_TARGET))
@@ -168,9 +168,9 @@ def pool_rows():
           for lib, pool in others],
         *with_first_call(Row("pool", f"Pool(2).map(x*x), default chunksize (= {SIZE})",
             ours=f"ProcessPool(2).map(x*x), default chunk size (= {SIZE})",
-            target=Target("≥ 3x CPython (3-5.7M tasks/s in DESIGN's run)", times_better=3))),
+            target=Target("≥ 3x CPython (3-5.7M tasks/s in the design's reference run)", times_better=3))),
         *with_first_call(Row("pool", "Pool(2).map(x*x), chunksize=1", ours="ProcessPool(2).map(x*x), chunk size 1",
-            target=Target("≥ 10x CPython (40k tasks/s in DESIGN's run)", times_better=10))),
+            target=Target("≥ 10x CPython (40k tasks/s in the design's reference run)", times_better=10))),
         *with_first_call(Row("pool", submit_all, ours="ProcessPool(2).submit(x*x) x N, then get() each")),
         *with_first_call(Row("pool", submit_all, ours="ProcessPool(2).applyAsync(x*x) x N, then join() each")),
         *[Row("pool-others", submit_all, ours=f"{pool}.submit(x*x) x N, then get() each", method=lib,
@@ -192,7 +192,7 @@ ROWS = [
     *start_rows(),
     Row("lock", "uncontended acquire()+release() pairs, multiprocessing.Lock",
         ours="uncontended acquire()+release() pairs, ProcessLock", method="-",
-        target=Target("≥ 2x CPython (20M pairs/s in DESIGN's run)", times_better=2)),
+        target=Target("≥ 2x CPython (20M pairs/s in the design's reference run)", times_better=2)),
     Row("lock", "uncontended acquire()+release() pairs, multiprocessing.RLock",
         ours="uncontended acquire()+release() pairs, ProcessRLock", method="-",
         target=Target("≥ 2x CPython", times_better=2)),
@@ -200,12 +200,12 @@ ROWS = [
         ours="uncontended acquire()+release() pairs, ReentrantLock (baseline, not IPC)", method="-"),
     Row("lock", "2 procs: lock.acquire(); v.value += 1; lock.release()",
         ours="2 procs: lock.acquire(); v.set(v.get()+1); lock.release()",
-        target=Target("≥ 2x CPython (3.5-5.3M ops/s in DESIGN's run)", times_better=2)),
+        target=Target("≥ 2x CPython (3.5-5.3M ops/s in the design's reference run)", times_better=2)),
     Row("lock", "  same run: % of wall time both workers were running", compared=False),
     *tput_rows(),
     *rtt_rows(),
     Row("jq", f"JoinableQueue 2 producers x {SIZE} -> 2 daemon consumers (task_done), q.join(); end-to-end",
-        target=Target("≥ 10x CPython (125k items/s in DESIGN's run)", times_better=10)),
+        target=Target("≥ 10x CPython (125k items/s in the design's reference run)", times_better=10)),
     Row("jq", "  same run: wall time incl. process start-up"),
     *pool_rows(),
     *[Row("mem", what, method=method, target=Target("≤ 32 MiB", limit=32) if what == "idle child VmRSS" else NO_TARGET)
@@ -342,7 +342,7 @@ def table_rows(cpython_runs, our_runs):
 
 def print_table(rows):
     print("| figure | CPython fork | CPython spawn | multiprocessing4j "
-          "| ours vs CPython's best (median vs median) | target (DESIGN.md) |")
+          "| ours vs CPython's best (median vs median) | target |")
     print("|---|---:|---:|---:|---|---|")
     for row, unit, cpython, mine in rows:
         if row.method in OTHER_LIBRARIES:
@@ -409,8 +409,8 @@ def main(argv):
     print("- \"CPython's best\" is the better of fork and spawn; the ratio column says "
           "in words which side is better (× faster/slower, smaller/larger, higher/lower).")
     print("- A target that names CPython is checked against CPython's figure from this "
-          "same run (DESIGN.md's number is CPython's on its machine); the others against "
-          "DESIGN.md's number.")
+          "same run (the number in brackets is CPython's in the design's reference run); "
+          "the others against the target's own number (docs/ARCHITECTURE.md, design targets).")
     print_noise(cpython_runs, our_runs)
 
 
