@@ -5,7 +5,8 @@ import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessJoinableQueue;
 import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SharedLong;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
-import static io.github.multiprocessing4j.cli.tour.Narrator.plural;
+import static io.github.multiprocessing4j.cli.support.Narrator.plural;
 
 /**
  * The lesson's chapter 6, the producer-consumer model: cooks (producers) put food into a queue,

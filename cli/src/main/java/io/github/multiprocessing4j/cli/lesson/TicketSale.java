@@ -3,8 +3,9 @@ package io.github.multiprocessing4j.cli.lesson;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.ProcessLock;
 import io.github.multiprocessing4j.SharedLong;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.github.multiprocessing4j.cli.tour.Narrator.plural;
+import static io.github.multiprocessing4j.cli.support.Narrator.plural;
 
 /**
  * The lesson's ticket sale (chapter 4, the mutex): buyer processes search and buy through one

@@ -2,8 +2,8 @@ package io.github.multiprocessing4j.cli.lesson;
 
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Outcome;
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Plan;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
