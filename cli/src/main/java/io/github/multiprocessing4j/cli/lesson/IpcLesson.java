@@ -7,8 +7,9 @@ import io.github.multiprocessing4j.Pipe;
 import io.github.multiprocessing4j.ProcessInfo;
 import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.QueueEmptyException;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
 
 import java.io.EOFException;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import java.util.List;
  */
 public final class IpcLesson {
     /** Generous for a child JVM to boot and answer on a loaded machine. */
-    private static final Duration ANSWER_TIMEOUT = ChapterSupport.BOOT_TIMEOUT;
+    private static final Duration ANSWER_TIMEOUT = Await.BOOT_TIMEOUT;
 
     private IpcLesson() {
     }

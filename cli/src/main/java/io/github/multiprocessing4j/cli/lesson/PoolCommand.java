@@ -2,7 +2,8 @@ package io.github.multiprocessing4j.cli.lesson;
 
 import io.github.multiprocessing4j.cli.lesson.PoolLesson.Outcome;
 import io.github.multiprocessing4j.cli.lesson.PoolLesson.Plan;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -3,7 +3,8 @@ package io.github.multiprocessing4j.cli.lesson;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SerializableFunction;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ProgressBar;
 
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;

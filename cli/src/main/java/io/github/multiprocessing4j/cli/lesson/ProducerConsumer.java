@@ -5,21 +5,22 @@ import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessJoinableQueue;
 import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SharedLong;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
 
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static io.github.multiprocessing4j.cli.tour.Narrator.plural;
+import static io.github.multiprocessing4j.cli.support.Narrator.plural;
 
 /**
  * The lesson's chapter 6, the producer-consumer model: cooks (producers) put food into a queue,
@@ -155,7 +156,7 @@ public final class ProducerConsumer {
             return plural(made, "item") + " made, " + eaten.size() + " eaten" + (perEater.isEmpty() ? "" : " ("
                     + perEater.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
                     .collect(Collectors.joining(", ")) + ")") + (crashed > 0 ? ", " + crashed + " process(es) crashed"
-                    : "") + ", in " + String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+                    : "") + ", in " + Narrator.seconds(TimeUnit.MILLISECONDS.toNanos(millis));
         }
 
         /** @return in English, whether every item was eaten exactly once, and if not, which were not */

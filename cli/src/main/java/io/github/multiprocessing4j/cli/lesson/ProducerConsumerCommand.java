@@ -3,7 +3,8 @@ package io.github.multiprocessing4j.cli.lesson;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Mode;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Outcome;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Plan;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import static io.github.multiprocessing4j.cli.tour.Narrator.plural;
+import static io.github.multiprocessing4j.cli.support.Narrator.plural;
 
 /**
  * {@code mp4j lesson producer-consumer}: the lesson's chapter 6, cooks and eaters around a queue,

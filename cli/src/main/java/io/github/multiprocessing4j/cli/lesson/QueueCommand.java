@@ -1,6 +1,6 @@
 package io.github.multiprocessing4j.cli.lesson;
 
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Narrator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package io.github.multiprocessing4j.cli.lesson;
 import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Narrator;
 
 import java.time.Duration;
 import java.util.ArrayList;

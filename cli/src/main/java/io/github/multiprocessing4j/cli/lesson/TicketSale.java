@@ -3,23 +3,24 @@ package io.github.multiprocessing4j.cli.lesson;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.ProcessLock;
 import io.github.multiprocessing4j.SharedLong;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.github.multiprocessing4j.cli.tour.Narrator.plural;
+import static io.github.multiprocessing4j.cli.support.Narrator.plural;
 
 /**
  * The lesson's ticket sale (chapter 4, the mutex): buyer processes search and buy through one
@@ -36,7 +37,7 @@ import static io.github.multiprocessing4j.cli.tour.Narrator.plural;
  * milliseconds, which is more than the scaled-down delay. So the buyers wait at a start line (a
  * {@link SharedLong} counting the booted ones) and all begin together, as in Python; otherwise
  * the early ones would finish before the late ones read, and the race would hide. A buyer writes
- * the file under a temporary name and renames it, so that a reader never sees a half-written
+ * the file {@linkplain ScratchDir#writeWhole whole}, so that a reader never sees a half-written
  * file: the race shown is the lesson's lost update (read, wait, write back), not a torn write.
  * The counts come back through {@link SharedLong}s, because the buyers' stdout is the terminal.
  */
@@ -46,8 +47,12 @@ public final class TicketSale {
 
     private static final Pattern TICKET_NUM = Pattern.compile("\"ticket_num\"\\s*:\\s*(-?\\d+)");
     /** A buyer that never sees all its siblings arrive (one failed to boot) starts anyway after this. */
-    private static final long START_LINE_TIMEOUT_MILLIS = 30_000;
-    private static final long START_LINE_POLL_NANOS = 200_000;
+    private static final Duration START_LINE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Short naps at the start line, so that the buyers begin within a fraction of a millisecond of
+     * each other; napping, not spinning, which would steal the CPU from the siblings still booting.
+     */
+    private static final Duration START_LINE_POLL = Duration.ofNanos(200_000);
 
     private TicketSale() {
     }
@@ -116,7 +121,7 @@ public final class TicketSale {
         public String summary() {
             return plural(successes, "success") + ", " + plural(failures, "failure") + (crashed > 0
                     ? ", " + crashed + " buyer(s) crashed" : "") + "; the file now says " + json(finalCount)
-                    + "; buying took " + String.format(Locale.ROOT, "%.1f s", saleMillis / 1000.0);
+                    + "; buying took " + Narrator.seconds(TimeUnit.MILLISECONDS.toNanos(saleMillis));
         }
 
         /** @return in English, whether the data stayed safe, and why */
@@ -217,7 +222,7 @@ public final class TicketSale {
     private record Buyer(String dataFile, int buyers, long minDelayMillis, long maxDelayMillis, ProcessLock mutex,
                          SharedLong atStartLine, SharedLong started, SharedLong finished, SharedLong successes,
                          SharedLong failures) implements Serializable {
-        void run() {
+        void run() throws InterruptedException {
             waitAtStartLine();
             search();
             if (mutex == null) {
@@ -237,27 +242,23 @@ public final class TicketSale {
             } while (latest < now && !finished.compareAndSet(latest, now));
         }
 
-        private void waitAtStartLine() {
+        private void waitAtStartLine() throws InterruptedException {
             if (atStartLine.incrementAndGet() == buyers) {
                 started.set(System.currentTimeMillis());
             }
-            long deadline = System.currentTimeMillis() + START_LINE_TIMEOUT_MILLIS;
-            while (atStartLine.get() < buyers && System.currentTimeMillis() < deadline) {
-                // Short naps: spinning would steal the CPU from the siblings still booting.
-                LockSupport.parkNanos(START_LINE_POLL_NANOS);
-            }
+            Await.until(() -> atStartLine.get() >= buyers, START_LINE_TIMEOUT, START_LINE_POLL);
         }
 
         private void search() {
             Narrator.childSays("searches: " + plural(readTicketNum(Path.of(dataFile)), "ticket") + " left");
         }
 
-        private void buy() {
+        private void buy() throws InterruptedException {
             Path data = Path.of(dataFile);
             int ticketNum = readTicketNum(data);
-            sleep(ThreadLocalRandom.current().nextLong(minDelayMillis, maxDelayMillis + 1)); // the network
+            Thread.sleep(ThreadLocalRandom.current().nextLong(minDelayMillis, maxDelayMillis + 1)); // the network
             if (ticketNum > 0) {
-                writeTicketNum(data, ticketNum - 1);
+                ScratchDir.writeWhole(data, json(ticketNum - 1));
                 successes.incrementAndGet();
                 Narrator.childSays("bought a ticket (read " + ticketNum + ", wrote " + (ticketNum - 1) + ")");
             } else {
@@ -282,26 +283,7 @@ public final class TicketSale {
         return Integer.parseInt(m.group(1));
     }
 
-    private static void writeTicketNum(Path data, int ticketNum) {
-        try {
-            Path temp = data.resolveSibling("." + data.getFileName() + "." + ProcessHandle.current().pid());
-            Files.writeString(temp, json(ticketNum));
-            Files.move(temp, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + data, e);
-        }
-    }
-
     private static String json(int ticketNum) {
         return "{\"ticket_num\": " + ticketNum + "}";
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the network delay", e);
-        }
     }
 }

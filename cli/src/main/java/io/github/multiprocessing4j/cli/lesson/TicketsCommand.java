@@ -2,8 +2,8 @@ package io.github.multiprocessing4j.cli.lesson;
 
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Outcome;
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Plan;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,12 +51,9 @@ public final class TicketsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (buyers > MAX_BUYERS) {
-            throw new ParameterException(spec.commandLine(), "--buyers must be at most " + MAX_BUYERS
-                    + " (each buyer is a JVM), not " + buyers);
-        }
         Plan plan;
         try {
+            Limits.atMost("--buyers", buyers, MAX_BUYERS, " (each buyer is a JVM)");
             plan = new Plan(buyers, tickets, !noLock, delay.minMillis(), delay.maxMillis());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -1,7 +1,10 @@
 package io.github.multiprocessing4j.cli.tour;
 
 import io.github.multiprocessing4j.ChildProcess;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -20,7 +23,7 @@ final class DaemonChapter implements TourChapter {
     private static final long BABY_SLEEP_MILLIS = 3000;
     /** The library ends a daemon within a second of its parent; a loaded machine may add a little. */
     private static final Duration DAEMON_END_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration PARENT_TIMEOUT = ChapterSupport.BOOT_TIMEOUT.plusMillis(BABY_SLEEP_MILLIS);
+    private static final Duration PARENT_TIMEOUT = Await.BOOT_TIMEOUT.plusMillis(BABY_SLEEP_MILLIS);
 
     /** The files through which a run's processes report to the tour; Strings, to be serializable. */
     private record Reports(String babyPid, String babyAlive, String babyDying, String parentDone) implements Serializable {
@@ -47,19 +50,19 @@ final class DaemonChapter implements TourChapter {
         parent.start();
         try {
             n.act("Started 'parent' (pid " + parent.pid() + "), which starts xiaobao with daemon(true).");
-            long babyPid = Long.parseLong(ChapterSupport.awaitHandOver(reports.babyPid(), ChapterSupport.BOOT_TIMEOUT));
-            ChapterSupport.awaitHandOver(reports.parentDone(), ChapterSupport.BOOT_TIMEOUT);
+            long babyPid = Long.parseLong(ScratchDir.awaitHandOver(reports.babyPid(), Await.BOOT_TIMEOUT));
+            ScratchDir.awaitHandOver(reports.parentDone(), Await.BOOT_TIMEOUT);
             long parentDone = System.nanoTime();
-            boolean ended = ChapterSupport.await(() -> !ChapterSupport.isRunning(babyPid), DAEMON_END_TIMEOUT);
+            boolean ended = Await.until(() -> !ProcFs.isRunning(babyPid), DAEMON_END_TIMEOUT);
             long endedAfter = System.nanoTime() - parentDone;
             parent.join(PARENT_TIMEOUT);
             n.confirm(ended, "xiaobao (pid " + babyPid + ") was gone " + Narrator.millis(endedAfter) + " after its"
                     + " parent's code ended: the parent's exit ended its daemon child");
-            n.confirm(!ChapterSupport.handedOver(reports.babyDying()), "'xiaobao is dying' was never printed: the"
+            n.confirm(!ScratchDir.handedOver(reports.babyDying()), "'xiaobao is dying' was never printed: the"
                     + " daemon did not live to finish its 3 s sleep");
             n.observe("'parent' exit code: " + Narrator.exitCodeOf(parent) + ".");
         } finally {
-            ChapterSupport.stop(parent);
+            ChildGroup.stop(parent);
         }
     }
 
@@ -68,16 +71,16 @@ final class DaemonChapter implements TourChapter {
         parent.start();
         try {
             n.act("Started 'parent' (pid " + parent.pid() + "), which starts dabao, not a daemon.");
-            ChapterSupport.awaitHandOver(reports.parentDone(), ChapterSupport.BOOT_TIMEOUT);
+            ScratchDir.awaitHandOver(reports.parentDone(), Await.BOOT_TIMEOUT);
             long parentDone = System.nanoTime();
             parent.join(PARENT_TIMEOUT);
             long exitedAfter = System.nanoTime() - parentDone;
-            n.confirm(ChapterSupport.handedOver(reports.babyDying()), "dabao lived to print 'dabao is dying'");
+            n.confirm(ScratchDir.handedOver(reports.babyDying()), "dabao lived to print 'dabao is dying'");
             n.confirm(!parent.isAlive() && exitedAfter >= Duration.ofMillis(BABY_SLEEP_MILLIS / 2).toNanos(),
                     "'parent' exited " + Narrator.seconds(exitedAfter) + " after its code ended: its JVM waited for"
                             + " its non-daemon child (exit code " + Narrator.exitCodeOf(parent) + ")");
         } finally {
-            ChapterSupport.stop(parent);
+            ChildGroup.stop(parent);
         }
     }
 
@@ -86,18 +89,18 @@ final class DaemonChapter implements TourChapter {
         ChildProcess baby = ChildProcess.builder(() -> task(babyName, reports)).name(babyName).build();
         baby.setDaemon(daemon); // the lesson's p.daemon = True: before start()
         baby.start();
-        ChapterSupport.handOver(reports.babyPid(), Long.toString(baby.pid()));
-        ChapterSupport.awaitHandOver(reports.babyAlive(), ChapterSupport.BOOT_TIMEOUT);
+        ScratchDir.handOver(reports.babyPid(), Long.toString(baby.pid()));
+        ScratchDir.awaitHandOver(reports.babyAlive(), Await.BOOT_TIMEOUT);
         Narrator.childSays("haha");
-        ChapterSupport.handOver(reports.parentDone(), "");
+        ScratchDir.handOver(reports.parentDone(), "");
     }
 
     /** The lesson's task(name). */
     private static void task(String name, Reports reports) throws InterruptedException {
         Narrator.childSays(name + " is alive");
-        ChapterSupport.handOver(reports.babyAlive(), "");
+        ScratchDir.handOver(reports.babyAlive(), "");
         Thread.sleep(BABY_SLEEP_MILLIS);
         Narrator.childSays(name + " is dying");
-        ChapterSupport.handOver(reports.babyDying(), "");
+        ScratchDir.handOver(reports.babyDying(), "");
     }
 }

@@ -1,7 +1,10 @@
 package io.github.multiprocessing4j.cli.tour;
 
 import io.github.multiprocessing4j.ChildProcess;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 import java.util.OptionalInt;
 
@@ -21,14 +24,14 @@ final class DaemonChildrenChapter implements TourChapter {
         daemon.start();
         try {
             n.act("Started the daemon 'little-daemon' (pid " + daemon.pid() + "); it calls new ChildProcess(...).start().");
-            String caught = ChapterSupport.awaitHandOver(outcome, ChapterSupport.BOOT_TIMEOUT);
-            daemon.join(ChapterSupport.BOOT_TIMEOUT);
+            String caught = ScratchDir.awaitHandOver(outcome, Await.BOOT_TIMEOUT);
+            daemon.join(Await.BOOT_TIMEOUT);
             n.confirm(caught.equals(IllegalStateException.class.getName() + ": " + EXPECTED_MESSAGE),
                     "start() in a daemon threw " + caught);
             n.confirm(daemon.exitCode().equals(OptionalInt.of(0)), "the daemon caught it and ended normally"
                     + " (exit code " + Narrator.exitCodeOf(daemon) + ")");
         } finally {
-            ChapterSupport.stop(daemon);
+            ChildGroup.stop(daemon);
         }
     }
 
@@ -37,10 +40,10 @@ final class DaemonChildrenChapter implements TourChapter {
         try {
             new ChildProcess("grandchild", () -> { }).start();
             Narrator.childSays("I started a child?! That should not have been possible.");
-            ChapterSupport.handOver(outcomeFile, "started");
+            ScratchDir.handOver(outcomeFile, "started");
         } catch (IllegalStateException e) {
             Narrator.childSays("caught " + e);
-            ChapterSupport.handOver(outcomeFile, e.toString());
+            ScratchDir.handOver(outcomeFile, e.toString());
         }
     }
 }

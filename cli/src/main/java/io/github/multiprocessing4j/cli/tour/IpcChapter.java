@@ -1,7 +1,8 @@
 package io.github.multiprocessing4j.cli.tour;
 
 import io.github.multiprocessing4j.cli.lesson.IpcLesson;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 /**
  * Lesson chapter 5, inter-process communication: the programs of {@code mp4j lesson ipc}, a

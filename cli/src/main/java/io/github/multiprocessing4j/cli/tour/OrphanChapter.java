@@ -3,8 +3,11 @@ package io.github.multiprocessing4j.cli.tour;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessInfo;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ProcStat;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
+import io.github.multiprocessing4j.cli.tour.ProcFs.ProcStat;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -33,7 +36,7 @@ final class OrphanChapter implements TourChapter {
         Optional<ProcessHandle> b = Optional.empty();
         try {
             n.act("Started child A (pid " + a.pid() + "); A starts its own child B, a grandchild of the tour.");
-            long bPid = Long.parseLong(ChapterSupport.awaitHandOver(grandchildPidFile, ChapterSupport.BOOT_TIMEOUT));
+            long bPid = Long.parseLong(ScratchDir.awaitHandOver(grandchildPidFile, Await.BOOT_TIMEOUT));
             b = ProcessHandle.of(bPid);
             n.observe("B is pid " + bPid + "; /proc says its parent is " + parentOf(bPid) + ".");
 
@@ -42,23 +45,23 @@ final class OrphanChapter implements TourChapter {
             a.join();
             n.confirm(a.exitCode().equals(OptionalInt.of(-9)), "A is dead, with exit code "
                     + Narrator.exitCodeOf(a) + ": ended by signal 9, SIGKILL");
-            Optional<ProcStat> bNow = ChapterSupport.procStat(bPid);
-            n.confirm(ChapterSupport.isRunning(bPid), "B (pid " + bPid + ") is still alive: it is an orphan now");
+            Optional<ProcStat> bNow = ProcFs.stat(bPid);
+            n.confirm(ProcFs.isRunning(bPid), "B (pid " + bPid + ") is still alive: it is an orphan now");
             n.confirm(bNow.isPresent() && bNow.get().parentPid() != a.pid(), "B was re-parented: its parent is"
                     + " now " + parentOf(bPid) + ", no longer A (pid " + a.pid() + ")");
 
             n.act("Waiting for B to finish its work on its own...");
-            boolean finished = ChapterSupport.await(() -> !ChapterSupport.isRunning(bPid), GRANDCHILD_FINISH_TIMEOUT);
-            n.confirm(finished && ChapterSupport.handedOver(grandchildDoneFile), "B finished its work and ended on"
+            boolean finished = Await.until(() -> !ProcFs.isRunning(bPid), GRANDCHILD_FINISH_TIMEOUT);
+            n.confirm(finished && ScratchDir.handedOver(grandchildDoneFile), "B finished its work and ended on"
                     + " its own, although its parent had died long before");
         } finally {
-            ChapterSupport.stop(a);
-            ChapterSupport.destroy(b);
+            ChildGroup.stop(a);
+            ChildGroup.destroy(b);
         }
     }
 
     private static String parentOf(long pid) {
-        return ChapterSupport.procStat(pid).map(s -> ChapterSupport.describe(s.parentPid())).orElse("(gone)");
+        return ProcFs.stat(pid).map(s -> ProcFs.describe(s.parentPid())).orElse("(gone)");
     }
 
     /** The target of A: starts B, a non-daemon child, then waits for it (until A is killed). */
@@ -72,13 +75,13 @@ final class OrphanChapter implements TourChapter {
     /** The target of B: tells the tour its pid, works a while, then says who its parent is now. */
     private static void workAsOrphan(String grandchildPidFile, String grandchildDoneFile) throws InterruptedException {
         ProcessInfo me = Multiprocessing.currentProcess();
-        ChapterSupport.handOver(grandchildPidFile, Long.toString(me.pid()));
+        ScratchDir.handOver(grandchildPidFile, Long.toString(me.pid()));
         Thread.sleep(GRANDCHILD_WORK_MILLIS);
         ProcessInfo parent = Multiprocessing.parentProcess().orElseThrow();
         Narrator.childSays("done working. My parent pid now (from /proc/self/stat): "
-                + ChapterSupport.describe(ChapterSupport.currentParentPid()) + ".");
+                + ProcFs.describe(ProcFs.currentParentPid()) + ".");
         Narrator.childSays("Multiprocessing.parentProcess() still names the process that started me: "
                 + parent.name() + ", pid " + parent.pid() + ".");
-        ChapterSupport.handOver(grandchildDoneFile, "");
+        ScratchDir.handOver(grandchildDoneFile, "");
     }
 }

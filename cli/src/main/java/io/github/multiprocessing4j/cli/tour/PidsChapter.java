@@ -3,7 +3,10 @@ package io.github.multiprocessing4j.cli.tour;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessInfo;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 import java.util.OptionalInt;
 
@@ -25,7 +28,7 @@ final class PidsChapter implements TourChapter {
         try {
             n.observe("child.pid() = " + child.pid() + "; child.isAlive() = " + child.isAlive()
                     + " (true already: start() returns once the OS has created the process)");
-            String[] seen = ChapterSupport.awaitHandOver(report, ChapterSupport.BOOT_TIMEOUT).split(" ");
+            String[] seen = ScratchDir.awaitHandOver(report, Await.BOOT_TIMEOUT).split(" ");
             long childSaysItIs = Long.parseLong(seen[0]);
             long childSaysParentIs = Long.parseLong(seen[1]);
             n.confirm(childSaysItIs == child.pid(), "the child's currentProcess().pid() (" + childSaysItIs
@@ -43,7 +46,7 @@ final class PidsChapter implements TourChapter {
             n.confirm(!child.isAlive() && child.exitCode().equals(OptionalInt.of(-15)),
                     "a process ended by signal N has exit code -N: -15 for SIGTERM, as in Python");
         } finally {
-            ChapterSupport.stop(child);
+            ChildGroup.stop(child);
         }
     }
 
@@ -53,8 +56,8 @@ final class PidsChapter implements TourChapter {
         ProcessInfo parent = Multiprocessing.parentProcess().orElseThrow();
         Narrator.childSays("currentProcess(): pid " + me.pid() + ", name " + me.name());
         Narrator.childSays("parentProcess():  pid " + parent.pid() + ", name " + parent.name()
-                + "  (the OS agrees: my PPID is " + ChapterSupport.currentParentPid() + ")");
-        ChapterSupport.handOver(reportFile, me.pid() + " " + parent.pid());
+                + "  (the OS agrees: my PPID is " + ProcFs.currentParentPid() + ")");
+        ScratchDir.handOver(reportFile, me.pid() + " " + parent.pid());
         Thread.sleep(CHILD_NAP_MILLIS);
     }
 }

@@ -1,10 +1,11 @@
 package io.github.multiprocessing4j.cli.tour;
 
 import io.github.multiprocessing4j.Multiprocessing;
-import io.github.multiprocessing4j.cli.lesson.PoolLesson;
 import io.github.multiprocessing4j.cli.lesson.PoolLesson.Plan;
-import io.github.multiprocessing4j.cli.lesson.ProgressBar;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.lesson.PoolLesson;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ProgressBar;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 /**
  * Beyond the lesson, Python's {@code multiprocessing.Pool}: the two rounds of

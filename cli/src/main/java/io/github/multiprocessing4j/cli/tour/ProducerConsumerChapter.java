@@ -1,12 +1,14 @@
 package io.github.multiprocessing4j.cli.tour;
 
 import io.github.multiprocessing4j.ChildProcess;
-import io.github.multiprocessing4j.cli.lesson.ChildGroup;
-import io.github.multiprocessing4j.cli.lesson.ProducerConsumer;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Mode;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Outcome;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Plan;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.lesson.ProducerConsumer;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 /**
  * Lesson chapter 6, the producer-consumer model: the cooks and eaters of
@@ -44,7 +46,7 @@ final class ProducerConsumerChapter implements TourChapter {
                 eater.terminate();
             }
             for (ChildProcess eater : outcome.eatersAlive()) {
-                eater.join(ChapterSupport.BOOT_TIMEOUT);
+                eater.join(Await.BOOT_TIMEOUT);
                 n.confirm(!eater.isAlive(), eater.name() + " (pid " + eater.pid() + ") has ended, exit code "
                         + Narrator.exitCodeOf(eater));
             }

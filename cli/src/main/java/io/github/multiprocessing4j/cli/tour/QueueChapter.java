@@ -1,7 +1,8 @@
 package io.github.multiprocessing4j.cli.tour;
 
 import io.github.multiprocessing4j.cli.lesson.QueueLesson;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 import java.time.Duration;
 

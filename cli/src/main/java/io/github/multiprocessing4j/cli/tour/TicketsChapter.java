@@ -1,9 +1,10 @@
 package io.github.multiprocessing4j.cli.tour;
 
-import io.github.multiprocessing4j.cli.lesson.TicketSale;
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Outcome;
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Plan;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.lesson.TicketSale;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 /**
  * Lesson chapter 4, the mutex: the ticket sale of {@code mp4j lesson tickets}, first without

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.cli.tour;
 
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 
 /**
  * One chapter of {@code mp4j tour}: a piece of the lesson, run with real processes and

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.cli.tour;
 
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +69,7 @@ public final class TourCommand implements Callable<Integer> {
 
     private static void runChapter(TourChapters.Entry chapter, Narrator narrator) {
         chapter.introduction().forEach(narrator::explain);
-        if (chapter.needsProcFs() && !ChapterSupport.hasProcFs()) {
+        if (chapter.needsProcFs() && !ProcFs.exists()) {
             narrator.note("skipped: this chapter reads /proc, which this system does not have (it needs Linux).");
             return;
         }

@@ -1,8 +1,11 @@
 package io.github.multiprocessing4j.cli.tour;
 
 import io.github.multiprocessing4j.ChildProcess;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ProcStat;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.Await;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
+import io.github.multiprocessing4j.cli.tour.ProcFs.ProcStat;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -47,7 +50,7 @@ final class ZombieChapter implements TourChapter {
             long pid = quick.pid();
             n.act("Started 'quick-exit' (pid " + pid + "), which calls System.exit(" + QUICK_EXIT_CODE
                     + ") at once. I do not call join(): I only watch /proc/" + pid + ".");
-            boolean vanished = ChapterSupport.await(() -> !ChapterSupport.hasEntry(pid), ChapterSupport.BOOT_TIMEOUT);
+            boolean vanished = Await.until(() -> !ProcFs.hasEntry(pid), Await.BOOT_TIMEOUT);
             n.confirm(vanished, "/proc/" + pid + " is gone (" + Narrator.seconds(System.nanoTime() - started)
                     + " after start, JVM boot included) although nobody called join(): the JDK reaped the child"
                     + " the moment it exited, so no zombie was left behind");
@@ -56,7 +59,7 @@ final class ZombieChapter implements TourChapter {
                     + "exitCode() is " + Narrator.exitCodeOf(quick) + ": the library kept the exit status that the"
                     + " kernel has already forgotten");
         } finally {
-            ChapterSupport.stop(quick);
+            ChildGroup.stop(quick);
         }
     }
 
@@ -69,7 +72,7 @@ final class ZombieChapter implements TourChapter {
         Optional<ProcessHandle> shortSleep = Optional.empty();
         try {
             // The shell forks the background sleep before it execs, so the child shows up at once.
-            ChapterSupport.await(() -> careless.children().findAny().isPresent(), ChapterSupport.BOOT_TIMEOUT);
+            Await.until(() -> careless.children().findAny().isPresent(), Await.BOOT_TIMEOUT);
             shortSleep = careless.children().findAny();
             long zombiePid = shortSleep.orElseThrow(() -> new IllegalStateException(
                     "sh (pid " + careless.pid() + ") did not start its background sleep")).pid();
@@ -77,7 +80,7 @@ final class ZombieChapter implements TourChapter {
                     + " short sleep, is pid " + zombiePid + ". I wait until 0.6 s have passed, so the short"
                     + " sleep has ended.");
             Thread.sleep(Math.max(0, ZOMBIE_LOOK_AT_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
-            Optional<ProcStat> stat = ChapterSupport.procStat(zombiePid);
+            Optional<ProcStat> stat = ProcFs.stat(zombiePid);
             n.observe("/proc/" + zombiePid + "/stat says: " + stat.map(s -> "state " + s.state() + ", parent pid "
                     + s.parentPid()).orElse("nothing (no such process)"));
             n.confirm(stat.isPresent() && stat.get().isZombie() && stat.get().parentPid() == careless.pid(),
@@ -89,23 +92,23 @@ final class ZombieChapter implements TourChapter {
                 throw new IllegalStateException("`sleep 2` (pid " + careless.pid() + ") did not end in time");
             }
             long parentEnded = System.nanoTime();
-            ChapterSupport.procStat(zombiePid).ifPresent(s -> n.observe("The zombie has lost its parent and been"
-                    + " adopted by " + ChapterSupport.describe(s.parentPid()) + ": orphans go to init (or the nearest"
+            ProcFs.stat(zombiePid).ifPresent(s -> n.observe("The zombie has lost its parent and been"
+                    + " adopted by " + ProcFs.describe(s.parentPid()) + ": orphans go to init (or the nearest"
                     + " 'subreaper'), whose job is to reap them."));
-            boolean reaped = ChapterSupport.await(() -> !ChapterSupport.hasEntry(zombiePid), ADOPTER_REAP_TIMEOUT);
+            boolean reaped = Await.until(() -> !ProcFs.hasEntry(zombiePid), ADOPTER_REAP_TIMEOUT);
             if (reaped) {
                 n.confirm(true, "the zombie " + zombiePid + " is gone, " + Narrator.millis(System.nanoTime() - parentEnded)
                         + " after its careless parent ended: its adoptive parent reaped it");
             } else {
                 n.note("the zombie " + zombiePid + " is still there " + ADOPTER_REAP_TIMEOUT.toSeconds() + " s after"
-                        + " its parent ended: its adoptive parent " + ChapterSupport.procStat(zombiePid)
-                        .map(s -> ChapterSupport.describe(s.parentPid())).orElse("(unknown)")
+                        + " its parent ended: its adoptive parent " + ProcFs.stat(zombiePid)
+                        .map(s -> ProcFs.describe(s.parentPid())).orElse("(unknown)")
                         + " reaps slowly, or not at all (some containers run a PID 1 that is not a real init).");
             }
         } finally {
             careless.destroyForcibly();
             careless.waitFor(CARELESS_PARENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            ChapterSupport.destroy(shortSleep);
+            ChildGroup.destroy(shortSleep);
         }
     }
 

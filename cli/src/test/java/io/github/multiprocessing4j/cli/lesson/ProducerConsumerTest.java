@@ -6,7 +6,8 @@ import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Eaten;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Mode;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Outcome;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Plan;
-import io.github.multiprocessing4j.cli.tour.Narrator;
+import io.github.multiprocessing4j.cli.support.ChildGroup;
+import io.github.multiprocessing4j.cli.support.Narrator;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package io.github.multiprocessing4j.cli.lesson;
 import io.github.multiprocessing4j.cli.Mp4jRun;
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Outcome;
 import io.github.multiprocessing4j.cli.lesson.TicketSale.Plan;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport.ScratchDir;
+import io.github.multiprocessing4j.cli.support.ScratchDir;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 

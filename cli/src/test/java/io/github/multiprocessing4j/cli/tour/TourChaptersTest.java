@@ -62,7 +62,7 @@ class TourChaptersTest {
                 .contains("exitCode() is 3");
         long zombiePid = number(out, "/proc/(\\d+)/stat says: state Z, parent pid \\d+");
         assertThat(out).contains("OK the short sleep has exited, yet it is still listed, in state Z");
-        assertThat(ChapterSupport.hasEntry(zombiePid)).as("zombie %d left behind", zombiePid).isFalse();
+        assertThat(ProcFs.hasEntry(zombiePid)).as("zombie %d left behind", zombiePid).isFalse();
     }
 
     @Test
@@ -78,7 +78,7 @@ class TourChaptersTest {
         assertThat(parentSeenByB).isNotEqualTo(aPid);
         assertThat(out).contains("| B (pid " + bPid + "): Multiprocessing.parentProcess() still names the process that"
                 + " started me: A, pid " + aPid);
-        assertThat(ChapterSupport.isRunning(bPid)).as("grandchild left running").isFalse();
+        assertThat(ProcFs.isRunning(bPid)).as("grandchild left running").isFalse();
     }
 
     @Test

@@ -1,7 +1,6 @@
-package io.github.multiprocessing4j.cli.lesson;
+package io.github.multiprocessing4j.cli.support;
 
 import io.github.multiprocessing4j.ProcessPool;
-import io.github.multiprocessing4j.cli.tour.Narrator;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.cli.tour;
+package io.github.multiprocessing4j.cli.support;
 
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Multiprocessing;
@@ -9,22 +9,22 @@ import java.util.Locale;
 import java.util.OptionalInt;
 
 /**
- * How the tour talks to the reader. Every line says who is speaking, so that the tour's own
- * lines and the lines printed by its child processes (which write to the same terminal) can be
- * told apart:
+ * How the tour and the lessons talk to the reader. Every line says who is speaking, so that their
+ * own lines and the lines printed by their child processes (which write to the same terminal) can
+ * be told apart:
  *
  * <pre>
  * Plain paragraphs        what the chapter is about (the lesson, in English)
- *   &gt; ...                 the tour does something
- *   = ...                 the tour observed something
+ *   &gt; ...                 the program does something
+ *   = ...                 the program observed something
  *   OK ...                a fact the chapter set out to show, confirmed
- *   !! ...                a fact that did not hold; the tour then exits with 1
+ *   !! ...                a fact that did not hold; the command then exits with 1
  *   note: ...             an honest caveat about this machine
  *     [####......]  40% ... how far a long step has got (redrawn in place on a terminal)
  *     | name (pid N): ... a line printed by a child process itself
  * </pre>
  *
- * <p>Not thread-safe: one narrator serves one tour, on one thread.
+ * <p>Not thread-safe: one narrator serves one command, on one thread.
  */
 public final class Narrator {
     private static final int WIDTH = 92;
@@ -35,7 +35,7 @@ public final class Narrator {
     /** A line drawn by {@link #progress} in place, not ended yet: the next line starts below it. */
     private boolean drawnInPlace;
 
-    /** @param out where the tour writes; flushed after every line, so children's lines interleave in order */
+    /** @param out where the narration goes; flushed after every line, so children's lines interleave in order */
     public Narrator(PrintWriter out) {
         this.out = out;
     }
@@ -61,12 +61,12 @@ public final class Narrator {
         line("");
     }
 
-    /** Says what the tour is about to do. */
+    /** Says what the program is about to do. */
     public void act(String text) {
         wrapped("  > ", text);
     }
 
-    /** Says what the tour saw. */
+    /** Says what the program saw. */
     public void observe(String text) {
         wrapped("  = ", text);
     }
@@ -123,7 +123,7 @@ public final class Narrator {
 
     /**
      * Prints a line on behalf of the calling child process, prefixed with its name and pid.
-     * Called in children, which write straight to the terminal they share with the tour.
+     * Called in children, which write straight to the terminal they share with their parent.
      */
     public static void childSays(String text) {
         ProcessInfo me = Multiprocessing.currentProcess();

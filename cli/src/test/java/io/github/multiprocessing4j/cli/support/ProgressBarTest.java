@@ -1,6 +1,5 @@
-package io.github.multiprocessing4j.cli.lesson;
+package io.github.multiprocessing4j.cli.support;
 
-import io.github.multiprocessing4j.cli.tour.Narrator;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;

@@ -1,16 +1,17 @@
-package io.github.multiprocessing4j.cli.lesson;
+package io.github.multiprocessing4j.cli.support;
 
 import io.github.multiprocessing4j.ChildProcess;
-import io.github.multiprocessing4j.cli.tour.ChapterSupport;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The child processes a lesson starts, so that none is left behind: {@link #close()} kills and
  * joins those still running (after a failure, or daemons the lesson leaves waiting), and then
  * closes what the children shared (queues, shared numbers), as a try-with-resources around the
- * lesson.
+ * lesson. For a single child, {@link #stop} does the same in a {@code finally}; for a process
+ * that is not a child of this JVM (a grandchild), {@link #destroy}.
  */
 public final class ChildGroup implements AutoCloseable {
     private final List<ChildProcess> started = new ArrayList<>();
@@ -53,6 +54,25 @@ public final class ChildGroup implements AutoCloseable {
         return crashed;
     }
 
+    /**
+     * Makes sure a started child is not left running: kills it if it is still alive and joins
+     * it. For the {@code finally} that follows a successful {@code start()}.
+     *
+     * @throws InterruptedException when interrupted while joining
+     */
+    public static void stop(ChildProcess child) throws InterruptedException {
+        child.kill(); // does nothing when it has already exited
+        child.join(Await.BOOT_TIMEOUT);
+    }
+
+    /**
+     * Kills a process that is not a {@link ChildProcess} of this JVM, if it still runs. The
+     * handle remembers the process's start time, so a recycled pid is never hit.
+     */
+    public static void destroy(Optional<ProcessHandle> process) {
+        process.filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
     /** @return every child started so far, in order */
     public List<ChildProcess> started() {
         return List.copyOf(started);
@@ -65,7 +85,7 @@ public final class ChildGroup implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         for (ChildProcess child : started) {
-            ChapterSupport.stop(child);
+            stop(child);
         }
         for (int i = shared.size() - 1; i >= 0; i--) {
             try {
