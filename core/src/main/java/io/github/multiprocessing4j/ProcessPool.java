@@ -1,6 +1,10 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.pool.ExecutorCalls;
+import io.github.multiprocessing4j.internal.pool.MapProgressListener;
+import io.github.multiprocessing4j.internal.pool.PoolConfig;
 import io.github.multiprocessing4j.internal.pool.PoolEngine;
+import io.github.multiprocessing4j.internal.pool.PoolTask;
 import io.github.multiprocessing4j.internal.pool.StreamCall;
 
 import java.util.ArrayList;
@@ -19,7 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A pool of worker processes that run serializable tasks: Python's {@code multiprocessing.Pool}
@@ -129,7 +132,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     private ProcessPool(Builder b) {
-        engine = new PoolEngine(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs, b.startMethod);
+        engine = new PoolEngine(new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
+                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new), new PoolWorkers.Launcher(b.startMethod));
     }
 
     /** @return a builder for a pool with an initializer, {@code maxTasksPerChild} or JVM arguments */
@@ -193,7 +197,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     private <T, R> List<R> mapCall(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize, ProgressListener listener) {
         StreamCall<R> call = engine.stream(StreamCall.Order.MAP, Objects.requireNonNull(fn, "fn"), items.iterator(),
-                chunkSize, sizeOf(items), listener);
+                chunkSize, sizeOf(items), progress(listener));
         return call.collect();
     }
 
@@ -240,7 +244,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
                                    ProgressListener listener) {
         return engine.stream(StreamCall.Order.ORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
-                sizeOf(items), listener);
+                sizeOf(items), progress(listener));
     }
 
     /**
@@ -260,7 +264,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
                                             ProgressListener listener) {
         return engine.stream(StreamCall.Order.UNORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
-                sizeOf(items), listener);
+                sizeOf(items), progress(listener));
     }
 
     // ---------------------------------------------------------------- single tasks
@@ -302,7 +306,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
     }
 
     // ---------------------------------------------------------------- ExecutorService
@@ -316,7 +320,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
     }
 
     /** {@link #submit(Callable)} for a lambda, which this makes serializable. */
@@ -333,12 +337,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public Future<?> submit(Runnable task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
 
     /** {@link #submit(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
     public Future<?> submit(SerializableRunnable task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
 
     /**
@@ -350,12 +354,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), true, result);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
 
     /** {@link #submit(Runnable, Object)} for a lambda, which this makes serializable. */
     public <T> Future<T> submit(SerializableRunnable task, T result) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), true, result);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
 
     /**
@@ -368,12 +372,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public void execute(Runnable command) {
-        logFailure(engine.submitTask(Objects.requireNonNull(command, "command"), false, null));
+        logFailure(engine.submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
 
     /** {@link #execute(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
     public void execute(SerializableRunnable command) {
-        logFailure(engine.submitTask(Objects.requireNonNull(command, "command"), false, null));
+        logFailure(engine.submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
 
     private static void logFailure(CompletableFuture<?> future) {
@@ -395,16 +399,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-        List<Future<T>> futures = submitAll(tasks);
-        try {
-            for (Future<T> f : futures) {
-                awaitDone(f, Long.MAX_VALUE);
-            }
-            return futures;
-        } catch (InterruptedException | RuntimeException e) {
-            cancelAll(futures);
-            throw e;
-        }
+        return ExecutorCalls.invokeAll(tasks, this::submit);
     }
 
     /**
@@ -419,18 +414,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        List<Future<T>> futures = submitAll(tasks);
-        try {
-            for (Future<T> f : futures) {
-                if (!awaitDone(f, deadline - System.nanoTime())) {
-                    break;
-                }
-            }
-            return futures;
-        } finally {
-            cancelAll(futures); // those not done by the deadline
-        }
+        return ExecutorCalls.invokeAll(tasks, this::submit, timeout, unit);
     }
 
     /**
@@ -444,11 +428,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
-        try {
-            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("invokeAny without a timeout timed out", e);
-        }
+        return ExecutorCalls.invokeAny(tasks, this::submit);
     }
 
     /**
@@ -459,56 +439,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        if (tasks.isEmpty()) {
-            throw new IllegalArgumentException("invokeAny needs at least one task");
-        }
-        CompletableFuture<T> first = new CompletableFuture<>();
-        AtomicInteger left = new AtomicInteger(tasks.size());
-        List<Future<T>> futures = submitAll(tasks);
-        try {
-            for (Future<T> f : futures) {
-                ((CompletableFuture<T>) f).whenComplete((value, failure) -> {
-                    if (failure == null) {
-                        first.complete(value);
-                    } else if (left.decrementAndGet() == 0) {
-                        first.completeExceptionally(failure);
-                    }
-                });
-            }
-            return first.get(timeout, unit);
-        } finally {
-            cancelAll(futures);
-        }
-    }
-
-    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks) {
-        List<Future<T>> futures = new ArrayList<>(tasks.size());
-        try {
-            for (Callable<T> t : tasks) {
-                futures.add(submit(t));
-            }
-        } catch (RuntimeException e) {
-            cancelAll(futures);
-            throw e;
-        }
-        return futures;
-    }
-
-    private static boolean awaitDone(Future<?> f, long nanos) throws InterruptedException {
-        try {
-            f.get(nanos, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException | CancellationException e) {
-            // done all the same
-        } catch (TimeoutException e) {
-            return false;
-        }
-        return true;
-    }
-
-    private static void cancelAll(List<? extends Future<?>> futures) {
-        for (Future<?> f : futures) {
-            f.cancel(false);
-        }
+        return ExecutorCalls.invokeAny(tasks, this::submit, timeout, unit);
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -533,10 +464,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     @Override
     public List<Runnable> shutdownNow() {
         List<Runnable> unsent = new ArrayList<>();
-        for (Object task : engine.terminateAndListUnsent()) {
-            unsent.add(asRunnable(task));
+        for (PoolTask task : engine.terminateAndListUnsent()) {
+            unsent.add(asRunnable(task.task()));
         }
-        awaitTerminationUninterruptibly();
+        engine.awaitTerminationUninterruptibly();
         return unsent;
     }
 
@@ -568,7 +499,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     public void terminate() {
         engine.terminate();
-        awaitTerminationUninterruptibly();
+        engine.awaitTerminationUninterruptibly();
     }
 
     /**
@@ -625,24 +556,6 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return engine.awaitTermination(timeout, unit);
     }
 
-    private void awaitTerminationUninterruptibly() {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    awaitTermination(1, TimeUnit.DAYS);
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- inspection
 
     /** @return the number of workers the pool keeps */
@@ -681,6 +594,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         List<T> list = new ArrayList<>();
         items.forEach(list::add);
         return list;
+    }
+
+    private static MapProgressListener progress(ProgressListener listener) {
+        return listener == null ? null : listener::progress;
     }
 
     private static long sizeOf(Iterable<?> items) {
