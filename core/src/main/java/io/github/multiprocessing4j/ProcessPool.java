@@ -55,7 +55,7 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Dying workers.</b> A worker that dies while it holds tasks (killed, {@code System.exit},
  * {@code Runtime.halt}, {@link OutOfMemoryError}) fails exactly those tasks, within a second,
  * with a {@link WorkerDiedException} naming its pid and exit code as the cause; they are not
- * retried. A new worker replaces it and the pool stays usable. CPython's pool hangs here.
+ * retried. A new worker replaces it and the pool stays usable.
  *
  * <p><b>Lambdas and overloads.</b> A lambda is serializable only when its target type is, so
  * {@code submit} and {@code execute} have overloads taking {@link SerializableCallable} and
@@ -92,7 +92,11 @@ import java.util.concurrent.TimeoutException;
  * <p>Implementation notes. The parent sends chunks to a chosen worker through that worker's own
  * inbox queue and reads all answers from one result queue, so it knows which tasks each worker
  * holds; a watcher notices a worker's end after everything it wrote has been read, so the tasks
- * it still held are exactly the ones to fail. See {@code internal.pool.PoolEngine}.
+ * it still held are exactly the ones to fail (CPython's pool hangs there). See
+ * {@code internal.pool.PoolEngine} and its parts. This class adapts the API to the engine: the
+ * workers are {@link ChildProcess}es started by {@code PoolWorkers.Launcher}, the callers'
+ * functions run through {@code PoolWorkers.Invoker}, and the {@code ExecutorService} plumbing of
+ * {@code invokeAll} and {@code invokeAny} is {@code internal.pool.ExecutorCalls}.
  */
 public final class ProcessPool implements ExecutorService, AutoCloseable {
 
@@ -149,15 +153,15 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      *
      * @return the results, in a fixed-size list (as {@code Arrays.asList}'s: {@code set} and
      *     {@code sort} work, {@code add} and {@code remove} throw); {@code new ArrayList<>(results)}
-     *     for one that grows. It keeps each chunk's results in an array of their own, which the
-     *     garbage collector handles far better than one array of a million
-     *
+     *     for one that grows
      * @throws CompletionException when a task failed (its exception is the cause; the call's
      *     other results are dropped), or when the thread was interrupted (an
      *     {@link InterruptedException} is the cause; the interrupt status is kept)
      * @throws IllegalArgumentException when {@code fn} or an item is not serializable
      * @throws CancellationException when the pool was terminated meanwhile
      * @throws RejectedExecutionException when the pool was shut down or is broken
+     * @implNote The list keeps each chunk's results in an array of their own, which the garbage
+     *     collector handles far better than one array of a million.
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items) {
         return map(fn, items, (ProgressListener) null);
@@ -494,8 +498,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Kills every worker now (Python's {@code Pool.terminate()}): tasks not finished are cancelled
      * (their futures throw {@link CancellationException}, as do {@code map} calls and {@code imap}
      * iterators waiting for them). Returns once the workers are reaped and the pool's shared memory
-     * is freed, which takes milliseconds; from the collector thread (a callback), returns at once.
-     * Idempotent.
+     * is freed; from the collector thread (a callback), returns at once. Idempotent.
+     *
+     * @implNote Killing and reaping the workers takes milliseconds.
      */
     public void terminate() {
         engine.terminate();
@@ -627,9 +632,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         /**
          * @param initializer run once in each worker before its first task (Python's
          *     {@code initializer}); when it throws, the pool breaks: its tasks fail and new ones
-         *     are refused, with the initializer's exception as the cause (CPython restarts such
-         *     workers for ever). Null for none.
+         *     are refused, with the initializer's exception as the cause. Null for none.
          * @return this builder
+         * @implNote CPython restarts such workers for ever; they would fail the same way each time.
          */
         public Builder initializer(SerializableRunnable initializer) {
             this.initializer = initializer;
@@ -652,14 +657,15 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
         /**
          * Adds options for the workers' JVMs (see {@link ChildProcess.Builder#jvmArgs}), such as
-         * {@code -Xmx}. Workers compile with C1 only, as other children: they start and warm up
-         * quickly; a pool that runs heavy tasks for long may run them several times faster with
-         * {@code -XX:TieredStopAtLevel=4} (C2), after a longer warm-up (here, a {@code map} of
-         * 20,000 one-task chunks ran at half the speed for its first seconds). Whatever the
-         * options, a worker that runs out of memory ends at once (exit code 3) and its tasks fail
-         * with {@link WorkerDiedException}.
+         * {@code -Xmx}. Whatever the options, a worker that runs out of memory ends at once (exit
+         * code 3) and its tasks fail with {@link WorkerDiedException}.
          *
          * @return this builder
+         * @implNote Workers compile with C1 only, as other children: they start and warm up
+         *     quickly. A pool that runs heavy tasks for long may run them several times faster with
+         *     {@code -XX:TieredStopAtLevel=4} (C2), after a longer warm-up (on the development
+         *     machine, a {@code map} of 20,000 one-task chunks ran at half the speed for its first
+         *     seconds).
          */
         public Builder jvmArgs(String... args) {
             for (String a : args) {

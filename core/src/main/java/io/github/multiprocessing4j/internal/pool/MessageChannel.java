@@ -12,10 +12,10 @@ import java.io.Serializable;
  *
  * <p>Implementation notes. An unbounded {@link ByteQueue}, so a put never blocks (the parent bounds
  * what it sends by itself). A message is stored as a {@code byte[]} item ({@link ItemCodec}'s
- * direct encoding, copied once into shared memory and, by the reader, once out of it into a
- * buffer it reuses). Waiting is the queue's:
- * it spins for microseconds, then parks for growing intervals, and while it waits it repairs what
- * a producer that died mid-put left, so the message a killed worker had finished is not lost.
+ * direct encoding), copied once into shared memory and, by the reader, once out of it into a
+ * buffer it reuses. Waiting is the queue's: it spins for microseconds, then parks for growing
+ * intervals, and while it waits it repairs what a producer that died mid-put left, so the message
+ * a killed worker had finished is not lost.
  */
 final class MessageChannel implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -102,6 +102,7 @@ final class MessageChannel implements Serializable {
             return null;
         }
     }
+
     /** Closes the channel for puts; takers get what it holds, then null. Idempotent. */
     void close() {
         queue.close();
