@@ -39,15 +39,12 @@ final class PoolWorkers {
         }
     }
 
-    /** A worker's target: the engine's loop, as the {@link SerializableRunnable} a child runs. */
-    private static final class Target implements SerializableRunnable {
-        private static final long serialVersionUID = 1L;
-        private final WorkerLoop loop;
-
-        Target(WorkerLoop loop) {
-            this.loop = loop;
-        }
-
+    /**
+     * A worker's target: the engine's loop, as the {@link SerializableRunnable} a child runs. A
+     * record, so that its accessor names the loop's class: a warm spare, which loads the classes
+     * named by the methods of the last target's class, then has the loop's class loaded too.
+     */
+    private record Target(WorkerLoop loop) implements SerializableRunnable {
         @Override
         public void run() {
             loop.run();
