@@ -1,6 +1,10 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.pool.ExecutorCalls;
+import io.github.multiprocessing4j.internal.pool.MapProgressListener;
+import io.github.multiprocessing4j.internal.pool.PoolConfig;
 import io.github.multiprocessing4j.internal.pool.PoolEngine;
+import io.github.multiprocessing4j.internal.pool.PoolTask;
 import io.github.multiprocessing4j.internal.pool.StreamCall;
 
 import java.util.ArrayList;
@@ -19,7 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A pool of worker processes that run serializable tasks: Python's {@code multiprocessing.Pool}
@@ -52,7 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Dying workers.</b> A worker that dies while it holds tasks (killed, {@code System.exit},
  * {@code Runtime.halt}, {@link OutOfMemoryError}) fails exactly those tasks, within a second,
  * with a {@link WorkerDiedException} naming its pid and exit code as the cause; they are not
- * retried. A new worker replaces it and the pool stays usable. CPython's pool hangs here.
+ * retried. A new worker replaces it and the pool stays usable.
  *
  * <p><b>Lambdas and overloads.</b> A lambda is serializable only when its target type is, so
  * {@code submit} and {@code execute} have overloads taking {@link SerializableCallable} and
@@ -89,7 +92,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Implementation notes. The parent sends chunks to a chosen worker through that worker's own
  * inbox queue and reads all answers from one result queue, so it knows which tasks each worker
  * holds; a watcher notices a worker's end after everything it wrote has been read, so the tasks
- * it still held are exactly the ones to fail. See {@code internal.pool.PoolEngine}.
+ * it still held are exactly the ones to fail (CPython's pool hangs there). See
+ * {@code internal.pool.PoolEngine} and its parts. This class adapts the API to the engine: the
+ * workers are {@link ChildProcess}es started by {@code PoolWorkers.Launcher}, the callers'
+ * functions run through {@code PoolWorkers.Invoker}, and the {@code ExecutorService} plumbing of
+ * {@code invokeAll} and {@code invokeAny} is {@code internal.pool.ExecutorCalls}.
  */
 public final class ProcessPool implements ExecutorService, AutoCloseable {
 
@@ -129,7 +136,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     private ProcessPool(Builder b) {
-        engine = new PoolEngine(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs, b.startMethod);
+        engine = new PoolEngine(new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
+                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new), new PoolWorkers.Launcher(b.startMethod));
     }
 
     /** @return a builder for a pool with an initializer, {@code maxTasksPerChild} or JVM arguments */
@@ -145,15 +153,15 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      *
      * @return the results, in a fixed-size list (as {@code Arrays.asList}'s: {@code set} and
      *     {@code sort} work, {@code add} and {@code remove} throw); {@code new ArrayList<>(results)}
-     *     for one that grows. It keeps each chunk's results in an array of their own, which the
-     *     garbage collector handles far better than one array of a million
-     *
+     *     for one that grows
      * @throws CompletionException when a task failed (its exception is the cause; the call's
      *     other results are dropped), or when the thread was interrupted (an
      *     {@link InterruptedException} is the cause; the interrupt status is kept)
      * @throws IllegalArgumentException when {@code fn} or an item is not serializable
      * @throws CancellationException when the pool was terminated meanwhile
      * @throws RejectedExecutionException when the pool was shut down or is broken
+     * @implNote The list keeps each chunk's results in an array of their own, which the garbage
+     *     collector handles far better than one array of a million.
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items) {
         return map(fn, items, (ProgressListener) null);
@@ -193,7 +201,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     private <T, R> List<R> mapCall(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize, ProgressListener listener) {
         StreamCall<R> call = engine.stream(StreamCall.Order.MAP, Objects.requireNonNull(fn, "fn"), items.iterator(),
-                chunkSize, sizeOf(items), listener);
+                chunkSize, sizeOf(items), progress(listener));
         return call.collect();
     }
 
@@ -240,7 +248,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
                                    ProgressListener listener) {
         return engine.stream(StreamCall.Order.ORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
-                sizeOf(items), listener);
+                sizeOf(items), progress(listener));
     }
 
     /**
@@ -260,7 +268,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
                                             ProgressListener listener) {
         return engine.stream(StreamCall.Order.UNORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
-                sizeOf(items), listener);
+                sizeOf(items), progress(listener));
     }
 
     // ---------------------------------------------------------------- single tasks
@@ -302,7 +310,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
     }
 
     // ---------------------------------------------------------------- ExecutorService
@@ -316,7 +324,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
     }
 
     /** {@link #submit(Callable)} for a lambda, which this makes serializable. */
@@ -333,12 +341,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public Future<?> submit(Runnable task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
 
     /** {@link #submit(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
     public Future<?> submit(SerializableRunnable task) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), false, null);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
 
     /**
@@ -350,12 +358,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), true, result);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
 
     /** {@link #submit(Runnable, Object)} for a lambda, which this makes serializable. */
     public <T> Future<T> submit(SerializableRunnable task, T result) {
-        return engine.submitTask(Objects.requireNonNull(task, "task"), true, result);
+        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
 
     /**
@@ -368,12 +376,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public void execute(Runnable command) {
-        logFailure(engine.submitTask(Objects.requireNonNull(command, "command"), false, null));
+        logFailure(engine.submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
 
     /** {@link #execute(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
     public void execute(SerializableRunnable command) {
-        logFailure(engine.submitTask(Objects.requireNonNull(command, "command"), false, null));
+        logFailure(engine.submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
 
     private static void logFailure(CompletableFuture<?> future) {
@@ -395,16 +403,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-        List<Future<T>> futures = submitAll(tasks);
-        try {
-            for (Future<T> f : futures) {
-                awaitDone(f, Long.MAX_VALUE);
-            }
-            return futures;
-        } catch (InterruptedException | RuntimeException e) {
-            cancelAll(futures);
-            throw e;
-        }
+        return ExecutorCalls.invokeAll(tasks, this::submit);
     }
 
     /**
@@ -419,18 +418,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        List<Future<T>> futures = submitAll(tasks);
-        try {
-            for (Future<T> f : futures) {
-                if (!awaitDone(f, deadline - System.nanoTime())) {
-                    break;
-                }
-            }
-            return futures;
-        } finally {
-            cancelAll(futures); // those not done by the deadline
-        }
+        return ExecutorCalls.invokeAll(tasks, this::submit, timeout, unit);
     }
 
     /**
@@ -444,11 +432,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
-        try {
-            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("invokeAny without a timeout timed out", e);
-        }
+        return ExecutorCalls.invokeAny(tasks, this::submit);
     }
 
     /**
@@ -459,56 +443,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        if (tasks.isEmpty()) {
-            throw new IllegalArgumentException("invokeAny needs at least one task");
-        }
-        CompletableFuture<T> first = new CompletableFuture<>();
-        AtomicInteger left = new AtomicInteger(tasks.size());
-        List<Future<T>> futures = submitAll(tasks);
-        try {
-            for (Future<T> f : futures) {
-                ((CompletableFuture<T>) f).whenComplete((value, failure) -> {
-                    if (failure == null) {
-                        first.complete(value);
-                    } else if (left.decrementAndGet() == 0) {
-                        first.completeExceptionally(failure);
-                    }
-                });
-            }
-            return first.get(timeout, unit);
-        } finally {
-            cancelAll(futures);
-        }
-    }
-
-    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks) {
-        List<Future<T>> futures = new ArrayList<>(tasks.size());
-        try {
-            for (Callable<T> t : tasks) {
-                futures.add(submit(t));
-            }
-        } catch (RuntimeException e) {
-            cancelAll(futures);
-            throw e;
-        }
-        return futures;
-    }
-
-    private static boolean awaitDone(Future<?> f, long nanos) throws InterruptedException {
-        try {
-            f.get(nanos, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException | CancellationException e) {
-            // done all the same
-        } catch (TimeoutException e) {
-            return false;
-        }
-        return true;
-    }
-
-    private static void cancelAll(List<? extends Future<?>> futures) {
-        for (Future<?> f : futures) {
-            f.cancel(false);
-        }
+        return ExecutorCalls.invokeAny(tasks, this::submit, timeout, unit);
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -533,10 +468,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     @Override
     public List<Runnable> shutdownNow() {
         List<Runnable> unsent = new ArrayList<>();
-        for (Object task : engine.terminateAndListUnsent()) {
-            unsent.add(asRunnable(task));
+        for (PoolTask task : engine.terminateAndListUnsent()) {
+            unsent.add(asRunnable(task.task()));
         }
-        awaitTerminationUninterruptibly();
+        engine.awaitTerminationUninterruptibly();
         return unsent;
     }
 
@@ -563,12 +498,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Kills every worker now (Python's {@code Pool.terminate()}): tasks not finished are cancelled
      * (their futures throw {@link CancellationException}, as do {@code map} calls and {@code imap}
      * iterators waiting for them). Returns once the workers are reaped and the pool's shared memory
-     * is freed, which takes milliseconds; from the collector thread (a callback), returns at once.
-     * Idempotent.
+     * is freed; from the collector thread (a callback), returns at once. Idempotent.
+     *
+     * @implNote Killing and reaping the workers takes milliseconds.
      */
     public void terminate() {
         engine.terminate();
-        awaitTerminationUninterruptibly();
+        engine.awaitTerminationUninterruptibly();
     }
 
     /**
@@ -625,24 +561,6 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return engine.awaitTermination(timeout, unit);
     }
 
-    private void awaitTerminationUninterruptibly() {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    awaitTermination(1, TimeUnit.DAYS);
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- inspection
 
     /** @return the number of workers the pool keeps */
@@ -683,6 +601,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return list;
     }
 
+    private static MapProgressListener progress(ProgressListener listener) {
+        return listener == null ? null : listener::progress;
+    }
+
     private static long sizeOf(Iterable<?> items) {
         return items instanceof Collection ? ((Collection<?>) items).size() : -1;
     }
@@ -710,9 +632,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         /**
          * @param initializer run once in each worker before its first task (Python's
          *     {@code initializer}); when it throws, the pool breaks: its tasks fail and new ones
-         *     are refused, with the initializer's exception as the cause (CPython restarts such
-         *     workers for ever). Null for none.
+         *     are refused, with the initializer's exception as the cause. Null for none.
          * @return this builder
+         * @implNote CPython restarts such workers for ever; they would fail the same way each time.
          */
         public Builder initializer(SerializableRunnable initializer) {
             this.initializer = initializer;
@@ -735,14 +657,15 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
         /**
          * Adds options for the workers' JVMs (see {@link ChildProcess.Builder#jvmArgs}), such as
-         * {@code -Xmx}. Workers compile with C1 only, as other children: they start and warm up
-         * quickly; a pool that runs heavy tasks for long may run them several times faster with
-         * {@code -XX:TieredStopAtLevel=4} (C2), after a longer warm-up (here, a {@code map} of
-         * 20,000 one-task chunks ran at half the speed for its first seconds). Whatever the
-         * options, a worker that runs out of memory ends at once (exit code 3) and its tasks fail
-         * with {@link WorkerDiedException}.
+         * {@code -Xmx}. Whatever the options, a worker that runs out of memory ends at once (exit
+         * code 3) and its tasks fail with {@link WorkerDiedException}.
          *
          * @return this builder
+         * @implNote Workers compile with C1 only, as other children: they start and warm up
+         *     quickly. A pool that runs heavy tasks for long may run them several times faster with
+         *     {@code -XX:TieredStopAtLevel=4} (C2), after a longer warm-up (on the development
+         *     machine, a {@code map} of 20,000 one-task chunks ran at half the speed for its first
+         *     seconds).
          */
         public Builder jvmArgs(String... args) {
             for (String a : args) {

@@ -5,8 +5,8 @@ package io.github.multiprocessing4j;
  * was not retried (it may have had side effects, or killed the worker itself). This is the cause
  * of the {@link java.util.concurrent.ExecutionException} or
  * {@link java.util.concurrent.CompletionException} that the task's caller gets, within a second of
- * the worker's end, where CPython's {@code Pool} waits for ever. The pool starts another worker and
- * stays usable.
+ * the worker's end (CPython's {@code Pool} waits for ever there). The pool starts another worker
+ * and stays usable.
  *
  * <p>The exit code follows {@link ChildProcess#exitCode()}: {@code -9} after SIGKILL, {@code n}
  * after {@code System.exit(n)} or {@code Runtime.halt(n)}, {@code 3} after an

@@ -1,132 +1,103 @@
 package io.github.multiprocessing4j.internal.pool;
 
-import io.github.multiprocessing4j.ChildProcess;
-import io.github.multiprocessing4j.ProcessPool;
-import io.github.multiprocessing4j.SerializableRunnable;
-import io.github.multiprocessing4j.StartMethod;
-import io.github.multiprocessing4j.WorkerDiedException;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
-import io.github.multiprocessing4j.internal.util.Log;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The parent side of a process pool: its workers, the chunks waiting for one, the chunks each
- * worker holds, and the collector thread that reads the results.
+ * The parent side of a process pool: its calls, its life cycle, and the parts that do the work.
  *
- * <p>Implementation notes. Every worker has its own inbox, written only by this class, and all
- * answer on one result channel. A chunk goes to a worker only when the worker can take it: it
- * holds fewer than {@value #DEPTH_CHUNKS} chunks, or the chunk fits within {@value #DEPTH_TASKS}
- * held tasks; so a worker always has its next chunk at hand (no round trip between two chunks)
- * and yet chunks are not piled on a worker that is busy while another is idle. Among the workers
- * that can take it, the one holding the fewest tasks gets it (a booted one when they hold as
- * many): a worker still booting is idle, not slow, and boots in less time than most tasks
- * take. Chunks no worker
- * can take wait here, in submission order, and go out as answers come back.
+ * <p>Implementation notes. Every worker has its own inbox, written only by this side, and all
+ * answer on one result channel; so the pool knows exactly which chunks each worker holds. The
+ * parts, which share this engine's lock:
+ * <ul>
+ *   <li>{@link ChunkFactory} builds chunks in the callers' threads, outside the lock;</li>
+ *   <li>{@link Dispatcher} decides which worker gets which chunk;</li>
+ *   <li>{@link WorkerSupervisor} starts the workers, watches them, replaces those that end;</li>
+ *   <li>{@link Collector} reads the result channel in its own thread and hands out the answers.</li>
+ * </ul>
+ * The lock is never held while user code runs, nor while a process starts; futures are completed
+ * by the collector thread.
  *
- * <p>Because only this class writes the inboxes, it knows exactly which chunks a worker holds.
- * A watcher thread per worker waits for the worker's exit and then writes a {@code DIED} message
- * on the result channel. The worker's own messages were all written before it exited, and a
- * message it was writing when killed is completed or dropped by the queue's repair (which the
- * watcher's put triggers), so when the collector reads {@code DIED} it has already read every
- * answer the worker gave: the chunks the worker still holds are exactly the ones it never
- * answered, and they fail with {@link WorkerDiedException}. A replacement is started; a worker
- * that reached {@code maxTasksPerChild} chunks is replaced as soon as its last chunk is sent.
+ * <p>The life cycle, as {@link java.util.concurrent.ThreadPoolExecutor}'s:
+ * <ul>
+ *   <li>RUNNING: takes new calls.</li>
+ *   <li>SHUTDOWN: takes no new calls; finishes the tasks submitted and the map calls open (which
+ *       may go on submitting their input).</li>
+ *   <li>STOPPING: nothing left to run; the inboxes are closed, and the workers end once they find
+ *       theirs empty.</li>
+ *   <li>KILLING: the workers were killed ({@link #terminate}, or the pool broke); every chunk not
+ *       answered has failed.</li>
+ *   <li>TERMINATED: every worker ended and reaped; the result channel is closed, and the collector
+ *       ends once it has read it empty, which frees the pool's shared memory.</li>
+ * </ul>
+ * <pre>
+ *   RUNNING --shutdown()--> SHUTDOWN --no chunk left and no map call open--> STOPPING
+ *      |                       |                                                |
+ *      +-------- terminate() or the pool breaks (from any of these three) ------+--> KILLING
  *
- * <p>A worker that ends before it was ready (exit code above 0: its JVM could not boot, or its
- * initializer threw) breaks the pool: restarting it would fail the same way for ever, which is
- * CPython's behaviour. Every task then fails, and new ones are refused, with the reason.
- *
- * <p>States: RUNNING; SHUTDOWN (no new calls; what was submitted, and map calls under way, are
- * finished); STOPPING (inboxes closed: workers end once they are empty; or, after
- * {@link #terminate}, workers killed); TERMINATED (every worker reaped, every channel closed and
- * emptied, which frees its shared memory). The lock is never held while user code runs, nor while
- * a process starts; futures are completed by the collector thread.
+ *   STOPPING or KILLING --no worker alive or starting--> TERMINATED
+ * </pre>
+ * States only move to the right (compared by ordinal). The pool breaks when a worker could not be
+ * started, a worker ended before it was ready, its initializer threw, or the result channel
+ * failed: {@link #brokenBy} keeps why, and every call is then refused with it as the cause.
  */
 public final class PoolEngine {
-    /** A worker is given a chunk while it holds fewer chunks than this... */
-    static final int DEPTH_CHUNKS = 2;
-    /** ...or while the chunk fits in this many held tasks (small chunks are pipelined deeper). */
-    static final int DEPTH_TASKS = 256;
-    private static final long THREAD_STACK_BYTES = 256 * 1024;
+    private enum State { RUNNING, SHUTDOWN, STOPPING, KILLING, TERMINATED }
 
-    private enum State { RUNNING, SHUTDOWN, STOPPING, TERMINATED }
-
+    /** Guards the state, the dispatcher and the workers' bookkeeping. */
+    final ReentrantLock lock = new ReentrantLock();
     private final int processes;
-    private final SerializableRunnable initializer;
-    private final int maxTasksPerChild;
-    private final List<String> jvmArgs;
-    private final StartMethod startMethod;
-    private final Channel results;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Integer, WorkerHandle> workers = new LinkedHashMap<>();
-    private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final AtomicLong ids = new AtomicLong();
-    private final Thread collector;
+    private final ChunkFactory chunks = new ChunkFactory();
+    private final Dispatcher dispatcher;
+    private final Collector collector;
+    private final WorkerSupervisor supervisor;
 
     private State state = State.RUNNING;
-    private boolean killing;
-    /** Map calls under way: SHUTDOWN waits for them to have submitted everything. */
-    private int drivers;
-    /** Workers to start (written under the lock, read without it as a hint), and being started. */
-    private volatile int wanted;
-    private int starting;
-    private int nextWorker = 1;
-    private RuntimeException broken;
+    /** Why the pool broke, set once, on the way to KILLING; kept after it terminates. */
+    private RuntimeException brokenBy;
+    /** Map calls in progress: SHUTDOWN waits for them to have submitted all their input. */
+    private int openMapCalls;
 
     /**
      * Starts the workers and the collector; returns without waiting for the workers to boot.
      *
-     * @param jvmArgs options of the workers' JVMs, after the pool's own defaults
-     * @param startMethod how the workers are started; null for the program's default
      * @throws IllegalStateException when this process is a daemon
      * @throws IllegalArgumentException when the initializer is not serializable
-     * @throws java.io.UncheckedIOException when a worker process cannot be started
+     * @throws RuntimeException what the launcher threw when a worker could not be started
      */
-    public PoolEngine(int processes, SerializableRunnable initializer, int maxTasksPerChild, List<String> jvmArgs,
-                      StartMethod startMethod) {
-        if (processes < 1) {
-            throw new IllegalArgumentException("a pool needs at least one process, not " + processes);
-        }
+    public PoolEngine(PoolConfig config, WorkerLauncher launcher) {
         if (ProcessContext.current().isDaemon()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
-        if (initializer != null) {
-            Serialization.serialize(initializer, "initializer"); // fails here, naming the class
+        if (config.initializer() != null) {
+            Serialization.serialize(config.initializer(), "initializer"); // fails here, naming the class
         }
-        this.processes = processes;
-        this.initializer = initializer;
-        this.maxTasksPerChild = Math.max(0, maxTasksPerChild);
-        this.jvmArgs = List.copyOf(jvmArgs);
-        this.startMethod = startMethod;
-        this.results = Channel.create();
-        this.collector = new Thread(null, this::collect, "mp4j-pool-collector", THREAD_STACK_BYTES);
-        collector.setDaemon(true);
-        wanted = processes;
+        this.processes = config.processes();
+        this.dispatcher = new Dispatcher(config.maxTasksPerChild());
+        this.collector = new Collector(this);
+        this.supervisor = new WorkerSupervisor(this, config, launcher, collector.results());
         try {
-            startWanted(true);
+            supervisor.startWanted(true);
         } catch (RuntimeException e) {
             terminate();
-            collector.start();
-            awaitTermination(Duration.ofSeconds(10));
+            collector.start(supervisor);
+            try {
+                awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
-        collector.start();
+        collector.start(supervisor);
     }
 
     /** @return the number of workers the pool keeps */
@@ -134,50 +105,22 @@ public final class PoolEngine {
         return processes;
     }
 
-    // ---------------------------------------------------------------- building chunks
-
-    /** @return a new chunk id */
-    long nextId() {
-        return ids.incrementAndGet();
-    }
-
-    /**
-     * Serializes a map call's function once.
-     *
-     * @throws IllegalArgumentException when it is not serializable; the message names the class
-     */
-    FunctionRef function(Object function) {
-        return new FunctionRef(nextId(), Serialization.serialize(function, "function"));
-    }
-
-    /**
-     * Makes the chunk of a submitted task.
-     *
-     * @param mode {@link PoolMessages#CALL} or {@link PoolMessages#RUN}
-     * @throws IllegalArgumentException when the task is not serializable; the message names the class
-     */
-    Chunk taskChunk(Object task, byte mode, ChunkOwner owner) {
-        byte[] serialized = Serialization.serialize(task, "task");
-        long id = nextId();
-        byte[] message = PoolMessages.chunk(id, mode, 0, serialized, 0).toByteArray();
-        return new Chunk(id, message, 1, 0, null, owner);
+    ChunkFactory chunks() {
+        return chunks;
     }
 
     // ---------------------------------------------------------------- calls
 
     /**
-     * Submits one task: a {@link java.util.concurrent.Callable} (its value is the result) or a
-     * runnable ({@link SerializableRunnable} or a serializable {@link Runnable}).
+     * Submits one task.
      *
-     * @param fixedResult whether the future gets {@code result} rather than the task's value
      * @return the future, completed by the collector thread
      * @throws IllegalArgumentException when the task is not serializable; the message names the class
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
-    public <T> CompletableFuture<T> submitTask(Object task, boolean fixedResult, T result) {
-        byte mode = task instanceof java.util.concurrent.Callable ? PoolMessages.CALL : PoolMessages.RUN;
-        TaskCall<T> call = new TaskCall<>(task, loaderOf(task), fixedResult, result);
-        submit(taskChunk(task, mode, call), false);
+    public <T> CompletableFuture<T> submitTask(PoolTask task) {
+        TaskCall<T> call = new TaskCall<>(task, loaderOf(task.task()));
+        submit(List.of(chunks.taskChunk(task, call)), false);
         call.future.whenComplete((value, failure) -> {
             if (call.future.isCancelled()) {
                 forgetAbandoned();
@@ -194,7 +137,7 @@ public final class PoolEngine {
      * @throws IllegalArgumentException when the function is not serializable, or the chunk size below 1
      */
     public <R> StreamCall<R> stream(StreamCall.Order order, Object function, Iterator<?> source, int chunkSize,
-                                    long knownTotal, ProcessPool.ProgressListener listener) {
+                                    long knownTotal, MapProgressListener listener) {
         return new StreamCall<>(this, order, function, source, chunkSize, knownTotal, listener, loaderOf(function));
     }
 
@@ -207,66 +150,44 @@ public final class PoolEngine {
     }
 
     /**
-     * Terminates the pool (see {@link #terminate}).
+     * Queues chunks, all or none; they go to workers as soon as some can take them. Never blocks for long.
      *
-     * @return the tasks submitted with {@link #submitTask} that were never sent to a worker
-     */
-    public List<Object> terminateAndListUnsent() {
-        List<Object> tasks = new ArrayList<>();
-        for (ChunkOwner owner : stopNow(new CancellationException("the pool was terminated"), null)) {
-            if (owner instanceof TaskCall) {
-                tasks.add(((TaskCall<?>) owner).task);
-            }
-        }
-        return tasks;
-    }
-
-    // ---------------------------------------------------------------- submitting
-
-    /**
-     * Queues a chunk; it goes to a worker as soon as one can take it. Never blocks for long.
-     *
-     * @param driver whether it comes from a map call registered with {@link #beginDriver}, which
+     * @param fromMapCall whether they come from a map call opened with {@link #openMapCall}, which
      *     may go on submitting after {@link #shutdown}
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
-    void submit(Chunk chunk, boolean driver) {
-        submit(List.of(chunk), driver);
-    }
-
-    /** {@link #submit(Chunk, boolean)} for several chunks at once: all are queued, or none. */
-    void submit(List<Chunk> chunks, boolean driver) {
+    void submit(List<Chunk> chunks, boolean fromMapCall) {
         lock.lock();
         try {
-            checkAccepting(driver && state == State.SHUTDOWN);
-            pending.addAll(chunks);
+            checkAccepting(fromMapCall && state == State.SHUTDOWN);
+            dispatcher.add(chunks);
             dispatchLocked();
         } finally {
             lock.unlock();
         }
-        startWanted(false);
+        supervisor.startWanted(false);
     }
 
     /**
-     * Registers a map call, which the pool finishes even when shut down meanwhile.
+     * Opens a map call, which the pool finishes even when shut down meanwhile.
      *
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
-    void beginDriver() {
+    void openMapCall() {
         lock.lock();
         try {
             checkAccepting(false);
-            drivers++;
+            openMapCalls++;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Ends what {@link #beginDriver} began. */
-    void endDriver() {
+    /** Closes what {@link #openMapCall} opened. */
+    void closeMapCall() {
         lock.lock();
         try {
-            drivers--;
+            openMapCalls--;
             stopIfDoneLocked();
         } finally {
             lock.unlock();
@@ -277,7 +198,7 @@ public final class PoolEngine {
     void forgetAbandoned() {
         lock.lock();
         try {
-            pending.removeIf(c -> c.owner.abandoned());
+            dispatcher.dropAbandoned();
             stopIfDoneLocked();
         } finally {
             lock.unlock();
@@ -285,8 +206,8 @@ public final class PoolEngine {
     }
 
     private void checkAccepting(boolean finishingAfterShutdown) {
-        if (broken != null) {
-            throw new RejectedExecutionException("the pool is broken: " + broken.getMessage(), broken);
+        if (brokenBy != null) {
+            throw new RejectedExecutionException("the pool is broken: " + brokenBy.getMessage(), brokenBy);
         }
         if (state != State.RUNNING && !finishingAfterShutdown) {
             throw new RejectedExecutionException("the pool is " + (state == State.SHUTDOWN ? "shut down" : "terminated")
@@ -294,324 +215,84 @@ public final class PoolEngine {
         }
     }
 
-    // ---------------------------------------------------------------- dispatching (lock held)
+    // ---------------------------------------------------------------- the parts' hooks (lock held)
 
+    /** Sends what can be sent, and asks for the replacements of workers that reached their quota. */
     private void dispatchLocked() {
-        boolean sent = false;
-        while (!pending.isEmpty()) {
-            Chunk chunk = pending.peekFirst();
-            if (chunk.owner.abandoned()) {
-                pending.pollFirst();
-                continue;
-            }
-            WorkerHandle worker = choose(chunk);
-            if (worker == null) {
-                break;
-            }
-            pending.pollFirst();
-            worker.send(chunk);
-            sent = true;
-            if (maxTasksPerChild > 0 && worker.assigned >= maxTasksPerChild) {
-                worker.retiring = true; // it ends by itself after this chunk
-                if (state.compareTo(State.STOPPING) < 0) {
-                    wanted++;
-                }
-            }
-        }
-        if (sent) {
-            for (WorkerHandle w : workers.values()) {
+        if (dispatcher.dispatch(supervisor.workers()) > 0) {
+            for (WorkerHandle w : supervisor.workers()) {
                 w.flush();
             }
         }
-    }
-
-    private WorkerHandle choose(Chunk chunk) {
-        WorkerHandle best = null;
-        for (WorkerHandle w : workers.values()) {
-            if (w.retiring || w.closed || !canTake(w, chunk)) {
-                continue;
-            }
-            if (best == null || w.heldTasks < best.heldTasks || (w.heldTasks == best.heldTasks && w.ready && !best.ready)) {
-                best = w;
-            }
+        int retired = dispatcher.takeRetired();
+        if (retired > 0 && !isStoppingLocked()) {
+            supervisor.want(retired);
         }
-        return best;
     }
 
-    private static boolean canTake(WorkerHandle w, Chunk chunk) {
-        return w.held.size() < DEPTH_CHUNKS || w.heldTasks + chunk.count <= DEPTH_TASKS;
+    /** @return whether the pool is past SHUTDOWN: no worker is to be started any more */
+    boolean isStoppingLocked() {
+        return state.compareTo(State.STOPPING) >= 0;
     }
 
-    // ---------------------------------------------------------------- workers
+    boolean isTerminatedLocked() {
+        return state == State.TERMINATED;
+    }
 
-    /**
-     * Starts the workers wanted, outside the lock (a start takes milliseconds).
-     *
-     * @param rethrow whether a failed start is thrown (at construction) rather than breaking the pool
-     */
-    private void startWanted(boolean rethrow) {
-        while (wanted > 0) {
-            int id;
-            lock.lock();
-            try {
-                if (wanted <= 0 || state.compareTo(State.STOPPING) >= 0) {
-                    wanted = 0;
-                    return;
-                }
-                wanted--;
-                starting++;
-                id = nextWorker++;
-            } finally {
-                lock.unlock();
+    /** The collector has read answers: they may have made room for more chunks, or finished the pool's work. */
+    void answersReadLocked() {
+        dispatchLocked();
+        stopIfDoneLocked();
+    }
+
+    /** A worker was started: it gets chunks, unless the pool is stopping. */
+    void workerStartedLocked(WorkerHandle worker) {
+        if (isStoppingLocked()) {
+            worker.close();
+            if (state.compareTo(State.KILLING) >= 0) {
+                worker.process.kill();
             }
-            WorkerHandle worker;
-            try {
-                worker = startWorker(id);
-            } catch (RuntimeException e) {
-                lock.lock();
-                try {
-                    starting--;
-                    finishIfStoppedLocked();
-                } finally {
-                    lock.unlock();
-                }
-                if (rethrow) {
-                    throw e;
-                }
-                breakPool(new IllegalStateException("a pool worker could not be started: " + e.getMessage(), e));
+        } else {
+            dispatchLocked();
+        }
+    }
+
+    /** A worker has ended and its chunks were taken back. */
+    void workerEndedLocked() {
+        dispatchLocked();
+        stopIfDoneLocked();
+        finishIfStoppedLocked();
+    }
+
+    /** SHUTDOWN to STOPPING, when nothing is left to run. */
+    private void stopIfDoneLocked() {
+        if (state != State.SHUTDOWN || openMapCalls > 0 || dispatcher.hasWanted()) {
+            return;
+        }
+        for (WorkerHandle w : supervisor.workers()) {
+            if (!w.held.isEmpty()) {
                 return;
             }
-            lock.lock();
-            try {
-                starting--;
-                workers.put(id, worker);
-                if (state.compareTo(State.STOPPING) >= 0) {
-                    worker.close();
-                    if (killing) {
-                        worker.process.kill();
-                    }
-                } else {
-                    dispatchLocked();
-                }
-            } finally {
-                lock.unlock();
-            }
-            watch(worker);
         }
+        dispatcher.drain(); // only abandoned chunks are left
+        state = State.STOPPING;
+        supervisor.wantNone();
+        for (WorkerHandle w : supervisor.workers()) {
+            w.close(); // it ends when it finds its inbox closed and empty
+            if (!w.ready) {
+                // Still booting, it may not have opened its inbox, which closing just removed: it
+                // would fail to boot. It has done nothing yet, so it may as well end now.
+                w.process.kill();
+            }
+        }
+        finishIfStoppedLocked();
     }
 
-    private WorkerHandle startWorker(int id) {
-        Channel inbox = Channel.create();
-        try {
-            // No JVM option of the pool's own: workers are plain children, which can start as warm spares.
-            ChildProcess process = ChildProcess.builder(new WorkerLoop(id, inbox, results, initializer, maxTasksPerChild))
-                    .name("PoolWorker-" + id)
-                    .daemon(true)
-                    .jvmArgs(jvmArgs.toArray(new String[0]))
-                    .startMethod(startMethod)
-                    .build();
-            process.start();
-            return new WorkerHandle(id, process, inbox);
-        } catch (RuntimeException e) {
-            inbox.discard();
-            throw e;
-        }
-    }
-
-    /** Starts the thread that tells the collector when the worker has ended. */
-    private void watch(WorkerHandle worker) {
-        Thread watcher = new Thread(null, () -> {
-            while (true) {
-                try {
-                    worker.process.join();
-                    break;
-                } catch (InterruptedException e) {
-                    // only the worker's end ends this thread
-                }
-            }
-            int exitCode = worker.process.exitCode().orElse(Integer.MIN_VALUE);
-            try {
-                results.put(PoolMessages.died(worker.id, worker.pid, exitCode));
-            } catch (RuntimeException e) {
-                Log.of(PoolEngine.class).log(System.Logger.Level.WARNING, "could not report the end of pool worker "
-                        + worker.name(), e);
-            }
-        }, "mp4j-pool-watcher-" + worker.id, THREAD_STACK_BYTES);
-        watcher.setDaemon(true);
-        watcher.start();
-    }
-
-    // ---------------------------------------------------------------- collector
-
-    private void collect() {
-        try {
-            while (true) {
-                Wire.Reader message;
-                try {
-                    message = results.take();
-                } catch (RuntimeException e) {
-                    if (channelFailed(e)) {
-                        return;
-                    }
-                    continue;
-                }
-                if (message == null) {
-                    return; // closed and empty: terminated
-                }
-                try {
-                    handle(message);
-                } catch (RuntimeException | LinkageError e) {
-                    Log.of(PoolEngine.class).log(System.Logger.Level.ERROR, "the pool could not handle a message", e);
-                }
-                startWanted(false);
-            }
-        } finally {
-            terminated.countDown();
-        }
-    }
-
-    /**
-     * The result channel could not be read (damaged shared memory): rather than hang, the pool
-     * breaks, which kills the workers, and learns of their ends from the processes themselves,
-     * since their DIED messages may not come through.
-     *
-     * @return whether the collector is done
-     */
-    private boolean channelFailed(RuntimeException e) {
-        lock.lock();
-        try {
-            if (state == State.TERMINATED) {
-                return true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        Log.of(PoolEngine.class).log(System.Logger.Level.ERROR, "the pool's result channel failed", e);
-        breakPool(new IllegalStateException("the pool's result channel failed: " + e, e));
-        List<WorkerHandle> left;
-        lock.lock();
-        try {
-            left = new ArrayList<>(workers.values());
-        } finally {
-            lock.unlock();
-        }
-        for (WorkerHandle w : left) {
-            try {
-                w.process.join();
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            died(w.id, w.pid, w.process.exitCode().orElse(Integer.MIN_VALUE));
-        }
-        return false;
-    }
-
-    /**
-     * Handles a message, or each message of a batch: first the bookkeeping of all of them under
-     * one lock, with one dispatch of the chunks their answers made room for, then, without the
-     * lock, the results are read and handed to their owners.
-     */
-    private void handle(Wire.Reader message) {
-        Wire.Reader[] parts = PoolMessages.parts(message);
-        byte[] kinds = new byte[parts.length];
-        int[] workerIds = new int[parts.length];
-        Chunk[] chunks = new Chunk[parts.length];
-        lock.lock();
-        try {
-            for (int i = 0; i < parts.length; i++) {
-                kinds[i] = parts[i].getByte();
-                workerIds[i] = parts[i].getInt();
-                WorkerHandle worker = workers.get(workerIds[i]);
-                if (worker == null) {
-                    continue;
-                }
-                if (kinds[i] == PoolMessages.READY) {
-                    worker.ready = true;
-                } else if (kinds[i] == PoolMessages.RESULTS || kinds[i] == PoolMessages.CHUNK_FAILED) {
-                    Chunk chunk = worker.held.remove(parts[i].getLong());
-                    if (chunk != null) {
-                        worker.heldTasks -= chunk.count;
-                        chunks[i] = chunk;
-                    }
-                }
-            }
-            dispatchLocked();
-            stopIfDoneLocked();
-        } finally {
-            lock.unlock();
-        }
-        for (int i = 0; i < parts.length; i++) {
-            Wire.Reader in = parts[i];
-            Chunk chunk = chunks[i];
-            switch (kinds[i]) {
-                case PoolMessages.READY:
-                    break;
-                case PoolMessages.RESULTS:
-                    if (chunk != null) {
-                        Object[] values;
-                        try {
-                            values = ItemSection.read(in, chunk.owner.loader());
-                        } catch (RuntimeException e) {
-                            chunk.owner.failed(chunk, e);
-                            break;
-                        }
-                        chunk.owner.completed(chunk, values);
-                    }
-                    break;
-                case PoolMessages.CHUNK_FAILED:
-                    if (chunk != null) {
-                        chunk.owner.failed(chunk, ItemSection.readFailure(in.rest(), chunk.owner.loader()));
-                    }
-                    break;
-                case PoolMessages.INIT_FAILED: {
-                    Throwable failure = ItemSection.readFailure(in.rest(), PoolEngine.class.getClassLoader());
-                    breakPool(new IllegalStateException("the initializer failed in pool worker " + workerIds[i] + ": "
-                            + failure, failure));
-                    break;
-                }
-                case PoolMessages.DIED:
-                    died(workerIds[i], in.getLong(), in.getInt());
-                    break;
-                default:
-                    throw new IllegalStateException("unknown pool message kind " + kinds[i]);
-            }
-        }
-    }
-
-    private void died(int workerId, long pid, int exitCode) {
-        WorkerHandle worker;
-        List<Chunk> lost;
-        boolean bootFailure;
-        lock.lock();
-        try {
-            worker = workers.remove(workerId);
-            if (worker == null) {
-                return;
-            }
-            lost = new ArrayList<>(worker.held.values());
-            worker.held.clear();
-            bootFailure = !worker.ready && exitCode > 0 && state.compareTo(State.STOPPING) < 0;
-            if (!worker.retiring && state.compareTo(State.STOPPING) < 0) {
-                wanted++;
-            }
-            dispatchLocked();
-            stopIfDoneLocked();
-            finishIfStoppedLocked();
-        } finally {
-            lock.unlock();
-        }
-        worker.inbox.discard();
-        Throwable cause = worker.process.failure().orElse(null);
-        if (!lost.isEmpty() || exitCode != 0) {
-            Log.of(PoolEngine.class).log(System.Logger.Level.DEBUG, "pool worker {0} (pid {1}) ended with exit code {2}"
-                    + " holding {3} chunks", worker.name(), Long.toString(pid), exitCode, lost.size());
-        }
-        for (Chunk chunk : lost) {
-            chunk.owner.failed(chunk, new WorkerDiedException(worker.name(), pid, exitCode, cause));
-        }
-        if (bootFailure) {
-            breakPool(new IllegalStateException("pool worker " + worker.name() + " (pid " + pid + ") ended with exit code "
-                    + exitCode + " before it was ready" + (cause == null ? "" : ": " + cause), cause));
+    /** STOPPING or KILLING to TERMINATED, when no worker is left. */
+    void finishIfStoppedLocked() {
+        if ((state == State.STOPPING || state == State.KILLING) && supervisor.noneLeft()) {
+            state = State.TERMINATED;
+            collector.close(); // the collector takes what is left, then ends
         }
     }
 
@@ -624,7 +305,7 @@ public final class PoolEngine {
             if (state == State.RUNNING) {
                 state = State.SHUTDOWN;
             }
-            pending.removeIf(c -> c.owner.abandoned());
+            dispatcher.dropAbandoned();
             stopIfDoneLocked();
         } finally {
             lock.unlock();
@@ -636,38 +317,53 @@ public final class PoolEngine {
      * Never blocks for long.
      */
     public void terminate() {
-        stopNow(new CancellationException("the pool was terminated"), null);
+        kill(new CancellationException("the pool was terminated"), null);
     }
 
-    private void breakPool(RuntimeException reason) {
-        stopNow(reason, reason);
+    /**
+     * Terminates the pool (see {@link #terminate}).
+     *
+     * @return the tasks submitted with {@link #submitTask} that were never sent to a worker
+     */
+    public List<PoolTask> terminateAndListUnsent() {
+        List<PoolTask> tasks = new ArrayList<>();
+        for (ChunkOwner owner : kill(new CancellationException("the pool was terminated"), null)) {
+            if (owner instanceof TaskCall) {
+                tasks.add(((TaskCall<?>) owner).task);
+            }
+        }
+        return tasks;
     }
 
-    private List<ChunkOwner> stopNow(RuntimeException failure, RuntimeException brokenBy) {
-        List<Chunk> lost = new ArrayList<>();
+    /** Breaks the pool: it is killed, and refuses every call from now on with {@code reason} as the cause. */
+    void breakPool(RuntimeException reason) {
+        kill(reason, reason);
+    }
+
+    /** @return the owners of the chunks that were never sent */
+    private List<ChunkOwner> kill(RuntimeException failure, RuntimeException brokenBy) {
+        List<Chunk> lost;
         List<ChunkOwner> neverSent = new ArrayList<>();
         List<WorkerHandle> toKill;
         lock.lock();
         try {
-            if (brokenBy != null && broken == null && state != State.TERMINATED) {
-                broken = brokenBy;
+            if (brokenBy != null && this.brokenBy == null && state != State.TERMINATED) {
+                this.brokenBy = brokenBy;
             }
-            for (Chunk c : pending) {
+            lost = dispatcher.drain();
+            for (Chunk c : lost) {
                 neverSent.add(c.owner);
             }
-            lost.addAll(pending);
-            pending.clear();
-            for (WorkerHandle w : workers.values()) {
+            for (WorkerHandle w : supervisor.workers()) {
                 lost.addAll(w.held.values());
                 w.held.clear();
                 w.heldTasks = 0;
                 w.close();
             }
-            toKill = new ArrayList<>(workers.values());
-            killing = true;
-            wanted = 0;
-            if (state.compareTo(State.STOPPING) < 0) {
-                state = State.STOPPING;
+            toKill = new ArrayList<>(supervisor.workers());
+            supervisor.wantNone();
+            if (state.compareTo(State.KILLING) < 0) {
+                state = State.KILLING;
             }
             finishIfStoppedLocked();
         } finally {
@@ -682,42 +378,6 @@ public final class PoolEngine {
         return neverSent;
     }
 
-    private void stopIfDoneLocked() {
-        if (state != State.SHUTDOWN || drivers > 0) {
-            return;
-        }
-        Iterator<Chunk> it = pending.iterator();
-        while (it.hasNext()) {
-            if (!it.next().owner.abandoned()) {
-                return;
-            }
-        }
-        for (WorkerHandle w : workers.values()) {
-            if (!w.held.isEmpty()) {
-                return;
-            }
-        }
-        pending.clear();
-        state = State.STOPPING;
-        wanted = 0;
-        for (WorkerHandle w : workers.values()) {
-            w.close(); // it ends when it finds its inbox closed and empty
-            if (!w.ready) {
-                // Still booting, it may not have opened its inbox, which closing just removed: it
-                // would fail to boot. It has done nothing yet, so it may as well end now.
-                w.process.kill();
-            }
-        }
-        finishIfStoppedLocked();
-    }
-
-    private void finishIfStoppedLocked() {
-        if (state == State.STOPPING && workers.isEmpty() && starting == 0) {
-            state = State.TERMINATED;
-            results.close(); // the collector takes what is left, then ends
-        }
-    }
-
     /** @return whether {@link #shutdown} or {@link #terminate} was called, or the pool broke */
     public boolean isShutdown() {
         lock.lock();
@@ -730,44 +390,42 @@ public final class PoolEngine {
 
     /** @return whether every worker has ended and the pool's shared memory is freed */
     public boolean isTerminated() {
-        return terminated.getCount() == 0;
+        return collector.hasEnded();
     }
 
     /**
-     * Waits for {@link #isTerminated}. Returns false at once when called from the collector
-     * thread (a future's callback), which would otherwise wait for itself.
+     * Waits for {@link #isTerminated}. Returns at once when called from the collector thread (a
+     * future's callback), which would otherwise wait for itself.
      *
      * @throws InterruptedException when interrupted while waiting
      */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        if (Thread.currentThread() == collector) {
+        if (collector.isCollectorThread()) {
             return isTerminated();
         }
-        return terminated.await(timeout, unit);
+        return collector.awaitEnd(timeout, unit);
     }
 
-    private void awaitTermination(Duration timeout) {
-        try {
-            awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * {@link #awaitTermination} without a timeout, which an interrupt does not end (the interrupt
+     * status is set again); returns at once in the collector thread.
+     */
+    public void awaitTerminationUninterruptibly() {
+        if (!collector.isCollectorThread()) {
+            collector.awaitEndUninterruptibly();
         }
     }
 
     /** @return whether the calling thread is the collector, which must not wait for results */
     public boolean isCollectorThread() {
-        return Thread.currentThread() == collector;
+        return collector.isCollectorThread();
     }
 
     /** @return the process ids of the live workers, oldest first */
     public List<Long> workerPids() {
         lock.lock();
         try {
-            List<Long> pids = new ArrayList<>();
-            for (WorkerHandle w : workers.values()) {
-                pids.add(w.pid);
-            }
-            return pids;
+            return supervisor.pidsLocked();
         } finally {
             lock.unlock();
         }
@@ -778,11 +436,12 @@ public final class PoolEngine {
         lock.lock();
         try {
             int held = 0;
-            for (WorkerHandle w : workers.values()) {
+            for (WorkerHandle w : supervisor.workers()) {
                 held += w.held.size();
             }
-            return "state=" + state.name().toLowerCase() + ", " + workers.size() + " workers, " + held + " chunks held, "
-                    + pending.size() + " waiting" + (broken != null ? ", broken: " + broken.getMessage() : "");
+            return "state=" + state.name().toLowerCase() + ", " + supervisor.workers().size() + " workers, " + held
+                    + " chunks held, " + dispatcher.waitingCount() + " waiting"
+                    + (brokenBy != null ? ", broken: " + brokenBy.getMessage() : "");
         } finally {
             lock.unlock();
         }

@@ -1,7 +1,5 @@
 package io.github.multiprocessing4j.internal.pool;
 
-import io.github.multiprocessing4j.ProcessPool;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,9 +48,9 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
      * Tasks a call keeps ahead of its caller per worker when chunks are small: as many as a worker
      * may hold, and as many again waiting to be sent, so that every worker stays fed.
      */
-    static final int TASKS_AHEAD_PER_WORKER = 2 * PoolEngine.DEPTH_TASKS;
+    static final int TASKS_AHEAD_PER_WORKER = 2 * Dispatcher.DEPTH_TASKS;
     /** A chunk this big is submitted on its own, as soon as it is written. */
-    static final int SUBMIT_ALONE_TASKS = PoolEngine.DEPTH_TASKS;
+    static final int SUBMIT_ALONE_TASKS = Dispatcher.DEPTH_TASKS;
 
     private final PoolEngine engine;
     private final Order order;
@@ -60,7 +58,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private final int chunkSize;
     private final FunctionRef function;
     private final ClassLoader loader;
-    private final ProcessPool.ProgressListener listener;
+    private final MapProgressListener listener;
     private final long knownTotal;
     private final int window;
     /** A waiting {@code map} is woken once this many chunks are ready to take. */
@@ -71,7 +69,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private volatile int taken;
     private volatile boolean inputEnded;
     private long pulled;
-    private RejectedExecutionException cut;
+    /** Why the pool refused the input from some point on: the call ends there. */
+    private RejectedExecutionException rejection;
     private Object[] current;
     private int currentPosition;
     private long reportedDone = -1;
@@ -91,7 +90,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
      * @param listener told of progress in the caller's thread; may be null
      */
     StreamCall(PoolEngine engine, Order order, Object function, Iterator<?> source, int chunkSize, long knownTotal,
-               ProcessPool.ProgressListener listener, ClassLoader loader) {
+               MapProgressListener listener, ClassLoader loader) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("the chunk size must be at least 1, not " + chunkSize);
         }
@@ -99,7 +98,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         this.order = order;
         this.source = source;
         this.chunkSize = chunkSize;
-        this.function = engine.function(function);
+        this.function = engine.chunks().function(function);
         this.knownTotal = knownTotal;
         this.listener = listener;
         this.loader = loader;
@@ -125,7 +124,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
      * @throws RejectedExecutionException when the pool was shut down before the call or is broken
      */
     public List<R> collect() {
-        engine.beginDriver();
+        engine.openMapCall();
         List<Object[]> chunks = new ArrayList<>();
         try {
             while (true) {
@@ -140,7 +139,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
                 }
                 await();
             }
-            if (cut != null) {
+            if (rejection != null) {
                 throw rejected();
             }
             return new ResultList<>(chunks); // failures were thrown by takeAllReady: these are results
@@ -148,7 +147,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             abandoned = true;
             throw e;
         } finally {
-            engine.endDriver();
+            engine.closeMapCall();
         }
     }
 
@@ -161,7 +160,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             return true;
         }
         refill();
-        if (taken < submitted || cut != null) {
+        if (taken < submitted || rejection != null) {
             return true;
         }
         report();
@@ -201,7 +200,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             }
             if (inputEnded && taken == submitted) {
                 report();
-                if (cut != null) {
+                if (rejection != null) {
                     throw rejected();
                 }
                 throw new NoSuchElementException("no more results");
@@ -244,12 +243,12 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         }
     }
 
-    /** @return whether the pool took the chunks; when it refused them, the input is cut here */
+    /** @return whether the pool took the chunks; when it refused them, the input ends here */
     private boolean submit(List<Chunk> batch) {
         try {
             engine.submit(batch, order == Order.MAP);
         } catch (RejectedExecutionException e) {
-            cut = e;
+            rejection = e;
             inputEnded = true;
             return false;
         }
@@ -259,21 +258,10 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     /** Reads the next chunk's items (there is one at least) and writes its message. */
     private Chunk nextChunk(int index) {
-        Object first = source.next();
-        long id = engine.nextId();
         long expected = knownTotal >= 0 ? Math.min(chunkSize, knownTotal - pulled) : Math.min(chunkSize, 1024);
-        Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null,
-                ItemSection.sizeGuess(first, (int) Math.max(1, expected)));
-        ItemSection.Encoder items = new ItemSection.Encoder(out, false, "item");
-        items.add(first);
-        int count = 1;
-        while (count < chunkSize && source.hasNext()) {
-            items.add(source.next());
-            count++;
-        }
-        items.finish();
-        pulled += count;
-        return new Chunk(id, out.toByteArray(), count, index, function, this);
+        Chunk chunk = engine.chunks().mapChunk(function, source, chunkSize, (int) expected, index, this);
+        pulled += chunk.count;
+        return chunk;
     }
 
     private void takeAllReady(List<Object[]> chunks) {
@@ -320,7 +308,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     private RejectedExecutionException rejected() {
         return new RejectedExecutionException("the pool stopped taking tasks before the input was read to its end ("
-                + pulled + " items read): " + cut.getMessage(), cut);
+                + pulled + " items read): " + rejection.getMessage(), rejection);
     }
 
     private void report() {

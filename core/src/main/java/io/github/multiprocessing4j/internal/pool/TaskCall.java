@@ -11,21 +11,13 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TaskCall<T> implements ChunkOwner {
     final CompletableFuture<T> future = new CompletableFuture<>();
-    /** The task as the caller gave it: what {@code shutdownNow()} hands back when it was never sent. */
-    final Object task;
+    /** The task: what {@code shutdownNow()} hands back when it was never sent. */
+    final PoolTask task;
     private final ClassLoader loader;
-    private final boolean fixedResult;
-    private final T result;
 
-    /**
-     * @param fixedResult whether the future gets {@code result} rather than what the task returns
-     *     (a runnable submitted with a result)
-     */
-    TaskCall(Object task, ClassLoader loader, boolean fixedResult, T result) {
+    TaskCall(PoolTask task, ClassLoader loader) {
         this.task = task;
         this.loader = loader;
-        this.fixedResult = fixedResult;
-        this.result = result;
     }
 
     @Override
@@ -45,7 +37,7 @@ final class TaskCall<T> implements ChunkOwner {
         if (value instanceof ItemSection.Failed) {
             failed(chunk, ((ItemSection.Failed) value).cause());
         } else {
-            future.complete(fixedResult ? result : (T) value);
+            future.complete(task instanceof PoolTask.Run run ? (T) run.result() : (T) value);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.github.multiprocessing4j.internal.pool;
 
-import io.github.multiprocessing4j.ChildProcess;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,13 +7,14 @@ import java.util.Map;
 
 /**
  * The parent's view of one worker: its process, its inbox and the chunks it holds (sent, not
- * answered). Guarded by the pool's lock.
+ * answered). Guarded by the pool's lock. The {@link Dispatcher} uses only the bookkeeping
+ * ({@link #send} does not touch the inbox), so its tests make handles without process or inbox.
  */
 final class WorkerHandle {
     final int id;
-    final ChildProcess process;
+    final WorkerProcess process;
     final long pid;
-    final Channel inbox;
+    final MessageChannel inbox;
     /** Chunks sent and not answered, in the order sent. */
     final Map<Long, Chunk> held = new LinkedHashMap<>();
     /** Functions the worker has cached: the same LRU operations in the same order as the worker's. */
@@ -32,7 +31,7 @@ final class WorkerHandle {
     /** Its inbox is closed: it ends once the inbox is empty. */
     boolean closed;
 
-    WorkerHandle(int id, ChildProcess process, Channel inbox) {
+    WorkerHandle(int id, WorkerProcess process, MessageChannel inbox) {
         this.id = id;
         this.process = process;
         this.pid = process.pid();

@@ -1,9 +1,8 @@
 package io.github.multiprocessing4j.internal.pool;
 
-import io.github.multiprocessing4j.SerializableFunction;
-import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +15,20 @@ import java.util.concurrent.Callable;
  *
  * <p>Implementation notes. The worker reads its inbox in order and answers each chunk with one
  * message on the shared result channel (answers of small chunks travel together, see
- * {@link Outbox}), so the parent, which alone writes the inbox, always knows which chunks a worker
- * holds: those it sent and has no answer for. A task's exception is that
- * task's result (the worker goes on); an {@link OutOfMemoryError} ends the worker at once (exit
- * code 3, as {@code -XX:+ExitOnOutOfMemoryError} would), since nothing in the JVM can be trusted
- * after it, and the parent fails the chunks it held. The worker's JVM gets no option of the
- * pool's own for that, so that workers are plain children (a warm spare can become one). Functions of map calls arrive once per
- * worker ({@link PoolMessages#DEFINE}) and are kept in a small LRU cache, whose contents the
- * parent mirrors by doing the same operations in the same order.
+ * {@link Outbox}), so the parent, which alone writes the inbox, always knows which chunks a
+ * worker holds: those it sent and has no answer for.
+ *
+ * <p>A task's exception is that task's result, and the worker goes on. An
+ * {@link OutOfMemoryError} ends the worker at once (exit code 3, as
+ * {@code -XX:+ExitOnOutOfMemoryError} would), since nothing in the JVM can be trusted after it,
+ * and the parent fails the chunks it held. The worker's JVM gets no option of the pool's own for
+ * that, so that workers are plain children: a warm spare can become one.
+ *
+ * <p>Functions of map calls arrive once per worker ({@link PoolMessages#DEFINE}) and are kept in
+ * a small LRU cache, whose contents the parent mirrors by doing the same operations in the same
+ * order. The callers' functions and runnables are run through the pool's {@link TaskInvoker}.
  */
-public final class WorkerLoop implements SerializableRunnable {
+public final class WorkerLoop implements Runnable, Serializable {
     private static final long serialVersionUID = 1L;
     /** Functions a worker keeps; the parent's mirror ({@link WorkerHandle}) uses the same bound. */
     static final int FUNCTION_CACHE = 8;
@@ -33,17 +36,20 @@ public final class WorkerLoop implements SerializableRunnable {
     static final int OUT_OF_MEMORY_EXIT = 3;
 
     private final int worker;
-    private final Channel inbox;
-    private final Channel results;
-    private final SerializableRunnable initializer;
+    private final MessageChannel inbox;
+    private final MessageChannel results;
+    private final Serializable initializer;
     private final int maxTasks;
+    private final TaskInvoker invoker;
 
-    WorkerLoop(int worker, Channel inbox, Channel results, SerializableRunnable initializer, int maxTasks) {
+    WorkerLoop(int worker, MessageChannel inbox, MessageChannel results, Serializable initializer, int maxTasks,
+               TaskInvoker invoker) {
         this.worker = worker;
         this.inbox = inbox;
         this.results = results;
         this.initializer = initializer;
         this.maxTasks = maxTasks;
+        this.invoker = invoker;
     }
 
     @Override
@@ -54,7 +60,7 @@ public final class WorkerLoop implements SerializableRunnable {
         }
         if (initializer != null) {
             try {
-                initializer.run();
+                invoker.run(initializer);
             } catch (Throwable failure) {
                 results.put(PoolMessages.initFailed(worker, failure));
                 return;
@@ -149,12 +155,12 @@ public final class WorkerLoop implements SerializableRunnable {
         static final int BATCH_BYTES = 256 * 1024;
         static final long BATCH_NANOS = 50_000;
 
-        private final Channel results;
+        private final MessageChannel results;
         private final List<byte[]> messages = new ArrayList<>();
         private int bytes;
         private long firstStart;
 
-        Outbox(Channel results) {
+        Outbox(MessageChannel results) {
             this.results = results;
         }
 
@@ -188,19 +194,14 @@ public final class WorkerLoop implements SerializableRunnable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object invoke(Object function, byte mode, Object arg) throws Exception {
+    private Object invoke(Object function, byte mode, Object arg) throws Exception {
         switch (mode) {
             case PoolMessages.APPLY:
-                return ((SerializableFunction<Object, Object>) function).apply(arg);
+                return invoker.apply(function, arg);
             case PoolMessages.CALL:
-                return ((Callable<Object>) function).call();
+                return ((Callable<?>) function).call();
             default:
-                if (function instanceof SerializableRunnable) {
-                    ((SerializableRunnable) function).run();
-                } else {
-                    ((Runnable) function).run();
-                }
+                invoker.run(function);
                 return null;
         }
     }

@@ -12,19 +12,19 @@ import java.io.Serializable;
  *
  * <p>Implementation notes. An unbounded {@link ByteQueue}, so a put never blocks (the parent bounds
  * what it sends by itself). A message is stored as a {@code byte[]} item ({@link ItemCodec}'s
- * direct encoding, copied once into shared memory and, by the reader, once out of it into a
- * buffer it reuses). Waiting is the queue's:
- * it spins for microseconds, then parks for growing intervals, and while it waits it repairs what
- * a producer that died mid-put left, so the message a killed worker had finished is not lost.
+ * direct encoding), copied once into shared memory and, by the reader, once out of it into a
+ * buffer it reuses. Waiting is the queue's: it spins for microseconds, then parks for growing
+ * intervals, and while it waits it repairs what a producer that died mid-put left, so the message
+ * a killed worker had finished is not lost.
  */
-final class Channel implements Serializable {
+final class MessageChannel implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final ByteQueue queue;
     /** Where messages are read into, reused: one thread of a process reads a channel. */
     private transient MessageBuffer reading;
 
-    private Channel(ByteQueue queue) {
+    private MessageChannel(ByteQueue queue) {
         this.queue = queue;
         this.reading = new MessageBuffer();
     }
@@ -64,8 +64,8 @@ final class Channel implements Serializable {
     static final int CHUNK_BYTES = 4 << 20;
 
     /** @return a new, empty channel in this process's tree */
-    static Channel create() {
-        return new Channel(ByteQueue.create(0, CHUNK_BYTES));
+    static MessageChannel create() {
+        return new MessageChannel(ByteQueue.create(0, CHUNK_BYTES));
     }
 
     /**
@@ -102,6 +102,7 @@ final class Channel implements Serializable {
             return null;
         }
     }
+
     /** Closes the channel for puts; takers get what it holds, then null. Idempotent. */
     void close() {
         queue.close();

@@ -1,0 +1,113 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.pool.TaskInvoker;
+import io.github.multiprocessing4j.internal.pool.WorkerLauncher;
+import io.github.multiprocessing4j.internal.pool.WorkerLoop;
+import io.github.multiprocessing4j.internal.pool.WorkerProcess;
+
+import java.util.List;
+
+/**
+ * What {@link ProcessPool} gives its engine, which does not know the API's types: workers started
+ * as daemonic {@link ChildProcess}es, and the callers' functions and runnables run through their
+ * own interfaces.
+ */
+final class PoolWorkers {
+    private PoolWorkers() {
+    }
+
+    /** Starts each worker as a {@link ChildProcess} with the pool's start method. */
+    static final class Launcher implements WorkerLauncher {
+        private final StartMethod startMethod;
+
+        /** @param startMethod how the workers are started; null for the program's default */
+        Launcher(StartMethod startMethod) {
+            this.startMethod = startMethod;
+        }
+
+        @Override
+        public WorkerProcess start(String name, WorkerLoop target, List<String> jvmArgs) {
+            // No JVM option of the pool's own: workers are plain children, which can start as warm spares.
+            ChildProcess process = ChildProcess.builder(new Target(target))
+                    .name(name)
+                    .daemon(true)
+                    .jvmArgs(jvmArgs.toArray(new String[0]))
+                    .startMethod(startMethod)
+                    .build();
+            process.start();
+            return new Worker(process);
+        }
+    }
+
+    /**
+     * A worker's target: the engine's loop, as the {@link SerializableRunnable} a child runs. A
+     * record, so that its accessor names the loop's class: a warm spare, which loads the classes
+     * named by the methods of the last target's class, then has the loop's class loaded too.
+     */
+    private record Target(WorkerLoop loop) implements SerializableRunnable {
+        @Override
+        public void run() {
+            loop.run();
+        }
+    }
+
+    private static final class Worker implements WorkerProcess {
+        private final ChildProcess process;
+        private final long pid;
+
+        Worker(ChildProcess process) {
+            this.process = process;
+            this.pid = process.pid();
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public String name() {
+            return process.name();
+        }
+
+        @Override
+        public void kill() {
+            process.kill();
+        }
+
+        @Override
+        public void join() throws InterruptedException {
+            process.join();
+        }
+
+        @Override
+        public int exitCode() {
+            return process.exitCode().orElse(Integer.MIN_VALUE);
+        }
+
+        @Override
+        public Throwable failure() {
+            return process.failure().orElse(null);
+        }
+    }
+
+    /** Runs {@link SerializableFunction}s, {@link SerializableRunnable}s and plain runnables in the workers. */
+    enum Invoker implements TaskInvoker {
+        INSTANCE;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object apply(Object function, Object item) throws Exception {
+            return ((SerializableFunction<Object, Object>) function).apply(item);
+        }
+
+        @Override
+        public void run(Object runnable) throws Exception {
+            if (runnable instanceof SerializableRunnable task) {
+                task.run();
+            } else {
+                ((Runnable) runnable).run();
+            }
+        }
+    }
+}

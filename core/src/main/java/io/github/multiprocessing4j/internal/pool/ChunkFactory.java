@@ -1,0 +1,60 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.internal.serial.Serialization;
+
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds a pool's chunks and function definitions, in the callers' threads: the serialization of
+ * tasks and items is done there, never under the pool's lock.
+ */
+final class ChunkFactory {
+    private final AtomicLong ids = new AtomicLong();
+
+    /**
+     * Serializes a map call's function once.
+     *
+     * @throws IllegalArgumentException when it is not serializable; the message names the class
+     */
+    FunctionRef function(Object function) {
+        return new FunctionRef(ids.incrementAndGet(), Serialization.serialize(function, "function"));
+    }
+
+    /**
+     * Makes the chunk of a submitted task.
+     *
+     * @throws IllegalArgumentException when the task is not serializable; the message names the class
+     */
+    Chunk taskChunk(PoolTask task, ChunkOwner owner) {
+        byte mode = task instanceof PoolTask.Call ? PoolMessages.CALL : PoolMessages.RUN;
+        byte[] serialized = Serialization.serialize(task.task(), "task");
+        long id = ids.incrementAndGet();
+        byte[] message = PoolMessages.chunk(id, mode, 0, serialized, 0).toByteArray();
+        return new Chunk(id, message, 1, 0, null, owner);
+    }
+
+    /**
+     * Reads a map chunk's items from {@code source} (it has one at least) and writes its message.
+     *
+     * @param expected how many items the chunk likely gets, to size its message
+     * @param index the chunk's place among its call's chunks
+     * @throws IllegalArgumentException when an item is not serializable
+     */
+    Chunk mapChunk(FunctionRef function, Iterator<?> source, int chunkSize, int expected, int index,
+                   ChunkOwner owner) {
+        Object first = source.next();
+        long id = ids.incrementAndGet();
+        Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null,
+                ItemSection.sizeGuess(first, Math.max(1, expected)));
+        ItemSection.Encoder items = new ItemSection.Encoder(out, false, "item");
+        items.add(first);
+        int count = 1;
+        while (count < chunkSize && source.hasNext()) {
+            items.add(source.next());
+            count++;
+        }
+        items.finish();
+        return new Chunk(id, out.toByteArray(), count, index, function, owner);
+    }
+}

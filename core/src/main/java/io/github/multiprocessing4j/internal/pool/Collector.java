@@ -1,0 +1,199 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.Uninterruptibly;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The thread that reads a pool's result channel and hands each message to whom it concerns:
+ * answers to the chunks' owners, the workers' ends to the {@link WorkerSupervisor}, a failed
+ * initializer to the engine, which breaks. It ends once the channel is closed and empty, which is
+ * when the pool has terminated.
+ *
+ * <p>Implementation notes. A message may be a batch: the bookkeeping of all its parts is done
+ * under one turn of the pool's lock, with one dispatch of the chunks their answers made room for;
+ * then, without the lock, the results are read and handed to their owners, whose callbacks (a
+ * future's dependents) run in this thread. When the channel itself cannot be read (damaged
+ * shared memory), the pool breaks rather than hang, and learns of its workers' ends from the
+ * processes, since their {@code DIED} messages may not come through.
+ */
+final class Collector {
+    private static final long THREAD_STACK_BYTES = 256 * 1024;
+
+    private final PoolEngine engine;
+    private final ReentrantLock lock;
+    private final MessageChannel results = MessageChannel.create();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Thread thread;
+    private WorkerSupervisor supervisor;
+
+    Collector(PoolEngine engine) {
+        this.engine = engine;
+        this.lock = engine.lock;
+        this.thread = new Thread(null, this::collect, "mp4j-pool-collector", THREAD_STACK_BYTES);
+        thread.setDaemon(true);
+    }
+
+    /** @return the channel the workers answer on */
+    MessageChannel results() {
+        return results;
+    }
+
+    void start(WorkerSupervisor supervisor) {
+        this.supervisor = supervisor;
+        thread.start();
+    }
+
+    boolean isCollectorThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    boolean hasEnded() {
+        return ended.getCount() == 0;
+    }
+
+    boolean awaitEnd(long timeout, TimeUnit unit) throws InterruptedException {
+        return ended.await(timeout, unit);
+    }
+
+    /** Waits for the collector's end; an interrupt does not end the wait (the status is set again). */
+    void awaitEndUninterruptibly() {
+        Uninterruptibly.await(ended);
+    }
+
+    /** Closes the channel: the collector reads what it holds, then ends. */
+    void close() {
+        results.close();
+    }
+
+    private void collect() {
+        try {
+            while (true) {
+                Wire.Reader message;
+                try {
+                    message = results.take();
+                } catch (RuntimeException e) {
+                    if (channelFailed(e)) {
+                        return;
+                    }
+                    continue;
+                }
+                if (message == null) {
+                    return; // closed and empty: terminated
+                }
+                try {
+                    handle(message);
+                } catch (RuntimeException | LinkageError e) {
+                    Log.of(Collector.class).log(System.Logger.Level.ERROR, "the pool could not handle a message", e);
+                }
+                supervisor.startWanted(false);
+            }
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /** @return whether the collector is done: the pool had terminated already */
+    private boolean channelFailed(RuntimeException e) {
+        lock.lock();
+        try {
+            if (engine.isTerminatedLocked()) {
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        Log.of(Collector.class).log(System.Logger.Level.ERROR, "the pool's result channel failed", e);
+        engine.breakPool(new IllegalStateException("the pool's result channel failed: " + e, e));
+        List<WorkerHandle> left;
+        lock.lock();
+        try {
+            left = new ArrayList<>(supervisor.workers());
+        } finally {
+            lock.unlock();
+        }
+        for (WorkerHandle w : left) {
+            try {
+                w.process.join();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            supervisor.ended(w.id, w.pid, w.process.exitCode());
+        }
+        return false;
+    }
+
+    private void handle(Wire.Reader message) {
+        Wire.Reader[] parts = PoolMessages.parts(message);
+        byte[] kinds = new byte[parts.length];
+        int[] workerIds = new int[parts.length];
+        Chunk[] chunks = new Chunk[parts.length];
+        lock.lock();
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                kinds[i] = parts[i].getByte();
+                workerIds[i] = parts[i].getInt();
+                WorkerHandle worker = supervisor.worker(workerIds[i]);
+                if (worker == null) {
+                    continue;
+                }
+                if (kinds[i] == PoolMessages.READY) {
+                    worker.ready = true;
+                } else if (kinds[i] == PoolMessages.RESULTS || kinds[i] == PoolMessages.CHUNK_FAILED) {
+                    Chunk chunk = worker.held.remove(parts[i].getLong());
+                    if (chunk != null) {
+                        worker.heldTasks -= chunk.count;
+                        chunks[i] = chunk;
+                    }
+                }
+            }
+            engine.answersReadLocked();
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < parts.length; i++) {
+            deliver(kinds[i], workerIds[i], parts[i], chunks[i]);
+        }
+    }
+
+    /** Hands a message to whom it concerns; with no lock held. */
+    private void deliver(byte kind, int workerId, Wire.Reader in, Chunk chunk) {
+        switch (kind) {
+            case PoolMessages.READY:
+                break;
+            case PoolMessages.RESULTS:
+                if (chunk != null) {
+                    Object[] values;
+                    try {
+                        values = ItemSection.read(in, chunk.owner.loader());
+                    } catch (RuntimeException e) {
+                        chunk.owner.failed(chunk, e);
+                        break;
+                    }
+                    chunk.owner.completed(chunk, values);
+                }
+                break;
+            case PoolMessages.CHUNK_FAILED:
+                if (chunk != null) {
+                    chunk.owner.failed(chunk, ItemSection.readFailure(in.rest(), chunk.owner.loader()));
+                }
+                break;
+            case PoolMessages.INIT_FAILED: {
+                Throwable failure = ItemSection.readFailure(in.rest(), Collector.class.getClassLoader());
+                engine.breakPool(new IllegalStateException("the initializer failed in pool worker " + workerId + ": "
+                        + failure, failure));
+                break;
+            }
+            case PoolMessages.DIED:
+                supervisor.ended(workerId, in.getLong(), in.getInt());
+                break;
+            default:
+                throw new IllegalStateException("unknown pool message kind " + kind);
+        }
+    }
+}

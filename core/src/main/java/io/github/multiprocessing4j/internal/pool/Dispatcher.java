@@ -1,0 +1,122 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The pool's dispatch policy: the chunks waiting for a worker, in submission order, and which
+ * worker gets each. Pure bookkeeping, always called with the pool's lock held: it gives chunks
+ * to {@link WorkerHandle#send} (which only records them) and leaves the inboxes to its caller.
+ *
+ * <p>Implementation notes. A chunk goes to a worker only when the worker can take it: it holds
+ * fewer than {@value #DEPTH_CHUNKS} chunks, or the chunk fits within {@value #DEPTH_TASKS} held
+ * tasks. So a worker always has its next chunk at hand (no round trip between two chunks), and
+ * yet chunks are not piled on a worker that is busy while another is idle. Among the workers
+ * that can take it, the one holding the fewest tasks gets it, a ready one when they hold as
+ * many: a worker still booting is idle, not slow, and boots in less time than most tasks take.
+ * A chunk that no worker can take waits, and so do those behind it: chunks go out in order, as
+ * answers come back. A worker that reaches {@code maxTasksPerChild} chunks gets no more; it ends
+ * by itself once it has run them, and its caller starts a replacement.
+ */
+final class Dispatcher {
+    /** A worker is given a chunk while it holds fewer chunks than this... */
+    static final int DEPTH_CHUNKS = 2;
+    /** ...or while the chunk fits in this many held tasks (small chunks are pipelined deeper). */
+    static final int DEPTH_TASKS = 256;
+
+    private final int maxTasksPerChild;
+    private final ArrayDeque<Chunk> waiting = new ArrayDeque<>();
+    /** Workers that reached their quota since {@link #takeRetired}. */
+    private int retired;
+
+    /** @param maxTasksPerChild chunks a worker is given in all; 0 for no limit */
+    Dispatcher(int maxTasksPerChild) {
+        this.maxTasksPerChild = maxTasksPerChild;
+    }
+
+    /** Queues chunks behind those waiting; {@link #dispatch} sends them. */
+    void add(List<Chunk> chunks) {
+        waiting.addAll(chunks);
+    }
+
+    /**
+     * Gives the waiting chunks, in order, to the workers that can take them, until one cannot be
+     * placed; chunks whose owner abandoned them are dropped on the way.
+     *
+     * @return how many chunks were given: their messages wait in the workers' handles, to be flushed
+     */
+    int dispatch(Collection<WorkerHandle> workers) {
+        int sent = 0;
+        while (!waiting.isEmpty()) {
+            Chunk chunk = waiting.peekFirst();
+            if (chunk.owner.abandoned()) {
+                waiting.pollFirst();
+                continue;
+            }
+            WorkerHandle worker = choose(workers, chunk);
+            if (worker == null) {
+                break;
+            }
+            waiting.pollFirst();
+            worker.send(chunk);
+            sent++;
+            if (maxTasksPerChild > 0 && worker.assigned >= maxTasksPerChild) {
+                worker.retiring = true;
+                retired++;
+            }
+        }
+        return sent;
+    }
+
+    /** @return how many workers reached their quota since the last call, each to be replaced */
+    int takeRetired() {
+        int n = retired;
+        retired = 0;
+        return n;
+    }
+
+    private static WorkerHandle choose(Collection<WorkerHandle> workers, Chunk chunk) {
+        WorkerHandle best = null;
+        for (WorkerHandle w : workers) {
+            if (w.retiring || w.closed || !canTake(w, chunk)) {
+                continue;
+            }
+            if (best == null || w.heldTasks < best.heldTasks || (w.heldTasks == best.heldTasks && w.ready && !best.ready)) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    private static boolean canTake(WorkerHandle w, Chunk chunk) {
+        return w.held.size() < DEPTH_CHUNKS || w.heldTasks + chunk.count <= DEPTH_TASKS;
+    }
+
+    /** Drops the waiting chunks whose owner no longer wants them. */
+    void dropAbandoned() {
+        waiting.removeIf(c -> c.owner.abandoned());
+    }
+
+    /** @return whether a waiting chunk is still wanted */
+    boolean hasWanted() {
+        for (Chunk c : waiting) {
+            if (!c.owner.abandoned()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the waiting chunks, now removed */
+    List<Chunk> drain() {
+        List<Chunk> all = new ArrayList<>(waiting);
+        waiting.clear();
+        return all;
+    }
+
+    int waitingCount() {
+        return waiting.size();
+    }
+}

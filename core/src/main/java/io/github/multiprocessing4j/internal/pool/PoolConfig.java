@@ -1,0 +1,37 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a pool is made.
+ *
+ * @param processes the number of workers the pool keeps
+ * @param initializer run by each worker before its first task, through {@code invoker}; null for none
+ * @param maxTasksPerChild chunks a worker runs before it is replaced; 0 for no limit
+ * @param jvmArgs options of the workers' JVMs
+ * @param invoker runs the callers' functions and runnables in the workers
+ * @param workerDied makes the failure of the tasks a worker held when it died
+ */
+public record PoolConfig(int processes, Serializable initializer, int maxTasksPerChild, List<String> jvmArgs,
+                         TaskInvoker invoker, WorkerDiedFactory workerDied) {
+
+    /** @throws IllegalArgumentException when {@code processes < 1} */
+    public PoolConfig {
+        if (processes < 1) {
+            throw new IllegalArgumentException("a pool needs at least one process, not " + processes);
+        }
+        maxTasksPerChild = Math.max(0, maxTasksPerChild);
+        jvmArgs = List.copyOf(jvmArgs);
+        Objects.requireNonNull(invoker, "invoker");
+        Objects.requireNonNull(workerDied, "workerDied");
+    }
+
+    /** Makes the exception a task fails with when its worker died holding it. */
+    @FunctionalInterface
+    public interface WorkerDiedFactory {
+        /** @param cause why the worker ended, when known (it could not boot); may be null */
+        RuntimeException create(String workerName, long pid, int exitCode, Throwable cause);
+    }
+}

@@ -1,0 +1,216 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Starts a pool's workers, watches them, and replaces those that end while the pool runs.
+ *
+ * <p>Implementation notes. A worker starts outside the pool's lock (a start takes milliseconds),
+ * through the pool's {@link WorkerLauncher}. A watcher thread per worker waits for the worker's
+ * exit and then writes a {@code DIED} message on the result channel. The worker's own messages
+ * were all written before it exited, and a message it was writing when killed is completed or
+ * dropped by the queue's repair (which the watcher's put triggers), so when the collector reads
+ * {@code DIED} it has already read every answer the worker gave: the chunks the worker still
+ * holds are exactly the ones it never answered, and they fail with the configured "worker died"
+ * exception. A replacement is started; a worker that reached {@code maxTasksPerChild} chunks is
+ * replaced as soon as its last chunk is sent.
+ *
+ * <p>A worker that ends before it was ready with an exit code above 0 (its JVM could not boot,
+ * or its initializer threw) breaks the pool: restarting it would fail the same way for ever,
+ * which is CPython's behaviour.
+ */
+final class WorkerSupervisor {
+    private static final long THREAD_STACK_BYTES = 256 * 1024;
+
+    private final PoolEngine engine;
+    private final ReentrantLock lock;
+    private final PoolConfig config;
+    private final WorkerLauncher launcher;
+    private final MessageChannel results;
+    /** The live workers, oldest first; guarded by the lock. */
+    private final Map<Integer, WorkerHandle> workers = new LinkedHashMap<>();
+    /** Workers to start (written under the lock, read without it as a hint). */
+    private volatile int wanted;
+    /** Workers being started, outside the lock. */
+    private int starting;
+    private int nextWorker = 1;
+
+    WorkerSupervisor(PoolEngine engine, PoolConfig config, WorkerLauncher launcher, MessageChannel results) {
+        this.engine = engine;
+        this.lock = engine.lock;
+        this.config = config;
+        this.launcher = launcher;
+        this.results = results;
+        this.wanted = config.processes();
+    }
+
+    /** @return the live workers; with the lock held */
+    Collection<WorkerHandle> workers() {
+        return workers.values();
+    }
+
+    /** @return the worker, or null when it has ended; with the lock held */
+    WorkerHandle worker(int id) {
+        return workers.get(id);
+    }
+
+    /** @return whether no worker is alive or starting; with the lock held */
+    boolean noneLeft() {
+        return workers.isEmpty() && starting == 0;
+    }
+
+    /** Asks for {@code n} more workers, started at the next {@link #startWanted}; with the lock held. */
+    void want(int n) {
+        wanted += n;
+    }
+
+    /** Starts no more workers; with the lock held. */
+    void wantNone() {
+        wanted = 0;
+    }
+
+    /**
+     * Starts the workers wanted, outside the lock.
+     *
+     * @param rethrow whether a failed start is thrown (at construction) rather than breaking the pool
+     */
+    void startWanted(boolean rethrow) {
+        while (wanted > 0) {
+            int id;
+            lock.lock();
+            try {
+                if (wanted <= 0 || engine.isStoppingLocked()) {
+                    wanted = 0;
+                    return;
+                }
+                wanted--;
+                starting++;
+                id = nextWorker++;
+            } finally {
+                lock.unlock();
+            }
+            WorkerHandle worker;
+            try {
+                worker = startWorker(id);
+            } catch (RuntimeException e) {
+                lock.lock();
+                try {
+                    starting--;
+                    engine.finishIfStoppedLocked();
+                } finally {
+                    lock.unlock();
+                }
+                if (rethrow) {
+                    throw e;
+                }
+                engine.breakPool(new IllegalStateException("a pool worker could not be started: " + e.getMessage(), e));
+                return;
+            }
+            lock.lock();
+            try {
+                starting--;
+                workers.put(id, worker);
+                engine.workerStartedLocked(worker);
+            } finally {
+                lock.unlock();
+            }
+            watch(worker);
+        }
+    }
+
+    private WorkerHandle startWorker(int id) {
+        MessageChannel inbox = MessageChannel.create();
+        try {
+            WorkerLoop loop = new WorkerLoop(id, inbox, results, config.initializer(), config.maxTasksPerChild(),
+                    config.invoker());
+            return new WorkerHandle(id, launcher.start("PoolWorker-" + id, loop, config.jvmArgs()), inbox);
+        } catch (RuntimeException e) {
+            inbox.discard();
+            throw e;
+        }
+    }
+
+    /** Starts the thread that tells the collector when the worker has ended. */
+    private void watch(WorkerHandle worker) {
+        Thread watcher = new Thread(null, () -> {
+            awaitExit(worker.process);
+            try {
+                results.put(PoolMessages.died(worker.id, worker.pid, worker.process.exitCode()));
+            } catch (RuntimeException e) {
+                Log.of(WorkerSupervisor.class).log(System.Logger.Level.WARNING, "could not report the end of pool worker "
+                        + worker.name(), e);
+            }
+        }, "mp4j-pool-watcher-" + worker.id, THREAD_STACK_BYTES);
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** Waits for the worker's end; an interrupt does not end the wait (only the worker's end does). */
+    static void awaitExit(WorkerProcess process) {
+        while (true) {
+            try {
+                process.join();
+                return;
+            } catch (InterruptedException e) {
+                // only the worker's end ends this wait
+            }
+        }
+    }
+
+    /**
+     * A worker has ended (its {@code DIED} message was read, or the pool learnt it otherwise):
+     * fails the chunks it held, starts a replacement when the pool runs, and breaks the pool when
+     * it ended before it was ready.
+     */
+    void ended(int workerId, long pid, int exitCode) {
+        WorkerHandle worker;
+        List<Chunk> lost;
+        boolean bootFailure;
+        lock.lock();
+        try {
+            worker = workers.remove(workerId);
+            if (worker == null) {
+                return;
+            }
+            lost = new ArrayList<>(worker.held.values());
+            worker.held.clear();
+            boolean running = !engine.isStoppingLocked();
+            bootFailure = !worker.ready && exitCode > 0 && running;
+            if (!worker.retiring && running) {
+                wanted++;
+            }
+            engine.workerEndedLocked();
+        } finally {
+            lock.unlock();
+        }
+        worker.inbox.discard();
+        Throwable cause = worker.process.failure();
+        if (!lost.isEmpty() || exitCode != 0) {
+            Log.of(WorkerSupervisor.class).log(System.Logger.Level.DEBUG, "pool worker {0} (pid {1}) ended with exit code"
+                    + " {2} holding {3} chunks", worker.name(), Long.toString(pid), exitCode, lost.size());
+        }
+        for (Chunk chunk : lost) {
+            chunk.owner.failed(chunk, config.workerDied().create(worker.name(), pid, exitCode, cause));
+        }
+        if (bootFailure) {
+            engine.breakPool(new IllegalStateException("pool worker " + worker.name() + " (pid " + pid + ") ended with exit"
+                    + " code " + exitCode + " before it was ready" + (cause == null ? "" : ": " + cause), cause));
+        }
+    }
+
+    /** @return the process ids of the live workers, oldest first; with the lock held */
+    List<Long> pidsLocked() {
+        List<Long> pids = new ArrayList<>();
+        for (WorkerHandle w : workers.values()) {
+            pids.add(w.pid);
+        }
+        return pids;
+    }
+}

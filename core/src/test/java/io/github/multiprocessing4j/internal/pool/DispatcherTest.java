@@ -1,0 +1,191 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dispatch policy on its own, with worker handles that have no process and no inbox: which
+ * worker gets which chunk, how deep a worker is fed, order, abandoned chunks and quotas.
+ */
+class DispatcherTest {
+    private long ids;
+
+    /** A chunk owner that only says whether it still wants its chunks. */
+    private static final class Owner implements ChunkOwner {
+        boolean abandoned;
+
+        @Override
+        public boolean abandoned() {
+            return abandoned;
+        }
+
+        @Override
+        public ClassLoader loader() {
+            return DispatcherTest.class.getClassLoader();
+        }
+
+        @Override
+        public void completed(Chunk chunk, Object[] values) {
+        }
+
+        @Override
+        public void failed(Chunk chunk, Throwable failure) {
+        }
+    }
+
+    private final Owner owner = new Owner();
+
+    private Chunk chunk(int tasks) {
+        long id = ++ids;
+        return new Chunk(id, new byte[] {(byte) id}, tasks, (int) id, null, owner);
+    }
+
+    private static WorkerHandle worker(int id, boolean ready) {
+        WorkerHandle w = new WorkerHandle(id, new NoProcess(id), null);
+        w.ready = ready;
+        return w;
+    }
+
+    /** The dispatcher never touches a worker's process: any call fails the test. */
+    private record NoProcess(long pid) implements WorkerProcess {
+        @Override
+        public String name() {
+            return "PoolWorker-" + pid;
+        }
+
+        @Override
+        public void kill() {
+            throw new AssertionError("kill");
+        }
+
+        @Override
+        public void join() {
+            throw new AssertionError("join");
+        }
+
+        @Override
+        public int exitCode() {
+            throw new AssertionError("exitCode");
+        }
+
+        @Override
+        public Throwable failure() {
+            throw new AssertionError("failure");
+        }
+    }
+
+    @Test
+    void aChunkGoesToTheWorkerHoldingTheFewestTasks() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle a = worker(1, true);
+        WorkerHandle b = worker(2, true);
+        dispatcher.add(List.of(chunk(10)));
+        assertThat(dispatcher.dispatch(List.of(a, b))).isEqualTo(1);
+        dispatcher.add(List.of(chunk(3), chunk(4)));
+        assertThat(dispatcher.dispatch(List.of(a, b))).isEqualTo(2);
+        assertThat(a.heldTasks).isEqualTo(10);
+        assertThat(b.heldTasks).as("3, then 4 again to b: 3 < 10").isEqualTo(7);
+        assertThat(b.held).hasSize(2);
+    }
+
+    @Test
+    void whenTheyHoldAsManyTasksAReadyWorkerIsPreferredToABootingOne() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle booting = worker(1, false);
+        WorkerHandle ready = worker(2, true);
+        dispatcher.add(List.of(chunk(5)));
+        dispatcher.dispatch(List.of(booting, ready));
+        assertThat(ready.held).hasSize(1);
+        assertThat(booting.held).isEmpty();
+        dispatcher.add(List.of(chunk(1)));
+        dispatcher.dispatch(List.of(booting, ready));
+        assertThat(booting.held).as("a booting worker is idle, not slow: it gets the next chunk").hasSize(1);
+    }
+
+    @Test
+    void aWorkerHoldsTwoBigChunksAtMostAndSmallOnesUpToTheTaskDepth() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle w = worker(1, true);
+        dispatcher.add(List.of(chunk(1000), chunk(1000), chunk(1000)));
+        assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(Dispatcher.DEPTH_CHUNKS);
+        assertThat(dispatcher.waitingCount()).isEqualTo(1);
+
+        Dispatcher small = new Dispatcher(0);
+        WorkerHandle v = worker(2, true);
+        List<Chunk> ones = new ArrayList<>();
+        for (int i = 0; i < Dispatcher.DEPTH_TASKS + 10; i++) {
+            ones.add(chunk(1));
+        }
+        small.add(ones);
+        assertThat(small.dispatch(List.of(v))).isEqualTo(Dispatcher.DEPTH_TASKS);
+        assertThat(v.heldTasks).isEqualTo(Dispatcher.DEPTH_TASKS);
+        assertThat(small.waitingCount()).isEqualTo(10);
+    }
+
+    @Test
+    void chunksGoOutInOrderAndAnAnswerMakesRoomForTheNext() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle w = worker(1, true);
+        Chunk first = chunk(300);
+        Chunk second = chunk(300);
+        Chunk big = chunk(300);
+        Chunk small = chunk(1);
+        dispatcher.add(List.of(first, second, big, small));
+        dispatcher.dispatch(List.of(w));
+        assertThat(w.held.values()).containsExactly(first, second);
+        assertThat(dispatcher.waitingCount()).as("the small chunk waits behind the big one").isEqualTo(2);
+
+        w.held.remove(first.id); // as the collector does with an answer
+        w.heldTasks -= first.count;
+        assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(1);
+        assertThat(w.held.values()).containsExactly(second, big);
+        assertThat(dispatcher.waitingCount()).as("two chunks of 600 tasks held: the small one still waits").isEqualTo(1);
+    }
+
+    @Test
+    void abandonedChunksAreDroppedAndClosedOrRetiringWorkersGetNone() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle closed = worker(1, true);
+        closed.closed = true;
+        WorkerHandle retiring = worker(2, true);
+        retiring.retiring = true;
+        dispatcher.add(List.of(chunk(1)));
+        assertThat(dispatcher.dispatch(List.of(closed, retiring))).isZero();
+        assertThat(dispatcher.hasWanted()).isTrue();
+
+        owner.abandoned = true;
+        assertThat(dispatcher.hasWanted()).isFalse();
+        assertThat(dispatcher.dispatch(List.of(worker(3, true)))).as("dropped, not sent").isZero();
+        assertThat(dispatcher.waitingCount()).isZero();
+    }
+
+    @Test
+    void aWorkerThatReachesItsQuotaRetiresOnceAndGetsNoMore() {
+        Dispatcher dispatcher = new Dispatcher(2);
+        WorkerHandle w = worker(1, true);
+        WorkerHandle other = worker(2, true);
+        dispatcher.add(List.of(chunk(1), chunk(1), chunk(1), chunk(1), chunk(1)));
+        dispatcher.dispatch(List.of(w, other));
+        assertThat(w.assigned).isEqualTo(2);
+        assertThat(other.assigned).isEqualTo(2);
+        assertThat(w.retiring).isTrue();
+        assertThat(other.retiring).isTrue();
+        assertThat(dispatcher.takeRetired()).as("one replacement each").isEqualTo(2);
+        assertThat(dispatcher.takeRetired()).isZero();
+        assertThat(dispatcher.waitingCount()).as("the fifth waits for a replacement").isEqualTo(1);
+    }
+
+    @Test
+    void drainHandsBackTheWaitingChunksInOrder() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        Chunk a = chunk(1);
+        Chunk b = chunk(2);
+        dispatcher.add(List.of(a, b));
+        assertThat(dispatcher.drain()).containsExactly(a, b);
+        assertThat(dispatcher.waitingCount()).isZero();
+    }
+}
