@@ -79,7 +79,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void await() throws InterruptedException {
-        condition.await(-1, true);
+        condition.await(-1);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return condition.await(Math.max(0, timeout.toNanos()), true);
+        return condition.await(Math.max(0, timeout.toNanos()));
     }
 
     /**
@@ -103,11 +103,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void awaitUninterruptibly() {
-        try {
-            condition.await(-1, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible wait was interrupted", e);
-        }
+        condition.awaitUninterruptibly();
     }
 
     /**
@@ -120,7 +116,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
         long start = System.nanoTime();
-        boolean signalled = condition.await(Math.max(0, nanosTimeout), true);
+        boolean signalled = condition.await(Math.max(0, nanosTimeout));
         long left = nanosTimeout - (System.nanoTime() - start);
         return signalled ? Math.max(1, left) : Math.min(0, left);
     }
@@ -134,7 +130,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        return condition.await(Math.max(0, unit.toNanos(time)), true);
+        return condition.await(Math.max(0, unit.toNanos(time)));
     }
 
     /**
@@ -147,7 +143,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         long millis = deadline.getTime() - System.currentTimeMillis();
-        return condition.await(Math.max(0, TimeUnit.MILLISECONDS.toNanos(millis)), true);
+        return condition.await(Math.max(0, TimeUnit.MILLISECONDS.toNanos(millis)));
     }
 
     /**

@@ -20,11 +20,11 @@ import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOT
  * permits it holds: acquiring adds 1 to the caller's slot after taking the permit, releasing
  * takes 1 from the caller's slot, or, when the caller holds none (a permit acquired by one
  * process and released by another, as semaphores allow), from any slot that holds some, with a
- * compare-and-set that never goes below 0. A waiter that finds no permit polls with a
- * {@link Backoff} and every {@link Wait#LIVENESS_CHECK_NANOS} looks for slots of dead processes:
- * it takes such a slot with a compare-and-set of its token ({@link SlotTable#takeFromDead}, so
- * exactly one process reclaims it), adds its count back to the permits (capped at the bound)
- * and logs it. A process that dies in the instant between taking a permit and counting it in
+ * compare-and-set that never goes below 0. A waiter that finds no permit polls ({@link Wait});
+ * its liveness check (every {@link Wait#LIVENESS_CHECK_NANOS}) looks for slots of dead
+ * processes: it takes such a slot with a compare-and-set of its token
+ * ({@link SlotTable#takeFromDead}, so exactly one process reclaims it), adds its count back to
+ * the permits (capped at the bound) and logs it. A process that dies in the instant between taking a permit and counting it in
  * its slot loses that permit; one that dies between giving a permit back and uncounting it has
  * it given back twice (a bounded semaphore caps this at its bound). Holdings are tracked per
  * process (pid and start ticks), since a semaphore may be released by another thread.
@@ -32,7 +32,7 @@ import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOT
 public final class RobustSemaphore {
     private final SharedSegment segment;
     private final SlotTable holders;
-    private final long me = Owner.pidOf(Owner.currentToken()) << 32;
+    private final long me = Owner.currentProcessToken();
     private volatile int ownSlot = -1;
 
     /** @param segment the semaphore's segment ({@link SemaphoreDescriptor} layout at offset 0) */
@@ -78,22 +78,7 @@ public final class RobustSemaphore {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (tryAcquire()) {
-            return true;
-        }
-        Wait wait = new Wait(timeoutNanos);
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (wait.expired()) {
-                return false;
-            }
-            wait.pause();
-            if (tryAcquire() || wait.livenessCheckDue() && reclaimFromDead() > 0 && tryAcquire()) {
-                return true;
-            }
-        }
+        return tryAcquire() || Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire);
     }
 
     /**
@@ -155,6 +140,11 @@ public final class RobustSemaphore {
                     String.valueOf(Owner.pidOf(token)), held, segment.name());
         }
         return total;
+    }
+
+    /** The liveness check of a wait: a permit that a dead process held may be the one we wait for. */
+    private boolean reclaimFromDeadAndTryAcquire() {
+        return reclaimFromDead() > 0 && tryAcquire();
     }
 
     /** Takes one from the count of a holder: the calling process when it holds one, else any. */
