@@ -8,6 +8,8 @@ import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.PASS
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.SIGNALLED;
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.SLOTS;
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.SLOTS_BASE;
+import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAITER_ARRIVAL;
+import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAITER_STATE;
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAITING;
 
 /**
@@ -110,13 +112,13 @@ public final class RobustCondition {
         requireHeld();
         for (int i = 0; i < SLOTS; i++) {
             long token = waiters.token(i);
-            if (token == 0 || waiters.valueA(i) != WAITING) {
+            if (token == 0 || waiters.get(i, WAITER_STATE) != WAITING) {
                 continue;
             }
             if (waiters.isDead(i, token)) {
                 waiters.takeFromDead(i, token);
             } else {
-                waiters.compareAndSetValueA(i, WAITING, SIGNALLED);
+                waiters.compareAndSet(i, WAITER_STATE, WAITING, SIGNALLED);
             }
         }
     }
@@ -125,7 +127,7 @@ public final class RobustCondition {
     public int waiting() {
         int n = 0;
         for (int i = 0; i < SLOTS; i++) {
-            if (waiters.token(i) != 0 && waiters.valueA(i) == WAITING) {
+            if (waiters.token(i) != 0 && waiters.get(i, WAITER_STATE) == WAITING) {
                 n++;
             }
         }
@@ -166,7 +168,7 @@ public final class RobustCondition {
     }
 
     private boolean isSignalled(int slot) {
-        return waiters.valueA(slot) == SIGNALLED;
+        return waiters.get(slot, WAITER_STATE) == SIGNALLED;
     }
 
     private int claimSlot() {
@@ -180,13 +182,13 @@ public final class RobustCondition {
         if (slot < 0) {
             throw new IllegalStateException("more than " + SLOTS + " threads wait on " + segment.name());
         }
-        waiters.setValueA(slot, WAITING); // last: signal() considers the slot from here on
+        waiters.set(slot, WAITER_STATE, WAITING); // last: signal() considers the slot from here on
         return slot;
     }
 
     /** @return whether the waiter left before a signal reached it */
     private boolean leave(int slot) {
-        return waiters.compareAndSetValueA(slot, WAITING, 0);
+        return waiters.compareAndSet(slot, WAITER_STATE, WAITING, 0);
     }
 
     private boolean signalOne() {
@@ -194,9 +196,9 @@ public final class RobustCondition {
             int best = -1;
             long bestArrival = Long.MAX_VALUE;
             for (int i = 0; i < SLOTS; i++) {
-                if (waiters.token(i) != 0 && waiters.valueA(i) == WAITING && waiters.valueB(i) < bestArrival) {
+                if (waiters.token(i) != 0 && waiters.get(i, WAITER_STATE) == WAITING && waiters.get(i, WAITER_ARRIVAL) < bestArrival) {
                     best = i;
-                    bestArrival = waiters.valueB(i);
+                    bestArrival = waiters.get(i, WAITER_ARRIVAL);
                 }
             }
             if (best < 0) {
@@ -205,7 +207,7 @@ public final class RobustCondition {
             long token = waiters.token(best);
             if (waiters.isDead(best, token)) {
                 waiters.takeFromDead(best, token);
-            } else if (waiters.compareAndSetValueA(best, WAITING, SIGNALLED)) {
+            } else if (waiters.compareAndSet(best, WAITER_STATE, WAITING, SIGNALLED)) {
                 return true;
             }
         }
@@ -229,7 +231,7 @@ public final class RobustCondition {
     private boolean passOnSignalsOfDeadWaiters(int mine) {
         for (int i = 0; i < SLOTS; i++) {
             long token = waiters.token(i);
-            if (i != mine && waiters.valueA(i) == SIGNALLED && waiters.isDead(i, token)
+            if (i != mine && waiters.get(i, WAITER_STATE) == SIGNALLED && waiters.isDead(i, token)
                     && waiters.takeFromDead(i, token) == SIGNALLED) {
                 passOn(token, mine);
             }
@@ -243,7 +245,7 @@ public final class RobustCondition {
         Log.of(RobustCondition.class).log(System.Logger.Level.WARNING,
                 "process {0} died before it woke from a signal of condition {1}: the signal is passed on",
                 String.valueOf(Owner.pidOf(deadToken)), segment.name());
-        if (mine >= 0 && waiters.compareAndSetValueA(mine, WAITING, SIGNALLED)) {
+        if (mine >= 0 && waiters.compareAndSet(mine, WAITER_STATE, WAITING, SIGNALLED)) {
             return;
         }
         signalOne();

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.BOUND;
+import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.PERMITS_HELD;
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.PERMITS;
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.RECLAIMED;
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOTS;
@@ -59,7 +60,7 @@ public final class RobustSemaphore {
             if (segment.compareAndSetLong(PERMITS, permits, permits - 1)) {
                 int slot = ownSlot();
                 if (slot >= 0) {
-                    holders.getAndAddValueA(slot, 1);
+                    holders.getAndAdd(slot, PERMITS_HELD, 1);
                 }
                 return true;
             }
@@ -167,12 +168,12 @@ public final class RobustSemaphore {
     }
 
     private boolean takeOne(int slot) {
-        long held = holders.valueA(slot);
+        long held = holders.get(slot, PERMITS_HELD);
         while (held > 0) {
-            if (holders.compareAndSetValueA(slot, held, held - 1)) {
+            if (holders.compareAndSet(slot, PERMITS_HELD, held, held - 1)) {
                 return true;
             }
-            held = holders.valueA(slot);
+            held = holders.get(slot, PERMITS_HELD);
         }
         return false;
     }
