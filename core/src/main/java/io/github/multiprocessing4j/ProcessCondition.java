@@ -35,11 +35,20 @@ import java.util.concurrent.locks.Condition;
  * <p>Unlike CPython's condition, a waiter that dies does not swallow a signal: {@code signal()}
  * skips waiters whose process has died, and a signal delivered to a waiter that died before it
  * woke is passed on to a live waiter within about 250 ms (logged as a WARNING). At most 126
- * threads may wait on one condition at once.
+ * threads may wait on one condition at once: one more gets {@link IllegalStateException}.
  *
- * <p>Waiting costs little CPU: a waiter polls its slot in shared memory, parking up to 2 ms
- * between looks, and 20 ms once it has waited half a second, so a signal is noticed within about
- * 20 ms after a long wait.
+ * <p>Blocking: every {@code await} releases the lock while it waits and holds it again when it
+ * returns or throws. {@link #awaitUninterruptibly()} is not ended by an interrupt (the thread's
+ * interrupt status is kept); the other waits end with {@link InterruptedException} when
+ * interrupted before a signal reached them (a signal that comes with the interrupt wins: the
+ * wait returns normally and the interrupt status is kept). {@link #signal()} and
+ * {@link #signalAll()} never block. The waits and the signals throw
+ * {@link IllegalMonitorStateException} when the calling thread does not hold the lock.
+ *
+ * <p>Implementation notes. Waiting costs little CPU: a waiter polls its slot in shared memory,
+ * parking up to 2 ms between looks, and 20 ms once it has waited half a second, so a signal is
+ * noticed within about 20 ms after a long wait. The algorithm is
+ * {@code internal.sync.RobustCondition}.
  */
 public final class ProcessCondition implements Condition, Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
