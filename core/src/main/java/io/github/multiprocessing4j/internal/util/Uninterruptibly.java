@@ -12,23 +12,27 @@ public final class Uninterruptibly {
     private Uninterruptibly() {
     }
 
+    /** A wait that an interrupt ends. */
+    @FunctionalInterface
+    public interface InterruptibleWait {
+        void await() throws InterruptedException;
+    }
+
     /** Waits until {@code latch} reaches zero. */
     public static void await(CountDownLatch latch) {
-        retryThroughInterrupts(latch::await);
+        run(latch::await);
     }
 
     /** Waits until {@code thread} has ended. */
     public static void join(Thread thread) {
-        retryThroughInterrupts(thread::join);
+        run(thread::join);
     }
 
-    /** A wait that an interrupt ends. */
-    private interface InterruptibleWait {
-        void await() throws InterruptedException;
-    }
-
-    /** Repeats {@code wait} until it returns normally; then sets the interrupt status again if it was interrupted. */
-    private static void retryThroughInterrupts(InterruptibleWait wait) {
+    /**
+     * Makes {@code wait} again each time an interrupt ends it, until it returns normally; then
+     * sets the interrupt status again when there was an interrupt.
+     */
+    public static void run(InterruptibleWait wait) {
         boolean interrupted = false;
         try {
             while (true) {
