@@ -7,6 +7,8 @@ import io.github.multiprocessing4j.StartMethod;
 import io.github.multiprocessing4j.WorkerDiedException;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.time.Duration;
@@ -550,7 +552,7 @@ public final class PoolEngine {
                     if (chunk != null) {
                         Object[] values;
                         try {
-                            values = ItemSection.read(in, chunk.owner.loader());
+                            values = ValueSection.read(in, chunk.owner.loader());
                         } catch (RuntimeException e) {
                             chunk.owner.failed(chunk, e);
                             break;
@@ -560,11 +562,11 @@ public final class PoolEngine {
                     break;
                 case PoolMessages.CHUNK_FAILED:
                     if (chunk != null) {
-                        chunk.owner.failed(chunk, ItemSection.readFailure(in.rest(), chunk.owner.loader()));
+                        chunk.owner.failed(chunk, ValueSection.readFailure(in.rest(), chunk.owner.loader()));
                     }
                     break;
                 case PoolMessages.INIT_FAILED: {
-                    Throwable failure = ItemSection.readFailure(in.rest(), PoolEngine.class.getClassLoader());
+                    Throwable failure = ValueSection.readFailure(in.rest(), PoolEngine.class.getClassLoader());
                     breakPool(new IllegalStateException("the initializer failed in pool worker " + workerIds[i] + ": "
                             + failure, failure));
                     break;

@@ -1,6 +1,8 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.ProcessPool;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -263,8 +265,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         long id = engine.nextId();
         long expected = knownTotal >= 0 ? Math.min(chunkSize, knownTotal - pulled) : Math.min(chunkSize, 1024);
         Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null,
-                ItemSection.sizeGuess(first, (int) Math.max(1, expected)));
-        ItemSection.Encoder items = new ItemSection.Encoder(out, false, "item");
+                ValueSection.sizeGuess(first, (int) Math.max(1, expected)));
+        ValueSection.Encoder items = new ValueSection.Encoder(out, false, "item");
         items.add(first);
         int count = 1;
         while (count < chunkSize && source.hasNext()) {
@@ -306,8 +308,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     @SuppressWarnings("unchecked")
     private R unwrap(Object value) {
-        if (value instanceof ItemSection.Failed) {
-            Throwable cause = ((ItemSection.Failed) value).cause();
+        if (value instanceof ValueSection.Failed) {
+            Throwable cause = ((ValueSection.Failed) value).cause();
             if (cause instanceof CancellationException) {
                 CancellationException c = new CancellationException(cause.getMessage());
                 c.initCause(cause);
@@ -402,7 +404,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             completedTasks += values.length;
             if (order == Order.MAP && !sawFailure) {
                 for (Object v : values) {
-                    if (v instanceof ItemSection.Failed) {
+                    if (v instanceof ValueSection.Failed) {
                         sawFailure = true;
                         break;
                     }
@@ -421,7 +423,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     @Override
     public void failed(Chunk chunk, Throwable failure) {
         Object[] values = new Object[chunk.count];
-        Arrays.fill(values, new ItemSection.Failed(failure));
+        Arrays.fill(values, new ValueSection.Failed(failure));
         completed(chunk, values);
     }
 }

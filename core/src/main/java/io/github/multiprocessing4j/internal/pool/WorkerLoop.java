@@ -3,6 +3,8 @@ package io.github.multiprocessing4j.internal.pool;
 import io.github.multiprocessing4j.SerializableFunction;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,7 +111,7 @@ public final class WorkerLoop implements SerializableRunnable {
                 throw new IllegalStateException("function " + functionId + " was not defined in this worker");
             }
             if (mode == PoolMessages.APPLY) {
-                args = ItemSection.read(in, loader);
+                args = ValueSection.read(in, loader);
             }
         } catch (OutOfMemoryError e) {
             outOfMemory(e);

@@ -55,10 +55,22 @@ public final class Serialization {
      * @throws ClassNotFoundException when a class is missing here
      */
     public static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
-        if (bytes.length > 0 && bytes[0] == LambdaEncoding.TAG) {
-            return LambdaEncoding.decode(bytes, loader);
+        return deserialize(bytes, 0, bytes.length, loader);
+    }
+
+    /**
+     * Deserializes the {@code length} bytes at {@code offset} made by {@link #serialize}, resolving
+     * classes with {@code loader}: a value inside a larger message, read without copying it out.
+     *
+     * @throws IOException when the bytes are damaged
+     * @throws ClassNotFoundException when a class is missing here
+     */
+    public static Object deserialize(byte[] bytes, int offset, int length, ClassLoader loader)
+            throws IOException, ClassNotFoundException {
+        if (length > 0 && bytes[offset] == LambdaEncoding.TAG) {
+            return LambdaEncoding.decode(java.util.Arrays.copyOfRange(bytes, offset, offset + length), loader);
         }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length)) {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
                 try {
