@@ -55,6 +55,11 @@ public final class ItemCodec {
      * @throws IllegalArgumentException when the value is not serializable; the message names the class
      */
     public static Encoded encode(Object value, String what) {
+        if (value instanceof Integer) { // the hot path of small messages: no lookup in the table
+            byte[] body = new byte[4];
+            Wire.putInt(body, 0, (Integer) value);
+            return new Encoded(ValueCodec.INT, body);
+        }
         byte tag = ValueCodec.tagOf(value);
         int size = ValueCodec.fixedSize(tag);
         if (size == 0) {
@@ -81,6 +86,9 @@ public final class ItemCodec {
     public static Object decode(Encoded encoded, ClassLoader loader) {
         byte tag = encoded.tag;
         byte[] body = encoded.body;
+        if (tag == ValueCodec.INT && body.length == 4) {
+            return Wire.getInt(body, 0);
+        }
         if (ValueCodec.fixedSize(tag) >= 0) {
             if (body.length < ValueCodec.fixedSize(tag)) {
                 throw new UncheckedIOException(new IOException("an item of tag " + tag + " has " + body.length + " bytes"));
