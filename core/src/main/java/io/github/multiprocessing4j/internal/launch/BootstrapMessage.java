@@ -1,13 +1,11 @@
 package io.github.multiprocessing4j.internal.launch;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.github.multiprocessing4j.internal.serial.Wire;
+
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 
 /**
  * What a parent tells a new child on the child's stdin before anything else: who the child is,
@@ -15,11 +13,13 @@ import java.nio.ByteBuffer;
  *
  * <pre>
  * int     MAGIC ("mp4j")      int     VERSION         int  length of the rest
- * UTF     treeId              long    parentPid       long parentStartTicks
- * UTF     parentName          boolean parentDaemon
- * UTF     name                boolean daemon
- * int     target length       byte[]  target (JDK serialization of the SerializableRunnable)
+ * string  treeId              long    parentPid       long parentStartTicks
+ * string  parentName          boolean parentDaemon
+ * string  name                boolean daemon
+ * int     target length       byte[]  target (the serialized target)
  * </pre>
+ *
+ * Numbers, strings and booleans as the {@link Wire} writes them (a string: int length, UTF-8).
  *
  * After the message the parent keeps the pipe open without writing: it is the child's lifeline.
  * The length lets the child read the message with two reads instead of one per field: a spare
@@ -37,28 +37,19 @@ import java.nio.ByteBuffer;
 public record BootstrapMessage(String treeId, long parentPid, long parentStartTicks, String parentName,
                                boolean parentDaemon, String name, boolean daemon, byte[] target) {
     private static final int MAGIC = 0x6d70346a;
-    private static final int VERSION = 2;
+    private static final int VERSION = 3; // 3: strings as the Wire writes them
     private static final int HEAD_BYTES = 12;
 
     /** Writes the message and flushes. */
     public void writeTo(OutputStream stream) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + target.length);
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(MAGIC);
-        out.writeInt(VERSION);
-        out.writeInt(0); // the length, set below
-        out.writeUTF(treeId);
-        out.writeLong(parentPid);
-        out.writeLong(parentStartTicks);
-        out.writeUTF(parentName);
-        out.writeBoolean(parentDaemon);
-        out.writeUTF(name);
-        out.writeBoolean(daemon);
-        out.writeInt(target.length);
-        out.write(target);
-        ByteBuffer message = ByteBuffer.wrap(bytes.toByteArray());
-        message.putInt(HEAD_BYTES - 4, message.capacity() - HEAD_BYTES);
-        stream.write(message.array());
+        Wire.Writer out = new Wire.Writer(128 + target.length);
+        out.putInt(MAGIC).putInt(VERSION).putInt(0); // the length, set below
+        out.putString(treeId).putLong(parentPid).putLong(parentStartTicks);
+        out.putString(parentName).putBoolean(parentDaemon);
+        out.putString(name).putBoolean(daemon);
+        out.putSizedBytes(target);
+        out.setInt(HEAD_BYTES - 4, out.position() - HEAD_BYTES);
+        stream.write(out.buffer(), 0, out.position());
         stream.flush();
     }
 
@@ -72,22 +63,18 @@ public record BootstrapMessage(String treeId, long parentPid, long parentStartTi
         DataInputStream unbuffered = new DataInputStream(stream); // FileInputStream.readNBytes seeks (JDK 17)
         byte[] head = new byte[HEAD_BYTES];
         unbuffered.readFully(head);
-        ByteBuffer fields = ByteBuffer.wrap(head);
-        if (fields.getInt(0) != MAGIC || fields.getInt(4) != VERSION) {
+        Wire.Reader fields = new Wire.Reader(head);
+        if (fields.getInt() != MAGIC || fields.getInt() != VERSION) {
             throw new IOException("stdin does not carry a multiprocessing4j bootstrap message of version " + VERSION);
         }
-        byte[] rest = new byte[fields.getInt(8)];
+        byte[] rest = new byte[fields.getInt()];
         unbuffered.readFully(rest);
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(rest));
-        String treeId = in.readUTF();
-        long parentPid = in.readLong();
-        long parentStartTicks = in.readLong();
-        String parentName = in.readUTF();
-        boolean parentDaemon = in.readBoolean();
-        String name = in.readUTF();
-        boolean daemon = in.readBoolean();
-        byte[] target = new byte[in.readInt()];
-        in.readFully(target);
-        return new BootstrapMessage(treeId, parentPid, parentStartTicks, parentName, parentDaemon, name, daemon, target);
+        Wire.Reader in = new Wire.Reader(rest);
+        try {
+            return new BootstrapMessage(in.getString(), in.getLong(), in.getLong(), in.getString(), in.getBoolean(),
+                    in.getString(), in.getBoolean(), in.getSizedBytes());
+        } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new IOException("a damaged bootstrap message: " + e, e);
+        }
     }
 }

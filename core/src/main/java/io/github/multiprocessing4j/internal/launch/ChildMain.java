@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -137,9 +138,9 @@ public final class ChildMain {
         }
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            SerializableRunnable target = Serialization.deserializeTarget(message.target(), loader);
+            Callable<Object> target = Serialization.deserializeTarget(message.target(), loader);
             Uninterruptibly.await(becameChild); // the boot thread's work, when it does it
-            target.run();
+            target.call();
         } catch (Throwable failure) {
             ProcessContext context = ProcessContext.current();
             System.err.println("Process " + context.name() + " (pid " + context.pid() + "):");
@@ -182,7 +183,7 @@ public final class ChildMain {
             SerializableRunnable probe = () -> word.length();
             byte[] serializedProbe = Serialization.serialize(probe, "probe");
             ((SerializableRunnable) Serialization.deserialize(serializedProbe, loader)).run();
-            Serialization.deserializeTarget(serializedProbe, loader).run();
+            Serialization.deserializeTarget(serializedProbe, loader).call();
             Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"), loader);
             // The boot path's first run resolves its classes and call sites: done here, with a
             // message that names nobody, it is not done again when the real one comes.

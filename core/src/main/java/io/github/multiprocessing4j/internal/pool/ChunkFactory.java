@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 
 import java.util.Iterator;
@@ -46,8 +48,8 @@ final class ChunkFactory {
         Object first = source.next();
         long id = ids.incrementAndGet();
         Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null,
-                ItemSection.sizeGuess(first, Math.max(1, expected)));
-        ItemSection.Encoder items = new ItemSection.Encoder(out, false, "item");
+                ValueSection.sizeGuess(first, Math.max(1, expected)));
+        ValueSection.Encoder items = new ValueSection.Encoder(out, false, "item");
         items.add(first);
         int count = 1;
         while (count < chunkSize && source.hasNext()) {

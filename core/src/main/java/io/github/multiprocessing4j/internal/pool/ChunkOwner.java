@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+
 /**
  * Who waits for a chunk's results: a submitted task's future, or a map call. Told of the outcome
  * by the pool's collector thread, with no pool lock held.
@@ -14,7 +16,7 @@ interface ChunkOwner {
     /**
      * The chunk's results arrived.
      *
-     * @param values one per task, an {@link ItemSection.Failed} where the task threw
+     * @param values one per task, an {@link ValueSection.Failed} where the task threw
      */
     void completed(Chunk chunk, Object[] values);
 

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -170,7 +172,7 @@ final class Collector {
                 if (chunk != null) {
                     Object[] values;
                     try {
-                        values = ItemSection.read(in, chunk.owner.loader());
+                        values = ValueSection.read(in, chunk.owner.loader());
                     } catch (RuntimeException e) {
                         chunk.owner.failed(chunk, e);
                         break;
@@ -180,11 +182,11 @@ final class Collector {
                 break;
             case PoolMessages.CHUNK_FAILED:
                 if (chunk != null) {
-                    chunk.owner.failed(chunk, ItemSection.readFailure(in.rest(), chunk.owner.loader()));
+                    chunk.owner.failed(chunk, ValueSection.readFailure(in.rest(), chunk.owner.loader()));
                 }
                 break;
             case PoolMessages.INIT_FAILED: {
-                Throwable failure = ItemSection.readFailure(in.rest(), Collector.class.getClassLoader());
+                Throwable failure = ValueSection.readFailure(in.rest(), Collector.class.getClassLoader());
                 engine.breakPool(new IllegalStateException("the initializer failed in pool worker " + workerId + ": "
                         + failure, failure));
                 break;

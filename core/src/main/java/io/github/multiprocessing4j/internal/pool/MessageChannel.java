@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import java.io.Serializable;

@@ -1,6 +1,8 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 
 import java.util.List;
 
@@ -15,7 +17,7 @@ import java.util.List;
  *
  * A chunk names a function defined before in the same inbox (a map's function, sent once per
  * worker and cached there), or carries its own ({@code functionId} 0: a submitted task, used
- * once). Mode {@link #APPLY} applies the function to each value of the {@link ItemSection}
+ * once). Mode {@link #APPLY} applies the function to each value of the {@link ValueSection}
  * {@code [values]}; {@link #CALL} and {@link #RUN} call a task (no values) whose one result is its
  * return value, or null.
  *
@@ -67,7 +69,7 @@ final class PoolMessages {
     }
 
     /**
-     * Starts a chunk: the caller adds the values ({@link ItemSection.Encoder}) for {@link #APPLY}.
+     * Starts a chunk: the caller adds the values ({@link ValueSection.Encoder}) for {@link #APPLY}.
      *
      * @param inlineFunction the serialized task, or null when {@code functionId} names a defined one
      * @param valueBytes a guess of the bytes the values take
@@ -134,9 +136,9 @@ final class PoolMessages {
 
     private static byte[] results(int worker, long chunkId, Object[] values, Throwable[] failures, int count,
                                   boolean separately) {
-        Wire.Writer out = new Wire.Writer(13 + ItemSection.sizeGuess(count > 0 ? values[0] : null, count));
+        Wire.Writer out = new Wire.Writer(13 + ValueSection.sizeGuess(count > 0 ? values[0] : null, count));
         out.putByte(RESULTS).putInt(worker).putLong(chunkId);
-        ItemSection.Encoder encoder = new ItemSection.Encoder(out, separately, "result");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, separately, "result");
         for (int i = 0; i < count; i++) {
             if (failures != null && failures[i] != null) {
                 encoder.addFailure(failures[i]);

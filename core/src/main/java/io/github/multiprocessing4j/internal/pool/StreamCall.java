@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.ValueSection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -294,8 +295,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     @SuppressWarnings("unchecked")
     private R unwrap(Object value) {
-        if (value instanceof ItemSection.Failed) {
-            Throwable cause = ((ItemSection.Failed) value).cause();
+        if (value instanceof ValueSection.Failed) {
+            Throwable cause = ((ValueSection.Failed) value).cause();
             if (cause instanceof CancellationException) {
                 CancellationException c = new CancellationException(cause.getMessage());
                 c.initCause(cause);
@@ -390,7 +391,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             completedTasks += values.length;
             if (order == Order.MAP && !sawFailure) {
                 for (Object v : values) {
-                    if (v instanceof ItemSection.Failed) {
+                    if (v instanceof ValueSection.Failed) {
                         sawFailure = true;
                         break;
                     }
@@ -409,7 +410,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     @Override
     public void failed(Chunk chunk, Throwable failure) {
         Object[] values = new Object[chunk.count];
-        Arrays.fill(values, new ItemSection.Failed(failure));
+        Arrays.fill(values, new ValueSection.Failed(failure));
         completed(chunk, values);
     }
 }

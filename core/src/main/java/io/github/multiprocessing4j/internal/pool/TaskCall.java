@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,8 +36,8 @@ final class TaskCall<T> implements ChunkOwner {
     @SuppressWarnings("unchecked")
     public void completed(Chunk chunk, Object[] values) {
         Object value = values[0];
-        if (value instanceof ItemSection.Failed) {
-            failed(chunk, ((ItemSection.Failed) value).cause());
+        if (value instanceof ValueSection.Failed) {
+            failed(chunk, ((ValueSection.Failed) value).cause());
         } else {
             future.complete(task instanceof PoolTask.Run run ? (T) run.result() : (T) value);
         }

@@ -1,6 +1,8 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -115,7 +117,7 @@ public final class WorkerLoop implements Runnable, Serializable {
                 throw new IllegalStateException("function " + functionId + " was not defined in this worker");
             }
             if (mode == PoolMessages.APPLY) {
-                args = ItemSection.read(in, loader);
+                args = ValueSection.read(in, loader);
             }
         } catch (OutOfMemoryError e) {
             outOfMemory(e);

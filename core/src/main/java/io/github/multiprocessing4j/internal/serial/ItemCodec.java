@@ -5,37 +5,26 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bytes of an item that crosses a process boundary through a queue or a pipe: the values
- * small messages are made of get a direct encoding, everything else {@link Serialization}.
- *
- * <p>Implementation notes. A fresh {@code ObjectOutputStream} per message costs microseconds and
- * caps a channel near 0.2M messages a second, so {@code Integer}, {@code Long}, {@code Double},
- * {@code Boolean}, {@code String} and {@code byte[]} are written as one tag byte and their value.
- * The tags are below 0x10, so they cannot be mistaken for the first byte of a JDK serialization
- * stream (0xAC) or of a {@link LambdaEncoding} (0x4C): a stored item whose first byte is not a
- * tag is a serialization stream.
+ * The bytes of one item that crosses a process boundary through a queue or a pipe: a tag of the
+ * {@link ValueCodec} table and the value's body, which runs to the end of the item (the queue's
+ * record knows its length), or {@link ValueCodec#SERIALIZED} and a {@link Serialization} stream.
  */
 public final class ItemCodec {
-    private static final byte INT = 1;
-    private static final byte LONG = 2;
-    private static final byte DOUBLE = 3;
-    private static final byte TRUE = 4;
-    private static final byte FALSE = 5;
-    private static final byte STRING = 6;
-    private static final byte BYTES = 7;
     private static final byte[] NOTHING = new byte[0];
 
     private ItemCodec() {
     }
 
     /**
-     * An item's bytes as a queue stores them: a tag byte and the body, or, for anything
-     * serialized, the serialization stream alone (tag 0). Kept apart so that a {@code byte[]}
-     * item is copied straight from the caller's array into shared memory, and straight out of
-     * it into the array the consumer gets.
+     * An item's bytes as a queue stores them: the tag byte, then the body. Kept apart so that a
+     * {@code byte[]} item is copied straight from the caller's array into shared memory, and
+     * straight out of it into the array the consumer gets.
      */
     public static final class Encoded {
-        /** A direct encoding's tag, or 0 when {@link #body} is a serialization stream. */
+        /**
+         * The {@link ValueCodec} tag; 0 only for a record read without one, whose body is then a
+         * serialization stream (this codec always writes a tag).
+         */
         public final byte tag;
         public final byte[] body;
 
@@ -52,12 +41,12 @@ public final class ItemCodec {
 
     /** @return whether {@code first}, the first byte of a stored item, tags a {@code byte[]} */
     public static boolean isByteArrayTag(byte first) {
-        return first == BYTES;
+        return first == ValueCodec.BYTES;
     }
 
-    /** @return whether {@code first}, the first byte of a stored item, is a direct encoding's tag */
+    /** @return whether {@code first}, the first byte of a stored item, is a tag */
     public static boolean isTag(byte first) {
-        return first >= INT && first <= BYTES;
+        return ValueCodec.isTag(first);
     }
 
     /**
@@ -66,27 +55,26 @@ public final class ItemCodec {
      * @throws IllegalArgumentException when the value is not serializable; the message names the class
      */
     public static Encoded encode(Object value, String what) {
-        if (value instanceof Integer) {
+        if (value instanceof Integer) { // the hot path of small messages: no lookup in the table
             byte[] body = new byte[4];
-            putInt(body, 0, (Integer) value);
-            return new Encoded(INT, body);
+            Wire.putInt(body, 0, (Integer) value);
+            return new Encoded(ValueCodec.INT, body);
         }
-        if (value instanceof Long) {
-            return new Encoded(LONG, longBytes((Long) value));
+        byte tag = ValueCodec.tagOf(value);
+        int size = ValueCodec.fixedSize(tag);
+        if (size == 0) {
+            return new Encoded(tag, NOTHING);
         }
-        if (value instanceof Double) {
-            return new Encoded(DOUBLE, longBytes(Double.doubleToRawLongBits((Double) value)));
+        if (size > 0) {
+            byte[] body = new byte[size];
+            ValueCodec.putFixed(body, 0, tag, value);
+            return new Encoded(tag, body);
         }
-        if (value instanceof Boolean) {
-            return new Encoded((Boolean) value ? TRUE : FALSE, NOTHING);
-        }
-        if (value instanceof String) {
-            return new Encoded(STRING, ((String) value).getBytes(StandardCharsets.UTF_8));
-        }
-        if (value instanceof byte[]) {
-            return new Encoded(BYTES, (byte[]) value);
-        }
-        return new Encoded((byte) 0, Serialization.serialize(value, what));
+        return switch (tag) {
+            case ValueCodec.STRING -> new Encoded(tag, ((String) value).getBytes(StandardCharsets.UTF_8));
+            case ValueCodec.BYTES -> new Encoded(tag, (byte[]) value);
+            default -> new Encoded(ValueCodec.SERIALIZED, Serialization.serialize(value, what));
+        };
     }
 
     /**
@@ -96,23 +84,24 @@ public final class ItemCodec {
      * @throws IllegalStateException when a class of the value is missing in this process
      */
     public static Object decode(Encoded encoded, ClassLoader loader) {
+        byte tag = encoded.tag;
         byte[] body = encoded.body;
-        switch (encoded.tag) {
-            case INT:
-                return getInt(body, 0);
-            case LONG:
-                return getLong(body, 0);
-            case DOUBLE:
-                return Double.longBitsToDouble(getLong(body, 0));
-            case TRUE:
-                return Boolean.TRUE;
-            case FALSE:
-                return Boolean.FALSE;
-            case STRING:
+        if (tag == ValueCodec.INT && body.length == 4) {
+            return Wire.getInt(body, 0);
+        }
+        if (ValueCodec.fixedSize(tag) >= 0) {
+            if (body.length < ValueCodec.fixedSize(tag)) {
+                throw new UncheckedIOException(new IOException("an item of tag " + tag + " has " + body.length + " bytes"));
+            }
+            return ValueCodec.getFixed(body, 0, tag);
+        }
+        switch (tag) {
+            case ValueCodec.STRING:
                 return new String(body, StandardCharsets.UTF_8);
-            case BYTES:
+            case ValueCodec.BYTES:
                 return body;
-            default:
+            case ValueCodec.SERIALIZED:
+            case 0:
                 try {
                     return Serialization.deserialize(body, loader);
                 } catch (IOException e) {
@@ -120,28 +109,8 @@ public final class ItemCodec {
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException("an item's class is missing in this process: " + e.getMessage(), e);
                 }
+            default:
+                throw new UncheckedIOException(new IOException("an item with the unknown tag " + tag));
         }
-    }
-
-    private static byte[] longBytes(long value) {
-        byte[] out = new byte[8];
-        putInt(out, 0, (int) (value >>> 32));
-        putInt(out, 4, (int) value);
-        return out;
-    }
-
-    private static void putInt(byte[] out, int at, int value) {
-        out[at] = (byte) (value >>> 24);
-        out[at + 1] = (byte) (value >>> 16);
-        out[at + 2] = (byte) (value >>> 8);
-        out[at + 3] = (byte) value;
-    }
-
-    private static int getInt(byte[] in, int at) {
-        return (in[at] & 0xff) << 24 | (in[at + 1] & 0xff) << 16 | (in[at + 2] & 0xff) << 8 | (in[at + 3] & 0xff);
-    }
-
-    private static long getLong(byte[] in, int at) {
-        return (long) getInt(in, at) << 32 | (getInt(in, at + 4) & 0xffffffffL);
     }
 }

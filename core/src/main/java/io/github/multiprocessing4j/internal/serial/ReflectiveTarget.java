@@ -1,7 +1,5 @@
 package io.github.multiprocessing4j.internal.serial;
 
-import io.github.multiprocessing4j.SerializableRunnable;
-
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
@@ -9,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.concurrent.Callable;
 
 /**
  * A process's target run straight from its lambda's recipe: the lambda's implementation method,
@@ -19,15 +18,17 @@ import java.util.Arrays;
  * child 1 to 4 ms even when an earlier lambda has warmed the machinery up (a spare has), while
  * finding the method and one reflective call cost a tenth of that. A target runs once, so the
  * lambda object itself is never needed. Only the shape every lambda target has is taken: a
- * {@link SerializableRunnable} whose implementation is a static method of the captured values
- * or an instance method of the first captured value (a bound method reference such as
- * {@code name::length}). Anything else ({@code Foo::new}, a method whose return type differs, a
- * package not open to this library) returns null, and the caller rebuilds the lambda. It is a
- * {@code SerializableRunnable} only to stand where the target stood; it is never serialized
- * (its method is not serializable).
+ * lambda whose method is {@code void run()} and whose implementation is a static method of the
+ * captured values or an instance method of the first captured value (a bound method reference
+ * such as {@code name::length}). Anything else ({@code Foo::new}, a method whose return type
+ * differs, a package not open to this library) returns null, and the caller rebuilds the lambda.
+ *
+ * <p>Any other target (a rebuilt lambda, an instance of a class) is called the same way, through
+ * the {@code run()} method of the public interface it implements ({@link #ofRunMethod}): this
+ * package knows a target only as "something with {@code run()}", never by the API's type, and a
+ * child runs every target as a {@link Callable}.
  */
-final class ReflectiveTarget implements SerializableRunnable {
-    private static final String TARGET_INTERFACE = SerializableRunnable.class.getName().replace('.', '/');
+final class ReflectiveTarget implements Callable<Object> {
 
     private final Method implementation;
     private final Object receiver;
@@ -40,9 +41,8 @@ final class ReflectiveTarget implements SerializableRunnable {
     }
 
     /** @return the call that runs the lambda of {@code recipe}, or null when it has another shape */
-    static SerializableRunnable of(Class<?> capturingClass, SerializedLambda recipe) {
-        if (!recipe.getFunctionalInterfaceClass().equals(TARGET_INTERFACE)
-                || !recipe.getFunctionalInterfaceMethodName().equals("run")
+    static ReflectiveTarget of(Class<?> capturingClass, SerializedLambda recipe) {
+        if (!recipe.getFunctionalInterfaceMethodName().equals("run")
                 || !recipe.getFunctionalInterfaceMethodSignature().equals("()V")) {
             return null;
         }
@@ -76,16 +76,63 @@ final class ReflectiveTarget implements SerializableRunnable {
         }
     }
 
+    /**
+     * @return the call of {@code target}'s {@code run()}, the method of a public interface it
+     *     implements (a rebuilt lambda's functional interface, a target class's interface)
+     * @throws ClassCastException when it has no such method: it is not a process's target
+     */
+    static ReflectiveTarget ofRunMethod(Object target) {
+        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+            for (Class<?> face : type.getInterfaces()) {
+                Method run = runOf(face);
+                if (run != null) {
+                    return new ReflectiveTarget(run, target, new Object[0]);
+                }
+            }
+        }
+        throw new ClassCastException("not a process's target (no public interface with run()): " + target.getClass().getName());
+    }
+
+    private static Method runOf(Class<?> face) {
+        if (Modifier.isPublic(face.getModifiers())) {
+            try {
+                return face.getMethod("run");
+            } catch (NoSuchMethodException e) {
+                // its super-interfaces, below
+            }
+        }
+        for (Class<?> superInterface : face.getInterfaces()) {
+            Method run = runOf(superInterface);
+            if (run != null) {
+                return run;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs the target.
+     *
+     * @return null
+     * @throws Exception what the target throws
+     */
     @Override
-    public void run() throws Exception {
+    public Object call() throws Exception {
         try {
             implementation.invoke(receiver, arguments);
+            return null;
         } catch (InvocationTargetException e) {
             Throwable thrown = e.getCause();
             if (thrown instanceof Exception) {
                 throw (Exception) thrown;
             }
-            throw (Error) thrown; // a lambda's body throws nothing else
+            throw (Error) thrown; // a target's run() throws nothing else
         }
+    }
+
+    /** @return the target's own text, for a target that is an object */
+    @Override
+    public String toString() {
+        return receiver != null && arguments.length == 0 ? receiver.toString() : "target " + implementation;
     }
 }

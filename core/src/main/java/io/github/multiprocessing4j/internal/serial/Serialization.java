@@ -1,7 +1,5 @@
 package io.github.multiprocessing4j.internal.serial;
 
-import io.github.multiprocessing4j.SerializableRunnable;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +8,7 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.util.concurrent.Callable;
 
 /**
  * Serialization of targets, results and exceptions that cross a process boundary, with errors
@@ -55,10 +54,22 @@ public final class Serialization {
      * @throws ClassNotFoundException when a class is missing here
      */
     public static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
-        if (bytes.length > 0 && bytes[0] == LambdaEncoding.TAG) {
-            return LambdaEncoding.decode(bytes, loader);
+        return deserialize(bytes, 0, bytes.length, loader);
+    }
+
+    /**
+     * Deserializes the {@code length} bytes at {@code offset} made by {@link #serialize}, resolving
+     * classes with {@code loader}: a value inside a larger message, read without copying it out.
+     *
+     * @throws IOException when the bytes are damaged
+     * @throws ClassNotFoundException when a class is missing here
+     */
+    public static Object deserialize(byte[] bytes, int offset, int length, ClassLoader loader)
+            throws IOException, ClassNotFoundException {
+        if (length > 0 && bytes[offset] == LambdaEncoding.TAG) {
+            return LambdaEncoding.decode(bytes, offset, length, loader);
         }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length)) {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
                 try {
@@ -82,20 +93,22 @@ public final class Serialization {
     }
 
     /**
-     * Deserializes a process's target, which the caller runs once: for a lambda in the direct
-     * encoding, what runs is the lambda's body, called without rebuilding the lambda itself
-     * ({@link ReflectiveTarget}: milliseconds less of a child's start).
+     * Deserializes a process's target, which the caller runs once, as a call of its {@code run()}
+     * method: for a lambda in the direct encoding, what runs is the lambda's body, called without
+     * rebuilding the lambda itself ({@link ReflectiveTarget}: milliseconds less of a child's
+     * start); any other target through the {@code run()} of the public interface it implements.
      *
+     * @return the call; it returns null, and throws what the target's {@code run()} throws
      * @throws IOException when the bytes are damaged
      * @throws ClassNotFoundException when a class is missing here
      * @throws ClassCastException when the bytes hold something else than a target
      */
-    public static SerializableRunnable deserializeTarget(byte[] bytes, ClassLoader loader)
+    public static Callable<Object> deserializeTarget(byte[] bytes, ClassLoader loader)
             throws IOException, ClassNotFoundException {
         if (bytes.length > 0 && bytes[0] == LambdaEncoding.TAG) {
             return LambdaEncoding.decodeTarget(bytes, loader);
         }
-        return (SerializableRunnable) deserialize(bytes, loader);
+        return ReflectiveTarget.ofRunMethod(deserialize(bytes, loader));
     }
 
     /**

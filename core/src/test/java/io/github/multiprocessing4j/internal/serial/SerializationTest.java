@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,10 +59,10 @@ class SerializationTest {
                 .isEqualTo("[a, b] SECONDS 3 true");
 
         SerializableRunnable target = () -> CALLS.add(list.get(1) + unit.toString().charAt(0));
-        SerializableRunnable back = Serialization.deserializeTarget(Serialization.serialize(target, "target"), LOADER);
+        Callable<Object> back = Serialization.deserializeTarget(Serialization.serialize(target, "target"), LOADER);
         assertThat(back).as("called from its recipe, not rebuilt").isInstanceOf(ReflectiveTarget.class);
         CALLS.clear();
-        back.run();
+        back.call();
         assertThat(CALLS).containsExactly("bS");
     }
 
@@ -87,14 +88,14 @@ class SerializationTest {
         SerializableRunnable target = () -> CALLS.add(who + "-" + number);
         SerializableRunnable reference = SerializationTest::recordCall;
 
-        SerializableRunnable back = Serialization.deserializeTarget(Serialization.serialize(target, "target"), LOADER);
-        SerializableRunnable backReference = Serialization.deserializeTarget(Serialization.serialize(reference, "target"), LOADER);
+        Callable<Object> back = Serialization.deserializeTarget(Serialization.serialize(target, "target"), LOADER);
+        Callable<Object> backReference = Serialization.deserializeTarget(Serialization.serialize(reference, "target"), LOADER);
 
         assertThat(back).isInstanceOf(ReflectiveTarget.class);
         assertThat(backReference).isInstanceOf(ReflectiveTarget.class);
         CALLS.clear();
-        back.run();
-        backReference.run();
+        back.call();
+        backReference.call();
         assertThat(CALLS).containsExactly("buyer-3", "reference");
     }
 
@@ -110,22 +111,62 @@ class SerializationTest {
         String receiver = "not locked";
         SerializableRunnable boundReference = receiver::wait; // an instance method of a captured receiver
 
-        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(checked, "target"), LOADER).run())
+        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(checked, "target"), LOADER).call())
                 .isExactlyInstanceOf(java.io.IOException.class).hasMessage(message);
-        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(error, "target"), LOADER).run())
+        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(error, "target"), LOADER).call())
                 .isExactlyInstanceOf(AssertionError.class).hasMessage(message);
-        SerializableRunnable boundBack = Serialization.deserializeTarget(Serialization.serialize(boundReference, "target"), LOADER);
+        Callable<Object> boundBack = Serialization.deserializeTarget(Serialization.serialize(boundReference, "target"), LOADER);
         assertThat(boundBack).isInstanceOf(ReflectiveTarget.class);
-        assertThatThrownBy(boundBack::run).isExactlyInstanceOf(IllegalMonitorStateException.class);
+        assertThatThrownBy(boundBack::call).isExactlyInstanceOf(IllegalMonitorStateException.class);
     }
 
     @Test
-    void aTargetThatIsAClassIsRebuilt() throws Exception {
+    void aTargetThatIsAClassIsRebuiltAndCalledThroughItsInterface() throws Exception {
         SerializableRunnable plain = new NamedTask("plain");
         SerializableRunnable lambda = () -> CALLS.add("lambda");
-        assertThat(Serialization.deserializeTarget(Serialization.serialize(plain, "target"), LOADER)).hasToString("plain");
+        Callable<Object> back = Serialization.deserializeTarget(Serialization.serialize(plain, "target"), LOADER);
+        assertThat(back).hasToString("plain");
+        CALLS.clear();
+        assertThat(back.call()).isNull();
+        assertThat(CALLS).containsExactly("plain ran");
         assertThat(Serialization.firstClassOf(lambda)).isEqualTo(SerializationTest.class.getName());
         assertThat(Serialization.firstClassOf(plain)).isEqualTo(NamedTask.class.getName());
+    }
+
+    @Test
+    void aLambdaOfAnotherShapeIsRebuiltAndCalledThroughItsInterface() throws Exception {
+        SerializableRunnable construct = Touch::new; // a constructor: the lambda is rebuilt
+        Callable<Object> back = Serialization.deserializeTarget(Serialization.serialize(construct, "target"), LOADER);
+        assertThat(back).isInstanceOf(ReflectiveTarget.class);
+        CALLS.clear();
+        back.call();
+        assertThat(CALLS).containsExactly("touched");
+    }
+
+    @Test
+    void bytesThatHoldNoTargetAreRefusedAsTargets() {
+        byte[] list = Serialization.serialize(new ArrayList<>(List.of("x")), "value");
+        assertThatThrownBy(() -> Serialization.deserializeTarget(list, LOADER)).isInstanceOf(ClassCastException.class)
+                .hasMessageContaining("java.util.ArrayList");
+    }
+
+    @Test
+    void aLambdaCapturingALargeStringAndEmptyArraysKeepsTheDirectEncoding() throws Exception {
+        String large = "ü".repeat(100_000); // past writeUTF's 64 KiB
+        byte[] empty = {};
+        Object nothing = null;
+        SerializableCallable<String> lambda = () -> large.length() + "/" + empty.length + "/" + nothing;
+        byte[] encoded = Serialization.serialize(lambda, "target");
+        assertThat(encoded[0]).isEqualTo(LambdaEncoding.TAG);
+        assertThat(((SerializableCallable<?>) Serialization.deserialize(encoded, LOADER)).call()).isEqualTo("100000/0/null");
+    }
+
+    @Test
+    void aDamagedLambdaEncodingIsAnIoException() {
+        SerializableCallable<String> lambda = SerializationTest::answer;
+        byte[] encoded = Serialization.serialize(lambda, "target");
+        byte[] cut = java.util.Arrays.copyOf(encoded, encoded.length / 2);
+        assertThatThrownBy(() -> Serialization.deserialize(cut, LOADER)).isInstanceOf(java.io.IOException.class);
     }
 
     private static final List<String> CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -149,11 +190,19 @@ class SerializationTest {
 
         @Override
         public void run() {
+            CALLS.add(name + " ran");
         }
 
         @Override
         public String toString() {
             return name;
+        }
+    }
+
+    /** Leaves a trace when made. */
+    static final class Touch {
+        Touch() {
+            CALLS.add("touched");
         }
     }
 }

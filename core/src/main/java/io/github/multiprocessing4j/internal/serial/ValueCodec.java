@@ -1,0 +1,132 @@
+package io.github.multiprocessing4j.internal.serial;
+
+/**
+ * The one tag table of the values this library sends between processes, and the bodies of the
+ * values of fixed size. Two framings use it: a queue item or pipe message ({@link ItemCodec}: one
+ * value, whose record length bounds the last body) and a section of values ({@link ValueSection}:
+ * a pool chunk's arguments or results, a lambda's captured values).
+ *
+ * <pre>
+ *  tag  value                 body in an item          body in a section
+ *   0   (never a tag)
+ *   1   Integer               4 bytes                  4 bytes
+ *   2   Long                  8 bytes                  8 bytes
+ *   3   Double                8 bytes (raw bits)       8 bytes
+ *   4   Boolean.TRUE          -                        -
+ *   5   Boolean.FALSE         -                        -
+ *   6   String                UTF-8 bytes              int length | UTF-8 bytes
+ *   7   byte[]                the bytes                int length | the bytes
+ *   8   null                  -                        -
+ *   9   Float                 4 bytes (raw bits)       4 bytes
+ *  10   Short                 2 bytes                  2 bytes
+ *  11   Byte                  1 byte                   1 byte
+ *  12   Character             2 bytes                  2 bytes
+ *  13   SERIALIZED            a Serialization stream   int length | a Serialization stream
+ *  14   FAILURE               (none)                   int length | a serialized Throwable
+ *  15   OBJECT                (none)                   - : the next value of the section's objects
+ * </pre>
+ *
+ * Numbers are big-endian ({@link Wire}). Every tag is below 0x10, so it cannot be mistaken for
+ * the first byte of a JDK serialization stream (0xAC) or of a {@link LambdaEncoding} (0x4C).
+ *
+ * <p>Implementation notes. A fresh {@code ObjectOutputStream} per value costs microseconds and
+ * caps a channel near 0.2M messages a second, so the values messages are usually made of get a
+ * tag and their bytes; everything else is a {@link Serialization} stream.
+ */
+public final class ValueCodec {
+    public static final byte INT = 1;
+    public static final byte LONG = 2;
+    public static final byte DOUBLE = 3;
+    public static final byte TRUE = 4;
+    public static final byte FALSE = 5;
+    public static final byte STRING = 6;
+    public static final byte BYTES = 7;
+    public static final byte NULL = 8;
+    public static final byte FLOAT = 9;
+    public static final byte SHORT = 10;
+    public static final byte BYTE = 11;
+    public static final byte CHAR = 12;
+    public static final byte SERIALIZED = 13;
+    public static final byte FAILURE = 14;
+    public static final byte OBJECT = 15;
+
+    /** Body bytes by tag, -1 where the size varies. */
+    private static final byte[] FIXED_SIZE = {-1, 4, 8, 8, 0, 0, -1, -1, 0, 4, 2, 1, 2, -1, -1, -1};
+
+    private ValueCodec() {
+    }
+
+    /** @return whether {@code first}, the first byte of an encoding, is a tag of this table */
+    public static boolean isTag(byte first) {
+        return first >= INT && first <= OBJECT;
+    }
+
+    /**
+     * @return the tag of {@code value}'s direct encoding, or {@link #SERIALIZED} when it has none
+     */
+    static byte tagOf(Object value) {
+        if (value == null) {
+            return NULL;
+        }
+        Class<?> type = value.getClass(); // each class below is final: no instanceof needed
+        if (type == Integer.class) {
+            return INT;
+        } else if (type == Long.class) {
+            return LONG;
+        } else if (type == String.class) {
+            return STRING;
+        } else if (type == Double.class) {
+            return DOUBLE;
+        } else if (type == Boolean.class) {
+            return (Boolean) value ? TRUE : FALSE;
+        } else if (type == byte[].class) {
+            return BYTES;
+        } else if (type == Float.class) {
+            return FLOAT;
+        } else if (type == Short.class) {
+            return SHORT;
+        } else if (type == Byte.class) {
+            return BYTE;
+        } else if (type == Character.class) {
+            return CHAR;
+        }
+        return SERIALIZED;
+    }
+
+    /** @return the bytes of a body with {@code tag}, or -1 when its size varies */
+    static int fixedSize(byte tag) {
+        return tag >= 0 && tag < FIXED_SIZE.length ? FIXED_SIZE[tag] : -1;
+    }
+
+    /** Writes the body of {@code value}, whose tag {@code tag} has a fixed size, at {@code at}. */
+    static void putFixed(byte[] bytes, int at, byte tag, Object value) {
+        switch (tag) {
+            case INT -> Wire.putInt(bytes, at, (Integer) value);
+            case LONG -> Wire.putLong(bytes, at, (Long) value);
+            case DOUBLE -> Wire.putLong(bytes, at, Double.doubleToRawLongBits((Double) value));
+            case FLOAT -> Wire.putInt(bytes, at, Float.floatToRawIntBits((Float) value));
+            case SHORT -> Wire.putShort(bytes, at, (Short) value);
+            case BYTE -> bytes[at] = (Byte) value;
+            case CHAR -> Wire.putShort(bytes, at, (short) (char) (Character) value);
+            case TRUE, FALSE, NULL -> { }
+            default -> throw new IllegalArgumentException("tag " + tag + " has no body of fixed size");
+        }
+    }
+
+    /** @return the value of the body at {@code at} with {@code tag}, a tag of fixed size */
+    static Object getFixed(byte[] bytes, int at, byte tag) {
+        return switch (tag) {
+            case INT -> Wire.getInt(bytes, at);
+            case LONG -> Wire.getLong(bytes, at);
+            case DOUBLE -> Double.longBitsToDouble(Wire.getLong(bytes, at));
+            case FLOAT -> Float.intBitsToFloat(Wire.getInt(bytes, at));
+            case SHORT -> Wire.getShort(bytes, at);
+            case BYTE -> bytes[at];
+            case CHAR -> (char) Wire.getShort(bytes, at);
+            case TRUE -> Boolean.TRUE;
+            case FALSE -> Boolean.FALSE;
+            case NULL -> null;
+            default -> throw new IllegalArgumentException("tag " + tag + " has no body of fixed size");
+        };
+    }
+}

@@ -1,0 +1,273 @@
+package io.github.multiprocessing4j.internal.serial;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A run of values inside a message, with the {@link ValueCodec} tags: a pool chunk's arguments or
+ * results, a lambda's captured values. It is the last thing in its message.
+ *
+ * <pre>
+ *  int count | int objectsOffset | byte layout | values | objects section (from objectsOffset to the end)
+ *
+ *  layout 0 (tagged):  count x (tag | body)
+ *  layout t (packed):  count x body          every value has the tag t, of fixed size (ints, longs...)
+ *  objectsOffset:      from the start of the message
+ *  objects section:    one serialized Object[] holding the values tagged OBJECT, in order
+ * </pre>
+ *
+ * <p>Implementation notes. A pool's throughput is decided by what each value costs, so the values
+ * tasks usually take and return are written as their bytes, without any object allocated besides
+ * the value itself; a chunk whose values all have the same tag of fixed size (a map over ints)
+ * writes the tag once, and a reader turns it back with a loop that has no switch. The encoder
+ * does not know the values in advance: it packs while the values agree with the first, and the
+ * first one that does not makes it rewrite what it wrote in the tagged layout (once a chunk).
+ *
+ * <p>Every other value is written by one serialization stream for the whole section, as one
+ * array, into the objects section: class descriptors are written once per section rather than
+ * once per value, which makes a chunk of records several times cheaper than serializing each on
+ * its own, and a section of direct values never pays for a stream. When the array cannot be
+ * serialized, the parent refuses the call (the error names the class at fault); a worker writes
+ * its results again with each object serialized on its own ({@link ValueCodec#SERIALIZED}, an
+ * {@link Encoder} made {@code separately}), so that only the results that cannot be serialized
+ * fail.
+ */
+public final class ValueSection {
+    /** The layout in which every value has its own tag. */
+    private static final byte TAGGED = 0;
+    private static final int HEADER_BYTES = 9;
+
+    /** A failed value among decoded values: the task's exception, carried back from the worker. */
+    public record Failed(Throwable cause) {
+    }
+
+    private ValueSection() {
+    }
+
+    /** Writes values into a message. Not thread-safe; one per section. */
+    public static final class Encoder {
+        private final Wire.Writer out;
+        private final int countAt;
+        private final int valuesAt;
+        private final boolean separately;
+        private final String what;
+        private int count;
+        private byte layout = TAGGED;
+        private List<Object> objects;
+
+        /**
+         * @param separately whether objects are serialized one by one (the slow, fault-finding way)
+         * @param what what the values are ("item", "result"), for error messages
+         */
+        public Encoder(Wire.Writer out, boolean separately, String what) {
+            this.out = out;
+            this.separately = separately;
+            this.what = what;
+            this.countAt = out.position();
+            out.putInt(0).putInt(0).putByte(TAGGED);
+            this.valuesAt = out.position();
+        }
+
+        /**
+         * Appends a value.
+         *
+         * @throws IllegalArgumentException when, written separately, the value is not serializable
+         */
+        public void add(Object value) {
+            if (value instanceof Integer && count > 0 && (layout == ValueCodec.INT || layout == TAGGED)) {
+                if (layout == TAGGED) { // the pool's hot paths: no lookup in the table for an int
+                    out.putByte(ValueCodec.INT);
+                }
+                out.putInt((Integer) value);
+                count++;
+                return;
+            }
+            byte tag = ValueCodec.tagOf(value);
+            int size = ValueCodec.fixedSize(tag);
+            byte[] body = null;
+            if (tag == ValueCodec.STRING) {
+                body = ((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } else if (tag == ValueCodec.BYTES) {
+                body = (byte[]) value;
+            } else if (tag == ValueCodec.SERIALIZED) {
+                if (separately) {
+                    body = Serialization.serialize(value, what); // before anything is written: may throw
+                } else {
+                    tag = ValueCodec.OBJECT;
+                }
+            }
+            if (count == 0 && size >= 0) {
+                layout = tag;
+                out.setByte(valuesAt - 1, tag);
+            } else if (layout != TAGGED && tag != layout) {
+                tagEachValue();
+            }
+            if (layout == TAGGED) {
+                out.putByte(tag);
+            }
+            if (size >= 0) {
+                int at = out.skip(size); // first: it may replace the buffer
+                ValueCodec.putFixed(out.buffer(), at, tag, value);
+            } else if (tag == ValueCodec.OBJECT) {
+                if (objects == null) {
+                    objects = new ArrayList<>();
+                }
+                objects.add(value);
+            } else {
+                out.putSizedBytes(body);
+            }
+            count++;
+        }
+
+        /** Appends a failed value: the task's exception, with its stack trace. */
+        public void addFailure(Throwable failure) {
+            byte[] bytes = Serialization.serializeFailure(failure);
+            if (layout != TAGGED) {
+                tagEachValue();
+            }
+            out.putByte(ValueCodec.FAILURE).putSizedBytes(bytes);
+            count++;
+        }
+
+        /**
+         * Ends the section: writes the objects section and the count.
+         *
+         * @throws IllegalArgumentException when an object is not serializable; the message names its class
+         */
+        public void finish() {
+            out.setInt(countAt, count);
+            out.setInt(countAt + 4, out.position());
+            if (objects != null) {
+                out.putBytes(Serialization.serialize(objects.toArray(), what));
+            }
+        }
+
+        /** Rewrites the packed values written so far in the tagged layout. */
+        private void tagEachValue() {
+            int size = ValueCodec.fixedSize(layout);
+            byte[] packed = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
+            out.truncate(valuesAt);
+            for (int i = 0; i < count; i++) {
+                out.putByte(layout).putBytes(packed, i * size, size);
+            }
+            out.setByte(valuesAt - 1, TAGGED);
+            layout = TAGGED;
+        }
+    }
+
+    /**
+     * @return the bytes {@code count} values like {@code first} probably take in a section: exact
+     *     for values of one class of fixed size, so that the message needs no copy to trim it
+     */
+    public static int sizeGuess(Object first, int count) {
+        byte tag = ValueCodec.tagOf(first);
+        int size = ValueCodec.fixedSize(tag);
+        int each = tag == ValueCodec.TRUE || tag == ValueCodec.FALSE ? 1 : size >= 0 ? size : 16;
+        return HEADER_BYTES + each * count;
+    }
+
+    /**
+     * Reads a section.
+     *
+     * @return the values, a {@link Failed} standing for each failed one
+     * @throws UncheckedIOException when the bytes are damaged
+     * @throws IllegalStateException when a value's class is missing in this process
+     */
+    public static Object[] read(Wire.Reader in, ClassLoader loader) {
+        try {
+            return readChecked(in, loader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("values could not be read back: " + e.getMessage(), e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("a class of a value is missing in this process: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a section, with the exceptions of deserialization.
+     *
+     * @throws IOException when the bytes are damaged
+     * @throws ClassNotFoundException when a value's class is missing in this process
+     */
+    static Object[] readChecked(Wire.Reader in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        int count = in.getInt();
+        int objectsAt = in.start() + in.getInt();
+        byte layout = in.getByte();
+        Object[] values = new Object[count];
+        if (layout == TAGGED) {
+            readTagged(in, loader, values, objectsAt);
+        } else if (layout == ValueCodec.INT) {
+            for (int i = 0; i < count; i++) {
+                values[i] = in.getInt();
+            }
+        } else {
+            int size = ValueCodec.fixedSize(layout);
+            if (size < 0) {
+                throw new IOException("unknown layout " + layout);
+            }
+            byte[] buffer = in.buffer();
+            for (int i = 0, at = in.position(); i < count; i++, at += size) {
+                values[i] = ValueCodec.getFixed(buffer, at, layout);
+            }
+            in.position(in.position() + count * size);
+        }
+        return values;
+    }
+
+    private static void readTagged(Wire.Reader in, ClassLoader loader, Object[] values, int objectsAt)
+            throws IOException, ClassNotFoundException {
+        byte[] buffer = in.buffer();
+        Object[] objects = null;
+        int nextObject = 0;
+        for (int i = 0; i < values.length; i++) {
+            byte tag = in.getByte();
+            if (tag == ValueCodec.INT) { // the pool's hot path: no lookup in the table for an int
+                values[i] = in.getInt();
+                continue;
+            }
+            int size = ValueCodec.fixedSize(tag);
+            if (size >= 0) {
+                values[i] = ValueCodec.getFixed(buffer, in.position(), tag);
+                in.position(in.position() + size);
+                continue;
+            }
+            switch (tag) {
+                case ValueCodec.STRING -> values[i] = in.getString();
+                case ValueCodec.BYTES -> values[i] = in.getSizedBytes();
+                case ValueCodec.OBJECT -> {
+                    if (objects == null) {
+                        objects = (Object[]) Serialization.deserialize(buffer, objectsAt, in.end() - objectsAt, loader);
+                    }
+                    values[i] = objects[nextObject++];
+                }
+                case ValueCodec.SERIALIZED -> {
+                    int length = in.getInt();
+                    values[i] = Serialization.deserialize(buffer, in.position(), length, loader);
+                    in.position(in.position() + length);
+                }
+                case ValueCodec.FAILURE -> {
+                    int length = in.getInt();
+                    values[i] = new Failed(readFailure(buffer, in.position(), length, loader));
+                    in.position(in.position() + length);
+                }
+                default -> throw new IOException("unknown value tag " + tag);
+            }
+        }
+    }
+
+    /** @return the exception serialized in {@code bytes}, or one saying why it could not be read */
+    public static Throwable readFailure(byte[] bytes, ClassLoader loader) {
+        return readFailure(bytes, 0, bytes.length, loader);
+    }
+
+    private static Throwable readFailure(byte[] bytes, int offset, int length, ClassLoader loader) {
+        try {
+            return (Throwable) Serialization.deserialize(bytes, offset, length, loader);
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            return new IllegalStateException("the task failed in the worker, but its exception could not be read back: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.github.multiprocessing4j.internal.serial;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.NotSerializableException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The one tag table in both framings: a queue item ({@link ItemCodec}) and a section ({@link ValueSection}). */
+class ValueCodecTest {
+    private static final ClassLoader LOADER = ValueCodecTest.class.getClassLoader();
+
+    record Point(int x, int y) implements Serializable {
+    }
+
+    /** Not serializable. */
+    static final class Opaque {
+    }
+
+    /** One value of each tag a value can have, with the tag it must get. */
+    private static final Object[][] EVERY_TAG = {
+        {Integer.MIN_VALUE, ValueCodec.INT},
+        {Long.MAX_VALUE, ValueCodec.LONG},
+        {-0.0d, ValueCodec.DOUBLE},
+        {true, ValueCodec.TRUE},
+        {false, ValueCodec.FALSE},
+        {"grüße, 世界 🙂", ValueCodec.STRING},
+        {new byte[] {-1, 0, 1}, ValueCodec.BYTES},
+        {null, ValueCodec.NULL},
+        {Float.NaN, ValueCodec.FLOAT},
+        {Short.MIN_VALUE, ValueCodec.SHORT},
+        {Byte.MIN_VALUE, ValueCodec.BYTE},
+        {'\uffff', ValueCodec.CHAR},
+        {new Point(3, 4), ValueCodec.SERIALIZED},
+    };
+
+    @Test
+    void everyTagIsBelowTheFirstByteOfTheOtherEncodingsAndFixedSizesMatchTheTable() {
+        for (byte tag = 1; tag <= ValueCodec.OBJECT; tag++) {
+            assertThat(ValueCodec.isTag(tag)).isTrue();
+        }
+        assertThat(ValueCodec.isTag((byte) 0)).isFalse();
+        assertThat(ValueCodec.isTag((byte) 0xAC)).isFalse();
+        assertThat(ValueCodec.isTag(LambdaEncoding.TAG)).isFalse();
+        assertThat(ValueCodec.fixedSize(ValueCodec.INT)).isEqualTo(4);
+        assertThat(ValueCodec.fixedSize(ValueCodec.CHAR)).isEqualTo(2);
+        assertThat(ValueCodec.fixedSize(ValueCodec.OBJECT)).isEqualTo(-1);
+        assertThat(ValueCodec.fixedSize((byte) -84)).as("a damaged tag").isEqualTo(-1);
+    }
+
+    @Test
+    void everyValueComesBackFromAnItemWithItsTagAndItsClass() {
+        for (Object[] row : EVERY_TAG) {
+            ItemCodec.Encoded encoded = ItemCodec.encode(row[0], "item");
+            assertThat(encoded.tag).as("tag of %s", row[0]).isEqualTo(row[1]);
+            assertThat(encoded.length()).isEqualTo(encoded.body.length + 1);
+            assertThat(ItemCodec.decode(encoded, LOADER)).as("value of tag %s", row[1]).isEqualTo(row[0]);
+            if (row[0] != null) {
+                assertThat(ItemCodec.decode(encoded, LOADER)).isInstanceOf(row[0].getClass());
+            }
+        }
+    }
+
+    @Test
+    void anItemHasTheBytesOfTheTable() {
+        assertThat(ItemCodec.encode(0x01020304, "item").body).containsExactly(1, 2, 3, 4);
+        assertThat(ItemCodec.encode('A', "item").body).containsExactly(0, 65);
+        assertThat(ItemCodec.encode(true, "item").body).isEmpty();
+        assertThat(ItemCodec.encode("é", "item").body).containsExactly(0xC3, 0xA9);
+        assertThat(ItemCodec.encode(new Point(1, 2), "item").body[0]).as("a JDK stream").isEqualTo((byte) 0xAC);
+    }
+
+    @Test
+    void aByteArrayItemIsNotCopiedEitherWay() {
+        byte[] bytes = {5, 6};
+        ItemCodec.Encoded encoded = ItemCodec.encode(bytes, "item");
+        assertThat(encoded.body).isSameAs(bytes);
+        assertThat(ItemCodec.decode(encoded, LOADER)).isSameAs(bytes);
+        assertThat(ItemCodec.isByteArrayTag(encoded.tag)).isTrue();
+    }
+
+    @Test
+    void emptyAndLargeItemsComeBack() {
+        String large = "x".repeat(70_000) + "ü".repeat(30_000); // past writeUTF's 64 KiB
+        assertThat(ItemCodec.decode(ItemCodec.encode(large, "item"), LOADER)).isEqualTo(large);
+        assertThat(ItemCodec.decode(ItemCodec.encode("", "item"), LOADER)).isEqualTo("");
+        assertThat((byte[]) ItemCodec.decode(ItemCodec.encode(new byte[0], "item"), LOADER)).isEmpty();
+    }
+
+    @Test
+    void aRecordWithoutTagIsAStreamAndAnUnknownTagOrShortBodyIsDamage() {
+        byte[] stream = Serialization.serialize(new Point(5, 6), "item");
+        assertThat(ItemCodec.decode(new ItemCodec.Encoded((byte) 0, stream), LOADER)).isEqualTo(new Point(5, 6));
+        assertThat(new ItemCodec.Encoded((byte) 0, stream).length()).isEqualTo(stream.length);
+        assertThatThrownBy(() -> ItemCodec.decode(new ItemCodec.Encoded(ValueCodec.OBJECT, new byte[0]), LOADER))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("unknown tag 15");
+        assertThatThrownBy(() -> ItemCodec.decode(new ItemCodec.Encoded(ValueCodec.LONG, new byte[4]), LOADER))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("4 bytes");
+    }
+
+    @Test
+    void anItemThatCannotBeSerializedNamesItsClass() {
+        assertThatThrownBy(() -> ItemCodec.encode(new Opaque(), "item"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the item is not serializable").hasMessageContaining(Opaque.class.getName())
+                .hasCauseInstanceOf(NotSerializableException.class);
+    }
+
+    @Test
+    void everyValueComesBackFromATaggedSectionAfterAHeaderOfItsMessage() {
+        Wire.Writer out = new Wire.Writer(0).putLong(42); // a message's header before the section
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "item");
+        List<Object> values = new ArrayList<>();
+        encoder.add("first"); // variable size first: tagged from the start
+        values.add("first");
+        for (Object[] row : EVERY_TAG) {
+            encoder.add(row[0]);
+            values.add(row[0]);
+        }
+        encoder.add(new byte[0]);
+        values.add(new byte[0]);
+        encoder.finish();
+        byte[] message = out.toByteArray();
+        assertThat(message[16]).as("layout").isEqualTo((byte) 0);
+        assertThat(readSection(message, 8)).containsExactly(values.toArray());
+    }
+
+    @Test
+    void sectionsOfOneFixedSizeTagArePackedAndTheGuessIsExact() {
+        for (Object[] row : EVERY_TAG) {
+            byte tag = (byte) row[1];
+            if (ValueCodec.fixedSize(tag) < 0) {
+                continue;
+            }
+            Object[] values = new Object[1000];
+            Arrays.fill(values, row[0]);
+            byte[] message = section(values);
+            assertThat(message[8]).as("layout of %s", row[0]).isEqualTo(tag);
+            int size = ValueCodec.fixedSize(tag);
+            assertThat(message.length).isEqualTo(9 + 1000 * size);
+            if (size > 0) {
+                assertThat(ValueSection.sizeGuess(row[0], 1000)).isEqualTo(message.length);
+            }
+            assertThat(readSection(message, 0)).containsExactly(values);
+        }
+        Object[] ints = {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE};
+        byte[] packed = section(ints);
+        assertThat(packed).hasSize(9 + 16);
+        assertThat(Arrays.copyOfRange(packed, 9, 13)).containsExactly(0, 0, 0, 0);
+        assertThat(Arrays.copyOfRange(packed, 13, 17)).containsExactly(-1, -1, -1, -1);
+        assertThat(readSection(packed, 0)).containsExactly(ints);
+    }
+
+    @Test
+    void aMixedSectionFallsBackToTagsAtTheFirstValueOfAnotherTag() {
+        Object[] intsThenLong = {1, 2, 3, 4L, 5};
+        byte[] message = section(intsThenLong);
+        assertThat(message[8]).as("layout").isEqualTo((byte) 0);
+        assertThat(message).hasSize(9 + 4 * 5 + 9);
+        assertThat(readSection(message, 0)).containsExactly(intsThenLong);
+        assertThat(readSection(message, 0)[3]).isInstanceOf(Long.class);
+
+        Object[] trueThenFalse = {true, true, false, null};
+        assertThat(readSection(section(trueThenFalse), 0)).containsExactly(trueThenFalse);
+        Object[] intsThenString = {7, 8, "nine"};
+        assertThat(readSection(section(intsThenString), 0)).containsExactly(intsThenString);
+        Object[] longsThenObject = {1L, new Point(1, 1), 2L, new Point(2, 2)};
+        assertThat(readSection(section(longsThenObject), 0)).containsExactly(longsThenObject);
+    }
+
+    @Test
+    void anEmptySectionAndAnEmptyMessageTailComeBack() {
+        byte[] message = section();
+        assertThat(message).hasSize(9);
+        assertThat(readSection(message, 0)).isEmpty();
+    }
+
+    @Test
+    void objectsShareOneStreamAndKeepWhatTheyShare() {
+        List<String> shared = new ArrayList<>(List.of("a"));
+        Object[] values = {shared, 1, shared, new Point(0, 0)};
+        Object[] back = readSection(section(values), 0);
+        assertThat(back).containsExactly(values);
+        assertThat(back[0]).isSameAs(back[2]);
+    }
+
+    @Test
+    void objectsThatCannotBeSerializedFailTheSectionOrOnlyThemselvesWhenWrittenSeparately() {
+        Wire.Writer together = new Wire.Writer(0);
+        ValueSection.Encoder encoder = new ValueSection.Encoder(together, false, "result");
+        encoder.add(new Opaque());
+        assertThatThrownBy(encoder::finish).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the result is not serializable").hasMessageContaining(Opaque.class.getName());
+
+        Wire.Writer out = new Wire.Writer(0);
+        ValueSection.Encoder separately = new ValueSection.Encoder(out, true, "result");
+        separately.add(1);
+        separately.add(new Point(1, 2));
+        assertThatThrownBy(() -> separately.add(new Opaque())).isInstanceOf(IllegalArgumentException.class);
+        separately.addFailure(new IllegalStateException("boom"));
+        separately.add(3);
+        separately.finish();
+        Object[] back = readSection(out.toByteArray(), 0);
+        assertThat(back).hasSize(4);
+        assertThat(back[0]).isEqualTo(1);
+        assertThat(back[1]).isEqualTo(new Point(1, 2));
+        assertThat(((ValueSection.Failed) back[2]).cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(back[3]).isEqualTo(3);
+    }
+
+    @Test
+    void aFailureAfterPackedValuesTurnsTheSectionTagged() {
+        Wire.Writer out = new Wire.Writer(0);
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "result");
+        encoder.add(10L);
+        encoder.add(11L);
+        encoder.addFailure(new ArithmeticException("/ by zero"));
+        encoder.finish();
+        Object[] back = readSection(out.toByteArray(), 0);
+        assertThat(back[0]).isEqualTo(10L);
+        assertThat(back[1]).isEqualTo(11L);
+        assertThat(((ValueSection.Failed) back[2]).cause()).isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void anUnknownTagOrLayoutIsReportedAsDamage() {
+        byte[] message = section("x");
+        message[9] = 0x7f;
+        assertThatThrownBy(() -> readSection(message, 0)).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("unknown value tag 127");
+        byte[] packed = section(1, 2);
+        packed[8] = ValueCodec.STRING;
+        assertThatThrownBy(() -> readSection(packed, 0)).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("unknown layout 6");
+    }
+
+    @Test
+    void theWireWritesBigEndianAndStringsWithTheirLength() {
+        Wire.Writer out = new Wire.Writer(1);
+        out.putInt(0x01020304).putLong(-2).putBoolean(true).putString("hé").putSizedBytes(new byte[] {9});
+        out.setInt(0, 7);
+        byte[] bytes = out.toByteArray();
+        assertThat(bytes).hasSize(4 + 8 + 1 + 4 + 3 + 4 + 1);
+        Wire.Reader in = new Wire.Reader(bytes);
+        assertThat(in.getInt()).isEqualTo(7);
+        assertThat(in.getLong()).isEqualTo(-2);
+        assertThat(in.getBoolean()).isTrue();
+        assertThat(in.getString()).isEqualTo("hé");
+        assertThat(in.getSizedBytes()).containsExactly(9);
+        assertThat(in.position()).isEqualTo(in.end());
+        assertThat(Wire.getShort(new byte[] {1, 2}, 0)).isEqualTo((short) 0x0102);
+        out.truncate(4);
+        assertThat(out.toByteArray()).containsExactly(0, 0, 0, 7);
+    }
+
+    private static byte[] section(Object... values) {
+        Wire.Writer out = new Wire.Writer(ValueSection.sizeGuess(values.length > 0 ? values[0] : null, values.length));
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "item");
+        for (Object value : values) {
+            encoder.add(value);
+        }
+        encoder.finish();
+        return out.toByteArray();
+    }
+
+    /** Reads a section at {@code at} of a message that starts at 3 of a larger buffer, as in a batch. */
+    private static Object[] readSection(byte[] message, int at) {
+        byte[] buffer = new byte[message.length + 5];
+        System.arraycopy(message, 0, buffer, 3, message.length);
+        Wire.Reader in = new Wire.Reader(buffer, 3, 3 + message.length);
+        in.position(3 + at);
+        return ValueSection.read(in, LOADER);
+    }
+}
