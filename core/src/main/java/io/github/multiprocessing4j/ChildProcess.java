@@ -7,8 +7,8 @@ import io.github.multiprocessing4j.internal.launch.Spares;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
-import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.runtime.ExitSettlement;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
@@ -261,22 +261,10 @@ public final class ChildProcess {
             int raw = p.exitValue();
             Optional<ProcessRecord> record = registry.find(p.pid()); // written by the child once it booted
             bootedBeforeExit = record.isPresent();
-            State state = record.map(ProcessRecord::state).orElse(null);
-            if (state == State.SIGNALED) {
-                exitCode = -record.get().signal();
-            } else if (state == State.EXITED) {
-                exitCode = raw;
-            } else if (raw > Platform.SIGNAL_EXIT_BASE && raw < Platform.SIGNAL_EXIT_BASE + 64) {
-                exitCode = -(raw - Platform.SIGNAL_EXIT_BASE); // ended by a signal it could not catch
-            } else if (record.isEmpty() && signalSent != 0) {
-                // Our signal reached a JVM still initialising, which may then exit with an error
-                // of its own (JDK 25: "Bad level"): it ended because of the signal all the same.
-                exitCode = -signalSent;
-            } else {
-                exitCode = raw;
-            }
+            ExitSettlement settled = ExitSettlement.settle(raw, record, signalSent);
+            exitCode = settled.exitCode();
             failure = readFailure(registry, p.pid());
-            if (failure == null && record.isEmpty() && exitCode > 0) {
+            if (failure == null && settled.bootFailed()) {
                 failure = new IllegalStateException("process " + name + " (pid " + p.pid() + "): "
                         + BootFailure.explain(command.lineWithoutSharing(), builder, raw));
             }
