@@ -1,6 +1,6 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.launch.Spares;
+import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
 import io.github.multiprocessing4j.testing.SharedObjects;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
@@ -31,9 +31,9 @@ class StartMethodTest {
         ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         first.start();
         assertThat(first.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> Spares.readyCount() == 1, WAIT, "a spare JVM booted after the first start");
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM booted after the first start");
 
-        Set<Long> spares = Spares.readyPids();
+        Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ProcessQueue<String> said = shared.track(new ProcessQueue<>());
         ChildProcess second = ChildProcess.builder(() -> said.put(Multiprocessing.currentProcess().name() + " "
                         + Multiprocessing.currentProcess().pid() + " " + Multiprocessing.parentProcess().orElseThrow().pid()
@@ -51,9 +51,9 @@ class StartMethodTest {
         ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         first.start();
         assertThat(first.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> Spares.readyCount() == 1, WAIT, "a spare JVM");
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM");
 
-        Set<Long> spares = Spares.readyPids();
+        Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ChildProcess other = ChildProcess.builder(() -> { })
                 .jvmArgs("-Dmp4j.test.other=1").startMethod(StartMethod.WARM).build();
         other.start();
@@ -64,7 +64,7 @@ class StartMethodTest {
         cold.start();
         assertThat(spares).as("a cold start never takes a spare").doesNotContain(cold.pid());
         assertThat(cold.join(WAIT)).isTrue();
-        assertThat(Spares.readyPids()).as("the spare is still there").containsAll(spares);
+        assertThat(RuntimeContext.get().spares().readyPids()).as("the spare is still there").containsAll(spares);
     }
 
     @Test
@@ -78,9 +78,9 @@ class StartMethodTest {
         release.set();
         assertThat(a.join(WAIT)).isTrue();
         assertThat(b.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> Spares.readyCount() == expected, WAIT, expected + " spares");
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == expected, WAIT, expected + " spares");
 
-        Set<Long> spares = Spares.readyPids();
+        Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ChildProcess c = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         ChildProcess d = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         c.start();
@@ -102,8 +102,8 @@ class StartMethodTest {
         // Twice: the spares a pool takes are all replaced, although its workers start one after
         // the other (the first one's start saw the second spare still ready).
         for (int round = 0; round < 2; round++) {
-            TestFiles.awaitCondition(() -> Spares.readyCount() == expected, WAIT, expected + " spares");
-            Set<Long> spares = Spares.readyPids();
+            TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == expected, WAIT, expected + " spares");
+            Set<Long> spares = RuntimeContext.get().spares().readyPids();
             try (ProcessPool next = ProcessPool.builder().processes(2).startMethod(StartMethod.WARM).build()) {
                 assertThat(next.map((Integer x) -> x * 3, List.of(1, 2, 3))).containsExactly(3, 6, 9);
                 if (expected == 2) {
@@ -142,7 +142,7 @@ class StartMethodTest {
         assertThat(broken.join(WAIT)).isTrue();
         assertThat(broken.exitCode()).hasValue(1);
         Thread.sleep(300); // give a wrongly started refill the time to show up
-        assertThat(Spares.readyCount()).isZero();
+        assertThat(RuntimeContext.get().spares().readyCount()).isZero();
     }
 
 }

@@ -1,23 +1,28 @@
-package io.github.multiprocessing4j.internal.launch;
+package io.github.multiprocessing4j.internal.runtime;
 
+import io.github.multiprocessing4j.internal.launch.ChildCommand;
+import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Child JVMs booted ahead of need, per launch configuration: the warm start method.
  *
- * <p>Implementation notes. A spare is a child JVM started with {@link ChildMain} like any other,
+ * <p>Implementation notes. A spare is a child JVM started with {@code ChildMain} like any other,
  * whose bootstrap message is simply not written yet: it prepares what does not depend on who it
- * will be ({@link ChildMain#prepareSpare}) and blocks reading stdin. {@code start()} takes it and
+ * will be ({@code ChildMain.prepareSpare}) and blocks reading stdin. {@code start()} takes it and
  * writes the message; the spare becomes the child. Its stdin is the lifeline as for any child,
  * so a spare whose parent dies reads EOF before any message and exits: spares are daemons of
  * their creator without anything more. A new spare is booted only after the child that used the
@@ -28,100 +33,54 @@ import java.util.concurrent.TimeUnit;
  * start adds one while there are fewer spares than running children (a program that starts its
  * workers together gets them all warm the next time; one that starts one child at a time keeps
  * one). One daemon thread of the JVM boots the spares, in the order asked. A spare loads the
- * class of the target that the child before it ran ({@link Started#firstClass}), likely the
- * next target's as well.
+ * class of the target that the child before it ran (the capturing class of a lambda), likely
+ * the next target's as well, and initialises the classes it is given ({@link #Spares(Supplier)}).
+ * One instance per JVM, owned by the {@link RuntimeContext}.
  */
 public final class Spares {
     /** How long a refill waits for the child that triggered it to boot. */
     private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    /** What must match for a spare to be used: the JVM options, environment and working directory. */
-    public static final class Key {
-        private final List<String> jvmOptions;
-        private final Map<String, String> environment;
-        private final Path workingDirectory;
-
-        public Key(List<String> jvmOptions, Map<String, String> environment, Path workingDirectory) {
-            this.jvmOptions = List.copyOf(jvmOptions);
-            this.environment = Map.copyOf(environment);
-            this.workingDirectory = workingDirectory;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Key)) {
-                return false;
-            }
-            Key k = (Key) o;
-            return jvmOptions.equals(k.jvmOptions) && environment.equals(k.environment)
-                    && java.util.Objects.equals(workingDirectory, k.workingDirectory);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hash(jvmOptions, environment, workingDirectory);
-        }
+    /**
+     * A booted JVM waiting for its message, with what its reaper will need.
+     *
+     * @param process the spare's process, its stdin not written yet
+     * @param command its command line
+     * @param builder how it was started
+     */
+    record Spare(Process process, ChildCommand command, ProcessBuilder builder) {
     }
 
-    /** A booted JVM waiting for its message, with what its reaper will need. */
-    public static final class Spare {
-        public final Process process;
-        public final ChildCommand command;
-        public final ProcessBuilder builder;
-
-        Spare(Process process, ChildCommand command, ProcessBuilder builder) {
-            this.process = process;
-            this.command = command;
-            this.builder = builder;
-        }
-    }
-
-    /** What a refill watches: the child that a start just launched. */
-    public interface Started {
-        /** @return whether the child has booted (recorded itself), whether or not it still runs */
-        boolean booted();
-
-        /** @return whether the child has ended and its end is settled */
-        boolean ended();
-
-        /**
-         * @return the class whose code the child runs first (a lambda target's capturing class),
-         *     which the next spare loads ahead, or null; called on the spares' thread
-         */
-        String firstClass();
-    }
-
-    /** How a spare's process is configured: the caller's redirects, environment and directory. */
-    public interface Launcher {
-        ProcessBuilder processBuilder(List<String> commandLine);
-    }
-
-    private static final Map<Key, java.util.ArrayDeque<Spare>> READY = new HashMap<>();
-    /** How many spares are booting or about to, per configuration. */
-    private static final Map<Key, Integer> FILLING = new HashMap<>();
+    private final Map<LaunchConfiguration, ArrayDeque<Spare>> ready = new HashMap<>();
+    /** How many spares are booting or about to, per configuration. Guarded by this. */
+    private final Map<LaunchConfiguration, Integer> filling = new HashMap<>();
     /** What the spares' thread has to do: one request per spare to boot. */
-    private static final java.util.concurrent.BlockingQueue<Refill> REFILLS = new java.util.concurrent.LinkedBlockingQueue<>();
-    private static Thread filler;
-    /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by Spares.class. */
-    private static long generation;
-    /** Whether the spares' thread is working on a request. Guarded by Spares.class. */
-    private static boolean busy;
+    private final BlockingQueue<Refill> refills = new LinkedBlockingQueue<>();
+    /** The names of the classes every spare initialises ahead ({@link ChildCommand#buildSpare}). */
+    private final Supplier<List<String>> warmUpClasses;
+    private Thread filler;
+    /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by this. */
+    private long generation;
+    /** Whether the spares' thread is working on a request. Guarded by this. */
+    private boolean busy;
 
-    private record Refill(Key key, Started child, Launcher launcher, long generation) {
+    private record Refill(LaunchConfiguration key, ChildRun child, long generation) {
     }
 
-    private Spares() {
+    /** @param warmUpClasses the names of the classes every spare initialises ahead, asked at each spare's boot */
+    Spares(Supplier<List<String>> warmUpClasses) {
+        this.warmUpClasses = warmUpClasses;
     }
 
     /** @return the spare of {@code key}, which the caller now owns, or null when there is none */
-    public static synchronized Spare take(Key key) {
-        java.util.ArrayDeque<Spare> ready = READY.get(key);
+    synchronized Spare take(LaunchConfiguration key) {
+        ArrayDeque<Spare> queue = ready.get(key);
         Spare spare;
-        while (ready != null && (spare = ready.poll()) != null) {
-            if (spare.process.isAlive()) {
+        while (queue != null && (spare = queue.poll()) != null) {
+            if (spare.process().isAlive()) {
                 return spare;
             }
-            spare.command.childExited();
+            spare.command().childExited();
         }
         return null;
     }
@@ -137,33 +96,32 @@ public final class Spares {
      *
      * @param tookSpare whether {@code child} started in a spare
      */
-    public static synchronized void refillAfterBoot(Key key, int wanted, boolean tookSpare, Started child,
-                                                    Launcher launcher) {
-        int ready = READY.containsKey(key) ? READY.get(key).size() : 0;
-        int filling = FILLING.getOrDefault(key, 0);
-        int target = tookSpare ? Math.min(ready + filling + 1, Runtime.getRuntime().availableProcessors()) : wanted;
-        if (ready + filling >= target) {
+    synchronized void refillAfterBoot(LaunchConfiguration key, int wanted, boolean tookSpare, ChildRun child) {
+        int readyNow = ready.containsKey(key) ? ready.get(key).size() : 0;
+        int fillingNow = filling.getOrDefault(key, 0);
+        int target = tookSpare ? Math.min(readyNow + fillingNow + 1, Runtime.getRuntime().availableProcessors()) : wanted;
+        if (readyNow + fillingNow >= target) {
             return;
         }
-        FILLING.put(key, filling + 1);
-        REFILLS.add(new Refill(key, child, launcher, generation));
+        filling.put(key, fillingNow + 1);
+        refills.add(new Refill(key, child, generation));
         if (filler == null) {
-            filler = new Thread(Spares::fill, "mp4j-spares");
+            filler = new Thread(this::fill, "mp4j-spares");
             filler.setDaemon(true);
             filler.start();
         }
     }
 
     /** The spares' thread: boots a spare for each request, once the child that made it has booted. */
-    private static void fill() {
+    private void fill() {
         while (true) {
             Refill refill;
             try {
-                refill = REFILLS.take();
+                refill = refills.take();
             } catch (InterruptedException e) {
                 continue; // nobody interrupts this thread on purpose; it serves the whole JVM
             }
-            synchronized (Spares.class) {
+            synchronized (this) {
                 if (refill.generation != generation) {
                     continue; // discarded
                 }
@@ -172,16 +130,16 @@ public final class Spares {
             Spare spare = null;
             try {
                 if (awaitBoot(refill)) {
-                    spare = spawn(refill.key, refill.launcher, refill.child.firstClass());
+                    spare = spawn(refill.key, Serialization.firstClassOf(refill.child.request().target()));
                 }
             } catch (RuntimeException e) {
                 Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM", e);
             } finally {
-                synchronized (Spares.class) {
+                synchronized (this) {
                     if (refill.generation == generation) {
-                        FILLING.merge(refill.key, -1, Integer::sum);
+                        filling.merge(refill.key, -1, Integer::sum);
                         if (spare != null) {
-                            READY.computeIfAbsent(refill.key, k -> new java.util.ArrayDeque<>()).add(spare);
+                            ready.computeIfAbsent(refill.key, k -> new ArrayDeque<>()).add(spare);
                             spare = null;
                         }
                     }
@@ -189,9 +147,9 @@ public final class Spares {
                 if (spare != null) {
                     end(List.of(spare)); // discarded while it was being booted
                 }
-                synchronized (Spares.class) {
+                synchronized (this) {
                     busy = false;
-                    Spares.class.notifyAll();
+                    notifyAll();
                 }
             }
         }
@@ -202,17 +160,13 @@ public final class Spares {
      * program, but a test that checks for leftover processes, or a program that wants none,
      * can have them gone.
      */
-    public static void discardAll() {
-        List<Spare> spares = new ArrayList<>();
-        synchronized (Spares.class) {
-            generation++;
-            REFILLS.clear();
-            FILLING.clear();
-            READY.values().forEach(spares::addAll);
-            READY.clear();
+    void discardAll() {
+        List<Spare> spares;
+        synchronized (this) {
+            spares = dropAll();
             while (busy) { // a spare being booted now is discarded before this returns
                 try {
-                    Spares.class.wait();
+                    wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -222,61 +176,90 @@ public final class Spares {
         end(spares);
     }
 
+    /**
+     * At this JVM's exit: drops every spare and every refill not yet booted, and closes the
+     * spares' lifelines without waiting for them to exit (they read EOF and exit at once, as they
+     * would when this JVM is gone).
+     */
+    void stopAtExit() {
+        List<Spare> spares;
+        synchronized (this) {
+            spares = dropAll();
+        }
+        closeLifelines(spares);
+    }
+
+    /** @return every ready spare, no longer this object's; refills asked so far are cancelled */
+    private List<Spare> dropAll() {
+        assert Thread.holdsLock(this);
+        generation++;
+        refills.clear();
+        filling.clear();
+        List<Spare> spares = new ArrayList<>();
+        ready.values().forEach(spares::addAll);
+        ready.clear();
+        return spares;
+    }
+
     /** Ends spares (EOF on stdin before any message) and waits until they have exited. */
     private static void end(List<Spare> spares) {
+        closeLifelines(spares);
         for (Spare spare : spares) {
             try {
-                spare.process.getOutputStream().close(); // EOF before any message: it exits
+                if (!spare.process().waitFor(5, TimeUnit.SECONDS)) {
+                    spare.process().destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                spare.process().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            spare.command().childExited();
+        }
+    }
+
+    private static void closeLifelines(List<Spare> spares) {
+        for (Spare spare : spares) {
+            try {
+                spare.process().getOutputStream().close(); // EOF before any message: it exits
             } catch (IOException e) {
                 // gone already
             }
-        }
-        for (Spare spare : spares) {
-            try {
-                if (!spare.process.waitFor(5, TimeUnit.SECONDS)) {
-                    spare.process.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                spare.process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-            spare.command.childExited();
         }
     }
 
     /**
      * @return whether this JVM has spares, ready or booting: its next children, for which its
-     *     tree's table is kept (see {@code ChildProcess})
+     *     tree's table is kept (see {@link RuntimeContext})
      */
-    public static synchronized boolean anyHeld() {
-        return readyCount() > 0 || FILLING.values().stream().anyMatch(n -> n > 0);
+    synchronized boolean anyHeld() {
+        return readyCount() > 0 || filling.values().stream().anyMatch(n -> n > 0);
     }
 
     /** @return how many spares are ready, for tests */
-    public static synchronized int readyCount() {
+    public synchronized int readyCount() {
         int count = 0;
-        for (java.util.ArrayDeque<Spare> ready : READY.values()) {
-            count += ready.size();
+        for (ArrayDeque<Spare> queue : ready.values()) {
+            count += queue.size();
         }
         return count;
     }
 
     /** @return the pids of the spares that are ready, for tests */
-    public static synchronized Set<Long> readyPids() {
+    public synchronized Set<Long> readyPids() {
         Set<Long> pids = new HashSet<>();
-        for (java.util.ArrayDeque<Spare> ready : READY.values()) {
-            for (Spare spare : ready) {
-                pids.add(spare.process.pid());
+        for (ArrayDeque<Spare> queue : ready.values()) {
+            for (Spare spare : queue) {
+                pids.add(spare.process().pid());
             }
         }
         return pids;
     }
 
     /** @return whether the child of {@code refill} booted; false when it did not, or the request was discarded */
-    private static boolean awaitBoot(Refill refill) {
+    private boolean awaitBoot(Refill refill) {
         long deadline = System.nanoTime() + BOOT_WAIT_NANOS;
         while (System.nanoTime() - deadline < 0) {
-            synchronized (Spares.class) {
+            synchronized (this) {
                 if (refill.generation != generation) {
                     return false;
                 }
@@ -297,9 +280,9 @@ public final class Spares {
     }
 
     /** @return a new spare of {@code key}, or null when it could not be started */
-    private static Spare spawn(Key key, Launcher launcher, String firstClass) {
-        ChildCommand command = ChildCommand.buildSpare(key.jvmOptions, firstClass);
-        ProcessBuilder builder = launcher.processBuilder(command.line());
+    private Spare spawn(LaunchConfiguration key, String firstClass) {
+        ChildCommand command = ChildCommand.buildSpare(key.jvmOptions(), firstClass, warmUpClasses.get());
+        ProcessBuilder builder = key.processBuilder(command.line());
         try {
             return new Spare(builder.start(), command, builder);
         } catch (IOException e) {
