@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.shm.InstalledTrees;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -38,6 +39,10 @@ public final class ProcessContext {
     private static volatile boolean bootingAsChild;
     private static final CountDownLatch CHILD_IDENTIFIED = new CountDownLatch(1);
     private static final AtomicBoolean EXIT_HOOK_INSTALLED = new AtomicBoolean();
+
+    static {
+        InstalledTrees.install(new ProcessSegmentTrees()); // shared segments live in this process's tree
+    }
 
     private final long pid;
     private final long startTicks;
