@@ -60,20 +60,8 @@ import java.util.OptionalInt;
  * reaping and the table of children are in the library's internal runtime layer.
  */
 public final class ChildProcess {
-    /**
-     * The library's serializable handles, which targets capture: a spare JVM initialises them
-     * while it waits (see {@link StartMethod#WARM}). Class literals, so that a rename cannot
-     * silently drop one from the list.
-     */
-    private static final List<Class<?>> SHARED_OBJECT_CLASSES = List.of(ProcessQueue.class,
-            ProcessJoinableQueue.class, ProcessSimpleQueue.class, PipeConnection.class, ProcessLock.class,
-            ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class, ProcessBoundedSemaphore.class,
-            SharedSemaphore.class, ProcessEvent.class, ProcessCondition.class, ProcessBarrier.class, SharedLong.class,
-            SharedLongArray.class, SharedDoubleArray.class, SharedMemory.class, ByteQueue.class, PipeEnds.class,
-            SharedSegment.class, WordArray.class);
-
     static {
-        RuntimeContext.warmUpSparesWith(SHARED_OBJECT_CLASSES);
+        RuntimeContext.warmUpSparesWith(ChildProcess::sharedObjectClasses);
     }
 
     private final SerializableRunnable target;
@@ -286,6 +274,19 @@ public final class ChildProcess {
     /** Live children started by this JVM, for {@link Multiprocessing#activeChildren()}. */
     static List<ChildProcess> active() {
         return RuntimeContext.get().children().activeOwners(ChildProcess.class);
+    }
+
+    /**
+     * @return the library's serializable handles, which targets capture: a spare JVM initialises
+     *     them while it waits (see {@link StartMethod#WARM}); class literals, so that a rename
+     *     cannot silently drop one from the list
+     */
+    private static List<Class<?>> sharedObjectClasses() {
+        return List.of(ProcessQueue.class, ProcessJoinableQueue.class, ProcessSimpleQueue.class, PipeConnection.class,
+                ProcessLock.class, ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class,
+                ProcessBoundedSemaphore.class, SharedSemaphore.class, ProcessEvent.class, ProcessCondition.class,
+                ProcessBarrier.class, SharedLong.class, SharedLongArray.class, SharedDoubleArray.class,
+                SharedMemory.class, ByteQueue.class, PipeEnds.class, SharedSegment.class, WordArray.class);
     }
 
     private ChildRun started() {

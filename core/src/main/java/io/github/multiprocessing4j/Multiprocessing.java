@@ -37,7 +37,8 @@ public final class Multiprocessing {
      *     death, when this process is an orphan); empty in a JVM not started by this library
      */
     public static Optional<ProcessInfo> parentProcess() {
-        return RuntimeContext.get().process().parent().map(p -> KnownProcess.of(p, false));
+        Optional<ProcessIdentity> parent = RuntimeContext.get().process().parent();
+        return parent.isPresent() ? Optional.of(KnownProcess.of(parent.get(), false)) : Optional.empty(); // no lambda: see ChildMain
     }
 
     /**

@@ -26,12 +26,17 @@ class StartMethodTest {
         Multiprocessing.discardSpares();
     }
 
-    @Test
-    void aWarmStartTakesTheSpareBootedAfterThePreviousStartAndIsTheSameKindOfChild() throws Exception {
+    /** Starts and joins a warm child, then waits for the spare booted after it. */
+    private static void bootASpareAfterAWarmStart() throws Exception {
         ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         first.start();
         assertThat(first.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM booted after the first start");
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM booted after a warm start");
+    }
+
+    @Test
+    void aWarmStartTakesTheSpareBootedAfterThePreviousStartAndIsTheSameKindOfChild() throws Exception {
+        bootASpareAfterAWarmStart();
 
         Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ProcessQueue<String> said = shared.track(new ProcessQueue<>());
@@ -47,11 +52,21 @@ class StartMethodTest {
     }
 
     @Test
+    void aSpareIsToldWhichSharedObjectClassesToPrepareByTheirNamesOfToday() throws Exception {
+        bootASpareAfterAWarmStart();
+
+        long spare = RuntimeContext.get().spares().readyPids().iterator().next();
+        List<String> arguments = List.of(ProcessHandle.of(spare).orElseThrow().info().arguments().orElseThrow());
+        String warmUp = arguments.stream().filter(a -> a.startsWith("-Dmp4j.spare.warmUp=")).findFirst().orElseThrow();
+        assertThat(List.of(warmUp.substring(warmUp.indexOf('=') + 1).split(",")))
+                .contains(ProcessQueue.class.getName(), ProcessLock.class.getName(), SharedMemory.class.getName(),
+                        io.github.multiprocessing4j.internal.shm.SharedSegment.class.getName())
+                .allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
+    }
+
+    @Test
     void aSpareIsOnlyUsedByAChildWithTheSameJvmArguments() throws Exception {
-        ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
-        first.start();
-        assertThat(first.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM");
+        bootASpareAfterAWarmStart();
 
         Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ChildProcess other = ChildProcess.builder(() -> { })

@@ -26,10 +26,14 @@ import java.util.function.Supplier;
  * program that never starts a process leaves nothing behind. A child learns its identity from
  * its bootstrap message before any user code runs ({@link #initChild}).
  *
- * <p>The exit hook: ends daemon children (the registered exit actions), then writes how this
- * process ended in its record. A child whose parent is alive leaves the record for the parent,
- * which reads the exit state from it when it reaps the child; a root, or an orphan, removes its
- * own record and releases the tree if nothing else is in it.
+ * <p>The exit hook: runs the registered exit actions (the runtime's: end daemon children, stop
+ * the spares; see {@code RuntimeContext}), then writes how this process ended in its record. A
+ * child whose parent is alive leaves the record for the parent, which reads the exit state from
+ * it when it reaps the child; a root, or an orphan, removes its own record and releases the tree
+ * if nothing else is in it.
+ *
+ * <p>This class is also what tells the shared segments where this process's tree lives
+ * ({@link ProcessSegmentTrees}, installed when the class is loaded).
  */
 public final class ProcessContext {
     private static final String MAIN_PROCESS = "MainProcess";

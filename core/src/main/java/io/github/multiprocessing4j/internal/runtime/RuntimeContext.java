@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The library's state for this JVM, in one object: who this process is ({@link ProcessContext}),
@@ -35,8 +37,8 @@ import java.util.List;
  */
 public final class RuntimeContext {
     private static volatile RuntimeContext current;
-    /** Set by the API: the names of the classes every spare initialises ahead. */
-    private static volatile List<String> spareWarmUp = List.of();
+    /** Set by the API: the classes every spare initialises ahead. */
+    private static volatile Supplier<List<Class<?>>> spareWarmUp;
 
     private final ProcessContext process;
     private final ChildTable children = new ChildTable();
@@ -46,9 +48,26 @@ public final class RuntimeContext {
 
     private RuntimeContext(ProcessContext process) {
         this.process = process;
-        this.spares = new Spares(RuntimeContext::spareWarmUp);
+        this.spares = new Spares(new Supplier<List<String>>() {
+            @Override
+            public List<String> get() {
+                List<String> names = new ArrayList<>();
+                Supplier<List<Class<?>>> classes = spareWarmUp;
+                for (Class<?> c : classes == null ? List.<Class<?>>of() : classes.get()) {
+                    names.add(c.getName());
+                }
+                return names;
+            }
+        });
         this.warm = new WarmLauncher(cold, spares, children);
-        process.onExit(this::shutdown);
+        // No lambda here: a child may create this context, and the first lambda a JVM links costs
+        // it milliseconds (see ChildMain).
+        process.onExit(new Runnable() {
+            @Override
+            public void run() {
+                shutdown();
+            }
+        });
     }
 
     /** @return this JVM's context, created on the first call */
@@ -69,18 +88,11 @@ public final class RuntimeContext {
      * Names the classes every spare JVM initialises while it waits (the library's serializable
      * handles, whose first JDK deserialization costs a millisecond or more each), from the
      * next spare on. The API, which defines them, gives them as class literals, so that a rename
-     * cannot break the list.
+     * cannot break the list; they are asked for on the spares' thread, when the first spare
+     * boots, so that none is loaded before then.
      */
-    public static void warmUpSparesWith(List<Class<?>> classes) {
-        List<String> names = new ArrayList<>();
-        for (Class<?> c : classes) {
-            names.add(c.getName());
-        }
-        spareWarmUp = List.copyOf(names);
-    }
-
-    private static List<String> spareWarmUp() {
-        return spareWarmUp;
+    public static void warmUpSparesWith(Supplier<List<Class<?>>> classes) {
+        spareWarmUp = Objects.requireNonNull(classes, "classes");
     }
 
     /** @return who this process is */
