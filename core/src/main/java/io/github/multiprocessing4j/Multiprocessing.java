@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.process.ProcessIdentity;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
@@ -29,7 +30,9 @@ public final class Multiprocessing {
      *     started by this library, {@code MainProcess}
      */
     public static ProcessInfo currentProcess() {
-        return KnownProcess.of(RuntimeContext.get().process().identity(), true);
+        // From the process context itself, not the RuntimeContext: a child that only asks who it
+        // is (most do) never creates the runtime's state, whose classes it would load on its start.
+        return KnownProcess.of(ProcessContext.current().identity(), true);
     }
 
     /**
@@ -37,7 +40,7 @@ public final class Multiprocessing {
      *     death, when this process is an orphan); empty in a JVM not started by this library
      */
     public static Optional<ProcessInfo> parentProcess() {
-        Optional<ProcessIdentity> parent = RuntimeContext.get().process().parent();
+        Optional<ProcessIdentity> parent = ProcessContext.current().parent();
         return parent.isPresent() ? Optional.of(KnownProcess.of(parent.get(), false)) : Optional.empty(); // no lambda: see ChildMain
     }
 

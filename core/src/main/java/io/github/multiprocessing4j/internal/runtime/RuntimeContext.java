@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  * JVM waits for before it exits).
  *
  * <p>Implementation notes. The process context stays a holder of its own: a child JVM needs its
- * identity before any of this exists (its boot sets it before the target is rebuilt), and the
- * lower layers that ask who this process is must not depend on this package. The per-JVM caches
+ * identity before any of this exists (its boot sets it before the target is rebuilt), the lower
+ * layers that ask who this process is must not depend on this package, and a child that only
+ * asks who it is should not pay for creating this context (its classes are loaded on its start). The per-JVM caches
  * of lower layers (the shared segments' mappings, the joinable queues' states) are theirs: they
  * hold nothing that must be ended in order at exit, only memory released with the JVM.
  */
