@@ -7,4 +7,9 @@ module io.github.multiprocessing4j {
     requires jdk.unsupported; // sun.misc.Signal: a child records that a signal ended it
 
     exports io.github.multiprocessing4j;
+
+    // Shared segments (the lowest layer) find where a tree's segments live through the process layer above them.
+    uses io.github.multiprocessing4j.internal.shm.SegmentTrees;
+    provides io.github.multiprocessing4j.internal.shm.SegmentTrees
+            with io.github.multiprocessing4j.internal.process.ProcessSegmentTrees;
 }

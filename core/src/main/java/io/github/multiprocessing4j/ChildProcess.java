@@ -1,20 +1,13 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.launch.BootFailure;
-import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
-import io.github.multiprocessing4j.internal.launch.ChildCommand;
-import io.github.multiprocessing4j.internal.launch.Spares;
-import io.github.multiprocessing4j.internal.os.Platform;
-import io.github.multiprocessing4j.internal.process.ProcessContext;
-import io.github.multiprocessing4j.internal.registry.ProcessRecord;
-import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
-import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
-import io.github.multiprocessing4j.internal.serial.Serialization;
-import io.github.multiprocessing4j.internal.util.Log;
-import io.github.multiprocessing4j.internal.util.Uninterruptibly;
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.PipeEnds;
+import io.github.multiprocessing4j.internal.runtime.ChildRun;
+import io.github.multiprocessing4j.internal.runtime.LaunchConfiguration;
+import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.shm.WordArray;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A child process running a {@link SerializableRunnable} in a fresh JVM: Python's
@@ -61,42 +50,28 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>This class is thread-safe.
  *
- * <p>Implementation notes. The parent writes a bootstrap message (identity, tree, target) to the
- * child's stdin and then keeps that pipe open without writing: it is the child's lifeline, whose
- * EOF tells a daemon child that its parent has gone, even when the parent was SIGKILLed. A
- * reaper thread per child waits for its exit, reads how it ended from the tree's process table
- * and removes its record; the reaper of a non-daemon child is itself a non-daemon thread, which
- * is what makes the JVM wait for non-daemon children after {@code main}. The last reaper of a
- * tree releases the tree's table (its directory), unless this JVM holds spares: they are its next
- * children, and a table made again for each of them would cost every warm start a millisecond.
+ * @implNote The parent writes a bootstrap message (identity, tree, target) to the child's stdin
+ * and then keeps that pipe open without writing: it is the child's lifeline, whose EOF tells a
+ * daemon child that its parent has gone, even when the parent was SIGKILLed. A reaper thread per
+ * child waits for its exit and settles its exit code; the reaper of a non-daemon child is itself
+ * a non-daemon thread, which is what makes the JVM wait for non-daemon children after
+ * {@code main}. The last reaper of a tree releases the tree's table (its directory), unless this
+ * JVM holds spares: they are its next children. This class is a façade: the start methods, the
+ * reaping and the table of children are in the library's internal runtime layer.
  */
 public final class ChildProcess {
-    private static final Set<ChildProcess> UNREAPED = ConcurrentHashMap.newKeySet();
-    private static final long DAEMON_END_GRACE_MS = 1000;
-    private static final long REAPER_STACK_BYTES = 128 * 1024;
-
     static {
-        ProcessContext.current().onExit(ChildProcess::endDaemonChildren);
+        RuntimeContext.warmUpSparesWith(ChildProcess::sharedObjectClasses);
     }
 
     private final SerializableRunnable target;
-    private final List<String> jvmArgs;
-    private final Map<String, String> environment;
-    private final Path workingDirectory;
+    private final LaunchConfiguration configuration;
     private final StartMethod startMethod;
-    private final Spares.Key configuration;
-    private final CountDownLatch reaped = new CountDownLatch(1);
 
     private volatile String name;
     private volatile boolean daemon;
-    private volatile Process process;
-    private volatile OutputStream lifeline;
-    private volatile int exitCode;
-    private volatile Throwable failure;
-    /** The last signal this process sent the child through {@link #terminate()} or {@link #kill()}. */
-    private volatile int signalSent;
-    /** Whether the child had recorded itself (booted) when it was reaped. */
-    private volatile boolean bootedBeforeExit;
+    /** Set once {@link #start()} has succeeded. */
+    private volatile ChildRun run;
 
     /**
      * Creates a process that will run {@code target}, named {@code ChildProcess-N}.
@@ -121,13 +96,10 @@ public final class ChildProcess {
 
     private ChildProcess(Builder b) {
         this.target = b.target;
-        this.name = b.name != null ? b.name : "ChildProcess-" + ProcessContext.current().nextChildNumber();
+        this.name = b.name != null ? b.name : "ChildProcess-" + RuntimeContext.get().process().nextChildNumber();
         this.daemon = b.daemon;
-        this.jvmArgs = List.copyOf(b.jvmArgs);
-        this.environment = Map.copyOf(b.environment);
-        this.workingDirectory = b.workingDirectory;
+        this.configuration = new LaunchConfiguration(b.jvmArgs, b.environment, b.workingDirectory);
         this.startMethod = b.startMethod;
-        this.configuration = new Spares.Key(jvmArgs, environment, workingDirectory);
     }
 
     /**
@@ -149,176 +121,13 @@ public final class ChildProcess {
      * @throws UncheckedIOException when the operating system cannot start the process
      */
     public void start() {
-        ProcessContext context = ProcessContext.current();
         synchronized (this) {
-            if (process != null) {
-                throw new IllegalStateException("process " + name + " already started (pid " + process.pid() + ")");
+            ChildRun r = run;
+            if (r != null) {
+                throw new IllegalStateException("process " + name + " already started (pid " + r.process().pid() + ")");
             }
-            if (context.isDaemon()) {
-                throw new IllegalStateException("daemonic processes are not allowed to have children");
-            }
-            byte[] serializedTarget = Serialization.serialize(target, "target of " + name);
-            ProcessRegistry registry = context.registry();
-            registry.ensureOpen();
             StartMethod method = startMethod != null ? startMethod : Multiprocessing.startMethod();
-            Spares.Spare spare = method == StartMethod.WARM ? Spares.take(configuration) : null;
-            ChildCommand command = spare != null ? spare.command : ChildCommand.build(jvmArgs, name);
-            ProcessBuilder builder = spare != null ? spare.builder : processBuilder(command.line());
-            CountDownLatch spawned = new CountDownLatch(1);
-            Thread reaper = new Thread(null, () -> reapOnceSpawned(spawned, registry, command, builder),
-                    "mp4j-reaper-" + name, REAPER_STACK_BYTES);
-            reaper.setDaemon(daemon);
-            if (spare == null) {
-                // Before the spawn: once the child JVM boots, it competes with this thread for the
-                // CPU, and creating a thread then takes milliseconds.
-                reaper.start();
-            }
-            Process started;
-            try {
-                started = spare != null ? spare.process : builder.start();
-            } catch (IOException e) {
-                spawned.countDown(); // no process: the reaper ends
-                throw new UncheckedIOException("could not start process " + name + ": " + e.getMessage(), e);
-            }
-            process = started;
-            lifeline = started.getOutputStream();
-            UNREAPED.add(this);
-            spawned.countDown();
-            sendBootstrap(new BootstrapMessage(registry.treeId(), context.pid(), context.startTicks(), context.name(),
-                    context.isDaemon(), name, daemon, serializedTarget));
-            if (spare != null) {
-                reaper.start(); // after the message, which the spare has been waiting for
-            }
-            if (method == StartMethod.WARM) {
-                Spares.refillAfterBoot(configuration, sparesWanted(), spare != null, new Spares.Started() {
-                    @Override
-                    public boolean booted() {
-                        return bootedBeforeExit || registry.find(started.pid()).isPresent();
-                    }
-
-                    @Override
-                    public boolean ended() {
-                        return reaped.getCount() == 0;
-                    }
-
-                    @Override
-                    public String firstClass() {
-                        return Serialization.firstClassOf(target);
-                    }
-                }, this::processBuilder);
-            }
-        }
-    }
-
-    /**
-     * @return how many spares to keep for this process's configuration: as many as its children
-     *     running now (this one included), up to the number of processors
-     */
-    private int sparesWanted() {
-        int running = 0;
-        for (ChildProcess c : UNREAPED) {
-            if (c.configuration.equals(configuration)) {
-                running++;
-            }
-        }
-        return Math.max(1, Math.min(running, Runtime.getRuntime().availableProcessors()));
-    }
-
-    private void reapOnceSpawned(CountDownLatch spawned, ProcessRegistry registry, ChildCommand command,
-                                 ProcessBuilder builder) {
-        Uninterruptibly.await(spawned);
-        if (process != null) {
-            reap(registry, command, builder);
-        }
-    }
-
-    private ProcessBuilder processBuilder(List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().putAll(environment);
-        if (workingDirectory != null) {
-            builder.directory(workingDirectory.toFile());
-        }
-        return builder;
-    }
-
-    private void sendBootstrap(BootstrapMessage message) {
-        try {
-            message.writeTo(lifeline);
-        } catch (IOException e) {
-            // The child died at once (a bad JVM option): the reaper reports why.
-            Log.of(ChildProcess.class).log(System.Logger.Level.DEBUG, "child {0} closed its stdin before the bootstrap message", name);
-        }
-    }
-
-    /** Waits for the exit, settles the exit code and failure, and removes the child's record. */
-    private void reap(ProcessRegistry registry, ChildCommand command, ProcessBuilder builder) {
-        Process p = process;
-        p.onExit().join(); // uninterruptible: this thread's only job is to see the child end
-        try {
-            int raw = p.exitValue();
-            Optional<ProcessRecord> record = registry.find(p.pid()); // written by the child once it booted
-            bootedBeforeExit = record.isPresent();
-            State state = record.map(ProcessRecord::state).orElse(null);
-            if (state == State.SIGNALED) {
-                exitCode = -record.get().signal();
-            } else if (state == State.EXITED) {
-                exitCode = raw;
-            } else if (raw > Platform.SIGNAL_EXIT_BASE && raw < Platform.SIGNAL_EXIT_BASE + 64) {
-                exitCode = -(raw - Platform.SIGNAL_EXIT_BASE); // ended by a signal it could not catch
-            } else if (record.isEmpty() && signalSent != 0) {
-                // Our signal reached a JVM still initialising, which may then exit with an error
-                // of its own (JDK 25: "Bad level"): it ended because of the signal all the same.
-                exitCode = -signalSent;
-            } else {
-                exitCode = raw;
-            }
-            failure = readFailure(registry, p.pid());
-            if (failure == null && record.isEmpty() && exitCode > 0) {
-                failure = new IllegalStateException("process " + name + " (pid " + p.pid() + "): "
-                        + BootFailure.explain(command.lineWithoutSharing(), builder, raw));
-            }
-            registry.remove(p.pid());
-        } catch (RuntimeException e) {
-            Log.of(ChildProcess.class).log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);
-        } finally {
-            command.childExited();
-            closeLifeline();
-            UNREAPED.remove(this);
-            try {
-                if (!Spares.anyHeld()) { // spares are the next children: their table stays ready for them
-                    registry.releaseIfIdle();
-                }
-            } catch (RuntimeException e) {
-                Log.of(ChildProcess.class).log(System.Logger.Level.WARNING, "could not release the process table", e);
-            }
-            reaped.countDown();
-        }
-    }
-
-    private static Throwable readFailure(ProcessRegistry registry, long pid) {
-        Optional<byte[]> bytes = registry.findFailure(pid);
-        if (bytes.isEmpty()) {
-            return null;
-        }
-        try {
-            ClassLoader loader = ChildProcess.class.getClassLoader();
-            return (Throwable) Serialization.deserialize(bytes.get(), loader);
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            return new IllegalStateException("the child failed, but its exception could not be read back: " + e, e);
-        }
-    }
-
-    private void closeLifeline() {
-        try {
-            OutputStream l = lifeline;
-            if (l != null) {
-                l.close();
-            }
-        } catch (IOException e) {
-            // the child is gone; nothing to tell it
+            run = RuntimeContext.get().start(name, daemon, configuration, target, method == StartMethod.WARM, this);
         }
     }
 
@@ -327,7 +136,7 @@ public final class ChildProcess {
      * @throws IllegalStateException before {@link #start()}
      */
     public long pid() {
-        return started().pid();
+        return started().process().pid();
     }
 
     /** @return the process name, {@code ChildProcess-N} unless one was given */
@@ -343,6 +152,10 @@ public final class ChildProcess {
      */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        ChildRun r = run;
+        if (r != null) {
+            r.rename(name);
+        }
     }
 
     /** @return whether the process is (or will be started as) a daemon */
@@ -357,7 +170,7 @@ public final class ChildProcess {
      * @throws IllegalStateException after {@link #start()}
      */
     public synchronized void setDaemon(boolean daemon) {
-        if (process != null) {
+        if (run != null) {
             throw new IllegalStateException("process " + name + " has already started: set daemon before start()");
         }
         this.daemon = daemon;
@@ -371,15 +184,8 @@ public final class ChildProcess {
      * @return true between a successful {@link #start()} and the child's exit
      */
     public boolean isAlive() {
-        Process p = process;
-        if (p == null || reaped.getCount() == 0) {
-            return false;
-        }
-        if (p.isAlive() && !Platform.hasExited(p.pid())) {
-            return true;
-        }
-        Uninterruptibly.await(reaped); // exited: the JDK reaps it at once, then our reaper settles it
-        return false;
+        ChildRun r = run;
+        return r != null && r.isAlive();
     }
 
     /**
@@ -390,8 +196,7 @@ public final class ChildProcess {
      * @throws IllegalStateException before {@link #start()}
      */
     public void join() throws InterruptedException {
-        started();
-        reaped.await();
+        started().join();
     }
 
     /**
@@ -403,8 +208,7 @@ public final class ChildProcess {
      * @throws IllegalStateException before {@link #start()}
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        started();
-        return reaped.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        return started().join(timeout.toNanos());
     }
 
     /**
@@ -414,11 +218,7 @@ public final class ChildProcess {
      * @throws IllegalStateException before {@link #start()}
      */
     public void terminate() {
-        Process p = started();
-        if (reaped.getCount() > 0) {
-            signalSent = Platform.SIGTERM;
-            p.destroy();
-        }
+        started().terminate();
     }
 
     /**
@@ -428,11 +228,7 @@ public final class ChildProcess {
      * @throws IllegalStateException before {@link #start()}
      */
     public void kill() {
-        Process p = started();
-        if (reaped.getCount() > 0) {
-            signalSent = Platform.SIGKILL;
-            p.destroyForcibly();
-        }
+        started().kill();
     }
 
     /**
@@ -442,7 +238,8 @@ public final class ChildProcess {
      * @return the exit code, or empty while the child runs or before it starts
      */
     public OptionalInt exitCode() {
-        return isAlive() || process == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
+        ChildRun r = run;
+        return r == null || r.isAlive() ? OptionalInt.empty() : OptionalInt.of(r.exitCode());
     }
 
     /**
@@ -454,7 +251,8 @@ public final class ChildProcess {
      * @return the failure, or empty while the child runs, or when it did not fail
      */
     public Optional<Throwable> failure() {
-        return isAlive() || process == null ? Optional.empty() : Optional.ofNullable(failure);
+        ChildRun r = run;
+        return r == null || r.isAlive() ? Optional.empty() : Optional.ofNullable(r.failure());
     }
 
     /**
@@ -462,55 +260,41 @@ public final class ChildProcess {
      * @throws IllegalStateException before {@link #start()}
      */
     public ProcessHandle toHandle() {
-        return started().toHandle();
+        return started().process().toHandle();
     }
 
     @Override
     public String toString() {
-        Process p = process;
-        String state = p == null ? "initial" : isAlive() ? "started" : "stopped exitcode=" + exitCode;
-        return "<ChildProcess name='" + name + "'" + (p == null ? "" : " pid=" + p.pid()) + " " + state
+        ChildRun r = run;
+        String state = r == null ? "initial" : r.isAlive() ? "started" : "stopped exitcode=" + r.exitCode();
+        return "<ChildProcess name='" + name + "'" + (r == null ? "" : " pid=" + r.process().pid()) + " " + state
                 + (daemon ? " daemon" : "") + ">";
     }
 
     /** Live children started by this JVM, for {@link Multiprocessing#activeChildren()}. */
     static List<ChildProcess> active() {
-        List<ChildProcess> alive = new ArrayList<>();
-        for (ChildProcess c : UNREAPED) {
-            if (c.isAlive()) {
-                alive.add(c);
-            }
-        }
-        return alive;
+        return RuntimeContext.get().children().activeOwners(ChildProcess.class);
     }
 
-    private Process started() {
-        Process p = process;
-        if (p == null) {
+    /**
+     * @return the library's serializable handles, which targets capture: a spare JVM initialises
+     *     them while it waits (see {@link StartMethod#WARM}); class literals, so that a rename
+     *     cannot silently drop one from the list
+     */
+    private static List<Class<?>> sharedObjectClasses() {
+        return List.of(ProcessQueue.class, ProcessJoinableQueue.class, ProcessSimpleQueue.class, PipeConnection.class,
+                ProcessLock.class, ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class,
+                ProcessBoundedSemaphore.class, SharedSemaphore.class, ProcessEvent.class, ProcessCondition.class,
+                ProcessBarrier.class, SharedLong.class, SharedLongArray.class, SharedDoubleArray.class,
+                SharedMemory.class, ByteQueue.class, PipeEnds.class, SharedSegment.class, WordArray.class);
+    }
+
+    private ChildRun started() {
+        ChildRun r = run;
+        if (r == null) {
             throw new IllegalStateException("process " + name + " has not been started");
         }
-        return p;
-    }
-
-    /** At exit: SIGTERM to every daemon child, then SIGKILL to those still there after a grace. */
-    private static void endDaemonChildren() {
-        List<ChildProcess> daemons = new ArrayList<>();
-        for (ChildProcess c : UNREAPED) {
-            if (c.daemon && c.process != null && c.process.isAlive()) {
-                c.process.destroy();
-                daemons.add(c);
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DAEMON_END_GRACE_MS);
-        for (ChildProcess c : daemons) {
-            try {
-                if (!c.reaped.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    c.process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                c.process.destroyForcibly();
-            }
-        }
+        return r;
     }
 
     /** Configures a {@link ChildProcess} beyond its target. Not thread-safe. */
@@ -548,10 +332,13 @@ public final class ChildProcess {
         /**
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
          * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}), so they win.
-         * The defaults make a child start fast and stay small; a child that computes for long gets
-         * the optimizing compiler back with {@code -XX:TieredStopAtLevel=4} (about 15 ms more
-         * start-up here) and a parallel collector with {@code -XX:+UseParallelGC}. An option that
-         * stops the JVM from booting makes {@link #failure()} report the JVM's own words.
+         * An option that stops the JVM from booting makes {@link #failure()} report the JVM's own
+         * words.
+         *
+         * @implNote The defaults make a child start fast and stay small; a child that computes for
+         * long gets the optimizing compiler back with {@code -XX:TieredStopAtLevel=4} (about 15 ms
+         * more start-up on the machine the library was measured on) and a parallel collector with
+         * {@code -XX:+UseParallelGC}.
          *
          * @param args the options
          * @return this builder

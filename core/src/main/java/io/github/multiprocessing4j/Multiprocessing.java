@@ -2,8 +2,10 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.process.ProcessIdentity;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
+import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +30,9 @@ public final class Multiprocessing {
      *     started by this library, {@code MainProcess}
      */
     public static ProcessInfo currentProcess() {
-        return ProcessContext.current().info();
+        // From the process context itself, not the RuntimeContext: a child that only asks who it
+        // is (most do) never creates the runtime's state, whose classes it would load on its start.
+        return KnownProcess.of(ProcessContext.current().identity(), true);
     }
 
     /**
@@ -36,7 +40,8 @@ public final class Multiprocessing {
      *     death, when this process is an orphan); empty in a JVM not started by this library
      */
     public static Optional<ProcessInfo> parentProcess() {
-        return ProcessContext.current().parent();
+        Optional<ProcessIdentity> parent = ProcessContext.current().parent();
+        return parent.isPresent() ? Optional.of(KnownProcess.of(parent.get(), false)) : Optional.empty(); // no lambda: see ChildMain
     }
 
     /**
@@ -73,8 +78,7 @@ public final class Multiprocessing {
      * process.
      */
     public static void discardSpares() {
-        io.github.multiprocessing4j.internal.launch.Spares.discardAll();
-        ProcessContext.current().registry().releaseIfIdle(); // kept for the spares' sake
+        RuntimeContext.get().discardSpares();
     }
 
     /** @return the number of processors available to this JVM */
@@ -110,4 +114,26 @@ public final class Multiprocessing {
         return state == ProcessRecord.State.RUNNING ? "running" : "exiting";
     }
 
+    /**
+     * This process or its parent as {@link ProcessInfo}.
+     *
+     * @param self whether it is this process: alive by definition while it can be asked
+     */
+    private record KnownProcess(long pid, long startTicks, String name, boolean isDaemon, boolean self)
+            implements ProcessInfo {
+
+        static KnownProcess of(ProcessIdentity p, boolean self) {
+            return new KnownProcess(p.pid(), p.startTicks(), p.name(), p.daemon(), self);
+        }
+
+        @Override
+        public boolean isAlive() {
+            return self || Platform.isAlive(pid, startTicks);
+        }
+
+        @Override
+        public String toString() {
+            return "<ProcessInfo name='" + name + "' pid=" + pid + (isDaemon ? " daemon>" : ">");
+        }
+    }
 }

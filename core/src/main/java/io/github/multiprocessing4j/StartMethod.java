@@ -22,8 +22,11 @@ public enum StartMethod {
      * ends. The first start of a configuration is cold.
      *
      * <p>The default: a program that starts several children gets them fast, and the price is
-     * an idle JVM (about 35 MiB) per child it runs at once, at most one per processor, booted
-     * while the program runs; {@link Multiprocessing#discardSpares()} ends them.
+     * an idle JVM per child it runs at once, at most one per processor, booted while the program
+     * runs; {@link Multiprocessing#discardSpares()} ends them.
+     *
+     * @implNote An idle spare took about 35 MiB of resident memory with the default JVM options
+     * on the machine the library was measured on.
      */
     WARM
 }

@@ -1,6 +1,6 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.launch.Spares;
+import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
 import io.github.multiprocessing4j.testing.SharedObjects;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
@@ -26,14 +26,19 @@ class StartMethodTest {
         Multiprocessing.discardSpares();
     }
 
-    @Test
-    void aWarmStartTakesTheSpareBootedAfterThePreviousStartAndIsTheSameKindOfChild() throws Exception {
+    /** Starts and joins a warm child, then waits for the spare booted after it. */
+    private static void bootASpareAfterAWarmStart() throws Exception {
         ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         first.start();
         assertThat(first.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> Spares.readyCount() == 1, WAIT, "a spare JVM booted after the first start");
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM booted after a warm start");
+    }
 
-        Set<Long> spares = Spares.readyPids();
+    @Test
+    void aWarmStartTakesTheSpareBootedAfterThePreviousStartAndIsTheSameKindOfChild() throws Exception {
+        bootASpareAfterAWarmStart();
+
+        Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ProcessQueue<String> said = shared.track(new ProcessQueue<>());
         ChildProcess second = ChildProcess.builder(() -> said.put(Multiprocessing.currentProcess().name() + " "
                         + Multiprocessing.currentProcess().pid() + " " + Multiprocessing.parentProcess().orElseThrow().pid()
@@ -47,13 +52,23 @@ class StartMethodTest {
     }
 
     @Test
-    void aSpareIsOnlyUsedByAChildWithTheSameJvmArguments() throws Exception {
-        ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
-        first.start();
-        assertThat(first.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> Spares.readyCount() == 1, WAIT, "a spare JVM");
+    void aSpareIsToldWhichSharedObjectClassesToPrepareByTheirNamesOfToday() throws Exception {
+        bootASpareAfterAWarmStart();
 
-        Set<Long> spares = Spares.readyPids();
+        long spare = RuntimeContext.get().spares().readyPids().iterator().next();
+        List<String> arguments = List.of(ProcessHandle.of(spare).orElseThrow().info().arguments().orElseThrow());
+        String warmUp = arguments.stream().filter(a -> a.startsWith("-Dmp4j.spare.warmUp=")).findFirst().orElseThrow();
+        assertThat(List.of(warmUp.substring(warmUp.indexOf('=') + 1).split(",")))
+                .contains(ProcessQueue.class.getName(), ProcessLock.class.getName(), SharedMemory.class.getName(),
+                        io.github.multiprocessing4j.internal.shm.SharedSegment.class.getName())
+                .allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
+    }
+
+    @Test
+    void aSpareIsOnlyUsedByAChildWithTheSameJvmArguments() throws Exception {
+        bootASpareAfterAWarmStart();
+
+        Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ChildProcess other = ChildProcess.builder(() -> { })
                 .jvmArgs("-Dmp4j.test.other=1").startMethod(StartMethod.WARM).build();
         other.start();
@@ -64,7 +79,7 @@ class StartMethodTest {
         cold.start();
         assertThat(spares).as("a cold start never takes a spare").doesNotContain(cold.pid());
         assertThat(cold.join(WAIT)).isTrue();
-        assertThat(Spares.readyPids()).as("the spare is still there").containsAll(spares);
+        assertThat(RuntimeContext.get().spares().readyPids()).as("the spare is still there").containsAll(spares);
     }
 
     @Test
@@ -78,9 +93,9 @@ class StartMethodTest {
         release.set();
         assertThat(a.join(WAIT)).isTrue();
         assertThat(b.join(WAIT)).isTrue();
-        TestFiles.awaitCondition(() -> Spares.readyCount() == expected, WAIT, expected + " spares");
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == expected, WAIT, expected + " spares");
 
-        Set<Long> spares = Spares.readyPids();
+        Set<Long> spares = RuntimeContext.get().spares().readyPids();
         ChildProcess c = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         ChildProcess d = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
         c.start();
@@ -102,8 +117,8 @@ class StartMethodTest {
         // Twice: the spares a pool takes are all replaced, although its workers start one after
         // the other (the first one's start saw the second spare still ready).
         for (int round = 0; round < 2; round++) {
-            TestFiles.awaitCondition(() -> Spares.readyCount() == expected, WAIT, expected + " spares");
-            Set<Long> spares = Spares.readyPids();
+            TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == expected, WAIT, expected + " spares");
+            Set<Long> spares = RuntimeContext.get().spares().readyPids();
             try (ProcessPool next = ProcessPool.builder().processes(2).startMethod(StartMethod.WARM).build()) {
                 assertThat(next.map((Integer x) -> x * 3, List.of(1, 2, 3))).containsExactly(3, 6, 9);
                 if (expected == 2) {
@@ -142,7 +157,7 @@ class StartMethodTest {
         assertThat(broken.join(WAIT)).isTrue();
         assertThat(broken.exitCode()).hasValue(1);
         Thread.sleep(300); // give a wrongly started refill the time to show up
-        assertThat(Spares.readyCount()).isZero();
+        assertThat(RuntimeContext.get().spares().readyCount()).isZero();
     }
 
 }

@@ -48,13 +48,17 @@ public final class ChildCommand {
 
     /**
      * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null
-     * @return the command of a spare JVM ({@link Spares}) with the caller's options
+     * @param warmUpClasses classes the spare initialises ahead, by name
+     * @return the command of a spare JVM (a child that waits for its message) with the caller's options
      */
-    static ChildCommand buildSpare(List<String> jvmOptions, String firstClass) {
+    public static ChildCommand buildSpare(List<String> jvmOptions, String firstClass, List<String> warmUpClasses) {
         List<String> properties = new ArrayList<>();
         properties.add("-D" + ChildMain.SPARE_PROPERTY + "=true");
         if (firstClass != null) {
             properties.add("-D" + ChildMain.FIRST_CLASS_PROPERTY + "=" + firstClass);
+        }
+        if (!warmUpClasses.isEmpty()) {
+            properties.add("-D" + ChildMain.WARM_UP_PROPERTY + "=" + String.join(",", warmUpClasses));
         }
         return build(jvmOptions, "spare", properties);
     }

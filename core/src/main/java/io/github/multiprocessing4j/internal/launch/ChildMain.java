@@ -1,9 +1,13 @@
 package io.github.multiprocessing4j.internal.launch;
 
-import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.process.ChildIdentity;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
+import io.github.multiprocessing4j.internal.registry.ProcessRecord;
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.io.ByteArrayInputStream;
@@ -16,6 +20,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,7 +39,7 @@ import java.util.concurrent.CountDownLatch;
  * <p>Start-up is on the critical path of every {@code start()}, and its two halves are
  * independent: becoming the process (signal handlers, identity, exit hook, the record in the
  * tree's table, the lifeline) runs on a boot thread while the main thread rebuilds the target,
- * which on a machine with two cores saves milliseconds. A spare ({@link Spares}) has done the
+ * which on a machine with two cores saves milliseconds. A spare (see {@code Spares}) has done the
  * slow parts of both before its message comes ({@link #prepareSpare}); its main thread takes the
  * identity itself and leaves only the record and the lifeline to the boot thread, which is
  * already running. The target runs once this JVM has its identity and its exit hook waits for
@@ -59,22 +64,21 @@ import java.util.concurrent.CountDownLatch;
 public final class ChildMain {
     /** Exit code when stdin closes before a bootstrap message arrived (nothing to run). */
     static final int NO_MESSAGE_EXIT = 3;
-    private static final String LIBRARY = "io.github.multiprocessing4j.";
-    /**
-     * The library's serializable handles, which targets capture (relative to {@link #LIBRARY}),
-     * initialised by a spare before it has an identity: their static initialisers must never ask
-     * for {@code ProcessContext.current()}, which would wait for ever there.
-     */
-    private static final String[] SHARED_OBJECT_CLASSES = {
-        "ProcessQueue", "ProcessJoinableQueue", "ProcessSimpleQueue", "PipeConnection", "ProcessLock",
-        "ProcessRLock", "SharedMutexLock", "ProcessSemaphore", "ProcessBoundedSemaphore", "SharedSemaphore",
-        "ProcessEvent", "ProcessCondition", "ProcessBarrier", "SharedLong", "SharedLongArray",
-        "SharedDoubleArray", "SharedMemory", "internal.queue.ByteQueue", "internal.queue.PipeEnds",
-        "internal.shm.SharedSegment", "internal.shm.WordArray"};
-    /** Set (to true) on the command line of a spare JVM ({@link Spares}). */
+    /** Classes of the boot path that a spare initialises ahead: the first run of them costs milliseconds. */
+    private static final List<Class<?>> BOOT_CLASSES = List.of(LocalTreeRegistry.class, ProcessRecord.class,
+            ItemCodec.class);
+    /** Set (to true) on the command line of a spare JVM (a child that waits for its message). */
     static final String SPARE_PROPERTY = "mp4j.spare";
     /** Names, on the command line of a spare, the class it loads ahead (see {@link #prepareSpare}). */
     static final String FIRST_CLASS_PROPERTY = "mp4j.spare.firstClass";
+    /**
+     * Names, on the command line of a spare, the classes it initialises ahead, comma-separated:
+     * the library's serializable handles, which targets capture, listed by the layer that defines
+     * them (from class literals, so that a rename cannot break the list). Their static
+     * initialisers must never ask for {@code ProcessContext.current()}, which would wait for ever
+     * in a spare.
+     */
+    static final String WARM_UP_PROPERTY = "mp4j.spare.warmUp";
     private static final long DAEMON_EXIT_GRACE_MS = 500;
 
     private ChildMain() {
@@ -103,7 +107,7 @@ public final class ChildMain {
                     context = ProcessContext.initialised(); // the main thread became the process
                 } else {
                     catchTerminationSignals(); // before the exit hook exists: see the class comment
-                    context = ProcessContext.initChild(arrived[0]);
+                    context = ProcessContext.initChild(identityOf(arrived[0]));
                     waitAtExitFor(this, context);
                     becameChild.countDown();
                 }
@@ -129,7 +133,7 @@ public final class ChildMain {
         if (spare) {
             // Prepared already, becoming the process is quick: done here, it spares the target a
             // wait for the boot thread's identity (a thread's wake-up takes up to a millisecond).
-            waitAtExitFor(boot, ProcessContext.initChild(message));
+            waitAtExitFor(boot, ProcessContext.initChild(identityOf(message)));
             becameChild.countDown();
             messageRead.countDown();
         } else {
@@ -180,9 +184,9 @@ public final class ChildMain {
             }
             ClassLoader loader = ChildMain.class.getClassLoader();
             String word = "warm";
-            SerializableRunnable probe = () -> word.length();
+            Probe probe = () -> word.length();
             byte[] serializedProbe = Serialization.serialize(probe, "probe");
-            ((SerializableRunnable) Serialization.deserialize(serializedProbe, loader)).run();
+            ((Probe) Serialization.deserialize(serializedProbe, loader)).run();
             Serialization.deserializeTarget(serializedProbe, loader).call();
             Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"), loader);
             // The boot path's first run resolves its classes and call sites: done here, with a
@@ -190,27 +194,41 @@ public final class ChildMain {
             ByteArrayOutputStream rehearsal = new ByteArrayOutputStream();
             new BootstrapMessage("mp4j-0-0", 0, 0, "rehearsal", false, "rehearsal", false, serializedProbe)
                     .writeTo(rehearsal);
-            ProcessContext.rehearseInitChild(BootstrapMessage.readFrom(new ByteArrayInputStream(rehearsal.toByteArray())));
+            ProcessContext.rehearseInitChild(identityOf(BootstrapMessage.readFrom(new ByteArrayInputStream(rehearsal.toByteArray()))));
             String firstClass = System.getProperty(FIRST_CLASS_PROPERTY);
             if (firstClass != null) {
                 // Loaded and linked, not initialised: none of its code runs before a target's does.
                 Class.forName(firstClass, false, loader).getDeclaredMethods();
             }
-            for (String name : new String[] {
-                "io.github.multiprocessing4j.internal.registry.LocalTreeRegistry",
-                "io.github.multiprocessing4j.internal.registry.ProcessRecord",
-                "io.github.multiprocessing4j.internal.serial.ItemCodec"}) {
-                Class.forName(name, true, loader);
-            }
-            // A target that captures shared objects is rebuilt by JDK serialization, whose first
-            // look at a class (its stream descriptor) costs a millisecond or more each.
-            for (String name : SHARED_OBJECT_CLASSES) {
-                java.io.ObjectStreamClass.lookup(Class.forName(LIBRARY + name, true, loader));
+            for (Class<?> c : BOOT_CLASSES) {
+                Class.forName(c.getName(), true, loader);
             }
             java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
         } catch (Exception | LinkageError e) {
             // only a head start: the child does the same work later if it must
+            Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare's preparation stopped early", e);
         }
+        // A target that captures shared objects is rebuilt by JDK serialization, whose first look
+        // at a class (its stream descriptor) costs a millisecond or more each.
+        for (String name : warmUpClasses()) {
+            try {
+                java.io.ObjectStreamClass.lookup(Class.forName(name, true, ChildMain.class.getClassLoader()));
+            } catch (Exception | LinkageError e) {
+                Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare could not prepare " + name, e);
+            }
+        }
+    }
+
+    /** @return the classes named by {@link #WARM_UP_PROPERTY}, none when it is not set */
+    static List<String> warmUpClasses() {
+        String names = System.getProperty(WARM_UP_PROPERTY, "");
+        return names.isEmpty() ? List.of() : List.of(names.split(","));
+    }
+
+    /** @return who the child that {@code message} starts is */
+    private static ChildIdentity identityOf(BootstrapMessage message) {
+        return new ChildIdentity(message.treeId(), message.name(), message.daemon(), message.parentPid(),
+                message.parentStartTicks(), message.parentName(), message.parentDaemon());
     }
 
     /** The exit hook waits for the boot thread, so that the record it writes is never written after the final one. */
@@ -238,6 +256,10 @@ public final class ChildMain {
      * that comes before the child has its context (and so its exit hook) halts at once: nothing
      * is recorded, which the parent reads as "ended by a signal" too.
      */
+    /** The spare's rehearsal target: a serializable lambda, encoded and called as a user's is. */
+    private interface Probe extends Runnable, java.io.Serializable {
+    }
+
     private static final class RecordingSignalHandler implements sun.misc.SignalHandler {
         @Override
         public void handle(sun.misc.Signal signal) {

@@ -1,12 +1,11 @@
 package io.github.multiprocessing4j.internal.process;
 
-import io.github.multiprocessing4j.ProcessInfo;
-import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.shm.InstalledTrees;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -25,12 +24,16 @@ import java.util.function.Supplier;
  * <p>Implementation notes. A JVM not started by this library is the root of a tree called
  * {@code MainProcess}; it creates the tree's registry lazily, on its first child, so that a
  * program that never starts a process leaves nothing behind. A child learns its identity from
- * its {@link BootstrapMessage} before any user code runs ({@link #initChild}).
+ * its bootstrap message before any user code runs ({@link #initChild}).
  *
- * <p>The exit hook: ends daemon children (the registered exit actions), then writes how this
- * process ended in its record. A child whose parent is alive leaves the record for the parent,
- * which reads the exit state from it when it reaps the child; a root, or an orphan, removes its
- * own record and releases the tree if nothing else is in it.
+ * <p>The exit hook: runs the registered exit actions (the runtime's: end daemon children, stop
+ * the spares; see {@code RuntimeContext}), then writes how this process ended in its record. A
+ * child whose parent is alive leaves the record for the parent, which reads the exit state from
+ * it when it reaps the child; a root, or an orphan, removes its own record and releases the tree
+ * if nothing else is in it.
+ *
+ * <p>This class is also what tells the shared segments where this process's tree lives
+ * ({@link ProcessSegmentTrees}, installed when the class is loaded).
  */
 public final class ProcessContext {
     private static final String MAIN_PROCESS = "MainProcess";
@@ -41,11 +44,16 @@ public final class ProcessContext {
     private static final CountDownLatch CHILD_IDENTIFIED = new CountDownLatch(1);
     private static final AtomicBoolean EXIT_HOOK_INSTALLED = new AtomicBoolean();
 
+    static {
+        InstalledTrees.install(new ProcessSegmentTrees()); // shared segments live in this process's tree
+    }
+
     private final long pid;
     private final long startTicks;
     private final String name;
     private final boolean daemon;
-    private final Parent parent;
+    /** The parent as the child was told at start; null in a root. */
+    private final ProcessIdentity parent;
     private final String treeId;
     private final AtomicInteger childCounter = new AtomicInteger();
     private final List<Runnable> exitActions = new CopyOnWriteArrayList<>();
@@ -54,42 +62,7 @@ public final class ProcessContext {
     private volatile State endState = State.RUNNING;
     private volatile int endSignal;
 
-    /** The parent as the child was told at start. */
-    private record Parent(long pid, long startTicks, String name, boolean daemon) implements ProcessInfo {
-        @Override
-        public boolean isDaemon() {
-            return daemon;
-        }
-
-        @Override
-        public boolean isAlive() {
-            return Platform.isAlive(pid, startTicks);
-        }
-
-        @Override
-        public String toString() {
-            return describe(this);
-        }
-    }
-
-    /** This process: alive by definition while it can be asked. */
-    private record Info(long pid, String name, boolean isDaemon) implements ProcessInfo {
-        @Override
-        public boolean isAlive() {
-            return true;
-        }
-
-        @Override
-        public String toString() {
-            return describe(this);
-        }
-    }
-
-    private static String describe(ProcessInfo p) {
-        return "<ProcessInfo name='" + p.name() + "' pid=" + p.pid() + (p.isDaemon() ? " daemon>" : ">");
-    }
-
-    private ProcessContext(String name, boolean daemon, Parent parent, String treeId) {
+    private ProcessContext(String name, boolean daemon, ProcessIdentity parent, String treeId) {
         this.pid = Platform.currentPid();
         this.startTicks = Platform.ownStartTicks();
         this.name = name;
@@ -130,16 +103,16 @@ public final class ProcessContext {
     }
 
     /**
-     * Makes this JVM the child described by {@code message} and installs its exit hook, without
+     * Makes this JVM the child {@code identity} describes and installs its exit hook, without
      * any I/O; {@link #register()} then records it in the tree. Called once, by the child's
      * bootstrap, before the target runs.
      */
-    public static ProcessContext initChild(BootstrapMessage message) {
+    public static ProcessContext initChild(ChildIdentity identity) {
         synchronized (ProcessContext.class) {
             if (current != null) {
                 throw new IllegalStateException("process context already initialised");
             }
-            ProcessContext child = childOf(message);
+            ProcessContext child = childOf(identity);
             installExitHook();
             current = child; // published only with its hook in place: see initialised()
             CHILD_IDENTIFIED.countDown();
@@ -148,17 +121,17 @@ public final class ProcessContext {
     }
 
     /**
-     * Builds the context {@code message} describes and drops it: for a spare JVM, whose first
+     * Builds the context {@code identity} describes and drops it: for a spare JVM, whose first
      * run of that code (loading and linking what it uses) is then not on a child's start.
      */
-    public static void rehearseInitChild(BootstrapMessage message) {
-        childOf(message);
+    public static void rehearseInitChild(ChildIdentity identity) {
+        childOf(identity);
     }
 
-    private static ProcessContext childOf(BootstrapMessage message) {
-        Parent parent = new Parent(message.parentPid(), message.parentStartTicks(), message.parentName(),
-                message.parentDaemon());
-        return new ProcessContext(message.name(), message.daemon(), parent, message.treeId());
+    private static ProcessContext childOf(ChildIdentity identity) {
+        ProcessIdentity parent = new ProcessIdentity(identity.parentPid(), identity.parentStartTicks(),
+                identity.parentName(), identity.parentDaemon());
+        return new ProcessContext(identity.name(), identity.daemon(), parent, identity.treeId());
     }
 
     /**
@@ -174,13 +147,13 @@ public final class ProcessContext {
         registry().put(selfRecord());
     }
 
-    /** @return this process as {@link ProcessInfo} */
-    public ProcessInfo info() {
-        return new Info(pid, name, daemon);
+    /** @return this process */
+    public ProcessIdentity identity() {
+        return new ProcessIdentity(pid, startTicks, name, daemon);
     }
 
-    /** @return the process that started this one, for a child; empty for a root */
-    public Optional<ProcessInfo> parent() {
+    /** @return the process that started this one, as it was at this JVM's start, for a child; empty for a root */
+    public Optional<ProcessIdentity> parent() {
         return Optional.ofNullable(parent);
     }
 

@@ -3,25 +3,19 @@ package io.github.multiprocessing4j.internal.registry;
 import io.github.multiprocessing4j.internal.os.Platform;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -46,41 +40,23 @@ import java.util.function.Supplier;
  * the exit state from them. Directories of trees whose every process was SIGKILLed are found by
  * {@link #removeDeadTrees()}, which the first tree a JVM creates runs once.
  *
- * <p>Every change that creates or deletes the directory is made under the {@code .lock} file
- * lock (between processes) and a {@link ReentrantLock} (between threads of this JVM, because a
- * JVM may hold a file lock only once).
- *
- * <p>A child records itself while it boots, so what it runs here is on the critical path of
- * every {@code start()}: that code uses no lambdas, whose first use costs a JVM milliseconds of
+ * <p>The files themselves (names, the tree lock, atomic replacement) are {@link TreeFiles}'s;
+ * this class says what they mean: who is in the tree, and when the tree is released. A child
+ * records itself while it boots, so what it runs here is on the critical path of every
+ * {@code start()}: that code uses no lambdas, whose first use costs a JVM milliseconds of
  * method-handle bootstrapping (the target's deserialization pays it once, later).
  */
 public final class LocalTreeRegistry implements ProcessRegistry {
     /** Prefix of every tree directory; the rest of the name is ROOTPID-ROOTTICKS. */
     public static final String TREE_PREFIX = "mp4j-";
-    private static final String RECORD_PREFIX = "proc-";
-    private static final String FAILURE_PREFIX = "failure-";
-    private static final String LOCK_FILE = ".lock";
-    private static final String TEMP_PREFIX = ".tmp-";
-    private static final String SEGMENT_PREFIX = "seg-";
-    private static final java.util.concurrent.atomic.AtomicLong SEGMENT_COUNTER = new java.util.concurrent.atomic.AtomicLong();
-
-    private static final Map<Path, ReentrantLock> JVM_LOCKS = new HashMap<>();
+    private static final AtomicLong SEGMENT_COUNTER = new AtomicLong();
 
     private final Path directory;
-    private final Supplier<ProcessRecord> self;
-    private final ReentrantLock jvmLock;
+    private final TreeFiles files;
 
     private LocalTreeRegistry(Path directory, Supplier<ProcessRecord> self) {
         this.directory = directory;
-        this.self = self;
-        synchronized (JVM_LOCKS) {
-            ReentrantLock lock = JVM_LOCKS.get(directory);
-            if (lock == null) {
-                lock = new ReentrantLock();
-                JVM_LOCKS.put(directory, lock);
-            }
-            this.jvmLock = lock;
-        }
+        this.files = new TreeFiles(directory, self);
     }
 
     /**
@@ -113,29 +89,29 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     @Override
     public void ensureOpen() {
         if (!Files.isDirectory(directory)) {
-            lockTree().close();
+            files.lockTree().close();
         }
     }
 
     @Override
     public void put(ProcessRecord record) {
-        try (TreeLock held = lockTree()) {
-            writeRecord(record);
+        try (TreeFiles.TreeLock held = files.lockTree()) {
+            files.writeRecord(record);
         } catch (IOException e) {
-            throw failed(e);
+            throw files.failed(e);
         }
     }
 
     @Override
     public Optional<ProcessRecord> find(long pid) {
-        return readRecord(directory.resolve(RECORD_PREFIX + pid));
+        return TreeFiles.readRecord(files.file(TreeFiles.RECORD_PREFIX + pid));
     }
 
     @Override
     public List<ProcessRecord> records() {
         List<ProcessRecord> result = new ArrayList<>();
-        for (Path file : list(RECORD_PREFIX)) {
-            Optional<ProcessRecord> record = readRecord(file);
+        for (Path file : files.list(TreeFiles.RECORD_PREFIX)) {
+            Optional<ProcessRecord> record = TreeFiles.readRecord(file);
             if (record.isPresent()) {
                 result.add(record.get());
             }
@@ -145,23 +121,23 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public void remove(long pid) {
-        deleteQuietly(directory.resolve(RECORD_PREFIX + pid));
-        deleteQuietly(directory.resolve(FAILURE_PREFIX + pid));
+        TreeFiles.deleteQuietly(files.file(TreeFiles.RECORD_PREFIX + pid));
+        TreeFiles.deleteQuietly(files.file(TreeFiles.FAILURE_PREFIX + pid));
     }
 
     @Override
     public void putFailure(long pid, byte[] failure) {
-        try (TreeLock held = lockTree()) {
-            writeAtomically(directory.resolve(FAILURE_PREFIX + pid), failure);
+        try (TreeFiles.TreeLock held = files.lockTree()) {
+            files.writeAtomically(files.file(TreeFiles.FAILURE_PREFIX + pid), failure);
         } catch (IOException e) {
-            throw failed(e);
+            throw files.failed(e);
         }
     }
 
     @Override
     public Optional<byte[]> findFailure(long pid) {
         try {
-            return Optional.of(Files.readAllBytes(directory.resolve(FAILURE_PREFIX + pid)));
+            return Optional.of(Files.readAllBytes(files.file(TreeFiles.FAILURE_PREFIX + pid)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -174,7 +150,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         if (!Files.isDirectory(directory)) {
             return true;
         }
-        try (TreeLock held = lockTree()) {
+        try (TreeFiles.TreeLock held = files.lockTree()) {
             long me = Platform.currentPid();
             Map<Long, ProcessRecord> byPid = new HashMap<>();
             for (ProcessRecord r : records()) {
@@ -193,10 +169,10 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                     remove(r.pid());
                 }
             }
-            if (!idle || !onlyTableFilesLeft()) {
+            if (!idle || !files.onlyTableFilesLeft()) {
                 return false;
             }
-            deleteTree(directory);
+            TreeFiles.deleteTree(directory);
             return true;
         }
     }
@@ -206,14 +182,14 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         if (!Files.isDirectory(directory)) {
             return true;
         }
-        try (TreeLock held = lockTree()) {
+        try (TreeFiles.TreeLock held = files.lockTree()) {
             long me = Platform.currentPid();
             for (ProcessRecord r : records()) {
                 if (r.pid() != me && isAlive(r)) {
                     return false;
                 }
             }
-            deleteTree(directory);
+            TreeFiles.deleteTree(directory);
             return true;
         }
     }
@@ -225,22 +201,22 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public void createNamedSegment(String name, long size) {
-        try (TreeLock held = lockTree()) {
-            Path file = directory.resolve(SEGMENT_PREFIX + name);
+        try (TreeFiles.TreeLock held = files.lockTree()) {
+            Path file = files.file(TreeFiles.SEGMENT_PREFIX + name);
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                setOwnerOnly(file);
+                TreeFiles.setOwnerOnly(file);
                 if (size > 0) {
                     channel.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1); // sparse, zero-filled
                 }
             }
         } catch (IOException e) {
-            throw failed(e);
+            throw files.failed(e);
         }
     }
 
     @Override
     public Path segmentFile(String name) {
-        Path file = directory.resolve(SEGMENT_PREFIX + name);
+        Path file = files.file(TreeFiles.SEGMENT_PREFIX + name);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("shared segment " + name + " of tree " + treeId()
                     + " does not exist: it was closed, or every process of its tree has ended");
@@ -250,7 +226,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public void deleteSegment(String name) {
-        deleteQuietly(directory.resolve(SEGMENT_PREFIX + name));
+        TreeFiles.deleteQuietly(files.file(TreeFiles.SEGMENT_PREFIX + name));
     }
 
     /**
@@ -265,7 +241,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             if (tree.rootAlive() || tree.records().stream().anyMatch(LocalTreeRegistry::isAlive)) {
                 continue;
             }
-            deleteTree(tree.directory);
+            TreeFiles.deleteTree(tree.directory);
             removed++;
         }
         return removed;
@@ -317,165 +293,4 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         return parent != null && isAlive(parent);
     }
 
-    private boolean onlyTableFilesLeft() {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path f : files) {
-                String n = f.getFileName().toString();
-                if (!n.equals(LOCK_FILE) && !n.startsWith(RECORD_PREFIX) && !n.startsWith(FAILURE_PREFIX)
-                        && !n.startsWith(TEMP_PREFIX)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The tree lock, held: a {@link ReentrantLock} between the threads of this JVM (a JVM may hold
-     * a file lock only once) and a file lock on {@code .lock} between processes.
-     */
-    private final class TreeLock implements AutoCloseable {
-        private final FileChannel channel;
-
-        TreeLock(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void close() {
-            try {
-                channel.close(); // releases the file lock
-            } catch (IOException e) {
-                // the lock goes with the channel in any case
-            } finally {
-                jvmLock.unlock();
-            }
-        }
-    }
-
-    /**
-     * Takes the tree lock, creating the directory first (with the calling process's record in
-     * it) when it does not exist.
-     *
-     * @throws UncheckedIOException when the directory cannot be created or locked
-     */
-    private TreeLock lockTree() {
-        jvmLock.lock();
-        try {
-            for (int attempt = 0; ; attempt++) {
-                boolean created = createDirectoryIfAbsent();
-                FileChannel channel;
-                try {
-                    channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE);
-                } catch (NoSuchFileException e) {
-                    if (attempt > 3) {
-                        throw e;
-                    }
-                    continue; // released by another process between mkdir and open: create it again
-                }
-                TreeLock held = new TreeLock(channel);
-                try {
-                    channel.lock();
-                    if (!Files.isDirectory(directory)) {
-                        channel.close();
-                        continue; // released by another process while we waited: create it again
-                    }
-                    if (created && self != null) {
-                        writeRecord(self.get());
-                    }
-                    return held;
-                } catch (IOException | RuntimeException e) {
-                    channel.close();
-                    throw e;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            jvmLock.unlock();
-            throw e instanceof IOException ? failed((IOException) e) : (RuntimeException) e;
-        }
-    }
-
-    private UncheckedIOException failed(IOException e) {
-        return new UncheckedIOException("process table " + directory + ": " + e.getMessage(), e);
-    }
-
-    private boolean createDirectoryIfAbsent() throws IOException {
-        try {
-            Files.createDirectory(directory,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (UnsupportedOperationException e) {
-            Files.createDirectories(directory); // not a POSIX file system
-            return true;
-        }
-    }
-
-    private void writeRecord(ProcessRecord record) throws IOException {
-        writeAtomically(directory.resolve(RECORD_PREFIX + record.pid()), record.format().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = directory.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());
-        Files.deleteIfExists(temp); // left by a writer that died half-way
-        try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            setOwnerOnly(temp);
-            out.write(content);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void setOwnerOnly(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException | UnsupportedOperationException e) {
-            // not a POSIX file system: the directory's own protection is what we have
-        }
-    }
-
-    private static Optional<ProcessRecord> readRecord(Path file) {
-        try {
-            return Optional.of(ProcessRecord.parse(Files.readString(file, StandardCharsets.UTF_8)));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // gone meanwhile
-        }
-    }
-
-    private List<Path> list(String prefix) {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, prefix + "*")) {
-            for (Path file : stream) {
-                files.add(file);
-            }
-        } catch (IOException e) {
-            // no directory: no files
-        }
-        return files;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                if (!f.getFileName().toString().equals(LOCK_FILE)) {
-                    deleteQuietly(f);
-                }
-            }
-        } catch (IOException e) {
-            // already gone
-        }
-        deleteQuietly(dir.resolve(LOCK_FILE));
-        deleteQuietly(dir);
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a directory that is not empty yet, or a file gone meanwhile: the next cleanup retries
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.registry;
 
+import io.github.multiprocessing4j.internal.shm.SegmentStore;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -11,13 +13,14 @@ import java.util.Optional;
  * <p>Every process of a tree sees the same table. The local implementation is a directory under
  * {@code /dev/shm} ({@link LocalTreeRegistry}); a cluster engine can implement this interface to
  * run the same API across machines. The shared objects of the library (locks, queues) also live
- * in the registry, so that the tree's end removes them with it.
+ * in the registry, so that the tree's end removes them with it: it is their {@link SegmentStore}.
  *
  * <p>Methods throw {@link java.io.UncheckedIOException} when the backing store fails.
  */
-public interface ProcessRegistry {
+public interface ProcessRegistry extends SegmentStore {
 
     /** @return an identifier of the tree, unique on this machine, carried to every child */
+    @Override
     String treeId();
 
     /**
@@ -60,38 +63,4 @@ public interface ProcessRegistry {
      * @return whether the tree was released
      */
     boolean releaseAtExit();
-
-    /**
-     * Creates a shared segment: a zero-filled file of {@code size} bytes, mode 0600, that only
-     * the processes of this tree can find, and which the tree's end removes.
-     *
-     * @param kind a short word for what it holds ("lock", "memory"), part of its name
-     * @return the new segment's name, unique in the tree
-     */
-    default String createSegment(String kind, long size) {
-        String name = newSegmentName(kind);
-        createNamedSegment(name, size);
-        return name;
-    }
-
-    /**
-     * @param kind a short word for what it will hold, part of the name
-     * @return a name for a segment that does not exist yet, unique in the tree: a shared object
-     *     can record the name before it creates the segment ({@link #createNamedSegment}), so
-     *     that a process killed in between leaves a name without a file, never a file that
-     *     nobody knows of
-     */
-    String newSegmentName(String kind);
-
-    /** Creates segment {@code name} (from {@link #newSegmentName}) as {@link #createSegment} does. */
-    void createNamedSegment(String name, long size);
-
-    /**
-     * @return the file of segment {@code name}
-     * @throws IllegalStateException when there is no such segment (it was closed, or its tree ended)
-     */
-    java.nio.file.Path segmentFile(String name);
-
-    /** Removes segment {@code name}; processes that mapped it keep their mapping. */
-    void deleteSegment(String name);
 }

@@ -1,9 +1,5 @@
 package io.github.multiprocessing4j.internal.shm;
 
-import io.github.multiprocessing4j.internal.process.ProcessContext;
-import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
-import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
-
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
@@ -43,6 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * is the earliest safe moment. {@link #unlink()} also drops this JVM's cache entry at once, since
  * no new handle can map an unlinked segment. Without both, every segment a long-running process
  * ever created or received would stay mapped until it exits.
+ *
+ * <p>Where a tree's segment files live is not this class's business: it asks the
+ * {@link SegmentTrees} installed by the layer that knows who this process is
+ * ({@link InstalledTrees}).
  */
 public final class SharedSegment implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -77,14 +77,14 @@ public final class SharedSegment implements Serializable {
      */
     public static SharedSegment create(String kind, long size) {
         checkSize(size);
-        ProcessRegistry registry = ProcessContext.current().registry();
-        String name = registry.createSegment(kind, size);
-        return new SharedSegment(registry.treeId(), name, (int) size);
+        SegmentStore store = trees().own();
+        String name = store.createSegment(kind, size);
+        return new SharedSegment(store.treeId(), name, (int) size);
     }
 
     /** @return a name for a segment of the calling process's tree, to create later with {@link #createNamed} */
     public static String reserveName(String kind) {
-        return ProcessContext.current().registry().newSegmentName(kind);
+        return trees().own().newSegmentName(kind);
     }
 
     /**
@@ -94,9 +94,9 @@ public final class SharedSegment implements Serializable {
      */
     public static SharedSegment createNamed(String name, long size) {
         checkSize(size);
-        ProcessRegistry registry = ProcessContext.current().registry();
-        registry.createNamedSegment(name, size);
-        return new SharedSegment(registry.treeId(), name, (int) size);
+        SegmentStore store = trees().own();
+        store.createNamedSegment(name, size);
+        return new SharedSegment(store.treeId(), name, (int) size);
     }
 
     /**
@@ -112,7 +112,7 @@ public final class SharedSegment implements Serializable {
         if (name.isEmpty() || name.contains("/")) {
             throw new IllegalStateException("no shared segment named \"" + name + "\" in tree " + treeId);
         }
-        Path file = registry(treeId).segmentFile(name);
+        Path file = trees().of(treeId).segmentFile(name);
         long size;
         try {
             size = Files.size(file);
@@ -167,7 +167,7 @@ public final class SharedSegment implements Serializable {
     /** Removes segment {@code name} of tree {@code treeId} (see {@link #unlink()}); nothing when it is gone already. */
     public static void unlink(String treeId, String name) {
         MAPPINGS.remove(treeId + "/" + name);
-        registry(treeId).deleteSegment(name);
+        trees().of(treeId).deleteSegment(name);
     }
 
     /** @return how many mappings this JVM's cache holds (live or not yet expunged), for tests */
@@ -255,7 +255,7 @@ public final class SharedSegment implements Serializable {
         if (existing != null) {
             return existing;
         }
-        Path file = registry(treeId).segmentFile(name);
+        Path file = trees().of(treeId).segmentFile(name);
         MappedByteBuffer mapped;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
@@ -299,9 +299,8 @@ public final class SharedSegment implements Serializable {
         }
     }
 
-    private static ProcessRegistry registry(String treeId) {
-        ProcessRegistry own = ProcessContext.current().registry();
-        return own.treeId().equals(treeId) ? own : LocalTreeRegistry.open(treeId, null);
+    private static SegmentTrees trees() {
+        return InstalledTrees.get();
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -1,0 +1,236 @@
+package io.github.multiprocessing4j.internal.registry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The files of one tree's directory: their names, the tree lock, and how a file is written so
+ * that a reader never sees half of it. The layout is drawn in {@link LocalTreeRegistry}, which
+ * gives the files their meaning (who is in the tree, when it is released).
+ *
+ * <p>Implementation notes. Every change that creates or deletes the directory is made under the
+ * {@code .lock} file lock (between processes) and a {@link ReentrantLock} (between threads of
+ * this JVM, because a JVM may hold a file lock only once). Taking the lock creates the directory
+ * when it does not exist, with the record of the calling process in it, so that a tree never
+ * exists without its creator. Records and failures are replaced atomically: written to a
+ * temporary file, then renamed over the old one. A child writes its record while it boots, so
+ * this code is on the critical path of every {@code start()}: it uses no lambdas, whose first
+ * use costs a JVM milliseconds of method-handle bootstrapping.
+ */
+final class TreeFiles {
+    static final String RECORD_PREFIX = "proc-";
+    static final String FAILURE_PREFIX = "failure-";
+    static final String LOCK_FILE = ".lock";
+    static final String TEMP_PREFIX = ".tmp-";
+    static final String SEGMENT_PREFIX = "seg-";
+
+    private static final Map<Path, ReentrantLock> JVM_LOCKS = new HashMap<>();
+
+    private final Path directory;
+    private final Supplier<ProcessRecord> self;
+    private final ReentrantLock jvmLock;
+
+    /**
+     * @param directory the tree's directory, which may not exist yet
+     * @param self the record of the calling process, written whenever the directory is
+     *     (re)created; null for a process that only reads or removes the tree
+     */
+    TreeFiles(Path directory, Supplier<ProcessRecord> self) {
+        this.directory = directory;
+        this.self = self;
+        synchronized (JVM_LOCKS) {
+            ReentrantLock lock = JVM_LOCKS.get(directory);
+            if (lock == null) {
+                lock = new ReentrantLock();
+                JVM_LOCKS.put(directory, lock);
+            }
+            this.jvmLock = lock;
+        }
+    }
+
+    /** @return the file called {@code name} in the tree's directory */
+    Path file(String name) {
+        return directory.resolve(name);
+    }
+
+    /** @return whether only the table's own files are left: no shared segment */
+    boolean onlyTableFilesLeft() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (!n.equals(LOCK_FILE) && !n.startsWith(RECORD_PREFIX) && !n.startsWith(FAILURE_PREFIX)
+                        && !n.startsWith(TEMP_PREFIX)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The tree lock, held: a {@link ReentrantLock} between the threads of this JVM (a JVM may hold
+     * a file lock only once) and a file lock on {@code .lock} between processes.
+     */
+    final class TreeLock implements AutoCloseable {
+        private final FileChannel channel;
+
+        TreeLock(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close(); // releases the file lock
+            } catch (IOException e) {
+                // the lock goes with the channel in any case
+            } finally {
+                jvmLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Takes the tree lock, creating the directory first (with the calling process's record in
+     * it) when it does not exist.
+     *
+     * @throws UncheckedIOException when the directory cannot be created or locked
+     */
+    TreeLock lockTree() {
+        jvmLock.lock();
+        try {
+            for (int attempt = 0; ; attempt++) {
+                boolean created = createDirectoryIfAbsent();
+                FileChannel channel;
+                try {
+                    channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+                } catch (NoSuchFileException e) {
+                    if (attempt > 3) {
+                        throw e;
+                    }
+                    continue; // released by another process between mkdir and open: create it again
+                }
+                TreeLock held = new TreeLock(channel);
+                try {
+                    channel.lock();
+                    if (!Files.isDirectory(directory)) {
+                        channel.close();
+                        continue; // released by another process while we waited: create it again
+                    }
+                    if (created && self != null) {
+                        writeRecord(self.get());
+                    }
+                    return held;
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            jvmLock.unlock();
+            throw e instanceof IOException ? failed((IOException) e) : (RuntimeException) e;
+        }
+    }
+
+    UncheckedIOException failed(IOException e) {
+        return new UncheckedIOException("process table " + directory + ": " + e.getMessage(), e);
+    }
+
+    private boolean createDirectoryIfAbsent() throws IOException {
+        try {
+            Files.createDirectory(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(directory); // not a POSIX file system
+            return true;
+        }
+    }
+
+    void writeRecord(ProcessRecord record) throws IOException {
+        writeAtomically(directory.resolve(RECORD_PREFIX + record.pid()), record.format().getBytes(StandardCharsets.UTF_8));
+    }
+
+    void writeAtomically(Path target, byte[] content) throws IOException {
+        Path temp = directory.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());
+        Files.deleteIfExists(temp); // left by a writer that died half-way
+        try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            setOwnerOnly(temp);
+            out.write(content);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static void setOwnerOnly(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: the directory's own protection is what we have
+        }
+    }
+
+    static Optional<ProcessRecord> readRecord(Path file) {
+        try {
+            return Optional.of(ProcessRecord.parse(Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // gone meanwhile
+        }
+    }
+
+    List<Path> list(String prefix) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, prefix + "*")) {
+            for (Path file : stream) {
+                files.add(file);
+            }
+        } catch (IOException e) {
+            // no directory: no files
+        }
+        return files;
+    }
+
+    static void deleteTree(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(LOCK_FILE)) {
+                    deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            // already gone
+        }
+        deleteQuietly(dir.resolve(LOCK_FILE));
+        deleteQuietly(dir);
+    }
+
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a directory that is not empty yet, or a file gone meanwhile: the next cleanup retries
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.github.multiprocessing4j.internal.runtime;
+
+import io.github.multiprocessing4j.internal.launch.BootFailure;
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.registry.ProcessRecord;
+import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.Uninterruptibly;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of a child process, from its launch to its settled end: the state behind a public
+ * process object once it has started. Thread-safe.
+ *
+ * <p>Implementation notes. A reaper thread per child waits for its exit, settles the exit code
+ * ({@link ExitSettlement}) from the status, the child's record in the tree's table and the signal
+ * this JVM sent, reads the failure the child left, and removes the record. The reaper of a
+ * non-daemon child is itself a non-daemon thread, which is what makes the JVM wait for
+ * non-daemon children after {@code main}. The reaper is created with the run and started by the
+ * {@link Launcher} when that costs the start least; until the child is spawned it waits.
+ */
+public final class ChildRun {
+    private static final long REAPER_STACK_BYTES = 128 * 1024;
+
+    private final RuntimeContext runtime;
+    private final LaunchRequest request;
+    private final Object owner;
+    private final ProcessRegistry registry;
+    private final CountDownLatch spawned = new CountDownLatch(1);
+    private final CountDownLatch reaped = new CountDownLatch(1);
+    private final Thread reaper;
+
+    private volatile String name;
+    private volatile StartedChild child;
+    private volatile int exitCode;
+    private volatile Throwable failure;
+    /** The last signal this JVM sent the child ({@link #terminate()}, {@link #kill()}). */
+    private volatile int signalSent;
+    /** Whether the child had recorded itself (booted) when it was reaped. */
+    private volatile boolean bootedBeforeExit;
+
+    ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry) {
+        this.runtime = runtime;
+        this.request = request;
+        this.owner = owner;
+        this.registry = registry;
+        this.name = request.name();
+        this.reaper = new Thread(null, this::reapOnceSpawned, "mp4j-reaper-" + request.name(), REAPER_STACK_BYTES);
+        reaper.setDaemon(request.daemon());
+    }
+
+    /** Starts the reaper; it waits until the child is spawned, or its spawn failed. */
+    void startReaper() {
+        reaper.start();
+    }
+
+    /** Hands the run its child, which from now on is in the table of this JVM's children. */
+    void spawned(StartedChild started) {
+        child = started;
+        runtime.children().add(this);
+        spawned.countDown();
+    }
+
+    /** Tells the run that no child came: its reaper, if started, ends. */
+    void spawnFailed() {
+        spawned.countDown();
+    }
+
+    private void reapOnceSpawned() {
+        Uninterruptibly.await(spawned);
+        if (child != null) {
+            reap(child);
+        }
+    }
+
+    /** Waits for the exit, settles the exit code and failure, and removes the child's record. */
+    private void reap(StartedChild c) {
+        Process p = c.process();
+        p.onExit().join(); // uninterruptible: this thread's only job is to see the child end
+        try {
+            int raw = p.exitValue();
+            Optional<ProcessRecord> record = registry.find(p.pid()); // written by the child once it booted
+            bootedBeforeExit = record.isPresent();
+            ExitSettlement settled = ExitSettlement.settle(raw, record, signalSent);
+            exitCode = settled.exitCode();
+            failure = readFailure(p.pid());
+            if (failure == null && settled.bootFailed()) {
+                failure = new IllegalStateException("process " + name + " (pid " + p.pid() + "): "
+                        + BootFailure.explain(c.command().lineWithoutSharing(), c.builder(), raw));
+            }
+            registry.remove(p.pid());
+        } catch (RuntimeException e) {
+            Log.of(ChildRun.class).log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);
+        } finally {
+            c.command().childExited();
+            c.closeLifeline();
+            runtime.reaped(this);
+            reaped.countDown();
+        }
+    }
+
+    private Throwable readFailure(long pid) {
+        Optional<byte[]> bytes = registry.findFailure(pid);
+        if (bytes.isEmpty()) {
+            return null;
+        }
+        try {
+            return (Throwable) Serialization.deserialize(bytes.get(), ChildRun.class.getClassLoader());
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            return new IllegalStateException("the child failed, but its exception could not be read back: " + e, e);
+        }
+    }
+
+    /** @return the child's process (never null once the run is returned by a start) */
+    public Process process() {
+        return child.process();
+    }
+
+    /** @return the object this run belongs to: the public process */
+    Object owner() {
+        return owner;
+    }
+
+    LaunchConfiguration configuration() {
+        return request.configuration();
+    }
+
+    LaunchRequest request() {
+        return request;
+    }
+
+    boolean isDaemon() {
+        return request.daemon();
+    }
+
+    /** Keeps the parent's name of the child up to date, for the messages of its end. */
+    public void rename(String newName) {
+        this.name = newName;
+    }
+
+    /** @return whether the child has booted (recorded itself), whether or not it still runs */
+    boolean booted() {
+        return bootedBeforeExit || registry.find(child.pid()).isPresent();
+    }
+
+    /** @return whether the child has ended and its end is settled */
+    public boolean ended() {
+        return reaped.getCount() == 0;
+    }
+
+    /**
+     * @return whether the child runs; when it has just exited, waits the moment its reaper takes
+     *     to settle it, so that {@link #exitCode()} is known once this returns false
+     */
+    public boolean isAlive() {
+        if (ended()) {
+            return false;
+        }
+        Process p = process();
+        if (p.isAlive() && !Platform.hasExited(p.pid())) {
+            return true;
+        }
+        Uninterruptibly.await(reaped); // exited: the JDK reaps it at once, then our reaper settles it
+        return false;
+    }
+
+    /** Waits until the child's end is settled. */
+    public void join() throws InterruptedException {
+        reaped.await();
+    }
+
+    /** @return whether the child's end was settled within {@code nanos} */
+    public boolean join(long nanos) throws InterruptedException {
+        return reaped.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends SIGTERM unless the child has ended. */
+    public void terminate() {
+        if (!ended()) {
+            signalSent = Platform.SIGTERM;
+            process().destroy();
+        }
+    }
+
+    /** Sends SIGKILL unless the child has ended. */
+    public void kill() {
+        if (!ended()) {
+            signalSent = Platform.SIGKILL;
+            process().destroyForcibly();
+        }
+    }
+
+    /** @return the settled exit code; meaningful once {@link #isAlive()} has returned false */
+    public int exitCode() {
+        return exitCode;
+    }
+
+    /** @return the failure the child left, or null; meaningful once {@link #isAlive()} has returned false */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** At exit: SIGTERM when the process still runs. @return whether it was sent */
+    boolean terminateIfRunning() {
+        Process p = process();
+        if (!p.isAlive()) {
+            return false;
+        }
+        p.destroy();
+        return true;
+    }
+
+    /** At exit: SIGKILL unless the child's end is settled by {@code deadline} ({@link System#nanoTime()}). */
+    void killUnlessEndedBy(long deadline) {
+        try {
+            if (!reaped.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                process().destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process().destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.multiprocessing4j.internal.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The children this JVM started and has not reaped yet: what {@code activeChildren()} lists,
+ * what the exit hook ends when they are daemons, and what tells the warm start how many spares
+ * a configuration wants. Thread-safe.
+ *
+ * <p>Implementation notes. A child enters the table as soon as its JVM is spawned and leaves it
+ * when its reaper has settled its end, so a child that exits between two looks is still listed
+ * until it is settled ({@link ChildRun#isAlive()} waits for that moment).
+ */
+public final class ChildTable {
+    /** How long daemon children get to end after SIGTERM at exit before SIGKILL. */
+    static final long DAEMON_END_GRACE_MS = 1000;
+
+    private final Set<ChildRun> unreaped = ConcurrentHashMap.newKeySet();
+
+    void add(ChildRun child) {
+        unreaped.add(child);
+    }
+
+    void remove(ChildRun child) {
+        unreaped.remove(child);
+    }
+
+    /**
+     * @param type the class of the objects that own the runs (the public process class)
+     * @return the owners of the children still running, reaping (settling) those that have just ended
+     */
+    public <T> List<T> activeOwners(Class<T> type) {
+        List<T> alive = new ArrayList<>();
+        for (ChildRun c : unreaped) {
+            if (c.isAlive()) {
+                alive.add(type.cast(c.owner()));
+            }
+        }
+        return alive;
+    }
+
+    /**
+     * @return how many spares to keep for {@code configuration}: as many as its children running
+     *     now, up to the number of processors, at least one
+     */
+    int sparesWanted(LaunchConfiguration configuration) {
+        int running = 0;
+        for (ChildRun c : unreaped) {
+            if (c.configuration().equals(configuration)) {
+                running++;
+            }
+        }
+        return Math.max(1, Math.min(running, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * Ends every daemon child: SIGTERM to all, then SIGKILL to those still there after
+     * {@code graceMillis}. Returns once each has ended or been sent SIGKILL.
+     */
+    void endDaemonChildren(long graceMillis) {
+        List<ChildRun> daemons = new ArrayList<>();
+        for (ChildRun c : unreaped) {
+            if (c.isDaemon() && c.terminateIfRunning()) {
+                daemons.add(c);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        for (ChildRun c : daemons) {
+            c.killUnlessEndedBy(deadline);
+        }
+    }
+}

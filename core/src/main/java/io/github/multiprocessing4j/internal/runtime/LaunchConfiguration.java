@@ -1,0 +1,36 @@
+package io.github.multiprocessing4j.internal.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a child's JVM is launched beyond its target: what must match for a spare to be used.
+ *
+ * @param jvmOptions the caller's JVM options, placed after the library's defaults
+ * @param environment variables set on top of this process's environment
+ * @param workingDirectory the child's working directory, or null for this process's
+ */
+public record LaunchConfiguration(List<String> jvmOptions, Map<String, String> environment, Path workingDirectory) {
+
+    public LaunchConfiguration {
+        jvmOptions = List.copyOf(jvmOptions);
+        environment = Map.copyOf(environment);
+    }
+
+    /**
+     * @return a builder of {@code commandLine} with this configuration: stdin a pipe (the
+     *     lifeline), stdout and stderr this process's
+     */
+    public ProcessBuilder processBuilder(List<String> commandLine) {
+        ProcessBuilder builder = new ProcessBuilder(commandLine)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        return builder;
+    }
+}

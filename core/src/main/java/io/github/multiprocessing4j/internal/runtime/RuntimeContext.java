@@ -1,0 +1,172 @@
+package io.github.multiprocessing4j.internal.runtime;
+
+import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
+import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The library's state for this JVM, in one object: who this process is ({@link ProcessContext}),
+ * the children it started ({@link ChildTable}), its spare JVMs ({@link Spares}) and its start
+ * methods ({@link Launcher}s). Created once per JVM, on first use; thread-safe.
+ *
+ * <p>Shutdown order, at this JVM's exit (the process context's exit hook runs the actions in
+ * the order they were added, and this context adds its own when it is created):
+ * <ol>
+ *   <li>end the daemon children: SIGTERM, then SIGKILL after {@link ChildTable#DAEMON_END_GRACE_MS};
+ *   <li>stop the spares: no new one is booted, the ready ones get EOF on their lifeline and exit;
+ *   <li>then the process context settles this process's own record in the tree's table and, in
+ *       a root or an orphan, releases the table (the tree's directory) when nobody else is in it.
+ * </ol>
+ * Non-daemon children were waited for before (their reapers are non-daemon threads, which the
+ * JVM waits for before it exits).
+ *
+ * <p>Implementation notes. The process context stays a holder of its own: a child JVM needs its
+ * identity before any of this exists (its boot sets it before the target is rebuilt), the lower
+ * layers that ask who this process is must not depend on this package, and a child that only
+ * asks who it is should not pay for creating this context (its classes are loaded on its start). The per-JVM caches
+ * of lower layers (the shared segments' mappings, the joinable queues' states) are theirs: they
+ * hold nothing that must be ended in order at exit, only memory released with the JVM.
+ */
+public final class RuntimeContext {
+    private static volatile RuntimeContext current;
+    /** Set by the API: the classes every spare initialises ahead. */
+    private static volatile Supplier<List<Class<?>>> spareWarmUp;
+
+    private final ProcessContext process;
+    private final ChildTable children = new ChildTable();
+    private final Spares spares;
+    private final ColdLauncher cold = new ColdLauncher();
+    private final WarmLauncher warm;
+
+    private RuntimeContext(ProcessContext process) {
+        this.process = process;
+        this.spares = new Spares(new Supplier<List<String>>() {
+            @Override
+            public List<String> get() {
+                List<String> names = new ArrayList<>();
+                Supplier<List<Class<?>>> classes = spareWarmUp;
+                for (Class<?> c : classes == null ? List.<Class<?>>of() : classes.get()) {
+                    names.add(c.getName());
+                }
+                return names;
+            }
+        });
+        this.warm = new WarmLauncher(cold, spares, children);
+        // No lambda here: a child may create this context, and the first lambda a JVM links costs
+        // it milliseconds (see ChildMain).
+        process.onExit(new Runnable() {
+            @Override
+            public void run() {
+                shutdown();
+            }
+        });
+    }
+
+    /** @return this JVM's context, created on the first call */
+    public static RuntimeContext get() {
+        RuntimeContext c = current;
+        if (c == null) {
+            synchronized (RuntimeContext.class) {
+                if (current == null) {
+                    current = new RuntimeContext(ProcessContext.current());
+                }
+                c = current;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Names the classes every spare JVM initialises while it waits (the library's serializable
+     * handles, whose first JDK deserialization costs a millisecond or more each), from the
+     * next spare on. The API, which defines them, gives them as class literals, so that a rename
+     * cannot break the list; they are asked for on the spares' thread, when the first spare
+     * boots, so that none is loaded before then.
+     */
+    public static void warmUpSparesWith(Supplier<List<Class<?>>> classes) {
+        spareWarmUp = Objects.requireNonNull(classes, "classes");
+    }
+
+    /** @return who this process is */
+    public ProcessContext process() {
+        return process;
+    }
+
+    /** @return the children this JVM started and has not reaped */
+    public ChildTable children() {
+        return children;
+    }
+
+    /** @return this JVM's spare JVMs */
+    public Spares spares() {
+        return spares;
+    }
+
+    /**
+     * Starts a child. Returns once its JVM runs and has its bootstrap message, not waiting for
+     * it to boot.
+     *
+     * @param name the child's name
+     * @param daemon whether the child ends with its parent
+     * @param configuration its JVM options, environment and working directory
+     * @param target the target, serialized here
+     * @param warmStart whether to use the warm start method (else cold)
+     * @param owner the public object the run belongs to (listed by {@link ChildTable#activeOwners})
+     * @throws IllegalStateException when this process is a daemon
+     * @throws IllegalArgumentException when the target is not serializable
+     * @throws UncheckedIOException when the operating system cannot start the process
+     * @return the child's run
+     */
+    public ChildRun start(String name, boolean daemon, LaunchConfiguration configuration, Object target,
+                          boolean warmStart, Object owner) {
+        if (process.isDaemon()) {
+            throw new IllegalStateException("daemonic processes are not allowed to have children");
+        }
+        byte[] serializedTarget = Serialization.serialize(target, "target of " + name);
+        ProcessRegistry registry = process.registry();
+        registry.ensureOpen();
+        BootstrapMessage message = new BootstrapMessage(registry.treeId(), process.pid(), process.startTicks(),
+                process.name(), process.isDaemon(), name, daemon, serializedTarget);
+        LaunchRequest request = new LaunchRequest(name, daemon, configuration, target, message);
+        ChildRun run = new ChildRun(this, request, owner, registry);
+        try {
+            (warmStart ? warm : cold).launch(request, run);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start process " + name + ": " + e.getMessage(), e);
+        }
+        return run;
+    }
+
+    /** Called by a child's reaper once its end is settled. */
+    void reaped(ChildRun run) {
+        children.remove(run);
+        try {
+            if (!spares.anyHeld()) { // spares are the next children: their table stays ready for them
+                process.registry().releaseIfIdle();
+            }
+        } catch (RuntimeException e) {
+            Log.of(RuntimeContext.class).log(System.Logger.Level.WARNING, "could not release the process table", e);
+        }
+    }
+
+    /** Ends the spare JVMs and waits for them; releases the tree's table if nothing else holds it. */
+    public void discardSpares() {
+        spares.discardAll();
+        process.registry().releaseIfIdle(); // kept for the spares' sake
+    }
+
+    /** The exit action: see the class comment for the order. */
+    private void shutdown() {
+        children.endDaemonChildren(ChildTable.DAEMON_END_GRACE_MS);
+        spares.stopAtExit();
+    }
+}

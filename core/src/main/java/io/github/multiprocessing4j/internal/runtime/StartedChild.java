@@ -1,0 +1,50 @@
+package io.github.multiprocessing4j.internal.runtime;
+
+import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
+import io.github.multiprocessing4j.internal.launch.ChildCommand;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A child JVM as a {@link Launcher} hands it over: its process, its lifeline (stdin, kept open
+ * after the bootstrap message) and what its reaper needs to explain a failed boot.
+ *
+ * @param process the child's process
+ * @param command its command line
+ * @param builder how it was started (directory, environment), to rerun it after a failed boot
+ * @param fromSpare whether the child took a spare JVM
+ */
+public record StartedChild(Process process, ChildCommand command, ProcessBuilder builder, boolean fromSpare) {
+
+    /** @return the child's pid */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** @return the child's stdin: its lifeline, never written after the bootstrap message */
+    public OutputStream lifeline() {
+        return process.getOutputStream();
+    }
+
+    /** Writes the bootstrap message; a child that closed its stdin already is left to its reaper. */
+    void sendBootstrap(BootstrapMessage message) {
+        try {
+            message.writeTo(lifeline());
+        } catch (IOException e) {
+            // The child died at once (a bad JVM option): the reaper reports why.
+            Log.of(StartedChild.class).log(System.Logger.Level.DEBUG, "child {0} closed its stdin before the bootstrap message",
+                    message.name());
+        }
+    }
+
+    /** Closes the lifeline; the child is gone or going. */
+    void closeLifeline() {
+        try {
+            lifeline().close();
+        } catch (IOException e) {
+            // the child is gone; nothing to tell it
+        }
+    }
+}
