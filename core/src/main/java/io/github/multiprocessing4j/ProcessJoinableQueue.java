@@ -1,6 +1,9 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 import io.github.multiprocessing4j.internal.queue.JoinableState;
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
 
 import java.time.Duration;
 
@@ -94,9 +97,13 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     }
 
     @Override
-    E take(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        JoinableState state = state();
-        return decode(queue.take(timeoutNanos, interruptible, state, state::recoverDeadConsumers));
+    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
+        return state().recording(EncodedItemRecord.FORMAT);
+    }
+
+    @Override
+    Runnable livenessCheck() {
+        return state()::recoverDeadConsumers;
     }
 
     private JoinableState state() {

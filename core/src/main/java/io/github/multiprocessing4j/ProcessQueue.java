@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 
 import java.io.Serializable;
@@ -70,7 +71,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item) {
-        queue.put(encode(item), -1);
+        put(encode(item), -1);
     }
 
     /**
@@ -82,7 +83,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item, Duration timeout) {
-        if (!queue.put(encode(item), nanos(timeout))) {
+        if (!put(encode(item), nanos(timeout))) {
             throw full();
         }
     }
@@ -96,7 +97,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void putNowait(E item) {
-        if (!queue.put(encode(item), 0)) {
+        if (!put(encode(item), 0)) {
             throw full();
         }
     }
@@ -110,7 +111,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public boolean offer(E item) {
-        return queue.put(encode(item), 0);
+        return put(encode(item), 0);
     }
 
     /**
@@ -120,7 +121,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E get() throws InterruptedException {
-        return take(-1, true);
+        return take(-1);
     }
 
     /**
@@ -131,7 +132,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E get(Duration timeout) throws InterruptedException {
-        E item = take(nanos(timeout), true);
+        E item = take(nanos(timeout));
         if (item == null) {
             throw empty();
         }
@@ -159,11 +160,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E poll() {
-        try {
-            return take(0, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("a take that does not wait was interrupted", e);
-        }
+        return decode(queue.takeUninterruptibly(0, recordReader()));
     }
 
     /**
@@ -174,7 +171,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E poll(Duration timeout) throws InterruptedException {
-        return take(nanos(timeout), true);
+        return take(nanos(timeout));
     }
 
     /** @return how many items the queue holds (exact while no put or get is under way); never blocks */
@@ -219,9 +216,25 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
                 + (queue.maxSize() > 0 ? " of at most " + queue.maxSize() : "") + (isClosed() ? ", closed" : "") + "]";
     }
 
-    /** Takes an item: the one place where subclasses add what they need to each take. */
-    E take(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        return decode(queue.take(timeoutNanos, interruptible, null, null));
+    /**
+     * How a take of this queue reads the item's record: the one place where subclasses add what
+     * they need to each take.
+     */
+    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
+        return EncodedItemRecord.FORMAT;
+    }
+
+    /** @return what a waiting take also does at each liveness check, or null */
+    Runnable livenessCheck() {
+        return null;
+    }
+
+    private E take(long timeoutNanos) throws InterruptedException {
+        return decode(queue.take(timeoutNanos, recordReader(), livenessCheck()));
+    }
+
+    private boolean put(ItemCodec.Encoded item, long timeoutNanos) {
+        return queue.put(item, EncodedItemRecord.FORMAT, timeoutNanos);
     }
 
     static ItemCodec.Encoded encode(Object item) {

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
@@ -74,7 +75,7 @@ final class Channel implements Serializable {
      * @throws IllegalStateException when the channel is closed
      */
     void put(byte[] message) {
-        queue.put(ItemCodec.encode(message, "pool message"), -1);
+        queue.put(ItemCodec.encode(message, "pool message"), EncodedItemRecord.FORMAT, -1);
     }
 
     /**
@@ -97,7 +98,7 @@ final class Channel implements Serializable {
 
     private Wire.Reader take(long timeoutNanos) {
         try {
-            return queue.takeWith(timeoutNanos, reading);
+            return queue.takeUninterruptibly(timeoutNanos, reading);
         } catch (IllegalStateException closedAndEmpty) {
             return null;
         }

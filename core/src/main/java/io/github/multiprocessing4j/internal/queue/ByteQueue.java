@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.queue;
 
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -76,10 +75,13 @@ public final class ByteQueue implements Serializable {
     public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
     private static final int PAGE = 4096;
 
-    /** What a take tells its caller before the take is final (a joinable queue's in-flight log). */
-    public interface TakeObserver {
-        /** Called under the get lock with the item about to be taken; may throw to refuse it. */
-        void taking(long itemNumber, ItemCodec.Encoded item);
+    /** How a put writes an item as the bytes of its record (see {@link #put}). */
+    public interface RecordWriter<T> {
+        /** @return how many bytes {@code item} takes */
+        int length(T item);
+
+        /** Writes the {@link #length} bytes of {@code item} at {@code offset} of {@code segment}. */
+        void write(T item, SharedSegment segment, int offset);
     }
 
     /**
@@ -151,7 +153,7 @@ public final class ByteQueue implements Serializable {
      * @return false when the queue stayed full for the whole timeout
      * @throws IllegalStateException when the queue is closed
      */
-    public boolean put(ItemCodec.Encoded item, long timeoutNanos) {
+    public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
         Wait wait = null;
         boolean interrupted = false;
         try {
@@ -162,7 +164,7 @@ public final class ByteQueue implements Serializable {
                     try {
                         checkOpenForPut();
                         if (maxSize == 0 || countedSize() < maxSize) {
-                            append(item);
+                            append(item, writer);
                             return true;
                         }
                     } finally {
@@ -186,49 +188,26 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Takes the oldest item, waiting while the queue is empty.
+     * Takes the oldest item as {@code reader} reads it, waiting while the queue is empty.
      *
      * @param timeoutNanos how long to wait for an item; negative for ever, 0 not at all
-     * @param interruptible whether an interrupt ends the wait
-     * @param observer told of the item before the take is final; may be null
+     * @param reader reads the record under the get lock; it may throw to refuse the take
      * @param onLivenessCheck run every {@link Wait#LIVENESS_CHECK_NANOS} of waiting; may be null
      * @return the item, or null when none came within the timeout
-     * @throws InterruptedException when {@code interruptible} and the thread is interrupted while
-     *     waiting; no item was taken
+     * @throws InterruptedException when the thread is interrupted while waiting; no item was taken
      * @throws IllegalStateException when the queue is closed and empty
      */
-    public ItemCodec.Encoded take(long timeoutNanos, boolean interruptible, TakeObserver observer, Runnable onLivenessCheck)
-            throws InterruptedException {
-        RecordReader<ItemCodec.Encoded> reader = observer == null ? ENCODED : new RecordReader<ItemCodec.Encoded>() {
-            @Override
-            public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
-                ItemCodec.Encoded item = Messages.read(segment, offset, length);
-                observer.taking(itemNumber, item);
-                return item;
-            }
-        };
-        return takeRecord(timeoutNanos, interruptible, reader, onLivenessCheck);
+    public <T> T take(long timeoutNanos, RecordReader<T> reader, Runnable onLivenessCheck) throws InterruptedException {
+        return takeRecord(timeoutNanos, true, reader, onLivenessCheck);
     }
 
-    /** Reads a record as the encoded item it holds. */
-    private static final RecordReader<ItemCodec.Encoded> ENCODED = new RecordReader<ItemCodec.Encoded>() {
-        @Override
-        public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
-            return Messages.read(segment, offset, length);
-        }
-    };
-
     /**
-     * Takes the next item as {@code reader} reads it from shared memory: for a reader that has a
-     * use for the bytes where they are (the pool's collector decodes a million results a second,
-     * and a copy of each message would only be garbage). Waits uninterruptibly (the interrupt
-     * status is kept).
+     * {@link #take} whose wait an interrupt does not end (the interrupt status is kept).
      *
-     * @param timeoutNanos how long to wait for an item; negative for ever, 0 not at all
-     * @return the item, or null when none came within the timeout
-     * @throws IllegalStateException when the queue is closed and empty
+     * @implNote The reader gets the bytes where they are, so a reader that reuses its buffer takes
+     *     without allocating: the pool's collector reads a million results a second this way.
      */
-    public <T> T takeWith(long timeoutNanos, RecordReader<T> reader) {
+    public <T> T takeUninterruptibly(long timeoutNanos, RecordReader<T> reader) {
         try {
             return takeRecord(timeoutNanos, false, reader, null);
         } catch (InterruptedException e) {
@@ -309,18 +288,6 @@ public final class ByteQueue implements Serializable {
         }
     }
 
-    /**
-     * {@link #take} without an observer, whose wait an interrupt does not end (the interrupt
-     * status is kept): a pipe's receive.
-     */
-    public ItemCodec.Encoded takeUninterruptibly(long timeoutNanos) {
-        try {
-            return take(timeoutNanos, false, null, null);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible take was interrupted", e);
-        }
-    }
-
     /** @return items put and not yet taken (exact while no put or take is under way) */
     public long size() {
         long taken = header.getLongVolatile(GET_COUNT);
@@ -370,13 +337,15 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Appends an item whatever the bound and even when the queue is closed: an item given back
+     * Appends a record whatever the bound and even when the queue is closed: an item given back
      * because the consumer that took it died (it was counted when first put). Never blocks for long.
+     *
+     * @param record the record's bytes, as a reader of the queue got them
      */
-    public void requeue(ItemCodec.Encoded item) {
+    public void requeue(byte[] record) {
         acquirePut();
         try {
-            append(item);
+            append(record, BYTES);
         } finally {
             putLock.release();
         }
@@ -389,13 +358,26 @@ public final class ByteQueue implements Serializable {
 
     // ---------------------------------------------------------------- producers (put lock held)
 
-    private void append(ItemCodec.Encoded item) {
+    /** Writes a record that is a byte array (an item given back by {@link #requeue}). */
+    private static final RecordWriter<byte[]> BYTES = new RecordWriter<>() {
+        @Override
+        public int length(byte[] record) {
+            return record.length;
+        }
+
+        @Override
+        public void write(byte[] record, SharedSegment segment, int offset) {
+            segment.putBytes(offset, record, 0, record.length);
+        }
+    };
+
+    private <T> void append(T item, RecordWriter<? super T> writer) {
         long number = header.getLongVolatile(PUT_COUNT);
         long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
         SharedSegment chunk = tailChunk(chunkNumber);
-        int length = item.length();
+        int length = writer.length(item);
         long need = recordSize(length);
         if (offset + need + LINK_SIZE > chunk.size()) {
             long nextNumber = chunkNumber + 1;
@@ -413,7 +395,7 @@ public final class ByteQueue implements Serializable {
         }
         chunk.setIntRelease(offset + LENGTH, length);
         chunk.setLongRelease(offset + ITEM_NUMBER, number);
-        Messages.write(chunk, offset + PAYLOAD, item);
+        writer.write(item, chunk, offset + PAYLOAD);
         // The next record's stamp slot holds old bytes in a reused chunk (any int, payload
         // included, may look like a stamp): it is zeroed before this record is published.
         chunk.setIntRelease(offset + (int) need + STAMP, 0);

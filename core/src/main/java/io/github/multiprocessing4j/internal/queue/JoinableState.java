@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.queue;
 
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.Owner;
 import io.github.multiprocessing4j.internal.sync.SlotTable;
@@ -36,7 +35,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RE
  * back), except that a recovering process killed between freeing the slot and adding the
  * count loses that count.
  */
-public final class JoinableState implements ByteQueue.TakeObserver {
+public final class JoinableState {
     private static final ConcurrentHashMap<String, JoinableState> STATES = new ConcurrentHashMap<>();
 
     private final ByteQueue queue;
@@ -58,13 +57,23 @@ public final class JoinableState implements ByteQueue.TakeObserver {
         return STATES.computeIfAbsent(header.treeId() + "/" + header.name(), key -> new JoinableState(queue));
     }
 
+    /**
+     * @return a reader that copies each record it reads into this process's in-flight log, then
+     *     reads it with {@code reader}: what a take of a joinable queue reads with
+     */
+    public <T> ByteQueue.RecordReader<T> recording(ByteQueue.RecordReader<T> reader) {
+        return (segment, offset, length, itemNumber) -> {
+            taking(itemNumber, segment, offset, length);
+            return reader.read(segment, offset, length, itemNumber);
+        };
+    }
+
     /** Records an item this process is taking (called under the get lock, before the take is final). */
-    @Override
-    public synchronized void taking(long itemNumber, ItemCodec.Encoded item) {
+    private synchronized void taking(long itemNumber, SharedSegment chunk, int offset, int length) {
         if (slot < 0) {
             claimSlot();
         }
-        SharedSegment before = log.append(itemNumber, item);
+        SharedSegment before = log.append(itemNumber, chunk, offset, length);
         if (before != null) {
             SegmentNames.write(header, logName(slot), log.segment().name());
             before.unlink();
@@ -169,9 +178,9 @@ public final class JoinableState implements ByteQueue.TakeObserver {
             }
             if (deadLog != null) {
                 long getCount = queue.getCount();
-                done = Math.max(done, InFlightLog.recover(deadLog, (number, item) -> {
+                done = Math.max(done, InFlightLog.recover(deadLog, (number, record) -> {
                     if (number < getCount) {
-                        queue.requeue(item);
+                        queue.requeue(record);
                         requeued[0]++;
                     }
                 }));
