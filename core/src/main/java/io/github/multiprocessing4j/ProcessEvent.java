@@ -29,7 +29,7 @@ import static io.github.multiprocessing4j.internal.sync.EventDescriptor.SETS;
  *
  * <p>Implementation notes. The flag is one word; beside it a counter of the times {@code set()}
  * changed it from clear to set. A waiter notes the counter, then polls both with a
- * {@link io.github.multiprocessing4j.internal.shm.Backoff} (parking up to 2 ms between looks,
+ * backoff (parking up to 2 ms between looks,
  * 20 ms once it has waited half a second): it returns when the flag is set or the counter has
  * moved, so that, as in Python, a waiter that was waiting when the event was set
  * returns true even if the event was cleared again before it looked.

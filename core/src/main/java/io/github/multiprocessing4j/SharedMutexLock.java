@@ -47,7 +47,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      *     then not held)
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return mutex.acquire(Math.max(0, timeout.toNanos()), true);
+        return mutex.acquire(Math.max(0, timeout.toNanos()));
     }
 
     /**
@@ -62,11 +62,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
     /** Acquires the lock, waiting as long as it takes, ignoring interrupts (their status is kept). */
     @Override
     public void lock() {
-        try {
-            mutex.acquire(-1, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible acquire was interrupted", e);
-        }
+        mutex.acquireUninterruptibly();
     }
 
     /**
@@ -77,7 +73,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        mutex.acquire(-1, true);
+        mutex.acquire(-1);
     }
 
     /** @return true when the lock was free (or, for a re-entrant lock, already held) and is now held */
@@ -92,7 +88,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return mutex.acquire(Math.max(0, unit.toNanos(time)), true);
+        return mutex.acquire(Math.max(0, unit.toNanos(time)));
     }
 
     /** @throws IllegalMonitorStateException when the calling thread does not hold the lock */

@@ -624,18 +624,14 @@ public final class ByteQueue implements Serializable {
 
     private void acquireGet(boolean interruptible) throws InterruptedException {
         if (interruptible) {
-            getLock.acquire(-1, true);
+            getLock.acquire(-1);
         } else {
             acquire(getLock);
         }
     }
 
     private static void acquire(RobustMutex lock) {
-        try {
-            lock.acquire(-1, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible acquire was interrupted", e);
-        }
+        lock.acquireUninterruptibly();
     }
 
     private void init() {

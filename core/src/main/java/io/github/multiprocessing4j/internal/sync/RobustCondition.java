@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.sync;
 
-import io.github.multiprocessing4j.internal.shm.Backoff;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 

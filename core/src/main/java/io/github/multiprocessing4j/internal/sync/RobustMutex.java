@@ -17,14 +17,16 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  * beside the owner (its ticks, the hold count) are written with release stores too, not
  * volatile ones: on x86 that makes an uncontended acquire+release one atomic instruction and
  * plain stores, and a waiter that reads the owner's ticks before they are visible sees 0, which
- * counts as alive (see {@link Owner}). A waiter polls
- * the word ({@link Wait}). Every {@link Wait#LIVENESS_CHECK_NANOS} of waiting it asks whether
- * the owner's process is still alive; when it is not, the waiter takes the lock over with a
- * compare-and-set from the dead owner's token to its own (so of several waiters exactly one
- * wins), counts the takeover in the segment and logs it with the dead owner's pid. The data the
- * lock guarded may be half-updated: that is for the new owner to judge, as with a robust POSIX
- * mutex. A thread that dies while its process lives is not detected, as with
- * {@link java.util.concurrent.locks.ReentrantLock}.
+ * counts as alive (see {@link Owner}). Only a failed first try enters the {@link Wait} loop, so
+ * the uncontended path allocates nothing.
+ *
+ * <p>A waiter polls the owner word. Its liveness check (every
+ * {@link Wait#LIVENESS_CHECK_NANOS}) asks whether the owner's process is still alive; when it
+ * is not, the waiter takes the lock over with a compare-and-set from the dead owner's token to
+ * its own (so of several waiters exactly one wins), counts the takeover in the segment and logs
+ * it with the dead owner's pid. The data the lock guarded may be half-updated: that is for the
+ * new owner to judge, as with a robust POSIX mutex. A thread that dies while its process lives
+ * is not detected, as with {@link java.util.concurrent.locks.ReentrantLock}.
  */
 public final class RobustMutex {
     private final SharedSegment segment;
@@ -67,42 +69,27 @@ public final class RobustMutex {
     }
 
     /**
-     * Acquires, waiting at most {@code timeoutNanos} (forever when negative).
+     * Acquires, waiting at most {@code timeoutNanos} (forever when negative); an interrupt ends
+     * the wait.
      *
-     * @param interruptible whether an interrupt ends the wait
      * @return whether the caller now holds the mutex (false only on timeout)
-     * @throws InterruptedException when {@code interruptible} and the thread is interrupted
-     *     before it gets the mutex; the mutex is then not held
+     * @throws InterruptedException when the thread is interrupted before it gets the mutex; the
+     *     mutex is then not held
+     * @throws IllegalStateException as {@link #tryAcquire()}
      */
-    public boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        if (tryAcquire()) {
-            return true;
-        }
-        Wait wait = new Wait(timeoutNanos);
-        boolean interrupted = false;
-        try {
-            while (true) {
-                if (Thread.interrupted()) {
-                    if (interruptible) {
-                        throw new InterruptedException();
-                    }
-                    interrupted = true;
-                }
-                if (wait.expired()) {
-                    return false;
-                }
-                wait.pause();
-                if (tryAcquire()) {
-                    return true;
-                }
-                if (wait.livenessCheckDue() && takeOverFromDeadOwner()) {
-                    return true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+    public boolean acquire(long timeoutNanos) throws InterruptedException {
+        return tryAcquire() || Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner);
+    }
+
+    /**
+     * Acquires, waiting as long as it takes; an interrupt does not end the wait (the thread's
+     * interrupt status is set again on return).
+     *
+     * @throws IllegalStateException as {@link #tryAcquire()}
+     */
+    public void acquireUninterruptibly() {
+        if (!tryAcquire()) {
+            Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
         }
     }
 
@@ -164,11 +151,7 @@ public final class RobustMutex {
 
     /** Acquires again after {@link #releaseFully}, uninterruptibly, restoring the hold count. */
     public void reacquire(int holds) {
-        try {
-            acquire(-1, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible acquire was interrupted", e);
-        }
+        acquireUninterruptibly();
         segment.setLongRelease(base + HOLD_COUNT, holds);
     }
 

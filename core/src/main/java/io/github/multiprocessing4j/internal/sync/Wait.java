@@ -1,29 +1,142 @@
 package io.github.multiprocessing4j.internal.sync;
 
-import io.github.multiprocessing4j.internal.shm.Backoff;
+import java.util.function.BooleanSupplier;
 
 /**
- * One wait of one thread for something in shared memory, with an optional deadline and a
- * period for checking whether the processes it waits on are alive: the loop that the
- * primitives share. One instance per waiting call; not thread-safe.
+ * The one wait loop of the process-shared primitives, in the spirit of
+ * {@link java.util.concurrent.locks.AbstractQueuedSynchronizer}: a primitive says what ends the
+ * wait (an {@linkplain Attempt attempt} at its shared state) and what to do now and then about
+ * processes that may have died (a liveness check); this class does the rest: back off (spin,
+ * yield, park), keep the deadline, handle interrupts.
  *
  * <pre>{@code
- * Wait wait = new Wait(timeoutNanos);
- * while (!done()) {
- *     if (wait.expired()) return false;
- *     wait.pause();
- *     if (wait.livenessCheckDue()) recoverFromTheDead();
+ * public boolean acquire(long timeoutNanos) throws InterruptedException {
+ *     if (tryAcquire()) {
+ *         return true;   // the fast path: no wait, no allocation
+ *     }
+ *     return Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner);
+ * }
+ *
+ * public void acquireUninterruptibly() {
+ *     if (!tryAcquire()) {
+ *         Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
+ *     }
  * }
  * }</pre>
+ *
+ * <p>Contract of every entry point:
+ * <ul>
+ * <li>The caller has already tried once and failed: the wait begins with a pause. Each round
+ *     then (1) looks at the interrupt status, (2) ends the wait when the deadline has passed,
+ *     (3) pauses, (4) makes the attempt, and (5) once every {@link #LIVENESS_CHECK_NANOS} of
+ *     waiting, runs the liveness check. The first liveness check comes after that period, not
+ *     at once.
+ * <li>The wait ends when the attempt succeeds (returns {@code true}, or a non-null result), when
+ *     the liveness check does (it may complete the wait itself, as a lock taken over from a dead
+ *     owner does), or when {@code timeoutNanos} have passed since the call: then it returns
+ *     {@code false} or {@code null}. A negative {@code timeoutNanos} waits for ever; 0 returns at
+ *     once without an attempt (the caller's own try was the only one).
+ * <li>The {@code interruptibly} entry points throw {@link InterruptedException} (the interrupt
+ *     status cleared) when the thread is interrupted before the attempt succeeds, including
+ *     before the wait begins. The {@code uninterruptibly} ones are not ended by an interrupt: the
+ *     thread's interrupt status is set again when they return or throw, so the caller's caller
+ *     still sees it.
+ * <li>An exception thrown by the attempt or the liveness check ends the wait and propagates
+ *     (after the interrupt status is restored); a checked one is the {@code X} of the attempt.
+ * <li>The attempt and the check run on the waiting thread and should not block for long: while
+ *     they run, neither the deadline nor an interrupt is noticed. A null liveness check means
+ *     there is nothing to check.
+ * </ul>
+ *
+ * <p>Implementation notes. Processes cannot wake each other's threads, so every wait polls; the
+ * pauses between looks are {@link Backoff}'s (microsecond answers are seen at once, a wait of
+ * seconds wakes 50 times a second). An uninterruptible wait clears the interrupt status while it
+ * waits, because a thread parked with its status set would not park at all and would spin. The
+ * instance methods are the parts of the loop, one instance per waiting call, not thread-safe;
+ * they stay public only while a few queue loops still drive them directly: new code uses the
+ * static entry points.
  */
 public final class Wait {
     /** How long a waiter waits between two checks of other processes' liveness. */
     public static final long LIVENESS_CHECK_NANOS = 250_000_000;
 
+    /**
+     * One look at shared state that may end a wait.
+     *
+     * @param <T> what a successful attempt yields
+     * @param <X> the checked exception it may throw ({@link RuntimeException} for none)
+     */
+    @FunctionalInterface
+    public interface Attempt<T, X extends Exception> {
+        /** @return the wait's result when the wait is over; null when it goes on */
+        T attempt() throws X;
+    }
+
+    /** Returned by the loop when an interrupt ended an interruptible wait. */
+    private static final Object INTERRUPTED = new Object();
+
     private final long timeoutNanos;
     private final long deadline;
     private final Backoff backoff = new Backoff();
     private long nextCheck;
+
+    /**
+     * Waits until {@code done} holds, or the liveness check completes the wait.
+     *
+     * @param timeoutNanos how long to wait at most; negative for ever
+     * @param done the attempt: true ends the wait
+     * @param livenessCheck run every {@link #LIVENESS_CHECK_NANOS}; true ends the wait; may be null
+     * @return true when the wait ended by {@code done} or the check, false on timeout
+     * @throws InterruptedException when the thread is interrupted first (see the class contract)
+     */
+    public static boolean interruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck)
+            throws InterruptedException {
+        return interruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck)) != null;
+    }
+
+    /**
+     * Like {@link #interruptibly}, but an interrupt does not end the wait; the thread's interrupt
+     * status is set again on return.
+     *
+     * @return true when the wait ended by {@code done} or the check, false on timeout
+     */
+    public static boolean uninterruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck) {
+        return uninterruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck)) != null;
+    }
+
+    /**
+     * Waits until {@code attempt}, or the liveness check, yields a result.
+     *
+     * @param timeoutNanos how long to wait at most; negative for ever
+     * @param attempt a non-null result ends the wait
+     * @param livenessCheck run every {@link #LIVENESS_CHECK_NANOS}; a non-null result ends the
+     *     wait; may be null
+     * @return the result, or null on timeout
+     * @throws InterruptedException when the thread is interrupted first (see the class contract)
+     * @throws X what the attempt or the check threw
+     */
+    @SuppressWarnings("unchecked")
+    public static <T, X extends Exception> T interruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
+            Attempt<T, X> livenessCheck) throws InterruptedException, X {
+        Object result = new Wait(timeoutNanos).loop(attempt, livenessCheck, true);
+        if (result == INTERRUPTED) {
+            throw new InterruptedException();
+        }
+        return (T) result;
+    }
+
+    /**
+     * Like {@link #interruptiblyFor}, but an interrupt does not end the wait; the thread's
+     * interrupt status is set again on return or throw.
+     *
+     * @return the result, or null on timeout
+     * @throws X what the attempt or the check threw
+     */
+    @SuppressWarnings("unchecked")
+    public static <T, X extends Exception> T uninterruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
+            Attempt<T, X> livenessCheck) throws X {
+        return (T) new Wait(timeoutNanos).loop(attempt, livenessCheck, false);
+    }
 
     /** @param timeoutNanos how long the wait may last; negative for ever */
     public Wait(long timeoutNanos) {
@@ -55,5 +168,40 @@ public final class Wait {
         }
         nextCheck = now + LIVENESS_CHECK_NANOS;
         return true;
+    }
+
+    /** @return the result, null on timeout, or {@link #INTERRUPTED} when {@code stopOnInterrupt} */
+    private <T, X extends Exception> Object loop(Attempt<T, X> attempt, Attempt<T, X> livenessCheck,
+            boolean stopOnInterrupt) throws X {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (Thread.interrupted()) {
+                    if (stopOnInterrupt) {
+                        return INTERRUPTED;
+                    }
+                    interrupted = true;
+                }
+                if (expired()) {
+                    return null;
+                }
+                pause();
+                T result = attempt.attempt();
+                if (result == null && livenessCheck != null && livenessCheckDue()) {
+                    result = livenessCheck.attempt();
+                }
+                if (result != null) {
+                    return result;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Attempt<Boolean, RuntimeException> whenTrue(BooleanSupplier condition) {
+        return condition == null ? null : () -> condition.getAsBoolean() ? Boolean.TRUE : null;
     }
 }

@@ -1,35 +1,35 @@
-package io.github.multiprocessing4j.internal.shm;
+package io.github.multiprocessing4j.internal.sync;
 
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * How a thread waits for a word in shared memory to change when no one can wake it: spin
- * briefly, then yield, then park for growing intervals up to a bound.
+ * briefly, then yield, then park for growing intervals up to a bound. The pause of {@link Wait}.
  *
  * <p>Implementation notes. Processes cannot wake each other's threads from Java 17 (no futex),
  * so a waiter polls. For its first {@value #SPIN_NANOS} ns a wait spins, so that an answer that
  * comes within microseconds (a queue's round trip, a lock held briefly) is seen at once; then it
  * yields until {@value #BUSY_NANOS} ns, which lets the process it waits for run on a busy
- * machine; parking comes after, since a park costs 50 µs or more (the kernel's timer slack). A young wait
- * parks for up to {@link #MAX_PARK_NANOS} between looks; once a wait has parked for
+ * machine; parking comes after, since a park costs 50 µs or more (the kernel's timer slack). A
+ * young wait parks for up to {@link #MAX_PARK_NANOS} between looks; once a wait has parked for
  * {@link #LONG_WAIT_NANOS} in all it parks {@link #LONG_WAIT_PARK_NANOS} between looks, which
  * keeps a waiter that waits for seconds at 50 wake-ups a second, at the price of up to that much
  * delay (4% of the wait at worst) in noticing a release after a long wait. Measured: 10 processes
  * blocked on one lock cost 18% of a core with 2 ms pauses only, about 6% with the long-wait
  * pause (LockRobustnessTest). One instance per waiting call; not thread-safe.
  */
-public final class Backoff {
+final class Backoff {
     /** How long a wait spins before it yields: a message answered within it is caught at once. */
     private static final long SPIN_NANOS = 20_000;
     /** How long a wait spins and yields in all before it parks. */
     private static final long BUSY_NANOS = 100_000;
     private static final long MIN_PARK_NANOS = 20_000;
     /** The longest pause between two looks at the shared word while the wait is young. */
-    public static final long MAX_PARK_NANOS = 2_000_000;
+    static final long MAX_PARK_NANOS = 2_000_000;
     /** How long a wait parks in all before it counts as a long one. */
-    public static final long LONG_WAIT_NANOS = 500_000_000;
+    static final long LONG_WAIT_NANOS = 500_000_000;
     /** The pause between two looks once the wait is long. */
-    public static final long LONG_WAIT_PARK_NANOS = 20_000_000;
+    static final long LONG_WAIT_PARK_NANOS = 20_000_000;
 
     private long start;
     private boolean parking;
@@ -37,7 +37,7 @@ public final class Backoff {
     private long parked;
 
     /** Waits a little, more the longer the wait has lasted. Returns early when interrupted. */
-    public void pause() {
+    void pause() {
         if (!busy()) {
             LockSupport.parkNanos(park);
             grow(park);
@@ -45,7 +45,7 @@ public final class Backoff {
     }
 
     /** Waits a little, but not past {@code deadline} ({@link System#nanoTime()} based). */
-    public void pauseUntil(long deadline) {
+    void pauseUntil(long deadline) {
         if (!busy()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
