@@ -23,15 +23,11 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CLOSED;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_COUNT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_LOCK;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.MAX_SIZE;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_COUNT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_LOCK;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.STATE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.chunkOf;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.offsetOf;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.position;
@@ -46,8 +42,8 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * chunks. Producers take turns under the put lock, consumers under the get lock, so one producer
  * and one consumer never contend for a lock; both locks are {@link RobustMutex}es, taken over
  * when their holder dies. An item whose chunk is full goes into a new chunk (as large as the item
- * needs), linked from the old one; a drained chunk is kept as the spare for the next switch, so a
- * steady stream reuses two or three chunks. An unbounded queue therefore never blocks
+ * needs), linked from the old one; which segments make up the chain, and how a drained chunk is
+ * recycled, is {@link ChunkChain}'s part. An unbounded queue therefore never blocks
  * {@code put()}, and the memory it uses is what it holds.
  *
  * <p>A record exists once its stamp (chunk number and kind) is written, last, with release
@@ -73,7 +69,6 @@ public final class ByteQueue implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Bytes of a standard chunk. */
     public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
-    private static final int PAGE = 4096;
 
     /** How a put writes an item as the bytes of its record (see {@link #put}). */
     public interface RecordWriter<T> {
@@ -105,12 +100,7 @@ public final class ByteQueue implements Serializable {
 
     private transient RobustMutex putLock;
     private transient RobustMutex getLock;
-    /** The chunk the tail is in, as this process knows it: read and written under the put lock. */
-    private transient long tailChunkNumber;
-    private transient SharedSegment tailChunk;
-    /** The chunk the head is in: under the get lock. */
-    private transient long headChunkNumber;
-    private transient SharedSegment headChunk;
+    private transient ChunkChain chunks;
 
     private ByteQueue(SharedSegment header, long maxSize, int chunkSize) {
         this.header = header;
@@ -127,11 +117,9 @@ public final class ByteQueue implements Serializable {
      */
     public static ByteQueue create(long maxSize, int chunkSize) {
         SharedSegment header = SharedSegment.create("queue", QueueDescriptor.SIZE);
-        SharedSegment first = SharedSegment.create("qchunk", chunkSize);
         header.setLongVolatile(MAX_SIZE, maxSize);
         header.setLongVolatile(CHUNK_SIZE, chunkSize);
-        writeNameSlot(header, TAIL_NAMES, 0, first.name());
-        writeNameSlot(header, HEAD_NAMES, 0, first.name());
+        ChunkChain.createFirstChunk(header, chunkSize);
         return new ByteQueue(header, maxSize, chunkSize);
     }
 
@@ -376,19 +364,17 @@ public final class ByteQueue implements Serializable {
         long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
-        SharedSegment chunk = tailChunk(chunkNumber);
+        SharedSegment chunk = chunks.tailChunk(chunkNumber);
         int length = writer.length(item);
         long need = recordSize(length);
         if (offset + need + LINK_SIZE > chunk.size()) {
             long nextNumber = chunkNumber + 1;
-            SharedSegment next = newChunk(nextNumber, need + LINK_SIZE);
+            SharedSegment next = chunks.newTailChunk(nextNumber, need + LINK_SIZE);
             next.setIntRelease(STAMP, 0); // a reused chunk starts with an old record
             SegmentNames.write(chunk, offset + PAYLOAD, next.name());
             chunk.setIntRelease(offset + LENGTH, SegmentNames.FIELD_SIZE);
             chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, LINK));
             header.setLongVolatile(TAIL, position(nextNumber, 0));
-            tailChunkNumber = nextNumber;
-            tailChunk = next;
             chunkNumber = nextNumber;
             chunk = next;
             offset = 0;
@@ -409,7 +395,7 @@ public final class ByteQueue implements Serializable {
         long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
-        SharedSegment chunk = tailChunk(chunkNumber);
+        SharedSegment chunk = chunks.tailChunk(chunkNumber);
         if (offset + PAYLOAD > chunk.size()) {
             return;
         }
@@ -425,45 +411,8 @@ public final class ByteQueue implements Serializable {
         } else if (stamp == stamp(chunkNumber, LINK)) {
             header.setLongVolatile(TAIL, position(chunkNumber + 1, 0));
         } else {
-            int nextSlot = nameSlot(TAIL_NAMES, chunkNumber + 1);
-            if (header.getLongVolatile(nextSlot) == chunkNumber + 1) {
-                // A producer made the next chunk and died before linking it: nobody else knows it.
-                String orphan = SegmentNames.read(header, nextSlot + 8);
-                header.setLongVolatile(nextSlot, -1);
-                if (!isSpare(orphan)) {
-                    SharedSegment.unlink(header.treeId(), orphan);
-                }
-            }
+            chunks.removeUnlinkedTailChunk(chunkNumber + 1); // in case its maker died before linking it
         }
-    }
-
-    private SharedSegment tailChunk(long number) {
-        if (tailChunk == null || tailChunkNumber != number) {
-            tailChunk = chunkNamedIn(TAIL_NAMES, number);
-            tailChunkNumber = number;
-        }
-        return tailChunk;
-    }
-
-    /**
-     * Makes chunk {@code number}, of at least {@code minimum} bytes: the spare when it fits, else
-     * a new segment. Its name goes into the tail-name slot first, so that a producer killed at
-     * any point leaves the chunk (or only its name) where {@link #repairTail} finds it.
-     */
-    private SharedSegment newChunk(long number, long minimum) {
-        long size = Math.max(chunkSize, (minimum + PAGE - 1) / PAGE * PAGE);
-        if (size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
-        }
-        if (size == chunkSize && header.getLongVolatile(SPARE) == 1) {
-            String spare = SegmentNames.read(header, SPARE + 8);
-            writeNameSlot(header, TAIL_NAMES, number, spare);
-            header.setLongVolatile(SPARE, 0); // only now: until its name is in the tail slot, the spare names it
-            return SharedSegment.attach(header.treeId(), spare);
-        }
-        String name = SharedSegment.reserveName("qchunk");
-        writeNameSlot(header, TAIL_NAMES, number, name);
-        return SharedSegment.createNamed(name, size);
     }
 
     /** A waiting consumer's turn to count an item whose producer died before counting it. */
@@ -484,16 +433,10 @@ public final class ByteQueue implements Serializable {
             long head = header.getLongVolatile(HEAD);
             long chunkNumber = chunkOf(head);
             int offset = offsetOf(head);
-            SharedSegment chunk = headChunk(chunkNumber);
+            SharedSegment chunk = chunks.headChunk(chunkNumber);
             int stamp = chunk.getIntAcquire(offset + STAMP);
             if (stamp == stamp(chunkNumber, LINK)) {
-                String next = SegmentNames.read(chunk, offset + PAYLOAD);
-                retireNamedIn(nameSlot(HEAD_NAMES, chunkNumber + 1), chunkNumber - 1, null); // left by a consumer that died
-                writeNameSlot(header, HEAD_NAMES, chunkNumber + 1, next);
-                header.setLongVolatile(HEAD, position(chunkNumber + 1, 0));
-                headChunk = SharedSegment.attach(header.treeId(), next);
-                headChunkNumber = chunkNumber + 1;
-                retireNamedIn(nameSlot(HEAD_NAMES, chunkNumber), chunkNumber, chunk);
+                chunks.followHeadLink(chunkNumber, chunk, SegmentNames.read(chunk, offset + PAYLOAD));
                 continue;
             }
             if (stamp != stamp(chunkNumber, ITEM)) {
@@ -516,95 +459,11 @@ public final class ByteQueue implements Serializable {
         }
     }
 
-    private SharedSegment headChunk(long number) {
-        if (headChunk == null || headChunkNumber != number) {
-            headChunk = chunkNamedIn(HEAD_NAMES, number);
-            headChunkNumber = number;
-        }
-        return headChunk;
-    }
-
-    /**
-     * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
-     * was done already: it becomes the spare when it is a standard one and there is none yet,
-     * else it is removed. The slot is marked retired last, so a consumer that dies half-way
-     * leaves the chunk for the next switch, which retires it again (the spare is checked, so
-     * a chunk is never both the spare and removed).
-     */
-    private void retireNamedIn(int slot, long number, SharedSegment chunk) {
-        if (number < 0 || header.getLongVolatile(slot) != number) {
-            return;
-        }
-        String name = SegmentNames.read(header, slot + 8);
-        if (chunk == null) {
-            try {
-                chunk = SharedSegment.attach(header.treeId(), name);
-            } catch (IllegalStateException removedAlready) {
-                header.setLongVolatile(slot, -1);
-                return;
-            }
-        }
-        boolean kept = false;
-        if (chunk.size() == chunkSize) {
-            acquirePut();
-            try {
-                if (isSpare(name)) {
-                    kept = true;
-                } else if (header.getLongVolatile(SPARE) == 0) {
-                    SegmentNames.write(header, SPARE + 8, name);
-                    header.setLongVolatile(SPARE, 1);
-                    kept = true;
-                }
-            } finally {
-                putLock.release();
-            }
-        }
-        if (!kept) {
-            SharedSegment.unlink(header.treeId(), name);
-        }
-        header.setLongVolatile(slot, -1);
-    }
-
     // ---------------------------------------------------------------- shared
 
     private void removeSegments() {
-        for (int base : new int[] {TAIL_NAMES, HEAD_NAMES}) {
-            for (int slot = 0; slot < 2; slot++) {
-                unlinkNamedIn(base + slot * NAME_SLOT);
-            }
-        }
-        unlinkNamedIn(SPARE);
+        chunks.removeAll();
         header.unlink();
-    }
-
-    private void unlinkNamedIn(int slot) {
-        if (header.getIntVolatile(slot + 8) > 0) {
-            SharedSegment.unlink(header.treeId(), SegmentNames.read(header, slot + 8));
-        }
-    }
-
-    /** @return whether the spare slot holds chunk {@code name} (under the put lock) */
-    private boolean isSpare(String name) {
-        return header.getLongVolatile(SPARE) == 1 && SegmentNames.read(header, SPARE + 8).equals(name);
-    }
-
-    private SharedSegment chunkNamedIn(int base, long number) {
-        int slot = nameSlot(base, number);
-        if (header.getLongVolatile(slot) != number) {
-            throw new IllegalStateException("queue " + header.name() + " is damaged: chunk " + number + " is not named");
-        }
-        return SharedSegment.attach(header.treeId(), SegmentNames.read(header, slot + 8));
-    }
-
-    private static int nameSlot(int base, long number) {
-        return base + (int) (number & 1) * NAME_SLOT;
-    }
-
-    private static void writeNameSlot(SharedSegment header, int base, long number, String name) {
-        int slot = nameSlot(base, number);
-        header.setLongVolatile(slot, -1);
-        SegmentNames.write(header, slot + 8, name);
-        header.setLongVolatile(slot, number);
     }
 
     private long countedSize() {
@@ -637,8 +496,7 @@ public final class ByteQueue implements Serializable {
     private void init() {
         putLock = new RobustMutex(header, PUT_LOCK, false);
         getLock = new RobustMutex(header, GET_LOCK, false);
-        tailChunkNumber = -1;
-        headChunkNumber = -1;
+        chunks = new ChunkChain(header, chunkSize, this::acquirePut, putLock::release);
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
