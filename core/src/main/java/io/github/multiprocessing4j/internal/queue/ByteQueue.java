@@ -8,6 +8,7 @@ import io.github.multiprocessing4j.internal.util.Log;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.util.function.BooleanSupplier;
 
 import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM;
 import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM_NUMBER;
@@ -142,36 +143,25 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed
      */
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
-        Wait wait = null;
-        boolean interrupted = false;
+        return tryPut(item, writer) || timeoutNanos != 0 && Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer), null);
+    }
+
+    /** @return whether the item was appended; false when a bounded queue is full */
+    private <T> boolean tryPut(T item, RecordWriter<? super T> writer) {
+        checkOpenForPut();
+        if (maxSize != 0 && size() >= maxSize) {
+            return false;
+        }
+        acquirePut();
         try {
-            while (true) {
-                checkOpenForPut();
-                if (maxSize == 0 || size() < maxSize) {
-                    acquirePut();
-                    try {
-                        checkOpenForPut();
-                        if (maxSize == 0 || countedSize() < maxSize) {
-                            append(item, writer);
-                            return true;
-                        }
-                    } finally {
-                        putLock.release();
-                    }
-                }
-                if (wait == null) {
-                    wait = new Wait(timeoutNanos);
-                }
-                if (wait.expired()) {
-                    return false;
-                }
-                wait.pause();
-                interrupted |= Thread.interrupted();
+            checkOpenForPut();
+            if (maxSize != 0 && countedSize() >= maxSize) {
+                return false;
             }
+            append(item, writer);
+            return true;
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            putLock.release();
         }
     }
 
@@ -186,7 +176,17 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public <T> T take(long timeoutNanos, RecordReader<T> reader, Runnable onLivenessCheck) throws InterruptedException {
-        return takeRecord(timeoutNanos, true, reader, onLivenessCheck);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        T item = tryTake(reader);
+        if (item != null || timeoutNanos == 0) {
+            return item;
+        }
+        return Wait.interruptiblyFor(timeoutNanos, () -> tryTake(reader), () -> {
+            checkLiveness(onLivenessCheck);
+            return null;
+        });
     }
 
     /**
@@ -196,57 +196,61 @@ public final class ByteQueue implements Serializable {
      *     without allocating: the pool's collector reads a million results a second this way.
      */
     public <T> T takeUninterruptibly(long timeoutNanos, RecordReader<T> reader) {
+        T item = tryTakeUninterruptibly(reader);
+        if (item != null || timeoutNanos == 0) {
+            return item;
+        }
+        return Wait.uninterruptiblyFor(timeoutNanos, () -> tryTakeUninterruptibly(reader), () -> {
+            checkLiveness(null);
+            return null;
+        });
+    }
+
+    private <T> T tryTake(RecordReader<T> reader) throws InterruptedException {
+        if (!holdsAnItem()) {
+            return null;
+        }
+        getLock.acquire(-1);
+        return takeAndRelease(reader);
+    }
+
+    private <T> T tryTakeUninterruptibly(RecordReader<T> reader) {
+        if (!holdsAnItem()) {
+            return null;
+        }
+        getLock.acquireUninterruptibly();
+        return takeAndRelease(reader);
+    }
+
+    /**
+     * @return whether an item is there to take
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    private boolean holdsAnItem() {
+        boolean closed = isClosed(); // read first: a queue found closed and then empty stays empty
+        if (size() > 0) {
+            return true;
+        }
+        if (closed) {
+            throw new IllegalStateException("the queue is closed and empty");
+        }
+        return false;
+    }
+
+    /** Takes the item at the head with the get lock held, and releases it. */
+    private <T> T takeAndRelease(RecordReader<T> reader) {
         try {
-            return takeRecord(timeoutNanos, false, reader, null);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible take was interrupted", e);
+            return takeLocked(reader);
+        } finally {
+            getLock.release();
         }
     }
 
-    private <T> T takeRecord(long timeoutNanos, boolean interruptible, RecordReader<T> reader, Runnable onLivenessCheck)
-            throws InterruptedException {
-        Wait wait = null;
-        boolean interrupted = false;
-        try {
-            while (true) {
-                if (interruptible && Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-                boolean closed = isClosed();
-                if (size() > 0) {
-                    acquireGet(interruptible);
-                    try {
-                        T item = takeLocked(reader);
-                        if (item != null) {
-                            return item;
-                        }
-                    } finally {
-                        getLock.release();
-                    }
-                } else if (closed) {
-                    throw new IllegalStateException("the queue is closed and empty");
-                }
-                if (wait == null) {
-                    wait = new Wait(timeoutNanos);
-                }
-                if (wait.expired()) {
-                    return null;
-                }
-                wait.pause();
-                if (!interruptible) {
-                    interrupted |= Thread.interrupted();
-                }
-                if (wait.livenessCheckDue()) {
-                    countWhatADeadProducerLeft();
-                    if (onLivenessCheck != null) {
-                        onLivenessCheck.run();
-                    }
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+    /** What a waiting consumer does now and then: count what a dead producer left, then its own check. */
+    private void checkLiveness(Runnable onLivenessCheck) {
+        countWhatADeadProducerLeft();
+        if (onLivenessCheck != null) {
+            onLivenessCheck.run();
         }
     }
 
@@ -258,22 +262,8 @@ public final class ByteQueue implements Serializable {
      * @return whether it holds an item or is closed; false on timeout
      */
     public boolean awaitItemOrClose(long timeoutNanos) {
-        Wait wait = new Wait(timeoutNanos);
-        boolean interrupted = false;
-        try {
-            while (size() == 0 && !isClosed()) {
-                if (wait.expired()) {
-                    return false;
-                }
-                wait.pause();
-                interrupted |= Thread.interrupted();
-            }
-            return true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        BooleanSupplier itemOrClose = () -> size() > 0 || isClosed();
+        return itemOrClose.getAsBoolean() || Wait.uninterruptibly(timeoutNanos, itemOrClose, null);
     }
 
     /** @return items put and not yet taken (exact while no put or take is under way) */
@@ -316,7 +306,7 @@ public final class ByteQueue implements Serializable {
      * recovery of a dead consumer's items).
      */
     public void underGetLock(Runnable action) {
-        acquire(getLock);
+        getLock.acquireUninterruptibly();
         try {
             action.run();
         } finally {
@@ -333,7 +323,7 @@ public final class ByteQueue implements Serializable {
     public void requeue(byte[] record) {
         acquirePut();
         try {
-            append(record, BYTES);
+            append(record, BYTE_ARRAY);
         } finally {
             putLock.release();
         }
@@ -346,8 +336,8 @@ public final class ByteQueue implements Serializable {
 
     // ---------------------------------------------------------------- producers (put lock held)
 
-    /** Writes a record that is a byte array (an item given back by {@link #requeue}). */
-    private static final RecordWriter<byte[]> BYTES = new RecordWriter<>() {
+    /** Writes a record that is a byte array, as it is (an item given back by {@link #requeue}). */
+    static final RecordWriter<byte[]> BYTE_ARRAY = new RecordWriter<>() {
         @Override
         public int length(byte[] record) {
             return record.length;
@@ -477,20 +467,8 @@ public final class ByteQueue implements Serializable {
     }
 
     private void acquirePut() {
-        acquire(putLock);
+        putLock.acquireUninterruptibly();
         repairTail();
-    }
-
-    private void acquireGet(boolean interruptible) throws InterruptedException {
-        if (interruptible) {
-            getLock.acquire(-1);
-        } else {
-            acquire(getLock);
-        }
-    }
-
-    private static void acquire(RobustMutex lock) {
-        lock.acquireUninterruptibly();
     }
 
     private void init() {

@@ -114,20 +114,10 @@ public final class JoinableState {
      * @throws InterruptedException when interrupted while waiting
      */
     public boolean join(long timeoutNanos) throws InterruptedException {
-        Wait wait = new Wait(timeoutNanos);
-        while (unfinished() > 0) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (wait.expired()) {
-                return false;
-            }
-            wait.pause();
-            if (wait.livenessCheckDue()) {
-                recoverDeadConsumers();
-            }
-        }
-        return true;
+        return unfinished() <= 0 || Wait.interruptibly(timeoutNanos, () -> unfinished() <= 0, () -> {
+            recoverDeadConsumers();
+            return false;
+        });
     }
 
     /** Delivers again what consumers that died had got and not finished (see the class notes). */
