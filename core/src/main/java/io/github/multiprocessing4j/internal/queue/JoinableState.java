@@ -6,8 +6,6 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
 import io.github.multiprocessing4j.internal.sync.Wait;
 import io.github.multiprocessing4j.internal.util.Log;
 
-import java.util.concurrent.ConcurrentHashMap;
-
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMERS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_LOGS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_SLOTS;
@@ -16,7 +14,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RE
 /**
  * The bookkeeping of a joinable queue in one process: which items this process got and has not
  * finished, how many it finished, and the recovery of what dead consumers held. One instance
- * per queue per process ({@link #of}), whatever the number of handles.
+ * per queue per process ({@link JoinableStates}), whatever the number of handles.
  *
  * <p>Implementation notes. A process that takes an item claims a consumer slot in the queue's
  * header (its process token; value A = how many {@code taskDone()}s it made) and copies the
@@ -36,25 +34,19 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RE
  * count loses that count.
  */
 public final class JoinableState {
-    private static final ConcurrentHashMap<String, JoinableState> STATES = new ConcurrentHashMap<>();
-
     private final ByteQueue queue;
+    private final JoinableStates table;
     private final SharedSegment header;
     private final SlotTable consumers;
     private int slot = -1;
     private InFlightLog log;
     private long doneCount;
 
-    private JoinableState(ByteQueue queue) {
+    JoinableState(ByteQueue queue, JoinableStates table) {
         this.queue = queue;
+        this.table = table;
         this.header = queue.header();
         this.consumers = new SlotTable(header, CONSUMERS, CONSUMER_SLOTS);
-    }
-
-    /** @return this process's bookkeeping of {@code queue} */
-    public static JoinableState of(ByteQueue queue) {
-        SharedSegment header = queue.header();
-        return STATES.computeIfAbsent(header.treeId() + "/" + header.name(), key -> new JoinableState(queue));
     }
 
     /**
@@ -132,7 +124,7 @@ public final class JoinableState {
      * closed and finished, nothing can be got from it any more.
      */
     public void removeLogs() {
-        STATES.remove(header.treeId() + "/" + header.name(), this);
+        table.forget(this, header);
         for (int i = 0; i < CONSUMER_SLOTS; i++) {
             if (header.getIntVolatile(logName(i)) > 0) {
                 SharedSegment.unlink(header.treeId(), SegmentNames.read(header, logName(i)));
