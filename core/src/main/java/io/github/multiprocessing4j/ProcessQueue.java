@@ -22,10 +22,8 @@ import java.util.Objects;
  *
  * <p><b>Items.</b> {@code put} serializes the item in the caller, so an item that is not
  * serializable fails there ({@link IllegalArgumentException} naming the class) and the queue
- * is unchanged. {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String}
- * and {@code byte[]} have a direct encoding; anything else goes through JDK serialization. The
- * item is a copy: changing the object after {@code put} does not change what is got. Items may
- * be of any size up to 2 GiB. {@code null} is rejected ({@link NullPointerException}): where
+ * is unchanged. The item is a copy: changing the object after {@code put} does not change what
+ * is got. Items may be of any size up to 2 GiB. {@code null} is rejected ({@link NullPointerException}): where
  * Python puts {@code None} as a "no more items" sentinel, put a sentinel object, or
  * {@link #close()} the queue.
  *
@@ -33,14 +31,22 @@ import java.util.Objects;
  * {@code put} blocks while it is full. An unbounded queue never blocks {@code put} (a process may
  * put a million items before any consumer exists); its memory is what it holds.
  *
- * <p><b>Processes that die.</b> Unlike CPython's queue, nothing hangs and nothing else is lost
- * when a process is killed: a consumer killed while taking an item takes at most that item with
- * it; a producer killed mid-{@code put} leaves nothing half-written (an item it had written
- * completely is kept). The others go on.
+ * <p><b>Processes that die.</b> Nothing hangs and nothing else is lost when a process is
+ * killed: a consumer killed while taking an item takes at most that item with it; a producer
+ * killed mid-{@code put} leaves nothing half-written (an item it had written completely is
+ * kept). The others go on.
  *
  * <p><b>Handles.</b> A queue is a handle to shared memory: capture it in a child's target, or
  * send it through another queue, and every process uses the same queue.
  *
+ * @implNote {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String} and
+ *     {@code byte[]} items have a direct encoding (a tag byte and the value), because a JDK
+ *     serialization stream per item would cost microseconds; anything else is serialized. The
+ *     items are records in a chain of shared-memory segments, appended under one process-shared
+ *     lock and taken under another, so a producer and a consumer do not contend; a waiting
+ *     {@code get} polls, ever more slowly (no process can wake another's thread). Where CPython's
+ *     queue hangs or loses items when a process is killed, each step of a put or take here
+ *     leaves a state the next user of the queue repairs.
  * @param <E> the type of the items
  */
 public class ProcessQueue<E> implements Serializable, AutoCloseable {

@@ -35,7 +35,9 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
 
 /**
  * A first-in first-out queue of byte strings in shared memory, for any number of producer and
- * consumer processes and threads: what every queue and pipe of the library is made of.
+ * consumer processes and threads: what every queue and pipe of the library is made of. It moves
+ * bytes only: a put writes its item with the caller's {@link RecordWriter}, a take reads it with
+ * the caller's {@link RecordReader} ({@link EncodedItemRecord} for the items of the public queues).
  *
  * <p>Implementation notes. Items are records appended to a chain of chunk segments
  * ({@link ChunkDescriptor}); the header ({@link QueueDescriptor}) holds the tail (where the next
@@ -56,7 +58,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * holder of the put lock finds the tail consistent ({@link #repairTail}): a record that was
  * complete is kept and counted, a half-written one is overwritten (it never matched a stamp, so
  * no consumer read it), a link that was written is followed, a chunk that was made but not linked
- * is removed. A consumer copies the item out, then writes the get count (the item's number + 1),
+ * is removed (TailRepairTest makes each of these states). A consumer copies the item out, then writes the get count (the item's number + 1),
  * then moves the head: a consumer that dies before the count leaves the item for the next one; one
  * that dies after it took the item with it, and the next consumer steps over the record (its
  * number is below the get count). The counts are exact while no process is dead half-way.
@@ -80,10 +82,7 @@ public final class ByteQueue implements Serializable {
         void write(T item, SharedSegment segment, int offset);
     }
 
-    /**
-     * How a take reads the record it takes out of shared memory, under the get lock (see
-     * {@link #takeWith}).
-     */
+    /** How a take reads the record it takes out of shared memory, under the get lock (see {@link #take}). */
     public interface RecordReader<T> {
         /**
          * @param segment the chunk holding the record's bytes, valid only during this call
@@ -183,10 +182,7 @@ public final class ByteQueue implements Serializable {
         if (item != null || timeoutNanos == 0) {
             return item;
         }
-        return Wait.interruptiblyFor(timeoutNanos, () -> tryTake(reader), () -> {
-            checkLiveness(onLivenessCheck);
-            return null;
-        });
+        return Wait.interruptiblyFor(timeoutNanos, () -> tryTake(reader), () -> checkLiveness(onLivenessCheck));
     }
 
     /**
@@ -200,10 +196,7 @@ public final class ByteQueue implements Serializable {
         if (item != null || timeoutNanos == 0) {
             return item;
         }
-        return Wait.uninterruptiblyFor(timeoutNanos, () -> tryTakeUninterruptibly(reader), () -> {
-            checkLiveness(null);
-            return null;
-        });
+        return Wait.uninterruptiblyFor(timeoutNanos, () -> tryTakeUninterruptibly(reader), () -> checkLiveness(null));
     }
 
     private <T> T tryTake(RecordReader<T> reader) throws InterruptedException {
@@ -246,12 +239,17 @@ public final class ByteQueue implements Serializable {
         }
     }
 
-    /** What a waiting consumer does now and then: count what a dead producer left, then its own check. */
-    private void checkLiveness(Runnable onLivenessCheck) {
+    /**
+     * What a waiting consumer does now and then: count what a dead producer left, then its own check.
+     *
+     * @return null: the wait goes on (the next attempt takes what the check brought)
+     */
+    private <T> T checkLiveness(Runnable onLivenessCheck) {
         countWhatADeadProducerLeft();
         if (onLivenessCheck != null) {
             onLivenessCheck.run();
         }
+        return null;
     }
 
     /**
