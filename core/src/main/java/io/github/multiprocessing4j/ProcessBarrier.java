@@ -2,10 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.BarrierDescriptor;
-import io.github.multiprocessing4j.internal.sync.Owner;
-import io.github.multiprocessing4j.internal.sync.SlotTable;
-import io.github.multiprocessing4j.internal.sync.Wait;
-import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.sync.RobustBarrier;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -13,16 +10,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeoutException;
-
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.DEAD_PARTIES;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.GENERATION_MASK;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.PARTIES;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.SLOTS_BASE;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.STATE;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.count;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.generation;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.isPreviousBroken;
-import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
 
 /**
  * A barrier for a fixed number of parties (threads of any processes of a tree): Python's
@@ -40,28 +27,20 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * <p>The barrier breaks — every waiting party, and every later one until {@link #reset()}, gets
  * {@link BrokenBarrierException} — when a waiting party times out or is interrupted, when
  * {@link #abort()} is called, when {@link #reset()} is called while parties wait, and, unlike
- * CPython's barrier, when the process of a waiting party dies: waiting parties check every
- * ~250 ms that the others are alive, and log the death (WARNING, with the dead pid).
+ * CPython's barrier, when the process of a waiting party dies: the waiting parties notice it
+ * (within about a quarter of a second) and log it (WARNING, with the dead pid). {@link #await()}
+ * blocks; every other method returns at once.
  *
- * <p>Implementation notes. The whole state is one word, changed only by compare-and-set
- * ({@link BarrierDescriptor}): the generation, the arrivals in it, and a broken bit. A party
- * arrives by adding one to the arrivals (its arrival index is the count before); the last one
- * instead moves the word to the next generation with no arrivals, which releases the others.
- * Breaking sets the bit in the current generation; {@code reset()} moves to the next generation
- * and records in the word whether the one it ended was broken, so that a waiter that did not
- * look in between still tells a trip from a reset. A party writes its token into the slot of
- * its arrival index, tagged with its generation, for the liveness checks: before the arrival
- * shows in the word (so no one sees an arrival whose slot is not written yet) and again after
- * (a party that tried the same index and lost may have written it in between; if the winner
- * dies in that instant its death goes unnoticed, and a waiter times out instead). Waiters poll
- * the word with a {@link Wait} (parking up to 2 ms between looks, 20 ms once it has waited half
- * a second).
+ * <p>Implementation notes. The state is one word of shared memory changed by compare-and-set;
+ * waiters poll it (parking up to 2 ms between looks, 20 ms once they have waited half a second)
+ * and check every 250 ms that the parties that arrived are alive. The algorithm is
+ * {@code internal.sync.RobustBarrier}.
  */
 public final class ProcessBarrier implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
     private final SharedSegment segment;
     private final int parties;
-    private transient SlotTable slots;
+    private transient RobustBarrier barrier;
 
     /**
      * Creates a barrier for {@code parties} parties in the calling process's tree.
@@ -75,8 +54,8 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
         }
         this.parties = parties;
         this.segment = SharedSegment.create("barrier", BarrierDescriptor.size(parties));
-        segment.setLongVolatile(PARTIES, parties);
-        this.slots = new SlotTable(segment, SLOTS_BASE, parties);
+        RobustBarrier.initialise(segment, parties);
+        this.barrier = new RobustBarrier(segment, parties);
     }
 
     /**
@@ -89,11 +68,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      *     barrier is then broken for the others
      */
     public int await() throws InterruptedException, BrokenBarrierException {
-        try {
-            return await(-1);
-        } catch (TimeoutException e) {
-            throw new AssertionError("a wait without a timeout timed out", e);
-        }
+        return barrier.await(-1); // never -1 (timed out) without a timeout
     }
 
     /**
@@ -108,7 +83,11 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      *     barrier is then broken for the others
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        return await(Math.max(0, timeout.toNanos()));
+        int index = barrier.await(Math.max(0, timeout.toNanos()));
+        if (index < 0) {
+            throw new TimeoutException("the barrier's " + parties + " parties did not all arrive in time");
+        }
+        return index;
     }
 
     /**
@@ -116,13 +95,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * {@link BrokenBarrierException}. Never blocks.
      */
     public void reset() {
-        while (true) {
-            long state = segment.getLongVolatile(STATE);
-            boolean ended = BarrierDescriptor.isBroken(state) || count(state) > 0;
-            if (segment.compareAndSetLong(STATE, state, state(generation(state) + 1, 0, false, ended))) {
-                return;
-            }
-        }
+        barrier.reset();
     }
 
     /**
@@ -130,12 +103,12 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * {@link #reset()}, get {@link BrokenBarrierException}. Python's {@code abort()}. Never blocks.
      */
     public void abort() {
-        breakGeneration(generation(segment.getLongVolatile(STATE)));
+        barrier.abort();
     }
 
     /** @return whether the barrier is broken (a snapshot; never blocks) */
     public boolean isBroken() {
-        return BarrierDescriptor.isBroken(segment.getLongVolatile(STATE));
+        return barrier.isBroken();
     }
 
     /** @return the number of parties that trip the barrier */
@@ -145,13 +118,12 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
 
     /** @return how many parties wait now (a snapshot; 0 while broken); Python's {@code n_waiting} */
     public int numberWaiting() {
-        long state = segment.getLongVolatile(STATE);
-        return BarrierDescriptor.isBroken(state) ? 0 : count(state);
+        return barrier.numberWaiting();
     }
 
     /** @return how many times the barrier broke because a waiting party's process had died */
     public long deadParties() {
-        return segment.getLongVolatile(DEAD_PARTIES);
+        return barrier.deadParties();
     }
 
     /** Removes the barrier's name from the tree (see {@link ProcessLock#close()}). */
@@ -166,93 +138,8 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
                 + (isBroken() ? " waiting, broken)" : " waiting)");
     }
 
-    private int await(long timeoutNanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        long generation;
-        int index;
-        while (true) {
-            long state = segment.getLongVolatile(STATE);
-            generation = generation(state);
-            if (BarrierDescriptor.isBroken(state)) {
-                throw new BrokenBarrierException();
-            }
-            if (Thread.interrupted()) {
-                breakGeneration(generation);
-                throw new InterruptedException();
-            }
-            index = count(state);
-            if (index + 1 == parties) {
-                if (segment.compareAndSetLong(STATE, state, state(generation + 1, 0, false, false))) {
-                    return index;
-                }
-            } else {
-                slots.write(index, Owner.currentToken(), generation + 1); // before the arrival shows
-                if (segment.compareAndSetLong(STATE, state, state + 1)) {
-                    break;
-                }
-            }
-        }
-        slots.write(index, Owner.currentToken(), generation + 1); // again: a party that lost the slot may have written it
-        Wait wait = new Wait(timeoutNanos);
-        while (true) {
-            long state = segment.getLongVolatile(STATE);
-            if (generation(state) != generation) {
-                if (generation(state) == (generation + 1 & GENERATION_MASK) && !isPreviousBroken(state)) {
-                    return index; // tripped
-                }
-                throw new BrokenBarrierException(); // reset while waiting (or reset twice since: no telling)
-            }
-            if (BarrierDescriptor.isBroken(state)) {
-                throw new BrokenBarrierException();
-            }
-            if (Thread.interrupted()) {
-                if (breakGeneration(generation)) {
-                    throw new InterruptedException();
-                }
-                Thread.currentThread().interrupt(); // tripped or broken meanwhile: the next look tells
-                continue;
-            }
-            if (wait.expired()) {
-                if (breakGeneration(generation)) {
-                    throw new TimeoutException("the barrier's " + parties + " parties did not all arrive in time");
-                }
-                continue;
-            }
-            wait.pause();
-            if (wait.livenessCheckDue()) {
-                breakIfAPartyDied(generation, count(state));
-            }
-        }
-    }
-
-    /** @return whether this call broke generation {@code generation} (false: it had ended or was broken) */
-    private boolean breakGeneration(long generation) {
-        while (true) {
-            long state = segment.getLongVolatile(STATE);
-            if (generation(state) != generation || BarrierDescriptor.isBroken(state)) {
-                return false;
-            }
-            if (segment.compareAndSetLong(STATE, state, state | BarrierDescriptor.BROKEN)) {
-                return true;
-            }
-        }
-    }
-
-    private void breakIfAPartyDied(long generation, int arrived) {
-        for (int i = 0; i < arrived; i++) {
-            if (slots.isDeadWith(i, generation + 1)) {
-                long pid = Owner.pidOf(slots.token(i));
-                if (breakGeneration(generation)) {
-                    segment.getAndAddLong(DEAD_PARTIES, 1);
-                    Log.of(ProcessBarrier.class).log(System.Logger.Level.WARNING,
-                            "process {0} died waiting at barrier {1}: the barrier is broken", String.valueOf(pid), segment.name());
-                }
-                return;
-            }
-        }
-    }
-
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        slots = new SlotTable(segment, SLOTS_BASE, parties);
+        barrier = new RobustBarrier(segment, parties);
     }
 }

@@ -35,11 +35,20 @@ import java.util.concurrent.locks.Condition;
  * <p>Unlike CPython's condition, a waiter that dies does not swallow a signal: {@code signal()}
  * skips waiters whose process has died, and a signal delivered to a waiter that died before it
  * woke is passed on to a live waiter within about 250 ms (logged as a WARNING). At most 126
- * threads may wait on one condition at once.
+ * threads may wait on one condition at once: one more gets {@link IllegalStateException}.
  *
- * <p>Waiting costs little CPU: a waiter polls its slot in shared memory, parking up to 2 ms
- * between looks, and 20 ms once it has waited half a second, so a signal is noticed within about
- * 20 ms after a long wait.
+ * <p>Blocking: every {@code await} releases the lock while it waits and holds it again when it
+ * returns or throws. {@link #awaitUninterruptibly()} is not ended by an interrupt (the thread's
+ * interrupt status is kept); the other waits end with {@link InterruptedException} when
+ * interrupted before a signal reached them (a signal that comes with the interrupt wins: the
+ * wait returns normally and the interrupt status is kept). {@link #signal()} and
+ * {@link #signalAll()} never block. The waits and the signals throw
+ * {@link IllegalMonitorStateException} when the calling thread does not hold the lock.
+ *
+ * <p>Implementation notes. Waiting costs little CPU: a waiter polls its slot in shared memory,
+ * parking up to 2 ms between looks, and 20 ms once it has waited half a second, so a signal is
+ * noticed within about 20 ms after a long wait. The algorithm is
+ * {@code internal.sync.RobustCondition}.
  */
 public final class ProcessCondition implements Condition, Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
@@ -79,7 +88,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void await() throws InterruptedException {
-        condition.await(-1, true);
+        condition.await(-1);
     }
 
     /**
@@ -92,7 +101,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return condition.await(Math.max(0, timeout.toNanos()), true);
+        return condition.await(Math.max(0, timeout.toNanos()));
     }
 
     /**
@@ -103,11 +112,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void awaitUninterruptibly() {
-        try {
-            condition.await(-1, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible wait was interrupted", e);
-        }
+        condition.awaitUninterruptibly();
     }
 
     /**
@@ -120,7 +125,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
         long start = System.nanoTime();
-        boolean signalled = condition.await(Math.max(0, nanosTimeout), true);
+        boolean signalled = condition.await(Math.max(0, nanosTimeout));
         long left = nanosTimeout - (System.nanoTime() - start);
         return signalled ? Math.max(1, left) : Math.min(0, left);
     }
@@ -134,7 +139,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        return condition.await(Math.max(0, unit.toNanos(time)), true);
+        return condition.await(Math.max(0, unit.toNanos(time)));
     }
 
     /**
@@ -147,7 +152,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         long millis = deadline.getTime() - System.currentTimeMillis();
-        return condition.await(Math.max(0, TimeUnit.MILLISECONDS.toNanos(millis)), true);
+        return condition.await(Math.max(0, TimeUnit.MILLISECONDS.toNanos(millis)));
     }
 
     /**

@@ -2,13 +2,12 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.EventDescriptor;
-import io.github.multiprocessing4j.internal.sync.Wait;
+import io.github.multiprocessing4j.internal.sync.RobustEvent;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
-
-import static io.github.multiprocessing4j.internal.sync.EventDescriptor.FLAG;
-import static io.github.multiprocessing4j.internal.sync.EventDescriptor.SETS;
 
 /**
  * A flag shared by the processes of a tree that threads can wait for: Python's
@@ -27,38 +26,39 @@ import static io.github.multiprocessing4j.internal.sync.EventDescriptor.SETS;
  * blocks no one (but an event that only a dead process would have set stays clear: wait with a
  * timeout when that matters).
  *
- * <p>Implementation notes. The flag is one word; beside it a counter of the times {@code set()}
- * changed it from clear to set. A waiter notes the counter, then polls both with a
- * backoff (parking up to 2 ms between looks,
- * 20 ms once it has waited half a second): it returns when the flag is set or the counter has
- * moved, so that, as in Python, a waiter that was waiting when the event was set
- * returns true even if the event was cleared again before it looked.
+ * <p>{@link #await()} blocks; every other method returns at once. A waiter that was waiting when
+ * the event was set returns true even if the event was cleared again before it looked, as in
+ * Python.
+ *
+ * <p>Implementation notes. The flag is a word of shared memory beside a count of the times it
+ * was set; waiters poll both (parking up to 2 ms between looks, 20 ms once they have waited half
+ * a second). The algorithm is {@code internal.sync.RobustEvent}.
  */
 public final class ProcessEvent implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     private final SharedSegment segment;
+    private transient RobustEvent event;
 
     /** Creates an event, clear, in the calling process's tree. */
     public ProcessEvent() {
         segment = SharedSegment.create("event", EventDescriptor.SIZE);
+        event = new RobustEvent(segment);
     }
 
     /** Sets the event, releasing every thread that waits for it. Never blocks. */
     public void set() {
-        if (segment.compareAndSetLong(FLAG, 0, 1)) {
-            segment.getAndAddLong(SETS, 1);
-        }
+        event.set();
     }
 
     /** Clears the event: threads that wait from now on wait until it is set again. Never blocks. */
     public void clear() {
-        segment.setLongVolatile(FLAG, 0);
+        event.clear();
     }
 
     /** @return whether the event is set (a snapshot; never blocks) */
     public boolean isSet() {
-        return segment.getLongVolatile(FLAG) != 0;
+        return event.isSet();
     }
 
     /**
@@ -68,7 +68,7 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
      * @throws InterruptedException when the thread is interrupted before or while waiting
      */
     public void await() throws InterruptedException {
-        await(-1);
+        event.await(-1);
     }
 
     /**
@@ -79,7 +79,7 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
      * @throws InterruptedException when the thread is interrupted before or while waiting
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return await(Math.max(0, timeout.toNanos()));
+        return event.await(Math.max(0, timeout.toNanos()));
     }
 
     /** Removes the event's name from the tree (see {@link ProcessLock#close()}). */
@@ -93,26 +93,8 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
         return "ProcessEvent(" + segment.name() + (isSet() ? ", set)" : ", clear)");
     }
 
-    private boolean await(long timeoutNanos) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        long sets = segment.getLongVolatile(SETS);
-        if (isSet()) {
-            return true;
-        }
-        Wait wait = new Wait(timeoutNanos);
-        while (true) {
-            if (isSet() || segment.getLongVolatile(SETS) != sets) {
-                return true;
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (wait.expired()) {
-                return false;
-            }
-            wait.pause();
-        }
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        event = new RobustEvent(segment);
     }
 }

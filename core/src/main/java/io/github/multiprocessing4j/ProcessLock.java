@@ -22,8 +22,16 @@ package io.github.multiprocessing4j;
  * logged (WARNING, with the dead process's pid). What the dead holder was doing under the lock
  * may be half done; the new holder decides.
  *
- * <p>Waiting costs little CPU: a waiter spins briefly, then parks for growing intervals of up to
- * 2 ms between looks at the lock, and 20 ms once it has waited half a second.
+ * <p>Blocking: {@link #acquire()} and {@link #lock()} wait as long as it takes and are not ended
+ * by an interrupt (the thread's interrupt status is kept); {@link #acquire(java.time.Duration)},
+ * {@link #tryLock(long, java.util.concurrent.TimeUnit)} and {@link #lockInterruptibly()} end
+ * with {@link InterruptedException} when interrupted, the lock then not held; {@link #tryLock()}
+ * and {@link #release()} never block.
+ *
+ * <p>Implementation notes. Waiting costs little CPU: a waiter spins briefly, then parks for
+ * growing intervals of up to 2 ms between looks at the lock, and 20 ms once it has waited half a
+ * second; every 250 ms it checks whether the holder's process is alive. The algorithm is
+ * {@code internal.sync.RobustMutex}.
  */
 public final class ProcessLock extends SharedMutexLock {
     private static final long serialVersionUID = 1L;

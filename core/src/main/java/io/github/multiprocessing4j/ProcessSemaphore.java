@@ -24,8 +24,13 @@ package io.github.multiprocessing4j;
  * than the one that acquired them, the releaser's count, else any holder's, goes down. Holdings
  * of up to 126 processes at once are tracked.
  *
- * <p>Waiting costs little CPU: a waiter spins briefly, then parks for growing intervals of up to
- * 2 ms between looks, and 20 ms once it has waited half a second.
+ * <p>Blocking: {@link #acquire()} and {@link #acquire(java.time.Duration)} wait for a permit and
+ * end with {@link InterruptedException} when interrupted, no permit taken then;
+ * {@link #tryAcquire()} and {@link #release()} never block.
+ *
+ * <p>Implementation notes. Waiting costs little CPU: a waiter spins briefly, then parks for
+ * growing intervals of up to 2 ms between looks, and 20 ms once it has waited half a second. The
+ * algorithm is {@code internal.sync.RobustSemaphore}.
  */
 public final class ProcessSemaphore extends SharedSemaphore {
     private static final long serialVersionUID = 1L;

@@ -162,6 +162,33 @@ class ProcessConditionTest {
     }
 
     @Test
+    void anInterruptDoesNotEndAnUninterruptibleWaitButItsStatusIsKept() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        AtomicReference<Boolean> interruptedAfterWait = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            lock.lock();
+            try {
+                condition.awaitUninterruptibly();
+                interruptedAfterWait.set(Thread.currentThread().isInterrupted());
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiter.start();
+        awaitCondition(() -> condition.waiting() == 1, WAIT, "the waiter");
+        waiter.interrupt();
+        Thread.sleep(100);
+        assertThat(condition.waiting()).as("still waiting after the interrupt").isEqualTo(1);
+        lock.lock();
+        condition.signal();
+        lock.unlock();
+        waiter.join(WAIT.toMillis());
+        assertThat(interruptedAfterWait.get()).isTrue();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
     void anInterruptedWaiterLeavesItsSlotAndHoldsTheLockWhenItThrows() throws Exception {
         ProcessLock lock = shared.track(new ProcessLock());
         ProcessCondition condition = shared.track(lock.newCondition());

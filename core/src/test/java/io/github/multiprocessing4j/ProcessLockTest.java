@@ -150,6 +150,27 @@ class ProcessLockTest {
     }
 
     @Test
+    void anInterruptDoesNotEndLockButItsStatusIsKept() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        lock.lock();
+        AtomicReference<Boolean> interruptedAfterLock = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            lock.lock();
+            interruptedAfterLock.set(Thread.currentThread().isInterrupted());
+            lock.unlock();
+        });
+        waiter.start();
+        Thread.sleep(50);
+        waiter.interrupt();
+        Thread.sleep(100);
+        assertThat(waiter.isAlive()).as("still waiting after the interrupt").isTrue();
+        lock.unlock();
+        waiter.join(WAIT.toMillis());
+        assertThat(interruptedAfterLock.get()).isTrue();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
     void aLockMadeInAChildAndSentToASiblingIsTheSameLock() throws Exception {
         String handles = dir.resolve("handles").toString();
         ChildProcess maker = new ChildProcess(() -> {

@@ -10,6 +10,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUME
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_LOGS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_SLOTS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RETIRED;
+import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
 
 /**
  * The bookkeeping of a joinable queue in one process: which items this process got and has not
@@ -17,7 +18,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RE
  * per queue per process ({@link JoinableStates}), whatever the number of handles.
  *
  * <p>Implementation notes. A process that takes an item claims a consumer slot in the queue's
- * header (its process token; value A = how many {@code taskDone()}s it made) and copies the
+ * header (its process token; stake = how many {@code taskDone()}s it made) and copies the
  * item into its {@link InFlightLog} before the take is final; {@code taskDone()} marks the
  * oldest pending item of the process done. The queue's unfinished count is the put count minus
  * the done count, and the done count is "done retired" (what processes that are gone did) plus
@@ -83,7 +84,7 @@ public final class JoinableState {
         }
         doneCount++;
         log.finishOldest(doneCount);
-        consumers.setValueA(slot, doneCount);
+        consumers.set(slot, STAKE, doneCount);
     }
 
     /** @return how many items were put and are not finished yet (never below the true number) */
@@ -92,7 +93,7 @@ public final class JoinableState {
         for (int i = 0; i < CONSUMER_SLOTS; i++) {
             long token = consumers.token(i);
             if (token != 0 && token != -1L) {
-                done += consumers.valueA(i);
+                done += consumers.get(i, STAKE);
             }
         }
         return queue.putCount() - done;
@@ -147,7 +148,7 @@ public final class JoinableState {
             if (!consumers.isDead(i, token)) {
                 continue;
             }
-            long done = consumers.valueA(i);
+            long done = consumers.get(i, STAKE);
             long[] requeued = {0};
             SharedSegment deadLog = null;
             if (header.getIntVolatile(logName(i)) > 0) {

@@ -45,7 +45,7 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *                in the slot the current chunk does not use, so a process that holds the lock
  *                finds the current chunk's name whatever the previous holder died doing
  *  spare chunk   a drained standard chunk kept for the next switch (no file churn in steady state)
- *  consumers     one slot per process consuming a joinable queue: token, ticks, value A = how
+ *  consumers     one slot per process consuming a joinable queue: token, ticks, stake = how
  *                many taskDone()s it made; its in-flight log's segment name beside it
  * </pre>
  */

@@ -23,8 +23,9 @@ package io.github.multiprocessing4j.internal.sync;
  *  parties       how many parties trip the barrier
  *  dead parties  how many times the barrier was broken because a waiting party had died
  *  slot i        the party that arrived i-th in the current generation: its thread's
- *                {@link Owner} token, its process's ticks, and value A = its generation + 1
- *                (0 while the slot is being written), so that waiters can check it is alive
+ *                {@link Owner} token, its process's ticks, and as the slot's stake its
+ *                generation + 1 (0 while the slot is being written), so that waiters can check
+ *                it is alive
  * </pre>
  */
 public final class BarrierDescriptor {

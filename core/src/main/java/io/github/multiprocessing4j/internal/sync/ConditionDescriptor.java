@@ -19,8 +19,8 @@ package io.github.multiprocessing4j.internal.sync;
  *  next arrival  numbers the waiters in the order they begin to wait (signal() wakes the lowest)
  *  passed on     how many signals were passed on from a waiter that died before it woke
  *  slot token    the waiting thread's {@link Owner} token; 0 when the slot is free
- *  slot state    value A: {@link #WAITING}, {@link #SIGNALLED}, or 0 (leaving, or free)
- *  slot arrival  value B: the waiter's arrival number
+ *  slot state    {@link #WAITER_STATE}: {@link #WAITING}, {@link #SIGNALLED}, or 0 (leaving, or free)
+ *  slot arrival  {@link #WAITER_ARRIVAL}: the waiter's arrival number
  * </pre>
  */
 public final class ConditionDescriptor {
@@ -31,6 +31,11 @@ public final class ConditionDescriptor {
     public static final int SLOTS = 126;
     /** Bytes a condition takes (within one 4 KiB page). */
     public static final int SIZE = SLOTS_BASE + SLOTS * SlotDescriptor.SIZE;
+
+    /** The word of a waiter's slot that holds its state: the slot's stake. */
+    public static final int WAITER_STATE = SlotDescriptor.STAKE;
+    /** The word of a waiter's slot that holds its arrival number. */
+    public static final int WAITER_ARRIVAL = SlotDescriptor.ARRIVAL;
 
     /** Slot state: the waiter waits. */
     public static final long WAITING = 1;

@@ -1,7 +1,6 @@
 package io.github.multiprocessing4j.internal.sync;
 
 import io.github.multiprocessing4j.internal.os.Platform;
-import io.github.multiprocessing4j.internal.process.ProcessContext;
 
 /**
  * Who holds a shared lock or permit: a 64-bit token naming a thread of a process, and the
@@ -12,11 +11,12 @@ import io.github.multiprocessing4j.internal.process.ProcessContext;
  * compare-and-set. The owner's start ticks are written beside it right after the CAS, so a pid
  * that was reused by a new process is not mistaken for the owner. A token whose ticks are not
  * written yet (its owner is between the CAS and the write, or died there) counts as alive while
- * its pid exists at all.
+ * its pid exists at all. This process's pid and start ticks come from {@link Platform}, the same
+ * figures the process context records: a lock can be used before (and without) the context.
  */
 public final class Owner {
     private static final long PID = Platform.currentPid();
-    private static final long TICKS = ProcessContext.current().startTicks();
+    private static final long TICKS = Platform.ownStartTicks();
 
     private Owner() {
     }

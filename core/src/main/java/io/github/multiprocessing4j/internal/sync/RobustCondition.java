@@ -8,6 +8,8 @@ import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.PASS
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.SIGNALLED;
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.SLOTS;
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.SLOTS_BASE;
+import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAITER_ARRIVAL;
+import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAITER_STATE;
 import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAITING;
 
 /**
@@ -16,21 +18,21 @@ import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAIT
  *
  * <p>Implementation notes. Every waiter has a slot in a table: it takes one (still holding the
  * mutex, so that a signal sent after it released the mutex cannot miss it), writes its arrival
- * number and the state {@code WAITING}, releases the mutex fully, and polls its own state with a
- * {@link Backoff}. {@code signal()} (under the mutex) picks the waiting slot with the lowest
+ * number and the state {@code WAITING}, releases the mutex fully, and polls its own state
+ * ({@link Wait}). {@code signal()} (under the mutex) picks the waiting slot with the lowest
  * arrival number and moves it from {@code WAITING} to {@code SIGNALLED} with a compare-and-set;
  * a waiter that times out or is interrupted leaves with a compare-and-set from {@code WAITING}
  * to 0, so exactly one of the two wins: a waiter that loses has been signalled and returns as
- * such (keeping its interrupt status), and no signal is lost. The waiter then re-acquires the mutex
- * (uninterruptibly, restoring its hold count) and only then frees its slot, before it returns or
- * throws: a signalled waiter counts as woken once it holds the mutex again.
+ * such (keeping its interrupt status), and no signal is lost. The waiter then re-acquires the
+ * mutex (uninterruptibly, restoring its hold count) and only then frees its slot, before it
+ * returns or throws: a signalled waiter counts as woken once it holds the mutex again.
  *
  * <p>Death of a waiter. {@code signal()} checks the liveness of the slot it picks: a dead
  * waiter's slot is freed and the next one is tried, so a dead waiter never swallows a signal
  * sent after its death. A waiter that dies after it was signalled but before it woke would
- * swallow it: every {@link Wait#LIVENESS_CHECK_NANOS} of waiting, each waiter looks for signalled
- * slots of dead processes, frees them and passes their signals on — to itself when it still
- * waits, else to the next waiter — and logs it. Slots are freed by a compare-and-set of the
+ * swallow it: in its liveness check (every {@link Wait#LIVENESS_CHECK_NANOS}), each waiter
+ * looks for signalled slots of dead processes, frees them and passes their signals on — to
+ * itself when it still waits, else to the next waiter — and logs it. Slots are freed by a compare-and-set of the
  * token ({@link SlotTable#takeFromDead}), so of several cleaners exactly one handles a slot.
  */
 public final class RobustCondition {
@@ -49,61 +51,45 @@ public final class RobustCondition {
     }
 
     /**
-     * Releases the mutex, waits for a signal, re-acquires the mutex.
+     * Releases the mutex, waits for a signal, re-acquires the mutex; an interrupt ends the wait.
      *
      * @param timeoutNanos how long to wait at most; negative waits forever
-     * @param interruptible whether an interrupt ends the wait
      * @return true when signalled, false on timeout
-     * @throws InterruptedException when {@code interruptible} and the thread was interrupted
-     *     before it was signalled; the mutex is held again, as on every return
+     * @throws InterruptedException when the thread was interrupted before it was signalled; the
+     *     mutex is held again, as on every return (a signal that came with the interrupt wins:
+     *     the wait returns true and the interrupt status is kept)
      * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
      * @throws IllegalStateException when {@link ConditionDescriptor#SLOTS} threads already wait
      */
-    public boolean await(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        if (!mutex.isHeldByCurrentThread()) {
-            throw new IllegalMonitorStateException("the calling thread does not hold the condition's lock");
-        }
-        if (interruptible && Thread.interrupted()) {
+    public boolean await(long timeoutNanos) throws InterruptedException {
+        requireHeld();
+        if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        int slot = claimSlot();
-        int holds = mutex.releaseFully();
-        boolean signalled = false;
-        boolean interrupted = false;
-        try {
-            Wait wait = new Wait(timeoutNanos);
-            while (true) {
-                if (waiters.valueA(slot) == SIGNALLED) {
-                    signalled = true;
-                    break;
+        return awaitInSlot(slot -> {
+            try {
+                return Wait.interruptibly(timeoutNanos, () -> isSignalled(slot), () -> passOnSignalsOfDeadWaiters(slot))
+                        || !leave(slot);
+            } catch (InterruptedException e) {
+                if (leave(slot)) {
+                    throw e;
                 }
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                    if (interruptible) {
-                        signalled = !leave(slot);
-                        break;
-                    }
-                }
-                if (wait.expired()) {
-                    signalled = !leave(slot);
-                    break;
-                }
-                wait.pause();
-                if (wait.livenessCheckDue()) {
-                    passOnSignalsOfDeadWaiters(slot);
-                }
+                Thread.currentThread().interrupt(); // signalled meanwhile: the signal wins
+                return true;
             }
-        } finally {
-            mutex.reacquire(holds);
-            waiters.free(slot); // after: a waiter that dies waiting for the mutex leaves its signal behind
-        }
-        if (interrupted) {
-            if (interruptible && !signalled) {
-                throw new InterruptedException();
-            }
-            Thread.currentThread().interrupt();
-        }
-        return signalled;
+        });
+    }
+
+    /**
+     * Releases the mutex, waits for a signal however long it takes, re-acquires the mutex. An
+     * interrupt does not end the wait; the thread's interrupt status is set again on return.
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
+     * @throws IllegalStateException when {@link ConditionDescriptor#SLOTS} threads already wait
+     */
+    public void awaitUninterruptibly() {
+        requireHeld();
+        awaitInSlot(slot -> Wait.uninterruptibly(-1, () -> isSignalled(slot), () -> passOnSignalsOfDeadWaiters(slot)));
     }
 
     /**
@@ -126,13 +112,13 @@ public final class RobustCondition {
         requireHeld();
         for (int i = 0; i < SLOTS; i++) {
             long token = waiters.token(i);
-            if (token == 0 || waiters.valueA(i) != WAITING) {
+            if (token == 0 || waiters.get(i, WAITER_STATE) != WAITING) {
                 continue;
             }
             if (waiters.isDead(i, token)) {
                 waiters.takeFromDead(i, token);
             } else {
-                waiters.compareAndSetValueA(i, WAITING, SIGNALLED);
+                waiters.compareAndSet(i, WAITER_STATE, WAITING, SIGNALLED);
             }
         }
     }
@@ -141,7 +127,7 @@ public final class RobustCondition {
     public int waiting() {
         int n = 0;
         for (int i = 0; i < SLOTS; i++) {
-            if (waiters.token(i) != 0 && waiters.valueA(i) == WAITING) {
+            if (waiters.token(i) != 0 && waiters.get(i, WAITER_STATE) == WAITING) {
                 n++;
             }
         }
@@ -159,6 +145,32 @@ public final class RobustCondition {
         }
     }
 
+    /** How a wait waits for its slot to be signalled, while it does not hold the mutex. */
+    private interface SlotWait<X extends Exception> {
+        /** @return whether the waiter in {@code slot} was signalled */
+        boolean await(int slot) throws X;
+    }
+
+    /**
+     * Takes a slot, releases the mutex fully, waits as {@code slotWait} does, then re-acquires
+     * the mutex (uninterruptibly, with its hold count) and only then frees the slot: a waiter
+     * that dies waiting for the mutex leaves its signal behind for the others to pass on.
+     */
+    private <X extends Exception> boolean awaitInSlot(SlotWait<X> slotWait) throws X {
+        int slot = claimSlot();
+        int holds = mutex.releaseFully();
+        try {
+            return slotWait.await(slot);
+        } finally {
+            mutex.reacquire(holds);
+            waiters.free(slot);
+        }
+    }
+
+    private boolean isSignalled(int slot) {
+        return waiters.get(slot, WAITER_STATE) == SIGNALLED;
+    }
+
     private int claimSlot() {
         long me = Owner.currentToken();
         long arrival = segment.getAndAddLong(NEXT_ARRIVAL, 1);
@@ -170,13 +182,13 @@ public final class RobustCondition {
         if (slot < 0) {
             throw new IllegalStateException("more than " + SLOTS + " threads wait on " + segment.name());
         }
-        waiters.setValueA(slot, WAITING); // last: signal() considers the slot from here on
+        waiters.set(slot, WAITER_STATE, WAITING); // last: signal() considers the slot from here on
         return slot;
     }
 
     /** @return whether the waiter left before a signal reached it */
     private boolean leave(int slot) {
-        return waiters.compareAndSetValueA(slot, WAITING, 0);
+        return waiters.compareAndSet(slot, WAITER_STATE, WAITING, 0);
     }
 
     private boolean signalOne() {
@@ -184,9 +196,9 @@ public final class RobustCondition {
             int best = -1;
             long bestArrival = Long.MAX_VALUE;
             for (int i = 0; i < SLOTS; i++) {
-                if (waiters.token(i) != 0 && waiters.valueA(i) == WAITING && waiters.valueB(i) < bestArrival) {
+                if (waiters.token(i) != 0 && waiters.get(i, WAITER_STATE) == WAITING && waiters.get(i, WAITER_ARRIVAL) < bestArrival) {
                     best = i;
-                    bestArrival = waiters.valueB(i);
+                    bestArrival = waiters.get(i, WAITER_ARRIVAL);
                 }
             }
             if (best < 0) {
@@ -195,7 +207,7 @@ public final class RobustCondition {
             long token = waiters.token(best);
             if (waiters.isDead(best, token)) {
                 waiters.takeFromDead(best, token);
-            } else if (waiters.compareAndSetValueA(best, WAITING, SIGNALLED)) {
+            } else if (waiters.compareAndSet(best, WAITER_STATE, WAITING, SIGNALLED)) {
                 return true;
             }
         }
@@ -211,14 +223,20 @@ public final class RobustCondition {
         }
     }
 
-    private void passOnSignalsOfDeadWaiters(int mine) {
+    /**
+     * The liveness check of a wait: passes on the signals that dead waiters left.
+     *
+     * @return whether the waiter in slot {@code mine} is now signalled
+     */
+    private boolean passOnSignalsOfDeadWaiters(int mine) {
         for (int i = 0; i < SLOTS; i++) {
             long token = waiters.token(i);
-            if (i != mine && waiters.valueA(i) == SIGNALLED && waiters.isDead(i, token)
+            if (i != mine && waiters.get(i, WAITER_STATE) == SIGNALLED && waiters.isDead(i, token)
                     && waiters.takeFromDead(i, token) == SIGNALLED) {
                 passOn(token, mine);
             }
         }
+        return isSignalled(mine);
     }
 
     /** Delivers a signal that a dead waiter left: to the waiter in slot {@code mine}, else to the next. */
@@ -227,7 +245,7 @@ public final class RobustCondition {
         Log.of(RobustCondition.class).log(System.Logger.Level.WARNING,
                 "process {0} died before it woke from a signal of condition {1}: the signal is passed on",
                 String.valueOf(Owner.pidOf(deadToken)), segment.name());
-        if (mine >= 0 && waiters.compareAndSetValueA(mine, WAITING, SIGNALLED)) {
+        if (mine >= 0 && waiters.compareAndSet(mine, WAITER_STATE, WAITING, SIGNALLED)) {
             return;
         }
         signalOne();

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.BOUND;
+import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.PERMITS_HELD;
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.PERMITS;
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.RECLAIMED;
 import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOTS;
@@ -20,11 +21,11 @@ import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOT
  * permits it holds: acquiring adds 1 to the caller's slot after taking the permit, releasing
  * takes 1 from the caller's slot, or, when the caller holds none (a permit acquired by one
  * process and released by another, as semaphores allow), from any slot that holds some, with a
- * compare-and-set that never goes below 0. A waiter that finds no permit polls with a
- * {@link Backoff} and every {@link Wait#LIVENESS_CHECK_NANOS} looks for slots of dead processes:
- * it takes such a slot with a compare-and-set of its token ({@link SlotTable#takeFromDead}, so
- * exactly one process reclaims it), adds its count back to the permits (capped at the bound)
- * and logs it. A process that dies in the instant between taking a permit and counting it in
+ * compare-and-set that never goes below 0. A waiter that finds no permit polls ({@link Wait});
+ * its liveness check (every {@link Wait#LIVENESS_CHECK_NANOS}) looks for slots of dead
+ * processes: it takes such a slot with a compare-and-set of its token
+ * ({@link SlotTable#takeFromDead}, so exactly one process reclaims it), adds its count back to
+ * the permits (capped at the bound) and logs it. A process that dies in the instant between taking a permit and counting it in
  * its slot loses that permit; one that dies between giving a permit back and uncounting it has
  * it given back twice (a bounded semaphore caps this at its bound). Holdings are tracked per
  * process (pid and start ticks), since a semaphore may be released by another thread.
@@ -32,7 +33,7 @@ import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOT
 public final class RobustSemaphore {
     private final SharedSegment segment;
     private final SlotTable holders;
-    private final long me = Owner.pidOf(Owner.currentToken()) << 32;
+    private final long me = Owner.currentProcessToken();
     private volatile int ownSlot = -1;
 
     /** @param segment the semaphore's segment ({@link SemaphoreDescriptor} layout at offset 0) */
@@ -59,7 +60,7 @@ public final class RobustSemaphore {
             if (segment.compareAndSetLong(PERMITS, permits, permits - 1)) {
                 int slot = ownSlot();
                 if (slot >= 0) {
-                    holders.getAndAddValueA(slot, 1);
+                    holders.getAndAdd(slot, PERMITS_HELD, 1);
                 }
                 return true;
             }
@@ -78,22 +79,7 @@ public final class RobustSemaphore {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (tryAcquire()) {
-            return true;
-        }
-        Wait wait = new Wait(timeoutNanos);
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (wait.expired()) {
-                return false;
-            }
-            wait.pause();
-            if (tryAcquire() || wait.livenessCheckDue() && reclaimFromDead() > 0 && tryAcquire()) {
-                return true;
-            }
-        }
+        return tryAcquire() || Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire);
     }
 
     /**
@@ -157,6 +143,11 @@ public final class RobustSemaphore {
         return total;
     }
 
+    /** The liveness check of a wait: a permit that a dead process held may be the one we wait for. */
+    private boolean reclaimFromDeadAndTryAcquire() {
+        return reclaimFromDead() > 0 && tryAcquire();
+    }
+
     /** Takes one from the count of a holder: the calling process when it holds one, else any. */
     private void uncount() {
         int own = ownSlot;
@@ -177,12 +168,12 @@ public final class RobustSemaphore {
     }
 
     private boolean takeOne(int slot) {
-        long held = holders.valueA(slot);
+        long held = holders.get(slot, PERMITS_HELD);
         while (held > 0) {
-            if (holders.compareAndSetValueA(slot, held, held - 1)) {
+            if (holders.compareAndSet(slot, PERMITS_HELD, held, held - 1)) {
                 return true;
             }
-            held = holders.valueA(slot);
+            held = holders.get(slot, PERMITS_HELD);
         }
         return false;
     }

@@ -21,7 +21,7 @@ package io.github.multiprocessing4j.internal.sync;
  *  bound      the most permits there may be (a bounded semaphore's initial value), -1 for none
  *  reclaimed  how many permits were given back from processes that died holding them
  *  slot token a holder process: its pid in the high 32 bits, 0 in the low ones; 0 when free
- *  slot held  value A: how many permits that process holds (acquired and not released)
+ *  slot held  {@link #PERMITS_HELD}: how many permits that process holds (acquired and not released)
  * </pre>
  */
 public final class SemaphoreDescriptor {
@@ -33,6 +33,9 @@ public final class SemaphoreDescriptor {
     public static final int SLOTS = 126;
     /** Bytes a semaphore takes (within one 4 KiB page). */
     public static final int SIZE = SLOTS_BASE + SLOTS * SlotDescriptor.SIZE;
+
+    /** The word of a holder's slot that counts the permits it holds: the slot's stake. */
+    public static final int PERMITS_HELD = SlotDescriptor.STAKE;
 
     private SemaphoreDescriptor() {
     }

@@ -8,23 +8,28 @@ package io.github.multiprocessing4j.internal.sync;
  * <pre>
  *  0               8               16              24              32
  *  +---------------+---------------+---------------+---------------+
- *  | token         | ticks         | value A       | value B       |
+ *  | token         | ticks         | stake         | arrival       |
  *  +---------------+---------------+---------------+---------------+
  *
  *  token    0 when the slot is free; else who took it (an {@link Owner} token). Taken by
  *           compare-and-set from 0, given back by writing 0 (release).
  *  ticks    the start ticks of the token's process, written right after the token (0 while
  *           unknown: then the token counts as alive while its pid exists)
- *  value A  the primitive's own: a condition's waiting state, a semaphore holder's permit
- *           count, a barrier party's generation
- *  value B  the primitive's own: a condition waiter's arrival number; otherwise unused
+ *  stake    what the participant has in the primitive, which the others must know when it
+ *           dies: read and cleared in one atomic step by whoever frees a dead participant's
+ *           slot, and the tag of a consistent read ({@link SlotTable#isDeadWith}). Each
+ *           primitive names it in its own descriptor: a condition waiter's state, the permits
+ *           a semaphore holder holds, a barrier party's generation, the taskDone()s a
+ *           joinable queue's consumer made.
+ *  arrival  the order in which participants came, for a primitive that serves them in that
+ *           order (a condition's waiters); 0 where unused
  * </pre>
  */
 public final class SlotDescriptor {
     public static final int TOKEN = 0;
     public static final int TICKS = 8;
-    public static final int VALUE_A = 16;
-    public static final int VALUE_B = 24;
+    public static final int STAKE = 16;
+    public static final int ARRIVAL = 24;
     /** Bytes a slot takes. */
     public static final int SIZE = 32;
 

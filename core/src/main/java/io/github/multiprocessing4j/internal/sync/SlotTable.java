@@ -2,10 +2,10 @@ package io.github.multiprocessing4j.internal.sync;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
+import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.ARRIVAL;
+import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
 import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.TICKS;
 import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.TOKEN;
-import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.VALUE_A;
-import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.VALUE_B;
 
 /**
  * A fixed array of {@link SlotDescriptor slots} in a segment: who takes part in a primitive, so
@@ -13,8 +13,10 @@ import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.VALUE_B;
  *
  * <p>Implementation notes. A slot is taken with a compare-and-set of its token from 0 to the
  * taker's token, after which the taker writes its process's start ticks; it is given back by
- * writing 0 to the token after everything else. Which of the two values may change under whom is
- * each primitive's rule. Taking a slot scans from the start; a full table makes {@link #claim} return -1
+ * writing 0 to the token after everything else. Which of the stake and the arrival may change
+ * under whom is each primitive's rule; a primitive reads and writes them through {@link #get}
+ * and its relatives, with the name its descriptor gives them ({@code PERMITS_HELD},
+ * {@code WAITER_STATE}, ...). Taking a slot scans from the start; a full table makes {@link #claim} return -1
  * and the primitive decide (typically: recover the slots of dead processes, try again).
  */
 public final class SlotTable {
@@ -44,18 +46,18 @@ public final class SlotTable {
     }
 
     /**
-     * Takes a free slot for {@code token}: a compare-and-set of its token, then its ticks and
-     * values are written.
+     * Takes a free slot for {@code token}: a compare-and-set of its token, then its ticks, stake
+     * and arrival are written.
      *
      * @return the slot's index, or -1 when no slot is free (the primitive may then free the
      *     slots of dead processes and try again)
      */
-    public int claim(long token, long valueA, long valueB) {
+    public int claim(long token, long stake, long arrival) {
         for (int i = 0; i < slots; i++) {
             if (segment.getLongVolatile(at(i, TOKEN)) == 0 && segment.compareAndSetLong(at(i, TOKEN), 0, token)) {
                 segment.setLongVolatile(at(i, TICKS), Owner.currentTicks());
-                segment.setLongVolatile(at(i, VALUE_A), valueA);
-                segment.setLongVolatile(at(i, VALUE_B), valueB);
+                segment.setLongVolatile(at(i, STAKE), stake);
+                segment.setLongVolatile(at(i, ARRIVAL), arrival);
                 return i;
             }
         }
@@ -64,37 +66,37 @@ public final class SlotTable {
 
     /**
      * Writes slot {@code i} for a caller that owns it by another rule than {@link #claim} (a
-     * barrier's arrival index): value A is zeroed first and written last, so that a reader that
-     * sees the same non-zero value A before and after reading the token and ticks has read a
+     * barrier's arrival index): the stake is zeroed first and written last, so that a reader
+     * that sees the same non-zero stake before and after reading the token and ticks has read a
      * consistent slot.
      */
-    public void write(int i, long token, long valueA) {
-        segment.setLongVolatile(at(i, VALUE_A), 0);
+    public void write(int i, long token, long stake) {
+        segment.setLongVolatile(at(i, STAKE), 0);
         segment.setLongVolatile(at(i, TOKEN), token);
         segment.setLongVolatile(at(i, TICKS), Owner.currentTicks());
-        segment.setLongVolatile(at(i, VALUE_A), valueA);
+        segment.setLongVolatile(at(i, STAKE), stake);
     }
 
     /**
-     * @return whether slot {@code i}, read consistently with value A equal to {@code valueA}
+     * @return whether slot {@code i}, read consistently with its stake equal to {@code stake}
      *     (see {@link #write}), names a process that has died
      */
-    public boolean isDeadWith(int i, long valueA) {
-        if (valueA(i) != valueA) {
+    public boolean isDeadWith(int i, long stake) {
+        if (get(i, STAKE) != stake) {
             return false;
         }
         long token = token(i);
         long ticks = segment.getLongVolatile(at(i, TICKS));
-        if (valueA(i) != valueA) {
+        if (get(i, STAKE) != stake) {
             return false;
         }
         return token != 0 && token != -1L && Owner.isDead(token, ticks);
     }
 
-    /** Gives slot {@code i} back: its values are zeroed, then its token. */
+    /** Gives slot {@code i} back: its stake and arrival are zeroed, then its token. */
     public void free(int i) {
-        segment.setLongVolatile(at(i, VALUE_A), 0);
-        segment.setLongVolatile(at(i, VALUE_B), 0);
+        segment.setLongVolatile(at(i, STAKE), 0);
+        segment.setLongVolatile(at(i, ARRIVAL), 0);
         segment.setLongVolatile(at(i, TICKS), 0);
         segment.setLongRelease(at(i, TOKEN), 0);
     }
@@ -102,16 +104,16 @@ public final class SlotTable {
     /**
      * Frees the slot {@code i} of a process that died, when it still names {@code token}: a
      * compare-and-set of the token to a marker first, so that of several processes cleaning up
-     * the same slot only one does, then value A is read and cleared in one atomic step (so a
+     * the same slot only one does, then the stake is read and cleared in one atomic step (so a
      * concurrent compare-and-set of it either lands before and is seen, or fails).
      *
-     * @return value A as it was, or -1 when another caller freed the slot first
+     * @return the stake as it was, or -1 when another caller freed the slot first
      */
     public long takeFromDead(int i, long token) {
         if (!segment.compareAndSetLong(at(i, TOKEN), token, -1L)) {
             return -1;
         }
-        long value = segment.getAndSetLong(at(i, VALUE_A), 0);
+        long value = segment.getAndSetLong(at(i, STAKE), 0);
         free(i);
         return value;
     }
@@ -126,28 +128,28 @@ public final class SlotTable {
         return token != 0 && token != -1L && Owner.isDead(token, segment.getLongVolatile(at(i, TICKS)));
     }
 
-    public long valueA(int i) {
-        return segment.getLongVolatile(at(i, VALUE_A));
+    /**
+     * @param field {@link SlotDescriptor#STAKE} or {@link SlotDescriptor#ARRIVAL}, by the name the
+     *     primitive's descriptor gives it
+     * @return that word of slot {@code i}
+     */
+    public long get(int i, int field) {
+        return segment.getLongVolatile(at(i, field));
     }
 
-    public void setValueA(int i, long value) {
-        segment.setLongVolatile(at(i, VALUE_A), value);
+    /** Writes {@code field} of slot {@code i} (see {@link #get}). */
+    public void set(int i, int field, long value) {
+        segment.setLongVolatile(at(i, field), value);
     }
 
-    public boolean compareAndSetValueA(int i, long expected, long value) {
-        return segment.compareAndSetLong(at(i, VALUE_A), expected, value);
+    /** @return whether {@code field} of slot {@code i} was {@code expected} and is now {@code value} */
+    public boolean compareAndSet(int i, int field, long expected, long value) {
+        return segment.compareAndSetLong(at(i, field), expected, value);
     }
 
-    public long getAndSetValueA(int i, long value) {
-        return segment.getAndSetLong(at(i, VALUE_A), value);
-    }
-
-    public long getAndAddValueA(int i, long delta) {
-        return segment.getAndAddLong(at(i, VALUE_A), delta);
-    }
-
-    public long valueB(int i) {
-        return segment.getLongVolatile(at(i, VALUE_B));
+    /** @return {@code field} of slot {@code i} before {@code delta} was added to it */
+    public long getAndAdd(int i, int field, long delta) {
+        return segment.getAndAddLong(at(i, field), delta);
     }
 
     private int at(int slot, int field) {

@@ -1,0 +1,205 @@
+package io.github.multiprocessing4j.internal.sync;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.util.concurrent.BrokenBarrierException;
+
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.BROKEN;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.DEAD_PARTIES;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.GENERATION_MASK;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.PARTIES;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.SLOTS_BASE;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.STATE;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.count;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.generation;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.isPreviousBroken;
+import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
+
+/**
+ * A reusable barrier in shared memory that breaks when a waiting party's process dies: the
+ * algorithm behind {@code ProcessBarrier}. Layout: {@link BarrierDescriptor}.
+ *
+ * <p>Implementation notes. The whole state is one word, changed only by compare-and-set: the
+ * generation, the arrivals in it, and a broken bit. A party arrives by adding one to the
+ * arrivals (its arrival index is the count before); the last one instead moves the word to the
+ * next generation with no arrivals, which releases the others. Breaking sets the bit in the
+ * current generation; {@link #reset()} moves to the next generation and records in the word
+ * whether the one it ended was broken, so that a waiter that did not look in between still
+ * tells a trip from a reset.
+ *
+ * <p>A party writes its token into the slot of its arrival index, tagged with its generation,
+ * for the liveness checks: before the arrival shows in the word (so no one sees an arrival
+ * whose slot is not written yet) and again after (a party that tried the same index and lost
+ * may have written it in between; if the winner dies in that instant its death goes unnoticed,
+ * and a waiter times out instead). Waiters poll the word ({@link Wait}); their liveness check
+ * (every {@link Wait#LIVENESS_CHECK_NANOS}) breaks the generation when the slot of a party that
+ * arrived in it names a dead process, counts it and logs it.
+ */
+public final class RobustBarrier {
+    private final SharedSegment segment;
+    private final int parties;
+    private final SlotTable slots;
+
+    /**
+     * @param segment the barrier's segment ({@link BarrierDescriptor} layout at offset 0)
+     * @param parties the number of parties, as {@link #initialise} wrote it
+     */
+    public RobustBarrier(SharedSegment segment, int parties) {
+        this.segment = segment;
+        this.parties = parties;
+        this.slots = new SlotTable(segment, SLOTS_BASE, parties);
+    }
+
+    /** Writes a new barrier's initial state into its zero-filled segment. */
+    public static void initialise(SharedSegment segment, int parties) {
+        segment.setLongVolatile(PARTIES, parties);
+    }
+
+    /**
+     * Arrives and waits until every party has arrived, at most {@code timeoutNanos} (forever
+     * when negative).
+     *
+     * @return the arrival index (0 for the first party, {@code parties - 1} for the last), or -1
+     *     when the time ran out: this call has then broken the barrier for the others
+     * @throws BrokenBarrierException when the barrier is broken before or while waiting, or
+     *     reset while waiting
+     * @throws InterruptedException when the thread is interrupted before or while waiting; the
+     *     barrier is then broken for the others (an interrupt that comes after the barrier
+     *     tripped or broke does not change the outcome and is kept in the thread's status)
+     */
+    public int await(long timeoutNanos) throws InterruptedException, BrokenBarrierException {
+        long generation;
+        int index;
+        while (true) {
+            long state = segment.getLongVolatile(STATE);
+            generation = generation(state);
+            if (BarrierDescriptor.isBroken(state)) {
+                throw new BrokenBarrierException();
+            }
+            if (Thread.interrupted()) {
+                breakGeneration(generation);
+                throw new InterruptedException();
+            }
+            index = count(state);
+            if (index + 1 == parties) {
+                if (segment.compareAndSetLong(STATE, state, state(generation + 1, 0, false, false))) {
+                    return index;
+                }
+            } else {
+                slots.write(index, Owner.currentToken(), generation + 1); // before the arrival shows
+                if (segment.compareAndSetLong(STATE, state, state + 1)) {
+                    break;
+                }
+            }
+        }
+        slots.write(index, Owner.currentToken(), generation + 1); // again: a party that lost the slot may have written it
+        return awaitTrip(generation, index, timeoutNanos);
+    }
+
+    /** Returns the barrier to its initial state: no arrivals, not broken; waiting parties see it broken. */
+    public void reset() {
+        while (true) {
+            long state = segment.getLongVolatile(STATE);
+            boolean ended = BarrierDescriptor.isBroken(state) || count(state) > 0;
+            if (segment.compareAndSetLong(STATE, state, state(generation(state) + 1, 0, false, ended))) {
+                return;
+            }
+        }
+    }
+
+    /** Breaks the current generation. Never blocks. */
+    public void abort() {
+        breakGeneration(generation(segment.getLongVolatile(STATE)));
+    }
+
+    /** @return whether the current generation is broken (a snapshot) */
+    public boolean isBroken() {
+        return BarrierDescriptor.isBroken(segment.getLongVolatile(STATE));
+    }
+
+    /** @return how many parties wait now (a snapshot; 0 while broken) */
+    public int numberWaiting() {
+        long state = segment.getLongVolatile(STATE);
+        return BarrierDescriptor.isBroken(state) ? 0 : count(state);
+    }
+
+    /** @return how many times the barrier broke because a waiting party's process had died */
+    public long deadParties() {
+        return segment.getLongVolatile(DEAD_PARTIES);
+    }
+
+    /** The wait of a party that arrived at {@code index} of {@code generation} and was not the last. */
+    private int awaitTrip(long generation, int index, long timeoutNanos) throws InterruptedException, BrokenBarrierException {
+        try {
+            Integer tripped = Wait.interruptiblyFor(timeoutNanos, () -> outcome(generation, index),
+                    () -> {
+                        breakIfAPartyDied(generation);
+                        return null; // a break shows in the next attempt
+                    });
+            if (tripped != null) {
+                return tripped;
+            }
+            if (breakGeneration(generation)) {
+                return -1;
+            }
+        } catch (InterruptedException e) {
+            if (breakGeneration(generation)) {
+                throw e;
+            }
+            Thread.currentThread().interrupt(); // tripped or broken meanwhile: that is the outcome
+        }
+        // The generation ended or broke before this party could break it: the outcome is settled.
+        return outcome(generation, index);
+    }
+
+    /**
+     * @return {@code index} when {@code generation} has tripped; null while it waits
+     * @throws BrokenBarrierException when it is broken, or was reset (or reset twice since: no telling)
+     */
+    private Integer outcome(long generation, int index) throws BrokenBarrierException {
+        long state = segment.getLongVolatile(STATE);
+        if (generation(state) != generation) {
+            if (generation(state) == (generation + 1 & GENERATION_MASK) && !isPreviousBroken(state)) {
+                return index;
+            }
+            throw new BrokenBarrierException();
+        }
+        if (BarrierDescriptor.isBroken(state)) {
+            throw new BrokenBarrierException();
+        }
+        return null;
+    }
+
+    /** @return whether this call broke generation {@code generation} (false: it had ended or was broken) */
+    private boolean breakGeneration(long generation) {
+        while (true) {
+            long state = segment.getLongVolatile(STATE);
+            if (generation(state) != generation || BarrierDescriptor.isBroken(state)) {
+                return false;
+            }
+            if (segment.compareAndSetLong(STATE, state, state | BROKEN)) {
+                return true;
+            }
+        }
+    }
+
+    /** The liveness check of a wait: breaks the generation when a party waiting in it has died. */
+    private void breakIfAPartyDied(long generation) {
+        long state = segment.getLongVolatile(STATE);
+        if (generation(state) != generation) {
+            return; // ended: the next attempt tells how
+        }
+        for (int i = 0; i < count(state); i++) {
+            if (slots.isDeadWith(i, generation + 1)) {
+                long pid = Owner.pidOf(slots.token(i));
+                if (breakGeneration(generation)) {
+                    segment.getAndAddLong(DEAD_PARTIES, 1);
+                    Log.of(RobustBarrier.class).log(System.Logger.Level.WARNING,
+                            "process {0} died waiting at barrier {1}: the barrier is broken", String.valueOf(pid), segment.name());
+                }
+                return;
+            }
+        }
+    }
+}
