@@ -23,9 +23,9 @@ import java.util.Objects;
  * <p><b>Items.</b> {@code put} serializes the item in the caller, so an item that is not
  * serializable fails there ({@link IllegalArgumentException} naming the class) and the queue
  * is unchanged. The item is a copy: changing the object after {@code put} does not change what
- * is got. Items may be of any size up to 2 GiB. {@code null} is rejected ({@link NullPointerException}): where
- * Python puts {@code None} as a "no more items" sentinel, put a sentinel object, or
- * {@link #close()} the queue.
+ * is got. Items may be of any size up to 2 GiB. {@code null} is rejected
+ * ({@link NullPointerException}): where Python puts {@code None} as a "no more items" sentinel,
+ * put a sentinel object, or {@link #close()} the queue.
  *
  * <p><b>Bounds.</b> A queue made with {@code maxSize > 0} holds at most that many items:
  * {@code put} blocks while it is full. An unbounded queue never blocks {@code put} (a process may

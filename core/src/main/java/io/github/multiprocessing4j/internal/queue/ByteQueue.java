@@ -50,18 +50,19 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * {@code put()}, and the memory it uses is what it holds.
  *
  * <p>A record exists once its stamp (chunk number and kind) is written, last, with release
- * semantics; the put count and the tail move after it. The stamp slot at the tail always holds
- * 0 or a record of the current chunk: a reused chunk is full of old bytes, any of which could
- * look like a stamp, so an append zeroes the next record's stamp slot (there is always room: a
- * chunk keeps room for a link) before it publishes its own, and a chunk's first slot is zeroed
- * before the chunk is linked. Whatever a producer dies doing, the next
- * holder of the put lock finds the tail consistent ({@link #repairTail}): a record that was
- * complete is kept and counted, a half-written one is overwritten (it never matched a stamp, so
- * no consumer read it), a link that was written is followed, a chunk that was made but not linked
- * is removed (TailRepairTest makes each of these states). A consumer copies the item out, then writes the get count (the item's number + 1),
- * then moves the head: a consumer that dies before the count leaves the item for the next one; one
- * that dies after it took the item with it, and the next consumer steps over the record (its
- * number is below the get count). The counts are exact while no process is dead half-way.
+ * semantics; the put count and the tail move after it. The stamp slot at the tail always holds 0
+ * or a record of the current chunk: a reused chunk is full of old bytes, any of which could look
+ * like a stamp, so an append zeroes the next record's stamp slot (there is always room: a chunk
+ * keeps room for a link) before it publishes its own, and a chunk's first slot is zeroed before
+ * the chunk is linked. Whatever a producer dies doing, the next holder of the put lock finds the
+ * tail consistent ({@link #repairTail}): a record that was complete is kept and counted, a
+ * half-written one is overwritten (it never matched a stamp, so no consumer read it), a link that
+ * was written is followed, a chunk that was made but not linked is removed (TailRepairTest makes
+ * each of these states). A consumer copies the item out, then writes the get count (the item's
+ * number + 1), then moves the head: a consumer that dies before the count leaves the item for the
+ * next one; one that dies after it took the item with it, and the next consumer steps over the
+ * record (its number is below the get count). The counts are exact while no process is dead
+ * half-way.
  *
  * <p>Waiting polls ({@link Wait}): a consumer waits for the put count to pass the get count, a
  * producer of a bounded queue for the difference to drop below the bound. A waiting consumer
@@ -101,6 +102,8 @@ public final class ByteQueue implements Serializable {
     private transient RobustMutex putLock;
     private transient RobustMutex getLock;
     private transient ChunkChain chunks;
+    /** The last waiting take's attempts (see {@link WaitingTake}); any thread may replace it. */
+    private transient volatile WaitingTake<?> lastWaitingTake;
 
     private ByteQueue(SharedSegment header, long maxSize, int chunkSize) {
         this.header = header;
@@ -142,7 +145,8 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed
      */
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
-        return tryPut(item, writer) || timeoutNanos != 0 && Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer), null);
+        return tryPut(item, writer)
+                || timeoutNanos != 0 && Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer), null);
     }
 
     /** @return whether the item was appended; false when a bounded queue is full */
@@ -182,7 +186,9 @@ public final class ByteQueue implements Serializable {
         if (item != null || timeoutNanos == 0) {
             return item;
         }
-        return Wait.interruptiblyFor(timeoutNanos, () -> tryTake(reader), () -> checkLiveness(onLivenessCheck));
+        WaitingTake<T> waiting = waitingTake(reader);
+        return Wait.interruptiblyFor(timeoutNanos, waiting.take,
+                onLivenessCheck == null ? waiting.checkLiveness : () -> checkLiveness(onLivenessCheck));
     }
 
     /**
@@ -196,7 +202,38 @@ public final class ByteQueue implements Serializable {
         if (item != null || timeoutNanos == 0) {
             return item;
         }
-        return Wait.uninterruptiblyFor(timeoutNanos, () -> tryTakeUninterruptibly(reader), () -> checkLiveness(null));
+        WaitingTake<T> waiting = waitingTake(reader);
+        return Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly, waiting.checkLivenessUninterruptibly);
+    }
+
+    /**
+     * The attempts of a take that waits, for one reader: kept for the next wait with the same
+     * reader, so that a consumer that waits for each item does not allocate them each time.
+     */
+    private static final class WaitingTake<T> {
+        final RecordReader<T> reader;
+        final Wait.Attempt<T, InterruptedException> take;
+        final Wait.Attempt<T, InterruptedException> checkLiveness;
+        final Wait.Attempt<T, RuntimeException> takeUninterruptibly;
+        final Wait.Attempt<T, RuntimeException> checkLivenessUninterruptibly;
+
+        WaitingTake(ByteQueue queue, RecordReader<T> reader) {
+            this.reader = reader;
+            take = () -> queue.tryTake(reader);
+            checkLiveness = () -> queue.checkLiveness(null);
+            takeUninterruptibly = () -> queue.tryTakeUninterruptibly(reader);
+            checkLivenessUninterruptibly = () -> queue.checkLiveness(null);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> WaitingTake<T> waitingTake(RecordReader<T> reader) {
+        WaitingTake<?> last = lastWaitingTake;
+        if (last == null || last.reader != reader) {
+            last = new WaitingTake<>(this, reader);
+            lastWaitingTake = last;
+        }
+        return (WaitingTake<T>) last;
     }
 
     private <T> T tryTake(RecordReader<T> reader) throws InterruptedException {
