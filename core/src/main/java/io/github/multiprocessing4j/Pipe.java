@@ -16,9 +16,12 @@ import io.github.multiprocessing4j.internal.queue.PipeEnds;
  * System.out.println(pipe.left().recv());
  * }</pre>
  *
- * <p>Each direction is a queue in shared memory, so a pipe is as fast as a queue and never
- * blocks a sender. Close both ends when done: their shared memory is freed when both are closed
- * (else when the process tree ends).
+ * <p>A pipe is unbounded: sending never blocks. Close both ends when done: their shared memory
+ * is freed when both are closed (else when the process tree ends).
+ *
+ * @implNote Each direction is an unbounded queue in shared memory, so a pipe is as fast as a
+ *     {@link ProcessQueue}; who uses each end is recorded beside them, so that a receiver can
+ *     tell when every process that used the other end has died.
  */
 public final class Pipe {
     private final Connection left;

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -76,7 +77,7 @@ final class PipeConnection implements Connection {
         if (in != null) {
             in.close();
             try {
-                while (in.takeUninterruptibly(0) != null) {
+                while (in.takeUninterruptibly(0, EncodedItemRecord.FORMAT) != null) {
                     // dropped: nobody can receive on a closed end
                 }
             } catch (IllegalStateException drained) {
@@ -100,7 +101,7 @@ final class PipeConnection implements Connection {
         }
         ends.attach(end);
         try {
-            out.put(message, -1);
+            out.put(message, EncodedItemRecord.FORMAT, -1);
         } catch (IllegalStateException closed) {
             throw new IllegalStateException("the other end of the pipe is closed", closed);
         }
@@ -112,7 +113,7 @@ final class PipeConnection implements Connection {
         while (true) {
             ItemCodec.Encoded message;
             try {
-                message = in.takeUninterruptibly(Wait.LIVENESS_CHECK_NANOS);
+                message = in.takeUninterruptibly(Wait.LIVENESS_CHECK_NANOS, EncodedItemRecord.FORMAT);
             } catch (IllegalStateException closedAndEmpty) {
                 checkOpen();
                 throw new EOFException("the other end of the pipe is closed");

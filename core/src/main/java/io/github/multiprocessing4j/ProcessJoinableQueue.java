@@ -1,6 +1,10 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 import io.github.multiprocessing4j.internal.queue.JoinableState;
+import io.github.multiprocessing4j.internal.queue.JoinableStates;
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
 
 import java.time.Duration;
 
@@ -20,14 +24,17 @@ import java.time.Duration;
  * }</pre>
  *
  * <p><b>Processes that die.</b> An item got by a process that dies before calling
- * {@code taskDone()} for it is delivered again to another consumer (within about a quarter of
- * a second of a consumer or {@code join()} waiting), so {@code join()} still completes and
- * nothing is lost; CPython's {@code join()} hangs for ever there. A consumer may therefore see
- * an item twice only when the first taker died before finishing it.
+ * {@code taskDone()} for it is delivered again to another consumer, once a consumer or
+ * {@code join()} is waiting, so {@code join()} still completes and nothing is lost. A consumer
+ * may therefore see an item twice only when the first taker died before finishing it.
  *
  * <p><b>taskDone.</b> Calls are counted per process: {@code taskDone()} finishes the oldest item
  * the calling process got and has not finished, whichever thread got it.
  *
+ * @implNote Each process that takes items copies them into an in-flight log of its own, in
+ *     shared memory, until it calls {@code taskDone()}; a waiting consumer or {@code join()}
+ *     looks for dead consumers every 250 ms and puts their unfinished items back. CPython's
+ *     {@code join()} hangs for ever when a consumer dies holding an item.
  * @param <E> the type of the items
  */
 public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
@@ -94,12 +101,16 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     }
 
     @Override
-    E take(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        JoinableState state = state();
-        return decode(queue.take(timeoutNanos, interruptible, state, state::recoverDeadConsumers));
+    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
+        return state().recording(EncodedItemRecord.FORMAT);
+    }
+
+    @Override
+    Runnable livenessCheck() {
+        return state()::recoverDeadConsumers;
     }
 
     private JoinableState state() {
-        return JoinableState.of(queue);
+        return JoinableStates.ofThisProcess().of(queue);
     }
 }

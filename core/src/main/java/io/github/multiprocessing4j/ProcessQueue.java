@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 
 import java.io.Serializable;
@@ -21,25 +22,31 @@ import java.util.Objects;
  *
  * <p><b>Items.</b> {@code put} serializes the item in the caller, so an item that is not
  * serializable fails there ({@link IllegalArgumentException} naming the class) and the queue
- * is unchanged. {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String}
- * and {@code byte[]} have a direct encoding; anything else goes through JDK serialization. The
- * item is a copy: changing the object after {@code put} does not change what is got. Items may
- * be of any size up to 2 GiB. {@code null} is rejected ({@link NullPointerException}): where
- * Python puts {@code None} as a "no more items" sentinel, put a sentinel object, or
- * {@link #close()} the queue.
+ * is unchanged. The item is a copy: changing the object after {@code put} does not change what
+ * is got. Items may be of any size up to 2 GiB. {@code null} is rejected
+ * ({@link NullPointerException}): where Python puts {@code None} as a "no more items" sentinel,
+ * put a sentinel object, or {@link #close()} the queue.
  *
  * <p><b>Bounds.</b> A queue made with {@code maxSize > 0} holds at most that many items:
  * {@code put} blocks while it is full. An unbounded queue never blocks {@code put} (a process may
  * put a million items before any consumer exists); its memory is what it holds.
  *
- * <p><b>Processes that die.</b> Unlike CPython's queue, nothing hangs and nothing else is lost
- * when a process is killed: a consumer killed while taking an item takes at most that item with
- * it; a producer killed mid-{@code put} leaves nothing half-written (an item it had written
- * completely is kept). The others go on.
+ * <p><b>Processes that die.</b> Nothing hangs and nothing else is lost when a process is
+ * killed: a consumer killed while taking an item takes at most that item with it; a producer
+ * killed mid-{@code put} leaves nothing half-written (an item it had written completely is
+ * kept). The others go on.
  *
  * <p><b>Handles.</b> A queue is a handle to shared memory: capture it in a child's target, or
  * send it through another queue, and every process uses the same queue.
  *
+ * @implNote {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String} and
+ *     {@code byte[]} items have a direct encoding (a tag byte and the value), because a JDK
+ *     serialization stream per item would cost microseconds; anything else is serialized. The
+ *     items are records in a chain of shared-memory segments, appended under one process-shared
+ *     lock and taken under another, so a producer and a consumer do not contend; a waiting
+ *     {@code get} polls, ever more slowly (no process can wake another's thread). Where CPython's
+ *     queue hangs or loses items when a process is killed, each step of a put or take here
+ *     leaves a state the next user of the queue repairs.
  * @param <E> the type of the items
  */
 public class ProcessQueue<E> implements Serializable, AutoCloseable {
@@ -70,7 +77,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item) {
-        queue.put(encode(item), -1);
+        put(encode(item), -1);
     }
 
     /**
@@ -82,7 +89,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item, Duration timeout) {
-        if (!queue.put(encode(item), nanos(timeout))) {
+        if (!put(encode(item), nanos(timeout))) {
             throw full();
         }
     }
@@ -96,7 +103,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void putNowait(E item) {
-        if (!queue.put(encode(item), 0)) {
+        if (!put(encode(item), 0)) {
             throw full();
         }
     }
@@ -110,7 +117,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public boolean offer(E item) {
-        return queue.put(encode(item), 0);
+        return put(encode(item), 0);
     }
 
     /**
@@ -120,7 +127,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E get() throws InterruptedException {
-        return take(-1, true);
+        return take(-1);
     }
 
     /**
@@ -131,7 +138,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E get(Duration timeout) throws InterruptedException {
-        E item = take(nanos(timeout), true);
+        E item = take(nanos(timeout));
         if (item == null) {
             throw empty();
         }
@@ -159,11 +166,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E poll() {
-        try {
-            return take(0, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("a take that does not wait was interrupted", e);
-        }
+        return decode(queue.takeUninterruptibly(0, recordReader()));
     }
 
     /**
@@ -174,7 +177,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E poll(Duration timeout) throws InterruptedException {
-        return take(nanos(timeout), true);
+        return take(nanos(timeout));
     }
 
     /** @return how many items the queue holds (exact while no put or get is under way); never blocks */
@@ -219,9 +222,25 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
                 + (queue.maxSize() > 0 ? " of at most " + queue.maxSize() : "") + (isClosed() ? ", closed" : "") + "]";
     }
 
-    /** Takes an item: the one place where subclasses add what they need to each take. */
-    E take(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        return decode(queue.take(timeoutNanos, interruptible, null, null));
+    /**
+     * How a take of this queue reads the item's record: the one place where subclasses add what
+     * they need to each take.
+     */
+    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
+        return EncodedItemRecord.FORMAT;
+    }
+
+    /** @return what a waiting take also does at each liveness check, or null */
+    Runnable livenessCheck() {
+        return null;
+    }
+
+    private E take(long timeoutNanos) throws InterruptedException {
+        return decode(queue.take(timeoutNanos, recordReader(), livenessCheck()));
+    }
+
+    private boolean put(ItemCodec.Encoded item, long timeoutNanos) {
+        return queue.put(item, EncodedItemRecord.FORMAT, timeoutNanos);
     }
 
     static ItemCodec.Encoded encode(Object item) {

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 
 import java.io.Serializable;
 
@@ -28,7 +29,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item) {
-        queue.put(ProcessQueue.encode(item), -1);
+        queue.put(ProcessQueue.encode(item), EncodedItemRecord.FORMAT, -1);
     }
 
     /**
@@ -38,7 +39,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E get() throws InterruptedException {
-        return ProcessQueue.decode(queue.take(-1, true, null, null));
+        return ProcessQueue.decode(queue.take(-1, EncodedItemRecord.FORMAT, null));
     }
 
     /** @return whether the queue holds no item; never blocks */

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
@@ -75,7 +76,7 @@ final class MessageChannel implements Serializable {
      * @throws IllegalStateException when the channel is closed
      */
     void put(byte[] message) {
-        queue.put(ItemCodec.encode(message, "pool message"), -1);
+        queue.put(ItemCodec.encode(message, "pool message"), EncodedItemRecord.FORMAT, -1);
     }
 
     /**
@@ -98,7 +99,7 @@ final class MessageChannel implements Serializable {
 
     private Wire.Reader take(long timeoutNanos) {
         try {
-            return queue.takeWith(timeoutNanos, reading);
+            return queue.takeUninterruptibly(timeoutNanos, reading);
         } catch (IllegalStateException closedAndEmpty) {
             return null;
         }

@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.queue;
 
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -9,6 +8,7 @@ import io.github.multiprocessing4j.internal.util.Log;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.util.function.BooleanSupplier;
 
 import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM;
 import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM_NUMBER;
@@ -24,22 +24,20 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CLOSED;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_COUNT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_LOCK;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.MAX_SIZE;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_COUNT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_LOCK;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.STATE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.chunkOf;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.offsetOf;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.position;
 
 /**
  * A first-in first-out queue of byte strings in shared memory, for any number of producer and
- * consumer processes and threads: what every queue and pipe of the library is made of.
+ * consumer processes and threads: what every queue and pipe of the library is made of. It moves
+ * bytes only: a put writes its item with the caller's {@link RecordWriter}, a take reads it with
+ * the caller's {@link RecordReader} ({@link EncodedItemRecord} for the items of the public queues).
  *
  * <p>Implementation notes. Items are records appended to a chain of chunk segments
  * ({@link ChunkDescriptor}); the header ({@link QueueDescriptor}) holds the tail (where the next
@@ -47,23 +45,24 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * chunks. Producers take turns under the put lock, consumers under the get lock, so one producer
  * and one consumer never contend for a lock; both locks are {@link RobustMutex}es, taken over
  * when their holder dies. An item whose chunk is full goes into a new chunk (as large as the item
- * needs), linked from the old one; a drained chunk is kept as the spare for the next switch, so a
- * steady stream reuses two or three chunks. An unbounded queue therefore never blocks
+ * needs), linked from the old one; which segments make up the chain, and how a drained chunk is
+ * recycled, is {@link ChunkChain}'s part. An unbounded queue therefore never blocks
  * {@code put()}, and the memory it uses is what it holds.
  *
  * <p>A record exists once its stamp (chunk number and kind) is written, last, with release
- * semantics; the put count and the tail move after it. The stamp slot at the tail always holds
- * 0 or a record of the current chunk: a reused chunk is full of old bytes, any of which could
- * look like a stamp, so an append zeroes the next record's stamp slot (there is always room: a
- * chunk keeps room for a link) before it publishes its own, and a chunk's first slot is zeroed
- * before the chunk is linked. Whatever a producer dies doing, the next
- * holder of the put lock finds the tail consistent ({@link #repairTail}): a record that was
- * complete is kept and counted, a half-written one is overwritten (it never matched a stamp, so
- * no consumer read it), a link that was written is followed, a chunk that was made but not linked
- * is removed. A consumer copies the item out, then writes the get count (the item's number + 1),
- * then moves the head: a consumer that dies before the count leaves the item for the next one; one
- * that dies after it took the item with it, and the next consumer steps over the record (its
- * number is below the get count). The counts are exact while no process is dead half-way.
+ * semantics; the put count and the tail move after it. The stamp slot at the tail always holds 0
+ * or a record of the current chunk: a reused chunk is full of old bytes, any of which could look
+ * like a stamp, so an append zeroes the next record's stamp slot (there is always room: a chunk
+ * keeps room for a link) before it publishes its own, and a chunk's first slot is zeroed before
+ * the chunk is linked. Whatever a producer dies doing, the next holder of the put lock finds the
+ * tail consistent ({@link #repairTail}): a record that was complete is kept and counted, a
+ * half-written one is overwritten (it never matched a stamp, so no consumer read it), a link that
+ * was written is followed, a chunk that was made but not linked is removed (TailRepairTest makes
+ * each of these states). A consumer copies the item out, then writes the get count (the item's
+ * number + 1), then moves the head: a consumer that dies before the count leaves the item for the
+ * next one; one that dies after it took the item with it, and the next consumer steps over the
+ * record (its number is below the get count). The counts are exact while no process is dead
+ * half-way.
  *
  * <p>Waiting polls ({@link Wait}): a consumer waits for the put count to pass the get count, a
  * producer of a bounded queue for the difference to drop below the bound. A waiting consumer
@@ -74,18 +73,17 @@ public final class ByteQueue implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Bytes of a standard chunk. */
     public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
-    private static final int PAGE = 4096;
 
-    /** What a take tells its caller before the take is final (a joinable queue's in-flight log). */
-    public interface TakeObserver {
-        /** Called under the get lock with the item about to be taken; may throw to refuse it. */
-        void taking(long itemNumber, ItemCodec.Encoded item);
+    /** How a put writes an item as the bytes of its record (see {@link #put}). */
+    public interface RecordWriter<T> {
+        /** @return how many bytes {@code item} takes */
+        int length(T item);
+
+        /** Writes the {@link #length} bytes of {@code item} at {@code offset} of {@code segment}. */
+        void write(T item, SharedSegment segment, int offset);
     }
 
-    /**
-     * How a take reads the record it takes out of shared memory, under the get lock (see
-     * {@link #takeWith}).
-     */
+    /** How a take reads the record it takes out of shared memory, under the get lock (see {@link #take}). */
     public interface RecordReader<T> {
         /**
          * @param segment the chunk holding the record's bytes, valid only during this call
@@ -103,12 +101,9 @@ public final class ByteQueue implements Serializable {
 
     private transient RobustMutex putLock;
     private transient RobustMutex getLock;
-    /** The chunk the tail is in, as this process knows it: read and written under the put lock. */
-    private transient long tailChunkNumber;
-    private transient SharedSegment tailChunk;
-    /** The chunk the head is in: under the get lock. */
-    private transient long headChunkNumber;
-    private transient SharedSegment headChunk;
+    private transient ChunkChain chunks;
+    /** The last waiting take's attempts (see {@link WaitingTake}); any thread may replace it. */
+    private transient volatile WaitingTake<?> lastWaitingTake;
 
     private ByteQueue(SharedSegment header, long maxSize, int chunkSize) {
         this.header = header;
@@ -125,11 +120,9 @@ public final class ByteQueue implements Serializable {
      */
     public static ByteQueue create(long maxSize, int chunkSize) {
         SharedSegment header = SharedSegment.create("queue", QueueDescriptor.SIZE);
-        SharedSegment first = SharedSegment.create("qchunk", chunkSize);
         header.setLongVolatile(MAX_SIZE, maxSize);
         header.setLongVolatile(CHUNK_SIZE, chunkSize);
-        writeNameSlot(header, TAIL_NAMES, 0, first.name());
-        writeNameSlot(header, HEAD_NAMES, 0, first.name());
+        ChunkChain.createFirstChunk(header, chunkSize);
         return new ByteQueue(header, maxSize, chunkSize);
     }
 
@@ -151,136 +144,149 @@ public final class ByteQueue implements Serializable {
      * @return false when the queue stayed full for the whole timeout
      * @throws IllegalStateException when the queue is closed
      */
-    public boolean put(ItemCodec.Encoded item, long timeoutNanos) {
-        Wait wait = null;
-        boolean interrupted = false;
+    public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
+        return tryPut(item, writer)
+                || timeoutNanos != 0 && Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer), null);
+    }
+
+    /** @return whether the item was appended; false when a bounded queue is full */
+    private <T> boolean tryPut(T item, RecordWriter<? super T> writer) {
+        checkOpenForPut();
+        if (maxSize != 0 && size() >= maxSize) {
+            return false;
+        }
+        acquirePut();
         try {
-            while (true) {
-                checkOpenForPut();
-                if (maxSize == 0 || size() < maxSize) {
-                    acquirePut();
-                    try {
-                        checkOpenForPut();
-                        if (maxSize == 0 || countedSize() < maxSize) {
-                            append(item);
-                            return true;
-                        }
-                    } finally {
-                        putLock.release();
-                    }
-                }
-                if (wait == null) {
-                    wait = new Wait(timeoutNanos);
-                }
-                if (wait.expired()) {
-                    return false;
-                }
-                wait.pause();
-                interrupted |= Thread.interrupted();
+            checkOpenForPut();
+            if (maxSize != 0 && countedSize() >= maxSize) {
+                return false;
             }
+            append(item, writer);
+            return true;
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            putLock.release();
         }
     }
 
     /**
-     * Takes the oldest item, waiting while the queue is empty.
+     * Takes the oldest item as {@code reader} reads it, waiting while the queue is empty.
      *
      * @param timeoutNanos how long to wait for an item; negative for ever, 0 not at all
-     * @param interruptible whether an interrupt ends the wait
-     * @param observer told of the item before the take is final; may be null
+     * @param reader reads the record under the get lock; it may throw to refuse the take
      * @param onLivenessCheck run every {@link Wait#LIVENESS_CHECK_NANOS} of waiting; may be null
      * @return the item, or null when none came within the timeout
-     * @throws InterruptedException when {@code interruptible} and the thread is interrupted while
-     *     waiting; no item was taken
+     * @throws InterruptedException when the thread is interrupted while waiting; no item was taken
      * @throws IllegalStateException when the queue is closed and empty
      */
-    public ItemCodec.Encoded take(long timeoutNanos, boolean interruptible, TakeObserver observer, Runnable onLivenessCheck)
-            throws InterruptedException {
-        RecordReader<ItemCodec.Encoded> reader = observer == null ? ENCODED : new RecordReader<ItemCodec.Encoded>() {
-            @Override
-            public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
-                ItemCodec.Encoded item = Messages.read(segment, offset, length);
-                observer.taking(itemNumber, item);
-                return item;
-            }
-        };
-        return takeRecord(timeoutNanos, interruptible, reader, onLivenessCheck);
-    }
-
-    /** Reads a record as the encoded item it holds. */
-    private static final RecordReader<ItemCodec.Encoded> ENCODED = new RecordReader<ItemCodec.Encoded>() {
-        @Override
-        public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
-            return Messages.read(segment, offset, length);
+    public <T> T take(long timeoutNanos, RecordReader<T> reader, Runnable onLivenessCheck) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
-    };
+        T item = tryTake(reader);
+        if (item != null || timeoutNanos == 0) {
+            return item;
+        }
+        WaitingTake<T> waiting = waitingTake(reader);
+        return Wait.interruptiblyFor(timeoutNanos, waiting.take,
+                onLivenessCheck == null ? waiting.checkLiveness : () -> checkLiveness(onLivenessCheck));
+    }
 
     /**
-     * Takes the next item as {@code reader} reads it from shared memory: for a reader that has a
-     * use for the bytes where they are (the pool's collector decodes a million results a second,
-     * and a copy of each message would only be garbage). Waits uninterruptibly (the interrupt
-     * status is kept).
+     * {@link #take} whose wait an interrupt does not end (the interrupt status is kept).
      *
-     * @param timeoutNanos how long to wait for an item; negative for ever, 0 not at all
-     * @return the item, or null when none came within the timeout
-     * @throws IllegalStateException when the queue is closed and empty
+     * @implNote The reader gets the bytes where they are, so a reader that reuses its buffer takes
+     *     without allocating: the pool's collector reads a million results a second this way.
      */
-    public <T> T takeWith(long timeoutNanos, RecordReader<T> reader) {
-        try {
-            return takeRecord(timeoutNanos, false, reader, null);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible take was interrupted", e);
+    public <T> T takeUninterruptibly(long timeoutNanos, RecordReader<T> reader) {
+        T item = tryTakeUninterruptibly(reader);
+        if (item != null || timeoutNanos == 0) {
+            return item;
+        }
+        WaitingTake<T> waiting = waitingTake(reader);
+        return Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly, waiting.checkLivenessUninterruptibly);
+    }
+
+    /**
+     * The attempts of a take that waits, for one reader: kept for the next wait with the same
+     * reader, so that a consumer that waits for each item does not allocate them each time.
+     */
+    private static final class WaitingTake<T> {
+        final RecordReader<T> reader;
+        final Wait.Attempt<T, InterruptedException> take;
+        final Wait.Attempt<T, InterruptedException> checkLiveness;
+        final Wait.Attempt<T, RuntimeException> takeUninterruptibly;
+        final Wait.Attempt<T, RuntimeException> checkLivenessUninterruptibly;
+
+        WaitingTake(ByteQueue queue, RecordReader<T> reader) {
+            this.reader = reader;
+            take = () -> queue.tryTake(reader);
+            checkLiveness = () -> queue.checkLiveness(null);
+            takeUninterruptibly = () -> queue.tryTakeUninterruptibly(reader);
+            checkLivenessUninterruptibly = () -> queue.checkLiveness(null);
         }
     }
 
-    private <T> T takeRecord(long timeoutNanos, boolean interruptible, RecordReader<T> reader, Runnable onLivenessCheck)
-            throws InterruptedException {
-        Wait wait = null;
-        boolean interrupted = false;
-        try {
-            while (true) {
-                if (interruptible && Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-                boolean closed = isClosed();
-                if (size() > 0) {
-                    acquireGet(interruptible);
-                    try {
-                        T item = takeLocked(reader);
-                        if (item != null) {
-                            return item;
-                        }
-                    } finally {
-                        getLock.release();
-                    }
-                } else if (closed) {
-                    throw new IllegalStateException("the queue is closed and empty");
-                }
-                if (wait == null) {
-                    wait = new Wait(timeoutNanos);
-                }
-                if (wait.expired()) {
-                    return null;
-                }
-                wait.pause();
-                if (!interruptible) {
-                    interrupted |= Thread.interrupted();
-                }
-                if (wait.livenessCheckDue()) {
-                    countWhatADeadProducerLeft();
-                    if (onLivenessCheck != null) {
-                        onLivenessCheck.run();
-                    }
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+    @SuppressWarnings("unchecked")
+    private <T> WaitingTake<T> waitingTake(RecordReader<T> reader) {
+        WaitingTake<?> last = lastWaitingTake;
+        if (last == null || last.reader != reader) {
+            last = new WaitingTake<>(this, reader);
+            lastWaitingTake = last;
         }
+        return (WaitingTake<T>) last;
+    }
+
+    private <T> T tryTake(RecordReader<T> reader) throws InterruptedException {
+        if (!holdsAnItem()) {
+            return null;
+        }
+        getLock.acquire(-1);
+        return takeAndRelease(reader);
+    }
+
+    private <T> T tryTakeUninterruptibly(RecordReader<T> reader) {
+        if (!holdsAnItem()) {
+            return null;
+        }
+        getLock.acquireUninterruptibly();
+        return takeAndRelease(reader);
+    }
+
+    /**
+     * @return whether an item is there to take
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    private boolean holdsAnItem() {
+        boolean closed = isClosed(); // read first: a queue found closed and then empty stays empty
+        if (size() > 0) {
+            return true;
+        }
+        if (closed) {
+            throw new IllegalStateException("the queue is closed and empty");
+        }
+        return false;
+    }
+
+    /** Takes the item at the head with the get lock held, and releases it. */
+    private <T> T takeAndRelease(RecordReader<T> reader) {
+        try {
+            return takeLocked(reader);
+        } finally {
+            getLock.release();
+        }
+    }
+
+    /**
+     * What a waiting consumer does now and then: count what a dead producer left, then its own check.
+     *
+     * @return null: the wait goes on (the next attempt takes what the check brought)
+     */
+    private <T> T checkLiveness(Runnable onLivenessCheck) {
+        countWhatADeadProducerLeft();
+        if (onLivenessCheck != null) {
+            onLivenessCheck.run();
+        }
+        return null;
     }
 
     /**
@@ -291,34 +297,8 @@ public final class ByteQueue implements Serializable {
      * @return whether it holds an item or is closed; false on timeout
      */
     public boolean awaitItemOrClose(long timeoutNanos) {
-        Wait wait = new Wait(timeoutNanos);
-        boolean interrupted = false;
-        try {
-            while (size() == 0 && !isClosed()) {
-                if (wait.expired()) {
-                    return false;
-                }
-                wait.pause();
-                interrupted |= Thread.interrupted();
-            }
-            return true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * {@link #take} without an observer, whose wait an interrupt does not end (the interrupt
-     * status is kept): a pipe's receive.
-     */
-    public ItemCodec.Encoded takeUninterruptibly(long timeoutNanos) {
-        try {
-            return take(timeoutNanos, false, null, null);
-        } catch (InterruptedException e) {
-            throw new AssertionError("an uninterruptible take was interrupted", e);
-        }
+        BooleanSupplier itemOrClose = () -> size() > 0 || isClosed();
+        return itemOrClose.getAsBoolean() || Wait.uninterruptibly(timeoutNanos, itemOrClose, null);
     }
 
     /** @return items put and not yet taken (exact while no put or take is under way) */
@@ -361,7 +341,7 @@ public final class ByteQueue implements Serializable {
      * recovery of a dead consumer's items).
      */
     public void underGetLock(Runnable action) {
-        acquire(getLock);
+        getLock.acquireUninterruptibly();
         try {
             action.run();
         } finally {
@@ -370,13 +350,15 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Appends an item whatever the bound and even when the queue is closed: an item given back
+     * Appends a record whatever the bound and even when the queue is closed: an item given back
      * because the consumer that took it died (it was counted when first put). Never blocks for long.
+     *
+     * @param record the record's bytes, as a reader of the queue got them
      */
-    public void requeue(ItemCodec.Encoded item) {
+    public void requeue(byte[] record) {
         acquirePut();
         try {
-            append(item);
+            append(record, BYTE_ARRAY);
         } finally {
             putLock.release();
         }
@@ -389,31 +371,42 @@ public final class ByteQueue implements Serializable {
 
     // ---------------------------------------------------------------- producers (put lock held)
 
-    private void append(ItemCodec.Encoded item) {
+    /** Writes a record that is a byte array, as it is (an item given back by {@link #requeue}). */
+    static final RecordWriter<byte[]> BYTE_ARRAY = new RecordWriter<>() {
+        @Override
+        public int length(byte[] record) {
+            return record.length;
+        }
+
+        @Override
+        public void write(byte[] record, SharedSegment segment, int offset) {
+            segment.putBytes(offset, record, 0, record.length);
+        }
+    };
+
+    private <T> void append(T item, RecordWriter<? super T> writer) {
         long number = header.getLongVolatile(PUT_COUNT);
         long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
-        SharedSegment chunk = tailChunk(chunkNumber);
-        int length = item.length();
+        SharedSegment chunk = chunks.tailChunk(chunkNumber);
+        int length = writer.length(item);
         long need = recordSize(length);
         if (offset + need + LINK_SIZE > chunk.size()) {
             long nextNumber = chunkNumber + 1;
-            SharedSegment next = newChunk(nextNumber, need + LINK_SIZE);
+            SharedSegment next = chunks.newTailChunk(nextNumber, need + LINK_SIZE);
             next.setIntRelease(STAMP, 0); // a reused chunk starts with an old record
             SegmentNames.write(chunk, offset + PAYLOAD, next.name());
             chunk.setIntRelease(offset + LENGTH, SegmentNames.FIELD_SIZE);
             chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, LINK));
             header.setLongVolatile(TAIL, position(nextNumber, 0));
-            tailChunkNumber = nextNumber;
-            tailChunk = next;
             chunkNumber = nextNumber;
             chunk = next;
             offset = 0;
         }
         chunk.setIntRelease(offset + LENGTH, length);
         chunk.setLongRelease(offset + ITEM_NUMBER, number);
-        Messages.write(chunk, offset + PAYLOAD, item);
+        writer.write(item, chunk, offset + PAYLOAD);
         // The next record's stamp slot holds old bytes in a reused chunk (any int, payload
         // included, may look like a stamp): it is zeroed before this record is published.
         chunk.setIntRelease(offset + (int) need + STAMP, 0);
@@ -427,7 +420,7 @@ public final class ByteQueue implements Serializable {
         long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
-        SharedSegment chunk = tailChunk(chunkNumber);
+        SharedSegment chunk = chunks.tailChunk(chunkNumber);
         if (offset + PAYLOAD > chunk.size()) {
             return;
         }
@@ -443,45 +436,8 @@ public final class ByteQueue implements Serializable {
         } else if (stamp == stamp(chunkNumber, LINK)) {
             header.setLongVolatile(TAIL, position(chunkNumber + 1, 0));
         } else {
-            int nextSlot = nameSlot(TAIL_NAMES, chunkNumber + 1);
-            if (header.getLongVolatile(nextSlot) == chunkNumber + 1) {
-                // A producer made the next chunk and died before linking it: nobody else knows it.
-                String orphan = SegmentNames.read(header, nextSlot + 8);
-                header.setLongVolatile(nextSlot, -1);
-                if (!isSpare(orphan)) {
-                    SharedSegment.unlink(header.treeId(), orphan);
-                }
-            }
+            chunks.removeUnlinkedTailChunk(chunkNumber + 1); // in case its maker died before linking it
         }
-    }
-
-    private SharedSegment tailChunk(long number) {
-        if (tailChunk == null || tailChunkNumber != number) {
-            tailChunk = chunkNamedIn(TAIL_NAMES, number);
-            tailChunkNumber = number;
-        }
-        return tailChunk;
-    }
-
-    /**
-     * Makes chunk {@code number}, of at least {@code minimum} bytes: the spare when it fits, else
-     * a new segment. Its name goes into the tail-name slot first, so that a producer killed at
-     * any point leaves the chunk (or only its name) where {@link #repairTail} finds it.
-     */
-    private SharedSegment newChunk(long number, long minimum) {
-        long size = Math.max(chunkSize, (minimum + PAGE - 1) / PAGE * PAGE);
-        if (size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
-        }
-        if (size == chunkSize && header.getLongVolatile(SPARE) == 1) {
-            String spare = SegmentNames.read(header, SPARE + 8);
-            writeNameSlot(header, TAIL_NAMES, number, spare);
-            header.setLongVolatile(SPARE, 0); // only now: until its name is in the tail slot, the spare names it
-            return SharedSegment.attach(header.treeId(), spare);
-        }
-        String name = SharedSegment.reserveName("qchunk");
-        writeNameSlot(header, TAIL_NAMES, number, name);
-        return SharedSegment.createNamed(name, size);
     }
 
     /** A waiting consumer's turn to count an item whose producer died before counting it. */
@@ -502,16 +458,10 @@ public final class ByteQueue implements Serializable {
             long head = header.getLongVolatile(HEAD);
             long chunkNumber = chunkOf(head);
             int offset = offsetOf(head);
-            SharedSegment chunk = headChunk(chunkNumber);
+            SharedSegment chunk = chunks.headChunk(chunkNumber);
             int stamp = chunk.getIntAcquire(offset + STAMP);
             if (stamp == stamp(chunkNumber, LINK)) {
-                String next = SegmentNames.read(chunk, offset + PAYLOAD);
-                retireNamedIn(nameSlot(HEAD_NAMES, chunkNumber + 1), chunkNumber - 1, null); // left by a consumer that died
-                writeNameSlot(header, HEAD_NAMES, chunkNumber + 1, next);
-                header.setLongVolatile(HEAD, position(chunkNumber + 1, 0));
-                headChunk = SharedSegment.attach(header.treeId(), next);
-                headChunkNumber = chunkNumber + 1;
-                retireNamedIn(nameSlot(HEAD_NAMES, chunkNumber), chunkNumber, chunk);
+                chunks.followHeadLink(chunkNumber, chunk, SegmentNames.read(chunk, offset + PAYLOAD));
                 continue;
             }
             if (stamp != stamp(chunkNumber, ITEM)) {
@@ -534,95 +484,11 @@ public final class ByteQueue implements Serializable {
         }
     }
 
-    private SharedSegment headChunk(long number) {
-        if (headChunk == null || headChunkNumber != number) {
-            headChunk = chunkNamedIn(HEAD_NAMES, number);
-            headChunkNumber = number;
-        }
-        return headChunk;
-    }
-
-    /**
-     * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
-     * was done already: it becomes the spare when it is a standard one and there is none yet,
-     * else it is removed. The slot is marked retired last, so a consumer that dies half-way
-     * leaves the chunk for the next switch, which retires it again (the spare is checked, so
-     * a chunk is never both the spare and removed).
-     */
-    private void retireNamedIn(int slot, long number, SharedSegment chunk) {
-        if (number < 0 || header.getLongVolatile(slot) != number) {
-            return;
-        }
-        String name = SegmentNames.read(header, slot + 8);
-        if (chunk == null) {
-            try {
-                chunk = SharedSegment.attach(header.treeId(), name);
-            } catch (IllegalStateException removedAlready) {
-                header.setLongVolatile(slot, -1);
-                return;
-            }
-        }
-        boolean kept = false;
-        if (chunk.size() == chunkSize) {
-            acquirePut();
-            try {
-                if (isSpare(name)) {
-                    kept = true;
-                } else if (header.getLongVolatile(SPARE) == 0) {
-                    SegmentNames.write(header, SPARE + 8, name);
-                    header.setLongVolatile(SPARE, 1);
-                    kept = true;
-                }
-            } finally {
-                putLock.release();
-            }
-        }
-        if (!kept) {
-            SharedSegment.unlink(header.treeId(), name);
-        }
-        header.setLongVolatile(slot, -1);
-    }
-
     // ---------------------------------------------------------------- shared
 
     private void removeSegments() {
-        for (int base : new int[] {TAIL_NAMES, HEAD_NAMES}) {
-            for (int slot = 0; slot < 2; slot++) {
-                unlinkNamedIn(base + slot * NAME_SLOT);
-            }
-        }
-        unlinkNamedIn(SPARE);
+        chunks.removeAll();
         header.unlink();
-    }
-
-    private void unlinkNamedIn(int slot) {
-        if (header.getIntVolatile(slot + 8) > 0) {
-            SharedSegment.unlink(header.treeId(), SegmentNames.read(header, slot + 8));
-        }
-    }
-
-    /** @return whether the spare slot holds chunk {@code name} (under the put lock) */
-    private boolean isSpare(String name) {
-        return header.getLongVolatile(SPARE) == 1 && SegmentNames.read(header, SPARE + 8).equals(name);
-    }
-
-    private SharedSegment chunkNamedIn(int base, long number) {
-        int slot = nameSlot(base, number);
-        if (header.getLongVolatile(slot) != number) {
-            throw new IllegalStateException("queue " + header.name() + " is damaged: chunk " + number + " is not named");
-        }
-        return SharedSegment.attach(header.treeId(), SegmentNames.read(header, slot + 8));
-    }
-
-    private static int nameSlot(int base, long number) {
-        return base + (int) (number & 1) * NAME_SLOT;
-    }
-
-    private static void writeNameSlot(SharedSegment header, int base, long number, String name) {
-        int slot = nameSlot(base, number);
-        header.setLongVolatile(slot, -1);
-        SegmentNames.write(header, slot + 8, name);
-        header.setLongVolatile(slot, number);
     }
 
     private long countedSize() {
@@ -636,27 +502,14 @@ public final class ByteQueue implements Serializable {
     }
 
     private void acquirePut() {
-        acquire(putLock);
+        putLock.acquireUninterruptibly();
         repairTail();
-    }
-
-    private void acquireGet(boolean interruptible) throws InterruptedException {
-        if (interruptible) {
-            getLock.acquire(-1);
-        } else {
-            acquire(getLock);
-        }
-    }
-
-    private static void acquire(RobustMutex lock) {
-        lock.acquireUninterruptibly();
     }
 
     private void init() {
         putLock = new RobustMutex(header, PUT_LOCK, false);
         getLock = new RobustMutex(header, GET_LOCK, false);
-        tailChunkNumber = -1;
-        headChunkNumber = -1;
+        chunks = new ChunkChain(header, chunkSize, this::acquirePut, putLock::release);
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.internal.queue;
 
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import java.util.ArrayDeque;
@@ -48,6 +47,8 @@ final class InFlightLog {
     private SharedSegment segment;
     /** Offsets of the pending records, oldest first. */
     private final ArrayDeque<Integer> pending = new ArrayDeque<>();
+    /** Where an item's bytes pass from the queue's chunk to the log, reused (one writer: see the class comment). */
+    private byte[] copyBuffer = new byte[256];
 
     private InFlightLog(SharedSegment segment) {
         this.segment = segment;
@@ -68,14 +69,14 @@ final class InFlightLog {
     }
 
     /**
-     * Records an item as pending. When the log has no room, it moves to a new, larger segment:
+     * Records an item as pending: a copy of the {@code length} bytes of its queue record at
+     * {@code offset} of {@code chunk}. When the log has no room, it moves to a new, larger segment:
      * the caller then publishes the new name and unlinks the old segment, in that order.
      *
      * @return the segment the log was in before, when it moved; else null
      */
-    SharedSegment append(long itemNumber, ItemCodec.Encoded item) {
+    SharedSegment append(long itemNumber, SharedSegment chunk, int offset, int length) {
         SharedSegment before = null;
-        int length = item.length();
         long size = recordSize(length);
         if (pending.isEmpty()) {
             segment.setLongVolatile(END, FIRST); // before any byte of the old records is overwritten
@@ -90,7 +91,11 @@ final class InFlightLog {
         int at = (int) end;
         segment.setIntRelease(at + LENGTH, length);
         segment.setLongRelease(at + ITEM_NUMBER, itemNumber);
-        Messages.write(segment, at + PAYLOAD, item);
+        if (copyBuffer.length < length) {
+            copyBuffer = new byte[Math.max(length, 2 * copyBuffer.length)];
+        }
+        chunk.getBytes(offset, copyBuffer, 0, length);
+        segment.putBytes(at + PAYLOAD, copyBuffer, 0, length);
         segment.setIntRelease(at + STATE, PENDING);
         segment.setLongVolatile(END, end + size);
         pending.addLast(at);
@@ -121,7 +126,9 @@ final class InFlightLog {
             if (state == DONE) {
                 doneOrdinal = Math.max(doneOrdinal, log.getLongVolatile(at + DONE_ORDINAL));
             } else if (state == PENDING) {
-                pendingItem.accept(log.getLongVolatile(at + ITEM_NUMBER), Messages.read(log, at + PAYLOAD, length));
+                byte[] record = new byte[length];
+                log.getBytes(at + PAYLOAD, record, 0, length);
+                pendingItem.accept(log.getLongVolatile(at + ITEM_NUMBER), record);
                 log.setIntVolatile(at + STATE, REQUEUED);
             }
             at += recordSize(length);
@@ -134,9 +141,9 @@ final class InFlightLog {
         return PAYLOAD + ((length + 7) & ~7);
     }
 
-    /** What recovery does with a dead process's pending item. */
+    /** What recovery does with a dead process's pending item: its number and its queue record's bytes. */
     interface PendingItem {
-        void accept(long itemNumber, ItemCodec.Encoded item);
+        void accept(long itemNumber, byte[] record);
     }
 
     private long pendingBytes() {

@@ -1,13 +1,10 @@
 package io.github.multiprocessing4j.internal.queue;
 
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.Owner;
 import io.github.multiprocessing4j.internal.sync.SlotTable;
 import io.github.multiprocessing4j.internal.sync.Wait;
 import io.github.multiprocessing4j.internal.util.Log;
-
-import java.util.concurrent.ConcurrentHashMap;
 
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMERS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_LOGS;
@@ -18,7 +15,7 @@ import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
 /**
  * The bookkeeping of a joinable queue in one process: which items this process got and has not
  * finished, how many it finished, and the recovery of what dead consumers held. One instance
- * per queue per process ({@link #of}), whatever the number of handles.
+ * per queue per process ({@link JoinableStates}), whatever the number of handles.
  *
  * <p>Implementation notes. A process that takes an item claims a consumer slot in the queue's
  * header (its process token; stake = how many {@code taskDone()}s it made) and copies the
@@ -37,35 +34,39 @@ import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
  * back), except that a recovering process killed between freeing the slot and adding the
  * count loses that count.
  */
-public final class JoinableState implements ByteQueue.TakeObserver {
-    private static final ConcurrentHashMap<String, JoinableState> STATES = new ConcurrentHashMap<>();
-
+public final class JoinableState {
     private final ByteQueue queue;
+    private final JoinableStates table;
     private final SharedSegment header;
     private final SlotTable consumers;
     private int slot = -1;
     private InFlightLog log;
     private long doneCount;
 
-    private JoinableState(ByteQueue queue) {
+    JoinableState(ByteQueue queue, JoinableStates table) {
         this.queue = queue;
+        this.table = table;
         this.header = queue.header();
         this.consumers = new SlotTable(header, CONSUMERS, CONSUMER_SLOTS);
     }
 
-    /** @return this process's bookkeeping of {@code queue} */
-    public static JoinableState of(ByteQueue queue) {
-        SharedSegment header = queue.header();
-        return STATES.computeIfAbsent(header.treeId() + "/" + header.name(), key -> new JoinableState(queue));
+    /**
+     * @return a reader that copies each record it reads into this process's in-flight log, then
+     *     reads it with {@code reader}: what a take of a joinable queue reads with
+     */
+    public <T> ByteQueue.RecordReader<T> recording(ByteQueue.RecordReader<T> reader) {
+        return (segment, offset, length, itemNumber) -> {
+            taking(itemNumber, segment, offset, length);
+            return reader.read(segment, offset, length, itemNumber);
+        };
     }
 
     /** Records an item this process is taking (called under the get lock, before the take is final). */
-    @Override
-    public synchronized void taking(long itemNumber, ItemCodec.Encoded item) {
+    private synchronized void taking(long itemNumber, SharedSegment chunk, int offset, int length) {
         if (slot < 0) {
             claimSlot();
         }
-        SharedSegment before = log.append(itemNumber, item);
+        SharedSegment before = log.append(itemNumber, chunk, offset, length);
         if (before != null) {
             SegmentNames.write(header, logName(slot), log.segment().name());
             before.unlink();
@@ -106,20 +107,10 @@ public final class JoinableState implements ByteQueue.TakeObserver {
      * @throws InterruptedException when interrupted while waiting
      */
     public boolean join(long timeoutNanos) throws InterruptedException {
-        Wait wait = new Wait(timeoutNanos);
-        while (unfinished() > 0) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (wait.expired()) {
-                return false;
-            }
-            wait.pause();
-            if (wait.livenessCheckDue()) {
-                recoverDeadConsumers();
-            }
-        }
-        return true;
+        return unfinished() <= 0 || Wait.interruptibly(timeoutNanos, () -> unfinished() <= 0, () -> {
+            recoverDeadConsumers();
+            return false;
+        });
     }
 
     /** Delivers again what consumers that died had got and not finished (see the class notes). */
@@ -134,7 +125,7 @@ public final class JoinableState implements ByteQueue.TakeObserver {
      * closed and finished, nothing can be got from it any more.
      */
     public void removeLogs() {
-        STATES.remove(header.treeId() + "/" + header.name(), this);
+        table.forget(this, header);
         for (int i = 0; i < CONSUMER_SLOTS; i++) {
             if (header.getIntVolatile(logName(i)) > 0) {
                 SharedSegment.unlink(header.treeId(), SegmentNames.read(header, logName(i)));
@@ -170,9 +161,9 @@ public final class JoinableState implements ByteQueue.TakeObserver {
             }
             if (deadLog != null) {
                 long getCount = queue.getCount();
-                done = Math.max(done, InFlightLog.recover(deadLog, (number, item) -> {
+                done = Math.max(done, InFlightLog.recover(deadLog, (number, record) -> {
                     if (number < getCount) {
-                        queue.requeue(item);
+                        queue.requeue(record);
                         requeued[0]++;
                     }
                 }));

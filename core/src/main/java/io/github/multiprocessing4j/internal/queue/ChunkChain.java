@@ -1,0 +1,222 @@
+package io.github.multiprocessing4j.internal.queue;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.position;
+
+/**
+ * The chunk segments of one {@link ByteQueue}, as one process sees them: which segment is chunk
+ * number n at the tail and at the head, making the next tail chunk, and retiring a drained head
+ * chunk. The records inside the chunks are the queue's business.
+ *
+ * <p>Implementation notes. Chunks are numbered from 0 in the order the tail reaches them. The
+ * header names the current and next chunk of each end ({@link QueueDescriptor}: slot n % 2 holds
+ * n and the segment name); a name is written before the end moves to its chunk, in the slot the
+ * current chunk does not use, so whoever holds the end's lock next finds the current chunk's
+ * name whatever the previous holder died doing. The tail side is used under the put lock, the
+ * head side under the get lock.
+ *
+ * <p>A drained standard-size chunk becomes the spare (one slot in the header, changed under the
+ * put lock) when there is none, else its segment is removed; the next chunk switch reuses the
+ * spare, so a steady stream cycles through two or three segments without creating files. A chunk
+ * is never both the spare and removed: the spare slot is checked before a segment is removed.
+ * What a process killed at any step leaves behind:
+ * <ul>
+ * <li>making the next tail chunk: its name is in the tail slot before the segment exists (or
+ *     before the spare slot lets go of it), so {@link #removeUnlinkedTailChunk} finds it;</li>
+ * <li>following a link at the head: the next chunk is named before the head moves, and the
+ *     drained chunk's slot is marked retired only after it was kept or removed, so the next
+ *     consumer to follow a link retires it again ({@link #followHeadLink}).</li>
+ * </ul>
+ * This process's mapping of the current chunk of each end is kept, so that a put or take
+ * attaches a segment only when its end changes chunk.
+ */
+final class ChunkChain {
+    private static final int PAGE = 4096;
+
+    private final SharedSegment header;
+    private final int chunkSize;
+    /** Takes the put lock, which guards the spare slot (and repairs the tail, as every holder does). */
+    private final Runnable lockTail;
+    private final Runnable unlockTail;
+    private long tailChunkNumber = -1;
+    private SharedSegment tailChunk;
+    private long headChunkNumber = -1;
+    private SharedSegment headChunk;
+
+    ChunkChain(SharedSegment header, int chunkSize, Runnable lockTail, Runnable unlockTail) {
+        this.header = header;
+        this.chunkSize = chunkSize;
+        this.lockTail = lockTail;
+        this.unlockTail = unlockTail;
+    }
+
+    /** Makes chunk 0 of a new queue, at both ends. */
+    static void createFirstChunk(SharedSegment header, int chunkSize) {
+        SharedSegment first = SharedSegment.create("qchunk", chunkSize);
+        writeNameSlot(header, TAIL_NAMES, 0, first.name());
+        writeNameSlot(header, HEAD_NAMES, 0, first.name());
+    }
+
+    /** @return tail chunk {@code number} (under the put lock) */
+    SharedSegment tailChunk(long number) {
+        if (tailChunk == null || tailChunkNumber != number) {
+            tailChunk = chunkNamedIn(TAIL_NAMES, number);
+            tailChunkNumber = number;
+        }
+        return tailChunk;
+    }
+
+    /** @return head chunk {@code number} (under the get lock) */
+    SharedSegment headChunk(long number) {
+        if (headChunk == null || headChunkNumber != number) {
+            headChunk = chunkNamedIn(HEAD_NAMES, number);
+            headChunkNumber = number;
+        }
+        return headChunk;
+    }
+
+    /**
+     * Makes tail chunk {@code number}, of at least {@code minimum} bytes: the spare when it fits,
+     * else a new segment. Its name goes into the tail-name slot first (see the class notes).
+     * Under the put lock; the caller links it from the current chunk.
+     *
+     * @throws IllegalArgumentException when {@code minimum} is over 2 GiB
+     */
+    SharedSegment newTailChunk(long number, long minimum) {
+        long size = Math.max(chunkSize, (minimum + PAGE - 1) / PAGE * PAGE);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
+        }
+        SharedSegment chunk;
+        if (size == chunkSize && header.getLongVolatile(SPARE) == 1) {
+            String spare = SegmentNames.read(header, SPARE + 8);
+            writeNameSlot(header, TAIL_NAMES, number, spare);
+            header.setLongVolatile(SPARE, 0); // only now: until its name is in the tail slot, the spare names it
+            chunk = SharedSegment.attach(header.treeId(), spare);
+        } else {
+            String name = SharedSegment.reserveName("qchunk");
+            writeNameSlot(header, TAIL_NAMES, number, name);
+            chunk = SharedSegment.createNamed(name, size);
+        }
+        tailChunk = chunk;
+        tailChunkNumber = number;
+        return chunk;
+    }
+
+    /**
+     * Removes tail chunk {@code number} when it was made and never linked (its maker died): nobody
+     * else knows it. Under the put lock, with the tail in chunk {@code number - 1}.
+     */
+    void removeUnlinkedTailChunk(long number) {
+        int slot = nameSlot(TAIL_NAMES, number);
+        if (header.getLongVolatile(slot) != number) {
+            return;
+        }
+        String orphan = SegmentNames.read(header, slot + 8);
+        header.setLongVolatile(slot, -1);
+        if (!isSpare(orphan)) {
+            SharedSegment.unlink(header.treeId(), orphan);
+        }
+    }
+
+    /**
+     * Moves the head from drained chunk {@code number} to the next one, named {@code nextName} by
+     * the link record that ends {@code chunk}, and retires the drained chunk. Under the get lock.
+     *
+     * @return the next chunk
+     */
+    SharedSegment followHeadLink(long number, SharedSegment chunk, String nextName) {
+        retireNamedIn(nameSlot(HEAD_NAMES, number + 1), number - 1, null); // left by a consumer that died
+        writeNameSlot(header, HEAD_NAMES, number + 1, nextName);
+        header.setLongVolatile(HEAD, position(number + 1, 0));
+        headChunk = SharedSegment.attach(header.treeId(), nextName);
+        headChunkNumber = number + 1;
+        retireNamedIn(nameSlot(HEAD_NAMES, number), number, chunk);
+        return headChunk;
+    }
+
+    /** Removes every chunk segment the header names (the queue is closed and empty). */
+    void removeAll() {
+        for (int base : new int[] {TAIL_NAMES, HEAD_NAMES}) {
+            for (int slot = 0; slot < 2; slot++) {
+                unlinkNamedIn(base + slot * NAME_SLOT);
+            }
+        }
+        unlinkNamedIn(SPARE);
+    }
+
+    /**
+     * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
+     * was done already: it becomes the spare when it is a standard one and there is none yet,
+     * else it is removed. The slot is marked retired last (see the class notes).
+     */
+    private void retireNamedIn(int slot, long number, SharedSegment chunk) {
+        if (number < 0 || header.getLongVolatile(slot) != number) {
+            return;
+        }
+        String name = SegmentNames.read(header, slot + 8);
+        if (chunk == null) {
+            try {
+                chunk = SharedSegment.attach(header.treeId(), name);
+            } catch (IllegalStateException removedAlready) {
+                header.setLongVolatile(slot, -1);
+                return;
+            }
+        }
+        boolean kept = false;
+        if (chunk.size() == chunkSize) {
+            lockTail.run();
+            try {
+                if (isSpare(name)) {
+                    kept = true;
+                } else if (header.getLongVolatile(SPARE) == 0) {
+                    SegmentNames.write(header, SPARE + 8, name);
+                    header.setLongVolatile(SPARE, 1);
+                    kept = true;
+                }
+            } finally {
+                unlockTail.run();
+            }
+        }
+        if (!kept) {
+            SharedSegment.unlink(header.treeId(), name);
+        }
+        header.setLongVolatile(slot, -1);
+    }
+
+    private void unlinkNamedIn(int slot) {
+        if (header.getIntVolatile(slot + 8) > 0) {
+            SharedSegment.unlink(header.treeId(), SegmentNames.read(header, slot + 8));
+        }
+    }
+
+    /** @return whether the spare slot holds chunk {@code name} (under the put lock) */
+    private boolean isSpare(String name) {
+        return header.getLongVolatile(SPARE) == 1 && SegmentNames.read(header, SPARE + 8).equals(name);
+    }
+
+    private SharedSegment chunkNamedIn(int base, long number) {
+        int slot = nameSlot(base, number);
+        if (header.getLongVolatile(slot) != number) {
+            throw new IllegalStateException("queue " + header.name() + " is damaged: chunk " + number + " is not named");
+        }
+        return SharedSegment.attach(header.treeId(), SegmentNames.read(header, slot + 8));
+    }
+
+    private static int nameSlot(int base, long number) {
+        return base + (int) (number & 1) * NAME_SLOT;
+    }
+
+    private static void writeNameSlot(SharedSegment header, int base, long number, String name) {
+        int slot = nameSlot(base, number);
+        header.setLongVolatile(slot, -1);
+        SegmentNames.write(header, slot + 8, name);
+        header.setLongVolatile(slot, number);
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.multiprocessing4j.internal.queue;
+
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+
+/**
+ * An encoded item as the bytes of a queue record: its tag byte (when it has one), then its body.
+ * The one place where the byte queues meet the value codec: queues, pipes and the pool's
+ * channels put and take items through {@link #FORMAT}, {@link ByteQueue} itself moves bytes only.
+ */
+public final class EncodedItemRecord
+        implements ByteQueue.RecordWriter<ItemCodec.Encoded>, ByteQueue.RecordReader<ItemCodec.Encoded> {
+    /** Writes and reads encoded items; stateless. */
+    public static final EncodedItemRecord FORMAT = new EncodedItemRecord();
+
+    private EncodedItemRecord() {
+    }
+
+    @Override
+    public int length(ItemCodec.Encoded item) {
+        return item.length();
+    }
+
+    /** Writes the tag and the body, straight from the item's array (a {@code byte[]} item is not copied first). */
+    @Override
+    public void write(ItemCodec.Encoded item, SharedSegment segment, int offset) {
+        int at = offset;
+        if (item.tag != 0) {
+            segment.putByte(at++, item.tag);
+        }
+        segment.putBytes(at, item.body, 0, item.body.length);
+    }
+
+    /** Reads what {@link #write} wrote: a first byte that is no tag starts a serialization stream (tag 0). */
+    @Override
+    public ItemCodec.Encoded read(SharedSegment segment, int offset, int length, long itemNumber) {
+        if (length > 0) {
+            byte first = segment.getByte(offset);
+            if (ItemCodec.isTag(first)) {
+                byte[] body = new byte[length - 1];
+                segment.getBytes(offset + 1, body, 0, body.length);
+                return new ItemCodec.Encoded(first, body);
+            }
+        }
+        byte[] stream = new byte[length];
+        segment.getBytes(offset, stream, 0, length);
+        return new ItemCodec.Encoded((byte) 0, stream);
+    }
+}
