@@ -51,10 +51,9 @@ import java.util.function.BooleanSupplier;
  * <p>Implementation notes. Processes cannot wake each other's threads, so every wait polls; the
  * pauses between looks are {@link Backoff}'s (microsecond answers are seen at once, a wait of
  * seconds wakes 50 times a second). An uninterruptible wait clears the interrupt status while it
- * waits, because a thread parked with its status set would not park at all and would spin. The
- * instance methods are the parts of the loop, one instance per waiting call, not thread-safe;
- * they stay public only while a few queue loops still drive them directly: new code uses the
- * static entry points.
+ * waits, because a thread parked with its status set would not park at all and would spin. One
+ * instance holds the state of one waiting call (deadline, backoff, next liveness check); it is
+ * never shared.
  */
 public final class Wait {
     /** How long a waiter waits between two checks of other processes' liveness. */
@@ -139,7 +138,7 @@ public final class Wait {
     }
 
     /** @param timeoutNanos how long the wait may last; negative for ever */
-    public Wait(long timeoutNanos) {
+    private Wait(long timeoutNanos) {
         long start = System.nanoTime();
         this.timeoutNanos = timeoutNanos;
         this.deadline = start + timeoutNanos;
@@ -147,12 +146,12 @@ public final class Wait {
     }
 
     /** @return whether the wait has a deadline and it has passed */
-    public boolean expired() {
+    private boolean expired() {
         return timeoutNanos >= 0 && System.nanoTime() - deadline >= 0;
     }
 
     /** Waits a little ({@link Backoff}), never past the deadline. Returns early when interrupted. */
-    public void pause() {
+    private void pause() {
         if (timeoutNanos >= 0) {
             backoff.pauseUntil(deadline);
         } else {
@@ -161,7 +160,7 @@ public final class Wait {
     }
 
     /** @return true once every {@link #LIVENESS_CHECK_NANOS}: time to look for dead processes */
-    public boolean livenessCheckDue() {
+    private boolean livenessCheckDue() {
         long now = System.nanoTime();
         if (now - nextCheck < 0) {
             return false;
