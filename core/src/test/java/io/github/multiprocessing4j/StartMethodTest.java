@@ -7,7 +7,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +35,24 @@ class StartMethodTest {
         first.start();
         assertThat(first.join(WAIT)).isTrue();
         TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM booted after a warm start");
+    }
+
+    /**
+     * The first lambda a JVM links loads the lambda machinery, tens of milliseconds of a cold start
+     * even with class-data sharing: nothing on a child's boot path may use one (a method reference
+     * in a helper the boot calls did, unnoticed, until the benchmark showed it).
+     */
+    @Test
+    void aColdChildBootsAndRunsALambdaTargetWithoutLinkingALambda(@TempDir Path dir) throws Exception {
+        Path classes = dir.resolve("classes.txt");
+        ChildProcess child = ChildProcess.builder(() -> System.out.print("")).startMethod(StartMethod.COLD)
+                .jvmArgs("-Xlog:class+load:file=" + classes).build();
+        child.start();
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(Files.readString(classes)).as("the classes the child loaded")
+                .contains("io.github.multiprocessing4j.internal.launch.ChildMain")
+                .doesNotContain("java.lang.invoke.LambdaMetafactory");
     }
 
     @Test

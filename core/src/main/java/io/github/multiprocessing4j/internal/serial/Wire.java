@@ -1,8 +1,5 @@
 package io.github.multiprocessing4j.internal.serial;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -15,42 +12,47 @@ import java.util.Arrays;
  *
  * <p>Strings are {@code int length | UTF-8 bytes}.
  *
- * <p>Implementation notes. A {@link VarHandle} view of a byte array compiles to one unaligned
- * load or store, where shifting bytes takes four or eight, and a {@code DataOutputStream} or a
- * {@code ByteBuffer} adds an object per message: a pool moves about eleven million ints a second
- * through here. The static array accessors serve the encodings whose bytes are a fixed-size array
- * already (a queue item's body), which then need no {@link Writer} or {@link Reader} object.
+ * <p>Implementation notes. Numbers are written and read byte by byte with shifts, not through
+ * {@code VarHandle} views of the array (one unaligned load or store each): a child JVM reads its
+ * bootstrap message and its target through here, and the first use of a byte-array view in a
+ * fresh JVM loads and spins the method-handle classes behind it, milliseconds of every cold start.
+ * The pool's map figures did not move beyond the benchmark's noise when this was changed (its
+ * cost is in boxing and queueing, not in these shifts). No {@code DataOutputStream} or {@code ByteBuffer}: they add an
+ * object per message. The static array accessors serve the encodings whose bytes are a
+ * fixed-size array already (a queue item's body), which then need no {@link Writer} or
+ * {@link Reader} object.
  */
 public final class Wire {
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
-
     private Wire() {
     }
 
     public static void putInt(byte[] bytes, int at, int value) {
-        INT.set(bytes, at, value);
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
     }
 
     public static int getInt(byte[] bytes, int at) {
-        return (int) INT.get(bytes, at);
+        return bytes[at] << 24 | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8 | (bytes[at + 3] & 0xff);
     }
 
     public static void putLong(byte[] bytes, int at, long value) {
-        LONG.set(bytes, at, value);
+        putInt(bytes, at, (int) (value >>> 32));
+        putInt(bytes, at + 4, (int) value);
     }
 
     public static long getLong(byte[] bytes, int at) {
-        return (long) LONG.get(bytes, at);
+        return (long) getInt(bytes, at) << 32 | (getInt(bytes, at + 4) & 0xffff_ffffL);
     }
 
     public static void putShort(byte[] bytes, int at, short value) {
-        SHORT.set(bytes, at, value);
+        bytes[at] = (byte) (value >>> 8);
+        bytes[at + 1] = (byte) value;
     }
 
     public static short getShort(byte[] bytes, int at) {
-        return (short) SHORT.get(bytes, at);
+        return (short) (bytes[at] << 8 | (bytes[at + 1] & 0xff));
     }
 
     /** A growable message. Not thread-safe. */
@@ -74,14 +76,14 @@ public final class Wire {
 
         public Writer putInt(int value) {
             room(4);
-            INT.set(buffer, position, value);
+            Wire.putInt(buffer, position, value);
             position += 4;
             return this;
         }
 
         public Writer putLong(long value) {
             room(8);
-            LONG.set(buffer, position, value);
+            Wire.putLong(buffer, position, value);
             position += 8;
             return this;
         }
@@ -130,7 +132,7 @@ public final class Wire {
 
         /** Overwrites the int at {@code at}, written before (a count known only at the end). */
         public void setInt(int at, int value) {
-            INT.set(buffer, at, value);
+            Wire.putInt(buffer, at, value);
         }
 
         /** Overwrites the byte at {@code at}, written before. */
@@ -210,13 +212,13 @@ public final class Wire {
         }
 
         public int getInt() {
-            int value = (int) INT.get(buffer, position);
+            int value = Wire.getInt(buffer, position);
             position += 4;
             return value;
         }
 
         public long getLong() {
-            long value = (long) LONG.get(buffer, position);
+            long value = Wire.getLong(buffer, position);
             position += 8;
             return value;
         }

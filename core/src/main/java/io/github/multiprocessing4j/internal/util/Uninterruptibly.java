@@ -18,14 +18,28 @@ public final class Uninterruptibly {
         void await() throws InterruptedException;
     }
 
+    // The two below are on a child JVM's boot path: anonymous classes, not method references,
+    // because the first lambda a JVM links loads the lambda machinery (tens of milliseconds of a
+    // cold start, even with class-data sharing).
+
     /** Waits until {@code latch} reaches zero. */
     public static void await(CountDownLatch latch) {
-        run(latch::await);
+        run(new InterruptibleWait() {
+            @Override
+            public void await() throws InterruptedException {
+                latch.await();
+            }
+        });
     }
 
     /** Waits until {@code thread} has ended. */
     public static void join(Thread thread) {
-        run(thread::join);
+        run(new InterruptibleWait() {
+            @Override
+            public void await() throws InterruptedException {
+                thread.join();
+            }
+        });
     }
 
     /**
