@@ -40,11 +40,24 @@ final class PoolWorkers {
     }
 
     /**
-     * A worker's target: the engine's loop, as the {@link SerializableRunnable} a child runs. A
-     * record, so that its accessor names the loop's class: a warm spare, which loads the classes
-     * named by the methods of the last target's class, then has the loop's class loaded too.
+     * A worker's target: the engine's loop, as the {@link SerializableRunnable} a child runs. Its
+     * accessor names the loop's class, so that a warm spare, which loads the classes named by the
+     * methods of the last target's class, has the loop's class loaded too. Not a record: a record
+     * is deserialized through method handles that a fresh worker JVM spins first (it made a warm
+     * pool's first map of four items take ~110 ms instead of ~30 here).
      */
-    private record Target(WorkerLoop loop) implements SerializableRunnable {
+    private static final class Target implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+        private final WorkerLoop loop;
+
+        Target(WorkerLoop loop) {
+            this.loop = loop;
+        }
+
+        WorkerLoop loop() {
+            return loop;
+        }
+
         @Override
         public void run() {
             loop.run();

@@ -3,7 +3,7 @@ package io.github.multiprocessing4j.internal.shm;
 /**
  * Finds the {@link SegmentStore} of a tree: the calling process's own, or another's by its id.
  * Implemented above this package, by the layer that knows who this process is, and installed
- * with {@link SharedSegment#useTrees}.
+ * with {@link InstalledTrees#install} (or found by {@link java.util.ServiceLoader}).
  */
 public interface SegmentTrees {
 
