@@ -22,6 +22,8 @@ import re
 import sys
 from dataclasses import dataclass, replace
 
+import bench_mp  # beside this script: CPython's reference benchmark, for its number format
+
 
 # --------------------------------------------------------------------------
 # Design targets (docs/ARCHITECTURE.md): how a figure of ours is judged.
@@ -262,19 +264,8 @@ def describe_advantage(ours, theirs, unit):
 
 
 def fmt(x):
-    """bench_mp.py's number format: 3 significant digits or more."""
-    if x is None:
-        return "—"
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 100:
-        return f"{x:.0f}"
-    if ax >= 10:
-        return f"{x:.1f}"
-    if ax >= 1:
-        return f"{x:.2f}"
-    return f"{x:.3g}"
+    """bench_mp.py's number format (3 significant digits or more), with a dash for no figure."""
+    return "—" if x is None else bench_mp.fmt(x)
 
 
 def mark(ok):
