@@ -12,16 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Implementation notes. The bookkeeping belongs to the process, not to a handle: the consumer
  * slot in the queue's header names the process, and {@code taskDone()} finishes the oldest item
  * the process got, through whichever handle. Handles are deserialized independently, so they
- * find the state here by the queue's tree and segment name. One table per JVM, meant to be held
- * by the JVM's runtime context with the rest of its process-wide state; until that context
- * exists, {@link #ofThisProcess()} holds it.
+ * find the state here by the queue's tree and segment name. One table per JVM, {@link #ofThisProcess()}:
+ * it holds only memory that goes with the JVM, nothing that must end in order at exit, so it
+ * stays here rather than with the runtime context's state. Tables of their own, made and closed
+ * by a test, check the bookkeeping without touching this JVM's.
  */
 public final class JoinableStates implements AutoCloseable {
     private static final JoinableStates OF_THIS_PROCESS = new JoinableStates();
 
     private final ConcurrentHashMap<String, JoinableState> states = new ConcurrentHashMap<>();
 
-    /** An empty table: one per runtime (see the class notes). */
+    /** An empty table, apart from this JVM's (see the class notes). */
     public JoinableStates() {
     }
 
@@ -41,9 +42,8 @@ public final class JoinableStates implements AutoCloseable {
     }
 
     /**
-     * Forgets every state: for the end of the runtime, after which this process takes nothing
-     * from a joinable queue (the slots and logs in shared memory stay; other processes recover
-     * them once this one is gone).
+     * Forgets every state (the slots and logs in shared memory stay; other processes recover them
+     * once this one is gone). This JVM's table is never closed: it goes with the JVM.
      */
     @Override
     public void close() {
