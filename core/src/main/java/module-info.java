@@ -7,6 +7,7 @@ module io.github.multiprocessing4j {
     requires jdk.unsupported; // sun.misc.Signal: a child records that a signal ended it
 
     exports io.github.multiprocessing4j;
+    exports io.github.multiprocessing4j.spi; // backends: for implementers, not applications
 
     // Shared segments (the lowest layer) find where a tree's segments live through the process layer above them.
     uses io.github.multiprocessing4j.internal.shm.SegmentTrees;

@@ -1,8 +1,9 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.spi.LongBackend;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * A {@code long} in shared memory: Python's {@code multiprocessing.Value('q')}, with atomic
@@ -10,13 +11,13 @@ import java.io.Serializable;
  * and both processes see and change the same number. Every method is atomic across processes
  * and threads, never blocks, and has volatile memory semantics.
  *
- * <p>Layout: one 8-byte word at offset 0 of its segment.
+ * <p>The value lives in shared memory ({@code LocalLong}: one 8-byte word), or where the
+ * {@linkplain #over backend} it was made over keeps it (on a Redis server, for a cluster's values).
  */
 public final class SharedLong implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
-    private static final int VALUE = 0;
 
-    private final SharedSegment segment;
+    private final LongBackend backend;
 
     /** Creates a shared long holding 0. */
     public SharedLong() {
@@ -25,44 +26,56 @@ public final class SharedLong implements Serializable, AutoCloseable {
 
     /** Creates a shared long holding {@code initial}. */
     public SharedLong(long initial) {
-        segment = SharedSegment.create("long", Long.BYTES);
-        segment.setLongVolatile(VALUE, initial);
+        this.backend = new LocalLong(initial);
+    }
+
+    private SharedLong(LongBackend backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * A shared long whose value lives in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * backend documents.
+     */
+    public static SharedLong over(LongBackend backend) {
+        return new SharedLong(Objects.requireNonNull(backend, "backend"));
     }
 
     /** @return the value */
     public long get() {
-        return segment.getLongVolatile(VALUE);
+        return backend.get();
     }
 
     /** Sets the value. */
     public void set(long value) {
-        segment.setLongVolatile(VALUE, value);
+        backend.set(value);
     }
 
     /** @return the value after adding 1 */
     public long incrementAndGet() {
-        return segment.getAndAddLong(VALUE, 1) + 1;
+        return backend.getAndAdd(1) + 1;
     }
 
     /** @return the value after adding {@code delta} */
     public long addAndGet(long delta) {
-        return segment.getAndAddLong(VALUE, delta) + delta;
+        return backend.getAndAdd(delta) + delta;
     }
 
     /** @return the value before adding {@code delta} */
     public long getAndAdd(long delta) {
-        return segment.getAndAddLong(VALUE, delta);
+        return backend.getAndAdd(delta);
     }
 
     /** @return whether the value was {@code expected} and is now {@code value} */
     public boolean compareAndSet(long expected, long value) {
-        return segment.compareAndSetLong(VALUE, expected, value);
+        return backend.compareAndSet(expected, value);
     }
 
     /** Removes the value's name from the tree (see {@link ProcessLock#close()}). */
     @Override
     public void close() {
-        segment.unlink();
+        backend.close();
     }
 
     @Override

@@ -1,0 +1,25 @@
+package io.github.multiprocessing4j.spi;
+
+import java.io.Serializable;
+
+/**
+ * Where a {@link io.github.multiprocessing4j.SharedLong}'s value lives. Every operation is atomic
+ * with respect to every other operation on the same value, from any process; none blocks for
+ * longer than its medium takes to answer.
+ */
+public interface LongBackend extends Serializable {
+    /** @return the value */
+    long get();
+
+    /** Sets the value. */
+    void set(long value);
+
+    /** @return the value before adding {@code delta} */
+    long getAndAdd(long delta);
+
+    /** @return whether the value was {@code expected} and is now {@code value} */
+    boolean compareAndSet(long expected, long value);
+
+    /** Ends this value for everyone: see {@link io.github.multiprocessing4j.SharedLong#close()}. */
+    void close();
+}

@@ -1,0 +1,245 @@
+package io.github.multiprocessing4j.redis;
+
+import io.github.multiprocessing4j.SharedLong;
+import io.github.multiprocessing4j.redis.internal.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.Server;
+import io.github.multiprocessing4j.redis.internal.ServerAddress;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A connection to a Redis (or Valkey) server that carries the library's objects across machines:
+ * the same queues, locks, shared values and process pool as on one machine, obtained from the
+ * cluster by name instead of constructed, so that every program that names an object meets it.
+ *
+ * <pre>{@code
+ * try (Cluster cluster = Cluster.connect("redis://app:secret@redis.internal:6379/0")) {
+ *     ProcessQueue<Job> jobs = cluster.queue("jobs", 1_000);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>The URL is {@code redis[s]://[[user]:password@]host[:port][/db]}: {@code rediss://} for TLS
+ * (with the JDK's default trust store, or the one given to {@link Builder#trustStore}). The
+ * password is never shown: not in {@link #toString()}, not in logs, not in exception messages.
+ * Every key the library writes starts with the cluster's {@linkplain Builder#prefix prefix}
+ * ({@code mp4j} by default), and all keys of one object share one hash slot, so that a Redis
+ * Cluster deployment works.
+ *
+ * <p>Failure: {@link #connect} fails with {@link ClusterException} within the configured
+ * {@linkplain Builder#timeout timeout} when the server cannot be reached or refuses the
+ * credentials, never hangs. Afterwards, a call whose connection breaks (the server restarting)
+ * reconnects with backoff and goes on; it fails with {@link ClusterException}, naming the server,
+ * once the server has been unreachable for the timeout.
+ *
+ * <p>Thread-safe. {@link #close()} closes the connections; objects obtained from the cluster stop
+ * working in this process then, and keep living on the server for the other programs.
+ */
+public final class Cluster implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+    /** A name of an object: any characters but the hash tag's braces, so keys stay in one slot. */
+    private static final Pattern NAME = Pattern.compile("[^{}\\s]{1,200}");
+
+    private final ClusterConnection connection;
+
+    private Cluster(ClusterConnection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Connects with the default options (prefix {@code mp4j}, timeout 5 s). Blocks until the
+     * server answers or the timeout has passed.
+     *
+     * @throws IllegalArgumentException when the URL is not a {@code redis://} or {@code rediss://} URL
+     * @throws ClusterException when the server cannot be reached within the timeout or refuses
+     *     the credentials
+     */
+    public static Cluster connect(String url) {
+        return builder(url).connect();
+    }
+
+    /**
+     * @return a builder for a connection to the server at {@code url}, to set options before
+     *     {@link Builder#connect()}
+     * @throws IllegalArgumentException when the URL is not a {@code redis://} or {@code rediss://} URL
+     */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    /** @return the server's URL without credentials, e.g. {@code redis://app@10.0.0.5:6379/0} */
+    public String server() {
+        return connection.server().address().toString();
+    }
+
+    /** @return the prefix of every key this cluster writes */
+    public String prefix() {
+        return connection.prefix();
+    }
+
+    /**
+     * @return the class-name patterns (an {@link java.io.ObjectInputFilter} syntax) allowed, beyond
+     *     the library's own types and the JDK's value types, when deserializing what comes from
+     *     the server
+     */
+    public List<String> allowedClasses() {
+        return connection.allowedClasses();
+    }
+
+    /** Closes this process's connections. Idempotent; never blocks on the server. */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Cluster[" + server() + ", prefix " + prefix() + "]";
+    }
+
+    /**
+     * The shared long named {@code name}: every program that names it on this cluster meets the
+     * same number (0 until first set). Each call is one round trip to the server; increments are
+     * atomic on the server. An increment whose connection breaks is not retried (it may have
+     * happened): it fails with {@link ClusterException}; reads and sets retry until the timeout.
+     * {@link SharedLong#close()} deletes the number for everyone.
+     *
+     * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or
+     *     has braces or spaces
+     */
+    public SharedLong sharedLong(String name) {
+        return SharedLong.over(new RedisLong(connection, checkName(name)));
+    }
+
+    ClusterConnection connection() {
+        return connection;
+    }
+
+    static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("an object's name must be 1 to 200 characters without braces or spaces: '"
+                    + name + "'");
+        }
+        return name;
+    }
+
+    /** Options of a connection; {@link #connect()} makes it. */
+    public static final class Builder {
+        private final ServerAddress address;
+        private final char[] password;
+        private String prefix = "mp4j";
+        private Duration timeout = ClusterConnection.DEFAULT_TIMEOUT;
+        private Path trustStore;
+        private char[] trustStorePassword;
+        private final List<String> allowedClasses = new ArrayList<>();
+
+        private Builder(String url) {
+            ServerAddress.Parsed parsed = ServerAddress.parse(url);
+            this.address = parsed.address();
+            this.password = parsed.password();
+        }
+
+        /**
+         * The prefix of every key the library writes: one per application, so that several share a
+         * server without meeting. Default {@code mp4j}.
+         *
+         * @throws IllegalArgumentException unless 1 to 64 letters, digits, {@code _ . -}
+         */
+        public Builder prefix(String prefix) {
+            if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+                throw new IllegalArgumentException("a key prefix is 1 to 64 letters, digits, '_', '.' or '-': '" + prefix + "'");
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /**
+         * How long to wait for the server: to connect, for one command's answer, and for a server
+         * that went away to come back before a call fails. Default 5 s. Blocking calls with
+         * their own timeouts ({@code get(timeout)}) wait as long as they were told to.
+         *
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder timeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("the timeout must be positive: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The trust store (PKCS12 or JKS) holding the certificates that a {@code rediss://}
+         * server's certificate must chain to; without one, the JDK's default trust store.
+         */
+        public Builder trustStore(Path path, char[] password) {
+            this.trustStore = Objects.requireNonNull(path, "path");
+            this.trustStorePassword = password == null ? null : password.clone();
+            return this;
+        }
+
+        /**
+         * Allows classes to be deserialized from the server: the user's item and task types.
+         * Patterns as {@link java.io.ObjectInputFilter.Config#createFilter}: {@code com.acme.Job}
+         * (one class), {@code com.acme.*} (a package), {@code com.acme.**} (and its subpackages).
+         *
+         * @throws IllegalArgumentException for an empty pattern or one that rejects ({@code !})
+         */
+        public Builder allowClasses(String... patterns) {
+            for (String p : patterns) {
+                if (p == null || p.isBlank() || p.startsWith("!") || p.contains(";")) {
+                    throw new IllegalArgumentException("not an allow pattern: '" + p + "'");
+                }
+            }
+            allowedClasses.addAll(Arrays.asList(patterns));
+            return this;
+        }
+
+        /**
+         * Connects, and checks that the server answers. Blocks for up to the timeout.
+         *
+         * @throws ClusterException when the server cannot be reached within the timeout or refuses
+         *     the credentials (the message names the server, never the password)
+         * @throws IllegalStateException when the trust store cannot be read
+         */
+        public Cluster connect() {
+            Server server = new Server(address, password, timeout, tlsSocketFactory());
+            Cluster cluster = new Cluster(new ClusterConnection(server, prefix, allowedClasses));
+            LOG.log(System.Logger.Level.DEBUG, "connected to {0}, prefix {1}", cluster.server(), prefix);
+            return cluster;
+        }
+
+        private SSLSocketFactory tlsSocketFactory() {
+            if (trustStore == null) {
+                return null;
+            }
+            try (InputStream in = Files.newInputStream(trustStore)) {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(in, trustStorePassword);
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(store);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trust.getTrustManagers(), null);
+                return context.getSocketFactory();
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot read the trust store " + trustStore + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

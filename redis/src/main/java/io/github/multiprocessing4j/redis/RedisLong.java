@@ -1,0 +1,72 @@
+package io.github.multiprocessing4j.redis;
+
+import io.github.multiprocessing4j.redis.internal.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.ClusterRef;
+import io.github.multiprocessing4j.spi.LongBackend;
+
+import java.util.List;
+
+/**
+ * A {@link io.github.multiprocessing4j.SharedLong} on the server: one string key holding the
+ * number in decimal, changed with {@code INCRBY} and, for compare-and-set, a script.
+ */
+final class RedisLong implements LongBackend {
+    private static final long serialVersionUID = 1L;
+    private static final String COMPARE_AND_SET =
+            "local v = redis.call('GET', KEYS[1]) or '0' "
+            + "if v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+
+    private final ClusterRef ref;
+    private final String name;
+    private final String key;
+    private transient ClusterConnection connection;
+
+    RedisLong(ClusterConnection connection, String name) {
+        this.connection = connection;
+        this.ref = connection.ref();
+        this.name = name;
+        this.key = connection.key("long", name, "value");
+    }
+
+    private ClusterConnection connection() {
+        ClusterConnection c = connection;
+        if (c == null) {
+            c = connection = ClusterConnection.resolve(ref);
+        }
+        return c;
+    }
+
+    @Override
+    public long get() {
+        String value = connection().server().call("get " + name, j -> j.get(key));
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    @Override
+    public void set(long value) {
+        connection().server().call("set " + name, j -> j.set(key, Long.toString(value)));
+    }
+
+    @Override
+    public long getAndAdd(long delta) {
+        // Not retried: an increment whose answer was lost may have happened.
+        return connection().server().callOnce("add to " + name, j -> j.incrBy(key, delta)) - delta;
+    }
+
+    @Override
+    public boolean compareAndSet(long expected, long value) {
+        Object done = connection().server().callOnce("compare-and-set " + name,
+                j -> j.eval(COMPARE_AND_SET, List.of(key), List.of(Long.toString(expected), Long.toString(value))));
+        return Long.valueOf(1).equals(done);
+    }
+
+    @Override
+    public void close() {
+        connection().server().call("delete " + name, j -> j.del(key));
+    }
+
+    @Override
+    public String toString() {
+        return name + " on " + ref;
+    }
+}

@@ -1,0 +1,199 @@
+package io.github.multiprocessing4j.redis.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code redis-server} of a test's own: started on a free port of 127.0.0.1 (never another
+ * address), with its data in a temporary directory, and stopped by its pid. Fails (not skips)
+ * when no {@code redis-server} is installed: {@code .ci/run} installs it, and a test run that
+ * silently skipped the cluster would prove nothing.
+ *
+ * <pre>{@code
+ * static RedisServer redis;
+ * @BeforeAll static void start() { redis = RedisServer.start(); }
+ * @AfterAll static void stop() { redis.stop(); }
+ * }</pre>
+ */
+public final class RedisServer implements AutoCloseable {
+    private final Path directory;
+    private final int port;
+    private final List<String> config;
+    private Process process;
+
+    private RedisServer(Path directory, int port, List<String> config) {
+        this.directory = directory;
+        this.port = port;
+        this.config = config;
+    }
+
+    /** Starts a server with default settings (no persistence, no password). */
+    public static RedisServer start(String... configLines) {
+        try {
+            Path directory = Files.createTempDirectory("mp4j-redis-");
+            RedisServer server = new RedisServer(directory, freePort(), List.of(configLines));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return {@code redis://127.0.0.1:port/0} (no credentials) */
+    public String url() {
+        return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Kills the server with SIGKILL (a crash: what it had not persisted is gone). */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** Stops the server (SIGTERM: it saves what its persistence settings say, then exits). */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            waitFor();
+        }
+    }
+
+    /** Starts the server again on the same port and directory (after {@link #stop} or {@link #kill}). */
+    public void restart() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(directory);
+    }
+
+    private void launch() throws IOException {
+        String binary = findBinary();
+        Path conf = directory.resolve("redis.conf");
+        List<String> lines = new ArrayList<>(List.of(
+                "bind 127.0.0.1",
+                "port " + port,
+                "dir " + directory,
+                "save \"\"",
+                "appendonly no",
+                "protected-mode yes",
+                "daemonize no",
+                "logfile " + directory.resolve("redis.log")));
+        lines.addAll(config);
+        Files.write(conf, lines);
+        process = new ProcessBuilder(binary, conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("stdout.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ": "
+                        + tail(directory.resolve("redis.log")));
+            }
+            if (accepts()) {
+                return;
+            }
+            sleep(10);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("redis-server did not listen on 127.0.0.1:" + port + " within 10 s");
+    }
+
+    private boolean accepts() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String findBinary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
+            return "/usr/bin/redis-server";
+        }
+        throw new IllegalStateException("no redis-server on the PATH: install it (Debian: apt-get install redis-server; "
+                + ".ci/run does this)");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) {
+        try (var walk = Files.walk(path)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory: the next boot's tmp cleaner takes what is left
+        }
+    }
+}
