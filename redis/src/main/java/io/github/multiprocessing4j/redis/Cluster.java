@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.redis;
 
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.internal.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.RedisLong;
 import io.github.multiprocessing4j.redis.internal.Server;
 import io.github.multiprocessing4j.redis.internal.ServerAddress;
 

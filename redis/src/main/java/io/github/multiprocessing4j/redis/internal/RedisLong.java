@@ -1,7 +1,5 @@
-package io.github.multiprocessing4j.redis;
+package io.github.multiprocessing4j.redis.internal;
 
-import io.github.multiprocessing4j.redis.internal.ClusterConnection;
-import io.github.multiprocessing4j.redis.internal.ClusterRef;
 import io.github.multiprocessing4j.spi.LongBackend;
 
 import java.util.List;
@@ -10,7 +8,7 @@ import java.util.List;
  * A {@link io.github.multiprocessing4j.SharedLong} on the server: one string key holding the
  * number in decimal, changed with {@code INCRBY} and, for compare-and-set, a script.
  */
-final class RedisLong implements LongBackend {
+public final class RedisLong implements LongBackend {
     private static final long serialVersionUID = 1L;
     private static final String COMPARE_AND_SET =
             "local v = redis.call('GET', KEYS[1]) or '0' "
@@ -21,7 +19,7 @@ final class RedisLong implements LongBackend {
     private final String key;
     private transient ClusterConnection connection;
 
-    RedisLong(ClusterConnection connection, String name) {
+    public RedisLong(ClusterConnection connection, String name) {
         this.connection = connection;
         this.ref = connection.ref();
         this.name = name;
