@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A cluster as its objects' backends see it: the server, the key prefix, the deserialization
@@ -22,19 +24,54 @@ public final class ClusterConnection {
     /** Class-name patterns, comma-separated, that a connection made from the environment allows. */
     public static final String ALLOW_VARIABLE = "MP4J_REDIS_ALLOW";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a lease (a lock held, an item taken) outlives its holder's last renewal. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMillis(1_500);
     private static final Map<ClusterRef, ClusterConnection> OPEN = new ConcurrentHashMap<>();
 
     private final Server server;
     private final ClusterRef ref;
     private final List<String> allowedClasses;
     private final ObjectInputFilter filter;
+    private final Duration lease;
+    private volatile ScheduledExecutorService renewals;
 
-    public ClusterConnection(Server server, String prefix, List<String> allowedClasses) {
+    public ClusterConnection(Server server, String prefix, List<String> allowedClasses, Duration lease) {
         this.server = server;
         this.ref = new ClusterRef(server.address(), prefix);
         this.allowedClasses = List.copyOf(allowedClasses);
         this.filter = ItemFilter.allowing(this.allowedClasses);
+        this.lease = lease;
         OPEN.putIfAbsent(ref, this);
+    }
+
+    /**
+     * @return how long a lease held through this connection (a lock, a taken item, a worker's
+     *     heartbeat) lives after its last renewal; holders renew every third of it
+     */
+    public Duration lease() {
+        return lease;
+    }
+
+    /**
+     * The one daemon thread of this connection that renews its leases: a holder schedules its
+     * renewal here (every {@code lease() / 3}) and cancels it when it lets go. Renewals must not
+     * block for long: they share the thread.
+     */
+    public ScheduledExecutorService renewals() {
+        ScheduledExecutorService r = renewals;
+        if (r == null) {
+            synchronized (this) {
+                r = renewals;
+                if (r == null) {
+                    r = renewals = Executors.newSingleThreadScheduledExecutor(task -> {
+                        Thread t = new Thread(task, "mp4j-redis-leases");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+            }
+        }
+        return r;
     }
 
     /**
@@ -59,7 +96,8 @@ public final class ClusterConnection {
                     if (open == null) {
                         String allow = System.getenv(ALLOW_VARIABLE);
                         open = new ClusterConnection(new Server(parsed.address(), parsed.password(), DEFAULT_TIMEOUT, null),
-                                ref.prefix(), allow == null || allow.isBlank() ? List.of() : List.of(allow.split(",")));
+                                ref.prefix(), allow == null || allow.isBlank() ? List.of() : List.of(allow.split(",")),
+                                DEFAULT_LEASE);
                     }
                     return open;
                 }
@@ -101,6 +139,10 @@ public final class ClusterConnection {
     /** Closes the connections; handles resolved to it fail from now on in this process. */
     public void close() {
         OPEN.remove(ref, this);
+        ScheduledExecutorService r = renewals;
+        if (r != null) {
+            r.shutdownNow();
+        }
         server.close();
     }
 
