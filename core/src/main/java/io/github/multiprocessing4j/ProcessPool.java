@@ -57,7 +57,11 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Dying workers.</b> A worker that dies while it holds tasks (killed, {@code System.exit},
  * {@code Runtime.halt}, {@link OutOfMemoryError}) fails exactly those tasks, within a second,
  * with a {@link WorkerDiedException} naming its pid and exit code as the cause; they are not
- * retried. A new worker replaces it and the pool stays usable.
+ * retried unless the pool was built with {@linkplain Builder#retries retries}. A new worker
+ * replaces it and the pool stays usable.
+ *
+ * <p><b>Across machines.</b> A pool built with {@link Builder#cluster} runs its workers on a
+ * cluster's worker agents instead of as children of this process; see there for what differs.
  *
  * <p><b>Lambdas and overloads.</b> A lambda is serializable only when its target type is, so
  * {@code submit} and {@code execute} have overloads taking {@link SerializableCallable} and

@@ -1,6 +1,5 @@
 package io.github.multiprocessing4j.redis;
 
-import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.redis.internal.AgentKeys;
 import io.github.multiprocessing4j.redis.internal.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.ServerAddress;
@@ -21,8 +20,8 @@ import java.util.Objects;
  *
  * <p>What it does: registers itself on the server and renews a lease (every third of the
  * cluster's lease time); takes placement requests of any pool while it has a free slot; starts
- * each worker as a daemonic {@link ChildProcess} (so its workers die with it, however it dies)
- * and reports the worker's pid and, later, its exit to the pool; kills a worker when its pool
+ * each worker as a daemonic child process (so its workers die with it, however it dies) and
+ * reports the worker's pid and, later, its exit to the pool; kills a worker when its pool
  * asks, or when its pool's own lease is gone (the program that made the pool died). A pool counts
  * the workers of an agent whose lease ran out as dead (their tasks fail, or are retried
  * elsewhere). Workers deserialize everything they read through the agent's allow-list
