@@ -3,7 +3,8 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.pool.TaskInvoker;
 import io.github.multiprocessing4j.internal.pool.WorkerLauncher;
 import io.github.multiprocessing4j.internal.pool.WorkerLoop;
-import io.github.multiprocessing4j.internal.pool.WorkerProcess;
+import io.github.multiprocessing4j.spi.PoolBackend;
+import io.github.multiprocessing4j.spi.PoolWorker;
 
 import java.util.List;
 
@@ -26,7 +27,7 @@ final class PoolWorkers {
         }
 
         @Override
-        public WorkerProcess start(String name, WorkerLoop target, List<String> jvmArgs) {
+        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs) {
             // No JVM option of the pool's own: workers are plain children, which can start as warm spares.
             ChildProcess process = ChildProcess.builder(new Target(target))
                     .name(name)
@@ -36,6 +37,35 @@ final class PoolWorkers {
                     .build();
             process.start();
             return new Worker(process);
+        }
+    }
+
+    /** Places each worker through a pool backend (on another machine), as a {@link RemoteTarget}. */
+    static final class RemoteLauncher implements WorkerLauncher {
+        private final PoolBackend backend;
+
+        RemoteLauncher(PoolBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs) {
+            return backend.startWorker(name, new RemoteTarget(target), jvmArgs);
+        }
+    }
+
+    /** A remote worker's target: the engine's loop as a serializable {@link Runnable}, what a backend runs. */
+    private static final class RemoteTarget implements Runnable, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final WorkerLoop loop;
+
+        RemoteTarget(WorkerLoop loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            loop.run();
         }
     }
 
@@ -64,7 +94,7 @@ final class PoolWorkers {
         }
     }
 
-    private static final class Worker implements WorkerProcess {
+    private static final class Worker implements PoolWorker {
         private final ChildProcess process;
         private final long pid;
 

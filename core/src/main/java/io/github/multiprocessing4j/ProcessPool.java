@@ -6,6 +6,8 @@ import io.github.multiprocessing4j.internal.pool.PoolConfig;
 import io.github.multiprocessing4j.internal.pool.PoolEngine;
 import io.github.multiprocessing4j.internal.pool.PoolTask;
 import io.github.multiprocessing4j.internal.pool.StreamCall;
+import io.github.multiprocessing4j.spi.PoolBackend;
+import io.github.multiprocessing4j.spi.PoolBackendFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,7 +57,11 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Dying workers.</b> A worker that dies while it holds tasks (killed, {@code System.exit},
  * {@code Runtime.halt}, {@link OutOfMemoryError}) fails exactly those tasks, within a second,
  * with a {@link WorkerDiedException} naming its pid and exit code as the cause; they are not
- * retried. A new worker replaces it and the pool stays usable.
+ * retried unless the pool was built with {@linkplain Builder#retries retries}. A new worker
+ * replaces it and the pool stays usable.
+ *
+ * <p><b>Across machines.</b> A pool built with {@link Builder#cluster} runs its workers on a
+ * cluster's worker agents instead of as children of this process; see there for what differs.
  *
  * <p><b>Lambdas and overloads.</b> A lambda is serializable only when its target type is, so
  * {@code submit} and {@code execute} have overloads taking {@link SerializableCallable} and
@@ -136,8 +142,19 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     private ProcessPool(Builder b) {
-        engine = new PoolEngine(new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
-                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new), new PoolWorkers.Launcher(b.startMethod));
+        PoolConfig config = new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
+                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new, b.retries);
+        if (b.cluster == null) {
+            engine = new PoolEngine(config, new PoolWorkers.Launcher(b.startMethod));
+        } else {
+            PoolBackend backend = b.cluster.newPoolBackend();
+            try {
+                engine = new PoolEngine(config, new PoolWorkers.RemoteLauncher(backend), backend);
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+        }
     }
 
     /** @return a builder for a pool with an initializer, {@code maxTasksPerChild} or JVM arguments */
@@ -616,8 +633,57 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private int maxTasksPerChild;
         private final List<String> jvmArgs = new ArrayList<>();
         private StartMethod startMethod;
+        private int retries;
+        private PoolBackendFactory cluster;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the workers on other machines: on the worker agents of a cluster (the
+         * {@code multiprocessing4j-redis} module's {@code Cluster}), instead of as children of
+         * this process. Everything else is as for a pool on this machine, but for these
+         * differences:
+         * <ul>
+         *   <li>The pool's calls, messages and results travel through the cluster's server (a
+         *       round trip is a fraction of a millisecond on a local network instead of microseconds).</li>
+         *   <li>Workers run only the classes on their own class path (the agent's): a task whose
+         *       class is missing there fails with an {@link IllegalStateException} naming the class
+         *       and the worker's host. What comes back is deserialized through the cluster's
+         *       allow-list of classes, and what the workers read through their agent's.</li>
+         *   <li>A worker's pid is its pid on its machine; {@link ProcessPool#workerPids()} lists
+         *       only the workers an agent has started already.</li>
+         *   <li>A worker whose machine is lost (its agent stops renewing its lease) counts as dead
+         *       within about the cluster's lease time: its tasks fail with
+         *       {@link WorkerDiedException}, or run again elsewhere with {@link #retries}.</li>
+         *   <li>{@link #startMethod} does not apply (agents start their workers their own way);
+         *       {@link #jvmArgs} does. The pool is built without waiting for an agent to take its
+         *       workers: tasks wait until one does.</li>
+         * </ul>
+         *
+         * @param cluster the cluster; null for workers on this machine (the default)
+         * @return this builder
+         */
+        public Builder cluster(PoolBackendFactory cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /**
+         * How many more times a task (a {@code map} chunk) whose worker died while holding it is
+         * sent to another worker before it fails with {@link WorkerDiedException}. Default 0:
+         * never, as Python's pool. A retried task may have run twice (its worker may have done
+         * part or all of it); its result is still delivered once.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must be 0 or more, not " + retries);
+            }
+            this.retries = retries;
+            return this;
         }
 
         /**

@@ -4,7 +4,10 @@ import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.internal.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.RedisLong;
 import io.github.multiprocessing4j.redis.internal.Server;
+import io.github.multiprocessing4j.redis.internal.RedisPool;
 import io.github.multiprocessing4j.redis.internal.ServerAddress;
+import io.github.multiprocessing4j.spi.PoolBackend;
+import io.github.multiprocessing4j.spi.PoolBackendFactory;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -50,7 +53,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe. {@link #close()} closes the connections; objects obtained from the cluster stop
  * working in this process then, and keep living on the server for the other programs.
  */
-public final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable, PoolBackendFactory {
     private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
     /** A name of an object: any characters but the hash tag's braces, so keys stay in one slot. */
@@ -125,6 +128,26 @@ public final class Cluster implements AutoCloseable {
      */
     public SharedLong sharedLong(String name) {
         return SharedLong.over(new RedisLong(connection, checkName(name)));
+    }
+
+    /**
+     * The backend of one process pool whose workers run on this cluster's worker agents: what
+     * {@code ProcessPool.builder().cluster(cluster)} calls; applications use that, not this.
+     *
+     * <p>How such a pool differs from one on this machine is in
+     * {@code ProcessPool.Builder.cluster}'s documentation. On the server: each worker is placed
+     * on an agent with a free slot ({@link WorkerAgent}); a worker's inbox and the pool's
+     * results are lists, a batch of messages one element; a pool renews a lease of its own, and
+     * agents end the workers of a pool whose lease ran out; a pool counts the workers of an
+     * agent whose lease ran out as dead within the {@linkplain Builder#leaseTime lease time}
+     * plus a quarter of a second. What comes back from the workers is deserialized through this
+     * cluster's allow-list ({@link Builder#allowClasses}).
+     *
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    @Override
+    public PoolBackend newPoolBackend() {
+        return new RedisPool(connection);
     }
 
     ClusterConnection connection() {

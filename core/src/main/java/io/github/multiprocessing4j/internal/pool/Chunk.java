@@ -2,7 +2,7 @@ package io.github.multiprocessing4j.internal.pool;
 
 /**
  * Tasks sent to one worker as one message: a submitted task, or consecutive values of a map call.
- * Immutable; the message is built once, in the thread that made the chunk.
+ * Immutable but for its retry count; the message is built once, in the thread that made the chunk.
  */
 final class Chunk {
     final long id;
@@ -15,6 +15,8 @@ final class Chunk {
     /** The function it names, to be defined in a worker before it; null when the message carries its own. */
     final FunctionRef function;
     final ChunkOwner owner;
+    /** Times it was sent again after its worker died; guarded by the pool's lock. */
+    int retried;
 
     Chunk(long id, byte[] message, int count, int index, FunctionRef function, ChunkOwner owner) {
         this.id = id;

@@ -1,10 +1,12 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
+import java.io.ObjectInputFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,13 +31,20 @@ final class Collector {
 
     private final PoolEngine engine;
     private final ReentrantLock lock;
-    private final MessageChannel results = MessageChannel.create();
+    private final MessageChannel results;
+    /** What the answers are deserialized through, in this thread; null for no filter. */
+    private final ObjectInputFilter filter;
+    /** Run once the pool has terminated and the channel is read empty (frees a backend); may be null. */
+    private final Runnable afterEnd;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread thread;
     private WorkerSupervisor supervisor;
 
-    Collector(PoolEngine engine) {
+    Collector(PoolEngine engine, MessageChannel results, ObjectInputFilter filter, Runnable afterEnd) {
+        this.afterEnd = afterEnd;
         this.engine = engine;
+        this.results = results;
+        this.filter = filter;
         this.lock = engine.lock;
         this.thread = new Thread(null, this::collect, "mp4j-pool-collector", THREAD_STACK_BYTES);
         thread.setDaemon(true);
@@ -74,6 +83,7 @@ final class Collector {
     }
 
     private void collect() {
+        Serialization.filterThisThread(filter);
         try {
             while (true) {
                 Wire.Reader message;
@@ -96,7 +106,15 @@ final class Collector {
                 supervisor.startWanted(false);
             }
         } finally {
-            ended.countDown();
+            try {
+                if (afterEnd != null) {
+                    afterEnd.run();
+                }
+            } catch (RuntimeException e) {
+                Log.of(Collector.class).log(System.Logger.Level.WARNING, "could not free the pool's backend", e);
+            } finally {
+                ended.countDown();
+            }
         }
     }
 
@@ -125,7 +143,7 @@ final class Collector {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
-            supervisor.ended(w.id, w.pid, w.process.exitCode());
+            supervisor.ended(w.id, w.pid(), w.process.exitCode());
         }
         return false;
     }

@@ -94,6 +94,13 @@ final class Dispatcher {
         return w.held.size() < DEPTH_CHUNKS || w.heldTasks + chunk.count <= DEPTH_TASKS;
     }
 
+    /** Puts chunks back at the head of the queue, in their order: they are sent before the others. */
+    void retry(List<Chunk> chunks) {
+        for (int i = chunks.size() - 1; i >= 0; i--) {
+            waiting.addFirst(chunks.get(i));
+        }
+    }
+
     /** Drops the waiting chunks whose owner no longer wants them. */
     void dropAbandoned() {
         waiting.removeIf(c -> c.owner.abandoned());

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param jvmArgs options of the workers' JVMs
  * @param invoker runs the callers' functions and runnables in the workers
  * @param workerDied makes the failure of the tasks a worker held when it died
+ * @param retries how many more times a chunk held by a worker that died is sent to another
+ *     worker before it fails with {@code workerDied}'s exception; 0 for none
  */
 public record PoolConfig(int processes, Serializable initializer, int maxTasksPerChild, List<String> jvmArgs,
-                         TaskInvoker invoker, WorkerDiedFactory workerDied) {
+                         TaskInvoker invoker, WorkerDiedFactory workerDied, int retries) {
 
     /** @throws IllegalArgumentException when {@code processes < 1} */
     public PoolConfig {
@@ -26,6 +28,15 @@ public record PoolConfig(int processes, Serializable initializer, int maxTasksPe
         jvmArgs = List.copyOf(jvmArgs);
         Objects.requireNonNull(invoker, "invoker");
         Objects.requireNonNull(workerDied, "workerDied");
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be 0 or more, not " + retries);
+        }
+    }
+
+    /** A pool whose chunks are not retried when their worker dies. */
+    public PoolConfig(int processes, Serializable initializer, int maxTasksPerChild, List<String> jvmArgs,
+                      TaskInvoker invoker, WorkerDiedFactory workerDied) {
+        this(processes, initializer, maxTasksPerChild, jvmArgs, invoker, workerDied, 0);
     }
 
     /** Makes the exception a task fails with when its worker died holding it. */

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.spi.PoolBackend;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -75,6 +76,16 @@ public final class PoolEngine {
      * @throws RuntimeException what the launcher threw when a worker could not be started
      */
     public PoolEngine(PoolConfig config, WorkerLauncher launcher) {
+        this(config, launcher, null);
+    }
+
+    /**
+     * Starts a pool whose channels are a backend's, when it has one; see {@link #PoolEngine(PoolConfig, WorkerLauncher)}.
+     *
+     * @param backend where the channels live (and the answers' deserialization filter); null for
+     *     shared memory. The launcher places the workers where the backend says.
+     */
+    public PoolEngine(PoolConfig config, WorkerLauncher launcher, PoolBackend backend) {
         if (ProcessContext.current().isDaemon()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
@@ -83,8 +94,11 @@ public final class PoolEngine {
         }
         this.processes = config.processes();
         this.dispatcher = new Dispatcher(config.maxTasksPerChild());
-        this.collector = new Collector(this);
-        this.supervisor = new WorkerSupervisor(this, config, launcher, collector.results());
+        ChannelFactory channels = backend == null ? SharedMessageChannel::create
+                : () -> new BackendChannel(backend.newChannel());
+        this.collector = new Collector(this, channels.create(), backend == null ? null : backend.filter(),
+                backend == null ? null : backend::close);
+        this.supervisor = new WorkerSupervisor(this, config, launcher, channels, collector.results());
         try {
             supervisor.startWanted(true);
         } catch (RuntimeException e) {
@@ -243,6 +257,13 @@ public final class PoolEngine {
     void answersReadLocked() {
         dispatchLocked();
         stopIfDoneLocked();
+    }
+
+    /** Chunks of a dead worker go out again, before the others. */
+    void retryLocked(List<Chunk> chunks) {
+        if (!chunks.isEmpty()) {
+            dispatcher.retry(chunks);
+        }
     }
 
     /** A worker was started: it gets chunks, unless the pool is stopping. */

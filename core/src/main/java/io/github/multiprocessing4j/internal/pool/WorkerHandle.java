@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.spi.PoolWorker;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +14,7 @@ import java.util.Map;
  */
 final class WorkerHandle {
     final int id;
-    final WorkerProcess process;
-    final long pid;
+    final PoolWorker process;
     final MessageChannel inbox;
     /** Chunks sent and not answered, in the order sent. */
     final Map<Long, Chunk> held = new LinkedHashMap<>();
@@ -31,10 +32,9 @@ final class WorkerHandle {
     /** Its inbox is closed: it ends once the inbox is empty. */
     boolean closed;
 
-    WorkerHandle(int id, WorkerProcess process, MessageChannel inbox) {
+    WorkerHandle(int id, PoolWorker process, MessageChannel inbox) {
         this.id = id;
         this.process = process;
-        this.pid = process.pid();
         this.inbox = inbox;
     }
 
@@ -67,6 +67,11 @@ final class WorkerHandle {
             closed = true;
             inbox.close();
         }
+    }
+
+    /** @return the worker's pid; -1 while a remote worker has not been placed yet */
+    long pid() {
+        return process.pid();
     }
 
     String name() {

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.spi.PoolWorker;
+
 import java.util.List;
 
 /**
@@ -16,5 +18,5 @@ public interface WorkerLauncher {
      * @param jvmArgs options of the worker's JVM
      * @throws RuntimeException (such as {@link java.io.UncheckedIOException}) when it cannot be started
      */
-    WorkerProcess start(String name, WorkerLoop target, List<String> jvmArgs);
+    PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs);
 }

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 import io.github.multiprocessing4j.internal.serial.Wire;
 
+import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +60,11 @@ public final class WorkerLoop implements Runnable, Serializable {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
             loader = WorkerLoop.class.getClassLoader();
+        }
+        if (results instanceof BackendChannel) {
+            // Messages come over a network: what the backend's worker set as the JVM-wide filter
+            // also checks the capturing classes of lambdas, which no stream names.
+            Serialization.filterThisThread(ObjectInputFilter.Config.getSerialFilter());
         }
         if (initializer != null) {
             try {
@@ -117,7 +123,11 @@ public final class WorkerLoop implements Runnable, Serializable {
                 throw new IllegalStateException("function " + functionId + " was not defined in this worker");
             }
             if (mode == PoolMessages.APPLY) {
-                args = ValueSection.read(in, loader);
+                try {
+                    args = ValueSection.read(in, loader);
+                } catch (RuntimeException | LinkageError e) {
+                    throw unreadable("the task's arguments", e);
+                }
             }
         } catch (OutOfMemoryError e) {
             outOfMemory(e);
@@ -213,7 +223,34 @@ public final class WorkerLoop implements Runnable, Serializable {
         try {
             return Serialization.deserialize(bytes, loader);
         } catch (Exception | LinkageError e) {
-            return new IllegalStateException("the task's function could not be read in the worker: " + e, e);
+            return unreadable("the task's function", e);
+        }
+    }
+
+    /**
+     * The failure of a task the worker could not read: it names the worker's process and host,
+     * and, when a class is missing, says that a worker runs only the classes of its own class
+     * path (a worker on another machine may run another build of the application, or lack it).
+     */
+    private static IllegalStateException unreadable(String what, Throwable e) {
+        String where = "pool worker " + ProcessHandle.current().pid() + " on " + hostName();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError) {
+                String missing = t.getMessage() == null ? "?" : t.getMessage().replace('/', '.');
+                return new IllegalStateException(what + " could not be read in " + where + ": class " + missing
+                        + " is not on the worker's class path (a worker runs only the classes of its own class path:"
+                        + " give it the application's jar)", e);
+            }
+        }
+        return new IllegalStateException(what + " could not be read in " + where + ": " + e, e);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            String host = System.getenv("HOSTNAME");
+            return host != null ? host : "this host";
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.spi.PoolWorker;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,7 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * dropped by the queue's repair (which the watcher's put triggers), so when the collector reads
  * {@code DIED} it has already read every answer the worker gave: the chunks the worker still
  * holds are exactly the ones it never answered, and they fail with the configured "worker died"
- * exception. A replacement is started; a worker that reached {@code maxTasksPerChild} chunks is
+ * exception, or, when the pool retries, go back to the head of the dispatcher's queue while they
+ * have retries left (a late answer of the dead worker is ignored, since the worker is no longer
+ * known: a result is never delivered twice, though a retried task may have run twice). A
+ * replacement is started; a worker that reached {@code maxTasksPerChild} chunks is
  * replaced as soon as its last chunk is sent.
  *
  * <p>A worker that ends before it was ready with an exit code above 0 (its JVM could not boot,
@@ -34,6 +38,7 @@ final class WorkerSupervisor {
     private final PoolConfig config;
     private final WorkerLauncher launcher;
     private final MessageChannel results;
+    private final ChannelFactory channels;
     /** The live workers, oldest first; guarded by the lock. */
     private final Map<Integer, WorkerHandle> workers = new LinkedHashMap<>();
     /** Workers to start (written under the lock, read without it as a hint). */
@@ -42,7 +47,9 @@ final class WorkerSupervisor {
     private int starting;
     private int nextWorker = 1;
 
-    WorkerSupervisor(PoolEngine engine, PoolConfig config, WorkerLauncher launcher, MessageChannel results) {
+    WorkerSupervisor(PoolEngine engine, PoolConfig config, WorkerLauncher launcher, ChannelFactory channels,
+                     MessageChannel results) {
+        this.channels = channels;
         this.engine = engine;
         this.lock = engine.lock;
         this.config = config;
@@ -126,7 +133,7 @@ final class WorkerSupervisor {
     }
 
     private WorkerHandle startWorker(int id) {
-        MessageChannel inbox = MessageChannel.create();
+        MessageChannel inbox = channels.create();
         try {
             WorkerLoop loop = new WorkerLoop(id, inbox, results, config.initializer(), config.maxTasksPerChild(),
                     config.invoker());
@@ -142,7 +149,7 @@ final class WorkerSupervisor {
         Thread watcher = new Thread(null, () -> {
             awaitExit(worker.process);
             try {
-                results.put(PoolMessages.died(worker.id, worker.pid, worker.process.exitCode()));
+                results.put(PoolMessages.died(worker.id, worker.pid(), worker.process.exitCode()));
             } catch (RuntimeException e) {
                 Log.of(WorkerSupervisor.class).log(System.Logger.Level.WARNING, "could not report the end of pool worker "
                         + worker.name(), e);
@@ -153,7 +160,7 @@ final class WorkerSupervisor {
     }
 
     /** Waits for the worker's end; an interrupt does not end the wait (only the worker's end does). */
-    static void awaitExit(WorkerProcess process) {
+    static void awaitExit(PoolWorker process) {
         while (true) {
             try {
                 process.join();
@@ -171,7 +178,8 @@ final class WorkerSupervisor {
      */
     void ended(int workerId, long pid, int exitCode) {
         WorkerHandle worker;
-        List<Chunk> lost;
+        List<Chunk> lost = new ArrayList<>();
+        List<Chunk> retried = new ArrayList<>();
         boolean bootFailure;
         lock.lock();
         try {
@@ -179,9 +187,17 @@ final class WorkerSupervisor {
             if (worker == null) {
                 return;
             }
-            lost = new ArrayList<>(worker.held.values());
-            worker.held.clear();
             boolean running = !engine.isStoppingLocked();
+            for (Chunk chunk : worker.held.values()) {
+                if (running && chunk.retried < config.retries() && !chunk.owner.abandoned()) {
+                    chunk.retried++;
+                    retried.add(chunk);
+                } else {
+                    lost.add(chunk);
+                }
+            }
+            worker.held.clear();
+            engine.retryLocked(retried);
             bootFailure = !worker.ready && exitCode > 0 && running;
             if (!worker.retiring && running) {
                 wanted++;
@@ -192,9 +208,10 @@ final class WorkerSupervisor {
         }
         worker.inbox.discard();
         Throwable cause = worker.process.failure();
-        if (!lost.isEmpty() || exitCode != 0) {
+        if (!lost.isEmpty() || !retried.isEmpty() || exitCode != 0) {
             Log.of(WorkerSupervisor.class).log(System.Logger.Level.DEBUG, "pool worker {0} (pid {1}) ended with exit code"
-                    + " {2} holding {3} chunks", worker.name(), Long.toString(pid), exitCode, lost.size());
+                    + " {2} holding {3} chunks ({4} sent again)", worker.name(), Long.toString(pid), exitCode,
+                    lost.size() + retried.size(), retried.size());
         }
         for (Chunk chunk : lost) {
             chunk.owner.failed(chunk, config.workerDied().create(worker.name(), pid, exitCode, cause));
@@ -209,7 +226,10 @@ final class WorkerSupervisor {
     List<Long> pidsLocked() {
         List<Long> pids = new ArrayList<>();
         for (WorkerHandle w : workers.values()) {
-            pids.add(w.pid);
+            long pid = w.pid();
+            if (pid > 0) {
+                pids.add(pid); // a remote worker not placed yet has none
+            }
         }
         return pids;
     }

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -16,7 +17,69 @@ import java.util.concurrent.Callable;
  * ({@link LambdaEncoding}), everything else JDK serialization.
  */
 public final class Serialization {
+    /**
+     * The allow-list of what this thread deserializes (a remote pool's collector and workers read
+     * what came over the network), beside the JVM-wide filter, which applies to streams as well.
+     */
+    private static final ThreadLocal<ObjectInputFilter> THREAD_FILTER = new ThreadLocal<>();
+
     private Serialization() {
+    }
+
+    /**
+     * Deserializes everything this thread reads from now on through {@code filter}: JDK
+     * serialization streams, and the capturing class of a lambda in the direct encoding (which
+     * no stream names). Null for no filter of its own.
+     */
+    public static void filterThisThread(ObjectInputFilter filter) {
+        if (filter == null) {
+            THREAD_FILTER.remove();
+        } else {
+            THREAD_FILTER.set(filter);
+        }
+    }
+
+    /**
+     * Checks a class named by a lambda's direct encoding against this thread's filter, as a stream
+     * naming it would be checked. (Not against the JVM-wide filter: asking for it initialises the
+     * JDK's filter configuration and its logger, milliseconds on a child's boot path.)
+     *
+     * @throws InvalidClassException when the filter refuses it
+     */
+    static void checkAllowed(Class<?> type) throws InvalidClassException {
+        ObjectInputFilter filter = THREAD_FILTER.get();
+        if (filter == null) {
+            return;
+        }
+        ObjectInputFilter.Status status = filter.checkInput(new ObjectInputFilter.FilterInfo() {
+            @Override
+            public Class<?> serialClass() {
+                return type;
+            }
+
+            @Override
+            public long arrayLength() {
+                return -1;
+            }
+
+            @Override
+            public long depth() {
+                return 1;
+            }
+
+            @Override
+            public long references() {
+                return 0;
+            }
+
+            @Override
+            public long streamBytes() {
+                return 0;
+            }
+        });
+        if (status == ObjectInputFilter.Status.REJECTED) {
+            throw new InvalidClassException(type.getName(), "refused by the deserialization filter");
+        }
     }
 
     /**
@@ -79,6 +142,10 @@ public final class Serialization {
                 }
             }
         }) {
+            ObjectInputFilter filter = THREAD_FILTER.get();
+            if (filter != null) {
+                in.setObjectInputFilter(filter);
+            }
             return in.readObject();
         }
     }

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.spi.PoolWorker;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ class DispatcherTest {
     }
 
     /** The dispatcher never touches a worker's process: any call fails the test. */
-    private record NoProcess(long pid) implements WorkerProcess {
+    private record NoProcess(long pid) implements PoolWorker {
         @Override
         public String name() {
             return "PoolWorker-" + pid;

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.spi.PoolWorker;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +65,7 @@ class PoolEngineTest {
     }
 
     /** A worker that is a thread running the loop, or nothing at all; it ends when its loop returns, or when told. */
-    static final class FakeWorker implements WorkerProcess {
+    static final class FakeWorker implements PoolWorker {
         private final String name;
         private final long pid;
         private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -130,7 +132,7 @@ class PoolEngineTest {
         }
 
         @Override
-        public WorkerProcess start(String name, WorkerLoop target, List<String> jvmArgs) {
+        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs) {
             FakeWorker worker = new FakeWorker(name, FAKE_PIDS + started.size(), runLoops ? target : null);
             started.add(worker);
             return worker;

@@ -1,0 +1,179 @@
+package io.github.multiprocessing4j.redis;
+
+import io.github.multiprocessing4j.ProcessPool;
+import io.github.multiprocessing4j.SerializableCallable;
+import io.github.multiprocessing4j.SharedLong;
+import io.github.multiprocessing4j.WorkerDiedException;
+import io.github.multiprocessing4j.redis.testing.Agents;
+import io.github.multiprocessing4j.redis.testing.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A process pool whose workers run on two worker agents (separate process trees standing for machines). */
+class ClusterPoolTest {
+    static RedisServer redis;
+    static Agents agents;
+    static Cluster cluster;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        agents = new Agents(ClusterPoolTest.class);
+        agents.start(redis.url(), "pooltest", 2);
+        agents.start(redis.url(), "pooltest", 2);
+        cluster = Cluster.builder(redis.url()).prefix("pooltest").allowClasses("io.github.multiprocessing4j.**").connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (agents != null) {
+            agents.close();
+        }
+        redis.close();
+    }
+
+    private static ProcessPool pool(int processes) {
+        return ProcessPool.builder().cluster(cluster).processes(processes).build();
+    }
+
+    @Test
+    void aMapOfTenThousandIntsOverTwoAgentsEqualsTheLocalResult() {
+        List<Integer> inputs = IntStream.range(0, 10_000).boxed().collect(Collectors.toList());
+        try (ProcessPool pool = pool(4)) {
+            List<Integer> squares = pool.map(x -> x * x, inputs);
+            assertThat(squares).isEqualTo(inputs.stream().map(x -> x * x).collect(Collectors.toList()));
+            List<Long> pids = pool.map(x -> ProcessHandle.current().pid(), inputs, 1);
+            assertThat(pids.stream().distinct().count()).as("the tasks ran on several workers").isGreaterThan(1);
+            assertThat(pids).doesNotContain(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
+    void applySubmitAndImapWork() throws Exception {
+        try (ProcessPool pool = pool(2)) {
+            assertThat(pool.apply(() -> 6 * 7)).isEqualTo(42);
+            Future<String> f = pool.submit((SerializableCallable<String>) () -> "from " + ProcessHandle.current().pid());
+            assertThat(f.get(30, TimeUnit.SECONDS)).startsWith("from ").isNotEqualTo("from " + ProcessHandle.current().pid());
+            Iterator<Integer> it = pool.imap(x -> x + 1, List.of(1, 2, 3));
+            List<Integer> got = new ArrayList<>();
+            it.forEachRemaining(got::add);
+            assertThat(got).containsExactly(2, 3, 4);
+            List<Integer> unordered = new ArrayList<>();
+            pool.imapUnordered(x -> x * 10, List.of(1, 2, 3)).forEachRemaining(unordered::add);
+            assertThat(unordered).containsExactlyInAnyOrder(10, 20, 30);
+            Future<?> failing = pool.submit((SerializableCallable<Object>) () -> {
+                throw new IllegalArgumentException("no");
+            });
+            assertThatThrownBy(failing::get).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aTaskWhoseClassTheAgentsLackFailsSayingSo() {
+        try (ProcessPool pool = pool(1)) {
+            assertThatThrownBy(() -> pool.apply(new OnlyOnTheCaller()))
+                    .isInstanceOf(CompletionException.class)
+                    .hasMessageContaining(OnlyOnTheCaller.class.getName())
+                    .hasMessageContaining("class path")
+                    .hasMessageContaining(" on ");
+            assertThat(pool.apply(() -> "still working")).isEqualTo("still working");
+        }
+    }
+
+    @Test
+    void aLambdaCapturingAClusterSharedLongWorksOnTheWorkers() {
+        SharedLong counter = cluster.sharedLong("captured");
+        counter.set(0);
+        try (ProcessPool pool = pool(2)) {
+            List<Long> seen = pool.map(x -> counter.addAndGet(x), List.of(1, 2, 3, 4), 1);
+            assertThat(seen).hasSize(4);
+            assertThat(counter.get()).isEqualTo(10);
+        } finally {
+            counter.close();
+        }
+    }
+
+    @Test
+    void aKilledAgentFailsTheTasksItsWorkerHeldAndThePoolGoesOnWithTheOther() throws Exception {
+        try (Agents own = new Agents(ClusterPoolTest.class);
+             Cluster c = Cluster.builder(redis.url()).prefix("killtest").allowClasses("io.github.multiprocessing4j.**").connect()) {
+            Process victim = own.start(redis.url(), "killtest", 1);
+            own.start(redis.url(), "killtest", 1);
+            try (ProcessPool pool = ProcessPool.builder().cluster(c).processes(2).build()) {
+                assertThat(pool.map(x -> x, List.of(1, 2, 3, 4), 1)).containsExactly(1, 2, 3, 4); // both placed
+                List<Future<Long>> held = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    held.add(pool.submit((SerializableCallable<Long>) () -> {
+                        Thread.sleep(4_000);
+                        return ProcessHandle.current().pid();
+                    }));
+                }
+                Thread.sleep(500); // both running
+                List<Long> victimWorkers = Agents.workersOf(victim).stream().map(ProcessHandle::pid).toList();
+                long killed = System.nanoTime();
+                own.kill(victim);
+                int died = 0;
+                int done = 0;
+                for (Future<Long> f : held) {
+                    try {
+                        assertThat(victimWorkers).doesNotContain(f.get(20, TimeUnit.SECONDS));
+                        done++;
+                    } catch (ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(WorkerDiedException.class);
+                        assertThat(e.getCause().getCause()).hasMessageContaining("stopped renewing its lease");
+                        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+                        System.out.println("figure: a killed agent's task failed " + millis + " ms after the kill");
+                        assertThat(millis).isLessThan(3_500); // the other task sleeps 4 s: it must come first
+                        died++;
+                    }
+                }
+                assertThat(died).isEqualTo(1);
+                assertThat(done).isEqualTo(1);
+                assertThat(pool.apply(() -> "goes on")).isEqualTo("goes on");
+            }
+        }
+    }
+
+    @Test
+    void withRetriesAKilledAgentsTaskRunsAgainOnTheOther() throws Exception {
+        try (Agents own = new Agents(ClusterPoolTest.class);
+             Cluster c = Cluster.builder(redis.url()).prefix("retrytest").allowClasses("io.github.multiprocessing4j.**").connect()) {
+            Process victim = own.start(redis.url(), "retrytest", 1);
+            own.start(redis.url(), "retrytest", 1);
+            try (ProcessPool pool = ProcessPool.builder().cluster(c).processes(2).retries(1).build()) {
+                assertThat(pool.map(x -> x, List.of(1, 2, 3, 4), 1)).containsExactly(1, 2, 3, 4);
+                List<Future<Long>> held = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    held.add(pool.submit((SerializableCallable<Long>) () -> {
+                        Thread.sleep(1_500);
+                        return ProcessHandle.current().pid();
+                    }));
+                }
+                Thread.sleep(500);
+                List<Long> victimWorkers = Agents.workersOf(victim).stream().map(ProcessHandle::pid).toList();
+                own.kill(victim);
+                for (Future<Long> f : held) {
+                    assertThat(victimWorkers).doesNotContain(f.get(30, TimeUnit.SECONDS));
+                }
+            }
+        }
+    }
+}
