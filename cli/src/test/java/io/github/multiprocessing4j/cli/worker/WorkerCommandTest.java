@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.cli.worker;
 
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.cli.Mp4jRun;
+import io.github.multiprocessing4j.cli.WorkerProcess;
 import io.github.multiprocessing4j.redis.Cluster;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,4 @@
-package io.github.multiprocessing4j.cli.worker;
-
-import io.github.multiprocessing4j.cli.Main;
+package io.github.multiprocessing4j.cli;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code --class-path} reached them. Stopped by pid ({@link #terminate} SIGTERM), never by name;
  * {@link #close} also waits for every process under it.
  */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
     private static final Pattern REGISTERED = Pattern.compile("mp4j worker agent \\S+:(\\d+) on ");
 
     private final Process command;
@@ -42,7 +40,7 @@ final class WorkerProcess implements AutoCloseable {
      * added to (and MP4J_REDIS_URL removed from) this JVM's environment, and waits for the
      * agent's first line.
      */
-    static WorkerProcess start(Map<String, String> env, String... args) {
+    public static WorkerProcess start(Map<String, String> env, String... args) {
         try {
             Path testClasses = Paths.get(WorkerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             List<String> classPath = new ArrayList<>();
@@ -86,28 +84,30 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** @return the {@code mp4j worker} process */
-    Process command() {
+    public Process command() {
         return command;
     }
 
     /** @return the agent JVM: the pid it registered with, a child of the command */
-    ProcessHandle agent() {
+    public ProcessHandle agent() {
         return ProcessHandle.of(agentPid).orElseThrow(() -> new AssertionError("agent " + agentPid + " is gone"));
     }
 
-    long agentPid() {
+    public long agentPid() {
         return agentPid;
     }
 
-    /** @return the processes under the command now (the agent and its workers), remembered for {@link #close} */
-    List<ProcessHandle> descendants() {
+    /** @return the processes under the command now (the agent and its workers), remembered for {@link #close}; thread-safe */
+    public List<ProcessHandle> descendants() {
         List<ProcessHandle> all = command.toHandle().descendants().toList();
-        seen.addAll(all);
+        synchronized (seen) {
+            seen.addAll(all);
+        }
         return all;
     }
 
     /** @return what the command and its agent printed so far */
-    String output() {
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -116,13 +116,13 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** SIGTERM to the command, by pid. */
-    void terminate() {
+    public void terminate() {
         descendants();
         command.toHandle().destroy();
     }
 
     /** @return the command's exit code, after waiting up to {@code seconds} for it; empty when still running */
-    Optional<Integer> awaitExit(long seconds) throws InterruptedException {
+    public Optional<Integer> awaitExit(long seconds) throws InterruptedException {
         return command.waitFor(seconds, TimeUnit.SECONDS) ? Optional.of(command.exitValue()) : Optional.empty();
     }
 
@@ -137,7 +137,11 @@ final class WorkerProcess implements AutoCloseable {
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            for (ProcessHandle p : seen) {
+            List<ProcessHandle> all;
+            synchronized (seen) {
+                all = List.copyOf(seen);
+            }
+            for (ProcessHandle p : all) {
                 while (p.isAlive() && System.nanoTime() < deadline) {
                     sleep(20);
                 }
@@ -151,7 +155,7 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -161,7 +165,7 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** @return the command line of a live process, as the kernel shows it to every user ({@code /proc/PID/cmdline}) */
-    static String commandLine(long pid) throws IOException {
+    public static String commandLine(long pid) throws IOException {
         return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
                 .replace('\0', ' ');
     }
