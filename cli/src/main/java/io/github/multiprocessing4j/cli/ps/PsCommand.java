@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.ProcessSnapshot;
 import io.github.multiprocessing4j.cli.support.RedisUrl;
 import io.github.multiprocessing4j.redis.AgentStatus;
 import io.github.multiprocessing4j.redis.Cluster;
+import io.github.multiprocessing4j.redis.ClusterException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,7 +101,11 @@ public final class PsCommand implements Callable<Integer> {
                 out.print("\033[H\033[2J"); // home, clear screen: the table stays in place
             }
             out.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + watchSeconds + " s; Ctrl-C ends)");
-            show.applyAsInt(out);
+            try {
+                show.applyAsInt(out);
+            } catch (ClusterException e) {
+                out.println("(" + e.getMessage() + "; trying again)"); // a server restarting: watch on
+            }
             out.println();
             out.flush();
             Thread.sleep(Math.round(watchSeconds * 1000));
