@@ -4,12 +4,14 @@ import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.ProcessBoundedSemaphore;
 import io.github.multiprocessing4j.ProcessEvent;
 import io.github.multiprocessing4j.ProcessSemaphore;
+import io.github.multiprocessing4j.SharedLong;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static io.github.multiprocessing4j.redis.ClusterChildren.joinOrKill;
+import static io.github.multiprocessing4j.redis.ClusterChildren.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,6 +47,49 @@ class ClusterSemaphoreTest extends ClusterTestBase {
             assertThat(slots.availablePermits()).isEqualTo(2);
         } finally {
             holder.kill();
+            holder.join();
+        }
+    }
+
+    @Test
+    void aHolderPausedPastItsLeaseIsToldWhenItGivesThePermitBack() throws Exception {
+        ProcessSemaphore one = cluster.semaphore("paused-permit", 1);
+        SharedLong outcome = cluster.sharedLong("paused-permit-outcome");
+        ProcessEvent taken = cluster.event("paused-permit-taken");
+        ProcessEvent giveBack = cluster.event("paused-permit-give-back");
+        outcome.set(0);
+        taken.clear();
+        giveBack.clear();
+        ChildProcess holder = ClusterChildren.start(redis.url(), () -> {
+            one.acquire();
+            taken.set();
+            giveBack.await(Duration.ofSeconds(60));
+            try {
+                one.release();
+                outcome.set(2);
+            } catch (IllegalMonitorStateException e) {
+                outcome.set(1);
+            }
+        });
+        try {
+            assertThat(taken.await(WAIT)).isTrue();
+            signal(holder, "STOP");
+            long stopped = System.nanoTime();
+            assertThat(one.acquire(Duration.ofSeconds(10))).as("the permit of a stopped holder comes back").isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped)).isLessThan(2_500);
+            signal(holder, "CONT");
+            giveBack.set();
+            joinOrKill(holder, WAIT);
+            assertThat(holder.exitCode()).hasValue(0);
+            assertThat(outcome.get()).as("1: the late holder's release threw IllegalMonitorStateException").isEqualTo(1);
+            assertThat(one.availablePermits()).as("it did not give back the permit we hold").isZero();
+            one.release();
+            assertThat(one.availablePermits()).isEqualTo(1);
+        } finally {
+            if (holder.isAlive()) {
+                signal(holder, "CONT");
+                holder.kill();
+            }
             holder.join();
         }
     }
