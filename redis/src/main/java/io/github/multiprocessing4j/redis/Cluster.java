@@ -1,8 +1,16 @@
 package io.github.multiprocessing4j.redis;
 
+import io.github.multiprocessing4j.ProcessBoundedSemaphore;
+import io.github.multiprocessing4j.ProcessEvent;
+import io.github.multiprocessing4j.ProcessLock;
+import io.github.multiprocessing4j.ProcessRLock;
+import io.github.multiprocessing4j.ProcessSemaphore;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.internal.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.RedisEvent;
+import io.github.multiprocessing4j.redis.internal.RedisLock;
 import io.github.multiprocessing4j.redis.internal.RedisLong;
+import io.github.multiprocessing4j.redis.internal.RedisSemaphore;
 import io.github.multiprocessing4j.redis.internal.Server;
 import io.github.multiprocessing4j.redis.internal.RedisPool;
 import io.github.multiprocessing4j.redis.internal.ServerAddress;
@@ -148,6 +156,133 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     @Override
     public PoolBackend newPoolBackend() {
         return new RedisPool(connection);
+    }
+
+    /**
+     * The lock named {@code name}: every program that names it on this cluster meets the same
+     * lock. A holding is a <em>lease</em> on the server, renewed by the holding process (every
+     * third of the {@linkplain Builder#leaseTime lease time}, 1.5 s by default) for as long as it
+     * lives and holds the lock. When the holder's process dies (SIGKILL included) or its machine
+     * or network goes, the lease lapses and a waiter takes the lock over within the lease time
+     * (about 1.5 s, always under 2 s by default), logged as a WARNING and counted by
+     * {@link ProcessLock#takeovers()}.
+     *
+     * <p><b>Not strict mutual exclusion.</b> There is no consensus behind this lock: a holder that
+     * pauses for longer than the lease (a long GC pause, SIGSTOP, a swapped-out machine) or that
+     * is cut from the server keeps running its critical section while the lease lapses and
+     * another process takes the lock, so for a while two processes believe they hold it; a Redis
+     * failover that loses the latest writes can do the same. This is why every holding has a
+     * {@linkplain ProcessLock#fencingToken() fencing token}, strictly increasing per lock across
+     * all holders (an {@code INCR} on the server when the lock is taken): pass it with every write
+     * to the resource the lock guards and have that resource refuse a write carrying a token lower
+     * than one it has seen, so the late holder's writes are refused (Martin Kleppmann, "How to do
+     * distributed locking", 2016). Use the lock for efficiency (avoiding doing work twice), and
+     * fencing tokens where correctness depends on it.
+     *
+     * <p>A holder that lost its lease is told: the renewal that finds it lapsed logs a WARNING, its
+     * {@link ProcessLock#release()} throws {@link IllegalMonitorStateException} (never releasing
+     * the next holder's lock), {@link ProcessLock#fencingToken()} throws it too, and
+     * {@link ProcessLock#isHeldByCurrentThread()} turns false.
+     *
+     * <p>Blocking and interruption are as for a local lock, with the server's round trips:
+     * uncontended, {@code acquire()} and {@code release()} are one round trip each. A waiter blocks
+     * on the server (no busy polling): a release wakes one waiter at once; it also looks again at
+     * least every 100 ms, and as soon as the lease in its way lapses; an interrupt ends an
+     * interruptible wait within those 100 ms. {@code lock()} and {@code acquire()} ignore
+     * interrupts (the status is kept). {@link ProcessLock#isLocked()} and
+     * {@link ProcessLock#takeovers()} are one round trip; {@code isHeldByCurrentThread()} and
+     * {@code fencingToken()} ask no one. A lock is not re-entrant (see {@link #rlock}); it cannot
+     * have a {@link io.github.multiprocessing4j.ProcessCondition}
+     * ({@link UnsupportedOperationException}). {@link ProcessLock#close()} deletes the lock's
+     * state on the server for everyone (a holding then ends: its release throws) but keeps its
+     * fencing counter, so tokens keep growing if the name is used again.
+     *
+     * <p>Failure: a call that cannot reach the server within the timeout fails with
+     * {@link ClusterException}; a release whose connection breaks is not retried (the lease then
+     * lapses on its own within the lease time).
+     *
+     * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or
+     *     has braces or spaces
+     */
+    public ProcessLock lock(String name) {
+        return ProcessLock.over(new RedisLock(connection, checkName(name), false));
+    }
+
+    /**
+     * The re-entrant lock named {@code name}: as {@link #lock}, but the holding thread may
+     * acquire it again and must release it as many times (one lease, one fencing token per
+     * holding). A lock and a re-entrant lock of the same name are two different locks.
+     *
+     * @throws IllegalArgumentException for a bad name, as {@link #lock}
+     */
+    public ProcessRLock rlock(String name) {
+        return ProcessRLock.over(new RedisLock(connection, checkName(name), true));
+    }
+
+    /**
+     * The semaphore named {@code name}, with {@code permits} permits when this is the first
+     * program to name it: the first one decides, and naming it later with another number (or
+     * as a {@linkplain #boundedSemaphore bounded} one) fails. One round trip.
+     *
+     * <p>Every permit taken is a <em>lease</em>, as a {@linkplain #lock lock's} holding: renewed by
+     * the taking process while it lives, so that the permits of a process that dies (or is cut
+     * from the server, or pauses longer than the lease) come back within the lease time,
+     * logged as a WARNING and counted by {@link ProcessSemaphore#reclaimed()}. The same caveat
+     * holds: without consensus, a paused holder and the one its permit went to may overlap.
+     *
+     * <p>{@code release()} gives back a permit the calling thread took, else one another thread
+     * of this process took; when this process holds none, it adds a permit (Python's release
+     * without acquire). A permit whose lease had lapsed makes that {@code release()} throw
+     * {@link IllegalMonitorStateException}. {@code acquire} waits as a lock's waiter does (woken
+     * by a release, looks again at least every 100 ms and when the first lease lapses; an
+     * interrupt ends it). {@code availablePermits()} and {@code tryAcquire()} are one round trip.
+     * {@code close()} deletes the semaphore for everyone: using it afterwards fails with
+     * {@link IllegalStateException}.
+     *
+     * @throws IllegalArgumentException for a bad name (as {@link #lock}) or negative permits
+     * @throws IllegalStateException when the semaphore exists with another number of permits or
+     *     is a bounded one
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public ProcessSemaphore semaphore(String name, int permits) {
+        return ProcessSemaphore.over(RedisSemaphore.open(connection, checkName(name), checkPermits(permits), false));
+    }
+
+    /**
+     * The bounded semaphore named {@code name}: as {@link #semaphore}, but never more than
+     * {@code permits} permits. Its {@code release()} gives back a permit this process took;
+     * when it holds none it throws {@link IllegalStateException} (locally, any process may give
+     * back a permit another took: across machines, only the holder of a lease ends it).
+     *
+     * @throws IllegalArgumentException for a bad name or negative permits
+     * @throws IllegalStateException when the semaphore exists with another number of permits or
+     *     is not bounded
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public ProcessBoundedSemaphore boundedSemaphore(String name, int permits) {
+        return ProcessBoundedSemaphore.over(RedisSemaphore.open(connection, checkName(name), checkPermits(permits), true));
+    }
+
+    /**
+     * The event named {@code name}: every program that names it on this cluster meets the same
+     * flag (clear until first set). {@code set()} wakes every waiter of every process at once
+     * (each waits on the server, no polling); {@code set}, {@code clear} and {@code isSet} are one
+     * round trip. {@code await} ends with {@link InterruptedException} within 100 ms of an
+     * interrupt. Nothing is held, so nothing is leased: an event that only a dead process would
+     * have set stays clear (wait with a timeout when that matters). {@code close()} deletes it
+     * for everyone (it reads as clear afterwards).
+     *
+     * @throws IllegalArgumentException for a bad name, as {@link #lock}
+     */
+    public ProcessEvent event(String name) {
+        return ProcessEvent.over(new RedisEvent(connection, checkName(name)));
+    }
+
+    private static int checkPermits(int permits) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("a semaphore's permits must not be negative, not " + permits);
+        }
+        return permits;
     }
 
     ClusterConnection connection() {
