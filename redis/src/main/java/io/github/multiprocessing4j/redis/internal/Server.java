@@ -360,7 +360,9 @@ public final class Server implements AutoCloseable {
     private ClusterFailure failure(String what, JedisException e, boolean sent) {
         String prefix = address + ": " + what + ": ";
         if (e instanceof JedisAccessControlException) {
-            return new ClusterFailure(prefix + "the server refused the credentials (" + firstLine(e) + ")", e, false);
+            String hint = firstLine(e).startsWith("NOAUTH")
+                    ? ": the server wants a password, in the URL (redis://user:password@host or redis://:password@host)" : "";
+            return new ClusterFailure(prefix + "the server refused the credentials (" + firstLine(e) + ")" + hint, e, false);
         }
         Throwable tls = tlsCause(e);
         if (tls != null) {
