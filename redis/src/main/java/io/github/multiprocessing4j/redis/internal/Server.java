@@ -257,8 +257,8 @@ public final class Server implements AutoCloseable {
             }
             try {
                 T result = callOnce(what, jedis -> waitOn(jedis, waitMillis, command));
-                if (result != null || lastChance) {
-                    return result;
+                if (result != null || lastChance || (timeoutNanos > 0 && System.nanoTime() - start - timeoutNanos >= 0)) {
+                    return result; // an answer, or the wait ran out on the server: no extra look
                 }
                 unreachableSince = 0;
                 pauseMillis = 10;
