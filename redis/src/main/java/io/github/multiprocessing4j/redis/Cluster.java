@@ -71,10 +71,11 @@ import java.util.regex.Pattern;
  *       of the server's machine; without persistence, everything is lost at a restart. The
  *       library cannot tell: choose the server's settings for what you need.</li>
  *   <li><b>The server gone for good</b>: every call fails with {@link ClusterException} naming
- *       the server once it has been unreachable for the timeout (a call never blocks more than
- *       about the timeout on an unreachable server, plus one socket timeout when it stops
- *       answering in the middle of a reconnect); blocked calls fail likewise; {@link #close()}
- *       ends them at once and leaves no thread behind.</li>
+ *       the server once it has been unreachable for the timeout: a call never waits much more
+ *       than the timeout on a server that does not answer, whether it refuses connections,
+ *       accepts them and stays silent, or dies in the middle of the call; blocked calls fail a
+ *       timeout after their server went silent; {@link #close()} ends them at once and leaves
+ *       no thread behind.</li>
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} closes the connections; objects obtained from the cluster stop

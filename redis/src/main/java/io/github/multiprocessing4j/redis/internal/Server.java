@@ -1,15 +1,22 @@
 package io.github.multiprocessing4j.redis.internal;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultJedisSocketFactory;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisSocketFactory;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
+import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
@@ -17,6 +24,7 @@ import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -75,7 +83,12 @@ import java.util.function.Function;
  * breaks, the idle ones in the pool are dropped too (they went to the same server and are most
  * likely broken as well), so that the calls after it fail at connecting, before anything was
  * sent, and can wait for the server safely. The watchdog is one daemon thread per server, started
- * by the first blocking call and stopped by {@link #close()}.
+ * by the first blocking call and stopped by {@link #close()}. A new connection made while a call
+ * retries gets only what is left of that call's time to connect and to shake hands (the
+ * thread's {@link #CONNECT_BY}), so that a server that dies and then stops answering in the
+ * middle of a reconnect does not stretch the call to twice the timeout; a pooled connection
+ * used by a retry reads with what is left too, and gets the full timeout back when a plain call
+ * borrows it next.
  */
 public final class Server implements AutoCloseable {
     /** Blocked getters and lock waiters each hold a connection while they wait. */
@@ -85,6 +98,8 @@ public final class Server implements AutoCloseable {
     /** How often the watchdog looks at the blocked calls (interrupts, overdue waits). */
     static final long WATCH_PERIOD_MILLIS = 50;
     private static final long MAX_PAUSE_MILLIS = 500;
+    /** When the calling thread's retry must end ({@code System.nanoTime()}), 0 when it has no deadline. */
+    private static final ThreadLocal<long[]> CONNECT_BY = ThreadLocal.withInitial(() -> new long[1]);
 
     /** A command that waits on the server for {@code seconds} and returns null when that ran out. */
     @FunctionalInterface
@@ -107,10 +122,12 @@ public final class Server implements AutoCloseable {
 
     private final ServerAddress address;
     private final Duration timeout;
+    private final int timeoutMillis;
     private final JedisPool pool;
     private final Map<Waiting, Boolean> waiting = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService watchdog;
     private volatile boolean closed;
+    private volatile long sliceMillis = BLOCKING_SLICE.toMillis();
 
     /**
      * Connects and checks the server answers (a PING) within {@code timeout}. A
@@ -124,6 +141,7 @@ public final class Server implements AutoCloseable {
         this.address = address;
         this.timeout = timeout;
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        this.timeoutMillis = millis;
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis)
@@ -150,13 +168,20 @@ public final class Server implements AutoCloseable {
         poolConfig.setMinIdle(0);
         poolConfig.setJmxEnabled(false);
         poolConfig.setMaxWait(timeout);
-        this.pool = new JedisPool(poolConfig, new HostAndPort(address.host(), address.port()), config.build());
+        JedisClientConfig clientConfig = config.build();
+        HostAndPort at = new HostAndPort(address.host(), address.port());
+        this.pool = new JedisPool(poolConfig, socketsWithinDeadline(at, clientConfig, millis), clientConfig);
         try {
             call("connect", Jedis::ping);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+    }
+
+    /** For tests: slices shorter than {@link #BLOCKING_SLICE}, to see them re-issued. */
+    void blockingSlice(Duration slice) {
+        this.sliceMillis = Math.max(1, slice.toMillis());
     }
 
     public ServerAddress address() {
@@ -191,6 +216,16 @@ public final class Server implements AutoCloseable {
         } catch (JedisException e) {
             throw failure(what, e, false);
         }
+        try {
+            Connection connection = jedis.getConnection();
+            int readTimeout = millisLeft(timeoutMillis);
+            if (connection.getSoTimeout() != readTimeout) {
+                connection.setSoTimeout(readTimeout); // a retry has less time; a plain call after it, the full timeout
+            }
+        } catch (JedisException e) {
+            jedis.close();
+            throw failure(what, e, false);
+        }
         try (jedis) {
             return command.apply(jedis);
         } catch (JedisException e) {
@@ -216,16 +251,102 @@ public final class Server implements AutoCloseable {
     private <T> T retrying(String what, Function<Jedis, T> command, boolean onlyUnsent) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMillis = 10;
+        try {
+            return callOnce(what, command);
+        } catch (ClusterFailure e) {
+            if (!e.unreachable() || (onlyUnsent && e.maybeDone()) || System.nanoTime() - deadline >= 0) {
+                throw e;
+            }
+        }
         while (true) {
+            pauseMillis = pause(what, pauseMillis, deadline);
             try {
-                return callOnce(what, command);
+                return callBy(deadline, what, command);
             } catch (ClusterFailure e) {
                 if (!e.unreachable() || (onlyUnsent && e.maybeDone()) || System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
             }
-            pauseMillis = pause(what, pauseMillis, deadline);
         }
+    }
+
+    /** {@link #callOnce}, where a connection made for it must be made (connected, authenticated) by {@code deadline}. */
+    private <T> T callBy(long deadline, String what, Function<Jedis, T> command) {
+        long[] connectBy = CONNECT_BY.get();
+        long before = connectBy[0];
+        connectBy[0] = deadline == 0 ? 1 : deadline; // 0 means none
+        try {
+            return callOnce(what, command);
+        } finally {
+            connectBy[0] = before;
+        }
+    }
+
+    /**
+     * Sockets that connect and shake hands within the cluster's timeout, or within what is left
+     * of the calling thread's {@link #CONNECT_BY} when that is less.
+     */
+    private static JedisSocketFactory socketsWithinDeadline(HostAndPort at, JedisClientConfig config, int timeoutMillis) {
+        DefaultJedisSocketFactory normal = new DefaultJedisSocketFactory(at, config);
+        return () -> {
+            int left = millisLeft(timeoutMillis);
+            return left == timeoutMillis ? normal.createSocket()
+                    : new DefaultJedisSocketFactory(at, withTimeouts(config, left)).createSocket();
+        };
+    }
+
+    /** @return the timeout, or what is left of the calling thread's {@link #CONNECT_BY} when less (at least 1 ms) */
+    private static int millisLeft(int timeoutMillis) {
+        long by = CONNECT_BY.get()[0];
+        if (by == 0) {
+            return timeoutMillis;
+        }
+        return (int) Math.max(1, Math.min(timeoutMillis, TimeUnit.NANOSECONDS.toMillis(by - System.nanoTime())));
+    }
+
+    /** What a socket factory reads of {@code config}, with other timeouts (no credentials: a socket needs none). */
+    private static JedisClientConfig withTimeouts(JedisClientConfig config, int millis) {
+        return new JedisClientConfig() {
+            @Override
+            public int getConnectionTimeoutMillis() {
+                return millis;
+            }
+
+            @Override
+            public int getSocketTimeoutMillis() {
+                return millis;
+            }
+
+            @Override
+            public boolean isSsl() {
+                return config.isSsl();
+            }
+
+            @Override
+            public SSLSocketFactory getSslSocketFactory() {
+                return config.getSslSocketFactory();
+            }
+
+            @Override
+            public SSLParameters getSslParameters() {
+                return config.getSslParameters();
+            }
+
+            @Override
+            public SslOptions getSslOptions() {
+                return config.getSslOptions();
+            }
+
+            @Override
+            public HostnameVerifier getHostnameVerifier() {
+                return config.getHostnameVerifier();
+            }
+
+            @Override
+            public HostAndPortMapper getHostAndPortMapper() {
+                return config.getHostAndPortMapper();
+            }
+        };
     }
 
     /**
@@ -251,12 +372,13 @@ public final class Server implements AutoCloseable {
                 throw new InterruptedException(address + ": " + what + ": interrupted");
             }
             long left = timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
-            long waitMillis = Math.max(1, Math.min(BLOCKING_SLICE.toMillis(), TimeUnit.NANOSECONDS.toMillis(left)));
+            long waitMillis = Math.max(1, Math.min(sliceMillis, TimeUnit.NANOSECONDS.toMillis(left)));
             if (left <= 0) {
                 lastChance = true;
             }
             try {
-                T result = callOnce(what, jedis -> waitOn(jedis, waitMillis, command));
+                Function<Jedis, T> wait = jedis -> waitOn(jedis, waitMillis, command);
+                T result = unreachableSince == 0 ? callOnce(what, wait) : callBy(unreachableSince + timeout.toNanos(), what, wait);
                 if (result != null || lastChance || (timeoutNanos > 0 && System.nanoTime() - start - timeoutNanos >= 0)) {
                     return result; // an answer, or the wait ran out on the server: no extra look
                 }
@@ -372,6 +494,10 @@ public final class Server implements AutoCloseable {
         }
         if (closed) {
             return new ClusterFailure(prefix + "the cluster connection is closed", e, false);
+        }
+        if (!sent && e.getCause() instanceof NoSuchElementException) {
+            return new ClusterFailure(prefix + "all " + MAX_CONNECTIONS + " connections of this process are in use (each "
+                    + "blocked call holds one) and none came free within " + timeout.toMillis() + " ms", e, false);
         }
         if (e instanceof JedisConnectionException) {
             return sent
