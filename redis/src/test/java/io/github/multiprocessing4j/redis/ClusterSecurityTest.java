@@ -156,6 +156,18 @@ class ClusterSecurityTest {
     }
 
     @Test
+    void malformedUrlsNeverShowTheirPassword() {
+        for (String url : List.of("http://u:" + WRONG_PW + "@host", "redis://u:" + WRONG_PW + "@", "redis://u:" + WRONG_PW + "@host/db",
+                "redis://u:" + WRONG_PW + "@host:port", "redis://u:wr0ng/Secret-pw@host", "redis://u:wr0ng@Secret-pw@host",
+                "redis://u:wr0ng Secret-pw@host", "u:" + WRONG_PW + "@host")) {
+            Throwable failure = catchThrowable(() -> Cluster.connect(url));
+            assertThat(failure).as(url).isInstanceOf(IllegalArgumentException.class);
+            assertThat(failure.getMessage()).doesNotContain("Secret");
+            assertShowsNoSecret(failure);
+        }
+    }
+
+    @Test
     void anAclUserLimitedToThePrefixDoesEverythingAClusterDoes() throws Exception {
         try (Jedis admin = new Jedis("127.0.0.1", secured.port())) {
             admin.auth(ADMIN_PW);
