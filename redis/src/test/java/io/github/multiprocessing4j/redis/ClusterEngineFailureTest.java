@@ -102,6 +102,39 @@ class ClusterEngineFailureTest {
     }
 
     @Test
+    void clientsThatWereIdleDuringARestartCarryOnWithoutAFailure() throws Exception {
+        redis = RedisServer.start("appendonly yes", "appendfsync always");
+        try (Cluster cluster = Cluster.connect(redis.url())) {
+            SharedLong counter = cluster.sharedLong("idle");
+            List<Future<Long>> warm = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                warm.add(threads.submit(() -> {
+                    long last = 0;
+                    for (int i = 0; i < 200; i++) {
+                        last = counter.incrementAndGet();
+                    }
+                    return last;
+                }));
+            }
+            for (Future<Long> w : warm) {
+                w.get(30, TimeUnit.SECONDS);
+            }
+            // Several connections now sit in the pool; the server goes away and comes back meanwhile.
+            redis.kill();
+            Thread.sleep(300);
+            redis.restart();
+            List<Future<Long>> after = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                after.add(threads.submit(counter::incrementAndGet));
+            }
+            for (Future<Long> a : after) {
+                assertThat(a.get(30, TimeUnit.SECONDS)).isBetween(801L, 804L);
+            }
+            assertThat(counter.get()).isEqualTo(804);
+        }
+    }
+
+    @Test
     void aBlockedCallResumesItsWaitAfterARestart() throws Exception {
         redis = RedisServer.start("appendonly yes", "appendfsync always");
         try (Cluster cluster = Cluster.builder(redis.url()).timeout(Duration.ofSeconds(5)).connect()) {

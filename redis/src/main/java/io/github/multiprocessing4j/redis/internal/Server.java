@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.redis.internal;
 
+import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -8,6 +9,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisFactory;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisSocketFactory;
 import redis.clients.jedis.RedisProtocol;
@@ -82,7 +84,11 @@ import java.util.function.Function;
  * except that the client lifts it for blocking commands, hence the watchdog. When a connection
  * breaks, the idle ones in the pool are dropped too (they went to the same server and are most
  * likely broken as well), so that the calls after it fail at connecting, before anything was
- * sent, and can wait for the server safely. The watchdog is one daemon thread per server, started
+ * sent, and can wait for the server safely. Nobody sees the break of a connection that sat in
+ * the pool while the server restarted: a connection idle for {@link #IDLE_CHECK} or more is
+ * checked with a PING when borrowed (one round trip more for a caller that calls less than ten
+ * times a second; none under load, where the pool hands out the connection just returned), so
+ * that a non-repeatable call after a quiet restart does not fail with "may or may not". The watchdog is one daemon thread per server, started
  * by the first blocking call and stopped by {@link #close()}. A new connection made while a call
  * retries gets only what is left of that call's time to connect and to shake hands (the
  * thread's {@link #CONNECT_BY}), so that a server that dies and then stops answering in the
@@ -98,6 +104,8 @@ public final class Server implements AutoCloseable {
     /** How often the watchdog looks at the blocked calls (interrupts, overdue waits). */
     static final long WATCH_PERIOD_MILLIS = 50;
     private static final long MAX_PAUSE_MILLIS = 500;
+    /** A pooled connection idle this long is checked (PING) before use: its server may have restarted meanwhile. */
+    static final Duration IDLE_CHECK = Duration.ofMillis(100);
     /** When the calling thread's retry must end ({@code System.nanoTime()}), 0 when it has no deadline. */
     private static final ThreadLocal<long[]> CONNECT_BY = ThreadLocal.withInitial(() -> new long[1]);
 
@@ -168,9 +176,10 @@ public final class Server implements AutoCloseable {
         poolConfig.setMinIdle(0);
         poolConfig.setJmxEnabled(false);
         poolConfig.setMaxWait(timeout);
+        poolConfig.setTestOnBorrow(true); // only connections idle for IDLE_CHECK: see CheckedWhenIdle
         JedisClientConfig clientConfig = config.build();
         HostAndPort at = new HostAndPort(address.host(), address.port());
-        this.pool = new JedisPool(poolConfig, socketsWithinDeadline(at, clientConfig, millis), clientConfig);
+        this.pool = new JedisPool(poolConfig, new CheckedWhenIdle(socketsWithinDeadline(at, clientConfig, millis), clientConfig));
         try {
             call("connect", Jedis::ping);
         } catch (RuntimeException e) {
@@ -302,6 +311,26 @@ public final class Server implements AutoCloseable {
             return timeoutMillis;
         }
         return (int) Math.max(1, Math.min(timeoutMillis, TimeUnit.NANOSECONDS.toMillis(by - System.nanoTime())));
+    }
+
+    /** Makes connections; checks one before use only when it sat idle for {@link #IDLE_CHECK}. */
+    private static final class CheckedWhenIdle extends JedisFactory {
+        CheckedWhenIdle(JedisSocketFactory sockets, JedisClientConfig config) {
+            super(sockets, config);
+        }
+
+        @Override
+        public boolean validateObject(PooledObject<Jedis> pooled) {
+            if (pooled.getIdleDuration().compareTo(IDLE_CHECK) < 0) {
+                return true;
+            }
+            Jedis jedis = pooled.getObject();
+            try {
+                return jedis.isConnected() && "PONG".equals(jedis.ping());
+            } catch (JedisException e) {
+                return false; // dropped quietly (the client's own check logs a stack trace): the next one is made new
+            }
+        }
     }
 
     /** What a socket factory reads of {@code config}, with other timeouts (no credentials: a socket needs none). */
