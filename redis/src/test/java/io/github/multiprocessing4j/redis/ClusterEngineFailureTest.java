@@ -135,6 +135,32 @@ class ClusterEngineFailureTest {
     }
 
     @Test
+    void callsWaitForAServerStillLoadingItsDataAfterARestart() throws Exception {
+        redis = RedisServer.start("appendonly yes", "appendfsync always", "enable-debug-command local");
+        try (Cluster cluster = Cluster.builder(redis.url()).timeout(Duration.ofSeconds(20)).connect()) {
+            SharedLong n = cluster.sharedLong("loading");
+            n.set(41);
+            try (Jedis raw = new Jedis("127.0.0.1", redis.port(), 60_000)) {
+                raw.sendCommand(() -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "POPULATE", "400000", "mp4j:test:filler");
+                raw.bgrewriteaof(); // the filler goes into the log, so that loading it takes a while
+                while (raw.info("persistence").contains("aof_rewrite_in_progress:1")) {
+                    Thread.sleep(20);
+                }
+            }
+            redis.kill();
+            redis.restart(); // returns as soon as it accepts connections: it is still loading then
+            boolean sawLoading;
+            try (Jedis raw = new Jedis("127.0.0.1", redis.port(), 60_000)) {
+                sawLoading = raw.info("persistence").contains("loading:1");
+            }
+            long start = System.nanoTime();
+            assertThat(n.incrementAndGet()).isEqualTo(42);
+            System.out.println("a call right after the restart (server loading: " + sawLoading + ") answered after "
+                    + elapsed(start).toMillis() + " ms");
+        }
+    }
+
+    @Test
     void aBlockedCallResumesItsWaitAfterARestart() throws Exception {
         redis = RedisServer.start("appendonly yes", "appendfsync always");
         try (Cluster cluster = Cluster.builder(redis.url()).timeout(Duration.ofSeconds(5)).connect()) {

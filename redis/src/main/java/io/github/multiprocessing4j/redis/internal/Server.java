@@ -16,6 +16,7 @@ import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import javax.net.ssl.HostnameVerifier;
@@ -77,6 +78,11 @@ import java.util.function.Function;
  * in the break has taken its item from the list for nobody: where an item must not be lost, move
  * it ({@code BLMOVE}) into a list of the taker's own and acknowledge it from there (the reliable
  * queue pattern); after a break, look in that list before waiting again.
+ *
+ * <p>"Cannot be reached" includes a server that answers but refuses to run anything yet
+ * ({@code LOADING} its data after a restart, {@code BUSY} in a long script, {@code MASTERDOWN},
+ * {@code TRYAGAIN}): the command was not run, so every kind of call waits for it as for a server
+ * that is down.
  *
  * <p>Implementation notes. Connections come from a pool of {@link #MAX_CONNECTIONS}: a thread
  * blocked in a blocking command holds one for as long as it waits, so the pool is sized for many
@@ -528,6 +534,10 @@ public final class Server implements AutoCloseable {
             return new ClusterFailure(prefix + "all " + MAX_CONNECTIONS + " connections of this process are in use (each "
                     + "blocked call holds one) and none came free within " + timeout.toMillis() + " ms", e, false);
         }
+        if (e instanceof JedisDataException && notReady(e.getMessage())) {
+            // Refused before it ran: safe to send again, like a connection that could not be made.
+            return new ClusterFailure(prefix + "the server is not ready (" + firstLine(e) + ")", e, true, false);
+        }
         if (e instanceof JedisConnectionException) {
             return sent
                     ? new ClusterFailure(prefix + "the connection broke; the command may or may not have been carried out ("
@@ -536,6 +546,16 @@ public final class Server implements AutoCloseable {
                             + firstLine(e) + ")", e, true, false);
         }
         return new ClusterFailure(prefix + firstLine(e), e, false);
+    }
+
+    /**
+     * @return whether the server refused a command without running it because it cannot serve
+     *     yet: loading its data after a restart, busy in a long script, a replica without its
+     *     primary, a cluster slot in migration
+     */
+    private static boolean notReady(String error) {
+        return error != null && (error.startsWith("LOADING") || error.startsWith("BUSY")
+                || error.startsWith("MASTERDOWN") || error.startsWith("TRYAGAIN"));
     }
 
     private static Throwable tlsCause(Throwable e) {
