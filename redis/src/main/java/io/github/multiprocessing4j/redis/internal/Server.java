@@ -94,8 +94,9 @@ import java.util.function.Function;
  * the pool while the server restarted: a connection idle for {@link #IDLE_CHECK} or more is
  * checked with a PING when borrowed (one round trip more for a caller that calls less than ten
  * times a second; none under load, where the pool hands out the connection just returned), so
- * that a non-repeatable call after a quiet restart does not fail with "may or may not". The watchdog is one daemon thread per server, started
- * by the first blocking call and stopped by {@link #close()}. A new connection made while a call
+ * that a non-repeatable call after a quiet restart does not fail with "may or may not". The
+ * watchdog is one daemon thread per server, started by the first blocking call and stopped by
+ * {@link #close()}. A new connection made while a call
  * retries gets only what is left of that call's time to connect and to shake hands (the
  * thread's {@link #CONNECT_BY}), so that a server that dies and then stops answering in the
  * middle of a reconnect does not stretch the call to twice the timeout; a pooled connection
