@@ -46,17 +46,48 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>The URL is {@code redis[s]://[[user]:password@]host[:port][/db]}: {@code rediss://} for TLS
- * (with the JDK's default trust store, or the one given to {@link Builder#trustStore}). The
- * password is never shown: not in {@link #toString()}, not in logs, not in exception messages.
+ * (with the JDK's default trust store, or the one given to {@link Builder#trustStore}; the
+ * server's certificate must name the URL's host). A password without a user authenticates as the
+ * {@code default} user ({@code requirepass}); {@code user:password} as an ACL user. Credentials
+ * never show: not in {@link #toString()}, not in {@link #server()}, not in logs, not in
+ * exception messages, not in the handles of objects that travel to other processes (those carry
+ * the address and the prefix; a receiving process uses its own connection, or {@code MP4J_REDIS_URL}).
  * Every key the library writes starts with the cluster's {@linkplain Builder#prefix prefix}
- * ({@code mp4j} by default), and all keys of one object share one hash slot, so that a Redis
- * Cluster deployment works.
+ * ({@code mp4j} by default) and a colon, so an ACL user limited to {@code ~prefix:*} can do
+ * everything a cluster does; all keys of one object share one hash slot, so that a Redis Cluster
+ * deployment works. What is read from the server is deserialized through an allow-list
+ * ({@link Builder#allowClasses}).
  *
- * <p>Failure: {@link #connect} fails with {@link ClusterException} within the configured
- * {@linkplain Builder#timeout timeout} when the server cannot be reached or refuses the
- * credentials, never hangs. Afterwards, a call whose connection breaks (the server restarting)
- * reconnects with backoff and goes on; it fails with {@link ClusterException}, naming the server,
- * once the server has been unreachable for the timeout.
+ * <h2>When the server fails</h2>
+ * <ul>
+ *   <li><b>Unreachable at {@link #connect}</b> (nothing listening, a host that does not answer, a
+ *       frozen server): {@link ClusterException} naming the server once the
+ *       {@linkplain Builder#timeout timeout} has passed, never a hang. Wrong credentials and an
+ *       untrusted TLS certificate fail at once, with what to do.</li>
+ *   <li><b>The server restarting</b>: a call that finds no connection reconnects with growing
+ *       pauses (10 ms doubling to 500 ms, with jitter) and goes on when the server is back within
+ *       the timeout. Reads and writes that may be repeated are retried; an operation that must
+ *       not happen twice (an increment, a put, a take) is sent at most once: it waits for the
+ *       server as long as it was not sent, and fails with {@link ClusterException} ("may or may
+ *       not have been carried out") only when the connection broke while it was on its way.
+ *       Blocked calls ({@code get(timeout)}, a lock wait) re-issue what remains of their wait on a
+ *       new connection.</li>
+ *   <li><b>What is kept across a restart</b> is what the server kept: with
+ *       {@code appendonly yes} and {@code appendfsync always}, every operation acknowledged to a
+ *       caller is on disk before the acknowledgement, so after a crash and restart the state
+ *       holds every acknowledged operation, and may hold the ones whose call failed with
+ *       "may or may not" (for a counter incremented n times across a SIGKILL:
+ *       acknowledged &le; value &le; attempted). With {@code appendfsync everysec} (Redis's
+ *       default when AOF is on) up to a second of acknowledged operations can be lost in a crash
+ *       of the server's machine; without persistence, everything is lost at a restart. The
+ *       library cannot tell: choose the server's settings for what you need.</li>
+ *   <li><b>The server gone for good</b>: every call fails with {@link ClusterException} naming
+ *       the server once it has been unreachable for the timeout: a call never waits much more
+ *       than the timeout on a server that does not answer, whether it refuses connections,
+ *       accepts them and stays silent, or dies in the middle of the call; blocked calls fail a
+ *       timeout after their server went silent; {@link #close()} ends them at once and leaves
+ *       no thread behind.</li>
+ * </ul>
  *
  * <p>Thread-safe. {@link #close()} closes the connections; objects obtained from the cluster stop
  * working in this process then, and keep living on the server for the other programs.
@@ -127,8 +158,10 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     /**
      * The shared long named {@code name}: every program that names it on this cluster meets the
      * same number (0 until first set). Each call is one round trip to the server; increments are
-     * atomic on the server. An increment whose connection breaks is not retried (it may have
-     * happened): it fails with {@link ClusterException}; reads and sets retry until the timeout.
+     * atomic on the server. Increments and compare-and-set are sent at most once: while the
+     * server cannot be reached they wait for it (up to the timeout); one whose connection breaks
+     * on its way fails with {@link ClusterException} (it may have happened). Reads and sets retry
+     * until the timeout.
      * {@link SharedLong#close()} deletes the number for everyone.
      *
      * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or
@@ -332,7 +365,9 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
         /**
          * How long to wait for the server: to connect, for one command's answer, and for a server
          * that went away to come back before a call fails. Default 5 s. Blocking calls with
-         * their own timeouts ({@code get(timeout)}) wait as long as they were told to.
+         * their own timeouts ({@code get(timeout)}) wait as long as they were told to; one whose
+         * answer is this much overdue (a frozen server, a machine gone without closing the
+         * connection) is cut and re-issued on a new connection.
          *
          * @throws IllegalArgumentException when not positive
          */
@@ -361,7 +396,12 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
 
         /**
          * The trust store (PKCS12 or JKS) holding the certificates that a {@code rediss://}
-         * server's certificate must chain to; without one, the JDK's default trust store.
+         * server's certificate must chain to; without one, the JDK's default trust store (which
+         * {@code -Djavax.net.ssl.trustStore} replaces: what processes that connect from
+         * {@code MP4J_REDIS_URL} use). Either way the certificate must name the URL's host.
+         * Read at {@link #connect()}: an unreadable store or a wrong password fails there with
+         * {@link IllegalStateException}; a server that is not trusted fails to connect with
+         * {@link ClusterException}, at once (it is not retried).
          */
         public Builder trustStore(Path path, char[] password) {
             this.trustStore = Objects.requireNonNull(path, "path");
