@@ -348,7 +348,7 @@ def cluster_table_rows(python_runs, our_runs):
         mine, py = ours.get(row.ours), theirs.get(row.python)
         label = f"{py['section']}: {py['what']}" if py else (
             "— (not in bench_cluster.py)" if row.python is None else f"{row.python}: not measured")
-        gap = missing.get(row.ours) or missing.get("*") or {"reason": "not in this run"}
+        gap = missing.get(row.ours) or missing.get("(every figure)") or {"reason": "not in this run"}
         unit = (mine or gap).get("unit") or (py["unit"] if py else "")
         rows.append((row.ours, label, py and py["median"], mine and mine["median"], unit, row.target,
                      gap["reason"]))

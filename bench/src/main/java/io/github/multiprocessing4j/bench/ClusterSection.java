@@ -20,7 +20,7 @@ import java.util.Optional;
  *
  * <p>Figures: the raw-client floor ({@link RedisBaselines}: Jedis, one item per call, batched,
  * pipelined, the reliable pattern, a round trip, a lease lock's two round trips), then the
- * library's objects from {@link Cluster}. Every figure has one method below. A figure whose
+ * library's objects from {@link Cluster}, one method below for each figure. A figure whose
  * feature the library does not have yet is recorded as not measured, with the feature it needs,
  * never as a number; its method's comment says what it is to measure, and its row, with the
  * design target and the Python figure it is compared with, is already in
@@ -63,7 +63,7 @@ final class ClusterSection extends Section {
         Optional<Path> binary = BenchRedisServer.binary();
         if (binary.isEmpty()) {
             // The rest of the run stays useful; the table says why this section has no figures.
-            results.notMeasured(name(), "*", "", "needs redis-server on the PATH (Debian: apt-get install redis-server)");
+            results.notMeasured(name(), "(every figure)", "", "needs redis-server on the PATH (Debian: apt-get install redis-server)");
             return;
         }
         try (BenchRedisServer server = BenchRedisServer.start(binary.get());
