@@ -119,6 +119,7 @@ final class LambdaEncoding {
                 throw new InvalidObjectException("not a lambda encoding");
             }
             Class<?> capturingClass = Class.forName(in.getString().replace('/', '.'), false, loader);
+            Serialization.checkAllowed(capturingClass);
             String functionalInterfaceClass = in.getString();
             String functionalInterfaceMethodName = in.getString();
             String functionalInterfaceMethodSignature = in.getString();

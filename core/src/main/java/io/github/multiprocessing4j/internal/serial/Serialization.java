@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -16,7 +17,57 @@ import java.util.concurrent.Callable;
  * ({@link LambdaEncoding}), everything else JDK serialization.
  */
 public final class Serialization {
+    /**
+     * The allow-list that what this thread deserializes now must pass, or null: set around the
+     * decoding of an item that came from the network ({@link ItemCodec#decode(ItemCodec.Encoded,
+     * ClassLoader, ObjectInputFilter)}), so that streams nested in other encodings (a lambda's
+     * captured values) are filtered too without a filter parameter on every method in between.
+     */
+    static final ThreadLocal<ObjectInputFilter> FILTER = new ThreadLocal<>();
+
     private Serialization() {
+    }
+
+    /**
+     * Checks a class that is about to be used without JDK serialization (a lambda's capturing
+     * class) against this thread's {@link #FILTER}, as a stream would.
+     *
+     * @throws InvalidClassException naming the class when the filter rejects it
+     */
+    static void checkAllowed(Class<?> type) throws InvalidClassException {
+        ObjectInputFilter filter = FILTER.get();
+        if (filter == null) {
+            return;
+        }
+        ObjectInputFilter.Status status = filter.checkInput(new ObjectInputFilter.FilterInfo() {
+            @Override
+            public Class<?> serialClass() {
+                return type;
+            }
+
+            @Override
+            public long arrayLength() {
+                return -1;
+            }
+
+            @Override
+            public long depth() {
+                return 1;
+            }
+
+            @Override
+            public long references() {
+                return 0;
+            }
+
+            @Override
+            public long streamBytes() {
+                return 0;
+            }
+        });
+        if (status == ObjectInputFilter.Status.REJECTED) {
+            throw new InvalidClassException(type.getName(), "filter status: REJECTED");
+        }
     }
 
     /**
@@ -79,6 +130,10 @@ public final class Serialization {
                 }
             }
         }) {
+            ObjectInputFilter filter = FILTER.get();
+            if (filter != null) {
+                in.setObjectInputFilter(filter);
+            }
             return in.readObject();
         }
     }
