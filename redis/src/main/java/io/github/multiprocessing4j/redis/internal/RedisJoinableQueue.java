@@ -1,0 +1,268 @@
+package io.github.multiprocessing4j.redis.internal;
+
+import io.github.multiprocessing4j.spi.JoinableQueueBackend;
+import redis.clients.jedis.args.ListDirection;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link io.github.multiprocessing4j.ProcessJoinableQueue} on the server, at least once: an item
+ * a consumer took stays on the server, in that consumer's {@code taken} list, until the consumer
+ * finishes it; a consumer that stops renewing its lease (its process killed, its machine lost)
+ * has its taken items put back at the head of the queue by the next consumer or {@code join()}
+ * that looks.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ *   <li>Keys (one hash slot), beside {@link RedisQueue}'s: {@code consumers} (set of consumer
+ *       ids), {@code taken:<id>} (list: what that consumer took, oldest first),
+ *       {@code lease:<id>} (expires {@code leaseTime} after the consumer's last renewal),
+ *       {@code done} (tokens left when the unfinished count reaches 0, for waiting joins). The
+ *       unfinished count is {@code unfinished} in {@code meta}: a put adds, an acknowledgement
+ *       subtracts what it really removed from a taken list (so an item taken over from a
+ *       consumer thought dead is counted once).</li>
+ *   <li>One consumer per process and queue (per connection): {@code taskDone()} finishes the
+ *       oldest item the process got, as locally. Its takes are serialised by a lock so that its
+ *       {@code taken} list is in the order items were handed out, which is what makes "trim the
+ *       oldest" finish the right one.</li>
+ *   <li>Takes prefetch: one script call moves up to {@value #PREFETCH} items (at most half of
+ *       what waits, at least one) into {@code taken} and this process hands them out one by
+ *       one. Nothing can be lost by it: prefetched items are taken, leased and put back if the
+ *       process dies. A take that finds nothing puts back dead consumers' items first, then
+ *       blocks in {@code BLMOVE items -> taken} (reliable-queue pattern) in slices of
+ *       {@value RedisQueue#WAIT_SLICE_MILLIS} ms, looking for dead consumers between slices.</li>
+ *   <li>Leases: the connection's renewal thread renews this process's lease every third of the
+ *       lease time from its first take on. The scripts that put items back build the
+ *       {@code taken:} and {@code lease:} keys of other consumers from the object's key prefix
+ *       (same hash slot, so valid on Redis Cluster too).</li>
+ *   <li>A consumer that lives but did not renew in time (a pause longer than the lease) has its
+ *       items taken over: they are delivered again, and its own later {@code taskDone()}s count
+ *       for items it took after; join() may then return while the first taker still works on
+ *       an item. Pick a lease longer than the longest pause.</li>
+ * </ul>
+ */
+public final class RedisJoinableQueue extends RedisQueue implements JoinableQueueBackend {
+    private static final long serialVersionUID = 1L;
+    static final int PREFETCH = 64;
+    private static final System.Logger LOG = System.getLogger(RedisJoinableQueue.class.getName());
+    private static final Map<ConsumerKey, Consumer> CONSUMERS = new ConcurrentHashMap<>();
+
+    /** Lua: put the items of consumers whose lease ran out back at the head; {@code back} counts them. ARGV[1] is the key prefix. */
+    private static final String RECOVER_LUA =
+            "local back = 0 "
+            + "for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do "
+            + "  if redis.call('EXISTS', ARGV[1] .. 'lease:' .. id) == 0 then "
+            + "    local t = ARGV[1] .. 'taken:' .. id "
+            + "    local items = redis.call('LRANGE', t, 0, -1) "
+            + "    for i = #items, 1, -1 do redis.call('LPUSH', KEYS[2], items[i]) end "
+            + "    back = back + #items redis.call('DEL', t) redis.call('SREM', KEYS[3], id) "
+            + "  end "
+            + "end ";
+    /**
+     * KEYS meta, items, room, consumers, taken, lease; ARGV prefix, n, lease ms, id. Registers and
+     * leases the consumer, takes up to n items (at most half of what waits, at least one) into its
+     * taken list, first putting back dead consumers' items when the queue is empty. Returns the
+     * items (maybe none), -1 when closed and empty.
+     */
+    private static final Script TAKE = new Script(
+            "redis.call('SADD', KEYS[4], ARGV[4]) "
+            + "redis.call('SET', KEYS[6], '1', 'PX', ARGV[3]) "
+            + "local len = redis.call('LLEN', KEYS[2]) "
+            + "if len == 0 then " + RECOVER_LUA + " len = back end "
+            + "if len == 0 then if redis.call('HGET', KEYS[1], 'closed') == '1' then return -1 end return {} end "
+            + "local n = math.min(tonumber(ARGV[2]), math.max(1, math.floor(len / 2))) "
+            + "local items = redis.call('LPOP', KEYS[2], n) "
+            + "redis.call('RPUSH', KEYS[5], unpack(items)) "
+            + RedisQueue.ROOM_TOKEN_LUA
+            + "return items");
+    /**
+     * KEYS meta, taken, done; ARGV n, item. Finishes the n oldest taken items, or (with an item)
+     * that item; subtracts what it removed from the unfinished count and leaves a token for joins
+     * when that reaches 0. Returns how many it removed.
+     */
+    private static final Script DONE = new Script(
+            "local n "
+            + "if ARGV[2] then n = redis.call('LREM', KEYS[2], 1, ARGV[2]) "
+            + "else n = math.min(tonumber(ARGV[1]), redis.call('LLEN', KEYS[2])) "
+            + "  if n > 0 then redis.call('LTRIM', KEYS[2], n, -1) end end "
+            + "if n > 0 and redis.call('HINCRBY', KEYS[1], 'unfinished', -n) <= 0 then "
+            + "  redis.call('RPUSH', KEYS[3], '1') redis.call('LTRIM', KEYS[3], -64, -1) "
+            + "  redis.call('PEXPIRE', KEYS[3], 60000) end "
+            + "return n");
+    /** KEYS meta, items, consumers; ARGV prefix. Puts back dead consumers' items; returns the unfinished count. */
+    private static final Script CHECK = new Script(
+            RECOVER_LUA + "return tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0')");
+    /** KEYS lease; ARGV lease ms. */
+    private static final Script RENEW = new Script("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1");
+
+    final String prefixKey;
+    final String consumersKey;
+    final String doneKey;
+
+    /** @see RedisQueue#RedisQueue(ClusterConnection, String, int) */
+    public RedisJoinableQueue(ClusterConnection connection, String name, int maxSize) {
+        super(connection, "joinable", name, maxSize);
+        this.prefixKey = connection.key(kind, name, "");
+        this.consumersKey = connection.key(kind, name, "consumers");
+        this.doneKey = connection.key(kind, name, "done");
+    }
+
+    @Override
+    boolean joinable() {
+        return true;
+    }
+
+    @Override
+    public Object take(long timeoutNanos) throws InterruptedException {
+        Consumer me = consumer();
+        long deadline = System.nanoTime() + timeoutNanos;
+        if (timeoutNanos == 0) {
+            me.lock.lock();
+        } else {
+            me.lock.lockInterruptibly();
+        }
+        try {
+            while (true) {
+                byte[] value = me.prefetched.poll();
+                if (value == null) {
+                    Object answer = fetch(me);
+                    if (answer == CLOSED) {
+                        throw closedAndEmpty();
+                    }
+                    value = me.prefetched.poll();
+                }
+                if (value == null) {
+                    long waitMillis = waitMillis(timeoutNanos, deadline);
+                    if (waitMillis == 0) {
+                        return null;
+                    }
+                    String taken = me.takenKey;
+                    value = connection().server().callOnce("get from " + this, j -> j.blmove(
+                            itemsKey.getBytes(StandardCharsets.UTF_8), taken.getBytes(StandardCharsets.UTF_8),
+                            ListDirection.LEFT, ListDirection.RIGHT, waitMillis / 1000.0));
+                }
+                if (value != null) {
+                    return handOut(me, value);
+                }
+            }
+        } finally {
+            me.lock.unlock();
+        }
+    }
+
+    /** @return the item, now counted as got by this process; a refused item is finished at once, and its get fails */
+    private Object handOut(Consumer me, byte[] value) {
+        Object item;
+        try {
+            item = decode(value);
+        } catch (ClusterFailure e) {
+            done(me.takenKey, 1, value);
+            throw e;
+        }
+        synchronized (me) {
+            me.got++;
+        }
+        return item;
+    }
+
+    /** @return {@link #CLOSED} when the queue is closed and empty, else null (the items are in {@code me.prefetched}) */
+    private Object fetch(Consumer me) {
+        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.run(j,
+                bytes(metaKey, itemsKey, roomKey, consumersKey, me.takenKey, me.leaseKey),
+                bytes(prefixKey, Integer.toString(PREFETCH), Long.toString(connection().lease().toMillis()), me.id)));
+        if (answer instanceof Long) {
+            return CLOSED;
+        }
+        for (Object value : (List<?>) answer) {
+            me.prefetched.add((byte[]) value);
+        }
+        return null;
+    }
+
+    @Override
+    public void taskDone() {
+        Consumer me = consumer();
+        synchronized (me) {
+            if (me.got <= 0) {
+                throw new IllegalStateException("taskDone() called more times than this process got items from " + this);
+            }
+            me.got--;
+        }
+        done(me.takenKey, 1, null);
+    }
+
+    private void done(String takenKey, int n, byte[] item) {
+        List<byte[]> args = bytes(Integer.toString(n));
+        if (item != null) {
+            args.add(item);
+        }
+        // Idempotent enough to retry: a repeated trim after a lost answer finishes one more of
+        // this process's items early at worst; refusing to retry would leave join() waiting.
+        connection().server().call("task done on " + this, j -> DONE.run(j, bytes(metaKey, takenKey, doneKey), args));
+    }
+
+    @Override
+    public boolean join(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            long unfinished = connection().server().call("join " + this, j -> (Long) CHECK.run(j,
+                    bytes(metaKey, itemsKey, consumersKey), bytes(prefixKey)));
+            if (unfinished <= 0) {
+                return true;
+            }
+            long waitMillis = waitMillis(timeoutNanos, deadline);
+            if (waitMillis == 0) {
+                return false;
+            }
+            awaitToken(doneKey, waitMillis);
+        }
+    }
+
+    @Override
+    public long unfinished() {
+        String value = connection().server().call("unfinished tasks of " + this, j -> j.hget(metaKey, "unfinished"));
+        return value == null ? 0 : Math.max(0, Long.parseLong(value));
+    }
+
+    private Consumer consumer() {
+        ClusterConnection c = connection();
+        return CONSUMERS.computeIfAbsent(new ConsumerKey(c, name), k -> new Consumer(this, c));
+    }
+
+    /** The consumer of one queue in this process, over one connection (identity: a new connection, a new consumer). */
+    private record ConsumerKey(ClusterConnection connection, String name) {
+    }
+
+    /** This process's consumer of a queue: its id, lease, prefetched items and count of items got and not finished. */
+    private static final class Consumer {
+        final String id = UUID.randomUUID().toString();
+        final String takenKey;
+        final String leaseKey;
+        final ReentrantLock lock = new ReentrantLock();
+        final ArrayDeque<byte[]> prefetched = new ArrayDeque<>();
+        long got;
+
+        Consumer(RedisJoinableQueue queue, ClusterConnection connection) {
+            takenKey = queue.prefixKey + "taken:" + id;
+            leaseKey = queue.prefixKey + "lease:" + id;
+            long leaseMillis = connection.lease().toMillis();
+            List<byte[]> keys = bytes(leaseKey);
+            List<byte[]> args = bytes(Long.toString(leaseMillis));
+            connection.renewals().scheduleAtFixedRate(() -> {
+                try {
+                    connection.server().callOnce("renew a lease on " + queue, j -> RENEW.run(j, keys, args));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of this process''s taken items: {0}",
+                            e.getMessage());
+                }
+            }, leaseMillis / 3, leaseMillis / 3, TimeUnit.MILLISECONDS);
+        }
+    }
+}
