@@ -138,12 +138,26 @@ public final class Cluster implements AutoCloseable {
      *
      * <p>What differs from a local {@link ProcessQueue}:
      * <ul>
-     *   <li>Every call is a round trip to the server (items are encoded as locally, and read back
-     *       through the cluster's {@linkplain Builder#allowClasses allow-list}). A put returns once
-     *       its item is on the server; puts made at once by several threads of a process travel in
-     *       one call, as do their gets, but one thread's puts and gets are one round trip each: a
-     *       plain queue never takes more items than were asked for, because an item fetched ahead
-     *       into a process that dies would be lost. ({@link #joinableQueue} does fetch ahead.)</li>
+     *   <li>Items are encoded as locally, and read back through the cluster's
+     *       {@linkplain Builder#allowClasses allow-list}.</li>
+     *   <li><b>Puts into an unbounded queue go behind.</b> {@code put} returns at once; the item
+     *       is sent by a sender thread at once when none is in flight, else with the puts made
+     *       meanwhile in the next call (so one thread's consecutive puts travel many to a round
+     *       trip). It is on the server about one round trip after {@code put} returned. What this
+     *       process does next over the cluster (any other call: a get, a shared long, a lock, a
+     *       put into a bounded queue) waits for its puts first, so every program sees this
+     *       program's operations in the order it made them. A producer process killed within
+     *       that round trip loses the puts of it (a local put is in shared memory when it
+     *       returns); a put the server refuses after it returned (the queue was closed
+     *       meanwhile), or that cannot be sent within the timeout, is logged and thrown by this
+     *       process's next {@code put} or {@code close()}, saying how many items were not stored.
+     *       Puts are flushed by {@link #close()} and at the JVM's normal exit.</li>
+     *   <li>A put into a bounded queue waits for the server's answer (one round trip; puts made at
+     *       once by several threads of a process travel in one call).</li>
+     *   <li>A get is one round trip: a plain queue never takes more items than were asked for,
+     *       because an item fetched ahead into a process that dies would be lost (gets made at
+     *       once by several threads of a process travel in one call). {@link #joinableQueue}
+     *       does fetch ahead.</li>
      *   <li>The bound is enforced atomically on the server. A waiting {@code put} or {@code get}
      *       holds one of the cluster's pooled connections while it waits, and sees an interrupt
      *       (for {@code get}) or a {@code close()} within 250 ms.</li>
@@ -152,7 +166,7 @@ public final class Cluster implements AutoCloseable {
      *       and the next {@code get} goes on.</li>
      *   <li>A consumer process that dies while its {@code get} is answered may take that one item
      *       with it, as locally. A put or get whose connection breaks is not retried (it may have
-     *       happened): it fails with {@link ClusterException}.</li>
+     *       happened): it fails with {@link ClusterException} (for a put behind: reported as above).</li>
      *   <li>{@code close()} closes the queue for every program; {@code qsize()}, {@code isEmpty()}
      *       and {@code isFull()} ask the server. A closed queue that is empty is made afresh by
      *       the next {@code queue(name)}.</li>
@@ -197,8 +211,12 @@ public final class Cluster implements AutoCloseable {
      *       order is FIFO except that a redelivered item comes again early.</li>
      *   <li>A get fetches ahead: one call moves up to 64 items (at most half of those waiting) to
      *       this process, which hands them out one by one; they count as taken (not in
-     *       {@code qsize()}) and come back if the process dies. {@code taskDone()} is one round
-     *       trip and finishes the oldest item this process got.</li>
+     *       {@code qsize()}) and come back if the process dies.</li>
+     *   <li>{@code taskDone()} finishes the oldest item this process got; it returns at once and
+     *       its acknowledgement goes behind, like an unbounded queue's puts (in order with them):
+     *       a consumer killed within a round trip of {@code taskDone()} has that item delivered
+     *       again. {@code join()} and {@code unfinishedTasks()} in the same process count its own
+     *       puts and acknowledgements.</li>
      *   <li>An item the allow-list refuses fails its get and counts as finished.</li>
      * </ul>
      *

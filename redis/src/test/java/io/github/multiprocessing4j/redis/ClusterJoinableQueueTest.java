@@ -144,9 +144,11 @@ class ClusterJoinableQueueTest {
         try (Cluster cluster = Cluster.connect(url())) {
             ProcessJoinableQueue<Integer> q = cluster.joinableQueue("many");
             ProcessQueue<ArrayList<Integer>> results = cluster.queue("many-results");
+            ProcessQueue<Boolean> ready = cluster.queue("many-ready");
             List<ChildProcess> children = new ArrayList<>();
             for (int c = 0; c < 2; c++) {
                 children.add(child(() -> {
+                    ready.put(q.unfinishedTasks() >= 0); // connected: the clock may start
                     ArrayList<Integer> got = new ArrayList<>();
                     for (Integer x = q.get(); x >= 0; x = q.get()) {
                         got.add(x);
@@ -157,13 +159,17 @@ class ClusterJoinableQueueTest {
                 }));
             }
             // This process is the producer: the clock runs from the first put to join()'s return.
+            ready.get(Duration.ofSeconds(60));
+            ready.get(Duration.ofSeconds(60));
             long start = System.nanoTime();
             for (int i = 0; i < items; i++) {
                 q.put(i);
             }
             q.put(-1);
             q.put(-1);
+            long putsDone = System.nanoTime();
             assertThat(q.join(Duration.ofSeconds(120))).isTrue();
+            System.out.println("  (puts took " + (putsDone - start) / 1_000_000 + " ms)");
             long perSecond = items * 1_000_000_000L / (System.nanoTime() - start);
             System.out.println("cluster joinable queue, 1 producer -> 2 consumer processes, " + items
                     + " items, first put to join(): " + perSecond + " items/s");

@@ -43,6 +43,7 @@ class ClusterQueueTest {
             }
             out.put("text");
             out.put(new byte[] {1, 2, 3});
+            assertThat(out.qsize()).as("a program sees its own puts").isEqualTo(102);
             assertThat(in.qsize()).isEqualTo(102);
             for (int i = 0; i < 100; i++) {
                 assertThat(in.get()).isEqualTo(i);
@@ -152,6 +153,34 @@ class ClusterQueueTest {
             assertThat(again.maxSize()).isEqualTo(3);
             again.put("new");
             assertThat(q.get()).as("old handles meet the queue of that name").isEqualTo("new");
+        }
+    }
+
+    @Test
+    void putsBehindReachTheServerInTheOrderTheProgramMadeThemAcrossObjects() throws Exception {
+        try (Cluster producer = Cluster.connect(redis.url()); Cluster consumer = Cluster.connect(redis.url())) {
+            ProcessQueue<Integer> out = producer.queue("ordered");
+            for (int i = 0; i < 5_000; i++) {
+                out.put(i);
+            }
+            producer.sharedLong("ordered-mark").set(1); // a call after the puts: they are on the server first
+            assertThat(consumer.sharedLong("ordered-mark").get()).isEqualTo(1);
+            assertThat(consumer.queue("ordered").qsize()).isEqualTo(5_000);
+            producer.sharedLong("ordered-mark").close();
+        }
+    }
+
+    @Test
+    void aPutRefusedAfterItReturnedIsReportedByTheNextCallOfTheProducer() throws Exception {
+        try (Cluster producer = Cluster.connect(redis.url()); Cluster other = Cluster.connect(redis.url())) {
+            ProcessQueue<String> out = producer.queue("refusing");
+            out.put("stored");
+            other.queue("refusing").close();
+            out.put("refused"); // returns: the server's answer comes after
+            assertThatThrownBy(out::close).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("refusing").hasMessageContaining("1 items put into it were not stored");
+            assertThatThrownBy(() -> out.put("again")).isInstanceOf(IllegalStateException.class);
+            assertThat(other.<String>queue("refusing").get()).isEqualTo("stored");
         }
     }
 

@@ -38,6 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       process dies. A take that finds nothing puts back dead consumers' items first, then
  *       blocks in {@code BLMOVE items -> taken} (reliable-queue pattern) in slices of
  *       {@value RedisQueue#WAIT_SLICE_MILLIS} ms, looking for dead consumers between slices.</li>
+ *   <li>Acknowledgements go behind ({@link WriteBehind}), trimming the oldest {@code n} of the
+ *       taken list in one call per batch: an acknowledgement lost with its process means a
+ *       redelivery, which at-least-once allows. A refused item is finished at once, by value
+ *       ({@code LREM}), since it was never handed out.</li>
  *   <li>Leases: the connection's renewal thread renews this process's lease every third of the
  *       lease time from its first take on. The scripts that put items back build the
  *       {@code taken:} and {@code lease:} keys of other consumers from the object's key prefix
@@ -163,7 +167,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
         try {
             item = decode(value);
         } catch (ClusterFailure e) {
-            done(me.takenKey, 1, value);
+            done(me.takenKey, 1, value, false);
             throw e;
         }
         synchronized (me) {
@@ -195,21 +199,27 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             }
             me.got--;
         }
-        done(me.takenKey, 1, null);
+        WriteBehind.of(connection()).add(me.acks, Boolean.TRUE);
     }
 
-    private void done(String takenKey, int n, byte[] item) {
+    private void done(String takenKey, int n, byte[] item, boolean behind) {
         List<byte[]> args = bytes(Integer.toString(n));
         if (item != null) {
             args.add(item);
         }
         // Idempotent enough to retry: a repeated trim after a lost answer finishes one more of
         // this process's items early at worst; refusing to retry would leave join() waiting.
-        connection().server().call("task done on " + this, j -> DONE.run(j, bytes(metaKey, takenKey, doneKey), args));
+        java.util.function.Function<redis.clients.jedis.Jedis, Object> finish = j -> DONE.run(j, bytes(metaKey, takenKey, doneKey), args);
+        if (behind) {
+            connection().server().callBehind("task done on " + this, finish);
+        } else {
+            connection().server().call("task done on " + this, finish);
+        }
     }
 
     @Override
     public boolean join(long timeoutNanos) throws InterruptedException {
+        WriteBehind.of(connection()).flush(); // this process's puts and acknowledgements first
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             long unfinished = connection().server().call("join " + this, j -> (Long) CHECK.run(j,
@@ -246,11 +256,14 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
         final String takenKey;
         final String leaseKey;
         final ReentrantLock lock = new ReentrantLock();
+        /** Where this consumer's acknowledgements go behind (at least once: one lost with the process is a redelivery). */
+        final WriteBehind.Sink<Boolean> acks;
         final ArrayDeque<byte[]> prefetched = new ArrayDeque<>();
         long got;
 
         Consumer(RedisJoinableQueue queue, ClusterConnection connection) {
             takenKey = queue.prefixKey + "taken:" + id;
+            acks = batch -> queue.done(takenKey, batch.size(), null, true);
             leaseKey = queue.prefixKey + "lease:" + id;
             long leaseMillis = connection.lease().toMillis();
             List<byte[]> keys = bytes(leaseKey);

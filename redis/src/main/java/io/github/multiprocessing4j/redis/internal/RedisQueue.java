@@ -20,12 +20,11 @@ import java.util.List;
  *       {@code room} (tokens a take leaves when it makes room in a full queue, for waiting
  *       puts).</li>
  *   <li>Puts: one script call pushes a batch and enforces the bound atomically (it pushes as
- *       many as fit, in order; the others are answered "full"). Concurrent puts of one process
- *       travel together ({@link GroupCommit}): a lone put goes at once, puts arriving while one is
- *       in flight go in the next call. A put returns once its item is on the server, so an item
- *       whose put returned is never only in a process that may die; a single producer thread
- *       therefore makes one round trip per put. Not retried on a broken connection (it may have
- *       happened): the put fails with {@link ClusterFailure}.</li>
+ *       many as fit, in order; the others are answered "full"). An unbounded queue's puts go
+ *       behind ({@link WriteBehind}: the process's one ordered stream per connection; a put
+ *       returns before the server answers). A bounded queue's put needs the answer (full or
+ *       not), so it waits for it; concurrent puts of one process still travel together
+ *       ({@link GroupCommit}). Not retried on a broken connection (it may have happened).</li>
  *   <li>Gets take exactly what their callers asked for, never more: an item prefetched into a
  *       process that dies would be lost, so a plain queue does not prefetch. Concurrent gets of
  *       one process take their items with one script call; a get that finds the queue empty
@@ -89,6 +88,9 @@ public class RedisQueue implements QueueBackend {
     private transient volatile ClusterConnection connection;
     private transient volatile GroupCommit<byte[], Long> puts;
     private transient volatile GroupCommit<Boolean, Object> takes;
+    /** Set by {@link #close()}: a put behind through a handle closed here fails at once, not one call later. */
+    private transient volatile boolean closedHere;
+    private transient volatile WriteBehind.Sink<byte[]> putSink;
 
     /**
      * Meets the queue {@code name} on the server, making it when it is not there (or was closed
@@ -134,6 +136,14 @@ public class RedisQueue implements QueueBackend {
     @Override
     public boolean put(Object item, long timeoutNanos) {
         byte[] value = ItemBytes.encode(item);
+        if (maxSize == 0) {
+            // Unbounded: nothing to wait for, so the put goes behind (see WriteBehind).
+            if (closedHere) {
+                throw closed();
+            }
+            WriteBehind.of(connection()).add(putSink(), value);
+            return true;
+        }
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             long answer = puts().submit(value);
@@ -235,7 +245,12 @@ public class RedisQueue implements QueueBackend {
 
     @Override
     public void close() {
-        connection().server().call("close " + this, j -> j.hset(metaKey, "closed", "1"));
+        closedHere = true;
+        try {
+            WriteBehind.of(connection()).flush(); // and throws what an earlier put behind met
+        } finally {
+            connection().server().call("close " + this, j -> j.hset(metaKey, "closed", "1"));
+        }
     }
 
     /** Waits up to {@code millis} for a token in the list {@code key} (a hint to try again). */
@@ -247,13 +262,32 @@ public class RedisQueue implements QueueBackend {
         return ItemBytes.decode(value, connection().filter(), toString());
     }
 
+    /** @return where this handle's puts behind go (one per handle: consecutive puts through it are one call) */
+    private WriteBehind.Sink<byte[]> putSink() {
+        WriteBehind.Sink<byte[]> sink = putSink;
+        if (sink == null) {
+            sink = putSink = this::putBehind;
+        }
+        return sink;
+    }
+
+    private void putBehind(List<byte[]> values) {
+        List<Long> answers = putBatch(values, true);
+        long refused = answers.stream().filter(a -> a <= 0).count();
+        if (refused > 0) {
+            throw answers.get(answers.size() - 1) < 0
+                    ? new IllegalStateException(this + " was closed: " + refused + " items put into it were not stored")
+                    : new IllegalStateException(this + " is bounded now: " + refused + " items put into it were not stored");
+        }
+    }
+
     private GroupCommit<byte[], Long> puts() {
         GroupCommit<byte[], Long> p = puts;
         if (p == null) {
             synchronized (this) {
                 p = puts;
                 if (p == null) {
-                    p = puts = new GroupCommit<>(MAX_BATCH, this::putBatch);
+                    p = puts = new GroupCommit<>(MAX_BATCH, values -> putBatch(values, false));
                 }
             }
         }
@@ -274,14 +308,15 @@ public class RedisQueue implements QueueBackend {
     }
 
     /** @return per item: 1 pushed, 0 full, -1 closed */
-    private List<Long> putBatch(List<byte[]> values) {
+    private List<Long> putBatch(List<byte[]> values, boolean behind) {
         List<byte[]> args = new ArrayList<>(values.size() + 2);
         args.add(Long.toString(maxSize).getBytes(StandardCharsets.US_ASCII));
         args.add(joinable() ? ONE : ZERO);
         args.addAll(values);
         // Not retried: a batch whose answer was lost may have been pushed.
-        long pushed = connection().server().callOnce("put into " + this,
-                j -> (Long) PUT.run(j, bytes(metaKey, itemsKey), args));
+        Server server = connection().server();
+        java.util.function.Function<redis.clients.jedis.Jedis, Long> push = j -> (Long) PUT.run(j, bytes(metaKey, itemsKey), args);
+        long pushed = behind ? server.callBehind("put into " + this, push) : server.callOnce("put into " + this, push);
         List<Long> answers = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             answers.add(pushed < 0 ? -1L : i < pushed ? 1L : 0L);
