@@ -124,6 +124,31 @@ class ClusterJoinableQueueTest {
     }
 
     @Test
+    void itemsFetchedAheadByAConsumerThatStopsAskingGoToTheOthers() throws Exception {
+        try (Cluster slow = Cluster.connect(url()); Cluster fast = Cluster.connect(url())) {
+            ProcessJoinableQueue<Integer> q = slow.joinableQueue("ahead");
+            for (int i = 0; i < 20; i++) {
+                q.put(i);
+            }
+            assertThat(q.get()).isEqualTo(0); // fetches several ahead, then works on item 0 "for long"
+            assertThat(q.qsize()).isLessThan(19);
+            ProcessJoinableQueue<Integer> other = fast.joinableQueue("ahead");
+            List<Integer> got = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 1; i < 20; i++) {
+                got.add(other.get(Duration.ofSeconds(10)));
+                other.taskDone();
+            }
+            assertThat(System.nanoTime() - start).as("given back within a renewal period or so").isLessThan(5_000_000_000L);
+            assertThat(got).as("given back at the head, in order").containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(1, 20).boxed().toList());
+            assertThat(q.join(Duration.ofMillis(200))).isFalse();
+            q.taskDone();
+            assertThat(q.join(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void aRefusedItemFailsItsGetAndCountsAsFinished() throws Exception {
         try (Cluster allowing = Cluster.builder(url()).allowClasses("org.example.refused.Parcel").connect();
              Cluster strict = Cluster.connect(url())) {

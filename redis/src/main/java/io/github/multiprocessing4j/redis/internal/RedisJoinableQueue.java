@@ -103,6 +103,20 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
     /** KEYS meta, items, consumers; ARGV prefix. Puts back dead consumers' items; returns the unfinished count. */
     private static final Script CHECK = new Script(
             RECOVER_LUA + "return tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0')");
+    /**
+     * KEYS items, taken; ARGV k. Puts the newest k items of a taken list (fetched ahead, never
+     * handed out) back at the head of the queue, in their order. Returns how many.
+     */
+    private static final Script GIVE_BACK = new Script(
+            "local len = redis.call('LLEN', KEYS[2]) "
+            + "local k = math.min(tonumber(ARGV[1]), len) "
+            + "if k <= 0 then return 0 end "
+            + "local back = redis.call('LRANGE', KEYS[2], len - k, -1) "
+            + "redis.call('LTRIM', KEYS[2], 0, len - k - 1) "
+            + "for i = #back, 1, -1 do redis.call('LPUSH', KEYS[1], back[i]) end "
+            + "return k");
+    /** How long items fetched ahead may wait for this process's next get before they go back to the queue. */
+    static final long IDLE_GIVE_BACK_NANOS = 200_000_000L;
     /** KEYS lease; ARGV lease ms. */
     private static final Script RENEW = new Script("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1");
 
@@ -153,6 +167,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
                             ListDirection.LEFT, ListDirection.RIGHT, waitMillis / 1000.0));
                 }
                 if (value != null) {
+                    me.lastTake = System.nanoTime();
                     return handOut(me, value);
                 }
             }
@@ -260,6 +275,8 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
         final WriteBehind.Sink<Boolean> acks;
         final ArrayDeque<byte[]> prefetched = new ArrayDeque<>();
         long got;
+        /** When a get last handed out an item (guarded by {@link #lock}, read racily by the renewal thread). */
+        volatile long lastTake = System.nanoTime();
 
         Consumer(RedisJoinableQueue queue, ClusterConnection connection) {
             takenKey = queue.prefixKey + "taken:" + id;
@@ -271,11 +288,33 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             connection.renewals().scheduleAtFixedRate(() -> {
                 try {
                     connection.server().callOnce("renew a lease on " + queue, j -> RENEW.run(j, keys, args));
+                    giveBackIdle(queue, connection);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of this process''s taken items: {0}",
                             e.getMessage());
                 }
             }, leaseMillis / 3, leaseMillis / 3, TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * Gives the items fetched ahead back to the queue when this process has not asked for one
+         * for a while (it works on something long, or stopped consuming), so that other
+         * consumers and join() do not wait for them. Skipped while a get is under way.
+         */
+        private void giveBackIdle(RedisJoinableQueue queue, ClusterConnection connection) {
+            if (prefetched.isEmpty() || System.nanoTime() - lastTake < IDLE_GIVE_BACK_NANOS || !lock.tryLock()) {
+                return;
+            }
+            try {
+                int k = prefetched.size();
+                if (k > 0) {
+                    connection.server().callOnce("give back to " + queue, j -> GIVE_BACK.run(j,
+                            bytes(queue.itemsKey, takenKey), bytes(Integer.toString(k))));
+                    prefetched.clear();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }
