@@ -165,7 +165,10 @@ public final class Cluster implements AutoCloseable {
      *       {@link ClusterException} (naming the class and how to allow it); the item is dropped
      *       and the next {@code get} goes on.</li>
      *   <li>A consumer process that dies while its {@code get} is answered may take that one item
-     *       with it, as locally. A put or get whose connection breaks is not retried (it may have
+     *       with it, as locally. A waiting {@code get} rides out a server that cannot be reached
+     *       (restarting) for up to the cluster's timeout, then fails with {@link ClusterException};
+     *       an item whose answer was lost with the connection is lost with it (a plain queue
+     *       delivers at most once). A put whose connection breaks is not retried (it may have
      *       happened): it fails with {@link ClusterException} (for a put behind: reported as above).</li>
      *   <li>{@code close()} closes the queue for every program; {@code qsize()}, {@code isEmpty()}
      *       and {@code isFull()} ask the server. A closed queue that is empty is made afresh by

@@ -149,6 +149,47 @@ class ClusterJoinableQueueTest {
     }
 
     @Test
+    void waitingGetsRideOutARestartOfTheServer() throws Exception {
+        try (RedisServer own = RedisServer.start("appendonly yes"); Cluster cluster = Cluster.connect(own.url())) {
+            ProcessQueue<String> plain = cluster.queue("restart");
+            ProcessJoinableQueue<String> joinable = cluster.joinableQueue("restart");
+            joinable.put("before");
+            assertThat(joinable.get()).isEqualTo("before");
+            joinable.taskDone();
+            List<Object> got = new ArrayList<>();
+            List<Thread> waiters = new ArrayList<>();
+            for (ProcessQueue<String> q : List.of(plain, joinable)) {
+                Thread t = new Thread(() -> {
+                    try {
+                        Object item = q.get(Duration.ofSeconds(30));
+                        synchronized (got) {
+                            got.add(item);
+                        }
+                    } catch (Throwable e) {
+                        synchronized (got) {
+                            got.add(e);
+                        }
+                    }
+                });
+                t.start();
+                waiters.add(t);
+            }
+            Thread.sleep(400);
+            own.stop();
+            Thread.sleep(500);
+            own.restart();
+            plain.put("after");
+            joinable.put("after");
+            for (Thread t : waiters) {
+                t.join(30_000);
+            }
+            assertThat(got).containsExactly("after", "after");
+            joinable.taskDone();
+            assertThat(joinable.join(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
     void aRefusedItemFailsItsGetAndCountsAsFinished() throws Exception {
         try (Cluster allowing = Cluster.builder(url()).allowClasses("org.example.refused.Parcel").connect();
              Cluster strict = Cluster.connect(url())) {

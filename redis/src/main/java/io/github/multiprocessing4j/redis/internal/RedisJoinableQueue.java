@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       subtracts what it really removed from a taken list (so an item taken over from a
  *       consumer thought dead is counted once).</li>
  *   <li>One consumer per process and queue (per connection): {@code taskDone()} finishes the
- *       oldest item the process got, as locally. Its takes are serialised by a lock so that its
+ *       oldest item the process got, as locally, in the taken list of the id it was taken under. Its takes are serialised by a lock so that its
  *       {@code taken} list is in the order items were handed out, which is what makes "trim the
  *       oldest" finish the right one.</li>
  *   <li>Takes prefetch: one script call moves up to {@value #PREFETCH} items (at most half of
@@ -46,6 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       lease time from its first take on. The scripts that put items back build the
  *       {@code taken:} and {@code lease:} keys of other consumers from the object's key prefix
  *       (same hash slot, so valid on Redis Cluster too).</li>
+ *   <li>A take whose connection breaks may or may not have moved items into the taken list:
+ *       the consumer then takes under a new id ({@link Generation}) and lets the old lease run
+ *       out, so whatever the old list holds is delivered again (at least once, never stuck in a
+ *       live process). Waiting takes ride out an unreachable server for up to the cluster's
+ *       timeout ({@link RedisQueue#ridingOut}).</li>
  *   <li>A consumer that lives but did not renew in time (a pause longer than the lease) has its
  *       items taken over: they are delivered again, and its own later {@code taskDone()}s count
  *       for items it took after; join() may then return while the first taker still works on
@@ -150,7 +155,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             while (true) {
                 byte[] value = me.prefetched.poll();
                 if (value == null) {
-                    Object answer = fetch(me);
+                    Object answer = ridingOut(() -> fetch(me), me::startAfresh);
                     if (answer == CLOSED) {
                         throw closedAndEmpty();
                     }
@@ -161,10 +166,12 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
                     if (waitMillis == 0) {
                         return null;
                     }
-                    String taken = me.takenKey;
-                    value = connection().server().callOnce("get from " + this, j -> j.blmove(
-                            itemsKey.getBytes(StandardCharsets.UTF_8), taken.getBytes(StandardCharsets.UTF_8),
-                            ListDirection.LEFT, ListDirection.RIGHT, waitMillis / 1000.0));
+                    value = ridingOut(() -> {
+                        byte[] taken = me.generation.takenKey.getBytes(StandardCharsets.UTF_8);
+                        return connection().server().callOnce("get from " + this, j -> j.blmove(
+                                itemsKey.getBytes(StandardCharsets.UTF_8), taken,
+                                ListDirection.LEFT, ListDirection.RIGHT, waitMillis / 1000.0));
+                    }, me::startAfresh);
                 }
                 if (value != null) {
                     me.lastTake = System.nanoTime();
@@ -178,24 +185,26 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
 
     /** @return the item, now counted as got by this process; a refused item is finished at once, and its get fails */
     private Object handOut(Consumer me, byte[] value) {
+        Generation generation = me.generation;
         Object item;
         try {
             item = decode(value);
         } catch (ClusterFailure e) {
-            done(me.takenKey, 1, value, false);
+            done(generation.takenKey, 1, value, false);
             throw e;
         }
         synchronized (me) {
-            me.got++;
+            me.got.add(generation);
         }
         return item;
     }
 
     /** @return {@link #CLOSED} when the queue is closed and empty, else null (the items are in {@code me.prefetched}) */
     private Object fetch(Consumer me) {
+        Generation g = me.generation;
         Object answer = connection().server().callOnce("get from " + this, j -> TAKE.run(j,
-                bytes(metaKey, itemsKey, roomKey, consumersKey, me.takenKey, me.leaseKey),
-                bytes(prefixKey, Integer.toString(PREFETCH), Long.toString(connection().lease().toMillis()), me.id)));
+                bytes(metaKey, itemsKey, roomKey, consumersKey, g.takenKey, g.leaseKey),
+                bytes(prefixKey, Integer.toString(PREFETCH), Long.toString(connection().lease().toMillis()), g.id)));
         if (answer instanceof Long) {
             return CLOSED;
         }
@@ -208,13 +217,14 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
     @Override
     public void taskDone() {
         Consumer me = consumer();
+        Generation oldest;
         synchronized (me) {
-            if (me.got <= 0) {
+            oldest = me.got.poll();
+            if (oldest == null) {
                 throw new IllegalStateException("taskDone() called more times than this process got items from " + this);
             }
-            me.got--;
         }
-        WriteBehind.of(connection()).add(me.acks, Boolean.TRUE);
+        WriteBehind.of(connection()).add(oldest.acks, Boolean.TRUE);
     }
 
     private void done(String takenKey, int n, byte[] item, boolean behind) {
@@ -265,35 +275,53 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
     private record ConsumerKey(ClusterConnection connection, String name) {
     }
 
-    /** This process's consumer of a queue: its id, lease, prefetched items and count of items got and not finished. */
+    /**
+     * This process's consumer of a queue: its current {@link Generation}, the items it fetched
+     * ahead, and the generation of each item it got and has not finished (oldest first).
+     */
     private static final class Consumer {
-        final String id = UUID.randomUUID().toString();
-        final String takenKey;
-        final String leaseKey;
+        final RedisJoinableQueue queue;
+        final ClusterConnection connection;
         final ReentrantLock lock = new ReentrantLock();
-        /** Where this consumer's acknowledgements go behind (at least once: one lost with the process is a redelivery). */
-        final WriteBehind.Sink<Boolean> acks;
         final ArrayDeque<byte[]> prefetched = new ArrayDeque<>();
-        long got;
+        final ArrayDeque<Generation> got = new ArrayDeque<>();
+        volatile Generation generation;
         /** When a get last handed out an item (guarded by {@link #lock}, read racily by the renewal thread). */
         volatile long lastTake = System.nanoTime();
 
         Consumer(RedisJoinableQueue queue, ClusterConnection connection) {
-            takenKey = queue.prefixKey + "taken:" + id;
-            acks = batch -> queue.done(takenKey, batch.size(), null, true);
-            leaseKey = queue.prefixKey + "lease:" + id;
-            long leaseMillis = connection.lease().toMillis();
-            List<byte[]> keys = bytes(leaseKey);
-            List<byte[]> args = bytes(Long.toString(leaseMillis));
-            connection.renewals().scheduleAtFixedRate(() -> {
-                try {
-                    connection.server().callOnce("renew a lease on " + queue, j -> RENEW.run(j, keys, args));
-                    giveBackIdle(queue, connection);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of this process''s taken items: {0}",
-                            e.getMessage());
-                }
-            }, leaseMillis / 3, leaseMillis / 3, TimeUnit.MILLISECONDS);
+            this.queue = queue;
+            this.connection = connection;
+            this.generation = new Generation(queue);
+            long period = connection.lease().toMillis() / 3;
+            connection.renewals().scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * After a take whose connection broke (under {@link #lock}): what it may have moved into
+         * the taken list is unknown here, so this process takes under a new id from now on and
+         * stops renewing the old one's lease; whatever the old taken list holds (items fetched
+         * ahead, one moved by the broken call, items got and not finished) is delivered again
+         * once that lease runs out. At least once, nothing stuck.
+         */
+        void startAfresh() {
+            LOG.log(prefetched.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "a get from {0} lost its connection: its {1} items fetched ahead will be delivered again after the lease",
+                    queue, prefetched.size());
+            prefetched.clear();
+            generation = new Generation(queue);
+        }
+
+        private void renew() {
+            Generation g = generation;
+            try {
+                connection.server().callOnce("renew a lease on " + queue, j -> RENEW.run(j, bytes(g.leaseKey),
+                        bytes(Long.toString(connection.lease().toMillis()))));
+                giveBackIdle();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of this process''s taken items: {0}",
+                        e.getMessage());
+            }
         }
 
         /**
@@ -301,13 +329,14 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
          * for a while (it works on something long, or stopped consuming), so that other
          * consumers and join() do not wait for them. Skipped while a get is under way.
          */
-        private void giveBackIdle(RedisJoinableQueue queue, ClusterConnection connection) {
+        private void giveBackIdle() {
             if (prefetched.isEmpty() || System.nanoTime() - lastTake < IDLE_GIVE_BACK_NANOS || !lock.tryLock()) {
                 return;
             }
             try {
                 int k = prefetched.size();
                 if (k > 0) {
+                    String takenKey = generation.takenKey;
                     connection.server().callOnce("give back to " + queue, j -> GIVE_BACK.run(j,
                             bytes(queue.itemsKey, takenKey), bytes(Integer.toString(k))));
                     prefetched.clear();
@@ -315,6 +344,23 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * One id under which a consumer takes: its taken list, its lease, and the sink its
+     * acknowledgements go to behind (at least once: one lost with the process is a redelivery).
+     */
+    private static final class Generation {
+        final String id = UUID.randomUUID().toString();
+        final String takenKey;
+        final String leaseKey;
+        final WriteBehind.Sink<Boolean> acks;
+
+        Generation(RedisJoinableQueue queue) {
+            takenKey = queue.prefixKey + "taken:" + id;
+            leaseKey = queue.prefixKey + "lease:" + id;
+            acks = batch -> queue.done(takenKey, batch.size(), null, true);
         }
     }
 }

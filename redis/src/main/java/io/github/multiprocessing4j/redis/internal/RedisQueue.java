@@ -30,7 +30,9 @@ import java.util.List;
  *       one process take their items with one script call; a get that finds the queue empty
  *       blocks in {@code BLPOP} (holding a pooled connection) in slices of
  *       {@value #WAIT_SLICE_MILLIS} ms, between which it sees a close and an interrupt: no
- *       busy polling.</li>
+ *       busy polling. A waiting get rides out a server that cannot be reached (restarting) for
+ *       up to the cluster's timeout; an item whose answer was lost with the connection is lost
+ *       (a plain queue's get is at most once, as a local one whose process dies).</li>
  *   <li>A full queue's put waits for a {@code room} token the same way. Tokens are hints (at
  *       most 64 are kept, they expire): a put always tries again on the server.</li>
  *   <li>Close sets {@code closed}; a closed queue that is empty is started afresh by the next
@@ -173,7 +175,7 @@ public class RedisQueue implements QueueBackend {
         boolean askFirst = maxSize > 0 || timeoutNanos == 0;
         while (true) {
             if (askFirst) {
-                Object answer = takes().submit(Boolean.TRUE);
+                Object answer = ridingOut(() -> takes().submit(Boolean.TRUE), () -> { });
                 if (answer instanceof byte[] value) {
                     return decode(value);
                 }
@@ -185,11 +187,42 @@ public class RedisQueue implements QueueBackend {
             if (waitMillis == 0) {
                 return null;
             }
-            byte[] value = blockingTake(waitMillis);
+            byte[] value = ridingOut(() -> blockingTake(waitMillis), () -> { });
             if (value != null) {
                 return decode(value);
             }
             askFirst = true;
+        }
+    }
+
+    /**
+     * Runs one step of a take, riding out a server that cannot be reached (restarting, a network
+     * hiccup) for up to the cluster's timeout, with growing pauses: a waiting get resumes when
+     * the server comes back instead of failing. {@code afterBreak} runs after each broken step.
+     *
+     * @throws ClusterFailure when the server answers an error, or is unreachable for the timeout
+     * @throws InterruptedException when interrupted during a pause
+     */
+    final <T> T ridingOut(java.util.function.Supplier<T> step, Runnable afterBreak) throws InterruptedException {
+        long failingSince = 0;
+        long pauseMillis = 20;
+        while (true) {
+            try {
+                return step.get();
+            } catch (ClusterFailure e) {
+                if (!e.unreachable()) {
+                    throw e;
+                }
+                afterBreak.run();
+                long now = System.nanoTime();
+                if (failingSince == 0) {
+                    failingSince = now;
+                } else if (now - failingSince > connection().server().timeout().toNanos()) {
+                    throw e;
+                }
+                Thread.sleep(pauseMillis);
+                pauseMillis = Math.min(500, pauseMillis * 2);
+            }
         }
     }
 
