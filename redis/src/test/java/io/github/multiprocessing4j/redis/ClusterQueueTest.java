@@ -175,6 +175,7 @@ class ClusterQueueTest {
         try (Cluster producer = Cluster.connect(redis.url()); Cluster other = Cluster.connect(redis.url())) {
             ProcessQueue<String> out = producer.queue("refusing");
             out.put("stored");
+            assertThat(out.qsize()).as("any call of the producer waits for its puts").isEqualTo(1);
             other.queue("refusing").close();
             out.put("refused"); // returns: the server's answer comes after
             assertThatThrownBy(out::close).isInstanceOf(IllegalStateException.class)
