@@ -171,6 +171,26 @@ class ClusterQueueTest {
     }
 
     @Test
+    void largeItemsGoInSmallerBatchesAndKeepTheirOrder() throws Exception {
+        try (Cluster producer = Cluster.connect(redis.url()); Cluster consumer = Cluster.connect(redis.url())) {
+            ProcessQueue<Object> out = producer.queue("large");
+            for (int i = 0; i < 6; i++) {
+                byte[] item = new byte[3 << 20];
+                item[item.length - 1] = (byte) i;
+                out.put(item);
+                out.put(i);
+            }
+            ProcessQueue<Object> in = consumer.queue("large");
+            for (int i = 0; i < 6; i++) {
+                byte[] item = (byte[]) in.get(Duration.ofSeconds(30));
+                assertThat(item).hasSize(3 << 20);
+                assertThat(item[item.length - 1]).isEqualTo((byte) i);
+                assertThat(in.get(Duration.ofSeconds(30))).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
     void aPutRefusedAfterItReturnedIsReportedByTheNextCallOfTheProducer() throws Exception {
         try (Cluster producer = Cluster.connect(redis.url()); Cluster other = Cluster.connect(redis.url())) {
             ProcessQueue<String> out = producer.queue("refusing");

@@ -224,7 +224,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
                 throw new IllegalStateException("taskDone() called more times than this process got items from " + this);
             }
         }
-        WriteBehind.of(connection()).add(oldest.acks, Boolean.TRUE);
+        WriteBehind.of(connection()).add(oldest.acks, Boolean.TRUE, 1);
     }
 
     private void done(String takenKey, int n, byte[] item, boolean behind) {

@@ -143,7 +143,7 @@ public class RedisQueue implements QueueBackend {
             if (closedHere) {
                 throw closed();
             }
-            WriteBehind.of(connection()).add(putSink(), value);
+            WriteBehind.of(connection()).add(putSink(), value, value.length);
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;

@@ -29,13 +29,18 @@ import java.util.concurrent.TimeUnit;
  * of the stream. The stream is flushed when the connection closes and at the JVM's normal exit.
  *
  * <p>Implementation notes. Sender threads come from one cached pool of daemon threads (idle
- * ones end after 30 s). At most {@value #MAX_PENDING} writes wait: a writer beyond that waits for
- * the sender (back-pressure).
+ * ones end after 30 s). At most {@value #MAX_PENDING} writes (64 MiB of items) wait: a writer
+ * beyond that waits for the sender (back-pressure). A batch is cut at {@value #MAX_BATCH} writes
+ * or 4 MiB, so that one script call stays small for the server.
  */
 final class WriteBehind {
     private static final System.Logger LOG = System.getLogger(WriteBehind.class.getName());
     static final int MAX_PENDING = 8_192;
+    /** Bytes of payload waiting beyond which a writer waits for the sender. */
+    static final long MAX_PENDING_BYTES = 64L << 20;
     static final int MAX_BATCH = 1_024;
+    /** Bytes of payload beyond which a batch is cut (one large item still goes alone). */
+    static final long MAX_BATCH_BYTES = 4L << 20;
     private static final Map<ClusterConnection, WriteBehind> STREAMS = new ConcurrentHashMap<>();
     private static final ExecutorService SENDERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), task -> {
@@ -54,7 +59,7 @@ final class WriteBehind {
         void send(List<T> batch);
     }
 
-    private record Write(Sink<Object> sink, Object payload) {
+    private record Write(Sink<Object> sink, Object payload, int bytes) {
     }
 
     private final long timeoutNanos;
@@ -62,6 +67,7 @@ final class WriteBehind {
     private boolean sending;
     private long sent;
     private long added;
+    private long pendingBytes;
     private RuntimeException failure;
 
     private WriteBehind(long timeoutNanos) {
@@ -104,15 +110,17 @@ final class WriteBehind {
     }
 
     /**
-     * Adds a write for {@code sink}; returns at once unless {@value #MAX_PENDING} writes wait.
+     * Adds a write of {@code bytes} bytes for {@code sink}; returns at once unless
+     * {@value #MAX_PENDING} writes (or {@link #MAX_PENDING_BYTES}) wait.
      *
      * @throws RuntimeException the failure of earlier writes, once (this write is then not added)
      */
     @SuppressWarnings("unchecked")
-    synchronized <T> void add(Sink<T> sink, T payload) {
+    synchronized <T> void add(Sink<T> sink, T payload, int bytes) {
         throwFailure();
         boolean interrupted = false;
-        while (pending.size() >= MAX_PENDING && failure == null) {
+        while ((pending.size() >= MAX_PENDING || pendingBytes >= MAX_PENDING_BYTES && !pending.isEmpty())
+                && failure == null) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -123,7 +131,8 @@ final class WriteBehind {
             Thread.currentThread().interrupt();
         }
         throwFailure();
-        pending.add(new Write((Sink<Object>) sink, payload));
+        pending.add(new Write((Sink<Object>) sink, payload, bytes));
+        pendingBytes += bytes;
         added++;
         if (!sending) {
             sending = true;
@@ -181,13 +190,19 @@ final class WriteBehind {
                     sending = false;
                     return;
                 }
-                if (pending.size() <= MAX_BATCH) {
+                int count = 0;
+                long bytes = 0;
+                while (count < pending.size() && count < MAX_BATCH && (count == 0 || bytes < MAX_BATCH_BYTES)) {
+                    bytes += pending.get(count++).bytes;
+                }
+                if (count == pending.size()) {
                     batch = pending;
                     pending = new ArrayList<>();
                 } else {
-                    batch = new ArrayList<>(pending.subList(0, MAX_BATCH));
-                    pending.subList(0, MAX_BATCH).clear();
+                    batch = new ArrayList<>(pending.subList(0, count));
+                    pending.subList(0, count).clear();
                 }
+                pendingBytes -= bytes;
                 notifyAll(); // room for writers held back
             }
             RuntimeException failed = null;
