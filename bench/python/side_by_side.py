@@ -3,13 +3,21 @@
 
 Usage:
     python3 side_by_side.py --cpython bench_mp.json [--cpython many_procs.json ...] \
-                            --ours mp4j.json
+                            [--python-cluster bench_cluster.json] --ours mp4j.json
 
 Reads the JSON files written by bench_mp.py --json, many_procs.py and the Java
 bench (BenchMain --json), all of the same shape, and prints one row per figure
 of ours: CPython fork, CPython spawn, multiprocessing4j (medians), how ours
 compares with CPython's better start method, and its design target (see
 docs/ARCHITECTURE.md) with a verdict.  Standard library only.
+
+The section "cluster" (the library on a Redis server) gets a table of its own:
+each of our figures beside the figure of bench_cluster.py (CPython's managers,
+redis-py, RQ, Celery, Dask) it is compared with, the ratio and the target of
+issue 10.  Its rows are CLUSTER_ROWS; a figure the Java bench could not measure
+yet shows as "not measured (needs ...)", with the reason the bench recorded,
+and every figure of bench_cluster.py no row names comes last, so that nothing
+measured is left out.
 
 Adding figures: list them in ROWS, under the name CPython's script gives them,
 with the unit when the script records one name in two units (tput: msg/s and
@@ -273,6 +281,101 @@ def mark(ok):
 
 
 # --------------------------------------------------------------------------
+# Section "cluster": ours on Redis beside bench_cluster.py's Python tools.
+# --------------------------------------------------------------------------
+
+CLUSTER = "cluster"
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """One of our figures of section "cluster" (its name in ClusterSection.java or
+    RedisBaselines.java), the bench_cluster.py figure it is compared with (its key;
+    None: nothing in Python measures it) and the target of issue 10."""
+    ours: str
+    python: str = None
+    target: Target = NO_TARGET
+
+
+RAW = "raw Jedis: "
+POOL = "cluster pool (2 agents x 1 worker): "
+QUEUE_TARGET = Target("≥ 100k items/s (batching)", limit=100_000)
+ROUND_TRIP_TARGET = Target("≤ 0.5 ms", limit=500)
+CHUNK_ONE_TARGET = Target("≥ 20k tasks/s", limit=20_000)
+
+CLUSTER_ROWS = [
+    ClusterRow(RAW + "LPUSH / BRPOP, one item per call, 1 -> 1 thread", "redis.lpush_brpop"),
+    ClusterRow(RAW + "RPUSH 100 values per call / LPOP count 100 (BLPOP when empty)", "redis.rpush100_lpop100"),
+    ClusterRow(RAW + "pipeline of 100 single RPUSH / LPOP count 100", "redis.pipeline100_lpop100"),
+    ClusterRow(RAW + "reliable: LPUSH / BLMOVE to processing list + LREM ack", "redis.reliable"),
+    ClusterRow(RAW + "round trip LPUSH -> echo thread (BRPOP+LPUSH) -> BRPOP, median", "redis.rtt.p50"),
+    ClusterRow(RAW + "round trip LPUSH -> echo thread (BRPOP+LPUSH) -> BRPOP, p99", "redis.rtt.p99"),
+    ClusterRow(RAW + "SET NX PX + compare-and-delete script (EVALSHA), uncontended pairs"),
+    ClusterRow("SharedLong.incrementAndGet() on the cluster, 1 thread"),
+    ClusterRow("SharedLong.incrementAndGet() on the cluster, 2 processes at once"),
+    ClusterRow("cluster queue put/get, 1 producer -> 1 consumer process, int", "managers.tput", QUEUE_TARGET),
+    ClusterRow("cluster queue put/get, 1 producer -> 1 consumer process, int", "redis.lpush_brpop", QUEUE_TARGET),
+    ClusterRow("cluster joinable queue, 2 producers -> 2 consumer processes (taskDone), join(); end to end",
+               "redis.reliable", Target("≥ 50k items/s", limit=50_000)),
+    ClusterRow(POOL + "submit(x*x).get(), one at a time, median", "celery.lat.p50", ROUND_TRIP_TARGET),
+    ClusterRow(POOL + "submit(x*x).get(), one at a time, median", "rq.SimpleWorker.lat.p50", ROUND_TRIP_TARGET),
+    ClusterRow(POOL + "submit(x*x).get(), one at a time, median", "dask.lat.p50", ROUND_TRIP_TARGET),
+    ClusterRow(POOL + "map(x*x), chunk size 1", "celery.tput",
+               Target("≥ 20k tasks/s and ≥ 20x Celery", limit=20_000, times_better=20)),
+    ClusterRow(POOL + "map(x*x), chunk size 1", "rq.Worker.tput", CHUNK_ONE_TARGET),
+    ClusterRow(POOL + "map(x*x), chunk size 1", "rq.SimpleWorker.tput", CHUNK_ONE_TARGET),
+    ClusterRow(POOL + "map(x*x), chunk size 1", "dask.map", CHUNK_ONE_TARGET),
+    ClusterRow(POOL + "map(x*x) of ints, default chunking", "celery.chunks",
+               Target("≥ 1M items/s and ≥ 10x Celery's chunks", limit=1_000_000, times_better=10)),
+    ClusterRow(POOL + "map(x*x) of ints, default chunking", "dask.map", Target("≥ 1M items/s", limit=1_000_000)),
+    ClusterRow("cluster lock acquire()+release() pairs, uncontended",
+               target=Target("≥ 5k pairs/s (≤ 2 round trips)", limit=5_000)),
+    ClusterRow("cluster lock: holder killed (kill -9) -> another process's acquire() returns",
+               target=Target("≤ 2 s", limit=2)),
+    ClusterRow("cluster pool: worker agent killed (kill -9) mid-task -> the task fails or re-runs",
+               target=Target("≤ 2 s (Celery: the task is lost, or waits 3,600 s with acks_late)", limit=2)),
+]
+
+
+def cluster_table_rows(python_runs, our_runs):
+    """(our name, Python's label, Python's median, our median, unit, target, why not measured)"""
+    theirs = {r["key"]: r for _, run in python_runs for r in run["results"]}
+    ours = {r["what"]: r for _, run in our_runs for r in run["results"] if r["section"] == CLUSTER}
+    missing = {m["what"]: m for _, run in our_runs for m in run.get("not_measured", [])
+               if m["section"] == CLUSTER}
+    rows = []
+    for row in CLUSTER_ROWS:
+        mine, py = ours.get(row.ours), theirs.get(row.python)
+        label = f"{py['section']}: {py['what']}" if py else (
+            "— (not in bench_cluster.py)" if row.python is None else f"{row.python}: not measured")
+        gap = missing.get(row.ours) or missing.get("(every figure)") or {"reason": "not in this run"}
+        unit = (mine or gap).get("unit") or (py["unit"] if py else "")
+        rows.append((row.ours, label, py and py["median"], mine and mine["median"], unit, row.target,
+                     gap["reason"]))
+    named_ours = {row.ours for row in CLUSTER_ROWS}
+    rows += [(what, "— (not in side_by_side.py's CLUSTER_ROWS)", None, r["median"], r["unit"], NO_TARGET, None)
+             for what, r in ours.items() if what not in named_ours]
+    named_python = {row.python for row in CLUSTER_ROWS}
+    rows += [("—", f"{r['section']}: {r['what']}", r["median"], None, r["unit"], NO_TARGET, "Python only")
+             for key, r in theirs.items() if key not in named_python]
+    return rows
+
+
+def print_cluster_table(rows):
+    print("| figure (multiprocessing4j on Redis) | compared with (bench_cluster.py) | Python "
+          "| multiprocessing4j | ours vs Python (median vs median) | target |")
+    print("|---|---|---:|---:|---|---|")
+    for ours, label, theirs, mine, unit, target, why in rows:
+        if mine is None:
+            verdict = f"{target.text}: not measured ({why})" if target is not NO_TARGET else (
+                why if why == "Python only" else f"not measured ({why})")
+        else:
+            verdict = target.text + mark(target.verdict(mine, {"python": theirs}, unit))
+        print(f"| {ours} [{unit}] | {label} | {fmt(theirs)} | {fmt(mine)} | "
+              f"{describe_advantage(mine, theirs, unit)} | {verdict} |")
+
+
+# --------------------------------------------------------------------------
 # Reading and printing
 # --------------------------------------------------------------------------
 
@@ -314,7 +417,7 @@ def table_rows(cpython_runs, our_runs):
     rows = []
     listed = set()
     for row in (r for listed_row in ROWS for r in with_sizes(listed_row, names)):
-        if row.section not in sections_run:
+        if row.section not in sections_run or row.section == CLUSTER:
             continue
         mine = find(ours, row.section, row.ours_name, row.method, row.unit)
         unit = row.unit or (mine["unit"] if mine else next(
@@ -323,7 +426,7 @@ def table_rows(cpython_runs, our_runs):
         rows.append((row, unit, cpython_medians(theirs, row.theirs_section, row.cpython, unit),
                      mine["median"] if mine else None))
     for key, mine in ours.items():
-        if key not in listed:
+        if key not in listed and key[0] != CLUSTER:
             row = Row(key[0], key[1], method=key[2],
                       target=Target("— (not in side_by_side.py's ROWS)"))
             rows.append((row, key[3], cpython_medians(theirs, key[0], key[1], key[3]),
@@ -378,11 +481,13 @@ def print_noise(cpython_runs, our_runs):
 
 
 def main(argv):
-    cpython_paths, our_paths = [], []
+    cpython_paths, python_cluster_paths, our_paths = [], [], []
     i = 0
     while i < len(argv):
         if argv[i] == "--cpython" and i + 1 < len(argv):
             cpython_paths.append(argv[i + 1])
+        elif argv[i] == "--python-cluster" and i + 1 < len(argv):
+            python_cluster_paths.append(argv[i + 1])
         elif argv[i] == "--ours" and i + 1 < len(argv):
             our_paths.append(argv[i + 1])
         else:
@@ -391,19 +496,30 @@ def main(argv):
     if not our_paths:
         sys.exit(__doc__)
     cpython_runs, our_runs = load(cpython_paths), load(our_paths)
-    print_table(table_rows(cpython_runs, our_runs))
-    print()
-    print("- Every cell is the median over the repetitions; the unit is in brackets. "
-          "multiprocessing4j's children are cold starts (a new JVM each) unless the row says "
-          "warm (a spare JVM, booted beforehand, takes the target: the library's default); rows "
-          "naming PP4J or out-process measure those libraries, in the multiprocessing4j column.")
-    print("- \"CPython's best\" is the better of fork and spawn; the ratio column says "
-          "in words which side is better (× faster/slower, smaller/larger, higher/lower).")
-    print("- A target that names CPython is checked against CPython's figure from this "
-          "same run (the number in brackets is CPython's in the design's reference run); "
-          "the others against the target's own number (docs/ARCHITECTURE.md, design targets).")
+    rows = table_rows(cpython_runs, our_runs)
+    if rows:
+        print_table(rows)
+        print()
+        print("- Every cell is the median over the repetitions; the unit is in brackets. "
+              "multiprocessing4j's children are cold starts (a new JVM each) unless the row says "
+              "warm (a spare JVM, booted beforehand, takes the target: the library's default); rows "
+              "naming PP4J or out-process measure those libraries, in the multiprocessing4j column.")
+        print("- \"CPython's best\" is the better of fork and spawn; the ratio column says "
+              "in words which side is better (× faster/slower, smaller/larger, higher/lower).")
+        print("- A target that names CPython is checked against CPython's figure from this "
+              "same run (the number in brackets is CPython's in the design's reference run); "
+              "the others against the target's own number (docs/ARCHITECTURE.md, design targets).")
+    ran_cluster = any(r["section"] == CLUSTER for _, run in our_runs
+                      for r in run["results"] + run.get("not_measured", []))
+    if ran_cluster:
+        if rows:
+            print()
+        print_cluster_table(cluster_table_rows(load(python_cluster_paths), our_runs))
+        print()
+        print("- Section cluster: ours and bench_cluster.py's Python tools on a loopback "
+              "redis-server each starts for itself; every cell a median over the repetitions. "
+              "A target that names Celery is checked against Celery's figure of this same run.")
     print_noise(cpython_runs, our_runs)
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -282,9 +282,11 @@ public final class ChildProcess {
      *     cannot silently drop one from the list
      */
     private static List<Class<?>> sharedObjectClasses() {
-        return List.of(ProcessQueue.class, ProcessJoinableQueue.class, ProcessSimpleQueue.class, PipeConnection.class,
+        return List.of(ProcessQueue.class, ProcessJoinableQueue.class, ProcessSimpleQueue.class, LocalQueue.class,
+                LocalJoinableQueue.class, PipeConnection.class,
                 ProcessLock.class, ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class,
                 ProcessBoundedSemaphore.class, SharedSemaphore.class, ProcessEvent.class, ProcessCondition.class,
+                LocalLock.class, LocalSemaphore.class, LocalEvent.class, LocalLong.class,
                 ProcessBarrier.class, SharedLong.class, SharedLongArray.class, SharedDoubleArray.class,
                 SharedMemory.class, ByteQueue.class, PipeEnds.class, SharedSegment.class, WordArray.class);
     }

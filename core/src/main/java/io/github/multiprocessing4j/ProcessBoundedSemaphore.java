@@ -1,5 +1,9 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.spi.SemaphoreBackend;
+
+import java.util.Objects;
+
 /**
  * A semaphore that refuses to have more permits than it started with: Python's
  * {@code multiprocessing.BoundedSemaphore}. A {@link #release()} that would go above the initial
@@ -16,7 +20,22 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessBoundedSemaphore(int value) {
-        super("bsemaphore", value, true);
+        super(local("bsemaphore", value, true));
+    }
+
+    private ProcessBoundedSemaphore(SemaphoreBackend backend) {
+        super(backend);
+    }
+
+    /**
+     * A semaphore whose permits live in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * backend documents.
+     *
+     * @throws IllegalArgumentException unless the backend is a bounded one
+     */
+    public static ProcessBoundedSemaphore over(SemaphoreBackend backend) {
+        return new ProcessBoundedSemaphore(checked(Objects.requireNonNull(backend, "backend"), true));
     }
 
     /** Creates a bounded semaphore with one permit (Python's default). */

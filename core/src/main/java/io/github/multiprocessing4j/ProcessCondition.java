@@ -16,7 +16,11 @@ import java.util.concurrent.locks.Condition;
 /**
  * A condition variable shared by the processes of a tree: Python's
  * {@code multiprocessing.Condition}, also a full {@link Condition}. It is bound to a
- * {@link ProcessLock} or {@link ProcessRLock}; waiting and signalling require holding that lock.
+ * {@link ProcessLock} or {@link ProcessRLock} in shared memory; waiting and signalling require
+ * holding that lock. A lock that lives elsewhere (a cluster's lock, made {@code over} another
+ * backend) cannot have a condition: the constructor and {@code newCondition()} throw
+ * {@link UnsupportedOperationException}. A wait lets go of the lock and takes it again: the lock's
+ * {@linkplain ProcessLock#fencingToken() fencing token} is a new one afterwards.
  *
  * <pre>{@code
  * ProcessLock lock = new ProcessLock();
@@ -55,22 +59,33 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
 
     private final SharedMutexLock lock;
     private final SharedSegment segment;
+    private transient LocalLock local;
     private transient RobustCondition condition;
 
-    /** Creates a condition bound to {@code lock}, with no waiter, in the calling process's tree. */
+    /**
+     * Creates a condition bound to {@code lock}, with no waiter, in the calling process's tree.
+     *
+     * @throws UnsupportedOperationException when the lock does not live in shared memory (a
+     *     cluster's lock): a condition needs the local lock's algorithm
+     */
     public ProcessCondition(ProcessLock lock) {
         this((SharedMutexLock) lock);
     }
 
-    /** Creates a condition bound to the re-entrant {@code lock}; a wait releases every hold and restores them. */
+    /**
+     * Creates a condition bound to the re-entrant {@code lock}; a wait releases every hold and restores them.
+     *
+     * @throws UnsupportedOperationException when the lock does not live in shared memory
+     */
     public ProcessCondition(ProcessRLock lock) {
         this((SharedMutexLock) lock);
     }
 
     ProcessCondition(SharedMutexLock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
+        this.local = lock.local();
         this.segment = SharedSegment.create("condition", ConditionDescriptor.SIZE);
-        this.condition = new RobustCondition(segment, lock.mutex());
+        this.condition = new RobustCondition(segment, local.mutex());
     }
 
     /** @return the lock this condition is bound to */
@@ -88,7 +103,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void await() throws InterruptedException {
-        condition.await(-1);
+        awaitHoldingAgain(-1);
     }
 
     /**
@@ -101,7 +116,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return condition.await(Math.max(0, timeout.toNanos()));
+        return awaitHoldingAgain(Math.max(0, timeout.toNanos()));
     }
 
     /**
@@ -112,7 +127,11 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void awaitUninterruptibly() {
-        condition.awaitUninterruptibly();
+        try {
+            condition.awaitUninterruptibly();
+        } finally {
+            heldAgain();
+        }
     }
 
     /**
@@ -125,7 +144,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
         long start = System.nanoTime();
-        boolean signalled = condition.await(Math.max(0, nanosTimeout));
+        boolean signalled = awaitHoldingAgain(Math.max(0, nanosTimeout));
         long left = nanosTimeout - (System.nanoTime() - start);
         return signalled ? Math.max(1, left) : Math.min(0, left);
     }
@@ -139,7 +158,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        return condition.await(Math.max(0, unit.toNanos(time)));
+        return awaitHoldingAgain(Math.max(0, unit.toNanos(time)));
     }
 
     /**
@@ -152,7 +171,22 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         long millis = deadline.getTime() - System.currentTimeMillis();
-        return condition.await(Math.max(0, TimeUnit.MILLISECONDS.toNanos(millis)));
+        return awaitHoldingAgain(Math.max(0, TimeUnit.MILLISECONDS.toNanos(millis)));
+    }
+
+    private boolean awaitHoldingAgain(long timeoutNanos) throws InterruptedException {
+        try {
+            return condition.await(timeoutNanos);
+        } finally {
+            heldAgain();
+        }
+    }
+
+    /** A wait let go of the lock and took it again: a new holding, with a new fencing token. */
+    private void heldAgain() {
+        if (local.isHeldByCurrentThread()) {
+            local.newHolding();
+        }
     }
 
     /**
@@ -203,6 +237,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        condition = new RobustCondition(segment, lock.mutex());
+        local = lock.local();
+        condition = new RobustCondition(segment, local.mutex());
     }
 }

@@ -1,13 +1,10 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.shm.SharedSegment;
-import io.github.multiprocessing4j.internal.sync.EventDescriptor;
-import io.github.multiprocessing4j.internal.sync.RobustEvent;
+import io.github.multiprocessing4j.spi.EventBackend;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A flag shared by the processes of a tree that threads can wait for: Python's
@@ -30,6 +27,9 @@ import java.time.Duration;
  * the event was set returns true even if the event was cleared again before it looked, as in
  * Python.
  *
+ * <p>The flag lives in shared memory ({@code LocalEvent}), or where the {@linkplain #over backend}
+ * it was made over keeps it (on a Redis server, for a cluster's events).
+ *
  * <p>Implementation notes. The flag is a word of shared memory beside a count of the times it
  * was set; waiters poll both (parking up to 2 ms between looks, 20 ms once they have waited half
  * a second). The algorithm is {@code internal.sync.RobustEvent}.
@@ -37,13 +37,24 @@ import java.time.Duration;
 public final class ProcessEvent implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
-    private final SharedSegment segment;
-    private transient RobustEvent event;
+    private final EventBackend event;
 
     /** Creates an event, clear, in the calling process's tree. */
     public ProcessEvent() {
-        segment = SharedSegment.create("event", EventDescriptor.SIZE);
-        event = new RobustEvent(segment);
+        event = new LocalEvent();
+    }
+
+    private ProcessEvent(EventBackend backend) {
+        event = backend;
+    }
+
+    /**
+     * An event whose flag lives in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * backend documents.
+     */
+    public static ProcessEvent over(EventBackend backend) {
+        return new ProcessEvent(Objects.requireNonNull(backend, "backend"));
     }
 
     /** Sets the event, releasing every thread that waits for it. Never blocks. */
@@ -82,19 +93,14 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
         return event.await(Math.max(0, timeout.toNanos()));
     }
 
-    /** Removes the event's name from the tree (see {@link ProcessLock#close()}). */
+    /** Removes the event's name from the tree (see {@link ProcessLock#close()}; another backend: as it documents). */
     @Override
     public void close() {
-        segment.unlink();
+        event.close();
     }
 
     @Override
     public String toString() {
-        return "ProcessEvent(" + segment.name() + (isSet() ? ", set)" : ", clear)");
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        event = new RobustEvent(segment);
+        return "ProcessEvent(" + event + (isSet() ? ", set)" : ", clear)");
     }
 }

@@ -1,5 +1,9 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.spi.LockBackend;
+
+import java.util.Objects;
+
 /**
  * A mutual-exclusion lock shared by the processes of a tree (and by the threads of each):
  * Python's {@code multiprocessing.Lock}, also a full {@link java.util.concurrent.locks.Lock}.
@@ -22,6 +26,14 @@ package io.github.multiprocessing4j;
  * logged (WARNING, with the dead process's pid). What the dead holder was doing under the lock
  * may be half done; the new holder decides.
  *
+ * <p>Every holding has a {@linkplain #fencingToken() fencing token}: a number that grows with
+ * every holding, to pass to the resources the lock guards.
+ *
+ * <p>A lock made {@linkplain #over over} another backend keeps its state there and follows that
+ * backend's rules: a cluster's lock ({@code Cluster.lock(name)} in {@code multiprocessing4j-redis})
+ * is a lease on a Redis server, taken over when its holder stops renewing it, and its Javadoc
+ * says how that differs from the above.
+ *
  * <p>Blocking: {@link #acquire()} and {@link #lock()} wait as long as it takes and are not ended
  * by an interrupt (the thread's interrupt status is kept); {@link #acquire(java.time.Duration)},
  * {@link #tryLock(long, java.util.concurrent.TimeUnit)} and {@link #lockInterruptibly()} end
@@ -38,6 +50,21 @@ public final class ProcessLock extends SharedMutexLock {
 
     /** Creates a lock, free, in the calling process's tree. */
     public ProcessLock() {
-        super("lock", false);
+        super(new LocalLock("lock", false));
+    }
+
+    private ProcessLock(LockBackend backend) {
+        super(backend);
+    }
+
+    /**
+     * A lock whose state lives in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * backend documents.
+     *
+     * @throws IllegalArgumentException when the backend is re-entrant
+     */
+    public static ProcessLock over(LockBackend backend) {
+        return new ProcessLock(checked(Objects.requireNonNull(backend, "backend"), false));
     }
 }

@@ -1,20 +1,41 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.spi.LockBackend;
+
+import java.util.Objects;
+
 /**
  * A re-entrant lock shared by the processes of a tree: Python's {@code multiprocessing.RLock}.
  * The thread that holds it may acquire it again, and must release it as many times. Everything
- * else is as for {@link ProcessLock}, the takeover from a dead holder included.
+ * else is as for {@link ProcessLock}, the takeover from a dead holder and the
+ * {@linkplain #fencingToken() fencing token} (one per holding, not per re-entrant acquisition)
+ * included.
  */
 public final class ProcessRLock extends SharedMutexLock {
     private static final long serialVersionUID = 1L;
 
     /** Creates a re-entrant lock, free, in the calling process's tree. */
     public ProcessRLock() {
-        super("rlock", true);
+        super(new LocalLock("rlock", true));
+    }
+
+    private ProcessRLock(LockBackend backend) {
+        super(backend);
+    }
+
+    /**
+     * A re-entrant lock whose state lives in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * backend documents.
+     *
+     * @throws IllegalArgumentException when the backend is not re-entrant
+     */
+    public static ProcessRLock over(LockBackend backend) {
+        return new ProcessRLock(checked(Objects.requireNonNull(backend, "backend"), true));
     }
 
     /** @return how many times the calling thread holds the lock (0 when it does not) */
     public int holdCount() {
-        return mutex().holdCount();
+        return backend().holdCount();
     }
 }

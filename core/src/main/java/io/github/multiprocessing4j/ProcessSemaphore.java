@@ -1,5 +1,9 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.spi.SemaphoreBackend;
+
+import java.util.Objects;
+
 /**
  * A counting semaphore shared by the processes of a tree (and by the threads of each): Python's
  * {@code multiprocessing.Semaphore}.
@@ -41,7 +45,22 @@ public final class ProcessSemaphore extends SharedSemaphore {
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessSemaphore(int value) {
-        super("semaphore", value, false);
+        super(local("semaphore", value, false));
+    }
+
+    private ProcessSemaphore(SemaphoreBackend backend) {
+        super(backend);
+    }
+
+    /**
+     * A semaphore whose permits live in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * backend documents.
+     *
+     * @throws IllegalArgumentException unless the backend is an unbounded one
+     */
+    public static ProcessSemaphore over(SemaphoreBackend backend) {
+        return new ProcessSemaphore(checked(Objects.requireNonNull(backend, "backend"), false));
     }
 
     /** Creates a semaphore with one permit (Python's default). */

@@ -1,11 +1,7 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.shm.SharedSegment;
-import io.github.multiprocessing4j.internal.sync.MutexDescriptor;
-import io.github.multiprocessing4j.internal.sync.RobustMutex;
+import io.github.multiprocessing4j.spi.LockBackend;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,20 +9,26 @@ import java.util.concurrent.locks.Lock;
 
 /**
  * What {@link ProcessLock} and {@link ProcessRLock} share: a {@link Lock} whose state lives in
- * shared memory, so that it excludes threads of every process of the tree, and that a waiter
- * takes over within a second when its holder's process dies.
+ * shared memory ({@code LocalLock}), so that it excludes threads of every process of the tree, and
+ * that a waiter takes over within a second when its holder's process dies; or in the
+ * {@linkplain LockBackend backend} it was made over (a cluster's lock lives on a Redis server).
  */
 abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
-    private final SharedSegment segment;
-    private final boolean reentrant;
-    private transient RobustMutex mutex;
+    private final LockBackend backend;
 
-    SharedMutexLock(String kind, boolean reentrant) {
-        this.segment = SharedSegment.create(kind, MutexDescriptor.SIZE);
-        this.reentrant = reentrant;
-        this.mutex = new RobustMutex(segment, 0, reentrant);
+    SharedMutexLock(LockBackend backend) {
+        this.backend = backend;
+    }
+
+    /** @return {@code backend}, checked to be re-entrant or not as the caller needs */
+    static LockBackend checked(LockBackend backend, boolean reentrant) {
+        if (backend.reentrant() != reentrant) {
+            throw new IllegalArgumentException("a " + (reentrant ? "ProcessRLock needs a re-entrant" : "ProcessLock needs a non-re-entrant")
+                    + " backend: " + backend);
+        }
+        return backend;
     }
 
     /**
@@ -47,7 +49,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      *     then not held)
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return mutex.acquire(Math.max(0, timeout.toNanos()));
+        return backend.acquire(Math.max(0, timeout.toNanos()));
     }
 
     /**
@@ -62,7 +64,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
     /** Acquires the lock, waiting as long as it takes, ignoring interrupts (their status is kept). */
     @Override
     public void lock() {
-        mutex.acquireUninterruptibly();
+        backend.acquireUninterruptibly();
     }
 
     /**
@@ -73,13 +75,13 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        mutex.acquire(-1);
+        backend.acquire(-1);
     }
 
     /** @return true when the lock was free (or, for a re-entrant lock, already held) and is now held */
     @Override
     public boolean tryLock() {
-        return mutex.tryAcquire();
+        return backend.tryAcquire();
     }
 
     /**
@@ -88,13 +90,13 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return mutex.acquire(Math.max(0, unit.toNanos(time)));
+        return backend.acquire(Math.max(0, unit.toNanos(time)));
     }
 
     /** @throws IllegalMonitorStateException when the calling thread does not hold the lock */
     @Override
     public void unlock() {
-        mutex.release();
+        backend.release();
     }
 
     /**
@@ -102,6 +104,8 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      * new segment: {@link ProcessCondition#close() close} it when done). Never blocks.
      *
      * @return a new {@link ProcessCondition}
+     * @throws UnsupportedOperationException when this lock lives in a backend other than shared
+     *     memory (a cluster's lock): conditions are only made over local locks
      */
     @Override
     public ProcessCondition newCondition() {
@@ -110,40 +114,64 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
 
     /** @return whether the calling thread holds the lock */
     public boolean isHeldByCurrentThread() {
-        return mutex.isHeldByCurrentThread();
+        return backend.isHeldByCurrentThread();
     }
 
     /** @return whether any thread of any process holds the lock (a snapshot) */
     public boolean isLocked() {
-        return mutex.isLocked();
+        return backend.isLocked();
     }
 
     /** @return how many times the lock was taken over from a process that died holding it */
     public long takeovers() {
-        return mutex.takeovers();
+        return backend.takeovers();
+    }
+
+    /**
+     * The fencing token of the calling thread's current holding: every holding of this lock (not
+     * every re-entrant acquisition, and every return from a {@link ProcessCondition} wait, which
+     * holds the lock anew) gets a token strictly greater than every earlier holding's, whichever
+     * process held it. Pass it with every write to the resource the lock guards, and have the
+     * resource refuse a write whose token is lower than one it has already seen: a holder that
+     * lost the lock without knowing it (a cluster lock whose lease lapsed during a long pause)
+     * can then do no harm. Never blocks.
+     *
+     * @return the token, positive
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock
+     */
+    public long fencingToken() {
+        return backend.fencingToken();
     }
 
     /**
      * Removes the lock's name from the tree. Processes that already use the lock keep using it;
      * handles deserialized afterwards fail with {@link IllegalStateException}. Without a close the
-     * lock lives until every process of its tree has ended.
+     * lock lives until every process of its tree has ended. (A lock over another backend: as that
+     * backend documents.)
      */
     @Override
     public void close() {
-        segment.unlink();
+        backend.close();
     }
 
-    RobustMutex mutex() {
-        return mutex;
+    LockBackend backend() {
+        return backend;
+    }
+
+    /**
+     * @return the robust mutex in shared memory, for a {@link ProcessCondition}
+     * @throws UnsupportedOperationException when the lock lives elsewhere
+     */
+    LocalLock local() {
+        if (backend instanceof LocalLock local) {
+            return local;
+        }
+        throw new UnsupportedOperationException("a ProcessCondition needs a lock in shared memory; this lock lives in "
+                + backend + " (conditions over cluster locks are not supported)");
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "(" + segment.name() + (isLocked() ? ", locked)" : ", unlocked)");
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        mutex = new RobustMutex(segment, 0, reentrant);
+        return getClass().getSimpleName() + "(" + backend + (isLocked() ? ", locked)" : ", unlocked)");
     }
 }

@@ -1,31 +1,40 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.shm.SharedSegment;
-import io.github.multiprocessing4j.internal.sync.RobustSemaphore;
-import io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor;
+import io.github.multiprocessing4j.spi.SemaphoreBackend;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
 
 /**
  * What {@link ProcessSemaphore} and {@link ProcessBoundedSemaphore} share: a counting semaphore
- * in shared memory whose permits come back when a process dies holding them.
+ * in shared memory ({@code LocalSemaphore}) whose permits come back when a process dies holding
+ * them, or in the {@linkplain SemaphoreBackend backend} it was made over (a cluster's semaphore
+ * lives on a Redis server).
  */
 abstract class SharedSemaphore implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
-    private final SharedSegment segment;
-    private transient RobustSemaphore semaphore;
+    private final SemaphoreBackend semaphore;
 
-    SharedSemaphore(String kind, int value, boolean bounded) {
+    SharedSemaphore(SemaphoreBackend backend) {
+        this.semaphore = backend;
+    }
+
+    /** A new semaphore in shared memory, after checking {@code value}. */
+    static SemaphoreBackend local(String kind, int value, boolean bounded) {
         if (value < 0) {
             throw new IllegalArgumentException("a semaphore's initial value must not be negative, not " + value);
         }
-        this.segment = SharedSegment.create(kind, SemaphoreDescriptor.SIZE);
-        RobustSemaphore.initialise(segment, value, bounded);
-        this.semaphore = new RobustSemaphore(segment);
+        return new LocalSemaphore(kind, value, bounded);
+    }
+
+    /** @return {@code backend}, checked to be bounded or not as the caller needs */
+    static SemaphoreBackend checked(SemaphoreBackend backend, boolean bounded) {
+        if (backend.bounded() != bounded) {
+            throw new IllegalArgumentException("a " + (bounded ? "ProcessBoundedSemaphore needs a bounded" : "ProcessSemaphore needs an unbounded")
+                    + " backend: " + backend);
+        }
+        return backend;
     }
 
     /**
@@ -62,6 +71,8 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      *
      * @throws IllegalStateException for a {@link ProcessBoundedSemaphore} that already has its
      *     initial number of permits
+     * @throws IllegalMonitorStateException (over a backend with leases, a cluster's semaphore) when
+     *     the permit given back was a lease that had lapsed (see that backend)
      */
     public void release() {
         semaphore.release();
@@ -79,20 +90,16 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
 
     /**
      * Removes the semaphore's name from the tree. Processes that already use it keep using it.
-     * Without a close it lives until every process of its tree has ended.
+     * Without a close it lives until every process of its tree has ended. (A semaphore over
+     * another backend: as that backend documents.)
      */
     @Override
     public void close() {
-        segment.unlink();
+        semaphore.close();
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "(" + segment.name() + ", " + availablePermits() + " permits)";
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        semaphore = new RobustSemaphore(segment);
+        return getClass().getSimpleName() + "(" + semaphore + ", " + availablePermits() + " permits)";
     }
 }

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.spi.LockBackend;
 import io.github.multiprocessing4j.testing.TestFiles;
 import io.github.multiprocessing4j.testing.SharedObjects;
 import org.junit.jupiter.api.Test;
@@ -258,5 +259,66 @@ class ProcessLockTest {
         lock.release();
         holder.join();
         assertThat(lock.takeovers()).isZero();
+    }
+
+    @Test
+    void everyHoldingHasAGreaterFencingTokenWhicheverProcessHeldTheLockBefore() throws Exception {
+        ProcessLock lock = track(new ProcessLock());
+        SharedLong childToken = track(new SharedLong());
+        assertThatThrownBy(lock::fencingToken).isInstanceOf(IllegalMonitorStateException.class);
+        lock.acquire();
+        long first = lock.fencingToken();
+        assertThat(first).isPositive();
+        lock.release();
+        ChildProcess child = new ChildProcess(() -> {
+            lock.acquire();
+            childToken.set(lock.fencingToken());
+            lock.release();
+        });
+        child.start();
+        child.join();
+        assertThat(childToken.get()).isGreaterThan(first);
+        lock.acquire();
+        assertThat(lock.fencingToken()).isGreaterThan(childToken.get());
+        lock.release();
+
+        ProcessRLock rlock = track(new ProcessRLock());
+        rlock.acquire();
+        long held = rlock.fencingToken();
+        rlock.acquire();
+        assertThat(rlock.fencingToken()).as("one token per holding, not per re-entrant acquire").isEqualTo(held);
+        ProcessCondition condition = track(rlock.newCondition());
+        condition.await(Duration.ofMillis(10));
+        assertThat(rlock.holdCount()).isEqualTo(2);
+        assertThat(rlock.fencingToken()).as("a condition's wait let go of the lock: a new holding").isGreaterThan(held);
+        rlock.release();
+        rlock.release();
+        assertThatThrownBy(rlock::fencingToken).isInstanceOf(IllegalMonitorStateException.class);
+    }
+
+    @Test
+    void aLockOverABackendChecksItsKindAndRefusesAConditionOutsideSharedMemory() {
+        LockBackend local = new LocalLock("lock", false);
+        try {
+            assertThatThrownBy(() -> ProcessRLock.over(local)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("re-entrant");
+            assertThatThrownBy(() -> ProcessLock.over(null)).isInstanceOf(NullPointerException.class);
+            ProcessLock lock = ProcessLock.over(local);
+            assertThat(lock.tryLock()).isTrue();
+            assertThat(lock.fencingToken()).isEqualTo(1);
+            lock.unlock();
+        } finally {
+            local.close();
+        }
+        LockBackend elsewhere = (LockBackend) java.lang.reflect.Proxy.newProxyInstance(LockBackend.class.getClassLoader(),
+                new Class<?>[] {LockBackend.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "reentrant", "isLocked" -> false;
+                    case "toString" -> "a test backend";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        ProcessLock remote = ProcessLock.over(elsewhere);
+        assertThatThrownBy(remote::newCondition).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("a test backend");
+        assertThatThrownBy(() -> new ProcessCondition(remote)).isInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -33,18 +33,21 @@ import java.util.List;
 record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, int manyProcesses, int manyReps,
                    int quietWaitSeconds, int lockPairs, int lockContended, int tputItems, int tputItems4k,
                    int rttRoundTrips, int jqPerProducer, int poolItems, int poolChunkOneItems, int poolSubmitTasks,
-                   int pp4jTasks, int outProcessTasks, List<String> childJvmArgs) {
+                   int pp4jTasks, int outProcessTasks, int clusterReps, int clusterItems, int clusterBatchItems,
+                   int clusterRoundTrips, int clusterIncrements, int clusterPoolTasks, int clusterMapItems,
+                   List<String> childJvmArgs) {
 
     static BenchConfig full(List<String> childJvmArgs) {
         return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, 1_000_000, 500_000, 200_000, 50_000, 20_000, 50_000,
-                1_000_000, 20_000, 20_000, 2_000, 50, childJvmArgs);
+                1_000_000, 20_000, 20_000, 2_000, 50, 3, 100_000, 1_000_000, 5_000, 50_000, 20_000, 1_000_000,
+                childJvmArgs);
     }
 
     static BenchConfig quick(List<String> childJvmArgs) {
         // The idle delay and the number of processes stay as in the full run: they define
         // what a figure means, so a quick figure is a noisier value of the same thing.
         return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, 20_000, 2_000, 5_000, 2_000, 500, 1_000, 20_000, 500, 500,
-                200, 10, childJvmArgs);
+                200, 10, 1, 5_000, 50_000, 300, 2_000, 500, 20_000, childJvmArgs);
     }
 
     String toJson() {
@@ -53,6 +56,9 @@ record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, 
                 "quiet_wait_s", quietWaitSeconds, "lock_n", lockPairs, "lock_contended_n", lockContended,
                 "tput_n", tputItems, "tput_n_4k", tputItems4k, "rtt_n", rttRoundTrips, "jq_per", jqPerProducer,
                 "pool_n", poolItems, "pool_n_chunk1", poolChunkOneItems, "ppe_submit_n", poolSubmitTasks,
-                "pp4j_n", pp4jTasks, "out_process_n", outProcessTasks, "child_jvm_args", childJvmArgs);
+                "pp4j_n", pp4jTasks, "out_process_n", outProcessTasks, "cluster_reps", clusterReps, "redis_n", clusterItems,
+                "redis_batch_n", clusterBatchItems, "redis_rtt_n", clusterRoundTrips,
+                "cluster_increments_n", clusterIncrements, "cluster_pool_n", clusterPoolTasks,
+                "cluster_map_n", clusterMapItems, "child_jvm_args", childJvmArgs);
     }
 }

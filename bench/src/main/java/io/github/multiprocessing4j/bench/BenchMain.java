@@ -31,11 +31,12 @@ import java.util.stream.Collectors;
 public final class BenchMain {
     /**
      * In running order: bench_mp.py's (memory first, while this JVM is still small), the other Java
-     * process pools beside the pool section, then "many".
+     * process pools beside the pool section, "many", then "cluster" (on a Redis server of its own;
+     * its Python side is {@code bench_cluster.py}).
      */
     private static final List<Section> SECTIONS = List.of(new MemorySection(), new StartSection(),
             new TputSection(), new RttSection(), new LockSection(), new JqSection(), new PoolSection(), new PoolOthersSection(),
-            new ManyProcessesSection());
+            new ManyProcessesSection(), new ClusterSection());
 
     private BenchMain() {
     }
@@ -93,7 +94,9 @@ public final class BenchMain {
                     "foreign_cpus", foreignCpus,
                     "foreign_cpus_total", MachineLoad.foreignCpus(runStart, runEnd),
                     "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                    "results", new Json.Encoded(figuresJson(results.figures())));
+                    "results", new Json.Encoded(figuresJson(results.figures())),
+                    "not_measured", new Json.Encoded(Json.array(
+                            results.notMeasured().stream().map(m -> "\n  " + m.toJson()))));
             writeFile(Path.of(options.json().get()), json);
         }
     }

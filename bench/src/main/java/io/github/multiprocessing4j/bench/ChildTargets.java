@@ -63,10 +63,7 @@ final class ChildTargets {
     static SerializableRunnable lockWorker(ProcessLock lock, SharedLong value, SharedLong countdown,
             SharedLongArray times, int index, int n) {
         return () -> {
-            countdown.addAndGet(-1);
-            while (countdown.get() > 0) {
-                Thread.onSpinWait();
-            }
+            startTogether(countdown);
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 lock.acquire();
@@ -77,5 +74,16 @@ final class ChildTargets {
             times.set(2 * index, t0);
             times.set(2 * index + 1, t1);
         };
+    }
+
+    /**
+     * A start line for children measured together, like {@code bench_mp.py}'s barrier: counts
+     * {@code countdown} down by one, then spins until every other child has done so.
+     */
+    static void startTogether(SharedLong countdown) {
+        countdown.addAndGet(-1);
+        while (countdown.get() > 0) {
+            Thread.onSpinWait();
+        }
     }
 }

@@ -42,6 +42,15 @@ final class Children {
         return builder(config, target).startMethod(StartMethod.COLD).daemon(true).build();
     }
 
+    /**
+     * A cold child that finds the cluster's server: handles of cluster objects it deserializes
+     * connect to {@code redisUrl} (the library reads {@code MP4J_REDIS_URL}), as a user's
+     * child on another machine would.
+     */
+    static ChildProcess onCluster(BenchConfig config, SerializableRunnable target, String redisUrl) {
+        return builder(config, target).startMethod(StartMethod.COLD).env("MP4J_REDIS_URL", redisUrl).build();
+    }
+
     private static ChildProcess.Builder builder(BenchConfig config, SerializableRunnable target) {
         return ChildProcess.builder(target).jvmArgs(config.childJvmArgs().toArray(String[]::new));
     }

@@ -10,6 +10,19 @@ import java.util.Locale;
  */
 final class Results {
     private final List<Figure> figures = new ArrayList<>();
+    private final List<NotMeasured> notMeasured = new ArrayList<>();
+
+    /**
+     * A figure that has its name, unit and place in the table but cannot be measured in this
+     * build (say, the feature it measures does not exist yet): recorded with the reason, so that
+     * both tables show the row as "not measured (reason)" rather than leaving it out or showing
+     * a number that is not one.
+     */
+    record NotMeasured(String section, String what, String unit, String reason) {
+        String toJson() {
+            return Json.object("section", section, "what", what, "unit", unit, "reason", reason);
+        }
+    }
 
     void record(String section, String what, String method, long n, String unit, double[] values) {
         Figure f = new Figure(section, what, method, n, unit, values);
@@ -18,8 +31,18 @@ final class Results {
                 section, what, method, format(f.median()), unit, format(f.min()), format(f.max()), f.repetitions());
     }
 
+    /** Records that a figure was not measured, and why (see {@link NotMeasured}). */
+    void notMeasured(String section, String what, String unit, String reason) {
+        notMeasured.add(new NotMeasured(section, what, unit, reason));
+        System.err.printf(Locale.ROOT, "  .. %-6s %-58s not measured (%s)%n", section, what, reason);
+    }
+
     List<Figure> figures() {
         return List.copyOf(figures);
+    }
+
+    List<NotMeasured> notMeasured() {
+        return List.copyOf(notMeasured);
     }
 
     /** Prints the figures as a Markdown table, with the columns of {@code bench_mp.py}'s table. */
@@ -29,6 +52,10 @@ final class Results {
         for (Figure f : figures) {
             System.out.printf(Locale.ROOT, "| %s: %s | %s | %,d | %s | %s | %s | %s |%n", f.section(), f.what(),
                     f.method(), f.n(), format(f.median()), format(f.min()), format(f.max()), f.unit());
+        }
+        for (NotMeasured m : notMeasured) {
+            System.out.printf(Locale.ROOT, "| %s: %s | - | - | not measured (%s) | | | %s |%n", m.section(), m.what(),
+                    m.reason(), m.unit());
         }
     }
 

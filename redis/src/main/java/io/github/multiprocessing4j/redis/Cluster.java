@@ -1,10 +1,22 @@
 package io.github.multiprocessing4j.redis;
 
+import io.github.multiprocessing4j.ProcessBoundedSemaphore;
+import io.github.multiprocessing4j.ProcessEvent;
+import io.github.multiprocessing4j.ProcessJoinableQueue;
+import io.github.multiprocessing4j.ProcessLock;
+import io.github.multiprocessing4j.ProcessQueue;
+import io.github.multiprocessing4j.ProcessRLock;
+import io.github.multiprocessing4j.ProcessSemaphore;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.internal.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.RedisEvent;
+import io.github.multiprocessing4j.redis.internal.RedisJoinableQueue;
+import io.github.multiprocessing4j.redis.internal.RedisLock;
 import io.github.multiprocessing4j.redis.internal.RedisLong;
-import io.github.multiprocessing4j.redis.internal.Server;
 import io.github.multiprocessing4j.redis.internal.RedisPool;
+import io.github.multiprocessing4j.redis.internal.RedisQueue;
+import io.github.multiprocessing4j.redis.internal.RedisSemaphore;
+import io.github.multiprocessing4j.redis.internal.Server;
 import io.github.multiprocessing4j.redis.internal.ServerAddress;
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolBackendFactory;
@@ -38,17 +50,48 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>The URL is {@code redis[s]://[[user]:password@]host[:port][/db]}: {@code rediss://} for TLS
- * (with the JDK's default trust store, or the one given to {@link Builder#trustStore}). The
- * password is never shown: not in {@link #toString()}, not in logs, not in exception messages.
+ * (with the JDK's default trust store, or the one given to {@link Builder#trustStore}; the
+ * server's certificate must name the URL's host). A password without a user authenticates as the
+ * {@code default} user ({@code requirepass}); {@code user:password} as an ACL user. Credentials
+ * never show: not in {@link #toString()}, not in {@link #server()}, not in logs, not in
+ * exception messages, not in the handles of objects that travel to other processes (those carry
+ * the address and the prefix; a receiving process uses its own connection, or {@code MP4J_REDIS_URL}).
  * Every key the library writes starts with the cluster's {@linkplain Builder#prefix prefix}
- * ({@code mp4j} by default), and all keys of one object share one hash slot, so that a Redis
- * Cluster deployment works.
+ * ({@code mp4j} by default) and a colon, so an ACL user limited to {@code ~prefix:*} can do
+ * everything a cluster does; all keys of one object share one hash slot, so that a Redis Cluster
+ * deployment works. What is read from the server is deserialized through an allow-list
+ * ({@link Builder#allowClasses}).
  *
- * <p>Failure: {@link #connect} fails with {@link ClusterException} within the configured
- * {@linkplain Builder#timeout timeout} when the server cannot be reached or refuses the
- * credentials, never hangs. Afterwards, a call whose connection breaks (the server restarting)
- * reconnects with backoff and goes on; it fails with {@link ClusterException}, naming the server,
- * once the server has been unreachable for the timeout.
+ * <h2>When the server fails</h2>
+ * <ul>
+ *   <li><b>Unreachable at {@link #connect}</b> (nothing listening, a host that does not answer, a
+ *       frozen server): {@link ClusterException} naming the server once the
+ *       {@linkplain Builder#timeout timeout} has passed, never a hang. Wrong credentials and an
+ *       untrusted TLS certificate fail at once, with what to do.</li>
+ *   <li><b>The server restarting</b>: a call that finds no connection reconnects with growing
+ *       pauses (10 ms doubling to 500 ms, with jitter) and goes on when the server is back within
+ *       the timeout. Reads and writes that may be repeated are retried; an operation that must
+ *       not happen twice (an increment, a put, a take) is sent at most once: it waits for the
+ *       server as long as it was not sent, and fails with {@link ClusterException} ("may or may
+ *       not have been carried out") only when the connection broke while it was on its way.
+ *       Blocked calls ({@code get(timeout)}, a lock wait) re-issue what remains of their wait on a
+ *       new connection.</li>
+ *   <li><b>What is kept across a restart</b> is what the server kept: with
+ *       {@code appendonly yes} and {@code appendfsync always}, every operation acknowledged to a
+ *       caller is on disk before the acknowledgement, so after a crash and restart the state
+ *       holds every acknowledged operation, and may hold the ones whose call failed with
+ *       "may or may not" (for a counter incremented n times across a SIGKILL:
+ *       acknowledged &le; value &le; attempted). With {@code appendfsync everysec} (Redis's
+ *       default when AOF is on) up to a second of acknowledged operations can be lost in a crash
+ *       of the server's machine; without persistence, everything is lost at a restart. The
+ *       library cannot tell: choose the server's settings for what you need.</li>
+ *   <li><b>The server gone for good</b>: every call fails with {@link ClusterException} naming
+ *       the server once it has been unreachable for the timeout: a call never waits much more
+ *       than the timeout on a server that does not answer, whether it refuses connections,
+ *       accepts them and stays silent, or dies in the middle of the call; blocked calls fail a
+ *       timeout after their server went silent; {@link #close()} ends them at once and leaves
+ *       no thread behind.</li>
+ * </ul>
  *
  * <p>Thread-safe. {@link #close()} closes the connections; objects obtained from the cluster stop
  * working in this process then, and keep living on the server for the other programs.
@@ -119,8 +162,10 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     /**
      * The shared long named {@code name}: every program that names it on this cluster meets the
      * same number (0 until first set). Each call is one round trip to the server; increments are
-     * atomic on the server. An increment whose connection breaks is not retried (it may have
-     * happened): it fails with {@link ClusterException}; reads and sets retry until the timeout.
+     * atomic on the server. Increments and compare-and-set are sent at most once: while the
+     * server cannot be reached they wait for it (up to the timeout); one whose connection breaks
+     * on its way fails with {@link ClusterException} (it may have happened). Reads and sets retry
+     * until the timeout.
      * {@link SharedLong#close()} deletes the number for everyone.
      *
      * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or
@@ -148,6 +193,252 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     @Override
     public PoolBackend newPoolBackend() {
         return new RedisPool(connection);
+    }
+
+    /**
+     * The lock named {@code name}: every program that names it on this cluster meets the same
+     * lock. A holding is a <em>lease</em> on the server, renewed by the holding process (every
+     * third of the {@linkplain Builder#leaseTime lease time}, 1.5 s by default) for as long as it
+     * lives and holds the lock. When the holder's process dies (SIGKILL included) or its machine
+     * or network goes, the lease lapses and a waiter takes the lock over within the lease time
+     * (about 1.5 s, always under 2 s by default), logged as a WARNING and counted by
+     * {@link ProcessLock#takeovers()}.
+     *
+     * <p><b>Not strict mutual exclusion.</b> There is no consensus behind this lock: a holder that
+     * pauses for longer than the lease (a long GC pause, SIGSTOP, a swapped-out machine) or that
+     * is cut from the server keeps running its critical section while the lease lapses and
+     * another process takes the lock, so for a while two processes believe they hold it; a Redis
+     * failover that loses the latest writes can do the same. This is why every holding has a
+     * {@linkplain ProcessLock#fencingToken() fencing token}, strictly increasing per lock across
+     * all holders (an {@code INCR} on the server when the lock is taken): pass it with every write
+     * to the resource the lock guards and have that resource refuse a write carrying a token lower
+     * than one it has seen, so the late holder's writes are refused (Martin Kleppmann, "How to do
+     * distributed locking", 2016). Use the lock for efficiency (avoiding doing work twice), and
+     * fencing tokens where correctness depends on it.
+     *
+     * <p>A holder that lost its lease is told: the renewal that finds it lapsed logs a WARNING, its
+     * {@link ProcessLock#release()} throws {@link IllegalMonitorStateException} (never releasing
+     * the next holder's lock), {@link ProcessLock#fencingToken()} throws it too, and
+     * {@link ProcessLock#isHeldByCurrentThread()} turns false.
+     *
+     * <p>Blocking and interruption are as for a local lock, with the server's round trips:
+     * uncontended, {@code acquire()} and {@code release()} are one round trip each. A waiter blocks
+     * on the server (no busy polling): a release wakes one waiter at once; it also looks again at
+     * least every 100 ms, and as soon as the lease in its way lapses; an interrupt ends an
+     * interruptible wait within those 100 ms. {@code lock()} and {@code acquire()} ignore
+     * interrupts (the status is kept). {@link ProcessLock#isLocked()} and
+     * {@link ProcessLock#takeovers()} are one round trip; {@code isHeldByCurrentThread()} and
+     * {@code fencingToken()} ask no one. A lock is not re-entrant (see {@link #rlock}); it cannot
+     * have a {@link io.github.multiprocessing4j.ProcessCondition}
+     * ({@link UnsupportedOperationException}). {@link ProcessLock#close()} deletes the lock's
+     * state on the server for everyone (a holding then ends: its release throws) but keeps its
+     * fencing counter, so tokens keep growing if the name is used again.
+     *
+     * <p>Failure: a call that cannot reach the server within the timeout fails with
+     * {@link ClusterException}; a release whose connection breaks is not retried (the lease then
+     * lapses on its own within the lease time).
+     *
+     * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or
+     *     has braces or spaces
+     */
+    public ProcessLock lock(String name) {
+        return ProcessLock.over(new RedisLock(connection, checkName(name), false));
+    }
+
+    /**
+     * The re-entrant lock named {@code name}: as {@link #lock}, but the holding thread may
+     * acquire it again and must release it as many times (one lease, one fencing token per
+     * holding). A lock and a re-entrant lock of the same name are two different locks.
+     *
+     * @throws IllegalArgumentException for a bad name, as {@link #lock}
+     */
+    public ProcessRLock rlock(String name) {
+        return ProcessRLock.over(new RedisLock(connection, checkName(name), true));
+    }
+
+    /**
+     * The semaphore named {@code name}, with {@code permits} permits when this is the first
+     * program to name it: the first one decides, and naming it later with another number (or
+     * as a {@linkplain #boundedSemaphore bounded} one) fails. One round trip.
+     *
+     * <p>Every permit taken is a <em>lease</em>, as a {@linkplain #lock lock's} holding: renewed by
+     * the taking process while it lives, so that the permits of a process that dies (or is cut
+     * from the server, or pauses longer than the lease) come back within the lease time,
+     * logged as a WARNING and counted by {@link ProcessSemaphore#reclaimed()}. The same caveat
+     * holds: without consensus, a paused holder and the one its permit went to may overlap.
+     *
+     * <p>{@code release()} gives back a permit the calling thread took, else one another thread
+     * of this process took; when this process holds none, it adds a permit (Python's release
+     * without acquire). A permit whose lease had lapsed makes that {@code release()} throw
+     * {@link IllegalMonitorStateException}. {@code acquire} waits as a lock's waiter does (woken
+     * by a release, looks again at least every 100 ms and when the first lease lapses; an
+     * interrupt ends it). {@code availablePermits()} and {@code tryAcquire()} are one round trip.
+     * {@code close()} deletes the semaphore for everyone: using it afterwards fails with
+     * {@link IllegalStateException}.
+     *
+     * @throws IllegalArgumentException for a bad name (as {@link #lock}) or negative permits
+     * @throws IllegalStateException when the semaphore exists with another number of permits or
+     *     is a bounded one
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public ProcessSemaphore semaphore(String name, int permits) {
+        return ProcessSemaphore.over(RedisSemaphore.open(connection, checkName(name), checkPermits(permits), false));
+    }
+
+    /**
+     * The bounded semaphore named {@code name}: as {@link #semaphore}, but never more than
+     * {@code permits} permits. Its {@code release()} gives back a permit this process took;
+     * when it holds none it throws {@link IllegalStateException} (locally, any process may give
+     * back a permit another took: across machines, only the holder of a lease ends it).
+     *
+     * @throws IllegalArgumentException for a bad name or negative permits
+     * @throws IllegalStateException when the semaphore exists with another number of permits or
+     *     is not bounded
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public ProcessBoundedSemaphore boundedSemaphore(String name, int permits) {
+        return ProcessBoundedSemaphore.over(RedisSemaphore.open(connection, checkName(name), checkPermits(permits), true));
+    }
+
+    /**
+     * The event named {@code name}: every program that names it on this cluster meets the same
+     * flag (clear until first set). {@code set()} wakes every waiter of every process at once
+     * (each waits on the server, no polling); {@code set}, {@code clear} and {@code isSet} are one
+     * round trip. {@code await} ends with {@link InterruptedException} within 100 ms of an
+     * interrupt. Nothing is held, so nothing is leased: an event that only a dead process would
+     * have set stays clear (wait with a timeout when that matters). {@code close()} deletes it
+     * for everyone (it reads as clear afterwards).
+     *
+     * @throws IllegalArgumentException for a bad name, as {@link #lock}
+     */
+    public ProcessEvent event(String name) {
+        return ProcessEvent.over(new RedisEvent(connection, checkName(name)));
+    }
+
+    private static int checkPermits(int permits) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("a semaphore's permits must not be negative, not " + permits);
+        }
+        return permits;
+    }
+
+    /**
+     * The queue named {@code name}, as it is: every program that names it on this cluster meets
+     * the same queue. Made unbounded when it does not exist (or was closed and emptied); an
+     * existing queue keeps its bound. One round trip to the server.
+     *
+     * <p>What differs from a local {@link ProcessQueue}:
+     * <ul>
+     *   <li>Items are encoded as locally, and read back through the cluster's
+     *       {@linkplain Builder#allowClasses allow-list}.</li>
+     *   <li><b>Puts into an unbounded queue go behind.</b> {@code put} returns at once; the item
+     *       is sent by a sender thread at once when none is in flight, else with the puts made
+     *       meanwhile in the next call (so one thread's consecutive puts travel many to a round
+     *       trip). It is on the server about one round trip after {@code put} returned. What this
+     *       process does next over the cluster (any other call: a get, a shared long, a lock, a
+     *       put into a bounded queue) waits for its puts first, so every program sees this
+     *       program's operations in the order it made them. A producer process killed within
+     *       that round trip loses the puts of it (a local put is in shared memory when it
+     *       returns); a put the server refuses after it returned (the queue was closed
+     *       meanwhile), or that cannot be sent within the timeout, is logged and thrown by this
+     *       process's next {@code put} or {@code close()}, saying how many items were not stored.
+     *       Puts are flushed by {@link #close()} and at the JVM's normal exit.</li>
+     *   <li>A put into a bounded queue waits for the server's answer (one round trip; puts made at
+     *       once by several threads of a process travel in one call).</li>
+     *   <li>A get is one round trip: a plain queue never takes more items than were asked for,
+     *       because an item fetched ahead into a process that dies would be lost (gets made at
+     *       once by several threads of a process travel in one call). {@link #joinableQueue}
+     *       does fetch ahead.</li>
+     *   <li>The bound is enforced atomically on the server. A waiting {@code put} or {@code get}
+     *       holds one of the cluster's pooled connections while it waits, and sees an interrupt
+     *       (for {@code get}) or a {@code close()} within 250 ms.</li>
+     *   <li>An item whose class the allow-list refuses fails that {@code get} with
+     *       {@link ClusterException} (naming the class and how to allow it); the item is dropped
+     *       and the next {@code get} goes on.</li>
+     *   <li>A consumer process that dies while its {@code get} is answered may take that one item
+     *       with it, as locally. A waiting {@code get} rides out a server that cannot be reached
+     *       (restarting) for up to the cluster's timeout, then fails with {@link ClusterException};
+     *       an item whose answer was lost with the connection is lost with it (a plain queue
+     *       delivers at most once). A put whose connection breaks is not retried (it may have
+     *       happened): it fails with {@link ClusterException} (for a put behind: reported as above).</li>
+     *   <li>{@code close()} closes the queue for every program; {@code qsize()}, {@code isEmpty()}
+     *       and {@code isFull()} ask the server. A closed queue that is empty is made afresh by
+     *       the next {@code queue(name)}.</li>
+     *   <li>Handles travel: a queue captured in a child's target, or sent through another queue or
+     *       to a pool task, works in the receiving process when it is connected to the same server
+     *       (or has {@code MP4J_REDIS_URL} in its environment).</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or has
+     *     braces or spaces
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessQueue<E> queue(String name) {
+        return ProcessQueue.over(new RedisQueue(connection, checkName(name), -1));
+    }
+
+    /**
+     * The queue named {@code name}, holding at most {@code maxSize} items: made so when it does not
+     * exist (see {@link #queue(String)} for what differs from a local queue).
+     *
+     * @param maxSize the bound, 0 for an unbounded queue
+     * @throws IllegalArgumentException when {@code maxSize} is negative, or the name is not valid
+     * @throws IllegalStateException when the queue exists with another bound
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessQueue<E> queue(String name, int maxSize) {
+        return ProcessQueue.over(new RedisQueue(connection, checkName(name), checkSize(maxSize)));
+    }
+
+    /**
+     * The joinable queue named {@code name} (a namespace apart from {@link #queue}'s), as it is:
+     * made unbounded when it does not exist. Everything said of {@link #queue(String)} holds, and:
+     * <ul>
+     *   <li><b>At least once.</b> An item a consumer took stays on the server, leased to that
+     *       consumer's process, until it calls {@code taskDone()}. When the process dies (killed,
+     *       its machine lost, cut off for longer than the {@linkplain Builder#leaseTime lease
+     *       time}), its unfinished items go back to the head of the queue, taken by the next
+     *       consumer that waits or by {@code join()}, so {@code join()} still returns: within
+     *       about the lease time plus 250 ms. A consumer may therefore see an item twice (the
+     *       first taker died, or stalled longer than the lease, before its {@code taskDone()});
+     *       make the work idempotent. Items put back come before the items waiting, so the
+     *       order is FIFO except that a redelivered item comes again early.</li>
+     *   <li>A get fetches ahead: one call moves up to 64 items (at most half of those waiting) to
+     *       this process, which hands them out one by one; they count as taken (not in
+     *       {@code qsize()}) and come back if the process dies.</li>
+     *   <li>{@code taskDone()} finishes the oldest item this process got; it returns at once and
+     *       its acknowledgement goes behind, like an unbounded queue's puts (in order with them):
+     *       a consumer killed within a round trip of {@code taskDone()} has that item delivered
+     *       again. {@code join()} and {@code unfinishedTasks()} in the same process count its own
+     *       puts and acknowledgements.</li>
+     *   <li>An item the allow-list refuses fails its get and counts as finished.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException when the name is not valid
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessJoinableQueue<E> joinableQueue(String name) {
+        return ProcessJoinableQueue.over(new RedisJoinableQueue(connection, checkName(name), -1));
+    }
+
+    /**
+     * The joinable queue named {@code name}, holding at most {@code maxSize} items waiting to be
+     * got (see {@link #joinableQueue(String)}).
+     *
+     * @param maxSize the bound, 0 for an unbounded queue
+     * @throws IllegalArgumentException when {@code maxSize} is negative, or the name is not valid
+     * @throws IllegalStateException when the queue exists with another bound
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessJoinableQueue<E> joinableQueue(String name, int maxSize) {
+        return ProcessJoinableQueue.over(new RedisJoinableQueue(connection, checkName(name), checkSize(maxSize)));
+    }
+
+    private static int checkSize(int maxSize) {
+        if (maxSize < 0) {
+            throw new IllegalArgumentException("a queue's maxSize must be 0 (unbounded) or more: " + maxSize);
+        }
+        return maxSize;
     }
 
     ClusterConnection connection() {
@@ -197,7 +488,9 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
         /**
          * How long to wait for the server: to connect, for one command's answer, and for a server
          * that went away to come back before a call fails. Default 5 s. Blocking calls with
-         * their own timeouts ({@code get(timeout)}) wait as long as they were told to.
+         * their own timeouts ({@code get(timeout)}) wait as long as they were told to; one whose
+         * answer is this much overdue (a frozen server, a machine gone without closing the
+         * connection) is cut and re-issued on a new connection.
          *
          * @throws IllegalArgumentException when not positive
          */
@@ -226,7 +519,12 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
 
         /**
          * The trust store (PKCS12 or JKS) holding the certificates that a {@code rediss://}
-         * server's certificate must chain to; without one, the JDK's default trust store.
+         * server's certificate must chain to; without one, the JDK's default trust store (which
+         * {@code -Djavax.net.ssl.trustStore} replaces: what processes that connect from
+         * {@code MP4J_REDIS_URL} use). Either way the certificate must name the URL's host.
+         * Read at {@link #connect()}: an unreadable store or a wrong password fails there with
+         * {@link IllegalStateException}; a server that is not trusted fails to connect with
+         * {@link ClusterException}, at once (it is not retried).
          */
         public Builder trustStore(Path path, char[] password) {
             this.trustStore = Objects.requireNonNull(path, "path");

@@ -47,13 +47,13 @@ public final class RedisLong implements LongBackend {
 
     @Override
     public long getAndAdd(long delta) {
-        // Not retried: an increment whose answer was lost may have happened.
-        return connection().server().callOnce("add to " + name, j -> j.incrBy(key, delta)) - delta;
+        // Sent at most once: an increment whose answer was lost may have happened.
+        return connection().server().callOnceReconnecting("add to " + name, j -> j.incrBy(key, delta)) - delta;
     }
 
     @Override
     public boolean compareAndSet(long expected, long value) {
-        Object done = connection().server().callOnce("compare-and-set " + name,
+        Object done = connection().server().callOnceReconnecting("compare-and-set " + name,
                 j -> j.eval(COMPARE_AND_SET, List.of(key), List.of(Long.toString(expected), Long.toString(value))));
         return Long.valueOf(1).equals(done);
     }

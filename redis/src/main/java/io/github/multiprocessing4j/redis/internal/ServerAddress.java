@@ -76,9 +76,19 @@ public record ServerAddress(String host, int port, int database, boolean tls, St
         return new Parsed(new ServerAddress(host, port, database, "rediss".equals(scheme), user), password);
     }
 
-    /** The URL with the password masked: what messages and logs show when parsing failed. */
+    /**
+     * The URL with everything before its last {@code @} (user and password, however malformed,
+     * with {@code / : @} unencoded in them) masked: what messages and logs show when parsing
+     * failed.
+     */
     public static String mask(String url) {
-        return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 || scheme > at ? 0 : scheme + 3;
+        return url.substring(0, start) + "***" + url.substring(at);
     }
 
     private static String decode(String s) {

@@ -24,22 +24,67 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class RedisServer implements AutoCloseable {
+    /** The password of {@link #trustStore()}. */
+    public static final String TRUST_STORE_PASSWORD = "trust-pw";
+
     private final Path directory;
     private final int port;
     private final List<String> config;
+    private final boolean tls;
     private Process process;
 
-    private RedisServer(Path directory, int port, List<String> config) {
+    private RedisServer(Path directory, int port, List<String> config, boolean tls) {
         this.directory = directory;
         this.port = port;
         this.config = config;
+        this.tls = tls;
     }
 
-    /** Starts a server with default settings (no persistence, no password). */
+    /**
+     * Starts a server with default settings (no persistence, no password) and {@code configLines}
+     * after them (a later line wins: {@code "appendonly yes"}, {@code "requirepass pw"}).
+     */
     public static RedisServer start(String... configLines) {
+        return start(false, List.of(configLines));
+    }
+
+    /**
+     * Starts a server that speaks only TLS, on a free port of 127.0.0.1, with a certificate made
+     * now: a test CA (in {@link #trustStore()}, PKCS12, password {@link #TRUST_STORE_PASSWORD})
+     * and a server certificate for {@code 127.0.0.1} and {@code localhost} signed by it. Clients
+     * need no certificate of their own.
+     */
+    public static RedisServer startTls(String... configLines) {
+        return start(true, "IP:127.0.0.1,DNS:localhost", List.of(configLines));
+    }
+
+    /**
+     * As {@link #startTls}, with a server certificate for {@code subjectAltNames} ({@code openssl}
+     * syntax: {@code DNS:elsewhere.example}) instead: to test that a client checks the name.
+     */
+    public static RedisServer startTlsFor(String subjectAltNames, String... configLines) {
+        return start(true, subjectAltNames, List.of(configLines));
+    }
+
+    private static RedisServer start(boolean tls, List<String> configLines) {
+        return start(tls, null, configLines);
+    }
+
+    private static RedisServer start(boolean tls, String subjectAltNames, List<String> configLines) {
         try {
             Path directory = Files.createTempDirectory("mp4j-redis-");
-            RedisServer server = new RedisServer(directory, freePort(), List.of(configLines));
+            List<String> lines = new ArrayList<>();
+            int port = freePort();
+            if (tls) {
+                TestCertificates.make(directory, "", TRUST_STORE_PASSWORD, subjectAltNames);
+                lines.addAll(List.of("port 0", "tls-port " + port,
+                        "tls-cert-file " + directory.resolve("server.crt"),
+                        "tls-key-file " + directory.resolve("server.key"),
+                        "tls-ca-cert-file " + directory.resolve("ca.crt"),
+                        "tls-auth-clients no"));
+            }
+            lines.addAll(configLines);
+            RedisServer server = new RedisServer(directory, port, List.copyOf(lines), tls);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -47,9 +92,40 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** @return {@code redis://127.0.0.1:port/0} (no credentials) */
+    /** @return {@code redis://127.0.0.1:port/0}, or {@code rediss://} for a TLS server (no credentials) */
     public String url() {
-        return "redis://127.0.0.1:" + port + "/0";
+        return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port + "/0";
+    }
+
+    /** @return the PKCS12 trust store holding the CA of a {@link #startTls TLS server}'s certificate */
+    public Path trustStore() {
+        if (!tls) {
+            throw new IllegalStateException("not a TLS server");
+        }
+        return directory.resolve("truststore.p12");
+    }
+
+    /**
+     * Sends the server a signal by its pid ({@code STOP} freezes it: it keeps its port and answers
+     * nothing; {@code CONT} thaws it).
+     */
+    public void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return whether the server process is running */
+    public boolean alive() {
+        return process != null && process.isAlive();
     }
 
     public int port() {
@@ -66,6 +142,9 @@ public final class RedisServer implements AutoCloseable {
 
     /** Kills the server with SIGKILL (a crash: what it had not persisted is gone). */
     public void kill() {
+        if (process.isAlive()) {
+            signal("CONT"); // SIGKILL works on a frozen process, but a waiter on it would not see the exit otherwise
+        }
         process.destroyForcibly();
         waitFor();
     }
@@ -73,6 +152,7 @@ public final class RedisServer implements AutoCloseable {
     /** Stops the server (SIGTERM: it saves what its persistence settings say, then exits). */
     public void stop() {
         if (process != null && process.isAlive()) {
+            signal("CONT"); // a frozen server would not hear SIGTERM
             process.destroy();
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {

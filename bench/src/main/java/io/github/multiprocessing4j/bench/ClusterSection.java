@@ -1,0 +1,228 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.SharedLong;
+import io.github.multiprocessing4j.SharedLongArray;
+import io.github.multiprocessing4j.redis.Cluster;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Section "cluster": the library's objects on a Redis server, over loopback, beside what Python
+ * users scale out with ({@code bench_cluster.py}: CPython's managers, raw redis-py, RQ, Celery,
+ * Dask; {@code bench/run} runs it in the same run and {@code side_by_side.py} puts both in one
+ * table). The section starts a {@code redis-server} of its own on a free 127.0.0.1 port
+ * ({@link BenchRedisServer}) and stops it by its pid at the end.
+ *
+ * <p>Figures: the raw-client floor ({@link RedisBaselines}: Jedis, one item per call, batched,
+ * pipelined, the reliable pattern, a round trip, a lease lock's two round trips), then the
+ * library's objects from {@link Cluster}, one method below for each figure. A figure whose
+ * feature the library does not have yet is recorded as not measured, with the feature it needs,
+ * never as a number; its method's comment says what it is to measure, and its row, with the
+ * design target and the Python figure it is compared with, is already in
+ * {@code side_by_side.py}'s {@code CLUSTER_ROWS} under the name below. Measuring it is filling
+ * in that one method and calling {@link Run#record} with the same name.
+ *
+ * <p>Sizes and repetitions are {@code bench_cluster.py}'s ({@link BenchConfig#clusterReps()}
+ * and the {@code cluster*} sizes); the quick run only shows that each figure works.
+ */
+final class ClusterSection extends Section {
+    static final String LONG_ONE_THREAD = "SharedLong.incrementAndGet() on the cluster, 1 thread";
+    static final String LONG_TWO_PROCESSES = "SharedLong.incrementAndGet() on the cluster, 2 processes at once";
+    static final String QUEUE_ONE_TO_ONE = "cluster queue put/get, 1 producer -> 1 consumer process, int";
+    static final String JOINABLE_END_TO_END =
+            "cluster joinable queue, 2 producers -> 2 consumer processes (taskDone), join(); end to end";
+    static final String POOL_ROUND_TRIP = "cluster pool (2 agents x 1 worker): submit(x*x).get(), one at a time, median";
+    static final String POOL_CHUNK_ONE = "cluster pool (2 agents x 1 worker): map(x*x), chunk size 1";
+    static final String POOL_MAP = "cluster pool (2 agents x 1 worker): map(x*x) of ints, default chunking";
+    static final String LOCK_UNCONTENDED = "cluster lock acquire()+release() pairs, uncontended";
+    static final String LOCK_TAKEOVER = "cluster lock: holder killed (kill -9) -> another process's acquire() returns";
+    static final String AGENT_KILLED = "cluster pool: worker agent killed (kill -9) mid-task -> the task fails or re-runs";
+
+    ClusterSection() {
+        super("cluster");
+    }
+
+    /** What every figure's method gets: the sizes, where to record, the server and a connection to it. */
+    record Run(String section, BenchConfig config, Results results, String redisUrl, Cluster cluster) {
+        void record(String what, String method, long n, String unit, double[] values) {
+            results.record(section, what, method, n, unit, values);
+        }
+
+        void notMeasured(String what, String unit, String needs) {
+            results.notMeasured(section, what, unit, "needs " + needs);
+        }
+    }
+
+    @Override
+    void run(BenchConfig config, Results results) throws Exception {
+        Optional<Path> binary = BenchRedisServer.binary();
+        if (binary.isEmpty()) {
+            // The rest of the run stays useful; the table says why this section has no figures.
+            results.notMeasured(name(), "(every figure)", "", "needs redis-server on the PATH (Debian: apt-get install redis-server)");
+            return;
+        }
+        try (BenchRedisServer server = BenchRedisServer.start(binary.get());
+             Cluster cluster = Cluster.builder(server.url()).prefix("bench").connect()) {
+            System.err.printf(Locale.ROOT, "[section cluster] redis-server pid %d on 127.0.0.1:%d%n", server.pid(),
+                    server.port());
+            Run run = new Run(name(), config, results, server.url(), cluster);
+            new RedisBaselines(name(), server.port()).measureAll(config, results);
+            sharedLongOneThread(run);
+            sharedLongTwoProcesses(run);
+            queueOneToOne(run);
+            joinableEndToEnd(run);
+            lockUncontended(run);
+            lockTakeover(run);
+            poolRoundTrip(run);
+            poolChunkOne(run);
+            poolMap(run);
+            agentKilled(run);
+        }
+    }
+
+    /** Increments per second of one thread, each one round trip ({@code INCRBY}). */
+    private static void sharedLongOneThread(Run run) {
+        int n = run.config().clusterIncrements();
+        double[] perSecond = new double[run.config().clusterReps()];
+        SharedLong counter = run.cluster().sharedLong("bench-one-thread");
+        try {
+            counter.set(0);
+            counter.incrementAndGet(); // connects
+            for (int rep = 0; rep < perSecond.length; rep++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    counter.incrementAndGet();
+                }
+                perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+            }
+            requireCount(counter, 1L + (long) n * perSecond.length);
+        } finally {
+            counter.close();
+        }
+        run.record(LONG_ONE_THREAD, "-", n, "ops/s", perSecond);
+    }
+
+    /**
+     * Increments per second of two child processes incrementing one SharedLong at once, from the
+     * first one's start to the last one's end (start-up and connecting excluded), as the section
+     * "lock"'s two-process figure is taken.
+     */
+    private static void sharedLongTwoProcesses(Run run) throws Exception {
+        int n = run.config().clusterIncrements();
+        double[] perSecond = new double[run.config().clusterReps()];
+        for (int rep = 0; rep < perSecond.length; rep++) {
+            SharedLong counter = run.cluster().sharedLong("bench-two-processes");
+            try (SharedLong countdown = new SharedLong(2); SharedLongArray times = new SharedLongArray(4)) {
+                counter.set(0);
+                List<ChildProcess> workers = new ArrayList<>();
+                for (int w = 0; w < 2; w++) {
+                    workers.add(Children.onCluster(run.config(),
+                            ClusterTargets.incrementer(counter, countdown, times, w, n), run.redisUrl()));
+                }
+                Children.run(workers);
+                requireCount(counter, 2L + 2L * n);
+                long firstStart = Math.min(times.get(0), times.get(2));
+                long lastEnd = Math.max(times.get(1), times.get(3));
+                perSecond[rep] = 2.0 * n / ((lastEnd - firstStart) / 1e9);
+            } finally {
+                counter.close();
+            }
+        }
+        run.record(LONG_TWO_PROCESSES, "cold", 2L * n, "ops/s", perSecond);
+    }
+
+    private static void requireCount(SharedLong counter, long expected) {
+        if (counter.get() != expected) {
+            throw new IllegalStateException("lost increments: " + counter.get() + " != " + expected);
+        }
+    }
+
+    /**
+     * To measure: items per second from one producer child to one consumer child through
+     * {@code cluster.queue(name)} (unbounded), {@code clusterItems} Integers and an end marker;
+     * the producer takes the start time after a start line shared with the consumer, the
+     * consumer the end time at the end marker (start-up excluded), as
+     * {@code bench_cluster.py}'s {@code _pair} does. Compared with CPython's managers queue and
+     * raw redis-py; target ≥ 100k items/s (batching).
+     */
+    private static void queueOneToOne(Run run) {
+        run.notMeasured(QUEUE_ONE_TO_ONE, "items/s", "Cluster.queue");
+    }
+
+    /**
+     * To measure: {@code cluster.joinableQueue(name)}, two producer children putting
+     * {@code clusterItems / 2} Integers each, two consumer children calling {@code taskDone()}
+     * for each; items per second from the producers' start line to the return of the parent's
+     * {@code join()}. Compared with the reliable list pattern of redis-py; target ≥ 50k items/s.
+     */
+    private static void joinableEndToEnd(Run run) {
+        run.notMeasured(JOINABLE_END_TO_END, "items/s", "Cluster.joinableQueue");
+    }
+
+    /**
+     * To measure: {@code clusterIncrements} pairs of {@code acquire(); release()} on one
+     * {@code cluster.lock(name)} by one thread, pairs per second. Target ≥ 5k pairs/s (≤ 2 round
+     * trips a pair: the raw lease-lock row is its floor).
+     */
+    private static void lockUncontended(Run run) {
+        run.notMeasured(LOCK_UNCONTENDED, "pairs/s", "Cluster.lock");
+    }
+
+    /**
+     * To measure: a child acquires {@code cluster.lock(name)} and says so (a local SharedLong),
+     * the parent kills it with {@code ChildProcess.kill()} (SIGKILL) while a second child waits
+     * in {@code acquire()}; seconds from the kill to that acquire()'s return (the child records
+     * {@code System.nanoTime()}), with a check that its fencing token is greater than the first
+     * holder's. Default lease; target ≤ 2 s.
+     */
+    private static void lockTakeover(Run run) {
+        run.notMeasured(LOCK_TAKEOVER, "s", "Cluster.lock");
+    }
+
+    /**
+     * To measure: with two worker agents of one worker each started (as separate process
+     * trees, stopped by pid at the end) and a {@code ProcessPool.builder().cluster(cluster)}
+     * pool warmed by a first map, the median time of {@code clusterRoundTrips} calls of
+     * {@code submit(x*x).get()}, one at a time, in microseconds. Compared with Celery's one
+     * {@code delay().get()}, RQ's and Dask's; target ≤ 0.5 ms.
+     */
+    private static void poolRoundTrip(Run run) {
+        run.notMeasured(POOL_ROUND_TRIP, "us", "the cluster ProcessPool and worker agents");
+    }
+
+    /**
+     * To measure: the same pool and agents, {@code map(x*x)} over {@code clusterPoolTasks}
+     * ints with chunk size 1, tasks per second from the call to its return. Compared with
+     * Celery's 5,000 {@code delay()} then {@code get()} each, RQ and Dask; target ≥ 20k tasks/s
+     * and ≥ 20x Celery.
+     */
+    private static void poolChunkOne(Run run) {
+        run.notMeasured(POOL_CHUNK_ONE, "tasks/s", "the cluster ProcessPool and worker agents");
+    }
+
+    /**
+     * To measure: the same pool and agents, {@code map(x*x)} over {@code clusterMapItems} ints
+     * (a million in the full run) with the default chunking, items per second. Compared with
+     * Celery's {@code chunks}; target ≥ 1M items/s and ≥ 10x Celery's chunks.
+     */
+    private static void poolMap(Run run) {
+        run.notMeasured(POOL_MAP, "items/s", "the cluster ProcessPool and worker agents");
+    }
+
+    /**
+     * To measure: with the same two agents, a task that sleeps is submitted, the agent running it
+     * is killed with SIGKILL (its whole process tree, by pid), and the seconds from the kill to
+     * the task's {@code get()} failing with {@code WorkerDiedException} (pool without retries),
+     * and, in a second figure, to its result from the other agent (pool with retries). Celery
+     * loses such a task (default acks) or parks it for its 3,600 s visibility timeout
+     * ({@code acks_late}); target ≤ 2 s.
+     */
+    private static void agentKilled(Run run) {
+        run.notMeasured(AGENT_KILLED, "s", "the cluster ProcessPool and worker agents");
+    }
+}

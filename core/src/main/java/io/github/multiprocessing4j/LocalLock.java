@@ -1,0 +1,129 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.MutexDescriptor;
+import io.github.multiprocessing4j.internal.sync.RobustMutex;
+import io.github.multiprocessing4j.spi.LockBackend;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+
+/**
+ * A {@link ProcessLock}'s or {@link ProcessRLock}'s state in shared memory: a robust mutex
+ * ({@link MutexDescriptor} layout) at offset 0 of its segment, then one word, the fencing counter.
+ *
+ * <pre>
+ *  0                               32              40
+ *  +-------------------------------+---------------+
+ *  | mutex (MutexDescriptor)       | fence         |
+ *  +-------------------------------+---------------+
+ *
+ *  fence   the fencing token of the latest holding: a holder adds 1 when it gets the lock (not
+ *          when it acquires it again re-entrantly). Only the holder writes it, so a plain read
+ *          and a release store do (no atomic instruction on the uncontended path).
+ * </pre>
+ *
+ * <p>Implementation notes. A holder that died between reading and writing the fence never
+ * returned its token to anyone, so the next holder's +1 keeps the tokens handed out strictly
+ * increasing.
+ */
+final class LocalLock implements LockBackend {
+    private static final long serialVersionUID = 1L;
+    private static final int FENCE = MutexDescriptor.SIZE;
+
+    private final SharedSegment segment;
+    private final boolean reentrant;
+    private transient RobustMutex mutex;
+
+    LocalLock(String kind, boolean reentrant) {
+        this.segment = SharedSegment.create(kind, MutexDescriptor.SIZE + Long.BYTES);
+        this.reentrant = reentrant;
+        this.mutex = new RobustMutex(segment, 0, reentrant);
+    }
+
+    @Override
+    public boolean reentrant() {
+        return reentrant;
+    }
+
+    @Override
+    public boolean tryAcquire() {
+        return mutex.tryAcquire() && acquired();
+    }
+
+    @Override
+    public boolean acquire(long timeoutNanos) throws InterruptedException {
+        return mutex.acquire(timeoutNanos) && acquired();
+    }
+
+    @Override
+    public void acquireUninterruptibly() {
+        mutex.acquireUninterruptibly();
+        acquired();
+    }
+
+    /** Takes the next fencing token when this acquisition began a holding; always true. */
+    private boolean acquired() {
+        if (!reentrant || mutex.holdCount() == 1) {
+            newHolding();
+        }
+        return true;
+    }
+
+    /** Takes the next fencing token; the caller holds the lock (also after a condition's wait). */
+    void newHolding() {
+        segment.setLongRelease(FENCE, segment.getLongVolatile(FENCE) + 1);
+    }
+
+    @Override
+    public void release() {
+        mutex.release();
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return mutex.isHeldByCurrentThread();
+    }
+
+    @Override
+    public int holdCount() {
+        return mutex.holdCount();
+    }
+
+    @Override
+    public boolean isLocked() {
+        return mutex.isLocked();
+    }
+
+    @Override
+    public long fencingToken() {
+        if (!mutex.isHeldByCurrentThread()) {
+            throw new IllegalMonitorStateException("the calling thread does not hold this lock");
+        }
+        return segment.getLongVolatile(FENCE);
+    }
+
+    @Override
+    public long takeovers() {
+        return mutex.takeovers();
+    }
+
+    @Override
+    public void close() {
+        segment.unlink();
+    }
+
+    RobustMutex mutex() {
+        return mutex;
+    }
+
+    @Override
+    public String toString() {
+        return segment.name();
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        mutex = new RobustMutex(segment, 0, reentrant);
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.multiprocessing4j.spi;
+
+import java.io.Serializable;
+
+/**
+ * Where a {@link io.github.multiprocessing4j.ProcessLock}'s or
+ * {@link io.github.multiprocessing4j.ProcessRLock}'s state lives. A holding belongs to the
+ * calling thread: acquiring and releasing are per thread, as for
+ * {@link java.util.concurrent.locks.ReentrantLock}.
+ */
+public interface LockBackend extends Serializable {
+    /** @return whether the holder may acquire again (a {@code ProcessRLock}), fixed for the backend's life */
+    boolean reentrant();
+
+    /**
+     * Acquires without waiting.
+     *
+     * @return whether the calling thread now holds the lock
+     * @throws IllegalStateException when a non-re-entrant lock is acquired again by its holder
+     */
+    boolean tryAcquire();
+
+    /**
+     * Acquires, waiting at most {@code timeoutNanos} (negative: as long as it takes).
+     *
+     * @return whether the calling thread now holds the lock (false only on timeout)
+     * @throws InterruptedException when interrupted before it got the lock, which is then not held
+     * @throws IllegalStateException as {@link #tryAcquire()}
+     */
+    boolean acquire(long timeoutNanos) throws InterruptedException;
+
+    /**
+     * Acquires, waiting as long as it takes; an interrupt does not end the wait (the thread's
+     * interrupt status is set again on return).
+     *
+     * @throws IllegalStateException as {@link #tryAcquire()}
+     */
+    void acquireUninterruptibly();
+
+    /**
+     * Releases one hold of the calling thread.
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock, or
+     *     held it but lost it (a lapsed lease)
+     */
+    void release();
+
+    /** @return whether the calling thread holds the lock, as far as this process knows */
+    boolean isHeldByCurrentThread();
+
+    /** @return how many times the calling thread holds the lock (0 when it does not) */
+    int holdCount();
+
+    /** @return whether any thread of any process holds the lock (a snapshot) */
+    boolean isLocked();
+
+    /**
+     * @return the fencing token of the calling thread's current holding: strictly greater than
+     *     the token of every earlier holding of the same lock
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock
+     */
+    long fencingToken();
+
+    /** @return how many times the lock was taken from a holder that died (or lost its lease) holding it */
+    long takeovers();
+
+    /** Ends this lock's name: see {@link io.github.multiprocessing4j.ProcessLock#close()}. */
+    void close();
+}
