@@ -73,16 +73,7 @@ public final class PsCommand implements Callable<Integer> {
         if (redis == null) {
             return repeat(this::showLocal);
         }
-        Cluster.Builder builder;
-        try {
-            builder = Cluster.builder(RedisUrl.resolve(redis));
-            if (prefix != null) {
-                builder.prefix(prefix);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        try (Cluster cluster = builder.connect()) {
+        try (Cluster cluster = RedisUrl.clusterBuilder(spec.commandLine(), redis, prefix).connect()) {
             return repeat(out -> showCluster(cluster, out));
         }
     }

@@ -1,6 +1,8 @@
 package io.github.multiprocessing4j.cli.support;
 
 import io.github.multiprocessing4j.redis.Cluster;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 import java.util.regex.Pattern;
 
@@ -16,8 +18,11 @@ public final class RedisUrl {
     public static final String VARIABLE = "MP4J_REDIS_URL";
     /** What {@code --redis} given without a value stands for: the URL from {@value #VARIABLE}. */
     public static final String FROM_ENVIRONMENT = "";
-    /** The secret of a URL's user info: everything between "user:" and "@". */
-    private static final Pattern PASSWORD = Pattern.compile("(://[^:/@\\s]*:)[^@/\\s]*@");
+    /**
+     * A URL's user info: everything between "://" and the last "@" of the word, as the library
+     * masks it (a password may hold unencoded "/", ":" or "@").
+     */
+    private static final Pattern USER_INFO = Pattern.compile("://\\S*@");
 
     private RedisUrl() {
     }
@@ -38,8 +43,27 @@ public final class RedisUrl {
         return url;
     }
 
-    /** @return {@code text} with the password of any URL in it replaced by {@code ***} */
+    /**
+     * @param command the command, for the usage error
+     * @param option {@code --redis}'s value, as for {@link #resolve}
+     * @param prefix {@code --prefix}'s value, or null for the default
+     * @return a builder of the cluster the command's options name, not connected yet
+     * @throws ParameterException (exit code 2, one line) when the URL or the prefix is wrong or missing
+     */
+    public static Cluster.Builder clusterBuilder(CommandLine command, String option, String prefix) {
+        try {
+            Cluster.Builder builder = Cluster.builder(resolve(option));
+            if (prefix != null) {
+                builder.prefix(prefix);
+            }
+            return builder;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command, e.getMessage());
+        }
+    }
+
+    /** @return {@code text} with the user and password of any URL in it replaced by {@code ***} */
     public static String mask(String text) {
-        return PASSWORD.matcher(text).replaceAll("$1***@");
+        return USER_INFO.matcher(text).replaceAll("://***@");
     }
 }

@@ -14,8 +14,8 @@ class WorkerArgumentsTest {
 
     @Test
     void eachMistakeIsOneLineWithExitCode2AndNoPassword() {
-        assertMistake("not a redis:// or rediss:// URL: http://app:***@h/", "worker", "--redis", "http://app:pa55word@h/");
-        assertMistake("the path of redis://app:***@h/x is not a database number", "worker", "--redis",
+        assertMistake("not a redis:// or rediss:// URL: http://***@h/", "worker", "--redis", "http://app:pa55word@h/");
+        assertMistake("the path of redis://***@h/x is not a database number", "worker", "--redis",
                 "redis://app:pa55word@h/x");
         assertMistake("an agent needs at least one process, not 0", "worker", "--redis", URL, "--processes", "0");
         assertMistake("a lease must be at least 300 ms", "worker", "--redis", URL, "--lease-ms", "10");
@@ -23,7 +23,8 @@ class WorkerArgumentsTest {
         assertMistake("not an allow pattern: '!com.acme.*'", "worker", "--redis", URL, "--allow", "!com.acme.*");
         assertMistake("--class-path: no such file or directory: /no/such/app.jar", "worker", "--redis", URL,
                 "--class-path", "/no/such/app.jar");
-        assertMistake("Unmatched argument at index 1: 'redis://app:***@127.0.0.1:6379/0'", "worker", URL);
+        assertMistake("Unmatched argument at index 1: 'redis://***@127.0.0.1:6379/0'", "worker", URL);
+        assertMistake("Unmatched argument at index 1: 'rediss://***@h'", "worker", "rediss://u:p/a@ss@h");
         assertMistake("--prefix needs --redis", "ps", "--prefix", "p");
         assertMistake("--tree is for this machine's trees, not with --redis", "ps", "--redis", URL, "--tree", "1");
         assertMistake("not a redis:// or rediss:// URL", "ps", "--redis", "localhost:6379");

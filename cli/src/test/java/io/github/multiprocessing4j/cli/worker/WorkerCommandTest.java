@@ -4,9 +4,7 @@ import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.cli.Mp4jRun;
 import io.github.multiprocessing4j.cli.WorkerProcess;
 import io.github.multiprocessing4j.redis.Cluster;
-import io.github.multiprocessing4j.redis.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.multiprocessing4j.cli.RedisWithPassword;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,22 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requires a password: the commands run as real processes, the agents' workers run the test's
  * tasks, and the password shows in no output and on no command line of a process they start.
  */
-class WorkerCommandTest {
-    private static final String PASSWORD = "s3cret-pw";
-    static RedisServer redis;
-    static String url;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start("requirepass " + PASSWORD);
-        url = "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/0";
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
-
+class WorkerCommandTest extends RedisWithPassword {
     @Test
     void aWorkerRunsAPoolsTasksWithTheClassPathGivenAndEndsOnSigtermWithItsWorkers() throws Exception {
         try (WorkerProcess worker = WorkerProcess.start(Map.of("MP4J_REDIS_URL", url), "--processes", "2",
