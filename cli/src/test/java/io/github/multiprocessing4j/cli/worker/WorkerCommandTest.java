@@ -119,7 +119,8 @@ class WorkerCommandTest extends RedisWithPassword {
             while (System.nanoTime() < deadline && !busyAgent.matcher(out).find()) {
                 out = Mp4jRun.inProcess("ps", "--redis", url, "--prefix", "busytest").out();
             }
-            assertThat(out).contains("2 of 2 processes busy").containsPattern(busyAgent);
+            assertThat(out).contains("2 of 2 processes busy").containsPattern(busyAgent)
+                    .containsPattern("(?m)^\\S+\\s+" + worker.agentPid() + "\\s+worker agent\\s");
             for (long pid : workerPids) {
                 assertThat(out).containsPattern("(?m)^\\S+\\s+" + pid + "\\s+\\\\_ \\S+ \\(pool \\S+\\)\\s+running\\s+\\d+\\s+\\d+s$");
             }
