@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.cli;
 
 import io.github.multiprocessing4j.cli.ps.PsCommand;
 import io.github.multiprocessing4j.cli.tour.TourCommand;
+import io.github.multiprocessing4j.cli.worker.WorkerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -14,12 +15,13 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code mp4j} command: demos of Python's {@code multiprocessing} lesson with real
- * processes ({@code tour}, {@code lesson}) and a view of the live process trees ({@code ps}).
+ * processes ({@code tour}, {@code lesson}), a view of the live process trees ({@code ps}), and
+ * a machine's worker agent of a cluster ({@code worker}).
  */
 @Command(name = "mp4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         scope = ScopeType.INHERIT, // every subcommand gets --help and --version
         description = "Python's multiprocessing lesson, run with real JVM processes.",
-        subcommands = {TourCommand.class, PsCommand.class, LessonCommand.class})
+        subcommands = {TourCommand.class, PsCommand.class, LessonCommand.class, WorkerCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -47,7 +49,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: tour, ps or lesson");
+        throw new ParameterException(spec.commandLine(), "missing command: tour, ps, lesson or worker");
     }
 
     /** The version from the jar's manifest. */

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.cli;
 
+import io.github.multiprocessing4j.cli.support.RedisUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -9,7 +10,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * Reports a mistake in one line on stderr, never with a stack trace: a usage mistake with a
  * pointer to the command's help (exit code 2), a failure while running with what went wrong
- * (exit code 1).
+ * (exit code 1). A server URL in the line (picocli echoes a misplaced argument) has its password
+ * masked.
  */
 final class OneLineErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
     @Override
@@ -30,6 +32,6 @@ final class OneLineErrors implements IParameterExceptionHandler, IExecutionExcep
     }
 
     private static String oneLine(String message) {
-        return message.replaceAll("\\s*\\R\\s*", " ").strip();
+        return RedisUrl.mask(message.replaceAll("\\s*\\R\\s*", " ").strip());
     }
 }

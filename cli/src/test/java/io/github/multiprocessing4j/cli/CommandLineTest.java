@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandLineTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue",
-            "lesson ipc", "lesson producer-consumer", "lesson pool"})
+            "lesson ipc", "lesson producer-consumer", "lesson pool", "worker"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
 
@@ -39,7 +39,10 @@ class CommandLineTest {
             "lesson pool --items 10000001", "lesson pool --items many", "lesson pool --items", "lesson pool --processes 0",
             "lesson pool --processes 65", "lesson pool --processes two", "lesson pool --chunk-size 0",
             "lesson pool --chunk-size -1", "lesson pool --work -1", "lesson pool --work 1000001", "lesson pool extra",
-            "lesson pool --sentinel"})
+            "lesson pool --sentinel", "worker --nope", "worker --redis redis://h --processes 0",
+            "worker --redis redis://h --processes two", "worker --redis redis://h extra", "ps --watch 0", "ps --watch soon",
+            "ps --forget-lost", "lesson producer-consumer --redis redis://h --sentinel",
+            "lesson producer-consumer --prefix p"})
     void aUsageMistakeGivesOneLineAndExitCode2(String command) {
         Mp4jRun.Result result = Mp4jRun.inProcess(command.split(" "));
 

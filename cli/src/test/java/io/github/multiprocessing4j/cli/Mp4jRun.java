@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +42,14 @@ public final class Mp4jRun {
      * left of it after the timeout is killed by pid, descendants first.
      */
     public static Result asProcess(String... args) throws IOException, InterruptedException {
+        return asProcess(Map.of(), args);
+    }
+
+    /**
+     * As {@link #asProcess(String...)}, with {@code env} changing the environment: each key is set
+     * to its value, or removed when the value is empty.
+     */
+    public static Result asProcess(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -48,7 +57,15 @@ public final class Mp4jRun {
         Path out = Files.createTempFile("mp4j-test-", ".out");
         Path err = Files.createTempFile("mp4j-test-", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            env.forEach((key, value) -> {
+                if (value.isEmpty()) {
+                    builder.environment().remove(key);
+                } else {
+                    builder.environment().put(key, value);
+                }
+            });
+            Process process = builder.start();
             boolean ended = false;
             try {
                 ended = process.waitFor(SUBPROCESS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -257,21 +257,21 @@ public final class ProducerConsumer {
     }
 
     /** @return "cook-1" */
-    private static String cookName(int cook) {
+    static String cookName(int cook) {
         return "cook-" + cook;
     }
 
-    private static String food(int cook) {
+    static String food(int cook) {
         return FOODS.get((cook - 1) % FOODS.size());
     }
 
     /** @return "cook-1's bun #0": unique, and never equal to {@link #SENTINEL} */
-    private static String item(String cook, String food, int i) {
+    static String item(String cook, String food, int i) {
         return cook + "'s " + food + " #" + i;
     }
 
     /** Sleeps the lesson's {@code random.randint(1, 3)} units. */
-    private static void randomDelay(long unitMillis) throws InterruptedException {
+    static void randomDelay(long unitMillis) throws InterruptedException {
         Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4) * unitMillis);
     }
 

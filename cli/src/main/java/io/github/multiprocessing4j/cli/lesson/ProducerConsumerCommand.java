@@ -5,6 +5,8 @@ import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Outcome;
 import io.github.multiprocessing4j.cli.lesson.ProducerConsumer.Plan;
 import io.github.multiprocessing4j.cli.support.ChildGroup;
 import io.github.multiprocessing4j.cli.support.Narrator;
+import io.github.multiprocessing4j.cli.support.RedisUrl;
+import io.github.multiprocessing4j.redis.Cluster;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,10 +30,13 @@ import static io.github.multiprocessing4j.cli.support.Narrator.plural;
                         + " cooks wait in q.join() until all is eaten, and the program ends when the cooks are joined,"
                         + " the daemon eaters with it. With --sentinel the main process joins the cooks and then puts"
                         + " one end marker per eater (the lesson's None). Either way the summary checks that every"
-                        + " item was eaten exactly once."},
+                        + " item was eaten exactly once.",
+                "With --redis URL the same runs across machines: the queue on the Redis server, cooks and eaters as"
+                        + " tasks on the cluster's worker agents (mp4j worker), their lines sent back with their"
+                        + " host:pid."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every item was eaten exactly once", "1:an item was lost or eaten twice, or a process"
-                + " crashed", "2:wrong usage"})
+                + " crashed; or the server or enough free agents are missing", "2:wrong usage"})
 public final class ProducerConsumerCommand implements Callable<Integer> {
     /** Each cook and eater is a JVM of its own. */
     static final int MAX_PROCESSES = 20;
@@ -71,9 +76,22 @@ public final class ProducerConsumerCommand implements Callable<Integer> {
         boolean joinable;
     }
 
+    @Option(names = "--redis", paramLabel = "URL", arity = "0..1", fallbackValue = RedisUrl.FROM_ENVIRONMENT,
+            description = {"Across machines: the queue on this Redis server, the cooks and eaters as tasks of a pool "
+                    + "on its worker agents (start them first with 'mp4j worker'; they need one free process per cook "
+                    + "and eater). Implies --joinable.",
+                    "--redis without a URL: the URL in the environment variable " + RedisUrl.VARIABLE + "."})
+    private String redis;
+
+    @Option(names = "--prefix", paramLabel = "P", description = "With --redis: the cluster's key prefix (default: mp4j).")
+    private String prefix;
+
     @Override
     public Integer call() throws Exception {
         Plan plan = plan();
+        if (redis != null) {
+            return acrossMachines(plan);
+        }
         Narrator n = new Narrator(spec.commandLine().getOut());
         n.explain("The producer-consumer model: " + plan.describe() + ". Cooks and eaters never talk to each other:"
                 + " a cook puts what it made into the queue and goes on cooking, an eater gets from the queue what"
@@ -112,7 +130,31 @@ public final class ProducerConsumerCommand implements Callable<Integer> {
         return n.surprises() == 0 ? 0 : 1;
     }
 
+    /** The joinable version with the queue on a Redis server and the processes as tasks on its worker agents. */
+    private int acrossMachines(Plan plan) throws InterruptedException {
+        Cluster.Builder builder = RedisUrl.clusterBuilder(spec.commandLine(), redis, prefix);
+        Narrator n = new Narrator(spec.commandLine().getOut());
+        n.explain("The producer-consumer model across machines: " + plan.describe() + ". The queue is a cluster's"
+                + " JoinableQueue on the Redis server; each cook and each eater is a task of a ProcessPool built with"
+                + " .cluster(cluster), running in a worker process on one of the cluster's worker agents, on whichever"
+                + " machine. The cooks return after their q.join(); the eaters loop for ever, like the lesson's daemon"
+                + " eaters, and end when the main program terminates the pool. The queue is at least once: an item"
+                + " whose eater dies before taskDone() goes to another eater.");
+        try (Cluster cluster = builder.connect()) {
+            Outcome outcome = ClusterProducerConsumer.run(plan, n, cluster);
+            n.observe("Summary: " + outcome.summary() + ".");
+            n.confirm(outcome.exactlyOnce(), outcome.verdict());
+        }
+        return n.surprises() == 0 ? 0 : 1;
+    }
+
     private Plan plan() {
+        if (redis != null && stop.sentinel) {
+            throw new ParameterException(spec.commandLine(), "--redis runs the joinable version, not --sentinel");
+        }
+        if (redis == null && prefix != null) {
+            throw new ParameterException(spec.commandLine(), "--prefix needs --redis");
+        }
         try {
             Limits.atMost("--producers", producers, MAX_PROCESSES, " (each is a JVM)");
             Limits.atMost("--consumers", consumers, MAX_PROCESSES, " (each is a JVM)");

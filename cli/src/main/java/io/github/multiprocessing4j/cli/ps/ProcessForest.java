@@ -48,7 +48,7 @@ public final class ProcessForest {
                 }
             }
         }
-        return align(rows);
+        return align(rows, RIGHT_ALIGNED);
     }
 
     private static void addSubtree(List<String[]> rows, List<ProcessSnapshot> tree, ProcessSnapshot p, int depth,
@@ -92,8 +92,9 @@ public final class ProcessForest {
         return String.format(Locale.ROOT, "%dd%02dh", s / 86400, s % 86400 / 3600);
     }
 
-    private static List<String> align(List<String[]> rows) {
-        int[] widths = new int[HEADER.length];
+    /** @return the rows as lines, columns padded to their widest cell and two spaces apart */
+    static List<String> align(List<String[]> rows, boolean[] rightAligned) {
+        int[] widths = new int[rightAligned.length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 widths[i] = Math.max(widths[i], r[i].length());
@@ -104,7 +105,7 @@ public final class ProcessForest {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
                 String pad = " ".repeat(widths[i] - r[i].length());
-                line.append(i == 0 ? "" : "  ").append(RIGHT_ALIGNED[i] ? pad + r[i] : r[i] + pad);
+                line.append(i == 0 ? "" : "  ").append(rightAligned[i] ? pad + r[i] : r[i] + pad);
             }
             lines.add(line.toString().stripTrailing());
         }

@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  *   note: ...             an honest caveat about this machine
  *     [####......]  40% ... how far a long step has got (redrawn in place on a terminal)
  *     | name (pid N): ... a line printed by a child process itself
+ *     | host:pid name: ...  a line a task on another machine sent back ({@link #relay})
  * </pre>
  *
  * <p>Not thread-safe: one narrator serves one command, on one thread.
@@ -108,6 +109,16 @@ public final class Narrator {
         } else {
             line("    " + text);
         }
+    }
+
+    /**
+     * Prints a line that a process on another machine sent back (its own output goes to its
+     * machine's terminal, not this one), as a child's line.
+     *
+     * @param text the line, starting with who sent it, e.g. "vm:1234 cook-1: made bun #0"
+     */
+    public void relay(String text) {
+        line("    | " + text);
     }
 
     /** Reports that a chapter could not finish; counts as a surprise. */

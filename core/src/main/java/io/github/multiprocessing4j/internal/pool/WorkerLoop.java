@@ -199,6 +199,7 @@ public final class WorkerLoop implements Runnable, Serializable {
 
         void flush() {
             if (!messages.isEmpty()) {
+                results.answered(messages.size()); // counted with this push (mp4j ps --redis shows it)
                 results.put(PoolMessages.batch(messages));
                 messages.clear();
                 bytes = 0;
