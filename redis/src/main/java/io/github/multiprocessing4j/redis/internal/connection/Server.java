@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.connection;
 
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;

@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.connection;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * beyond that waits for the sender (back-pressure). A batch is cut at {@value #MAX_BATCH} writes
  * or 4 MiB, so that one script call stays small for the server.
  */
-final class WriteBehind {
+public final class WriteBehind {
     private static final System.Logger LOG = System.getLogger(WriteBehind.class.getName());
     static final int MAX_PENDING = 8_192;
     /** Bytes of payload waiting beyond which a writer waits for the sender. */
@@ -54,7 +54,7 @@ final class WriteBehind {
     }
 
     /** Where writes of one kind to one object go: sends a batch of them in one call, in order. */
-    interface Sink<T> {
+    public interface Sink<T> {
         /** @throws RuntimeException when the batch was not (or not wholly) stored, saying so */
         void send(List<T> batch);
     }
@@ -75,12 +75,12 @@ final class WriteBehind {
     }
 
     /** @return this process's stream of writes over {@code connection} */
-    static WriteBehind of(ClusterConnection connection) {
+    public static WriteBehind of(ClusterConnection connection) {
         return STREAMS.computeIfAbsent(connection, c -> new WriteBehind(c.server().timeout().toNanos()));
     }
 
     /** Waits until the writes made so far over {@code connection} are answered; keeps their failure for the stream's next call. */
-    static void awaitSent(ClusterConnection connection) {
+    public static void awaitSent(ClusterConnection connection) {
         WriteBehind stream = STREAMS.get(connection);
         if (stream != null) {
             stream.awaitSent();
@@ -88,7 +88,7 @@ final class WriteBehind {
     }
 
     /** Flushes the stream of {@code connection} (before it closes), then forgets it. */
-    static void close(ClusterConnection connection) {
+    public static void close(ClusterConnection connection) {
         WriteBehind stream = STREAMS.remove(connection);
         if (stream != null) {
             try {
@@ -116,7 +116,7 @@ final class WriteBehind {
      * @throws RuntimeException the failure of earlier writes, once (this write is then not added)
      */
     @SuppressWarnings("unchecked")
-    synchronized <T> void add(Sink<T> sink, T payload, int bytes) {
+    public synchronized <T> void add(Sink<T> sink, T payload, int bytes) {
         throwFailure();
         boolean interrupted = false;
         while ((pending.size() >= MAX_PENDING || pendingBytes >= MAX_PENDING_BYTES && !pending.isEmpty())
@@ -145,7 +145,7 @@ final class WriteBehind {
      *
      * @throws RuntimeException the failure of earlier writes, once
      */
-    synchronized void flush() {
+    public synchronized void flush() {
         awaitSent();
         throwFailure();
     }

@@ -1,4 +1,9 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.sync;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 
 import io.github.multiprocessing4j.spi.SemaphoreBackend;
 

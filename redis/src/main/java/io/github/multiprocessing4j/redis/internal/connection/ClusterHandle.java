@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.connection;
 
 import java.io.Serializable;
 
@@ -7,21 +7,21 @@ import java.io.Serializable;
  * {@link ClusterRef} and its name. The connection is found again, lazily, in the process that
  * deserialized it ({@link ClusterConnection#resolve}).
  */
-abstract class ClusterHandle implements Serializable {
+public abstract class ClusterHandle implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final ClusterRef ref;
-    final String name;
+    protected final ClusterRef ref;
+    protected final String name;
     private transient ClusterConnection connection;
 
-    ClusterHandle(ClusterConnection connection, String name) {
+    protected ClusterHandle(ClusterConnection connection, String name) {
         this.connection = connection;
         this.ref = connection.ref();
         this.name = name;
     }
 
     /** @return this process's connection to the object's cluster */
-    final ClusterConnection connection() {
+    protected final ClusterConnection connection() {
         ClusterConnection c = connection;
         if (c == null) {
             c = connection = ClusterConnection.resolve(ref);
@@ -30,13 +30,13 @@ abstract class ClusterHandle implements Serializable {
     }
 
     /** @return the number in the string key {@code key}, 0 when absent; one round trip, retried */
-    final long readNumber(String what, String key) {
+    protected final long readNumber(String what, String key) {
         String value = connection().server().call(what, j -> j.get(key));
         return value == null ? 0 : Long.parseLong(value);
     }
 
     /** Blocks on the notification list {@code list} for up to {@code millis} (or until an element comes). */
-    final void awaitNotification(String what, String list, long millis) {
+    protected final void awaitNotification(String what, String list, long millis) {
         connection().server().call(what, j -> j.blpop(millis / 1000.0, list));
     }
 }

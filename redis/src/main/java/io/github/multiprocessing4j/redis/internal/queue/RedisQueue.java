@@ -1,4 +1,11 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.queue;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterFailure;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterRef;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
+import io.github.multiprocessing4j.redis.internal.connection.Server;
+import io.github.multiprocessing4j.redis.internal.connection.WriteBehind;
 
 import io.github.multiprocessing4j.spi.QueueBackend;
 import redis.clients.jedis.Jedis;
@@ -53,7 +60,7 @@ public class RedisQueue implements QueueBackend {
             + "if max > 0 and len >= max then redis.call('RPUSH', KEYS[3], '1') "
             + "  redis.call('LTRIM', KEYS[3], -64, -1) redis.call('PEXPIRE', KEYS[3], 60000) end ";
     /** KEYS meta, items; ARGV max (-1: adopt the existing bound, else unbounded), joinable ("1"). Returns the bound. */
-    private static final Script CREATE = new Script(
+    private static final LuaScript CREATE = new LuaScript(
             "local max = redis.call('HGET', KEYS[1], 'max') "
             + "if max and redis.call('HGET', KEYS[1], 'closed') == '1' and redis.call('LLEN', KEYS[2]) == 0 "
             + "  and tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0') <= 0 then "
@@ -62,7 +69,7 @@ public class RedisQueue implements QueueBackend {
             + "  redis.call('HSET', KEYS[1], 'max', max) end "
             + "return tonumber(max)");
     /** KEYS meta, items; ARGV max (for a queue whose meta is gone), joinable ("1"), items... Returns how many were pushed, -1 when closed. */
-    private static final Script PUT = new Script(
+    private static final LuaScript PUT = new LuaScript(
             "if redis.call('HGET', KEYS[1], 'closed') == '1' then return -1 end "
             + "local max = tonumber(redis.call('HGET', KEYS[1], 'max') or '-1') "
             + "if max < 0 then max = tonumber(ARGV[1]) redis.call('HSET', KEYS[1], 'max', ARGV[1]) end "
@@ -73,7 +80,7 @@ public class RedisQueue implements QueueBackend {
             + "if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'unfinished', n) end "
             + "return n");
     /** KEYS meta, items, room; ARGV n. Returns the items taken (maybe none), -1 when closed and empty. */
-    private static final Script TAKE = new Script(
+    private static final LuaScript TAKE = new LuaScript(
             "local len = redis.call('LLEN', KEYS[2]) "
             + "if len == 0 then if redis.call('HGET', KEYS[1], 'closed') == '1' then return -1 end return {} end "
             + "local items = redis.call('LPOP', KEYS[2], ARGV[1]) "
@@ -113,7 +120,7 @@ public class RedisQueue implements QueueBackend {
         this.metaKey = connection.key(kind, name, "meta");
         this.itemsKey = connection.key(kind, name, "items");
         this.roomKey = connection.key(kind, name, "room");
-        Long existing = connection.server().call("open " + this, j -> (Long) CREATE.run(j,
+        Long existing = connection.server().call("open " + this, j -> (Long) CREATE.runBytes(j,
                 bytes(metaKey, itemsKey), bytes(Integer.toString(maxSize))));
         if (maxSize >= 0 && existing != maxSize) {
             throw new IllegalStateException(this + " exists with " + (existing == 0 ? "no bound" : "maxSize " + existing)
@@ -348,7 +355,7 @@ public class RedisQueue implements QueueBackend {
         args.addAll(values);
         // Not retried: a batch whose answer was lost may have been pushed.
         Server server = connection().server();
-        java.util.function.Function<redis.clients.jedis.Jedis, Long> push = j -> (Long) PUT.run(j, bytes(metaKey, itemsKey), args);
+        java.util.function.Function<redis.clients.jedis.Jedis, Long> push = j -> (Long) PUT.runBytes(j, bytes(metaKey, itemsKey), args);
         long pushed = behind ? server.callBehind("put into " + this, push) : server.callOnce("put into " + this, push);
         List<Long> answers = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
@@ -358,7 +365,7 @@ public class RedisQueue implements QueueBackend {
     }
 
     private List<Object> takeBatch(List<Boolean> requests) {
-        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.run(j,
+        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.runBytes(j,
                 bytes(metaKey, itemsKey, roomKey), bytes(Integer.toString(requests.size()))));
         if (answer instanceof Long) {
             return Collections.nCopies(requests.size(), CLOSED);
