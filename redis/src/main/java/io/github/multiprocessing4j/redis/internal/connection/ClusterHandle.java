@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.redis.internal.connection;
 
 import java.io.Serializable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a backend of a named object on the server carries when it travels: its cluster's
@@ -35,8 +36,16 @@ public abstract class ClusterHandle implements Serializable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** Blocks on the notification list {@code list} for up to {@code millis} (or until an element comes). */
-    protected final void awaitNotification(String what, String list, long millis) {
-        connection().server().call(what, j -> j.blpop(millis / 1000.0, list));
+    /**
+     * Blocks on the notification list {@code list} for up to {@code millis} (or until an element
+     * comes, which it takes): {@link Server#callBlocking}, so the wait rides out a restart of the
+     * server and answers an interrupt within about {@value Server#WATCH_PERIOD_MILLIS} ms.
+     *
+     * @return whether an element came
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
+    protected final boolean awaitNotification(String what, String list, long millis) throws InterruptedException {
+        return connection().server().callBlocking(what, TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis)),
+                (j, seconds) -> j.blpop(seconds, list)) != null;
     }
 }

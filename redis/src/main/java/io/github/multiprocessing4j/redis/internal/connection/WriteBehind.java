@@ -42,7 +42,12 @@ public final class WriteBehind {
     /** Bytes of payload beyond which a batch is cut (one large item still goes alone). */
     static final long MAX_BATCH_BYTES = 4L << 20;
     private static final Map<ClusterConnection, WriteBehind> STREAMS = new ConcurrentHashMap<>();
-    private static final ExecutorService SENDERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+    /**
+     * The senders, shared by the JVM's streams. An idle sender ends after a second: a closed
+     * cluster leaves no thread of the library behind for long (a 30 s keep-alive did), and making
+     * a thread again after a quiet second costs nothing a put would notice.
+     */
+    private static final ExecutorService SENDERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
             new SynchronousQueue<>(), task -> {
                 Thread t = new Thread(task, "mp4j-redis-writes");
                 t.setDaemon(true);

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.redis.internal.queue;
 
 import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.connection.ClusterFailure;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
 import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 import io.github.multiprocessing4j.redis.internal.connection.WriteBehind;
 
@@ -47,8 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       taken list in one call per batch: an acknowledgement lost with its process means a
  *       redelivery, which at-least-once allows. A refused item is finished at once, by value
  *       ({@code LREM}), since it was never handed out.</li>
- *   <li>Leases: the connection's renewal thread renews this process's lease every third of the
- *       lease time from its first take on. The scripts that put items back build the
+ *   <li>Leases: one {@link Lease} per consumer, renewed with the connection's others every
+ *       third of the lease time from its first take on. The scripts that put items back build the
  *       {@code taken:} and {@code lease:} keys of other consumers from the object's key prefix
  *       (same hash slot, so valid on Redis Cluster too).</li>
  *   <li>A take whose connection breaks may or may not have moved items into the taken list:
@@ -261,7 +262,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             if (waitMillis == 0) {
                 return false;
             }
-            awaitToken(doneKey, waitMillis);
+            awaitNotification("join " + this, doneKey, waitMillis);
         }
     }
 
@@ -298,8 +299,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             this.queue = queue;
             this.connection = connection;
             this.generation = new Generation(queue);
-            long period = connection.lease().toMillis() / 3;
-            connection.renewals().scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+            Lease.renewing(connection, "the lease of this process's taken items of " + queue, this::renew);
         }
 
         /**
@@ -317,16 +317,13 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             generation = new Generation(queue);
         }
 
-        private void renew() {
+        /** Renews the current generation's lease (never lost: it is set anew), then gives back idle prefetched items. */
+        private boolean renew() {
             Generation g = generation;
-            try {
-                connection.server().callOnce("renew a lease on " + queue, j -> RENEW.runBytes(j, bytes(g.leaseKey),
-                        bytes(Long.toString(connection.lease().toMillis()))));
-                giveBackIdle();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of this process''s taken items: {0}",
-                        e.getMessage());
-            }
+            connection.server().callOnce("renew a lease on " + queue, j -> RENEW.runBytes(j, bytes(g.leaseKey),
+                    bytes(Long.toString(connection.lease().toMillis()))));
+            giveBackIdle();
+            return true;
         }
 
         /**

@@ -2,7 +2,7 @@ package io.github.multiprocessing4j.redis.internal.queue;
 
 import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.connection.ClusterFailure;
-import io.github.multiprocessing4j.redis.internal.connection.ClusterRef;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
 import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 import io.github.multiprocessing4j.redis.internal.connection.Server;
 import io.github.multiprocessing4j.redis.internal.connection.WriteBehind;
@@ -47,7 +47,7 @@ import java.util.List;
  *       and empty).</li>
  * </ul>
  */
-public class RedisQueue implements QueueBackend {
+public class RedisQueue extends ClusterHandle implements QueueBackend {
     private static final long serialVersionUID = 1L;
     static final long WAIT_SLICE_MILLIS = 250;
     static final int MAX_BATCH = 512;
@@ -87,14 +87,11 @@ public class RedisQueue implements QueueBackend {
             + ROOM_TOKEN_LUA
             + "return items");
 
-    final ClusterRef ref;
-    final String name;
     final String kind;
     final long maxSize;
     final String metaKey;
     final String itemsKey;
     final String roomKey;
-    private transient volatile ClusterConnection connection;
     private transient volatile GroupCommit<byte[], Long> puts;
     private transient volatile GroupCommit<Boolean, Object> takes;
     /** Set by {@link #close()}: a put behind through a handle closed here fails at once, not one call later. */
@@ -113,9 +110,7 @@ public class RedisQueue implements QueueBackend {
     }
 
     RedisQueue(ClusterConnection connection, String kind, String name, int maxSize) {
-        this.connection = connection;
-        this.ref = connection.ref();
-        this.name = name;
+        super(connection, name);
         this.kind = kind;
         this.metaKey = connection.key(kind, name, "meta");
         this.itemsKey = connection.key(kind, name, "items");
@@ -128,14 +123,6 @@ public class RedisQueue implements QueueBackend {
                     + ": name it without a size to use it as it is");
         }
         this.maxSize = existing;
-    }
-
-    final ClusterConnection connection() {
-        ClusterConnection c = connection;
-        if (c == null) {
-            c = connection = ClusterConnection.resolve(ref);
-        }
-        return c;
     }
 
     boolean joinable() {
@@ -154,23 +141,34 @@ public class RedisQueue implements QueueBackend {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        while (true) {
-            long answer = puts().submit(value);
-            if (answer > 0) {
-                return true;
-            }
-            if (answer < 0) {
-                throw closed();
-            }
-            long waitMillis = WAIT_SLICE_MILLIS;
-            if (timeoutNanos >= 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        boolean interrupted = false; // a put is not ended by an interrupt: kept, and set again on return
+        try {
+            while (true) {
+                long answer = puts().submit(value);
+                if (answer > 0) {
+                    return true;
                 }
-                waitMillis = Math.min(waitMillis, Math.max(1, left / 1_000_000));
+                if (answer < 0) {
+                    throw closed();
+                }
+                long waitMillis = WAIT_SLICE_MILLIS;
+                if (timeoutNanos >= 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    waitMillis = Math.min(waitMillis, Math.max(1, left / 1_000_000));
+                }
+                try {
+                    awaitNotification("wait for room in " + this, roomKey, waitMillis);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            awaitToken(roomKey, waitMillis);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -291,11 +289,6 @@ public class RedisQueue implements QueueBackend {
         } finally {
             connection().server().call("close " + this, j -> j.hset(metaKey, "closed", "1"));
         }
-    }
-
-    /** Waits up to {@code millis} for a token in the list {@code key} (a hint to try again). */
-    final void awaitToken(String key, long millis) {
-        connection().server().call("wait on " + this, j -> j.blpop(millis / 1000.0, key));
     }
 
     Object decode(byte[] value) {

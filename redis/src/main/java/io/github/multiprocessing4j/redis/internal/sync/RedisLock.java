@@ -186,7 +186,7 @@ public final class RedisLock extends ClusterHandle implements LockBackend {
         return token;
     }
 
-    private void awaitRelease(long millis) {
+    private void awaitRelease(long millis) throws InterruptedException {
         awaitNotification("wait for lock " + name, wake, millis);
     }
 

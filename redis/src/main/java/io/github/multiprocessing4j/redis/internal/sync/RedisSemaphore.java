@@ -220,7 +220,7 @@ public final class RedisSemaphore extends ClusterHandle implements SemaphoreBack
         return renewed;
     }
 
-    private void awaitRelease(long millis) {
+    private void awaitRelease(long millis) throws InterruptedException {
         awaitNotification("wait for semaphore " + name, wake, millis);
     }
 
