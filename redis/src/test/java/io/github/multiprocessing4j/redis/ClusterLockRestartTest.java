@@ -2,9 +2,8 @@ package io.github.multiprocessing4j.redis;
 
 import io.github.multiprocessing4j.ProcessLock;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by an interrupt that comes while the server is away.
  */
 class ClusterLockRestartTest {
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startServer() {
-        redis = RedisServer.start("appendonly yes", "appendfsync always");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServer redis = RedisServer.perClass("appendonly yes", "appendfsync always");
 
     /** A connection that waits up to 20 s for the server, with a lease that outlives the outage. */
     private static Cluster connect() {

@@ -58,9 +58,9 @@ public final class ClusterConnection {
     }
 
     /**
-     * The one daemon thread of this connection that renews its leases: a holder schedules its
-     * renewal here (every {@code lease() / 3}) and cancels it when it lets go. Renewals must not
-     * block for long: they share the thread.
+     * The one daemon thread of this connection that renews its leases: {@link Lease}s are renewed
+     * here by one task (see {@link #leases()}), and a worker agent's heartbeat runs here too.
+     * What runs here must not block for long: it shares the thread.
      */
     public ScheduledExecutorService renewals() {
         ScheduledExecutorService r = renewals;

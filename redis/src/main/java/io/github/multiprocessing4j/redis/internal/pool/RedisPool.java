@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j.redis.internal.pool;
 
-import io.github.multiprocessing4j.redis.internal.connection.Lease;
 import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
 
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolChannel;
