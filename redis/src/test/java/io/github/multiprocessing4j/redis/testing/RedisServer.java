@@ -81,8 +81,13 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
         return create(false, null, List.of(configLines));
     }
 
+    /**
+     * Starts the server; its directory is made again, since one extension in a base class's
+     * static field serves each subclass in turn (closed after each).
+     */
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        Files.createDirectories(directory);
         launch();
     }
 
