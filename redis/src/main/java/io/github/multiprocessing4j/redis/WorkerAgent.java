@@ -1,9 +1,9 @@
 package io.github.multiprocessing4j.redis;
 
-import io.github.multiprocessing4j.redis.internal.AgentKeys;
-import io.github.multiprocessing4j.redis.internal.ClusterConnection;
-import io.github.multiprocessing4j.redis.internal.ServerAddress;
-import io.github.multiprocessing4j.redis.internal.WorkerAgentCore;
+import io.github.multiprocessing4j.redis.internal.pool.AgentKeys;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ServerAddress;
+import io.github.multiprocessing4j.redis.internal.pool.WorkerAgentCore;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j.redis;
 
 import io.github.multiprocessing4j.SharedLong;
-import io.github.multiprocessing4j.redis.internal.Server;
+import io.github.multiprocessing4j.redis.internal.connection.Server;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

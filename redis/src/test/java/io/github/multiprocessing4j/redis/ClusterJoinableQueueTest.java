@@ -6,9 +6,8 @@ import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
 import org.example.refused.Parcel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,17 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterJoinableQueueTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServer redis = RedisServer.perClass();
 
     static String url() {
         return redis.url();

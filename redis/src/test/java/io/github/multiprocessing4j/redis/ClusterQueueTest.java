@@ -7,9 +7,8 @@ import io.github.multiprocessing4j.QueueFullException;
 import io.github.multiprocessing4j.StartMethod;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
 import org.example.refused.Parcel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterQueueTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServer redis = RedisServer.perClass();
 
     @Test
     void twoProgramsThatNameAQueueMeetItFirstInFirstOut() throws Exception {

@@ -3,9 +3,8 @@ package io.github.multiprocessing4j.redis;
 import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +12,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ClusterSharedLongTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServer redis = RedisServer.perClass();
 
     @Test
     void twoConnectionsThatNameTheSameLongMeetIt() {

@@ -2,10 +2,9 @@ package io.github.multiprocessing4j.redis;
 
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,25 +12,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A test class's own redis-server (started once, stopped by pid) and a fresh connection per test. */
+/** A test class's own redis-server ({@link RedisServer#perClass}) and a fresh connection per test. */
 abstract class ClusterTestBase {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisServer redis = RedisServer.perClass();
     Cluster cluster;
 
     /** A wait that a test interrupts. */
     interface Blocking {
         void run() throws Exception;
-    }
-
-    @BeforeAll
-    static void startServer() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        redis.close();
     }
 
     @BeforeEach

@@ -1,5 +1,9 @@
 package io.github.multiprocessing4j.redis.testing;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * @AfterAll static void stop() { redis.stop(); }
  * }</pre>
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     /** The password of {@link #trustStore()}. */
     public static final String TRUST_STORE_PASSWORD = "trust-pw";
 
@@ -66,11 +70,48 @@ public final class RedisServer implements AutoCloseable {
         return start(true, subjectAltNames, List.of(configLines));
     }
 
+    /**
+     * A test class's own server, as a JUnit extension: started before the class's first test and
+     * closed (stopped by pid, its directory deleted) after its last one. Register it with
+     * {@code @RegisterExtension static final RedisServer redis = RedisServer.perClass("appendonly yes");}
+     *
+     * @param configLines as for {@link #start}
+     */
+    public static RedisServer perClass(String... configLines) {
+        return create(false, null, List.of(configLines));
+    }
+
+    /**
+     * Starts the server; its directory is made again, since one extension in a base class's
+     * static field serves each subclass in turn (closed after each).
+     */
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        Files.createDirectories(directory);
+        launch();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
     private static RedisServer start(boolean tls, List<String> configLines) {
         return start(tls, null, configLines);
     }
 
     private static RedisServer start(boolean tls, String subjectAltNames, List<String> configLines) {
+        RedisServer server = create(tls, subjectAltNames, configLines);
+        try {
+            server.launch();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return server;
+    }
+
+    /** A server not started yet: its directory, port and configuration. */
+    private static RedisServer create(boolean tls, String subjectAltNames, List<String> configLines) {
         try {
             Path directory = Files.createTempDirectory("mp4j-redis-");
             List<String> lines = new ArrayList<>();
@@ -84,9 +125,7 @@ public final class RedisServer implements AutoCloseable {
                         "tls-auth-clients no"));
             }
             lines.addAll(configLines);
-            RedisServer server = new RedisServer(directory, port, List.copyOf(lines), tls);
-            server.launch();
-            return server;
+            return new RedisServer(directory, port, List.copyOf(lines), tls);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,4 +1,10 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.queue;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterFailure;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
+import io.github.multiprocessing4j.redis.internal.connection.WriteBehind;
 
 import io.github.multiprocessing4j.spi.JoinableQueueBackend;
 import redis.clients.jedis.args.ListDirection;
@@ -9,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -42,8 +47,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       taken list in one call per batch: an acknowledgement lost with its process means a
  *       redelivery, which at-least-once allows. A refused item is finished at once, by value
  *       ({@code LREM}), since it was never handed out.</li>
- *   <li>Leases: the connection's renewal thread renews this process's lease every third of the
- *       lease time from its first take on. The scripts that put items back build the
+ *   <li>Leases: one {@link Lease} per consumer, renewed with the connection's others every
+ *       third of the lease time from its first take on. The scripts that put items back build the
  *       {@code taken:} and {@code lease:} keys of other consumers from the object's key prefix
  *       (same hash slot, so valid on Redis Cluster too).</li>
  *   <li>A take whose connection breaks may or may not have moved items into the taken list:
@@ -80,7 +85,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
      * taken list, first putting back dead consumers' items when the queue is empty. Returns the
      * items (maybe none), -1 when closed and empty.
      */
-    private static final Script TAKE = new Script(
+    private static final LuaScript TAKE = new LuaScript(
             "redis.call('SADD', KEYS[4], ARGV[4]) "
             + "redis.call('SET', KEYS[6], '1', 'PX', ARGV[3]) "
             + "local len = redis.call('LLEN', KEYS[2]) "
@@ -96,7 +101,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
      * that item; subtracts what it removed from the unfinished count and leaves a token for joins
      * when that reaches 0. Returns how many it removed.
      */
-    private static final Script DONE = new Script(
+    private static final LuaScript DONE = new LuaScript(
             "local n "
             + "if ARGV[2] then n = redis.call('LREM', KEYS[2], 1, ARGV[2]) "
             + "else n = math.min(tonumber(ARGV[1]), redis.call('LLEN', KEYS[2])) "
@@ -106,13 +111,13 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             + "  redis.call('PEXPIRE', KEYS[3], 60000) end "
             + "return n");
     /** KEYS meta, items, consumers; ARGV prefix. Puts back dead consumers' items; returns the unfinished count. */
-    private static final Script CHECK = new Script(
+    private static final LuaScript CHECK = new LuaScript(
             RECOVER_LUA + "return tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0')");
     /**
      * KEYS items, taken; ARGV k. Puts the newest k items of a taken list (fetched ahead, never
      * handed out) back at the head of the queue, in their order. Returns how many.
      */
-    private static final Script GIVE_BACK = new Script(
+    private static final LuaScript GIVE_BACK = new LuaScript(
             "local len = redis.call('LLEN', KEYS[2]) "
             + "local k = math.min(tonumber(ARGV[1]), len) "
             + "if k <= 0 then return 0 end "
@@ -123,7 +128,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
     /** How long items fetched ahead may wait for this process's next get before they go back to the queue. */
     static final long IDLE_GIVE_BACK_NANOS = 200_000_000L;
     /** KEYS lease; ARGV lease ms. */
-    private static final Script RENEW = new Script("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1");
+    private static final LuaScript RENEW = new LuaScript("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1");
 
     final String prefixKey;
     final String consumersKey;
@@ -202,7 +207,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
     /** @return {@link #CLOSED} when the queue is closed and empty, else null (the items are in {@code me.prefetched}) */
     private Object fetch(Consumer me) {
         Generation g = me.generation;
-        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.run(j,
+        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.runBytes(j,
                 bytes(metaKey, itemsKey, roomKey, consumersKey, g.takenKey, g.leaseKey),
                 bytes(prefixKey, Integer.toString(PREFETCH), Long.toString(connection().lease().toMillis()), g.id)));
         if (answer instanceof Long) {
@@ -234,7 +239,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
         }
         // Idempotent enough to retry: a repeated trim after a lost answer finishes one more of
         // this process's items early at worst; refusing to retry would leave join() waiting.
-        java.util.function.Function<redis.clients.jedis.Jedis, Object> finish = j -> DONE.run(j, bytes(metaKey, takenKey, doneKey), args);
+        java.util.function.Function<redis.clients.jedis.Jedis, Object> finish = j -> DONE.runBytes(j, bytes(metaKey, takenKey, doneKey), args);
         if (behind) {
             connection().server().callBehind("task done on " + this, finish);
         } else {
@@ -247,7 +252,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
         WriteBehind.of(connection()).flush(); // this process's puts and acknowledgements first
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
-            long unfinished = connection().server().call("join " + this, j -> (Long) CHECK.run(j,
+            long unfinished = connection().server().call("join " + this, j -> (Long) CHECK.runBytes(j,
                     bytes(metaKey, itemsKey, consumersKey), bytes(prefixKey)));
             if (unfinished <= 0) {
                 return true;
@@ -256,7 +261,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             if (waitMillis == 0) {
                 return false;
             }
-            awaitToken(doneKey, waitMillis);
+            awaitNotification("join " + this, doneKey, waitMillis);
         }
     }
 
@@ -293,8 +298,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             this.queue = queue;
             this.connection = connection;
             this.generation = new Generation(queue);
-            long period = connection.lease().toMillis() / 3;
-            connection.renewals().scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+            Lease.renewing(connection, "the lease of this process's taken items of " + queue, this::renew);
         }
 
         /**
@@ -312,16 +316,13 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             generation = new Generation(queue);
         }
 
-        private void renew() {
+        /** Renews the current generation's lease (never lost: it is set anew), then gives back idle prefetched items. */
+        private boolean renew() {
             Generation g = generation;
-            try {
-                connection.server().callOnce("renew a lease on " + queue, j -> RENEW.run(j, bytes(g.leaseKey),
-                        bytes(Long.toString(connection.lease().toMillis()))));
-                giveBackIdle();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of this process''s taken items: {0}",
-                        e.getMessage());
-            }
+            connection.server().callOnce("renew a lease on " + queue, j -> RENEW.runBytes(j, bytes(g.leaseKey),
+                    bytes(Long.toString(connection.lease().toMillis()))));
+            giveBackIdle();
+            return true;
         }
 
         /**
@@ -337,7 +338,7 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
                 int k = prefetched.size();
                 if (k > 0) {
                     String takenKey = generation.takenKey;
-                    connection.server().callOnce("give back to " + queue, j -> GIVE_BACK.run(j,
+                    connection.server().callOnce("give back to " + queue, j -> GIVE_BACK.runBytes(j,
                             bytes(queue.itemsKey, takenKey), bytes(Integer.toString(k))));
                     prefetched.clear();
                 }

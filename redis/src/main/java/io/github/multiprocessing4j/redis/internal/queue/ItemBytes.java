@@ -1,4 +1,7 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.queue;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterFailure;
+import io.github.multiprocessing4j.redis.internal.connection.ItemFilter;
 
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 

@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.connection;
 
 import java.io.Serializable;
 

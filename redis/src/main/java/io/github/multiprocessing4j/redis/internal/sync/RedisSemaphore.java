@@ -1,4 +1,9 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.sync;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 
 import io.github.multiprocessing4j.spi.SemaphoreBackend;
 
@@ -215,7 +220,7 @@ public final class RedisSemaphore extends ClusterHandle implements SemaphoreBack
         return renewed;
     }
 
-    private void awaitRelease(long millis) {
+    private void awaitRelease(long millis) throws InterruptedException {
         awaitNotification("wait for semaphore " + name, wake, millis);
     }
 

@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.connection;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * beyond that waits for the sender (back-pressure). A batch is cut at {@value #MAX_BATCH} writes
  * or 4 MiB, so that one script call stays small for the server.
  */
-final class WriteBehind {
+public final class WriteBehind {
     private static final System.Logger LOG = System.getLogger(WriteBehind.class.getName());
     static final int MAX_PENDING = 8_192;
     /** Bytes of payload waiting beyond which a writer waits for the sender. */
@@ -42,7 +42,12 @@ final class WriteBehind {
     /** Bytes of payload beyond which a batch is cut (one large item still goes alone). */
     static final long MAX_BATCH_BYTES = 4L << 20;
     private static final Map<ClusterConnection, WriteBehind> STREAMS = new ConcurrentHashMap<>();
-    private static final ExecutorService SENDERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+    /**
+     * The senders, shared by the JVM's streams. An idle sender ends after a second: a closed
+     * cluster leaves no thread of the library behind for long (a 30 s keep-alive did), and making
+     * a thread again after a quiet second costs nothing a put would notice.
+     */
+    private static final ExecutorService SENDERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
             new SynchronousQueue<>(), task -> {
                 Thread t = new Thread(task, "mp4j-redis-writes");
                 t.setDaemon(true);
@@ -54,7 +59,7 @@ final class WriteBehind {
     }
 
     /** Where writes of one kind to one object go: sends a batch of them in one call, in order. */
-    interface Sink<T> {
+    public interface Sink<T> {
         /** @throws RuntimeException when the batch was not (or not wholly) stored, saying so */
         void send(List<T> batch);
     }
@@ -75,12 +80,12 @@ final class WriteBehind {
     }
 
     /** @return this process's stream of writes over {@code connection} */
-    static WriteBehind of(ClusterConnection connection) {
+    public static WriteBehind of(ClusterConnection connection) {
         return STREAMS.computeIfAbsent(connection, c -> new WriteBehind(c.server().timeout().toNanos()));
     }
 
     /** Waits until the writes made so far over {@code connection} are answered; keeps their failure for the stream's next call. */
-    static void awaitSent(ClusterConnection connection) {
+    public static void awaitSent(ClusterConnection connection) {
         WriteBehind stream = STREAMS.get(connection);
         if (stream != null) {
             stream.awaitSent();
@@ -88,7 +93,7 @@ final class WriteBehind {
     }
 
     /** Flushes the stream of {@code connection} (before it closes), then forgets it. */
-    static void close(ClusterConnection connection) {
+    public static void close(ClusterConnection connection) {
         WriteBehind stream = STREAMS.remove(connection);
         if (stream != null) {
             try {
@@ -116,7 +121,7 @@ final class WriteBehind {
      * @throws RuntimeException the failure of earlier writes, once (this write is then not added)
      */
     @SuppressWarnings("unchecked")
-    synchronized <T> void add(Sink<T> sink, T payload, int bytes) {
+    public synchronized <T> void add(Sink<T> sink, T payload, int bytes) {
         throwFailure();
         boolean interrupted = false;
         while ((pending.size() >= MAX_PENDING || pendingBytes >= MAX_PENDING_BYTES && !pending.isEmpty())
@@ -145,7 +150,7 @@ final class WriteBehind {
      *
      * @throws RuntimeException the failure of earlier writes, once
      */
-    synchronized void flush() {
+    public synchronized void flush() {
         awaitSent();
         throwFailure();
     }

@@ -1,4 +1,7 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.pool;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterRef;
 
 import io.github.multiprocessing4j.spi.PoolChannel;
 import redis.clients.jedis.Pipeline;

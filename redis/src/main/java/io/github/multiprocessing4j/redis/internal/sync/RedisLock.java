@@ -1,4 +1,9 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.sync;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 
 import io.github.multiprocessing4j.spi.LockBackend;
 
@@ -181,7 +186,7 @@ public final class RedisLock extends ClusterHandle implements LockBackend {
         return token;
     }
 
-    private void awaitRelease(long millis) {
+    private void awaitRelease(long millis) throws InterruptedException {
         awaitNotification("wait for lock " + name, wake, millis);
     }
 

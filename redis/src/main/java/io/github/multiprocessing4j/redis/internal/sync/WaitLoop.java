@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.sync;
 
 import java.util.concurrent.TimeUnit;
 
@@ -9,10 +9,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Implementation notes. A release pushes a notification, so a waiter wakes at once instead of
  * polling; but a holder that dies never releases, so every slice is bounded: by
  * {@link #MAX_SLICE_MILLIS} and by the time the attempt said the blocking lease has left, so a
- * lapsed lease is seen as soon as it lapses. The slices also bound how long an interrupt waits to
- * be noticed ({@code BLPOP} on a socket is not interruptible). A notification consumed by a waiter
- * that then fails to get the object is not passed on: the next release pushes another, and the
- * other waiters look again at their next slice anyway.
+ * lapsed lease is seen as soon as it lapses. A notification consumed by a waiter that then fails
+ * to get the object is not passed on: the next release pushes another, and the other waiters look
+ * again at their next slice anyway. The block is {@link
+ * io.github.multiprocessing4j.redis.internal.connection.Server#callBlocking} (through {@code
+ * ClusterHandle.awaitNotification}) and the attempt a retried call, so a wait rides out a restart
+ * of the server (up to the cluster's timeout of unreachability); an interrupt is seen within the
+ * watchdog's period while blocked, and after the attempt when it came while the attempt waited for
+ * the server. A wait that ignores interrupts ({@code lock()}) keeps the interrupt and sets it
+ * again on return.
  */
 final class WaitLoop {
     /** The longest a waiter blocks between two looks: bounds how late an interrupt is seen. */
@@ -29,7 +34,7 @@ final class WaitLoop {
 
     /** Blocks on the notification list for up to {@code millis}. */
     interface Block {
-        void await(long millis);
+        void await(long millis) throws InterruptedException;
     }
 
     private WaitLoop() {
@@ -66,7 +71,14 @@ final class WaitLoop {
                 if (result < -1) {
                     slice = Math.min(slice, -result + 1); // look again right after the lease in the way lapses
                 }
-                block.await(Math.max(1, slice));
+                try {
+                    block.await(Math.max(1, slice));
+                } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
+                    interrupted = true;
+                }
             }
         } finally {
             if (interrupted) {

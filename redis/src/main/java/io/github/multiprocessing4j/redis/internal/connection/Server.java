@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.connection;
 
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -109,7 +109,7 @@ public final class Server implements AutoCloseable {
     /** The longest single wait sent to the server: longer waits are re-issued slice by slice. */
     public static final Duration BLOCKING_SLICE = Duration.ofSeconds(10);
     /** How often the watchdog looks at the blocked calls (interrupts, overdue waits). */
-    static final long WATCH_PERIOD_MILLIS = 50;
+    public static final long WATCH_PERIOD_MILLIS = 50;
     private static final long MAX_PAUSE_MILLIS = 500;
     /** A pooled connection idle this long is checked (PING) before use: its server may have restarted meanwhile. */
     static final Duration IDLE_CHECK = Duration.ofMillis(100);
@@ -518,16 +518,27 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Sleeps for the pause (with jitter, so that many clients do not reconnect in step), never past the deadline. */
+    /**
+     * Sleeps for the pause (with jitter, so that many clients do not reconnect in step), never
+     * past the deadline. An interrupt meanwhile does not end the call: it is kept (set again on
+     * return) for the caller to act on. A retrying call is bounded by the timeout anyway, an
+     * interruptible wait looks at the interrupt status after each call, and a wait that must
+     * ignore interrupts ({@code lock()}) must not fail because of one while the server is away.
+     */
     private long pause(String what, long pauseMillis, long deadline) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         long sleep = Math.max(1, Math.min(left, pauseMillis / 2 + ThreadLocalRandom.current().nextLong(pauseMillis / 2 + 1)));
-        try {
-            Thread.sleep(sleep);
-        } catch (InterruptedException e) {
+        long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sleep);
+        boolean interrupted = false;
+        for (long nanos = TimeUnit.MILLISECONDS.toNanos(sleep); nanos > 0; nanos = wakeAt - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new ClusterFailure(address + ": " + what + ": interrupted while waiting for the server to come back",
-                    e, false);
         }
         checkOpen(what);
         return Math.min(MAX_PAUSE_MILLIS, pauseMillis * 2);

@@ -1,5 +1,8 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.value;
 
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 import io.github.multiprocessing4j.spi.LongBackend;
 
 import java.util.List;
@@ -8,36 +11,22 @@ import java.util.List;
  * A {@link io.github.multiprocessing4j.SharedLong} on the server: one string key holding the
  * number in decimal, changed with {@code INCRBY} and, for compare-and-set, a script.
  */
-public final class RedisLong implements LongBackend {
+public final class RedisLong extends ClusterHandle implements LongBackend {
     private static final long serialVersionUID = 1L;
-    private static final String COMPARE_AND_SET =
+    private static final LuaScript COMPARE_AND_SET = new LuaScript(
             "local v = redis.call('GET', KEYS[1]) or '0' "
-            + "if v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+            + "if v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0");
 
-    private final ClusterRef ref;
-    private final String name;
     private final String key;
-    private transient ClusterConnection connection;
 
     public RedisLong(ClusterConnection connection, String name) {
-        this.connection = connection;
-        this.ref = connection.ref();
-        this.name = name;
+        super(connection, name);
         this.key = connection.key("long", name, "value");
-    }
-
-    private ClusterConnection connection() {
-        ClusterConnection c = connection;
-        if (c == null) {
-            c = connection = ClusterConnection.resolve(ref);
-        }
-        return c;
     }
 
     @Override
     public long get() {
-        String value = connection().server().call("get " + name, j -> j.get(key));
-        return value == null ? 0 : Long.parseLong(value);
+        return readNumber("get " + name, key);
     }
 
     @Override
@@ -54,7 +43,7 @@ public final class RedisLong implements LongBackend {
     @Override
     public boolean compareAndSet(long expected, long value) {
         Object done = connection().server().callOnceReconnecting("compare-and-set " + name,
-                j -> j.eval(COMPARE_AND_SET, List.of(key), List.of(Long.toString(expected), Long.toString(value))));
+                j -> COMPARE_AND_SET.run(j, List.of(key), List.of(Long.toString(expected), Long.toString(value))));
         return Long.valueOf(1).equals(done);
     }
 

@@ -1,4 +1,7 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.pool;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
 
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolChannel;
@@ -16,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +52,7 @@ public final class RedisPool implements PoolBackend {
     private final AtomicInteger nextWorker = new AtomicInteger();
     private final Map<Integer, RemoteWorker> workers = new ConcurrentHashMap<>();
     private final List<String> channels = new ArrayList<>();
-    private final ScheduledFuture<?> renewal;
+    private final Lease renewal;
     private final Thread reader;
     private volatile boolean closed;
 
@@ -60,21 +62,13 @@ public final class RedisPool implements PoolBackend {
         this.lease = keys.pool(id, "lease");
         this.events = keys.pool(id, "events");
         long leaseMillis = connection.lease().toMillis();
-        renewLease(leaseMillis);
-        this.renewal = connection.renewals().scheduleAtFixedRate(() -> {
-            try {
-                renewLease(leaseMillis);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not renew the lease of pool " + id + ": " + e.getMessage());
-            }
-        }, leaseMillis / 3, leaseMillis / 3, TimeUnit.MILLISECONDS);
+        connection.server().call("take the lease of pool " + id, j -> j.set(lease, "1", SetParams.setParams().px(leaseMillis)));
+        // Renewed once per period, never retried (the thread is shared); set anew, so never lost.
+        this.renewal = Lease.renewing(connection, "the lease of pool " + id, () -> "OK".equals(connection.server().callOnce(
+                "renew the lease of pool " + id, j -> j.set(lease, "1", SetParams.setParams().px(leaseMillis)))));
         this.reader = new Thread(this::readReports, "mp4j-redis-pool-" + id);
         reader.setDaemon(true);
         reader.start();
-    }
-
-    private void renewLease(long leaseMillis) {
-        connection.server().call("renew the lease of pool " + id, j -> j.set(lease, "1", SetParams.setParams().px(leaseMillis)));
     }
 
     @Override
@@ -198,7 +192,7 @@ public final class RedisPool implements PoolBackend {
     @Override
     public void close() {
         closed = true;
-        renewal.cancel(false);
+        renewal.end();
         List<String> all;
         synchronized (channels) {
             all = new ArrayList<>(channels);

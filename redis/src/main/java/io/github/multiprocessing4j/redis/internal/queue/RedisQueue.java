@@ -1,4 +1,11 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.queue;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterFailure;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
+import io.github.multiprocessing4j.redis.internal.connection.Server;
+import io.github.multiprocessing4j.redis.internal.connection.WriteBehind;
 
 import io.github.multiprocessing4j.spi.QueueBackend;
 import redis.clients.jedis.Jedis;
@@ -40,7 +47,7 @@ import java.util.List;
  *       and empty).</li>
  * </ul>
  */
-public class RedisQueue implements QueueBackend {
+public class RedisQueue extends ClusterHandle implements QueueBackend {
     private static final long serialVersionUID = 1L;
     static final long WAIT_SLICE_MILLIS = 250;
     static final int MAX_BATCH = 512;
@@ -53,7 +60,7 @@ public class RedisQueue implements QueueBackend {
             + "if max > 0 and len >= max then redis.call('RPUSH', KEYS[3], '1') "
             + "  redis.call('LTRIM', KEYS[3], -64, -1) redis.call('PEXPIRE', KEYS[3], 60000) end ";
     /** KEYS meta, items; ARGV max (-1: adopt the existing bound, else unbounded), joinable ("1"). Returns the bound. */
-    private static final Script CREATE = new Script(
+    private static final LuaScript CREATE = new LuaScript(
             "local max = redis.call('HGET', KEYS[1], 'max') "
             + "if max and redis.call('HGET', KEYS[1], 'closed') == '1' and redis.call('LLEN', KEYS[2]) == 0 "
             + "  and tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0') <= 0 then "
@@ -62,7 +69,7 @@ public class RedisQueue implements QueueBackend {
             + "  redis.call('HSET', KEYS[1], 'max', max) end "
             + "return tonumber(max)");
     /** KEYS meta, items; ARGV max (for a queue whose meta is gone), joinable ("1"), items... Returns how many were pushed, -1 when closed. */
-    private static final Script PUT = new Script(
+    private static final LuaScript PUT = new LuaScript(
             "if redis.call('HGET', KEYS[1], 'closed') == '1' then return -1 end "
             + "local max = tonumber(redis.call('HGET', KEYS[1], 'max') or '-1') "
             + "if max < 0 then max = tonumber(ARGV[1]) redis.call('HSET', KEYS[1], 'max', ARGV[1]) end "
@@ -73,21 +80,18 @@ public class RedisQueue implements QueueBackend {
             + "if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'unfinished', n) end "
             + "return n");
     /** KEYS meta, items, room; ARGV n. Returns the items taken (maybe none), -1 when closed and empty. */
-    private static final Script TAKE = new Script(
+    private static final LuaScript TAKE = new LuaScript(
             "local len = redis.call('LLEN', KEYS[2]) "
             + "if len == 0 then if redis.call('HGET', KEYS[1], 'closed') == '1' then return -1 end return {} end "
             + "local items = redis.call('LPOP', KEYS[2], ARGV[1]) "
             + ROOM_TOKEN_LUA
             + "return items");
 
-    final ClusterRef ref;
-    final String name;
     final String kind;
     final long maxSize;
     final String metaKey;
     final String itemsKey;
     final String roomKey;
-    private transient volatile ClusterConnection connection;
     private transient volatile GroupCommit<byte[], Long> puts;
     private transient volatile GroupCommit<Boolean, Object> takes;
     /** Set by {@link #close()}: a put behind through a handle closed here fails at once, not one call later. */
@@ -106,14 +110,12 @@ public class RedisQueue implements QueueBackend {
     }
 
     RedisQueue(ClusterConnection connection, String kind, String name, int maxSize) {
-        this.connection = connection;
-        this.ref = connection.ref();
-        this.name = name;
+        super(connection, name);
         this.kind = kind;
         this.metaKey = connection.key(kind, name, "meta");
         this.itemsKey = connection.key(kind, name, "items");
         this.roomKey = connection.key(kind, name, "room");
-        Long existing = connection.server().call("open " + this, j -> (Long) CREATE.run(j,
+        Long existing = connection.server().call("open " + this, j -> (Long) CREATE.runBytes(j,
                 bytes(metaKey, itemsKey), bytes(Integer.toString(maxSize))));
         if (maxSize >= 0 && existing != maxSize) {
             throw new IllegalStateException(this + " exists with " + (existing == 0 ? "no bound" : "maxSize " + existing)
@@ -121,14 +123,6 @@ public class RedisQueue implements QueueBackend {
                     + ": name it without a size to use it as it is");
         }
         this.maxSize = existing;
-    }
-
-    final ClusterConnection connection() {
-        ClusterConnection c = connection;
-        if (c == null) {
-            c = connection = ClusterConnection.resolve(ref);
-        }
-        return c;
     }
 
     boolean joinable() {
@@ -147,23 +141,34 @@ public class RedisQueue implements QueueBackend {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        while (true) {
-            long answer = puts().submit(value);
-            if (answer > 0) {
-                return true;
-            }
-            if (answer < 0) {
-                throw closed();
-            }
-            long waitMillis = WAIT_SLICE_MILLIS;
-            if (timeoutNanos >= 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        boolean interrupted = false; // a put is not ended by an interrupt: kept, and set again on return
+        try {
+            while (true) {
+                long answer = puts().submit(value);
+                if (answer > 0) {
+                    return true;
                 }
-                waitMillis = Math.min(waitMillis, Math.max(1, left / 1_000_000));
+                if (answer < 0) {
+                    throw closed();
+                }
+                long waitMillis = WAIT_SLICE_MILLIS;
+                if (timeoutNanos >= 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    waitMillis = Math.min(waitMillis, Math.max(1, left / 1_000_000));
+                }
+                try {
+                    awaitNotification("wait for room in " + this, roomKey, waitMillis);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            awaitToken(roomKey, waitMillis);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -286,11 +291,6 @@ public class RedisQueue implements QueueBackend {
         }
     }
 
-    /** Waits up to {@code millis} for a token in the list {@code key} (a hint to try again). */
-    final void awaitToken(String key, long millis) {
-        connection().server().call("wait on " + this, j -> j.blpop(millis / 1000.0, key));
-    }
-
     Object decode(byte[] value) {
         return ItemBytes.decode(value, connection().filter(), toString());
     }
@@ -348,7 +348,7 @@ public class RedisQueue implements QueueBackend {
         args.addAll(values);
         // Not retried: a batch whose answer was lost may have been pushed.
         Server server = connection().server();
-        java.util.function.Function<redis.clients.jedis.Jedis, Long> push = j -> (Long) PUT.run(j, bytes(metaKey, itemsKey), args);
+        java.util.function.Function<redis.clients.jedis.Jedis, Long> push = j -> (Long) PUT.runBytes(j, bytes(metaKey, itemsKey), args);
         long pushed = behind ? server.callBehind("put into " + this, push) : server.callOnce("put into " + this, push);
         List<Long> answers = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
@@ -358,7 +358,7 @@ public class RedisQueue implements QueueBackend {
     }
 
     private List<Object> takeBatch(List<Boolean> requests) {
-        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.run(j,
+        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.runBytes(j,
                 bytes(metaKey, itemsKey, roomKey), bytes(Integer.toString(requests.size()))));
         if (answer instanceof Long) {
             return Collections.nCopies(requests.size(), CLOSED);

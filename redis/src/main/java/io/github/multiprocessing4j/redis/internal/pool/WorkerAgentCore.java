@@ -1,4 +1,6 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.pool;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
 
 import io.github.multiprocessing4j.ChildProcess;
 import redis.clients.jedis.Pipeline;

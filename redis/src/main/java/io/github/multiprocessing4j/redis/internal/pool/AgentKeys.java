@@ -1,4 +1,6 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.pool;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
 
 /**
  * The keys through which pools and worker agents meet, all in the hash slot of {@code {agents}}

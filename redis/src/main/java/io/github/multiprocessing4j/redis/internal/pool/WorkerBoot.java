@@ -1,4 +1,6 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.pool;
+
+import io.github.multiprocessing4j.redis.internal.connection.ItemFilter;
 
 import io.github.multiprocessing4j.SerializableRunnable;
 

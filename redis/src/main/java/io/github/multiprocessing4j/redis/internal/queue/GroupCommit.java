@@ -1,4 +1,4 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.queue;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

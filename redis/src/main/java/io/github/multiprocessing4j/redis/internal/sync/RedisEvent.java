@@ -1,9 +1,14 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.sync;
+
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
+import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
+import io.github.multiprocessing4j.redis.internal.connection.Server;
 
 import io.github.multiprocessing4j.spi.EventBackend;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -95,27 +100,19 @@ public final class RedisEvent extends ClusterHandle implements EventBackend {
         if ((Long) server.call("wait for event " + name, j -> WAIT.run(j, keys, List.of())) == 1) {
             return true;
         }
-        long start = System.nanoTime();
         boolean left = false;
         try {
-            while (true) {
-                long leftMillis = timeoutNanos < 0 ? Long.MAX_VALUE
-                        : TimeUnit.NANOSECONDS.toMillis(timeoutNanos - (System.nanoTime() - start));
-                if (leftMillis <= 0) {
-                    left = true;
-                    return leave(server, keys);
-                }
-                long slice = Math.max(1, Math.min(leftMillis, WaitLoop.MAX_SLICE_MILLIS));
-                if (server.call("wait for event " + name, j -> j.blpop(slice / 1000.0, list)) != null) {
-                    left = true;
-                    return true; // set() took us off the waiters and the list is empty again
-                }
-                if (Thread.interrupted()) {
-                    left = true;
-                    leave(server, keys);
-                    throw new InterruptedException();
-                }
+            // One wait for the whole timeout: callBlocking slices it, rides out a restart and answers interrupts.
+            if (server.callBlocking("wait for event " + name, timeoutNanos, (j, seconds) -> j.blpop(seconds, list)) != null) {
+                left = true;
+                return true; // set() took us off the waiters and the list is empty again
             }
+            left = true;
+            return leave(server, keys); // a set that raced with the timeout counts
+        } catch (InterruptedException e) {
+            left = true;
+            leave(server, keys);
+            throw e;
         } finally {
             if (!left) { // the server failed mid-wait: do not stay registered
                 try {

@@ -1,12 +1,14 @@
-package io.github.multiprocessing4j.redis.internal;
+package io.github.multiprocessing4j.redis.internal.connection;
 
 import java.io.ObjectInputFilter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A cluster as its objects' backends see it: the server, the key prefix, the deserialization
@@ -34,6 +36,8 @@ public final class ClusterConnection {
     private final ObjectInputFilter filter;
     private final Duration lease;
     private volatile ScheduledExecutorService renewals;
+    private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+    private boolean renewingLeases;
 
     public ClusterConnection(Server server, String prefix, List<String> allowedClasses, Duration lease) {
         this.server = server;
@@ -54,9 +58,9 @@ public final class ClusterConnection {
     }
 
     /**
-     * The one daemon thread of this connection that renews its leases: a holder schedules its
-     * renewal here (every {@code lease() / 3}) and cancels it when it lets go. Renewals must not
-     * block for long: they share the thread.
+     * The one daemon thread of this connection that renews its leases: {@link Lease}s are renewed
+     * here by one task (see {@link #leases()}), and a worker agent's heartbeat runs here too.
+     * What runs here must not block for long: it shares the thread.
      */
     public ScheduledExecutorService renewals() {
         ScheduledExecutorService r = renewals;
@@ -73,6 +77,25 @@ public final class ClusterConnection {
             }
         }
         return r;
+    }
+
+    /**
+     * The leases held through this connection, renewed every {@code lease() / 3} by one task on
+     * {@link #renewals()}, started with the first lease ({@link Lease#renewing}).
+     */
+    Set<Lease> leases() {
+        synchronized (leases) {
+            if (!renewingLeases) {
+                renewingLeases = true;
+                long period = Math.max(1, lease.toMillis() / 3);
+                renewals().scheduleAtFixedRate(() -> {
+                    for (Lease l : leases) {
+                        l.renew();
+                    }
+                }, period, period, TimeUnit.MILLISECONDS);
+            }
+        }
+        return leases;
     }
 
     /**
