@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j.redis;
 
-import io.github.multiprocessing4j.redis.internal.AgentKeys;
-import io.github.multiprocessing4j.redis.internal.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.pool.AgentKeys;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
