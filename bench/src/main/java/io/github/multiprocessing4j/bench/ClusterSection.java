@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.ProcessLock;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedLongArray;
 import io.github.multiprocessing4j.redis.Cluster;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Section "cluster": the library's objects on a Redis server, over loopback, beside what Python
@@ -20,7 +22,9 @@ import java.util.Optional;
  *
  * <p>Figures: the raw-client floor ({@link RedisBaselines}: Jedis, one item per call, batched,
  * pipelined, the reliable pattern, a round trip, a lease lock's two round trips), then the
- * library's objects from {@link Cluster}, one method below for each figure. A figure whose
+ * library's objects from {@link Cluster}, one method below for each figure, except the pool's
+ * figures, which need worker agents: {@link ClusterPoolFigures} starts two (child JVMs of this
+ * one running {@code WorkerAgent}, stopped by pid) and measures them. A figure whose
  * feature the library does not have yet is recorded as not measured, with the feature it needs,
  * never as a number; its method's comment says what it is to measure, and its row, with the
  * design target and the Python figure it is compared with, is already in
@@ -67,7 +71,8 @@ final class ClusterSection extends Section {
             return;
         }
         try (BenchRedisServer server = BenchRedisServer.start(binary.get());
-             Cluster cluster = Cluster.builder(server.url()).prefix("bench").connect()) {
+             Cluster cluster = Cluster.builder(server.url()).prefix("bench")
+                     .allowClasses("io.github.multiprocessing4j.bench.*").connect()) {
             System.err.printf(Locale.ROOT, "[section cluster] redis-server pid %d on 127.0.0.1:%d%n", server.pid(),
                     server.port());
             Run run = new Run(name(), config, results, server.url(), cluster);
@@ -78,10 +83,7 @@ final class ClusterSection extends Section {
             joinableEndToEnd(run);
             lockUncontended(run);
             lockTakeover(run);
-            poolRoundTrip(run);
-            poolChunkOne(run);
-            poolMap(run);
-            agentKilled(run);
+            ClusterPoolFigures.measureAll(run); // POOL_ROUND_TRIP, POOL_CHUNK_ONE, POOL_MAP, AGENT_KILLED
         }
     }
 
@@ -165,64 +167,85 @@ final class ClusterSection extends Section {
     }
 
     /**
-     * To measure: {@code clusterIncrements} pairs of {@code acquire(); release()} on one
-     * {@code cluster.lock(name)} by one thread, pairs per second. Target ≥ 5k pairs/s (≤ 2 round
-     * trips a pair: the raw lease-lock row is its floor).
+     * {@code clusterIncrements} pairs of {@code acquire(); release()} on one
+     * {@code cluster.lock(name)} by one thread, pairs per second, after 500 pairs that connect and
+     * warm up. Target ≥ 5k pairs/s (the raw lease-lock row is its floor); that a pair is two round
+     * trips (two scripts on the server) is checked by {@code ClusterLockTest}.
      */
     private static void lockUncontended(Run run) {
-        run.notMeasured(LOCK_UNCONTENDED, "pairs/s", "Cluster.lock");
+        int n = run.config().clusterIncrements();
+        double[] perSecond = new double[run.config().clusterReps()];
+        ProcessLock lock = run.cluster().lock("bench-uncontended");
+        try {
+            for (int i = 0; i < 500; i++) {
+                lock.acquire();
+                lock.release();
+            }
+            for (int rep = 0; rep < perSecond.length; rep++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    lock.acquire();
+                    lock.release();
+                }
+                perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+            }
+        } finally {
+            lock.close();
+        }
+        run.record(LOCK_UNCONTENDED, "-", n, "pairs/s", perSecond);
     }
 
     /**
-     * To measure: a child acquires {@code cluster.lock(name)} and says so (a local SharedLong),
-     * the parent kills it with {@code ChildProcess.kill()} (SIGKILL) while a second child waits
-     * in {@code acquire()}; seconds from the kill to that acquire()'s return (the child records
-     * {@code System.nanoTime()}), with a check that its fencing token is greater than the first
-     * holder's. Default lease; target ≤ 2 s.
+     * A child takes {@code cluster.lock(name)} and leaves its fencing token in local shared
+     * memory; a second child connects, says it is about to wait and waits in {@code acquire()};
+     * 300 ms later the parent kills the holder ({@code ChildProcess.kill()}: SIGKILL by pid).
+     * Seconds from the kill to the return of the waiter's {@code acquire()} (the waiter records
+     * its {@link System#nanoTime()}: one clock on one machine), checking that the waiter's
+     * fencing token is greater than the killed holder's. Default lease (1.5 s); target ≤ 2 s.
      */
-    private static void lockTakeover(Run run) {
-        run.notMeasured(LOCK_TAKEOVER, "s", "Cluster.lock");
+    private static void lockTakeover(Run run) throws Exception {
+        double[] seconds = new double[run.config().clusterReps()];
+        for (int rep = 0; rep < seconds.length; rep++) {
+            ProcessLock lock = run.cluster().lock("bench-takeover");
+            try (SharedLong firstToken = new SharedLong(0); SharedLong waiting = new SharedLong(0);
+                 SharedLong acquiredAt = new SharedLong(0); SharedLong secondToken = new SharedLong(0)) {
+                ChildProcess holder = Children.onCluster(run.config(), ClusterTargets.holdUntilKilled(lock, firstToken),
+                        run.redisUrl());
+                ChildProcess waiter = Children.onCluster(run.config(),
+                        ClusterTargets.takeOver(lock, waiting, acquiredAt, secondToken), run.redisUrl());
+                long[] killed = new long[1];
+                holder.start();
+                try {
+                    awaitNonZero(firstToken, "the holder to take the lock");
+                    Children.run(List.of(waiter), () -> {
+                        awaitNonZero(waiting, "the waiter to connect");
+                        Thread.sleep(300); // the waiter is in acquire() by now: one round trip
+                        killed[0] = System.nanoTime();
+                        holder.kill();
+                    });
+                } finally {
+                    Children.killAndJoin(holder);
+                }
+                seconds[rep] = (acquiredAt.get() - killed[0]) / 1e9;
+                if (secondToken.get() <= firstToken.get()) {
+                    throw new IllegalStateException("the fencing token did not grow: " + firstToken.get() + " then "
+                            + secondToken.get());
+                }
+            } finally {
+                lock.close();
+            }
+        }
+        run.record(LOCK_TAKEOVER, "cold", 1, "s", seconds);
     }
 
-    /**
-     * To measure: with two worker agents of one worker each started (as separate process
-     * trees, stopped by pid at the end) and a {@code ProcessPool.builder().cluster(cluster)}
-     * pool warmed by a first map, the median time of {@code clusterRoundTrips} calls of
-     * {@code submit(x*x).get()}, one at a time, in microseconds. Compared with Celery's one
-     * {@code delay().get()}, RQ's and Dask's; target ≤ 0.5 ms.
-     */
-    private static void poolRoundTrip(Run run) {
-        run.notMeasured(POOL_ROUND_TRIP, "us", "the cluster ProcessPool and worker agents");
-    }
-
-    /**
-     * To measure: the same pool and agents, {@code map(x*x)} over {@code clusterPoolTasks}
-     * ints with chunk size 1, tasks per second from the call to its return. Compared with
-     * Celery's 5,000 {@code delay()} then {@code get()} each, RQ and Dask; target ≥ 20k tasks/s
-     * and ≥ 20x Celery.
-     */
-    private static void poolChunkOne(Run run) {
-        run.notMeasured(POOL_CHUNK_ONE, "tasks/s", "the cluster ProcessPool and worker agents");
-    }
-
-    /**
-     * To measure: the same pool and agents, {@code map(x*x)} over {@code clusterMapItems} ints
-     * (a million in the full run) with the default chunking, items per second. Compared with
-     * Celery's {@code chunks}; target ≥ 1M items/s and ≥ 10x Celery's chunks.
-     */
-    private static void poolMap(Run run) {
-        run.notMeasured(POOL_MAP, "items/s", "the cluster ProcessPool and worker agents");
-    }
-
-    /**
-     * To measure: with the same two agents, a task that sleeps is submitted, the agent running it
-     * is killed with SIGKILL (its whole process tree, by pid), and the seconds from the kill to
-     * the task's {@code get()} failing with {@code WorkerDiedException} (pool without retries),
-     * and, in a second figure, to its result from the other agent (pool with retries). Celery
-     * loses such a task (default acks) or parks it for its 3,600 s visibility timeout
-     * ({@code acks_late}); target ≤ 2 s.
-     */
-    private static void agentKilled(Run run) {
-        run.notMeasured(AGENT_KILLED, "s", "the cluster ProcessPool and worker agents");
+    /** Waits (polling: the parent has nothing else to do) until a child has set {@code value}. */
+    private static void awaitNonZero(SharedLong value, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (value.get() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited 60 s for " + what);
+            }
+            Thread.sleep(1);
+        }
     }
 }

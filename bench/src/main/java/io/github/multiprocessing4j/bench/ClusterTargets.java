@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.bench;
 
+import io.github.multiprocessing4j.ProcessLock;
+import io.github.multiprocessing4j.SerializableCallable;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedLongArray;
@@ -32,6 +34,51 @@ final class ClusterTargets {
             long t1 = System.nanoTime();
             times.set(2 * index, t0);
             times.set(2 * index + 1, t1);
+        };
+    }
+
+    /**
+     * The lock's first holder: takes {@code lock}, leaves its fencing token in {@code token} (local
+     * shared memory) and holds the lock until it is killed.
+     */
+    static SerializableRunnable holdUntilKilled(ProcessLock lock, SharedLong token) {
+        return () -> {
+            lock.acquire();
+            token.set(lock.fencingToken());
+            Thread.sleep(600_000);
+        };
+    }
+
+    /**
+     * The lock's next holder: connects (one look at the lock), says it is about to wait
+     * ({@code waiting} = 1), waits in {@code acquire()}, and leaves the {@link System#nanoTime()}
+     * at which it returned in {@code acquiredAt} and its fencing token in {@code token}.
+     */
+    static SerializableRunnable takeOver(ProcessLock lock, SharedLong waiting, SharedLong acquiredAt, SharedLong token) {
+        return () -> {
+            lock.isLocked();
+            waiting.set(1);
+            lock.acquire();
+            acquiredAt.set(System.nanoTime());
+            token.set(lock.fencingToken());
+            lock.release();
+        };
+    }
+
+    /**
+     * A pool task that tells where it runs and, on its first run only, holds its worker (sleeps)
+     * until the worker is killed: on the first run it leaves its worker's pid in {@code where}; a
+     * re-run (the pool's retry, on another worker) returns its worker's pid at once.
+     * {@code runs} and {@code where} are on the cluster, as a task on another machine would see them.
+     */
+    static SerializableCallable<Long> heldOnFirstRun(SharedLong runs, SharedLong where) {
+        return () -> {
+            long pid = ProcessHandle.current().pid();
+            if (runs.incrementAndGet() == 1) {
+                where.set(pid);
+                Thread.sleep(600_000);
+            }
+            return pid;
         };
     }
 }
