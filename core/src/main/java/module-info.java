@@ -8,6 +8,8 @@ module io.github.multiprocessing4j {
 
     exports io.github.multiprocessing4j;
     exports io.github.multiprocessing4j.spi; // backends: for implementers, not applications
+    // The Redis module encodes queue items as the local queues do, and decodes them through its allow-list.
+    exports io.github.multiprocessing4j.internal.serial to io.github.multiprocessing4j.redis;
 
     // Shared segments (the lowest layer) find where a tree's segments live through the process layer above them.
     uses io.github.multiprocessing4j.internal.shm.SegmentTrees;

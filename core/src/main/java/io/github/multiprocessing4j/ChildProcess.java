@@ -282,7 +282,8 @@ public final class ChildProcess {
      *     cannot silently drop one from the list
      */
     private static List<Class<?>> sharedObjectClasses() {
-        return List.of(ProcessQueue.class, ProcessJoinableQueue.class, ProcessSimpleQueue.class, PipeConnection.class,
+        return List.of(ProcessQueue.class, ProcessJoinableQueue.class, ProcessSimpleQueue.class, LocalQueue.class,
+                LocalJoinableQueue.class, PipeConnection.class,
                 ProcessLock.class, ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class,
                 ProcessBoundedSemaphore.class, SharedSemaphore.class, ProcessEvent.class, ProcessCondition.class,
                 LocalLock.class, LocalSemaphore.class, LocalEvent.class, LocalLong.class,

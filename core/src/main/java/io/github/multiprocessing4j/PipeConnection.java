@@ -37,22 +37,22 @@ final class PipeConnection implements Connection {
 
     @Override
     public void send(Object obj) {
-        put(ProcessQueue.encode(obj));
+        put(LocalQueue.encode(obj));
     }
 
     @Override
     public void sendBytes(byte[] data) {
-        put(ProcessQueue.encode(data));
+        put(LocalQueue.encode(data));
     }
 
     @Override
     public Object recv() throws EOFException {
-        return ProcessQueue.decode(take());
+        return LocalQueue.decode(take());
     }
 
     @Override
     public byte[] recvBytes() throws EOFException {
-        Object message = ProcessQueue.decode(take());
+        Object message = LocalQueue.decode(take());
         if (!(message instanceof byte[])) {
             throw new IllegalStateException("the message received is a " + message.getClass().getName()
                     + ", not bytes sent with sendBytes(): use recv()");

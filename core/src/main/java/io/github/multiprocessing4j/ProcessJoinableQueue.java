@@ -1,12 +1,9 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.queue.ByteQueue;
-import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
-import io.github.multiprocessing4j.internal.queue.JoinableState;
-import io.github.multiprocessing4j.internal.queue.JoinableStates;
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.spi.JoinableQueueBackend;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A {@link ProcessQueue} that counts unfinished work: Python's
@@ -31,6 +28,9 @@ import java.time.Duration;
  * <p><b>taskDone.</b> Calls are counted per process: {@code taskDone()} finishes the oldest item
  * the calling process got and has not finished, whichever thread got it.
  *
+ * <p><b>Backends.</b> One made {@linkplain #over over a backend} (a cluster's joinable queue on
+ * Redis) finishes and redelivers as that backend documents: there, delivery is at least once.
+ *
  * @implNote Each process that takes items copies them into an in-flight log of its own, in
  *     shared memory, until it calls {@code taskDone()}; a waiting consumer or {@code join()}
  *     looks for dead consumers every 250 ms and puts their unfinished items back. CPython's
@@ -51,7 +51,20 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessJoinableQueue(int maxSize) {
-        super(maxSize);
+        super(new LocalJoinableQueue(maxSize));
+    }
+
+    private ProcessJoinableQueue(JoinableQueueBackend backend) {
+        super(backend);
+    }
+
+    /**
+     * A joinable queue whose items and unfinished count live in {@code backend} (for implementers
+     * of backends; see {@link io.github.multiprocessing4j.spi}). Its methods then block, fail,
+     * redeliver and travel as the backend documents.
+     */
+    public static <E> ProcessJoinableQueue<E> over(JoinableQueueBackend backend) {
+        return new ProcessJoinableQueue<>(Objects.requireNonNull(backend, "backend"));
     }
 
     /**
@@ -60,7 +73,7 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @throws IllegalStateException when called more times than this process got items
      */
     public void taskDone() {
-        state().taskDone();
+        joinable().taskDone();
     }
 
     /**
@@ -70,7 +83,7 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @throws InterruptedException when the thread is interrupted while waiting
      */
     public void join() throws InterruptedException {
-        state().join(-1);
+        joinable().join(-1);
     }
 
     /**
@@ -80,12 +93,12 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @throws InterruptedException when the thread is interrupted while waiting
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        return state().join(nanos(timeout));
+        return joinable().join(nanos(timeout));
     }
 
     /** @return how many items were put and not finished yet; never blocks */
     public long unfinishedTasks() {
-        return Math.max(0, state().unfinished());
+        return Math.max(0, joinable().unfinished());
     }
 
     /**
@@ -95,22 +108,9 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     @Override
     public void close() {
         super.close();
-        if (isEmpty() && state().unfinished() <= 0) {
-            state().removeLogs();
-        }
     }
 
-    @Override
-    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
-        return state().recording(EncodedItemRecord.FORMAT);
-    }
-
-    @Override
-    Runnable livenessCheck() {
-        return state()::recoverDeadConsumers;
-    }
-
-    private JoinableState state() {
-        return JoinableStates.ofThisProcess().of(queue);
+    private JoinableQueueBackend joinable() {
+        return (JoinableQueueBackend) backend;
     }
 }

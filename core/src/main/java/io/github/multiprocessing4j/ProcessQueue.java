@@ -1,8 +1,6 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.queue.ByteQueue;
-import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -39,6 +37,11 @@ import java.util.Objects;
  * <p><b>Handles.</b> A queue is a handle to shared memory: capture it in a child's target, or
  * send it through another queue, and every process uses the same queue.
  *
+ * <p><b>Backends.</b> A queue made with a constructor keeps its items in shared memory
+ * ({@code LocalQueue}); one made {@linkplain #over over a backend} keeps them where the backend
+ * does (on a Redis server, for a cluster's queues), and its methods block, fail and travel as
+ * that backend documents.
+ *
  * @implNote {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String} and
  *     {@code byte[]} items have a direct encoding (a tag byte and the value), because a JDK
  *     serialization stream per item would cost microseconds; anything else is serialized. The
@@ -52,7 +55,7 @@ import java.util.Objects;
 public class ProcessQueue<E> implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
-    final ByteQueue queue;
+    final QueueBackend backend;
 
     /** Creates an unbounded queue: {@code put} never blocks (Python's {@code Queue()}). */
     public ProcessQueue() {
@@ -65,7 +68,20 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessQueue(int maxSize) {
-        queue = ByteQueue.create(Math.max(0, maxSize), ByteQueue.DEFAULT_CHUNK_SIZE);
+        this(new LocalQueue(maxSize));
+    }
+
+    ProcessQueue(QueueBackend backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * A queue whose items live in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * backend documents.
+     */
+    public static <E> ProcessQueue<E> over(QueueBackend backend) {
+        return new ProcessQueue<>(Objects.requireNonNull(backend, "backend"));
     }
 
     /**
@@ -77,7 +93,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item) {
-        put(encode(item), -1);
+        backend.put(checked(item), -1);
     }
 
     /**
@@ -89,7 +105,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item, Duration timeout) {
-        if (!put(encode(item), nanos(timeout))) {
+        if (!backend.put(checked(item), nanos(timeout))) {
             throw full();
         }
     }
@@ -103,7 +119,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void putNowait(E item) {
-        if (!put(encode(item), 0)) {
+        if (!backend.put(checked(item), 0)) {
             throw full();
         }
     }
@@ -117,7 +133,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public boolean offer(E item) {
-        return put(encode(item), 0);
+        return backend.put(checked(item), 0);
     }
 
     /**
@@ -166,7 +182,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E poll() {
-        return decode(queue.takeUninterruptibly(0, recordReader()));
+        return cast(backend.poll());
     }
 
     /**
@@ -182,22 +198,23 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
 
     /** @return how many items the queue holds (exact while no put or get is under way); never blocks */
     public int qsize() {
-        return (int) Math.min(Integer.MAX_VALUE, queue.size());
+        return (int) Math.min(Integer.MAX_VALUE, backend.size());
     }
 
     /** @return whether the queue holds no item; never blocks */
     public boolean isEmpty() {
-        return queue.size() == 0;
+        return backend.size() == 0;
     }
 
     /** @return whether a bounded queue holds {@code maxSize} items (never true when unbounded); never blocks */
     public boolean isFull() {
-        return queue.maxSize() > 0 && queue.size() >= queue.maxSize();
+        long max = backend.maxSize();
+        return max > 0 && backend.size() >= max;
     }
 
     /** @return the bound given at creation, 0 when unbounded */
     public int maxSize() {
-        return (int) queue.maxSize();
+        return (int) backend.maxSize();
     }
 
     /**
@@ -208,53 +225,30 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      */
     @Override
     public void close() {
-        queue.close();
+        backend.close();
     }
 
     /** @return whether the queue was closed (by any process) */
     public boolean isClosed() {
-        return queue.isClosed();
+        return backend.isClosed();
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + queue.size() + " items"
-                + (queue.maxSize() > 0 ? " of at most " + queue.maxSize() : "") + (isClosed() ? ", closed" : "") + "]";
-    }
-
-    /**
-     * How a take of this queue reads the item's record: the one place where subclasses add what
-     * they need to each take.
-     */
-    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
-        return EncodedItemRecord.FORMAT;
-    }
-
-    /** @return what a waiting take also does at each liveness check, or null */
-    Runnable livenessCheck() {
-        return null;
+        return getClass().getSimpleName() + "[" + backend + "]";
     }
 
     private E take(long timeoutNanos) throws InterruptedException {
-        return decode(queue.take(timeoutNanos, recordReader(), livenessCheck()));
-    }
-
-    private boolean put(ItemCodec.Encoded item, long timeoutNanos) {
-        return queue.put(item, EncodedItemRecord.FORMAT, timeoutNanos);
-    }
-
-    static ItemCodec.Encoded encode(Object item) {
-        Objects.requireNonNull(item, "a queue item must not be null (put a sentinel object, or close the queue)");
-        return ItemCodec.encode(item, "item");
+        return cast(backend.take(timeoutNanos));
     }
 
     @SuppressWarnings("unchecked")
-    static <T> T decode(ItemCodec.Encoded bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return (T) ItemCodec.decode(bytes, loader != null ? loader : ProcessQueue.class.getClassLoader());
+    private static <T> T cast(Object item) {
+        return (T) item;
+    }
+
+    static <T> T checked(T item) {
+        return Objects.requireNonNull(item, "a queue item must not be null (put a sentinel object, or close the queue)");
     }
 
     /** @return the timeout in nanoseconds: 0 when negative, saturated when huge */

@@ -1,24 +1,39 @@
 package io.github.multiprocessing4j;
 
-import io.github.multiprocessing4j.internal.queue.ByteQueue;
-import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
+import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * The simplest queue shared by the processes of a tree: Python's
  * {@code multiprocessing.SimpleQueue}. Unbounded ({@link #put} never blocks), with no timeouts
- * and no size; otherwise the same items, order and robustness as {@link ProcessQueue}.
+ * and no size; otherwise the same items, order and robustness as {@link ProcessQueue}, whose
+ * backends it shares ({@link #over}).
  *
  * @param <E> the type of the items
  */
 public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
-    private final ByteQueue queue = ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE);
+    private final QueueBackend backend;
 
     /** Creates an empty queue. */
     public ProcessSimpleQueue() {
+        this(new LocalQueue(0));
+    }
+
+    private ProcessSimpleQueue(QueueBackend backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * A simple queue whose items live in {@code backend} (for implementers of backends; see
+     * {@link io.github.multiprocessing4j.spi}); a bounded backend makes {@link #put} wait for
+     * room. Its methods then block, fail and travel as the backend documents.
+     */
+    public static <E> ProcessSimpleQueue<E> over(QueueBackend backend) {
+        return new ProcessSimpleQueue<>(Objects.requireNonNull(backend, "backend"));
     }
 
     /**
@@ -29,7 +44,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed
      */
     public void put(E item) {
-        queue.put(ProcessQueue.encode(item), EncodedItemRecord.FORMAT, -1);
+        backend.put(ProcessQueue.checked(item), -1);
     }
 
     /**
@@ -39,22 +54,24 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     public E get() throws InterruptedException {
-        return ProcessQueue.decode(queue.take(-1, EncodedItemRecord.FORMAT, null));
+        @SuppressWarnings("unchecked")
+        E item = (E) backend.take(-1);
+        return item;
     }
 
     /** @return whether the queue holds no item; never blocks */
     public boolean isEmpty() {
-        return queue.size() == 0;
+        return backend.size() == 0;
     }
 
     /** Closes the queue for every process (see {@link ProcessQueue#close()}). Idempotent. */
     @Override
     public void close() {
-        queue.close();
+        backend.close();
     }
 
     @Override
     public String toString() {
-        return "ProcessSimpleQueue[" + queue.size() + " items" + (queue.isClosed() ? ", closed" : "") + "]";
+        return "ProcessSimpleQueue[" + backend + "]";
     }
 }

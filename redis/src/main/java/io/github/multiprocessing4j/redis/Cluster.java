@@ -2,17 +2,21 @@ package io.github.multiprocessing4j.redis;
 
 import io.github.multiprocessing4j.ProcessBoundedSemaphore;
 import io.github.multiprocessing4j.ProcessEvent;
+import io.github.multiprocessing4j.ProcessJoinableQueue;
 import io.github.multiprocessing4j.ProcessLock;
+import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.ProcessRLock;
 import io.github.multiprocessing4j.ProcessSemaphore;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.internal.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.RedisEvent;
+import io.github.multiprocessing4j.redis.internal.RedisJoinableQueue;
 import io.github.multiprocessing4j.redis.internal.RedisLock;
 import io.github.multiprocessing4j.redis.internal.RedisLong;
+import io.github.multiprocessing4j.redis.internal.RedisPool;
+import io.github.multiprocessing4j.redis.internal.RedisQueue;
 import io.github.multiprocessing4j.redis.internal.RedisSemaphore;
 import io.github.multiprocessing4j.redis.internal.Server;
-import io.github.multiprocessing4j.redis.internal.RedisPool;
 import io.github.multiprocessing4j.redis.internal.ServerAddress;
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolBackendFactory;
@@ -316,6 +320,125 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
             throw new IllegalArgumentException("a semaphore's permits must not be negative, not " + permits);
         }
         return permits;
+    }
+
+    /**
+     * The queue named {@code name}, as it is: every program that names it on this cluster meets
+     * the same queue. Made unbounded when it does not exist (or was closed and emptied); an
+     * existing queue keeps its bound. One round trip to the server.
+     *
+     * <p>What differs from a local {@link ProcessQueue}:
+     * <ul>
+     *   <li>Items are encoded as locally, and read back through the cluster's
+     *       {@linkplain Builder#allowClasses allow-list}.</li>
+     *   <li><b>Puts into an unbounded queue go behind.</b> {@code put} returns at once; the item
+     *       is sent by a sender thread at once when none is in flight, else with the puts made
+     *       meanwhile in the next call (so one thread's consecutive puts travel many to a round
+     *       trip). It is on the server about one round trip after {@code put} returned. What this
+     *       process does next over the cluster (any other call: a get, a shared long, a lock, a
+     *       put into a bounded queue) waits for its puts first, so every program sees this
+     *       program's operations in the order it made them. A producer process killed within
+     *       that round trip loses the puts of it (a local put is in shared memory when it
+     *       returns); a put the server refuses after it returned (the queue was closed
+     *       meanwhile), or that cannot be sent within the timeout, is logged and thrown by this
+     *       process's next {@code put} or {@code close()}, saying how many items were not stored.
+     *       Puts are flushed by {@link #close()} and at the JVM's normal exit.</li>
+     *   <li>A put into a bounded queue waits for the server's answer (one round trip; puts made at
+     *       once by several threads of a process travel in one call).</li>
+     *   <li>A get is one round trip: a plain queue never takes more items than were asked for,
+     *       because an item fetched ahead into a process that dies would be lost (gets made at
+     *       once by several threads of a process travel in one call). {@link #joinableQueue}
+     *       does fetch ahead.</li>
+     *   <li>The bound is enforced atomically on the server. A waiting {@code put} or {@code get}
+     *       holds one of the cluster's pooled connections while it waits, and sees an interrupt
+     *       (for {@code get}) or a {@code close()} within 250 ms.</li>
+     *   <li>An item whose class the allow-list refuses fails that {@code get} with
+     *       {@link ClusterException} (naming the class and how to allow it); the item is dropped
+     *       and the next {@code get} goes on.</li>
+     *   <li>A consumer process that dies while its {@code get} is answered may take that one item
+     *       with it, as locally. A waiting {@code get} rides out a server that cannot be reached
+     *       (restarting) for up to the cluster's timeout, then fails with {@link ClusterException};
+     *       an item whose answer was lost with the connection is lost with it (a plain queue
+     *       delivers at most once). A put whose connection breaks is not retried (it may have
+     *       happened): it fails with {@link ClusterException} (for a put behind: reported as above).</li>
+     *   <li>{@code close()} closes the queue for every program; {@code qsize()}, {@code isEmpty()}
+     *       and {@code isFull()} ask the server. A closed queue that is empty is made afresh by
+     *       the next {@code queue(name)}.</li>
+     *   <li>Handles travel: a queue captured in a child's target, or sent through another queue or
+     *       to a pool task, works in the receiving process when it is connected to the same server
+     *       (or has {@code MP4J_REDIS_URL} in its environment).</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or has
+     *     braces or spaces
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessQueue<E> queue(String name) {
+        return ProcessQueue.over(new RedisQueue(connection, checkName(name), -1));
+    }
+
+    /**
+     * The queue named {@code name}, holding at most {@code maxSize} items: made so when it does not
+     * exist (see {@link #queue(String)} for what differs from a local queue).
+     *
+     * @param maxSize the bound, 0 for an unbounded queue
+     * @throws IllegalArgumentException when {@code maxSize} is negative, or the name is not valid
+     * @throws IllegalStateException when the queue exists with another bound
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessQueue<E> queue(String name, int maxSize) {
+        return ProcessQueue.over(new RedisQueue(connection, checkName(name), checkSize(maxSize)));
+    }
+
+    /**
+     * The joinable queue named {@code name} (a namespace apart from {@link #queue}'s), as it is:
+     * made unbounded when it does not exist. Everything said of {@link #queue(String)} holds, and:
+     * <ul>
+     *   <li><b>At least once.</b> An item a consumer took stays on the server, leased to that
+     *       consumer's process, until it calls {@code taskDone()}. When the process dies (killed,
+     *       its machine lost, cut off for longer than the {@linkplain Builder#leaseTime lease
+     *       time}), its unfinished items go back to the head of the queue, taken by the next
+     *       consumer that waits or by {@code join()}, so {@code join()} still returns: within
+     *       about the lease time plus 250 ms. A consumer may therefore see an item twice (the
+     *       first taker died, or stalled longer than the lease, before its {@code taskDone()});
+     *       make the work idempotent. Items put back come before the items waiting, so the
+     *       order is FIFO except that a redelivered item comes again early.</li>
+     *   <li>A get fetches ahead: one call moves up to 64 items (at most half of those waiting) to
+     *       this process, which hands them out one by one; they count as taken (not in
+     *       {@code qsize()}) and come back if the process dies.</li>
+     *   <li>{@code taskDone()} finishes the oldest item this process got; it returns at once and
+     *       its acknowledgement goes behind, like an unbounded queue's puts (in order with them):
+     *       a consumer killed within a round trip of {@code taskDone()} has that item delivered
+     *       again. {@code join()} and {@code unfinishedTasks()} in the same process count its own
+     *       puts and acknowledgements.</li>
+     *   <li>An item the allow-list refuses fails its get and counts as finished.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException when the name is not valid
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessJoinableQueue<E> joinableQueue(String name) {
+        return ProcessJoinableQueue.over(new RedisJoinableQueue(connection, checkName(name), -1));
+    }
+
+    /**
+     * The joinable queue named {@code name}, holding at most {@code maxSize} items waiting to be
+     * got (see {@link #joinableQueue(String)}).
+     *
+     * @param maxSize the bound, 0 for an unbounded queue
+     * @throws IllegalArgumentException when {@code maxSize} is negative, or the name is not valid
+     * @throws IllegalStateException when the queue exists with another bound
+     * @throws ClusterException when the server cannot be reached within the timeout
+     */
+    public <E> ProcessJoinableQueue<E> joinableQueue(String name, int maxSize) {
+        return ProcessJoinableQueue.over(new RedisJoinableQueue(connection, checkName(name), checkSize(maxSize)));
+    }
+
+    private static int checkSize(int maxSize) {
+        if (maxSize < 0) {
+            throw new IllegalArgumentException("a queue's maxSize must be 0 (unbounded) or more: " + maxSize);
+        }
+        return maxSize;
     }
 
     ClusterConnection connection() {

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.serial;
 
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
@@ -111,6 +112,28 @@ public final class ItemCodec {
                 }
             default:
                 throw new UncheckedIOException(new IOException("an item with the unknown tag " + tag));
+        }
+    }
+
+    /**
+     * {@link #decode(Encoded, ClassLoader)} for an item that came from outside the process tree:
+     * every class deserialized, and a lambda's capturing class, must pass {@code filter}.
+     *
+     * @throws UncheckedIOException when the bytes are damaged, or the filter refused a class: the
+     *     cause is then an {@link java.io.InvalidClassException} whose {@code classname} names it
+     * @throws IllegalStateException when a class of the value is missing in this process
+     */
+    public static Object decode(Encoded encoded, ClassLoader loader, ObjectInputFilter filter) {
+        ObjectInputFilter before = Serialization.FILTER.get();
+        Serialization.FILTER.set(filter);
+        try {
+            return decode(encoded, loader);
+        } finally {
+            if (before == null) {
+                Serialization.FILTER.remove();
+            } else {
+                Serialization.FILTER.set(before);
+            }
         }
     }
 }

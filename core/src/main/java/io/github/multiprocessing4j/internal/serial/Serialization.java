@@ -18,10 +18,13 @@ import java.util.concurrent.Callable;
  */
 public final class Serialization {
     /**
-     * The allow-list of what this thread deserializes (a remote pool's collector and workers read
-     * what came over the network), beside the JVM-wide filter, which applies to streams as well.
+     * The allow-list that what this thread deserializes must pass, or null: set for a whole
+     * thread ({@link #filterThisThread}: a remote pool's collector and workers), or around the
+     * decoding of one item that came from the network ({@link ItemCodec#decode(ItemCodec.Encoded,
+     * ClassLoader, ObjectInputFilter)}), so that streams nested in other encodings (a lambda's
+     * captured values) are filtered too without a filter parameter on every method in between.
      */
-    private static final ThreadLocal<ObjectInputFilter> THREAD_FILTER = new ThreadLocal<>();
+    static final ThreadLocal<ObjectInputFilter> FILTER = new ThreadLocal<>();
 
     private Serialization() {
     }
@@ -33,9 +36,9 @@ public final class Serialization {
      */
     public static void filterThisThread(ObjectInputFilter filter) {
         if (filter == null) {
-            THREAD_FILTER.remove();
+            FILTER.remove();
         } else {
-            THREAD_FILTER.set(filter);
+            FILTER.set(filter);
         }
     }
 
@@ -47,7 +50,7 @@ public final class Serialization {
      * @throws InvalidClassException when the filter refuses it
      */
     static void checkAllowed(Class<?> type) throws InvalidClassException {
-        ObjectInputFilter filter = THREAD_FILTER.get();
+        ObjectInputFilter filter = FILTER.get();
         if (filter == null) {
             return;
         }
@@ -142,7 +145,7 @@ public final class Serialization {
                 }
             }
         }) {
-            ObjectInputFilter filter = THREAD_FILTER.get();
+            ObjectInputFilter filter = FILTER.get();
             if (filter != null) {
                 in.setObjectInputFilter(filter);
             }

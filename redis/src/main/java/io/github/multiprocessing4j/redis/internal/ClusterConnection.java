@@ -41,6 +41,7 @@ public final class ClusterConnection {
         this.allowedClasses = List.copyOf(allowedClasses);
         this.filter = ItemFilter.allowing(this.allowedClasses);
         this.lease = lease;
+        server.beforeEachCall(() -> WriteBehind.awaitSent(this));
         OPEN.putIfAbsent(ref, this);
     }
 
@@ -138,6 +139,7 @@ public final class ClusterConnection {
 
     /** Closes the connections; handles resolved to it fail from now on in this process. */
     public void close() {
+        WriteBehind.close(this); // puts and acknowledgements not yet on the server
         OPEN.remove(ref, this);
         ScheduledExecutorService r = renewals;
         if (r != null) {

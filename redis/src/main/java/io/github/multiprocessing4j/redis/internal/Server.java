@@ -143,6 +143,7 @@ public final class Server implements AutoCloseable {
     private volatile ScheduledExecutorService watchdog;
     private volatile boolean closed;
     private volatile long sliceMillis = BLOCKING_SLICE.toMillis();
+    private volatile Runnable beforeEachCall;
 
     /**
      * Connects and checks the server answers (a PING) within {@code timeout}. A
@@ -219,12 +220,35 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * Makes every later call (but {@link #callBehind}'s) run {@code hook} first: the write-behind
+     * stream's wait for the writes made before, so that a process's calls reach the server in the
+     * order it made them.
+     */
+    public void beforeEachCall(Runnable hook) {
+        this.beforeEachCall = hook;
+    }
+
+    /**
      * Runs {@code command} once on a pooled connection; fails at once when the server cannot be
      * reached.
      *
      * @throws ClusterFailure when the connection fails or the server answers an error
      */
     public <T> T callOnce(String what, Function<Jedis, T> command) {
+        Runnable hook = beforeEachCall;
+        if (hook != null) {
+            hook.run();
+        }
+        return callBehind(what, command);
+    }
+
+    /**
+     * Runs {@code command} once, without waiting for the write-behind stream: for that stream's
+     * own sender. Fails at once when the server cannot be reached.
+     *
+     * @throws ClusterFailure when the connection fails or the server answers an error
+     */
+    public <T> T callBehind(String what, Function<Jedis, T> command) {
         checkOpen(what);
         Jedis jedis;
         try {

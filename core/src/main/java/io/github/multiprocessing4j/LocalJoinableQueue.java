@@ -1,0 +1,58 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
+import io.github.multiprocessing4j.internal.queue.JoinableState;
+import io.github.multiprocessing4j.internal.queue.JoinableStates;
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.spi.JoinableQueueBackend;
+
+/**
+ * A joinable queue in shared memory: the items in a {@link ByteQueue}, and this process's
+ * {@link JoinableState} (its in-flight log and done count), which every take records into.
+ */
+final class LocalJoinableQueue extends LocalQueue implements JoinableQueueBackend {
+    private static final long serialVersionUID = 1L;
+
+    LocalJoinableQueue(int maxSize) {
+        super(maxSize);
+    }
+
+    @Override
+    public void taskDone() {
+        state().taskDone();
+    }
+
+    @Override
+    public boolean join(long timeoutNanos) throws InterruptedException {
+        return state().join(timeoutNanos);
+    }
+
+    @Override
+    public long unfinished() {
+        return Math.max(0, state().unfinished());
+    }
+
+    /** Closes the queue; once it is also empty and finished, the consumers' logs go with it. */
+    @Override
+    public void close() {
+        super.close();
+        if (queue.size() == 0 && state().unfinished() <= 0) {
+            state().removeLogs();
+        }
+    }
+
+    @Override
+    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
+        return state().recording(EncodedItemRecord.FORMAT);
+    }
+
+    @Override
+    Runnable livenessCheck() {
+        return state()::recoverDeadConsumers;
+    }
+
+    private JoinableState state() {
+        return JoinableStates.ofThisProcess().of(queue);
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
+import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.spi.QueueBackend;
+
+/**
+ * A queue's items in shared memory: a {@link ByteQueue} of encoded items. The item is encoded
+ * straight into the queue's record and decoded straight out of it, as before the backend seam:
+ * no copy more per item.
+ */
+class LocalQueue implements QueueBackend {
+    private static final long serialVersionUID = 1L;
+
+    final ByteQueue queue;
+
+    LocalQueue(int maxSize) {
+        queue = ByteQueue.create(Math.max(0, maxSize), ByteQueue.DEFAULT_CHUNK_SIZE);
+    }
+
+    @Override
+    public boolean put(Object item, long timeoutNanos) {
+        return queue.put(encode(item), EncodedItemRecord.FORMAT, timeoutNanos);
+    }
+
+    @Override
+    public Object take(long timeoutNanos) throws InterruptedException {
+        return decode(queue.take(timeoutNanos, recordReader(), livenessCheck()));
+    }
+
+    @Override
+    public Object poll() {
+        return decode(queue.takeUninterruptibly(0, recordReader()));
+    }
+
+    @Override
+    public long size() {
+        return queue.size();
+    }
+
+    @Override
+    public long maxSize() {
+        return queue.maxSize();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return queue.isClosed();
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+
+    /**
+     * How a take of this queue reads the item's record: the one place where the joinable queue
+     * adds what it needs to each take.
+     */
+    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
+        return EncodedItemRecord.FORMAT;
+    }
+
+    /** @return what a waiting take also does at each liveness check, or null */
+    Runnable livenessCheck() {
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        long max = queue.maxSize();
+        return queue.size() + " items" + (max > 0 ? " of at most " + max : "") + (queue.isClosed() ? ", closed" : "");
+    }
+
+    /**
+     * @throws NullPointerException when the item is null
+     * @throws IllegalArgumentException when the item is not serializable (naming its class)
+     */
+    static ItemCodec.Encoded encode(Object item) {
+        return ItemCodec.encode(ProcessQueue.checked(item), "item");
+    }
+
+    static Object decode(ItemCodec.Encoded bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return ItemCodec.decode(bytes, loader != null ? loader : LocalQueue.class.getClassLoader());
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.multiprocessing4j.spi;
+
+import java.io.Serializable;
+
+/**
+ * Where the items of a {@link io.github.multiprocessing4j.ProcessQueue} (or a
+ * {@link io.github.multiprocessing4j.ProcessSimpleQueue}) live. The backend encodes an item when
+ * it is put and decodes it when it is taken, so an item that cannot be encoded fails the put
+ * ({@link IllegalArgumentException} naming its class) and leaves the queue unchanged. Items are
+ * never null (the public type checks). Timeouts are in nanoseconds: negative waits as long as it
+ * takes, zero does not wait.
+ */
+public interface QueueBackend extends Serializable {
+    /**
+     * Puts an item, waiting up to {@code timeoutNanos} for room in a bounded queue; not ended by
+     * an interrupt.
+     *
+     * @return false when the queue stayed full for the whole timeout
+     * @throws IllegalArgumentException when the item cannot be encoded
+     * @throws IllegalStateException when the queue is closed
+     */
+    boolean put(Object item, long timeoutNanos);
+
+    /**
+     * Takes the oldest item, waiting up to {@code timeoutNanos} for one.
+     *
+     * @return the item, or null when none came within the timeout
+     * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    Object take(long timeoutNanos) throws InterruptedException;
+
+    /**
+     * Takes the oldest item without waiting for one, and without looking at the thread's
+     * interrupt status.
+     *
+     * @return the item, or null when the queue is empty
+     * @throws IllegalStateException when the queue is closed and empty
+     */
+    Object poll();
+
+    /** @return how many items the queue holds; never blocks for longer than the medium takes to answer */
+    long size();
+
+    /** @return the bound, 0 when unbounded */
+    long maxSize();
+
+    /** @return whether the queue was closed, by any process */
+    boolean isClosed();
+
+    /** Closes the queue for everyone: see {@link io.github.multiprocessing4j.ProcessQueue#close()}. */
+    void close();
+}
