@@ -1,17 +1,21 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.ProcessJoinableQueue;
 import io.github.multiprocessing4j.ProcessLock;
+import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedLongArray;
 import io.github.multiprocessing4j.redis.Cluster;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * Section "cluster": the library's objects on a Redis server, over loopback, beside what Python
@@ -24,12 +28,9 @@ import java.util.concurrent.TimeUnit;
  * pipelined, the reliable pattern, a round trip, a lease lock's two round trips), then the
  * library's objects from {@link Cluster}, one method below for each figure, except the pool's
  * figures, which need worker agents: {@link ClusterPoolFigures} starts two (child JVMs of this
- * one running {@code WorkerAgent}, stopped by pid) and measures them. A figure whose
- * feature the library does not have yet is recorded as not measured, with the feature it needs,
- * never as a number; its method's comment says what it is to measure, and its row, with the
- * design target and the Python figure it is compared with, is already in
- * {@code side_by_side.py}'s {@code CLUSTER_ROWS} under the name below. Measuring it is filling
- * in that one method and calling {@link Run#record} with the same name.
+ * one running {@code WorkerAgent}, stopped by pid) and measures them. Each figure's row, with
+ * the design target and the Python figure it is compared with, is in {@code side_by_side.py}'s
+ * {@code CLUSTER_ROWS} under the name below.
  *
  * <p>Sizes and repetitions are {@code bench_cluster.py}'s ({@link BenchConfig#clusterReps()}
  * and the {@code cluster*} sizes); the quick run only shows that each figure works.
@@ -55,10 +56,6 @@ final class ClusterSection extends Section {
     record Run(String section, BenchConfig config, Results results, String redisUrl, Cluster cluster) {
         void record(String what, String method, long n, String unit, double[] values) {
             results.record(section, what, method, n, unit, values);
-        }
-
-        void notMeasured(String what, String unit, String needs) {
-            results.notMeasured(section, what, unit, "needs " + needs);
         }
     }
 
@@ -145,25 +142,75 @@ final class ClusterSection extends Section {
     }
 
     /**
-     * To measure: items per second from one producer child to one consumer child through
-     * {@code cluster.queue(name)} (unbounded), {@code clusterItems} Integers and an end marker;
+     * Items per second from one producer child to one consumer child through
+     * {@code cluster.queue(name)} (unbounded): {@code clusterItems} Integers and an end marker;
      * the producer takes the start time after a start line shared with the consumer, the
-     * consumer the end time at the end marker (start-up excluded), as
-     * {@code bench_cluster.py}'s {@code _pair} does. Compared with CPython's managers queue and
-     * raw redis-py; target ≥ 100k items/s (batching).
+     * consumer the end time at the end marker (start-up and connecting excluded), as
+     * {@code bench_cluster.py}'s {@code _pair} does; the consumer checks that every item came, in
+     * order. Compared with CPython's managers queue and raw redis-py; target ≥ 100k items/s
+     * (batching).
      */
-    private static void queueOneToOne(Run run) {
-        run.notMeasured(QUEUE_ONE_TO_ONE, "items/s", "Cluster.queue");
+    private static void queueOneToOne(Run run) throws Exception {
+        int n = run.config().clusterItems();
+        double[] perSecond = new double[run.config().clusterReps()];
+        for (int rep = 0; rep < perSecond.length; rep++) {
+            ProcessQueue<Integer> queue = run.cluster().queue("bench-one-to-one-" + rep);
+            try (SharedLong countdown = new SharedLong(2); SharedLongArray times = new SharedLongArray(2)) {
+                Children.run(List.of(
+                        Children.onCluster(run.config(), ClusterTargets.queueConsumer(queue, countdown, times, n),
+                                run.redisUrl()),
+                        Children.onCluster(run.config(), ClusterTargets.queueProducer(queue, countdown, times, n),
+                                run.redisUrl())));
+                perSecond[rep] = n / ((times.get(1) - times.get(0)) / 1e9);
+            } finally {
+                queue.close();
+            }
+        }
+        run.record(QUEUE_ONE_TO_ONE, "cold", n, "items/s", perSecond);
     }
 
     /**
-     * To measure: {@code cluster.joinableQueue(name)}, two producer children putting
-     * {@code clusterItems / 2} Integers each, two consumer children calling {@code taskDone()}
-     * for each; items per second from the producers' start line to the return of the parent's
-     * {@code join()}. Compared with the reliable list pattern of redis-py; target ≥ 50k items/s.
+     * {@code cluster.joinableQueue(name)}: two producer children put {@code clusterItems / 2}
+     * Integers each, two consumer children call {@code taskDone()} for each; items per second
+     * from the producers' start line (the first one's start) to the return of the parent's
+     * {@code join()}, called once both producers' items are on the server (start-up and
+     * connecting excluded). The consumers are then ended with an end marker each. Compared with
+     * the reliable list pattern of redis-py; target ≥ 50k items/s.
      */
-    private static void joinableEndToEnd(Run run) {
-        run.notMeasured(JOINABLE_END_TO_END, "items/s", "Cluster.joinableQueue");
+    private static void joinableEndToEnd(Run run) throws Exception {
+        int per = run.config().clusterItems() / 2;
+        double[] perSecond = new double[run.config().clusterReps()];
+        for (int rep = 0; rep < perSecond.length; rep++) {
+            ProcessJoinableQueue<Integer> queue = run.cluster().joinableQueue("bench-joinable-" + rep);
+            try (SharedLong countdown = new SharedLong(4); SharedLongArray times = new SharedLongArray(2);
+                 SharedLong producersDone = new SharedLong(0)) {
+                List<ChildProcess> children = new ArrayList<>();
+                for (int c = 0; c < 2; c++) {
+                    children.add(Children.onCluster(run.config(), ClusterTargets.joinableConsumer(queue, countdown),
+                            run.redisUrl()));
+                }
+                for (int p = 0; p < 2; p++) {
+                    children.add(Children.onCluster(run.config(),
+                            ClusterTargets.joinableProducer(queue, countdown, times, p, p * per, per, producersDone),
+                            run.redisUrl()));
+                }
+                long[] joined = new long[1];
+                Children.run(children, () -> {
+                    await(producersDone, v -> v == 2, "both producers' puts on the server");
+                    if (!queue.join(Duration.ofSeconds(120))) {
+                        throw new IllegalStateException("join() did not return within 120 s; " + queue.unfinishedTasks()
+                                + " unfinished");
+                    }
+                    joined[0] = System.nanoTime();
+                    queue.put(-1);
+                    queue.put(-1);
+                });
+                perSecond[rep] = 2.0 * per / ((joined[0] - Math.min(times.get(0), times.get(1))) / 1e9);
+            } finally {
+                queue.close();
+            }
+        }
+        run.record(JOINABLE_END_TO_END, "cold", 2L * per, "items/s", perSecond);
     }
 
     /**
@@ -240,8 +287,13 @@ final class ClusterSection extends Section {
 
     /** Waits (polling: the parent has nothing else to do) until a child has set {@code value}. */
     private static void awaitNonZero(SharedLong value, String what) throws InterruptedException {
+        await(value, v -> v != 0, what);
+    }
+
+    /** Waits (polling) until {@code value}, which children set, passes {@code until}; 60 s at most. */
+    private static void await(SharedLong value, LongPredicate until, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (value.get() == 0) {
+        while (!until.test(value.get())) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("waited 60 s for " + what);
             }
