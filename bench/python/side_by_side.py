@@ -15,7 +15,7 @@ The section "cluster" (the library on a Redis server) gets a table of its own:
 each of our figures beside the figure of bench_cluster.py (CPython's managers,
 redis-py, RQ, Celery, Dask) it is compared with, the ratio and the target of
 issue 10.  Its rows are CLUSTER_ROWS; a figure the Java bench could not measure
-yet shows as "not measured (needs ...)", with the reason the bench recorded,
+(no redis-server, say) shows as "not measured (...)", with the reason it recorded,
 and every figure of bench_cluster.py no row names comes last, so that nothing
 measured is left out.
 
