@@ -1,15 +1,21 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.ProcessJoinableQueue;
+import io.github.multiprocessing4j.ProcessLock;
+import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedLongArray;
 import io.github.multiprocessing4j.redis.Cluster;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * Section "cluster": the library's objects on a Redis server, over loopback, beside what Python
@@ -20,12 +26,11 @@ import java.util.Optional;
  *
  * <p>Figures: the raw-client floor ({@link RedisBaselines}: Jedis, one item per call, batched,
  * pipelined, the reliable pattern, a round trip, a lease lock's two round trips), then the
- * library's objects from {@link Cluster}, one method below for each figure. A figure whose
- * feature the library does not have yet is recorded as not measured, with the feature it needs,
- * never as a number; its method's comment says what it is to measure, and its row, with the
- * design target and the Python figure it is compared with, is already in
- * {@code side_by_side.py}'s {@code CLUSTER_ROWS} under the name below. Measuring it is filling
- * in that one method and calling {@link Run#record} with the same name.
+ * library's objects from {@link Cluster}, one method below for each figure, except the pool's
+ * figures, which need worker agents: {@link ClusterPoolFigures} starts two (child JVMs of this
+ * one running {@code WorkerAgent}, stopped by pid) and measures them. Each figure's row, with
+ * the design target and the Python figure it is compared with, is in {@code side_by_side.py}'s
+ * {@code CLUSTER_ROWS} under the name below.
  *
  * <p>Sizes and repetitions are {@code bench_cluster.py}'s ({@link BenchConfig#clusterReps()}
  * and the {@code cluster*} sizes); the quick run only shows that each figure works.
@@ -52,10 +57,6 @@ final class ClusterSection extends Section {
         void record(String what, String method, long n, String unit, double[] values) {
             results.record(section, what, method, n, unit, values);
         }
-
-        void notMeasured(String what, String unit, String needs) {
-            results.notMeasured(section, what, unit, "needs " + needs);
-        }
     }
 
     @Override
@@ -67,7 +68,8 @@ final class ClusterSection extends Section {
             return;
         }
         try (BenchRedisServer server = BenchRedisServer.start(binary.get());
-             Cluster cluster = Cluster.builder(server.url()).prefix("bench").connect()) {
+             Cluster cluster = Cluster.builder(server.url()).prefix("bench")
+                     .allowClasses("io.github.multiprocessing4j.bench.*").connect()) {
             System.err.printf(Locale.ROOT, "[section cluster] redis-server pid %d on 127.0.0.1:%d%n", server.pid(),
                     server.port());
             Run run = new Run(name(), config, results, server.url(), cluster);
@@ -78,10 +80,7 @@ final class ClusterSection extends Section {
             joinableEndToEnd(run);
             lockUncontended(run);
             lockTakeover(run);
-            poolRoundTrip(run);
-            poolChunkOne(run);
-            poolMap(run);
-            agentKilled(run);
+            ClusterPoolFigures.measureAll(run); // POOL_ROUND_TRIP, POOL_CHUNK_ONE, POOL_MAP, AGENT_KILLED
         }
     }
 
@@ -143,86 +142,162 @@ final class ClusterSection extends Section {
     }
 
     /**
-     * To measure: items per second from one producer child to one consumer child through
-     * {@code cluster.queue(name)} (unbounded), {@code clusterItems} Integers and an end marker;
+     * Items per second from one producer child to one consumer child through
+     * {@code cluster.queue(name)} (unbounded): {@code clusterItems} Integers and an end marker;
      * the producer takes the start time after a start line shared with the consumer, the
-     * consumer the end time at the end marker (start-up excluded), as
-     * {@code bench_cluster.py}'s {@code _pair} does. Compared with CPython's managers queue and
-     * raw redis-py; target ≥ 100k items/s (batching).
+     * consumer the end time at the end marker (start-up and connecting excluded), as
+     * {@code bench_cluster.py}'s {@code _pair} does; the consumer checks that every item came, in
+     * order. Compared with CPython's managers queue and raw redis-py; target ≥ 100k items/s
+     * (batching).
      */
-    private static void queueOneToOne(Run run) {
-        run.notMeasured(QUEUE_ONE_TO_ONE, "items/s", "Cluster.queue");
+    private static void queueOneToOne(Run run) throws Exception {
+        int n = run.config().clusterItems();
+        double[] perSecond = new double[run.config().clusterReps()];
+        for (int rep = 0; rep < perSecond.length; rep++) {
+            ProcessQueue<Integer> queue = run.cluster().queue("bench-one-to-one-" + rep);
+            try (SharedLong countdown = new SharedLong(2); SharedLongArray times = new SharedLongArray(2)) {
+                Children.run(List.of(
+                        Children.onCluster(run.config(), ClusterTargets.queueConsumer(queue, countdown, times, n),
+                                run.redisUrl()),
+                        Children.onCluster(run.config(), ClusterTargets.queueProducer(queue, countdown, times, n),
+                                run.redisUrl())));
+                perSecond[rep] = n / ((times.get(1) - times.get(0)) / 1e9);
+            } finally {
+                queue.close();
+            }
+        }
+        run.record(QUEUE_ONE_TO_ONE, "cold", n, "items/s", perSecond);
     }
 
     /**
-     * To measure: {@code cluster.joinableQueue(name)}, two producer children putting
-     * {@code clusterItems / 2} Integers each, two consumer children calling {@code taskDone()}
-     * for each; items per second from the producers' start line to the return of the parent's
-     * {@code join()}. Compared with the reliable list pattern of redis-py; target ≥ 50k items/s.
+     * {@code cluster.joinableQueue(name)}: two producer children put {@code clusterItems / 2}
+     * Integers each, two consumer children call {@code taskDone()} for each; items per second
+     * from the producers' start line (the first one's start) to the return of the parent's
+     * {@code join()}, called once both producers' items are on the server (start-up and
+     * connecting excluded). The consumers are then ended with an end marker each. Compared with
+     * the reliable list pattern of redis-py; target ≥ 50k items/s.
      */
-    private static void joinableEndToEnd(Run run) {
-        run.notMeasured(JOINABLE_END_TO_END, "items/s", "Cluster.joinableQueue");
+    private static void joinableEndToEnd(Run run) throws Exception {
+        int per = run.config().clusterItems() / 2;
+        double[] perSecond = new double[run.config().clusterReps()];
+        for (int rep = 0; rep < perSecond.length; rep++) {
+            ProcessJoinableQueue<Integer> queue = run.cluster().joinableQueue("bench-joinable-" + rep);
+            try (SharedLong countdown = new SharedLong(4); SharedLongArray times = new SharedLongArray(2);
+                 SharedLong producersDone = new SharedLong(0)) {
+                List<ChildProcess> children = new ArrayList<>();
+                for (int c = 0; c < 2; c++) {
+                    children.add(Children.onCluster(run.config(), ClusterTargets.joinableConsumer(queue, countdown),
+                            run.redisUrl()));
+                }
+                for (int p = 0; p < 2; p++) {
+                    children.add(Children.onCluster(run.config(),
+                            ClusterTargets.joinableProducer(queue, countdown, times, p, p * per, per, producersDone),
+                            run.redisUrl()));
+                }
+                long[] joined = new long[1];
+                Children.run(children, () -> {
+                    await(producersDone, v -> v == 2, "both producers' puts on the server");
+                    if (!queue.join(Duration.ofSeconds(120))) {
+                        throw new IllegalStateException("join() did not return within 120 s; " + queue.unfinishedTasks()
+                                + " unfinished");
+                    }
+                    joined[0] = System.nanoTime();
+                    queue.put(-1);
+                    queue.put(-1);
+                });
+                perSecond[rep] = 2.0 * per / ((joined[0] - Math.min(times.get(0), times.get(1))) / 1e9);
+            } finally {
+                queue.close();
+            }
+        }
+        run.record(JOINABLE_END_TO_END, "cold", 2L * per, "items/s", perSecond);
     }
 
     /**
-     * To measure: {@code clusterIncrements} pairs of {@code acquire(); release()} on one
-     * {@code cluster.lock(name)} by one thread, pairs per second. Target ≥ 5k pairs/s (≤ 2 round
-     * trips a pair: the raw lease-lock row is its floor).
+     * {@code clusterIncrements} pairs of {@code acquire(); release()} on one
+     * {@code cluster.lock(name)} by one thread, pairs per second, after 500 pairs that connect and
+     * warm up. Target ≥ 5k pairs/s (the raw lease-lock row is its floor); that a pair is two round
+     * trips (two scripts on the server) is checked by {@code ClusterLockTest}.
      */
     private static void lockUncontended(Run run) {
-        run.notMeasured(LOCK_UNCONTENDED, "pairs/s", "Cluster.lock");
+        int n = run.config().clusterIncrements();
+        double[] perSecond = new double[run.config().clusterReps()];
+        ProcessLock lock = run.cluster().lock("bench-uncontended");
+        try {
+            for (int i = 0; i < 500; i++) {
+                lock.acquire();
+                lock.release();
+            }
+            for (int rep = 0; rep < perSecond.length; rep++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    lock.acquire();
+                    lock.release();
+                }
+                perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+            }
+        } finally {
+            lock.close();
+        }
+        run.record(LOCK_UNCONTENDED, "-", n, "pairs/s", perSecond);
     }
 
     /**
-     * To measure: a child acquires {@code cluster.lock(name)} and says so (a local SharedLong),
-     * the parent kills it with {@code ChildProcess.kill()} (SIGKILL) while a second child waits
-     * in {@code acquire()}; seconds from the kill to that acquire()'s return (the child records
-     * {@code System.nanoTime()}), with a check that its fencing token is greater than the first
-     * holder's. Default lease; target ≤ 2 s.
+     * A child takes {@code cluster.lock(name)} and leaves its fencing token in local shared
+     * memory; a second child connects, says it is about to wait and waits in {@code acquire()};
+     * 300 ms later the parent kills the holder ({@code ChildProcess.kill()}: SIGKILL by pid).
+     * Seconds from the kill to the return of the waiter's {@code acquire()} (the waiter records
+     * its {@link System#nanoTime()}: one clock on one machine), checking that the waiter's
+     * fencing token is greater than the killed holder's. Default lease (1.5 s); target ≤ 2 s.
      */
-    private static void lockTakeover(Run run) {
-        run.notMeasured(LOCK_TAKEOVER, "s", "Cluster.lock");
+    private static void lockTakeover(Run run) throws Exception {
+        double[] seconds = new double[run.config().clusterReps()];
+        for (int rep = 0; rep < seconds.length; rep++) {
+            ProcessLock lock = run.cluster().lock("bench-takeover");
+            try (SharedLong firstToken = new SharedLong(0); SharedLong waiting = new SharedLong(0);
+                 SharedLong acquiredAt = new SharedLong(0); SharedLong secondToken = new SharedLong(0)) {
+                ChildProcess holder = Children.onCluster(run.config(), ClusterTargets.holdUntilKilled(lock, firstToken),
+                        run.redisUrl());
+                ChildProcess waiter = Children.onCluster(run.config(),
+                        ClusterTargets.takeOver(lock, waiting, acquiredAt, secondToken), run.redisUrl());
+                long[] killed = new long[1];
+                holder.start();
+                try {
+                    awaitNonZero(firstToken, "the holder to take the lock");
+                    Children.run(List.of(waiter), () -> {
+                        awaitNonZero(waiting, "the waiter to connect");
+                        Thread.sleep(300); // the waiter is in acquire() by now: one round trip
+                        killed[0] = System.nanoTime();
+                        holder.kill();
+                    });
+                } finally {
+                    Children.killAndJoin(holder);
+                }
+                seconds[rep] = (acquiredAt.get() - killed[0]) / 1e9;
+                if (secondToken.get() <= firstToken.get()) {
+                    throw new IllegalStateException("the fencing token did not grow: " + firstToken.get() + " then "
+                            + secondToken.get());
+                }
+            } finally {
+                lock.close();
+            }
+        }
+        run.record(LOCK_TAKEOVER, "cold", 1, "s", seconds);
     }
 
-    /**
-     * To measure: with two worker agents of one worker each started (as separate process
-     * trees, stopped by pid at the end) and a {@code ProcessPool.builder().cluster(cluster)}
-     * pool warmed by a first map, the median time of {@code clusterRoundTrips} calls of
-     * {@code submit(x*x).get()}, one at a time, in microseconds. Compared with Celery's one
-     * {@code delay().get()}, RQ's and Dask's; target ≤ 0.5 ms.
-     */
-    private static void poolRoundTrip(Run run) {
-        run.notMeasured(POOL_ROUND_TRIP, "us", "the cluster ProcessPool and worker agents");
+    /** Waits (polling: the parent has nothing else to do) until a child has set {@code value}. */
+    private static void awaitNonZero(SharedLong value, String what) throws InterruptedException {
+        await(value, v -> v != 0, what);
     }
 
-    /**
-     * To measure: the same pool and agents, {@code map(x*x)} over {@code clusterPoolTasks}
-     * ints with chunk size 1, tasks per second from the call to its return. Compared with
-     * Celery's 5,000 {@code delay()} then {@code get()} each, RQ and Dask; target ≥ 20k tasks/s
-     * and ≥ 20x Celery.
-     */
-    private static void poolChunkOne(Run run) {
-        run.notMeasured(POOL_CHUNK_ONE, "tasks/s", "the cluster ProcessPool and worker agents");
-    }
-
-    /**
-     * To measure: the same pool and agents, {@code map(x*x)} over {@code clusterMapItems} ints
-     * (a million in the full run) with the default chunking, items per second. Compared with
-     * Celery's {@code chunks}; target ≥ 1M items/s and ≥ 10x Celery's chunks.
-     */
-    private static void poolMap(Run run) {
-        run.notMeasured(POOL_MAP, "items/s", "the cluster ProcessPool and worker agents");
-    }
-
-    /**
-     * To measure: with the same two agents, a task that sleeps is submitted, the agent running it
-     * is killed with SIGKILL (its whole process tree, by pid), and the seconds from the kill to
-     * the task's {@code get()} failing with {@code WorkerDiedException} (pool without retries),
-     * and, in a second figure, to its result from the other agent (pool with retries). Celery
-     * loses such a task (default acks) or parks it for its 3,600 s visibility timeout
-     * ({@code acks_late}); target ≤ 2 s.
-     */
-    private static void agentKilled(Run run) {
-        run.notMeasured(AGENT_KILLED, "s", "the cluster ProcessPool and worker agents");
+    /** Waits (polling) until {@code value}, which children set, passes {@code until}; 60 s at most. */
+    private static void await(SharedLong value, LongPredicate until, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!until.test(value.get())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited 60 s for " + what);
+            }
+            Thread.sleep(1);
+        }
     }
 }

@@ -84,9 +84,9 @@ class ClusterLockTest extends ClusterTestBase {
             long killed = System.nanoTime();
             holder.kill();
             assertThat(lock.acquire(Duration.ofSeconds(10))).isTrue();
-            long takeoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-            System.out.println("cluster lock: taken over " + takeoverMillis + " ms after its holder was killed (lease 1500 ms)");
-            assertThat(takeoverMillis).as("takeover after the kill, ms").isLessThan(2_500);
+            // how soon is the bench's (section "cluster"); here: within the lease and some slack
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)).as("takeover after the kill, ms")
+                    .isLessThan(2_500);
             assertThat(lock.fencingToken()).isGreaterThan(holderToken.get());
             assertThat(lock.takeovers()).isEqualTo(1);
             lock.release();
@@ -245,40 +245,26 @@ class ClusterLockTest extends ClusterTestBase {
     }
 
     /**
-     * Uncontended acquire+release from one thread: how many pairs a second, and how many script
-     * calls each (every other command the server counts runs inside those scripts). A PING loop
-     * on the same connection pool, in the same run, says what one round trip costs here.
+     * Uncontended acquire+release from one thread costs two script calls a pair (every other
+     * command the server counts runs inside those scripts): two round trips. How many pairs a
+     * second is the bench's figure (section "cluster"), not this test's.
      */
     @Test
     void uncontendedAcquireAndReleaseIsTwoRoundTrips() {
         ProcessLock lock = cluster.lock("bench");
-        SharedLong probe = cluster.sharedLong("bench-probe");
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 100; i++) {
             lock.acquire();
             lock.release();
-            probe.get();
         }
         try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
-            int pairs = 5_000;
+            int pairs = 1_000;
             long scriptsBefore = scriptCalls(jedis);
-            long start = System.nanoTime();
             for (int i = 0; i < pairs; i++) {
                 lock.acquire();
                 lock.release();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
             long scripts = scriptCalls(jedis) - scriptsBefore;
-            long getStart = System.nanoTime();
-            for (int i = 0; i < pairs; i++) {
-                probe.get();
-            }
-            double roundTripMicros = (System.nanoTime() - getStart) / 1e3 / pairs;
-            double perSecond = pairs / seconds;
-            System.out.printf("cluster lock: %.0f uncontended acquire+release pairs/s (one JVM, one thread; %.0f us a pair), "
-                    + "%.2f round trips per pair; one GET round trip %.0f us in the same run%n",
-                    perSecond, seconds * 1e6 / pairs, (double) scripts / pairs, roundTripMicros);
             assertThat((double) scripts / pairs).as("round trips (script calls) per pair").isEqualTo(2.0);
-            assertThat(perSecond).as("pairs per second, loopback (target 5k on an idle machine)").isGreaterThan(500);
         }
     }
 

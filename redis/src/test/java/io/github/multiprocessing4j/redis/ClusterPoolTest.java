@@ -59,6 +59,8 @@ class ClusterPoolTest {
         try (ProcessPool pool = pool(4)) {
             List<Integer> squares = pool.map(x -> x * x, inputs);
             assertThat(squares).isEqualTo(inputs.stream().map(x -> x * x).collect(Collectors.toList()));
+            assertThat(pool.map(x -> x * x, inputs.subList(0, 1_000), 1)).as("chunk size 1")
+                    .isEqualTo(squares.subList(0, 1_000));
             List<Long> pids = pool.map(x -> ProcessHandle.current().pid(), inputs, 1);
             assertThat(pids.stream().distinct().count()).as("the tasks ran on several workers").isGreaterThan(1);
             assertThat(pids).doesNotContain(ProcessHandle.current().pid());
@@ -139,9 +141,9 @@ class ClusterPoolTest {
                     } catch (ExecutionException e) {
                         assertThat(e.getCause()).isInstanceOf(WorkerDiedException.class);
                         assertThat(e.getCause().getCause()).hasMessageContaining("stopped renewing its lease");
-                        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-                        System.out.println("figure: a killed agent's task failed " + millis + " ms after the kill");
-                        assertThat(millis).isLessThan(3_500); // the other task sleeps 4 s: it must come first
+                        // the bench's section "cluster" measures how soon; this only checks that it comes
+                        // before the other task's end (it sleeps 4 s)
+                        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)).isLessThan(3_500);
                         died++;
                     }
                 }
