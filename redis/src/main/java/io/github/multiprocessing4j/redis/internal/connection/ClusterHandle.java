@@ -39,7 +39,7 @@ public abstract class ClusterHandle implements Serializable {
     /**
      * Blocks on the notification list {@code list} for up to {@code millis} (or until an element
      * comes, which it takes): {@link Server#callBlocking}, so the wait rides out a restart of the
-     * server and answers an interrupt within about {@value Server#WATCH_PERIOD_MILLIS} ms.
+     * server and answers an interrupt within about {@value BlockingCalls#WATCH_PERIOD_MILLIS} ms.
      *
      * @return whether an element came
      * @throws InterruptedException when the thread is interrupted while waiting

@@ -1,36 +1,24 @@
 package io.github.multiprocessing4j.redis.internal.connection;
 
-import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.DefaultJedisSocketFactory;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisFactory;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisSocketFactory;
 import redis.clients.jedis.RedisProtocol;
-import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
-import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
-import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -53,31 +41,9 @@ import java.util.function.Function;
  *   <li>{@link #callOnce}: the same, but it fails at once when the server cannot be reached
  *       (a renewal that must not hold up its thread, a probe).</li>
  *   <li>{@link #callBlocking}: a command that waits on the server ({@code BLPOP}, {@code BLMOVE},
- *       {@code BZPOPMIN}) for a timeout of the caller's. See below.</li>
+ *       {@code BZPOPMIN}) for a timeout of the caller's, in slices, riding out a restart and
+ *       answering interrupts: see {@link BlockingCalls}.</li>
  * </ul>
- *
- * <h2>Blocking commands: {@code callBlocking(what, timeoutNanos, (jedis, seconds) -> ...)}</h2>
- * The command gets the seconds to wait (always at least 1 ms: Redis reads 0 as "forever") and
- * returns {@code null} when that wait ran out, as {@code BLPOP} does. The server then:
- * <ul>
- *   <li>issues the wait in slices of at most {@link #BLOCKING_SLICE} and re-issues what is left
- *       after each slice that ran out, until the caller's timeout (negative: forever) has passed;
- *       then it returns {@code null};</li>
- *   <li>when the connection breaks (the server restarting), reconnects with growing pauses and
- *       re-issues the remaining wait; when the caller's timeout passed meanwhile, it issues one
- *       last 1 ms wait, so that an item that arrived before the outage is still handed over;
- *       it fails only when the server stayed unreachable for the cluster's timeout;</li>
- *   <li>guards each wait with a watchdog: a wait that has not come back a cluster timeout after
- *       it should have (a server that froze or a machine that vanished without closing the
- *       socket) has its connection closed and is re-issued as above;</li>
- *   <li>answers an interrupt of the waiting thread within about {@link #WATCH_PERIOD_MILLIS} ms
- *       with {@link InterruptedException} (the wait is abandoned on the server too), and
- *       {@link #close()} with a {@link ClusterFailure}.</li>
- * </ul>
- * The command must be safe to re-issue after a break. A plain {@code BLPOP} whose answer was lost
- * in the break has taken its item from the list for nobody: where an item must not be lost, move
- * it ({@code BLMOVE}) into a list of the taker's own and acknowledge it from there (the reliable
- * queue pattern); after a break, look in that list before waiting again.
  *
  * <p>"Cannot be reached" includes a server that answers but refuses to run anything yet
  * ({@code LOADING} its data after a restart, {@code BUSY} in a long script, {@code MASTERDOWN},
@@ -87,34 +53,18 @@ import java.util.function.Function;
  * <p>Implementation notes. Connections come from a pool of {@link #MAX_CONNECTIONS}: a thread
  * blocked in a blocking command holds one for as long as it waits, so the pool is sized for many
  * blocked threads at once. Every connection reads with the cluster's timeout as socket timeout,
- * except that the client lifts it for blocking commands, hence the watchdog. When a connection
- * breaks, the idle ones in the pool are dropped too (they went to the same server and are most
- * likely broken as well), so that the calls after it fail at connecting, before anything was
- * sent, and can wait for the server safely. Nobody sees the break of a connection that sat in
- * the pool while the server restarted: a connection idle for {@link #IDLE_CHECK} or more is
- * checked with a PING when borrowed (one round trip more for a caller that calls less than ten
- * times a second; none under load, where the pool hands out the connection just returned), so
- * that a non-repeatable call after a quiet restart does not fail with "may or may not". The
- * watchdog is one daemon thread per server, started by the first blocking call and stopped by
- * {@link #close()}. A new connection made while a call
- * retries gets only what is left of that call's time to connect and to shake hands (the
- * thread's {@link #CONNECT_BY}), so that a server that dies and then stops answering in the
- * middle of a reconnect does not stretch the call to twice the timeout; a pooled connection
- * used by a retry reads with what is left too, and gets the full timeout back when a plain call
- * borrows it next.
+ * except that the client lifts it for blocking commands, hence {@link BlockingCalls}'s watchdog.
+ * When a connection breaks, the idle ones in the pool are dropped too (they went to the same
+ * server and are most likely broken as well), so that the calls after it fail at connecting,
+ * before anything was sent, and can wait for the server safely. A connection that sat in the
+ * pool while the server restarted is caught by {@link CheckedWhenIdle}. A retry connects and
+ * reads within what is left of its call's time ({@link ConnectDeadline}); a pooled connection
+ * used by a retry gets the full timeout back when a plain call borrows it next.
  */
 public final class Server implements AutoCloseable {
     /** Blocked getters and lock waiters each hold a connection while they wait. */
     public static final int MAX_CONNECTIONS = 128;
-    /** The longest single wait sent to the server: longer waits are re-issued slice by slice. */
-    public static final Duration BLOCKING_SLICE = Duration.ofSeconds(10);
-    /** How often the watchdog looks at the blocked calls (interrupts, overdue waits). */
-    public static final long WATCH_PERIOD_MILLIS = 50;
     private static final long MAX_PAUSE_MILLIS = 500;
-    /** A pooled connection idle this long is checked (PING) before use: its server may have restarted meanwhile. */
-    static final Duration IDLE_CHECK = Duration.ofMillis(100);
-    /** When the calling thread's retry must end ({@code System.nanoTime()}), 0 when it has no deadline. */
-    private static final ThreadLocal<long[]> CONNECT_BY = ThreadLocal.withInitial(() -> new long[1]);
 
     /** A command that waits on the server for {@code seconds} and returns null when that ran out. */
     @FunctionalInterface
@@ -122,27 +72,12 @@ public final class Server implements AutoCloseable {
         T run(Jedis jedis, double seconds);
     }
 
-    /** A wait in progress: whose, on which connection, and when it should be back at the latest. */
-    private static final class Waiting {
-        final Thread thread;
-        final Jedis jedis;
-        final long overdueAt;
-
-        Waiting(Thread thread, Jedis jedis, long overdueAt) {
-            this.thread = thread;
-            this.jedis = jedis;
-            this.overdueAt = overdueAt;
-        }
-    }
-
     private final ServerAddress address;
     private final Duration timeout;
     private final int timeoutMillis;
     private final JedisPool pool;
-    private final Map<Waiting, Boolean> waiting = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService watchdog;
+    private final BlockingCalls blocking = new BlockingCalls(this);
     private volatile boolean closed;
-    private volatile long sliceMillis = BLOCKING_SLICE.toMillis();
     private volatile Runnable beforeEachCall;
 
     /**
@@ -187,7 +122,7 @@ public final class Server implements AutoCloseable {
         poolConfig.setTestOnBorrow(true); // only connections idle for IDLE_CHECK: see CheckedWhenIdle
         JedisClientConfig clientConfig = config.build();
         HostAndPort at = new HostAndPort(address.host(), address.port());
-        this.pool = new JedisPool(poolConfig, new CheckedWhenIdle(socketsWithinDeadline(at, clientConfig, millis), clientConfig));
+        this.pool = new JedisPool(poolConfig, new CheckedWhenIdle(ConnectDeadline.sockets(at, clientConfig, millis), clientConfig));
         try {
             call("connect", Jedis::ping);
         } catch (RuntimeException e) {
@@ -196,9 +131,9 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** For tests: slices shorter than {@link #BLOCKING_SLICE}, to see them re-issued. */
+    /** For tests: slices shorter than {@link BlockingCalls#BLOCKING_SLICE}, to see them re-issued. */
     void blockingSlice(Duration slice) {
-        this.sliceMillis = Math.max(1, slice.toMillis());
+        blocking.slice(slice);
     }
 
     public ServerAddress address() {
@@ -258,7 +193,7 @@ public final class Server implements AutoCloseable {
         }
         try {
             Connection connection = jedis.getConnection();
-            int readTimeout = millisLeft(timeoutMillis);
+            int readTimeout = ConnectDeadline.millisLeft(timeoutMillis);
             if (connection.getSoTimeout() != readTimeout) {
                 connection.setSoTimeout(readTimeout); // a retry has less time; a plain call after it, the full timeout
             }
@@ -311,108 +246,14 @@ public final class Server implements AutoCloseable {
     }
 
     /** {@link #callOnce}, where a connection made for it must be made (connected, authenticated) by {@code deadline}. */
-    private <T> T callBy(long deadline, String what, Function<Jedis, T> command) {
-        long[] connectBy = CONNECT_BY.get();
-        long before = connectBy[0];
-        connectBy[0] = deadline == 0 ? 1 : deadline; // 0 means none
-        try {
-            return callOnce(what, command);
-        } finally {
-            connectBy[0] = before;
-        }
-    }
-
-    /**
-     * Sockets that connect and shake hands within the cluster's timeout, or within what is left
-     * of the calling thread's {@link #CONNECT_BY} when that is less.
-     */
-    private static JedisSocketFactory socketsWithinDeadline(HostAndPort at, JedisClientConfig config, int timeoutMillis) {
-        DefaultJedisSocketFactory normal = new DefaultJedisSocketFactory(at, config);
-        return () -> {
-            int left = millisLeft(timeoutMillis);
-            return left == timeoutMillis ? normal.createSocket()
-                    : new DefaultJedisSocketFactory(at, withTimeouts(config, left)).createSocket();
-        };
-    }
-
-    /** @return the timeout, or what is left of the calling thread's {@link #CONNECT_BY} when less (at least 1 ms) */
-    private static int millisLeft(int timeoutMillis) {
-        long by = CONNECT_BY.get()[0];
-        if (by == 0) {
-            return timeoutMillis;
-        }
-        return (int) Math.max(1, Math.min(timeoutMillis, TimeUnit.NANOSECONDS.toMillis(by - System.nanoTime())));
-    }
-
-    /** Makes connections; checks one before use only when it sat idle for {@link #IDLE_CHECK}. */
-    private static final class CheckedWhenIdle extends JedisFactory {
-        CheckedWhenIdle(JedisSocketFactory sockets, JedisClientConfig config) {
-            super(sockets, config);
-        }
-
-        @Override
-        public boolean validateObject(PooledObject<Jedis> pooled) {
-            if (pooled.getIdleDuration().compareTo(IDLE_CHECK) < 0) {
-                return true;
-            }
-            Jedis jedis = pooled.getObject();
-            try {
-                return jedis.isConnected() && "PONG".equals(jedis.ping());
-            } catch (JedisException e) {
-                return false; // dropped quietly (the client's own check logs a stack trace): the next one is made new
-            }
-        }
-    }
-
-    /** What a socket factory reads of {@code config}, with other timeouts (no credentials: a socket needs none). */
-    private static JedisClientConfig withTimeouts(JedisClientConfig config, int millis) {
-        return new JedisClientConfig() {
-            @Override
-            public int getConnectionTimeoutMillis() {
-                return millis;
-            }
-
-            @Override
-            public int getSocketTimeoutMillis() {
-                return millis;
-            }
-
-            @Override
-            public boolean isSsl() {
-                return config.isSsl();
-            }
-
-            @Override
-            public SSLSocketFactory getSslSocketFactory() {
-                return config.getSslSocketFactory();
-            }
-
-            @Override
-            public SSLParameters getSslParameters() {
-                return config.getSslParameters();
-            }
-
-            @Override
-            public SslOptions getSslOptions() {
-                return config.getSslOptions();
-            }
-
-            @Override
-            public HostnameVerifier getHostnameVerifier() {
-                return config.getHostnameVerifier();
-            }
-
-            @Override
-            public HostAndPortMapper getHostAndPortMapper() {
-                return config.getHostAndPortMapper();
-            }
-        };
+    <T> T callBy(long deadline, String what, Function<Jedis, T> command) {
+        return ConnectDeadline.within(deadline, () -> callOnce(what, command));
     }
 
     /**
      * Runs a command that waits on the server, for up to {@code timeoutNanos} (negative: as long
      * as it takes; not 0: use a non-blocking command for that), surviving a restart of the server:
-     * see the class comment.
+     * see {@link BlockingCalls}.
      *
      * @return what the command returned, or null when the timeout passed without an answer
      * @throws InterruptedException when the thread is interrupted while waiting
@@ -420,102 +261,7 @@ public final class Server implements AutoCloseable {
      *     an error, or this server is closed
      */
     public <T> T callBlocking(String what, long timeoutNanos, BlockingCommand<T> command) throws InterruptedException {
-        if (timeoutNanos == 0) {
-            throw new IllegalArgumentException("callBlocking needs a timeout: negative or positive, not 0");
-        }
-        long start = System.nanoTime();
-        long unreachableSince = 0;
-        boolean lastChance = false;
-        long pauseMillis = 10;
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException(address + ": " + what + ": interrupted");
-            }
-            long left = timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
-            long waitMillis = Math.max(1, Math.min(sliceMillis, TimeUnit.NANOSECONDS.toMillis(left)));
-            if (left <= 0) {
-                lastChance = true;
-            }
-            try {
-                Function<Jedis, T> wait = jedis -> waitOn(jedis, waitMillis, command);
-                T result = unreachableSince == 0 ? callOnce(what, wait) : callBy(unreachableSince + timeout.toNanos(), what, wait);
-                if (result != null || lastChance || (timeoutNanos > 0 && System.nanoTime() - start - timeoutNanos >= 0)) {
-                    return result; // an answer, or the wait ran out on the server: no extra look
-                }
-                unreachableSince = 0;
-                pauseMillis = 10;
-                continue;
-            } catch (ClusterFailure e) {
-                if (Thread.interrupted()) { // the watchdog cut the connection because of the interrupt
-                    throw new InterruptedException(address + ": " + what + ": interrupted");
-                }
-                if (!e.unreachable() || closed) {
-                    throw e;
-                }
-                long now = System.nanoTime();
-                if (unreachableSince == 0) {
-                    unreachableSince = now;
-                } else if (now - unreachableSince - timeout.toNanos() >= 0) {
-                    throw e;
-                }
-                pauseMillis = pause(what, pauseMillis, unreachableSince + timeout.toNanos());
-            }
-        }
-    }
-
-    private <T> T waitOn(Jedis jedis, long waitMillis, BlockingCommand<T> command) {
-        Waiting wait = new Waiting(Thread.currentThread(), jedis,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + timeout.toNanos());
-        waiting.put(wait, Boolean.TRUE);
-        startWatchdog();
-        try {
-            if (closed) {
-                throw new ClusterFailure(address + ": closed", null, false);
-            }
-            return command.run(jedis, waitMillis / 1000.0);
-        } finally {
-            synchronized (wait) { // a cut in progress ends before the connection goes back to the pool
-                waiting.remove(wait);
-            }
-        }
-    }
-
-    private void startWatchdog() {
-        if (watchdog == null) {
-            synchronized (this) {
-                if (watchdog == null && !closed) {
-                    ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, task -> {
-                        Thread t = new Thread(task, "mp4j-redis-watchdog " + address);
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    w.scheduleWithFixedDelay(this::watch, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-                    watchdog = w;
-                }
-            }
-        }
-    }
-
-    /** Cuts the connection of a wait whose thread was interrupted or that is overdue. */
-    private void watch() {
-        long now = System.nanoTime();
-        for (Waiting w : waiting.keySet()) {
-            if (w.thread.isInterrupted() || now - w.overdueAt >= 0) {
-                cut(w);
-            }
-        }
-    }
-
-    private void cut(Waiting w) {
-        synchronized (w) {
-            if (waiting.remove(w) != null) {
-                try {
-                    w.jedis.getConnection().forceDisconnect();
-                } catch (IOException | RuntimeException ignored) {
-                    // the socket is closed or was already: the waiting thread sees the break either way
-                }
-            }
-        }
+        return blocking.call(what, timeoutNanos, command);
     }
 
     /**
@@ -525,7 +271,7 @@ public final class Server implements AutoCloseable {
      * interruptible wait looks at the interrupt status after each call, and a wait that must
      * ignore interrupts ({@code lock()}) must not fail because of one while the server is away.
      */
-    private long pause(String what, long pauseMillis, long deadline) {
+    long pause(String what, long pauseMillis, long deadline) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         long sleep = Math.max(1, Math.min(left, pauseMillis / 2 + ThreadLocalRandom.current().nextLong(pauseMillis / 2 + 1)));
         long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sleep);
@@ -542,6 +288,10 @@ public final class Server implements AutoCloseable {
         }
         checkOpen(what);
         return Math.min(MAX_PAUSE_MILLIS, pauseMillis * 2);
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     private void checkOpen(String what) {
@@ -624,15 +374,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        synchronized (this) {
-            ScheduledExecutorService w = watchdog;
-            if (w != null) {
-                w.shutdownNow();
-            }
-        }
-        for (Waiting w : waiting.keySet()) {
-            cut(w);
-        }
+        blocking.close();
         pool.close();
     }
 
