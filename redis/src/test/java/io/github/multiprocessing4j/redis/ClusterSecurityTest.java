@@ -75,16 +75,18 @@ class ClusterSecurityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Logger root = Logger.getLogger("");
-        rootLevel = root.getLevel();
-        CAPTURE.setLevel(Level.ALL);
-        root.addHandler(CAPTURE);
-        root.setLevel(Level.ALL);
         secured = RedisServer.start("requirepass " + ADMIN_PW, APP_ACL);
         tls = RedisServer.startTls("requirepass " + TLS_PW);
         tlsForAnotherName = RedisServer.startTlsFor("DNS:elsewhere.example");
         otherCa = Files.createTempDirectory("mp4j-other-ca-");
         TestCertificates.make(otherCa, RedisServer.TRUST_STORE_PASSWORD);
+        // Captured from here on: the fixture above gives keytool the trust store's password on its
+        // command line, and JDK 25 logs every ProcessBuilder command line at FINER.
+        Logger root = Logger.getLogger("");
+        rootLevel = root.getLevel();
+        CAPTURE.setLevel(Level.ALL);
+        root.addHandler(CAPTURE);
+        root.setLevel(Level.ALL);
     }
 
     @AfterAll
