@@ -346,7 +346,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      *   <li>A put into a bounded queue waits for the server's answer (one round trip; puts made at
      *       once by several threads of a process travel in one call).</li>
      *   <li><b>Gets fetch ahead</b> (an unbounded queue): a get that finds items waiting takes
-     *       up to 64 in one round trip (at most half of what waits, so that other consumers are
+     *       up to 256 in one round trip (at most half of what waits, so that other consumers are
      *       not starved) into this process, leased to it on the server, and the next gets of the
      *       process return them without a round trip. A get that finds nothing waits on the
      *       server and returns a lone item as soon as it is put. The threads of a process share
@@ -428,7 +428,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      *       first taker died, or stalled longer than the lease, before its {@code taskDone()});
      *       make the work idempotent. Items put back come before the items waiting, so the
      *       order is FIFO except that a redelivered item comes again early.</li>
-     *   <li>A get fetches ahead: one call moves up to 64 items (at most half of those waiting) to
+     *   <li>A get fetches ahead: one call moves up to 256 items (at most half of those waiting) to
      *       this process, which hands them out one by one; they count as taken (not in
      *       {@code qsize()}, nor against the bound: a joinable queue fetches ahead even when
      *       bounded) and come back if the process dies.</li>

@@ -95,7 +95,7 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
             + "if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'unfinished', n) end "
             + "return n");
     /** How many items a get fetches at most in one call (at most half of what waits, at least one). */
-    static final int PREFETCH = 64;
+    static final int PREFETCH = 256;
     /** How long items fetched ahead may wait for this process's next get before they go back to the queue. */
     static final long IDLE_GIVE_BACK_NANOS = 200_000_000L;
     private static final System.Logger LOG = System.getLogger(RedisQueue.class.getName());
