@@ -345,25 +345,50 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      *       Puts are flushed by {@link #close()} and at the JVM's normal exit.</li>
      *   <li>A put into a bounded queue waits for the server's answer (one round trip; puts made at
      *       once by several threads of a process travel in one call).</li>
-     *   <li>A get is one round trip: a plain queue never takes more items than were asked for,
-     *       because an item fetched ahead into a process that dies would be lost (gets made at
-     *       once by several threads of a process travel in one call). {@link #joinableQueue}
-     *       does fetch ahead.</li>
+     *   <li><b>Gets fetch ahead</b> (an unbounded queue): a get that finds items waiting takes
+     *       up to 256 in one round trip (at most half of what waits, so that other consumers are
+     *       not starved) into this process, leased to it on the server, and the next gets of the
+     *       process return them without a round trip. A get that finds nothing waits on the
+     *       server and returns a lone item as soon as it is put. The threads of a process share
+     *       its fetched-ahead items, in order.</li>
+     *   <li><b>Nothing fetched ahead is lost</b>: an item stays on the server, in the process's
+     *       list of taken items, until {@code get} returns it. Items a process fetched ahead and
+     *       did not return go back to the head of the queue when it has not asked for one for
+     *       about 200 ms (it works on something long, or stopped consuming), and when it dies
+     *       (killed, its machine lost, cut off for longer than the
+     *       {@linkplain Builder#leaseTime lease time}): then another consumer takes them, once it
+     *       has found the queue otherwise empty. So they may come after items put later than
+     *       them (FIFO holds for what one consumer gets, not across a dead consumer).</li>
+     *   <li><b>An item {@code get} returned is acknowledged behind</b> (as puts go): it leaves
+     *       the server about one round trip after {@code get} returned. It is delivered again
+     *       (to another consumer) only if its process dies within that round trip, or if the
+     *       acknowledgement could not be sent (connection broken; logged as a WARNING). A local
+     *       get, by contrast, is final when it returns. A process that pauses longer than the
+     *       lease time (a long GC pause, SIGSTOP) may have its fetched-ahead items delivered to
+     *       another consumer as well as by itself.</li>
+     *   <li>A bounded queue does not fetch ahead: each get takes exactly one item (gets of one
+     *       process are one at a time), so that the bound counts exactly the items put and not
+     *       got, as locally.</li>
      *   <li>The bound is enforced atomically on the server. A waiting {@code put} or {@code get}
      *       holds one of the cluster's pooled connections while it waits, and sees an interrupt
      *       (for {@code get}) or a {@code close()} within 250 ms.</li>
      *   <li>An item whose class the allow-list refuses fails that {@code get} with
      *       {@link ClusterException} (naming the class and how to allow it); the item is dropped
      *       and the next {@code get} goes on.</li>
-     *   <li>A consumer process that dies while its {@code get} is answered may take that one item
-     *       with it, as locally. A waiting {@code get} rides out a server that cannot be reached
-     *       (restarting) for up to the cluster's timeout, then fails with {@link ClusterException};
-     *       an item whose answer was lost with the connection is lost with it (a plain queue
-     *       delivers at most once). A put whose connection breaks is not retried (it may have
-     *       happened): it fails with {@link ClusterException} (for a put behind: reported as above).</li>
+     *   <li>A waiting {@code get} rides out a server that cannot be reached (restarting) for up
+     *       to the cluster's timeout, then fails with {@link ClusterException}; items whose
+     *       answer was lost with the connection are delivered again once this process's old
+     *       lease runs out (never lost). A put whose connection breaks is not retried (it may
+     *       have happened): it fails with {@link ClusterException} (for a put behind: reported
+     *       as above).</li>
      *   <li>{@code close()} closes the queue for every program; {@code qsize()}, {@code isEmpty()}
-     *       and {@code isFull()} ask the server. A closed queue that is empty is made afresh by
-     *       the next {@code queue(name)}.</li>
+     *       and {@code isFull()} ask the server. {@code qsize()} counts the items put and not yet
+     *       returned by a get: those waiting, plus those consumers fetched ahead (and, for about
+     *       a round trip, those returned whose acknowledgement is on its way; a process sees its
+     *       own gets at once); {@code isFull()} compares it with the bound. A get fails with "closed and
+     *       empty" when the queue is closed and nothing waits on the server, while items other
+     *       consumers fetched ahead are still returned by them. A closed queue that is empty is
+     *       made afresh by the next {@code queue(name)}.</li>
      *   <li>Handles travel: a queue captured in a child's target, or sent through another queue or
      *       to a pool task, works in the receiving process when it is connected to the same server
      *       (or has {@code MP4J_REDIS_URL} in its environment).</li>
@@ -403,9 +428,10 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      *       first taker died, or stalled longer than the lease, before its {@code taskDone()});
      *       make the work idempotent. Items put back come before the items waiting, so the
      *       order is FIFO except that a redelivered item comes again early.</li>
-     *   <li>A get fetches ahead: one call moves up to 64 items (at most half of those waiting) to
+     *   <li>A get fetches ahead: one call moves up to 256 items (at most half of those waiting) to
      *       this process, which hands them out one by one; they count as taken (not in
-     *       {@code qsize()}) and come back if the process dies.</li>
+     *       {@code qsize()}, nor against the bound: a joinable queue fetches ahead even when
+     *       bounded) and come back if the process dies.</li>
      *   <li>{@code taskDone()} finishes the oldest item this process got; it returns at once and
      *       its acknowledgement goes behind, like an unbounded queue's puts (in order with them):
      *       a consumer killed within a round trip of {@code taskDone()} has that item delivered

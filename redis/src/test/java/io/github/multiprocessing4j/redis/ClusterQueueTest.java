@@ -297,6 +297,96 @@ class ClusterQueueTest {
         }
     }
 
+    /**
+     * A consumer killed (SIGKILL) while it holds items it fetched ahead: every item is delivered
+     * to another consumer at least once (the dead one's come back when its lease lapses), none is
+     * lost, and only the item it may have been returning can come twice.
+     */
+    @Test
+    void aConsumerKilledWhileHoldingItemsFetchedAheadLosesNone() throws Exception {
+        int items = 200;
+        try (Cluster cluster = Cluster.connect(redis.url());
+             redis.clients.jedis.Jedis raw = new redis.clients.jedis.Jedis("127.0.0.1", redis.port())) {
+            ProcessQueue<Integer> q = cluster.queue("fetch-kill");
+            ProcessQueue<Integer> got = cluster.queue("fetch-kill-got");
+            for (int i = 0; i < items; i++) {
+                q.put(i);
+            }
+            assertThat(q.qsize()).isEqualTo(items);
+            ChildProcess doomed = child(() -> {
+                while (true) {
+                    got.put(q.get());
+                    Thread.sleep(20); // keeps asking, so nothing is given back for being idle
+                }
+            });
+            List<Integer> delivered = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                delivered.add(got.get(Duration.ofSeconds(60)));
+            }
+            long waiting = raw.llen("mp4j:queue:{fetch-kill}:items");
+            assertThat(waiting).as("the consumer holds items fetched ahead").isLessThan(items - 10);
+            assertThat((long) q.qsize()).as("qsize counts what consumers hold").isGreaterThan(waiting);
+            doomed.kill();
+            doomed.join();
+            long killedAt = System.nanoTime();
+            for (Integer x = got.poll(); x != null; x = got.poll()) {
+                delivered.add(x); // what it returned before it died
+            }
+            int fromDead = delivered.size();
+            java.util.Set<Integer> distinct = new java.util.TreeSet<>(delivered);
+            while (distinct.size() < items) {
+                Integer x = q.get(Duration.ofSeconds(30));
+                delivered.add(x);
+                distinct.add(x);
+            }
+            Integer extra = q.poll(); // the one it may have been returning, if it comes after the others
+            if (extra != null) {
+                delivered.add(extra);
+            }
+            System.out.printf("plain queue: %d items delivered after the kill of a consumer that held %d fetched ahead, "
+                    + "the last %.2f s after it%n", delivered.size() - fromDead, items - fromDead - waiting,
+                    (System.nanoTime() - killedAt) / 1e9);
+            assertThat(new java.util.TreeSet<>(delivered)).as("none lost").hasSize(items);
+            assertThat(delivered.size() - items).as("at most the one it was returning comes twice").isLessThanOrEqualTo(1);
+            assertThat(q.isEmpty()).isTrue();
+        }
+    }
+
+    /** Fetching ahead takes at most half of what waits: two consumers sharing a queue both get items. */
+    @Test
+    void twoConsumersSharingAQueueBothGetItems() throws Exception {
+        int items = 2_000;
+        try (Cluster cluster = Cluster.connect(redis.url())) {
+            ProcessQueue<Integer> q = cluster.queue("fetch-share");
+            ProcessQueue<ArrayList<Integer>> results = cluster.queue("fetch-share-results");
+            List<ChildProcess> consumers = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                consumers.add(child(() -> {
+                    ArrayList<Integer> mine = new ArrayList<>();
+                    for (Integer x = q.get(); x >= 0; x = q.get()) {
+                        mine.add(x);
+                        Thread.sleep(0, 200_000); // some work per item
+                    }
+                    results.put(mine);
+                }));
+            }
+            for (int i = 0; i < items; i++) {
+                q.put(i);
+            }
+            q.put(-1);
+            q.put(-1);
+            List<Integer> all = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                ArrayList<Integer> mine = results.get(Duration.ofSeconds(60));
+                System.out.printf("plain queue: one of two consumers got %d of %d items%n", mine.size(), items);
+                assertThat(mine).as("each consumer gets items").hasSizeGreaterThan(items / 20).isSorted();
+                all.addAll(mine);
+            }
+            joinAll(consumers);
+            assertThat(all).hasSize(items).doesNotHaveDuplicates();
+        }
+    }
+
     static ChildProcess child(io.github.multiprocessing4j.SerializableRunnable target) {
         return child(redis.url(), target);
     }

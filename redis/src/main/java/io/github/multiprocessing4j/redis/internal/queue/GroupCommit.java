@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /**
  * Sends the requests of concurrent callers to the server together: a caller that finds no batch
- * in flight sends its request at once (a lone put or get is never delayed), and requests that
+ * in flight sends its request at once (a lone put into a bounded queue is never delayed), and requests that
  * arrive while a batch is in flight wait and go together in the next one, sent by the first of
  * their callers. Each caller returns once its own request has been answered, so nothing a call
  * returned from is still only in this process.

@@ -7,15 +7,8 @@ import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 import io.github.multiprocessing4j.redis.internal.connection.WriteBehind;
 
 import io.github.multiprocessing4j.spi.JoinableQueueBackend;
-import redis.clients.jedis.args.ListDirection;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link io.github.multiprocessing4j.ProcessJoinableQueue} on the server, at least once: an item
@@ -64,38 +57,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RedisJoinableQueue extends RedisQueue implements JoinableQueueBackend {
     private static final long serialVersionUID = 1L;
-    static final int PREFETCH = 64;
-    private static final System.Logger LOG = System.getLogger(RedisJoinableQueue.class.getName());
-    private static final Map<ConsumerKey, Consumer> CONSUMERS = new ConcurrentHashMap<>();
-
-    /** Lua: put the items of consumers whose lease ran out back at the head; {@code back} counts them. ARGV[1] is the key prefix. */
-    private static final String RECOVER_LUA =
-            "local back = 0 "
-            + "for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do "
-            + "  if redis.call('EXISTS', ARGV[1] .. 'lease:' .. id) == 0 then "
-            + "    local t = ARGV[1] .. 'taken:' .. id "
-            + "    local items = redis.call('LRANGE', t, 0, -1) "
-            + "    for i = #items, 1, -1 do redis.call('LPUSH', KEYS[2], items[i]) end "
-            + "    back = back + #items redis.call('DEL', t) redis.call('SREM', KEYS[3], id) "
-            + "  end "
-            + "end ";
-    /**
-     * KEYS meta, items, room, consumers, taken, lease; ARGV prefix, n, lease ms, id. Registers and
-     * leases the consumer, takes up to n items (at most half of what waits, at least one) into its
-     * taken list, first putting back dead consumers' items when the queue is empty. Returns the
-     * items (maybe none), -1 when closed and empty.
-     */
-    private static final LuaScript TAKE = new LuaScript(
-            "redis.call('SADD', KEYS[4], ARGV[4]) "
-            + "redis.call('SET', KEYS[6], '1', 'PX', ARGV[3]) "
-            + "local len = redis.call('LLEN', KEYS[2]) "
-            + "if len == 0 then " + RECOVER_LUA + " len = back end "
-            + "if len == 0 then if redis.call('HGET', KEYS[1], 'closed') == '1' then return -1 end return {} end "
-            + "local n = math.min(tonumber(ARGV[2]), math.max(1, math.floor(len / 2))) "
-            + "local items = redis.call('LPOP', KEYS[2], n) "
-            + "redis.call('RPUSH', KEYS[5], unpack(items)) "
-            + RedisQueue.ROOM_TOKEN_LUA
-            + "return items");
     /**
      * KEYS meta, taken, done; ARGV n, item. Finishes the n oldest taken items, or (with an item)
      * that item; subtracts what it removed from the unfinished count and leaves a token for joins
@@ -112,33 +73,13 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
             + "return n");
     /** KEYS meta, items, consumers; ARGV prefix. Puts back dead consumers' items; returns the unfinished count. */
     private static final LuaScript CHECK = new LuaScript(
-            RECOVER_LUA + "return tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0')");
-    /**
-     * KEYS items, taken; ARGV k. Puts the newest k items of a taken list (fetched ahead, never
-     * handed out) back at the head of the queue, in their order. Returns how many.
-     */
-    private static final LuaScript GIVE_BACK = new LuaScript(
-            "local len = redis.call('LLEN', KEYS[2]) "
-            + "local k = math.min(tonumber(ARGV[1]), len) "
-            + "if k <= 0 then return 0 end "
-            + "local back = redis.call('LRANGE', KEYS[2], len - k, -1) "
-            + "redis.call('LTRIM', KEYS[2], 0, len - k - 1) "
-            + "for i = #back, 1, -1 do redis.call('LPUSH', KEYS[1], back[i]) end "
-            + "return k");
-    /** How long items fetched ahead may wait for this process's next get before they go back to the queue. */
-    static final long IDLE_GIVE_BACK_NANOS = 200_000_000L;
-    /** KEYS lease; ARGV lease ms. */
-    private static final LuaScript RENEW = new LuaScript("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1");
+            recoverLua("KEYS[3]") + "return tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0')");
 
-    final String prefixKey;
-    final String consumersKey;
     final String doneKey;
 
     /** @see RedisQueue#RedisQueue(ClusterConnection, String, int) */
     public RedisJoinableQueue(ClusterConnection connection, String name, int maxSize) {
         super(connection, "joinable", name, maxSize);
-        this.prefixKey = connection.key(kind, name, "");
-        this.consumersKey = connection.key(kind, name, "consumers");
         this.doneKey = connection.key(kind, name, "done");
     }
 
@@ -147,50 +88,9 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
         return true;
     }
 
-    @Override
-    public Object take(long timeoutNanos) throws InterruptedException {
-        Consumer me = consumer();
-        long deadline = System.nanoTime() + timeoutNanos;
-        if (timeoutNanos == 0) {
-            me.lock.lock();
-        } else {
-            me.lock.lockInterruptibly();
-        }
-        try {
-            while (true) {
-                byte[] value = me.prefetched.poll();
-                if (value == null) {
-                    Object answer = ridingOut(() -> fetch(me), me::startAfresh);
-                    if (answer == CLOSED) {
-                        throw closedAndEmpty();
-                    }
-                    value = me.prefetched.poll();
-                }
-                if (value == null) {
-                    long waitMillis = waitMillis(timeoutNanos, deadline);
-                    if (waitMillis == 0) {
-                        return null;
-                    }
-                    value = ridingOut(() -> {
-                        byte[] taken = me.generation.takenKey.getBytes(StandardCharsets.UTF_8);
-                        return connection().server().callOnce("get from " + this, j -> j.blmove(
-                                itemsKey.getBytes(StandardCharsets.UTF_8), taken,
-                                ListDirection.LEFT, ListDirection.RIGHT, waitMillis / 1000.0));
-                    }, me::startAfresh);
-                }
-                if (value != null) {
-                    me.lastTake = System.nanoTime();
-                    return handOut(me, value);
-                }
-            }
-        } finally {
-            me.lock.unlock();
-        }
-    }
-
     /** @return the item, now counted as got by this process; a refused item is finished at once, and its get fails */
-    private Object handOut(Consumer me, byte[] value) {
-        Generation generation = me.generation;
+    @Override
+    Object handOut(Consumer me, Generation generation, byte[] value) {
         Object item;
         try {
             item = decode(value);
@@ -204,19 +104,22 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
         return item;
     }
 
-    /** @return {@link #CLOSED} when the queue is closed and empty, else null (the items are in {@code me.prefetched}) */
-    private Object fetch(Consumer me) {
-        Generation g = me.generation;
-        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.runBytes(j,
-                bytes(metaKey, itemsKey, roomKey, consumersKey, g.takenKey, g.leaseKey),
-                bytes(prefixKey, Integer.toString(PREFETCH), Long.toString(connection().lease().toMillis()), g.id)));
-        if (answer instanceof Long) {
-            return CLOSED;
-        }
-        for (Object value : (List<?>) answer) {
-            me.prefetched.add((byte[]) value);
-        }
-        return null;
+    /** A joinable queue's acknowledgement is {@code taskDone()}'s: it finishes the oldest taken items. */
+    @Override
+    void acknowledge(String takenKey, int n) {
+        done(takenKey, n, null, true);
+    }
+
+    /** A joinable queue fetches ahead even when bounded (its bound counts what waits, not what consumers took). */
+    @Override
+    int fetchAhead() {
+        return PREFETCH;
+    }
+
+    /** @return the items waiting on the server (those consumers took, fetched ahead or unfinished, are not counted) */
+    @Override
+    public long size() {
+        return connection().server().call("size of " + this, j -> j.llen(itemsKey));
     }
 
     @Override
@@ -269,99 +172,5 @@ public final class RedisJoinableQueue extends RedisQueue implements JoinableQueu
     public long unfinished() {
         String value = connection().server().call("unfinished tasks of " + this, j -> j.hget(metaKey, "unfinished"));
         return value == null ? 0 : Math.max(0, Long.parseLong(value));
-    }
-
-    private Consumer consumer() {
-        ClusterConnection c = connection();
-        return CONSUMERS.computeIfAbsent(new ConsumerKey(c, name), k -> new Consumer(this, c));
-    }
-
-    /** The consumer of one queue in this process, over one connection (identity: a new connection, a new consumer). */
-    private record ConsumerKey(ClusterConnection connection, String name) {
-    }
-
-    /**
-     * This process's consumer of a queue: its current {@link Generation}, the items it fetched
-     * ahead, and the generation of each item it got and has not finished (oldest first).
-     */
-    private static final class Consumer {
-        final RedisJoinableQueue queue;
-        final ClusterConnection connection;
-        final ReentrantLock lock = new ReentrantLock();
-        final ArrayDeque<byte[]> prefetched = new ArrayDeque<>();
-        final ArrayDeque<Generation> got = new ArrayDeque<>();
-        volatile Generation generation;
-        /** When a get last handed out an item (guarded by {@link #lock}, read racily by the renewal thread). */
-        volatile long lastTake = System.nanoTime();
-
-        Consumer(RedisJoinableQueue queue, ClusterConnection connection) {
-            this.queue = queue;
-            this.connection = connection;
-            this.generation = new Generation(queue);
-            Lease.renewing(connection, "the lease of this process's taken items of " + queue, this::renew);
-        }
-
-        /**
-         * After a take whose connection broke (under {@link #lock}): what it may have moved into
-         * the taken list is unknown here, so this process takes under a new id from now on and
-         * stops renewing the old one's lease; whatever the old taken list holds (items fetched
-         * ahead, one moved by the broken call, items got and not finished) is delivered again
-         * once that lease runs out. At least once, nothing stuck.
-         */
-        void startAfresh() {
-            LOG.log(prefetched.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-                    "a get from {0} lost its connection: its {1} items fetched ahead will be delivered again after the lease",
-                    queue, prefetched.size());
-            prefetched.clear();
-            generation = new Generation(queue);
-        }
-
-        /** Renews the current generation's lease (never lost: it is set anew), then gives back idle prefetched items. */
-        private boolean renew() {
-            Generation g = generation;
-            connection.server().callOnce("renew a lease on " + queue, j -> RENEW.runBytes(j, bytes(g.leaseKey),
-                    bytes(Long.toString(connection.lease().toMillis()))));
-            giveBackIdle();
-            return true;
-        }
-
-        /**
-         * Gives the items fetched ahead back to the queue when this process has not asked for one
-         * for a while (it works on something long, or stopped consuming), so that other
-         * consumers and join() do not wait for them. Skipped while a get is under way.
-         */
-        private void giveBackIdle() {
-            if (prefetched.isEmpty() || System.nanoTime() - lastTake < IDLE_GIVE_BACK_NANOS || !lock.tryLock()) {
-                return;
-            }
-            try {
-                int k = prefetched.size();
-                if (k > 0) {
-                    String takenKey = generation.takenKey;
-                    connection.server().callOnce("give back to " + queue, j -> GIVE_BACK.runBytes(j,
-                            bytes(queue.itemsKey, takenKey), bytes(Integer.toString(k))));
-                    prefetched.clear();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /**
-     * One id under which a consumer takes: its taken list, its lease, and the sink its
-     * acknowledgements go to behind (at least once: one lost with the process is a redelivery).
-     */
-    private static final class Generation {
-        final String id = UUID.randomUUID().toString();
-        final String takenKey;
-        final String leaseKey;
-        final WriteBehind.Sink<Boolean> acks;
-
-        Generation(RedisJoinableQueue queue) {
-            takenKey = queue.prefixKey + "taken:" + id;
-            leaseKey = queue.prefixKey + "lease:" + id;
-            acks = batch -> queue.done(takenKey, batch.size(), null, true);
-        }
     }
 }

@@ -3,18 +3,22 @@ package io.github.multiprocessing4j.redis.internal.queue;
 import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.connection.ClusterFailure;
 import io.github.multiprocessing4j.redis.internal.connection.ClusterHandle;
+import io.github.multiprocessing4j.redis.internal.connection.Lease;
 import io.github.multiprocessing4j.redis.internal.connection.LuaScript;
 import io.github.multiprocessing4j.redis.internal.connection.Server;
 import io.github.multiprocessing4j.redis.internal.connection.WriteBehind;
 
 import io.github.multiprocessing4j.spi.QueueBackend;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.util.KeyValue;
+import redis.clients.jedis.args.ListDirection;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link io.github.multiprocessing4j.ProcessQueue} on the server: a list of encoded items and a
@@ -32,14 +36,25 @@ import java.util.List;
  *       returns before the server answers). A bounded queue's put needs the answer (full or
  *       not), so it waits for it; concurrent puts of one process still travel together
  *       ({@link GroupCommit}). Not retried on a broken connection (it may have happened).</li>
- *   <li>Gets take exactly what their callers asked for, never more: an item prefetched into a
- *       process that dies would be lost, so a plain queue does not prefetch. Concurrent gets of
- *       one process take their items with one script call; a get that finds the queue empty
- *       blocks in {@code BLPOP} (holding a pooled connection) in slices of
- *       {@value #WAIT_SLICE_MILLIS} ms, between which it sees a close and an interrupt: no
- *       busy polling. A waiting get rides out a server that cannot be reached (restarting) for
- *       up to the cluster's timeout; an item whose answer was lost with the connection is lost
- *       (a plain queue's get is at most once, as a local one whose process dies).</li>
+ *   <li>Gets fetch ahead ({@link Consumer}, the machinery the joinable queue shares): one process
+ *       is one consumer per queue; one script call moves up to {@value #PREFETCH} items (at most
+ *       half of what waits, at least one, so that other consumers are not starved) from
+ *       {@code items} into the consumer's {@code taken:<id>} list, leased ({@code lease:<id>},
+ *       renewed by {@link Lease}), and the process hands them out one by one. A get that finds
+ *       nothing blocks in {@code BLMOVE items -> taken} (a lone item is not delayed) in slices of
+ *       {@value #WAIT_SLICE_MILLIS} ms, between which it sees a close and an interrupt. Items
+ *       fetched ahead go back to the head when the process has not asked for one for
+ *       {@link #IDLE_GIVE_BACK_NANOS} (renewal thread), and when its lease lapses (process dead):
+ *       the next consumer that finds the queue empty puts them back. A plain queue acknowledges
+ *       an item when {@code get} returns it, behind ({@link WriteBehind}: trims the oldest
+ *       {@code n} of the taken list), so an item returned is redelivered only if its process dies
+ *       before that write reaches the server (about one round trip). A bounded plain queue does
+ *       not fetch ahead (the taken list holds only what was handed out), so that its bound counts
+ *       exactly what was put and not got, as locally.</li>
+ *   <li>Waiting gets ride out a server that cannot be reached (restarting) for up to the
+ *       cluster's timeout ({@link #ridingOut}); a get whose connection broke may or may not have
+ *       moved items into the taken list: the consumer takes under a new id ({@link Generation})
+ *       and lets the old lease run out, so those items are delivered again (never lost).</li>
  *   <li>A full queue's put waits for a {@code room} token the same way. Tokens are hints (at
  *       most 64 are kept, they expire): a put always tries again on the server.</li>
  *   <li>Close sets {@code closed}; a closed queue that is empty is started afresh by the next
@@ -79,21 +94,82 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
             + "redis.call('RPUSH', KEYS[2], unpack(ARGV, 3, 2 + n)) "
             + "if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'unfinished', n) end "
             + "return n");
-    /** KEYS meta, items, room; ARGV n. Returns the items taken (maybe none), -1 when closed and empty. */
-    private static final LuaScript TAKE = new LuaScript(
-            "local len = redis.call('LLEN', KEYS[2]) "
+    /** How many items a get fetches at most in one call (at most half of what waits, at least one). */
+    static final int PREFETCH = 256;
+    /** How long items fetched ahead may wait for this process's next get before they go back to the queue. */
+    static final long IDLE_GIVE_BACK_NANOS = 200_000_000L;
+    private static final System.Logger LOG = System.getLogger(RedisQueue.class.getName());
+    private static final Map<ConsumerKey, Consumer> CONSUMERS = new ConcurrentHashMap<>();
+
+    /**
+     * Lua: put the items of consumers whose lease ran out back at the head of {@code KEYS[2]};
+     * {@code back} counts them. ARGV[1] is the key prefix.
+     *
+     * @param consumersKey where the script has the consumers set ({@code "KEYS[4]"})
+     */
+    static String recoverLua(String consumersKey) {
+        return "local back = 0 "
+                + "for _, id in ipairs(redis.call('SMEMBERS', " + consumersKey + ")) do "
+                + "  if redis.call('EXISTS', ARGV[1] .. 'lease:' .. id) == 0 then "
+                + "    local t = ARGV[1] .. 'taken:' .. id "
+                + "    local items = redis.call('LRANGE', t, 0, -1) "
+                + "    for i = #items, 1, -1 do redis.call('LPUSH', KEYS[2], items[i]) end "
+                + "    back = back + #items redis.call('DEL', t) redis.call('SREM', " + consumersKey + ", id) "
+                + "  end "
+                + "end ";
+    }
+
+    /**
+     * KEYS meta, items, room, consumers, taken, lease; ARGV prefix, n, lease ms, id. Registers and
+     * leases the consumer, takes up to n items (at most half of what waits, at least one) into its
+     * taken list, first putting back dead consumers' items when the queue is empty. Returns the
+     * items (maybe none), -1 when closed and empty.
+     */
+    private static final LuaScript FETCH = new LuaScript(
+            "redis.call('SADD', KEYS[4], ARGV[4]) "
+            + "redis.call('SET', KEYS[6], '1', 'PX', ARGV[3]) "
+            + "local len = redis.call('LLEN', KEYS[2]) "
+            + "if len == 0 then " + recoverLua("KEYS[4]") + " len = back end "
             + "if len == 0 then if redis.call('HGET', KEYS[1], 'closed') == '1' then return -1 end return {} end "
-            + "local items = redis.call('LPOP', KEYS[2], ARGV[1]) "
+            + "local n = math.min(tonumber(ARGV[2]), math.max(1, math.floor(len / 2))) "
+            + "local items = redis.call('LPOP', KEYS[2], n) "
+            + "redis.call('RPUSH', KEYS[5], unpack(items)) "
             + ROOM_TOKEN_LUA
             + "return items");
+    /**
+     * KEYS items, taken; ARGV k. Puts the newest k items of a taken list (fetched ahead, never
+     * handed out) back at the head of the queue, in their order. Returns how many.
+     */
+    private static final LuaScript GIVE_BACK = new LuaScript(
+            "local len = redis.call('LLEN', KEYS[2]) "
+            + "local k = math.min(tonumber(ARGV[1]), len) "
+            + "if k <= 0 then return 0 end "
+            + "local back = redis.call('LRANGE', KEYS[2], len - k, -1) "
+            + "redis.call('LTRIM', KEYS[2], 0, len - k - 1) "
+            + "for i = #back, 1, -1 do redis.call('LPUSH', KEYS[1], back[i]) end "
+            + "return k");
+    /** KEYS lease; ARGV lease ms. */
+    private static final LuaScript RENEW = new LuaScript("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1");
+    /** KEYS taken; ARGV n. A plain queue's acknowledgement: drops the n oldest of a taken list (handed out). */
+    private static final LuaScript ACK = new LuaScript(
+            "local n = math.min(tonumber(ARGV[1]), redis.call('LLEN', KEYS[1])) "
+            + "if n > 0 then redis.call('LTRIM', KEYS[1], n, -1) end return n");
+    /** KEYS items, consumers; ARGV prefix. A plain queue's size: what waits, plus what consumers hold (fetched ahead). */
+    private static final LuaScript SIZE = new LuaScript(
+            "local n = redis.call('LLEN', KEYS[1]) "
+            + "for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do "
+            + "  n = n + redis.call('LLEN', ARGV[1] .. 'taken:' .. id) end "
+            + "return n");
 
     final String kind;
     final long maxSize;
     final String metaKey;
     final String itemsKey;
     final String roomKey;
+    /** The object's key prefix ({@code taken:<id>} and {@code lease:<id>} of its consumers are built from it). */
+    final String prefixKey;
+    final String consumersKey;
     private transient volatile GroupCommit<byte[], Long> puts;
-    private transient volatile GroupCommit<Boolean, Object> takes;
     /** Set by {@link #close()}: a put behind through a handle closed here fails at once, not one call later. */
     private transient volatile boolean closedHere;
     private transient volatile WriteBehind.Sink<byte[]> putSink;
@@ -115,6 +191,8 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
         this.metaKey = connection.key(kind, name, "meta");
         this.itemsKey = connection.key(kind, name, "items");
         this.roomKey = connection.key(kind, name, "room");
+        this.prefixKey = connection.key(kind, name, "");
+        this.consumersKey = connection.key(kind, name, "consumers");
         Long existing = connection.server().call("open " + this, j -> (Long) CREATE.runBytes(j,
                 bytes(metaKey, itemsKey), bytes(Integer.toString(maxSize))));
         if (maxSize >= 0 && existing != maxSize) {
@@ -174,30 +252,84 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
 
     @Override
     public Object take(long timeoutNanos) throws InterruptedException {
+        Consumer me = consumer();
         long deadline = System.nanoTime() + timeoutNanos;
-        // An unbounded queue leaves no room tokens: a get that may wait goes straight to BLPOP
-        // (one round trip when an item is there), and asks the script (closed?) after each slice.
-        boolean askFirst = maxSize > 0 || timeoutNanos == 0;
-        while (true) {
-            if (askFirst) {
-                Object answer = ridingOut(() -> takes().submit(Boolean.TRUE), () -> { });
-                if (answer instanceof byte[] value) {
-                    return decode(value);
-                }
-                if (answer == CLOSED) {
-                    throw closedAndEmpty();
-                }
-            }
-            long waitMillis = waitMillis(timeoutNanos, deadline);
-            if (waitMillis == 0) {
-                return null;
-            }
-            byte[] value = ridingOut(() -> blockingTake(waitMillis), () -> { });
-            if (value != null) {
-                return decode(value);
-            }
-            askFirst = true;
+        if (timeoutNanos == 0) {
+            me.lock.lock();
+        } else {
+            me.lock.lockInterruptibly();
         }
+        try {
+            if (me.generation.broken) {
+                me.startAfresh();
+            }
+            while (true) {
+                byte[] value = me.prefetched.poll();
+                if (value == null) {
+                    Object answer = ridingOut(() -> fetch(me), me::startAfresh);
+                    if (answer == CLOSED) {
+                        throw closedAndEmpty();
+                    }
+                    value = me.prefetched.poll();
+                }
+                if (value == null) {
+                    long waitMillis = waitMillis(timeoutNanos, deadline);
+                    if (waitMillis == 0) {
+                        return null;
+                    }
+                    value = ridingOut(() -> {
+                        byte[] taken = me.generation.takenKey.getBytes(StandardCharsets.UTF_8);
+                        return connection().server().callOnce("get from " + this, j -> j.blmove(
+                                itemsKey.getBytes(StandardCharsets.UTF_8), taken,
+                                ListDirection.LEFT, ListDirection.RIGHT, waitMillis / 1000.0));
+                    }, me::startAfresh);
+                }
+                if (value != null) {
+                    me.lastTake = System.nanoTime();
+                    return handOut(me, me.generation, value);
+                }
+            }
+        } finally {
+            me.lock.unlock();
+        }
+    }
+
+    /**
+     * Hands out an item this process's consumer holds in generation {@code g}'s taken list (the
+     * oldest of those not handed out), under the consumer's lock. A plain queue acknowledges it
+     * behind at once, before decoding it: a refused item is dropped, and its get fails.
+     */
+    Object handOut(Consumer me, Generation g, byte[] value) {
+        WriteBehind.of(connection()).add(g.acks, Boolean.TRUE, 1);
+        return decode(value);
+    }
+
+    /** Sends {@code n} acknowledgements of {@code takenKey}'s oldest items (from the write-behind stream). */
+    void acknowledge(String takenKey, int n) {
+        // Not retried: a trim whose answer was lost may have happened, and trimming again would
+        // drop an item fetched ahead. The caller starts afresh instead (redelivery, not loss).
+        connection().server().callBehind("acknowledge gets from " + this, j -> ACK.runBytes(j,
+                bytes(takenKey), bytes(Integer.toString(n))));
+    }
+
+    /** @return how many items a get may fetch at once: a bounded plain queue fetches none ahead (its bound stays exact) */
+    int fetchAhead() {
+        return maxSize > 0 ? 1 : PREFETCH;
+    }
+
+    /** @return {@link #CLOSED} when the queue is closed and empty, else null (the items are in {@code me.prefetched}) */
+    private Object fetch(Consumer me) {
+        Generation g = me.generation;
+        Object answer = connection().server().callOnce("get from " + this, j -> FETCH.runBytes(j,
+                bytes(metaKey, itemsKey, roomKey, consumersKey, g.takenKey, g.leaseKey),
+                bytes(prefixKey, Integer.toString(fetchAhead()), Long.toString(connection().lease().toMillis()), g.id)));
+        if (answer instanceof Long) {
+            return CLOSED;
+        }
+        for (Object value : (List<?>) answer) {
+            me.prefetched.add((byte[]) value);
+        }
+        return null;
     }
 
     /**
@@ -231,13 +363,6 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
         }
     }
 
-    private byte[] blockingTake(long waitMillis) {
-        return connection().server().callOnce("get from " + this, j -> {
-            KeyValue<byte[], byte[]> popped = j.blpop(waitMillis / 1000.0, itemsKey.getBytes(StandardCharsets.UTF_8));
-            return popped == null ? null : popped.getValue();
-        });
-    }
-
     /**
      * @return how long a waiting take may block now, 0 when it must not wait (no wait asked, or
      *     the timeout passed)
@@ -268,7 +393,8 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
 
     @Override
     public long size() {
-        return connection().server().call("size of " + this, j -> j.llen(itemsKey));
+        return connection().server().call("size of " + this, j -> (Long) SIZE.runBytes(j,
+                bytes(itemsKey, consumersKey), bytes(prefixKey)));
     }
 
     @Override
@@ -327,19 +453,6 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
         return p;
     }
 
-    private GroupCommit<Boolean, Object> takes() {
-        GroupCommit<Boolean, Object> t = takes;
-        if (t == null) {
-            synchronized (this) {
-                t = takes;
-                if (t == null) {
-                    t = takes = new GroupCommit<>(MAX_BATCH, this::takeBatch);
-                }
-            }
-        }
-        return t;
-    }
-
     /** @return per item: 1 pushed, 0 full, -1 closed */
     private List<Long> putBatch(List<byte[]> values, boolean behind) {
         List<byte[]> args = new ArrayList<>(values.size() + 2);
@@ -353,20 +466,6 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
         List<Long> answers = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             answers.add(pushed < 0 ? -1L : i < pushed ? 1L : 0L);
-        }
-        return answers;
-    }
-
-    private List<Object> takeBatch(List<Boolean> requests) {
-        Object answer = connection().server().callOnce("get from " + this, j -> TAKE.runBytes(j,
-                bytes(metaKey, itemsKey, roomKey), bytes(Integer.toString(requests.size()))));
-        if (answer instanceof Long) {
-            return Collections.nCopies(requests.size(), CLOSED);
-        }
-        List<?> items = (List<?>) answer;
-        List<Object> answers = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            answers.add(i < items.size() ? items.get(i) : null);
         }
         return answers;
     }
@@ -393,5 +492,110 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
     @Override
     public String toString() {
         return kind + " '" + name + "' on " + ref;
+    }
+
+    final Consumer consumer() {
+        ClusterConnection c = connection();
+        return CONSUMERS.computeIfAbsent(new ConsumerKey(c, prefixKey), k -> new Consumer(this, c));
+    }
+
+    /** The consumer of one queue in this process, over one connection (identity: a new connection, a new consumer). */
+    private record ConsumerKey(ClusterConnection connection, String prefixKey) {
+    }
+
+    /**
+     * This process's consumer of a queue: its current {@link Generation}, the items it fetched
+     * ahead, and (for a joinable queue) the generation of each item it got and has not finished
+     * (oldest first).
+     */
+    static final class Consumer {
+        final RedisQueue queue;
+        final ClusterConnection connection;
+        final ReentrantLock lock = new ReentrantLock();
+        final ArrayDeque<byte[]> prefetched = new ArrayDeque<>();
+        final ArrayDeque<Generation> got = new ArrayDeque<>();
+        volatile Generation generation;
+        /** When a get last handed out an item (guarded by {@link #lock}, read racily by the renewal thread). */
+        volatile long lastTake = System.nanoTime();
+
+        Consumer(RedisQueue queue, ClusterConnection connection) {
+            this.queue = queue;
+            this.connection = connection;
+            this.generation = new Generation(queue);
+            Lease.renewing(connection, "the lease of this process's taken items of " + queue, this::renew);
+        }
+
+        /**
+         * After a take whose connection broke, or an acknowledgement that failed (under
+         * {@link #lock}): what the taken list holds is unknown here, so this process takes under a
+         * new id from now on and stops renewing the old one's lease; whatever the old taken list
+         * holds (items fetched ahead, one moved by the broken call, items got and not
+         * acknowledged) is delivered again once that lease runs out. At least once, nothing stuck.
+         */
+        void startAfresh() {
+            LOG.log(prefetched.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "a call on {0} lost its connection: its {1} items fetched ahead will be delivered again after the lease",
+                    queue, prefetched.size());
+            prefetched.clear();
+            generation = new Generation(queue);
+        }
+
+        /** Renews the current generation's lease (never lost: it is set anew), then gives back idle prefetched items. */
+        private boolean renew() {
+            Generation g = generation;
+            connection.server().callOnce("renew a lease on " + queue, j -> RENEW.runBytes(j, bytes(g.leaseKey),
+                    bytes(Long.toString(connection.lease().toMillis()))));
+            giveBackIdle();
+            return true;
+        }
+
+        /**
+         * Gives the items fetched ahead back to the queue when this process has not asked for one
+         * for a while (it works on something long, or stopped consuming), so that other
+         * consumers and join() do not wait for them. Skipped while a get is under way.
+         */
+        private void giveBackIdle() {
+            if (prefetched.isEmpty() || System.nanoTime() - lastTake < IDLE_GIVE_BACK_NANOS || !lock.tryLock()) {
+                return;
+            }
+            try {
+                int k = prefetched.size();
+                if (k > 0) {
+                    String takenKey = generation.takenKey;
+                    connection.server().callOnce("give back to " + queue, j -> GIVE_BACK.runBytes(j,
+                            bytes(queue.itemsKey, takenKey), bytes(Integer.toString(k))));
+                    prefetched.clear();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * One id under which a consumer takes: its taken list, its lease, and the sink its
+     * acknowledgements go to behind (at least once: one lost with the process is a redelivery).
+     */
+    static final class Generation {
+        final String id = UUID.randomUUID().toString();
+        final String takenKey;
+        final String leaseKey;
+        final WriteBehind.Sink<Boolean> acks;
+        /** Set when an acknowledgement failed: the taken list's head is unknown, the next get starts afresh. */
+        volatile boolean broken;
+
+        Generation(RedisQueue queue) {
+            takenKey = queue.prefixKey + "taken:" + id;
+            leaseKey = queue.prefixKey + "lease:" + id;
+            acks = batch -> {
+                try {
+                    queue.acknowledge(takenKey, batch.size());
+                } catch (RuntimeException e) {
+                    broken = true;
+                    LOG.log(System.Logger.Level.WARNING, "{0} acknowledgements of gets from {1} were not stored "
+                            + "(those items may be delivered again): {2}", batch.size(), queue, e.getMessage());
+                }
+            };
+        }
     }
 }
