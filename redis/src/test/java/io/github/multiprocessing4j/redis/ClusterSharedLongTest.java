@@ -54,4 +54,21 @@ class ClusterSharedLongTest {
             counter.close();
         }
     }
+
+    @Test
+    void aHandleFindsItsServerNamedAnotherWayInTheReceivingProcess() throws Exception {
+        String byName = "redis://localhost:" + redis.port() + "/0";
+        try (Cluster cluster = Cluster.connect(byName)) {
+            SharedLong counter = cluster.sharedLong("named-another-way");
+            counter.set(0);
+            // The child knows the server as 127.0.0.1 (its environment), the handle as localhost.
+            ChildProcess child = ChildProcess.builder(() -> counter.addAndGet(5))
+                    .env("MP4J_REDIS_URL", redis.url()).build();
+            child.start();
+            child.join();
+            assertThat(child.exitCode()).hasValue(0);
+            assertThat(counter.get()).isEqualTo(5);
+            counter.close();
+        }
+    }
 }

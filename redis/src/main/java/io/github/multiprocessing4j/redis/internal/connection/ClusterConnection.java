@@ -111,10 +111,18 @@ public final class ClusterConnection {
         if (open != null) {
             return open;
         }
+        // The same server may be named another way here (localhost for 127.0.0.1, a name for its
+        // address): look once, and remember what was found under the name the handle carries.
+        for (ClusterConnection candidate : OPEN.values()) {
+            if (candidate.prefix().equals(ref.prefix()) && candidate.ref.address().sameServer(ref.address())) {
+                ClusterConnection found = OPEN.putIfAbsent(ref, candidate);
+                return found != null ? found : candidate;
+            }
+        }
         String url = System.getenv(URL_VARIABLE);
         if (url != null) {
             ServerAddress.Parsed parsed = ServerAddress.parse(url);
-            if (parsed.address().equals(ref.address())) {
+            if (parsed.address().sameServer(ref.address())) {
                 synchronized (OPEN) {
                     open = OPEN.get(ref);
                     if (open == null) {
@@ -122,6 +130,7 @@ public final class ClusterConnection {
                         open = new ClusterConnection(new Server(parsed.address(), parsed.password(), DEFAULT_TIMEOUT, null),
                                 ref.prefix(), allow == null || allow.isBlank() ? List.of() : List.of(allow.split(",")),
                                 DEFAULT_LEASE);
+                        OPEN.putIfAbsent(ref, open);
                     }
                     return open;
                 }

@@ -1,11 +1,16 @@
 package io.github.multiprocessing4j.redis.internal.connection;
 
 import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where a cluster's server is, parsed from a {@code redis://} or {@code rediss://} URL: host,
@@ -74,6 +79,32 @@ public record ServerAddress(String host, int port, int database, boolean tls, St
             }
         }
         return new Parsed(new ServerAddress(host, port, database, "rediss".equals(scheme), user), password);
+    }
+
+    /**
+     * @return whether {@code other} names the same server, database, TLS and user, its host
+     *     perhaps written another way ({@code localhost} and {@code 127.0.0.1}, a name and its
+     *     address): the hosts are equal ignoring case, or resolve to a common address. May look
+     *     the names up (the resolver's own caching applies); an unknown name is not the same.
+     */
+    public boolean sameServer(ServerAddress other) {
+        if (port != other.port || database != other.database || tls != other.tls || !Objects.equals(user, other.user)) {
+            return false;
+        }
+        if (host.equalsIgnoreCase(other.host)) {
+            return true;
+        }
+        try {
+            Set<InetAddress> mine = new HashSet<>(Arrays.asList(InetAddress.getAllByName(host)));
+            for (InetAddress theirs : InetAddress.getAllByName(other.host)) {
+                if (mine.contains(theirs)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**
