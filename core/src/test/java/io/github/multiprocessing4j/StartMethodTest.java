@@ -38,6 +38,25 @@ class StartMethodTest {
     }
 
     /**
+     * A spare makes a probe file in the shared-memory directory and deletes it at once; one killed
+     * in between left it there for good. Named by the spare's pid now, the next spare removes it.
+     */
+    @Test
+    void aSpareRemovesTheProbeFileOfASpareThatDiedBeforeDeletingIt() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path leftOver = io.github.multiprocessing4j.internal.os.Platform.sharedMemoryRoot()
+                .resolve("mp4j-spare-" + gone.pid() + ".tmp");
+        Files.createFile(leftOver);
+        try {
+            bootASpareAfterAWarmStart(); // a spare counts as ready once launched: it prepares after
+            TestFiles.awaitCondition(() -> !Files.exists(leftOver), WAIT, "the spare removing a dead spare's probe file");
+        } finally {
+            Files.deleteIfExists(leftOver);
+        }
+    }
+
+    /**
      * The first lambda a JVM links loads the lambda machinery, tens of milliseconds of a cold start
      * even with class-data sharing: nothing on a child's boot path may use one (a method reference
      * in a helper the boot calls did, unnoticed, until the benchmark showed it).

@@ -166,14 +166,48 @@ public final class ChildMain {
      * target that the child before it ran, very likely the next one's too. That class is not
      * initialised, so none of the application's code runs in a spare.
      */
+    /** A spare's probe file, named by its pid so that one killed before it deleted it is found. */
+    private static final String SPARE_PROBE_PREFIX = "mp4j-spare-";
+
+    /**
+     * Deletes the probe files of spares that died between making and deleting theirs (a SIGKILL in
+     * that moment): their pid names them, and no live process has that pid.
+     */
+    private static void removeProbesOfDeadSpares() throws IOException {
+        // No glob: it would compile a regular expression on every spare's boot.
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> files =
+                     java.nio.file.Files.newDirectoryStream(Platform.sharedMemoryRoot())) {
+            for (java.nio.file.Path file : files) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith(SPARE_PROBE_PREFIX) || !name.endsWith(".tmp")) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(name.substring(SPARE_PROBE_PREFIX.length(), name.length() - ".tmp".length()));
+                } catch (NumberFormatException olderForm) {
+                    // mp4j-spare-<random>.tmp, made by an earlier version: gone once it is a minute old
+                    if (java.nio.file.Files.getLastModifiedTime(file).toMillis() < System.currentTimeMillis() - 60_000) {
+                        java.nio.file.Files.deleteIfExists(file);
+                    }
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
     static void prepareSpare() {
         catchTerminationSignals();
         try {
             Platform.ownStartTicks(); // read once: the identity taken later needs it
             ProcessContext.installExitHook();
-            java.nio.file.Path probeFile = java.nio.file.Files.createTempFile(Platform.sharedMemoryRoot(), "mp4j-spare-", ".tmp");
-            try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.READ,
-                    java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.file.Path probeFile = Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + Platform.currentPid() + ".tmp");
+            removeProbesOfDeadSpares();
+            try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
                 java.nio.file.Files.delete(probeFile); // at once: a spare killed while booting leaves no file
                 try (java.nio.channels.FileLock lock = channel.lock()) {
                     channel.write(ByteBuffer.wrap(new byte[] {1}));
