@@ -60,8 +60,16 @@ public final class ChildClassPath {
             return Origin.of(type);
         }
     };
-    /** Class-path entries made absolute, by their original text. */
+    /** Class paths made absolute, by their original text: a JVM has few (its own, the ones it gives). */
     private static final Map<String, String> ABSOLUTE = new ConcurrentHashMap<>();
+    private static final int ABSOLUTE_KEPT = 64;
+    /** The class whose class file a child needs first, by the target's class: for a lambda, its capturing class. */
+    private static final ClassValue<Class<?>[]> FIRST_CLASSES = new ClassValue<>() {
+        @Override
+        protected Class<?>[] computeValue(Class<?> type) {
+            return new Class<?>[1]; // filled by classOf, which has the instance a lambda's recipe needs
+        }
+    };
     /** Class loaders' URLs as absolute class-path entries; "" for a URL that is no file. */
     private static final Map<String, String> URL_ENTRIES = new ConcurrentHashMap<>();
 
@@ -138,12 +146,24 @@ public final class ChildClassPath {
         if (targetOrigin.notOnDisk != null) {
             throw cannotStart(what, targetClass, targetOrigin.notOnDisk);
         }
+        String base = absolute(System.getProperty("java.class.path", ""));
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (isTheJvms(ChildMain.class.getClassLoader()) && isTheJvms(targetClass.getClassLoader()) && isTheJvms(context)) {
+            return base; // a plain java -cp: the usual case, and on the path of every start
+        }
         Set<String> entries = new LinkedHashSet<>();
-        addAbsolute(entries, System.getProperty("java.class.path", ""));
+        if (!base.isEmpty()) {
+            entries.addAll(List.of(base.split(File.pathSeparator)));
+        }
         addLoadedFrom(entries, ChildMain.class.getClassLoader(), library);
         addLoadedFrom(entries, targetClass.getClassLoader(), targetOrigin);
-        addLoadedFrom(entries, Thread.currentThread().getContextClassLoader(), null);
+        addLoadedFrom(entries, context, null);
         return String.join(File.pathSeparator, entries);
+    }
+
+    /** @return whether {@code loader} is the JVM's (bootstrap, platform or application), whose classes its class path has */
+    private static boolean isTheJvms(ClassLoader loader) {
+        return loader == null || loader == ClassLoader.getSystemClassLoader() || loader == ClassLoader.getPlatformClassLoader();
     }
 
     /**
@@ -154,51 +174,54 @@ public final class ChildClassPath {
      * @return the same entries, absolute
      */
     public static String absolute(String classPath) {
+        String known = ABSOLUTE.get(classPath);
+        if (known != null) {
+            return known;
+        }
         Set<String> entries = new LinkedHashSet<>();
-        addAbsolute(entries, classPath);
-        return String.join(File.pathSeparator, entries);
+        if (!classPath.isEmpty()) { // no class path at all (a JVM started with -m): the child gets none either
+            for (String entry : classPath.split(File.pathSeparator, -1)) {
+                entries.add(absoluteEntry(entry));
+            }
+        }
+        String absolute = String.join(File.pathSeparator, entries);
+        if (ABSOLUTE.size() >= ABSOLUTE_KEPT) {
+            ABSOLUTE.clear(); // a program that gives every child another class path: recomputing is cheap enough
+        }
+        ABSOLUTE.put(classPath, absolute);
+        return absolute;
     }
 
     /** @return the class a child loads first to rebuild {@code target}: for a lambda, its capturing class */
     private static Class<?> classOf(Object target) {
         Class<?> type = target.getClass();
+        Class<?>[] known = FIRST_CLASSES.get(type);
+        if (known[0] != null) {
+            return known[0];
+        }
         String first = Serialization.firstClassOf(target);
-        if (first.equals(type.getName())) {
-            return type;
+        Class<?> found = type;
+        if (!first.equals(type.getName())) {
+            try {
+                found = Class.forName(first, false, type.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // a lambda's class is hidden: the check then says so
+            }
         }
-        try {
-            return Class.forName(first, false, type.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return type; // a lambda's class is hidden: the check then says so
-        }
+        known[0] = found; // racing starts of the same class compute the same
+        return found;
     }
 
     private static IllegalStateException cannotStart(String what, Class<?> type, String cause) {
         return new IllegalStateException("cannot start " + what + ": class " + type.getName() + " " + cause);
     }
 
-    private static void addAbsolute(Set<String> entries, String classPath) {
-        if (classPath.isEmpty()) {
-            return; // no class path at all (a JVM started with -m): the child gets none either
-        }
-        for (String entry : classPath.split(File.pathSeparator, -1)) {
-            entries.add(absoluteEntry(entry));
-        }
-    }
-
     private static String absoluteEntry(String entry) {
-        String known = ABSOLUTE.get(entry);
-        if (known != null) {
-            return known;
-        }
-        String absolute;
         try {
-            absolute = Path.of(entry).toAbsolutePath().normalize().toString();
+            return Path.of(entry).toAbsolutePath().normalize().toString();
         } catch (InvalidPathException e) {
-            absolute = entry; // not a path this JVM knows: the child's launcher says what it makes of it
+            return entry; // not a path this JVM knows: the child's launcher says what it makes of it
         }
-        ABSOLUTE.put(entry, absolute);
-        return absolute;
     }
 
     /**

@@ -50,6 +50,8 @@ public final class ChildCommand {
     }
 
     /**
+     * Builds the command line of a spare: a child that prepares, then waits for its message.
+     *
      * @param classPath the spare's class path, absolute ({@link ChildClassPath#resolve})
      * @param jvmOptions the caller's options, placed after the defaults
      * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null

@@ -21,7 +21,12 @@ public record LaunchConfiguration(List<String> jvmOptions, Map<String, String> e
         environment = Map.copyOf(environment);
     }
 
-    /** @return this configuration with the child's class path resolved to {@code resolved} */
+    /**
+     * Returns this configuration with the child's class path resolved: what a spare must match.
+     *
+     * @param resolved the absolute class path
+     * @return the resolved configuration
+     */
     LaunchConfiguration withClassPath(String resolved) {
         return new LaunchConfiguration(jvmOptions, environment, workingDirectory, resolved);
     }
