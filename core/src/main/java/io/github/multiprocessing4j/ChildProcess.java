@@ -31,9 +31,10 @@ import java.util.OptionalInt;
  * }</pre>
  *
  * <p>The child is the same {@code java} as this JVM, with the class path described below. It
- * writes to this process's stdout and stderr; its stdin is not the terminal. The target, with everything it
- * captures, is serialized at {@link #start()} and deserialized in the child, so the child works
- * on copies, except for the library's shared objects, which are handles to the same OS objects.
+ * writes to this process's stdout and stderr; its stdin is not the terminal. The target, with
+ * everything it captures, is serialized at {@link #start()} and deserialized in the child, so
+ * the child works on copies, except for the library's shared objects, which are handles to the
+ * same OS objects.
  *
  * <p>Class path. Unless one is given ({@link Builder#classPath}, else the system property
  * {@code mp4j.classPath} of this JVM, in that order), the child's class path is derived from where

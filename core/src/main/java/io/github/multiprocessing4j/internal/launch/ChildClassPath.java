@@ -40,9 +40,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * loaded from something that is not a directory or a jar file on disk (a Spring Boot executable
  * jar's nested jars), and this library's own classes loaded from such a place.
  *
- * <p>Implementation notes. This runs on every start, so the per-entry work is memoised: a class's
- * origin once per class ({@link ClassValue}), an entry's absolute form once per entry. The
- * application class loader's classes add nothing: the JVM found them through
+ * <p>Implementation notes. This runs on every start, so its work is memoised: a class's origin
+ * and a lambda's capturing class once per class ({@link ClassValue}), a class path's absolute form
+ * once per text, a loader URL's entry once per URL; a plain {@code java -cp} program (no class
+ * loader of its own) gets this JVM's class path without more. The application class loader's
+ * classes add nothing: the JVM found them through
  * {@code java.class.path} (the jars a manifest's {@code Class-Path} names included, as in Maven
  * Surefire's manifest-only jar), which the child gets. Only the target's class (or the lambda's
  * capturing class) is checked, not the classes of the values it captures: a missing one of those

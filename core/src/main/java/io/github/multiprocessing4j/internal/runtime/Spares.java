@@ -58,6 +58,7 @@ public final class Spares {
     private final BlockingQueue<Refill> refills = new LinkedBlockingQueue<>();
     /** The names of the classes every spare initialises ahead ({@link ChildCommand#buildSpare}). */
     private final Supplier<List<String>> warmUpClasses;
+    /** The spares' thread, or null before the first request and once it ended (interrupted). Guarded by this. */
     private Thread filler;
     /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by this. */
     private long generation;
