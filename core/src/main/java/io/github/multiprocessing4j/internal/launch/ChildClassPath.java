@@ -135,7 +135,7 @@ public final class ChildClassPath {
         Origin targetOrigin = ORIGINS.get(targetClass);
         String given = explicit != null ? explicit : System.getProperty(PROPERTY);
         if (targetOrigin.noClassFile != null) {
-            throw cannotStart(what, targetClass, targetOrigin.noClassFile
+            throw cannotStart(what, "class " + targetClass.getName(), targetOrigin.noClassFile
                     + "; a child JVM can only run a target whose class was compiled to a class file on its class path");
         }
         if (given != null) {
@@ -143,10 +143,10 @@ public final class ChildClassPath {
         }
         Origin library = ORIGINS.get(ChildMain.class);
         if (library.notOnDisk != null) {
-            throw cannotStart(what, ChildMain.class, library.notOnDisk);
+            throw cannotStart(what, "multiprocessing4j (its class " + ChildMain.class.getName() + ")", library.notOnDisk);
         }
         if (targetOrigin.notOnDisk != null) {
-            throw cannotStart(what, targetClass, targetOrigin.notOnDisk);
+            throw cannotStart(what, "class " + targetClass.getName(), targetOrigin.notOnDisk);
         }
         String base = absolute(System.getProperty("java.class.path", ""));
         ClassLoader context = Thread.currentThread().getContextClassLoader();
@@ -214,8 +214,8 @@ public final class ChildClassPath {
         return found;
     }
 
-    private static IllegalStateException cannotStart(String what, Class<?> type, String cause) {
-        return new IllegalStateException("cannot start " + what + ": class " + type.getName() + " " + cause);
+    private static IllegalStateException cannotStart(String what, String subject, String cause) {
+        return new IllegalStateException("cannot start " + what + ": " + subject + " " + cause);
     }
 
     private static String absoluteEntry(String entry) {
