@@ -30,10 +30,27 @@ import java.util.OptionalInt;
  * assert p.exitCode().getAsInt() == 0;
  * }</pre>
  *
- * <p>The child is the same {@code java} with the same class path as this JVM. It writes to this
- * process's stdout and stderr; its stdin is not the terminal. The target, with everything it
- * captures, is serialized at {@link #start()} and deserialized in the child, so the child works
- * on copies, except for the library's shared objects, which are handles to the same OS objects.
+ * <p>The child is the same {@code java} as this JVM, with the class path described below. It
+ * writes to this process's stdout and stderr; its stdin is not the terminal. The target, with
+ * everything it captures, is serialized at {@link #start()} and deserialized in the child, so
+ * the child works on copies, except for the library's shared objects, which are handles to the
+ * same OS objects.
+ *
+ * <p>Class path. Unless one is given ({@link Builder#classPath}, else the system property
+ * {@code mp4j.classPath} of this JVM, in that order), the child's class path is derived from where
+ * this JVM's classes were actually loaded, so that a program run by a tool that loads it through
+ * a class loader of its own ({@code mvn exec:java}, an IDE, a test runner) works as under
+ * {@code java -cp}: this JVM's {@code java.class.path}, then, when the class of the target (for a
+ * lambda, the class that wrote it), this library's classes or the calling thread's context class
+ * loader come from another loader than the JVM's application class loader, the URLs of that
+ * loader and of its parents and the directory or jar of the class. Every entry is made absolute,
+ * so a child with another {@linkplain Builder#workingDirectory working directory} finds them; so
+ * is the module path's, when this library runs as a named module. {@link #start()} fails with
+ * one line naming the class when the child could not load the target's class: a class without a
+ * class file (defined by jshell, or at runtime by any other loader; a hidden class), or, with a
+ * derived class path, one loaded from a jar inside a jar (a Spring Boot executable jar: run it
+ * unpacked, or give the class path). The classes of the values the target captures are not
+ * checked: a missing one fails the child, as {@link #failure()} then reports.
  *
  * <p>Life and death, as in Python: a <em>daemon</em> child is ended when its parent ends,
  * however the parent ends (normal exit, exception, {@code System.exit}, SIGTERM, SIGKILL),
@@ -98,7 +115,7 @@ public final class ChildProcess {
         this.target = b.target;
         this.name = b.name != null ? b.name : "ChildProcess-" + RuntimeContext.get().process().nextChildNumber();
         this.daemon = b.daemon;
-        this.configuration = new LaunchConfiguration(b.jvmArgs, b.environment, b.workingDirectory);
+        this.configuration = new LaunchConfiguration(b.jvmArgs, b.environment, b.workingDirectory, b.classPath);
         this.startMethod = b.startMethod;
     }
 
@@ -114,8 +131,10 @@ public final class ChildProcess {
     /**
      * Starts the child JVM and returns without waiting for it to boot.
      *
-     * @throws IllegalStateException when this process was already started, or when the calling
-     *     process is a daemon ("daemonic processes are not allowed to have children")
+     * @throws IllegalStateException when this process was already started, when the calling
+     *     process is a daemon ("daemonic processes are not allowed to have children"), or when a
+     *     child JVM could not load the target's class or this library's (see "Class path" in the
+     *     class comment); no JVM is launched then
      * @throws IllegalArgumentException when the target, or something it captures, is not
      *     serializable; the message names the class
      * @throws UncheckedIOException when the operating system cannot start the process
@@ -307,6 +326,7 @@ public final class ChildProcess {
         private final List<String> jvmArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Path workingDirectory;
+        private String classPath;
         private StartMethod startMethod;
 
         private Builder(SerializableRunnable target) {
@@ -371,6 +391,22 @@ public final class ChildProcess {
          */
         public Builder workingDirectory(Path directory) {
             this.workingDirectory = directory;
+            return this;
+        }
+
+        /**
+         * Sets the child's class path instead of the one derived from where this JVM's classes
+         * were loaded (see "Class path" in the class comment). It wins over the system property
+         * {@code mp4j.classPath}. Relative entries are resolved against this JVM's working
+         * directory, not the child's.
+         *
+         * @param classPath entries separated by {@link java.io.File#pathSeparator}, as
+         *     {@code java -cp} takes them; null (the default) for {@code mp4j.classPath} when set,
+         *     else the derived class path
+         * @return this builder
+         */
+        public Builder classPath(String classPath) {
+            this.classPath = classPath;
             return this;
         }
 

@@ -20,10 +20,15 @@ final class PoolWorkers {
     /** Starts each worker as a {@link ChildProcess} with the pool's start method. */
     static final class Launcher implements WorkerLauncher {
         private final StartMethod startMethod;
+        private final String classPath;
 
-        /** @param startMethod how the workers are started; null for the program's default */
-        Launcher(StartMethod startMethod) {
+        /**
+         * @param startMethod how the workers are started; null for the program's default
+         * @param classPath the workers' class path; null to derive it ({@link ChildProcess.Builder#classPath})
+         */
+        Launcher(StartMethod startMethod, String classPath) {
             this.startMethod = startMethod;
+            this.classPath = classPath;
         }
 
         @Override
@@ -34,6 +39,7 @@ final class PoolWorkers {
                     .daemon(true)
                     .jvmArgs(jvmArgs.toArray(new String[0]))
                     .startMethod(startMethod)
+                    .classPath(classPath)
                     .build();
             process.start();
             return new Worker(process);

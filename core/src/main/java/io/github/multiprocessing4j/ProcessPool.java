@@ -145,7 +145,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         PoolConfig config = new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
                 PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new, b.retries);
         if (b.cluster == null) {
-            engine = new PoolEngine(config, new PoolWorkers.Launcher(b.startMethod));
+            engine = new PoolEngine(config, new PoolWorkers.Launcher(b.startMethod, b.classPath));
         } else {
             PoolBackend backend = b.cluster.newPoolBackend();
             try {
@@ -633,6 +633,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private int maxTasksPerChild;
         private final List<String> jvmArgs = new ArrayList<>();
         private StartMethod startMethod;
+        private String classPath;
         private int retries;
         private PoolBackendFactory cluster;
 
@@ -749,6 +750,23 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          */
         public Builder startMethod(StartMethod method) {
             this.startMethod = method;
+            return this;
+        }
+
+        /**
+         * Sets the workers' class path instead of the one derived from where this JVM's classes
+         * were loaded, as {@link ChildProcess.Builder#classPath} does for a child. A worker's
+         * target is this library's, so a derived class path has the application's classes when
+         * they come from this JVM's class path or from the context class loader of the thread
+         * that builds the pool (as under {@code mvn exec:java}); this option covers the rest.
+         * Does not apply to a {@link #cluster}'s workers.
+         *
+         * @param classPath entries separated by {@link java.io.File#pathSeparator}; null (the
+         *     default) for the system property {@code mp4j.classPath} when set, else the derived one
+         * @return this builder
+         */
+        public Builder classPath(String classPath) {
+            this.classPath = classPath;
             return this;
         }
 

@@ -57,6 +57,30 @@ class StartMethodTest {
     }
 
     /**
+     * Maven's {@code exec:java} interrupts the threads a program leaves behind and waits 15 s for
+     * each one that does not end: the spares' thread ends when interrupted, and the next warm
+     * start makes a new one, which boots spares again.
+     */
+    @Test
+    void theSparesThreadEndsWhenInterruptedAndTheNextWarmStartBootsSparesAgain() throws Exception {
+        bootASpareAfterAWarmStart();
+        Thread spares = sparesThread();
+        assertThat(spares).as("the spares' thread").isNotNull();
+        spares.interrupt();
+        spares.join(WAIT.toMillis());
+        assertThat(spares.isAlive()).as("the spares' thread, interrupted").isFalse();
+
+        Multiprocessing.discardSpares();
+        bootASpareAfterAWarmStart();
+        assertThat(sparesThread()).isNotNull().isNotSameAs(spares);
+    }
+
+    private static Thread sparesThread() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("mp4j-spares"))
+                .findFirst().orElse(null);
+    }
+
+    /**
      * The first lambda a JVM links loads the lambda machinery, tens of milliseconds of a cold start
      * even with class-data sharing: nothing on a child's boot path may use one (a method reference
      * in a helper the boot calls did, unnoticed, until the benchmark showed it).

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line of a child JVM: the same {@code java}, the same class path and module path
- * as this JVM, lean default options, the caller's options, and {@link ChildMain}.
+ * The command line of a child JVM: the same {@code java}, the class path it is given
+ * ({@link ChildClassPath}), this JVM's module path, lean default options, the caller's options,
+ * and {@link ChildMain}.
  *
- * <p>Implementation notes. The class path is passed on as it is, which also works under Maven
- * Surefire's manifest-only jar (the JVM reads the jar's {@code Class-Path} manifest attribute).
- * When this library runs as a named module, the child starts it as a module too, with the
- * parent's module path and every module on it resolved, so that targets from other modules can
- * be deserialized.
+ * <p>Implementation notes. When this library runs as a named module, the child starts it as a
+ * module too, with the parent's module path (every entry made absolute, as the class path's are,
+ * so that a child with another working directory finds them) and every module on it resolved, so
+ * that targets from other modules can be deserialized.
  *
  * <p>Class paths made of jars also get an application class-data archive
  * ({@link ClassDataSharing}), which shortens every start after the first.
@@ -38,20 +38,28 @@ public final class ChildCommand {
     }
 
     /**
+     * Builds the command line of a child that reads its bootstrap message at once.
+     *
+     * @param classPath the child's class path, absolute ({@link ChildClassPath#resolve})
      * @param jvmOptions the caller's options, placed after the defaults
      * @param processName shown as a system property so that {@code ps} tells children apart
      * @return the command that starts the child
      */
-    public static ChildCommand build(List<String> jvmOptions, String processName) {
-        return build(jvmOptions, processName, List.of());
+    public static ChildCommand build(String classPath, List<String> jvmOptions, String processName) {
+        return build(classPath, jvmOptions, processName, List.of());
     }
 
     /**
+     * Builds the command line of a spare: a child that prepares, then waits for its message.
+     *
+     * @param classPath the spare's class path, absolute ({@link ChildClassPath#resolve})
+     * @param jvmOptions the caller's options, placed after the defaults
      * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null
      * @param warmUpClasses classes the spare initialises ahead, by name
      * @return the command of a spare JVM (a child that waits for its message) with the caller's options
      */
-    public static ChildCommand buildSpare(List<String> jvmOptions, String firstClass, List<String> warmUpClasses) {
+    public static ChildCommand buildSpare(String classPath, List<String> jvmOptions, String firstClass,
+                                          List<String> warmUpClasses) {
         List<String> properties = new ArrayList<>();
         properties.add("-D" + ChildMain.SPARE_PROPERTY + "=true");
         if (firstClass != null) {
@@ -60,15 +68,15 @@ public final class ChildCommand {
         if (!warmUpClasses.isEmpty()) {
             properties.add("-D" + ChildMain.WARM_UP_PROPERTY + "=" + String.join(",", warmUpClasses));
         }
-        return build(jvmOptions, "spare", properties);
+        return build(classPath, jvmOptions, "spare", properties);
     }
 
-    private static ChildCommand build(List<String> jvmOptions, String processName, List<String> properties) {
+    private static ChildCommand build(String classPath, List<String> jvmOptions, String processName,
+                                      List<String> properties) {
         List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         options.addAll(jvmOptions);
-        String classPath = System.getProperty("java.class.path", "");
         Module module = ChildMain.class.getModule();
-        String modulePath = System.getProperty("jdk.module.path", "");
+        String modulePath = ChildClassPath.absolute(System.getProperty("jdk.module.path", ""));
         boolean asModule = module.isNamed() && !modulePath.isEmpty();
         ClassDataSharing.Plan sharing = asModule ? ClassDataSharing.plan("", options)
                 : ClassDataSharing.plan(classPath, options);

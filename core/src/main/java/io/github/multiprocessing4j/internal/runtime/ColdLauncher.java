@@ -9,7 +9,8 @@ final class ColdLauncher implements Launcher {
 
     @Override
     public StartedChild launch(LaunchRequest request, ChildRun run) throws IOException {
-        ChildCommand command = ChildCommand.build(request.configuration().jvmOptions(), request.name());
+        ChildCommand command = ChildCommand.build(request.configuration().classPath(),
+                request.configuration().jvmOptions(), request.name());
         ProcessBuilder builder = request.configuration().processBuilder(command.line());
         // Before the spawn: once the child JVM boots, it competes with this thread for the CPU,
         // and creating a thread then takes milliseconds.

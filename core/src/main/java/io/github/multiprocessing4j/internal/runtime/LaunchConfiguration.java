@@ -10,12 +10,25 @@ import java.util.Map;
  * @param jvmOptions the caller's JVM options, placed after the library's defaults
  * @param environment variables set on top of this process's environment
  * @param workingDirectory the child's working directory, or null for this process's
+ * @param classPath the child's class path: as given (null to derive it) until {@code start()}
+ *     resolves it ({@link #withClassPath}), absolute from then on
  */
-public record LaunchConfiguration(List<String> jvmOptions, Map<String, String> environment, Path workingDirectory) {
+public record LaunchConfiguration(List<String> jvmOptions, Map<String, String> environment, Path workingDirectory,
+                                  String classPath) {
 
     public LaunchConfiguration {
         jvmOptions = List.copyOf(jvmOptions);
         environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Returns this configuration with the child's class path resolved: what a spare must match.
+     *
+     * @param resolved the absolute class path
+     * @return the resolved configuration
+     */
+    LaunchConfiguration withClassPath(String resolved) {
+        return new LaunchConfiguration(jvmOptions, environment, workingDirectory, resolved);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.runtime;
 
 import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
+import io.github.multiprocessing4j.internal.launch.ChildClassPath;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
@@ -117,11 +118,13 @@ public final class RuntimeContext {
      *
      * @param name the child's name
      * @param daemon whether the child ends with its parent
-     * @param configuration its JVM options, environment and working directory
+     * @param configuration its JVM options, environment, working directory and class path (null
+     *     to derive it, see {@link ChildClassPath})
      * @param target the target, serialized here
      * @param warmStart whether to use the warm start method (else cold)
      * @param owner the public object the run belongs to (listed by {@link ChildTable#activeOwners})
-     * @throws IllegalStateException when this process is a daemon
+     * @throws IllegalStateException when this process is a daemon, or when the child could not
+     *     load the target's class or this library's ({@link ChildClassPath#resolve})
      * @throws IllegalArgumentException when the target is not serializable
      * @throws UncheckedIOException when the operating system cannot start the process
      * @return the child's run
@@ -131,12 +134,14 @@ public final class RuntimeContext {
         if (process.isDaemon()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
+        LaunchConfiguration resolved = configuration.withClassPath(
+                ChildClassPath.resolve(configuration.classPath(), target, "process " + name));
         byte[] serializedTarget = Serialization.serialize(target, "target of " + name);
         ProcessRegistry registry = process.registry();
         registry.ensureOpen();
         BootstrapMessage message = new BootstrapMessage(registry.treeId(), process.pid(), process.startTicks(),
                 process.name(), process.isDaemon(), name, daemon, serializedTarget);
-        LaunchRequest request = new LaunchRequest(name, daemon, configuration, target, message);
+        LaunchRequest request = new LaunchRequest(name, daemon, resolved, target, message);
         ChildRun run = new ChildRun(this, request, owner, registry);
         try {
             (warmStart ? warm : cold).launch(request, run);

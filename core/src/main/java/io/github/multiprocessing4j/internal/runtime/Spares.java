@@ -58,6 +58,7 @@ public final class Spares {
     private final BlockingQueue<Refill> refills = new LinkedBlockingQueue<>();
     /** The names of the classes every spare initialises ahead ({@link ChildCommand#buildSpare}). */
     private final Supplier<List<String>> warmUpClasses;
+    /** The spares' thread, or null before the first request and once it ended (interrupted). Guarded by this. */
     private Thread filler;
     /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by this. */
     private long generation;
@@ -112,14 +113,24 @@ public final class Spares {
         }
     }
 
-    /** The spares' thread: boots a spare for each request, once the child that made it has booted. */
+    /**
+     * The spares' thread: boots a spare for each request, once the child that made it has booted.
+     * Interrupted, it drops the requests not yet served and ends at once: whoever interrupts it
+     * wants it gone (Maven's {@code exec:java} interrupts the threads the program left, then
+     * waits 15 s for each one that does not end). The next request starts a new one.
+     */
     private void fill() {
         while (true) {
             Refill refill;
             try {
                 refill = refills.take();
             } catch (InterruptedException e) {
-                continue; // nobody interrupts this thread on purpose; it serves the whole JVM
+                synchronized (this) {
+                    refills.clear();
+                    filling.clear(); // it counted only the requests just dropped: none is being served
+                    filler = null;
+                }
+                return;
             }
             synchronized (this) {
                 if (refill.generation != generation) {
@@ -273,6 +284,7 @@ public final class Spares {
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the spares' thread ends: see fill()
                 return false;
             }
         }
@@ -281,7 +293,8 @@ public final class Spares {
 
     /** @return a new spare of {@code key}, or null when it could not be started */
     private Spare spawn(LaunchConfiguration key, String firstClass) {
-        ChildCommand command = ChildCommand.buildSpare(key.jvmOptions(), firstClass, warmUpClasses.get());
+        ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), firstClass,
+                warmUpClasses.get());
         ProcessBuilder builder = key.processBuilder(command.line());
         try {
             return new Spare(builder.start(), command, builder);
