@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.internal.sync.BarrierDescriptor;
 import io.github.multiprocessing4j.internal.sync.RobustBarrier;
 
@@ -53,8 +54,11 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
                     + " parties, not " + parties);
         }
         this.parties = parties;
-        this.segment = SharedSegment.create("barrier", BarrierDescriptor.size(parties));
-        RobustBarrier.initialise(segment, parties);
+        this.segment = StaticShared.resolve("ProcessBarrier", () -> {
+            SharedSegment made = SharedSegment.create("barrier", BarrierDescriptor.size(parties));
+            RobustBarrier.initialise(made, parties);
+            return made;
+        }, SharedSegment::unlink);
         this.barrier = new RobustBarrier(segment, parties);
     }
 

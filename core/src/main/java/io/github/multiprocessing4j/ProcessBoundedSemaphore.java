@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.SemaphoreBackend;
 
 import java.util.Objects;
@@ -20,7 +21,7 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessBoundedSemaphore(int value) {
-        super(local("bsemaphore", value, true));
+        super(StaticShared.resolve("ProcessBoundedSemaphore", () -> local("bsemaphore", value, true), SemaphoreBackend::close));
     }
 
     private ProcessBoundedSemaphore(SemaphoreBackend backend) {

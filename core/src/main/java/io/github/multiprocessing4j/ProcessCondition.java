@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.internal.sync.ConditionDescriptor;
 import io.github.multiprocessing4j.internal.sync.RobustCondition;
 
@@ -84,7 +85,8 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     ProcessCondition(SharedMutexLock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
         this.local = lock.local();
-        this.segment = SharedSegment.create("condition", ConditionDescriptor.SIZE);
+        this.segment = StaticShared.resolve("ProcessCondition", () -> SharedSegment.create("condition", ConditionDescriptor.SIZE),
+                SharedSegment::unlink);
         this.condition = new RobustCondition(segment, local.mutex());
     }
 

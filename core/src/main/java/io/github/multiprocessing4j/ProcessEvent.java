@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.EventBackend;
 
 import java.io.Serializable;
@@ -41,7 +42,7 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
 
     /** Creates an event, clear, in the calling process's tree. */
     public ProcessEvent() {
-        event = new LocalEvent();
+        event = StaticShared.resolve("ProcessEvent", LocalEvent::new, LocalEvent::close);
     }
 
     private ProcessEvent(EventBackend backend) {

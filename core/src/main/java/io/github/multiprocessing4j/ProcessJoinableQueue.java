@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.JoinableQueueBackend;
 
 import java.time.Duration;
@@ -51,7 +52,7 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessJoinableQueue(int maxSize) {
-        super(new LocalJoinableQueue(maxSize));
+        super(StaticShared.resolve("ProcessJoinableQueue", () -> new LocalJoinableQueue(maxSize), LocalJoinableQueue::close));
     }
 
     private ProcessJoinableQueue(JoinableQueueBackend backend) {

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.LockBackend;
 
 import java.util.Objects;
@@ -50,7 +51,7 @@ public final class ProcessLock extends SharedMutexLock {
 
     /** Creates a lock, free, in the calling process's tree. */
     public ProcessLock() {
-        super(new LocalLock("lock", false));
+        super(StaticShared.resolve("ProcessLock", () -> new LocalLock("lock", false), LocalLock::close));
     }
 
     private ProcessLock(LockBackend backend) {

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
@@ -68,7 +69,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessQueue(int maxSize) {
-        this(new LocalQueue(maxSize));
+        this(StaticShared.resolve("ProcessQueue", () -> new LocalQueue(maxSize), LocalQueue::close));
     }
 
     ProcessQueue(QueueBackend backend) {

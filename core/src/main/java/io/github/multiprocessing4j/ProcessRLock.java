@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.LockBackend;
 
 import java.util.Objects;
@@ -16,7 +17,7 @@ public final class ProcessRLock extends SharedMutexLock {
 
     /** Creates a re-entrant lock, free, in the calling process's tree. */
     public ProcessRLock() {
-        super(new LocalLock("rlock", true));
+        super(StaticShared.resolve("ProcessRLock", () -> new LocalLock("rlock", true), LocalLock::close));
     }
 
     private ProcessRLock(LockBackend backend) {

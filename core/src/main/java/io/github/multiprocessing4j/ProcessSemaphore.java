@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.SemaphoreBackend;
 
 import java.util.Objects;
@@ -45,7 +46,7 @@ public final class ProcessSemaphore extends SharedSemaphore {
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessSemaphore(int value) {
-        super(local("semaphore", value, false));
+        super(StaticShared.resolve("ProcessSemaphore", () -> local("semaphore", value, false), SemaphoreBackend::close));
     }
 
     private ProcessSemaphore(SemaphoreBackend backend) {

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
@@ -20,7 +21,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
 
     /** Creates an empty queue. */
     public ProcessSimpleQueue() {
-        this(new LocalQueue(0));
+        this(StaticShared.resolve("ProcessSimpleQueue", () -> new LocalQueue(0), LocalQueue::close));
     }
 
     private ProcessSimpleQueue(QueueBackend backend) {

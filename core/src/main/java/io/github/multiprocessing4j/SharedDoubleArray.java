@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.WordArray;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 
 import java.io.Serializable;
 
@@ -30,7 +31,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
      */
     public SharedDoubleArray(int length) {
-        this.words = WordArray.create("doubles", length);
+        this.words = StaticShared.resolve("SharedDoubleArray", () -> WordArray.create("doubles", length), WordArray::unlink);
     }
 
     /**
@@ -40,10 +41,13 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
      */
     public SharedDoubleArray(double[] initial) {
-        this(initial.length);
-        for (int i = 0; i < initial.length; i++) {
-            words.set(i, Double.doubleToRawLongBits(initial[i]));
-        }
+        this.words = StaticShared.resolve("SharedDoubleArray", () -> {
+            WordArray made = WordArray.create("doubles", initial.length);
+            for (int i = 0; i < initial.length; i++) {
+                made.set(i, Double.doubleToRawLongBits(initial[i]));
+            }
+            return made;
+        }, WordArray::unlink);
     }
 
     /** @return the number of elements (fixed at creation) */

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.LongBackend;
 
 import java.io.Serializable;
@@ -26,7 +27,7 @@ public final class SharedLong implements Serializable, AutoCloseable {
 
     /** Creates a shared long holding {@code initial}. */
     public SharedLong(long initial) {
-        this.backend = new LocalLong(initial);
+        this.backend = StaticShared.resolve("SharedLong", () -> new LocalLong(initial), LocalLong::close);
     }
 
     private SharedLong(LongBackend backend) {

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.WordArray;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 
 import java.io.Serializable;
 
@@ -28,7 +29,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
      */
     public SharedLongArray(int length) {
-        this.words = WordArray.create("longs", length);
+        this.words = StaticShared.resolve("SharedLongArray", () -> WordArray.create("longs", length), WordArray::unlink);
     }
 
     /**
@@ -38,10 +39,13 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
      */
     public SharedLongArray(long[] initial) {
-        this(initial.length);
-        for (int i = 0; i < initial.length; i++) {
-            words.set(i, initial[i]);
-        }
+        this.words = StaticShared.resolve("SharedLongArray", () -> {
+            WordArray made = WordArray.create("longs", initial.length);
+            for (int i = 0; i < initial.length; i++) {
+                made.set(i, initial[i]);
+            }
+            return made;
+        }, WordArray::unlink);
     }
 
     /** @return the number of elements (fixed at creation) */

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -55,7 +56,7 @@ public final class SharedMemory implements Serializable, AutoCloseable {
         if (size < 0) {
             throw new IllegalArgumentException("a shared memory block's size must not be negative: " + size);
         }
-        return new SharedMemory(SharedSegment.create("memory", size));
+        return new SharedMemory(StaticShared.resolve("SharedMemory", () -> SharedSegment.create("memory", size), SharedSegment::unlink));
     }
 
     /**

@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  *   failure-4250                   the serialized uncaught exception of a child, for its parent
  *   seg-lock-4250-1                shared segments (locks, shared values, shared memory), mode
  *                                    0600, named kind-creatorpid-counter
+ *   pub-static-app.Main-0          published once for the tree ({@link #publishOnce}): the shared
+ *                                    objects made by static initialisers
  * </pre>
  *
  * <p>Implementation notes. The directory lives exactly as long as the tree has something in it:
@@ -142,6 +144,37 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Under the tree lock: the first publisher finds no file and writes it atomically (temp file,
+     * rename); the next ones find it. Readers need no lock, since the rename shows the whole file.
+     */
+    @Override
+    public boolean publishOnce(String name, byte[] content) {
+        try (TreeFiles.TreeLock held = files.lockTree()) {
+            Path file = files.file(TreeFiles.PUBLISHED_PREFIX + name);
+            if (Files.exists(file)) {
+                return false;
+            }
+            files.writeAtomically(file, content);
+            return true;
+        } catch (IOException e) {
+            throw files.failed(e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> findPublished(String name) {
+        try {
+            return Optional.of(Files.readAllBytes(files.file(TreeFiles.PUBLISHED_PREFIX + name)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw files.failed(e);
         }
     }
 
