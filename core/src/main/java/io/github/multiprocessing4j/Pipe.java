@@ -33,12 +33,24 @@ public final class Pipe {
         this.right = right;
     }
 
-    /** @return a new duplex pipe */
+    /**
+     * Opens a duplex pipe.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
+     * @return a new duplex pipe
+     */
     public static Pipe open() {
         return open(true);
     }
 
     /**
+     * Opens a pipe, duplex or one-way.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @param duplex whether messages go both ways; when false, {@code right()} sends and {@code left()} receives
      * @return a new pipe
      */

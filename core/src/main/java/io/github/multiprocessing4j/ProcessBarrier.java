@@ -46,6 +46,9 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
     /**
      * Creates a barrier for {@code parties} parties in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code parties} is less than 1 or more than 65536
      */
     public ProcessBarrier(int parties) {

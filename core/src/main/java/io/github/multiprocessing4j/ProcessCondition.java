@@ -66,6 +66,9 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     /**
      * Creates a condition bound to {@code lock}, with no waiter, in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws UnsupportedOperationException when the lock does not live in shared memory (a
      *     cluster's lock): a condition needs the local lock's algorithm
      */
@@ -75,6 +78,9 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
 
     /**
      * Creates a condition bound to the re-entrant {@code lock}; a wait releases every hold and restores them.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
      *
      * @throws UnsupportedOperationException when the lock does not live in shared memory
      */

@@ -40,7 +40,12 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
 
     private final EventBackend event;
 
-    /** Creates an event, clear, in the calling process's tree. */
+    /**
+     * Creates an event, clear, in the calling process's tree.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessEvent() {
         event = StaticShared.resolve("ProcessEvent", LocalEvent::new, LocalEvent::close);
     }

@@ -41,13 +41,21 @@ import java.util.Objects;
 public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     private static final long serialVersionUID = 1L;
 
-    /** Creates an unbounded joinable queue. */
+    /**
+     * Creates an unbounded joinable queue.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessJoinableQueue() {
         this(0);
     }
 
     /**
      * Creates a joinable queue holding at most {@code maxSize} items waiting to be got.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
      *
      * @param maxSize the bound; 0 or less for an unbounded queue
      */

@@ -49,7 +49,12 @@ import java.util.Objects;
 public final class ProcessLock extends SharedMutexLock {
     private static final long serialVersionUID = 1L;
 
-    /** Creates a lock, free, in the calling process's tree. */
+    /**
+     * Creates a lock, free, in the calling process's tree.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessLock() {
         super(StaticShared.resolve("ProcessLock", () -> new LocalLock("lock", false), LocalLock::close));
     }

@@ -45,6 +45,12 @@ import java.util.concurrent.TimeoutException;
  * {@linkplain Builder#maxTasksPerChild n tasks}, when a new one takes over. Workers are daemonic,
  * so a task cannot start processes. A pool cannot be made in a daemonic process either.
  *
+ * <p><b>In a static field.</b> A pool in a static field of the main class works in the root
+ * process. Every child that loads the class (a worker does, to run a lambda written there) runs
+ * its static initialiser again: a pool made there in a child starts no workers, and every method
+ * but {@link #close()} throws {@link IllegalStateException} naming the class (see
+ * <a href="package-summary.html#static-fields">static fields</a>).
+ *
  * <p><b>Tasks.</b> Functions, tasks and their arguments are serialized in the caller: one that is
  * not serializable fails the call at once with {@link IllegalArgumentException} naming its class.
  * Results come back serialized; a result that is not serializable fails its task. A task that
@@ -136,9 +142,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Creates a pool of {@code processes} workers. Returns once they are started, without waiting
      * for them to boot.
      *
+     * <p>Made by a static initialiser in a child process, it starts no workers, and its methods
+     * but {@link #close()} throw {@link IllegalStateException}: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code processes < 1}
      * @throws IllegalStateException when this process is daemonic ("daemonic processes are not
-     *     allowed to have children")
+     *     allowed to have children"), unless a static initialiser makes the pool
      * @throws java.io.UncheckedIOException when a worker process cannot be started
      */
     public ProcessPool(int processes) {

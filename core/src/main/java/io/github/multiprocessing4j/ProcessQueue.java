@@ -58,13 +58,21 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
 
     final QueueBackend backend;
 
-    /** Creates an unbounded queue: {@code put} never blocks (Python's {@code Queue()}). */
+    /**
+     * Creates an unbounded queue: {@code put} never blocks (Python's {@code Queue()}).
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessQueue() {
         this(0);
     }
 
     /**
      * Creates a queue holding at most {@code maxSize} items (Python's {@code Queue(maxsize)}).
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
      *
      * @param maxSize the bound; 0 or less for an unbounded queue
      */

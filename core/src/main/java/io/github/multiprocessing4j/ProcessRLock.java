@@ -15,7 +15,12 @@ import java.util.Objects;
 public final class ProcessRLock extends SharedMutexLock {
     private static final long serialVersionUID = 1L;
 
-    /** Creates a re-entrant lock, free, in the calling process's tree. */
+    /**
+     * Creates a re-entrant lock, free, in the calling process's tree.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessRLock() {
         super(StaticShared.resolve("ProcessRLock", () -> new LocalLock("rlock", true), LocalLock::close));
     }

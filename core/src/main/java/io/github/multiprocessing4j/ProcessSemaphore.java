@@ -43,6 +43,9 @@ public final class ProcessSemaphore extends SharedSemaphore {
     /**
      * Creates a semaphore with {@code value} permits in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessSemaphore(int value) {
@@ -64,7 +67,12 @@ public final class ProcessSemaphore extends SharedSemaphore {
         return new ProcessSemaphore(checked(Objects.requireNonNull(backend, "backend"), false));
     }
 
-    /** Creates a semaphore with one permit (Python's default). */
+    /**
+     * Creates a semaphore with one permit (Python's default).
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessSemaphore() {
         this(1);
     }

@@ -19,7 +19,12 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
 
     private final QueueBackend backend;
 
-    /** Creates an empty queue. */
+    /**
+     * Creates an empty queue.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessSimpleQueue() {
         this(StaticShared.resolve("ProcessSimpleQueue", () -> new LocalQueue(0), LocalQueue::close));
     }

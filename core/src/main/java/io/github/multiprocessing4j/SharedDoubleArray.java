@@ -26,6 +26,9 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
     /**
      * Creates an array of {@code length} zeros ({@code 0.0}) in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code length} is negative (or over 2^28 - 1, which
      *     would not fit in a 2 GiB segment)
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
@@ -36,6 +39,9 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
 
     /**
      * Creates an array holding a copy of {@code initial}.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
      *
      * @throws NullPointerException when {@code initial} is null
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped

@@ -48,6 +48,9 @@ public final class SharedMemory implements Serializable, AutoCloseable {
      * Creates a zero-filled block of {@code size} bytes in the calling process's tree, under a new
      * unique name. Never blocks for long (creates and maps a file).
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @param size its size in bytes (zero is allowed)
      * @throws IllegalArgumentException when {@code size} is negative
      * @throws java.io.UncheckedIOException when the block cannot be created or mapped
