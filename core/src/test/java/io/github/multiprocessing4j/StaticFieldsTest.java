@@ -175,6 +175,22 @@ class StaticFieldsTest {
     }
 
     @Test
+    void aChildInitialisingTheClassAfterItsObjectWasClosedFailsSayingSo() throws Exception {
+        ClosedHolder.COUNTER.close();
+        ChildProcess child = new ChildProcess(() -> ClosedHolder.COUNTER.get());
+        child.start();
+
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(1);
+        assertThat(child.failure()).get().isInstanceOf(ExceptionInInitializerError.class)
+                .extracting(Throwable::getCause).isInstanceOf(IllegalStateException.class)
+                .extracting(Throwable::getMessage).asString()
+                .contains("shared object #1 made by the static initialiser of " + ClosedHolder.class.getName())
+                .contains("cannot be used here")
+                .contains("does not exist");
+    }
+
+    @Test
     void everyKindOfSharedObjectInAStaticFieldIsTheTreesObject() throws Exception {
         EveryKind.LOCK.acquire();
         EveryKind.RLOCK.acquire();
@@ -285,6 +301,11 @@ class StaticFieldsTest {
 
     /** Initialised first by racing children, never by the test's JVM. */
     static final class RaceHolder {
+        static final SharedLong COUNTER = new SharedLong();
+    }
+
+    /** Closed by the test's JVM before a child initialises it. */
+    static final class ClosedHolder {
         static final SharedLong COUNTER = new SharedLong();
     }
 

@@ -3,7 +3,6 @@ package io.github.multiprocessing4j.internal.registry;
 import io.github.multiprocessing4j.internal.os.Platform;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -138,13 +137,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public Optional<byte[]> findFailure(long pid) {
-        try {
-            return Optional.of(Files.readAllBytes(files.file(TreeFiles.FAILURE_PREFIX + pid)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return readIfPresent(TreeFiles.FAILURE_PREFIX + pid);
     }
 
     /**
@@ -169,8 +162,12 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public Optional<byte[]> findPublished(String name) {
+        return readIfPresent(TreeFiles.PUBLISHED_PREFIX + name);
+    }
+
+    private Optional<byte[]> readIfPresent(String fileName) {
         try {
-            return Optional.of(Files.readAllBytes(files.file(TreeFiles.PUBLISHED_PREFIX + name)));
+            return Optional.of(Files.readAllBytes(files.file(fileName)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -102,9 +103,11 @@ public final class StaticShared {
             throw e;
         }
         discard.accept(mine);
-        Log.of(StaticShared.class).log(System.Logger.Level.DEBUG, "another process made {0}''s shared object #{1} first:"
-                + " this one discarded its own", owner.getName(), ordinal + 1);
-        return read(table.findPublished(name).orElseThrow(), kind, owner, ordinal);
+        Log.of(StaticShared.class).log(System.Logger.Level.DEBUG, "another process made the tree''s {0} first: this one"
+                + " discarded its own", describe(owner, ordinal));
+        byte[] theirs = table.findPublished(name).orElseThrow(() -> new IllegalStateException(describe(owner, ordinal)
+                + " is gone from the tree's table just after another process made it: the tree was released"));
+        return read(theirs, kind, owner, ordinal);
     }
 
     /**
@@ -151,10 +154,10 @@ public final class StaticShared {
 
     @SuppressWarnings("unchecked")
     private static <T> T read(byte[] publication, String kind, Class<?> owner, int ordinal) {
-        String what = "shared object #" + (ordinal + 1) + " made by the static initialiser of " + owner.getName();
+        String what = describe(owner, ordinal);
         String theirKind;
         int stateAt;
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(publication))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(publication))) {
             theirKind = in.readUTF();
             stateAt = publication.length - in.available();
         } catch (IOException e) {
@@ -172,6 +175,10 @@ public final class StaticShared {
             throw new IllegalStateException(what + " (a " + kind + ", made by the process of the tree that"
                     + " initialised the class first) cannot be used here: " + e.getMessage(), e);
         }
+    }
+
+    private static String describe(Class<?> owner, int ordinal) {
+        return "shared object #" + (ordinal + 1) + " made by the static initialiser of " + owner.getName();
     }
 
     private static String sha256(String text) {
