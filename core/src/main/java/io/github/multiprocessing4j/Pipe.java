@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 
 /**
  * A pair of connected {@link Connection}s: Python's {@code multiprocessing.Pipe()}. A duplex
@@ -32,20 +33,42 @@ public final class Pipe {
         this.right = right;
     }
 
-    /** @return a new duplex pipe */
+    /**
+     * Opens a duplex pipe.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
+     * @return a new duplex pipe
+     */
     public static Pipe open() {
         return open(true);
     }
 
     /**
+     * Opens a pipe, duplex or one-way.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @param duplex whether messages go both ways; when false, {@code right()} sends and {@code left()} receives
      * @return a new pipe
      */
     public static Pipe open(boolean duplex) {
+        PipeConnection[] connected = StaticShared.resolve("Pipe", () -> connected(duplex), Pipe::closeBoth);
+        return new Pipe(connected[0], connected[1]);
+    }
+
+    private static PipeConnection[] connected(boolean duplex) {
         PipeEnds ends = PipeEnds.create();
         ByteQueue toLeft = ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE);
         ByteQueue toRight = duplex ? ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE) : null;
-        return new Pipe(new PipeConnection(ends, 0, toLeft, toRight), new PipeConnection(ends, 1, toRight, toLeft));
+        return new PipeConnection[] {new PipeConnection(ends, 0, toLeft, toRight), new PipeConnection(ends, 1, toRight, toLeft)};
+    }
+
+    private static void closeBoth(PipeConnection[] connected) {
+        connected[0].close();
+        connected[1].close();
     }
 
     /** @return the left end (the receiving end of a one-way pipe) */

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.internal.sync.BarrierDescriptor;
 import io.github.multiprocessing4j.internal.sync.RobustBarrier;
 
@@ -45,6 +46,9 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
     /**
      * Creates a barrier for {@code parties} parties in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code parties} is less than 1 or more than 65536
      */
     public ProcessBarrier(int parties) {
@@ -53,8 +57,11 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
                     + " parties, not " + parties);
         }
         this.parties = parties;
-        this.segment = SharedSegment.create("barrier", BarrierDescriptor.size(parties));
-        RobustBarrier.initialise(segment, parties);
+        this.segment = StaticShared.resolve("ProcessBarrier", () -> {
+            SharedSegment made = SharedSegment.create("barrier", BarrierDescriptor.size(parties));
+            RobustBarrier.initialise(made, parties);
+            return made;
+        }, SharedSegment::unlink);
         this.barrier = new RobustBarrier(segment, parties);
     }
 

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.SemaphoreBackend;
 
 import java.util.Objects;
@@ -17,10 +18,13 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
     /**
      * Creates a bounded semaphore with {@code value} permits, also its bound.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessBoundedSemaphore(int value) {
-        super(local("bsemaphore", value, true));
+        super(StaticShared.resolve("ProcessBoundedSemaphore", () -> local("bsemaphore", value, true), SemaphoreBackend::close));
     }
 
     private ProcessBoundedSemaphore(SemaphoreBackend backend) {
@@ -38,7 +42,12 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
         return new ProcessBoundedSemaphore(checked(Objects.requireNonNull(backend, "backend"), true));
     }
 
-    /** Creates a bounded semaphore with one permit (Python's default). */
+    /**
+     * Creates a bounded semaphore with one permit (Python's default).
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessBoundedSemaphore() {
         this(1);
     }

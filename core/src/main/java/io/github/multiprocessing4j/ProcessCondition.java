@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.internal.sync.ConditionDescriptor;
 import io.github.multiprocessing4j.internal.sync.RobustCondition;
 
@@ -65,6 +66,9 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     /**
      * Creates a condition bound to {@code lock}, with no waiter, in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws UnsupportedOperationException when the lock does not live in shared memory (a
      *     cluster's lock): a condition needs the local lock's algorithm
      */
@@ -75,6 +79,9 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     /**
      * Creates a condition bound to the re-entrant {@code lock}; a wait releases every hold and restores them.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws UnsupportedOperationException when the lock does not live in shared memory
      */
     public ProcessCondition(ProcessRLock lock) {
@@ -84,7 +91,8 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     ProcessCondition(SharedMutexLock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
         this.local = lock.local();
-        this.segment = SharedSegment.create("condition", ConditionDescriptor.SIZE);
+        this.segment = StaticShared.resolve("ProcessCondition", () -> SharedSegment.create("condition", ConditionDescriptor.SIZE),
+                SharedSegment::unlink);
         this.condition = new RobustCondition(segment, local.mutex());
     }
 

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.EventBackend;
 
 import java.io.Serializable;
@@ -39,9 +40,14 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
 
     private final EventBackend event;
 
-    /** Creates an event, clear, in the calling process's tree. */
+    /**
+     * Creates an event, clear, in the calling process's tree.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessEvent() {
-        event = new LocalEvent();
+        event = StaticShared.resolve("ProcessEvent", LocalEvent::new, LocalEvent::close);
     }
 
     private ProcessEvent(EventBackend backend) {

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.JoinableQueueBackend;
 
 import java.time.Duration;
@@ -40,7 +41,12 @@ import java.util.Objects;
 public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     private static final long serialVersionUID = 1L;
 
-    /** Creates an unbounded joinable queue. */
+    /**
+     * Creates an unbounded joinable queue.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessJoinableQueue() {
         this(0);
     }
@@ -48,10 +54,13 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     /**
      * Creates a joinable queue holding at most {@code maxSize} items waiting to be got.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessJoinableQueue(int maxSize) {
-        super(new LocalJoinableQueue(maxSize));
+        super(StaticShared.resolve("ProcessJoinableQueue", () -> new LocalJoinableQueue(maxSize), LocalJoinableQueue::close));
     }
 
     private ProcessJoinableQueue(JoinableQueueBackend backend) {

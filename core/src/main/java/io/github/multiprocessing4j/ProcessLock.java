@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.LockBackend;
 
 import java.util.Objects;
@@ -48,9 +49,14 @@ import java.util.Objects;
 public final class ProcessLock extends SharedMutexLock {
     private static final long serialVersionUID = 1L;
 
-    /** Creates a lock, free, in the calling process's tree. */
+    /**
+     * Creates a lock, free, in the calling process's tree.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessLock() {
-        super(new LocalLock("lock", false));
+        super(StaticShared.resolve("ProcessLock", () -> new LocalLock("lock", false), LocalLock::close));
     }
 
     private ProcessLock(LockBackend backend) {

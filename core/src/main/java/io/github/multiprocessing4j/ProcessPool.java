@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.pool.PoolConfig;
 import io.github.multiprocessing4j.internal.pool.PoolEngine;
 import io.github.multiprocessing4j.internal.pool.PoolTask;
 import io.github.multiprocessing4j.internal.pool.StreamCall;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolBackendFactory;
 
@@ -43,6 +44,12 @@ import java.util.concurrent.TimeoutException;
  * a time, the {@linkplain Builder#initializer initializer} first, and end with the pool, or after
  * {@linkplain Builder#maxTasksPerChild n tasks}, when a new one takes over. Workers are daemonic,
  * so a task cannot start processes. A pool cannot be made in a daemonic process either.
+ *
+ * <p><b>In a static field.</b> A pool in a static field of the main class works in the root
+ * process. Every child that loads the class (a worker does, to run a lambda written there) runs
+ * its static initialiser again: a pool made there in a child starts no workers, and every method
+ * but {@link #close()} throws {@link IllegalStateException} naming the class (see
+ * <a href="package-summary.html#static-fields">static fields</a>).
  *
  * <p><b>Tasks.</b> Functions, tasks and their arguments are serialized in the caller: one that is
  * not serializable fails the call at once with {@link IllegalArgumentException} naming its class.
@@ -121,7 +128,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         void progress(long done, long total);
     }
 
-    private final PoolEngine engine;
+    /** The workers' engine; null in a pool made by a static initialiser in a child (see {@link #engine()}). */
+    private final PoolEngine startedEngine;
+    /** The class whose static initialiser made this pool in a child, which starts no workers; else null. */
+    private final Class<?> madeByStaticInitialiserOf;
 
     /** Creates a pool of {@link Multiprocessing#cpuCount()} workers. See {@link #ProcessPool(int)}. */
     public ProcessPool() {
@@ -132,9 +142,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Creates a pool of {@code processes} workers. Returns once they are started, without waiting
      * for them to boot.
      *
+     * <p>Made by a static initialiser in a child process, it starts no workers, and its methods
+     * but {@link #close()} throw {@link IllegalStateException}: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code processes < 1}
      * @throws IllegalStateException when this process is daemonic ("daemonic processes are not
-     *     allowed to have children")
+     *     allowed to have children"), unless a static initialiser makes the pool
      * @throws java.io.UncheckedIOException when a worker process cannot be started
      */
     public ProcessPool(int processes) {
@@ -142,14 +156,19 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     private ProcessPool(Builder b) {
+        madeByStaticInitialiserOf = StaticShared.initialiserInChild();
+        if (madeByStaticInitialiserOf != null) {
+            startedEngine = null; // a child that merely loads the class (a task's lambda lives there) must not start a pool
+            return;
+        }
         PoolConfig config = new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
                 PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new, b.retries);
         if (b.cluster == null) {
-            engine = new PoolEngine(config, new PoolWorkers.Launcher(b.startMethod, b.classPath));
+            startedEngine = new PoolEngine(config, new PoolWorkers.Launcher(b.startMethod, b.classPath));
         } else {
             PoolBackend backend = b.cluster.newPoolBackend();
             try {
-                engine = new PoolEngine(config, new PoolWorkers.RemoteLauncher(backend), backend);
+                startedEngine = new PoolEngine(config, new PoolWorkers.RemoteLauncher(backend), backend);
             } catch (RuntimeException e) {
                 backend.close();
                 throw e;
@@ -204,7 +223,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             Objects.requireNonNull(fn, "fn");
             return Collections.emptyList();
         }
-        return mapCall(fn, all, defaultChunkSize(all.size(), engine.processes()), listener);
+        return mapCall(fn, all, defaultChunkSize(all.size(), engine().processes()), listener);
     }
 
     /**
@@ -217,7 +236,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     private <T, R> List<R> mapCall(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize, ProgressListener listener) {
-        StreamCall<R> call = engine.stream(StreamCall.Order.MAP, Objects.requireNonNull(fn, "fn"), items.iterator(),
+        StreamCall<R> call = engine().stream(StreamCall.Order.MAP, Objects.requireNonNull(fn, "fn"), items.iterator(),
                 chunkSize, sizeOf(items), progress(listener));
         return call.collect();
     }
@@ -264,7 +283,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
                                    ProgressListener listener) {
-        return engine.stream(StreamCall.Order.ORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
+        return engine().stream(StreamCall.Order.ORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
                 sizeOf(items), progress(listener));
     }
 
@@ -284,7 +303,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /** {@link #imapUnordered(SerializableFunction, Iterable, int)} telling {@code listener} how far it has got. */
     public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
                                             ProgressListener listener) {
-        return engine.stream(StreamCall.Order.UNORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
+        return engine().stream(StreamCall.Order.UNORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
                 sizeOf(items), progress(listener));
     }
 
@@ -327,7 +346,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
-        return engine.submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
+        return engine().submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
     }
 
     // ---------------------------------------------------------------- ExecutorService
@@ -341,7 +360,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return engine.submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
+        return engine().submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
     }
 
     /** {@link #submit(Callable)} for a lambda, which this makes serializable. */
@@ -358,12 +377,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public Future<?> submit(Runnable task) {
-        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
+        return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
 
     /** {@link #submit(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
     public Future<?> submit(SerializableRunnable task) {
-        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
+        return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
 
     /**
@@ -375,12 +394,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
-        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
+        return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
 
     /** {@link #submit(Runnable, Object)} for a lambda, which this makes serializable. */
     public <T> Future<T> submit(SerializableRunnable task, T result) {
-        return engine.submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
+        return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
 
     /**
@@ -393,12 +412,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public void execute(Runnable command) {
-        logFailure(engine.submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
+        logFailure(engine().submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
 
     /** {@link #execute(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
     public void execute(SerializableRunnable command) {
-        logFailure(engine.submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
+        logFailure(engine().submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
 
     private static void logFailure(CompletableFuture<?> future) {
@@ -472,7 +491,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public void shutdown() {
-        engine.shutdown();
+        engine().shutdown();
     }
 
     /**
@@ -485,10 +504,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     @Override
     public List<Runnable> shutdownNow() {
         List<Runnable> unsent = new ArrayList<>();
-        for (PoolTask task : engine.terminateAndListUnsent()) {
+        for (PoolTask task : engine().terminateAndListUnsent()) {
             unsent.add(asRunnable(task.task()));
         }
-        engine.awaitTerminationUninterruptibly();
+        engine().awaitTerminationUninterruptibly();
         return unsent;
     }
 
@@ -520,8 +539,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @implNote Killing and reaping the workers takes milliseconds.
      */
     public void terminate() {
-        engine.terminate();
-        engine.awaitTerminationUninterruptibly();
+        engine().terminate();
+        engine().awaitTerminationUninterruptibly();
     }
 
     /**
@@ -532,20 +551,23 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public void close() {
+        if (startedEngine == null) {
+            return; // made by a static initialiser in a child: nothing was started
+        }
         shutdown();
         boolean interrupted = false;
-        while (!engine.isTerminated()) {
+        while (!engine().isTerminated()) {
             try {
                 if (awaitTermination(1, TimeUnit.DAYS)) {
                     break;
                 }
-                if (engine.isCollectorThread()) {
+                if (engine().isCollectorThread()) {
                     return; // it would wait for itself
                 }
             } catch (InterruptedException e) {
                 if (!interrupted) {
                     interrupted = true;
-                    engine.terminate();
+                    engine().terminate();
                 }
             }
         }
@@ -557,13 +579,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /** @return whether {@link #shutdown()}, {@link #terminate()} or {@link #close()} was called, or the pool broke */
     @Override
     public boolean isShutdown() {
-        return engine.isShutdown();
+        return engine().isShutdown();
     }
 
     /** @return whether every worker has ended and the pool's shared memory is freed */
     @Override
     public boolean isTerminated() {
-        return engine.isTerminated();
+        return engine().isTerminated();
     }
 
     /**
@@ -575,14 +597,14 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return engine.awaitTermination(timeout, unit);
+        return engine().awaitTermination(timeout, unit);
     }
 
     // ---------------------------------------------------------------- inspection
 
     /** @return the number of workers the pool keeps */
     public int processes() {
-        return engine.processes();
+        return engine().processes();
     }
 
     /**
@@ -594,16 +616,38 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @return the pids; empty once the pool has terminated
      */
     public List<Long> workerPids() {
-        return engine.workerPids();
+        return engine().workerPids();
     }
 
     @Override
     public String toString() {
-        return "ProcessPool[" + engine.processes() + " processes, " + engine + "]";
+        if (startedEngine == null) {
+            return "ProcessPool[not started: made by the static initialiser of " + madeByStaticInitialiserOf.getName()
+                    + " in a child process]";
+        }
+        return "ProcessPool[" + startedEngine.processes() + " processes, " + startedEngine + "]";
+    }
+
+    /**
+     * @return the engine of a pool that started its workers
+     * @throws IllegalStateException for a pool made by a static initialiser in a child process,
+     *     naming that class and what to do instead
+     */
+    private PoolEngine engine() {
+        if (startedEngine == null) {
+            String owner = madeByStaticInitialiserOf.getName();
+            throw new IllegalStateException("this ProcessPool was made by the static initialiser of " + owner
+                    + " in a child process (" + Multiprocessing.currentProcess().name() + "), where a pool starts no workers:"
+                    + " every child that loads " + owner + " (to run a task or target whose code is there) runs its"
+                    + " static initialiser again, and a pool belongs to the process that made it. Make the pool in"
+                    + " main(), or in a holder class that only the parent uses (class Pools { static final"
+                    + " ProcessPool POOL = new ProcessPool(); })");
+        }
+        return startedEngine;
     }
 
     private void checkNotCollector() {
-        if (engine.isCollectorThread()) {
+        if (engine().isCollectorThread()) {
             throw new IllegalStateException("a blocking pool call from the pool's collector thread (a future's callback)"
                     + " would wait for ever: use applyAsync, or an async callback");
         }

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
@@ -57,7 +58,12 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
 
     final QueueBackend backend;
 
-    /** Creates an unbounded queue: {@code put} never blocks (Python's {@code Queue()}). */
+    /**
+     * Creates an unbounded queue: {@code put} never blocks (Python's {@code Queue()}).
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessQueue() {
         this(0);
     }
@@ -65,10 +71,13 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Creates a queue holding at most {@code maxSize} items (Python's {@code Queue(maxsize)}).
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessQueue(int maxSize) {
-        this(new LocalQueue(maxSize));
+        this(StaticShared.resolve("ProcessQueue", () -> new LocalQueue(maxSize), LocalQueue::close));
     }
 
     ProcessQueue(QueueBackend backend) {

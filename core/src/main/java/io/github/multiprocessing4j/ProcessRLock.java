@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.LockBackend;
 
 import java.util.Objects;
@@ -14,9 +15,14 @@ import java.util.Objects;
 public final class ProcessRLock extends SharedMutexLock {
     private static final long serialVersionUID = 1L;
 
-    /** Creates a re-entrant lock, free, in the calling process's tree. */
+    /**
+     * Creates a re-entrant lock, free, in the calling process's tree.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessRLock() {
-        super(new LocalLock("rlock", true));
+        super(StaticShared.resolve("ProcessRLock", () -> new LocalLock("rlock", true), LocalLock::close));
     }
 
     private ProcessRLock(LockBackend backend) {

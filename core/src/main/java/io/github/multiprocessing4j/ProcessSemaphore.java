@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.SemaphoreBackend;
 
 import java.util.Objects;
@@ -42,10 +43,13 @@ public final class ProcessSemaphore extends SharedSemaphore {
     /**
      * Creates a semaphore with {@code value} permits in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessSemaphore(int value) {
-        super(local("semaphore", value, false));
+        super(StaticShared.resolve("ProcessSemaphore", () -> local("semaphore", value, false), SemaphoreBackend::close));
     }
 
     private ProcessSemaphore(SemaphoreBackend backend) {
@@ -63,7 +67,12 @@ public final class ProcessSemaphore extends SharedSemaphore {
         return new ProcessSemaphore(checked(Objects.requireNonNull(backend, "backend"), false));
     }
 
-    /** Creates a semaphore with one permit (Python's default). */
+    /**
+     * Creates a semaphore with one permit (Python's default).
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessSemaphore() {
         this(1);
     }

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
@@ -18,9 +19,14 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
 
     private final QueueBackend backend;
 
-    /** Creates an empty queue. */
+    /**
+     * Creates an empty queue.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public ProcessSimpleQueue() {
-        this(new LocalQueue(0));
+        this(StaticShared.resolve("ProcessSimpleQueue", () -> new LocalQueue(0), LocalQueue::close));
     }
 
     private ProcessSimpleQueue(QueueBackend backend) {

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.LongBackend;
 
 import java.io.Serializable;
@@ -19,14 +20,24 @@ public final class SharedLong implements Serializable, AutoCloseable {
 
     private final LongBackend backend;
 
-    /** Creates a shared long holding 0. */
+    /**
+     * Creates a shared long holding 0.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public SharedLong() {
         this(0);
     }
 
-    /** Creates a shared long holding {@code initial}. */
+    /**
+     * Creates a shared long holding {@code initial}.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
     public SharedLong(long initial) {
-        this.backend = new LocalLong(initial);
+        this.backend = StaticShared.resolve("SharedLong", () -> new LocalLong(initial), LocalLong::close);
     }
 
     private SharedLong(LongBackend backend) {

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.shm.WordArray;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 
 import java.io.Serializable;
 
@@ -23,25 +24,34 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
     /**
      * Creates an array of {@code length} zeros in the calling process's tree.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws IllegalArgumentException when {@code length} is negative (or over 2^28 - 1, which
      *     would not fit in a 2 GiB segment)
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
      */
     public SharedLongArray(int length) {
-        this.words = WordArray.create("longs", length);
+        this.words = StaticShared.resolve("SharedLongArray", () -> WordArray.create("longs", length), WordArray::unlink);
     }
 
     /**
      * Creates an array holding a copy of {@code initial}.
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @throws NullPointerException when {@code initial} is null
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
      */
     public SharedLongArray(long[] initial) {
-        this(initial.length);
-        for (int i = 0; i < initial.length; i++) {
-            words.set(i, initial[i]);
-        }
+        this.words = StaticShared.resolve("SharedLongArray", () -> {
+            WordArray made = WordArray.create("longs", initial.length);
+            for (int i = 0; i < initial.length; i++) {
+                made.set(i, initial[i]);
+            }
+            return made;
+        }, WordArray::unlink);
     }
 
     /** @return the number of elements (fixed at creation) */

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.statics.StaticShared;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -47,6 +48,9 @@ public final class SharedMemory implements Serializable, AutoCloseable {
      * Creates a zero-filled block of {@code size} bytes in the calling process's tree, under a new
      * unique name. Never blocks for long (creates and maps a file).
      *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
      * @param size its size in bytes (zero is allowed)
      * @throws IllegalArgumentException when {@code size} is negative
      * @throws java.io.UncheckedIOException when the block cannot be created or mapped
@@ -55,7 +59,7 @@ public final class SharedMemory implements Serializable, AutoCloseable {
         if (size < 0) {
             throw new IllegalArgumentException("a shared memory block's size must not be negative: " + size);
         }
-        return new SharedMemory(SharedSegment.create("memory", size));
+        return new SharedMemory(StaticShared.resolve("SharedMemory", () -> SharedSegment.create("memory", size), SharedSegment::unlink));
     }
 
     /**

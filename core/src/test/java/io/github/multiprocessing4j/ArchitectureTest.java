@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchitectureTest {
     /** Top first; "" is the API package {@code io.github.multiprocessing4j}. */
-    static final List<String> LAYERS = List.of("", "internal.runtime", "internal.pool", "internal.queue",
+    static final List<String> LAYERS = List.of("", "internal.statics", "internal.runtime", "internal.pool", "internal.queue",
             "internal.launch", "internal.process", "internal.sync", "internal.registry", "internal.serial",
             "internal.shm", "internal.os", "internal.util", "spi");
 

@@ -3,7 +3,6 @@ package io.github.multiprocessing4j.internal.registry;
 import io.github.multiprocessing4j.internal.os.Platform;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,6 +28,8 @@ import java.util.function.Supplier;
  *   failure-4250                   the serialized uncaught exception of a child, for its parent
  *   seg-lock-4250-1                shared segments (locks, shared values, shared memory), mode
  *                                    0600, named kind-creatorpid-counter
+ *   pub-static-app.Main-0          published once for the tree ({@link #publishOnce}): the shared
+ *                                    objects made by static initialisers
  * </pre>
  *
  * <p>Implementation notes. The directory lives exactly as long as the tree has something in it:
@@ -136,12 +137,41 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public Optional<byte[]> findFailure(long pid) {
+        return readIfPresent(TreeFiles.FAILURE_PREFIX + pid);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Under the tree lock: the first publisher finds no file and writes it atomically (temp file,
+     * rename); the next ones find it. Readers need no lock, since the rename shows the whole file.
+     */
+    @Override
+    public boolean publishOnce(String name, byte[] content) {
+        try (TreeFiles.TreeLock held = files.lockTree()) {
+            Path file = files.file(TreeFiles.PUBLISHED_PREFIX + name);
+            if (Files.exists(file)) {
+                return false;
+            }
+            files.writeAtomically(file, content);
+            return true;
+        } catch (IOException e) {
+            throw files.failed(e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> findPublished(String name) {
+        return readIfPresent(TreeFiles.PUBLISHED_PREFIX + name);
+    }
+
+    private Optional<byte[]> readIfPresent(String fileName) {
         try {
-            return Optional.of(Files.readAllBytes(files.file(TreeFiles.FAILURE_PREFIX + pid)));
+            return Optional.of(Files.readAllBytes(files.file(fileName)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw files.failed(e);
         }
     }
 

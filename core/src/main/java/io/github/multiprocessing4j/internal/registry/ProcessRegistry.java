@@ -48,6 +48,19 @@ public interface ProcessRegistry extends SegmentStore {
     Optional<byte[]> findFailure(long pid);
 
     /**
+     * Publishes {@code content} under {@code name} for every process of the tree, unless a process
+     * published under that name first: the first publication wins whole (a reader never sees part
+     * of one) and stays until the tree ends. Never blocks for long.
+     *
+     * @param name a file-name-safe name, unique in the tree for what it stands for
+     * @return whether this call published it; when false, {@link #findPublished} gives the winner's
+     */
+    boolean publishOnce(String name, byte[] content);
+
+    /** @return what {@link #publishOnce} published under {@code name}, when anything was */
+    Optional<byte[]> findPublished(String name);
+
+    /**
      * Drops the records of processes that died without cleaning up, and releases the whole tree
      * (removes its directory) when nothing but the calling process is left in it and no shared
      * segment either.

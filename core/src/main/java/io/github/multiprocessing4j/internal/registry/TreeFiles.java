@@ -41,6 +41,8 @@ final class TreeFiles {
     static final String LOCK_FILE = ".lock";
     static final String TEMP_PREFIX = ".tmp-";
     static final String SEGMENT_PREFIX = "seg-";
+    /** What a process published for the whole tree (ProcessRegistry.publishOnce). */
+    static final String PUBLISHED_PREFIX = "pub-";
 
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new HashMap<>();
 
@@ -71,13 +73,16 @@ final class TreeFiles {
         return directory.resolve(name);
     }
 
-    /** @return whether only the table's own files are left: no shared segment */
+    /**
+     * @return whether only the table's own files are left: no shared segment. Publications count
+     *     as the table's: they name shared segments, and are worth nothing once those are gone.
+     */
     boolean onlyTableFilesLeft() {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
                 if (!n.equals(LOCK_FILE) && !n.startsWith(RECORD_PREFIX) && !n.startsWith(FAILURE_PREFIX)
-                        && !n.startsWith(TEMP_PREFIX)) {
+                        && !n.startsWith(TEMP_PREFIX) && !n.startsWith(PUBLISHED_PREFIX)) {
                     return false;
                 }
             }

@@ -1,0 +1,191 @@
+package io.github.multiprocessing4j.internal.statics;
+
+import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
+import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The shared objects made by static initialisers, which are the tree's: every process of the tree
+ * that initialises a class gets the objects its static initialiser made in the first process that
+ * initialised it, instead of new ones. Each public shared class makes its state through
+ * {@link #resolve}; outside a static initialiser that only calls the maker.
+ *
+ * <p>An object made by a static initialiser is identified by the class whose {@code <clinit>} is
+ * the nearest on the calling thread's stack (so helper methods called by the initialiser count as
+ * the initialiser, and a class initialised while another one is initialising has its own
+ * objects), the ordinal of the object among those that initialiser made in this process (0, 1,
+ * ...), and its kind (the public class, checked: another kind under the same identity means the
+ * initialiser does not make the same objects in the same order in every process).
+ *
+ * <p>Implementation notes. The first process to make object {@code n} of class {@code C} makes
+ * it, serializes its state (the bytes that carry it to a child in a target) and publishes them in
+ * the tree's table under {@code static-C-n} ({@link ProcessRegistry#publishOnce}); the others
+ * read them and deserialize. Two processes initialising {@code C} at the same moment both make
+ * one; the table takes the first publication, and the loser discards its own (nobody else has
+ * it) and uses the winner's. Only the outermost object counts: what a shared object's maker makes
+ * is part of it. Outside a static initialiser the cost is one walk of the stack: a few
+ * microseconds, against the hundreds it takes to create a shared object's file and map it.
+ */
+public final class StaticShared {
+    private static final String STATIC_INITIALISER = "<clinit>";
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final Function<Stream<StackWalker.StackFrame>, Class<?>> NEAREST_STATIC_INITIALISER =
+            frames -> frames.filter(f -> STATIC_INITIALISER.equals(f.getMethodName()))
+                    .findFirst().<Class<?>>map(StackWalker.StackFrame::getDeclaringClass).orElse(null);
+    /** Class names used as they are in a publication's name; others are hashed. */
+    private static final Pattern PLAIN_CLASS_NAME = Pattern.compile("[A-Za-z0-9_.$]{1,160}");
+    /** How many shared objects each class's static initialiser has made in this process. */
+    private static final ClassValue<AtomicInteger> MADE = new ClassValue<>() {
+        @Override
+        protected AtomicInteger computeValue(Class<?> type) {
+            return new AtomicInteger();
+        }
+    };
+    /** Set while this thread makes a shared object's state: what is made meanwhile is part of it. */
+    private static final ThreadLocal<Boolean> MAKING = new ThreadLocal<>();
+
+    private StaticShared() {
+    }
+
+    /**
+     * Makes a shared object's state, or, when a static initialiser makes it, finds the state the
+     * tree has for it: see the class comment.
+     *
+     * @param kind the public class of the object being made ("ProcessLock")
+     * @param make makes the state in shared memory (with its initial value)
+     * @param discard destroys a state that {@code make} made and nobody else has (a race lost)
+     * @param <T> the state: a backend, segment or anything serializable that holds it
+     * @return the state to use
+     * @throws IllegalStateException inside a static initialiser, when the tree's object of that
+     *     identity is of another kind (the initialiser is not deterministic), or can no longer be
+     *     used (it was closed)
+     * @throws UncheckedIOException when the tree's table cannot be read or written
+     */
+    public static <T extends Serializable> T resolve(String kind, Supplier<T> make, Consumer<? super T> discard) {
+        Class<?> owner = initialisingClass();
+        if (owner == null || MAKING.get() != null) {
+            return make.get();
+        }
+        int ordinal = MADE.get(owner).getAndIncrement();
+        ProcessRegistry table = ProcessContext.current().registry();
+        String name = publicationName(owner, ordinal);
+        Optional<byte[]> published = table.findPublished(name);
+        if (published.isPresent()) {
+            return read(published.get(), kind, owner, ordinal);
+        }
+        T mine = makeWhole(make);
+        try {
+            if (table.publishOnce(name, encode(kind, mine))) {
+                return mine;
+            }
+        } catch (RuntimeException e) {
+            discard.accept(mine);
+            throw e;
+        }
+        discard.accept(mine);
+        Log.of(StaticShared.class).log(System.Logger.Level.DEBUG, "another process made the tree''s {0} first: this one"
+                + " discarded its own", describe(owner, ordinal));
+        byte[] theirs = table.findPublished(name).orElseThrow(() -> new IllegalStateException(describe(owner, ordinal)
+                + " is gone from the tree's table just after another process made it: the tree was released"));
+        return read(theirs, kind, owner, ordinal);
+    }
+
+    /**
+     * @return the class whose static initialiser made the calling code run, when this process is a
+     *     child of the tree; null in a root, or outside a static initialiser
+     */
+    public static Class<?> initialiserInChild() {
+        return ProcessContext.current().parent().isPresent() ? initialisingClass() : null;
+    }
+
+    /** @return the class whose static initialiser is the nearest on this thread's stack, or null */
+    static Class<?> initialisingClass() {
+        return WALKER.walk(NEAREST_STATIC_INITIALISER);
+    }
+
+    private static <T> T makeWhole(Supplier<T> make) {
+        MAKING.set(Boolean.TRUE);
+        try {
+            return make.get();
+        } finally {
+            MAKING.remove();
+        }
+    }
+
+    /** @return the publication's name: {@code static-CLASS-N}, the class name hashed when it is not plain */
+    static String publicationName(Class<?> owner, int ordinal) {
+        String className = owner.getName();
+        if (!PLAIN_CLASS_NAME.matcher(className).matches()) { // '-' is not plain: no clash with a hash
+            className = "sha256-" + sha256(className);
+        }
+        return "static-" + className + "-" + ordinal;
+    }
+
+    private static byte[] encode(String kind, Serializable state) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(kind);
+            out.write(Serialization.serialize(state, "shared object"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not thrown by an in-memory stream
+        }
+        return bytes.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T read(byte[] publication, String kind, Class<?> owner, int ordinal) {
+        String what = describe(owner, ordinal);
+        String theirKind;
+        int stateAt;
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(publication))) {
+            theirKind = in.readUTF();
+            stateAt = publication.length - in.available();
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " is damaged in the process table: " + e, e);
+        }
+        if (!theirKind.equals(kind)) {
+            throw new IllegalStateException(what + " is a " + kind + " in this process, but a " + theirKind
+                    + " in the process of the tree that made it first: a static initialiser must make the same"
+                    + " shared objects in the same order in every process (they are told apart by that order)");
+        }
+        ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : StaticShared.class.getClassLoader();
+        try {
+            return (T) Serialization.deserialize(publication, stateAt, publication.length - stateAt, loader);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            throw new IllegalStateException(what + " (a " + kind + ", made by the process of the tree that"
+                    + " initialised the class first) cannot be used here: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(Class<?> owner, int ordinal) {
+        return "shared object #" + (ordinal + 1) + " made by the static initialiser of " + owner.getName();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
