@@ -31,7 +31,10 @@ import java.util.OptionalInt;
  * }</pre>
  *
  * <p>The child is the same {@code java} with the same class path as this JVM. It writes to this
- * process's stdout and stderr; its stdin is not the terminal. The target, with everything it
+ * process's stdout and stderr (its file descriptors; with the system property
+ * {@code mp4j.childOutput=forward}, through this JVM's {@code System.out} and
+ * {@code System.err} instead, so that a test runner or an IDE that captures those captures the
+ * child's output too); its stdin is not the terminal. The target, with everything it
  * captures, is serialized at {@link #start()} and deserialized in the child, so the child works
  * on copies, except for the library's shared objects, which are handles to the same OS objects.
  *
