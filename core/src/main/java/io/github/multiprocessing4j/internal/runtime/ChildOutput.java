@@ -30,8 +30,10 @@ public final class ChildOutput {
     }
 
     /**
+     * Redirects a child's stdout and stderr as the property says: inherited, or pipes to forward.
+     *
      * @param builder a child's process builder
-     * @return {@code builder} with its stdout and stderr redirected as the property says
+     * @return {@code builder}
      */
     static ProcessBuilder redirect(ProcessBuilder builder) {
         ProcessBuilder.Redirect redirect = "forward".equals(System.getProperty(PROPERTY))
