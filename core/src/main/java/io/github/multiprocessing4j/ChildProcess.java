@@ -31,10 +31,12 @@ import java.util.OptionalInt;
  * }</pre>
  *
  * <p>The child is the same {@code java} as this JVM, with the class path described below. It
- * writes to this process's stdout and stderr; its stdin is not the terminal. The target, with
- * everything it captures, is serialized at {@link #start()} and deserialized in the child, so
- * the child works on copies, except for the library's shared objects, which are handles to the
- * same OS objects.
+ * writes to this process's stdout and stderr (its file descriptors; with the system property
+ * {@code mp4j.childOutput=forward}, through this JVM's {@code System.out} and
+ * {@code System.err} instead, so that a test runner or an IDE that captures those captures the
+ * child's output too); its stdin is not the terminal. The target, with everything it
+ * captures, is serialized at {@link #start()} and deserialized in the child, so the child works
+ * on copies, except for the library's shared objects, which are handles to the same OS objects.
  *
  * <p>Class path. Unless one is given ({@link Builder#classPath}, else the system property
  * {@code mp4j.classPath} of this JVM, in that order), the child's class path is derived from where

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.runtime.ChildOutput;
 import io.github.multiprocessing4j.testing.TestFiles;
 
 import java.nio.file.Path;
@@ -64,7 +65,8 @@ public final class TreeRoot {
     /** @return a started {@code TreeRoot} JVM with the test class path */
     static Process launch(Path out, String mode) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TreeRoot.class.getName(),
-                out.toString(), mode).inheritIO().start();
+        // Its output (and its child's, which inherits it) joins this test's through System.out/err.
+        return ChildOutput.start(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                TreeRoot.class.getName(), out.toString(), mode));
     }
 }

@@ -17,7 +17,7 @@ final class ColdLauncher implements Launcher {
         run.startReaper();
         StartedChild child;
         try {
-            child = new StartedChild(builder.start(), command, builder, false);
+            child = new StartedChild(ChildOutput.start(builder), command, builder, false);
         } catch (IOException e) {
             run.spawnFailed(); // no process: the reaper ends
             throw e;

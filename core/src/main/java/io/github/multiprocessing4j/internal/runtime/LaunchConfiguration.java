@@ -33,13 +33,12 @@ public record LaunchConfiguration(List<String> jvmOptions, Map<String, String> e
 
     /**
      * @return a builder of {@code commandLine} with this configuration: stdin a pipe (the
-     *     lifeline), stdout and stderr this process's
+     *     lifeline), stdout and stderr this process's ({@link ChildOutput}); start it with
+     *     {@link ChildOutput#start}
      */
     public ProcessBuilder processBuilder(List<String> commandLine) {
-        ProcessBuilder builder = new ProcessBuilder(commandLine)
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder builder = ChildOutput.redirect(new ProcessBuilder(commandLine)
+                .redirectInput(ProcessBuilder.Redirect.PIPE));
         builder.environment().putAll(environment);
         if (workingDirectory != null) {
             builder.directory(workingDirectory.toFile());

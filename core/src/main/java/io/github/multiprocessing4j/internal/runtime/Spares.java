@@ -297,7 +297,7 @@ public final class Spares {
                 warmUpClasses.get());
         ProcessBuilder builder = key.processBuilder(command.line());
         try {
-            return new Spare(builder.start(), command, builder);
+            return new Spare(ChildOutput.start(builder), command, builder);
         } catch (IOException e) {
             Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM: {0}", e.getMessage());
             command.childExited();

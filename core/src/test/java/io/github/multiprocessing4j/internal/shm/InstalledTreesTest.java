@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.shm;
 
+import io.github.multiprocessing4j.internal.runtime.ChildOutput;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ class InstalledTreesTest {
     @Test
     void aJvmWhoseFirstActIsToCreateASegmentFindsItsTreeThroughTheServiceLoader() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process root = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                InstalledTreesTest.class.getName()).inheritIO().start();
+        Process root = ChildOutput.start(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                InstalledTreesTest.class.getName()));
         assertThat(root.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(root.exitValue()).isZero();
     }
