@@ -1,0 +1,16 @@
+/**
+ * The library's JDK Flight Recorder events: the classes of the events that the layers above
+ * commit (child processes started and ended, long waits for locks, semaphores and room in a
+ * bounded queue, takeovers from dead owners, pool tasks and dead pool workers), all in the
+ * category "multiprocessing4j" and named {@code io.github.multiprocessing4j.*}. The events,
+ * their fields and how to record them are in docs/OBSERVABILITY.md.
+ *
+ * <p>Every hook keeps the path it sits on as cheap as it was while nothing records: the fast
+ * paths (an uncontended lock, a put with room, a permit free) have no hook at all; a wait builds
+ * its event only once its first try failed, and fills it only when JFR will keep it
+ * ({@link jdk.jfr.Event#shouldCommit()}: enabled, and longer than the threshold); an event that
+ * spans threads (a start until the child booted, a pool task until its answer) is made only when
+ * its type is enabled when it begins ({@link jdk.jfr.Event#isEnabled()}), and is null otherwise.
+ * This package uses only the JDK; any layer may use it.
+ */
+package io.github.multiprocessing4j.internal.events;
