@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
@@ -81,6 +82,64 @@ class FlightRecorderEventsTest {
         }
         for (Class<? extends Event> wait : List.of(LockWaitEvent.class, SemaphoreWaitEvent.class, QueuePutBlockedEvent.class)) {
             assertThat(defaultThreshold(EventType.getEventType(wait))).as(wait.getSimpleName()).isEqualTo("10 ms");
+        }
+    }
+
+    /**
+     * The first event class a JVM loads makes JFR load its metadata: up to a second. A child that
+     * never starts JFR waits for a lock, a permit and room in a queue, and runs a pool (which
+     * starts a worker): its class-loading log shows no event class and none of JFR's internals.
+     */
+    @Test
+    void aJvmThatDoesNotRecordLoadsNoEventClassOnItsSlowPaths() throws Exception {
+        Path classLog = dir.resolve("classes.log");
+        ChildProcess child = track(ChildProcess.builder(FlightRecorderEventsTest::waitAndRunAPool)
+                .jvmArgs("-Xlog:class+load=info:file=" + classLog).startMethod(StartMethod.COLD).build());
+        child.start();
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+
+        List<String> loaded = Files.readAllLines(classLog);
+        assertThat(loaded).anyMatch(line -> line.contains(" io.github.multiprocessing4j.internal.events.FlightEvents "));
+        assertThat(loaded).noneMatch(line -> line.contains(" io.github.multiprocessing4j.internal.events.")
+                && !line.contains(".FlightEvents ") || line.contains(" jdk.jfr.internal."));
+    }
+
+    /** In a child: a wait for a lock, a permit and room in a queue, each held by another thread for 50 ms; a pool task. */
+    private static void waitAndRunAPool() {
+        try (ProcessLock lock = new ProcessLock(); ProcessSemaphore permits = new ProcessSemaphore(0);
+             ProcessQueue<Integer> queue = new ProcessQueue<>(1)) {
+            queue.put(0);
+            CountDownLatch holding = new CountDownLatch(1);
+            Thread other = new Thread(() -> {
+                lock.acquire();
+                holding.countDown();
+                try {
+                    Thread.sleep(50);
+                    lock.release();
+                    Thread.sleep(50);
+                    permits.release();
+                    Thread.sleep(50);
+                    queue.get();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            other.start();
+            holding.await();
+            lock.acquire(); // the other thread releases it 50 ms later
+            lock.release();
+            permits.acquire();
+            queue.put(1);
+            other.join();
+            queue.get(); // empty: closing it removes its segments
+            try (ProcessPool pool = new ProcessPool(1)) {
+                if (pool.submit(() -> 42).get() != 42) {
+                    throw new IllegalStateException("wrong answer");
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -30,7 +30,7 @@ public final class LockTakeoverEvent extends Event {
      * @param lock the lock's name
      * @param deadOwnerPid the process that died holding it
      */
-    public static void record(String lock, long deadOwnerPid) {
+    static void record(String lock, long deadOwnerPid) {
         LockTakeoverEvent event = new LockTakeoverEvent();
         if (event.shouldCommit()) {
             event.lock = lock;

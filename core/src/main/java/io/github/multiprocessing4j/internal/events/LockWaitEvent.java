@@ -40,7 +40,7 @@ public final class LockWaitEvent extends Event {
      * @param ownerPid the lock's owner now, or 0
      * @return the begun event, to end with {@link #waited}
      */
-    public static LockWaitEvent beginWait(long ownerPid) {
+    static LockWaitEvent beginWait(long ownerPid) {
         LockWaitEvent event = new LockWaitEvent();
         event.ownerPid = ownerPid;
         event.begin();

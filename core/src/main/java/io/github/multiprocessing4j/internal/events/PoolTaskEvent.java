@@ -67,7 +67,7 @@ public final class PoolTaskEvent extends Event {
      * @param tasks how many tasks it holds
      * @return a begun event, or null when the event is not enabled: then nothing is recorded for this chunk
      */
-    public static PoolTaskEvent beginIfEnabled(boolean map, int tasks) {
+    static PoolTaskEvent beginIfEnabled(boolean map, int tasks) {
         PoolTaskEvent event = new PoolTaskEvent();
         if (!event.isEnabled()) {
             return null;

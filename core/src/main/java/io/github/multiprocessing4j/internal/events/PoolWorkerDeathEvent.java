@@ -56,7 +56,7 @@ public final class PoolWorkerDeathEvent extends Event {
      * @param tasksLost the tasks it held that failed
      * @param tasksRetried the tasks it held that go out again
      */
-    public static void record(long pid, String name, int exitCode, boolean ready, int tasksLost, int tasksRetried) {
+    static void record(long pid, String name, int exitCode, boolean ready, int tasksLost, int tasksRetried) {
         PoolWorkerDeathEvent event = new PoolWorkerDeathEvent();
         if (event.shouldCommit()) {
             event.pid = pid;

@@ -63,7 +63,7 @@ public final class ProcessExitEvent extends Event {
      * @param failure what it threw or why it did not boot; may be null
      * @param lifetimeNanos from the launch to now
      */
-    public static void record(long pid, String name, int exitCode, boolean daemon, boolean booted, int signalSent,
+    static void record(long pid, String name, int exitCode, boolean daemon, boolean booted, int signalSent,
                               Throwable failure, long lifetimeNanos) {
         ProcessExitEvent event = new ProcessExitEvent();
         if (event.shouldCommit()) {

@@ -62,7 +62,7 @@ public final class ProcessStartEvent extends Event {
     boolean booted;
 
     /** @return a begun event, or null when the event is not enabled: then nothing is recorded for this start */
-    public static ProcessStartEvent beginIfEnabled() {
+    static ProcessStartEvent beginIfEnabled() {
         ProcessStartEvent event = new ProcessStartEvent();
         if (!event.isEnabled()) {
             return null;

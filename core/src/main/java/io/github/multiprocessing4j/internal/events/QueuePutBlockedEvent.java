@@ -34,7 +34,7 @@ public final class QueuePutBlockedEvent extends Event {
     boolean put;
 
     /** @return the begun event of a put that is about to wait, to end with {@link #waited} */
-    public static QueuePutBlockedEvent beginWait() {
+    static QueuePutBlockedEvent beginWait() {
         QueuePutBlockedEvent event = new QueuePutBlockedEvent();
         event.begin();
         return event;

@@ -34,7 +34,7 @@ public final class SemaphoreReclaimEvent extends Event {
      * @param deadHolderPid the process that died holding permits
      * @param permits how many it held
      */
-    public static void record(String semaphore, long deadHolderPid, long permits) {
+    static void record(String semaphore, long deadHolderPid, long permits) {
         SemaphoreReclaimEvent event = new SemaphoreReclaimEvent();
         if (event.shouldCommit()) {
             event.semaphore = semaphore;

@@ -29,7 +29,7 @@ public final class SemaphoreWaitEvent extends Event {
     boolean acquired;
 
     /** @return the begun event of a wait that is about to start, to end with {@link #waited} */
-    public static SemaphoreWaitEvent beginWait() {
+    static SemaphoreWaitEvent beginWait() {
         SemaphoreWaitEvent event = new SemaphoreWaitEvent();
         event.begin();
         return event;

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 
@@ -30,7 +31,7 @@ final class Chunk {
         this.index = index;
         this.function = function;
         this.owner = owner;
-        this.event = PoolTaskEvent.beginIfEnabled(function != null, count);
+        this.event = FlightEvents.poolTask(function != null, count);
     }
 
     /** Commits its Flight Recorder event, if it has one: its outcome is known ({@link PoolTaskEvent}'s constants). */

@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
-import io.github.multiprocessing4j.internal.events.PoolWorkerDeathEvent;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.spi.PoolWorker;
 
@@ -217,7 +217,7 @@ final class WorkerSupervisor {
                     lost.size() + retried.size(), retried.size());
         }
         if (!lost.isEmpty() || !retried.isEmpty() || (running && !worker.retiring)) {
-            PoolWorkerDeathEvent.record(pid, worker.name(), exitCode, worker.ready, tasks(lost), tasks(retried));
+            FlightEvents.poolWorkerDeath(pid, worker.name(), exitCode, worker.ready, tasks(lost), tasks(retried));
         }
         for (Chunk chunk : lost) {
             chunk.ended(PoolTaskEvent.WORKER_DIED, 0);

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.QueuePutBlockedEvent;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
@@ -151,13 +152,15 @@ public final class ByteQueue implements Serializable {
 
     /** The put of a full bounded queue: waits for room; a Flight Recorder event when it waits long. */
     private <T> boolean putWhenRoom(T item, RecordWriter<? super T> writer, long timeoutNanos) {
-        QueuePutBlockedEvent event = QueuePutBlockedEvent.beginWait();
+        QueuePutBlockedEvent event = FlightEvents.queuePutBlocked();
         boolean put = false;
         try {
             put = Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer), null);
             return put;
         } finally {
-            event.waited(header.name(), maxSize, put);
+            if (event != null) {
+                event.waited(header.name(), maxSize, put);
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package io.github.multiprocessing4j.internal.runtime;
 
-import io.github.multiprocessing4j.internal.events.ProcessExitEvent;
+import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.ProcessStartEvent;
 import io.github.multiprocessing4j.internal.launch.BootFailure;
 import io.github.multiprocessing4j.internal.os.Platform;
@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The reaper also commits the run's Flight Recorder events: the start once the child has
  * booted ({@link ProcessStartEvent}: while that event is recorded, the reaper first looks for the
  * child's record in the table, every 0.1 to 5 ms, until it is there or the child has ended), and
- * the exit ({@link ProcessExitEvent}).
+ * the exit ({@code ProcessExitEvent}).
  */
 public final class ChildRun {
     private static final long REAPER_STACK_BYTES = 128 * 1024;
@@ -44,7 +44,7 @@ public final class ChildRun {
     private final Thread reaper;
     private final long startNanos = System.nanoTime();
     /** The start's Flight Recorder event, committed by the reaper; null when not recorded. */
-    private final ProcessStartEvent startEvent = ProcessStartEvent.beginIfEnabled();
+    private final ProcessStartEvent startEvent = FlightEvents.processStart();
     /** Whether the warm start method was asked for, for the start event. */
     private volatile boolean warmAsked;
 
@@ -119,7 +119,7 @@ public final class ChildRun {
                         + BootFailure.explain(c.command().lineWithoutSharing(), c.builder(), raw));
             }
             registry.remove(p.pid());
-            ProcessExitEvent.record(p.pid(), name, exitCode, request.daemon(), bootedBeforeExit, signalSent, failure,
+            FlightEvents.processExit(p.pid(), name, exitCode, request.daemon(), bootedBeforeExit, signalSent, failure,
                     System.nanoTime() - startNanos);
         } catch (RuntimeException e) {
             Log.of(ChildRun.class).log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);

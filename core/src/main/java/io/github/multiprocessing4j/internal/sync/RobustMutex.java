@@ -1,6 +1,6 @@
 package io.github.multiprocessing4j.internal.sync;
 
-import io.github.multiprocessing4j.internal.events.LockTakeoverEvent;
+import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.LockWaitEvent;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
@@ -21,7 +21,7 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  * plain stores, and a waiter that reads the owner's ticks before they are visible sees 0, which
  * counts as alive (see {@link Owner}). Only a failed first try enters the {@link Wait} loop, so
  * the uncontended path allocates nothing; a wait is a Flight Recorder event ({@link LockWaitEvent})
- * when it lasts longer than the event's threshold, and so is a takeover.
+ * when JFR runs and the wait lasts longer than the event's threshold, and so is a takeover.
  *
  * <p>A waiter polls the owner word. Its liveness check (every
  * {@link Wait#LIVENESS_CHECK_NANOS}) asks whether the owner's process is still alive; when it
@@ -97,13 +97,15 @@ public final class RobustMutex {
         if (tryAcquire()) {
             return true;
         }
-        LockWaitEvent event = LockWaitEvent.beginWait(ownerPid());
+        LockWaitEvent event = FlightEvents.lockWait(ownerPid());
         boolean acquired = false;
         try {
             acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner);
             return acquired;
         } finally {
-            event.waited(name, acquired);
+            if (event != null) {
+                event.waited(name, acquired);
+            }
         }
     }
 
@@ -115,12 +117,14 @@ public final class RobustMutex {
      */
     public void acquireUninterruptibly() {
         if (!tryAcquire()) {
-            LockWaitEvent event = LockWaitEvent.beginWait(ownerPid());
+            LockWaitEvent event = FlightEvents.lockWait(ownerPid());
             boolean acquired = false;
             try {
                 acquired = Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
             } finally {
-                event.waited(name, acquired);
+                if (event != null) {
+                    event.waited(name, acquired);
+                }
             }
         }
     }
@@ -218,7 +222,7 @@ public final class RobustMutex {
         }
         becameOwner();
         segment.getAndAddLong(base + TAKEOVERS, 1);
-        LockTakeoverEvent.record(name, Owner.pidOf(owner));
+        FlightEvents.lockTakeover(name, Owner.pidOf(owner));
         Log.of(RobustMutex.class).log(System.Logger.Level.WARNING,
                 "process {0} died holding lock {1}: taken over by process {2}",
                 String.valueOf(Owner.pidOf(owner)), segment.name(), String.valueOf(Owner.pidOf(Owner.currentToken())));

@@ -1,6 +1,6 @@
 package io.github.multiprocessing4j.internal.sync;
 
-import io.github.multiprocessing4j.internal.events.SemaphoreReclaimEvent;
+import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.SemaphoreWaitEvent;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
@@ -84,13 +84,15 @@ public final class RobustSemaphore {
         if (tryAcquire()) {
             return true;
         }
-        SemaphoreWaitEvent event = SemaphoreWaitEvent.beginWait();
+        SemaphoreWaitEvent event = FlightEvents.semaphoreWait();
         boolean acquired = false;
         try {
             acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire);
             return acquired;
         } finally {
-            event.waited(segment.name(), acquired);
+            if (event != null) {
+                event.waited(segment.name(), acquired);
+            }
         }
     }
 
@@ -148,7 +150,7 @@ public final class RobustSemaphore {
             }
             segment.getAndAddLong(RECLAIMED, held);
             total += held;
-            SemaphoreReclaimEvent.record(segment.name(), Owner.pidOf(token), held);
+            FlightEvents.semaphoreReclaim(segment.name(), Owner.pidOf(token), held);
             Log.of(RobustSemaphore.class).log(System.Logger.Level.WARNING,
                     "process {0} died holding {1} permit(s) of semaphore {2}: given back",
                     String.valueOf(Owner.pidOf(token)), held, segment.name());
