@@ -345,6 +345,37 @@ class FlightRecorderEventsTest {
         assertThat(death.getString("name")).startsWith("PoolWorker-");
     }
 
+    /** Each JVM records its own events: a child given JFR options (as docs/OBSERVABILITY.md says) records its wait. */
+    @Test
+    void aChildStartedWithARecordingRecordsItsOwnLockWait() throws Exception {
+        Path recordings = Files.createDirectory(dir.resolve("recordings"));
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessEvent aboutToWait = shared.track(new ProcessEvent());
+        ChildProcess child = track(ChildProcess.builder(() -> {
+            aboutToWait.set();
+            lock.acquire();
+            lock.release();
+        }).jvmArgs("-XX:StartFlightRecording:filename=" + recordings + "/", "-Xlog:jfr+startup=error")
+                .startMethod(StartMethod.COLD).build());
+        lock.acquire();
+        child.start();
+        assertThat(aboutToWait.await(WAIT)).isTrue();
+        Thread.sleep(10 * HOLD_MILLIS);
+        lock.release();
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+
+        List<Path> files;
+        try (var listing = Files.list(recordings)) {
+            files = listing.collect(Collectors.toList());
+        }
+        assertThat(files).singleElement().satisfies(file -> assertThat(file.getFileName().toString())
+                .contains("pid-" + child.pid()));
+        RecordedEvent wait = only(RecordingFile.readAllEvents(files.get(0)), LockWaitEvent.NAME);
+        assertThat(wait.getLong("ownerPid")).isEqualTo(ProcessHandle.current().pid());
+        assertThat(wait.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(HOLD_MILLIS));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Work done while a recording runs. */

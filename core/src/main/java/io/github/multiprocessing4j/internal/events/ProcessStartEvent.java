@@ -57,8 +57,9 @@ public final class ProcessStartEvent extends Event {
     long launchTime;
 
     @Label("Booted")
-    @Description("Whether the child booted; false when it ended first (its JVM could not start, or it was killed"
-            + " while booting): the duration is then its whole life")
+    @Description("Whether the child recorded itself in the process table; false when it ended first (its JVM could"
+            + " not start, or it was killed within its first milliseconds, maybe after its target began): the"
+            + " duration is then its whole life")
     boolean booted;
 
     /** @return a begun event, or null when the event is not enabled: then nothing is recorded for this start */
