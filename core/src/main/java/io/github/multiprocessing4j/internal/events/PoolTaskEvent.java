@@ -78,7 +78,11 @@ public final class PoolTaskEvent extends Event {
         return event;
     }
 
-    /** Notes the worker the chunk was sent to; with the pool's lock held. */
+    /**
+     * Notes the worker the chunk was sent to; with the pool's lock held.
+     *
+     * @param pid the worker's pid
+     */
     public void sentTo(long pid) {
         workerPid = pid;
     }
