@@ -94,9 +94,11 @@ public final class RobustMutex {
      * @throws IllegalStateException as {@link #tryAcquire()}
      */
     public boolean acquire(long timeoutNanos) throws InterruptedException {
-        if (tryAcquire()) {
-            return true;
-        }
+        return tryAcquire() || awaitAcquire(timeoutNanos);
+    }
+
+    /** The wait of {@link #acquire}, out of its way: the fast path stays small enough to inline. */
+    private boolean awaitAcquire(long timeoutNanos) throws InterruptedException {
         LockWaitEvent event = FlightEvents.lockWait(ownerPid());
         boolean acquired = false;
         try {
@@ -117,14 +119,19 @@ public final class RobustMutex {
      */
     public void acquireUninterruptibly() {
         if (!tryAcquire()) {
-            LockWaitEvent event = FlightEvents.lockWait(ownerPid());
-            boolean acquired = false;
-            try {
-                acquired = Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
-            } finally {
-                if (event != null) {
-                    event.waited(name, acquired);
-                }
+            awaitAcquireUninterruptibly();
+        }
+    }
+
+    /** The wait of {@link #acquireUninterruptibly}, out of its way. */
+    private void awaitAcquireUninterruptibly() {
+        LockWaitEvent event = FlightEvents.lockWait(ownerPid());
+        boolean acquired = false;
+        try {
+            acquired = Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
+        } finally {
+            if (event != null) {
+                event.waited(name, acquired);
             }
         }
     }

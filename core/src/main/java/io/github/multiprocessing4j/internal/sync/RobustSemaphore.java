@@ -81,9 +81,11 @@ public final class RobustSemaphore {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (tryAcquire()) {
-            return true;
-        }
+        return tryAcquire() || awaitAcquire(timeoutNanos);
+    }
+
+    /** The wait of {@link #acquire}, out of its way: the fast path stays small enough to inline. */
+    private boolean awaitAcquire(long timeoutNanos) throws InterruptedException {
         SemaphoreWaitEvent event = FlightEvents.semaphoreWait();
         boolean acquired = false;
         try {
