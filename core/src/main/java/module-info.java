@@ -5,6 +5,7 @@
  */
 module io.github.multiprocessing4j {
     requires jdk.unsupported; // sun.misc.Signal: a child records that a signal ended it
+    requires jdk.jfr; // the library's Flight Recorder events (internal.events)
 
     exports io.github.multiprocessing4j;
     exports io.github.multiprocessing4j.spi; // backends: for implementers, not applications

@@ -22,7 +22,7 @@ class ArchitectureTest {
     /** Top first; "" is the API package {@code io.github.multiprocessing4j}. */
     static final List<String> LAYERS = List.of("", "internal.statics", "internal.runtime", "internal.pool", "internal.queue",
             "internal.launch", "internal.process", "internal.sync", "internal.registry", "internal.serial",
-            "internal.shm", "internal.os", "internal.util", "spi");
+            "internal.shm", "internal.events", "internal.os", "internal.util", "spi");
 
     private final PackageLayers core = PackageLayers.of(ChildProcess.class, "io.github.multiprocessing4j");
 

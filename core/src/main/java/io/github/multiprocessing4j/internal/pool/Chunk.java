@@ -1,5 +1,9 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
+import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+
 /**
  * Tasks sent to one worker as one message: a submitted task, or consecutive values of a map call.
  * Immutable but for its retry count; the message is built once, in the thread that made the chunk.
@@ -17,6 +21,8 @@ final class Chunk {
     final ChunkOwner owner;
     /** Times it was sent again after its worker died; guarded by the pool's lock. */
     int retried;
+    /** Its Flight Recorder event, begun when it was made; null when the event was not enabled then. */
+    final PoolTaskEvent event;
 
     Chunk(long id, byte[] message, int count, int index, FunctionRef function, ChunkOwner owner) {
         this.id = id;
@@ -25,5 +31,26 @@ final class Chunk {
         this.index = index;
         this.function = function;
         this.owner = owner;
+        this.event = FlightEvents.poolTask(function != null, count);
+    }
+
+    /** Commits its Flight Recorder event, if it has one: its outcome is known ({@link PoolTaskEvent}'s constants). */
+    void ended(String outcome, int failedTasks) {
+        if (event != null) {
+            event.ended(outcome, failedTasks, retried);
+        }
+    }
+
+    /** Commits its Flight Recorder event, if it has one: its results arrived. */
+    void answered(Object[] values) {
+        if (event != null) {
+            int failed = 0;
+            for (Object value : values) {
+                if (value instanceof ValueSection.Failed) {
+                    failed++;
+                }
+            }
+            event.ended(failed == 0 ? PoolTaskEvent.COMPLETED : PoolTaskEvent.FAILED, failed, retried);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 import io.github.multiprocessing4j.internal.serial.Wire;
@@ -192,14 +193,17 @@ final class Collector {
                     try {
                         values = ValueSection.read(in, chunk.owner.loader());
                     } catch (RuntimeException e) {
+                        chunk.ended(PoolTaskEvent.FAILED, chunk.count);
                         chunk.owner.failed(chunk, e);
                         break;
                     }
+                    chunk.answered(values);
                     chunk.owner.completed(chunk, values);
                 }
                 break;
             case PoolMessages.CHUNK_FAILED:
                 if (chunk != null) {
+                    chunk.ended(PoolTaskEvent.FAILED, chunk.count);
                     chunk.owner.failed(chunk, ValueSection.readFailure(in.rest(), chunk.owner.loader()));
                 }
                 break;

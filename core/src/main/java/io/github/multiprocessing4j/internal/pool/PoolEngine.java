@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.spi.PoolBackend;
@@ -391,6 +392,7 @@ public final class PoolEngine {
             lock.unlock();
         }
         for (Chunk c : lost) {
+            c.ended(brokenBy == null ? PoolTaskEvent.CANCELLED : PoolTaskEvent.POOL_BROKEN, 0);
             c.owner.failed(c, failure);
         }
         for (WorkerHandle w : toKill) {

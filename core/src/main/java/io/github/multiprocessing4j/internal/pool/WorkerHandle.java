@@ -50,6 +50,9 @@ final class WorkerHandle {
         }
         outgoing.add(chunk.message);
         held.put(chunk.id, chunk);
+        if (chunk.event != null) {
+            chunk.event.sentTo(pid());
+        }
         heldTasks += chunk.count;
         assigned++;
     }

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
+import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.spi.PoolWorker;
 
@@ -181,13 +183,14 @@ final class WorkerSupervisor {
         List<Chunk> lost = new ArrayList<>();
         List<Chunk> retried = new ArrayList<>();
         boolean bootFailure;
+        boolean running;
         lock.lock();
         try {
             worker = workers.remove(workerId);
             if (worker == null) {
                 return;
             }
-            boolean running = !engine.isStoppingLocked();
+            running = !engine.isStoppingLocked();
             for (Chunk chunk : worker.held.values()) {
                 if (running && chunk.retried < config.retries() && !chunk.owner.abandoned()) {
                     chunk.retried++;
@@ -213,13 +216,25 @@ final class WorkerSupervisor {
                     + " {2} holding {3} chunks ({4} sent again)", worker.name(), Long.toString(pid), exitCode,
                     lost.size() + retried.size(), retried.size());
         }
+        if (!lost.isEmpty() || !retried.isEmpty() || (running && !worker.retiring)) {
+            FlightEvents.poolWorkerDeath(pid, worker.name(), exitCode, worker.ready, tasks(lost), tasks(retried));
+        }
         for (Chunk chunk : lost) {
+            chunk.ended(PoolTaskEvent.WORKER_DIED, 0);
             chunk.owner.failed(chunk, config.workerDied().create(worker.name(), pid, exitCode, cause));
         }
         if (bootFailure) {
             engine.breakPool(new IllegalStateException("pool worker " + worker.name() + " (pid " + pid + ") ended with exit"
                     + " code " + exitCode + " before it was ready" + (cause == null ? "" : ": " + cause), cause));
         }
+    }
+
+    private static int tasks(List<Chunk> chunks) {
+        int tasks = 0;
+        for (Chunk chunk : chunks) {
+            tasks += chunk.count;
+        }
+        return tasks;
     }
 
     /** @return the process ids of the live workers, oldest first; with the lock held */

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
+import io.github.multiprocessing4j.internal.events.QueuePutBlockedEvent;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -145,8 +147,21 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed
      */
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
-        return tryPut(item, writer)
-                || timeoutNanos != 0 && Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer), null);
+        return tryPut(item, writer) || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos);
+    }
+
+    /** The put of a full bounded queue: waits for room; a Flight Recorder event when it waits long. */
+    private <T> boolean putWhenRoom(T item, RecordWriter<? super T> writer, long timeoutNanos) {
+        QueuePutBlockedEvent event = FlightEvents.queuePutBlocked();
+        boolean put = false;
+        try {
+            put = Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer), null);
+            return put;
+        } finally {
+            if (event != null) {
+                event.waited(header.name(), maxSize, put);
+            }
+        }
     }
 
     /** @return whether the item was appended; false when a bounded queue is full */
@@ -507,8 +522,8 @@ public final class ByteQueue implements Serializable {
     }
 
     private void init() {
-        putLock = new RobustMutex(header, PUT_LOCK, false);
-        getLock = new RobustMutex(header, GET_LOCK, false);
+        putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
+        getLock = new RobustMutex(header, GET_LOCK, false, "get lock");
         chunks = new ChunkChain(header, chunkSize, this::acquirePut, putLock::release);
     }
 

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.runtime;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
+import io.github.multiprocessing4j.internal.events.ProcessStartEvent;
 import io.github.multiprocessing4j.internal.launch.BootFailure;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One run of a child process, from its launch to its settled end: the state behind a public
@@ -23,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * non-daemon child is itself a non-daemon thread, which is what makes the JVM wait for
  * non-daemon children after {@code main}. The reaper is created with the run and started by the
  * {@link Launcher} when that costs the start least; until the child is spawned it waits.
+ *
+ * <p>The reaper also commits the run's Flight Recorder events: the start once the child has
+ * booted ({@link ProcessStartEvent}: while that event is recorded, the reaper first looks for the
+ * child's record in the table, every 0.1 to 5 ms, until it is there or the child has ended), and
+ * the exit ({@code ProcessExitEvent}).
  */
 public final class ChildRun {
     private static final long REAPER_STACK_BYTES = 128 * 1024;
@@ -34,6 +42,11 @@ public final class ChildRun {
     private final CountDownLatch spawned = new CountDownLatch(1);
     private final CountDownLatch reaped = new CountDownLatch(1);
     private final Thread reaper;
+    private final long startNanos = System.nanoTime();
+    /** The start's Flight Recorder event, committed by the reaper; null when not recorded. */
+    private final ProcessStartEvent startEvent = FlightEvents.processStart();
+    /** Whether the warm start method was asked for, for the start event. */
+    private volatile boolean warmAsked;
 
     private volatile String name;
     private volatile StartedChild child;
@@ -62,8 +75,17 @@ public final class ChildRun {
     /** Hands the run its child, which from now on is in the table of this JVM's children. */
     void spawned(StartedChild started) {
         child = started;
+        if (startEvent != null) {
+            startEvent.launched(started.pid(), warmAsked ? "warm" : "cold", started.fromSpare(),
+                    System.nanoTime() - startNanos);
+        }
         runtime.children().add(this);
         spawned.countDown();
+    }
+
+    /** Tells the run that the warm start method was asked for (it may still start cold, with no spare ready). */
+    void warmStartAsked() {
+        warmAsked = true;
     }
 
     /** Tells the run that no child came: its reaper, if started, ends. */
@@ -81,6 +103,9 @@ public final class ChildRun {
     /** Waits for the exit, settles the exit code and failure, and removes the child's record. */
     private void reap(StartedChild c) {
         Process p = c.process();
+        if (startEvent != null) {
+            startEvent.booted(name, request.daemon(), awaitBootOrExit(p));
+        }
         p.onExit().join(); // uninterruptible: this thread's only job is to see the child end
         try {
             int raw = p.exitValue();
@@ -94,6 +119,8 @@ public final class ChildRun {
                         + BootFailure.explain(c.command().lineWithoutSharing(), c.builder(), raw));
             }
             registry.remove(p.pid());
+            FlightEvents.processExit(p.pid(), name, exitCode, request.daemon(), bootedBeforeExit, signalSent, failure,
+                    System.nanoTime() - startNanos);
         } catch (RuntimeException e) {
             Log.of(ChildRun.class).log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);
         } finally {
@@ -102,6 +129,19 @@ public final class ChildRun {
             runtime.reaped(this);
             reaped.countDown();
         }
+    }
+
+    /** @return whether the child booted (its record is in the table); false when it ended first */
+    private boolean awaitBootOrExit(Process p) {
+        long pauseNanos = 100_000;
+        while (p.isAlive()) {
+            if (registry.find(p.pid()).isPresent()) {
+                return true;
+            }
+            LockSupport.parkNanos(pauseNanos);
+            pauseNanos = Math.min(2 * pauseNanos, 5_000_000);
+        }
+        return registry.find(p.pid()).isPresent(); // it may have booted and ended between two looks
     }
 
     private Throwable readFailure(long pid) {

@@ -19,6 +19,7 @@ final class WarmLauncher implements Launcher {
 
     @Override
     public StartedChild launch(LaunchRequest request, ChildRun run) throws IOException {
+        run.warmStartAsked();
         Spares.Spare spare = spares.take(request.configuration());
         StartedChild child;
         if (spare == null) {

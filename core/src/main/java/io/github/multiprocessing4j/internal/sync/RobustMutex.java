@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.sync;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
+import io.github.multiprocessing4j.internal.events.LockWaitEvent;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
@@ -18,7 +20,8 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  * volatile ones: on x86 that makes an uncontended acquire+release one atomic instruction and
  * plain stores, and a waiter that reads the owner's ticks before they are visible sees 0, which
  * counts as alive (see {@link Owner}). Only a failed first try enters the {@link Wait} loop, so
- * the uncontended path allocates nothing.
+ * the uncontended path allocates nothing; a wait is a Flight Recorder event ({@link LockWaitEvent})
+ * when JFR runs and the wait lasts longer than the event's threshold, and so is a takeover.
  *
  * <p>A waiter polls the owner word. Its liveness check (every
  * {@link Wait#LIVENESS_CHECK_NANOS}) asks whether the owner's process is still alive; when it
@@ -32,6 +35,8 @@ public final class RobustMutex {
     private final SharedSegment segment;
     private final int base;
     private final boolean reentrant;
+    /** What the Flight Recorder events call it. */
+    private final String name;
 
     /**
      * @param segment the segment holding the mutex
@@ -39,9 +44,20 @@ public final class RobustMutex {
      * @param reentrant whether the owner may acquire it again
      */
     public RobustMutex(SharedSegment segment, int base, boolean reentrant) {
+        this(segment, base, reentrant, null);
+    }
+
+    /**
+     * @param segment the segment holding the mutex
+     * @param base the mutex's offset in it ({@link MutexDescriptor} layout, 8-aligned)
+     * @param reentrant whether the owner may acquire it again
+     * @param role which of its segment's locks it is, for the Flight Recorder events; null for the only one
+     */
+    public RobustMutex(SharedSegment segment, int base, boolean reentrant, String role) {
         this.segment = segment;
         this.base = base;
         this.reentrant = reentrant;
+        this.name = role == null ? segment.name() : segment.name() + " " + role;
     }
 
     /**
@@ -78,7 +94,21 @@ public final class RobustMutex {
      * @throws IllegalStateException as {@link #tryAcquire()}
      */
     public boolean acquire(long timeoutNanos) throws InterruptedException {
-        return tryAcquire() || Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner);
+        return tryAcquire() || awaitAcquire(timeoutNanos);
+    }
+
+    /** The wait of {@link #acquire}, out of its way: the fast path stays small enough to inline. */
+    private boolean awaitAcquire(long timeoutNanos) throws InterruptedException {
+        LockWaitEvent event = FlightEvents.lockWait(ownerPid());
+        boolean acquired = false;
+        try {
+            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner);
+            return acquired;
+        } finally {
+            if (event != null) {
+                event.waited(name, acquired);
+            }
+        }
     }
 
     /**
@@ -89,8 +119,26 @@ public final class RobustMutex {
      */
     public void acquireUninterruptibly() {
         if (!tryAcquire()) {
-            Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
+            awaitAcquireUninterruptibly();
         }
+    }
+
+    /** The wait of {@link #acquireUninterruptibly}, out of its way. */
+    private void awaitAcquireUninterruptibly() {
+        LockWaitEvent event = FlightEvents.lockWait(ownerPid());
+        boolean acquired = false;
+        try {
+            acquired = Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
+        } finally {
+            if (event != null) {
+                event.waited(name, acquired);
+            }
+        }
+    }
+
+    /** @return the pid of the mutex's owner now, 0 when free */
+    private long ownerPid() {
+        return Owner.pidOf(segment.getLongVolatile(base + OWNER));
     }
 
     /**
@@ -181,6 +229,7 @@ public final class RobustMutex {
         }
         becameOwner();
         segment.getAndAddLong(base + TAKEOVERS, 1);
+        FlightEvents.lockTakeover(name, Owner.pidOf(owner));
         Log.of(RobustMutex.class).log(System.Logger.Level.WARNING,
                 "process {0} died holding lock {1}: taken over by process {2}",
                 String.valueOf(Owner.pidOf(owner)), segment.name(), String.valueOf(Owner.pidOf(Owner.currentToken())));

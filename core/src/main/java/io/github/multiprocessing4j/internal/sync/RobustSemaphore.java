@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.sync;
 
+import io.github.multiprocessing4j.internal.events.FlightEvents;
+import io.github.multiprocessing4j.internal.events.SemaphoreWaitEvent;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
@@ -79,7 +81,21 @@ public final class RobustSemaphore {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        return tryAcquire() || Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire);
+        return tryAcquire() || awaitAcquire(timeoutNanos);
+    }
+
+    /** The wait of {@link #acquire}, out of its way: the fast path stays small enough to inline. */
+    private boolean awaitAcquire(long timeoutNanos) throws InterruptedException {
+        SemaphoreWaitEvent event = FlightEvents.semaphoreWait();
+        boolean acquired = false;
+        try {
+            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire);
+            return acquired;
+        } finally {
+            if (event != null) {
+                event.waited(segment.name(), acquired);
+            }
+        }
     }
 
     /**
@@ -136,6 +152,7 @@ public final class RobustSemaphore {
             }
             segment.getAndAddLong(RECLAIMED, held);
             total += held;
+            FlightEvents.semaphoreReclaim(segment.name(), Owner.pidOf(token), held);
             Log.of(RobustSemaphore.class).log(System.Logger.Level.WARNING,
                     "process {0} died holding {1} permit(s) of semaphore {2}: given back",
                     String.valueOf(Owner.pidOf(token)), held, segment.name());
