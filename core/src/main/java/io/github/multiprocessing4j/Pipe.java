@@ -10,11 +10,14 @@ import io.github.multiprocessing4j.internal.queue.PipeEnds;
  * {@code Pipe(duplex=False)} returns {@code (receiver, sender)}.
  *
  * <pre>{@code
- * Pipe pipe = Pipe.open();
- * Connection child = pipe.right();
+ * Pipe<String> pipe = Pipe.open();
+ * Connection<String> child = pipe.right();
  * new ChildProcess(() -> child.send("hello")).start();
- * System.out.println(pipe.left().recv());
+ * String greeting = pipe.left().recv();
  * }</pre>
+ *
+ * <p>The type parameter is the type of the messages both ends send and receive, checked by the
+ * compiler (see {@link Connection}); a {@code Pipe<Object>} carries anything serializable.
  *
  * <p>A pipe is unbounded: sending never blocks. Close both ends when done: their shared memory
  * is freed when both are closed (else when the process tree ends).
@@ -22,39 +25,56 @@ import io.github.multiprocessing4j.internal.queue.PipeEnds;
  * @implNote Each direction is an unbounded queue in shared memory, so a pipe is as fast as a
  *     {@link ProcessQueue}; who uses each end is recorded beside them, so that a receiver can
  *     tell when every process that used the other end has died.
+ * @param <T> the type of the messages
  */
-public final class Pipe {
-    private final Connection left;
-    private final Connection right;
+public final class Pipe<T> {
+    private final Connection<T> left;
+    private final Connection<T> right;
 
-    private Pipe(Connection left, Connection right) {
+    private Pipe(Connection<T> left, Connection<T> right) {
         this.left = left;
         this.right = right;
     }
 
-    /** @return a new duplex pipe */
-    public static Pipe open() {
+    /**
+     * Opens a duplex pipe: messages go both ways.
+     *
+     * @param <T> the type of the messages, as the assignment says ({@code Pipe<String> p = Pipe.open()})
+     * @return a new duplex pipe
+     */
+    public static <T> Pipe<T> open() {
         return open(true);
     }
 
     /**
+     * Opens a pipe, duplex or one-way.
+     *
+     * @param <T> the type of the messages
      * @param duplex whether messages go both ways; when false, {@code right()} sends and {@code left()} receives
      * @return a new pipe
      */
-    public static Pipe open(boolean duplex) {
+    public static <T> Pipe<T> open(boolean duplex) {
         PipeEnds ends = PipeEnds.create();
         ByteQueue toLeft = ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE);
         ByteQueue toRight = duplex ? ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE) : null;
-        return new Pipe(new PipeConnection(ends, 0, toLeft, toRight), new PipeConnection(ends, 1, toRight, toLeft));
+        return new Pipe<>(new PipeConnection<>(ends, 0, toLeft, toRight), new PipeConnection<>(ends, 1, toRight, toLeft));
     }
 
-    /** @return the left end (the receiving end of a one-way pipe) */
-    public Connection left() {
+    /**
+     * Returns the left end.
+     *
+     * @return the left end (the receiving end of a one-way pipe)
+     */
+    public Connection<T> left() {
         return left;
     }
 
-    /** @return the right end (the sending end of a one-way pipe) */
-    public Connection right() {
+    /**
+     * Returns the right end.
+     *
+     * @return the right end (the sending end of a one-way pipe)
+     */
+    public Connection<T> right() {
         return right;
     }
 }
