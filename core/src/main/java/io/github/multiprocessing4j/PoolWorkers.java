@@ -89,7 +89,7 @@ final class PoolWorkers {
         }
 
         @Override
-        public void run() {
+        public void runWithException() {
             loop.run();
         }
     }
@@ -147,7 +147,7 @@ final class PoolWorkers {
         @Override
         public void run(Object runnable) throws Exception {
             if (runnable instanceof SerializableRunnable task) {
-                task.run();
+                task.runWithException(); // what it throws, not run()'s wrapping
             } else {
                 ((Runnable) runnable).run();
             }

@@ -189,7 +189,7 @@ class SerializationTest {
         }
 
         @Override
-        public void run() {
+        public void runWithException() {
             CALLS.add(name + " ran");
         }
 
