@@ -94,20 +94,42 @@ class PipeTest {
 
     @Test
     void twoChildrenTalkThroughAPipe() throws Exception {
-        Pipe<Object> pipe = Pipe.open();
-        Connection<Object> a = shared.track(pipe.left());
-        Connection<Object> b = shared.track(pipe.right());
+        Pipe<Integer> pipe = Pipe.open();
+        Connection<Integer> a = shared.track(pipe.left());
+        Connection<Integer> b = shared.track(pipe.right());
         ProcessQueue<String> result = shared.track(new ProcessQueue<>());
         ChildProcess asker = new ChildProcess(() -> {
             a.send(21);
             result.put("answer " + a.recv());
         });
-        ChildProcess answerer = new ChildProcess(() -> b.send((Integer) b.recv() * 2));
+        ChildProcess answerer = new ChildProcess(() -> b.send(b.recv() * 2));
         asker.start();
         answerer.start();
         assertThat(result.get(WAIT)).isEqualTo("answer 42");
         assertThat(asker.join(WAIT)).isTrue();
         assertThat(answerer.join(WAIT)).isTrue();
+    }
+
+    /** A message of the application's own type. */
+    record Ticket(int number, String holder) implements java.io.Serializable {
+    }
+
+    @Test
+    void aTypedPipeCarriesTheApplicationsTypeWithoutACast() throws Exception {
+        Pipe<Ticket> pipe = Pipe.open();
+        Connection<Ticket> office = shared.track(pipe.left());
+        Connection<Ticket> buyer = shared.track(pipe.right());
+        ChildProcess child = new ChildProcess(() -> {
+            Ticket offered = buyer.recv();
+            buyer.send(new Ticket(offered.number() + 1, "pid " + Multiprocessing.currentProcess().pid()));
+        });
+        child.start();
+        office.send(new Ticket(41, "office"));
+        Ticket back = office.recv();
+        assertThat(back.number()).isEqualTo(42);
+        assertThat(back.holder()).isEqualTo("pid " + child.pid());
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
     }
 
     @Test

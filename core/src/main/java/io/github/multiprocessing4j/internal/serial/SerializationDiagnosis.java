@@ -24,8 +24,9 @@ import java.util.List;
  * value is written again to a stream that discards its bytes, with object replacement on: an
  * {@link ObjectOutputStream} hands every new object it is about to write to
  * {@link ObjectOutputStream#replaceObject} (after {@code writeReplace}, so a serializable lambda
- * shows up as its {@link SerializedLambda}), and throws right after handing over the one it
- * cannot write. The objects seen before it tell where it was. A lambda's recipe whose
+ * shows up as its {@link SerializedLambda}); the one it cannot write is the last it hands over
+ * before the exception, which it writes into the stream before throwing it. The objects seen
+ * before it tell where it was. A lambda's recipe whose
  * implementation is an instance method and whose first captured value is the object at fault, an
  * instance of the capturing class, has captured its enclosing object: a lambda that uses a field
  * or method of {@code this}, or a method reference {@code this::m}.
@@ -54,7 +55,7 @@ final class SerializationDiagnosis {
             recorder = new Recorder();
             recorder.writeObject(value);
         } catch (NotSerializableException expected) {
-            culprit = recorder.last;
+            culprit = recorder.objectBefore(expected);
         } catch (IOException | RuntimeException e) {
             // failed another way this time: say only what the first failure said
         }
@@ -78,7 +79,6 @@ final class SerializationDiagnosis {
     private static final class Recorder extends ObjectOutputStream {
         private final List<Object> seen = new ArrayList<>();
         private final List<SerializedLambda> lambdas = new ArrayList<>();
-        private Object last;
 
         Recorder() throws IOException {
             super(OutputStream.nullOutputStream());
@@ -91,8 +91,25 @@ final class SerializationDiagnosis {
             if (obj instanceof SerializedLambda) {
                 lambdas.add((SerializedLambda) obj);
             }
-            last = obj;
             return obj;
+        }
+
+        /**
+         * Finds the object at fault: the stream writes the exception it throws into itself, so
+         * that object is the one handed over just before that exception. What came after is
+         * forgotten. (A stream that did not write it would have handed over the object at fault
+         * last.)
+         *
+         * @return the object at fault, or null when nothing was handed over
+         */
+        Object objectBefore(NotSerializableException thrown) {
+            for (int i = 1; i < seen.size(); i++) {
+                if (seen.get(i) == thrown) {
+                    seen.subList(i, seen.size()).clear();
+                    break;
+                }
+            }
+            return seen.isEmpty() ? null : seen.get(seen.size() - 1);
         }
 
         /** @return how the value reached {@code culprit}, and what to do about it where that is clear */

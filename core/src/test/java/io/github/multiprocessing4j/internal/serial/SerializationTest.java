@@ -134,6 +134,23 @@ class SerializationTest {
     }
 
     @Test
+    void aTargetClassIsCalledThroughItsBodyWhoseCheckedExceptionIsNotWrapped() {
+        SerializableRunnable refusing = new RefusingTask();
+        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(refusing, "target"), LOADER).call())
+                .isExactlyInstanceOf(java.io.IOException.class).hasMessage("refused");
+    }
+
+    /** A target class whose body throws a checked exception. */
+    static final class RefusingTask implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void runWithException() throws java.io.IOException {
+            throw new java.io.IOException("refused");
+        }
+    }
+
+    @Test
     void aLambdaOfAnotherShapeIsRebuiltAndCalledThroughItsInterface() throws Exception {
         SerializableRunnable construct = Touch::new; // a constructor: the lambda is rebuilt
         Callable<Object> back = Serialization.deserializeTarget(Serialization.serialize(construct, "target"), LOADER);
