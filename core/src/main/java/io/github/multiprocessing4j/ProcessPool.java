@@ -78,11 +78,16 @@ import java.util.stream.Stream;
  * {@link #invokeAny(SerializableCallable...)}. A task given as a plain {@link Callable} or
  * {@link Runnable} must be serializable, else it fails at submission.
  *
+ * <p><b>Input and results.</b> {@code map}, {@code imap} and {@code imapUnordered} take an
+ * {@link Iterable}, an array or a {@link Stream}. {@code map} returns a list; {@code imap} and
+ * {@code imapUnordered} return a {@link ResultIterator}, which is an iterator, the iterable of one
+ * for-each loop and a stream of the results as they come.
+ *
  * <p><b>Chunks.</b> {@code map} cuts its input into chunks of {@code chunkSize} values; a chunk
  * travels to a worker as one message and its results come back as one. The default chunk size is
  * Python's: the input's size divided by four times the number of workers, rounded up (an input
- * that is not a {@link Collection} is first copied into a list to count it). {@code imap} and
- * {@code imapUnordered} take chunks of one unless told otherwise. All three read their input
+ * that is neither a {@link Collection} nor an array is first copied into a list to count it).
+ * {@code imap} and {@code imapUnordered} take chunks of one unless told otherwise. All three read their input
  * lazily, in the caller's thread, keeping at most {@code max(4 * processes + 1, 512 * processes / chunkSize)}
  * chunks (rounded up) ahead of the results taken: an infinite input is fine for {@code imap}.
  *
@@ -632,6 +637,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Runs {@code task} in a worker and returns its result (Python's {@code Pool.apply}). Blocks
      * until it is done.
      *
+     * @param <R> the result type
+     * @param task what the worker runs; it may throw checked exceptions
+     * @return the task's result
      * @throws CompletionException when the task failed (its exception is the cause, a
      *     {@link WorkerDiedException} when its worker died), or when the thread was interrupted (an
      *     {@link InterruptedException} is the cause; the task is cancelled and the interrupt
@@ -658,6 +666,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /**
      * Runs {@code task} in a worker (Python's {@code Pool.apply_async}). Never blocks for long.
      *
+     * @param <R> the result type
+     * @param task what the worker runs; it may throw checked exceptions
      * @return a future completed with the task's result, or exceptionally with its exception (a
      *     {@link WorkerDiedException} when its worker died); cancelling it drops the task if it
      *     has not reached a worker yet, else only its result (a running task is not interrupted)
