@@ -92,7 +92,9 @@ class SerializationTest {
         Callable<Object> backReference = Serialization.deserializeTarget(Serialization.serialize(reference, "target"), LOADER);
 
         assertThat(back).isInstanceOf(ReflectiveTarget.class);
+        assertThat(back.toString()).as("the lambda's body itself, not a rebuilt lambda's method").contains("lambda$");
         assertThat(backReference).isInstanceOf(ReflectiveTarget.class);
+        assertThat(backReference.toString()).contains("recordCall");
         CALLS.clear();
         back.call();
         backReference.call();
