@@ -29,7 +29,9 @@ import java.util.List;
  * before it tell where it was. A lambda's recipe whose
  * implementation is an instance method and whose first captured value is the object at fault, an
  * instance of the capturing class, has captured its enclosing object: a lambda that uses a field
- * or method of {@code this}, or a method reference {@code this::m}.
+ * or method of {@code this}, or a method reference {@code this::m}. Writing the value twice runs
+ * its classes' {@code writeObject} and {@code writeReplace} methods twice; none of the library's
+ * has a side effect.
  */
 final class SerializationDiagnosis {
     private static final String NOT_SERIALIZABLE = ", which does not implement java.io.Serializable";
