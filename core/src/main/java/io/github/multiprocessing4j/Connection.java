@@ -9,36 +9,47 @@ import java.time.Duration;
  * sends, the other end receives, in order. An end is a handle: capture it in a child's target
  * (or send it through a queue) and that process uses it.
  *
+ * <p>The type parameter is the type of the messages, both ways, as for a {@link ProcessQueue}:
+ * a {@code Connection<String>} receives strings without a cast. It is checked by the compiler
+ * only: a message of another type sent through a raw {@code Connection} (or an end of a
+ * {@code Pipe<Object>} cast to another type) is a {@link ClassCastException} where the received
+ * value is used. Ends that carry different kinds of messages are {@code Connection<Object>}s.
+ *
  * <p>Objects are serialized by {@link #send} in the caller, as for {@link ProcessQueue#put}.
  * {@link #recv} and {@link #recvBytes} never hang on a dead peer: once the other end is closed,
  * or every process that used it has died, they return what is left and then throw
  * {@link EOFException}.
+ *
+ * @param <T> the type of the messages
  */
-public interface Connection extends AutoCloseable, Serializable {
+public interface Connection<T> extends AutoCloseable, Serializable {
 
     /**
      * Sends an object to the other end; never blocks (a pipe is unbounded).
      *
+     * @param obj the message; serialized now, so changing it afterwards changes nothing sent
      * @throws NullPointerException when {@code obj} is null
      * @throws IllegalArgumentException when {@code obj} is not serializable
      * @throws IllegalStateException when this end is closed or only receives, or the other end
      *     is closed
      */
-    void send(Object obj);
+    void send(T obj);
 
     /**
      * Receives the next object, waiting until one comes. The wait is not ended by an interrupt
      * (the interrupt status is kept); closing the other end ends it.
      *
+     * @return the message, a copy of what the other end sent
      * @throws EOFException when nothing is left and the other end is closed or every process
      *     that used it has died
      * @throws IllegalStateException when this end is closed or only sends
      */
-    Object recv() throws EOFException;
+    T recv() throws EOFException;
 
     /**
      * Sends bytes as they are (Python's {@code send_bytes}); never blocks.
      *
+     * @param data the message, copied now
      * @throws IllegalStateException as {@link #send}
      */
     void sendBytes(byte[] data);
@@ -46,6 +57,7 @@ public interface Connection extends AutoCloseable, Serializable {
     /**
      * Receives the next message sent with {@link #sendBytes}, waiting as {@link #recv} does.
      *
+     * @return the bytes sent
      * @throws EOFException as {@link #recv}
      * @throws IllegalStateException when this end is closed or only sends, or the message was
      *     not sent as bytes
@@ -56,6 +68,7 @@ public interface Connection extends AutoCloseable, Serializable {
      * Waits at most {@code timeout} until {@link #recv} would not block: a message is there, or
      * the other end is gone. Not ended by an interrupt.
      *
+     * @param timeout how long to wait at most; zero to look without waiting
      * @return whether {@code recv} would return or throw at once
      * @throws IllegalStateException when this end is closed or only sends
      */

@@ -11,11 +11,14 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
  * {@code Pipe(duplex=False)} returns {@code (receiver, sender)}.
  *
  * <pre>{@code
- * Pipe pipe = Pipe.open();
- * Connection child = pipe.right();
+ * Pipe<String> pipe = Pipe.open();
+ * Connection<String> child = pipe.right();
  * new ChildProcess(() -> child.send("hello")).start();
- * System.out.println(pipe.left().recv());
+ * String greeting = pipe.left().recv();
  * }</pre>
+ *
+ * <p>The type parameter is the type of the messages both ends send and receive, checked by the
+ * compiler (see {@link Connection}); a {@code Pipe<Object>} carries anything serializable.
  *
  * <p>A pipe is unbounded: sending never blocks. Close both ends when done: their shared memory
  * is freed when both are closed (else when the process tree ends).
@@ -23,25 +26,27 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
  * @implNote Each direction is an unbounded queue in shared memory, so a pipe is as fast as a
  *     {@link ProcessQueue}; who uses each end is recorded beside them, so that a receiver can
  *     tell when every process that used the other end has died.
+ * @param <T> the type of the messages
  */
-public final class Pipe {
-    private final Connection left;
-    private final Connection right;
+public final class Pipe<T> {
+    private final Connection<T> left;
+    private final Connection<T> right;
 
-    private Pipe(Connection left, Connection right) {
+    private Pipe(Connection<T> left, Connection<T> right) {
         this.left = left;
         this.right = right;
     }
 
     /**
-     * Opens a duplex pipe.
+     * Opens a duplex pipe: messages go both ways.
      *
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param <T> the type of the messages, as the assignment says ({@code Pipe<String> p = Pipe.open()})
      * @return a new duplex pipe
      */
-    public static Pipe open() {
+    public static <T> Pipe<T> open() {
         return open(true);
     }
 
@@ -51,33 +56,43 @@ public final class Pipe {
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param <T> the type of the messages
      * @param duplex whether messages go both ways; when false, {@code right()} sends and {@code left()} receives
      * @return a new pipe
      */
-    public static Pipe open(boolean duplex) {
-        PipeConnection[] connected = StaticShared.resolve("Pipe", () -> connected(duplex), Pipe::closeBoth);
-        return new Pipe(connected[0], connected[1]);
+    public static <T> Pipe<T> open(boolean duplex) {
+        PipeConnection<T>[] connected = StaticShared.resolve("Pipe", () -> connected(duplex), Pipe::closeBoth);
+        return new Pipe<>(connected[0], connected[1]);
     }
 
-    private static PipeConnection[] connected(boolean duplex) {
+    @SuppressWarnings("unchecked")
+    private static <T> PipeConnection<T>[] connected(boolean duplex) {
         PipeEnds ends = PipeEnds.create();
         ByteQueue toLeft = ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE);
         ByteQueue toRight = duplex ? ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE) : null;
-        return new PipeConnection[] {new PipeConnection(ends, 0, toLeft, toRight), new PipeConnection(ends, 1, toRight, toLeft)};
+        return new PipeConnection[] {new PipeConnection<T>(ends, 0, toLeft, toRight), new PipeConnection<T>(ends, 1, toRight, toLeft)};
     }
 
-    private static void closeBoth(PipeConnection[] connected) {
+    private static void closeBoth(PipeConnection<?>[] connected) {
         connected[0].close();
         connected[1].close();
     }
 
-    /** @return the left end (the receiving end of a one-way pipe) */
-    public Connection left() {
+    /**
+     * Returns the left end.
+     *
+     * @return the left end (the receiving end of a one-way pipe)
+     */
+    public Connection<T> left() {
         return left;
     }
 
-    /** @return the right end (the sending end of a one-way pipe) */
-    public Connection right() {
+    /**
+     * Returns the right end.
+     *
+     * @return the right end (the sending end of a one-way pipe)
+     */
+    public Connection<T> right() {
         return right;
     }
 }

@@ -20,7 +20,7 @@ import java.time.Duration;
  * close at once (a closed, empty queue ends a wait) and its sender fails; what was sent to the
  * closed end is drained so that its memory goes.
  */
-final class PipeConnection implements Connection {
+final class PipeConnection<T> implements Connection<T> {
     private static final long serialVersionUID = 1L;
 
     private final PipeEnds ends;
@@ -36,7 +36,7 @@ final class PipeConnection implements Connection {
     }
 
     @Override
-    public void send(Object obj) {
+    public void send(T obj) {
         put(LocalQueue.encode(obj));
     }
 
@@ -46,8 +46,9 @@ final class PipeConnection implements Connection {
     }
 
     @Override
-    public Object recv() throws EOFException {
-        return LocalQueue.decode(take());
+    @SuppressWarnings("unchecked") // the type is the compiler's, as for a generic collection
+    public T recv() throws EOFException {
+        return (T) LocalQueue.decode(take());
     }
 
     @Override

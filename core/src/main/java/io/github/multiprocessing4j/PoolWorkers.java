@@ -95,7 +95,7 @@ final class PoolWorkers {
         }
 
         @Override
-        public void run() {
+        public void runWithException() {
             loop.run();
         }
     }
@@ -153,7 +153,7 @@ final class PoolWorkers {
         @Override
         public void run(Object runnable) throws Exception {
             if (runnable instanceof SerializableRunnable task) {
-                task.run();
+                task.runWithException(); // what it throws, not run()'s wrapping
             } else {
                 ((Runnable) runnable).run();
             }

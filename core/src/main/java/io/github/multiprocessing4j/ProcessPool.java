@@ -11,9 +11,9 @@ import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolBackendFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A pool of worker processes that run serializable tasks: Python's {@code multiprocessing.Pool}
@@ -72,19 +74,27 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Lambdas and overloads.</b> A lambda is serializable only when its target type is, so
  * {@code submit} and {@code execute} have overloads taking {@link SerializableCallable} and
- * {@link SerializableRunnable}. A lambda that returns a value picks the
- * {@code SerializableCallable} one. A lambda that returns nothing matches both
- * {@code submit(Runnable)} and {@code submit(SerializableRunnable)}, which Java calls ambiguous: cast
- * it, {@code pool.submit((SerializableRunnable) () -> work())}. {@link #invokeAll} and
- * {@link #invokeAny} take the {@code ExecutorService} types: pass a
- * {@code List<SerializableCallable<T>>}. A task given as a plain {@link Callable} or
+ * {@link SerializableRunnable}, which extend {@link Callable} and {@link Runnable}: being the more
+ * specific types, they are the ones Java picks for a lambda or a method reference
+ * ({@code pool.submit(() -> work())}, {@code pool.execute(this::work)}), and a lambda that
+ * returns a value picks {@code SerializableCallable}. Their bodies may throw checked exceptions.
+ * {@link #invokeAll(Collection)} and {@link #invokeAny(Collection)} take the
+ * {@code ExecutorService} types, so a lambda written in their argument ({@code List.of(() -> 1)})
+ * is a plain, unserializable {@code Callable}: pass a {@code List<SerializableCallable<T>>}, or
+ * the lambdas themselves to {@link #invokeAll(SerializableCallable...)} and
+ * {@link #invokeAny(SerializableCallable...)}. A task given as a plain {@link Callable} or
  * {@link Runnable} must be serializable, else it fails at submission.
+ *
+ * <p><b>Input and results.</b> {@code map}, {@code imap} and {@code imapUnordered} take an
+ * {@link Iterable}, an array or a {@link Stream}. {@code map} returns a list; {@code imap} and
+ * {@code imapUnordered} return a {@link ResultIterator}, which is an iterator, the iterable of one
+ * for-each loop and a stream of the results as they come.
  *
  * <p><b>Chunks.</b> {@code map} cuts its input into chunks of {@code chunkSize} values; a chunk
  * travels to a worker as one message and its results come back as one. The default chunk size is
  * Python's: the input's size divided by four times the number of workers, rounded up (an input
- * that is not a {@link Collection} is first copied into a list to count it). {@code imap} and
- * {@code imapUnordered} take chunks of one unless told otherwise. All three read their input
+ * that is neither a {@link Collection} nor an array is first copied into a list to count it).
+ * {@code imap} and {@code imapUnordered} take chunks of one unless told otherwise. All three read their input
  * lazily, in the caller's thread, keeping at most {@code max(4 * processes + 1, 512 * processes / chunkSize)}
  * chunks (rounded up) ahead of the results taken: an infinite input is fine for {@code imap}.
  *
@@ -185,8 +195,14 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     /**
      * Applies {@code fn} to every item in the workers and returns the results in input order
-     * (Python's {@code Pool.map}), with the default chunk size. Blocks until all are done.
+     * (Python's {@code Pool.map}), with the default chunk size. Blocks until all are done; the
+     * wait is not bounded by a timeout.
      *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; one that is not a {@link Collection} is read to its end first, to
+     *     count it
      * @return the results, in a fixed-size list (as {@code Arrays.asList}'s: {@code set} and
      *     {@code sort} work, {@code add} and {@code remove} throw); {@code new ArrayList<>(results)}
      *     for one that grows
@@ -204,18 +220,126 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     /**
-     * {@link #map(SerializableFunction, Iterable)} with chunks of {@code chunkSize} items.
+     * Applies {@code fn} to every item of an array in the workers and returns the results in
+     * input order: {@link #map(SerializableFunction, Iterable)} over {@code Arrays.asList(items)}.
+     * (An array of primitives: {@code Arrays.stream(ints).boxed()} and a chunk size.)
      *
-     * @throws IllegalArgumentException also when {@code chunkSize < 1}
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, which is not copied: do not change it during the call
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, T[] items) {
+        return map(fn, Arrays.asList(items));
+    }
+
+    /**
+     * Applies {@code fn} to every item of a stream in the workers and returns the results in
+     * input order: {@link #map(SerializableFunction, Iterable)} with the default chunk size, for
+     * which the stream is read to its end first, in this thread, to count it. Give a chunk size
+     * ({@link #map(SerializableFunction, Stream, int)}) to read it only as the workers need it.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; not closed here (its owner closes it)
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Stream<T> items) {
+        return map(fn, items.collect(Collectors.toList()));
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, in chunks of {@code chunkSize} items, and
+     * returns the results in input order: {@link #map(SerializableFunction, Iterable)} with an
+     * explicit chunk size. The input is read lazily, as the workers need it (see
+     * {@link ProcessPool}, "Chunks"). Blocks until all are done.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable, or
+     *     {@code chunkSize < 1}
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
         return map(fn, items, chunkSize, null);
     }
 
     /**
-     * {@link #map(SerializableFunction, Iterable)} telling {@code listener} how far it has got.
+     * Applies {@code fn} to every item of an array in the workers, in chunks of
+     * {@code chunkSize} items: {@link #map(SerializableFunction, Iterable, int)} over
+     * {@code Arrays.asList(items)}.
      *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, which is not copied: do not change it during the call
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable, or
+     *     {@code chunkSize < 1}
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, T[] items, int chunkSize) {
+        return map(fn, Arrays.asList(items), chunkSize);
+    }
+
+    /**
+     * Applies {@code fn} to every item of a stream in the workers, in chunks of
+     * {@code chunkSize} items: {@link #map(SerializableFunction, Iterable, int)}, reading the
+     * stream lazily, in this thread, a bounded number of chunks ahead of the results (see
+     * {@link ProcessPool}, "Chunks").
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; not closed here (its owner closes it)
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable, or
+     *     {@code chunkSize < 1}
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Stream<T> items, int chunkSize) {
+        return map(fn, iterableOnce(items), chunkSize);
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers and returns the results in input order,
+     * telling {@code listener} how far it has got: {@link #map(SerializableFunction, Iterable)}
+     * with progress.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; one that is not a {@link Collection} is read to its end first, to
+     *     count it (an array: {@code Arrays.asList(array)}; a stream: {@code stream::iterator})
      * @param listener told of progress in this thread; null for none
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}, or with what
+     *     the listener threw as the cause
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items, ProgressListener listener) {
         Collection<T> all = asCollection(items);
@@ -227,9 +351,23 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     /**
-     * {@link #map(SerializableFunction, Iterable, int)} telling {@code listener} how far it has got.
+     * Applies {@code fn} to every item in the workers, in chunks of {@code chunkSize} items, and
+     * returns the results in input order, telling {@code listener} how far it has got:
+     * {@link #map(SerializableFunction, Iterable, int)} with progress.
      *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, read lazily (an array: {@code Arrays.asList(array)}; a stream:
+     *     {@code stream::iterator})
+     * @param chunkSize how many items travel to a worker as one task
      * @param listener told of progress in this thread; null for none
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable, or
+     *     {@code chunkSize < 1}
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize, ProgressListener listener) {
         return mapCall(fn, items, chunkSize, listener);
@@ -242,9 +380,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     /**
-     * Python's default chunk size: {@code divmod(n, 4 * processes)}, rounded up.
+     * Computes Python's default chunk size: {@code divmod(n, 4 * processes)}, rounded up.
      *
-     * @return the chunk size {@code map} uses for {@code n} items
+     * @param n the number of items
+     * @param processes the number of workers
+     * @return the chunk size {@code map} uses for {@code n} items, at least 1
      */
     public static int defaultChunkSize(long n, int processes) {
         long per = 4L * processes;
@@ -252,59 +392,262 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, size));
     }
 
+    // ---------------------------------------------------------------- imap
+
     /**
      * Applies {@code fn} to every item in the workers, handing out the results in input order as
-     * they come (Python's {@code Pool.imap}), one item per chunk. Input is read lazily, in the
-     * thread that iterates; iterating blocks until the next result is there.
+     * they come (Python's {@code Pool.imap}), one item per chunk. The input is read lazily, in the
+     * thread that takes the results, a bounded number of chunks ahead of them: an infinite input
+     * is fine. Returns at once; taking a result blocks until it is there.
      *
-     * <p>The iterator's {@code next()} throws {@link CompletionException} for a task that failed
-     * (its exception is the cause; iterating may go on) or when the thread is interrupted while
-     * waiting; {@link CancellationException} when the pool was terminated;
-     * {@link RejectedExecutionException} when the pool was shut down before the input was read to
-     * its end; {@link IllegalArgumentException} when an item is not serializable. The iterator is
-     * for one thread.
+     * <pre>{@code
+     * for (Long square : pool.imap(x -> (long) x * x, numbers)) { ... }
+     * }</pre>
      *
+     * <p>What taking a result throws, a failed task's {@link CompletionException} among it, is
+     * told by {@link ResultIterator}.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
      * @throws IllegalArgumentException when {@code fn} is not serializable
-     * @throws RejectedExecutionException when the pool was shut down or is broken (at the first
-     *     {@code hasNext()} or {@code next()})
      */
-    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items) {
+    public <T, R> ResultIterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items) {
         return imap(fn, items, 1, null);
     }
 
-    /** {@link #imap(SerializableFunction, Iterable)} with chunks of {@code chunkSize} items. */
-    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+    /**
+     * Applies {@code fn} to every item of an array in the workers, handing out the results in
+     * input order as they come: {@link #imap(SerializableFunction, Iterable)} over
+     * {@code Arrays.asList(items)}.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, which is not copied: do not change it while the results are taken
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable
+     */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<T, R> fn, T[] items) {
+        return imap(fn, Arrays.asList(items));
+    }
+
+    /**
+     * Applies {@code fn} to every item of a stream in the workers, handing out the results in
+     * input order as they come: {@link #imap(SerializableFunction, Iterable)}, reading the stream
+     * lazily, in the thread that takes the results (an infinite stream is fine).
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; not closed here (its owner closes it)
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable
+     */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<T, R> fn, Stream<T> items) {
+        return imap(fn, iterableOnce(items));
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, in chunks of {@code chunkSize} items,
+     * handing out the results in input order as they come:
+     * {@link #imap(SerializableFunction, Iterable)} with an explicit chunk size.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
+     */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
         return imap(fn, items, chunkSize, null);
     }
 
     /**
-     * {@link #imap(SerializableFunction, Iterable, int)} telling {@code listener}, in the iterating
-     * thread, how far it has got.
+     * Applies {@code fn} to every item of an array in the workers, in chunks of {@code chunkSize}
+     * items: {@link #imap(SerializableFunction, Iterable, int)} over {@code Arrays.asList(items)}.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, which is not copied: do not change it while the results are taken
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
      */
-    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
-                                   ProgressListener listener) {
-        return engine().stream(StreamCall.Order.ORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
-                sizeOf(items), progress(listener));
+    public <T, R> ResultIterator<R> imap(SerializableFunction<T, R> fn, T[] items, int chunkSize) {
+        return imap(fn, Arrays.asList(items), chunkSize);
     }
 
     /**
-     * Like {@link #imap(SerializableFunction, Iterable)}, but hands out each result as soon as it
-     * is there, in no particular order (Python's {@code Pool.imap_unordered}).
+     * Applies {@code fn} to every item of a stream in the workers, in chunks of {@code chunkSize}
+     * items: {@link #imap(SerializableFunction, Iterable, int)}, reading the stream lazily.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; not closed here (its owner closes it)
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
      */
-    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items) {
+    public <T, R> ResultIterator<R> imap(SerializableFunction<T, R> fn, Stream<T> items, int chunkSize) {
+        return imap(fn, iterableOnce(items), chunkSize);
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, in chunks of {@code chunkSize} items,
+     * handing out the results in input order as they come and telling {@code listener}, in the
+     * thread that takes them, how far it has got: {@link #imap(SerializableFunction, Iterable, int)}
+     * with progress.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input (an array: {@code Arrays.asList(array)}; a stream: {@code stream::iterator})
+     * @param chunkSize how many items travel to a worker as one task
+     * @param listener told of progress; null for none
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
+     */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
+                                         ProgressListener listener) {
+        return lazyCall(StreamCall.Order.ORDERED, fn, items, chunkSize, listener);
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, handing out each result as soon as it is
+     * there, in no particular order (Python's {@code Pool.imap_unordered}), one item per chunk;
+     * otherwise as {@link #imap(SerializableFunction, Iterable)}.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items) {
         return imapUnordered(fn, items, 1, null);
     }
 
-    /** {@link #imapUnordered(SerializableFunction, Iterable)} with chunks of {@code chunkSize} items. */
-    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+    /**
+     * Applies {@code fn} to every item of an array in the workers, handing out each result as
+     * soon as it is there: {@link #imapUnordered(SerializableFunction, Iterable)} over
+     * {@code Arrays.asList(items)}.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, which is not copied: do not change it while the results are taken
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<T, R> fn, T[] items) {
+        return imapUnordered(fn, Arrays.asList(items));
+    }
+
+    /**
+     * Applies {@code fn} to every item of a stream in the workers, handing out each result as
+     * soon as it is there: {@link #imapUnordered(SerializableFunction, Iterable)}, reading the
+     * stream lazily (an infinite stream is fine).
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; not closed here (its owner closes it)
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<T, R> fn, Stream<T> items) {
+        return imapUnordered(fn, iterableOnce(items));
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, in chunks of {@code chunkSize} items,
+     * handing out each result as soon as it is there:
+     * {@link #imapUnordered(SerializableFunction, Iterable)} with an explicit chunk size.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
         return imapUnordered(fn, items, chunkSize, null);
     }
 
-    /** {@link #imapUnordered(SerializableFunction, Iterable, int)} telling {@code listener} how far it has got. */
-    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
-                                            ProgressListener listener) {
-        return engine().stream(StreamCall.Order.UNORDERED, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
+    /**
+     * Applies {@code fn} to every item of an array in the workers, in chunks of {@code chunkSize}
+     * items, handing out each result as soon as it is there:
+     * {@link #imapUnordered(SerializableFunction, Iterable, int)} over {@code Arrays.asList(items)}.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, which is not copied: do not change it while the results are taken
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<T, R> fn, T[] items, int chunkSize) {
+        return imapUnordered(fn, Arrays.asList(items), chunkSize);
+    }
+
+    /**
+     * Applies {@code fn} to every item of a stream in the workers, in chunks of {@code chunkSize}
+     * items, handing out each result as soon as it is there:
+     * {@link #imapUnordered(SerializableFunction, Iterable, int)}, reading the stream lazily.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input; not closed here (its owner closes it)
+     * @param chunkSize how many items travel to a worker as one task
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<T, R> fn, Stream<T> items, int chunkSize) {
+        return imapUnordered(fn, iterableOnce(items), chunkSize);
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, in chunks of {@code chunkSize} items,
+     * handing out each result as soon as it is there and telling {@code listener}, in the thread
+     * that takes them, how far it has got: {@link #imapUnordered(SerializableFunction, Iterable, int)}
+     * with progress.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input (an array: {@code Arrays.asList(array)}; a stream: {@code stream::iterator})
+     * @param chunkSize how many items travel to a worker as one task
+     * @param listener told of progress; null for none
+     * @return the results, as an iterator, a for-each loop's iterable and a stream
+     * @throws IllegalArgumentException when {@code fn} is not serializable, or {@code chunkSize < 1}
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize,
+                                                  ProgressListener listener) {
+        return lazyCall(StreamCall.Order.UNORDERED, fn, items, chunkSize, listener);
+    }
+
+    private <T, R> ResultIterator<R> lazyCall(StreamCall.Order order, SerializableFunction<T, R> fn, Iterable<T> items,
+                                              int chunkSize, ProgressListener listener) {
+        StreamCall<R> call = engine().stream(order, Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize,
                 sizeOf(items), progress(listener));
+        return new ResultIterator<>(call, order == StreamCall.Order.ORDERED);
+    }
+
+    /** @return {@code items} as an iterable whose one iterator reads it lazily (its size unknown) */
+    private static <T> Iterable<T> iterableOnce(Stream<T> items) {
+        return items::iterator;
     }
 
     // ---------------------------------------------------------------- single tasks
@@ -313,6 +656,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Runs {@code task} in a worker and returns its result (Python's {@code Pool.apply}). Blocks
      * until it is done.
      *
+     * @param <R> the result type
+     * @param task what the worker runs; it may throw checked exceptions
+     * @return the task's result
      * @throws CompletionException when the task failed (its exception is the cause, a
      *     {@link WorkerDiedException} when its worker died), or when the thread was interrupted (an
      *     {@link InterruptedException} is the cause; the task is cancelled and the interrupt
@@ -339,6 +685,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /**
      * Runs {@code task} in a worker (Python's {@code Pool.apply_async}). Never blocks for long.
      *
+     * @param <R> the result type
+     * @param task what the worker runs; it may throw checked exceptions
      * @return a future completed with the task's result, or exceptionally with its exception (a
      *     {@link WorkerDiedException} when its worker died); cancelling it drops the task if it
      *     has not reached a worker yet, else only its result (a running task is not interrupted)
@@ -363,7 +711,17 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return engine().submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
     }
 
-    /** {@link #submit(Callable)} for a lambda, which this makes serializable. */
+    /**
+     * Runs {@code task} in a worker: {@link #submit(Callable)} for a lambda or method reference
+     * that returns a value, which this type makes serializable. Never blocks for long.
+     *
+     * @param <T> the result type
+     * @param task what the worker runs; it may throw checked exceptions
+     * @return a {@link CompletableFuture} completed with the task's result, or exceptionally with
+     *     its exception (a {@link WorkerDiedException} when its worker died)
+     * @throws IllegalArgumentException when the task is not serializable; the message names the class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
     public <T> Future<T> submit(SerializableCallable<T> task) {
         return submit((Callable<T>) task);
     }
@@ -380,7 +738,18 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
 
-    /** {@link #submit(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
+    /**
+     * Runs {@code task} in a worker: {@link #submit(Runnable)} for a lambda or method reference
+     * that returns nothing, which this type makes serializable; the future's value is null. Never
+     * blocks for long.
+     *
+     * @param task what the worker runs; it may throw checked exceptions, which fail the future
+     *     as they were thrown (not wrapped)
+     * @return a {@link CompletableFuture} completed with null, or exceptionally with the task's
+     *     exception (a {@link WorkerDiedException} when its worker died)
+     * @throws IllegalArgumentException when the task is not serializable; the message names the class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
     public Future<?> submit(SerializableRunnable task) {
         return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), null));
     }
@@ -397,7 +766,19 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
 
-    /** {@link #submit(Runnable, Object)} for a lambda, which this makes serializable. */
+    /**
+     * Runs {@code task} in a worker: {@link #submit(Runnable, Object)} for a lambda or method
+     * reference, which this type makes serializable; the future's value is {@code result} (kept in
+     * this process). Never blocks for long.
+     *
+     * @param <T> the result type
+     * @param task what the worker runs; it may throw checked exceptions
+     * @param result the future's value once the task has run
+     * @return a {@link CompletableFuture} completed with {@code result}, or exceptionally with the
+     *     task's exception (a {@link WorkerDiedException} when its worker died)
+     * @throws IllegalArgumentException when the task is not serializable; the message names the class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
     public <T> Future<T> submit(SerializableRunnable task, T result) {
         return engine().submitTask(new PoolTask.Run(Objects.requireNonNull(task, "task"), result));
     }
@@ -415,7 +796,15 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         logFailure(engine().submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
 
-    /** {@link #execute(Runnable)} for a lambda, which this makes serializable. Cast a lambda to pick it. */
+    /**
+     * Runs {@code command} in a worker, for its effects: {@link #execute(Runnable)} for a lambda or
+     * method reference, which this type makes serializable. Its exception, if it throws, is
+     * logged. Never blocks for long.
+     *
+     * @param command what the worker runs; it may throw checked exceptions
+     * @throws IllegalArgumentException when the task is not serializable; the message names the class
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
     public void execute(SerializableRunnable command) {
         logFailure(engine().submitTask(new PoolTask.Run(Objects.requireNonNull(command, "command"), null)));
     }
@@ -482,6 +871,41 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return ExecutorCalls.invokeAny(tasks, this::submit, timeout, unit);
     }
 
+    /**
+     * Runs every task and waits until all are done: {@link #invokeAll(Collection)} for lambdas
+     * written in the call ({@code pool.invokeAll(() -> a(), () -> b())}), which this type makes
+     * serializable.
+     *
+     * @param <T> the result type
+     * @param tasks the tasks; they may throw checked exceptions
+     * @return the futures, all done, in the order of {@code tasks}
+     * @throws InterruptedException when interrupted while waiting; the unfinished tasks are cancelled
+     * @throws IllegalArgumentException when a task is not serializable (nothing is left running)
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @SafeVarargs
+    public final <T> List<Future<T>> invokeAll(SerializableCallable<T>... tasks) throws InterruptedException {
+        return invokeAll(List.of(tasks));
+    }
+
+    /**
+     * Runs every task and returns the result of one that succeeded, the first to do so; the
+     * others are cancelled: {@link #invokeAny(Collection)} for lambdas written in the call, which
+     * this type makes serializable.
+     *
+     * @param <T> the result type
+     * @param tasks the tasks; they may throw checked exceptions
+     * @return the result of the first task that succeeded
+     * @throws ExecutionException when every task failed (the cause is the last failure)
+     * @throws InterruptedException when interrupted while waiting; the tasks are cancelled
+     * @throws IllegalArgumentException when there is no task, or a task is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    @SafeVarargs
+    public final <T> T invokeAny(SerializableCallable<T>... tasks) throws InterruptedException, ExecutionException {
+        return invokeAny(List.of(tasks));
+    }
+
     // ---------------------------------------------------------------- life cycle
 
     /**
@@ -513,15 +937,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     private static Runnable asRunnable(Object task) {
         if (task instanceof Runnable) {
-            return (Runnable) task;
+            return (Runnable) task; // a SerializableRunnable's run() wraps a checked exception as below
         }
         return () -> {
             try {
-                if (task instanceof SerializableRunnable) {
-                    ((SerializableRunnable) task).run();
-                } else {
-                    ((Callable<?>) task).call();
-                }
+                ((Callable<?>) task).call();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {

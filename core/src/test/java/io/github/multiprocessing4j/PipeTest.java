@@ -18,9 +18,9 @@ class PipeTest {
 
     @Test
     void parentAndChildTalkBothWays() throws Exception {
-        Pipe pipe = Pipe.open();
-        Connection mine = shared.track(pipe.left());
-        Connection theirs = shared.track(pipe.right());
+        Pipe<Object> pipe = Pipe.open();
+        Connection<Object> mine = shared.track(pipe.left());
+        Connection<Object> theirs = shared.track(pipe.right());
         ChildProcess child = new ChildProcess(() -> {
             theirs.send("hello from the child");
             theirs.send(theirs.recv() + " back");
@@ -38,9 +38,9 @@ class PipeTest {
 
     @Test
     void recvAfterTheOtherEndClosedGivesWhatWasSentThenEof() throws Exception {
-        Pipe pipe = Pipe.open();
-        Connection left = shared.track(pipe.left());
-        Connection right = pipe.right();
+        Pipe<Object> pipe = Pipe.open();
+        Connection<Object> left = shared.track(pipe.left());
+        Connection<Object> right = pipe.right();
         ChildProcess child = new ChildProcess(() -> {
             right.send(1);
             right.send(2);
@@ -61,9 +61,9 @@ class PipeTest {
 
     @Test
     void recvWhenTheOtherEndsProcessWasKilledIsEofNotAHang() throws Exception {
-        Pipe pipe = Pipe.open();
-        Connection left = shared.track(pipe.left());
-        Connection right = shared.track(pipe.right());
+        Pipe<Object> pipe = Pipe.open();
+        Connection<Object> left = shared.track(pipe.left());
+        Connection<Object> right = shared.track(pipe.right());
         ChildProcess child = new ChildProcess(() -> {
             right.send("last words");
             Thread.sleep(60_000);
@@ -79,9 +79,9 @@ class PipeTest {
 
     @Test
     void aOneWayPipeSendsFromRightToLeftOnly() throws Exception {
-        Pipe pipe = Pipe.open(false);
-        Connection receiver = shared.track(pipe.left());
-        Connection sender = shared.track(pipe.right());
+        Pipe<Object> pipe = Pipe.open(false);
+        Connection<Object> receiver = shared.track(pipe.left());
+        Connection<Object> sender = shared.track(pipe.right());
         ChildProcess child = new ChildProcess(() -> sender.send("one way"));
         child.start();
         assertThat(receiver.recv()).isEqualTo("one way");
@@ -94,15 +94,15 @@ class PipeTest {
 
     @Test
     void twoChildrenTalkThroughAPipe() throws Exception {
-        Pipe pipe = Pipe.open();
-        Connection a = shared.track(pipe.left());
-        Connection b = shared.track(pipe.right());
+        Pipe<Integer> pipe = Pipe.open();
+        Connection<Integer> a = shared.track(pipe.left());
+        Connection<Integer> b = shared.track(pipe.right());
         ProcessQueue<String> result = shared.track(new ProcessQueue<>());
         ChildProcess asker = new ChildProcess(() -> {
             a.send(21);
             result.put("answer " + a.recv());
         });
-        ChildProcess answerer = new ChildProcess(() -> b.send((Integer) b.recv() * 2));
+        ChildProcess answerer = new ChildProcess(() -> b.send(b.recv() * 2));
         asker.start();
         answerer.start();
         assertThat(result.get(WAIT)).isEqualTo("answer 42");
@@ -110,11 +110,33 @@ class PipeTest {
         assertThat(answerer.join(WAIT)).isTrue();
     }
 
+    /** A message of the application's own type. */
+    record Ticket(int number, String holder) implements java.io.Serializable {
+    }
+
+    @Test
+    void aTypedPipeCarriesTheApplicationsTypeWithoutACast() throws Exception {
+        Pipe<Ticket> pipe = Pipe.open();
+        Connection<Ticket> office = shared.track(pipe.left());
+        Connection<Ticket> buyer = shared.track(pipe.right());
+        ChildProcess child = new ChildProcess(() -> {
+            Ticket offered = buyer.recv();
+            buyer.send(new Ticket(offered.number() + 1, "pid " + Multiprocessing.currentProcess().pid()));
+        });
+        child.start();
+        office.send(new Ticket(41, "office"));
+        Ticket back = office.recv();
+        assertThat(back.number()).isEqualTo(42);
+        assertThat(back.holder()).isEqualTo("pid " + child.pid());
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+    }
+
     @Test
     void aClosedEndRefusesUseAndRecvBytesRefusesObjects() throws Exception {
-        Pipe pipe = Pipe.open();
-        Connection left = shared.track(pipe.left());
-        Connection right = shared.track(pipe.right());
+        Pipe<Object> pipe = Pipe.open();
+        Connection<Object> left = shared.track(pipe.left());
+        Connection<Object> right = shared.track(pipe.right());
         right.send("an object");
         assertThatThrownBy(left::recvBytes).isInstanceOf(IllegalStateException.class).hasMessageContaining("recv()");
         assertThat(left.poll(Duration.ofMillis(50))).isFalse();

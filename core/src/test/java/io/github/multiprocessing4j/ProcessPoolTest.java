@@ -219,6 +219,89 @@ class ProcessPoolTest {
     }
 
     @Test
+    void imapResultsGoThroughAForEachLoopOrAStreamOnce() {
+        List<Integer> input = IntStream.range(0, 200).boxed().collect(Collectors.toList());
+        List<Integer> looped = new ArrayList<>();
+        for (int tripled : pool.imap(x -> x * 3, input)) {
+            looped.add(tripled);
+        }
+        assertThat(looped).isEqualTo(input.stream().map(x -> x * 3).collect(Collectors.toList()));
+        assertThat(pool.imap(x -> x * 3, input, 7).stream().collect(Collectors.toList())).isEqualTo(looped);
+        assertThat(pool.imapUnordered(x -> x * 3, input).stream().collect(Collectors.toSet()))
+                .isEqualTo(new HashSet<>(looped));
+
+        ResultIterator<Integer> results = pool.imap(x -> x + 1, input);
+        assertThat(results.next()).isEqualTo(1); // for-each goes on from here
+        List<Integer> rest = new ArrayList<>();
+        for (int r : results) {
+            rest.add(r);
+        }
+        assertThat(rest).hasSize(199).startsWith(2).endsWith(200);
+        assertThatThrownBy(results::iterator).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
+        assertThatThrownBy(results::stream).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aFailedTaskEndsAStreamOfResultsWithItsException() {
+        assertThatThrownBy(() -> pool.imap(x -> failOnFive(x), List.of(4, 5, 6)).stream().collect(Collectors.toList()))
+                .isInstanceOf(CompletionException.class).cause().isInstanceOf(IllegalStateException.class).hasMessage("five");
+    }
+
+    @Test
+    void mapAndImapTakeArraysAndStreams() {
+        Integer[] array = IntStream.range(0, 300).boxed().toArray(Integer[]::new);
+        List<Integer> doubled = IntStream.range(0, 300).map(x -> 2 * x).boxed().collect(Collectors.toList());
+        assertThat(pool.map(x -> 2 * x, array)).isEqualTo(doubled);
+        assertThat(pool.map(x -> 2 * x, array, 7)).isEqualTo(doubled);
+        assertThat(pool.map(x -> 2 * x, Arrays.stream(array))).isEqualTo(doubled);
+        assertThat(pool.map(x -> 2 * x, Arrays.stream(array), 11)).isEqualTo(doubled);
+        assertThat(pool.map(x -> 2 * x, IntStream.range(0, 300).boxed(), 64)).isEqualTo(doubled);
+        assertThat(pool.imap(x -> 2 * x, array).stream().collect(Collectors.toList())).isEqualTo(doubled);
+        assertThat(pool.imap(x -> 2 * x, array, 9).stream().collect(Collectors.toList())).isEqualTo(doubled);
+        assertThat(pool.imap(x -> 2 * x, Arrays.stream(array)).stream().collect(Collectors.toList())).isEqualTo(doubled);
+        assertThat(pool.imap(x -> 2 * x, Arrays.stream(array), 5).stream().collect(Collectors.toList())).isEqualTo(doubled);
+        assertThat(pool.imapUnordered(x -> 2 * x, array).stream().collect(Collectors.toSet())).isEqualTo(new HashSet<>(doubled));
+        assertThat(pool.imapUnordered(x -> 2 * x, array, 3).stream().collect(Collectors.toSet())).isEqualTo(new HashSet<>(doubled));
+        assertThat(pool.imapUnordered(x -> 2 * x, Arrays.stream(array)).stream().collect(Collectors.toSet()))
+                .isEqualTo(new HashSet<>(doubled));
+        assertThat(pool.imapUnordered(x -> 2 * x, Arrays.stream(array), 13).stream().collect(Collectors.toSet()))
+                .isEqualTo(new HashSet<>(doubled));
+        assertThat(pool.map(x -> x, new Integer[0])).isEmpty();
+        assertThat(pool.map(x -> x, java.util.stream.Stream.<Integer>empty(), 3)).isEmpty();
+    }
+
+    @Test
+    void anInfiniteStreamIsReadLazilyByImapAndByMapWithAChunkSize() {
+        AtomicLong read = new AtomicLong();
+        java.util.stream.Stream<Long> naturals = java.util.stream.Stream.generate(read::getAndIncrement);
+        List<Long> firstTen = pool.imap(x -> 2 * x, naturals).stream().limit(10).collect(Collectors.toList());
+        assertThat(firstTen).containsExactly(0L, 2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L);
+        // a bounded window ahead of the results taken: max(4 * processes + 1, 512 * processes / chunkSize) chunks
+        assertThat(read.get()).isLessThanOrEqualTo(10 + 1024);
+
+        AtomicLong unorderedRead = new AtomicLong();
+        ResultIterator<Long> unordered = pool.imapUnordered(x -> -x,
+                java.util.stream.Stream.generate(unorderedRead::getAndIncrement), 100);
+        assertThat(unordered.next()).isNotPositive();
+        assertThat(unorderedRead.get()).isLessThanOrEqualTo(100 * 11);
+
+        SharedLong done = shared.track(new SharedLong());
+        AtomicLong mapRead = new AtomicLong();
+        AtomicLong mostAhead = new AtomicLong();
+        java.util.stream.Stream<Long> watched = java.util.stream.Stream.generate(() -> {
+            long n = mapRead.getAndIncrement();
+            mostAhead.accumulateAndGet(n - done.get(), Math::max);
+            return n;
+        }).limit(5_000);
+        assertThat(pool.map(x -> {
+            done.incrementAndGet();
+            return x + 1;
+        }, watched, 10)).hasSize(5_000).startsWith(1L).endsWith(5_000L);
+        // read as the results came: at most the window of chunks ahead (103 chunks of 10 for 2 workers)
+        assertThat(mostAhead.get()).isLessThanOrEqualTo(1_030 + 10);
+    }
+
+    @Test
     void imapReportsAFailedTaskAtItsPlaceAndGoesOn() {
         Iterator<Integer> it = pool.imap(x -> failOnFive(x), List.of(4, 5, 6));
         assertThat(it.next()).isEqualTo(4);
@@ -240,6 +323,80 @@ class ProcessPoolTest {
         assertThat(pool.submit((SerializableRunnable) () -> { }, "given").get()).isEqualTo("given");
         Runnable serializableRunnable = (Runnable & Serializable) () -> { };
         assertThat(pool.submit(serializableRunnable).get()).isNull();
+    }
+
+    @Test
+    void submitAndExecuteTakePlainLambdasAndMethodReferencesThatThrowCheckedExceptions() throws Exception {
+        assertThat(pool.submit(() -> {
+            Thread.sleep(1);
+        }).get()).isNull();
+        assertThat(pool.submit(() -> {
+            Thread.sleep(1);
+        }, "given").get()).isEqualTo("given");
+        assertThat(pool.submit(ProcessPoolTest::pause).get()).isNull();
+        assertThat(pool.submit(ProcessPoolTest::workerPid).get()).isIn(pool.workerPids());
+        Future<?> failing = pool.submit(() -> {
+            refuse("no ticket left");
+        });
+        assertThatThrownBy(failing::get).isInstanceOf(ExecutionException.class)
+                .cause().isExactlyInstanceOf(IOException.class).hasMessage("no ticket left");
+
+        SharedLong runs = shared.track(new SharedLong());
+        pool.execute(() -> {
+            Thread.sleep(1);
+            runs.incrementAndGet();
+        });
+        pool.execute(runs::incrementAndGet);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (runs.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(runs.get()).isEqualTo(2);
+    }
+
+    private static void pause() throws InterruptedException {
+        Thread.sleep(1);
+    }
+
+    private static long workerPid() throws IOException {
+        return Multiprocessing.currentProcess().pid();
+    }
+
+    private static void refuse(String why) throws IOException {
+        throw new IOException(why);
+    }
+
+    @Test
+    void aSerializableRunnableRunInThisProcessWrapsACheckedException() {
+        SerializableRunnable task = () -> refuse("here");
+        assertThatThrownBy(task::run).isExactlyInstanceOf(CompletionException.class)
+                .cause().isExactlyInstanceOf(IOException.class).hasMessage("here");
+        SerializableRunnable unchecked = () -> {
+            throw new IllegalStateException("as it is");
+        };
+        assertThatThrownBy(unchecked::run).isExactlyInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void invokeAllAndInvokeAnyTakeLambdasWrittenInTheCall() throws Exception {
+        List<Future<Integer>> futures = pool.invokeAll(() -> 1, () -> {
+            Thread.sleep(1);
+            return 2;
+        });
+        assertThat(futures).hasSize(2).allMatch(Future::isDone);
+        assertThat(futures.get(0).get() + futures.get(1).get()).isEqualTo(3);
+        assertThat(pool.invokeAny(() -> {
+            throw new IOException("no");
+        }, () -> "yes")).isEqualTo("yes");
+        assertThatThrownBy(() -> pool.invokeAny()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aLambdaWrittenInAListForInvokeAllIsRefusedWithWhatToDo() {
+        assertThatThrownBy(() -> pool.invokeAll(List.of(() -> 1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a lambda of " + ProcessPoolTest.class.getName() + " whose type is not serializable")
+                .hasMessageContaining("SerializableCallable")
+                .hasMessageNotContaining("captures 'this'");
     }
 
     @Test

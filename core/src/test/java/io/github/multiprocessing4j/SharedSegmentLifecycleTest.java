@@ -67,7 +67,7 @@ class SharedSegmentLifecycleTest {
         for (int i = 0; i < 100; i++) {
             ProcessQueue<Object> queue = new ProcessQueue<>(10);
             ProcessJoinableQueue<Integer> joinable = new ProcessJoinableQueue<>();
-            Pipe pipe = Pipe.open();
+            Pipe<Object> pipe = Pipe.open();
             queue.put(i);
             queue.put(big);
             queue.put("after");

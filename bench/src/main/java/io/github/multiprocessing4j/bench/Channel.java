@@ -60,17 +60,17 @@ record Channel(Sender sender, Receiver receiver, AutoCloseable resources) implem
 
     /** {@code send} and {@code recv} of a one-way pipe ({@code Pipe(duplex=False)}). */
     static Channel pipe() {
-        Pipe pipe = Pipe.open(false);
-        Connection in = pipe.left();
-        Connection out = pipe.right();
+        Pipe<Object> pipe = Pipe.open(false);
+        Connection<Object> in = pipe.left();
+        Connection<Object> out = pipe.right();
         return new Channel(out::send, in::recv, closer(in, out));
     }
 
     /** {@code sendBytes} and {@code recvBytes} of a one-way pipe: every message a {@code byte[]}. */
     static Channel pipeBytes() {
-        Pipe pipe = Pipe.open(false);
-        Connection in = pipe.left();
-        Connection out = pipe.right();
+        Pipe<Object> pipe = Pipe.open(false);
+        Connection<Object> in = pipe.left();
+        Connection<Object> out = pipe.right();
         return new Channel(item -> out.sendBytes((byte[]) item), in::recvBytes, closer(in, out));
     }
 
@@ -79,14 +79,14 @@ record Channel(Sender sender, Receiver receiver, AutoCloseable resources) implem
      * to the right end, the second sends back; the first one closes the pipe.
      */
     static List<Channel> duplexPipe() {
-        Pipe pipe = Pipe.open(true);
-        Connection left = pipe.left();
-        Connection right = pipe.right();
+        Pipe<Object> pipe = Pipe.open(true);
+        Connection<Object> left = pipe.left();
+        Connection<Object> right = pipe.right();
         return List.of(new Channel(left::send, right::recv, closer(left, right)),
                 new Channel(right::send, left::recv, () -> { }));
     }
 
-    private static AutoCloseable closer(Connection a, Connection b) {
+    private static AutoCloseable closer(Connection<?> a, Connection<?> b) {
         return () -> {
             try (a; b) {
                 // both ends closed, the second also when closing the first throws

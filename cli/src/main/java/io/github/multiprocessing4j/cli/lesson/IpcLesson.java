@@ -119,15 +119,15 @@ public final class IpcLesson {
                 + " left() and right(); what one end send()s, the other recv()s, in order, both ways (a duplex"
                 + " pipe, Python's Pipe()). The parent keeps the left end and gives the right end to the child. A"
                 + " pipe is for two parties; a queue for any number.");
-        Pipe pipe = Pipe.open();
-        try (Connection parentEnd = pipe.left();
-             Connection childEnd = pipe.right();
+        Pipe<String> pipe = Pipe.open();
+        try (Connection<String> parentEnd = pipe.left();
+             Connection<String> childEnd = pipe.right();
              ChildGroup group = new ChildGroup()) {
             n.act("pipe = Pipe.open(); start 'pipe-child' with pipe.right(); parentEnd = pipe.left();"
                     + " parentEnd.send(\"hello through the pipe\")");
             ChildProcess child = group.start(new ChildProcess("pipe-child", () -> answerThroughPipe(childEnd)));
             parentEnd.send("hello through the pipe");
-            Object answer = receive(parentEnd, "pipe-child");
+            String answer = receive(parentEnd, "pipe-child");
             n.observe("parentEnd.recv() returned \"" + answer + "\".");
             n.act("parentEnd.recv() again: the child has closed its end (or is about to), and sends nothing more.");
             String eof = receiveEof(n, parentEnd, "pipe-child");
@@ -143,8 +143,8 @@ public final class IpcLesson {
     }
 
     /** The child's side of {@link #pipeBetweenParentAndChild}. */
-    private static void answerThroughPipe(Connection end) throws EOFException {
-        Object message = end.recv();
+    private static void answerThroughPipe(Connection<String> end) throws EOFException {
+        String message = end.recv();
         Narrator.childSays("recv() -> \"" + message + "\"; answering, then closing my end");
         end.send("hello back from pid " + Multiprocessing.currentProcess().pid());
         end.close();
@@ -154,9 +154,9 @@ public final class IpcLesson {
     static void pipeBetweenChildren(Narrator n) throws Exception {
         n.explain("4. Two children, through a pipe: 'ping' gets the left end, 'pong' the right one. ping sends,"
                 + " pong answers and closes its end; ping's next recv() throws EOFException.");
-        Pipe pipe = Pipe.open();
-        try (Connection left = pipe.left();
-             Connection right = pipe.right();
+        Pipe<String> pipe = Pipe.open();
+        try (Connection<String> left = pipe.left();
+             Connection<String> right = pipe.right();
              ChildGroup group = new ChildGroup()) {
             ChildProcess ping = group.start(new ChildProcess("ping", () -> ping(left)));
             ChildProcess pong = group.start(new ChildProcess("pong", () -> pong(right)));
@@ -168,11 +168,11 @@ public final class IpcLesson {
     }
 
     /** ping: sends, receives the answer, then expects EOF; exits with 1 (throws) when anything else happens. */
-    private static void ping(Connection end) throws EOFException {
+    private static void ping(Connection<String> end) throws EOFException {
         end.send("ping");
         Narrator.childSays("send(\"ping\"); recv() -> \"" + end.recv() + "\"");
         try {
-            Object more = end.recv();
+            String more = end.recv();
             throw new IllegalStateException("expected EOFException, received " + more);
         } catch (EOFException e) {
             Narrator.childSays("recv() again -> EOFException: " + e.getMessage());
@@ -180,8 +180,8 @@ public final class IpcLesson {
     }
 
     /** pong: answers one message and closes its end. */
-    private static void pong(Connection end) throws EOFException {
-        Object message = end.recv();
+    private static void pong(Connection<String> end) throws EOFException {
+        String message = end.recv();
         end.send("pong");
         Narrator.childSays("recv() -> \"" + message + "\"; send(\"pong\"); close()");
         end.close();
@@ -197,7 +197,7 @@ public final class IpcLesson {
     }
 
     /** @return the next message, waiting at most {@link #ANSWER_TIMEOUT} */
-    private static Object receive(Connection end, String from) throws EOFException {
+    private static String receive(Connection<String> end, String from) throws EOFException {
         if (!end.poll(ANSWER_TIMEOUT)) {
             throw new IllegalStateException("no message from " + from + " within " + ANSWER_TIMEOUT.toSeconds() + " s");
         }
@@ -205,7 +205,7 @@ public final class IpcLesson {
     }
 
     /** @return the EOFException's message, or null when a message came instead (which is shown) */
-    private static String receiveEof(Narrator n, Connection end, String from) {
+    private static String receiveEof(Narrator n, Connection<String> end, String from) {
         try {
             n.observe("recv() returned \"" + receive(end, from) + "\" instead of throwing EOFException.");
             return null;

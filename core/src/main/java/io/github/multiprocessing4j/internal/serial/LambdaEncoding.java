@@ -79,8 +79,8 @@ final class LambdaEncoding {
     }
 
     /**
-     * Reads a process's target, which is run once: a lambda whose method is {@code void run()} is
-     * not rebuilt but called, by reflection, with its captured values ({@link ReflectiveTarget}).
+     * Reads a process's target, which is run once: a lambda whose method takes and returns
+     * nothing is not rebuilt but called, by reflection, with its captured values ({@link ReflectiveTarget}).
      *
      * @throws IOException when the bytes are damaged or the lambda cannot be rebuilt here
      * @throws ClassNotFoundException when the capturing class is missing here
@@ -88,7 +88,7 @@ final class LambdaEncoding {
     static ReflectiveTarget decodeTarget(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
         Recipe recipe = readRecipe(new Wire.Reader(bytes), loader);
         ReflectiveTarget call = ReflectiveTarget.of(recipe.capturingClass, recipe.lambda);
-        return call != null ? call : ReflectiveTarget.ofRunMethod(recipe.rebuild());
+        return call != null ? call : ReflectiveTarget.ofTargetMethod(recipe.rebuild());
     }
 
     /** A lambda's recipe as read back, with its capturing class loaded. */

@@ -18,15 +18,18 @@ import java.util.concurrent.Callable;
  * child 1 to 4 ms even when an earlier lambda has warmed the machinery up (a spare has), while
  * finding the method and one reflective call cost a tenth of that. A target runs once, so the
  * lambda object itself is never needed. Only the shape every lambda target has is taken: a
- * lambda whose method is {@code void run()} and whose implementation is a static method of the
- * captured values or an instance method of the first captured value (a bound method reference
- * such as {@code name::length}). Anything else ({@code Foo::new}, a method whose return type
- * differs, a package not open to this library) returns null, and the caller rebuilds the lambda.
+ * lambda whose method takes nothing and returns nothing ({@code void runWithException()}, or
+ * {@code void run()}) and whose implementation is a static method of the captured values or an
+ * instance method of the first captured value (a bound method reference such as
+ * {@code name::length}). Anything else ({@code Foo::new}, a method whose return type differs, a
+ * package not open to this library) returns null, and the caller rebuilds the lambda.
  *
  * <p>Any other target (a rebuilt lambda, an instance of a class) is called the same way, through
- * the {@code run()} method of the public interface it implements ({@link #ofRunMethod}): this
- * package knows a target only as "something with {@code run()}", never by the API's type, and a
- * child runs every target as a {@link Callable}.
+ * the one abstract method, taking and returning nothing, of a public functional interface it
+ * implements ({@link #ofTargetMethod}): the method a lambda of that interface implements, so that
+ * what it throws reaches the child unwrapped (a {@code run()} that only wraps a checked exception
+ * is a default method, and is passed over). This package knows a target only as "something with
+ * such a method", never by the API's type, and a child runs every target as a {@link Callable}.
  */
 final class ReflectiveTarget implements Callable<Object> {
 
@@ -42,8 +45,7 @@ final class ReflectiveTarget implements Callable<Object> {
 
     /** @return the call that runs the lambda of {@code recipe}, or null when it has another shape */
     static ReflectiveTarget of(Class<?> capturingClass, SerializedLambda recipe) {
-        if (!recipe.getFunctionalInterfaceMethodName().equals("run")
-                || !recipe.getFunctionalInterfaceMethodSignature().equals("()V")) {
+        if (!recipe.getFunctionalInterfaceMethodSignature().equals("()V")) {
             return null;
         }
         int kind = recipe.getImplMethodKind();
@@ -77,37 +79,69 @@ final class ReflectiveTarget implements Callable<Object> {
     }
 
     /**
-     * @return the call of {@code target}'s {@code run()}, the method of a public interface it
-     *     implements (a rebuilt lambda's functional interface, a target class's interface)
+     * @return the call of {@code target}'s target method: the one abstract method, taking and
+     *     returning nothing, of a public functional interface it implements (a rebuilt lambda's
+     *     interface, a target class's interface), the first one found from its class up
      * @throws ClassCastException when it has no such method: it is not a process's target
      */
-    static ReflectiveTarget ofRunMethod(Object target) {
+    static ReflectiveTarget ofTargetMethod(Object target) {
         for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
             for (Class<?> face : type.getInterfaces()) {
-                Method run = runOf(face);
-                if (run != null) {
-                    return new ReflectiveTarget(run, target, new Object[0]);
+                Method method = targetMethodOf(face);
+                if (method != null) {
+                    return new ReflectiveTarget(method, target, new Object[0]);
                 }
             }
         }
-        throw new ClassCastException("not a process's target (no public interface with run()): " + target.getClass().getName());
+        throw new ClassCastException("not a process's target (no public functional interface whose method takes"
+                + " and returns nothing): " + target.getClass().getName());
     }
 
-    private static Method runOf(Class<?> face) {
+    private static Method targetMethodOf(Class<?> face) {
         if (Modifier.isPublic(face.getModifiers())) {
-            try {
-                return face.getMethod("run");
-            } catch (NoSuchMethodException e) {
-                // its super-interfaces, below
+            Method method = functionalMethodOf(face);
+            if (method != null && method.getParameterCount() == 0 && method.getReturnType() == void.class) {
+                return method;
             }
         }
         for (Class<?> superInterface : face.getInterfaces()) {
-            Method run = runOf(superInterface);
-            if (run != null) {
-                return run;
+            Method method = targetMethodOf(superInterface);
+            if (method != null) {
+                return method;
             }
         }
         return null;
+    }
+
+    /** @return the one abstract method of {@code face}, or null when it has none or several */
+    private static Method functionalMethodOf(Class<?> face) {
+        Method single = null;
+        for (Method method : face.getMethods()) {
+            if (!Modifier.isAbstract(method.getModifiers()) || isObjectMethod(method)) {
+                continue;
+            }
+            try {
+                if (face.getMethod(method.getName(), method.getParameterTypes()).isDefault()) {
+                    continue; // an inherited abstract method that a default method here implements
+                }
+            } catch (NoSuchMethodException e) {
+                continue; // not reached: the method was listed
+            }
+            if (single != null) {
+                return null;
+            }
+            single = method;
+        }
+        return single;
+    }
+
+    private static boolean isObjectMethod(Method method) {
+        try {
+            Object.class.getMethod(method.getName(), method.getParameterTypes());
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /**

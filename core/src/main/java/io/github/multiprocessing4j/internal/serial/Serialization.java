@@ -90,20 +90,34 @@ public final class Serialization {
      *
      * @param what what the value is, for the error message ("target", "item")
      * @throws IllegalArgumentException when the value, or something it refers to or captures, is
-     *     not serializable; the message names the offending class
+     *     not serializable; the message names the offending class and how the value reached it
+     *     ({@link SerializationDiagnosis})
      */
     public static byte[] serialize(Object value, String what) {
         byte[] lambda = LambdaEncoding.encode(value);
         if (lambda != null) {
             return lambda;
         }
+        return serializeObject(value, false, what);
+    }
+
+    /**
+     * Serializes values as one array, in one stream: a section's objects. An error message tells
+     * about the value at fault as {@link #serialize} tells about a value.
+     *
+     * @param what what the values are, for the error message ("item", "result")
+     * @throws IllegalArgumentException when a value is not serializable; the message names the class
+     */
+    static byte[] serializeValues(Object[] values, String what) {
+        return serializeObject(values, true, what);
+    }
+
+    private static byte[] serializeObject(Object value, boolean elementsAreValues, String what) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
         } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("the " + what + " is not serializable: it is or captures an"
-                    + " instance of " + e.getMessage() + ", which does not implement java.io.Serializable"
-                    + " (a lambda captures 'this' when it uses a field or method of the enclosing object)", e);
+            throw new IllegalArgumentException(SerializationDiagnosis.explain(value, elementsAreValues, what, e), e);
         } catch (InvalidClassException e) {
             throw new IllegalArgumentException("the " + what + " is not serializable: class "
                     + e.classname + ": " + e.getMessage(), e);
@@ -163,12 +177,13 @@ public final class Serialization {
     }
 
     /**
-     * Deserializes a process's target, which the caller runs once, as a call of its {@code run()}
-     * method: for a lambda in the direct encoding, what runs is the lambda's body, called without
-     * rebuilding the lambda itself ({@link ReflectiveTarget}: milliseconds less of a child's
-     * start); any other target through the {@code run()} of the public interface it implements.
+     * Deserializes a process's target, which the caller runs once, as a call of its target method
+     * (the one a lambda of its interface implements): for a lambda in the direct encoding, what
+     * runs is the lambda's body, called without rebuilding the lambda itself
+     * ({@link ReflectiveTarget}: milliseconds less of a child's start); any other target through
+     * that method of the public interface it implements.
      *
-     * @return the call; it returns null, and throws what the target's {@code run()} throws
+     * @return the call; it returns null, and throws what the target's method throws
      * @throws IOException when the bytes are damaged
      * @throws ClassNotFoundException when a class is missing here
      * @throws ClassCastException when the bytes hold something else than a target
@@ -178,7 +193,7 @@ public final class Serialization {
         if (bytes.length > 0 && bytes[0] == LambdaEncoding.TAG) {
             return LambdaEncoding.decodeTarget(bytes, loader);
         }
-        return ReflectiveTarget.ofRunMethod(deserialize(bytes, loader));
+        return ReflectiveTarget.ofTargetMethod(deserialize(bytes, loader));
     }
 
     /**

@@ -141,7 +141,7 @@ public final class ValueSection {
             out.setInt(countAt, count);
             out.setInt(countAt + 4, out.position());
             if (objects != null) {
-                out.putBytes(Serialization.serialize(objects.toArray(), what));
+                out.putBytes(Serialization.serializeValues(objects.toArray(), what));
             }
         }
 

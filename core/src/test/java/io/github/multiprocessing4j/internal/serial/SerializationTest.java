@@ -92,7 +92,9 @@ class SerializationTest {
         Callable<Object> backReference = Serialization.deserializeTarget(Serialization.serialize(reference, "target"), LOADER);
 
         assertThat(back).isInstanceOf(ReflectiveTarget.class);
+        assertThat(back.toString()).as("the lambda's body itself, not a rebuilt lambda's method").contains("lambda$");
         assertThat(backReference).isInstanceOf(ReflectiveTarget.class);
+        assertThat(backReference.toString()).contains("recordCall");
         CALLS.clear();
         back.call();
         backReference.call();
@@ -131,6 +133,23 @@ class SerializationTest {
         assertThat(CALLS).containsExactly("plain ran");
         assertThat(Serialization.firstClassOf(lambda)).isEqualTo(SerializationTest.class.getName());
         assertThat(Serialization.firstClassOf(plain)).isEqualTo(NamedTask.class.getName());
+    }
+
+    @Test
+    void aTargetClassIsCalledThroughItsBodyWhoseCheckedExceptionIsNotWrapped() {
+        SerializableRunnable refusing = new RefusingTask();
+        assertThatThrownBy(() -> Serialization.deserializeTarget(Serialization.serialize(refusing, "target"), LOADER).call())
+                .isExactlyInstanceOf(java.io.IOException.class).hasMessage("refused");
+    }
+
+    /** A target class whose body throws a checked exception. */
+    static final class RefusingTask implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void runWithException() throws java.io.IOException {
+            throw new java.io.IOException("refused");
+        }
     }
 
     @Test
@@ -189,7 +208,7 @@ class SerializationTest {
         }
 
         @Override
-        public void run() {
+        public void runWithException() {
             CALLS.add(name + " ran");
         }
 

@@ -46,7 +46,7 @@ public final class WorkerBoot implements SerializableRunnable {
     }
 
     @Override
-    public void run() throws Exception {
+    public void runWithException() throws Exception {
         ObjectInputFilter filter = ItemFilter.allowing(allowed);
         ObjectInputFilter.Config.setSerialFilter(filter);
         currentStatusKey = statusKey;
