@@ -53,7 +53,7 @@ class ClassPathTest {
                 }
 
                 @Override
-                public void run() throws Exception {
+                public void runWithException() throws Exception {
                     Files.writeString(Path.of(out), "task ran");
                 }
 
