@@ -41,7 +41,7 @@ class CommandLineTest {
             "lesson pool --chunk-size -1", "lesson pool --work -1", "lesson pool --work 1000001", "lesson pool extra",
             "lesson pool --sentinel", "worker --nope", "worker --redis redis://h --processes 0",
             "worker --redis redis://h --processes two", "worker --redis redis://h extra", "ps --watch 0", "ps --watch soon",
-            "ps --forget-lost", "lesson producer-consumer --redis redis://h --sentinel",
+            "ps --forget-lost", "ps --count 3", "ps --watch 1 --count 0", "ps --watch 1 --count x", "ps --json extra", "lesson producer-consumer --redis redis://h --sentinel",
             "lesson producer-consumer --prefix p"})
     void aUsageMistakeGivesOneLineAndExitCode2(String command) {
         Mp4jRun.Result result = Mp4jRun.inProcess(command.split(" "));
