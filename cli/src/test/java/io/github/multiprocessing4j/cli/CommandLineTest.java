@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The command line's shape: help everywhere, and one clear line for every usage mistake. */
 class CommandLineTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue",
+    @ValueSource(strings = {"", "help", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue",
             "lesson ipc", "lesson producer-consumer", "lesson pool", "worker"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
@@ -42,7 +42,7 @@ class CommandLineTest {
             "lesson pool --sentinel", "worker --nope", "worker --redis redis://h --processes 0",
             "worker --redis redis://h --processes two", "worker --redis redis://h extra", "ps --watch 0", "ps --watch soon",
             "ps --forget-lost", "ps --count 3", "ps --watch 1 --count 0", "ps --watch 1 --count x", "ps --json extra", "lesson producer-consumer --redis redis://h --sentinel",
-            "lesson producer-consumer --prefix p"})
+            "lesson producer-consumer --prefix p", "frobnicate", "help nope"})
     void aUsageMistakeGivesOneLineAndExitCode2(String command) {
         Mp4jRun.Result result = Mp4jRun.inProcess(command.split(" "));
 
@@ -58,6 +58,31 @@ class CommandLineTest {
 
         assertThat(result.err()).contains("'zombies'", "pids, zombie, orphan, daemon, daemon-children, tickets, queue, ipc,"
                 + " producer-consumer, pool");
+    }
+
+    @Test
+    void anUnknownCommandIsNamedAndTheCommandsListed() throws Exception {
+        Mp4jRun.Result top = Mp4jRun.asProcess("frobnicate");
+        Mp4jRun.Result lesson = Mp4jRun.inProcess("lesson", "nope");
+
+        assertThat(top.exitCode()).isEqualTo(2);
+        assertThat(top.errLines()).containsExactly("mp4j: unknown command 'frobnicate'; the commands are: tour, ps,"
+                + " lesson, worker, help (see 'mp4j --help')");
+        assertThat(top.out()).isEmpty();
+        assertThat(lesson.errLines()).containsExactly("mp4j: unknown command 'nope'; the commands are: list, tickets,"
+                + " queue, ipc, producer-consumer, pool (see 'mp4j lesson --help')");
+    }
+
+    @Test
+    void helpIsACommandToo() throws Exception {
+        Mp4jRun.Result help = Mp4jRun.asProcess("help");
+        Mp4jRun.Result helpLesson = Mp4jRun.inProcess("help", "lesson");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("Usage: mp4j ").contains("tour", "ps", "lesson", "worker", "help");
+        assertThat(help.err()).isEmpty();
+        assertThat(helpLesson.exitCode()).isZero();
+        assertThat(helpLesson.out()).startsWith("Usage: mp4j lesson ");
     }
 
     @Test
