@@ -26,7 +26,7 @@ class CommandLineTest {
             "lesson nope", "lesson tickets --buyers 0", "lesson tickets --buyers -3", "lesson tickets --buyers 101",
             "lesson tickets --buyers ten", "lesson tickets --tickets -1", "lesson tickets --delay-ms -5",
             "lesson tickets --delay-ms 300..100", "lesson tickets --delay-ms 1..2..3", "lesson tickets --delay-ms fast",
-            "lesson tickets --delay-ms ..", "lesson tickets --no-lock extra", "lesson queue --timeout-ms -1",
+            "lesson tickets --delay-ms ..", "lesson tickets --delay-ms 99999999999", "lesson tickets --delay-ms 0..10001", "lesson tickets --no-lock extra", "lesson queue --timeout-ms -1",
             "lesson queue --timeout-ms 10001", "lesson queue --timeout-ms soon", "lesson queue --timeout-ms",
             "lesson queue extra", "lesson queue --items 3", "lesson ipc extra", "lesson ipc --items 3",
             "lesson producer-consumer --producers 0", "lesson producer-consumer --producers 21",
