@@ -164,7 +164,12 @@ public final class Narrator {
 
     /** @return "1 ticket", "3 tickets", "2 successes": a count with its noun, in the plural when it is not 1 */
     public static String plural(long n, String word) {
-        return n + " " + word + (n == 1 ? "" : word.endsWith("s") ? "es" : "s");
+        return n + " " + noun(n, word);
+    }
+
+    /** @return the noun as it follows the count {@code n}: "ticket" after 1, else "tickets", "successes" */
+    public static String noun(long n, String word) {
+        return n == 1 ? word : word + (word.endsWith("s") ? "es" : "s");
     }
 
     /** @return whole milliseconds, for "within 230 ms" */

@@ -63,7 +63,8 @@ public final class TourCommand implements Callable<Integer> {
         }
         narrator.explain(narrator.surprises() == 0
                 ? "Tour finished: every point was shown with real processes."
-                : "Tour finished, but " + narrator.surprises() + " point(s) did not go as the lesson says (marked !! above).");
+                : "Tour finished, but " + Narrator.plural(narrator.surprises(), "point") + " did not go as the lesson says"
+                + " (marked !! above).");
         return narrator.surprises() == 0 ? 0 : 1;
     }
 
