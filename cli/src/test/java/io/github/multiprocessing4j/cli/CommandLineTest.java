@@ -95,6 +95,16 @@ class CommandLineTest {
     }
 
     @Test
+    void aChapterNamedTwiceRunsOnceWhereItWasFirstNamed() throws Exception {
+        Mp4jRun.Result result = Mp4jRun.asProcess("tour", "-c", "queue,daemon-children,queue", "--chapter", "daemon-children");
+
+        assertThat(result.exitCode()).as("exit code; it printed:%n%s%s", result.out(), result.err()).isZero();
+        assertThat(result.out().lines().filter(l -> l.startsWith("== Chapter ")))
+                .containsExactly("== Chapter 1/2: Queues: first in, first out, full and empty ==",
+                        "== Chapter 2/2: A daemon may not have children ==");
+    }
+
+    @Test
     void theTourListsItsChapters() {
         Mp4jRun.Result result = Mp4jRun.inProcess("tour", "--list");
 
