@@ -167,7 +167,13 @@ public final class Narrator {
         return n + " " + noun(n, word);
     }
 
-    /** @return the noun as it follows the count {@code n}: "ticket" after 1, else "tickets", "successes" */
+    /**
+     * Gives the noun in the number that follows a count.
+     *
+     * @param n the count
+     * @param word the noun in the singular
+     * @return "ticket" after 1, else "tickets", "successes"
+     */
     public static String noun(long n, String word) {
         return n == 1 ? word : word + (word.endsWith("s") ? "es" : "s");
     }

@@ -18,7 +18,17 @@ package io.github.multiprocessing4j.internal.registry;
 public record ProcessRecord(long pid, long parentPid, long startTicks, String name, boolean daemon,
                             State state, int signal, String startMethod) {
 
-    /** The record of a process whose start method this record does not say: what a process writes of itself. */
+    /**
+     * Creates a record that does not say the start method: what a process writes of itself.
+     *
+     * @param pid the process id
+     * @param parentPid the pid of the process that started it
+     * @param startTicks with the pid, identifies the process
+     * @param name the process name
+     * @param daemon whether it is a daemon
+     * @param state its life-cycle state
+     * @param signal for {@link State#SIGNALED}: the signal that ended it, else 0
+     */
     public ProcessRecord(long pid, long parentPid, long startTicks, String name, boolean daemon, State state,
                          int signal) {
         this(pid, parentPid, startTicks, name, daemon, state, signal, "");
@@ -44,7 +54,11 @@ public record ProcessRecord(long pid, long parentPid, long startTicks, String na
         return new ProcessRecord(pid, parentPid, startTicks, name, daemon, newState, newSignal, startMethod);
     }
 
-    /** @return whether the process recorded itself: its JVM booted (whether or not it still runs) */
+    /**
+     * Tells whether the process wrote this record itself: its JVM booted (whether or not it still runs).
+     *
+     * @return false for the record its parent wrote while it booted
+     */
     public boolean booted() {
         return state != State.BOOTING;
     }

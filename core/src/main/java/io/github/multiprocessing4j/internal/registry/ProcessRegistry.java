@@ -40,6 +40,8 @@ public interface ProcessRegistry extends SegmentStore {
      * {@link ProcessRecord.State#BOOTING}, unless the child has recorded itself already: then
      * only the start method is added to its record. Atomic with respect to {@link #put}, so a
      * child's own record is never replaced by its parent's.
+     *
+     * @param booting the child's record as its parent knows it, with its start method
      */
     void putBooting(ProcessRecord booting);
 
