@@ -13,9 +13,10 @@ import java.util.function.LongFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProcessForestTest {
-    private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+    static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
 
-    private static ProcessSnapshot process(String tree, long pid, long parent, String name, boolean daemon, long ageSeconds) {
+    /** @return a running process of {@code tree}, 50 MiB, started {@code ageSeconds} before {@link #NOW} */
+    static ProcessSnapshot process(String tree, long pid, long parent, String name, boolean daemon, long ageSeconds) {
         return new ProcessSnapshot(tree, pid, parent, name, daemon, "running", Optional.of("S"),
                 Optional.of(NOW.minusSeconds(ageSeconds)), OptionalLong.of(50L * 1024 * 1024));
     }

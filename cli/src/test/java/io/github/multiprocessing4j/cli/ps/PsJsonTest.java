@@ -5,22 +5,16 @@ import io.github.multiprocessing4j.StartMethod;
 import io.github.multiprocessing4j.redis.AgentStatus;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import static io.github.multiprocessing4j.cli.ps.ProcessForestTest.NOW;
+import static io.github.multiprocessing4j.cli.ps.ProcessForestTest.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JSON of {@code mp4j ps --json}: its exact form, which scripts rely on. */
 class PsJsonTest {
-    private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
-
-    private static ProcessSnapshot process(String tree, long pid, long parent, String name, boolean daemon, long ageSeconds) {
-        return new ProcessSnapshot(tree, pid, parent, name, daemon, "running", Optional.of("S"),
-                Optional.of(NOW.minusSeconds(ageSeconds)), OptionalLong.of(50L * 1024 * 1024));
-    }
-
     @Test
     void theJsonIsOneObjectWithTheTreesNested() {
         List<ProcessSnapshot> table = List.of(
