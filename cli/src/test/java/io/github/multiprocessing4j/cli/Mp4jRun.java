@@ -169,10 +169,10 @@ public final class Mp4jRun {
         }
 
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             descendants();
             process.destroyForcibly();
-            process.waitFor();
+            process.onExit().join(); // not waitFor(): a close() that throws InterruptedException is a lint warning
             for (ProcessHandle p : seen) {
                 p.destroyForcibly();
                 p.onExit().join();
