@@ -10,6 +10,7 @@ import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -88,7 +89,8 @@ public final class Multiprocessing {
 
     /**
      * Lists every live process of every process tree that this library started on this machine
-     * and that this user can see, roots first: what {@code mp4j ps} prints. Reads the trees'
+     * and that this user can see, roots first: what {@code mp4j ps} prints. A child is listed from
+     * the moment its parent started it, as {@code booting} until its JVM runs. Reads the trees'
      * process tables and {@code /proc}; takes milliseconds.
      *
      * @return the snapshot, ordered by tree and then by start
@@ -100,7 +102,7 @@ public final class Multiprocessing {
                 if (LocalTreeRegistry.isAlive(r)) {
                     table.add(new ProcessSnapshot(tree.treeId(), r.pid(), r.parentPid(), r.name(), r.daemon(),
                             describe(r.state()), Platform.stateLetter(r.pid()), Platform.startInstant(r.pid()),
-                            Platform.residentBytes(r.pid())));
+                            Platform.residentBytes(r.pid()), startMethod(r.startMethod())));
                 }
             }
         }
@@ -111,7 +113,12 @@ public final class Multiprocessing {
     }
 
     private static String describe(ProcessRecord.State state) {
-        return state == ProcessRecord.State.RUNNING ? "running" : "exiting";
+        return state == ProcessRecord.State.BOOTING ? "booting" : state == ProcessRecord.State.RUNNING ? "running"
+                : "exiting";
+    }
+
+    private static Optional<StartMethod> startMethod(String recorded) {
+        return recorded.isEmpty() ? Optional.empty() : Optional.of(StartMethod.valueOf(recorded.toUpperCase(Locale.ROOT)));
     }
 
     /**

@@ -6,7 +6,6 @@ import io.github.multiprocessing4j.cli.lesson.ProducerConsumerCommand;
 import io.github.multiprocessing4j.cli.lesson.QueueCommand;
 import io.github.multiprocessing4j.cli.lesson.TicketsCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -16,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code mp4j lesson}: the lesson's later programs (locks, queues, pools), one subcommand each;
- * {@code mp4j lesson list} tells which are written and which are planned.
+ * {@code mp4j lesson list} lists them.
  */
 @Command(name = "lesson",
         description = "Runs one of the lesson's programs with real processes.",
@@ -31,8 +30,8 @@ public final class LessonCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "missing lesson name");
     }
 
-    /** {@code mp4j lesson list}: the lessons, written and planned. */
-    @Command(name = "list", description = "Lists the lessons, written and planned.")
+    /** {@code mp4j lesson list}: the lessons there are, from the subcommands themselves. */
+    @Command(name = "list", description = "Lists the lessons.")
     static final class ListCommand implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -40,15 +39,13 @@ public final class LessonCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.println("Written (the process chapters are in 'mp4j tour'):");
+            out.println("Lessons (the process chapters are in 'mp4j tour'):");
             // From the subcommands themselves, so that a new lesson shows up here without a second list.
             spec.parent().subcommands().forEach((name, lesson) -> {
                 if (!name.equals(spec.name())) {
                     out.printf("  %-18s %s%n", name, lesson.getCommandSpec().usageMessage().description()[0]);
                 }
             });
-            Help lessonHelp = spec.parent().commandLine().getHelp();
-            out.print(lessonHelp.footerHeading() + lessonHelp.footer());
             out.flush();
             return 0;
         }

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "mp4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         scope = ScopeType.INHERIT, // every subcommand gets --help and --version
         description = "Python's multiprocessing lesson, run with real JVM processes.",
-        subcommands = {TourCommand.class, PsCommand.class, LessonCommand.class, WorkerCommand.class})
+        subcommands = {TourCommand.class, PsCommand.class, LessonCommand.class, WorkerCommand.class,
+                HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -49,7 +50,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: tour, ps, lesson or worker");
+        throw new ParameterException(spec.commandLine(), "missing command; the commands are: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** The version from the jar's manifest. */

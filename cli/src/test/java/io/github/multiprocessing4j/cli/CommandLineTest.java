@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The command line's shape: help everywhere, and one clear line for every usage mistake. */
 class CommandLineTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue",
+    @ValueSource(strings = {"", "help", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue",
             "lesson ipc", "lesson producer-consumer", "lesson pool", "worker"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
@@ -26,7 +26,7 @@ class CommandLineTest {
             "lesson nope", "lesson tickets --buyers 0", "lesson tickets --buyers -3", "lesson tickets --buyers 101",
             "lesson tickets --buyers ten", "lesson tickets --tickets -1", "lesson tickets --delay-ms -5",
             "lesson tickets --delay-ms 300..100", "lesson tickets --delay-ms 1..2..3", "lesson tickets --delay-ms fast",
-            "lesson tickets --delay-ms ..", "lesson tickets --no-lock extra", "lesson queue --timeout-ms -1",
+            "lesson tickets --delay-ms ..", "lesson tickets --delay-ms 99999999999", "lesson tickets --delay-ms 0..10001", "lesson tickets --no-lock extra", "lesson queue --timeout-ms -1",
             "lesson queue --timeout-ms 10001", "lesson queue --timeout-ms soon", "lesson queue --timeout-ms",
             "lesson queue extra", "lesson queue --items 3", "lesson ipc extra", "lesson ipc --items 3",
             "lesson producer-consumer --producers 0", "lesson producer-consumer --producers 21",
@@ -41,8 +41,8 @@ class CommandLineTest {
             "lesson pool --chunk-size -1", "lesson pool --work -1", "lesson pool --work 1000001", "lesson pool extra",
             "lesson pool --sentinel", "worker --nope", "worker --redis redis://h --processes 0",
             "worker --redis redis://h --processes two", "worker --redis redis://h extra", "ps --watch 0", "ps --watch soon",
-            "ps --forget-lost", "lesson producer-consumer --redis redis://h --sentinel",
-            "lesson producer-consumer --prefix p"})
+            "ps --forget-lost", "ps --count 3", "ps --watch 1 --count 0", "ps --watch 1 --count x", "ps --json extra", "lesson producer-consumer --redis redis://h --sentinel",
+            "lesson producer-consumer --prefix p", "frobnicate", "help nope"})
     void aUsageMistakeGivesOneLineAndExitCode2(String command) {
         Mp4jRun.Result result = Mp4jRun.inProcess(command.split(" "));
 
@@ -61,12 +61,47 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnknownCommandIsNamedAndTheCommandsListed() throws Exception {
+        Mp4jRun.Result top = Mp4jRun.asProcess("frobnicate");
+        Mp4jRun.Result lesson = Mp4jRun.inProcess("lesson", "nope");
+
+        assertThat(top.exitCode()).isEqualTo(2);
+        assertThat(top.errLines()).containsExactly("mp4j: unknown command 'frobnicate'; the commands are: tour, ps,"
+                + " lesson, worker, help (see 'mp4j --help')");
+        assertThat(top.out()).isEmpty();
+        assertThat(lesson.errLines()).containsExactly("mp4j: unknown command 'nope'; the commands are: list, tickets,"
+                + " queue, ipc, producer-consumer, pool (see 'mp4j lesson --help')");
+    }
+
+    @Test
+    void helpIsACommandToo() throws Exception {
+        Mp4jRun.Result help = Mp4jRun.asProcess("help");
+        Mp4jRun.Result helpLesson = Mp4jRun.inProcess("help", "lesson");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("Usage: mp4j ").contains("tour", "ps", "lesson", "worker", "help");
+        assertThat(help.err()).isEmpty();
+        assertThat(helpLesson.exitCode()).isZero();
+        assertThat(helpLesson.out()).startsWith("Usage: mp4j lesson ");
+    }
+
+    @Test
     void theRealCommandExitsWith2AndNoStackTrace() throws Exception {
         Mp4jRun.Result result = Mp4jRun.asProcess("tour", "--bogus");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.errLines()).containsExactly("mp4j: Unknown option: '--bogus' (see 'mp4j tour --help')");
         assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void aChapterNamedTwiceRunsOnceWhereItWasFirstNamed() throws Exception {
+        Mp4jRun.Result result = Mp4jRun.asProcess("tour", "-c", "queue,daemon-children,queue", "--chapter", "daemon-children");
+
+        assertThat(result.exitCode()).as("exit code; it printed:%n%s%s", result.out(), result.err()).isZero();
+        assertThat(result.out().lines().filter(l -> l.startsWith("== Chapter ")))
+                .containsExactly("== Chapter 1/2: Queues: first in, first out, full and empty ==",
+                        "== Chapter 2/2: A daemon may not have children ==");
     }
 
     @Test
@@ -80,15 +115,17 @@ class CommandLineTest {
     }
 
     @Test
-    void lessonHelpAndListNameEveryLessonAndNonePlannedIsLeft() {
+    void lessonHelpAndListNameEveryLessonThereIsAndPromiseNoOther() {
         Mp4jRun.Result help = Mp4jRun.inProcess("lesson", "--help");
         Mp4jRun.Result list = Mp4jRun.inProcess("lesson", "list");
+        Mp4jRun.Result listHelp = Mp4jRun.inProcess("lesson", "list", "--help");
 
         assertThat(help.out()).contains("list", "tickets", "queue", "ipc", "producer-consumer", "pool")
-                .doesNotContain("Planned");
+                .doesNotContainIgnoringCase("planned");
         assertThat(list.exitCode()).isZero();
+        assertThat(list.out().lines().findFirst()).hasValue("Lessons (the process chapters are in 'mp4j tour'):");
         assertThat(list.out().lines().skip(1).map(l -> l.strip().split(" ")[0]))
                 .containsExactly("tickets", "queue", "ipc", "producer-consumer", "pool");
-        assertThat(list.out()).doesNotContain("Planned");
+        assertThat(list.out() + listHelp.out()).doesNotContainIgnoringCase("planned").doesNotContain("Written");
     }
 }

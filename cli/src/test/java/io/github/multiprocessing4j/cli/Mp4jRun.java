@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs {@code mp4j} for a test: in this JVM with captured output, or as a separate JVM (like
@@ -50,10 +52,7 @@ public final class Mp4jRun {
      * to its value, or removed when the value is empty.
      */
     public static Result asProcess(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
+        List<String> command = commandLine(args);
         Path out = Files.createTempFile("mp4j-test-", ".out");
         Path err = Files.createTempFile("mp4j-test-", ".err");
         try {
@@ -84,6 +83,101 @@ public final class Mp4jRun {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    private static List<String> commandLine(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * Starts {@code java -cp <this test's class path> ...Main args} and returns at once, for a test
+     * that watches it or signals it while it runs.
+     */
+    public static Running start(String... args) throws IOException {
+        Path output = Files.createTempFile("mp4j-test-", ".out");
+        Process process = new ProcessBuilder(commandLine(args)).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        return new Running(process, output);
+    }
+
+    /**
+     * An {@code mp4j} command still running. {@link #close()} kills by pid whatever is left of it
+     * and of the processes seen under it, and waits for them.
+     */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final Path output;
+        private final List<ProcessHandle> seen = new ArrayList<>();
+
+        private Running(Process process, Path output) {
+            this.process = process;
+            this.output = output;
+        }
+
+        /** @return the command's process */
+        public Process process() {
+            return process;
+        }
+
+        /** @return what it printed so far, stdout and stderr together */
+        public String output() throws IOException {
+            return Files.readString(output);
+        }
+
+        /**
+         * Waits until the output matches {@code pattern}, remembering the processes under the
+         * command meanwhile.
+         *
+         * @return the match
+         * @throws AssertionError when the output does not match within {@code timeout}
+         */
+        public Matcher awaitOutput(String pattern, Duration timeout)
+                throws IOException, InterruptedException {
+            Pattern p = Pattern.compile(pattern);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                descendants();
+                Matcher m = p.matcher(output());
+                if (m.find()) {
+                    return m;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no '" + pattern + "' within " + timeout + " in:\n" + output());
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /** @return the processes under the command now, remembered for {@link #close()} */
+        public List<ProcessHandle> descendants() {
+            List<ProcessHandle> now = process.descendants().toList();
+            seen.addAll(now);
+            return now;
+        }
+
+        /** @return the exit code once the command has ended, waiting up to {@code timeout} */
+        public int awaitExit(Duration timeout) throws InterruptedException, IOException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("still running after " + timeout + "; it printed:\n" + output());
+            }
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws IOException {
+            descendants();
+            process.destroyForcibly();
+            process.onExit().join(); // not waitFor(): a close() that throws InterruptedException is a lint warning
+            for (ProcessHandle p : seen) {
+                p.destroyForcibly();
+                p.onExit().join();
+            }
+            Files.deleteIfExists(output);
         }
     }
 }

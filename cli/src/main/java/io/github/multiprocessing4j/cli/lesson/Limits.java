@@ -2,7 +2,19 @@ package io.github.multiprocessing4j.cli.lesson;
 
 /** Range checks of the lessons' numbers, with the one-line reasons the command line shows. */
 final class Limits {
+    /**
+     * The longest delay or timeout a lesson's option may ask for: every wait of the lessons is
+     * seconds at most, and a longer one only makes a lesson look hung.
+     */
+    static final long MAX_DELAY_MILLIS = 10_000;
+
     private Limits() {
+    }
+
+    /** @throws IllegalArgumentException unless {@code 0 <= millis <= }{@link #MAX_DELAY_MILLIS}, with the reason */
+    static void delayMillis(String option, long millis) {
+        atLeast(option, millis, 0);
+        atMost(option, millis, MAX_DELAY_MILLIS, "");
     }
 
     /** @throws IllegalArgumentException "--option must be at least MIN, not VALUE" */

@@ -39,6 +39,8 @@ import java.util.TreeSet;
  * object, as a Java programmer would write them.
  */
 public final class PoolLesson {
+    /** Below this ratio of their times, the pool and the loop count as about as fast: "1.0 times faster" is no result. */
+    private static final double SAME_SPEED_RATIO = 1.05;
     /** Python's default: the machine's CPU count. */
     public static final int DEFAULT_PROCESSES = Multiprocessing.cpuCount();
 
@@ -90,9 +92,19 @@ public final class PoolLesson {
             return mismatches == 0 && poolSum.equals(localSum);
         }
 
-        /** @return whether the pool took less time than the loop */
+        /** @return whether the pool was faster than the loop, by more than {@link #aboutAsFast()} allows */
         public boolean poolWon() {
-            return poolNanos < localNanos;
+            return poolNanos < localNanos && !aboutAsFast();
+        }
+
+        /** @return whether the pool and the loop took about as long: less than 5% apart, "1.0 times" */
+        public boolean aboutAsFast() {
+            return speedRatio() < SAME_SPEED_RATIO;
+        }
+
+        /** @return how many times less time the faster side took: 1 or more */
+        double speedRatio() {
+            return (double) Math.max(poolNanos, localNanos) / Math.max(1, Math.min(poolNanos, localNanos));
         }
     }
 
@@ -112,7 +124,7 @@ public final class PoolLesson {
      */
     public static Outcome run(Plan plan, Narrator n, boolean terminal) {
         Numbers numbers = new Numbers(plan.items());
-        n.act("numbers = the " + count(plan.items()) + " ints 0.." + count(plan.items() - 1L) + ", made one at a time"
+        n.act("numbers = the " + count(plan.items(), "int") + " 0.." + count(plan.items() - 1L) + ", made one at a time"
                 + " as the pool reads them (Python's range(" + count(plan.items()) + ")).");
         n.act("pool = new ProcessPool(" + plan.processes() + "): " + Narrator.plural(plan.processes(), "worker process")
                 + ", each a JVM of its own, started now; the pool does not wait for them to boot.");
@@ -152,7 +164,7 @@ public final class PoolLesson {
         ProgressBar bar = new ProgressBar(n, terminal);
         List<Long> pooled = map(pool, squaring(), numbers, plan.chunkSize(), bar);
         long poolNanos = System.nanoTime() - started;
-        n.observe("The pool: " + count(pooled.size()) + " squares in " + duration(poolNanos) + ", from new"
+        n.observe("The pool: " + count(pooled.size(), "square") + " in " + duration(poolNanos) + ", from new"
                 + " ProcessPool(" + plan.processes() + ") to the last result. The first results came after "
                 + duration(bar.firstResultNanos(started)) + ", the workers' JVMs booting meanwhile.");
         n.act("The same in this process: long[] local = new long[" + count(items) + "]; for (int x = 0; x < "
@@ -160,7 +172,7 @@ public final class PoolLesson {
         long t = System.nanoTime();
         long[] local = localSquares(items);
         long localNanos = System.nanoTime() - t;
-        n.observe("One process: " + count(items) + " squares in " + duration(localNanos) + ".");
+        n.observe("One process: " + count(items, "square") + " in " + duration(localNanos) + ".");
         Round round = compare(pooled, local, poolNanos, bar.firstResultNanos(started), localNanos);
         confirmSame(n, round, pooled, "squares");
         n.confirm(formulaAgrees(items, round.poolSum()), "The sum is what the formula n(n-1)(2n-1)/6 gives for n = "
@@ -175,7 +187,7 @@ public final class PoolLesson {
         int items = plan.items();
         int work = plan.work();
         n.explain("Now a heavier function: stir((long) x * x, " + count(work) + ") mixes the square's bits "
-                + count(work) + " times (a shift, an exclusive or and a multiplication per round), so each item"
+                + count(work, "time") + " (a shift, an exclusive or and a multiplication per round), so each item"
                 + " costs far more to compute than to send. The pool is the same, its workers already running: no"
                 + " JVM boots in this round.");
         n.act("stirred = pool.map(x -> stir((long) x * x, " + work + "), numbers"
@@ -184,13 +196,13 @@ public final class PoolLesson {
         long started = System.nanoTime();
         List<Long> pooled = map(pool, stirring(work), numbers, plan.chunkSize(), bar);
         long poolNanos = System.nanoTime() - started;
-        n.observe("The pool: " + count(pooled.size()) + " results in " + duration(poolNanos) + ".");
+        n.observe("The pool: " + count(pooled.size(), "result") + " in " + duration(poolNanos) + ".");
         n.act("The same in this process: for (int x = 0; x < " + count(items) + "; x++) local[x] = stir((long) x * x, "
                 + work + ");");
         long t = System.nanoTime();
         long[] local = localStirred(items, work);
         long localNanos = System.nanoTime() - t;
-        n.observe("One process: " + count(items) + " results in " + duration(localNanos) + ", "
+        n.observe("One process: " + count(items, "result") + " in " + duration(localNanos) + ", "
                 + perItem(localNanos, items) + " of computing per item.");
         Round round = compare(pooled, local, poolNanos, bar.firstResultNanos(started), localNanos);
         confirmSame(n, round, pooled, "stirred");
@@ -217,7 +229,8 @@ public final class PoolLesson {
             n.explain("Here the pool was faster even for x * x, which is rare. The loop took " + perItem(r.localNanos(),
                     plan.items()) + " per number. " + costs);
         } else {
-            n.explain("That is the honest result for x * x: more processes, more time. The loop needs a multiplication"
+            n.explain("That is the honest result for x * x: more processes, " + (r.aboutAsFast() ? "no time saved"
+                    : "more time") + ". The loop needs a multiplication"
                     + " and a store per number, " + perItem(r.localNanos(), plan.items()) + " each here (compiling the"
                     + " loop included). " + costs + " None of that is computing. This round shows the mechanics, chunks"
                     + " out and results back in input order, and what sending work to other processes costs: a pool"
@@ -248,14 +261,14 @@ public final class PoolLesson {
     private static void confirmSame(Narrator n, Round r, List<Long> pooled, String name) {
         if (!r.same()) {
             n.confirm(false, "both give the same results; but " + count(r.mismatches()) + " of " + count(pooled.size())
-                    + " differ, sums: pool " + count(r.poolSum()) + ", one process " + count(r.localSum()) + ".");
+                    + (r.mismatches() == 1 ? " differs" : " differ") + ", sums: pool " + count(r.poolSum()) + ", one process " + count(r.localSum()) + ".");
             return;
         }
         StringBuilder spots = new StringBuilder();
         for (int i : spotIndices(pooled.size())) {
             spots.append(", ").append(name).append('[').append(count(i)).append("] = ").append(count(pooled.get(i)));
         }
-        n.confirm(true, "Both give the same " + count(pooled.size()) + " results, item by item: sum "
+        n.confirm(true, "Both give the same " + count(pooled.size(), "result") + ", item by item: sum "
                 + count(r.poolSum()) + " on both sides" + spots + ".");
     }
 
@@ -329,18 +342,18 @@ public final class PoolLesson {
         return stirred;
     }
 
-    /** @return "One process was 120x faster than the pool of 2", or the other way round */
+    /**
+     * @return "One process was 120 times faster than the pool of 2", the other way round, or that
+     *     they were about as fast
+     */
     static String comparison(Round r, int processes) {
         String pool = "the pool of " + processes;
-        return r.poolWon()
-                ? "The pool of " + processes + " was " + ratio(r.localNanos(), r.poolNanos()) + " times faster than one"
-                + " process"
-                : "One process was " + ratio(r.poolNanos(), r.localNanos()) + " times faster than " + pool;
-    }
-
-    private static String ratio(long slower, long faster) {
-        double r = (double) slower / Math.max(1, faster);
-        return String.format(Locale.ROOT, r >= 10 ? "%.0f" : "%.1f", r);
+        if (r.aboutAsFast()) {
+            return "One process and " + pool + " were about as fast (less than 5% apart)";
+        }
+        String times = String.format(Locale.ROOT, r.speedRatio() >= 10 ? "%.0f" : "%.1f", r.speedRatio());
+        return r.poolWon() ? "The pool of " + processes + " was " + times + " times faster than one process"
+                : "One process was " + times + " times faster than " + pool;
     }
 
     /** @return "0.35 ms", "4.2 ms", "812 ms", "12.3 s" */
@@ -361,6 +374,11 @@ public final class PoolLesson {
 
     private static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** @return "1 square", "20,000 squares": a count with its noun */
+    private static String count(long n, String noun) {
+        return count(n) + " " + Narrator.noun(n, noun);
     }
 
     private static String count(BigInteger n) {

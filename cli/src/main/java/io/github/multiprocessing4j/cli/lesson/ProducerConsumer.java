@@ -155,7 +155,7 @@ public final class ProducerConsumer {
                     .collect(Collectors.groupingBy(Eaten::eater, Collectors.counting())));
             return plural(made, "item") + " made, " + eaten.size() + " eaten" + (perEater.isEmpty() ? "" : " ("
                     + perEater.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                    .collect(Collectors.joining(", ")) + ")") + (crashed > 0 ? ", " + crashed + " process(es) crashed"
+                    .collect(Collectors.joining(", ")) + ")") + (crashed > 0 ? ", " + plural(crashed, "process") + " crashed"
                     : "") + ", in " + Narrator.seconds(TimeUnit.MILLISECONDS.toNanos(millis));
         }
 
@@ -168,7 +168,7 @@ public final class ProducerConsumer {
             }
             List<String> wrong = new ArrayList<>();
             if (crashed > 0) {
-                wrong.add(crashed + " process(es) did not end normally (see their errors above)");
+                wrong.add(plural(crashed, "process") + " did not end normally (see their errors above)");
             }
             if (made != expected) {
                 wrong.add("the cooks made " + made + " of " + expected + " items");
@@ -241,7 +241,7 @@ public final class ProducerConsumer {
                     + " cooking; but each cook waits after its own last put, so once every cook has ended, every"
                     + " item has been eaten.");
         } else {
-            n.act("The cooks have ended. q.put(SENTINEL) " + plan.consumers() + " time(s), one per eater: they come"
+            n.act("The cooks have ended. q.put(SENTINEL) " + plural(plan.consumers(), "time") + ", one per eater: they come"
                     + " after every item in the queue. Then waiting for the eaters.");
             for (int i = 0; i < plan.consumers(); i++) {
                 q.put(SENTINEL);

@@ -41,7 +41,6 @@ public final class ProducerConsumerCommand implements Callable<Integer> {
     /** Each cook and eater is a JVM of its own. */
     static final int MAX_PROCESSES = 20;
     static final int MAX_ITEMS = 1000;
-    static final long MAX_DELAY_MILLIS = 10_000;
 
     @Spec
     private CommandSpec spec;
@@ -62,7 +61,7 @@ public final class ProducerConsumerCommand implements Callable<Integer> {
     private int items;
 
     @Option(names = "--delay-ms", paramLabel = "MS", defaultValue = "100",
-            description = "Making or eating an item takes a random 1..3 x MS ms, 0.." + MAX_DELAY_MILLIS
+            description = "Making or eating an item takes a random 1..3 x MS ms, 0.." + Limits.MAX_DELAY_MILLIS
                     + " (default: ${DEFAULT-VALUE}; the lesson's random.randint(1, 3) seconds is 1000).")
     private long delayMillis;
 
@@ -159,7 +158,7 @@ public final class ProducerConsumerCommand implements Callable<Integer> {
             Limits.atMost("--producers", producers, MAX_PROCESSES, " (each is a JVM)");
             Limits.atMost("--consumers", consumers, MAX_PROCESSES, " (each is a JVM)");
             Limits.atMost("--items", items, MAX_ITEMS, "");
-            Limits.atMost("--delay-ms", delayMillis, MAX_DELAY_MILLIS, "");
+            Limits.delayMillis("--delay-ms", delayMillis);
             return new Plan(stop.sentinel ? Mode.SENTINEL : Mode.JOINABLE, producers, consumers, items, delayMillis);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -23,21 +23,18 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:the queue behaved as the lesson says", "1:it did not (marked !! in the output)",
                 "2:wrong usage"})
 public final class QueueCommand implements Callable<Integer> {
-    static final long MAX_TIMEOUT_MILLIS = 10_000;
-
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "How long the timed put and get wait, 0.." + MAX_TIMEOUT_MILLIS + " ms (default:"
+            description = "How long the timed put and get wait, 0.." + Limits.MAX_DELAY_MILLIS + " ms (default:"
                     + " ${DEFAULT-VALUE}; the lesson waits 3 s).")
     private long timeoutMillis;
 
     @Override
     public Integer call() throws Exception {
         try {
-            Limits.atLeast("--timeout-ms", timeoutMillis, 0);
-            Limits.atMost("--timeout-ms", timeoutMillis, MAX_TIMEOUT_MILLIS, "");
+            Limits.delayMillis("--timeout-ms", timeoutMillis);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -120,7 +120,7 @@ public final class TicketSale {
         /** @return "1 success, 9 failures; the file says {"ticket_num": 0}; the sale took 2.1 s" */
         public String summary() {
             return plural(successes, "success") + ", " + plural(failures, "failure") + (crashed > 0
-                    ? ", " + crashed + " buyer(s) crashed" : "") + "; the file now says " + json(finalCount)
+                    ? ", " + plural(crashed, "buyer") + " crashed" : "") + "; the file now says " + json(finalCount)
                     + "; buying took " + Narrator.seconds(TimeUnit.MILLISECONDS.toNanos(saleMillis));
         }
 
@@ -130,7 +130,7 @@ public final class TicketSale {
             String should = "exactly min(tickets, buyers) = " + plural(fair, "success")
                     + " and the file at max(0, tickets - buyers) = " + plan.fairFinalCount();
             if (crashed > 0) {
-                return "INCOMPLETE: " + crashed + " buyer process(es) did not end normally (see their errors above), "
+                return "INCOMPLETE: " + plural(crashed, "buyer process") + " did not end normally (see their errors above), "
                         + "so the counts prove nothing.";
             }
             if (plan.locked()) {
@@ -152,7 +152,8 @@ public final class TicketSale {
                     ? "all " + successes + " of them read 1 ticket before the first of them wrote 0, and each then wrote 0"
                     : successes + " of them read a count above 0 that another buyer was about to decrement, and each"
                             + " wrote its own stale count minus one over the others'";
-            return "Data NOT safe: " + plural(successes, "buyer") + " were told they got a ticket, but only "
+            return "Data NOT safe: " + plural(successes, "buyer") + (successes == 1 ? " was" : " were")
+                    + " told they got a ticket, but only "
                     + plural(plan.tickets(), "ticket") + " existed" + (oversold() > 0 ? ": " + oversold() + " oversold" : "")
                     + ", and the file counts " + soldPerFile + " sold. Why: without the lock, buy() is read, wait,"
                     + " write back, and nothing keeps the others out in between; during the network delay " + how

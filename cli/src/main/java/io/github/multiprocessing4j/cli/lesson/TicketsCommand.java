@@ -44,8 +44,8 @@ public final class TicketsCommand implements Callable<Integer> {
     private boolean noLock;
 
     @Option(names = "--delay-ms", paramLabel = "MIN..MAX|MAX", defaultValue = "100..300", converter = DelayConverter.class,
-            description = "The simulated network delay inside buy(), drawn at random in MIN..MAX ms (MAX alone"
-                    + " means 0..MAX; N..N is fixed). Default: ${DEFAULT-VALUE}, the lesson's 1..3 s scaled down;"
+            description = "The simulated network delay inside buy(), drawn at random in MIN..MAX ms, 0.."
+                    + Limits.MAX_DELAY_MILLIS + " (MAX alone means 0..MAX; N..N is fixed). Default: ${DEFAULT-VALUE}, the lesson's 1..3 s scaled down;"
                     + " 1000..3000 is the lesson's own.")
     private Delay delay;
 
@@ -54,6 +54,7 @@ public final class TicketsCommand implements Callable<Integer> {
         Plan plan;
         try {
             Limits.atMost("--buyers", buyers, MAX_BUYERS, " (each buyer is a JVM)");
+            Limits.delayMillis("--delay-ms", delay.maxMillis());
             plan = new Plan(buyers, tickets, !noLock, delay.minMillis(), delay.maxMillis());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

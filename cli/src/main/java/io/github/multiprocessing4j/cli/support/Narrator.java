@@ -5,8 +5,12 @@ import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessInfo;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * How the tour and the lessons talk to the reader. Every line says who is speaking, so that their
@@ -25,10 +29,15 @@ import java.util.OptionalInt;
  *     | host:pid name: ...  a line a task on another machine sent back ({@link #relay})
  * </pre>
  *
+ * <p>Paragraphs are wrapped at spaces, never inside a JSON value or a quotation, nor between a
+ * figure and its unit ({@link #unbreakable}).
+ *
  * <p>Not thread-safe: one narrator serves one command, on one thread.
  */
 public final class Narrator {
     private static final int WIDTH = 92;
+    /** A figure that stays on the line of the word after it: "0.3", "1,000", "-2"; not "3," ending a list item. */
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:[,.]\\d+)*");
 
     private final PrintWriter out;
     private int surprises;
@@ -155,7 +164,18 @@ public final class Narrator {
 
     /** @return "1 ticket", "3 tickets", "2 successes": a count with its noun, in the plural when it is not 1 */
     public static String plural(long n, String word) {
-        return n + " " + word + (n == 1 ? "" : word.endsWith("s") ? "es" : "s");
+        return n + " " + noun(n, word);
+    }
+
+    /**
+     * Gives the noun in the number that follows a count.
+     *
+     * @param n the count
+     * @param word the noun in the singular
+     * @return "ticket" after 1, else "tickets", "successes"
+     */
+    public static String noun(long n, String word) {
+        return n == 1 ? word : word + (word.endsWith("s") ? "es" : "s");
     }
 
     /** @return whole milliseconds, for "within 230 ms" */
@@ -167,7 +187,7 @@ public final class Narrator {
         String indent = " ".repeat(prefix.length());
         StringBuilder current = new StringBuilder(prefix);
         boolean empty = true;
-        for (String word : text.split(" ")) {
+        for (String word : unbreakable(text)) {
             if (!empty && current.length() + 1 + word.length() > WIDTH) {
                 line(current.toString());
                 current.setLength(0);
@@ -181,6 +201,51 @@ public final class Narrator {
             empty = false;
         }
         line(current.toString());
+    }
+
+    /**
+     * Splits a paragraph at the spaces where a line may break: between words, but never inside a
+     * JSON value or a quotation ({@code {"ticket_num": 1}}, {@code [1, 2]}, {@code "a b"}: a group
+     * that closes within the paragraph), nor between a number and the word after it
+     * ({@code 0.3 s}, {@code 10 buyers}).
+     *
+     * @return the pieces, each to be kept on one line, in order
+     */
+    static List<String> unbreakable(String text) {
+        String[] words = text.split(" ");
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        while (start < words.length) {
+            int end = groupEnd(words, start);
+            while (end + 1 < words.length && NUMBER.matcher(words[end]).matches()) {
+                end = groupEnd(words, end + 1);
+            }
+            pieces.add(String.join(" ", Arrays.asList(words).subList(start, end + 1)));
+            start = end + 1;
+        }
+        return pieces;
+    }
+
+    /** @return the index of the word that closes the group opened at {@code start}; {@code start} when none is opened or it never closes */
+    private static int groupEnd(String[] words, int start) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = start; i < words.length; i++) {
+            for (int k = 0; k < words[i].length(); k++) {
+                char c = words[i].charAt(k);
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (!quoted && (c == '{' || c == '[')) {
+                    depth++;
+                } else if (!quoted && (c == '}' || c == ']')) {
+                    depth--;
+                }
+            }
+            if (depth <= 0 && !quoted) {
+                return i;
+            }
+        }
+        return start;
     }
 
     private void line(String text) {

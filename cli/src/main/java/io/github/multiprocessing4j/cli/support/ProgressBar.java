@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.cli.support;
 
 import io.github.multiprocessing4j.ProcessPool;
 
+import java.io.Console;
 import java.util.Locale;
 
 /**
@@ -35,7 +36,22 @@ public final class ProgressBar implements ProcessPool.ProgressListener {
 
     /** @return whether this process's output is a terminal that understands {@code \r} redraws */
     public static boolean outputIsTerminal() {
-        return System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        Console console = System.console();
+        return console != null && isTerminal(console) && !"dumb".equals(System.getenv("TERM"));
+    }
+
+    /**
+     * From JDK 22 a JVM may have a console whose output is redirected; {@code Console.isTerminal()},
+     * which tells, exists from JDK 22 on, so it is looked up rather than called (the code is Java 17).
+     */
+    private static boolean isTerminal(Console console) {
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // before JDK 22 a console exists only on a terminal
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     @Override

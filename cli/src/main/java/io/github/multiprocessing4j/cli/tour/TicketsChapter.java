@@ -46,7 +46,7 @@ final class TicketsChapter implements TourChapter {
         Outcome outcome = TicketSale.run(plan, dir);
         n.observe(outcome.summary() + ".");
         if (outcome.crashed() > 0) {
-            n.failed(outcome.crashed() + " buyer process(es) did not end normally; see their errors above");
+            n.failed(Narrator.plural(outcome.crashed(), "buyer process") + " did not end normally; see their errors above");
         }
         return outcome;
     }

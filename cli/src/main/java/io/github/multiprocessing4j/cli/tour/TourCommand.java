@@ -12,6 +12,7 @@ import picocli.CommandLine.TypeConversionException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -32,8 +33,8 @@ public final class TourCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--chapter"}, paramLabel = "NAME", split = ",", converter = ChapterConverter.class,
             completionCandidates = ChapterNames.class,
-            description = "Run only this chapter (repeatable, or comma-separated): ${COMPLETION-CANDIDATES}. "
-                    + "Default: all, in order.")
+            description = "Run only this chapter (repeatable, or comma-separated; a chapter named twice runs once,"
+                    + " where it was first named): ${COMPLETION-CANDIDATES}. Default: all, in order.")
     private List<TourChapters.Entry> chapters = new ArrayList<>();
 
     @Option(names = "--list", description = "List the chapters and exit.")
@@ -49,7 +50,8 @@ public final class TourCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        List<TourChapters.Entry> selected = chapters.isEmpty() ? TourChapters.ALL : chapters;
+        List<TourChapters.Entry> selected = chapters.isEmpty() ? TourChapters.ALL
+                : List.copyOf(new LinkedHashSet<>(chapters)); // "-c queue,queue" means the queue chapter
         Narrator narrator = new Narrator(out);
         int number = 0;
         for (TourChapters.Entry chapter : selected) {
@@ -63,7 +65,8 @@ public final class TourCommand implements Callable<Integer> {
         }
         narrator.explain(narrator.surprises() == 0
                 ? "Tour finished: every point was shown with real processes."
-                : "Tour finished, but " + narrator.surprises() + " point(s) did not go as the lesson says (marked !! above).");
+                : "Tour finished, but " + Narrator.plural(narrator.surprises(), "point") + " did not go as the lesson says"
+                + " (marked !! above).");
         return narrator.surprises() == 0 ? 0 : 1;
     }
 

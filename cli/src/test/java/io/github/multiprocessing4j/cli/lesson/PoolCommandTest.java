@@ -73,7 +73,7 @@ class PoolCommandTest {
                 .containsPattern("The pool: 20,000 squares in [\\d.]+ ms, from new ProcessPool\\(2\\) to the last result")
                 .containsPattern("One process: 20,000 squares in [\\d.]+ ms")
                 .containsPattern("(One process was [\\d.]+ times faster than the pool of 2|The pool of 2 was [\\d.]+ times"
-                        + " faster than one process)\\.")
+                        + " faster than one process|One process and the pool of 2 were about as fast \\(less than 5% apart\\))\\.")
                 .contains("stirred = pool.map(x -> stir((long) x * x, 50), numbers, progressBar)")
                 .containsPattern("OK Both give the same 20,000 results, item by item: sum -?[\\d,]+ on both sides,"
                         + " stirred\\[0] = 0, stirred\\[1] = " + String.format(Locale.ROOT, "%,d", PoolLesson.stir(1, 50)))
@@ -83,6 +83,17 @@ class PoolCommandTest {
         assertThat(endOfFirst).as("the first round's last progress line, in %s", progress).isNotNegative();
         assertProgress(progress.subList(0, endOfFirst + 1), 20_000, 2_500);
         assertProgress(progress.subList(endOfFirst + 1, progress.size()), 20_000, 2_500);
+    }
+
+    @Test
+    void oneItemIsSpokenOfInTheSingular() {
+        String flat = run("--items", "1", "--processes", "1", "--work", "1").replaceAll("\\s+", " ");
+
+        assertThat(flat).contains("numbers = the 1 int 0..0,").containsPattern("The pool: 1 square in ")
+                .containsPattern("One process: 1 square in ").contains("OK Both give the same 1 result, item by item")
+                .contains("mixes the square's bits 1 time (").containsPattern("The pool: 1 result in ")
+                .containsPattern("One process: 1 result in ")
+                .doesNotContainPattern("\\b1 (squares|results|ints|times|workers|chunks)\\b");
     }
 
     @Test
@@ -138,6 +149,14 @@ class PoolCommandTest {
                 + " than the pool of 2");
         assertThat(PoolLesson.comparison(new Round(500, 100, 900, 0, BigInteger.ZERO, BigInteger.ZERO), 2)).isEqualTo("The pool of 2 was 1.8 times"
                 + " faster than one process");
+        Round poolAJotFaster = new Round(1000, 100, 1040, 0, BigInteger.ZERO, BigInteger.ZERO);
+        Round loopAJotFaster = new Round(1040, 100, 1000, 0, BigInteger.ZERO, BigInteger.ZERO);
+        assertThat(PoolLesson.comparison(poolAJotFaster, 2)).isEqualTo("One process and the pool of 2 were about as fast"
+                + " (less than 5% apart)");
+        assertThat(PoolLesson.comparison(loopAJotFaster, 2)).isEqualTo(PoolLesson.comparison(poolAJotFaster, 2));
+        assertThat(poolAJotFaster.poolWon()).as("a win within 5% is no win").isFalse();
+        assertThat(PoolLesson.comparison(new Round(1000, 100, 1060, 0, BigInteger.ZERO, BigInteger.ZERO), 2))
+                .isEqualTo("The pool of 2 was 1.1 times faster than one process");
         assertThat(PoolLesson.spotIndices(1)).containsExactly(0);
         assertThat(PoolLesson.spotIndices(10)).containsExactly(0, 1, 5, 9);
     }

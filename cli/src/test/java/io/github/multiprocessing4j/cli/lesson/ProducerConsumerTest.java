@@ -89,7 +89,7 @@ class ProducerConsumerTest {
         String out = result.out();
         assertEveryItemMadeAndEatenOnce(out, new Plan(Mode.SENTINEL, 3, 2, 3, 5));
         assertThat(out.replaceAll("\\s+", " ")).contains("q = new ProcessQueue<String>()")
-                .contains("q.put(SENTINEL) 2 time(s)").doesNotContain("Its daemon eaters");
+                .contains("q.put(SENTINEL) 2 times").doesNotContain("Its daemon eaters");
         assertThat(out).containsPattern("\\| cook-3 \\(pid \\d+\\): made dumpling #2");
         assertThat(out.indexOf("q.put(SENTINEL)")).as("the sentinels are put after the cooks have ended")
                 .isGreaterThan(out.lastIndexOf("): made "));
@@ -158,7 +158,7 @@ class ProducerConsumerTest {
 
         assertThat(new Outcome(plan, 1, all, 0, List.of(), 0).exactlyOnce()).isTrue();
         assertThat(new Outcome(plan, 1, all, 1, List.of(), 0).verdict())
-                .startsWith("NOT exactly once: 1 process(es) did not end normally");
+                .startsWith("NOT exactly once: 1 process did not end normally");
         assertThat(new Outcome(plan, 0, List.of(), 0, List.of(), 0).verdict())
                 .isEqualTo("NOT exactly once: the cooks made 0 of 1 items; never eaten: cook-1's bun #0.");
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,5 +90,49 @@ class TicketSaleTest {
         Matcher ticketFile = Pattern.compile("The ticket file (\\S+) says").matcher(out.replaceAll("\\s+", " "));
         assertThat(ticketFile.find()).as("the ticket file's path in:%n%s", out).isTrue();
         assertThat(Path.of(ticketFile.group(1)).getParent()).as("the ticket file's directory, left behind").doesNotExist();
+    }
+
+    @Test
+    void terminatedTheLessonLeavesNoScratchDirectory() throws Exception {
+        Path ticketDir;
+        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "10000")) {
+            ticketDir = whenABuyerWaits(lesson);
+
+            lesson.process().destroy(); // SIGTERM, as kill PID
+
+            assertThat(lesson.awaitExit(Duration.ofSeconds(30))).isEqualTo(143);
+            assertThat(ticketDir).as("the scratch directory after SIGTERM").doesNotExist();
+        }
+        cleanUpAfterTheKilledTree();
+    }
+
+    @Test
+    void aScratchDirectoryLeftByAKilledLessonIsDeletedByTheNextRun() throws Exception {
+        Path ticketDir;
+        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "10000")) {
+            ticketDir = whenABuyerWaits(lesson);
+
+            lesson.process().destroyForcibly(); // SIGKILL: no hook runs
+
+            assertThat(lesson.awaitExit(Duration.ofSeconds(30))).isEqualTo(137);
+            assertThat(ticketDir).as("nothing ran to delete it").isDirectory();
+        }
+        cleanUpAfterTheKilledTree();
+        assertThat(ticketDir).as("deleted by the next run").doesNotExist();
+    }
+
+    /** @return the lesson's scratch directory, once its buyer sits in its network delay */
+    private static Path whenABuyerWaits(Mp4jRun.Running lesson) throws Exception {
+        Matcher file = lesson.awaitOutput("The ticket file (\\S+) says", Duration.ofSeconds(30));
+        lesson.awaitOutput("buyer-1 \\(pid \\d+\\): searches", Duration.ofSeconds(30));
+        Path dir = Path.of(file.group(1)).getParent();
+        assertThat(dir).isDirectory();
+        return dir;
+    }
+
+    /** The next run: it removes what the killed one left (its tree's table, its scratch directory). */
+    private static void cleanUpAfterTheKilledTree() throws Exception {
+        Mp4jRun.Result next = Mp4jRun.asProcess("lesson", "tickets", "--buyers", "1", "--delay-ms", "0");
+        assertThat(next.exitCode()).as("the next run; it printed:%n%s%s", next.out(), next.err()).isZero();
     }
 }

@@ -8,36 +8,42 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProcessForestTest {
-    private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+    static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
 
-    private static ProcessSnapshot process(String tree, long pid, long parent, String name, boolean daemon, long ageSeconds) {
+    /** @return a running process of {@code tree}, 50 MiB, started {@code ageSeconds} before {@link #NOW} */
+    static ProcessSnapshot process(String tree, long pid, long parent, String name, boolean daemon, long ageSeconds) {
         return new ProcessSnapshot(tree, pid, parent, name, daemon, "running", Optional.of("S"),
                 Optional.of(NOW.minusSeconds(ageSeconds)), OptionalLong.of(50L * 1024 * 1024));
     }
 
     @Test
-    void indentsChildrenUnderTheirParentAndMarksOrphans() {
+    void indentsChildrenUnderTheirParentMarksOrphansAndShowsWhoLaunchedTheRoot() {
         List<ProcessSnapshot> table = List.of(
                 process("mp4j-100-1", 100, 0, "MainProcess", false, 75),
                 process("mp4j-100-1", 110, 100, "A", false, 70),
                 process("mp4j-100-1", 120, 110, "A1", true, 65),
                 process("mp4j-100-1", 130, 100, "B", false, 60),
+                new ProcessSnapshot("mp4j-100-1", 135, 100, "C", false, "booting", Optional.of("S"),
+                        Optional.of(NOW.minusSeconds(1)), OptionalLong.of(20L * 1024 * 1024)),
                 process("mp4j-100-1", 140, 999, "orphan", false, 5),
                 new ProcessSnapshot("mp4j-200-2", 200, 0, "MainProcess", false, "exiting", Optional.empty(),
                         Optional.empty(), OptionalLong.empty()));
+        LongFunction<OptionalLong> launcherOf = pid -> pid == 100 ? OptionalLong.of(4100) : OptionalLong.empty();
 
-        assertThat(ProcessForest.render(table, NOW)).containsExactly(
+        assertThat(ProcessForest.render(ProcessForest.arrange(table, launcherOf), NOW)).containsExactly(
                 "PID  PPID  NAME             DAEMON  STATE        AGE  RSS(MiB)",
-                "100     0  MainProcess      no      running/S  1m15s      50.0",
+                "100  4100  MainProcess      no      running/S  1m15s      50.0",
                 "110   100  \\_ A             no      running/S  1m10s      50.0",
                 "120   110     \\_ A1         yes     running/S  1m05s      50.0",
                 "130   100  \\_ B             no      running/S  1m00s      50.0",
+                "135   100  \\_ C             no      booting/S     1s      20.0",
                 "140   999  orphan (orphan)  no      running/S     5s      50.0",
-                "200     0  MainProcess      no      exiting/?      ?         ?");
+                "200     ?  MainProcess      no      exiting/?      ?         ?");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.cli.support;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,5 +62,31 @@ class ScratchDirTest {
         }
 
         assertThat(directory).doesNotExist();
+    }
+
+    @Test
+    void theDirectoryIsNamedAfterItsProcess() throws IOException {
+        try (ScratchDir dir = ScratchDir.create("lesson-test")) {
+            assertThat(dir.directory().getFileName().toString())
+                    .matches("mp4j-lesson-test-pid" + ProcessHandle.current().pid() + "-\\d+");
+        }
+    }
+
+    @Test
+    void aDirectoryLeftByAProcessThatNoLongerExistsIsDeleted(@TempDir Path temp) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path leftBehind = Files.createDirectories(temp.resolve("mp4j-tour-zombie-pid" + gone.pid() + "-42").resolve("sub"));
+        Files.writeString(leftBehind.resolve("report"), "1234");
+        Path mine = Files.createDirectory(temp.resolve("mp4j-tour-zombie-pid" + ProcessHandle.current().pid() + "-43"));
+        Path notOurs = Files.createDirectory(temp.resolve("mp4j-" + gone.pid() + "-77")); // a tree's name, not a scratch dir's
+        Path other = Files.createDirectory(temp.resolve("someone-pid" + gone.pid() + "-44"));
+
+        assertThat(ScratchDir.removeLeftBehind(temp)).isEqualTo(1);
+
+        assertThat(leftBehind.getParent()).doesNotExist();
+        assertThat(mine).exists();
+        assertThat(notOurs).exists();
+        assertThat(other).exists();
     }
 }

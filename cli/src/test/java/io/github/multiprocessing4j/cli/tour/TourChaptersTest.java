@@ -142,7 +142,7 @@ class TourChaptersTest {
     void producerConsumerChapterShowsBothWaysToStopTheEatersAndEveryItemEatenOnce() throws Exception {
         String out = tour("producer-consumer");
 
-        assertThat(out).contains("q = new ProcessQueue<String>()").contains("q.put(SENTINEL) 2 time(s)")
+        assertThat(out).contains("q = new ProcessQueue<String>()").contains("q.put(SENTINEL) 2 times")
                 .contains("OK every eater stopped on its sentinel and ended")
                 .contains("q = new ProcessJoinableQueue<String>()")
                 .contains("OK when the cooks have ended, both daemon eaters are still alive")

@@ -41,6 +41,12 @@ import java.util.function.Supplier;
  * the exit state from them. Directories of trees whose every process was SIGKILLed are found by
  * {@link #removeDeadTrees()}, which the first tree a JVM creates runs once.
  *
+ * <p>A child is in the table from its start: its parent's reaper records it as
+ * {@code BOOTING} ({@link #putBooting}), with how it was started, unless the child was faster and
+ * has recorded itself already; the child's own records replace that one and keep the start
+ * method. Both happen under the tree lock, so the child's record is never overwritten by its
+ * parent's.
+ *
  * <p>The files themselves (names, the tree lock, atomic replacement) are {@link TreeFiles}'s;
  * this class says what they mean: who is in the tree, and when the tree is released. A child
  * records itself while it boots, so what it runs here is on the critical path of every
@@ -97,7 +103,31 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     @Override
     public void put(ProcessRecord record) {
         try (TreeFiles.TreeLock held = files.lockTree()) {
-            files.writeRecord(record);
+            ProcessRecord merged = record;
+            if (record.startMethod().isEmpty()) { // a process writing its own record: keep what its parent added
+                Optional<ProcessRecord> old = find(record.pid());
+                if (old.isPresent() && old.get().startTicks() == record.startTicks()) {
+                    merged = new ProcessRecord(record.pid(), record.parentPid(), record.startTicks(), record.name(),
+                            record.daemon(), record.state(), record.signal(), old.get().startMethod());
+                }
+            }
+            files.writeRecord(merged);
+        } catch (IOException e) {
+            throw files.failed(e);
+        }
+    }
+
+    @Override
+    public void putBooting(ProcessRecord booting) {
+        try (TreeFiles.TreeLock held = files.lockTree()) {
+            Optional<ProcessRecord> own = find(booting.pid());
+            if (own.isEmpty()) {
+                files.writeRecord(booting);
+            } else if (own.get().startMethod().isEmpty()) {
+                files.writeRecord(new ProcessRecord(own.get().pid(), own.get().parentPid(), own.get().startTicks(),
+                        own.get().name(), own.get().daemon(), own.get().state(), own.get().signal(),
+                        booting.startMethod()));
+            }
         } catch (IOException e) {
             throw files.failed(e);
         }

@@ -29,8 +29,21 @@ public interface ProcessRegistry extends SegmentStore {
      */
     void ensureOpen();
 
-    /** Adds or replaces the record of a process. */
+    /**
+     * Adds or replaces the record of a process; a record without a start method keeps the one
+     * the process's record had (its parent's, from {@link #putBooting}).
+     */
     void put(ProcessRecord record);
+
+    /**
+     * Records a child that the calling process has just started, in state
+     * {@link ProcessRecord.State#BOOTING}, unless the child has recorded itself already: then
+     * only the start method is added to its record. Atomic with respect to {@link #put}, so a
+     * child's own record is never replaced by its parent's.
+     *
+     * @param booting the child's record as its parent knows it, with its start method
+     */
+    void putBooting(ProcessRecord booting);
 
     /** @return the record of process {@code pid}, when there is one */
     Optional<ProcessRecord> find(long pid);

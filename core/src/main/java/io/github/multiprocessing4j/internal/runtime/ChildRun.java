@@ -12,6 +12,7 @@ import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -96,7 +97,26 @@ public final class ChildRun {
     private void reapOnceSpawned() {
         Uninterruptibly.await(spawned);
         if (child != null) {
+            recordBooting(child);
             reap(child);
+        }
+    }
+
+    /**
+     * Puts the child in the tree's table while its JVM boots, so that {@code mp4j ps} shows it
+     * from its start. Here, on the reaper, rather than in {@link #spawned}: off the start's
+     * critical path, and always before this same thread removes the record.
+     */
+    private void recordBooting(StartedChild c) {
+        OptionalLong ticks = Platform.startTicks(c.pid());
+        if (ticks.isEmpty()) {
+            return; // gone already: nothing to show
+        }
+        try {
+            registry.putBooting(new ProcessRecord(c.pid(), runtime.process().pid(), ticks.getAsLong(), name,
+                    request.daemon(), ProcessRecord.State.BOOTING, 0, c.fromSpare() ? "warm" : "cold"));
+        } catch (RuntimeException e) {
+            Log.of(ChildRun.class).log(System.Logger.Level.DEBUG, "could not record booting process " + name, e);
         }
     }
 
@@ -109,7 +129,7 @@ public final class ChildRun {
         p.onExit().join(); // uninterruptible: this thread's only job is to see the child end
         try {
             int raw = p.exitValue();
-            Optional<ProcessRecord> record = registry.find(p.pid()); // written by the child once it booted
+            Optional<ProcessRecord> record = registry.find(p.pid()).filter(ProcessRecord::booted); // the child's own
             bootedBeforeExit = record.isPresent();
             ExitSettlement settled = ExitSettlement.settle(raw, record, signalSent);
             exitCode = settled.exitCode();
@@ -185,7 +205,7 @@ public final class ChildRun {
 
     /** @return whether the child has booted (recorded itself), whether or not it still runs */
     boolean booted() {
-        return bootedBeforeExit || registry.find(child.pid()).isPresent();
+        return bootedBeforeExit || registry.find(child.pid()).filter(ProcessRecord::booted).isPresent();
     }
 
     /** @return whether the child has ended and its end is settled */
