@@ -20,6 +20,7 @@ import java.time.Duration;
  * a second and none under load, where the pool hands out the connection just returned. The pool
  * must have {@code testOnBorrow} set for this check to run.
  */
+@SuppressWarnings("deprecation") // JedisFactory, as JedisPool: see Server's pool field
 final class CheckedWhenIdle extends JedisFactory {
     /** A pooled connection idle this long is checked (PING) before use: its server may have restarted meanwhile. */
     static final Duration IDLE_CHECK = Duration.ofMillis(100);

@@ -66,6 +66,7 @@ final class ConnectDeadline {
     }
 
     /** What a socket factory reads of {@code config}, with other timeouts (no credentials: a socket needs none). */
+    @SuppressWarnings("deprecation") // the TLS getters, as the settings: see Server's pool field
     private static JedisClientConfig withTimeouts(JedisClientConfig config, int millis) {
         return new JedisClientConfig() {
             @Override

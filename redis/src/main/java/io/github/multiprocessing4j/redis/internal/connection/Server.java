@@ -75,6 +75,10 @@ public final class Server implements AutoCloseable {
     private final ServerAddress address;
     private final Duration timeout;
     private final int timeoutMillis;
+    // Jedis 8 deprecates JedisPool and DefaultJedisClientConfig's TLS settings in favour of its new
+    // RedisClient API; the per-call borrowing and the blocking calls here are built on the pool, so
+    // moving is a change of its own (the deprecated API is still supported in Jedis 8).
+    @SuppressWarnings("deprecation")
     private final JedisPool pool;
     private final BlockingCalls blocking = new BlockingCalls(this);
     private volatile boolean closed;
@@ -88,6 +92,7 @@ public final class Server implements AutoCloseable {
      * @throws ClusterFailure when the server cannot be reached, refuses the credentials, or its
      *     certificate is not trusted
      */
+    @SuppressWarnings("deprecation") // JedisPool and the TLS settings: see the field
     public Server(ServerAddress address, char[] password, Duration timeout, SSLSocketFactory tls) {
         this.address = address;
         this.timeout = timeout;
