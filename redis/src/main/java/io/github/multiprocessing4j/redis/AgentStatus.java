@@ -44,7 +44,7 @@ public record AgentStatus(String id, String host, long pid, State state, int pro
         /** Registered, but its lease ran out: its workers count as dead to their pools. */
         LOST;
 
-        /** @return the state in lower case, as {@code mp4j ps} shows it */
+        /** {@return the state in lower case, as {@code mp4j ps} shows it} */
         @Override
         public String toString() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -64,6 +64,21 @@ public record AgentStatus(String id, String host, long pid, State state, int pro
     public record Worker(String pool, int worker, String name, long pid, long tasks, Instant started) {
     }
 
+    /**
+     * Makes a status from what the server holds; {@link #list} is what calls it.
+     *
+     * @param id the agent's id, {@code host:pid}
+     * @param host the machine's host name
+     * @param pid the agent's process id
+     * @param state the agent's state
+     * @param processes how many workers it runs at most
+     * @param busy how many of its slots ran a worker at its last heartbeat
+     * @param tasks the task chunks its workers answered
+     * @param started when it registered
+     * @param heartbeat its last heartbeat
+     * @param workers its running workers (copied)
+     * @throws NullPointerException when {@code id}, {@code state} or {@code workers} is null
+     */
     public AgentStatus {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(state, "state");
@@ -76,6 +91,8 @@ public record AgentStatus(String id, String host, long pid, State state, int pro
      * closing stay, as {@link State#LOST}, until {@link #forgetLost} removes them. Blocks for a
      * few round trips to the server.
      *
+     * @param cluster the cluster whose agents to read (its prefix names them)
+     * @return the agents, sorted by host and pid; empty when none is registered
      * @throws ClusterException when the server cannot be reached within the cluster's timeout
      */
     public static List<AgentStatus> list(Cluster cluster) {
@@ -139,6 +156,7 @@ public record AgentStatus(String id, String host, long pid, State state, int pro
      * one that comes back after being forgotten registers again at its next heartbeat. Blocks
      * for a few round trips.
      *
+     * @param cluster the cluster whose lost agents to forget (its prefix names them)
      * @return the ids of the agents forgotten
      * @throws ClusterException when the server cannot be reached within the cluster's timeout
      */

@@ -112,6 +112,8 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      * Connects with the default options (prefix {@code mp4j}, timeout 5 s). Blocks until the
      * server answers or the timeout has passed.
      *
+     * @param url the server: {@code redis[s]://[[user]:password@]host[:port][/db]}
+     * @return the connected cluster, to be closed
      * @throws IllegalArgumentException when the URL is not a {@code redis://} or {@code rediss://} URL
      * @throws ClusterException when the server cannot be reached within the timeout or refuses
      *     the credentials
@@ -121,28 +123,32 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * @return a builder for a connection to the server at {@code url}, to set options before
-     *     {@link Builder#connect()}
+     * Starts the options of a connection to the server at {@code url}; {@link Builder#connect()}
+     * connects. Does not connect yet.
+     *
+     * @param url the server: {@code redis[s]://[[user]:password@]host[:port][/db]}
+     * @return a builder with the default options
      * @throws IllegalArgumentException when the URL is not a {@code redis://} or {@code rediss://} URL
      */
     public static Builder builder(String url) {
         return new Builder(url);
     }
 
-    /** @return the server's URL without credentials, e.g. {@code redis://app@10.0.0.5:6379/0} */
+    /** {@return the server's URL without credentials, e.g. {@code redis://app@10.0.0.5:6379/0}} */
     public String server() {
         return connection.server().address().toString();
     }
 
-    /** @return the prefix of every key this cluster writes */
+    /** {@return the prefix of every key this cluster writes} */
     public String prefix() {
         return connection.prefix();
     }
 
     /**
-     * @return the class-name patterns (an {@link java.io.ObjectInputFilter} syntax) allowed, beyond
-     *     the library's own types and the JDK's value types, when deserializing what comes from
-     *     the server
+     * Returns the class-name patterns allowed, beyond the library's own types and the JDK's value
+     * types, when deserializing what comes from the server.
+     *
+     * @return the patterns, in {@link java.io.ObjectInputFilter}'s syntax
      */
     public List<String> allowedClasses() {
         return connection.allowedClasses();
@@ -160,7 +166,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The shared long named {@code name}: every program that names it on this cluster meets the
+     * Returns the shared long named {@code name}: every program that names it on this cluster meets the
      * same number (0 until first set). Each call is one round trip to the server; increments are
      * atomic on the server. Increments and compare-and-set are sent at most once: while the
      * server cannot be reached they wait for it (up to the timeout); one whose connection breaks
@@ -168,6 +174,8 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      * until the timeout.
      * {@link SharedLong#close()} deletes the number for everyone.
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @return the shared long; no round trip yet
      * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or
      *     has braces or spaces
      */
@@ -176,7 +184,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The backend of one process pool whose workers run on this cluster's worker agents: what
+     * Makes the backend of one process pool whose workers run on this cluster's worker agents: what
      * {@code ProcessPool.builder().cluster(cluster)} calls; applications use that, not this.
      *
      * <p>How such a pool differs from one on this machine is in
@@ -188,6 +196,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      * plus a quarter of a second. What comes back from the workers is deserialized through this
      * cluster's allow-list ({@link Builder#allowClasses}).
      *
+     * @return the backend of one new pool
      * @throws ClusterException when the server cannot be reached within the timeout
      */
     @Override
@@ -196,7 +205,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The lock named {@code name}: every program that names it on this cluster meets the same
+     * Returns the lock named {@code name}: every program that names it on this cluster meets the same
      * lock. A holding is a <em>lease</em> on the server, renewed by the holding process (every
      * third of the {@linkplain Builder#leaseTime lease time}, 1.5 s by default) for as long as it
      * lives and holds the lock. When the holder's process dies (SIGKILL included) or its machine
@@ -238,6 +247,8 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      * {@link ClusterException}; a release whose connection breaks is not retried (the lease then
      * lapses on its own within the lease time).
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @return the lock; no round trip yet
      * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or
      *     has braces or spaces
      */
@@ -246,10 +257,12 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The re-entrant lock named {@code name}: as {@link #lock}, but the holding thread may
+     * Returns the re-entrant lock named {@code name}: as {@link #lock}, but the holding thread may
      * acquire it again and must release it as many times (one lease, one fencing token per
      * holding). A lock and a re-entrant lock of the same name are two different locks.
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @return the re-entrant lock; no round trip yet
      * @throws IllegalArgumentException for a bad name, as {@link #lock}
      */
     public ProcessRLock rlock(String name) {
@@ -257,7 +270,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The semaphore named {@code name}, with {@code permits} permits when this is the first
+     * Returns the semaphore named {@code name}, with {@code permits} permits when this is the first
      * program to name it: the first one decides, and naming it later with another number (or
      * as a {@linkplain #boundedSemaphore bounded} one) fails. One round trip.
      *
@@ -276,6 +289,9 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      * {@code close()} deletes the semaphore for everyone: using it afterwards fails with
      * {@link IllegalStateException}.
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @param permits how many permits it has, when this call makes it
+     * @return the semaphore
      * @throws IllegalArgumentException for a bad name (as {@link #lock}) or negative permits
      * @throws IllegalStateException when the semaphore exists with another number of permits or
      *     is a bounded one
@@ -286,11 +302,14 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The bounded semaphore named {@code name}: as {@link #semaphore}, but never more than
+     * Returns the bounded semaphore named {@code name}: as {@link #semaphore}, but never more than
      * {@code permits} permits. Its {@code release()} gives back a permit this process took;
      * when it holds none it throws {@link IllegalStateException} (locally, any process may give
      * back a permit another took: across machines, only the holder of a lease ends it).
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @param permits how many permits it has, and the most it may have, when this call makes it
+     * @return the bounded semaphore
      * @throws IllegalArgumentException for a bad name or negative permits
      * @throws IllegalStateException when the semaphore exists with another number of permits or
      *     is not bounded
@@ -301,7 +320,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The event named {@code name}: every program that names it on this cluster meets the same
+     * Returns the event named {@code name}: every program that names it on this cluster meets the same
      * flag (clear until first set). {@code set()} wakes every waiter of every process at once
      * (each waits on the server, no polling); {@code set}, {@code clear} and {@code isSet} are one
      * round trip. {@code await} ends with {@link InterruptedException} within 100 ms of an
@@ -309,6 +328,8 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      * have set stays clear (wait with a timeout when that matters). {@code close()} deletes it
      * for everyone (it reads as clear afterwards).
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @return the event; no round trip yet
      * @throws IllegalArgumentException for a bad name, as {@link #lock}
      */
     public ProcessEvent event(String name) {
@@ -323,7 +344,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The queue named {@code name}, as it is: every program that names it on this cluster meets
+     * Returns the queue named {@code name}, as it is: every program that names it on this cluster meets
      * the same queue. Made unbounded when it does not exist (or was closed and emptied); an
      * existing queue keeps its bound. One round trip to the server.
      *
@@ -394,6 +415,9 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      *       (or has {@code MP4J_REDIS_URL} in its environment).</li>
      * </ul>
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @param <E> the type of the items
+     * @return the queue
      * @throws IllegalArgumentException when the name is empty, longer than 200 characters, or has
      *     braces or spaces
      * @throws ClusterException when the server cannot be reached within the timeout
@@ -403,10 +427,13 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The queue named {@code name}, holding at most {@code maxSize} items: made so when it does not
+     * Returns the queue named {@code name}, holding at most {@code maxSize} items: made so when it does not
      * exist (see {@link #queue(String)} for what differs from a local queue).
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
      * @param maxSize the bound, 0 for an unbounded queue
+     * @param <E> the type of the items
+     * @return the queue
      * @throws IllegalArgumentException when {@code maxSize} is negative, or the name is not valid
      * @throws IllegalStateException when the queue exists with another bound
      * @throws ClusterException when the server cannot be reached within the timeout
@@ -416,7 +443,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The joinable queue named {@code name} (a namespace apart from {@link #queue}'s), as it is:
+     * Returns the joinable queue named {@code name} (a namespace apart from {@link #queue}'s), as it is:
      * made unbounded when it does not exist. Everything said of {@link #queue(String)} holds, and:
      * <ul>
      *   <li><b>At least once.</b> An item a consumer took stays on the server, leased to that
@@ -440,6 +467,9 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      *   <li>An item the allow-list refuses fails its get and counts as finished.</li>
      * </ul>
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
+     * @param <E> the type of the items
+     * @return the joinable queue
      * @throws IllegalArgumentException when the name is not valid
      * @throws ClusterException when the server cannot be reached within the timeout
      */
@@ -448,10 +478,13 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
     }
 
     /**
-     * The joinable queue named {@code name}, holding at most {@code maxSize} items waiting to be
+     * Returns the joinable queue named {@code name}, holding at most {@code maxSize} items waiting to be
      * got (see {@link #joinableQueue(String)}).
      *
+     * @param name the object's name on this cluster: 1 to 200 characters, no braces, no spaces
      * @param maxSize the bound, 0 for an unbounded queue
+     * @param <E> the type of the items
+     * @return the joinable queue
      * @throws IllegalArgumentException when {@code maxSize} is negative, or the name is not valid
      * @throws IllegalStateException when the queue exists with another bound
      * @throws ClusterException when the server cannot be reached within the timeout
@@ -498,9 +531,11 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
         }
 
         /**
-         * The prefix of every key the library writes: one per application, so that several share a
-         * server without meeting. Default {@code mp4j}.
+         * Sets the prefix of every key the library writes: one per application, so that several
+         * share a server without meeting. Default {@code mp4j}.
          *
+         * @param prefix 1 to 64 letters, digits, {@code _ . -}
+         * @return this builder
          * @throws IllegalArgumentException unless 1 to 64 letters, digits, {@code _ . -}
          */
         public Builder prefix(String prefix) {
@@ -512,12 +547,14 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
         }
 
         /**
-         * How long to wait for the server: to connect, for one command's answer, and for a server
+         * Sets how long to wait for the server: to connect, for one command's answer, and for a server
          * that went away to come back before a call fails. Default 5 s. Blocking calls with
          * their own timeouts ({@code get(timeout)}) wait as long as they were told to; one whose
          * answer is this much overdue (a frozen server, a machine gone without closing the
          * connection) is cut and re-issued on a new connection.
          *
+         * @param timeout the timeout, positive
+         * @return this builder
          * @throws IllegalArgumentException when not positive
          */
         public Builder timeout(Duration timeout) {
@@ -529,10 +566,12 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
         }
 
         /**
-         * How long a lease outlives its holder's last renewal: a lock whose holder died (process
+         * Sets how long a lease outlives its holder's last renewal: a lock whose holder died (process
          * killed, machine gone, network cut) is free again, and an item a dead consumer took goes
          * back to its queue, within this time. Holders renew every third of it. Default 1.5 s.
          *
+         * @param lease the lease time, at least 300 ms
+         * @return this builder
          * @throws IllegalArgumentException when under 300 ms
          */
         public Builder leaseTime(Duration lease) {
@@ -544,13 +583,18 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
         }
 
         /**
-         * The trust store (PKCS12 or JKS) holding the certificates that a {@code rediss://}
+         * Sets the trust store (PKCS12 or JKS) holding the certificates that a {@code rediss://}
          * server's certificate must chain to; without one, the JDK's default trust store (which
          * {@code -Djavax.net.ssl.trustStore} replaces: what processes that connect from
          * {@code MP4J_REDIS_URL} use). Either way the certificate must name the URL's host.
          * Read at {@link #connect()}: an unreadable store or a wrong password fails there with
          * {@link IllegalStateException}; a server that is not trusted fails to connect with
          * {@link ClusterException}, at once (it is not retried).
+         *
+         * @param path the trust store's file
+         * @param password the trust store's password, or null when it has none (copied: the caller
+         *     may clear its array)
+         * @return this builder
          */
         public Builder trustStore(Path path, char[] password) {
             this.trustStore = Objects.requireNonNull(path, "path");
@@ -563,6 +607,8 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
          * Patterns as {@link java.io.ObjectInputFilter.Config#createFilter}: {@code com.acme.Job}
          * (one class), {@code com.acme.*} (a package), {@code com.acme.**} (and its subpackages).
          *
+         * @param patterns the class-name patterns to allow, added to those given before
+         * @return this builder
          * @throws IllegalArgumentException for an empty pattern or one that rejects ({@code !})
          */
         public Builder allowClasses(String... patterns) {
@@ -578,6 +624,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
         /**
          * Connects, and checks that the server answers. Blocks for up to the timeout.
          *
+         * @return the connected cluster, to be closed
          * @throws ClusterException when the server cannot be reached within the timeout or refuses
          *     the credentials (the message names the server, never the password)
          * @throws IllegalStateException when the trust store cannot be read

@@ -8,10 +8,21 @@ package io.github.multiprocessing4j.redis;
 public class ClusterException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes the exception.
+     *
+     * @param message what was being done and on which server, without credentials
+     * @param cause the client's exception
+     */
     public ClusterException(String message, Throwable cause) {
         super(message, cause);
     }
 
+    /**
+     * Makes the exception.
+     *
+     * @param message what was being done and on which server, without credentials
+     */
     public ClusterException(String message) {
         super(message);
     }

@@ -46,25 +46,29 @@ public final class WorkerAgent implements AutoCloseable {
     }
 
     /**
-     * @return a builder for an agent on the server at {@code url} (the URL, password included, is
-     *     also given to the workers, in their environment, so that they connect)
+     * Starts the options of an agent on the server at {@code url}; {@link Builder#start()} starts
+     * it. The URL, password included, is also given to the workers, in their environment, so that
+     * they connect.
+     *
+     * @param url the server: {@code redis[s]://[[user]:password@]host[:port][/db]}
+     * @return a builder with the default options
      * @throws IllegalArgumentException when the URL is not a {@code redis://} or {@code rediss://} URL
      */
     public static Builder builder(String url) {
         return new Builder(url);
     }
 
-    /** @return the agent's id on the server: {@code host:pid} */
+    /** {@return the agent's id on the server: {@code host:pid}} */
     public String id() {
         return core.id();
     }
 
-    /** @return how many workers it runs at most */
+    /** {@return how many workers it runs at most} */
     public int processes() {
         return core.processes();
     }
 
-    /** @return how many of its slots run a worker now */
+    /** {@return how many of its slots run a worker now} */
     public int busy() {
         return core.busy();
     }
@@ -79,7 +83,11 @@ public final class WorkerAgent implements AutoCloseable {
         cluster.close();
     }
 
-    /** Blocks until {@link #close()} has been called. @throws InterruptedException when interrupted */
+    /**
+     * Blocks until {@link #close()} has been called.
+     *
+     * @throws InterruptedException when interrupted while waiting; the agent keeps running
+     */
     public void awaitClose() throws InterruptedException {
         core.awaitClose();
     }
@@ -95,6 +103,9 @@ public final class WorkerAgent implements AutoCloseable {
      * {@code --processes N} (default: the machine's processors), {@code --allow PATTERN}
      * (repeatable, or comma-separated), {@code --prefix P}, {@code --lease-ms N}. Exits with 2
      * on bad arguments, 1 when the server cannot be reached.
+     *
+     * @param args the arguments, as above
+     * @throws InterruptedException when the main thread is interrupted while the agent runs
      */
     public static void main(String[] args) throws InterruptedException {
         String url = System.getenv(ClusterConnection.URL_VARIABLE);
@@ -157,7 +168,13 @@ public final class WorkerAgent implements AutoCloseable {
             this.cluster = Cluster.builder(url);
         }
 
-        /** @param processes the most workers it runs at once; default the machine's processors */
+        /**
+         * Sets how many workers it runs at most at once; default the machine's processors.
+         *
+         * @param processes the number of slots, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when below 1
+         */
         public Builder processes(int processes) {
             if (processes < 1) {
                 throw new IllegalArgumentException("an agent needs at least one process, not " + processes);
@@ -166,28 +183,51 @@ public final class WorkerAgent implements AutoCloseable {
             return this;
         }
 
-        /** The key prefix: the application's (see {@link Cluster.Builder#prefix}). */
+        /**
+         * Sets the key prefix: the application's (see {@link Cluster.Builder#prefix}).
+         *
+         * @param prefix 1 to 64 letters, digits, {@code _ . -}
+         * @return this builder
+         * @throws IllegalArgumentException for any other prefix
+         */
         public Builder prefix(String prefix) {
             cluster.prefix(prefix);
             return this;
         }
 
-        /** Its lease (see {@link Cluster.Builder#leaseTime}): pools see its workers dead this long after it died. */
+        /**
+         * Sets its lease time (see {@link Cluster.Builder#leaseTime}): pools see its workers dead
+         * this long after it died.
+         *
+         * @param lease the lease time, at least 300 ms
+         * @return this builder
+         * @throws IllegalArgumentException when under 300 ms
+         */
         public Builder leaseTime(Duration lease) {
             cluster.leaseTime(lease);
             return this;
         }
 
-        /** The server's timeout (see {@link Cluster.Builder#timeout}). */
+        /**
+         * Sets the server's timeout (see {@link Cluster.Builder#timeout}).
+         *
+         * @param timeout the timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         */
         public Builder timeout(Duration timeout) {
             cluster.timeout(timeout);
             return this;
         }
 
         /**
-         * Classes the workers may deserialize beyond the library's and the JDK's value types: the
-         * application's task, argument and result types, and the classes whose lambdas are sent
-         * (see {@link Cluster.Builder#allowClasses}).
+         * Allows classes that the workers may deserialize beyond the library's and the JDK's
+         * value types: the application's task, argument and result types, and the classes whose
+         * lambdas are sent (see {@link Cluster.Builder#allowClasses}).
+         *
+         * @param patterns the class-name patterns to allow, added to those given before
+         * @return this builder
+         * @throws IllegalArgumentException for an empty pattern or one that rejects ({@code !})
          */
         public Builder allowClasses(String... patterns) {
             cluster.allowClasses(patterns);
@@ -199,6 +239,7 @@ public final class WorkerAgent implements AutoCloseable {
          * Connects, registers the agent and starts taking placements. Blocks for up to the
          * timeout while connecting.
          *
+         * @return the running agent, to be closed
          * @throws ClusterException when the server cannot be reached or refuses the credentials
          */
         public WorkerAgent start() {
