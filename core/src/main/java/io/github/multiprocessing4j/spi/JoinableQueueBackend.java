@@ -16,11 +16,13 @@ public interface JoinableQueueBackend extends QueueBackend {
     /**
      * Waits up to {@code timeoutNanos} until no item is unfinished.
      *
+     * @param timeoutNanos how long to wait at most, in nanoseconds: negative waits as long as it
+     *     takes, zero does not wait
      * @return whether none is; false on timeout
      * @throws InterruptedException when the thread is interrupted while waiting
      */
     boolean join(long timeoutNanos) throws InterruptedException;
 
-    /** @return how many items were put and not finished yet (never negative) */
+    /** {@return how many items were put and not finished yet (never negative)} */
     long unfinished();
 }

@@ -9,7 +9,11 @@ import java.io.Serializable;
  * {@link java.util.concurrent.locks.ReentrantLock}.
  */
 public interface LockBackend extends Serializable {
-    /** @return whether the holder may acquire again (a {@code ProcessRLock}), fixed for the backend's life */
+    /**
+     * Tells whether the holder may acquire again, as a {@code ProcessRLock}'s may.
+     *
+     * @return whether the lock is re-entrant, fixed for the backend's life
+     */
     boolean reentrant();
 
     /**
@@ -23,6 +27,8 @@ public interface LockBackend extends Serializable {
     /**
      * Acquires, waiting at most {@code timeoutNanos} (negative: as long as it takes).
      *
+     * @param timeoutNanos how long to wait at most, in nanoseconds: negative waits as long as it
+     *     takes, zero does not wait
      * @return whether the calling thread now holds the lock (false only on timeout)
      * @throws InterruptedException when interrupted before it got the lock, which is then not held
      * @throws IllegalStateException as {@link #tryAcquire()}
@@ -45,23 +51,24 @@ public interface LockBackend extends Serializable {
      */
     void release();
 
-    /** @return whether the calling thread holds the lock, as far as this process knows */
+    /** {@return whether the calling thread holds the lock, as far as this process knows} */
     boolean isHeldByCurrentThread();
 
-    /** @return how many times the calling thread holds the lock (0 when it does not) */
+    /** {@return how many times the calling thread holds the lock (0 when it does not)} */
     int holdCount();
 
-    /** @return whether any thread of any process holds the lock (a snapshot) */
+    /** {@return whether any thread of any process holds the lock (a snapshot)} */
     boolean isLocked();
 
     /**
-     * @return the fencing token of the calling thread's current holding: strictly greater than
-     *     the token of every earlier holding of the same lock
+     * Returns the fencing token of the calling thread's current holding.
+     *
+     * @return the token: strictly greater than the token of every earlier holding of the same lock
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
     long fencingToken();
 
-    /** @return how many times the lock was taken from a holder that died (or lost its lease) holding it */
+    /** {@return how many times the lock was taken from a holder that died (or lost its lease) holding it} */
     long takeovers();
 
     /** Ends this lock's name: see {@link io.github.multiprocessing4j.ProcessLock#close()}. */

@@ -15,6 +15,8 @@ public interface PoolBackend {
     /**
      * Makes a new, empty channel: a worker's inbox, or the pool's result channel. Never blocks
      * for longer than the medium takes to answer.
+     *
+     * @return the channel, empty and open
      */
     PoolChannel newChannel();
 
@@ -25,13 +27,16 @@ public interface PoolBackend {
      * @param name the worker's name
      * @param target a {@link java.io.Serializable} runnable: the worker's loop, with its channels
      * @param jvmArgs options for the worker's JVM
+     * @return the worker, as the pool sees it
      * @throws RuntimeException (of the backend's choosing) when it cannot even be asked for
      */
     PoolWorker startWorker(String name, Runnable target, List<String> jvmArgs);
 
     /**
-     * @return the allow-list through which the pool deserializes what comes back from the
-     *     workers (their results and failures), or null to deserialize everything
+     * Returns the allow-list through which the pool deserializes what comes back from the
+     * workers (their results and failures).
+     *
+     * @return the filter, or null to deserialize everything
      */
     ObjectInputFilter filter();
 

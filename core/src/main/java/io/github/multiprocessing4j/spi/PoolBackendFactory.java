@@ -9,6 +9,7 @@ public interface PoolBackendFactory {
     /**
      * Makes the backend of one new pool: its channels and the placement of its workers.
      *
+     * @return the backend, used by one pool only and closed by it
      * @throws RuntimeException (of the backend's choosing) when its medium cannot be reached
      */
     PoolBackend newPoolBackend();

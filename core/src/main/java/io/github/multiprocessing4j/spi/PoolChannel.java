@@ -11,6 +11,8 @@ public interface PoolChannel extends Serializable {
     /**
      * Appends a message (never an empty one). Never blocks for longer than the medium takes to answer.
      *
+     * @param message the message's bytes, not empty; the channel may keep the array, so the caller
+     *     does not change it afterwards
      * @throws IllegalStateException when this end closed the channel
      */
     void put(byte[] message);
@@ -38,6 +40,8 @@ public interface PoolChannel extends Serializable {
     /**
      * Told by a worker, on its result channel, that it answered {@code chunks} more chunks: a
      * backend may count them for its operators. Does nothing by default.
+     *
+     * @param chunks how many chunks the worker answered since it last told
      */
     default void answered(int chunks) {
     }

@@ -2,9 +2,10 @@ package io.github.multiprocessing4j.spi;
 
 /** A worker started by a {@link PoolBackend}, as the pool sees it. Thread-safe. */
 public interface PoolWorker {
-    /** @return the worker's process id on its machine, or -1 while it is not known yet */
+    /** {@return the worker's process id on its machine, or -1 while it is not known yet} */
     long pid();
 
+    /** {@return the worker's name, as given to {@link PoolBackend#startWorker}} */
     String name();
 
     /** Ends the worker at once, wherever it is (or never starts it); returns without waiting. */
@@ -17,9 +18,9 @@ public interface PoolWorker {
      */
     void join() throws InterruptedException;
 
-    /** @return the exit code once {@link #join} has returned: {@code -N} after signal N */
+    /** {@return the exit code once {@link #join} has returned: {@code -N} after signal N} */
     int exitCode();
 
-    /** @return why the worker could not boot, or was lost; else null */
+    /** {@return why the worker could not boot, or was lost; else null} */
     Throwable failure();
 }

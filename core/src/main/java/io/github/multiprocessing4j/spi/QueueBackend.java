@@ -15,6 +15,9 @@ public interface QueueBackend extends Serializable {
      * Puts an item, waiting up to {@code timeoutNanos} for room in a bounded queue; not ended by
      * an interrupt.
      *
+     * @param item the item, never null
+     * @param timeoutNanos how long to wait for room at most, in nanoseconds: negative waits as long
+     *     as it takes, zero does not wait
      * @return false when the queue stayed full for the whole timeout
      * @throws IllegalArgumentException when the item cannot be encoded
      * @throws IllegalStateException when the queue is closed
@@ -24,6 +27,8 @@ public interface QueueBackend extends Serializable {
     /**
      * Takes the oldest item, waiting up to {@code timeoutNanos} for one.
      *
+     * @param timeoutNanos how long to wait for an item at most, in nanoseconds: negative waits as
+     *     long as it takes, zero does not wait
      * @return the item, or null when none came within the timeout
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
      * @throws IllegalStateException when the queue is closed and empty
@@ -39,13 +44,17 @@ public interface QueueBackend extends Serializable {
      */
     Object poll();
 
-    /** @return how many items the queue holds; never blocks for longer than the medium takes to answer */
+    /**
+     * Counts the items the queue holds; never blocks for longer than the medium takes to answer.
+     *
+     * @return how many items the queue holds (a snapshot)
+     */
     long size();
 
-    /** @return the bound, 0 when unbounded */
+    /** {@return the bound: the most items the queue holds at once, 0 when unbounded} */
     long maxSize();
 
-    /** @return whether the queue was closed, by any process */
+    /** {@return whether the queue was closed, by any process} */
     boolean isClosed();
 
     /** Closes the queue for everyone: see {@link io.github.multiprocessing4j.ProcessQueue#close()}. */

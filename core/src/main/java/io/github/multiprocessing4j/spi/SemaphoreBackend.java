@@ -7,15 +7,25 @@ import java.io.Serializable;
  * {@link io.github.multiprocessing4j.ProcessBoundedSemaphore}'s permits live.
  */
 public interface SemaphoreBackend extends Serializable {
-    /** @return whether a release above the initial number of permits is refused, fixed for the backend's life */
+    /**
+     * Tells whether a release above the initial number of permits is refused.
+     *
+     * @return whether the semaphore is bounded, fixed for the backend's life
+     */
     boolean bounded();
 
-    /** @return whether a permit was available and is now taken; never waits */
+    /**
+     * Takes a permit if one is available; never waits.
+     *
+     * @return whether a permit was available and is now taken
+     */
     boolean tryAcquire();
 
     /**
      * Takes a permit, waiting at most {@code timeoutNanos} (negative: as long as it takes).
      *
+     * @param timeoutNanos how long to wait at most, in nanoseconds: negative waits as long as it
+     *     takes, zero does not wait
      * @return whether a permit was taken (false only on timeout)
      * @throws InterruptedException when interrupted before a permit was taken; none is then taken
      */
@@ -29,10 +39,10 @@ public interface SemaphoreBackend extends Serializable {
      */
     void release();
 
-    /** @return how many permits are available now (a snapshot) */
+    /** {@return how many permits are available now (a snapshot)} */
     int availablePermits();
 
-    /** @return how many permits came back from holders that died holding them */
+    /** {@return how many permits came back from holders that died holding them} */
     long reclaimed();
 
     /** Ends this semaphore's name: see {@link io.github.multiprocessing4j.ProcessSemaphore#close()}. */
