@@ -145,16 +145,18 @@ class ApiJavadocTest {
                 DocCommentTree comment = trees.getDocCommentTree(element);
                 if (comment == null && (element.getKind() == ElementKind.RECORD_COMPONENT
                         || element instanceof ExecutableElement && (commentedByJavadoc((ExecutableElement) element)
-                        || inheritsASummary((ExecutableElement) element, elements, types, trees)))) {
+                        || inheritsASummary(overridden((ExecutableElement) element, elements, types), trees)))) {
                     continue;
                 }
                 if (comment == null || comment.getFirstSentence().isEmpty()) {
                     reporter.print(Diagnostic.Kind.WARNING, element, (comment == null ? "no comment" : "no first sentence")
                             + ": the summary of " + element.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ')
                             + " " + element + " is blank; begin its comment with what it is or does");
-                } else if (element instanceof ExecutableElement
-                        && !inheritsASummary((ExecutableElement) element, elements, types, trees)) {
-                    checkTags((ExecutableElement) element, comment);
+                } else if (element instanceof ExecutableElement) {
+                    List<ExecutableElement> overridden = overridden((ExecutableElement) element, elements, types);
+                    if (!overridden.isEmpty() && !inheritsASummary(overridden, trees)) {
+                        checkTags((ExecutableElement) element, comment);
+                    }
                 }
             }
             return super.run(environment);
@@ -162,9 +164,9 @@ class ApiJavadocTest {
 
         /**
          * Reports the {@code @param} and {@code @return} tags missing from the comment of a
-         * method that overrides a JDK method (or nothing). Doclint does not ask for them where a
-         * method overrides another, expecting them to be inherited; but javadoc has no JDK
-         * comments to inherit them from, so the page would show no parameters.
+         * method that overrides only JDK methods (or uncommented ones). Doclint does not ask for
+         * them where a method overrides another, expecting them to be inherited; but javadoc has
+         * no JDK comments to inherit them from, so the page would show no parameters.
          */
         private void checkTags(ExecutableElement executable, DocCommentTree comment) {
             Set<String> documented = new HashSet<>();
@@ -214,9 +216,16 @@ class ApiJavadocTest {
             }
         }
 
-        private static boolean inheritsASummary(ExecutableElement method, Elements elements, Types types, DocTrees trees) {
+        private static boolean inheritsASummary(List<ExecutableElement> overridden, DocTrees trees) {
+            return overridden.stream().map(trees::getDocCommentTree)
+                    .anyMatch(inherited -> inherited != null && !inherited.getFirstSentence().isEmpty());
+        }
+
+        /** The methods of supertypes (in these sources or the JDK's) that {@code method} overrides. */
+        private static List<ExecutableElement> overridden(ExecutableElement method, Elements elements, Types types) {
+            List<ExecutableElement> overridden = new ArrayList<>();
             if (method.getKind() != ElementKind.METHOD) {
-                return false;
+                return overridden;
             }
             TypeElement owner = (TypeElement) method.getEnclosingElement();
             Set<TypeElement> supertypes = new LinkedHashSet<>();
@@ -230,14 +239,11 @@ class ApiJavadocTest {
             for (TypeElement supertype : supertypes) {
                 for (ExecutableElement candidate : ElementFilter.methodsIn(supertype.getEnclosedElements())) {
                     if (elements.overrides(method, candidate, owner)) {
-                        DocCommentTree inherited = trees.getDocCommentTree(candidate);
-                        if (inherited != null && !inherited.getFirstSentence().isEmpty()) {
-                            return true;
-                        }
+                        overridden.add(candidate);
                     }
                 }
             }
-            return false;
+            return overridden;
         }
     }
 }
