@@ -122,9 +122,12 @@ public final class ChildProcess {
     }
 
     /**
-     * @param target what the child runs
-     * @return a builder for a process with a name, daemon flag, JVM arguments, environment or
-     *     working directory
+     * Starts building a process that will run {@code target}: with a name, a daemon flag, JVM
+     * arguments, environment variables, a working directory, a class path or a start method.
+     *
+     * @param target what the child runs; serialized at {@link #start()}
+     * @return a builder for the process
+     * @throws NullPointerException when {@code target} is null
      */
     public static Builder builder(SerializableRunnable target) {
         return new Builder(target);
@@ -153,6 +156,8 @@ public final class ChildProcess {
     }
 
     /**
+     * Returns the child's process id. Never blocks.
+     *
      * @return the child's process id
      * @throws IllegalStateException before {@link #start()}
      */
@@ -160,7 +165,7 @@ public final class ChildProcess {
         return started().process().pid();
     }
 
-    /** @return the process name, {@code ChildProcess-N} unless one was given */
+    /** {@return the process name, {@code ChildProcess-N} unless one was given} */
     public String name() {
         return name;
     }
@@ -179,7 +184,7 @@ public final class ChildProcess {
         }
     }
 
-    /** @return whether the process is (or will be started as) a daemon */
+    /** {@return whether the process is (or will be started as) a daemon} */
     public boolean isDaemon() {
         return daemon;
     }
@@ -198,9 +203,9 @@ public final class ChildProcess {
     }
 
     /**
-     * Whether the child is running. Never blocks for long: when the child has just exited, this
-     * waits the moment it takes to settle its exit code, so that {@link #exitCode()} is known as
-     * soon as this returns false.
+     * Tells whether the child is running. Never blocks for long: when the child has just exited,
+     * this waits the moment it takes to settle its exit code, so that {@link #exitCode()} is known
+     * as soon as this returns false.
      *
      * @return true between a successful {@link #start()} and the child's exit
      */
@@ -253,8 +258,9 @@ public final class ChildProcess {
     }
 
     /**
-     * The exit code, once the child has exited: 0 when the target returned, 1 when it threw,
-     * {@code n} after {@code System.exit(n)}, {@code -N} when ended by signal N. Does not block.
+     * Returns the exit code, once the child has exited: 0 when the target returned, 1 when it
+     * threw, {@code n} after {@code System.exit(n)}, {@code -N} when ended by signal N. Does not
+     * block.
      *
      * @return the exit code, or empty while the child runs or before it starts
      */
@@ -264,9 +270,9 @@ public final class ChildProcess {
     }
 
     /**
-     * The exception that ended the child, carried back from it, once it has exited: the target's
-     * uncaught exception (or, when that could not be serialized, a stand-in with its class name,
-     * message and stack trace), or an {@link IllegalStateException} with the JVM's own error
+     * Returns the exception that ended the child, carried back from it, once it has exited: the
+     * target's uncaught exception (or, when that could not be serialized, a stand-in with its class
+     * name, message and stack trace), or an {@link IllegalStateException} with the JVM's own error
      * output when the child JVM could not boot. Does not block.
      *
      * @return the failure, or empty while the child runs, or when it did not fail
@@ -277,6 +283,9 @@ public final class ChildProcess {
     }
 
     /**
+     * Returns the operating system's handle of the child (its {@link ProcessHandle}), for
+     * {@code onExit()}, descendants and other JDK process tools. Never blocks.
+     *
      * @return the operating system's handle of the child
      * @throws IllegalStateException before {@link #start()}
      */
@@ -284,6 +293,13 @@ public final class ChildProcess {
         return started().process().toHandle();
     }
 
+    /**
+     * Describes the process as Python's {@code repr} does: its name, its pid once started, its
+     * state ({@code initial}, {@code started}, or {@code stopped} with the exit code) and whether
+     * it is a daemon.
+     *
+     * @return the description, as {@code <ChildProcess name='worker' pid=1234 started daemon>}
+     */
     @Override
     public String toString() {
         ChildRun r = run;
@@ -336,7 +352,9 @@ public final class ChildProcess {
         }
 
         /**
-         * @param name the process name; null for {@code ChildProcess-N}
+         * Names the process.
+         *
+         * @param name the process name; null (the default) for {@code ChildProcess-N}
          * @return this builder
          */
         public Builder name(String name) {
@@ -345,6 +363,8 @@ public final class ChildProcess {
         }
 
         /**
+         * Makes the process a daemon, ended together with its parent, or not (the default).
+         *
          * @param daemon whether the child is ended together with its parent
          * @return this builder
          */
@@ -388,7 +408,10 @@ public final class ChildProcess {
         }
 
         /**
-         * @param directory the child's working directory; null for this process's
+         * Sets the child's working directory. The child's class path does not depend on it: its
+         * entries are absolute (see "Class path" in the class comment).
+         *
+         * @param directory the child's working directory; null (the default) for this process's
          * @return this builder
          */
         public Builder workingDirectory(Path directory) {
@@ -413,7 +436,9 @@ public final class ChildProcess {
         }
 
         /**
-         * @param method how {@link #start()} gets the child's JVM; null (the default) for
+         * Chooses how {@link #start()} gets the child's JVM: a fresh one, or a warm spare.
+         *
+         * @param method the start method; null (the default) for
          *     {@link Multiprocessing#startMethod()} at the time of {@code start()}
          * @return this builder
          */
@@ -422,7 +447,11 @@ public final class ChildProcess {
             return this;
         }
 
-        /** @return a new, unstarted process */
+        /**
+         * Makes the process as configured, not started yet.
+         *
+         * @return a new, unstarted process
+         */
         public ChildProcess build() {
             return new ChildProcess(this);
         }

@@ -26,9 +26,11 @@ public final class Multiprocessing {
     }
 
     /**
-     * @return this process: in a child, its name and daemon flag as its parent started it and its
-     *     pid ({@code currentProcess().pid() == Platform.currentPid()}); in a JVM not
-     *     started by this library, {@code MainProcess}
+     * Returns this process: in a child, its name and daemon flag as its parent started it, and
+     * its pid ({@code ProcessHandle.current().pid()}); in a JVM not started by this library,
+     * {@code MainProcess}. Python's {@code current_process()}.
+     *
+     * @return this process
      */
     public static ProcessInfo currentProcess() {
         // From the process context itself, not the RuntimeContext: a child that only asks who it
@@ -37,8 +39,10 @@ public final class Multiprocessing {
     }
 
     /**
-     * @return the process that started this one, as it was when it did (still named after its
-     *     death, when this process is an orphan); empty in a JVM not started by this library
+     * Returns the process that started this one, as it was when it did (still named after its
+     * death, when this process is an orphan). Python's {@code parent_process()}.
+     *
+     * @return the parent; empty in a JVM not started by this library
      */
     public static Optional<ProcessInfo> parentProcess() {
         Optional<ProcessIdentity> parent = ProcessContext.current().parent();
@@ -61,13 +65,14 @@ public final class Multiprocessing {
      * (Python's {@code set_start_method}). The default is {@link StartMethod#WARM}, or what the
      * system property {@code mp4j.startMethod} ({@code cold} or {@code warm}) says.
      *
+     * @param method the start method of children whose builder does not choose one
      * @throws NullPointerException when {@code method} is null
      */
     public static void setStartMethod(StartMethod method) {
         startMethod = java.util.Objects.requireNonNull(method, "method");
     }
 
-    /** @return the start method of children whose builder does not choose one */
+    /** {@return the start method of children whose builder does not choose one} */
     public static StartMethod startMethod() {
         return startMethod;
     }
@@ -82,7 +87,7 @@ public final class Multiprocessing {
         RuntimeContext.get().discardSpares();
     }
 
-    /** @return the number of processors available to this JVM */
+    /** {@return the number of processors available to this JVM} (Python's {@code cpu_count()}) */
     public static int cpuCount() {
         return Runtime.getRuntime().availableProcessors();
     }

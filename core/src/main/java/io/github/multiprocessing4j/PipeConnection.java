@@ -19,6 +19,8 @@ import java.time.Duration;
  * end is gone. Closing an end closes both queues, so that the other end's receiver sees the
  * close at once (a closed, empty queue ends a wait) and its sender fails; what was sent to the
  * closed end is drained so that its memory goes.
+ *
+ * @param <T> the type of the messages
  */
 final class PipeConnection<T> implements Connection<T> {
     private static final long serialVersionUID = 1L;

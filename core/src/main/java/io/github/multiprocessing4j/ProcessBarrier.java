@@ -39,7 +39,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProcessBarrier implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
+    /** The shared memory where the barrier's state lives, found by its name in every process. */
     private final SharedSegment segment;
+    /** The number of parties that trip the barrier. */
     private final int parties;
     private transient RobustBarrier barrier;
 
@@ -49,6 +51,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param parties the number of parties that trip the barrier, from 1 to 65536
      * @throws IllegalArgumentException when {@code parties} is less than 1 or more than 65536
      */
     public ProcessBarrier(int parties) {
@@ -79,7 +82,8 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
     }
 
     /**
-     * Like {@link #await()}, waiting at most {@code timeout}; Python's {@code wait(timeout)}.
+     * Waits until every party has called {@code await}, at most {@code timeout}; Python's
+     * {@code wait(timeout)}.
      *
      * @param timeout how long to wait; zero or negative does not wait (unless this is the last party)
      * @return the arrival index
@@ -113,38 +117,61 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
         barrier.abort();
     }
 
-    /** @return whether the barrier is broken (a snapshot; never blocks) */
+    /**
+     * {@return whether the barrier is broken} A snapshot; never blocks. Python's {@code broken}.
+     */
     public boolean isBroken() {
         return barrier.isBroken();
     }
 
-    /** @return the number of parties that trip the barrier */
+    /** {@return the number of parties that trip the barrier} Python's {@code parties}. */
     public int parties() {
         return parties;
     }
 
-    /** @return how many parties wait now (a snapshot; 0 while broken); Python's {@code n_waiting} */
+    /**
+     * {@return how many parties wait now} A snapshot, 0 while the barrier is broken; Python's
+     * {@code n_waiting}.
+     */
     public int numberWaiting() {
         return barrier.numberWaiting();
     }
 
-    /** @return how many times the barrier broke because a waiting party's process had died */
+    /** {@return how many times the barrier broke because a waiting party's process had died} */
     public long deadParties() {
         return barrier.deadParties();
     }
 
-    /** Removes the barrier's name from the tree (see {@link ProcessLock#close()}). */
+    /**
+     * Removes the barrier's name from the tree. Processes that already use the barrier keep
+     * using it; handles deserialized afterwards fail with {@link IllegalStateException}. Without
+     * a close the barrier lives until every process of its tree has ended. Idempotent; never
+     * blocks.
+     */
     @Override
     public void close() {
         segment.unlink();
     }
 
+    /**
+     * Describes the barrier for logs and debuggers: its segment's name, how many of its parties
+     * wait, and whether it is broken (a snapshot).
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "ProcessBarrier(" + segment.name() + ", " + numberWaiting() + "/" + parties
                 + (isBroken() ? " waiting, broken)" : " waiting)");
     }
 
+    /**
+     * Reads a handle sent to another process, and attaches it to the barrier's shared memory.
+     *
+     * @param in the stream the handle is read from
+     * @throws IOException when the stream cannot be read
+     * @throws ClassNotFoundException when a class of the handle cannot be found
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         barrier = new RobustBarrier(segment, parties);

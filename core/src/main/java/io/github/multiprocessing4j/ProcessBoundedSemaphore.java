@@ -21,6 +21,7 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param value the number of permits it starts with, also its bound; not negative
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessBoundedSemaphore(int value) {
@@ -32,10 +33,12 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
     }
 
     /**
-     * A semaphore whose permits live in {@code backend} (for implementers of backends; see
+     * Makes a semaphore whose permits live in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
      * backend documents.
      *
+     * @param backend where the permits live; a bounded one
+     * @return the semaphore
      * @throws IllegalArgumentException unless the backend is a bounded one
      */
     public static ProcessBoundedSemaphore over(SemaphoreBackend backend) {

@@ -58,7 +58,9 @@ import java.util.concurrent.locks.Condition;
 public final class ProcessCondition implements Condition, Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
+    /** The lock the condition is bound to, which travels with it. */
     private final SharedMutexLock lock;
+    /** The shared memory where the waiters' slots live, found by its name in every process. */
     private final SharedSegment segment;
     private transient LocalLock local;
     private transient RobustCondition condition;
@@ -69,6 +71,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param lock the lock that waiting and signalling require holding
      * @throws UnsupportedOperationException when the lock does not live in shared memory (a
      *     cluster's lock): a condition needs the local lock's algorithm
      */
@@ -82,6 +85,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param lock the re-entrant lock that waiting and signalling require holding
      * @throws UnsupportedOperationException when the lock does not live in shared memory
      */
     public ProcessCondition(ProcessRLock lock) {
@@ -96,7 +100,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
         this.condition = new RobustCondition(segment, local.mutex());
     }
 
-    /** @return the lock this condition is bound to */
+    /** {@return the lock this condition is bound to} */
     public java.util.concurrent.locks.Lock lock() {
         return lock;
     }
@@ -115,7 +119,8 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     }
 
     /**
-     * Like {@link #await()}, waiting at most {@code timeout}; Python's {@code wait(timeout)}.
+     * Releases the lock, waits until signalled but at most {@code timeout}, then acquires the
+     * lock again, as {@link #await()}; Python's {@code wait(timeout)}.
      *
      * @param timeout how long to wait; zero or negative does not wait (the lock is still
      *     released and re-acquired)
@@ -128,8 +133,9 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     }
 
     /**
-     * Like {@link #await()}, but an interrupt does not end the wait: the thread's interrupt status
-     * is set again on return.
+     * Releases the lock, waits until signalled, then acquires the lock again, as
+     * {@link #await()}; but an interrupt does not end the wait: the thread's interrupt status is
+     * set again on return.
      *
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
@@ -143,8 +149,11 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     }
 
     /**
-     * Like {@link #await()}, waiting at most {@code nanosTimeout}.
+     * Releases the lock, waits until signalled but at most {@code nanosTimeout}, then acquires
+     * the lock again, as {@link #await()}.
      *
+     * @param nanosTimeout how long to wait, in nanoseconds; zero or negative does not wait (the
+     *     lock is still released and re-acquired)
      * @return an estimate of the time left (zero or less on timeout)
      * @throws InterruptedException when interrupted and not signalled (the lock is held again)
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
@@ -158,8 +167,12 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     }
 
     /**
-     * Like {@link #await()}, waiting at most {@code time}.
+     * Releases the lock, waits until signalled but at most {@code time}, then acquires the lock
+     * again, as {@link #await()}.
      *
+     * @param time how long to wait, in {@code unit}s; zero or negative does not wait (the lock is
+     *     still released and re-acquired)
+     * @param unit the unit of {@code time}
      * @return true when signalled, false on timeout
      * @throws InterruptedException when interrupted and not signalled (the lock is held again)
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
@@ -170,8 +183,11 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     }
 
     /**
-     * Like {@link #await()}, waiting until {@code deadline} (wall clock) at most.
+     * Releases the lock, waits until signalled but at most until {@code deadline} (wall clock),
+     * then acquires the lock again, as {@link #await()}.
      *
+     * @param deadline when to stop waiting; one already passed does not wait (the lock is still
+     *     released and re-acquired)
      * @return true when signalled, false when the deadline passed
      * @throws InterruptedException when interrupted and not signalled (the lock is held again)
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
@@ -218,12 +234,12 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
         condition.signalAll();
     }
 
-    /** @return how many threads wait now (a snapshot; never blocks) */
+    /** {@return how many threads wait now} A snapshot; never blocks. */
     public int waiting() {
         return condition.waiting();
     }
 
-    /** @return how many signals were passed on from a waiter that died before it woke */
+    /** {@return how many signals were passed on from a waiter that died before it woke} */
     public long passedOn() {
         return condition.passedOn();
     }
@@ -238,11 +254,24 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
         segment.unlink();
     }
 
+    /**
+     * Describes the condition for logs and debuggers: its segment's name and its lock.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "ProcessCondition(" + segment.name() + ", " + lock + ")";
     }
 
+    /**
+     * Reads a handle sent to another process, and attaches it to the condition's shared memory
+     * and its lock's.
+     *
+     * @param in the stream the handle is read from
+     * @throws IOException when the stream cannot be read
+     * @throws ClassNotFoundException when a class of the handle cannot be found
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         local = lock.local();

@@ -38,6 +38,7 @@ import java.util.Objects;
 public final class ProcessEvent implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
+    /** Where the flag lives: shared memory, or the backend the event was made over. */
     private final EventBackend event;
 
     /**
@@ -55,9 +56,12 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
     }
 
     /**
-     * An event whose flag lives in {@code backend} (for implementers of backends; see
+     * Makes an event whose flag lives in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
      * backend documents.
+     *
+     * @param backend where the flag lives
+     * @return the event
      */
     public static ProcessEvent over(EventBackend backend) {
         return new ProcessEvent(Objects.requireNonNull(backend, "backend"));
@@ -73,7 +77,7 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
         event.clear();
     }
 
-    /** @return whether the event is set (a snapshot; never blocks) */
+    /** {@return whether the event is set} A snapshot; never blocks. Python's {@code is_set()}. */
     public boolean isSet() {
         return event.isSet();
     }
@@ -99,12 +103,23 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
         return event.await(Math.max(0, timeout.toNanos()));
     }
 
-    /** Removes the event's name from the tree (see {@link ProcessLock#close()}; another backend: as it documents). */
+    /**
+     * Removes the event's name from the tree. Processes that already use the event keep using
+     * it; handles deserialized afterwards fail with {@link IllegalStateException}. Without a close
+     * the event lives until every process of its tree has ended. (An event over another backend:
+     * as that backend documents.)
+     */
     @Override
     public void close() {
         event.close();
     }
 
+    /**
+     * Describes the event for logs and debuggers: where its flag lives, and whether it is set (a
+     * snapshot).
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "ProcessEvent(" + event + (isSet() ? ", set)" : ", clear)");

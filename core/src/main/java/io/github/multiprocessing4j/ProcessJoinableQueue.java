@@ -68,9 +68,13 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     }
 
     /**
-     * A joinable queue whose items and unfinished count live in {@code backend} (for implementers
-     * of backends; see {@link io.github.multiprocessing4j.spi}). Its methods then block, fail,
-     * redeliver and travel as the backend documents.
+     * Makes a joinable queue whose items and unfinished count live in {@code backend} (for
+     * implementers of backends; see {@link io.github.multiprocessing4j.spi}). Its methods then
+     * block, fail, redeliver and travel as the backend documents.
+     *
+     * @param <E> the type of the items
+     * @param backend where the items and the unfinished count live
+     * @return the queue
      */
     public static <E> ProcessJoinableQueue<E> over(JoinableQueueBackend backend) {
         return new ProcessJoinableQueue<>(Objects.requireNonNull(backend, "backend"));
@@ -98,6 +102,7 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     /**
      * Waits at most {@code timeout} until every item put has been finished.
      *
+     * @param timeout how long to wait; zero or negative does not wait
      * @return whether every item was finished; false on timeout
      * @throws InterruptedException when the thread is interrupted while waiting
      */
@@ -105,7 +110,7 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
         return joinable().join(nanos(timeout));
     }
 
-    /** @return how many items were put and not finished yet; never blocks */
+    /** {@return how many items were put and not finished yet} Never blocks. */
     public long unfinishedTasks() {
         return Math.max(0, joinable().unfinished());
     }

@@ -64,10 +64,12 @@ public final class ProcessLock extends SharedMutexLock {
     }
 
     /**
-     * A lock whose state lives in {@code backend} (for implementers of backends; see
+     * Makes a lock whose state lives in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
      * backend documents.
      *
+     * @param backend where the lock's state lives; not re-entrant
+     * @return the lock
      * @throws IllegalArgumentException when the backend is re-entrant
      */
     public static ProcessLock over(LockBackend backend) {

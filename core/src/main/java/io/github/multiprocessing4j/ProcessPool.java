@@ -124,13 +124,15 @@ import java.util.stream.Stream;
 public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     /**
-     * Told how far a {@code map} or {@code imap} call has got. Called in the thread that runs the
-     * call (the one in {@code map}, or iterating), whenever tasks have finished since the last
-     * call, and once more when {@code done == total}. An exception it throws ends the call.
+     * A listener told how far a {@code map} or {@code imap} call has got. Called in the thread that
+     * runs the call (the one in {@code map}, or iterating), whenever tasks have finished since the
+     * last call, and once more when {@code done == total}. An exception it throws ends the call.
      */
     @FunctionalInterface
     public interface ProgressListener {
         /**
+         * Tells how far the call has got.
+         *
          * @param done tasks finished so far (failed ones included)
          * @param total all tasks of the call, or -1 while unknown (an input that is not a
          *     {@link Collection}, not read to its end yet)
@@ -156,6 +158,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * but {@link #close()} throw {@link IllegalStateException}: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param processes the number of workers, at least 1
      * @throws IllegalArgumentException when {@code processes < 1}
      * @throws IllegalStateException when this process is daemonic ("daemonic processes are not
      *     allowed to have children"), unless a static initialiser makes the pool
@@ -186,7 +189,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
     }
 
-    /** @return a builder for a pool with an initializer, {@code maxTasksPerChild} or JVM arguments */
+    /**
+     * Starts building a pool: with a number of workers, an initializer, {@code maxTasksPerChild},
+     * JVM arguments, a start method, a class path, retries, or workers on a cluster.
+     *
+     * @return a builder for the pool
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -702,6 +710,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /**
      * Runs {@code task} in a worker. Never blocks for long.
      *
+     * @param <T> the result type
+     * @param task what the worker runs: a {@link Callable} whose class is serializable (a lambda
+     *     is one when its target type is {@link SerializableCallable}: see the class comment)
      * @return a {@link CompletableFuture}, as {@link #applyAsync} gives
      * @throws IllegalArgumentException when the task is not serializable; the message names its class
      * @throws RejectedExecutionException when the pool is shut down or broken
@@ -730,6 +741,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Runs a serializable {@link Runnable} in a worker; the future's value is null. Never blocks
      * for long.
      *
+     * @param task what the worker runs: a {@link Runnable} whose class is serializable
+     * @return a {@link CompletableFuture} completed with null, or exceptionally with the task's
+     *     exception (a {@link WorkerDiedException} when its worker died)
      * @throws IllegalArgumentException when the task is not serializable; the message names its class
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
@@ -758,6 +772,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Runs a serializable {@link Runnable} in a worker; the future's value is {@code result} (kept
      * in this process). Never blocks for long.
      *
+     * @param <T> the result type
+     * @param task what the worker runs: a {@link Runnable} whose class is serializable
+     * @param result the future's value once the task has run
+     * @return a {@link CompletableFuture} completed with {@code result}, or exceptionally with the
+     *     task's exception (a {@link WorkerDiedException} when its worker died)
      * @throws IllegalArgumentException when the task is not serializable; the message names its class
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
@@ -788,6 +807,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * throws, is logged (as a {@code ThreadPoolExecutor}'s thread would print it). Never blocks
      * for long.
      *
+     * @param command what the worker runs: a {@link Runnable} whose class is serializable
      * @throws IllegalArgumentException when the task is not serializable; the message names its class
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
@@ -821,6 +841,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /**
      * Runs every task and waits until all are done.
      *
+     * @param <T> the result type
+     * @param tasks the tasks, each a {@link Callable} whose class is serializable (see
+     *     {@link #invokeAll(SerializableCallable...)} for lambdas)
      * @return the futures, all done, in the order of {@code tasks}
      * @throws InterruptedException when interrupted while waiting; the unfinished tasks are cancelled
      * @throws IllegalArgumentException when a task is not serializable (nothing is left running)
@@ -835,6 +858,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Runs every task and waits until all are done or the timeout passes; those not done by then
      * are cancelled.
      *
+     * @param <T> the result type
+     * @param tasks the tasks, each a {@link Callable} whose class is serializable
+     * @param timeout how long to wait at most, in {@code unit}s
+     * @param unit the unit of {@code timeout}
      * @return the futures, all done or cancelled, in the order of {@code tasks}
      * @throws InterruptedException when interrupted while waiting; the unfinished tasks are cancelled
      * @throws IllegalArgumentException when a task is not serializable (nothing is left running)
@@ -850,6 +877,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Runs every task and returns the result of one that succeeded, the first to do so; the
      * others are cancelled.
      *
+     * @param <T> the result type
+     * @param tasks the tasks, each a {@link Callable} whose class is serializable (see
+     *     {@link #invokeAny(SerializableCallable...)} for lambdas)
+     * @return the result of the first task that succeeded
      * @throws ExecutionException when every task failed (the cause is the last failure)
      * @throws InterruptedException when interrupted while waiting; the tasks are cancelled
      * @throws IllegalArgumentException when {@code tasks} is empty, or a task is not serializable
@@ -861,8 +892,18 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     /**
-     * {@link #invokeAny(Collection)} within a timeout.
+     * Runs every task and returns the result of one that succeeded, the first to do so, waiting
+     * at most the timeout; the others are cancelled. Otherwise as {@link #invokeAny(Collection)}.
      *
+     * @param <T> the result type
+     * @param tasks the tasks, each a {@link Callable} whose class is serializable
+     * @param timeout how long to wait at most, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return the result of the first task that succeeded
+     * @throws ExecutionException when every task failed (the cause is the last failure)
+     * @throws InterruptedException when interrupted while waiting; the tasks are cancelled
+     * @throws IllegalArgumentException when {@code tasks} is empty, or a task is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
      * @throws TimeoutException when no task succeeded within the timeout; the tasks are cancelled
      */
     @Override
@@ -996,13 +1037,21 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
     }
 
-    /** @return whether {@link #shutdown()}, {@link #terminate()} or {@link #close()} was called, or the pool broke */
+    /**
+     * Tells whether the pool was shut down: {@link #shutdown()}, {@link #terminate()} or
+     * {@link #close()} was called, or the pool broke. Never blocks.
+     *
+     * @return whether the pool refuses new tasks
+     */
     @Override
     public boolean isShutdown() {
         return engine().isShutdown();
     }
 
-    /** @return whether every worker has ended and the pool's shared memory is freed */
+    /**
+     * {@return whether every worker has ended and the pool's shared memory is freed} Never
+     * blocks.
+     */
     @Override
     public boolean isTerminated() {
         return engine().isTerminated();
@@ -1012,7 +1061,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * Waits until the pool has terminated, after a {@link #shutdown()} or {@link #terminate()}.
      * Called from the collector thread (a callback), returns {@link #isTerminated()} at once.
      *
-     * @return false when the timeout passed first
+     * @param timeout how long to wait at most, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return true when the pool has terminated, false when the timeout passed first
      * @throws InterruptedException when interrupted while waiting
      */
     @Override
@@ -1022,16 +1073,16 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     // ---------------------------------------------------------------- inspection
 
-    /** @return the number of workers the pool keeps */
+    /** {@return the number of workers the pool keeps} */
     public int processes() {
         return engine().processes();
     }
 
     /**
-     * The process ids of the pool's live workers, oldest first: for monitoring, and for tests
-     * that kill a worker. A snapshot: a worker may end, and its replacement start, at any moment.
-     * A worker that reached {@code maxTasksPerChild} is listed until it has ended, beside its
-     * replacement. Never blocks for long.
+     * Returns the process ids of the pool's live workers, oldest first: for monitoring, and for
+     * tests that kill a worker. A snapshot: a worker may end, and its replacement start, at any
+     * moment. A worker that reached {@code maxTasksPerChild} is listed until it has ended, beside
+     * its replacement. Never blocks for long.
      *
      * @return the pids; empty once the pool has terminated
      */
@@ -1039,6 +1090,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         return engine().workerPids();
     }
 
+    /**
+     * Describes the pool for logs and debuggers: its number of workers and its engine's state, or
+     * that it was made by a static initialiser in a child and started nothing.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         if (startedEngine == null) {
@@ -1135,11 +1192,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * How many more times a task (a {@code map} chunk) whose worker died while holding it is
-         * sent to another worker before it fails with {@link WorkerDiedException}. Default 0:
+         * Sets how many more times a task (a {@code map} chunk) whose worker died while holding it
+         * is sent to another worker before it fails with {@link WorkerDiedException}. Default 0:
          * never, as Python's pool. A retried task may have run twice (its worker may have done
          * part or all of it); its result is still delivered once.
          *
+         * @param retries how many times a task is sent again after its worker died; 0 or more
          * @return this builder
          * @throws IllegalArgumentException when negative
          */
@@ -1152,7 +1210,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * @param processes the number of workers; {@link Multiprocessing#cpuCount()} unless set
+         * Sets the number of workers the pool keeps.
+         *
+         * @param processes the number of workers, at least 1 (checked by {@link #build()});
+         *     {@link Multiprocessing#cpuCount()} unless set
          * @return this builder
          */
         public Builder processes(int processes) {
@@ -1161,9 +1222,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * @param initializer run once in each worker before its first task (Python's
-         *     {@code initializer}); when it throws, the pool breaks: its tasks fail and new ones
-         *     are refused, with the initializer's exception as the cause. Null for none.
+         * Sets what each worker runs once before its first task (Python's {@code initializer}).
+         *
+         * @param initializer run once in each worker before its first task; when it throws, the
+         *     pool breaks: its tasks fail and new ones are refused, with the initializer's
+         *     exception as the cause. Null for none.
          * @return this builder
          * @implNote CPython restarts such workers for ever; they would fail the same way each time.
          */
@@ -1173,10 +1236,13 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * @param maxTasksPerChild how many tasks a worker runs before it ends and a new worker
-         *     takes over (Python's {@code maxtasksperchild}; a {@code map} chunk counts as one task,
-         *     as in Python); 0, the default, for no limit
+         * Sets how many tasks a worker runs before it ends and a new worker takes over (Python's
+         * {@code maxtasksperchild}): for tasks that leak memory or other resources.
+         *
+         * @param maxTasksPerChild the number of tasks; a {@code map} chunk counts as one task, as
+         *     in Python; 0, the default, for no limit
          * @return this builder
+         * @throws IllegalArgumentException when negative
          */
         public Builder maxTasksPerChild(int maxTasksPerChild) {
             if (maxTasksPerChild < 0) {
@@ -1191,6 +1257,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * {@code -Xmx}. Whatever the options, a worker that runs out of memory ends at once (exit
          * code 3) and its tasks fail with {@link WorkerDiedException}.
          *
+         * @param args the options
          * @return this builder
          * @implNote Workers compile with C1 only, as other children: they start and warm up
          *     quickly. A pool that runs heavy tasks for long may run them several times faster with
@@ -1206,10 +1273,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * @param method how the workers (and their replacements) get their JVMs; null, the
-         *     default, for {@link Multiprocessing#startMethod()}. With {@link StartMethod#WARM},
-         *     a program that makes pools of the same configuration again gets booted spares as
-         *     workers, as many as the last pool had.
+         * Chooses how the workers (and their replacements) get their JVMs. With
+         * {@link StartMethod#WARM}, a program that makes pools of the same configuration again
+         * gets booted spares as workers, as many as the last pool had.
+         *
+         * @param method the start method; null, the default, for
+         *     {@link Multiprocessing#startMethod()}
          * @return this builder
          */
         public Builder startMethod(StartMethod method) {
@@ -1235,8 +1304,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         }
 
         /**
-         * Starts the pool's workers (see {@link ProcessPool#ProcessPool(int)}).
+         * Makes the pool and starts its workers (see {@link ProcessPool#ProcessPool(int)}).
          *
+         * @return the pool, its workers started
          * @throws IllegalArgumentException when there are fewer than one process, or the
          *     initializer is not serializable
          * @throws IllegalStateException when this process is daemonic

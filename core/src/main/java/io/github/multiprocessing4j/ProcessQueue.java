@@ -56,6 +56,7 @@ import java.util.Objects;
 public class ProcessQueue<E> implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
+    /** Where the items live: shared memory, or the backend the queue was made over. */
     final QueueBackend backend;
 
     /**
@@ -85,9 +86,13 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     }
 
     /**
-     * A queue whose items live in {@code backend} (for implementers of backends; see
+     * Makes a queue whose items live in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
      * backend documents.
+     *
+     * @param <E> the type of the items
+     * @param backend where the items live
+     * @return the queue
      */
     public static <E> ProcessQueue<E> over(QueueBackend backend) {
         return new ProcessQueue<>(Objects.requireNonNull(backend, "backend"));
@@ -97,6 +102,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * Puts an item, waiting while the queue is full. The wait is not ended by an interrupt (the
      * thread's interrupt status is kept), as for {@link java.util.concurrent.locks.Lock#lock()}.
      *
+     * @param item the item, serializable and not null; a copy is put
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
      * @throws IllegalStateException when the queue is closed
@@ -108,6 +114,8 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Puts an item, waiting at most {@code timeout} for room (not ended by an interrupt).
      *
+     * @param item the item, serializable and not null; a copy is put
+     * @param timeout how long to wait for room; zero or negative does not wait
      * @throws QueueFullException when the queue stayed full for the whole timeout
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
@@ -122,6 +130,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Puts an item without waiting.
      *
+     * @param item the item, serializable and not null; a copy is put
      * @throws QueueFullException when the queue is full
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
@@ -136,6 +145,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Puts an item if there is room, without waiting.
      *
+     * @param item the item, serializable and not null; a copy is put
      * @return false when the queue is full
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
@@ -148,6 +158,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Takes the oldest item, waiting while the queue is empty.
      *
+     * @return the item
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
      * @throws IllegalStateException when the queue is closed and empty
      */
@@ -158,6 +169,8 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Takes the oldest item, waiting at most {@code timeout} for one.
      *
+     * @param timeout how long to wait for an item; zero or negative does not wait
+     * @return the item
      * @throws QueueEmptyException when no item came within the timeout
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
      * @throws IllegalStateException when the queue is closed and empty
@@ -173,6 +186,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Takes the oldest item without waiting for one.
      *
+     * @return the item
      * @throws QueueEmptyException when the queue is empty
      * @throws IllegalStateException when the queue is closed and empty
      */
@@ -197,6 +211,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     /**
      * Takes the oldest item, waiting at most {@code timeout} for one.
      *
+     * @param timeout how long to wait for an item; zero or negative does not wait
      * @return the item, or null when none came within the timeout
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
      * @throws IllegalStateException when the queue is closed and empty
@@ -205,23 +220,31 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
         return take(nanos(timeout));
     }
 
-    /** @return how many items the queue holds (exact while no put or get is under way); never blocks */
+    /**
+     * Counts the items the queue holds: exact while no put or get is under way. Never blocks.
+     * Python's {@code qsize()}.
+     *
+     * @return how many items the queue holds
+     */
     public int qsize() {
         return (int) Math.min(Integer.MAX_VALUE, backend.size());
     }
 
-    /** @return whether the queue holds no item; never blocks */
+    /** {@return whether the queue holds no item} Never blocks. */
     public boolean isEmpty() {
         return backend.size() == 0;
     }
 
-    /** @return whether a bounded queue holds {@code maxSize} items (never true when unbounded); never blocks */
+    /**
+     * {@return whether a bounded queue holds {@code maxSize} items} Never true when unbounded;
+     * never blocks.
+     */
     public boolean isFull() {
         long max = backend.maxSize();
         return max > 0 && backend.size() >= max;
     }
 
-    /** @return the bound given at creation, 0 when unbounded */
+    /** {@return the bound given at creation, 0 when unbounded} */
     public int maxSize() {
         return (int) backend.maxSize();
     }
@@ -237,11 +260,16 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
         backend.close();
     }
 
-    /** @return whether the queue was closed (by any process) */
+    /** {@return whether the queue was closed (by any process)} */
     public boolean isClosed() {
         return backend.isClosed();
     }
 
+    /**
+     * Describes the queue for logs and debuggers: its class and where its items live.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + backend + "]";

@@ -30,17 +30,19 @@ public final class ProcessRLock extends SharedMutexLock {
     }
 
     /**
-     * A re-entrant lock whose state lives in {@code backend} (for implementers of backends; see
-     * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
+     * Makes a re-entrant lock whose state lives in {@code backend} (for implementers of backends;
+     * see {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
      * backend documents.
      *
+     * @param backend where the lock's state lives; re-entrant
+     * @return the lock
      * @throws IllegalArgumentException when the backend is not re-entrant
      */
     public static ProcessRLock over(LockBackend backend) {
         return new ProcessRLock(checked(Objects.requireNonNull(backend, "backend"), true));
     }
 
-    /** @return how many times the calling thread holds the lock (0 when it does not) */
+    /** {@return how many times the calling thread holds the lock (0 when it does not)} */
     public int holdCount() {
         return backend().holdCount();
     }

@@ -46,6 +46,7 @@ public final class ProcessSemaphore extends SharedSemaphore {
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param value the number of permits it starts with; not negative
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessSemaphore(int value) {
@@ -57,10 +58,12 @@ public final class ProcessSemaphore extends SharedSemaphore {
     }
 
     /**
-     * A semaphore whose permits live in {@code backend} (for implementers of backends; see
+     * Makes a semaphore whose permits live in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
      * backend documents.
      *
+     * @param backend where the permits live; an unbounded one
+     * @return the semaphore
      * @throws IllegalArgumentException unless the backend is an unbounded one
      */
     public static ProcessSemaphore over(SemaphoreBackend backend) {

@@ -17,6 +17,7 @@ import java.util.Objects;
 public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
+    /** Where the items live: shared memory, or the backend the queue was made over. */
     private final QueueBackend backend;
 
     /**
@@ -34,9 +35,13 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
     }
 
     /**
-     * A simple queue whose items live in {@code backend} (for implementers of backends; see
+     * Makes a simple queue whose items live in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}); a bounded backend makes {@link #put} wait for
      * room. Its methods then block, fail and travel as the backend documents.
+     *
+     * @param <E> the type of the items
+     * @param backend where the items live
+     * @return the queue
      */
     public static <E> ProcessSimpleQueue<E> over(QueueBackend backend) {
         return new ProcessSimpleQueue<>(Objects.requireNonNull(backend, "backend"));
@@ -45,6 +50,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
     /**
      * Puts an item; never blocks.
      *
+     * @param item the item, serializable and not null; a copy is put
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
      * @throws IllegalStateException when the queue is closed
@@ -56,6 +62,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
     /**
      * Takes the oldest item, waiting while the queue is empty.
      *
+     * @return the item
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
      * @throws IllegalStateException when the queue is closed and empty
      */
@@ -65,7 +72,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
         return item;
     }
 
-    /** @return whether the queue holds no item; never blocks */
+    /** {@return whether the queue holds no item} Never blocks. */
     public boolean isEmpty() {
         return backend.size() == 0;
     }
@@ -76,6 +83,11 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
         backend.close();
     }
 
+    /**
+     * Describes the queue for logs and debuggers: where its items live.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "ProcessSimpleQueue[" + backend + "]";

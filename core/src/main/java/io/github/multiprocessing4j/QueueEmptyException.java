@@ -6,6 +6,11 @@ import java.util.NoSuchElementException;
 public class QueueEmptyException extends NoSuchElementException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes the exception with the given detail message.
+     *
+     * @param message the detail message
+     */
     public QueueEmptyException(String message) {
         super(message);
     }

@@ -4,6 +4,11 @@ package io.github.multiprocessing4j;
 public class QueueFullException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes the exception with the given detail message.
+     *
+     * @param message the detail message
+     */
     public QueueFullException(String message) {
         super(message);
     }

@@ -131,6 +131,11 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
         handedOut = true;
     }
 
+    /**
+     * Describes the iterator for logs and debuggers: whether its results come in input order.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "ResultIterator[" + (ordered ? "in input order" : "as they come") + "]";

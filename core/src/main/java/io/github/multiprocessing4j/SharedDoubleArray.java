@@ -21,6 +21,7 @@ import java.io.Serializable;
 public final class SharedDoubleArray implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
+    /** The elements' shared memory (their raw bits), found by its name in every process. */
     private final WordArray words;
 
     /**
@@ -29,6 +30,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param length the number of elements, fixed for the array's life
      * @throws IllegalArgumentException when {@code length} is negative (or over 2^28 - 1, which
      *     would not fit in a 2 GiB segment)
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
@@ -43,6 +45,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
+     * @param initial the elements it starts with; their number is the array's length
      * @throws NullPointerException when {@code initial} is null
      * @throws java.io.UncheckedIOException when the segment cannot be created or mapped
      */
@@ -56,13 +59,16 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
         }, WordArray::unlink);
     }
 
-    /** @return the number of elements (fixed at creation) */
+    /** {@return the number of elements} It is fixed at creation. */
     public int length() {
         return words.length();
     }
 
     /**
-     * @return element {@code i} (a volatile read)
+     * Returns element {@code i} (a volatile read).
+     *
+     * @param i the element's index
+     * @return the element's value
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public double get(int i) {
@@ -72,6 +78,8 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
     /**
      * Sets element {@code i} (a volatile write).
      *
+     * @param i the element's index
+     * @param value the element's new value
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public void set(int i, double value) {
@@ -82,6 +90,9 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * Sets element {@code i} to {@code value} if its raw bits are those of {@code expected},
      * atomically.
      *
+     * @param i the element's index
+     * @param expected the value the element must have now, compared by its raw bits
+     * @param value the element's new value
      * @return whether it was {@code expected} (and is now {@code value})
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
@@ -94,6 +105,8 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * Adds {@code delta} to element {@code i}, atomically (a compare-and-set loop: never blocks,
      * retries while other threads or processes change the element).
      *
+     * @param i the element's index
+     * @param delta what to add (negative to subtract)
      * @return the element's value after the addition
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
@@ -108,8 +121,10 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
     }
 
     /**
-     * @return a copy of the elements, each read atomically, the whole not at one instant (other
-     *     processes may change elements while it is being read)
+     * Copies the elements into a new array, each read atomically, the whole not at one instant
+     * (other processes may change elements while it is being read).
+     *
+     * @return the copy
      */
     public double[] toArray() {
         long[] bits = words.toArray();
@@ -129,6 +144,12 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
         words.unlink();
     }
 
+    /**
+     * Lists the elements as {@link java.util.Arrays#toString(double[])} does, read as
+     * {@link #toArray()} reads them.
+     *
+     * @return the elements, in brackets
+     */
     @Override
     public String toString() {
         return java.util.Arrays.toString(toArray());

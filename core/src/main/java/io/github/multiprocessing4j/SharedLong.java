@@ -18,6 +18,7 @@ import java.util.Objects;
 public final class SharedLong implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
+    /** Where the value lives: shared memory, or the backend the value was made over. */
     private final LongBackend backend;
 
     /**
@@ -35,6 +36,8 @@ public final class SharedLong implements Serializable, AutoCloseable {
      *
      * <p>Made by a static initialiser, it is the tree's: see
      * <a href="package-summary.html#static-fields">static fields</a>.
+     *
+     * @param initial the value it starts with
      */
     public SharedLong(long initial) {
         this.backend = StaticShared.resolve("SharedLong", () -> new LocalLong(initial), LocalLong::close);
@@ -45,50 +48,87 @@ public final class SharedLong implements Serializable, AutoCloseable {
     }
 
     /**
-     * A shared long whose value lives in {@code backend} (for implementers of backends; see
+     * Makes a shared long whose value lives in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
      * backend documents.
+     *
+     * @param backend where the value lives
+     * @return the shared long
      */
     public static SharedLong over(LongBackend backend) {
         return new SharedLong(Objects.requireNonNull(backend, "backend"));
     }
 
-    /** @return the value */
+    /** {@return the value} */
     public long get() {
         return backend.get();
     }
 
-    /** Sets the value. */
+    /**
+     * Sets the value.
+     *
+     * @param value the new value
+     */
     public void set(long value) {
         backend.set(value);
     }
 
-    /** @return the value after adding 1 */
+    /**
+     * Adds 1 to the value.
+     *
+     * @return the value after adding 1
+     */
     public long incrementAndGet() {
         return backend.getAndAdd(1) + 1;
     }
 
-    /** @return the value after adding {@code delta} */
+    /**
+     * Adds {@code delta} to the value.
+     *
+     * @param delta what to add (negative to subtract)
+     * @return the value after adding {@code delta}
+     */
     public long addAndGet(long delta) {
         return backend.getAndAdd(delta) + delta;
     }
 
-    /** @return the value before adding {@code delta} */
+    /**
+     * Adds {@code delta} to the value.
+     *
+     * @param delta what to add (negative to subtract)
+     * @return the value before adding {@code delta}
+     */
     public long getAndAdd(long delta) {
         return backend.getAndAdd(delta);
     }
 
-    /** @return whether the value was {@code expected} and is now {@code value} */
+    /**
+     * Sets the value to {@code value} if it is {@code expected}.
+     *
+     * @param expected the value it must have now
+     * @param value the new value
+     * @return whether the value was {@code expected} and is now {@code value}
+     */
     public boolean compareAndSet(long expected, long value) {
         return backend.compareAndSet(expected, value);
     }
 
-    /** Removes the value's name from the tree (see {@link ProcessLock#close()}). */
+    /**
+     * Removes the value's name from the tree. Processes that already use the value keep using
+     * it; handles deserialized afterwards fail with {@link IllegalStateException}. Without a close
+     * the value lives until every process of its tree has ended. (A value over another backend:
+     * as that backend documents.)
+     */
     @Override
     public void close() {
         backend.close();
     }
 
+    /**
+     * Returns the value in decimal, as {@link Long#toString(long)} does.
+     *
+     * @return the value (a snapshot), in decimal
+     */
     @Override
     public String toString() {
         return Long.toString(get());

@@ -37,6 +37,7 @@ import java.nio.ByteBuffer;
 public final class SharedMemory implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
+    /** The block, found by its name in every process. */
     private final SharedSegment segment;
     private transient volatile boolean closed;
 
@@ -52,6 +53,7 @@ public final class SharedMemory implements Serializable, AutoCloseable {
      * <a href="package-summary.html#static-fields">static fields</a>.
      *
      * @param size its size in bytes (zero is allowed)
+     * @return a handle to the new block
      * @throws IllegalArgumentException when {@code size} is negative
      * @throws java.io.UncheckedIOException when the block cannot be created or mapped
      */
@@ -67,6 +69,7 @@ public final class SharedMemory implements Serializable, AutoCloseable {
      * process or by any other of the tree, and not unlinked). Never blocks for long.
      *
      * @param name the block's {@link #name()}
+     * @return a handle to the block
      * @throws IllegalStateException when the tree has no block of that name: it was never
      *     created, was unlinked, or belongs to another tree
      * @throws java.io.UncheckedIOException when the block exists but cannot be mapped
@@ -75,12 +78,12 @@ public final class SharedMemory implements Serializable, AutoCloseable {
         return new SharedMemory(SharedSegment.attach(ProcessContext.current().registry().treeId(), name));
     }
 
-    /** @return the block's name, unique in its tree, for {@link #attach} */
+    /** {@return the block's name, unique in its tree, for {@link #attach}} */
     public String name() {
         return segment.name();
     }
 
-    /** @return the block's size in bytes */
+    /** {@return the block's size in bytes} */
     public int size() {
         return segment.size();
     }
@@ -92,6 +95,7 @@ public final class SharedMemory implements Serializable, AutoCloseable {
      * {@link #close()} of this handle: the memory is released only when no handle and no view of
      * it is reachable any more.
      *
+     * @return a new view of the whole block
      * @throws IllegalStateException when this handle is closed
      */
     public ByteBuffer buffer() {
@@ -121,6 +125,12 @@ public final class SharedMemory implements Serializable, AutoCloseable {
         segment.unlink();
     }
 
+    /**
+     * Describes the handle for logs and debuggers: the block's name and size, and whether this
+     * handle is closed.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "SharedMemory(" + name() + ", " + size() + " bytes" + (closed ? ", closed)" : ")");

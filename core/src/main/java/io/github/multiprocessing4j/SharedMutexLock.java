@@ -78,22 +78,37 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
         backend.acquire(-1);
     }
 
-    /** @return true when the lock was free (or, for a re-entrant lock, already held) and is now held */
+    /**
+     * Acquires the lock if it is free (or, for a re-entrant lock, already held by the calling
+     * thread), without waiting for it; Python's {@code acquire(block=False)}.
+     *
+     * @return true when the lock was free (or, for a re-entrant lock, already held) and is now held
+     */
     @Override
     public boolean tryLock() {
         return backend.tryAcquire();
     }
 
     /**
+     * Acquires the lock, waiting at most the given time, as {@link #acquire(Duration)}.
+     *
+     * @param time how long to wait, in {@code unit}s; zero or negative does not wait
+     * @param unit the unit of {@code time}
      * @return true when the lock was acquired within the time, false on timeout
-     * @throws InterruptedException when the thread is interrupted while waiting
+     * @throws InterruptedException when the thread is interrupted while waiting (the lock is
+     *     then not held)
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         return backend.acquire(Math.max(0, unit.toNanos(time)));
     }
 
-    /** @throws IllegalMonitorStateException when the calling thread does not hold the lock */
+    /**
+     * Releases the lock; for a re-entrant lock, releases one acquisition, and frees the lock with
+     * the last. Never blocks.
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock
+     */
     @Override
     public void unlock() {
         backend.release();
@@ -112,29 +127,29 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
         return new ProcessCondition(this);
     }
 
-    /** @return whether the calling thread holds the lock */
+    /** {@return whether the calling thread holds the lock} */
     public boolean isHeldByCurrentThread() {
         return backend.isHeldByCurrentThread();
     }
 
-    /** @return whether any thread of any process holds the lock (a snapshot) */
+    /** {@return whether any thread of any process holds the lock (a snapshot)} */
     public boolean isLocked() {
         return backend.isLocked();
     }
 
-    /** @return how many times the lock was taken over from a process that died holding it */
+    /** {@return how many times the lock was taken over from a process that died holding it} */
     public long takeovers() {
         return backend.takeovers();
     }
 
     /**
-     * The fencing token of the calling thread's current holding: every holding of this lock (not
-     * every re-entrant acquisition, and every return from a {@link ProcessCondition} wait, which
-     * holds the lock anew) gets a token strictly greater than every earlier holding's, whichever
-     * process held it. Pass it with every write to the resource the lock guards, and have the
-     * resource refuse a write whose token is lower than one it has already seen: a holder that
-     * lost the lock without knowing it (a cluster lock whose lease lapsed during a long pause)
-     * can then do no harm. Never blocks.
+     * Returns the fencing token of the calling thread's current holding. Every holding of this lock
+     * (not every re-entrant acquisition, and every return from a {@link ProcessCondition} wait,
+     * which holds the lock anew) gets a token strictly greater than every earlier holding's,
+     * whichever process held it. Pass it with every write to the resource the lock guards, and have
+     * the resource refuse a write whose token is lower than one it has already seen: a holder that
+     * lost the lock without knowing it (a cluster lock whose lease lapsed during a long pause) can
+     * then do no harm. Never blocks.
      *
      * @return the token, positive
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
@@ -170,6 +185,12 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
                 + backend + " (conditions over cluster locks are not supported)");
     }
 
+    /**
+     * Describes the lock for logs and debuggers: its class, where its state lives, and whether
+     * it is locked (a snapshot).
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(" + backend + (isLocked() ? ", locked)" : ", unlocked)");

@@ -60,7 +60,12 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
         return semaphore.acquire(Math.max(0, timeout.toNanos()));
     }
 
-    /** @return true when a permit was available and is now taken; never blocks (Python's {@code acquire(False)}) */
+    /**
+     * Takes a permit if one is available, without waiting for one; Python's
+     * {@code acquire(False)}. Never blocks.
+     *
+     * @return true when a permit was available and is now taken
+     */
     public boolean tryAcquire() {
         return semaphore.tryAcquire();
     }
@@ -78,12 +83,12 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
         semaphore.release();
     }
 
-    /** @return how many permits are available now (a snapshot; Python's {@code get_value()}) */
+    /** {@return how many permits are available now} A snapshot; Python's {@code get_value()}. */
     public int availablePermits() {
         return semaphore.availablePermits();
     }
 
-    /** @return how many permits were given back from processes that died holding them */
+    /** {@return how many permits were given back from processes that died holding them} */
     public long reclaimed() {
         return semaphore.reclaimed();
     }
@@ -98,6 +103,12 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
         semaphore.close();
     }
 
+    /**
+     * Describes the semaphore for logs and debuggers: its class, where its permits live, and how
+     * many are available (a snapshot).
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(" + semaphore + ", " + availablePermits() + " permits)";

@@ -17,10 +17,14 @@ package io.github.multiprocessing4j;
 public class WorkerDiedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The process id of the worker that died. */
     private final long pid;
+    /** How the worker ended, as {@link ChildProcess#exitCode()} tells. */
     private final int exitCode;
 
     /**
+     * Makes the exception that a task's caller gets when the worker holding the task died.
+     *
      * @param workerName the worker's process name
      * @param pid the worker's process id
      * @param exitCode how it ended, as {@link ChildProcess#exitCode()} tells
@@ -33,12 +37,15 @@ public class WorkerDiedException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
-    /** @return the process id of the worker that died */
+    /** {@return the process id of the worker that died} */
     public long pid() {
         return pid;
     }
 
-    /** @return its exit code: {@code -N} when a signal N ended it, else the code it exited with */
+    /**
+     * {@return the worker's exit code: {@code -N} when a signal N ended it, else the code it
+     * exited with}
+     */
     public int exitCode() {
         return exitCode;
     }

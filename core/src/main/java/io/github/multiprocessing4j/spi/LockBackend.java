@@ -71,6 +71,9 @@ public interface LockBackend extends Serializable {
     /** {@return how many times the lock was taken from a holder that died (or lost its lease) holding it} */
     long takeovers();
 
-    /** Ends this lock's name: see {@link io.github.multiprocessing4j.ProcessLock#close()}. */
+    /**
+     * Ends this lock's name: see {@code close()} of
+     * {@link io.github.multiprocessing4j.ProcessLock}.
+     */
     void close();
 }

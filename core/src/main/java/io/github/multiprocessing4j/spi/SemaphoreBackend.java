@@ -45,6 +45,9 @@ public interface SemaphoreBackend extends Serializable {
     /** {@return how many permits came back from holders that died holding them} */
     long reclaimed();
 
-    /** Ends this semaphore's name: see {@link io.github.multiprocessing4j.ProcessSemaphore#close()}. */
+    /**
+     * Ends this semaphore's name: see {@code close()} of
+     * {@link io.github.multiprocessing4j.ProcessSemaphore}.
+     */
     void close();
 }
