@@ -65,7 +65,7 @@ public final class Pipe<T> {
         return new Pipe<>(connected[0], connected[1]);
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private static <T> PipeConnection<T>[] connected(boolean duplex) {
         PipeEnds ends = PipeEnds.create();
         ByteQueue toLeft = ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE);

@@ -925,6 +925,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only copied into a list, never written
     public final <T> List<Future<T>> invokeAll(SerializableCallable<T>... tasks) throws InterruptedException {
         return invokeAll(List.of(tasks));
     }
@@ -943,6 +944,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only copied into a list, never written
     public final <T> T invokeAny(SerializableCallable<T>... tasks) throws InterruptedException, ExecutionException {
         return invokeAny(List.of(tasks));
     }

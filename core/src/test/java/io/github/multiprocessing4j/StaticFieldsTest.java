@@ -330,7 +330,7 @@ class StaticFieldsTest {
         static final ProcessQueue<String> QUEUE = new ProcessQueue<>();
         static final ProcessSimpleQueue<String> SIMPLE = new ProcessSimpleQueue<>();
         static final ProcessJoinableQueue<String> JOINABLE = new ProcessJoinableQueue<>();
-        static final Pipe PIPE = Pipe.open();
+        static final Pipe<String> PIPE = Pipe.open();
 
         static void closeAll() {
             LOCK.release();

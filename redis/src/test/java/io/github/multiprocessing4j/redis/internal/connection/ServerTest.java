@@ -46,7 +46,6 @@ class ServerTest {
     }
 
     @Test
-    @SuppressWarnings("try") // the listening socket is held open, never used: it is the server that does not answer
     void aReconnectThatMeetsAServerThatNoLongerAnswersStillEndsAtTheTimeout() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
