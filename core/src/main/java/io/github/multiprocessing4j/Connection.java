@@ -18,7 +18,8 @@ import java.time.Duration;
  * <p>Objects are serialized by {@link #send} in the caller, as for {@link ProcessQueue#put}.
  * {@link #recv} and {@link #recvBytes} never hang on a dead peer: once the other end is closed,
  * or every process that used it has died, they return what is left and then throw
- * {@link EOFException}.
+ * {@link EOFException}. A child whose target carries the other end counts as using it from its
+ * start, so a child that dies before it touches the end (a failed boot, say) ends the wait too.
  *
  * @param <T> the type of the messages
  */

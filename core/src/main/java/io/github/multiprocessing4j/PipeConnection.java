@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.internal.sync.Wait;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.time.Duration;
 
 /**
@@ -141,6 +142,11 @@ final class PipeConnection<T> implements Connection<T> {
         if (ends.isClosed(end)) {
             throw new IllegalStateException("this end of the pipe is closed");
         }
+    }
+
+    private void writeObject(ObjectOutputStream stream) throws IOException {
+        ends.serializing(end); // into a child's target: the child is this end's user from its spawn
+        stream.defaultWriteObject();
     }
 
     private void readObject(ObjectInputStream stream) throws IOException, ClassNotFoundException {

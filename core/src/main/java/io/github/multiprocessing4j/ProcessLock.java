@@ -22,6 +22,12 @@ import java.util.Objects;
  * again from the thread that holds it throws {@link IllegalStateException} instead of
  * deadlocking ({@link ProcessRLock} is re-entrant). Only the holding thread may release it.
  *
+ * <p>Python's {@code with lock:} is {@code try (var held = lock.hold()) { ... }}: {@link #hold()}
+ * acquires the lock and returns a {@link Holding} whose close releases it. Try-with-resources on
+ * the lock itself, {@code try (lock) { ... }}, is not that: {@link #close()} acquires nothing and
+ * ends the lock for the processes that get it afterwards (close it once, when the program is
+ * done with it).
+ *
  * <p>Unlike CPython's lock, it survives the death of its holder: when the process that holds it
  * dies (SIGKILL included), a waiting process takes it over within a second, and the takeover is
  * logged (WARNING, with the dead process's pid). What the dead holder was doing under the lock
@@ -35,8 +41,9 @@ import java.util.Objects;
  * is a lease on a Redis server, taken over when its holder stops renewing it, and its Javadoc
  * says how that differs from the above.
  *
- * <p>Blocking: {@link #acquire()} and {@link #lock()} wait as long as it takes and are not ended
- * by an interrupt (the thread's interrupt status is kept); {@link #acquire(java.time.Duration)},
+ * <p>Blocking: {@link #acquire()}, {@link #lock()} and {@link #hold()} wait as long as it takes
+ * and are not ended by an interrupt (the thread's interrupt status is kept);
+ * {@link #acquire(java.time.Duration)}, {@link #hold(java.time.Duration)},
  * {@link #tryLock(long, java.util.concurrent.TimeUnit)} and {@link #lockInterruptibly()} end
  * with {@link InterruptedException} when interrupted, the lock then not held; {@link #tryLock()}
  * and {@link #release()} never block.

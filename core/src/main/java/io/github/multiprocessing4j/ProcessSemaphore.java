@@ -22,6 +22,11 @@ import java.util.Objects;
  * permit, acquired or not; {@code release()} never fails ({@link ProcessBoundedSemaphore} checks
  * its bound).
  *
+ * <p>Python's {@code with semaphore:} is {@code try (var held = semaphore.hold()) { ... }}:
+ * {@link #hold()} takes a permit and returns a {@link Holding} whose close gives it back.
+ * Try-with-resources on the semaphore itself is not that: {@link #close()} takes no permit and
+ * ends the semaphore for the processes that get it afterwards.
+ *
  * <p>Unlike CPython's semaphore, permits held by a process that dies (SIGKILL included) come
  * back: a waiter that finds no permit looks every ~250 ms for processes that died holding some,
  * gives their permits back and logs it (WARNING, with the dead process's pid). A process's
@@ -29,8 +34,9 @@ import java.util.Objects;
  * than the one that acquired them, the releaser's count, else any holder's, goes down. Holdings
  * of up to 126 processes at once are tracked.
  *
- * <p>Blocking: {@link #acquire()} and {@link #acquire(java.time.Duration)} wait for a permit and
- * end with {@link InterruptedException} when interrupted, no permit taken then;
+ * <p>Blocking: {@link #acquire()}, {@link #acquire(java.time.Duration)}, {@link #hold()} and
+ * {@link #hold(java.time.Duration)} wait for a permit and end with {@link InterruptedException}
+ * when interrupted, no permit taken then;
  * {@link #tryAcquire()} and {@link #release()} never block.
  *
  * <p>Implementation notes. Waiting costs little CPU: a waiter spins briefly, then parks for

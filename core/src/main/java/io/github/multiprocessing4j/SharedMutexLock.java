@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.spi.LockBackend;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -61,6 +62,42 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
         unlock();
     }
 
+    /**
+     * Acquires the lock, waiting as long as it takes, and returns a holding whose close releases
+     * it: Python's {@code with lock:} is {@code try (var held = lock.hold()) { ... }}. Waits as
+     * {@link #acquire()} does: an interrupt does not end the wait (the thread's interrupt status is
+     * kept). Not the same as try-with-resources on the lock itself, whose {@link #close()} acquires
+     * nothing and ends the lock.
+     *
+     * @return the holding, to close (by this thread) when done
+     * @throws IllegalStateException for a {@link ProcessLock}, when the calling thread holds it
+     *     already (it is not re-entrant)
+     */
+    public Holding hold() {
+        lock();
+        return new Holding(this::unlock);
+    }
+
+    /**
+     * Acquires the lock, waiting at most {@code timeout}, and returns a holding whose close
+     * releases it, as {@link #hold()}; unlike {@link #acquire(Duration)}, running out of time is an
+     * exception, so that the block is not entered.
+     *
+     * @param timeout how long to wait; zero or negative does not wait
+     * @return the holding, to close (by this thread) when done
+     * @throws TimeoutException when the lock was not acquired within the time
+     * @throws InterruptedException when the thread is interrupted while waiting (the lock is
+     *     then not held)
+     * @throws IllegalStateException for a {@link ProcessLock}, when the calling thread holds it
+     *     already (it is not re-entrant)
+     */
+    public Holding hold(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!acquire(timeout)) {
+            throw new TimeoutException("the lock was not acquired within " + timeout + ": " + this);
+        }
+        return new Holding(this::unlock);
+    }
+
     /** Acquires the lock, waiting as long as it takes, ignoring interrupts (their status is kept). */
     @Override
     public void lock() {
@@ -80,9 +117,18 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
 
     /**
      * Acquires the lock if it is free (or, for a re-entrant lock, already held by the calling
-     * thread), without waiting for it; Python's {@code acquire(block=False)}.
+     * thread), without waiting for it; Python's {@code acquire(block=False)}. Never blocks.
      *
-     * @return true when the lock was free (or, for a re-entrant lock, already held) and is now held
+     * <p>A second {@code tryLock()} by the thread that holds the lock: a {@link ProcessRLock}
+     * counts it as one more acquisition and returns true (release it as many times); a
+     * {@link ProcessLock} throws {@link IllegalStateException} rather than return false, as its
+     * other acquisitions do (asking again for a lock one holds is a bug; CPython's {@code Lock}
+     * returns {@code False} there).
+     *
+     * @return true when the lock was free (or, for a re-entrant lock, already held) and is now
+     *     held; false when another thread (of any process) holds it
+     * @throws IllegalStateException for a {@link ProcessLock}, when the calling thread holds it
+     *     already
      */
     @Override
     public boolean tryLock() {
@@ -163,6 +209,10 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      * handles deserialized afterwards fail with {@link IllegalStateException}. Without a close the
      * lock lives until every process of its tree has ended. (A lock over another backend: as that
      * backend documents.)
+     *
+     * <p>It neither acquires nor releases the lock: {@code try (lock) { ... }} would exclude no
+     * one and end the lock for the processes that get it later. To hold the lock for a block,
+     * write {@code try (var held = lock.hold()) { ... }} ({@link #hold()}).
      */
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.spi.SemaphoreBackend;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What {@link ProcessSemaphore} and {@link ProcessBoundedSemaphore} share: a counting semaphore
@@ -61,6 +62,40 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
     }
 
     /**
+     * Takes a permit, waiting as long as it takes, and returns a holding whose close gives it
+     * back: Python's {@code with semaphore:} is {@code try (var held = semaphore.hold()) { ... }}.
+     * Waits as {@link #acquire()} does, so an interrupt ends the wait. Not the same as
+     * try-with-resources on the semaphore itself, whose {@link #close()} takes no permit and ends
+     * the semaphore.
+     *
+     * @return the holding of one permit, to close when done
+     * @throws InterruptedException when the thread is interrupted before or while waiting; no
+     *     permit is taken then
+     */
+    public Holding hold() throws InterruptedException {
+        acquire();
+        return new Holding(this::release);
+    }
+
+    /**
+     * Takes a permit, waiting at most {@code timeout}, and returns a holding whose close gives it
+     * back, as {@link #hold()}; unlike {@link #acquire(Duration)}, running out of time is an
+     * exception, so that the block is not entered.
+     *
+     * @param timeout how long to wait; zero or negative does not wait
+     * @return the holding of one permit, to close when done
+     * @throws TimeoutException when no permit was taken within the time
+     * @throws InterruptedException when the thread is interrupted before or while waiting; no
+     *     permit is taken then
+     */
+    public Holding hold(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!acquire(timeout)) {
+            throw new TimeoutException("no permit was taken within " + timeout + ": " + this);
+        }
+        return new Holding(this::release);
+    }
+
+    /**
      * Takes a permit if one is available, without waiting for one; Python's
      * {@code acquire(False)}. Never blocks.
      *
@@ -97,6 +132,10 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      * Removes the semaphore's name from the tree. Processes that already use it keep using it.
      * Without a close it lives until every process of its tree has ended. (A semaphore over
      * another backend: as that backend documents.)
+     *
+     * <p>It neither takes nor gives back a permit: {@code try (semaphore) { ... }} would limit no
+     * one and end the semaphore for the processes that get it later. To hold a permit for a block,
+     * write {@code try (var held = semaphore.hold()) { ... }} ({@link #hold()}).
      */
     @Override
     public void close() {

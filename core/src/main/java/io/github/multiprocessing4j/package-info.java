@@ -140,14 +140,14 @@
  *     <td>{@code new ProcessLock()}</td>
  *     <td>also a {@code java.util.concurrent.locks.Lock}; a waiter takes it over from a holder that died</td></tr>
  * <tr><td>{@code acquire()}, {@code acquire(timeout=t)}, {@code acquire(False)}, {@code release()}, {@code with lock:}</td>
- *     <td>{@code acquire()}, {@code acquire(Duration)}, {@code tryLock()}, {@code release()}, {@code try { ... } finally { lock.release(); }}</td>
- *     <td>{@code acquire(Duration)} returns whether it got the lock</td></tr>
+ *     <td>{@code acquire()}, {@code acquire(Duration)}, {@code tryLock()}, {@code release()}, {@code try (var held = lock.hold()) { ... }}</td>
+ *     <td>{@code acquire(Duration)} returns whether it got the lock; not {@code try (lock)}, whose {@code close()} ends the lock</td></tr>
  * <tr><td>{@code RLock()}</td>
  *     <td>{@code new ProcessRLock()}</td>
  *     <td></td></tr>
  * <tr><td>{@code Semaphore(n)}, {@code BoundedSemaphore(n)}</td>
  *     <td>{@code new ProcessSemaphore(n)}, {@code new ProcessBoundedSemaphore(n)}</td>
- *     <td>{@code acquire()}, {@code acquire(Duration)}, {@code tryAcquire()}, {@code release()}; the permits of a holder that died come back</td></tr>
+ *     <td>{@code acquire()}, {@code acquire(Duration)}, {@code tryAcquire()}, {@code release()}, {@code try (var held = semaphore.hold())}; the permits of a holder that died come back</td></tr>
  * <tr><td>{@code Event()}: {@code set()}, {@code clear()}, {@code is_set()}, {@code wait(timeout)}</td>
  *     <td>{@code new ProcessEvent()}: {@code set()}, {@code clear()}, {@code isSet()}, {@code await()}, {@code await(Duration)}</td>
  *     <td></td></tr>

@@ -1,10 +1,13 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.Owner;
 import io.github.multiprocessing4j.internal.sync.SlotTable;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,13 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  *  closed n   1 once end n was closed (by any process)
  *  used n     1 once some process used end n (sent or received on it, or received the end
- *             itself from another process)
+ *             itself from another process), or once a child whose target carries it was spawned
  *  users n    the live processes that used end n (process tokens); a slot whose process died
  *             is freed by whoever finds it
  * </pre>
  *
  * <p>An end that nobody has used yet is not gone: it may still be on its way to a child that has
- * not started.
+ * not started. An end in a child's target is the child's from its spawn, before the child runs
+ * ({@link Handover}): the parent records the child as a user of it, so that a child that dies
+ * before it touches the end (a failed boot, an exit first thing) leaves it gone.
  */
 public final class PipeEnds implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -41,6 +46,8 @@ public final class PipeEnds implements Serializable {
     private static final int SIZE = USERS + 2 * SlotTable.bytes(USER_SLOTS);
     /** The ends this process is recorded as a user of: "tree/segment/end". */
     private static final Set<String> ATTACHED = ConcurrentHashMap.newKeySet();
+    /** The handover whose target is being serialized on this thread, if any. */
+    private static final ThreadLocal<Handover> HANDOVER = new ThreadLocal<>();
 
     private final SharedSegment segment;
 
@@ -62,14 +69,30 @@ public final class PipeEnds implements Serializable {
             if (ATTACHED.contains(key)) {
                 return;
             }
-            SlotTable users = users(end);
-            if (users.claim(Owner.currentProcessToken(), 0, 0) < 0) {
-                freeDeadUsers(users);
-                users.claim(Owner.currentProcessToken(), 0, 0); // a full table of live users: not tracked, still works
-            }
-            segment.setLongVolatile(USED + 8 * end, 1);
+            recordUser(end, Owner.currentProcessToken(), Owner.currentTicks());
             ATTACHED.add(key);
         }
+    }
+
+    /**
+     * Notes that {@code end} is being serialized; when that is into a child's target (a
+     * {@link Handover} is open on this thread), the child will be recorded as its user.
+     */
+    public void serializing(int end) {
+        Handover handover = HANDOVER.get();
+        if (handover != null) {
+            handover.ends.add(new HandedEnd(this, end));
+        }
+    }
+
+    /** Records the process named by {@code token}, started at {@code ticks}, as a user of {@code end}. */
+    private void recordUser(int end, long token, long ticks) {
+        SlotTable users = users(end);
+        if (users.claim(token, ticks, 0, 0) < 0) {
+            freeDeadUsers(users);
+            users.claim(token, ticks, 0, 0); // a full table of live users: not tracked, still works
+        }
+        segment.setLongVolatile(USED + 8 * end, 1);
     }
 
     /** @return whether {@code end} was closed */
@@ -108,6 +131,57 @@ public final class PipeEnds implements Serializable {
             segment.unlink();
         }
         return true;
+    }
+
+    /**
+     * The pipe ends a child's target carries, noted while the target is serialized on the
+     * starting thread and recorded as the child's once it is spawned:
+     *
+     * <pre>{@code
+     * Handover handover = PipeEnds.beginHandover();
+     * try { bytes = serialize(target); } finally { handover.endSerialization(); }
+     * ... spawn the child ...
+     * handover.recordChild(pid);   // before the child gets its target
+     * }</pre>
+     */
+    public static final class Handover {
+        private final List<HandedEnd> ends = new ArrayList<>();
+
+        private Handover() {
+        }
+
+        /** Stops noting the ends serialized on this thread. */
+        public void endSerialization() {
+            HANDOVER.remove();
+        }
+
+        /**
+         * Records the child {@code pid} as a user of every end its target carries. A child that
+         * is gone already leaves the ends used by nobody alive, that is gone.
+         */
+        public void recordChild(long pid) {
+            if (ends.isEmpty()) {
+                return;
+            }
+            long ticks = Platform.startTicks(pid).orElse(-1);
+            for (HandedEnd handed : ends) {
+                if (ticks < 0) {
+                    handed.ends.segment.setLongVolatile(USED + 8 * handed.end, 1);
+                } else {
+                    handed.ends.recordUser(handed.end, Owner.processToken(pid), ticks);
+                }
+            }
+        }
+    }
+
+    /** Starts noting the pipe ends serialized on the calling thread, for a child's target. */
+    public static Handover beginHandover() {
+        Handover handover = new Handover();
+        HANDOVER.set(handover);
+        return handover;
+    }
+
+    private record HandedEnd(PipeEnds ends, int end) {
     }
 
     private SlotTable users(int end) {

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.ProcessStartEvent;
 import io.github.multiprocessing4j.internal.launch.BootFailure;
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
@@ -40,6 +41,8 @@ public final class ChildRun {
     private final LaunchRequest request;
     private final Object owner;
     private final ProcessRegistry registry;
+    /** The pipe ends the target carries, the child's from its spawn. */
+    private final PipeEnds.Handover pipeEnds;
     private final CountDownLatch spawned = new CountDownLatch(1);
     private final CountDownLatch reaped = new CountDownLatch(1);
     private final Thread reaper;
@@ -58,8 +61,10 @@ public final class ChildRun {
     /** Whether the child had recorded itself (booted) when it was reaped. */
     private volatile boolean bootedBeforeExit;
 
-    ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry) {
+    ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry,
+             PipeEnds.Handover pipeEnds) {
         this.runtime = runtime;
+        this.pipeEnds = pipeEnds;
         this.request = request;
         this.owner = owner;
         this.registry = registry;
@@ -75,6 +80,7 @@ public final class ChildRun {
 
     /** Hands the run its child, which from now on is in the table of this JVM's children. */
     void spawned(StartedChild started) {
+        pipeEnds.recordChild(started.pid()); // before the child has its target: see PipeEnds
         child = started;
         if (startEvent != null) {
             startEvent.launched(started.pid(), warmAsked ? "warm" : "cold", started.fromSpare(),

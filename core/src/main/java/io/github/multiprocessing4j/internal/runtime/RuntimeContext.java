@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.runtime;
 import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
 import io.github.multiprocessing4j.internal.launch.ChildClassPath;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
@@ -136,13 +137,19 @@ public final class RuntimeContext {
         }
         LaunchConfiguration resolved = configuration.withClassPath(
                 ChildClassPath.resolve(configuration.classPath(), target, "process " + name));
-        byte[] serializedTarget = Serialization.serialize(target, "target of " + name);
+        PipeEnds.Handover handover = PipeEnds.beginHandover();
+        byte[] serializedTarget;
+        try {
+            serializedTarget = Serialization.serialize(target, "target of " + name);
+        } finally {
+            handover.endSerialization();
+        }
         ProcessRegistry registry = process.registry();
         registry.ensureOpen();
         BootstrapMessage message = new BootstrapMessage(registry.treeId(), process.pid(), process.startTicks(),
                 process.name(), process.isDaemon(), name, daemon, serializedTarget);
         LaunchRequest request = new LaunchRequest(name, daemon, resolved, target, message);
-        ChildRun run = new ChildRun(this, request, owner, registry);
+        ChildRun run = new ChildRun(this, request, owner, registry, handover);
         try {
             (warmStart ? warm : cold).launch(request, run);
         } catch (IOException e) {

@@ -28,7 +28,12 @@ public final class Owner {
 
     /** @return a token naming the calling process as a whole (thread part 0), for what a process holds */
     public static long currentProcessToken() {
-        return PID << 32;
+        return processToken(PID);
+    }
+
+    /** @return a token naming the process {@code pid} as a whole, as {@link #currentProcessToken()} there */
+    public static long processToken(long pid) {
+        return pid << 32;
     }
 
     /** @return this process's start ticks, to write beside a token */

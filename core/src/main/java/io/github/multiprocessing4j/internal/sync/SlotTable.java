@@ -53,9 +53,19 @@ public final class SlotTable {
      *     slots of dead processes and try again)
      */
     public int claim(long token, long stake, long arrival) {
+        return claim(token, Owner.currentTicks(), stake, arrival);
+    }
+
+    /**
+     * Takes a free slot, as {@link #claim(long, long, long)}, for a token of another process
+     * whose start ticks are {@code ticks} (a child the caller started).
+     *
+     * @return the slot's index, or -1 when no slot is free
+     */
+    public int claim(long token, long ticks, long stake, long arrival) {
         for (int i = 0; i < slots; i++) {
             if (segment.getLongVolatile(at(i, TOKEN)) == 0 && segment.compareAndSetLong(at(i, TOKEN), 0, token)) {
-                segment.setLongVolatile(at(i, TICKS), Owner.currentTicks());
+                segment.setLongVolatile(at(i, TICKS), ticks);
                 segment.setLongVolatile(at(i, STAKE), stake);
                 segment.setLongVolatile(at(i, ARRIVAL), arrival);
                 return i;
