@@ -324,7 +324,7 @@ public final class ChildProcess {
                 ProcessLock.class, ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class,
                 ProcessBoundedSemaphore.class, SharedSemaphore.class, ProcessEvent.class, ProcessCondition.class,
                 LocalLock.class, LocalSemaphore.class, LocalEvent.class, LocalLong.class,
-                ProcessBarrier.class, SharedLong.class, SharedLongArray.class, SharedDoubleArray.class,
+                ProcessBarrier.class, SharedLong.class, SharedDouble.class, SharedLongArray.class, SharedDoubleArray.class,
                 SharedMemory.class, ByteQueue.class, PipeEnds.class, SharedSegment.class, WordArray.class);
     }
 
