@@ -150,7 +150,9 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * @param timeout how long to wait; zero or negative does not wait (unless this is the last party)
      * @return the arrival index
      * @throws TimeoutException when the time ran out; the barrier is then broken for the others
-     *     (Python raises its broken-barrier error here; Java's {@code CyclicBarrier} does this)
+     *     (Python raises its broken-barrier error here; Java's {@code CyclicBarrier} does this),
+     *     but not when it ran out before this party could arrive, while the previous round's
+     *     action ran
      * @throws BrokenBarrierException when the barrier is broken before or while waiting, and to
      *     the last party when the barrier was broken or reset while it ran the action
      * @throws InterruptedException when the thread is interrupted before or while waiting; the

@@ -67,31 +67,20 @@ public final class RobustBarrier {
 
     /**
      * Arrives and waits until every party has arrived, at most {@code timeoutNanos} (forever
-     * when negative).
+     * when negative); when this is the last party to arrive, runs {@code action} first, before
+     * any party is released.
      *
+     * @param action run by the last party to arrive before the barrier trips; null for none
      * @return the arrival index (0 for the first party, {@code parties - 1} for the last), or -1
-     *     when the time ran out: this call has then broken the barrier for the others
+     *     when the time ran out: this call has then broken the barrier for the others (unless
+     *     it ran out while the previous round was still running its action: this party had not
+     *     arrived, and nothing is broken)
      * @throws BrokenBarrierException when the barrier is broken before or while waiting, or
-     *     reset while waiting
+     *     reset while waiting; to the last party, when it was broken or reset while it ran the
+     *     action
      * @throws InterruptedException when the thread is interrupted before or while waiting; the
      *     barrier is then broken for the others (an interrupt that comes after the barrier
      *     tripped or broke does not change the outcome and is kept in the thread's status)
-     */
-    public int await(long timeoutNanos) throws InterruptedException, BrokenBarrierException {
-        return await(timeoutNanos, null);
-    }
-
-    /**
-     * Arrives and waits as {@link #await(long)}; when this is the last party to arrive, runs
-     * {@code action} first, before any party is released.
-     *
-     * @param timeoutNanos how long to wait at most; negative waits forever
-     * @param action run by the last party to arrive before the barrier trips; null for none
-     * @return as {@link #await(long)}; also -1 when the time ran out while the previous round was
-     *     still running its action (this party had not arrived: the barrier is not broken)
-     * @throws BrokenBarrierException as {@link #await(long)}, and to the last party when the
-     *     barrier was broken or reset while it ran the action
-     * @throws InterruptedException as {@link #await(long)}
      * @throws RuntimeException what the action threw, to the last party: the barrier is broken
      */
     public int await(long timeoutNanos, Runnable action) throws InterruptedException, BrokenBarrierException {
