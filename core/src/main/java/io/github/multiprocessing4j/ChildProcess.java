@@ -64,7 +64,8 @@ import java.util.OptionalInt;
  * <p>Exit codes follow Python's rule: 0 when the target returned, 1 when it threw (the stack
  * trace is printed on the child's stderr and the exception is carried back, see
  * {@link #failure()}), {@code n} after {@code System.exit(n)}, and {@code -N} when the child was
- * ended by signal N ({@code -15} after {@link #terminate()}, {@code -9} after {@link #kill()}).
+ * ended by signal N ({@code -15} after {@link #terminate()}, {@code -9} after {@link #kill()},
+ * {@code -2} after {@link #interrupt()}).
  * The child reports its own normal exit, so {@code System.exit(137)} is told apart from SIGKILL.
  *
  * <p>This class is thread-safe.
@@ -248,6 +249,22 @@ public final class ChildProcess {
     }
 
     /**
+     * Interrupts the child by sending SIGINT, as Ctrl-C would; Python 3.14's
+     * {@code Process.interrupt()}. Unlike a Python child, where SIGINT raises
+     * {@code KeyboardInterrupt} in the target, a Java child ends as the JVM ends on SIGINT: its
+     * shutdown hooks run (the target's {@code finally} blocks do not), and its exit code becomes
+     * {@code -2}, as after {@code kill -INT}. Waits for the system's {@code kill} command, which
+     * sends the signal (milliseconds), but not for the child: call {@link #join()} to wait. Does
+     * nothing when the child has already exited.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws java.io.UncheckedIOException when the {@code kill} command cannot be run
+     */
+    public void interrupt() {
+        started().interrupt();
+    }
+
+    /**
      * Ends the child at once by sending SIGKILL; its exit code becomes {@code -9}. Returns at
      * once: call {@link #join()} to wait. Does nothing when the child has already exited.
      *
@@ -324,7 +341,7 @@ public final class ChildProcess {
                 ProcessLock.class, ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class,
                 ProcessBoundedSemaphore.class, SharedSemaphore.class, ProcessEvent.class, ProcessCondition.class,
                 LocalLock.class, LocalSemaphore.class, LocalEvent.class, LocalLong.class,
-                ProcessBarrier.class, SharedLong.class, SharedLongArray.class, SharedDoubleArray.class,
+                ProcessBarrier.class, SharedLong.class, SharedDouble.class, SharedLongArray.class, SharedDoubleArray.class,
                 SharedMemory.class, ByteQueue.class, PipeEnds.class, SharedSegment.class, WordArray.class);
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeoutException;
 
@@ -32,6 +33,12 @@ import java.util.concurrent.TimeoutException;
  * (within about a quarter of a second) and log it (WARNING, with the dead pid). {@link #await()}
  * blocks; every other method returns at once.
  *
+ * <p>A barrier action (Python's {@code action}, {@code CyclicBarrier}'s {@code barrierAction}) is
+ * run by the last party to arrive, in its own thread and process, before any party is released;
+ * when it throws, the barrier breaks (the others get {@link BrokenBarrierException}) and the last
+ * party's {@code await} throws what it threw. A default timeout (Python's {@code timeout}) bounds
+ * every {@link #await()}.
+ *
  * <p>Implementation notes. The state is one word of shared memory changed by compare-and-set;
  * waiters poll it (parking up to 2 ms between looks, 20 ms once they have waited half a second)
  * and check every 250 ms that the parties that arrived are alive. The algorithm is
@@ -43,6 +50,10 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
     private final SharedSegment segment;
     /** The number of parties that trip the barrier. */
     private final int parties;
+    /** Run by the last party to arrive before the barrier trips; null for none. */
+    private final SerializableRunnable action;
+    /** How long {@link #await()} waits at most; null for ever. */
+    private final Duration timeout;
     private transient RobustBarrier barrier;
 
     /**
@@ -55,11 +66,48 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * @throws IllegalArgumentException when {@code parties} is less than 1 or more than 65536
      */
     public ProcessBarrier(int parties) {
+        this(parties, null, null);
+    }
+
+    /**
+     * Creates a barrier for {@code parties} parties whose last party to arrive runs
+     * {@code action} before the barrier trips; Python's {@code Barrier(parties, action)}.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
+     * @param parties the number of parties that trip the barrier, from 1 to 65536
+     * @param action run by the last party to arrive, before any party is released (see the
+     *     class comment); it travels with the barrier to the other processes, so what it
+     *     captures must be serializable
+     * @throws IllegalArgumentException when {@code parties} is less than 1 or more than 65536
+     * @throws NullPointerException when {@code action} is null
+     */
+    public ProcessBarrier(int parties, SerializableRunnable action) {
+        this(parties, Objects.requireNonNull(action, "action"), null);
+    }
+
+    /**
+     * Creates a barrier for {@code parties} parties with an optional action and a default
+     * timeout for {@link #await()}; Python's {@code Barrier(parties, action, timeout)}.
+     *
+     * <p>Made by a static initialiser, it is the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     *
+     * @param parties the number of parties that trip the barrier, from 1 to 65536
+     * @param action run by the last party to arrive, before any party is released; null for none
+     * @param timeout how long {@link #await()} waits at most (zero or negative: it does not wait);
+     *     null waits for ever
+     * @throws IllegalArgumentException when {@code parties} is less than 1 or more than 65536
+     */
+    public ProcessBarrier(int parties, SerializableRunnable action, Duration timeout) {
         if (parties < 1 || parties > BarrierDescriptor.MAX_PARTIES) {
             throw new IllegalArgumentException("a barrier needs between 1 and " + BarrierDescriptor.MAX_PARTIES
                     + " parties, not " + parties);
         }
         this.parties = parties;
+        this.action = action;
+        this.timeout = timeout;
         this.segment = StaticShared.resolve("ProcessBarrier", () -> {
             SharedSegment made = SharedSegment.create("barrier", BarrierDescriptor.size(parties));
             RobustBarrier.initialise(made, parties);
@@ -69,32 +117,50 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
     }
 
     /**
-     * Waits until every party has called {@code await()}; Python's {@code wait()}.
+     * Waits until every party has called {@code await()}, at most the barrier's default timeout
+     * if it has one; Python's {@code wait()}. The last party to arrive runs the barrier's action,
+     * if any, before the others are released.
      *
      * @return the arrival index: 0 for the first party to arrive, {@code parties - 1} for the last
      * @throws BrokenBarrierException when the barrier is broken before or while waiting (see the
-     *     class comment)
+     *     class comment); also when the default timeout ran out, which breaks the barrier for the
+     *     others, as in Python (with a timeout of its own, {@link #await(Duration)} throws
+     *     {@link TimeoutException} instead); and to the last party when the barrier was broken
+     *     or reset while it ran the action
      * @throws InterruptedException when the thread is interrupted before or while waiting; the
+     *     barrier is then broken for the others
+     * @throws RuntimeException what the action threw, to the party that ran it (a checked
+     *     exception as the cause of a {@link java.util.concurrent.CompletionException}); the
      *     barrier is then broken for the others
      */
     public int await() throws InterruptedException, BrokenBarrierException {
-        return barrier.await(-1); // never -1 (timed out) without a timeout
+        int index = barrier.await(timeout == null ? -1 : Math.max(0, timeout.toNanos()), action);
+        if (index < 0) {
+            throw new BrokenBarrierException("the barrier's " + parties + " parties did not all arrive within its timeout of "
+                    + timeout);
+        }
+        return index;
     }
 
     /**
      * Waits until every party has called {@code await}, at most {@code timeout}; Python's
-     * {@code wait(timeout)}.
+     * {@code wait(timeout)}. The last party to arrive runs the barrier's action, if any, before
+     * the others are released.
      *
      * @param timeout how long to wait; zero or negative does not wait (unless this is the last party)
      * @return the arrival index
      * @throws TimeoutException when the time ran out; the barrier is then broken for the others
-     *     (Python raises its broken-barrier error here; Java's {@code CyclicBarrier} does this)
-     * @throws BrokenBarrierException when the barrier is broken before or while waiting
+     *     (Python raises its broken-barrier error here; Java's {@code CyclicBarrier} does this),
+     *     but not when it ran out before this party could arrive, while the previous round's
+     *     action ran
+     * @throws BrokenBarrierException when the barrier is broken before or while waiting, and to
+     *     the last party when the barrier was broken or reset while it ran the action
      * @throws InterruptedException when the thread is interrupted before or while waiting; the
      *     barrier is then broken for the others
+     * @throws RuntimeException what the action threw, to the party that ran it, as {@link #await()}
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        int index = barrier.await(Math.max(0, timeout.toNanos()));
+        int index = barrier.await(Math.max(0, timeout.toNanos()), action);
         if (index < 0) {
             throw new TimeoutException("the barrier's " + parties + " parties did not all arrive in time");
         }

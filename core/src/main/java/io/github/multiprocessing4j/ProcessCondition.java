@@ -13,6 +13,7 @@ import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.function.BooleanSupplier;
 
 /**
  * A condition variable shared by the processes of a tree: Python's
@@ -198,6 +199,50 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
         return awaitHoldingAgain(Math.max(0, TimeUnit.MILLISECONDS.toNanos(millis)));
     }
 
+    /**
+     * Waits until {@code predicate} is true, as a loop around {@link #await()}; Python's
+     * {@code wait_for(predicate)}. The predicate is evaluated while the lock is held: first
+     * before any wait, then after each signal.
+     *
+     * @param predicate what to wait for; it reads state that is changed under the same lock
+     * @throws InterruptedException when interrupted while waiting (the lock is held again)
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock
+     * @throws RuntimeException what the predicate throws (the lock is still held)
+     */
+    public void waitFor(BooleanSupplier predicate) throws InterruptedException {
+        while (!predicate.getAsBoolean()) {
+            await();
+        }
+    }
+
+    /**
+     * Waits until {@code predicate} is true but at most {@code timeout}, as a loop around
+     * {@link #await(Duration)} that waits only for what is left of the timeout; Python's
+     * {@code wait_for(predicate, timeout)}. The predicate is evaluated while the lock is held:
+     * first before any wait (a true predicate returns at once, a zero timeout only evaluates it),
+     * then after each signal, and once more when the time is up.
+     *
+     * @param predicate what to wait for; it reads state that is changed under the same lock
+     * @param timeout how long to wait at most; zero or negative does not wait
+     * @return the predicate's last value: false when the time ran out before it became true
+     * @throws InterruptedException when interrupted while waiting (the lock is held again)
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock
+     * @throws RuntimeException what the predicate throws (the lock is still held)
+     */
+    public boolean waitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        boolean result = predicate.getAsBoolean();
+        while (!result) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            awaitHoldingAgain(left);
+            result = predicate.getAsBoolean();
+        }
+        return result;
+    }
+
     private boolean awaitHoldingAgain(long timeoutNanos) throws InterruptedException {
         try {
             return condition.await(timeoutNanos);
@@ -222,6 +267,19 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public void signal() {
         condition.signal();
+    }
+
+    /**
+     * Wakes the {@code n} threads, of any process, that have waited longest, or every waiting
+     * thread when fewer wait; Python's {@code notify(n)}. Never blocks. Waiters whose process has
+     * died are skipped and not counted.
+     *
+     * @param n how many threads to wake at most; zero or negative wakes none
+     * @return how many threads were woken
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock
+     */
+    public int signal(int n) {
+        return condition.signal(n);
     }
 
     /**

@@ -137,8 +137,28 @@ class ChildProcessTest {
     }
 
     @Test
+    void interruptSendsSigintTheChildRunsItsShutdownHooksAndExitsWithMinus2() throws Exception {
+        String ready = dir.resolve("ready").toString();
+        String hook = dir.resolve("hook").toString();
+        ChildProcess p = new ChildProcess(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> TestFiles.write(hook, "ran")));
+            TestFiles.write(ready, "up");
+            Thread.sleep(60_000);
+        });
+        assertThatThrownBy(p::interrupt).isInstanceOf(IllegalStateException.class);
+        p.start();
+        await(Path.of(ready), WAIT);
+        p.interrupt();
+        assertThat(p.join(WAIT)).isTrue();
+        assertThat(p.exitCode()).hasValue(-2);
+        assertThat(p.failure()).isEmpty();
+        assertThat(Files.readString(Path.of(hook))).isEqualTo("ran");
+    }
+
+    @Test
     void terminateAndKillAfterTheEndDoNothing() throws Exception {
         ChildProcess p = runToEnd(new ChildProcess(() -> { }));
+        p.interrupt();
         p.terminate();
         p.kill();
         assertThat(p.exitCode()).hasValue(0);

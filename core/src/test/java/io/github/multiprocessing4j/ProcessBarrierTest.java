@@ -14,6 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static io.github.multiprocessing4j.testing.TestFiles.awaitCondition;
@@ -124,6 +127,123 @@ class ProcessBarrierTest {
         waiter.interrupt();
         assertThat(waiter.thrown(WAIT)).isInstanceOf(InterruptedException.class);
         assertThat(barrier.isBroken()).isTrue();
+    }
+
+    @Test
+    void theLastPartyRunsTheActionOncePerRoundBeforeAnyPartyIsReleased() throws Exception {
+        SharedLong passed = shared.track(new SharedLong());
+        SharedLong actions = shared.track(new SharedLong());
+        SharedLong runner = shared.track(new SharedLong());
+        SharedLong releasedTooEarly = shared.track(new SharedLong());
+        SharedLong lastPartyRanIt = shared.track(new SharedLong());
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(3, () -> {
+            if (passed.get() != 3 * actions.get()) {
+                releasedTooEarly.incrementAndGet();
+            }
+            actions.incrementAndGet();
+            runner.set(ProcessHandle.current().pid());
+        }));
+        SerializableRunnable party = () -> { // one party per process: the pid names it
+            for (int round = 0; round < 2; round++) {
+                if (barrier.await() == 2 && runner.get() == ProcessHandle.current().pid()) {
+                    lastPartyRanIt.incrementAndGet();
+                }
+                passed.incrementAndGet();
+            }
+        };
+        List<ChildProcess> children = List.of(new ChildProcess(party), new ChildProcess(party));
+        for (ChildProcess c : children) {
+            c.start();
+        }
+        party.runWithException();
+        for (ChildProcess c : children) {
+            c.join();
+            assertThat(c.exitCode()).hasValue(0);
+        }
+        assertThat(actions.get()).isEqualTo(2);
+        assertThat(releasedTooEarly.get()).isZero();
+        assertThat(lastPartyRanIt.get()).isEqualTo(2);
+        assertThat(passed.get()).isEqualTo(6);
+    }
+
+    @Test
+    void anActionThatThrowsBreaksTheBarrierAndReachesThePartyThatRanIt() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2, () -> {
+            throw new IllegalStateException("the action failed");
+        }));
+        BlockingCall waiter = BlockingCall.start(barrier::await);
+        awaitCondition(() -> barrier.numberWaiting() == 1, WAIT, "the waiter");
+        ChildProcess last = new ChildProcess(barrier::await);
+        last.start();
+        assertThat(waiter.thrown(WAIT)).isInstanceOf(BrokenBarrierException.class);
+        last.join();
+        assertThat(last.exitCode()).hasValue(1);
+        assertThat(last.failure()).get().isInstanceOf(IllegalStateException.class)
+                .extracting(Throwable::getMessage).isEqualTo("the action failed");
+        assertThat(barrier.isBroken()).isTrue();
+    }
+
+    @Test
+    void aPartyKilledInTheActionBreaksTheBarrierForTheWaiters() throws Exception {
+        String running = dir.resolve("running").toString();
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2, () -> {
+            TestFiles.write(running, "running");
+            Thread.sleep(WAIT.toMillis());
+        }));
+        BlockingCall waiter = BlockingCall.start(barrier::await);
+        awaitCondition(() -> barrier.numberWaiting() == 1, WAIT, "the waiter");
+        ChildProcess last = new ChildProcess(barrier::await);
+        last.start();
+        TestFiles.await(Path.of(running), WAIT);
+        last.kill();
+        last.join();
+        assertThat(waiter.thrown(WAIT)).isInstanceOf(BrokenBarrierException.class);
+        assertThat(barrier.deadParties()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartyOfTheNextRoundWaitsForTheActionToEnd() throws Exception {
+        String running = dir.resolve("running").toString();
+        SharedLong actions = shared.track(new SharedLong());
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(1, () -> {
+            if (actions.incrementAndGet() == 1) {
+                TestFiles.write(running, "running");
+                Thread.sleep(1000);
+            }
+        }));
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return barrier.await();
+            } catch (InterruptedException | BrokenBarrierException e) {
+                throw new CompletionException(e);
+            }
+        });
+        TestFiles.await(Path.of(running), WAIT);
+        assertThatThrownBy(() -> barrier.await(Duration.ofMillis(50))).as("it could not arrive in time")
+                .isInstanceOf(TimeoutException.class);
+        assertThat(barrier.isBroken()).as("a party that never arrived breaks nothing").isFalse();
+        assertThat(barrier.await(WAIT)).isZero();
+        assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+        assertThat(actions.get()).isEqualTo(2);
+    }
+
+    @Test
+    void theDefaultTimeoutBoundsAwaitAndBreaksTheBarrierAsInPython() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2, null, Duration.ofMillis(200)));
+        long start = System.nanoTime();
+        assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class).hasMessageContaining("timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(barrier.isBroken()).isTrue();
+        barrier.reset();
+        ChildProcess other = new ChildProcess(() -> {
+            Thread.sleep(50); // well within the timeout
+            barrier.await();
+        });
+        other.start();
+        assertThat(barrier.await(WAIT)).isBetween(0, 1);
+        other.join();
+        assertThat(other.exitCode()).hasValue(0);
+        assertThatThrownBy(() -> new ProcessBarrier(2, null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test

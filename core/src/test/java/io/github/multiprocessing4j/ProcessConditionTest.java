@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.github.multiprocessing4j.testing.TestFiles.awaitCondition;
@@ -240,6 +241,94 @@ class ProcessConditionTest {
         lock.unlock();
         assertWoke(second, woke);
         assertThat(condition.passedOn()).isEqualTo(1);
+    }
+
+    @Test
+    void signalOfNWakesTheNLongestWaitingAndSaysHowManyItWoke() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        List<ChildProcess> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiters.add(startWaiter(lock, condition, dir.resolve("woke" + i).toString(), i + 1));
+        }
+        assertThatThrownBy(() -> condition.signal(2)).isInstanceOf(IllegalMonitorStateException.class);
+        lock.lock();
+        try {
+            assertThat(condition.signal(0)).isZero();
+            assertThat(condition.signal(2)).isEqualTo(2);
+            assertThat(condition.waiting()).isEqualTo(1);
+        } finally {
+            lock.unlock();
+        }
+        assertWoke(waiters.get(0), dir.resolve("woke0").toString());
+        assertWoke(waiters.get(1), dir.resolve("woke1").toString());
+        assertThat(waiters.get(2).isAlive()).as("the third was not signalled").isTrue();
+        assertThat(condition.waiting()).isEqualTo(1);
+        lock.lock();
+        try {
+            assertThat(condition.signal(5)).as("only one waits").isEqualTo(1);
+        } finally {
+            lock.unlock();
+        }
+        assertWoke(waiters.get(2), dir.resolve("woke2").toString());
+    }
+
+    @Test
+    void waitForReturnsWhenAChildMakesThePredicateTrue() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition changed = shared.track(lock.newCondition());
+        SharedLong stage = shared.track(new SharedLong());
+        ChildProcess child = new ChildProcess(() -> {
+            for (int i = 0; i < 3; i++) {
+                lock.lock();
+                try {
+                    stage.incrementAndGet();
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                Thread.sleep(50);
+            }
+        });
+        AtomicInteger evaluations = new AtomicInteger();
+        lock.lock();
+        try {
+            child.start();
+            assertThat(changed.waitFor(() -> {
+                evaluations.incrementAndGet();
+                return stage.get() == 3;
+            }, WAIT)).isTrue();
+            assertThat(lock.isHeldByCurrentThread()).isTrue();
+            assertThat(evaluations.get()).as("evaluated first, then once per wake-up (at most one per signal)").isBetween(2, 4);
+            changed.waitFor(() -> stage.get() == 3);
+        } finally {
+            lock.unlock();
+        }
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void waitForReturnsThePredicatesLastValueWhenTheTimeRunsOut() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(lock.newCondition());
+        AtomicInteger evaluations = new AtomicInteger();
+        lock.lock();
+        try {
+            long start = System.nanoTime();
+            assertThat(condition.waitFor(() -> evaluations.incrementAndGet() < 0, Duration.ofMillis(200))).isFalse();
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+            assertThat(evaluations.get()).as("before the wait and when the time is up").isEqualTo(2);
+            evaluations.set(0);
+            assertThat(condition.waitFor(() -> evaluations.incrementAndGet() < 0, Duration.ZERO)).isFalse();
+            assertThat(evaluations.get()).as("a zero timeout only evaluates it").isEqualTo(1);
+            assertThat(condition.waitFor(() -> true, Duration.ofDays(1))).isTrue();
+            assertThat(lock.isHeldByCurrentThread()).isTrue();
+        } finally {
+            lock.unlock();
+        }
+        assertThatThrownBy(() -> condition.waitFor(() -> false, Duration.ofMillis(10)))
+                .isInstanceOf(IllegalMonitorStateException.class);
     }
 
     /** Starts a child that waits once on {@code condition}, and waits until {@code waiting} threads wait. */

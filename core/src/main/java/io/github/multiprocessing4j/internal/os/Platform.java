@@ -67,6 +67,38 @@ public final class Platform {
         return ticks;
     }
 
+    /**
+     * Sends signal {@code signal} to process {@code pid} with the system's {@code kill} command
+     * (Java 17 has no API for any signal but SIGTERM and SIGKILL), and waits for the command, an
+     * interrupt notwithstanding (the thread's interrupt status is set again).
+     *
+     * @return whether the signal was delivered ({@code kill} fails when the process has gone)
+     * @throws java.io.UncheckedIOException when the {@code kill} command cannot be run
+     */
+    public static boolean sendSignal(long pid, int signal) {
+        Process kill;
+        try {
+            kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not run kill to send signal " + signal + " to process " + pid, e);
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return kill.waitFor() == 0;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static long readOwnPid() {
         if (HAS_PROC) {
             try {

@@ -253,6 +253,18 @@ public final class ChildRun {
         }
     }
 
+    /**
+     * Sends SIGINT unless the child has ended. (The child is checked alive just before: its pid
+     * could be reused only in the instant between that check and the signal.)
+     */
+    public void interrupt() {
+        Process p = process();
+        if (!ended() && p.isAlive()) {
+            signalSent = Platform.SIGINT;
+            Platform.sendSignal(p.pid(), Platform.SIGINT);
+        }
+    }
+
     /** Sends SIGKILL unless the child has ended. */
     public void kill() {
         if (!ended()) {

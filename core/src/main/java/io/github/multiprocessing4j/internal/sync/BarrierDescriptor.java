@@ -15,7 +15,8 @@ package io.github.multiprocessing4j.internal.sync;
  *  +---------------------------------------------------------------+
  *
  *  state         one word, changed only by compare-and-set:
- *                  bits  0..31  arrivals in the current generation
+ *                  bits  0..31  arrivals in the current generation ({@code parties} while the
+ *                               last party runs the barrier action: the generation trips)
  *                  bit   32     {@link #BROKEN}: the current generation is broken
  *                  bit   33     {@link #PREVIOUS_BROKEN}: the previous generation ended broken
  *                               (by reset()), not by its last party arriving

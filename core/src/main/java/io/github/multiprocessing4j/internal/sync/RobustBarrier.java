@@ -35,6 +35,15 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * and a waiter times out instead). Waiters poll the word ({@link Wait}); their liveness check
  * (every {@link Wait#LIVENESS_CHECK_NANOS}) breaks the generation when the slot of a party that
  * arrived in it names a dead process, counts it and logs it.
+ *
+ * <p>A barrier action. With an action, the last party arrives like the others (the arrivals
+ * reach {@code parties}: the generation is <em>tripping</em>), runs the action, and only then
+ * moves the word to the next generation, with a compare-and-set from the word it wrote: if the
+ * generation was broken or reset meanwhile, that fails and the last party gets the broken
+ * barrier too. An action that throws breaks the generation. The last party's slot is written
+ * like any other, so that a party that dies in the action breaks the barrier for the waiters. A
+ * party of the next round that arrives while the generation trips waits (uninterruptibly, within
+ * its timeout) until it has tripped or broken: it cannot arrive in a generation that is full.
  */
 public final class RobustBarrier {
     private final SharedSegment segment;
@@ -58,17 +67,24 @@ public final class RobustBarrier {
 
     /**
      * Arrives and waits until every party has arrived, at most {@code timeoutNanos} (forever
-     * when negative).
+     * when negative); when this is the last party to arrive, runs {@code action} first, before
+     * any party is released.
      *
+     * @param action run by the last party to arrive before the barrier trips; null for none
      * @return the arrival index (0 for the first party, {@code parties - 1} for the last), or -1
-     *     when the time ran out: this call has then broken the barrier for the others
+     *     when the time ran out: this call has then broken the barrier for the others (unless
+     *     it ran out while the previous round was still running its action: this party had not
+     *     arrived, and nothing is broken)
      * @throws BrokenBarrierException when the barrier is broken before or while waiting, or
-     *     reset while waiting
+     *     reset while waiting; to the last party, when it was broken or reset while it ran the
+     *     action
      * @throws InterruptedException when the thread is interrupted before or while waiting; the
      *     barrier is then broken for the others (an interrupt that comes after the barrier
      *     tripped or broke does not change the outcome and is kept in the thread's status)
+     * @throws RuntimeException what the action threw, to the last party: the barrier is broken
      */
-    public int await(long timeoutNanos) throws InterruptedException, BrokenBarrierException {
+    public int await(long timeoutNanos, Runnable action) throws InterruptedException, BrokenBarrierException {
+        long start = System.nanoTime();
         long generation;
         int index;
         while (true) {
@@ -77,14 +93,25 @@ public final class RobustBarrier {
             if (BarrierDescriptor.isBroken(state)) {
                 throw new BrokenBarrierException();
             }
+            if (count(state) == parties) { // the previous round runs its action
+                if (!awaitTripped(state, left(timeoutNanos, start))) {
+                    return -1;
+                }
+                continue;
+            }
             if (Thread.interrupted()) {
                 breakGeneration(generation);
                 throw new InterruptedException();
             }
             index = count(state);
-            if (index + 1 == parties) {
+            if (index + 1 == parties && action == null) {
                 if (segment.compareAndSetLong(STATE, state, state(generation + 1, 0, false, false))) {
                     return index;
+                }
+            } else if (index + 1 == parties) {
+                slots.write(index, Owner.currentToken(), generation + 1);
+                if (segment.compareAndSetLong(STATE, state, state + 1)) {
+                    return trip(state + 1, index, action);
                 }
             } else {
                 slots.write(index, Owner.currentToken(), generation + 1); // before the arrival shows
@@ -94,7 +121,37 @@ public final class RobustBarrier {
             }
         }
         slots.write(index, Owner.currentToken(), generation + 1); // again: a party that lost the slot may have written it
-        return awaitTrip(generation, index, timeoutNanos);
+        return awaitTrip(generation, index, left(timeoutNanos, start));
+    }
+
+    /** @return what is left of {@code timeoutNanos} since {@code start}: negative (forever) stays so */
+    private static long left(long timeoutNanos, long start) {
+        return timeoutNanos < 0 ? -1 : Math.max(0, timeoutNanos - (System.nanoTime() - start));
+    }
+
+    /** The last party, which moved the word to {@code tripping}: runs the action, then trips. */
+    private int trip(long tripping, int index, Runnable action) throws BrokenBarrierException {
+        try {
+            action.run();
+        } catch (RuntimeException | Error e) {
+            breakGeneration(generation(tripping));
+            throw e;
+        }
+        long generation = generation(tripping);
+        if (segment.compareAndSetLong(STATE, tripping, state(generation + 1, 0, false, false))) {
+            return index;
+        }
+        throw new BrokenBarrierException(); // broken or reset while the action ran
+    }
+
+    /** @return whether the generation tripping in {@code tripping} ended (tripped or broke) in time */
+    private boolean awaitTripped(long tripping, long timeoutNanos) {
+        long generation = generation(tripping);
+        return Wait.uninterruptibly(timeoutNanos, () -> segment.getLongVolatile(STATE) != tripping,
+                () -> {
+                    breakIfAPartyDied(generation);
+                    return false;
+                });
     }
 
     /** Returns the barrier to its initial state: no arrivals, not broken; waiting parties see it broken. */

@@ -104,6 +104,23 @@ public final class RobustCondition {
     }
 
     /**
+     * Wakes the {@code n} waiters that have waited longest, or every waiter when fewer wait;
+     * waiters found dead are skipped and their slots freed.
+     *
+     * @param n how many waiters to wake at most
+     * @return how many were woken
+     * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
+     */
+    public int signal(int n) {
+        requireHeld();
+        int woken = 0;
+        while (woken < n && signalOne()) {
+            woken++;
+        }
+        return woken;
+    }
+
+    /**
      * Wakes every waiter; slots of dead waiters are freed.
      *
      * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
