@@ -106,9 +106,10 @@ import java.util.stream.Stream;
  * {@link IllegalStateException} instead.
  *
  * <p><b>Ending.</b> {@link #close()} (or {@link #shutdown()} and {@link #awaitTermination}) lets
- * submitted tasks and {@code map} calls under way finish, then the workers end; {@code imap}
- * iterators stop reading input at shutdown. {@link #terminate()} (or {@link #shutdownNow()}) kills
- * the workers at once; unfinished tasks are cancelled. Either way every worker process is reaped
+ * submitted tasks and {@code map} calls under way finish, then the workers end (one still booting
+ * boots and runs the initializer first, as in CPython); {@code imap} iterators stop reading input
+ * at shutdown. {@link #terminate()} (or {@link #shutdownNow()}) kills the workers at once, booting
+ * ones too; unfinished tasks are cancelled. Either way every worker process is reaped
  * and all the pool's shared memory freed. A pool that is not closed ends with the JVM, like every
  * daemon child.
  *
@@ -964,8 +965,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     /**
      * Stops taking new tasks and calls; submitted tasks and {@code map} calls under way are
-     * finished, then the workers end (Python's {@code Pool.close()}). Returns at once: see
-     * {@link #awaitTermination}. Idempotent.
+     * finished, then the workers end (Python's {@code Pool.close()}). A worker still booting
+     * boots and runs the initializer before it ends, so that the initializer has run once in every
+     * worker the pool started. Returns at once: see {@link #awaitTermination}. Idempotent.
      */
     @Override
     public void shutdown() {
@@ -1237,9 +1239,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         /**
          * Sets what each worker runs once before its first task (Python's {@code initializer}).
          *
-         * @param initializer run once in each worker before its first task; when it throws, the
-         *     pool breaks: its tasks fail and new ones are refused, with the initializer's
-         *     exception as the cause. Null for none.
+         * @param initializer run once in each worker before its first task, also in a worker
+         *     still booting when the pool is {@linkplain ProcessPool#close() closed} (but not when
+         *     it is {@linkplain ProcessPool#terminate() terminated}, which kills it); when it
+         *     throws, the pool breaks: its tasks fail and new ones are refused, with the
+         *     initializer's exception as the cause. Null for none.
          * @return this builder
          * @implNote CPython restarts such workers for ever; they would fail the same way each time.
          */

@@ -5,9 +5,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -620,6 +624,17 @@ class ProcessPoolTest {
         assertThat(result).hasSize(1);
         assertThat(result.get(0)).hasSize(2_000).endsWith(2_000);
         assertThat(own.isTerminated()).isTrue();
+    }
+
+    @Test
+    void closeRightAfterTheStartLetsEveryWorkerBootAndRunItsInitializer(@TempDir Path dir) throws Exception {
+        String initialized = dir.resolve("initialized").toString();
+        ProcessPool own = ProcessPool.builder().processes(2).initializer(() -> Files.writeString(Path.of(initialized),
+                Multiprocessing.currentProcess().pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND))
+                .build();
+        own.close(); // Python's close() and join(): the workers are still booting
+        assertThat(own.isTerminated()).isTrue();
+        assertThat(Files.readAllLines(Path.of(initialized))).as("one line per worker").hasSize(2).doesNotHaveDuplicates();
     }
 
     @Test
