@@ -60,7 +60,7 @@ public final class ChildRun {
 
     ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry) {
         this.runtime = runtime;
-        this.request = request;
+        this.request = request.withoutMessage(); // the launcher sends the message; the run needs not keep it
         this.owner = owner;
         this.registry = registry;
         this.name = request.name();
