@@ -61,8 +61,8 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
      * Tells whether there is another result, reading (and sending) input as needed to know it;
      * does not wait for results.
      *
-     * @return whether {@link #next()} returns a result or throws for a task, rather than throwing
-     *     {@link NoSuchElementException}
+     * @return whether {@link #next()} returns a result or throws for a task or for the input,
+     *     rather than throwing {@link NoSuchElementException}
      * @throws IllegalArgumentException when an item read is not serializable
      */
     @Override
