@@ -37,6 +37,8 @@ import java.util.OptionalInt;
  * child's output too); its stdin is not the terminal. The target, with everything it
  * captures, is serialized at {@link #start()} and deserialized in the child, so the child works
  * on copies, except for the library's shared objects, which are handles to the same OS objects.
+ * Once started, this object keeps no reference to the target (as CPython's {@code start()} drops
+ * it): what the target captured can be garbage-collected here while the process object lives.
  *
  * <p>Class path. Unless one is given ({@link Builder#classPath}, else the system property
  * {@code mp4j.classPath} of this JVM, in that order), the child's class path is derived from where
@@ -84,7 +86,8 @@ public final class ChildProcess {
         RuntimeContext.warmUpSparesWith(ChildProcess::sharedObjectClasses);
     }
 
-    private final SerializableRunnable target;
+    /** What the child runs; dropped once started, as CPython does, with everything it captured. Guarded by this. */
+    private SerializableRunnable target;
     private final LaunchConfiguration configuration;
     private final StartMethod startMethod;
 
@@ -153,6 +156,7 @@ public final class ChildProcess {
             }
             StartMethod method = startMethod != null ? startMethod : Multiprocessing.startMethod();
             run = RuntimeContext.get().start(name, daemon, configuration, target, method == StartMethod.WARM, this);
+            target = null; // serialized and sent: the child has its own copy
         }
     }
 

@@ -88,7 +88,9 @@ import java.util.stream.Stream;
  * <p><b>Input and results.</b> {@code map}, {@code imap} and {@code imapUnordered} take an
  * {@link Iterable}, an array or a {@link Stream}. {@code map} returns a list; {@code imap} and
  * {@code imapUnordered} return a {@link ResultIterator}, which is an iterator, the iterable of one
- * for-each loop and a stream of the results as they come.
+ * for-each loop and a stream of the results as they come. What an input's iterator throws is
+ * rethrown as it is (not wrapped): {@code imap} and {@code imapUnordered} throw it after the
+ * results of the items read before it, as CPython does; {@code map} throws it instead of a list.
  *
  * <p><b>Chunks.</b> {@code map} cuts its input into chunks of {@code chunkSize} values; a chunk
  * travels to a worker as one message and its results come back as one. The default chunk size is
@@ -104,9 +106,10 @@ import java.util.stream.Stream;
  * {@link IllegalStateException} instead.
  *
  * <p><b>Ending.</b> {@link #close()} (or {@link #shutdown()} and {@link #awaitTermination}) lets
- * submitted tasks and {@code map} calls under way finish, then the workers end; {@code imap}
- * iterators stop reading input at shutdown. {@link #terminate()} (or {@link #shutdownNow()}) kills
- * the workers at once; unfinished tasks are cancelled. Either way every worker process is reaped
+ * submitted tasks and {@code map} calls under way finish, then the workers end (one still booting
+ * boots and runs the initializer first, as in CPython); {@code imap} iterators stop reading input
+ * at shutdown. {@link #terminate()} (or {@link #shutdownNow()}) kills the workers at once, booting
+ * ones too; unfinished tasks are cancelled. Either way every worker process is reaped
  * and all the pool's shared memory freed. A pool that is not closed ends with the JVM, like every
  * daemon child.
  *
@@ -220,6 +223,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @throws IllegalArgumentException when {@code fn} or an item is not serializable
      * @throws CancellationException when the pool was terminated meanwhile
      * @throws RejectedExecutionException when the pool was shut down or is broken
+     * @throws RuntimeException what the input's iterator threw, as it is; an input that is not a
+     *     {@link Collection} is read to its end before any task is sent, so it is thrown at once
      * @implNote The list keeps each chunk's results in an array of their own, which the garbage
      *     collector handles far better than one array of a million.
      */
@@ -283,6 +288,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      *     {@code chunkSize < 1}
      * @throws CancellationException when the pool was terminated meanwhile
      * @throws RejectedExecutionException when the pool was shut down or is broken
+     * @throws RuntimeException what the input's iterator threw, as it is, once the tasks of the
+     *     items read before it are done (a failed one among them is thrown instead, as a
+     *     {@link CompletionException})
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
         return map(fn, items, chunkSize, null);
@@ -413,7 +421,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * }</pre>
      *
      * <p>What taking a result throws, a failed task's {@link CompletionException} among it, is
-     * told by {@link ResultIterator}.
+     * told by {@link ResultIterator}. An input whose iterator throws at item k ends there, as in
+     * CPython: the results of items 0 to k-1 are handed out, then taking the next one throws the
+     * input's exception as it is (not wrapped), and there are no more results after it.
      *
      * @param <T> the item type
      * @param <R> the result type
@@ -530,7 +540,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /**
      * Applies {@code fn} to every item in the workers, handing out each result as soon as it is
      * there, in no particular order (Python's {@code Pool.imap_unordered}), one item per chunk;
-     * otherwise as {@link #imap(SerializableFunction, Iterable)}.
+     * otherwise as {@link #imap(SerializableFunction, Iterable)}. An input whose iterator throws
+     * at item k ends there: the results of items 0 to k-1, all of them, are handed out before
+     * taking the next one throws the input's exception as it is.
      *
      * @param <T> the item type
      * @param <R> the result type
@@ -953,8 +965,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     /**
      * Stops taking new tasks and calls; submitted tasks and {@code map} calls under way are
-     * finished, then the workers end (Python's {@code Pool.close()}). Returns at once: see
-     * {@link #awaitTermination}. Idempotent.
+     * finished, then the workers end (Python's {@code Pool.close()}). A worker still booting
+     * boots and runs the initializer before it ends, so that the initializer has run once in every
+     * worker the pool started. Returns at once: see {@link #awaitTermination}. Idempotent.
      */
     @Override
     public void shutdown() {
@@ -1226,9 +1239,11 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         /**
          * Sets what each worker runs once before its first task (Python's {@code initializer}).
          *
-         * @param initializer run once in each worker before its first task; when it throws, the
-         *     pool breaks: its tasks fail and new ones are refused, with the initializer's
-         *     exception as the cause. Null for none.
+         * @param initializer run once in each worker before its first task, also in a worker
+         *     still booting when the pool is {@linkplain ProcessPool#close() closed} (but not when
+         *     it is {@linkplain ProcessPool#terminate() terminated}, which kills it); when it
+         *     throws, the pool breaks: its tasks fail and new ones are refused, with the
+         *     initializer's exception as the cause. Null for none.
          * @return this builder
          * @implNote CPython restarts such workers for ever; they would fail the same way each time.
          */

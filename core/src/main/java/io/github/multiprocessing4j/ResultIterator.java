@@ -35,7 +35,10 @@ import java.util.stream.StreamSupport;
  * interrupt status kept. {@link CancellationException} means the pool was terminated;
  * {@link RejectedExecutionException} that it was shut down before the input was read to its end
  * (the results of what was read came first); {@link IllegalArgumentException} that an item is not
- * serializable. What the input's iterator throws is thrown as it is. Stopping early (a {@code break}, a short-circuiting stream) leaves the chunks
+ * serializable. An input whose iterator throws (a {@link RuntimeException}) ends there, as in
+ * CPython: the results of every item read before it are handed out first (for
+ * {@code imapUnordered} too, whatever their order), then {@link #next()} throws the input's own
+ * exception as it is, not wrapped, once; after it there are no more results. Stopping early (a {@code break}, a short-circuiting stream) leaves the chunks
  * already sent to run in the workers; their results are dropped.
  *
  * <p>Not thread-safe: for one thread at a time. A method that takes a value from an iterator or
@@ -58,8 +61,8 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
      * Tells whether there is another result, reading (and sending) input as needed to know it;
      * does not wait for results.
      *
-     * @return whether {@link #next()} returns a result or throws for a task, rather than throwing
-     *     {@link NoSuchElementException}
+     * @return whether {@link #next()} returns a result or throws for a task or for the input,
+     *     rather than throwing {@link NoSuchElementException}
      * @throws IllegalArgumentException when an item read is not serializable
      */
     @Override
@@ -78,6 +81,8 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
      * @throws RejectedExecutionException when the pool was shut down before the input was read to
      *     its end
      * @throws IllegalArgumentException when an item read is not serializable
+     * @throws RuntimeException what the input's iterator threw, as it is, once the results of
+     *     the items before it were taken; the results end there
      * @throws NoSuchElementException after the last result
      */
     @Override

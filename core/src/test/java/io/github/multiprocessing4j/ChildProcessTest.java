@@ -4,6 +4,8 @@ import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,6 +164,34 @@ class ChildProcessTest {
         p.terminate();
         p.kill();
         assertThat(p.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void aStartedProcessDropsItsTargetAndWhatTheTargetCaptured() throws Exception {
+        byte[] payload = new byte[1 << 20];
+        WeakReference<byte[]> captured = new WeakReference<>(payload);
+        ChildProcess p = capturing(payload);
+        payload = null; // only the process object holds it now, through its target
+        p.start();
+        assertThat(p.join(WAIT)).isTrue();
+        assertThat(p.exitCode()).hasValue(0);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!captured.refersTo(null) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(captured.refersTo(null)).as("what the target captured was collected once the process had started"
+                + " (CPython drops the target in start())").isTrue();
+        assertThat(p.toString()).contains("stopped exitcode=0"); // the process object itself lives on
+        Reference.reachabilityFence(p);
+    }
+
+    private static ChildProcess capturing(byte[] payload) {
+        return new ChildProcess(() -> {
+            if (payload.length != 1 << 20) {
+                throw new IllegalStateException("the payload came with " + payload.length + " bytes");
+            }
+        });
     }
 
     @Test

@@ -5,15 +5,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -30,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * ProcessPool's contract: map (default and explicit chunks, any input), imap and imapUnordered
- * (ordered, unordered, lazy), apply, the ExecutorService methods, exceptions with their cause,
- * serialization errors at submission, progress, shutdown, and the daemon rule. One pool of two
+ * (ordered, unordered, lazy, over an input that throws), apply, the ExecutorService methods,
+ * exceptions with their cause, serialization errors at submission, progress, shutdown, and the
+ * daemon rule. One pool of two
  * workers serves most tests; tests about the pool's life make their own.
  */
 class ProcessPoolTest {
@@ -310,6 +316,106 @@ class ProcessPoolTest {
         assertThat(it.hasNext()).isFalse();
     }
 
+    // An input whose iterator throws at item FAIL_AT, as CPython's test suite checks it: imap and
+    // imapUnordered hand out the results before it, then throw its own exception once.
+
+    private static final int FAIL_AT = 7;
+
+    /** The input's own exception, thrown by its iterator at item {@link #FAIL_AT}. */
+    static final class BrokenInput extends RuntimeException {
+        BrokenInput() {
+            super("the input broke at item " + FAIL_AT);
+        }
+    }
+
+    /** 0, 1, ... up to {@code failAt - 1}, then the iterator's {@code next()} throws. */
+    private static Iterable<Integer> failingAt(int failAt) {
+        return () -> new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                if (next == failAt) {
+                    throw new BrokenInput();
+                }
+                return next++;
+            }
+        };
+    }
+
+    private static List<Integer> tenTimes(int count) {
+        return IntStream.range(0, count).map(x -> 10 * x).boxed().collect(Collectors.toList());
+    }
+
+    @Test
+    void imapHandsOutTheResultsBeforeTheFailureThenTheFailureForEveryChunkSize() {
+        for (int chunkSize : new int[] {1, 3, 100}) {
+            ResultIterator<Integer> results = pool.imap(x -> 10 * x, failingAt(FAIL_AT), chunkSize);
+            List<Integer> got = new ArrayList<>();
+            for (int i = 0; i < FAIL_AT; i++) {
+                assertThat(results.hasNext()).as("chunk size %d, result %d", chunkSize, i).isTrue();
+                got.add(results.next());
+            }
+            assertThat(got).as("chunk size %d", chunkSize).isEqualTo(tenTimes(FAIL_AT));
+            assertThat(results.hasNext()).isTrue();
+            assertThatThrownBy(results::next).as("chunk size %d", chunkSize).isInstanceOf(BrokenInput.class);
+            assertThat(results.hasNext()).isFalse();
+            assertThatThrownBy(results::next).isInstanceOf(NoSuchElementException.class);
+        }
+    }
+
+    @Test
+    void imapOverAnInputThatFailsAtOnceThrowsAtTheFirstResult() {
+        ResultIterator<Integer> results = pool.imap(x -> 10 * x, failingAt(0));
+        assertThatThrownBy(results::next).isInstanceOf(BrokenInput.class);
+        assertThat(results.hasNext()).isFalse();
+    }
+
+    @Test
+    void imapUnorderedHandsOutEveryResultBeforeTheFailure() {
+        for (int chunkSize : new int[] {1, 3}) {
+            ResultIterator<Integer> results = pool.imapUnordered(x -> 10 * x, failingAt(FAIL_AT), chunkSize);
+            List<Integer> got = new ArrayList<>();
+            for (int i = 0; i < FAIL_AT; i++) {
+                got.add(results.next());
+            }
+            assertThat(new HashSet<>(got)).as("chunk size %d", chunkSize).isEqualTo(new HashSet<>(tenTimes(FAIL_AT)));
+            assertThatThrownBy(results::next).as("chunk size %d", chunkSize).isInstanceOf(BrokenInput.class);
+            assertThat(results.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void aStreamOfResultsEndsWithTheInputsFailureAfterTheResultsBeforeIt() {
+        List<Integer> seen = new ArrayList<>();
+        assertThatThrownBy(() -> pool.imap(x -> 10 * x, failingAt(FAIL_AT), 3).stream().forEach(seen::add))
+                .isInstanceOf(BrokenInput.class);
+        assertThat(seen).isEqualTo(tenTimes(FAIL_AT));
+    }
+
+    @Test
+    void mapThrowsTheInputsOwnExceptionForEveryChunkSize() {
+        assertThatThrownBy(() -> pool.map(x -> 10 * x, failingAt(FAIL_AT))).isInstanceOf(BrokenInput.class);
+        for (int chunkSize : new int[] {1, 3}) {
+            assertThatThrownBy(() -> pool.map(x -> 10 * x, failingAt(FAIL_AT), chunkSize))
+                    .as("chunk size %d", chunkSize).isInstanceOf(BrokenInput.class);
+        }
+        // a task that failed before the input broke is reported first, as imap would
+        assertThatThrownBy(() -> pool.map(x -> {
+            if (x == 2) {
+                throw new IllegalStateException("two");
+            }
+            return x;
+        }, failingAt(FAIL_AT), 1)).isInstanceOf(CompletionException.class).cause().hasMessage("two");
+        // the pool goes on
+        assertThat(pool.map(x -> x + 1, List.of(1, 2, 3), 1)).containsExactly(2, 3, 4);
+    }
+
     @Test
     void applyAndSubmitRunTasksInWorkers() throws Exception {
         long pid = pool.apply(() -> Multiprocessing.currentProcess().pid());
@@ -518,6 +624,17 @@ class ProcessPoolTest {
         assertThat(result).hasSize(1);
         assertThat(result.get(0)).hasSize(2_000).endsWith(2_000);
         assertThat(own.isTerminated()).isTrue();
+    }
+
+    @Test
+    void closeRightAfterTheStartLetsEveryWorkerBootAndRunItsInitializer(@TempDir Path dir) throws Exception {
+        String initialized = dir.resolve("initialized").toString();
+        ProcessPool own = ProcessPool.builder().processes(2).initializer(() -> Files.writeString(Path.of(initialized),
+                Multiprocessing.currentProcess().pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND))
+                .build();
+        own.close(); // Python's close() and join(): the workers are still booting
+        assertThat(own.isTerminated()).isTrue();
+        assertThat(Files.readAllLines(Path.of(initialized))).as("one line per worker").hasSize(2).doesNotHaveDuplicates();
     }
 
     @Test

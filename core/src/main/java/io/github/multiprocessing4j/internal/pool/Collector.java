@@ -161,10 +161,14 @@ final class Collector {
                 workerIds[i] = parts[i].getInt();
                 WorkerHandle worker = supervisor.worker(workerIds[i]);
                 if (worker == null) {
+                    if (kinds[i] == PoolMessages.READY) {
+                        supervisor.readyBeforeKnown(workerIds[i]);
+                    }
                     continue;
                 }
                 if (kinds[i] == PoolMessages.READY) {
                     worker.ready = true;
+                    engine.workerReadyLocked(worker);
                 } else if (kinds[i] == PoolMessages.RESULTS || kinds[i] == PoolMessages.CHUNK_FAILED) {
                     Chunk chunk = worker.held.remove(parts[i].getLong());
                     if (chunk != null) {

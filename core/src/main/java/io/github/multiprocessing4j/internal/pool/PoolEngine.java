@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>RUNNING: takes new calls.</li>
  *   <li>SHUTDOWN: takes no new calls; finishes the tasks submitted and the map calls open (which
  *       may go on submitting their input).</li>
- *   <li>STOPPING: nothing left to run; the inboxes are closed, and the workers end once they find
+ *   <li>STOPPING: nothing left to run; the inboxes are closed (a booting worker's once it is
+ *       ready, so that its initializer runs, as CPython's), and the workers end once they find
  *       theirs empty.</li>
  *   <li>KILLING: the workers were killed ({@link #terminate}, or the pool broke); every chunk not
  *       answered has failed.</li>
@@ -267,15 +268,28 @@ public final class PoolEngine {
         }
     }
 
-    /** A worker was started: it gets chunks, unless the pool is stopping. */
+    /**
+     * A worker was started: it gets chunks, unless the pool is stopping; when it is stopping
+     * gracefully, the worker still boots and runs its initializer (see {@link #workerReadyLocked}).
+     */
     void workerStartedLocked(WorkerHandle worker) {
-        if (isStoppingLocked()) {
+        if (state.compareTo(State.KILLING) >= 0) {
             worker.close();
-            if (state.compareTo(State.KILLING) >= 0) {
-                worker.process.kill();
-            }
+            worker.process.kill();
+        } else if (isStoppingLocked()) {
+            stopGracefullyLocked(worker);
         } else {
             dispatchLocked();
+        }
+    }
+
+    /**
+     * A worker has booted and run its initializer: when the pool is stopping, its inbox, left open
+     * while it booted, is closed now, and it ends.
+     */
+    void workerReadyLocked(WorkerHandle worker) {
+        if (isStoppingLocked()) {
+            worker.close();
         }
     }
 
@@ -300,14 +314,23 @@ public final class PoolEngine {
         state = State.STOPPING;
         supervisor.wantNone();
         for (WorkerHandle w : supervisor.workers()) {
-            w.close(); // it ends when it finds its inbox closed and empty
-            if (!w.ready) {
-                // Still booting, it may not have opened its inbox, which closing just removed: it
-                // would fail to boot. It has done nothing yet, so it may as well end now.
-                w.process.kill();
-            }
+            stopGracefullyLocked(w);
         }
         finishIfStoppedLocked();
+    }
+
+    /** Has a worker end once it has booted and found its inbox closed and empty, as STOPPING wants. */
+    private void stopGracefullyLocked(WorkerHandle w) {
+        if (w.ready) {
+            w.close(); // it ends when it finds its inbox closed and empty
+        } else if (w.pid() < 0) {
+            // A remote worker that no agent has taken yet never ran, and may never be placed.
+            w.close();
+            w.process.kill();
+        }
+        // Else still booting: it may not have opened its inbox yet, which closing would remove
+        // (it is empty), so that it failed to boot. Python's close() lets every worker run its
+        // initializer: a booting worker's inbox is closed once it is ready (workerReadyLocked).
     }
 
     /** STOPPING or KILLING to TERMINATED, when no worker is left. */

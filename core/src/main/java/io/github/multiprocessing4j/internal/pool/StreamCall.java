@@ -32,6 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  * call, whose chunks not yet sent are dropped. A chunk that fails as a whole (its worker died)
  * fails each of its tasks.
  *
+ * <p>An input whose iterator throws ends there, as CPython's {@code imap} does: the exception is
+ * kept, the items read before it go out (a short last chunk if need be), and it is thrown as it is
+ * only once every result before it has been taken; then there are no more results. Reading the
+ * input inside a {@code next()} must not throw at once, or the results already read would be lost.
+ *
  * @param <R> the result type
  */
 public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
@@ -55,7 +60,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     private final PoolEngine engine;
     private final Order order;
-    private final Iterator<?> source;
+    private final GuardedInput source;
     private final int chunkSize;
     private final FunctionRef function;
     private final ClassLoader loader;
@@ -72,6 +77,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private long pulled;
     /** Why the pool refused the input from some point on: the call ends there. */
     private RejectedExecutionException rejection;
+    /** What the input's iterator threw: the input ended there; thrown once, after the results before it. */
+    private RuntimeException inputFailure;
     private Object[] current;
     private int currentPosition;
     private long reportedDone = -1;
@@ -97,7 +104,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         }
         this.engine = engine;
         this.order = order;
-        this.source = source;
+        this.source = new GuardedInput(source);
         this.chunkSize = chunkSize;
         this.function = engine.chunks().function(function);
         this.knownTotal = knownTotal;
@@ -143,6 +150,9 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             if (rejection != null) {
                 throw rejected();
             }
+            if (inputFailure != null) {
+                throw inputFailure;
+            }
             return new ResultList<>(chunks); // failures were thrown by takeAllReady: these are results
         } catch (RuntimeException | Error e) {
             abandoned = true;
@@ -161,7 +171,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             return true;
         }
         refill();
-        if (taken < submitted || rejection != null) {
+        if (taken < submitted || rejection != null || inputFailure != null) {
             return true;
         }
         report();
@@ -174,6 +184,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
      * @throws CancellationException when the pool was terminated before this task's result came
      * @throws RejectedExecutionException when the pool was shut down before the input was read
      *     to its end: the results of what was read came before
+     * @throws RuntimeException what the input's iterator threw, as it is, once, after the results
+     *     of the items before it
      * @throws NoSuchElementException after the last result
      */
     @Override
@@ -203,6 +215,11 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
                 report();
                 if (rejection != null) {
                     throw rejected();
+                }
+                if (inputFailure != null) {
+                    RuntimeException failure = inputFailure;
+                    inputFailure = null; // thrown once, like CPython's, then the results are over
+                    throw failure;
                 }
                 throw new NoSuchElementException("no more results");
             }
@@ -310,6 +327,55 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private RejectedExecutionException rejected() {
         return new RejectedExecutionException("the pool stopped taking tasks before the input was read to its end ("
                 + pulled + " items read): " + rejection.getMessage(), rejection);
+    }
+
+    /**
+     * The call's input, which ends where its iterator throws (a {@link RuntimeException}) and keeps
+     * the exception in {@link #inputFailure}. It reads one item ahead, in {@code hasNext()}, so a
+     * throwing {@code next()} surfaces there and a chunk under way simply ends short; every
+     * {@code hasNext()} that answers true is followed by a {@code next()}, so nothing is read
+     * sooner than before.
+     */
+    private final class GuardedInput implements Iterator<Object> {
+        private final Iterator<?> input;
+        private Object ahead;
+        private boolean hasAhead;
+
+        GuardedInput(Iterator<?> input) {
+            this.input = input;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (hasAhead) {
+                return true;
+            }
+            if (inputFailure != null || inputEnded) {
+                return false;
+            }
+            try {
+                if (!input.hasNext()) {
+                    return false;
+                }
+                ahead = input.next();
+                hasAhead = true;
+                return true;
+            } catch (RuntimeException e) {
+                inputFailure = e;
+                return false;
+            }
+        }
+
+        @Override
+        public Object next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the input is over");
+            }
+            Object item = ahead;
+            ahead = null;
+            hasAhead = false;
+            return item;
+        }
     }
 
     private void report() {

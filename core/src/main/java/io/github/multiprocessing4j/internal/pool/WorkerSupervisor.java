@@ -7,9 +7,11 @@ import io.github.multiprocessing4j.spi.PoolWorker;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,6 +49,8 @@ final class WorkerSupervisor {
     private volatile int wanted;
     /** Workers being started, outside the lock. */
     private int starting;
+    /** Ids of workers being started whose READY came before they were known (a fast boot); guarded by the lock. */
+    private final Set<Integer> readyBeforeKnown = new HashSet<>();
     private int nextWorker = 1;
 
     WorkerSupervisor(PoolEngine engine, PoolConfig config, WorkerLauncher launcher, ChannelFactory channels,
@@ -126,6 +130,7 @@ final class WorkerSupervisor {
             try {
                 starting--;
                 workers.put(id, worker);
+                worker.ready = readyBeforeKnown.remove(id);
                 engine.workerStartedLocked(worker);
             } finally {
                 lock.unlock();
@@ -144,6 +149,17 @@ final class WorkerSupervisor {
             inbox.discard();
             throw e;
         }
+    }
+
+    /**
+     * The collector read the READY of a worker not known yet: one being started, whose boot was
+     * faster than its start's bookkeeping. With the lock held.
+     */
+    void readyBeforeKnown(int workerId) {
+        if (workerId >= nextWorker) {
+            return; // not a worker of this pool's
+        }
+        readyBeforeKnown.add(workerId);
     }
 
     /** Starts the thread that tells the collector when the worker has ended. */

@@ -65,7 +65,7 @@ public final class ChildRun {
              PipeEnds.Handover pipeEnds) {
         this.runtime = runtime;
         this.pipeEnds = pipeEnds;
-        this.request = request;
+        this.request = request.withoutMessage(); // the launcher sends the message; the run needs not keep it
         this.owner = owner;
         this.registry = registry;
         this.name = request.name();

@@ -8,9 +8,18 @@ import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
  * @param name the child's name, shown on its command line
  * @param daemon whether the child ends with its parent
  * @param configuration its JVM options, environment and working directory
- * @param target the target (not serialized): the warm start names its first class to the next spare
- * @param message the bootstrap message, with the serialized target
+ * @param targetClass the target's first class ({@code Serialization.firstClassOf}), which the warm
+ *     start names to the next spare; the request keeps no reference to the target itself
+ * @param message the bootstrap message, with the serialized target; null in what a run keeps
+ *     once launched ({@link #withoutMessage()})
  */
-public record LaunchRequest(String name, boolean daemon, LaunchConfiguration configuration, Object target,
+public record LaunchRequest(String name, boolean daemon, LaunchConfiguration configuration, String targetClass,
                             BootstrapMessage message) {
+    /**
+     * @return this request without its bootstrap message: what a run keeps, so that the target's
+     *     bytes do not live as long as the process object (CPython drops the target at start)
+     */
+    LaunchRequest withoutMessage() {
+        return new LaunchRequest(name, daemon, configuration, targetClass, null);
+    }
 }

@@ -1,7 +1,6 @@
 package io.github.multiprocessing4j.internal.runtime;
 
 import io.github.multiprocessing4j.internal.launch.ChildCommand;
-import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -141,7 +140,7 @@ public final class Spares {
             Spare spare = null;
             try {
                 if (awaitBoot(refill)) {
-                    spare = spawn(refill.key, Serialization.firstClassOf(refill.child.request().target()));
+                    spare = spawn(refill.key, refill.child.request().targetClass());
                 }
             } catch (RuntimeException e) {
                 Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM", e);
