@@ -65,7 +65,12 @@ public final class MachineSegments {
         return name;
     }
 
-    /** @return the file of the machine-wide segment {@code name} (checked), whether it exists or not */
+    /**
+     * Finds where the machine-wide segment {@code name} lives.
+     *
+     * @param name the segment's name (checked: see {@link #checkName})
+     * @return its file, whether it exists or not
+     */
     public static Path file(String name) {
         return Platform.sharedMemoryRoot().resolve(PREFIX + checkName(name));
     }
