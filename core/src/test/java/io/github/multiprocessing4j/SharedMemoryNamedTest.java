@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.process.ProcessContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,25 @@ class SharedMemoryNamedTest {
         assertThat(shared.buffer().getLong(0)).isEqualTo(7);
         assertThat(shared.buffer().getLong(8)).isEqualTo(8);
         shared.unlink();
+    }
+
+    /** Made by a static initialiser: the tree's, as every shared object made there. */
+    static final class NamedInStatic {
+        static final String NAME = "static-" + ProcessContext.current().registry().treeId();
+        static final SharedMemory MEMORY = SharedMemory.createNamed(NAME, 16);
+    }
+
+    @Test
+    void aStaticInitialiserMakesTheNamedBlockOnceForTheTree() throws Exception {
+        names.add(NamedInStatic.NAME);
+        NamedInStatic.MEMORY.buffer().putLong(0, 5);
+        ChildProcess child = new ChildProcess(() -> NamedInStatic.MEMORY.buffer()
+                .putLong(8, NamedInStatic.MEMORY.buffer().getLong(0) + 1)); // initialises the class again in the child
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).as("the child's initialiser did not fail with \"exists\"").hasValue(0);
+        assertThat(NamedInStatic.MEMORY.buffer().getLong(8)).isEqualTo(6);
+        NamedInStatic.MEMORY.unlink();
     }
 
     @Test
