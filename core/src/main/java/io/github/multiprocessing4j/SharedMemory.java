@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.shm.MachineSegments;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.statics.StaticShared;
 
@@ -29,6 +30,17 @@ import java.nio.ByteBuffer;
  * removes its name so that no process can attach any more (processes that have it keep using it).
  * Without {@code unlink()} the block lives until every process of its tree has ended, then it
  * is removed, however the tree ended.
+ *
+ * <p><b>Named blocks for unrelated programs.</b> {@link #createNamed} makes a block under a name
+ * the caller chooses, which any program of the same user on the same machine opens with
+ * {@link #attachNamed}, whether or not it uses processes of its own (Python's
+ * {@code SharedMemory(name=..., create=True, size=n)} and {@code SharedMemory(name=...)}). Such a
+ * block belongs to no tree: it is the file {@code /dev/shm/mp4j-named-NAME} (in the temp
+ * directory where {@code /dev/shm} is missing or not writable), mode 0600, and it outlives the
+ * program that made it and every program that used it, until one of them calls {@link #unlink()}.
+ * A program that forgets to unlink leaves it in memory until the machine restarts or someone
+ * removes the file. Names of tree blocks and named blocks never meet: {@link #attach} finds only
+ * the former, {@link #attachNamed} only the latter.
  *
  * <p>The bytes are plain memory: reads and writes through the buffer are not atomic and not
  * ordered between processes. Publish data with a {@link ProcessLock}, a {@link SharedLong} or
@@ -78,7 +90,54 @@ public final class SharedMemory implements Serializable, AutoCloseable {
         return new SharedMemory(SharedSegment.attach(ProcessContext.current().registry().treeId(), name));
     }
 
-    /** {@return the block's name, unique in its tree, for {@link #attach}} */
+    /**
+     * Creates a zero-filled block of {@code size} bytes called {@code name} on this machine, for
+     * any program of the same user to {@link #attachNamed attach}: see "Named blocks" above. It
+     * lives until someone calls {@link #unlink()}, past the end of this program. Python's
+     * {@code SharedMemory(name=name, create=True, size=size)}. Never blocks for long (creates and
+     * maps a file). Unlike {@link #create}, a static initialiser that calls it in several
+     * processes of one tree makes the block once, in the first, and the others get that block
+     * (see <a href="package-summary.html#static-fields">static fields</a>).
+     *
+     * @param name the block's name: 1 to 200 characters among ASCII letters, digits, '.', '_'
+     *     and '-'
+     * @param size its size in bytes (zero is allowed)
+     * @return a handle to the new block
+     * @throws IllegalArgumentException when {@code size} is negative or the name is not valid
+     * @throws IllegalStateException when a block of that name exists already (Python's
+     *     {@code FileExistsError}); its cause is a {@link java.nio.file.FileAlreadyExistsException}
+     * @throws java.io.UncheckedIOException when the block cannot be created or mapped
+     */
+    public static SharedMemory createNamed(String name, int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("a shared memory block's size must not be negative: " + size);
+        }
+        MachineSegments.checkName(name);
+        return new SharedMemory(StaticShared.resolve("SharedMemory",
+                () -> SharedSegment.createOnMachine(name, size), SharedSegment::unlink));
+    }
+
+    /**
+     * Attaches to the block called {@code name} on this machine, made by {@link #createNamed} in
+     * this program or any other of the same user, and not unlinked. Python's
+     * {@code SharedMemory(name=name)}. Never blocks for long; needs no process tree.
+     *
+     * @param name the name the block was created with
+     * @return a handle to the block, of the size it was created with
+     * @throws IllegalArgumentException when the name is not valid (see {@link #createNamed})
+     * @throws IllegalStateException when there is no block of that name (Python's
+     *     {@code FileNotFoundError}): it was never created or was unlinked; its cause is a
+     *     {@link java.nio.file.NoSuchFileException}
+     * @throws java.io.UncheckedIOException when the block exists but cannot be mapped
+     */
+    public static SharedMemory attachNamed(String name) {
+        return new SharedMemory(SharedSegment.attachOnMachine(name));
+    }
+
+    /**
+     * {@return the block's name: unique in its tree, for {@link #attach}; or, for a named block,
+     * the name it was created with, for {@link #attachNamed}}
+     */
     public String name() {
         return segment.name();
     }
@@ -117,9 +176,12 @@ public final class SharedMemory implements Serializable, AutoCloseable {
     }
 
     /**
-     * Removes the block's name from its tree: {@link #attach} fails from now on, while every
-     * handle that exists (in any process) keeps working. Python's {@code unlink()}; call it once,
-     * from the process that owns the block. Idempotent; never blocks; works on a closed handle.
+     * Removes the block's name from its tree, or from the machine for a named block:
+     * {@link #attach} (or {@link #attachNamed}) fails from now on, while every handle that exists
+     * (in any process) keeps working, and the memory goes when the last of them is gone. Python's
+     * {@code unlink()}; call it once, from the process that owns the block (after it, the same
+     * name can be {@linkplain #createNamed created} again). Idempotent; never blocks; works on a
+     * closed handle.
      */
     public void unlink() {
         segment.unlink();

@@ -199,7 +199,8 @@
  *     <td>{@code new SharedLongArray(n)}, {@code new SharedDoubleArray(n)}</td>
  *     <td>{@code get(i)}, {@code set(i, v)}, {@code addAndGet(i, d)}, {@code compareAndSet(...)}, {@code toArray()}; {@code RawArray} too</td></tr>
  * <tr><td>{@code shared_memory.SharedMemory(create=True, size=n)}, {@code SharedMemory(name)}</td>
- *     <td>{@code SharedMemory.create(n)}, {@code SharedMemory.attach(name)}</td>
+ *     <td>{@code SharedMemory.create(n)}, {@code SharedMemory.attach(name)}; for unrelated programs,
+ *     {@code SharedMemory.createNamed(name, n)}, {@code SharedMemory.attachNamed(name)}</td>
  *     <td>{@code buf}: {@code buffer()}, a {@code ByteBuffer}; {@code name()}, {@code size()}, {@code close()}, {@code unlink()}</td></tr>
  * <tr><td>{@code shared_memory.ShareableList}</td>
  *     <td>none</td>

@@ -4,6 +4,8 @@ import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
+import io.github.multiprocessing4j.internal.shm.MachineSegments;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,11 +20,13 @@ import java.util.stream.Collectors;
  * Fails a test class that leaves a process or a process table behind: any descendant process of
  * the test JVM, any live process recorded in a multiprocessing4j tree of the test JVM (its own
  * tree, or one whose root it started during the class), or such a tree's directory
- * ({@code /dev/shm/mp4j-*}) when it cannot be released (shared segments left open count).
+ * ({@code /dev/shm/mp4j-*}) when it cannot be released (shared segments left open count), or a
+ * named shared memory block ({@code /dev/shm/mp4j-named-*}) that this JVM created and nobody
+ * unlinked (they belong to no tree, so no tree's end removes them).
  *
  * <p>Registered for every test class through {@code META-INF/services} (JUnit's extension
  * auto-detection, switched on in {@code junit-platform.properties}). Leaked processes are killed
- * by pid, and leaked directories removed, so that one leaking class does not fail the next.
+ * by pid, and leaked directories and named blocks removed, so that one leaking class does not fail the next.
  * Processes get a few seconds to finish first: a daemon ends within a second of its parent.
  */
 public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
@@ -69,6 +73,9 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
                 leaks.add("process table " + tree.directory() + " (left in it: " + filesIn(tree.directory()) + ")");
             }
         }
+        for (String name : MachineSegments.createdHereAndPresent()) {
+            leaks.add("named shared memory " + MachineSegments.file(name) + " (never unlinked)");
+        }
         return leaks;
     }
 
@@ -110,6 +117,9 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         Multiprocessing.activeChildren();
         for (LocalTreeRegistry tree : own) {
             tree.releaseAtExit(); // as if the tree had ended: removes what it left
+        }
+        for (String name : MachineSegments.createdHereAndPresent()) {
+            SharedSegment.unlink(MachineSegments.SCOPE, name);
         }
         LocalTreeRegistry.removeDeadTrees();
     }

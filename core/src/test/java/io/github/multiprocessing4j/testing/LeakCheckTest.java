@@ -1,14 +1,19 @@
 package io.github.multiprocessing4j.testing;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.SharedMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-/** The leak check itself can fail: a class that leaves a child running is reported, and cleaned up. */
+/**
+ * The leak check itself can fail: a class that leaves a child running, or a named shared memory
+ * block, is reported, and cleaned up.
+ */
 class LeakCheckTest {
 
     @Test
@@ -25,6 +30,32 @@ class LeakCheckTest {
                 .getThrowable().orElseThrow();
         assertThat(failure).hasMessageContaining("leaked").hasMessageContaining("process " + Leaky.pid);
         assertThat(ProcessHandle.of(Leaky.pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void aTestClassThatLeavesANamedBlockFailsAndTheBlockIsUnlinked() {
+        Events events = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                .selectors(selectClass(LeakyNamed.class))
+                .execute()
+                .containerEvents();
+
+        assertThat(events.failed().count()).isEqualTo(1);
+        Throwable failure = events.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow();
+        assertThat(failure).hasMessageContaining("leaked").hasMessageContaining("mp4j-named-" + LeakyNamed.NAME);
+        assertThatThrownBy(() -> SharedMemory.attachNamed(LeakyNamed.NAME)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Run only by the test above, through the test kit; creates a named block and never unlinks it. */
+    static class LeakyNamed {
+        static final String NAME = "leaky-" + ProcessHandle.current().pid();
+
+        @Test
+        void leaves() {
+            SharedMemory.createNamed(NAME, 8).close();
+        }
     }
 
     /** Run only by the test above, through the test kit; starts a child and never ends it. */

@@ -42,7 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Where a tree's segment files live is not this class's business: it asks the
  * {@link SegmentTrees} installed by the layer that knows who this process is
- * ({@link InstalledTrees}).
+ * ({@link InstalledTrees}). A segment of no tree, named by the user for the whole machine, carries
+ * {@link MachineSegments#SCOPE} instead of a tree id, and its file is {@link MachineSegments}'s.
  */
 public final class SharedSegment implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -128,6 +129,42 @@ public final class SharedSegment implements Serializable {
         return new SharedSegment(treeId, name, (int) size);
     }
 
+    /**
+     * Creates a zero-filled segment that belongs to no tree: named {@code name} on the machine,
+     * it lives until {@link #unlink()} ({@link MachineSegments}).
+     *
+     * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1, or the
+     *     name is not valid ({@link MachineSegments#checkName})
+     * @throws IllegalStateException when a segment of that name exists
+     * @throws UncheckedIOException when it cannot be created or mapped
+     */
+    public static SharedSegment createOnMachine(String name, long size) {
+        checkSize(size);
+        MachineSegments.create(name, size);
+        try {
+            return new SharedSegment(MachineSegments.SCOPE, name, (int) size);
+        } catch (RuntimeException e) {
+            MachineSegments.delete(name); // made by this call, which cannot hand out a handle to it
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the machine-wide segment {@code name} ({@link #createOnMachine}), from any program of
+     * this user on the machine.
+     *
+     * @throws IllegalArgumentException when the name is not valid ({@link MachineSegments#checkName})
+     * @throws IllegalStateException when there is no such segment (never created, or unlinked)
+     * @throws UncheckedIOException when the segment exists but cannot be read or mapped
+     */
+    public static SharedSegment attachOnMachine(String name) {
+        long size = MachineSegments.size(name);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalStateException("shared memory " + name + " is larger than 2 GiB - 1: " + size + " bytes");
+        }
+        return new SharedSegment(MachineSegments.SCOPE, name, (int) size);
+    }
+
     private static void checkSize(long size) {
         if (size < 0 || size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a shared segment's size must be between 0 and "
@@ -135,7 +172,7 @@ public final class SharedSegment implements Serializable {
         }
     }
 
-    /** @return the id of the tree the segment belongs to */
+    /** @return the id of the tree the segment belongs to ({@link MachineSegments#SCOPE} for a machine-wide one) */
     public String treeId() {
         return treeId;
     }
@@ -167,7 +204,11 @@ public final class SharedSegment implements Serializable {
     /** Removes segment {@code name} of tree {@code treeId} (see {@link #unlink()}); nothing when it is gone already. */
     public static void unlink(String treeId, String name) {
         MAPPINGS.remove(treeId + "/" + name);
-        trees().of(treeId).deleteSegment(name);
+        if (MachineSegments.SCOPE.equals(treeId)) {
+            MachineSegments.delete(name);
+        } else {
+            trees().of(treeId).deleteSegment(name);
+        }
     }
 
     /** @return how many mappings this JVM's cache holds (live or not yet expunged), for tests */
@@ -255,11 +296,15 @@ public final class SharedSegment implements Serializable {
         if (existing != null) {
             return existing;
         }
-        Path file = trees().of(treeId).segmentFile(name);
+        boolean machineWide = MachineSegments.SCOPE.equals(treeId);
+        Path file = machineWide ? MachineSegments.file(name) : trees().of(treeId).segmentFile(name);
         MappedByteBuffer mapped;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
         } catch (java.nio.file.NoSuchFileException e) {
+            if (machineWide) {
+                throw MachineSegments.notFound(name, e);
+            }
             throw new IllegalStateException("shared segment " + name + " of tree " + treeId
                     + " does not exist: it was unlinked, or every process of its tree has ended", e);
         } catch (IOException e) {
