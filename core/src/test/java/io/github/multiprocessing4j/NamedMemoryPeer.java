@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.runtime.ChildOutput;
+
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -28,8 +30,10 @@ public final class NamedMemoryPeer {
     /** Runs {@code NamedMemoryPeer MODE NAME} with the test class path and returns its exit status. */
     static int run(String mode, String name) throws Exception {
         String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process peer = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
-                NamedMemoryPeer.class.getName(), mode, name).inheritIO().start();
+        // Its output (the expected failure's stack trace among it) joins the test's through System.out/err.
+        Process peer = ChildOutput.start(new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
+                NamedMemoryPeer.class.getName(), mode, name).redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.PIPE));
         if (!peer.waitFor(60, TimeUnit.SECONDS)) {
             peer.destroyForcibly().waitFor();
             throw new AssertionError("NamedMemoryPeer " + mode + " " + name + " did not end within 60 s");
