@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.os;
 
+import io.github.multiprocessing4j.internal.util.Uninterruptibly;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,20 +85,8 @@ public final class Platform {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("could not run kill to send signal " + signal + " to process " + pid, e);
         }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return kill.waitFor() == 0;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Uninterruptibly.run(kill::waitFor);
+        return kill.exitValue() == 0;
     }
 
     private static long readOwnPid() {
