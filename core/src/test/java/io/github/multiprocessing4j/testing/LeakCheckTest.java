@@ -18,34 +18,30 @@ class LeakCheckTest {
 
     @Test
     void aTestClassThatLeavesAChildRunningFailsAndTheChildIsKilled() {
-        Events events = EngineTestKit.engine("junit-jupiter")
-                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
-                .selectors(selectClass(Leaky.class))
-                .execute()
-                .containerEvents();
-
-        assertThat(events.failed().count()).isEqualTo(1);
-        Throwable failure = events.failed().stream().findFirst().orElseThrow()
-                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
-                .getThrowable().orElseThrow();
+        Throwable failure = theOneFailureOf(Leaky.class);
         assertThat(failure).hasMessageContaining("leaked").hasMessageContaining("process " + Leaky.pid);
         assertThat(ProcessHandle.of(Leaky.pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
 
     @Test
     void aTestClassThatLeavesANamedBlockFailsAndTheBlockIsUnlinked() {
+        Throwable failure = theOneFailureOf(LeakyNamed.class);
+        assertThat(failure).hasMessageContaining("leaked").hasMessageContaining("mp4j-named-" + LeakyNamed.NAME);
+        assertThatThrownBy(() -> SharedMemory.attachNamed(LeakyNamed.NAME)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Runs {@code testClass} with LeakCheck, as the build does, and returns the one failure it must end with. */
+    private static Throwable theOneFailureOf(Class<?> testClass) {
         Events events = EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
-                .selectors(selectClass(LeakyNamed.class))
+                .selectors(selectClass(testClass))
                 .execute()
                 .containerEvents();
 
         assertThat(events.failed().count()).isEqualTo(1);
-        Throwable failure = events.failed().stream().findFirst().orElseThrow()
+        return events.failed().stream().findFirst().orElseThrow()
                 .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow();
-        assertThat(failure).hasMessageContaining("leaked").hasMessageContaining("mp4j-named-" + LeakyNamed.NAME);
-        assertThatThrownBy(() -> SharedMemory.attachNamed(LeakyNamed.NAME)).isInstanceOf(IllegalStateException.class);
     }
 
     /** Run only by the test above, through the test kit; creates a named block and never unlinks it. */
