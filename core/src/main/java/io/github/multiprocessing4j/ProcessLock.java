@@ -106,7 +106,9 @@ public final class ProcessLock extends SharedMutexLock {
      * Removes the lock called {@code name} from the machine: {@link #named} makes a new, free lock
      * of that name from now on. Handles that exist, in this program or others, keep the old lock
      * (as after a POSIX {@code sem_unlink}), so programs that go on using the name would no longer
-     * exclude each other: unlink a name only when every program is done with it. Idempotent: a name
+     * exclude each other (a program that still has a handle even gets the old lock from
+     * {@code named} again while its handles are reachable): unlink a name only when every program
+     * is done with it. Idempotent: a name
      * with no lock is left as it is. Never blocks.
      *
      * @param name the lock's name
