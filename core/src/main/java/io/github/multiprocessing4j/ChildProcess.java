@@ -349,6 +349,17 @@ public final class ChildProcess {
                 SharedMemory.class, ByteQueue.class, PipeEnds.class, SharedSegment.class, WordArray.class);
     }
 
+    /**
+     * For {@link Multiprocessing#waitAny}: whether the child has ended, without reading
+     * {@code /proc} while it runs (the JDK's own record of its child, then {@link #isAlive()}
+     * to settle its end).
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    boolean hasEnded() {
+        return !started().process().isAlive() && !isAlive();
+    }
+
     private ChildRun started() {
         ChildRun r = run;
         if (r == null) {

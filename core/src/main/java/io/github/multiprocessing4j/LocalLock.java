@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.shm.MachineSegments;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.MutexDescriptor;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
@@ -30,15 +31,36 @@ import java.io.ObjectInputStream;
 final class LocalLock implements LockBackend {
     private static final long serialVersionUID = 1L;
     private static final int FENCE = MutexDescriptor.SIZE;
+    private static final int SIZE = FENCE + Long.BYTES;
 
     private final SharedSegment segment;
     private final boolean reentrant;
     private transient RobustMutex mutex;
 
     LocalLock(String kind, boolean reentrant) {
-        this.segment = SharedSegment.create(kind, MutexDescriptor.SIZE + Long.BYTES);
+        this(SharedSegment.create(kind, SIZE), reentrant);
+    }
+
+    private LocalLock(SharedSegment segment, boolean reentrant) {
+        this.segment = segment;
         this.reentrant = reentrant;
         this.mutex = new RobustMutex(segment, 0, reentrant);
+    }
+
+    /**
+     * Opens the machine-wide lock {@code name}, creating it free when there is none (its segment
+     * is {@link MachineSegments#kindName kindName(LOCK_KIND, name)}: see {@link MachineSegments}).
+     *
+     * @throws IllegalArgumentException when the name is not valid ({@link MachineSegments#checkName})
+     */
+    static LocalLock named(String name, boolean reentrant) {
+        return new LocalLock(SharedSegment.openOrCreateOnMachine(MachineSegments.kindName(MachineSegments.LOCK_KIND, name),
+                SIZE), reentrant);
+    }
+
+    /** Removes the machine-wide lock {@code name}; nothing when there is none. */
+    static void unlinkNamed(String name) {
+        SharedSegment.unlink(MachineSegments.SCOPE, MachineSegments.kindName(MachineSegments.LOCK_KIND, name));
     }
 
     @Override
@@ -108,9 +130,17 @@ final class LocalLock implements LockBackend {
         return mutex.takeovers();
     }
 
+    /** Ends a tree's lock for the tree; a machine-wide lock stays until {@link #unlinkNamed}. */
     @Override
     public void close() {
-        segment.unlink();
+        if (!isMachineWide()) {
+            segment.unlink();
+        }
+    }
+
+    /** @return whether this is a named lock of the machine, not a tree's */
+    boolean isMachineWide() {
+        return MachineSegments.SCOPE.equals(segment.treeId());
     }
 
     RobustMutex mutex() {

@@ -7,7 +7,10 @@ import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -115,6 +118,79 @@ public final class Multiprocessing {
                 .thenComparing(s -> s.startTime().orElse(null), Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparingLong(ProcessSnapshot::pid));
         return table;
+    }
+
+    /**
+     * Waits until at least one of {@code objects} is ready, and returns every one that is (Python's
+     * {@code multiprocessing.connection.wait(object_list, timeout)}).
+     * {@link #waitAny(Duration, Collection)} over the arguments.
+     *
+     * <pre>{@code
+     * for (Object ready : Multiprocessing.waitAny(Duration.ofSeconds(5), fromWorker, results, child)) {
+     *     if (ready == fromWorker) { handle(fromWorker.recv()); }
+     *     else if (ready == results) { handle(results.get()); }
+     *     else { System.out.println("the child ended: " + child.exitCode()); }
+     * }
+     * }</pre>
+     *
+     * @param timeout how long to wait at most; zero or negative looks once without waiting; null
+     *     waits without a limit (Python's {@code timeout=None})
+     * @param objects what to wait for: see {@link #waitAny(Duration, Collection)}
+     * @return the ready objects, in the order given; empty when the timeout passed first
+     * @throws InterruptedException when the thread is interrupted while waiting (the interrupt
+     *     status is cleared); nothing is received or taken either way
+     * @throws IllegalArgumentException when {@code objects} is empty or one is of a type that
+     *     cannot be waited for (the message names it)
+     * @throws IllegalStateException when a connection is closed or only sends, or a
+     *     {@link ChildProcess} was not started
+     * @throws NullPointerException when {@code objects} or one of them is null
+     */
+    public static List<Object> waitAny(Duration timeout, Object... objects) throws InterruptedException {
+        return Readiness.waitAny(timeout, Arrays.asList(objects));
+    }
+
+    /**
+     * Waits until at least one of {@code objects} is ready, and returns every one that is (Python's
+     * {@code multiprocessing.connection.wait(object_list, timeout)}). Nothing is received or
+     * taken: the caller then uses the ready objects, whose next call does not block. An object
+     * is ready when
+     * <ul>
+     *   <li>a {@link Connection}: {@link Connection#recv recv} would not block: a message is there,
+     *       or it would throw {@link java.io.EOFException} (the other end closed, or every process
+     *       that used it died);</li>
+     *   <li>a {@link ProcessQueue}, {@link ProcessJoinableQueue} or {@link ProcessSimpleQueue}:
+     *       {@code get} would not block: an item is there, or the queue is closed;</li>
+     *   <li>a {@link ChildProcess}: it has ended (Python's {@code sentinel}), so its
+     *       {@link ChildProcess#exitCode() exitCode()} is known; a {@link ProcessHandle}: the
+     *       process has ended;</li>
+     *   <li>a {@link java.util.concurrent.Future} (a pool's {@code submit}, {@code applyAsync} or
+     *       {@code mapAsync}): it is done.</li>
+     * </ul>
+     * Another process may take a ready queue's item first: use {@code getNowait()} or a timeout
+     * where several consume. Several threads may wait on the same objects at once.
+     *
+     * <p>The wait polls the objects, backing off as the wait lasts (no process can wake another's
+     * thread, and the objects' own waits poll too): a change is seen within microseconds at
+     * first, within 2 ms while the wait is young, within 20 ms once it has lasted half a second.
+     * The death of every process that used a pipe's other end is seen within a quarter of a
+     * second more. An object of a backend across machines is asked over the network each look.
+     *
+     * @param <T> the type of the objects
+     * @param timeout how long to wait at most; zero or negative looks once without waiting; null
+     *     waits without a limit (Python's {@code timeout=None})
+     * @param objects what to wait for; the same object may be given twice, and is then returned
+     *     twice
+     * @return the ready objects, in the order given; empty when the timeout passed first
+     * @throws InterruptedException when the thread is interrupted while waiting (the interrupt
+     *     status is cleared); nothing is received or taken either way
+     * @throws IllegalArgumentException when {@code objects} is empty (it would wait for nothing)
+     *     or one is of another type than those above (the message names it)
+     * @throws IllegalStateException when a connection is closed or only sends (one end of a
+     *     one-way pipe), or a {@link ChildProcess} was not started
+     * @throws NullPointerException when {@code objects} or one of them is null
+     */
+    public static <T> List<T> waitAny(Duration timeout, Collection<? extends T> objects) throws InterruptedException {
+        return Readiness.waitAny(timeout, objects);
     }
 
     private static String describe(ProcessRecord.State state) {

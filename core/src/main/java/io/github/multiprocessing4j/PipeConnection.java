@@ -70,6 +70,25 @@ final class PipeConnection<T> implements Connection<T> {
         return in.awaitItemOrClose(ProcessQueue.nanos(timeout)) || ends.isGone(1 - end);
     }
 
+    /**
+     * For {@link Multiprocessing#waitAny}: checks that this end receives.
+     *
+     * @throws IllegalStateException when this end is closed or only sends
+     */
+    void checkCanBeWaitedOn() {
+        checkCanReceive();
+    }
+
+    /** @return whether a message is there or the pipe is closed: shared memory only, for a poll loop's every look */
+    boolean hasMessageOrClose() {
+        return in.size() > 0 || in.isClosed();
+    }
+
+    /** @return whether every process that used the other end has died: slower (it looks for dead users) */
+    boolean isPeerGone() {
+        return ends.isGone(1 - end);
+    }
+
     @Override
     public void close() {
         if (!ends.close(end)) {

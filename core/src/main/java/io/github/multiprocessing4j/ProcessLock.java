@@ -36,6 +36,16 @@ import java.util.Objects;
  * <p>Every holding has a {@linkplain #fencingToken() fencing token}: a number that grows with
  * every holding, to pass to the resources the lock guards.
  *
+ * <p><b>Named locks for unrelated programs.</b> {@link #named ProcessLock.named("ledger")} is the
+ * lock called {@code ledger} on this machine: every program of the same user that names it gets
+ * the same lock, whether or not the programs are related or use processes of their own (as a
+ * POSIX named semaphore, {@code sem_open}, which CPython leaves to third-party modules). The first
+ * to name it creates it, free. It behaves as every {@code ProcessLock}, holder-death recovery
+ * included: a program killed while it holds the lock is taken over from by a waiter of any other
+ * program. It is the file {@code /dev/shm/mp4j-named-lock+NAME}, which no block of
+ * {@link SharedMemory#createNamed} ever is; it outlives the programs until
+ * {@link #unlinkNamed}, and {@link #close()} on it does nothing.
+ *
  * <p>A lock made {@linkplain #over over} another backend keeps its state there and follows that
  * backend's rules: a cluster's lock ({@code Cluster.lock(name)} in {@code multiprocessing4j-redis})
  * is a lease on a Redis server, taken over when its holder stops renewing it, and its Javadoc
@@ -68,6 +78,44 @@ public final class ProcessLock extends SharedMutexLock {
 
     private ProcessLock(LockBackend backend) {
         super(backend);
+    }
+
+    /**
+     * Returns the lock called {@code name} on this machine, creating it, free, when there is none:
+     * see "Named locks" above. Every program of the same user that calls it with the same name
+     * gets the same lock; two that call it at once for a name that does not exist yet get the one
+     * lock a single one of them made. The lock lives, past the end of every program that used it,
+     * until {@link #unlinkNamed} removes it. Never blocks for long (opens, perhaps creates, and maps
+     * a small file). The handle travels to children as any lock's does.
+     *
+     * @param name the lock's name: 1 to 200 characters among ASCII letters, digits, '.', '_' and
+     *     '-'; a lock and a {@linkplain SharedMemory#createNamed named block} of the same name are
+     *     different objects
+     * @return the lock
+     * @throws IllegalArgumentException when the name is not valid
+     * @throws IllegalStateException when a file of that lock's name exists but is no lock of this
+     *     version of the library (another size)
+     * @throws java.io.UncheckedIOException when the lock cannot be created or mapped (a full or
+     *     read-only {@code /dev/shm})
+     */
+    public static ProcessLock named(String name) {
+        return new ProcessLock(LocalLock.named(name, false));
+    }
+
+    /**
+     * Removes the lock called {@code name} from the machine: {@link #named} makes a new, free lock
+     * of that name from now on. Handles that exist, in this program or others, keep the old lock
+     * (as after a POSIX {@code sem_unlink}), so programs that go on using the name would no longer
+     * exclude each other (a program that still has a handle even gets the old lock from
+     * {@code named} again while its handles are reachable): unlink a name only when every program
+     * is done with it. Idempotent: a name
+     * with no lock is left as it is. Never blocks.
+     *
+     * @param name the lock's name
+     * @throws IllegalArgumentException when the name is not valid (see {@link #named})
+     */
+    public static void unlinkNamed(String name) {
+        LocalLock.unlinkNamed(name);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.pool.MapProgressListener;
 import io.github.multiprocessing4j.internal.pool.PoolConfig;
 import io.github.multiprocessing4j.internal.pool.PoolEngine;
 import io.github.multiprocessing4j.internal.pool.PoolTask;
+import io.github.multiprocessing4j.internal.pool.StarArguments;
 import io.github.multiprocessing4j.internal.pool.StreamCall;
 import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.PoolBackend;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -406,6 +408,153 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         long per = 4L * processes;
         long size = n / per + (n % per != 0 ? 1 : 0);
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, size));
+    }
+
+    // ---------------------------------------------------------------- starmap and mapAsync
+
+    /**
+     * Applies {@code fn} to the two values of every pair in the workers and returns the results
+     * in input order (Python's {@code Pool.starmap} for functions of two arguments), with the
+     * default chunk size: {@link #map(SerializableFunction, Iterable)} over the pairs. Blocks until
+     * all are done.
+     *
+     * <pre>{@code
+     * // Python: pool.starmap(pow, [(2, 3), (10, 2)])
+     * List<Double> powers = pool.starmap(Math::pow, List.of(Map.entry(2.0, 3.0), Map.entry(10.0, 2.0))); // [8.0, 100.0]
+     * List<String> lines = pool.starmap((name, age) -> name + " is " + age, ages.entrySet());
+     * }</pre>
+     *
+     * <p>A pair is any {@link Map.Entry} ({@link Map#entry}, a map's {@code entrySet()},
+     * {@link java.util.AbstractMap.SimpleEntry}); only its key and value travel, so they must be
+     * serializable, the entry need not be. For three arguments or more, {@code map} over a record
+     * of them ({@code pool.map(p -> f(p.a(), p.b(), p.c()), points)}).
+     *
+     * @param <A> the type of the pairs' first values
+     * @param <B> the type of the pairs' second values
+     * @param <R> the result type
+     * @param fn the function, applied to each pair's key and value; it may throw checked exceptions
+     * @param pairs the input; one that is not a {@link Collection} is read to its end first, to
+     *     count it
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or a pair's key or value is not serializable
+     * @throws NullPointerException when a pair is null (naming its index)
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
+     */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return map(new PairFunction<>(Objects.requireNonNull(fn, "fn")), StarArguments.of(pairs));
+    }
+
+    /**
+     * Applies {@code fn} to the two values of every pair in the workers, in chunks of
+     * {@code chunkSize} pairs, and returns the results in input order:
+     * {@link #starmap(SerializableBiFunction, Iterable)} with an explicit chunk size, reading the
+     * pairs lazily as {@link #map(SerializableFunction, Iterable, int)} does.
+     *
+     * @param <A> the type of the pairs' first values
+     * @param <B> the type of the pairs' second values
+     * @param <R> the result type
+     * @param fn the function, applied to each pair's key and value; it may throw checked exceptions
+     * @param pairs the input
+     * @param chunkSize how many pairs travel to a worker as one task
+     * @return the results, as {@link #map(SerializableFunction, Iterable)} returns them
+     * @throws CompletionException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalArgumentException when {@code fn} or a pair's key or value is not
+     *     serializable, or {@code chunkSize < 1}
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws RejectedExecutionException when the pool was shut down or is broken
+     * @throws RuntimeException what the input's iterator threw (a {@link NullPointerException}
+     *     for a null pair), as {@link #map(SerializableFunction, Iterable, int)} throws it
+     */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+        return map(new PairFunction<>(Objects.requireNonNull(fn, "fn")), StarArguments.of(pairs), chunkSize);
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers without waiting for the results (Python's
+     * {@code Pool.map_async}), with the default chunk size. The input is read to its end, and
+     * every chunk serialized and queued, in this thread before the call returns (so it never
+     * blocks for long, but holds the whole input, serialized, until the workers have taken it).
+     *
+     * <pre>{@code
+     * pool.mapAsync(x -> x * x, List.of(1, 2, 3))
+     *     .thenAccept(squares -> System.out.println(squares));   // [1, 4, 9], Python's callback
+     * }</pre>
+     *
+     * <p>The future is completed by the pool's collector thread (see "Callbacks" in
+     * {@link ProcessPool}). Failures: the first task failure the pool learns of (not necessarily
+     * the earliest in input order) completes the future exceptionally with the task's exception
+     * at once ({@link CompletableFuture#get()} throws it as the cause of an
+     * {@link ExecutionException}, {@code join()} of a {@link CompletionException}), a
+     * {@link WorkerDiedException} when its worker died; the call's other results are dropped.
+     * {@link #terminate()} cancels the future ({@link CancellationException}). A shutdown lets the
+     * call finish.
+     *
+     * <p>Cancelling the future ({@code cancel(true)} or {@code cancel(false)}, the same here)
+     * drops the call's chunks not yet sent to a worker. A worker is sent chunks ahead of the one
+     * it runs (two, or small ones up to 256 tasks in all): those it was sent run to their end (a
+     * running task is not interrupted) and their results are dropped. Completing the future
+     * yourself does the same.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input
+     * @return a future of the results in input order, in a fixed-size list (as
+     *     {@link #map(SerializableFunction, Iterable)} returns them); an empty input gives a future
+     *     already completed with an empty list
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     * @throws RuntimeException what the input's iterator threw, as it is; nothing was sent then
+     */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, Iterable<T> items) {
+        Collection<T> all = asCollection(items);
+        return mapAsync(fn, all, defaultChunkSize(all.size(), engine().processes()));
+    }
+
+    /**
+     * Applies {@code fn} to every item in the workers, in chunks of {@code chunkSize} items,
+     * without waiting for the results: {@link #mapAsync(SerializableFunction, Iterable)} with an
+     * explicit chunk size. Never blocks for long.
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param fn the function; it may throw checked exceptions
+     * @param items the input, read to its end in this thread
+     * @param chunkSize how many items travel to a worker as one task
+     * @return a future of the results, as {@link #mapAsync(SerializableFunction, Iterable)} gives
+     * @throws IllegalArgumentException when {@code fn} or an item is not serializable, or
+     *     {@code chunkSize < 1}
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     * @throws RuntimeException what the input's iterator threw, as it is; nothing was sent then
+     */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, Iterable<T> items, int chunkSize) {
+        return engine().mapAsync(Objects.requireNonNull(fn, "fn"), items.iterator(), chunkSize, sizeOf(items));
+    }
+
+    /**
+     * Applies {@code fn} to the two values of every pair in the workers without waiting for the
+     * results (Python's {@code Pool.starmap_async}): {@link #mapAsync(SerializableFunction, Iterable)}
+     * over the pairs, as {@link #starmap(SerializableBiFunction, Iterable)} takes them. Never
+     * blocks for long.
+     *
+     * @param <A> the type of the pairs' first values
+     * @param <B> the type of the pairs' second values
+     * @param <R> the result type
+     * @param fn the function, applied to each pair's key and value; it may throw checked exceptions
+     * @param pairs the input, read to its end in this thread
+     * @return a future of the results, as {@link #mapAsync(SerializableFunction, Iterable)} gives
+     * @throws IllegalArgumentException when {@code fn} or a pair's key or value is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     * @throws RuntimeException what the input's iterator threw (a {@link NullPointerException}
+     *     for a null pair), as it is; nothing was sent then
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(SerializableBiFunction<A, B, R> fn,
+                                                             Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return mapAsync(new PairFunction<>(Objects.requireNonNull(fn, "fn")), StarArguments.of(pairs));
     }
 
     // ---------------------------------------------------------------- imap

@@ -18,7 +18,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     /** Where the items live: shared memory, or the backend the queue was made over. */
-    private final QueueBackend backend;
+    final QueueBackend backend;
 
     /**
      * Creates an empty queue.

@@ -131,6 +131,7 @@ public final class SharedMemory implements Serializable, AutoCloseable {
      * @throws java.io.UncheckedIOException when the block exists but cannot be mapped
      */
     public static SharedMemory attachNamed(String name) {
+        MachineSegments.checkName(name); // a user's name: never a named lock's segment
         return new SharedMemory(SharedSegment.attachOnMachine(name));
     }
 

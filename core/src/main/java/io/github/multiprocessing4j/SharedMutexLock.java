@@ -207,8 +207,9 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
     /**
      * Removes the lock's name from the tree. Processes that already use the lock keep using it;
      * handles deserialized afterwards fail with {@link IllegalStateException}. Without a close the
-     * lock lives until every process of its tree has ended. (A lock over another backend: as that
-     * backend documents.)
+     * lock lives until every process of its tree has ended. (A {@linkplain ProcessLock#named named}
+     * lock: nothing, it lives until {@link ProcessLock#unlinkNamed}. A lock over another backend:
+     * as that backend documents.)
      *
      * <p>It neither acquires nor releases the lock: {@code try (lock) { ... }} would exclude no
      * one and end the lock for the processes that get it later. To hold the lock for a block,

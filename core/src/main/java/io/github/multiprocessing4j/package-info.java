@@ -97,8 +97,8 @@
  *     <td>none</td>
  *     <td>nothing to release: a child is reaped as soon as it exits</td></tr>
  * <tr><td>{@code p.sentinel}</td>
- *     <td>{@code toHandle().onExit()}</td>
- *     <td>a {@code CompletableFuture}</td></tr>
+ *     <td>the {@code ChildProcess} itself in {@code Multiprocessing.waitAny(...)}; {@code toHandle().onExit()}</td>
+ *     <td>{@code waitAny} finds it ready once it has ended; {@code onExit()} is a {@code CompletableFuture}</td></tr>
  * <tr><td>a subclass of {@code Process} that overrides {@code run()}</td>
  *     <td>a lambda or method reference as the target</td>
  *     <td>{@code ChildProcess} is final</td></tr>
@@ -142,6 +142,9 @@
  * <tr><td>{@code acquire()}, {@code acquire(timeout=t)}, {@code acquire(False)}, {@code release()}, {@code with lock:}</td>
  *     <td>{@code acquire()}, {@code acquire(Duration)}, {@code tryLock()}, {@code release()}, {@code try (var held = lock.hold()) { ... }}</td>
  *     <td>{@code acquire(Duration)} returns whether it got the lock; not {@code try (lock)}, whose {@code close()} ends the lock</td></tr>
+ * <tr><td>a lock for unrelated programs (none in CPython: {@code posix_ipc.Semaphore(name, O_CREAT)})</td>
+ *     <td>{@code ProcessLock.named(name)}, {@code ProcessLock.unlinkNamed(name)}</td>
+ *     <td>get-or-create by name, for every program of the user on the machine; a waiter takes it over from a program that died holding it</td></tr>
  * <tr><td>{@code RLock()}</td>
  *     <td>{@code new ProcessRLock()}</td>
  *     <td></td></tr>
@@ -183,8 +186,8 @@
  *     <td>{@code Connection}: {@code send}, {@code recv()}, {@code sendBytes}, {@code recvBytes()}, {@code poll(Duration)}, {@code close()}</td>
  *     <td>{@code recv()} throws {@code EOFException} once the other end is closed or its processes died; {@code recv_bytes_into}, {@code fileno}: none</td></tr>
  * <tr><td>{@code connection.wait(objects, timeout)}</td>
- *     <td>none</td>
- *     <td>{@code poll(Duration)} each connection; for processes, {@code CompletableFuture.anyOf(p.toHandle().onExit(), ...)}</td></tr>
+ *     <td>{@code Multiprocessing.waitAny(timeout, objects...)}, {@code waitAny(timeout, collection)}</td>
+ *     <td>over connections, queues, {@code ChildProcess}es (their end), {@code ProcessHandle}s and {@code Future}s; returns the ready ones in the order given, empty on timeout; {@code timeout} null waits without limit</td></tr>
  * <tr><td>{@code connection.Listener}, {@code connection.Client}</td>
  *     <td>none</td>
  *     <td>across machines: the {@code multiprocessing4j-redis} module's {@code Cluster}</td></tr>
@@ -218,15 +221,15 @@
  * <tr><td>{@code imap(f, xs)}, {@code imap_unordered(f, xs)}</td>
  *     <td>{@code imap(f, xs)}, {@code imapUnordered(f, xs)}</td>
  *     <td>lazy: results as they come, input read as needed</td></tr>
- * <tr><td>{@code starmap(f, pairs)}</td>
- *     <td>{@code map(p -> f(p.a(), p.b()), pairs)}</td>
- *     <td>one argument: a record or an array</td></tr>
+ * <tr><td>{@code starmap(f, [(a, b), ...], chunksize)}</td>
+ *     <td>{@code starmap((a, b) -> f(a, b), pairs)}, {@code starmap(f, pairs, chunkSize)}</td>
+ *     <td>the pairs are {@code Map.Entry}s ({@code Map.entry(a, b)}, a map's {@code entrySet()}); three arguments or more: {@code map} over a record of them</td></tr>
  * <tr><td>{@code apply(f, args)}, {@code apply_async(f, args, callback, error_callback)}</td>
  *     <td>{@code apply(() -> f(a))}, {@code applyAsync(() -> f(a))}</td>
  *     <td>{@code applyAsync} returns a {@code CompletableFuture}: {@code thenAccept(...)} for the callback, {@code exceptionally(...)} for the error callback</td></tr>
- * <tr><td>{@code map_async(f, xs)}, {@code starmap_async(...)}</td>
- *     <td>{@code CompletableFuture.supplyAsync(() -> pool.map(f, xs))}</td>
- *     <td>a thread of this process waits; the work is done by the workers</td></tr>
+ * <tr><td>{@code map_async(f, xs, chunksize, callback, error_callback)}, {@code starmap_async(f, pairs)}</td>
+ *     <td>{@code mapAsync(f, xs)}, {@code mapAsync(f, xs, chunkSize)}, {@code starmapAsync(f, pairs)}</td>
+ *     <td>a {@code CompletableFuture<List<R>>}: {@code thenAccept(...)} for the callback, {@code exceptionally(...)} for the error callback; completes at the first failure; {@code cancel} drops the chunks not yet sent</td></tr>
  * <tr><td>{@code close()}, {@code join()}, {@code terminate()}</td>
  *     <td>{@code shutdown()}, {@code awaitTermination(...)}, {@code terminate()}</td>
  *     <td></td></tr>

@@ -38,17 +38,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * wherever a lambda goes (Java makes a lambda serializable only when its target type is). Every
  * public method of the API that takes a functional interface is here: {@code ProcessPool}'s
  * {@code submit}, {@code execute}, {@code apply}, {@code applyAsync}, {@code invokeAll},
- * {@code invokeAny}, {@code map}, {@code imap}, {@code imapUnordered} and its builder's
- * {@code initializer}, and {@code ChildProcess}'s constructors and builder; with void and value
- * lambdas, expression and block bodies, bodies that throw checked exceptions, and static, bound
+ * {@code invokeAny}, {@code map}, {@code imap}, {@code imapUnordered}, {@code starmap},
+ * {@code starmapAsync}, {@code mapAsync} and its builder's {@code initializer}, and
+ * {@code ChildProcess}'s constructors and builder; with void and value lambdas, expression and block bodies, bodies that throw checked exceptions, and static, bound
  * and instance method references. The overloads chosen here are run for real by
- * {@code ProcessPoolTest} and {@code ChildProcessTest}.
+ * {@code ProcessPoolTest}, {@code ProcessPoolAsyncMapTest} and {@code ChildProcessTest}.
  */
 class LambdaOverloadsCompileTest {
     private static final String API = "io.github.multiprocessing4j.";
     private static final String SR = API + "SerializableRunnable";
     private static final String SC = API + "SerializableCallable";
     private static final String SF = API + "SerializableFunction";
+    private static final String SBF = API + "SerializableBiFunction";
     private static final String LISTENER = API + "ProcessPool.ProgressListener";
 
     /** Statement to compile with {@code pool} (a ProcessPool) in scope, and the overload it must call. */
@@ -119,6 +120,19 @@ class LambdaOverloadsCompileTest {
         CASES.put("pool.imapUnordered(x -> x, Stream.of(1), 3);", "imapUnordered(" + SF + ",java.util.stream.Stream,int)");
         CASES.put("pool.imapUnordered(x -> x, List.of(1), 1, (d, t) -> { });",
                 "imapUnordered(" + SF + ",java.lang.Iterable,int," + LISTENER + ")");
+        // starmap, starmapAsync, mapAsync: pairs as Map.Entry, method references of two arguments
+        CASES.put("List<Integer> r = pool.starmap((a, b) -> a + b, List.of(Map.entry(1, 2)));",
+                "starmap(" + SBF + ",java.lang.Iterable)");
+        CASES.put("List<Double> r = pool.starmap(Math::pow, List.of(Map.entry(2.0, 3.0)));",
+                "starmap(" + SBF + ",java.lang.Iterable)");
+        CASES.put("Map<String, Integer> m = new HashMap<>(); List<String> r = pool.starmap(String::repeat, m.entrySet(), 2);",
+                "starmap(" + SBF + ",java.lang.Iterable,int)");
+        CASES.put("CompletableFuture<List<String>> f = pool.starmapAsync((s, n) -> { if (n < 0) { throw new IOException(); }"
+                + " return s.repeat(n); }, List.of(Map.entry(\"a\", 2)));", "starmapAsync(" + SBF + ",java.lang.Iterable)");
+        CASES.put("CompletableFuture<List<Integer>> f = pool.mapAsync(Snippets::square, List.of(1));",
+                "mapAsync(" + SF + ",java.lang.Iterable)");
+        CASES.put("pool.mapAsync(x -> { Thread.sleep(1); return x; }, List.of(1), 2).thenAccept(r -> { });",
+                "mapAsync(" + SF + ",java.lang.Iterable,int)");
         // the pool's initializer, and ChildProcess
         CASES.put("ProcessPool.builder().initializer(() -> { Thread.sleep(1); });", "initializer(" + SR + ")");
         CASES.put("new ChildProcess(() -> { Thread.sleep(1); });", "ChildProcess(" + SR + ")");

@@ -157,6 +157,19 @@ public final class PoolEngine {
         return new StreamCall<>(this, order, function, source, chunkSize, knownTotal, listener, loaderOf(function));
     }
 
+    /**
+     * Starts a map call whose input is read at once and whose results complete a future.
+     *
+     * @param knownTotal the number of inputs, or -1 when unknown
+     * @return the future: see {@link AsyncMapCall}
+     * @throws IllegalArgumentException when the function or an item is not serializable, or the chunk size below 1
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     * @throws RuntimeException what the input's iterator threw, as it is; nothing was submitted then
+     */
+    public <R> CompletableFuture<List<R>> mapAsync(Object function, Iterator<?> source, int chunkSize, long knownTotal) {
+        return AsyncMapCall.start(this, function, source, chunkSize, knownTotal, loaderOf(function));
+    }
+
     private static ClassLoader loaderOf(Object task) {
         ClassLoader loader = task.getClass().getClassLoader();
         if (loader == null) {

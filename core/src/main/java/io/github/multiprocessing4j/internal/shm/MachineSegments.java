@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * Segments named by the user and shared by every program of this user on the machine, not by one
- * tree: {@code /dev/shm/mp4j-named-NAME} (or the temp directory where there is no writable
- * {@code /dev/shm}, as for trees). Nothing removes such a file but {@link #delete}: it outlives
+ * tree: {@code /dev/shm/mp4j-named-NAME} for a block of raw memory, {@code mp4j-named-lock+NAME}
+ * for a named lock (or in the temp directory where there is no writable {@code /dev/shm}, as for
+ * trees). Nothing removes such a file but {@link #delete}: it outlives
  * the program that made it, as a POSIX shared memory object does.
  *
  * <p>Implementation notes. A segment is created under a private temporary name, given its size,
@@ -41,6 +42,14 @@ public final class MachineSegments {
     private static final String PREFIX = "mp4j-named-";
     private static final String PARTIAL_PREFIX = "mp4j-partial-";
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /**
+     * Joins a kind to a user's name in a segment's name ({@code lock+NAME}): no user's name has
+     * it, so a named lock and a named block of the same name are different files, and
+     * {@code SharedMemory.attachNamed} never finds a lock.
+     */
+    private static final char KIND_SEPARATOR = '+';
+    /** The kind of a named lock's segment ({@link #kindName}). */
+    public static final String LOCK_KIND = "lock";
     private static final AtomicLong PARTIAL_COUNTER = new AtomicLong();
     /** Names this JVM created and has not deleted: what a test must have cleaned up. */
     private static final Set<String> CREATED_HERE = ConcurrentHashMap.newKeySet();
@@ -58,7 +67,7 @@ public final class MachineSegments {
      */
     public static String checkName(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH || !VALID_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a shared memory name must be 1 to " + MAX_NAME_LENGTH
+            throw new IllegalArgumentException("a machine-wide name (of a shared memory block or a lock) must be 1 to " + MAX_NAME_LENGTH
                     + " characters among ASCII letters, digits, '.', '_' and '-' (no '/'), not "
                     + (name == null ? "null" : "\"" + name + "\""));
         }
@@ -66,13 +75,28 @@ public final class MachineSegments {
     }
 
     /**
+     * Names the segment of a user's machine-wide object of another kind than a block of raw
+     * memory (whose segment has the user's name as it is).
+     *
+     * @param kind the object's kind, such as {@link #LOCK_KIND}
+     * @param name the user's name (checked: see {@link #checkName})
+     * @return the segment's name, {@code KIND+NAME}
+     */
+    public static String kindName(String kind, String name) {
+        return kind + KIND_SEPARATOR + checkName(name);
+    }
+
+    /**
      * Finds where the machine-wide segment {@code name} lives.
      *
-     * @param name the segment's name (checked: see {@link #checkName})
+     * @param name the segment's name: a user's name (checked: see {@link #checkName}), or one
+     *     made by {@link #kindName}
      * @return its file, whether it exists or not
      */
     public static Path file(String name) {
-        return Platform.sharedMemoryRoot().resolve(PREFIX + checkName(name));
+        int separator = name == null ? -1 : name.indexOf(KIND_SEPARATOR);
+        checkName(separator < 0 ? name : name.substring(separator + 1));
+        return Platform.sharedMemoryRoot().resolve(PREFIX + name);
     }
 
     /**

@@ -165,6 +165,44 @@ public final class SharedSegment implements Serializable {
         return new SharedSegment(MachineSegments.SCOPE, name, (int) size);
     }
 
+    /**
+     * Opens the machine-wide segment {@code name}, creating it zero-filled when there is none
+     * (get-or-create: two programs that race both get the one segment a single one of them made).
+     *
+     * @param size the size it must have
+     * @throws IllegalArgumentException when the name is not valid ({@link MachineSegments#checkName})
+     * @throws IllegalStateException when a segment of that name exists with another size, or the
+     *     name was created and unlinked again by others more than a hundred times while this call tried
+     * @throws UncheckedIOException when it cannot be created, read or mapped
+     */
+    public static SharedSegment openOrCreateOnMachine(String name, int size) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                SharedSegment existing = attachOnMachine(name);
+                if (existing.size() != size) {
+                    throw new IllegalStateException("the machine-wide segment " + MachineSegments.file(name) + " has "
+                            + existing.size() + " bytes, not the " + size + " expected: made by another version of the"
+                            + " library, or not by it");
+                }
+                return existing;
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+            }
+            try {
+                return createOnMachine(name, size);
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof java.nio.file.FileAlreadyExistsException)) {
+                    throw e;
+                }
+                // another program created it since we looked: attach to theirs
+            }
+        }
+        throw new IllegalStateException("the machine-wide segment " + MachineSegments.file(name)
+                + " was created and removed again by others a hundred times while this program tried to open it");
+    }
+
     private static void checkSize(long size) {
         if (size < 0 || size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a shared segment's size must be between 0 and "
