@@ -10,10 +10,10 @@ import java.util.List;
  * {@value #ROUNDS} times; the figure is the median of its rounds, from {@code start()} to the
  * value taken. Three ways:
  * <ul>
- *   <li>method "program": the library's default start method, nothing waits for spares
+ *   <li>method "loop-default": the library's default start method, nothing waits for spares
  *       between rounds (the user's loop);</li>
- *   <li>"program-cold": the same with {@code -Dmp4j.startMethod=cold} (a new JVM per child);</li>
- *   <li>"program-warm": the best case, each round after the spares have booted.</li>
+ *   <li>"loop-cold": the same with {@code -Dmp4j.startMethod=cold} (a new JVM per child);</li>
+ *   <li>"loop-warm": the best case, each round after the spares have booted.</li>
  * </ul>
  * CPython's side is {@code user_patterns.py}'s section "loop": the same loop with fork and with
  * spawn, in a new {@code python3} per repetition.
@@ -31,9 +31,9 @@ final class LoopSection extends Section {
 
     @Override
     void run(BenchConfig config, Results results) throws Exception {
-        measure(config, results, "program", List.of());
-        measure(config, results, "program-cold", List.of("-Dmp4j.startMethod=cold"));
-        measure(config, results, "program-warm", List.of(), "--wait-for-spares");
+        measure(config, results, "loop-default", List.of());
+        measure(config, results, "loop-cold", List.of("-Dmp4j.startMethod=cold"));
+        measure(config, results, "loop-warm", List.of(), "--wait-for-spares");
     }
 
     private void measure(BenchConfig config, Results results, String method, List<String> jvmOptions,
