@@ -15,8 +15,8 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               three times: its median); the constructor's time too.
   scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
               64 B, 4 KiB, 64 KiB and 1 MiB (64 KiB and up through a queue bounded at
-              64 MiB of items), timed as bench_mp.py's tput (start-up excluded by a
-              barrier); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
+              64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
+              by a barrier); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
               default chunk size, after a first untimed call.  fork only: start-up
               is excluded, and bench_mp.py's spawn cross-check shows the transport
               does not depend on it.
@@ -175,25 +175,19 @@ def sec_pool_calls(cfg):
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
 
 
-def _queue_once(ctx, processes, n_total, size):
-    """bench_mp.py's _tput_once for a Queue of `bound(size)` items: (items sent, seconds)."""
-    res = ctx.Queue()
-    barrier = ctx.Barrier(2 * processes)
-    q = ctx.Queue(bound(size))
-    per = n_total // processes
-    procs = [ctx.Process(target=bench_mp._q_consumer, args=(q, barrier, res)) for _ in range(processes)]
-    procs += [ctx.Process(target=bench_mp._q_producer, args=(q, per, size, i * per, barrier, res))
-              for i in range(processes)]
-    for p in procs:
-        p.start()
-    got = bench_mp._collect(res, 2 * processes)
-    bench_mp._join_all(procs)
-    t0 = min(g[1] for g in got if g[0] == "p")
-    t1 = max(g[1] for g in got if g[0] == "c")
-    received = sum(g[2] for g in got if g[0] == "c")
-    if received != per * processes:
-        raise RuntimeError(f"{queue_name(processes, size)}: received {received} != sent {per * processes}")
-    return per * processes, (t1 - t0) / 1e9
+class _Bounded:
+    """A multiprocessing context whose Queue() holds at most `maxsize` items (0: unbounded), so that
+    bench_mp.py's own _tput_once times the bounded cells too (its queue of reports, 2 per process,
+    fits any bound)."""
+
+    def __init__(self, ctx, maxsize):
+        self._ctx, self._maxsize = ctx, maxsize
+
+    def __getattr__(self, name):
+        return getattr(self._ctx, name)
+
+    def Queue(self, maxsize=0):
+        return self._ctx.Queue(maxsize or self._maxsize)
 
 
 def sec_scale(cfg):
@@ -203,7 +197,8 @@ def sec_scale(cfg):
             n = items(size) // cfg["scale_divisor"]
             per_s, mb_s = [], []
             for _ in range(cfg["scale_reps"]):
-                sent, seconds = _queue_once(ctx, processes, n, size)
+                sent, seconds = bench_mp._tput_once(_Bounded(ctx, bound(size)), "Queue", processes, processes,
+                                                    n, size, "obj")
                 per_s.append(sent / seconds)
                 mb_s.append(sent * size / seconds / 1e6)
             bench_mp.record("scale", queue_name(processes, size), "fork", n, "msg/s", per_s)
