@@ -16,7 +16,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
   scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
               64 B, 4 KiB, 64 KiB and 1 MiB (64 KiB and up through a queue bounded at
               64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
-              by a barrier); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
+              by a barrier); the 4 KiB items as a user meets them: a child puts
+              50,000 into a Queue(1000), the parent takes them (from the child's
+              first put); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
               default chunk size, after a first untimed call.  fork only: start-up
               is excluded, and bench_mp.py's spawn cross-check shows the transport
               does not depend on it.
@@ -85,6 +87,13 @@ def queue_name(processes, size):
     return f"queue {processes}P->{processes}C, {payload} items" + (f", bounded at {b}" if b else "")
 
 
+USER_ITEMS, USER_BOUND, USER_SIZE = 50_000, 1000, 4096
+
+
+def parent_takes_name(n):
+    return f"queue 1P->1C, 4 KiB items, bounded at {USER_BOUND}: a child puts {n}, the parent takes them"
+
+
 def pool_name(workers, n):
     return f"pool of {workers} workers: map(x*x) over {n} ints, default chunk size"
 
@@ -133,6 +142,28 @@ def pool_program(first, second, repeats):
         print(f"second_per_s\t{second / ((t4 - t3) / 1e9)}", flush=True)
     pool.close()
     pool.join()
+
+
+def _put_items(q, n, size, started):
+    payload = b"x" * size
+    started.value = time.monotonic_ns()
+    for _ in range(n):
+        q.put(payload)
+
+
+def parent_takes(ctx, n):
+    """A child puts n 4 KiB items into a bounded Queue, the parent takes them: seconds from the
+    child's first put to the parent's last get (ScaleSection.parentTakes)."""
+    q = ctx.Queue(USER_BOUND)
+    started = ctx.Value("q", 0)
+    p = ctx.Process(target=_put_items, args=(q, n, USER_SIZE, started))
+    p.start()
+    for i in range(n):
+        if len(q.get(timeout=120)) != USER_SIZE:
+            raise RuntimeError(f"item {i} is not {USER_SIZE} bytes")
+    last = time.monotonic_ns()
+    bench_mp._join_all([p])
+    return (last - started.value) / 1e9
 
 
 def run_program(*args):
@@ -203,6 +234,10 @@ def sec_scale(cfg):
                 mb_s.append(sent * size / seconds / 1e6)
             bench_mp.record("scale", queue_name(processes, size), "fork", n, "msg/s", per_s)
             bench_mp.record("scale", queue_name(processes, size), "fork", n, "MB/s", mb_s)
+    n = USER_ITEMS // cfg["scale_divisor"]
+    seconds = [parent_takes(ctx, n) for _ in range(cfg["scale_reps"])]
+    bench_mp.record("scale", parent_takes_name(n), "fork", n, "msg/s", [n / s for s in seconds])
+    bench_mp.record("scale", parent_takes_name(n), "fork", n, "MB/s", [n * USER_SIZE / s / 1e6 for s in seconds])
     n = cfg["pool_calls_n"]
     inputs = list(range(n))
     for workers in PROCESSES:

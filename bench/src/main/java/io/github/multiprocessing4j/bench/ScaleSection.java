@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.ProcessQueue;
+import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.StartMethod;
 
 import java.nio.ByteBuffer;
@@ -25,6 +26,10 @@ import java.util.function.Supplier;
  *       about a second on the slower side (a tenth in {@code --quick}); items of 64 KiB and
  *       more go through a queue bounded at 64 MiB of items (1,024 and 64), on both sides, so
  *       that a producer running ahead does not fill the memory;</li>
+ *   <li>the 4 KiB items as a user meets them (issue 11): a child puts {@value #USER_ITEMS}
+ *       4 KiB items into a queue bounded at {@value #USER_BOUND}, the parent takes them; from
+ *       the child's first {@code put} to the parent's last {@code get} (the child's start-up
+ *       excluded);</li>
  *   <li>a {@link ProcessPool} of 1, 2 and 4 cold workers, running (a first map of 1,000 and a
  *       first untimed call have gone through it): tasks/s of {@code map(x*x)} over
  *       {@code pool_calls_n} ints with the default chunk size.</li>
@@ -38,6 +43,9 @@ final class ScaleSection extends Section {
     private static final int CACHE_BUFFER = 1 << 20;
     private static final long BOUNDED_BYTES = 64L << 20;
     private static final int WARM_UP_ITEMS = 1000;
+    static final int USER_ITEMS = 50_000;
+    static final int USER_BOUND = 1000;
+    private static final int USER_SIZE = 4096;
 
     ScaleSection() {
         super("scale");
@@ -67,6 +75,11 @@ final class ScaleSection extends Section {
                 + (bound > 0 ? ", bounded at " + bound : "");
     }
 
+    static String parentTakesName(int items) {
+        return "queue 1P->1C, 4 KiB items, bounded at " + USER_BOUND + ": a child puts " + items
+                + ", the parent takes them";
+    }
+
     static String poolName(int workers, int items) {
         return "pool of " + workers + " workers: map(x*x) over " + items + " ints, default chunk size";
     }
@@ -79,9 +92,34 @@ final class ScaleSection extends Section {
                 queueCell(config, results, processes, size);
             }
         }
+        parentTakes(config, results);
         for (int workers : PROCESSES) {
             poolCell(config, results, workers);
         }
+    }
+
+    private void parentTakes(BenchConfig config, Results results) throws Exception {
+        int n = USER_ITEMS / config.scaleDivisor();
+        double[] itemsPerSecond = new double[config.scaleReps()];
+        double[] megabytesPerSecond = new double[config.scaleReps()];
+        for (int rep = 0; rep < itemsPerSecond.length; rep++) {
+            long[] lastTaken = new long[1];
+            try (ProcessQueue<Object> queue = new ProcessQueue<>(USER_BOUND); SharedLong started = new SharedLong()) {
+                Children.run(List.of(Children.create(config, QueueTargets.putItems(queue, n, USER_SIZE, started))), () -> {
+                    for (int i = 0; i < n; i++) {
+                        if (!(queue.get() instanceof byte[] item) || item.length != USER_SIZE) {
+                            throw new IllegalStateException("item " + i + " is not a " + USER_SIZE + "-byte array");
+                        }
+                    }
+                    lastTaken[0] = System.nanoTime();
+                });
+                double seconds = (lastTaken[0] - started.get()) / 1e9;
+                itemsPerSecond[rep] = n / seconds;
+                megabytesPerSecond[rep] = (double) n * USER_SIZE / seconds / 1e6;
+            }
+        }
+        results.record(name(), parentTakesName(n), "cold", n, "msg/s", itemsPerSecond);
+        results.record(name(), parentTakesName(n), "cold", n, "MB/s", megabytesPerSecond);
     }
 
     private void memoryBandwidth(BenchConfig config, Results results) {
