@@ -31,7 +31,6 @@ stdout); progress on stderr.  Standard library only; it imports bench_mp.py (bes
 it) for its queue producer and consumer, _sq, its machine-load helpers and its
 record format.
 """
-import json
 import multiprocessing as mp
 import os
 import statistics
@@ -40,6 +39,7 @@ import sys
 import time
 
 import bench_mp
+import many_procs
 
 ROUNDS = 9
 LOOP_WHAT = ("start in a loop (a new program): queue, start() a child that puts a time, get(), join();"
@@ -282,12 +282,8 @@ def main(argv):
         c1 = bench_mp.cpu_snapshot()
         foreign[name] = bench_mp.foreign_load(c0, c1)
         section_s[name] = c1[0] - c0[0]
-    out = json.dumps(dict(cfg=cfg, section_s=section_s, foreign_cpus=foreign, results=bench_mp.RESULTS), indent=1)
-    if json_path:
-        with open(json_path, "w") as f:
-            f.write(out + "\n")
-    else:
-        print(out)
+    many_procs.write_json(dict(cfg=cfg, section_s=section_s, foreign_cpus=foreign, results=bench_mp.RESULTS),
+                          json_path)
 
 
 if __name__ == "__main__":
