@@ -77,11 +77,19 @@ def chart(path, title, subtitle, rows, log_axis=False, reference=None):
             return BAR_W * (math.log10(value) - lo) / (hi - lo)
         return BAR_W * value / row_max
 
+    bottom = TOP + ROW_H * len(rows)
+    # stripes, then the axis's grid, then bars and text over both
+    out += [f"<rect x='8' y='{TOP + i * ROW_H - 4}' width='{WIDTH - 16}' height='{ROW_H}' fill='#f5f5f5'/>"
+            for i in range(0, len(rows), 2)]
+    if log_axis:
+        for e in range(lo, hi + 1):
+            x = BAR_X + BAR_W * (e - lo) / (hi - lo)
+            out.append(f"<line x1='{x:.1f}' y1='{TOP - 6}' x2='{x:.1f}' y2='{bottom}' stroke='#ccc' "
+                       "stroke-width='0.7'/>")
+            out.append(_text(x, bottom + 16, f"{10 ** e:,g}", 10, anchor="middle", colour="#555"))
     for i, r in enumerate(rows):
         y = TOP + i * ROW_H
         fmt = r.fmt or (lambda v: f"{v:,.3g}")
-        if i % 2 == 0:
-            out.append(f"<rect x='8' y='{y - 4}' width='{WIDTH - 16}' height='{ROW_H}' fill='#f5f5f5'/>")
         for j, line in enumerate(_wrap(r.label, 68)[:3]):
             out.append(_text(16, y + 12 + 14 * j, line, 11.5))
         row_max = max([v for v in (r.theirs, r.ours) if v] or [1])
@@ -95,13 +103,7 @@ def chart(path, title, subtitle, rows, log_axis=False, reference=None):
         mark = {True: " ✓", False: " ✗", None: ""}[r.verdict]
         out.append(_text(WIDTH - 16, y + 22, r.comparison + mark, 12, anchor="end", weight="bold",
                          colour=OURS_COLOURS[r.verdict]))
-    bottom = TOP + ROW_H * len(rows)
     if log_axis:
-        for e in range(lo, hi + 1):
-            x = BAR_X + BAR_W * (e - lo) / (hi - lo)
-            out.append(f"<line x1='{x:.1f}' y1='{TOP - 6}' x2='{x:.1f}' y2='{bottom}' stroke='#ccc' "
-                       "stroke-width='0.7'/>")
-            out.append(_text(x, bottom + 16, f"{10 ** e:,g}", 10, anchor="middle", colour="#555"))
         if reference and reference[1]:
             x = BAR_X + length(reference[1], None)
             out.append(f"<line x1='{x:.1f}' y1='{TOP - 10}' x2='{x:.1f}' y2='{bottom}' stroke='#ef6c00' "
