@@ -95,8 +95,13 @@ def main(argv):
                             max=max(values)))
         print(f"  .. {SECTION:6s} {figure_name(PROCESSES):58s} {method:5s} "
               f"median={results[-1]['median']:.3g} s (reps {reps})", file=sys.stderr, flush=True)
-    out = json.dumps(dict(cfg=dict(processes=PROCESSES, reps=reps, warm_ups=WARM_UPS),
-                          foreign_cpus=foreign, results=results), indent=1)
+    write_json(dict(cfg=dict(processes=PROCESSES, reps=reps, warm_ups=WARM_UPS),
+                    foreign_cpus=foreign, results=results), json_path)
+
+
+def write_json(run, json_path):
+    """A run's figures as JSON, to json_path, or to stdout when None (user_patterns.py too)."""
+    out = json.dumps(run, indent=1)
     if json_path:
         with open(json_path, "w") as f:
             f.write(out + "\n")

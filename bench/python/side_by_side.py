@@ -3,13 +3,21 @@
 
 Usage:
     python3 side_by_side.py --cpython bench_mp.json [--cpython many_procs.json ...] \
-                            [--python-cluster bench_cluster.json] --ours mp4j.json
+                            [--python-cluster bench_cluster.json] --ours mp4j.json \
+                            [--charts DIR [--chart-note TEXT]]
 
 Reads the JSON files written by bench_mp.py --json, many_procs.py and the Java
 bench (BenchMain --json), all of the same shape, and prints one row per figure
 of ours: CPython fork, CPython spawn, multiprocessing4j (medians), how ours
 compares with CPython's better start method, and its design target (see
 docs/ARCHITECTURE.md) with a verdict.  Standard library only.
+
+The section "scale" (user_patterns.py's CPython side) gets a table of its own: each
+cell (producers x consumers x item size, pool workers) beside CPython fork's, and
+beside the 4 KiB and larger items the machine's memory bandwidth the Java bench
+measured, the limit a queue can approach.  With --charts DIR the same figures are
+drawn as SVG bar charts (svg_charts.py): headline.svg (every figure with a target,
+and the "loop" and "pool-calls" rows), scale-queue.svg and scale-pool.svg.
 
 The section "cluster" (the library on a Redis server) gets a table of its own:
 each of our figures beside the figure of bench_cluster.py (CPython's managers,
@@ -53,13 +61,14 @@ class Target:
     limit:        ours at least as good as this value, in the figure's unit (the
                   absolute number the target states);
     as_good_as:   ours at least as good as CPython's figure for this start method
-                  in this same run;
+                  in this same run (by: that many times better);
     times_better: ours this many times better than CPython's best in this run.
     """
     text: str
     limit: float = None
     as_good_as: str = None
     times_better: float = None
+    by: float = 1
 
     def verdict(self, ours, cpython, unit):
         checks = []
@@ -67,7 +76,7 @@ class Target:
             checks.append(better_or_equal(unit, ours, self.limit))
         if self.as_good_as is not None:
             theirs = cpython.get(self.as_good_as)
-            checks.append(None if theirs is None else better_or_equal(unit, ours, theirs))
+            checks.append(None if theirs is None else advantage(ours, theirs, unit) >= self.by)
         if self.times_better is not None:
             best = best_of(cpython, unit)
             checks.append(None if best is None else advantage(ours, best, unit) >= self.times_better)
@@ -93,6 +102,7 @@ class Row:
     compared: bool = True  # False: a fact about the run, where "better" means nothing
     unit: str = None       # which unit, when the figure is recorded in several
     cpython_section: str = None  # CPython's section, when it is not ours ("pool-others": "pool")
+    short: str = None      # the row's label in the charts, when the figure's name is too long
 
     @property
     def ours_name(self):
@@ -115,8 +125,8 @@ def with_sizes(row, names):
     for template in {row.cpython, row.ours_name}:
         pattern = re.compile(re.escape(template).replace(re.escape(SIZE), r"(\d+)") + "$")
         sizes += [m.group(1) for m in map(pattern.match, names) if m and m.group(1) not in sizes]
-    return [replace(row, cpython=row.cpython.replace(SIZE, n),
-                    ours=row.ours and row.ours.replace(SIZE, n)) for n in sizes] or [row]
+    return [replace(row, cpython=row.cpython.replace(SIZE, n), ours=row.ours and row.ours.replace(SIZE, n),
+                    short=row.short and row.short.replace(SIZE, f"{int(n):,}")) for n in sizes] or [row]
 
 
 def tput_rows():
@@ -198,8 +208,34 @@ def with_first_call(row):
     return [row, Row(row.section, row.cpython, ours=row.ours_name + ", first call")]
 
 
+LOOP = ("start in a loop (a new program): queue, start() a child that puts a time, get(), join();"
+        " start() -> value received, median of 9 rounds")
+POOL_CALLS = "pool in a new program (default flags): "
+
+
+def user_pattern_rows():
+    """Sections "loop" and "pool-calls" (issue 11): the patterns a new user meets first, each
+    repetition a program of its own (java -cp / python3), CPython's from user_patterns.py."""
+    return [
+        Row("loop", LOOP, method="loop-default",
+            target=Target("≤ ½ of CPython spawn (stretch ≤ 10 ms)", as_good_as="spawn", by=2),
+            short="start in a loop, start() -> value received: default start method, no waiting for spares"),
+        Row("loop", LOOP, method="loop-cold", short="start in a loop: -Dmp4j.startMethod=cold"),
+        Row("loop", LOOP, method="loop-warm", short="start in a loop: best case, waiting for booted spares"),
+        Row("pool-calls", POOL_CALLS + "constructor of a pool of 2", method="program",
+            short="pool in a new program: constructor of a pool of 2"),
+        Row("pool-calls", POOL_CALLS + "first call, map(x*x) over 10000 ints", method="program",
+            target=Target("≥ 1.5x CPython fork", times_better=1.5),
+            short="pool in a new program: first call, map(x*x) over 10,000 ints"),
+        Row("pool-calls", POOL_CALLS + f"second call, map(x*x) over {SIZE} ints, median of 3", method="program",
+            target=Target("≥ 3x CPython fork", times_better=3),
+            short=f"pool in a new program: second call, map(x*x) over {SIZE} ints"),
+    ]
+
+
 ROWS = [
     *start_rows(),
+    *user_pattern_rows(),
     Row("lock", "uncontended acquire()+release() pairs, multiprocessing.Lock",
         ours="uncontended acquire()+release() pairs, ProcessLock", method="-",
         target=Target("≥ 2x CPython (20M pairs/s in the design's reference run)", times_better=2)),
@@ -232,6 +268,11 @@ CPYTHON_METHODS = ("fork", "spawn")
 METHOD_NAMES = {
     "warm": "warm (a booted spare JVM)",
     "bare": "bare JVM for scale (ProcessBuilder, no library)",
+    "program": "a new default-flags program (java -cp) per repetition",
+    "loop-default": "the default start method, nothing waits for spares between rounds "
+                    "(a new default-flags program, java -cp, per repetition)",
+    "loop-cold": "-Dmp4j.startMethod=cold (a new program per repetition)",
+    "loop-warm": "best case: before each round the spares have booted (a new program per repetition)",
     "pp4j": "PP4J 2.2, not multiprocessing4j",
     "out-process": "out-process 1.2.7, not multiprocessing4j",
 }
@@ -382,6 +423,156 @@ def print_cluster_table(rows):
 
 
 # --------------------------------------------------------------------------
+# Section "scale": processes x item sizes, pool workers, memory bandwidth.
+# --------------------------------------------------------------------------
+
+SCALE = "scale"
+MEMORY_BANDWIDTH = "memory bandwidth: System.arraycopy, 64 MiB byte[] -> byte[]"
+BANDWIDTH_FROM = 4096  # the item size from which a queue row shows memory bandwidth beside it
+
+
+def scale_target(what, unit):
+    """Issue 11's targets for the scaling table's cells (the others have none)."""
+    m = re.match(r"queue (\d)P->\dC, (\d+) (B|KiB|MiB) items", what)
+    if m:
+        procs, size = int(m.group(1)), int(m.group(2)) * {"B": 1, "KiB": 1024, "MiB": 1 << 20}[m.group(3)]
+        if size <= 64 and unit == "msg/s" and procs in (1, 2):
+            factor = 20 if procs == 1 else 10
+            return Target(f"≥ {factor}x CPython (small items)", times_better=factor)
+        if size == 4096 and procs == 1 and unit == "MB/s":
+            return Target("≥ 4x CPython; memory bandwidth the limit", times_better=4)
+        return NO_TARGET
+    if what.startswith("pool of 2 workers"):
+        return Target("≥ 3x CPython (the design's pool target)", times_better=3)
+    return NO_TARGET
+
+
+def scale_item_size(what):
+    m = re.match(r"queue \dP->\dC, (\d+) (B|KiB|MiB) items", what)
+    return int(m.group(1)) * {"B": 1, "KiB": 1024, "MiB": 1 << 20}[m.group(2)] if m else None
+
+
+def scale_rows(cpython_runs, our_runs):
+    """[{what, units: {unit: (CPython fork, ours)}, target, unit judged}] in measuring order,
+    and the memory bandwidth figures {what: median}."""
+    theirs, ours = index(cpython_runs), index(our_runs)
+    bandwidth = {k[1]: r["median"] for k, r in ours.items() if k[0] == SCALE and k[2] == "-"}
+    names = []
+    for k in list(ours) + list(theirs):
+        if k[0] == SCALE and k[2] != "-" and k[1] not in names:
+            names.append(k[1])
+    rows = []
+    for what in names:
+        units = {}
+        for k in list(ours) + list(theirs):
+            if k[0] == SCALE and k[1] == what and k[3] not in units:
+                mine = next((r for kk, r in ours.items() if kk[:2] == (SCALE, what) and kk[3] == k[3]), None)
+                fork = theirs.get((SCALE, what, "fork", k[3]))
+                units[k[3]] = (fork and fork["median"], mine and mine["median"])
+        judged = next((u for u in units if scale_target(what, u) is not NO_TARGET), next(iter(units)))
+        rows.append(dict(what=what, units=units, target=scale_target(what, judged), judged=judged))
+    return rows, bandwidth
+
+
+def print_scale_table(rows, bandwidth):
+    memcpy = bandwidth.get(MEMORY_BANDWIDTH)
+    print("| scaling: cell | CPython fork | multiprocessing4j | ours vs CPython | "
+          "memory bandwidth here (memcpy-class copy), the limit | target |")
+    print("|---|---:|---:|---|---|---|")
+    for row in rows:
+        units = row["units"]
+        cells = ["; ".join(f"{fmt(v[side])} {u}" for u, v in units.items()) for side in (0, 1)]
+        theirs, mine = units[row["judged"]]
+        limit = "—"
+        size = scale_item_size(row["what"])
+        if size and size >= BANDWIDTH_FROM and memcpy and "MB/s" in units and units["MB/s"][1]:
+            limit = f"{fmt(memcpy)} MB/s (ours at {100 * units['MB/s'][1] / memcpy:.2g}%)"
+        if mine is None:
+            verdict = f"{row['target'].text}: not measured" if row["target"] is not NO_TARGET else "not measured"
+        else:
+            verdict = row["target"].text + mark(row["target"].verdict(mine, {"fork": theirs}, row["judged"]))
+        print(f"| {row['what']} | {cells[0]} | {cells[1]} | "
+              f"{describe_advantage(mine, theirs, row['judged'])} | {limit} | {verdict} |")
+    print()
+    print("- Memory bandwidth of this machine (the Java bench, single thread, MB/s copied, "
+          "10^6 B): " + "; ".join(f"{what.replace('memory bandwidth', '').lstrip(': ')} "
+                                   f"{fmt(v)}" for what, v in bandwidth.items()) + ".")
+    print("- Queue cells: items/s and MB/s of payload, start-up excluded (barrier), as section tput; "
+          "64 KiB and 1 MiB items through a queue bounded at 64 MiB of items, on both sides. "
+          "Pool cells: map(x*x) of a running pool after a first untimed call.")
+
+
+# --------------------------------------------------------------------------
+# Charts (bench/run: --charts DIR)
+# --------------------------------------------------------------------------
+
+def chart_theirs(row, cpython, unit):
+    """The CPython figure a row is judged against: the target's start method, else the best."""
+    method = row.target.as_good_as
+    if method is None:
+        present = {m: v for m, v in cpython.items() if v is not None}
+        if not present:
+            return None, "CPython"
+        method = (max if higher_is_better(unit) else min)(present, key=present.get)
+    return cpython.get(method), f"CPython {method}"
+
+
+def write_charts(directory, note, main_rows, scale, bandwidth):
+    import os
+    import svg_charts
+    written = []
+    headline = []
+    for row, unit, cpython, mine in main_rows:
+        if row.target is NO_TARGET and row.section not in ("loop", "pool-calls"):
+            continue
+        if row.method in OTHER_LIBRARIES or not row.compared:
+            continue
+        theirs, theirs_label = chart_theirs(row, cpython, unit)
+        if row.short:
+            label = row.short
+        else:
+            label = row.ours_name + ("" if row.method in ("cold", "-") else f", {row.method}")
+        verdict = None if mine is None else row.target.verdict(mine, cpython, unit)
+        headline.append(svg_charts.Bars(f"{row.section}: {label} [{unit}]", theirs, theirs_label,
+                                        mine, describe_advantage(mine, theirs, unit), verdict,
+                                        lambda v, u=unit: f"{fmt(v)} {u}"))
+    if headline:
+        path = os.path.join(directory, "headline.svg")
+        svg_charts.chart(path, "multiprocessing4j vs CPython multiprocessing: the figures with a target",
+                         note + "; each row on its own scale (longer bar = bigger number)", headline)
+        written.append(path)
+    queue = [r for r in scale if r["what"].startswith("queue") and "MB/s" in r["units"]]
+    if queue:
+        bars = []
+        for r in queue:
+            theirs, mine = r["units"]["MB/s"]
+            verdict = None if mine is None else r["target"].verdict(
+                r["units"][r["judged"]][1], {"fork": r["units"][r["judged"]][0]}, r["judged"])
+            bars.append(svg_charts.Bars(f"{r['what']} [MB/s]", theirs, "CPython fork", mine,
+                                        describe_advantage(mine, theirs, "MB/s"), verdict,
+                                        lambda v: f"{fmt(v)} MB/s"))
+        path = os.path.join(directory, "scale-queue.svg")
+        svg_charts.chart(path, "Queue throughput by producers x consumers and item size (MB/s, log scale)",
+                         note + "; start-up excluded", bars, log_axis=True,
+                         reference=("memory bandwidth here (System.arraycopy, 64 MiB)",
+                                    bandwidth.get(MEMORY_BANDWIDTH)))
+        written.append(path)
+    pool = [r for r in scale if r["what"].startswith("pool")]
+    if pool:
+        bars = []
+        for r in pool:
+            theirs, mine = r["units"]["tasks/s"]
+            verdict = None if mine is None else r["target"].verdict(mine, {"fork": theirs}, "tasks/s")
+            bars.append(svg_charts.Bars(f"{r['what']} [tasks/s]", theirs, "CPython fork", mine,
+                                        describe_advantage(mine, theirs, "tasks/s"), verdict,
+                                        lambda v: f"{fmt(v)} tasks/s"))
+        path = os.path.join(directory, "scale-pool.svg")
+        svg_charts.chart(path, "Pool map(x*x) by number of workers (tasks/s)", note, bars)
+        written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------
 # Reading and printing
 # --------------------------------------------------------------------------
 
@@ -423,7 +614,7 @@ def table_rows(cpython_runs, our_runs):
     rows = []
     listed = set()
     for row in (r for listed_row in ROWS for r in with_sizes(listed_row, names)):
-        if row.section not in sections_run or row.section == CLUSTER:
+        if row.section not in sections_run or row.section in (CLUSTER, SCALE):
             continue
         mine = find(ours, row.section, row.ours_name, row.method, row.unit)
         unit = row.unit or (mine["unit"] if mine else next(
@@ -432,7 +623,7 @@ def table_rows(cpython_runs, our_runs):
         rows.append((row, unit, cpython_medians(theirs, row.theirs_section, row.cpython, unit),
                      mine["median"] if mine else None))
     for key, mine in ours.items():
-        if key not in listed and key[0] != CLUSTER:
+        if key not in listed and key[0] not in (CLUSTER, SCALE):
             row = Row(key[0], key[1], method=key[2],
                       target=Target("— (not in side_by_side.py's ROWS)"))
             rows.append((row, key[3], cpython_medians(theirs, key[0], key[1], key[3]),
@@ -488,6 +679,7 @@ def print_noise(cpython_runs, our_runs):
 
 def main(argv):
     cpython_paths, python_cluster_paths, our_paths = [], [], []
+    charts, chart_note = None, ""
     i = 0
     while i < len(argv):
         if argv[i] == "--cpython" and i + 1 < len(argv):
@@ -496,6 +688,10 @@ def main(argv):
             python_cluster_paths.append(argv[i + 1])
         elif argv[i] == "--ours" and i + 1 < len(argv):
             our_paths.append(argv[i + 1])
+        elif argv[i] == "--charts" and i + 1 < len(argv):
+            charts = argv[i + 1]
+        elif argv[i] == "--chart-note" and i + 1 < len(argv):
+            chart_note = argv[i + 1]
         else:
             sys.exit(__doc__)
         i += 2
@@ -515,6 +711,13 @@ def main(argv):
         print("- A target that names CPython is checked against CPython's figure from this "
               "same run (the number in brackets is CPython's in the design's reference run); "
               "the others against the target's own number (docs/ARCHITECTURE.md, design targets).")
+    scale, bandwidth = scale_rows(cpython_runs, our_runs)
+    if scale:
+        print()
+        print_scale_table(scale, bandwidth)
+    if charts:
+        for path in write_charts(charts, chart_note, rows, scale, bandwidth):
+            print(f"side_by_side.py: wrote {path}", file=sys.stderr)
     ran_cluster = any(r["section"] == CLUSTER for _, run in our_runs
                       for r in run["results"] + run.get("not_measured", []))
     if ran_cluster:

@@ -28,6 +28,13 @@ import java.util.List;
  * @param poolSubmitTasks tasks submitted one by one to a pool ({@code ppe_submit_n})
  * @param pp4jTasks tasks given to PP4J's pool, one at a time and in a batch (about 1-3k tasks/s)
  * @param outProcessTasks tasks given to out-process, one at a time and in a batch (about 22 tasks/s)
+ * @param programReps programs run (a new JVM each) by sections "loop" and "pool-calls"
+ *     ({@code program_reps})
+ * @param poolSecondCallItems items of the pool's second call in "pool-calls" and of a pool map in
+ *     "scale" ({@code pool_calls_n})
+ * @param scaleReps repetitions of a cell of section "scale" ({@code scale_reps})
+ * @param scaleDivisor what the item counts of section "scale" are divided by: 1, 10 in
+ *     {@code --quick} ({@code scale_divisor})
  * @param childJvmArgs extra options for every child JVM, after the library's defaults
  */
 record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, int manyProcesses, int manyReps,
@@ -35,19 +42,21 @@ record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, 
                    int rttRoundTrips, int jqPerProducer, int poolItems, int poolChunkOneItems, int poolSubmitTasks,
                    int pp4jTasks, int outProcessTasks, int clusterReps, int clusterItems, int clusterBatchItems,
                    int clusterRoundTrips, int clusterIncrements, int clusterPoolTasks, int clusterMapItems,
+                   int programReps, int poolSecondCallItems, int scaleReps, int scaleDivisor,
                    List<String> childJvmArgs) {
 
     static BenchConfig full(List<String> childJvmArgs) {
         return new BenchConfig(5, 20, 2, 1000, 200, 3, 20, 1_000_000, 500_000, 200_000, 50_000, 20_000, 50_000,
                 1_000_000, 20_000, 20_000, 2_000, 50, 3, 100_000, 1_000_000, 5_000, 50_000, 20_000, 1_000_000,
-                childJvmArgs);
+                3, 1_000_000, 3, 1, childJvmArgs);
     }
 
     static BenchConfig quick(List<String> childJvmArgs) {
         // The idle delay and the number of processes stay as in the full run: they define
         // what a figure means, so a quick figure is a noisier value of the same thing.
         return new BenchConfig(2, 5, 2, 1000, 200, 1, 0, 20_000, 2_000, 5_000, 2_000, 500, 1_000, 20_000, 500, 500,
-                200, 10, 1, 5_000, 50_000, 300, 2_000, 500, 20_000, childJvmArgs);
+                200, 10, 1, 5_000, 50_000, 300, 2_000, 500, 20_000,
+                1, 100_000, 1, 10, childJvmArgs);
     }
 
     String toJson() {
@@ -59,6 +68,8 @@ record BenchConfig(int reps, int startReps, int warmUps, long idleSettleMillis, 
                 "pp4j_n", pp4jTasks, "out_process_n", outProcessTasks, "cluster_reps", clusterReps, "redis_n", clusterItems,
                 "redis_batch_n", clusterBatchItems, "redis_rtt_n", clusterRoundTrips,
                 "cluster_increments_n", clusterIncrements, "cluster_pool_n", clusterPoolTasks,
-                "cluster_map_n", clusterMapItems, "child_jvm_args", childJvmArgs);
+                "cluster_map_n", clusterMapItems, "program_reps", programReps,
+                "pool_calls_n", poolSecondCallItems, "scale_reps", scaleReps, "scale_divisor", scaleDivisor,
+                "child_jvm_args", childJvmArgs);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ProcessLock;
+import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedLongArray;
@@ -36,6 +37,14 @@ final class ChildTargets {
             long now = System.nanoTime();
             Files.writeString(Path.of(file), Long.toString(now));
         };
+    }
+
+    /**
+     * Puts its {@link System#nanoTime()} into {@code queue}: the child of "start in a loop"
+     * ({@link StartLoopProgram}, {@code user_patterns.py}'s {@code _put_time}).
+     */
+    static SerializableRunnable putNanoTime(ProcessQueue<Long> queue) {
+        return () -> queue.put(System.nanoTime());
     }
 
     /**

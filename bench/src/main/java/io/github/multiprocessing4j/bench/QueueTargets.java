@@ -2,7 +2,9 @@ package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ProcessBarrier;
 import io.github.multiprocessing4j.ProcessJoinableQueue;
+import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedLongArray;
 
 import java.util.Arrays;
@@ -51,6 +53,21 @@ final class QueueTargets {
             }
             report.set(2 * slot, System.nanoTime());
             report.set(2 * slot + 1, n);
+        };
+    }
+
+    /**
+     * Leaves its {@link System#nanoTime()} in {@code started}, then puts {@code n} times the same
+     * {@code size}-byte array into {@code queue}: the producer of the "scale" section's user
+     * pattern, whose consumer is the parent ({@code user_patterns.py}'s {@code _put_items}).
+     */
+    static SerializableRunnable putItems(ProcessQueue<Object> queue, int n, int size, SharedLong started) {
+        return () -> {
+            byte[] item = payload(size);
+            started.set(System.nanoTime());
+            for (int i = 0; i < n; i++) {
+                queue.put(item);
+            }
         };
     }
 

@@ -103,17 +103,30 @@ final class TputSection extends Section {
 
     /** {@code _tput_once}: one run of a case, in seconds from the first item sent to the last one received. */
     private static double runOnce(BenchConfig config, Case c) throws Exception {
-        int parties = c.producers() + c.consumers();
-        try (Channel channel = c.kind().opener.get(); ProcessBarrier start = new ProcessBarrier(parties);
+        return seconds(config, c.kind().opener, c.producers(), c.consumers(), c.size(), c.perProducer(), c.label());
+    }
+
+    /**
+     * One throughput run over a channel {@code opener} makes: {@code producers} children each
+     * send {@code perProducer} items ({@code size}-byte arrays, ints when 0) and an end message
+     * to {@code consumers} children; in seconds from the first item sent to the last one
+     * received (see the class comment). Fails unless every item arrived and the children's
+     * clock readings lie within the parent's. The "scale" section runs its cells through this.
+     */
+    static double seconds(BenchConfig config, Supplier<Channel> opener, int producers, int consumers, int size,
+            int perProducer, String label) throws Exception {
+        int parties = producers + consumers;
+        long sent = (long) perProducer * producers;
+        try (Channel channel = opener.get(); ProcessBarrier start = new ProcessBarrier(parties);
              SharedLongArray report = new SharedLongArray(2 * parties)) {
             // slots 0 .. consumers-1: the consumers; then the producers
             List<ChildProcess> children = new ArrayList<>();
-            for (int i = 0; i < c.consumers(); i++) {
+            for (int i = 0; i < consumers; i++) {
                 children.add(Children.create(config, QueueTargets.consumer(channel.receiver(), start, report, i)));
             }
-            for (int i = 0; i < c.producers(); i++) {
-                children.add(Children.create(config, QueueTargets.producer(channel.sender(), i * c.perProducer(),
-                        c.perProducer(), c.size(), start, report, c.consumers() + i)));
+            for (int i = 0; i < producers; i++) {
+                children.add(Children.create(config, QueueTargets.producer(channel.sender(), i * perProducer,
+                        perProducer, size, start, report, consumers + i)));
             }
             long before = System.nanoTime();
             Children.run(children);
@@ -121,19 +134,19 @@ final class TputSection extends Section {
 
             long lastReceived = Long.MIN_VALUE;
             long received = 0;
-            for (int slot = 0; slot < c.consumers(); slot++) {
+            for (int slot = 0; slot < consumers; slot++) {
                 lastReceived = Math.max(lastReceived, report.get(2 * slot));
                 received += report.get(2 * slot + 1);
             }
             long firstSent = Long.MAX_VALUE;
-            for (int slot = c.consumers(); slot < parties; slot++) {
+            for (int slot = consumers; slot < parties; slot++) {
                 firstSent = Math.min(firstSent, report.get(2 * slot));
             }
-            if (received != c.sent()) {
-                throw new IllegalStateException(c.label() + ": received " + received + " != sent " + c.sent());
+            if (received != sent) {
+                throw new IllegalStateException(label + ": received " + received + " != sent " + sent);
             }
             if (!(before <= firstSent && firstSent <= lastReceived && lastReceived <= after)) {
-                throw new IllegalStateException(c.label() + ": the children's clock readings " + firstSent + ".."
+                throw new IllegalStateException(label + ": the children's clock readings " + firstSent + ".."
                         + lastReceived + " are not within the parent's " + before + ".." + after);
             }
             return (lastReceived - firstSent) / 1e9;

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""user_patterns.py -- CPython's side of the sections "loop", "pool-calls" and "scale".
+
+The patterns a user meets first, and how the figures scale (issue 11), measured with
+CPython's multiprocessing as the Java bench measures them with multiprocessing4j
+(LoopSection, PoolCallsSection, ScaleSection), under the same figure names:
+
+  loop        start in a loop: 9 rounds of new Queue, start a child that puts
+              time.monotonic_ns(), get it, join; the median of the rounds from
+              start() to the value received.  Each repetition is a new python3
+              (a "cold program", as the Java side's new java -cp), with fork and
+              with spawn.
+  pool-calls  in a new python3: Pool(2) (fork), the first call (map x*x over 10,000
+              ints), then the second call (map over a list of pool_calls_n ints,
+              three times: its median); the constructor's time too.
+  scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
+              64 B, 4 KiB, 64 KiB and 1 MiB (64 KiB and up through a queue bounded at
+              64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
+              by a barrier); the 4 KiB items as a user meets them: a child puts
+              50,000 into a Queue(1000), the parent takes them (from the child's
+              first put); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
+              default chunk size, after a first untimed call.  fork only: start-up
+              is excluded, and bench_mp.py's spawn cross-check shows the transport
+              does not depend on it.
+
+Usage:
+    python3 user_patterns.py [--quick] [--only loop,pool-calls,scale] [--json FILE]
+
+Writes the figures as JSON in the shape of bench_mp.py's --json output (to FILE, or
+stdout); progress on stderr.  Standard library only; it imports bench_mp.py (beside
+it) for its queue producer and consumer, _sq, its machine-load helpers and its
+record format.
+"""
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import bench_mp
+import many_procs
+
+ROUNDS = 9
+LOOP_WHAT = ("start in a loop (a new program): queue, start() a child that puts a time, get(), join();"
+             f" start() -> value received, median of {ROUNDS} rounds")
+FIRST_ITEMS = 10_000
+SECOND_REPEATS = 3
+POOL_WORKERS = 2
+POOL_PREFIX = "pool in a new program (default flags): "
+PROCESSES = (1, 2, 4)
+SIZES = (8, 64, 4096, 64 * 1024, 1024 * 1024)
+BOUNDED_BYTES = 64 << 20
+
+FULL = dict(program_reps=3, pool_calls_n=1_000_000, scale_reps=3, scale_divisor=1)
+QUICK = dict(program_reps=1, pool_calls_n=100_000, scale_reps=1, scale_divisor=10)
+
+
+# --------------------------------------------------------------------------
+# Names shared with the Java bench (the tables match figures by name)
+# --------------------------------------------------------------------------
+
+def constructor_name():
+    return f"{POOL_PREFIX}constructor of a pool of {POOL_WORKERS}"
+
+
+def first_call_name():
+    return f"{POOL_PREFIX}first call, map(x*x) over {FIRST_ITEMS} ints"
+
+
+def second_call_name(items):
+    return f"{POOL_PREFIX}second call, map(x*x) over {items} ints, median of {SECOND_REPEATS}"
+
+
+def items(size):
+    """A full run's items per cell: about a second on the slower side (ScaleSection.items)."""
+    return {8: 100_000, 64: 100_000, 4096: 40_000, 64 * 1024: 4_000, 1024 * 1024: 400}[size]
+
+
+def bound(size):
+    return 0 if size < 64 * 1024 else BOUNDED_BYTES // size
+
+
+def queue_name(processes, size):
+    payload = f"{size} B" if size < 1024 else f"{size // 1024} KiB" if size < 1 << 20 else f"{size >> 20} MiB"
+    b = bound(size)
+    return f"queue {processes}P->{processes}C, {payload} items" + (f", bounded at {b}" if b else "")
+
+
+USER_ITEMS, USER_BOUND, USER_SIZE = 50_000, 1000, 4096
+
+
+def parent_takes_name(n):
+    return f"queue 1P->1C, 4 KiB items, bounded at {USER_BOUND}: a child puts {n}, the parent takes them"
+
+
+def pool_name(workers, n):
+    return f"pool of {workers} workers: map(x*x) over {n} ints, default chunk size"
+
+
+# --------------------------------------------------------------------------
+# The programs (run as a new python3 each)
+# --------------------------------------------------------------------------
+
+def _put_time(q):
+    q.put(time.monotonic_ns())
+
+
+def loop_program(method, rounds):
+    ctx = mp.get_context(method)
+    for _ in range(rounds):
+        q = ctx.Queue()
+        p = ctx.Process(target=_put_time, args=(q,))
+        t0 = time.monotonic_ns()
+        p.start()
+        in_child = q.get(timeout=120)
+        received = time.monotonic_ns()
+        p.join(120)
+        if p.exitcode != 0 or not t0 <= in_child <= received:
+            raise RuntimeError(f"round failed: exit code {p.exitcode}, times {t0} {in_child} {received}")
+        q.close()
+        q.join_thread()
+        print(f"round_us\t{(received - t0) / 1e3}", flush=True)
+
+
+def pool_program(first, second, repeats):
+    ctx = mp.get_context("fork")
+    first_items, second_items = list(range(first)), list(range(second))
+    t0 = time.perf_counter_ns()
+    pool = ctx.Pool(POOL_WORKERS)
+    t1 = time.perf_counter_ns()
+    r = pool.map(bench_mp._sq, first_items)
+    t2 = time.perf_counter_ns()
+    assert len(r) == first and r[-1] == (first - 1) ** 2
+    print(f"construct_us\t{(t1 - t0) / 1e3}")
+    print(f"first_per_s\t{first / ((t2 - t1) / 1e9)}")
+    for _ in range(repeats):
+        t3 = time.perf_counter_ns()
+        r = pool.map(bench_mp._sq, second_items)
+        t4 = time.perf_counter_ns()
+        assert len(r) == second and r[-1] == (second - 1) ** 2
+        print(f"second_per_s\t{second / ((t4 - t3) / 1e9)}", flush=True)
+    pool.close()
+    pool.join()
+
+
+def _put_items(q, n, size, started):
+    payload = b"x" * size
+    started.value = time.monotonic_ns()
+    for _ in range(n):
+        q.put(payload)
+
+
+def parent_takes(ctx, n):
+    """A child puts n 4 KiB items into a bounded Queue, the parent takes them: seconds from the
+    child's first put to the parent's last get (ScaleSection.parentTakes)."""
+    q = ctx.Queue(USER_BOUND)
+    started = ctx.Value("q", 0)
+    p = ctx.Process(target=_put_items, args=(q, n, USER_SIZE, started))
+    p.start()
+    for i in range(n):
+        if len(q.get(timeout=120)) != USER_SIZE:
+            raise RuntimeError(f"item {i} is not {USER_SIZE} bytes")
+    last = time.monotonic_ns()
+    bench_mp._join_all([p])
+    return (last - started.value) / 1e9
+
+
+def run_program(*args):
+    """{name: [values]} printed by this script run as a program of its own."""
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), *map(str, args)],
+                         check=True, stdout=subprocess.PIPE, text=True, timeout=300).stdout
+    figures = {}
+    for line in out.splitlines():
+        if line.strip():
+            name, value = line.split("\t")
+            figures.setdefault(name, []).append(float(value))
+    return figures
+
+
+# --------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------
+
+def sec_loop(cfg):
+    for method in ("fork", "spawn"):
+        medians = []
+        for _ in range(cfg["program_reps"]):
+            rounds = run_program("--loop-program", method, ROUNDS)["round_us"]
+            assert len(rounds) == ROUNDS, rounds
+            medians.append(statistics.median(rounds))
+        bench_mp.record("loop", LOOP_WHAT, method, ROUNDS, "us", medians)
+
+
+def sec_pool_calls(cfg):
+    n = cfg["pool_calls_n"]
+    construct, first, second = [], [], []
+    for _ in range(cfg["program_reps"]):
+        f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
+        construct += f["construct_us"]
+        first += f["first_per_s"]
+        assert len(f["second_per_s"]) == SECOND_REPEATS, f
+        second.append(statistics.median(f["second_per_s"]))
+    bench_mp.record("pool-calls", constructor_name(), "fork", POOL_WORKERS, "us", construct)
+    bench_mp.record("pool-calls", first_call_name(), "fork", FIRST_ITEMS, "tasks/s", first)
+    bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
+
+
+class _Bounded:
+    """A multiprocessing context whose Queue() holds at most `maxsize` items (0: unbounded), so that
+    bench_mp.py's own _tput_once times the bounded cells too (its queue of reports, 2 per process,
+    fits any bound)."""
+
+    def __init__(self, ctx, maxsize):
+        self._ctx, self._maxsize = ctx, maxsize
+
+    def __getattr__(self, name):
+        return getattr(self._ctx, name)
+
+    def Queue(self, maxsize=0):
+        return self._ctx.Queue(maxsize or self._maxsize)
+
+
+def sec_scale(cfg):
+    ctx = mp.get_context("fork")
+    for size in SIZES:
+        for processes in PROCESSES:
+            n = items(size) // cfg["scale_divisor"]
+            per_s, mb_s = [], []
+            for _ in range(cfg["scale_reps"]):
+                sent, seconds = bench_mp._tput_once(_Bounded(ctx, bound(size)), "Queue", processes, processes,
+                                                    n, size, "obj")
+                per_s.append(sent / seconds)
+                mb_s.append(sent * size / seconds / 1e6)
+            bench_mp.record("scale", queue_name(processes, size), "fork", n, "msg/s", per_s)
+            bench_mp.record("scale", queue_name(processes, size), "fork", n, "MB/s", mb_s)
+    n = USER_ITEMS // cfg["scale_divisor"]
+    seconds = [parent_takes(ctx, n) for _ in range(cfg["scale_reps"])]
+    bench_mp.record("scale", parent_takes_name(n), "fork", n, "msg/s", [n / s for s in seconds])
+    bench_mp.record("scale", parent_takes_name(n), "fork", n, "MB/s", [n * USER_SIZE / s / 1e6 for s in seconds])
+    n = cfg["pool_calls_n"]
+    inputs = list(range(n))
+    for workers in PROCESSES:
+        vals = []
+        with ctx.Pool(workers) as pool:
+            pool.map(bench_mp._sq, range(1000))      # workers running
+            pool.map(bench_mp._sq, inputs)           # the first call, untimed as on the Java side
+            for _ in range(cfg["scale_reps"]):
+                t0 = time.perf_counter_ns()
+                r = pool.map(bench_mp._sq, inputs)
+                vals.append(n / ((time.perf_counter_ns() - t0) / 1e9))
+                assert len(r) == n and r[-1] == (n - 1) ** 2
+        bench_mp.record("scale", pool_name(workers, n), "fork", n, "tasks/s", vals)
+
+
+SECTIONS = [("loop", sec_loop), ("pool-calls", sec_pool_calls), ("scale", sec_scale)]
+
+
+def main(argv):
+    if argv and argv[0] == "--loop-program":
+        loop_program(argv[1], int(argv[2]))
+        return
+    if argv and argv[0] == "--pool-program":
+        pool_program(int(argv[1]), int(argv[2]), int(argv[3]))
+        return
+    quick = "--quick" in argv
+    cfg = dict(QUICK if quick else FULL)
+    only = set(argv[argv.index("--only") + 1].split(",")) if "--only" in argv else None
+    json_path = argv[argv.index("--json") + 1] if "--json" in argv else None
+    unknown = (only or set()) - {name for name, _ in SECTIONS}
+    if unknown:
+        sys.exit(f"user_patterns.py: unknown section(s) {sorted(unknown)}")
+    foreign, section_s = {}, {}
+    for name, fn in SECTIONS:
+        if only is not None and name not in only:
+            continue
+        waited, load = bench_mp.wait_quiet(0 if quick else 20)
+        print(f"[section {name}] waited {waited:.0f} s for a quiet machine, foreign load {load:.2f}",
+              file=sys.stderr, flush=True)
+        c0 = bench_mp.cpu_snapshot()
+        fn(cfg)
+        c1 = bench_mp.cpu_snapshot()
+        foreign[name] = bench_mp.foreign_load(c0, c1)
+        section_s[name] = c1[0] - c0[0]
+    many_procs.write_json(dict(cfg=cfg, section_s=section_s, foreign_cpus=foreign, results=bench_mp.RESULTS),
+                          json_path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,57 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ProcessPool;
+
+import java.util.List;
+
+/**
+ * "The pool's first calls", run by section "pool-calls" as a program of its own
+ * ({@link Programs}, default JVM flags): {@code new ProcessPool(2)}, a {@code map} of
+ * {@code x -> x * x} over {@code first} {@code Integer}s (the first call), then {@code repeats}
+ * maps over a {@code List<Integer>} of {@code second} (the second call). Reports
+ * {@code construct_us} (the constructor, which returns before the workers have booted),
+ * {@code first_per_s} and, per repetition, {@code second_per_s}, in tasks per second of the
+ * call alone. The input lists are made before the clock starts; results are checked after it
+ * stopped.
+ *
+ * <pre>
+ * java -cp mp4j-bench.jar io.github.multiprocessing4j.bench.PoolCallsProgram FIRST SECOND REPEATS
+ * </pre>
+ */
+public final class PoolCallsProgram {
+    static final String CONSTRUCT_MICROS = "construct_us";
+    static final String FIRST_PER_SECOND = "first_per_s";
+    static final String SECOND_PER_SECOND = "second_per_s";
+    static final int WORKERS = 2;
+
+    private PoolCallsProgram() {
+    }
+
+    /**
+     * @param args the items of the first call, of the second call, and how often the second runs
+     * @throws Exception when a call fails or a result is wrong
+     */
+    public static void main(String[] args) throws Exception {
+        int first = Integer.parseInt(args[0]);
+        int second = Integer.parseInt(args[1]);
+        int repeats = Integer.parseInt(args[2]);
+        List<Integer> firstItems = SquareTasks.inputs(first);
+        List<Integer> secondItems = SquareTasks.inputs(second);
+        long t0 = System.nanoTime();
+        try (ProcessPool pool = new ProcessPool(WORKERS)) {
+            long t1 = System.nanoTime();
+            List<Long> squares = pool.map(SquareTasks.SQUARE, firstItems);
+            long t2 = System.nanoTime();
+            SquareTasks.requireSquares(squares, first);
+            Programs.report(CONSTRUCT_MICROS, (t1 - t0) / 1e3);
+            Programs.report(FIRST_PER_SECOND, first / ((t2 - t1) / 1e9));
+            for (int i = 0; i < repeats; i++) {
+                long t3 = System.nanoTime();
+                squares = pool.map(SquareTasks.SQUARE, secondItems);
+                long t4 = System.nanoTime();
+                SquareTasks.requireSquares(squares, second);
+                Programs.report(SECOND_PER_SECOND, second / ((t4 - t3) / 1e9));
+            }
+        }
+    }
+}

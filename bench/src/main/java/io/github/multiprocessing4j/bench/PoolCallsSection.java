@@ -1,0 +1,64 @@
+package io.github.multiprocessing4j.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Section "pool-calls": the pool's first calls as a new user meets them, in a program of its
+ * own ({@link PoolCallsProgram}, a new {@code java -cp} with default flags per repetition):
+ * {@code new ProcessPool(2)}, the first call ({@code map} of x*x over {@value #FIRST_ITEMS}
+ * ints; the workers boot during it, since the constructor does not wait for them) and the
+ * second call (a {@code map} over a list of {@code pool_calls_n} ints, three times: its
+ * median). Each figure is the median over the programs. CPython's side is
+ * {@code user_patterns.py}'s section "pool-calls": fork's {@code Pool(2)} the same way, in a new
+ * {@code python3} per repetition.
+ */
+final class PoolCallsSection extends Section {
+    static final int FIRST_ITEMS = 10_000;
+    static final int SECOND_REPEATS = 3;
+    private static final String PREFIX = "pool in a new program (default flags): ";
+
+    PoolCallsSection() {
+        super("pool-calls");
+    }
+
+    /** The figures' names, shared with {@code user_patterns.py}. */
+    static String constructor() {
+        return PREFIX + "constructor of a pool of " + PoolCallsProgram.WORKERS;
+    }
+
+    static String firstCall() {
+        return PREFIX + "first call, map(x*x) over " + FIRST_ITEMS + " ints";
+    }
+
+    static String secondCall(int items) {
+        return PREFIX + "second call, map(x*x) over " + items + " ints, median of " + SECOND_REPEATS;
+    }
+
+    @Override
+    void run(BenchConfig config, Results results) throws Exception {
+        int second = config.poolSecondCallItems();
+        int reps = config.programReps();
+        double[] construct = new double[reps];
+        double[] first = new double[reps];
+        double[] secondMedians = new double[reps];
+        for (int rep = 0; rep < reps; rep++) {
+            Map<String, List<Double>> figures = Programs.run(List.of(), PoolCallsProgram.class,
+                    Integer.toString(FIRST_ITEMS), Integer.toString(second), Integer.toString(SECOND_REPEATS));
+            construct[rep] = value(figures, PoolCallsProgram.CONSTRUCT_MICROS);
+            first[rep] = value(figures, PoolCallsProgram.FIRST_PER_SECOND);
+            List<Double> seconds = Programs.values(figures, PoolCallsProgram.SECOND_PER_SECOND, PoolCallsProgram.class);
+            if (seconds.size() != SECOND_REPEATS) {
+                throw new IllegalStateException("PoolCallsProgram reported " + seconds.size() + " second calls");
+            }
+            secondMedians[rep] = Programs.median(seconds);
+        }
+        results.record(name(), constructor(), "program", PoolCallsProgram.WORKERS, "us", construct);
+        results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
+        results.record(name(), secondCall(second), "program", second, "tasks/s", secondMedians);
+    }
+
+    private static double value(Map<String, List<Double>> figures, String name) {
+        return Programs.values(figures, name, PoolCallsProgram.class).get(0);
+    }
+}

@@ -1,0 +1,205 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ProcessPool;
+import io.github.multiprocessing4j.ProcessQueue;
+import io.github.multiprocessing4j.SharedLong;
+import io.github.multiprocessing4j.StartMethod;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Section "scale": how the figures change with processes and item sizes, each cell beside
+ * CPython's ({@code user_patterns.py}'s section "scale"), and the machine's memory bandwidth as
+ * the limit a queue of large items can approach.
+ * <ul>
+ *   <li>memory bandwidth (method "-"): MB/s copied by {@code System.arraycopy} between two
+ *       64 MiB {@code byte[]}s (beyond the caches: main memory), by a bulk {@code put} between
+ *       two direct 64 MiB {@code ByteBuffer}s (what a copy into shared memory is), and by
+ *       {@code System.arraycopy} of 1 MiB (in the caches), each copied over and over for
+ *       {@link #COPY_SECONDS} (a tenth in {@code --quick});</li>
+ *   <li>a {@link ProcessQueue}, 1, 2 and 4 producers to as many consumers, of {@code byte[]}
+ *       items of 8 B, 64 B, 4 KiB, 64 KiB and 1 MiB: items/s and MB/s, timed as in section
+ *       "tput" ({@link TputSection#seconds}). The item counts are chosen so that a cell takes
+ *       about a second on the slower side (a tenth in {@code --quick}); items of 64 KiB and
+ *       more go through a queue bounded at 64 MiB of items (1,024 and 64), on both sides, so
+ *       that a producer running ahead does not fill the memory;</li>
+ *   <li>the 4 KiB items as a user meets them (issue 11): a child puts {@value #USER_ITEMS}
+ *       4 KiB items into a queue bounded at {@value #USER_BOUND}, the parent takes them; from
+ *       the child's first {@code put} to the parent's last {@code get} (the child's start-up
+ *       excluded);</li>
+ *   <li>a {@link ProcessPool} of 1, 2 and 4 cold workers, running (a first map of 1,000 and a
+ *       first untimed call have gone through it): tasks/s of {@code map(x*x)} over
+ *       {@code pool_calls_n} ints with the default chunk size.</li>
+ * </ul>
+ */
+final class ScaleSection extends Section {
+    static final List<Integer> PROCESSES = List.of(1, 2, 4);
+    static final List<Integer> SIZES = List.of(8, 64, 4096, 64 * 1024, 1024 * 1024);
+    private static final double COPY_SECONDS = 0.5;
+    private static final int MEMORY_BUFFER = 64 << 20;
+    private static final int CACHE_BUFFER = 1 << 20;
+    private static final long BOUNDED_BYTES = 64L << 20;
+    private static final int WARM_UP_ITEMS = 1000;
+    static final int USER_ITEMS = 50_000;
+    static final int USER_BOUND = 1000;
+    private static final int USER_SIZE = 4096;
+
+    ScaleSection() {
+        super("scale");
+    }
+
+    /** Items of a full run's cell: about a second on the slower side of this machine. */
+    static int items(int size) {
+        return switch (size) {
+            case 8, 64 -> 100_000;
+            case 4096 -> 40_000;
+            case 64 * 1024 -> 4_000;
+            case 1024 * 1024 -> 400;
+            default -> throw new IllegalArgumentException("no item count for " + size + " B");
+        };
+    }
+
+    /** The queue's bound for items of {@code size}: 0 (unbounded) below 64 KiB. */
+    static int bound(int size) {
+        return size < 64 * 1024 ? 0 : (int) (BOUNDED_BYTES / size);
+    }
+
+    /** Shared with {@code user_patterns.py}. */
+    static String queueName(int processes, int size) {
+        String payload = size < 1024 ? size + " B" : size < 1 << 20 ? size / 1024 + " KiB" : (size >> 20) + " MiB";
+        int bound = bound(size);
+        return "queue " + processes + "P->" + processes + "C, " + payload + " items"
+                + (bound > 0 ? ", bounded at " + bound : "");
+    }
+
+    static String parentTakesName(int items) {
+        return "queue 1P->1C, 4 KiB items, bounded at " + USER_BOUND + ": a child puts " + items
+                + ", the parent takes them";
+    }
+
+    static String poolName(int workers, int items) {
+        return "pool of " + workers + " workers: map(x*x) over " + items + " ints, default chunk size";
+    }
+
+    @Override
+    void run(BenchConfig config, Results results) throws Exception {
+        memoryBandwidth(config, results);
+        for (int size : SIZES) {
+            for (int processes : PROCESSES) {
+                queueCell(config, results, processes, size);
+            }
+        }
+        parentTakes(config, results);
+        for (int workers : PROCESSES) {
+            poolCell(config, results, workers);
+        }
+    }
+
+    private void parentTakes(BenchConfig config, Results results) throws Exception {
+        int n = USER_ITEMS / config.scaleDivisor();
+        double[] itemsPerSecond = new double[config.scaleReps()];
+        double[] megabytesPerSecond = new double[config.scaleReps()];
+        for (int rep = 0; rep < itemsPerSecond.length; rep++) {
+            long[] lastTaken = new long[1];
+            try (ProcessQueue<Object> queue = new ProcessQueue<>(USER_BOUND); SharedLong started = new SharedLong()) {
+                Children.run(List.of(Children.create(config, QueueTargets.putItems(queue, n, USER_SIZE, started))), () -> {
+                    for (int i = 0; i < n; i++) {
+                        if (!(queue.get() instanceof byte[] item) || item.length != USER_SIZE) {
+                            throw new IllegalStateException("item " + i + " is not a " + USER_SIZE + "-byte array");
+                        }
+                    }
+                    lastTaken[0] = System.nanoTime();
+                });
+                double seconds = (lastTaken[0] - started.get()) / 1e9;
+                itemsPerSecond[rep] = n / seconds;
+                megabytesPerSecond[rep] = (double) n * USER_SIZE / seconds / 1e6;
+            }
+        }
+        results.record(name(), parentTakesName(n), "cold", n, "msg/s", itemsPerSecond);
+        results.record(name(), parentTakesName(n), "cold", n, "MB/s", megabytesPerSecond);
+    }
+
+    private void memoryBandwidth(BenchConfig config, Results results) {
+        double seconds = COPY_SECONDS / config.scaleDivisor();
+        int reps = config.scaleReps();
+        double[] heap = new double[reps];
+        double[] direct = new double[reps];
+        double[] cached = new double[reps];
+        byte[] from = filled(MEMORY_BUFFER);
+        byte[] to = filled(MEMORY_BUFFER);
+        ByteBuffer fromDirect = ByteBuffer.allocateDirect(MEMORY_BUFFER).put(from);
+        ByteBuffer toDirect = ByteBuffer.allocateDirect(MEMORY_BUFFER).put(to);
+        for (int rep = 0; rep < reps; rep++) {
+            heap[rep] = copyRate(seconds, MEMORY_BUFFER, () -> System.arraycopy(from, 0, to, 0, MEMORY_BUFFER));
+            direct[rep] = copyRate(seconds, MEMORY_BUFFER, () -> toDirect.clear().put(fromDirect.clear()));
+            cached[rep] = copyRate(seconds, CACHE_BUFFER, () -> System.arraycopy(from, 0, to, 0, CACHE_BUFFER));
+        }
+        results.record(name(), "memory bandwidth: System.arraycopy, 64 MiB byte[] -> byte[]", "-", MEMORY_BUFFER,
+                "MB/s", heap);
+        results.record(name(), "memory bandwidth: bulk put, 64 MiB direct ByteBuffer -> direct ByteBuffer", "-",
+                MEMORY_BUFFER, "MB/s", direct);
+        results.record(name(), "memory bandwidth in cache: System.arraycopy, 1 MiB byte[] -> byte[]", "-",
+                CACHE_BUFFER, "MB/s", cached);
+    }
+
+    private static byte[] filled(int size) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) 'x'); // touched: no page faults in the timed copies
+        return b;
+    }
+
+    /** Bytes copied per second (10^6 B), one {@code copy} of {@code bytes} after another for {@code seconds}. */
+    private static double copyRate(double seconds, int bytes, Runnable copy) {
+        for (int i = 0; i < 3; i++) {
+            copy.run(); // compiled, and the pages of both buffers mapped
+        }
+        long copied = 0;
+        long t0 = System.nanoTime();
+        long elapsed;
+        do {
+            copy.run();
+            copied += bytes;
+            elapsed = System.nanoTime() - t0;
+        } while (elapsed < seconds * 1e9);
+        return copied / (elapsed / 1e9) / 1e6;
+    }
+
+    private void queueCell(BenchConfig config, Results results, int processes, int size) throws Exception {
+        int items = items(size) / config.scaleDivisor();
+        int bound = bound(size);
+        String what = queueName(processes, size);
+        Supplier<Channel> opener = () -> Channel.of(new ProcessQueue<>(bound));
+        double[] itemsPerSecond = new double[config.scaleReps()];
+        double[] megabytesPerSecond = new double[config.scaleReps()];
+        for (int rep = 0; rep < itemsPerSecond.length; rep++) {
+            int perProducer = items / processes;
+            double seconds = TputSection.seconds(config, opener, processes, processes, size, perProducer, what);
+            long sent = (long) perProducer * processes;
+            itemsPerSecond[rep] = sent / seconds;
+            megabytesPerSecond[rep] = sent * (double) size / seconds / 1e6;
+        }
+        results.record(name(), what, "cold", items, "msg/s", itemsPerSecond);
+        results.record(name(), what, "cold", items, "MB/s", megabytesPerSecond);
+    }
+
+    private void poolCell(BenchConfig config, Results results, int workers) {
+        int n = config.poolSecondCallItems();
+        List<Integer> inputs = SquareTasks.inputs(n);
+        double[] perSecond = new double[config.scaleReps()];
+        try (ProcessPool pool = ProcessPool.builder().processes(workers).startMethod(StartMethod.COLD)
+                .jvmArgs(config.childJvmArgs().toArray(String[]::new)).build()) {
+            SquareTasks.requireSquares(pool.map(SquareTasks.SQUARE, SquareTasks.inputs(WARM_UP_ITEMS)), WARM_UP_ITEMS);
+            SquareTasks.requireSquares(pool.map(SquareTasks.SQUARE, inputs), n); // the first call: JIT at work
+            for (int rep = 0; rep < perSecond.length; rep++) {
+                long t0 = System.nanoTime();
+                List<Long> squares = pool.map(SquareTasks.SQUARE, inputs);
+                perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+                SquareTasks.requireSquares(squares, n);
+            }
+        }
+        results.record(name(), poolName(workers, n), "cold", n, "tasks/s", perSecond);
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.multiprocessing4j.bench;
+
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Multiprocessing;
+import io.github.multiprocessing4j.ProcessQueue;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * "Start in a loop", the program a new user writes first, run by section "loop" as a program of
+ * its own ({@link Programs}): {@code rounds} times, make a {@link ProcessQueue}, start a child
+ * (the library's default start method, whatever {@code -Dmp4j.startMethod} says) whose target
+ * puts its {@link System#nanoTime()}, take the value, join the child. Reports
+ * {@code round_us}: microseconds from the {@code start()} call to the value taken, per round.
+ *
+ * <pre>
+ * java -cp mp4j-bench.jar io.github.multiprocessing4j.bench.StartLoopProgram ROUNDS [--wait-for-spares]
+ * </pre>
+ *
+ * <p>Without {@code --wait-for-spares} nothing waits between rounds, as in a user's loop. With
+ * it, the best case: before each round the spares the library boots in the background have
+ * booted ({@link WarmSpare#awaitBooted}), and a round whose child was not one of them fails.
+ */
+public final class StartLoopProgram {
+    static final String ROUND_MICROS = "round_us";
+
+    private StartLoopProgram() {
+    }
+
+    /**
+     * @param args the number of rounds, then {@code --wait-for-spares} or nothing
+     * @throws Exception when a round fails; its child is joined or killed first
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[0]);
+        boolean waitForSpares = args.length > 1 && args[1].equals("--wait-for-spares");
+        BenchConfig config = BenchConfig.full(List.of());
+        if (waitForSpares) {
+            WarmSpare.bootFirst(config);
+        }
+        try {
+            for (int i = 0; i < rounds; i++) {
+                Set<Long> spares = waitForSpares ? WarmSpare.awaitBooted(config) : Set.of();
+                try (ProcessQueue<Long> queue = new ProcessQueue<>()) {
+                    ChildProcess child = new ChildProcess(ChildTargets.putNanoTime(queue));
+                    long t0 = System.nanoTime();
+                    child.start();
+                    long inChild;
+                    try {
+                        inChild = queue.get();
+                    } finally {
+                        Children.joinChecked(child);
+                    }
+                    long received = System.nanoTime();
+                    if (!(t0 <= inChild && inChild <= received)) {
+                        throw new IllegalStateException("the child's time " + inChild + " is not within " + t0 + ".."
+                                + received);
+                    }
+                    if (waitForSpares) {
+                        WarmSpare.requireUsed(spares, child);
+                    }
+                    Programs.report(ROUND_MICROS, (received - t0) / 1e3);
+                }
+            }
+        } finally {
+            Multiprocessing.discardSpares();
+        }
+    }
+}
