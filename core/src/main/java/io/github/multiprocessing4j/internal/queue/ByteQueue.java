@@ -71,6 +71,12 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * record (its number is below the get count). The counts are exact while no process is dead
  * half-way.
  *
+ * <p>An item given back by a joinable queue's recovery ({@link #requeue}) is marked in the
+ * header while its put is under way; the tail repair turns a mark left by a putter that died
+ * into "kept" or "dropped" (whether it counted the item), so that the recovery can tell, with
+ * {@link #requeueKept}, whether to give the item back again (see {@link JoinableState}). The
+ * named steps of these sequences are {@link CrashPoint}s, where a test makes the process die.
+ *
  * <p>Waiting polls ({@link Wait}): a consumer waits for the put count to pass the get count, a
  * producer of a bounded queue for the difference to drop below the bound. A waiting consumer
  * also takes the put lock over from a dead producer, so that an item it completed does not wait
