@@ -40,7 +40,9 @@ import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
  * taken in the log); every taker once per {@link Wait#LIVENESS_CHECK_NANOS}, so that on a busy
  * queue a dead consumer's items come back within a quarter of a second (at the tail: they are
  * got after what was put before); and a consumer waiting on an empty queue, or {@code join()},
- * at each liveness check.
+ * at each liveness check. The records that are never taken are marked first, before anything
+ * that can fail: a recovery that fails later (no room to put an item back, say) does not stop
+ * the take that ran it, and is tried again at a later check.
  *
  * <p>Every step of a recovery can be cut short by the recovering process's death, and the next
  * recovery finishes it, each item delivered again exactly once and each count retired once:
@@ -102,7 +104,14 @@ public final class JoinableState {
      */
     private synchronized void taking(long itemNumber, SharedSegment chunk, int offset, int length) {
         if (recoveryDueBeforeTaking()) {
-            recoverDeadConsumersLocked();
+            try {
+                recoverDeadConsumersLocked();
+            } catch (RuntimeException e) {
+                // The take goes on: what decides it (the dead takers' records marked never taken)
+                // was done before anything that can fail; the rest is tried again later.
+                Log.of(JoinableState.class).log(System.Logger.Level.WARNING, "could not deliver again the items"
+                        + " of a dead consumer of joinable queue " + header.name() + " (tried again later)", e);
+            }
         }
         if (slot < 0) {
             claimSlot();
@@ -225,10 +234,26 @@ public final class JoinableState {
         for (SharedSegment deadLog : deadLogs) {
             settleInterruptedRequeue(deadLog); // before any new requeue overwrites the queue's mark
         }
+        long getCount = queue.getCount();
+        for (SharedSegment deadLog : deadLogs) {
+            markNeverTaken(deadLog, getCount);
+        }
+        header.setLongVolatile(TAKEOVERS_SEEN, takeovers); // what only the first taker can decide is decided
         for (int k = 0; k < dead.size(); k++) {
             recover(dead.get(k), deadLogs.get(k));
         }
-        header.setLongVolatile(TAKEOVERS_SEEN, takeovers);
+    }
+
+    /** Marks the dead consumer's pending records numbered at or above the get count never taken: their items are still in the queue. */
+    private static void markNeverTaken(SharedSegment deadLog, long getCount) {
+        if (deadLog == null) {
+            return;
+        }
+        InFlightLog.forEachRecord(deadLog, (at, state, itemNumber) -> {
+            if (state == InFlightLog.PENDING && itemNumber >= getCount) {
+                InFlightLog.setState(deadLog, at, InFlightLog.NEVER_TAKEN);
+            }
+        });
     }
 
     /** Settles a record that a recovering process died putting back: delivered again, or pending again. */
@@ -251,14 +276,9 @@ public final class JoinableState {
         long requeued = 0;
         int[] newlyRequeued = {0};
         if (deadLog != null) {
-            long getCount = queue.getCount();
             InFlightLog.forEachRecord(deadLog, (at, state, itemNumber) -> {
                 if (state != InFlightLog.PENDING) {
-                    return;
-                }
-                if (itemNumber >= getCount) {
-                    InFlightLog.setState(deadLog, at, InFlightLog.NEVER_TAKEN); // still in the queue
-                    return;
+                    return; // pending records left are final takes (see markNeverTaken)
                 }
                 queue.requeue(InFlightLog.payload(deadLog, at), number -> InFlightLog.setRequeuing(deadLog, at, number));
                 CrashPoint.REQUEUE_APPENDED.reach();
