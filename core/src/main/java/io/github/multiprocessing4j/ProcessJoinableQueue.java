@@ -22,9 +22,13 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>Processes that die.</b> An item got by a process that dies before calling
- * {@code taskDone()} for it is delivered again to another consumer, once a consumer or
- * {@code join()} is waiting, so {@code join()} still completes and nothing is lost. A consumer
- * may therefore see an item twice only when the first taker died before finishing it.
+ * {@code taskDone()} for it is put back, once, at the end of the queue and delivered to another
+ * consumer, so {@code join()} still completes and nothing is lost: within a quarter of a second
+ * of the next {@code get()} or {@code join()} in any process, busy or waiting. An item whose
+ * {@code taskDone()} had been called is not delivered again, and the unfinished count stays
+ * exact, whatever step of a {@code get()}, a {@code taskDone()} or of this recovery a process is
+ * killed at. A consumer may therefore see an item twice only when the first taker died before
+ * finishing it.
  *
  * <p><b>taskDone.</b> Calls are counted per process: {@code taskDone()} finishes the oldest item
  * the calling process got and has not finished, whichever thread got it.
@@ -33,9 +37,10 @@ import java.util.Objects;
  * Redis) finishes and redelivers as that backend documents: there, delivery is at least once.
  *
  * @implNote Each process that takes items copies them into an in-flight log of its own, in
- *     shared memory, until it calls {@code taskDone()}; a waiting consumer or {@code join()}
- *     looks for dead consumers every 250 ms and puts their unfinished items back. CPython's
- *     {@code join()} hangs for ever when a consumer dies holding an item.
+ *     shared memory, until it calls {@code taskDone()}; every consumer (taking or waiting) and
+ *     {@code join()} look for dead consumers every 250 ms and put their unfinished items back,
+ *     and the next consumer after one that died in the middle of a {@code get()} does before it
+ *     takes anything. CPython's {@code join()} hangs for ever when a consumer dies holding an item.
  * @param <E> the type of the items
  */
 public class ProcessJoinableQueue<E> extends ProcessQueue<E> {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM;
 import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.ITEM_NUMBER;
@@ -29,6 +30,10 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.MAX_SIZE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_COUNT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_LOCK;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE_DROPPED;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE_KEPT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE_MARK;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE_UNDER_WAY;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.STATE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.chunkOf;
@@ -65,6 +70,12 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * next one; one that dies after it took the item with it, and the next consumer steps over the
  * record (its number is below the get count). The counts are exact while no process is dead
  * half-way.
+ *
+ * <p>An item given back by a joinable queue's recovery ({@link #requeue}) is marked in the
+ * header while its put is under way; the tail repair turns a mark left by a putter that died
+ * into "kept" or "dropped" (whether it counted the item), so that the recovery can tell, with
+ * {@link #requeueKept}, whether to give the item back again (see {@link JoinableState}). The
+ * named steps of these sequences are {@link CrashPoint}s, where a test makes the process die.
  *
  * <p>Waiting polls ({@link Wait}): a consumer waits for the put count to pass the get count, a
  * producer of a bounded queue for the difference to drop below the bound. A waiting consumer
@@ -368,15 +379,55 @@ public final class ByteQueue implements Serializable {
      * Appends a record whatever the bound and even when the queue is closed: an item given back
      * because the consumer that took it died (it was counted when first put). Never blocks for long.
      *
+     * <p>The put is marked in the header (the requeue mark) while it is under way, so that
+     * whoever gives the item back can learn afterwards, with {@link #requeueKept}, whether a put
+     * cut short by its putter's death happened: the next holder of the put lock settles the mark
+     * when it repairs the tail.
+     *
      * @param record the record's bytes, as a reader of the queue got them
+     * @param numbered told the number the item gets, under the put lock before the append starts
      */
-    public void requeue(byte[] record) {
+    public void requeue(byte[] record, LongConsumer numbered) {
         acquirePut();
         try {
+            long number = header.getLongVolatile(PUT_COUNT);
+            header.setLongVolatile(REQUEUE_MARK, number << 2 | REQUEUE_UNDER_WAY);
+            CrashPoint.REQUEUE_MARKED.reach();
+            numbered.accept(number);
+            CrashPoint.REQUEUE_LOGGED.reach();
             append(record, BYTE_ARRAY);
+            header.setLongVolatile(REQUEUE_MARK, number << 2 | REQUEUE_KEPT);
         } finally {
             putLock.release();
         }
+    }
+
+    /**
+     * Tells whether the put of {@link #requeue} that gave an item number {@code number} happened,
+     * when its putter may have died during it (the tail is repaired first). Only the last
+     * requeue can be asked about: the next one overwrites the mark.
+     *
+     * @return true when the item is in the queue (or was taken already), false when it never got in
+     */
+    public boolean requeueKept(long number) {
+        acquirePut();
+        try {
+            long mark = header.getLongVolatile(REQUEUE_MARK);
+            if (mark >>> 2 != number) {
+                Log.of(ByteQueue.class).log(System.Logger.Level.WARNING,
+                        "queue {0}: the requeue of item {1} is not the last one marked ({2}): counted as kept",
+                        header.name(), number, mark >>> 2);
+                return true;
+            }
+            return (mark & 3) != REQUEUE_DROPPED;
+        } finally {
+            putLock.release();
+        }
+    }
+
+    /** @return how many times the get lock was taken over from a consumer that died holding it */
+    public long getLockTakeovers() {
+        return getLock.takeovers();
     }
 
     /** @return how many items were taken so far (items numbered below it are gone from the queue) */
@@ -426,12 +477,26 @@ public final class ByteQueue implements Serializable {
         // included, may look like a stamp): it is zeroed before this record is published.
         chunk.setIntRelease(offset + (int) need + STAMP, 0);
         chunk.setIntRelease(offset + STAMP, stamp(chunkNumber, ITEM));
+        CrashPoint.APPEND_STAMPED.reach();
         header.setLongRelease(PUT_COUNT, number + 1);
         header.setLongRelease(TAIL, position(chunkNumber, offset + need));
     }
 
-    /** Makes the tail consistent again after a producer died holding the put lock (see the class notes). */
+    /**
+     * Makes the tail consistent again after a producer died holding the put lock (see the class
+     * notes), then settles a requeue it was making: kept when its item was counted, else dropped.
+     */
     private void repairTail() {
+        repairTailRecord();
+        long mark = header.getLongVolatile(REQUEUE_MARK);
+        if ((mark & 3) == REQUEUE_UNDER_WAY) {
+            long number = mark >>> 2;
+            boolean kept = header.getLongVolatile(PUT_COUNT) > number;
+            header.setLongVolatile(REQUEUE_MARK, number << 2 | (kept ? REQUEUE_KEPT : REQUEUE_DROPPED));
+        }
+    }
+
+    private void repairTailRecord() {
         long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
@@ -490,7 +555,9 @@ public final class ByteQueue implements Serializable {
                 continue;
             }
             T item = reader.read(chunk, offset + PAYLOAD, length, number);
+            CrashPoint.TAKE_READ.reach();
             header.setLongRelease(GET_COUNT, number + 1);
+            CrashPoint.TAKE_COUNTED.reach();
             header.setLongRelease(HEAD, next);
             if (isClosed() && size() == 0) {
                 removeSegments();

@@ -7,41 +7,57 @@ import java.util.ArrayDeque;
 /**
  * The items one process got from a joinable queue, kept in a segment of their own until the
  * process calls {@code taskDone()} for them, so that another process can deliver them again if
- * this one dies first ({@link JoinableState}). Written only by its own process (under the
- * {@link JoinableState}'s monitor); read by others only once that process is dead.
+ * this one dies first ({@link JoinableState}). Written by its own process (under the
+ * {@link JoinableState}'s monitor) while it lives; once it is dead, by the process recovering it
+ * (under the queue's get lock).
  *
  * <pre>
- *  0               8
- *  +---------------+----------------------------------------------------------------+
- *  | end           | records ...
- *  +---------------+----------------------------------------------------------------+
+ *  0               8                               64                              120
+ *  +---------------+-------------------------------+-------------------------------+--------------
+ *  | end           | next (a segment name field)   | previous (a segment name field)| records ...
+ *  +---------------+-------------------------------+-------------------------------+--------------
  *  record:
  *  0       4       8               16              24
  *  +-------+-------+---------------+---------------+--------------------------------+
- *  | state | length| item number   | done ordinal  | payload (length bytes, padded to 8)
+ *  | state | length| item number   | ordinal       | payload (length bytes, padded to 8)
  *  +-------+-------+---------------+---------------+--------------------------------+
  *
  *  end           the offset after the last record
- *  state         1 pending (got, not done), 2 done, 3 delivered again after this process died;
- *                written last
- *  item number   the item's number in the queue: an item numbered at or above the queue's get
- *                count was never taken (its taker died before the take was final)
- *  done ordinal  for a done record, this process's taskDone() count including it: the count is
+ *  next          while the log grows: the name of the larger segment it moves to, written
+ *                before that segment exists (0 length when none)
+ *  previous      in the larger segment, until the old one is removed: the old one's name
+ *  state         1 pending (got, not done), 2 done, 3 delivered again after this process died,
+ *                4 being delivered again (ordinal = the number it is put back as), 5 never
+ *                taken (its taker died before the take was final); written last
+ *  item number   the item's number in the queue
+ *  ordinal       for a done record, this process's taskDone() count including it: the count is
  *                also kept in the process's consumer slot, but written after the record, so
  *                a dead process's true count is the larger of the two
  * </pre>
+ *
+ * <p>Implementation notes. When the log has no room it moves to a larger segment, in the
+ * order that leaves no file nobody knows of, whatever step the process dies at: the new name
+ * goes into "next" of the old log, then the segment is made (with "previous" naming the old one)
+ * and the pending records copied; the caller then names it in the queue's header and removes the
+ * old log, and "previous" is cleared. Recovery reads the log the header names and removes what
+ * its "next" and "previous" name ({@link #remove}): a "next" that was never published, an old log
+ * that was not removed yet.
  */
 final class InFlightLog {
     static final int END = 0;
-    static final int FIRST = 8;
+    static final int NEXT = 8;
+    static final int PREVIOUS = NEXT + SegmentNames.FIELD_SIZE;
+    static final int FIRST = PREVIOUS + SegmentNames.FIELD_SIZE;
     static final int STATE = 0;
     static final int LENGTH = 4;
     static final int ITEM_NUMBER = 8;
-    static final int DONE_ORDINAL = 16;
+    static final int ORDINAL = 16;
     static final int PAYLOAD = 24;
     static final int PENDING = 1;
     static final int DONE = 2;
     static final int REQUEUED = 3;
+    static final int REQUEUING = 4;
+    static final int NEVER_TAKEN = 5;
     private static final int INITIAL_SIZE = 64 * 1024;
 
     private SharedSegment segment;
@@ -71,7 +87,8 @@ final class InFlightLog {
     /**
      * Records an item as pending: a copy of the {@code length} bytes of its queue record at
      * {@code offset} of {@code chunk}. When the log has no room, it moves to a new, larger segment:
-     * the caller then publishes the new name and unlinks the old segment, in that order.
+     * the caller then publishes the new name, unlinks the old segment and calls {@link #moved()},
+     * in that order (see the class notes).
      *
      * @return the segment the log was in before, when it moved; else null
      */
@@ -83,7 +100,11 @@ final class InFlightLog {
         }
         long end = segment.getLongVolatile(END);
         if (end + size > segment.size()) {
-            SharedSegment larger = SharedSegment.create("qflight", Math.max(2L * segment.size(), pendingBytes() + size + FIRST));
+            String name = SharedSegment.reserveName("qflight");
+            SegmentNames.write(segment, NEXT, name); // named before it exists (see the class notes)
+            CrashPoint.LOG_GROWTH_NAMED.reach();
+            SharedSegment larger = SharedSegment.createNamed(name, Math.max(2L * segment.size(), pendingBytes() + size + FIRST));
+            SegmentNames.write(larger, PREVIOUS, segment.name());
             end = copyPendingTo(larger);
             before = segment;
             segment = larger;
@@ -99,13 +120,27 @@ final class InFlightLog {
         segment.setIntRelease(at + STATE, PENDING);
         segment.setLongVolatile(END, end + size);
         pending.addLast(at);
+        if (before != null) {
+            CrashPoint.LOG_GROWTH_MADE.reach();
+        }
         return before;
+    }
+
+    /** The log moved (see {@link #append}) and the old segment is gone: "previous" is cleared. */
+    void moved() {
+        segment.setIntVolatile(PREVIOUS, 0);
+    }
+
+    /** Takes back the newest record: its take did not happen (the reader refused it); it is marked never taken. */
+    void dropNewest() {
+        int at = pending.removeLast();
+        segment.setIntVolatile(at + STATE, NEVER_TAKEN);
     }
 
     /** Marks the oldest pending record done, with the process's done count including it. */
     void finishOldest(long doneOrdinal) {
         int at = pending.removeFirst();
-        segment.setLongRelease(at + DONE_ORDINAL, doneOrdinal);
+        segment.setLongRelease(at + ORDINAL, doneOrdinal);
         segment.setIntVolatile(at + STATE, DONE);
     }
 
@@ -113,37 +148,63 @@ final class InFlightLog {
         segment.unlink();
     }
 
-    /**
-     * Reads the log of a dead process: gives each pending record to {@code pendingItem} (item
-     * number, payload) and marks it delivered again, and returns the largest done ordinal.
-     */
-    static long recover(SharedSegment log, PendingItem pendingItem) {
+    // ------------------------------------------------------------- the log of a dead process
+
+    /** What recovery does with a record of a dead process's log. */
+    interface RecordVisitor {
+        /**
+         * @param at the record's offset
+         * @param state its state
+         * @param itemNumber the item's number in the queue
+         */
+        void visit(int at, int state, long itemNumber);
+    }
+
+    /** Gives every record of {@code log} (a dead process's) to {@code visitor}, oldest first. */
+    static void forEachRecord(SharedSegment log, RecordVisitor visitor) {
         long end = Math.min(log.getLongVolatile(END), log.size());
-        long doneOrdinal = 0;
         for (int at = FIRST; at + PAYLOAD <= end; ) {
             int length = log.getIntVolatile(at + LENGTH);
-            int state = log.getIntVolatile(at + STATE);
-            if (state == DONE) {
-                doneOrdinal = Math.max(doneOrdinal, log.getLongVolatile(at + DONE_ORDINAL));
-            } else if (state == PENDING) {
-                byte[] record = new byte[length];
-                log.getBytes(at + PAYLOAD, record, 0, length);
-                pendingItem.accept(log.getLongVolatile(at + ITEM_NUMBER), record);
-                log.setIntVolatile(at + STATE, REQUEUED);
-            }
+            visitor.visit(at, log.getIntVolatile(at + STATE), log.getLongVolatile(at + ITEM_NUMBER));
             at += recordSize(length);
         }
-        return doneOrdinal;
+    }
+
+    /** @return the queue record's bytes kept in the record at {@code at} */
+    static byte[] payload(SharedSegment log, int at) {
+        byte[] record = new byte[log.getIntVolatile(at + LENGTH)];
+        log.getBytes(at + PAYLOAD, record, 0, record.length);
+        return record;
+    }
+
+    /** @return the ordinal of the record at {@code at} (a done count, or the number it is put back as) */
+    static long ordinal(SharedSegment log, int at) {
+        return log.getLongVolatile(at + ORDINAL);
+    }
+
+    static void setState(SharedSegment log, int at, int state) {
+        log.setIntVolatile(at + STATE, state);
+    }
+
+    /** Marks the record at {@code at} as being put back as item {@code number}: the ordinal, then the state. */
+    static void setRequeuing(SharedSegment log, int at, long number) {
+        log.setLongVolatile(at + ORDINAL, number);
+        log.setIntVolatile(at + STATE, REQUEUING);
+    }
+
+    /** Removes a dead process's log, and the segments its "next" and "previous" name (see the class notes). */
+    static void remove(SharedSegment log) {
+        for (int field : new int[] {NEXT, PREVIOUS}) {
+            if (log.getIntVolatile(field) > 0) {
+                SharedSegment.unlink(log.treeId(), SegmentNames.read(log, field));
+            }
+        }
+        log.unlink();
     }
 
     /** @return the bytes a record with {@code length} payload bytes takes (8-aligned) */
     private static int recordSize(int length) {
         return PAYLOAD + ((length + 7) & ~7);
-    }
-
-    /** What recovery does with a dead process's pending item: its number and its queue record's bytes. */
-    interface PendingItem {
-        void accept(long itemNumber, byte[] record);
     }
 
     private long pendingBytes() {

@@ -6,10 +6,17 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
 import io.github.multiprocessing4j.internal.sync.Wait;
 import io.github.multiprocessing4j.internal.util.Log;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMERS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_LOGS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_SLOTS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RETIRED;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.RETIRED_BEFORE;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.RETIRING_COUNT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.RETIRING_SLOT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAKEOVERS_SEEN;
 import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
 
 /**
@@ -25,14 +32,37 @@ import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
  * the live slots' counts: read in that order, a consumer retiring between the two reads is
  * counted at most once, so the sum never runs ahead and {@code join()} never returns early.
  *
- * <p>A process that finds a slot whose process died (waiting consumers and {@code join()} look
- * every {@link Wait#LIVENESS_CHECK_NANOS}) recovers it under the get lock: every pending item of
- * the dead process that had really been taken (its number is below the get count) is put back
- * at the tail, then the slot is freed, then its done count plus the items put back go to "done
- * retired" (the put-back items are counted again as new puts). A process that finished all it
- * got leaves only its count. The recovery is idempotent per item (each is marked once put
- * back), except that a recovering process killed between freeing the slot and adding the
- * count loses that count.
+ * <p>Recovery, always under the get lock, delivers again what a dead consumer had taken and not
+ * finished. Who runs it, and when: the next taker after a consumer died holding the get lock,
+ * before it takes anything (the lock's takeover count moved past "takeovers seen"): only then
+ * does the queue's get count still tell a take the dead consumer had made final (its item's
+ * number is below it) from one it had not (the item is still in the queue, and is marked never
+ * taken in the log); every taker once per {@link Wait#LIVENESS_CHECK_NANOS}, so that on a busy
+ * queue a dead consumer's items come back within a quarter of a second (at the tail: they are
+ * got after what was put before); and a consumer waiting on an empty queue, or {@code join()},
+ * at each liveness check. The records that are never taken are marked first, before anything
+ * that can fail: a recovery that fails later (no room to put an item back, say) does not stop
+ * the take that ran it, and is tried again at a later check.
+ *
+ * <p>Every step of a recovery can be cut short by the recovering process's death, and the next
+ * recovery finishes it, each item delivered again exactly once and each count retired once:
+ * <ul>
+ * <li>an item is put back by {@link ByteQueue#requeue}, which marks the put in the header
+ *     before the record is marked "being put back as number n" in the log, and the record is
+ *     marked "delivered again" after; a recovery first settles a record left "being put back"
+ *     by asking the queue whether put n happened ({@link ByteQueue#requeueKept}: the tail
+ *     repair settles the mark of a put cut short), and puts it back again only when it did not;</li>
+ * <li>the slot is retired through a journal in the header (slot, count, "done retired" before):
+ *     the count (the larger of the slot's and the log's done counts, plus the items delivered
+ *     again, which count again as new puts) is journaled before the log is removed, then the
+ *     slot is freed, then "done retired" is set to its journaled value plus the count unless it
+ *     has it already, then the journal is cleared. "done retired" changes only under the get
+ *     lock, so the journal tells whether the addition happened; and a slot stops counting before
+ *     "done retired" takes it over, so the count never runs ahead meanwhile.</li>
+ * </ul>
+ * A log that was growing when its process died leaves its new or old segment named in it, and
+ * the recovery removes those too ({@link InFlightLog}). The crash-point tests make the process
+ * die at each of these steps ({@link CrashPoint}).
  */
 public final class JoinableState {
     private final ByteQueue queue;
@@ -42,6 +72,8 @@ public final class JoinableState {
     private int slot = -1;
     private InFlightLog log;
     private long doneCount;
+    /** When this process's next take looks for dead consumers ({@link System#nanoTime}): its first take does. */
+    private long nextLivenessCheck = System.nanoTime();
 
     JoinableState(ByteQueue queue, JoinableStates table) {
         this.queue = queue;
@@ -57,20 +89,44 @@ public final class JoinableState {
     public <T> ByteQueue.RecordReader<T> recording(ByteQueue.RecordReader<T> reader) {
         return (segment, offset, length, itemNumber) -> {
             taking(itemNumber, segment, offset, length);
-            return reader.read(segment, offset, length, itemNumber);
+            try {
+                return reader.read(segment, offset, length, itemNumber);
+            } catch (RuntimeException | Error refused) {
+                notTaken();
+                throw refused;
+            }
         };
     }
 
-    /** Records an item this process is taking (called under the get lock, before the take is final). */
+    /**
+     * Records an item this process is taking (called under the get lock, before the take is
+     * final), after a recovery when one is due (see the class notes).
+     */
     private synchronized void taking(long itemNumber, SharedSegment chunk, int offset, int length) {
+        if (recoveryDueBeforeTaking()) {
+            try {
+                recoverDeadConsumersLocked();
+            } catch (RuntimeException e) {
+                // The take goes on: what decides it (the dead takers' records marked never taken)
+                // was done before anything that can fail; the rest is tried again later.
+                Log.of(JoinableState.class).log(System.Logger.Level.WARNING, "could not deliver again the items"
+                        + " of a dead consumer of joinable queue " + header.name() + " (tried again later)", e);
+            }
+        }
         if (slot < 0) {
             claimSlot();
         }
         SharedSegment before = log.append(itemNumber, chunk, offset, length);
         if (before != null) {
             SegmentNames.write(header, logName(slot), log.segment().name());
+            CrashPoint.LOG_GROWTH_PUBLISHED.reach();
             before.unlink();
+            log.moved();
         }
+    }
+
+    private synchronized void notTaken() {
+        log.dropNewest();
     }
 
     /**
@@ -84,6 +140,7 @@ public final class JoinableState {
         }
         doneCount++;
         log.finishOldest(doneCount);
+        CrashPoint.TASK_DONE_LOGGED.reach();
         consumers.set(slot, STAKE, doneCount);
     }
 
@@ -115,7 +172,7 @@ public final class JoinableState {
 
     /** Delivers again what consumers that died had got and not finished (see the class notes). */
     public void recoverDeadConsumers() {
-        if (anyDeadConsumer()) {
+        if (recoveryOwed() || anyDeadConsumer()) {
             queue.underGetLock(this::recoverDeadConsumersLocked);
         }
     }
@@ -127,10 +184,30 @@ public final class JoinableState {
     public void removeLogs() {
         table.forget(this, header);
         for (int i = 0; i < CONSUMER_SLOTS; i++) {
-            if (header.getIntVolatile(logName(i)) > 0) {
-                SharedSegment.unlink(header.treeId(), SegmentNames.read(header, logName(i)));
+            SharedSegment named = namedLog(i);
+            if (named != null) {
+                InFlightLog.remove(named);
             }
         }
+    }
+
+    /** @return whether a recovery must run before the next take whatever the time (see the class notes) */
+    private boolean recoveryOwed() {
+        return queue.getLockTakeovers() != header.getLongVolatile(TAKEOVERS_SEEN)
+                || header.getLongVolatile(RETIRING_SLOT) != 0;
+    }
+
+    /** @return whether this take must recover first: a recovery is owed, or the liveness check is due and finds a dead consumer */
+    private boolean recoveryDueBeforeTaking() {
+        if (recoveryOwed()) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - nextLivenessCheck < 0) {
+            return false;
+        }
+        nextLivenessCheck = now + Wait.LIVENESS_CHECK_NANOS;
+        return anyDeadConsumer();
     }
 
     private boolean anyDeadConsumer() {
@@ -142,43 +219,130 @@ public final class JoinableState {
         return false;
     }
 
+    /** The recovery (see the class notes); under the get lock. */
     private void recoverDeadConsumersLocked() {
+        long takeovers = queue.getLockTakeovers();
+        finishRetiring();
+        List<Integer> dead = new ArrayList<>();
+        List<SharedSegment> deadLogs = new ArrayList<>();
         for (int i = 0; i < CONSUMER_SLOTS; i++) {
-            long token = consumers.token(i);
-            if (!consumers.isDead(i, token)) {
-                continue;
+            if (consumers.isDead(i, consumers.token(i))) {
+                dead.add(i);
+                deadLogs.add(namedLog(i));
             }
-            long done = consumers.get(i, STAKE);
-            long[] requeued = {0};
-            SharedSegment deadLog = null;
-            if (header.getIntVolatile(logName(i)) > 0) {
-                String name = SegmentNames.read(header, logName(i));
-                try {
-                    deadLog = SharedSegment.attach(header.treeId(), name);
-                } catch (IllegalStateException gone) {
-                    deadLog = null; // it died before its log existed
+        }
+        for (SharedSegment deadLog : deadLogs) {
+            settleInterruptedRequeue(deadLog); // before any new requeue overwrites the queue's mark
+        }
+        long getCount = queue.getCount();
+        for (SharedSegment deadLog : deadLogs) {
+            markNeverTaken(deadLog, getCount);
+        }
+        header.setLongVolatile(TAKEOVERS_SEEN, takeovers); // what only the first taker can decide is decided
+        for (int k = 0; k < dead.size(); k++) {
+            recover(dead.get(k), deadLogs.get(k));
+        }
+    }
+
+    /** Marks the dead consumer's pending records numbered at or above the get count never taken: their items are still in the queue. */
+    private static void markNeverTaken(SharedSegment deadLog, long getCount) {
+        if (deadLog == null) {
+            return;
+        }
+        InFlightLog.forEachRecord(deadLog, (at, state, itemNumber) -> {
+            if (state == InFlightLog.PENDING && itemNumber >= getCount) {
+                InFlightLog.setState(deadLog, at, InFlightLog.NEVER_TAKEN);
+            }
+        });
+    }
+
+    /** Settles a record that a recovering process died putting back: delivered again, or pending again. */
+    private void settleInterruptedRequeue(SharedSegment deadLog) {
+        if (deadLog == null) {
+            return;
+        }
+        InFlightLog.forEachRecord(deadLog, (at, state, itemNumber) -> {
+            if (state == InFlightLog.REQUEUING) {
+                boolean kept = queue.requeueKept(InFlightLog.ordinal(deadLog, at));
+                InFlightLog.setState(deadLog, at, kept ? InFlightLog.REQUEUED : InFlightLog.PENDING);
+            }
+        });
+    }
+
+    /** Delivers again the pending items of the dead consumer in slot {@code i}, then retires its slot. */
+    private void recover(int i, SharedSegment deadLog) {
+        long token = consumers.token(i);
+        long done = consumers.get(i, STAKE);
+        long requeued = 0;
+        int[] newlyRequeued = {0};
+        if (deadLog != null) {
+            InFlightLog.forEachRecord(deadLog, (at, state, itemNumber) -> {
+                if (state != InFlightLog.PENDING) {
+                    return; // pending records left are final takes (see markNeverTaken)
                 }
-            }
-            if (deadLog != null) {
-                long getCount = queue.getCount();
-                done = Math.max(done, InFlightLog.recover(deadLog, (number, record) -> {
-                    if (number < getCount) {
-                        queue.requeue(record);
-                        requeued[0]++;
-                    }
-                }));
-            }
-            header.setIntVolatile(logName(i), 0);
-            consumers.free(i);
-            header.getAndAddLong(DONE_RETIRED, done + requeued[0]);
-            if (deadLog != null) {
-                deadLog.unlink();
-            }
-            if (requeued[0] > 0) {
-                Log.of(JoinableState.class).log(System.Logger.Level.WARNING,
-                        "process {0} died holding {1} unfinished item(s) of joinable queue {2}: delivered again",
-                        String.valueOf(Owner.pidOf(token)), requeued[0], header.name());
-            }
+                queue.requeue(InFlightLog.payload(deadLog, at), number -> InFlightLog.setRequeuing(deadLog, at, number));
+                CrashPoint.REQUEUE_APPENDED.reach();
+                InFlightLog.setState(deadLog, at, InFlightLog.REQUEUED);
+                newlyRequeued[0]++;
+            });
+            long[] counts = {done, 0};
+            InFlightLog.forEachRecord(deadLog, (at, state, itemNumber) -> {
+                if (state == InFlightLog.DONE) {
+                    counts[0] = Math.max(counts[0], InFlightLog.ordinal(deadLog, at));
+                } else if (state == InFlightLog.REQUEUED) {
+                    counts[1]++;
+                }
+            });
+            done = counts[0];
+            requeued = counts[1];
+        }
+        header.setLongVolatile(RETIRING_COUNT, done + requeued);
+        header.setLongVolatile(RETIRED_BEFORE, header.getLongVolatile(DONE_RETIRED));
+        header.setLongVolatile(RETIRING_SLOT, i + 1);
+        CrashPoint.RETIRE_JOURNALED.reach();
+        finishRetiring();
+        if (newlyRequeued[0] > 0) {
+            Log.of(JoinableState.class).log(System.Logger.Level.WARNING,
+                    "process {0} died holding {1} unfinished item(s) of joinable queue {2}: delivered again",
+                    String.valueOf(Owner.pidOf(token)), newlyRequeued[0], header.name());
+        }
+    }
+
+    /**
+     * Carries out the retiring journaled in the header, if any, from wherever a recovery that
+     * died left it (each step is idempotent; see the class notes).
+     */
+    private void finishRetiring() {
+        long journal = header.getLongVolatile(RETIRING_SLOT);
+        if (journal == 0) {
+            return;
+        }
+        int i = (int) journal - 1;
+        SharedSegment deadLog = namedLog(i);
+        if (deadLog != null) {
+            InFlightLog.remove(deadLog);
+            CrashPoint.RETIRE_LOG_REMOVED.reach();
+        }
+        header.setIntVolatile(logName(i), 0);
+        consumers.free(i);
+        CrashPoint.RETIRE_SLOT_FREED.reach();
+        long before = header.getLongVolatile(RETIRED_BEFORE);
+        if (header.getLongVolatile(DONE_RETIRED) == before) {
+            header.setLongVolatile(DONE_RETIRED, before + header.getLongVolatile(RETIRING_COUNT));
+        }
+        CrashPoint.RETIRE_COUNTED.reach();
+        header.setLongVolatile(RETIRING_SLOT, 0);
+    }
+
+    /** @return the in-flight log that consumer slot {@code i} names, or null when none exists */
+    private SharedSegment namedLog(int i) {
+        if (header.getIntVolatile(logName(i)) <= 0) {
+            return null;
+        }
+        try {
+            return SharedSegment.attach(header.treeId(), SegmentNames.read(header, logName(i)));
+        } catch (IllegalStateException gone) {
+            return null; // its process died before the log existed, or it was removed already
         }
     }
 

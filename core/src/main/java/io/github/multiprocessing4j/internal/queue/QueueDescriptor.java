@@ -16,11 +16,13 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  +---------------+---------------+---------------+---------------+
  *  | put lock (a {@link MutexDescriptor mutex}: producers)                      |   0
  *  +---------------+---------------+---------------+---------------+
- *  | put count     | tail          |  (producers' lines, unused)   |  32
+ *  | put count     | tail          | requeue mark  |  (unused)     |  32
  *  +---------------+---------------+---------------+---------------+
  *  | get lock (a {@link MutexDescriptor mutex}: consumers)                      | 128
  *  +---------------+---------------+---------------+---------------+
- *  | get count     | head          | done retired  |  (unused)     | 160
+ *  | get count     | head          | done retired  | takeovers seen| 160
+ *  +---------------+---------------+---------------+---------------+
+ *  | retiring slot | retiring count| retired before|  (unused)     | 192
  *  +---------------+---------------+---------------+---------------+
  *  | max size      | chunk size    | state         |  (read-mostly)| 256
  *  +---------------+---------------+---------------+---------------+
@@ -40,6 +42,15 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  tail          where the next item is written: chunk number in the high 32 bits, offset low
  *  head          where the next item is read, the same way
  *  done retired  taskDone()s of consumers that are gone (joinable queues; see JoinableState)
+ *  requeue mark  the last put of an item given back by a joinable queue's recovery: its number
+ *                &lt;&lt; 2 | 1 while under way, 2 once kept, 3 when the tail repair dropped it
+ *                (its putter died before stamping it); under the put lock
+ *  takeovers seen the get lock's takeover count when a joinable queue's recovery last ran: a
+ *                higher count means a consumer died holding the get lock, and the next one
+ *                recovers before it takes anything
+ *  retiring      the journal of a recovery retiring a dead consumer's slot (see JoinableState):
+ *                the slot + 1 (0 when none), the count it adds to done retired, and done
+ *                retired before the addition; under the get lock
  *  tail names    the segment names of tail chunks n and n+1, in slot n % 2, with n beside each
  *  head names    the same for head chunks: a chunk's name is written before tail/head moves to it,
  *                in the slot the current chunk does not use, so a process that holds the lock
@@ -57,6 +68,11 @@ final class QueueDescriptor {
     static final int GET_COUNT = GET_LOCK + MutexDescriptor.SIZE;
     static final int HEAD = GET_COUNT + 8;
     static final int DONE_RETIRED = HEAD + 8;
+    static final int REQUEUE_MARK = TAIL + 8;
+    static final int TAKEOVERS_SEEN = DONE_RETIRED + 8;
+    static final int RETIRING_SLOT = TAKEOVERS_SEEN + 8;
+    static final int RETIRING_COUNT = RETIRING_SLOT + 8;
+    static final int RETIRED_BEFORE = RETIRING_COUNT + 8;
     static final int MAX_SIZE = 256;
     static final int CHUNK_SIZE = 264;
     static final int STATE = 272;
@@ -71,6 +87,10 @@ final class QueueDescriptor {
     /** Bytes of a (number, name) slot of the tail names, head names and spare. */
     static final int NAME_SLOT = 64;
     static final long CLOSED = 1;
+    /** States of the requeue mark (its low 2 bits). */
+    static final long REQUEUE_UNDER_WAY = 1;
+    static final long REQUEUE_KEPT = 2;
+    static final long REQUEUE_DROPPED = 3;
 
     private QueueDescriptor() {
     }
