@@ -1269,6 +1269,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          *   <li>A worker whose machine is lost (its agent stops renewing its lease) counts as dead
          *       within about the cluster's lease time: its tasks fail with
          *       {@link WorkerDiedException}, or run again elsewhere with {@link #retries}.</li>
+         *   <li>A task past its {@linkplain #taskTimeout time limit} is not interrupted: its
+         *       worker is killed after the {@linkplain #interruptGrace grace}; and
+         *       {@code cancel(true)} only drops a running task's result, as {@code cancel(false)}.</li>
          *   <li>{@link #startMethod} does not apply (agents start their workers their own way);
          *       {@link #jvmArgs} does. The pool is built without waiting for an agent to take its
          *       workers: tasks wait until one does.</li>

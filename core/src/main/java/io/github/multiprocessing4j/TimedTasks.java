@@ -35,81 +35,64 @@ final class TimedTasks {
         }
     }
 
-    static final class Call<T> implements SerializableCallable<T>, TimedTask {
+    /** What the three have in common: the wrapped task or function and its limit. */
+    private abstract static class Limited<W> implements TimedTask, java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        private final SerializableCallable<T> task;
+        final W wrapped;
         private final long timeoutNanos;
 
-        Call(SerializableCallable<T> task, long timeoutNanos) {
-            this.task = Objects.requireNonNull(task, "task");
+        Limited(W wrapped, long timeoutNanos, String what) {
+            this.wrapped = Objects.requireNonNull(wrapped, what);
             this.timeoutNanos = timeoutNanos;
+        }
+
+        @Override
+        public Object task() {
+            return wrapped;
+        }
+
+        @Override
+        public long timeoutNanos() {
+            return timeoutNanos;
+        }
+    }
+
+    static final class Call<T> extends Limited<SerializableCallable<T>> implements SerializableCallable<T> {
+        private static final long serialVersionUID = 1L;
+
+        Call(SerializableCallable<T> task, long timeoutNanos) {
+            super(task, timeoutNanos, "task");
         }
 
         @Override
         public T call() throws Exception {
-            return task.call();
-        }
-
-        @Override
-        public Object task() {
-            return task;
-        }
-
-        @Override
-        public long timeoutNanos() {
-            return timeoutNanos;
+            return wrapped.call();
         }
     }
 
-    static final class Run implements SerializableRunnable, TimedTask {
+    static final class Run extends Limited<SerializableRunnable> implements SerializableRunnable {
         private static final long serialVersionUID = 1L;
-        private final SerializableRunnable task;
-        private final long timeoutNanos;
 
         Run(SerializableRunnable task, long timeoutNanos) {
-            this.task = Objects.requireNonNull(task, "task");
-            this.timeoutNanos = timeoutNanos;
+            super(task, timeoutNanos, "task");
         }
 
         @Override
         public void runWithException() throws Exception {
-            task.runWithException();
-        }
-
-        @Override
-        public Object task() {
-            return task;
-        }
-
-        @Override
-        public long timeoutNanos() {
-            return timeoutNanos;
+            wrapped.runWithException();
         }
     }
 
-    static final class Function<T, R> implements SerializableFunction<T, R>, TimedTask {
+    static final class Function<T, R> extends Limited<SerializableFunction<T, R>> implements SerializableFunction<T, R> {
         private static final long serialVersionUID = 1L;
-        private final SerializableFunction<T, R> function;
-        private final long timeoutNanos;
 
         Function(SerializableFunction<T, R> function, long timeoutNanos) {
-            this.function = Objects.requireNonNull(function, "fn");
-            this.timeoutNanos = timeoutNanos;
+            super(function, timeoutNanos, "fn");
         }
 
         @Override
         public R apply(T t) throws Exception {
-            return function.apply(t);
-        }
-
-        @Override
-        public Object task() {
-            return function;
-        }
-
-        @Override
-        public long timeoutNanos() {
-            return timeoutNanos;
+            return wrapped.apply(t);
         }
     }
 }

@@ -229,7 +229,10 @@ final class Collector {
     private void deliver(byte kind, int workerId, Wire.Reader in, Chunk chunk) {
         switch (kind) {
             case PoolMessages.READY:
-                break;
+            case PoolMessages.STARTED:
+            case PoolMessages.INTERRUPTING:
+            case PoolMessages.OVER_MEMORY:
+                break; // bookkeeping only, done under the lock
             case PoolMessages.RESULTS:
                 if (chunk != null) {
                     Object[] values;
