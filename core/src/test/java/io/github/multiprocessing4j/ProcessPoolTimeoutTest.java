@@ -2,7 +2,6 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.testing.SharedObjects;
 import io.github.multiprocessing4j.testing.TestFiles;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,19 +35,10 @@ class ProcessPoolTimeoutTest {
     @RegisterExtension
     final SharedObjects shared = new SharedObjects();
 
-    private final List<ProcessPool> pools = new ArrayList<>();
-
-    @AfterEach
-    void terminatePools() {
-        for (ProcessPool p : pools) {
-            p.terminate();
-            assertThat(p.isTerminated()).isTrue();
-        }
-    }
-
+    /** @return a pool of one worker, terminated after the test (closing it would wait for what runs) */
     private ProcessPool pool(ProcessPool.Builder builder) {
         ProcessPool pool = builder.processes(1).build();
-        pools.add(pool);
+        shared.track(pool::terminate);
         return pool;
     }
 
