@@ -11,6 +11,7 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolBackendFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -70,6 +71,26 @@ import java.util.stream.Stream;
  * with a {@link WorkerDiedException} naming its pid and exit code as the cause; they are not
  * retried unless the pool was built with {@linkplain Builder#retries retries}. A new worker
  * replaces it and the pool stays usable.
+ *
+ * <p><b>Time limits, {@code cancel(true)} and memory.</b> CPython's pool has neither; they are
+ * pebble's and Celery's. A task may be given a time limit ({@link #timed(Duration, SerializableCallable)
+ * timed}, for one task or a {@code map}'s function, or {@link Builder#taskTimeout} for every task
+ * of the pool), counted from when its worker starts it. When it passes, the task's thread in the
+ * worker is interrupted, so that it can clean up; a task that then ends (returns or throws) fails
+ * with a {@link java.util.concurrent.TimeoutException} (what it threw is the cause) and its worker
+ * goes on. A task still running {@linkplain Builder#interruptGrace a grace period} later (one
+ * second unless set) has its worker killed and replaced, and fails with the
+ * {@code TimeoutException} as well; the other tasks that worker held, which it had not started,
+ * go to other workers. {@link Future#cancel(boolean) cancel(true)} of a task that a worker runs
+ * stops it the same way (the {@code ExecutorService} contract, "interrupt if running", taken to
+ * the process); one a worker holds but has not started is skipped; {@code cancel(false)} only
+ * drops the result. A {@code map} call's time limit applies to each chunk (a chunk is one task,
+ * as in pebble); a chunk that times out fails the call with a {@link CompletionException} whose
+ * cause is the {@code TimeoutException}. With {@link Builder#maxMemoryPerChild}, a worker whose
+ * resident memory passed the limit after a task is replaced before it runs another; that task's
+ * result is delivered, and the tasks it held go to other workers. A task that ends just as its
+ * time runs out may count either way, and a worker killed just after its task ended may have
+ * started its next one, which then runs again on another worker.
  *
  * <p><b>Across machines.</b> A pool built with {@link Builder#cluster} runs its workers on a
  * cluster's worker agents instead of as children of this process; see there for what differs.
@@ -180,7 +201,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             return;
         }
         PoolConfig config = new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
-                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new, b.retries);
+                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new, b.retries, b.taskTimeoutNanos,
+                b.interruptGraceNanos, b.maxMemoryPerChild);
         if (b.cluster == null) {
             startedEngine = new PoolEngine(config, new PoolWorkers.Launcher(b.startMethod, b.classPath));
         } else {
@@ -202,6 +224,55 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    // ---------------------------------------------------------------- time limits
+
+    /**
+     * Gives a task a time limit, for {@link #submit(Callable)}, {@link #applyAsync},
+     * {@link #apply} or {@link #invokeAll(Collection)}: {@code pool.submit(timed(Duration.ofSeconds(5), () -> work()))}.
+     * It overrides the pool's {@linkplain Builder#taskTimeout default}. See {@link ProcessPool},
+     * "Time limits", for what happens when it passes. Outside a pool the task runs without a limit.
+     *
+     * @param <T> the result type
+     * @param timeout how long the task may run once a worker has started it; above 0
+     * @param task the task
+     * @return the task with its limit, serializable when {@code task} is
+     * @throws IllegalArgumentException when {@code timeout} is not above 0
+     */
+    public static <T> SerializableCallable<T> timed(Duration timeout, SerializableCallable<T> task) {
+        return new TimedTasks.Call<>(task, TimedTasks.positiveNanos(timeout, "timeout"));
+    }
+
+    /**
+     * Gives a runnable task a time limit, for {@link #submit(Runnable)} or {@link #execute(Runnable)}:
+     * {@link #timed(Duration, SerializableCallable)} for a task that returns nothing.
+     *
+     * @param timeout how long the task may run once a worker has started it; above 0
+     * @param task the task
+     * @return the task with its limit, serializable when {@code task} is
+     * @throws IllegalArgumentException when {@code timeout} is not above 0
+     */
+    public static SerializableRunnable timed(Duration timeout, SerializableRunnable task) {
+        return new TimedTasks.Run(task, TimedTasks.positiveNanos(timeout, "timeout"));
+    }
+
+    /**
+     * Gives a {@code map}, {@code imap} or {@code imapUnordered} function a time limit, which
+     * applies to each chunk of the call (with a chunk size of 1, to each item):
+     * {@code pool.map(timed(Duration.ofSeconds(1), x -> work(x)), items, 1)}. A chunk that runs
+     * longer fails, as a whole, with a {@link java.util.concurrent.TimeoutException} (see
+     * {@link ProcessPool}, "Time limits").
+     *
+     * @param <T> the item type
+     * @param <R> the result type
+     * @param timeout how long each chunk may run once a worker has started it; above 0
+     * @param fn the function
+     * @return the function with its limit, serializable when {@code fn} is
+     * @throws IllegalArgumentException when {@code timeout} is not above 0
+     */
+    public static <T, R> SerializableFunction<T, R> timed(Duration timeout, SerializableFunction<T, R> fn) {
+        return new TimedTasks.Function<>(fn, TimedTasks.positiveNanos(timeout, "timeout"));
     }
 
     // ---------------------------------------------------------------- map
@@ -857,8 +928,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      * @param <R> the result type
      * @param task what the worker runs; it may throw checked exceptions
      * @return a future completed with the task's result, or exceptionally with its exception (a
-     *     {@link WorkerDiedException} when its worker died); cancelling it drops the task if it
-     *     has not reached a worker yet, else only its result (a running task is not interrupted)
+     *     {@link WorkerDiedException} when its worker died, a
+     *     {@link java.util.concurrent.TimeoutException} when it ran past its {@linkplain #timed time
+     *     limit}); {@code cancel(false)} drops the task if it has not started yet, else only its
+     *     result; {@code cancel(true)} also stops it where it runs (see {@link ProcessPool}, "Time limits")
      * @throws IllegalArgumentException when the task is not serializable
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
@@ -1321,6 +1394,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         private String classPath;
         private int retries;
         private PoolBackendFactory cluster;
+        private long taskTimeoutNanos;
+        private long interruptGraceNanos = PoolConfig.DEFAULT_INTERRUPT_GRACE_NANOS;
+        private long maxMemoryPerChild;
 
         private Builder() {
         }
@@ -1342,6 +1418,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          *   <li>A worker whose machine is lost (its agent stops renewing its lease) counts as dead
          *       within about the cluster's lease time: its tasks fail with
          *       {@link WorkerDiedException}, or run again elsewhere with {@link #retries}.</li>
+         *   <li>A task past its {@linkplain #taskTimeout time limit} is not interrupted: its
+         *       worker is killed after the {@linkplain #interruptGrace grace}; and
+         *       {@code cancel(true)} only drops a running task's result, as {@code cancel(false)}.</li>
          *   <li>{@link #startMethod} does not apply (agents start their workers their own way);
          *       {@link #jvmArgs} does. The pool is built without waiting for an agent to take its
          *       workers: tasks wait until one does.</li>
@@ -1479,6 +1558,60 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          */
         public ProcessPool build() {
             return new ProcessPool(this);
+        }
+
+        /**
+         * Sets the time limit of every task of the pool (Celery's {@code time_limit}, pebble's
+         * {@code timeout}), counted from when its worker starts it: a {@code map} chunk counts as
+         * one task. A task given its own limit with {@link ProcessPool#timed} keeps that one. See
+         * {@link ProcessPool}, "Time limits", for what happens when it passes.
+         *
+         * @param timeout the limit, above 0; null, the default, for none
+         * @return this builder
+         * @throws IllegalArgumentException when not above 0
+         */
+        public Builder taskTimeout(Duration timeout) {
+            this.taskTimeoutNanos = timeout == null ? 0 : TimedTasks.positiveNanos(timeout, "taskTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long a task whose thread was interrupted (its time limit passed, or its future
+         * was cancelled with {@code cancel(true)}) has to end before its worker is killed and
+         * replaced. Default: one second.
+         *
+         * @param grace the grace period; 0 kills the worker as soon as the interrupt is sent
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder interruptGrace(Duration grace) {
+            if (Objects.requireNonNull(grace, "grace").isNegative()) {
+                throw new IllegalArgumentException("interruptGrace must be 0 or more, not " + grace);
+            }
+            this.interruptGraceNanos = TimedTasks.saturatedNanos(grace);
+            return this;
+        }
+
+        /**
+         * Sets the resident memory past which a worker is replaced (Celery's
+         * {@code max_memory_per_child}): a worker reads its resident set size ({@code VmRSS} in
+         * {@code /proc/self/status}) after each task, and when it is above the limit it ends
+         * before running another; that task's result is delivered, and the tasks it held go to
+         * other workers. For tasks that leak, or keep what they allocate. A JVM's resident size
+         * includes its heap as far as it has grown, which the garbage collector seldom gives back:
+         * set the limit well above a fresh worker's (about 40-60 MiB) and together with {@code -Xmx}
+         * in {@link #jvmArgs}. Has no effect where {@code /proc} is missing.
+         *
+         * @param bytes the limit in bytes; 0, the default, for none
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder maxMemoryPerChild(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxMemoryPerChild must be 0 (no limit) or more, not " + bytes);
+            }
+            this.maxMemoryPerChild = bytes;
+            return this;
         }
     }
 }

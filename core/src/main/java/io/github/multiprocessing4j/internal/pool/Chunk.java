@@ -21,11 +21,21 @@ final class Chunk {
     final ChunkOwner owner;
     /** Times it was sent again after its worker died; guarded by the pool's lock. */
     int retried;
+    /** How long it may run once started, in nanoseconds; 0 for no limit. */
+    final long timeoutNanos;
+    /**
+     * Why the pool stopped it (a {@link java.util.concurrent.TimeoutException}, or a
+     * {@link java.util.concurrent.CancellationException} for {@code cancel(true)}), set when its
+     * worker is told to interrupt it: whatever it answers then, it fails with this. Null while it
+     * runs undisturbed; guarded by the pool's lock.
+     */
+    Throwable stopFailure;
     /** Its Flight Recorder event, begun when it was made; null when the event was not enabled then. */
     final PoolTaskEvent event;
 
-    Chunk(long id, byte[] message, int count, int index, FunctionRef function, ChunkOwner owner) {
+    Chunk(long id, byte[] message, int count, int index, FunctionRef function, ChunkOwner owner, long timeoutNanos) {
         this.id = id;
+        this.timeoutNanos = timeoutNanos;
         this.message = message;
         this.count = count;
         this.index = index;

@@ -26,14 +26,15 @@ final class ChunkFactory {
     /**
      * Makes the chunk of a submitted task.
      *
+     * @param timeoutNanos how long it may run once started; 0 for no limit
      * @throws IllegalArgumentException when the task is not serializable; the message names the class
      */
-    Chunk taskChunk(PoolTask task, ChunkOwner owner) {
-        byte mode = task instanceof PoolTask.Call ? PoolMessages.CALL : PoolMessages.RUN;
+    Chunk taskChunk(PoolTask task, ChunkOwner owner, long timeoutNanos) {
+        byte mode = modeOf(task instanceof PoolTask.Call ? PoolMessages.CALL : PoolMessages.RUN, timeoutNanos);
         byte[] serialized = Serialization.serialize(task.task(), "task");
         long id = ids.incrementAndGet();
         byte[] message = PoolMessages.chunk(id, mode, 0, serialized, 0).toByteArray();
-        return new Chunk(id, message, 1, 0, null, owner);
+        return new Chunk(id, message, 1, 0, null, owner, timeoutNanos);
     }
 
     /**
@@ -41,13 +42,14 @@ final class ChunkFactory {
      *
      * @param expected how many items the chunk likely gets, to size its message
      * @param index the chunk's place among its call's chunks
+     * @param timeoutNanos how long it may run once started; 0 for no limit
      * @throws IllegalArgumentException when an item is not serializable
      */
     Chunk mapChunk(FunctionRef function, Iterator<?> source, int chunkSize, int expected, int index,
-                   ChunkOwner owner) {
+                   ChunkOwner owner, long timeoutNanos) {
         Object first = source.next();
         long id = ids.incrementAndGet();
-        Wire.Writer out = PoolMessages.chunk(id, PoolMessages.APPLY, function.id, null,
+        Wire.Writer out = PoolMessages.chunk(id, modeOf(PoolMessages.APPLY, timeoutNanos), function.id, null,
                 ValueSection.sizeGuess(first, Math.max(1, expected)));
         ValueSection.Encoder items = new ValueSection.Encoder(out, false, "item");
         items.add(first);
@@ -57,6 +59,11 @@ final class ChunkFactory {
             count++;
         }
         items.finish();
-        return new Chunk(id, out.toByteArray(), count, index, function, owner);
+        return new Chunk(id, out.toByteArray(), count, index, function, owner, timeoutNanos);
+    }
+
+    /** A timed chunk runs from when it starts in its worker, which says so: its mode asks for it. */
+    private static byte modeOf(byte mode, long timeoutNanos) {
+        return timeoutNanos > 0 ? (byte) (mode | PoolMessages.REPORT_START) : mode;
     }
 }

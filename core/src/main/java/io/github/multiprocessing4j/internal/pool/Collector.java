@@ -154,6 +154,7 @@ final class Collector {
         byte[] kinds = new byte[parts.length];
         int[] workerIds = new int[parts.length];
         Chunk[] chunks = new Chunk[parts.length];
+        Throwable[] stops = new Throwable[parts.length];
         lock.lock();
         try {
             for (int i = 0; i < parts.length; i++) {
@@ -174,7 +175,20 @@ final class Collector {
                     if (chunk != null) {
                         worker.heldTasks -= chunk.count;
                         chunks[i] = chunk;
+                        stops[i] = chunk.stopFailure;
                     }
+                } else if (kinds[i] == PoolMessages.STARTED || kinds[i] == PoolMessages.INTERRUPTING) {
+                    Chunk chunk = worker.held.get(parts[i].getLong());
+                    if (chunk != null && kinds[i] == PoolMessages.STARTED) {
+                        engine.stopper().startedLocked(worker, chunk);
+                    } else if (chunk != null) {
+                        engine.stopper().interruptingLocked(worker, chunk);
+                    }
+                } else if (kinds[i] == PoolMessages.OVER_MEMORY) {
+                    worker.stopped = true; // it ends: what it holds goes to the others when its DIED is read
+                    Log.of(Collector.class).log(System.Logger.Level.DEBUG, "pool worker {0} (pid {1}) passed its memory"
+                            + " limit with {2} resident bytes: it is replaced", worker.name(), Long.toString(worker.pid()),
+                            Long.toString(parts[i].getLong()));
                 }
             }
             engine.answersReadLocked();
@@ -182,15 +196,43 @@ final class Collector {
             lock.unlock();
         }
         for (int i = 0; i < parts.length; i++) {
-            deliver(kinds[i], workerIds[i], parts[i], chunks[i]);
+            if (stops[i] != null) {
+                deliverStopped(kinds[i], parts[i], chunks[i], stops[i]);
+            } else {
+                deliver(kinds[i], workerIds[i], parts[i], chunks[i]);
+            }
         }
+    }
+
+    /**
+     * The answer of a chunk the pool was stopping (it timed out, or was cancelled with
+     * {@code cancel(true)}), which ended by itself once interrupted: it fails with why it was
+     * stopped, whatever it answered; the one failure of a single task is kept as the cause.
+     */
+    private static void deliverStopped(byte kind, Wire.Reader in, Chunk chunk, Throwable stop) {
+        if (kind == PoolMessages.RESULTS && chunk.count == 1 && stop.getCause() == null) {
+            try {
+                Object[] values = ValueSection.read(in, chunk.owner.loader());
+                if (values[0] instanceof ValueSection.Failed) {
+                    stop.initCause(((ValueSection.Failed) values[0]).cause());
+                }
+            } catch (RuntimeException | LinkageError unreadable) {
+                // the stop failure says enough
+            }
+        }
+        chunk.ended(stop instanceof java.util.concurrent.CancellationException ? PoolTaskEvent.CANCELLED
+                : PoolTaskEvent.FAILED, chunk.count);
+        chunk.owner.failed(chunk, stop);
     }
 
     /** Hands a message to whom it concerns; with no lock held. */
     private void deliver(byte kind, int workerId, Wire.Reader in, Chunk chunk) {
         switch (kind) {
             case PoolMessages.READY:
-                break;
+            case PoolMessages.STARTED:
+            case PoolMessages.INTERRUPTING:
+            case PoolMessages.OVER_MEMORY:
+                break; // bookkeeping only, done under the lock
             case PoolMessages.RESULTS:
                 if (chunk != null) {
                     Object[] values;

@@ -80,7 +80,7 @@ final class Dispatcher {
     private static WorkerHandle choose(Collection<WorkerHandle> workers, Chunk chunk) {
         WorkerHandle best = null;
         for (WorkerHandle w : workers) {
-            if (w.retiring || w.closed || !canTake(w, chunk)) {
+            if (w.retiring || w.closed || w.stopped || !canTake(w, chunk)) {
                 continue;
             }
             if (best == null || w.heldTasks < best.heldTasks || (w.heldTasks == best.heldTasks && w.ready && !best.ready)) {

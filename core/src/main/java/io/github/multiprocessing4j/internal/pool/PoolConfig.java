@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param workerDied makes the failure of the tasks a worker held when it died
  * @param retries how many more times a chunk held by a worker that died is sent to another
  *     worker before it fails with {@code workerDied}'s exception; 0 for none
+ * @param taskTimeoutNanos how long a chunk may run before it is stopped ({@link TaskStopper}),
+ *     unless its task or function says otherwise ({@link TimedTask}); 0 for no limit
+ * @param interruptGraceNanos how long a chunk that was interrupted (timed out, or cancelled with
+ *     {@code cancel(true)}) has to end before its worker is killed
+ * @param maxMemoryPerChild the resident bytes past which a worker is replaced after a chunk; 0 for no limit
  */
 public record PoolConfig(int processes, Serializable initializer, int maxTasksPerChild, List<String> jvmArgs,
-                         TaskInvoker invoker, WorkerDiedFactory workerDied, int retries) {
+                         TaskInvoker invoker, WorkerDiedFactory workerDied, int retries, long taskTimeoutNanos,
+                         long interruptGraceNanos, long maxMemoryPerChild) {
+    /** The default of {@code interruptGraceNanos}: one second. */
+    public static final long DEFAULT_INTERRUPT_GRACE_NANOS = 1_000_000_000L;
 
     /** @throws IllegalArgumentException when {@code processes < 1} */
     public PoolConfig {
@@ -31,6 +39,16 @@ public record PoolConfig(int processes, Serializable initializer, int maxTasksPe
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be 0 or more, not " + retries);
         }
+        if (taskTimeoutNanos < 0 || interruptGraceNanos < 0 || maxMemoryPerChild < 0) {
+            throw new IllegalArgumentException("a task timeout, an interrupt grace and a memory limit are 0 or more");
+        }
+    }
+
+    /** A pool without time or memory limits, whose chunks are retried {@code retries} times when their worker dies. */
+    public PoolConfig(int processes, Serializable initializer, int maxTasksPerChild, List<String> jvmArgs,
+                      TaskInvoker invoker, WorkerDiedFactory workerDied, int retries) {
+        this(processes, initializer, maxTasksPerChild, jvmArgs, invoker, workerDied, retries, 0,
+                DEFAULT_INTERRUPT_GRACE_NANOS, 0);
     }
 
     /** A pool whose chunks are not retried when their worker dies. */

@@ -63,6 +63,9 @@ public final class PoolEngine {
     private final Dispatcher dispatcher;
     private final Collector collector;
     private final WorkerSupervisor supervisor;
+    private final TaskStopper stopper;
+    /** How long a chunk may run when its task or function does not say ({@link TimedTask}); 0 for no limit. */
+    private final long taskTimeoutNanos;
 
     private State state = State.RUNNING;
     /** Why the pool broke, set once, on the way to KILLING; kept after it terminates. */
@@ -95,12 +98,17 @@ public final class PoolEngine {
             Serialization.serialize(config.initializer(), "initializer"); // fails here, naming the class
         }
         this.processes = config.processes();
+        this.taskTimeoutNanos = config.taskTimeoutNanos();
         this.dispatcher = new Dispatcher(config.maxTasksPerChild());
         ChannelFactory channels = backend == null ? SharedMessageChannel::create
                 : () -> new BackendChannel(backend.newChannel());
         this.collector = new Collector(this, channels.create(), backend == null ? null : backend.filter(),
                 backend == null ? null : backend::close);
-        this.supervisor = new WorkerSupervisor(this, config, launcher, channels, collector.results());
+        // A backend's workers get no control channel (a Redis list each would hold a connection
+        // per worker): a chunk stopped there is not interrupted, only its worker killed.
+        this.supervisor = new WorkerSupervisor(this, config, launcher, channels,
+                backend == null ? SharedMessageChannel::createControl : null, collector.results());
+        this.stopper = new TaskStopper(lock, supervisor, config.interruptGraceNanos());
         try {
             supervisor.startWanted(true);
         } catch (RuntimeException e) {
@@ -125,18 +133,33 @@ public final class PoolEngine {
         return chunks;
     }
 
+    TaskStopper stopper() {
+        return stopper;
+    }
+
     // ---------------------------------------------------------------- calls
 
     /**
-     * Submits one task.
+     * Submits one task. A {@link TimedTask} is unwrapped: its worker runs what it wraps, within its
+     * time limit; another runs within the pool's default limit, if any.
      *
-     * @return the future, completed by the collector thread
+     * @return the future, completed by the collector thread; its {@code cancel(true)} stops the
+     *     task in its worker (see {@link TaskStopper})
      * @throws IllegalArgumentException when the task is not serializable; the message names the class
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     public <T> CompletableFuture<T> submitTask(PoolTask task) {
-        TaskCall<T> call = new TaskCall<>(task, loaderOf(task.task()));
-        submit(List.of(chunks.taskChunk(task, call)), false);
+        PoolTask toRun = task;
+        long timeout = taskTimeoutNanos;
+        if (task.task() instanceof TimedTask timed) {
+            timeout = timed.timeoutNanos();
+            toRun = task instanceof PoolTask.Run run ? new PoolTask.Run(timed.task(), run.result())
+                    : new PoolTask.Call((java.util.concurrent.Callable<?>) timed.task());
+        }
+        TaskCall<T> call = new TaskCall<>(task, loaderOf(toRun.task()));
+        Chunk chunk = chunks.taskChunk(toRun, call, timeout);
+        call.future.interruptWith(() -> interrupt(chunk));
+        submit(List.of(chunk), false);
         call.future.whenComplete((value, failure) -> {
             if (call.future.isCancelled()) {
                 forgetAbandoned();
@@ -149,12 +172,20 @@ public final class PoolEngine {
      * Starts a map call; its input is read as its results are taken.
      *
      * @param knownTotal the number of inputs, or -1 when unknown
+     * @param function the function; a {@link TimedTask} is unwrapped, and its limit applies to
+     *     each chunk (else the pool's default limit, if any)
      * @param listener told of progress in the caller's thread; may be null
      * @throws IllegalArgumentException when the function is not serializable, or the chunk size below 1
      */
     public <R> StreamCall<R> stream(StreamCall.Order order, Object function, Iterator<?> source, int chunkSize,
                                     long knownTotal, MapProgressListener listener) {
-        return new StreamCall<>(this, order, function, source, chunkSize, knownTotal, listener, loaderOf(function));
+        long timeout = taskTimeoutNanos;
+        if (function instanceof TimedTask timed) {
+            timeout = timed.timeoutNanos();
+            function = timed.task();
+        }
+        return new StreamCall<>(this, order, function, source, chunkSize, knownTotal, listener, loaderOf(function),
+                timeout);
     }
 
     /**
@@ -218,6 +249,22 @@ public final class PoolEngine {
         try {
             openMapCalls--;
             stopIfDoneLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code cancel(true)} of a submitted task: a worker that holds it interrupts it, or skips it
+     * if it has not started ({@link TaskStopper}); one not sent yet is dropped.
+     */
+    private void interrupt(Chunk chunk) {
+        lock.lock();
+        try {
+            if (!stopper.cancelLocked(chunk)) {
+                dispatcher.dropAbandoned();
+                stopIfDoneLocked();
+            }
         } finally {
             lock.unlock();
         }
@@ -350,6 +397,7 @@ public final class PoolEngine {
     void finishIfStoppedLocked() {
         if ((state == State.STOPPING || state == State.KILLING) && supervisor.noneLeft()) {
             state = State.TERMINATED;
+            stopper.closeLocked();
             collector.close(); // the collector takes what is left, then ends
         }
     }

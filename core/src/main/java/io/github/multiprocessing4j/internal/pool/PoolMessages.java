@@ -19,7 +19,14 @@ import java.util.List;
  * worker and cached there), or carries its own ({@code functionId} 0: a submitted task, used
  * once). Mode {@link #APPLY} applies the function to each value of the {@link ValueSection}
  * {@code [values]}; {@link #CALL} and {@link #RUN} call a task (no values) whose one result is its
- * return value, or null.
+ * return value, or null. A mode with the bit {@link #REPORT_START} asks the worker to say when it
+ * starts the chunk (a chunk with a time limit, which runs from then).
+ *
+ * <p>To a worker, through its control channel (read by a thread of its own, while a chunk runs):
+ *
+ * <pre>
+ *  INTERRUPT | long chunkId   (interrupt the chunk if it runs; skip it if it has not started)
+ * </pre>
  *
  * <p>From workers (and the pool's own watchers), through the one result channel:
  *
@@ -29,6 +36,9 @@ import java.util.List;
  *  CHUNK_FAILED | int worker | long chunkId | failure   (the function or the values could not be read)
  *  INIT_FAILED  | int worker | failure                  (the initializer threw; the worker ends)
  *  DIED         | int worker | long pid | int exitCode  (written by the parent once the worker has ended)
+ *  STARTED      | int worker | long chunkId   (a REPORT_START chunk starts now; earlier answers are sent)
+ *  INTERRUPTING | int worker | long chunkId   (the chunk was running and its thread is interrupted)
+ *  OVER_MEMORY  | int worker | long rssBytes  (past maxMemoryPerChild after a chunk: the worker ends)
  * </pre>
  *
  * A worker's messages are in the channel before its DIED, which the parent writes after the
@@ -47,6 +57,11 @@ final class PoolMessages {
     static final byte CHUNK_FAILED = 13;
     static final byte INIT_FAILED = 14;
     static final byte DIED = 15;
+    static final byte STARTED = 16;
+    static final byte INTERRUPTING = 17;
+    static final byte OVER_MEMORY = 18;
+
+    static final byte INTERRUPT = 3;
 
     /** Several messages of the kinds above, in order, as one: {@code int n | n x (int length | message)}. */
     static final byte BATCH = 20;
@@ -57,6 +72,8 @@ final class PoolMessages {
     static final byte CALL = 2;
     /** Run a runnable; the result is null. */
     static final byte RUN = 3;
+    /** Set in a chunk's mode: the worker sends {@link #STARTED} before it runs the chunk. */
+    static final byte REPORT_START = 0x40;
 
     /** Bytes before a chunk's values when it has no inline function. */
     static final int CHUNK_HEADER = 1 + 8 + 1 + 8 + 4;
@@ -163,6 +180,15 @@ final class PoolMessages {
     static byte[] initFailed(int worker, Throwable failure) {
         byte[] bytes = Serialization.serializeFailure(failure);
         return new Wire.Writer(5 + bytes.length).putByte(INIT_FAILED).putInt(worker).putBytes(bytes).toByteArray();
+    }
+
+    /** A message of a worker about one chunk, or of one number: STARTED, INTERRUPTING, OVER_MEMORY. */
+    static byte[] workerNote(byte kind, int worker, long chunkIdOrBytes) {
+        return new Wire.Writer(13).putByte(kind).putInt(worker).putLong(chunkIdOrBytes).toByteArray();
+    }
+
+    static byte[] interrupt(long chunkId) {
+        return new Wire.Writer(9).putByte(INTERRUPT).putLong(chunkId).toByteArray();
     }
 
     static byte[] died(int worker, long pid, int exitCode) {

@@ -65,6 +65,17 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
      */
     static final int CHUNK_BYTES = 4 << 20;
 
+    /**
+     * Bytes of a control channel's chunks: it carries a few 9-byte messages, so a small chunk, which
+     * costs no shared memory that a pool of many workers would notice.
+     */
+    static final int CONTROL_CHUNK_BYTES = 4 << 10;
+
+    /** @return a new, empty channel for a worker's few control messages, in this process's tree */
+    static SharedMessageChannel createControl() {
+        return new SharedMessageChannel(ByteQueue.create(0, CONTROL_CHUNK_BYTES));
+    }
+
     /** @return a new, empty channel in this process's tree */
     static SharedMessageChannel create() {
         return new SharedMessageChannel(ByteQueue.create(0, CHUNK_BYTES));

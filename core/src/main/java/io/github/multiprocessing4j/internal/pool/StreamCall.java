@@ -66,6 +66,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private final ClassLoader loader;
     private final MapProgressListener listener;
     private final long knownTotal;
+    /** How long each chunk may run once started; 0 for no limit. */
+    private final long timeoutNanos;
     private final int window;
     /** A waiting {@code map} is woken once this many chunks are ready to take. */
     private final int wakeThreshold;
@@ -96,9 +98,10 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     /**
      * @param knownTotal how many inputs there are, or -1 when unknown until they are read
      * @param listener told of progress in the caller's thread; may be null
+     * @param timeoutNanos how long each chunk may run once started; 0 for no limit
      */
     StreamCall(PoolEngine engine, Order order, Object function, Iterator<?> source, int chunkSize, long knownTotal,
-               MapProgressListener listener, ClassLoader loader) {
+               MapProgressListener listener, ClassLoader loader, long timeoutNanos) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("the chunk size must be at least 1, not " + chunkSize);
         }
@@ -108,6 +111,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         this.chunkSize = chunkSize;
         this.function = engine.chunks().function(function);
         this.knownTotal = knownTotal;
+        this.timeoutNanos = timeoutNanos;
         this.listener = listener;
         this.loader = loader;
         this.window = window(engine.processes(), chunkSize);
@@ -277,7 +281,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     /** Reads the next chunk's items (there is one at least) and writes its message. */
     private Chunk nextChunk(int index) {
         long expected = knownTotal >= 0 ? Math.min(chunkSize, knownTotal - pulled) : Math.min(chunkSize, 1024);
-        Chunk chunk = engine.chunks().mapChunk(function, source, chunkSize, (int) expected, index, this);
+        Chunk chunk = engine.chunks().mapChunk(function, source, chunkSize, (int) expected, index, this,
+                timeoutNanos);
         pulled += chunk.count;
         return chunk;
     }

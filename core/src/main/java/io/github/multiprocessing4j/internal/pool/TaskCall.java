@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * @param <T> the result type
  */
 final class TaskCall<T> implements ChunkOwner {
-    final CompletableFuture<T> future = new CompletableFuture<>();
+    final TaskFuture<T> future = new TaskFuture<>();
     /** The task: what {@code shutdownNow()} hands back when it was never sent. */
     final PoolTask task;
     private final ClassLoader loader;
@@ -49,6 +49,35 @@ final class TaskCall<T> implements ChunkOwner {
             future.cancel(false);
         } else {
             future.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * A task's future, whose {@code cancel(true)} stops the task in its worker, as the
+     * {@link java.util.concurrent.ExecutorService} contract has it ("interrupt if running"); its
+     * dependents are plain {@link CompletableFuture}s.
+     */
+    static final class TaskFuture<T> extends CompletableFuture<T> {
+        /** Stops the task where it is; set before the task is queued. */
+        private volatile Runnable interrupter;
+
+        void interruptWith(Runnable interrupter) {
+            this.interrupter = interrupter;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            Runnable stop = interrupter;
+            if (cancelled && mayInterruptIfRunning && stop != null) {
+                stop.run();
+            }
+            return cancelled;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
         }
     }
 }

@@ -16,6 +16,8 @@ final class WorkerHandle {
     final int id;
     final PoolWorker process;
     final MessageChannel inbox;
+    /** Where it is asked to interrupt a chunk ({@link TaskStopper}); null for a backend's worker. */
+    final MessageChannel control;
     /** Chunks sent and not answered, in the order sent. */
     final Map<Long, Chunk> held = new LinkedHashMap<>();
     /** Functions the worker has cached: the same LRU operations in the same order as the worker's. */
@@ -31,11 +33,21 @@ final class WorkerHandle {
     boolean retiring;
     /** Its inbox is closed: it ends once the inbox is empty. */
     boolean closed;
+    /**
+     * Ended by the pool's decision: killed for a chunk it did not stop in time, or past its memory
+     * limit. It gets no more chunks, and those it held but never started go to other workers.
+     */
+    boolean stopped;
 
     WorkerHandle(int id, PoolWorker process, MessageChannel inbox) {
+        this(id, process, inbox, null);
+    }
+
+    WorkerHandle(int id, PoolWorker process, MessageChannel inbox, MessageChannel control) {
         this.id = id;
         this.process = process;
         this.inbox = inbox;
+        this.control = control;
     }
 
     /**
@@ -69,6 +81,9 @@ final class WorkerHandle {
         if (!closed) {
             closed = true;
             inbox.close();
+            if (control != null) {
+                control.close(); // its reader, a daemon thread, ends with the worker anyway
+            }
         }
     }
 

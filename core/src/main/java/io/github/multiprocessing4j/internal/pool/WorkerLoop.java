@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 import io.github.multiprocessing4j.internal.serial.Wire;
@@ -7,10 +8,13 @@ import io.github.multiprocessing4j.internal.serial.Wire;
 import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 
 /**
  * What a pool worker process runs: the initializer, then chunks from its inbox until the inbox
@@ -30,6 +34,16 @@ import java.util.concurrent.Callable;
  * <p>Functions of map calls arrive once per worker ({@link PoolMessages#DEFINE}) and are kept in
  * a small LRU cache, whose contents the parent mirrors by doing the same operations in the same
  * order. The callers' functions and runnables are run through the pool's {@link TaskInvoker}.
+ *
+ * <p>Stopping a chunk ({@link TaskStopper} in the parent): a thread of the worker's own reads its
+ * control channel and interrupts the thread that runs the chunk it names ({@link RunningChunk});
+ * a chunk it names that has not started is skipped. The interrupt status never outlives its
+ * chunk. A chunk with a time limit is announced ({@link PoolMessages#STARTED}) when it starts,
+ * after the answers waiting in the outbox, and the answer of a timed or interrupted chunk is sent
+ * at once: so when the parent kills a worker that did not stop a chunk in time, every other chunk
+ * it held has either been answered or never started, and can go to another worker. With
+ * {@code maxMemoryPerChild}, the worker reads its resident memory after each chunk and, past the
+ * limit, sends its answers, says so ({@link PoolMessages#OVER_MEMORY}) and ends.
  */
 public final class WorkerLoop implements Runnable, Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,10 +58,16 @@ public final class WorkerLoop implements Runnable, Serializable {
     private final Serializable initializer;
     private final int maxTasks;
     private final TaskInvoker invoker;
+    /** Where the parent asks for a chunk to be interrupted; null for none (a backend's worker). */
+    private final MessageChannel control;
+    /** The resident bytes past which the worker ends after a chunk; 0 for no limit. */
+    private final long maxMemory;
 
     WorkerLoop(int worker, MessageChannel inbox, MessageChannel results, Serializable initializer, int maxTasks,
-               TaskInvoker invoker) {
+               TaskInvoker invoker, MessageChannel control, long maxMemory) {
         this.worker = worker;
+        this.control = control;
+        this.maxMemory = maxMemory;
         this.inbox = inbox;
         this.results = results;
         this.initializer = initializer;
@@ -77,6 +97,10 @@ public final class WorkerLoop implements Runnable, Serializable {
         results.put(PoolMessages.ready(worker));
         Map<Long, Object> functions = lruCache(FUNCTION_CACHE);
         Outbox outbox = new Outbox(results);
+        RunningChunk running = new RunningChunk(Thread.currentThread());
+        if (control != null) {
+            watchControl(running, outbox);
+        }
         int done = 0;
         try {
             while (maxTasks <= 0 || done < maxTasks) {
@@ -94,9 +118,11 @@ public final class WorkerLoop implements Runnable, Serializable {
                         functions.put(id, readFunction(in.rest(), loader));
                     } else {
                         outbox.beforeChunk();
-                        long start = System.nanoTime();
-                        outbox.add(runChunk(in, functions, loader), start);
+                        runChunk(in, functions, loader, running, outbox);
                         done++;
+                        if (overMemory(outbox)) {
+                            return; // its other chunks go to other workers
+                        }
                     }
                 }
             }
@@ -106,10 +132,37 @@ public final class WorkerLoop implements Runnable, Serializable {
         }
     }
 
-    /** @return the answer to the chunk: its results, or why it could not be run */
-    private byte[] runChunk(Wire.Reader in, Map<Long, Object> functions, ClassLoader loader) {
+    /** Runs a chunk and puts its answer (its results, or why it could not be run) into the outbox. */
+    private void runChunk(Wire.Reader in, Map<Long, Object> functions, ClassLoader loader, RunningChunk running,
+                          Outbox outbox) {
+        long start = System.nanoTime();
         long chunkId = in.getLong();
         byte mode = in.getByte();
+        boolean timed = (mode & PoolMessages.REPORT_START) != 0;
+        mode &= ~PoolMessages.REPORT_START;
+        if (!running.start(chunkId)) {
+            outbox.add(PoolMessages.chunkFailed(worker, chunkId, new CancellationException("cancelled before it started")),
+                    start);
+            return;
+        }
+        if (timed) {
+            outbox.send(PoolMessages.workerNote(PoolMessages.STARTED, worker, chunkId));
+        }
+        byte[] answer;
+        boolean interrupted;
+        try {
+            answer = answer(in, chunkId, mode, functions, loader);
+        } finally {
+            interrupted = running.end();
+        }
+        outbox.add(answer, start);
+        if (timed || interrupted) {
+            outbox.flush(); // at once: see the class comment
+        }
+    }
+
+    /** @return the answer to the chunk: its results, or why it could not be run */
+    private byte[] answer(Wire.Reader in, long chunkId, byte mode, Map<Long, Object> functions, ClassLoader loader) {
         long functionId = in.getLong();
         int inline = in.getInt();
         Object function;
@@ -154,13 +207,94 @@ public final class WorkerLoop implements Runnable, Serializable {
     }
 
     /**
+     * Past {@code maxMemoryPerChild}: sends the answers and {@link PoolMessages#OVER_MEMORY}.
+     *
+     * @return whether the worker is to end
+     */
+    private boolean overMemory(Outbox outbox) {
+        if (maxMemory <= 0) {
+            return false;
+        }
+        long resident = Platform.residentBytes(Platform.currentPid()).orElse(0);
+        if (resident <= maxMemory) {
+            return false;
+        }
+        outbox.send(PoolMessages.workerNote(PoolMessages.OVER_MEMORY, worker, resident));
+        return true;
+    }
+
+    /** Starts the daemon thread that reads the control channel: it interrupts, or skips, the chunks named there. */
+    private void watchControl(RunningChunk running, Outbox outbox) {
+        Thread watcher = new Thread(() -> {
+            Wire.Reader message;
+            while ((message = control.take()) != null) {
+                if (message.getByte() == PoolMessages.INTERRUPT) {
+                    long chunkId = message.getLong();
+                    if (running.interrupt(chunkId)) {
+                        outbox.send(PoolMessages.workerNote(PoolMessages.INTERRUPTING, worker, chunkId));
+                    }
+                }
+            }
+        }, "mp4j-pool-control");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /**
+     * The chunk the worker runs, shared by the thread that runs it and the one that reads the
+     * control channel; guarded by itself, so that an interrupt meant for one chunk never reaches
+     * the next.
+     */
+    private static final class RunningChunk {
+        private final Thread runner;
+        /** Chunks named on the control channel before they started: skipped when they come. */
+        private final Set<Long> skip = new HashSet<>();
+        private long current;
+        private boolean interrupted;
+
+        RunningChunk(Thread runner) {
+            this.runner = runner;
+        }
+
+        /** @return whether the chunk is to run: false when it was cancelled before it started */
+        synchronized boolean start(long chunkId) {
+            if (!skip.isEmpty() && skip.remove(chunkId)) {
+                return false;
+            }
+            current = chunkId;
+            return true;
+        }
+
+        /** @return whether the chunk that ended was interrupted; the runner's interrupt status is cleared */
+        synchronized boolean end() {
+            current = 0;
+            boolean was = interrupted;
+            interrupted = false;
+            Thread.interrupted();
+            return was;
+        }
+
+        /** @return whether the chunk was running and its thread is now interrupted; else it is skipped if it comes */
+        synchronized boolean interrupt(long chunkId) {
+            if (current == chunkId) {
+                interrupted = true;
+                runner.interrupt();
+                return true;
+            }
+            skip.add(chunkId); // not started, or answered already (then the entry is never used)
+            return false;
+        }
+    }
+
+    /**
      * Answers waiting to be sent: the answers of small chunks go out together, in one
      * {@link PoolMessages#BATCH}. They are sent when the inbox has nothing more to run, when
      * {@value #BATCH_MESSAGES} are waiting, or when the first of them has waited
      * {@value #BATCH_NANOS} ns (checked before and after each chunk): a chunk that runs longer than
      * that is answered at once, and a small chunk's answer waits at most that long plus the
      * running time of one more chunk. The parent gives a worker more chunks than a batch holds,
-     * so a worker does not run dry while its batch travels.
+     * so a worker does not run dry while its batch travels. Thread-safe: the control thread
+     * sends through it too, so that its notes come after the answers before them.
      */
     private static final class Outbox {
         static final int BATCH_MESSAGES = 32;
@@ -176,17 +310,17 @@ public final class WorkerLoop implements Runnable, Serializable {
             this.results = results;
         }
 
-        boolean isEmpty() {
+        synchronized boolean isEmpty() {
             return messages.isEmpty();
         }
 
-        void beforeChunk() {
+        synchronized void beforeChunk() {
             if (!messages.isEmpty() && System.nanoTime() - firstStart >= BATCH_NANOS) {
                 flush();
             }
         }
 
-        void add(byte[] message, long chunkStart) {
+        synchronized void add(byte[] message, long chunkStart) {
             if (messages.isEmpty()) {
                 firstStart = chunkStart;
             }
@@ -197,7 +331,13 @@ public final class WorkerLoop implements Runnable, Serializable {
             }
         }
 
-        void flush() {
+        /** Sends the answers waiting, then {@code note}. */
+        synchronized void send(byte[] note) {
+            flush();
+            results.put(note);
+        }
+
+        synchronized void flush() {
             if (!messages.isEmpty()) {
                 results.answered(messages.size()); // counted with this push (mp4j ps --redis shows it)
                 results.put(PoolMessages.batch(messages));

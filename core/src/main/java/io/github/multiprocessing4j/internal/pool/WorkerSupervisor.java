@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,7 +29,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * have retries left (a late answer of the dead worker is ignored, since the worker is no longer
  * known: a result is never delivered twice, though a retried task may have run twice). A
  * replacement is started; a worker that reached {@code maxTasksPerChild} chunks is
- * replaced as soon as its last chunk is sent.
+ * replaced as soon as its last chunk is sent. A worker the pool ended itself ({@link WorkerHandle#stopped}:
+ * killed by the {@link TaskStopper}, or past its memory limit) fails only the chunk it was
+ * stopped for, with that chunk's stop failure; the others it held never started, and go back to
+ * the head of the queue without counting as retries.
  *
  * <p>A worker that ends before it was ready with an exit code above 0 (its JVM could not boot,
  * or its initializer threw) breaks the pool: restarting it would fail the same way for ever,
@@ -43,6 +47,8 @@ final class WorkerSupervisor {
     private final WorkerLauncher launcher;
     private final MessageChannel results;
     private final ChannelFactory channels;
+    /** Makes the workers' control channels; null when they have none (a backend's workers). */
+    private final ChannelFactory controls;
     /** The live workers, oldest first; guarded by the lock. */
     private final Map<Integer, WorkerHandle> workers = new LinkedHashMap<>();
     /** Workers to start (written under the lock, read without it as a hint). */
@@ -54,8 +60,9 @@ final class WorkerSupervisor {
     private int nextWorker = 1;
 
     WorkerSupervisor(PoolEngine engine, PoolConfig config, WorkerLauncher launcher, ChannelFactory channels,
-                     MessageChannel results) {
+                     ChannelFactory controls, MessageChannel results) {
         this.channels = channels;
+        this.controls = controls;
         this.engine = engine;
         this.lock = engine.lock;
         this.config = config;
@@ -141,12 +148,17 @@ final class WorkerSupervisor {
 
     private WorkerHandle startWorker(int id) {
         MessageChannel inbox = channels.create();
+        MessageChannel control = null;
         try {
+            control = controls == null ? null : controls.create();
             WorkerLoop loop = new WorkerLoop(id, inbox, results, config.initializer(), config.maxTasksPerChild(),
-                    config.invoker());
-            return new WorkerHandle(id, launcher.start("PoolWorker-" + id, loop, config.jvmArgs()), inbox);
+                    config.invoker(), control, config.maxMemoryPerChild());
+            return new WorkerHandle(id, launcher.start("PoolWorker-" + id, loop, config.jvmArgs()), inbox, control);
         } catch (RuntimeException e) {
             inbox.discard();
+            if (control != null) {
+                control.discard();
+            }
             throw e;
         }
     }
@@ -198,6 +210,8 @@ final class WorkerSupervisor {
         WorkerHandle worker;
         List<Chunk> lost = new ArrayList<>();
         List<Chunk> retried = new ArrayList<>();
+        List<Chunk> stoppedChunks = new ArrayList<>();
+        List<Chunk> again = new ArrayList<>();
         boolean bootFailure;
         boolean running;
         lock.lock();
@@ -208,16 +222,21 @@ final class WorkerSupervisor {
             }
             running = !engine.isStoppingLocked();
             for (Chunk chunk : worker.held.values()) {
-                if (running && chunk.retried < config.retries() && !chunk.owner.abandoned()) {
+                if (chunk.stopFailure != null) {
+                    stoppedChunks.add(chunk);
+                } else if (worker.stopped && running && !chunk.owner.abandoned()) {
+                    again.add(chunk); // never started: not a retry
+                } else if (running && chunk.retried < config.retries() && !chunk.owner.abandoned()) {
                     chunk.retried++;
                     retried.add(chunk);
+                    again.add(chunk);
                 } else {
                     lost.add(chunk);
                 }
             }
             worker.held.clear();
-            engine.retryLocked(retried);
-            bootFailure = !worker.ready && exitCode > 0 && running;
+            engine.retryLocked(again);
+            bootFailure = !worker.ready && exitCode > 0 && running && !worker.stopped;
             if (!worker.retiring && running) {
                 wanted++;
             }
@@ -226,11 +245,19 @@ final class WorkerSupervisor {
             lock.unlock();
         }
         worker.inbox.discard();
+        if (worker.control != null) {
+            worker.control.discard();
+        }
         Throwable cause = worker.process.failure();
         if (!lost.isEmpty() || !retried.isEmpty() || exitCode != 0) {
             Log.of(WorkerSupervisor.class).log(System.Logger.Level.DEBUG, "pool worker {0} (pid {1}) ended with exit code"
                     + " {2} holding {3} chunks ({4} sent again)", worker.name(), Long.toString(pid), exitCode,
-                    lost.size() + retried.size(), retried.size());
+                    lost.size() + again.size() + stoppedChunks.size(), again.size());
+        }
+        for (Chunk chunk : stoppedChunks) {
+            chunk.ended(chunk.stopFailure instanceof CancellationException ? PoolTaskEvent.CANCELLED : PoolTaskEvent.FAILED,
+                    chunk.count);
+            chunk.owner.failed(chunk, chunk.stopFailure);
         }
         if (!lost.isEmpty() || !retried.isEmpty() || (running && !worker.retiring)) {
             FlightEvents.poolWorkerDeath(pid, worker.name(), exitCode, worker.ready, tasks(lost), tasks(retried));

@@ -43,7 +43,7 @@ class DispatcherTest {
 
     private Chunk chunk(int tasks) {
         long id = ++ids;
-        return new Chunk(id, new byte[] {(byte) id}, tasks, (int) id, null, owner);
+        return new Chunk(id, new byte[] {(byte) id}, tasks, (int) id, null, owner, 0);
     }
 
     private static WorkerHandle worker(int id, boolean ready) {
