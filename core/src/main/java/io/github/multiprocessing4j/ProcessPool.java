@@ -84,9 +84,10 @@ import java.util.stream.Stream;
  * go to other workers. {@link Future#cancel(boolean) cancel(true)} of a task that a worker runs
  * stops it the same way (the {@code ExecutorService} contract, "interrupt if running", taken to
  * the process); one a worker holds but has not started is skipped; {@code cancel(false)} only
- * drops the result. A {@code map} call's time limit applies to each chunk (a chunk is one task,
- * as in pebble); a chunk that times out fails the call with a {@link CompletionException} whose
- * cause is the {@code TimeoutException}. With {@link Builder#maxMemoryPerChild}, a worker whose
+ * drops the result. A {@code map} or {@code mapAsync} call's time limit applies to each chunk (a
+ * chunk is one task, as in pebble); a chunk that times out fails the call with a
+ * {@link CompletionException} whose cause is the {@code TimeoutException} (a {@code mapAsync}
+ * future completes exceptionally with it). With {@link Builder#maxMemoryPerChild}, a worker whose
  * resident memory passed the limit after a task is replaced before it runs another; that task's
  * result is delivered, and the tasks it held go to other workers. A task that ends just as its
  * time runs out may count either way, and a worker killed just after its task ended may have

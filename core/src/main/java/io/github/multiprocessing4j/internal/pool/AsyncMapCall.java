@@ -46,7 +46,7 @@ final class AsyncMapCall<R> implements ChunkOwner {
      * @throws RuntimeException what the input's iterator threw, as it is: nothing was submitted
      */
     static <R> CompletableFuture<List<R>> start(PoolEngine engine, Object function, Iterator<?> source, int chunkSize,
-                                                long knownTotal, ClassLoader loader) {
+                                                long knownTotal, ClassLoader loader, long timeoutNanos) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("the chunk size must be at least 1, not " + chunkSize);
         }
@@ -56,7 +56,8 @@ final class AsyncMapCall<R> implements ChunkOwner {
         long read = 0;
         while (source.hasNext()) {
             long expected = knownTotal >= 0 ? Math.min(chunkSize, knownTotal - read) : Math.min(chunkSize, 1024);
-            Chunk chunk = engine.chunks().mapChunk(ref, source, chunkSize, (int) Math.max(1, expected), chunks.size(), call);
+            Chunk chunk = engine.chunks().mapChunk(ref, source, chunkSize, (int) Math.max(1, expected), chunks.size(), call,
+                    timeoutNanos);
             read += chunk.count;
             chunks.add(chunk);
         }

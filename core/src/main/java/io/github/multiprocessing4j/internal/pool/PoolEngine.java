@@ -191,6 +191,8 @@ public final class PoolEngine {
     /**
      * Starts a map call whose input is read at once and whose results complete a future.
      *
+     * @param function the function; a {@link TimedTask} is unwrapped, and its limit applies to
+     *     each chunk (else the pool's default limit, if any)
      * @param knownTotal the number of inputs, or -1 when unknown
      * @return the future: see {@link AsyncMapCall}
      * @throws IllegalArgumentException when the function or an item is not serializable, or the chunk size below 1
@@ -198,7 +200,12 @@ public final class PoolEngine {
      * @throws RuntimeException what the input's iterator threw, as it is; nothing was submitted then
      */
     public <R> CompletableFuture<List<R>> mapAsync(Object function, Iterator<?> source, int chunkSize, long knownTotal) {
-        return AsyncMapCall.start(this, function, source, chunkSize, knownTotal, loaderOf(function));
+        long timeout = taskTimeoutNanos;
+        if (function instanceof TimedTask timed) {
+            timeout = timed.timeoutNanos();
+            function = timed.task();
+        }
+        return AsyncMapCall.start(this, function, source, chunkSize, knownTotal, loaderOf(function), timeout);
     }
 
     private static ClassLoader loaderOf(Object task) {
