@@ -301,7 +301,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             if (SPILL_REPORTED.compareAndSet(false, true)) {
                 Log.of(LocalTreeRegistry.class).log(System.Logger.Level.WARNING, full.getMessage()
                         + ". Until it has room again, queues keep their new items in " + spillDirectory
-                        + " on disk (-D" + SegmentSpace.SPILL_DIR_PROPERTY + " chooses the directory): nothing is lost,"
+                        + " on disk (-D" + SegmentSpace.SPILL_DIR_PROPERTY + " chooses the directory): every item is kept,"
                         + " but they are slower there");
             }
             return true;
@@ -321,7 +321,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             throw files.failed(e);
         }
         try (channel) {
-            SegmentSpace.reserve(channel, file, size, (spill ? "a spilled " : "a ") + "shared segment (" + name(file) + ")");
+            SegmentSpace.reserve(channel, size, file.getParent().getParent(),
+                    (spill ? "spilled shared segment " : "shared segment ") + name(file));
         } catch (SegmentSpace.SpaceExhaustedException e) {
             TreeFiles.deleteQuietly(file);
             throw new UncheckedIOException(e.getMessage(), e);

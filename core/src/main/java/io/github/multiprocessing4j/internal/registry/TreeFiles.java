@@ -220,7 +220,7 @@ final class TreeFiles {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 break;
             } catch (IOException e) {
-                if (!SegmentSpace.isNoSpace(e, temp, content.length) || !giveUpReserve(content.length + PAGE)) {
+                if (!SegmentSpace.isNoSpace(e, directory, content.length) || !giveUpReserve(content.length + PAGE)) {
                     deleteQuietly(temp);
                     throw e;
                 }

@@ -91,7 +91,7 @@ public final class MachineSegments {
         try {
             try (FileChannel channel = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                SegmentSpace.reserve(channel, partial, size, "shared memory \"" + name + "\"");
+                SegmentSpace.reserve(channel, size, partial.getParent(), "shared memory \"" + name + "\"");
             }
             Files.createLink(target, partial);
             CREATED_HERE.add(name);

@@ -1,0 +1,121 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.shm.SegmentSpace;
+import io.github.multiprocessing4j.testing.TestFiles;
+
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A program for {@link SmallShmTest}, run in a private mount namespace whose {@code /dev/shm} is
+ * a small tmpfs: {@code SmallShmProgram REPORT ITEMS} puts ITEMS items of 1 MiB into an
+ * unbounded queue (more than the tmpfs holds), then tries a bounded queue and a shared memory
+ * block that do not fit, starts and joins three children while shared memory is still full, and
+ * has one more child drain the queue.
+ * It writes what it saw to REPORT as {@code key=value} lines; an exception ends it with status 1.
+ */
+public final class SmallShmProgram {
+    static final int ITEM_BYTES = 1 << 20;
+
+    private SmallShmProgram() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path report = Path.of(args[0]);
+        int items = Integer.parseInt(args[1]);
+        List<String> lines = new ArrayList<>();
+        ProcessQueue<byte[]> queue = new ProcessQueue<>();
+        int accepted = 0;
+        try {
+            for (int i = 0; i < items; i++) {
+                queue.put(item(i));
+                accepted++;
+            }
+        } catch (RuntimeException e) {
+            lines.add("putFailed=" + oneLine(e));
+        }
+        lines.add("accepted=" + accepted);
+        lines.add("spilledFiles=" + spilledFiles());
+        lines.add("boundedQueue=" + failureOf(() -> new ProcessQueue<byte[]>(10).close()));
+        lines.add("sharedMemory=" + failureOf(() -> SharedMemory.create(64 << 20).close()));
+
+        lines.add("shmFreeBytes=" + Files.getFileStore(Path.of("/dev/shm")).getUsableSpace());
+        int joined = 0;
+        for (int i = 0; i < 3; i++) {
+            ChildProcess child = new ChildProcess(() -> { });
+            child.start();
+            child.join();
+            joined += child.exitCode().orElse(-1) == 0 ? 1 : 0;
+        }
+        lines.add("childrenJoined=" + joined);
+
+        String drainedFile = args[0] + ".drained";
+        int expected = accepted;
+        ChildProcess drainer = new ChildProcess(() -> {
+            StringBuilder result = new StringBuilder();
+            int inOrder = 0;
+            for (int i = 0; i < expected; i++) {
+                byte[] got = queue.get();
+                if (got.length == ITEM_BYTES && ByteBuffer.wrap(got).getInt(0) == i
+                        && ByteBuffer.wrap(got).getInt(ITEM_BYTES - 4) == i) {
+                    inOrder++;
+                }
+            }
+            result.append("drainedInOrder=").append(inOrder).append('\n');
+            result.append("leftAfterDrain=").append(queue.qsize()).append('\n');
+            TestFiles.write(drainedFile, result.toString());
+        });
+        drainer.start();
+        drainer.join();
+        lines.add("drainerExit=" + drainer.exitCode().orElse(-1));
+        lines.add(Files.readString(Path.of(drainedFile)).trim());
+        Files.delete(Path.of(drainedFile));
+
+        queue.close();
+        lines.add("spilledFilesAfterClose=" + spilledFiles());
+        Files.write(report, lines);
+    }
+
+    /** @return item {@code i}: 1 MiB whose first and last int are {@code i} */
+    private static byte[] item(int i) {
+        byte[] b = new byte[ITEM_BYTES];
+        ByteBuffer.wrap(b).putInt(0, i).putInt(ITEM_BYTES - 4, i);
+        return b;
+    }
+
+    /** @return "ok" when {@code creation} worked, else the class and one-line message of its failure */
+    private static String failureOf(Runnable creation) {
+        try {
+            creation.run();
+            return "ok";
+        } catch (UncheckedIOException e) {
+            return "UncheckedIOException " + oneLine(e);
+        } catch (RuntimeException | Error e) {
+            return e.getClass().getName() + " " + oneLine(e);
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        return String.valueOf(e.getMessage()).replace('\n', ' ');
+    }
+
+    /** @return how many files are in the spill directories under the spill root (this test's own) */
+    private static long spilledFiles() throws java.io.IOException {
+        long count = 0;
+        try (Stream<Path> dirs = Files.list(SegmentSpace.spillRoot())) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(SegmentSpace.SPILL_PREFIX))
+                    .collect(Collectors.toList())) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    count += files.count();
+                }
+            }
+        }
+        return count;
+    }
+}
