@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * A program for {@link SmallShmTest}, run in a private mount namespace whose {@code /dev/shm} is
  * a small tmpfs: {@code SmallShmProgram REPORT ITEMS} puts ITEMS items of 1 MiB into an
  * unbounded queue (more than the tmpfs holds), then tries a bounded queue and a shared memory
- * block that do not fit, starts and joins three children while shared memory is still full, and
- * has one more child drain the queue.
+ * block that do not fit, fills what is left of {@code /dev/shm} with a file of its own (as
+ * another program could), starts and joins three children while not a page is free, and has
+ * one more child drain the queue.
  * It writes what it saw to REPORT as {@code key=value} lines; an exception ends it with status 1.
  */
 public final class SmallShmProgram {
@@ -45,6 +46,7 @@ public final class SmallShmProgram {
         lines.add("boundedQueue=" + failureOf(() -> new ProcessQueue<byte[]>(10).close()));
         lines.add("sharedMemory=" + failureOf(() -> SharedMemory.create(64 << 20).close()));
 
+        Path filler = fillDevShm(); // not a page left: the process table lives on its reserve
         lines.add("shmFreeBytes=" + Files.getFileStore(Path.of("/dev/shm")).getUsableSpace());
         int joined = 0;
         for (int i = 0; i < 3; i++) {
@@ -77,9 +79,25 @@ public final class SmallShmProgram {
         lines.add(Files.readString(Path.of(drainedFile)).trim());
         Files.delete(Path.of(drainedFile));
 
+        Files.delete(filler);
         queue.close();
         lines.add("spilledFilesAfterClose=" + spilledFiles());
         Files.write(report, lines);
+    }
+
+    /** @return a file that takes whatever room another program left in {@code /dev/shm} */
+    private static Path fillDevShm() throws java.io.IOException {
+        Path filler = Path.of("/dev/shm/filler");
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(filler,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ByteBuffer page = ByteBuffer.allocate(4096);
+            while (true) {
+                page.clear();
+                out.write(page);
+            }
+        } catch (java.io.IOException full) {
+            return filler;
+        }
     }
 
     /** @return item {@code i}: 1 MiB whose first and last int are {@code i} */
