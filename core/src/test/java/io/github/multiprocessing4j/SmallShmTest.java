@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * not settle". At the end nothing is left, neither in the namespace's {@code /dev/shm} nor in
  * the spill directory.
  *
- * <p>Needs root and {@code unshare} (CI runs as root); skipped otherwise, with the reason.
+ * <p>Needs root and {@code unshare} (CI runs as root); skipped otherwise, with the reason. The
+ * property that moves the directory ({@code mp4j.shmDir}) needs neither.
  */
 class SmallShmTest {
     private static final long TIMEOUT_SECONDS = 300;
@@ -105,6 +106,28 @@ class SmallShmTest {
         assertThat(read(leftInShm).trim()).as("left in the namespace's /dev/shm").isEmpty();
         try (Stream<Path> left = Files.list(spill)) {
             assertThat(left.collect(Collectors.toList())).as("left in the spill directory").isEmpty();
+        }
+    }
+
+    @Test
+    void mp4jShmDirMovesTheTreeOfTheProgramAndOfItsChildren() throws Exception {
+        Path shm = Files.createDirectory(dir.resolve("shm"));
+        Path out = dir.resolve("root");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process root = ChildOutput.start(new ProcessBuilder(java, "-Dmp4j.shmDir=" + shm, "-cp",
+                System.getProperty("java.class.path"), TreeRoot.class.getName(), out.toString(), "once")
+                .redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE));
+        if (!root.waitFor(120, TimeUnit.SECONDS)) {
+            root.descendants().forEach(ProcessHandle::destroyForcibly);
+            root.destroyForcibly().waitFor();
+            throw new AssertionError("TreeRoot did not end within 120 s");
+        }
+
+        assertThat(root.exitValue()).isZero();
+        assertThat(read(out)).isEqualTo("done");
+        assertThat(read(Path.of(out + ".childargs"))).as("the child's command line").contains("-Dmp4j.shmDir=" + shm);
+        try (Stream<Path> left = Files.list(shm)) {
+            assertThat(left.collect(Collectors.toList())).as("left in the moved directory: the tree ended").isEmpty();
         }
     }
 
