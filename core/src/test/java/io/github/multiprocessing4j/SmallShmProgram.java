@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * a small tmpfs: {@code SmallShmProgram REPORT ITEMS} puts ITEMS items of 1 MiB into an
  * unbounded queue (more than the tmpfs holds), then tries a bounded queue and a shared memory
  * block that do not fit, fills what is left of {@code /dev/shm} with a file of its own (as
- * another program could), starts and joins three children while not a page is free, and has
- * one more child drain the queue.
+ * another program could), starts and joins three children while not a page is free, runs a
+ * joinable queue round trip, and has one more child drain the queue.
  * It writes what it saw to REPORT as {@code key=value} lines; an exception ends it with status 1.
  */
 public final class SmallShmProgram {
@@ -56,6 +56,7 @@ public final class SmallShmProgram {
             joined += child.exitCode().orElse(-1) == 0 ? 1 : 0;
         }
         lines.add("childrenJoined=" + joined);
+        lines.add("joinableDone=" + joinableQueueRoundTrip());
 
         String drainedFile = args[0] + ".drained";
         int expected = accepted;
@@ -83,6 +84,39 @@ public final class SmallShmProgram {
         queue.close();
         lines.add("spilledFilesAfterClose=" + spilledFiles());
         Files.write(report, lines);
+    }
+
+    /**
+     * A joinable queue made and used while not a page is free: its items and a consumer's
+     * in-flight log (copies of the items it holds) spill to disk.
+     *
+     * @return how many items a child got and marked done before {@code join()} returned
+     */
+    private static int joinableQueueRoundTrip() throws Exception {
+        ProcessJoinableQueue<byte[]> tasks = new ProcessJoinableQueue<>();
+        ProcessQueue<Boolean> results = new ProcessQueue<>(); // unbounded too: a SharedLong would find no room
+        try {
+            for (int i = 0; i < 4; i++) {
+                tasks.put(item(i));
+            }
+            ChildProcess worker = new ChildProcess(() -> {
+                for (int i = 0; i < 4; i++) {
+                    results.put(ByteBuffer.wrap(tasks.get()).getInt(0) == i);
+                    tasks.taskDone();
+                }
+            });
+            worker.start();
+            tasks.join();
+            worker.join();
+            int done = 0;
+            for (int i = 0; i < 4; i++) {
+                done += results.get() ? 1 : 0;
+            }
+            return done;
+        } finally {
+            tasks.close();
+            results.close();
+        }
     }
 
     /** @return a file that takes whatever room another program left in {@code /dev/shm} */

@@ -89,6 +89,7 @@ class SmallShmTest {
         assertThat(seen).as("output: %s", output).doesNotContainKey("putFailed")
                 .containsEntry("accepted", "64")
                 .containsEntry("childrenJoined", "3")
+                .containsEntry("joinableDone", "4")
                 .containsEntry("drainerExit", "0")
                 .containsEntry("drainedInOrder", "64")
                 .containsEntry("leftAfterDrain", "0")

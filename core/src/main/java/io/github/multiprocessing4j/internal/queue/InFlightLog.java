@@ -55,7 +55,7 @@ final class InFlightLog {
     }
 
     static InFlightLog create(String name) {
-        SharedSegment segment = SharedSegment.createNamed(name, INITIAL_SIZE);
+        SharedSegment segment = SharedSegment.createNamedSpillable(name, INITIAL_SIZE);
         segment.setLongVolatile(END, FIRST);
         return new InFlightLog(segment);
     }
@@ -83,7 +83,7 @@ final class InFlightLog {
         }
         long end = segment.getLongVolatile(END);
         if (end + size > segment.size()) {
-            SharedSegment larger = SharedSegment.create("qflight", Math.max(2L * segment.size(), pendingBytes() + size + FIRST));
+            SharedSegment larger = SharedSegment.createSpillable("qflight", Math.max(2L * segment.size(), pendingBytes() + size + FIRST));
             end = copyPendingTo(larger);
             before = segment;
             segment = larger;
