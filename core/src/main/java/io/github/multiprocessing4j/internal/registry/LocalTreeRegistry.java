@@ -37,6 +37,10 @@ import java.util.function.Supplier;
  *                                    0600, named kind-creatorpid-counter
  *   pub-static-app.Main-0          published once for the tree ({@link #publishOnce}): the shared
  *                                    objects made by static initialisers
+ *   .reserve                       allocated pages for the table's own writes when /dev/shm is
+ *                                    full ({@link TreeFiles})
+ * /tmp/spill-mp4j-4242-1834567/    the tree's spill directory ({@link SegmentSpace#spillDirectory}):
+ *   seg-qchunk-4250-9                segments made while /dev/shm was full ({@link #createNamedSegmentOrSpill})
  * </pre>
  *
  * <p>Implementation notes. The directory lives exactly as long as the tree has something in it:
@@ -46,7 +50,9 @@ import java.util.function.Supplier;
  * process died and whose parent died too would never be reaped, so {@code releaseIfIdle} drops
  * it. The records of dead children whose parent is alive are left for that parent, which reads
  * the exit state from them. Directories of trees whose every process was SIGKILLed are found by
- * {@link #removeDeadTrees()}, which the first tree a JVM creates runs once.
+ * {@link #removeDeadTrees()}, which the first tree a JVM creates runs once. A tree's spill
+ * directory on disk counts as part of it: its segments keep the tree from being released, and
+ * it is removed with the tree.
  *
  * <p>A child is in the table from its start: its parent's reaper records it as
  * {@code BOOTING} ({@link #putBooting}), with how it was started, unless the child was faster and
