@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * Fails a test class that leaves a process or a process table behind: any descendant process of
  * the test JVM, any live process recorded in a multiprocessing4j tree of the test JVM (its own
  * tree, or one whose root it started during the class), or such a tree's directory
- * ({@code /dev/shm/mp4j-*}) when it cannot be released (shared segments left open count), or a
+ * ({@code /dev/shm/mp4j-*}) when it cannot be released (shared segments left open count, those a
+ * full {@code /dev/shm} spilled to disk too), or a
  * named shared memory block ({@code /dev/shm/mp4j-named-*}) that this JVM created and nobody
  * unlinked (they belong to no tree, so no tree's end removes them).
  *
@@ -70,7 +71,9 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
                 }
             }
             if (!tree.releaseIfIdle()) {
-                leaks.add("process table " + tree.directory() + " (left in it: " + filesIn(tree.directory()) + ")");
+                leaks.add("process table " + tree.directory() + " (left in it: " + filesIn(tree.directory())
+                        + (java.nio.file.Files.isDirectory(tree.spillDirectory())
+                        ? "; spilled to disk: " + filesIn(tree.spillDirectory()) : "") + ")");
             }
         }
         for (String name : MachineSegments.createdHereAndPresent()) {

@@ -1,5 +1,8 @@
 package io.github.multiprocessing4j.internal.launch;
 
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.shm.SegmentSpace;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +86,12 @@ public final class ChildCommand {
 
         List<String> tail = new ArrayList<>();
         tail.add("-Dmp4j.name=" + processName);
+        for (String shared : new String[] {Platform.SHM_DIR_PROPERTY, SegmentSpace.SPILL_DIR_PROPERTY}) {
+            String value = System.getProperty(shared); // where the tree's files are: every process must agree
+            if (value != null && !value.isEmpty()) {
+                tail.add("-D" + shared + "=" + value);
+            }
+        }
         tail.addAll(properties);
         if (!classPath.isEmpty()) {
             tail.add("-cp");

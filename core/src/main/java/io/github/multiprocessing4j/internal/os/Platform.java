@@ -100,11 +100,19 @@ public final class Platform {
         return ProcessHandle.current().pid();
     }
 
+    /** The system property that moves the shared-memory directory away from {@code /dev/shm}. */
+    public static final String SHM_DIR_PROPERTY = "mp4j.shmDir";
+
     /**
-     * @return the directory under which a process tree keeps its table and shared segments:
-     *     {@code /dev/shm} (memory-backed) when it exists and is writable, else the temp directory
+     * @return the directory under which a process tree keeps its table and shared segments: the
+     *     one {@value #SHM_DIR_PROPERTY} names when it is set, else {@code /dev/shm}
+     *     (memory-backed) when it exists and is writable, else the temp directory
      */
     public static Path sharedMemoryRoot() {
+        String chosen = System.getProperty(SHM_DIR_PROPERTY);
+        if (chosen != null && !chosen.isEmpty()) {
+            return Path.of(chosen).toAbsolutePath();
+        }
         Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
             return shm;

@@ -130,12 +130,21 @@ public final class ByteQueue implements Serializable {
      *
      * @param maxSize items it holds before {@link #put} blocks; 0 for unbounded
      * @param chunkSize bytes of a standard chunk (a multiple of 4096)
+     * @throws java.io.UncheckedIOException when a bounded queue finds no room in shared memory
+     *     (an unbounded one spills to disk: see {@link ChunkChain})
      */
     public static ByteQueue create(long maxSize, int chunkSize) {
-        SharedSegment header = SharedSegment.create("queue", QueueDescriptor.SIZE);
+        boolean unbounded = maxSize == 0; // never refused for want of shared memory: spills to disk (ChunkChain)
+        SharedSegment header = unbounded ? SharedSegment.createSpillable("queue", QueueDescriptor.SIZE)
+                : SharedSegment.create("queue", QueueDescriptor.SIZE);
         header.setLongVolatile(MAX_SIZE, maxSize);
         header.setLongVolatile(CHUNK_SIZE, chunkSize);
-        ChunkChain.createFirstChunk(header, chunkSize);
+        try {
+            ChunkChain.createFirstChunk(header, chunkSize, unbounded);
+        } catch (RuntimeException e) {
+            header.unlink(); // nobody else knows this queue
+            throw e;
+        }
         return new ByteQueue(header, maxSize, chunkSize);
     }
 

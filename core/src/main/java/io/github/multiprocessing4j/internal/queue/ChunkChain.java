@@ -35,6 +35,15 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * </ul>
  * This process's mapping of the current chunk of each end is kept, so that a put or take
  * attaches a segment only when its end changes chunk.
+ *
+ * <p>Every chunk's pages are allocated when it is made, so a full {@code /dev/shm} is an
+ * exception there and never a SIGBUS at a later write. A chunk made after the queue's creation
+ * never fails for want of shared memory: it is spilled to the tree's directory on disk
+ * ({@link SharedSegment#createSpillable}), mapped and used the same way, so that {@code put()}
+ * goes on while the disk has room, as CPython's does while the producer's memory has. A spilled
+ * chunk is never kept as the spare: once drained it is removed, and the chunk after it is made
+ * in shared memory again if there is room by then. An unbounded queue's first chunk may spill
+ * too; a bounded queue's is made in shared memory or its constructor fails.
  */
 final class ChunkChain {
     private static final int PAGE = 4096;
@@ -56,9 +65,15 @@ final class ChunkChain {
         this.unlockTail = unlockTail;
     }
 
-    /** Makes chunk 0 of a new queue, at both ends. */
-    static void createFirstChunk(SharedSegment header, int chunkSize) {
-        SharedSegment first = SharedSegment.create("qchunk", chunkSize);
+    /**
+     * Makes chunk 0 of a new queue, at both ends: in shared memory, or spilled to disk when that
+     * is full and {@code spillable} (an unbounded queue's; see the class notes).
+     *
+     * @throws java.io.UncheckedIOException when there is no room for it
+     */
+    static void createFirstChunk(SharedSegment header, int chunkSize, boolean spillable) {
+        SharedSegment first = spillable ? SharedSegment.createSpillable("qchunk", chunkSize)
+                : SharedSegment.create("qchunk", chunkSize);
         writeNameSlot(header, TAIL_NAMES, 0, first.name());
         writeNameSlot(header, HEAD_NAMES, 0, first.name());
     }
@@ -87,6 +102,8 @@ final class ChunkChain {
      * Under the put lock; the caller links it from the current chunk.
      *
      * @throws IllegalArgumentException when {@code minimum} is over 2 GiB
+     * @throws java.io.UncheckedIOException when neither shared memory nor the spill directory has
+     *     room for it; the queue is unchanged (the name left in the tail slot names no file)
      */
     SharedSegment newTailChunk(long number, long minimum) {
         long size = Math.max(chunkSize, (minimum + PAGE - 1) / PAGE * PAGE);
@@ -102,7 +119,7 @@ final class ChunkChain {
         } else {
             String name = SharedSegment.reserveName("qchunk");
             writeNameSlot(header, TAIL_NAMES, number, name);
-            chunk = SharedSegment.createNamed(name, size);
+            chunk = SharedSegment.createNamedSpillable(name, size);
         }
         tailChunk = chunk;
         tailChunkNumber = number;
@@ -170,7 +187,7 @@ final class ChunkChain {
             }
         }
         boolean kept = false;
-        if (chunk.size() == chunkSize) {
+        if (chunk.size() == chunkSize && !chunk.spilled()) {
             lockTail.run();
             try {
                 if (isSpare(name)) {

@@ -71,7 +71,7 @@ final class InFlightLog {
     }
 
     static InFlightLog create(String name) {
-        SharedSegment segment = SharedSegment.createNamed(name, INITIAL_SIZE);
+        SharedSegment segment = SharedSegment.createNamedSpillable(name, INITIAL_SIZE);
         segment.setLongVolatile(END, FIRST);
         return new InFlightLog(segment);
     }
@@ -103,7 +103,7 @@ final class InFlightLog {
             String name = SharedSegment.reserveName("qflight");
             SegmentNames.write(segment, NEXT, name); // named before it exists (see the class notes)
             CrashPoint.LOG_GROWTH_NAMED.reach();
-            SharedSegment larger = SharedSegment.createNamed(name, Math.max(2L * segment.size(), pendingBytes() + size + FIRST));
+            SharedSegment larger = SharedSegment.createNamedSpillable(name, Math.max(2L * segment.size(), pendingBytes() + size + FIRST));
             SegmentNames.write(larger, PREVIOUS, segment.name());
             end = copyPendingTo(larger);
             before = segment;

@@ -2,18 +2,25 @@ package io.github.multiprocessing4j.internal.registry;
 
 import io.github.multiprocessing4j.internal.os.Platform;
 
+import io.github.multiprocessing4j.internal.shm.SegmentSpace;
+import io.github.multiprocessing4j.internal.util.Log;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -30,6 +37,10 @@ import java.util.function.Supplier;
  *                                    0600, named kind-creatorpid-counter
  *   pub-static-app.Main-0          published once for the tree ({@link #publishOnce}): the shared
  *                                    objects made by static initialisers
+ *   .reserve                       allocated pages for the table's own writes when /dev/shm is
+ *                                    full ({@link TreeFiles})
+ * /tmp/spill-mp4j-4242-1834567/    the tree's spill directory ({@link SegmentSpace#spillDirectory}):
+ *   seg-qchunk-4250-9                segments made while /dev/shm was full ({@link #createNamedSegmentOrSpill})
  * </pre>
  *
  * <p>Implementation notes. The directory lives exactly as long as the tree has something in it:
@@ -39,7 +50,9 @@ import java.util.function.Supplier;
  * process died and whose parent died too would never be reaped, so {@code releaseIfIdle} drops
  * it. The records of dead children whose parent is alive are left for that parent, which reads
  * the exit state from them. Directories of trees whose every process was SIGKILLed are found by
- * {@link #removeDeadTrees()}, which the first tree a JVM creates runs once.
+ * {@link #removeDeadTrees()}, which the first tree a JVM creates runs once. A tree's spill
+ * directory on disk counts as part of it: its segments keep the tree from being released, and
+ * it is removed with the tree.
  *
  * <p>A child is in the table from its start: its parent's reaper records it as
  * {@code BOOTING} ({@link #putBooting}), with how it was started, unless the child was faster and
@@ -58,11 +71,16 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     public static final String TREE_PREFIX = "mp4j-";
     private static final AtomicLong SEGMENT_COUNTER = new AtomicLong();
 
+    /** Whether this JVM said that shared memory is full and queues spill (it says so once). */
+    private static final AtomicBoolean SPILL_REPORTED = new AtomicBoolean();
+
     private final Path directory;
+    private final Path spillDirectory;
     private final TreeFiles files;
 
     private LocalTreeRegistry(Path directory, Supplier<ProcessRecord> self) {
         this.directory = directory;
+        this.spillDirectory = SegmentSpace.spillDirectory(directory.getFileName().toString());
         this.files = new TreeFiles(directory, self);
     }
 
@@ -229,10 +247,10 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                     remove(r.pid());
                 }
             }
-            if (!idle || !files.onlyTableFilesLeft()) {
+            if (!idle || !files.onlyTableFilesLeft() || hasSpilledSegments()) {
                 return false;
             }
-            TreeFiles.deleteTree(directory);
+            deleteTree(directory, spillDirectory);
             return true;
         }
     }
@@ -249,7 +267,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                     return false;
                 }
             }
-            TreeFiles.deleteTree(directory);
+            deleteTree(directory, spillDirectory);
             return true;
         }
     }
@@ -259,39 +277,128 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         return kind + "-" + Platform.currentPid() + "-" + SEGMENT_COUNTER.incrementAndGet();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The file is made under the tree lock (so that the tree is not released meanwhile), its
+     * pages are allocated after it (a large segment does not hold up the rest of the tree).
+     */
     @Override
     public void createNamedSegment(String name, long size) {
-        try (TreeFiles.TreeLock held = files.lockTree()) {
-            Path file = files.file(TreeFiles.SEGMENT_PREFIX + name);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                TreeFiles.setOwnerOnly(file);
-                if (size > 0) {
-                    channel.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1); // sparse, zero-filled
-                }
+        createSegmentFile(files.file(TreeFiles.SEGMENT_PREFIX + name), size, false);
+    }
+
+    @Override
+    public boolean createNamedSegmentOrSpill(String name, long size) {
+        try {
+            createNamedSegment(name, size);
+            return false;
+        } catch (UncheckedIOException full) {
+            if (!(full.getCause() instanceof SegmentSpace.SpaceExhaustedException)) {
+                throw full;
             }
+            try {
+                createSegmentFile(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name), size, true);
+            } catch (UncheckedIOException spillFailed) {
+                spillFailed.addSuppressed(full);
+                throw new UncheckedIOException(full.getMessage() + "; spilling to " + spillDirectory
+                        + " failed too: " + spillFailed.getMessage(), spillFailed.getCause());
+            }
+            if (SPILL_REPORTED.compareAndSet(false, true)) {
+                Log.of(LocalTreeRegistry.class).log(System.Logger.Level.WARNING, full.getMessage()
+                        + ". Until it has room again, queues keep their new items in " + spillDirectory
+                        + " on disk (-D" + SegmentSpace.SPILL_DIR_PROPERTY + " chooses the directory): every item is kept,"
+                        + " but they are slower there");
+            }
+            return true;
+        }
+    }
+
+    /** Makes {@code file} (0600), then allocates its {@code size} bytes; removes it again when that fails. */
+    private void createSegmentFile(Path file, long size, boolean spill) {
+        FileChannel channel;
+        try (TreeFiles.TreeLock held = files.lockTree()) {
+            if (spill) {
+                createSpillDirectory();
+            }
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            TreeFiles.setOwnerOnly(file);
         } catch (IOException e) {
             throw files.failed(e);
+        }
+        try (channel) {
+            SegmentSpace.reserve(channel, size, file.getParent().getParent(),
+                    (spill ? "spilled shared segment " : "shared segment ") + name(file));
+        } catch (SegmentSpace.SpaceExhaustedException e) {
+            TreeFiles.deleteQuietly(file);
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (IOException e) {
+            TreeFiles.deleteQuietly(file);
+            throw files.failed(e);
+        }
+    }
+
+    private static String name(Path segmentFile) {
+        return segmentFile.getFileName().toString().substring(TreeFiles.SEGMENT_PREFIX.length());
+    }
+
+    private void createSpillDirectory() throws IOException {
+        if (Files.isDirectory(spillDirectory)) {
+            return;
+        }
+        Files.createDirectories(spillDirectory.getParent());
+        try {
+            Files.createDirectory(spillDirectory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            // made by another process of the tree meanwhile
         }
     }
 
     @Override
     public Path segmentFile(String name) {
         Path file = files.file(TreeFiles.SEGMENT_PREFIX + name);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("shared segment " + name + " of tree " + treeId()
-                    + " does not exist: it was closed, or every process of its tree has ended");
+        if (Files.isRegularFile(file)) {
+            return file;
         }
-        return file;
+        Path spilled = spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name);
+        if (Files.isRegularFile(spilled)) {
+            return spilled;
+        }
+        throw new IllegalStateException("shared segment " + name + " of tree " + treeId()
+                + " does not exist: it was closed, or every process of its tree has ended");
     }
 
     @Override
     public void deleteSegment(String name) {
         TreeFiles.deleteQuietly(files.file(TreeFiles.SEGMENT_PREFIX + name));
+        TreeFiles.deleteQuietly(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name));
+    }
+
+    /** @return the tree's spill directory on disk ({@link SegmentSpace#spillDirectory}; it may not exist) */
+    public Path spillDirectory() {
+        return spillDirectory;
+    }
+
+    /** @return whether segments were spilled to disk and are still there */
+    private boolean hasSpilledSegments() {
+        try (DirectoryStream<Path> spilled = Files.newDirectoryStream(spillDirectory)) {
+            return spilled.iterator().hasNext();
+        } catch (IOException e) {
+            return false; // no spill directory: nothing spilled
+        }
+    }
+
+    /** Removes the tree's directory and its spill directory, with everything in them. */
+    private static void deleteTree(Path directory, Path spillDirectory) {
+        TreeFiles.deleteTree(directory);
+        TreeFiles.deleteTree(spillDirectory);
     }
 
     /**
      * Removes the directories of trees in which no process is alive any more: trees whose
-     * processes were all SIGKILLed and so could not clean up.
+     * processes were all SIGKILLed and so could not clean up. Their spill directories go with
+     * them, and so do spill directories left without a tree by a root that is dead.
      *
      * @return how many directories were removed
      */
@@ -301,8 +408,22 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             if (tree.rootAlive() || tree.records().stream().anyMatch(LocalTreeRegistry::isAlive)) {
                 continue;
             }
-            TreeFiles.deleteTree(tree.directory);
+            deleteTree(tree.directory, tree.spillDirectory);
             removed++;
+        }
+        Path shm = Platform.sharedMemoryRoot();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(SegmentSpace.spillRoot(),
+                SegmentSpace.SPILL_PREFIX + TREE_PREFIX + "*")) {
+            for (Path spill : dirs) {
+                Path tree = shm.resolve(spill.getFileName().toString().substring(SegmentSpace.SPILL_PREFIX.length()));
+                long[] root = parseRoot(tree);
+                if (root != null && !Files.exists(tree) && !Platform.isAlive(root[0], root[1])) {
+                    TreeFiles.deleteTree(spill);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            // no spill root: nothing was spilled
         }
         return removed;
     }

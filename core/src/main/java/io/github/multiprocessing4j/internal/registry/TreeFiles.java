@@ -3,6 +3,9 @@ package io.github.multiprocessing4j.internal.registry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import io.github.multiprocessing4j.internal.shm.SegmentSpace;
+
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -34,11 +37,27 @@ import java.util.function.Supplier;
  * temporary file, then renamed over the old one. A child writes its record while it boots, so
  * this code is on the critical path of every {@code start()}: it uses no lambdas, whose first
  * use costs a JVM milliseconds of method-handle bootstrapping.
+ *
+ * <p>The table keeps working when shared memory is full: every write of it allocates a page (the
+ * temporary file) before the rename frees the old one, and a full {@code /dev/shm} would refuse
+ * that page, so a child could not record itself nor a process settle its record at exit. The
+ * directory therefore holds {@code .reserve}, {@value #RESERVE_BYTES} bytes of allocated pages
+ * made with the directory. A write that finds no room truncates the reserve by what it needs and
+ * tries again; after it, the reserve is grown back page by page as far as there is room (the
+ * rename freed the old file's page), and a process that found it short tries again after each
+ * of its writes. The pages a truncation frees go to whoever asks first, in principle another
+ * program filling {@code /dev/shm}; the library's own segments never take them unawares, since
+ * each allocates all its pages at creation and fails whole. A tree keeps dozens of records'
+ * worth in reserve, and a record that ends gives its page back.
  */
 final class TreeFiles {
     static final String RECORD_PREFIX = "proc-";
     static final String FAILURE_PREFIX = "failure-";
     static final String LOCK_FILE = ".lock";
+    /** Pages kept for the table's own writes when shared memory is full (see the class notes). */
+    static final String RESERVE_FILE = ".reserve";
+    static final int RESERVE_BYTES = 64 * 4096;
+    private static final int PAGE = 4096;
     static final String TEMP_PREFIX = ".tmp-";
     static final String SEGMENT_PREFIX = "seg-";
     /** What a process published for the whole tree (ProcessRegistry.publishOnce). */
@@ -49,6 +68,8 @@ final class TreeFiles {
     private final Path directory;
     private final Supplier<ProcessRecord> self;
     private final ReentrantLock jvmLock;
+    /** Whether the reserve may be short of {@link #RESERVE_BYTES}, as this process last saw it; under the tree lock. */
+    private boolean reserveShort = true;
 
     /**
      * @param directory the tree's directory, which may not exist yet
@@ -81,7 +102,7 @@ final class TreeFiles {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
-                if (!n.equals(LOCK_FILE) && !n.startsWith(RECORD_PREFIX) && !n.startsWith(FAILURE_PREFIX)
+                if (!n.equals(LOCK_FILE) && !n.equals(RESERVE_FILE) && !n.startsWith(RECORD_PREFIX) && !n.startsWith(FAILURE_PREFIX)
                         && !n.startsWith(TEMP_PREFIX) && !n.startsWith(PUBLISHED_PREFIX)) {
                     return false;
                 }
@@ -143,6 +164,9 @@ final class TreeFiles {
                         channel.close();
                         continue; // released by another process while we waited: create it again
                     }
+                    if (created) {
+                        topUpReserve();
+                    }
                     if (created && self != null) {
                         writeRecord(self.get());
                     }
@@ -179,14 +203,78 @@ final class TreeFiles {
         writeAtomically(directory.resolve(RECORD_PREFIX + record.pid()), record.format().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes {@code target} whole (temporary file, rename), under the tree lock. When shared
+     * memory is full, pages of the reserve are given up for it, and taken back afterwards as far
+     * as there is room (see the class notes).
+     */
     void writeAtomically(Path target, byte[] content) throws IOException {
         Path temp = directory.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());
-        Files.deleteIfExists(temp); // left by a writer that died half-way
-        try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            setOwnerOnly(temp);
-            out.write(content);
+        while (true) {
+            try {
+                Files.deleteIfExists(temp); // left by a writer that died half-way, or by the failed attempt
+                try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    setOwnerOnly(temp);
+                    out.write(content);
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                break;
+            } catch (IOException e) {
+                if (!SegmentSpace.isNoSpace(e, directory, content.length) || !giveUpReserve(content.length + PAGE)) {
+                    deleteQuietly(temp);
+                    throw e;
+                }
+            }
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (reserveShort) {
+            topUpReserve();
+        }
+    }
+
+    /**
+     * Frees at least {@code bytes} of the reserve (whole pages), for a write that found shared
+     * memory full.
+     *
+     * @return false when the reserve is empty: the write fails as it would without one
+     */
+    private boolean giveUpReserve(long bytes) {
+        reserveShort = true;
+        try (FileChannel reserve = FileChannel.open(file(RESERVE_FILE), StandardOpenOption.WRITE)) {
+            long size = reserve.size();
+            if (size == 0) {
+                return false;
+            }
+            reserve.truncate(Math.max(0, size - (bytes + PAGE - 1) / PAGE * PAGE));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Grows the reserve back to {@link #RESERVE_BYTES}, page by page, as far as shared memory has
+     * room; what is written is allocated, so the file's size is what it holds.
+     */
+    private void topUpReserve() {
+        try (FileChannel reserve = FileChannel.open(file(RESERVE_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            setOwnerOnly(file(RESERVE_FILE));
+            long size = reserve.size() / PAGE * PAGE;
+            ByteBuffer page = ByteBuffer.allocate(PAGE);
+            try {
+                while (size < RESERVE_BYTES) {
+                    page.clear();
+                    while (page.hasRemaining()) {
+                        reserve.write(page, size + page.position());
+                    }
+                    size += PAGE;
+                }
+                reserveShort = false;
+            } finally {
+                reserve.truncate(size); // a page half-written when shared memory ran out is not kept
+            }
+        } catch (IOException e) {
+            // full: the reserve stays as it is, and this process tries again after its next write
+        }
     }
 
     static void setOwnerOnly(Path file) {

@@ -4,7 +4,6 @@ import io.github.multiprocessing4j.internal.os.Platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -23,8 +22,10 @@ import java.util.stream.Collectors;
  * Segments named by the user and shared by every program of this user on the machine, not by one
  * tree: {@code /dev/shm/mp4j-named-NAME} for a block of raw memory, {@code mp4j-named-lock+NAME}
  * for a named lock (or in the temp directory where there is no writable {@code /dev/shm}, as for
- * trees). Nothing removes such a file but {@link #delete}: it outlives
- * the program that made it, as a POSIX shared memory object does.
+ * trees). Nothing removes such a file but {@link #delete}: it outlives the program that made it,
+ * as a POSIX shared memory object does. Every page is allocated when the segment is created
+ * ({@link SegmentSpace#reserve}), so a full {@code /dev/shm} fails the creation, never a later
+ * write.
  *
  * <p>Implementation notes. A segment is created under a private temporary name, given its size,
  * then published under its name with a hard link, which the file system makes atomically and
@@ -104,7 +105,9 @@ public final class MachineSegments {
      *
      * @throws IllegalStateException with a {@link FileAlreadyExistsException} as its cause when a
      *     segment of that name exists
-     * @throws UncheckedIOException when the file cannot be created
+     * @throws UncheckedIOException when the file cannot be created; its cause is a
+     *     {@link SegmentSpace.SpaceExhaustedException} when the file system is full (every page is
+     *     allocated here, see {@link SegmentSpace#reserve})
      */
     static void create(String name, long size) {
         Path target = file(name);
@@ -112,15 +115,15 @@ public final class MachineSegments {
         try {
             try (FileChannel channel = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                if (size > 0) {
-                    channel.write(ByteBuffer.wrap(new byte[1]), size - 1); // sparse, zero-filled
-                }
+                SegmentSpace.reserve(channel, size, partial.getParent(), "shared memory \"" + name + "\"");
             }
             Files.createLink(target, partial);
             CREATED_HERE.add(name);
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("shared memory \"" + name + "\" exists already (" + target
                     + "): attach to it, or unlink it first", e);
+        } catch (SegmentSpace.SpaceExhaustedException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create shared memory \"" + name + "\" at " + target + ": " + e.getMessage(), e);
         } finally {

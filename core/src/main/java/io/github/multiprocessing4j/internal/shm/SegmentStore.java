@@ -36,15 +36,35 @@ public interface SegmentStore {
      */
     String newSegmentName(String kind);
 
-    /** Creates segment {@code name} (from {@link #newSegmentName}) as {@link #createSegment} does. */
+    /**
+     * Creates segment {@code name} (from {@link #newSegmentName}) as {@link #createSegment} does,
+     * every page of it allocated ({@link SegmentSpace#reserve}).
+     *
+     * @throws java.io.UncheckedIOException when it cannot be made; its cause is a
+     *     {@link SegmentSpace.SpaceExhaustedException} when shared memory is full
+     */
     void createNamedSegment(String name, long size);
 
     /**
-     * @return the file of segment {@code name}
+     * Creates segment {@code name} as {@link #createNamedSegment} does, or, when shared memory is
+     * full, in the tree's spill directory on disk ({@link SegmentSpace#spillDirectory}): found
+     * by {@link #segmentFile}, removed by {@link #deleteSegment} and by the tree's end like the
+     * others. A store without a disk to spill to creates it in shared memory or fails.
+     *
+     * @return whether the segment was spilled to disk
+     * @throws java.io.UncheckedIOException when neither has room (the message says which is full)
+     */
+    default boolean createNamedSegmentOrSpill(String name, long size) {
+        createNamedSegment(name, size);
+        return false;
+    }
+
+    /**
+     * @return the file of segment {@code name}, in shared memory or spilled
      * @throws IllegalStateException when there is no such segment (it was closed, or its tree ended)
      */
     Path segmentFile(String name);
 
-    /** Removes segment {@code name}; processes that mapped it keep their mapping. */
+    /** Removes segment {@code name}, wherever it lives; processes that mapped it keep their mapping. */
     void deleteSegment(String name);
 }

@@ -44,6 +44,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link SegmentTrees} installed by the layer that knows who this process is
  * ({@link InstalledTrees}). A segment of no tree, named by the user for the whole machine, carries
  * {@link MachineSegments#SCOPE} instead of a tree id, and its file is {@link MachineSegments}'s.
+ *
+ * <p>Every page of a segment is allocated when it is created ({@link SegmentSpace}): a full
+ * {@code /dev/shm} fails the creation with an exception that says so, never a later write with
+ * SIGBUS. What may not fail while the disk has room (an unbounded queue's chunks) is created
+ * {@linkplain #createSpillable spillable}: in the tree's spill directory on disk when shared
+ * memory is full, mapped the same way; {@link #spilled()} tells the two apart.
  */
 public final class SharedSegment implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -61,6 +67,7 @@ public final class SharedSegment implements Serializable {
     private final String name;
     private final int size;
     private transient ByteBuffer buffer;
+    private transient boolean spilled;
 
     private SharedSegment(String treeId, String name, int size) {
         this.treeId = treeId;
@@ -70,16 +77,34 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
-     * Creates a zero-filled segment in the calling process's tree.
+     * Creates a zero-filled segment in the calling process's tree, every page of it allocated
+     * ({@link SegmentSpace#reserve}).
      *
      * @param kind a short word for what it holds, part of its name
      * @param size its size in bytes
      * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
+     * @throws UncheckedIOException when it cannot be made; its cause is a
+     *     {@link SegmentSpace.SpaceExhaustedException} when shared memory is full (the message says
+     *     how full, and what to do)
      */
     public static SharedSegment create(String kind, long size) {
         checkSize(size);
         SegmentStore store = trees().own();
         String name = store.createSegment(kind, size);
+        return new SharedSegment(store.treeId(), name, (int) size);
+    }
+
+    /**
+     * Creates a zero-filled segment in the calling process's tree as {@link #create} does, or,
+     * when shared memory is full, in the tree's spill directory on disk
+     * ({@link SegmentStore#createNamedSegmentOrSpill}): for what must not fail while the disk has
+     * room (an unbounded queue's chunks).
+     */
+    public static SharedSegment createSpillable(String kind, long size) {
+        checkSize(size);
+        SegmentStore store = trees().own();
+        String name = store.newSegmentName(kind);
+        store.createNamedSegmentOrSpill(name, size);
         return new SharedSegment(store.treeId(), name, (int) size);
     }
 
@@ -97,6 +122,19 @@ public final class SharedSegment implements Serializable {
         checkSize(size);
         SegmentStore store = trees().own();
         store.createNamedSegment(name, size);
+        return new SharedSegment(store.treeId(), name, (int) size);
+    }
+
+    /**
+     * Creates a zero-filled segment under a name from {@link #reserveName}, spilling to disk when
+     * shared memory is full ({@link #createSpillable}).
+     *
+     * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
+     */
+    public static SharedSegment createNamedSpillable(String name, long size) {
+        checkSize(size);
+        SegmentStore store = trees().own();
+        store.createNamedSegmentOrSpill(name, size);
         return new SharedSegment(store.treeId(), name, (int) size);
     }
 
@@ -225,6 +263,11 @@ public final class SharedSegment implements Serializable {
         return size;
     }
 
+    /** @return whether the segment lives in a spill directory on disk, not in shared memory */
+    public boolean spilled() {
+        return spilled;
+    }
+
     /** @return a view of the whole segment (its own position and limit; the bytes are shared) */
     public ByteBuffer buffer() {
         return buffer.duplicate().order(ByteOrder.nativeOrder());
@@ -332,10 +375,12 @@ public final class SharedSegment implements Serializable {
         Mapping cached = MAPPINGS.get(key);
         ByteBuffer existing = cached == null ? null : cached.get();
         if (existing != null) {
+            spilled = cached.spilled;
             return existing;
         }
         boolean machineWide = MachineSegments.SCOPE.equals(treeId);
         Path file = machineWide ? MachineSegments.file(name) : trees().of(treeId).segmentFile(name);
+        spilled = file.getParent().getFileName().toString().startsWith(SegmentSpace.SPILL_PREFIX);
         MappedByteBuffer mapped;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
@@ -348,7 +393,7 @@ public final class SharedSegment implements Serializable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map " + this + ": " + e.getMessage(), e);
         }
-        Mapping fresh = new Mapping(key, mapped);
+        Mapping fresh = new Mapping(key, mapped, spilled);
         while (true) { // install ours unless another thread installed a live mapping meanwhile
             Mapping current = MAPPINGS.putIfAbsent(key, fresh);
             if (current == null) {
@@ -356,6 +401,7 @@ public final class SharedSegment implements Serializable {
             }
             ByteBuffer live = current.get();
             if (live != null) {
+                spilled = current.spilled;
                 return live; // ours is unreachable once we return, and is unmapped by its cleaner
             }
             if (MAPPINGS.replace(key, current, fresh)) {
@@ -375,10 +421,12 @@ public final class SharedSegment implements Serializable {
     /** A cache entry: the mapping, held weakly, and its key for expunging. */
     private static final class Mapping extends WeakReference<ByteBuffer> {
         final String key;
+        final boolean spilled;
 
-        Mapping(String key, ByteBuffer mapped) {
+        Mapping(String key, ByteBuffer mapped, boolean spilled) {
             super(mapped, RELEASED);
             this.key = key;
+            this.spilled = spilled;
         }
     }
 
