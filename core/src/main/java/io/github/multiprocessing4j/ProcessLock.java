@@ -63,11 +63,12 @@ public final class ProcessLock extends SharedMutexLock {
      * <a href="package-summary.html#static-fields">static fields</a>.
      */
     public ProcessLock() {
-        super(StaticShared.resolve("ProcessLock", () -> new LocalLock("lock", false), LocalLock::close));
+        super(StaticShared.resolve("ProcessLock", () -> new LocalLock("lock", false), LocalLock::close),
+                ProcessUse.ofNew("ProcessLock"));
     }
 
     private ProcessLock(LockBackend backend) {
-        super(backend);
+        super(backend, ProcessUse.ofBackend("ProcessLock"));
     }
 
     /**

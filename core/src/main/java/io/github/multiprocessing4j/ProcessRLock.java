@@ -24,11 +24,12 @@ public final class ProcessRLock extends SharedMutexLock {
      * <a href="package-summary.html#static-fields">static fields</a>.
      */
     public ProcessRLock() {
-        super(StaticShared.resolve("ProcessRLock", () -> new LocalLock("rlock", true), LocalLock::close));
+        super(StaticShared.resolve("ProcessRLock", () -> new LocalLock("rlock", true), LocalLock::close),
+                ProcessUse.ofNew("ProcessRLock"));
     }
 
     private ProcessRLock(LockBackend backend) {
-        super(backend);
+        super(backend, ProcessUse.ofBackend("ProcessRLock"));
     }
 
     /**

@@ -56,11 +56,12 @@ public final class ProcessSemaphore extends SharedSemaphore {
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessSemaphore(int value) {
-        super(StaticShared.resolve("ProcessSemaphore", () -> local("semaphore", value, false), SemaphoreBackend::close));
+        super(StaticShared.resolve("ProcessSemaphore", () -> local("semaphore", value, false), SemaphoreBackend::close),
+                ProcessUse.ofNew("ProcessSemaphore"));
     }
 
     private ProcessSemaphore(SemaphoreBackend backend) {
-        super(backend);
+        super(backend, ProcessUse.ofBackend("ProcessSemaphore"));
     }
 
     /**
