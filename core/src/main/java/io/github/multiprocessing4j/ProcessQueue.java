@@ -278,12 +278,13 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * queue, and what was put stays in it. A {@code get} already waiting on another thread goes
      * on waiting. The queue's memory goes now when no other process can have the queue (see
      * "close() and unlink()" above), else with {@link #unlink()} or the tree. Idempotent; never
-     * blocks for long.
+     * blocks for long. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {
-        if (use.close() && backend instanceof LocalQueue local) {
-            local.discard();
+        if (use.close()) {
+            destroy();
         }
     }
 
@@ -311,6 +312,19 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + backend + "]";
+    }
+
+    private void destroy() {
+        destroy(backend);
+    }
+
+    /** Destroys a queue that no other process can have; over another backend, that backend's close(). */
+    static void destroy(QueueBackend backend) {
+        if (backend instanceof LocalQueue local) {
+            local.discard();
+        } else {
+            backend.close();
+        }
     }
 
     /**

@@ -85,12 +85,13 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
 
     /**
      * Ends this process's use of the queue through this handle, as {@link ProcessQueue#close()}:
-     * the other processes keep using it. Idempotent.
+     * the other processes keep using it. Idempotent. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {
-        if (use.close() && backend instanceof LocalQueue local) {
-            local.discard();
+        if (use.close()) {
+            ProcessQueue.destroy(backend);
         }
     }
 

@@ -21,28 +21,35 @@ import java.io.Serializable;
  * initialiser (whose objects are the tree's), and was never serialized (into a child's target, a
  * task, a queue item or a message). Otherwise the object goes with {@code unlink()} or with its
  * tree. Pipe ends do track their users ({@code internal.queue.PipeEnds}).
+ *
+ * <p>A handle made over a backend (a cluster's named object) leaves both calls to the backend:
+ * its {@code close()} is the backend's {@code close()}, as the backend documents (for a cluster,
+ * a deletion for everyone), and it is never closed here.
  */
 final class ProcessUse implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String kind;
+    /** Whether the handle was made over a backend, which decides what close() means. */
+    private final boolean overBackend;
     private transient volatile boolean closed;
     /** Whether another process may have the object: the handle came from or went to a stream, or is the tree's. */
     private transient volatile boolean shared;
 
-    private ProcessUse(String kind, boolean shared) {
+    private ProcessUse(String kind, boolean shared, boolean overBackend) {
         this.kind = kind;
         this.shared = shared;
+        this.overBackend = overBackend;
     }
 
     /** @return the use of a handle a constructor of {@code kind} ("ProcessQueue") makes now */
     static ProcessUse ofNew(String kind) {
-        return new ProcessUse(kind, StaticShared.inStaticInitialiser());
+        return new ProcessUse(kind, StaticShared.inStaticInitialiser(), false);
     }
 
-    /** @return the use of a handle made over a backend (whose objects others find by name) */
+    /** @return the use of a handle made over a backend, whose close() the backend decides */
     static ProcessUse ofBackend(String kind) {
-        return new ProcessUse(kind, true);
+        return new ProcessUse(kind, false, true);
     }
 
     /** @throws IllegalStateException when this handle was closed in this process */
@@ -61,9 +68,12 @@ final class ProcessUse implements Serializable {
      * Closes the handle in this process.
      *
      * @return whether the caller should destroy the object now: this call closed the handle, and
-     *     no other process can have the object
+     *     no other process can have the object; always, over a backend (whose close() it is)
      */
     boolean close() {
+        if (overBackend) {
+            return true;
+        }
         if (closed) {
             return false;
         }

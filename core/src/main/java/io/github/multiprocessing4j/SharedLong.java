@@ -123,7 +123,8 @@ public final class SharedLong implements Serializable, AutoCloseable {
      * it. Its shared memory goes now when no other process can have it (this handle was
      * made here, outside a static initialiser, and never sent to another process), else with
      * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
-     * object is not tracked. Idempotent; never blocks.
+     * object is not tracked. Idempotent; never blocks. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {

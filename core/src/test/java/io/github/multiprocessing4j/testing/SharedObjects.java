@@ -3,12 +3,17 @@ package io.github.multiprocessing4j.testing;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.github.multiprocessing4j.Connection;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shared objects a test creates, closed after each test (LeakCheck fails a class that leaves
- * a segment behind):
+ * The shared objects a test creates, unlinked after each test (ended for every process, as the
+ * test means: a close() ends only this process's use, and a shared object that was sent to a child
+ * would stay until the tree ends; LeakCheck fails a class that leaves a segment behind):
  *
  * <pre>{@code
  * @RegisterExtension
@@ -26,13 +31,39 @@ public final class SharedObjects implements AfterEachCallback {
         return object;
     }
 
-    /** Closes every tracked object, the last tracked first, and forgets them; the first failure is thrown. */
+    /**
+     * Ends {@code object} for every process: its {@code unlink()} when it has one (the shared
+     * objects, a pipe's end), else its {@code close()}.
+     */
+    public static void unlink(AutoCloseable object) throws Exception {
+        if (object instanceof Connection<?> end) {
+            end.unlink(); // its class is not public: no reflection
+            return;
+        }
+        Method unlink;
+        try {
+            unlink = object.getClass().getMethod("unlink");
+        } catch (NoSuchMethodException none) {
+            object.close();
+            return;
+        }
+        try {
+            unlink.invoke(object);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Unlinks every tracked object, the last tracked first, and forgets them; the first failure is thrown. */
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         Exception first = null;
         for (int i = objects.size() - 1; i >= 0; i--) {
             try {
-                objects.get(i).close();
+                unlink(objects.get(i));
             } catch (Exception e) {
                 if (first == null) {
                     first = e;
