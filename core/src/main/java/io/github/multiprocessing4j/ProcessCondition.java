@@ -347,7 +347,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public String toString() {
-        return "ProcessCondition(" + segment.name() + ", " + lock + ")";
+        return "ProcessCondition(" + segment.name() + ", " + lock + (use.isClosed() ? ", closed in this process)" : ")");
     }
 
     /**

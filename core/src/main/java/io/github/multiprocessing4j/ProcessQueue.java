@@ -311,7 +311,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + backend + "]";
+        return getClass().getSimpleName() + "[" + backend + (use.isClosed() ? ", closed in this process" : "") + "]";
     }
 
     private void destroy() {

@@ -120,6 +120,6 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return "ProcessSimpleQueue[" + backend + "]";
+        return "ProcessSimpleQueue[" + backend + (use.isClosed() ? ", closed in this process" : "") + "]";
     }
 }
