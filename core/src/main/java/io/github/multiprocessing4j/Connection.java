@@ -29,7 +29,7 @@ import java.time.Duration;
  *
  * @param <T> the type of the messages
  */
-public interface Connection<T> extends AutoCloseable, Serializable {
+public interface Connection<T> extends Unlinkable, Serializable {
 
     /**
      * Sends an object to the other end; never blocks (a pipe is unbounded).
@@ -103,5 +103,6 @@ public interface Connection<T> extends AutoCloseable, Serializable {
      * such call; it is {@link SharedMemory#unlink()}'s counterpart. Works on a closed end;
      * idempotent; never blocks for long.
      */
+    @Override
     void unlink();
 }

@@ -163,7 +163,7 @@ final class PipeConnection<T> implements Connection<T> {
                 message = in.takeUninterruptibly(Wait.LIVENESS_CHECK_NANOS, EncodedItemRecord.FORMAT);
             } catch (IllegalStateException closedAndEmpty) {
                 checkOpen();
-                throw new EOFException("the other end of the pipe is closed: every process that used it closed it");
+                throw new EOFException("the other end of the pipe is closed");
             }
             if (message != null) {
                 return message;

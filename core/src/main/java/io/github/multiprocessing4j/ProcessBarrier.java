@@ -44,7 +44,7 @@ import java.util.concurrent.TimeoutException;
  * and check every 250 ms that the parties that arrived are alive. The algorithm is
  * {@code internal.sync.RobustBarrier}.
  */
-public final class ProcessBarrier implements Serializable, AutoCloseable {
+public final class ProcessBarrier implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
     /** The shared memory where the barrier's state lives, found by its name in every process. */
     private final SharedSegment segment;
@@ -233,6 +233,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
      * blocks.
      */
+    @Override
     public void unlink() {
         segment.unlink();
     }

@@ -56,7 +56,7 @@ import java.util.function.BooleanSupplier;
  * noticed within about 20 ms after a long wait. The algorithm is
  * {@code internal.sync.RobustCondition}.
  */
-public final class ProcessCondition implements Condition, Serializable, AutoCloseable {
+public final class ProcessCondition implements Condition, Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** The lock the condition is bound to, which travels with it. */
@@ -327,6 +327,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
      * blocks.
      */
+    @Override
     public void unlink() {
         segment.unlink();
     }

@@ -35,7 +35,7 @@ import java.util.Objects;
  * was set; waiters poll both (parking up to 2 ms between looks, 20 ms once they have waited half
  * a second). The algorithm is {@code internal.sync.RobustEvent}.
  */
-public final class ProcessEvent implements Serializable, AutoCloseable {
+public final class ProcessEvent implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the flag lives: shared memory, or the backend the event was made over. */
@@ -131,6 +131,7 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
      * blocks. (An object over another backend: as that backend documents for its
      * {@code close()}.)
      */
+    @Override
     public void unlink() {
         event.close();
     }

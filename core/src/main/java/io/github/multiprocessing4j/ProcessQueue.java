@@ -64,7 +64,7 @@ import java.util.Objects;
  *     leaves a state the next user of the queue repairs.
  * @param <E> the type of the items
  */
-public class ProcessQueue<E> implements Serializable, AutoCloseable {
+public class ProcessQueue<E> implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the items live: shared memory, or the backend the queue was made over. */
@@ -295,6 +295,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * freed once it is empty. Works on a closed handle; idempotent; never blocks for long. (A
      * queue over another backend: as that backend documents for its {@code close()}.)
      */
+    @Override
     public void unlink() {
         backend.close();
     }

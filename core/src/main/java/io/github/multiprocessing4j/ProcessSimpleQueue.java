@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param <E> the type of the items
  */
-public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
+public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the items live: shared memory, or the backend the queue was made over. */
@@ -99,6 +99,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * Ends the queue for every process, as {@link ProcessQueue#unlink()}: puts fail, gets return
      * what it holds and then fail. Idempotent.
      */
+    @Override
     public void unlink() {
         backend.close();
     }

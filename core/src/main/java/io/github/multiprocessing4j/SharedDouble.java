@@ -22,7 +22,7 @@ import java.util.function.DoubleUnaryOperator;
  * {@code compareAndSet} of the backend are used (its {@code getAndAdd} would add to the bits, not
  * to the number), so no backend of its own is needed.
  */
-public final class SharedDouble implements Serializable, AutoCloseable {
+public final class SharedDouble implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the value's raw bits live. */
@@ -166,6 +166,7 @@ public final class SharedDouble implements Serializable, AutoCloseable {
      * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
      * blocks.
      */
+    @Override
     public void unlink() {
         bits.close();
     }

@@ -18,7 +18,7 @@ import java.io.Serializable;
  * blocks but may retry under contention. {@link #toArray()} is not atomic as a whole. Layout:
  * {@code internal.shm.ArrayDescriptor} (element {@code i} at byte {@code 8*i}).
  */
-public final class SharedDoubleArray implements Serializable, AutoCloseable {
+public final class SharedDoubleArray implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** The elements' shared memory (their raw bits), found by its name in every process. */
@@ -161,6 +161,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
      * blocks.
      */
+    @Override
     public void unlink() {
         words.unlink();
     }

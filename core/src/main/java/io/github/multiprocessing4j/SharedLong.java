@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>The value lives in shared memory ({@code LocalLong}: one 8-byte word), or where the
  * {@linkplain #over backend} it was made over keeps it (on a Redis server, for a cluster's values).
  */
-public final class SharedLong implements Serializable, AutoCloseable {
+public final class SharedLong implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the value lives: shared memory, or the backend the value was made over. */
@@ -141,6 +141,7 @@ public final class SharedLong implements Serializable, AutoCloseable {
      * blocks. (An object over another backend: as that backend documents for its
      * {@code close()}.)
      */
+    @Override
     public void unlink() {
         backend.close();
     }

@@ -16,7 +16,7 @@ import java.io.Serializable;
  * as a whole: guard them with a {@link ProcessLock} when they must be. Layout:
  * {@code internal.shm.ArrayDescriptor} (element {@code i} at byte {@code 8*i}).
  */
-public final class SharedLongArray implements Serializable, AutoCloseable {
+public final class SharedLongArray implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** The elements' shared memory, found by its name in every process. */
@@ -157,6 +157,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
      * blocks.
      */
+    @Override
     public void unlink() {
         words.unlink();
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.Lock;
  * that a waiter takes over within a second when its holder's process dies; or in the
  * {@linkplain LockBackend backend} it was made over (a cluster's lock lives on a Redis server).
  */
-abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
+abstract class SharedMutexLock implements Lock, Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     private final LockBackend backend;
@@ -233,6 +233,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      * blocks. (An object over another backend: as that backend documents for its
      * {@code close()}.)
      */
+    @Override
     public void unlink() {
         backend.close();
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
  * them, or in the {@linkplain SemaphoreBackend backend} it was made over (a cluster's semaphore
  * lives on a Redis server).
  */
-abstract class SharedSemaphore implements Serializable, AutoCloseable {
+abstract class SharedSemaphore implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     private final SemaphoreBackend semaphore;
@@ -157,6 +157,7 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      * blocks. (An object over another backend: as that backend documents for its
      * {@code close()}.)
      */
+    @Override
     public void unlink() {
         semaphore.close();
     }

@@ -3,10 +3,8 @@ package io.github.multiprocessing4j.testing;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import io.github.multiprocessing4j.Connection;
+import io.github.multiprocessing4j.Unlinkable;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,28 +30,14 @@ public final class SharedObjects implements AfterEachCallback {
     }
 
     /**
-     * Ends {@code object} for every process: its {@code unlink()} when it has one (the shared
-     * objects, a pipe's end), else its {@code close()}.
+     * Ends {@code object} for every process: its {@code unlink()} when it is a shared object
+     * ({@link Unlinkable}), else its {@code close()}.
      */
     public static void unlink(AutoCloseable object) throws Exception {
-        if (object instanceof Connection<?> end) {
-            end.unlink(); // its class is not public: no reflection
-            return;
-        }
-        Method unlink;
-        try {
-            unlink = object.getClass().getMethod("unlink");
-        } catch (NoSuchMethodException none) {
+        if (object instanceof Unlinkable shared) {
+            shared.unlink();
+        } else {
             object.close();
-            return;
-        }
-        try {
-            unlink.invoke(object);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
         }
     }
 
