@@ -27,6 +27,8 @@
  * (a queue once it is also empty) or when the last process of the tree ends. Which processes hold
  * a queue or a shared object is not tracked: a handle can travel in a queue item that no process
  * holds. An object made {@code over} a backend (a cluster's) leaves both calls to the backend.
+ * Every such object is an {@link io.github.multiprocessing4j.Unlinkable}, so a program that is done
+ * with several (its children joined) unlinks them alike.
  *
  * <h2 id="static-fields">Shared objects in static fields</h2>
  *
