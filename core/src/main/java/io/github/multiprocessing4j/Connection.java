@@ -16,14 +16,20 @@ import java.time.Duration;
  * value is used. Ends that carry different kinds of messages are {@code Connection<Object>}s.
  *
  * <p>Objects are serialized by {@link #send} in the caller, as for {@link ProcessQueue#put}.
- * {@link #recv} and {@link #recvBytes} never hang on a dead peer: once the other end is closed,
- * or every process that used it has died, they return what is left and then throw
+ * {@link #recv} and {@link #recvBytes} never hang on a dead peer: once every process that used
+ * the other end has closed it or died, they return what is left and then throw
  * {@link EOFException}. A child whose target carries the other end counts as using it from its
  * start, so a child that dies before it touches the end (a failed boot, say) ends the wait too.
  *
+ * <p>{@link #close()} is Python's: it ends this process's use of the end, not the others'. The
+ * parent of a child that got an end closes its own copy after {@code start()}, as the CPython
+ * documentation recommends (see {@link Pipe}); a process that has not used an end (sent or
+ * received on it, or received the end itself) is not its user, so it need not close it for the
+ * peer to see EOF. {@link #unlink()} ends the pipe for every process.
+ *
  * @param <T> the type of the messages
  */
-public interface Connection<T> extends AutoCloseable, Serializable {
+public interface Connection<T> extends Unlinkable, Serializable {
 
     /**
      * Sends an object to the other end; never blocks (a pipe is unbounded).
@@ -31,19 +37,22 @@ public interface Connection<T> extends AutoCloseable, Serializable {
      * @param obj the message; serialized now, so changing it afterwards changes nothing sent
      * @throws NullPointerException when {@code obj} is null
      * @throws IllegalArgumentException when {@code obj} is not serializable
-     * @throws IllegalStateException when this end is closed or only receives, or the other end
-     *     is closed
+     * @throws IllegalStateException when this end is closed in this process or only receives, the
+     *     pipe was unlinked, or every process that used the other end closed it (and one of them
+     *     found this end's sends unreceivable)
      */
     void send(T obj);
 
     /**
      * Receives the next object, waiting until one comes. The wait is not ended by an interrupt
-     * (the interrupt status is kept); closing the other end ends it.
+     * (the interrupt status is kept); the other end's last user closing it or dying ends it
+     * (within about a quarter of a second of a death).
      *
      * @return the message, a copy of what the other end sent
-     * @throws EOFException when nothing is left and the other end is closed or every process
-     *     that used it has died
-     * @throws IllegalStateException when this end is closed or only sends
+     * @throws EOFException when nothing is left and every process that used the other end
+     *     closed it or has died
+     * @throws IllegalStateException when this end is closed in this process or only sends, or
+     *     the pipe was unlinked
      */
     T recv() throws EOFException;
 
@@ -60,8 +69,8 @@ public interface Connection<T> extends AutoCloseable, Serializable {
      *
      * @return the bytes sent
      * @throws EOFException as {@link #recv}
-     * @throws IllegalStateException when this end is closed or only sends, or the message was
-     *     not sent as bytes
+     * @throws IllegalStateException when this end is closed in this process or only sends, the
+     *     pipe was unlinked, or the message was not sent as bytes
      */
     byte[] recvBytes() throws EOFException;
 
@@ -71,15 +80,29 @@ public interface Connection<T> extends AutoCloseable, Serializable {
      *
      * @param timeout how long to wait at most; zero to look without waiting
      * @return whether {@code recv} would return or throw at once
-     * @throws IllegalStateException when this end is closed or only sends
+     * @throws IllegalStateException when this end is closed in this process or only sends, or the
+     *     pipe was unlinked
      */
     boolean poll(Duration timeout);
 
     /**
-     * Closes this end, for every process: its further use throws {@link IllegalStateException},
-     * and the other end's {@code recv} throws {@link EOFException} once it has received what was
-     * sent. Messages sent to this end and not received are dropped. Idempotent.
+     * Ends this process's use of this end (Python's {@code close()}): its further use here throws
+     * {@link IllegalStateException}; other processes that have the end keep using it. When no
+     * process that used the end is left (each closed it or died), the other end's {@code recv}
+     * throws {@link EOFException} once it has received what was sent, its {@code send} fails, and
+     * messages sent to this end and not received are dropped; when the other end is gone too, the
+     * pipe's memory is freed now (see {@link Pipe}). Idempotent; never blocks for long.
      */
     @Override
     void close();
+
+    /**
+     * Ends the whole pipe, both ends, for every process: every further use of either end, in
+     * any process, throws {@link IllegalStateException} (a {@code recv} that waits ends with
+     * it), messages not received are dropped, and the pipe's memory is freed. Python has no
+     * such call; it is {@link SharedMemory#unlink()}'s counterpart. Works on a closed end;
+     * idempotent; never blocks for long.
+     */
+    @Override
+    void unlink();
 }

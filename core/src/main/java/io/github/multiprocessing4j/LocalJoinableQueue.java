@@ -42,6 +42,13 @@ final class LocalJoinableQueue extends LocalQueue implements JoinableQueueBacken
         }
     }
 
+    /** Destroys the queue (see {@link LocalQueue#discard()}) and the consumers' logs with it. */
+    @Override
+    void discard() {
+        super.discard();
+        state().removeLogs();
+    }
+
     @Override
     ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
         return state().recording(EncodedItemRecord.FORMAT);

@@ -55,6 +55,26 @@ class LocalQueue implements QueueBackend {
     }
 
     /**
+     * Destroys the queue when no other process can have it: closes it and drops what it holds,
+     * so that its segments go now (a closed queue's segments go when it is empty).
+     */
+    void discard() {
+        close();
+        drain(queue);
+    }
+
+    /** Takes and drops what {@code queue}, closed, still holds; its segments go with the last item. */
+    static void drain(ByteQueue queue) {
+        try {
+            while (queue.takeUninterruptibly(0, EncodedItemRecord.FORMAT) != null) {
+                // dropped: nobody can get it any more
+            }
+        } catch (IllegalStateException closedAndEmpty) {
+            // its segments are gone
+        }
+    }
+
+    /**
      * How a take of this queue reads the item's record: the one place where the joinable queue
      * adds what it needs to each take.
      */

@@ -20,8 +20,26 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
  * <p>The type parameter is the type of the messages both ends send and receive, checked by the
  * compiler (see {@link Connection}); a {@code Pipe<Object>} carries anything serializable.
  *
- * <p>A pipe is unbounded: sending never blocks. Close both ends when done: their shared memory
- * is freed when both are closed (else when the process tree ends).
+ * <p>A pipe is unbounded: sending never blocks.
+ *
+ * <p><b>Closing.</b> {@link Connection#close()} is Python's: it ends this process's use of one
+ * end, and the other processes keep theirs. As in Python, a parent may (and should) close its own
+ * copy of the end it gave a child, right after {@code start()}:
+ *
+ * <pre>{@code
+ * Pipe<String> pipe = Pipe.open();
+ * Connection<String> childEnd = pipe.right();
+ * ChildProcess child = new ChildProcess(() -> childEnd.send("done"));
+ * child.start();
+ * childEnd.close();                  // this process is done with the child's end; the child is not
+ * String done = pipe.left().recv();  // "done"; after the child exits, recv() throws EOFException
+ * }</pre>
+ *
+ * <p>The other end's {@code recv()} throws {@link java.io.EOFException} once every process that
+ * used an end closed it or died. The pipe's shared memory is freed when both ends are gone that
+ * way, by the process whose close made it so; when the last user of an end died instead, or an
+ * end was never used, it goes when the process tree ends. {@link Connection#unlink()} ends the
+ * whole pipe for every process at once.
  *
  * @implNote Each direction is an unbounded queue in shared memory, so a pipe is as fast as a
  *     {@link ProcessQueue}; who uses each end is recorded beside them, so that a receiver can
@@ -61,7 +79,7 @@ public final class Pipe<T> {
      * @return a new pipe
      */
     public static <T> Pipe<T> open(boolean duplex) {
-        PipeConnection<T>[] connected = StaticShared.resolve("Pipe", () -> connected(duplex), Pipe::closeBoth);
+        PipeConnection<T>[] connected = StaticShared.resolve("Pipe", () -> connected(duplex), Pipe::discard);
         return new Pipe<>(connected[0], connected[1]);
     }
 
@@ -73,9 +91,9 @@ public final class Pipe<T> {
         return new PipeConnection[] {new PipeConnection<T>(ends, 0, toLeft, toRight), new PipeConnection<T>(ends, 1, toRight, toLeft)};
     }
 
-    private static void closeBoth(PipeConnection<?>[] connected) {
-        connected[0].close();
-        connected[1].close();
+    /** Frees a pipe that no other process has (a static initialiser's, made twice in a race). */
+    private static void discard(PipeConnection<?>[] connected) {
+        connected[0].unlink();
     }
 
     /**

@@ -17,9 +17,12 @@ import java.time.Duration;
  *
  * <p>Implementation notes. A receiver waits on its queue in slices of
  * {@link Wait#LIVENESS_CHECK_NANOS}; between slices it asks {@link PipeEnds} whether the other
- * end is gone. Closing an end closes both queues, so that the other end's receiver sees the
- * close at once (a closed, empty queue ends a wait) and its sender fails; what was sent to the
- * closed end is drained so that its memory goes.
+ * end is gone (every process that used it closed it or died). {@link #close()} is Python's: it
+ * gives back this process's use of the end ({@link PipeEnds#release}); the process whose close
+ * leaves the end without users closes both queues, so that the other end's receiver sees the
+ * close at once (a closed, empty queue ends a wait) and its sender fails, and drops what was sent
+ * to this end, so that its memory goes. Once both ends are gone, that process frees the whole
+ * pipe. {@link #unlink()} closes both ends for every process and frees the pipe.
  *
  * @param <T> the type of the messages
  */
@@ -30,6 +33,8 @@ final class PipeConnection<T> implements Connection<T> {
     private final int end;
     private final ByteQueue in;
     private final ByteQueue out;
+    /** This handle's use in this process: closed here, and whether it left this process. */
+    private final ProcessUse use = ProcessUse.ofNew("Connection");
 
     PipeConnection(PipeEnds ends, int end, ByteQueue in, ByteQueue out) {
         this.ends = ends;
@@ -67,7 +72,16 @@ final class PipeConnection<T> implements Connection<T> {
     @Override
     public boolean poll(Duration timeout) {
         checkCanReceive();
-        return in.awaitItemOrClose(ProcessQueue.nanos(timeout)) || ends.isGone(1 - end);
+        long deadline = System.nanoTime() + ProcessQueue.nanos(timeout);
+        while (true) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (in.awaitItemOrClose(Math.min(left, Wait.LIVENESS_CHECK_NANOS)) || ends.isGone(1 - end)) {
+                return true;
+            }
+            if (left == 0) {
+                return false;
+            }
+        }
     }
 
     /**
@@ -91,7 +105,32 @@ final class PipeConnection<T> implements Connection<T> {
 
     @Override
     public void close() {
-        if (!ends.close(end)) {
+        if (use.isClosed()) {
+            return;
+        }
+        if (use.close()) {
+            ends.markUsed(end); // no other process can have this end: it is gone once this one lets go
+        }
+        if (ends.release(end)) {
+            endGone();
+        }
+    }
+
+    @Override
+    public void unlink() {
+        ends.closeForAll();
+        freeIfBothGone();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + (end == 0 ? "left" : "right")
+                + (use.isClosed() ? ", closed in this process" : ends.isClosed(end) ? ", unlinked" : "") + "]";
+    }
+
+    /** This end has no user left: the other end's receivers see EOF, its senders fail; or the pipe goes. */
+    private void endGone() {
+        if (freeIfBothGone()) {
             return;
         }
         if (out != null) {
@@ -99,19 +138,25 @@ final class PipeConnection<T> implements Connection<T> {
         }
         if (in != null) {
             in.close();
-            try {
-                while (in.takeUninterruptibly(0, EncodedItemRecord.FORMAT) != null) {
-                    // dropped: nobody can receive on a closed end
-                }
-            } catch (IllegalStateException drained) {
-                // closed and empty: its segments are gone
-            }
+            LocalQueue.drain(in);
         }
     }
 
-    @Override
-    public String toString() {
-        return "Connection[" + (end == 0 ? "left" : "right") + (ends.isClosed(end) ? ", closed" : "") + "]";
+    /** @return whether both ends are gone, the pipe freed (by this call or an earlier one) */
+    private boolean freeIfBothGone() {
+        if (!ends.isGone(1 - end)) {
+            return false;
+        }
+        if (ends.takeRelease()) {
+            for (ByteQueue direction : new ByteQueue[] {in, out}) {
+                if (direction != null) {
+                    direction.close();
+                    LocalQueue.drain(direction);
+                }
+            }
+            ends.unlink();
+        }
+        return true;
     }
 
     private void put(ItemCodec.Encoded message) {
@@ -119,14 +164,12 @@ final class PipeConnection<T> implements Connection<T> {
         if (out == null) {
             throw new IllegalStateException("this end of a one-way pipe only receives");
         }
-        if (ends.isClosed(1 - end)) {
-            throw new IllegalStateException("the other end of the pipe is closed");
-        }
         ends.attach(end);
         try {
             out.put(message, EncodedItemRecord.FORMAT, -1);
         } catch (IllegalStateException closed) {
-            throw new IllegalStateException("the other end of the pipe is closed", closed);
+            checkOpen();
+            throw new IllegalStateException("the other end of the pipe is closed: every process that used it closed it or died", closed);
         }
     }
 
@@ -145,7 +188,8 @@ final class PipeConnection<T> implements Connection<T> {
                 return message;
             }
             if (ends.isGone(1 - end) && in.size() == 0) {
-                throw new EOFException("every process that used the other end of the pipe has died");
+                checkOpen();
+                throw new EOFException("every process that used the other end of the pipe closed it or died");
             }
         }
     }
@@ -158,8 +202,9 @@ final class PipeConnection<T> implements Connection<T> {
     }
 
     private void checkOpen() {
+        use.checkOpen();
         if (ends.isClosed(end)) {
-            throw new IllegalStateException("this end of the pipe is closed");
+            throw new IllegalStateException("the pipe was unlinked: no process can use it any more");
         }
     }
 

@@ -44,10 +44,12 @@ import java.util.concurrent.TimeoutException;
  * and check every 250 ms that the parties that arrived are alive. The algorithm is
  * {@code internal.sync.RobustBarrier}.
  */
-public final class ProcessBarrier implements Serializable, AutoCloseable {
+public final class ProcessBarrier implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
     /** The shared memory where the barrier's state lives, found by its name in every process. */
     private final SharedSegment segment;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
     /** The number of parties that trip the barrier. */
     private final int parties;
     /** Run by the last party to arrive before the barrier trips; null for none. */
@@ -113,6 +115,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
             RobustBarrier.initialise(made, parties);
             return made;
         }, SharedSegment::unlink);
+        this.use = ProcessUse.ofNew("ProcessBarrier");
         this.barrier = new RobustBarrier(segment, parties);
     }
 
@@ -134,7 +137,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      *     barrier is then broken for the others
      */
     public int await() throws InterruptedException, BrokenBarrierException {
-        int index = barrier.await(timeout == null ? -1 : Math.max(0, timeout.toNanos()), action);
+        int index = open().await(timeout == null ? -1 : Math.max(0, timeout.toNanos()), action);
         if (index < 0) {
             throw new BrokenBarrierException("the barrier's " + parties + " parties did not all arrive within its timeout of "
                     + timeout);
@@ -160,7 +163,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * @throws RuntimeException what the action threw, to the party that ran it, as {@link #await()}
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        int index = barrier.await(Math.max(0, timeout.toNanos()), action);
+        int index = open().await(Math.max(0, timeout.toNanos()), action);
         if (index < 0) {
             throw new TimeoutException("the barrier's " + parties + " parties did not all arrive in time");
         }
@@ -172,7 +175,7 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * {@link BrokenBarrierException}. Never blocks.
      */
     public void reset() {
-        barrier.reset();
+        open().reset();
     }
 
     /**
@@ -180,14 +183,14 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * {@link #reset()}, get {@link BrokenBarrierException}. Python's {@code abort()}. Never blocks.
      */
     public void abort() {
-        barrier.abort();
+        open().abort();
     }
 
     /**
      * {@return whether the barrier is broken} A snapshot; never blocks. Python's {@code broken}.
      */
     public boolean isBroken() {
-        return barrier.isBroken();
+        return open().isBroken();
     }
 
     /** {@return the number of parties that trip the barrier} Python's {@code parties}. */
@@ -200,23 +203,48 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      * {@code n_waiting}.
      */
     public int numberWaiting() {
-        return barrier.numberWaiting();
+        return open().numberWaiting();
     }
 
     /** {@return how many times the barrier broke because a waiting party's process had died} */
     public long deadParties() {
-        return barrier.deadParties();
+        return open().deadParties();
     }
 
     /**
-     * Removes the barrier's name from the tree. Processes that already use the barrier keep
-     * using it; handles deserialized afterwards fail with {@link IllegalStateException}. Without
-     * a close the barrier lives until every process of its tree has ended. Idempotent; never
-     * blocks.
+     * Ends this process's use of the barrier through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks.
      */
     @Override
     public void close() {
+        if (use.close()) {
+            segment.unlink();
+        }
+    }
+
+    /**
+     * Removes the barrier's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks.
+     */
+    @Override
+    public void unlink() {
         segment.unlink();
+    }
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private RobustBarrier open() {
+        use.checkOpen();
+        return barrier;
     }
 
     /**
@@ -227,6 +255,9 @@ public final class ProcessBarrier implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
+        if (use.isClosed()) {
+            return "ProcessBarrier(" + segment.name() + ", " + parties + " parties, closed in this process)";
+        }
         return "ProcessBarrier(" + segment.name() + ", " + numberWaiting() + "/" + parties
                 + (isBroken() ? " waiting, broken)" : " waiting)");
     }

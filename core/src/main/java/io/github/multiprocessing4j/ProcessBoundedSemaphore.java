@@ -25,11 +25,12 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessBoundedSemaphore(int value) {
-        super(StaticShared.resolve("ProcessBoundedSemaphore", () -> local("bsemaphore", value, true), SemaphoreBackend::close));
+        super(StaticShared.resolve("ProcessBoundedSemaphore", () -> local("bsemaphore", value, true), SemaphoreBackend::close),
+                ProcessUse.ofNew("ProcessBoundedSemaphore"));
     }
 
     private ProcessBoundedSemaphore(SemaphoreBackend backend) {
-        super(backend);
+        super(backend, ProcessUse.ofBackend("ProcessBoundedSemaphore"));
     }
 
     /**

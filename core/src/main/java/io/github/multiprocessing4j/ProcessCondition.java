@@ -56,13 +56,15 @@ import java.util.function.BooleanSupplier;
  * noticed within about 20 ms after a long wait. The algorithm is
  * {@code internal.sync.RobustCondition}.
  */
-public final class ProcessCondition implements Condition, Serializable, AutoCloseable {
+public final class ProcessCondition implements Condition, Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** The lock the condition is bound to, which travels with it. */
     private final SharedMutexLock lock;
     /** The shared memory where the waiters' slots live, found by its name in every process. */
     private final SharedSegment segment;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
     private transient LocalLock local;
     private transient RobustCondition condition;
 
@@ -98,6 +100,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
         this.local = lock.local();
         this.segment = StaticShared.resolve("ProcessCondition", () -> SharedSegment.create("condition", ConditionDescriptor.SIZE),
                 SharedSegment::unlink);
+        this.use = ProcessUse.ofNew("ProcessCondition");
         this.condition = new RobustCondition(segment, local.mutex());
     }
 
@@ -143,7 +146,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
     @Override
     public void awaitUninterruptibly() {
         try {
-            condition.awaitUninterruptibly();
+            open().awaitUninterruptibly();
         } finally {
             heldAgain();
         }
@@ -245,7 +248,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
 
     private boolean awaitHoldingAgain(long timeoutNanos) throws InterruptedException {
         try {
-            return condition.await(timeoutNanos);
+            return open().await(timeoutNanos);
         } finally {
             heldAgain();
         }
@@ -266,7 +269,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void signal() {
-        condition.signal();
+        open().signal();
     }
 
     /**
@@ -279,7 +282,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
     public int signal(int n) {
-        return condition.signal(n);
+        return open().signal(n);
     }
 
     /**
@@ -289,27 +292,53 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public void signalAll() {
-        condition.signalAll();
+        open().signalAll();
     }
 
     /** {@return how many threads wait now} A snapshot; never blocks. */
     public int waiting() {
-        return condition.waiting();
+        return open().waiting();
     }
 
     /** {@return how many signals were passed on from a waiter that died before it woke} */
     public long passedOn() {
-        return condition.passedOn();
+        return open().passedOn();
     }
 
     /**
-     * Removes the condition's name from the tree (not the lock's: close the lock on its own).
-     * Processes that already use it keep using it. Without a close it lives until every process
-     * of its tree has ended.
+     * Ends this process's use of the condition through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. Its lock is closed on its own. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks.
      */
     @Override
     public void close() {
+        if (use.close()) {
+            segment.unlink();
+        }
+    }
+
+    /**
+     * Removes the condition's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks.
+     */
+    @Override
+    public void unlink() {
         segment.unlink();
+    }
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private RobustCondition open() {
+        use.checkOpen();
+        return condition;
     }
 
     /**
@@ -319,7 +348,7 @@ public final class ProcessCondition implements Condition, Serializable, AutoClos
      */
     @Override
     public String toString() {
-        return "ProcessCondition(" + segment.name() + ", " + lock + ")";
+        return "ProcessCondition(" + segment.name() + ", " + lock + (use.isClosed() ? ", closed in this process)" : ")");
     }
 
     /**

@@ -35,11 +35,13 @@ import java.util.Objects;
  * was set; waiters poll both (parking up to 2 ms between looks, 20 ms once they have waited half
  * a second). The algorithm is {@code internal.sync.RobustEvent}.
  */
-public final class ProcessEvent implements Serializable, AutoCloseable {
+public final class ProcessEvent implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the flag lives: shared memory, or the backend the event was made over. */
     private final EventBackend event;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
 
     /**
      * Creates an event, clear, in the calling process's tree.
@@ -49,10 +51,12 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
      */
     public ProcessEvent() {
         event = StaticShared.resolve("ProcessEvent", LocalEvent::new, LocalEvent::close);
+        use = ProcessUse.ofNew("ProcessEvent");
     }
 
     private ProcessEvent(EventBackend backend) {
         event = backend;
+        use = ProcessUse.ofBackend("ProcessEvent");
     }
 
     /**
@@ -69,17 +73,17 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
 
     /** Sets the event, releasing every thread that waits for it. Never blocks. */
     public void set() {
-        event.set();
+        open().set();
     }
 
     /** Clears the event: threads that wait from now on wait until it is set again. Never blocks. */
     public void clear() {
-        event.clear();
+        open().clear();
     }
 
     /** {@return whether the event is set} A snapshot; never blocks. Python's {@code is_set()}. */
     public boolean isSet() {
-        return event.isSet();
+        return open().isSet();
     }
 
     /**
@@ -89,7 +93,7 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
      * @throws InterruptedException when the thread is interrupted before or while waiting
      */
     public void await() throws InterruptedException {
-        event.await(-1);
+        open().await(-1);
     }
 
     /**
@@ -100,17 +104,35 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
      * @throws InterruptedException when the thread is interrupted before or while waiting
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return event.await(Math.max(0, timeout.toNanos()));
+        return open().await(Math.max(0, timeout.toNanos()));
     }
 
     /**
-     * Removes the event's name from the tree. Processes that already use the event keep using
-     * it; handles deserialized afterwards fail with {@link IllegalStateException}. Without a close
-     * the event lives until every process of its tree has ended. (An event over another backend:
-     * as that backend documents.)
+     * Ends this process's use of the event through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {
+        if (use.close()) {
+            event.close();
+        }
+    }
+
+    /**
+     * Removes the event's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks. (An object over another backend: as that backend documents for its
+     * {@code close()}.)
+     */
+    @Override
+    public void unlink() {
         event.close();
     }
 
@@ -122,6 +144,15 @@ public final class ProcessEvent implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return "ProcessEvent(" + event + (isSet() ? ", set)" : ", clear)");
+        return "ProcessEvent(" + event + (use.isClosed() ? ", closed in this process)" : isSet() ? ", set)" : ", clear)");
+    }
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private EventBackend open() {
+        use.checkOpen();
+        return event;
     }
 }

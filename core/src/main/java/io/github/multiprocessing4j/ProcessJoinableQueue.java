@@ -65,11 +65,12 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessJoinableQueue(int maxSize) {
-        super(StaticShared.resolve("ProcessJoinableQueue", () -> new LocalJoinableQueue(maxSize), LocalJoinableQueue::close));
+        super(StaticShared.resolve("ProcessJoinableQueue", () -> new LocalJoinableQueue(maxSize), LocalJoinableQueue::close),
+                ProcessUse.ofNew("ProcessJoinableQueue"));
     }
 
-    private ProcessJoinableQueue(JoinableQueueBackend backend) {
-        super(backend);
+    private ProcessJoinableQueue(JoinableQueueBackend backend, ProcessUse use) {
+        super(backend, use);
     }
 
     /**
@@ -82,7 +83,7 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @return the queue
      */
     public static <E> ProcessJoinableQueue<E> over(JoinableQueueBackend backend) {
-        return new ProcessJoinableQueue<>(Objects.requireNonNull(backend, "backend"));
+        return new ProcessJoinableQueue<>(Objects.requireNonNull(backend, "backend"), ProcessUse.ofBackend("ProcessJoinableQueue"));
     }
 
     /**
@@ -121,15 +122,27 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
     }
 
     /**
-     * Closes the queue (see {@link ProcessQueue#close()}); once it is also finished, the
-     * consumers' bookkeeping is freed with it.
+     * Ends this process's use of the queue through this handle, as {@link ProcessQueue#close()}:
+     * the other processes keep putting, getting, finishing and joining. Items this process got
+     * and did not finish stay unfinished (a {@code join()} elsewhere waits for them) until this
+     * process dies, when they are delivered again. When no other process can have the queue, its
+     * memory and the consumers' bookkeeping go now.
      */
     @Override
     public void close() {
         super.close();
     }
 
+    /**
+     * Ends the queue for every process, as {@link ProcessQueue#unlink()}; once it is also empty
+     * and finished, the consumers' bookkeeping is freed with it.
+     */
+    @Override
+    public void unlink() {
+        super.unlink();
+    }
+
     private JoinableQueueBackend joinable() {
-        return (JoinableQueueBackend) backend;
+        return (JoinableQueueBackend) open();
     }
 }

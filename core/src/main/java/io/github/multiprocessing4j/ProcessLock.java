@@ -25,8 +25,8 @@ import java.util.Objects;
  * <p>Python's {@code with lock:} is {@code try (var held = lock.hold()) { ... }}: {@link #hold()}
  * acquires the lock and returns a {@link Holding} whose close releases it. Try-with-resources on
  * the lock itself, {@code try (lock) { ... }}, is not that: {@link #close()} acquires nothing and
- * ends the lock for the processes that get it afterwards (close it once, when the program is
- * done with it).
+ * only ends this process's use of the lock (Python's per-process {@code close()}), so it excludes
+ * no one; {@link #unlink()} ends the lock for every process.
  *
  * <p>Unlike CPython's lock, it survives the death of its holder: when the process that holds it
  * dies (SIGKILL included), a waiting process takes it over within a second, and the takeover is
@@ -73,11 +73,12 @@ public final class ProcessLock extends SharedMutexLock {
      * <a href="package-summary.html#static-fields">static fields</a>.
      */
     public ProcessLock() {
-        super(StaticShared.resolve("ProcessLock", () -> new LocalLock("lock", false), LocalLock::close));
+        super(StaticShared.resolve("ProcessLock", () -> new LocalLock("lock", false), LocalLock::close),
+                ProcessUse.ofNew("ProcessLock"));
     }
 
     private ProcessLock(LockBackend backend) {
-        super(backend);
+        super(backend, ProcessUse.ofBackend("ProcessLock"));
     }
 
     /**

@@ -24,7 +24,7 @@ import java.util.Objects;
  * is unchanged. The item is a copy: changing the object after {@code put} does not change what
  * is got. Items may be of any size up to 2 GiB. {@code null} is rejected
  * ({@link NullPointerException}): where Python puts {@code None} as a "no more items" sentinel,
- * put a sentinel object, or {@link #close()} the queue.
+ * put a sentinel object, or {@link #unlink()} the queue.
  *
  * <p><b>Bounds.</b> A queue made with {@code maxSize > 0} holds at most that many items:
  * {@code put} blocks while it is full. An unbounded queue never blocks {@code put} (a process may
@@ -37,6 +37,17 @@ import java.util.Objects;
  *
  * <p><b>Handles.</b> A queue is a handle to shared memory: capture it in a child's target, or
  * send it through another queue, and every process uses the same queue.
+ *
+ * <p><b>close() and unlink().</b> As in Python, {@link #close()} says that this process is done
+ * with the queue: its further use through this handle throws {@link IllegalStateException},
+ * and the other processes keep using the queue. A parent may close its own handle right after
+ * starting the children that use the queue, and {@code try (var q = new ProcessQueue<>()) { ... }}
+ * in a parent does not break children that still use it when the block ends. {@link #unlink()}
+ * ends the queue for every process (what Python's {@code close()} is often mistaken for). The
+ * queue's shared memory goes at {@code close()} when no other process can have the queue (this
+ * handle was made here, outside a static initialiser, and never sent to another process), else
+ * once it is unlinked and empty, else when the last process of the tree ends: which processes
+ * hold a queue is not tracked, since a handle may travel in a queue item that no process holds.
  *
  * <p><b>Backends.</b> A queue made with a constructor keeps its items in shared memory
  * ({@code LocalQueue}); one made {@linkplain #over over a backend} keeps them where the backend
@@ -53,11 +64,13 @@ import java.util.Objects;
  *     leaves a state the next user of the queue repairs.
  * @param <E> the type of the items
  */
-public class ProcessQueue<E> implements Serializable, AutoCloseable {
+public class ProcessQueue<E> implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the items live: shared memory, or the backend the queue was made over. */
     final QueueBackend backend;
+    /** This handle's use in this process: closed here, and whether it left this process. */
+    final ProcessUse use;
 
     /**
      * Creates an unbounded queue: {@code put} never blocks (Python's {@code Queue()}).
@@ -78,11 +91,12 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @param maxSize the bound; 0 or less for an unbounded queue
      */
     public ProcessQueue(int maxSize) {
-        this(StaticShared.resolve("ProcessQueue", () -> new LocalQueue(maxSize), LocalQueue::close));
+        this(StaticShared.resolve("ProcessQueue", () -> new LocalQueue(maxSize), LocalQueue::close), ProcessUse.ofNew("ProcessQueue"));
     }
 
-    ProcessQueue(QueueBackend backend) {
+    ProcessQueue(QueueBackend backend, ProcessUse use) {
         this.backend = backend;
+        this.use = use;
     }
 
     /**
@@ -95,7 +109,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @return the queue
      */
     public static <E> ProcessQueue<E> over(QueueBackend backend) {
-        return new ProcessQueue<>(Objects.requireNonNull(backend, "backend"));
+        return new ProcessQueue<>(Objects.requireNonNull(backend, "backend"), ProcessUse.ofBackend("ProcessQueue"));
     }
 
     /**
@@ -105,10 +119,11 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @param item the item, serializable and not null; a copy is put
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
-     * @throws IllegalStateException when the queue is closed
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked
      */
     public void put(E item) {
-        backend.put(checked(item), -1);
+        open().put(checked(item), -1);
     }
 
     /**
@@ -119,10 +134,11 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws QueueFullException when the queue stayed full for the whole timeout
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
-     * @throws IllegalStateException when the queue is closed
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked
      */
     public void put(E item, Duration timeout) {
-        if (!backend.put(checked(item), nanos(timeout))) {
+        if (!open().put(checked(item), nanos(timeout))) {
             throw full();
         }
     }
@@ -134,10 +150,11 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @throws QueueFullException when the queue is full
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
-     * @throws IllegalStateException when the queue is closed
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked
      */
     public void putNowait(E item) {
-        if (!backend.put(checked(item), 0)) {
+        if (!open().put(checked(item), 0)) {
             throw full();
         }
     }
@@ -149,10 +166,11 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @return false when the queue is full
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
-     * @throws IllegalStateException when the queue is closed
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked
      */
     public boolean offer(E item) {
-        return backend.put(checked(item), 0);
+        return open().put(checked(item), 0);
     }
 
     /**
@@ -160,7 +178,8 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      *
      * @return the item
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
-     * @throws IllegalStateException when the queue is closed and empty
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked and is empty
      */
     public E get() throws InterruptedException {
         return take(-1);
@@ -173,7 +192,8 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @return the item
      * @throws QueueEmptyException when no item came within the timeout
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
-     * @throws IllegalStateException when the queue is closed and empty
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked and is empty
      */
     public E get(Duration timeout) throws InterruptedException {
         E item = take(nanos(timeout));
@@ -188,7 +208,8 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      *
      * @return the item
      * @throws QueueEmptyException when the queue is empty
-     * @throws IllegalStateException when the queue is closed and empty
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked and is empty
      */
     public E getNowait() {
         E item = poll();
@@ -202,10 +223,11 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * Takes the oldest item without waiting for one.
      *
      * @return the item, or null when the queue is empty
-     * @throws IllegalStateException when the queue is closed and empty
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked and is empty
      */
     public E poll() {
-        return cast(backend.poll());
+        return cast(open().poll());
     }
 
     /**
@@ -214,7 +236,8 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @param timeout how long to wait for an item; zero or negative does not wait
      * @return the item, or null when none came within the timeout
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
-     * @throws IllegalStateException when the queue is closed and empty
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked and is empty
      */
     public E poll(Duration timeout) throws InterruptedException {
         return take(nanos(timeout));
@@ -227,12 +250,12 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * @return how many items the queue holds
      */
     public int qsize() {
-        return (int) Math.min(Integer.MAX_VALUE, backend.size());
+        return (int) Math.min(Integer.MAX_VALUE, open().size());
     }
 
     /** {@return whether the queue holds no item} Never blocks. */
     public boolean isEmpty() {
-        return backend.size() == 0;
+        return open().size() == 0;
     }
 
     /**
@@ -240,29 +263,46 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      * never blocks.
      */
     public boolean isFull() {
-        long max = backend.maxSize();
-        return max > 0 && backend.size() >= max;
+        long max = open().maxSize();
+        return max > 0 && open().size() >= max;
     }
 
     /** {@return the bound given at creation, 0 when unbounded} */
     public int maxSize() {
-        return (int) backend.maxSize();
+        return (int) open().maxSize();
     }
 
     /**
-     * Closes the queue, for every process: further puts throw {@link IllegalStateException};
-     * consumers still get what it holds, then their gets throw {@link IllegalStateException}
-     * instead of waiting. Its shared memory is freed once it is empty. Idempotent; never blocks
-     * for long.
+     * Ends this process's use of the queue through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using the
+     * queue, and what was put stays in it. A {@code get} already waiting on another thread goes
+     * on waiting. The queue's memory goes now when no other process can have the queue (see
+     * "close() and unlink()" above), else with {@link #unlink()} or the tree. Idempotent; never
+     * blocks for long. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {
+        if (use.close()) {
+            destroy();
+        }
+    }
+
+    /**
+     * Ends the queue for every process: further puts throw {@link IllegalStateException} in
+     * every process; consumers still get what it holds, then their gets throw
+     * {@link IllegalStateException} instead of waiting (a waiting get ends). Its shared memory is
+     * freed once it is empty. Works on a closed handle; idempotent; never blocks for long. (A
+     * queue over another backend: as that backend documents for its {@code close()}.)
+     */
+    @Override
+    public void unlink() {
         backend.close();
     }
 
-    /** {@return whether the queue was closed (by any process)} */
+    /** {@return whether this handle was closed in this process, or the queue was unlinked (by any process)} */
     public boolean isClosed() {
-        return backend.isClosed();
+        return use.isClosed() || backend.isClosed();
     }
 
     /**
@@ -272,11 +312,33 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + backend + "]";
+        return getClass().getSimpleName() + "[" + backend + (use.isClosed() ? ", closed in this process" : "") + "]";
+    }
+
+    private void destroy() {
+        destroy(backend);
+    }
+
+    /** Destroys a queue that no other process can have; over another backend, that backend's close(). */
+    static void destroy(QueueBackend backend) {
+        if (backend instanceof LocalQueue local) {
+            local.discard();
+        } else {
+            backend.close();
+        }
+    }
+
+    /**
+     * @return the backend, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    QueueBackend open() {
+        use.checkOpen();
+        return backend;
     }
 
     private E take(long timeoutNanos) throws InterruptedException {
-        return cast(backend.take(timeoutNanos));
+        return cast(open().take(timeoutNanos));
     }
 
     @SuppressWarnings("unchecked")
@@ -285,7 +347,7 @@ public class ProcessQueue<E> implements Serializable, AutoCloseable {
     }
 
     static <T> T checked(T item) {
-        return Objects.requireNonNull(item, "a queue item must not be null (put a sentinel object, or close the queue)");
+        return Objects.requireNonNull(item, "a queue item must not be null (put a sentinel object, or unlink the queue)");
     }
 
     /** @return the timeout in nanoseconds: 0 when negative, saturated when huge */

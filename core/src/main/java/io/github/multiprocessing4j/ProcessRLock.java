@@ -9,7 +9,7 @@ import java.util.Objects;
  * A re-entrant lock shared by the processes of a tree: Python's {@code multiprocessing.RLock}.
  * The thread that holds it may acquire it again, and must release it as many times. Everything
  * else is as for {@link ProcessLock}: {@link #hold()} for a block (one acquisition, released by
- * the holding's close; not {@code try (lock)}, whose close ends the lock), the takeover from a
+ * the holding's close; not {@code try (lock)}, whose close only ends this process's use), the takeover from a
  * dead holder and the
  * {@linkplain #fencingToken() fencing token} (one per holding, not per re-entrant acquisition)
  * included.
@@ -24,11 +24,12 @@ public final class ProcessRLock extends SharedMutexLock {
      * <a href="package-summary.html#static-fields">static fields</a>.
      */
     public ProcessRLock() {
-        super(StaticShared.resolve("ProcessRLock", () -> new LocalLock("rlock", true), LocalLock::close));
+        super(StaticShared.resolve("ProcessRLock", () -> new LocalLock("rlock", true), LocalLock::close),
+                ProcessUse.ofNew("ProcessRLock"));
     }
 
     private ProcessRLock(LockBackend backend) {
-        super(backend);
+        super(backend, ProcessUse.ofBackend("ProcessRLock"));
     }
 
     /**

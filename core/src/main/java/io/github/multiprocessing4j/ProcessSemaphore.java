@@ -25,7 +25,7 @@ import java.util.Objects;
  * <p>Python's {@code with semaphore:} is {@code try (var held = semaphore.hold()) { ... }}:
  * {@link #hold()} takes a permit and returns a {@link Holding} whose close gives it back.
  * Try-with-resources on the semaphore itself is not that: {@link #close()} takes no permit and
- * ends the semaphore for the processes that get it afterwards.
+ * only ends this process's use of the semaphore; {@link #unlink()} ends it for every process.
  *
  * <p>Unlike CPython's semaphore, permits held by a process that dies (SIGKILL included) come
  * back: a waiter that finds no permit looks every ~250 ms for processes that died holding some,
@@ -56,11 +56,12 @@ public final class ProcessSemaphore extends SharedSemaphore {
      * @throws IllegalArgumentException when {@code value} is negative
      */
     public ProcessSemaphore(int value) {
-        super(StaticShared.resolve("ProcessSemaphore", () -> local("semaphore", value, false), SemaphoreBackend::close));
+        super(StaticShared.resolve("ProcessSemaphore", () -> local("semaphore", value, false), SemaphoreBackend::close),
+                ProcessUse.ofNew("ProcessSemaphore"));
     }
 
     private ProcessSemaphore(SemaphoreBackend backend) {
-        super(backend);
+        super(backend, ProcessUse.ofBackend("ProcessSemaphore"));
     }
 
     /**

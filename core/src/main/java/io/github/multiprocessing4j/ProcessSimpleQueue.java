@@ -14,11 +14,13 @@ import java.util.Objects;
  *
  * @param <E> the type of the items
  */
-public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
+public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the items live: shared memory, or the backend the queue was made over. */
     final QueueBackend backend;
+    /** This handle's use in this process (see {@link ProcessQueue#close()}). */
+    private final ProcessUse use;
 
     /**
      * Creates an empty queue.
@@ -27,11 +29,13 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * <a href="package-summary.html#static-fields">static fields</a>.
      */
     public ProcessSimpleQueue() {
-        this(StaticShared.resolve("ProcessSimpleQueue", () -> new LocalQueue(0), LocalQueue::close));
+        this(StaticShared.resolve("ProcessSimpleQueue", () -> new LocalQueue(0), LocalQueue::close),
+                ProcessUse.ofNew("ProcessSimpleQueue"));
     }
 
-    private ProcessSimpleQueue(QueueBackend backend) {
+    private ProcessSimpleQueue(QueueBackend backend, ProcessUse use) {
         this.backend = backend;
+        this.use = use;
     }
 
     /**
@@ -44,7 +48,7 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * @return the queue
      */
     public static <E> ProcessSimpleQueue<E> over(QueueBackend backend) {
-        return new ProcessSimpleQueue<>(Objects.requireNonNull(backend, "backend"));
+        return new ProcessSimpleQueue<>(Objects.requireNonNull(backend, "backend"), ProcessUse.ofBackend("ProcessSimpleQueue"));
     }
 
     /**
@@ -53,10 +57,11 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      * @param item the item, serializable and not null; a copy is put
      * @throws NullPointerException when {@code item} is null
      * @throws IllegalArgumentException when {@code item} is not serializable
-     * @throws IllegalStateException when the queue is closed
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked
      */
     public void put(E item) {
-        backend.put(ProcessQueue.checked(item), -1);
+        open().put(ProcessQueue.checked(item), -1);
     }
 
     /**
@@ -64,23 +69,49 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      *
      * @return the item
      * @throws InterruptedException when the thread is interrupted while waiting; nothing is taken
-     * @throws IllegalStateException when the queue is closed and empty
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked and is empty
      */
     public E get() throws InterruptedException {
         @SuppressWarnings("unchecked")
-        E item = (E) backend.take(-1);
+        E item = (E) open().take(-1);
         return item;
     }
 
     /** {@return whether the queue holds no item} Never blocks. */
     public boolean isEmpty() {
-        return backend.size() == 0;
+        return open().size() == 0;
     }
 
-    /** Closes the queue for every process (see {@link ProcessQueue#close()}). Idempotent. */
+    /**
+     * Ends this process's use of the queue through this handle, as {@link ProcessQueue#close()}:
+     * the other processes keep using it. Idempotent. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
+     */
     @Override
     public void close() {
+        if (use.close()) {
+            ProcessQueue.destroy(backend);
+        }
+    }
+
+    /**
+     * Ends the queue for every process, as {@link ProcessQueue#unlink()}: puts fail, gets return
+     * what it holds and then fail. Idempotent.
+     */
+    @Override
+    public void unlink() {
         backend.close();
+    }
+
+    /** {@return whether this handle was closed in this process, or the queue was unlinked (by any process)} */
+    public boolean isClosed() {
+        return use.isClosed() || backend.isClosed();
+    }
+
+    private QueueBackend open() {
+        use.checkOpen();
+        return backend;
     }
 
     /**
@@ -90,6 +121,6 @@ public class ProcessSimpleQueue<E> implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return "ProcessSimpleQueue[" + backend + "]";
+        return "ProcessSimpleQueue[" + backend + (use.isClosed() ? ", closed in this process" : "") + "]";
     }
 }

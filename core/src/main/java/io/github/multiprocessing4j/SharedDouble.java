@@ -22,11 +22,13 @@ import java.util.function.DoubleUnaryOperator;
  * {@code compareAndSet} of the backend are used (its {@code getAndAdd} would add to the bits, not
  * to the number), so no backend of its own is needed.
  */
-public final class SharedDouble implements Serializable, AutoCloseable {
+public final class SharedDouble implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the value's raw bits live. */
     private final LongBackend bits;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
 
     /**
      * Creates a shared double holding {@code 0.0}.
@@ -52,11 +54,12 @@ public final class SharedDouble implements Serializable, AutoCloseable {
     public SharedDouble(double initial) {
         this.bits = StaticShared.resolve("SharedDouble",
                 () -> new LocalLong(Double.doubleToRawLongBits(initial)), LocalLong::close);
+        this.use = ProcessUse.ofNew("SharedDouble");
     }
 
     /** {@return the value} */
     public double get() {
-        return Double.longBitsToDouble(bits.get());
+        return Double.longBitsToDouble(open().get());
     }
 
     /**
@@ -65,7 +68,7 @@ public final class SharedDouble implements Serializable, AutoCloseable {
      * @param value the new value
      */
     public void set(double value) {
-        bits.set(Double.doubleToRawLongBits(value));
+        open().set(Double.doubleToRawLongBits(value));
     }
 
     /**
@@ -86,7 +89,7 @@ public final class SharedDouble implements Serializable, AutoCloseable {
      * @return whether the value was {@code expected} and is now {@code value}
      */
     public boolean compareAndSet(double expected, double value) {
-        return bits.compareAndSet(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(value));
+        return open().compareAndSet(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(value));
     }
 
     /**
@@ -133,22 +136,38 @@ public final class SharedDouble implements Serializable, AutoCloseable {
     /** @return the raw bits before and after the update that won its compare-and-set */
     private long[] replace(DoubleUnaryOperator update) {
         while (true) {
-            long before = bits.get();
+            long before = open().get();
             long after = Double.doubleToRawLongBits(update.applyAsDouble(Double.longBitsToDouble(before)));
-            if (bits.compareAndSet(before, after)) {
+            if (open().compareAndSet(before, after)) {
                 return new long[] {before, after};
             }
         }
     }
 
     /**
-     * Removes the value's name from the tree, as {@link SharedLong#close()}: processes that
-     * already use it keep using it; handles deserialized afterwards fail with
-     * {@link IllegalStateException}. Without a close the value lives until every process of its
-     * tree has ended.
+     * Ends this process's use of the value through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks.
      */
     @Override
     public void close() {
+        if (use.close()) {
+            bits.close();
+        }
+    }
+
+    /**
+     * Removes the value's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks.
+     */
+    @Override
+    public void unlink() {
         bits.close();
     }
 
@@ -159,6 +178,15 @@ public final class SharedDouble implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return Double.toString(get());
+        return use.isClosed() ? "SharedDouble(closed in this process)" : Double.toString(get());
+    }
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private LongBackend open() {
+        use.checkOpen();
+        return bits;
     }
 }

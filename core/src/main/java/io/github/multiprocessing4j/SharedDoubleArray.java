@@ -18,11 +18,13 @@ import java.io.Serializable;
  * blocks but may retry under contention. {@link #toArray()} is not atomic as a whole. Layout:
  * {@code internal.shm.ArrayDescriptor} (element {@code i} at byte {@code 8*i}).
  */
-public final class SharedDoubleArray implements Serializable, AutoCloseable {
+public final class SharedDoubleArray implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** The elements' shared memory (their raw bits), found by its name in every process. */
     private final WordArray words;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
 
     /**
      * Creates an array of {@code length} zeros ({@code 0.0}) in the calling process's tree.
@@ -37,6 +39,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      */
     public SharedDoubleArray(int length) {
         this.words = StaticShared.resolve("SharedDoubleArray", () -> WordArray.create("doubles", length), WordArray::unlink);
+        this.use = ProcessUse.ofNew("SharedDoubleArray");
     }
 
     /**
@@ -57,11 +60,12 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
             }
             return made;
         }, WordArray::unlink);
+        this.use = ProcessUse.ofNew("SharedDoubleArray");
     }
 
     /** {@return the number of elements} It is fixed at creation. */
     public int length() {
-        return words.length();
+        return open().length();
     }
 
     /**
@@ -72,7 +76,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public double get(int i) {
-        return Double.longBitsToDouble(words.get(i));
+        return Double.longBitsToDouble(open().get(i));
     }
 
     /**
@@ -83,7 +87,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public void set(int i, double value) {
-        words.set(i, Double.doubleToRawLongBits(value));
+        open().set(i, Double.doubleToRawLongBits(value));
     }
 
     /**
@@ -97,7 +101,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public boolean compareAndSet(int i, double expected, double value) {
-        return words.compareAndSet(i, Double.doubleToRawLongBits(expected),
+        return open().compareAndSet(i, Double.doubleToRawLongBits(expected),
                 Double.doubleToRawLongBits(value));
     }
 
@@ -112,9 +116,9 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      */
     public double addAndGet(int i, double delta) {
         while (true) {
-            long bits = words.get(i);
+            long bits = open().get(i);
             double next = Double.longBitsToDouble(bits) + delta;
-            if (words.compareAndSet(i, bits, Double.doubleToRawLongBits(next))) {
+            if (open().compareAndSet(i, bits, Double.doubleToRawLongBits(next))) {
                 return next;
             }
         }
@@ -127,7 +131,7 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      * @return the copy
      */
     public double[] toArray() {
-        long[] bits = words.toArray();
+        long[] bits = open().toArray();
         double[] copy = new double[bits.length];
         for (int i = 0; i < bits.length; i++) {
             copy[i] = Double.longBitsToDouble(bits[i]);
@@ -136,11 +140,29 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
     }
 
     /**
-     * Removes the array's name from the tree (see {@link SharedLongArray#close()}). Idempotent;
-     * never blocks.
+     * Ends this process's use of the array through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks.
      */
     @Override
     public void close() {
+        if (use.close()) {
+            words.unlink();
+        }
+    }
+
+    /**
+     * Removes the array's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks.
+     */
+    @Override
+    public void unlink() {
         words.unlink();
     }
 
@@ -152,7 +174,16 @@ public final class SharedDoubleArray implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return java.util.Arrays.toString(toArray());
+        return use.isClosed() ? "SharedDoubleArray(closed in this process)" : java.util.Arrays.toString(toArray());
     }
 
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private WordArray open() {
+        use.checkOpen();
+        return words;
+    }
 }

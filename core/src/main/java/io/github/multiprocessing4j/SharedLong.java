@@ -15,11 +15,13 @@ import java.util.Objects;
  * <p>The value lives in shared memory ({@code LocalLong}: one 8-byte word), or where the
  * {@linkplain #over backend} it was made over keeps it (on a Redis server, for a cluster's values).
  */
-public final class SharedLong implements Serializable, AutoCloseable {
+public final class SharedLong implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** Where the value lives: shared memory, or the backend the value was made over. */
     private final LongBackend backend;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
 
     /**
      * Creates a shared long holding 0.
@@ -41,10 +43,12 @@ public final class SharedLong implements Serializable, AutoCloseable {
      */
     public SharedLong(long initial) {
         this.backend = StaticShared.resolve("SharedLong", () -> new LocalLong(initial), LocalLong::close);
+        this.use = ProcessUse.ofNew("SharedLong");
     }
 
     private SharedLong(LongBackend backend) {
         this.backend = backend;
+        this.use = ProcessUse.ofBackend("SharedLong");
     }
 
     /**
@@ -61,7 +65,7 @@ public final class SharedLong implements Serializable, AutoCloseable {
 
     /** {@return the value} */
     public long get() {
-        return backend.get();
+        return open().get();
     }
 
     /**
@@ -70,7 +74,7 @@ public final class SharedLong implements Serializable, AutoCloseable {
      * @param value the new value
      */
     public void set(long value) {
-        backend.set(value);
+        open().set(value);
     }
 
     /**
@@ -79,7 +83,7 @@ public final class SharedLong implements Serializable, AutoCloseable {
      * @return the value after adding 1
      */
     public long incrementAndGet() {
-        return backend.getAndAdd(1) + 1;
+        return open().getAndAdd(1) + 1;
     }
 
     /**
@@ -89,7 +93,7 @@ public final class SharedLong implements Serializable, AutoCloseable {
      * @return the value after adding {@code delta}
      */
     public long addAndGet(long delta) {
-        return backend.getAndAdd(delta) + delta;
+        return open().getAndAdd(delta) + delta;
     }
 
     /**
@@ -99,7 +103,7 @@ public final class SharedLong implements Serializable, AutoCloseable {
      * @return the value before adding {@code delta}
      */
     public long getAndAdd(long delta) {
-        return backend.getAndAdd(delta);
+        return open().getAndAdd(delta);
     }
 
     /**
@@ -110,17 +114,35 @@ public final class SharedLong implements Serializable, AutoCloseable {
      * @return whether the value was {@code expected} and is now {@code value}
      */
     public boolean compareAndSet(long expected, long value) {
-        return backend.compareAndSet(expected, value);
+        return open().compareAndSet(expected, value);
     }
 
     /**
-     * Removes the value's name from the tree. Processes that already use the value keep using
-     * it; handles deserialized afterwards fail with {@link IllegalStateException}. Without a close
-     * the value lives until every process of its tree has ended. (A value over another backend:
-     * as that backend documents.)
+     * Ends this process's use of the value through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {
+        if (use.close()) {
+            backend.close();
+        }
+    }
+
+    /**
+     * Removes the value's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks. (An object over another backend: as that backend documents for its
+     * {@code close()}.)
+     */
+    @Override
+    public void unlink() {
         backend.close();
     }
 
@@ -131,6 +153,15 @@ public final class SharedLong implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return Long.toString(get());
+        return use.isClosed() ? "SharedLong(closed in this process)" : Long.toString(get());
+    }
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private LongBackend open() {
+        use.checkOpen();
+        return backend;
     }
 }

@@ -16,11 +16,13 @@ import java.io.Serializable;
  * as a whole: guard them with a {@link ProcessLock} when they must be. Layout:
  * {@code internal.shm.ArrayDescriptor} (element {@code i} at byte {@code 8*i}).
  */
-public final class SharedLongArray implements Serializable, AutoCloseable {
+public final class SharedLongArray implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** The elements' shared memory, found by its name in every process. */
     private final WordArray words;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
 
     /**
      * Creates an array of {@code length} zeros in the calling process's tree.
@@ -35,6 +37,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      */
     public SharedLongArray(int length) {
         this.words = StaticShared.resolve("SharedLongArray", () -> WordArray.create("longs", length), WordArray::unlink);
+        this.use = ProcessUse.ofNew("SharedLongArray");
     }
 
     /**
@@ -55,11 +58,12 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
             }
             return made;
         }, WordArray::unlink);
+        this.use = ProcessUse.ofNew("SharedLongArray");
     }
 
     /** {@return the number of elements} It is fixed at creation. */
     public int length() {
-        return words.length();
+        return open().length();
     }
 
     /**
@@ -70,7 +74,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public long get(int i) {
-        return words.get(i);
+        return open().get(i);
     }
 
     /**
@@ -81,7 +85,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public void set(int i, long value) {
-        words.set(i, value);
+        open().set(i, value);
     }
 
     /**
@@ -94,7 +98,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public boolean compareAndSet(int i, long expected, long value) {
-        return words.compareAndSet(i, expected, value);
+        return open().compareAndSet(i, expected, value);
     }
 
     /**
@@ -106,7 +110,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public long getAndAdd(int i, long delta) {
-        return words.getAndAdd(i, delta);
+        return open().getAndAdd(i, delta);
     }
 
     /**
@@ -118,7 +122,7 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, length())}
      */
     public long addAndGet(int i, long delta) {
-        return words.getAndAdd(i, delta) + delta;
+        return open().getAndAdd(i, delta) + delta;
     }
 
     /**
@@ -128,17 +132,33 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      * @return the copy
      */
     public long[] toArray() {
-        return words.toArray();
+        return open().toArray();
     }
 
     /**
-     * Removes the array's name from the tree. Handles that exist keep working (the memory is freed
-     * when the last of them is unreachable); handles deserialized afterwards fail with
-     * {@link IllegalStateException}. Without a close the array lives until every process of its
-     * tree has ended. Idempotent; never blocks.
+     * Ends this process's use of the array through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks.
      */
     @Override
     public void close() {
+        if (use.close()) {
+            words.unlink();
+        }
+    }
+
+    /**
+     * Removes the array's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks.
+     */
+    @Override
+    public void unlink() {
         words.unlink();
     }
 
@@ -150,7 +170,16 @@ public final class SharedLongArray implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return java.util.Arrays.toString(toArray());
+        return use.isClosed() ? "SharedLongArray(closed in this process)" : java.util.Arrays.toString(toArray());
     }
 
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private WordArray open() {
+        use.checkOpen();
+        return words;
+    }
 }

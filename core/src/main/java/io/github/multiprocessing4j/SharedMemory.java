@@ -46,7 +46,7 @@ import java.nio.ByteBuffer;
  * ordered between processes. Publish data with a {@link ProcessLock}, a {@link SharedLong} or
  * another synchronisation object, as with Python's shared memory.
  */
-public final class SharedMemory implements Serializable, AutoCloseable {
+public final class SharedMemory implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     /** The block, found by its name in every process. */
@@ -184,6 +184,7 @@ public final class SharedMemory implements Serializable, AutoCloseable {
      * name can be {@linkplain #createNamed created} again). Idempotent; never blocks; works on a
      * closed handle.
      */
+    @Override
     public void unlink() {
         segment.unlink();
     }

@@ -14,13 +14,16 @@ import java.util.concurrent.locks.Lock;
  * that a waiter takes over within a second when its holder's process dies; or in the
  * {@linkplain LockBackend backend} it was made over (a cluster's lock lives on a Redis server).
  */
-abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
+abstract class SharedMutexLock implements Lock, Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     private final LockBackend backend;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
 
-    SharedMutexLock(LockBackend backend) {
+    SharedMutexLock(LockBackend backend, ProcessUse use) {
         this.backend = backend;
+        this.use = use;
     }
 
     /** @return {@code backend}, checked to be re-entrant or not as the caller needs */
@@ -50,7 +53,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      *     then not held)
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return backend.acquire(Math.max(0, timeout.toNanos()));
+        return open().acquire(Math.max(0, timeout.toNanos()));
     }
 
     /**
@@ -67,7 +70,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      * it: Python's {@code with lock:} is {@code try (var held = lock.hold()) { ... }}. Waits as
      * {@link #acquire()} does: an interrupt does not end the wait (the thread's interrupt status is
      * kept). Not the same as try-with-resources on the lock itself, whose {@link #close()} acquires
-     * nothing and ends the lock.
+     * nothing and ends this process's use of the lock.
      *
      * @return the holding, to close (by this thread) when done
      * @throws IllegalStateException for a {@link ProcessLock}, when the calling thread holds it
@@ -101,7 +104,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
     /** Acquires the lock, waiting as long as it takes, ignoring interrupts (their status is kept). */
     @Override
     public void lock() {
-        backend.acquireUninterruptibly();
+        open().acquireUninterruptibly();
     }
 
     /**
@@ -112,7 +115,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        backend.acquire(-1);
+        open().acquire(-1);
     }
 
     /**
@@ -132,7 +135,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public boolean tryLock() {
-        return backend.tryAcquire();
+        return open().tryAcquire();
     }
 
     /**
@@ -146,7 +149,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return backend.acquire(Math.max(0, unit.toNanos(time)));
+        return open().acquire(Math.max(0, unit.toNanos(time)));
     }
 
     /**
@@ -157,7 +160,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public void unlock() {
-        backend.release();
+        backend.release(); // giving back what is held: allowed on a closed handle
     }
 
     /**
@@ -175,17 +178,17 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
 
     /** {@return whether the calling thread holds the lock} */
     public boolean isHeldByCurrentThread() {
-        return backend.isHeldByCurrentThread();
+        return open().isHeldByCurrentThread();
     }
 
     /** {@return whether any thread of any process holds the lock (a snapshot)} */
     public boolean isLocked() {
-        return backend.isLocked();
+        return open().isLocked();
     }
 
     /** {@return how many times the lock was taken over from a process that died holding it} */
     public long takeovers() {
-        return backend.takeovers();
+        return open().takeovers();
     }
 
     /**
@@ -201,23 +204,48 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
     public long fencingToken() {
-        return backend.fencingToken();
+        return open().fencingToken();
     }
 
     /**
-     * Removes the lock's name from the tree. Processes that already use the lock keep using it;
-     * handles deserialized afterwards fail with {@link IllegalStateException}. Without a close the
-     * lock lives until every process of its tree has ended. (A {@linkplain ProcessLock#named named}
-     * lock: nothing, it lives until {@link ProcessLock#unlinkNamed}. A lock over another backend:
-     * as that backend documents.)
-     *
-     * <p>It neither acquires nor releases the lock: {@code try (lock) { ... }} would exclude no
-     * one and end the lock for the processes that get it later. To hold the lock for a block,
-     * write {@code try (var held = lock.hold()) { ... }} ({@link #hold()}).
+     * Ends this process's use of the lock through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. It neither acquires nor releases the lock: {@code try (lock) { ... }} would exclude
+     * no one. To hold the lock for a block, write {@code try (var held = lock.hold()) { ... }}
+     * ({@link #hold()}). {@link #unlock()} still works on a closed handle. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks. (A {@linkplain ProcessLock#named named} lock lives until
+     * {@link ProcessLock#unlinkNamed}. A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {
+        if (use.close()) {
+            backend.close();
+        }
+    }
+
+    /**
+     * Removes the lock's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks. (An object over another backend: as that backend documents for its
+     * {@code close()}.)
+     */
+    @Override
+    public void unlink() {
         backend.close();
+    }
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private LockBackend open() {
+        use.checkOpen();
+        return backend;
     }
 
     LockBackend backend() {
@@ -244,6 +272,7 @@ abstract class SharedMutexLock implements Lock, Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "(" + backend + (isLocked() ? ", locked)" : ", unlocked)");
+        return getClass().getSimpleName() + "(" + backend
+                + (use.isClosed() ? ", closed in this process)" : isLocked() ? ", locked)" : ", unlocked)");
     }
 }

@@ -12,13 +12,16 @@ import java.util.concurrent.TimeoutException;
  * them, or in the {@linkplain SemaphoreBackend backend} it was made over (a cluster's semaphore
  * lives on a Redis server).
  */
-abstract class SharedSemaphore implements Serializable, AutoCloseable {
+abstract class SharedSemaphore implements Serializable, Unlinkable {
     private static final long serialVersionUID = 1L;
 
     private final SemaphoreBackend semaphore;
+    /** This handle's use in this process. */
+    private final ProcessUse use;
 
-    SharedSemaphore(SemaphoreBackend backend) {
+    SharedSemaphore(SemaphoreBackend backend, ProcessUse use) {
         this.semaphore = backend;
+        this.use = use;
     }
 
     /** A new semaphore in shared memory, after checking {@code value}. */
@@ -46,7 +49,7 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      *     permit is taken then
      */
     public void acquire() throws InterruptedException {
-        semaphore.acquire(-1);
+        open().acquire(-1);
     }
 
     /**
@@ -58,7 +61,7 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      *     permit is taken then
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return semaphore.acquire(Math.max(0, timeout.toNanos()));
+        return open().acquire(Math.max(0, timeout.toNanos()));
     }
 
     /**
@@ -66,7 +69,7 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      * back: Python's {@code with semaphore:} is {@code try (var held = semaphore.hold()) { ... }}.
      * Waits as {@link #acquire()} does, so an interrupt ends the wait. Not the same as
      * try-with-resources on the semaphore itself, whose {@link #close()} takes no permit and ends
-     * the semaphore.
+     * this process's use of the semaphore.
      *
      * @return the holding of one permit, to close when done
      * @throws InterruptedException when the thread is interrupted before or while waiting; no
@@ -102,7 +105,7 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      * @return true when a permit was available and is now taken
      */
     public boolean tryAcquire() {
-        return semaphore.tryAcquire();
+        return open().tryAcquire();
     }
 
     /**
@@ -115,31 +118,57 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      *     the permit given back was a lease that had lapsed (see that backend)
      */
     public void release() {
-        semaphore.release();
+        semaphore.release(); // giving back what was taken: allowed on a closed handle
     }
 
     /** {@return how many permits are available now} A snapshot; Python's {@code get_value()}. */
     public int availablePermits() {
-        return semaphore.availablePermits();
+        return open().availablePermits();
     }
 
     /** {@return how many permits were given back from processes that died holding them} */
     public long reclaimed() {
-        return semaphore.reclaimed();
+        return open().reclaimed();
     }
 
     /**
-     * Removes the semaphore's name from the tree. Processes that already use it keep using it.
-     * Without a close it lives until every process of its tree has ended. (A semaphore over
-     * another backend: as that backend documents.)
-     *
-     * <p>It neither takes nor gives back a permit: {@code try (semaphore) { ... }} would limit no
-     * one and end the semaphore for the processes that get it later. To hold a permit for a block,
-     * write {@code try (var held = semaphore.hold()) { ... }} ({@link #hold()}).
+     * Ends this process's use of the semaphore through this handle (Python's {@code close()}): its
+     * further use here throws {@link IllegalStateException}; the other processes keep using
+     * it. It neither takes nor gives back a permit: {@code try (semaphore) { ... }} would
+     * limit no one. To hold a permit for a block, write {@code try (var held = semaphore.hold()) { ... }}
+     * ({@link #hold()}). {@link #release()} still works on a closed handle. Its shared memory goes now when no other process can have it (this handle was
+     * made here, outside a static initialiser, and never sent to another process), else with
+     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
+     * object is not tracked. Idempotent; never blocks. (A handle made {@code over} another backend: its
+     * {@code close()} is that backend's {@code close()}, as the backend documents.)
      */
     @Override
     public void close() {
+        if (use.close()) {
+            semaphore.close();
+        }
+    }
+
+    /**
+     * Removes the semaphore's name from the tree, for every process (as
+     * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
+     * the memory goes when the last of them is gone; handles received or deserialized afterwards
+     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
+     * blocks. (An object over another backend: as that backend documents for its
+     * {@code close()}.)
+     */
+    @Override
+    public void unlink() {
         semaphore.close();
+    }
+
+    /**
+     * @return the state, for an operation through this handle
+     * @throws IllegalStateException when this handle was closed in this process
+     */
+    private SemaphoreBackend open() {
+        use.checkOpen();
+        return semaphore;
     }
 
     /**
@@ -150,6 +179,7 @@ abstract class SharedSemaphore implements Serializable, AutoCloseable {
      */
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "(" + semaphore + ", " + availablePermits() + " permits)";
+        return getClass().getSimpleName() + "(" + semaphore
+                + (use.isClosed() ? ", closed in this process)" : ", " + availablePermits() + " permits)");
     }
 }

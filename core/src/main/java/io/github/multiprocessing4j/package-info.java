@@ -4,6 +4,32 @@
  * ({@link io.github.multiprocessing4j.ProcessPool}), and locks, queues, pipes and shared values
  * that every process of a tree uses.
  *
+ * <h2 id="close">close() and unlink()</h2>
+ *
+ * <p>As in Python, {@code close()} of a queue, a pipe's {@link io.github.multiprocessing4j.Connection}
+ * or a shared object (a lock, a semaphore, an event, a condition, a barrier, a shared value or
+ * array) says that <em>this process</em> is done with it: its further use through that handle
+ * here throws {@link java.lang.IllegalStateException} saying so, and the other processes keep
+ * using the object. So a parent may close its own copy of a queue, or of the pipe end it gave a
+ * child, right after {@code start()} (the CPython documentation recommends it for pipes), and
+ * {@code try (var q = new ProcessQueue<>()) { ... }} in a parent does not break the children
+ * that still use the queue when the block ends. {@code unlink()} ends an object for every
+ * process, as {@link io.github.multiprocessing4j.SharedMemory#unlink()} does: a queue refuses
+ * puts everywhere and its consumers drain it, then fail; a pipe fails at both ends everywhere;
+ * a shared object's name goes (handles that exist keep working until closed; a handle sent
+ * afterwards cannot be reached).
+ *
+ * <p>Where the memory goes: a pipe's when, for each end, every process that used it closed it
+ * or died (the process whose close makes it so frees it; a pipe end's users are tracked, which is
+ * also what gives the peer its {@link java.io.EOFException}); a queue's or a shared object's at
+ * {@code close()} when its handle never left the process that made it (not sent to a child, a
+ * pool task or another queue, and not made by a static initialiser), else with {@code unlink()}
+ * (a queue once it is also empty) or when the last process of the tree ends. Which processes hold
+ * a queue or a shared object is not tracked: a handle can travel in a queue item that no process
+ * holds. An object made {@code over} a backend (a cluster's) leaves both calls to the backend.
+ * Every such object is an {@link io.github.multiprocessing4j.Unlinkable}, so a program that is done
+ * with several (its children joined) unlinks them alike.
+ *
  * <h2 id="static-fields">Shared objects in static fields</h2>
  *
  * <p>Every child is a new JVM, which runs the static initialiser of each class it uses again: a
@@ -51,9 +77,11 @@
  *   {@link io.github.multiprocessing4j.Pipe#open} make. An object made {@code over} a backend
  *   (a cluster's, by name) is that backend's already, and {@code SharedMemory.attach} finds one
  *   by name.</li>
- *   <li><b>Closing.</b> Closing such an object closes the tree's: a process that initialises the
- *   class afterwards fails ({@link java.lang.ExceptionInInitializerError} caused by an
- *   {@link java.lang.IllegalStateException} saying so).</li>
+ *   <li><b>Closing.</b> {@code close()} of such an object ends only the calling process's use, as
+ *   for any shared object (see <a href="#close">close() and unlink()</a>); it goes when the tree
+ *   ends. {@code unlink()} ends the tree's: a process that initialises the class afterwards fails
+ *   ({@link java.lang.ExceptionInInitializerError} caused by an {@link java.lang.IllegalStateException}
+ *   saying so).</li>
  *   <li><b>A pool</b> cannot be the tree's: its workers are children of the process that made it.
  *   In the root process a pool in a static field works as any other. In a child, a pool made by a
  *   static initialiser starts no workers, and every method but {@code close()} throws
@@ -141,7 +169,7 @@
  *     <td>also a {@code java.util.concurrent.locks.Lock}; a waiter takes it over from a holder that died</td></tr>
  * <tr><td>{@code acquire()}, {@code acquire(timeout=t)}, {@code acquire(False)}, {@code release()}, {@code with lock:}</td>
  *     <td>{@code acquire()}, {@code acquire(Duration)}, {@code tryLock()}, {@code release()}, {@code try (var held = lock.hold()) { ... }}</td>
- *     <td>{@code acquire(Duration)} returns whether it got the lock; not {@code try (lock)}, whose {@code close()} ends the lock</td></tr>
+ *     <td>{@code acquire(Duration)} returns whether it got the lock; not {@code try (lock)}, whose {@code close()} ends this process's use of the lock</td></tr>
  * <tr><td>a lock for unrelated programs (none in CPython: {@code posix_ipc.Semaphore(name, O_CREAT)})</td>
  *     <td>{@code ProcessLock.named(name)}, {@code ProcessLock.unlinkNamed(name)}</td>
  *     <td>get-or-create by name, for every program of the user on the machine; a waiter takes it over from a program that died holding it</td></tr>
@@ -163,13 +191,13 @@
  * <tr><th scope="rowgroup" colspan="3">Queues and pipes</th></tr>
  * <tr><td>{@code Queue(maxsize)}</td>
  *     <td>{@code new ProcessQueue<>(maxSize)}</td>
- *     <td>{@code null} is refused: put a sentinel object, or {@code close()} the queue</td></tr>
+ *     <td>{@code null} is refused: put a sentinel object, or {@code unlink()} the queue</td></tr>
  * <tr><td>{@code put(x)}, {@code put(x, timeout=t)}, {@code put_nowait(x)}, {@code get()}, {@code get(timeout=t)}, {@code get_nowait()}</td>
  *     <td>{@code put(x)}, {@code put(x, Duration)}, {@code putNowait(x)}, {@code get()}, {@code get(Duration)}, {@code getNowait()}; also {@code offer(x)}, {@code poll()}</td>
  *     <td>{@code queue.Full}, {@code queue.Empty}: {@code QueueFullException}, {@code QueueEmptyException}</td></tr>
  * <tr><td>{@code qsize()}, {@code empty()}, {@code full()}, {@code close()}</td>
  *     <td>{@code qsize()}, {@code isEmpty()}, {@code isFull()}, {@code close()}</td>
- *     <td></td></tr>
+ *     <td>{@code close()}: this process is done with the queue, as Python's; {@code unlink()} ends it for every process (see <a href="#close">close() and unlink()</a>)</td></tr>
  * <tr><td>{@code join_thread()}, {@code cancel_join_thread()}</td>
  *     <td>none</td>
  *     <td>no feeder thread: an item is in shared memory when {@code put()} returns</td></tr>
@@ -184,7 +212,7 @@
  *     <td></td></tr>
  * <tr><td>{@code Connection}: {@code send}, {@code recv}, {@code send_bytes}, {@code recv_bytes}, {@code poll(timeout)}, {@code close}</td>
  *     <td>{@code Connection}: {@code send}, {@code recv()}, {@code sendBytes}, {@code recvBytes()}, {@code poll(Duration)}, {@code close()}</td>
- *     <td>{@code recv()} throws {@code EOFException} once the other end is closed or its processes died; {@code recv_bytes_into}, {@code fileno}: none</td></tr>
+ *     <td>{@code close()} ends this process's use of the end, as Python's; {@code recv()} throws {@code EOFException} once every process that used the other end closed it or died; {@code unlink()} ends the pipe for every process; {@code recv_bytes_into}, {@code fileno}: none</td></tr>
  * <tr><td>{@code connection.wait(objects, timeout)}</td>
  *     <td>{@code Multiprocessing.waitAny(timeout, objects...)}, {@code waitAny(timeout, collection)}</td>
  *     <td>over connections, queues, {@code ChildProcess}es (their end), {@code ProcessHandle}s and {@code Future}s; returns the ready ones in the order given, empty on timeout; {@code timeout} null waits without limit</td></tr>

@@ -232,9 +232,9 @@ class ProcessLockTest {
                 java.nio.file.Files.getPosixFilePermissions(segments.get(0)))).isEqualTo("rw-------");
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(tree))).isEqualTo("rwx------");
-        lock.close();
+        lock.unlink();
         assertThat(segments.get(0)).doesNotExist();
-        assertThat(lock.tryLock()).as("closing removes the name; this handle keeps working").isTrue();
+        assertThat(lock.tryLock()).as("unlinking removes the name; this handle keeps working").isTrue();
         lock.unlock();
     }
 

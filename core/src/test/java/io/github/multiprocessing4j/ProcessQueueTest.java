@@ -165,11 +165,11 @@ class ProcessQueueTest {
     }
 
     @Test
-    void closeRefusesPutsAndConsumersDrainWhatIsLeft() throws Exception {
+    void unlinkRefusesPutsAndConsumersDrainWhatIsLeft() throws Exception {
         ProcessQueue<Integer> q = new ProcessQueue<>();
         q.put(1);
         q.put(2);
-        q.close();
+        q.unlink();
         assertThat(q.isClosed()).isTrue();
         assertThatThrownBy(() -> q.put(3)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         ProcessQueue<Integer> got = shared.track(new ProcessQueue<>());

@@ -84,7 +84,7 @@ class StaticFieldsTest {
                 assertThat(producer.exitCode()).hasValue(0);
             }
         } finally {
-            QueueHolder.QUEUE.close();
+            QueueHolder.QUEUE.unlink();
         }
     }
 
@@ -150,7 +150,7 @@ class StaticFieldsTest {
             assertThat(received).extracting(SharedLong::get).containsOnly((long) racers);
             assertThat(longSegmentsMadeBy(tree, racerPids)).as("the losers discarded theirs").hasSize(1);
         } finally {
-            received.get(0).close();
+            received.get(0).unlink();
         }
     }
 
@@ -170,13 +170,13 @@ class StaticFieldsTest {
                     .contains("is a SharedLong in this process, but a ProcessLock")
                     .contains("in the same order in every process");
         } finally {
-            parents.close();
+            SharedObjects.unlink(parents);
         }
     }
 
     @Test
-    void aChildInitialisingTheClassAfterItsObjectWasClosedFailsSayingSo() throws Exception {
-        ClosedHolder.COUNTER.close();
+    void aChildInitialisingTheClassAfterItsObjectWasUnlinkedFailsSayingSo() throws Exception {
+        ClosedHolder.COUNTER.unlink();
         ChildProcess child = new ChildProcess(() -> ClosedHolder.COUNTER.get());
         child.start();
 
@@ -341,7 +341,7 @@ class StaticFieldsTest {
             for (AutoCloseable object : List.<AutoCloseable>of(CONDITION, LOCK, RLOCK, SEMAPHORE, BOUNDED, EVENT, BARRIER,
                     LONG, LONGS, DOUBLES, MEMORY, QUEUE, SIMPLE, JOINABLE, PIPE.left(), PIPE.right())) {
                 try {
-                    object.close();
+                    SharedObjects.unlink(object);
                 } catch (Exception e) {
                     throw new IllegalStateException("closing " + object, e);
                 }

@@ -12,7 +12,10 @@ import java.time.Duration;
  * {@code TreeRoot FILE once} starts one child, which writes its command-line arguments to
  * FILE.childargs, joins it and writes "done"; {@code TreeRoot FILE hang-shared} is {@code hang}
  * with shared objects made first: a held {@link ProcessLock}, a {@link SharedLong} and a
- * {@link SharedMemory}, whose segments stay in the tree's directory.
+ * {@link SharedMemory}, whose segments stay in the tree's directory; {@code TreeRoot FILE
+ * close-shared} gives a queue, a lock and a pipe's end to a child, closes its copies right after
+ * {@code start()} (Python's habit; the child closes its own when done), joins it, and writes
+ * "rootPid seg-files..." (what the tree's directory holds then) to FILE before it exits.
  */
 public final class TreeRoot {
     private TreeRoot() {
@@ -32,6 +35,8 @@ public final class TreeRoot {
             TestFiles.write(out, ProcessHandle.current().pid() + " " + child.pid());
             Thread.sleep(120_000);
             java.lang.ref.Reference.reachabilityFence(kept); // not reached: the test kills this process
+        } else if (args[1].equals("close-shared")) {
+            closeShared(out);
         } else {
             String childArgsFile = out + ".childargs";
             ChildProcess child = new ChildProcess(() -> TestFiles.write(childArgsFile,
@@ -40,6 +45,36 @@ public final class TreeRoot {
             child.join();
             TestFiles.write(out, "done");
         }
+    }
+
+    private static void closeShared(String out) throws Exception {
+        ProcessQueue<String> queue = new ProcessQueue<>();
+        ProcessLock lock = new ProcessLock();
+        Pipe<String> pipe = Pipe.open();
+        Connection<String> childEnd = pipe.right();
+        ChildProcess child = new ChildProcess(() -> {
+            queue.put("left in the queue");
+            lock.lock();
+            lock.unlock();
+            childEnd.send("done");
+            queue.close();
+            lock.close();
+            childEnd.close();
+        });
+        child.start();
+        queue.close();
+        lock.close();
+        childEnd.close();
+        child.join();
+        pipe.left().recv();
+        pipe.left().close();
+        Path tree = TestFiles.treeDirectory(ProcessHandle.current().pid());
+        String files;
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(tree)) {
+            files = list.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("seg-")).sorted()
+                    .collect(java.util.stream.Collectors.joining(" "));
+        }
+        TestFiles.write(out, ProcessHandle.current().pid() + " " + files);
     }
 
     /** @return a held lock, a long and a memory block of this process's tree (their segments stay) */

@@ -136,9 +136,10 @@ public final class IpcLesson {
             child.join();
             n.confirm(child.exitCode().orElse(-1) == 0, "pipe-child exited with 0");
             n.note("in Python the parent must also close its own copy of the child's end before it can see EOF"
-                    + " (fork copied it). Here close() closes an end for every process, so the parent does not"
-                    + " touch the child's end; and recv() also ends with EOFException when every process that used"
-                    + " the other end has died without closing it.");
+                    + " (fork copied it). Here close() is per process too, and the parent may close its copy right"
+                    + " after start(), but it need not: a process that never used an end is not its user. And recv()"
+                    + " also ends with EOFException when every process that used the other end has died without"
+                    + " closing it.");
         }
     }
 

@@ -172,8 +172,8 @@ public final class TicketSale {
      * @throws InterruptedException when interrupted while joining; the buyers are killed and joined first
      */
     public static Outcome run(Plan plan, ScratchDir dir) throws IOException, InterruptedException {
-        try (ProcessLock mutex = plan.locked() ? new ProcessLock() : null;
-             Counters counters = new Counters()) {
+        ProcessLock mutex = plan.locked() ? new ProcessLock() : null;
+        try (Counters counters = new Counters(mutex)) {
             Path data = Path.of(dir.file(DATA_FILE));
             Files.writeString(data, json(plan.tickets()));
             Buyer sale = new Buyer(data.toString(), plan.buyers(), plan.minDelayMillis(), plan.maxDelayMillis(),
@@ -195,18 +195,26 @@ public final class TicketSale {
         }
     }
 
-    /** The shared numbers of one sale, closed together. */
+    /** The shared numbers of one sale, and its lock if any, unlinked together (the buyers are done with them). */
     private static final class Counters implements AutoCloseable {
+        final ProcessLock mutex;
         final SharedLong atStartLine = new SharedLong();
         final SharedLong started = new SharedLong();
         final SharedLong finished = new SharedLong();
         final SharedLong successes = new SharedLong();
         final SharedLong failures = new SharedLong();
 
+        Counters(ProcessLock mutex) {
+            this.mutex = mutex;
+        }
+
         @Override
         public void close() {
             for (SharedLong each : List.of(atStartLine, started, finished, successes, failures)) {
-                each.close();
+                each.unlink();
+            }
+            if (mutex != null) {
+                mutex.unlink();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.cli.support;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Unlinkable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.Optional;
 /**
  * The child processes a lesson starts, so that none is left behind: {@link #close()} kills and
  * joins those still running (after a failure, or daemons the lesson leaves waiting), and then
- * closes what the children shared (queues, shared numbers), as a try-with-resources around the
+ * unlinks what the children shared (queues, shared numbers: every process that used them is done,
+ * so they are freed now rather than when the program ends), as a try-with-resources around the
  * lesson. For a single child, {@link #stop} does the same in a {@code finally}; for a process
  * that is not a child of this JVM (a grandchild), {@link #destroy}.
  */
@@ -29,8 +31,9 @@ public final class ChildGroup implements AutoCloseable {
     }
 
     /**
-     * Has {@link #close()} close {@code resource} once every child has ended: a queue must stay
-     * open while a child may still wait in its {@code get()}, or that child fails.
+     * Has {@link #close()} unlink {@code resource} (close it, when it is no shared object) once
+     * every child has ended: a queue must stay while a child may still wait in its {@code get()},
+     * or that child fails.
      *
      * @return {@code resource}
      */
@@ -80,7 +83,7 @@ public final class ChildGroup implements AutoCloseable {
 
     /**
      * Kills and joins every child that still runs (does nothing to those that have ended), then
-     * closes the shared resources, the last registered first.
+     * unlinks the shared resources, the last registered first.
      */
     @Override
     public void close() throws InterruptedException {
@@ -89,7 +92,12 @@ public final class ChildGroup implements AutoCloseable {
         }
         for (int i = shared.size() - 1; i >= 0; i--) {
             try {
-                shared.get(i).close();
+                AutoCloseable resource = shared.get(i);
+                if (resource instanceof Unlinkable object) {
+                    object.unlink();
+                } else {
+                    resource.close();
+                }
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) { // queues and shared numbers throw none; anything else is a bug here

@@ -12,25 +12,34 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who uses each end of a pipe, so that a receiver can tell that nobody will ever send again: the
- * other end was closed, or every process that used it has died. The items themselves travel
- * through one {@link ByteQueue} per direction.
+ * Who uses each end of a pipe, so that a receiver can tell that nobody will ever send again: every
+ * process that used the other end closed it or has died, or the pipe was unlinked. The items
+ * themselves travel through one {@link ByteQueue} per direction.
  *
  * <pre>
- *  0               8               16              24              32
- *  +---------------+---------------+---------------+---------------+
- *  | closed 0      | closed 1      | used 0        | used 1        |
- *  +---------------+---------------+---------------+---------------+
- *  | users of end 0: a {@link SlotTable} of {@value #USER_SLOTS} slots                  | 32
- *  | users of end 1: the same                                                           |
- *  +---------------+---------------+---------------+---------------+
+ *  0               8               16              24              32              40
+ *  +---------------+---------------+---------------+---------------+---------------+
+ *  | closed 0      | closed 1      | used 0        | used 1        | released      |
+ *  +---------------+---------------+---------------+---------------+---------------+
+ *  | users of end 0: a {@link SlotTable} of {@value #USER_SLOTS} slots                                  | 40
+ *  | users of end 1: the same                                                                           |
+ *  +---------------+---------------+---------------+---------------+---------------+
  *
- *  closed n   1 once end n was closed (by any process)
+ *  closed n   1 once end n was closed for every process (the pipe was unlinked)
  *  used n     1 once some process used end n (sent or received on it, or received the end
- *             itself from another process), or once a child whose target carries it was spawned
- *  users n    the live processes that used end n (process tokens); a slot whose process died
- *             is freed by whoever finds it
+ *             itself from another process), or once a child whose target carries it was spawned,
+ *             or once the only process that could have it closed it
+ *  released   1 once some process took on freeing the pipe's memory (compare-and-set: one does)
+ *  users n    the processes that use end n (process tokens): a process's slot is given back when
+ *             it closes its end (Python's per-process close()), and a slot whose process died is
+ *             freed by whoever finds it
  * </pre>
+ *
+ * <p>An end is gone once it was closed for every process, or was used and has no live user: every
+ * process that used it closed its copy or died (Python's EOF once every copy of the other end is
+ * closed, with death counted as a close). The pipe's memory goes once both ends are gone, freed
+ * by the process whose close made it so (or by an unlink); when the last user of an end dies
+ * instead of closing, it goes with the tree.
  *
  * <p>An end that nobody has used yet is not gone: it may still be on its way to a child that has
  * not started. An end in a child's target is the child's from its spawn, before the child runs
@@ -41,7 +50,8 @@ public final class PipeEnds implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int CLOSED = 0;
     private static final int USED = 16;
-    private static final int USERS = 32;
+    private static final int RELEASED = 32;
+    private static final int USERS = 40;
     static final int USER_SLOTS = 16;
     private static final int SIZE = USERS + 2 * SlotTable.bytes(USER_SLOTS);
     /** The ends this process is recorded as a user of: "tree/segment/end". */
@@ -59,9 +69,9 @@ public final class PipeEnds implements Serializable {
         return new PipeEnds(SharedSegment.create("pipe", SIZE));
     }
 
-    /** Records the calling process as a user of {@code end}, once per process. */
+    /** Records the calling process as a user of {@code end}, once per process (until it closes the end). */
     public void attach(int end) {
-        String key = segment.treeId() + "/" + segment.name() + "/" + end;
+        String key = key(end);
         if (ATTACHED.contains(key)) {
             return;
         }
@@ -72,6 +82,34 @@ public final class PipeEnds implements Serializable {
             recordUser(end, Owner.currentProcessToken(), Owner.currentTicks());
             ATTACHED.add(key);
         }
+    }
+
+    /**
+     * Gives back the calling process's use of {@code end} (its close of the end): its slots in the
+     * end's users are freed.
+     *
+     * @return whether the end is gone now
+     */
+    public boolean release(int end) {
+        synchronized (ATTACHED) {
+            ATTACHED.remove(key(end));
+            SlotTable users = users(end);
+            long me = Owner.currentProcessToken();
+            for (int i = 0; i < users.size(); i++) {
+                if (users.token(i) == me) {
+                    users.free(i);
+                }
+            }
+        }
+        return isGone(end);
+    }
+
+    /**
+     * Marks {@code end} used although no process is recorded as its user: the only process that
+     * could have it closed it (a handle that never left its process), so that it counts as gone.
+     */
+    public void markUsed(int end) {
+        segment.setLongVolatile(USED + 8 * end, 1);
     }
 
     /**
@@ -95,12 +133,15 @@ public final class PipeEnds implements Serializable {
         segment.setLongVolatile(USED + 8 * end, 1);
     }
 
-    /** @return whether {@code end} was closed */
+    /** @return whether {@code end} was closed for every process (the pipe was unlinked) */
     public boolean isClosed(int end) {
         return segment.getLongVolatile(CLOSED + 8 * end) != 0;
     }
 
-    /** @return whether {@code end} was closed, or was used and every process that used it has died */
+    /**
+     * @return whether {@code end} was closed for every process, or was used and every process that
+     *     used it closed it or has died
+     */
     public boolean isGone(int end) {
         if (isClosed(end)) {
             return true;
@@ -118,19 +159,25 @@ public final class PipeEnds implements Serializable {
         return true;
     }
 
+    /** Marks both ends closed for every process (the pipe's unlink). */
+    public void closeForAll() {
+        segment.setLongVolatile(CLOSED, 1);
+        segment.setLongVolatile(CLOSED + 8, 1);
+    }
+
     /**
-     * Marks {@code end} closed; removes the segment once both ends are.
+     * Takes on freeing the pipe, once both ends are gone: only the first caller gets true, and
+     * then frees the direction queues and calls {@link #unlink()}.
      *
-     * @return whether this call closed it (false when it was closed already)
+     * @return whether the caller is to free the pipe
      */
-    public boolean close(int end) {
-        if (!segment.compareAndSetLong(CLOSED + 8 * end, 0, 1)) {
-            return false;
-        }
-        if (isClosed(1 - end)) {
-            segment.unlink();
-        }
-        return true;
+    public boolean takeRelease() {
+        return isGone(0) && isGone(1) && segment.compareAndSetLong(RELEASED, 0, 1);
+    }
+
+    /** Removes this bookkeeping's segment (after the direction queues were freed). */
+    public void unlink() {
+        segment.unlink();
     }
 
     /**
@@ -182,6 +229,10 @@ public final class PipeEnds implements Serializable {
     }
 
     private record HandedEnd(PipeEnds ends, int end) {
+    }
+
+    private String key(int end) {
+        return segment.treeId() + "/" + segment.name() + "/" + end;
     }
 
     private SlotTable users(int end) {

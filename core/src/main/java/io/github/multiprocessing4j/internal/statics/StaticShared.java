@@ -118,6 +118,11 @@ public final class StaticShared {
         return ProcessContext.current().parent().isPresent() ? initialisingClass() : null;
     }
 
+    /** @return whether a static initialiser runs on this thread: what it makes is the tree's */
+    public static boolean inStaticInitialiser() {
+        return initialisingClass() != null;
+    }
+
     /** @return the class whose static initialiser is the nearest on this thread's stack, or null */
     static Class<?> initialisingClass() {
         return WALKER.walk(NEAREST_STATIC_INITIALISER);
