@@ -407,7 +407,8 @@ public final class ChildProcess {
 
         /**
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
-         * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}), so they win.
+         * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and
+         * {@code -XX:NewSize=16m} unless an option sizes the heap), so they win.
          * An option that stops the JVM from booting makes {@link #failure()} report the JVM's own
          * words.
          *

@@ -29,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
 final class AsyncMapCall<R> implements ChunkOwner {
     final CompletableFuture<List<R>> future = new CompletableFuture<>();
     private final ClassLoader loader;
-    /** Each chunk's results, by its index; guarded by this. */
-    private Object[][] results;
+    /** Each chunk's results, by its index: an Object[], or an int[] for ints (see {@link ResultList}); guarded by this. */
+    private Object[] results;
     private int completed;
 
     private AsyncMapCall(ClassLoader loader) {
@@ -66,7 +66,7 @@ final class AsyncMapCall<R> implements ChunkOwner {
             return call.future;
         }
         synchronized (call) {
-            call.results = new Object[chunks.size()][];
+            call.results = new Object[chunks.size()];
         }
         // Done early (a failure, cancel, a caller's complete): the chunks not yet sent are dropped.
         call.future.whenComplete((list, failure) -> engine.forgetAbandoned());
@@ -92,7 +92,17 @@ final class AsyncMapCall<R> implements ChunkOwner {
                 return;
             }
         }
-        List<Object[]> all;
+        arrived(chunk, values);
+    }
+
+    /** A chunk of int results is kept as the ints, as a {@code map}'s are. */
+    @Override
+    public void completedInts(Chunk chunk, int[] values) {
+        arrived(chunk, values);
+    }
+
+    private void arrived(Chunk chunk, Object values) {
+        List<Object> all;
         synchronized (this) {
             if (future.isDone() || results[chunk.index] != null) {
                 return;

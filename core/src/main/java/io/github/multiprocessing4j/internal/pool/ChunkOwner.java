@@ -20,6 +20,18 @@ interface ChunkOwner {
      */
     void completed(Chunk chunk, Object[] values);
 
+    /**
+     * The chunk's results arrived, all ints and none failed (a packed section): an owner that
+     * keeps them unboxed overrides this; by default they are boxed for {@link #completed}.
+     */
+    default void completedInts(Chunk chunk, int[] values) {
+        Object[] boxed = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        completed(chunk, boxed);
+    }
+
     /** The chunk failed as a whole: its worker died, it could not be read, or the pool was terminated. */
     void failed(Chunk chunk, Throwable failure);
 }

@@ -235,16 +235,25 @@ final class Collector {
                 break; // bookkeeping only, done under the lock
             case PoolMessages.RESULTS:
                 if (chunk != null) {
-                    Object[] values;
+                    int[] ints;
+                    Object[] values = null;
                     try {
-                        values = ValueSection.read(in, chunk.owner.loader());
+                        ints = ValueSection.readPackedInts(in); // a map over ints: kept unboxed
+                        if (ints == null) {
+                            values = ValueSection.read(in, chunk.owner.loader());
+                        }
                     } catch (RuntimeException e) {
                         chunk.ended(PoolTaskEvent.FAILED, chunk.count);
                         chunk.owner.failed(chunk, e);
                         break;
                     }
-                    chunk.answered(values);
-                    chunk.owner.completed(chunk, values);
+                    if (ints != null) {
+                        chunk.ended(PoolTaskEvent.COMPLETED, 0);
+                        chunk.owner.completedInts(chunk, ints);
+                    } else {
+                        chunk.answered(values);
+                        chunk.owner.completed(chunk, values);
+                    }
                 }
                 break;
             case PoolMessages.CHUNK_FAILED:

@@ -85,8 +85,9 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private int currentPosition;
     private long reportedDone = -1;
 
-    // What the collector gives the caller: guarded by this.
-    private final Map<Integer, Object[]> byIndex = new HashMap<>();
+    // What the collector gives the caller: guarded by this. A chunk's results are an Object[], or
+    // for a map over ints an int[] (see completedInts), which only a MAP call gets.
+    private final Map<Integer, Object> byIndex = new HashMap<>();
     private final ArrayDeque<Object[]> byArrival = new ArrayDeque<>();
     private int completed;
     private long completedTasks;
@@ -137,7 +138,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
      */
     public List<R> collect() {
         engine.openMapCall();
-        List<Object[]> chunks = new ArrayList<>();
+        List<Object> chunks = new ArrayList<>();
         try {
             while (true) {
                 refill();
@@ -206,7 +207,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             refill();
             Object[] values;
             synchronized (this) {
-                values = order == Order.UNORDERED ? byArrival.pollFirst() : byIndex.remove(taken);
+                values = order == Order.UNORDERED ? byArrival.pollFirst() : (Object[]) byIndex.remove(taken);
             }
             if (values != null) {
                 taken++;
@@ -287,13 +288,13 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         return chunk;
     }
 
-    private void takeAllReady(List<Object[]> chunks) {
-        List<Object[]> failed = null;
+    private void takeAllReady(List<Object> chunks) {
+        List<Object> failed = null;
         synchronized (this) {
             if (byIndex.isEmpty()) {
                 return;
             }
-            for (Map.Entry<Integer, Object[]> e : byIndex.entrySet()) {
+            for (Map.Entry<Integer, Object> e : byIndex.entrySet()) {
                 int index = e.getKey();
                 while (chunks.size() <= index) {
                     chunks.add(null);
@@ -307,9 +308,11 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             byIndex.clear();
         }
         if (failed != null) {
-            for (Object[] values : failed) {
-                for (Object value : values) {
-                    unwrap(value); // throws at the first failure
+            for (Object values : failed) {
+                if (values instanceof Object[]) { // an int[] holds no failure
+                    for (Object value : (Object[]) values) {
+                        unwrap(value); // throws at the first failure
+                    }
                 }
             }
         }
@@ -451,23 +454,44 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     @Override
     public void completed(Chunk chunk, Object[] values) {
+        boolean failure = false;
+        if (order == Order.MAP) {
+            for (Object v : values) {
+                if (v instanceof ValueSection.Failed) {
+                    failure = true;
+                    break;
+                }
+            }
+        }
+        arrived(chunk, values, values.length, failure);
+    }
+
+    /**
+     * A {@code map} keeps a chunk of int results as the ints: its {@link ResultList} boxes one when
+     * it is read, and the collector thread does not box a million ints the caller may never read
+     * (nor the collector keep them alive through young collections). The iterators box them here.
+     */
+    @Override
+    public void completedInts(Chunk chunk, int[] values) {
+        if (order != Order.MAP) {
+            ChunkOwner.super.completedInts(chunk, values);
+            return;
+        }
+        arrived(chunk, values, values.length, false);
+    }
+
+    /** Hands a chunk's results (an Object[], or an int[] for a map) to the caller, waking it when worth it. */
+    private void arrived(Chunk chunk, Object values, int count, boolean failure) {
         Thread wake;
         synchronized (this) {
             if (order == Order.UNORDERED) {
-                byArrival.addLast(values);
+                byArrival.addLast((Object[]) values);
             } else {
                 byIndex.put(chunk.index, values);
             }
             completed++;
-            completedTasks += values.length;
-            if (order == Order.MAP && !sawFailure) {
-                for (Object v : values) {
-                    if (v instanceof ValueSection.Failed) {
-                        sawFailure = true;
-                        break;
-                    }
-                }
-            }
+            completedTasks += count;
+            sawFailure |= failure;
             wake = waiter;
             if (wake != null && !worthWaking()) {
                 wake = null;

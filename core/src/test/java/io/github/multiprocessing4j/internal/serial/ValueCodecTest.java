@@ -259,6 +259,30 @@ class ValueCodecTest {
         assertThat(out.toByteArray()).containsExactly(0, 0, 0, 7);
     }
 
+    @Test
+    void aPackedSectionOfIntsIsReadUnboxedInOneCopyAndAnyOtherLayoutIsLeftUnread() {
+        Object[] ints = {0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE};
+        byte[] packed = section(ints);
+        byte[] buffer = new byte[packed.length + 5];
+        System.arraycopy(packed, 0, buffer, 3, packed.length);
+        Wire.Reader in = new Wire.Reader(buffer, 3, 3 + packed.length);
+        assertThat(ValueSection.readPackedInts(in)).containsExactly(0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE);
+        assertThat(in.position()).isEqualTo(3 + packed.length);
+
+        for (Object[] other : new Object[][] {{1L, 2L}, {1, "two"}, {1, null}, {"a"}, {}}) {
+            byte[] message = section(other);
+            Wire.Reader reader = new Wire.Reader(message, 0, message.length);
+            assertThat(ValueSection.readPackedInts(reader)).as("%s", Arrays.toString(other)).isNull();
+            assertThat(reader.position()).isZero();
+            assertThat(ValueSection.read(reader, LOADER)).containsExactly(other);
+        }
+
+        byte[] damaged = section(ints);
+        damaged[0] = 0x7f; // a count beyond the message
+        assertThatThrownBy(() -> ValueSection.readPackedInts(new Wire.Reader(damaged, 0, damaged.length)))
+                .isInstanceOf(UncheckedIOException.class);
+    }
+
     private static byte[] section(Object... values) {
         Wire.Writer out = new Wire.Writer(ValueSection.sizeGuess(values.length > 0 ? values[0] : null, values.length));
         ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "item");
