@@ -141,8 +141,8 @@ public final class Multiprocessing {
      *     status is cleared); nothing is received or taken either way
      * @throws IllegalArgumentException when {@code objects} is empty or one is of a type that
      *     cannot be waited for (the message names it)
-     * @throws IllegalStateException when a connection is closed or only sends, or a
-     *     {@link ChildProcess} was not started
+     * @throws IllegalStateException when a connection is closed or only sends, a queue was
+     *     closed in this process, or a {@link ChildProcess} was not started
      * @throws NullPointerException when {@code objects} or one of them is null
      */
     public static List<Object> waitAny(Duration timeout, Object... objects) throws InterruptedException {
@@ -186,7 +186,8 @@ public final class Multiprocessing {
      * @throws IllegalArgumentException when {@code objects} is empty (it would wait for nothing)
      *     or one is of another type than those above (the message names it)
      * @throws IllegalStateException when a connection is closed or only sends (one end of a
-     *     one-way pipe), or a {@link ChildProcess} was not started
+     *     one-way pipe), a queue was closed in this process, or a {@link ChildProcess} was not
+     *     started
      * @throws NullPointerException when {@code objects} or one of them is null
      */
     public static <T> List<T> waitAny(Duration timeout, Collection<? extends T> objects) throws InterruptedException {

@@ -20,7 +20,7 @@ public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
     /** Where the items live: shared memory, or the backend the queue was made over. */
     final QueueBackend backend;
     /** This handle's use in this process (see {@link ProcessQueue#close()}). */
-    private final ProcessUse use;
+    final ProcessUse use;
 
     /**
      * Creates an empty queue.

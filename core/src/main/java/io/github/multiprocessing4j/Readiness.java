@@ -96,9 +96,11 @@ final class Readiness {
             return () -> connection.poll(Duration.ZERO);
         }
         if (object instanceof ProcessQueue<?> queue) {
+            queue.use.checkOpen(); // closed in this process: get() would throw, so would this
             return () -> queue.backend.size() > 0 || queue.backend.isClosed();
         }
         if (object instanceof ProcessSimpleQueue<?> queue) {
+            queue.use.checkOpen();
             return () -> queue.backend.size() > 0 || queue.backend.isClosed();
         }
         if (object instanceof ChildProcess child) {

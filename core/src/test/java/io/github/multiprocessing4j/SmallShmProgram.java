@@ -81,7 +81,7 @@ public final class SmallShmProgram {
         Files.delete(Path.of(drainedFile));
 
         Files.delete(filler);
-        queue.close();
+        queue.unlink(); // a child used it: close() would leave it to the tree's end
         lines.add("spilledFilesAfterClose=" + spilledFiles());
         Files.write(report, lines);
     }
@@ -114,8 +114,8 @@ public final class SmallShmProgram {
             }
             return done;
         } finally {
-            tasks.close();
-            results.close();
+            tasks.unlink();
+            results.unlink();
         }
     }
 

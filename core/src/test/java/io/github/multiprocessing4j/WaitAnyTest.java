@@ -60,9 +60,9 @@ class WaitAnyTest {
         assertThat(child.exitCode()).as("a ready child's exit code is known").hasValue(-15);
 
         quiet.put("x");
-        queue.close();
+        queue.unlink();
         assertThat(Multiprocessing.waitAny(WAIT, queue, quiet, parentEnd, quiet))
-                .as("the pipe too: the only process that used its other end died")
+                .as("an unlinked queue, and the pipe too: the only process that used its other end died")
                 .containsExactly(queue, quiet, parentEnd, quiet);
         assertThat(quiet.get()).isEqualTo("x");
     }
@@ -129,5 +129,9 @@ class WaitAnyTest {
         assertThatThrownBy(() -> Multiprocessing.waitAny(WAIT, sender))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(receiver.toString()).contains("left");
+        ProcessQueue<String> closedHere = shared.track(new ProcessQueue<>());
+        closedHere.close();
+        assertThatThrownBy(() -> Multiprocessing.waitAny(WAIT, closedHere))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed in this process");
     }
 }
