@@ -166,20 +166,20 @@ final class ChunkChain {
 
     /** Removes every chunk segment the header names (the queue is closed and empty). */
     void removeAll() {
+        removeSpares(); // first: a spare may still be named in a head slot, and each spare names the next
         for (int base : new int[] {TAIL_NAMES, HEAD_NAMES}) {
             for (int slot = 0; slot < 2; slot++) {
                 unlinkNamedIn(base + slot * NAME_SLOT);
             }
         }
-        removeSpares();
         tailMappings.clear();
         headMappings.clear();
     }
 
     /**
      * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
-     * was done already: it becomes the spare when it is a standard one and there is none yet,
-     * else it is removed. The slot is marked retired last (see the class notes).
+     * was done already: it becomes a spare when it is a standard one and there are fewer than
+     * {@link #MAX_SPARES}, else it is removed. The slot is marked retired last (see the class notes).
      */
     private void retireNamedIn(int slot, long number, SharedSegment chunk) {
         if (number < 0 || header.getLongVolatile(slot) != number) {
