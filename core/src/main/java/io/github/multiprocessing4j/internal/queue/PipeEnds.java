@@ -50,6 +50,11 @@ public final class PipeEnds implements Serializable {
     private static final ThreadLocal<Handover> HANDOVER = new ThreadLocal<>();
 
     private final SharedSegment segment;
+    /**
+     * Bit n: this handle has seen this process recorded as a user of end n ({@link #attach}); a
+     * lost update between two threads only sends one of them to {@link #ATTACHED} once more.
+     */
+    private transient int attachedHere;
 
     private PipeEnds(SharedSegment segment) {
         this.segment = segment;
@@ -61,17 +66,19 @@ public final class PipeEnds implements Serializable {
 
     /** Records the calling process as a user of {@code end}, once per process. */
     public void attach(int end) {
+        if ((attachedHere & (1 << end)) != 0) {
+            return; // every send and receive comes here: no key to build once this handle knows
+        }
         String key = segment.treeId() + "/" + segment.name() + "/" + end;
-        if (ATTACHED.contains(key)) {
-            return;
-        }
-        synchronized (ATTACHED) {
-            if (ATTACHED.contains(key)) {
-                return;
+        if (!ATTACHED.contains(key)) {
+            synchronized (ATTACHED) {
+                if (!ATTACHED.contains(key)) {
+                    recordUser(end, Owner.currentProcessToken(), Owner.currentTicks());
+                    ATTACHED.add(key);
+                }
             }
-            recordUser(end, Owner.currentProcessToken(), Owner.currentTicks());
-            ATTACHED.add(key);
         }
+        attachedHere |= 1 << end;
     }
 
     /**
