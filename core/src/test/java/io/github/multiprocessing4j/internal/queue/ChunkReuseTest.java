@@ -26,11 +26,7 @@ class ChunkReuseTest {
     private static final int CHUNK = 4096;
     /** One item per chunk: a second one does not fit beside it. */
     private static final int ITEM_SIZE = 2500;
-    private static final ByteQueue.RecordReader<byte[]> COPY = (segment, offset, length, itemNumber) -> {
-        byte[] record = new byte[length];
-        segment.getBytes(offset, record, 0, length);
-        return record;
-    };
+    private static final ByteQueue.RecordReader<byte[]> COPY = TestQueues.COPY;
 
     private ByteQueue queue;
     private SharedSegment header;
@@ -44,14 +40,7 @@ class ChunkReuseTest {
 
     @AfterEach
     void removeQueue() {
-        queue.close();
-        try {
-            while (queue.takeUninterruptibly(0, COPY) != null) {
-                // drained: the last take removes the segments
-            }
-        } catch (IllegalStateException closedAndEmpty) {
-            // removed
-        }
+        TestQueues.closeAndDrain(queue);
     }
 
     @Test
