@@ -21,10 +21,12 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * name whatever the previous holder died doing. The tail side is used under the put lock, the
  * head side under the get lock.
  *
- * <p>A drained standard-size chunk becomes the spare (one slot in the header, changed under the
- * put lock) when there is none, else its segment is removed; the next chunk switch reuses the
- * spare, so a steady stream cycles through two or three segments without creating files. A chunk
- * is never both the spare and removed: the spare slot is checked before a segment is removed.
+ * <p>A drained standard-size chunk becomes a spare when there are fewer than {@link #MAX_SPARES},
+ * else its segment is removed; the spares are a stack: the header's spare slot (changed under
+ * the put lock) names the top one and how many there are, each spare names the one below it.
+ * The next chunk switch reuses the top spare, so a steady stream cycles through the same few
+ * segments without creating files. A chunk is never both a spare and removed: the spare slot is
+ * checked before a segment is removed.
  * What a process killed at any step leaves behind:
  * <ul>
  * <li>making the next tail chunk: its name is in the tail slot before the segment exists (or
@@ -34,19 +36,30 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  *     consumer to follow a link retires it again ({@link #followHeadLink}).</li>
  * </ul>
  * This process's mapping of the current chunk of each end is kept, so that a put or take
- * attaches a segment only when its end changes chunk.
+ * attaches a segment only when its end changes chunk; and the last few standard chunks each end
+ * mapped stay mapped ({@link ChunkMappings}), so that the spare, when it comes round again, is
+ * written and read without a page fault.
  *
  * <p>Every chunk's pages are allocated when it is made, so a full {@code /dev/shm} is an
  * exception there and never a SIGBUS at a later write. A chunk made after the queue's creation
  * never fails for want of shared memory: it is spilled to the tree's directory on disk
  * ({@link SharedSegment#createSpillable}), mapped and used the same way, so that {@code put()}
  * goes on while the disk has room, as CPython's does while the producer's memory has. A spilled
- * chunk is never kept as the spare: once drained it is removed, and the chunk after it is made
+ * chunk is never kept as a spare: once drained it is removed, and the chunk after it is made
  * in shared memory again if there is room by then. An unbounded queue's first chunk may spill
  * too; a bounded queue's is made in shared memory or its constructor fails.
  */
 final class ChunkChain {
     private static final int PAGE = 4096;
+    /**
+     * Drained standard chunks kept for reuse, at most: a queue that holds a few chunks' worth of
+     * items (a bounded queue of 1,000 items of 4 KiB holds four) cycles through the same
+     * segments, already mapped and paged in, instead of making a file per chunk switch and
+     * faulting in each of its pages.
+     */
+    static final int MAX_SPARES = 8;
+    /** Where a spare chunk names the spare below it (over its first record, unused while it is spare). */
+    private static final int SPARE_BELOW = 8;
 
     private final SharedSegment header;
     private final int chunkSize;
@@ -57,12 +70,18 @@ final class ChunkChain {
     private SharedSegment tailChunk;
     private long headChunkNumber = -1;
     private SharedSegment headChunk;
+    /** The chunks the tail side mapped last (under the put lock), kept mapped for their next turn. */
+    private final ChunkMappings tailMappings;
+    /** The same for the head side (under the get lock). */
+    private final ChunkMappings headMappings;
 
     ChunkChain(SharedSegment header, int chunkSize, Runnable lockTail, Runnable unlockTail) {
         this.header = header;
         this.chunkSize = chunkSize;
         this.lockTail = lockTail;
         this.unlockTail = unlockTail;
+        this.tailMappings = new ChunkMappings(header.treeId(), chunkSize);
+        this.headMappings = new ChunkMappings(header.treeId(), chunkSize);
     }
 
     /**
@@ -81,7 +100,7 @@ final class ChunkChain {
     /** @return tail chunk {@code number} (under the put lock) */
     SharedSegment tailChunk(long number) {
         if (tailChunk == null || tailChunkNumber != number) {
-            tailChunk = chunkNamedIn(TAIL_NAMES, number);
+            tailChunk = chunkNamedIn(TAIL_NAMES, number, tailMappings);
             tailChunkNumber = number;
         }
         return tailChunk;
@@ -90,7 +109,7 @@ final class ChunkChain {
     /** @return head chunk {@code number} (under the get lock) */
     SharedSegment headChunk(long number) {
         if (headChunk == null || headChunkNumber != number) {
-            headChunk = chunkNamedIn(HEAD_NAMES, number);
+            headChunk = chunkNamedIn(HEAD_NAMES, number, headMappings);
             headChunkNumber = number;
         }
         return headChunk;
@@ -111,15 +130,18 @@ final class ChunkChain {
             throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
         }
         SharedSegment chunk;
-        if (size == chunkSize && header.getLongVolatile(SPARE) == 1) {
+        long spares = header.getLongVolatile(SPARE);
+        if (size == chunkSize && spares > 0) {
             String spare = SegmentNames.read(header, SPARE + 8);
             writeNameSlot(header, TAIL_NAMES, number, spare);
-            header.setLongVolatile(SPARE, 0); // only now: until its name is in the tail slot, the spare names it
-            chunk = SharedSegment.attach(header.treeId(), spare);
+            chunk = tailMappings.attach(spare);
+            // only now: until its name is in the tail slot, the spare slot names it
+            popSpare(spares, chunk);
         } else {
             String name = SharedSegment.reserveName("qchunk");
             writeNameSlot(header, TAIL_NAMES, number, name);
             chunk = SharedSegment.createNamedSpillable(name, size);
+            tailMappings.remember(chunk);
         }
         tailChunk = chunk;
         tailChunkNumber = number;
@@ -137,6 +159,7 @@ final class ChunkChain {
         }
         String orphan = SegmentNames.read(header, slot + 8);
         header.setLongVolatile(slot, -1);
+        tailMappings.forget(orphan);
         if (!isSpare(orphan)) {
             SharedSegment.unlink(header.treeId(), orphan);
         }
@@ -152,7 +175,7 @@ final class ChunkChain {
         retireNamedIn(nameSlot(HEAD_NAMES, number + 1), number - 1, null); // left by a consumer that died
         writeNameSlot(header, HEAD_NAMES, number + 1, nextName);
         header.setLongVolatile(HEAD, position(number + 1, 0));
-        headChunk = SharedSegment.attach(header.treeId(), nextName);
+        headChunk = headMappings.attach(nextName);
         headChunkNumber = number + 1;
         retireNamedIn(nameSlot(HEAD_NAMES, number), number, chunk);
         return headChunk;
@@ -160,18 +183,20 @@ final class ChunkChain {
 
     /** Removes every chunk segment the header names (the queue is closed and empty). */
     void removeAll() {
+        removeSpares(); // first: a spare may still be named in a head slot, and each spare names the next
         for (int base : new int[] {TAIL_NAMES, HEAD_NAMES}) {
             for (int slot = 0; slot < 2; slot++) {
                 unlinkNamedIn(base + slot * NAME_SLOT);
             }
         }
-        unlinkNamedIn(SPARE);
+        tailMappings.clear();
+        headMappings.clear();
     }
 
     /**
      * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
-     * was done already: it becomes the spare when it is a standard one and there is none yet,
-     * else it is removed. The slot is marked retired last (see the class notes).
+     * was done already: it becomes a spare when it is a standard one and there are fewer than
+     * {@link #MAX_SPARES}, else it is removed. The slot is marked retired last (see the class notes).
      */
     private void retireNamedIn(int slot, long number, SharedSegment chunk) {
         if (number < 0 || header.getLongVolatile(slot) != number) {
@@ -192,9 +217,8 @@ final class ChunkChain {
             try {
                 if (isSpare(name)) {
                     kept = true;
-                } else if (header.getLongVolatile(SPARE) == 0) {
-                    SegmentNames.write(header, SPARE + 8, name);
-                    header.setLongVolatile(SPARE, 1);
+                } else if (header.getLongVolatile(SPARE) < MAX_SPARES) {
+                    pushSpare(name, chunk);
                     kept = true;
                 }
             } finally {
@@ -202,6 +226,7 @@ final class ChunkChain {
             }
         }
         if (!kept) {
+            headMappings.forget(name);
             SharedSegment.unlink(header.treeId(), name);
         }
         header.setLongVolatile(slot, -1);
@@ -215,15 +240,67 @@ final class ChunkChain {
 
     /** @return whether the spare slot holds chunk {@code name} (under the put lock) */
     private boolean isSpare(String name) {
-        return header.getLongVolatile(SPARE) == 1 && SegmentNames.read(header, SPARE + 8).equals(name);
+        return header.getLongVolatile(SPARE) > 0 && SegmentNames.read(header, SPARE + 8).equals(name);
     }
 
-    private SharedSegment chunkNamedIn(int base, long number) {
+    /**
+     * Puts drained standard chunk {@code name} on top of the spares (under the put lock, fewer
+     * than {@link #MAX_SPARES} there). The spare below is named in the chunk itself; while the
+     * slot's name changes it counts no spare, so a process killed half-way leaves the slot
+     * empty, never a half-written name: the spares below are then forgotten (their files go
+     * with the tree) and the drained chunk is retired again by the next consumer.
+     */
+    private void pushSpare(String name, SharedSegment chunk) {
+        long spares = header.getLongVolatile(SPARE);
+        if (spares > 0) {
+            SegmentNames.write(chunk, SPARE_BELOW, SegmentNames.read(header, SPARE + 8));
+        }
+        header.setLongVolatile(SPARE, 0);
+        SegmentNames.write(header, SPARE + 8, name);
+        header.setLongVolatile(SPARE, spares + 1);
+    }
+
+    /**
+     * Takes the top spare, {@code chunk}, off the {@code spares} there (under the put lock, its
+     * name already in a tail slot): the slot then names the one below, read from the chunk
+     * before the chunk is written again.
+     */
+    private void popSpare(long spares, SharedSegment chunk) {
+        if (spares == 1) {
+            header.setLongVolatile(SPARE, 0);
+            return;
+        }
+        String below = SegmentNames.read(chunk, SPARE_BELOW);
+        header.setLongVolatile(SPARE, 0);
+        SegmentNames.write(header, SPARE + 8, below);
+        header.setLongVolatile(SPARE, spares - 1);
+    }
+
+    /** Removes every spare (the queue is closed and empty). */
+    private void removeSpares() {
+        long spares = header.getLongVolatile(SPARE);
+        header.setLongVolatile(SPARE, 0);
+        String name = spares > 0 ? SegmentNames.read(header, SPARE + 8) : null;
+        for (long left = spares; left > 0 && name != null; left--) {
+            String below = null;
+            if (left > 1) {
+                try {
+                    below = SegmentNames.read(tailMappings.attach(name), SPARE_BELOW);
+                } catch (IllegalStateException gone) {
+                    // removed already: the ones below are the tree's to remove
+                }
+            }
+            SharedSegment.unlink(header.treeId(), name);
+            name = below;
+        }
+    }
+
+    private SharedSegment chunkNamedIn(int base, long number, ChunkMappings mappings) {
         int slot = nameSlot(base, number);
         if (header.getLongVolatile(slot) != number) {
             throw new IllegalStateException("queue " + header.name() + " is damaged: chunk " + number + " is not named");
         }
-        return SharedSegment.attach(header.treeId(), SegmentNames.read(header, slot + 8));
+        return mappings.attach(SegmentNames.read(header, slot + 8));
     }
 
     private static int nameSlot(int base, long number) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Who uses each end of a pipe, so that a receiver can tell that nobody will ever send again: every
@@ -60,6 +61,20 @@ public final class PipeEnds implements Serializable {
     private static final ThreadLocal<Handover> HANDOVER = new ThreadLocal<>();
 
     private final SharedSegment segment;
+    /**
+     * Counts this process's {@link #release}s: a handle's {@link #attachedHere} holds only while
+     * none happened since it was set, because another handle of the same end may have given this
+     * process's use back.
+     */
+    private static final AtomicInteger RELEASES = new AtomicInteger();
+
+    /**
+     * Bit n: this handle has seen this process recorded as a user of end n ({@link #attach}); a
+     * lost update between two threads only sends one of them to {@link #ATTACHED} once more.
+     */
+    private transient int attachedHere;
+    /** {@link #RELEASES} when {@link #attachedHere} was last set. */
+    private transient int releasesSeen;
 
     private PipeEnds(SharedSegment segment) {
         this.segment = segment;
@@ -71,17 +86,21 @@ public final class PipeEnds implements Serializable {
 
     /** Records the calling process as a user of {@code end}, once per process (until it closes the end). */
     public void attach(int end) {
+        int releases = RELEASES.get();
+        if ((attachedHere & (1 << end)) != 0 && releasesSeen == releases) {
+            return; // every send and receive comes here: no key to build once this handle knows
+        }
         String key = key(end);
-        if (ATTACHED.contains(key)) {
-            return;
-        }
-        synchronized (ATTACHED) {
-            if (ATTACHED.contains(key)) {
-                return;
+        if (!ATTACHED.contains(key)) {
+            synchronized (ATTACHED) {
+                if (!ATTACHED.contains(key)) {
+                    recordUser(end, Owner.currentProcessToken(), Owner.currentTicks());
+                    ATTACHED.add(key);
+                }
             }
-            recordUser(end, Owner.currentProcessToken(), Owner.currentTicks());
-            ATTACHED.add(key);
         }
+        attachedHere = (releasesSeen == releases ? attachedHere : 0) | 1 << end;
+        releasesSeen = releases;
     }
 
     /**
@@ -92,6 +111,7 @@ public final class PipeEnds implements Serializable {
      */
     public boolean release(int end) {
         synchronized (ATTACHED) {
+            RELEASES.incrementAndGet();
             ATTACHED.remove(key(end));
             SlotTable users = users(end);
             long me = Owner.currentProcessToken();

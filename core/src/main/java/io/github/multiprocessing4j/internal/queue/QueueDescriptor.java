@@ -28,7 +28,7 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  +---------------+---------------+---------------+---------------+
  *  | tail names: 2 x (seq 8 + name 56)                              | 384
  *  | head names: 2 x (seq 8 + name 56)                              | 512
- *  | spare chunk: (present 8 + name 56)                             | 640
+ *  | spare chunks: (count 8 + name of the top one 56)               | 640
  *  +---------------+---------------+---------------+---------------+
  *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 704
  *  | consumer logs: {@value #CONSUMER_SLOTS} names of 56 bytes, one per consumer slot     |
@@ -55,7 +55,9 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  head names    the same for head chunks: a chunk's name is written before tail/head moves to it,
  *                in the slot the current chunk does not use, so a process that holds the lock
  *                finds the current chunk's name whatever the previous holder died doing
- *  spare chunk   a drained standard chunk kept for the next switch (no file churn in steady state)
+ *  spare chunks  drained standard chunks kept for the next switches (no file churn in steady
+ *                state): how many (0 for none) and the top one's name; each names the one below
+ *                ({@link ChunkChain})
  *  consumers     one slot per process consuming a joinable queue: token, ticks, stake = how
  *                many taskDone()s it made; its in-flight log's segment name beside it
  * </pre>

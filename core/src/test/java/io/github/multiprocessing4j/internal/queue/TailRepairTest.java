@@ -40,11 +40,7 @@ class TailRepairTest {
     /** Bytes of an item that, after a {@link #FIRST_ITEM_SIZE}-byte one, does not fit in the chunk. */
     private static final int SWITCHING_ITEM_SIZE = 2000;
     private static final int FIRST_ITEM_SIZE = 3000;
-    private static final ByteQueue.RecordReader<byte[]> COPY = (segment, offset, length, itemNumber) -> {
-        byte[] record = new byte[length];
-        segment.getBytes(offset, record, 0, length);
-        return record;
-    };
+    private static final ByteQueue.RecordReader<byte[]> COPY = TestQueues.COPY;
 
     private ByteQueue queue;
     private SharedSegment header;
@@ -85,14 +81,7 @@ class TailRepairTest {
 
     @AfterEach
     void removeQueue() {
-        queue.close();
-        try {
-            while (queue.takeUninterruptibly(0, COPY) != null) {
-                // drained: the last take removes the segments
-            }
-        } catch (IllegalStateException closedAndEmpty) {
-            // removed
-        }
+        TestQueues.closeAndDrain(queue);
     }
 
     @ParameterizedTest
