@@ -160,16 +160,6 @@ public final class ChildMain {
         }
     }
 
-    /**
-     * What a spare does before it waits for its message: everything a child's start pays for that
-     * does not depend on which child it will be. It links a serializable lambda through both
-     * encodings (the first lambda and the first {@code ObjectInputStream} of a JVM cost it tens of
-     * milliseconds), rehearses reading a message and becoming a process (the first run of code
-     * resolves what it uses), installs the exit hook, catches the termination signals, and loads
-     * and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class of the
-     * target that the child before it ran, very likely the next one's too. That class is not
-     * initialised, so none of the application's code runs in a spare.
-     */
     /** A spare's probe file, named by its pid so that one killed before it deleted it is found. */
     private static final String SPARE_PROBE_PREFIX = "mp4j-spare-";
     /** The ending of a spare's readiness marker (see {@link #spareReadyMarker}). */
@@ -228,6 +218,17 @@ public final class ChildMain {
         }
     }
 
+    /**
+     * What a spare does before it waits for its message: everything a child's start pays for that
+     * does not depend on which child it will be. It links a serializable lambda through both
+     * encodings (the first lambda and the first {@code ObjectInputStream} of a JVM cost it tens of
+     * milliseconds), rehearses reading a message and becoming a process (the first run of code
+     * resolves what it uses), installs the exit hook, catches the termination signals, and loads
+     * and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class of the
+     * target that the child before it ran, very likely the next one's too. That class is not
+     * initialised, so none of the application's code runs in a spare. Last, it creates its
+     * readiness marker ({@link #spareReadyMarker}).
+     */
     static void prepareSpare() {
         catchTerminationSignals();
         try {

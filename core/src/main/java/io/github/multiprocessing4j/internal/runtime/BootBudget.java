@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BootBudget {
     /** The system property that sets how many JVMs boot at once (default: the processor count). */
     static final String PROPERTY = "mp4j.bootsAtOnce";
-    /** The longest a start waits for a place. */
-    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /**
+     * The longest a start waits for a place: on a machine loaded by other programs a boot can take
+     * seconds, and a start must not wait for all of them.
+     */
+    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final ChildTable children;
