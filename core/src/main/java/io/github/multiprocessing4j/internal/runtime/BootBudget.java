@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.runtime;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * How many JVMs this JVM lets boot at once: as many as it has processors. A JVM's boot is
@@ -64,13 +65,18 @@ final class BootBudget {
     }
 
     /**
-     * For the spares' thread: waits until a place is free and no start is waiting for one.
+     * For the spares' thread: waits until a place is free and no start is waiting for one, or
+     * the spare is no longer wanted.
      *
+     * @param stillWanted whether the spare is still wanted (not cancelled nor discarded)
      * @return false when interrupted (the flag is set again: the spares' thread ends)
      */
-    boolean awaitPlaceForSpare() {
+    boolean awaitPlaceForSpare(BooleanSupplier stillWanted) {
         long deadline = System.nanoTime() + MAX_WAIT_NANOS;
         while (booting() + startsWaiting.get() >= places && System.nanoTime() - deadline < 0) {
+            if (!stillWanted.getAsBoolean()) {
+                return true; // the caller sees it too, and boots nothing
+            }
             if (!pause()) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -243,7 +243,7 @@ public final class Spares {
             }
             Spare spare = null;
             try {
-                if (awaitProof(refill) && budget.awaitPlaceForSpare() && stillWanted(refill)) {
+                if (awaitProof(refill) && budget.awaitPlaceForSpare(() -> stillWanted(refill)) && stillWanted(refill)) {
                     spare = spawn(refill.key, refill.firstClass);
                 }
             } catch (RuntimeException e) {
