@@ -82,7 +82,7 @@ class WarmStartLoopTest {
     }
 
     /**
-     * More children than processors at once: they boot in waves, and every one runs and is joined.
+     * More children than processors at once, spares booting beside them: every one runs and is joined.
      * Twenty-four, not the benchmark's 200: on a loaded machine each boot can take seconds.
      */
     @Test

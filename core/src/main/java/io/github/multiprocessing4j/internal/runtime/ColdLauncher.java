@@ -4,23 +4,14 @@ import io.github.multiprocessing4j.internal.launch.ChildCommand;
 
 import java.io.IOException;
 
-/**
- * The cold start method: a fresh JVM for every child (Python's {@code spawn}), spawned once the
- * {@link BootBudget} has a place (no more JVMs booting at once than processors).
- */
+/** The cold start method: a fresh JVM for every child (Python's {@code spawn}). */
 final class ColdLauncher implements Launcher {
-    private final BootBudget budget;
-
-    ColdLauncher(BootBudget budget) {
-        this.budget = budget;
-    }
 
     @Override
     public StartedChild launch(LaunchRequest request, ChildRun run) throws IOException {
         ChildCommand command = ChildCommand.build(request.configuration().classPath(),
                 request.configuration().jvmOptions(), request.name());
         ProcessBuilder builder = request.configuration().processBuilder(command.line());
-        budget.awaitPlaceForStart();
         // Before the spawn: once the child JVM boots, it competes with this thread for the CPU,
         // and creating a thread then takes milliseconds.
         run.startReaper();

@@ -63,7 +63,7 @@ public final class RuntimeContext {
                 return names;
             }
         }, children);
-        this.cold = new ColdLauncher(spares.budget());
+        this.cold = new ColdLauncher();
         this.warm = new WarmLauncher(cold, spares, children);
         // No lambda here: a child may create this context, and the first lambda a JVM links costs
         // it milliseconds (see ChildMain).

@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * <p>When a spare boots: for a configuration none of whose children has booted yet, only after
  * the child that asked for it has booted (never for a configuration whose child failed to boot:
  * a bad JVM option would only fail again, in the background); from then on at once, when the
- * {@link BootBudget} has a place (no more JVMs booting than processors, starts first). One daemon
+ * {@link BootBudget} has a place (no more JVMs booting than processors). One daemon
  * thread of the JVM boots the spares, in the order asked. A spare loads the class of the target
  * that the child before it ran (the capturing class of a lambda), likely the next target's as
  * well, and initialises the classes it is given ({@link #Spares(Supplier, ChildTable)}). One
@@ -115,11 +115,6 @@ public final class Spares {
     Spares(Supplier<List<String>> warmUpClasses, ChildTable children) {
         this.warmUpClasses = warmUpClasses;
         this.budget = new BootBudget(children, this);
-    }
-
-    /** @return the budget of JVMs booting at once, which cold starts wait for too */
-    BootBudget budget() {
-        return budget;
     }
 
     /**
