@@ -90,6 +90,36 @@ public final class Multiprocessing {
         RuntimeContext.get().discardSpares();
     }
 
+    /**
+     * Boots {@code count} spare JVMs now, in the background, so that even this program's first
+     * {@linkplain StartMethod#WARM warm} starts take a JVM that has booted; from then on the
+     * library keeps at least {@code count} spares (each one taken is replaced). CPython's
+     * {@code set_forkserver_preload} is the nearest idea. Returns at once, without waiting for
+     * the spares to boot; call it early, well before the first {@code start()}.
+     *
+     * <p>The spares serve children of the default configuration only: a builder that sets no JVM
+     * arguments, environment variables, working directory or class path (a child with any of
+     * these gets spares of its own after its first start). Spares boot no more at once than this
+     * machine has processors. Each is an idle JVM of some 30-40 MiB until a start takes it;
+     * {@link #discardSpares()} ends them. The system property {@code mp4j.spares} fixes how many
+     * spares every configuration keeps instead of the library's own count (by default as many as
+     * children ran at once, up to the processor count, and more while starts come faster than
+     * spares boot).
+     *
+     * @param count how many spares to keep ready; 0 boots none
+     * @throws IllegalArgumentException when {@code count} is negative
+     * @throws IllegalStateException when this process is a daemon (daemons may have no children)
+     */
+    public static void prestart(int count) {
+        try {
+            // ChildProcess's initialiser names the classes every spare prepares: before the first spare.
+            java.lang.invoke.MethodHandles.lookup().ensureInitialized(ChildProcess.class);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e); // same package: always accessible
+        }
+        RuntimeContext.get().prestart(count);
+    }
+
     /** {@return the number of processors available to this JVM} (Python's {@code cpu_count()}) */
     public static int cpuCount() {
         return Runtime.getRuntime().availableProcessors();

@@ -19,7 +19,8 @@ public enum StartMethod {
      * directory) keeps as many spares as it had children running at once when one was last
      * started, up to the number of processors, and a spare is used only by a child with the same
      * configuration. A spare is a daemon of the process that made it: it ends when that process
-     * ends. The first start of a configuration is cold.
+     * ends. The first start of a configuration is cold, unless {@link Multiprocessing#prestart}
+     * booted spares for it.
      *
      * <p>The default: a program that starts several children gets them fast, and the price is
      * an idle JVM per child it runs at once, at most one per processor, booted while the program

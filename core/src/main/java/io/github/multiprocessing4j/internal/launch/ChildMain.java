@@ -104,6 +104,7 @@ public final class ChildMain {
                 Uninterruptibly.await(messageRead);
                 ProcessContext context;
                 if (spare) {
+                    removeReadyMarker(); // here, off the target's path
                     context = ProcessContext.initialised(); // the main thread became the process
                 } else {
                     catchTerminationSignals(); // before the exit hook exists: see the class comment
@@ -125,6 +126,9 @@ public final class ChildMain {
             // Unbuffered: it reads no byte past the message, the rest of stdin is the lifeline.
             message = BootstrapMessage.readFrom(new FileInputStream(FileDescriptor.in));
         } catch (EOFException e) {
+            if (spare) {
+                removeReadyMarker();
+            }
             Runtime.getRuntime().halt(NO_MESSAGE_EXIT); // parent gone before it said anything
             return;
         }
@@ -156,18 +160,32 @@ public final class ChildMain {
         }
     }
 
-    /**
-     * What a spare does before it waits for its message: everything a child's start pays for that
-     * does not depend on which child it will be. It links a serializable lambda through both
-     * encodings (the first lambda and the first {@code ObjectInputStream} of a JVM cost it tens of
-     * milliseconds), rehearses reading a message and becoming a process (the first run of code
-     * resolves what it uses), installs the exit hook, catches the termination signals, and loads
-     * and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class of the
-     * target that the child before it ran, very likely the next one's too. That class is not
-     * initialised, so none of the application's code runs in a spare.
-     */
     /** A spare's probe file, named by its pid so that one killed before it deleted it is found. */
     private static final String SPARE_PROBE_PREFIX = "mp4j-spare-";
+    /** The ending of a spare's readiness marker (see {@link #spareReadyMarker}). */
+    private static final String READY_SUFFIX = ".ready";
+
+    /**
+     * Returns the file a spare creates once it is prepared and removes when its message (or EOF)
+     * comes: how its parent tells a spare that is ready from one still booting, so that it boots
+     * no more JVMs at once than it has processors (see {@code Spares}). A spare SIGKILLed while
+     * it waits leaves it; the next spare removes it (its pid names it, as the probe's does).
+     *
+     * @param sparePid the spare's pid
+     * @return the spare's readiness marker
+     */
+    public static java.nio.file.Path spareReadyMarker(long sparePid) {
+        return Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + sparePid + READY_SUFFIX);
+    }
+
+    /** Removes this spare's readiness marker: it is no longer waiting. */
+    private static void removeReadyMarker() {
+        try {
+            java.nio.file.Files.deleteIfExists(spareReadyMarker(Platform.currentPid()));
+        } catch (IOException e) {
+            // the next spare removes it: its pid names it
+        }
+    }
 
     /**
      * Deletes the probe files of spares that died between making and deleting theirs (a SIGKILL in
@@ -179,12 +197,13 @@ public final class ChildMain {
                      java.nio.file.Files.newDirectoryStream(Platform.sharedMemoryRoot())) {
             for (java.nio.file.Path file : files) {
                 String name = file.getFileName().toString();
-                if (!name.startsWith(SPARE_PROBE_PREFIX) || !name.endsWith(".tmp")) {
+                String suffix = name.endsWith(".tmp") ? ".tmp" : name.endsWith(READY_SUFFIX) ? READY_SUFFIX : null;
+                if (!name.startsWith(SPARE_PROBE_PREFIX) || suffix == null) {
                     continue;
                 }
                 long pid;
                 try {
-                    pid = Long.parseLong(name.substring(SPARE_PROBE_PREFIX.length(), name.length() - ".tmp".length()));
+                    pid = Long.parseLong(name.substring(SPARE_PROBE_PREFIX.length(), name.length() - suffix.length()));
                 } catch (NumberFormatException olderForm) {
                     // mp4j-spare-<random>.tmp, made by an earlier version: gone once it is a minute old
                     if (java.nio.file.Files.getLastModifiedTime(file).toMillis() < System.currentTimeMillis() - 60_000) {
@@ -199,6 +218,17 @@ public final class ChildMain {
         }
     }
 
+    /**
+     * What a spare does before it waits for its message: everything a child's start pays for that
+     * does not depend on which child it will be. It links a serializable lambda through both
+     * encodings (the first lambda and the first {@code ObjectInputStream} of a JVM cost it tens of
+     * milliseconds), rehearses reading a message and becoming a process (the first run of code
+     * resolves what it uses), installs the exit hook, catches the termination signals, and loads
+     * and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class of the
+     * target that the child before it ran, very likely the next one's too. That class is not
+     * initialised, so none of the application's code runs in a spare. Last, it creates its
+     * readiness marker ({@link #spareReadyMarker}).
+     */
     static void prepareSpare() {
         catchTerminationSignals();
         try {
@@ -250,6 +280,12 @@ public final class ChildMain {
             } catch (Exception | LinkageError e) {
                 Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare could not prepare " + name, e);
             }
+        }
+        try {
+            java.nio.file.Files.createFile(spareReadyMarker(Platform.currentPid()));
+        } catch (IOException e) {
+            // the parent counts this spare as booting a while longer: only a head start lost
+            Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare could not mark itself ready", e);
         }
     }
 

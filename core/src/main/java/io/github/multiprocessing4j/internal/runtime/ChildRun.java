@@ -58,6 +58,8 @@ public final class ChildRun {
     private volatile Throwable failure;
     /** The last signal this JVM sent the child ({@link #terminate()}, {@link #kill()}). */
     private volatile int signalSent;
+    /** Whether {@link #booted()} has seen the child booted: it stays so, and the boot budget asks often. */
+    private volatile boolean bootSeen;
     /** Whether the child had recorded itself (booted) when it was reaped. */
     private volatile boolean bootedBeforeExit;
 
@@ -211,7 +213,13 @@ public final class ChildRun {
 
     /** @return whether the child has booted (recorded itself), whether or not it still runs */
     boolean booted() {
-        return bootedBeforeExit || registry.find(child.pid()).filter(ProcessRecord::booted).isPresent();
+        if (bootSeen) {
+            return true;
+        }
+        StartedChild c = child;
+        boolean booted = bootedBeforeExit || c != null && registry.find(c.pid()).filter(ProcessRecord::booted).isPresent();
+        bootSeen = booted;
+        return booted;
     }
 
     /** @return whether the child has ended and its end is settled */

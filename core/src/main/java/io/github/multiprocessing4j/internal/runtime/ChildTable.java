@@ -43,18 +43,26 @@ public final class ChildTable {
         return alive;
     }
 
-    /**
-     * @return how many spares to keep for {@code configuration}: as many as its children running
-     *     now, up to the number of processors, at least one
-     */
-    int sparesWanted(LaunchConfiguration configuration) {
+    /** @return how many children of {@code configuration} are running (not reaped yet) */
+    int running(LaunchConfiguration configuration) {
         int running = 0;
         for (ChildRun c : unreaped) {
             if (c.configuration().equals(configuration)) {
                 running++;
             }
         }
-        return Math.max(1, Math.min(running, Runtime.getRuntime().availableProcessors()));
+        return running;
+    }
+
+    /** @return how many children have been spawned and have neither booted (recorded themselves) nor ended */
+    int bootingCount() {
+        int booting = 0;
+        for (ChildRun c : unreaped) {
+            if (!c.ended() && !c.booted()) {
+                booting++;
+            }
+        }
+        return booting;
     }
 
     /**

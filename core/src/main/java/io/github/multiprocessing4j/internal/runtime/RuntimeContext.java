@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -46,7 +47,7 @@ public final class RuntimeContext {
     private final ProcessContext process;
     private final ChildTable children = new ChildTable();
     private final Spares spares;
-    private final ColdLauncher cold = new ColdLauncher();
+    private final ColdLauncher cold;
     private final WarmLauncher warm;
 
     private RuntimeContext(ProcessContext process) {
@@ -61,7 +62,8 @@ public final class RuntimeContext {
                 }
                 return names;
             }
-        });
+        }, children);
+        this.cold = new ColdLauncher();
         this.warm = new WarmLauncher(cold, spares, children);
         // No lambda here: a child may create this context, and the first lambda a JVM links costs
         // it milliseconds (see ChildMain).
@@ -168,6 +170,28 @@ public final class RuntimeContext {
         } catch (RuntimeException e) {
             Log.of(RuntimeContext.class).log(System.Logger.Level.WARNING, "could not release the process table", e);
         }
+    }
+
+    /**
+     * Boots spare JVMs for children of the default configuration (no JVM options, environment or
+     * working directory of their own, the class path derived as for a target of this JVM's class
+     * path), until it has {@code count}, and keeps that many from then on. Returns at once.
+     *
+     * @param count how many spares to keep ready
+     * @throws IllegalArgumentException when {@code count} is negative
+     * @throws IllegalStateException when this process is a daemon (it may have no children)
+     */
+    public void prestart(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        if (process.isDaemon()) {
+            throw new IllegalStateException("daemonic processes are not allowed to have children");
+        }
+        LaunchConfiguration configuration = new LaunchConfiguration(List.of(), Map.of(), null, null);
+        // Resolved as for a target whose class the JVM's own loaders have (Object stands for it):
+        // a plain java -cp gives its children this same class path.
+        spares.prestart(configuration.withClassPath(ChildClassPath.resolve(null, new Object(), "a spare JVM")), count);
     }
 
     /** Ends the spare JVMs and waits for them; releases the tree's table if nothing else holds it. */

@@ -1,9 +1,11 @@
 package io.github.multiprocessing4j.internal.runtime;
 
 import io.github.multiprocessing4j.internal.launch.ChildCommand;
+import io.github.multiprocessing4j.internal.launch.ChildMain;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -21,58 +23,106 @@ import java.util.function.Supplier;
  *
  * <p>Implementation notes. A spare is a child JVM started with {@code ChildMain} like any other,
  * whose bootstrap message is simply not written yet: it prepares what does not depend on who it
- * will be ({@code ChildMain.prepareSpare}) and blocks reading stdin. {@code start()} takes it and
- * writes the message; the spare becomes the child. Its stdin is the lifeline as for any child,
- * so a spare whose parent dies reads EOF before any message and exits: spares are daemons of
- * their creator without anything more. A new spare is booted only after the child that used the
- * last one has booted (it has recorded itself in the tree's table), so the two do not compete
- * for the CPU, and never for a configuration whose child failed to boot (a bad JVM option would
- * only fail again, in the background). A configuration keeps as many spares as it had children
- * running at once, up to the number of processors: every spare taken is replaced, and a cold
- * start adds one while there are fewer spares than running children (a program that starts its
- * workers together gets them all warm the next time; one that starts one child at a time keeps
- * one). One daemon thread of the JVM boots the spares, in the order asked. A spare loads the
- * class of the target that the child before it ran (the capturing class of a lambda), likely
- * the next target's as well, and initialises the classes it is given ({@link #Spares(Supplier)}).
- * One instance per JVM, owned by the {@link RuntimeContext}.
+ * will be ({@code ChildMain.prepareSpare}), marks itself prepared ({@code ChildMain.spareReadyMarker})
+ * and blocks reading stdin. {@code start()} takes it, prepared or still booting (it is ahead of a
+ * JVM spawned now either way), and writes the message; the spare becomes the child. Its stdin is
+ * the lifeline as for any child, so a spare whose parent dies reads EOF before any message and
+ * exits: spares are daemons of their creator without anything more.
+ *
+ * <p>How many spares a configuration keeps: as many as it had children running at once, up to
+ * the number of processors, and at least its floor. The floor is one, or what
+ * {@link #prestart} asked, and it rises by one (up to the processor count) each time a start
+ * finds no prepared spare although spares were asked for: a program that starts children faster
+ * than one spare can boot between two starts (a start/join loop) gets two booting side by side.
+ * The system property {@value #COUNT_PROPERTY} fixes the number instead. Every spare taken is
+ * replaced, and a start that finds none takes the place of a spare asked for but not spawned yet
+ * (that JVM would only compete with it).
+ *
+ * <p>When a spare boots: for a configuration none of whose children has booted yet, only after
+ * the child that asked for it has booted (never for a configuration whose child failed to boot:
+ * a bad JVM option would only fail again, in the background); from then on at once, when the
+ * {@link BootBudget} has a place (no more JVMs booting than processors). One daemon
+ * thread of the JVM boots the spares, in the order asked. A spare loads the class of the target
+ * that the child before it ran (the capturing class of a lambda), likely the next target's as
+ * well, and initialises the classes it is given ({@link #Spares(Supplier, ChildTable)}). One
+ * instance per JVM, owned by the {@link RuntimeContext}.
  */
 public final class Spares {
+    /** The system property that fixes how many spares each configuration keeps (default: adaptive, see the class comment). */
+    public static final String COUNT_PROPERTY = "mp4j.spares";
     /** How long a refill waits for the child that triggered it to boot. */
     private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
-     * A booted JVM waiting for its message, with what its reaper will need.
+     * A JVM waiting for its message (or still preparing to), with what its reaper will need.
      *
      * @param process the spare's process, its stdin not written yet
      * @param command its command line
      * @param builder how it was started
      */
     record Spare(Process process, ChildCommand command, ProcessBuilder builder) {
+        /** @return whether the spare has prepared and waits for its message (it says so by a file) */
+        boolean prepared() {
+            return Files.exists(ChildMain.spareReadyMarker(process.pid()));
+        }
     }
 
+    /** A request for one spare; cancelled when a start takes its place. */
+    private static final class Refill {
+        final LaunchConfiguration key;
+        /** The child whose start asked for it, or null (a prestart). */
+        final ChildRun child;
+        /** The class the spare loads ahead, or null. */
+        final String firstClass;
+        final long generation;
+        /** Guarded by the {@link Spares}. */
+        boolean cancelled;
+
+        Refill(LaunchConfiguration key, ChildRun child, String firstClass, long generation) {
+            this.key = key;
+            this.child = child;
+            this.firstClass = firstClass;
+            this.generation = generation;
+        }
+    }
+
+    /** Spawned spares, prepared or still preparing, oldest first. Guarded by this. */
     private final Map<LaunchConfiguration, ArrayDeque<Spare>> ready = new HashMap<>();
-    /** How many spares are booting or about to, per configuration. Guarded by this. */
+    /** How many spares are asked for and not spawned yet, per configuration. Guarded by this. */
     private final Map<LaunchConfiguration, Integer> filling = new HashMap<>();
+    /** The least number of spares each configuration keeps (see the class comment). Guarded by this. */
+    private final Map<LaunchConfiguration, Integer> floors = new HashMap<>();
+    /** Configurations one of whose children has booted: their spares need not wait for one. Guarded by this. */
+    private final Set<LaunchConfiguration> proven = new HashSet<>();
     /** What the spares' thread has to do: one request per spare to boot. */
     private final BlockingQueue<Refill> refills = new LinkedBlockingQueue<>();
     /** The names of the classes every spare initialises ahead ({@link ChildCommand#buildSpare}). */
     private final Supplier<List<String>> warmUpClasses;
+    private final BootBudget budget;
+    /** {@value #COUNT_PROPERTY}, or -1 when not set. */
+    private final int fixedCount = Integer.getInteger(COUNT_PROPERTY, -1);
     /** The spares' thread, or null before the first request and once it ended (interrupted). Guarded by this. */
     private Thread filler;
+    /** The request the spares' thread works on, or null. Guarded by this. */
+    private Refill serving;
     /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by this. */
     private long generation;
-    /** Whether the spares' thread is working on a request. Guarded by this. */
-    private boolean busy;
 
-    private record Refill(LaunchConfiguration key, ChildRun child, long generation) {
-    }
-
-    /** @param warmUpClasses the names of the classes every spare initialises ahead, asked at each spare's boot */
-    Spares(Supplier<List<String>> warmUpClasses) {
+    /**
+     * @param warmUpClasses the names of the classes every spare initialises ahead, asked at each spare's boot
+     * @param children this JVM's children, which share the {@link BootBudget} with the spares
+     */
+    Spares(Supplier<List<String>> warmUpClasses, ChildTable children) {
         this.warmUpClasses = warmUpClasses;
+        this.budget = new BootBudget(children, this);
     }
 
-    /** @return the spare of {@code key}, which the caller now owns, or null when there is none */
+    /**
+     * Takes the oldest spare of {@code key}: prepared, or still booting (ahead of a JVM spawned
+     * now either way).
+     *
+     * @return the spare, which the caller now owns, or null when there is none
+     */
     synchronized Spare take(LaunchConfiguration key) {
         ArrayDeque<Spare> queue = ready.get(key);
         Spare spare;
@@ -80,31 +130,79 @@ public final class Spares {
             if (spare.process().isAlive()) {
                 return spare;
             }
-            spare.command().childExited();
+            forget(spare);
         }
         return null;
     }
 
     /**
-     * Boots a spare for {@code key} in the background, once {@code child} (just started with that
-     * configuration) has booted: when the child took a spare (it is replaced, up to one per
-     * processor), or when fewer than {@code wanted} spares are ready or booting. A taken spare
-     * is always replaced because counting would miss the spares that other children of the same
-     * burst are about to take (a pool's workers start one after the other). The spares are booted
-     * by one daemon thread of this JVM, created on the first request: a thread created by each
-     * {@code start()} would compete with the starting child for the processors.
-     *
-     * @param tookSpare whether {@code child} started in a spare
+     * Cancels a spare of {@code key} asked for and not spawned yet, for a start that found none:
+     * the start spawns its own JVM in its place (a spare spawned beside it would only compete with
+     * it for the processors).
      */
-    synchronized void refillAfterBoot(LaunchConfiguration key, int wanted, boolean tookSpare, ChildRun child) {
-        int readyNow = ready.containsKey(key) ? ready.get(key).size() : 0;
-        int fillingNow = filling.getOrDefault(key, 0);
-        int target = tookSpare ? Math.min(readyNow + fillingNow + 1, Runtime.getRuntime().availableProcessors()) : wanted;
-        if (readyNow + fillingNow >= target) {
+    synchronized void cancelOneAskedFor(LaunchConfiguration key) {
+        if (serving != null && serving.key.equals(key) && !serving.cancelled && serving.generation == generation) {
+            serving.cancelled = true; // the spares' thread counts it off
             return;
         }
-        filling.put(key, fillingNow + 1);
-        refills.add(new Refill(key, child, generation));
+        for (Refill refill : refills) {
+            if (refill.key.equals(key) && !refill.cancelled && refills.remove(refill)) {
+                filling.merge(key, -1, Integer::sum);
+                return;
+            }
+        }
+    }
+
+    /**
+     * After a start of {@code child} with {@code key}: asks for spares until the configuration
+     * has as many as it keeps (see the class comment).
+     *
+     * @param running how many children of {@code key} run now, the one just started included
+     * @param tookSpare whether {@code child} started in a spare
+     * @param tookPrepared whether that spare had prepared
+     */
+    synchronized void refillAfterStart(LaunchConfiguration key, int running, boolean tookSpare, boolean tookPrepared,
+                                       ChildRun child) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int readyNow = ready.containsKey(key) ? ready.get(key).size() : 0;
+        int fillingNow = filling.getOrDefault(key, 0);
+        Integer floor = floors.get(key);
+        if (floor != null && !tookPrepared) { // spares were asked for, and none was prepared: too few
+            floor = Math.min(floor + 1, Math.max(cores, floor));
+        }
+        floor = floor == null ? 1 : floor;
+        floors.put(key, floor);
+        int target;
+        if (fixedCount >= 0) {
+            target = fixedCount;
+        } else {
+            target = Math.max(floor, Math.min(running, cores));
+            if (tookSpare) { // replaced: counting would miss the spares other starts of a burst are about to take
+                target = Math.max(target, Math.min(readyNow + fillingNow + 1, cores));
+            }
+        }
+        for (int have = readyNow + fillingNow; have < target; have++) {
+            ask(new Refill(key, child, child.request().targetClass(), generation));
+        }
+    }
+
+    /**
+     * Boots spares of {@code key} until it has {@code count}, ready or booting, and keeps at least
+     * that many from now on (each one taken is replaced).
+     */
+    synchronized void prestart(LaunchConfiguration key, int count) {
+        floors.merge(key, count, Math::max);
+        proven.add(key); // asked for by the program itself: no child to wait for
+        int have = (ready.containsKey(key) ? ready.get(key).size() : 0) + filling.getOrDefault(key, 0);
+        for (; have < count; have++) {
+            ask(new Refill(key, null, null, generation));
+        }
+    }
+
+    private void ask(Refill refill) {
+        assert Thread.holdsLock(this);
+        filling.merge(refill.key, 1, Integer::sum);
+        refills.add(refill);
         if (filler == null) {
             filler = new Thread(this::fill, "mp4j-spares");
             filler.setDaemon(true);
@@ -113,10 +211,11 @@ public final class Spares {
     }
 
     /**
-     * The spares' thread: boots a spare for each request, once the child that made it has booted.
-     * Interrupted, it drops the requests not yet served and ends at once: whoever interrupts it
-     * wants it gone (Maven's {@code exec:java} interrupts the threads the program left, then
-     * waits 15 s for each one that does not end). The next request starts a new one.
+     * The spares' thread: boots a spare for each request, when the budget has a place (and, for a
+     * configuration not proven yet, once the child that asked has booted). Interrupted, it drops
+     * the requests not yet served and ends at once: whoever interrupts it wants it gone (Maven's
+     * {@code exec:java} interrupts the threads the program left, then waits 15 s for each one that
+     * does not end). The next request starts a new one.
      */
     private void fill() {
         while (true) {
@@ -135,12 +234,12 @@ public final class Spares {
                 if (refill.generation != generation) {
                     continue; // discarded
                 }
-                busy = true;
+                serving = refill;
             }
             Spare spare = null;
             try {
-                if (awaitBoot(refill)) {
-                    spare = spawn(refill.key, refill.child.request().targetClass());
+                if (awaitProof(refill) && budget.awaitPlaceForSpare(() -> stillWanted(refill)) && stillWanted(refill)) {
+                    spare = spawn(refill.key, refill.firstClass);
                 }
             } catch (RuntimeException e) {
                 Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM", e);
@@ -153,28 +252,49 @@ public final class Spares {
                             spare = null;
                         }
                     }
+                    serving = null;
+                    notifyAll();
                 }
                 if (spare != null) {
                     end(List.of(spare)); // discarded while it was being booted
-                }
-                synchronized (this) {
-                    busy = false;
-                    notifyAll();
                 }
             }
         }
     }
 
+    private synchronized boolean stillWanted(Refill refill) {
+        return !refill.cancelled && refill.generation == generation;
+    }
+
+    /**
+     * @return whether a spare of the refill's configuration may boot: at once when the
+     *     configuration is proven, else once the child that asked has booted
+     */
+    private boolean awaitProof(Refill refill) {
+        synchronized (this) {
+            if (proven.contains(refill.key)) {
+                return true;
+            }
+        }
+        if (refill.child == null || !awaitBoot(refill)) {
+            return false;
+        }
+        synchronized (this) {
+            proven.add(refill.key);
+        }
+        return true;
+    }
+
     /**
      * Ends every spare of this JVM and waits for them to exit: spares are invisible to the
      * program, but a test that checks for leftover processes, or a program that wants none,
-     * can have them gone.
+     * can have them gone. The configurations' floors are forgotten.
      */
     void discardAll() {
         List<Spare> spares;
         synchronized (this) {
             spares = dropAll();
-            while (busy) { // a spare being booted now is discarded before this returns
+            while (serving != null) { // a spare being booted now is discarded before this returns
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -199,12 +319,13 @@ public final class Spares {
         closeLifelines(spares);
     }
 
-    /** @return every ready spare, no longer this object's; refills asked so far are cancelled */
+    /** @return every spawned spare, no longer this object's; refills asked so far are cancelled */
     private List<Spare> dropAll() {
         assert Thread.holdsLock(this);
         generation++;
         refills.clear();
         filling.clear();
+        floors.clear();
         List<Spare> spares = new ArrayList<>();
         ready.values().forEach(spares::addAll);
         ready.clear();
@@ -223,7 +344,19 @@ public final class Spares {
                 spare.process().destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-            spare.command().childExited();
+            forget(spare);
+        }
+    }
+
+    /** Finishes with a spare that has exited: its class-data sharing, its readiness marker if it could not remove it. */
+    private static void forget(Spare spare) {
+        spare.command().childExited();
+        if (!spare.process().isAlive()) {
+            try {
+                Files.deleteIfExists(ChildMain.spareReadyMarker(spare.process().pid()));
+            } catch (IOException e) {
+                // the next spare removes it: its pid names it
+            }
         }
     }
 
@@ -245,7 +378,20 @@ public final class Spares {
         return readyCount() > 0 || filling.values().stream().anyMatch(n -> n > 0);
     }
 
-    /** @return how many spares are ready, for tests */
+    /** @return how many spares are spawned and have not prepared yet: JVMs booting, for the {@link BootBudget} */
+    synchronized int bootingCount() {
+        int booting = 0;
+        for (ArrayDeque<Spare> queue : ready.values()) {
+            for (Spare spare : queue) {
+                if (!spare.prepared() && spare.process().isAlive()) {
+                    booting++;
+                }
+            }
+        }
+        return booting;
+    }
+
+    /** @return how many spares are spawned (prepared or preparing), for tests */
     public synchronized int readyCount() {
         int count = 0;
         for (ArrayDeque<Spare> queue : ready.values()) {
@@ -254,7 +400,7 @@ public final class Spares {
         return count;
     }
 
-    /** @return the pids of the spares that are ready, for tests */
+    /** @return the pids of the spares that are spawned (prepared or preparing), for tests */
     public synchronized Set<Long> readyPids() {
         Set<Long> pids = new HashSet<>();
         for (ArrayDeque<Spare> queue : ready.values()) {
@@ -265,14 +411,12 @@ public final class Spares {
         return pids;
     }
 
-    /** @return whether the child of {@code refill} booted; false when it did not, or the request was discarded */
+    /** @return whether the child of {@code refill} booted; false when it did not, or the request was dropped */
     private boolean awaitBoot(Refill refill) {
         long deadline = System.nanoTime() + BOOT_WAIT_NANOS;
         while (System.nanoTime() - deadline < 0) {
-            synchronized (this) {
-                if (refill.generation != generation) {
-                    return false;
-                }
+            if (!stillWanted(refill)) {
+                return false;
             }
             if (refill.child.booted()) {
                 return true;

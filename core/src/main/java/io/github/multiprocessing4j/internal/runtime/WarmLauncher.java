@@ -3,8 +3,9 @@ package io.github.multiprocessing4j.internal.runtime;
 import java.io.IOException;
 
 /**
- * The warm start method: the child takes a spare JVM booted ahead ({@link Spares}), or starts
- * cold when its configuration has none; either way a spare is then booted for the next child.
+ * The warm start method: the child takes a spare JVM booted ahead ({@link Spares}), prepared or
+ * still booting, or starts cold when its configuration has none (in place of a spare asked for
+ * and not spawned yet); either way spares are then asked for the next children.
  */
 final class WarmLauncher implements Launcher {
     private final ColdLauncher cold;
@@ -22,16 +23,19 @@ final class WarmLauncher implements Launcher {
         run.warmStartAsked();
         Spares.Spare spare = spares.take(request.configuration());
         StartedChild child;
+        boolean prepared = false;
         if (spare == null) {
+            spares.cancelOneAskedFor(request.configuration());
             child = cold.launch(request, run);
         } else {
+            prepared = spare.prepared();
             child = new StartedChild(spare.process(), spare.command(), spare.builder(), true);
             run.spawned(child);
             child.sendBootstrap(request.message());
             run.startReaper(); // after the message, which the spare has been waiting for
         }
-        spares.refillAfterBoot(request.configuration(), children.sparesWanted(request.configuration()),
-                child.fromSpare(), run);
+        spares.refillAfterStart(request.configuration(), children.running(request.configuration()),
+                child.fromSpare(), prepared, run);
         return child;
     }
 }
