@@ -48,6 +48,7 @@ public final class SmallShmProgram {
 
         Path filler = fillDevShm(); // not a page left: the process table lives on its reserve
         lines.add("shmFreeBytes=" + Files.getFileStore(Path.of("/dev/shm")).getUsableSpace());
+        lines.add("pipeRoundTrip=" + pipeRoundTrip());
         int joined = 0;
         for (int i = 0; i < 3; i++) {
             ChildProcess child = new ChildProcess(() -> { });
@@ -116,6 +117,32 @@ public final class SmallShmProgram {
         } finally {
             tasks.unlink();
             results.unlink();
+        }
+    }
+
+    /**
+     * A pipe opened while not a page is free (its ends' user table and both directions spill to
+     * disk): a child sends through it and exits, the parent receives and then sees the end gone.
+     *
+     * @return what the parent received, then "EOF" once the child's end was gone
+     */
+    private static String pipeRoundTrip() throws Exception {
+        Pipe<String> pipe = Pipe.open();
+        Connection<String> childEnd = pipe.right();
+        try {
+            ChildProcess child = new ChildProcess(() -> childEnd.send("through"));
+            child.start();
+            childEnd.close();
+            String got = pipe.left().recv();
+            child.join();
+            try {
+                pipe.left().recv();
+                return got + ",no EOF";
+            } catch (java.io.EOFException gone) {
+                return got + ",EOF";
+            }
+        } finally {
+            pipe.left().unlink();
         }
     }
 

@@ -90,6 +90,7 @@ class SmallShmTest {
                 .containsEntry("accepted", "64")
                 .containsEntry("childrenJoined", "3")
                 .containsEntry("joinableDone", "4")
+                .containsEntry("pipeRoundTrip", "through,EOF")
                 .containsEntry("drainerExit", "0")
                 .containsEntry("drainedInOrder", "64")
                 .containsEntry("leftAfterDrain", "0")

@@ -81,7 +81,7 @@ public final class PipeEnds implements Serializable {
     }
 
     public static PipeEnds create() {
-        return new PipeEnds(SharedSegment.create("pipe", SIZE));
+        return new PipeEnds(SharedSegment.createSpillable("pipe", SIZE));
     }
 
     /** Records the calling process as a user of {@code end}, once per process (until it closes the end). */
