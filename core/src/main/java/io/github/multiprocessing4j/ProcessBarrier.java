@@ -137,7 +137,7 @@ public final class ProcessBarrier implements Serializable, Unlinkable {
      *     barrier is then broken for the others
      */
     public int await() throws InterruptedException, BrokenBarrierException {
-        int index = open().await(timeout == null ? -1 : Math.max(0, timeout.toNanos()), action);
+        int index = open().await(timeout == null ? -1 : ProcessQueue.nanos(timeout), action);
         if (index < 0) {
             throw new BrokenBarrierException("the barrier's " + parties + " parties did not all arrive within its timeout of "
                     + timeout);
@@ -163,7 +163,7 @@ public final class ProcessBarrier implements Serializable, Unlinkable {
      * @throws RuntimeException what the action threw, to the party that ran it, as {@link #await()}
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        int index = open().await(Math.max(0, timeout.toNanos()), action);
+        int index = open().await(ProcessQueue.nanos(timeout), action);
         if (index < 0) {
             throw new TimeoutException("the barrier's " + parties + " parties did not all arrive in time");
         }

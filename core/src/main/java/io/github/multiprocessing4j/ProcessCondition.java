@@ -133,7 +133,7 @@ public final class ProcessCondition implements Condition, Serializable, Unlinkab
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitHoldingAgain(Math.max(0, timeout.toNanos()));
+        return awaitHoldingAgain(ProcessQueue.nanos(timeout));
     }
 
     /**
@@ -233,7 +233,7 @@ public final class ProcessCondition implements Condition, Serializable, Unlinkab
      * @throws RuntimeException what the predicate throws (the lock is still held)
      */
     public boolean waitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long deadline = System.nanoTime() + ProcessQueue.nanos(timeout);
         boolean result = predicate.getAsBoolean();
         while (!result) {
             long left = deadline - System.nanoTime();

@@ -104,7 +104,7 @@ public final class ProcessEvent implements Serializable, Unlinkable {
      * @throws InterruptedException when the thread is interrupted before or while waiting
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return open().await(Math.max(0, timeout.toNanos()));
+        return open().await(ProcessQueue.nanos(timeout));
     }
 
     /**

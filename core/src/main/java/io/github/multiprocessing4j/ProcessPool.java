@@ -1589,7 +1589,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
             if (Objects.requireNonNull(grace, "grace").isNegative()) {
                 throw new IllegalArgumentException("interruptGrace must be 0 or more, not " + grace);
             }
-            this.interruptGraceNanos = TimedTasks.saturatedNanos(grace);
+            this.interruptGraceNanos = ProcessQueue.nanos(grace);
             return this;
         }
 

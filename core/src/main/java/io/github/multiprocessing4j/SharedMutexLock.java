@@ -53,7 +53,7 @@ abstract class SharedMutexLock implements Lock, Serializable, Unlinkable {
      *     then not held)
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return open().acquire(Math.max(0, timeout.toNanos()));
+        return open().acquire(ProcessQueue.nanos(timeout));
     }
 
     /**

@@ -61,7 +61,7 @@ abstract class SharedSemaphore implements Serializable, Unlinkable {
      *     permit is taken then
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return open().acquire(Math.max(0, timeout.toNanos()));
+        return open().acquire(ProcessQueue.nanos(timeout));
     }
 
     /**

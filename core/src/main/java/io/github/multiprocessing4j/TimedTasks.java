@@ -23,16 +23,7 @@ final class TimedTasks {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(what + " must be above 0, not " + duration);
         }
-        return saturatedNanos(duration);
-    }
-
-    /** @return the duration in nanoseconds, at most {@code Long.MAX_VALUE} (a duration of centuries is no limit) */
-    static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
+        return ProcessQueue.nanos(duration);
     }
 
     /** What the three have in common: the wrapped task or function and its limit. */
