@@ -597,10 +597,19 @@ public final class ByteQueue implements Serializable {
         repairTail();
     }
 
+    /** @return whether the put lock was free; it is then held, the tail repaired */
+    private boolean tryAcquirePut() {
+        if (!putLock.tryAcquire()) {
+            return false;
+        }
+        repairTail();
+        return true;
+    }
+
     private void init() {
         putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
         getLock = new RobustMutex(header, GET_LOCK, false, "get lock");
-        chunks = new ChunkChain(header, chunkSize, this::acquirePut, putLock::release);
+        chunks = new ChunkChain(header, chunkSize, this::acquirePut, this::tryAcquirePut, putLock::release);
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

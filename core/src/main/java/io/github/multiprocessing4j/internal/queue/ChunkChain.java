@@ -2,6 +2,8 @@ package io.github.multiprocessing4j.internal.queue;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
+import java.util.function.BooleanSupplier;
+
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
@@ -26,7 +28,11 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * the put lock) names the top one and how many there are, each spare names the one below it.
  * The next chunk switch reuses the top spare, so a steady stream cycles through the same few
  * segments without creating files. A chunk is never both a spare and removed: the spare slot is
- * checked before a segment is removed.
+ * checked before a segment is removed. A consumer that finds the put lock held when it would
+ * retire a chunk leaves it named in its head slot until its next switch, which must retire it
+ * before it reuses the slot: a producer holds the put lock for milliseconds while it makes a new
+ * chunk (allocating and mapping a MiB of fresh memory), and the consumer need not wait for that
+ * between two items.
  * What a process killed at any step leaves behind:
  * <ul>
  * <li>making the next tail chunk: its name is in the tail slot before the segment exists (or
@@ -65,6 +71,8 @@ final class ChunkChain {
     private final int chunkSize;
     /** Takes the put lock, which guards the spare slot (and repairs the tail, as every holder does). */
     private final Runnable lockTail;
+    /** The same without waiting: whether the put lock was free and is now held. */
+    private final BooleanSupplier tryLockTail;
     private final Runnable unlockTail;
     private long tailChunkNumber = -1;
     private SharedSegment tailChunk;
@@ -75,10 +83,12 @@ final class ChunkChain {
     /** The same for the head side (under the get lock). */
     private final ChunkMappings headMappings;
 
-    ChunkChain(SharedSegment header, int chunkSize, Runnable lockTail, Runnable unlockTail) {
+    ChunkChain(SharedSegment header, int chunkSize, Runnable lockTail, BooleanSupplier tryLockTail,
+               Runnable unlockTail) {
         this.header = header;
         this.chunkSize = chunkSize;
         this.lockTail = lockTail;
+        this.tryLockTail = tryLockTail;
         this.unlockTail = unlockTail;
         this.tailMappings = new ChunkMappings(header.treeId(), chunkSize);
         this.headMappings = new ChunkMappings(header.treeId(), chunkSize);
@@ -141,6 +151,7 @@ final class ChunkChain {
             String name = SharedSegment.reserveName("qchunk");
             writeNameSlot(header, TAIL_NAMES, number, name);
             chunk = SharedSegment.createNamedSpillable(name, size);
+            chunk.touchPages(); // the appends fault no more: see touchPages
             tailMappings.remember(chunk);
         }
         tailChunk = chunk;
@@ -172,12 +183,13 @@ final class ChunkChain {
      * @return the next chunk
      */
     SharedSegment followHeadLink(long number, SharedSegment chunk, String nextName) {
-        retireNamedIn(nameSlot(HEAD_NAMES, number + 1), number - 1, null); // left by a consumer that died
+        // put off at the last switch, or left by a consumer that died: its slot is needed now
+        retireNamedIn(nameSlot(HEAD_NAMES, number + 1), number - 1, null, false);
         writeNameSlot(header, HEAD_NAMES, number + 1, nextName);
         header.setLongVolatile(HEAD, position(number + 1, 0));
         headChunk = headMappings.attach(nextName);
         headChunkNumber = number + 1;
-        retireNamedIn(nameSlot(HEAD_NAMES, number), number, chunk);
+        retireNamedIn(nameSlot(HEAD_NAMES, number), number, chunk, true);
         return headChunk;
     }
 
@@ -197,8 +209,11 @@ final class ChunkChain {
      * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
      * was done already: it becomes a spare when it is a standard one and there are fewer than
      * {@link #MAX_SPARES}, else it is removed. The slot is marked retired last (see the class notes).
+     *
+     * @param mayPutOff whether to leave the chunk for the next switch when a producer holds the
+     *     put lock (see the class notes)
      */
-    private void retireNamedIn(int slot, long number, SharedSegment chunk) {
+    private void retireNamedIn(int slot, long number, SharedSegment chunk, boolean mayPutOff) {
         if (number < 0 || header.getLongVolatile(slot) != number) {
             return;
         }
@@ -213,7 +228,13 @@ final class ChunkChain {
         }
         boolean kept = false;
         if (chunk.size() == chunkSize && !chunk.spilled()) {
-            lockTail.run();
+            if (mayPutOff) {
+                if (!tryLockTail.getAsBoolean()) {
+                    return;
+                }
+            } else {
+                lockTail.run();
+            }
             try {
                 if (isSpare(name)) {
                     kept = true;

@@ -238,7 +238,8 @@ public final class Spares {
             }
             Spare spare = null;
             try {
-                if (awaitProof(refill) && budget.awaitPlaceForSpare(() -> stillWanted(refill)) && stillWanted(refill)) {
+                if (awaitProof(refill) && budget.awaitPlaceForSpare(() -> stillWanted(refill), () -> askerEnded(refill))
+                        && stillWanted(refill)) {
                     spare = spawn(refill.key, refill.firstClass);
                 }
             } catch (RuntimeException e) {
@@ -260,6 +261,11 @@ public final class Spares {
                 }
             }
         }
+    }
+
+    /** @return whether the child that asked for the refill has ended (true for a prestart, which no child asked) */
+    private static boolean askerEnded(Refill refill) {
+        return refill.child == null || refill.child.ended();
     }
 
     private synchronized boolean stillWanted(Refill refill) {

@@ -60,6 +60,9 @@ public final class SharedSegment implements Serializable {
      * Held weakly (see the class comment); entries whose mapping was collected are expunged
      * through {@link #RELEASED}.
      */
+    private static final int PAGE_SIZE = 4096;
+    /** Where {@link #touchPages} leaves what it read. */
+    private static volatile int pagesTouched;
     private static final ConcurrentHashMap<String, Mapping> MAPPINGS = new ConcurrentHashMap<>();
     private static final ReferenceQueue<ByteBuffer> RELEASED = new ReferenceQueue<>();
 
@@ -353,6 +356,24 @@ public final class SharedSegment implements Serializable {
     /** Copies {@code length} bytes of {@code source} into the segment at {@code offset} (plain writes). */
     public void putBytes(int offset, byte[] source, int sourceOffset, int length) {
         buffer.put(offset, source, sourceOffset, length);
+    }
+
+    /**
+     * Enters every page of the segment into this process's page tables, by reading a byte of
+     * each: for a segment about to be written all over (a queue's new chunk).
+     *
+     * @implNote A write to a page not yet mapped here costs a page fault; so does a read, but
+     *     about half as much, and the read maps the page writable (the mapping is shared and
+     *     tmpfs keeps no count of dirty pages), so the writes after it fault no more. Measured on
+     *     the 2-core development VM, per MiB of a new segment: 3.2 ms of write faults, against
+     *     1.7 ms of reads and then 25 µs of writes.
+     */
+    public void touchPages() {
+        int sum = 0;
+        for (int page = 0; page < size; page += PAGE_SIZE) {
+            sum += buffer.get(page);
+        }
+        pagesTouched = sum; // kept, so that the reads are not optimised away
     }
 
     /** Copies {@code length} bytes of the segment at {@code offset} into {@code target} (plain reads). */

@@ -1,14 +1,19 @@
 package io.github.multiprocessing4j.internal.queue;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_LOCK;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
@@ -20,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The spares of a queue's chunk chain: a queue that holds a few chunks' worth of items, drained
  * and filled again, cycles through the same segments (no new file per chunk switch), keeps at
- * most {@link ChunkChain#MAX_SPARES}, and removes them all with its last item.
+ * most {@link ChunkChain#MAX_SPARES}, and removes them all with its last item; a consumer does
+ * not wait for a producer holding the put lock to retire a chunk.
  */
 class ChunkReuseTest {
     private static final int CHUNK = 4096;
@@ -82,6 +88,40 @@ class ChunkReuseTest {
             assertThatThrownBy(() -> SharedSegment.attach(header.treeId(), name)).as(name)
                     .isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // such a take never ends
+    void aConsumerPutsOffRetiringAChunkWhileAProducerHoldsThePutLock() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            put(item(i)); // three chunks
+        }
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        Thread producer = new Thread(() -> {
+            RobustMutex putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
+            putLock.acquireUninterruptibly();
+            held.countDown();
+            try {
+                letGo.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                putLock.release();
+            }
+        });
+        producer.start();
+        held.await();
+        try {
+            assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(0));
+            assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 0").isEqualTo(item(1));
+            assertThat(header.getLongVolatile(SPARE)).as("chunk 0, put off").isZero();
+        } finally {
+            letGo.countDown();
+            producer.join();
+        }
+        assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 1").isEqualTo(item(2));
+        assertThat(header.getLongVolatile(SPARE)).as("chunk 0 retired now, then chunk 1").isEqualTo(2);
     }
 
     private void put(byte[] item) {
