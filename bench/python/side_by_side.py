@@ -613,6 +613,7 @@ class Limit:
     (an upper bound of a rate, a lower bound of a time), text says how it follows."""
     value: float
     text: str
+    caveat: str = ""  # when the bound holds, said after "the target is beyond it"
 
 
 def machine(our_runs):
@@ -674,7 +675,8 @@ def limit_for(row, unit, m):
     if cold_boot and row.method == "cold" and wall:
         return Limit(wall * 1e3, f"≥ {fmt(wall * 1e3)} us: a bare JVM's boot to exit (child options)")
     if row.section == "tput" and "4 KiB" in row.cpython and unit == "MB/s" and m["fresh"]:
-        return Limit(m["fresh"], fresh_memory_text(m))
+        return Limit(m["fresh"], fresh_memory_text(m), " while every chunk is new (a queue that reuses its chunks "
+                                                       "is bounded by the hot figure instead)")
     return None
 
 
@@ -714,7 +716,7 @@ def describe_limit(limit, target, cpython, unit):
         return "—"
     need = required(target, cpython, unit)
     if need is not None and not better_or_equal(unit, limit.value, need):
-        return f"{limit.text}; **the target ({fmt(need)} {unit}) is beyond it**"
+        return f"{limit.text}; **the target ({fmt(need)} {unit}) is beyond it**{limit.caveat}"
     return limit.text
 
 

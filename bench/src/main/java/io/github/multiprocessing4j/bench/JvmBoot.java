@@ -1,11 +1,8 @@
 package io.github.multiprocessing4j.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What one JVM costs this machine to boot and exit, with nothing run: the floor under every
@@ -23,7 +20,6 @@ import java.util.concurrent.TimeUnit;
  * clock ticks (10 ms here), so the CPU figure is the loop's total divided by its boots.
  */
 public final class JvmBoot {
-    private static final long DEADLINE_SECONDS = 300;
     /**
      * {@code bash -c LOOP bash N command...}: runs the command N times, prints
      * {@code wall <start µs> <end µs>} per run, then the output of {@code times} (this shell's
@@ -77,14 +73,7 @@ public final class JvmBoot {
         ProcessBuilder builder = new ProcessBuilder(loop).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("LC_ALL", "C"); // a '.' in $EPOCHREALTIME and in times' output
         Process p = builder.start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } finally {
-            if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-            }
-        }
+        String out = Programs.stdout(p, "the boot loop of " + command);
         if (p.exitValue() != 0) {
             throw new IllegalStateException("the boot loop of " + command + " failed (exit " + p.exitValue() + ")");
         }
