@@ -12,10 +12,17 @@ of ours: CPython fork, CPython spawn, multiprocessing4j (medians), how ours
 compares with CPython's better start method, and its design target (see
 docs/ARCHITECTURE.md) with a verdict.  Standard library only.
 
+Section "limits" (this machine's costs: a JVM's boot beside CPython's fork and
+python3 -c pass, fresh vs hot shared memory) has rows of its own, and more: a last
+column, "the limit on this machine", shows beside each row it bounds what follows
+from them (limit_for: N new JVMs take at least N x boot CPU / processors, the
+pool's first call cannot end before a worker has booted, an unbounded queue's
+backlog lives in fresh memory), and says when the row's target is beyond it.
+
 The section "scale" (user_patterns.py's CPython side) gets a table of its own: each
 cell (producers x consumers x item size, pool workers) beside CPython fork's, and
 beside the 4 KiB and larger items the machine's memory bandwidth the Java bench
-measured, the limit a queue can approach.  With --charts DIR the same figures are
+measured, the limit a queue can approach, and fresh shared memory (section limits).  With --charts DIR the same figures are
 drawn as SVG bar charts (svg_charts.py): headline.svg (every figure with a target,
 and the "loop" and "pool-calls" rows), scale-queue.svg and scale-pool.svg.
 
