@@ -466,7 +466,8 @@ def scale_target(what, unit):
             factor = 20 if procs == 1 else 10
             return Target(f"≥ {factor}x CPython (small items)", times_better=factor)
         if size == 4096 and procs == 1 and unit == "MB/s":
-            return Target("≥ 4x CPython; memory bandwidth the limit", times_better=4)
+            return Target("≥ 4x CPython; memory bandwidth the limit (fresh shared memory while chunks are new)",
+                          times_better=4)
         return NO_TARGET
     if what.startswith("pool of 2 workers"):
         return Target("≥ 3x CPython (the design's pool target)", times_better=3)
@@ -517,6 +518,10 @@ def print_scale_table(rows, bandwidth, m):
         if size and size >= BANDWIDTH_FROM and m["fresh"] and "MB/s" in units:
             fresh = f"fresh /dev/shm {fmt(m['fresh'])} MB/s, hot {fmt(m['hot'])} MB/s"
             limit = fresh if limit == "—" else f"{limit}; {fresh}"
+            need = required(row["target"], {"fork": theirs}, row["judged"]) if row["judged"] == "MB/s" else None
+            if need is not None and need > m["fresh"]:
+                limit += (f"; **the target ({fmt(need)} MB/s) is beyond fresh memory** (while every chunk is new; "
+                          "not beyond the hot figure)")
         if mine is None:
             verdict = f"{row['target'].text}: not measured" if row["target"] is not NO_TARGET else "not measured"
         else:
