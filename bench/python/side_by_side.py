@@ -12,10 +12,17 @@ of ours: CPython fork, CPython spawn, multiprocessing4j (medians), how ours
 compares with CPython's better start method, and its design target (see
 docs/ARCHITECTURE.md) with a verdict.  Standard library only.
 
+Section "limits" (this machine's costs: a JVM's boot beside CPython's fork and
+python3 -c pass, fresh vs hot shared memory) has rows of its own, and more: a last
+column, "the limit on this machine", shows beside each row it bounds what follows
+from them (limit_for: N new JVMs take at least N x boot CPU / processors, the
+pool's first call cannot end before a worker has booted, an unbounded queue's
+backlog lives in fresh memory), and says when the row's target is beyond it.
+
 The section "scale" (user_patterns.py's CPython side) gets a table of its own: each
 cell (producers x consumers x item size, pool workers) beside CPython fork's, and
 beside the 4 KiB and larger items the machine's memory bandwidth the Java bench
-measured, the limit a queue can approach.  With --charts DIR the same figures are
+measured, the limit a queue can approach, and fresh shared memory (section limits).  With --charts DIR the same figures are
 drawn as SVG bar charts (svg_charts.py): headline.svg (every figure with a target,
 and the "loop" and "pool-calls" rows), scale-queue.svg and scale-pool.svg.
 
@@ -233,7 +240,24 @@ def user_pattern_rows():
     ]
 
 
+LIMITS = "limits"
+BOOT_WALL = "a process that does nothing, started and reaped one after another: wall time to exit"
+BOOT_CPU = "a process that does nothing, started and reaped one after another: CPU time (user+sys) per process"
+FRESH = "fresh 1 MiB /dev/shm segments, used as a queue chunk (every step above), one after another"
+HOT = "hot 1 MiB /dev/shm segment: 4 KiB puts through one mapping, 4 KiB gets through another"
+PROCESSORS = "processors available to the JVM"
+
+
+def limits_rows():
+    """Section "limits": a new process's cost on each side (fork: os.fork() of a child that exits;
+    spawn: python3 -c pass; ours: a bare JVM), then the Java bench's shared-memory figures, which
+    fall in as rows not listed here (no target: they are facts of the machine)."""
+    return [Row(LIMITS, what, method=method)
+            for method in ("jvm-child-flags", "jvm-default-flags") for what in (BOOT_WALL, BOOT_CPU)]
+
+
 ROWS = [
+    *limits_rows(),
     *start_rows(),
     *user_pattern_rows(),
     Row("lock", "uncontended acquire()+release() pairs, multiprocessing.Lock",
@@ -273,6 +297,8 @@ METHOD_NAMES = {
                     "(a new default-flags program, java -cp, per repetition)",
     "loop-cold": "-Dmp4j.startMethod=cold (a new program per repetition)",
     "loop-warm": "best case: before each round the spares have booted (a new program per repetition)",
+    "jvm-child-flags": "bare JVM with the library's child options (-XX:+UseSerialGC -XX:TieredStopAtLevel=1)",
+    "jvm-default-flags": "bare JVM with default flags",
     "pp4j": "PP4J 2.2, not multiprocessing4j",
     "out-process": "out-process 1.2.7, not multiprocessing4j",
 }
@@ -440,7 +466,8 @@ def scale_target(what, unit):
             factor = 20 if procs == 1 else 10
             return Target(f"≥ {factor}x CPython (small items)", times_better=factor)
         if size == 4096 and procs == 1 and unit == "MB/s":
-            return Target("≥ 4x CPython; memory bandwidth the limit", times_better=4)
+            return Target("≥ 4x CPython; memory bandwidth the limit (fresh shared memory while chunks are new)",
+                          times_better=4)
         return NO_TARGET
     if what.startswith("pool of 2 workers"):
         return Target("≥ 3x CPython (the design's pool target)", times_better=3)
@@ -474,10 +501,11 @@ def scale_rows(cpython_runs, our_runs):
     return rows, bandwidth
 
 
-def print_scale_table(rows, bandwidth):
+def print_scale_table(rows, bandwidth, m):
     memcpy = bandwidth.get(MEMORY_BANDWIDTH)
     print("| scaling: cell | CPython fork | multiprocessing4j | ours vs CPython | "
-          "memory bandwidth here (memcpy-class copy), the limit | target |")
+          "the limit on this machine: memory bandwidth (memcpy-class copy); fresh shared memory "
+          "(section limits) | target |")
     print("|---|---:|---:|---|---|---|")
     for row in rows:
         units = row["units"]
@@ -486,7 +514,14 @@ def print_scale_table(rows, bandwidth):
         limit = "—"
         size = scale_item_size(row["what"])
         if size and size >= BANDWIDTH_FROM and memcpy and "MB/s" in units and units["MB/s"][1]:
-            limit = f"{fmt(memcpy)} MB/s (ours at {100 * units['MB/s'][1] / memcpy:.2g}%)"
+            limit = f"memcpy {fmt(memcpy)} MB/s (ours at {100 * units['MB/s'][1] / memcpy:.2g}%)"
+        if size and size >= BANDWIDTH_FROM and m["fresh"] and "MB/s" in units:
+            fresh = f"fresh /dev/shm {fmt(m['fresh'])} MB/s, hot {fmt(m['hot'])} MB/s"
+            limit = fresh if limit == "—" else f"{limit}; {fresh}"
+            need = required(row["target"], {"fork": theirs}, row["judged"]) if row["judged"] == "MB/s" else None
+            if need is not None and need > m["fresh"]:
+                limit += (f"; **the target ({fmt(need)} MB/s) is beyond fresh memory** (while every chunk is new; "
+                          "not beyond the hot figure)")
         if mine is None:
             verdict = f"{row['target'].text}: not measured" if row["target"] is not NO_TARGET else "not measured"
         else:
@@ -497,6 +532,11 @@ def print_scale_table(rows, bandwidth):
     print("- Memory bandwidth of this machine (the Java bench, single thread, MB/s copied, "
           "10^6 B): " + "; ".join(f"{what.replace('memory bandwidth', '').lstrip(': ')} "
                                    f"{fmt(v)}" for what, v in bandwidth.items()) + ".")
+    if m["fresh"]:
+        print(f"- Fresh shared memory (section limits): {fresh_memory_text(m)}. An unbounded queue "
+              "whose producer runs ahead of its consumer must hold its backlog in fresh memory, so "
+              "this is its limit; a queue that reuses its chunks can approach the hot figure, and a "
+              "copy can approach memory bandwidth.")
     print("- Queue cells: items/s and MB/s of payload, start-up excluded (barrier), as section tput; "
           "64 KiB and 1 MiB items through a queue bounded at 64 MiB of items, on both sides. "
           "Pool cells: map(x*x) of a running pool after a first untimed call.")
@@ -517,7 +557,7 @@ def chart_theirs(row, cpython, unit):
     return cpython.get(method), f"CPython {method}"
 
 
-def write_charts(directory, note, main_rows, scale, bandwidth):
+def write_charts(directory, note, main_rows, scale, bandwidth, m):
     import os
     import svg_charts
     written = []
@@ -533,13 +573,15 @@ def write_charts(directory, note, main_rows, scale, bandwidth):
         else:
             label = row.ours_name + ("" if row.method in ("cold", "-") else f", {row.method}")
         verdict = None if mine is None else row.target.verdict(mine, cpython, unit)
+        limit = limit_for(row, unit, m)
         headline.append(svg_charts.Bars(f"{row.section}: {label} [{unit}]", theirs, theirs_label,
                                         mine, describe_advantage(mine, theirs, unit), verdict,
-                                        lambda v, u=unit: f"{fmt(v)} {u}"))
+                                        lambda v, u=unit: f"{fmt(v)} {u}", limit and limit.value))
     if headline:
         path = os.path.join(directory, "headline.svg")
         svg_charts.chart(path, "multiprocessing4j vs CPython multiprocessing: the figures with a target",
-                         note + "; each row on its own scale (longer bar = bigger number)", headline)
+                         note + "; each row on its own scale (longer bar = bigger number); dashed orange: "
+                         "the limit on this machine (section limits)", headline)
         written.append(path)
     queue = [r for r in scale if r["what"].startswith("queue") and "MB/s" in r["units"]]
     if queue:
@@ -554,8 +596,9 @@ def write_charts(directory, note, main_rows, scale, bandwidth):
         path = os.path.join(directory, "scale-queue.svg")
         svg_charts.chart(path, "Queue throughput by producers x consumers and item size (MB/s, log scale)",
                          note + "; start-up excluded", bars, log_axis=True,
-                         reference=("memory bandwidth here (System.arraycopy, 64 MiB)",
-                                    bandwidth.get(MEMORY_BANDWIDTH)))
+                         references=[("memory bandwidth here (System.arraycopy, 64 MiB)",
+                                      bandwidth.get(MEMORY_BANDWIDTH)),
+                                     ("fresh /dev/shm here (new 1 MiB segments, section limits)", m["fresh"])])
         written.append(path)
     pool = [r for r in scale if r["what"].startswith("pool")]
     if pool:
@@ -570,6 +613,123 @@ def write_charts(directory, note, main_rows, scale, bandwidth):
         svg_charts.chart(path, "Pool map(x*x) by number of workers (tasks/s)", note, bars)
         written.append(path)
     return written
+
+
+# --------------------------------------------------------------------------
+# The limits of this machine (section "limits"), each beside the rows it bounds.
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Limit:
+    """A bound no library can pass on this machine: value in the unit of the row it bounds
+    (an upper bound of a rate, a lower bound of a time), text says how it follows."""
+    value: float
+    text: str
+    caveat: str = ""  # when the bound holds, said after "the target is beyond it"
+
+
+def machine(our_runs):
+    """This run's figures of section "limits" (and scale's memory bandwidth): {name: median}."""
+    ours = index(our_runs)
+
+    def median(section, what, method):
+        r = find(ours, section, what, method, None)
+        return r and r["median"]
+
+    return dict(cores=median(LIMITS, PROCESSORS, "-"),
+                boot_cpu=median(LIMITS, BOOT_CPU, "jvm-child-flags"),
+                boot_wall=median(LIMITS, BOOT_WALL, "jvm-child-flags"),
+                fresh=median(LIMITS, FRESH, "-"), hot=median(LIMITS, HOT, "-"),
+                memcpy=median(SCALE, MEMORY_BANDWIDTH, "-"))
+
+
+def boots_floor(boots, m, what):
+    """(seconds, text): `boots` new JVMs cannot take less than their CPU shared by the cores."""
+    seconds = boots * m["boot_cpu"] / m["cores"] / 1e3
+    count = "one JVM boot's CPU" if boots == 1 else f"{boots} JVM boots × {fmt(m['boot_cpu'])} ms CPU each"
+    cpu = f", {fmt(m['boot_cpu'])} ms," if boots == 1 else ""
+    return seconds, f"{what}: {count}{cpu} ÷ {m['cores']:g} CPUs"
+
+
+def fresh_memory_text(m):
+    text = (f"fresh /dev/shm {fmt(m['fresh'])} MB/s (new 1 MiB segments: the limit of an unbounded "
+            f"queue whose producer runs ahead, its backlog in new chunks)")
+    return text + (f"; hot segment {fmt(m['hot'])} MB/s" if m["hot"] else "")
+
+
+def limit_for(row, unit, m):
+    """The limit of this machine on a row of the main table, or None."""
+    booted = m["boot_cpu"] and m["cores"]
+    wall = m["boot_wall"]
+    if row.section == "loop" and row.method in ("loop-default", "loop-cold") and booted:
+        seconds, why = boots_floor(1, m, "a round")
+        return Limit(seconds * 1e6, f"≥ {fmt(seconds * 1e3)} ms a round while each round needs a new JVM "
+                                    f"({why}); a round that waits for its child's boot: ≥ {fmt(wall)} ms")
+    if row.section == "many" and booted:
+        count = int(re.match(r"(\d+) processes", row.cpython).group(1))
+        spares = int(m["cores"]) if row.method == "warm" else 0  # booted before the clock, at most
+        seconds, why = boots_floor(count - spares, m, "start+join")
+        return Limit(seconds, f"≥ {fmt(seconds)} s ({why}{', the spares booted before the clock left out' if spares else ''})")
+    if row.section == "jq" and booted:
+        seconds, why = boots_floor(4, m, "2 producers and 2 consumers")
+        if unit == "s":
+            return Limit(seconds, f"≥ {fmt(seconds)} s ({why})")
+        per = re.search(r"2 producers x (\d+)", row.cpython)
+        if per and unit == "items/s":
+            items = 2 * int(per.group(1))
+            return Limit(items / seconds, f"≤ {fmt(items / seconds)} items/s ({items:,} items in ≥ {fmt(seconds)} s: {why})")
+    if row.section == "pool-calls" and "first call" in row.cpython and wall:
+        items = int(re.search(r"over (\d+) ints", row.cpython).group(1))
+        return Limit(items / (wall / 1e3), f"≤ {fmt(items / (wall / 1e3))} tasks/s: the {items:,} items cannot be "
+                                           f"mapped before a worker JVM has booted ({fmt(wall)} ms, bare, child options)")
+    cold_boot = (row.section == "start" and row.cpython.startswith("start()+join()")) or (
+        row.section == "pool" and "create + map" in row.ours_name)
+    if cold_boot and row.method == "cold" and wall:
+        return Limit(wall * 1e3, f"≥ {fmt(wall * 1e3)} us: a bare JVM's boot to exit (child options)")
+    if row.section == "tput" and "4 KiB" in row.cpython and unit == "MB/s" and m["fresh"]:
+        return Limit(m["fresh"], fresh_memory_text(m), " while every chunk is new (a queue that reuses its chunks "
+                                                       "is bounded by the hot figure instead)")
+    return None
+
+
+def print_limits_note(m):
+    if not (m["boot_cpu"] or m["fresh"]):
+        return
+    print("- The limit on this machine: a cost of this VM measured in the same run (section limits), "
+          "and what it bounds whatever the library does. Section limits' rows: a process that does "
+          "nothing, started and reaped one after another; CPython fork is os.fork() of a child that "
+          "exits at once (the parent's CPU counted too), spawn is python3 -c pass, ours a bare JVM "
+          "(java -cp, a main that returns). From a JVM's boot (the library's child options): a loop "
+          "that needs a new JVM each round runs at most one round per boot CPU ÷ CPUs; N new JVMs "
+          "take at least N × boot CPU ÷ CPUs; the pool's first call in a new program cannot end "
+          "before a worker JVM has booted. From fresh shared memory: a queue whose producer runs "
+          "ahead of its consumer must hold its backlog in new chunks, each MiB of which is created, "
+          "reserved (zeros written), mapped and page-faulted in both processes, then released; the "
+          "hot segment's figure is what reused chunks can approach. \"Beyond it\": no library can "
+          "meet that target on this machine.")
+
+
+def required(target, cpython, unit):
+    """The figure a target asks for in this run (the strictest of its criteria), or None."""
+    hib = higher_is_better(unit)
+    needs = []
+    if target.limit is not None:
+        needs.append(target.limit)
+    if target.as_good_as and cpython.get(target.as_good_as):
+        needs.append(cpython[target.as_good_as] * target.by if hib else cpython[target.as_good_as] / target.by)
+    best = best_of(cpython, unit)
+    if target.times_better and best:
+        needs.append(best * target.times_better if hib else best / target.times_better)
+    return (max if hib else min)(needs) if needs else None
+
+
+def describe_limit(limit, target, cpython, unit):
+    if limit is None:
+        return "—"
+    need = required(target, cpython, unit)
+    if need is not None and not better_or_equal(unit, limit.value, need):
+        return f"{limit.text}; **the target ({fmt(need)} {unit}) is beyond it**{limit.caveat}"
+    return limit.text
 
 
 # --------------------------------------------------------------------------
@@ -624,17 +784,18 @@ def table_rows(cpython_runs, our_runs):
                      mine["median"] if mine else None))
     for key, mine in ours.items():
         if key not in listed and key[0] not in (CLUSTER, SCALE):
-            row = Row(key[0], key[1], method=key[2],
-                      target=Target("— (not in side_by_side.py's ROWS)"))
-            rows.append((row, key[3], cpython_medians(theirs, key[0], key[1], key[3]),
-                         mine["median"]))
+            row = Row(key[0], key[1], method=key[2], compared=key[0] != LIMITS,
+                      target=NO_TARGET if key[0] == LIMITS else Target("— (not in side_by_side.py's ROWS)"))
+            # after the last row of its section, if any (section limits' facts), else at the end
+            at = max((i + 1 for i, r in enumerate(rows) if r[0].section == key[0]), default=len(rows))
+            rows.insert(at, (row, key[3], cpython_medians(theirs, key[0], key[1], key[3]), mine["median"]))
     return rows
 
 
-def print_table(rows):
+def print_table(rows, m):
     print("| figure | CPython fork | CPython spawn | multiprocessing4j "
-          "| ours vs CPython's best (median vs median) | target |")
-    print("|---|---:|---:|---:|---|---|")
+          "| ours vs CPython's best (median vs median) | target | the limit on this machine (section limits) |")
+    print("|---|---:|---:|---:|---|---|---|")
     for row, unit, cpython, mine in rows:
         if row.method in OTHER_LIBRARIES:
             label = f"{row.ours_name}, {METHOD_NAMES[row.method]}"
@@ -654,7 +815,8 @@ def print_table(rows):
             target = row.target.text + mark(row.target.verdict(mine, cpython, unit))
         print(f"| {row.section}: {label} [{unit}] | {fmt(cpython['fork'])} | "
               f"{fmt(cpython['spawn'])} | {fmt(mine)} | "
-              f"{describe_advantage(mine, best_of(cpython, unit), unit) if row.compared else '—'} | {target} |")
+              f"{describe_advantage(mine, best_of(cpython, unit), unit) if row.compared else '—'} | {target} | "
+              f"{describe_limit(limit_for(row, unit, m), row.target, cpython, unit)} |")
 
 
 NOISY_CPUS = 0.25   # the threshold of bench_mp.py's wait for a quiet machine
@@ -699,8 +861,9 @@ def main(argv):
         sys.exit(__doc__)
     cpython_runs, our_runs = load(cpython_paths), load(our_paths)
     rows = table_rows(cpython_runs, our_runs)
+    m = machine(our_runs)
     if rows:
-        print_table(rows)
+        print_table(rows, m)
         print()
         print("- Every cell is the median over the repetitions; the unit is in brackets. "
               "multiprocessing4j's children are cold starts (a new JVM each) unless the row says "
@@ -711,12 +874,13 @@ def main(argv):
         print("- A target that names CPython is checked against CPython's figure from this "
               "same run (the number in brackets is CPython's in the design's reference run); "
               "the others against the target's own number (docs/ARCHITECTURE.md, design targets).")
+        print_limits_note(m)
     scale, bandwidth = scale_rows(cpython_runs, our_runs)
     if scale:
         print()
-        print_scale_table(scale, bandwidth)
+        print_scale_table(scale, bandwidth, m)
     if charts:
-        for path in write_charts(charts, chart_note, rows, scale, bandwidth):
+        for path in write_charts(charts, chart_note, rows, scale, bandwidth, m):
             print(f"side_by_side.py: wrote {path}", file=sys.stderr)
     ran_cluster = any(r["section"] == CLUSTER for _, run in our_runs
                       for r in run["results"] + run.get("not_measured", []))

@@ -4,8 +4,9 @@ One chart is a list of Bars rows: for each row, CPython's bar above ours, the tw
 values printed at the bars' ends, and at the right how ours compares ("3.1x higher")
 with the target's verdict.  The scale of a row is either its own (each row's longer
 bar spans the width: rows of different units side by side) or one logarithmic axis
-shared by every row, with a dashed line for a reference value (the memory bandwidth
-beside the queue's MB/s).  side_by_side.py --charts DIR draws bench/run's charts
+shared by every row, with dashed lines for reference values (the memory bandwidth and
+fresh shared memory beside the queue's MB/s).  A row may carry a limit of this machine
+(section "limits"), drawn as a dashed orange tick across its two bars.  side_by_side.py --charts DIR draws bench/run's charts
 with it.
 """
 import math
@@ -33,6 +34,7 @@ class Bars:
     comparison: str       # "3.1× higher"
     verdict: bool = None  # the target met (True), missed (False), none (None)
     fmt: callable = None  # number format
+    limit: float = None   # the limit on this machine, in the row's unit (None: none shown)
 
 
 def _wrap(text, width):
@@ -51,9 +53,13 @@ def _text(x, y, s, size=12, anchor="start", weight="normal", colour="#222"):
             f"font-weight='{weight}' fill='{colour}'>{escape(s)}</text>")
 
 
-def chart(path, title, subtitle, rows, log_axis=False, reference=None):
-    """Writes the chart to path.  reference: (label, value) drawn on a shared log axis."""
-    height = TOP + ROW_H * len(rows) + (46 if log_axis else 20)
+LIMIT_COLOUR = "#ef6c00"
+
+
+def chart(path, title, subtitle, rows, log_axis=False, references=()):
+    """Writes the chart to path.  references: [(label, value)] drawn on a shared log axis."""
+    references = [r for r in references if r[1]]
+    height = TOP + ROW_H * len(rows) + (28 + 18 * len(references) if log_axis else 20)
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{height}' "
            f"viewBox='0 0 {WIDTH} {height}'>",
            f"<rect width='{WIDTH}' height='{height}' fill='white'/>",
@@ -63,9 +69,7 @@ def chart(path, title, subtitle, rows, log_axis=False, reference=None):
            _text(32, 65, "CPython", 11),
            f"<rect x='96' y='56' width='12' height='10' fill='{OURS_COLOURS[None]}'/>",
            _text(112, 65, "multiprocessing4j (green: its target met, red: missed, blue: no target)", 11)]
-    values = [v for r in rows for v in (r.theirs, r.ours) if v]
-    if reference and reference[1]:
-        values.append(reference[1])
+    values = [v for r in rows for v in (r.theirs, r.ours) if v] + [v for _, v in references]
     lo = math.floor(math.log10(min(values))) if values and log_axis else 0
     hi = math.ceil(math.log10(max(values))) if values and log_axis else 1
     hi = max(hi, lo + 1)
@@ -92,7 +96,7 @@ def chart(path, title, subtitle, rows, log_axis=False, reference=None):
         fmt = r.fmt or (lambda v: f"{v:,.3g}")
         for j, line in enumerate(_wrap(r.label, 68)[:3]):
             out.append(_text(16, y + 12 + 14 * j, line, 11.5))
-        row_max = max([v for v in (r.theirs, r.ours) if v] or [1])
+        row_max = max([v for v in (r.theirs, r.ours, r.limit) if v] or [1])
         for k, (value, colour, name) in enumerate(((r.theirs, THEIRS_COLOUR, r.theirs_label),
                                                    (r.ours, OURS_COLOURS[r.verdict], "ours"))):
             by = y + 2 + k * (BAR_H + 6)
@@ -100,16 +104,21 @@ def chart(path, title, subtitle, rows, log_axis=False, reference=None):
             out.append(f"<rect x='{BAR_X}' y='{by}' width='{max(w, 1):.1f}' height='{BAR_H}' fill='{colour}'/>")
             shown = "not measured" if value is None else fmt(value)
             out.append(_text(BAR_X + w + 5, by + 12.5, f"{name}: {shown}", 11))
+        if r.limit:
+            x = BAR_X + length(r.limit, row_max)
+            out.append(f"<line x1='{x:.1f}' y1='{y - 2}' x2='{x:.1f}' y2='{y + 2 * BAR_H + 10}' "
+                       f"stroke='{LIMIT_COLOUR}' stroke-width='2' stroke-dasharray='4,3'/>")
+            out.append(_text(x + 3, y + 2 * BAR_H + 19, f"limit here: {fmt(r.limit)}", 10, colour=LIMIT_COLOUR))
         mark = {True: " ✓", False: " ✗", None: ""}[r.verdict]
         out.append(_text(WIDTH - 16, y + 22, r.comparison + mark, 12, anchor="end", weight="bold",
                          colour=OURS_COLOURS[r.verdict]))
     if log_axis:
-        if reference and reference[1]:
-            x = BAR_X + length(reference[1], None)
-            out.append(f"<line x1='{x:.1f}' y1='{TOP - 10}' x2='{x:.1f}' y2='{bottom}' stroke='#ef6c00' "
+        for k, (label, value) in enumerate(references):
+            x = BAR_X + length(value, None)
+            out.append(f"<line x1='{x:.1f}' y1='{TOP - 10}' x2='{x:.1f}' y2='{bottom}' stroke='{LIMIT_COLOUR}' "
                        "stroke-width='2' stroke-dasharray='6,4'/>")
-            out.append(_text(x - 4, bottom + 34, f"{reference[0]}: {reference[1]:,.0f}", 11, anchor="end",
-                             colour="#ef6c00", weight="bold"))
+            out.append(_text(x - 4, bottom + 34 + 18 * k, f"{label}: {value:,.0f}", 11, anchor="end",
+                             colour=LIMIT_COLOUR, weight="bold"))
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")

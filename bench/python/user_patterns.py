@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""user_patterns.py -- CPython's side of the sections "loop", "pool-calls" and "scale".
+"""user_patterns.py -- CPython's side of the sections "limits", "loop", "pool-calls" and "scale".
 
 The patterns a user meets first, and how the figures scale (issue 11), measured with
 CPython's multiprocessing as the Java bench measures them with multiprocessing4j
 (LoopSection, PoolCallsSection, ScaleSection), under the same figure names:
 
+  limits      what a new process costs, nothing run in it (LimitsSection's JVM boot):
+              os.fork() of a child that calls os._exit(0) at once, waitpid ("fork"),
+              and python3 -c pass ("spawn": the interpreter under spawn's child),
+              one after another: the wall time to the reaped exit (a repetition's
+              median) and the CPU time (user+sys) per process, from os.times(): the
+              reaped children's, and for fork the parent's too (fork's page-table
+              copy is the parent's work).
   loop        start in a loop: 9 rounds of new Queue, start a child that puts
               time.monotonic_ns(), get it, join; the median of the rounds from
               start() to the value received.  Each repetition is a new python3
@@ -24,7 +31,7 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               does not depend on it.
 
 Usage:
-    python3 user_patterns.py [--quick] [--only loop,pool-calls,scale] [--json FILE]
+    python3 user_patterns.py [--quick] [--only limits,loop,pool-calls,scale] [--json FILE]
 
 Writes the figures as JSON in the shape of bench_mp.py's --json output (to FILE, or
 stdout); progress on stderr.  Standard library only; it imports bench_mp.py (beside
@@ -52,13 +59,19 @@ PROCESSES = (1, 2, 4)
 SIZES = (8, 64, 4096, 64 * 1024, 1024 * 1024)
 BOUNDED_BYTES = 64 << 20
 
-FULL = dict(program_reps=3, pool_calls_n=1_000_000, scale_reps=3, scale_divisor=1)
-QUICK = dict(program_reps=1, pool_calls_n=100_000, scale_reps=1, scale_divisor=10)
+FULL = dict(program_reps=3, pool_calls_n=1_000_000, scale_reps=3, scale_divisor=1, reps=5)
+QUICK = dict(program_reps=1, pool_calls_n=100_000, scale_reps=1, scale_divisor=10, reps=2)
 
 
 # --------------------------------------------------------------------------
 # Names shared with the Java bench (the tables match figures by name)
 # --------------------------------------------------------------------------
+
+BOOT_WALL = "a process that does nothing, started and reaped one after another: wall time to exit"
+BOOT_CPU = "a process that does nothing, started and reaped one after another: CPU time (user+sys) per process"
+SPAWN_BOOTS = 10     # as LimitsSection.BOOTS
+FORK_BOOTS = 200     # a fork is ~1 ms: enough of them for os.times()'s 10 ms ticks
+
 
 def constructor_name():
     return f"{POOL_PREFIX}constructor of a pool of {POOL_WORKERS}"
@@ -182,6 +195,45 @@ def run_program(*args):
 # Sections
 # --------------------------------------------------------------------------
 
+def _boots(n, start, with_parent):
+    """(median wall ms, CPU ms per process) of n processes started by start() -> pid, one after
+    another, each reaped before the next."""
+    walls = []
+    t0 = os.times()
+    for _ in range(n):
+        s = time.perf_counter_ns()
+        _, status = os.waitpid(start(), 0)
+        walls.append((time.perf_counter_ns() - s) / 1e6)
+        if status != 0:
+            raise RuntimeError(f"a boot exited with status {status}")
+    t1 = os.times()
+    cpu = t1.children_user - t0.children_user + t1.children_system - t0.children_system
+    if with_parent:
+        cpu += t1.user - t0.user + t1.system - t0.system
+    return statistics.median(walls), cpu * 1e3 / n
+
+
+def _fork_exit():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    return pid
+
+
+def _python_pass():
+    return os.posix_spawn(sys.executable, [sys.executable, "-c", "pass"], os.environ)
+
+
+def sec_limits(cfg):
+    for method, start, boots, with_parent in (("fork", _fork_exit, FORK_BOOTS, True),
+                                              ("spawn", _python_pass, SPAWN_BOOTS, False)):
+        n = max(3, boots // cfg["scale_divisor"])
+        _boots(1, start, with_parent)   # page cache
+        walls, cpus = zip(*(_boots(n, start, with_parent) for _ in range(cfg["reps"])))
+        bench_mp.record("limits", BOOT_WALL, method, n, "ms", list(walls))
+        bench_mp.record("limits", BOOT_CPU, method, n, "ms", list(cpus))
+
+
 def sec_loop(cfg):
     for method in ("fork", "spawn"):
         medians = []
@@ -253,7 +305,7 @@ def sec_scale(cfg):
         bench_mp.record("scale", pool_name(workers, n), "fork", n, "tasks/s", vals)
 
 
-SECTIONS = [("loop", sec_loop), ("pool-calls", sec_pool_calls), ("scale", sec_scale)]
+SECTIONS = [("limits", sec_limits), ("loop", sec_loop), ("pool-calls", sec_pool_calls), ("scale", sec_scale)]
 
 
 def main(argv):

@@ -15,8 +15,11 @@ import java.util.concurrent.TimeUnit;
  * is the library's own work; the bench table shows this figure "for scale".
  */
 public final class BareJvm {
-    /** The library's default child options, so that only the library's own work differs. */
-    private static final List<String> CHILD_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /**
+     * The library's default child options ({@code ChildCommand.DEFAULT_JVM_OPTIONS}), so that
+     * only the library's own work differs.
+     */
+    static final List<String> CHILD_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final long DEADLINE_SECONDS = 60;
 
     private BareJvm() {
@@ -32,13 +35,21 @@ public final class BareJvm {
         System.out.println(now);
     }
 
-    /** @return microseconds from {@code ProcessBuilder.start()} to the child's first statement */
-    static double firstLineMicros() throws IOException, InterruptedException {
+    /**
+     * @return the command of a bare JVM running {@code main}: this JVM's {@code java} and class
+     *     path, with these options
+     */
+    static List<String> command(List<String> options, Class<?> main) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(CHILD_OPTIONS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareJvm.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        return command;
+    }
+
+    /** @return microseconds from {@code ProcessBuilder.start()} to the child's first statement */
+    static double firstLineMicros() throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command(CHILD_OPTIONS, BareJvm.class)).redirectError(ProcessBuilder.Redirect.INHERIT);
         long t0 = System.nanoTime();
         Process p = builder.start();
         try (InputStream out = p.getInputStream()) {

@@ -30,14 +30,15 @@ import java.util.stream.Collectors;
  */
 public final class BenchMain {
     /**
-     * In running order: bench_mp.py's (memory first, while this JVM is still small), with "loop"
+     * In running order: bench_mp.py's (memory first, while this JVM is still small), "limits"
+     * (this machine's costs that bound other figures: a JVM's boot, fresh shared memory), "loop"
      * (start in a loop, in programs of their own) after "start" and "pool-calls" (the pool's first
      * calls in a new program) after "pool", the other Java process pools beside the pool section,
      * "scale" (processes x item sizes, memory bandwidth), "many", then "cluster" (on a Redis server of its own;
      * its Python side is {@code bench_cluster.py}).
      */
-    private static final List<Section> SECTIONS = List.of(new MemorySection(), new StartSection(), new LoopSection(),
-            new TputSection(), new RttSection(), new LockSection(), new JqSection(), new PoolSection(),
+    private static final List<Section> SECTIONS = List.of(new MemorySection(), new LimitsSection(), new StartSection(),
+            new LoopSection(), new TputSection(), new RttSection(), new LockSection(), new JqSection(), new PoolSection(),
             new PoolCallsSection(), new PoolOthersSection(), new ScaleSection(), new ManyProcessesSection(),
             new ClusterSection());
 

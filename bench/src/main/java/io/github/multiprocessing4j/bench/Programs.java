@@ -3,7 +3,6 @@ package io.github.multiprocessing4j.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,22 +43,10 @@ final class Programs {
      */
     static Map<String, List<Double>> run(List<String> jvmOptions, Class<?> main, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        List<String> command = new ArrayList<>(BareJvm.command(jvmOptions, main));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out;
-        try (InputStream stdout = p.getInputStream()) {
-            out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
-        } finally {
-            if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new IllegalStateException(main.getSimpleName() + " (pid " + p.pid() + ") did not finish within "
-                        + DEADLINE_SECONDS + " s; killed it");
-            }
-        }
+        String out = stdout(p, main.getSimpleName());
         if (p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue()
                     + "; its stdout: " + out);
@@ -76,6 +63,25 @@ final class Programs {
             figures.computeIfAbsent(nameValue[0], k -> new ArrayList<>()).add(Double.parseDouble(nameValue[1]));
         }
         return figures;
+    }
+
+    /**
+     * Reads everything {@code p} prints on stdout and waits for its exit.
+     *
+     * @param what the program, for the message
+     * @throws IllegalStateException when it has not finished within {@link #DEADLINE_SECONDS}
+     *     (killed by its pid first)
+     */
+    static String stdout(Process p, String what) throws IOException, InterruptedException {
+        try (InputStream stdout = p.getInputStream()) {
+            return new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException(what + " (pid " + p.pid() + ") did not finish within "
+                        + DEADLINE_SECONDS + " s; killed it");
+            }
+        }
     }
 
     /** The one value of {@code name}, or the failure that says the program did not report it. */

@@ -1,0 +1,97 @@
+package io.github.multiprocessing4j.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Section "limits": costs of this machine that bound other sections' figures whatever the library
+ * does, measured in the same run so that the tables can show each beside the rows it bounds
+ * ({@code side_by_side.py}: "the limit on this machine").
+ * <ul>
+ *   <li>a {@linkplain JvmBoot JVM boot}: a JVM whose {@code main} returns at once, started
+ *       {@link #BOOTS} times one after another (3 in {@code --quick}), with the library's child
+ *       options (method "jvm-child-flags") and with the JVM's defaults ("jvm-default-flags"):
+ *       the wall time from the fork to the reaped exit (the median of a repetition's boots) and
+ *       the CPU time (user+system) per boot. The tables derive from them: a start loop that
+ *       needs a new JVM per round runs at most one round per (boot CPU ÷ processors), 200 new
+ *       JVMs take at least 200 × boot CPU ÷ processors, and the pool's first call in a new
+ *       program cannot end before a worker JVM has booted. CPython's side
+ *       ({@code user_patterns.py}'s "limits"): {@code os.fork()} of a child that exits at once
+ *       ("fork") and {@code python3 -c pass} ("spawn"), under the same names;</li>
+ *   <li>{@linkplain FreshSharedMemory fresh shared memory}: {@link #SEGMENTS} new 1 MiB
+ *       segments in {@code /dev/shm} used as a queue chunk is (a tenth in {@code --quick}, at
+ *       least 8), each step's median in µs and MB/s over all the steps, against a hot segment's
+ *       4 KiB writes and reads (MB/s, for {@link #HOT_SECONDS}): what an unbounded queue whose
+ *       backlog lives in new chunks can carry, beside the queue and pipe rows of 4 KiB and
+ *       more;</li>
+ *   <li>the processors this JVM may use, which the boot floors divide by.</li>
+ * </ul>
+ */
+final class LimitsSection extends Section {
+    static final int BOOTS = 10;
+    static final int SEGMENTS = 64;
+    private static final double HOT_SECONDS = 0.5;
+    /** Shared with {@code user_patterns.py}: the tables match figures by name. */
+    static final String BOOT_WALL = "a process that does nothing, started and reaped one after another:"
+            + " wall time to exit";
+    static final String BOOT_CPU = "a process that does nothing, started and reaped one after another:"
+            + " CPU time (user+sys) per process";
+    static final String FRESH_STEP = "fresh 1 MiB /dev/shm segment, step: ";
+    static final String FRESH = "fresh 1 MiB /dev/shm segments, used as a queue chunk (every step above),"
+            + " one after another";
+    static final String HOT = "hot 1 MiB /dev/shm segment: 4 KiB puts through one mapping, 4 KiB gets"
+            + " through another";
+    static final String PROCESSORS = "processors available to the JVM";
+
+    LimitsSection() {
+        super("limits");
+    }
+
+    @Override
+    void run(BenchConfig config, Results results) throws Exception {
+        results.record(name(), PROCESSORS, "-", 1, "CPUs",
+                new double[] {Runtime.getRuntime().availableProcessors()});
+        boots(config, results, "jvm-child-flags", BareJvm.CHILD_OPTIONS);
+        boots(config, results, "jvm-default-flags", List.of());
+        sharedMemory(config, results);
+    }
+
+    private void boots(BenchConfig config, Results results, String method, List<String> options)
+            throws Exception {
+        int boots = Math.max(3, BOOTS / config.scaleDivisor());
+        List<String> command = JvmBoot.bareJvm(options);
+        JvmBoot.measure(command, 1); // page cache
+        double[] wall = new double[config.reps()];
+        double[] cpu = new double[config.reps()];
+        for (int rep = 0; rep < wall.length; rep++) {
+            JvmBoot.Boots b = JvmBoot.measure(command, boots);
+            wall[rep] = Programs.median(Arrays.stream(b.wallMillis()).boxed().toList());
+            cpu[rep] = b.cpuMillisPerBoot();
+        }
+        results.record(name(), BOOT_WALL, method, boots, "ms", wall);
+        results.record(name(), BOOT_CPU, method, boots, "ms", cpu);
+    }
+
+    private void sharedMemory(BenchConfig config, Results results) throws Exception {
+        int segments = Math.max(8, SEGMENTS / config.scaleDivisor());
+        FreshSharedMemory shm = new FreshSharedMemory();
+        int reps = config.scaleReps();
+        FreshSharedMemory.Step[] steps = FreshSharedMemory.Step.values();
+        double[][] micros = new double[steps.length][reps];
+        double[] fresh = new double[reps];
+        double[] hot = new double[reps];
+        for (int rep = 0; rep < reps; rep++) {
+            FreshSharedMemory.Fresh f = shm.fresh(segments);
+            for (int k = 0; k < steps.length; k++) {
+                micros[k][rep] = f.microsPerStep()[k];
+            }
+            fresh[rep] = f.freshMegabytesPerSecond();
+            hot[rep] = shm.hot(HOT_SECONDS / config.scaleDivisor());
+        }
+        for (int k = 0; k < steps.length; k++) {
+            results.record(name(), FRESH_STEP + steps[k].what, "-", segments, "us", micros[k]);
+        }
+        results.record(name(), FRESH, "-", segments, "MB/s", fresh);
+        results.record(name(), HOT, "-", FreshSharedMemory.SEGMENT, "MB/s", hot);
+    }
+}
