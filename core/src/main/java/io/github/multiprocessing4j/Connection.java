@@ -32,7 +32,8 @@ import java.time.Duration;
 public interface Connection<T> extends Unlinkable, Serializable {
 
     /**
-     * Sends an object to the other end; never blocks (a pipe is unbounded).
+     * Sends an object to the other end; never waits for room (a pipe is unbounded; it may pause
+     * up to 10 ms while a busy receiver catches up with a long lead, as {@link ProcessQueue#put} does).
      *
      * @param obj the message; serialized now, so changing it afterwards changes nothing sent
      * @throws NullPointerException when {@code obj} is null
@@ -57,7 +58,7 @@ public interface Connection<T> extends Unlinkable, Serializable {
     T recv() throws EOFException;
 
     /**
-     * Sends bytes as they are (Python's {@code send_bytes}); never blocks.
+     * Sends bytes as they are (Python's {@code send_bytes}); never waits for room (see {@link #send}).
      *
      * @param data the message, copied now
      * @throws IllegalStateException as {@link #send}

@@ -1,0 +1,92 @@
+package io.github.multiprocessing4j.internal.queue;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.chunkOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pacing of an unbounded queue's producer ({@link ByteQueue}'s class notes): with a consumer
+ * draining, a producer that runs ahead reuses drained chunks instead of making a new one per
+ * switch; with nobody draining, it fills the queue with hardly a pause.
+ */
+class PacingTest {
+    private static final int CHUNK = 64 * 1024;
+    private static final int ITEM_SIZE = 4096;
+    /** 64 chunks' worth. */
+    private static final int ITEMS = 64 * CHUNK / ITEM_SIZE;
+
+    private ByteQueue queue;
+    private SharedSegment header;
+
+    @BeforeEach
+    void createQueue() {
+        queue = ByteQueue.create(0, CHUNK);
+        header = queue.header();
+    }
+
+    @AfterEach
+    void removeQueue() {
+        TestQueues.closeAndDrain(queue);
+    }
+
+    @Test
+    void aProducerAheadOfADrainingConsumerReusesChunks() throws InterruptedException {
+        AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                for (int i = 0; i < ITEMS; i++) {
+                    byte[] item = queue.takeUninterruptibly(-1, TestQueues.COPY);
+                    assertThat(item[0]).isEqualTo((byte) i);
+                }
+            } catch (Throwable t) {
+                consumerFailure.set(t);
+            }
+        });
+        consumer.start();
+        Set<String> chunks = new HashSet<>();
+        byte[] item = new byte[ITEM_SIZE];
+        for (int i = 0; i < ITEMS; i++) {
+            item[0] = (byte) i;
+            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, 0)).isTrue();
+            chunks.add(tailChunkName());
+        }
+        consumer.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(consumer.isAlive()).isFalse();
+        assertThat(consumerFailure.get()).isNull();
+        // Without pacing the producer, far faster than a consumer that allocates and copies each
+        // item, makes a new chunk at nearly every switch (64 here); with it, a handful cycle. The
+        // bound leaves room for a consumer descheduled on a busy machine (then pacing gives up).
+        assertThat(chunks.size()).as("chunk segments used for 64 chunks' worth of items").isLessThan(40);
+    }
+
+    @Test
+    void withNobodyDrainingAProducerHardlyPauses() {
+        byte[] item = new byte[ITEM_SIZE];
+        long start = System.nanoTime();
+        for (int i = 0; i < ITEMS; i++) {
+            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, 0)).isTrue();
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // 60 switches with a long lead pause at most until the consumers count as stalled (1 ms
+        // each); the whole bound is for a slow machine, it fails when a pause waits its maximum
+        assertThat(queue.size()).isEqualTo(ITEMS);
+        assertThat(millis).as("ms to put 64 chunks' worth with no consumer").isLessThan(ITEMS / 16 * ByteQueue.PACING_MAX_NANOS / 1_000_000 / 2);
+    }
+
+    private String tailChunkName() {
+        long chunk = chunkOf(header.getLongVolatile(TAIL));
+        return SegmentNames.read(header, TAIL_NAMES + (int) (chunk & 1) * NAME_SLOT + 8);
+    }
+}
