@@ -241,6 +241,7 @@ def user_pattern_rows():
 
 
 LIMITS = "limits"
+BARE_IDLE_RSS = "idle bare JVM VmRSS (the children's options, no library: the limit)"
 BOOT_WALL = "a process that does nothing, started and reaped one after another: wall time to exit"
 BOOT_CPU = "a process that does nothing, started and reaped one after another: CPU time (user+sys) per process"
 FRESH = "fresh 1 MiB /dev/shm segments, used as a queue chunk (every step above), one after another"
@@ -282,6 +283,7 @@ ROWS = [
       for method in ("cold", "warm")
       for what in ("idle child VmRSS", "idle child PSS (smaps_rollup)", "idle child USS = Private_Clean+Private_Dirty")],
     Row("mem", "parent process VmRSS at measurement time", method="-"),
+    Row("mem", BARE_IDLE_RSS, method="-"),
     *[Row("many", "200 processes started and joined (start all, then join all)", method=method,
           target=Target("≤ 4 s", limit=4)) for method in ("cold", "warm")],
 ]
@@ -640,6 +642,7 @@ def machine(our_runs):
                 boot_cpu=median(LIMITS, BOOT_CPU, "jvm-child-flags"),
                 boot_wall=median(LIMITS, BOOT_WALL, "jvm-child-flags"),
                 fresh=median(LIMITS, FRESH, "-"), hot=median(LIMITS, HOT, "-"),
+                bare_rss=median("mem", BARE_IDLE_RSS, "-"),
                 memcpy=median(SCALE, MEMORY_BANDWIDTH, "-"))
 
 
@@ -686,6 +689,9 @@ def limit_for(row, unit, m):
         row.section == "pool" and "create + map" in row.ours_name)
     if cold_boot and row.method == "cold" and wall:
         return Limit(wall * 1e3, f"≥ {fmt(wall * 1e3)} us: a bare JVM's boot to exit (child options)")
+    if row.section == "mem" and row.cpython == "idle child VmRSS" and m["bare_rss"]:
+        return Limit(m["bare_rss"], f"≥ {fmt(m['bare_rss'])} MiB: a bare JVM with the children's options, idle "
+                                    f"(no library; section mem)")
     if row.section == "tput" and "4 KiB" in row.cpython and unit == "MB/s" and m["fresh"]:
         return Limit(m["fresh"], fresh_memory_text(m), " while every chunk is new (a queue that reuses its chunks "
                                                        "is bounded by the hot figure instead)")

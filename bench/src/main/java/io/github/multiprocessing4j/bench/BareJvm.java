@@ -25,25 +25,34 @@ public final class BareJvm {
     private BareJvm() {
     }
 
+    /** The argument that makes {@link #main} wait for the end of its stdin before it exits (an idle JVM). */
+    static final String IDLE = "idle";
+
     /**
-     * The child's side: prints the time of its first statement and exits.
+     * The child's side: prints the time of its first statement and exits, or with {@link #IDLE}
+     * waits for the end of its stdin first.
      *
-     * @param args ignored
+     * @param args nothing, or {@link #IDLE}
+     * @throws IOException when stdin cannot be read
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         long now = System.nanoTime();
         System.out.println(now);
+        if (args.length > 0 && args[0].equals(IDLE)) {
+            System.in.readAllBytes();
+        }
     }
 
     /**
      * @return the command of a bare JVM running {@code main}: this JVM's {@code java} and class
      *     path, with these options
      */
-    static List<String> command(List<String> options, Class<?> main) {
+    static List<String> command(List<String> options, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
         return command;
     }
 

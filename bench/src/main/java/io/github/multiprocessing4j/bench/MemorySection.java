@@ -24,6 +24,10 @@ import java.util.Set;
  * maps the same shared files (the JDK's and the library's class-data archives): PSS splits those
  * pages between the two, so the warm PSS is lower by that share; RSS and USS do not depend on it.
  * The spares are discarded at the end of the section.
+ *
+ * <p>Beside them, the limit: a bare JVM ({@link BareJvm}, the children's options, no library)
+ * that has printed its first line and sits idle reading stdin, read the same way. An idle child
+ * cannot be smaller than that.
  */
 final class MemorySection extends Section {
     private static final long READY_TIMEOUT_MS = 60_000;
@@ -38,6 +42,29 @@ final class MemorySection extends Section {
         results.record(name(), "parent process VmRSS at measurement time", "-", 1, "MiB",
                 new double[] {ProcMemory.mib(parent.vmRssKib())});
         WarmSpare.coldThenWarm(config, method -> measure(config, results, method));
+        double[] bare = new double[config.reps()];
+        for (int i = 0; i < bare.length; i++) {
+            bare[i] = ProcMemory.mib(measureIdleBareJvm(config).vmRssKib());
+        }
+        results.record(name(), BARE_IDLE_RSS, "-", 1, "MiB", bare);
+    }
+
+    /** The figure of an idle bare JVM (the limit of an idle child's). */
+    static final String BARE_IDLE_RSS = "idle bare JVM VmRSS (the children's options, no library: the limit)";
+
+    private static ProcMemory measureIdleBareJvm(BenchConfig config) throws Exception {
+        Process p = new ProcessBuilder(BareJvm.command(BareJvm.CHILD_OPTIONS, BareJvm.class, BareJvm.IDLE))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            p.getInputStream().read(); // its first line: booted
+            Thread.sleep(config.idleSettleMillis());
+            return ProcMemory.of(p.pid());
+        } finally {
+            p.getOutputStream().close(); // EOF on its stdin: it exits
+            if (!p.waitFor(READY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
     }
 
     private void measure(BenchConfig config, Results results, StartMethod method) throws Exception {
