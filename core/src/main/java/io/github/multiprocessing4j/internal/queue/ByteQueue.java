@@ -24,6 +24,7 @@ import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.recordS
 import static io.github.multiprocessing4j.internal.queue.ChunkDescriptor.stamp;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CHUNK_SIZE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CLOSED;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DRAINED_AT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_COUNT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.GET_LOCK;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
@@ -90,10 +91,12 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * 4 KiB items moved at 100 MB/s instead of the 800 MB/s of a queue that reuses its chunks). So a
  * put that is about to make a new chunk while {@link #PACING_BACKLOG_CHUNKS} chunks or more wait
  * to be read, and no drained chunk is spare, first gives the consumers a moment to drain one
- * ({@link #paceBeforeNewChunk}), outside the put lock: the next switch then reuses it. The pause
- * ends as soon as a spare is there or the lead is shorter, when the consumers have taken nothing
- * for {@link #CONSUMERS_STALLED_NANOS} (nobody is draining: a put never waits for a consumer to
- * come), and after {@link #PACING_MAX_NANOS} at most. The queue stays unbounded: a put is never
+ * ({@link #paceBeforeNewChunk}), outside the put lock: the next switch then reuses it. Only
+ * when the consumers drain: one of them left a drained chunk within the last
+ * {@link #CONSUMERS_ACTIVE_NANOS} (the header's "drained at"), so a put never waits for a consumer
+ * that is yet to come or has stopped. The pause ends as soon as a spare is there or the lead is
+ * shorter, when the consumers have taken nothing for {@link #CONSUMERS_STALLED_NANOS}, and after
+ * {@link #PACING_MAX_NANOS} at most. The queue stays unbounded: a put is never
  * refused and waits for no one who is not working, and the shared memory the lead takes stays
  * a few chunks while consumers keep up.
  */
@@ -516,6 +519,8 @@ public final class ByteQueue implements Serializable {
     static final long PACING_MAX_NANOS = 10_000_000;
     /** How long the consumers must have taken nothing for a pacing put to stop waiting for them. */
     static final long CONSUMERS_STALLED_NANOS = 1_000_000;
+    /** How recently a consumer must have left a drained chunk for a put to pace itself. */
+    static final long CONSUMERS_ACTIVE_NANOS = 50_000_000;
 
     /**
      * The pacing of an unbounded queue's producer (see the class notes): when an item of
@@ -528,6 +533,10 @@ public final class ByteQueue implements Serializable {
         long need = recordSize(length) + LINK_SIZE;
         if (offsetOf(tail) + need <= chunkSize || need > chunkSize || !mustPace(chunkOf(tail))) {
             return; // it fits where it is, it needs a chunk of its own, or a spare or short lead is there
+        }
+        long drainedAt = header.getLongVolatile(DRAINED_AT);
+        if (drainedAt == 0 || System.nanoTime() - drainedAt > CONSUMERS_ACTIVE_NANOS) {
+            return; // no consumer drains now
         }
         BooleanSupplier paced = new BooleanSupplier() {
             private long taken = header.getLongVolatile(GET_COUNT);

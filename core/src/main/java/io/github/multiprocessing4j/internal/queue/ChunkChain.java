@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import java.util.function.BooleanSupplier;
 
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DRAINED_AT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
@@ -189,6 +190,7 @@ final class ChunkChain {
         header.setLongVolatile(HEAD, position(number + 1, 0));
         headChunk = headMappings.attach(nextName);
         headChunkNumber = number + 1;
+        header.setLongRelease(DRAINED_AT, System.nanoTime()); // CLOCK_MONOTONIC: every process's clock
         retireNamedIn(nameSlot(HEAD_NAMES, number), number, chunk, true);
         return headChunk;
     }

@@ -22,7 +22,7 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  +---------------+---------------+---------------+---------------+
  *  | get count     | head          | done retired  | takeovers seen| 160
  *  +---------------+---------------+---------------+---------------+
- *  | retiring slot | retiring count| retired before|  (unused)     | 192
+ *  | retiring slot | retiring count| retired before| drained at    | 192
  *  +---------------+---------------+---------------+---------------+
  *  | max size      | chunk size    | state         |  (read-mostly)| 256
  *  +---------------+---------------+---------------+---------------+
@@ -51,6 +51,8 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  retiring      the journal of a recovery retiring a dead consumer's slot (see JoinableState):
  *                the slot + 1 (0 when none), the count it adds to done retired, and done
  *                retired before the addition; under the get lock
+ *  drained at    System.nanoTime() when a consumer last left a drained chunk (0: never), for the
+ *                pacing of an unbounded queue's producers (see ByteQueue); under the get lock
  *  tail names    the segment names of tail chunks n and n+1, in slot n % 2, with n beside each
  *  head names    the same for head chunks: a chunk's name is written before tail/head moves to it,
  *                in the slot the current chunk does not use, so a process that holds the lock
@@ -75,6 +77,7 @@ final class QueueDescriptor {
     static final int RETIRING_SLOT = TAKEOVERS_SEEN + 8;
     static final int RETIRING_COUNT = RETIRING_SLOT + 8;
     static final int RETIRED_BEFORE = RETIRING_COUNT + 8;
+    static final int DRAINED_AT = RETIRED_BEFORE + 8;
     static final int MAX_SIZE = 256;
     static final int CHUNK_SIZE = 264;
     static final int STATE = 272;

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The pacing of an unbounded queue's producer ({@link ByteQueue}'s class notes): with a consumer
  * draining, a producer that runs ahead reuses drained chunks instead of making a new one per
- * switch; with nobody draining, it fills the queue with hardly a pause.
+ * switch; with nobody draining, or a consumer that stopped, it fills the queue with hardly a pause.
  */
 class PacingTest {
     private static final int CHUNK = 64 * 1024;
@@ -57,9 +57,16 @@ class PacingTest {
         consumer.start();
         Set<String> chunks = new HashSet<>();
         byte[] item = new byte[ITEM_SIZE];
-        for (int i = 0; i < ITEMS; i++) {
+        assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
+        chunks.add(tailChunkName());
+        // a consumer that has not begun yet counts as stalled: pacing waits for no one
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (queue.getCount() == 0 && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        for (int i = 1; i < ITEMS; i++) {
             item[0] = (byte) i;
-            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, 0)).isTrue();
+            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
             chunks.add(tailChunkName());
         }
         consumer.join(TimeUnit.MINUTES.toMillis(1));
@@ -76,13 +83,38 @@ class PacingTest {
         byte[] item = new byte[ITEM_SIZE];
         long start = System.nanoTime();
         for (int i = 0; i < ITEMS; i++) {
-            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, 0)).isTrue();
+            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         // 60 switches with a long lead pause at most until the consumers count as stalled (1 ms
         // each); the whole bound is for a slow machine, it fails when a pause waits its maximum
         assertThat(queue.size()).isEqualTo(ITEMS);
         assertThat(millis).as("ms to put 64 chunks' worth with no consumer").isLessThan(ITEMS / 16 * ByteQueue.PACING_MAX_NANOS / 1_000_000 / 2);
+    }
+
+    @Test
+    void aConsumerThatStopsIsNotWaitedFor() throws InterruptedException {
+        byte[] item = new byte[ITEM_SIZE];
+        int drained = 3 * CHUNK / ITEM_SIZE; // a few chunks: the consumer has drained lately
+        for (int i = 0; i < drained; i++) {
+            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
+        }
+        Thread consumer = new Thread(() -> {
+            for (int i = 0; i < drained; i++) {
+                queue.takeUninterruptibly(-1, TestQueues.COPY);
+            }
+        });
+        consumer.start();
+        consumer.join(TimeUnit.MINUTES.toMillis(1));
+        long start = System.nanoTime();
+        for (int i = 0; i < ITEMS; i++) {
+            assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // each switch with a long lead waits until the stopped consumer counts as stalled (1 ms)
+        // for the 50 ms it still counts as active; it fails when a pause waits its maximum
+        assertThat(millis).as("ms to put 64 chunks' worth after the consumer stopped")
+                .isLessThan(ITEMS / 16 * ByteQueue.PACING_MAX_NANOS / 1_000_000 / 2);
     }
 
     private String tailChunkName() {
