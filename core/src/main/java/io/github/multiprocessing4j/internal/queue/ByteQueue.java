@@ -84,8 +84,9 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * also takes the put lock over from a dead producer, so that an item it completed does not wait
  * for the next producer to be counted.
  *
- * <p>Pacing. A producer of an unbounded queue that runs ahead of busy consumers would hold its
- * whole lead in new chunks, and new memory is slow: each chunk's pages are allocated, then
+ * <p>Pacing. A producer that runs ahead of busy consumers would hold its whole lead in new
+ * chunks (an unbounded queue's, or a bounded one's whose bound holds many chunks' worth of
+ * items), and new memory is slow: each chunk's pages are allocated, then
  * faulted into the producer's and each consumer's page tables (on the 2-core development VM a
  * fresh MiB used once costs about 10 ms in all against 0.1 ms for a chunk already mapped, so
  * 4 KiB items moved at 100 MB/s instead of the 800 MB/s of a queue that reuses its chunks). So a
@@ -96,9 +97,10 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * {@link #CONSUMERS_ACTIVE_NANOS} (the header's "drained at"), so a put never waits for a consumer
  * that is yet to come or has stopped. The pause ends as soon as a spare is there or the lead is
  * shorter, when the consumers have taken nothing for {@link #CONSUMERS_STALLED_NANOS}, and after
- * {@link #PACING_MAX_NANOS} at most. The queue stays unbounded: a put is never
+ * {@link #PACING_MAX_NANOS} at most. An unbounded queue stays unbounded: a put is never
  * refused and waits for no one who is not working, and the shared memory the lead takes stays
- * a few chunks while consumers keep up.
+ * a few chunks while consumers keep up. A bounded queue paces only a put that may wait for ever
+ * (a timed put keeps its timeout exact).
  */
 public final class ByteQueue implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -177,16 +179,16 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Appends an item, waiting while a bounded queue is full; a put on an unbounded queue that
-     * may wait paces itself (see the class notes). The waits are not interruptible (the
-     * interrupt status is kept).
+     * Appends an item, waiting while a bounded queue is full; a put that may wait for ever (and
+     * any put on an unbounded queue but one that must not wait) paces itself (see the class
+     * notes). The waits are not interruptible (the interrupt status is kept).
      *
      * @param timeoutNanos how long to wait for room; negative for ever; 0 for no wait and no pacing
      * @return false when the queue stayed full for the whole timeout
      * @throws IllegalStateException when the queue is closed
      */
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
-        if (maxSize == 0 && timeoutNanos != 0) {
+        if (timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0) { // a put that may wait, or (unbounded) never does
             paceBeforeNewChunk(writer.length(item));
         }
         return tryPut(item, writer) || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos);
