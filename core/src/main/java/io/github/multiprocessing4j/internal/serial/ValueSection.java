@@ -86,6 +86,11 @@ public final class ValueSection {
                 count++;
                 return;
             }
+            if (value instanceof Long && layout == ValueCodec.LONG && count > 0) { // a map's long results
+                out.putLong((Long) value);
+                count++;
+                return;
+            }
             byte tag = ValueCodec.tagOf(value);
             int size = ValueCodec.fixedSize(tag);
             byte[] body = null;
@@ -188,28 +193,47 @@ public final class ValueSection {
     }
 
     /**
-     * Reads a section of ints written in the packed layout (a map over ints gives one) as they
-     * are, without boxing them: one bulk copy.
+     * Reads a section of ints, longs or doubles written in the packed layout (a map over ints
+     * gives one) as they are, without boxing them: one bulk copy into an {@code int[]},
+     * {@code long[]} or {@code double[]} (see {@link PackedValues}).
      *
-     * @return the ints, with the reader past the section; null, with the reader not moved, when the
-     *     section has another layout
+     * @return the values, with the reader past the section; null, with the reader not moved, when
+     *     the section has another layout
      * @throws UncheckedIOException when the bytes are damaged
      */
-    public static int[] readPackedInts(Wire.Reader in) {
+    public static Object readPacked(Wire.Reader in) {
         int at = in.position();
-        if (in.end() - at < HEADER_BYTES || in.buffer()[at + HEADER_BYTES - 1] != ValueCodec.INT) {
+        if (in.end() - at < HEADER_BYTES) {
             return null;
         }
-        int count = Wire.getInt(in.buffer(), at);
-        if (count < 0 || (long) count * Integer.BYTES > in.end() - at - HEADER_BYTES) {
-            throw new UncheckedIOException(new IOException("a section of " + count + " ints in "
-                    + (in.end() - at) + " bytes"));
+        byte layout = in.buffer()[at + HEADER_BYTES - 1];
+        if (layout != ValueCodec.INT && layout != ValueCodec.LONG && layout != ValueCodec.DOUBLE) {
+            return null;
         }
-        int[] values = new int[count];
+        int size = ValueCodec.fixedSize(layout);
+        int count = Wire.getInt(in.buffer(), at);
+        if (count < 0 || (long) count * size > in.end() - at - HEADER_BYTES) {
+            throw new UncheckedIOException(new IOException("a section of " + count + " values of " + size
+                    + " bytes in " + (in.end() - at) + " bytes"));
+        }
         // A big-endian view copied in one call: the JDK swaps the bytes in native code, as fast
         // in a cold JVM as in a warm one, where a loop of getInt would run interpreted at first.
-        ByteBuffer.wrap(in.buffer(), at + HEADER_BYTES, count * Integer.BYTES).asIntBuffer().get(values);
-        in.position(at + HEADER_BYTES + count * Integer.BYTES);
+        ByteBuffer bytes = ByteBuffer.wrap(in.buffer(), at + HEADER_BYTES, count * size);
+        Object values;
+        if (layout == ValueCodec.INT) {
+            int[] ints = new int[count];
+            bytes.asIntBuffer().get(ints);
+            values = ints;
+        } else if (layout == ValueCodec.LONG) {
+            long[] longs = new long[count];
+            bytes.asLongBuffer().get(longs);
+            values = longs;
+        } else {
+            double[] doubles = new double[count];
+            bytes.asDoubleBuffer().get(doubles);
+            values = doubles;
+        }
+        in.position(at + HEADER_BYTES + count * size);
         return values;
     }
 

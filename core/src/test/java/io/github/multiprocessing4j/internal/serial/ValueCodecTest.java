@@ -260,26 +260,38 @@ class ValueCodecTest {
     }
 
     @Test
-    void aPackedSectionOfIntsIsReadUnboxedInOneCopyAndAnyOtherLayoutIsLeftUnread() {
+    void aPackedSectionOfIntsLongsOrDoublesIsReadUnboxedInOneCopyAndAnyOtherLayoutIsLeftUnread() {
         Object[] ints = {0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE};
         byte[] packed = section(ints);
         byte[] buffer = new byte[packed.length + 5];
         System.arraycopy(packed, 0, buffer, 3, packed.length);
         Wire.Reader in = new Wire.Reader(buffer, 3, 3 + packed.length);
-        assertThat(ValueSection.readPackedInts(in)).containsExactly(0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE);
+        assertThat((int[]) ValueSection.readPacked(in)).containsExactly(0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE);
         assertThat(in.position()).isEqualTo(3 + packed.length);
 
-        for (Object[] other : new Object[][] {{1L, 2L}, {1, "two"}, {1, null}, {"a"}, {}}) {
+        byte[] longs = section(1L, -2L, Long.MAX_VALUE, Long.MIN_VALUE);
+        Wire.Reader longReader = new Wire.Reader(longs, 0, longs.length);
+        assertThat((long[]) ValueSection.readPacked(longReader)).containsExactly(1L, -2L, Long.MAX_VALUE, Long.MIN_VALUE);
+        assertThat(longReader.position()).isEqualTo(longs.length);
+        double nan = Double.longBitsToDouble(0x7ff8_0000_0000_0123L);
+        byte[] doubles = section(0.5, -0.0, nan, Double.NEGATIVE_INFINITY);
+        double[] back = (double[]) ValueSection.readPacked(new Wire.Reader(doubles, 0, doubles.length));
+        assertThat(back).hasSize(4);
+        assertThat(Double.doubleToRawLongBits(back[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(Double.doubleToRawLongBits(back[2])).isEqualTo(Double.doubleToRawLongBits(nan));
+        assertThat(PackedValues.boxed(back)).containsExactly(0.5, -0.0, nan, Double.NEGATIVE_INFINITY);
+
+        for (Object[] other : new Object[][] {{1, 2L}, {1L, "two"}, {1, null}, {"a"}, {(short) 1}, {1.0f}, {}}) {
             byte[] message = section(other);
             Wire.Reader reader = new Wire.Reader(message, 0, message.length);
-            assertThat(ValueSection.readPackedInts(reader)).as("%s", Arrays.toString(other)).isNull();
+            assertThat(ValueSection.readPacked(reader)).as("%s", Arrays.toString(other)).isNull();
             assertThat(reader.position()).isZero();
             assertThat(ValueSection.read(reader, LOADER)).containsExactly(other);
         }
 
         byte[] damaged = section(ints);
         damaged[0] = 0x7f; // a count beyond the message
-        assertThatThrownBy(() -> ValueSection.readPackedInts(new Wire.Reader(damaged, 0, damaged.length)))
+        assertThatThrownBy(() -> ValueSection.readPacked(new Wire.Reader(damaged, 0, damaged.length)))
                 .isInstanceOf(UncheckedIOException.class);
     }
 
