@@ -115,7 +115,7 @@ class ValueCodecTest {
     @Test
     void everyValueComesBackFromATaggedSectionAfterAHeaderOfItsMessage() {
         Wire.Writer out = new Wire.Writer(0).putLong(42); // a message's header before the section
-        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "item");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "item");
         List<Object> values = new ArrayList<>();
         encoder.add("first"); // variable size first: tagged from the start
         values.add("first");
@@ -191,33 +191,69 @@ class ValueCodecTest {
     }
 
     @Test
-    void objectsThatCannotBeSerializedFailTheSectionOrOnlyThemselvesWhenWrittenSeparately() {
+    void objectsThatCannotBeSerializedFailTheSectionOrOnlyThemselvesWhenEachIsSerializedOnItsOwn() {
         Wire.Writer together = new Wire.Writer(0);
-        ValueSection.Encoder encoder = new ValueSection.Encoder(together, false, "result");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(together, "result");
         encoder.add(new Opaque());
         assertThatThrownBy(encoder::finish).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the result is not serializable").hasMessageContaining(Opaque.class.getName());
 
         Wire.Writer out = new Wire.Writer(0);
-        ValueSection.Encoder separately = new ValueSection.Encoder(out, true, "result");
-        separately.add(1);
-        separately.add(new Point(1, 2));
-        assertThatThrownBy(() -> separately.add(new Opaque())).isInstanceOf(IllegalArgumentException.class);
-        separately.addFailure(new IllegalStateException("boom"));
-        separately.add(3);
-        separately.finish();
-        Object[] back = readSection(out.toByteArray(), 0);
-        assertThat(back).hasSize(4);
+        out.putByte(42); // the section need not start its message
+        ValueSection.Encoder each = new ValueSection.Encoder(out, "result");
+        each.add(1);
+        each.add(new Point(1, 2));
+        each.add(new Opaque());
+        each.addFailure(new IllegalStateException("boom"));
+        each.add("three");
+        each.add(new byte[] {4});
+        each.add(5L);
+        each.finishEachSerializable();
+        Object[] back = readSection(out.toByteArray(), 1);
+        assertThat(back).hasSize(7);
         assertThat(back[0]).isEqualTo(1);
         assertThat(back[1]).isEqualTo(new Point(1, 2));
-        assertThat(((ValueSection.Failed) back[2]).cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
-        assertThat(back[3]).isEqualTo(3);
+        assertThat(((ValueSection.Failed) back[2]).cause()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Opaque.class.getName());
+        assertThat(((ValueSection.Failed) back[3]).cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(back[4]).isEqualTo("three");
+        assertThat((byte[]) back[5]).containsExactly(4);
+        assertThat(back[6]).isEqualTo(5L);
+
+        Wire.Writer serializable = new Wire.Writer(0);
+        ValueSection.Encoder shared = new ValueSection.Encoder(serializable, "result");
+        List<String> list = new ArrayList<>(List.of("a"));
+        shared.add(list);
+        shared.add(list);
+        shared.finishEachSerializable(); // all serializable: one stream, as finish() writes it
+        Object[] sharedBack = readSection(serializable.toByteArray(), 0);
+        assertThat(sharedBack[0]).isEqualTo(list).isSameAs(sharedBack[1]);
+    }
+
+    @Test
+    void aSectionReadValueByValueGivesWhatReadingItWholeGives() {
+        Object[] values = {1, 2L, "x", null, new Point(3, 4), true, 2.5};
+        byte[] message = section(values);
+        ValueSection.Decoder decoder = ValueSection.decoder(new Wire.Reader(message, 0, message.length), LOADER);
+        assertThat(decoder.count()).isEqualTo(values.length);
+        for (Object value : values) {
+            assertThat(decoder.next()).isEqualTo(value);
+        }
+        assertThatThrownBy(decoder::next).isInstanceOf(java.util.NoSuchElementException.class);
+
+        byte[] packed = section(7L, 8L);
+        ValueSection.Decoder longs = ValueSection.decoder(new Wire.Reader(packed, 0, packed.length), LOADER);
+        assertThat(longs.next()).isEqualTo(7L);
+        assertThat(longs.next()).isEqualTo(8L);
+        packed[3] = 9; // nine longs in the bytes of two
+        assertThatThrownBy(() -> ValueSection.decoder(new Wire.Reader(packed, 0, packed.length), LOADER))
+                .isInstanceOf(UncheckedIOException.class);
     }
 
     @Test
     void aFailureAfterPackedValuesTurnsTheSectionTagged() {
         Wire.Writer out = new Wire.Writer(0);
-        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "result");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "result");
         encoder.add(10L);
         encoder.add(11L);
         encoder.addFailure(new ArithmeticException("/ by zero"));
@@ -297,7 +333,7 @@ class ValueCodecTest {
 
     private static byte[] section(Object... values) {
         Wire.Writer out = new Wire.Writer(ValueSection.sizeGuess(values.length > 0 ? values[0] : null, values.length));
-        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "item");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "item");
         for (Object value : values) {
             encoder.add(value);
         }
