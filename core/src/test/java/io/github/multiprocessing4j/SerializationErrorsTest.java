@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
@@ -123,6 +124,14 @@ class SerializationErrorsTest {
             assertThatThrownBy(result::get).isInstanceOf(ExecutionException.class).cause()
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("the result is not serializable: it is an instance of java.lang.Object" + NOT_SERIALIZABLE);
+            // In a chunk, only the result that cannot be serialized fails; the others come back.
+            ResultIterator<Object> chunk = pool.imap(x -> x == 2 ? new Object() : List.of(x), List.of(1, 2, 3), 3);
+            assertThat(chunk.next()).isEqualTo(List.of(1));
+            assertThatThrownBy(chunk::next).isInstanceOf(CompletionException.class).cause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the result is not serializable: it is an instance of java.lang.Object" + NOT_SERIALIZABLE);
+            assertThat(chunk.next()).isEqualTo(List.of(3));
+            assertThat(chunk.hasNext()).isFalse();
             assertThatThrownBy(() -> pool.map(x -> x, List.of(1, new Object(), 3), 3))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("the item is not serializable: it is an instance of java.lang.Object" + NOT_SERIALIZABLE);

@@ -29,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 final class AsyncMapCall<R> implements ChunkOwner {
     final CompletableFuture<List<R>> future = new CompletableFuture<>();
     private final ClassLoader loader;
-    /** Each chunk's results, by its index: an Object[], or an int[] for ints (see {@link ResultList}); guarded by this. */
+    /** Each chunk's results, by its index: an Object[], or a primitive array (see {@link ResultList}); guarded by this. */
     private Object[] results;
     private int completed;
 
@@ -95,9 +95,9 @@ final class AsyncMapCall<R> implements ChunkOwner {
         arrived(chunk, values);
     }
 
-    /** A chunk of int results is kept as the ints, as a {@code map}'s are. */
+    /** A chunk of int, long or double results is kept unboxed, as a {@code map}'s are. */
     @Override
-    public void completedInts(Chunk chunk, int[] values) {
+    public void completedPacked(Chunk chunk, Object values) {
         arrived(chunk, values);
     }
 

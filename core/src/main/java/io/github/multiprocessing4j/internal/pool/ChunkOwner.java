@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.PackedValues;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 
 /**
@@ -21,15 +22,14 @@ interface ChunkOwner {
     void completed(Chunk chunk, Object[] values);
 
     /**
-     * The chunk's results arrived, all ints and none failed (a packed section): an owner that
-     * keeps them unboxed overrides this; by default they are boxed for {@link #completed}.
+     * The chunk's results arrived, all ints, longs or doubles and none failed (a packed section):
+     * an owner that keeps them unboxed overrides this; by default they are boxed for
+     * {@link #completed}.
+     *
+     * @param values an {@code int[]}, {@code long[]} or {@code double[]} ({@link PackedValues})
      */
-    default void completedInts(Chunk chunk, int[] values) {
-        Object[] boxed = new Object[values.length];
-        for (int i = 0; i < values.length; i++) {
-            boxed[i] = values[i];
-        }
-        completed(chunk, boxed);
+    default void completedPacked(Chunk chunk, Object values) {
+        completed(chunk, PackedValues.boxed(values));
     }
 
     /** The chunk failed as a whole: its worker died, it could not be read, or the pool was terminated. */

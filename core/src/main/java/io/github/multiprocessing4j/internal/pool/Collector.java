@@ -235,11 +235,11 @@ final class Collector {
                 break; // bookkeeping only, done under the lock
             case PoolMessages.RESULTS:
                 if (chunk != null) {
-                    int[] ints;
+                    Object packed;
                     Object[] values = null;
                     try {
-                        ints = ValueSection.readPackedInts(in); // a map over ints: kept unboxed
-                        if (ints == null) {
+                        packed = ValueSection.readPacked(in); // ints, longs or doubles: kept unboxed
+                        if (packed == null) {
                             values = ValueSection.read(in, chunk.owner.loader());
                         }
                     } catch (RuntimeException e) {
@@ -247,9 +247,9 @@ final class Collector {
                         chunk.owner.failed(chunk, e);
                         break;
                     }
-                    if (ints != null) {
+                    if (packed != null) {
                         chunk.ended(PoolTaskEvent.COMPLETED, 0);
-                        chunk.owner.completedInts(chunk, ints);
+                        chunk.owner.completedPacked(chunk, packed);
                     } else {
                         chunk.answered(values);
                         chunk.owner.completed(chunk, values);

@@ -139,36 +139,51 @@ final class PoolMessages {
     }
 
     /**
-     * @param values the results, where {@code failures[i]} is null
-     * @param failures what each task threw, or null
-     * @return the message; a result that cannot be serialized is reported as that task's failure
+     * A {@link #RESULTS} message written as the results come, each as soon as it is known: a
+     * worker keeps no result of a chunk once it is written. A result that cannot be serialized is
+     * reported as that task's failure ({@link ValueSection.Encoder#finishEachSerializable}).
+     * Not thread-safe.
      */
-    static byte[] results(int worker, long chunkId, Object[] values, Throwable[] failures, int count) {
-        try {
-            return results(worker, chunkId, values, failures, count, false);
-        } catch (IllegalArgumentException notSerializable) {
-            return results(worker, chunkId, values, failures, count, true);
-        }
-    }
+    static final class ResultsWriter {
+        private final int worker;
+        private final long chunkId;
+        private final int count;
+        private Wire.Writer out;
+        private ValueSection.Encoder encoder;
 
-    private static byte[] results(int worker, long chunkId, Object[] values, Throwable[] failures, int count,
-                                  boolean separately) {
-        Wire.Writer out = new Wire.Writer(13 + ValueSection.sizeGuess(count > 0 ? values[0] : null, count));
-        out.putByte(RESULTS).putInt(worker).putLong(chunkId);
-        ValueSection.Encoder encoder = new ValueSection.Encoder(out, separately, "result");
-        for (int i = 0; i < count; i++) {
-            if (failures != null && failures[i] != null) {
-                encoder.addFailure(failures[i]);
-                continue;
-            }
-            try {
-                encoder.add(values[i]);
-            } catch (IllegalArgumentException notSerializable) { // only when written separately
-                encoder.addFailure(notSerializable);
+        /** @param count how many results the chunk gives, to size the message */
+        ResultsWriter(int worker, long chunkId, int count) {
+            this.worker = worker;
+            this.chunkId = chunkId;
+            this.count = count;
+        }
+
+        void add(Object value) {
+            start(value);
+            encoder.add(value);
+        }
+
+        /** Appends a task's failure: its exception, with its stack trace. */
+        void addFailure(Throwable failure) {
+            start(null);
+            encoder.addFailure(failure);
+        }
+
+        /** @return the message */
+        byte[] finish() {
+            start(null);
+            encoder.finishEachSerializable();
+            return out.toByteArray();
+        }
+
+        /** Starts the message at the first result, sized for {@code count} values like it (exactly, for ints or longs). */
+        private void start(Object first) {
+            if (out == null) {
+                out = new Wire.Writer(13 + ValueSection.sizeGuess(first, count));
+                out.putByte(RESULTS).putInt(worker).putLong(chunkId);
+                encoder = new ValueSection.Encoder(out, "result");
             }
         }
-        encoder.finish();
-        return out.toByteArray();
     }
 
     static byte[] chunkFailed(int worker, long chunkId, Throwable failure) {

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.PackedValues;
+
 import java.io.Serializable;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -19,14 +21,15 @@ import java.util.RandomAccess;
  * old generation to 700 MB with an {@code ArrayList}, 200 ms and 100 MB with this list, whose
  * arrays (one per chunk) are ordinary young objects. Serialized, it is an {@code ArrayList}.
  *
- * <p>A chunk of int results (a map over ints, whose results come in the packed layout) is kept
- * as an {@code int[]}, and {@link #get} boxes the int it reads, as {@link Integer#valueOf} does:
- * the collector thread then makes no object per result, and a million results are 4 MB without
- * pointers for the collector to trace, rather than a million objects that each young collection
- * copies while the call lasts. Measured from a default-flags JVM mapping {@code x -> x * x} over a
- * million ints with two workers, the parent's CPU for the third call fell from 170-260 ms to
- * 60-80 ms (with the workers' smaller young generation, see {@code ChildCommand}). Two reads of one place give equal {@code Integer}s, not
- * always the same one; results come from another process, where identity meant nothing anyway.
+ * <p>A chunk of int, long or double results (they come in the packed layout) is kept as an
+ * {@code int[]}, {@code long[]} or {@code double[]} ({@link PackedValues}), and {@link #get} boxes
+ * the value it reads, as {@code valueOf} does: the collector thread then makes no object per
+ * result, and a million results are 4 or 8 MB without pointers for the collector to trace, rather
+ * than a million objects that each young collection copies while the call lasts. Measured from a
+ * default-flags JVM mapping {@code x -> x * x} over a million ints with two workers, the parent's
+ * CPU for the third call fell from 170-260 ms to 60-80 ms (with the workers' smaller young
+ * generation, see {@code ChildCommand}). Two reads of one place give equal boxes, not always the
+ * same one; results come from another process, where identity meant nothing anyway.
  * {@link #set} on such a chunk boxes it first.
  *
  * @param <R> the result type
@@ -34,24 +37,20 @@ import java.util.RandomAccess;
 final class ResultList<R> extends AbstractList<R> implements RandomAccess, Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** One per chunk, an {@code Object[]} or an {@code int[]}; every one but the last holds {@code perArray} results. */
+    /** One per chunk, an {@code Object[]} or a packed array; every one but the last holds {@code perArray} results. */
     private final transient Object[] arrays;
     private final transient int perArray;
     private final transient int size;
 
-    /** @param arrays the results, an {@code Object[]} or an {@code int[]} per chunk, every one but the last of the same length */
+    /** @param arrays the results, an {@code Object[]} or a packed array per chunk, every one but the last of the same length */
     ResultList(List<?> arrays) {
         this.arrays = arrays.toArray();
-        this.perArray = this.arrays.length == 0 ? 1 : length(this.arrays[0]);
+        this.perArray = this.arrays.length == 0 ? 1 : PackedValues.length(this.arrays[0]);
         int total = 0;
         for (Object a : this.arrays) {
-            total += length(a);
+            total += PackedValues.length(a);
         }
         this.size = total;
-    }
-
-    private static int length(Object array) {
-        return array instanceof int[] ? ((int[]) array).length : ((Object[]) array).length;
     }
 
     @Override
@@ -59,10 +58,10 @@ final class ResultList<R> extends AbstractList<R> implements RandomAccess, Seria
     public R get(int index) {
         Objects.checkIndex(index, size);
         Object array = arrays[index / perArray];
-        if (array instanceof int[]) {
-            return (R) Integer.valueOf(((int[]) array)[index % perArray]);
+        if (array instanceof Object[]) {
+            return (R) ((Object[]) array)[index % perArray];
         }
-        return (R) ((Object[]) array)[index % perArray];
+        return (R) PackedValues.get(array, index % perArray);
     }
 
     @Override
@@ -75,16 +74,9 @@ final class ResultList<R> extends AbstractList<R> implements RandomAccess, Seria
         return old;
     }
 
-    /** @return the results of chunk {@code k} as objects, boxing them first if they are ints */
+    /** @return the results of chunk {@code k} as objects, boxing them first if they are packed */
     private Object[] boxed(int k) {
-        if (arrays[k] instanceof int[]) {
-            int[] ints = (int[]) arrays[k];
-            Object[] objects = new Object[ints.length];
-            for (int i = 0; i < ints.length; i++) {
-                objects[i] = ints[i];
-            }
-            arrays[k] = objects;
-        }
+        arrays[k] = PackedValues.boxed(arrays[k]);
         return (Object[]) arrays[k];
     }
 

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.PackedValues;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,7 +87,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private long reportedDone = -1;
 
     // What the collector gives the caller: guarded by this. A chunk's results are an Object[], or
-    // for a map over ints an int[] (see completedInts), which only a MAP call gets.
+    // for a map whose results are ints, longs or doubles a primitive array (see completedPacked),
+    // which only a MAP call gets.
     private final Map<Integer, Object> byIndex = new HashMap<>();
     private final ArrayDeque<Object[]> byArrival = new ArrayDeque<>();
     private int completed;
@@ -309,7 +311,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         }
         if (failed != null) {
             for (Object values : failed) {
-                if (values instanceof Object[]) { // an int[] holds no failure
+                if (values instanceof Object[]) { // a primitive array holds no failure
                     for (Object value : (Object[]) values) {
                         unwrap(value); // throws at the first failure
                     }
@@ -467,20 +469,21 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     }
 
     /**
-     * A {@code map} keeps a chunk of int results as the ints: its {@link ResultList} boxes one when
-     * it is read, and the collector thread does not box a million ints the caller may never read
-     * (nor the collector keep them alive through young collections). The iterators box them here.
+     * A {@code map} keeps a chunk of int, long or double results unboxed: its {@link ResultList}
+     * boxes one when it is read, and the collector thread does not box a million results the
+     * caller may never read (nor the garbage collector keep them alive through young
+     * collections). The iterators box them here.
      */
     @Override
-    public void completedInts(Chunk chunk, int[] values) {
+    public void completedPacked(Chunk chunk, Object values) {
         if (order != Order.MAP) {
-            ChunkOwner.super.completedInts(chunk, values);
+            ChunkOwner.super.completedPacked(chunk, values);
             return;
         }
-        arrived(chunk, values, values.length, false);
+        arrived(chunk, values, PackedValues.length(values), false);
     }
 
-    /** Hands a chunk's results (an Object[], or an int[] for a map) to the caller, waking it when worth it. */
+    /** Hands a chunk's results (an Object[], or a primitive array for a map) to the caller, waking it when worth it. */
     private void arrived(Chunk chunk, Object values, int count, boolean failure) {
         Thread wake;
         synchronized (this) {

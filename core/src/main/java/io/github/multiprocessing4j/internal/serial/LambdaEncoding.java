@@ -56,7 +56,7 @@ final class LambdaEncoding {
                     .putString(recipe.getFunctionalInterfaceMethodSignature()).putInt(recipe.getImplMethodKind())
                     .putString(recipe.getImplClass()).putString(recipe.getImplMethodName())
                     .putString(recipe.getImplMethodSignature()).putString(recipe.getInstantiatedMethodType());
-            ValueSection.Encoder captured = new ValueSection.Encoder(out, false, "captured values");
+            ValueSection.Encoder captured = new ValueSection.Encoder(out, "captured values");
             for (int i = 0; i < recipe.getCapturedArgCount(); i++) {
                 captured.add(recipe.getCapturedArg(i));
             }

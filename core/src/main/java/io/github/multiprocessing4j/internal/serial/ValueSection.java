@@ -31,10 +31,15 @@ import java.util.List;
  * array, into the objects section: class descriptors are written once per section rather than
  * once per value, which makes a chunk of records several times cheaper than serializing each on
  * its own, and a section of direct values never pays for a stream. When the array cannot be
- * serialized, the parent refuses the call (the error names the class at fault); a worker writes
- * its results again with each object serialized on its own ({@link ValueCodec#SERIALIZED}, an
- * {@link Encoder} made {@code separately}), so that only the results that cannot be serialized
+ * serialized, the parent refuses the call (the error names the class at fault); a worker's
+ * results section then serializes each object on its own ({@link ValueCodec#SERIALIZED},
+ * {@link Encoder#finishEachSerializable}), so that only the results that cannot be serialized
  * fail.
+ *
+ * <p>A section can be written and read value by value ({@link Encoder}, {@link Decoder}): a pool
+ * worker applies its function to each argument as it reads it and writes each result at once, so
+ * that it keeps no boxed argument or result beyond the one at hand, and its young collections
+ * copy almost nothing.
  */
 public final class ValueSection {
     /** The layout in which every value has its own tag. */
@@ -53,36 +58,32 @@ public final class ValueSection {
         private final Wire.Writer out;
         private final int countAt;
         private final int valuesAt;
-        private final boolean separately;
         private final String what;
         private int count;
         private byte layout = TAGGED;
         private List<Object> objects;
 
-        /**
-         * @param separately whether objects are serialized one by one (the slow, fault-finding way)
-         * @param what what the values are ("item", "result"), for error messages
-         */
-        public Encoder(Wire.Writer out, boolean separately, String what) {
+        /** @param what what the values are ("item", "result"), for error messages */
+        public Encoder(Wire.Writer out, String what) {
             this.out = out;
-            this.separately = separately;
             this.what = what;
             this.countAt = out.position();
             out.putInt(0).putInt(0).putByte(TAGGED);
             this.valuesAt = out.position();
         }
 
-        /**
-         * Appends a value.
-         *
-         * @throws IllegalArgumentException when, written separately, the value is not serializable
-         */
+        /** Appends a value; one without a direct encoding is serialized by {@link #finish}. */
         public void add(Object value) {
             if (value instanceof Integer && count > 0 && (layout == ValueCodec.INT || layout == TAGGED)) {
                 if (layout == TAGGED) { // the pool's hot paths: no lookup in the table for an int
                     out.putByte(ValueCodec.INT);
                 }
                 out.putInt((Integer) value);
+                count++;
+                return;
+            }
+            if (value instanceof Long && layout == ValueCodec.LONG && count > 0) { // a map's long results
+                out.putLong((Long) value);
                 count++;
                 return;
             }
@@ -94,11 +95,7 @@ public final class ValueSection {
             } else if (tag == ValueCodec.BYTES) {
                 body = (byte[]) value;
             } else if (tag == ValueCodec.SERIALIZED) {
-                if (separately) {
-                    body = Serialization.serialize(value, what); // before anything is written: may throw
-                } else {
-                    tag = ValueCodec.OBJECT;
-                }
+                tag = ValueCodec.OBJECT;
             }
             if (count == 0 && size >= 0) {
                 layout = tag;
@@ -146,6 +143,53 @@ public final class ValueSection {
             }
         }
 
+        /**
+         * Ends the section as {@link #finish} does, but when the objects cannot be serialized
+         * together, serializes each on its own instead ({@link ValueCodec#SERIALIZED}), and writes
+         * the exception in place of each that cannot be ({@link ValueCodec#FAILURE}): what a
+         * {@code separately} encoder would have written, without the values being given again.
+         * The values written directly stay as they are.
+         */
+        public void finishEachSerializable() {
+            out.setInt(countAt, count);
+            if (objects != null) {
+                try {
+                    byte[] together = Serialization.serializeValues(objects.toArray(), what);
+                    out.setInt(countAt + 4, out.position());
+                    out.putBytes(together);
+                    return;
+                } catch (IllegalArgumentException notSerializable) {
+                    serializeObjectsEach();
+                }
+            }
+            out.setInt(countAt + 4, out.position());
+        }
+
+        /** Rewrites the (tagged) values, each {@link ValueCodec#OBJECT} serialized on its own or replaced by its failure. */
+        private void serializeObjectsEach() {
+            byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
+            out.truncate(valuesAt);
+            int nextObject = 0;
+            for (int i = 0, at = 0; i < count; i++) {
+                byte tag = written[at];
+                int size = ValueCodec.fixedSize(tag);
+                int length = size >= 0 ? 1 + size : tag == ValueCodec.OBJECT ? 1 : 5 + Wire.getInt(written, at + 1);
+                if (tag != ValueCodec.OBJECT) {
+                    out.putBytes(written, at, length);
+                } else {
+                    Object value = objects.get(nextObject++);
+                    try {
+                        byte[] body = Serialization.serialize(value, what);
+                        out.putByte(ValueCodec.SERIALIZED).putSizedBytes(body);
+                    } catch (IllegalArgumentException notSerializable) {
+                        out.putByte(ValueCodec.FAILURE).putSizedBytes(Serialization.serializeFailure(notSerializable));
+                    }
+                }
+                at += length;
+            }
+            objects = null;
+        }
+
         /** Rewrites the packed values written so far in the tagged layout. */
         private void tagEachValue() {
             int size = ValueCodec.fixedSize(layout);
@@ -188,28 +232,47 @@ public final class ValueSection {
     }
 
     /**
-     * Reads a section of ints written in the packed layout (a map over ints gives one) as they
-     * are, without boxing them: one bulk copy.
+     * Reads a section of ints, longs or doubles written in the packed layout (a map over ints
+     * gives one) as they are, without boxing them: one bulk copy into an {@code int[]},
+     * {@code long[]} or {@code double[]} (see {@link PackedValues}).
      *
-     * @return the ints, with the reader past the section; null, with the reader not moved, when the
-     *     section has another layout
+     * @return the values, with the reader past the section; null, with the reader not moved, when
+     *     the section has another layout
      * @throws UncheckedIOException when the bytes are damaged
      */
-    public static int[] readPackedInts(Wire.Reader in) {
+    public static Object readPacked(Wire.Reader in) {
         int at = in.position();
-        if (in.end() - at < HEADER_BYTES || in.buffer()[at + HEADER_BYTES - 1] != ValueCodec.INT) {
+        if (in.end() - at < HEADER_BYTES) {
             return null;
         }
-        int count = Wire.getInt(in.buffer(), at);
-        if (count < 0 || (long) count * Integer.BYTES > in.end() - at - HEADER_BYTES) {
-            throw new UncheckedIOException(new IOException("a section of " + count + " ints in "
-                    + (in.end() - at) + " bytes"));
+        byte layout = in.buffer()[at + HEADER_BYTES - 1];
+        if (layout != ValueCodec.INT && layout != ValueCodec.LONG && layout != ValueCodec.DOUBLE) {
+            return null;
         }
-        int[] values = new int[count];
+        int size = ValueCodec.fixedSize(layout);
+        int count = Wire.getInt(in.buffer(), at);
+        if (count < 0 || (long) count * size > in.end() - at - HEADER_BYTES) {
+            throw new UncheckedIOException(new IOException("a section of " + count + " values of " + size
+                    + " bytes in " + (in.end() - at) + " bytes"));
+        }
         // A big-endian view copied in one call: the JDK swaps the bytes in native code, as fast
         // in a cold JVM as in a warm one, where a loop of getInt would run interpreted at first.
-        ByteBuffer.wrap(in.buffer(), at + HEADER_BYTES, count * Integer.BYTES).asIntBuffer().get(values);
-        in.position(at + HEADER_BYTES + count * Integer.BYTES);
+        ByteBuffer bytes = ByteBuffer.wrap(in.buffer(), at + HEADER_BYTES, count * size);
+        Object values;
+        if (layout == ValueCodec.INT) {
+            int[] ints = new int[count];
+            bytes.asIntBuffer().get(ints);
+            values = ints;
+        } else if (layout == ValueCodec.LONG) {
+            long[] longs = new long[count];
+            bytes.asLongBuffer().get(longs);
+            values = longs;
+        } else {
+            double[] doubles = new double[count];
+            bytes.asDoubleBuffer().get(doubles);
+            values = doubles;
+        }
+        in.position(at + HEADER_BYTES + count * size);
         return values;
     }
 
@@ -220,67 +283,135 @@ public final class ValueSection {
      * @throws ClassNotFoundException when a value's class is missing in this process
      */
     static Object[] readChecked(Wire.Reader in, ClassLoader loader) throws IOException, ClassNotFoundException {
-        int count = in.getInt();
-        int objectsAt = in.start() + in.getInt();
-        byte layout = in.getByte();
-        Object[] values = new Object[count];
-        if (layout == TAGGED) {
-            readTagged(in, loader, values, objectsAt);
-        } else if (layout == ValueCodec.INT) {
-            for (int i = 0; i < count; i++) {
-                values[i] = in.getInt();
-            }
-        } else {
-            int size = ValueCodec.fixedSize(layout);
-            if (size < 0) {
-                throw new IOException("unknown layout " + layout);
-            }
-            byte[] buffer = in.buffer();
-            for (int i = 0, at = in.position(); i < count; i++, at += size) {
-                values[i] = ValueCodec.getFixed(buffer, at, layout);
-            }
-            in.position(in.position() + count * size);
+        Decoder values = new Decoder(in, loader);
+        Object[] all = new Object[values.count()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = values.nextChecked();
         }
-        return values;
+        return all;
     }
 
-    private static void readTagged(Wire.Reader in, ClassLoader loader, Object[] values, int objectsAt)
-            throws IOException, ClassNotFoundException {
-        byte[] buffer = in.buffer();
-        Object[] objects = null;
-        int nextObject = 0;
-        for (int i = 0; i < values.length; i++) {
+    /**
+     * Starts reading a section value by value, so that the reader need not keep every value at
+     * once (a pool worker applies its function to each argument as it is read). The objects
+     * section, if any, is read here, so that a missing class is known before the first value.
+     *
+     * @throws UncheckedIOException when the bytes are damaged
+     * @throws IllegalStateException when a value's class is missing in this process
+     */
+    public static Decoder decoder(Wire.Reader in, ClassLoader loader) {
+        try {
+            return new Decoder(in, loader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("values could not be read back: " + e.getMessage(), e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("a class of a value is missing in this process: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a section's values one by one, in order. Not thread-safe. */
+    public static final class Decoder {
+        private final Wire.Reader in;
+        private final ClassLoader loader;
+        private final int count;
+        private final byte layout;
+        /** The values tagged OBJECT, in order; null when there are none. */
+        private final Object[] objects;
+        private int nextObject;
+        private int read;
+
+        private Decoder(Wire.Reader in, ClassLoader loader) throws IOException, ClassNotFoundException {
+            this.in = in;
+            this.loader = loader;
+            this.count = in.getInt();
+            int objectsAt = in.start() + in.getInt();
+            this.layout = in.getByte();
+            if (count < 0 || objectsAt < in.position() || objectsAt > in.end()) {
+                throw new IOException("a section of " + count + " values with its objects at " + objectsAt);
+            }
+            if (layout != TAGGED) {
+                int size = ValueCodec.fixedSize(layout);
+                if (size < 0) {
+                    throw new IOException("unknown layout " + layout);
+                }
+                if ((long) count * size > in.end() - in.position()) {
+                    throw new IOException("a section of " + count + " values of " + size + " bytes in "
+                            + (in.end() - in.position()) + " bytes");
+                }
+            }
+            this.objects = layout == TAGGED && objectsAt < in.end()
+                    ? (Object[]) Serialization.deserialize(in.buffer(), objectsAt, in.end() - objectsAt, loader)
+                    : null;
+        }
+
+        /** @return how many values the section holds */
+        public int count() {
+            return count;
+        }
+
+        /**
+         * @return the next value, a {@link Failed} for a failed one
+         * @throws java.util.NoSuchElementException after the last value
+         * @throws UncheckedIOException when the bytes are damaged
+         * @throws IllegalStateException when the value's class is missing in this process
+         */
+        public Object next() {
+            try {
+                return nextChecked();
+            } catch (IOException e) {
+                throw new UncheckedIOException("values could not be read back: " + e.getMessage(), e);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("a class of a value is missing in this process: " + e.getMessage(), e);
+            }
+        }
+
+        Object nextChecked() throws IOException, ClassNotFoundException {
+            if (read == count) {
+                throw new java.util.NoSuchElementException("the section's " + count + " values were read");
+            }
+            read++;
+            if (layout == ValueCodec.INT) { // the pool's hot path: a map over ints
+                return in.getInt();
+            }
+            if (layout != TAGGED) {
+                int at = in.position();
+                in.position(at + ValueCodec.fixedSize(layout));
+                return ValueCodec.getFixed(in.buffer(), at, layout);
+            }
             byte tag = in.getByte();
-            if (tag == ValueCodec.INT) { // the pool's hot path: no lookup in the table for an int
-                values[i] = in.getInt();
-                continue;
+            if (tag == ValueCodec.INT) { // no lookup in the table for an int
+                return in.getInt();
             }
             int size = ValueCodec.fixedSize(tag);
             if (size >= 0) {
-                values[i] = ValueCodec.getFixed(buffer, in.position(), tag);
-                in.position(in.position() + size);
-                continue;
+                int at = in.position();
+                in.position(at + size);
+                return ValueCodec.getFixed(in.buffer(), at, tag);
             }
             switch (tag) {
-                case ValueCodec.STRING -> values[i] = in.getString();
-                case ValueCodec.BYTES -> values[i] = in.getSizedBytes();
-                case ValueCodec.OBJECT -> {
-                    if (objects == null) {
-                        objects = (Object[]) Serialization.deserialize(buffer, objectsAt, in.end() - objectsAt, loader);
+                case ValueCodec.STRING:
+                    return in.getString();
+                case ValueCodec.BYTES:
+                    return in.getSizedBytes();
+                case ValueCodec.OBJECT:
+                    if (objects == null || nextObject == objects.length) {
+                        throw new IOException("more values tagged as objects than the objects section holds");
                     }
-                    values[i] = objects[nextObject++];
-                }
-                case ValueCodec.SERIALIZED -> {
+                    return objects[nextObject++];
+                case ValueCodec.SERIALIZED: {
                     int length = in.getInt();
-                    values[i] = Serialization.deserialize(buffer, in.position(), length, loader);
+                    Object value = Serialization.deserialize(in.buffer(), in.position(), length, loader);
                     in.position(in.position() + length);
+                    return value;
                 }
-                case ValueCodec.FAILURE -> {
+                case ValueCodec.FAILURE: {
                     int length = in.getInt();
-                    values[i] = new Failed(readFailure(buffer, in.position(), length, loader));
+                    Failed failed = new Failed(readFailure(in.buffer(), in.position(), length, loader));
                     in.position(in.position() + length);
+                    return failed;
                 }
-                default -> throw new IOException("unknown value tag " + tag);
+                default:
+                    throw new IOException("unknown value tag " + tag);
             }
         }
     }

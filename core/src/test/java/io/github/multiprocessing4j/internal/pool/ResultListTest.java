@@ -13,7 +13,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A map's results over its chunks' arrays, object arrays and unboxed int arrays alike. */
+/** A map's results over its chunks' arrays, object arrays and unboxed int, long and double arrays alike. */
 class ResultListTest {
     @Test
     void chunksOfIntsAndOfObjectsReadAsOneListInOrder() throws Exception {
@@ -35,6 +35,16 @@ class ResultListTest {
         }
         Object back = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
         assertThat(back).isInstanceOf(ArrayList.class).isEqualTo(list);
+    }
+
+    @Test
+    void chunksOfLongsAndDoublesAreBoxedWhereRead() {
+        ResultList<Object> list = new ResultList<>(List.of(new long[] {1L, Long.MAX_VALUE}, new double[] {0.5, -1.0},
+                new Object[] {"x"}));
+
+        assertThat(list).containsExactly(1L, Long.MAX_VALUE, 0.5, -1.0, "x");
+        assertThat(list.set(3, 2.5)).isEqualTo(-1.0);
+        assertThat(list).containsExactly(1L, Long.MAX_VALUE, 0.5, 2.5, "x");
     }
 
     @Test

@@ -115,7 +115,7 @@ class ValueCodecTest {
     @Test
     void everyValueComesBackFromATaggedSectionAfterAHeaderOfItsMessage() {
         Wire.Writer out = new Wire.Writer(0).putLong(42); // a message's header before the section
-        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "item");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "item");
         List<Object> values = new ArrayList<>();
         encoder.add("first"); // variable size first: tagged from the start
         values.add("first");
@@ -191,33 +191,69 @@ class ValueCodecTest {
     }
 
     @Test
-    void objectsThatCannotBeSerializedFailTheSectionOrOnlyThemselvesWhenWrittenSeparately() {
+    void objectsThatCannotBeSerializedFailTheSectionOrOnlyThemselvesWhenEachIsSerializedOnItsOwn() {
         Wire.Writer together = new Wire.Writer(0);
-        ValueSection.Encoder encoder = new ValueSection.Encoder(together, false, "result");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(together, "result");
         encoder.add(new Opaque());
         assertThatThrownBy(encoder::finish).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the result is not serializable").hasMessageContaining(Opaque.class.getName());
 
         Wire.Writer out = new Wire.Writer(0);
-        ValueSection.Encoder separately = new ValueSection.Encoder(out, true, "result");
-        separately.add(1);
-        separately.add(new Point(1, 2));
-        assertThatThrownBy(() -> separately.add(new Opaque())).isInstanceOf(IllegalArgumentException.class);
-        separately.addFailure(new IllegalStateException("boom"));
-        separately.add(3);
-        separately.finish();
-        Object[] back = readSection(out.toByteArray(), 0);
-        assertThat(back).hasSize(4);
+        out.putByte(42); // the section need not start its message
+        ValueSection.Encoder each = new ValueSection.Encoder(out, "result");
+        each.add(1);
+        each.add(new Point(1, 2));
+        each.add(new Opaque());
+        each.addFailure(new IllegalStateException("boom"));
+        each.add("three");
+        each.add(new byte[] {4});
+        each.add(5L);
+        each.finishEachSerializable();
+        Object[] back = readSection(out.toByteArray(), 1);
+        assertThat(back).hasSize(7);
         assertThat(back[0]).isEqualTo(1);
         assertThat(back[1]).isEqualTo(new Point(1, 2));
-        assertThat(((ValueSection.Failed) back[2]).cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
-        assertThat(back[3]).isEqualTo(3);
+        assertThat(((ValueSection.Failed) back[2]).cause()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Opaque.class.getName());
+        assertThat(((ValueSection.Failed) back[3]).cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(back[4]).isEqualTo("three");
+        assertThat((byte[]) back[5]).containsExactly(4);
+        assertThat(back[6]).isEqualTo(5L);
+
+        Wire.Writer serializable = new Wire.Writer(0);
+        ValueSection.Encoder shared = new ValueSection.Encoder(serializable, "result");
+        List<String> list = new ArrayList<>(List.of("a"));
+        shared.add(list);
+        shared.add(list);
+        shared.finishEachSerializable(); // all serializable: one stream, as finish() writes it
+        Object[] sharedBack = readSection(serializable.toByteArray(), 0);
+        assertThat(sharedBack[0]).isEqualTo(list).isSameAs(sharedBack[1]);
+    }
+
+    @Test
+    void aSectionReadValueByValueGivesWhatReadingItWholeGives() {
+        Object[] values = {1, 2L, "x", null, new Point(3, 4), true, 2.5};
+        byte[] message = section(values);
+        ValueSection.Decoder decoder = ValueSection.decoder(new Wire.Reader(message, 0, message.length), LOADER);
+        assertThat(decoder.count()).isEqualTo(values.length);
+        for (Object value : values) {
+            assertThat(decoder.next()).isEqualTo(value);
+        }
+        assertThatThrownBy(decoder::next).isInstanceOf(java.util.NoSuchElementException.class);
+
+        byte[] packed = section(7L, 8L);
+        ValueSection.Decoder longs = ValueSection.decoder(new Wire.Reader(packed, 0, packed.length), LOADER);
+        assertThat(longs.next()).isEqualTo(7L);
+        assertThat(longs.next()).isEqualTo(8L);
+        packed[3] = 9; // nine longs in the bytes of two
+        assertThatThrownBy(() -> ValueSection.decoder(new Wire.Reader(packed, 0, packed.length), LOADER))
+                .isInstanceOf(UncheckedIOException.class);
     }
 
     @Test
     void aFailureAfterPackedValuesTurnsTheSectionTagged() {
         Wire.Writer out = new Wire.Writer(0);
-        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "result");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "result");
         encoder.add(10L);
         encoder.add(11L);
         encoder.addFailure(new ArithmeticException("/ by zero"));
@@ -260,32 +296,44 @@ class ValueCodecTest {
     }
 
     @Test
-    void aPackedSectionOfIntsIsReadUnboxedInOneCopyAndAnyOtherLayoutIsLeftUnread() {
+    void aPackedSectionOfIntsLongsOrDoublesIsReadUnboxedInOneCopyAndAnyOtherLayoutIsLeftUnread() {
         Object[] ints = {0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE};
         byte[] packed = section(ints);
         byte[] buffer = new byte[packed.length + 5];
         System.arraycopy(packed, 0, buffer, 3, packed.length);
         Wire.Reader in = new Wire.Reader(buffer, 3, 3 + packed.length);
-        assertThat(ValueSection.readPackedInts(in)).containsExactly(0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE);
+        assertThat((int[]) ValueSection.readPacked(in)).containsExactly(0, -1, 7, Integer.MAX_VALUE, Integer.MIN_VALUE);
         assertThat(in.position()).isEqualTo(3 + packed.length);
 
-        for (Object[] other : new Object[][] {{1L, 2L}, {1, "two"}, {1, null}, {"a"}, {}}) {
+        byte[] longs = section(1L, -2L, Long.MAX_VALUE, Long.MIN_VALUE);
+        Wire.Reader longReader = new Wire.Reader(longs, 0, longs.length);
+        assertThat((long[]) ValueSection.readPacked(longReader)).containsExactly(1L, -2L, Long.MAX_VALUE, Long.MIN_VALUE);
+        assertThat(longReader.position()).isEqualTo(longs.length);
+        double nan = Double.longBitsToDouble(0x7ff8_0000_0000_0123L);
+        byte[] doubles = section(0.5, -0.0, nan, Double.NEGATIVE_INFINITY);
+        double[] back = (double[]) ValueSection.readPacked(new Wire.Reader(doubles, 0, doubles.length));
+        assertThat(back).hasSize(4);
+        assertThat(Double.doubleToRawLongBits(back[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(Double.doubleToRawLongBits(back[2])).isEqualTo(Double.doubleToRawLongBits(nan));
+        assertThat(PackedValues.boxed(back)).containsExactly(0.5, -0.0, nan, Double.NEGATIVE_INFINITY);
+
+        for (Object[] other : new Object[][] {{1, 2L}, {1L, "two"}, {1, null}, {"a"}, {(short) 1}, {1.0f}, {}}) {
             byte[] message = section(other);
             Wire.Reader reader = new Wire.Reader(message, 0, message.length);
-            assertThat(ValueSection.readPackedInts(reader)).as("%s", Arrays.toString(other)).isNull();
+            assertThat(ValueSection.readPacked(reader)).as("%s", Arrays.toString(other)).isNull();
             assertThat(reader.position()).isZero();
             assertThat(ValueSection.read(reader, LOADER)).containsExactly(other);
         }
 
         byte[] damaged = section(ints);
         damaged[0] = 0x7f; // a count beyond the message
-        assertThatThrownBy(() -> ValueSection.readPackedInts(new Wire.Reader(damaged, 0, damaged.length)))
+        assertThatThrownBy(() -> ValueSection.readPacked(new Wire.Reader(damaged, 0, damaged.length)))
                 .isInstanceOf(UncheckedIOException.class);
     }
 
     private static byte[] section(Object... values) {
         Wire.Writer out = new Wire.Writer(ValueSection.sizeGuess(values.length > 0 ? values[0] : null, values.length));
-        ValueSection.Encoder encoder = new ValueSection.Encoder(out, false, "item");
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "item");
         for (Object value : values) {
             encoder.add(value);
         }
