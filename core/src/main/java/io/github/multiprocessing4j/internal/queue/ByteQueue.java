@@ -188,7 +188,7 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed
      */
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
-        if (timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0) { // a put that may wait, or (unbounded) never does
+        if (timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0) { // may wait for ever; unbounded: all but putNowait
             paceBeforeNewChunk(writer.length(item));
         }
         return tryPut(item, writer) || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos);
@@ -525,7 +525,7 @@ public final class ByteQueue implements Serializable {
     static final long CONSUMERS_ACTIVE_NANOS = 50_000_000;
 
     /**
-     * The pacing of an unbounded queue's producer (see the class notes): when an item of
+     * A producer's pacing (see the class notes): when an item of
      * {@code length} bytes would start a new standard chunk while the consumers drain a lead of
      * {@link #PACING_BACKLOG_CHUNKS} chunks or more and none is spare, waits a moment for them.
      * Without the put lock; the figures it reads are hints, the put that follows decides.

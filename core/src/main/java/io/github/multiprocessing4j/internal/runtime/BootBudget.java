@@ -24,9 +24,10 @@ import java.util.function.BooleanSupplier;
  * <p>The idle processor: the machine's processor times ({@link ProcessorTimes}) over windows of
  * {@link #IDLE_WINDOW_NANOS} must show at least {@link #IDLE_PROCESSORS_NEEDED} of a processor
  * idle, unless the child whose start asked for the spare has ended. A spare is asked for when a
- * start takes one, which is when the program's new child begins its work: measured on the 2-core development VM, a producer and a consumer started from
- * spares moved 200,000 ints through a queue at 520k items/s while the two replacement spares
- * booted beside them, and at 820k without spares. The same {@link #MAX_WAIT_NANOS} bounds this
+ * start takes one, which is when the program's new child begins its work: measured on the 2-core
+ * development VM, a producer and a consumer started from spares moved 200,000 ints through a
+ * queue at 520k items/s while the two replacement spares booted beside them, and at 820k
+ * without spares. The same {@link #MAX_WAIT_NANOS} bounds this
  * wait, so on a machine kept busy a spare boots a second late instead of never.
  */
 final class BootBudget {
