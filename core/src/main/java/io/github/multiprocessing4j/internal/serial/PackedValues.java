@@ -16,11 +16,6 @@ public final class PackedValues {
     private PackedValues() {
     }
 
-    /** @return whether {@code values} is a packed array: an {@code int[]}, {@code long[]} or {@code double[]} */
-    public static boolean isPacked(Object values) {
-        return values instanceof int[] || values instanceof long[] || values instanceof double[];
-    }
-
     /** @return how many values a packed array or an {@code Object[]} holds */
     public static int length(Object values) {
         if (values instanceof int[]) {

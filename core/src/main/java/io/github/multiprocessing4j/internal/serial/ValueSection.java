@@ -224,10 +224,8 @@ public final class ValueSection {
     public static Object[] read(Wire.Reader in, ClassLoader loader) {
         try {
             return readChecked(in, loader);
-        } catch (IOException e) {
-            throw new UncheckedIOException("values could not be read back: " + e.getMessage(), e);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("a class of a value is missing in this process: " + e.getMessage(), e);
+        } catch (IOException | ClassNotFoundException e) {
+            throw unreadable(e);
         }
     }
 
@@ -292,6 +290,18 @@ public final class ValueSection {
     }
 
     /**
+     * @param e why a section could not be read: damaged bytes ({@link IOException}) or a class
+     *     missing in this process ({@link ClassNotFoundException})
+     * @return the unchecked exception the public readers throw for it
+     */
+    private static RuntimeException unreadable(Exception e) {
+        if (e instanceof IOException damaged) {
+            return new UncheckedIOException("values could not be read back: " + e.getMessage(), damaged);
+        }
+        return new IllegalStateException("a class of a value is missing in this process: " + e.getMessage(), e);
+    }
+
+    /**
      * Starts reading a section value by value, so that the reader need not keep every value at
      * once (a pool worker applies its function to each argument as it is read). The objects
      * section, if any, is read here, so that a missing class is known before the first value.
@@ -302,10 +312,8 @@ public final class ValueSection {
     public static Decoder decoder(Wire.Reader in, ClassLoader loader) {
         try {
             return new Decoder(in, loader);
-        } catch (IOException e) {
-            throw new UncheckedIOException("values could not be read back: " + e.getMessage(), e);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("a class of a value is missing in this process: " + e.getMessage(), e);
+        } catch (IOException | ClassNotFoundException e) {
+            throw unreadable(e);
         }
     }
 
@@ -358,10 +366,8 @@ public final class ValueSection {
         public Object next() {
             try {
                 return nextChecked();
-            } catch (IOException e) {
-                throw new UncheckedIOException("values could not be read back: " + e.getMessage(), e);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("a class of a value is missing in this process: " + e.getMessage(), e);
+            } catch (IOException | ClassNotFoundException e) {
+                throw unreadable(e);
             }
         }
 
