@@ -1,0 +1,75 @@
+package io.github.multiprocessing4j.internal.shm;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A segment's words are the same whichever way they are read or written: its loads and stores
+ * (plain accesses of the mapped buffer with fences) and its read-modify-write operations
+ * (VarHandles) agree on the platform's byte order, which is also the order of the file that
+ * every other process maps, and of the buffer views handed out.
+ */
+class SharedSegmentWordsTest {
+    private static final long LONG = 0x0102030405060708L;
+    private static final int INT = 0x0a0b0c0d;
+
+    private SharedSegment segment;
+
+    @BeforeEach
+    void create() {
+        segment = SharedSegment.create("words", 4096);
+    }
+
+    @AfterEach
+    void unlink() {
+        segment.unlink();
+    }
+
+    @Test
+    void storesLoadsAndReadModifyWritesAgreeOnALong() throws Exception {
+        segment.setLongVolatile(8, LONG);
+        assertThat(segment.compareAndSetLong(8, LONG, LONG + 1)).isTrue();
+        assertThat(segment.getLongVolatile(8)).isEqualTo(LONG + 1);
+        assertThat(segment.getAndAddLong(8, 1)).isEqualTo(LONG + 1);
+        segment.setLongRelease(16, segment.getAndSetLong(8, -LONG));
+
+        assertThat(segment.getLongVolatile(8)).isEqualTo(-LONG);
+        assertThat(segment.getLongVolatile(16)).isEqualTo(LONG + 2);
+        assertThat(fileBytes().getLong(16)).isEqualTo(LONG + 2);
+        assertThat(segment.buffer().getLong(8)).isEqualTo(-LONG);
+    }
+
+    @Test
+    void storesLoadsAndReadModifyWritesAgreeOnAnInt() throws Exception {
+        segment.setIntRelease(4, INT);
+        assertThat(segment.compareAndSetInt(4, INT, INT + 1)).isTrue();
+        assertThat(segment.getIntAcquire(4)).isEqualTo(INT + 1);
+        segment.setIntVolatile(12, segment.getIntVolatile(4) + 1);
+
+        assertThat(fileBytes().getInt(12)).isEqualTo(INT + 2);
+        assertThat(segment.buffer().getInt(4)).isEqualTo(INT + 1);
+    }
+
+    @Test
+    void aMisalignedWordIsRefused() {
+        // the loads and stores would not be single accesses there (tests run with assertions on)
+        assertThatThrownBy(() -> segment.getLongVolatile(4)).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> segment.setLongRelease(12, 1)).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> segment.getIntAcquire(2)).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> segment.setIntRelease(6, 1)).isInstanceOf(AssertionError.class);
+    }
+
+    /** The segment's file as another process would map it, read in the platform's order. */
+    private ByteBuffer fileBytes() throws Exception {
+        byte[] bytes = Files.readAllBytes(InstalledTrees.get().own().segmentFile(segment.name()));
+        return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+    }
+}
