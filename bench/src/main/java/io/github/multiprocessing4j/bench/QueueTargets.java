@@ -25,14 +25,15 @@ final class QueueTargets {
     }
 
     /**
-     * Waits on the barrier, then sends {@code n} items and one end message: the ints
-     * {@code base .. base + n - 1} when {@code size} is 0, else {@code n} times the same
-     * {@code size}-byte array.
+     * Sends {@code warmUp} items first (as the measured ones), waits on the barrier, then sends
+     * {@code n} items and one end message: the ints {@code base .. base + n - 1} when
+     * {@code size} is 0, else {@code n} times the same {@code size}-byte array.
      */
-    static SerializableRunnable producer(Channel.Sender out, int base, int n, int size, ProcessBarrier start,
-            SharedLongArray report, int slot) {
+    static SerializableRunnable producer(Channel.Sender out, int base, int n, int size, int warmUp,
+            ProcessBarrier start, SharedLongArray report, int slot) {
         return () -> {
             byte[] payload = size == 0 ? null : payload(size);
+            sendAll(out, base, warmUp, payload);
             start.await();
             long t0 = System.nanoTime();
             sendAll(out, base, n, payload);
@@ -42,10 +43,13 @@ final class QueueTargets {
         };
     }
 
-    /** Waits on the barrier, then receives and counts items until its end message. */
-    static SerializableRunnable consumer(Channel.Receiver in, ProcessBarrier start, SharedLongArray report,
+    /** Receives {@code warmUp} items first, waits on the barrier, then receives and counts items until its end message. */
+    static SerializableRunnable consumer(Channel.Receiver in, int warmUp, ProcessBarrier start, SharedLongArray report,
             int slot) {
         return () -> {
+            for (int i = 0; i < warmUp; i++) {
+                in.receive();
+            }
             start.await();
             long n = 0;
             while (!Channel.isEnd(in.receive())) {
