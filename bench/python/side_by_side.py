@@ -175,12 +175,15 @@ def rtt_rows():
             for stat in ("median", "p99", "max")]
 
 
+FIRST_LINE = "start() call -> first line of target runs"
+
+
 def start_rows():
     targets = {("start() call -> first line of target runs", "cold"):
                    Target("cold ≤ CPython spawn (59 ms in the design's reference run)", as_good_as="spawn"),
                ("start() call -> first line of target runs", "warm"):
                    Target("warm ≤ CPython fork (1.3 ms in the design's reference run)", as_good_as="fork")}
-    figures = ("start() call -> first line of target runs", "duration of the start() call itself",
+    figures = (FIRST_LINE, "duration of the start() call itself",
                "start()+join() of an empty target")
     rows = [Row("start", what, method=method, target=targets.get((what, method), NO_TARGET))
             for method in ("cold", "warm") for what in figures]
@@ -651,6 +654,7 @@ def machine(our_runs):
                 boot_wall=median(LIMITS, BOOT_WALL, "jvm-child-flags"),
                 fresh=median(LIMITS, FRESH, "-"), hot=median(LIMITS, HOT, "-"),
                 bare_rss=median("mem", BARE_IDLE_RSS, "-"),
+                bare_first_line=median("start", FIRST_LINE, "bare"),
                 memcpy=median(SCALE, MEMORY_BANDWIDTH, "-"))
 
 
@@ -693,6 +697,10 @@ def limit_for(row, unit, m):
         items = int(re.search(r"over (\d+) ints", row.cpython).group(1))
         return Limit(items / (wall / 1e3), f"≤ {fmt(items / (wall / 1e3))} tasks/s: the {items:,} items cannot be "
                                            f"mapped before a worker JVM has booted ({fmt(wall)} ms, bare, child options)")
+    if row.section == "start" and row.cpython == FIRST_LINE and row.method == "cold" and m["bare_first_line"]:
+        bare = m["bare_first_line"]
+        return Limit(bare, f"≥ {fmt(bare / 1e3)} ms: a bare JVM's first line, started the same way (this section's "
+                           f"bare row)")
     cold_boot = (row.section == "start" and row.cpython.startswith("start()+join()")) or (
         row.section == "pool" and "create + map" in row.ours_name)
     if cold_boot and row.method == "cold" and wall:
