@@ -26,7 +26,11 @@ final class TimedTasks {
         return ProcessQueue.nanos(duration);
     }
 
-    /** What the three have in common: the wrapped task or function and its limit. */
+    /**
+     * What the three have in common: the wrapped task or function and its limit.
+     *
+     * @param <W> the type of what is wrapped
+     */
     private abstract static class Limited<W> implements TimedTask, java.io.Serializable {
         private static final long serialVersionUID = 1L;
         final W wrapped;
