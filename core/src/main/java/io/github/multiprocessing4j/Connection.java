@@ -33,7 +33,7 @@ public interface Connection<T> extends Unlinkable, Serializable {
 
     /**
      * Sends an object to the other end; never waits for room (a pipe is unbounded; it may pause
-     * up to 10 ms while a busy receiver catches up with a long lead, as {@link ProcessQueue#put} does).
+     * up to 50 ms while a busy receiver catches up with a long lead, as {@link ProcessQueue#put} does).
      *
      * @param obj the message; serialized now, so changing it afterwards changes nothing sent
      * @throws NullPointerException when {@code obj} is null

@@ -30,9 +30,9 @@ import java.util.Objects;
  * {@code put} blocks while it is full. An unbounded queue never blocks {@code put} (a process may
  * put a million items before any consumer exists); its memory is what it holds. One exception,
  * for speed: a producer more than a few MiB of items ahead of consumers that are busy taking
- * pauses for a moment (until they drain a chunk, at most 10 ms) before it takes new memory, so
- * that the queue reuses the memory they drained; a put never waits for a consumer that takes
- * nothing, and {@link #putNowait} never pauses.
+ * pauses for a moment (until they drain a chunk, at most 50 ms) before it takes new memory, so
+ * that the queue reuses the memory they drained; a put stops waiting once the consumers have
+ * taken nothing for 10 ms, and {@link #putNowait} never pauses.
  *
  * <p><b>Processes that die.</b> Nothing hangs and nothing else is lost when a process is
  * killed: a consumer killed while taking an item takes at most that item with it; a producer
@@ -119,7 +119,7 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
     /**
      * Puts an item, waiting while the queue is full. The wait is not ended by an interrupt (the
      * thread's interrupt status is kept), as for {@link java.util.concurrent.locks.Lock#lock()}.
-     * On an unbounded queue it does not wait for room, but may pause up to 10 ms while busy
+     * On an unbounded queue it does not wait for room, but may pause up to 50 ms while busy
      * consumers catch up with a long lead (see <b>Bounds</b> above).
      *
      * @param item the item, serializable and not null; a copy is put

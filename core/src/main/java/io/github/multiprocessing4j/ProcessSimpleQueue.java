@@ -52,7 +52,7 @@ public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
     }
 
     /**
-     * Puts an item; never waits for room (it may pause up to 10 ms while busy consumers catch up
+     * Puts an item; never waits for room (it may pause up to 50 ms while busy consumers catch up
      * with a long lead, as {@link ProcessQueue#put} does).
      *
      * @param item the item, serializable and not null; a copy is put
