@@ -37,8 +37,8 @@ import java.util.jar.Manifest;
  * <p>The JVM shares only classes from jar files: a class path with a non-empty directory (as in
  * a build's {@code target/classes}, or the jars of Maven Surefire's manifest-only jar) makes
  * dumping fail, so such class paths get no archive. The archive's name is a hash of everything
- * that makes it valid (JVM, class path, each jar's size and time, options), so a rebuilt jar gets
- * a new archive; the directory keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this user can
+ * that makes it valid (JVM, the JDK's own archives it is layered on, class path, each jar's size
+ * and time, options), so a rebuilt jar or a regenerated JDK archive gets a new archive; the directory keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this user can
  * write ({@code $XDG_CACHE_HOME/multiprocessing4j/cds}, mode 0700), and CDS log output is
  * switched off so that nothing is added to the child's stdout. Setting the system property
  * {@code mp4j.cds=false} switches the mechanism off.
@@ -51,6 +51,8 @@ public final class ClassDataSharing {
     private static final Map<String, Boolean> ELIGIBLE_CLASS_PATHS = new ConcurrentHashMap<>();
     /** Plans that map an existing archive, by class path and options: most starts are repeats. */
     private static final Map<String, Plan> READY = new ConcurrentHashMap<>();
+    /** This JVM's base archives ({@link #baseArchivesOf}), looked at once: the key of every archive includes them. */
+    private static final String BASE_ARCHIVES = baseArchivesOf(Path.of(System.getProperty("java.home")));
 
     /** What a child gets: JVM options, and what to do once it has exited. */
     public static final class Plan {
@@ -215,12 +217,40 @@ public final class ClassDataSharing {
     private static String key(String classPath, List<String> options) {
         StringBuilder identity = new StringBuilder();
         identity.append(System.getProperty("java.home")).append('|').append(System.getProperty("java.vm.version"))
-                .append('|').append(String.join(" ", options)).append('|').append(classPath);
+                .append('|').append(BASE_ARCHIVES).append('|').append(String.join(" ", options)).append('|')
+                .append(classPath);
         for (String entry : classPath.split(File.pathSeparator)) {
             File f = new File(entry);
             identity.append('|').append(f.length()).append('@').append(f.lastModified());
         }
         return Long.toHexString(fnv1a64(identity.toString()));
+    }
+
+    /**
+     * Names the JDK's own (static) archives, on which a dynamic archive is layered, by name, size
+     * and time: the JVM refuses a dynamic archive whose base has changed (regenerated with
+     * {@code java -Xshare:dump}, or replaced by a package update that kept the version), and it
+     * does so silently, so a key without them would keep every later child off class-data sharing.
+     *
+     * @param javaHome the JDK's home
+     * @return the fingerprint, empty when the JDK has no archive there
+     */
+    static String baseArchivesOf(Path javaHome) {
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> vms = Files.newDirectoryStream(javaHome.resolve("lib"), Files::isDirectory)) {
+            for (Path vm : vms) { // server, client: the JVM variants
+                try (DirectoryStream<Path> archives = Files.newDirectoryStream(vm, "*.jsa")) {
+                    for (Path archive : archives) {
+                        found.add(vm.getFileName() + "/" + archive.getFileName() + ':' + Files.size(archive) + '@'
+                                + Files.getLastModifiedTime(archive).toMillis());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no archive to name: the JVM version alone keys it
+        }
+        found.sort(null);
+        return String.join(",", found);
     }
 
     private static long fnv1a64(String s) {

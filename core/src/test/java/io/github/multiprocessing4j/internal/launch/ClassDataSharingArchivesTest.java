@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ClassDataSharingPruneTest {
+class ClassDataSharingArchivesTest {
     @TempDir
     Path archives;
 
@@ -38,5 +38,19 @@ class ClassDataSharingPruneTest {
                 .doesNotContain(staleDump, archives.resolve("a" + (made - 1) + ".jsa"));
         assertThat(left.stream().filter(p -> p.toString().endsWith(".jsa")).count())
                 .isEqualTo(ClassDataSharing.ARCHIVES_KEPT);
+    }
+
+    @Test
+    void theJdksOwnArchivesNameTheArchiveSoThatARegeneratedBaseGetsANewOne(@TempDir Path javaHome) throws Exception {
+        Path server = Files.createDirectories(javaHome.resolve("lib").resolve("server"));
+        Path base = Files.writeString(server.resolve("classes.jsa"), "base");
+        Files.setLastModifiedTime(base, FileTime.fromMillis(1_000_000L));
+        String before = ClassDataSharing.baseArchivesOf(javaHome);
+
+        Files.setLastModifiedTime(base, FileTime.fromMillis(2_000_000L)); // java -Xshare:dump wrote it again
+
+        assertThat(before).contains("server/classes.jsa");
+        assertThat(ClassDataSharing.baseArchivesOf(javaHome)).isNotEqualTo(before);
+        assertThat(ClassDataSharing.baseArchivesOf(javaHome.resolve("missing"))).isEmpty();
     }
 }
