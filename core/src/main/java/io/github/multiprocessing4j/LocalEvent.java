@@ -16,8 +16,18 @@ final class LocalEvent implements EventBackend {
     private transient RobustEvent event;
 
     LocalEvent() {
-        segment = SharedSegment.create("event", EventDescriptor.SIZE);
-        event = new RobustEvent(segment);
+        this(SharedSegment.create("event", EventDescriptor.SIZE));
+    }
+
+    /** @param segment the event's segment, made here or received from another process */
+    LocalEvent(SharedSegment segment) {
+        this.segment = segment;
+        this.event = new RobustEvent(segment);
+    }
+
+    /** @return the event's segment */
+    SharedSegment segment() {
+        return segment;
     }
 
     @Override

@@ -18,6 +18,11 @@ final class LocalJoinableQueue extends LocalQueue implements JoinableQueueBacken
         super(maxSize);
     }
 
+    /** @param queue the queue's shared memory, received from another process */
+    LocalJoinableQueue(ByteQueue queue) {
+        super(queue);
+    }
+
     @Override
     public void taskDone() {
         state().taskDone();

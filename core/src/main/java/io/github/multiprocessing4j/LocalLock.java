@@ -41,7 +41,8 @@ final class LocalLock implements LockBackend {
         this(SharedSegment.create(kind, SIZE), reentrant);
     }
 
-    private LocalLock(SharedSegment segment, boolean reentrant) {
+    /** @param segment the lock's segment, made here or received from another process */
+    LocalLock(SharedSegment segment, boolean reentrant) {
         this.segment = segment;
         this.reentrant = reentrant;
         this.mutex = new RobustMutex(segment, 0, reentrant);
@@ -155,5 +156,10 @@ final class LocalLock implements LockBackend {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         mutex = new RobustMutex(segment, 0, reentrant);
+    }
+
+    /** @return the lock's segment */
+    SharedSegment segment() {
+        return segment;
     }
 }

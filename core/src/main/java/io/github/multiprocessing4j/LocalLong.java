@@ -11,8 +11,18 @@ final class LocalLong implements LongBackend {
     private final SharedSegment segment;
 
     LocalLong(long initial) {
-        segment = SharedSegment.create("long", Long.BYTES);
+        this(SharedSegment.create("long", Long.BYTES));
         segment.setLongVolatile(VALUE, initial);
+    }
+
+    /** @param segment the value's segment, made here or received from another process */
+    LocalLong(SharedSegment segment) {
+        this.segment = segment;
+    }
+
+    /** @return the value's segment */
+    SharedSegment segment() {
+        return segment;
     }
 
     @Override

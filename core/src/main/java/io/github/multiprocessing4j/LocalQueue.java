@@ -16,7 +16,12 @@ class LocalQueue implements QueueBackend {
     final ByteQueue queue;
 
     LocalQueue(int maxSize) {
-        queue = ByteQueue.create(Math.max(0, maxSize), ByteQueue.DEFAULT_CHUNK_SIZE);
+        this(ByteQueue.create(Math.max(0, maxSize), ByteQueue.DEFAULT_CHUNK_SIZE));
+    }
+
+    /** @param queue the queue's shared memory, made here or received from another process */
+    LocalQueue(ByteQueue queue) {
+        this.queue = queue;
     }
 
     @Override

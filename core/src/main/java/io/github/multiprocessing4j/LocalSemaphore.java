@@ -23,6 +23,18 @@ final class LocalSemaphore implements SemaphoreBackend {
         this.semaphore = new RobustSemaphore(segment);
     }
 
+    /** @param segment the semaphore's segment, received from another process */
+    LocalSemaphore(SharedSegment segment, boolean bounded) {
+        this.segment = segment;
+        this.bounded = bounded;
+        this.semaphore = new RobustSemaphore(segment);
+    }
+
+    /** @return the semaphore's segment */
+    SharedSegment segment() {
+        return segment;
+    }
+
     @Override
     public boolean bounded() {
         return bounded;

@@ -33,6 +33,11 @@ public final class ProcessBoundedSemaphore extends SharedSemaphore {
         super(backend, ProcessUse.ofBackend("ProcessBoundedSemaphore"));
     }
 
+    /** A handle read from another process's message ({@link HandleWire}). */
+    ProcessBoundedSemaphore(LocalSemaphore backend, ProcessUse use) {
+        super(backend, use);
+    }
+
     /**
      * Makes a semaphore whose permits live in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the

@@ -59,6 +59,12 @@ public final class ProcessEvent implements Serializable, Unlinkable {
         use = ProcessUse.ofBackend("ProcessEvent");
     }
 
+    /** A handle read from another process's message ({@link HandleWire}). */
+    ProcessEvent(LocalEvent backend, ProcessUse use) {
+        event = backend;
+        this.use = use;
+    }
+
     /**
      * Makes an event whose flag lives in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
@@ -154,5 +160,15 @@ public final class ProcessEvent implements Serializable, Unlinkable {
     private EventBackend open() {
         use.checkOpen();
         return event;
+    }
+
+    /** @return where the flag lives */
+    EventBackend backend() {
+        return event;
+    }
+
+    /** @return this handle's use in this process */
+    ProcessUse use() {
+        return use;
     }
 }

@@ -69,7 +69,7 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
                 ProcessUse.ofNew("ProcessJoinableQueue"));
     }
 
-    private ProcessJoinableQueue(JoinableQueueBackend backend, ProcessUse use) {
+    ProcessJoinableQueue(JoinableQueueBackend backend, ProcessUse use) {
         super(backend, use);
     }
 

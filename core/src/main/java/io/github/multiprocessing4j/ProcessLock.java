@@ -81,6 +81,11 @@ public final class ProcessLock extends SharedMutexLock {
         super(backend, ProcessUse.ofBackend("ProcessLock"));
     }
 
+    /** A handle read from another process's message ({@link HandleWire}). */
+    ProcessLock(LocalLock backend, ProcessUse use) {
+        super(backend, use);
+    }
+
     /**
      * Returns the lock called {@code name} on this machine, creating it, free, when there is none:
      * see "Named locks" above. Every program of the same user that calls it with the same name

@@ -32,6 +32,11 @@ public final class ProcessRLock extends SharedMutexLock {
         super(backend, ProcessUse.ofBackend("ProcessRLock"));
     }
 
+    /** A handle read from another process's message ({@link HandleWire}). */
+    ProcessRLock(LocalLock backend, ProcessUse use) {
+        super(backend, use);
+    }
+
     /**
      * Makes a re-entrant lock whose state lives in {@code backend} (for implementers of backends;
      * see {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the

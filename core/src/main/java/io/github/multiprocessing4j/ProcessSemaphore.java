@@ -64,6 +64,11 @@ public final class ProcessSemaphore extends SharedSemaphore {
         super(backend, ProcessUse.ofBackend("ProcessSemaphore"));
     }
 
+    /** A handle read from another process's message ({@link HandleWire}). */
+    ProcessSemaphore(LocalSemaphore backend, ProcessUse use) {
+        super(backend, use);
+    }
+
     /**
      * Makes a semaphore whose permits live in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the

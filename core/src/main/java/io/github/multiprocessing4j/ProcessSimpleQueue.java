@@ -33,7 +33,7 @@ public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
                 ProcessUse.ofNew("ProcessSimpleQueue"));
     }
 
-    private ProcessSimpleQueue(QueueBackend backend, ProcessUse use) {
+    ProcessSimpleQueue(QueueBackend backend, ProcessUse use) {
         this.backend = backend;
         this.use = use;
     }

@@ -92,8 +92,18 @@ final class ProcessUse implements Serializable {
                 + " process's use (the other processes keep it); unlink() ends it for every process");
     }
 
+    /** @return the use of a handle of {@code kind} read from another process's message (see {@link HandleWire}) */
+    static ProcessUse received(String kind) {
+        return new ProcessUse(kind, true, false);
+    }
+
+    /** Marks the handle as on its way to another process (or back to this one). */
+    void sent() {
+        shared = true;
+    }
+
     private void writeObject(ObjectOutputStream out) throws IOException {
-        shared = true; // on its way to another process (or back to this one)
+        sent();
         out.defaultWriteObject();
     }
 

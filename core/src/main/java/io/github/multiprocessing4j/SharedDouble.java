@@ -189,4 +189,20 @@ public final class SharedDouble implements Serializable, Unlinkable {
         use.checkOpen();
         return bits;
     }
+
+    /** A handle read from another process's message ({@link HandleWire}). */
+    SharedDouble(LocalLong bits, ProcessUse use) {
+        this.bits = bits;
+        this.use = use;
+    }
+
+    /** @return where the value's raw bits live */
+    LongBackend backend() {
+        return bits;
+    }
+
+    /** @return this handle's use in this process */
+    ProcessUse use() {
+        return use;
+    }
 }

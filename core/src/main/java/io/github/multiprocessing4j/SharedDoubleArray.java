@@ -186,4 +186,20 @@ public final class SharedDoubleArray implements Serializable, Unlinkable {
         use.checkOpen();
         return words;
     }
+
+    /** A handle read from another process's message ({@link HandleWire}). */
+    SharedDoubleArray(WordArray words, ProcessUse use) {
+        this.words = words;
+        this.use = use;
+    }
+
+    /** @return the words */
+    WordArray words() {
+        return words;
+    }
+
+    /** @return this handle's use in this process */
+    ProcessUse use() {
+        return use;
+    }
 }

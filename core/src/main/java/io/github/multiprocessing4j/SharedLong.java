@@ -51,6 +51,12 @@ public final class SharedLong implements Serializable, Unlinkable {
         this.use = ProcessUse.ofBackend("SharedLong");
     }
 
+    /** A handle read from another process's message ({@link HandleWire}). */
+    SharedLong(LocalLong backend, ProcessUse use) {
+        this.backend = backend;
+        this.use = use;
+    }
+
     /**
      * Makes a shared long whose value lives in {@code backend} (for implementers of backends; see
      * {@link io.github.multiprocessing4j.spi}). Its methods then block, fail and travel as the
@@ -163,5 +169,15 @@ public final class SharedLong implements Serializable, Unlinkable {
     private LongBackend open() {
         use.checkOpen();
         return backend;
+    }
+
+    /** @return where the value lives */
+    LongBackend backend() {
+        return backend;
+    }
+
+    /** @return this handle's use in this process */
+    ProcessUse use() {
+        return use;
     }
 }

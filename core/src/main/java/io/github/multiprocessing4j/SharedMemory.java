@@ -57,6 +57,16 @@ public final class SharedMemory implements Serializable, Unlinkable {
         this.segment = segment;
     }
 
+    /** @return the handle of a block read from another process's message ({@link HandleWire}) */
+    static SharedMemory received(SharedSegment segment) {
+        return new SharedMemory(segment);
+    }
+
+    /** @return the block's segment */
+    SharedSegment segment() {
+        return segment;
+    }
+
     /**
      * Creates a zero-filled block of {@code size} bytes in the calling process's tree, under a new
      * unique name. Never blocks for long (creates and maps a file).

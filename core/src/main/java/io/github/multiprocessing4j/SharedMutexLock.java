@@ -252,6 +252,11 @@ abstract class SharedMutexLock implements Lock, Serializable, Unlinkable {
         return backend;
     }
 
+    /** @return this handle's use in this process */
+    ProcessUse use() {
+        return use;
+    }
+
     /**
      * @return the robust mutex in shared memory, for a {@link ProcessCondition}
      * @throws UnsupportedOperationException when the lock lives elsewhere

@@ -171,6 +171,16 @@ abstract class SharedSemaphore implements Serializable, Unlinkable {
         return semaphore;
     }
 
+    /** @return where the permits live */
+    SemaphoreBackend backend() {
+        return semaphore;
+    }
+
+    /** @return this handle's use in this process */
+    ProcessUse use() {
+        return use;
+    }
+
     /**
      * Describes the semaphore for logs and debuggers: its class, where its permits live, and how
      * many are available (a snapshot).

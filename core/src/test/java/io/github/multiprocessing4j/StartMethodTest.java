@@ -31,7 +31,12 @@ class StartMethodTest {
 
     /** Starts and joins a warm child, then waits for the spare booted after it. */
     private static void bootASpareAfterAWarmStart() throws Exception {
-        ChildProcess first = ChildProcess.builder(() -> { }).startMethod(StartMethod.WARM).build();
+        bootASpareAfterAWarmStart(() -> { });
+    }
+
+    /** @param target the first child's target, which tells the spare what the next one likely needs */
+    private static void bootASpareAfterAWarmStart(SerializableRunnable target) throws Exception {
+        ChildProcess first = ChildProcess.builder(target).startMethod(StartMethod.WARM).build();
         first.start();
         assertThat(first.join(WAIT)).isTrue();
         TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare JVM booted after a warm start");
@@ -116,16 +121,31 @@ class StartMethodTest {
     }
 
     @Test
-    void aSpareIsToldWhichSharedObjectClassesToPrepareByTheirNamesOfToday() throws Exception {
-        bootASpareAfterAWarmStart();
+    void aSpareAfterATargetThatNeededJdkDeserializationPreparesItAndTheSharedObjectClassesByTheirNamesOfToday()
+            throws Exception {
+        java.util.ArrayList<String> words = new java.util.ArrayList<>(List.of("serialized"));
+        bootASpareAfterAWarmStart(() -> words.size());
 
         long spare = RuntimeContext.get().spares().readyPids().iterator().next();
         List<String> arguments = List.of(ProcessHandle.of(spare).orElseThrow().info().arguments().orElseThrow());
+        assertThat(arguments).contains("-Dmp4j.spare.objectStreams=true");
         String warmUp = arguments.stream().filter(a -> a.startsWith("-Dmp4j.spare.warmUp=")).findFirst().orElseThrow();
         assertThat(List.of(warmUp.substring(warmUp.indexOf('=') + 1).split(",")))
                 .contains(ProcessQueue.class.getName(), ProcessLock.class.getName(), SharedMemory.class.getName(),
                         io.github.multiprocessing4j.internal.shm.SharedSegment.class.getName())
                 .allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
+    }
+
+    @Test
+    void aSpareAfterATargetThatCapturedOnlyDirectlyEncodedValuesLeavesJdkDeserializationUnprepared() throws Exception {
+        ProcessQueue<String> queue = shared.track(new ProcessQueue<>());
+        String word = "direct";
+        bootASpareAfterAWarmStart(() -> queue.put(word));
+        assertThat(queue.get(WAIT)).isEqualTo("direct");
+
+        long spare = RuntimeContext.get().spares().readyPids().iterator().next();
+        List<String> arguments = List.of(ProcessHandle.of(spare).orElseThrow().info().arguments().orElseThrow());
+        assertThat(arguments).noneMatch(a -> a.startsWith("-Dmp4j.spare.objectStreams") || a.startsWith("-Dmp4j.spare.warmUp"));
     }
 
     @Test

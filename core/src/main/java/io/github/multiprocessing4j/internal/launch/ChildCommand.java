@@ -74,15 +74,20 @@ public final class ChildCommand {
      * @param classPath the spare's class path, absolute ({@link ChildClassPath#resolve})
      * @param jvmOptions the caller's options, placed after the defaults
      * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null
-     * @param warmUpClasses classes the spare initialises ahead, by name
+     * @param objectStreams whether the spare prepares JDK deserialization (the next target is
+     *     likely to need it: the one before did)
+     * @param warmUpClasses classes the spare prepares for JDK deserialization, by name
      * @return the command of a spare JVM (a child that waits for its message) with the caller's options
      */
     public static ChildCommand buildSpare(String classPath, List<String> jvmOptions, String firstClass,
-                                          List<String> warmUpClasses) {
+                                          boolean objectStreams, List<String> warmUpClasses) {
         List<String> properties = new ArrayList<>();
         properties.add("-D" + ChildMain.SPARE_PROPERTY + "=true");
         if (firstClass != null) {
             properties.add("-D" + ChildMain.FIRST_CLASS_PROPERTY + "=" + firstClass);
+        }
+        if (objectStreams) {
+            properties.add("-D" + ChildMain.OBJECT_STREAMS_PROPERTY + "=true");
         }
         if (!warmUpClasses.isEmpty()) {
             properties.add("-D" + ChildMain.WARM_UP_PROPERTY + "=" + String.join(",", warmUpClasses));

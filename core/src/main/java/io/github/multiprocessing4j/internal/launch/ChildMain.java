@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.process.ChildIdentity;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
+import io.github.multiprocessing4j.internal.serial.HandleCodec;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
@@ -72,7 +73,13 @@ public final class ChildMain {
     /** Names, on the command line of a spare, the class it loads ahead (see {@link #prepareSpare}). */
     static final String FIRST_CLASS_PROPERTY = "mp4j.spare.firstClass";
     /**
-     * Names, on the command line of a spare, the classes it initialises ahead, comma-separated:
+     * Set (to true) on the command line of a spare that prepares JDK deserialization: the target
+     * of the child before it needed an {@code ObjectInputStream}, so the next one likely will.
+     */
+    static final String OBJECT_STREAMS_PROPERTY = "mp4j.spare.objectStreams";
+    /**
+     * Names, on the command line of a spare that prepares JDK deserialization, the classes it
+     * prepares for it, comma-separated:
      * the library's serializable handles, which targets capture, listed by the layer that defines
      * them (from class literals, so that a rename cannot break the list). Their static
      * initialisers must never ask for {@code ProcessContext.current()}, which would wait for ever
@@ -220,14 +227,18 @@ public final class ChildMain {
 
     /**
      * What a spare does before it waits for its message: everything a child's start pays for that
-     * does not depend on which child it will be. It links a serializable lambda through both
-     * encodings (the first lambda and the first {@code ObjectInputStream} of a JVM cost it tens of
-     * milliseconds), rehearses reading a message and becoming a process (the first run of code
-     * resolves what it uses), installs the exit hook, catches the termination signals, and loads
-     * and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class of the
-     * target that the child before it ran, very likely the next one's too. That class is not
-     * initialised, so none of the application's code runs in a spare. Last, it creates its
-     * readiness marker ({@link #spareReadyMarker}).
+     * does not depend on which child it will be. It links a serializable lambda (the first lambda
+     * of a JVM costs it milliseconds), maps a file as shared objects are mapped, loads the codec
+     * of the library's handles, rehearses reading a message and becoming a process (the first run
+     * of code resolves what it uses), installs the exit hook, catches the termination signals,
+     * and loads and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class
+     * of the target that the child before it ran, very likely the next one's too. That class is
+     * not initialised, so none of the application's code runs in a spare. With
+     * {@link #OBJECT_STREAMS_PROPERTY} it also prepares JDK deserialization, whose first
+     * {@code ObjectInputStream} costs a JVM tens of milliseconds, and the classes named by
+     * {@link #WARM_UP_PROPERTY}; without, it saves that CPU (about a quarter of a spare's), which
+     * a target that captures only values with a direct encoding never needs. Last, it creates
+     * its readiness marker ({@link #spareReadyMarker}).
      */
     static void prepareSpare() {
         catchTerminationSignals();
@@ -247,12 +258,18 @@ public final class ChildMain {
                 java.nio.file.Files.deleteIfExists(probeFile);
             }
             ClassLoader loader = ChildMain.class.getClassLoader();
+            boolean objectStreams = Boolean.getBoolean(OBJECT_STREAMS_PROPERTY);
             String word = "warm";
             Probe probe = () -> word.length();
             byte[] serializedProbe = Serialization.serialize(probe, "probe");
             ((Probe) Serialization.deserialize(serializedProbe, loader)).run();
             Serialization.deserializeTarget(serializedProbe, loader).call();
-            Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"), loader);
+            HandleCodec.installed();
+            if (objectStreams) {
+                Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"),
+                        loader);
+                java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
+            }
             // The boot path's first run resolves its classes and call sites: done here, with a
             // message that names nobody, it is not done again when the real one comes.
             ByteArrayOutputStream rehearsal = new ByteArrayOutputStream();
@@ -267,13 +284,13 @@ public final class ChildMain {
             for (Class<?> c : BOOT_CLASSES) {
                 Class.forName(c.getName(), true, loader);
             }
-            java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
         } catch (Exception | LinkageError e) {
             // only a head start: the child does the same work later if it must
             Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare's preparation stopped early", e);
         }
-        // A target that captures shared objects is rebuilt by JDK serialization, whose first look
-        // at a class (its stream descriptor) costs a millisecond or more each.
+        // A handle inside a value JDK serialization carries (a list of queues, a condition) is
+        // rebuilt by it, whose first look at a class (its stream descriptor) costs a millisecond
+        // or more each.
         for (String name : warmUpClasses()) {
             try {
                 java.io.ObjectStreamClass.lookup(Class.forName(name, true, ChildMain.class.getClassLoader()));
@@ -289,9 +306,9 @@ public final class ChildMain {
         }
     }
 
-    /** @return the classes named by {@link #WARM_UP_PROPERTY}, none when it is not set */
+    /** @return the classes named by {@link #WARM_UP_PROPERTY}, none when it is not set or JDK deserialization is not prepared */
     static List<String> warmUpClasses() {
-        String names = System.getProperty(WARM_UP_PROPERTY, "");
+        String names = Boolean.getBoolean(OBJECT_STREAMS_PROPERTY) ? System.getProperty(WARM_UP_PROPERTY, "") : "";
         return names.isEmpty() ? List.of() : List.of(names.split(","));
     }
 

@@ -168,6 +168,23 @@ public final class ByteQueue implements Serializable {
         return new ByteQueue(header, maxSize, chunkSize);
     }
 
+    /**
+     * The handle another process sent of its queue, as JDK deserialization gives it: for the
+     * direct encoding of handles.
+     *
+     * @param header the queue's header segment ({@link #header()} there)
+     * @param maxSize its bound ({@link #maxSize()} there)
+     * @param chunkSize its chunks' size ({@link #chunkSize()} there)
+     */
+    public static ByteQueue received(SharedSegment header, long maxSize, int chunkSize) {
+        return new ByteQueue(header, maxSize, chunkSize);
+    }
+
+    /** @return the bytes of a standard chunk of this queue */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
     /** @return the header segment (its tree and name identify the queue) */
     public SharedSegment header() {
         return header;

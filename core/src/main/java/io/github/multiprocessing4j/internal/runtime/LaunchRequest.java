@@ -10,16 +10,18 @@ import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
  * @param configuration its JVM options, environment and working directory
  * @param targetClass the target's first class ({@code Serialization.firstClassOf}), which the warm
  *     start names to the next spare; the request keeps no reference to the target itself
+ * @param targetNeedsObjectStream whether reading the target back needs an {@code ObjectInputStream}
+ *     ({@code Serialization.needsObjectStream}): the next spare prepares one only then
  * @param message the bootstrap message, with the serialized target; null in what a run keeps
  *     once launched ({@link #withoutMessage()})
  */
 public record LaunchRequest(String name, boolean daemon, LaunchConfiguration configuration, String targetClass,
-                            BootstrapMessage message) {
+                            boolean targetNeedsObjectStream, BootstrapMessage message) {
     /**
      * @return this request without its bootstrap message: what a run keeps, so that the target's
      *     bytes do not live as long as the process object (CPython drops the target at start)
      */
     LaunchRequest withoutMessage() {
-        return new LaunchRequest(name, daemon, configuration, targetClass, null);
+        return new LaunchRequest(name, daemon, configuration, targetClass, targetNeedsObjectStream, null);
     }
 }

@@ -150,7 +150,8 @@ public final class RuntimeContext {
         registry.ensureOpen();
         BootstrapMessage message = new BootstrapMessage(registry.treeId(), process.pid(), process.startTicks(),
                 process.name(), process.isDaemon(), name, daemon, serializedTarget);
-        LaunchRequest request = new LaunchRequest(name, daemon, resolved, Serialization.firstClassOf(target), message);
+        LaunchRequest request = new LaunchRequest(name, daemon, resolved, Serialization.firstClassOf(target),
+                Serialization.needsObjectStream(serializedTarget), message);
         ChildRun run = new ChildRun(this, request, owner, registry, handover);
         try {
             (warmStart ? warm : cold).launch(request, run);

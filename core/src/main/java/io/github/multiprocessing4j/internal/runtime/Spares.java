@@ -44,7 +44,10 @@ import java.util.function.Supplier;
  * {@link BootBudget} has a place (no more JVMs booting than processors). One daemon
  * thread of the JVM boots the spares, in the order asked. A spare loads the class of the target
  * that the child before it ran (the capturing class of a lambda), likely the next target's as
- * well, and initialises the classes it is given ({@link #Spares(Supplier, ChildTable)}). One
+ * well, and, when that target needed JDK deserialization, prepares it and the classes it is
+ * given ({@link #Spares(Supplier, ChildTable)}): that costs a spare about 50 ms of CPU, which a
+ * start/join loop would pay every round for targets that capture only values with a direct
+ * encoding (strings, numbers, the library's handles). One
  * instance per JVM, owned by the {@link RuntimeContext}.
  */
 public final class Spares {
@@ -74,14 +77,17 @@ public final class Spares {
         final ChildRun child;
         /** The class the spare loads ahead, or null. */
         final String firstClass;
+        /** Whether the spare prepares JDK deserialization (see {@link ChildCommand#buildSpare}). */
+        final boolean objectStreams;
         final long generation;
         /** Guarded by the {@link Spares}. */
         boolean cancelled;
 
-        Refill(LaunchConfiguration key, ChildRun child, String firstClass, long generation) {
+        Refill(LaunchConfiguration key, ChildRun child, String firstClass, boolean objectStreams, long generation) {
             this.key = key;
             this.child = child;
             this.firstClass = firstClass;
+            this.objectStreams = objectStreams;
             this.generation = generation;
         }
     }
@@ -182,7 +188,8 @@ public final class Spares {
             }
         }
         for (int have = readyNow + fillingNow; have < target; have++) {
-            ask(new Refill(key, child, child.request().targetClass(), generation));
+            ask(new Refill(key, child, child.request().targetClass(), child.request().targetNeedsObjectStream(),
+                    generation));
         }
     }
 
@@ -195,7 +202,7 @@ public final class Spares {
         proven.add(key); // asked for by the program itself: no child to wait for
         int have = (ready.containsKey(key) ? ready.get(key).size() : 0) + filling.getOrDefault(key, 0);
         for (; have < count; have++) {
-            ask(new Refill(key, null, null, generation));
+            ask(new Refill(key, null, null, true, generation)); // whatever the first target needs
         }
     }
 
@@ -240,7 +247,7 @@ public final class Spares {
             try {
                 if (awaitProof(refill) && budget.awaitPlaceForSpare(() -> stillWanted(refill), () -> askerEnded(refill))
                         && stillWanted(refill)) {
-                    spare = spawn(refill.key, refill.firstClass);
+                    spare = spawn(refill.key, refill.firstClass, refill.objectStreams);
                 }
             } catch (RuntimeException e) {
                 Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM", e);
@@ -441,9 +448,9 @@ public final class Spares {
     }
 
     /** @return a new spare of {@code key}, or null when it could not be started */
-    private Spare spawn(LaunchConfiguration key, String firstClass) {
-        ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), firstClass,
-                warmUpClasses.get());
+    private Spare spawn(LaunchConfiguration key, String firstClass, boolean objectStreams) {
+        ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), firstClass, objectStreams,
+                objectStreams ? warmUpClasses.get() : List.of());
         ProcessBuilder builder = key.processBuilder(command.line());
         try {
             return new Spare(ChildOutput.start(builder), command, builder);

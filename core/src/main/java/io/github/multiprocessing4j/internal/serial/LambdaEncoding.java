@@ -91,6 +91,23 @@ final class LambdaEncoding {
         return call != null ? call : ReflectiveTarget.ofTargetMethod(recipe.rebuild());
     }
 
+    /**
+     * @return whether the encoding's captured values include any that JDK serialization carries
+     *     (the section's objects): reading it back then needs an {@code ObjectInputStream}
+     */
+    static boolean capturesSerializedObjects(byte[] bytes) {
+        Wire.Reader in = new Wire.Reader(bytes);
+        in.getByte();
+        for (int i = 0; i < 4; i++) { // capturing class, functional interface, its method and signature
+            in.getString();
+        }
+        in.getInt(); // implementation method kind
+        for (int i = 0; i < 4; i++) { // implementation class, method, signature; instantiated type
+            in.getString();
+        }
+        return ValueSection.hasObjects(in);
+    }
+
     /** A lambda's recipe as read back, with its capturing class loaded. */
     private record Recipe(Class<?> capturingClass, SerializedLambda lambda) {
         /** @return the lambda, from the capturing class's {@code $deserializeLambda$}, as JDK serialization would */

@@ -177,6 +177,17 @@ public final class Serialization {
     }
 
     /**
+     * @param serializedTarget a target as {@link #serialize} wrote it
+     * @return whether reading it back needs an {@code ObjectInputStream}, whose first one costs a
+     *     JVM tens of milliseconds: a target JDK serialization carries, or a lambda that captured
+     *     a value without a direct encoding (a list, a record, a pipe's connection)
+     */
+    public static boolean needsObjectStream(byte[] serializedTarget) {
+        return serializedTarget.length == 0 || serializedTarget[0] != LambdaEncoding.TAG
+                || LambdaEncoding.capturesSerializedObjects(serializedTarget);
+    }
+
+    /**
      * Deserializes a process's target, which the caller runs once, as a call of its target method
      * (the one a lambda of its interface implements): for a lambda in the direct encoding, what
      * runs is the lambda's body, called without rebuilding the lambda itself

@@ -24,10 +24,13 @@ package io.github.multiprocessing4j.internal.serial;
  *  13   SERIALIZED            a Serialization stream   int length | a Serialization stream
  *  14   FAILURE               (none)                   int length | a serialized Throwable
  *  15   OBJECT                (none)                   - : the next value of the section's objects
+ *  16   HANDLE                (none)                   int length | a {@link HandleCodec} encoding
+ *  17   HANDLE_AGAIN          (none)                   int n: the section's n-th HANDLE, once more
  * </pre>
  *
- * Numbers are big-endian ({@link Wire}). Every tag is below 0x10, so it cannot be mistaken for
+ * Numbers are big-endian ({@link Wire}). Every tag is below 0x20, so it cannot be mistaken for
  * the first byte of a JDK serialization stream (0xAC) or of a {@link LambdaEncoding} (0x4C).
+ * An item's first byte is one of the tags 1 to 15 ({@link #isTag}).
  *
  * <p>Implementation notes. A fresh {@code ObjectOutputStream} per value costs microseconds and
  * caps a channel near 0.2M messages a second, so the values messages are usually made of get a
@@ -49,6 +52,10 @@ public final class ValueCodec {
     public static final byte SERIALIZED = 13;
     public static final byte FAILURE = 14;
     public static final byte OBJECT = 15;
+    /** A library handle written directly ({@link HandleCodec}): in a section only. */
+    public static final byte HANDLE = 16;
+    /** A handle the section holds already, by its number among the section's handles: the same object again. */
+    public static final byte HANDLE_AGAIN = 17;
 
     /** Body bytes by tag, -1 where the size varies. */
     private static final byte[] FIXED_SIZE = {-1, 4, 8, 8, 0, 0, -1, -1, 0, 4, 2, 1, 2, -1, -1, -1};
@@ -56,7 +63,7 @@ public final class ValueCodec {
     private ValueCodec() {
     }
 
-    /** @return whether {@code first}, the first byte of an encoding, is a tag of this table */
+    /** @return whether {@code first}, the first byte of an item's encoding, is a tag of this table */
     public static boolean isTag(byte first) {
         return first >= INT && first <= OBJECT;
     }

@@ -27,6 +27,13 @@ import java.util.List;
  * does not know the values in advance: it packs while the values agree with the first, and the
  * first one that does not makes it rewrite what it wrote in the tagged layout (once a chunk).
  *
+ * <p>The library's own handles (a queue, a lock, a shared value) are written directly too
+ * ({@link HandleCodec}): a child whose target captures only such values and those above never
+ * creates an {@code ObjectInputStream}, whose first one costs a JVM tens of milliseconds. A
+ * handle given twice in a section is read back as one object, as JDK serialization would; one
+ * also reachable from an object of the objects section is read back twice (two handles of the
+ * same shared object, as if it had come in two messages).
+ *
  * <p>Every other value is written by one serialization stream for the whole section, as one
  * array, into the objects section: class descriptors are written once per section rather than
  * once per value, which makes a chunk of records several times cheaper than serializing each on
@@ -62,6 +69,8 @@ public final class ValueSection {
         private int count;
         private byte layout = TAGGED;
         private List<Object> objects;
+        /** The handles written directly so far, in order: a handle given again is written as its number. */
+        private List<Object> handles;
 
         /** @param what what the values are ("item", "result"), for error messages */
         public Encoder(Wire.Writer out, String what) {
@@ -88,14 +97,16 @@ public final class ValueSection {
                 return;
             }
             byte tag = ValueCodec.tagOf(value);
+            if (tag == ValueCodec.SERIALIZED) {
+                addObject(value);
+                return;
+            }
             int size = ValueCodec.fixedSize(tag);
             byte[] body = null;
             if (tag == ValueCodec.STRING) {
                 body = ((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             } else if (tag == ValueCodec.BYTES) {
                 body = (byte[]) value;
-            } else if (tag == ValueCodec.SERIALIZED) {
-                tag = ValueCodec.OBJECT;
             }
             if (count == 0 && size >= 0) {
                 layout = tag;
@@ -109,15 +120,49 @@ public final class ValueSection {
             if (size >= 0) {
                 int at = out.skip(size); // first: it may replace the buffer
                 ValueCodec.putFixed(out.buffer(), at, tag, value);
-            } else if (tag == ValueCodec.OBJECT) {
-                if (objects == null) {
-                    objects = new ArrayList<>();
-                }
-                objects.add(value);
             } else {
                 out.putSizedBytes(body);
             }
             count++;
+        }
+
+        /** Appends a value without a tag of its own: a library handle, written directly, or an object to serialize. */
+        private void addObject(Object value) {
+            if (layout != TAGGED) {
+                tagEachValue();
+            }
+            int again = handles == null ? -1 : indexOfSame(handles, value);
+            if (again >= 0) {
+                out.putByte(ValueCodec.HANDLE_AGAIN).putInt(again);
+            } else {
+                int tagAt = out.position();
+                out.putByte(ValueCodec.HANDLE);
+                int lengthAt = out.skip(4);
+                if (HandleCodec.installed().write(value, out)) {
+                    out.setInt(lengthAt, out.position() - lengthAt - 4);
+                    if (handles == null) {
+                        handles = new ArrayList<>();
+                    }
+                    handles.add(value);
+                } else {
+                    out.truncate(tagAt);
+                    out.putByte(ValueCodec.OBJECT);
+                    if (objects == null) {
+                        objects = new ArrayList<>();
+                    }
+                    objects.add(value);
+                }
+            }
+            count++;
+        }
+
+        private static int indexOfSame(List<Object> values, Object value) {
+            for (int i = 0; i < values.size(); i++) {
+                if (values.get(i) == value) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** Appends a failed value: the task's exception, with its stack trace. */
@@ -173,7 +218,8 @@ public final class ValueSection {
             for (int i = 0, at = 0; i < count; i++) {
                 byte tag = written[at];
                 int size = ValueCodec.fixedSize(tag);
-                int length = size >= 0 ? 1 + size : tag == ValueCodec.OBJECT ? 1 : 5 + Wire.getInt(written, at + 1);
+                int length = size >= 0 ? 1 + size : tag == ValueCodec.OBJECT ? 1 : tag == ValueCodec.HANDLE_AGAIN ? 5
+                        : 5 + Wire.getInt(written, at + 1);
                 if (tag != ValueCodec.OBJECT) {
                     out.putBytes(written, at, length);
                 } else {
@@ -212,6 +258,15 @@ public final class ValueSection {
         int size = ValueCodec.fixedSize(tag);
         int each = tag == ValueCodec.TRUE || tag == ValueCodec.FALSE ? 1 : size >= 0 ? size : 16;
         return HEADER_BYTES + each * count;
+    }
+
+    /**
+     * @return whether the section starting at the reader's position has an objects section (a
+     *     JDK serialization stream); the reader does not move
+     */
+    static boolean hasObjects(Wire.Reader in) {
+        int objectsAt = in.start() + Wire.getInt(in.buffer(), in.position() + 4);
+        return objectsAt < in.end();
     }
 
     /**
@@ -326,6 +381,8 @@ public final class ValueSection {
         /** The values tagged OBJECT, in order; null when there are none. */
         private final Object[] objects;
         private int nextObject;
+        /** The handles read so far, in order (see {@link ValueCodec#HANDLE_AGAIN}); null before the first. */
+        private List<Object> handles;
         private int read;
 
         private Decoder(Wire.Reader in, ClassLoader loader) throws IOException, ClassNotFoundException {
@@ -404,6 +461,27 @@ public final class ValueSection {
                         throw new IOException("more values tagged as objects than the objects section holds");
                     }
                     return objects[nextObject++];
+                case ValueCodec.HANDLE: {
+                    int length = in.getInt();
+                    int at = in.position();
+                    if (length < 0 || length > in.end() - at) {
+                        throw new IOException("a handle of " + length + " bytes in " + (in.end() - at));
+                    }
+                    Object handle = HandleCodec.installed().read(new Wire.Reader(in.buffer(), at, at + length));
+                    in.position(at + length);
+                    if (handles == null) {
+                        handles = new ArrayList<>();
+                    }
+                    handles.add(handle);
+                    return handle;
+                }
+                case ValueCodec.HANDLE_AGAIN: {
+                    int number = in.getInt();
+                    if (handles == null || number < 0 || number >= handles.size()) {
+                        throw new IOException("handle " + number + " again, of " + (handles == null ? 0 : handles.size()));
+                    }
+                    return handles.get(number);
+                }
                 case ValueCodec.SERIALIZED: {
                     int length = in.getInt();
                     Object value = Serialization.deserialize(in.buffer(), in.position(), length, loader);

@@ -153,6 +153,18 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
+     * The handle another process sent of its segment: what JDK deserialization of a handle gives,
+     * for the direct encoding of handles (its tree, name and size, as {@link #treeId()},
+     * {@link #name()} and {@link #size()} gave them there).
+     *
+     * @throws IllegalStateException when the segment no longer exists (unlinked, or its tree ended)
+     * @throws UncheckedIOException when it exists but cannot be mapped
+     */
+    public static SharedSegment received(String treeId, String name, int size) {
+        return new SharedSegment(treeId, name, size);
+    }
+
+    /**
      * Opens an existing segment of a tree by its name, from any process of that tree.
      *
      * @param treeId the tree the segment belongs to

@@ -29,6 +29,22 @@ public final class WordArray implements Serializable {
         return new WordArray(SharedSegment.create(kind, ArrayDescriptor.sizeFor(length)), length);
     }
 
+    /**
+     * The handle another process sent of its array, as JDK deserialization gives it: for the
+     * direct encoding of handles.
+     *
+     * @param segment the array's segment ({@link #segment()} there)
+     * @param length its number of words
+     */
+    public static WordArray received(SharedSegment segment, int length) {
+        return new WordArray(segment, length);
+    }
+
+    /** @return the segment the words live in */
+    public SharedSegment segment() {
+        return segment;
+    }
+
     /** @return the number of words */
     public int length() {
         return length;

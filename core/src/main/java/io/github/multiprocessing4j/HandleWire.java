@@ -1,0 +1,171 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+import io.github.multiprocessing4j.internal.serial.HandleCodec;
+import io.github.multiprocessing4j.internal.serial.Wire;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.shm.WordArray;
+
+import java.io.IOException;
+
+/**
+ * The direct encoding of this package's handles over shared memory ({@link HandleCodec}): what a
+ * child's target or a pool task carries of a queue, a lock, a semaphore, an event, a shared value
+ * or array, or a shared memory block, without JDK serialization.
+ *
+ * <pre>
+ *  byte kind | body
+ *
+ *  segment:                                  string tree | string name | int size
+ *  QUEUE, JOINABLE_QUEUE, SIMPLE_QUEUE:      segment (the header) | long maxSize | int chunkSize
+ *  LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE,
+ *  EVENT, LONG, DOUBLE, MEMORY:              segment
+ *  LONG_ARRAY, DOUBLE_ARRAY:                 segment | int length
+ * </pre>
+ *
+ * <p>Implementation notes. Only the exact classes below over this library's own shared memory
+ * are written here; a subclass, a handle over a backend of another kind (a cluster's) and the
+ * handles that carry more than names (a condition with its lock, a barrier with its action, a
+ * connection with its pipe's users) go to JDK serialization. Written, a handle counts as having
+ * left this process, and read, as having come from another one ({@link ProcessUse}), as with
+ * JDK serialization. What a handle's kind implies is not written: a lock's re-entrance, a
+ * semaphore's bound. Nothing here is a lambda: a child reads its target's handles while it
+ * starts, and the first lambda a JVM links costs it milliseconds.
+ */
+final class HandleWire implements HandleCodec {
+    private static final byte QUEUE = 1;
+    private static final byte JOINABLE_QUEUE = 2;
+    private static final byte SIMPLE_QUEUE = 3;
+    private static final byte LOCK = 4;
+    private static final byte RLOCK = 5;
+    private static final byte SEMAPHORE = 6;
+    private static final byte BOUNDED_SEMAPHORE = 7;
+    private static final byte EVENT = 8;
+    private static final byte LONG = 9;
+    private static final byte DOUBLE = 10;
+    private static final byte LONG_ARRAY = 11;
+    private static final byte DOUBLE_ARRAY = 12;
+    private static final byte MEMORY = 13;
+
+    static {
+        HandleCodec.install(new HandleWire());
+    }
+
+    private HandleWire() {
+    }
+
+    @Override
+    public boolean write(Object value, Wire.Writer out) {
+        Class<?> type = value.getClass();
+        if (type == ProcessQueue.class || type == ProcessJoinableQueue.class) {
+            ProcessQueue<?> queue = (ProcessQueue<?>) value;
+            Class<?> expected = type == ProcessQueue.class ? LocalQueue.class : LocalJoinableQueue.class;
+            return queue.backend.getClass() == expected
+                    && writeQueue(type == ProcessQueue.class ? QUEUE : JOINABLE_QUEUE, queue.use, queue.backend, out);
+        } else if (type == ProcessSimpleQueue.class) {
+            ProcessSimpleQueue<?> queue = (ProcessSimpleQueue<?>) value;
+            return queue.backend.getClass() == LocalQueue.class && writeQueue(SIMPLE_QUEUE, queue.use, queue.backend, out);
+        } else if (type == ProcessLock.class || type == ProcessRLock.class) {
+            SharedMutexLock lock = (SharedMutexLock) value;
+            return lock.backend() instanceof LocalLock local
+                    && writeSegment(type == ProcessLock.class ? LOCK : RLOCK, lock.use(), local.segment(), out);
+        } else if (type == ProcessSemaphore.class || type == ProcessBoundedSemaphore.class) {
+            SharedSemaphore semaphore = (SharedSemaphore) value;
+            return semaphore.backend() instanceof LocalSemaphore local && writeSegment(
+                    type == ProcessSemaphore.class ? SEMAPHORE : BOUNDED_SEMAPHORE, semaphore.use(), local.segment(), out);
+        } else if (type == ProcessEvent.class) {
+            ProcessEvent event = (ProcessEvent) value;
+            return event.backend() instanceof LocalEvent local && writeSegment(EVENT, event.use(), local.segment(), out);
+        } else if (type == SharedLong.class) {
+            SharedLong shared = (SharedLong) value;
+            return shared.backend() instanceof LocalLong local && writeSegment(LONG, shared.use(), local.segment(), out);
+        } else if (type == SharedDouble.class) {
+            SharedDouble shared = (SharedDouble) value;
+            return shared.backend() instanceof LocalLong local && writeSegment(DOUBLE, shared.use(), local.segment(), out);
+        } else if (type == SharedLongArray.class) {
+            SharedLongArray array = (SharedLongArray) value;
+            return writeArray(LONG_ARRAY, array.use(), array.words(), out);
+        } else if (type == SharedDoubleArray.class) {
+            SharedDoubleArray array = (SharedDoubleArray) value;
+            return writeArray(DOUBLE_ARRAY, array.use(), array.words(), out);
+        } else if (type == SharedMemory.class) {
+            return writeSegment(MEMORY, null, ((SharedMemory) value).segment(), out);
+        }
+        return false;
+    }
+
+    @Override
+    public Object read(Wire.Reader in) throws IOException {
+        byte kind = in.getByte();
+        switch (kind) {
+            case QUEUE:
+            case JOINABLE_QUEUE:
+            case SIMPLE_QUEUE: {
+                ByteQueue queue = ByteQueue.received(readSegment(in), in.getLong(), in.getInt());
+                if (kind == QUEUE) {
+                    return new ProcessQueue<>(new LocalQueue(queue), ProcessUse.received("ProcessQueue"));
+                } else if (kind == JOINABLE_QUEUE) {
+                    return new ProcessJoinableQueue<>(new LocalJoinableQueue(queue), ProcessUse.received("ProcessJoinableQueue"));
+                }
+                return new ProcessSimpleQueue<>(new LocalQueue(queue), ProcessUse.received("ProcessSimpleQueue"));
+            }
+            case LOCK:
+                return new ProcessLock(new LocalLock(readSegment(in), false), ProcessUse.received("ProcessLock"));
+            case RLOCK:
+                return new ProcessRLock(new LocalLock(readSegment(in), true), ProcessUse.received("ProcessRLock"));
+            case SEMAPHORE:
+                return new ProcessSemaphore(new LocalSemaphore(readSegment(in), false), ProcessUse.received("ProcessSemaphore"));
+            case BOUNDED_SEMAPHORE:
+                return new ProcessBoundedSemaphore(new LocalSemaphore(readSegment(in), true),
+                        ProcessUse.received("ProcessBoundedSemaphore"));
+            case EVENT:
+                return new ProcessEvent(new LocalEvent(readSegment(in)), ProcessUse.received("ProcessEvent"));
+            case LONG:
+                return new SharedLong(new LocalLong(readSegment(in)), ProcessUse.received("SharedLong"));
+            case DOUBLE:
+                return new SharedDouble(new LocalLong(readSegment(in)), ProcessUse.received("SharedDouble"));
+            case LONG_ARRAY:
+                return new SharedLongArray(WordArray.received(readSegment(in), in.getInt()), ProcessUse.received("SharedLongArray"));
+            case DOUBLE_ARRAY:
+                return new SharedDoubleArray(WordArray.received(readSegment(in), in.getInt()),
+                        ProcessUse.received("SharedDoubleArray"));
+            case MEMORY:
+                return SharedMemory.received(readSegment(in));
+            default:
+                throw new IOException("unknown kind of handle " + kind);
+        }
+    }
+
+    private static boolean writeQueue(byte kind, ProcessUse use, Object backend, Wire.Writer out) {
+        ByteQueue queue = ((LocalQueue) backend).queue;
+        use.sent();
+        out.putByte(kind);
+        putSegment(queue.header(), out);
+        out.putLong(queue.maxSize()).putInt(queue.chunkSize());
+        return true;
+    }
+
+    private static boolean writeArray(byte kind, ProcessUse use, WordArray words, Wire.Writer out) {
+        writeSegment(kind, use, words.segment(), out);
+        out.putInt(words.length());
+        return true;
+    }
+
+    /** @param use the handle's use, marked as sent; null for a handle without one */
+    private static boolean writeSegment(byte kind, ProcessUse use, SharedSegment segment, Wire.Writer out) {
+        if (use != null) {
+            use.sent();
+        }
+        out.putByte(kind);
+        putSegment(segment, out);
+        return true;
+    }
+
+    private static void putSegment(SharedSegment segment, Wire.Writer out) {
+        out.putString(segment.treeId()).putString(segment.name()).putInt(segment.size());
+    }
+
+    private static SharedSegment readSegment(Wire.Reader in) {
+        return SharedSegment.received(in.getString(), in.getString(), in.getInt());
+    }
+}

@@ -1,0 +1,200 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
+import io.github.multiprocessing4j.testing.SharedObjects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * The library's handles travel in a value section (a target's captured values, a pool task's
+ * arguments and results) in their direct encoding, without a JDK serialization stream, and come
+ * back as handles of the same shared objects; the others still go by JDK serialization.
+ */
+class HandleWireTest {
+    @RegisterExtension
+    final SharedObjects shared = new SharedObjects();
+
+    @Test
+    void everyHandleOverSharedMemoryTravelsWithoutAJdkStreamAndReachesTheSameObject() throws Exception {
+        ProcessQueue<String> queue = shared.track(new ProcessQueue<>(5));
+        ProcessJoinableQueue<String> joinable = shared.track(new ProcessJoinableQueue<>());
+        ProcessSimpleQueue<String> simple = shared.track(new ProcessSimpleQueue<>());
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessRLock rlock = shared.track(new ProcessRLock());
+        ProcessSemaphore semaphore = shared.track(new ProcessSemaphore(2));
+        ProcessBoundedSemaphore bounded = shared.track(new ProcessBoundedSemaphore(1));
+        ProcessEvent event = shared.track(new ProcessEvent());
+        SharedLong counter = shared.track(new SharedLong(7));
+        SharedDouble ratio = shared.track(new SharedDouble(0.5));
+        SharedLongArray longs = shared.track(new SharedLongArray(3));
+        SharedDoubleArray doubles = shared.track(new SharedDoubleArray(2));
+        SharedMemory memory = shared.track(SharedMemory.create(16));
+        List<Object> handles = List.of(queue, joinable, simple, lock, rlock, semaphore, bounded, event, counter, ratio,
+                longs, doubles, memory);
+
+        byte[] bytes = encode(handles.toArray());
+        Object[] back = decode(bytes);
+
+        assertThat(containsJdkStream(bytes)).as("a JDK serialization stream in the section").isFalse();
+        for (int i = 0; i < handles.size(); i++) {
+            assertThat(back[i]).isNotSameAs(handles.get(i)).hasSameClassAs(handles.get(i));
+        }
+        @SuppressWarnings("unchecked")
+        ProcessQueue<String> queueBack = (ProcessQueue<String>) back[0];
+        queueBack.put("through the copy");
+        assertThat(queue.get()).isEqualTo("through the copy");
+        assertThat(queueBack.maxSize()).isEqualTo(5);
+        @SuppressWarnings("unchecked")
+        ProcessJoinableQueue<String> joinableBack = (ProcessJoinableQueue<String>) back[1];
+        joinable.put("task");
+        assertThat(joinableBack.get()).isEqualTo("task");
+        joinableBack.taskDone();
+        assertThat(joinable.join(Duration.ofSeconds(5))).isTrue();
+        @SuppressWarnings("unchecked")
+        ProcessSimpleQueue<String> simpleBack = (ProcessSimpleQueue<String>) back[2];
+        simple.put("simple");
+        assertThat(simpleBack.get()).isEqualTo("simple");
+        ((ProcessLock) back[3]).lock();
+        assertThat(CompletableFuture.supplyAsync(lock::tryLock).get()).as("held through the copy").isFalse();
+        ((ProcessLock) back[3]).unlock();
+        ((ProcessRLock) back[4]).lock();
+        ((ProcessRLock) back[4]).lock(); // still re-entrant
+        assertThat(rlock.isHeldByCurrentThread()).isTrue();
+        rlock.unlock();
+        rlock.unlock();
+        ((ProcessSemaphore) back[5]).acquire();
+        assertThat(semaphore.availablePermits()).isEqualTo(1);
+        assertThat(((ProcessBoundedSemaphore) back[6]).availablePermits()).isEqualTo(1);
+        assertThatThrownBy(((ProcessBoundedSemaphore) back[6])::release).as("still bounded")
+                .isInstanceOf(IllegalStateException.class);
+        ((ProcessEvent) back[7]).set();
+        assertThat(event.isSet()).isTrue();
+        assertThat(((SharedLong) back[8]).incrementAndGet()).isEqualTo(8);
+        assertThat(counter.get()).isEqualTo(8);
+        assertThat(((SharedDouble) back[9]).get()).isEqualTo(0.5);
+        ((SharedLongArray) back[10]).set(2, 42);
+        assertThat(longs.get(2)).isEqualTo(42);
+        assertThat(((SharedLongArray) back[10]).length()).isEqualTo(3);
+        ((SharedDoubleArray) back[11]).set(1, 2.5);
+        assertThat(doubles.get(1)).isEqualTo(2.5);
+        ((SharedMemory) back[12]).buffer().put(3, (byte) 9);
+        assertThat(memory.buffer().get(3)).isEqualTo((byte) 9);
+    }
+
+    @Test
+    void aHandleSentIsNoLongerThisProcesssAloneSoCloseLeavesTheObjectToTheOthers() throws Exception {
+        ProcessQueue<String> queue = shared.track(new ProcessQueue<>());
+        SharedLong counter = shared.track(new SharedLong());
+
+        Object[] back = decode(encode(queue, counter));
+        queue.close(); // not destroyed: it was sent
+        counter.close();
+
+        @SuppressWarnings("unchecked")
+        ProcessQueue<String> queueBack = (ProcessQueue<String>) back[0];
+        queueBack.put("still there");
+        assertThat(queueBack.get()).isEqualTo("still there");
+        assertThat(((SharedLong) back[1]).incrementAndGet()).isEqualTo(1);
+        assertThat(queueBack.use.isShared()).as("a handle read back came from another process").isTrue();
+    }
+
+    @Test
+    void theSameHandleTwiceInASectionIsOneObjectWhenReadBack() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+
+        Object[] back = decode(encode(lock, "between", lock));
+
+        assertThat(back[0]).isSameAs(back[2]).isInstanceOf(ProcessLock.class);
+        assertThat(back[1]).isEqualTo("between");
+    }
+
+    @Test
+    void handlesThatCarryMoreThanNamesStillGoByJdkSerialization() throws Exception {
+        ProcessLock lock = shared.track(new ProcessLock());
+        ProcessCondition condition = shared.track(new ProcessCondition(lock));
+        ProcessQueue<String> subclassed = shared.track(new OwnQueue());
+
+        byte[] bytes = encode(condition, subclassed);
+        Object[] back = decode(bytes);
+
+        assertThat(containsJdkStream(bytes)).isTrue();
+        assertThat(back[0]).isInstanceOf(Condition.class);
+        assertThat(back[1]).isInstanceOf(OwnQueue.class);
+    }
+
+    /** A program's own kind of queue: not the library's class, so JDK serialization carries it. */
+    private static final class OwnQueue extends ProcessQueue<String> {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void aTargetThatCapturesOnlyHandlesAndStringsNeedsNoObjectStreamToBeReadBack() {
+        ProcessQueue<String> queue = shared.track(new ProcessQueue<>());
+        ProcessLock lock = shared.track(new ProcessLock());
+        String word = "direct";
+        List<String> words = List.of(word);
+        SerializableRunnable direct = () -> {
+            lock.lock();
+            queue.put(word);
+        };
+        SerializableRunnable withAList = () -> queue.put(words.get(0));
+
+        assertThat(Serialization.needsObjectStream(Serialization.serialize(direct, "target"))).isFalse();
+        assertThat(Serialization.needsObjectStream(Serialization.serialize(withAList, "target"))).isTrue();
+    }
+
+    @Test
+    void aChildWhoseTargetCapturesHandlesUsesThem() {
+        ProcessQueue<Long> queue = shared.track(new ProcessQueue<>());
+        SharedLongArray slots = shared.track(new SharedLongArray(2));
+        ProcessEvent done = shared.track(new ProcessEvent());
+        ChildProcess child = new ChildProcess(() -> {
+            slots.set(1, 11);
+            queue.put(slots.get(1) + 1);
+            done.set();
+        });
+
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            child.start();
+            assertThat(queue.get()).isEqualTo(12L);
+            child.join();
+        });
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(done.isSet()).isTrue();
+    }
+
+    private static byte[] encode(Object... values) {
+        Wire.Writer out = new Wire.Writer(64);
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "value");
+        for (Object value : values) {
+            encoder.add(value);
+        }
+        encoder.finish();
+        return out.toByteArray();
+    }
+
+    private static Object[] decode(byte[] bytes) {
+        return ValueSection.read(new Wire.Reader(bytes), HandleWireTest.class.getClassLoader());
+    }
+
+    /** @return whether the bytes hold a JDK serialization stream's magic number, 0xACED */
+    private static boolean containsJdkStream(byte[] bytes) {
+        for (int i = 0; i + 1 < bytes.length; i++) {
+            if (bytes[i] == (byte) 0xAC && bytes[i + 1] == (byte) 0xED) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
