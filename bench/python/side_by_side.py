@@ -228,6 +228,7 @@ def with_first_call(row):
 
 LOOP = ("start in a loop (a new program): queue, start() a child that puts a time, get(), join();"
         " start() -> value received, median of 9 rounds")
+LOOP_MEAN = LOOP.replace("median of", "mean of")
 POOL_CALLS = "pool in a new program (default flags): "
 
 
@@ -240,6 +241,9 @@ def user_pattern_rows():
             short="start in a loop, start() -> value received: default start method, no waiting for spares"),
         Row("loop", LOOP, method="loop-cold", short="start in a loop: -Dmp4j.startMethod=cold"),
         Row("loop", LOOP, method="loop-warm", short="start in a loop: best case, waiting for booted spares"),
+        Row("loop", LOOP_MEAN, method="loop-default", short="start in a loop, mean of the rounds: default start method"),
+        Row("loop", LOOP_MEAN, method="loop-cold", short="start in a loop, mean of the rounds: -Dmp4j.startMethod=cold"),
+        Row("loop", LOOP_MEAN, method="loop-warm", short="start in a loop, mean of the rounds: best case"),
         Row("pool-calls", POOL_CALLS + "constructor of a pool of 2", method="program",
             short="pool in a new program: constructor of a pool of 2"),
         Row("pool-calls", POOL_CALLS + "first call, map(x*x) over 10000 ints", method="program",
