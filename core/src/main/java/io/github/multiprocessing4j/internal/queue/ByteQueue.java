@@ -99,7 +99,8 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * {@link #CONSUMERS_ACTIVE_NANOS} (the header's "drained at"), so a put never waits for a consumer
  * that is yet to come or has stopped. The pause ends as soon as a spare is there or the lead is
  * shorter, when the consumers have taken nothing for {@link #CONSUMERS_STALLED_NANOS}, and after
- * {@link #PACING_MAX_NANOS} at most. An unbounded queue stays unbounded: a put is never
+ * {@link #PACING_MAX_NANOS} at most; a put that finds the room taken by another producer when it
+ * has the lock again paces again, within the same {@link #PACING_MAX_NANOS}. An unbounded queue stays unbounded: a put is never
  * refused and waits for no one who is not working, and the shared memory the lead takes stays
  * a few chunks while consumers keep up. A bounded queue paces only a put that may wait for ever
  * (a timed put keeps its timeout exact).
@@ -226,7 +227,7 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * @param pace whether the put may pace itself (once) before it makes a new chunk
+     * @param pace whether the put may pace itself before it makes a new chunk ({@link #PACING_MAX_NANOS} in all at most)
      * @return whether the item was appended; false when a bounded queue is full
      */
     private <T> boolean tryPut(T item, RecordWriter<? super T> writer, boolean pace) {
@@ -234,7 +235,8 @@ public final class ByteQueue implements Serializable {
         if (maxSize != 0 && size() >= maxSize) {
             return false;
         }
-        boolean paced = !pace;
+        boolean paced = false;
+        long paceDeadline = 0;
         while (true) {
             acquirePut();
             try {
@@ -242,15 +244,20 @@ public final class ByteQueue implements Serializable {
                 if (maxSize != 0 && countedSize() >= maxSize) {
                     return false;
                 }
-                if (paced || !mustPaceBeforeAppending(writer.length(item))) {
+                if (!pace || !mustPaceBeforeAppending(writer.length(item))) {
                     append(item, writer);
                     return true;
                 }
             } finally {
                 putLock.release();
             }
-            paced = true;
-            awaitConsumers();
+            if (!paced) {
+                paced = true;
+                paceDeadline = System.nanoTime() + PACING_MAX_NANOS;
+            }
+            // when the consumers made room, another producer may have filled it by the time this
+            // one has the lock again: it looks again, and paces again within the same deadline
+            pace = awaitConsumers(paceDeadline);
         }
     }
 
@@ -565,7 +572,11 @@ public final class ByteQueue implements Serializable {
      * the producer that is about to make the chunk is the one that paces: asked before the lock,
      * with several producers, the put that found room was most often not the one that made the
      * next chunk (measured: 4 producers and 4 consumers of 4 KiB items made about a quarter of
-     * their chunk switches new, with leads of 60-70 chunks).
+     * their chunk switches new, with leads of 60-70 chunks). Neither may a paced put append
+     * without looking again: of 64 KiB items a chunk holds 15, which the producer that took the
+     * drained chunk could fill before another paced one had the lock again (4 x 4 of 64 KiB: 13-22
+     * new chunks of ~65 per producer and leads of 65-69 chunks, the whole bound; looking again, 1-4
+     * new and leads under 12, and 180 -> 290 MB/s).
      */
     private boolean mustPaceBeforeAppending(int length) {
         long tail = header.getLongVolatile(TAIL);
@@ -580,27 +591,35 @@ public final class ByteQueue implements Serializable {
     /**
      * The pacing itself, without the put lock (the consumers take it to keep a drained chunk as
      * the spare): waits until a spare is there or the lead is shorter, the consumers have taken
-     * nothing for {@link #CONSUMERS_STALLED_NANOS}, or {@link #PACING_MAX_NANOS} have passed.
+     * nothing for {@link #CONSUMERS_STALLED_NANOS}, or {@code deadline} ({@link System#nanoTime()}) has passed.
+     *
+     * @return true when the consumers made room; false when they stalled or the deadline passed
      */
-    private void awaitConsumers() {
-        BooleanSupplier paced = new BooleanSupplier() {
-            private long taken = header.getLongVolatile(GET_COUNT);
-            private long takenAt = System.nanoTime();
+    private boolean awaitConsumers(long deadline) {
+        ConsumerProgress progress = new ConsumerProgress();
+        long timeout = deadline - System.nanoTime();
+        return timeout > 0 && Wait.uninterruptibly(timeout, progress, null) && !progress.stalled;
+    }
 
-            @Override
-            public boolean getAsBoolean() {
-                long now = System.nanoTime();
-                long count = header.getLongVolatile(GET_COUNT);
-                if (count != taken) {
-                    taken = count;
-                    takenAt = now;
-                } else if (now - takenAt > CONSUMERS_STALLED_NANOS) {
-                    return true;
-                }
-                return !mustPace(chunkOf(header.getLongVolatile(TAIL)));
+    /** What a pacing put waits for: room made by the consumers, or the consumers stalled. */
+    private final class ConsumerProgress implements BooleanSupplier {
+        private long taken = header.getLongVolatile(GET_COUNT);
+        private long takenAt = System.nanoTime();
+        boolean stalled;
+
+        @Override
+        public boolean getAsBoolean() {
+            long now = System.nanoTime();
+            long count = header.getLongVolatile(GET_COUNT);
+            if (count != taken) {
+                taken = count;
+                takenAt = now;
+            } else if (now - takenAt > CONSUMERS_STALLED_NANOS) {
+                stalled = true;
+                return true;
             }
-        };
-        Wait.uninterruptibly(PACING_MAX_NANOS, paced, null);
+            return !mustPace(chunkOf(header.getLongVolatile(TAIL)));
+        }
     }
 
     /** @return whether a new chunk after tail chunk {@code tailChunk} would be made with a long lead and no spare */
