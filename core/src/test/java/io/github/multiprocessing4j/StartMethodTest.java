@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,6 +102,35 @@ class StartMethodTest {
         assertThat(Files.readString(classes)).as("the classes the child loaded")
                 .contains("io.github.multiprocessing4j.internal.launch.ChildMain")
                 .doesNotContain("java.lang.invoke.LambdaMetafactory");
+    }
+
+    /**
+     * A record's generated {@code equals}, {@code hashCode} and {@code toString} are linked at
+     * their first call through {@code java.lang.runtime.ObjectMethods}, about 60 ms in a new JVM:
+     * a program's first start (and the spare booted after it) must call none of the library's
+     * (the spares' map key, a record once, did, unnoticed, until its first calls were timed).
+     */
+    @Test
+    void aProgramsFirstStartLinksNoGeneratedRecordMethodOfTheLibrary(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("root");
+        Path linkage = dir.resolve("linkage.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process root = new ProcessBuilder(java, "-Djava.lang.invoke.MethodHandle.TRACE_METHOD_LINKAGE=true", "-cp",
+                System.getProperty("java.class.path"), TreeRoot.class.getName(), out.toString(), "once")
+                .redirectOutput(linkage.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(linkage.toFile()))
+                .start();
+        if (!root.waitFor(120, TimeUnit.SECONDS)) {
+            root.descendants().forEach(ProcessHandle::destroyForcibly);
+            root.destroyForcibly().waitFor();
+            throw new AssertionError("TreeRoot did not end within 120 s");
+        }
+        assertThat(root.exitValue()).isZero();
+        assertThat(Files.readString(out)).isEqualTo("done");
+        List<String> lines = Files.readAllLines(linkage);
+        assertThat(lines).as("the linkage trace").anyMatch(line -> line.startsWith("linkCallSite"));
+        assertThat(lines).as("records' generated methods linked")
+                .noneMatch(line -> line.contains("java.lang.runtime.ObjectMethods.bootstrap")
+                        && line.contains("io.github.multiprocessing4j"));
     }
 
     @Test
