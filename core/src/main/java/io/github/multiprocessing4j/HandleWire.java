@@ -17,7 +17,7 @@ import java.io.IOException;
  *  byte kind | body
  *
  *  segment:                                  string tree | string name | int size
- *  QUEUE, JOINABLE_QUEUE, SIMPLE_QUEUE:      segment (the header) | long maxSize | int chunkSize
+ *  QUEUE, JOINABLE_QUEUE, SIMPLE_QUEUE:      the queue ({@code ByteQueue.writeTo}: its header segment | long maxSize | int chunkSize)
  *  LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE,
  *  EVENT, LONG, DOUBLE, MEMORY:              segment
  *  LONG_ARRAY, DOUBLE_ARRAY:                 segment | int length
@@ -101,7 +101,7 @@ final class HandleWire implements HandleCodec {
             case QUEUE:
             case JOINABLE_QUEUE:
             case SIMPLE_QUEUE: {
-                ByteQueue queue = ByteQueue.received(readSegment(in), in.getLong(), in.getInt());
+                ByteQueue queue = ByteQueue.readFrom(in);
                 if (kind == QUEUE) {
                     return new ProcessQueue<>(new LocalQueue(queue), ProcessUse.received("ProcessQueue"));
                 } else if (kind == JOINABLE_QUEUE) {
@@ -140,8 +140,7 @@ final class HandleWire implements HandleCodec {
         ByteQueue queue = ((LocalQueue) backend).queue;
         use.sent();
         out.putByte(kind);
-        putSegment(queue.header(), out);
-        out.putLong(queue.maxSize()).putInt(queue.chunkSize());
+        queue.writeTo(out);
         return true;
     }
 

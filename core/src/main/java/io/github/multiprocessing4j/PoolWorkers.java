@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.pool.WorkerLoop;
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolWorker;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -34,7 +35,7 @@ final class PoolWorkers {
         @Override
         public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs) {
             // No JVM option of the pool's own: workers are plain children, which can start as warm spares.
-            ChildProcess process = ChildProcess.builder(new Target(target))
+            ChildProcess process = ChildProcess.builder(target(target))
                     .name(name)
                     .daemon(true)
                     .jvmArgs(jvmArgs.toArray(new String[0]))
@@ -76,28 +77,28 @@ final class PoolWorkers {
     }
 
     /**
-     * A worker's target: the engine's loop, as the {@link SerializableRunnable} a child runs. Its
-     * accessor names the loop's class, so that a warm spare, which loads the classes named by the
-     * methods of the last target's class, has the loop's class loaded too. Not a record: a record
-     * is deserialized through method handles that a fresh worker JVM spins first (it made a warm
-     * pool's first map of four items take ~110 ms instead of ~30 here).
+     * A worker's target: a lambda that carries the loop as {@link WorkerLoop#localSpec} bytes and
+     * the pool's initializer, so that neither the pool's process nor the worker's JVM creates a
+     * JDK object stream for it (the first one costs a new JVM tens of milliseconds); the
+     * initializer goes as the value it is (JDK-serialized only when it has no direct encoding).
+     * The invoker is this package's own ({@link Invoker}).
      */
-    private static final class Target implements SerializableRunnable {
-        private static final long serialVersionUID = 1L;
-        private final WorkerLoop loop;
-
-        Target(WorkerLoop loop) {
-            this.loop = loop;
+    private static SerializableRunnable target(WorkerLoop loop) {
+        if (loop.invoker() != Invoker.INSTANCE) {
+            throw new IllegalArgumentException("a worker of this package runs its callers' code through Invoker");
         }
+        byte[] spec = loop.localSpec();
+        Serializable initializer = loop.initializer();
+        return () -> loop(spec, initializer).run();
+    }
 
-        WorkerLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public void runWithException() {
-            loop.run();
-        }
+    /**
+     * The worker's side of {@link #target}. Its return type names the loop's class, so that a warm
+     * spare, which loads the classes named by the methods of the last target's class (this one,
+     * the lambda's), has it loaded too.
+     */
+    private static WorkerLoop loop(byte[] spec, Serializable initializer) {
+        return WorkerLoop.fromLocalSpec(spec, initializer, Invoker.INSTANCE);
     }
 
     private static final class Worker implements PoolWorker {

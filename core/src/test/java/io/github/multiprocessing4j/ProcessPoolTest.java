@@ -637,6 +637,24 @@ class ProcessPoolTest {
         assertThat(Files.readAllLines(Path.of(initialized))).as("one line per worker").hasSize(2).doesNotHaveDuplicates();
     }
 
+    /**
+     * A worker's target carries its loop as bytes of its own ({@code PoolWorkers}): a worker that
+     * maps a lambda over ints reads no JDK object stream, whose first one costs a new JVM tens
+     * of milliseconds of its boot (its classes are loaded by the library's anyway: a stream that
+     * reads an object looks up the object's stream class).
+     */
+    @Test
+    void aColdWorkerMappingALambdaOverIntsCreatesNoObjectStream(@TempDir Path dir) throws Exception {
+        Path classes = dir.resolve("classes.txt");
+        try (ProcessPool own = ProcessPool.builder().processes(1).startMethod(StartMethod.COLD)
+                .jvmArgs("-Xlog:class+load:file=" + classes).build()) {
+            assertThat(own.map((Integer x) -> x * x, List.of(1, 2, 3))).containsExactly(1, 4, 9);
+        }
+        assertThat(Files.readString(classes)).as("the classes the worker loaded")
+                .contains("io.github.multiprocessing4j.internal.pool.WorkerLoop")
+                .doesNotContain("java.io.ObjectStreamClass ");
+    }
+
     @Test
     void aDaemonicProcessMayNotStartAPool() throws Exception {
         ProcessQueue<String> answer = shared.track(new ProcessQueue<>());

@@ -81,6 +81,19 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
         return new SharedMessageChannel(ByteQueue.create(0, CHUNK_BYTES));
     }
 
+    /** Writes what names this channel, for a worker to open it with {@link #readFrom} (see {@link WorkerLoop#localSpec}). */
+    void writeTo(Wire.Writer out) {
+        queue.writeTo(out);
+    }
+
+    /**
+     * @return the channel {@link #writeTo} wrote in the pool's process
+     * @throws IllegalStateException when it no longer exists (the pool was closed)
+     */
+    static SharedMessageChannel readFrom(Wire.Reader in) {
+        return new SharedMessageChannel(ByteQueue.readFrom(in));
+    }
+
     /**
      * Appends a message; never blocks for long.
      *

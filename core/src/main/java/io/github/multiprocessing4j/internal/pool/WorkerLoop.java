@@ -82,6 +82,66 @@ public final class WorkerLoop implements Runnable, Serializable {
         this.invoker = invoker;
     }
 
+    /**
+     * The loop of a worker on this machine as bytes, without JDK serialization (whose first
+     * stream costs a new JVM tens of milliseconds, on both sides): its numbers and the names of
+     * its shared-memory channels. The initializer and the invoker are not in them: the launcher
+     * sends the initializer as a value of its own and knows the invoker.
+     *
+     * <pre>
+     *  int worker | int maxTasks | long maxMemory | inbox | results | boolean control | [control]
+     *  (each channel as {@link SharedMessageChannel#writeTo} writes it)
+     * </pre>
+     *
+     * @throws IllegalStateException when a channel is not in shared memory (a backend's worker,
+     *     which its backend runs from JDK serialization)
+     */
+    public byte[] localSpec() {
+        Wire.Writer out = new Wire.Writer(256).putInt(worker).putInt(maxTasks).putLong(maxMemory);
+        shared(inbox).writeTo(out);
+        shared(results).writeTo(out);
+        out.putBoolean(control != null);
+        if (control != null) {
+            shared(control).writeTo(out);
+        }
+        return out.toByteArray();
+    }
+
+    private static SharedMessageChannel shared(MessageChannel channel) {
+        if (channel instanceof SharedMessageChannel shared) {
+            return shared;
+        }
+        throw new IllegalStateException("not a channel in shared memory: " + channel.getClass().getName());
+    }
+
+    /**
+     * @param spec what {@link #localSpec} gave in the pool's process
+     * @param initializer the pool's initializer, or null
+     * @param invoker how the callers' functions and runnables are run
+     * @return the worker's loop
+     * @throws IllegalStateException when a channel no longer exists (the pool was closed)
+     */
+    public static WorkerLoop fromLocalSpec(byte[] spec, Serializable initializer, TaskInvoker invoker) {
+        Wire.Reader in = new Wire.Reader(spec);
+        int worker = in.getInt();
+        int maxTasks = in.getInt();
+        long maxMemory = in.getLong();
+        SharedMessageChannel inbox = SharedMessageChannel.readFrom(in);
+        SharedMessageChannel results = SharedMessageChannel.readFrom(in);
+        SharedMessageChannel control = in.getBoolean() ? SharedMessageChannel.readFrom(in) : null;
+        return new WorkerLoop(worker, inbox, results, initializer, maxTasks, invoker, control, maxMemory);
+    }
+
+    /** @return the pool's initializer, or null */
+    public Serializable initializer() {
+        return initializer;
+    }
+
+    /** @return how the callers' functions and runnables are run */
+    public TaskInvoker invoker() {
+        return invoker;
+    }
+
     @Override
     public void run() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.queue;
 
 import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.QueuePutBlockedEvent;
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -172,20 +173,26 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * The handle another process sent of its queue, as JDK deserialization gives it: for the
-     * direct encoding of handles.
+     * Writes what names this queue, for a process of its tree to open it with {@link #readFrom}:
+     * the direct encoding of what holds a queue (the library's queue handles, a pool worker's
+     * channels), which JDK serialization would otherwise carry.
      *
-     * @param header the queue's header segment ({@link #header()} there)
-     * @param maxSize its bound ({@link #maxSize()} there)
-     * @param chunkSize its chunks' size ({@link #chunkSize()} there)
+     * <pre>
+     *  string tree | string header name | int header size | long maxSize | int chunkSize
+     * </pre>
      */
-    public static ByteQueue received(SharedSegment header, long maxSize, int chunkSize) {
-        return new ByteQueue(header, maxSize, chunkSize);
+    public void writeTo(Wire.Writer out) {
+        out.putString(header.treeId()).putString(header.name()).putInt(header.size());
+        out.putLong(maxSize).putInt(chunkSize);
     }
 
-    /** @return the bytes of a standard chunk of this queue */
-    public int chunkSize() {
-        return chunkSize;
+    /**
+     * @return the queue {@link #writeTo} wrote, as JDK deserialization of it would give it
+     * @throws IllegalStateException when the queue no longer exists (removed, or its tree ended)
+     */
+    public static ByteQueue readFrom(Wire.Reader in) {
+        SharedSegment header = SharedSegment.received(in.getString(), in.getString(), in.getInt());
+        return new ByteQueue(header, in.getLong(), in.getInt());
     }
 
     /** @return the header segment (its tree and name identify the queue) */
