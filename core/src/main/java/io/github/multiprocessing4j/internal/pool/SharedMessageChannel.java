@@ -81,7 +81,7 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
         return new SharedMessageChannel(ByteQueue.create(0, CHUNK_BYTES));
     }
 
-    /** Writes what names this channel, for a worker to open it with {@link #readFrom} (see {@link WorkerLoop#localSpec}). */
+    /** Writes what names this channel, for a worker to open it with {@link #readFrom} ({@link WorkerLoop#localSpec}). */
     void writeTo(Wire.Writer out) {
         queue.writeTo(out);
     }

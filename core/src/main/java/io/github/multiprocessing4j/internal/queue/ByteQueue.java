@@ -101,10 +101,10 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * that is yet to come or has stopped. The pause ends as soon as a spare is there or the lead is
  * shorter, when the consumers have taken nothing for {@link #CONSUMERS_STALLED_NANOS}, and after
  * {@link #PACING_MAX_NANOS} at most; a put that finds the room taken by another producer when it
- * has the lock again paces again, within the same {@link #PACING_MAX_NANOS}. An unbounded queue stays unbounded: a put is never
- * refused and waits for no one who is not working, and the shared memory the lead takes stays
- * a few chunks while consumers keep up. A bounded queue paces only a put that may wait for ever
- * (a timed put keeps its timeout exact).
+ * has the lock again paces again, within the same {@link #PACING_MAX_NANOS}. An unbounded queue
+ * stays unbounded: a put is never refused and waits for no one who is not working, and the
+ * shared memory the lead takes stays a few chunks while consumers keep up. A bounded queue paces
+ * only a put that may wait for ever (a timed put keeps its timeout exact).
  */
 public final class ByteQueue implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -215,7 +215,8 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed
      */
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
-        boolean pace = timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0; // may wait for ever; unbounded: all but putNowait
+        // a put that may wait for ever paces; of an unbounded queue's, all but putNowait
+        boolean pace = timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0;
         return tryPut(item, writer, pace) || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos, pace);
     }
 
@@ -234,7 +235,8 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * @param pace whether the put may pace itself before it makes a new chunk ({@link #PACING_MAX_NANOS} in all at most)
+     * @param pace whether the put may pace itself before it makes a new chunk
+     *     ({@link #PACING_MAX_NANOS} in all at most)
      * @return whether the item was appended; false when a bounded queue is full
      */
     private <T> boolean tryPut(T item, RecordWriter<? super T> writer, boolean pace) {
@@ -598,7 +600,8 @@ public final class ByteQueue implements Serializable {
     /**
      * The pacing itself, without the put lock (the consumers take it to keep a drained chunk as
      * the spare): waits until a spare is there or the lead is shorter, the consumers have taken
-     * nothing for {@link #CONSUMERS_STALLED_NANOS}, or {@code deadline} ({@link System#nanoTime()}) has passed.
+     * nothing for {@link #CONSUMERS_STALLED_NANOS}, or {@code deadline} ({@link System#nanoTime()})
+     * has passed.
      *
      * @return true when the consumers made room; false when they stalled or the deadline passed
      */

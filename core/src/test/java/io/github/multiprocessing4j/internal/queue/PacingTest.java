@@ -148,7 +148,7 @@ class PacingTest {
             assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        // 60 switches with a long lead pause at most until the consumers count as stalled (1 ms
+        // 60 switches with a long lead pause at most until the consumers count as stalled (10 ms
         // each); the whole bound is for a slow machine, it fails when a pause waits its maximum
         assertThat(queue.size()).isEqualTo(ITEMS);
         assertThat(millis).as("ms to put 64 chunks' worth with no consumer").isLessThan(ITEMS / 16 * ByteQueue.PACING_MAX_NANOS / 1_000_000 / 2);
@@ -173,7 +173,7 @@ class PacingTest {
             assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        // each switch with a long lead waits until the stopped consumer counts as stalled (1 ms)
+        // each switch with a long lead waits until the stopped consumer counts as stalled (10 ms)
         // for the 50 ms it still counts as active; it fails when a pause waits its maximum
         assertThat(millis).as("ms to put 64 chunks' worth after the consumer stopped")
                 .isLessThan(ITEMS / 16 * ByteQueue.PACING_MAX_NANOS / 1_000_000 / 2);
