@@ -17,7 +17,8 @@ import java.io.IOException;
  *  byte kind | body
  *
  *  segment:                                  string tree | string name | int size
- *  QUEUE, JOINABLE_QUEUE, SIMPLE_QUEUE:      the queue ({@code ByteQueue.writeTo}: its header segment | long maxSize | int chunkSize)
+ *  QUEUE, JOINABLE_QUEUE, SIMPLE_QUEUE:      the queue as {@code ByteQueue.writeTo} writes it:
+ *                                            segment (the header) | long maxSize | int chunkSize
  *  LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE,
  *  EVENT, LONG, DOUBLE, MEMORY:              segment
  *  LONG_ARRAY, DOUBLE_ARRAY:                 segment | int length
