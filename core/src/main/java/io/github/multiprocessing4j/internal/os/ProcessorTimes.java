@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.StringTokenizer;
 
 /**
  * The machine's cumulative processor times, from the first line of {@code /proc/stat}: what lets
@@ -29,7 +30,13 @@ public record ProcessorTimes(long idleTicks, long totalTicks) {
         try {
             String all = Files.readString(STAT, StandardCharsets.US_ASCII);
             int end = all.indexOf('\n');
-            String[] fields = (end < 0 ? all : all.substring(0, end)).trim().split("\\s+");
+            // no split("\\s+"): the spares' thread reads this in the program's first seconds, and a
+            // JVM's first regular expression costs it milliseconds
+            StringTokenizer tokens = new StringTokenizer(end < 0 ? all : all.substring(0, end));
+            String[] fields = new String[tokens.countTokens()];
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = tokens.nextToken();
+            }
             if (fields.length < 6 || !fields[0].equals("cpu")) {
                 return Optional.empty();
             }
