@@ -8,10 +8,12 @@ import java.util.ServiceLoader;
  * is.
  *
  * <p>Implementation notes. The process context installs its trees when its class is loaded,
- * which a child does first thing and a root before it starts a child. A JVM that maps a segment
- * before it has asked who it is (a root whose first act is to create a shared value) finds that
- * layer through {@link ServiceLoader}, the JDK's way for a lower layer to reach an
- * implementation above it (declared in {@code module-info} and in {@code META-INF/services}).
+ * which a child does first thing, a root before it starts a child, and every shared object's
+ * constructor before it makes its segments ({@code StaticShared.resolve}). A JVM that maps a
+ * segment by another way before any of these finds that layer through {@link ServiceLoader}, the
+ * JDK's way for a lower layer to reach an implementation above it (declared in
+ * {@code module-info} and in {@code META-INF/services}), which reads the class path's service
+ * files (about 9 ms of a new JVM).
  * This holder is a class of its own, without any static initialiser of note, so that installing
  * costs a child's boot nothing: {@link SharedSegment}'s initialiser makes var handles, which
  * takes milliseconds.

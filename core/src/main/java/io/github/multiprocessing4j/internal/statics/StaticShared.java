@@ -81,6 +81,7 @@ public final class StaticShared {
      * @throws UncheckedIOException when the tree's table cannot be read or written
      */
     public static <T extends Serializable> T resolve(String kind, Supplier<T> make, Consumer<? super T> discard) {
+        ProcessContext.ensureInitialised();
         Class<?> owner = initialisingClass();
         if (owner == null || MAKING.get() != null) {
             return make.get();
