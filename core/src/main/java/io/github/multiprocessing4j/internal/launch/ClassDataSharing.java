@@ -242,8 +242,11 @@ public final class ClassDataSharing {
         List<String> found = new ArrayList<>();
         try (DirectoryStream<Path> vms = Files.newDirectoryStream(javaHome.resolve("lib"), Files::isDirectory)) {
             for (Path vm : vms) { // server, client: the JVM variants
-                try (DirectoryStream<Path> archives = Files.newDirectoryStream(vm, "*.jsa")) {
+                try (DirectoryStream<Path> archives = Files.newDirectoryStream(vm)) {
                     for (Path archive : archives) {
+                        if (!archive.getFileName().toString().endsWith(".jsa")) {
+                            continue; // not a glob "*.jsa": it would compile a regular expression
+                        }
                         found.add(vm.getFileName() + "/" + archive.getFileName() + ':' + Files.size(archive) + '@'
                                 + Files.getLastModifiedTime(archive).toMillis());
                     }

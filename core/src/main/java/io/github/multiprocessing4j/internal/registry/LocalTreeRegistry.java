@@ -413,7 +413,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         }
         Path shm = Platform.sharedMemoryRoot();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(SegmentSpace.spillRoot(),
-                SegmentSpace.SPILL_PREFIX + TREE_PREFIX + "*")) {
+                TreeFiles.startingWith(SegmentSpace.SPILL_PREFIX + TREE_PREFIX))) {
             for (Path spill : dirs) {
                 Path tree = shm.resolve(spill.getFileName().toString().substring(SegmentSpace.SPILL_PREFIX.length()));
                 long[] root = parseRoot(tree);
@@ -431,7 +431,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     /** @return every tree directory on this machine readable by this user */
     public static List<LocalTreeRegistry> allTrees() {
         List<LocalTreeRegistry> trees = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Platform.sharedMemoryRoot(), TREE_PREFIX + "*")) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Platform.sharedMemoryRoot(),
+                TreeFiles.startingWith(TREE_PREFIX))) {
             for (Path dir : dirs) {
                 if (Files.isDirectory(dir) && Files.isReadable(dir) && parseRoot(dir) != null) {
                     trees.add(new LocalTreeRegistry(dir, null));

@@ -295,7 +295,7 @@ final class TreeFiles {
 
     List<Path> list(String prefix) {
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, prefix + "*")) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, startingWith(prefix))) {
             for (Path file : stream) {
                 files.add(file);
             }
@@ -303,6 +303,21 @@ final class TreeFiles {
             // no directory: no files
         }
         return files;
+    }
+
+    /**
+     * @return a filter of the entries whose name starts with {@code prefix}: a glob
+     *     ({@code prefix + "*"}) would compile a regular expression at every listing, and a JVM's
+     *     first one costs it milliseconds (a program's first shared object lists the trees of the
+     *     machine); not a lambda, for the children's boot, which links none
+     */
+    static DirectoryStream.Filter<Path> startingWith(String prefix) {
+        return new DirectoryStream.Filter<>() {
+            @Override
+            public boolean accept(Path entry) {
+                return entry.getFileName().toString().startsWith(prefix);
+            }
+        };
     }
 
     static void deleteTree(Path dir) {
