@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,15 +116,9 @@ class SmallShmTest {
     void mp4jShmDirMovesTheTreeOfTheProgramAndOfItsChildren() throws Exception {
         Path shm = Files.createDirectory(dir.resolve("shm"));
         Path out = dir.resolve("root");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process root = ChildOutput.start(new ProcessBuilder(java, "-Dmp4j.shmDir=" + shm, "-cp",
-                System.getProperty("java.class.path"), TreeRoot.class.getName(), out.toString(), "once")
+        Process root = ChildOutput.start(new ProcessBuilder(TreeRoot.command(out, "once", "-Dmp4j.shmDir=" + shm))
                 .redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE));
-        if (!root.waitFor(120, TimeUnit.SECONDS)) {
-            root.descendants().forEach(ProcessHandle::destroyForcibly);
-            root.destroyForcibly().waitFor();
-            throw new AssertionError("TreeRoot did not end within 120 s");
-        }
+        TreeRoot.awaitExit(root, Duration.ofSeconds(120));
 
         assertThat(root.exitValue()).isZero();
         assertThat(read(out)).isEqualTo("done");

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,17 +116,11 @@ class StartMethodTest {
         Path out = dir.resolve("root");
         Path linkage = dir.resolve("linkage.txt");
         Path classes = dir.resolve("classes.txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process root = new ProcessBuilder(java, "-Djava.lang.invoke.MethodHandle.TRACE_METHOD_LINKAGE=true",
-                "-Xlog:class+load:file=" + classes, "-cp",
-                System.getProperty("java.class.path"), TreeRoot.class.getName(), out.toString(), "once")
+        Process root = new ProcessBuilder(TreeRoot.command(out, "once",
+                "-Djava.lang.invoke.MethodHandle.TRACE_METHOD_LINKAGE=true", "-Xlog:class+load:file=" + classes))
                 .redirectOutput(linkage.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(linkage.toFile()))
                 .start();
-        if (!root.waitFor(120, TimeUnit.SECONDS)) {
-            root.descendants().forEach(ProcessHandle::destroyForcibly);
-            root.destroyForcibly().waitFor();
-            throw new AssertionError("TreeRoot did not end within 120 s");
-        }
+        TreeRoot.awaitExit(root, Duration.ofSeconds(120));
         assertThat(root.exitValue()).isZero();
         assertThat(Files.readString(out)).isEqualTo("done");
         List<String> lines = Files.readAllLines(linkage);

@@ -5,6 +5,9 @@ import io.github.multiprocessing4j.testing.TestFiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A program that is the root of its own process tree, for tests that need one besides the test
@@ -99,9 +102,31 @@ public final class TreeRoot {
 
     /** @return a started {@code TreeRoot} JVM with the test class path */
     static Process launch(Path out, String mode) throws java.io.IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Its output (and its child's, which inherits it) joins this test's through System.out/err.
-        return ChildOutput.start(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                TreeRoot.class.getName(), out.toString(), mode));
+        return ChildOutput.start(new ProcessBuilder(command(out, mode)));
+    }
+
+    /** @return the command line of a {@code TreeRoot} JVM with the test class path and {@code jvmOptions} */
+    static List<String> command(Path out, String mode, String... jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TreeRoot.class.getName(), out.toString(),
+                mode));
+        return command;
+    }
+
+    /**
+     * Waits for a {@code TreeRoot} in mode {@code once} to end.
+     *
+     * @throws AssertionError when it did not end within {@code timeout}; it and its children are
+     *     SIGKILLed first
+     */
+    static void awaitExit(Process root, Duration timeout) throws InterruptedException {
+        if (!root.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            root.descendants().forEach(ProcessHandle::destroyForcibly);
+            root.destroyForcibly().waitFor();
+            throw new AssertionError("TreeRoot did not end within " + timeout.toSeconds() + " s");
+        }
     }
 }
