@@ -64,11 +64,13 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * or a record of the current chunk: a reused chunk is full of old bytes, any of which could look
  * like a stamp, so an append zeroes the next record's stamp slot (there is always room: a chunk
  * keeps room for a link) before it publishes its own, and a chunk's first slot is zeroed before
- * the chunk is linked. Whatever a producer dies doing, the next holder of the put lock finds the
- * tail consistent ({@link #repairTail}): a record that was complete is kept and counted, a
- * half-written one is overwritten (it never matched a stamp, so no consumer read it), a link that
- * was written is followed, a chunk that was made but not linked is removed (TailRepairTest makes
- * each of these states). A consumer copies the item out, then writes the get count (the item's
+ * the chunk is linked. Whatever a producer dies doing, the process that takes the put lock over
+ * from it makes the tail consistent ({@link #repairTail}): a record that was complete is kept and
+ * counted, a half-written one is overwritten (it never matched a stamp, so no consumer read it),
+ * a link that was written is followed, a chunk that was made but not linked is removed
+ * (TailRepairTest makes each of these states). An append that throws is repaired the same way
+ * before its exception goes on, so a put lock released by its holder always guards a consistent
+ * tail and a put pays for no repair. A consumer copies the item out, then writes the get count (the item's
  * number + 1), then moves the head: a consumer that dies before the count leaves the item for the
  * next one; one that dies after it took the item with it, and the next consumer steps over the
  * record (its number is below the get count). The counts are exact while no process is dead
@@ -240,10 +242,11 @@ public final class ByteQueue implements Serializable {
      * @return whether the item was appended; false when a bounded queue is full
      */
     private <T> boolean tryPut(T item, RecordWriter<? super T> writer, boolean pace) {
-        checkOpenForPut();
         if (maxSize != 0 && size() >= maxSize) {
+            checkOpenForPut(); // a closed queue refuses the put even when full
             return false;
         }
+        int length = writer.length(item);
         boolean paced = false;
         long paceDeadline = 0;
         while (true) {
@@ -253,8 +256,9 @@ public final class ByteQueue implements Serializable {
                 if (maxSize != 0 && countedSize() >= maxSize) {
                     return false;
                 }
-                if (!pace || !mustPaceBeforeAppending(writer.length(item))) {
-                    append(item, writer);
+                long tail = header.getLongVolatile(TAIL);
+                if (!pace || !mustPaceBeforeAppending(tail, length)) {
+                    append(tail, item, length, writer);
                     return true;
                 }
             } finally {
@@ -359,14 +363,17 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed and empty
      */
     private boolean holdsAnItem() {
-        boolean closed = isClosed(); // read first: a queue found closed and then empty stays empty
         if (size() > 0) {
             return true;
         }
-        if (closed) {
-            throw new IllegalStateException("the queue is closed and empty");
+        if (!isClosed()) {
+            return false;
         }
-        return false;
+        // counted again after "closed" was seen: a queue found closed and then empty stays empty
+        if (size() > 0) {
+            return true;
+        }
+        throw new IllegalStateException("the queue is closed and empty");
     }
 
     /** Takes the item at the head with the get lock held, and releases it. */
@@ -457,7 +464,7 @@ public final class ByteQueue implements Serializable {
      *
      * <p>The put is marked in the header (the requeue mark) while it is under way, so that
      * whoever gives the item back can learn afterwards, with {@link #requeueKept}, whether a put
-     * cut short by its putter's death happened: the next holder of the put lock settles the mark
+     * cut short by its putter's death happened: the process that takes the put lock over settles the mark
      * when it repairs the tail.
      *
      * @param record the record's bytes, as a reader of the queue got them
@@ -469,9 +476,14 @@ public final class ByteQueue implements Serializable {
             long number = header.getLongVolatile(PUT_COUNT);
             header.setLongVolatile(REQUEUE_MARK, number << 2 | REQUEUE_UNDER_WAY);
             CrashPoint.REQUEUE_MARKED.reach();
-            numbered.accept(number);
-            CrashPoint.REQUEUE_LOGGED.reach();
-            append(record, BYTE_ARRAY);
+            try {
+                numbered.accept(number);
+                CrashPoint.REQUEUE_LOGGED.reach();
+                append(header.getLongVolatile(TAIL), record, record.length, BYTE_ARRAY);
+            } catch (RuntimeException | Error e) {
+                repairTail(); // settles the mark as the putter's death here would: dropped, or kept if counted
+                throw e;
+            }
             header.setLongVolatile(REQUEUE_MARK, number << 2 | REQUEUE_KEPT);
         } finally {
             putLock.release();
@@ -526,13 +538,26 @@ public final class ByteQueue implements Serializable {
         }
     };
 
-    private <T> void append(T item, RecordWriter<? super T> writer) {
+    /**
+     * Appends an item of {@code length} bytes at {@code tail} (the header's, read under the put
+     * lock). An append that throws (the writer's exception, an error) leaves its half-written
+     * state repaired before the exception goes on, as a producer's death there would: the next
+     * holder of the put lock repairs only after a death (see {@link #acquirePut}).
+     */
+    private <T> void append(long tail, T item, int length, RecordWriter<? super T> writer) {
+        try {
+            appendRecord(tail, item, length, writer);
+        } catch (RuntimeException | Error e) {
+            repairTail();
+            throw e;
+        }
+    }
+
+    private <T> void appendRecord(long tail, T item, int length, RecordWriter<? super T> writer) {
         long number = header.getLongVolatile(PUT_COUNT);
-        long tail = header.getLongVolatile(TAIL);
         long chunkNumber = chunkOf(tail);
         int offset = offsetOf(tail);
         SharedSegment chunk = chunks.tailChunk(chunkNumber);
-        int length = writer.length(item);
         long need = recordSize(length);
         if (offset + need + LINK_SIZE > chunk.size()) {
             long nextNumber = chunkNumber + 1;
@@ -587,8 +612,7 @@ public final class ByteQueue implements Serializable {
      * new chunks of ~65 per producer and leads of 65-69 chunks, the whole bound; looking again, 1-4
      * new and leads under 12, and 180 -> 290 MB/s).
      */
-    private boolean mustPaceBeforeAppending(int length) {
-        long tail = header.getLongVolatile(TAIL);
+    private boolean mustPaceBeforeAppending(long tail, int length) {
         long need = recordSize(length) + LINK_SIZE;
         if (offsetOf(tail) + need <= chunkSize || need > chunkSize || !mustPace(chunkOf(tail))) {
             return false; // it fits where it is, it needs a chunk of its own, or a spare or short lead is there
@@ -739,24 +763,23 @@ public final class ByteQueue implements Serializable {
         }
     }
 
+    /**
+     * Takes the put lock; when it is taken over from a producer that died holding it, repairs
+     * the tail. A lock its holder released has a consistent tail (an append that throws repairs
+     * before the release), so the repair, four reads of shared memory and a lookup, is not paid
+     * per put: a new child runs its first thousand puts interpreted, where each read costs about
+     * a microsecond.
+     */
     private void acquirePut() {
-        putLock.acquireUninterruptibly();
-        repairTail();
-    }
-
-    /** @return whether the put lock was free; it is then held, the tail repaired */
-    private boolean tryAcquirePut() {
-        if (!putLock.tryAcquire()) {
-            return false;
+        if (putLock.acquireUninterruptibly()) {
+            repairTail();
         }
-        repairTail();
-        return true;
     }
 
     private void init() {
         putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
         getLock = new RobustMutex(header, GET_LOCK, false, "get lock");
-        chunks = new ChunkChain(header, chunkSize, this::acquirePut, this::tryAcquirePut, putLock::release);
+        chunks = new ChunkChain(header, chunkSize, this::acquirePut, putLock::tryAcquire, putLock::release);
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -19,7 +19,9 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  * beside the owner (its ticks, the hold count) are written with release stores too, not
  * volatile ones: on x86 that makes an uncontended acquire+release one atomic instruction and
  * plain stores, and a waiter that reads the owner's ticks before they are visible sees 0, which
- * counts as alive (see {@link Owner}). Only a failed first try enters the {@link Wait} loop, so
+ * counts as alive (see {@link Owner}). Only a re-entrant mutex keeps a hold count: a plain one is
+ * held once, and its acquire and release skip those words (a queue takes two mutexes per item,
+ * and a new child runs its first thousands of them interpreted, about a microsecond per access). Only a failed first try enters the {@link Wait} loop, so
  * the uncontended path allocates nothing; a wait is a Flight Recorder event ({@link LockWaitEvent})
  * when JFR runs and the wait lasts longer than the event's threshold, and so is a takeover.
  *
@@ -115,23 +117,26 @@ public final class RobustMutex {
      * Acquires, waiting as long as it takes; an interrupt does not end the wait (the thread's
      * interrupt status is set again on return).
      *
+     * @return true when the mutex was taken over from an owner that had died holding it (what it
+     *     guards may be half-updated: a caller that repairs it knows when to), false when it was
+     *     released by its owner
      * @throws IllegalStateException as {@link #tryAcquire()}
      */
-    public void acquireUninterruptibly() {
-        if (!tryAcquire()) {
-            awaitAcquireUninterruptibly();
-        }
+    public boolean acquireUninterruptibly() {
+        return !tryAcquire() && awaitAcquireUninterruptibly();
     }
 
-    /** The wait of {@link #acquireUninterruptibly}, out of its way. */
-    private void awaitAcquireUninterruptibly() {
+    /** The wait of {@link #acquireUninterruptibly}, out of its way: true when it took the mutex over. */
+    private boolean awaitAcquireUninterruptibly() {
         LockWaitEvent event = FlightEvents.lockWait(ownerPid());
-        boolean acquired = false;
+        Boolean tookOver = null;
         try {
-            acquired = Wait.uninterruptibly(-1, this::tryAcquire, this::takeOverFromDeadOwner);
+            tookOver = Wait.uninterruptiblyFor(-1, () -> tryAcquire() ? Boolean.FALSE : null,
+                    () -> takeOverFromDeadOwner() ? Boolean.TRUE : null);
+            return tookOver;
         } finally {
             if (event != null) {
-                event.waited(name, acquired);
+                event.waited(name, tookOver != null);
             }
         }
     }
@@ -151,12 +156,14 @@ public final class RobustMutex {
         if (segment.getLongVolatile(base + OWNER) != me) {
             throw new IllegalMonitorStateException("the calling thread does not hold this lock");
         }
-        long holds = segment.getLongVolatile(base + HOLD_COUNT);
-        if (holds > 1) {
-            segment.setLongRelease(base + HOLD_COUNT, holds - 1);
-            return;
+        if (reentrant) {
+            long holds = segment.getLongVolatile(base + HOLD_COUNT);
+            if (holds > 1) {
+                segment.setLongRelease(base + HOLD_COUNT, holds - 1);
+                return;
+            }
+            segment.setLongRelease(base + HOLD_COUNT, 0);
         }
-        segment.setLongRelease(base + HOLD_COUNT, 0);
         segment.setLongRelease(base + OWNER_TICKS, 0);
         segment.setLongRelease(base + OWNER, 0);
     }
@@ -173,7 +180,10 @@ public final class RobustMutex {
 
     /** @return how many times the calling thread holds the mutex (0 when it does not) */
     public int holdCount() {
-        return isHeldByCurrentThread() ? (int) segment.getLongVolatile(base + HOLD_COUNT) : 0;
+        if (!isHeldByCurrentThread()) {
+            return 0;
+        }
+        return reentrant ? (int) segment.getLongVolatile(base + HOLD_COUNT) : 1;
     }
 
     /** @return how many times the mutex was taken from an owner that had died */
@@ -192,7 +202,9 @@ public final class RobustMutex {
         if (holds == 0) {
             throw new IllegalMonitorStateException("the calling thread does not hold this lock");
         }
-        segment.setLongRelease(base + HOLD_COUNT, 1);
+        if (reentrant) {
+            segment.setLongRelease(base + HOLD_COUNT, 1);
+        }
         release();
         return holds;
     }
@@ -200,12 +212,16 @@ public final class RobustMutex {
     /** Acquires again after {@link #releaseFully}, uninterruptibly, restoring the hold count. */
     public void reacquire(int holds) {
         acquireUninterruptibly();
-        segment.setLongRelease(base + HOLD_COUNT, holds);
+        if (reentrant) {
+            segment.setLongRelease(base + HOLD_COUNT, holds);
+        }
     }
 
     private void becameOwner() {
         segment.setLongRelease(base + OWNER_TICKS, Owner.currentTicks());
-        segment.setLongRelease(base + HOLD_COUNT, 1);
+        if (reentrant) {
+            segment.setLongRelease(base + HOLD_COUNT, 1);
+        }
     }
 
     /**

@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * append can be killed in. Each state is made deterministically in a real queue: an append is
  * done completely, then the steps that a producer killed at that point would not have reached
  * are undone in the segments (the stamp or link it had not written, the count and tail it had
- * not moved). Then the next put repairs the tail, and what consumers get is checked: the item
- * kept and counted once, or dropped without a trace, and the queue usable either way.
+ * not moved), and the put lock is left held by a process that has exited. Then the next put takes
+ * the lock over and repairs the tail, and what consumers get is checked: the item kept and
+ * counted once, or dropped without a trace, and the queue usable either way.
  */
 class TailRepairTest {
     /** The smallest chunk: a few items fill it, so a put switches chunks when the test wants. */
@@ -86,7 +87,7 @@ class TailRepairTest {
 
     @ParameterizedTest
     @EnumSource(KilledInChunk.class)
-    void anAppendKilledInsideAChunkLeavesItsItemCompleteOrNotAtAll(KilledInChunk step) {
+    void anAppendKilledInsideAChunkLeavesItsItemCompleteOrNotAtAll(KilledInChunk step) throws Exception {
         put(item(1, 100));
         long tailBefore = header.getLongVolatile(TAIL);
         long countBefore = header.getLongVolatile(PUT_COUNT);
@@ -107,8 +108,9 @@ class TailRepairTest {
                 header.setLongVolatile(TAIL, tailBefore);
                 break;
         }
+        holdPutLockByDeadProcess();
 
-        put(item(3, 200)); // repairs the tail first
+        put(item(3, 200)); // takes the lock over and repairs the tail first
 
         List<byte[]> expected = new ArrayList<>(List.of(item(1, 100)));
         if (step.itemKept) {
@@ -122,7 +124,7 @@ class TailRepairTest {
 
     @ParameterizedTest
     @EnumSource(KilledSwitchingChunks.class)
-    void anAppendKilledSwitchingChunksIsDroppedAndItsUnlinkedChunkRemoved(KilledSwitchingChunks step) {
+    void anAppendKilledSwitchingChunksIsDroppedAndItsUnlinkedChunkRemoved(KilledSwitchingChunks step) throws Exception {
         put(item(1, FIRST_ITEM_SIZE));
         long tailBefore = header.getLongVolatile(TAIL);
         long countBefore = header.getLongVolatile(PUT_COUNT);
@@ -131,8 +133,9 @@ class TailRepairTest {
         assertThat(chunkOf(header.getLongVolatile(TAIL))).as("the item went to a new chunk").isEqualTo(next);
         String nextName = tailChunkName(next);
         rollBackSwitch(step, tailBefore, countBefore, next);
+        holdPutLockByDeadProcess();
 
-        put(item(3, SWITCHING_ITEM_SIZE)); // repairs the tail first
+        put(item(3, SWITCHING_ITEM_SIZE)); // takes the lock over and repairs the tail first
 
         boolean unlinked = step == KilledSwitchingChunks.AFTER_NAMING_THE_NEXT_CHUNK
                 || step == KilledSwitchingChunks.AFTER_MAKING_THE_NEXT_CHUNK;
@@ -146,12 +149,59 @@ class TailRepairTest {
     }
 
     /**
+     * An append whose writer throws half-way (after the switch to a new chunk) lets the put lock go
+     * and leaves the tail consistent: the next put needs no takeover, and the queue holds what it
+     * held.
+     */
+    @Test
+    void anAppendWhoseWriterThrowsLeavesTheQueueUsable() {
+        put(item(1, FIRST_ITEM_SIZE));
+        ByteQueue.RecordWriter<byte[]> failing = new ByteQueue.RecordWriter<>() {
+            @Override
+            public int length(byte[] item) {
+                return item.length;
+            }
+
+            @Override
+            public void write(byte[] item, SharedSegment segment, int offset) {
+                segment.putBytes(offset, item, 0, item.length / 2);
+                throw new IllegalStateException("the writer failed");
+            }
+        };
+
+        assertThatThrownBy(() -> queue.put(item(2, SWITCHING_ITEM_SIZE), failing, 0))
+                .isInstanceOf(IllegalStateException.class).hasMessage("the writer failed");
+
+        assertThat(header.getLongVolatile(PUT_LOCK + MutexDescriptor.OWNER)).as("put lock released").isZero();
+        put(item(3, SWITCHING_ITEM_SIZE));
+        assertThat(takeAll()).containsExactly(item(1, FIRST_ITEM_SIZE), item(3, SWITCHING_ITEM_SIZE));
+        assertThat(queue.putCount()).isEqualTo(queue.getCount()).isEqualTo(2);
+    }
+
+    /**
+     * A requeue cut short by an exception before its append (the recovery's log write failed)
+     * settles its mark at once: asked afterwards, the queue says the item never got in, as it would
+     * had the putter died there.
+     */
+    @Test
+    void aRequeueCutShortByAnExceptionIsReportedDropped() {
+        assertThatThrownBy(() -> queue.requeue(item(9, 64), number -> {
+            throw new IllegalStateException("the log failed");
+        })).hasMessage("the log failed");
+
+        assertThat(queue.requeueKept(0)).isFalse();
+        assertThat(queue.size()).isZero();
+        put(item(10, 64));
+        assertThat(takeAll()).containsExactly(item(10, 64));
+    }
+
+    /**
      * A producer that took the spare chunk as the next one, and died before it let go of the
      * spare slot, leaves the chunk named twice: the repair must keep it as the spare, not remove
      * it, and the next switch uses it.
      */
     @Test
-    void anAppendKilledWhileTakingTheSpareChunkLeavesTheSpareInPlace() {
+    void anAppendKilledWhileTakingTheSpareChunkLeavesTheSpareInPlace() throws Exception {
         String spare = makeSpare();
         put(item(3, 1500)); // fits after the 2000-byte item in chunk 1
         long tailBefore = header.getLongVolatile(TAIL);
@@ -161,8 +211,9 @@ class TailRepairTest {
         assertThat(tailChunkName(next)).as("the switch took the spare").isEqualTo(spare);
         rollBackSwitch(KilledSwitchingChunks.AFTER_MAKING_THE_NEXT_CHUNK, tailBefore, countBefore, next);
         header.setLongVolatile(SPARE, 1); // the spare slot still names it
+        holdPutLockByDeadProcess();
 
-        put(item(5, SWITCHING_ITEM_SIZE)); // repairs, then switches again
+        put(item(5, SWITCHING_ITEM_SIZE)); // takes the lock over, repairs, then switches again
 
         assertThat(exists(spare)).isTrue();
         assertThat(tailChunkName(next)).as("the next switch took the spare again").isEqualTo(spare);
@@ -235,7 +286,6 @@ class TailRepairTest {
         Process exited = new ProcessBuilder("true").start();
         assertThat(exited.waitFor(30, TimeUnit.SECONDS)).isTrue();
         header.setLongVolatile(PUT_LOCK + MutexDescriptor.OWNER_TICKS, 0);
-        header.setLongVolatile(PUT_LOCK + MutexDescriptor.HOLD_COUNT, 1);
         header.setLongVolatile(PUT_LOCK + MutexDescriptor.OWNER, exited.pid() << 32 | 1);
     }
 
