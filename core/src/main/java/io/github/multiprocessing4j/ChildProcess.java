@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.launch.ArchiveTraining;
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.runtime.ChildRun;
@@ -84,6 +85,10 @@ import java.util.OptionalInt;
 public final class ChildProcess {
     static {
         RuntimeContext.warmUpSparesWith(ChildProcess::sharedObjectClasses);
+        ArchiveTraining.exerciseWith(() -> {
+            ArchiveExercise.run();
+            return null;
+        });
     }
 
     /** What the child runs; dropped once started, as CPython does, with everything it captured. Guarded by this. */

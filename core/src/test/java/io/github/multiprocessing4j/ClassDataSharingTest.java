@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A program run from jars gets a class-data archive for its children: dumped by the first child,
- * mapped by the next ones, kept where only its user can write, and silent.
+ * trained with the shared objects children use whatever that child did, mapped by the next ones,
+ * kept where only its user can write, and silent.
  */
 class ClassDataSharingTest {
     @TempDir
@@ -41,6 +42,12 @@ class ClassDataSharingTest {
         assertThat(archive).hasSize(1);
         assertThat(archive.get(0).getFileName().toString()).endsWith(".jsa");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives))).isEqualTo("rwx------");
+        assertThat(archivedClasses(classPath, archive.get(0)))
+                .as("the first child only wrote a file; what a queue, a lock and a joinable queue use is archived too")
+                .contains("io.github.multiprocessing4j.internal.queue.ByteQueue ",
+                        "io.github.multiprocessing4j.internal.sync.RobustMutex ",
+                        "io.github.multiprocessing4j.internal.queue.JoinableState ",
+                        "io.github.multiprocessing4j.internal.serial.HandleCodec ");
 
         String secondArgs = runRootOnce(classPath, cache, dir.resolve("second"));
         assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive.get(0));
@@ -69,6 +76,16 @@ class ClassDataSharingTest {
         assertThat(printed).as("output of the root and its child").isEmpty();
         assertThat(out).hasContent("done");
         return TestFiles.await(Path.of(out + ".childargs"), Duration.ofSeconds(5));
+    }
+
+    /** @return what the JVM lists of the archive's classes, a line each ("n: name loader") */
+    private static String archivedClasses(String classPath, Path archive) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process listing = new ProcessBuilder(java, "-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit",
+                "-cp", classPath).redirectErrorStream(true).start();
+        String printed = new String(listing.getInputStream().readAllBytes());
+        assertThat(listing.waitFor()).as(printed).isZero();
+        return printed;
     }
 
     private static Path jarOf(Path classesDirectory, Path jar) throws IOException {

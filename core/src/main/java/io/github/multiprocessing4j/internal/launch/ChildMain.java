@@ -100,6 +100,10 @@ public final class ChildMain {
     public static void main(String[] args) throws Throwable {
         ProcessContext.expectChildIdentity();
         boolean spare = Boolean.getBoolean(SPARE_PROPERTY);
+        boolean dumpsTheArchive = Boolean.getBoolean(ClassDataSharing.TRAINING_PROPERTY);
+        if (dumpsTheArchive) {
+            ArchiveTraining.atExit();
+        }
         BootstrapMessage[] arrived = new BootstrapMessage[1];
         CountDownLatch messageRead = new CountDownLatch(1);
         // Counted down once this JVM is the child and its exit hook waits for the boot thread: a
@@ -156,6 +160,9 @@ public final class ChildMain {
             Callable<Object> target = Serialization.deserializeTarget(message.target(), loader);
             Uninterruptibly.await(becameChild); // the boot thread's work, when it does it
             target.call();
+            if (dumpsTheArchive) {
+                ArchiveTraining.train(); // before the JVM links what it archives: see atExit
+            }
         } catch (Throwable failure) {
             ProcessContext context = ProcessContext.current();
             System.err.println("Process " + context.name() + " (pid " + context.pid() + "):");

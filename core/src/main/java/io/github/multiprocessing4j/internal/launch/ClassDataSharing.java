@@ -31,7 +31,9 @@ import java.util.jar.Manifest;
  * <p>Implementation notes. The first child started with a given class path, JVM and options
  * dumps a dynamic archive at its exit ({@code -XX:ArchiveClassesAtExit}) into a temporary file;
  * when it has exited the parent moves the file into place, and children started from then on
- * map it ({@code -XX:SharedArchiveFile}). Only one child dumps at a time: the others start
+ * map it ({@code -XX:SharedArchiveFile}). The dumping child uses a queue, a lock and a joinable
+ * queue before it exits ({@link ArchiveTraining}), so that the archive serves the children that
+ * use them, not only children like the first one. Only one child dumps at a time: the others start
  * without the archive meanwhile. A JVM dumps at most once per key, so a child that never exits
  * cleanly cannot make every start pay for a dump.
  *
@@ -46,6 +48,8 @@ import java.util.jar.Manifest;
  */
 public final class ClassDataSharing {
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    /** Set for the child that dumps: it trains the archive before it exits ({@link ArchiveTraining}). */
+    static final String TRAINING_PROPERTY = "mp4j.cds.training";
     private static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
     static final int ARCHIVES_KEPT = 16;
     private static final long STALE_DUMP_MILLIS = 3_600_000;
@@ -160,7 +164,9 @@ public final class ClassDataSharing {
             return Plan.NONE;
         }
         Path dumpFile = dir.resolve(key + ".jsa.tmp-" + ProcessHandle.current().pid());
-        return new Plan(withQuiet("-XX:ArchiveClassesAtExit=" + dumpFile), dumpFile, archive);
+        List<String> dumping = withQuiet("-XX:ArchiveClassesAtExit=" + dumpFile);
+        dumping.add("-D" + TRAINING_PROPERTY + "=true");
+        return new Plan(dumping, dumpFile, archive);
     }
 
     private static List<String> withQuiet(String option) {

@@ -1,0 +1,48 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.serial.Serialization;
+
+/**
+ * What the child that dumps the class-data archive runs before it exits (the launch layer's
+ * {@code ArchiveTraining}, which finds it through {@link ChildProcess}'s static initialiser): the
+ * first use of a shared object as a child's target makes it, so that the archive holds what that
+ * use loads and links, whatever the dumping child's own target did.
+ *
+ * <p>A queue made here is moved through a target that captures it, written and read back as a
+ * start writes and a child reads a target (the handle's direct encoding, the lambda's
+ * deserialization), then a lock and a joinable queue are used; each is unlinked again, so that
+ * nothing is left in the tree.
+ */
+final class ArchiveExercise {
+    private ArchiveExercise() {
+    }
+
+    /** Runs the exercise (see the class comment); what it makes is unlinked before it returns. */
+    static void run() throws Exception {
+        ClassLoader loader = ArchiveExercise.class.getClassLoader();
+        ProcessQueue<Object> queue = new ProcessQueue<>();
+        try {
+            SerializableRunnable target = () -> queue.put(1);
+            Serialization.deserializeTarget(Serialization.serialize(target, "target"), loader).call();
+            queue.get();
+        } finally {
+            queue.unlink();
+        }
+        ProcessLock lock = new ProcessLock();
+        try {
+            lock.acquire();
+            lock.release();
+        } finally {
+            lock.unlink();
+        }
+        ProcessJoinableQueue<Object> joinable = new ProcessJoinableQueue<>();
+        try {
+            joinable.put(1);
+            joinable.get();
+            joinable.taskDone();
+            joinable.join();
+        } finally {
+            joinable.unlink();
+        }
+    }
+}
