@@ -70,11 +70,11 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * a link that was written is followed, a chunk that was made but not linked is removed
  * (TailRepairTest makes each of these states). An append that throws is repaired the same way
  * before its exception goes on, so a put lock released by its holder always guards a consistent
- * tail and a put pays for no repair. A consumer copies the item out, then writes the get count (the item's
- * number + 1), then moves the head: a consumer that dies before the count leaves the item for the
- * next one; one that dies after it took the item with it, and the next consumer steps over the
- * record (its number is below the get count). The counts are exact while no process is dead
- * half-way.
+ * tail and a put pays for no repair. A consumer copies the item out, then writes the get count
+ * (the item's number + 1), then moves the head: a consumer that dies before the count leaves the
+ * item for the next one; one that dies after it took the item with it, and the next consumer
+ * steps over the record (its number is below the get count). The counts are exact while no
+ * process is dead half-way.
  *
  * <p>An item given back by a joinable queue's recovery ({@link #requeue}) is marked in the
  * header while its put is under way; the tail repair turns a mark left by a putter that died
@@ -464,8 +464,8 @@ public final class ByteQueue implements Serializable {
      *
      * <p>The put is marked in the header (the requeue mark) while it is under way, so that
      * whoever gives the item back can learn afterwards, with {@link #requeueKept}, whether a put
-     * cut short by its putter's death happened: the process that takes the put lock over settles the mark
-     * when it repairs the tail.
+     * cut short by its putter's death happened: the process that takes the put lock over settles
+     * the mark when it repairs the tail.
      *
      * @param record the record's bytes, as a reader of the queue got them
      * @param numbered told the number the item gets, under the put lock before the append starts
@@ -479,9 +479,9 @@ public final class ByteQueue implements Serializable {
             try {
                 numbered.accept(number);
                 CrashPoint.REQUEUE_LOGGED.reach();
-                append(header.getLongVolatile(TAIL), record, record.length, BYTE_ARRAY);
+                appendRecord(header.getLongVolatile(TAIL), record, record.length, BYTE_ARRAY);
             } catch (RuntimeException | Error e) {
-                repairTail(); // settles the mark as the putter's death here would: dropped, or kept if counted
+                repairTail(); // as the putter's death here would: the tail, and the mark dropped or kept
                 throw e;
             }
             header.setLongVolatile(REQUEUE_MARK, number << 2 | REQUEUE_KEPT);
