@@ -111,27 +111,27 @@ final class HandleWire implements HandleCodec {
                 return new ProcessSimpleQueue<>(new LocalQueue(queue), ProcessUse.received("ProcessSimpleQueue"));
             }
             case LOCK:
-                return new ProcessLock(new LocalLock(readSegment(in), false), ProcessUse.received("ProcessLock"));
+                return new ProcessLock(new LocalLock(in.getSegment(), false), ProcessUse.received("ProcessLock"));
             case RLOCK:
-                return new ProcessRLock(new LocalLock(readSegment(in), true), ProcessUse.received("ProcessRLock"));
+                return new ProcessRLock(new LocalLock(in.getSegment(), true), ProcessUse.received("ProcessRLock"));
             case SEMAPHORE:
-                return new ProcessSemaphore(new LocalSemaphore(readSegment(in), false), ProcessUse.received("ProcessSemaphore"));
+                return new ProcessSemaphore(new LocalSemaphore(in.getSegment(), false), ProcessUse.received("ProcessSemaphore"));
             case BOUNDED_SEMAPHORE:
-                return new ProcessBoundedSemaphore(new LocalSemaphore(readSegment(in), true),
+                return new ProcessBoundedSemaphore(new LocalSemaphore(in.getSegment(), true),
                         ProcessUse.received("ProcessBoundedSemaphore"));
             case EVENT:
-                return new ProcessEvent(new LocalEvent(readSegment(in)), ProcessUse.received("ProcessEvent"));
+                return new ProcessEvent(new LocalEvent(in.getSegment()), ProcessUse.received("ProcessEvent"));
             case LONG:
-                return new SharedLong(new LocalLong(readSegment(in)), ProcessUse.received("SharedLong"));
+                return new SharedLong(new LocalLong(in.getSegment()), ProcessUse.received("SharedLong"));
             case DOUBLE:
-                return new SharedDouble(new LocalLong(readSegment(in)), ProcessUse.received("SharedDouble"));
+                return new SharedDouble(new LocalLong(in.getSegment()), ProcessUse.received("SharedDouble"));
             case LONG_ARRAY:
-                return new SharedLongArray(WordArray.received(readSegment(in), in.getInt()), ProcessUse.received("SharedLongArray"));
+                return new SharedLongArray(WordArray.received(in.getSegment(), in.getInt()), ProcessUse.received("SharedLongArray"));
             case DOUBLE_ARRAY:
-                return new SharedDoubleArray(WordArray.received(readSegment(in), in.getInt()),
+                return new SharedDoubleArray(WordArray.received(in.getSegment(), in.getInt()),
                         ProcessUse.received("SharedDoubleArray"));
             case MEMORY:
-                return SharedMemory.received(readSegment(in));
+                return SharedMemory.received(in.getSegment());
             default:
                 throw new IOException("unknown kind of handle " + kind);
         }
@@ -157,15 +157,7 @@ final class HandleWire implements HandleCodec {
             use.sent();
         }
         out.putByte(kind);
-        putSegment(segment, out);
+        out.putSegment(segment);
         return true;
-    }
-
-    private static void putSegment(SharedSegment segment, Wire.Writer out) {
-        out.putString(segment.treeId()).putString(segment.name()).putInt(segment.size());
-    }
-
-    private static SharedSegment readSegment(Wire.Reader in) {
-        return SharedSegment.received(in.getString(), in.getString(), in.getInt());
     }
 }

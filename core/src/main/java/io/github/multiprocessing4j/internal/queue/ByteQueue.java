@@ -180,11 +180,11 @@ public final class ByteQueue implements Serializable {
      * channels), which JDK serialization would otherwise carry.
      *
      * <pre>
-     *  string tree | string header name | int header size | long maxSize | int chunkSize
+     *  header segment ({@link Wire.Writer#putSegment}) | long maxSize | int chunkSize
      * </pre>
      */
     public void writeTo(Wire.Writer out) {
-        out.putString(header.treeId()).putString(header.name()).putInt(header.size());
+        out.putSegment(header);
         out.putLong(maxSize).putInt(chunkSize);
     }
 
@@ -193,8 +193,7 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue no longer exists (removed, or its tree ended)
      */
     public static ByteQueue readFrom(Wire.Reader in) {
-        SharedSegment header = SharedSegment.received(in.getString(), in.getString(), in.getInt());
-        return new ByteQueue(header, in.getLong(), in.getInt());
+        return new ByteQueue(in.getSegment(), in.getLong(), in.getInt());
     }
 
     /** @return the header segment (its tree and name identify the queue) */

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.serial;
 
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,7 +12,9 @@ import java.util.Arrays;
  * ({@link ValueSection}: pool chunks, a lambda's captured values), pool messages and a child's
  * bootstrap message.
  *
- * <p>Strings are {@code int length | UTF-8 bytes}.
+ * <p>Strings are {@code int length | UTF-8 bytes}; a shared segment (in a handle's direct
+ * encoding: the library's handles, a queue's, a pool worker's channels) is
+ * {@code string tree | string name | int size}.
  *
  * <p>Implementation notes. Numbers are written and read byte by byte with shifts, not through
  * {@code VarHandle} views of the array (one unaligned load or store each): a child JVM reads its
@@ -111,6 +115,11 @@ public final class Wire {
         /** Writes {@code int length | UTF-8 bytes}. */
         public Writer putString(String value) {
             return putSizedBytes(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Writes what names {@code segment}, for a process of its tree to open it with {@link Reader#getSegment}. */
+        public Writer putSegment(SharedSegment segment) {
+            return putString(segment.treeId()).putString(segment.name()).putInt(segment.size());
         }
 
         /**
@@ -247,6 +256,15 @@ public final class Wire {
             String value = new String(buffer, position, length, StandardCharsets.UTF_8);
             position += length;
             return value;
+        }
+
+        /**
+         * @return the segment {@link Writer#putSegment} named, as JDK deserialization of its
+         *     handle would give it
+         * @throws IllegalStateException when the segment no longer exists (unlinked, or its tree ended)
+         */
+        public SharedSegment getSegment() {
+            return SharedSegment.received(getString(), getString(), getInt());
         }
 
         /** @return the bytes from here to the end of the message */
