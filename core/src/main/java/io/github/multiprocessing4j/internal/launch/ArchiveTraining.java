@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * 150-190 ms with an archive dumped by an empty child, 130-140 ms with one dumped by a child that
  * had used a queue (an empty child: 110-130 ms either way). Loading every class of the library's
  * jar instead is worse: the archive grows to 3.4 MB (1.36 MB trained, 0.84 MB untrained), and
- * since the JVM relocates the archive at every boot, an empty child then took longer to start. The exercise is the API
- * layer's ({@code ArchiveExercise}, above this one): it registers itself from
- * {@code ChildProcess}'s static initialiser, which {@link #train} runs. Training runs once per
+ * since the JVM relocates the archive at every boot, an empty child then took longer to start.
+ * The exercise is the API layer's ({@code ArchiveExercise}, above this one): it registers itself
+ * from {@code ChildProcess}'s static initialiser, which {@link #train} runs. Training runs once per
  * archive (once per class path, JVM and options on a machine), as the child ends, so it delays
  * only that child's exit, which the dump delays far more; a failure is logged and ignored
  * (the tree may be ending): training only makes later starts faster.

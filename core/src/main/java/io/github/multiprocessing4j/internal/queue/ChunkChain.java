@@ -70,7 +70,10 @@ final class ChunkChain {
 
     private final SharedSegment header;
     private final int chunkSize;
-    /** Takes the put lock, which guards the spare slot (and repairs the tail when it takes the lock over from a dead holder). */
+    /**
+     * Takes the put lock, which guards the spare slot (and repairs the tail when it takes the lock
+     * over from a dead holder).
+     */
     private final Runnable lockTail;
     /** The same without waiting: whether the put lock was free and is now held. */
     private final BooleanSupplier tryLockTail;
