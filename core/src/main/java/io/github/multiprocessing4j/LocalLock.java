@@ -87,7 +87,7 @@ final class LocalLock implements LockBackend {
 
     /** Takes the next fencing token when this acquisition began a holding; always true. */
     private boolean acquired() {
-        if (!reentrant || mutex.holdCount() == 1) {
+        if (mutex.holdingJustBegan()) {
             newHolding();
         }
         return true;

@@ -291,9 +291,17 @@ class ProcessLockTest {
         condition.await(Duration.ofMillis(10));
         assertThat(rlock.holdCount()).isEqualTo(2);
         assertThat(rlock.fencingToken()).as("a condition's wait let go of the lock: a new holding").isGreaterThan(held);
+        long afterWait = rlock.fencingToken();
         rlock.release();
         rlock.release();
         assertThatThrownBy(rlock::fencingToken).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(rlock.holdCount()).isZero();
+        rlock.acquire();
+        rlock.acquire();
+        assertThat(rlock.holdCount()).isEqualTo(2);
+        assertThat(rlock.fencingToken()).as("released fully, then acquired twice: one new holding").isEqualTo(afterWait + 1);
+        rlock.release();
+        rlock.release();
     }
 
     @Test

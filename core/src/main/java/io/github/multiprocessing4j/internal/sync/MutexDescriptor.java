@@ -13,8 +13,8 @@ package io.github.multiprocessing4j.internal.sync;
  *               32 bits, thread id in the low 32 bits. Taken by compare-and-set.
  *  owner ticks  the owning process's start ticks, written right after the owner word: with the
  *               pid it tells a live owner from a dead one whose pid was reused. 0 while unknown.
- *  hold count   how many times the owner holds a re-entrant mutex; a plain one, held once, leaves
- *               it alone
+ *  hold count   how many times the owner holds a re-entrant mutex (stale while the mutex is free:
+ *               a new owner writes 1); a plain one, held once, leaves it alone
  *  takeovers    how many times a waiter took the lock from an owner that had died holding it
  * </pre>
  */

@@ -157,12 +157,13 @@ public final class RobustMutex {
             throw new IllegalMonitorStateException("the calling thread does not hold this lock");
         }
         if (reentrant) {
+            // The last release leaves the count at 1: it means something only beside this owner's
+            // token, and the next owner writes its own 1 (becameOwner).
             long holds = segment.getLongVolatile(base + HOLD_COUNT);
             if (holds > 1) {
                 segment.setLongRelease(base + HOLD_COUNT, holds - 1);
                 return;
             }
-            segment.setLongRelease(base + HOLD_COUNT, 0);
         }
         segment.setLongRelease(base + OWNER_TICKS, 0);
         segment.setLongRelease(base + OWNER, 0);
@@ -184,6 +185,14 @@ public final class RobustMutex {
             return 0;
         }
         return reentrant ? (int) segment.getLongVolatile(base + HOLD_COUNT) : 1;
+    }
+
+    /**
+     * {@return whether the calling thread's acquisition just now began its holding} (it is the
+     * first, not a re-entrant one). For the holder only: it does not check who holds the mutex.
+     */
+    public boolean holdingJustBegan() {
+        return !reentrant || segment.getLongVolatile(base + HOLD_COUNT) == 1;
     }
 
     /** @return how many times the mutex was taken from an owner that had died */
