@@ -134,7 +134,10 @@ public final class ChildRun {
         if (startEvent != null) {
             startEvent.booted(name, request.daemon(), awaitBootOrExit(p));
         }
-        p.onExit().join(); // uninterruptible: this thread's only job is to see the child end
+        // Uninterruptible: this thread's only job is to see the child end. Not onExit(), whose
+        // future completes on a thread of its own per child where the common pool is a single
+        // thread (a machine of two processors).
+        Uninterruptibly.run(p::waitFor);
         try {
             int raw = p.exitValue();
             Optional<ProcessRecord> record = registry.find(p.pid()).filter(ProcessRecord::booted); // the child's own
