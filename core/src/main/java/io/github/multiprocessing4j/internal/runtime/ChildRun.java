@@ -134,9 +134,9 @@ public final class ChildRun {
         if (startEvent != null) {
             startEvent.booted(name, request.daemon(), awaitBootOrExit(p));
         }
-        // Uninterruptible: this thread's only job is to see the child end. Not onExit(), whose
-        // future completes on a thread of its own per child where the common pool is a single
-        // thread (a machine of two processors).
+        // Uninterruptible: this thread's only job is to see the child end. Not onExit(): its
+        // asynchronous completion gets a new thread per child where the common pool has a
+        // single thread (a machine of two processors).
         Uninterruptibly.run(p::waitFor);
         try {
             int raw = p.exitValue();
