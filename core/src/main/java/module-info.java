@@ -4,7 +4,8 @@
  * functions are in {@link io.github.multiprocessing4j.Multiprocessing}.
  */
 module io.github.multiprocessing4j {
-    requires jdk.unsupported; // sun.misc.Signal: a child records that a signal ended it
+    // sun.misc.Signal: a child records that a signal ended it; sun.misc.Unsafe: shared words up to JDK 23 (MappedWords)
+    requires jdk.unsupported;
     requires jdk.jfr; // the library's Flight Recorder events (internal.events)
 
     exports io.github.multiprocessing4j;

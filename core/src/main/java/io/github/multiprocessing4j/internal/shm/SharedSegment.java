@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,19 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Implementation notes. Every process maps the same physical pages, so an access that is
  * atomic and ordered in one JVM is so across processes. Offsets are laid out by the descriptor
  * class of each kind of object, with its byte diagram, and are aligned to the size of the word.
- * Read-modify-write operations (compare-and-set, get-and-add, get-and-set) go through
- * {@link VarHandle}s that view the mapped buffer as {@code long}s or {@code int}s
- * ({@link MethodHandles#byteBufferViewVarHandle}). Loads and stores do not: they are the
- * buffer's own {@code getLong}/{@code putLong} (a single access of the word: on an aligned
- * address of a direct buffer the JDK reads or writes it with one instruction) ordered by
- * {@link VarHandle}'s fences, which give the same order as the VarHandle access modes they stand
- * for: acquire after a load, release before a store, and a full fence after a volatile store.
- * Why: a fresh child runs its first thousands of queue operations in the interpreter and then in
- * C1, the only compiler the library's children use, and neither compiles a VarHandle access
- * into the instruction it is: each one is a chain of a dozen calls, run or compiled separately.
- * Measured on the 2-core development VM (JDK 17), child to child: 200,000 ints through a queue
- * by two new JVMs in 121-146 ms instead of 169-192, and 2.4M ints/s instead of 1.5-1.7M once
- * compiled. The mapping is set to the platform's byte order, as the views are.
+ * The words are reached through {@link MappedWords} (plain loads and stores, and atomic
+ * read-modify-write operations), and loads and stores are ordered here by {@link VarHandle}'s
+ * fences, which give the same order as the VarHandle access modes they stand for: acquire after
+ * a load, release before a store, and a full fence after a volatile store. Why not VarHandle
+ * access modes: a fresh child runs its first thousands of queue operations in the interpreter and
+ * then in C1, the only compiler the library's children use, and neither compiles a VarHandle
+ * access into the instruction it is: each one is a chain of a dozen calls, run or compiled
+ * separately. Measured on the 2-core development VM (JDK 17), child to child: 200,000 ints
+ * through a queue by two new JVMs in 121-146 ms instead of 169-192, and 2.4M ints/s instead of
+ * 1.5-1.7M once compiled. The mapping is set to the platform's byte order.
  * A mapping lives as long as the JVM keeps the buffer reachable; the file lives until
  * {@link #unlink()} or the end of the tree.
  *
@@ -64,8 +60,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SharedSegment implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     /**
      * Mappings of this JVM, by tree and name: every handle of one segment shares one mapping.
      * Held weakly (see the class comment); entries whose mapping was collected are expunged
@@ -81,6 +75,7 @@ public final class SharedSegment implements Serializable {
     private final String name;
     private final int size;
     private transient ByteBuffer buffer;
+    private transient MappedWords words;
     private transient boolean spilled;
 
     private SharedSegment(String treeId, String name, int size) {
@@ -88,6 +83,7 @@ public final class SharedSegment implements Serializable {
         this.name = name;
         this.size = size;
         this.buffer = map();
+        this.words = new MappedWords(buffer);
     }
 
     /**
@@ -326,7 +322,7 @@ public final class SharedSegment implements Serializable {
 
     public long getLongVolatile(int offset) {
         assert (offset & 7) == 0 : offset;
-        long value = buffer.getLong(offset);
+        long value = words.getLong(offset);
         VarHandle.acquireFence();
         return value;
     }
@@ -339,19 +335,19 @@ public final class SharedSegment implements Serializable {
     public void setLongRelease(int offset, long value) {
         assert (offset & 7) == 0 : offset;
         VarHandle.releaseFence();
-        buffer.putLong(offset, value);
+        words.putLong(offset, value);
     }
 
     public boolean compareAndSetLong(int offset, long expected, long value) {
-        return LONGS.compareAndSet(buffer, offset, expected, value);
+        return words.compareAndSetLong(offset, expected, value);
     }
 
     public long getAndAddLong(int offset, long delta) {
-        return (long) LONGS.getAndAdd(buffer, offset, delta);
+        return words.getAndAddLong(offset, delta);
     }
 
     public long getAndSetLong(int offset, long value) {
-        return (long) LONGS.getAndSet(buffer, offset, value);
+        return words.getAndSetLong(offset, value);
     }
 
     public int getIntVolatile(int offset) {
@@ -359,12 +355,12 @@ public final class SharedSegment implements Serializable {
     }
 
     public boolean compareAndSetInt(int offset, int expected, int value) {
-        return INTS.compareAndSet(buffer, offset, expected, value);
+        return words.compareAndSetInt(offset, expected, value);
     }
 
     public int getIntAcquire(int offset) {
         assert (offset & 3) == 0 : offset;
-        int value = buffer.getInt(offset);
+        int value = words.getInt(offset);
         VarHandle.acquireFence();
         return value;
     }
@@ -372,7 +368,7 @@ public final class SharedSegment implements Serializable {
     public void setIntRelease(int offset, int value) {
         assert (offset & 3) == 0 : offset;
         VarHandle.releaseFence();
-        buffer.putInt(offset, value);
+        words.putInt(offset, value);
     }
 
     public void setIntVolatile(int offset, int value) {
@@ -381,11 +377,11 @@ public final class SharedSegment implements Serializable {
     }
 
     public void putByte(int offset, byte value) {
-        buffer.put(offset, value);
+        words.putByte(offset, value);
     }
 
     public byte getByte(int offset) {
-        return buffer.get(offset);
+        return words.getByte(offset);
     }
 
     /** Copies {@code length} bytes of {@code source} into the segment at {@code offset} (plain writes). */
@@ -494,5 +490,6 @@ public final class SharedSegment implements Serializable {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         buffer = map();
+        words = new MappedWords(buffer);
     }
 }

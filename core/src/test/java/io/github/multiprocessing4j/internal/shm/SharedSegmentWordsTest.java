@@ -13,9 +13,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A segment's words are the same whichever way they are read or written: its loads and stores
- * (plain accesses of the mapped buffer with fences) and its read-modify-write operations
- * (VarHandles) agree on the platform's byte order, which is also the order of the file that
- * every other process maps, and of the buffer views handed out.
+ * (plain accesses with fences) and its read-modify-write operations agree on the platform's byte
+ * order, which is also the order of the file that every other process maps, and of the buffer
+ * views handed out; whichever way this JVM reaches them ({@link MappedWords}: {@code Unsafe} up
+ * to JDK 23, the buffer from 24), a word outside the segment is refused, never touched.
  */
 class SharedSegmentWordsTest {
     private static final long LONG = 0x0102030405060708L;
@@ -65,6 +66,28 @@ class SharedSegmentWordsTest {
         assertThatThrownBy(() -> segment.setLongRelease(12, 1)).isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> segment.getIntAcquire(2)).isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> segment.setIntRelease(6, 1)).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void aWordOutsideTheSegmentIsRefusedAndNothingIsWritten() throws Exception {
+        int size = 4096;
+        segment.setLongRelease(size - 8, LONG); // the last word is inside
+        assertThatThrownBy(() -> segment.setLongRelease(size, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.getLongVolatile(-8)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.compareAndSetLong(size, 0, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.getAndAddLong(Integer.MAX_VALUE & ~7, 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.setIntRelease(size, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.compareAndSetInt(-4, 0, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.putByte(size, (byte) 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.getByte(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(segment.getLongVolatile(size - 8)).isEqualTo(LONG);
+    }
+
+    @Test
+    void unsafeReachesTheWordsOnlyWhereTheJdkIsSilentAboutIt() {
+        // JDK 24 and later warn about sun.misc.Unsafe's memory access on the first use (JEP 498)
+        assertThat(MappedWords.usesUnsafe()).isEqualTo(Runtime.version().feature() <= 23);
     }
 
     /** The segment's file as another process would map it, read in the platform's order. */
