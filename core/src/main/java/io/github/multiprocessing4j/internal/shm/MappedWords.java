@@ -19,15 +19,15 @@ import java.nio.ByteOrder;
  *     first thousands of accesses in the interpreter, where a direct buffer's {@code getLong} is a
  *     dozen calls ({@code checkIndex}, {@code scope}, {@code ix}, {@code ScopedMemoryAccess},
  *     {@code convEndian}, {@code reachabilityFence}) and an {@code Unsafe} one is a single native
- *     call; once compiled both are the one instruction. Measured on the 2-core development VM
- *     (JDK 17): a put and a take interpreted ({@code -Xint}) 21 and 22 µs each with the buffer, 10
- *     and 11 µs with {@code Unsafe}; two new JVMs moving 200,000 ints through a queue 1.3-1.7M
- *     msg/s with the buffer, 1.8-2.1M with {@code Unsafe} (3 interleaved rounds of 4). The bounds
- *     check the buffer would make is made here (a corrupted offset read from shared memory must
- *     throw, not write elsewhere), and every access ends with a reachability fence on this object,
- *     which holds the buffer: the mapping must not be unmapped by the buffer's cleaner while an
- *     access through its raw address is under way, which is what the buffer's own accessors
- *     guard against the same way.</li>
+ *     call, and C1 compiles the intrinsic better than the buffer's chain. Measured on the 2-core
+ *     development VM (JDK 17): a put and a take interpreted ({@code -Xint}) 21 and 22 µs each with
+ *     the buffer, 13 and 14 µs with {@code Unsafe}; two new JVMs moving 200,000 ints through a
+ *     queue 1.47-1.79M msg/s with the buffer, 1.65-1.99M with {@code Unsafe} (4 interleaved rounds
+ *     of 4), and once warmed up 2.8-4.1M against 4.9-5.7M. The bounds check the buffer would make
+ *     is made here (a corrupted offset read from shared memory must throw, not write elsewhere),
+ *     and every access ends with a reachability fence on this object, which holds the buffer: the
+ *     buffer's cleaner must not unmap the mapping while an access through its raw address is under
+ *     way, which the buffer's own accessors guard against the same way.</li>
  * <li>From JDK 24 on, which warns at run time about {@code Unsafe}'s memory-access methods (JEP 498)
  *     and is to remove them, the buffer's own accessors, and {@link VarHandle}s viewing the buffer
  *     as longs or ints for the read-modify-write operations. Also when {@code Unsafe} cannot be had.</li>
