@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
 
 /**
  * The single-word accesses of a mapped segment: plain loads and stores of longs, ints and bytes,
- * and the atomic read-modify-write operations, at byte offsets checked against the mapping's size.
+ * and the atomic read-modify-write operations, at byte offsets checked against the mapping's size
+ * and aligned to the word.
  * {@link SharedSegment} adds the ordering (fences) around them.
  *
  * <p>Implementation notes. Two ways to reach the words, chosen once per JVM:
@@ -171,12 +172,21 @@ final class MappedWords {
         return old;
     }
 
-    /** @return the address of the {@code width} bytes at {@code offset}, which must lie in the mapping */
+    /**
+     * @return the address of the {@code width}-byte word at {@code offset}, which must lie in the
+     *     mapping and be aligned to its width (as a buffer's VarHandle view demands of atomic
+     *     operations: a misaligned one is not atomic, or faults, on some processors)
+     */
     private long at(int offset, int width) {
-        if (offset < 0 || offset > size - width) {
-            throw new IndexOutOfBoundsException("offset " + offset + " of a " + width + "-byte word in a segment of "
-                    + size + " bytes");
+        if (offset < 0 || offset > size - width || (offset & (width - 1)) != 0) {
+            throw refused(offset, width);
         }
         return address + offset;
+    }
+
+    private RuntimeException refused(int offset, int width) {
+        String word = "a " + width + "-byte word at offset " + offset + " of a segment of " + size + " bytes";
+        return offset < 0 || offset > size - width ? new IndexOutOfBoundsException(word)
+                : new IllegalStateException("misaligned access: " + word);
     }
 }

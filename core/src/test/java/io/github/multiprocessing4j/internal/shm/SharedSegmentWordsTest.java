@@ -85,6 +85,16 @@ class SharedSegmentWordsTest {
     }
 
     @Test
+    void aMisalignedAtomicOperationIsRefused() {
+        // not atomic, or a fault, on some processors: refused as a buffer's VarHandle view refuses it
+        assertThatThrownBy(() -> segment.compareAndSetLong(4, 0, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> segment.getAndAddLong(12, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> segment.getAndSetLong(2, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> segment.compareAndSetInt(6, 0, 1)).isInstanceOf(IllegalStateException.class);
+        assertThat(segment.getLongVolatile(0)).isZero();
+    }
+
+    @Test
     void unsafeReachesTheWordsOnlyWhereTheJdkIsSilentAboutIt() {
         // JDK 24 and later warn about sun.misc.Unsafe's memory access on the first use (JEP 498)
         assertThat(MappedWords.usesUnsafe()).isEqualTo(Runtime.version().feature() <= 23);
