@@ -21,9 +21,10 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  * plain stores, and a waiter that reads the owner's ticks before they are visible sees 0, which
  * counts as alive (see {@link Owner}). Only a re-entrant mutex keeps a hold count: a plain one is
  * held once, and its acquire and release skip those words (a queue takes two mutexes per item,
- * and a new child runs its first thousands of them interpreted, about a microsecond per access). Only a failed first try enters the {@link Wait} loop, so
- * the uncontended path allocates nothing; a wait is a Flight Recorder event ({@link LockWaitEvent})
- * when JFR runs and the wait lasts longer than the event's threshold, and so is a takeover.
+ * and a new child runs its first thousands of them interpreted, about a microsecond per access).
+ * Only a failed first try enters the {@link Wait} loop, so the uncontended path allocates
+ * nothing; a wait is a Flight Recorder event ({@link LockWaitEvent}) when JFR runs and the wait
+ * lasts longer than the event's threshold, and so is a takeover.
  *
  * <p>A waiter polls the owner word. Its liveness check (every
  * {@link Wait#LIVENESS_CHECK_NANOS}) asks whether the owner's process is still alive; when it
