@@ -1,10 +1,9 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
-import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
+import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.internal.queue.JoinableState;
 import io.github.multiprocessing4j.internal.queue.JoinableStates;
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.spi.JoinableQueueBackend;
 
 /**
@@ -55,8 +54,8 @@ final class LocalJoinableQueue extends LocalQueue implements JoinableQueueBacken
     }
 
     @Override
-    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
-        return state().recording(EncodedItemRecord.FORMAT);
+    ByteQueue.RecordReader<Object> recordReader() {
+        return state().recording(DirectItemRecord.FORMAT);
     }
 
     @Override

@@ -1,14 +1,13 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
-import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
 /**
- * A queue's items in shared memory: a {@link ByteQueue} of encoded items. The item is encoded
- * straight into the queue's record and decoded straight out of it, as before the backend seam:
- * no copy more per item.
+ * A queue's items in shared memory: a {@link ByteQueue} of items in {@link DirectItemRecord}'s
+ * format. A boxed primitive or a {@code byte[]} is written straight into the queue's record and
+ * read straight out of it; another item is encoded before the put and decoded after the take.
  */
 class LocalQueue implements QueueBackend {
     private static final long serialVersionUID = 1L;
@@ -26,7 +25,7 @@ class LocalQueue implements QueueBackend {
 
     @Override
     public boolean put(Object item, long timeoutNanos) {
-        return queue.put(encode(item), EncodedItemRecord.FORMAT, timeoutNanos);
+        return queue.put(encode(item), DirectItemRecord.FORMAT, timeoutNanos);
     }
 
     @Override
@@ -71,7 +70,7 @@ class LocalQueue implements QueueBackend {
     /** Takes and drops what {@code queue}, closed, still holds; its segments go with the last item. */
     static void drain(ByteQueue queue) {
         try {
-            while (queue.takeUninterruptibly(0, EncodedItemRecord.FORMAT) != null) {
+            while (queue.takeUninterruptibly(0, DirectItemRecord.FORMAT) != null) {
                 // dropped: nobody can get it any more
             }
         } catch (IllegalStateException closedAndEmpty) {
@@ -83,8 +82,8 @@ class LocalQueue implements QueueBackend {
      * How a take of this queue reads the item's record: the one place where the joinable queue
      * adds what it needs to each take.
      */
-    ByteQueue.RecordReader<ItemCodec.Encoded> recordReader() {
-        return EncodedItemRecord.FORMAT;
+    ByteQueue.RecordReader<Object> recordReader() {
+        return DirectItemRecord.FORMAT;
     }
 
     /** @return what a waiting take also does at each liveness check, or null */
@@ -99,18 +98,20 @@ class LocalQueue implements QueueBackend {
     }
 
     /**
+     * @return what a put of {@code item} hands to {@link DirectItemRecord#FORMAT}
      * @throws NullPointerException when the item is null
      * @throws IllegalArgumentException when the item is not serializable (naming its class)
      */
-    static ItemCodec.Encoded encode(Object item) {
-        return ItemCodec.encode(ProcessQueue.checked(item), "item");
+    static Object encode(Object item) {
+        return DirectItemRecord.recordOf(ProcessQueue.checked(item), "item");
     }
 
-    static Object decode(ItemCodec.Encoded bytes) {
-        if (bytes == null) {
+    /** @return the item of what a take through {@link DirectItemRecord#FORMAT} returned, or null for null */
+    static Object decode(Object taken) {
+        if (taken == null) {
             return null;
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return ItemCodec.decode(bytes, loader != null ? loader : LocalQueue.class.getClassLoader());
+        return DirectItemRecord.itemOf(taken, loader != null ? loader : LocalQueue.class.getClassLoader());
     }
 }

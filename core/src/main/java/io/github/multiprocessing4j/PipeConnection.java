@@ -1,9 +1,8 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
-import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
+import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
-import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.sync.Wait;
 
 import java.io.EOFException;
@@ -159,27 +158,27 @@ final class PipeConnection<T> implements Connection<T> {
         return true;
     }
 
-    private void put(ItemCodec.Encoded message) {
+    private void put(Object message) {
         checkOpen();
         if (out == null) {
             throw new IllegalStateException("this end of a one-way pipe only receives");
         }
         ends.attach(end);
         try {
-            out.put(message, EncodedItemRecord.FORMAT, -1);
+            out.put(message, DirectItemRecord.FORMAT, -1);
         } catch (IllegalStateException closed) {
             checkOpen();
             throw new IllegalStateException("the other end of the pipe is closed: every process that used it closed it or died", closed);
         }
     }
 
-    private ItemCodec.Encoded take() throws EOFException {
+    private Object take() throws EOFException {
         checkCanReceive();
         ends.attach(end);
         while (true) {
-            ItemCodec.Encoded message;
+            Object message;
             try {
-                message = in.takeUninterruptibly(Wait.LIVENESS_CHECK_NANOS, EncodedItemRecord.FORMAT);
+                message = in.takeUninterruptibly(Wait.LIVENESS_CHECK_NANOS, DirectItemRecord.FORMAT);
             } catch (IllegalStateException closedAndEmpty) {
                 checkOpen();
                 throw new EOFException("the other end of the pipe is closed");

@@ -51,6 +51,33 @@ public final class ItemCodec {
     }
 
     /**
+     * @return the tag of {@code value} when its body has a fixed size (a boxed primitive, whose
+     *     body {@link #fixedBits} gives), else 0
+     */
+    public static byte fixedSizeTag(Object value) {
+        byte tag = ValueCodec.tagOf(value);
+        return ValueCodec.fixedSize(tag) >= 0 && tag != ValueCodec.NULL ? tag : 0;
+    }
+
+    /** @return the bytes of the body of a value with {@code tag}, or -1 when its size varies */
+    public static int fixedSize(byte tag) {
+        return ValueCodec.fixedSize(tag);
+    }
+
+    /** @return the body of {@code value}, of the fixed-size tag {@code tag}: its low {@link #fixedSize} bytes, big-endian */
+    public static long fixedBits(byte tag, Object value) {
+        return ValueCodec.fixedBits(tag, value);
+    }
+
+    /**
+     * @return the value of the fixed-size tag {@code tag} whose body is {@code bits}
+     * @throws IllegalArgumentException when the tag is not one of a fixed size
+     */
+    public static Object fixedValue(byte tag, long bits) {
+        return ValueCodec.fixedValue(tag, bits);
+    }
+
+    /**
      * @param what what the value is, for the error message ("item")
      * @return the encoding of {@code value} ({@code byte[]} values are not copied)
      * @throws IllegalArgumentException when the value is not serializable; the message names the class

@@ -107,29 +107,61 @@ public final class ValueCodec {
 
     /** Writes the body of {@code value}, whose tag {@code tag} has a fixed size, at {@code at}. */
     static void putFixed(byte[] bytes, int at, byte tag, Object value) {
-        switch (tag) {
-            case INT -> Wire.putInt(bytes, at, (Integer) value);
-            case LONG -> Wire.putLong(bytes, at, (Long) value);
-            case DOUBLE -> Wire.putLong(bytes, at, Double.doubleToRawLongBits((Double) value));
-            case FLOAT -> Wire.putInt(bytes, at, Float.floatToRawIntBits((Float) value));
-            case SHORT -> Wire.putShort(bytes, at, (Short) value);
-            case BYTE -> bytes[at] = (Byte) value;
-            case CHAR -> Wire.putShort(bytes, at, (short) (char) (Character) value);
-            case TRUE, FALSE, NULL -> { }
-            default -> throw new IllegalArgumentException("tag " + tag + " has no body of fixed size");
+        long bits = fixedBits(tag, value);
+        switch (fixedSize(tag)) {
+            case 8 -> Wire.putLong(bytes, at, bits);
+            case 4 -> Wire.putInt(bytes, at, (int) bits);
+            case 2 -> Wire.putShort(bytes, at, (short) bits);
+            case 1 -> bytes[at] = (byte) bits;
+            default -> { }
         }
     }
 
     /** @return the value of the body at {@code at} with {@code tag}, a tag of fixed size */
     static Object getFixed(byte[] bytes, int at, byte tag) {
+        long bits = switch (fixedSize(tag)) {
+            case 8 -> Wire.getLong(bytes, at);
+            case 4 -> Wire.getInt(bytes, at);
+            case 2 -> Wire.getShort(bytes, at);
+            case 1 -> bytes[at];
+            default -> 0;
+        };
+        return fixedValue(tag, bits);
+    }
+
+    /**
+     * @return the body of {@code value}, whose tag {@code tag} has a fixed size, as a number: the
+     *     body is its low {@link #fixedSize} bytes, big-endian
+     * @throws IllegalArgumentException when the tag has no body of fixed size
+     */
+    static long fixedBits(byte tag, Object value) {
         return switch (tag) {
-            case INT -> Wire.getInt(bytes, at);
-            case LONG -> Wire.getLong(bytes, at);
-            case DOUBLE -> Double.longBitsToDouble(Wire.getLong(bytes, at));
-            case FLOAT -> Float.intBitsToFloat(Wire.getInt(bytes, at));
-            case SHORT -> Wire.getShort(bytes, at);
-            case BYTE -> bytes[at];
-            case CHAR -> (char) Wire.getShort(bytes, at);
+            case INT -> (Integer) value;
+            case LONG -> (Long) value;
+            case DOUBLE -> Double.doubleToRawLongBits((Double) value);
+            case FLOAT -> Float.floatToRawIntBits((Float) value);
+            case SHORT -> (Short) value;
+            case BYTE -> (Byte) value;
+            case CHAR -> (Character) value;
+            case TRUE, FALSE, NULL -> 0;
+            default -> throw new IllegalArgumentException("tag " + tag + " has no body of fixed size");
+        };
+    }
+
+    /**
+     * @return the value whose body {@link #fixedBits} gave as {@code bits} (only its low
+     *     {@link #fixedSize} bytes count)
+     * @throws IllegalArgumentException when the tag has no body of fixed size
+     */
+    static Object fixedValue(byte tag, long bits) {
+        return switch (tag) {
+            case INT -> (int) bits;
+            case LONG -> bits;
+            case DOUBLE -> Double.longBitsToDouble(bits);
+            case FLOAT -> Float.intBitsToFloat((int) bits);
+            case SHORT -> (short) bits;
+            case BYTE -> (byte) bits;
+            case CHAR -> (char) bits;
             case TRUE -> Boolean.TRUE;
             case FALSE -> Boolean.FALSE;
             case NULL -> null;
