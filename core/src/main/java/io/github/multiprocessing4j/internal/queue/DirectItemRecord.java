@@ -88,16 +88,14 @@ public final class DirectItemRecord implements ByteQueue.RecordWriter<Object>, B
         if (length > 0) {
             byte tag = segment.getByte(offset);
             int size = ItemCodec.fixedSize(tag);
-            if (size >= 0 && length == 1 + size && ItemCodec.isTag(tag)) {
+            if (size >= 0 && length == 1 + size && tag != ValueCodec.NULL) { // null is no queue item
                 long body = 0;
                 for (int at = offset + 1; at <= offset + size; at++) {
                     body = body << 8 | (segment.getByte(at) & 0xff);
                 }
-                Object value = ItemCodec.fixedValue(tag, body);
-                if (value != null) { // a null tag is no item of a queue: EncodedItemRecord's way, as always
-                    return value;
-                }
-            } else if (ItemCodec.isByteArrayTag(tag)) {
+                return ItemCodec.fixedValue(tag, body);
+            }
+            if (ItemCodec.isByteArrayTag(tag)) {
                 byte[] bytes = new byte[length - 1];
                 segment.getBytes(offset + 1, bytes, 0, bytes.length);
                 return bytes;
