@@ -60,7 +60,7 @@ final class LocalJoinableQueue extends LocalQueue implements JoinableQueueBacken
 
     @Override
     Runnable livenessCheck() {
-        return state()::recoverDeadConsumers;
+        return state().livenessCheck();
     }
 
     private JoinableState state() {

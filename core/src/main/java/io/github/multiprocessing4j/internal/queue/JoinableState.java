@@ -74,6 +74,9 @@ public final class JoinableState {
     private long doneCount;
     /** When this process's next take looks for dead consumers ({@link System#nanoTime}): its first take does. */
     private long nextLivenessCheck = System.nanoTime();
+    /** The last reader {@link #recording} made; any thread may replace it. */
+    private volatile Recording<?> recording;
+    private final Runnable livenessCheck = this::recoverDeadConsumers;
 
     JoinableState(ByteQueue queue, JoinableStates table) {
         this.queue = queue;
@@ -86,8 +89,29 @@ public final class JoinableState {
      * @return a reader that copies each record it reads into this process's in-flight log, then
      *     reads it with {@code reader}: what a take of a joinable queue reads with
      */
+    @SuppressWarnings("unchecked")
     public <T> ByteQueue.RecordReader<T> recording(ByteQueue.RecordReader<T> reader) {
-        return (segment, offset, length, itemNumber) -> {
+        Recording<?> made = recording;
+        if (made == null || made.reader != reader) {
+            made = new Recording<>(reader);
+            recording = made;
+        }
+        return (Recording<T>) made;
+    }
+
+    /**
+     * What {@link #recording} returns; the last one made is kept, since every take of the queue
+     * asks for it with the same reader (and the queue keeps its waiting take's attempts for a reader).
+     */
+    private final class Recording<T> implements ByteQueue.RecordReader<T> {
+        final ByteQueue.RecordReader<T> reader;
+
+        Recording(ByteQueue.RecordReader<T> reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public T read(SharedSegment segment, int offset, int length, long itemNumber) {
             taking(itemNumber, segment, offset, length);
             try {
                 return reader.read(segment, offset, length, itemNumber);
@@ -95,7 +119,12 @@ public final class JoinableState {
                 notTaken();
                 throw refused;
             }
-        };
+        }
+    }
+
+    /** @return what a waiting take runs at each liveness check: {@link #recoverDeadConsumers} */
+    public Runnable livenessCheck() {
+        return livenessCheck;
     }
 
     /**

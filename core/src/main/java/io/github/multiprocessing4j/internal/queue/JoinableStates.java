@@ -20,7 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JoinableStates implements AutoCloseable {
     private static final JoinableStates OF_THIS_PROCESS = new JoinableStates();
 
-    private final ConcurrentHashMap<String, JoinableState> states = new ConcurrentHashMap<>();
+    /**
+     * By the queue header's tree, then its segment name: looked up at every take and
+     * {@code taskDone()}, so without building a key (a string per lookup was most of what a
+     * joinable queue's take allocated, and a new JVM pays a page fault per fresh 4 KiB of heap).
+     */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, JoinableState>> states = new ConcurrentHashMap<>();
 
     /** An empty table, apart from this JVM's (see the class notes). */
     public JoinableStates() {
@@ -33,12 +38,22 @@ public final class JoinableStates implements AutoCloseable {
 
     /** @return this process's bookkeeping of {@code queue}, made at its first use */
     public JoinableState of(ByteQueue queue) {
-        return states.computeIfAbsent(key(queue.header()), key -> new JoinableState(queue, this));
+        SharedSegment header = queue.header();
+        ConcurrentHashMap<String, JoinableState> ofTree = states.get(header.treeId());
+        JoinableState state = ofTree == null ? null : ofTree.get(header.name());
+        if (state != null) {
+            return state;
+        }
+        return states.computeIfAbsent(header.treeId(), tree -> new ConcurrentHashMap<>())
+                .computeIfAbsent(header.name(), name -> new JoinableState(queue, this));
     }
 
     /** Drops {@code state}: its queue is closed and finished, nothing can be got from it any more. */
     void forget(JoinableState state, SharedSegment header) {
-        states.remove(key(header), state);
+        ConcurrentHashMap<String, JoinableState> ofTree = states.get(header.treeId());
+        if (ofTree != null) {
+            ofTree.remove(header.name(), state);
+        }
     }
 
     /**
@@ -48,9 +63,5 @@ public final class JoinableStates implements AutoCloseable {
     @Override
     public void close() {
         states.clear();
-    }
-
-    private static String key(SharedSegment header) {
-        return header.treeId() + "/" + header.name();
     }
 }
