@@ -37,6 +37,25 @@ class JoinableStatesTest {
         assertThat(table.of(queue)).isNotSameAs(second);
     }
 
+    @Test
+    void twoQueuesOfOneTreeHaveTwoStates() {
+        ByteQueue other = ByteQueue.create(0, ByteQueue.DEFAULT_CHUNK_SIZE);
+        try {
+            assertThat(other.header().treeId()).isEqualTo(queue.header().treeId());
+            assertThat(table.of(other)).isNotSameAs(table.of(queue));
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void aStateGivesTheSameRecordingReaderForTheSameReader() {
+        JoinableState state = table.of(queue);
+        ByteQueue.RecordReader<byte[]> recording = state.recording(TestQueues.COPY);
+        assertThat(state.recording(TestQueues.COPY)).isSameAs(recording);
+        assertThat(state.livenessCheck()).isSameAs(state.livenessCheck());
+    }
+
     private static ByteQueue copy(ByteQueue queue) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
