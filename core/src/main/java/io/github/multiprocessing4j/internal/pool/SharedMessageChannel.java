@@ -1,7 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
-import io.github.multiprocessing4j.internal.queue.EncodedItemRecord;
+import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
@@ -101,7 +101,7 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
      */
     @Override
     public void put(byte[] message) {
-        queue.put(ItemCodec.encode(message, "pool message"), EncodedItemRecord.FORMAT, -1);
+        queue.put(message, DirectItemRecord.FORMAT, -1);
     }
 
     /**

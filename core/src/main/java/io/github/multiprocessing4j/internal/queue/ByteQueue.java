@@ -47,7 +47,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * A first-in first-out queue of byte strings in shared memory, for any number of producer and
  * consumer processes and threads: what every queue and pipe of the library is made of. It moves
  * bytes only: a put writes its item with the caller's {@link RecordWriter}, a take reads it with
- * the caller's {@link RecordReader} ({@link EncodedItemRecord} for the items of the public queues).
+ * the caller's {@link RecordReader} ({@link DirectItemRecord} for the items of the public queues).
  *
  * <p>Implementation notes. Items are records appended to a chain of chunk segments
  * ({@link ChunkDescriptor}); the header ({@link QueueDescriptor}) holds the tail (where the next

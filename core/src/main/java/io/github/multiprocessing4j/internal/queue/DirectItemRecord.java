@@ -11,7 +11,8 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
  * new one, a {@code byte[]} is copied straight between the caller's array and shared memory. Any
  * other item travels as an {@link ItemCodec.Encoded}, encoded before the put ({@link #recordOf})
  * and decoded after the take ({@link #itemOf}), outside the queue's locks. The public queues and
- * pipes put and take through {@link #FORMAT}.
+ * pipes put and take through {@link #FORMAT}, and the pool's channels put their messages
+ * ({@code byte[]}) through it.
  *
  * <p>Implementation notes. Why no {@code Encoded} for these: a new child JVM's heap is fresh
  * memory, and until its first collection every page an allocation reaches is a page fault the

@@ -5,13 +5,13 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * An encoded item as the bytes of a queue record: its tag byte (when it has one), then its body.
- * The one place where the byte queues meet the value codec: queues, pipes and the pool's
- * channels put and take items through {@link #FORMAT}, {@link ByteQueue} itself moves bytes only.
+ * What {@link DirectItemRecord}, through which the queues, pipes and the pool's channels put and
+ * take, does with an item it does not write directly; {@link ByteQueue} itself moves bytes only.
  */
-public final class EncodedItemRecord
+final class EncodedItemRecord
         implements ByteQueue.RecordWriter<ItemCodec.Encoded>, ByteQueue.RecordReader<ItemCodec.Encoded> {
     /** Writes and reads encoded items; stateless. */
-    public static final EncodedItemRecord FORMAT = new EncodedItemRecord();
+    static final EncodedItemRecord FORMAT = new EncodedItemRecord();
 
     private EncodedItemRecord() {
     }
