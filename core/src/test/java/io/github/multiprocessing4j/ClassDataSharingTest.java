@@ -54,7 +54,32 @@ class ClassDataSharingTest {
     }
 
     @Test
-    void aClassPathWithDirectoriesGetsNoArchive() throws Exception {
+    void aClassPathWithADirectoryFirstGetsAnArchiveOfItsJarsInTheBackgroundAndTheNextChildrenMapIt() throws Exception {
+        Path coreJar = jarOf(Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                dir.resolve("core.jar"));
+        Path testClasses = Path.of(TreeRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        String classPath = testClasses + java.io.File.pathSeparator + coreJar; // as an IDE puts them
+
+        String firstArgs = runRootOnce(classPath, cache, dir.resolve("first"));
+        assertThat(firstArgs).as("the JVM cannot dump with a directory on its class path")
+                .doesNotContain("ArchiveClassesAtExit").doesNotContain("SharedArchiveFile");
+        Path archives = cache.resolve("multiprocessing4j").resolve("cds");
+        Path archive = awaitArchive(archives, Duration.ofSeconds(90));
+        awaitNoProcessNaming(coreJar, Duration.ofSeconds(90)); // the program that dumped it, and its child
+        assertThat(list(archives).stream().filter(p -> p.toString().endsWith(".order")).map(ClassDataSharingTest::read))
+                .as("the verdict kept for the next program").containsExactly("jars first");
+
+        String jarsFirst = coreJar + java.io.File.pathSeparator + testClasses;
+        String secondArgs = runRootOnce(classPath, cache, dir.resolve("second"));
+        assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive).contains("-cp " + jarsFirst + " ");
+        assertThat(archivedClasses(jarsFirst, archive)).as("the JVM maps it with the jars first")
+                .contains("io.github.multiprocessing4j.internal.queue.ByteQueue ", "archive is valid");
+    }
+
+    @Test
+    void aClassPathWhoseManifestNamesDirectoriesGetsNoArchive() throws Exception {
+        // Maven Surefire's manifest-only jar, as this test JVM has: the JVM cannot dump with it
         Path out = dir.resolve("dirs");
         String outFile = out.toString();
         ChildProcess child = new ChildProcess(() -> TestFiles.write(outFile,
@@ -86,6 +111,47 @@ class ClassDataSharingTest {
         String printed = new String(listing.getInputStream().readAllBytes());
         assertThat(listing.waitFor()).as(printed).isZero();
         return printed;
+    }
+
+    private static Path awaitArchive(Path archives, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(archives)) {
+                List<Path> made = list(archives).stream().filter(p -> p.toString().endsWith(".jsa"))
+                        .collect(Collectors.toList());
+                if (!made.isEmpty()) {
+                    assertThat(made).hasSize(1);
+                    return made.get(0);
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no archive in " + archives + " after " + timeout.toSeconds() + " s");
+    }
+
+    /** Waits for the processes whose command line names {@code file} (ours alone: it is in a temporary directory) to end. */
+    private static void awaitNoProcessNaming(Path file, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ProcessHandle> naming;
+        do {
+            naming = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(file.toString())).orElse(false))
+                    .collect(Collectors.toList());
+            if (naming.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        naming.forEach(ProcessHandle::destroyForcibly);
+        throw new AssertionError("still running after " + timeout.toSeconds() + " s (killed): " + naming);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Path jarOf(Path classesDirectory, Path jar) throws IOException {

@@ -19,8 +19,8 @@ import java.util.List;
  * so that a child with another working directory finds them) and every module on it resolved, so
  * that targets from other modules can be deserialized.
  *
- * <p>Class paths made of jars also get an application class-data archive
- * ({@link ClassDataSharing}), which shortens every start after the first.
+ * <p>Class paths also get an application class-data archive ({@link ClassDataSharing}), which
+ * shortens every start after the first; a class path with directories then has its jars first.
  *
  * <p>Default options favour what a child is for: start fast and stay small. The serial
  * collector needs the least memory and starts fastest on small heaps. Options given by the
@@ -96,7 +96,7 @@ public final class ChildCommand {
     }
 
     private static ChildCommand build(String classPath, List<String> jvmOptions, String processName,
-                                      List<String> properties) {
+                                      List<String> childProperties) {
         List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         if (jvmOptions.stream().noneMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith))) {
             options.add(YOUNG_GENERATION);
@@ -105,36 +105,45 @@ public final class ChildCommand {
         Module module = ChildMain.class.getModule();
         String modulePath = ChildClassPath.absolute(System.getProperty("jdk.module.path", ""));
         boolean asModule = module.isNamed() && !modulePath.isEmpty();
-        ClassDataSharing.Plan sharing = asModule ? ClassDataSharing.plan("", options)
-                : ClassDataSharing.plan(classPath, options);
+        ClassDataSharing.Plan sharing = asModule ? ClassDataSharing.plan("", options, jvmOptions)
+                : ClassDataSharing.plan(classPath, options, jvmOptions);
 
-        List<String> tail = new ArrayList<>();
-        tail.add("-Dmp4j.name=" + processName);
+        List<String> properties = new ArrayList<>();
+        properties.add("-Dmp4j.name=" + processName);
+        properties.addAll(sharedDirectoryProperties());
+        properties.addAll(childProperties);
+        List<String> main = asModule ? List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
+                "-m", module.getName() + "/" + ChildMain.class.getName()) : List.of(ChildMain.class.getName());
+        List<String> plain = line(options, List.of(), properties, classPath, main);
+        List<String> shared = line(options, sharing.options(), properties, sharing.classPath(classPath), main);
+        return new ChildCommand(shared, plain, sharing);
+    }
+
+    private static List<String> line(List<String> options, List<String> sharingOptions, List<String> properties,
+                                     String classPath, List<String> main) {
+        List<String> line = new ArrayList<>();
+        line.add(javaExecutable());
+        line.addAll(options);
+        line.addAll(sharingOptions);
+        line.addAll(properties);
+        if (!classPath.isEmpty()) {
+            line.add("-cp");
+            line.add(classPath);
+        }
+        line.addAll(main);
+        return line;
+    }
+
+    /** @return where the tree's files are, as this JVM was told: every process of a tree must agree */
+    static List<String> sharedDirectoryProperties() {
+        List<String> properties = new ArrayList<>();
         for (String shared : new String[] {Platform.SHM_DIR_PROPERTY, SegmentSpace.SPILL_DIR_PROPERTY}) {
-            String value = System.getProperty(shared); // where the tree's files are: every process must agree
+            String value = System.getProperty(shared);
             if (value != null && !value.isEmpty()) {
-                tail.add("-D" + shared + "=" + value);
+                properties.add("-D" + shared + "=" + value);
             }
         }
-        tail.addAll(properties);
-        if (!classPath.isEmpty()) {
-            tail.add("-cp");
-            tail.add(classPath);
-        }
-        if (asModule) {
-            tail.addAll(List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
-                    "-m", module.getName() + "/" + ChildMain.class.getName()));
-        } else {
-            tail.add(ChildMain.class.getName());
-        }
-        List<String> plain = new ArrayList<>();
-        plain.add(javaExecutable());
-        plain.addAll(options);
-        List<String> shared = new ArrayList<>(plain);
-        shared.addAll(sharing.options());
-        plain.addAll(tail);
-        shared.addAll(tail);
-        return new ChildCommand(shared, plain, sharing);
+        return properties;
     }
 
     /** @return the command line */
@@ -152,7 +161,7 @@ public final class ChildCommand {
         sharing.childExited();
     }
 
-    private static String javaExecutable() {
+    static String javaExecutable() {
         Path home = Path.of(System.getProperty("java.home"));
         Path java = home.resolve("bin").resolve(File.separatorChar == '\\' ? "java.exe" : "java");
         return Files.isExecutable(java) ? java.toString() : "java";

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringTokenizer;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,10 +39,16 @@ import java.util.jar.Manifest;
  * cleanly cannot make every start pay for a dump.
  *
  * <p>The JVM shares only classes from jar files: a class path with a non-empty directory (as in
- * a build's {@code target/classes}, or the jars of Maven Surefire's manifest-only jar) makes
- * dumping fail, so such class paths get no archive. The archive's name is a hash of everything
+ * a build's {@code target/classes}) makes dumping fail. Such a class path maps an archive of its
+ * jars alone when its children are given the jars first ({@link JarsFirstClassPath}, which checks
+ * that no lookup then finds something else: in the background the first time, its verdict kept
+ * in the archive directory), and that archive is dumped by a program of its own
+ * ({@link ArchiveDumpRoot}), started on the jars alone. Until both are done, children start
+ * without an archive, with the class path as given; a class path whose manifests name
+ * directories (Maven Surefire's manifest-only jar) gets none. The archive's name is a hash of everything
  * that makes it valid (JVM, the JDK's own archives it is layered on, class path, each jar's size
- * and time, options), so a rebuilt jar or a regenerated JDK archive gets a new archive; the directory keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this user can
+ * and time, options), so a rebuilt jar or a regenerated JDK archive gets a new archive; the
+ * directory keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this user can
  * write ({@code $XDG_CACHE_HOME/multiprocessing4j/cds}, mode 0700), and CDS log output is
  * switched off so that nothing is added to the child's stdout. Setting the system property
  * {@code mp4j.cds=false} switches the mechanism off.
@@ -53,7 +60,14 @@ public final class ClassDataSharing {
     private static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
     static final int ARCHIVES_KEPT = 16;
     private static final long STALE_DUMP_MILLIS = 3_600_000;
-    private static final Map<String, Boolean> ELIGIBLE_CLASS_PATHS = new ConcurrentHashMap<>();
+    private static final Map<String, Boolean> ONLY_JARS = new ConcurrentHashMap<>();
+    /** Class paths with directories, and their jars-first form where it maps an archive ({@link JarsFirstClassPath}). */
+    private static final Map<String, Optional<JarsFirstClassPath>> JARS_FIRST = new ConcurrentHashMap<>();
+    /** A class path's verdict file ({@link JarsFirstClassPath#fingerprint} names it) and the verdict that maps an archive. */
+    static final String VERDICT_SUFFIX = ".order";
+    private static final String JARS_FIRST_FINDS_THE_SAME = "jars first";
+    static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    static final int VERDICTS_KEPT = 64;
     /** Plans that map an existing archive, by class path and options: most starts are repeats. */
     private static final Map<String, Plan> READY = new ConcurrentHashMap<>();
     /** This JVM's base archives ({@link #baseArchivesOf}), looked at once: the key of every archive includes them. */
@@ -61,20 +75,31 @@ public final class ClassDataSharing {
 
     /** What a child gets: JVM options, and what to do once it has exited. */
     public static final class Plan {
-        private static final Plan NONE = new Plan(List.of(), null, null);
+        private static final Plan NONE = new Plan(List.of(), null, null, null);
         private final List<String> options;
         private final Path dumpFile;
         private final Path archive;
+        private final String classPath;
 
-        private Plan(List<String> options, Path dumpFile, Path archive) {
+        private Plan(List<String> options, Path dumpFile, Path archive, String classPath) {
             this.options = options;
             this.dumpFile = dumpFile;
             this.archive = archive;
+            this.classPath = classPath;
         }
 
         /** @return the JVM options to add to the child's command line */
         public List<String> options() {
             return options;
+        }
+
+        /**
+         * @param given the class path the plan was made for
+         * @return the class path to give the child with {@link #options}: the given one, or its
+         *     jars-first form ({@link JarsFirstClassPath}) when that maps the archive
+         */
+        public String classPath(String given) {
+            return classPath != null ? classPath : given;
         }
 
         /** Moves a freshly dumped archive into place; call after the child has exited. */
@@ -104,29 +129,38 @@ public final class ClassDataSharing {
 
     /**
      * Keeps the archive directory small: every rebuilt jar or new set of options makes a new
-     * archive, so only the newest {@link #ARCHIVES_KEPT} are kept, and temporary dumps left by
-     * parents that died are removed once they are an hour old.
+     * archive, and every class added to a directory of a class path a new verdict, so only the
+     * newest {@link #ARCHIVES_KEPT} archives and {@link #VERDICTS_KEPT} verdicts are kept, and
+     * temporary files left by parents that died are removed once they are an hour old.
      */
     static void prune(Path dir) {
         List<Path> archives = new ArrayList<>();
+        List<Path> verdicts = new ArrayList<>();
         long staleBefore = System.currentTimeMillis() - STALE_DUMP_MILLIS;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(".jsa")) {
                     archives.add(f);
-                } else if (name.contains(".jsa.tmp-") && Files.getLastModifiedTime(f).toMillis() < staleBefore) {
+                } else if (name.endsWith(VERDICT_SUFFIX)) {
+                    verdicts.add(f);
+                } else if (name.contains(".tmp-") && Files.getLastModifiedTime(f).toMillis() < staleBefore) {
                     Files.deleteIfExists(f);
                 }
             }
-            if (archives.size() > ARCHIVES_KEPT) {
-                archives.sort(Comparator.comparingLong(ClassDataSharing::lastModified).reversed());
-                for (Path old : archives.subList(ARCHIVES_KEPT, archives.size())) {
-                    Files.deleteIfExists(old);
-                }
-            }
+            keepNewest(archives, ARCHIVES_KEPT);
+            keepNewest(verdicts, VERDICTS_KEPT);
         } catch (IOException e) {
             // pruning is housekeeping: the next dump tries again
+        }
+    }
+
+    private static void keepNewest(List<Path> files, int kept) throws IOException {
+        if (files.size() > kept) {
+            files.sort(Comparator.comparingLong(ClassDataSharing::lastModified).reversed());
+            for (Path old : files.subList(kept, files.size())) {
+                Files.deleteIfExists(old);
+            }
         }
     }
 
@@ -137,11 +171,11 @@ public final class ClassDataSharing {
     /**
      * @param classPath the child's class path
      * @param options the child's JVM options (the defaults and the caller's)
+     * @param callerOptions the caller's options alone (what an archive's own dump is started with)
      * @return the plan for a child with that class path and options
      */
-    public static Plan plan(String classPath, List<String> options) {
-        if ("false".equals(System.getProperty("mp4j.cds")) || classPath.isEmpty() || choosesSharingItself(options)
-                || !ELIGIBLE_CLASS_PATHS.computeIfAbsent(classPath, ClassDataSharing::onlyJars)) {
+    public static Plan plan(String classPath, List<String> options, List<String> callerOptions) {
+        if ("false".equals(System.getProperty("mp4j.cds")) || classPath.isEmpty() || choosesSharingItself(options)) {
             return Plan.NONE;
         }
         String setting = classPath + '\n' + String.join("\n", options);
@@ -149,24 +183,93 @@ public final class ClassDataSharing {
         if (ready != null) {
             return ready;
         }
+        boolean jarsOnly = ONLY_JARS.computeIfAbsent(classPath, ClassDataSharing::onlyJars);
         Path dir = archiveDirectory();
         if (dir == null) {
             return Plan.NONE;
         }
-        String key = key(classPath, options);
+        JarsFirstClassPath jarsFirst = jarsOnly ? null : jarsFirst(classPath, dir, options, callerOptions);
+        if (!jarsOnly && jarsFirst == null) {
+            return Plan.NONE;
+        }
+        String key = key(jarsOnly ? classPath : jarsFirst.jars(), options);
         Path archive = dir.resolve(key + ".jsa");
         if (Files.isRegularFile(archive)) {
-            ready = new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, null);
+            ready = new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, null,
+                    jarsOnly ? classPath : jarsFirst.reordered());
             READY.put(setting, ready);
             return ready;
         }
         if (!DUMPED_OR_DUMPING.add(key)) {
             return Plan.NONE;
         }
+        if (!jarsOnly) {
+            inBackground(() -> ArchiveDumpRoot.start(jarsFirst.jars(), callerOptions));
+            return Plan.NONE;
+        }
         Path dumpFile = dir.resolve(key + ".jsa.tmp-" + ProcessHandle.current().pid());
         List<String> dumping = withQuiet("-XX:ArchiveClassesAtExit=" + dumpFile);
         dumping.add("-D" + TRAINING_PROPERTY + "=true");
-        return new Plan(dumping, dumpFile, archive);
+        return new Plan(dumping, dumpFile, archive, classPath);
+    }
+
+    /**
+     * The jars-first form of a class path with directories ({@link JarsFirstClassPath}), once it is
+     * known to find what the class path finds: from the verdict kept under its fingerprint, else
+     * from a check in the background (null until that has answered; then, when the archive is
+     * missing, its dump is started).
+     */
+    private static JarsFirstClassPath jarsFirst(String classPath, Path dir, List<String> options,
+                                                List<String> callerOptions) {
+        Optional<JarsFirstClassPath> known = JARS_FIRST.get(classPath);
+        if (known == null) {
+            known = JARS_FIRST.computeIfAbsent(classPath, c -> {
+                JarsFirstClassPath candidate = JarsFirstClassPath.of(c);
+                if (candidate == null) {
+                    return Optional.empty();
+                }
+                Path verdict = dir.resolve(candidate.fingerprint() + VERDICT_SUFFIX);
+                String said = readVerdict(verdict);
+                if (said == null) {
+                    inBackground(() -> check(classPath, candidate, verdict, options, callerOptions));
+                }
+                return JARS_FIRST_FINDS_THE_SAME.equals(said) ? Optional.of(candidate) : Optional.empty();
+            });
+        }
+        return known.orElse(null);
+    }
+
+    private static void check(String classPath, JarsFirstClassPath candidate, Path verdict, List<String> options,
+                              List<String> callerOptions) {
+        boolean same = candidate.movesNoName();
+        try {
+            Path written = Files.writeString(verdict.resolveSibling(verdict.getFileName() + ".tmp-"
+                    + ProcessHandle.current().pid()), same ? JARS_FIRST_FINDS_THE_SAME : "as given");
+            Files.move(written, verdict, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Log.of(ClassDataSharing.class).log(System.Logger.Level.DEBUG, "the class path's verdict not kept: " + e);
+        }
+        if (same) {
+            JARS_FIRST.put(classPath, Optional.of(candidate));
+            plan(classPath, options, callerOptions); // starts the archive's dump when it is missing
+        }
+    }
+
+    private static String readVerdict(Path verdict) {
+        try {
+            return Files.readString(verdict);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs {@code work} on a thread of its own, which the JVM waits for at its end (a program that
+     * ends first would otherwise never keep its verdict nor start its archive's dump): it looks
+     * through jars and starts a program, under a second even for a large application.
+     */
+    private static void inBackground(Runnable work) {
+        new Thread(work, "mp4j-class-data-sharing").start();
     }
 
     private static List<String> withQuiet(String option) {
@@ -202,7 +305,7 @@ public final class ClassDataSharing {
         return true;
     }
 
-    private static boolean manifestClassPathHasOnlyJars(Path jar) {
+    static boolean manifestClassPathHasOnlyJars(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
             String extra = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
@@ -266,7 +369,11 @@ public final class ClassDataSharing {
     }
 
     private static long fnv1a64(String s) {
-        long hash = 0xcbf29ce484222325L;
+        return fnv1a64(FNV_OFFSET, s);
+    }
+
+    /** @return {@code hash} (a hash so far, or {@link #FNV_OFFSET} to begin) continued over {@code s} */
+    static long fnv1a64(long hash, String s) {
         for (int i = 0; i < s.length(); i++) {
             hash ^= s.charAt(i);
             hash *= 0x100000001b3L;

@@ -1,0 +1,229 @@
+package io.github.multiprocessing4j.internal.launch;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * A class path with directories, its jars moved first: the form in which it can map a class-data
+ * archive ({@link ClassDataSharing}), and the check that the move cannot change what a class or
+ * resource lookup finds.
+ *
+ * <p>Implementation notes. The JVM archives classes from jars only, and maps an archive only
+ * when the class path it was dumped with begins the child's: a build's {@code target/classes}
+ * first (as an IDE or {@code mvn exec:java} puts it) leaves no jar before it. Putting the jars
+ * first keeps the order among jars and among directories; what changes is that a jar which came
+ * after a directory is now looked in before it, which matters only for a name both hold. So
+ * every file under the directories is listed ({@link #of}, on the caller's thread: a few
+ * milliseconds for a build's classes), and every jar that came after one of them is looked
+ * through for the same names ({@link #movesNoName}: its zip directory, not its contents; tens to
+ * hundreds of milliseconds for a large application, so the caller runs it in the background and
+ * keeps the answer under the {@link #fingerprint}). One name in both, and the class path stays as
+ * it was. Not counted: the files every jar and many build directories have about themselves,
+ * which nothing looks up through the class path for one answer (a manifest, signatures, licence
+ * texts, {@code META-INF/maven/}, {@code module-info.class}). {@code META-INF/services/} files
+ * count: the order of their providers would change. A multi-release jar's versioned entries
+ * count as the names they stand for. A jar after a directory whose manifest names more of the
+ * class path, or directories of more than {@value #MAX_DIRECTORY_FILES} files, keep the class
+ * path as it was. A class path entry that does not exist goes with the directories (it holds
+ * nothing today).
+ */
+final class JarsFirstClassPath {
+    /** Beyond this many files under the directories, listing them is not worth its time at a start. */
+    static final int MAX_DIRECTORY_FILES = 20_000;
+
+    private final String jars;
+    private final String reordered;
+    /** The names of the files under each directory, in class path order. */
+    private final List<Set<String>> directoryNames;
+    /** The jars that come after a directory, each with how many directories come before it. */
+    private final List<Path> movedJars;
+    private final List<Integer> directoriesBefore;
+    private final long fingerprint;
+
+    private JarsFirstClassPath(String jars, String reordered, List<Set<String>> directoryNames, List<Path> movedJars,
+                               List<Integer> directoriesBefore, long fingerprint) {
+        this.jars = jars;
+        this.reordered = reordered;
+        this.directoryNames = directoryNames;
+        this.movedJars = movedJars;
+        this.directoriesBefore = directoriesBefore;
+        this.fingerprint = fingerprint;
+    }
+
+    /**
+     * Lists the class path's directories.
+     *
+     * @param classPath an absolute class path
+     * @return its jars-first form, whose moves are not checked yet ({@link #movesNoName}); null
+     *     when it has no directory or no jar, when its directories hold too many files or cannot
+     *     be read, or when a jar before them names a directory in its manifest (no archive then)
+     */
+    static JarsFirstClassPath of(String classPath) {
+        List<String> jars = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        List<Set<String>> directoryNames = new ArrayList<>();
+        List<Path> movedJars = new ArrayList<>();
+        List<Integer> directoriesBefore = new ArrayList<>();
+        int[] budget = {MAX_DIRECTORY_FILES};
+        long fingerprint = ClassDataSharing.fnv1a64(ClassDataSharing.FNV_OFFSET, classPath);
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            Path path = Path.of(entry);
+            if (Files.isRegularFile(path)) {
+                if (others.isEmpty() && !ClassDataSharing.manifestClassPathHasOnlyJars(path)) {
+                    return null;
+                }
+                if (!others.isEmpty()) {
+                    movedJars.add(path);
+                    directoriesBefore.add(directoryNames.size());
+                }
+                File file = path.toFile();
+                fingerprint = ClassDataSharing.fnv1a64(fingerprint, file.length() + "@" + file.lastModified());
+                jars.add(entry);
+            } else {
+                if (Files.isDirectory(path)) {
+                    Set<String> names = new HashSet<>();
+                    if (!listFiles(path, names, budget)) {
+                        return null;
+                    }
+                    long sum = 0; // the names' own order is the file system's: a sum does not depend on it
+                    for (String name : names) {
+                        sum += ClassDataSharing.fnv1a64(ClassDataSharing.FNV_OFFSET, name);
+                    }
+                    fingerprint = ClassDataSharing.fnv1a64(fingerprint, names.size() + ":" + sum);
+                    directoryNames.add(names);
+                }
+                others.add(entry);
+            }
+        }
+        if (jars.isEmpty() || others.isEmpty()) {
+            return null;
+        }
+        String jarsOnly = String.join(File.pathSeparator, jars);
+        return new JarsFirstClassPath(jarsOnly, jarsOnly + File.pathSeparator + String.join(File.pathSeparator, others),
+                directoryNames, movedJars, directoriesBefore, fingerprint);
+    }
+
+    /** @return the jars alone, in their order: the class path an archive for this one is dumped with */
+    String jars() {
+        return jars;
+    }
+
+    /** @return the jars, then the directories (and entries that do not exist), each in their order */
+    String reordered() {
+        return reordered;
+    }
+
+    /**
+     * @return what the answer of {@link #movesNoName} depends on: the class path, each jar's size
+     *     and time, and the names in each directory
+     */
+    String fingerprint() {
+        return Long.toHexString(fingerprint);
+    }
+
+    /**
+     * Looks through the jars that move (their zip directories): slow for many jars, see the class notes.
+     *
+     * @return whether no jar that moves before a directory holds a name the directory holds (nor
+     *     names more of the class path in its manifest); false when a jar cannot be read
+     */
+    boolean movesNoName() {
+        for (int i = 0; i < movedJars.size(); i++) {
+            if (sharesANameWith(directoryNames.subList(0, directoriesBefore.get(i)), movedJars.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds the names of the files under {@code directory}; false when there are too many or it cannot be read. */
+    private static boolean listFiles(Path directory, Set<String> names, int[] budget) {
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (--budget[0] < 0) {
+                        return FileVisitResult.TERMINATE;
+                    }
+                    String name = directory.relativize(file).toString().replace(File.separatorChar, '/');
+                    if (!perArtifact(name)) {
+                        names.add(name);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            return budget[0] >= 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @return whether the jar holds a name one of the directories holds, or names more of the
+     *     class path in its manifest, or cannot be read: either way it cannot be moved
+     */
+    private static boolean sharesANameWith(List<Set<String>> directories, Path jar) {
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            Manifest manifest = file.getManifest();
+            if (manifest != null && manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH) != null) {
+                return true;
+            }
+            for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
+                JarEntry entry = entries.nextElement();
+                String name = unversioned(entry.getName());
+                if (!entry.isDirectory() && !perArtifact(name)) {
+                    for (Set<String> names : directories) {
+                        if (names.contains(name)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** {@code META-INF/versions/11/a/B.class} stands for {@code a/B.class} in a multi-release jar. */
+    private static String unversioned(String name) {
+        String versions = "META-INF/versions/";
+        if (!name.startsWith(versions)) {
+            return name;
+        }
+        int end = name.indexOf('/', versions.length());
+        return end < 0 ? name : name.substring(end + 1);
+    }
+
+    /** Files a jar or a build directory has about itself, which nothing looks up for one answer. */
+    static boolean perArtifact(String name) {
+        if (name.equals("module-info.class") || name.startsWith("META-INF/maven/")) {
+            return true;
+        }
+        if (!name.startsWith("META-INF/") || name.indexOf('/', "META-INF/".length()) >= 0) {
+            return false; // META-INF/services/... and everything outside META-INF count
+        }
+        String file = name.substring("META-INF/".length()).toUpperCase(Locale.ROOT);
+        return file.equals("MANIFEST.MF") || file.equals("INDEX.LIST") || file.endsWith(".SF") || file.endsWith(".RSA")
+                || file.endsWith(".DSA") || file.endsWith(".EC") || file.startsWith("LICENSE") || file.startsWith("NOTICE")
+                || file.startsWith("DEPENDENCIES");
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.multiprocessing4j.internal.launch;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A class path with directories gets its jars first only when no lookup can find something else:
+ * a name a jar holds after a directory that holds it too keeps the order, and so does a service
+ * file; a jar before the directory, manifests, licences and module descriptors do not.
+ */
+class JarsFirstClassPathTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDirectoryBeforeJarsOfOtherNamesHasTheJarsMovedFirst() throws IOException {
+        Path classes = directory("classes", "app/Main.class", "app/config.properties");
+        Path lib = jar("lib.jar", "lib/Util.class");
+        Path other = jar("other.jar", "other/Thing.class");
+
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, lib, other));
+
+        assertThat(order).isNotNull();
+        assertThat(order.jars()).isEqualTo(path(lib, other));
+        assertThat(order.reordered()).isEqualTo(path(lib, other, classes));
+        assertThat(order.movesNoName()).isTrue();
+    }
+
+    @Test
+    void aClassInADirectoryAndInALaterJarKeepsTheOrder() throws IOException {
+        Path classes = directory("classes", "app/Main.class", "lib/Util.class"); // a patched library class
+        Path lib = jar("lib.jar", "lib/Util.class");
+
+        assertThat(JarsFirstClassPath.of(path(classes, lib)).movesNoName()).isFalse();
+    }
+
+    @Test
+    void aJarBeforeTheDirectoryStaysBeforeItWhateverItHolds() throws IOException {
+        Path first = jar("first.jar", "app/Main.class");
+        Path classes = directory("classes", "app/Main.class");
+        Path last = jar("last.jar", "lib/Util.class");
+
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(first, classes, last));
+
+        assertThat(order.reordered()).isEqualTo(path(first, last, classes));
+        assertThat(order.movesNoName()).isTrue();
+    }
+
+    @Test
+    void serviceFilesCountButManifestsLicencesAndModuleDescriptorsDoNot() throws IOException {
+        Path classes = directory("classes", "module-info.class", "META-INF/MANIFEST.MF", "META-INF/LICENSE.txt",
+                "META-INF/maven/g/a/pom.properties");
+        Path lib = jar("lib.jar", "module-info.class", "META-INF/LICENSE.txt", "META-INF/maven/g/a/pom.properties",
+                "META-INF/versions/11/module-info.class");
+        assertThat(JarsFirstClassPath.of(path(classes, lib)).movesNoName()).isTrue();
+
+        Path services = directory("services", "META-INF/services/java.sql.Driver");
+        Path driver = jar("driver.jar", "META-INF/services/java.sql.Driver");
+        assertThat(JarsFirstClassPath.of(path(services, driver)).movesNoName())
+                .as("the order of the providers would change").isFalse();
+    }
+
+    @Test
+    void aMultiReleaseJarsVersionedClassCountsAsTheClassItStandsFor() throws IOException {
+        Path classes = directory("classes", "lib/Util.class");
+        Path lib = jar("lib.jar", "META-INF/versions/11/lib/Util.class");
+
+        assertThat(JarsFirstClassPath.of(path(classes, lib)).movesNoName()).isFalse();
+    }
+
+    @Test
+    void aJarWithAManifestClassPathIsNotMovedAndOneBeforeTheDirectoriesMayNameJarsOnly() throws IOException {
+        Path classes = directory("classes", "app/Main.class");
+        Path naming = jarWithClassPath("naming.jar", "lib.jar");
+        assertThat(JarsFirstClassPath.of(path(classes, naming)).movesNoName()).isFalse();
+
+        jar("lib.jar", "lib/Util.class");
+        assertThat(JarsFirstClassPath.of(path(naming, classes))).as("names a jar: the archive may hold it").isNotNull();
+        Path namingADirectory = jarWithClassPath("dirs.jar", "classes/");
+        assertThat(JarsFirstClassPath.of(path(namingADirectory, classes))).as("the JVM cannot dump it").isNull();
+    }
+
+    @Test
+    void theFingerprintChangesWithTheNamesInTheDirectoriesAndTheJars() throws IOException {
+        Path classes = directory("classes", "app/Main.class");
+        Path lib = jar("lib.jar", "lib/Util.class");
+        String before = JarsFirstClassPath.of(path(classes, lib)).fingerprint();
+
+        assertThat(JarsFirstClassPath.of(path(classes, lib)).fingerprint()).isEqualTo(before);
+        Files.writeString(classes.resolve("app/Main.class"), "recompiled"); // a name, not a content, counts
+        assertThat(JarsFirstClassPath.of(path(classes, lib)).fingerprint()).isEqualTo(before);
+        Files.writeString(classes.resolve("app/Added.class"), "x");
+        String added = JarsFirstClassPath.of(path(classes, lib)).fingerprint();
+        assertThat(added).isNotEqualTo(before);
+        Files.setLastModifiedTime(lib, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        assertThat(JarsFirstClassPath.of(path(classes, lib)).fingerprint()).isNotEqualTo(added);
+    }
+
+    @Test
+    void aClassPathWithoutADirectoryOrWithoutAJarHasNoJarsFirstForm() throws IOException {
+        Path classes = directory("classes", "app/Main.class");
+        Path lib = jar("lib.jar", "lib/Util.class");
+
+        assertThat(JarsFirstClassPath.of(path(lib))).isNull();
+        assertThat(JarsFirstClassPath.of(path(classes))).isNull();
+        assertThat(JarsFirstClassPath.of(path(classes, dir.resolve("missing"), lib)).reordered())
+                .as("an entry that does not exist goes with the directories")
+                .isEqualTo(path(lib, classes, dir.resolve("missing")));
+    }
+
+    private Path directory(String name, String... files) throws IOException {
+        Path root = Files.createDirectories(dir.resolve(name));
+        for (String file : files) {
+            Path f = root.resolve(file);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "x");
+        }
+        return root;
+    }
+
+    private Path jar(String name, String... entries) throws IOException {
+        return jar(name, null, entries);
+    }
+
+    private Path jarWithClassPath(String name, String classPath) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+        return jar(name, manifest);
+    }
+
+    private Path jar(String name, Manifest manifest, String... entries) throws IOException {
+        Path jar = dir.resolve(name);
+        try (JarOutputStream out = manifest == null ? new JarOutputStream(Files.newOutputStream(jar))
+                : new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            for (String entry : entries) {
+                out.putNextEntry(new JarEntry(entry));
+                out.write('x');
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    private static String path(Path... entries) {
+        StringBuilder path = new StringBuilder();
+        for (Path entry : entries) {
+            path.append(path.length() == 0 ? "" : File.pathSeparator).append(entry);
+        }
+        return path.toString();
+    }
+}
