@@ -215,44 +215,60 @@ public final class ClassDataSharing {
 
     /**
      * The jars-first form of a class path with directories ({@link JarsFirstClassPath}), once it is
-     * known to find what the class path finds: from the verdict kept under its fingerprint, else
-     * from a check in the background (null until that has answered; then, when the archive is
-     * missing, its dump is started).
+     * known to find what the class path finds: from the verdict kept under its fingerprint when
+     * its directories are listed quickly, else from a thread in the background (null until that
+     * has answered; then, when the archive is missing, its dump is started).
      */
     private static JarsFirstClassPath jarsFirst(String classPath, Path dir, List<String> options,
                                                 List<String> callerOptions) {
         Optional<JarsFirstClassPath> known = JARS_FIRST.get(classPath);
         if (known == null) {
             known = JARS_FIRST.computeIfAbsent(classPath, c -> {
-                JarsFirstClassPath candidate = JarsFirstClassPath.of(c);
-                if (candidate == null) {
+                JarsFirstClassPath quick = JarsFirstClassPath.of(c, JarsFirstClassPath.FILES_LISTED_AT_A_START);
+                if (quick == JarsFirstClassPath.TOO_MANY_FILES) {
+                    inBackground(() -> settle(c, JarsFirstClassPath.of(c, JarsFirstClassPath.MAX_DIRECTORY_FILES), dir,
+                            options, callerOptions));
                     return Optional.empty();
                 }
-                Path verdict = dir.resolve(candidate.fingerprint() + VERDICT_SUFFIX);
-                String said = readVerdict(verdict);
-                if (said == null) {
-                    inBackground(() -> check(classPath, candidate, verdict, options, callerOptions));
+                String said = quick == null ? null : readVerdict(verdictOf(quick, dir));
+                if (quick != null && said == null) {
+                    inBackground(() -> settle(c, quick, dir, options, callerOptions));
                 }
-                return JARS_FIRST_FINDS_THE_SAME.equals(said) ? Optional.of(candidate) : Optional.empty();
+                return JARS_FIRST_FINDS_THE_SAME.equals(said) ? Optional.of(quick) : Optional.empty();
             });
         }
         return known.orElse(null);
     }
 
-    private static void check(String classPath, JarsFirstClassPath candidate, Path verdict, List<String> options,
-                              List<String> callerOptions) {
-        boolean same = candidate.movesNoName();
-        try {
-            Path written = Files.writeString(verdict.resolveSibling(verdict.getFileName() + ".tmp-"
-                    + ProcessHandle.current().pid()), same ? JARS_FIRST_FINDS_THE_SAME : "as given");
-            Files.move(written, verdict, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Log.of(ClassDataSharing.class).log(System.Logger.Level.DEBUG, "the class path's verdict not kept: " + e);
+    /**
+     * Decides whether a class path's children get its jars first (the verdict kept, else a look
+     * through its jars, kept), and when they do, starts giving it to them.
+     */
+    private static void settle(String classPath, JarsFirstClassPath candidate, Path dir, List<String> options,
+                               List<String> callerOptions) {
+        if (candidate == null || candidate == JarsFirstClassPath.TOO_MANY_FILES) {
+            return;
         }
-        if (same) {
+        Path verdict = verdictOf(candidate, dir);
+        String said = readVerdict(verdict);
+        if (said == null) {
+            said = candidate.movesNoName() ? JARS_FIRST_FINDS_THE_SAME : "as given";
+            try {
+                Path written = Files.writeString(verdict.resolveSibling(verdict.getFileName() + ".tmp-"
+                        + ProcessHandle.current().pid()), said);
+                Files.move(written, verdict, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Log.of(ClassDataSharing.class).log(System.Logger.Level.DEBUG, "the class path's verdict not kept: " + e);
+            }
+        }
+        if (JARS_FIRST_FINDS_THE_SAME.equals(said)) {
             JARS_FIRST.put(classPath, Optional.of(candidate));
             plan(classPath, options, callerOptions); // starts the archive's dump when it is missing
         }
+    }
+
+    private static Path verdictOf(JarsFirstClassPath candidate, Path dir) {
+        return dir.resolve(candidate.fingerprint() + VERDICT_SUFFIX);
     }
 
     private static String readVerdict(Path verdict) {

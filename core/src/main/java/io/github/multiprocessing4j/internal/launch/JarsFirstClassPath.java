@@ -28,8 +28,8 @@ import java.util.jar.Manifest;
  * first (as an IDE or {@code mvn exec:java} puts it) leaves no jar before it. Putting the jars
  * first keeps the order among jars and among directories; what changes is that a jar which came
  * after a directory is now looked in before it, which matters only for a name both hold. So
- * every file under the directories is listed ({@link #of}, on the caller's thread: a few
- * milliseconds for a build's classes), and every jar that came after one of them is looked
+ * every file under the directories is listed ({@link #of}, on the caller's thread when they
+ * hold few: 5-15 ms for 266 files in a new JVM here), and every jar that came after one of them is looked
  * through for the same names ({@link #movesNoName}: its zip directory, not its contents; tens to
  * hundreds of milliseconds for a large application, so the caller runs it in the background and
  * keeps the answer under the {@link #fingerprint}). One name in both, and the class path stays as
@@ -43,8 +43,12 @@ import java.util.jar.Manifest;
  * nothing today).
  */
 final class JarsFirstClassPath {
-    /** Beyond this many files under the directories, listing them is not worth its time at a start. */
+    /** Beyond this many files under the directories, a start does not wait for their listing (a few ms a thousand here). */
+    static final int FILES_LISTED_AT_A_START = 2_000;
+    /** Beyond this many files under the directories, the class path keeps its order (and gets no archive). */
     static final int MAX_DIRECTORY_FILES = 20_000;
+    /** What {@link #of} returns when the directories hold more files than it was to list. */
+    static final JarsFirstClassPath TOO_MANY_FILES = new JarsFirstClassPath("", "", List.of(), List.of(), List.of(), 0);
 
     private final String jars;
     private final String reordered;
@@ -69,17 +73,19 @@ final class JarsFirstClassPath {
      * Lists the class path's directories.
      *
      * @param classPath an absolute class path
-     * @return its jars-first form, whose moves are not checked yet ({@link #movesNoName}); null
-     *     when it has no directory or no jar, when its directories hold too many files or cannot
-     *     be read, or when a jar before them names a directory in its manifest (no archive then)
+     * @param maxFiles how many files the directories may hold, at most {@link #MAX_DIRECTORY_FILES}
+     * @return its jars-first form, whose moves are not checked yet ({@link #movesNoName});
+     *     {@link #TOO_MANY_FILES} when the directories hold more than {@code maxFiles}; null when it
+     *     has no directory or no jar, when a directory cannot be read, or when a jar before them
+     *     names a directory in its manifest (no archive then)
      */
-    static JarsFirstClassPath of(String classPath) {
+    static JarsFirstClassPath of(String classPath, int maxFiles) {
         List<String> jars = new ArrayList<>();
         List<String> others = new ArrayList<>();
         List<Set<String>> directoryNames = new ArrayList<>();
         List<Path> movedJars = new ArrayList<>();
         List<Integer> directoriesBefore = new ArrayList<>();
-        int[] budget = {MAX_DIRECTORY_FILES};
+        int[] budget = {maxFiles};
         long fingerprint = ClassDataSharing.fnv1a64(ClassDataSharing.FNV_OFFSET, classPath);
         for (String entry : classPath.split(File.pathSeparator)) {
             if (entry.isEmpty()) {
@@ -102,6 +108,9 @@ final class JarsFirstClassPath {
                     Set<String> names = new HashSet<>();
                     if (!listFiles(path, names, budget)) {
                         return null;
+                    }
+                    if (budget[0] < 0) {
+                        return maxFiles < MAX_DIRECTORY_FILES ? TOO_MANY_FILES : null;
                     }
                     long sum = 0; // the names' own order is the file system's: a sum does not depend on it
                     for (String name : names) {
@@ -154,7 +163,7 @@ final class JarsFirstClassPath {
         return true;
     }
 
-    /** Adds the names of the files under {@code directory}; false when there are too many or it cannot be read. */
+    /** Adds the names of the files under {@code directory} (stops when the budget runs out); false when it cannot be read. */
     private static boolean listFiles(Path directory, Set<String> names, int[] budget) {
         try {
             Files.walkFileTree(directory, new SimpleFileVisitor<>() {
@@ -170,7 +179,7 @@ final class JarsFirstClassPath {
                     return FileVisitResult.CONTINUE;
                 }
             });
-            return budget[0] >= 0;
+            return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }

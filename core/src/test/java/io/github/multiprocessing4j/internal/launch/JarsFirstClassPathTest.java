@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * file; a jar before the directory, manifests, licences and module descriptors do not.
  */
 class JarsFirstClassPathTest {
+    private static final int MAX = JarsFirstClassPath.MAX_DIRECTORY_FILES;
+
     @TempDir
     Path dir;
 
@@ -29,7 +31,7 @@ class JarsFirstClassPathTest {
         Path lib = jar("lib.jar", "lib/Util.class");
         Path other = jar("other.jar", "other/Thing.class");
 
-        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, lib, other));
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, lib, other), MAX);
 
         assertThat(order).isNotNull();
         assertThat(order.jars()).isEqualTo(path(lib, other));
@@ -42,7 +44,7 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "app/Main.class", "lib/Util.class"); // a patched library class
         Path lib = jar("lib.jar", "lib/Util.class");
 
-        assertThat(JarsFirstClassPath.of(path(classes, lib)).movesNoName()).isFalse();
+        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).movesNoName()).isFalse();
     }
 
     @Test
@@ -51,7 +53,7 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "app/Main.class");
         Path last = jar("last.jar", "lib/Util.class");
 
-        JarsFirstClassPath order = JarsFirstClassPath.of(path(first, classes, last));
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(first, classes, last), MAX);
 
         assertThat(order.reordered()).isEqualTo(path(first, last, classes));
         assertThat(order.movesNoName()).isTrue();
@@ -63,11 +65,11 @@ class JarsFirstClassPathTest {
                 "META-INF/maven/g/a/pom.properties");
         Path lib = jar("lib.jar", "module-info.class", "META-INF/LICENSE.txt", "META-INF/maven/g/a/pom.properties",
                 "META-INF/versions/11/module-info.class");
-        assertThat(JarsFirstClassPath.of(path(classes, lib)).movesNoName()).isTrue();
+        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).movesNoName()).isTrue();
 
         Path services = directory("services", "META-INF/services/java.sql.Driver");
         Path driver = jar("driver.jar", "META-INF/services/java.sql.Driver");
-        assertThat(JarsFirstClassPath.of(path(services, driver)).movesNoName())
+        assertThat(JarsFirstClassPath.of(path(services, driver), MAX).movesNoName())
                 .as("the order of the providers would change").isFalse();
     }
 
@@ -76,35 +78,45 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "lib/Util.class");
         Path lib = jar("lib.jar", "META-INF/versions/11/lib/Util.class");
 
-        assertThat(JarsFirstClassPath.of(path(classes, lib)).movesNoName()).isFalse();
+        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).movesNoName()).isFalse();
     }
 
     @Test
     void aJarWithAManifestClassPathIsNotMovedAndOneBeforeTheDirectoriesMayNameJarsOnly() throws IOException {
         Path classes = directory("classes", "app/Main.class");
         Path naming = jarWithClassPath("naming.jar", "lib.jar");
-        assertThat(JarsFirstClassPath.of(path(classes, naming)).movesNoName()).isFalse();
+        assertThat(JarsFirstClassPath.of(path(classes, naming), MAX).movesNoName()).isFalse();
 
         jar("lib.jar", "lib/Util.class");
-        assertThat(JarsFirstClassPath.of(path(naming, classes))).as("names a jar: the archive may hold it").isNotNull();
+        assertThat(JarsFirstClassPath.of(path(naming, classes), MAX)).as("names a jar: the archive may hold it").isNotNull();
         Path namingADirectory = jarWithClassPath("dirs.jar", "classes/");
-        assertThat(JarsFirstClassPath.of(path(namingADirectory, classes))).as("the JVM cannot dump it").isNull();
+        assertThat(JarsFirstClassPath.of(path(namingADirectory, classes), MAX)).as("the JVM cannot dump it").isNull();
     }
 
     @Test
     void theFingerprintChangesWithTheNamesInTheDirectoriesAndTheJars() throws IOException {
         Path classes = directory("classes", "app/Main.class");
         Path lib = jar("lib.jar", "lib/Util.class");
-        String before = JarsFirstClassPath.of(path(classes, lib)).fingerprint();
+        String before = JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint();
 
-        assertThat(JarsFirstClassPath.of(path(classes, lib)).fingerprint()).isEqualTo(before);
+        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint()).isEqualTo(before);
         Files.writeString(classes.resolve("app/Main.class"), "recompiled"); // a name, not a content, counts
-        assertThat(JarsFirstClassPath.of(path(classes, lib)).fingerprint()).isEqualTo(before);
+        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint()).isEqualTo(before);
         Files.writeString(classes.resolve("app/Added.class"), "x");
-        String added = JarsFirstClassPath.of(path(classes, lib)).fingerprint();
+        String added = JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint();
         assertThat(added).isNotEqualTo(before);
         Files.setLastModifiedTime(lib, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
-        assertThat(JarsFirstClassPath.of(path(classes, lib)).fingerprint()).isNotEqualTo(added);
+        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint()).isNotEqualTo(added);
+    }
+
+    @Test
+    void directoriesOfMoreFilesThanAStartListsAreLeftToTheBackgroundAndBeyondTheMostKeepTheOrder() throws IOException {
+        Path classes = directory("classes", "a/1.class", "a/2.class", "a/3.class");
+        Path lib = jar("lib.jar", "lib/Util.class");
+
+        assertThat(JarsFirstClassPath.of(path(classes, lib), 2)).isSameAs(JarsFirstClassPath.TOO_MANY_FILES);
+        assertThat(JarsFirstClassPath.of(path(classes, lib), 3)).isNotNull().isNotSameAs(JarsFirstClassPath.TOO_MANY_FILES);
+        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX)).isNotSameAs(JarsFirstClassPath.TOO_MANY_FILES);
     }
 
     @Test
@@ -112,9 +124,9 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "app/Main.class");
         Path lib = jar("lib.jar", "lib/Util.class");
 
-        assertThat(JarsFirstClassPath.of(path(lib))).isNull();
-        assertThat(JarsFirstClassPath.of(path(classes))).isNull();
-        assertThat(JarsFirstClassPath.of(path(classes, dir.resolve("missing"), lib)).reordered())
+        assertThat(JarsFirstClassPath.of(path(lib), MAX)).isNull();
+        assertThat(JarsFirstClassPath.of(path(classes), MAX)).isNull();
+        assertThat(JarsFirstClassPath.of(path(classes, dir.resolve("missing"), lib), MAX).reordered())
                 .as("an entry that does not exist goes with the directories")
                 .isEqualTo(path(lib, classes, dir.resolve("missing")));
     }
