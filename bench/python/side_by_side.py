@@ -241,9 +241,11 @@ def user_pattern_rows():
             short="start in a loop, start() -> value received: default start method, no waiting for spares"),
         Row("loop", LOOP, method="loop-cold", short="start in a loop: -Dmp4j.startMethod=cold"),
         Row("loop", LOOP, method="loop-warm", short="start in a loop: best case, waiting for booted spares"),
+        Row("loop", LOOP, method="loop-ide", short="start in a loop: a directory first on the class path (an IDE's)"),
         Row("loop", LOOP_MEAN, method="loop-default", short="start in a loop, mean of the rounds: default start method"),
         Row("loop", LOOP_MEAN, method="loop-cold", short="start in a loop, mean of the rounds: -Dmp4j.startMethod=cold"),
         Row("loop", LOOP_MEAN, method="loop-warm", short="start in a loop, mean of the rounds: best case"),
+        Row("loop", LOOP_MEAN, method="loop-ide", short="start in a loop, mean of the rounds: a directory first on the class path"),
         Row("pool-calls", POOL_CALLS + "constructor of a pool of 2", method="program",
             short="pool in a new program: constructor of a pool of 2"),
         Row("pool-calls", POOL_CALLS + "first call, map(x*x) over 10000 ints", method="program",
@@ -314,6 +316,8 @@ METHOD_NAMES = {
                     "(a new default-flags program, java -cp, per repetition)",
     "loop-cold": "-Dmp4j.startMethod=cold (a new program per repetition)",
     "loop-warm": "best case: before each round the spares have booted (a new program per repetition)",
+    "loop-ide": "the default start method, a directory first on the program's class path as an IDE or mvn exec:java "
+                "puts target/classes (a new program per repetition, after one unmeasured first run)",
     "jvm-child-flags": "bare JVM with the library's child options (-XX:+UseSerialGC -XX:TieredStopAtLevel=1)",
     "jvm-default-flags": "bare JVM with default flags",
     "pp4j": "PP4J 2.2, not multiprocessing4j",
@@ -680,7 +684,7 @@ def limit_for(row, unit, m):
     """The limit of this machine on a row of the main table, or None."""
     booted = m["boot_cpu"] and m["cores"]
     wall = m["boot_wall"]
-    if row.section == "loop" and row.method in ("loop-default", "loop-cold") and booted:
+    if row.section == "loop" and row.method in ("loop-default", "loop-cold", "loop-ide") and booted:
         seconds, why = boots_floor(1, m, "a round")
         return Limit(seconds * 1e6, f"≥ {fmt(seconds * 1e3)} ms a round while each round needs a new JVM "
                                     f"({why}); a round that waits for its child's boot: ≥ {fmt(wall)} ms")

@@ -48,10 +48,15 @@ public final class BareJvm {
      *     path, with these options
      */
     static List<String> command(List<String> options, Class<?> main, String... args) {
+        return command(options, System.getProperty("java.class.path"), main, args);
+    }
+
+    /** @return the command of a JVM running {@code main}: this JVM's {@code java}, with these options and class path */
+    static List<String> command(List<String> options, String classPath, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of("-cp", classPath, main.getName()));
         command.addAll(List.of(args));
         return command;
     }

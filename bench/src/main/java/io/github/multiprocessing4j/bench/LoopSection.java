@@ -1,5 +1,8 @@
 package io.github.multiprocessing4j.bench;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +16,13 @@ import java.util.List;
  *   <li>method "loop-default": the library's default start method, nothing waits for spares
  *       between rounds (the user's loop);</li>
  *   <li>"loop-cold": the same with {@code -Dmp4j.startMethod=cold} (a new JVM per child);</li>
- *   <li>"loop-warm": the best case, each round after the spares have booted.</li>
+ *   <li>"loop-warm": the best case, each round after the spares have booted;</li>
+ *   <li>"loop-ide": the default way, with a directory before the jar on the program's class path,
+ *       as an IDE or {@code mvn exec:java} runs a program (its {@code target/classes}; here a
+ *       directory holding one resource). Its children get the jars first and the class-data
+ *       archive of the jars, from the program's second run on: one run goes first unmeasured, as
+ *       a developer's first run, and its background work (the class path's check, the
+ *       archive's dump on a machine's first bench run) is waited for.</li>
  * </ul>
  * CPython's side is {@code user_patterns.py}'s section "loop": the same loop with fork and with
  * spawn, in a new {@code python3} per repetition.
@@ -37,19 +46,39 @@ final class LoopSection extends Section {
 
     @Override
     void run(BenchConfig config, Results results) throws Exception {
-        measure(config, results, "loop-default", List.of());
-        measure(config, results, "loop-cold", List.of("-Dmp4j.startMethod=cold"));
-        measure(config, results, "loop-warm", List.of(), "--wait-for-spares");
+        String jar = System.getProperty("java.class.path");
+        measure(config, results, "loop-default", List.of(), jar);
+        measure(config, results, "loop-cold", List.of("-Dmp4j.startMethod=cold"), jar);
+        measure(config, results, "loop-warm", List.of(), jar, "--wait-for-spares");
+        try (ScratchDirectory classes = ScratchDirectory.create()) {
+            Files.writeString(Path.of(classes.file("app.properties")), "greeting=hello\n");
+            String classPath = classes.file("") + File.pathSeparator + jar;
+            Programs.run(List.of(), classPath, StartLoopProgram.class, Integer.toString(ROUNDS)); // the first run
+            awaitArchiveDumps();
+            measure(config, results, "loop-ide", List.of(), classPath);
+        }
+    }
+
+    /** Waits for the programs that dump class-data archives ({@code ArchiveDumpProgram}) to end. */
+    private static void awaitArchiveDumps() throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
+                .map(c -> c.contains("ArchiveDumpProgram")).orElse(false))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a class-data archive's dump still runs after 2 minutes");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private void measure(BenchConfig config, Results results, String method, List<String> jvmOptions,
-            String... extra) throws Exception {
+            String classPath, String... extra) throws Exception {
         double[] medians = new double[config.programReps()];
         double[] means = new double[medians.length];
         for (int rep = 0; rep < medians.length; rep++) {
             List<String> args = new ArrayList<>(List.of(Integer.toString(ROUNDS)));
             args.addAll(List.of(extra));
-            List<Double> rounds = Programs.values(Programs.run(jvmOptions, StartLoopProgram.class,
+            List<Double> rounds = Programs.values(Programs.run(jvmOptions, classPath, StartLoopProgram.class,
                     args.toArray(String[]::new)), StartLoopProgram.ROUND_MICROS, StartLoopProgram.class);
             if (rounds.size() != ROUNDS) {
                 throw new IllegalStateException("StartLoopProgram reported " + rounds.size() + " rounds of " + ROUNDS);

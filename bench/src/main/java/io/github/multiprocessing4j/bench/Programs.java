@@ -43,7 +43,16 @@ final class Programs {
      */
     static Map<String, List<Double>> run(List<String> jvmOptions, Class<?> main, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(BareJvm.command(jvmOptions, main));
+        return run(jvmOptions, System.getProperty("java.class.path"), main, args);
+    }
+
+    /**
+     * @param classPath the program's class path (by default this jar's)
+     * @return the figures the program printed, as {@link #run(List, Class, String...)}
+     */
+    static Map<String, List<Double>> run(List<String> jvmOptions, String classPath, Class<?> main, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(BareJvm.command(jvmOptions, classPath, main));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = stdout(p, main.getSimpleName());

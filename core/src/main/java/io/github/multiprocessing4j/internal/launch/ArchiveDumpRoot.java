@@ -21,16 +21,20 @@ import java.util.List;
  * the API layer) in the background, and the program's child (an empty target; the training of
  * {@link ArchiveTraining} runs as it exits) writes the archive under the key of the jars and the
  * options, where the next start of this JVM's children looks for it. The program is a tree of its
- * own, not in this JVM's: it appears in no process table of the user's. It runs at the lowest
- * scheduling priority, as it competes with the program whose start asked for it, and nothing
- * waits for it or ends it with this JVM: a program that ends within a second would otherwise
- * never get its archive. It ends by itself once the archive is written (a few seconds), and ends
- * its child if that takes minutes.
+ * own, not in this JVM's: it appears in no process table of the user's, and it is not this
+ * JVM's child either ({@code setsid -f} starts it in a session of its own, its parent gone at
+ * once), since nothing waits for it or ends it with this JVM: a program that ends within a second
+ * would otherwise never get its archive. It runs at the lowest scheduling priority, as it
+ * competes with the program whose start asked for it. It ends by itself once the archive is
+ * written (a few seconds), and ends its child if that takes minutes. A JVM claims the dump in the
+ * archive directory before it starts the program ({@link ClassDataSharing}), so that programs
+ * started one after the other before the archive is there start one dump, not one each.
  */
 final class ArchiveDumpRoot {
     /** The program that dumps: a class of the API layer, named here as the launch layer may not refer to it. */
     static final String MAIN_CLASS = "io.github.multiprocessing4j.ArchiveDumpProgram";
     private static final Path NICE = Path.of("/usr/bin/nice");
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private ArchiveDumpRoot() {
     }
@@ -43,6 +47,9 @@ final class ArchiveDumpRoot {
      */
     static void start(String jars, List<String> callerOptions) {
         List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.addAll(List.of(SETSID.toString(), "-f")); // forks: the program is no process's child
+        }
         if (Files.isExecutable(NICE)) {
             command.addAll(List.of(NICE.toString(), "-n", "19"));
         }

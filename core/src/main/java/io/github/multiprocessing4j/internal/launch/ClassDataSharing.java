@@ -5,11 +5,13 @@ import io.github.multiprocessing4j.internal.util.Log;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -43,8 +45,9 @@ import java.util.jar.Manifest;
  * jars alone when its children are given the jars first ({@link JarsFirstClassPath}, which checks
  * that no lookup then finds something else: in the background the first time, its verdict kept
  * in the archive directory), and that archive is dumped by a program of its own
- * ({@link ArchiveDumpRoot}), started on the jars alone. Until both are done, children start
- * without an archive, with the class path as given; a class path whose manifests name
+ * ({@link ArchiveDumpRoot}), started on the jars alone (so this library must be one of them),
+ * by one program of the machine at a time ({@link #claimDump}). Until both are done, children
+ * start without an archive, with the class path as given; a class path whose manifests name
  * directories (Maven Surefire's manifest-only jar) gets none. The archive's name is a hash of everything
  * that makes it valid (JVM, the JDK's own archives it is layered on, class path, each jar's size
  * and time, options), so a rebuilt jar or a regenerated JDK archive gets a new archive; the
@@ -68,6 +71,10 @@ public final class ClassDataSharing {
     private static final String JARS_FIRST_FINDS_THE_SAME = "jars first";
     static final long FNV_OFFSET = 0xcbf29ce484222325L;
     static final int VERDICTS_KEPT = 64;
+    /** This library's jar, or null when its classes are in a directory (a build's, as in its own tests). */
+    private static final String LIBRARY_JAR = libraryJar();
+    static final String DUMP_CLAIM_SUFFIX = ".dumping";
+    static final long DUMP_CLAIM_MILLIS = 120_000;
     /** Plans that map an existing archive, by class path and options: most starts are repeats. */
     private static final Map<String, Plan> READY = new ConcurrentHashMap<>();
     /** This JVM's base archives ({@link #baseArchivesOf}), looked at once: the key of every archive includes them. */
@@ -131,7 +138,8 @@ public final class ClassDataSharing {
      * Keeps the archive directory small: every rebuilt jar or new set of options makes a new
      * archive, and every class added to a directory of a class path a new verdict, so only the
      * newest {@link #ARCHIVES_KEPT} archives and {@link #VERDICTS_KEPT} verdicts are kept, and
-     * temporary files left by parents that died are removed once they are an hour old.
+     * temporary files left by parents that died, and claims of dumps, are removed once they are
+     * an hour old.
      */
     static void prune(Path dir) {
         List<Path> archives = new ArrayList<>();
@@ -144,7 +152,8 @@ public final class ClassDataSharing {
                     archives.add(f);
                 } else if (name.endsWith(VERDICT_SUFFIX)) {
                     verdicts.add(f);
-                } else if (name.contains(".tmp-") && Files.getLastModifiedTime(f).toMillis() < staleBefore) {
+                } else if ((name.contains(".tmp-") || name.endsWith(DUMP_CLAIM_SUFFIX))
+                        && Files.getLastModifiedTime(f).toMillis() < staleBefore) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -204,7 +213,9 @@ public final class ClassDataSharing {
             return Plan.NONE;
         }
         if (!jarsOnly) {
-            inBackground(() -> ArchiveDumpRoot.start(jarsFirst.jars(), callerOptions));
+            if (claimDump(dir, key)) {
+                inBackground(() -> ArchiveDumpRoot.start(jarsFirst.jars(), callerOptions));
+            }
             return Plan.NONE;
         }
         Path dumpFile = dir.resolve(key + ".jsa.tmp-" + ProcessHandle.current().pid());
@@ -224,6 +235,9 @@ public final class ClassDataSharing {
         Optional<JarsFirstClassPath> known = JARS_FIRST.get(classPath);
         if (known == null) {
             known = JARS_FIRST.computeIfAbsent(classPath, c -> {
+                if (LIBRARY_JAR == null || !List.of(c.split(File.pathSeparator)).contains(LIBRARY_JAR)) {
+                    return Optional.empty(); // the program that dumps its archive runs from the jars alone
+                }
                 JarsFirstClassPath quick = JarsFirstClassPath.of(c, JarsFirstClassPath.FILES_LISTED_AT_A_START);
                 if (quick == JarsFirstClassPath.TOO_MANY_FILES) {
                     inBackground(() -> settle(c, JarsFirstClassPath.of(c, JarsFirstClassPath.MAX_DIRECTORY_FILES), dir,
@@ -269,6 +283,40 @@ public final class ClassDataSharing {
 
     private static Path verdictOf(JarsFirstClassPath candidate, Path dir) {
         return dir.resolve(candidate.fingerprint() + VERDICT_SUFFIX);
+    }
+
+    /**
+     * Claims the dump of an archive for this JVM, among the programs on this machine: true once
+     * in {@value #DUMP_CLAIM_MILLIS} ms for a key (a dump takes seconds; an older claim was one
+     * that failed, and the dump may be tried again).
+     */
+    static boolean claimDump(Path dir, String key) {
+        Path claim = dir.resolve(key + DUMP_CLAIM_SUFFIX);
+        try {
+            Files.createFile(claim);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            try {
+                if (System.currentTimeMillis() - Files.getLastModifiedTime(claim).toMillis() < DUMP_CLAIM_MILLIS) {
+                    return false;
+                }
+                Files.setLastModifiedTime(claim, FileTime.fromMillis(System.currentTimeMillis()));
+                return true;
+            } catch (IOException | RuntimeException again) {
+                return false;
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String libraryJar() {
+        try {
+            Path location = Path.of(ClassDataSharing.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) ? location.toString() : null;
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String readVerdict(Path verdict) {

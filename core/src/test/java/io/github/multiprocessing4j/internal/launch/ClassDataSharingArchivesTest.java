@@ -17,7 +17,7 @@ class ClassDataSharingArchivesTest {
     Path archives;
 
     @Test
-    void pruningKeepsTheNewestArchivesAndDropsStaleTemporaryDumps() throws Exception {
+    void pruningKeepsTheNewestArchivesAndVerdictsAndDropsStaleTemporaryDumps() throws Exception {
         long now = System.currentTimeMillis();
         int made = ClassDataSharing.ARCHIVES_KEPT + 3;
         for (int i = 0; i < made; i++) {
@@ -27,6 +27,10 @@ class ClassDataSharingArchivesTest {
         Path staleDump = Files.writeString(archives.resolve("b.jsa.tmp-123"), "x");
         Files.setLastModifiedTime(staleDump, FileTime.fromMillis(now - 7_200_000L));
         Path freshDump = Files.writeString(archives.resolve("c.jsa.tmp-456"), "x");
+        for (int i = 0; i < ClassDataSharing.VERDICTS_KEPT + 2; i++) {
+            Path verdict = Files.writeString(archives.resolve("v" + i + ClassDataSharing.VERDICT_SUFFIX), "jars first");
+            Files.setLastModifiedTime(verdict, FileTime.fromMillis(now - i * 60_000L));
+        }
 
         ClassDataSharing.prune(archives);
 
@@ -38,6 +42,27 @@ class ClassDataSharingArchivesTest {
                 .doesNotContain(staleDump, archives.resolve("a" + (made - 1) + ".jsa"));
         assertThat(left.stream().filter(p -> p.toString().endsWith(".jsa")).count())
                 .isEqualTo(ClassDataSharing.ARCHIVES_KEPT);
+        assertThat(left.stream().filter(p -> p.toString().endsWith(ClassDataSharing.VERDICT_SUFFIX)).count())
+                .isEqualTo(ClassDataSharing.VERDICTS_KEPT);
+        assertThat(left).contains(archives.resolve("v0" + ClassDataSharing.VERDICT_SUFFIX));
+    }
+
+    @Test
+    void aDumpIsClaimedByOneProgramAtATimeAndAStaleClaimMayBeTakenAgain() throws Exception {
+        assertThat(ClassDataSharing.claimDump(archives, "k")).isTrue();
+        assertThat(ClassDataSharing.claimDump(archives, "k")).as("claimed a moment ago").isFalse();
+        assertThat(ClassDataSharing.claimDump(archives, "other")).isTrue();
+
+        Path claim = archives.resolve("k" + ClassDataSharing.DUMP_CLAIM_SUFFIX);
+        long old = System.currentTimeMillis() - ClassDataSharing.DUMP_CLAIM_MILLIS - 1_000;
+        Files.setLastModifiedTime(claim, FileTime.fromMillis(old)); // that dump failed
+        assertThat(ClassDataSharing.claimDump(archives, "k")).isTrue();
+        assertThat(ClassDataSharing.claimDump(archives, "k")).isFalse();
+
+        Files.setLastModifiedTime(claim, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000L));
+        ClassDataSharing.prune(archives);
+        assertThat(claim).doesNotExist();
+        assertThat(archives.resolve("other" + ClassDataSharing.DUMP_CLAIM_SUFFIX)).exists();
     }
 
     @Test
