@@ -40,21 +40,21 @@ import java.util.jar.Manifest;
  * without the archive meanwhile. A JVM dumps at most once per key, so a child that never exits
  * cleanly cannot make every start pay for a dump.
  *
- * <p>The JVM shares only classes from jar files: a class path with a non-empty directory (as in
- * a build's {@code target/classes}) makes dumping fail. Such a class path maps an archive of its
+ * <p>The JVM shares only classes from jar files: a class path with a non-empty directory (as in a
+ * build's {@code target/classes}) makes dumping fail. Such a class path maps an archive of its
  * jars alone when its children are given the jars first ({@link JarsFirstClassPath}, which checks
- * that no lookup then finds something else: in the background the first time, its verdict kept
- * in the archive directory), and that archive is dumped by a program of its own
- * ({@link ArchiveDumpRoot}), started on the jars alone (so this library must be one of them),
- * by one program of the machine at a time ({@link #claimDump}). Until both are done, children
- * start without an archive, with the class path as given; a class path whose manifests name
- * directories (Maven Surefire's manifest-only jar) gets none. The archive's name is a hash of everything
- * that makes it valid (JVM, the JDK's own archives it is layered on, class path, each jar's size
- * and time, options), so a rebuilt jar or a regenerated JDK archive gets a new archive; the
- * directory keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this user can
- * write ({@code $XDG_CACHE_HOME/multiprocessing4j/cds}, mode 0700), and CDS log output is
- * switched off so that nothing is added to the child's stdout. Setting the system property
- * {@code mp4j.cds=false} switches the mechanism off.
+ * that no lookup then finds something else: in the background the first time, its verdict kept in
+ * the archive directory), and that archive is dumped by a program of its own ({@link
+ * ArchiveDumpRoot}), started on the jars alone (so this library must be one of them), by one
+ * program of the machine at a time ({@link #claimDump}). Until both are done, children start
+ * without an archive, with the class path as given; a class path whose manifests name directories
+ * (Maven Surefire's manifest-only jar) gets none. The archive's name is a hash of everything that
+ * makes it valid (JVM, the JDK's own archives it is layered on, class path, each jar's size and
+ * time, options), so a rebuilt jar or a regenerated JDK archive gets a new archive; the directory
+ * keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this
+ * user can write ({@code $XDG_CACHE_HOME/multiprocessing4j/cds}, mode 0700), and CDS log output is
+ * switched off so that nothing is added to the child's stdout. Setting the system property {@code
+ * mp4j.cds=false} switches the mechanism off.
  */
 public final class ClassDataSharing {
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
