@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A program run from jars gets a class-data archive for its children: dumped by the first child,
  * trained with the shared objects children use whatever that child did, mapped by the next ones,
- * kept where only its user can write, and silent.
+ * kept where only its user can write, and silent. A program run from a directory and jars (as an
+ * IDE runs it) gets the archive of its jars, dumped in the background by a program of its own,
+ * and its children get the jars first.
  */
 class ClassDataSharingTest {
     @TempDir
@@ -78,8 +80,9 @@ class ClassDataSharingTest {
     }
 
     @Test
-    void aClassPathWhoseManifestNamesDirectoriesGetsNoArchive() throws Exception {
-        // Maven Surefire's manifest-only jar, as this test JVM has: the JVM cannot dump with it
+    void aProgramRunningTheLibraryFromADirectoryGivesItsChildrenNoArchive() throws Exception {
+        // This test JVM runs the library from target/classes: a program that dumps an archive of the
+        // class path's jars would not find it among them.
         Path out = dir.resolve("dirs");
         String outFile = out.toString();
         ChildProcess child = new ChildProcess(() -> TestFiles.write(outFile,

@@ -47,8 +47,8 @@ import java.util.jar.Manifest;
  * the archive directory), and that archive is dumped by a program of its own ({@link
  * ArchiveDumpRoot}), started on the jars alone (so this library must be one of them), by one
  * program of the machine at a time ({@link #claimDump}). Until both are done, children start
- * without an archive, with the class path as given; a class path whose manifests name directories
- * (Maven Surefire's manifest-only jar) gets none. The archive's name is a hash of everything that
+ * without an archive, with the class path as given; a class path with a jar whose manifest names
+ * a directory gets none. The archive's name is a hash of everything that
  * makes it valid (JVM, the JDK's own archives it is layered on, class path, each jar's size and
  * time, options), so a rebuilt jar or a regenerated JDK archive gets a new archive; the directory
  * keeps the newest sixteen. Archives are code the JVM maps: they live in a directory only this
