@@ -39,7 +39,8 @@ import java.util.jar.Manifest;
  * count: the order of their providers would change. A multi-release jar's versioned entries
  * count as the names they stand for. A jar after a directory whose manifest names more of the
  * class path, or directories of more than {@value #MAX_DIRECTORY_FILES} files, keep the class
- * path as it was. A class path entry that does not exist goes with the directories (it holds
+ * path as it was, and so does a wildcard entry ({@code lib/*}: the jars it stands for would move
+ * among the others). A class path entry that does not exist goes with the directories (it holds
  * nothing today).
  */
 final class JarsFirstClassPath {
@@ -90,6 +91,9 @@ final class JarsFirstClassPath {
         for (String entry : classPath.split(File.pathSeparator)) {
             if (entry.isEmpty()) {
                 continue;
+            }
+            if (entry.endsWith("*")) {
+                return null; // the JVM expands "lib/*" into jars: moving it would move them among the others
             }
             Path path = Path.of(entry);
             if (Files.isRegularFile(path)) {

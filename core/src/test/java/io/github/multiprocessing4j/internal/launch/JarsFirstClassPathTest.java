@@ -126,6 +126,8 @@ class JarsFirstClassPathTest {
 
         assertThat(JarsFirstClassPath.of(path(lib), MAX)).isNull();
         assertThat(JarsFirstClassPath.of(path(classes), MAX)).isNull();
+        assertThat(JarsFirstClassPath.of(path(classes, dir.resolve("lib").resolve("*"), lib), MAX))
+                .as("a wildcard's jars would move among the others").isNull();
         assertThat(JarsFirstClassPath.of(path(classes, dir.resolve("missing"), lib), MAX).reordered())
                 .as("an entry that does not exist goes with the directories")
                 .isEqualTo(path(lib, classes, dir.resolve("missing")));
