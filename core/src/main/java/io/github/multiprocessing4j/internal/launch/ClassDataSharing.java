@@ -69,7 +69,7 @@ public final class ClassDataSharing {
     /** A class path's verdict file ({@link JarsFirstClassPath#fingerprint} names it) and the verdict that maps an archive. */
     static final String VERDICT_SUFFIX = ".order";
     private static final String JARS_FIRST_FINDS_THE_SAME = "jars first";
-    static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     static final int VERDICTS_KEPT = 64;
     /** This library's jar, or null when its classes are in a directory (a build's, as in its own tests). */
     private static final String LIBRARY_JAR = libraryJar();
@@ -193,11 +193,16 @@ public final class ClassDataSharing {
             return ready;
         }
         boolean jarsOnly = ONLY_JARS.computeIfAbsent(classPath, ClassDataSharing::onlyJars);
+        Optional<JarsFirstClassPath> known = jarsOnly ? null : JARS_FIRST.get(classPath);
+        if (known != null && known.isEmpty()) {
+            return Plan.NONE; // keeps its order, or is being checked: no look at the archive directory at each start
+        }
         Path dir = archiveDirectory();
         if (dir == null) {
             return Plan.NONE;
         }
-        JarsFirstClassPath jarsFirst = jarsOnly ? null : jarsFirst(classPath, dir, options, callerOptions);
+        JarsFirstClassPath jarsFirst = jarsOnly ? null
+                : known != null ? known.get() : jarsFirst(classPath, dir, options, callerOptions);
         if (!jarsOnly && jarsFirst == null) {
             return Plan.NONE;
         }
@@ -225,33 +230,29 @@ public final class ClassDataSharing {
     }
 
     /**
-     * The jars-first form of a class path with directories ({@link JarsFirstClassPath}), once it is
-     * known to find what the class path finds: from the verdict kept under its fingerprint when
-     * its directories are listed quickly, else from a thread in the background (null until that
-     * has answered; then, when the archive is missing, its dump is started).
+     * The jars-first form of a class path with directories ({@link JarsFirstClassPath}) at its first
+     * plan, when it is known to find what the class path finds: from the verdict kept under its
+     * fingerprint when its directories are listed quickly, else from a thread in the background
+     * (null until that has answered; then, when the archive is missing, its dump is started).
      */
     private static JarsFirstClassPath jarsFirst(String classPath, Path dir, List<String> options,
                                                 List<String> callerOptions) {
-        Optional<JarsFirstClassPath> known = JARS_FIRST.get(classPath);
-        if (known == null) {
-            known = JARS_FIRST.computeIfAbsent(classPath, c -> {
-                if (LIBRARY_JAR == null || !List.of(c.split(File.pathSeparator)).contains(LIBRARY_JAR)) {
-                    return Optional.empty(); // the program that dumps its archive runs from the jars alone
-                }
-                JarsFirstClassPath quick = JarsFirstClassPath.of(c, JarsFirstClassPath.FILES_LISTED_AT_A_START);
-                if (quick == JarsFirstClassPath.TOO_MANY_FILES) {
-                    inBackground(() -> settle(c, JarsFirstClassPath.of(c, JarsFirstClassPath.MAX_DIRECTORY_FILES), dir,
-                            options, callerOptions));
-                    return Optional.empty();
-                }
-                String said = quick == null ? null : readVerdict(verdictOf(quick, dir));
-                if (quick != null && said == null) {
-                    inBackground(() -> settle(c, quick, dir, options, callerOptions));
-                }
-                return JARS_FIRST_FINDS_THE_SAME.equals(said) ? Optional.of(quick) : Optional.empty();
-            });
-        }
-        return known.orElse(null);
+        return JARS_FIRST.computeIfAbsent(classPath, c -> {
+            if (LIBRARY_JAR == null || !List.of(c.split(File.pathSeparator)).contains(LIBRARY_JAR)) {
+                return Optional.empty(); // the program that dumps its archive runs from the jars alone
+            }
+            JarsFirstClassPath quick = JarsFirstClassPath.of(c, JarsFirstClassPath.FILES_LISTED_AT_A_START);
+            if (quick == JarsFirstClassPath.TOO_MANY_FILES) {
+                inBackground(() -> settle(c, JarsFirstClassPath.of(c, JarsFirstClassPath.MAX_DIRECTORY_FILES), dir,
+                        options, callerOptions));
+                return Optional.empty();
+            }
+            String said = quick == null ? null : readVerdict(verdictOf(quick, dir));
+            if (quick != null && said == null) {
+                inBackground(() -> settle(c, quick, dir, options, callerOptions));
+            }
+            return JARS_FIRST_FINDS_THE_SAME.equals(said) ? Optional.of(quick) : Optional.empty();
+        }).orElse(null);
     }
 
     /**
@@ -432,7 +433,8 @@ public final class ClassDataSharing {
         return String.join(",", found);
     }
 
-    private static long fnv1a64(String s) {
+    /** @return the FNV-1a hash of {@code s} */
+    static long fnv1a64(String s) {
         return fnv1a64(FNV_OFFSET, s);
     }
 

@@ -87,7 +87,7 @@ final class JarsFirstClassPath {
         List<Path> movedJars = new ArrayList<>();
         List<Integer> directoriesBefore = new ArrayList<>();
         int[] budget = {maxFiles};
-        long fingerprint = ClassDataSharing.fnv1a64(ClassDataSharing.FNV_OFFSET, classPath);
+        long fingerprint = ClassDataSharing.fnv1a64(classPath);
         for (String entry : classPath.split(File.pathSeparator)) {
             if (entry.isEmpty()) {
                 continue;
@@ -97,10 +97,11 @@ final class JarsFirstClassPath {
             }
             Path path = Path.of(entry);
             if (Files.isRegularFile(path)) {
-                if (others.isEmpty() && !ClassDataSharing.manifestClassPathHasOnlyJars(path)) {
-                    return null;
-                }
-                if (!others.isEmpty()) {
+                if (others.isEmpty()) {
+                    if (!ClassDataSharing.manifestClassPathHasOnlyJars(path)) {
+                        return null; // the JVM cannot dump with it
+                    }
+                } else {
                     movedJars.add(path);
                     directoriesBefore.add(directoryNames.size());
                 }
@@ -118,7 +119,7 @@ final class JarsFirstClassPath {
                     }
                     long sum = 0; // the names' own order is the file system's: a sum does not depend on it
                     for (String name : names) {
-                        sum += ClassDataSharing.fnv1a64(ClassDataSharing.FNV_OFFSET, name);
+                        sum += ClassDataSharing.fnv1a64(name);
                     }
                     fingerprint = ClassDataSharing.fnv1a64(fingerprint, names.size() + ":" + sum);
                     directoryNames.add(names);
