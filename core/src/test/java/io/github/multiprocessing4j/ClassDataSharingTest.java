@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.testing.EmptyAgent;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,8 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -22,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trained with the shared objects children use whatever that child did, mapped by the next ones,
  * kept where only its user can write, and silent. A program run from a directory and jars (as an
  * IDE runs it) gets the archive of its jars, dumped in the background by a program of its own,
- * and its children get the jars first.
+ * and its children get the jars first. A child started with an agent, with which the JVM refuses
+ * to dump, gets no archive and runs.
  */
 class ClassDataSharingTest {
     @TempDir
@@ -30,12 +35,8 @@ class ClassDataSharingTest {
 
     @Test
     void theFirstChildDumpsAnArchiveTheNextOnesMapAndNothingIsPrinted() throws Exception {
-        Path coreJar = jarOf(Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
-                dir.resolve("core.jar"));
-        Path testsJar = jarOf(Path.of(TreeRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
-                dir.resolve("tests.jar"));
+        String classPath = jarsOfLibraryAndTests();
         Path cache = Files.createDirectory(dir.resolve("cache"));
-        String classPath = coreJar + java.io.File.pathSeparator + testsJar;
 
         String firstArgs = runRootOnce(classPath, cache, dir.resolve("first"));
         assertThat(firstArgs).contains("-XX:ArchiveClassesAtExit=");
@@ -80,6 +81,24 @@ class ClassDataSharingTest {
     }
 
     @Test
+    void aFirstChildWithAnAgentRunsItsTargetAndNoChildIsAskedToDump() throws Exception {
+        // A JVM told to dump an archive with an agent exits at boot ("CDS dumping does not support
+        // native JVMTI agent"): the first child of a class path would never have run its target.
+        String classPath = jarsOfLibraryAndTests();
+        Path agentJar = agentJar(dir.resolve("agent.jar"));
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        // In the environment, as a container sets a monitoring agent: the child inherits it.
+        Map<String, String> agent = Map.of("JAVA_TOOL_OPTIONS", "-javaagent:" + agentJar);
+
+        for (String run : List.of("first", "second")) {
+            String childArgs = runRootOnce(classPath, cache, dir.resolve(run), agent);
+            assertThat(childArgs).doesNotContain("ArchiveClassesAtExit").doesNotContain("SharedArchiveFile");
+        }
+        Path archives = cache.resolve("multiprocessing4j").resolve("cds");
+        assertThat(Files.exists(archives) ? list(archives) : List.of()).isEmpty();
+    }
+
+    @Test
     void aProgramRunningTheLibraryFromADirectoryGivesItsChildrenNoArchive() throws Exception {
         // This test JVM runs the library from target/classes: a program that dumps an archive of the
         // class path's jars would not find it among them.
@@ -94,14 +113,25 @@ class ClassDataSharingTest {
 
     /** Runs {@code TreeRoot once} from jars; asserts that it and its child printed nothing. */
     private static String runRootOnce(String classPath, Path cache, Path out) throws Exception {
+        return runRootOnce(classPath, cache, out, Map.of());
+    }
+
+    /**
+     * Runs {@code TreeRoot once} from jars with {@code environment} added; asserts that it and its
+     * child printed nothing but the JVM's note of options it picked up from there.
+     */
+    private static String runRootOnce(String classPath, Path cache, Path out, Map<String, String> environment)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, TreeRoot.class.getName(), out.toString(), "once")
                 .redirectErrorStream(true);
         builder.environment().put("XDG_CACHE_HOME", cache.toString());
+        builder.environment().putAll(environment);
         Process root = builder.start();
         String printed = new String(root.getInputStream().readAllBytes());
-        assertThat(root.waitFor()).isZero();
-        assertThat(printed).as("output of the root and its child").isEmpty();
+        assertThat(root.waitFor()).as(printed).isZero();
+        assertThat(printed.lines().filter(line -> !line.startsWith("Picked up JAVA_TOOL_OPTIONS")))
+                .as("output of the root and its child").isEmpty();
         assertThat(out).hasContent("done");
         return TestFiles.await(Path.of(out + ".childargs"), Duration.ofSeconds(5));
     }
@@ -166,6 +196,30 @@ class ClassDataSharingTest {
                 Files.copy(file, out);
                 out.closeEntry();
             }
+        }
+        return jar;
+    }
+
+    /** @return a class path of two jars made in the test's directory: the library's classes, and the tests' */
+    private String jarsOfLibraryAndTests() throws Exception {
+        Path coreJar = jarOf(Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                dir.resolve("core.jar"));
+        Path testsJar = jarOf(Path.of(TreeRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                dir.resolve("tests.jar"));
+        return coreJar + java.io.File.pathSeparator + testsJar;
+    }
+
+    /** @return a jar holding {@link EmptyAgent}, named as its agent class by its manifest */
+    private static Path agentJar(Path jar) throws Exception {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), EmptyAgent.class.getName());
+        String entry = EmptyAgent.class.getName().replace('.', '/') + ".class";
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+             java.io.InputStream agentClass = EmptyAgent.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            agentClass.transferTo(out);
+            out.closeEntry();
         }
         return jar;
     }

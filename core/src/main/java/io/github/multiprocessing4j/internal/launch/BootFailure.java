@@ -24,9 +24,15 @@ public final class BootFailure {
     private BootFailure() {
     }
 
-    /** @return a message describing the failure of a child that exited with {@code exitCode} */
-    public static String explain(List<String> command, ProcessBuilder template, int exitCode) {
-        String head = "the child JVM exited with code " + exitCode + " before it could run its target";
+    /**
+     * @param command the child's command line, run again
+     * @param template how the child was started (environment, working directory)
+     * @param exitCode the child's exit code
+     * @param note what the library added to the command line that the JVM may have refused, or an empty string
+     * @return a message describing the failure of a child that exited with {@code exitCode}
+     */
+    public static String explain(List<String> command, ProcessBuilder template, int exitCode, String note) {
+        String head = "the child JVM exited with code " + exitCode + " before it could run its target" + note;
         try {
             ProcessBuilder rerun = new ProcessBuilder(command)
                     .directory(template.directory())

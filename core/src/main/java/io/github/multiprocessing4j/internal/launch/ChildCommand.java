@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command line of a child JVM: the same {@code java}, the class path it is given
@@ -47,12 +48,10 @@ public final class ChildCommand {
             "-XX:MaxHeapSize", "-XX:InitialHeapSize", "-XX:MaxRAM", "-XX:InitialRAM", "-XX:NewRatio");
 
     private final List<String> line;
-    private final List<String> lineWithoutSharing;
     private final ClassDataSharing.Plan sharing;
 
-    private ChildCommand(List<String> line, List<String> lineWithoutSharing, ClassDataSharing.Plan sharing) {
+    private ChildCommand(List<String> line, ClassDataSharing.Plan sharing) {
         this.line = List.copyOf(line);
-        this.lineWithoutSharing = List.copyOf(lineWithoutSharing);
         this.sharing = sharing;
     }
 
@@ -61,11 +60,13 @@ public final class ChildCommand {
      *
      * @param classPath the child's class path, absolute ({@link ChildClassPath#resolve})
      * @param jvmOptions the caller's options, placed after the defaults
+     * @param environment the variables set for the child on top of this process's environment
      * @param processName shown as a system property so that {@code ps} tells children apart
      * @return the command that starts the child
      */
-    public static ChildCommand build(String classPath, List<String> jvmOptions, String processName) {
-        return build(classPath, jvmOptions, processName, List.of());
+    public static ChildCommand build(String classPath, List<String> jvmOptions, Map<String, String> environment,
+                                     String processName) {
+        return build(classPath, jvmOptions, environment, processName, List.of());
     }
 
     /**
@@ -73,14 +74,15 @@ public final class ChildCommand {
      *
      * @param classPath the spare's class path, absolute ({@link ChildClassPath#resolve})
      * @param jvmOptions the caller's options, placed after the defaults
+     * @param environment the variables set for the spare on top of this process's environment
      * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null
      * @param objectStreams whether the spare prepares JDK deserialization (the next target is
      *     likely to need it: the one before did)
      * @param warmUpClasses classes the spare prepares for JDK deserialization, by name
      * @return the command of a spare JVM (a child that waits for its message) with the caller's options
      */
-    public static ChildCommand buildSpare(String classPath, List<String> jvmOptions, String firstClass,
-                                          boolean objectStreams, List<String> warmUpClasses) {
+    public static ChildCommand buildSpare(String classPath, List<String> jvmOptions, Map<String, String> environment,
+                                          String firstClass, boolean objectStreams, List<String> warmUpClasses) {
         List<String> properties = new ArrayList<>();
         properties.add("-D" + ChildMain.SPARE_PROPERTY + "=true");
         if (firstClass != null) {
@@ -92,11 +94,11 @@ public final class ChildCommand {
         if (!warmUpClasses.isEmpty()) {
             properties.add("-D" + ChildMain.WARM_UP_PROPERTY + "=" + String.join(",", warmUpClasses));
         }
-        return build(classPath, jvmOptions, "spare", properties);
+        return build(classPath, jvmOptions, environment, "spare", properties);
     }
 
-    private static ChildCommand build(String classPath, List<String> jvmOptions, String processName,
-                                      List<String> childProperties) {
+    private static ChildCommand build(String classPath, List<String> jvmOptions, Map<String, String> environment,
+                                      String processName, List<String> childProperties) {
         List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         if (jvmOptions.stream().noneMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith))) {
             options.add(YOUNG_GENERATION);
@@ -105,8 +107,10 @@ public final class ChildCommand {
         Module module = ChildMain.class.getModule();
         String modulePath = ChildClassPath.absolute(System.getProperty("jdk.module.path", ""));
         boolean asModule = module.isNamed() && !modulePath.isEmpty();
-        ClassDataSharing.Plan sharing = asModule ? ClassDataSharing.plan("", options, jvmOptions)
-                : ClassDataSharing.plan(classPath, options, jvmOptions);
+        // The JVM reads options from its environment too: an agent there refuses a dump as well.
+        List<String> allOptions = new ArrayList<>(options);
+        allOptions.addAll(ClassDataSharing.optionsFromEnvironment(environment));
+        ClassDataSharing.Plan sharing = ClassDataSharing.plan(asModule ? "" : classPath, allOptions, jvmOptions);
 
         List<String> properties = new ArrayList<>();
         properties.add("-Dmp4j.name=" + processName);
@@ -114,9 +118,7 @@ public final class ChildCommand {
         properties.addAll(childProperties);
         List<String> main = asModule ? List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
                 "-m", module.getName() + "/" + ChildMain.class.getName()) : List.of(ChildMain.class.getName());
-        List<String> plain = line(options, List.of(), properties, classPath, main);
-        List<String> shared = line(options, sharing.options(), properties, sharing.classPath(classPath), main);
-        return new ChildCommand(shared, plain, sharing);
+        return new ChildCommand(line(options, sharing.options(), properties, sharing.classPath(classPath), main), sharing);
     }
 
     private static List<String> line(List<String> options, List<String> sharingOptions, List<String> properties,
@@ -151,14 +153,22 @@ public final class ChildCommand {
         return line;
     }
 
-    /** @return the command line without class-data-sharing options, to rerun a child that failed to boot */
-    public List<String> lineWithoutSharing() {
-        return lineWithoutSharing;
+    /**
+     * @return why the child's JVM may have been refused a boot beyond the caller's doing, for the
+     *     message of a boot failure, or an empty string
+     */
+    public String bootFailureNote() {
+        return sharing.dumps() ? " (it was to dump a class-data archive, as the first child of its class path and"
+                + " options: with some JVM options the JVM refuses to, and later children are not asked to)" : "";
     }
 
-    /** To call once the child has exited: finishes what class-data sharing started with it. */
-    public void childExited() {
-        sharing.childExited();
+    /**
+     * To call once the child has exited: finishes what class-data sharing started with it.
+     *
+     * @param bootFailed whether it exited before it booted (before it could run its target)
+     */
+    public void childExited(boolean bootFailed) {
+        sharing.childExited(bootFailed);
     }
 
     static String javaExecutable() {

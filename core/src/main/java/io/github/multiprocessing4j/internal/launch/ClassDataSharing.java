@@ -58,6 +58,24 @@ import java.util.jar.Manifest;
  */
 public final class ClassDataSharing {
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    /**
+     * Beginnings of options with which the JVM refuses to dump a dynamic archive: it exits at
+     * boot with 1 ("CDS dumping does not support native JVMTI agent", "Cannot use the following
+     * option when dumping the shared archive"), so a first child given them and the dump would
+     * never run its target. Measured on JDK 17 and 25: agents (a debugger's {@code jdwp}, a
+     * profiler, a Java agent such as a coverage tool's or an APM's), module patching and
+     * limiting, a custom system class loader, class pointers that are not compressed (JDK 17),
+     * and the option that prepares an archive's dump on request. Children given them get no
+     * archive. One not listed here is found by its first child's boot failure ({@link
+     * Plan#childExited(boolean)}).
+     */
+    private static final List<String> REFUSE_TO_DUMP = List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xrun",
+            "--patch-module", "--limit-modules", "--upgrade-module-path", "-Djava.system.class.loader=",
+            "-XX:-UseCompressedClassPointers", "-XX:+RecordDynamicDumpInfo", "-Xbootclasspath/a:");
+    /** Environment variables whose JVM options a JVM ({@code JAVA_TOOL_OPTIONS}, {@code _JAVA_OPTIONS}) or the {@code java} launcher reads. */
+    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+    /** Marks an archive's key whose dumping child failed to boot: the JVM refused the dump with those options. */
+    static final String REFUSED_SUFFIX = ".refused";
     /** Set for the child that dumps: it trains the archive before it exits ({@link ArchiveTraining}). */
     static final String TRAINING_PROPERTY = "mp4j.cds.training";
     private static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
@@ -109,13 +127,29 @@ public final class ClassDataSharing {
             return classPath != null ? classPath : given;
         }
 
-        /** Moves a freshly dumped archive into place; call after the child has exited. */
-        public void childExited() {
+        /** @return whether the child dumps an archive at its exit (the first child of its class path and options) */
+        public boolean dumps() {
+            return dumpFile != null;
+        }
+
+        /**
+         * Moves a freshly dumped archive into place; call after the child has exited. A child
+         * that was to dump and exited before it booted may have been refused the dump by its JVM
+         * (an option not in {@link #REFUSE_TO_DUMP}): its key is marked, and no child of this
+         * machine is given that dump again.
+         *
+         * @param bootFailed whether the child exited before it booted (before it could run its target)
+         */
+        public void childExited(boolean bootFailed) {
             if (dumpFile == null) {
                 return;
             }
             try {
-                if (Files.size(dumpFile) > 0) {
+                if (bootFailed) {
+                    String archiveName = archive.getFileName().toString();
+                    Files.createFile(archive.resolveSibling(archiveName.substring(0, archiveName.length() - ".jsa".length())
+                            + REFUSED_SUFFIX));
+                } else if (Files.size(dumpFile) > 0) {
                     Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     prune(archive.getParent());
                 }
@@ -137,7 +171,7 @@ public final class ClassDataSharing {
     /**
      * Keeps the archive directory small: every rebuilt jar or new set of options makes a new
      * archive, and every class added to a directory of a class path a new verdict, so only the
-     * newest {@link #ARCHIVES_KEPT} archives and {@link #VERDICTS_KEPT} verdicts are kept, and
+     * newest {@link #ARCHIVES_KEPT} archives and {@link #VERDICTS_KEPT} verdicts (and refused dumps) are kept, and
      * temporary files left by parents that died, and claims of dumps, are removed once they are
      * an hour old.
      */
@@ -150,7 +184,7 @@ public final class ClassDataSharing {
                 String name = f.getFileName().toString();
                 if (name.endsWith(".jsa")) {
                     archives.add(f);
-                } else if (name.endsWith(VERDICT_SUFFIX)) {
+                } else if (name.endsWith(VERDICT_SUFFIX) || name.endsWith(REFUSED_SUFFIX)) {
                     verdicts.add(f);
                 } else if ((name.contains(".tmp-") || name.endsWith(DUMP_CLAIM_SUFFIX))
                         && Files.getLastModifiedTime(f).toMillis() < staleBefore) {
@@ -184,7 +218,8 @@ public final class ClassDataSharing {
      * @return the plan for a child with that class path and options
      */
     public static Plan plan(String classPath, List<String> options, List<String> callerOptions) {
-        if ("false".equals(System.getProperty("mp4j.cds")) || classPath.isEmpty() || choosesSharingItself(options)) {
+        if ("false".equals(System.getProperty("mp4j.cds")) || classPath.isEmpty() || choosesSharingItself(options)
+                || refusesToDump(options)) {
             return Plan.NONE;
         }
         String setting = classPath + '\n' + String.join("\n", options);
@@ -214,7 +249,7 @@ public final class ClassDataSharing {
             READY.put(setting, ready);
             return ready;
         }
-        if (!DUMPED_OR_DUMPING.add(key)) {
+        if (!DUMPED_OR_DUMPING.add(key) || Files.exists(dir.resolve(key + REFUSED_SUFFIX))) {
             return Plan.NONE;
         }
         if (!jarsOnly) {
@@ -351,6 +386,41 @@ public final class ClassDataSharing {
             }
         }
         return false;
+    }
+
+    /**
+     * @return whether {@code options} hold one with which the JVM refuses to dump an archive: a
+     *     JVM started with it and {@code -XX:ArchiveClassesAtExit} exits at boot, before any code
+     *     of the child runs (see {@link #REFUSE_TO_DUMP})
+     */
+    static boolean refusesToDump(List<String> options) {
+        for (String o : options) {
+            for (String refusing : REFUSE_TO_DUMP) {
+                if (o.startsWith(refusing)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param environment the variables set for the child on top of this process's environment
+     * @return the JVM options the child's JVM and its launcher read from its environment
+     *     ({@link #OPTION_VARIABLES}), split at white space
+     */
+    public static List<String> optionsFromEnvironment(Map<String, String> environment) {
+        List<String> options = new ArrayList<>();
+        for (String variable : OPTION_VARIABLES) {
+            String value = environment.containsKey(variable) ? environment.get(variable) : System.getenv(variable);
+            if (value != null) {
+                // white space without a regular expression (a JVM's first costs it milliseconds)
+                for (StringTokenizer words = new StringTokenizer(value); words.hasMoreTokens(); ) {
+                    options.add(words.nextToken());
+                }
+            }
+        }
+        return options;
     }
 
     /** Every entry a jar file, and so is every entry of their manifests' {@code Class-Path}. */

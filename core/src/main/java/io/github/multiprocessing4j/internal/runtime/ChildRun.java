@@ -138,6 +138,7 @@ public final class ChildRun {
         // asynchronous completion gets a new thread per child where the common pool has a
         // single thread (a machine of two processors).
         Uninterruptibly.run(p::waitFor);
+        boolean bootFailed = false;
         try {
             int raw = p.exitValue();
             Optional<ProcessRecord> record = registry.find(p.pid()).filter(ProcessRecord::booted); // the child's own
@@ -145,9 +146,10 @@ public final class ChildRun {
             ExitSettlement settled = ExitSettlement.settle(raw, record, signalSent);
             exitCode = settled.exitCode();
             failure = readFailure(p.pid());
-            if (failure == null && settled.bootFailed()) {
+            bootFailed = settled.bootFailed();
+            if (failure == null && bootFailed) {
                 failure = new IllegalStateException("process " + name + " (pid " + p.pid() + "): "
-                        + BootFailure.explain(c.command().lineWithoutSharing(), c.builder(), raw));
+                        + BootFailure.explain(c.command().line(), c.builder(), raw, c.command().bootFailureNote()));
             }
             registry.remove(p.pid());
             FlightEvents.processExit(p.pid(), name, exitCode, request.daemon(), bootedBeforeExit, signalSent, failure,
@@ -155,7 +157,7 @@ public final class ChildRun {
         } catch (RuntimeException e) {
             Log.of(ChildRun.class).log(System.Logger.Level.WARNING, "could not read how process " + name + " ended", e);
         } finally {
-            c.command().childExited();
+            c.command().childExited(bootFailed);
             c.closeLifeline();
             runtime.reaped(this);
             reaped.countDown();

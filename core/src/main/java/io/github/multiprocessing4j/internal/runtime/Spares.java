@@ -363,7 +363,7 @@ public final class Spares {
 
     /** Finishes with a spare that has exited: its class-data sharing, its readiness marker if it could not remove it. */
     private static void forget(Spare spare) {
-        spare.command().childExited();
+        spare.command().childExited(false); // spares boot only for a configuration whose child booted
         if (!spare.process().isAlive()) {
             try {
                 Files.deleteIfExists(ChildMain.spareReadyMarker(spare.process().pid()));
@@ -449,14 +449,14 @@ public final class Spares {
 
     /** @return a new spare of {@code key}, or null when it could not be started */
     private Spare spawn(LaunchConfiguration key, String firstClass, boolean objectStreams) {
-        ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), firstClass, objectStreams,
-                objectStreams ? warmUpClasses.get() : List.of());
+        ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), key.environment(), firstClass,
+                objectStreams, objectStreams ? warmUpClasses.get() : List.of());
         ProcessBuilder builder = key.processBuilder(command.line());
         try {
             return new Spare(ChildOutput.start(builder), command, builder);
         } catch (IOException e) {
             Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM: {0}", e.getMessage());
-            command.childExited();
+            command.childExited(false); // no JVM came
             return null;
         }
     }

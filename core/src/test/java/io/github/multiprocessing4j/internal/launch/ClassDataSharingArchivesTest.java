@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -77,5 +78,56 @@ class ClassDataSharingArchivesTest {
         assertThat(before).contains("server/classes.jsa");
         assertThat(ClassDataSharing.baseArchivesOf(javaHome)).isNotEqualTo(before);
         assertThat(ClassDataSharing.baseArchivesOf(javaHome.resolve("missing"))).isEmpty();
+    }
+
+    @Test
+    void optionsWithWhichTheJvmRefusesToDumpGetNoPlanFromTheCommandLineOrTheEnvironment() throws Exception {
+        String jar = emptyJar(archives.resolve("app.jar"));
+        String unique = "-Dtest.run=" + System.nanoTime(); // a key of its own: no archive, no dump yet
+        for (String refusing : List.of("-agentlib:jdwp=transport=dt_socket,server=y", "-agentpath:/opt/profiler.so",
+                "-javaagent:coverage.jar", "--patch-module=java.base=patch", "-Xbootclasspath/a:classes")) {
+            assertThat(ClassDataSharing.plan(jar, List.of(unique, refusing), List.of(unique, refusing)).options())
+                    .as(refusing).isEmpty();
+        }
+        assertThat(ClassDataSharing.plan(jar, List.of(unique), List.of(unique)).dumps()).as("without them").isTrue();
+
+        assertThat(ClassDataSharing.optionsFromEnvironment(Map.of("JAVA_TOOL_OPTIONS", " -javaagent:apm.jar  -Xmx1g",
+                "JDK_JAVA_OPTIONS", "-Dx=1"))).contains("-javaagent:apm.jar", "-Xmx1g", "-Dx=1");
+        assertThat(ClassDataSharing.optionsFromEnvironment(Map.of("JAVA_TOOL_OPTIONS", "", "JDK_JAVA_OPTIONS", "",
+                "_JAVA_OPTIONS", ""))).as("set empty for the child, whatever this JVM's are").isEmpty();
+    }
+
+    @Test
+    void aDumpingChildThatFailedToBootMarksItsKeySoThatNoChildIsAskedToDumpItAgain() throws Exception {
+        String jar = emptyJar(archives.resolve("app.jar"));
+        List<String> options = List.of("-Dtest.run=" + System.nanoTime());
+        ClassDataSharing.Plan plan = ClassDataSharing.plan(jar, options, options);
+        assertThat(plan.dumps()).as("the first child of a new class path and options").isTrue();
+        Path archiveDirectory = Path.of(plan.options().stream().filter(o -> o.startsWith("-XX:ArchiveClassesAtExit="))
+                .findFirst().orElseThrow().substring("-XX:ArchiveClassesAtExit=".length())).getParent();
+        List<Path> refusedBefore = refusedIn(archiveDirectory);
+
+        plan.childExited(true); // as a JVM refused the dump with an option not known to refuse it
+
+        List<Path> refused = refusedIn(archiveDirectory);
+        refused.removeAll(refusedBefore);
+        assertThat(refused).hasSize(1);
+        try {
+            assertThat(ClassDataSharing.plan(jar, options, options).options()).isEmpty();
+        } finally {
+            Files.delete(refused.get(0));
+        }
+    }
+
+    private static String emptyJar(Path jar) throws Exception {
+        new java.util.jar.JarOutputStream(Files.newOutputStream(jar)).close();
+        return jar.toString();
+    }
+
+    private static List<Path> refusedIn(Path directory) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.toString().endsWith(ClassDataSharing.REFUSED_SUFFIX))
+                    .collect(Collectors.toCollection(java.util.ArrayList::new));
+        }
     }
 }
