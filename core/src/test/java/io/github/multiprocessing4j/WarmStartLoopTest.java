@@ -82,6 +82,35 @@ class WarmStartLoopTest {
     }
 
     /**
+     * A spare taken the moment it is spawned gets its message before its {@code main} begins, and
+     * becomes the child without preparing (as a cold child does); one taken later has prepared.
+     * Either way it is the child named, and {@code terminate()} ends it by the signal.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aSpareTakenWhileItsJvmBootsBecomesTheChildAndEndsBySignalWhenTerminated() throws Exception {
+        ProcessQueue<String> said = shared.track(new ProcessQueue<>());
+        ChildProcess first = ChildProcess.builder(() -> said.put("first")).startMethod(StartMethod.WARM).build();
+        first.start(); // asks for a spare
+        assertThat(said.get(WAIT)).isEqualTo("first");
+        assertThat(first.join(WAIT)).isTrue();
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a spare spawned");
+        Set<Long> spawned = RuntimeContext.get().spares().readyPids();
+
+        ChildProcess second = ChildProcess.builder(() -> {
+            said.put(Multiprocessing.currentProcess().name());
+            Thread.sleep(120_000);
+        }).name("second").startMethod(StartMethod.WARM).build();
+        second.start();
+        assertThat(said.get(WAIT)).isEqualTo("second");
+        second.terminate();
+        assertThat(second.join(WAIT)).isTrue();
+        assertThat(spawned).as("the spare spawned for it").containsExactly(second.pid());
+        assertThat(second.exitCode()).hasValue(-15);
+        assertThat(second.failure()).isEmpty();
+    }
+
+    /**
      * More children than processors at once, spares booting beside them: every one runs and is joined.
      * Twenty-four, not the benchmark's 200: on a loaded machine each boot can take seconds.
      */

@@ -99,7 +99,11 @@ public final class ChildMain {
      */
     public static void main(String[] args) throws Throwable {
         ProcessContext.expectChildIdentity();
-        boolean spare = Boolean.getBoolean(SPARE_PROPERTY);
+        FileInputStream stdin = new FileInputStream(FileDescriptor.in);
+        // A spare taken while its JVM booted (a start/join loop takes them so) has its message
+        // already: preparing for one would only add CPU to its start, on a machine that the
+        // loop's booting JVMs keep busy. It becomes the child as a cold one does.
+        boolean spare = Boolean.getBoolean(SPARE_PROPERTY) && !messageWaiting(stdin);
         boolean dumpsTheArchive = Boolean.getBoolean(ClassDataSharing.TRAINING_PROPERTY);
         if (dumpsTheArchive) {
             ArchiveTraining.atExit();
@@ -129,13 +133,13 @@ public final class ChildMain {
         };
         boot.setDaemon(true); // until the message came, it must not keep a spare's JVM alive
         if (spare) {
-            prepareSpare();
+            prepareSpare(stdin);
             boot.start(); // waiting for the message: no thread to create once it comes
         }
         BootstrapMessage message;
         try {
             // Unbuffered: it reads no byte past the message, the rest of stdin is the lifeline.
-            message = BootstrapMessage.readFrom(new FileInputStream(FileDescriptor.in));
+            message = BootstrapMessage.readFrom(stdin);
         } catch (EOFException e) {
             if (spare) {
                 removeReadyMarker();
@@ -245,13 +249,20 @@ public final class ChildMain {
      * {@code ObjectInputStream} costs a JVM tens of milliseconds, and the classes named by
      * {@link #WARM_UP_PROPERTY}; without, it saves that CPU (about a quarter of a spare's), which
      * a target that captures only values with a direct encoding never needs. Last, it creates
-     * its readiness marker ({@link #spareReadyMarker}).
+     * its readiness marker ({@link #spareReadyMarker}). When its message comes while it prepares,
+     * it stops once it can take an identity (signals caught, exit hook installed): the rest is
+     * a head start for a message yet to come.
+     *
+     * @param stdin where the message comes
      */
-    static void prepareSpare() {
+    static void prepareSpare(FileInputStream stdin) {
         catchTerminationSignals();
         try {
             Platform.ownStartTicks(); // read once: the identity taken later needs it
             ProcessContext.installExitHook();
+            if (messageWaiting(stdin)) {
+                return;
+            }
             java.nio.file.Path probeFile = Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + Platform.currentPid() + ".tmp");
             removeProbesOfDeadSpares();
             try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.CREATE,
@@ -310,6 +321,15 @@ public final class ChildMain {
         } catch (IOException e) {
             // the parent counts this spare as booting a while longer: only a head start lost
             Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare could not mark itself ready", e);
+        }
+    }
+
+    /** @return whether bytes of the bootstrap message are waiting on stdin (without reading them) */
+    private static boolean messageWaiting(FileInputStream stdin) {
+        try {
+            return stdin.available() > 0;
+        } catch (IOException e) {
+            return false; // the read that follows finds out
         }
     }
 
