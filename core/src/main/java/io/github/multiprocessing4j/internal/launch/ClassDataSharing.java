@@ -72,9 +72,9 @@ public final class ClassDataSharing {
     private static final List<String> REFUSE_TO_DUMP = List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xrun",
             "--patch-module", "--limit-modules", "--upgrade-module-path", "-Djava.system.class.loader=",
             "-XX:-UseCompressedClassPointers", "-XX:+RecordDynamicDumpInfo", "-Xbootclasspath/a:");
-    /** Environment variables whose JVM options a JVM ({@code JAVA_TOOL_OPTIONS}, {@code _JAVA_OPTIONS}) or the {@code java} launcher reads. */
+    /** Environment variables whose JVM options a JVM or the {@code java} launcher ({@code JDK_JAVA_OPTIONS}) reads. */
     private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
-    /** Marks an archive's key whose dumping child failed to boot: the JVM refused the dump with those options. */
+    /** Ends the name of the file beside an archive's that says its dumping child failed to boot (the JVM refused the dump). */
     static final String REFUSED_SUFFIX = ".refused";
     /** Set for the child that dumps: it trains the archive before it exits ({@link ArchiveTraining}). */
     static final String TRAINING_PROPERTY = "mp4j.cds.training";
@@ -146,9 +146,7 @@ public final class ClassDataSharing {
             }
             try {
                 if (bootFailed) {
-                    String archiveName = archive.getFileName().toString();
-                    Files.createFile(archive.resolveSibling(archiveName.substring(0, archiveName.length() - ".jsa".length())
-                            + REFUSED_SUFFIX));
+                    Files.createFile(refusalOf(archive));
                 } else if (Files.size(dumpFile) > 0) {
                     Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     prune(archive.getParent());
@@ -171,9 +169,9 @@ public final class ClassDataSharing {
     /**
      * Keeps the archive directory small: every rebuilt jar or new set of options makes a new
      * archive, and every class added to a directory of a class path a new verdict, so only the
-     * newest {@link #ARCHIVES_KEPT} archives and {@link #VERDICTS_KEPT} verdicts (and refused dumps) are kept, and
-     * temporary files left by parents that died, and claims of dumps, are removed once they are
-     * an hour old.
+     * newest {@link #ARCHIVES_KEPT} archives and {@link #VERDICTS_KEPT} verdicts (refused dumps
+     * among them) are kept, and temporary files left by parents that died, and claims of dumps,
+     * are removed once they are an hour old.
      */
     static void prune(Path dir) {
         List<Path> archives = new ArrayList<>();
@@ -249,7 +247,7 @@ public final class ClassDataSharing {
             READY.put(setting, ready);
             return ready;
         }
-        if (!DUMPED_OR_DUMPING.add(key) || Files.exists(dir.resolve(key + REFUSED_SUFFIX))) {
+        if (!DUMPED_OR_DUMPING.add(key) || Files.exists(refusalOf(archive))) {
             return Plan.NONE;
         }
         if (!jarsOnly) {
@@ -386,6 +384,11 @@ public final class ClassDataSharing {
             }
         }
         return false;
+    }
+
+    /** @return the file that marks {@code archive}'s dump as refused by the JVM (see {@link Plan#childExited}) */
+    private static Path refusalOf(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + REFUSED_SUFFIX);
     }
 
     /**

@@ -14,11 +14,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Implementation notes. A JVM counts as booting from its spawn until it is ready: a child until
  * it has recorded itself in the tree's table (or ended), a spare until it has marked itself
- * prepared ({@code ChildMain.spareReadyMarker}). The spares' thread looks every ten milliseconds
- * (each look reads the record of every child still booting and the marker of every spare: looking
- * every two, in a start/join loop on the 2-core development VM, this thread took about a fifth of
- * the parent's CPU, 11 ms a round, while the machine's processors were the loop's limit; a boot
- * takes 80 ms or more) and waits at most {@link #MAX_WAIT_NANOS}, so a JVM that never comes up (a stopped process)
+ * prepared ({@code ChildMain.spareReadyMarker}). The spares' thread looks every two milliseconds
+ * and waits at most {@link #MAX_WAIT_NANOS}, so a JVM that never comes up (a stopped process)
  * delays spares but cannot stop them. Starts do not wait for a place: measured on a loaded
  * two-core machine, 40 children started at once in waves of the processor count took 1.6-2.3
  * times as long as all at once (each start waited for boots slowed by other programs' load), and
@@ -38,7 +35,7 @@ final class BootBudget {
     static final String PROPERTY = "mp4j.bootsAtOnce";
     /** The longest the spares' thread waits for a place: on a loaded machine a boot can take seconds. */
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a window of processor times is: a few of the kernel's clock ticks (10 ms each, usually). */
     private static final long IDLE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
     /** The idle processors, on average over a window, that let a spare boot. */
