@@ -159,6 +159,12 @@ public final class Spares {
         }
     }
 
+    /** @return whether the refill the spares' thread serves is of {@code key} and was cancelled by a start */
+    private boolean cancelledWhileServed(LaunchConfiguration key) {
+        assert Thread.holdsLock(this);
+        return serving != null && serving.cancelled && serving.key.equals(key) && serving.generation == generation;
+    }
+
     /**
      * After a start of {@code child} with {@code key}: asks for spares until the configuration
      * has as many as it keeps (see the class comment).
@@ -171,7 +177,9 @@ public final class Spares {
                                        ChildRun child) {
         int cores = Runtime.getRuntime().availableProcessors();
         int readyNow = ready.containsKey(key) ? ready.get(key).size() : 0;
-        int fillingNow = filling.getOrDefault(key, 0);
+        // A refill the spares' thread serves and a start cancelled boots nothing, though it is
+        // counted until the thread lets it go: two starts in a row would otherwise leave one spare.
+        int fillingNow = filling.getOrDefault(key, 0) - (cancelledWhileServed(key) ? 1 : 0);
         Integer floor = floors.get(key);
         if (floor != null && !tookPrepared) { // spares were asked for, and none was prepared: too few
             floor = Math.min(floor + 1, Math.max(cores, floor));
