@@ -133,7 +133,7 @@ public final class ChildMain {
         };
         boot.setDaemon(true); // until the message came, it must not keep a spare's JVM alive
         if (spare) {
-            prepareSpare(stdin);
+            prepareSpare();
             boot.start(); // waiting for the message: no thread to create once it comes
         }
         BootstrapMessage message;
@@ -249,20 +249,13 @@ public final class ChildMain {
      * {@code ObjectInputStream} costs a JVM tens of milliseconds, and the classes named by
      * {@link #WARM_UP_PROPERTY}; without, it saves that CPU (about a quarter of a spare's), which
      * a target that captures only values with a direct encoding never needs. Last, it creates
-     * its readiness marker ({@link #spareReadyMarker}). When its message comes while it prepares,
-     * it stops once it can take an identity (signals caught, exit hook installed): the rest is
-     * a head start for a message yet to come.
-     *
-     * @param stdin where the message comes
+     * its readiness marker ({@link #spareReadyMarker}).
      */
-    static void prepareSpare(FileInputStream stdin) {
+    static void prepareSpare() {
         catchTerminationSignals();
         try {
             Platform.ownStartTicks(); // read once: the identity taken later needs it
             ProcessContext.installExitHook();
-            if (messageWaiting(stdin)) {
-                return;
-            }
             java.nio.file.Path probeFile = Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + Platform.currentPid() + ".tmp");
             removeProbesOfDeadSpares();
             try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.CREATE,
