@@ -43,8 +43,10 @@ import java.util.concurrent.CountDownLatch;
  * which on a machine with two cores saves milliseconds. A spare (see {@code Spares}) has done the
  * slow parts of both before its message comes ({@link #prepareSpare}); its main thread takes the
  * identity itself and leaves only the record and the lifeline to the boot thread, which is
- * already running. The target runs once this JVM has its identity and its exit hook waits for
- * the boot thread: a target that exits at once still leaves its record for the parent.
+ * already running. A spare whose message is there before its {@code main} begins (taken while its
+ * JVM booted) does none of that preparing and boots as a cold child. The target runs once this
+ * JVM has its identity and its exit hook waits for the boot thread: a target that exits at once
+ * still leaves its record for the parent.
  *
  * <p>A target in the direct lambda encoding is not rebuilt as a lambda but called
  * ({@link Serialization#deserializeTarget}): rebuilding one spins a class, milliseconds of a
