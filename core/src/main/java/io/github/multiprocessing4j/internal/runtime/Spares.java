@@ -147,8 +147,9 @@ public final class Spares {
      * it for the processors).
      */
     synchronized void cancelOneAskedFor(LaunchConfiguration key) {
-        if (serving != null && serving.key.equals(key) && !serving.cancelled && serving.generation == generation) {
-            serving.cancelled = true; // the spares' thread counts it off
+        Refill served = servedFor(key);
+        if (served != null && !served.cancelled) {
+            served.cancelled = true; // the spares' thread counts it off
             return;
         }
         for (Refill refill : refills) {
@@ -159,10 +160,10 @@ public final class Spares {
         }
     }
 
-    /** @return whether the refill the spares' thread serves is of {@code key} and was cancelled by a start */
-    private boolean cancelledWhileServed(LaunchConfiguration key) {
+    /** @return the refill the spares' thread serves when it is of {@code key} and not discarded, else null */
+    private Refill servedFor(LaunchConfiguration key) {
         assert Thread.holdsLock(this);
-        return serving != null && serving.cancelled && serving.key.equals(key) && serving.generation == generation;
+        return serving != null && serving.key.equals(key) && serving.generation == generation ? serving : null;
     }
 
     /**
@@ -179,7 +180,8 @@ public final class Spares {
         int readyNow = ready.containsKey(key) ? ready.get(key).size() : 0;
         // A refill the spares' thread serves and a start cancelled boots nothing, though it is
         // counted until the thread lets it go: two starts in a row would otherwise leave one spare.
-        int fillingNow = filling.getOrDefault(key, 0) - (cancelledWhileServed(key) ? 1 : 0);
+        Refill served = servedFor(key);
+        int fillingNow = filling.getOrDefault(key, 0) - (served != null && served.cancelled ? 1 : 0);
         Integer floor = floors.get(key);
         if (floor != null && !tookPrepared) { // spares were asked for, and none was prepared: too few
             floor = Math.min(floor + 1, Math.max(cores, floor));
