@@ -16,7 +16,16 @@ import java.util.function.BooleanSupplier;
  * it has recorded itself in the tree's table (or ended), a spare until it has marked itself
  * prepared ({@code ChildMain.spareReadyMarker}). The spares' thread looks every two milliseconds
  * and waits at most {@link #MAX_WAIT_NANOS}, so a JVM that never comes up (a stopped process)
- * delays spares but cannot stop them. Starts do not wait for a place: measured on a loaded
+ * delays spares but cannot stop them.
+ *
+ * <p>A look at a child reads its record file, and a look at a spare asks for its marker: done
+ * every two milliseconds for every booting JVM, that was about a fifth of the parent's CPU in a
+ * start/join loop (which has a spare booting most of the time). A JVM younger than three
+ * quarters of the shortest boot seen so far ({@link #surelyBooting}: from a child's spawn, or
+ * its spare's, to the look that first found it booted) counts as booting without a look. Each
+ * boot seen can only lower that bound, so a machine that boots faster than before is believed
+ * within a few boots, and a JVM that boots faster than the bound is seen booted at most a
+ * quarter of a boot late, which delays a spare by as much and nothing else. Starts do not wait for a place: measured on a loaded
  * two-core machine, 40 children started at once in waves of the processor count took 1.6-2.3
  * times as long as all at once (each start waited for boots slowed by other programs' load), and
  * the waits' polling cost CPU. The system property {@value #PROPERTY} sets another number.
@@ -45,6 +54,8 @@ final class BootBudget {
     private final Spares spares;
     private final int places;
     private final int processors = Runtime.getRuntime().availableProcessors();
+    /** The shortest boot seen ({@link #bootSeen}); 0 before the first. Written and read by the spares' thread. */
+    private volatile long shortestBootNanos;
 
     BootBudget(ChildTable children, Spares spares) {
         this.children = children;
@@ -54,7 +65,27 @@ final class BootBudget {
 
     /** @return how many JVMs this JVM has booting now */
     int booting() {
-        return children.bootingCount() + spares.bootingCount();
+        long now = System.nanoTime();
+        return children.bootingCount(this, now) + spares.bootingCount(this, now);
+    }
+
+    /**
+     * @param spawnedAt {@link System#nanoTime()} when a JVM was spawned
+     * @param now {@link System#nanoTime()}
+     * @return whether that JVM still boots for sure: it is younger than three quarters of the
+     *     shortest boot seen (none is before a boot has been seen)
+     */
+    boolean surelyBooting(long spawnedAt, long now) {
+        long shortest = shortestBootNanos;
+        return shortest > 0 && now - spawnedAt < shortest / 4 * 3;
+    }
+
+    /** Learns from a child found booted {@code nanos} after its JVM's spawn (0: not found booted, nothing learnt). */
+    void bootSeen(long nanos) {
+        long shortest = shortestBootNanos;
+        if (nanos > 0 && (shortest == 0 || nanos < shortest)) {
+            shortestBootNanos = nanos;
+        }
     }
 
     /**

@@ -62,6 +62,8 @@ public final class ChildRun {
     private volatile boolean bootSeen;
     /** Whether the child had recorded itself (booted) when it was reaped. */
     private volatile boolean bootedBeforeExit;
+    /** From the JVM's spawn to the look that first found it booted; 0 until then, or when it ended first. */
+    private volatile long bootSeenAfterNanos;
 
     ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry,
              PipeEnds.Handover pipeEnds) {
@@ -222,9 +224,30 @@ public final class ChildRun {
             return true;
         }
         StartedChild c = child;
-        boolean booted = bootedBeforeExit || c != null && registry.find(c.pid()).filter(ProcessRecord::booted).isPresent();
-        bootSeen = booted;
+        if (bootedBeforeExit) {
+            bootSeen = true;
+            return true;
+        }
+        boolean booted = c != null && registry.find(c.pid()).filter(ProcessRecord::booted).isPresent();
+        if (booted) {
+            bootSeenAfterNanos = System.nanoTime() - c.spawnedAt();
+            bootSeen = true;
+        }
         return booted;
+    }
+
+    /**
+     * @return how long the child's JVM took from its spawn to the look that first found it
+     *     booted (at least its boot), or 0 when no look has found it booted
+     */
+    long bootSeenAfterNanos() {
+        return bootSeenAfterNanos;
+    }
+
+    /** @return {@link System#nanoTime()} when the child's JVM was spawned (a spare's spawn, when it took one) */
+    long spawnedAt() {
+        StartedChild c = child;
+        return c != null ? c.spawnedAt() : startNanos;
     }
 
     /** @return whether the child has ended and its end is settled */

@@ -54,12 +54,22 @@ public final class ChildTable {
         return running;
     }
 
-    /** @return how many children have been spawned and have neither booted (recorded themselves) nor ended */
-    int bootingCount() {
+    /**
+     * @param budget tells which children boot for sure, without a look at their records, and
+     *     learns how long a boot takes from those found booted
+     * @param now {@link System#nanoTime()}
+     * @return how many children have been spawned and have neither booted (recorded themselves) nor ended
+     */
+    int bootingCount(BootBudget budget, long now) {
         int booting = 0;
         for (ChildRun c : unreaped) {
-            if (!c.ended() && !c.booted()) {
+            if (c.ended()) {
+                continue;
+            }
+            if (budget.surelyBooting(c.spawnedAt(), now) || !c.booted()) {
                 booting++;
+            } else {
+                budget.bootSeen(c.bootSeenAfterNanos());
             }
         }
         return booting;

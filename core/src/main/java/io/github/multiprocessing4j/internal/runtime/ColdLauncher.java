@@ -17,7 +17,8 @@ final class ColdLauncher implements Launcher {
         run.startReaper();
         StartedChild child;
         try {
-            child = new StartedChild(ChildOutput.start(builder), command, builder, false);
+            long spawnedAt = System.nanoTime();
+            child = new StartedChild(ChildOutput.start(builder), command, builder, false, spawnedAt);
         } catch (IOException e) {
             run.spawnFailed(); // no process: the reaper ends
             throw e;

@@ -62,8 +62,9 @@ public final class Spares {
      * @param process the spare's process, its stdin not written yet
      * @param command its command line
      * @param builder how it was started
+     * @param spawnedAt {@link System#nanoTime()} just before it was spawned
      */
-    record Spare(Process process, ChildCommand command, ProcessBuilder builder) {
+    record Spare(Process process, ChildCommand command, ProcessBuilder builder, long spawnedAt) {
         /** @return whether the spare has prepared and waits for its message (it says so by a file) */
         boolean prepared() {
             return Files.exists(ChildMain.spareReadyMarker(process.pid()));
@@ -401,12 +402,16 @@ public final class Spares {
         return readyCount() > 0 || filling.values().stream().anyMatch(n -> n > 0);
     }
 
-    /** @return how many spares are spawned and have not prepared yet: JVMs booting, for the {@link BootBudget} */
-    synchronized int bootingCount() {
+    /**
+     * @param budget tells which spares boot for sure, without a look at their markers
+     * @param now {@link System#nanoTime()}
+     * @return how many spares are spawned and have not prepared yet: JVMs booting, for the {@link BootBudget}
+     */
+    synchronized int bootingCount(BootBudget budget, long now) {
         int booting = 0;
         for (ArrayDeque<Spare> queue : ready.values()) {
             for (Spare spare : queue) {
-                if (!spare.prepared() && spare.process().isAlive()) {
+                if (budget.surelyBooting(spare.spawnedAt(), now) || !spare.prepared() && spare.process().isAlive()) {
                     booting++;
                 }
             }
@@ -463,7 +468,8 @@ public final class Spares {
                 objectStreams, objectStreams ? warmUpClasses.get() : List.of());
         ProcessBuilder builder = key.processBuilder(command.line());
         try {
-            return new Spare(ChildOutput.start(builder), command, builder);
+            long spawnedAt = System.nanoTime();
+            return new Spare(ChildOutput.start(builder), command, builder, spawnedAt);
         } catch (IOException e) {
             Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM: {0}", e.getMessage());
             command.childExited(false); // no JVM came

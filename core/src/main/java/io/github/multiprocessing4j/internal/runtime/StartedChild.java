@@ -15,8 +15,10 @@ import java.io.OutputStream;
  * @param command its command line
  * @param builder how it was started (directory, environment), to rerun it after a failed boot
  * @param fromSpare whether the child took a spare JVM
+ * @param spawnedAt {@link System#nanoTime()} just before its JVM was spawned (a spare's spawn, for a child that took one)
  */
-public record StartedChild(Process process, ChildCommand command, ProcessBuilder builder, boolean fromSpare) {
+public record StartedChild(Process process, ChildCommand command, ProcessBuilder builder, boolean fromSpare,
+                           long spawnedAt) {
 
     /** @return the child's pid */
     public long pid() {

@@ -29,7 +29,7 @@ final class WarmLauncher implements Launcher {
             child = cold.launch(request, run);
         } else {
             prepared = spare.prepared();
-            child = new StartedChild(spare.process(), spare.command(), spare.builder(), true);
+            child = new StartedChild(spare.process(), spare.command(), spare.builder(), true, spare.spawnedAt());
             run.spawned(child);
             child.sendBootstrap(request.message());
             run.startReaper(); // after the message, which the spare has been waiting for
