@@ -20,12 +20,14 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A look at a child reads its record file, and a look at a spare asks for its marker: done
  * every two milliseconds for every booting JVM, that was about a fifth of the parent's CPU in a
- * start/join loop (which has a spare booting most of the time). A JVM younger than three
- * quarters of the shortest boot seen so far ({@link #surelyBooting}: from a child's spawn, or
- * its spare's, to the look that first found it booted) counts as booting without a look. Each
- * boot seen can only lower that bound, so a machine that boots faster than before is believed
- * within a few boots, and a JVM that boots faster than the bound is seen booted at most a
- * quarter of a boot late, which delays a spare by as much and nothing else. Starts do not wait for a place: measured on a loaded
+ * start/join loop (which has a spare booting most of the time). So a JVM is looked at only when
+ * a look is due ({@link #lookDue}): not while it is younger than three quarters of the shortest
+ * boot seen so far (from a child's spawn, or its spare's, to the look that first found it
+ * booted), and then no sooner after the last look than a sixteenth of the JVM's age at that
+ * look. Each boot seen can only lower the bound, so a machine that boots faster than before is
+ * believed within a few boots; a JVM is seen booted at most a quarter of a boot late the first
+ * times it boots faster than the bound, and a sixteenth late otherwise, which delays a spare by
+ * as much and nothing else. Starts do not wait for a place: measured on a loaded
  * two-core machine, 40 children started at once in waves of the processor count took 1.6-2.3
  * times as long as all at once (each start waited for boots slowed by other programs' load), and
  * the waits' polling cost CPU. The system property {@value #PROPERTY} sets another number.
@@ -47,6 +49,8 @@ final class BootBudget {
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a window of processor times is: a few of the kernel's clock ticks (10 ms each, usually). */
     private static final long IDLE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
+    /** A look at a booting JVM comes no sooner after the last than its age then, divided by this. */
+    private static final long LOOK_SPACING = 16;
     /** The idle processors, on average over a window, that let a spare boot. */
     private static final double IDLE_PROCESSORS_NEEDED = 0.5;
 
@@ -71,13 +75,18 @@ final class BootBudget {
 
     /**
      * @param spawnedAt {@link System#nanoTime()} when a JVM was spawned
+     * @param lastLook {@link System#nanoTime()} of the last look at whether it has booted; 0 for none
      * @param now {@link System#nanoTime()}
-     * @return whether that JVM still boots for sure: it is younger than three quarters of the
-     *     shortest boot seen (none is before a boot has been seen)
+     * @return whether a look is due: the JVM is no younger than three quarters of the shortest boot
+     *     seen (any is before a boot has been seen), and it was never looked at or the last look
+     *     was a sixteenth of its age then ago
      */
-    boolean surelyBooting(long spawnedAt, long now) {
+    boolean lookDue(long spawnedAt, long lastLook, long now) {
         long shortest = shortestBootNanos;
-        return shortest > 0 && now - spawnedAt < shortest / 4 * 3;
+        if (shortest > 0 && now - spawnedAt < shortest / 4 * 3) {
+            return false;
+        }
+        return lastLook == 0 || now - lastLook >= (lastLook - spawnedAt) / LOOK_SPACING;
     }
 
     /** Learns from a child found booted {@code nanos} after its JVM's spawn (0: not found booted, nothing learnt). */

@@ -64,6 +64,8 @@ public final class ChildRun {
     private volatile boolean bootedBeforeExit;
     /** From the JVM's spawn to the look that first found it booted; 0 until then, or when it ended first. */
     private volatile long bootSeenAfterNanos;
+    /** When the {@link BootBudget} last looked at the record (0: never); the spares' thread's. */
+    private long lastBootLook;
 
     ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry,
              PipeEnds.Handover pipeEnds) {
@@ -237,11 +239,25 @@ public final class ChildRun {
     }
 
     /**
-     * @return how long the child's JVM took from its spawn to the look that first found it
-     *     booted (at least its boot), or 0 when no look has found it booted
+     * For the boot budget: whether the child has neither booted nor ended, looking at its record
+     * only when the budget says a look is due; tells the budget how long the boot took once a look
+     * has found it booted.
      */
-    long bootSeenAfterNanos() {
-        return bootSeenAfterNanos;
+    boolean stillBooting(BootBudget budget, long now) {
+        if (ended()) {
+            return false;
+        }
+        if (!bootSeen && !bootedBeforeExit) {
+            if (!budget.lookDue(spawnedAt(), lastBootLook, now)) {
+                return true;
+            }
+            lastBootLook = now;
+            if (!booted()) {
+                return true;
+            }
+        }
+        budget.bootSeen(bootSeenAfterNanos);
+        return false;
     }
 
     /** @return {@link System#nanoTime()} when the child's JVM was spawned (a spare's spawn, when it took one) */

@@ -55,21 +55,16 @@ public final class ChildTable {
     }
 
     /**
-     * @param budget tells which children boot for sure, without a look at their records, and
-     *     learns how long a boot takes from those found booted
+     * @param budget tells when a child's record is worth a look, and learns how long a boot takes
+     *     from the children found booted
      * @param now {@link System#nanoTime()}
      * @return how many children have been spawned and have neither booted (recorded themselves) nor ended
      */
     int bootingCount(BootBudget budget, long now) {
         int booting = 0;
         for (ChildRun c : unreaped) {
-            if (c.ended()) {
-                continue;
-            }
-            if (budget.surelyBooting(c.spawnedAt(), now) || !c.booted()) {
+            if (c.stillBooting(budget, now)) {
                 booting++;
-            } else {
-                budget.bootSeen(c.bootSeenAfterNanos());
             }
         }
         return booting;

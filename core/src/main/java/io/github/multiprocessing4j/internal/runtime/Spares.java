@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -56,18 +57,65 @@ public final class Spares {
     /** How long a refill waits for the child that triggered it to boot. */
     private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    /**
-     * A JVM waiting for its message (or still preparing to), with what its reaper will need.
-     *
-     * @param process the spare's process, its stdin not written yet
-     * @param command its command line
-     * @param builder how it was started
-     * @param spawnedAt {@link System#nanoTime()} just before it was spawned
-     */
-    record Spare(Process process, ChildCommand command, ProcessBuilder builder, long spawnedAt) {
+    /** A JVM waiting for its message (or still preparing to), with what its reaper will need. */
+    static final class Spare {
+        private final Process process;
+        private final ChildCommand command;
+        private final ProcessBuilder builder;
+        private final long spawnedAt;
+        private final Path readyMarker;
+        /** When the {@link BootBudget} last looked at the marker (0: never); the spares' thread's. */
+        private long lastBootLook;
+        /** Whether a look found the marker; the spares' thread's. */
+        private boolean seenPrepared;
+
+        /**
+         * @param process the spare's process, its stdin not written yet
+         * @param command its command line
+         * @param builder how it was started
+         * @param spawnedAt {@link System#nanoTime()} just before it was spawned
+         */
+        Spare(Process process, ChildCommand command, ProcessBuilder builder, long spawnedAt) {
+            this.process = process;
+            this.command = command;
+            this.builder = builder;
+            this.spawnedAt = spawnedAt;
+            this.readyMarker = ChildMain.spareReadyMarker(process.pid());
+        }
+
+        Process process() {
+            return process;
+        }
+
+        ChildCommand command() {
+            return command;
+        }
+
+        ProcessBuilder builder() {
+            return builder;
+        }
+
+        /** @return {@link System#nanoTime()} just before it was spawned */
+        long spawnedAt() {
+            return spawnedAt;
+        }
+
         /** @return whether the spare has prepared and waits for its message (it says so by a file) */
         boolean prepared() {
-            return Files.exists(ChildMain.spareReadyMarker(process.pid()));
+            return Files.exists(readyMarker);
+        }
+
+        /** For the boot budget: whether the spare still prepares, looking at its marker only when a look is due. */
+        boolean stillBooting(BootBudget budget, long now) {
+            if (seenPrepared) {
+                return false;
+            }
+            if (!budget.lookDue(spawnedAt, lastBootLook, now)) {
+                return true;
+            }
+            lastBootLook = now;
+            seenPrepared = prepared();
+            return !seenPrepared && process.isAlive();
         }
     }
 
@@ -403,7 +451,7 @@ public final class Spares {
     }
 
     /**
-     * @param budget tells which spares boot for sure, without a look at their markers
+     * @param budget tells when a spare's marker is worth a look
      * @param now {@link System#nanoTime()}
      * @return how many spares are spawned and have not prepared yet: JVMs booting, for the {@link BootBudget}
      */
@@ -411,7 +459,7 @@ public final class Spares {
         int booting = 0;
         for (ArrayDeque<Spare> queue : ready.values()) {
             for (Spare spare : queue) {
-                if (budget.surelyBooting(spare.spawnedAt(), now) || !spare.prepared() && spare.process().isAlive()) {
+                if (spare.stillBooting(budget, now)) {
                     booting++;
                 }
             }

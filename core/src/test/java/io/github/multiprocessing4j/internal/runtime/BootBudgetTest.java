@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which JVMs the boot budget counts as booting without a look at their record or marker: those
- * younger than three quarters of the shortest boot it has seen.
+ * When the boot budget looks at whether a JVM has booted (its record or marker): not while it is
+ * younger than three quarters of the shortest boot the budget has seen, then no sooner after a
+ * look than a sixteenth of the JVM's age at that look.
  */
 class BootBudgetTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -24,30 +25,42 @@ class BootBudgetTest {
     final SharedObjects shared = new SharedObjects();
 
     @Test
-    void noJvmIsSurelyBootingBeforeABootHasBeenSeen() {
+    void beforeABootHasBeenSeenAJvmNeverLookedAtIsLookedAtAtOnce() {
         BootBudget budget = new BootBudget(new ChildTable(), null);
         long now = System.nanoTime();
 
-        assertThat(budget.surelyBooting(now, now)).isFalse();
+        assertThat(budget.lookDue(now, 0, now)).isTrue();
         budget.bootSeen(0); // a child that ended before any look found it booted teaches nothing
-        assertThat(budget.surelyBooting(now, now)).isFalse();
+        assertThat(budget.lookDue(now, 0, now)).isTrue();
     }
 
     @Test
-    void aJvmYoungerThanThreeQuartersOfTheShortestBootSeenIsSurelyBooting() {
+    void aJvmYoungerThanThreeQuartersOfTheShortestBootSeenIsNotLookedAt() {
         BootBudget budget = new BootBudget(new ChildTable(), null);
         long now = System.nanoTime();
         budget.bootSeen(80 * MS);
 
-        assertThat(budget.surelyBooting(now - 10 * MS, now)).isTrue();
-        assertThat(budget.surelyBooting(now - 59 * MS, now)).isTrue();
-        assertThat(budget.surelyBooting(now - 61 * MS, now)).isFalse();
+        assertThat(budget.lookDue(now - 10 * MS, 0, now)).isFalse();
+        assertThat(budget.lookDue(now - 59 * MS, 0, now)).isFalse();
+        assertThat(budget.lookDue(now - 61 * MS, 0, now)).isTrue();
 
         budget.bootSeen(200 * MS); // a slower boot does not raise the bound
-        assertThat(budget.surelyBooting(now - 61 * MS, now)).isFalse();
+        assertThat(budget.lookDue(now - 61 * MS, 0, now)).isTrue();
         budget.bootSeen(40 * MS); // a faster one lowers it
-        assertThat(budget.surelyBooting(now - 29 * MS, now)).isTrue();
-        assertThat(budget.surelyBooting(now - 31 * MS, now)).isFalse();
+        assertThat(budget.lookDue(now - 29 * MS, 0, now)).isFalse();
+        assertThat(budget.lookDue(now - 31 * MS, 0, now)).isTrue();
+    }
+
+    @Test
+    void aLookComesASixteenthOfTheJvmsAgeAfterTheLastOne() {
+        BootBudget budget = new BootBudget(new ChildTable(), null);
+        long spawnedAt = System.nanoTime();
+        long lookedAt = spawnedAt + 160 * MS;
+
+        assertThat(budget.lookDue(spawnedAt, lookedAt, lookedAt + 9 * MS)).isFalse();
+        assertThat(budget.lookDue(spawnedAt, lookedAt, lookedAt + 10 * MS)).isTrue();
+        // a young JVM: as often as the spares' thread looks
+        assertThat(budget.lookDue(spawnedAt, spawnedAt + 8 * MS, spawnedAt + 9 * MS)).isTrue();
     }
 
     @Test
@@ -62,14 +75,21 @@ class BootBudgetTest {
         child.start();
         try {
             assertThat(booted.await(WAIT)).isTrue(); // its target runs: it has recorded itself
-            long now = System.nanoTime();
             BootBudget budget = new BootBudget(new ChildTable(), null);
+            // counted as booting no longer than until the next look is due (the spares' thread
+            // of this JVM may have looked at the child a moment before it booted)
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (RuntimeContext.get().children().bootingCount(budget, System.nanoTime()) != 0
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            long now = System.nanoTime();
 
             assertThat(RuntimeContext.get().children().bootingCount(budget, now)).isZero();
-            // learnt from the child: a JVM spawned just now boots for sure, one spawned before
-            // this child's start may not
-            assertThat(budget.surelyBooting(now, now)).isTrue();
-            assertThat(budget.surelyBooting(beforeStart, now)).isFalse();
+            // learnt from the child: a JVM spawned just now is not worth a look, one spawned
+            // before this child's start is
+            assertThat(budget.lookDue(now, 0, now)).isFalse();
+            assertThat(budget.lookDue(beforeStart, 0, now)).isTrue();
         } finally {
             release.set();
             child.join(WAIT);
