@@ -97,9 +97,7 @@ public final class DirectItemRecord implements ByteQueue.RecordWriter<Object>, B
                 return ItemCodec.fixedValue(tag, body);
             }
             if (ItemCodec.isByteArrayTag(tag)) {
-                byte[] bytes = new byte[length - 1];
-                segment.getBytes(offset + 1, bytes, 0, bytes.length);
-                return bytes;
+                return segment.getBytes(offset + 1, length - 1);
             }
         }
         return EncodedItemRecord.FORMAT.read(segment, offset, length, itemNumber);

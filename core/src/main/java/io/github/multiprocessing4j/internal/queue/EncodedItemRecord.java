@@ -37,13 +37,9 @@ final class EncodedItemRecord
         if (length > 0) {
             byte first = segment.getByte(offset);
             if (ItemCodec.isTag(first)) {
-                byte[] body = new byte[length - 1];
-                segment.getBytes(offset + 1, body, 0, body.length);
-                return new ItemCodec.Encoded(first, body);
+                return new ItemCodec.Encoded(first, segment.getBytes(offset + 1, length - 1));
             }
         }
-        byte[] stream = new byte[length];
-        segment.getBytes(offset, stream, 0, length);
-        return new ItemCodec.Encoded((byte) 0, stream);
+        return new ItemCodec.Encoded((byte) 0, segment.getBytes(offset, length));
     }
 }

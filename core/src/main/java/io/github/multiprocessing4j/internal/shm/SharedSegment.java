@@ -5,6 +5,7 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
+import java.lang.reflect.Array;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.lang.invoke.VarHandle;
@@ -60,14 +61,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SharedSegment implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final int PAGE_SIZE = 4096;
+    /** The length from which {@link #getBytes(int, int)} has the JVM's runtime allocate and zero its array. */
+    private static final int RUNTIME_ZEROED_FROM = 1024;
+    /** Where {@link #touchPages} leaves what it read. */
+    private static volatile int pagesTouched;
     /**
      * Mappings of this JVM, by tree and name: every handle of one segment shares one mapping.
      * Held weakly (see the class comment); entries whose mapping was collected are expunged
      * through {@link #RELEASED}.
      */
-    private static final int PAGE_SIZE = 4096;
-    /** Where {@link #touchPages} leaves what it read. */
-    private static volatile int pagesTouched;
     private static final ConcurrentHashMap<String, Mapping> MAPPINGS = new ConcurrentHashMap<>();
     private static final ReferenceQueue<ByteBuffer> RELEASED = new ReferenceQueue<>();
 
@@ -410,6 +413,22 @@ public final class SharedSegment implements Serializable {
     /** Copies {@code length} bytes of the segment at {@code offset} into {@code target} (plain reads). */
     public void getBytes(int offset, byte[] target, int targetOffset, int length) {
         buffer.get(offset, target, targetOffset, length);
+    }
+
+    /**
+     * @return a new array holding the {@code length} bytes of the segment at {@code offset} (plain reads)
+     * @implNote An array of {@value #RUNTIME_ZEROED_FROM} bytes or more is allocated through
+     *     {@link Array#newInstance}. In code that C1 compiled (a child's: children run C1 only), a
+     *     {@code new byte[n]} zeroes its array with a loop of word stores, where the JVM's runtime,
+     *     which {@code Array.newInstance} calls there, zeroes it with the C library's {@code memset}.
+     *     Measured on the 2-core development VM, C1 only, allocation and copy out of a direct
+     *     buffer: 4 KiB 870 -> 613 ns, 1 KiB 347 -> 288 ns, 16 KiB 2.6 -> 2.1 µs; 64 bytes 102 ->
+     *     207 ns (the call costs more than the loop saves), 512 bytes even. C2 compiles both alike.
+     */
+    public byte[] getBytes(int offset, int length) {
+        byte[] bytes = length >= RUNTIME_ZEROED_FROM ? (byte[]) Array.newInstance(byte.class, length) : new byte[length];
+        buffer.get(offset, bytes, 0, length);
+        return bytes;
     }
 
     @Override

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A segment's words are the same whichever way they are read or written: its loads and stores
+ * A segment's words are the same whichever way they are read or written (and its bytes, copied
+ * out into a new array of any length): its loads and stores
  * (plain accesses with fences) and its read-modify-write operations agree on the platform's byte
  * order, which is also the order of the file that every other process maps, and of the buffer
  * views handed out; whichever way this JVM reaches them ({@link MappedWords}: {@code Unsafe} up
@@ -57,6 +58,23 @@ class SharedSegmentWordsTest {
 
         assertThat(fileBytes().getInt(12)).isEqualTo(INT + 2);
         assertThat(segment.buffer().getInt(4)).isEqualTo(INT + 1);
+    }
+
+    @Test
+    void bytesCopiedOutIntoANewArrayAreTheSegmentsWhateverTheirLength() {
+        byte[] written = new byte[3000];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = (byte) (i * 31 + 7);
+        }
+        segment.putBytes(100, written, 0, written.length);
+
+        // below and above the length from which the runtime allocates the array
+        for (int length : new int[] {0, 1, 64, 1023, 1024, 1025, 3000}) {
+            byte[] read = segment.getBytes(100, length);
+            assertThat(read).hasSize(length).containsExactly(java.util.Arrays.copyOf(written, length));
+        }
+        assertThat(segment.getBytes(101, 2048)).containsExactly(java.util.Arrays.copyOfRange(written, 1, 2049));
+        assertThatThrownBy(() -> segment.getBytes(4096 - 1024, 1025)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
