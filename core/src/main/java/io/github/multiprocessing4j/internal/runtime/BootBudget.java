@@ -16,7 +16,10 @@ import java.util.function.BooleanSupplier;
  * it has recorded itself in the tree's table (or ended), a spare until it has marked itself
  * prepared ({@code ChildMain.spareReadyMarker}). The spares' thread looks every two milliseconds
  * and waits at most {@link #MAX_WAIT_NANOS}, so a JVM that never comes up (a stopped process)
- * delays spares but cannot stop them.
+ * delays spares but cannot stop them. Starts do not wait for a place: measured on a loaded
+ * two-core machine, 40 children started at once in waves of the processor count took 1.6-2.3
+ * times as long as all at once (each start waited for boots slowed by other programs' load), and
+ * the waits' polling cost CPU. The system property {@value #PROPERTY} sets another number.
  *
  * <p>A look at a child reads its record file, and a look at a spare asks for its marker: done
  * every two milliseconds for every booting JVM, that was about a fifth of the parent's CPU in a
@@ -27,10 +30,7 @@ import java.util.function.BooleanSupplier;
  * look. Each boot seen can only lower the bound, so a machine that boots faster than before is
  * believed within a few boots; a JVM is seen booted at most a quarter of a boot late the first
  * times it boots faster than the bound, and a sixteenth late otherwise, which delays a spare by
- * as much and nothing else. Starts do not wait for a place: measured on a loaded
- * two-core machine, 40 children started at once in waves of the processor count took 1.6-2.3
- * times as long as all at once (each start waited for boots slowed by other programs' load), and
- * the waits' polling cost CPU. The system property {@value #PROPERTY} sets another number.
+ * as much and nothing else.
  *
  * <p>The idle processor: the machine's processor times ({@link ProcessorTimes}) over windows of
  * {@link #IDLE_WINDOW_NANOS} must show at least {@link #IDLE_PROCESSORS_NEEDED} of a processor
