@@ -172,9 +172,7 @@ final class InFlightLog {
 
     /** @return the queue record's bytes kept in the record at {@code at} */
     static byte[] payload(SharedSegment log, int at) {
-        byte[] record = new byte[log.getIntVolatile(at + LENGTH)];
-        log.getBytes(at + PAYLOAD, record, 0, record.length);
-        return record;
+        return log.getBytes(at + PAYLOAD, log.getIntVolatile(at + LENGTH));
     }
 
     /** @return the ordinal of the record at {@code at} (a done count, or the number it is put back as) */
@@ -222,8 +220,7 @@ final class InFlightLog {
         for (int i = 0; i < count; i++) {
             int at = pending.removeFirst();
             int length = segment.getIntVolatile(at + LENGTH);
-            byte[] payload = new byte[length];
-            segment.getBytes(at + PAYLOAD, payload, 0, length);
+            byte[] payload = segment.getBytes(at + PAYLOAD, length);
             target.setIntRelease(end + LENGTH, length);
             target.setLongRelease(end + ITEM_NUMBER, segment.getLongVolatile(at + ITEM_NUMBER));
             target.putBytes(end + PAYLOAD, payload, 0, length);

@@ -29,8 +29,6 @@ final class SegmentNames {
         if (length <= 0 || length > MAX_LENGTH) {
             throw new IllegalStateException("damaged segment name in " + segment + " at " + offset);
         }
-        byte[] bytes = new byte[length];
-        segment.getBytes(offset + 4, bytes, 0, length);
-        return new String(bytes, StandardCharsets.US_ASCII);
+        return new String(segment.getBytes(offset + 4, length), StandardCharsets.US_ASCII);
     }
 }

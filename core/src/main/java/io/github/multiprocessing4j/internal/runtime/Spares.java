@@ -425,7 +425,7 @@ public final class Spares {
         spare.command().childExited(false); // spares boot only for a configuration whose child booted
         if (!spare.process().isAlive()) {
             try {
-                Files.deleteIfExists(ChildMain.spareReadyMarker(spare.process().pid()));
+                Files.deleteIfExists(spare.readyMarker);
             } catch (IOException e) {
                 // the next spare removes it: its pid names it
             }

@@ -427,7 +427,7 @@ public final class SharedSegment implements Serializable {
      */
     public byte[] getBytes(int offset, int length) {
         byte[] bytes = length >= RUNTIME_ZEROED_FROM ? (byte[]) Array.newInstance(byte.class, length) : new byte[length];
-        buffer.get(offset, bytes, 0, length);
+        getBytes(offset, bytes, 0, length);
         return bytes;
     }
 
