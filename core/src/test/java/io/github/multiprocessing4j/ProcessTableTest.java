@@ -46,6 +46,11 @@ class ProcessTableTest {
             }, WAIT, "the child's record");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tree))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
+            for (String tableFile : new String[] {".lock", ".reserve"}) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tree.resolve(tableFile))))
+                        .as(tableFile).isEqualTo("rw-------");
+            }
+            assertThat(Files.size(tree.resolve(".reserve"))).as("the table's reserve, whole").isEqualTo(64 * 4096);
             assertThat(Files.readString(record)).contains("name=recorded", "daemon=true", "state=RUNNING",
                     "parentPid=" + ProcessHandle.current().pid());
 

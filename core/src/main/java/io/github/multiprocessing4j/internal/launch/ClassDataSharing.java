@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.launch;
 
+import io.github.multiprocessing4j.internal.os.OwnerOnly;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.File;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -529,13 +529,13 @@ public final class ClassDataSharing {
         try {
             Files.createDirectories(dir.getParent());
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(dir, OwnerOnly.DIRECTORY);
             } catch (FileAlreadyExistsException e) {
                 // made earlier: checked below
             }
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
             boolean privateToUs = Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
-                    && perms.equals(PosixFilePermissions.fromString("rwx------"));
+                    && perms.equals(OwnerOnly.DIRECTORY_MODE);
             return privateToUs ? dir : null;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null;

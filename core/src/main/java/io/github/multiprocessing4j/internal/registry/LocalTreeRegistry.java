@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.registry;
 
+import io.github.multiprocessing4j.internal.os.OwnerOnly;
 import io.github.multiprocessing4j.internal.os.Platform;
 
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -321,8 +321,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             if (spill) {
                 createSpillDirectory();
             }
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            TreeFiles.setOwnerOnly(file);
+            channel = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw files.failed(e);
         }
@@ -348,8 +347,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         }
         Files.createDirectories(spillDirectory.getParent());
         try {
-            Files.createDirectory(spillDirectory,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            OwnerOnly.createDirectory(spillDirectory);
         } catch (FileAlreadyExistsException e) {
             // made by another process of the tree meanwhile
         }

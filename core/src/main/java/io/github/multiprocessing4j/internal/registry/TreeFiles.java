@@ -1,10 +1,10 @@
 package io.github.multiprocessing4j.internal.registry;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import io.github.multiprocessing4j.internal.os.OwnerOnly;
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -146,16 +145,22 @@ final class TreeFiles {
         jvmLock.lock();
         try {
             for (int attempt = 0; ; attempt++) {
-                boolean created = createDirectoryIfAbsent();
+                boolean created = false;
                 FileChannel channel;
                 try {
-                    channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE);
-                } catch (NoSuchFileException e) {
-                    if (attempt > 3) {
-                        throw e;
+                    channel = openLockFile();
+                } catch (NoSuchFileException noDirectory) {
+                    // Only now mkdir: one that fails on an existing directory costs an exception,
+                    // and the directory exists at nearly every lock (a child's boot takes two)
+                    created = createDirectoryIfAbsent();
+                    try {
+                        channel = openLockFile();
+                    } catch (NoSuchFileException e) {
+                        if (attempt > 3) {
+                            throw e;
+                        }
+                        continue; // released by another process between mkdir and open: create it again
                     }
-                    continue; // released by another process between mkdir and open: create it again
                 }
                 TreeLock held = new TreeLock(channel);
                 try {
@@ -182,20 +187,20 @@ final class TreeFiles {
         }
     }
 
+    private FileChannel openLockFile() throws IOException {
+        return OwnerOnly.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
     UncheckedIOException failed(IOException e) {
         return new UncheckedIOException("process table " + directory + ": " + e.getMessage(), e);
     }
 
     private boolean createDirectoryIfAbsent() throws IOException {
         try {
-            Files.createDirectory(directory,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            OwnerOnly.createDirectory(directory);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
-        } catch (UnsupportedOperationException e) {
-            Files.createDirectories(directory); // not a POSIX file system
-            return true;
         }
     }
 
@@ -212,10 +217,14 @@ final class TreeFiles {
         Path temp = directory.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());
         while (true) {
             try {
-                Files.deleteIfExists(temp); // left by a writer that died half-way, or by the failed attempt
-                try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    setOwnerOnly(temp);
-                    out.write(content);
+                // Truncated, not deleted first: one left by a writer that died half-way, or by the
+                // failed attempt, is this writer's to reuse (the directory is the owner's only)
+                try (FileChannel out = OwnerOnly.open(temp, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                    ByteBuffer bytes = ByteBuffer.wrap(content);
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 break;
@@ -256,32 +265,23 @@ final class TreeFiles {
      * room; what is written is allocated, so the file's size is what it holds.
      */
     private void topUpReserve() {
-        try (FileChannel reserve = FileChannel.open(file(RESERVE_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            setOwnerOnly(file(RESERVE_FILE));
+        try (FileChannel reserve = OwnerOnly.open(file(RESERVE_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             long size = reserve.size() / PAGE * PAGE;
-            ByteBuffer page = ByteBuffer.allocate(PAGE);
             try {
+                // in one write where there is room: page by page, interpreted, took a new JVM's
+                // first start a millisecond, and a start/join loop without spares makes the directory each round
+                ByteBuffer zeros = SegmentSpace.zeros();
                 while (size < RESERVE_BYTES) {
-                    page.clear();
-                    while (page.hasRemaining()) {
-                        reserve.write(page, size + page.position());
-                    }
-                    size += PAGE;
+                    ByteBuffer block = zeros.duplicate();
+                    block.limit((int) Math.min(block.capacity(), RESERVE_BYTES - size));
+                    size += reserve.write(block, size);
                 }
                 reserveShort = false;
             } finally {
-                reserve.truncate(size); // a page half-written when shared memory ran out is not kept
+                reserve.truncate(size / PAGE * PAGE); // a page half-written when shared memory ran out is not kept
             }
         } catch (IOException e) {
             // full: the reserve stays as it is, and this process tries again after its next write
-        }
-    }
-
-    static void setOwnerOnly(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException | UnsupportedOperationException e) {
-            // not a POSIX file system: the directory's own protection is what we have
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.shm;
 
+import io.github.multiprocessing4j.internal.os.OwnerOnly;
 import io.github.multiprocessing4j.internal.os.Platform;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,8 +113,7 @@ public final class MachineSegments {
         Path target = file(name);
         Path partial = target.resolveSibling(PARTIAL_PREFIX + Platform.currentPid() + "-" + PARTIAL_COUNTER.incrementAndGet());
         try {
-            try (FileChannel channel = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            try (FileChannel channel = OwnerOnly.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 SegmentSpace.reserve(channel, size, partial.getParent(), "shared memory \"" + name + "\"");
             }
             Files.createLink(target, partial);

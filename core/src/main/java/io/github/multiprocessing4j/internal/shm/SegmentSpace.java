@@ -142,7 +142,11 @@ public final class SegmentSpace {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB);
     }
 
-    private static ByteBuffer zeros() {
+    /**
+     * @return a read-only direct buffer of zeros (256 KiB) to write from without a copy: take a
+     *     {@code duplicate()}, whose position and limit are the caller's own
+     */
+    public static ByteBuffer zeros() {
         ByteBuffer z = zeros;
         if (z == null) {
             z = ByteBuffer.allocateDirect(BLOCK).asReadOnlyBuffer();
