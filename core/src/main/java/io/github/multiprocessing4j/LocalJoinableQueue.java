@@ -12,6 +12,12 @@ import io.github.multiprocessing4j.spi.JoinableQueueBackend;
  */
 final class LocalJoinableQueue extends LocalQueue implements JoinableQueueBackend {
     private static final long serialVersionUID = 1L;
+    /**
+     * This process's state of the queue, as last looked up: a take and a {@code taskDone()} look
+     * it up three times, two hash lookups each, which a new consumer runs interpreted for its first
+     * thousands of items.
+     */
+    private transient volatile JoinableState state;
 
     LocalJoinableQueue(int maxSize) {
         super(maxSize);
@@ -64,6 +70,11 @@ final class LocalJoinableQueue extends LocalQueue implements JoinableQueueBacken
     }
 
     private JoinableState state() {
-        return JoinableStates.ofThisProcess().of(queue);
+        JoinableState known = state;
+        if (known == null || known.forgotten()) {
+            known = JoinableStates.ofThisProcess().of(queue);
+            state = known;
+        }
+        return known;
     }
 }

@@ -4,6 +4,8 @@ import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.ValueCodec;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
+import java.nio.ByteOrder;
+
 /**
  * A queue item as the bytes of its record, the same bytes as {@link EncodedItemRecord}'s (a tag,
  * then the body), put and taken as the value itself where the value allows: a boxed primitive
@@ -23,6 +25,8 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
  * the {@code Integer} only.
  */
 public final class DirectItemRecord implements ByteQueue.RecordWriter<Object>, ByteQueue.RecordReader<Object> {
+    private static final boolean BIG_ENDIAN_PLATFORM = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
+
     /** Writes and reads items; stateless. */
     public static final DirectItemRecord FORMAT = new DirectItemRecord();
 
@@ -71,12 +75,7 @@ public final class DirectItemRecord implements ByteQueue.RecordWriter<Object>, B
             segment.putBytes(offset + 1, bytes, 0, bytes.length);
         } else {
             byte tag = ItemCodec.fixedSizeTag(item);
-            segment.putByte(offset, tag);
-            long body = ItemCodec.fixedBits(tag, item);
-            for (int at = offset + ItemCodec.fixedSize(tag); at > offset; at--) {
-                segment.putByte(at, (byte) body);
-                body >>>= 8;
-            }
+            writeFixed(segment, offset, tag, ItemCodec.fixedSize(tag), ItemCodec.fixedBits(tag, item));
         }
     }
 
@@ -87,13 +86,12 @@ public final class DirectItemRecord implements ByteQueue.RecordWriter<Object>, B
     @Override
     public Object read(SharedSegment segment, int offset, int length, long itemNumber) {
         if (length > 0) {
-            byte tag = segment.getByte(offset);
+            boolean aligned = (offset & 7) == 0;
+            long first = aligned ? inPlatformOrder(segment.getLong(offset)) : 0; // the tag, and the body's first 7 bytes
+            byte tag = aligned ? (byte) (first >>> 56) : segment.getByte(offset);
             int size = ItemCodec.fixedSize(tag);
             if (size >= 0 && length == 1 + size && tag != ValueCodec.NULL) { // null is no queue item
-                long body = 0;
-                for (int at = offset + 1; at <= offset + size; at++) {
-                    body = body << 8 | (segment.getByte(at) & 0xff);
-                }
+                long body = aligned ? fixedBody(segment, offset, size, first) : fixedBodyByBytes(segment, offset, size);
                 return ItemCodec.fixedValue(tag, body);
             }
             if (ItemCodec.isByteArrayTag(tag)) {
@@ -101,5 +99,53 @@ public final class DirectItemRecord implements ByteQueue.RecordWriter<Object>, B
             }
         }
         return EncodedItemRecord.FORMAT.read(segment, offset, length, itemNumber);
+    }
+
+    /**
+     * Writes a tag and its {@code size}-byte body, big-endian: the first word of an 8-aligned
+     * record (and a second for an 8-byte body) in one store each, else byte by byte.
+     */
+    private static void writeFixed(SharedSegment segment, int offset, byte tag, int size, long body) {
+        if ((offset & 7) != 0) {
+            segment.putByte(offset, tag);
+            for (int at = offset + size; at > offset; at--) {
+                segment.putByte(at, (byte) body);
+                body >>>= 8;
+            }
+            return;
+        }
+        // The record's bytes as big-endian words: the tag, then the body (its low size bytes: an
+        // int's body comes sign-extended), then zeros up to the word's end, the record's padding
+        long first = (long) (tag & 0xff) << 56
+                | (size < 8 ? (body & ((1L << (8 * size)) - 1)) << (8 * (7 - size)) : body >>> 8);
+        segment.putLong(offset, inPlatformOrder(first));
+        if (size == 8) {
+            segment.putLong(offset + 8, inPlatformOrder(body << 56));
+        }
+    }
+
+    /** @return the body {@link #writeFixed} wrote at the 8-aligned {@code offset}, whose first word is {@code first} (big-endian) */
+    private static long fixedBody(SharedSegment segment, int offset, int size, long first) {
+        if (size == 0) {
+            return 0;
+        }
+        if (size < 8) {
+            return (first << 8) >>> (8 * (8 - size));
+        }
+        return first << 8 | inPlatformOrder(segment.getLong(offset + 8)) >>> 56;
+    }
+
+    /** @return the body {@link #writeFixed} wrote byte by byte at an offset that is not 8-aligned */
+    private static long fixedBodyByBytes(SharedSegment segment, int offset, int size) {
+        long body = 0;
+        for (int at = offset + 1; at <= offset + size; at++) {
+            body = body << 8 | (segment.getByte(at) & 0xff);
+        }
+        return body;
+    }
+
+    /** Turns a big-endian word into the platform's order and back (a word is read and written in the platform's). */
+    private static long inPlatformOrder(long bigEndian) {
+        return BIG_ENDIAN_PLATFORM ? bigEndian : Long.reverseBytes(bigEndian);
     }
 }

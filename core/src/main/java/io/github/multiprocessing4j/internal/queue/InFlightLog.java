@@ -63,8 +63,6 @@ final class InFlightLog {
     private SharedSegment segment;
     /** Offsets of the pending records, oldest first. */
     private final ArrayDeque<Integer> pending = new ArrayDeque<>();
-    /** Where an item's bytes pass from the queue's chunk to the log, reused (one writer: see the class comment). */
-    private byte[] copyBuffer = new byte[256];
 
     private InFlightLog(SharedSegment segment) {
         this.segment = segment;
@@ -112,11 +110,7 @@ final class InFlightLog {
         int at = (int) end;
         segment.setIntRelease(at + LENGTH, length);
         segment.setLongRelease(at + ITEM_NUMBER, itemNumber);
-        if (copyBuffer.length < length) {
-            copyBuffer = new byte[Math.max(length, 2 * copyBuffer.length)];
-        }
-        chunk.getBytes(offset, copyBuffer, 0, length);
-        segment.putBytes(at + PAYLOAD, copyBuffer, 0, length);
+        chunk.copyTo(offset, segment, at + PAYLOAD, length);
         segment.setIntRelease(at + STATE, PENDING);
         segment.setLongVolatile(END, end + size);
         pending.addLast(at);
@@ -220,10 +214,9 @@ final class InFlightLog {
         for (int i = 0; i < count; i++) {
             int at = pending.removeFirst();
             int length = segment.getIntVolatile(at + LENGTH);
-            byte[] payload = segment.getBytes(at + PAYLOAD, length);
             target.setIntRelease(end + LENGTH, length);
             target.setLongRelease(end + ITEM_NUMBER, segment.getLongVolatile(at + ITEM_NUMBER));
-            target.putBytes(end + PAYLOAD, payload, 0, length);
+            segment.copyTo(at + PAYLOAD, target, end + PAYLOAD, length);
             target.setIntRelease(end + STATE, PENDING);
             pending.addLast(end);
             end += recordSize(length);

@@ -77,6 +77,8 @@ public final class JoinableState {
     /** The last reader {@link #recording} made; any thread may replace it. */
     private volatile Recording<?> recording;
     private final Runnable livenessCheck = this::recoverDeadConsumers;
+    /** Set once its table has dropped it: a queue object that kept it looks it up again. */
+    private volatile boolean forgotten;
 
     JoinableState(ByteQueue queue, JoinableStates table) {
         this.queue = queue;
@@ -120,6 +122,16 @@ public final class JoinableState {
                 throw refused;
             }
         }
+    }
+
+    /** @return whether its table dropped it ({@link #removeLogs}, or the table's close): it is stale */
+    public boolean forgotten() {
+        return forgotten;
+    }
+
+    /** Says that its table dropped it. */
+    void forget() {
+        forgotten = true;
     }
 
     /** @return what a waiting take runs at each liveness check: {@link #recoverDeadConsumers} */

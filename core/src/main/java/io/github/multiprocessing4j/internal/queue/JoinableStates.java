@@ -54,6 +54,7 @@ public final class JoinableStates implements AutoCloseable {
         if (ofTree != null) {
             ofTree.remove(header.name(), state);
         }
+        state.forget();
     }
 
     /**
@@ -62,6 +63,11 @@ public final class JoinableStates implements AutoCloseable {
      */
     @Override
     public void close() {
+        for (ConcurrentHashMap<String, JoinableState> ofTree : states.values()) {
+            for (JoinableState state : ofTree.values()) {
+                state.forget();
+            }
+        }
         states.clear();
     }
 }

@@ -383,6 +383,16 @@ public final class SharedSegment implements Serializable {
         words.putByte(offset, value);
     }
 
+    /** A plain store of the 8-aligned word at {@code offset}, in the platform's byte order. */
+    public void putLong(int offset, long value) {
+        words.putLong(offset, value);
+    }
+
+    /** A plain load of the 8-aligned word at {@code offset}, in the platform's byte order. */
+    public long getLong(int offset) {
+        return words.getLong(offset);
+    }
+
     public byte getByte(int offset) {
         return words.getByte(offset);
     }
@@ -413,6 +423,16 @@ public final class SharedSegment implements Serializable {
     /** Copies {@code length} bytes of the segment at {@code offset} into {@code target} (plain reads). */
     public void getBytes(int offset, byte[] target, int targetOffset, int length) {
         buffer.get(offset, target, targetOffset, length);
+    }
+
+    /**
+     * Copies {@code length} bytes of this segment at {@code offset} into {@code target} at
+     * {@code targetOffset} (plain reads and writes; no array between them).
+     *
+     * @throws IndexOutOfBoundsException when a range lies outside its segment
+     */
+    public void copyTo(int offset, SharedSegment target, int targetOffset, int length) {
+        words.copyTo(offset, target.words, targetOffset, length);
     }
 
     /**

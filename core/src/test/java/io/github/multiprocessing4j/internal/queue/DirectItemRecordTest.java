@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.queue;
 
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,46 @@ class DirectItemRecordTest {
             assertThat(ItemCodec.decode(queue.takeUninterruptibly(0, EncodedItemRecord.FORMAT), LOADER))
                     .isInstanceOf(item.getClass());
         }
+    }
+
+    /**
+     * A boxed primitive's record is written and read a word at a time where it starts 8-aligned
+     * (every record of a queue's chunk does), byte by byte elsewhere: the same bytes either way.
+     */
+    @Test
+    void fixedSizeRecordsAreTheSameBytesAlignedOrNot() {
+        SharedSegment segment = SharedSegment.create("records", 256);
+        try {
+            for (Object item : ITEMS) {
+                if (ItemCodec.fixedSizeTag(item) == 0) {
+                    continue;
+                }
+                byte[] encoded = bytesOf(ItemCodec.encode(item, "item"));
+                int length = DirectItemRecord.FORMAT.length(item);
+                for (int offset : new int[] {16, 41}) {
+                    for (int i = 0; i < 32; i++) {
+                        segment.putByte(offset + i, (byte) 0x5a); // old bytes: a record must not read them
+                    }
+                    DirectItemRecord.FORMAT.write(item, segment, offset);
+                    byte[] written = new byte[length];
+                    segment.getBytes(offset, written, 0, length);
+                    assertThat(written).as("%s at %d", item, offset).isEqualTo(encoded);
+                    Object read = DirectItemRecord.FORMAT.read(segment, offset, length, 0);
+                    assertThat(read).as("%s at %d", item, offset).isInstanceOf(item.getClass());
+                    assertThat(bytesOf(ItemCodec.encode(read, "item"))).as("%s at %d", item, offset).isEqualTo(encoded);
+                }
+            }
+        } finally {
+            segment.unlink();
+        }
+    }
+
+    /** @return the bytes of a record: the tag, then the body */
+    private static byte[] bytesOf(ItemCodec.Encoded encoded) {
+        byte[] bytes = new byte[encoded.length()];
+        bytes[0] = encoded.tag;
+        System.arraycopy(encoded.body, 0, bytes, 1, encoded.body.length);
+        return bytes;
     }
 
     @Test
