@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The worker agents of the section "cluster": each a JVM of its own running
@@ -17,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Stopped by pid only: {@link #killMachine} SIGKILLs an agent and every process under it (a
  * machine lost), {@link #close} asks every agent still running to end (SIGTERM: the agent kills
  * its workers and unregisters), SIGKILLs what is left after 10 s, and waits for the agents'
- * workers to be gone, so that the bench leaves no process behind.
+ * workers to be gone, so that the bench leaves no process behind. A killed agent cannot remove its
+ * process table ({@code /dev/shm/mp4j-PID-TICKS}); the library leaves that to the janitor of the
+ * next program that starts a process, which the bench's own JVM no longer is, so {@link #close}
+ * removes the tables of the agents it killed, once their processes are gone.
  */
 final class BenchAgents implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 60_000;
@@ -25,6 +29,11 @@ final class BenchAgents implements AutoCloseable {
     private final ScratchDirectory logs;
     private final List<Process> started = new ArrayList<>();
     private final List<ProcessHandle> descendants = new ArrayList<>();
+    /**
+     * The process tables of the agents {@link #killMachine} killed, named while they lived (a pid
+     * the system gives again later is another program's), for {@link #close} to remove.
+     */
+    private final List<Path> killedTables = new ArrayList<>();
 
     BenchAgents() throws IOException {
         this.logs = ScratchDirectory.create();
@@ -70,12 +79,33 @@ final class BenchAgents implements AutoCloseable {
      * workers, a spare JVM), each by its pid, and waits for the agent's end. The workers' ends
      * are awaited at {@link #close}.
      */
-    void killMachine(Process agent) throws InterruptedException {
+    void killMachine(Process agent) throws InterruptedException, IOException {
         List<ProcessHandle> under = agent.toHandle().descendants().toList();
+        killedTables.addAll(tablesOf(agent.pid()));
         agent.destroyForcibly();
         under.forEach(ProcessHandle::destroyForcibly);
         descendants.addAll(under);
         agent.waitFor();
+    }
+
+    /** @return the process-table directory of the tree whose root is the live process {@code pid}, if it made one */
+    private static List<Path> tablesOf(long pid) throws IOException {
+        Path shm = Path.of(System.getProperty("mp4j.shmDir", "/dev/shm"));
+        try (Stream<Path> entries = Files.list(shm)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("mp4j-" + pid + "-")).toList();
+        }
+    }
+
+    private static void deleteTable(Path table) throws IOException {
+        if (!Files.isDirectory(table)) {
+            return; // removed meanwhile: by another program's janitor
+        }
+        try (Stream<Path> files = Files.list(table)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(table);
     }
 
     @Override
@@ -102,6 +132,9 @@ final class BenchAgents implements AutoCloseable {
             if (p.isAlive()) {
                 p.destroyForcibly(); // an agent's worker that outlived it: its pid is known, nothing else is touched
             }
+        }
+        for (Path table : killedTables) {
+            deleteTable(table);
         }
         logs.close();
     }
