@@ -19,9 +19,10 @@ import java.util.stream.Stream;
  * machine lost), {@link #close} asks every agent still running to end (SIGTERM: the agent kills
  * its workers and unregisters), SIGKILLs what is left after 10 s, and waits for the agents'
  * workers to be gone, so that the bench leaves no process behind. A killed agent cannot remove its
- * process table ({@code /dev/shm/mp4j-PID-TICKS}); the library leaves that to the janitor of the
- * next program that starts a process, which the bench's own JVM no longer is, so {@link #close}
- * removes the tables of the agents it killed, once their processes are gone.
+ * process table ({@code /dev/shm/mp4j-PID-TICKS}), nor a killed spare JVM under it its readiness
+ * files ({@code /dev/shm/mp4j-spare-PID...}); the library leaves those to the next program that
+ * starts a process and to the next spare, so {@link #close} removes the files of the processes
+ * it killed, once they are gone.
  */
 final class BenchAgents implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 60_000;
@@ -30,10 +31,10 @@ final class BenchAgents implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
     private final List<ProcessHandle> descendants = new ArrayList<>();
     /**
-     * The process tables of the agents {@link #killMachine} killed, named while they lived (a pid
-     * the system gives again later is another program's), for {@link #close} to remove.
+     * The files in shared memory of the processes {@link #killMachine} killed, named while they
+     * lived (a pid the system gives again later is another program's), for {@link #close}.
      */
-    private final List<Path> killedTables = new ArrayList<>();
+    private final List<Path> killedFiles = new ArrayList<>();
 
     BenchAgents() throws IOException {
         this.logs = ScratchDirectory.create();
@@ -81,31 +82,34 @@ final class BenchAgents implements AutoCloseable {
      */
     void killMachine(Process agent) throws InterruptedException, IOException {
         List<ProcessHandle> under = agent.toHandle().descendants().toList();
-        killedTables.addAll(tablesOf(agent.pid()));
+        killedFiles.addAll(sharedMemoryFiles("mp4j-" + agent.pid() + "-")); // its tree's table
+        for (ProcessHandle p : under) {
+            killedFiles.addAll(sharedMemoryFiles("mp4j-spare-" + p.pid() + ".")); // a spare's readiness
+        }
         agent.destroyForcibly();
         under.forEach(ProcessHandle::destroyForcibly);
         descendants.addAll(under);
         agent.waitFor();
     }
 
-    /** @return the process-table directory of the tree whose root is the live process {@code pid}, if it made one */
-    private static List<Path> tablesOf(long pid) throws IOException {
+    /** @return the entries of the shared-memory directory whose name starts with {@code prefix} */
+    private static List<Path> sharedMemoryFiles(String prefix) throws IOException {
         Path shm = Path.of(System.getProperty("mp4j.shmDir", "/dev/shm"));
         try (Stream<Path> entries = Files.list(shm)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("mp4j-" + pid + "-")).toList();
+            return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
         }
     }
 
-    private static void deleteTable(Path table) throws IOException {
-        if (!Files.isDirectory(table)) {
-            return; // removed meanwhile: by another program's janitor
-        }
-        try (Stream<Path> files = Files.list(table)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
+    /** Deletes a file, or a directory (a table) with the files in it; nothing when it is gone already. */
+    private static void delete(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
             }
         }
-        Files.deleteIfExists(table);
+        Files.deleteIfExists(path);
     }
 
     @Override
@@ -133,8 +137,8 @@ final class BenchAgents implements AutoCloseable {
                 p.destroyForcibly(); // an agent's worker that outlived it: its pid is known, nothing else is touched
             }
         }
-        for (Path table : killedTables) {
-            deleteTable(table);
+        for (Path file : killedFiles) {
+            delete(file);
         }
         logs.close();
     }
