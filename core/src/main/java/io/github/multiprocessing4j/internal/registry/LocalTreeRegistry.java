@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -71,8 +70,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     public static final String TREE_PREFIX = "mp4j-";
     private static final AtomicLong SEGMENT_COUNTER = new AtomicLong();
 
-    /** Whether this JVM said that shared memory is full and queues spill (it says so once). */
-    private static final AtomicBoolean SPILL_REPORTED = new AtomicBoolean();
+    /** Whether this JVM said that shared memory is full and queues spill (it says so once); guarded by the class. */
+    private static boolean spillReported;
 
     private final Path directory;
     private final Path spillDirectory;
@@ -304,7 +303,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                 throw new UncheckedIOException(full.getMessage() + "; spilling to " + spillDirectory
                         + " failed too: " + spillFailed.getMessage(), spillFailed.getCause());
             }
-            if (SPILL_REPORTED.compareAndSet(false, true)) {
+            if (firstSpillReport()) {
                 Log.of(LocalTreeRegistry.class).log(System.Logger.Level.WARNING, full.getMessage()
                         + ". Until it has room again, queues keep their new items in " + spillDirectory
                         + " on disk (-D" + SegmentSpace.SPILL_DIR_PROPERTY + " chooses the directory): every item is kept,"
@@ -312,6 +311,13 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             }
             return true;
         }
+    }
+
+    /** @return true the first time only (not an {@code AtomicBoolean}: see {@code ProcessContext}'s notes) */
+    private static synchronized boolean firstSpillReport() {
+        boolean first = !spillReported;
+        spillReported = true;
+        return first;
     }
 
     /** Makes {@code file} (0600), then allocates its {@code size} bytes; removes it again when that fails. */

@@ -37,8 +37,6 @@ import java.util.Objects;
  * Both use the platform's byte order, as the buffer is set to ({@link SharedSegment}).
  */
 final class MappedWords {
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     /** The newest JDK whose {@code Unsafe} memory access is silent (JEP 498 warns from 24 on). */
     private static final int LAST_SILENT_UNSAFE_JDK = 23;
     /** {@code sun.misc.Unsafe}, or null where the buffer's accessors are used. */
@@ -61,6 +59,16 @@ final class MappedWords {
         }
         UNSAFE = unsafe;
         ADDRESS_FIELD = addressField;
+    }
+
+    /**
+     * The buffer's views for the atomic operations where {@code Unsafe} is not used: a class of
+     * its own, so that a JVM that uses {@code Unsafe} never makes them (making a JVM's first
+     * {@code VarHandle}s costs it a millisecond or two, and a child's boot would pay it).
+     */
+    private static final class BufferViews {
+        static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+        static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     }
 
     private final ByteBuffer buffer;
@@ -136,7 +144,7 @@ final class MappedWords {
     /** A volatile compare-and-set, as {@link VarHandle#compareAndSet}. */
     boolean compareAndSetLong(int offset, long expected, long value) {
         if (UNSAFE == null) {
-            return LONGS.compareAndSet(buffer, offset, expected, value);
+            return BufferViews.LONGS.compareAndSet(buffer, offset, expected, value);
         }
         boolean set = UNSAFE.compareAndSwapLong(null, at(offset, Long.BYTES), expected, value);
         Reference.reachabilityFence(this);
@@ -146,7 +154,7 @@ final class MappedWords {
     /** A volatile compare-and-set, as {@link VarHandle#compareAndSet}. */
     boolean compareAndSetInt(int offset, int expected, int value) {
         if (UNSAFE == null) {
-            return INTS.compareAndSet(buffer, offset, expected, value);
+            return BufferViews.INTS.compareAndSet(buffer, offset, expected, value);
         }
         boolean set = UNSAFE.compareAndSwapInt(null, at(offset, Integer.BYTES), expected, value);
         Reference.reachabilityFence(this);
@@ -156,7 +164,7 @@ final class MappedWords {
     /** A volatile get-and-add, as {@link VarHandle#getAndAdd}. */
     long getAndAddLong(int offset, long delta) {
         if (UNSAFE == null) {
-            return (long) LONGS.getAndAdd(buffer, offset, delta);
+            return (long) BufferViews.LONGS.getAndAdd(buffer, offset, delta);
         }
         long old = UNSAFE.getAndAddLong(null, at(offset, Long.BYTES), delta);
         Reference.reachabilityFence(this);
@@ -166,7 +174,7 @@ final class MappedWords {
     /** A volatile get-and-set, as {@link VarHandle#getAndSet}. */
     long getAndSetLong(int offset, long value) {
         if (UNSAFE == null) {
-            return (long) LONGS.getAndSet(buffer, offset, value);
+            return (long) BufferViews.LONGS.getAndSet(buffer, offset, value);
         }
         long old = UNSAFE.getAndSetLong(null, at(offset, Long.BYTES), value);
         Reference.reachabilityFence(this);
