@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.shm.InstalledTrees;
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.Once;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.util.List;
@@ -33,21 +34,15 @@ import java.util.function.Supplier;
  *
  * <p>This class is also what tells the shared segments where this process's tree lives
  * ({@link ProcessSegmentTrees}, installed when the class is loaded).
- *
- * <p>Its once-per-JVM flags are plain fields under the class's lock, not {@code AtomicBoolean}s:
- * an {@code AtomicBoolean} is a {@code VarHandle}, whose first use costs a JVM about 2 ms of CPU
- * (measured on the 2-core development VM, JDK 17), and a child's boot would be that first use.
  */
 public final class ProcessContext {
     private static final String MAIN_PROCESS = "MainProcess";
-    /** Whether this JVM ran the janitor (once per JVM); guarded by the class. */
-    private static boolean janitorRan;
+    private static final Once JANITOR = new Once();
 
     private static volatile ProcessContext current;
     private static volatile boolean bootingAsChild;
     private static final CountDownLatch CHILD_IDENTIFIED = new CountDownLatch(1);
-    /** Whether this JVM's exit hook is installed (once per JVM); guarded by the class. */
-    private static boolean exitHookInstalled;
+    private static final Once EXIT_HOOK = new Once();
 
     static {
         InstalledTrees.install(new ProcessSegmentTrees()); // shared segments live in this process's tree
@@ -206,7 +201,7 @@ public final class ProcessContext {
         if (r == null) {
             synchronized (this) {
                 if (registry == null) {
-                    if (parent == null && firstJanitorRun()) {
+                    if (parent == null && JANITOR.claim()) {
                         int removed = LocalTreeRegistry.removeDeadTrees();
                         if (removed > 0) {
                             Log.of(ProcessContext.class).log(System.Logger.Level.DEBUG, "removed {0} process table(s) left by trees that were killed",
@@ -253,9 +248,8 @@ public final class ProcessContext {
      * exits. A spare JVM installs it before it has an identity, which takes a thread's creation
      * and the hook's registration off the child's start.
      */
-    public static synchronized void installExitHook() {
-        if (!exitHookInstalled) {
-            exitHookInstalled = true;
+    public static void installExitHook() {
+        if (EXIT_HOOK.claim()) {
             Thread hook = new Thread("mp4j-exit") {
                 @Override
                 public void run() {
@@ -267,13 +261,6 @@ public final class ProcessContext {
             };
             Runtime.getRuntime().addShutdownHook(hook);
         }
-    }
-
-    /** @return true the first time only: this JVM's janitor is to run */
-    private static synchronized boolean firstJanitorRun() {
-        boolean first = !janitorRan;
-        janitorRan = true;
-        return first;
     }
 
     private void exiting() {

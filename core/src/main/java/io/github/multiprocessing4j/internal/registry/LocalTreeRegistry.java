@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.os.Platform;
 
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.Once;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,8 +71,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     public static final String TREE_PREFIX = "mp4j-";
     private static final AtomicLong SEGMENT_COUNTER = new AtomicLong();
 
-    /** Whether this JVM said that shared memory is full and queues spill (it says so once); guarded by the class. */
-    private static boolean spillReported;
+    /** Claimed when this JVM says that shared memory is full and queues spill (it says so once). */
+    private static final Once SPILL_REPORT = new Once();
 
     private final Path directory;
     private final Path spillDirectory;
@@ -303,7 +304,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                 throw new UncheckedIOException(full.getMessage() + "; spilling to " + spillDirectory
                         + " failed too: " + spillFailed.getMessage(), spillFailed.getCause());
             }
-            if (firstSpillReport()) {
+            if (SPILL_REPORT.claim()) {
                 Log.of(LocalTreeRegistry.class).log(System.Logger.Level.WARNING, full.getMessage()
                         + ". Until it has room again, queues keep their new items in " + spillDirectory
                         + " on disk (-D" + SegmentSpace.SPILL_DIR_PROPERTY + " chooses the directory): every item is kept,"
@@ -311,13 +312,6 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             }
             return true;
         }
-    }
-
-    /** @return true the first time only (not an {@code AtomicBoolean}: see {@code ProcessContext}'s notes) */
-    private static synchronized boolean firstSpillReport() {
-        boolean first = !spillReported;
-        spillReported = true;
-        return first;
     }
 
     /** Makes {@code file} (0600), then allocates its {@code size} bytes; removes it again when that fails. */
