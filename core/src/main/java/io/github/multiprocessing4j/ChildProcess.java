@@ -95,6 +95,8 @@ public final class ChildProcess {
     private SerializableRunnable target;
     private final LaunchConfiguration configuration;
     private final StartMethod startMethod;
+    /** Whether a warm start asks for spares for the children after this one (false: a pool's worker). */
+    private final boolean asksForSpares;
 
     private volatile String name;
     private volatile boolean daemon;
@@ -128,6 +130,7 @@ public final class ChildProcess {
         this.daemon = b.daemon;
         this.configuration = new LaunchConfiguration(b.jvmArgs, b.environment, b.workingDirectory, b.classPath);
         this.startMethod = b.startMethod;
+        this.asksForSpares = b.asksForSpares;
     }
 
     /**
@@ -160,7 +163,8 @@ public final class ChildProcess {
                 throw new IllegalStateException("process " + name + " already started (pid " + r.process().pid() + ")");
             }
             StartMethod method = startMethod != null ? startMethod : Multiprocessing.startMethod();
-            run = RuntimeContext.get().start(name, daemon, configuration, target, method == StartMethod.WARM, this);
+            run = RuntimeContext.get().start(name, daemon, configuration, target, method == StartMethod.WARM,
+                    asksForSpares, this);
             target = null; // serialized and sent: the child has its own copy
         }
     }
@@ -365,6 +369,16 @@ public final class ChildProcess {
         return !started().process().isAlive() && !isAlive();
     }
 
+    /**
+     * For a pool that has ended: boots spares of this child's configuration until it has
+     * {@code count}, for the next pool's workers (see {@link RuntimeContext#askSparesAfter}).
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    void askSparesAfter(int count) {
+        RuntimeContext.get().askSparesAfter(started(), count);
+    }
+
     private ChildRun started() {
         ChildRun r = run;
         if (r == null) {
@@ -383,6 +397,7 @@ public final class ChildProcess {
         private Path workingDirectory;
         private String classPath;
         private StartMethod startMethod;
+        private boolean asksForSpares = true;
 
         private Builder(SerializableRunnable target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -482,6 +497,16 @@ public final class ChildProcess {
          */
         public Builder startMethod(StartMethod method) {
             this.startMethod = method;
+            return this;
+        }
+
+        /**
+         * For a long-lived child after which no start is near (a pool's worker): with
+         * {@code false}, a warm start takes a spare if there is one but asks for none to replace
+         * it, so that no spare boots beside the child's first work.
+         */
+        Builder asksForSpares(boolean asks) {
+            this.asksForSpares = asks;
             return this;
         }
 

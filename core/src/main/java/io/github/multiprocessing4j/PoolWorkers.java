@@ -18,10 +18,18 @@ final class PoolWorkers {
     private PoolWorkers() {
     }
 
-    /** Starts each worker as a {@link ChildProcess} with the pool's start method. */
+    /**
+     * Starts each worker as a {@link ChildProcess} with the pool's start method. A worker is
+     * long-lived: a warm start takes a spare if there is one, and asks for a replacement only
+     * when the pool expects to replace its workers; spares booted beside a pool's first workers
+     * would compete with them for the processors in the pool's first calls. The spares for a
+     * next pool boot when the pool has ended.
+     */
     static final class Launcher implements WorkerLauncher {
         private final StartMethod startMethod;
         private final String classPath;
+        /** The worker started last, whose configuration the next pool's spares have. */
+        private volatile ChildProcess lastStarted;
 
         /**
          * @param startMethod how the workers are started; null for the program's default
@@ -33,7 +41,7 @@ final class PoolWorkers {
         }
 
         @Override
-        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs) {
+        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs, boolean replacementsExpected) {
             // No JVM option of the pool's own: workers are plain children, which can start as warm spares.
             ChildProcess process = ChildProcess.builder(target(target))
                     .name(name)
@@ -41,9 +49,19 @@ final class PoolWorkers {
                     .jvmArgs(jvmArgs.toArray(new String[0]))
                     .startMethod(startMethod)
                     .classPath(classPath)
+                    .asksForSpares(replacementsExpected)
                     .build();
             process.start();
+            lastStarted = process;
             return new Worker(process);
+        }
+
+        @Override
+        public void poolEnded(int workers) {
+            ChildProcess last = lastStarted;
+            if (last != null) {
+                last.askSparesAfter(workers);
+            }
         }
     }
 
@@ -56,7 +74,7 @@ final class PoolWorkers {
         }
 
         @Override
-        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs) {
+        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs, boolean replacementsExpected) {
             return backend.startWorker(name, new RemoteTarget(target), jvmArgs);
         }
     }

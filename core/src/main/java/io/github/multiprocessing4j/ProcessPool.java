@@ -1521,7 +1521,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         /**
          * Chooses how the workers (and their replacements) get their JVMs. With
          * {@link StartMethod#WARM}, a program that makes pools of the same configuration again
-         * gets booted spares as workers, as many as the last pool had.
+         * gets booted spares as workers, as many as the last pool had: they boot when that pool
+         * has ended. While a pool runs no spare boots beside its workers, unless it replaces them
+         * ({@link #maxTasksPerChild}, {@link #maxMemoryPerChild}, or after a worker died).
          *
          * @param method the start method; null, the default, for
          *     {@link Multiprocessing#startMethod()}

@@ -18,9 +18,12 @@ public enum StartMethod {
      * the child it started has booted; a configuration (JVM arguments, environment, working
      * directory) keeps as many spares as it had children running at once when one was last
      * started, up to the number of processors, and a spare is used only by a child with the same
-     * configuration. A spare is a daemon of the process that made it: it ends when that process
-     * ends. The first start of a configuration is cold, unless {@link Multiprocessing#prestart}
-     * booted spares for it.
+     * configuration. A {@link ProcessPool}'s workers are long-lived: their starts take spares but
+     * ask for none while the pool runs (unless it replaces its workers: {@code maxTasksPerChild},
+     * {@code maxMemoryPerChild}, or one has died), and as many as it had workers boot when it has
+     * ended, for a next pool. A spare is a daemon of the process that made it: it ends when that
+     * process ends. The first start of a configuration is cold, unless
+     * {@link Multiprocessing#prestart} booted spares for it.
      *
      * <p>The default: a program that starts several children gets them fast, and the price is
      * an idle JVM per child it runs at once, at most one per processor, booted while the program

@@ -248,6 +248,23 @@ class StartMethodTest {
     }
 
     @Test
+    void aRunningPoolBootsNoSpareBesideItsWorkersUnlessItReplacesThem() throws Exception {
+        try (ProcessPool pool = ProcessPool.builder().processes(2).startMethod(StartMethod.WARM).build()) {
+            assertThat(pool.map((Integer x) -> x * 2, List.of(1, 2, 3))).containsExactly(2, 4, 6);
+            Thread.sleep(500); // a spare asked for at a worker's start boots once the worker has
+            assertThat(RuntimeContext.get().spares().readyCount()).as("spares while the pool runs").isZero();
+        }
+        Multiprocessing.discardSpares(); // the ones booted for a next pool
+        int expected = Math.min(2, Runtime.getRuntime().availableProcessors());
+        try (ProcessPool replacing = ProcessPool.builder().processes(2).maxTasksPerChild(1)
+                .startMethod(StartMethod.WARM).build()) {
+            assertThat(replacing.map((Integer x) -> x * 2, List.of(1, 2, 3), 1)).containsExactly(2, 4, 6);
+            TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == expected, WAIT,
+                    expected + " spares for the replacements");
+        }
+    }
+
+    @Test
     void aWarmChildFailsAndExitsLikeAColdOne() throws Exception {
         for (int i = 0; i < 3; i++) { // the first is cold, the others warm
             ChildProcess failing = ChildProcess.builder(() -> {

@@ -55,6 +55,20 @@ class WarmStartLoopTest {
     }
 
     @Test
+    void aPoolThatTakesPrestartedSparesHasThemReplaced() throws Exception {
+        Multiprocessing.prestart(1);
+        TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT, "a prestarted spare");
+        Set<Long> spares = RuntimeContext.get().spares().readyPids();
+        // A pool's workers ask for no spares of their own, but the count the program fixed stays.
+        try (ProcessPool pool = ProcessPool.builder().processes(1).startMethod(StartMethod.WARM).build()) {
+            assertThat(pool.apply(() -> 7)).isEqualTo(7);
+            assertThat(pool.workerPids()).as("the worker took the prestarted spare").containsExactlyElementsOf(spares);
+            TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == 1, WAIT,
+                    "the prestarted spare replaced while the pool runs");
+        }
+    }
+
+    @Test
     void prestartRejectsANegativeCountAndZeroBootsNothing() {
         assertThatThrownBy(() -> Multiprocessing.prestart(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-1");

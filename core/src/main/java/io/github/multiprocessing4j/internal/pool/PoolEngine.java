@@ -406,6 +406,7 @@ public final class PoolEngine {
             state = State.TERMINATED;
             stopper.closeLocked();
             collector.close(); // the collector takes what is left, then ends
+            supervisor.poolEnded();
         }
     }
 

@@ -16,7 +16,18 @@ public interface WorkerLauncher {
      *
      * @param name the process name
      * @param jvmArgs options of the worker's JVM
+     * @param replacementsExpected whether the pool expects to replace its workers (it does so
+     *     routinely, or has replaced one): a launcher may keep a JVM ready for the next one
      * @throws RuntimeException (such as {@link java.io.UncheckedIOException}) when it cannot be started
      */
-    PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs);
+    PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs, boolean replacementsExpected);
+
+    /**
+     * The pool has ended, its workers too: a launcher may prepare the workers of a next pool
+     * (spare JVMs) now that they compete with no worker. Returns at once.
+     *
+     * @param workers how many workers the pool ran at once
+     */
+    default void poolEnded(int workers) {
+    }
 }

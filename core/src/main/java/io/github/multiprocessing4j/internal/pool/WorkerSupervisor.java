@@ -153,7 +153,10 @@ final class WorkerSupervisor {
             control = controls == null ? null : controls.create();
             WorkerLoop loop = new WorkerLoop(id, inbox, results, config.initializer(), config.maxTasksPerChild(),
                     config.invoker(), control, config.maxMemoryPerChild());
-            return new WorkerHandle(id, launcher.start("PoolWorker-" + id, loop, config.jvmArgs()), inbox, control);
+            boolean replacementsExpected = config.maxTasksPerChild() > 0 || config.maxMemoryPerChild() > 0
+                    || id > config.processes();
+            return new WorkerHandle(id, launcher.start("PoolWorker-" + id, loop, config.jvmArgs(), replacementsExpected),
+                    inbox, control);
         } catch (RuntimeException e) {
             inbox.discard();
             if (control != null) {
@@ -161,6 +164,11 @@ final class WorkerSupervisor {
             }
             throw e;
         }
+    }
+
+    /** The pool has ended: its launcher may prepare a next pool's workers. */
+    void poolEnded() {
+        launcher.poolEnded(config.processes());
     }
 
     /**

@@ -101,6 +101,11 @@ public final class ChildRun {
         warmAsked = true;
     }
 
+    /** @return whether the warm start method was asked for this child */
+    boolean warmStartWasAsked() {
+        return warmAsked;
+    }
+
     /** Tells the run that no child came: its reaper, if started, ends. */
     void spawnFailed() {
         spawned.countDown();

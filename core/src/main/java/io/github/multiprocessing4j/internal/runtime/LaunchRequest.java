@@ -12,16 +12,19 @@ import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
  *     start names to the next spare; the request keeps no reference to the target itself
  * @param targetNeedsObjectStream whether reading the target back needs an {@code ObjectInputStream}
  *     ({@code Serialization.needsObjectStream}): the next spare prepares one only then
+ * @param asksForSpares whether a warm start asks for spares for the children after this one (see
+ *     {@code Spares}); not for a long-lived child after which no start is near, such as a pool's
+ *     worker, whose spares would only compete with it
  * @param message the bootstrap message, with the serialized target; null in what a run keeps
  *     once launched ({@link #withoutMessage()})
  */
 public record LaunchRequest(String name, boolean daemon, LaunchConfiguration configuration, String targetClass,
-                            boolean targetNeedsObjectStream, BootstrapMessage message) {
+                            boolean targetNeedsObjectStream, boolean asksForSpares, BootstrapMessage message) {
     /**
      * @return this request without its bootstrap message: what a run keeps, so that the target's
      *     bytes do not live as long as the process object (CPython drops the target at start)
      */
     LaunchRequest withoutMessage() {
-        return new LaunchRequest(name, daemon, configuration, targetClass, targetNeedsObjectStream, null);
+        return new LaunchRequest(name, daemon, configuration, targetClass, targetNeedsObjectStream, asksForSpares, null);
     }
 }

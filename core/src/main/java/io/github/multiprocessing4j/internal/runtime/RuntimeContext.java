@@ -125,6 +125,8 @@ public final class RuntimeContext {
      *     to derive it, see {@link ChildClassPath})
      * @param target the target, serialized here
      * @param warmStart whether to use the warm start method (else cold)
+     * @param asksForSpares whether a warm start asks for spares for the next children (see
+     *     {@link LaunchRequest#asksForSpares()})
      * @param owner the public object the run belongs to (listed by {@link ChildTable#activeOwners})
      * @throws IllegalStateException when this process is a daemon, or when the child could not
      *     load the target's class or this library's ({@link ChildClassPath#resolve})
@@ -133,7 +135,7 @@ public final class RuntimeContext {
      * @return the child's run
      */
     public ChildRun start(String name, boolean daemon, LaunchConfiguration configuration, Object target,
-                          boolean warmStart, Object owner) {
+                          boolean warmStart, boolean asksForSpares, Object owner) {
         if (process.isDaemon()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
@@ -151,7 +153,7 @@ public final class RuntimeContext {
         BootstrapMessage message = new BootstrapMessage(registry.treeId(), process.pid(), process.startTicks(),
                 process.name(), process.isDaemon(), name, daemon, serializedTarget);
         LaunchRequest request = new LaunchRequest(name, daemon, resolved, Serialization.firstClassOf(target),
-                Serialization.needsObjectStream(serializedTarget), message);
+                Serialization.needsObjectStream(serializedTarget), asksForSpares, message);
         ChildRun run = new ChildRun(this, request, owner, registry, handover);
         try {
             (warmStart ? warm : cold).launch(request, run);
@@ -159,6 +161,21 @@ public final class RuntimeContext {
             throw new UncheckedIOException("could not start process " + name + ": " + e.getMessage(), e);
         }
         return run;
+    }
+
+    /**
+     * After long-lived children whose starts asked for no spares (a pool's workers, see
+     * {@link LaunchRequest#asksForSpares()}) have ended: boots spares of their configuration, in
+     * the background, until it has {@code count} (up to the processors), for the next ones (a next
+     * pool). Nothing when {@code last} was started cold. Returns at once.
+     *
+     * @param last the last of those children, whose boot proves the configuration
+     * @param count how many ran at once
+     */
+    public void askSparesAfter(ChildRun last, int count) {
+        if (last.warmStartWasAsked()) {
+            spares.refillForNext(last.request().configuration(), count, last);
+        }
     }
 
     /** Called by a child's reaper once its end is settled. */

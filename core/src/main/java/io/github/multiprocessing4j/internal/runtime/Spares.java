@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * exits: spares are daemons of their creator without anything more.
  *
  * <p>How many spares a configuration keeps: as many as it had children running at once, up to
- * the number of processors, and at least its floor. The floor is one, or what
+ * the number of processors, and at least its floor. A start whose request asks for none (a pool's
+ * worker, long-lived: {@link LaunchRequest#asksForSpares()}) takes a spare but asks for no
+ * replacement, and {@link #refillForNext} boots them once such children have ended. The floor is one, or what
  * {@link #prestart} asked, and it rises by one (up to the processor count) each time a start
  * finds no prepared spare although spares were asked for: a program that starts children faster
  * than one spare can boot between two starts (a start/join loop) gets two booting side by side.
@@ -147,6 +149,8 @@ public final class Spares {
     private final Map<LaunchConfiguration, Integer> filling = new HashMap<>();
     /** The least number of spares each configuration keeps (see the class comment). Guarded by this. */
     private final Map<LaunchConfiguration, Integer> floors = new HashMap<>();
+    /** What {@link #prestart} asked each configuration to keep. Guarded by this. */
+    private final Map<LaunchConfiguration, Integer> prestarted = new HashMap<>();
     /** Configurations one of whose children has booted: their spares need not wait for one. Guarded by this. */
     private final Set<LaunchConfiguration> proven = new HashSet<>();
     /** What the spares' thread has to do: one request per spare to boot. */
@@ -226,11 +230,8 @@ public final class Spares {
     synchronized void refillAfterStart(LaunchConfiguration key, int running, boolean tookSpare, boolean tookPrepared,
                                        ChildRun child) {
         int cores = Runtime.getRuntime().availableProcessors();
-        int readyNow = ready.containsKey(key) ? ready.get(key).size() : 0;
-        // A refill the spares' thread serves and a start cancelled boots nothing, though it is
-        // counted until the thread lets it go: two starts in a row would otherwise leave one spare.
-        Refill served = servedFor(key);
-        int fillingNow = filling.getOrDefault(key, 0) - (served != null && served.cancelled ? 1 : 0);
+        int readyNow = spawned(key);
+        int fillingNow = askedFor(key);
         Integer floor = floors.get(key);
         if (floor != null && !tookPrepared) { // spares were asked for, and none was prepared: too few
             floor = Math.min(floor + 1, Math.max(cores, floor));
@@ -246,7 +247,52 @@ public final class Spares {
                 target = Math.max(target, Math.min(readyNow + fillingNow + 1, cores));
             }
         }
-        for (int have = readyNow + fillingNow; have < target; have++) {
+        askUpTo(key, target, child);
+    }
+
+    /** @return how many spares of {@code key} are spawned, prepared or preparing */
+    private int spawned(LaunchConfiguration key) {
+        assert Thread.holdsLock(this);
+        ArrayDeque<Spare> queue = ready.get(key);
+        return queue == null ? 0 : queue.size();
+    }
+
+    /**
+     * @return how many spares of {@code key} are asked for and not spawned yet. A refill the spares'
+     *     thread serves and a start cancelled boots nothing, though it is counted until the thread
+     *     lets it go: two starts in a row would otherwise leave one spare.
+     */
+    private int askedFor(LaunchConfiguration key) {
+        assert Thread.holdsLock(this);
+        Refill served = servedFor(key);
+        return filling.getOrDefault(key, 0) - (served != null && served.cancelled ? 1 : 0);
+    }
+
+    /**
+     * After a start of {@code child} with {@code key} that asks for no spares (a long-lived child,
+     * see the class comment): replaces the spare it took only to keep what the program fixed,
+     * {@link #prestart}'s count or {@value #COUNT_PROPERTY}.
+     */
+    synchronized void refillAfterLongLivedStart(LaunchConfiguration key, ChildRun child) {
+        int keep = fixedCount >= 0 ? fixedCount : prestarted.getOrDefault(key, 0);
+        askUpTo(key, keep, child);
+    }
+
+    /**
+     * After long-lived children of {@code key} whose starts asked for no spares have ended (a
+     * pool's workers): asks for spares until the configuration has {@code count} (up to the
+     * processors, or {@value #COUNT_PROPERTY}), for the next ones. The floor is left as it is.
+     *
+     * @param child the last of them, whose boot proves the configuration
+     */
+    synchronized void refillForNext(LaunchConfiguration key, int count, ChildRun child) {
+        askUpTo(key, fixedCount >= 0 ? fixedCount : Math.min(count, Runtime.getRuntime().availableProcessors()), child);
+    }
+
+    /** Asks for spares of {@code key} like the one {@code child} started in, until it has {@code count}. */
+    private void askUpTo(LaunchConfiguration key, int count, ChildRun child) {
+        assert Thread.holdsLock(this);
+        for (int have = spawned(key) + askedFor(key); have < count; have++) {
             ask(new Refill(key, child, child.request().targetClass(), child.request().targetNeedsObjectStream(),
                     generation));
         }
@@ -258,8 +304,9 @@ public final class Spares {
      */
     synchronized void prestart(LaunchConfiguration key, int count) {
         floors.merge(key, count, Math::max);
+        prestarted.merge(key, count, Math::max);
         proven.add(key); // asked for by the program itself: no child to wait for
-        int have = (ready.containsKey(key) ? ready.get(key).size() : 0) + filling.getOrDefault(key, 0);
+        int have = spawned(key) + filling.getOrDefault(key, 0);
         for (; have < count; have++) {
             ask(new Refill(key, null, null, true, generation)); // whatever the first target needs
         }
@@ -398,6 +445,7 @@ public final class Spares {
         refills.clear();
         filling.clear();
         floors.clear();
+        prestarted.clear();
         List<Spare> spares = new ArrayList<>();
         ready.values().forEach(spares::addAll);
         ready.clear();

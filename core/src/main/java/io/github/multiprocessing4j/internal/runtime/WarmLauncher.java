@@ -5,7 +5,9 @@ import java.io.IOException;
 /**
  * The warm start method: the child takes a spare JVM booted ahead ({@link Spares}), prepared or
  * still booting, or starts cold when its configuration has none (in place of a spare asked for
- * and not spawned yet); either way spares are then asked for the next children.
+ * and not spawned yet); either way spares are then asked for the next children, unless the
+ * request says none is near ({@link LaunchRequest#asksForSpares()}): then only what the program
+ * fixed is kept.
  */
 final class WarmLauncher implements Launcher {
     private final ColdLauncher cold;
@@ -34,8 +36,12 @@ final class WarmLauncher implements Launcher {
             child.sendBootstrap(request.message());
             run.startReaper(); // after the message, which the spare has been waiting for
         }
-        spares.refillAfterStart(request.configuration(), children.running(request.configuration()),
-                child.fromSpare(), prepared, run);
+        if (request.asksForSpares()) {
+            spares.refillAfterStart(request.configuration(), children.running(request.configuration()),
+                    child.fromSpare(), prepared, run);
+        } else {
+            spares.refillAfterLongLivedStart(request.configuration(), run);
+        }
         return child;
     }
 }

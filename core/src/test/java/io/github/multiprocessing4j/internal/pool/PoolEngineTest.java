@@ -132,7 +132,7 @@ class PoolEngineTest {
         }
 
         @Override
-        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs) {
+        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs, boolean replacementsExpected) {
             FakeWorker worker = new FakeWorker(name, FAKE_PIDS + started.size(), runLoops ? target : null);
             started.add(worker);
             return worker;
@@ -221,7 +221,7 @@ class PoolEngineTest {
     @Test
     void aWorkerThatCannotBeStartedFailsTheConstructorWithTheLaunchersException() {
         UncheckedIOException failure = new UncheckedIOException(new java.io.IOException("no JVM here"));
-        assertThatThrownBy(() -> new PoolEngine(config(2), (name, target, jvmArgs) -> {
+        assertThatThrownBy(() -> new PoolEngine(config(2), (name, target, jvmArgs, replacementsExpected) -> {
             throw failure;
         })).isSameAs(failure);
     }
