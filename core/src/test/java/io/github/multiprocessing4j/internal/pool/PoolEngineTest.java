@@ -124,6 +124,10 @@ class PoolEngineTest {
 
     static final class FakeLauncher implements WorkerLauncher {
         final List<FakeWorker> started = new CopyOnWriteArrayList<>();
+        /** What the engine said of each start: whether it expects to replace its workers. */
+        final List<Boolean> replacementsExpected = new CopyOnWriteArrayList<>();
+        /** The worker counts {@link #poolEnded} was called with. */
+        final List<Integer> poolEnded = new CopyOnWriteArrayList<>();
         private final boolean runLoops;
 
         /** @param runLoops whether the workers run their loop, or never read their inbox */
@@ -135,7 +139,13 @@ class PoolEngineTest {
         public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs, boolean replacementsExpected) {
             FakeWorker worker = new FakeWorker(name, FAKE_PIDS + started.size(), runLoops ? target : null);
             started.add(worker);
+            this.replacementsExpected.add(replacementsExpected);
             return worker;
+        }
+
+        @Override
+        public void poolEnded(int workers) {
+            poolEnded.add(workers);
         }
     }
 
@@ -170,6 +180,9 @@ class PoolEngineTest {
         assertThat(engine.workerPids()).isEmpty();
         assertThat(launcher.started).hasSize(2);
         assertThat(engine.toString()).startsWith("state=terminated");
+        assertThat(launcher.replacementsExpected).as("a pool's first workers: no replacement expected")
+                .containsExactly(false, false);
+        assertThat(launcher.poolEnded).as("told once, with the number of workers").containsExactly(2);
     }
 
     @Test
@@ -200,6 +213,16 @@ class PoolEngineTest {
         }
         assertThat(launcher.started).hasSize(2);
         assertThat(engine.isShutdown()).isFalse();
+        assertThat(launcher.replacementsExpected).as("after a replacement, another is expected").containsExactly(false, true);
+        assertThat(launcher.poolEnded).isEmpty();
+    }
+
+    @Test
+    void aPoolThatReplacesItsWorkersRoutinelySaysSoAtEachStart() throws Exception {
+        FakeLauncher launcher = new FakeLauncher(false);
+        engine = new PoolEngine(new PoolConfig(2, null, 5, List.of(), PlainInvoker.INSTANCE,
+                (name, pid, exitCode, cause) -> new WorkerGone(name, pid, exitCode)), launcher);
+        assertThat(launcher.replacementsExpected).as("maxTasksPerChild 5").containsExactly(true, true);
     }
 
     @Test
