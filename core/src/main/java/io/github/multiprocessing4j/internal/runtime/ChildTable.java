@@ -29,6 +29,11 @@ public final class ChildTable {
         unreaped.remove(child);
     }
 
+    /** @return whether every child has been reaped */
+    boolean isEmpty() {
+        return unreaped.isEmpty();
+    }
+
     /**
      * @param type the class of the objects that own the runs (the public process class)
      * @return the owners of the children still running, reaping (settling) those that have just ended
