@@ -31,12 +31,13 @@ import java.util.function.Supplier;
  * exits: spares are daemons of their creator without anything more.
  *
  * <p>How many spares a configuration keeps: as many as it had children running at once, up to
- * the number of processors, and at least its floor. A start whose request asks for none (a pool's
- * worker, long-lived: {@link LaunchRequest#asksForSpares()}) takes a spare but asks for no
- * replacement, and {@link #refillForNext} boots them once such children have ended. The floor is one, or what
- * {@link #prestart} asked, and it rises by one (up to the processor count) each time a start
- * finds no prepared spare although spares were asked for: a program that starts children faster
- * than one spare can boot between two starts (a start/join loop) gets two booting side by side.
+ * the number of processors, and at least its floor. The floor is one, or what {@link #prestart}
+ * asked, and it rises by one (up to the processor count) each time a start finds no prepared
+ * spare although spares were asked for: a program that starts children faster than one spare can
+ * boot between two starts (a start/join loop) gets two booting side by side. A start whose request
+ * asks for none (a pool's worker, long-lived: {@link LaunchRequest#asksForSpares()}) takes a spare
+ * but has it replaced only to keep what the program fixed ({@link #refillAfterLongLivedStart}),
+ * and {@link #refillForNext} boots them once such children have ended.
  * The system property {@value #COUNT_PROPERTY} fixes the number instead. Every spare taken is
  * replaced, and a start that finds none takes the place of a spare asked for but not spawned yet
  * (that JVM would only compete with it).
