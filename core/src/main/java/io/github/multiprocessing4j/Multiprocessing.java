@@ -93,7 +93,8 @@ public final class Multiprocessing {
     /**
      * Boots {@code count} spare JVMs now, in the background, so that even this program's first
      * {@linkplain StartMethod#WARM warm} starts take a JVM that has booted; from then on the
-     * library keeps at least {@code count} spares (each one taken is replaced). CPython's
+     * library keeps at least {@code count} spares (each one taken is replaced, and they stay
+     * however long they wait, unlike the spares the library boots on its own). CPython's
      * {@code set_forkserver_preload} is the nearest idea. Returns at once, without waiting for
      * the spares to boot; call it early, well before the first {@code start()}.
      *

@@ -27,7 +27,10 @@ public enum StartMethod {
      *
      * <p>The default: a program that starts several children gets them fast, and the price is
      * an idle JVM per child it runs at once, at most one per processor, booted while the program
-     * runs; {@link Multiprocessing#discardSpares()} ends them.
+     * runs. A spare beyond one per configuration (beyond the count the program fixed with
+     * {@link Multiprocessing#prestart} or {@code -Dmp4j.spares}) ends once it has waited 30
+     * seconds for a start (the system property {@code mp4j.spareIdleSeconds} sets another
+     * number); {@link Multiprocessing#discardSpares()} ends them all.
      *
      * @implNote An idle spare took about 35 MiB of resident memory with the default JVM options
      * on the machine the library was measured on.

@@ -1,9 +1,11 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
+import io.github.multiprocessing4j.internal.runtime.Spares;
 import io.github.multiprocessing4j.testing.SharedObjects;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -261,6 +263,49 @@ class StartMethodTest {
             assertThat(replacing.map((Integer x) -> x * 2, List.of(1, 2, 3), 1)).containsExactly(2, 4, 6);
             TestFiles.awaitCondition(() -> RuntimeContext.get().spares().readyCount() == expected, WAIT,
                     expected + " spares for the replacements");
+        }
+    }
+
+    @Test
+    void sparesBeyondOneEndOnceTheyHaveWaitedTooLongForAStart() throws Exception {
+        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "two spares after a pool of two");
+        System.setProperty(Spares.IDLE_PROPERTY, "3");
+        try {
+            try (ProcessPool pool = ProcessPool.builder().processes(2).startMethod(StartMethod.WARM).build()) {
+                assertThat(pool.map((Integer x) -> x * 2, List.of(1, 2, 3))).containsExactly(2, 4, 6);
+            }
+            Spares spares = RuntimeContext.get().spares();
+            TestFiles.awaitCondition(() -> spares.readyCount() == 2, WAIT, "two spares for a next pool");
+            Set<Long> booted = spares.readyPids();
+            TestFiles.awaitCondition(() -> spares.readyCount() == 1, WAIT, "one spare left once they waited 3 s");
+            Set<Long> left = spares.readyPids();
+            assertThat(booted).containsAll(left);
+            for (long pid : booted) {
+                if (!left.contains(pid)) {
+                    TestFiles.awaitCondition(() -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty(), WAIT,
+                            "the spare " + pid + " ended");
+                }
+            }
+            Thread.sleep(4_000); // the last one stays, however long it waits
+            assertThat(spares.readyPids()).isEqualTo(left);
+            assertThat(ProcessHandle.of(left.iterator().next()).filter(ProcessHandle::isAlive)).isPresent();
+        } finally {
+            System.clearProperty(Spares.IDLE_PROPERTY);
+        }
+    }
+
+    @Test
+    void prestartedSparesStayHoweverLongTheyWait() throws Exception {
+        System.setProperty(Spares.IDLE_PROPERTY, "0.5");
+        try {
+            Multiprocessing.prestart(2);
+            Spares spares = RuntimeContext.get().spares();
+            TestFiles.awaitCondition(() -> spares.readyCount() == 2, WAIT, "two prestarted spares");
+            Set<Long> booted = spares.readyPids();
+            Thread.sleep(2_000);
+            assertThat(spares.readyPids()).isEqualTo(booted);
+        } finally {
+            System.clearProperty(Spares.IDLE_PROPERTY);
         }
     }
 

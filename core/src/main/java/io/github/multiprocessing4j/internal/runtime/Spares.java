@@ -42,6 +42,12 @@ import java.util.function.Supplier;
  * replaced, and a start that finds none takes the place of a spare asked for but not spawned yet
  * (that JVM would only compete with it).
  *
+ * <p>How long: a spare beyond the ones its configuration keeps when idle (one, or what the
+ * program fixed) that has waited {@value #IDLE_PROPERTY} seconds for a start (30 by default) is
+ * ended by the spares' thread, oldest first, and the floor comes down with it: a program that
+ * ran sixteen children at once, or a pool of sixteen, and then went on with other work, would
+ * otherwise keep sixteen idle JVMs (some 35 MiB each) until it exits.
+ *
  * <p>When a spare boots: for a configuration none of whose children has booted yet, only after
  * the child that asked for it has booted (never for a configuration whose child failed to boot:
  * a bad JVM option would only fail again, in the background); from then on at once, when the
@@ -57,6 +63,13 @@ import java.util.function.Supplier;
 public final class Spares {
     /** The system property that fixes how many spares each configuration keeps (default: adaptive, see the class comment). */
     public static final String COUNT_PROPERTY = "mp4j.spares";
+    /**
+     * The system property that says how long, in seconds, a spare beyond the ones its
+     * configuration keeps when idle may wait for a start before it is ended (see the class comment).
+     */
+    public static final String IDLE_PROPERTY = "mp4j.spareIdleSeconds";
+    /** The default of {@value #IDLE_PROPERTY}. */
+    static final double DEFAULT_IDLE_SECONDS = 30;
     /** How long a refill waits for the child that triggered it to boot. */
     private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -335,7 +348,7 @@ public final class Spares {
         while (true) {
             Refill refill;
             try {
-                refill = refills.take();
+                refill = nextRefill();
             } catch (InterruptedException e) {
                 synchronized (this) {
                     refills.clear();
@@ -374,6 +387,66 @@ public final class Spares {
                     end(List.of(spare)); // discarded while it was being booted
                 }
             }
+        }
+    }
+
+    /** Waits for the next request, ending the spares that have waited too long as they come due. */
+    private Refill nextRefill() throws InterruptedException {
+        while (true) {
+            long untilNextDue = endIdleSurplus(System.nanoTime());
+            Refill refill = untilNextDue < 0 ? refills.take() : refills.poll(untilNextDue, TimeUnit.NANOSECONDS);
+            if (refill != null) {
+                return refill;
+            }
+        }
+    }
+
+    /**
+     * Ends the spares, oldest first, that have waited {@value #IDLE_PROPERTY} seconds for a start
+     * while their configuration has more than it keeps when idle ({@link #keptWhenIdle}); the
+     * configuration's floor comes down to that number too.
+     *
+     * @param now {@link System#nanoTime()}
+     * @return nanoseconds until the next spare beyond those kept is due, or -1 when none is
+     */
+    private long endIdleSurplus(long now) {
+        long idleNanos = (long) (idleSeconds() * 1e9);
+        long untilNextDue = -1;
+        List<Spare> due = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<LaunchConfiguration, ArrayDeque<Spare>> spares : ready.entrySet()) {
+                LaunchConfiguration key = spares.getKey();
+                ArrayDeque<Spare> queue = spares.getValue();
+                int kept = keptWhenIdle(key);
+                while (queue.size() > kept) {
+                    long waited = now - queue.peek().spawnedAt();
+                    if (waited < idleNanos) {
+                        long until = idleNanos - waited;
+                        untilNextDue = untilNextDue < 0 ? until : Math.min(untilNextDue, until);
+                        break;
+                    }
+                    due.add(queue.poll());
+                    floors.computeIfPresent(key, (k, floor) -> Math.min(floor, kept));
+                }
+            }
+        }
+        end(due);
+        return untilNextDue;
+    }
+
+    /** @return how many spares of {@code key} wait for a start however long they wait: what the program fixed, else one */
+    private int keptWhenIdle(LaunchConfiguration key) {
+        assert Thread.holdsLock(this);
+        return fixedCount >= 0 ? fixedCount : Math.max(1, prestarted.getOrDefault(key, 0));
+    }
+
+    /** @return {@value #IDLE_PROPERTY}, read at each look (a malformed or negative value: the default) */
+    private static double idleSeconds() {
+        try {
+            double seconds = Double.parseDouble(System.getProperty(IDLE_PROPERTY, ""));
+            return seconds >= 0 ? seconds : DEFAULT_IDLE_SECONDS;
+        } catch (NumberFormatException e) {
+            return DEFAULT_IDLE_SECONDS;
         }
     }
 
