@@ -46,11 +46,14 @@ class ClassDataSharingTest {
         assertThat(archive.get(0).getFileName().toString()).endsWith(".jsa");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives))).isEqualTo("rwx------");
         assertThat(archivedClasses(classPath, archive.get(0)))
-                .as("the first child only wrote a file; what a queue, a lock and a joinable queue use is archived too")
+                .as("the first child only wrote a file; what a queue, a lock and a joinable queue use is archived too,"
+                        + " and what a spare loads before it waits")
                 .contains("io.github.multiprocessing4j.internal.queue.ByteQueue ",
                         "io.github.multiprocessing4j.internal.sync.RobustMutex ",
                         "io.github.multiprocessing4j.internal.queue.JoinableState ",
-                        "io.github.multiprocessing4j.internal.serial.HandleCodec ");
+                        "io.github.multiprocessing4j.internal.serial.HandleCodec ",
+                        "io.github.multiprocessing4j.internal.launch.ChildMain$Probe ",
+                        "sun.nio.fs.UnixDirectoryStream ");
 
         String secondArgs = runRootOnce(classPath, cache, dir.resolve("second"));
         assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive.get(0));

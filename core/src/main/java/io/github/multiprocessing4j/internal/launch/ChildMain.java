@@ -258,31 +258,8 @@ public final class ChildMain {
         try {
             Platform.ownStartTicks(); // read once: the identity taken later needs it
             ProcessContext.installExitHook();
-            java.nio.file.Path probeFile = Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + Platform.currentPid() + ".tmp");
-            removeProbesOfDeadSpares();
-            try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
-                java.nio.file.Files.delete(probeFile); // at once: a spare killed while booting leaves no file
-                try (java.nio.channels.FileLock lock = channel.lock()) {
-                    channel.write(ByteBuffer.wrap(new byte[] {1}));
-                    channel.map(FileChannel.MapMode.READ_WRITE, 0, 1).put(0, (byte) 2); // how shared objects are mapped
-                }
-            } finally {
-                java.nio.file.Files.deleteIfExists(probeFile);
-            }
             ClassLoader loader = ChildMain.class.getClassLoader();
-            boolean objectStreams = Boolean.getBoolean(OBJECT_STREAMS_PROPERTY);
-            String word = "warm";
-            Probe probe = () -> word.length();
-            byte[] serializedProbe = Serialization.serialize(probe, "probe");
-            ((Probe) Serialization.deserialize(serializedProbe, loader)).run();
-            Serialization.deserializeTarget(serializedProbe, loader).call();
-            HandleCodec.installed();
-            if (objectStreams) {
-                Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"),
-                        loader);
-                java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
-            }
+            byte[] serializedProbe = runWhatEverySpareRuns(Boolean.getBoolean(OBJECT_STREAMS_PROPERTY), loader);
             // The boot path's first run resolves its classes and call sites: done here, with a
             // message that names nobody, it is not done again when the real one comes.
             ByteArrayOutputStream rehearsal = new ByteArrayOutputStream();
@@ -317,6 +294,43 @@ public final class ChildMain {
             // the parent counts this spare as booting a while longer: only a head start lost
             Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare could not mark itself ready", e);
         }
+    }
+
+    /**
+     * The part of a spare's preparation that any process of a tree may run as well: the class-data
+     * archive's training ({@link ArchiveTraining#train}) runs it, so that the archive holds the
+     * classes it loads (the archive's dumping child is a cold one, not a spare).
+     *
+     * @param objectStreams whether to prepare JDK deserialization too
+     * @param loader the class loader of the library's classes
+     * @return a serialized probe target, for a rehearsal of the boot path
+     * @throws Exception when the shared-memory directory cannot be used, or a probe fails
+     */
+    static byte[] runWhatEverySpareRuns(boolean objectStreams, ClassLoader loader) throws Exception {
+        java.nio.file.Path probeFile = Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + Platform.currentPid() + ".tmp");
+        removeProbesOfDeadSpares();
+        try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.file.Files.delete(probeFile); // at once: a spare killed while booting leaves no file
+            try (java.nio.channels.FileLock lock = channel.lock()) {
+                channel.write(ByteBuffer.wrap(new byte[] {1}));
+                channel.map(FileChannel.MapMode.READ_WRITE, 0, 1).put(0, (byte) 2); // how shared objects are mapped
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(probeFile);
+        }
+        String word = "warm";
+        Probe probe = () -> word.length();
+        byte[] serializedProbe = Serialization.serialize(probe, "probe");
+        ((Probe) Serialization.deserialize(serializedProbe, loader)).run();
+        Serialization.deserializeTarget(serializedProbe, loader).call();
+        HandleCodec.installed();
+        if (objectStreams) {
+            Serialization.deserialize(Serialization.serialize(new java.util.ArrayList<>(java.util.List.of(word)), "probe"),
+                    loader);
+            java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
+        }
+        return serializedProbe;
     }
 
     /** @return whether bytes of the bootstrap message are waiting on stdin (without reading them) */
