@@ -374,15 +374,15 @@ public final class ChildMain {
         }
     }
 
+    /** The spare's rehearsal target: a serializable lambda, encoded and called as a user's is. */
+    private interface Probe extends Runnable, java.io.Serializable {
+    }
+
     /**
      * Records the signal for the exit hook, then exits as the JVM would have: 128 + N. A signal
      * that comes before the child has its context (and so its exit hook) halts at once: nothing
      * is recorded, which the parent reads as "ended by a signal" too.
      */
-    /** The spare's rehearsal target: a serializable lambda, encoded and called as a user's is. */
-    private interface Probe extends Runnable, java.io.Serializable {
-    }
-
     private static final class RecordingSignalHandler implements sun.misc.SignalHandler {
         @Override
         public void handle(sun.misc.Signal signal) {
