@@ -427,8 +427,10 @@ public final class ChildProcess {
 
         /**
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
-         * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and
-         * {@code -XX:NewSize=16m} unless an option sizes the heap), so they win.
+         * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, with
+         * {@code -XX:+UseG1GC} instead on JDK 17, and {@code -XX:NewSize=16m} unless an option
+         * sizes the heap), so they win; an option that chooses the collector replaces the
+         * default one.
          * An option that stops the JVM from booting makes {@link #failure()} report the JVM's own
          * words.
          *

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.bench;
 
+import io.github.multiprocessing4j.internal.launch.ChildCommand;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BareJvm {
     /**
-     * The library's default child options ({@code ChildCommand.DEFAULT_JVM_OPTIONS}), so that
-     * only the library's own work differs.
+     * The library's default child options on this JDK, so that only the library's own work
+     * differs (read from the library itself: the bench runs from the class path, where its
+     * internal packages are visible).
      */
-    static final List<String> CHILD_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    static final List<String> CHILD_OPTIONS = ChildCommand.DEFAULT_JVM_OPTIONS;
     private static final long DEADLINE_SECONDS = 60;
 
     private BareJvm() {

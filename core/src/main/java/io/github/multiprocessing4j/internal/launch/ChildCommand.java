@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The command line of a child JVM: the same {@code java}, the class path it is given
@@ -23,9 +24,16 @@ import java.util.Map;
  * <p>Class paths also get an application class-data archive ({@link ClassDataSharing}), which
  * shortens every start after the first; a class path with directories then has its jars first.
  *
- * <p>Default options favour what a child is for: start fast and stay small. The serial
- * collector needs the least memory and starts fastest on small heaps. Options given by the
- * caller come after them, so they win ({@code -XX:+UseG1GC} overrides the collector).
+ * <p>Default options favour what a child is for: start fast and stay small. The client compiler
+ * only ({@code -XX:TieredStopAtLevel=1}), and the serial collector, which needs the least memory,
+ * except on JDK 17: its serial collector ignores the heap objects the JDK's class-data archive
+ * holds (the boot module graph above all; only G1 maps them before JDK 18), so every child would
+ * build its module graph anew. Measured on JDK 17 here (2 cores): a bare JVM's CPU from boot to
+ * exit 69 ms serial, 51 ms G1; a new program's start/join loop of 9 rounds 1.54 -> 1.35 s of CPU;
+ * 200 children started and joined 10.1 -> 7.5 s; an idle child 1.7 MiB larger (36.0 -> 37.7 MiB
+ * RSS); queue throughput unchanged or better. On JDK 25 the serial collector boots 4 ms and
+ * 1.2 MiB below G1. Options given by the caller come after the defaults, so they win; a collector
+ * the caller chooses replaces the default one, since a JVM given two refuses to boot.
  *
  * <p>A child also starts with a small young generation ({@value #YOUNG_GENERATION}), unless the
  * caller sizes the heap itself. The serial collector's default young generation is a third of
@@ -39,8 +47,13 @@ import java.util.Map;
  * grows with the heap.
  */
 public final class ChildCommand {
-    /** Options every child gets before the caller's. */
-    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** The first JDK whose serial collector loads the archived heap objects (JDK-8273508). */
+    static final int SERIAL_LOADS_ARCHIVED_HEAP_SINCE = 18;
+    /** Options every child gets before the caller's, on this JDK (see the class notes). */
+    public static final List<String> DEFAULT_JVM_OPTIONS = defaultOptions(Runtime.version().feature());
+    /** Options by which a caller chooses the collector: then the default one is left out. */
+    private static final Set<String> COLLECTOR_CHOICES = Set.of("-XX:+UseSerialGC", "-XX:+UseParallelGC",
+            "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC");
     /** The young generation a child starts with unless the caller sizes the heap (see the class notes). */
     static final String YOUNG_GENERATION = "-XX:NewSize=16m";
     /** Options by which a caller sizes the heap: then the JVM's own sizing applies, without a warning about ours. */
@@ -99,7 +112,13 @@ public final class ChildCommand {
 
     private static ChildCommand build(String classPath, List<String> jvmOptions, Map<String, String> environment,
                                       String processName, List<String> childProperties) {
-        List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+        boolean choosesCollector = jvmOptions.stream().anyMatch(COLLECTOR_CHOICES::contains);
+        List<String> options = new ArrayList<>();
+        for (String option : DEFAULT_JVM_OPTIONS) {
+            if (!(choosesCollector && COLLECTOR_CHOICES.contains(option))) {
+                options.add(option);
+            }
+        }
         if (jvmOptions.stream().noneMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith))) {
             options.add(YOUNG_GENERATION);
         }
@@ -169,6 +188,16 @@ public final class ChildCommand {
      */
     public void childExited(boolean bootFailed) {
         sharing.childExited(bootFailed);
+    }
+
+    /**
+     * @param jdkFeature the feature release of the JDK the child runs on (this JVM's: the child
+     *     is started with this JVM's {@code java})
+     * @return the default options of a child on that JDK
+     */
+    static List<String> defaultOptions(int jdkFeature) {
+        String collector = jdkFeature >= SERIAL_LOADS_ARCHIVED_HEAP_SINCE ? "-XX:+UseSerialGC" : "-XX:+UseG1GC";
+        return List.of(collector, "-XX:TieredStopAtLevel=1");
     }
 
     static String javaExecutable() {
