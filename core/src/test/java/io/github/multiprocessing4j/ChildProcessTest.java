@@ -230,16 +230,6 @@ class ChildProcessTest {
     }
 
     @Test
-    void aChildMapsTheHeapObjectsOfTheJdksClassDataArchive() throws Exception {
-        // JDK 17's serial collector ignores them (its child then builds the boot module graph itself)
-        Path log = dir.resolve("cds.log");
-        ChildProcess p = runToEnd(ChildProcess.builder(() -> { }).jvmArgs("-Xlog:cds:file=" + log)
-                .startMethod(StartMethod.COLD).build());
-        assertThat(p.exitCode()).hasValue(0);
-        assertThat(Files.readString(log)).contains("[cds]").doesNotContain("CDS heap data is being ignored");
-    }
-
-    @Test
     void aCollectorChosenInJvmArgsReplacesTheDefaultOne() throws Exception {
         Path log = dir.resolve("gc.log");
         ChildProcess p = runToEnd(ChildProcess.builder(() -> { }).jvmArgs("-XX:+UseParallelGC", "-Xlog:gc:file=" + log)

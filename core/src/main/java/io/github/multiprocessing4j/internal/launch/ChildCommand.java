@@ -25,15 +25,19 @@ import java.util.Set;
  * shortens every start after the first; a class path with directories then has its jars first.
  *
  * <p>Default options favour what a child is for: start fast and stay small. The client compiler
- * only ({@code -XX:TieredStopAtLevel=1}), and the serial collector, which needs the least memory,
- * except on JDK 17: its serial collector ignores the heap objects the JDK's class-data archive
- * holds (the boot module graph above all; only G1 maps them before JDK 18), so every child would
- * build its module graph anew. Measured on JDK 17 here (2 cores): a bare JVM's CPU from boot to
- * exit 69 ms serial, 51 ms G1; a new program's start/join loop of 9 rounds 1.54 -> 1.35 s of CPU;
- * 200 children started and joined 10.1 -> 7.5 s; an idle child 1.7 MiB larger (36.0 -> 37.7 MiB
- * RSS); queue throughput unchanged or better. On JDK 25 the serial collector boots 4 ms and
- * 1.2 MiB below G1. Options given by the caller come after the defaults, so they win; a collector
- * the caller chooses replaces the default one, since a JVM given two refuses to boot.
+ * only ({@code -XX:TieredStopAtLevel=1}) and the serial collector, which needs the least memory
+ * and, for a child that allocates fast, costs the least. On JDK 17 it has a price at boot: only
+ * G1 maps the heap objects of the JDK's class-data archive there (the serial collector can from
+ * JDK 18, JDK-8273508), so a child builds its boot module graph anew. Measured on JDK 17 here
+ * (2 cores), G1 against serial: a bare JVM's CPU from boot to exit 51 against 69 ms, a new
+ * program's start/join loop of 9 rounds 1.35 against 1.54 s of CPU, 200 children started and
+ * joined 7.5 against 10.1 s; but a child taking 4 KiB items (a new array each) moved 1.7-2.3
+ * against 3.3-4.8 GB/s (G1's young collections and the fresh pages of its growing young
+ * generation; a young generation held at 16 or 32 MB did no better), every 4 KiB row of the bench
+ * 20-50% lower, and an idle child is 1.7 MiB larger. So the serial collector stays, and a
+ * program on JDK 17 whose children are many and short passes {@code -XX:+UseG1GC}. Options given
+ * by the caller come after the defaults, so they win; a collector the caller chooses replaces
+ * the default one, since a JVM given two refuses to boot.
  *
  * <p>A child also starts with a small young generation ({@value #YOUNG_GENERATION}), unless the
  * caller sizes the heap itself. The serial collector's default young generation is a third of
@@ -47,10 +51,8 @@ import java.util.Set;
  * grows with the heap.
  */
 public final class ChildCommand {
-    /** The first JDK whose serial collector loads the archived heap objects (JDK-8273508). */
-    static final int SERIAL_LOADS_ARCHIVED_HEAP_SINCE = 18;
-    /** Options every child gets before the caller's, on this JDK (see the class notes). */
-    public static final List<String> DEFAULT_JVM_OPTIONS = defaultOptions(Runtime.version().feature());
+    /** Options every child gets before the caller's (see the class notes). */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** Options by which a caller chooses the collector: then the default one is left out. */
     private static final Set<String> COLLECTOR_CHOICES = Set.of("-XX:+UseSerialGC", "-XX:+UseParallelGC",
             "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC");
@@ -188,16 +190,6 @@ public final class ChildCommand {
      */
     public void childExited(boolean bootFailed) {
         sharing.childExited(bootFailed);
-    }
-
-    /**
-     * @param jdkFeature the feature release of the JDK the child runs on (this JVM's: the child
-     *     is started with this JVM's {@code java})
-     * @return the default options of a child on that JDK
-     */
-    static List<String> defaultOptions(int jdkFeature) {
-        String collector = jdkFeature >= SERIAL_LOADS_ARCHIVED_HEAP_SINCE ? "-XX:+UseSerialGC" : "-XX:+UseG1GC";
-        return List.of(collector, "-XX:TieredStopAtLevel=1");
     }
 
     static String javaExecutable() {
