@@ -232,8 +232,8 @@ class ChildProcessTest {
     @Test
     void aCollectorChosenInJvmArgsReplacesTheDefaultOne() throws Exception {
         Path log = dir.resolve("gc.log");
-        ChildProcess p = runToEnd(ChildProcess.builder(() -> { }).jvmArgs("-XX:+UseParallelGC", "-Xlog:gc:file=" + log)
-                .startMethod(StartMethod.COLD).build());
+        ChildProcess p = runToEnd(ChildProcess.builder(() -> { })
+                .jvmArgs("-XX:+UseParallelGC", "-Xlog:gc:file=" + log).startMethod(StartMethod.COLD).build());
         assertThat(p.failure()).isEmpty();
         assertThat(p.exitCode()).hasValue(0);
         assertThat(Files.readString(log)).contains("Using Parallel");

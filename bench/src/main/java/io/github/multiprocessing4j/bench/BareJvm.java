@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BareJvm {
     /**
-     * The library's default child options on this JDK, so that only the library's own work
-     * differs (read from the library itself: the bench runs from the class path, where its
-     * internal packages are visible).
+     * The library's default child options, so that only the library's own work differs (read
+     * from the library itself: the bench runs from the class path, where its internal packages
+     * are visible).
      */
     static final List<String> CHILD_OPTIONS = ChildCommand.DEFAULT_JVM_OPTIONS;
     private static final long DEADLINE_SECONDS = 60;

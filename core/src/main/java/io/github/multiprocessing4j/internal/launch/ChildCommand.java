@@ -114,12 +114,9 @@ public final class ChildCommand {
 
     private static ChildCommand build(String classPath, List<String> jvmOptions, Map<String, String> environment,
                                       String processName, List<String> childProperties) {
-        boolean choosesCollector = jvmOptions.stream().anyMatch(COLLECTOR_CHOICES::contains);
-        List<String> options = new ArrayList<>();
-        for (String option : DEFAULT_JVM_OPTIONS) {
-            if (!(choosesCollector && COLLECTOR_CHOICES.contains(option))) {
-                options.add(option);
-            }
+        List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+        if (jvmOptions.stream().anyMatch(COLLECTOR_CHOICES::contains)) {
+            options.removeIf(COLLECTOR_CHOICES::contains);
         }
         if (jvmOptions.stream().noneMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith))) {
             options.add(YOUNG_GENERATION);
