@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.launch.ChildCommand;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 import static io.github.multiprocessing4j.testing.TestFiles.await;
@@ -297,6 +299,43 @@ class ChildProcessTest {
         runToEnd(child);
         assertThat(child.exitCode()).hasValue(0);
         assertThat(Files.readString(Path.of(out))).isEqualTo(child.pid() + " middle ChildProcess-1");
+    }
+
+    @Test
+    void optionsForEveryChildReachTheWholeTreeBeforeEachBuildersOwn() throws Exception {
+        String out = dir.resolve("grandchildren").toString();
+        Path logs = Files.createDirectories(dir.resolve("gc"));
+        ChildProcess child = ChildProcess.builder(() -> {
+            String[] ownOptions = {"-Dticket.window=own", "-Dticket.desk=own"};
+            StringBuilder seen = new StringBuilder();
+            for (int i = 0; i < ownOptions.length; i++) {
+                String report = out + i;
+                ChildProcess grandchild = ChildProcess.builder(() -> {
+                    ChildProcess greatGrandchild = ChildProcess.builder(() -> { }).startMethod(StartMethod.COLD).build();
+                    greatGrandchild.start(); // the collector's log shows that the options reached it too
+                    greatGrandchild.join();
+                    TestFiles.write(report, System.getProperty("ticket.office") + " " + System.getProperty("ticket.window"));
+                }).jvmArgs(ownOptions[i]).startMethod(StartMethod.COLD).build();
+                grandchild.start();
+                grandchild.join();
+                seen.append(Files.readString(Path.of(report))).append(';');
+            }
+            TestFiles.write(out, seen.toString());
+        }).jvmArgs("-D" + ChildCommand.PROGRAM_OPTIONS_PROPERTY + "=-Dticket.office=central -Dticket.window=program "
+                + "-XX:+UseParallelGC -Xlog:gc:file=" + logs.resolve("%p.log"))
+                .startMethod(StartMethod.COLD).build();
+        runToEnd(child);
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(Files.readString(Path.of(out))).isEqualTo("central own;central program;");
+        // the child itself kept the defaults; its children and theirs (4) chose the parallel collector
+        List<Path> logFiles;
+        try (Stream<Path> files = Files.list(logs)) {
+            logFiles = files.toList();
+        }
+        assertThat(logFiles).hasSize(4);
+        for (Path logFile : logFiles) {
+            assertThat(Files.readString(logFile)).contains("Using Parallel");
+        }
     }
 
     private static ChildProcess runToEnd(ChildProcess p) throws InterruptedException {

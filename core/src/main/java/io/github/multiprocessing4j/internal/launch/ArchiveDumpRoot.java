@@ -55,7 +55,7 @@ final class ArchiveDumpRoot {
         }
         command.add(ChildCommand.javaExecutable());
         command.addAll(ChildCommand.DEFAULT_JVM_OPTIONS);
-        command.addAll(ChildCommand.sharedDirectoryProperties());
+        command.addAll(ChildCommand.treeProperties());
         command.addAll(List.of("-cp", jars, MAIN_CLASS));
         command.addAll(callerOptions);
         try {

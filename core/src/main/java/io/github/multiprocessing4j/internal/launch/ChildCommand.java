@@ -62,6 +62,16 @@ public final class ChildCommand {
     private static final List<String> HEAP_SIZING = List.of("-Xmx", "-Xms", "-Xmn", "-XX:NewSize", "-XX:MaxNewSize",
             "-XX:MaxHeapSize", "-XX:InitialHeapSize", "-XX:MaxRAM", "-XX:InitialRAM", "-XX:NewRatio");
 
+    /**
+     * The system property whose value (options separated by white space) every child of the
+     * program gets after the library's defaults and before its own builder's: read once, when
+     * this class is first used, and passed on to the children, so that the whole tree agrees.
+     */
+    public static final String PROGRAM_OPTIONS_PROPERTY = "mp4j.childJvmArgs";
+    private static final String PROGRAM_OPTIONS = System.getProperty(PROGRAM_OPTIONS_PROPERTY, "").strip();
+    private static final List<String> PROGRAM_OPTION_LIST =
+            PROGRAM_OPTIONS.isEmpty() ? List.of() : List.of(PROGRAM_OPTIONS.split("\\s+"));
+
     private final List<String> line;
     private final ClassDataSharing.Plan sharing;
 
@@ -112,8 +122,9 @@ public final class ChildCommand {
         return build(classPath, jvmOptions, environment, "spare", properties);
     }
 
-    private static ChildCommand build(String classPath, List<String> jvmOptions, Map<String, String> environment,
+    private static ChildCommand build(String classPath, List<String> builderOptions, Map<String, String> environment,
                                       String processName, List<String> childProperties) {
+        List<String> jvmOptions = withProgramOptions(builderOptions);
         List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         if (jvmOptions.stream().anyMatch(COLLECTOR_CHOICES::contains)) {
             options.removeIf(COLLECTOR_CHOICES::contains);
@@ -132,7 +143,7 @@ public final class ChildCommand {
 
         List<String> properties = new ArrayList<>();
         properties.add("-Dmp4j.name=" + processName);
-        properties.addAll(sharedDirectoryProperties());
+        properties.addAll(treeProperties());
         properties.addAll(childProperties);
         List<String> main = asModule ? List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
                 "-m", module.getName() + "/" + ChildMain.class.getName()) : List.of(ChildMain.class.getName());
@@ -154,14 +165,30 @@ public final class ChildCommand {
         return line;
     }
 
-    /** @return where the tree's files are, as this JVM was told: every process of a tree must agree */
-    static List<String> sharedDirectoryProperties() {
+    /** @return the program's options for every child ({@value #PROGRAM_OPTIONS_PROPERTY}), then the builder's */
+    private static List<String> withProgramOptions(List<String> builderOptions) {
+        if (PROGRAM_OPTION_LIST.isEmpty()) {
+            return builderOptions;
+        }
+        List<String> options = new ArrayList<>(PROGRAM_OPTION_LIST);
+        options.addAll(builderOptions);
+        return options;
+    }
+
+    /**
+     * @return what every process of the tree must be told as this JVM was: where the tree's files
+     *     are, and the options of every child
+     */
+    static List<String> treeProperties() {
         List<String> properties = new ArrayList<>();
         for (String shared : new String[] {Platform.SHM_DIR_PROPERTY, SegmentSpace.SPILL_DIR_PROPERTY}) {
             String value = System.getProperty(shared);
             if (value != null && !value.isEmpty()) {
                 properties.add("-D" + shared + "=" + value);
             }
+        }
+        if (!PROGRAM_OPTIONS.isEmpty()) {
+            properties.add("-D" + PROGRAM_OPTIONS_PROPERTY + "=" + PROGRAM_OPTIONS);
         }
         return properties;
     }
