@@ -28,10 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * this CPU (alone, a yield takes ~0.5 µs), and for the next {@value #CROWDED_NANOS} ns every wait
  * in this process spins in slices of {@value #CROWDED_SLICE_NANOS} ns with a yield between them.
  * Measured on the same two cores: such a round trip takes 4-8 µs, and the bench's 99th
- * percentile fell from 46 to 8-13 µs (three runs each); spinning in slices always, crowded or not,
- * cost a sixth of a steady stream of 64-byte items between two warmed-up processes (the consumer's yields there find no one to
- * run and only delay its next look), hence the sign. The sign is one plain field shared by the
- * process's waiters: a waiter that misses another's update only spins the old way once more.
+ * percentile fell from 46 to 8-13 µs (three runs each); spinning in slices always, crowded or
+ * not, cost a sixth of a steady stream of 64-byte items between two warmed-up processes (the
+ * consumer's yields there find no one to run and only delay its next look), hence the sign. The
+ * sign is one plain field shared by the process's waiters: a waiter that misses another's update
+ * only spins the old way once more.
  */
 final class Backoff {
     /** How long a wait spins before it yields: a message answered within it is caught at once. */
