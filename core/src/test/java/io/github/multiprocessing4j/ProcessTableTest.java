@@ -22,6 +22,36 @@ class ProcessTableTest {
     Path dir;
 
     @Test
+    void reapingAChildRemovesWhatItLeftWhenKilledInTheMiddleOfWritingItsRecord() throws Exception {
+        String ready = dir.resolve("ready").toString();
+        ChildProcess child = new ChildProcess(() -> {
+            TestFiles.write(ready, "up");
+            Thread.sleep(60_000);
+        });
+        child.start();
+        try {
+            await(Path.of(ready), WAIT);
+            Path tree = TestFiles.treeDirectory(Platform.currentPid());
+            // as a child killed between its temporary file and the rename leaves them (thread 15)
+            List<Path> halfWritten = List.of(tree.resolve(".tmp-proc-" + child.pid() + "-15"),
+                    tree.resolve(".tmp-failure-" + child.pid() + "-15"));
+            Path someoneElses = tree.resolve(".tmp-proc-" + child.pid() + "0-15");
+            for (Path temp : halfWritten) {
+                Files.writeString(temp, "pid=" + child.pid());
+            }
+            Files.writeString(someoneElses, "another process's");
+            child.kill();
+            assertThat(child.join(WAIT)).isTrue();
+            assertThat(halfWritten).allSatisfy(temp -> assertThat(temp).doesNotExist());
+            assertThat(someoneElses).exists();
+            Files.delete(someoneElses);
+        } finally {
+            child.kill();
+            child.join(WAIT);
+        }
+    }
+
+    @Test
     void aRunningChildIsRecordedInAPrivateDirectoryThatGoesWhenTheTreeIsIdle() throws Exception {
         String ready = dir.resolve("ready").toString();
         String release = dir.resolve("release").toString();

@@ -46,7 +46,9 @@ import java.util.function.Supplier;
  * <p>Implementation notes. The directory lives exactly as long as the tree has something in it:
  * it is created when a process first needs it (the root when it starts its first child) and
  * removed by {@link #releaseIfIdle()} when the caller is the only live process left and nothing
- * else is stored. A record is removed by the parent that reaps the process; a record whose
+ * else is stored. A record is removed by the parent that reaps the process, with the temporary
+ * files of a write the process was killed in the middle of (they would stay until the tree
+ * ends: nobody else knows them to be dead); a record whose
  * process died and whose parent died too would never be reaped, so {@code releaseIfIdle} drops
  * it. The records of dead children whose parent is alive are left for that parent, which reads
  * the exit state from them. Directories of trees whose every process was SIGKILLed are found by
@@ -170,8 +172,13 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public void remove(long pid) {
-        TreeFiles.deleteQuietly(files.file(TreeFiles.RECORD_PREFIX + pid));
-        TreeFiles.deleteQuietly(files.file(TreeFiles.FAILURE_PREFIX + pid));
+        for (String prefix : new String[] {TreeFiles.RECORD_PREFIX, TreeFiles.FAILURE_PREFIX}) {
+            TreeFiles.deleteQuietly(files.file(prefix + pid));
+            // what the process left when it was killed between writing a temporary file and its rename
+            for (Path temp : files.list(TreeFiles.TEMP_PREFIX + prefix + pid + "-")) {
+                TreeFiles.deleteQuietly(temp);
+            }
+        }
     }
 
     @Override
