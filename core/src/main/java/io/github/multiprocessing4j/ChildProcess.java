@@ -268,10 +268,12 @@ public final class ChildProcess {
      * shutdown hooks run (the target's {@code finally} blocks do not), and its exit code becomes
      * {@code -2}, as after {@code kill -INT}. Waits for the system's {@code kill} command, which
      * sends the signal (milliseconds), but not for the child: call {@link #join()} to wait. Does
-     * nothing when the child has already exited. As Ctrl-C, it does nothing to a child that
-     * ignores SIGINT: every child of a program started with SIGINT ignored inherits that (a
-     * program a script runs in the background, {@code cmd &}, is one), and a JVM keeps a signal
-     * ignored at its start ignored; {@link #terminate()} ends such a child.
+     * nothing when the child has already exited. A program started with SIGINT ignored (one a
+     * script runs in the background, {@code cmd &}) would pass that on to its children, and a JVM
+     * keeps a signal ignored at its start ignored; so such a program starts its children through
+     * {@code /usr/bin/env --default-signal=INT}, which gives them SIGINT back (where that
+     * {@code env} lacks the option, a warning is logged and they ignore it: {@link #terminate()}
+     * then ends them).
      *
      * @throws IllegalStateException before {@link #start()}
      * @throws java.io.UncheckedIOException when the {@code kill} command cannot be run

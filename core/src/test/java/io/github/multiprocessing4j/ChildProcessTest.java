@@ -7,17 +7,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 import static io.github.multiprocessing4j.testing.TestFiles.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class ChildProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -143,8 +144,6 @@ class ChildProcessTest {
 
     @Test
     void interruptSendsSigintTheChildRunsItsShutdownHooksAndExitsWithMinus2() throws Exception {
-        assumeFalse(TestFiles.sigintIgnoredHere(), "this JVM was started with SIGINT ignored (a script's"
-                + " background job), and its children inherit that: interrupt() cannot reach them");
         String ready = dir.resolve("ready").toString();
         String hook = dir.resolve("hook").toString();
         ChildProcess p = new ChildProcess(() -> {
@@ -160,6 +159,40 @@ class ChildProcessTest {
         assertThat(p.exitCode()).hasValue(-2);
         assertThat(p.failure()).isEmpty();
         assertThat(Files.readString(Path.of(hook))).isEqualTo("ran");
+    }
+
+    @Test
+    void aProgramStartedWithSigintIgnoredStillInterruptsItsChildren() throws Exception {
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process program = new ProcessBuilder("/usr/bin/env", "--ignore-signal=INT", javaCommand, "-cp",
+                System.getProperty("java.class.path"), InterruptingProgram.class.getName(), dir.resolve("ready").toString())
+                .redirectErrorStream(true).start();
+        try {
+            String output = new String(program.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(program.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(output).contains("the child's exit code: -2");
+        } finally {
+            program.destroyForcibly();
+        }
+    }
+
+    /** A program that interrupts its child and says how the child ended; started with SIGINT ignored. */
+    public static final class InterruptingProgram {
+        public static void main(String[] args) throws Exception {
+            String ready = args[0];
+            ChildProcess child = new ChildProcess(() -> {
+                TestFiles.write(ready, "up");
+                Thread.sleep(60_000);
+            });
+            child.start();
+            await(Path.of(ready), WAIT);
+            child.interrupt();
+            if (!child.join(Duration.ofSeconds(10))) {
+                child.kill(); // SIGINT did not reach it
+                child.join();
+            }
+            System.out.println("the child's exit code: " + child.exitCode().orElseThrow());
+        }
     }
 
     @Test

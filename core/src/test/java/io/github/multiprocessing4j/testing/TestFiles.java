@@ -73,20 +73,6 @@ public final class TestFiles {
                 LocalTreeRegistry.treeIdFor(rootPid, Platform.startTicks(rootPid).orElseThrow()));
     }
 
-    /** @return whether this process ignores SIGINT (its mask {@code SigIgn} in /proc/self/status), as its children then do */
-    public static boolean sigintIgnoredHere() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("SigIgn:")) {
-                    return (Long.parseLong(line.substring("SigIgn:".length()).strip(), 16) & (1L << 1)) != 0;
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** @return the state letter of {@code /proc/PID/stat}, or "" when the process is gone */
     public static String procState(long pid) {
         try {

@@ -2,8 +2,10 @@ package io.github.multiprocessing4j.internal.launch;
 
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
+import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +73,14 @@ public final class ChildCommand {
     private static final String PROGRAM_OPTIONS = System.getProperty(PROGRAM_OPTIONS_PROPERTY, "").strip();
     private static final List<String> PROGRAM_OPTION_LIST =
             PROGRAM_OPTIONS.isEmpty() ? List.of() : List.of(PROGRAM_OPTIONS.split("\\s+"));
+
+    /**
+     * What starts a child's {@code java}: nothing, or, when this JVM ignores SIGINT, {@code env}
+     * resetting it. A process started with SIGINT ignored (a script's background job, {@code cmd &})
+     * passes that on to every child, and a JVM keeps a signal ignored at its start ignored, so
+     * {@code ChildProcess.interrupt()} would do nothing to them.
+     */
+    private static final List<String> LAUNCHER = launcherResettingSigint();
 
     private final List<String> line;
     private final ClassDataSharing.Plan sharing;
@@ -152,7 +162,7 @@ public final class ChildCommand {
 
     private static List<String> line(List<String> options, List<String> sharingOptions, List<String> properties,
                                      String classPath, List<String> main) {
-        List<String> line = new ArrayList<>();
+        List<String> line = new ArrayList<>(LAUNCHER);
         line.add(javaExecutable());
         line.addAll(options);
         line.addAll(sharingOptions);
@@ -214,6 +224,44 @@ public final class ChildCommand {
      */
     public void childExited(boolean bootFailed) {
         sharing.childExited(bootFailed);
+    }
+
+    /** @return {@code env --default-signal=INT} when this JVM ignores SIGINT and that works here, else nothing */
+    private static List<String> launcherResettingSigint() {
+        if (!ignoresSigint()) {
+            return List.of();
+        }
+        List<String> env = List.of("/usr/bin/env", "--default-signal=INT");
+        try {
+            List<String> check = new ArrayList<>(env);
+            check.add("true");
+            Process p = new ProcessBuilder(check).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (p.waitFor() == 0) {
+                return env;
+            }
+        } catch (IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Log.of(ChildCommand.class).log(System.Logger.Level.WARNING, "this JVM ignores SIGINT, and its children"
+                + " inherit that: ChildProcess.interrupt() cannot reach them (no /usr/bin/env --default-signal here)");
+        return List.of();
+    }
+
+    /** @return whether SIGINT is in this process's ignored signals ({@code SigIgn} of /proc/self/status) */
+    private static boolean ignoresSigint() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseLong(line.substring("SigIgn:".length()).strip(), 16) & 1L << 1) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux's /proc: leave the signal as it is
+        }
+        return false;
     }
 
     static String javaExecutable() {
