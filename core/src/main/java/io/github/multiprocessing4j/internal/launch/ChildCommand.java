@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.launch;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.io.File;
 import java.io.IOException;
@@ -228,40 +229,25 @@ public final class ChildCommand {
 
     /** @return {@code env --default-signal=INT} when this JVM ignores SIGINT and that works here, else nothing */
     private static List<String> launcherResettingSigint() {
-        if (!ignoresSigint()) {
+        if (!Platform.ignoresSignal(Platform.SIGINT)) {
             return List.of();
         }
         List<String> env = List.of("/usr/bin/env", "--default-signal=INT");
+        List<String> check = new ArrayList<>(env);
+        check.add("true");
         try {
-            List<String> check = new ArrayList<>(env);
-            check.add("true");
             Process p = new ProcessBuilder(check).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            if (p.waitFor() == 0) {
+            Uninterruptibly.run(p::waitFor);
+            if (p.exitValue() == 0) {
                 return env;
             }
-        } catch (IOException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        } catch (IOException e) {
+            // no /usr/bin/env: as one without the option
         }
         Log.of(ChildCommand.class).log(System.Logger.Level.WARNING, "this JVM ignores SIGINT, and its children"
                 + " inherit that: ChildProcess.interrupt() cannot reach them (no /usr/bin/env --default-signal here)");
         return List.of();
-    }
-
-    /** @return whether SIGINT is in this process's ignored signals ({@code SigIgn} of /proc/self/status) */
-    private static boolean ignoresSigint() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("SigIgn:")) {
-                    return (Long.parseLong(line.substring("SigIgn:".length()).strip(), 16) & 1L << 1) != 0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux's /proc: leave the signal as it is
-        }
-        return false;
     }
 
     static String javaExecutable() {

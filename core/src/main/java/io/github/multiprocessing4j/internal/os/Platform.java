@@ -179,17 +179,41 @@ public final class Platform {
 
     /** @return the resident set size of a process in bytes, when available */
     public static OptionalLong residentBytes(long pid) {
+        Optional<String> kib = statusField(pid, "VmRSS");
+        try {
+            return kib.isPresent() ? OptionalLong.of(Long.parseLong(kib.get().replace("kB", "").trim()) * 1024)
+                    : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * @return whether this process ignores {@code signal} (its {@code SigIgn} mask): a process
+     *     started with a signal ignored passes that on to its children; false where unknown
+     */
+    public static boolean ignoresSignal(int signal) {
+        Optional<String> mask = statusField(currentPid(), "SigIgn");
+        try {
+            return mask.isPresent() && (Long.parseLong(mask.get(), 16) & 1L << (signal - 1)) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** @return the value of {@code field} in {@code /proc/PID/status}, trimmed; empty when gone or no /proc */
+    private static Optional<String> statusField(long pid, String field) {
+        String key = field + ":";
         try {
             for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String kib = line.substring("VmRSS:".length()).replace("kB", "").trim();
-                    return OptionalLong.of(Long.parseLong(kib) * 1024);
+                if (line.startsWith(key)) {
+                    return Optional.of(line.substring(key.length()).trim());
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // gone, or no /proc: the figure is simply unknown
+            // gone, or no /proc: the field is simply unknown
         }
-        return OptionalLong.empty();
+        return Optional.empty();
     }
 
     /** @return when the process started, when known */

@@ -172,10 +172,14 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public void remove(long pid) {
-        for (String prefix : new String[] {TreeFiles.RECORD_PREFIX, TreeFiles.FAILURE_PREFIX}) {
-            TreeFiles.deleteQuietly(files.file(prefix + pid));
-            // what the process left when it was killed between writing a temporary file and its rename
-            for (Path temp : files.list(TreeFiles.TEMP_PREFIX + prefix + pid + "-")) {
+        String record = TreeFiles.RECORD_PREFIX + pid;
+        String failure = TreeFiles.FAILURE_PREFIX + pid;
+        TreeFiles.deleteQuietly(files.file(record));
+        TreeFiles.deleteQuietly(files.file(failure));
+        // what the process left when it was killed between writing a temporary file and its rename
+        for (Path temp : files.list(TreeFiles.TEMP_PREFIX)) {
+            String written = temp.getFileName().toString().substring(TreeFiles.TEMP_PREFIX.length());
+            if (written.startsWith(record + "-") || written.startsWith(failure + "-")) {
                 TreeFiles.deleteQuietly(temp);
             }
         }
