@@ -11,7 +11,7 @@ import java.io.IOException;
 /**
  * The direct encoding of this package's handles over shared memory ({@link HandleCodec}): what a
  * child's target or a pool task carries of a queue, a lock, a semaphore, an event, a shared value
- * or array, or a shared memory block, without JDK serialization.
+ * or array, a shared memory block or a pipe's end, without JDK serialization.
  *
  * <pre>
  *  byte kind | body
@@ -22,12 +22,15 @@ import java.io.IOException;
  *  LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE,
  *  EVENT, LONG, DOUBLE, MEMORY:              segment
  *  LONG_ARRAY, DOUBLE_ARRAY:                 segment | int length
+ *  CONNECTION:                               segment (the pipe's ends) | int end | byte queues (1: receives,
+ *                                            2: sends) | the queue it receives from | the queue it sends into
  * </pre>
  *
  * <p>Implementation notes. Only the exact classes below over this library's own shared memory
  * are written here; a subclass, a handle over a backend of another kind (a cluster's) and the
- * handles that carry more than names (a condition with its lock, a barrier with its action, a
- * connection with its pipe's users) go to JDK serialization. Written, a handle counts as having
+ * handles that carry more than names (a condition with its lock, a barrier with its action) go
+ * to JDK serialization. A pipe's end is its pipe's and queues' names: read, it records this
+ * process as a user of the end, as its JDK deserialization does. Written, a handle counts as having
  * left this process, and read, as having come from another one ({@link ProcessUse}), as with
  * JDK serialization. What a handle's kind implies is not written: a lock's re-entrance, a
  * semaphore's bound. Nothing here is a lambda: a child reads its target's handles while it
@@ -47,6 +50,7 @@ final class HandleWire implements HandleCodec {
     private static final byte LONG_ARRAY = 11;
     private static final byte DOUBLE_ARRAY = 12;
     private static final byte MEMORY = 13;
+    private static final byte CONNECTION = 14;
 
     static {
         HandleCodec.install(new HandleWire());
@@ -91,6 +95,10 @@ final class HandleWire implements HandleCodec {
             return writeArray(DOUBLE_ARRAY, array.use(), array.words(), out);
         } else if (type == SharedMemory.class) {
             return writeSegment(MEMORY, null, ((SharedMemory) value).segment(), out);
+        } else if (type == PipeConnection.class) {
+            out.putByte(CONNECTION);
+            ((PipeConnection<?>) value).writeTo(out);
+            return true;
         }
         return false;
     }
@@ -132,6 +140,8 @@ final class HandleWire implements HandleCodec {
                         ProcessUse.received("SharedDoubleArray"));
             case MEMORY:
                 return SharedMemory.received(in.getSegment());
+            case CONNECTION:
+                return PipeConnection.readFrom(in);
             default:
                 throw new IOException("unknown kind of handle " + kind);
         }

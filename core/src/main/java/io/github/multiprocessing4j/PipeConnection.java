@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.sync.Wait;
 
 import java.io.EOFException;
@@ -27,19 +28,27 @@ import java.time.Duration;
  */
 final class PipeConnection<T> implements Connection<T> {
     private static final long serialVersionUID = 1L;
+    /** Bits of {@link #writeTo}'s byte that says which queues an end has. */
+    private static final int RECEIVES = 1;
+    private static final int SENDS = 2;
 
     private final PipeEnds ends;
     private final int end;
     private final ByteQueue in;
     private final ByteQueue out;
     /** This handle's use in this process: closed here, and whether it left this process. */
-    private final ProcessUse use = ProcessUse.ofNew("Connection");
+    private final ProcessUse use;
 
     PipeConnection(PipeEnds ends, int end, ByteQueue in, ByteQueue out) {
+        this(ends, end, in, out, ProcessUse.ofNew("Connection"));
+    }
+
+    private PipeConnection(PipeEnds ends, int end, ByteQueue in, ByteQueue out, ProcessUse use) {
         this.ends = ends;
         this.end = end;
         this.in = in;
         this.out = out;
+        this.use = use;
     }
 
     @Override
@@ -205,6 +214,35 @@ final class PipeConnection<T> implements Connection<T> {
         if (ends.isClosed(end)) {
             throw new IllegalStateException("the pipe was unlinked: no process can use it any more");
         }
+    }
+
+    /**
+     * Writes this end's direct encoding ({@link HandleWire}): the pipe, the end, and the queues it
+     * receives from and sends into, each only when it has one (a one-way pipe's ends have one).
+     */
+    void writeTo(Wire.Writer wire) {
+        ends.serializing(end); // as writeObject
+        use.sent();
+        ends.writeTo(wire);
+        wire.putInt(end).putByte((byte) ((in != null ? RECEIVES : 0) | (out != null ? SENDS : 0)));
+        if (in != null) {
+            in.writeTo(wire);
+        }
+        if (out != null) {
+            out.writeTo(wire);
+        }
+    }
+
+    /** @return the end {@link #writeTo} wrote, this process recorded as its user (as readObject does) */
+    static PipeConnection<?> readFrom(Wire.Reader wire) {
+        PipeEnds ends = PipeEnds.readFrom(wire);
+        int end = wire.getInt();
+        byte queues = wire.getByte();
+        ByteQueue in = (queues & RECEIVES) != 0 ? ByteQueue.readFrom(wire) : null;
+        ByteQueue out = (queues & SENDS) != 0 ? ByteQueue.readFrom(wire) : null;
+        PipeConnection<?> connection = new PipeConnection<>(ends, end, in, out, ProcessUse.received("Connection"));
+        ends.attach(end);
+        return connection;
     }
 
     private void writeObject(ObjectOutputStream stream) throws IOException {

@@ -40,8 +40,12 @@ class HandleWireTest {
         SharedLongArray longs = shared.track(new SharedLongArray(3));
         SharedDoubleArray doubles = shared.track(new SharedDoubleArray(2));
         SharedMemory memory = shared.track(SharedMemory.create(16));
+        Pipe<String> duplex = Pipe.open();
+        shared.track(duplex.left());
+        Pipe<String> oneWay = Pipe.open(false);
+        shared.track(oneWay.left());
         List<Object> handles = List.of(queue, joinable, simple, lock, rlock, semaphore, bounded, event, counter, ratio,
-                longs, doubles, memory);
+                longs, doubles, memory, duplex.right(), oneWay.right(), oneWay.left());
 
         byte[] bytes = encode(handles.toArray());
         Object[] back = decode(bytes);
@@ -90,6 +94,22 @@ class HandleWireTest {
         assertThat(doubles.get(1)).isEqualTo(2.5);
         ((SharedMemory) back[12]).buffer().put(3, (byte) 9);
         assertThat(memory.buffer().get(3)).isEqualTo((byte) 9);
+        @SuppressWarnings("unchecked")
+        Connection<String> duplexBack = (Connection<String>) back[13];
+        duplexBack.send("right to left");
+        assertThat(duplex.left().recv()).isEqualTo("right to left");
+        duplex.left().send("left to right");
+        assertThat(duplexBack.recv()).isEqualTo("left to right");
+        @SuppressWarnings("unchecked")
+        Connection<String> senderBack = (Connection<String>) back[14];
+        senderBack.send("one way");
+        assertThat(oneWay.left().recv()).isEqualTo("one way");
+        assertThatThrownBy(senderBack::recv).as("still one-way").isInstanceOf(IllegalStateException.class);
+        @SuppressWarnings("unchecked")
+        Connection<String> receiverBack = (Connection<String>) back[15];
+        oneWay.right().send("to the copy");
+        assertThat(receiverBack.recv()).isEqualTo("to the copy");
+        assertThatThrownBy(() -> receiverBack.send("back")).as("only receives").isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -153,19 +153,13 @@ class StartMethodTest {
     }
 
     @Test
-    void aSpareAfterATargetThatNeededJdkDeserializationPreparesItAndTheSharedObjectClassesByTheirNamesOfToday()
-            throws Exception {
+    void aSpareAfterATargetThatNeededJdkDeserializationPreparesIt() throws Exception {
         java.util.ArrayList<String> words = new java.util.ArrayList<>(List.of("serialized"));
         bootASpareAfterAWarmStart(() -> words.size());
 
         long spare = RuntimeContext.get().spares().readyPids().iterator().next();
         List<String> arguments = List.of(ProcessHandle.of(spare).orElseThrow().info().arguments().orElseThrow());
         assertThat(arguments).contains("-Dmp4j.spare.objectStreams=true");
-        String warmUp = arguments.stream().filter(a -> a.startsWith("-Dmp4j.spare.warmUp=")).findFirst().orElseThrow();
-        assertThat(List.of(warmUp.substring(warmUp.indexOf('=') + 1).split(",")))
-                .contains(ProcessQueue.class.getName(), ProcessLock.class.getName(), SharedMemory.class.getName(),
-                        io.github.multiprocessing4j.internal.shm.SharedSegment.class.getName())
-                .allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
     }
 
     @Test
@@ -177,7 +171,13 @@ class StartMethodTest {
 
         long spare = RuntimeContext.get().spares().readyPids().iterator().next();
         List<String> arguments = List.of(ProcessHandle.of(spare).orElseThrow().info().arguments().orElseThrow());
-        assertThat(arguments).noneMatch(a -> a.startsWith("-Dmp4j.spare.objectStreams") || a.startsWith("-Dmp4j.spare.warmUp"));
+        assertThat(arguments).noneMatch(a -> a.startsWith("-Dmp4j.spare.objectStreams"));
+        // the handles' classes it initialises all the same, named as they are today
+        String warmUp = arguments.stream().filter(a -> a.startsWith("-Dmp4j.spare.warmUp=")).findFirst().orElseThrow();
+        assertThat(List.of(warmUp.substring(warmUp.indexOf('=') + 1).split(",")))
+                .contains(ProcessQueue.class.getName(), ProcessLock.class.getName(), SharedMemory.class.getName(),
+                        io.github.multiprocessing4j.internal.shm.SharedSegment.class.getName())
+                .allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class ChildCommand {
      * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null
      * @param objectStreams whether the spare prepares JDK deserialization (the next target is
      *     likely to need it: the one before did)
-     * @param warmUpClasses classes the spare prepares for JDK deserialization, by name
+     * @param warmUpClasses the classes the spare initialises ahead, by name (see {@link ChildMain#WARM_UP_PROPERTY})
      * @return the command of a spare JVM (a child that waits for its message) with the caller's options
      */
     public static ChildCommand buildSpare(String classPath, List<String> jvmOptions, Map<String, String> environment,

@@ -8,6 +8,7 @@ import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.serial.HandleCodec;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -80,12 +81,11 @@ public final class ChildMain {
      */
     static final String OBJECT_STREAMS_PROPERTY = "mp4j.spare.objectStreams";
     /**
-     * Names, on the command line of a spare that prepares JDK deserialization, the classes it
-     * prepares for it, comma-separated:
-     * the library's serializable handles, which targets capture, listed by the layer that defines
-     * them (from class literals, so that a rename cannot break the list). Their static
-     * initialisers must never ask for {@code ProcessContext.current()}, which would wait for ever
-     * in a spare.
+     * Names, on the command line of a spare, the classes it initialises ahead (and prepares for
+     * JDK deserialization when it prepares that), comma-separated: the library's handles and what
+     * rebuilding them uses, which targets capture, listed by the layer that defines them (from
+     * class literals, so that a rename cannot break the list). Their static initialisers must
+     * never ask for {@code ProcessContext.current()}, which would wait for ever in a spare.
      */
     static final String WARM_UP_PROPERTY = "mp4j.spare.warmUp";
     private static final long DAEMON_EXIT_GRACE_MS = 500;
@@ -246,12 +246,13 @@ public final class ChildMain {
      * of code resolves what it uses), installs the exit hook, catches the termination signals,
      * and loads and links the class named by {@link #FIRST_CLASS_PROPERTY}: the capturing class
      * of the target that the child before it ran, very likely the next one's too. That class is
-     * not initialised, so none of the application's code runs in a spare. With
+     * not initialised, so none of the application's code runs in a spare. It initialises the
+     * library's classes named by {@link #WARM_UP_PROPERTY}, the handles a target captures. With
      * {@link #OBJECT_STREAMS_PROPERTY} it also prepares JDK deserialization, whose first
-     * {@code ObjectInputStream} costs a JVM tens of milliseconds, and the classes named by
-     * {@link #WARM_UP_PROPERTY}; without, it saves that CPU (about a quarter of a spare's), which
-     * a target that captures only values with a direct encoding never needs. Last, it creates
-     * its readiness marker ({@link #spareReadyMarker}).
+     * {@code ObjectInputStream} costs a JVM tens of milliseconds, for those classes too; without,
+     * it saves that CPU (about a quarter of a spare's), which a target that captures only values
+     * with a direct encoding never needs. Last, it creates its readiness marker
+     * ({@link #spareReadyMarker}).
      */
     static void prepareSpare() {
         catchTerminationSignals();
@@ -278,12 +279,19 @@ public final class ChildMain {
             // only a head start: the child does the same work later if it must
             Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare's preparation stopped early", e);
         }
-        // A handle inside a value JDK serialization carries (a list of queues, a condition) is
+        // The handles a target captures are rebuilt before its first line: with their classes
+        // initialised here, a warm child whose target captured a queue got there in 1.8-2.5 ms
+        // instead of 3.1-3.5 (medians of 20 starts, 3 programs each, the development VM). A
+        // handle inside a value JDK serialization carries (a list of queues, a condition) is
         // rebuilt by it, whose first look at a class (its stream descriptor) costs a millisecond
         // or more each.
+        boolean objectStreams = Boolean.getBoolean(OBJECT_STREAMS_PROPERTY);
         for (String name : warmUpClasses()) {
             try {
-                java.io.ObjectStreamClass.lookup(Class.forName(name, true, ChildMain.class.getClassLoader()));
+                Class<?> handleClass = Class.forName(name, true, ChildMain.class.getClassLoader());
+                if (objectStreams) {
+                    java.io.ObjectStreamClass.lookup(handleClass);
+                }
             } catch (Exception | LinkageError e) {
                 Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare could not prepare " + name, e);
             }
@@ -311,11 +319,10 @@ public final class ChildMain {
         removeProbesOfDeadSpares();
         try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.file.Files.delete(probeFile); // at once: a spare killed while booting leaves no file
             try (java.nio.channels.FileLock lock = channel.lock()) {
-                channel.write(ByteBuffer.wrap(new byte[] {1}));
-                channel.map(FileChannel.MapMode.READ_WRITE, 0, 1).put(0, (byte) 2); // how shared objects are mapped
+                channel.write(ByteBuffer.wrap(new byte[Long.BYTES]));
             }
+            SharedSegment.rehearseMapping(probeFile); // as the shared objects a target captures are mapped
         } finally {
             java.nio.file.Files.deleteIfExists(probeFile);
         }
@@ -342,9 +349,9 @@ public final class ChildMain {
         }
     }
 
-    /** @return the classes named by {@link #WARM_UP_PROPERTY}, none when it is not set or JDK deserialization is not prepared */
+    /** @return the classes named by {@link #WARM_UP_PROPERTY}, none when it is not set */
     static List<String> warmUpClasses() {
-        String names = Boolean.getBoolean(OBJECT_STREAMS_PROPERTY) ? System.getProperty(WARM_UP_PROPERTY, "") : "";
+        String names = System.getProperty(WARM_UP_PROPERTY, "");
         return names.isEmpty() ? List.of() : List.of(names.split(","));
     }
 

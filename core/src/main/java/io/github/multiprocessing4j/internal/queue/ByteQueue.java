@@ -811,7 +811,25 @@ public final class ByteQueue implements Serializable {
     private void init() {
         putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
         getLock = new RobustMutex(header, GET_LOCK, false, "get lock");
-        chunks = new ChunkChain(header, chunkSize, this::acquirePut, putLock::tryAcquire, putLock::release);
+        chunks = new ChunkChain(header, chunkSize, new PutLockOfChain());
+    }
+
+    /** The put lock as the chain takes it (see {@link ChunkChain.TailLock}: a class, no method references). */
+    private final class PutLockOfChain implements ChunkChain.TailLock {
+        @Override
+        public void lock() {
+            acquirePut();
+        }
+
+        @Override
+        public boolean tryLock() {
+            return putLock.tryAcquire();
+        }
+
+        @Override
+        public void unlock() {
+            putLock.release();
+        }
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -2,8 +2,6 @@ package io.github.multiprocessing4j.internal.queue;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
-import java.util.function.BooleanSupplier;
-
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DRAINED_AT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
@@ -70,14 +68,8 @@ final class ChunkChain {
 
     private final SharedSegment header;
     private final int chunkSize;
-    /**
-     * Takes the put lock, which guards the spare slot (and repairs the tail when it takes the lock
-     * over from a dead holder).
-     */
-    private final Runnable lockTail;
-    /** The same without waiting: whether the put lock was free and is now held. */
-    private final BooleanSupplier tryLockTail;
-    private final Runnable unlockTail;
+    /** The put lock, which guards the spare slot. */
+    private final TailLock tailLock;
     private long tailChunkNumber = -1;
     private SharedSegment tailChunk;
     private long headChunkNumber = -1;
@@ -87,13 +79,26 @@ final class ChunkChain {
     /** The same for the head side (under the get lock). */
     private final ChunkMappings headMappings;
 
-    ChunkChain(SharedSegment header, int chunkSize, Runnable lockTail, BooleanSupplier tryLockTail,
-               Runnable unlockTail) {
+    /**
+     * The queue's put lock, as the head side takes it to keep a drained chunk as the spare. An
+     * interface that the queue implements with a class of its own, not three method references:
+     * a child maps the queues its target captured before the target's first line, and there each
+     * lambda or method reference first linked costs the interpreter about a millisecond.
+     */
+    interface TailLock {
+        /** Takes the lock, waiting; repairs the tail when it takes the lock over from a dead holder. */
+        void lock();
+
+        /** @return whether the lock was free and is now held */
+        boolean tryLock();
+
+        void unlock();
+    }
+
+    ChunkChain(SharedSegment header, int chunkSize, TailLock tailLock) {
         this.header = header;
         this.chunkSize = chunkSize;
-        this.lockTail = lockTail;
-        this.tryLockTail = tryLockTail;
-        this.unlockTail = unlockTail;
+        this.tailLock = tailLock;
         this.tailMappings = new ChunkMappings(header.treeId(), chunkSize);
         this.headMappings = new ChunkMappings(header.treeId(), chunkSize);
     }
@@ -234,11 +239,11 @@ final class ChunkChain {
         boolean kept = false;
         if (chunk.size() == chunkSize && !chunk.spilled()) {
             if (mayPutOff) {
-                if (!tryLockTail.getAsBoolean()) {
+                if (!tailLock.tryLock()) {
                     return;
                 }
             } else {
-                lockTail.run();
+                tailLock.lock();
             }
             try {
                 if (isSpare(name)) {
@@ -248,7 +253,7 @@ final class ChunkChain {
                     kept = true;
                 }
             } finally {
-                unlockTail.run();
+                tailLock.unlock();
             }
         }
         if (!kept) {

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.queue;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.Owner;
 import io.github.multiprocessing4j.internal.sync.SlotTable;
@@ -82,6 +83,19 @@ public final class PipeEnds implements Serializable {
 
     public static PipeEnds create() {
         return new PipeEnds(SharedSegment.createSpillable("pipe", SIZE));
+    }
+
+    /** Writes what names the pipe, for {@link #readFrom} in a process of its tree. */
+    public void writeTo(Wire.Writer out) {
+        out.putSegment(segment);
+    }
+
+    /**
+     * @return the pipe {@link #writeTo} wrote, as JDK deserialization of it would give it
+     * @throws IllegalStateException when the pipe no longer exists (freed, or its tree ended)
+     */
+    public static PipeEnds readFrom(Wire.Reader in) {
+        return new PipeEnds(in.getSegment());
     }
 
     /** Records the calling process as a user of {@code end}, once per process (until it closes the end). */

@@ -90,9 +90,9 @@ public final class RuntimeContext {
     }
 
     /**
-     * Names the classes every spare JVM initialises while it waits (the library's serializable
-     * handles, whose first JDK deserialization costs a millisecond or more each), from the
-     * next spare on. The API, which defines them, gives them as class literals, so that a rename
+     * Names the classes every spare JVM initialises while it waits (the library's handles, which
+     * a child rebuilds before its target's first line, and whose first JDK deserialization, when
+     * the spare prepares that, costs a millisecond or more each), from the next spare on. The API, which defines them, gives them as class literals, so that a rename
      * cannot break the list; they are asked for on the spares' thread, when the first spare
      * boots, so that none is loaded before then.
      */

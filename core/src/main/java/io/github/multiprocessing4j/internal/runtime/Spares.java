@@ -635,7 +635,7 @@ public final class Spares {
     /** @return a new spare of {@code key}, or null when it could not be started */
     private Spare spawn(LaunchConfiguration key, String firstClass, boolean objectStreams) {
         ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), key.environment(), firstClass,
-                objectStreams, objectStreams ? warmUpClasses.get() : List.of());
+                objectStreams, warmUpClasses.get());
         ProcessBuilder builder = key.processBuilder(command.line());
         try {
             long spawnedAt = System.nanoTime();

@@ -123,4 +123,18 @@ class SharedSegmentWordsTest {
         byte[] bytes = Files.readAllBytes(InstalledTrees.get().own().segmentFile(segment.name()));
         return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
     }
+
+    @Test
+    void aRehearsedMappingLeavesItsFileAsItWas(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory)
+            throws Exception {
+        java.nio.file.Path file = directory.resolve("probe");
+        byte[] bytes = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder()).putLong(LONG).array();
+        Files.write(file, bytes);
+
+        SharedSegment.rehearseMapping(file);
+
+        assertThat(Files.readAllBytes(file)).containsExactly(bytes);
+        assertThatThrownBy(() -> SharedSegment.rehearseMapping(directory.resolve("missing")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
 }
