@@ -8,10 +8,10 @@ import io.github.multiprocessing4j.internal.serial.Serialization;
  * first use of a shared object as a child's target makes it, so that the archive holds what that
  * use loads and links, whatever the dumping child's own target did.
  *
- * <p>A queue made here is moved through a target that captures it, written and read back as a
- * start writes and a child reads a target (the handle's direct encoding, the lambda's
- * deserialization), then a lock and a joinable queue are used; each is unlinked again, so that
- * nothing is left in the tree.
+ * <p>A queue, a pipe's end and a shared value made here are each moved through a target that
+ * captures it, written and read back as a start writes and a child reads a target (the handle's
+ * direct encoding, the lambda's deserialization), then a lock and a joinable queue are used; each
+ * is unlinked again, so that nothing is left in the tree.
  */
 final class ArchiveExercise {
     private ArchiveExercise() {
@@ -27,6 +27,22 @@ final class ArchiveExercise {
             queue.get();
         } finally {
             queue.unlink();
+        }
+        Pipe<Object> pipe = Pipe.open(false);
+        try {
+            Connection<Object> sender = pipe.right();
+            SerializableRunnable target = () -> sender.send(1);
+            Serialization.deserializeTarget(Serialization.serialize(target, "target"), loader).call();
+            pipe.left().recv();
+        } finally {
+            pipe.left().unlink();
+        }
+        SharedLong value = new SharedLong(0);
+        try {
+            SerializableRunnable target = () -> value.incrementAndGet();
+            Serialization.deserializeTarget(Serialization.serialize(target, "target"), loader).call();
+        } finally {
+            value.unlink();
         }
         ProcessLock lock = new ProcessLock();
         try {

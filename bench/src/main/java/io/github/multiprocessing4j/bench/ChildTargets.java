@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.bench;
 
+import io.github.multiprocessing4j.Connection;
 import io.github.multiprocessing4j.ProcessLock;
 import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SerializableRunnable;
@@ -28,11 +29,23 @@ final class ChildTargets {
     }
 
     /**
-     * Takes {@link System#nanoTime()} as its first statement and leaves it in {@code file}. On
-     * Linux that clock is CLOCK_MONOTONIC, shared by all processes, so the parent can subtract
-     * its own reading from it.
+     * Takes {@link System#nanoTime()} as its first statement and sends it through {@code sender},
+     * as {@code bench_mp.py}'s {@code _first_line} sends its {@code time.monotonic_ns()} through
+     * the pipe end it is given. On Linux that clock is CLOCK_MONOTONIC, shared by all processes,
+     * so the parent can subtract its own reading from it.
      */
-    static SerializableRunnable firstLine(String file) {
+    static SerializableRunnable firstLine(Connection<Long> sender) {
+        return () -> {
+            long now = System.nanoTime();
+            sender.send(now);
+        };
+    }
+
+    /**
+     * The same first statement, its reading left in {@code file}: a target that captures no
+     * shared object, only a string, for the figure without a pipe end to rebuild.
+     */
+    static SerializableRunnable firstLineToFile(String file) {
         return () -> {
             long now = System.nanoTime();
             Files.writeString(Path.of(file), Long.toString(now));

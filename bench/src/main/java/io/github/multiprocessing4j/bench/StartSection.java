@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Pipe;
 import io.github.multiprocessing4j.StartMethod;
 
 import java.nio.file.Files;
@@ -15,8 +16,11 @@ import java.util.Set;
  * ({@link StartMethod#WARM}, the library's default: a spare JVM booted beforehand takes the
  * target, the JVM's answer to fork). Mirrors {@code bench_mp.py}'s {@code sec_start}: the process
  * object is created before the clock starts, the first-line time is taken by the target's first
- * statement. For scale, the same first-line figure of a {@linkplain BareJvm bare JVM} (method
- * "bare").
+ * statement and sent back through the one-way pipe's end the target captured, as CPython's
+ * target is given one; the child rebuilds that end before its target runs, as every target that
+ * captures a queue, a lock or a value does. Beside it, the same figure of a target that captures
+ * only a file name to write the time into (no shared object to rebuild), and for scale, the
+ * first-line figure of a {@linkplain BareJvm bare JVM} (method "bare").
  *
  * <p>A warm figure is the figure of a start that found a spare booted: before each timed warm
  * start the previous child has been joined and {@link WarmSpare#awaitBooted} waits until the
@@ -24,6 +28,9 @@ import java.util.Set;
  * ({@link WarmSpare#requireUsed}). The spares are discarded at the end of the section.
  */
 final class StartSection extends Section {
+    /** What the label of the first-line figure whose target captures only a file name ends with. */
+    static final String NO_SHARED_OBJECT = ", the target capturing a file name, no shared object (it writes the time there)";
+
     StartSection() {
         super("start");
     }
@@ -45,23 +52,41 @@ final class StartSection extends Section {
         int reps = config.startReps();
         double[] firstLine = new double[reps];
         double[] startCall = new double[reps];
-        try (ScratchDirectory scratch = ScratchDirectory.create()) {
-            for (int i = 0; i < reps; i++) {
-                String file = scratch.file("first-line-" + label + "-" + i);
+        for (int i = 0; i < reps; i++) {
+            Pipe<Long> pipe = Pipe.open(false);
+            try {
                 Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
-                ChildProcess p = Children.create(config, ChildTargets.firstLine(file), method);
+                ChildProcess p = Children.create(config, ChildTargets.firstLine(pipe.right()), method);
                 long t0 = System.nanoTime();
                 p.start();
                 long t1 = System.nanoTime();
+                long inChild = pipe.left().recv();
                 Children.joinChecked(p);
                 requireMethod(method, spares, p);
-                long inChild = Long.parseLong(Files.readString(Path.of(file)));
                 firstLine[i] = (inChild - t0) / 1e3;
                 startCall[i] = (t1 - t0) / 1e3;
+            } finally {
+                pipe.left().unlink();
             }
         }
         results.record(name(), "start() call -> first line of target runs", label, reps, "us", firstLine);
         results.record(name(), "duration of the start() call itself", label, reps, "us", startCall);
+
+        double[] firstLineToFile = new double[reps];
+        try (ScratchDirectory scratch = ScratchDirectory.create()) {
+            for (int i = 0; i < reps; i++) {
+                String file = scratch.file("first-line-" + label + "-" + i);
+                Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
+                ChildProcess p = Children.create(config, ChildTargets.firstLineToFile(file), method);
+                long t0 = System.nanoTime();
+                p.start();
+                Children.joinChecked(p);
+                requireMethod(method, spares, p);
+                firstLineToFile[i] = (Long.parseLong(Files.readString(Path.of(file))) - t0) / 1e3;
+            }
+        }
+        results.record(name(), "start() call -> first line of target runs" + NO_SHARED_OBJECT, label, reps, "us",
+                firstLineToFile);
 
         double[] startJoin = new double[reps];
         for (int i = 0; i < reps; i++) {
