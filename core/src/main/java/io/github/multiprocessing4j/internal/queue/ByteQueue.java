@@ -36,7 +36,6 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE_KEPT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE_MARK;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.REQUEUE_UNDER_WAY;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.STATE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.chunkOf;
@@ -681,7 +680,7 @@ public final class ByteQueue implements Serializable {
     /** @return whether a new chunk after tail chunk {@code tailChunk} would be made with a long lead and no spare */
     private boolean mustPace(long tailChunk) {
         return tailChunk - chunkOf(header.getLongVolatile(HEAD)) >= PACING_BACKLOG_CHUNKS
-                && header.getLongVolatile(SPARE) == 0;
+                && ChunkChain.spareCount(header) == 0;
     }
 
     /**

@@ -7,6 +7,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.position;
 
@@ -23,8 +24,12 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * head side under the get lock.
  *
  * <p>A drained standard-size chunk becomes a spare when there are fewer than {@link #MAX_SPARES},
- * else its segment is removed; the spares are a stack: the header's spare slot (changed under
- * the put lock) names the top one and how many there are, each spare names the one below it.
+ * else its segment is removed; the spares are a stack: the header's spare word (changed under
+ * the put lock) says how many there are and which of its two name fields names the top one,
+ * each spare names the one below it. A push or a pop writes the new top's name in the field the
+ * word does not use, then the word: the one store that makes the change, so a process killed at
+ * any step leaves a stack whose every spare is named (when a pop's store came before the death,
+ * the chunk it took is named in a tail slot, and the tail's repair removes it).
  * The next chunk switch reuses the top spare, so a steady stream cycles through the same few
  * segments without creating files. A chunk is never both a spare and removed: the spare slot is
  * checked before a segment is removed. A consumer that finds the put lock held when it would
@@ -149,9 +154,9 @@ final class ChunkChain {
             throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
         }
         SharedSegment chunk;
-        long spares = header.getLongVolatile(SPARE);
+        long spares = spareCount(header);
         if (size == chunkSize && spares > 0) {
-            String spare = SegmentNames.read(header, SPARE + 8);
+            String spare = topSpareName(header);
             writeNameSlot(header, TAIL_NAMES, number, spare);
             chunk = tailMappings.attach(spare);
             // only now: until its name is in the tail slot, the spare slot names it
@@ -248,7 +253,7 @@ final class ChunkChain {
             try {
                 if (isSpare(name)) {
                     kept = true;
-                } else if (header.getLongVolatile(SPARE) < MAX_SPARES) {
+                } else if (spareCount(header) < MAX_SPARES) {
                     pushSpare(name, chunk);
                     kept = true;
                 }
@@ -271,47 +276,59 @@ final class ChunkChain {
 
     /** @return whether the spare slot holds chunk {@code name} (under the put lock) */
     private boolean isSpare(String name) {
-        return header.getLongVolatile(SPARE) > 0 && SegmentNames.read(header, SPARE + 8).equals(name);
+        return spareCount(header) > 0 && topSpareName(header).equals(name);
+    }
+
+    /** @return how many spare chunks the queue whose header this is keeps */
+    static long spareCount(SharedSegment header) {
+        return header.getLongVolatile(SPARE) >>> 1;
+    }
+
+    /** @return the name of the top spare chunk; meaningful only while {@link #spareCount} is not 0 */
+    static String topSpareName(SharedSegment header) {
+        return SegmentNames.read(header, SPARE_NAMES + (int) (header.getLongVolatile(SPARE) & 1) * SegmentNames.FIELD_SIZE);
     }
 
     /**
      * Puts drained standard chunk {@code name} on top of the spares (under the put lock, fewer
-     * than {@link #MAX_SPARES} there). The spare below is named in the chunk itself; while the
-     * slot's name changes it counts no spare, so a process killed half-way leaves the slot
-     * empty, never a half-written name: the spares below are then forgotten (their files go
-     * with the tree) and the drained chunk is retired again by the next consumer.
+     * than {@link #MAX_SPARES} there). The spare below is named in the chunk itself, before the
+     * chunk is a spare.
      */
     private void pushSpare(String name, SharedSegment chunk) {
-        long spares = header.getLongVolatile(SPARE);
+        long spares = spareCount(header);
         if (spares > 0) {
-            SegmentNames.write(chunk, SPARE_BELOW, SegmentNames.read(header, SPARE + 8));
+            SegmentNames.write(chunk, SPARE_BELOW, topSpareName(header));
         }
-        header.setLongVolatile(SPARE, 0);
-        SegmentNames.write(header, SPARE + 8, name);
-        header.setLongVolatile(SPARE, spares + 1);
+        setSpares(spares + 1, name);
     }
 
     /**
      * Takes the top spare, {@code chunk}, off the {@code spares} there (under the put lock, its
-     * name already in a tail slot): the slot then names the one below, read from the chunk
-     * before the chunk is written again.
+     * name already in a tail slot): the one below, read from the chunk before the chunk is
+     * written again, becomes the top.
      */
     private void popSpare(long spares, SharedSegment chunk) {
-        if (spares == 1) {
-            header.setLongVolatile(SPARE, 0);
-            return;
+        setSpares(spares - 1, spares > 1 ? SegmentNames.read(chunk, SPARE_BELOW) : null);
+    }
+
+    /**
+     * Makes the spares {@code count}, {@code top} the top one (null when none): its name in the
+     * name field the spare word does not use, then the word, one store (see the class notes).
+     */
+    private void setSpares(long count, String top) {
+        long unused = (header.getLongVolatile(SPARE) & 1) ^ 1;
+        if (top != null) {
+            SegmentNames.write(header, SPARE_NAMES + (int) unused * SegmentNames.FIELD_SIZE, top);
         }
-        String below = SegmentNames.read(chunk, SPARE_BELOW);
-        header.setLongVolatile(SPARE, 0);
-        SegmentNames.write(header, SPARE + 8, below);
-        header.setLongVolatile(SPARE, spares - 1);
+        CrashPoint.SPARES_NAMED.reach();
+        header.setLongVolatile(SPARE, count << 1 | unused);
     }
 
     /** Removes every spare (the queue is closed and empty). */
     private void removeSpares() {
-        long spares = header.getLongVolatile(SPARE);
-        header.setLongVolatile(SPARE, 0);
-        String name = spares > 0 ? SegmentNames.read(header, SPARE + 8) : null;
+        long spares = spareCount(header);
+        String name = spares > 0 ? topSpareName(header) : null;
+        setSpares(0, null);
         for (long left = spares; left > 0 && name != null; left--) {
             String below = null;
             if (left > 1) {

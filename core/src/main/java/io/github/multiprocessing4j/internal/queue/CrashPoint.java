@@ -12,6 +12,8 @@ package io.github.multiprocessing4j.internal.queue;
  * (always, outside these tests), {@link #reach()} compares two constants and the JIT drops it.
  */
 public enum CrashPoint {
+    /** A change of the spare chunks: the new top's name is written in the unused field; the word does not name it yet. */
+    SPARES_NAMED,
     /** A take read its record (a joinable consumer: copied into its in-flight log); the get count did not move. */
     TAKE_READ,
     /** A take moved the get count; the head did not move. */

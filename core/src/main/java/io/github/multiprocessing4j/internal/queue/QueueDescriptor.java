@@ -28,9 +28,9 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  +---------------+---------------+---------------+---------------+
  *  | tail names: 2 x (seq 8 + name 56)                              | 384
  *  | head names: 2 x (seq 8 + name 56)                              | 512
- *  | spare chunks: (count 8 + name of the top one 56)               | 640
+ *  | spare chunks: (count and which name 8 + 2 names 2 x 56)        | 640
  *  +---------------+---------------+---------------+---------------+
- *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 704
+ *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 768
  *  | consumer logs: {@value #CONSUMER_SLOTS} names of 56 bytes, one per consumer slot     |
  *  +---------------+---------------+---------------+---------------+
  *
@@ -58,8 +58,10 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *                in the slot the current chunk does not use, so a process that holds the lock
  *                finds the current chunk's name whatever the previous holder died doing
  *  spare chunks  drained standard chunks kept for the next switches (no file churn in steady
- *                state): how many (0 for none) and the top one's name; each names the one below
- *                ({@link ChunkChain})
+ *                state): a word, how many (0 for none) &lt;&lt; 1 | which of the two name fields
+ *                names the top one; each spare names the one below ({@link ChunkChain}). A change
+ *                writes the field the word does not use, then the word, in one store: a process
+ *                killed half-way leaves the spares as they were
  *  consumers     one slot per process consuming a joinable queue: token, ticks, stake = how
  *                many taskDone()s it made; its in-flight log's segment name beside it
  * </pre>
@@ -84,7 +86,9 @@ final class QueueDescriptor {
     static final int TAIL_NAMES = 384;
     static final int HEAD_NAMES = 512;
     static final int SPARE = 640;
-    static final int CONSUMERS = 704;
+    /** The spare chunks' two name fields, {@link SegmentNames#FIELD_SIZE} bytes each. */
+    static final int SPARE_NAMES = SPARE + 8;
+    static final int CONSUMERS = 768;
     static final int CONSUMER_SLOTS = 64;
     static final int CONSUMER_LOGS = CONSUMERS + SlotTable.bytes(CONSUMER_SLOTS);
     static final int SIZE = CONSUMER_LOGS + CONSUMER_SLOTS * SegmentNames.FIELD_SIZE;

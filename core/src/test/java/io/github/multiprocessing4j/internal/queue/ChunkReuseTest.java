@@ -1,12 +1,18 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
+import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -14,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.PUT_LOCK;
-import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.SPARE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.TAIL_NAMES;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
@@ -73,11 +78,11 @@ class ChunkReuseTest {
         for (int i = 0; i < held; i++) {
             assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(i));
         }
-        assertThat(header.getLongVolatile(SPARE)).isEqualTo(ChunkChain.MAX_SPARES);
+        assertThat(ChunkChain.spareCount(header)).isEqualTo(ChunkChain.MAX_SPARES);
         for (int i = 0; i < 3; i++) {
             put(item(100 + i)); // takes spares off the stack: the ones below stay usable
         }
-        assertThat(header.getLongVolatile(SPARE)).isEqualTo(ChunkChain.MAX_SPARES - 3);
+        assertThat(ChunkChain.spareCount(header)).isEqualTo(ChunkChain.MAX_SPARES - 3);
         for (int i = 0; i < 3; i++) {
             assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(100 + i));
         }
@@ -115,13 +120,61 @@ class ChunkReuseTest {
         try {
             assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(0));
             assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 0").isEqualTo(item(1));
-            assertThat(header.getLongVolatile(SPARE)).as("chunk 0, put off").isZero();
+            assertThat(ChunkChain.spareCount(header)).as("chunk 0, put off").isZero();
         } finally {
             letGo.countDown();
             producer.join();
         }
         assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 1").isEqualTo(item(2));
-        assertThat(header.getLongVolatile(SPARE)).as("chunk 0 retired now, then chunk 1").isEqualTo(2);
+        assertThat(ChunkChain.spareCount(header)).as("chunk 0 retired now, then chunk 1").isEqualTo(2);
+    }
+
+    /**
+     * A producer killed while it takes a spare for its next chunk, between writing the new top's
+     * name and the store of the spare word ({@link CrashPoint#SPARES_NAMED}), leaves every spare
+     * named: the queue goes on reusing them, and once drained and closed it leaves none of its
+     * chunk segments in the tree's directory. A pop used to zero the count, write the name, then
+     * the count: a producer killed in between left the spares below it forgotten, their files
+     * kept until the tree ended (QueueRobustnessTest's leak check met two on JDK 25).
+     */
+    @Test
+    void aProducerKilledWhileTakingASpareLeavesEverySpareNamed() throws Exception {
+        Path tree = TestFiles.treeDirectory(Platform.currentPid());
+        Set<String> otherChunkFiles = chunkFiles(tree);
+        otherChunkFiles.remove("seg-" + SegmentNames.read(header, TAIL_NAMES + 8)); // this queue's chunk 0
+        int drained = 4;
+        for (int i = 0; i < drained; i++) {
+            put(item(i));
+        }
+        for (int i = 0; i < drained; i++) {
+            assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(i));
+        }
+        long spares = ChunkChain.spareCount(header);
+        assertThat(spares).as("spares after draining " + drained + " chunks").isGreaterThan(1);
+        ByteQueue shared = queue;
+        ChildProcess producer = ChildProcess.builder(() -> shared.put(item(9), ByteQueue.BYTE_ARRAY, 0))
+                .jvmArgs(CrashPoint.option(CrashPoint.SPARES_NAMED, 1)).build();
+        producer.start();
+        assertThat(producer.join(Duration.ofSeconds(60))).isTrue();
+        assertThat(producer.exitCode()).as("died taking the spare").hasValue(CrashPoint.EXIT_CODE);
+        assertThat(ChunkChain.spareCount(header)).as("the spares, as before its death").isEqualTo(spares);
+
+        int more = (int) spares + 2; // the first takes the put lock over and repairs; they use every spare, then a new chunk
+        for (int i = 0; i < more; i++) {
+            put(item(20 + i));
+        }
+        for (int i = 0; i < more; i++) {
+            assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(20 + i));
+        }
+        TestQueues.closeAndDrain(queue);
+        assertThat(chunkFiles(tree)).as("chunk segments left in the tree's directory").isEqualTo(otherChunkFiles);
+    }
+
+    private static Set<String> chunkFiles(Path tree) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(tree)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("seg-qchunk-"))
+                    .collect(java.util.stream.Collectors.toCollection(HashSet::new));
+        }
     }
 
     private void put(byte[] item) {
