@@ -60,6 +60,27 @@ class ClassDataSharingTest {
     }
 
     @Test
+    void aSpareThatDumpsTheArchiveAndIsNeverUsedStillLeavesTheArchiveWhenItsProgramEnds() throws Exception {
+        String classPath = jarsOfLibraryAndTests();
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = dir.resolve("spare");
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, TreeRoot.class.getName(), out.toString(),
+                "spare-unused").redirectErrorStream(true);
+        builder.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process root = builder.start();
+        String printed = new String(root.getInputStream().readAllBytes());
+        assertThat(root.waitFor()).as(printed).isZero();
+        assertThat(out).hasContent("done");
+
+        // the program's exit waited for its spare's dump and moved it into place
+        List<Path> archives = list(cache.resolve("multiprocessing4j").resolve("cds"));
+        assertThat(archives).as("the archive, and no temporary dump left").hasSize(1);
+        assertThat(archives.get(0).getFileName().toString()).endsWith(".jsa");
+        assertThat(runRootOnce(classPath, cache, dir.resolve("next"))).contains("-XX:SharedArchiveFile=" + archives.get(0));
+    }
+
+    @Test
     void aClassPathWithADirectoryFirstGetsAnArchiveOfItsJarsInTheBackgroundAndTheNextChildrenMapIt() throws Exception {
         Path coreJar = jarOf(Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
                 dir.resolve("core.jar"));

@@ -1,6 +1,8 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.launch.ChildMain;
 import io.github.multiprocessing4j.internal.runtime.ChildOutput;
+import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
 import io.github.multiprocessing4j.testing.TestFiles;
 
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * FILE.childargs, joins it and writes "done"; {@code TreeRoot FILE hang-shared} is {@code hang}
  * with shared objects made first: a held {@link ProcessLock}, a {@link SharedLong} and a
  * {@link SharedMemory}, whose segments stay in the tree's directory; {@code TreeRoot FILE
+ * spare-unused} prestarts a spare, waits until it is ready, writes "done" and exits without
+ * using it; {@code TreeRoot FILE
  * close-shared} gives a queue, a lock and a pipe's end to a child, closes its copies right after
  * {@code start()} (Python's habit; the child closes its own when done), joins it, and writes
  * "rootPid seg-files..." (what the tree's directory holds then) to FILE before it exits.
@@ -40,6 +44,18 @@ public final class TreeRoot {
             java.lang.ref.Reference.reachabilityFence(kept); // not reached: the test kills this process
         } else if (args[1].equals("close-shared")) {
             closeShared(out);
+        } else if (args[1].equals("spare-unused")) {
+            Multiprocessing.prestart(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!RuntimeContext.get().spares().readyPids().stream()
+                    .allMatch(pid -> java.nio.file.Files.exists(ChildMain.spareReadyMarker(pid)))
+                    || RuntimeContext.get().spares().readyPids().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the prestarted spare did not get ready");
+                }
+                Thread.sleep(20);
+            }
+            TestFiles.write(out, "done");
         } else {
             String childArgsFile = out + ".childargs";
             ChildProcess child = new ChildProcess(() -> TestFiles.write(childArgsFile,

@@ -218,6 +218,11 @@ public final class ChildCommand {
                 + " options: with some JVM options the JVM refuses to, and later children are not asked to)" : "";
     }
 
+    /** @return whether the child dumps the class-data archive of its class path as it exits ({@link #childExited} moves it into place) */
+    public boolean dumpsAnArchive() {
+        return sharing.dumps();
+    }
+
     /**
      * To call once the child has exited: finishes what class-data sharing started with it.
      *

@@ -222,9 +222,14 @@ public final class ProcessContext {
         return r;
     }
 
-    /** Adds an action for the exit hook, run before this process's own record is settled. */
+    /**
+     * Adds an action for the exit hook, run before this process's own record is settled. The
+     * hook is installed here if it was not yet: a root that has not used its tree's table yet
+     * (one that only prestarted spares) has none otherwise, and its actions would never run.
+     */
     public void onExit(Runnable action) {
         exitActions.add(action);
+        installExitHook();
     }
 
     /** Notes that the parent has gone: from now on this process is an orphan and cleans up alone. */

@@ -178,6 +178,8 @@ public final class Spares {
     private Thread filler;
     /** The request the spares' thread works on, or null. Guarded by this. */
     private Refill serving;
+    /** The longest this JVM's exit waits for a spare that dumps a class-data archive (see {@link #stopAtExit}). */
+    static final long DUMP_WAIT_SECONDS = 5;
     /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by this. */
     private long generation;
 
@@ -501,8 +503,14 @@ public final class Spares {
 
     /**
      * At this JVM's exit: drops every spare and every refill not yet booted, and closes the
-     * spares' lifelines without waiting for them to exit (they read EOF and exit at once, as they
-     * would when this JVM is gone).
+     * spares' lifelines (they read EOF and exit at once, as they would when this JVM is gone).
+     * It waits only for a spare that dumps its class path's class-data archive, for at most
+     * {@value #DUMP_WAIT_SECONDS} s: the dump is written as that JVM exits and must be moved into
+     * place afterwards (see {@code ClassDataSharing}). Without the wait, a program whose first JVM
+     * of a class path was a spare it never used (one it prestarted, say) left the dump as a
+     * temporary file, and the class path never got its archive: every run of such a program
+     * booted its JVMs without one (measured on the development VM, a plain program's cold
+     * children reached their targets' first lines in 65-100 ms instead of about 50).
      */
     void stopAtExit() {
         List<Spare> spares;
@@ -510,6 +518,18 @@ public final class Spares {
             spares = dropAll();
         }
         closeLifelines(spares);
+        for (Spare spare : spares) {
+            if (spare.command().dumpsAnArchive()) {
+                try {
+                    if (spare.process().waitFor(DUMP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                        forget(spare);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** @return every spawned spare, no longer this object's; refills asked so far are cancelled */
