@@ -218,7 +218,10 @@ public final class ChildCommand {
                 + " options: with some JVM options the JVM refuses to, and later children are not asked to)" : "";
     }
 
-    /** @return whether the child dumps the class-data archive of its class path as it exits ({@link #childExited} moves it into place) */
+    /**
+     * @return whether the child dumps the class-data archive of its class path as it exits
+     *     ({@link #childExited} moves it into place)
+     */
     public boolean dumpsAnArchive() {
         return sharing.dumps();
     }
