@@ -31,7 +31,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * any step leaves a stack whose every spare is named (when a pop's store came before the death,
  * the chunk it took is named in a tail slot, and the tail's repair removes it).
  * The next chunk switch reuses the top spare, so a steady stream cycles through the same few
- * segments without creating files. A chunk is never both a spare and removed: the spare slot is
+ * segments without creating files. A chunk is never both a spare and removed: the top spare is
  * checked before a segment is removed. A consumer that finds the put lock held when it would
  * retire a chunk leaves it named in its head slot until its next switch, which must retire it
  * before it reuses the slot: a producer holds the put lock for milliseconds while it makes a new
@@ -40,7 +40,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * What a process killed at any step leaves behind:
  * <ul>
  * <li>making the next tail chunk: its name is in the tail slot before the segment exists (or
- *     before the spare slot lets go of it), so {@link #removeUnlinkedTailChunk} finds it;</li>
+ *     before the spare word lets go of it), so {@link #removeUnlinkedTailChunk} finds it;</li>
  * <li>following a link at the head: the next chunk is named before the head moves, and the
  *     drained chunk's slot is marked retired only after it was kept or removed, so the next
  *     consumer to follow a link retires it again ({@link #followHeadLink}).</li>
@@ -73,7 +73,7 @@ final class ChunkChain {
 
     private final SharedSegment header;
     private final int chunkSize;
-    /** The put lock, which guards the spare slot. */
+    /** The put lock, which guards the spares. */
     private final TailLock tailLock;
     private long tailChunkNumber = -1;
     private SharedSegment tailChunk;
@@ -159,7 +159,7 @@ final class ChunkChain {
             String spare = topSpareName(header);
             writeNameSlot(header, TAIL_NAMES, number, spare);
             chunk = tailMappings.attach(spare);
-            // only now: until its name is in the tail slot, the spare slot names it
+            // only now: until its name is in the tail slot, the spare word names it
             popSpare(spares, chunk);
         } else {
             String name = SharedSegment.reserveName("qchunk");
@@ -274,7 +274,7 @@ final class ChunkChain {
         }
     }
 
-    /** @return whether the spare slot holds chunk {@code name} (under the put lock) */
+    /** @return whether chunk {@code name} is the top spare (under the put lock) */
     private boolean isSpare(String name) {
         return spareCount(header) > 0 && topSpareName(header).equals(name);
     }

@@ -72,6 +72,8 @@ public final class Spares {
     static final double DEFAULT_IDLE_SECONDS = 30;
     /** How long a refill waits for the child that triggered it to boot. */
     private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The longest this JVM's exit waits for a spare that dumps a class-data archive (see {@link #stopAtExit}). */
+    private static final long DUMP_WAIT_SECONDS = 5;
 
     /** A JVM waiting for its message (or still preparing to), with what its reaper will need. */
     static final class Spare {
@@ -178,8 +180,6 @@ public final class Spares {
     private Thread filler;
     /** The request the spares' thread works on, or null. Guarded by this. */
     private Refill serving;
-    /** The longest this JVM's exit waits for a spare that dumps a class-data archive (see {@link #stopAtExit}). */
-    static final long DUMP_WAIT_SECONDS = 5;
     /** Counts {@link #discardAll} calls: a request made before one is dropped. Guarded by this. */
     private long generation;
 
