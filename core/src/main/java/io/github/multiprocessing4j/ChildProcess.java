@@ -432,14 +432,14 @@ public final class ChildProcess {
 
         /**
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
-         * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and
-         * {@code -XX:NewSize=16m} unless an option sizes the heap) and after the options the
-         * program gives every child, so they win; an option that chooses the collector replaces
-         * the default one. The program's options for every child are the system property
-         * {@code mp4j.childJvmArgs} (options separated by white space, read when the library
-         * first starts a child; {@code -Dmp4j.childJvmArgs="-XX:+UseG1GC -Xmx256m"} on the
-         * program's command line): every child and pool worker of the program gets them, and
-         * passes them on to its own children.
+         * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and a young
+         * generation of 16 MB, {@code -Xmn16m}, unless an option sizes the heap) and after the
+         * options the program gives every child, so they win; an option that chooses the
+         * collector replaces the default one. The program's options for every child are the
+         * system property {@code mp4j.childJvmArgs} (options separated by white space, read
+         * when the library first starts a child; {@code -Dmp4j.childJvmArgs="-XX:+UseG1GC
+         * -Xmx256m"} on the program's command line): every child and pool worker of the program
+         * gets them, and passes them on to its own children.
          * An option that stops the JVM from booting makes {@link #failure()} report the JVM's own
          * words.
          *

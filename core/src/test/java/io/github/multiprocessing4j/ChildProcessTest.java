@@ -278,6 +278,31 @@ class ChildProcessTest {
     }
 
     @Test
+    void aChildsYoungGenerationStaysAt16MbUnlessItsOptionsSizeTheHeap() throws Exception {
+        // Grown to a third of the heap, a child that allocates touches fresh pages for long: see ChildCommand
+        assertThat(largestYoungGeneration("default")).isBetween(1L << 20, 16L << 20);
+        assertThat(largestYoungGeneration("sized", "-Xmx1g")).isGreaterThan(64L << 20);
+    }
+
+    /**
+     * @return the most memory a child's young generation may take, as its collector's exit log
+     *     shows it: "def new generation total ..., used ... [start, committed end, reserved end)"
+     */
+    private long largestYoungGeneration(String name, String... jvmArgs) throws Exception {
+        Path log = dir.resolve(name + "-heap.log");
+        List<String> options = new java.util.ArrayList<>(List.of(jvmArgs));
+        options.add("-Xlog:gc+heap+exit:file=" + log);
+        ChildProcess p = runToEnd(ChildProcess.builder(() -> { }).jvmArgs(options.toArray(String[]::new))
+                .startMethod(StartMethod.COLD).build());
+        assertThat(p.exitCode()).hasValue(0);
+        java.util.regex.Matcher young = java.util.regex.Pattern
+                .compile("def new generation .*\\[0x(\\p{XDigit}+), 0x\\p{XDigit}+, 0x(\\p{XDigit}+)\\)")
+                .matcher(Files.readString(log));
+        assertThat(young.find()).as("the young generation in %s", log).isTrue();
+        return Long.parseLong(young.group(2), 16) - Long.parseLong(young.group(1), 16);
+    }
+
+    @Test
     void builderPassesJvmArgsEnvironmentAndWorkingDirectory() throws Exception {
         String out = dir.resolve("env").toString();
         ChildProcess p = ChildProcess.builder(() -> TestFiles.write(out, System.getProperty("ticket.office") + " "
