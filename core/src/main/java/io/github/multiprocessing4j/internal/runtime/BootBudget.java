@@ -54,8 +54,16 @@ final class BootBudget {
     private static final long IDLE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
     /** A look at a booting JVM comes no sooner after the last than its age then, divided by this. */
     private static final long LOOK_SPACING = 16;
-    /** The idle processors, on average over a window, that let a spare boot. */
-    private static final double IDLE_PROCESSORS_NEEDED = 0.5;
+    /**
+     * The idle processors, on average over a window, that let a spare boot: about a whole one (a
+     * boot takes one), less a little for the ticks' coarseness. Half of one let spares boot beside
+     * a producer and a consumer that wait for each other now and then (a pipeline of two leaves
+     * 0.5-0.7 of a processor idle on two), and the boot then took its processor from them: in the
+     * bench's {@code tput} section, 4 interleaved rounds each, new children's 4 KiB items through
+     * a pipe moved 360-718k items/s with half and 703-729k with this, through a queue 506-716k
+     * and 670-706k.
+     */
+    private static final double IDLE_PROCESSORS_NEEDED = 0.9;
 
     private final ChildTable children;
     private final Spares spares;
