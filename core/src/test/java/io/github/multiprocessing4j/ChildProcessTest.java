@@ -287,16 +287,17 @@ class ChildProcessTest {
     /**
      * @return the most memory a child's young generation may take, as its collector's exit log
      *     shows it: "def new generation total ..., used ... [start, committed end, reserved end)"
+     *     ("DefNew total ..." on later JDKs, 25 among them)
      */
     private long largestYoungGeneration(String name, String... jvmArgs) throws Exception {
         Path log = dir.resolve(name + "-heap.log");
         List<String> options = new java.util.ArrayList<>(List.of(jvmArgs));
-        options.add("-Xlog:gc+heap+exit:file=" + log);
+        options.add("-Xlog:gc*:file=" + log); // the exit's heap lines are gc+heap+exit on JDK 17, gc+exit later
         ChildProcess p = runToEnd(ChildProcess.builder(() -> { }).jvmArgs(options.toArray(String[]::new))
                 .startMethod(StartMethod.COLD).build());
         assertThat(p.exitCode()).hasValue(0);
         java.util.regex.Matcher young = java.util.regex.Pattern
-                .compile("def new generation .*\\[0x(\\p{XDigit}+), 0x\\p{XDigit}+, 0x(\\p{XDigit}+)\\)")
+                .compile("(?:def new generation|DefNew) .*\\[0x(\\p{XDigit}+), 0x\\p{XDigit}+, 0x(\\p{XDigit}+)\\)")
                 .matcher(Files.readString(log));
         assertThat(young.find()).as("the young generation in %s", log).isTrue();
         return Long.parseLong(young.group(2), 16) - Long.parseLong(young.group(1), 16);
