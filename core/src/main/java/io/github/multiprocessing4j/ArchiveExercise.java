@@ -8,6 +8,10 @@ import io.github.multiprocessing4j.internal.serial.Serialization;
  * first use of a shared object as a child's target makes it, so that the archive holds what that
  * use loads and links, whatever the dumping child's own target did.
  *
+ * <p>First it initialises the handles' classes that every spare initialises while it waits
+ * ({@code ChildMain}'s warm-up list): not all of them are used below, and each one the archive
+ * lacks is read from the jar by every spare, the first of them opening the jar's zip machinery.
+ *
  * <p>A queue, a pipe's end and a shared value made here are each moved through a target that
  * captures it, written and read back as a start writes and a child reads a target (the handle's
  * direct encoding, the lambda's deserialization), then a lock and a joinable queue are used; each
@@ -20,6 +24,9 @@ final class ArchiveExercise {
     /** Runs the exercise (see the class comment); what it makes is unlinked before it returns. */
     static void run() throws Exception {
         ClassLoader loader = ArchiveExercise.class.getClassLoader();
+        for (Class<?> handle : ChildProcess.sharedObjectClasses()) {
+            Class.forName(handle.getName(), true, loader); // as a spare does while it waits: see the class comment
+        }
         ProcessQueue<Object> queue = new ProcessQueue<>();
         try {
             SerializableRunnable target = () -> queue.put(1);

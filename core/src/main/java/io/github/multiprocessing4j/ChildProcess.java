@@ -353,7 +353,7 @@ public final class ChildProcess {
      *     them while it waits (see {@link StartMethod#WARM}); class literals, so that a rename
      *     cannot silently drop one from the list
      */
-    private static List<Class<?>> sharedObjectClasses() {
+    static List<Class<?>> sharedObjectClasses() {
         return List.of(ProcessQueue.class, ProcessJoinableQueue.class, ProcessSimpleQueue.class, LocalQueue.class,
                 LocalJoinableQueue.class, PipeConnection.class,
                 ProcessLock.class, ProcessRLock.class, SharedMutexLock.class, ProcessSemaphore.class,

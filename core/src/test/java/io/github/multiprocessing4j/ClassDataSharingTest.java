@@ -47,8 +47,10 @@ class ClassDataSharingTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives))).isEqualTo("rwx------");
         assertThat(archivedClasses(classPath, archive.get(0)))
                 .as("the first child only wrote a file; what a queue, a lock and a joinable queue use is archived too,"
-                        + " and what a spare loads before it waits")
-                .contains("io.github.multiprocessing4j.internal.queue.ByteQueue ",
+                        + " and what a spare loads before it waits, the handles it initialises among them")
+                .contains("io.github.multiprocessing4j.ProcessBarrier ", "io.github.multiprocessing4j.ProcessCondition ",
+                        "io.github.multiprocessing4j.internal.shm.WordArray ",
+                        "io.github.multiprocessing4j.internal.queue.ByteQueue ",
                         "io.github.multiprocessing4j.internal.sync.RobustMutex ",
                         "io.github.multiprocessing4j.internal.queue.JoinableState ",
                         "io.github.multiprocessing4j.internal.serial.HandleCodec ",
