@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
@@ -291,12 +294,12 @@ class ChildProcessTest {
      */
     private long largestYoungGeneration(String name, String... jvmArgs) throws Exception {
         Path log = dir.resolve(name + "-heap.log");
-        List<String> options = new java.util.ArrayList<>(List.of(jvmArgs));
+        List<String> options = new ArrayList<>(List.of(jvmArgs));
         options.add("-Xlog:gc*:file=" + log); // the exit's heap lines are gc+heap+exit on JDK 17, gc+exit later
         ChildProcess p = runToEnd(ChildProcess.builder(() -> { }).jvmArgs(options.toArray(String[]::new))
                 .startMethod(StartMethod.COLD).build());
         assertThat(p.exitCode()).hasValue(0);
-        java.util.regex.Matcher young = java.util.regex.Pattern
+        Matcher young = Pattern
                 .compile("(?:def new generation|DefNew) .*\\[0x(\\p{XDigit}+), 0x\\p{XDigit}+, 0x(\\p{XDigit}+)\\)")
                 .matcher(Files.readString(log));
         assertThat(young.find()).as("the young generation in %s", log).isTrue();
