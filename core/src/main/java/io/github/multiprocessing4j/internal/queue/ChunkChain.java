@@ -286,7 +286,12 @@ final class ChunkChain {
 
     /** @return the name of the top spare chunk; meaningful only while {@link #spareCount} is not 0 */
     static String topSpareName(SharedSegment header) {
-        return SegmentNames.read(header, SPARE_NAMES + (int) (header.getLongVolatile(SPARE) & 1) * SegmentNames.FIELD_SIZE);
+        return SegmentNames.read(header, spareNameField(header.getLongVolatile(SPARE) & 1));
+    }
+
+    /** @return where name field {@code which} (0 or 1, the spare word's low bit) of the header is */
+    private static int spareNameField(long which) {
+        return SPARE_NAMES + (int) which * SegmentNames.FIELD_SIZE;
     }
 
     /**
@@ -318,7 +323,7 @@ final class ChunkChain {
     private void setSpares(long count, String top) {
         long unused = (header.getLongVolatile(SPARE) & 1) ^ 1;
         if (top != null) {
-            SegmentNames.write(header, SPARE_NAMES + (int) unused * SegmentNames.FIELD_SIZE, top);
+            SegmentNames.write(header, spareNameField(unused), top);
         }
         CrashPoint.SPARES_NAMED.reach();
         header.setLongVolatile(SPARE, count << 1 | unused);
