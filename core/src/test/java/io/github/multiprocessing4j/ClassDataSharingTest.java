@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A program run from jars gets a class-data archive for its children: dumped by the first child,
  * trained with the shared objects children use whatever that child did, mapped by the next ones,
- * kept where only its user can write, and silent. A program run from a directory and jars (as an
+ * dumped again by a child whose target's class it lacks, kept where only its user can write, and
+ * silent. A program run from a directory and jars (as an
  * IDE runs it) gets the archive of its jars, dumped in the background by a program of its own,
  * and its children get the jars first. A child started with an agent, with which the JVM refuses
  * to dump, gets no archive and runs.
@@ -41,9 +42,10 @@ class ClassDataSharingTest {
         String firstArgs = runRootOnce(classPath, cache, dir.resolve("first"));
         assertThat(firstArgs).contains("-XX:ArchiveClassesAtExit=");
         Path archives = cache.resolve("multiprocessing4j").resolve("cds");
-        List<Path> archive = list(archives);
+        List<Path> archive = archivesIn(archives);
         assertThat(archive).hasSize(1);
-        assertThat(archive.get(0).getFileName().toString()).endsWith(".jsa");
+        assertThat(list(archives)).as("the archive and its class list").containsExactlyInAnyOrder(archive.get(0),
+                archive.get(0).resolveSibling(archive.get(0).getFileName() + ".classes"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives))).isEqualTo("rwx------");
         assertThat(archivedClasses(classPath, archive.get(0)))
                 .as("the first child only wrote a file; what a queue, a lock and a joinable queue use is archived too,"
@@ -62,6 +64,27 @@ class ClassDataSharingTest {
     }
 
     @Test
+    void aChildWhoseTargetsClassTheArchiveLacksDumpsItAgainKeepingWhatItHeldAndTheNextChildrenMapIt() throws Exception {
+        String classPath = jarsOfLibraryAndTests();
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        runRootOnce(classPath, cache, dir.resolve("first"));
+        Path archive = archivesIn(cache.resolve("multiprocessing4j").resolve("cds")).get(0);
+        String elsewhere = TreeRoot.Elsewhere.class.getName() + " ";
+        assertThat(archivedClasses(classPath, archive)).contains(TreeRoot.class.getName() + " ").doesNotContain(elsewhere);
+
+        String redumping = runRoot(classPath, cache, dir.resolve("elsewhere"), Map.of(), "once-elsewhere");
+        assertThat(redumping).as("its target's class is not in the archive").contains("-XX:ArchiveClassesAtExit=")
+                .contains("-Dmp4j.cds.replay=" + archive + ".classes");
+        assertThat(archivedClasses(classPath, archive)).as("the old archive's classes and the new target's")
+                .contains(TreeRoot.class.getName() + " ", elsewhere, "io.github.multiprocessing4j.internal.queue.ByteQueue ");
+
+        for (String mode : List.of("once-elsewhere", "once")) {
+            assertThat(runRoot(classPath, cache, dir.resolve("then-" + mode), Map.of(), mode)).as(mode)
+                    .contains("-XX:SharedArchiveFile=" + archive).doesNotContain("ArchiveClassesAtExit");
+        }
+    }
+
+    @Test
     void aSpareThatDumpsTheArchiveAndIsNeverUsedStillLeavesTheArchiveWhenItsProgramEnds() throws Exception {
         String classPath = jarsOfLibraryAndTests();
         Path cache = Files.createDirectory(dir.resolve("cache"));
@@ -76,10 +99,13 @@ class ClassDataSharingTest {
         assertThat(out).hasContent("done");
 
         // the program's exit waited for its spare's dump and moved it into place
-        List<Path> archives = list(cache.resolve("multiprocessing4j").resolve("cds"));
-        assertThat(archives).as("the archive, and no temporary dump left").hasSize(1);
-        assertThat(archives.get(0).getFileName().toString()).endsWith(".jsa");
-        assertThat(runRootOnce(classPath, cache, dir.resolve("next"))).contains("-XX:SharedArchiveFile=" + archives.get(0));
+        Path directory = cache.resolve("multiprocessing4j").resolve("cds");
+        List<Path> archives = archivesIn(directory);
+        assertThat(archives).hasSize(1);
+        assertThat(list(directory)).as("the archive and its class list, and no temporary dump left").hasSize(2);
+        assertThat(runRootOnce(classPath, cache, dir.resolve("next"))).as("the spare had no target: it lacks TreeRoot's")
+                .contains("-Dmp4j.cds.replay=" + archives.get(0) + ".classes");
+        assertThat(runRootOnce(classPath, cache, dir.resolve("then"))).contains("-XX:SharedArchiveFile=" + archives.get(0));
     }
 
     @Test
@@ -142,14 +168,23 @@ class ClassDataSharingTest {
         return runRootOnce(classPath, cache, out, Map.of());
     }
 
-    /**
-     * Runs {@code TreeRoot once} from jars with {@code environment} added; asserts that it and its
-     * child printed nothing but the JVM's note of options it picked up from there.
-     */
+    /** Runs {@code TreeRoot once} from jars with {@code environment} added (see {@link #runRoot}). */
     private static String runRootOnce(String classPath, Path cache, Path out, Map<String, String> environment)
             throws Exception {
+        return runRoot(classPath, cache, out, environment, "once");
+    }
+
+    /**
+     * Runs {@code TreeRoot} in a mode that starts one child ({@code once}, {@code once-elsewhere})
+     * from jars with {@code environment} added; asserts that it and its child printed nothing but
+     * the JVM's note of options it picked up from there.
+     *
+     * @return the child's command-line arguments
+     */
+    private static String runRoot(String classPath, Path cache, Path out, Map<String, String> environment, String mode)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, TreeRoot.class.getName(), out.toString(), "once")
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, TreeRoot.class.getName(), out.toString(), mode)
                 .redirectErrorStream(true);
         builder.environment().put("XDG_CACHE_HOME", cache.toString());
         builder.environment().putAll(environment);
@@ -172,12 +207,15 @@ class ClassDataSharingTest {
         return printed;
     }
 
+    private static List<Path> archivesIn(Path directory) throws IOException {
+        return list(directory).stream().filter(p -> p.toString().endsWith(".jsa")).collect(Collectors.toList());
+    }
+
     private static Path awaitArchive(Path archives, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.isDirectory(archives)) {
-                List<Path> made = list(archives).stream().filter(p -> p.toString().endsWith(".jsa"))
-                        .collect(Collectors.toList());
+                List<Path> made = archivesIn(archives);
                 if (!made.isEmpty()) {
                     assertThat(made).hasSize(1);
                     return made.get(0);

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * with shared objects made first: a held {@link ProcessLock}, a {@link SharedLong} and a
  * {@link SharedMemory}, whose segments stay in the tree's directory; {@code TreeRoot FILE
  * spare-unused} prestarts a spare, waits until it is ready, writes "done" and exits without
- * using it; {@code TreeRoot FILE
+ * using it; {@code TreeRoot FILE once-elsewhere} is {@code once} with a target made in another
+ * class ({@link Elsewhere}); {@code TreeRoot FILE
  * close-shared} gives a queue, a lock and a pipe's end to a child, closes its copies right after
  * {@code start()} (Python's habit; the child closes its own when done), joins it, and writes
  * "rootPid seg-files..." (what the tree's directory holds then) to FILE before it exits.
@@ -58,11 +59,23 @@ public final class TreeRoot {
             TestFiles.write(out, "done");
         } else {
             String childArgsFile = out + ".childargs";
-            ChildProcess child = new ChildProcess(() -> TestFiles.write(childArgsFile,
-                    String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0]))));
+            ChildProcess child = new ChildProcess(args[1].equals("once-elsewhere") ? Elsewhere.writingArguments(childArgsFile)
+                    : () -> TestFiles.write(childArgsFile,
+                            String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0]))));
             child.start();
             child.join();
             TestFiles.write(out, "done");
+        }
+    }
+
+    /** Makes the target of mode {@code once-elsewhere}: a lambda whose class is not {@code TreeRoot}. */
+    static final class Elsewhere {
+        private Elsewhere() {
+        }
+
+        static SerializableRunnable writingArguments(String file) {
+            return () -> TestFiles.write(file,
+                    String.join(" ", ProcessHandle.current().info().arguments().orElse(new String[0])));
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.launch;
 
 import io.github.multiprocessing4j.internal.util.Log;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,6 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ArchiveTraining {
     /** The API class whose static initialiser registers the exercise. */
     static final String REGISTERING_CLASS = "io.github.multiprocessing4j.ChildProcess";
+    /**
+     * Set for a child that dumps an archive again: the old archive's class list, whose classes it
+     * loads first ({@link ArchiveClassList#replay}), so that the new archive keeps them.
+     */
+    static final String REPLAY_PROPERTY = "mp4j.cds.replay";
 
     private static final AtomicBoolean TRAINED = new AtomicBoolean();
     private static volatile Callable<?> exercise;
@@ -63,7 +69,8 @@ public final class ArchiveTraining {
     }
 
     /**
-     * Runs the exercise once per JVM; a process of a tree only (a spare that never became one
+     * Runs the exercise once per JVM, after loading the classes of the archive this one replaces,
+     * if any; a process of a tree only (a spare that never became one
      * cannot make shared objects).
      *
      * @return whether the exercise ran to its end
@@ -73,6 +80,10 @@ public final class ArchiveTraining {
             return false;
         }
         try {
+            String replayed = System.getProperty(REPLAY_PROPERTY);
+            if (replayed != null) {
+                ArchiveClassList.replay(Path.of(replayed), Thread.currentThread().getContextClassLoader());
+            }
             Class.forName(REGISTERING_CLASS, true, ArchiveTraining.class.getClassLoader());
             Callable<?> run = exercise;
             if (run == null) {

@@ -103,11 +103,13 @@ public final class ChildCommand {
      * @param jvmOptions the caller's options, placed after the defaults
      * @param environment the variables set for the child on top of this process's environment
      * @param processName shown as a system property so that {@code ps} tells children apart
+     * @param targetClass the first class of the child's target ({@code Serialization.firstClassOf}),
+     *     which its class-data archive should hold
      * @return the command that starts the child
      */
     public static ChildCommand build(String classPath, List<String> jvmOptions, Map<String, String> environment,
-                                     String processName) {
-        return build(classPath, jvmOptions, environment, processName, List.of());
+                                     String processName, String targetClass) {
+        return build(classPath, jvmOptions, environment, processName, targetClass, List.of());
     }
 
     /**
@@ -135,11 +137,11 @@ public final class ChildCommand {
         if (!warmUpClasses.isEmpty()) {
             properties.add("-D" + ChildMain.WARM_UP_PROPERTY + "=" + String.join(",", warmUpClasses));
         }
-        return build(classPath, jvmOptions, environment, "spare", properties);
+        return build(classPath, jvmOptions, environment, "spare", firstClass, properties);
     }
 
     private static ChildCommand build(String classPath, List<String> builderOptions, Map<String, String> environment,
-                                      String processName, List<String> childProperties) {
+                                      String processName, String targetClass, List<String> childProperties) {
         List<String> jvmOptions = withProgramOptions(builderOptions);
         List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         if (jvmOptions.stream().anyMatch(COLLECTOR_CHOICES::contains)) {
@@ -155,7 +157,8 @@ public final class ChildCommand {
         // The JVM reads options from its environment too: an agent there refuses a dump as well.
         List<String> allOptions = new ArrayList<>(options);
         allOptions.addAll(ClassDataSharing.optionsFromEnvironment(environment));
-        ClassDataSharing.Plan sharing = ClassDataSharing.plan(asModule ? "" : classPath, allOptions, jvmOptions);
+        ClassDataSharing.Plan sharing = ClassDataSharing.plan(asModule ? "" : classPath, allOptions, jvmOptions,
+                targetClass);
 
         List<String> properties = new ArrayList<>();
         properties.add("-Dmp4j.name=" + processName);

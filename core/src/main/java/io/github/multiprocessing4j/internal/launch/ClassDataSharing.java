@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringTokenizer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -38,7 +39,10 @@ import java.util.jar.Manifest;
  * queue before it exits ({@link ArchiveTraining}), so that the archive serves the children that
  * use them, not only children like the first one. Only one child dumps at a time: the others start
  * without the archive meanwhile. A JVM dumps at most once per key, so a child that never exits
- * cleanly cannot make every start pay for a dump.
+ * cleanly cannot make every start pay for a dump. The dumping JVM also lists the classes it
+ * loaded ({@link ArchiveClassList}, kept beside the archive): a later child whose target's class
+ * the archive lacks (the first child was a pool's worker, or a spare that was never used) dumps it
+ * again, having loaded the listed classes first, a few times at most per key.
  *
  * <p>The JVM shares only classes from jar files: a class path with a non-empty directory (as in a
  * build's {@code target/classes}) makes dumping fail. Such a class path maps an archive of its
@@ -78,7 +82,10 @@ public final class ClassDataSharing {
     static final String REFUSED_SUFFIX = ".refused";
     /** Set for the child that dumps: it trains the archive before it exits ({@link ArchiveTraining}). */
     static final String TRAINING_PROPERTY = "mp4j.cds.training";
+    /** Keys (and archives by how many dumps made them) this JVM has had a child dump, or is having one dump. */
     private static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
+    /** Numbers this JVM's dumps' temporary files, which two children may write at once for one key. */
+    private static final AtomicInteger DUMPS_STARTED = new AtomicInteger();
     static final int ARCHIVES_KEPT = 16;
     private static final long STALE_DUMP_MILLIS = 3_600_000;
     private static final Map<String, Boolean> ONLY_JARS = new ConcurrentHashMap<>();
@@ -100,17 +107,82 @@ public final class ClassDataSharing {
 
     /** What a child gets: JVM options, and what to do once it has exited. */
     public static final class Plan {
-        private static final Plan NONE = new Plan(List.of(), null, null, null);
+        private static final Plan NONE = new Plan(List.of(), null, null, null, null, 0, null);
         private final List<String> options;
         private final Path dumpFile;
         private final Path archive;
         private final String classPath;
+        /** What the archive holds, for a plan that maps the archive of a class path of jars; else null. */
+        private final ArchiveClassList listed;
+        /** For a plan that dumps: how many dumps will have made the archive, this one included. */
+        private final int dumps;
+        /** For a plan that dumps the archive again: the plan that maps it, which reads its new list once it is there. */
+        private final Plan mapping;
+        /** Target classes for which this plan is the answer (listed, or the archive dumped enough or being dumped). */
+        private final Set<String> answered = ConcurrentHashMap.newKeySet();
 
-        private Plan(List<String> options, Path dumpFile, Path archive, String classPath) {
+        private Plan(List<String> options, Path dumpFile, Path archive, String classPath, ArchiveClassList listed,
+                     int dumps, Plan mapping) {
             this.options = options;
             this.dumpFile = dumpFile;
             this.archive = archive;
             this.classPath = classPath;
+            this.listed = listed;
+            this.dumps = dumps;
+            this.mapping = mapping;
+        }
+
+        /** @return the plan that maps {@code archive} */
+        private static Plan mapping(Path archive, String classPath, boolean listed) {
+            return new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, archive, classPath,
+                    listed ? ArchiveClassList.of(archive) : null, 0, null);
+        }
+
+        /**
+         * @return the plan of a child that dumps {@code archive} as it exits: the {@code dumps}-th
+         *     dump of its key; the one of an archive already there ({@code mapping} maps it) loads
+         *     the old archive's classes first
+         */
+        private static Plan dumping(Path archive, String classPath, int dumps, Plan mapping) {
+            Path dumpFile = archive.resolveSibling(archive.getFileName() + ".tmp-" + ProcessHandle.current().pid()
+                    + '-' + DUMPS_STARTED.incrementAndGet());
+            List<String> options = withQuiet("-XX:ArchiveClassesAtExit=" + dumpFile);
+            options.add("-XX:DumpLoadedClassList=" + ArchiveClassList.fileOf(dumpFile));
+            options.add("-D" + TRAINING_PROPERTY + "=true");
+            if (mapping != null) {
+                options.add("-D" + ArchiveTraining.REPLAY_PROPERTY + "=" + mapping.listed.file());
+            }
+            return new Plan(options, dumpFile, archive, classPath, null, dumps, mapping);
+        }
+
+        /**
+         * The plan for a child whose target's first class is {@code targetClass}: this one, or,
+         * when the archive this plan maps lacks that class, one that dumps the archive again (see
+         * {@link ArchiveClassList}): once per JVM and dump, {@link ArchiveClassList#MOST_DUMPS}
+         * times at most.
+         */
+        private Plan forTarget(String targetClass) {
+            if (listed == null || targetClass == null || answered.contains(targetClass)) {
+                return this;
+            }
+            synchronized (this) {
+                if (!listed.lists(targetClass)) {
+                    listed.forget(); // another program may have dumped it again since it was read
+                }
+                int dumpsSoFar = listed.dumps();
+                if (listed.lists(targetClass) || dumpsSoFar >= ArchiveClassList.MOST_DUMPS
+                        || !DUMPED_OR_DUMPING.add(archive + "#" + dumpsSoFar)) {
+                    answered.add(targetClass);
+                    return this;
+                }
+                return dumping(archive, classPath, dumpsSoFar + 1, this);
+            }
+        }
+
+        /** The archive has been dumped again: its targets are looked up in its new list. */
+        private synchronized void redumped() {
+            listed.forget();
+            answered.clear();
         }
 
         /** @return the JVM options to add to the child's command line */
@@ -133,10 +205,10 @@ public final class ClassDataSharing {
         }
 
         /**
-         * Moves a freshly dumped archive into place; call after the child has exited. A child
-         * that was to dump and exited before it booted may have been refused the dump by its JVM
-         * (an option not in {@link #REFUSE_TO_DUMP}): its key is marked, and no child of this
-         * machine is given that dump again.
+         * Moves a freshly dumped archive into place, its list first; call after the child has
+         * exited. A child that was to dump and exited before it booted may have been refused the
+         * dump by its JVM (an option not in {@link #REFUSE_TO_DUMP}): its key is marked, and no
+         * child of this machine is given that dump again.
          *
          * @param bootFailed whether the child exited before it booted (before it could run its target)
          */
@@ -144,11 +216,18 @@ public final class ClassDataSharing {
             if (dumpFile == null) {
                 return;
             }
+            Path writtenList = ArchiveClassList.fileOf(dumpFile);
             try {
                 if (bootFailed) {
                     Files.createFile(refusalOf(archive));
                 } else if (Files.size(dumpFile) > 0) {
+                    if (Files.isRegularFile(writtenList)) {
+                        ArchiveClassList.keep(writtenList, archive, dumps);
+                    }
                     Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    if (mapping != null) {
+                        mapping.redumped();
+                    }
                     prune(archive.getParent());
                 }
             } catch (IOException e) {
@@ -156,8 +235,9 @@ public final class ClassDataSharing {
             } finally {
                 try {
                     Files.deleteIfExists(dumpFile);
+                    Files.deleteIfExists(writtenList);
                 } catch (IOException e) {
-                    // a leftover temp file is overwritten by the next dump
+                    // a leftover temporary file is removed by the pruning of a later dump
                 }
             }
         }
@@ -169,8 +249,8 @@ public final class ClassDataSharing {
     /**
      * Keeps the archive directory small: every rebuilt jar or new set of options makes a new
      * archive, and every class added to a directory of a class path a new verdict, so only the
-     * newest {@link #ARCHIVES_KEPT} archives and {@link #VERDICTS_KEPT} verdicts (refused dumps
-     * among them) are kept, and temporary files left by parents that died, and claims of dumps,
+     * newest {@link #ARCHIVES_KEPT} archives (with their class lists) and {@link #VERDICTS_KEPT}
+     * verdicts (refused dumps among them) are kept, and temporary files left by parents that died, and claims of dumps,
      * are removed once they are an hour old.
      */
     static void prune(Path dir) {
@@ -189,20 +269,25 @@ public final class ClassDataSharing {
                     Files.deleteIfExists(f);
                 }
             }
-            keepNewest(archives, ARCHIVES_KEPT);
-            keepNewest(verdicts, VERDICTS_KEPT);
+            for (Path old : older(archives, ARCHIVES_KEPT)) {
+                Files.deleteIfExists(old);
+                Files.deleteIfExists(ArchiveClassList.fileOf(old));
+            }
+            for (Path old : older(verdicts, VERDICTS_KEPT)) {
+                Files.deleteIfExists(old);
+            }
         } catch (IOException e) {
             // pruning is housekeeping: the next dump tries again
         }
     }
 
-    private static void keepNewest(List<Path> files, int kept) throws IOException {
-        if (files.size() > kept) {
-            files.sort(Comparator.comparingLong(ClassDataSharing::lastModified).reversed());
-            for (Path old : files.subList(kept, files.size())) {
-                Files.deleteIfExists(old);
-            }
+    /** @return the files of {@code files} older than its newest {@code kept} */
+    private static List<Path> older(List<Path> files, int kept) {
+        if (files.size() <= kept) {
+            return List.of();
         }
+        files.sort(Comparator.comparingLong(ClassDataSharing::lastModified).reversed());
+        return files.subList(kept, files.size());
     }
 
     private static long lastModified(Path file) {
@@ -213,9 +298,12 @@ public final class ClassDataSharing {
      * @param classPath the child's class path
      * @param options the child's JVM options (the defaults and the caller's)
      * @param callerOptions the caller's options alone (what an archive's own dump is started with)
+     * @param targetClass the first class of the child's target ({@code Serialization.firstClassOf}),
+     *     or null when not known (a spare with no hint): a child whose target's class the archive
+     *     lacks may dump it again ({@link ArchiveClassList})
      * @return the plan for a child with that class path and options
      */
-    public static Plan plan(String classPath, List<String> options, List<String> callerOptions) {
+    public static Plan plan(String classPath, List<String> options, List<String> callerOptions, String targetClass) {
         if ("false".equals(System.getProperty("mp4j.cds")) || classPath.isEmpty() || choosesSharingItself(options)
                 || refusesToDump(options)) {
             return Plan.NONE;
@@ -223,7 +311,7 @@ public final class ClassDataSharing {
         String setting = classPath + '\n' + String.join("\n", options);
         Plan ready = READY.get(setting);
         if (ready != null) {
-            return ready;
+            return ready.forTarget(targetClass);
         }
         boolean jarsOnly = ONLY_JARS.computeIfAbsent(classPath, ClassDataSharing::onlyJars);
         Optional<JarsFirstClassPath> known = jarsOnly ? null : JARS_FIRST.get(classPath);
@@ -242,10 +330,10 @@ public final class ClassDataSharing {
         String key = key(jarsOnly ? classPath : jarsFirst.jars(), options);
         Path archive = dir.resolve(key + ".jsa");
         if (Files.isRegularFile(archive)) {
-            ready = new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, null,
-                    jarsOnly ? classPath : jarsFirst.reordered());
+            // A class path with directories keeps its archive: its program of its own dumped it from the jars alone.
+            ready = Plan.mapping(archive, jarsOnly ? classPath : jarsFirst.reordered(), jarsOnly);
             READY.put(setting, ready);
-            return ready;
+            return ready.forTarget(targetClass);
         }
         if (!DUMPED_OR_DUMPING.add(key) || Files.exists(refusalOf(archive))) {
             return Plan.NONE;
@@ -256,10 +344,7 @@ public final class ClassDataSharing {
             }
             return Plan.NONE;
         }
-        Path dumpFile = dir.resolve(key + ".jsa.tmp-" + ProcessHandle.current().pid());
-        List<String> dumping = withQuiet("-XX:ArchiveClassesAtExit=" + dumpFile);
-        dumping.add("-D" + TRAINING_PROPERTY + "=true");
-        return new Plan(dumping, dumpFile, archive, classPath);
+        return Plan.dumping(archive, classPath, 1, null);
     }
 
     /**
@@ -311,7 +396,7 @@ public final class ClassDataSharing {
         }
         if (JARS_FIRST_FINDS_THE_SAME.equals(said)) {
             JARS_FIRST.put(classPath, Optional.of(candidate));
-            plan(classPath, options, callerOptions); // starts the archive's dump when it is missing
+            plan(classPath, options, callerOptions, null); // starts the archive's dump when it is missing
         }
     }
 

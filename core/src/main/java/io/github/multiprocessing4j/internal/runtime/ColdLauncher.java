@@ -10,7 +10,8 @@ final class ColdLauncher implements Launcher {
     @Override
     public StartedChild launch(LaunchRequest request, ChildRun run) throws IOException {
         ChildCommand command = ChildCommand.build(request.configuration().classPath(),
-                request.configuration().jvmOptions(), request.configuration().environment(), request.name());
+                request.configuration().jvmOptions(), request.configuration().environment(), request.name(),
+                request.targetClass());
         ProcessBuilder builder = request.configuration().processBuilder(command.line());
         // Before the spawn: once the child JVM boots, it competes with this thread for the CPU,
         // and creating a thread then takes milliseconds.

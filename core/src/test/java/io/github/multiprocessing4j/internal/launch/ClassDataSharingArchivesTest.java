@@ -86,10 +86,10 @@ class ClassDataSharingArchivesTest {
         String unique = "-Dtest.run=" + System.nanoTime(); // a key of its own: no archive, no dump yet
         for (String refusing : List.of("-agentlib:jdwp=transport=dt_socket,server=y", "-agentpath:/opt/profiler.so",
                 "-javaagent:coverage.jar", "--patch-module=java.base=patch", "-Xbootclasspath/a:classes")) {
-            assertThat(ClassDataSharing.plan(jar, List.of(unique, refusing), List.of(unique, refusing)).options())
+            assertThat(ClassDataSharing.plan(jar, List.of(unique, refusing), List.of(unique, refusing), null).options())
                     .as(refusing).isEmpty();
         }
-        assertThat(ClassDataSharing.plan(jar, List.of(unique), List.of(unique)).dumps()).as("without them").isTrue();
+        assertThat(ClassDataSharing.plan(jar, List.of(unique), List.of(unique), null).dumps()).as("without them").isTrue();
 
         assertThat(ClassDataSharing.optionsFromEnvironment(Map.of("JAVA_TOOL_OPTIONS", " -javaagent:apm.jar  -Xmx1g",
                 "JDK_JAVA_OPTIONS", "-Dx=1"))).contains("-javaagent:apm.jar", "-Xmx1g", "-Dx=1");
@@ -101,10 +101,9 @@ class ClassDataSharingArchivesTest {
     void aDumpingChildThatFailedToBootMarksItsKeySoThatNoChildIsAskedToDumpItAgain() throws Exception {
         String jar = emptyJar(archives.resolve("app.jar"));
         List<String> options = List.of("-Dtest.run=" + System.nanoTime());
-        ClassDataSharing.Plan plan = ClassDataSharing.plan(jar, options, options);
+        ClassDataSharing.Plan plan = ClassDataSharing.plan(jar, options, options, null);
         assertThat(plan.dumps()).as("the first child of a new class path and options").isTrue();
-        Path archiveDirectory = Path.of(plan.options().stream().filter(o -> o.startsWith("-XX:ArchiveClassesAtExit="))
-                .findFirst().orElseThrow().substring("-XX:ArchiveClassesAtExit=".length())).getParent();
+        Path archiveDirectory = optionValue(plan, "-XX:ArchiveClassesAtExit=").getParent();
         List<Path> refusedBefore = refusedIn(archiveDirectory);
 
         plan.childExited(true); // as a JVM refused the dump with an option not known to refuse it
@@ -113,10 +112,73 @@ class ClassDataSharingArchivesTest {
         refused.removeAll(refusedBefore);
         assertThat(refused).hasSize(1);
         try {
-            assertThat(ClassDataSharing.plan(jar, options, options).options()).isEmpty();
+            assertThat(ClassDataSharing.plan(jar, options, options, null).options()).isEmpty();
         } finally {
             Files.delete(refused.get(0));
         }
+    }
+
+    @Test
+    void aTargetClassTheArchiveLacksHasItDumpedAgainOnceAtATimeAndAtMostFourTimes() throws Exception {
+        String jar = emptyJar(archives.resolve("app.jar"));
+        List<String> options = List.of("-Dtest.run=" + System.nanoTime());
+        ClassDataSharing.Plan first = ClassDataSharing.plan(jar, options, options, "a.A");
+        Path archive = archiveOf(first);
+        try {
+            dumped(first, "a/A\n"); // as the JVM lists a class
+
+            assertThat(ClassDataSharing.plan(jar, options, options, "a.A").options())
+                    .contains("-XX:SharedArchiveFile=" + archive);
+            ClassDataSharing.Plan again = ClassDataSharing.plan(jar, options, options, "b.B");
+            assertThat(again.dumps()).as("b.B is not in the archive").isTrue();
+            assertThat(again.options()).contains("-D" + ArchiveTraining.REPLAY_PROPERTY + "=" + archive + ".classes");
+            assertThat(ClassDataSharing.plan(jar, options, options, "b.B").dumps()).as("while one dumps it").isFalse();
+            assertThat(ClassDataSharing.plan(jar, options, options, null).dumps()).as("no target known").isFalse();
+
+            dumped(again, "a/A\nb/B id: 7\n"); // as JDK 25 lists one
+
+            assertThat(Files.readString(ArchiveClassList.fileOf(archive))).endsWith("#dumps 2\n");
+            assertThat(ClassDataSharing.plan(jar, options, options, "b.B").dumps()).isFalse();
+            assertThat(ClassDataSharing.plan(jar, options, options, "a.A").dumps()).isFalse();
+
+            Files.writeString(ArchiveClassList.fileOf(archive), "a/A\nb/B\n#dumps 4\n"); // as another program left it
+            assertThat(ClassDataSharing.plan(jar, options, options, "c.C").dumps()).as("dumped four times").isFalse();
+            assertThat(ClassDataSharing.plan(jar, options, options, "c.C").dumps()).isFalse();
+        } finally {
+            Files.deleteIfExists(archive);
+            Files.deleteIfExists(ArchiveClassList.fileOf(archive));
+        }
+    }
+
+    @Test
+    void theChildThatDumpsAgainLoadsTheClassesOfTheOldList() throws Exception {
+        Path list = Files.writeString(archives.resolve("k.jsa.classes"), "java/lang/Object\n"
+                + getClass().getName().replace('.', '/') + " id: 12\n@lambda-form-invoker [LF_RESOLVE] x\n"
+                + "no/such/Class\n#dumps 1\n");
+
+        assertThat(ArchiveClassList.replay(list, getClass().getClassLoader())).isEqualTo(2);
+        assertThat(ArchiveClassList.replay(archives.resolve("missing"), getClass().getClassLoader())).isZero();
+    }
+
+    /** @return the archive {@code dumping} is to dump */
+    private static Path archiveOf(ClassDataSharing.Plan dumping) {
+        String dumpFile = optionValue(dumping, "-XX:ArchiveClassesAtExit=").toString();
+        return Path.of(dumpFile.substring(0, dumpFile.indexOf(".tmp-")));
+    }
+
+    /** Does what the JVM and the parent do when a child that was to dump exits: the files written, then moved. */
+    private static void dumped(ClassDataSharing.Plan dumping, String classList) throws Exception {
+        Path dumpFile = Files.writeString(optionValue(dumping, "-XX:ArchiveClassesAtExit="), "archive");
+        Path listFile = Files.writeString(optionValue(dumping, "-XX:DumpLoadedClassList="), classList);
+        dumping.childExited(false);
+        assertThat(dumpFile).doesNotExist();
+        assertThat(listFile).doesNotExist();
+    }
+
+    /** @return the file named by the option of {@code plan} that begins with {@code option} */
+    private static Path optionValue(ClassDataSharing.Plan plan, String option) {
+        return Path.of(plan.options().stream().filter(o -> o.startsWith(option)).findFirst().orElseThrow()
+                .substring(option.length()));
     }
 
     private static String emptyJar(Path jar) throws Exception {
