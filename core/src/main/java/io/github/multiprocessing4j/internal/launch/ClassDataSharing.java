@@ -250,8 +250,8 @@ public final class ClassDataSharing {
      * Keeps the archive directory small: every rebuilt jar or new set of options makes a new
      * archive, and every class added to a directory of a class path a new verdict, so only the
      * newest {@link #ARCHIVES_KEPT} archives (with their class lists) and {@link #VERDICTS_KEPT}
-     * verdicts (refused dumps among them) are kept, and temporary files left by parents that died, and claims of dumps,
-     * are removed once they are an hour old.
+     * verdicts (refused dumps among them) are kept, and temporary files left by parents that
+     * died, and claims of dumps, are removed once they are an hour old.
      */
     static void prune(Path dir) {
         List<Path> archives = new ArrayList<>();
