@@ -44,8 +44,9 @@ class ClassDataSharingTest {
         Path archives = cache.resolve("multiprocessing4j").resolve("cds");
         List<Path> archive = archivesIn(archives);
         assertThat(archive).hasSize(1);
-        assertThat(list(archives)).as("the archive and its class list").containsExactlyInAnyOrder(archive.get(0),
-                archive.get(0).resolveSibling(archive.get(0).getFileName() + ".classes"));
+        assertThat(list(archives)).as("the archive, its class list and its target's class").containsExactlyInAnyOrder(
+                archive.get(0), archive.get(0).resolveSibling(archive.get(0).getFileName() + ".classes"),
+                archive.get(0).resolveSibling(archive.get(0).getFileName() + ".targets"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives))).isEqualTo("rwx------");
         assertThat(archivedClasses(classPath, archive.get(0)))
                 .as("the first child only wrote a file; what a queue, a lock and a joinable queue use is archived too,"
@@ -102,7 +103,7 @@ class ClassDataSharingTest {
         Path directory = cache.resolve("multiprocessing4j").resolve("cds");
         List<Path> archives = archivesIn(directory);
         assertThat(archives).hasSize(1);
-        assertThat(list(directory)).as("the archive and its class list, and no temporary dump left").hasSize(2);
+        assertThat(list(directory)).as("the archive with its two lists, and no temporary dump left").hasSize(3);
         assertThat(runRootOnce(classPath, cache, dir.resolve("next"))).as("the spare had no target: it lacks TreeRoot's")
                 .contains("-Dmp4j.cds.replay=" + archives.get(0) + ".classes");
         assertThat(runRootOnce(classPath, cache, dir.resolve("then"))).contains("-XX:SharedArchiveFile=" + archives.get(0));

@@ -38,7 +38,7 @@ public final class ArchiveTraining {
     static final String REGISTERING_CLASS = "io.github.multiprocessing4j.ChildProcess";
     /**
      * Set for a child that dumps an archive again: the old archive's class list, whose classes it
-     * loads first ({@link ArchiveClassList#replay}), so that the new archive keeps them.
+     * loads first ({@link ArchiveContents#replay}), so that the new archive keeps them.
      */
     static final String REPLAY_PROPERTY = "mp4j.cds.replay";
 
@@ -82,7 +82,7 @@ public final class ArchiveTraining {
         try {
             String replayed = System.getProperty(REPLAY_PROPERTY);
             if (replayed != null) {
-                ArchiveClassList.replay(Path.of(replayed), Thread.currentThread().getContextClassLoader());
+                ArchiveContents.replay(Path.of(replayed), Thread.currentThread().getContextClassLoader());
             }
             Class.forName(REGISTERING_CLASS, true, ArchiveTraining.class.getClassLoader());
             Callable<?> run = exercise;

@@ -40,7 +40,7 @@ import java.util.jar.Manifest;
  * use them, not only children like the first one. Only one child dumps at a time: the others start
  * without the archive meanwhile. A JVM dumps at most once per key, so a child that never exits
  * cleanly cannot make every start pay for a dump. The dumping JVM also lists the classes it
- * loaded ({@link ArchiveClassList}, kept beside the archive): a later child whose target's class
+ * loaded ({@link ArchiveContents}, kept beside the archive): a later child whose target's class
  * the archive lacks (the first child was a pool's worker, or a spare that was never used) dumps it
  * again, having loaded the listed classes first, a few times at most per key.
  *
@@ -107,81 +107,83 @@ public final class ClassDataSharing {
 
     /** What a child gets: JVM options, and what to do once it has exited. */
     public static final class Plan {
-        private static final Plan NONE = new Plan(List.of(), null, null, null, null, 0, null);
+        private static final Plan NONE = new Plan(List.of(), null, null, null, null, List.of(), null);
         private final List<String> options;
         private final Path dumpFile;
         private final Path archive;
         private final String classPath;
         /** What the archive holds, for a plan that maps the archive of a class path of jars; else null. */
-        private final ArchiveClassList listed;
-        /** For a plan that dumps: how many dumps will have made the archive, this one included. */
-        private final int dumps;
+        private final ArchiveContents contents;
+        /** For a plan that dumps: the targets' classes the archive's dumps were made for, this one's last. */
+        private final List<String> targets;
         /** For a plan that dumps the archive again: the plan that maps it, which reads its new list once it is there. */
         private final Plan mapping;
         /** Target classes for which this plan is the answer (listed, or the archive dumped enough or being dumped). */
         private final Set<String> answered = ConcurrentHashMap.newKeySet();
 
-        private Plan(List<String> options, Path dumpFile, Path archive, String classPath, ArchiveClassList listed,
-                     int dumps, Plan mapping) {
+        private Plan(List<String> options, Path dumpFile, Path archive, String classPath, ArchiveContents contents,
+                     List<String> targets, Plan mapping) {
             this.options = options;
             this.dumpFile = dumpFile;
             this.archive = archive;
             this.classPath = classPath;
-            this.listed = listed;
-            this.dumps = dumps;
+            this.contents = contents;
+            this.targets = targets;
             this.mapping = mapping;
         }
 
         /** @return the plan that maps {@code archive} */
-        private static Plan mapping(Path archive, String classPath, boolean listed) {
+        private static Plan mapping(Path archive, String classPath, boolean redumpable) {
             return new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, archive, classPath,
-                    listed ? ArchiveClassList.of(archive) : null, 0, null);
+                    redumpable ? ArchiveContents.of(archive) : null, List.of(), null);
         }
 
         /**
-         * @return the plan of a child that dumps {@code archive} as it exits: the {@code dumps}-th
-         *     dump of its key; the one of an archive already there ({@code mapping} maps it) loads
-         *     the old archive's classes first
+         * @return the plan of a child that dumps {@code archive} as it exits, the last of
+         *     {@code targets} its target's class; the one of an archive already there
+         *     ({@code mapping} maps it) loads the old archive's classes first
          */
-        private static Plan dumping(Path archive, String classPath, int dumps, Plan mapping) {
+        private static Plan dumping(Path archive, String classPath, List<String> targets, Plan mapping) {
             Path dumpFile = archive.resolveSibling(archive.getFileName() + ".tmp-" + ProcessHandle.current().pid()
                     + '-' + DUMPS_STARTED.incrementAndGet());
             List<String> options = withQuiet("-XX:ArchiveClassesAtExit=" + dumpFile);
-            options.add("-XX:DumpLoadedClassList=" + ArchiveClassList.fileOf(dumpFile));
+            options.add("-XX:DumpLoadedClassList=" + ArchiveContents.listOf(dumpFile));
             options.add("-D" + TRAINING_PROPERTY + "=true");
             if (mapping != null) {
-                options.add("-D" + ArchiveTraining.REPLAY_PROPERTY + "=" + mapping.listed.file());
+                options.add("-D" + ArchiveTraining.REPLAY_PROPERTY + "=" + ArchiveContents.listOf(archive));
             }
-            return new Plan(options, dumpFile, archive, classPath, null, dumps, mapping);
+            return new Plan(options, dumpFile, archive, classPath, null, targets, mapping);
         }
 
         /**
          * The plan for a child whose target's first class is {@code targetClass}: this one, or,
          * when the archive this plan maps lacks that class, one that dumps the archive again (see
-         * {@link ArchiveClassList}): once per JVM and dump, {@link ArchiveClassList#MOST_DUMPS}
+         * {@link ArchiveContents}): once per JVM and dump, {@link ArchiveContents#MOST_DUMPS}
          * times at most.
          */
         private Plan forTarget(String targetClass) {
-            if (listed == null || targetClass == null || answered.contains(targetClass)) {
+            if (contents == null || targetClass == null || answered.contains(targetClass)) {
                 return this;
             }
             synchronized (this) {
-                if (!listed.lists(targetClass)) {
-                    listed.forget(); // another program may have dumped it again since it was read
+                if (!contents.holds(targetClass)) {
+                    contents.forget(); // another program may have dumped it again since they were read
                 }
-                int dumpsSoFar = listed.dumps();
-                if (listed.lists(targetClass) || dumpsSoFar >= ArchiveClassList.MOST_DUMPS
-                        || !DUMPED_OR_DUMPING.add(archive + "#" + dumpsSoFar)) {
+                List<String> dumpedFor = contents.targets();
+                if (contents.holds(targetClass) || dumpedFor.size() >= ArchiveContents.MOST_DUMPS
+                        || !DUMPED_OR_DUMPING.add(archive + "#" + dumpedFor.size())) {
                     answered.add(targetClass);
                     return this;
                 }
-                return dumping(archive, classPath, dumpsSoFar + 1, this);
+                List<String> targets = new ArrayList<>(dumpedFor);
+                targets.add(targetClass);
+                return dumping(archive, classPath, targets, this);
             }
         }
 
-        /** The archive has been dumped again: its targets are looked up in its new list. */
+        /** The archive has been dumped again: targets are looked up in its new files. */
         private synchronized void redumped() {
-            listed.forget();
+            contents.forget();
             answered.clear();
         }
 
@@ -216,14 +218,12 @@ public final class ClassDataSharing {
             if (dumpFile == null) {
                 return;
             }
-            Path writtenList = ArchiveClassList.fileOf(dumpFile);
+            Path writtenList = ArchiveContents.listOf(dumpFile);
             try {
                 if (bootFailed) {
                     Files.createFile(refusalOf(archive));
                 } else if (Files.size(dumpFile) > 0) {
-                    if (Files.isRegularFile(writtenList)) {
-                        ArchiveClassList.keep(writtenList, archive, dumps);
-                    }
+                    ArchiveContents.keep(writtenList, archive, targets);
                     Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     if (mapping != null) {
                         mapping.redumped();
@@ -271,7 +271,8 @@ public final class ClassDataSharing {
             }
             for (Path old : older(archives, ARCHIVES_KEPT)) {
                 Files.deleteIfExists(old);
-                Files.deleteIfExists(ArchiveClassList.fileOf(old));
+                Files.deleteIfExists(ArchiveContents.listOf(old));
+                Files.deleteIfExists(ArchiveContents.targetsOf(old));
             }
             for (Path old : older(verdicts, VERDICTS_KEPT)) {
                 Files.deleteIfExists(old);
@@ -300,7 +301,7 @@ public final class ClassDataSharing {
      * @param callerOptions the caller's options alone (what an archive's own dump is started with)
      * @param targetClass the first class of the child's target ({@code Serialization.firstClassOf}),
      *     or null when not known (a spare with no hint): a child whose target's class the archive
-     *     lacks may dump it again ({@link ArchiveClassList})
+     *     lacks may dump it again ({@link ArchiveContents})
      * @return the plan for a child with that class path and options
      */
     public static Plan plan(String classPath, List<String> options, List<String> callerOptions, String targetClass) {
@@ -344,7 +345,8 @@ public final class ClassDataSharing {
             }
             return Plan.NONE;
         }
-        return Plan.dumping(archive, classPath, 1, null);
+        return Plan.dumping(archive, classPath, List.of(targetClass == null ? ArchiveContents.UNKNOWN_TARGET : targetClass),
+                null);
     }
 
     /**

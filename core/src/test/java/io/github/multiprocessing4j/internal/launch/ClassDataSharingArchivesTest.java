@@ -125,28 +125,33 @@ class ClassDataSharingArchivesTest {
         ClassDataSharing.Plan first = ClassDataSharing.plan(jar, options, options, "a.A");
         Path archive = archiveOf(first);
         try {
-            dumped(first, "a/A\n"); // as the JVM lists a class
+            dumped(first, "a/A\nx/X\n"); // as the JVM lists classes
 
+            assertThat(Files.readString(ArchiveContents.targetsOf(archive))).isEqualTo("a.A\n");
             assertThat(ClassDataSharing.plan(jar, options, options, "a.A").options())
                     .contains("-XX:SharedArchiveFile=" + archive);
+            assertThat(ClassDataSharing.plan(jar, options, options, "x.X").dumps()).as("listed: loaded by a.A's child")
+                    .isFalse();
             ClassDataSharing.Plan again = ClassDataSharing.plan(jar, options, options, "b.B");
             assertThat(again.dumps()).as("b.B is not in the archive").isTrue();
             assertThat(again.options()).contains("-D" + ArchiveTraining.REPLAY_PROPERTY + "=" + archive + ".classes");
             assertThat(ClassDataSharing.plan(jar, options, options, "b.B").dumps()).as("while one dumps it").isFalse();
             assertThat(ClassDataSharing.plan(jar, options, options, null).dumps()).as("no target known").isFalse();
 
-            dumped(again, "a/A\nb/B id: 7\n"); // as JDK 25 lists one
+            dumped(again, "a/A\nx/X\nb/B id: 7\n"); // as JDK 25 lists one
 
-            assertThat(Files.readString(ArchiveClassList.fileOf(archive))).endsWith("#dumps 2\n");
+            assertThat(Files.readString(ArchiveContents.targetsOf(archive))).isEqualTo("a.A\nb.B\n");
             assertThat(ClassDataSharing.plan(jar, options, options, "b.B").dumps()).isFalse();
             assertThat(ClassDataSharing.plan(jar, options, options, "a.A").dumps()).isFalse();
 
-            Files.writeString(ArchiveClassList.fileOf(archive), "a/A\nb/B\n#dumps 4\n"); // as another program left it
+            // as other programs left it: dumped four times, the last time for a spare
+            Files.writeString(ArchiveContents.targetsOf(archive), "a.A\nb.B\nd.D\n?\n");
             assertThat(ClassDataSharing.plan(jar, options, options, "c.C").dumps()).as("dumped four times").isFalse();
             assertThat(ClassDataSharing.plan(jar, options, options, "c.C").dumps()).isFalse();
         } finally {
             Files.deleteIfExists(archive);
-            Files.deleteIfExists(ArchiveClassList.fileOf(archive));
+            Files.deleteIfExists(ArchiveContents.listOf(archive));
+            Files.deleteIfExists(ArchiveContents.targetsOf(archive));
         }
     }
 
@@ -154,10 +159,10 @@ class ClassDataSharingArchivesTest {
     void theChildThatDumpsAgainLoadsTheClassesOfTheOldList() throws Exception {
         Path list = Files.writeString(archives.resolve("k.jsa.classes"), "java/lang/Object\n"
                 + getClass().getName().replace('.', '/') + " id: 12\n@lambda-form-invoker [LF_RESOLVE] x\n"
-                + "no/such/Class\n#dumps 1\n");
+                + "no/such/Class\n");
 
-        assertThat(ArchiveClassList.replay(list, getClass().getClassLoader())).isEqualTo(2);
-        assertThat(ArchiveClassList.replay(archives.resolve("missing"), getClass().getClassLoader())).isZero();
+        assertThat(ArchiveContents.replay(list, getClass().getClassLoader())).isEqualTo(2);
+        assertThat(ArchiveContents.replay(archives.resolve("missing"), getClass().getClassLoader())).isZero();
     }
 
     /** @return the archive {@code dumping} is to dump */
