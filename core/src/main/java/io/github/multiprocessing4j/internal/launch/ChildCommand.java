@@ -89,9 +89,9 @@ public final class ChildCommand {
     private static final List<String> LAUNCHER = launcherResettingSigint();
 
     private final List<String> line;
-    private final ClassDataSharing.Plan sharing;
+    private final ArchivePlan sharing;
 
-    private ChildCommand(List<String> line, ClassDataSharing.Plan sharing) {
+    private ChildCommand(List<String> line, ArchivePlan sharing) {
         this.line = List.copyOf(line);
         this.sharing = sharing;
     }
@@ -157,7 +157,7 @@ public final class ChildCommand {
         // The JVM reads options from its environment too: an agent there refuses a dump as well.
         List<String> allOptions = new ArrayList<>(options);
         allOptions.addAll(ClassDataSharing.optionsFromEnvironment(environment));
-        ClassDataSharing.Plan sharing = ClassDataSharing.plan(asModule ? "" : classPath, allOptions, jvmOptions,
+        ArchivePlan sharing = ClassDataSharing.plan(asModule ? "" : classPath, allOptions, jvmOptions,
                 targetClass);
 
         List<String> properties = new ArrayList<>();

@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringTokenizer;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -61,7 +60,6 @@ import java.util.jar.Manifest;
  * mp4j.cds=false} switches the mechanism off.
  */
 public final class ClassDataSharing {
-    private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     /**
      * Beginnings of options with which the JVM refuses to dump a dynamic archive: it exits at
      * boot with 1 ("CDS dumping does not support native JVMTI agent", "Cannot use the following
@@ -71,7 +69,7 @@ public final class ClassDataSharing {
      * limiting, a custom system class loader, class pointers that are not compressed (JDK 17),
      * and the option that prepares an archive's dump on request. Children given them get no
      * archive. One not listed here is found by its first child's boot failure ({@link
-     * Plan#childExited(boolean)}).
+     * ArchivePlan#childExited(boolean)}).
      */
     private static final List<String> REFUSE_TO_DUMP = List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xrun",
             "--patch-module", "--limit-modules", "--upgrade-module-path", "-Djava.system.class.loader=",
@@ -82,10 +80,6 @@ public final class ClassDataSharing {
     static final String REFUSED_SUFFIX = ".refused";
     /** Set for the child that dumps: it trains the archive before it exits ({@link ArchiveTraining}). */
     static final String TRAINING_PROPERTY = "mp4j.cds.training";
-    /** Keys (and archives by how many dumps made them) this JVM has had a child dump, or is having one dump. */
-    private static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
-    /** Numbers this JVM's dumps' temporary files, which two children may write at once for one key. */
-    private static final AtomicInteger DUMPS_STARTED = new AtomicInteger();
     static final int ARCHIVES_KEPT = 16;
     private static final long STALE_DUMP_MILLIS = 3_600_000;
     private static final Map<String, Boolean> ONLY_JARS = new ConcurrentHashMap<>();
@@ -101,147 +95,9 @@ public final class ClassDataSharing {
     static final String DUMP_CLAIM_SUFFIX = ".dumping";
     static final long DUMP_CLAIM_MILLIS = 120_000;
     /** Plans that map an existing archive, by class path and options: most starts are repeats. */
-    private static final Map<String, Plan> READY = new ConcurrentHashMap<>();
+    private static final Map<String, ArchivePlan> READY = new ConcurrentHashMap<>();
     /** This JVM's base archives ({@link #baseArchivesOf}), looked at once: the key of every archive includes them. */
     private static final String BASE_ARCHIVES = baseArchivesOf(Path.of(System.getProperty("java.home")));
-
-    /** What a child gets: JVM options, and what to do once it has exited. */
-    public static final class Plan {
-        private static final Plan NONE = new Plan(List.of(), null, null, null, null, List.of(), null);
-        private final List<String> options;
-        private final Path dumpFile;
-        private final Path archive;
-        private final String classPath;
-        /** What the archive holds, for a plan that maps the archive of a class path of jars; else null. */
-        private final ArchiveContents contents;
-        /** For a plan that dumps: the targets' classes the archive's dumps were made for, this one's last. */
-        private final List<String> targets;
-        /** For a plan that dumps the archive again: the plan that maps it, which reads its new list once it is there. */
-        private final Plan mapping;
-        /** Target classes for which this plan is the answer (listed, or the archive dumped enough or being dumped). */
-        private final Set<String> answered = ConcurrentHashMap.newKeySet();
-
-        private Plan(List<String> options, Path dumpFile, Path archive, String classPath, ArchiveContents contents,
-                     List<String> targets, Plan mapping) {
-            this.options = options;
-            this.dumpFile = dumpFile;
-            this.archive = archive;
-            this.classPath = classPath;
-            this.contents = contents;
-            this.targets = targets;
-            this.mapping = mapping;
-        }
-
-        /** @return the plan that maps {@code archive} */
-        private static Plan mapping(Path archive, String classPath, boolean redumpable) {
-            return new Plan(withQuiet("-XX:SharedArchiveFile=" + archive), null, archive, classPath,
-                    redumpable ? ArchiveContents.of(archive) : null, List.of(), null);
-        }
-
-        /**
-         * @return the plan of a child that dumps {@code archive} as it exits, the last of
-         *     {@code targets} its target's class; the one of an archive already there
-         *     ({@code mapping} maps it) loads the old archive's classes first
-         */
-        private static Plan dumping(Path archive, String classPath, List<String> targets, Plan mapping) {
-            Path dumpFile = archive.resolveSibling(archive.getFileName() + ".tmp-" + ProcessHandle.current().pid()
-                    + '-' + DUMPS_STARTED.incrementAndGet());
-            List<String> options = withQuiet("-XX:ArchiveClassesAtExit=" + dumpFile);
-            options.add("-XX:DumpLoadedClassList=" + ArchiveContents.listOf(dumpFile));
-            options.add("-D" + TRAINING_PROPERTY + "=true");
-            if (mapping != null) {
-                options.add("-D" + ArchiveTraining.REPLAY_PROPERTY + "=" + ArchiveContents.listOf(archive));
-            }
-            return new Plan(options, dumpFile, archive, classPath, null, targets, mapping);
-        }
-
-        /**
-         * The plan for a child whose target's first class is {@code targetClass}: this one, or,
-         * when the archive this plan maps lacks that class, one that dumps the archive again (see
-         * {@link ArchiveContents}): once per JVM and dump, {@link ArchiveContents#MOST_DUMPS}
-         * times at most.
-         */
-        private Plan forTarget(String targetClass) {
-            if (contents == null || targetClass == null || answered.contains(targetClass)) {
-                return this;
-            }
-            synchronized (this) {
-                if (!contents.holds(targetClass)) {
-                    contents.forget(); // another program may have dumped it again since they were read
-                }
-                List<String> dumpedFor = contents.targets();
-                if (contents.holds(targetClass) || dumpedFor.size() >= ArchiveContents.MOST_DUMPS
-                        || !DUMPED_OR_DUMPING.add(archive + "#" + dumpedFor.size())) {
-                    answered.add(targetClass);
-                    return this;
-                }
-                List<String> targets = new ArrayList<>(dumpedFor);
-                targets.add(targetClass);
-                return dumping(archive, classPath, targets, this);
-            }
-        }
-
-        /** The archive has been dumped again: targets are looked up in its new files. */
-        private synchronized void redumped() {
-            contents.forget();
-            answered.clear();
-        }
-
-        /** @return the JVM options to add to the child's command line */
-        public List<String> options() {
-            return options;
-        }
-
-        /**
-         * @param given the class path the plan was made for
-         * @return the class path to give the child with {@link #options}: the given one, or its
-         *     jars-first form ({@link JarsFirstClassPath}) when that maps the archive
-         */
-        public String classPath(String given) {
-            return classPath != null ? classPath : given;
-        }
-
-        /** @return whether the child dumps an archive at its exit (the first child of its class path and options) */
-        public boolean dumps() {
-            return dumpFile != null;
-        }
-
-        /**
-         * Moves a freshly dumped archive into place, its list first; call after the child has
-         * exited. A child that was to dump and exited before it booted may have been refused the
-         * dump by its JVM (an option not in {@link #REFUSE_TO_DUMP}): its key is marked, and no
-         * child of this machine is given that dump again.
-         *
-         * @param bootFailed whether the child exited before it booted (before it could run its target)
-         */
-        public void childExited(boolean bootFailed) {
-            if (dumpFile == null) {
-                return;
-            }
-            Path writtenList = ArchiveContents.listOf(dumpFile);
-            try {
-                if (bootFailed) {
-                    Files.createFile(refusalOf(archive));
-                } else if (Files.size(dumpFile) > 0) {
-                    ArchiveContents.keep(writtenList, archive, targets);
-                    Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    if (mapping != null) {
-                        mapping.redumped();
-                    }
-                    prune(archive.getParent());
-                }
-            } catch (IOException e) {
-                Log.of(ClassDataSharing.class).log(System.Logger.Level.DEBUG, "no class-data archive: " + e);
-            } finally {
-                try {
-                    Files.deleteIfExists(dumpFile);
-                    Files.deleteIfExists(writtenList);
-                } catch (IOException e) {
-                    // a leftover temporary file is removed by the pruning of a later dump
-                }
-            }
-        }
-    }
 
     private ClassDataSharing() {
     }
@@ -304,48 +160,48 @@ public final class ClassDataSharing {
      *     lacks may dump it again ({@link ArchiveContents})
      * @return the plan for a child with that class path and options
      */
-    public static Plan plan(String classPath, List<String> options, List<String> callerOptions, String targetClass) {
+    static ArchivePlan plan(String classPath, List<String> options, List<String> callerOptions, String targetClass) {
         if ("false".equals(System.getProperty("mp4j.cds")) || classPath.isEmpty() || choosesSharingItself(options)
                 || refusesToDump(options)) {
-            return Plan.NONE;
+            return ArchivePlan.NONE;
         }
         String setting = classPath + '\n' + String.join("\n", options);
-        Plan ready = READY.get(setting);
+        ArchivePlan ready = READY.get(setting);
         if (ready != null) {
             return ready.forTarget(targetClass);
         }
         boolean jarsOnly = ONLY_JARS.computeIfAbsent(classPath, ClassDataSharing::onlyJars);
         Optional<JarsFirstClassPath> known = jarsOnly ? null : JARS_FIRST.get(classPath);
         if (known != null && known.isEmpty()) {
-            return Plan.NONE; // keeps its order, or is being checked: no look at the archive directory at each start
+            return ArchivePlan.NONE; // keeps its order, or is being checked: no look at the archive directory at each start
         }
         Path dir = archiveDirectory();
         if (dir == null) {
-            return Plan.NONE;
+            return ArchivePlan.NONE;
         }
         JarsFirstClassPath jarsFirst = jarsOnly ? null
                 : known != null ? known.get() : jarsFirst(classPath, dir, options, callerOptions);
         if (!jarsOnly && jarsFirst == null) {
-            return Plan.NONE;
+            return ArchivePlan.NONE;
         }
         String key = key(jarsOnly ? classPath : jarsFirst.jars(), options);
         Path archive = dir.resolve(key + ".jsa");
         if (Files.isRegularFile(archive)) {
             // A class path with directories keeps its archive: its program of its own dumped it from the jars alone.
-            ready = Plan.mapping(archive, jarsOnly ? classPath : jarsFirst.reordered(), jarsOnly);
+            ready = ArchivePlan.mapping(archive, jarsOnly ? classPath : jarsFirst.reordered(), jarsOnly);
             READY.put(setting, ready);
             return ready.forTarget(targetClass);
         }
-        if (!DUMPED_OR_DUMPING.add(key) || Files.exists(refusalOf(archive))) {
-            return Plan.NONE;
+        if (!ArchivePlan.DUMPED_OR_DUMPING.add(key) || Files.exists(ArchivePlan.refusalOf(archive))) {
+            return ArchivePlan.NONE;
         }
         if (!jarsOnly) {
             if (claimDump(dir, key)) {
                 inBackground(() -> ArchiveDumpRoot.start(jarsFirst.jars(), callerOptions));
             }
-            return Plan.NONE;
+            return ArchivePlan.NONE;
         }
-        return Plan.dumping(archive, classPath, List.of(targetClass == null ? ArchiveContents.UNKNOWN_TARGET : targetClass),
+        return ArchivePlan.dumping(archive, classPath, List.of(targetClass == null ? ArchiveContents.UNKNOWN_TARGET : targetClass),
                 null);
     }
 
@@ -457,12 +313,6 @@ public final class ClassDataSharing {
         new Thread(work, "mp4j-class-data-sharing").start();
     }
 
-    private static List<String> withQuiet(String option) {
-        List<String> all = new ArrayList<>(QUIET);
-        all.add(option);
-        return all;
-    }
-
     private static boolean choosesSharingItself(List<String> options) {
         for (String o : options) {
             if (o.startsWith("-Xshare") || o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAtExit")
@@ -471,11 +321,6 @@ public final class ClassDataSharing {
             }
         }
         return false;
-    }
-
-    /** @return the file that marks {@code archive}'s dump as refused by the JVM (see {@link Plan#childExited}) */
-    private static Path refusalOf(Path archive) {
-        return archive.resolveSibling(archive.getFileName() + REFUSED_SUFFIX);
     }
 
     /**

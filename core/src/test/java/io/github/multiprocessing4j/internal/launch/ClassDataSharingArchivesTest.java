@@ -101,7 +101,7 @@ class ClassDataSharingArchivesTest {
     void aDumpingChildThatFailedToBootMarksItsKeySoThatNoChildIsAskedToDumpItAgain() throws Exception {
         String jar = emptyJar(archives.resolve("app.jar"));
         List<String> options = List.of("-Dtest.run=" + System.nanoTime());
-        ClassDataSharing.Plan plan = ClassDataSharing.plan(jar, options, options, null);
+        ArchivePlan plan = ClassDataSharing.plan(jar, options, options, null);
         assertThat(plan.dumps()).as("the first child of a new class path and options").isTrue();
         Path archiveDirectory = optionValue(plan, "-XX:ArchiveClassesAtExit=").getParent();
         List<Path> refusedBefore = refusedIn(archiveDirectory);
@@ -122,7 +122,7 @@ class ClassDataSharingArchivesTest {
     void aTargetClassTheArchiveLacksHasItDumpedAgainOnceAtATimeAndAtMostFourTimes() throws Exception {
         String jar = emptyJar(archives.resolve("app.jar"));
         List<String> options = List.of("-Dtest.run=" + System.nanoTime());
-        ClassDataSharing.Plan first = ClassDataSharing.plan(jar, options, options, "a.A");
+        ArchivePlan first = ClassDataSharing.plan(jar, options, options, "a.A");
         Path archive = archiveOf(first);
         try {
             dumped(first, "a/A\nx/X\n"); // as the JVM lists classes
@@ -132,7 +132,7 @@ class ClassDataSharingArchivesTest {
                     .contains("-XX:SharedArchiveFile=" + archive);
             assertThat(ClassDataSharing.plan(jar, options, options, "x.X").dumps()).as("listed: loaded by a.A's child")
                     .isFalse();
-            ClassDataSharing.Plan again = ClassDataSharing.plan(jar, options, options, "b.B");
+            ArchivePlan again = ClassDataSharing.plan(jar, options, options, "b.B");
             assertThat(again.dumps()).as("b.B is not in the archive").isTrue();
             assertThat(again.options()).contains("-D" + ArchiveTraining.REPLAY_PROPERTY + "=" + archive + ".classes");
             assertThat(ClassDataSharing.plan(jar, options, options, "b.B").dumps()).as("while one dumps it").isFalse();
@@ -166,13 +166,13 @@ class ClassDataSharingArchivesTest {
     }
 
     /** @return the archive {@code dumping} is to dump */
-    private static Path archiveOf(ClassDataSharing.Plan dumping) {
+    private static Path archiveOf(ArchivePlan dumping) {
         String dumpFile = optionValue(dumping, "-XX:ArchiveClassesAtExit=").toString();
         return Path.of(dumpFile.substring(0, dumpFile.indexOf(".tmp-")));
     }
 
     /** Does what the JVM and the parent do when a child that was to dump exits: the files written, then moved. */
-    private static void dumped(ClassDataSharing.Plan dumping, String classList) throws Exception {
+    private static void dumped(ArchivePlan dumping, String classList) throws Exception {
         Path dumpFile = Files.writeString(optionValue(dumping, "-XX:ArchiveClassesAtExit="), "archive");
         Path listFile = Files.writeString(optionValue(dumping, "-XX:DumpLoadedClassList="), classList);
         dumping.childExited(false);
@@ -181,7 +181,7 @@ class ClassDataSharingArchivesTest {
     }
 
     /** @return the file named by the option of {@code plan} that begins with {@code option} */
-    private static Path optionValue(ClassDataSharing.Plan plan, String option) {
+    private static Path optionValue(ArchivePlan plan, String option) {
         return Path.of(plan.options().stream().filter(o -> o.startsWith(option)).findFirst().orElseThrow()
                 .substring(option.length()));
     }
