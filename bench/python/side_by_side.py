@@ -271,6 +271,8 @@ BOOT_CPU = "a process that does nothing, started and reaped one after another: C
 FRESH = "fresh 1 MiB /dev/shm segments, used as a queue chunk (every step above), one after another"
 HOT = "hot 1 MiB /dev/shm segment: 4 KiB puts through one mapping, 4 KiB gets through another"
 PROCESSORS = "processors available to the JVM"
+CROSS_CORE = ("two threads, one writing 4 KiB blocks into a 4 MiB array that the other keeps reading: "
+              "the writer's rate, window by window")
 
 
 def limits_rows():
@@ -544,7 +546,7 @@ def print_scale_table(rows, bandwidth, m):
         if size and size >= BANDWIDTH_FROM and memcpy and "MB/s" in units and units["MB/s"][1]:
             limit = f"memcpy {fmt(memcpy)} MB/s (ours at {100 * units['MB/s'][1] / memcpy:.2g}%)"
         if size and size >= BANDWIDTH_FROM and m["fresh"] and "MB/s" in units:
-            fresh = f"fresh /dev/shm {fmt(m['fresh'])} MB/s, hot {fmt(m['hot'])} MB/s"
+            fresh = f"fresh /dev/shm {fmt(m['fresh'])} MB/s, hot {fmt(m['hot'])} MB/s" + cross_core_text(m)
             limit = fresh if limit == "—" else f"{limit}; {fresh}"
             need = required(row["target"], {"fork": theirs}, row["judged"]) if row["judged"] == "MB/s" else None
             if need is not None and need > m["fresh"]:
@@ -561,7 +563,7 @@ def print_scale_table(rows, bandwidth, m):
           "10^6 B): " + "; ".join(f"{what.replace('memory bandwidth', '').lstrip(': ')} "
                                    f"{fmt(v)}" for what, v in bandwidth.items()) + ".")
     if m["fresh"]:
-        print(f"- Fresh shared memory (section limits): {fresh_memory_text(m)}. An unbounded queue "
+        print(f"- Fresh shared memory (section limits): {fresh_memory_text(m)}{cross_core_text(m)}. An unbounded queue "
               "whose producer runs ahead of its consumer must hold its backlog in fresh memory, so "
               "this is its limit; a queue that reuses its chunks can approach the hot figure, and a "
               "copy can approach memory bandwidth.")
@@ -654,6 +656,7 @@ class Limit:
     value: float
     text: str
     caveat: str = ""  # when the bound holds, said after "the target is beyond it"
+    aside: str = ""  # said last, whether the bound holds or not
 
 
 def machine(our_runs):
@@ -664,7 +667,9 @@ def machine(our_runs):
         r = find(ours, section, what, method, None)
         return r and r["median"]
 
+    cross = find(ours, LIMITS, CROSS_CORE, "-", None)
     return dict(cores=median(LIMITS, PROCESSORS, "-"),
+                cross_core=cross and (min(cross["values"]), max(cross["values"]), len(cross["values"])),
                 boot_cpu=median(LIMITS, BOOT_CPU, "jvm-child-flags"),
                 boot_wall=median(LIMITS, BOOT_WALL, "jvm-child-flags"),
                 fresh=median(LIMITS, FRESH, "-"), hot=median(LIMITS, HOT, "-"),
@@ -685,6 +690,15 @@ def fresh_memory_text(m):
     text = (f"fresh /dev/shm {fmt(m['fresh'])} MB/s (new 1 MiB segments: the limit of an unbounded "
             f"queue whose producer runs ahead, its backlog in new chunks)")
     return text + (f"; hot segment {fmt(m['hot'])} MB/s" if m["hot"] else "")
+
+
+def cross_core_text(m):
+    """The swing of data passed between the two processors (section limits), or nothing."""
+    if not m.get("cross_core"):
+        return ""
+    low, high, windows = m["cross_core"]
+    return (f"; 4 KiB blocks passed between two processors {fmt(low)}-{fmt(high)} MB/s "
+            f"(lowest and highest of {windows} windows: the machine swings, and so do these rows)")
 
 
 def limit_for(row, unit, m):
@@ -725,7 +739,7 @@ def limit_for(row, unit, m):
                                     f"(no library; section mem)")
     if row.section == "tput" and "4 KiB" in row.cpython and unit == "MB/s" and m["fresh"]:
         return Limit(m["fresh"], fresh_memory_text(m), " while every chunk is new (a queue that reuses its chunks "
-                                                       "is bounded by the hot figure instead)")
+                                                       "is bounded by the hot figure instead)", cross_core_text(m))
     return None
 
 
@@ -742,7 +756,9 @@ def print_limits_note(m):
           "before a worker JVM has booted. From fresh shared memory: a queue whose producer runs "
           "ahead of its consumer must hold its backlog in new chunks, each MiB of which is created, "
           "reserved (zeros written), mapped and page-faulted in both processes, then released; the "
-          "hot segment's figure is what reused chunks can approach. \"Beyond it\": no library can "
+          "hot segment's figure is what reused chunks can approach. From data passed between two "
+          "processors (4 KiB blocks one thread writes and another reads): how far the machine itself "
+          "swings, the lowest and highest of its windows. \"Beyond it\": no library can "
           "meet that target on this machine.")
 
 
@@ -765,8 +781,8 @@ def describe_limit(limit, target, cpython, unit):
         return "—"
     need = required(target, cpython, unit)
     if need is not None and not better_or_equal(unit, limit.value, need):
-        return f"{limit.text}; **the target ({fmt(need)} {unit}) is beyond it**{limit.caveat}"
-    return limit.text
+        return f"{limit.text}; **the target ({fmt(need)} {unit}) is beyond it**{limit.caveat}{limit.aside}"
+    return limit.text + limit.aside
 
 
 # --------------------------------------------------------------------------

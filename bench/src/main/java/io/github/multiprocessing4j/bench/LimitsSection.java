@@ -24,6 +24,10 @@ import java.util.List;
  *       4 KiB writes and reads (MB/s, for {@link #HOT_SECONDS}): what an unbounded queue whose
  *       backlog lives in new chunks can carry, beside the queue and pipe rows of 4 KiB and
  *       more;</li>
+ *   <li>{@linkplain CrossCoreCopy data passed between two processors}: 4 KiB blocks one thread
+ *       writes and another reads, the writer's MB/s in each of {@link #CROSS_CORE_WINDOWS}
+ *       windows of {@link #CROSS_CORE_WINDOW_SECONDS} s (8 in {@code --quick}): its lowest and
+ *       highest windows go beside the rows of 4 KiB items, which swing with it;</li>
  *   <li>the processors this JVM may use, which the boot floors divide by.</li>
  * </ul>
  */
@@ -31,6 +35,9 @@ final class LimitsSection extends Section {
     static final int BOOTS = 10;
     static final int SEGMENTS = 64;
     private static final double HOT_SECONDS = 0.5;
+    /** 15 s in all: the swings it shows last 5-20 s (see {@link CrossCoreCopy}). */
+    static final int CROSS_CORE_WINDOWS = 60;
+    private static final double CROSS_CORE_WINDOW_SECONDS = 0.25;
     /** Shared with {@code user_patterns.py}: the tables match figures by name. */
     static final String BOOT_WALL = "a process that does nothing, started and reaped one after another:"
             + " wall time to exit";
@@ -42,6 +49,9 @@ final class LimitsSection extends Section {
     static final String HOT = "hot 1 MiB /dev/shm segment: 4 KiB puts through one mapping, 4 KiB gets"
             + " through another";
     static final String PROCESSORS = "processors available to the JVM";
+    /** Shared with {@code side_by_side.py}, which shows its lowest and highest windows. */
+    static final String CROSS_CORE = "two threads, one writing 4 KiB blocks into a 4 MiB array that the other"
+            + " keeps reading: the writer's rate, window by window";
 
     LimitsSection() {
         super("limits");
@@ -54,6 +64,9 @@ final class LimitsSection extends Section {
         boots(config, results, "jvm-child-flags", BareJvm.CHILD_OPTIONS);
         boots(config, results, "jvm-default-flags", List.of());
         sharedMemory(config, results);
+        int windows = Math.max(8, CROSS_CORE_WINDOWS / config.scaleDivisor());
+        results.record(name(), CROSS_CORE, "-", windows, "MB/s",
+                CrossCoreCopy.windows(windows, CROSS_CORE_WINDOW_SECONDS));
     }
 
     private void boots(BenchConfig config, Results results, String method, List<String> options)
