@@ -36,11 +36,12 @@ import java.util.List;
  * kept) is dumped again by the next child with a target.
  *
  * <p>A parent looks at the targets first, on the path of a program's first start: a few lines,
- * read in a tenth of a millisecond. The list (a class a line in the JVM's internal form, {@code a/b/C}, some
- * followed by {@code " id: n"} on JDK 25, and lines starting with {@code @} that describe other
- * archived things) is tens of kilobytes, and reading and searching it took a new JVM 3-6 ms
- * (measured here: 124 kB), so it is read only for a target class the dumps were not made for
- * (archived or not: a class loaded by a target of another class), and then once per JVM.
+ * read in a tenth of a millisecond. The list (a class a line in the JVM's internal form,
+ * {@code a/b/C}, some followed by {@code " id: n"} on JDK 25, and lines starting with {@code @}
+ * that describe other archived things) is tens of kilobytes, and reading and searching it took a
+ * new JVM 3-6 ms (measured here: 124 kB), so it is read only for a target class the dumps were
+ * not made for (archived or not: a class loaded by a target of another class), and then once per
+ * JVM.
  */
 final class ArchiveContents {
     /** Ends the name of the class list beside its archive's: {@code KEY.jsa.classes}. */
@@ -55,7 +56,10 @@ final class ArchiveContents {
     private final Path archive;
     /** The targets' classes, read at the first look: empty when there is no such file. */
     private volatile List<String> targets;
-    /** The class list's text after a line break (every class is then between two), read when needed; "" when there is none. */
+    /**
+     * The class list's text after a line break (every class is then between two), read when
+     * needed; "" when there is none.
+     */
     private volatile String listed;
 
     private ArchiveContents(Path archive) {
@@ -99,7 +103,10 @@ final class ArchiveContents {
         return list.contains('\n' + internal + '\n') || list.contains('\n' + internal + ' ');
     }
 
-    /** @return the classes of the targets the archive's dumps were made for, a dump each ({@link #UNKNOWN_TARGET} for a spare's) */
+    /**
+     * @return the classes of the targets the archive's dumps were made for, a dump each
+     *     ({@link #UNKNOWN_TARGET} for a spare's)
+     */
     List<String> targets() {
         List<String> read = targets;
         if (read == null) {
@@ -139,7 +146,8 @@ final class ArchiveContents {
         Files.writeString(written, String.join("\n", targets) + '\n');
         Files.move(written, targetsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (Files.isRegularFile(writtenList)) {
-            Files.move(writtenList, listOf(archive), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(writtenList, listOf(archive), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

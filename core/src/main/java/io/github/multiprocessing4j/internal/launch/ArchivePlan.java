@@ -34,7 +34,7 @@ final class ArchivePlan {
     private final ArchiveContents contents;
     /** For a plan that dumps: the targets' classes the archive's dumps were made for, this one's last. */
     private final List<String> targets;
-    /** For a plan that dumps the archive again: the plan that maps it, which reads the new lists once they are there. */
+    /** For a plan that dumps the archive again: the plan that maps it, which reads the new lists once there. */
     private final ArchivePlan mapping;
     /** Target classes for which this plan is the answer (listed, or the archive dumped enough or being dumped). */
     private final Set<String> answered = ConcurrentHashMap.newKeySet();

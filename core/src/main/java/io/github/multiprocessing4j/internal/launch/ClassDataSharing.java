@@ -201,8 +201,8 @@ public final class ClassDataSharing {
             }
             return ArchivePlan.NONE;
         }
-        return ArchivePlan.dumping(archive, classPath, List.of(targetClass == null ? ArchiveContents.UNKNOWN_TARGET : targetClass),
-                null);
+        String dumpedFor = targetClass == null ? ArchiveContents.UNKNOWN_TARGET : targetClass;
+        return ArchivePlan.dumping(archive, classPath, List.of(dumpedFor), null);
     }
 
     /**
