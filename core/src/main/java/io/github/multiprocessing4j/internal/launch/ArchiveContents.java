@@ -141,10 +141,7 @@ final class ArchiveContents {
      * @param targets the classes of the targets its dumps were made for, this one's last
      */
     static void keep(Path writtenList, Path archive, List<String> targets) throws IOException {
-        Path targetsFile = targetsOf(archive);
-        Path written = targetsFile.resolveSibling(targetsFile.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        Files.writeString(written, String.join("\n", targets) + '\n');
-        Files.move(written, targetsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        ClassDataSharing.writeReplacing(targetsOf(archive), String.join("\n", targets) + '\n');
         if (Files.isRegularFile(writtenList)) {
             Files.move(writtenList, listOf(archive), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);

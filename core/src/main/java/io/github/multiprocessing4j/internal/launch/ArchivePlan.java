@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ArchivePlan {
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-    /** Keys (and archives by how many dumps made them) this JVM has had a child dump, or is having one dump. */
-    static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
+    /** Archives, each with how many dumps had made it (0: none yet), this JVM has had a child dump, or has one dump. */
+    private static final Set<String> DUMPED_OR_DUMPING = ConcurrentHashMap.newKeySet();
     /** Numbers this JVM's dumps' temporary files, which two children may write at once for one key. */
     private static final AtomicInteger DUMPS_STARTED = new AtomicInteger();
     static final ArchivePlan NONE = new ArchivePlan(List.of(), null, null, null, null, List.of(), null);
@@ -84,12 +84,13 @@ final class ArchivePlan {
             return this;
         }
         synchronized (this) {
-            if (!contents.holds(targetClass)) {
+            boolean held = contents.holds(targetClass);
+            if (!held) {
                 contents.forget(); // another program may have dumped it again since they were read
+                held = contents.holds(targetClass);
             }
             List<String> dumpedFor = contents.targets();
-            if (contents.holds(targetClass) || dumpedFor.size() >= ArchiveContents.MOST_DUMPS
-                    || !DUMPED_OR_DUMPING.add(archive + "#" + dumpedFor.size())) {
+            if (held || dumpedFor.size() >= ArchiveContents.MOST_DUMPS || !firstInThisJvm(archive, dumpedFor.size())) {
                 answered.add(targetClass);
                 return this;
             }
@@ -158,6 +159,17 @@ final class ArchivePlan {
                 // a leftover temporary file is removed by the pruning of a later dump
             }
         }
+    }
+
+    /**
+     * @param archive an archive to dump
+     * @param dumpsSoFar how many dumps have made it: 0 when it is yet to be dumped
+     * @return whether this is the first time this JVM would have a child make that dump (a JVM
+     *     dumps an archive once per dump count, so a child that never exits cleanly cannot make
+     *     every start pay for a dump)
+     */
+    static boolean firstInThisJvm(Path archive, int dumpsSoFar) {
+        return DUMPED_OR_DUMPING.add(archive + "#" + dumpsSoFar);
     }
 
     /** @return the file that marks {@code archive}'s dump as refused by the JVM (see {@link #childExited}) */

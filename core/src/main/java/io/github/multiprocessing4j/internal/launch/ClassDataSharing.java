@@ -147,6 +147,16 @@ public final class ClassDataSharing {
         return files.subList(kept, files.size());
     }
 
+    /**
+     * Writes {@code file} whole through a temporary file of this process and a rename, so that a
+     * program reading it at the same time finds the old content or the new one, never a part.
+     */
+    static void writeReplacing(Path file, String content) throws IOException {
+        Path written = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp-"
+                + ProcessHandle.current().pid()), content);
+        Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private static long lastModified(Path file) {
         return file.toFile().lastModified();
     }
@@ -192,7 +202,7 @@ public final class ClassDataSharing {
             READY.put(setting, ready);
             return ready.forTarget(targetClass);
         }
-        if (!ArchivePlan.DUMPED_OR_DUMPING.add(key) || Files.exists(ArchivePlan.refusalOf(archive))) {
+        if (!ArchivePlan.firstInThisJvm(archive, 0) || Files.exists(ArchivePlan.refusalOf(archive))) {
             return ArchivePlan.NONE;
         }
         if (!jarsOnly) {
@@ -245,9 +255,7 @@ public final class ClassDataSharing {
         if (said == null) {
             said = candidate.movesNoName() ? JARS_FIRST_FINDS_THE_SAME : "as given";
             try {
-                Path written = Files.writeString(verdict.resolveSibling(verdict.getFileName() + ".tmp-"
-                        + ProcessHandle.current().pid()), said);
-                Files.move(written, verdict, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                writeReplacing(verdict, said);
             } catch (IOException e) {
                 Log.of(ClassDataSharing.class).log(System.Logger.Level.DEBUG, "the class path's verdict not kept: " + e);
             }
