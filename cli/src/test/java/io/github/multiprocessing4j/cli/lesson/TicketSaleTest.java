@@ -95,7 +95,7 @@ class TicketSaleTest {
     @Test
     void terminatedTheLessonLeavesNoScratchDirectory() throws Exception {
         Path ticketDir;
-        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "10000")) {
+        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "10000..10000")) {
             ticketDir = whenABuyerWaits(lesson);
 
             lesson.process().destroy(); // SIGTERM, as kill PID
@@ -109,7 +109,7 @@ class TicketSaleTest {
     @Test
     void aScratchDirectoryLeftByAKilledLessonIsDeletedByTheNextRun() throws Exception {
         Path ticketDir;
-        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "10000")) {
+        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "10000..10000")) {
             ticketDir = whenABuyerWaits(lesson);
 
             lesson.process().destroyForcibly(); // SIGKILL: no hook runs

@@ -129,7 +129,7 @@ class PsCommandTest {
 
     @Test
     void watchingATreeShowsItLiveAndEndsWhenTheTreeHasEnded() throws Exception {
-        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "1500")) {
+        try (Mp4jRun.Running lesson = Mp4jRun.start("lesson", "tickets", "--buyers", "1", "--delay-ms", "1500..1500")) {
             long root = lesson.process().pid();
 
             Mp4jRun.Result watch = Mp4jRun.inProcess("ps", "--tree", Long.toString(root), "--watch", "0.2");
