@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * class ({@link Elsewhere}); {@code TreeRoot FILE
  * close-shared} gives a queue, a lock and a pipe's end to a child, closes its copies right after
  * {@code start()} (Python's habit; the child closes its own when done), joins it, and writes
- * "rootPid seg-files..." (what the tree's directory holds then) to FILE before it exits.
+ * "rootPid seg-files..." (what the tree's directory holds then) to FILE before it exits;
+ * {@code TreeRoot FILE first-use} makes and closes a queue, writes "done" and exits: a program
+ * whose first use of its tree is its last.
  */
 public final class TreeRoot {
     private TreeRoot() {
@@ -43,6 +45,9 @@ public final class TreeRoot {
             TestFiles.write(out, ProcessHandle.current().pid() + " " + child.pid());
             Thread.sleep(120_000);
             java.lang.ref.Reference.reachabilityFence(kept); // not reached: the test kills this process
+        } else if (args[1].equals("first-use")) {
+            new ProcessQueue<String>().close();
+            TestFiles.write(out, "done");
         } else if (args[1].equals("close-shared")) {
             closeShared(out);
         } else if (args[1].equals("spare-unused")) {

@@ -38,6 +38,8 @@ import java.util.function.Supplier;
 public final class ProcessContext {
     private static final String MAIN_PROCESS = "MainProcess";
     private static final Once JANITOR = new Once();
+    /** How long a root's exit waits for its janitor ({@link #startJanitor}) to finish. */
+    private static final long JANITOR_EXIT_WAIT_MS = 2_000;
 
     private static volatile ProcessContext current;
     private static volatile boolean bootingAsChild;
@@ -193,8 +195,8 @@ public final class ProcessContext {
     }
 
     /**
-     * @return the tree's registry; the first call in a root installs the exit hook and removes the
-     *     registries of dead trees
+     * @return the tree's registry; the first call in a root installs the exit hook and starts
+     *     the removal of dead trees' registries ({@link #startJanitor})
      */
     public ProcessRegistry registry() {
         ProcessRegistry r = registry;
@@ -202,11 +204,7 @@ public final class ProcessContext {
             synchronized (this) {
                 if (registry == null) {
                     if (parent == null && JANITOR.claim()) {
-                        int removed = LocalTreeRegistry.removeDeadTrees();
-                        if (removed > 0) {
-                            Log.of(ProcessContext.class).log(System.Logger.Level.DEBUG, "removed {0} process table(s) left by trees that were killed",
-                                    removed);
-                        }
+                        startJanitor();
                     }
                     installExitHook();
                     registry = LocalTreeRegistry.open(treeId, new Supplier<ProcessRecord>() {
@@ -220,6 +218,42 @@ public final class ProcessContext {
             }
         }
         return r;
+    }
+
+    /**
+     * Removes, on a daemon thread of its own, the directories of trees whose processes are all
+     * dead ({@link LocalTreeRegistry#removeDeadTrees}); this process's exit waits for it, up to
+     * {@link #JANITOR_EXIT_WAIT_MS}, so that a short program still leaves them removed. Their
+     * ids name their roots, which are dead, so it cannot meet this tree, and deleting a dead tree
+     * twice (another root's janitor, or this one cut short) is harmless. Not on the caller's
+     * thread: it lists the shared-memory directory and the spill root, which is
+     * {@code java.io.tmpdir} by default; measured on the 2-core development VM with 2,229 entries
+     * in {@code /tmp}, a new program's first {@code ProcessQueue} took 31-41 ms with the listing
+     * on its path and 24-28 ms without.
+     */
+    private void startJanitor() {
+        Thread janitor = new Thread("mp4j-janitor") {
+            @Override
+            public void run() {
+                int removed = LocalTreeRegistry.removeDeadTrees();
+                if (removed > 0) {
+                    Log.of(ProcessContext.class).log(System.Logger.Level.DEBUG,
+                            "removed {0} process table(s) left by trees that were killed", removed);
+                }
+            }
+        };
+        janitor.setDaemon(true);
+        janitor.start();
+        onExit(new Runnable() { // not a lambda: see LocalTreeRegistry
+            @Override
+            public void run() {
+                try {
+                    janitor.join(JANITOR_EXIT_WAIT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the exit goes on; a later root finishes the job
+                }
+            }
+        });
     }
 
     /**
