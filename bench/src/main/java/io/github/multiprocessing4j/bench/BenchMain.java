@@ -75,6 +75,12 @@ public final class BenchMain {
             if (!options.only().isEmpty() && !options.only().contains(section.name())) {
                 continue;
             }
+            // A section leaves this JVM's heap grown (the pool section to about 860 MB resident),
+            // and on the development VM an idle process that big slowed the new programs measured
+            // after it: section pool-calls' second call, 10-14M tasks/s in its first program
+            // against 19-26M once the heap was collected, the machine's system time doubled. A
+            // user's new program has no such neighbour; a full collection gives the memory back.
+            System.gc();
             if (config.quietWaitSeconds() > 0) {
                 double[] waited = MachineLoad.waitQuiet(config.quietWaitSeconds());
                 System.err.printf(Locale.ROOT, "[section %s] waited %.0f s for a quiet machine, foreign load %.2f%n",
