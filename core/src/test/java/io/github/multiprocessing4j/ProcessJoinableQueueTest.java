@@ -1,12 +1,21 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.testing.SharedObjects;
+import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,6 +113,48 @@ class ProcessJoinableQueueTest {
         assertThat(List.of(gotIt.get(WAIT), gotIt.get(WAIT))).containsExactlyInAnyOrder("plain", "fragile");
         assertThat(survivor.join(WAIT)).isTrue();
         assertThat(q.unfinishedTasks()).isZero();
+    }
+
+    @Test
+    void aDeadConsumersLogCutShortByItsDeathIsRemovedAndTheQueueGoesOn() throws Exception {
+        // A consumer killed while it made its in-flight log leaves the file shorter than the log's
+        // header (a segment's file is created empty, then sized): the fresh-clone CI met it once,
+        // as an IndexOutOfBoundsException at the queue's unlink. Made here by cutting a dead
+        // consumer's log to nothing; it had finished its item, which its slot counts too.
+        ProcessJoinableQueue<String> q = shared.track(new ProcessJoinableQueue<>());
+        ProcessQueue<String> gotIt = shared.track(new ProcessQueue<>());
+        q.put("first");
+        ChildProcess doomed = new ChildProcess(() -> {
+            String item = q.get();
+            q.taskDone();
+            gotIt.put(item);
+            Thread.sleep(60_000);
+        });
+        doomed.start();
+        assertThat(gotIt.get(WAIT)).isEqualTo("first");
+        doomed.kill();
+        assertThat(doomed.join(WAIT)).isTrue();
+        Path log = inFlightLogOf(doomed.pid());
+        try (FileChannel file = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            file.truncate(0);
+        }
+
+        q.put("second");
+        assertThat(q.get(WAIT)).isEqualTo("second");
+        q.taskDone();
+        assertThat(q.join(WAIT)).isTrue();
+        assertThat(q.unfinishedTasks()).isZero();
+        assertThat(log).as("the dead consumer's log, retired").doesNotExist();
+    }
+
+    /** @return the in-flight log file of the consumer process {@code pid}, in this test JVM's tree */
+    private static Path inFlightLogOf(long pid) throws IOException {
+        try (Stream<Path> files = Files.list(TestFiles.treeDirectory(Platform.currentPid()))) {
+            List<Path> logs = files.filter(f -> f.getFileName().toString().contains("qflight-" + pid + "-"))
+                    .collect(Collectors.toList());
+            assertThat(logs).as("consumer %d's in-flight log", pid).hasSize(1);
+            return logs.get(0);
+        }
     }
 
     @Test

@@ -154,8 +154,15 @@ final class InFlightLog {
         void visit(int at, int state, long itemNumber);
     }
 
-    /** Gives every record of {@code log} (a dead process's) to {@code visitor}, oldest first. */
+    /**
+     * Gives every record of {@code log} (a dead process's) to {@code visitor}, oldest first. A log
+     * shorter than its header has none: its process was killed while it made the file, which is
+     * created empty and then sized ({@code SegmentSpace.reserve}), before it took anything.
+     */
     static void forEachRecord(SharedSegment log, RecordVisitor visitor) {
+        if (log.size() < FIRST) {
+            return;
+        }
         long end = Math.min(log.getLongVolatile(END), log.size());
         for (int at = FIRST; at + PAYLOAD <= end; ) {
             int length = log.getIntVolatile(at + LENGTH);
@@ -184,10 +191,13 @@ final class InFlightLog {
         log.setIntVolatile(at + STATE, REQUEUING);
     }
 
-    /** Removes a dead process's log, and the segments its "next" and "previous" name (see the class notes). */
+    /**
+     * Removes a dead process's log, and the segments its "next" and "previous" name (see the class
+     * notes); a log shorter than its header names none (see {@link #forEachRecord}).
+     */
     static void remove(SharedSegment log) {
         for (int field : new int[] {NEXT, PREVIOUS}) {
-            if (log.getIntVolatile(field) > 0) {
+            if (log.size() >= FIRST && log.getIntVolatile(field) > 0) {
                 SharedSegment.unlink(log.treeId(), SegmentNames.read(log, field));
             }
         }
