@@ -160,7 +160,7 @@ final class InFlightLog {
      * created empty and then sized ({@code SegmentSpace.reserve}), before it took anything.
      */
     static void forEachRecord(SharedSegment log, RecordVisitor visitor) {
-        if (log.size() < FIRST) {
+        if (!hasHeader(log)) {
             return;
         }
         long end = Math.min(log.getLongVolatile(END), log.size());
@@ -197,11 +197,16 @@ final class InFlightLog {
      */
     static void remove(SharedSegment log) {
         for (int field : new int[] {NEXT, PREVIOUS}) {
-            if (log.size() >= FIRST && log.getIntVolatile(field) > 0) {
+            if (hasHeader(log) && log.getIntVolatile(field) > 0) {
                 SharedSegment.unlink(log.treeId(), SegmentNames.read(log, field));
             }
         }
         log.unlink();
+    }
+
+    /** @return whether {@code log} is long enough for its header: its process lived to size its file */
+    private static boolean hasHeader(SharedSegment log) {
+        return log.size() >= FIRST;
     }
 
     /** @return the bytes a record with {@code length} payload bytes takes (8-aligned) */
