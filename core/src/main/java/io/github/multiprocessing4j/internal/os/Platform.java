@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -202,15 +203,16 @@ public final class Platform {
 
     /** @return the value of {@code field} in {@code /proc/PID/status}, trimmed; empty when gone or no /proc */
     private static Optional<String> statusField(long pid, String field) {
+        byte[] bytes = new byte[STATUS_BYTES];
+        int length = readProcFile(pid, "status", bytes);
+        if (length < 0) {
+            return Optional.empty(); // gone, or no /proc: the field is simply unknown
+        }
         String key = field + ":";
-        try {
-            for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"))) {
-                if (line.startsWith(key)) {
-                    return Optional.of(line.substring(key.length()).trim());
-                }
+        for (String line : new String(bytes, 0, length, StandardCharsets.ISO_8859_1).split("\n")) {
+            if (line.startsWith(key)) {
+                return Optional.of(line.substring(key.length()).trim());
             }
-        } catch (IOException | RuntimeException e) {
-            // gone, or no /proc: the field is simply unknown
         }
         return Optional.empty();
     }
@@ -230,6 +232,8 @@ public final class Platform {
 
     /** Enough of {@code /proc/PID/stat} for its 22nd field, whatever the command name. */
     private static final int STAT_BYTES = 512;
+    /** More than {@code /proc/PID/status} holds (about 1.5 kB). */
+    private static final int STATUS_BYTES = 8192;
     private static final int STAT_STATE = 3;
     private static final int STAT_PPID = 4;
     private static final int STAT_STARTTIME = 22;
@@ -249,13 +253,8 @@ public final class Platform {
             return null;
         }
         byte[] bytes = new byte[STAT_BYTES];
-        int length = 0;
-        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
-            int read;
-            while (length < bytes.length && (read = in.read(bytes, length, bytes.length - length)) > 0) {
-                length += read;
-            }
-        } catch (IOException e) {
+        int length = readProcFile(pid, "stat", bytes);
+        if (length < 0) {
             return null; // no such process
         }
         int at = length - 1;
@@ -291,5 +290,24 @@ public final class Platform {
             }
         }
         return startTicks < 0 ? null : new ProcStat(state, parentPid, startTicks);
+    }
+
+    /**
+     * Reads {@code /proc/PID/NAME} into {@code bytes}, as much of it as they hold, through a
+     * {@link FileInputStream}: no NIO channel (see {@link #procStat} for what that saves).
+     *
+     * @return how many bytes were read, or -1 when the file cannot be read (no such process, no /proc)
+     */
+    private static int readProcFile(long pid, String name, byte[] bytes) {
+        int length = 0;
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/" + name)) {
+            int read;
+            while (length < bytes.length && (read = in.read(bytes, length, bytes.length - length)) > 0) {
+                length += read;
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return length;
     }
 }

@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.os;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +37,8 @@ class PlatformTest {
             assertThat(Platform.isAlive(pid, ticks)).isTrue();
             assertThat(Platform.isAlive(pid, ticks - 1)).as("another process with its pid").isFalse();
             assertThat(Platform.hasExited(pid)).isFalse();
+            assertThat(Platform.residentBytes(pid)).as("an idle sleep's VmRSS, from /proc/PID/status")
+                    .hasValue(Long.parseLong(statusField(pid, "VmRSS").replace("kB", "").trim()) * 1024);
         } finally {
             p.destroyForcibly();
             p.waitFor();
@@ -68,6 +71,20 @@ class PlatformTest {
         String[] fields = splitAfterCommandName(Files.readString(Path.of("/proc/self/stat")));
         assertThat(Platform.ownStartTicks()).isEqualTo(Long.parseLong(fields[19]));
         assertThat(Platform.currentPid()).isEqualTo(ProcessHandle.current().pid());
+    }
+
+    @Test
+    void theSignalsThisJvmIgnoresAreItsStatusMask() throws Exception {
+        long ignored = Long.parseLong(statusField(ProcessHandle.current().pid(), "SigIgn"), 16);
+        for (int signal : new int[] {Platform.SIGHUP, Platform.SIGINT, Platform.SIGTERM}) {
+            assertThat(Platform.ignoresSignal(signal)).as("signal %d", signal).isEqualTo((ignored & 1L << (signal - 1)) != 0);
+        }
+    }
+
+    /** @return the value of {@code field} in {@code /proc/PID/status}, read as a test reads it */
+    private static String statusField(long pid, String field) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(field + ":"))
+                .map(l -> l.substring(field.length() + 1).trim()).findFirst().orElseThrow();
     }
 
     /** The fields after "(comm) ", split as the kernel writes them: field 3 is at index 0. */
