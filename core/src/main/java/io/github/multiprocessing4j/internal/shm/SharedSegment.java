@@ -399,7 +399,7 @@ public final class SharedSegment implements Serializable {
 
     /** Copies {@code length} bytes of {@code source} into the segment at {@code offset} (plain writes). */
     public void putBytes(int offset, byte[] source, int sourceOffset, int length) {
-        buffer.put(offset, source, sourceOffset, length);
+        words.putBytes(offset, source, sourceOffset, length);
     }
 
     /**
@@ -422,7 +422,7 @@ public final class SharedSegment implements Serializable {
 
     /** Copies {@code length} bytes of the segment at {@code offset} into {@code target} (plain reads). */
     public void getBytes(int offset, byte[] target, int targetOffset, int length) {
-        buffer.get(offset, target, targetOffset, length);
+        words.getBytes(offset, target, targetOffset, length);
     }
 
     /**

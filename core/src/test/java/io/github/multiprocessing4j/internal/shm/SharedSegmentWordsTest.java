@@ -78,6 +78,43 @@ class SharedSegmentWordsTest {
     }
 
     @Test
+    void arraysCopiedInAndOutAtAnyOffsetAndLengthKeepEveryByteAndTouchNoOther() throws Exception {
+        // short copies go word by word, unaligned, long ones in bulk: every length up to past the
+        // switch, at offsets of every alignment on both sides, between sentinels that must survive
+        byte[] source = new byte[400];
+        for (int i = 0; i < source.length; i++) {
+            source[i] = (byte) (i * 37 + 11);
+        }
+        for (int length = 0; length <= 300; length++) {
+            int offset = 1000 + length % 8;
+            int sourceOffset = length % 5;
+            segment.putByte(offset - 1, (byte) 0x55);
+            segment.putByte(offset + length, (byte) 0x66);
+
+            segment.putBytes(offset, source, sourceOffset, length);
+            byte[] target = new byte[length + 10];
+            java.util.Arrays.fill(target, (byte) 0x77);
+            segment.getBytes(offset, target, 3, length);
+
+            byte[] expected = java.util.Arrays.copyOfRange(source, sourceOffset, sourceOffset + length);
+            assertThat(fileBytes().slice(offset, length).equals(ByteBuffer.wrap(expected))).as("length %d", length)
+                    .isTrue();
+            assertThat(java.util.Arrays.copyOfRange(target, 3, 3 + length)).containsExactly(expected);
+            assertThat(target[2]).isEqualTo((byte) 0x77);
+            assertThat(target[3 + length]).isEqualTo((byte) 0x77);
+            assertThat(segment.getByte(offset - 1)).isEqualTo((byte) 0x55);
+            assertThat(segment.getByte(offset + length)).isEqualTo((byte) 0x66);
+        }
+        byte[] small = new byte[16];
+        assertThatThrownBy(() -> segment.putBytes(4096 - 8, small, 0, 16)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.putBytes(0, small, 4, 16)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.getBytes(-1, small, 0, 8)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.getBytes(0, small, 10, 8)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(segment.getLongVolatile(4096 - 8)).isZero();
+        assertThat(small).containsOnly(0);
+    }
+
+    @Test
     void aMisalignedWordIsRefused() {
         // the loads and stores would not be single accesses there (tests run with assertions on)
         assertThatThrownBy(() -> segment.getLongVolatile(4)).isInstanceOf(AssertionError.class);
