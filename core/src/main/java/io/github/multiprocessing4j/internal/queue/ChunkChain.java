@@ -268,8 +268,9 @@ final class ChunkChain {
         header.setLongVolatile(slot, -1);
     }
 
+    /** Unlinks the chunk a tail or head slot names, unless the slot was retired or its writer died writing it (number -1). */
     private void unlinkNamedIn(int slot) {
-        if (header.getIntVolatile(slot + 8) > 0) {
+        if (header.getLongVolatile(slot) >= 0 && header.getIntVolatile(slot + 8) > 0) {
             SharedSegment.unlink(header.treeId(), SegmentNames.read(header, slot + 8));
         }
     }

@@ -24,6 +24,12 @@ public enum CrashPoint {
     LOG_GROWTH_NAMED,
     /** An in-flight log growing: the new segment holds the pending records; the queue header still names the old one. */
     LOG_GROWTH_MADE,
+    /**
+     * An in-flight log's name is written in the header's field not in force (a growing log's new
+     * segment; at a consumer's first take, its log, which does not exist yet); the field in force
+     * still names the log before (none at a first take).
+     */
+    LOG_NAME_WRITTEN,
     /** An in-flight log growing: the header names the new segment; the old one is not removed. */
     LOG_GROWTH_PUBLISHED,
     /** A taskDone(): the log record is marked done; the consumer slot's count is not written. */

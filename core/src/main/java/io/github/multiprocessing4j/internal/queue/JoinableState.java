@@ -13,6 +13,8 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUME
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_LOGS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.CONSUMER_SLOTS;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DONE_RETIRED;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.LOG_NAME_PAIR;
+import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.NAME_SLOT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.RETIRED_BEFORE;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.RETIRING_COUNT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.RETIRING_SLOT;
@@ -159,7 +161,7 @@ public final class JoinableState {
         }
         SharedSegment before = log.append(itemNumber, chunk, offset, length);
         if (before != null) {
-            SegmentNames.write(header, logName(slot), log.segment().name());
+            nameLog(slot, log.segment().name());
             CrashPoint.LOG_GROWTH_PUBLISHED.reach();
             before.unlink();
             log.moved();
@@ -364,7 +366,7 @@ public final class JoinableState {
             InFlightLog.remove(deadLog);
             CrashPoint.RETIRE_LOG_REMOVED.reach();
         }
-        header.setIntVolatile(logName(i), 0);
+        clearLogName(i);
         consumers.free(i);
         CrashPoint.RETIRE_SLOT_FREED.reach();
         long before = header.getLongVolatile(RETIRED_BEFORE);
@@ -377,11 +379,12 @@ public final class JoinableState {
 
     /** @return the in-flight log that consumer slot {@code i} names, or null when none exists */
     private SharedSegment namedLog(int i) {
-        if (header.getIntVolatile(logName(i)) <= 0) {
+        String name = logNameInForce(header, i);
+        if (name == null) {
             return null;
         }
         try {
-            return SharedSegment.attach(header.treeId(), SegmentNames.read(header, logName(i)));
+            return SharedSegment.attach(header.treeId(), name);
         } catch (IllegalStateException gone) {
             return null; // its process died before the log existed, or it was removed already
         }
@@ -399,12 +402,47 @@ public final class JoinableState {
                     + " live processes take items from this joinable queue");
         }
         String name = SharedSegment.reserveName("qflight"); // named before it exists: see ProcessRegistry
-        SegmentNames.write(header, logName(claimed), name);
+        nameLog(claimed, name);
         log = InFlightLog.create(name);
         slot = claimed;
     }
 
-    private static int logName(int slot) {
-        return CONSUMER_LOGS + slot * SegmentNames.FIELD_SIZE;
+    /**
+     * Names {@code name} as the in-flight log of consumer slot {@code i}: in the field of the
+     * slot's pair that is not in force, then puts that field in force with one store (see
+     * {@link QueueDescriptor}), so that a process killed on the way leaves the previous name.
+     */
+    private void nameLog(int i, String name) {
+        long firstGeneration = header.getLongVolatile(logNameField(i, 0));
+        long secondGeneration = header.getLongVolatile(logNameField(i, 1));
+        int unused = logNameField(i, firstGeneration <= secondGeneration ? 0 : 1);
+        SegmentNames.write(header, unused + Long.BYTES, name);
+        CrashPoint.LOG_NAME_WRITTEN.reach();
+        header.setLongVolatile(unused, Math.max(firstGeneration, secondGeneration) + 1);
+    }
+
+    /** Consumer slot {@code i} has no log any more: neither field of its pair is in force. */
+    private void clearLogName(int i) {
+        header.setLongVolatile(logNameField(i, 0), 0);
+        header.setLongVolatile(logNameField(i, 1), 0);
+    }
+
+    /**
+     * @param header a joinable queue's header
+     * @param i a consumer slot
+     * @return the name of that slot's in-flight log, the one in force (see {@link QueueDescriptor}); null when none is
+     */
+    static String logNameInForce(SharedSegment header, int i) {
+        long firstGeneration = header.getLongVolatile(logNameField(i, 0));
+        long secondGeneration = header.getLongVolatile(logNameField(i, 1));
+        if (firstGeneration == 0 && secondGeneration == 0) {
+            return null;
+        }
+        return SegmentNames.read(header, logNameField(i, firstGeneration >= secondGeneration ? 0 : 1) + Long.BYTES);
+    }
+
+    /** @return the offset of field {@code which} (0 or 1) of consumer slot {@code slot}'s pair: its generation, then the name */
+    private static int logNameField(int slot, int which) {
+        return CONSUMER_LOGS + slot * LOG_NAME_PAIR + which * NAME_SLOT;
     }
 }

@@ -31,7 +31,7 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  | spare chunks: (count and which name 8 + 2 names 2 x 56)        | 640
  *  +---------------+---------------+---------------+---------------+
  *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 768
- *  | consumer logs: {@value #CONSUMER_SLOTS} names of 56 bytes, one per consumer slot     |
+ *  | consumer logs: {@value #CONSUMER_SLOTS} x 2 x (generation 8 + name 56), a pair per consumer slot |
  *  +---------------+---------------+---------------+---------------+
  *
  *  max size      items the queue holds before put() blocks; 0 for unbounded
@@ -63,7 +63,12 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *                writes the field the word does not use, then the word, in one store: a process
  *                killed half-way leaves the spares as they were
  *  consumers     one slot per process consuming a joinable queue: token, ticks, stake = how
- *                many taskDone()s it made; its in-flight log's segment name beside it
+ *                many taskDone()s it made
+ *  consumer logs the segment name of each consumer slot's in-flight log, in the field of its
+ *                pair with the higher generation (both 0: no log). A new name (the log grew) is
+ *                written in the other field, which is then put in force by one store of a
+ *                generation above the current one: a process killed while writing a name
+ *                leaves the previous one in force, never a mixture of the two
  * </pre>
  */
 final class QueueDescriptor {
@@ -83,6 +88,8 @@ final class QueueDescriptor {
     static final int MAX_SIZE = 256;
     static final int CHUNK_SIZE = 264;
     static final int STATE = 272;
+    /** Bytes of a (number, name) slot of the tail names, head names and spare, and of a consumer log's name field. */
+    static final int NAME_SLOT = 64;
     static final int TAIL_NAMES = 384;
     static final int HEAD_NAMES = 512;
     static final int SPARE = 640;
@@ -91,10 +98,10 @@ final class QueueDescriptor {
     static final int CONSUMERS = 768;
     static final int CONSUMER_SLOTS = 64;
     static final int CONSUMER_LOGS = CONSUMERS + SlotTable.bytes(CONSUMER_SLOTS);
-    static final int SIZE = CONSUMER_LOGS + CONSUMER_SLOTS * SegmentNames.FIELD_SIZE;
+    /** Bytes of a consumer slot's pair of log name fields (each a generation and a name, {@link #NAME_SLOT} bytes). */
+    static final int LOG_NAME_PAIR = 2 * NAME_SLOT;
+    static final int SIZE = CONSUMER_LOGS + CONSUMER_SLOTS * LOG_NAME_PAIR;
 
-    /** Bytes of a (number, name) slot of the tail names, head names and spare. */
-    static final int NAME_SLOT = 64;
     static final long CLOSED = 1;
     /** States of the requeue mark (its low 2 bits). */
     static final long REQUEUE_UNDER_WAY = 1;

@@ -57,8 +57,8 @@ class QueueCrashPointTest {
         return record;
     };
     /** Where a consumer dies: in a take (its item still in the queue, or taken for good), while its log grows, in a taskDone(). */
-    private static final String[] CONSUMER_DEATHS = {"TAKE_READ:3", "TAKE_COUNTED:3", "LOG_GROWTH_NAMED:1",
-            "LOG_GROWTH_MADE:1", "LOG_GROWTH_PUBLISHED:1", "TASK_DONE_LOGGED:2"};
+    private static final String[] CONSUMER_DEATHS = {"TAKE_READ:3", "TAKE_COUNTED:3", "LOG_NAME_WRITTEN:1",
+            "LOG_GROWTH_NAMED:1", "LOG_GROWTH_MADE:1", "LOG_NAME_WRITTEN:2", "LOG_GROWTH_PUBLISHED:1", "TASK_DONE_LOGGED:2"};
     /** Where a recovery dies: putting back the second item (the first is back for good), or retiring the slot. */
     private static final String[] RECOVERY_DEATHS = {"REQUEUE_MARKED:2", "REQUEUE_LOGGED:2", "APPEND_STAMPED:2",
             "REQUEUE_APPENDED:2", "RETIRE_JOURNALED:1", "RETIRE_LOG_REMOVED:1", "RETIRE_SLOT_FREED:1", "RETIRE_COUNTED:1"};
@@ -279,8 +279,7 @@ class QueueCrashPointTest {
             }
         }
         assertThat(slot).as("the consumer's slot").isNotNegative();
-        int field = QueueDescriptor.CONSUMER_LOGS + slot * SegmentNames.FIELD_SIZE;
-        c.deadConsumerLogs.add("seg-" + SegmentNames.read(c.queue.header(), field));
+        c.deadConsumerLogs.add("seg-" + JoinableState.logNameInForce(c.queue.header(), slot));
         Process exited = new ProcessBuilder("true").start();
         assertThat(exited.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         c.queue.header().setLongVolatile(QueueDescriptor.CONSUMERS + slot * SlotDescriptor.SIZE + SlotDescriptor.TOKEN,
@@ -336,9 +335,9 @@ class QueueCrashPointTest {
     private static List<String> logsNamedInHeader(Case c) {
         List<String> named = new ArrayList<>();
         for (int i = 0; i < QueueDescriptor.CONSUMER_SLOTS; i++) {
-            int field = QueueDescriptor.CONSUMER_LOGS + i * SegmentNames.FIELD_SIZE;
-            if (c.queue.header().getIntVolatile(field) > 0) {
-                named.add("seg-" + SegmentNames.read(c.queue.header(), field));
+            String name = JoinableState.logNameInForce(c.queue.header(), i);
+            if (name != null) {
+                named.add("seg-" + name);
             }
         }
         return named;
