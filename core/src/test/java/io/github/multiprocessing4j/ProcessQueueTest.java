@@ -1,11 +1,17 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.testing.BlockingCall;
 import io.github.multiprocessing4j.testing.SharedObjects;
+import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +42,41 @@ class ProcessQueueTest {
         assertThat(producer.join(WAIT)).isTrue();
         assertThat(producer.exitCode()).hasValue(0);
         assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void segmentsOfADeadProcessThatHadThisPidDoNotStopAQueueGrowing() throws Exception {
+        // Pids recur in a long-lived tree, and a dead child's chunks may live on in a queue: the
+        // files a namesake (this pid, started a tick earlier) left must not be taken for ours.
+        long pid = Platform.currentPid();
+        String next = SharedSegment.reserveName("qchunk");
+        long counter = Long.parseLong(next.substring(next.lastIndexOf('-') + 1));
+        Path tree = TestFiles.treeDirectory(pid);
+        List<Path> namesakes = new ArrayList<>();
+        try {
+            for (long c = counter; c < counter + 100; c++) {
+                for (String kind : List.of("queue", "qchunk")) {
+                    Path file = tree.resolve("seg-" + LocalTreeRegistry.segmentName(kind, pid, Platform.ownStartTicks() - 1, c));
+                    Files.write(file, new byte[] {42});
+                    namesakes.add(file);
+                }
+            }
+            ProcessQueue<byte[]> q = shared.track(new ProcessQueue<>());
+            int n = 3000; // 1 KiB each: chunks of 1 MiB, so the queue makes new ones
+            for (int i = 0; i < n; i++) {
+                q.put(new byte[1024]);
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(q.get()).hasSize(1024);
+            }
+            for (Path file : namesakes) {
+                assertThat(Files.readAllBytes(file)).as("%s", file).containsExactly(42);
+            }
+        } finally {
+            for (Path file : namesakes) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     @Test

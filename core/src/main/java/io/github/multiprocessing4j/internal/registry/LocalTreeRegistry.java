@@ -283,9 +283,30 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code KIND-PID-STARTTICKS-COUNTER}, the start ticks in base 36: a pid alone does not
+     * tell the processes of a long-lived tree apart. The kernel hands out a dead process's pid
+     * again once the pids have wrapped ({@code /proc/sys/kernel/pid_max}, 32,768 on many machines,
+     * this project's development VM among them; a JVM's threads take pids too, 20 or more
+     * each), and the segments a dead child made may live on (a queue's chunks, its spares): a
+     * child given its pid, counting from 1 again, then made names that were taken. Measured
+     * before, with a child given the files a namesake would have left: its first new chunk
+     * failed with {@code FileAlreadyExistsException} in its {@code put()}, and the name had been
+     * written in the queue's tail slot, whose repair would have removed the namesake's chunk.
+     */
     @Override
     public String newSegmentName(String kind) {
-        return kind + "-" + Platform.currentPid() + "-" + SEGMENT_COUNTER.incrementAndGet();
+        return segmentName(kind, Platform.currentPid(), Platform.ownStartTicks(), SEGMENT_COUNTER.incrementAndGet());
+    }
+
+    /**
+     * @return the name {@link #newSegmentName} gives the {@code counter}-th segment of kind
+     *     {@code kind} made by process {@code pid} started at {@code startTicks}
+     */
+    public static String segmentName(String kind, long pid, long startTicks, long counter) {
+        return kind + "-" + pid + "-" + Long.toString(startTicks, Character.MAX_RADIX) + "-" + counter;
     }
 
     /**
