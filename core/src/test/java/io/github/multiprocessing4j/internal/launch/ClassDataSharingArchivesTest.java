@@ -49,6 +49,27 @@ class ClassDataSharingArchivesTest {
     }
 
     @Test
+    void aDumpCutShortIsNotPutInPlaceAndAWholeOneIs() throws Exception {
+        Path archive = archives.resolve("k.jsa");
+        ArchivePlan cutShort = ArchivePlan.dumping(archive, "cp", List.of(), null);
+        Files.write(dumpFileOf(cutShort), new byte[100_000]); // header still zeros: the JVM writes it last
+        cutShort.childExited(false);
+        assertThat(archive).doesNotExist();
+        assertThat(dumpFileOf(cutShort)).doesNotExist();
+
+        ArchivePlan whole = ArchivePlan.dumping(archive, "cp", List.of(), null);
+        byte[] bytes = new byte[100_000];
+        bytes[0] = (byte) 0xa8; // a header: any non-zero start
+        Files.write(dumpFileOf(whole), bytes);
+        whole.childExited(false);
+        assertThat(archive).hasBinaryContent(bytes);
+    }
+
+    private static Path dumpFileOf(ArchivePlan plan) {
+        return optionValue(plan, "-XX:ArchiveClassesAtExit=");
+    }
+
+    @Test
     void aDumpIsClaimedByOneProgramAtATimeAndAStaleClaimMayBeTakenAgain() throws Exception {
         assertThat(ClassDataSharing.claimDump(archives, "k")).isTrue();
         assertThat(ClassDataSharing.claimDump(archives, "k")).as("claimed a moment ago").isFalse();
@@ -173,7 +194,7 @@ class ClassDataSharingArchivesTest {
 
     /** Does what the JVM and the parent do when a child that was to dump exits: the files written, then moved. */
     private static void dumped(ArchivePlan dumping, String classList) throws Exception {
-        Path dumpFile = Files.writeString(optionValue(dumping, "-XX:ArchiveClassesAtExit="), "archive");
+        Path dumpFile = Files.writeString(optionValue(dumping, "-XX:ArchiveClassesAtExit="), "an archive"); // its header whole
         Path listFile = Files.writeString(optionValue(dumping, "-XX:DumpLoadedClassList="), classList);
         dumping.childExited(false);
         assertThat(dumpFile).doesNotExist();
