@@ -305,7 +305,7 @@ ROWS = [
         target=Target("≥ 10x CPython (125k items/s in the design's reference run)", times_better=10)),
     Row("jq", "  same run: wall time incl. process start-up"),
     *pool_rows(),
-    *[Row("mem", what, method=method, target=Target("≤ 32 MiB", limit=32) if what == "idle child VmRSS" else NO_TARGET)
+    *[Row("mem", what, method=method, target=Target("≤ 25 MiB", limit=25) if what == "idle child VmRSS" else NO_TARGET)
       for method in ("cold", "warm")
       for what in ("idle child VmRSS", "idle child PSS (smaps_rollup)", "idle child USS = Private_Clean+Private_Dirty")],
     Row("mem", "parent process VmRSS at measurement time", method="-"),
