@@ -141,7 +141,13 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     public void putBooting(ProcessRecord booting) {
         try (TreeFiles.TreeLock held = files.lockTree()) {
             Optional<ProcessRecord> own = find(booting.pid());
+            if (own.isPresent() && own.get().startTicks() != booting.startTicks()) {
+                own = Optional.empty(); // a dead namesake's: pids recur in a long-lived tree
+            }
             if (own.isEmpty()) {
+                // The child has not recorded itself, so a failure under its pid is a namesake's
+                // (an orphan's, whose parent died before it could remove it), not yet its own.
+                TreeFiles.deleteQuietly(files.file(TreeFiles.FAILURE_PREFIX + booting.pid()));
                 files.writeRecord(booting);
             } else if (own.get().startMethod().isEmpty()) {
                 files.writeRecord(new ProcessRecord(own.get().pid(), own.get().parentPid(), own.get().startTicks(),

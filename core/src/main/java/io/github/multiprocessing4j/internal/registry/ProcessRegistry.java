@@ -39,7 +39,9 @@ public interface ProcessRegistry extends SegmentStore {
      * Records a child that the calling process has just started, in state
      * {@link ProcessRecord.State#BOOTING}, unless the child has recorded itself already: then
      * only the start method is added to its record. Atomic with respect to {@link #put}, so a
-     * child's own record is never replaced by its parent's.
+     * child's own record is never replaced by its parent's. A record of the same pid with other
+     * start ticks is a dead namesake's (pids recur): it is replaced, and a failure left under the
+     * pid is removed with it.
      *
      * @param booting the child's record as its parent knows it, with its start method
      */

@@ -64,6 +64,8 @@ public final class ChildRun {
     private volatile boolean bootedBeforeExit;
     /** From the JVM's spawn to the look that first found it booted; 0 until then, or when it ended first. */
     private volatile long bootSeenAfterNanos;
+    /** The child's start ticks, read as it booted; -1 when it ended before they could be read. */
+    private volatile long childTicks = -1;
     /** When the {@link BootBudget} last looked at the record (0: never); the spares' thread's. */
     private long lastBootLook;
 
@@ -129,6 +131,7 @@ public final class ChildRun {
         if (ticks.isEmpty()) {
             return; // gone already: nothing to show
         }
+        childTicks = ticks.getAsLong();
         try {
             registry.putBooting(new ProcessRecord(c.pid(), runtime.process().pid(), ticks.getAsLong(), name,
                     request.daemon(), ProcessRecord.State.BOOTING, 0, c.fromSpare() ? "warm" : "cold"));
@@ -150,7 +153,7 @@ public final class ChildRun {
         boolean bootFailed = false;
         try {
             int raw = p.exitValue();
-            Optional<ProcessRecord> record = registry.find(p.pid()).filter(ProcessRecord::booted); // the child's own
+            Optional<ProcessRecord> record = recordOfItsOwn(p.pid());
             bootedBeforeExit = record.isPresent();
             ExitSettlement settled = ExitSettlement.settle(raw, record, signalSent);
             exitCode = settled.exitCode();
@@ -173,17 +176,28 @@ public final class ChildRun {
         }
     }
 
-    /** @return whether the child booted (its record is in the table); false when it ended first */
+    /** @return whether the child booted (it recorded itself in the table); false when it ended first */
     private boolean awaitBootOrExit(Process p) {
         long pauseNanos = 100_000;
         while (p.isAlive()) {
-            if (registry.find(p.pid()).isPresent()) {
+            if (recordOfItsOwn(p.pid()).isPresent()) {
                 return true;
             }
             LockSupport.parkNanos(pauseNanos);
             pauseNanos = Math.min(2 * pauseNanos, 5_000_000);
         }
-        return registry.find(p.pid()).isPresent(); // it may have booted and ended between two looks
+        return recordOfItsOwn(p.pid()).isPresent(); // it may have booted and ended between two looks
+    }
+
+    /**
+     * @return the record the child wrote of itself: not the one this process wrote while it
+     *     booted, nor a dead namesake's left under the same pid (its start ticks differ, when
+     *     this process read the child's before it ended)
+     */
+    private Optional<ProcessRecord> recordOfItsOwn(long pid) {
+        Optional<ProcessRecord> record = registry.find(pid).filter(ProcessRecord::booted);
+        long ticks = childTicks;
+        return ticks < 0 ? record : record.filter(r -> r.startTicks() == ticks);
     }
 
     private Throwable readFailure(long pid) {
@@ -235,7 +249,7 @@ public final class ChildRun {
             bootSeen = true;
             return true;
         }
-        boolean booted = c != null && registry.find(c.pid()).filter(ProcessRecord::booted).isPresent();
+        boolean booted = c != null && recordOfItsOwn(c.pid()).isPresent();
         if (booted) {
             bootSeenAfterNanos = System.nanoTime() - c.spawnedAt();
             bootSeen = true;
