@@ -255,6 +255,7 @@ public final class ChildMain {
      * ({@link #spareReadyMarker}).
      */
     static void prepareSpare() {
+        removeReadyMarker(); // a dead namesake's (pids recur), which would say this spare is ready already
         catchTerminationSignals();
         try {
             Platform.ownStartTicks(); // read once: the identity taken later needs it
