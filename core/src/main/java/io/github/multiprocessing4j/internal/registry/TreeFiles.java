@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +34,10 @@ import java.util.function.Supplier;
  * {@code .lock} file lock (between processes) and a {@link ReentrantLock} (between threads of
  * this JVM, because a JVM may hold a file lock only once). Taking the lock creates the directory
  * when it does not exist, with the record of the calling process in it, so that a tree never
- * exists without its creator. Records and failures are replaced atomically: written to a
+ * exists without its creator. A lock counts only on the {@code .lock} that is at its path once
+ * it is held (same device and inode as the one opened): a waiter that gets the lock of a file the
+ * tree's release removed holds nothing, perhaps beside a process that has made the directory and
+ * its {@code .lock} again, and locks again. Records and failures are replaced atomically: written to a
  * temporary file, then renamed over the old one. A child writes its record while it boots, so
  * this code is on the critical path of every {@code start()}: it uses no lambdas, whose first
  * use costs a JVM milliseconds of method-handle bootstrapping.
@@ -165,10 +169,14 @@ final class TreeFiles {
                 }
                 TreeLock held = new TreeLock(channel);
                 try {
+                    Object opened = lockFileKey();
                     lockWithoutWaitingInTheKernel(channel);
-                    if (!Files.isDirectory(directory)) {
+                    if (opened == null || !opened.equals(lockFileKey())) {
+                        // The tree was released while we waited (its .lock removed, the one we
+                        // hold a lock on is gone): holding that, we would hold nothing, beside a
+                        // process that has made the directory and its .lock again. Lock again.
                         channel.close();
-                        continue; // released by another process while we waited: create it again
+                        continue;
                     }
                     if (created) {
                         topUpReserve();
@@ -206,6 +214,15 @@ final class TreeFiles {
                 LockSupport.parkNanos(pauseNanos);
                 pauseNanos = Math.min(2 * pauseNanos, 1_000_000);
             }
+        }
+    }
+
+    /** @return the identity (device and inode) of the file at {@code .lock}'s path now; null when there is none */
+    private Object lockFileKey() {
+        try {
+            return Files.readAttributes(directory.resolve(LOCK_FILE), BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -69,4 +69,38 @@ class TreeFilesTest {
             }
         }
     }
+
+    @Test
+    void aWaiterWhoseLockFileWasRemovedLocksTheNewOneInstead() throws Exception {
+        // A process waits for the tree lock; the holder releases the tree (removing .lock) and a
+        // third process makes the directory and its .lock again and holds that. The waiter's lock
+        // on the removed file must not count: it waits for the new one.
+        Path tree = dir.resolve("tree");
+        String waiting = dir.resolve("waiting").toString();
+        String got = dir.resolve("got").toString();
+        String treePath = tree.toString();
+        ChildProcess child;
+        try (TreeFiles.TreeLock held = new TreeFiles(tree, null).lockTree()) {
+            child = new ChildProcess(() -> {
+                TestFiles.write(waiting, "");
+                try (TreeFiles.TreeLock lock = new TreeFiles(Path.of(treePath), null).lockTree()) {
+                    TestFiles.write(got, "");
+                }
+            });
+            child.start();
+            TestFiles.await(Path.of(waiting), WAIT);
+            Thread.sleep(300); // the child polls the old .lock by now
+            TreeFiles.deleteTree(tree); // the tree released
+            Files.createDirectory(tree); // and made again by a third process, which holds its lock
+        }
+        try (FileChannel newLock = FileChannel.open(tree.resolve(TreeFiles.LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock thirdHolds = newLock.lock()) {
+            Thread.sleep(700);
+            assertThat(Path.of(got)).as("the child's lock while the third process holds the new .lock").doesNotExist();
+        } finally {
+            TestFiles.await(Path.of(got), WAIT);
+            assertThat(child.join(WAIT)).isTrue();
+            assertThat(child.exitCode()).hasValue(0);
+        }
+    }
 }
