@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  * exists without its creator. A lock counts only on the {@code .lock} that is at its path once
  * it is held (same device and inode as the one opened): a waiter that gets the lock of a file the
  * tree's release removed holds nothing, perhaps beside a process that has made the directory and
- * its {@code .lock} again, and locks again. Records and failures are replaced atomically: written to a
- * temporary file, then renamed over the old one. A child writes its record while it boots, so
+ * its {@code .lock} again, and locks again. Records and failures are replaced atomically: written
+ * to a temporary file, then renamed over the old one. A child writes its record while it boots, so
  * this code is on the critical path of every {@code start()}: it uses no lambdas, whose first
  * use costs a JVM milliseconds of method-handle bootstrapping.
  *

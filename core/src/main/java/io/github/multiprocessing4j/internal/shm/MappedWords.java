@@ -37,8 +37,9 @@ import java.util.Set;
  * </ul>
  * Both use the platform's byte order, as the buffer is set to ({@link SharedSegment}).
  *
- * <p>Copies between an array and the mapping ({@link #putBytes}, {@link #getBytes}) skip the
- * buffer too where {@code Unsafe} serves. A bulk copy is a call into the JVM's runtime
+ * <p>Copies between an array and the mapping ({@link #putBytes}, {@link #getBytes}), and from one
+ * mapping to another ({@link #copyTo}: a taken record into a joinable consumer's in-flight log),
+ * skip the buffer too where {@code Unsafe} serves. A bulk copy is a call into the JVM's runtime
  * ({@code Unsafe.copyMemory0}) behind checks that C1 does not compile away ({@code Class.isArray}
  * and {@code getComponentType} are calls into the JVM there), about 30 ns whatever the length; C1
  * compiles a loop of {@code Unsafe} word loads and stores to plain moves. Measured on the 2-core
@@ -52,7 +53,7 @@ import java.util.Set;
 final class MappedWords {
     /** The newest JDK whose {@code Unsafe} memory access is silent (JEP 498 warns from 24 on). */
     private static final int LAST_SILENT_UNSAFE_JDK = 23;
-    /** The length from which {@link #putBytes} and {@link #getBytes} make one bulk copy (see the class notes). */
+    /** The length from which a copy ({@link #copy}) is one bulk copy (see the class notes). */
     private static final int WORD_COPY_BELOW = 128;
     /** {@code sun.misc.Unsafe}, or null where the buffer's accessors are used. */
     private static final sun.misc.Unsafe UNSAFE;
@@ -235,7 +236,7 @@ final class MappedWords {
     }
 
     /**
-     * Copies {@code length} bytes between an array and a mapping through {@link #UNSAFE}: word by
+     * Copies {@code length} bytes between arrays and mappings through {@link #UNSAFE}: word by
      * word when short, else in bulk (see the class notes). A null base makes its offset an address.
      */
     private static void copy(Object fromBase, long from, Object toBase, long to, int length) {
@@ -266,7 +267,7 @@ final class MappedWords {
             target.buffer.put(targetOffset, buffer, offset, length);
             return;
         }
-        UNSAFE.copyMemory(address + offset, target.address + targetOffset, length);
+        copy(null, address + offset, null, target.address + targetOffset, length);
         Reference.reachabilityFence(this);
         Reference.reachabilityFence(target);
     }

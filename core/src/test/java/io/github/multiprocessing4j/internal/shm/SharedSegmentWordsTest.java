@@ -104,6 +104,15 @@ class SharedSegmentWordsTest {
             assertThat(target[3 + length]).isEqualTo((byte) 0x77);
             assertThat(segment.getByte(offset - 1)).isEqualTo((byte) 0x55);
             assertThat(segment.getByte(offset + length)).isEqualTo((byte) 0x66);
+
+            // and from one mapping to another (a record into a joinable consumer's log)
+            int otherOffset = 2000 + length % 7;
+            segment.putByte(otherOffset - 1, (byte) 0x44);
+            segment.putByte(otherOffset + length, (byte) 0x33);
+            segment.copyTo(offset, segment, otherOffset, length);
+            assertThat(segment.getBytes(otherOffset, length)).as("copied within, length %d", length).containsExactly(expected);
+            assertThat(segment.getByte(otherOffset - 1)).isEqualTo((byte) 0x44);
+            assertThat(segment.getByte(otherOffset + length)).isEqualTo((byte) 0x33);
         }
         byte[] small = new byte[16];
         assertThatThrownBy(() -> segment.putBytes(4096 - 8, small, 0, 16)).isInstanceOf(IndexOutOfBoundsException.class);
