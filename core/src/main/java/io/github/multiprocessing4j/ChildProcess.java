@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.launch.ArchiveTraining;
+import io.github.multiprocessing4j.internal.launch.SpareWarmUp;
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.runtime.ChildRun;
@@ -89,6 +90,7 @@ public final class ChildProcess {
             ArchiveExercise.run();
             return null;
         });
+        SpareWarmUp.exerciseWith(QueueWarmUp::run);
     }
 
     /** What the child runs; dropped once started, as CPython does, with everything it captured. Guarded by this. */

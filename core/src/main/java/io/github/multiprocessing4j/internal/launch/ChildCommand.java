@@ -118,26 +118,27 @@ public final class ChildCommand {
      * @param classPath the spare's class path, absolute ({@link ChildClassPath#resolve})
      * @param jvmOptions the caller's options, placed after the defaults
      * @param environment the variables set for the spare on top of this process's environment
-     * @param firstClass a class the spare loads ahead (see {@link ChildMain#prepareSpare}), or null
-     * @param objectStreams whether the spare prepares JDK deserialization (the next target is
-     *     likely to need it: the one before did)
+     * @param preparation what the spare prepares beyond what every spare does
      * @param warmUpClasses the classes the spare initialises ahead, by name (see {@link ChildMain#WARM_UP_PROPERTY})
      * @return the command of a spare JVM (a child that waits for its message) with the caller's options
      */
     public static ChildCommand buildSpare(String classPath, List<String> jvmOptions, Map<String, String> environment,
-                                          String firstClass, boolean objectStreams, List<String> warmUpClasses) {
+                                          SparePreparation preparation, List<String> warmUpClasses) {
         List<String> properties = new ArrayList<>();
         properties.add("-D" + ChildMain.SPARE_PROPERTY + "=true");
-        if (firstClass != null) {
-            properties.add("-D" + ChildMain.FIRST_CLASS_PROPERTY + "=" + firstClass);
+        if (preparation.firstClass() != null) {
+            properties.add("-D" + ChildMain.FIRST_CLASS_PROPERTY + "=" + preparation.firstClass());
         }
-        if (objectStreams) {
+        if (preparation.objectStreams()) {
             properties.add("-D" + ChildMain.OBJECT_STREAMS_PROPERTY + "=true");
+        }
+        if (preparation.queueWarmUp()) {
+            properties.add("-D" + ChildMain.QUEUE_WARM_UP_PROPERTY + "=true");
         }
         if (!warmUpClasses.isEmpty()) {
             properties.add("-D" + ChildMain.WARM_UP_PROPERTY + "=" + String.join(",", warmUpClasses));
         }
-        return build(classPath, jvmOptions, environment, "spare", firstClass, properties);
+        return build(classPath, jvmOptions, environment, "spare", preparation.firstClass(), properties);
     }
 
     private static ChildCommand build(String classPath, List<String> builderOptions, Map<String, String> environment,

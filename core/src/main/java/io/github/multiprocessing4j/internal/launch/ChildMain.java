@@ -25,6 +25,7 @@ import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 
 /**
  * The main class of every child JVM: reads the {@link BootstrapMessage} from stdin, becomes the
@@ -88,6 +89,12 @@ public final class ChildMain {
      * never ask for {@code ProcessContext.current()}, which would wait for ever in a spare.
      */
     static final String WARM_UP_PROPERTY = "mp4j.spare.warmUp";
+    /**
+     * Set (to true) on the command line of a spare that, as the last step of its preparation,
+     * moves items through a queue of its own ({@link SpareWarmUp}): the target of the child before
+     * it captured a shared object, so the next one likely will.
+     */
+    static final String QUEUE_WARM_UP_PROPERTY = "mp4j.spare.queueWarmUp";
     private static final long DAEMON_EXIT_GRACE_MS = 500;
 
     private ChildMain() {
@@ -135,7 +142,7 @@ public final class ChildMain {
         };
         boot.setDaemon(true); // until the message came, it must not keep a spare's JVM alive
         if (spare) {
-            prepareSpare();
+            prepareSpare(() -> messageWaiting(stdin));
             boot.start(); // waiting for the message: no thread to create once it comes
         }
         BootstrapMessage message;
@@ -251,10 +258,13 @@ public final class ChildMain {
      * {@link #OBJECT_STREAMS_PROPERTY} it also prepares JDK deserialization, whose first
      * {@code ObjectInputStream} costs a JVM tens of milliseconds, for those classes too; without,
      * it saves that CPU (about a quarter of a spare's), which a target that captures only values
-     * with a direct encoding never needs. Last, it creates its readiness marker
-     * ({@link #spareReadyMarker}).
+     * with a direct encoding never needs. With {@link #QUEUE_WARM_UP_PROPERTY} it then moves
+     * items through a queue of its own ({@link SpareWarmUp}), unless its message has come. Last,
+     * it creates its readiness marker ({@link #spareReadyMarker}).
+     *
+     * @param messageCame whether the spare's message has come: the queue warm-up stops then
      */
-    static void prepareSpare() {
+    static void prepareSpare(BooleanSupplier messageCame) {
         removeReadyMarker(); // a dead namesake's (pids recur), which would say this spare is ready already
         catchTerminationSignals();
         try {
@@ -296,6 +306,9 @@ public final class ChildMain {
             } catch (Exception | LinkageError e) {
                 Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare could not prepare " + name, e);
             }
+        }
+        if (Boolean.getBoolean(QUEUE_WARM_UP_PROPERTY)) {
+            SpareWarmUp.run(messageCame);
         }
         try {
             java.nio.file.Files.createFile(spareReadyMarker(Platform.currentPid()));

@@ -153,7 +153,8 @@ public final class RuntimeContext {
         BootstrapMessage message = new BootstrapMessage(registry.treeId(), process.pid(), process.startTicks(),
                 process.name(), process.isDaemon(), name, daemon, serializedTarget);
         LaunchRequest request = new LaunchRequest(name, daemon, resolved, Serialization.firstClassOf(target),
-                Serialization.needsObjectStream(serializedTarget), asksForSpares, message);
+                Serialization.needsObjectStream(serializedTarget), Serialization.capturesSharedObjects(serializedTarget),
+                asksForSpares, message);
         ChildRun run = new ChildRun(this, request, owner, registry, handover);
         try {
             (warmStart ? warm : cold).launch(request, run);

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.runtime;
 
 import io.github.multiprocessing4j.internal.launch.ChildCommand;
 import io.github.multiprocessing4j.internal.launch.ChildMain;
+import io.github.multiprocessing4j.internal.launch.SparePreparation;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -142,19 +143,16 @@ public final class Spares {
         final LaunchConfiguration key;
         /** The child whose start asked for it, or null (a prestart). */
         final ChildRun child;
-        /** The class the spare loads ahead, or null. */
-        final String firstClass;
-        /** Whether the spare prepares JDK deserialization (see {@link ChildCommand#buildSpare}). */
-        final boolean objectStreams;
+        /** What the spare prepares beyond what every spare does. */
+        final SparePreparation preparation;
         final long generation;
         /** Guarded by the {@link Spares}. */
         boolean cancelled;
 
-        Refill(LaunchConfiguration key, ChildRun child, String firstClass, boolean objectStreams, long generation) {
+        Refill(LaunchConfiguration key, ChildRun child, SparePreparation preparation, long generation) {
             this.key = key;
             this.child = child;
-            this.firstClass = firstClass;
-            this.objectStreams = objectStreams;
+            this.preparation = preparation;
             this.generation = generation;
         }
     }
@@ -309,8 +307,7 @@ public final class Spares {
     private void askUpTo(LaunchConfiguration key, int count, ChildRun child) {
         assert Thread.holdsLock(this);
         for (int have = spawned(key) + askedFor(key); have < count; have++) {
-            ask(new Refill(key, child, child.request().targetClass(), child.request().targetNeedsObjectStream(),
-                    generation));
+            ask(new Refill(key, child, child.request().forNextSpare(), generation));
         }
     }
 
@@ -324,7 +321,7 @@ public final class Spares {
         proven.add(key); // asked for by the program itself: no child to wait for
         int have = spawned(key) + filling.getOrDefault(key, 0);
         for (; have < count; have++) {
-            ask(new Refill(key, null, null, true, generation)); // whatever the first target needs
+            ask(new Refill(key, null, SparePreparation.FOR_ANY_TARGET, generation));
         }
     }
 
@@ -369,7 +366,7 @@ public final class Spares {
             try {
                 if (awaitProof(refill) && budget.awaitPlaceForSpare(() -> stillWanted(refill), () -> askerEnded(refill))
                         && stillWanted(refill)) {
-                    spare = spawn(refill.key, refill.firstClass, refill.objectStreams);
+                    spare = spawn(refill.key, refill.preparation);
                 }
             } catch (RuntimeException e) {
                 Log.of(Spares.class).log(System.Logger.Level.DEBUG, "could not boot a spare JVM", e);
@@ -653,9 +650,9 @@ public final class Spares {
     }
 
     /** @return a new spare of {@code key}, or null when it could not be started */
-    private Spare spawn(LaunchConfiguration key, String firstClass, boolean objectStreams) {
-        ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), key.environment(), firstClass,
-                objectStreams, warmUpClasses.get());
+    private Spare spawn(LaunchConfiguration key, SparePreparation preparation) {
+        ChildCommand command = ChildCommand.buildSpare(key.classPath(), key.jvmOptions(), key.environment(), preparation,
+                warmUpClasses.get());
         ProcessBuilder builder = key.processBuilder(command.line());
         try {
             long spawnedAt = System.nanoTime();

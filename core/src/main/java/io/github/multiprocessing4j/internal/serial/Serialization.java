@@ -180,11 +180,21 @@ public final class Serialization {
      * @param serializedTarget a target as {@link #serialize} wrote it
      * @return whether reading it back needs an {@code ObjectInputStream}, whose first one costs a
      *     JVM tens of milliseconds: a target JDK serialization carries, or a lambda that captured
-     *     a value without a direct encoding (a list, a record, a pipe's connection)
+     *     a value without a direct encoding (a list, a record, a condition)
      */
     public static boolean needsObjectStream(byte[] serializedTarget) {
         return serializedTarget.length == 0 || serializedTarget[0] != LambdaEncoding.TAG
                 || LambdaEncoding.capturesSerializedObjects(serializedTarget);
+    }
+
+    /**
+     * @return whether a serialized target is a lambda that captures one of the library's shared
+     *     objects (a queue, a pipe's end, a lock, a shared value) in its direct encoding: the child
+     *     will use shared memory, and so will, likely, the next one
+     */
+    public static boolean capturesSharedObjects(byte[] serializedTarget) {
+        return serializedTarget.length > 0 && serializedTarget[0] == LambdaEncoding.TAG
+                && LambdaEncoding.capturesHandles(serializedTarget);
     }
 
     /**

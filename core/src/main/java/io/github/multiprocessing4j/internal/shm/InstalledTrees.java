@@ -36,9 +36,10 @@ public final class InstalledTrees {
 
     /**
      * @return the installed trees, looked up with {@link ServiceLoader} when none is installed yet
+     *     (public for a rehearsal that installs others for a while and then these again)
      * @throws IllegalStateException when no implementation can be found
      */
-    static SegmentTrees get() {
+    public static SegmentTrees get() {
         SegmentTrees t = trees;
         if (t == null) {
             synchronized (InstalledTrees.class) {

@@ -1,0 +1,55 @@
+package io.github.multiprocessing4j;
+
+import io.github.multiprocessing4j.internal.queue.ByteQueue;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a prepared spare JVM runs while it waits for its message (the launch layer's
+ * {@code SpareWarmUp}, which finds it through {@link ChildProcess}'s static initialiser, in a
+ * tree of the spare's own): the items targets put most often (ints, short byte arrays, strings)
+ * put into a queue of its own and taken again, in rounds, so that the child it becomes runs its
+ * first queue operations compiled. A thousand of each kind give C1 what a child's first
+ * thousands of items would have given it (see {@code SpareWarmUp} for the figures).
+ */
+final class QueueWarmUp {
+    /**
+     * Rounds are short so that a spare taken during the exercise becomes its child soon: a round
+     * of the first ones, interpreted, takes about half a millisecond.
+     */
+    static final int ROUNDS = 200;
+    private static final int EACH_KIND_PER_ROUND = 5;
+    private static final int CHUNK_SIZE = 32 * 1024;
+
+    private QueueWarmUp() {
+    }
+
+    /**
+     * Runs the exercise; what it makes is unlinked before it returns.
+     *
+     * @param stop asked before each round: true ends the exercise there
+     * @throws InterruptedException when the thread is interrupted (nothing interrupts a spare's
+     *     main thread)
+     */
+    static void run(BooleanSupplier stop) throws InterruptedException {
+        // Small chunks: the exercise passes from one to the next as a long-lived queue does, and
+        // the memory of the chunks stays taken until this JVM drops their mappings.
+        ProcessQueue<Object> queue = new ProcessQueue<>(new LocalQueue(ByteQueue.create(0, CHUNK_SIZE)),
+                ProcessUse.ofNew("ProcessQueue"));
+        try {
+            byte[] bytes = new byte[64];
+            for (int round = 0; round < ROUNDS && !stop.getAsBoolean(); round++) {
+                for (int i = 0; i < EACH_KIND_PER_ROUND; i++) {
+                    queue.put(i);
+                    queue.put(bytes);
+                    queue.put("item");
+                }
+                for (int i = 0; i < 3 * EACH_KIND_PER_ROUND; i++) {
+                    queue.get();
+                }
+            }
+        } finally {
+            queue.unlink();
+        }
+    }
+}
