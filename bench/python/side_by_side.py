@@ -160,11 +160,15 @@ def tput_rows():
         rows += [Row("tput", name, unit=unit, target=targets.get((name, unit), NO_TARGET)) for unit in ("msg/s", "MB/s")]
         if api == "Queue put/get" or api == "Pipe send_bytes/recv_bytes" and pay == big:
             rows += [Row("tput", name, ours=name + WARMED_UP, unit=unit) for unit in ("msg/s", "MB/s")]
+        if api == "Queue put/get" and procs == "1P->1C" and pay in small:
+            rows += [Row("tput", name, ours=name + FROM_SPARES, method="warm", unit=unit) for unit in ("msg/s", "MB/s")]
     return rows
 
 
 # TputSection.WARMED_UP: our children first move the same items once, before the clock (no JIT warm-up left).
 WARMED_UP = ", children warmed up (the same items moved once before the clock)"
+# TputSection.FROM_SPARES: our children are spares the library prepared after children of the same kind.
+FROM_SPARES = ", children from spares (the default start, spares prepared after children of the same kind)"
 
 
 def rtt_rows():

@@ -176,7 +176,8 @@ final class ScaleSection extends Section {
         double[] megabytesPerSecond = new double[config.scaleReps()];
         for (int rep = 0; rep < itemsPerSecond.length; rep++) {
             int perProducer = items / processes;
-            double seconds = TputSection.seconds(config, opener, processes, processes, size, perProducer, 0, what);
+            double seconds = TputSection.seconds(config, opener, processes, processes, size, perProducer, 0, what,
+                    StartMethod.COLD);
             long sent = (long) perProducer * processes;
             itemsPerSecond[rep] = sent / seconds;
             megabytesPerSecond[rep] = sent * (double) size / seconds / 1e6;

@@ -1,11 +1,15 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.ProcessBarrier;
 import io.github.multiprocessing4j.SharedLongArray;
+import io.github.multiprocessing4j.StartMethod;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +41,8 @@ import java.util.function.Supplier;
 final class TputSection extends Section {
     /** What a warmed-up case's label ends with. */
     static final String WARMED_UP = ", children warmed up (the same items moved once before the clock)";
+    /** What the label of a case whose children are spares ends with. */
+    static final String FROM_SPARES = ", children from spares (the default start, spares prepared after children of the same kind)";
 
     TputSection() {
         super("tput");
@@ -61,14 +67,25 @@ final class TputSection extends Section {
     /**
      * One line of {@code sec_tput}'s {@code cases}: {@code size} 0 means ints. A warmed-up case
      * is ours only: its children first move the same items once, uncounted, before the barrier.
+     * So is a case from spares: its children are started the library's default way and take
+     * spares prepared after the children of the run before (of an untimed run for the first).
      */
-    private record Case(Kind kind, int producers, int consumers, int size, int items, boolean warmedUp) {
+    private record Case(Kind kind, int producers, int consumers, int size, int items, boolean warmedUp,
+                        boolean fromSpares) {
         Case(Kind kind, int producers, int consumers, int size, int items) {
-            this(kind, producers, consumers, size, items, false);
+            this(kind, producers, consumers, size, items, false, false);
         }
 
         Case asWarmedUp() {
-            return new Case(kind, producers, consumers, size, items, true);
+            return new Case(kind, producers, consumers, size, items, true, false);
+        }
+
+        Case fromSparesOnly() {
+            return new Case(kind, producers, consumers, size, items, false, true);
+        }
+
+        StartMethod method() {
+            return fromSpares ? StartMethod.WARM : StartMethod.COLD;
         }
 
         int perProducer() {
@@ -82,7 +99,8 @@ final class TputSection extends Section {
 
         String label() {
             String payload = size == 0 ? "int" : size < 1024 ? size + " B bytes" : size / 1024 + " KiB bytes";
-            return kind.api + ", " + producers + "P->" + consumers + "C, " + payload + (warmedUp ? WARMED_UP : "");
+            return kind.api + ", " + producers + "P->" + consumers + "C, " + payload + (warmedUp ? WARMED_UP : "")
+                    + (fromSpares ? FROM_SPARES : "");
         }
     }
 
@@ -91,13 +109,25 @@ final class TputSection extends Section {
         for (Case c : cases(config)) {
             double[] messagesPerSecond = new double[config.reps()];
             double[] megabytesPerSecond = new double[config.reps()];
-            for (int rep = 0; rep < messagesPerSecond.length; rep++) {
-                double seconds = runOnce(config, c);
-                messagesPerSecond[rep] = c.sent() / seconds;
-                megabytesPerSecond[rep] = c.sent() * (c.size() == 0 ? 8 : c.size()) / seconds / 1e6;
+            try {
+                if (c.fromSpares()) {
+                    // Untimed, its children warm or cold: the spares they ask for are the first timed run's.
+                    seconds(config, c.kind().opener, c.producers(), c.consumers(), c.size(), c.perProducer(), 0,
+                            c.label(), StartMethod.WARM, false);
+                }
+                for (int rep = 0; rep < messagesPerSecond.length; rep++) {
+                    double seconds = runOnce(config, c);
+                    messagesPerSecond[rep] = c.sent() / seconds;
+                    megabytesPerSecond[rep] = c.sent() * (c.size() == 0 ? 8 : c.size()) / seconds / 1e6;
+                }
+            } finally {
+                if (c.fromSpares()) {
+                    Multiprocessing.discardSpares();
+                }
             }
-            results.record(name(), c.label(), "cold", c.items(), "msg/s", messagesPerSecond);
-            results.record(name(), c.label(), "cold", c.items(), "MB/s", megabytesPerSecond);
+            String method = c.method().name().toLowerCase(Locale.ROOT);
+            results.record(name(), c.label(), method, c.items(), "msg/s", messagesPerSecond);
+            results.record(name(), c.label(), method, c.items(), "MB/s", megabytesPerSecond);
         }
     }
 
@@ -124,13 +154,15 @@ final class TputSection extends Section {
                 cases.add(c.asWarmedUp());
             }
         }
+        cases.add(new Case(Kind.QUEUE, 1, 1, 0, n).fromSparesOnly());
+        cases.add(new Case(Kind.QUEUE, 1, 1, 64, n).fromSparesOnly());
         return cases;
     }
 
     /** {@code _tput_once}: one run of a case, in seconds from the first item sent to the last one received. */
     private static double runOnce(BenchConfig config, Case c) throws Exception {
         return seconds(config, c.kind().opener, c.producers(), c.consumers(), c.size(), c.perProducer(),
-                c.warmedUp() ? c.perProducer() : 0, c.label());
+                c.warmedUp() ? c.perProducer() : 0, c.label(), c.method());
     }
 
     /**
@@ -140,10 +172,20 @@ final class TputSection extends Section {
      * timed (the consumers share them equally); in seconds from the first item sent to the last
      * one received (see the class comment). Fails unless every item arrived and the children's
      * clock readings lie within the parent's. The "scale" section runs its cells through this.
+     * With {@link StartMethod#WARM}, it first waits for this JVM's spares to be booted and idle,
+     * and fails unless every child took one of them.
      */
     static double seconds(BenchConfig config, Supplier<Channel> opener, int producers, int consumers, int size,
-            int perProducer, int warmUpPerProducer, String label) throws Exception {
+            int perProducer, int warmUpPerProducer, String label, StartMethod method) throws Exception {
+        return seconds(config, opener, producers, consumers, size, perProducer, warmUpPerProducer, label, method,
+                method == StartMethod.WARM);
+    }
+
+    private static double seconds(BenchConfig config, Supplier<Channel> opener, int producers, int consumers, int size,
+            int perProducer, int warmUpPerProducer, String label, StartMethod method, boolean fromSpares)
+            throws Exception {
         int parties = producers + consumers;
+        Set<Long> spares = fromSpares ? WarmSpare.awaitBooted(config) : Set.of();
         long sent = (long) perProducer * producers;
         try (Channel channel = opener.get(); ProcessBarrier start = new ProcessBarrier(parties);
              SharedLongArray report = new SharedLongArray(2 * parties)) {
@@ -151,15 +193,21 @@ final class TputSection extends Section {
             List<ChildProcess> children = new ArrayList<>();
             for (int i = 0; i < consumers; i++) {
                 int warmUp = warmUpPerProducer * producers / consumers;
-                children.add(Children.create(config, QueueTargets.consumer(channel.receiver(), warmUp, start, report, i)));
+                children.add(Children.create(config, QueueTargets.consumer(channel.receiver(), warmUp, start, report, i),
+                        method));
             }
             for (int i = 0; i < producers; i++) {
                 children.add(Children.create(config, QueueTargets.producer(channel.sender(), i * perProducer,
-                        perProducer, size, warmUpPerProducer, start, report, consumers + i)));
+                        perProducer, size, warmUpPerProducer, start, report, consumers + i), method));
             }
             long before = System.nanoTime();
             Children.run(children);
             long after = System.nanoTime();
+            if (fromSpares) {
+                for (ChildProcess child : children) {
+                    WarmSpare.requireUsed(spares, child);
+                }
+            }
 
             long lastReceived = Long.MIN_VALUE;
             long received = 0;
