@@ -113,7 +113,7 @@ final class MappedWords {
         if (UNSAFE == null) {
             return buffer.getLong(offset);
         }
-        long value = UNSAFE.getLong(at(offset, Long.BYTES));
+        long value = UNSAFE.getLong(null, at(offset, Long.BYTES));
         Reference.reachabilityFence(this);
         return value;
     }
@@ -123,7 +123,7 @@ final class MappedWords {
             buffer.putLong(offset, value);
             return;
         }
-        UNSAFE.putLong(at(offset, Long.BYTES), value);
+        UNSAFE.putLong(null, at(offset, Long.BYTES), value);
         Reference.reachabilityFence(this);
     }
 
@@ -131,7 +131,7 @@ final class MappedWords {
         if (UNSAFE == null) {
             return buffer.getInt(offset);
         }
-        int value = UNSAFE.getInt(at(offset, Integer.BYTES));
+        int value = UNSAFE.getInt(null, at(offset, Integer.BYTES));
         Reference.reachabilityFence(this);
         return value;
     }
@@ -141,7 +141,7 @@ final class MappedWords {
             buffer.putInt(offset, value);
             return;
         }
-        UNSAFE.putInt(at(offset, Integer.BYTES), value);
+        UNSAFE.putInt(null, at(offset, Integer.BYTES), value);
         Reference.reachabilityFence(this);
     }
 
@@ -149,7 +149,7 @@ final class MappedWords {
         if (UNSAFE == null) {
             return buffer.get(offset);
         }
-        byte value = UNSAFE.getByte(at(offset, 1));
+        byte value = UNSAFE.getByte(null, at(offset, 1));
         Reference.reachabilityFence(this);
         return value;
     }
@@ -159,7 +159,7 @@ final class MappedWords {
             buffer.put(offset, value);
             return;
         }
-        UNSAFE.putByte(at(offset, 1), value);
+        UNSAFE.putByte(null, at(offset, 1), value);
         Reference.reachabilityFence(this);
     }
 
