@@ -8,14 +8,15 @@ import java.util.function.BooleanSupplier;
  * What a prepared spare JVM runs while it waits for its message (the launch layer's
  * {@code SpareWarmUp}, which finds it through {@link ChildProcess}'s static initialiser, in a
  * tree of the spare's own): the items targets put most often (ints, short byte arrays, strings)
- * put into a queue of its own and taken again, in rounds, so that the child it becomes runs its
- * first queue operations compiled. A thousand of each kind give C1 what a child's first
- * thousands of items would have given it (see {@code SpareWarmUp} for the figures).
+ * put into a queue of its own and taken again, then ints through a joinable queue with a
+ * {@code taskDone()} each, in rounds, so that the child it becomes runs its first queue
+ * operations compiled. A thousand of each kind give C1 what a child's first thousands of items
+ * would have given it (see {@code SpareWarmUp} for the figures).
  */
 final class QueueWarmUp {
     /**
-     * Rounds are short so that a spare taken during the exercise becomes its child soon: a round
-     * of the first ones, interpreted, takes about half a millisecond.
+     * Rounds are short so that a spare taken during the exercise becomes its child soon: one of
+     * the first rounds, interpreted, takes well under a millisecond.
      */
     static final int ROUNDS = 200;
     private static final int EACH_KIND_PER_ROUND = 5;
@@ -36,6 +37,10 @@ final class QueueWarmUp {
         // the memory of the chunks stays taken until this JVM drops their mappings.
         ProcessQueue<Object> queue = new ProcessQueue<>(new LocalQueue(ByteQueue.create(0, CHUNK_SIZE)),
                 ProcessUse.ofNew("ProcessQueue"));
+        // The lesson's producer and consumer: a joinable queue's take records each item in the
+        // consumer's in-flight log, and taskDone() finishes it there.
+        ProcessJoinableQueue<Object> joinable = new ProcessJoinableQueue<>(
+                new LocalJoinableQueue(ByteQueue.create(0, CHUNK_SIZE)), ProcessUse.ofNew("ProcessJoinableQueue"));
         try {
             byte[] bytes = new byte[64];
             for (int round = 0; round < ROUNDS && !stop.getAsBoolean(); round++) {
@@ -43,13 +48,20 @@ final class QueueWarmUp {
                     queue.put(i);
                     queue.put(bytes);
                     queue.put("item");
+                    joinable.put(i);
                 }
                 for (int i = 0; i < 3 * EACH_KIND_PER_ROUND; i++) {
                     queue.get();
                 }
+                for (int i = 0; i < EACH_KIND_PER_ROUND; i++) {
+                    joinable.get();
+                    joinable.taskDone();
+                }
             }
+            joinable.join();
         } finally {
             queue.unlink();
+            joinable.unlink();
         }
     }
 }
