@@ -58,7 +58,10 @@ import java.util.function.Supplier;
  * well, and, when that target needed JDK deserialization, prepares it and the classes it is
  * given ({@link #Spares(Supplier, ChildTable)}): that costs a spare about 50 ms of CPU, which a
  * start/join loop would pay every round for targets that capture only values with a direct
- * encoding (strings, numbers, the library's handles). One
+ * encoding (strings, numbers, the library's handles). When that target captured one of the
+ * library's shared objects, the spare also warms up a queue of its own before it waits (the
+ * launch layer's {@code SpareWarmUp}), so that its child's queue code runs compiled from the
+ * first item ({@link LaunchRequest#forNextSpare()} says what a spare prepares). One
  * instance per JVM, owned by the {@link RuntimeContext}.
  */
 public final class Spares {
