@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.process.ScratchTree;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,32 +34,38 @@ class SpareWarmUpTest {
     Path scratch;
 
     @Test
-    void onlyALambdaCapturingASharedObjectDirectlyCountsAsUsingSharedMemory() {
+    void aTargetCarryingASharedObjectDirectlyOrInsideAnotherObjectWritesASegmentAndOthersDoNot() {
         ProcessQueue<Integer> queue = new ProcessQueue<>();
         ProcessLock lock = new ProcessLock();
         try {
             String word = "word";
-            assertThat(capturesSharedObjects(() -> queue.put(1))).isTrue();
-            assertThat(capturesSharedObjects(() -> lock.acquire())).isTrue();
-            assertThat(capturesSharedObjects(() -> word.length())).isFalse();
-            assertThat(capturesSharedObjects(() -> { })).isFalse();
+            assertThat(writesASegment(() -> queue.put(1))).isTrue();
+            assertThat(writesASegment(() -> lock.acquire())).isTrue();
             List<ProcessQueue<Integer>> queues = new ArrayList<>(List.of(queue)); // JDK serialization carries it
-            assertThat(capturesSharedObjects(() -> queues.size())).isFalse();
+            assertThat(writesASegment(() -> queues.size())).isTrue();
+            assertThat(writesASegment(() -> word.length())).isFalse();
+            assertThat(writesASegment(() -> { })).isFalse();
         } finally {
             queue.unlink();
             lock.unlink();
         }
     }
 
-    private static boolean capturesSharedObjects(SerializableRunnable target) {
-        return Serialization.capturesSharedObjects(Serialization.serialize(target, "target"));
+    /** @return whether serializing {@code target} wrote a shared segment, as a start asks */
+    private static boolean writesASegment(SerializableRunnable target) {
+        int before = SharedSegment.writtenOnThisThread();
+        Serialization.serialize(target, "target");
+        return SharedSegment.writtenOnThisThread() != before;
     }
 
     @Test
-    void theSpareAfterAChildWhoseTargetCapturedAQueueIsToldToWarmUpAndNotAfterOneWithout() throws Exception {
+    void theSpareAfterAChildWhoseTargetCarriedAQueueIsToldToWarmUpAndNotAfterOneWithout() throws Exception {
         ProcessQueue<Integer> queue = new ProcessQueue<>();
         try {
             assertThat(spareAfter(() -> queue.put(1))).contains(WARM_UP_OPTION);
+            queue.get();
+            List<ProcessQueue<Integer>> queues = new ArrayList<>(List.of(queue));
+            assertThat(spareAfter(() -> queues.get(0).put(2))).contains(WARM_UP_OPTION);
             queue.get();
             String word = "word";
             assertThat(spareAfter(() -> word.length())).doesNotContain(WARM_UP_OPTION);

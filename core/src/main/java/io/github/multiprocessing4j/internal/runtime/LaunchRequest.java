@@ -13,8 +13,9 @@ import io.github.multiprocessing4j.internal.launch.SparePreparation;
  *     start names to the next spare; the request keeps no reference to the target itself
  * @param targetNeedsObjectStream whether reading the target back needs an {@code ObjectInputStream}
  *     ({@code Serialization.needsObjectStream}): the next spare prepares one only then
- * @param targetCapturesSharedObjects whether the target captures a shared object of the library
- *     ({@code Serialization.capturesSharedObjects}): the next spare warms up a queue only then
+ * @param targetCapturesSharedObjects whether the target carries a shared object of this machine
+ *     (a queue, a lock, a value; directly or inside another object: its serialization wrote a
+ *     segment, {@code SharedSegment.writtenOnThisThread}): the next spare warms up a queue only then
  * @param asksForSpares whether a warm start asks for spares for the children after this one (see
  *     {@code Spares}); not for a long-lived child after which no start is near, such as a pool's
  *     worker, whose spares would only compete with it

@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -142,19 +143,20 @@ public final class RuntimeContext {
         LaunchConfiguration resolved = configuration.withClassPath(
                 ChildClassPath.resolve(configuration.classPath(), target, "process " + name));
         PipeEnds.Handover handover = PipeEnds.beginHandover();
+        int segmentsWritten = SharedSegment.writtenOnThisThread();
         byte[] serializedTarget;
         try {
             serializedTarget = Serialization.serialize(target, "target of " + name);
         } finally {
             handover.endSerialization();
         }
+        boolean capturesSharedObjects = SharedSegment.writtenOnThisThread() != segmentsWritten;
         ProcessRegistry registry = process.registry();
         registry.ensureOpen();
         BootstrapMessage message = new BootstrapMessage(registry.treeId(), process.pid(), process.startTicks(),
                 process.name(), process.isDaemon(), name, daemon, serializedTarget);
         LaunchRequest request = new LaunchRequest(name, daemon, resolved, Serialization.firstClassOf(target),
-                Serialization.needsObjectStream(serializedTarget), Serialization.capturesSharedObjects(serializedTarget),
-                asksForSpares, message);
+                Serialization.needsObjectStream(serializedTarget), capturesSharedObjects, asksForSpares, message);
         ChildRun run = new ChildRun(this, request, owner, registry, handover);
         try {
             (warmStart ? warm : cold).launch(request, run);

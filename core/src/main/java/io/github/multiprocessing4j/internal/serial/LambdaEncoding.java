@@ -96,16 +96,6 @@ final class LambdaEncoding {
      *     (the section's objects): reading it back then needs an {@code ObjectInputStream}
      */
     static boolean capturesSerializedObjects(byte[] bytes) {
-        return ValueSection.hasObjects(capturedValues(bytes));
-    }
-
-    /** @return whether the encoding's captured values include one of the library's handles ({@link HandleCodec}) */
-    static boolean capturesHandles(byte[] bytes) {
-        return ValueSection.hasHandles(capturedValues(bytes));
-    }
-
-    /** @return a reader of the encoding at the section of its captured values */
-    private static Wire.Reader capturedValues(byte[] bytes) {
         Wire.Reader in = new Wire.Reader(bytes);
         in.getByte();
         for (int i = 0; i < 4; i++) { // capturing class, functional interface, its method and signature
@@ -115,7 +105,7 @@ final class LambdaEncoding {
         for (int i = 0; i < 4; i++) { // implementation class, method, signature; instantiated type
             in.getString();
         }
-        return in;
+        return ValueSection.hasObjects(in);
     }
 
     /** A lambda's recipe as read back, with its capturing class loaded. */

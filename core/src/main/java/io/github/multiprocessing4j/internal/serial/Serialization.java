@@ -188,16 +188,6 @@ public final class Serialization {
     }
 
     /**
-     * @return whether a serialized target is a lambda that captures one of the library's shared
-     *     objects (a queue, a pipe's end, a lock, a shared value) in its direct encoding: the child
-     *     will use shared memory, and so will, likely, the next one
-     */
-    public static boolean capturesSharedObjects(byte[] serializedTarget) {
-        return serializedTarget.length > 0 && serializedTarget[0] == LambdaEncoding.TAG
-                && LambdaEncoding.capturesHandles(serializedTarget);
-    }
-
-    /**
      * Deserializes a process's target, which the caller runs once, as a call of its target method
      * (the one a lambda of its interface implements): for a lambda in the direct encoding, what
      * runs is the lambda's body, called without rebuilding the lambda itself

@@ -217,7 +217,9 @@ public final class ValueSection {
             int nextObject = 0;
             for (int i = 0, at = 0; i < count; i++) {
                 byte tag = written[at];
-                int length = taggedLength(written, at);
+                int size = ValueCodec.fixedSize(tag);
+                int length = size >= 0 ? 1 + size : tag == ValueCodec.OBJECT ? 1 : tag == ValueCodec.HANDLE_AGAIN ? 5
+                        : 5 + Wire.getInt(written, at + 1);
                 if (tag != ValueCodec.OBJECT) {
                     out.putBytes(written, at, length);
                 } else {
@@ -256,36 +258,6 @@ public final class ValueSection {
         int size = ValueCodec.fixedSize(tag);
         int each = tag == ValueCodec.TRUE || tag == ValueCodec.FALSE ? 1 : size >= 0 ? size : 16;
         return HEADER_BYTES + each * count;
-    }
-
-    /** @return the bytes of the tagged value at {@code at}, its tag included */
-    private static int taggedLength(byte[] values, int at) {
-        byte tag = values[at];
-        int size = ValueCodec.fixedSize(tag);
-        return size >= 0 ? 1 + size : tag == ValueCodec.OBJECT ? 1 : tag == ValueCodec.HANDLE_AGAIN ? 5
-                : 5 + Wire.getInt(values, at + 1);
-    }
-
-    /**
-     * @return whether the section starting at the reader's position holds one of the library's
-     *     handles among its values (a packed section holds only numbers); the reader does not move
-     */
-    static boolean hasHandles(Wire.Reader in) {
-        byte[] buffer = in.buffer();
-        int at = in.position();
-        if (buffer[at + HEADER_BYTES - 1] != TAGGED) {
-            return false;
-        }
-        int count = Wire.getInt(buffer, at);
-        at += HEADER_BYTES;
-        for (int i = 0; i < count; i++) {
-            byte tag = buffer[at];
-            if (tag == ValueCodec.HANDLE || tag == ValueCodec.HANDLE_AGAIN) {
-                return true;
-            }
-            at += taggedLength(buffer, at);
-        }
-        return false;
     }
 
     /**

@@ -119,6 +119,7 @@ public final class Wire {
 
         /** Writes what names {@code segment}, for a process of its tree to open it with {@link Reader#getSegment}. */
         public Writer putSegment(SharedSegment segment) {
+            SharedSegment.countWritten();
             return putString(segment.treeId()).putString(segment.name()).putInt(segment.size());
         }
 

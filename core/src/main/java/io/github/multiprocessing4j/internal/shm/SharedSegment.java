@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.shm;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
@@ -72,6 +73,17 @@ public final class SharedSegment implements Serializable {
      * through {@link #RELEASED}.
      */
     private static final ConcurrentHashMap<String, Mapping> MAPPINGS = new ConcurrentHashMap<>();
+    /**
+     * Per thread: how many times a segment was written for another process, by its direct encoding
+     * or by JDK serialization (see {@link #writtenOnThisThread()}). Not a lambda: this class is
+     * loaded in every child's boot.
+     */
+    private static final ThreadLocal<int[]> WRITTEN = new ThreadLocal<>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[1];
+        }
+    };
     private static final ReferenceQueue<ByteBuffer> RELEASED = new ReferenceQueue<>();
 
     private final String treeId;
@@ -554,6 +566,29 @@ public final class SharedSegment implements Serializable {
 
     private static SegmentTrees trees() {
         return InstalledTrees.get();
+    }
+
+    /**
+     * Counts, on the calling thread, a segment written into a message for another process: the
+     * direct encoding of a handle calls it for each segment it names, and JDK serialization of a
+     * segment does ({@link #writtenOnThisThread()}).
+     */
+    public static void countWritten() {
+        WRITTEN.get()[0]++;
+    }
+
+    /**
+     * @return how many segments the calling thread has written for other processes so far: two
+     *     readings around a serialization tell whether what it wrote holds a shared object of
+     *     this machine (a queue, a lock, a value), directly or inside another object
+     */
+    public static int writtenOnThisThread() {
+        return WRITTEN.get()[0];
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        countWritten();
+        out.defaultWriteObject();
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
