@@ -24,10 +24,10 @@ import java.util.function.BooleanSupplier;
  * stdin): a spare taken meanwhile becomes its child at most a round later (half a millisecond
  * interpreted, much less once compiled). A spare taken while it boots never runs it. What it
  * costs: about 40 ms of the spare's CPU (measured in a new JVM without the class-data archive),
- * and about 2.5 MiB more resident memory in an idle spare
- * (the young generation's pages its garbage touched, compiled code, the compiler's arenas), which
- * a child that moves items would touch anyway; so only spares after a child whose target captured
- * a shared object run it ({@link SparePreparation#queueWarmUp}). The
+ * and about 2 MiB more resident memory in an idle spare (the young generation's pages its garbage
+ * touched, compiled code, the compiler's arenas), which a child that moves items would touch
+ * anyway; so only spares after a child whose target captured a shared object run it
+ * ({@link SparePreparation#queueWarmUp}). The
  * exercise is the API layer's ({@code QueueWarmUp}), which registers itself from
  * {@code ChildProcess}'s static initialiser, as the archive's training does
  * ({@link ArchiveTraining}); a failure is logged and ignored, since it only makes a child faster.
@@ -70,16 +70,13 @@ public final class SpareWarmUp {
             Class.forName(ArchiveTraining.REGISTERING_CLASS, true, SpareWarmUp.class.getClassLoader());
             Exercise run = exercise;
             if (run != null && !messageCame.getAsBoolean()) {
+                // No collection afterwards to drop the mappings of the queues' deleted files (small
+                // chunks: some tens of KiB): tried, it left an idle spare 0.7 MiB larger (its old
+                // generation's pages touched).
                 ScratchTree.run(() -> {
                     run.run(messageCame);
                     return null;
                 });
-                if (!messageCame.getAsBoolean()) {
-                    // The queue's files are deleted, but their memory stays taken while this JVM
-                    // maps them: a collection drops the mappings (a buffer is unmapped when it is
-                    // collected), and the exercise's garbage with them, while the spare is idle.
-                    System.gc();
-                }
             }
         } catch (Exception | LinkageError e) {
             Log.of(SpareWarmUp.class).log(System.Logger.Level.DEBUG, "a spare's queue warm-up stopped early", e);
