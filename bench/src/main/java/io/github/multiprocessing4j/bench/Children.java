@@ -39,7 +39,12 @@ final class Children {
 
     /** A cold daemon child: ended with its parent, as {@code bench_mp.py}'s {@code daemon=True} consumers. */
     static ChildProcess daemon(BenchConfig config, SerializableRunnable target) {
-        return builder(config, target).startMethod(StartMethod.COLD).daemon(true).build();
+        return daemon(config, target, StartMethod.COLD);
+    }
+
+    /** A daemon child started with {@code method}. */
+    static ChildProcess daemon(BenchConfig config, SerializableRunnable target, StartMethod method) {
+        return builder(config, target).startMethod(method).daemon(true).build();
     }
 
     /**

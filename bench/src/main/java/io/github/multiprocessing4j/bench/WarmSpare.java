@@ -48,6 +48,17 @@ final class WarmSpare {
      * @throws IllegalStateException when none is ready within {@link #DEADLINE_MILLIS}
      */
     static Set<Long> awaitBooted(BenchConfig config) throws InterruptedException {
+        return awaitBooted(config, 1);
+    }
+
+    /**
+     * Waits until this JVM has at least {@code count} spares and every spare it has is booted and
+     * idle; every child this JVM started must have been joined.
+     *
+     * @return the spares' pids
+     * @throws IllegalStateException when they are not ready within {@link #DEADLINE_MILLIS}
+     */
+    static Set<Long> awaitBooted(BenchConfig config, int count) throws InterruptedException {
         long start = System.nanoTime();
         long lookingSince = start;
         Map<Long, long[]> ticksAndQuietSince = new HashMap<>();
@@ -84,7 +95,7 @@ final class WarmSpare {
                     allQuiet = false;
                 }
             }
-            if (allQuiet) {
+            if (allQuiet && live.size() >= count) {
                 return Set.copyOf(ticksAndQuietSince.keySet());
             }
             Thread.sleep(POLL_MILLIS);
