@@ -55,6 +55,8 @@ final class JqSection extends Section {
         results.record(name(), label, "cold", items, "items/s", itemsPerSecond);
         results.record(name(), "  same run: wall time incl. process start-up", "cold", items, "s", seconds);
         if (!config.childJvmArgs().isEmpty()) {
+            results.notMeasured(name(), label + FROM_SPARES, "items/s",
+                    "the children get JVM options of the bench's (--child-jvm-arg), which prestarted spares do not have");
             return;
         }
         double[] fromSpares = new double[config.reps()];
