@@ -25,7 +25,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
               by a barrier); the 4 KiB items as a user meets them: a child puts
               50,000 into a Queue(1000), the parent takes them (from the child's
-              first put); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
+              first put); the same with 100,000 small tuples (i, "item", 1.5) and small
+              dicts {"id": i, "name": "item"}, each made as it is put (the Java side's
+              records and HashMaps); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
               default chunk size, after a first untimed call.  fork only: start-up
               is excluded, and bench_mp.py's spawn cross-check shows the transport
               does not depend on it.
@@ -108,6 +110,15 @@ def parent_takes_name(n):
     return f"queue 1P->1C, 4 KiB items, bounded at {USER_BOUND}: a child puts {n}, the parent takes them"
 
 
+STRUCTURED_ITEMS = 100_000
+
+
+def structured_name(maps, n):
+    what = ("small maps {id: int, name: string} (Java: HashMap, Python: dict)" if maps
+            else "small records (int, string, double) (Java: a record, Python: a tuple)")
+    return f"queue 1P->1C, {what}, bounded at {USER_BOUND}: a child puts {n}, the parent takes them"
+
+
 def pool_name(workers, n):
     return f"pool of {workers} workers: map(x*x) over {n} ints, default chunk size"
 
@@ -175,6 +186,29 @@ def parent_takes(ctx, n):
     for i in range(n):
         if len(q.get(timeout=120)) != USER_SIZE:
             raise RuntimeError(f"item {i} is not {USER_SIZE} bytes")
+    last = time.monotonic_ns()
+    bench_mp._join_all([p])
+    return (last - started.value) / 1e9
+
+
+def _put_structured(q, n, maps, started):
+    started.value = time.monotonic_ns()
+    for i in range(n):
+        q.put({"id": i, "name": "item"} if maps else (i, "item", 1.5))
+
+
+def parent_takes_structured(ctx, n, maps):
+    """A child puts n small tuples or dicts, each made as it is put, into a bounded Queue; the parent
+    takes and checks them: seconds from the child's first put to the parent's last get
+    (ScaleSection.parentTakesStructured)."""
+    q = ctx.Queue(USER_BOUND)
+    started = ctx.Value("q", 0)
+    p = ctx.Process(target=_put_structured, args=(q, n, maps, started))
+    p.start()
+    for i in range(n):
+        item = q.get(timeout=120)
+        if (item["id"] if maps else item[0]) != i:
+            raise RuntimeError(f"item {i} is {item!r}")
     last = time.monotonic_ns()
     bench_mp._join_all([p])
     return (last - started.value) / 1e9
@@ -293,6 +327,10 @@ def sec_scale(cfg):
     seconds = [parent_takes(ctx, n) for _ in range(cfg["scale_reps"])]
     bench_mp.record("scale", parent_takes_name(n), "fork", n, "msg/s", [n / s for s in seconds])
     bench_mp.record("scale", parent_takes_name(n), "fork", n, "MB/s", [n * USER_SIZE / s / 1e6 for s in seconds])
+    n = STRUCTURED_ITEMS // cfg["scale_divisor"]
+    for maps in (False, True):
+        seconds = [parent_takes_structured(ctx, n, maps) for _ in range(cfg["scale_reps"])]
+        bench_mp.record("scale", structured_name(maps, n), "fork", n, "msg/s", [n / s for s in seconds])
     n = cfg["pool_calls_n"]
     inputs = list(range(n))
     for workers in PROCESSES:

@@ -159,19 +159,22 @@ class HandleWireTest {
     }
 
     @Test
-    void aTargetThatCapturesOnlyHandlesAndStringsNeedsNoObjectStreamToBeReadBack() {
+    void aTargetThatCapturesOnlyHandlesStringsAndListsNeedsNoObjectStreamToBeReadBack() {
         ProcessQueue<String> queue = shared.track(new ProcessQueue<>());
         ProcessLock lock = shared.track(new ProcessLock());
         String word = "direct";
         List<String> words = List.of(word);
+        java.math.BigDecimal price = new java.math.BigDecimal("1.50");
         SerializableRunnable direct = () -> {
             lock.lock();
             queue.put(word);
         };
         SerializableRunnable withAList = () -> queue.put(words.get(0));
+        SerializableRunnable withABigDecimal = () -> queue.put(price.toPlainString());
 
         assertThat(Serialization.needsObjectStream(Serialization.serialize(direct, "target"))).isFalse();
-        assertThat(Serialization.needsObjectStream(Serialization.serialize(withAList, "target"))).isTrue();
+        assertThat(Serialization.needsObjectStream(Serialization.serialize(withAList, "target"))).isFalse();
+        assertThat(Serialization.needsObjectStream(Serialization.serialize(withABigDecimal, "target"))).isTrue();
     }
 
     @Test

@@ -209,6 +209,42 @@ class ProcessQueueTest {
     }
 
     @Test
+    void recordsListsAndMapsCrossToAChildAndBackAsTheirOwnClasses() throws Exception {
+        // Written directly (no JDK serialization stream): the target's captured record and list,
+        // and every item either way.
+        ProcessQueue<Object> toChild = shared.track(new ProcessQueue<>());
+        ProcessQueue<Object> fromChild = shared.track(new ProcessQueue<>());
+        Point origin = new Point(0, 0);
+        List<String> names = new ArrayList<>(List.of("a", "b"));
+        ChildProcess echo = new ChildProcess(() -> {
+            fromChild.put(List.of(origin, names));
+            Object item;
+            while (!(item = toChild.get()).equals("end")) {
+                fromChild.put(item);
+            }
+        });
+        echo.start();
+        assertThat(fromChild.get()).isEqualTo(List.of(origin, names));
+        List<Object> items = List.of(new Point(3, 4), new ArrayList<>(List.of(1, "two", 3.0)),
+                java.util.Map.of("id", 7, "tags", List.of("x")), new java.util.HashMap<>(java.util.Map.of("k", 0)),
+                new long[] {1, 2}, java.util.Set.of("s"));
+        for (Object item : items) {
+            toChild.put(item);
+        }
+        toChild.put("end");
+        for (Object item : items) {
+            Object back = fromChild.get();
+            if (item instanceof long[] longs) {
+                assertThat((long[]) back).containsExactly(longs);
+            } else {
+                assertThat(back).isEqualTo(item).hasSameClassAs(item);
+            }
+        }
+        assertThat(echo.join(WAIT)).isTrue();
+        assertThat(echo.exitCode()).hasValue(0);
+    }
+
+    @Test
     void unlinkRefusesPutsAndConsumersDrainWhatIsLeft() throws Exception {
         ProcessQueue<Integer> q = new ProcessQueue<>();
         q.put(1);

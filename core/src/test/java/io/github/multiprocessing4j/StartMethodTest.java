@@ -154,8 +154,8 @@ class StartMethodTest {
 
     @Test
     void aSpareAfterATargetThatNeededJdkDeserializationPreparesIt() throws Exception {
-        java.util.ArrayList<String> words = new java.util.ArrayList<>(List.of("serialized"));
-        bootASpareAfterAWarmStart(() -> words.size());
+        java.math.BigDecimal price = new java.math.BigDecimal("1.50"); // no direct encoding (lists have one)
+        bootASpareAfterAWarmStart(() -> price.signum());
 
         long spare = RuntimeContext.get().spares().readyPids().iterator().next();
         List<String> arguments = List.of(ProcessHandle.of(spare).orElseThrow().info().arguments().orElseThrow());

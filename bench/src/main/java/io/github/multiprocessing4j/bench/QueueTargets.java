@@ -75,6 +75,35 @@ final class QueueTargets {
         };
     }
 
+    /**
+     * The small record of the "scale" section's structured-item pattern: what a Java program puts
+     * where a Python one puts the tuple {@code (i, "item", 1.5)}.
+     */
+    record Order(int id, String name, double price) implements java.io.Serializable {
+    }
+
+    /**
+     * Leaves its {@link System#nanoTime()} in {@code started}, then puts {@code n} items made one
+     * by one, as a program makes them: {@link Order}s, or, with {@code maps}, a
+     * {@code HashMap} {@code {id: i, name: "item"}} each ({@code user_patterns.py}'s
+     * {@code _put_structured}).
+     */
+    static SerializableRunnable putStructured(ProcessQueue<Object> queue, int n, boolean maps, SharedLong started) {
+        return () -> {
+            started.set(System.nanoTime());
+            for (int i = 0; i < n; i++) {
+                if (maps) {
+                    java.util.Map<String, Object> item = new java.util.HashMap<>();
+                    item.put("id", i);
+                    item.put("name", "item");
+                    queue.put(item);
+                } else {
+                    queue.put(new Order(i, "item", 1.5));
+                }
+            }
+        };
+    }
+
     /** Sends back every message it receives, until the end message. */
     static SerializableRunnable echo(Channel.Receiver in, Channel.Sender out) {
         return () -> {

@@ -30,6 +30,11 @@ import java.util.function.Supplier;
  *       4 KiB items into a queue bounded at {@value #USER_BOUND}, the parent takes them; from
  *       the child's first {@code put} to the parent's last {@code get} (the child's start-up
  *       excluded);</li>
+ *   <li>structured items as a user meets them: a child puts {@value #STRUCTURED_ITEMS} small
+ *       records ({@code (i, "item", 1.5)}: a Java record, a Python tuple) or small maps
+ *       ({@code {id: i, name: "item"}}: a {@code HashMap}, a dict), each made as it is put, into
+ *       a queue bounded at {@value #USER_BOUND}; the parent takes them and checks each; timed
+ *       as the 4 KiB items are;</li>
  *   <li>a {@link ProcessPool} of 1, 2 and 4 cold workers, running (a first map of 1,000 and a
  *       first untimed call have gone through it): tasks/s of {@code map(x*x)} over
  *       {@code pool_calls_n} ints with the default chunk size.</li>
@@ -46,6 +51,7 @@ final class ScaleSection extends Section {
     static final int USER_ITEMS = 50_000;
     static final int USER_BOUND = 1000;
     private static final int USER_SIZE = 4096;
+    static final int STRUCTURED_ITEMS = 100_000;
 
     ScaleSection() {
         super("scale");
@@ -80,6 +86,14 @@ final class ScaleSection extends Section {
                 + ", the parent takes them";
     }
 
+    /** Shared with {@code user_patterns.py}. */
+    static String structuredName(boolean maps, int items) {
+        String what = maps ? "small maps {id: int, name: string} (Java: HashMap, Python: dict)"
+                : "small records (int, string, double) (Java: a record, Python: a tuple)";
+        return "queue 1P->1C, " + what + ", bounded at " + USER_BOUND + ": a child puts " + items
+                + ", the parent takes them";
+    }
+
     static String poolName(int workers, int items) {
         return "pool of " + workers + " workers: map(x*x) over " + items + " ints, default chunk size";
     }
@@ -93,6 +107,8 @@ final class ScaleSection extends Section {
             }
         }
         parentTakes(config, results);
+        parentTakesStructured(config, results, false);
+        parentTakesStructured(config, results, true);
         for (int workers : PROCESSES) {
             poolCell(config, results, workers);
         }
@@ -120,6 +136,29 @@ final class ScaleSection extends Section {
         }
         results.record(name(), parentTakesName(n), "cold", n, "msg/s", itemsPerSecond);
         results.record(name(), parentTakesName(n), "cold", n, "MB/s", megabytesPerSecond);
+    }
+
+    private void parentTakesStructured(BenchConfig config, Results results, boolean maps) throws Exception {
+        int n = STRUCTURED_ITEMS / config.scaleDivisor();
+        double[] itemsPerSecond = new double[config.scaleReps()];
+        for (int rep = 0; rep < itemsPerSecond.length; rep++) {
+            long[] lastTaken = new long[1];
+            try (ProcessQueue<Object> queue = new ProcessQueue<>(USER_BOUND); SharedLong started = new SharedLong()) {
+                Children.run(List.of(Children.create(config, QueueTargets.putStructured(queue, n, maps, started))), () -> {
+                    for (int i = 0; i < n; i++) {
+                        Object item = queue.get();
+                        boolean expected = maps ? item instanceof java.util.HashMap<?, ?> map && map.get("id").equals(i)
+                                : item instanceof QueueTargets.Order order && order.id() == i;
+                        if (!expected) {
+                            throw new IllegalStateException("item " + i + " is " + item);
+                        }
+                    }
+                    lastTaken[0] = System.nanoTime();
+                });
+                itemsPerSecond[rep] = n / ((lastTaken[0] - started.get()) / 1e9);
+            }
+        }
+        results.record(name(), structuredName(maps, n), "cold", n, "msg/s", itemsPerSecond);
     }
 
     private void memoryBandwidth(BenchConfig config, Results results) {

@@ -101,7 +101,11 @@ public final class ItemCodec {
         return switch (tag) {
             case ValueCodec.STRING -> new Encoded(tag, ((String) value).getBytes(StandardCharsets.UTF_8));
             case ValueCodec.BYTES -> new Encoded(tag, (byte[]) value);
-            default -> new Encoded(ValueCodec.SERIALIZED, Serialization.serialize(value, what));
+            default -> {
+                byte[] compound = CompoundCodec.encode(value);
+                yield compound != null ? new Encoded(ValueCodec.COMPOUND, compound)
+                        : new Encoded(ValueCodec.SERIALIZED, Serialization.serialize(value, what));
+            }
         };
     }
 
@@ -129,9 +133,11 @@ public final class ItemCodec {
             case ValueCodec.BYTES:
                 return body;
             case ValueCodec.SERIALIZED:
+            case ValueCodec.COMPOUND:
             case 0:
                 try {
-                    return Serialization.deserialize(body, loader);
+                    return tag == ValueCodec.COMPOUND ? CompoundCodec.decode(body, loader)
+                            : Serialization.deserialize(body, loader);
                 } catch (IOException e) {
                     throw new UncheckedIOException("an item could not be read back: " + e.getMessage(), e);
                 } catch (ClassNotFoundException e) {

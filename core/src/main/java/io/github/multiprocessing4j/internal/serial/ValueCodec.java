@@ -26,15 +26,18 @@ package io.github.multiprocessing4j.internal.serial;
  *  15   OBJECT                (none)                   - : the next value of the section's objects
  *  16   HANDLE                (none)                   int length | a {@link HandleCodec} encoding
  *  17   HANDLE_AGAIN          (none)                   int n: the section's n-th HANDLE, once more
+ *  18   COMPOUND              a {@link CompoundCodec}  int length | a {@link CompoundCodec} encoding
+ *                             encoding
  * </pre>
  *
  * Numbers are big-endian ({@link Wire}). Every tag is below 0x20, so it cannot be mistaken for
  * the first byte of a JDK serialization stream (0xAC) or of a {@link LambdaEncoding} (0x4C).
- * An item's first byte is one of the tags 1 to 15 ({@link #isTag}).
+ * An item's first byte is one of the tags 1 to 15 or {@link #COMPOUND} ({@link #isTag}).
  *
  * <p>Implementation notes. A fresh {@code ObjectOutputStream} per value costs microseconds and
  * caps a channel near 0.2M messages a second, so the values messages are usually made of get a
- * tag and their bytes; everything else is a {@link Serialization} stream.
+ * tag and their bytes, and so do the everyday lists, maps, arrays and records of such values
+ * ({@link CompoundCodec}); everything else is a {@link Serialization} stream.
  */
 public final class ValueCodec {
     public static final byte INT = 1;
@@ -56,6 +59,8 @@ public final class ValueCodec {
     public static final byte HANDLE = 16;
     /** A handle the section holds already, by its number among the section's handles: the same object again. */
     public static final byte HANDLE_AGAIN = 17;
+    /** A list, set, map, array, record or enum constant of directly encoded values ({@link CompoundCodec}). */
+    public static final byte COMPOUND = 18;
 
     /** Body bytes by tag, -1 where the size varies. */
     private static final byte[] FIXED_SIZE = {-1, 4, 8, 8, 0, 0, -1, -1, 0, 4, 2, 1, 2, -1, -1, -1};
@@ -63,9 +68,20 @@ public final class ValueCodec {
     private ValueCodec() {
     }
 
+    /**
+     * Reads the body of a value of fixed size at the reader's position, and moves past it.
+     *
+     * @param size {@link #fixedSize} of {@code tag}, not negative
+     */
+    static Object readFixed(Wire.Reader in, byte tag, int size) {
+        int at = in.position();
+        in.position(at + size);
+        return getFixed(in.buffer(), at, tag);
+    }
+
     /** @return whether {@code first}, the first byte of an item's encoding, is a tag of this table */
     public static boolean isTag(byte first) {
-        return first >= INT && first <= OBJECT;
+        return first >= INT && first <= OBJECT || first == COMPOUND;
     }
 
     /**

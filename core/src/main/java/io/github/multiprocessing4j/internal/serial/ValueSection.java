@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -33,6 +34,13 @@ import java.util.List;
  * handle given twice in a section is read back as one object, as JDK serialization would; one
  * also reachable from an object of the objects section is read back twice (two handles of the
  * same shared object, as if it had come in two messages).
+ *
+ * <p>So are the JDK's everyday lists, sets and maps, arrays, records and enum constants of such
+ * values ({@link CompoundCodec}), each as {@code COMPOUND | int length | compound}, as long as the
+ * section has nothing else to serialize: the direct encoding gives back a copy of each value,
+ * where one stream gives an object two values hold back as one object, so a section that also
+ * has an object to serialize rewrites its compounds as objects of the stream at its end
+ * ({@code compoundsWithTheObjects}), and a compound met twice in a section goes to the stream.
  *
  * <p>Every other value is written by one serialization stream for the whole section, as one
  * array, into the objects section: class descriptors are written once per section rather than
@@ -71,6 +79,10 @@ public final class ValueSection {
         private List<Object> objects;
         /** The handles written directly so far, in order: a handle given again is written as its number. */
         private List<Object> handles;
+        /** The values written as compounds so far, in order ({@link CompoundCodec}); null before the first. */
+        private List<Object> compounds;
+        /** The compounds and arrays written so far, nested ones included: one met again is not written directly. */
+        private IdentityHashMap<Object, Boolean> compoundsSeen;
 
         /** @param what what the values are ("item", "result"), for error messages */
         public Encoder(Wire.Writer out, String what) {
@@ -146,6 +158,15 @@ public final class ValueSection {
                     handles.add(value);
                 } else {
                     out.truncate(tagAt);
+                    if (compounds == null) {
+                        compounds = new ArrayList<>();
+                        compoundsSeen = new IdentityHashMap<>();
+                    }
+                    if (CompoundCodec.writeSized(value, out, compoundsSeen)) {
+                        compounds.add(value);
+                        count++;
+                        return;
+                    }
                     out.putByte(ValueCodec.OBJECT);
                     if (objects == null) {
                         objects = new ArrayList<>();
@@ -181,6 +202,7 @@ public final class ValueSection {
          * @throws IllegalArgumentException when an object is not serializable; the message names its class
          */
         public void finish() {
+            compoundsWithTheObjects();
             out.setInt(countAt, count);
             out.setInt(countAt + 4, out.position());
             if (objects != null) {
@@ -196,6 +218,7 @@ public final class ValueSection {
          * The values written directly stay as they are.
          */
         public void finishEachSerializable() {
+            compoundsWithTheObjects();
             out.setInt(countAt, count);
             if (objects != null) {
                 try {
@@ -210,6 +233,47 @@ public final class ValueSection {
             out.setInt(countAt + 4, out.position());
         }
 
+        /**
+         * When the section has objects to serialize, rewrites each value written as a compound as
+         * one of them: the one stream then keeps what JDK serialization keeps and the direct
+         * encoding does not, an object that two values (or a compound and an object) both hold
+         * coming back as one object.
+         */
+        private void compoundsWithTheObjects() {
+            if (compounds == null || objects == null) {
+                return;
+            }
+            byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
+            out.truncate(valuesAt);
+            List<Object> inOrder = new ArrayList<>(objects.size() + compounds.size());
+            int nextObject = 0;
+            int nextCompound = 0;
+            for (int i = 0, at = 0; i < count; i++) {
+                byte tag = written[at];
+                int length = taggedLength(written, at);
+                if (tag == ValueCodec.COMPOUND) {
+                    out.putByte(ValueCodec.OBJECT);
+                    inOrder.add(compounds.get(nextCompound++));
+                } else {
+                    out.putBytes(written, at, length);
+                    if (tag == ValueCodec.OBJECT) {
+                        inOrder.add(objects.get(nextObject++));
+                    }
+                }
+                at += length;
+            }
+            objects = inOrder;
+            compounds = null;
+        }
+
+        /** @return the bytes of the tagged value at {@code at} of {@code written}, its tag included */
+        private static int taggedLength(byte[] written, int at) {
+            byte tag = written[at];
+            int size = ValueCodec.fixedSize(tag);
+            return size >= 0 ? 1 + size : tag == ValueCodec.OBJECT ? 1 : tag == ValueCodec.HANDLE_AGAIN ? 5
+                    : 5 + Wire.getInt(written, at + 1);
+        }
+
         /** Rewrites the (tagged) values, each {@link ValueCodec#OBJECT} serialized on its own or replaced by its failure. */
         private void serializeObjectsEach() {
             byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
@@ -217,9 +281,7 @@ public final class ValueSection {
             int nextObject = 0;
             for (int i = 0, at = 0; i < count; i++) {
                 byte tag = written[at];
-                int size = ValueCodec.fixedSize(tag);
-                int length = size >= 0 ? 1 + size : tag == ValueCodec.OBJECT ? 1 : tag == ValueCodec.HANDLE_AGAIN ? 5
-                        : 5 + Wire.getInt(written, at + 1);
+                int length = taggedLength(written, at);
                 if (tag != ValueCodec.OBJECT) {
                     out.putBytes(written, at, length);
                 } else {
@@ -447,9 +509,7 @@ public final class ValueSection {
             }
             int size = ValueCodec.fixedSize(tag);
             if (size >= 0) {
-                int at = in.position();
-                in.position(at + size);
-                return ValueCodec.getFixed(in.buffer(), at, tag);
+                return ValueCodec.readFixed(in, tag, size);
             }
             switch (tag) {
                 case ValueCodec.STRING:
@@ -482,6 +542,8 @@ public final class ValueSection {
                     }
                     return handles.get(number);
                 }
+                case ValueCodec.COMPOUND:
+                    return CompoundCodec.readSized(in, loader);
                 case ValueCodec.SERIALIZED: {
                     int length = in.getInt();
                     Object value = Serialization.deserialize(in.buffer(), in.position(), length, loader);

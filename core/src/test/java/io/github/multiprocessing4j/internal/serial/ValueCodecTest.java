@@ -37,7 +37,8 @@ class ValueCodecTest {
         {Short.MIN_VALUE, ValueCodec.SHORT},
         {Byte.MIN_VALUE, ValueCodec.BYTE},
         {'\uffff', ValueCodec.CHAR},
-        {new Point(3, 4), ValueCodec.SERIALIZED},
+        {new Point(3, 4), ValueCodec.COMPOUND},
+        {new java.math.BigDecimal("3.40"), ValueCodec.SERIALIZED},
     };
 
     @Test
@@ -45,6 +46,8 @@ class ValueCodecTest {
         for (byte tag = 1; tag <= ValueCodec.OBJECT; tag++) {
             assertThat(ValueCodec.isTag(tag)).isTrue();
         }
+        assertThat(ValueCodec.isTag(ValueCodec.COMPOUND)).isTrue();
+        assertThat(ValueCodec.isTag(ValueCodec.HANDLE)).as("a section's only").isFalse();
         assertThat(ValueCodec.isTag((byte) 0)).isFalse();
         assertThat(ValueCodec.isTag((byte) 0xAC)).isFalse();
         assertThat(ValueCodec.isTag(LambdaEncoding.TAG)).isFalse();
@@ -73,7 +76,7 @@ class ValueCodecTest {
         assertThat(ItemCodec.encode('A', "item").body).containsExactly(0, 65);
         assertThat(ItemCodec.encode(true, "item").body).isEmpty();
         assertThat(ItemCodec.encode("é", "item").body).containsExactly(0xC3, 0xA9);
-        assertThat(ItemCodec.encode(new Point(1, 2), "item").body[0]).as("a JDK stream").isEqualTo((byte) 0xAC);
+        assertThat(ItemCodec.encode(java.math.BigInteger.TEN, "item").body[0]).as("a JDK stream").isEqualTo((byte) 0xAC);
     }
 
     @Test
@@ -331,7 +334,8 @@ class ValueCodecTest {
                 .isInstanceOf(UncheckedIOException.class);
     }
 
-    private static byte[] section(Object... values) {
+    /** @return a message holding only a section of {@code values} */
+    static byte[] section(Object... values) {
         Wire.Writer out = new Wire.Writer(ValueSection.sizeGuess(values.length > 0 ? values[0] : null, values.length));
         ValueSection.Encoder encoder = new ValueSection.Encoder(out, "item");
         for (Object value : values) {

@@ -1,0 +1,654 @@
+package io.github.multiprocessing4j.internal.serial;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.io.Serializable;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The direct encoding of the compound values that items and captured values are most often made
+ * of: the JDK's everyday lists, sets and maps, arrays, records and enum constants, whose elements
+ * have a direct encoding themselves (the {@link ValueCodec} table's values, or compounds again).
+ *
+ * <pre>
+ *  compound:  byte kind | body
+ *
+ *  kind  class of the value                      body
+ *    1   ArrayList                               int count | count x value
+ *    2   List.of(..), List.copyOf(..)            int count | count x value        (no null element)
+ *    3   Arrays.asList(..)                       int count | count x value
+ *    4   HashSet                                 int count | count x value
+ *    5   LinkedHashSet                           int count | count x value
+ *    6   Set.of(..), Set.copyOf(..)              int count | count x value
+ *    7   HashMap                                 int count | count x (key value | value)
+ *    8   Map.of(..), Map.copyOf(..)              int count | count x (key value | value)
+ *    9   Object[]                                int count | count x value
+ *   10   int[]                                   int count | count x 4 bytes
+ *   11   long[]                                  int count | count x 8 bytes
+ *   12   double[]                                int count | count x 8 bytes
+ *   13   a Serializable record                   int length | UTF-8 class name | int count | count x value
+ *   14   an enum constant                        int length | UTF-8 class name | int length | UTF-8 constant name
+ *
+ *  value:  a ValueCodec tag and its body as in a section (int length | bytes for a string or a
+ *          byte[]), or ValueCodec.COMPOUND | int length | compound
+ * </pre>
+ *
+ * Numbers are big-endian ({@link Wire}).
+ *
+ * <p>Implementation notes. JDK serialization writes a new stream's header and every class's
+ * descriptor for each item, so a queue of {@code List.of(id, name, price)} moved about 0.2M items
+ * a second on the 2-core development VM, about CPython's rate with tuples, where strings moved
+ * 1.1-1.3M. A value is encoded here only when what comes back is what JDK serialization would
+ * give: the same classes (exact classes only, so a subclass with state or behaviour of its own
+ * goes to JDK serialization), the same elements, in the same order where the class has one.
+ * Anything else makes the whole value fall back to JDK serialization, which then also gives the
+ * usual error for what cannot be serialized: an element without a direct encoding (a handle, a
+ * {@code BigDecimal}), a compound met twice in the same value (JDK serialization gives one shared
+ * object back, and a cycle would never end here), a record whose class has a
+ * {@code writeReplace} or {@code readResolve} or is not {@link Serializable}, nesting deeper than
+ * {@value #MAX_DEPTH}. Not encoded at all: {@code LinkedHashMap}, whose access order (an LRU
+ * map's) cannot be seen without opening {@code java.util}; {@code TreeMap} and {@code TreeSet};
+ * the unmodifiable and synchronized views.
+ *
+ * <p>A record is written from its fields and read back through its canonical constructor, as JDK
+ * serialization does, so a compact constructor's checks run in the reader; its class and every
+ * collection's must pass the thread's deserialization filter ({@link Serialization#checkAllowed}),
+ * as a stream naming them would. Reading never creates an {@code ObjectInputStream}, whose first
+ * one costs a JVM tens of milliseconds: a child whose target captured a list or a record now
+ * starts without it.
+ */
+final class CompoundCodec {
+    static final int MAX_DEPTH = 32;
+
+    private static final byte ARRAY_LIST = 1;
+    private static final byte IMMUTABLE_LIST = 2;
+    private static final byte ARRAYS_LIST = 3;
+    private static final byte HASH_SET = 4;
+    private static final byte LINKED_HASH_SET = 5;
+    private static final byte IMMUTABLE_SET = 6;
+    private static final byte HASH_MAP = 7;
+    private static final byte IMMUTABLE_MAP = 8;
+    private static final byte OBJECT_ARRAY = 9;
+    private static final byte INT_ARRAY = 10;
+    private static final byte LONG_ARRAY = 11;
+    private static final byte DOUBLE_ARRAY = 12;
+    private static final byte RECORD = 13;
+    private static final byte ENUM = 14;
+
+    // The JDK's immutable collections have one class for 1 or 2 elements and one for the rest.
+    private static final Class<?> LIST_12 = List.of(1).getClass();
+    private static final Class<?> LIST_N = List.of(1, 2, 3).getClass();
+    private static final Class<?> SET_12 = Set.of(1).getClass();
+    private static final Class<?> SET_N = Set.of(1, 2, 3).getClass();
+    private static final Class<?> MAP_1 = Map.of(1, 1).getClass();
+    private static final Class<?> MAP_N = Map.of(1, 1, 2, 2).getClass();
+    private static final Class<?> ARRAYS_AS_LIST = Arrays.asList().getClass();
+
+    /** How each record class is written and read, looked at once. */
+    private static final ClassValue<RecordShape> RECORD_SHAPES = new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> type) {
+            return RecordShape.of(type);
+        }
+    };
+
+    private CompoundCodec() {
+    }
+
+    /** @return the kind {@code value} would be encoded as, or 0 when it has no direct encoding */
+    private static byte kindOf(Object value) {
+        Class<?> type = value.getClass();
+        if (type == ArrayList.class) {
+            return ARRAY_LIST;
+        } else if (type == HashMap.class) {
+            return HASH_MAP;
+        } else if (type == LIST_12 || type == LIST_N) {
+            return IMMUTABLE_LIST;
+        } else if (type == MAP_1 || type == MAP_N) {
+            return IMMUTABLE_MAP;
+        } else if (type == HashSet.class) {
+            return HASH_SET;
+        } else if (type == LinkedHashSet.class) {
+            return LINKED_HASH_SET;
+        } else if (type == SET_12 || type == SET_N) {
+            return IMMUTABLE_SET;
+        } else if (type == ARRAYS_AS_LIST) {
+            return ARRAYS_LIST;
+        } else if (type == Object[].class) {
+            return OBJECT_ARRAY;
+        } else if (type == int[].class) {
+            return INT_ARRAY;
+        } else if (type == long[].class) {
+            return LONG_ARRAY;
+        } else if (type == double[].class) {
+            return DOUBLE_ARRAY;
+        } else if (type.isRecord()) {
+            return RECORD;
+        } else if (value instanceof Enum) {
+            return ENUM;
+        }
+        return 0;
+    }
+
+    /**
+     * Encodes {@code value} as a compound: a queue item's body.
+     *
+     * @return the compound, or null when {@code value} has no direct encoding (see the class comment)
+     */
+    static byte[] encode(Object value) {
+        if (kindOf(value) == 0) {
+            return null;
+        }
+        Wire.Writer out = new Wire.Writer(64);
+        return new Encoding(out, null).compound(value, 0) ? out.toByteArray() : null;
+    }
+
+    /**
+     * Writes {@code value} as {@code ValueCodec.COMPOUND | int length | compound}: a value of a
+     * section. The section's values share {@code seen}, so that a compound met in two of them is
+     * refused as one met twice in one value is: a section whose values cannot all be written
+     * directly must write its compounds with its other objects, in one stream
+     * ({@link ValueSection}).
+     *
+     * @param seen the compounds and arrays of the section's values written so far; this call adds its own
+     * @return whether it was written; nothing is written when it was not
+     */
+    static boolean writeSized(Object value, Wire.Writer out, IdentityHashMap<Object, Boolean> seen) {
+        if (kindOf(value) == 0 || seen.put(value, Boolean.TRUE) != null) {
+            return false;
+        }
+        int start = out.position();
+        if (new Encoding(out, seen).sized(value, 0)) {
+            return true;
+        }
+        out.truncate(start);
+        return false;
+    }
+
+    /** One value's encoding: the compounds met so far, to refuse one met twice. */
+    private static final class Encoding {
+        private final Wire.Writer out;
+        /** The compounds and arrays written so far, besides the root; created at the first nested one when not given. */
+        private IdentityHashMap<Object, Boolean> seen;
+        private Object root;
+
+        /** @param seen the compounds and arrays written before, the root's among them, or null */
+        Encoding(Wire.Writer out, IdentityHashMap<Object, Boolean> seen) {
+            this.out = out;
+            this.seen = seen;
+        }
+
+        private boolean sized(Object value, int depth) {
+            out.putByte(ValueCodec.COMPOUND);
+            int lengthAt = out.skip(4);
+            if (!compound(value, depth)) {
+                return false;
+            }
+            out.setInt(lengthAt, out.position() - lengthAt - 4);
+            return true;
+        }
+
+        /** Writes a value of a compound; false when it has no direct encoding. */
+        private boolean value(Object value, int depth) {
+            if (value instanceof Integer) {
+                out.putByte(ValueCodec.INT).putInt((Integer) value);
+                return true;
+            }
+            byte tag = ValueCodec.tagOf(value);
+            if (tag == ValueCodec.SERIALIZED) {
+                return kindOf(value) != 0 && firstTime(value) && sized(value, depth + 1);
+            }
+            out.putByte(tag);
+            int size = ValueCodec.fixedSize(tag);
+            if (size >= 0) {
+                int at = out.skip(size);
+                ValueCodec.putFixed(out.buffer(), at, tag, value);
+            } else if (tag == ValueCodec.STRING) {
+                out.putString((String) value);
+            } else if (tag == ValueCodec.BYTES && firstTime(value)) {
+                out.putSizedBytes((byte[]) value);
+            } else {
+                return false;
+            }
+            return true;
+        }
+
+        /** @return false when {@code value}, an array or a compound, was written before in this value */
+        private boolean firstTime(Object value) {
+            if (value == root) {
+                return false;
+            }
+            if (seen == null) {
+                seen = new IdentityHashMap<>();
+            }
+            return seen.put(value, Boolean.TRUE) == null;
+        }
+
+        /** Writes {@code kind | body}; false when the value, or one of its elements, has no direct encoding. */
+        boolean compound(Object value, int depth) {
+            if (depth > MAX_DEPTH) {
+                return false;
+            }
+            if (root == null) {
+                root = value; // in a section's map already (writeSized)
+            }
+            byte kind = kindOf(value);
+            out.putByte(kind);
+            switch (kind) {
+                case ARRAY_LIST, IMMUTABLE_LIST, ARRAYS_LIST, HASH_SET, LINKED_HASH_SET, IMMUTABLE_SET -> {
+                    Collection<?> elements = (Collection<?>) value;
+                    out.putInt(elements.size());
+                    for (Object element : elements) {
+                        // Stream.toList() gives the class of List.of(..) with nulls, which List.of refuses
+                        if ((element == null && kind == IMMUTABLE_LIST) || !value(element, depth)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                case HASH_MAP, IMMUTABLE_MAP -> {
+                    Map<?, ?> map = (Map<?, ?>) value;
+                    out.putInt(map.size());
+                    for (Map.Entry<?, ?> entry : map.entrySet()) {
+                        if (!value(entry.getKey(), depth) || !value(entry.getValue(), depth)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                case OBJECT_ARRAY -> {
+                    Object[] elements = (Object[]) value;
+                    out.putInt(elements.length);
+                    for (Object element : elements) {
+                        if (!value(element, depth)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                case INT_ARRAY -> {
+                    int[] ints = (int[]) value;
+                    int at = out.putInt(ints.length).skip(4 * ints.length);
+                    ByteBuffer.wrap(out.buffer(), at, 4 * ints.length).asIntBuffer().put(ints);
+                    return true;
+                }
+                case LONG_ARRAY -> {
+                    long[] longs = (long[]) value;
+                    int at = out.putInt(longs.length).skip(8 * longs.length);
+                    ByteBuffer.wrap(out.buffer(), at, 8 * longs.length).asLongBuffer().put(longs);
+                    return true;
+                }
+                case DOUBLE_ARRAY -> {
+                    double[] doubles = (double[]) value;
+                    int at = out.putInt(doubles.length).skip(8 * doubles.length);
+                    ByteBuffer.wrap(out.buffer(), at, 8 * doubles.length).asDoubleBuffer().put(doubles);
+                    return true;
+                }
+                case RECORD -> {
+                    RecordShape shape = RECORD_SHAPES.get(value.getClass());
+                    if (shape.refusal != null) {
+                        return false;
+                    }
+                    out.putString(value.getClass().getName()).putInt(shape.fields.length);
+                    for (Field field : shape.fields) {
+                        Object component;
+                        try {
+                            component = field.get(value);
+                        } catch (IllegalAccessException e) {
+                            return false;
+                        }
+                        if (!value(component, depth)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                case ENUM -> {
+                    Enum<?> constant = (Enum<?>) value;
+                    out.putString(constant.getDeclaringClass().getName()).putString(constant.name());
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads a compound that {@link #encode} wrote: a queue item's whole body.
+     *
+     * @throws IOException when the bytes are damaged, or the filter refused a class (an
+     *     {@link InvalidClassException} naming it)
+     * @throws ClassNotFoundException when a record's or an enum's class is missing in this process
+     */
+    static Object decode(byte[] body, ClassLoader loader) throws IOException, ClassNotFoundException {
+        Wire.Reader in = new Wire.Reader(body);
+        Object value = read(in, loader, in.end());
+        if (in.position() != in.end()) {
+            throw new InvalidObjectException("a compound value of " + (in.position() - in.start()) + " bytes in "
+                    + (in.end() - in.start()));
+        }
+        return value;
+    }
+
+    /**
+     * Reads the compound that {@link #writeSized} wrote after its tag: the length, then the compound.
+     *
+     * @throws IOException when the bytes are damaged, or the filter refused a class
+     * @throws ClassNotFoundException when a record's or an enum's class is missing in this process
+     */
+    static Object readSized(Wire.Reader in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        int length = in.getInt();
+        int end = in.position() + length;
+        if (length < 0 || end > in.end()) {
+            throw new InvalidObjectException("a compound value of " + length + " bytes in " + (in.end() - in.position()));
+        }
+        Object value = read(in, loader, end);
+        if (in.position() != end) {
+            throw new InvalidObjectException("a compound value shorter than its " + length + " bytes");
+        }
+        return value;
+    }
+
+    private static Object read(Wire.Reader in, ClassLoader loader, int end) throws IOException, ClassNotFoundException {
+        try {
+            return new Reading(in, loader, end).compound(0);
+        } catch (IndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException
+                 | NullPointerException e) {
+            throw new InvalidObjectException("a damaged compound value: " + e);
+        }
+    }
+
+    /** One value's reading, bounded by the end of its encoding. */
+    private static final class Reading {
+        private final Wire.Reader in;
+        private final ClassLoader loader;
+        private final int end;
+
+        Reading(Wire.Reader in, ClassLoader loader, int end) {
+            this.in = in;
+            this.loader = loader;
+            this.end = end;
+        }
+
+        /** @return a count read, no larger than the bytes left (each element takes one at least) */
+        private int count() throws IOException {
+            int count = in.getInt();
+            if (count < 0 || count > end - in.position()) {
+                throw new InvalidObjectException("a compound of " + count + " elements in " + (end - in.position()) + " bytes");
+            }
+            return count;
+        }
+
+        private Object value(int depth) throws IOException, ClassNotFoundException {
+            if (in.position() >= end) {
+                throw new InvalidObjectException("a compound value ends early");
+            }
+            byte tag = in.getByte();
+            if (tag == ValueCodec.INT) {
+                return in.getInt();
+            }
+            int size = ValueCodec.fixedSize(tag);
+            if (size >= 0) {
+                return ValueCodec.readFixed(in, tag, size);
+            }
+            switch (tag) {
+                case ValueCodec.STRING:
+                    return string();
+                case ValueCodec.BYTES:
+                    return in.getSizedBytes();
+                case ValueCodec.COMPOUND: {
+                    int length = in.getInt();
+                    int nestedEnd = in.position() + length;
+                    if (length < 0 || nestedEnd > end) {
+                        throw new InvalidObjectException("a nested compound of " + length + " bytes");
+                    }
+                    Object nested = compound(depth + 1);
+                    if (in.position() != nestedEnd) {
+                        throw new InvalidObjectException("a nested compound shorter or longer than its " + length + " bytes");
+                    }
+                    return nested;
+                }
+                default:
+                    throw new InvalidObjectException("an unknown tag " + tag + " in a compound value");
+            }
+        }
+
+        private String string() throws IOException {
+            int length = in.getInt();
+            if (length < 0 || length > end - in.position()) {
+                throw new InvalidObjectException("a string of " + length + " bytes in " + (end - in.position()));
+            }
+            String value = new String(in.buffer(), in.position(), length, StandardCharsets.UTF_8);
+            in.position(in.position() + length);
+            return value;
+        }
+
+        private Object[] values(int count, int depth) throws IOException, ClassNotFoundException {
+            Object[] values = new Object[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = value(depth);
+            }
+            return values;
+        }
+
+        /** @return {@code collection}, with the next {@code count} values added in order */
+        private Collection<Object> fill(Collection<Object> collection, int count, int depth)
+                throws IOException, ClassNotFoundException {
+            for (int i = 0; i < count; i++) {
+                collection.add(value(depth));
+            }
+            return collection;
+        }
+
+        Object compound(int depth) throws IOException, ClassNotFoundException {
+            if (depth > MAX_DEPTH) {
+                throw new InvalidObjectException("a compound value nested deeper than " + MAX_DEPTH);
+            }
+            byte kind = in.getByte();
+            switch (kind) {
+                case ARRAY_LIST: {
+                    Serialization.checkAllowed(ArrayList.class);
+                    int count = count();
+                    return fill(new ArrayList<>(count), count, depth);
+                }
+                case IMMUTABLE_LIST:
+                    Serialization.checkAllowed(LIST_N);
+                    return List.of(values(count(), depth));
+                case ARRAYS_LIST:
+                    Serialization.checkAllowed(ARRAYS_AS_LIST);
+                    return Arrays.asList(values(count(), depth));
+                case HASH_SET: {
+                    Serialization.checkAllowed(HashSet.class);
+                    int count = count();
+                    return fill(new HashSet<>(capacityFor(count)), count, depth);
+                }
+                case LINKED_HASH_SET: {
+                    Serialization.checkAllowed(LinkedHashSet.class);
+                    int count = count();
+                    return fill(new LinkedHashSet<>(capacityFor(count)), count, depth);
+                }
+                case IMMUTABLE_SET:
+                    Serialization.checkAllowed(SET_N);
+                    return Set.of(values(count(), depth));
+                case HASH_MAP: {
+                    Serialization.checkAllowed(HashMap.class);
+                    int count = count();
+                    Map<Object, Object> map = new HashMap<>(capacityFor(count));
+                    for (int i = 0; i < count; i++) {
+                        map.put(value(depth), value(depth));
+                    }
+                    return map;
+                }
+                case IMMUTABLE_MAP: {
+                    Serialization.checkAllowed(MAP_N);
+                    int count = count();
+                    @SuppressWarnings("unchecked")
+                    Map.Entry<Object, Object>[] entries = new Map.Entry[count];
+                    for (int i = 0; i < count; i++) {
+                        entries[i] = Map.entry(value(depth), value(depth));
+                    }
+                    return Map.ofEntries(entries);
+                }
+                case OBJECT_ARRAY:
+                    Serialization.checkAllowed(Object[].class);
+                    return values(count(), depth);
+                case INT_ARRAY: {
+                    int[] ints = new int[primitives(4)];
+                    ByteBuffer.wrap(in.buffer(), in.position(), 4 * ints.length).asIntBuffer().get(ints);
+                    in.position(in.position() + 4 * ints.length);
+                    return ints;
+                }
+                case LONG_ARRAY: {
+                    long[] longs = new long[primitives(8)];
+                    ByteBuffer.wrap(in.buffer(), in.position(), 8 * longs.length).asLongBuffer().get(longs);
+                    in.position(in.position() + 8 * longs.length);
+                    return longs;
+                }
+                case DOUBLE_ARRAY: {
+                    double[] doubles = new double[primitives(8)];
+                    ByteBuffer.wrap(in.buffer(), in.position(), 8 * doubles.length).asDoubleBuffer().get(doubles);
+                    in.position(in.position() + 8 * doubles.length);
+                    return doubles;
+                }
+                case RECORD:
+                    return record(depth);
+                case ENUM:
+                    return constant();
+                default:
+                    throw new InvalidObjectException("an unknown compound kind " + kind);
+            }
+        }
+
+        /** @return the count of an array of primitives of {@code size} bytes each, checked against the bytes left */
+        private int primitives(int size) throws IOException {
+            int count = in.getInt();
+            if (count < 0 || (long) count * size > end - in.position()) {
+                throw new InvalidObjectException("an array of " + count + " values of " + size + " bytes in "
+                        + (end - in.position()));
+            }
+            return count;
+        }
+
+        private Object record(int depth) throws IOException, ClassNotFoundException {
+            Class<?> type = Class.forName(string(), false, loader);
+            Serialization.checkAllowed(type);
+            if (!type.isRecord()) {
+                throw new InvalidClassException(type.getName(), "not a record, in a record's encoding");
+            }
+            RecordShape shape = RECORD_SHAPES.get(type);
+            if (shape.refusal != null) {
+                throw new InvalidClassException(type.getName(), shape.refusal);
+            }
+            int count = count();
+            if (count != shape.fields.length) {
+                throw new InvalidObjectException("a record " + type.getName() + " of " + count + " components; its class has "
+                        + shape.fields.length);
+            }
+            Object[] components = values(count, depth);
+            try {
+                return shape.constructor.newInstance(components);
+            } catch (InvocationTargetException e) {
+                // as JDK serialization reports a canonical constructor that refused the values
+                InvalidObjectException refused = new InvalidObjectException("record " + type.getName()
+                        + " refused its components: " + e.getCause());
+                refused.initCause(e.getCause());
+                throw refused;
+            } catch (InstantiationException | IllegalAccessException e) {
+                throw new InvalidClassException(type.getName(), e.toString());
+            }
+        }
+
+        private Object constant() throws IOException, ClassNotFoundException {
+            Class<?> type = Class.forName(string(), false, loader);
+            Serialization.checkAllowed(type);
+            if (!type.isEnum()) {
+                throw new InvalidClassException(type.getName(), "not an enum, in an enum constant's encoding");
+            }
+            String name = string();
+            try {
+                return enumConstant(type, name);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidObjectException("enum " + type.getName() + " has no constant " + name);
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private static Object enumConstant(Class<?> type, String name) {
+            return Enum.valueOf((Class) type, name);
+        }
+    }
+
+    /** @return the initial capacity that holds {@code count} mappings without a resize, as JDK deserialization sizes them */
+    private static int capacityFor(int count) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) (count / 0.75f) + 1);
+    }
+
+    /** A record class's fields, in the order of its components, and its canonical constructor; or why it is not encoded here. */
+    private static final class RecordShape {
+        final Field[] fields;
+        final Constructor<?> constructor;
+        /** Why records of this class go to JDK serialization instead, or null. */
+        final String refusal;
+
+        private RecordShape(Field[] fields, Constructor<?> constructor, String refusal) {
+            this.fields = fields;
+            this.constructor = constructor;
+            this.refusal = refusal;
+        }
+
+        static RecordShape of(Class<?> type) {
+            if (!Serializable.class.isAssignableFrom(type)) {
+                return refused("not Serializable");
+            }
+            for (Method method : type.getDeclaredMethods()) {
+                if (method.getParameterCount() == 0 && !Modifier.isStatic(method.getModifiers())
+                        && (method.getName().equals("writeReplace") || method.getName().equals("readResolve"))) {
+                    return refused("it has " + method.getName() + "(), which only JDK serialization calls");
+                }
+            }
+            RecordComponent[] components = type.getRecordComponents();
+            Field[] fields = new Field[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            try {
+                for (int i = 0; i < components.length; i++) {
+                    fields[i] = type.getDeclaredField(components[i].getName());
+                    types[i] = components[i].getType();
+                    if (!fields[i].trySetAccessible()) {
+                        return refused("its fields are not accessible to the library");
+                    }
+                }
+                Constructor<?> constructor = type.getDeclaredConstructor(types);
+                if (!constructor.trySetAccessible()) {
+                    return refused("its canonical constructor is not accessible to the library");
+                }
+                return new RecordShape(fields, constructor, null);
+            } catch (NoSuchFieldException | NoSuchMethodException | SecurityException e) {
+                return refused(e.toString());
+            }
+        }
+
+        private static RecordShape refused(String why) {
+            return new RecordShape(null, null, why);
+        }
+    }
+}
