@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.InvalidObjectException;
 import java.io.Serializable;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -61,8 +62,10 @@ import java.util.Set;
  * goes to JDK serialization), the same elements, in the same order where the class has one.
  * Anything else makes the whole value fall back to JDK serialization, which then also gives the
  * usual error for what cannot be serialized: an element without a direct encoding (a handle, a
- * {@code BigDecimal}), a compound met twice in the same value (JDK serialization gives one shared
- * object back, and a cycle would never end here), a record whose class has a
+ * {@code BigDecimal}), a mutable collection or an array met twice in the same value (JDK
+ * serialization gives one shared object back, and a cycle would never end here; a record, an
+ * immutable collection or an enum constant met twice comes back as equal copies, as a string
+ * does: only {@code ==} tells them apart), a record whose class has a
  * {@code writeReplace} or {@code readResolve} or is not {@link Serializable}, nesting deeper than
  * {@value #MAX_DEPTH}. Not encoded at all: {@code LinkedHashMap}, whose access order (an LRU
  * map's) cannot be seen without opening {@code java.util}; {@code TreeMap} and {@code TreeSet};
@@ -110,6 +113,17 @@ final class CompoundCodec {
         }
     };
 
+    /** The UTF-8 bytes of a record's or an enum's class name, as a compound names it, made once. */
+    private static final ClassValue<byte[]> CLASS_NAMES = new ClassValue<>() {
+        @Override
+        protected byte[] computeValue(Class<?> type) {
+            return type.getName().getBytes(StandardCharsets.UTF_8);
+        }
+    };
+
+    /** The classes each thread's readings named most recently (see {@link ResolvedClasses}). */
+    private static final ThreadLocal<ResolvedClasses> RESOLVED = ThreadLocal.withInitial(ResolvedClasses::new);
+
     private CompoundCodec() {
     }
 
@@ -149,6 +163,18 @@ final class CompoundCodec {
     }
 
     /**
+     * @return whether a value of {@code kind} can change after it is made (a collection other than
+     *     the immutable ones, an array): one met twice must come back as one object, as JDK
+     *     serialization gives it back, so the value goes to a stream. Records, immutable
+     *     collections and enum constants met twice come back as equal copies, as strings and
+     *     numbers do: only {@code ==} could tell (a record holding a mutable collection twice is
+     *     caught by the collection).
+     */
+    private static boolean mutable(byte kind) {
+        return kind != IMMUTABLE_LIST && kind != IMMUTABLE_SET && kind != IMMUTABLE_MAP && kind != RECORD && kind != ENUM;
+    }
+
+    /**
      * Encodes {@code value} as a compound: a queue item's body.
      *
      * @return the compound, or null when {@code value} has no direct encoding (see the class comment)
@@ -172,7 +198,8 @@ final class CompoundCodec {
      * @return whether it was written; nothing is written when it was not
      */
     static boolean writeSized(Object value, Wire.Writer out, IdentityHashMap<Object, Boolean> seen) {
-        if (kindOf(value) == 0 || seen.put(value, Boolean.TRUE) != null) {
+        byte kind = kindOf(value);
+        if (kind == 0 || (mutable(kind) && seen.put(value, Boolean.TRUE) != null)) {
             return false;
         }
         int start = out.position();
@@ -214,7 +241,8 @@ final class CompoundCodec {
             }
             byte tag = ValueCodec.tagOf(value);
             if (tag == ValueCodec.SERIALIZED) {
-                return kindOf(value) != 0 && firstTime(value) && sized(value, depth + 1);
+                byte kind = kindOf(value);
+                return kind != 0 && (!mutable(kind) || firstTime(value)) && sized(value, depth + 1);
             }
             out.putByte(tag);
             int size = ValueCodec.fixedSize(tag);
@@ -231,7 +259,7 @@ final class CompoundCodec {
             return true;
         }
 
-        /** @return false when {@code value}, an array or a compound, was written before in this value */
+        /** @return false when {@code value}, an array or a mutable compound, was written before in this value */
         private boolean firstTime(Object value) {
             if (value == root) {
                 return false;
@@ -307,7 +335,7 @@ final class CompoundCodec {
                     if (shape.refusal != null) {
                         return false;
                     }
-                    out.putString(value.getClass().getName()).putInt(shape.fields.length);
+                    out.putSizedBytes(CLASS_NAMES.get(value.getClass())).putInt(shape.fields.length);
                     for (Field field : shape.fields) {
                         Object component;
                         try {
@@ -323,7 +351,7 @@ final class CompoundCodec {
                 }
                 case ENUM -> {
                     Enum<?> constant = (Enum<?>) value;
-                    out.putString(constant.getDeclaringClass().getName()).putString(constant.name());
+                    out.putSizedBytes(CLASS_NAMES.get(constant.getDeclaringClass())).putString(constant.name());
                     return true;
                 }
                 default -> {
@@ -550,7 +578,7 @@ final class CompoundCodec {
         }
 
         private Object record(int depth) throws IOException, ClassNotFoundException {
-            Class<?> type = Class.forName(string(), false, loader);
+            Class<?> type = RESOLVED.get().resolve(string(), loader);
             Serialization.checkAllowed(type);
             if (!type.isRecord()) {
                 throw new InvalidClassException(type.getName(), "not a record, in a record's encoding");
@@ -579,7 +607,7 @@ final class CompoundCodec {
         }
 
         private Object constant() throws IOException, ClassNotFoundException {
-            Class<?> type = Class.forName(string(), false, loader);
+            Class<?> type = RESOLVED.get().resolve(string(), loader);
             Serialization.checkAllowed(type);
             if (!type.isEnum()) {
                 throw new InvalidClassException(type.getName(), "not an enum, in an enum constant's encoding");
@@ -595,6 +623,37 @@ final class CompoundCodec {
         @SuppressWarnings({"unchecked", "rawtypes"})
         private static Object enumConstant(Class<?> type, String name) {
             return Enum.valueOf((Class) type, name);
+        }
+    }
+
+    /**
+     * The classes that records and enum constants named, by name, as one class loader resolved
+     * them: looking a class up by name through a loader is a synchronized search each time, most
+     * of a reader's time in a pool chunk of records (a third of the parent's samples in a map
+     * over 200,000 of them), while a queue or a chunk names the same few classes over and over.
+     * Per thread, so that no lock is taken; weakly held, so that it keeps no class or loader
+     * alive; emptied when another loader asks, or when it holds more than {@value #LIMIT} names.
+     */
+    private static final class ResolvedClasses {
+        private static final int LIMIT = 64;
+        private WeakReference<ClassLoader> loader = new WeakReference<>(null);
+        private final HashMap<String, WeakReference<Class<?>>> classes = new HashMap<>();
+
+        Class<?> resolve(String name, ClassLoader by) throws ClassNotFoundException {
+            if (loader.get() != by) {
+                classes.clear();
+                loader = new WeakReference<>(by);
+            }
+            WeakReference<Class<?>> known = classes.get(name);
+            Class<?> type = known == null ? null : known.get();
+            if (type == null) {
+                type = Class.forName(name, false, by);
+                if (classes.size() >= LIMIT) {
+                    classes.clear();
+                }
+                classes.put(name, new WeakReference<>(type));
+            }
+            return type;
         }
     }
 

@@ -40,7 +40,8 @@ import java.util.List;
  * section has nothing else to serialize: the direct encoding gives back a copy of each value,
  * where one stream gives an object two values hold back as one object, so a section that also
  * has an object to serialize rewrites its compounds as objects of the stream at its end
- * ({@code compoundsWithTheObjects}), and a compound met twice in a section goes to the stream.
+ * ({@code compoundsWithTheObjects}), and a mutable compound met twice in a section goes to the
+ * stream.
  *
  * <p>Every other value is written by one serialization stream for the whole section, as one
  * array, into the objects section: class descriptors are written once per section rather than
@@ -81,7 +82,7 @@ public final class ValueSection {
         private List<Object> handles;
         /** The values written as compounds so far, in order ({@link CompoundCodec}); null before the first. */
         private List<Object> compounds;
-        /** The compounds and arrays written so far, nested ones included: one met again is not written directly. */
+        /** The mutable compounds and arrays written so far, nested ones included: one met again is not written directly. */
         private IdentityHashMap<Object, Boolean> compoundsSeen;
 
         /** @param what what the values are ("item", "result"), for error messages */

@@ -93,6 +93,7 @@ class CompoundCodecTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void whatTheEncodingCannotKeepGoesToJdkSerializationAndComesBackTheSame() {
         List<Object> shared = new ArrayList<>(List.of("s"));
         List<Object> twice = new ArrayList<>(List.of(shared, shared));
@@ -119,6 +120,11 @@ class CompoundCodecTest {
             assertThat(tagOf(value)).as("tag of %s", value.getClass()).isEqualTo(ValueCodec.SERIALIZED);
         }
         assertThat(tagOf(itself)).isEqualTo(ValueCodec.SERIALIZED);
+
+        Order order = new Order(1, "o", 1, Size.SMALL, List.of());
+        List<Object> immutableTwice = (List<Object>) item(List.of(order, order));
+        assertThat(immutableTwice).containsExactly(order, order);
+        assertThat(tagOf(List.of(order, order))).as("equal copies, as strings").isEqualTo(ValueCodec.COMPOUND);
 
         List<?> twiceBack = (List<?>) item(twice);
         assertThat(twiceBack.get(0)).isEqualTo(shared).isSameAs(twiceBack.get(1));
