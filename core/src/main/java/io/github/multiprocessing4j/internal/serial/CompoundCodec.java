@@ -45,11 +45,14 @@ import java.util.Set;
  *   10   int[]                                   int count | count x 4 bytes
  *   11   long[]                                  int count | count x 8 bytes
  *   12   double[]                                int count | count x 8 bytes
- *   13   a Serializable record                   int length | UTF-8 class name | int count | count x value
- *   14   an enum constant                        int length | UTF-8 class name | int length | UTF-8 constant name
+ *   13   a Serializable record                   classRef | int count | count x value
+ *   14   an enum constant                        classRef | int length | UTF-8 constant name
  *
- *  value:  a ValueCodec tag and its body as in a section (int length | bytes for a string or a
- *          byte[]), or ValueCodec.COMPOUND | int length | compound
+ *  value:     a ValueCodec tag and its body as in a section (int length | bytes for a string or
+ *             a byte[]), or ValueCodec.COMPOUND | int length | compound
+ *  classRef:  int -1 | int length | UTF-8 class name    the first time a class is named in an
+ *                                                       item, or in a section (its next number)
+ *             int n                                     the n-th class named before there, from 0
  * </pre>
  *
  * Numbers are big-endian ({@link Wire}).
@@ -184,43 +187,95 @@ final class CompoundCodec {
             return null;
         }
         Wire.Writer out = new Wire.Writer(64);
-        return new Encoding(out, null).compound(value, 0) ? out.toByteArray() : null;
+        return new Encoding(out, new WriteScope()).compound(value, 0) ? out.toByteArray() : null;
     }
 
     /**
      * Writes {@code value} as {@code ValueCodec.COMPOUND | int length | compound}: a value of a
-     * section. The section's values share {@code seen}, so that a compound met in two of them is
-     * refused as one met twice in one value is: a section whose values cannot all be written
-     * directly must write its compounds with its other objects, in one stream
-     * ({@link ValueSection}).
+     * section. The section's values share {@code scope}: a mutable compound met in two of them
+     * is refused as one met twice in one value is (a section whose values cannot all be written
+     * directly must write its compounds with its other objects, in one stream: {@link
+     * ValueSection}), and a class is named once for the whole section.
      *
-     * @param seen the compounds and arrays of the section's values written so far; this call adds its own
-     * @return whether it was written; nothing is written when it was not
+     * @param scope what the section's values written so far share; this call adds its own
+     * @return whether it was written; nothing is written, and the scope is as it was but for
+     *     the mutable compounds met, when it was not
      */
-    static boolean writeSized(Object value, Wire.Writer out, IdentityHashMap<Object, Boolean> seen) {
+    static boolean writeSized(Object value, Wire.Writer out, WriteScope scope) {
         byte kind = kindOf(value);
-        if (kind == 0 || (mutable(kind) && seen.put(value, Boolean.TRUE) != null)) {
+        if (kind == 0 || (mutable(kind) && !scope.firstTime(value))) {
             return false;
         }
         int start = out.position();
-        if (new Encoding(out, seen).sized(value, 0)) {
+        int classes = scope.classCount();
+        if (new Encoding(out, scope).sized(value, 0)) {
             return true;
         }
         out.truncate(start);
+        scope.forgetClassesFrom(classes);
         return false;
     }
 
-    /** One value's encoding: the compounds met so far, to refuse one met twice. */
+    /**
+     * What the compounds of one item, or of one section, share as they are written: the mutable
+     * compounds and arrays met (one met again is refused), and the classes named so far, each
+     * written as its number after the first time ({@code classRef} in the class comment).
+     */
+    static final class WriteScope {
+        private IdentityHashMap<Object, Boolean> seen;
+        private HashMap<Class<?>, Integer> classNumbers;
+        private ArrayList<Class<?>> classes;
+
+        /** @return false when {@code value} was met before in this scope; it is met now */
+        boolean firstTime(Object value) {
+            if (seen == null) {
+                seen = new IdentityHashMap<>();
+            }
+            return seen.put(value, Boolean.TRUE) == null;
+        }
+
+        int classCount() {
+            return classes == null ? 0 : classes.size();
+        }
+
+        /** Forgets the classes named from number {@code count} on: their names were not kept. */
+        void forgetClassesFrom(int count) {
+            while (classCount() > count) {
+                classNumbers.remove(classes.remove(classes.size() - 1));
+            }
+        }
+
+        /** Writes {@code type}'s reference: its number, or -1 and its name the first time. */
+        void writeClass(Class<?> type, Wire.Writer out) {
+            Integer number = classNumbers == null ? null : classNumbers.get(type);
+            if (number != null) {
+                out.putInt(number);
+                return;
+            }
+            if (classNumbers == null) {
+                classNumbers = new HashMap<>();
+                classes = new ArrayList<>();
+            }
+            classNumbers.put(type, classes.size());
+            classes.add(type);
+            out.putInt(-1).putSizedBytes(CLASS_NAMES.get(type));
+        }
+    }
+
+    /** What the compounds of one item, or of one section, share as they are read: the classes named so far. */
+    static final class ReadScope {
+        private ArrayList<Class<?>> classes;
+    }
+
+    /** One value's encoding. */
     private static final class Encoding {
         private final Wire.Writer out;
-        /** The compounds and arrays written so far, besides the root; created at the first nested one when not given. */
-        private IdentityHashMap<Object, Boolean> seen;
+        private final WriteScope scope;
         private Object root;
 
-        /** @param seen the compounds and arrays written before, the root's among them, or null */
-        Encoding(Wire.Writer out, IdentityHashMap<Object, Boolean> seen) {
+        Encoding(Wire.Writer out, WriteScope scope) {
             this.out = out;
-            this.seen = seen;
+            this.scope = scope;
         }
 
         private boolean sized(Object value, int depth) {
@@ -259,15 +314,9 @@ final class CompoundCodec {
             return true;
         }
 
-        /** @return false when {@code value}, an array or a mutable compound, was written before in this value */
+        /** @return false when {@code value}, an array or a mutable compound, was written before in this scope */
         private boolean firstTime(Object value) {
-            if (value == root) {
-                return false;
-            }
-            if (seen == null) {
-                seen = new IdentityHashMap<>();
-            }
-            return seen.put(value, Boolean.TRUE) == null;
+            return value != root && scope.firstTime(value);
         }
 
         /** Writes {@code kind | body}; false when the value, or one of its elements, has no direct encoding. */
@@ -276,7 +325,7 @@ final class CompoundCodec {
                 return false;
             }
             if (root == null) {
-                root = value; // in a section's map already (writeSized)
+                root = value; // met already in a section's scope (writeSized)
             }
             byte kind = kindOf(value);
             out.putByte(kind);
@@ -335,7 +384,8 @@ final class CompoundCodec {
                     if (shape.refusal != null) {
                         return false;
                     }
-                    out.putSizedBytes(CLASS_NAMES.get(value.getClass())).putInt(shape.fields.length);
+                    scope.writeClass(value.getClass(), out);
+                    out.putInt(shape.fields.length);
                     for (Field field : shape.fields) {
                         Object component;
                         try {
@@ -351,7 +401,8 @@ final class CompoundCodec {
                 }
                 case ENUM -> {
                     Enum<?> constant = (Enum<?>) value;
-                    out.putSizedBytes(CLASS_NAMES.get(constant.getDeclaringClass())).putString(constant.name());
+                    scope.writeClass(constant.getDeclaringClass(), out);
+                    out.putString(constant.name());
                     return true;
                 }
                 default -> {
@@ -370,7 +421,7 @@ final class CompoundCodec {
      */
     static Object decode(byte[] body, ClassLoader loader) throws IOException, ClassNotFoundException {
         Wire.Reader in = new Wire.Reader(body);
-        Object value = read(in, loader, in.end());
+        Object value = read(in, loader, in.end(), new ReadScope());
         if (in.position() != in.end()) {
             throw new InvalidObjectException("a compound value of " + (in.position() - in.start()) + " bytes in "
                     + (in.end() - in.start()));
@@ -381,25 +432,27 @@ final class CompoundCodec {
     /**
      * Reads the compound that {@link #writeSized} wrote after its tag: the length, then the compound.
      *
+     * @param scope what the section's compounds read so far share
      * @throws IOException when the bytes are damaged, or the filter refused a class
      * @throws ClassNotFoundException when a record's or an enum's class is missing in this process
      */
-    static Object readSized(Wire.Reader in, ClassLoader loader) throws IOException, ClassNotFoundException {
+    static Object readSized(Wire.Reader in, ClassLoader loader, ReadScope scope) throws IOException, ClassNotFoundException {
         int length = in.getInt();
         int end = in.position() + length;
         if (length < 0 || end > in.end()) {
             throw new InvalidObjectException("a compound value of " + length + " bytes in " + (in.end() - in.position()));
         }
-        Object value = read(in, loader, end);
+        Object value = read(in, loader, end, scope);
         if (in.position() != end) {
             throw new InvalidObjectException("a compound value shorter than its " + length + " bytes");
         }
         return value;
     }
 
-    private static Object read(Wire.Reader in, ClassLoader loader, int end) throws IOException, ClassNotFoundException {
+    private static Object read(Wire.Reader in, ClassLoader loader, int end, ReadScope scope)
+            throws IOException, ClassNotFoundException {
         try {
-            return new Reading(in, loader, end).compound(0);
+            return new Reading(in, loader, end, scope).compound(0);
         } catch (IndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException
                  | NullPointerException e) {
             throw new InvalidObjectException("a damaged compound value: " + e);
@@ -411,11 +464,35 @@ final class CompoundCodec {
         private final Wire.Reader in;
         private final ClassLoader loader;
         private final int end;
+        private final ReadScope scope;
 
-        Reading(Wire.Reader in, ClassLoader loader, int end) {
+        Reading(Wire.Reader in, ClassLoader loader, int end, ReadScope scope) {
             this.in = in;
             this.loader = loader;
             this.end = end;
+            this.scope = scope;
+        }
+
+        /** Reads what {@link WriteScope#writeClass} wrote; the filter sees each class once in a scope, as a stream shows it. */
+        private Class<?> readClass() throws IOException, ClassNotFoundException {
+            int number = in.getInt();
+            if (number >= 0) {
+                if (scope.classes == null || number >= scope.classes.size()) {
+                    throw new InvalidObjectException("class number " + number + " of "
+                            + (scope.classes == null ? 0 : scope.classes.size()) + " named");
+                }
+                return scope.classes.get(number);
+            }
+            if (number != -1) {
+                throw new InvalidObjectException("a class reference " + number);
+            }
+            Class<?> type = RESOLVED.get().resolve(string(), loader);
+            Serialization.checkAllowed(type);
+            if (scope.classes == null) {
+                scope.classes = new ArrayList<>();
+            }
+            scope.classes.add(type);
+            return type;
         }
 
         /** @return a count read, no larger than the bytes left (each element takes one at least) */
@@ -578,8 +655,7 @@ final class CompoundCodec {
         }
 
         private Object record(int depth) throws IOException, ClassNotFoundException {
-            Class<?> type = RESOLVED.get().resolve(string(), loader);
-            Serialization.checkAllowed(type);
+            Class<?> type = readClass();
             if (!type.isRecord()) {
                 throw new InvalidClassException(type.getName(), "not a record, in a record's encoding");
             }
@@ -607,8 +683,7 @@ final class CompoundCodec {
         }
 
         private Object constant() throws IOException, ClassNotFoundException {
-            Class<?> type = RESOLVED.get().resolve(string(), loader);
-            Serialization.checkAllowed(type);
+            Class<?> type = readClass();
             if (!type.isEnum()) {
                 throw new InvalidClassException(type.getName(), "not an enum, in an enum constant's encoding");
             }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -82,8 +81,8 @@ public final class ValueSection {
         private List<Object> handles;
         /** The values written as compounds so far, in order ({@link CompoundCodec}); null before the first. */
         private List<Object> compounds;
-        /** The mutable compounds and arrays written so far, nested ones included: one met again is not written directly. */
-        private IdentityHashMap<Object, Boolean> compoundsSeen;
+        /** What the compounds of the section share ({@link CompoundCodec.WriteScope}); null before the first. */
+        private CompoundCodec.WriteScope compoundScope;
 
         /** @param what what the values are ("item", "result"), for error messages */
         public Encoder(Wire.Writer out, String what) {
@@ -161,9 +160,9 @@ public final class ValueSection {
                     out.truncate(tagAt);
                     if (compounds == null) {
                         compounds = new ArrayList<>();
-                        compoundsSeen = new IdentityHashMap<>();
+                        compoundScope = new CompoundCodec.WriteScope();
                     }
-                    if (CompoundCodec.writeSized(value, out, compoundsSeen)) {
+                    if (CompoundCodec.writeSized(value, out, compoundScope)) {
                         compounds.add(value);
                         count++;
                         return;
@@ -446,6 +445,8 @@ public final class ValueSection {
         private int nextObject;
         /** The handles read so far, in order (see {@link ValueCodec#HANDLE_AGAIN}); null before the first. */
         private List<Object> handles;
+        /** What the compounds of the section share as they are read; null before the first. */
+        private CompoundCodec.ReadScope compoundScope;
         private int read;
 
         private Decoder(Wire.Reader in, ClassLoader loader) throws IOException, ClassNotFoundException {
@@ -544,7 +545,10 @@ public final class ValueSection {
                     return handles.get(number);
                 }
                 case ValueCodec.COMPOUND:
-                    return CompoundCodec.readSized(in, loader);
+                    if (compoundScope == null) {
+                        compoundScope = new CompoundCodec.ReadScope();
+                    }
+                    return CompoundCodec.readSized(in, loader, compoundScope);
                 case ValueCodec.SERIALIZED: {
                     int length = in.getInt();
                     Object value = Serialization.deserialize(in.buffer(), in.position(), length, loader);

@@ -212,6 +212,44 @@ class CompoundCodecTest {
     }
 
     @Test
+    void aClassIsNamedOnceInAnItemAndOnceInASection() {
+        List<Order> orders = IntStream.range(0, 100).mapToObj(i -> new Order(i, "o" + i, i, Size.values()[i % 2], List.of()))
+                .collect(Collectors.toList());
+        byte[] item = ItemCodec.encode(orders, "item").body;
+        assertThat(occurrences(item, Order.class.getName())).isEqualTo(1);
+        assertThat(occurrences(item, Size.class.getName())).isEqualTo(1);
+        assertThat(item(orders)).isEqualTo(orders);
+
+        Object[] values = orders.toArray();
+        byte[] section = ValueCodecTest.section(values);
+        assertThat(occurrences(section, Order.class.getName())).isEqualTo(1);
+        assertThat(ValueSection.read(new Wire.Reader(section), LOADER)).containsExactly(values);
+        ValueSection.Decoder oneByOne = ValueSection.decoder(new Wire.Reader(section), LOADER);
+        for (Object value : values) {
+            assertThat(oneByOne.next()).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void aClassNumberNotNamedBeforeIsDamage() {
+        byte[] body = ItemCodec.encode(Size.SMALL, "item").body; // kind | int -1 | name | constant
+        Wire.putInt(body, 1, 0);
+        assertThatThrownBy(() -> ItemCodec.decode(new ItemCodec.Encoded(ValueCodec.COMPOUND, body), LOADER))
+                .isInstanceOf(UncheckedIOException.class).cause().hasMessageContaining("class number 0 of 0");
+    }
+
+    private static int occurrences(byte[] bytes, String text) {
+        byte[] pattern = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int count = 0;
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Test
     void aLargeCompoundComesBack() {
         Map<String, List<Integer>> large = IntStream.range(0, 5_000).boxed()
                 .collect(Collectors.toMap(i -> "key" + i, i -> List.of(i, -i), (a, b) -> a, HashMap::new));
