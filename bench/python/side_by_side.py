@@ -507,7 +507,7 @@ def scale_target(what, unit):
             return Target("≥ 4x CPython; memory bandwidth the limit (fresh shared memory while chunks are new)",
                           times_better=4)
         return NO_TARGET
-    if what.startswith("pool of 2 workers"):
+    if what.startswith("pool of 2 workers: map(x*x)"):
         return Target("≥ 3x CPython (the design's pool target)", times_better=3)
     return NO_TARGET
 
@@ -638,7 +638,7 @@ def write_charts(directory, note, main_rows, scale, bandwidth, m):
                                       bandwidth.get(MEMORY_BANDWIDTH)),
                                      ("fresh /dev/shm here (new 1 MiB segments, section limits)", m["fresh"])])
         written.append(path)
-    pool = [r for r in scale if r["what"].startswith("pool")]
+    pool = [r for r in scale if r["what"].startswith("pool") and "map(x*x)" in r["what"]]
     if pool:
         bars = []
         for r in pool:

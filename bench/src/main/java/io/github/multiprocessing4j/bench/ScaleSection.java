@@ -37,7 +37,9 @@ import java.util.function.Supplier;
  *       as the 4 KiB items are;</li>
  *   <li>a {@link ProcessPool} of 1, 2 and 4 cold workers, running (a first map of 1,000 and a
  *       first untimed call have gone through it): tasks/s of {@code map(x*x)} over
- *       {@code pool_calls_n} ints with the default chunk size.</li>
+ *       {@code pool_calls_n} ints with the default chunk size;</li>
+ *   <li>the same pool of 2 over {@value #POOL_OF_RECORDS_ITEMS} small records, each task
+ *       returning a record ({@link OrderTasks}; Python: tuples to tuples).</li>
  * </ul>
  */
 final class ScaleSection extends Section {
@@ -52,6 +54,8 @@ final class ScaleSection extends Section {
     static final int USER_BOUND = 1000;
     private static final int USER_SIZE = 4096;
     static final int STRUCTURED_ITEMS = 100_000;
+    private static final int POOL_OF_RECORDS_WORKERS = 2;
+    private static final int POOL_OF_RECORDS_ITEMS = 200_000;
 
     ScaleSection() {
         super("scale");
@@ -94,6 +98,12 @@ final class ScaleSection extends Section {
                 + ", the parent takes them";
     }
 
+    /** Shared with {@code user_patterns.py}. */
+    static String poolOfRecordsName(int items) {
+        return "pool of " + POOL_OF_RECORDS_WORKERS + " workers: map over " + items + " small records (int, string, double)"
+                + " -> (int, double) (Java: records, Python: tuples), default chunk size";
+    }
+
     static String poolName(int workers, int items) {
         return "pool of " + workers + " workers: map(x*x) over " + items + " ints, default chunk size";
     }
@@ -112,6 +122,7 @@ final class ScaleSection extends Section {
         for (int workers : PROCESSES) {
             poolCell(config, results, workers);
         }
+        poolOfRecords(config, results);
     }
 
     private void parentTakes(BenchConfig config, Results results) throws Exception {
@@ -223,6 +234,24 @@ final class ScaleSection extends Section {
         }
         results.record(name(), what, "cold", items, "msg/s", itemsPerSecond);
         results.record(name(), what, "cold", items, "MB/s", megabytesPerSecond);
+    }
+
+    private void poolOfRecords(BenchConfig config, Results results) {
+        int n = POOL_OF_RECORDS_ITEMS / config.scaleDivisor();
+        List<QueueTargets.Order> inputs = OrderTasks.inputs(n);
+        double[] perSecond = new double[config.scaleReps()];
+        try (ProcessPool pool = ProcessPool.builder().processes(POOL_OF_RECORDS_WORKERS).startMethod(StartMethod.COLD)
+                .jvmArgs(config.childJvmArgs().toArray(String[]::new)).build()) {
+            OrderTasks.requirePriced(pool.map(OrderTasks.PRICE, OrderTasks.inputs(WARM_UP_ITEMS)), WARM_UP_ITEMS);
+            OrderTasks.requirePriced(pool.map(OrderTasks.PRICE, inputs), n); // the first call: JIT at work
+            for (int rep = 0; rep < perSecond.length; rep++) {
+                long t0 = System.nanoTime();
+                List<OrderTasks.Priced> priced = pool.map(OrderTasks.PRICE, inputs);
+                perSecond[rep] = n / ((System.nanoTime() - t0) / 1e9);
+                OrderTasks.requirePriced(priced, n);
+            }
+        }
+        results.record(name(), poolOfRecordsName(n), "cold", n, "tasks/s", perSecond);
     }
 
     private void poolCell(BenchConfig config, Results results, int workers) {
