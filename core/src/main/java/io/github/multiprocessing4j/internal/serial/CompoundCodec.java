@@ -157,13 +157,21 @@ final class CompoundCodec {
             return LONG_ARRAY;
         } else if (type == double[].class) {
             return DOUBLE_ARRAY;
-        } else if (type.isRecord()) {
-            return RECORD;
-        } else if (value instanceof Enum) {
-            return ENUM;
         }
-        return 0;
+        return OTHER_KINDS.get(type);
     }
+
+    /**
+     * Whether a class of no kind above is a record's, an enum constant's or neither, looked at
+     * once: {@code Class.isRecord()} asks the JVM through a native call each time, the largest
+     * item of a pool worker's samples in a map over records.
+     */
+    private static final ClassValue<Byte> OTHER_KINDS = new ClassValue<>() {
+        @Override
+        protected Byte computeValue(Class<?> type) {
+            return type.isRecord() ? RECORD : Enum.class.isAssignableFrom(type) ? ENUM : 0;
+        }
+    };
 
     /**
      * @return whether a value of {@code kind} can change after it is made (a collection other than
