@@ -63,7 +63,10 @@ import java.util.stream.Stream;
  * {@link ExecutionException} ({@link Future#get()}) or {@link CompletionException} ({@code map},
  * {@code imap}, {@code apply}, {@link CompletableFuture#join()}) of that task, and the worker goes
  * on. {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String},
- * {@code byte[]} and null travel without JDK serialization; a chunk's other values share one
+ * {@code byte[]} and null travel without JDK serialization, and so do the JDK's everyday lists,
+ * sets and maps, arrays, enum constants and {@code Serializable} records made of such values
+ * (the same classes come back; a record through its canonical constructor); a chunk that also
+ * holds other values sends those, with its lists, maps, arrays and records, in one
  * serialization stream.
  *
  * <p><b>Dying workers.</b> A worker that dies while it holds tasks (killed, {@code System.exit},

@@ -60,7 +60,12 @@ import java.util.Objects;
  *
  * @implNote {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, {@code String} and
  *     {@code byte[]} items have a direct encoding (a tag byte and the value), because a JDK
- *     serialization stream per item would cost microseconds; anything else is serialized. The
+ *     serialization stream per item would cost microseconds; so do the JDK's everyday lists,
+ *     sets and maps ({@code ArrayList}, {@code List.of}, {@code HashMap}, {@code Map.of},
+ *     {@code HashSet}...), arrays, enum constants and {@code Serializable} records made of such
+ *     values, which come back as the same classes (a record through its canonical constructor,
+ *     as deserialization does); anything else is serialized, and so is a value that holds one
+ *     list, set, map or array twice, so that it comes back holding one object twice. The
  *     items are records in a chain of shared-memory segments, appended under one process-shared
  *     lock and taken under another, so a producer and a consumer do not contend; a waiting
  *     {@code get} polls, ever more slowly (no process can wake another's thread). Where CPython's
