@@ -197,6 +197,78 @@ class HandleWireTest {
         assertThat(done.isSet()).isTrue();
     }
 
+    /** A program's record of the shared objects a worker needs. */
+    private record Channels(ProcessQueue<Long> results, ProcessLock lock, SharedLong count) implements java.io.Serializable {
+    }
+
+    @Test
+    void handlesInsideListsAndRecordsTravelWithoutAJdkStream() throws Exception {
+        ProcessQueue<Long> queue = shared.track(new ProcessQueue<>());
+        ProcessLock lock = shared.track(new ProcessLock());
+        SharedLong count = shared.track(new SharedLong());
+        Channels channels = new Channels(queue, lock, count);
+
+        byte[] list = encode(List.of(queue, lock), "and a string");
+        byte[] record = encode(channels);
+        assertThat(containsJdkStream(list)).isFalse();
+        assertThat(containsJdkStream(record)).isFalse();
+        assertThat((List<?>) decode(list)[0]).hasSize(2).element(1).isInstanceOf(ProcessLock.class);
+        Channels channelsBack = (Channels) decode(record)[0];
+        channelsBack.count().set(7);
+        assertThat(count.get()).as("the same shared value").isEqualTo(7);
+
+        // one handle twice inside a value, or inside two values of a section: one object back, as a stream gives it
+        byte[] twice = encode(List.of(lock, lock));
+        assertThat(containsJdkStream(twice)).isTrue();
+        List<?> twiceBack = (List<?>) decode(twice)[0];
+        assertThat(twiceBack.get(0)).isSameAs(twiceBack.get(1));
+        byte[] inTwoValues = encode(List.of(lock), channels);
+        assertThat(containsJdkStream(inTwoValues)).isTrue();
+        Object[] twoBack = decode(inTwoValues);
+        assertThat(((List<?>) twoBack[0]).get(0)).isSameAs(((Channels) twoBack[1]).lock());
+
+        SerializableRunnable target = () -> channels.results().put(channels.count().get());
+        assertThat(Serialization.needsObjectStream(Serialization.serialize(target, "target"))).isFalse();
+        ChildProcess child = new ChildProcess(target);
+        ProcessQueue<Object> items = shared.track(new ProcessQueue<>());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            child.start();
+            assertThat(queue.get()).isEqualTo(7L);
+            child.join();
+            items.put(List.of(lock, count)); // a queue item that holds handles
+            assertThat(((SharedLong) ((List<?>) items.get()).get(1)).get()).isEqualTo(7);
+        });
+        assertThat(child.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void aPipeEndInsideAListGoesToTheChildOnceEvenWhenTheListGoesToAStreamAfterwards() throws Exception {
+        Pipe<String> pipe = Pipe.open();
+        Connection<String> mine = shared.track(pipe.left());
+        Connection<String> theirs = shared.track(pipe.right());
+        ProcessEvent sawTheEnd = shared.track(new ProcessEvent());
+        List<Connection<String>> ends = List.of(theirs);
+        // An object without a direct encoding among the captured values sends the list, written
+        // directly first, to the stream too: the end is serialized twice, and the child's close()
+        // must still end the pipe while the child lives.
+        java.math.BigDecimal one = java.math.BigDecimal.ONE;
+        ChildProcess child = new ChildProcess(() -> {
+            ends.get(0).send("hello " + one);
+            ends.get(0).close();
+            sawTheEnd.await();
+        });
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            child.start();
+            theirs.close();
+            assertThat(mine.recv()).isEqualTo("hello 1");
+            assertThatThrownBy(mine::recv).isInstanceOf(java.io.EOFException.class);
+            assertThat(child.isAlive()).isTrue();
+            sawTheEnd.set();
+            child.join();
+        });
+        assertThat(child.exitCode()).hasValue(0);
+    }
+
     private static byte[] encode(Object... values) {
         Wire.Writer out = new Wire.Writer(64);
         ValueSection.Encoder encoder = new ValueSection.Encoder(out, "value");

@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * The direct encoding of the compound values that items and captured values are most often made
  * of: the JDK's everyday lists, sets and maps, arrays, records and enum constants, whose elements
- * have a direct encoding themselves (the {@link ValueCodec} table's values, or compounds again).
+ * have a direct encoding themselves (the {@link ValueCodec} table's values, the library's handles
+ * ({@link HandleCodec}), or compounds again).
  *
  * <pre>
  *  compound:  byte kind | body
@@ -49,7 +50,8 @@ import java.util.Set;
  *   14   an enum constant                        classRef | int length | UTF-8 constant name
  *
  *  value:     a ValueCodec tag and its body as in a section (int length | bytes for a string or
- *             a byte[]), or ValueCodec.COMPOUND | int length | compound
+ *             a byte[]), ValueCodec.HANDLE | int length | a HandleCodec encoding, or
+ *             ValueCodec.COMPOUND | int length | compound
  *  classRef:  int -1 | int length | UTF-8 class name    the first time a class is named in an
  *                                                       item, or in a section (its next number)
  *             int n                                     the n-th class named before there, from 0
@@ -64,11 +66,11 @@ import java.util.Set;
  * give: the same classes (exact classes only, so a subclass with state or behaviour of its own
  * goes to JDK serialization), the same elements, in the same order where the class has one.
  * Anything else makes the whole value fall back to JDK serialization, which then also gives the
- * usual error for what cannot be serialized: an element without a direct encoding (a handle, a
- * {@code BigDecimal}), a mutable collection or an array met twice in the same value (JDK
- * serialization gives one shared object back, and a cycle would never end here; a record, an
- * immutable collection or an enum constant met twice comes back as equal copies, as a string
- * does: only {@code ==} tells them apart), a record whose class has a
+ * usual error for what cannot be serialized: an element without a direct encoding (a
+ * {@code BigDecimal}, a condition), a mutable collection, an array or a handle met twice in the
+ * same value (JDK serialization gives one shared object back, and a cycle would never end here;
+ * a record, an immutable collection or an enum constant met twice comes back as equal copies, as
+ * a string does: only {@code ==} tells them apart), a record whose class has a
  * {@code writeReplace} or {@code readResolve} or is not {@link Serializable}, nesting deeper than
  * {@value #MAX_DEPTH}. Not encoded at all: {@code LinkedHashMap}, whose access order (an LRU
  * map's) cannot be seen without opening {@code java.util}; {@code TreeMap} and {@code TreeSet};
@@ -305,7 +307,10 @@ final class CompoundCodec {
             byte tag = ValueCodec.tagOf(value);
             if (tag == ValueCodec.SERIALIZED) {
                 byte kind = kindOf(value);
-                return kind != 0 && (!mutable(kind) || firstTime(value)) && sized(value, depth + 1);
+                if (kind == 0) {
+                    return handle(value);
+                }
+                return (!mutable(kind) || firstTime(value)) && sized(value, depth + 1);
             }
             out.putByte(tag);
             int size = ValueCodec.fixedSize(tag);
@@ -322,7 +327,28 @@ final class CompoundCodec {
             return true;
         }
 
-        /** @return false when {@code value}, an array or a mutable compound, was written before in this scope */
+        /**
+         * Writes {@code value} as {@code ValueCodec.HANDLE | int length | encoding} when it is one
+         * of the library's handles ({@link HandleCodec}), as a section writes one. A handle met
+         * twice is refused, so that a stream gives it back as one object. Written, a handle counts
+         * as sent even when the value then goes to a stream, which sends it too: a flag set twice,
+         * and for a pipe's end a child noted twice as its user, whose close() frees every slot of
+         * its process alike.
+         */
+        private boolean handle(Object value) {
+            if (!firstTime(value)) {
+                return false;
+            }
+            out.putByte(ValueCodec.HANDLE);
+            int lengthAt = out.skip(4);
+            if (!HandleCodec.installed().write(value, out)) {
+                return false;
+            }
+            out.setInt(lengthAt, out.position() - lengthAt - 4);
+            return true;
+        }
+
+        /** @return false when {@code value}, an array, a mutable compound or a handle, was written before in this scope */
         private boolean firstTime(Object value) {
             return value != root && scope.firstTime(value);
         }
@@ -529,6 +555,16 @@ final class CompoundCodec {
                     return string();
                 case ValueCodec.BYTES:
                     return in.getSizedBytes();
+                case ValueCodec.HANDLE: {
+                    int length = in.getInt();
+                    int at = in.position();
+                    if (length < 0 || length > end - at) {
+                        throw new InvalidObjectException("a handle of " + length + " bytes in " + (end - at));
+                    }
+                    Object handle = HandleCodec.installed().read(new Wire.Reader(in.buffer(), at, at + length));
+                    in.position(at + length);
+                    return handle;
+                }
                 case ValueCodec.COMPOUND: {
                     int length = in.getInt();
                     int nestedEnd = in.position() + length;
