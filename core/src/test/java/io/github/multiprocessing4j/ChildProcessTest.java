@@ -30,6 +30,25 @@ class ChildProcessTest {
     Path dir;
 
     @Test
+    void aFailureFileThatADeadNamesakeLeftIsNotTakenForTheFailureOfAChildThatExitedWithZero() throws Exception {
+        Path gate = dir.resolve("gate");
+        String gatePath = gate.toString();
+        ChildProcess p = new ChildProcess(() -> {
+            while (!Files.exists(Path.of(gatePath))) {
+                Thread.sleep(5);
+            }
+        });
+        p.start();
+        // as a process that had this pid and died after writing its failure would have left it
+        io.github.multiprocessing4j.internal.process.ProcessContext.current().registry().putFailure(p.pid(),
+                io.github.multiprocessing4j.internal.serial.Serialization.serializeFailure(new IllegalStateException("stale")));
+        Files.createFile(gate);
+        assertThat(p.join(Duration.ofSeconds(60))).isTrue();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThat(p.failure()).isEmpty();
+    }
+
+    @Test
     void aJvmNotStartedByTheLibraryIsTheMainProcessWithoutParent() {
         assertThat(Multiprocessing.currentProcess().name()).isEqualTo("MainProcess");
         assertThat(Multiprocessing.currentProcess().pid()).isEqualTo(ProcessHandle.current().pid());

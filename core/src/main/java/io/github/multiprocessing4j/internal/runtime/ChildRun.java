@@ -157,7 +157,9 @@ public final class ChildRun {
             bootedBeforeExit = record.isPresent();
             ExitSettlement settled = ExitSettlement.settle(raw, record, signalSent);
             exitCode = settled.exitCode();
-            failure = readFailure(p.pid());
+            // A child writes its failure and then exits with 1: one that exited with 0 wrote none,
+            // and a file there would be a dead namesake's (pids recur).
+            failure = exitCode == 0 ? null : readFailure(p.pid());
             bootFailed = settled.bootFailed();
             if (failure == null && bootFailed) {
                 failure = new IllegalStateException("process " + name + " (pid " + p.pid() + "): "
