@@ -110,6 +110,18 @@ final class CompoundCodec {
     private static final Class<?> MAP_N = Map.of(1, 1, 2, 2).getClass();
     private static final Class<?> ARRAYS_AS_LIST = Arrays.asList().getClass();
 
+    /**
+     * Whether a class that {@link #kindOf} does not name is a record's, an enum constant's or
+     * neither, looked at once: {@code Class.isRecord()} asks the JVM through a native call each
+     * time, the largest item of a pool worker's samples in a map over records.
+     */
+    private static final ClassValue<Byte> OTHER_KINDS = new ClassValue<>() {
+        @Override
+        protected Byte computeValue(Class<?> type) {
+            return type.isRecord() ? RECORD : Enum.class.isAssignableFrom(type) ? ENUM : 0;
+        }
+    };
+
     /** How each record class is written and read, looked at once. */
     private static final ClassValue<RecordShape> RECORD_SHAPES = new ClassValue<>() {
         @Override
@@ -162,18 +174,6 @@ final class CompoundCodec {
         }
         return OTHER_KINDS.get(type);
     }
-
-    /**
-     * Whether a class of no kind above is a record's, an enum constant's or neither, looked at
-     * once: {@code Class.isRecord()} asks the JVM through a native call each time, the largest
-     * item of a pool worker's samples in a map over records.
-     */
-    private static final ClassValue<Byte> OTHER_KINDS = new ClassValue<>() {
-        @Override
-        protected Byte computeValue(Class<?> type) {
-            return type.isRecord() ? RECORD : Enum.class.isAssignableFrom(type) ? ENUM : 0;
-        }
-    };
 
     /**
      * @return whether a value of {@code kind} can change after it is made (a collection other than
