@@ -555,16 +555,8 @@ final class CompoundCodec {
                     return string();
                 case ValueCodec.BYTES:
                     return in.getSizedBytes();
-                case ValueCodec.HANDLE: {
-                    int length = in.getInt();
-                    int at = in.position();
-                    if (length < 0 || length > end - at) {
-                        throw new InvalidObjectException("a handle of " + length + " bytes in " + (end - at));
-                    }
-                    Object handle = HandleCodec.installed().read(new Wire.Reader(in.buffer(), at, at + length));
-                    in.position(at + length);
-                    return handle;
-                }
+                case ValueCodec.HANDLE:
+                    return HandleCodec.readSized(in, end);
                 case ValueCodec.COMPOUND: {
                     int length = in.getInt();
                     int nestedEnd = in.position() + length;

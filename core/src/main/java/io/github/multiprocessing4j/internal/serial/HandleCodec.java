@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.serial;
 
 import java.io.IOException;
+import java.io.InvalidObjectException;
 
 /**
  * The direct encoding of the library's shared-object handles (a queue, a lock, a shared value)
@@ -45,6 +46,25 @@ public interface HandleCodec {
      * @throws IllegalStateException when the shared object no longer exists
      */
     Object read(Wire.Reader in) throws IOException;
+
+    /**
+     * Reads a handle written as a section writes one, {@code int length | encoding}, at the
+     * reader's position, and moves past it.
+     *
+     * @param end where the bytes the handle may take end (the end of its section or compound)
+     * @throws IOException when the bytes are damaged
+     * @throws IllegalStateException when the shared object no longer exists
+     */
+    static Object readSized(Wire.Reader in, int end) throws IOException {
+        int length = in.getInt();
+        int at = in.position();
+        if (length < 0 || length > end - at) {
+            throw new InvalidObjectException("a handle of " + length + " bytes in " + (end - at));
+        }
+        Object handle = installed().read(new Wire.Reader(in.buffer(), at, at + length));
+        in.position(at + length);
+        return handle;
+    }
 
     /**
      * Installs the codec; the API's codec class calls it once, when it is initialised.

@@ -501,9 +501,7 @@ public final class ValueSection {
                 return in.getInt();
             }
             if (layout != TAGGED) {
-                int at = in.position();
-                in.position(at + ValueCodec.fixedSize(layout));
-                return ValueCodec.getFixed(in.buffer(), at, layout);
+                return ValueCodec.readFixed(in, layout, ValueCodec.fixedSize(layout));
             }
             byte tag = in.getByte();
             if (tag == ValueCodec.INT) { // no lookup in the table for an int
@@ -524,13 +522,7 @@ public final class ValueSection {
                     }
                     return objects[nextObject++];
                 case ValueCodec.HANDLE: {
-                    int length = in.getInt();
-                    int at = in.position();
-                    if (length < 0 || length > in.end() - at) {
-                        throw new IOException("a handle of " + length + " bytes in " + (in.end() - at));
-                    }
-                    Object handle = HandleCodec.installed().read(new Wire.Reader(in.buffer(), at, at + length));
-                    in.position(at + length);
+                    Object handle = HandleCodec.readSized(in, in.end());
                     if (handles == null) {
                         handles = new ArrayList<>();
                     }
