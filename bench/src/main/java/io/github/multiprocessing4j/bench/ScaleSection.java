@@ -2,12 +2,14 @@ package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.ProcessQueue;
+import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.StartMethod;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -127,49 +129,50 @@ final class ScaleSection extends Section {
 
     private void parentTakes(BenchConfig config, Results results) throws Exception {
         int n = USER_ITEMS / config.scaleDivisor();
-        double[] itemsPerSecond = new double[config.scaleReps()];
-        double[] megabytesPerSecond = new double[config.scaleReps()];
-        for (int rep = 0; rep < itemsPerSecond.length; rep++) {
-            long[] lastTaken = new long[1];
-            try (ProcessQueue<Object> queue = new ProcessQueue<>(USER_BOUND); SharedLong started = new SharedLong()) {
-                Children.run(List.of(Children.create(config, QueueTargets.putItems(queue, n, USER_SIZE, started))), () -> {
-                    for (int i = 0; i < n; i++) {
-                        if (!(queue.get() instanceof byte[] item) || item.length != USER_SIZE) {
-                            throw new IllegalStateException("item " + i + " is not a " + USER_SIZE + "-byte array");
-                        }
-                    }
-                    lastTaken[0] = System.nanoTime();
-                });
-                double seconds = (lastTaken[0] - started.get()) / 1e9;
-                itemsPerSecond[rep] = n / seconds;
-                megabytesPerSecond[rep] = (double) n * USER_SIZE / seconds / 1e6;
-            }
-        }
-        results.record(name(), parentTakesName(n), "cold", n, "msg/s", itemsPerSecond);
-        results.record(name(), parentTakesName(n), "cold", n, "MB/s", megabytesPerSecond);
+        double[] seconds = parentTakes(config, n, (queue, started) -> QueueTargets.putItems(queue, n, USER_SIZE, started),
+                (i, item) -> item instanceof byte[] bytes && bytes.length == USER_SIZE ? null
+                        : "item " + i + " is not a " + USER_SIZE + "-byte array");
+        results.record(name(), parentTakesName(n), "cold", n, "msg/s", Arrays.stream(seconds).map(s -> n / s).toArray());
+        results.record(name(), parentTakesName(n), "cold", n, "MB/s",
+                Arrays.stream(seconds).map(s -> (double) n * USER_SIZE / s / 1e6).toArray());
     }
 
     private void parentTakesStructured(BenchConfig config, Results results, boolean maps) throws Exception {
         int n = STRUCTURED_ITEMS / config.scaleDivisor();
-        double[] itemsPerSecond = new double[config.scaleReps()];
-        for (int rep = 0; rep < itemsPerSecond.length; rep++) {
+        double[] seconds = parentTakes(config, n, (queue, started) -> QueueTargets.putStructured(queue, n, maps, started),
+                (i, item) -> (maps ? item instanceof java.util.HashMap<?, ?> map && map.get("id").equals(i)
+                        : item instanceof QueueTargets.Order order && order.id() == i) ? null : "item " + i + " is " + item);
+        results.record(name(), structuredName(maps, n), "cold", n, "msg/s", Arrays.stream(seconds).map(s -> n / s).toArray());
+    }
+
+    /**
+     * One child puts {@code n} items into a queue bounded at {@value #USER_BOUND} (its target
+     * from {@code producer}, which leaves its start time in the shared long), the parent takes
+     * and checks them.
+     *
+     * @param problem what is wrong with the i-th item taken, or null
+     * @return per repetition, the seconds from the child's first put to the parent's last take
+     */
+    private static double[] parentTakes(BenchConfig config, int n,
+            BiFunction<ProcessQueue<Object>, SharedLong, SerializableRunnable> producer,
+            BiFunction<Integer, Object, String> problem) throws Exception {
+        double[] seconds = new double[config.scaleReps()];
+        for (int rep = 0; rep < seconds.length; rep++) {
             long[] lastTaken = new long[1];
             try (ProcessQueue<Object> queue = new ProcessQueue<>(USER_BOUND); SharedLong started = new SharedLong()) {
-                Children.run(List.of(Children.create(config, QueueTargets.putStructured(queue, n, maps, started))), () -> {
+                Children.run(List.of(Children.create(config, producer.apply(queue, started))), () -> {
                     for (int i = 0; i < n; i++) {
-                        Object item = queue.get();
-                        boolean expected = maps ? item instanceof java.util.HashMap<?, ?> map && map.get("id").equals(i)
-                                : item instanceof QueueTargets.Order order && order.id() == i;
-                        if (!expected) {
-                            throw new IllegalStateException("item " + i + " is " + item);
+                        String wrong = problem.apply(i, queue.get());
+                        if (wrong != null) {
+                            throw new IllegalStateException(wrong);
                         }
                     }
                     lastTaken[0] = System.nanoTime();
                 });
-                itemsPerSecond[rep] = n / ((lastTaken[0] - started.get()) / 1e9);
+                seconds[rep] = (lastTaken[0] - started.get()) / 1e9;
             }
         }
-        results.record(name(), structuredName(maps, n), "cold", n, "msg/s", itemsPerSecond);
+        return seconds;
     }
 
     private void memoryBandwidth(BenchConfig config, Results results) {
