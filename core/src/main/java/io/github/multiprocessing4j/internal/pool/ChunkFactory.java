@@ -51,7 +51,7 @@ final class ChunkFactory {
         long id = ids.incrementAndGet();
         Wire.Writer out = PoolMessages.chunk(id, modeOf(PoolMessages.APPLY, timeoutNanos), function.id, null,
                 ValueSection.sizeGuess(first, Math.max(1, expected)));
-        ValueSection.Encoder items = new ValueSection.Encoder(out, "item");
+        ValueSection.Encoder items = new ValueSection.Encoder(out, "item", expected);
         items.add(first);
         int count = 1;
         while (count < chunkSize && source.hasNext()) {

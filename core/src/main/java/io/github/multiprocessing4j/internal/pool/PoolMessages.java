@@ -181,7 +181,7 @@ final class PoolMessages {
             if (out == null) {
                 out = new Wire.Writer(13 + ValueSection.sizeGuess(first, count));
                 out.putByte(RESULTS).putInt(worker).putLong(chunkId);
-                encoder = new ValueSection.Encoder(out, "result");
+                encoder = new ValueSection.Encoder(out, "result", count);
             }
         }
     }

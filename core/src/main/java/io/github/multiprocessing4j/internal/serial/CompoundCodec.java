@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.InvalidObjectException;
 import java.io.Serializable;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -328,6 +331,34 @@ final class CompoundCodec {
         }
 
         /**
+         * Writes a record's components: an {@code int}, {@code long} or {@code double} one read
+         * as what it is and written as its boxed value would be, without the box.
+         */
+        private boolean components(Object record, RecordShape shape, int depth) {
+            MethodHandle[] getters = shape.getters;
+            try {
+                for (int i = 0; i < getters.length; i++) {
+                    switch (shape.primitiveTags[i]) {
+                        case ValueCodec.INT -> out.putByte(ValueCodec.INT).putInt((int) getters[i].invokeExact(record));
+                        case ValueCodec.LONG -> out.putByte(ValueCodec.LONG).putLong((long) getters[i].invokeExact(record));
+                        case ValueCodec.DOUBLE -> out.putByte(ValueCodec.DOUBLE)
+                                .putLong(Double.doubleToRawLongBits((double) getters[i].invokeExact(record)));
+                        default -> {
+                            if (!value((Object) getters[i].invokeExact(record), depth)) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException("reading a field of " + record.getClass().getName(), e); // a field getter declares none
+            }
+            return true;
+        }
+
+        /**
          * Writes {@code value} as {@code ValueCodec.HANDLE | int length | encoding} when it is one
          * of the library's handles ({@link HandleCodec}), as a section writes one. A handle met
          * twice is refused, so that a stream gives it back as one object. Written, a handle counts
@@ -419,19 +450,8 @@ final class CompoundCodec {
                         return false;
                     }
                     scope.writeClass(value.getClass(), out);
-                    out.putInt(shape.fields.length);
-                    for (Field field : shape.fields) {
-                        Object component;
-                        try {
-                            component = field.get(value);
-                        } catch (IllegalAccessException e) {
-                            return false;
-                        }
-                        if (!value(component, depth)) {
-                            return false;
-                        }
-                    }
-                    return true;
+                    out.putInt(shape.getters.length);
+                    return components(value, shape, depth);
                 }
                 case ENUM -> {
                     Enum<?> constant = (Enum<?>) value;
@@ -692,17 +712,14 @@ final class CompoundCodec {
 
         private Object record(int depth) throws IOException, ClassNotFoundException {
             Class<?> type = readClass();
-            if (!type.isRecord()) {
-                throw new InvalidClassException(type.getName(), "not a record, in a record's encoding");
-            }
-            RecordShape shape = RECORD_SHAPES.get(type);
+            RecordShape shape = RECORD_SHAPES.get(type); // refused, not a record, when it is not one
             if (shape.refusal != null) {
                 throw new InvalidClassException(type.getName(), shape.refusal);
             }
             int count = count();
-            if (count != shape.fields.length) {
+            if (count != shape.getters.length) {
                 throw new InvalidObjectException("a record " + type.getName() + " of " + count + " components; its class has "
-                        + shape.fields.length);
+                        + shape.getters.length);
             }
             Object[] components = values(count, depth);
             try {
@@ -713,6 +730,10 @@ final class CompoundCodec {
                         + " refused its components: " + e.getCause());
                 refused.initCause(e.getCause());
                 throw refused;
+            } catch (IllegalArgumentException e) {
+                // a component of another type than its class declares: bytes not written by encode()
+                throw new InvalidObjectException("a record " + type.getName() + " with components of other types than its class's: "
+                        + e.getMessage());
             } catch (InstantiationException | IllegalAccessException e) {
                 throw new InvalidClassException(type.getName(), e.toString());
             }
@@ -773,20 +794,33 @@ final class CompoundCodec {
         return (int) Math.min(Integer.MAX_VALUE, (long) (count / 0.75f) + 1);
     }
 
-    /** A record class's fields, in the order of its components, and its canonical constructor; or why it is not encoded here. */
+    /**
+     * How a record class is written and read, or why it is not: its fields' getters in the order
+     * of its components and its canonical constructor. A getter is a method handle rather than
+     * the {@code Field}: {@code Field.get} on a final field boxes every primitive and checks its
+     * receiver through a native call until C2 compiles it (a third of a pool worker's time in a
+     * map returning records).
+     */
     private static final class RecordShape {
-        final Field[] fields;
+        /** Each component's getter: {@code (Object)int}, {@code (Object)long}, {@code (Object)double} as {@link #primitiveTags} says, else {@code (Object)Object}. */
+        final MethodHandle[] getters;
+        /** {@link ValueCodec#INT}, {@link ValueCodec#LONG} or {@link ValueCodec#DOUBLE} for a component of that primitive type, else 0. */
+        final byte[] primitiveTags;
         final Constructor<?> constructor;
         /** Why records of this class go to JDK serialization instead, or null. */
         final String refusal;
 
-        private RecordShape(Field[] fields, Constructor<?> constructor, String refusal) {
-            this.fields = fields;
+        private RecordShape(MethodHandle[] getters, byte[] primitiveTags, Constructor<?> constructor, String refusal) {
+            this.getters = getters;
+            this.primitiveTags = primitiveTags;
             this.constructor = constructor;
             this.refusal = refusal;
         }
 
         static RecordShape of(Class<?> type) {
+            if (!type.isRecord()) {
+                return refused("not a record, in a record's encoding");
+            }
             if (!Serializable.class.isAssignableFrom(type)) {
                 return refused("not Serializable");
             }
@@ -797,28 +831,34 @@ final class CompoundCodec {
                 }
             }
             RecordComponent[] components = type.getRecordComponents();
-            Field[] fields = new Field[components.length];
+            MethodHandle[] getters = new MethodHandle[components.length];
+            byte[] primitiveTags = new byte[components.length];
             Class<?>[] types = new Class<?>[components.length];
             try {
                 for (int i = 0; i < components.length; i++) {
-                    fields[i] = type.getDeclaredField(components[i].getName());
+                    Field field = type.getDeclaredField(components[i].getName());
                     types[i] = components[i].getType();
-                    if (!fields[i].trySetAccessible()) {
+                    if (!field.trySetAccessible()) {
                         return refused("its fields are not accessible to the library");
                     }
+                    primitiveTags[i] = types[i] == int.class ? ValueCodec.INT
+                            : types[i] == long.class ? ValueCodec.LONG
+                            : types[i] == double.class ? ValueCodec.DOUBLE : 0;
+                    Class<?> read = primitiveTags[i] == 0 ? Object.class : types[i];
+                    getters[i] = MethodHandles.lookup().unreflectGetter(field).asType(MethodType.methodType(read, Object.class));
                 }
                 Constructor<?> constructor = type.getDeclaredConstructor(types);
                 if (!constructor.trySetAccessible()) {
                     return refused("its canonical constructor is not accessible to the library");
                 }
-                return new RecordShape(fields, constructor, null);
-            } catch (NoSuchFieldException | NoSuchMethodException | SecurityException e) {
+                return new RecordShape(getters, primitiveTags, constructor, null);
+            } catch (NoSuchFieldException | NoSuchMethodException | IllegalAccessException | SecurityException e) {
                 return refused(e.toString());
             }
         }
 
         private static RecordShape refused(String why) {
-            return new RecordShape(null, null, why);
+            return new RecordShape(null, null, null, why);
         }
     }
 }

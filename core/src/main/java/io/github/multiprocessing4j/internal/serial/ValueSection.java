@@ -84,10 +84,26 @@ public final class ValueSection {
         /** What the compounds of the section share ({@link CompoundCodec.WriteScope}); null before the first. */
         private CompoundCodec.WriteScope compoundScope;
 
+        private static final long RESERVE_LIMIT = 16 << 20;
+        /** How many values the section is expected to hold, to size it from its first; 0 when not known. */
+        private final int expected;
+
         /** @param what what the values are ("item", "result"), for error messages */
         public Encoder(Wire.Writer out, String what) {
+            this(out, what, 0);
+        }
+
+        /**
+         * @param what what the values are ("item", "result"), for error messages
+         * @param expected how many values the section is expected to hold: the writer is made
+         *     room for that many like the first, once that one is written (a pool chunk of
+         *     records or lists would otherwise grow its buffer, fresh memory each time, from a
+         *     guess made before a value was seen)
+         */
+        public Encoder(Wire.Writer out, String what, int expected) {
             this.out = out;
             this.what = what;
+            this.expected = expected;
             this.countAt = out.position();
             out.putInt(0).putInt(0).putByte(TAGGED);
             this.valuesAt = out.position();
@@ -95,6 +111,9 @@ public final class ValueSection {
 
         /** Appends a value; one without a direct encoding is serialized by {@link #finish}. */
         public void add(Object value) {
+            if (count == 1 && expected > 1) { // at most RESERVE_LIMIT: the first may be larger than the rest
+                out.reserve(Math.min(RESERVE_LIMIT, (long) (out.position() - valuesAt) * (expected - 1)));
+            }
             if (value instanceof Integer && count > 0 && (layout == ValueCodec.INT || layout == TAGGED)) {
                 if (layout == TAGGED) { // the pool's hot paths: no lookup in the table for an int
                     out.putByte(ValueCodec.INT);

@@ -163,6 +163,16 @@ public final class Wire {
             return position == buffer.length ? buffer : Arrays.copyOf(buffer, position);
         }
 
+        /**
+         * Makes the buffer hold {@code bytes} more than written so far, at once, where writing
+         * them would grow it step by step; a guess too large for one message is left to the writes.
+         */
+        public void reserve(long bytes) {
+            if (bytes > buffer.length - position && position + bytes <= Integer.MAX_VALUE - 16) {
+                buffer = Arrays.copyOf(buffer, (int) (position + bytes));
+            }
+        }
+
         private void room(int bytes) {
             if (buffer.length - position < bytes) {
                 long wanted = Math.max(2L * buffer.length, (long) position + bytes);

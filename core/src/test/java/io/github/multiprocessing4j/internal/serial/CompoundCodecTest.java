@@ -51,6 +51,11 @@ class CompoundCodecTest {
     record NotSerializable(int value) {
     }
 
+    /** Every primitive type as a component, and a component declared as an interface. */
+    record Primitives(int i, long l, double d, float f, short s, byte b, char c, boolean z, CharSequence text)
+            implements Serializable {
+    }
+
     /** A list of its own class: not the JDK's, so not encoded here. */
     static final class NamedList extends ArrayList<String> {
     }
@@ -75,6 +80,8 @@ class CompoundCodecTest {
                 new Object[] {1, "o", null}, new int[] {1, -2, Integer.MAX_VALUE}, new long[] {Long.MIN_VALUE, 0},
                 new double[] {Double.NaN, -0.0, 1.5},
                 new Order(7, "tea", 2.5, Size.LARGE, List.of("hot")), Size.SMALL, Size.LARGE,
+                new Primitives(Integer.MIN_VALUE, Long.MAX_VALUE, Double.NaN, -0f, (short) -3, (byte) 9, 'q', true, "text"),
+                new Primitives(0, 0, -0.0, 0, (short) 0, (byte) 0, '\0', false, null),
                 List.of(Map.of("orders", List.of(new Order(1, "a", 1, Size.SMALL, List.of())))));
         for (Object value : values) {
             assertThat(tagOf(value)).as("tag of %s", value).isEqualTo(ValueCodec.COMPOUND);
@@ -153,6 +160,10 @@ class CompoundCodecTest {
         assertThatThrownBy(() -> ItemCodec.decode(new ItemCodec.Encoded(ValueCodec.COMPOUND, body), LOADER))
                 .isInstanceOf(UncheckedIOException.class).cause().isInstanceOf(InvalidObjectException.class)
                 .hasMessageContaining("not positive: -5");
+        body[body.length - 9] = ValueCodec.DOUBLE; // a component of another type than the class declares
+        assertThatThrownBy(() -> ItemCodec.decode(new ItemCodec.Encoded(ValueCodec.COMPOUND, body), LOADER))
+                .isInstanceOf(UncheckedIOException.class).cause().isInstanceOf(InvalidObjectException.class)
+                .hasMessageContaining("other types");
     }
 
     @Test
