@@ -16,7 +16,12 @@ import java.util.List;
  * yet chunks are not piled on a worker that is busy while another is idle. Among the workers
  * that can take it, the one holding the fewest tasks gets it, a ready one when they hold as
  * many: a worker still booting is idle, not slow, and boots in less time than most tasks take.
- * A chunk that no worker can take waits, and so do those behind it: chunks go out in order, as
+ * But workers do not boot at once (on two processors, a pool's second worker came up 0-27 ms
+ * after its first, in a program's first map, where the first ran all its own chunks in 9 ms), so
+ * a booting worker's chunks stay in this process until it is ready ({@link WorkerHandle#flush}),
+ * and when a ready worker holds nothing and nothing waits, the chunks of the workers still
+ * booting are taken back ({@link WorkerHandle#takeBackUnsent}) and given to ready workers. A
+ * chunk that no worker can take waits, and so do those behind it: chunks go out in order, as
  * answers come back. A worker that reaches {@code maxTasksPerChild} chunks gets no more; it ends
  * by itself once it has run them, and its caller starts a replacement.
  */
@@ -48,6 +53,31 @@ final class Dispatcher {
      * @return how many chunks were given: their messages wait in the workers' handles, to be flushed
      */
     int dispatch(Collection<WorkerHandle> workers) {
+        int sent = place(workers, false);
+        if (waiting.isEmpty() && anyIdleReady(workers)) {
+            for (WorkerHandle w : workers) {
+                retry(w.takeBackUnsent());
+            }
+            sent += place(workers, true);
+        }
+        return sent;
+    }
+
+    /** @return whether a ready worker holds nothing: it may take what booting workers hold */
+    private static boolean anyIdleReady(Collection<WorkerHandle> workers) {
+        for (WorkerHandle w : workers) {
+            if (w.ready && w.held.isEmpty() && !w.retiring && !w.closed && !w.stopped) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Gives the waiting chunks, in order, to the workers that can take them, until one cannot be
+     * placed; to ready workers only when {@code readyOnly} (chunks taken back from booting ones).
+     */
+    private int place(Collection<WorkerHandle> workers, boolean readyOnly) {
         int sent = 0;
         while (!waiting.isEmpty()) {
             Chunk chunk = waiting.peekFirst();
@@ -55,7 +85,7 @@ final class Dispatcher {
                 waiting.pollFirst();
                 continue;
             }
-            WorkerHandle worker = choose(workers, chunk);
+            WorkerHandle worker = choose(workers, chunk, readyOnly);
             if (worker == null) {
                 break;
             }
@@ -77,10 +107,10 @@ final class Dispatcher {
         return n;
     }
 
-    private static WorkerHandle choose(Collection<WorkerHandle> workers, Chunk chunk) {
+    private static WorkerHandle choose(Collection<WorkerHandle> workers, Chunk chunk, boolean readyOnly) {
         WorkerHandle best = null;
         for (WorkerHandle w : workers) {
-            if (w.retiring || w.closed || w.stopped || !canTake(w, chunk)) {
+            if (w.retiring || w.closed || w.stopped || (readyOnly && !w.ready) || !canTake(w, chunk)) {
                 continue;
             }
             if (best == null || w.heldTasks < best.heldTasks || (w.heldTasks == best.heldTasks && w.ready && !best.ready)) {

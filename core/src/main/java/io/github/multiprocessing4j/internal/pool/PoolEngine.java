@@ -352,11 +352,15 @@ public final class PoolEngine {
 
     /**
      * A worker has booted and run its initializer: when the pool is stopping, its inbox, left open
-     * while it booted, is closed now, and it ends.
+     * while it booted, is closed now, and it ends; else the chunks it was given while it booted
+     * go into its inbox, and it may take others' ({@link Dispatcher}).
      */
     void workerReadyLocked(WorkerHandle worker) {
         if (isStoppingLocked()) {
             worker.close();
+        } else {
+            worker.flush();
+            dispatchLocked();
         }
     }
 

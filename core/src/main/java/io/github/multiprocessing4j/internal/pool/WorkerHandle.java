@@ -69,12 +69,35 @@ final class WorkerHandle {
         assigned++;
     }
 
-    /** Puts what {@link #send} gave into the inbox: as one message when there are several. */
+    /**
+     * Puts what {@link #send} gave into the inbox, as one message when there are several, once the
+     * worker is {@link #ready}: until then its chunks stay here, where {@link #takeBackUnsent}
+     * can give them to a worker that booted first.
+     */
     void flush() {
-        if (!outgoing.isEmpty()) {
+        if (ready && !outgoing.isEmpty()) {
             inbox.put(PoolMessages.batch(outgoing));
             outgoing.clear();
         }
+    }
+
+    /**
+     * Takes back the chunks of a worker not ready yet, none of which left this process: they and
+     * the functions that would have gone with them are forgotten, as if never sent.
+     *
+     * @return the chunks, in the order sent; none when the worker is ready or retiring
+     */
+    List<Chunk> takeBackUnsent() {
+        if (ready || retiring || held.isEmpty()) {
+            return List.of();
+        }
+        List<Chunk> chunks = new ArrayList<>(held.values());
+        held.clear();
+        outgoing.clear();
+        functions.clear(); // it has been sent nothing: its cache is empty
+        heldTasks = 0;
+        assigned -= chunks.size();
+        return chunks;
     }
 
     void close() {

@@ -109,6 +109,45 @@ class DispatcherTest {
     }
 
     @Test
+    void aReadyWorkerThatHoldsNothingTakesTheChunksOfAWorkerStillBooting() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle first = worker(1, false);
+        WorkerHandle second = worker(2, false);
+        Chunk a = chunk(10);
+        Chunk b = chunk(10);
+        Chunk c = chunk(10);
+        Chunk d = chunk(10);
+        dispatcher.add(List.of(a, b, c, d));
+        assertThat(dispatcher.dispatch(List.of(first, second))).isEqualTo(4);
+        assertThat(first.held.values()).containsExactly(a, c);
+        assertThat(second.held.values()).containsExactly(b, d);
+
+        first.ready = true; // it boots first, and runs its two chunks
+        first.held.clear();
+        first.heldTasks = 0;
+        assertThat(dispatcher.dispatch(List.of(first, second))).isEqualTo(2);
+        assertThat(first.held.values()).as("the booting worker's, in their order").containsExactly(b, d);
+        assertThat(second.held).isEmpty();
+        assertThat(second.heldTasks).isZero();
+        assertThat(second.assigned).as("as if never sent").isZero();
+        assertThat(second.functions).isEmpty();
+        assertThat(dispatcher.waitingCount()).isZero();
+    }
+
+    @Test
+    void aBusyReadyWorkerLeavesABootingWorkersChunksWhereTheyAre() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle ready = worker(1, true);
+        WorkerHandle booting = worker(2, false);
+        dispatcher.add(List.of(chunk(1), chunk(1)));
+        dispatcher.dispatch(List.of(ready, booting));
+        assertThat(ready.held).hasSize(1);
+        assertThat(booting.held).as("a long task waits for it rather than behind the other's").hasSize(1);
+        assertThat(dispatcher.dispatch(List.of(ready, booting))).isZero();
+        assertThat(booting.held).hasSize(1);
+    }
+
+    @Test
     void aWorkerHoldsTwoBigChunksAtMostAndSmallOnesUpToTheTaskDepth() {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle w = worker(1, true);
