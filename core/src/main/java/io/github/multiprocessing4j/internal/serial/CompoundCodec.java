@@ -5,15 +5,7 @@ import java.io.InvalidClassException;
 import java.io.InvalidObjectException;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,12 +71,12 @@ import java.util.Set;
  * map's) cannot be seen without opening {@code java.util}; {@code TreeMap} and {@code TreeSet};
  * the unmodifiable and synchronized views.
  *
- * <p>A record is written from its fields and read back through its canonical constructor, as JDK
- * serialization does, so a compact constructor's checks run in the reader; its class and every
- * collection's must pass the thread's deserialization filter ({@link Serialization#checkAllowed}),
- * as a stream naming them would. Reading never creates an {@code ObjectInputStream}, whose first
- * one costs a JVM tens of milliseconds: a child whose target captured a list or a record now
- * starts without it.
+ * <p>A record is written from its fields and read back through its canonical constructor
+ * ({@link RecordShape}), as JDK serialization does, so a compact constructor's checks run in the
+ * reader; its class and every collection's must pass the thread's deserialization filter
+ * ({@link Serialization#checkAllowed}), as a stream naming them would. Reading never creates an
+ * {@code ObjectInputStream}, whose first one costs a JVM tens of milliseconds: a child whose
+ * target captured a list or a record now starts without it.
  */
 final class CompoundCodec {
     static final int MAX_DEPTH = 32;
@@ -122,14 +114,6 @@ final class CompoundCodec {
         @Override
         protected Byte computeValue(Class<?> type) {
             return type.isRecord() ? RECORD : Enum.class.isAssignableFrom(type) ? ENUM : 0;
-        }
-    };
-
-    /** How each record class is written and read, looked at once. */
-    private static final ClassValue<RecordShape> RECORD_SHAPES = new ClassValue<>() {
-        @Override
-        protected RecordShape computeValue(Class<?> type) {
-            return RecordShape.of(type);
         }
     };
 
@@ -445,7 +429,7 @@ final class CompoundCodec {
                     return true;
                 }
                 case RECORD -> {
-                    RecordShape shape = RECORD_SHAPES.get(value.getClass());
+                    RecordShape shape = RecordShape.of(value.getClass());
                     if (shape.refusal != null) {
                         return false;
                     }
@@ -712,7 +696,7 @@ final class CompoundCodec {
 
         private Object record(int depth) throws IOException, ClassNotFoundException {
             Class<?> type = readClass();
-            RecordShape shape = RECORD_SHAPES.get(type); // refused, not a record, when it is not one
+            RecordShape shape = RecordShape.of(type); // refused, not a record, when it is not one
             if (shape.refusal != null) {
                 throw new InvalidClassException(type.getName(), shape.refusal);
             }
@@ -721,22 +705,7 @@ final class CompoundCodec {
                 throw new InvalidObjectException("a record " + type.getName() + " of " + count + " components; its class has "
                         + shape.getters.length);
             }
-            Object[] components = values(count, depth);
-            try {
-                return shape.constructor.newInstance(components);
-            } catch (InvocationTargetException e) {
-                // as JDK serialization reports a canonical constructor that refused the values
-                InvalidObjectException refused = new InvalidObjectException("record " + type.getName()
-                        + " refused its components: " + e.getCause());
-                refused.initCause(e.getCause());
-                throw refused;
-            } catch (IllegalArgumentException e) {
-                // a component of another type than its class declares: bytes not written by encode()
-                throw new InvalidObjectException("a record " + type.getName() + " with components of other types than its class's: "
-                        + e.getMessage());
-            } catch (InstantiationException | IllegalAccessException e) {
-                throw new InvalidClassException(type.getName(), e.toString());
-            }
+            return shape.construct(values(count, depth));
         }
 
         private Object constant() throws IOException, ClassNotFoundException {
@@ -792,73 +761,5 @@ final class CompoundCodec {
     /** @return the initial capacity that holds {@code count} mappings without a resize, as JDK deserialization sizes them */
     private static int capacityFor(int count) {
         return (int) Math.min(Integer.MAX_VALUE, (long) (count / 0.75f) + 1);
-    }
-
-    /**
-     * How a record class is written and read, or why it is not: its fields' getters in the order
-     * of its components and its canonical constructor. A getter is a method handle rather than
-     * the {@code Field}: {@code Field.get} on a final field boxes every primitive and checks its
-     * receiver through a native call until C2 compiles it (a third of a pool worker's time in a
-     * map returning records).
-     */
-    private static final class RecordShape {
-        /** Each component's getter: {@code (Object)int}, {@code (Object)long}, {@code (Object)double} as {@link #primitiveTags} says, else {@code (Object)Object}. */
-        final MethodHandle[] getters;
-        /** {@link ValueCodec#INT}, {@link ValueCodec#LONG} or {@link ValueCodec#DOUBLE} for a component of that primitive type, else 0. */
-        final byte[] primitiveTags;
-        final Constructor<?> constructor;
-        /** Why records of this class go to JDK serialization instead, or null. */
-        final String refusal;
-
-        private RecordShape(MethodHandle[] getters, byte[] primitiveTags, Constructor<?> constructor, String refusal) {
-            this.getters = getters;
-            this.primitiveTags = primitiveTags;
-            this.constructor = constructor;
-            this.refusal = refusal;
-        }
-
-        static RecordShape of(Class<?> type) {
-            if (!type.isRecord()) {
-                return refused("not a record, in a record's encoding");
-            }
-            if (!Serializable.class.isAssignableFrom(type)) {
-                return refused("not Serializable");
-            }
-            for (Method method : type.getDeclaredMethods()) {
-                if (method.getParameterCount() == 0 && !Modifier.isStatic(method.getModifiers())
-                        && (method.getName().equals("writeReplace") || method.getName().equals("readResolve"))) {
-                    return refused("it has " + method.getName() + "(), which only JDK serialization calls");
-                }
-            }
-            RecordComponent[] components = type.getRecordComponents();
-            MethodHandle[] getters = new MethodHandle[components.length];
-            byte[] primitiveTags = new byte[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            try {
-                for (int i = 0; i < components.length; i++) {
-                    Field field = type.getDeclaredField(components[i].getName());
-                    types[i] = components[i].getType();
-                    if (!field.trySetAccessible()) {
-                        return refused("its fields are not accessible to the library");
-                    }
-                    primitiveTags[i] = types[i] == int.class ? ValueCodec.INT
-                            : types[i] == long.class ? ValueCodec.LONG
-                            : types[i] == double.class ? ValueCodec.DOUBLE : 0;
-                    Class<?> read = primitiveTags[i] == 0 ? Object.class : types[i];
-                    getters[i] = MethodHandles.lookup().unreflectGetter(field).asType(MethodType.methodType(read, Object.class));
-                }
-                Constructor<?> constructor = type.getDeclaredConstructor(types);
-                if (!constructor.trySetAccessible()) {
-                    return refused("its canonical constructor is not accessible to the library");
-                }
-                return new RecordShape(getters, primitiveTags, constructor, null);
-            } catch (NoSuchFieldException | NoSuchMethodException | IllegalAccessException | SecurityException e) {
-                return refused(e.toString());
-            }
-        }
-
-        private static RecordShape refused(String why) {
-            return new RecordShape(null, null, null, why);
-        }
     }
 }
