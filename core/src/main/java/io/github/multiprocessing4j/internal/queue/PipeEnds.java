@@ -9,9 +9,11 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Who uses each end of a pipe, so that a receiver can tell that nobody will ever send again: every
@@ -222,7 +224,7 @@ public final class PipeEnds implements Serializable {
      * Handover handover = PipeEnds.beginHandover();
      * try { bytes = serialize(target); } finally { handover.endSerialization(); }
      * ... spawn the child ...
-     * handover.recordChild(pid);   // before the child gets its target
+     * handover.recordChild(pid, ticks);   // before the child gets its target
      * }</pre>
      */
     public static final class Handover {
@@ -239,12 +241,15 @@ public final class PipeEnds implements Serializable {
         /**
          * Records the child {@code pid} as a user of every end its target carries. A child that
          * is gone already leaves the ends used by nobody alive, that is gone.
+         *
+         * @param startTicks gives the child's start ticks ({@link Platform#startTicks}), empty when
+         *     it is gone; asked only when the target carries an end
          */
-        public void recordChild(long pid) {
+        public void recordChild(long pid, Supplier<OptionalLong> startTicks) {
             if (ends.isEmpty()) {
                 return;
             }
-            long ticks = Platform.startTicks(pid).orElse(-1);
+            long ticks = startTicks.get().orElse(-1);
             for (HandedEnd handed : ends) {
                 if (ticks < 0) {
                     handed.ends.segment.setLongVolatile(USED + 8 * handed.end, 1);

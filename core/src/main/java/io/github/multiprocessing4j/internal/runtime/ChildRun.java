@@ -88,7 +88,7 @@ public final class ChildRun {
 
     /** Hands the run its child, which from now on is in the table of this JVM's children. */
     void spawned(StartedChild started) {
-        pipeEnds.recordChild(started.pid()); // before the child has its target: see PipeEnds
+        pipeEnds.recordChild(started.pid(), started::startTicks); // before the child has its target: see PipeEnds
         child = started;
         if (startEvent != null) {
             startEvent.launched(started.pid(), warmAsked ? "warm" : "cold", started.fromSpare(),
@@ -127,7 +127,7 @@ public final class ChildRun {
      * critical path, and always before this same thread removes the record.
      */
     private void recordBooting(StartedChild c) {
-        OptionalLong ticks = Platform.startTicks(c.pid());
+        OptionalLong ticks = c.startTicks();
         if (ticks.isEmpty()) {
             return; // gone already: nothing to show
         }

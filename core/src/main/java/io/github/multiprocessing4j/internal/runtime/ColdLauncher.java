@@ -19,7 +19,7 @@ final class ColdLauncher implements Launcher {
         StartedChild child;
         try {
             long spawnedAt = System.nanoTime();
-            child = new StartedChild(ChildOutput.start(builder), command, builder, false, spawnedAt);
+            child = new StartedChild(ChildOutput.start(builder), command, builder, false, spawnedAt, -1);
         } catch (IOException e) {
             run.spawnFailed(); // no process: the reaper ends
             throw e;

@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.runtime;
 import io.github.multiprocessing4j.internal.launch.ChildCommand;
 import io.github.multiprocessing4j.internal.launch.ChildMain;
 import io.github.multiprocessing4j.internal.launch.SparePreparation;
+import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -85,6 +86,8 @@ public final class Spares {
         private final ChildCommand command;
         private final ProcessBuilder builder;
         private final long spawnedAt;
+        /** Its JVM's start ticks, read as it was spawned; -1 when it was gone already. */
+        private final long startTicks;
         private final Path readyMarker;
         /** When the {@link BootBudget} last looked at the marker (0: never); the spares' thread's. */
         private long lastBootLook;
@@ -102,6 +105,7 @@ public final class Spares {
             this.command = command;
             this.builder = builder;
             this.spawnedAt = spawnedAt;
+            this.startTicks = Platform.startTicks(process.pid()).orElse(-1);
             this.readyMarker = ChildMain.spareReadyMarker(process.pid());
         }
 
@@ -120,6 +124,11 @@ public final class Spares {
         /** @return {@link System#nanoTime()} just before it was spawned */
         long spawnedAt() {
             return spawnedAt;
+        }
+
+        /** @return its JVM's start ticks, read as it was spawned (off a start's path); -1 when it was gone already */
+        long startTicks() {
+            return startTicks;
         }
 
         /** @return whether the spare has prepared and waits for its message (it says so by a file) */
@@ -160,6 +169,8 @@ public final class Spares {
         }
     }
 
+    /** This JVM's processors, read once: each read looks at the container's limits again. */
+    private final int processors = Runtime.getRuntime().availableProcessors();
     /** Spawned spares, prepared or still preparing, oldest first. Guarded by this. */
     private final Map<LaunchConfiguration, ArrayDeque<Spare>> ready = new HashMap<>();
     /** How many spares are asked for and not spawned yet, per configuration. Guarded by this. */
@@ -246,7 +257,7 @@ public final class Spares {
      */
     synchronized void refillAfterStart(LaunchConfiguration key, int running, boolean tookSpare, boolean tookPrepared,
                                        ChildRun child) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = processors;
         int readyNow = spawned(key);
         int fillingNow = askedFor(key);
         Integer floor = floors.get(key);
@@ -303,7 +314,7 @@ public final class Spares {
      * @param child the last of them, whose boot proves the configuration
      */
     synchronized void refillForNext(LaunchConfiguration key, int count, ChildRun child) {
-        askUpTo(key, fixedCount >= 0 ? fixedCount : Math.min(count, Runtime.getRuntime().availableProcessors()), child);
+        askUpTo(key, fixedCount >= 0 ? fixedCount : Math.min(count, processors), child);
     }
 
     /** Asks for spares of {@code key} like the one {@code child} started in, until it has {@code count}. */

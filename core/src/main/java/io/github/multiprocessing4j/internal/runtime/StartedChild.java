@@ -2,10 +2,12 @@ package io.github.multiprocessing4j.internal.runtime;
 
 import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
 import io.github.multiprocessing4j.internal.launch.ChildCommand;
+import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.OptionalLong;
 
 /**
  * A child JVM as a {@link Launcher} hands it over: its process, its lifeline (stdin, kept open
@@ -16,13 +18,20 @@ import java.io.OutputStream;
  * @param builder how it was started (directory, environment), to rerun it after a failed boot
  * @param fromSpare whether the child took a spare JVM
  * @param spawnedAt {@link System#nanoTime()} just before its JVM was spawned (a spare's spawn, for a child that took one)
+ * @param knownStartTicks its JVM's start ticks when read already (a spare's, read as it was
+ *     spawned, off the start's path), else -1
  */
 public record StartedChild(Process process, ChildCommand command, ProcessBuilder builder, boolean fromSpare,
-                           long spawnedAt) {
+                           long spawnedAt, long knownStartTicks) {
 
     /** @return the child's pid */
     public long pid() {
         return process.pid();
+    }
+
+    /** @return the child's start ticks ({@link Platform#startTicks}), read now unless known; empty when it is gone */
+    OptionalLong startTicks() {
+        return knownStartTicks >= 0 ? OptionalLong.of(knownStartTicks) : Platform.startTicks(pid());
     }
 
     /** @return the child's stdin: its lifeline, never written after the bootstrap message */

@@ -31,7 +31,8 @@ final class WarmLauncher implements Launcher {
             child = cold.launch(request, run);
         } else {
             prepared = spare.prepared();
-            child = new StartedChild(spare.process(), spare.command(), spare.builder(), true, spare.spawnedAt());
+            child = new StartedChild(spare.process(), spare.command(), spare.builder(), true, spare.spawnedAt(),
+                    spare.startTicks());
             run.spawned(child);
             child.sendBootstrap(request.message());
             run.startReaper(); // after the message, which the spare has been waiting for
