@@ -70,6 +70,8 @@ public final class ValueSection {
 
     /** Writes values into a message. Not thread-safe; one per section. */
     public static final class Encoder {
+        /** The most a section reserves at once from its first value's size ({@link #add}). */
+        private static final long RESERVE_LIMIT = 16 << 20;
         private final Wire.Writer out;
         private final int countAt;
         private final int valuesAt;
@@ -84,7 +86,6 @@ public final class ValueSection {
         /** What the compounds of the section share ({@link CompoundCodec.WriteScope}); null before the first. */
         private CompoundCodec.WriteScope compoundScope;
 
-        private static final long RESERVE_LIMIT = 16 << 20;
         /** How many values the section is expected to hold, to size it from its first; 0 when not known. */
         private final int expected;
 
