@@ -30,7 +30,7 @@ class WorkerCommandTest extends RedisWithPassword {
             List<Long> pids;
             try (ProcessPool pool = ProcessPool.builder().cluster(cluster).processes(2).build()) {
                 // A lambda of this test class: the command's own class path lacks it, --class-path has it.
-                pids = pool.map(x -> ProcessHandle.current().pid(), IntStream.range(0, 40).boxed().toList(), 1);
+                pids = pool.map(x -> pidAfter(50), IntStream.range(0, 40).boxed().toList(), 1);
                 List<ProcessHandle> under = worker.descendants();
                 assertThat(under.stream().map(ProcessHandle::pid)).as("the agent and its workers").contains(worker.agentPid())
                         .containsAll(pids.stream().distinct().toList());
@@ -110,7 +110,7 @@ class WorkerCommandTest extends RedisWithPassword {
                 "--prefix", "busytest");
              Cluster cluster = Cluster.builder(url).prefix("busytest").connect();
              ProcessPool pool = ProcessPool.builder().cluster(cluster).processes(2).build()) {
-            List<Long> workerPids = pool.map(x -> ProcessHandle.current().pid(), IntStream.range(0, 10).boxed().toList(), 1)
+            List<Long> workerPids = pool.map(x -> pidAfter(200), IntStream.range(0, 10).boxed().toList(), 1)
                     .stream().distinct().toList();
             assertThat(workerPids).hasSize(2);
             String out = "";
@@ -125,5 +125,18 @@ class WorkerCommandTest extends RedisWithPassword {
                 assertThat(out).containsPattern("(?m)^\\S+\\s+" + pid + "\\s+\\\\_ \\S+ \\(pool \\S+\\)\\s+running\\s+\\d+\\s+\\d+s$");
             }
         }
+    }
+
+    /**
+     * A task long enough that both workers of a new pool have booted before the first has run its
+     * share: a ready worker that runs out takes back the tasks a booting one was given.
+     */
+    private static long pidAfter(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ProcessHandle.current().pid();
     }
 }
