@@ -69,6 +69,16 @@ class ClusterPoolTest {
     }
 
     @Test
+    void aMapEndsOnThePlacedWorkersWhenThePoolAsksForMoreThanTheAgentsHaveRoomFor() {
+        // Two agents of two processes each: at least two of the six workers wait for a place, and
+        // the chunks they were given go to the placed workers once those run out.
+        try (ProcessPool pool = pool(6)) {
+            List<Integer> inputs = IntStream.range(0, 200).boxed().collect(Collectors.toList());
+            assertThat(pool.map(x -> x + 1, inputs, 1)).isEqualTo(inputs.stream().map(x -> x + 1).collect(Collectors.toList()));
+        }
+    }
+
+    @Test
     void applySubmitAndImapWork() throws Exception {
         try (ProcessPool pool = pool(2)) {
             assertThat(pool.apply(() -> 6 * 7)).isEqualTo(42);
