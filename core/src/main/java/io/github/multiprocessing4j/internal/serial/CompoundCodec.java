@@ -180,11 +180,12 @@ final class CompoundCodec {
      * @return the compound, or null when {@code value} has no direct encoding (see the class comment)
      */
     static byte[] encode(Object value) {
-        if (kindOf(value) == 0) {
+        byte kind = kindOf(value);
+        if (kind == 0) {
             return null;
         }
         Wire.Writer out = new Wire.Writer(64);
-        return new Encoding(out, new WriteScope()).compound(value, 0) ? out.toByteArray() : null;
+        return new Encoding(out, new WriteScope()).compound(value, kind, 0) ? out.toByteArray() : null;
     }
 
     /**
@@ -205,7 +206,7 @@ final class CompoundCodec {
         }
         int start = out.position();
         int classes = scope.classCount();
-        if (new Encoding(out, scope).sized(value, 0)) {
+        if (new Encoding(out, scope).sized(value, kind, 0)) {
             return true;
         }
         out.truncate(start);
@@ -275,10 +276,10 @@ final class CompoundCodec {
             this.scope = scope;
         }
 
-        private boolean sized(Object value, int depth) {
+        private boolean sized(Object value, byte kind, int depth) {
             out.putByte(ValueCodec.COMPOUND);
             int lengthAt = out.skip(4);
-            if (!compound(value, depth)) {
+            if (!compound(value, kind, depth)) {
                 return false;
             }
             out.setInt(lengthAt, out.position() - lengthAt - 4);
@@ -297,7 +298,7 @@ final class CompoundCodec {
                 if (kind == 0) {
                     return handle(value);
                 }
-                return (!mutable(kind) || firstTime(value)) && sized(value, depth + 1);
+                return (!mutable(kind) || firstTime(value)) && sized(value, kind, depth + 1);
             }
             out.putByte(tag);
             int size = ValueCodec.fixedSize(tag);
@@ -368,15 +369,18 @@ final class CompoundCodec {
             return value != root && scope.firstTime(value);
         }
 
-        /** Writes {@code kind | body}; false when the value, or one of its elements, has no direct encoding. */
-        boolean compound(Object value, int depth) {
+        /**
+         * Writes {@code kind | body}; false when the value, or one of its elements, has no direct encoding.
+         *
+         * @param kind {@link #kindOf} {@code value} (not 0), which the caller looked up already
+         */
+        boolean compound(Object value, byte kind, int depth) {
             if (depth > MAX_DEPTH) {
                 return false;
             }
             if (root == null) {
                 root = value; // met already in a section's scope (writeSized)
             }
-            byte kind = kindOf(value);
             out.putByte(kind);
             switch (kind) {
                 case ARRAY_LIST, IMMUTABLE_LIST, ARRAYS_LIST, HASH_SET, LINKED_HASH_SET, IMMUTABLE_SET -> {
