@@ -288,8 +288,8 @@ final class CompoundCodec {
 
         /** Writes a value of a compound; false when it has no direct encoding. */
         private boolean value(Object value, int depth) {
-            if (value instanceof Integer) {
-                out.putByte(ValueCodec.INT).putInt((Integer) value);
+            if (value instanceof Integer) { // no lookup in the table for an int
+                fixed(ValueCodec.INT, 4, (Integer) value);
                 return true;
             }
             byte tag = ValueCodec.tagOf(value);
@@ -300,12 +300,13 @@ final class CompoundCodec {
                 }
                 return (!mutable(kind) || firstTime(value)) && sized(value, kind, depth + 1);
             }
-            out.putByte(tag);
             int size = ValueCodec.fixedSize(tag);
             if (size >= 0) {
-                int at = out.skip(size);
-                ValueCodec.putFixed(out.buffer(), at, tag, value);
-            } else if (tag == ValueCodec.STRING) {
+                fixed(tag, size, ValueCodec.fixedBits(tag, value));
+                return true;
+            }
+            out.putByte(tag);
+            if (tag == ValueCodec.STRING) {
                 out.putString((String) value);
             } else if (tag == ValueCodec.BYTES && firstTime(value)) {
                 out.putSizedBytes((byte[]) value);
@@ -313,6 +314,12 @@ final class CompoundCodec {
                 return false;
             }
             return true;
+        }
+
+        /** Writes {@code tag | body}, the body of {@code size} bytes from {@code bits} ({@link ValueCodec#putBits}). */
+        private void fixed(byte tag, int size, long bits) {
+            int at = out.putByte(tag).skip(size);
+            ValueCodec.putBits(out.buffer(), at, tag, bits);
         }
 
         /**
@@ -323,11 +330,11 @@ final class CompoundCodec {
             MethodHandle[] getters = shape.getters;
             try {
                 for (int i = 0; i < getters.length; i++) {
-                    switch (shape.primitiveTags[i]) {
-                        case ValueCodec.INT -> out.putByte(ValueCodec.INT).putInt((int) getters[i].invokeExact(record));
-                        case ValueCodec.LONG -> out.putByte(ValueCodec.LONG).putLong((long) getters[i].invokeExact(record));
-                        case ValueCodec.DOUBLE -> out.putByte(ValueCodec.DOUBLE)
-                                .putLong(Double.doubleToRawLongBits((double) getters[i].invokeExact(record)));
+                    byte tag = shape.primitiveTags[i];
+                    switch (tag) {
+                        case ValueCodec.INT -> fixed(tag, 4, (int) getters[i].invokeExact(record));
+                        case ValueCodec.LONG -> fixed(tag, 8, (long) getters[i].invokeExact(record));
+                        case ValueCodec.DOUBLE -> fixed(tag, 8, Double.doubleToRawLongBits((double) getters[i].invokeExact(record)));
                         default -> {
                             if (!value((Object) getters[i].invokeExact(record), depth)) {
                                 return false;

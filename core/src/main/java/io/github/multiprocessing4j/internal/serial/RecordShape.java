@@ -64,22 +64,25 @@ final class RecordShape {
      * @throws InvalidClassException when the constructor cannot be called
      */
     Object construct(Object[] components) throws InvalidObjectException, InvalidClassException {
-        Class<?> type = constructor.getDeclaringClass();
         try {
             return constructor.newInstance(components);
         } catch (InvocationTargetException e) {
             // as JDK serialization reports a canonical constructor that refused the values
-            InvalidObjectException refused = new InvalidObjectException("record " + type.getName()
+            InvalidObjectException refused = new InvalidObjectException("record " + className()
                     + " refused its components: " + e.getCause());
             refused.initCause(e.getCause());
             throw refused;
         } catch (IllegalArgumentException e) {
             // a component of another type than its class declares: bytes not written by the encoding
-            throw new InvalidObjectException("a record " + type.getName() + " with components of other types than its class's: "
+            throw new InvalidObjectException("a record " + className() + " with components of other types than its class's: "
                     + e.getMessage());
         } catch (InstantiationException | IllegalAccessException e) {
-            throw new InvalidClassException(type.getName(), e.toString());
+            throw new InvalidClassException(className(), e.toString());
         }
+    }
+
+    private String className() {
+        return constructor.getDeclaringClass().getName();
     }
 
     private static RecordShape lookUp(Class<?> type) {

@@ -123,7 +123,15 @@ public final class ValueCodec {
 
     /** Writes the body of {@code value}, whose tag {@code tag} has a fixed size, at {@code at}. */
     static void putFixed(byte[] bytes, int at, byte tag, Object value) {
-        long bits = fixedBits(tag, value);
+        putBits(bytes, at, tag, fixedBits(tag, value));
+    }
+
+    /**
+     * Writes the body of a value with {@code tag}, a tag of fixed size, from its bits as
+     * {@link #fixedBits} gives them, at {@code at}: for a value known unboxed (a record's
+     * {@code int}, {@code long} or {@code double} component), the same bytes as its box's.
+     */
+    static void putBits(byte[] bytes, int at, byte tag, long bits) {
         switch (fixedSize(tag)) {
             case 8 -> Wire.putLong(bytes, at, bits);
             case 4 -> Wire.putInt(bytes, at, (int) bits);
