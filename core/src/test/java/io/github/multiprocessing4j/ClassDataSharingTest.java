@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -111,13 +112,32 @@ class ClassDataSharingTest {
 
     @Test
     void aClassPathWithADirectoryFirstGetsAnArchiveOfItsJarsInTheBackgroundAndTheNextChildrenMapIt() throws Exception {
-        Path coreJar = jarOf(Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
-                dir.resolve("core.jar"));
-        Path testClasses = Path.of(TreeRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path cache = Files.createDirectory(dir.resolve("cache"));
-        String classPath = testClasses + java.io.File.pathSeparator + coreJar; // as an IDE puts them
+        Path archive = directoryFirstGetsAnArchiveOfItsJars(List.of(), "");
+        assertThat(archivedClasses(jarsFirstOf(), archive)).as("the JVM maps it with the jars first")
+                .contains("io.github.multiprocessing4j.internal.queue.ByteQueue ", "archive is valid");
+    }
 
-        String firstArgs = runRootOnce(classPath, cache, dir.resolve("first"));
+    @Test
+    void aClassPathWithADirectoryFirstAndOptionsForEveryChildGetsAnArchiveTheNextChildrenMap() throws Exception {
+        // The program's options reach the program that dumps the archive twice, as its own
+        // options for every child and as the caller's: its child once had them twice, and dumped
+        // an archive under a key no child of the program asks for.
+        directoryFirstGetsAnArchiveOfItsJars(List.of("-Dmp4j.childJvmArgs=-Xss900k"), "-Xss900k ");
+    }
+
+    /**
+     * Runs {@code TreeRoot once} with the test classes' directory before the library's jar, with
+     * {@code rootOptions}, twice: the first child gets no archive, the second the one dumped in
+     * the background meanwhile, and {@code childOption} among its options.
+     *
+     * @return the archive
+     */
+    private Path directoryFirstGetsAnArchiveOfItsJars(List<String> rootOptions, String childOption) throws Exception {
+        Path coreJar = jarOf(coreClasses(), dir.resolve("core.jar"));
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        String classPath = testClasses() + java.io.File.pathSeparator + coreJar; // as an IDE puts them
+
+        String firstArgs = runRoot(rootOptions, classPath, cache, dir.resolve("first"), Map.of(), "once");
         assertThat(firstArgs).as("the JVM cannot dump with a directory on its class path")
                 .doesNotContain("ArchiveClassesAtExit").doesNotContain("SharedArchiveFile");
         Path archives = cache.resolve("multiprocessing4j").resolve("cds");
@@ -126,11 +146,23 @@ class ClassDataSharingTest {
         assertThat(list(archives).stream().filter(p -> p.toString().endsWith(".order")).map(ClassDataSharingTest::read))
                 .as("the verdict kept for the next program").containsExactly("jars first");
 
-        String jarsFirst = coreJar + java.io.File.pathSeparator + testClasses;
-        String secondArgs = runRootOnce(classPath, cache, dir.resolve("second"));
-        assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive).contains("-cp " + jarsFirst + " ");
-        assertThat(archivedClasses(jarsFirst, archive)).as("the JVM maps it with the jars first")
-                .contains("io.github.multiprocessing4j.internal.queue.ByteQueue ", "archive is valid");
+        String jarsFirst = coreJar + java.io.File.pathSeparator + testClasses();
+        String secondArgs = runRoot(rootOptions, classPath, cache, dir.resolve("second"), Map.of(), "once");
+        assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive).contains("-cp " + jarsFirst + " ")
+                .contains(childOption);
+        return archive;
+    }
+
+    private String jarsFirstOf() throws Exception {
+        return dir.resolve("core.jar") + java.io.File.pathSeparator + testClasses();
+    }
+
+    private static Path coreClasses() throws Exception {
+        return Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static Path testClasses() throws Exception {
+        return Path.of(TreeRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     @Test
@@ -184,9 +216,17 @@ class ClassDataSharingTest {
      */
     private static String runRoot(String classPath, Path cache, Path out, Map<String, String> environment, String mode)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, TreeRoot.class.getName(), out.toString(), mode)
-                .redirectErrorStream(true);
+        return runRoot(List.of(), classPath, cache, out, environment, mode);
+    }
+
+    /** {@link #runRoot(String, Path, Path, Map, String)} with {@code rootOptions} for the root's JVM. */
+    private static String runRoot(List<String> rootOptions, String classPath, Path cache, Path out,
+                                  Map<String, String> environment, String mode) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(rootOptions);
+        command.addAll(List.of("-cp", classPath, TreeRoot.class.getName(), out.toString(), mode));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("XDG_CACHE_HOME", cache.toString());
         builder.environment().putAll(environment);
         Process root = builder.start();

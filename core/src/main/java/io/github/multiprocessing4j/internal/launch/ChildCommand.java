@@ -158,7 +158,10 @@ public final class ChildCommand {
         // The JVM reads options from its environment too: an agent there refuses a dump as well.
         List<String> allOptions = new ArrayList<>(options);
         allOptions.addAll(ClassDataSharing.optionsFromEnvironment(environment));
-        ArchivePlan sharing = ClassDataSharing.plan(asModule ? "" : classPath, allOptions, jvmOptions,
+        // The builder's options alone for a dump of its own: that program gets the program's options
+        // as this JVM's children do (treeProperties), and given them twice its child would dump
+        // under a key that no child of this program asks for.
+        ArchivePlan sharing = ClassDataSharing.plan(asModule ? "" : classPath, allOptions, builderOptions,
                 targetClass);
 
         List<String> properties = new ArrayList<>();

@@ -164,7 +164,8 @@ public final class ClassDataSharing {
     /**
      * @param classPath the child's class path
      * @param options the child's JVM options (the defaults and the caller's)
-     * @param callerOptions the caller's options alone (what an archive's own dump is started with)
+     * @param callerOptions the caller's options alone, without the program's ({@code mp4j.childJvmArgs}, which
+     *     an archive's own dump gets as every child of this JVM does): what that dump is started with
      * @param targetClass the first class of the child's target ({@code Serialization.firstClassOf}),
      *     or null when not known (a spare with no hint): a child whose target's class the archive
      *     lacks may dump it again ({@link ArchiveContents})
