@@ -144,6 +144,11 @@ final class PoolWorkers {
         }
 
         @Override
+        public void wake() {
+            process.wake();
+        }
+
+        @Override
         public void join() throws InterruptedException {
             process.join();
         }

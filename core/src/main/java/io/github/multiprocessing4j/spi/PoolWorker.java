@@ -5,6 +5,14 @@ public interface PoolWorker {
     /** {@return the worker's process id on its machine, or -1 while it is not known yet} */
     long pid();
 
+    /**
+     * Tells the worker, if it waits for its next chunk, that one has been put into its inbox: it
+     * looks at once. The default does nothing, for a worker whose inbox wakes it by itself (a
+     * blocking read). Never blocks for long; does nothing once the worker has ended.
+     */
+    default void wake() {
+    }
+
     /** {@return the worker's name, as given to {@link PoolBackend#startWorker}} */
     String name();
 

@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.internal.serial.HandleCodec;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.Wait;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -64,7 +65,9 @@ import java.util.function.BooleanSupplier;
  * earlier kills the JVM without a record, which the parent also reads as "ended by a signal".
  *
  * <p>The stdin pipe stays open after the message: its EOF means the parent has gone (see
- * {@link #watchLifeline}).
+ * {@link #watchLifeline}). A byte the parent writes into it later is a nudge: this process's
+ * waiting threads look at their shared state at once ({@link Wait#wakeAll}), as a pool's worker
+ * must when the pool has put a chunk into its inbox after a long wait.
  */
 public final class ChildMain {
     /** Exit code when stdin closes before a bootstrap message arrived (nothing to run). */
@@ -430,9 +433,10 @@ public final class ChildMain {
             @Override
             public void run() {
                 try {
-                    ByteBuffer ignored = ByteBuffer.allocate(64);
-                    while (lifeline.read(ignored) >= 0) {
-                        ignored.clear(); // the parent never writes after the bootstrap message
+                    ByteBuffer nudges = ByteBuffer.allocate(64);
+                    while (lifeline.read(nudges) >= 0) {
+                        nudges.clear();
+                        Wait.wakeAll(); // the parent has given this process something to wait no more for
                     }
                 } catch (ClosedByInterruptException e) {
                     return; // this process is exiting

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 import io.github.multiprocessing4j.internal.serial.Wire;
+import io.github.multiprocessing4j.internal.sync.Wait;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -76,6 +77,15 @@ final class Collector {
     /** Waits for the collector's end; an interrupt does not end the wait (the status is set again). */
     void awaitEndUninterruptibly() {
         Uninterruptibly.await(ended);
+    }
+
+    /**
+     * Has the collector look for answers at once, and pause briefly again, where it may be parked
+     * for up to 20 ms after a long wait: answers are coming soon (an idle worker was just given
+     * work, or a worker ended). Never blocks.
+     */
+    void wake() {
+        Wait.wake(thread);
     }
 
     /** Closes the channel: the collector reads what it holds, then ends. */
@@ -171,9 +181,8 @@ final class Collector {
                     worker.ready = true;
                     engine.workerReadyLocked(worker);
                 } else if (kinds[i] == PoolMessages.RESULTS || kinds[i] == PoolMessages.CHUNK_FAILED) {
-                    Chunk chunk = worker.held.remove(parts[i].getLong());
+                    Chunk chunk = worker.answered(parts[i].getLong());
                     if (chunk != null) {
-                        worker.heldTasks -= chunk.count;
                         chunks[i] = chunk;
                         stops[i] = chunk.stopFailure;
                     }

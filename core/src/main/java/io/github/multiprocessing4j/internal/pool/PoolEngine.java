@@ -303,14 +303,23 @@ public final class PoolEngine {
     /** Sends what can be sent, and asks for the replacements of workers that reached their quota. */
     private void dispatchLocked() {
         if (dispatcher.dispatch(supervisor.workers()) > 0) {
+            boolean nudged = false;
             for (WorkerHandle w : supervisor.workers()) {
-                w.flush();
+                nudged |= w.flush();
+            }
+            if (nudged) {
+                collector.wake(); // it idled as long as that worker: its answer comes soon
             }
         }
         int retired = dispatcher.takeRetired();
         if (retired > 0 && !isStoppingLocked()) {
             supervisor.want(retired);
         }
+    }
+
+    /** Has the collector look for messages at once ({@link Collector#wake}): one was just put. Never blocks. */
+    void wakeCollector() {
+        collector.wake();
     }
 
     /** @return whether the pool is past SHUTDOWN: no worker is to be started any more */
@@ -359,7 +368,9 @@ public final class PoolEngine {
         if (isStoppingLocked()) {
             worker.close();
         } else {
-            worker.flush();
+            if (worker.flush()) {
+                collector.wake();
+            }
             dispatchLocked();
         }
     }

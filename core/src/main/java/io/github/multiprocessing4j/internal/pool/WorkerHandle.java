@@ -11,8 +11,19 @@ import java.util.Map;
  * The parent's view of one worker: its process, its inbox and the chunks it holds (sent, not
  * answered). Guarded by the pool's lock. The {@link Dispatcher} uses only the bookkeeping
  * ({@link #send} does not touch the inbox), so its tests make handles without process or inbox.
+ *
+ * <p>Implementation notes. A worker waits for its next chunk by polling its inbox, and a wait
+ * of more than half a second polls every 20 ms (see {@code Backoff}): a pool that idled for a
+ * second, as a service's between requests, saw its next task start up to 20 ms late. So a chunk
+ * put into the inbox of a worker that held nothing for {@value #WAKE_AFTER_IDLE_NANOS} ns or more
+ * comes with a nudge ({@link PoolWorker#wake}: a byte down its lifeline, a system call here and a
+ * thread's wake-up there), and so does the inbox's close that ends it. A worker busy or idle for
+ * less is not nudged: it looks within its next pause, at most about as long as its idleness.
  */
 final class WorkerHandle {
+    /** How long a worker has held nothing before a chunk for it comes with a nudge (see the class notes). */
+    static final long WAKE_AFTER_IDLE_NANOS = 1_000_000;
+
     final int id;
     final PoolWorker process;
     final MessageChannel inbox;
@@ -24,6 +35,10 @@ final class WorkerHandle {
     final Map<Long, Boolean> functions = WorkerLoop.lruCache(WorkerLoop.FUNCTION_CACHE);
     /** Messages given by {@link #send} and not yet put into the inbox. */
     private final List<byte[]> outgoing = new ArrayList<>();
+    /** {@link System#nanoTime()} when it last came to hold nothing (its start, before its first chunk). */
+    private long idleSince = System.nanoTime();
+    /** The next {@link #flush} nudges the worker: a chunk came after it idled (see the class notes). */
+    private boolean wakeDue;
     int heldTasks;
     /** Chunks sent in all, for {@code maxTasksPerChild}. */
     int assigned;
@@ -61,6 +76,9 @@ final class WorkerHandle {
             functions.put(function.id, Boolean.TRUE);
         }
         outgoing.add(chunk.message);
+        if (held.isEmpty() && System.nanoTime() - idleSince >= WAKE_AFTER_IDLE_NANOS) {
+            wakeDue = true;
+        }
         held.put(chunk.id, chunk);
         if (chunk.event != null) {
             chunk.event.sentTo(pid());
@@ -72,13 +90,38 @@ final class WorkerHandle {
     /**
      * Puts what {@link #send} gave into the inbox, as one message when there are several, once the
      * worker is {@link #ready}: until then its chunks stay here, where {@link #takeBackUnsent}
-     * can give them to a worker that booted first.
+     * can give them to a worker that booted first. Nudges a worker that had idled.
+     *
+     * @return whether it nudged the worker: it had idled, and so had the pool's wait for answers
      */
-    void flush() {
-        if (ready && !outgoing.isEmpty()) {
-            inbox.put(PoolMessages.batch(outgoing));
-            outgoing.clear();
+    boolean flush() {
+        if (!ready || outgoing.isEmpty()) {
+            return false;
         }
+        inbox.put(PoolMessages.batch(outgoing));
+        outgoing.clear();
+        if (!wakeDue) {
+            return false;
+        }
+        wakeDue = false;
+        process.wake();
+        return true;
+    }
+
+    /**
+     * A chunk was answered: it is held no more.
+     *
+     * @return the chunk; null when it was not held (answered already, or taken back)
+     */
+    Chunk answered(long chunkId) {
+        Chunk chunk = held.remove(chunkId);
+        if (chunk != null) {
+            heldTasks -= chunk.count;
+            if (held.isEmpty()) {
+                idleSince = System.nanoTime();
+            }
+        }
+        return chunk;
     }
 
     /**
@@ -100,10 +143,12 @@ final class WorkerHandle {
         return chunks;
     }
 
+    /** Closes the inbox: the worker ends once it has emptied it. Nudges it, as it may have idled long. */
     void close() {
         if (!closed) {
             closed = true;
             inbox.close();
+            process.wake();
             if (control != null) {
                 control.close(); // its reader, a daemon thread, ends with the worker anyway
             }

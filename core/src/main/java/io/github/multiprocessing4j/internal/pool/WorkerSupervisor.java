@@ -188,6 +188,7 @@ final class WorkerSupervisor {
             awaitExit(worker.process);
             try {
                 results.put(PoolMessages.died(worker.id, worker.pid(), worker.process.exitCode()));
+                engine.wakeCollector(); // a pool's close waits for this news
             } catch (RuntimeException e) {
                 Log.of(WorkerSupervisor.class).log(System.Logger.Level.WARNING, "could not report the end of pool worker "
                         + worker.name(), e);

@@ -338,6 +338,17 @@ public final class ChildRun {
         }
     }
 
+    /**
+     * Has the child's waiting threads look at their shared state at once ({@link StartedChild#wake}),
+     * unless it has ended. Never blocks for long.
+     */
+    public void wake() {
+        StartedChild c = child;
+        if (c != null && !ended()) {
+            c.wake();
+        }
+    }
+
     /** Sends SIGKILL unless the child has ended. */
     public void kill() {
         if (!ended()) {

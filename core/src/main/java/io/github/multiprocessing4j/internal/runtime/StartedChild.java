@@ -34,7 +34,7 @@ public record StartedChild(Process process, ChildCommand command, ProcessBuilder
         return knownStartTicks >= 0 ? OptionalLong.of(knownStartTicks) : Platform.startTicks(pid());
     }
 
-    /** @return the child's stdin: its lifeline, never written after the bootstrap message */
+    /** @return the child's stdin: its lifeline, written after the bootstrap message only by {@link #wake} */
     public OutputStream lifeline() {
         return process.getOutputStream();
     }
@@ -47,6 +47,21 @@ public record StartedChild(Process process, ChildCommand command, ProcessBuilder
             // The child died at once (a bad JVM option): the reaper reports why.
             Log.of(StartedChild.class).log(System.Logger.Level.DEBUG, "child {0} closed its stdin before the bootstrap message",
                     message.name());
+        }
+    }
+
+    /**
+     * Writes a byte into the lifeline: the child's lifeline thread reads it and cuts short the
+     * pauses of the child's waiting threads (see {@code ChildMain}). Never blocks for long: the
+     * pipe holds 64 KiB, which a child reads at once; a child that has closed its end is ignored.
+     */
+    void wake() {
+        try {
+            OutputStream lifeline = lifeline();
+            lifeline.write(0);
+            lifeline.flush();
+        } catch (IOException e) {
+            // the child is gone or going: nothing of it waits any more
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.sync;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,6 +35,14 @@ import java.util.concurrent.locks.LockSupport;
  * consumer's yields there find no one to run and only delay its next look), hence the sign. The
  * sign is one plain field shared by the process's waiters: a waiter that misses another's update
  * only spins the old way once more.
+ *
+ * <p>A thread of this process that knows a waiter's answer is coming can cut its pause short
+ * ({@link #wake}, {@link #wakeAll}): a parked waiter is unparked and starts again from the
+ * shortest pause, as a young wait. Another process cannot do that itself, but it can ask this
+ * process's thread that reads a pipe from it (a child's lifeline, which its parent writes a byte
+ * into): a pool's worker that waited a second for its next chunk otherwise saw it up to 20 ms late,
+ * and its pool saw the answer as late again. Parked waiters are registered while they park (a
+ * map update each side of a park of 20 µs or more).
  */
 final class Backoff {
     /** How long a wait spins before it yields: a message answered within it is caught at once. */
@@ -55,6 +65,8 @@ final class Backoff {
 
     /** Until when ({@link System#nanoTime()}) waits spin in slices: see the class notes. */
     private static long crowdedUntil = System.nanoTime();
+    /** The waits of this process parked now, by thread: what {@link #wake} and {@link #wakeAll} cut short. */
+    private static final Map<Thread, Backoff> PARKED = new ConcurrentHashMap<>();
 
     private long start;
     /** When this wait's last yield returned (its start before the first). */
@@ -62,12 +74,13 @@ final class Backoff {
     private boolean parking;
     private long park = MIN_PARK_NANOS;
     private long parked;
+    /** Set by {@link #wake}: the next look comes at once, and the pauses start again from the shortest. */
+    private volatile boolean woken;
 
     /** Waits a little, more the longer the wait has lasted. Returns early when interrupted. */
     void pause() {
         if (!busy()) {
-            LockSupport.parkNanos(park);
-            grow(park);
+            park(park);
         }
     }
 
@@ -78,9 +91,43 @@ final class Backoff {
             if (left <= 0) {
                 return;
             }
-            long pause = Math.min(park, left);
-            LockSupport.parkNanos(pause);
-            grow(pause);
+            park(Math.min(park, left));
+        }
+    }
+
+    /**
+     * Cuts short the pause of {@code thread}'s wait, if it is in one: it looks at once, then
+     * pauses as a young wait. Does nothing to a thread that waits on something else, or does not
+     * wait (its next park, if any, returns at once: one extra look).
+     */
+    static void wake(Thread thread) {
+        Backoff waiting = PARKED.get(thread);
+        if (waiting != null) {
+            waiting.woken = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Cuts short the pauses of every wait of this process parked now ({@link #wake}). */
+    static void wakeAll() {
+        for (Map.Entry<Thread, Backoff> waiting : PARKED.entrySet()) {
+            waiting.getValue().woken = true;
+            LockSupport.unpark(waiting.getKey());
+        }
+    }
+
+    /** Parks for {@code nanos} at most, registered for {@link #wake}; then chooses the next pause. */
+    private void park(long nanos) {
+        Thread self = Thread.currentThread();
+        PARKED.put(self, this);
+        LockSupport.parkNanos(nanos);
+        PARKED.remove(self);
+        if (woken) {
+            woken = false;
+            park = MIN_PARK_NANOS;
+            parked = 0;
+        } else {
+            grow(nanos);
         }
     }
 

@@ -137,6 +137,24 @@ public final class Wait {
         return (T) new Wait(timeoutNanos).loop(attempt, livenessCheck, false);
     }
 
+    /**
+     * Has {@code thread}'s wait, if it is in one, look at its shared state now and pause briefly
+     * again (as a young wait), where it could be parked for up to {@link Backoff#LONG_WAIT_PARK_NANOS}:
+     * for a thread of this process that has just made the answer likely (sent the work whose
+     * result that thread waits for). Never blocks.
+     */
+    public static void wake(Thread thread) {
+        Backoff.wake(thread);
+    }
+
+    /**
+     * {@link #wake} for every thread of this process that waits now: for a nudge from another
+     * process, which cannot tell which thread waits for it. Never blocks.
+     */
+    public static void wakeAll() {
+        Backoff.wakeAll();
+    }
+
     /** @param timeoutNanos how long the wait may last; negative for ever */
     private Wait(long timeoutNanos) {
         long start = System.nanoTime();

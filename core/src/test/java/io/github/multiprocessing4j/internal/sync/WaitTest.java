@@ -115,6 +115,57 @@ class WaitTest {
         assertThat(checks.get()).isBetween(1, 2);
     }
 
+    @Test
+    void aWakeHasAWaitThatParkedLongLookAtOnceAndThenPauseAsAYoungOne() throws Exception {
+        // Parked for over half a second, a wait looks every 20 ms; woken, it looks at once and then
+        // pauses as a young wait does (20 µs, doubling up to 2 ms): dozens of looks where there were a few.
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger[] looks = {new AtomicInteger(), new AtomicInteger()};
+        Thread[] waiters = new Thread[2];
+        for (int i = 0; i < waiters.length; i++) {
+            AtomicInteger counted = looks[i];
+            waiters[i] = new Thread(() -> Wait.uninterruptibly(-1, () -> {
+                counted.incrementAndGet();
+                return done.get();
+            }, null), "waiter-" + i);
+            waiters[i].start();
+        }
+        try {
+            sleep(Backoff.LONG_WAIT_NANOS / 1_000_000 + 300); // past the young pauses
+            int[] long1 = looksIn(looks, 200);
+            Wait.wake(waiters[0]);
+            int[] afterWake = looksIn(looks, 200);
+            Wait.wakeAll();
+            int[] afterWakeAll = looksIn(looks, 200);
+
+            for (int parkedLong : long1) {
+                assertThat(parkedLong).as("waits parked long: a look every 20 ms").isBetween(1, 15);
+            }
+            assertThat(afterWake[0]).as("the woken wait pauses briefly again").isGreaterThan(40);
+            assertThat(afterWake[1]).as("the other wait is left as it was").isBetween(1, 15);
+            assertThat(afterWakeAll[1]).as("every wait woken").isGreaterThan(40);
+        } finally {
+            done.set(true);
+            for (Thread waiter : waiters) {
+                waiter.join();
+            }
+        }
+    }
+
+    /** @return how many looks each wait made in the next {@code millis} */
+    private static int[] looksIn(AtomicInteger[] looks, long millis) {
+        int[] before = new int[looks.length];
+        for (int i = 0; i < looks.length; i++) {
+            before[i] = looks[i].get();
+        }
+        sleep(millis);
+        int[] made = new int[looks.length];
+        for (int i = 0; i < looks.length; i++) {
+            made[i] = looks[i].get() - before[i];
+        }
+        return made;
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
