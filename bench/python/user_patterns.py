@@ -19,7 +19,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               with spawn.
   pool-calls  in a new python3: Pool(2) (fork), the first call (map x*x over 10,000
               ints), then the second call (map over a list of pool_calls_n ints,
-              three times: its median); the constructor's time too.
+              three times: its median); the constructor's time too; then one
+              apply(x*x), untimed, and after the pool idled a second another (call
+              -> result), and last close() and join().
   scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
               64 B, 4 KiB, 64 KiB and 1 MiB (64 KiB and up through a queue bounded at
               64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
@@ -58,6 +60,7 @@ LOOP_WHAT = ("start in a loop (a new program): queue, start() a child that puts 
 LOOP_MEAN_WHAT = LOOP_WHAT.replace("median of", "mean of")
 FIRST_ITEMS = 10_000
 SECOND_REPEATS = 3
+IDLE_MILLIS = 1000  # as PoolCallsProgram.IDLE_MILLIS: past a wait's young pauses
 POOL_WORKERS = 2
 POOL_PREFIX = "pool in a new program (default flags): "
 PROCESSES = (1, 2, 4)
@@ -88,6 +91,14 @@ def first_call_name():
 
 def second_call_name(items):
     return f"{POOL_PREFIX}second call, map(x*x) over {items} ints, median of {SECOND_REPEATS}"
+
+
+def idle_apply_name():
+    return f"{POOL_PREFIX}apply(x*x) after the pool idled {IDLE_MILLIS} ms: call -> result"
+
+
+def close_name():
+    return f"{POOL_PREFIX}close() and join() after the calls"
 
 
 def items(size):
@@ -179,8 +190,17 @@ def pool_program(first, second, repeats):
         t4 = time.perf_counter_ns()
         assert len(r) == second and r[-1] == (second - 1) ** 2
         print(f"second_per_s\t{second / ((t4 - t3) / 1e9)}", flush=True)
+    pool.apply(bench_mp._sq, (7,))  # untimed, as the Java side's first task
+    time.sleep(IDLE_MILLIS / 1e3)
+    t5 = time.perf_counter_ns()
+    square = pool.apply(bench_mp._sq, (7,))
+    t6 = time.perf_counter_ns()
     pool.close()
     pool.join()
+    t7 = time.perf_counter_ns()
+    assert square == 49, square
+    print(f"idle_apply_us\t{(t6 - t5) / 1e3}")
+    print(f"close_us\t{(t7 - t6) / 1e3}", flush=True)
 
 
 def _put_items(q, n, size, started):
@@ -297,16 +317,20 @@ def sec_loop(cfg):
 
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
-    construct, first, second = [], [], []
+    construct, first, second, idle_apply, close = [], [], [], [], []
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
         first += f["first_per_s"]
         assert len(f["second_per_s"]) == SECOND_REPEATS, f
         second.append(statistics.median(f["second_per_s"]))
+        idle_apply += f["idle_apply_us"]
+        close += f["close_us"]
     bench_mp.record("pool-calls", constructor_name(), "fork", POOL_WORKERS, "us", construct)
     bench_mp.record("pool-calls", first_call_name(), "fork", FIRST_ITEMS, "tasks/s", first)
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
+    bench_mp.record("pool-calls", idle_apply_name(), "fork", 1, "us", idle_apply)
+    bench_mp.record("pool-calls", close_name(), "fork", POOL_WORKERS, "us", close)
 
 
 class _Bounded:

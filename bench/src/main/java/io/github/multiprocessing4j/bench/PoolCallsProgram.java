@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ProcessPool;
+import io.github.multiprocessing4j.SerializableCallable;
 
 import java.util.List;
 
@@ -8,11 +9,14 @@ import java.util.List;
  * "The pool's first calls", run by section "pool-calls" as a program of its own
  * ({@link Programs}, default JVM flags): {@code new ProcessPool(2)}, a {@code map} of
  * {@code x -> x * x} over {@code first} {@code Integer}s (the first call), then {@code repeats}
- * maps over a {@code List<Integer>} of {@code second} (the second call). Reports
- * {@code construct_us} (the constructor, which returns before the workers have booted),
- * {@code first_per_s} and, per repetition, {@code second_per_s}, in tasks per second of the
- * call alone. The input lists are made before the clock starts; results are checked after it
- * stopped.
+ * maps over a {@code List<Integer>} of {@code second} (the second call); then one {@code apply}
+ * of x*x, untimed (a program's first task has first-time work of its own), and after the pool
+ * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another, and last
+ * {@code close()}. Reports {@code construct_us} (the constructor,
+ * which returns before the workers have booted), {@code first_per_s} and, per repetition,
+ * {@code second_per_s}, in tasks per second of the call alone, {@code idle_apply_us} (the call
+ * to its result) and {@code close_us}. The input lists are made before the clock starts;
+ * results are checked after it stopped.
  *
  * <pre>
  * java -cp mp4j-bench.jar io.github.multiprocessing4j.bench.PoolCallsProgram FIRST SECOND REPEATS
@@ -22,6 +26,10 @@ public final class PoolCallsProgram {
     static final String CONSTRUCT_MICROS = "construct_us";
     static final String FIRST_PER_SECOND = "first_per_s";
     static final String SECOND_PER_SECOND = "second_per_s";
+    static final String IDLE_APPLY_MICROS = "idle_apply_us";
+    static final String CLOSE_MICROS = "close_us";
+    /** How long the pool idles before the single task: past a wait's young pauses (half a second). */
+    static final long IDLE_MILLIS = 1000;
     static final int WORKERS = 2;
 
     private PoolCallsProgram() {
@@ -52,6 +60,19 @@ public final class PoolCallsProgram {
                 SquareTasks.requireSquares(squares, second);
                 Programs.report(SECOND_PER_SECOND, second / ((t4 - t3) / 1e9));
             }
+            SerializableCallable<Long> task = () -> SquareTasks.SQUARE.apply(7);
+            pool.apply(task);
+            Thread.sleep(IDLE_MILLIS);
+            long t5 = System.nanoTime();
+            long square = pool.apply(task);
+            long t6 = System.nanoTime();
+            pool.close();
+            long t7 = System.nanoTime();
+            if (square != 49) {
+                throw new IllegalStateException("apply after idling returned " + square);
+            }
+            Programs.report(IDLE_APPLY_MICROS, (t6 - t5) / 1e3);
+            Programs.report(CLOSE_MICROS, (t7 - t6) / 1e3);
         }
     }
 }

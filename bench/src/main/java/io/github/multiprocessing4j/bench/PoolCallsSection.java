@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code new ProcessPool(2)}, the first call ({@code map} of x*x over {@value #FIRST_ITEMS}
  * ints; the workers boot during it, since the constructor does not wait for them) and the
  * second call (a {@code map} over a list of {@code pool_calls_n} ints, three times: its
- * median). Each figure is the median over the programs. CPython's side is
+ * median), then one {@code apply} after the pool idled a second, and {@code close()}
+ * (CPython: {@code close()} and {@code join()}). Each figure is the median over the programs. CPython's side is
  * {@code user_patterns.py}'s section "pool-calls": fork's {@code Pool(2)} the same way, in a new
  * {@code python3} per repetition.
  */
@@ -35,6 +36,14 @@ final class PoolCallsSection extends Section {
         return PREFIX + "second call, map(x*x) over " + items + " ints, median of " + SECOND_REPEATS;
     }
 
+    static String idleApply() {
+        return PREFIX + "apply(x*x) after the pool idled " + PoolCallsProgram.IDLE_MILLIS + " ms: call -> result";
+    }
+
+    static String close() {
+        return PREFIX + "close() and join() after the calls";
+    }
+
     @Override
     void run(BenchConfig config, Results results) throws Exception {
         int second = config.poolSecondCallItems();
@@ -42,6 +51,8 @@ final class PoolCallsSection extends Section {
         double[] construct = new double[reps];
         double[] first = new double[reps];
         double[] secondMedians = new double[reps];
+        double[] idleApply = new double[reps];
+        double[] close = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             Map<String, List<Double>> figures = Programs.run(List.of(), PoolCallsProgram.class,
                     Integer.toString(FIRST_ITEMS), Integer.toString(second), Integer.toString(SECOND_REPEATS));
@@ -52,10 +63,14 @@ final class PoolCallsSection extends Section {
                 throw new IllegalStateException("PoolCallsProgram reported " + seconds.size() + " second calls");
             }
             secondMedians[rep] = Programs.median(seconds);
+            idleApply[rep] = value(figures, PoolCallsProgram.IDLE_APPLY_MICROS);
+            close[rep] = value(figures, PoolCallsProgram.CLOSE_MICROS);
         }
         results.record(name(), constructor(), "program", PoolCallsProgram.WORKERS, "us", construct);
         results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
         results.record(name(), secondCall(second), "program", second, "tasks/s", secondMedians);
+        results.record(name(), idleApply(), "program", 1, "us", idleApply);
+        results.record(name(), close(), "program", PoolCallsProgram.WORKERS, "us", close);
     }
 
     private static double value(Map<String, List<Double>> figures, String name) {
