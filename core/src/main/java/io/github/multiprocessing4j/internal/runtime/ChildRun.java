@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.runtime;
 import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.ProcessStartEvent;
 import io.github.multiprocessing4j.internal.launch.BootFailure;
+import io.github.multiprocessing4j.internal.launch.BootstrapMessage;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
@@ -54,6 +55,8 @@ public final class ChildRun {
 
     private volatile String name;
     private volatile StartedChild child;
+    /** Set once the bootstrap message is written: a nudge may follow it down the lifeline, never precede it. */
+    private volatile boolean bootstrapSent;
     private volatile int exitCode;
     private volatile Throwable failure;
     /** The last signal this JVM sent the child ({@link #terminate()}, {@link #kill()}). */
@@ -96,6 +99,12 @@ public final class ChildRun {
         }
         runtime.children().add(this);
         spawned.countDown();
+    }
+
+    /** Writes the bootstrap message to the child {@link #spawned} gave; from then on {@link #wake} reaches it. */
+    void sendBootstrap(BootstrapMessage message) {
+        child.sendBootstrap(message);
+        bootstrapSent = true;
     }
 
     /** Tells the run that the warm start method was asked for (it may still start cold, with no spare ready). */
@@ -343,9 +352,8 @@ public final class ChildRun {
      * unless it has ended. Never blocks for long.
      */
     public void wake() {
-        StartedChild c = child;
-        if (c != null && !ended()) {
-            c.wake();
+        if (bootstrapSent && !ended()) {
+            child.wake(); // never before the message: the child would read the byte as its start
         }
     }
 

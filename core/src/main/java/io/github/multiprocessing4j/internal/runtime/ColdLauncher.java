@@ -25,7 +25,7 @@ final class ColdLauncher implements Launcher {
             throw e;
         }
         run.spawned(child);
-        child.sendBootstrap(request.message());
+        run.sendBootstrap(request.message());
         return child;
     }
 }

@@ -34,7 +34,7 @@ final class WarmLauncher implements Launcher {
             child = new StartedChild(spare.process(), spare.command(), spare.builder(), true, spare.spawnedAt(),
                     spare.startTicks());
             run.spawned(child);
-            child.sendBootstrap(request.message());
+            run.sendBootstrap(request.message());
             run.startReaper(); // after the message, which the spare has been waiting for
         }
         if (request.asksForSpares()) {

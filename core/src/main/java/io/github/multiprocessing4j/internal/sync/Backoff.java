@@ -96,9 +96,9 @@ final class Backoff {
     }
 
     /**
-     * Cuts short the pause of {@code thread}'s wait, if it is in one: it looks at once, then
-     * pauses as a young wait. Does nothing to a thread that waits on something else, or does not
-     * wait (its next park, if any, returns at once: one extra look).
+     * Cuts short the pause of {@code thread}'s wait, if it is parked in one: it looks at once,
+     * then pauses as a young wait. Does nothing to a thread that is not (one that has just left
+     * its park may take the wake for its next one: a look sooner, harmless).
      */
     static void wake(Thread thread) {
         Backoff waiting = PARKED.get(thread);
