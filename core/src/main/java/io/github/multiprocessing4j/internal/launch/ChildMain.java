@@ -139,8 +139,13 @@ public final class ChildMain {
                     waitAtExitFor(this, context);
                     becameChild.countDown();
                 }
-                context.register();
-                watchLifeline(new FileInputStream(FileDescriptor.in).getChannel(), context);
+                try {
+                    context.register();
+                } finally {
+                    // Even without its record: the parent's end must still reach it, and the
+                    // parent's nudges (one byte each) must not fill a pipe that nobody reads.
+                    watchLifeline(new FileInputStream(FileDescriptor.in).getChannel(), context);
+                }
             }
         };
         boot.setDaemon(true); // until the message came, it must not keep a spare's JVM alive
