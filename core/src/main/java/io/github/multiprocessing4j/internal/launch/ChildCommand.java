@@ -105,11 +105,14 @@ public final class ChildCommand {
      * @param processName shown as a system property so that {@code ps} tells children apart
      * @param targetClass the first class of the child's target ({@code Serialization.firstClassOf}),
      *     which its class-data archive should hold
+     * @param targetMapsSharedObjects whether the target captured shared objects, which the child
+     *     maps as it rebuilds them (see {@link ChildMain#MAPS_SHARED_OBJECTS_PROPERTY})
      * @return the command that starts the child
      */
     public static ChildCommand build(String classPath, List<String> jvmOptions, Map<String, String> environment,
-                                     String processName, String targetClass) {
-        return build(classPath, jvmOptions, environment, processName, targetClass, List.of());
+                                     String processName, String targetClass, boolean targetMapsSharedObjects) {
+        return build(classPath, jvmOptions, environment, processName, targetClass, targetMapsSharedObjects
+                ? List.of("-D" + ChildMain.MAPS_SHARED_OBJECTS_PROPERTY + "=true") : List.of());
     }
 
     /**

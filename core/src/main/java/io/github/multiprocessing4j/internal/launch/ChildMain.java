@@ -47,7 +47,10 @@ import java.util.function.BooleanSupplier;
  * slow parts of both before its message comes ({@link #prepareSpare}); its main thread takes the
  * identity itself and leaves only the record and the lifeline to the boot thread, which is
  * already running. A spare whose message is there before its {@code main} begins (taken while its
- * JVM booted) does none of that preparing and boots as a cold child. The target runs once this
+ * JVM booted) does none of that preparing and boots as a cold child. A cold child's boot thread
+ * starts before the message is read, and when the target captured shared objects it first pays
+ * the JVM's first mapping ({@link SharedSegment#warmUpMapping}), which the main thread would
+ * otherwise pay while it rebuilds them. The target runs once this
  * JVM has its identity and its exit hook waits for the boot thread: a target that exits at once
  * still leaves its record for the parent.
  *
@@ -98,6 +101,12 @@ public final class ChildMain {
      * it captured a shared object, so the next one likely will.
      */
     static final String QUEUE_WARM_UP_PROPERTY = "mp4j.spare.queueWarmUp";
+    /**
+     * Set (to true) on the command line of a cold child whose target captured shared objects: its
+     * boot thread pays the JVM's first mapping ahead ({@link SharedSegment#warmUpMapping}). A child
+     * that maps nothing never pays it (its process record is a file, not a mapping).
+     */
+    static final String MAPS_SHARED_OBJECTS_PROPERTY = "mp4j.mapsSharedObjects";
     private static final long DAEMON_EXIT_GRACE_MS = 500;
 
     private ChildMain() {
@@ -128,6 +137,14 @@ public final class ChildMain {
         Thread boot = new Thread("mp4j-boot") {
             @Override
             public void run() {
+                if (!spare && (Boolean.getBoolean(MAPS_SHARED_OBJECTS_PROPERTY)
+                        || Boolean.getBoolean(QUEUE_WARM_UP_PROPERTY))) {
+                    // The first mapping's one-time cost (about 5 ms: see warmUpMapping), here
+                    // while the main thread reads the message and starts on the target, whose
+                    // shared objects it would otherwise wait for. (A spare taken while it booted
+                    // has no message's word for it: the target of the child before it will do.)
+                    SharedSegment.warmUpMapping();
+                }
                 Uninterruptibly.await(messageRead);
                 ProcessContext context;
                 if (spare) {
@@ -151,8 +168,8 @@ public final class ChildMain {
         boot.setDaemon(true); // until the message came, it must not keep a spare's JVM alive
         if (spare) {
             prepareSpare(() -> messageWaiting(stdin));
-            boot.start(); // waiting for the message: no thread to create once it comes
         }
+        boot.start(); // no thread to create once the message has come
         BootstrapMessage message;
         try {
             // Unbuffered: it reads no byte past the message, the rest of stdin is the lifeline.
@@ -174,7 +191,6 @@ public final class ChildMain {
             messageRead.countDown();
         } else {
             messageRead.countDown();
-            boot.start();
         }
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();

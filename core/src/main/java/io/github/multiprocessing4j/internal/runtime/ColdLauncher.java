@@ -11,7 +11,7 @@ final class ColdLauncher implements Launcher {
     public StartedChild launch(LaunchRequest request, ChildRun run) throws IOException {
         ChildCommand command = ChildCommand.build(request.configuration().classPath(),
                 request.configuration().jvmOptions(), request.configuration().environment(), request.name(),
-                request.targetClass());
+                request.targetClass(), request.targetCapturesSharedObjects());
         ProcessBuilder builder = request.configuration().processBuilder(command.line());
         // Before the spawn: once the child JVM boots, it competes with this thread for the CPU,
         // and creating a thread then takes milliseconds.
