@@ -393,11 +393,15 @@ public final class Spares {
                             spare = null;
                         }
                     }
-                    serving = null;
-                    notifyAll();
                 }
                 if (spare != null) {
-                    end(List.of(spare)); // discarded while it was being booted
+                    // Discarded while it was being booted: ended while still served, since
+                    // discardAll returns once nothing is served and promises no spare left.
+                    end(List.of(spare));
+                }
+                synchronized (this) {
+                    serving = null;
+                    notifyAll();
                 }
             }
         }
