@@ -123,8 +123,8 @@ class DispatcherTest {
         assertThat(second.held.values()).containsExactly(b, d);
 
         first.ready = true; // it boots first, and runs its two chunks
-        first.held.clear();
-        first.heldTasks = 0;
+        first.answered(a.id);
+        first.answered(c.id);
         assertThat(dispatcher.dispatch(List.of(first, second))).isEqualTo(2);
         assertThat(first.held.values()).as("the booting worker's, in their order").containsExactly(b, d);
         assertThat(second.held).isEmpty();
@@ -180,8 +180,7 @@ class DispatcherTest {
         assertThat(w.held.values()).containsExactly(first, second);
         assertThat(dispatcher.waitingCount()).as("the small chunk waits behind the big one").isEqualTo(2);
 
-        w.held.remove(first.id); // as the collector does with an answer
-        w.heldTasks -= first.count;
+        w.answered(first.id); // as the collector does with an answer
         assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(1);
         assertThat(w.held.values()).containsExactly(second, big);
         assertThat(dispatcher.waitingCount()).as("two chunks of 600 tasks held: the small one still waits").isEqualTo(1);
