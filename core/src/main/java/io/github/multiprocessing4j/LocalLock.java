@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.shm.MachineSegments;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.MutexDescriptor;
+import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.spi.LockBackend;
 
@@ -14,14 +15,15 @@ import java.io.ObjectInputStream;
  * ({@link MutexDescriptor} layout) at offset 0 of its segment, then one word, the fencing counter.
  *
  * <pre>
- *  0                               32              40
- *  +-------------------------------+---------------+
- *  | mutex (MutexDescriptor)       | fence         |
- *  +-------------------------------+---------------+
+ *  0                               32              40                              56
+ *  +-------------------------------+---------------+-------------------------------+
+ *  | mutex (MutexDescriptor)       | fence         | waiters (a WaiterBoard)       |
+ *  +-------------------------------+---------------+-------------------------------+
  *
  *  fence   the fencing token of the latest holding: a holder adds 1 when it gets the lock (not
  *          when it acquires it again re-entrantly). Only the holder writes it, so a plain read
  *          and a release store do (no atomic instruction on the uncontended path).
+ *  waiters the processes with a thread waiting long for the lock: a release rings them
  * </pre>
  *
  * <p>Implementation notes. A holder that died between reading and writing the fence never
@@ -31,7 +33,8 @@ import java.io.ObjectInputStream;
 final class LocalLock implements LockBackend {
     private static final long serialVersionUID = 1L;
     private static final int FENCE = MutexDescriptor.SIZE;
-    private static final int SIZE = FENCE + Long.BYTES;
+    private static final int WAITERS = FENCE + Long.BYTES;
+    private static final int SIZE = WAITERS + WaiterBoard.BYTES;
 
     private final SharedSegment segment;
     private final boolean reentrant;
@@ -45,7 +48,11 @@ final class LocalLock implements LockBackend {
     LocalLock(SharedSegment segment, boolean reentrant) {
         this.segment = segment;
         this.reentrant = reentrant;
-        this.mutex = new RobustMutex(segment, 0, reentrant);
+        this.mutex = mutexOf(segment, reentrant);
+    }
+
+    private static RobustMutex mutexOf(SharedSegment segment, boolean reentrant) {
+        return new RobustMutex(segment, 0, reentrant, null, new WaiterBoard(segment, WAITERS));
     }
 
     /**
@@ -155,7 +162,7 @@ final class LocalLock implements LockBackend {
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        mutex = new RobustMutex(segment, 0, reentrant);
+        mutex = mutexOf(segment, reentrant);
     }
 
     /** @return the lock's segment */

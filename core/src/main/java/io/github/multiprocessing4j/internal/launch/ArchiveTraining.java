@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.launch;
 
+import io.github.multiprocessing4j.internal.sync.Doorbell;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.nio.file.Path;
@@ -90,6 +91,7 @@ public final class ArchiveTraining {
                 return false;
             }
             run.call();
+            Doorbell.firstRingClasses(); // loads them: no exercise makes a wait long, and so rings
             ChildMain.runWhatEverySpareRuns(false, ArchiveTraining.class.getClassLoader()); // see the class comment
             return true;
         } catch (Exception | LinkageError e) {

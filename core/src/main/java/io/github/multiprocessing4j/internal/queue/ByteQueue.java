@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.internal.sync.Wait;
+import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -84,7 +85,10 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * <p>Waiting polls ({@link Wait}): a consumer waits for the put count to pass the get count, a
  * producer of a bounded queue for the difference to drop below the bound. A waiting consumer
  * also takes the put lock over from a dead producer, so that an item it completed does not wait
- * for the next producer to be counted.
+ * for the next producer to be counted. A wait that has lasted half a second (whose looks come
+ * every 20 ms) sits on the header's board of takers or putters ({@link WaiterBoard}), and each
+ * put, take of a bounded queue and close rings the processes seated there, whose waits then look
+ * at once: a consumer that waited a second saw an item about 10 ms late on average before.
  *
  * <p>Each side reads the other's count only when the value it saw last does not already answer:
  * counts only grow, so a put count seen before that is above the get count means an item is
@@ -149,6 +153,9 @@ public final class ByteQueue implements Serializable {
     private transient RobustMutex putLock;
     private transient RobustMutex getLock;
     private transient ChunkChain chunks;
+    /** Who waits long for an item, and for room: rung by a put and by a take. */
+    private transient WaiterBoard takers;
+    private transient WaiterBoard putters;
     /** The last waiting take's attempts (see {@link WaitingTake}); any thread may replace it. */
     private transient volatile WaitingTake<?> lastWaitingTake;
     /**
@@ -234,7 +241,11 @@ public final class ByteQueue implements Serializable {
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
         // a put that may wait for ever paces; of an unbounded queue's, all but putNowait
         boolean pace = timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0;
-        return tryPut(item, writer, pace) || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos, pace);
+        boolean put = tryPut(item, writer, pace) || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos, pace);
+        if (put) {
+            takers.ring();
+        }
+        return put;
     }
 
     /** The put of a full bounded queue: waits for room; a Flight Recorder event when it waits long. */
@@ -242,7 +253,7 @@ public final class ByteQueue implements Serializable {
         QueuePutBlockedEvent event = FlightEvents.queuePutBlocked();
         boolean put = false;
         try {
-            put = Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer, pace), null);
+            put = Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer, pace), null, putters);
             return put;
         } finally {
             if (event != null) {
@@ -309,7 +320,7 @@ public final class ByteQueue implements Serializable {
         }
         WaitingTake<T> waiting = waitingTake(reader);
         return Wait.interruptiblyFor(timeoutNanos, waiting.take,
-                onLivenessCheck == null ? waiting.checkLiveness : () -> checkLiveness(onLivenessCheck));
+                onLivenessCheck == null ? waiting.checkLiveness : () -> checkLiveness(onLivenessCheck), takers);
     }
 
     /**
@@ -324,7 +335,8 @@ public final class ByteQueue implements Serializable {
             return item;
         }
         WaitingTake<T> waiting = waitingTake(reader);
-        return Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly, waiting.checkLivenessUninterruptibly);
+        return Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly, waiting.checkLivenessUninterruptibly,
+                takers);
     }
 
     /**
@@ -399,11 +411,16 @@ public final class ByteQueue implements Serializable {
 
     /** Takes the item at the head with the get lock held, and releases it. */
     private <T> T takeAndRelease(RecordReader<T> reader) {
+        T item;
         try {
-            return takeLocked(reader);
+            item = takeLocked(reader);
         } finally {
             getLock.release();
         }
+        if (maxSize != 0 && item != null) {
+            putters.ring();
+        }
+        return item;
     }
 
     /**
@@ -428,7 +445,7 @@ public final class ByteQueue implements Serializable {
      */
     public boolean awaitItemOrClose(long timeoutNanos) {
         BooleanSupplier itemOrClose = () -> size() > 0 || isClosed();
-        return itemOrClose.getAsBoolean() || Wait.uninterruptibly(timeoutNanos, itemOrClose, null);
+        return itemOrClose.getAsBoolean() || Wait.uninterruptibly(timeoutNanos, itemOrClose, null, takers);
     }
 
     /** @return items put and not yet taken (exact while no put or take is under way) */
@@ -461,6 +478,8 @@ public final class ByteQueue implements Serializable {
         } finally {
             putLock.release();
         }
+        takers.ring(); // they see the close
+        putters.ring();
         if (size() == 0) {
             removeSegments();
         }
@@ -509,6 +528,7 @@ public final class ByteQueue implements Serializable {
         } finally {
             putLock.release();
         }
+        takers.ring();
     }
 
     /**
@@ -811,6 +831,8 @@ public final class ByteQueue implements Serializable {
         putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
         getLock = new RobustMutex(header, GET_LOCK, false, "get lock");
         chunks = new ChunkChain(header, chunkSize, new PutLockOfChain());
+        takers = new WaiterBoard(header, QueueDescriptor.TAKERS);
+        putters = new WaiterBoard(header, QueueDescriptor.PUTTERS);
     }
 
     /** The put lock as the chain takes it (see {@link ChunkChain.TailLock}: a class, no method references). */

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.queue;
 
 import io.github.multiprocessing4j.internal.sync.MutexDescriptor;
 import io.github.multiprocessing4j.internal.sync.SlotTable;
+import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 
 /**
  * Layout of a queue's header segment ({@link ByteQueue}); the items live in chunk segments
@@ -26,6 +27,8 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  +---------------+---------------+---------------+---------------+
  *  | max size      | chunk size    | state         |  (read-mostly)| 256
  *  +---------------+---------------+---------------+---------------+
+ *  | takers: a {@link WaiterBoard} | putters: a {@link WaiterBoard}| 288
+ *  +---------------+---------------+---------------+---------------+
  *  | tail names: 2 x (seq 8 + name 56)                              | 384
  *  | head names: 2 x (seq 8 + name 56)                              | 512
  *  | spare chunks: (count and which name 8 + 2 names 2 x 56)        | 640
@@ -37,6 +40,8 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
  *  max size      items the queue holds before put() blocks; 0 for unbounded
  *  chunk size    bytes of a standard chunk (a larger one is made for an item that needs it)
  *  state         bit 0: closed
+ *  takers        the processes whose consumers wait long for an item (or the close): a put rings them
+ *  putters       the processes whose producers wait long for room in a bounded queue: a take rings them
  *  put count     items committed so far; written under the put lock; also the next item's number
  *  get count     items taken so far; written under the get lock
  *  tail          where the next item is written: chunk number in the high 32 bits, offset low
@@ -88,6 +93,8 @@ final class QueueDescriptor {
     static final int MAX_SIZE = 256;
     static final int CHUNK_SIZE = 264;
     static final int STATE = 272;
+    static final int TAKERS = 288;
+    static final int PUTTERS = TAKERS + WaiterBoard.BYTES;
     /** Bytes of a (number, name) slot of the tail names, head names and spare, and of a consumer log's name field. */
     static final int NAME_SLOT = 64;
     static final int TAIL_NAMES = 384;

@@ -77,6 +77,11 @@ final class Backoff {
     /** Set by {@link #wake}: the next look comes at once, and the pauses start again from the shortest. */
     private volatile boolean woken;
 
+    /** @return whether the wait has parked for {@link #LONG_WAIT_NANOS} (since it was last woken) */
+    boolean isLong() {
+        return parked >= LONG_WAIT_NANOS;
+    }
+
     /** Waits a little, more the longer the wait has lasted. Returns early when interrupted. */
     void pause() {
         if (!busy()) {

@@ -13,21 +13,25 @@ import static io.github.multiprocessing4j.internal.sync.EventDescriptor.SETS;
  * {@link #set()} changed it from clear to set. A waiter notes the counter, then polls both
  * ({@link Wait}): it returns when the flag is set or the counter has moved, so that, as in
  * Python, a waiter that was waiting when the event was set returns true even if the event was
- * cleared again before it looked. Nothing is held, so there is nothing to recover when a process
+ * cleared again before it looked; a wait that lasts sits on the event's {@link WaiterBoard}, which
+ * {@link #set()} rings. Nothing is held, so there is nothing to recover when a process
  * dies and the wait has no liveness check.
  */
 public final class RobustEvent {
     private final SharedSegment segment;
+    private final WaiterBoard waiters;
 
     /** @param segment the event's segment ({@link EventDescriptor} layout at offset 0, zero-filled: clear) */
     public RobustEvent(SharedSegment segment) {
         this.segment = segment;
+        this.waiters = new WaiterBoard(segment, EventDescriptor.WAITERS);
     }
 
-    /** Sets the flag, releasing every waiter. Never blocks. */
+    /** Sets the flag, releasing every waiter (those waiting long are rung). Never blocks. */
     public void set() {
         if (segment.compareAndSetLong(FLAG, 0, 1)) {
             segment.getAndAddLong(SETS, 1);
+            waiters.ring();
         }
     }
 
@@ -54,6 +58,7 @@ public final class RobustEvent {
             throw new InterruptedException();
         }
         long sets = segment.getLongVolatile(SETS);
-        return isSet() || Wait.interruptibly(timeoutNanos, () -> isSet() || segment.getLongVolatile(SETS) != sets, null);
+        return isSet() || Wait.interruptibly(timeoutNanos, () -> isSet() || segment.getLongVolatile(SETS) != sets, null,
+                waiters);
     }
 }

@@ -26,7 +26,9 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  * nothing; a wait is a Flight Recorder event ({@link LockWaitEvent}) when JFR runs and the wait
  * lasts longer than the event's threshold, and so is a takeover.
  *
- * <p>A waiter polls the owner word. Its liveness check (every
+ * <p>A waiter polls the owner word; one that has waited long sits on the mutex's
+ * {@link WaiterBoard} when it has one (a lock's; a queue's own locks are held for microseconds),
+ * which a release rings: one more read of a line the release has just written. Its liveness check (every
  * {@link Wait#LIVENESS_CHECK_NANOS}) asks whether the owner's process is still alive; when it
  * is not, the waiter takes the lock over with a compare-and-set from the dead owner's token to
  * its own (so of several waiters exactly one wins), counts the takeover in the segment and logs
@@ -40,6 +42,8 @@ public final class RobustMutex {
     private final boolean reentrant;
     /** What the Flight Recorder events call it. */
     private final String name;
+    /** Who waits long for the mutex, rung by a release; null when the mutex has no board. */
+    private final WaiterBoard waiters;
 
     /**
      * @param segment the segment holding the mutex
@@ -57,10 +61,23 @@ public final class RobustMutex {
      * @param role which of its segment's locks it is, for the Flight Recorder events; null for the only one
      */
     public RobustMutex(SharedSegment segment, int base, boolean reentrant, String role) {
+        this(segment, base, reentrant, role, null);
+    }
+
+    /**
+     * @param segment the segment holding the mutex
+     * @param base the mutex's offset in it ({@link MutexDescriptor} layout, 8-aligned)
+     * @param reentrant whether the owner may acquire it again
+     * @param role which of its segment's locks it is, for the Flight Recorder events; null for the only one
+     * @param waiters where its long waiters sit, for a release to ring them; null for none (its
+     *     waiters then look every 20 ms once they have waited half a second)
+     */
+    public RobustMutex(SharedSegment segment, int base, boolean reentrant, String role, WaiterBoard waiters) {
         this.segment = segment;
         this.base = base;
         this.reentrant = reentrant;
         this.name = role == null ? segment.name() : segment.name() + " " + role;
+        this.waiters = waiters;
     }
 
     /**
@@ -105,7 +122,7 @@ public final class RobustMutex {
         LockWaitEvent event = FlightEvents.lockWait(ownerPid());
         boolean acquired = false;
         try {
-            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner);
+            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner, waiters);
             return acquired;
         } finally {
             if (event != null) {
@@ -133,7 +150,7 @@ public final class RobustMutex {
         Boolean tookOver = null;
         try {
             tookOver = Wait.uninterruptiblyFor(-1, () -> tryAcquire() ? Boolean.FALSE : null,
-                    () -> takeOverFromDeadOwner() ? Boolean.TRUE : null);
+                    () -> takeOverFromDeadOwner() ? Boolean.TRUE : null, waiters);
             return tookOver;
         } finally {
             if (event != null) {
@@ -168,6 +185,9 @@ public final class RobustMutex {
         }
         segment.setLongRelease(base + OWNER_TICKS, 0);
         segment.setLongRelease(base + OWNER, 0);
+        if (waiters != null) {
+            waiters.ring();
+        }
     }
 
     /** @return whether the calling thread holds the mutex */

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.internal.sync;
 
+import io.github.multiprocessing4j.internal.os.Platform;
+
 import java.util.function.BooleanSupplier;
 
 /**
@@ -50,7 +52,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Implementation notes. Processes cannot wake each other's threads, so every wait polls; the
  * pauses between looks are {@link Backoff}'s (microsecond answers are seen at once, a wait of
- * seconds wakes 50 times a second). An uninterruptible wait clears the interrupt status while it
+ * seconds wakes 50 times a second). A wait given the {@link WaiterBoard} of what it waits for
+ * sits on it once it is long (when its looks come every 20 ms) and this process's
+ * {@link Doorbell} listens (the first long wait has it made), and leaves it when it ends: the process that makes the change
+ * rings it, and the wait looks at once. An uninterruptible wait clears the interrupt status while it
  * waits, because a thread parked with its status set would not park at all and would spin. One
  * instance holds the state of one waiting call (deadline, backoff, next liveness check); it is
  * never shared.
@@ -71,6 +76,8 @@ public final class Wait {
         T attempt() throws X;
     }
 
+    private static final int OWN_PID = (int) Platform.currentPid();
+
     /** Returned by the loop when an interrupt ended an interruptible wait. */
     private static final Object INTERRUPTED = new Object();
 
@@ -78,6 +85,10 @@ public final class Wait {
     private final long deadline;
     private final Backoff backoff = new Backoff();
     private long nextCheck;
+    /** Where the wait sits once it is long; null for none. */
+    private final WaiterBoard board;
+    /** The wait's seat on its board, -1 while it has none. */
+    private int seat = -1;
 
     /**
      * Waits until {@code done} holds, or the liveness check completes the wait.
@@ -90,7 +101,18 @@ public final class Wait {
      */
     public static boolean interruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck)
             throws InterruptedException {
-        return interruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck)) != null;
+        return interruptibly(timeoutNanos, done, livenessCheck, null);
+    }
+
+    /**
+     * {@link #interruptibly(long, BooleanSupplier, BooleanSupplier)} that sits on {@code board}
+     * once it is long.
+     *
+     * @param board the board of what the wait waits for; null for none
+     */
+    public static boolean interruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck,
+            WaiterBoard board) throws InterruptedException {
+        return interruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), board) != null;
     }
 
     /**
@@ -100,7 +122,18 @@ public final class Wait {
      * @return true when the wait ended by {@code done} or the check, false on timeout
      */
     public static boolean uninterruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck) {
-        return uninterruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck)) != null;
+        return uninterruptibly(timeoutNanos, done, livenessCheck, null);
+    }
+
+    /**
+     * {@link #uninterruptibly(long, BooleanSupplier, BooleanSupplier)} that sits on {@code board}
+     * once it is long.
+     *
+     * @param board the board of what the wait waits for; null for none
+     */
+    public static boolean uninterruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck,
+            WaiterBoard board) {
+        return uninterruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), board) != null;
     }
 
     /**
@@ -114,10 +147,21 @@ public final class Wait {
      * @throws InterruptedException when the thread is interrupted first (see the class contract)
      * @throws X what the attempt or the check threw
      */
-    @SuppressWarnings("unchecked")
     public static <T, X extends Exception> T interruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
             Attempt<T, X> livenessCheck) throws InterruptedException, X {
-        Object result = new Wait(timeoutNanos).loop(attempt, livenessCheck, true);
+        return interruptiblyFor(timeoutNanos, attempt, livenessCheck, null);
+    }
+
+    /**
+     * {@link #interruptiblyFor(long, Attempt, Attempt)} that sits on {@code board} once it is
+     * long, so that the process that makes the change it waits for can ring it (see the class notes).
+     *
+     * @param board the board of what the wait waits for; null for none
+     */
+    @SuppressWarnings("unchecked")
+    public static <T, X extends Exception> T interruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
+            Attempt<T, X> livenessCheck, WaiterBoard board) throws InterruptedException, X {
+        Object result = new Wait(timeoutNanos, board).loop(attempt, livenessCheck, true);
         if (result == INTERRUPTED) {
             throw new InterruptedException();
         }
@@ -131,10 +175,20 @@ public final class Wait {
      * @return the result, or null on timeout
      * @throws X what the attempt or the check threw
      */
-    @SuppressWarnings("unchecked")
     public static <T, X extends Exception> T uninterruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
             Attempt<T, X> livenessCheck) throws X {
-        return (T) new Wait(timeoutNanos).loop(attempt, livenessCheck, false);
+        return uninterruptiblyFor(timeoutNanos, attempt, livenessCheck, null);
+    }
+
+    /**
+     * {@link #uninterruptiblyFor(long, Attempt, Attempt)} that sits on {@code board} once it is long.
+     *
+     * @param board the board of what the wait waits for; null for none
+     */
+    @SuppressWarnings("unchecked")
+    public static <T, X extends Exception> T uninterruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
+            Attempt<T, X> livenessCheck, WaiterBoard board) throws X {
+        return (T) new Wait(timeoutNanos, board).loop(attempt, livenessCheck, false);
     }
 
     /**
@@ -155,10 +209,14 @@ public final class Wait {
         Backoff.wakeAll();
     }
 
-    /** @param timeoutNanos how long the wait may last; negative for ever */
-    private Wait(long timeoutNanos) {
+    /**
+     * @param timeoutNanos how long the wait may last; negative for ever
+     * @param board where the wait sits once it is long; null for none
+     */
+    private Wait(long timeoutNanos, WaiterBoard board) {
         long start = System.nanoTime();
         this.timeoutNanos = timeoutNanos;
+        this.board = board;
         this.deadline = start + timeoutNanos;
         this.nextCheck = start + LIVENESS_CHECK_NANOS;
     }
@@ -203,6 +261,9 @@ public final class Wait {
                     return null;
                 }
                 pause();
+                if (board != null && seat < 0 && backoff.isLong()) {
+                    sitOnBoard(); // before the look: a change made before the seat is seen by the look
+                }
                 T result = attempt.attempt();
                 if (result == null && livenessCheck != null && livenessCheckDue()) {
                     result = livenessCheck.attempt();
@@ -212,9 +273,19 @@ public final class Wait {
                 }
             }
         } finally {
+            if (seat >= 0) {
+                board.leave(seat, OWN_PID);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Sits on the board once this process's doorbell listens (it is made on the first try) and a seat is free. */
+    private void sitOnBoard() {
+        if (Doorbell.listening()) {
+            seat = board.sit(OWN_PID);
         }
     }
 

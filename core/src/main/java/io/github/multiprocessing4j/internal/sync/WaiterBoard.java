@@ -1,0 +1,112 @@
+package io.github.multiprocessing4j.internal.sync;
+
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+
+/**
+ * Where the processes waiting long for one shared object put their names, so that the process
+ * that changes the object can ring their {@linkplain Doorbell doorbells}: a few words of the
+ * object's segment, at an offset its descriptor gives.
+ *
+ * <pre>
+ *  0               4               8               12              16
+ *  +---------------+---------------+---------------+---------------+
+ *  | seat 0: pid   | seat 1: pid   | seat 2: pid   | seat 3: pid   |
+ *  +---------------+---------------+---------------+---------------+
+ *
+ *  pid   a process with a thread in a long wait on the object (0: the seat is free); two seats
+ *        to a word, each word changed by compare-and-set as a whole
+ * </pre>
+ *
+ * <p>Implementation notes. A wait sits down only once it is long ({@link Wait}'s board
+ * argument: half a second of parking, when its looks come every 20 ms), so a steady stream never
+ * writes the board, and the side that changes the object pays one read of a line nobody writes
+ * ({@link #ring}: two words) per change. A wait that finds every seat taken polls as before; so
+ * does one whose ring is lost: a waiter that sits down while a change is being made may miss the
+ * ring of that change (the changer's read of the board is not ordered after its own store of the
+ * change, to keep a fence off every put), and sees it on its next look, as without a board. A
+ * seat left by a process that died is freed by the first ring that finds its doorbell gone
+ * ({@link Doorbell#ring}); a pid reused by another process with a doorbell gets a wake-up too many
+ * now and then, nothing worse.
+ */
+public final class WaiterBoard {
+    /** Bytes a board takes in its segment: two words, aligned on 8. */
+    public static final int BYTES = 16;
+    private static final int WORDS = BYTES / 8;
+    private static final long LOW = 0xffff_ffffL;
+
+    private final SharedSegment segment;
+    private final int offset;
+
+    /**
+     * @param segment the object's segment
+     * @param offset where the board's {@link #BYTES} bytes are, zeroed when the segment was made
+     */
+    public WaiterBoard(SharedSegment segment, int offset) {
+        this.segment = segment;
+        this.offset = offset;
+    }
+
+    /**
+     * Rings the doorbell of every process seated: for the caller that has just made a change a
+     * waiter may be waiting for (after the change). Never blocks: a ring is a non-blocking write
+     * ({@link Doorbell#ring}), and nothing at all while no one is seated.
+     */
+    public void ring() {
+        for (int w = 0; w < WORDS; w++) {
+            long word = segment.getLongVolatile(offset + 8 * w);
+            if (word != 0) {
+                ringSeat(word, 2 * w);
+                ringSeat(word >>> 32, 2 * w + 1);
+            }
+        }
+    }
+
+    private void ringSeat(long half, int seat) {
+        int pid = (int) (half & LOW);
+        if (pid != 0) {
+            Doorbell.ring(pid, this, seat);
+        }
+    }
+
+    /**
+     * Seats {@code pid}.
+     *
+     * @return the seat, for {@link #leave}; -1 when every seat is taken
+     */
+    int sit(int pid) {
+        for (int w = 0; w < WORDS; w++) {
+            int at = offset + 8 * w;
+            while (true) {
+                long word = segment.getLongVolatile(at);
+                int half = (word & LOW) == 0 ? 0 : (word >>> 32) == 0 ? 1 : -1;
+                if (half < 0) {
+                    break;
+                }
+                if (segment.compareAndSetLong(at, word, word | (pid & LOW) << (32 * half))) {
+                    return 2 * w + half;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Frees {@code seat} when {@code pid} holds it: a waiter leaving, or a ring that found {@code pid}'s doorbell gone. */
+    void leave(int seat, int pid) {
+        int at = offset + 8 * (seat / 2);
+        int shift = 32 * (seat % 2);
+        while (true) {
+            long word = segment.getLongVolatile(at);
+            if ((word >>> shift & LOW) != (pid & LOW)) {
+                return;
+            }
+            if (segment.compareAndSetLong(at, word, word & ~(LOW << shift))) {
+                return;
+            }
+        }
+    }
+
+    /** @return the pid in {@code seat}, 0 when free (for tests) */
+    int seated(int seat) {
+        return (int) (segment.getLongVolatile(offset + 8 * (seat / 2)) >>> (32 * (seat % 2)) & LOW);
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.multiprocessing4j.internal.sync;
+
+import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.testing.TestFiles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The board of long waiters and the doorbells it names, within one process and with processes
+ * that have died (the rings between live processes are {@code DoorbellTest}'s).
+ */
+class WaiterBoardTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int OWN_PID = (int) Platform.currentPid();
+
+    private SharedSegment segment;
+    private WaiterBoard board;
+
+    @BeforeEach
+    void makeBoard() {
+        segment = SharedSegment.create("board", 4096);
+        board = new WaiterBoard(segment, 64);
+    }
+
+    @AfterEach
+    void unlink() {
+        segment.unlink();
+    }
+
+    @Test
+    void fourProcessesSitAndAFifthIsRefusedUntilOneLeaves() {
+        for (int pid = 101; pid <= 104; pid++) {
+            assertThat(board.sit(pid)).isEqualTo(pid - 101);
+        }
+        assertThat(board.sit(105)).as("every seat taken: the wait polls").isEqualTo(-1);
+        board.leave(2, 999); // not its seat: nothing changes
+        assertThat(board.seated(2)).isEqualTo(103);
+        board.leave(2, 103);
+        assertThat(board.seated(2)).isZero();
+        assertThat(board.seated(3)).as("the other half of the word is kept").isEqualTo(104);
+        assertThat(board.sit(105)).isEqualTo(2);
+        assertThat(segment.getLongVolatile(56)).as("the board writes only its own bytes").isZero();
+        assertThat(segment.getLongVolatile(64 + WaiterBoard.BYTES)).isZero();
+    }
+
+    @Test
+    void aWaitSitsOnItsBoardOnlyOnceItIsLongAndLeavesWhenItEnds() throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        Thread waiter = new Thread(() -> Wait.uninterruptibly(WAIT.toNanos(), done::get, null, board));
+        waiter.start();
+        try {
+            Thread.sleep(200);
+            assertThat(board.seated(0)).as("a young wait").isZero();
+            TestFiles.awaitCondition(() -> board.seated(0) == OWN_PID, WAIT, "the long wait's seat");
+            assertThat(Files.exists(Doorbell.bellOf(OWN_PID))).as("its process's doorbell").isTrue();
+            done.set(true);
+            board.ring(); // the own process's waits are woken directly
+            waiter.join(WAIT.toMillis());
+            assertThat(waiter.isAlive()).isFalse();
+            assertThat(board.seated(0)).as("left when the wait ended").isZero();
+        } finally {
+            done.set(true);
+            waiter.join();
+        }
+    }
+
+    @Test
+    void aRingForAProcessThatDiedFreesItsSeat() throws Exception {
+        int dead = deadPid();
+        assertThat(board.sit(dead)).isZero();
+        board.ring();
+        TestFiles.awaitCondition(() -> board.seated(0) == 0, WAIT, "the dead process's seat freed");
+    }
+
+    @Test
+    void theDoorbellsOfDeadProcessesAreRemovedAndThoseOfLiveOnesKept() throws Exception {
+        Path directory = Doorbell.directory();
+        Files.createDirectories(directory);
+        Process live = new ProcessBuilder("sleep", "30").start();
+        Path deadBell = Doorbell.bell(directory, deadPid());
+        Path liveBell = Doorbell.bell(directory, live.pid());
+        try {
+            Files.createFile(deadBell);
+            Files.createFile(liveBell);
+            Doorbell.removeBellsOfDeadProcesses(directory);
+            assertThat(Files.exists(deadBell)).isFalse();
+            assertThat(Files.exists(liveBell)).isTrue();
+        } finally {
+            live.destroyForcibly().waitFor();
+            Files.deleteIfExists(deadBell);
+            Files.deleteIfExists(liveBell);
+        }
+    }
+
+    /** @return the pid of a process that has exited and been reaped */
+    private static int deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return (int) p.pid();
+    }
+}
