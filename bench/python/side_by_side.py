@@ -269,6 +269,10 @@ def user_pattern_rows():
             short="pool in a new program: one apply(x*x) after the pool idled a second"),
         Row("pool-calls", POOL_CALLS + "close() and join() after the calls", method="program",
             short="pool in a new program: close() (CPython: close() and join())"),
+        *[Row("pool-calls", "queue in a new program: a child's get() of an item put after the queue idled 1000 ms, "
+              f"{which} time: put -> item", method="program",
+              short=f"queue in a new program: a child's get() after the queue idled a second, {which} time")
+          for which in ("first", "second")],
     ]
 
 

@@ -101,6 +101,11 @@ def close_name():
     return f"{POOL_PREFIX}close() and join() after the calls"
 
 
+def idle_get_name(first):
+    return ("queue in a new program: a child's get() of an item put after the queue idled "
+            f"{IDLE_MILLIS} ms, {'first' if first else 'second'} time: put -> item")
+
+
 def items(size):
     """A full run's items per cell: about a second on the slower side (ScaleSection.items)."""
     return {8: 100_000, 64: 100_000, 4096: 40_000, 64 * 1024: 4_000, 1024 * 1024: 400}[size]
@@ -201,6 +206,31 @@ def pool_program(first, second, repeats):
     assert square == 49, square
     print(f"idle_apply_us\t{(t6 - t5) / 1e3}")
     print(f"close_us\t{(t7 - t6) / 1e3}", flush=True)
+    first_idle_get, idle_get = _idle_gets(ctx)
+    print(f"first_idle_get_us\t{first_idle_get / 1e3}")
+    print(f"idle_get_us\t{idle_get / 1e3}", flush=True)
+
+
+def _echo_delays(sent, delays):
+    for _ in range(3):
+        at = sent.get()
+        delays.put(time.monotonic_ns() - at)
+
+
+def _idle_gets(ctx):
+    """As PoolCallsProgram.idleGetNanos: a child's get() of an item put after the queue idled, twice."""
+    sent, delays = ctx.Queue(), ctx.Queue()
+    consumer = ctx.Process(target=_echo_delays, args=(sent, delays))
+    consumer.start()
+    sent.put(time.monotonic_ns())  # untimed, as the Java side's first item
+    delays.get()
+    measured = []
+    for _ in range(2):
+        time.sleep(IDLE_MILLIS / 1e3)
+        sent.put(time.monotonic_ns())
+        measured.append(delays.get())
+    consumer.join()
+    return measured
 
 
 def _put_items(q, n, size, started):
@@ -317,7 +347,7 @@ def sec_loop(cfg):
 
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
-    construct, first, second, idle_apply, close = [], [], [], [], []
+    construct, first, second, idle_apply, close, first_idle_get, idle_get = [], [], [], [], [], [], []
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
@@ -326,11 +356,15 @@ def sec_pool_calls(cfg):
         second.append(statistics.median(f["second_per_s"]))
         idle_apply += f["idle_apply_us"]
         close += f["close_us"]
+        first_idle_get += f["first_idle_get_us"]
+        idle_get += f["idle_get_us"]
     bench_mp.record("pool-calls", constructor_name(), "fork", POOL_WORKERS, "us", construct)
     bench_mp.record("pool-calls", first_call_name(), "fork", FIRST_ITEMS, "tasks/s", first)
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
     bench_mp.record("pool-calls", idle_apply_name(), "fork", 1, "us", idle_apply)
     bench_mp.record("pool-calls", close_name(), "fork", POOL_WORKERS, "us", close)
+    bench_mp.record("pool-calls", idle_get_name(True), "fork", 1, "us", first_idle_get)
+    bench_mp.record("pool-calls", idle_get_name(False), "fork", 1, "us", idle_get)
 
 
 class _Bounded:

@@ -1,6 +1,8 @@
 package io.github.multiprocessing4j.bench;
 
+import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.ProcessPool;
+import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SerializableCallable;
 
 import java.util.List;
@@ -12,10 +14,16 @@ import java.util.List;
  * maps over a {@code List<Integer>} of {@code second} (the second call); then one {@code apply}
  * of x*x, untimed (a program's first task has first-time work of its own), and after the pool
  * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another, and last
- * {@code close()}. Reports {@code construct_us} (the constructor,
+ * {@code close()}; after the pool, a child that waits for an item in a queue gets one put after the
+ * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: the first
+ * ring of a process's doorbell by another is sent by a thread of its own after the JVM's first use
+ * of sockets, the later ones at once. Reports
+ * {@code construct_us} (the constructor,
  * which returns before the workers have booted), {@code first_per_s} and, per repetition,
  * {@code second_per_s}, in tasks per second of the call alone, {@code idle_apply_us} (the call
- * to its result) and {@code close_us}. The input lists are made before the clock starts;
+ * to its result), {@code close_us}, {@code first_idle_get_us} and {@code idle_get_us} (the put
+ * to the item in the child, by {@link System#nanoTime()}, which is the machine's monotonic clock
+ * in both). The input lists are made before the clock starts;
  * results are checked after it stopped.
  *
  * <pre>
@@ -28,6 +36,8 @@ public final class PoolCallsProgram {
     static final String SECOND_PER_SECOND = "second_per_s";
     static final String IDLE_APPLY_MICROS = "idle_apply_us";
     static final String CLOSE_MICROS = "close_us";
+    static final String FIRST_IDLE_GET_MICROS = "first_idle_get_us";
+    static final String IDLE_GET_MICROS = "idle_get_us";
     /** How long the pool idles before the single task: past a wait's young pauses (half a second). */
     static final long IDLE_MILLIS = 1000;
     static final int WORKERS = 2;
@@ -74,5 +84,33 @@ public final class PoolCallsProgram {
             Programs.report(IDLE_APPLY_MICROS, (t6 - t5) / 1e3);
             Programs.report(CLOSE_MICROS, (t7 - t6) / 1e3);
         }
+        long[] idleGets = idleGetNanos();
+        Programs.report(FIRST_IDLE_GET_MICROS, idleGets[0] / 1e3);
+        Programs.report(IDLE_GET_MICROS, idleGets[1] / 1e3);
+    }
+
+    /** @return how long after a put, made when the queue had idled, a child waiting in {@code get()} had the item: twice */
+    private static long[] idleGetNanos() throws Exception {
+        ProcessQueue<Long> sent = new ProcessQueue<>();
+        ProcessQueue<Long> delays = new ProcessQueue<>();
+        ChildProcess consumer = new ChildProcess(() -> {
+            for (int i = 0; i < 3; i++) {
+                long at = sent.get();
+                delays.put(System.nanoTime() - at);
+            }
+        });
+        consumer.start();
+        sent.put(System.nanoTime()); // untimed: the child's first item has first-time work of its own
+        delays.get();
+        long[] idleGets = new long[2];
+        for (int i = 0; i < idleGets.length; i++) {
+            Thread.sleep(IDLE_MILLIS);
+            sent.put(System.nanoTime());
+            idleGets[i] = delays.get();
+        }
+        consumer.join();
+        sent.unlink();
+        delays.unlink();
+        return idleGets;
     }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
  * ints; the workers boot during it, since the constructor does not wait for them) and the
  * second call (a {@code map} over a list of {@code pool_calls_n} ints, three times: its
  * median), then one {@code apply} after the pool idled a second, and {@code close()}
- * (CPython: {@code close()} and {@code join()}). Each figure is the median over the programs. CPython's side is
+ * (CPython: {@code close()} and {@code join()}); then, in the same program, a child's
+ * {@code get()} of an item put after the queue idled a second, the first time and the second
+ * (CPython: a forked {@code Process} and an {@code mp.Queue}). Each figure is the median over the programs. CPython's side is
  * {@code user_patterns.py}'s section "pool-calls": fork's {@code Pool(2)} the same way, in a new
  * {@code python3} per repetition.
  */
@@ -44,6 +46,11 @@ final class PoolCallsSection extends Section {
         return PREFIX + "close() and join() after the calls";
     }
 
+    static String idleGet(boolean first) {
+        return "queue in a new program: a child's get() of an item put after the queue idled "
+                + PoolCallsProgram.IDLE_MILLIS + " ms, " + (first ? "first" : "second") + " time: put -> item";
+    }
+
     @Override
     void run(BenchConfig config, Results results) throws Exception {
         int second = config.poolSecondCallItems();
@@ -53,6 +60,8 @@ final class PoolCallsSection extends Section {
         double[] secondMedians = new double[reps];
         double[] idleApply = new double[reps];
         double[] close = new double[reps];
+        double[] firstIdleGet = new double[reps];
+        double[] idleGet = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             Map<String, List<Double>> figures = Programs.run(List.of(), PoolCallsProgram.class,
                     Integer.toString(FIRST_ITEMS), Integer.toString(second), Integer.toString(SECOND_REPEATS));
@@ -65,12 +74,16 @@ final class PoolCallsSection extends Section {
             secondMedians[rep] = Programs.median(seconds);
             idleApply[rep] = value(figures, PoolCallsProgram.IDLE_APPLY_MICROS);
             close[rep] = value(figures, PoolCallsProgram.CLOSE_MICROS);
+            firstIdleGet[rep] = value(figures, PoolCallsProgram.FIRST_IDLE_GET_MICROS);
+            idleGet[rep] = value(figures, PoolCallsProgram.IDLE_GET_MICROS);
         }
         results.record(name(), constructor(), "program", PoolCallsProgram.WORKERS, "us", construct);
         results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
         results.record(name(), secondCall(second), "program", second, "tasks/s", secondMedians);
         results.record(name(), idleApply(), "program", 1, "us", idleApply);
         results.record(name(), close(), "program", PoolCallsProgram.WORKERS, "us", close);
+        results.record(name(), idleGet(true), "program", 1, "us", firstIdleGet);
+        results.record(name(), idleGet(false), "program", 1, "us", idleGet);
     }
 
     private static double value(Map<String, List<Double>> figures, String name) {
