@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Long waiters are rung, across processes, by the change they wait for (a queue's put or take,
- * a lock's release, an event's set): a wait that lasted half a second sits on the object's
+ * a joinable queue's taskDone(), a lock's release, an event's set): a wait that lasted half a second sits on the object's
  * board once its process's doorbell listens, and the changing process writes a byte into that
  * doorbell (see {@code Doorbell}). Counted, not timed:
  * the rings a process heard (none without the doorbells: the waits poll).
@@ -138,6 +138,27 @@ class DoorbellTest {
         }
         assertThat(child.exitCode()).hasValue(0);
         assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
+    }
+
+    @Test
+    void aTaskDoneRingsTheParentWhoseJoinWaitedLong() throws Exception {
+        ProcessJoinableQueue<String> queue = objects.track(new ProcessJoinableQueue<>());
+        queue.put("task");
+        ChildProcess consumer = new ChildProcess(() -> {
+            queue.get();
+            Thread.sleep(1_500); // the parent's join() waits long meanwhile
+            queue.taskDone();
+            Thread.sleep(1_000); // a first ring goes out on a thread of the child's
+        });
+        long heardBefore = Doorbell.heard();
+        consumer.start();
+        try {
+            assertThat(queue.join(WAIT)).isTrue();
+        } finally {
+            assertThat(consumer.join(WAIT)).isTrue();
+        }
+        assertThat(consumer.exitCode()).hasValue(0);
+        TestFiles.awaitCondition(() -> Doorbell.heard() > heardBefore, RING_DELIVERY, "a ring heard by this process");
     }
 
     /** @return the rings this process heard, once there is one or {@code timeout} has passed */

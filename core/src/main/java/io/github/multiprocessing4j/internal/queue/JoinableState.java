@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.Owner;
 import io.github.multiprocessing4j.internal.sync.SlotTable;
 import io.github.multiprocessing4j.internal.sync.Wait;
+import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.util.ArrayList;
@@ -71,6 +72,8 @@ public final class JoinableState {
     private final JoinableStates table;
     private final SharedSegment header;
     private final SlotTable consumers;
+    /** Who waits long in {@link #join}: rung by each taskDone(). */
+    private final WaiterBoard joiners;
     private int slot = -1;
     private InFlightLog log;
     private long doneCount;
@@ -87,6 +90,7 @@ public final class JoinableState {
         this.table = table;
         this.header = queue.header();
         this.consumers = new SlotTable(header, CONSUMERS, CONSUMER_SLOTS);
+        this.joiners = new WaiterBoard(header, QueueDescriptor.JOINERS);
     }
 
     /**
@@ -185,6 +189,7 @@ public final class JoinableState {
         log.finishOldest(doneCount);
         CrashPoint.TASK_DONE_LOGGED.reach();
         consumers.set(slot, STAKE, doneCount);
+        joiners.ring(); // whether this was the last, only a joiner's look can tell
     }
 
     /** @return how many items were put and are not finished yet (never below the true number) */
@@ -210,7 +215,7 @@ public final class JoinableState {
         return unfinished() <= 0 || Wait.interruptibly(timeoutNanos, () -> unfinished() <= 0, () -> {
             recoverDeadConsumers();
             return false;
-        });
+        }, joiners);
     }
 
     /** Delivers again what consumers that died had got and not finished (see the class notes). */

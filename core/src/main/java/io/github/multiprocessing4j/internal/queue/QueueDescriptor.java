@@ -28,6 +28,7 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  | max size      | chunk size    | state         |  (read-mostly)| 256
  *  +---------------+---------------+---------------+---------------+
  *  | takers: a {@link WaiterBoard} | putters: a {@link WaiterBoard}| 288
+ *  | joiners: a {@link WaiterBoard}|                                 320
  *  +---------------+---------------+---------------+---------------+
  *  | tail names: 2 x (seq 8 + name 56)                              | 384
  *  | head names: 2 x (seq 8 + name 56)                              | 512
@@ -42,6 +43,7 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  state         bit 0: closed
  *  takers        the processes whose consumers wait long for an item (or the close): a put rings them
  *  putters       the processes whose producers wait long for room in a bounded queue: a take rings them
+ *  joiners       the processes waiting long in a joinable queue's join(): a taskDone() rings them
  *  put count     items committed so far; written under the put lock; also the next item's number
  *  get count     items taken so far; written under the get lock
  *  tail          where the next item is written: chunk number in the high 32 bits, offset low
@@ -95,6 +97,7 @@ final class QueueDescriptor {
     static final int STATE = 272;
     static final int TAKERS = 288;
     static final int PUTTERS = TAKERS + WaiterBoard.BYTES;
+    static final int JOINERS = PUTTERS + WaiterBoard.BYTES;
     /** Bytes of a (number, name) slot of the tail names, head names and spare, and of a consumer log's name field. */
     static final int NAME_SLOT = 64;
     static final int TAIL_NAMES = 384;

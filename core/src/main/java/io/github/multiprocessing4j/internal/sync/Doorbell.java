@@ -52,7 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * connects (non-blocking: a listener that is stopped never holds it) and sends it; later rings
  * are a non-blocking write on that connection from the caller's thread (20-50 µs), whose
  * interrupt status is set aside meanwhile, since a channel closes itself when its thread is
- * interrupted. A first ring therefore comes no sooner than the waiter's next look would; every
+ * interrupted, and at most one a millisecond per doorbell ({@link #RING_GAP_NANOS}: a waiter
+ * seated in a join() while consumers finish thousands of items a second is rung by their
+ * taskDone()s). A first ring therefore comes no sooner than the waiter's next look would; every
  * later one saves the waiter up to 20 ms. A doorbell that cannot be reached (its process died, or
  * is exiting) frees the seat that named it. Nothing depends on a ring: a lost one leaves the
  * waiter to its next look, 20 ms at most. A process rings its own waits directly. Measured on the
@@ -83,7 +85,13 @@ public final class Doorbell {
     private static final Map<Integer, Seat> TO_CONNECT = new HashMap<>();
     private static Thread connector;
     /** One connection per doorbell rung, made by the connecting thread; any thread rings through it. */
-    private static final Map<Integer, SocketChannel> CONNECTIONS = new ConcurrentHashMap<>();
+    private static final Map<Integer, Bell> CONNECTIONS = new ConcurrentHashMap<>();
+    /**
+     * The shortest gap between two rings of one doorbell: a ring wakes the process's waits, which
+     * then look every 2 ms at most for half a second, so a second ring within it would only cost
+     * the ringer a write (20-50 µs) per put, release or taskDone() while a waiter stays seated.
+     */
+    static final long RING_GAP_NANOS = 1_000_000;
     private static final byte[] ONE = {1};
     /** Rings this process's doorbell has heard (bytes read): what tests look at. */
     private static final AtomicLong HEARD = new AtomicLong();
@@ -124,16 +132,21 @@ public final class Doorbell {
             Backoff.wakeAll();
             return;
         }
-        SocketChannel connection = CONNECTIONS.get(pid);
-        if (connection == null) {
+        Bell bell = CONNECTIONS.get(pid);
+        if (bell == null) {
             connectAndRing(pid, board, seat);
             return;
         }
+        long now = System.nanoTime();
+        if (now - bell.rungAt < RING_GAP_NANOS) {
+            return; // its waits were woken a moment ago: they look every 2 ms at most now
+        }
+        bell.rungAt = now;
         boolean interrupted = Thread.interrupted();
         try {
-            if (!write(connection)) {
-                CONNECTIONS.remove(pid, connection); // the process ended, and its pid may be another's now
-                close(connection);
+            if (!write(bell.connection)) {
+                CONNECTIONS.remove(pid, bell); // the process ended, and its pid may be another's now
+                close(bell.connection);
                 connectAndRing(pid, board, seat);
             }
         } finally {
@@ -337,7 +350,7 @@ public final class Doorbell {
                 int pid = ring.getKey();
                 SocketChannel connection = connect(pid);
                 if (connection != null && write(connection)) {
-                    CONNECTIONS.put(pid, connection);
+                    CONNECTIONS.put(pid, new Bell(connection));
                 } else {
                     if (connection != null) {
                         close(connection);
@@ -390,7 +403,7 @@ public final class Doorbell {
      * before, 1.3 ms with them archived). Starts nothing.
      */
     public static List<Class<?>> firstRingClasses() {
-        return List.of(Doorbell.class, Seat.class, Connector.class, Listener.class);
+        return List.of(Doorbell.class, Seat.class, Bell.class, Connector.class, Listener.class);
     }
 
     /** The listening thread (a class, not a lambda: see {@link Connector}). */
@@ -416,6 +429,17 @@ public final class Doorbell {
         @Override
         public void run() {
             connectAndRingLoop();
+        }
+    }
+
+    /** A connection to a doorbell, and when it was last rung. */
+    private static final class Bell {
+        final SocketChannel connection;
+        volatile long rungAt;
+
+        Bell(SocketChannel connection) {
+            this.connection = connection;
+            this.rungAt = System.nanoTime(); // the connecting thread has just rung it
         }
     }
 
