@@ -15,15 +15,16 @@ import java.io.ObjectInputStream;
  * ({@link MutexDescriptor} layout) at offset 0 of its segment, then one word, the fencing counter.
  *
  * <pre>
- *  0                               32              40                              56
- *  +-------------------------------+---------------+-------------------------------+
- *  | mutex (MutexDescriptor)       | fence         | waiters (a WaiterBoard)       |
- *  +-------------------------------+---------------+-------------------------------+
+ *  0                               32              40              48
+ *  +-------------------------------+---------------+---------------+
+ *  | mutex (MutexDescriptor)       | fence         | waiters       |
+ *  +-------------------------------+---------------+---------------+
  *
  *  fence   the fencing token of the latest holding: a holder adds 1 when it gets the lock (not
  *          when it acquires it again re-entrantly). Only the holder writes it, so a plain read
  *          and a release store do (no atomic instruction on the uncontended path).
- *  waiters the processes with a thread waiting long for the lock: a release rings them
+ *  waiters the processes with a thread waiting long for the lock (a WaiterBoard of two seats):
+ *          a release rings them
  * </pre>
  *
  * <p>Implementation notes. A holder that died between reading and writing the fence never
@@ -34,7 +35,7 @@ final class LocalLock implements LockBackend {
     private static final long serialVersionUID = 1L;
     private static final int FENCE = MutexDescriptor.SIZE;
     private static final int WAITERS = FENCE + Long.BYTES;
-    private static final int SIZE = WAITERS + WaiterBoard.BYTES;
+    private static final int SIZE = WAITERS + WaiterBoard.TWO_SEATS;
 
     private final SharedSegment segment;
     private final boolean reentrant;
@@ -52,7 +53,7 @@ final class LocalLock implements LockBackend {
     }
 
     private static RobustMutex mutexOf(SharedSegment segment, boolean reentrant) {
-        return new RobustMutex(segment, 0, reentrant, null, new WaiterBoard(segment, WAITERS));
+        return new RobustMutex(segment, 0, reentrant, null, new WaiterBoard(segment, WAITERS, WaiterBoard.TWO_SEATS));
     }
 
     /**

@@ -831,8 +831,8 @@ public final class ByteQueue implements Serializable {
         putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
         getLock = new RobustMutex(header, GET_LOCK, false, "get lock");
         chunks = new ChunkChain(header, chunkSize, new PutLockOfChain());
-        takers = new WaiterBoard(header, QueueDescriptor.TAKERS);
-        putters = new WaiterBoard(header, QueueDescriptor.PUTTERS);
+        takers = new WaiterBoard(header, QueueDescriptor.TAKERS, WaiterBoard.FOUR_SEATS);
+        putters = new WaiterBoard(header, QueueDescriptor.PUTTERS, WaiterBoard.FOUR_SEATS);
     }
 
     /** The put lock as the chain takes it (see {@link ChunkChain.TailLock}: a class, no method references). */

@@ -90,7 +90,7 @@ public final class JoinableState {
         this.table = table;
         this.header = queue.header();
         this.consumers = new SlotTable(header, CONSUMERS, CONSUMER_SLOTS);
-        this.joiners = new WaiterBoard(header, QueueDescriptor.JOINERS);
+        this.joiners = new WaiterBoard(header, QueueDescriptor.JOINERS, WaiterBoard.FOUR_SEATS);
     }
 
     /**

@@ -27,7 +27,7 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  +---------------+---------------+---------------+---------------+
  *  | max size      | chunk size    | state         |  (read-mostly)| 256
  *  +---------------+---------------+---------------+---------------+
- *  | takers: a {@link WaiterBoard} | putters: a {@link WaiterBoard}| 288
+ *  | takers: a {@link WaiterBoard} | putters: a {@link WaiterBoard}| 288  (four seats each)
  *  | joiners: a {@link WaiterBoard}|                                 320
  *  +---------------+---------------+---------------+---------------+
  *  | tail names: 2 x (seq 8 + name 56)                              | 384
@@ -96,8 +96,8 @@ final class QueueDescriptor {
     static final int CHUNK_SIZE = 264;
     static final int STATE = 272;
     static final int TAKERS = 288;
-    static final int PUTTERS = TAKERS + WaiterBoard.BYTES;
-    static final int JOINERS = PUTTERS + WaiterBoard.BYTES;
+    static final int PUTTERS = TAKERS + WaiterBoard.FOUR_SEATS;
+    static final int JOINERS = PUTTERS + WaiterBoard.FOUR_SEATS;
     /** Bytes of a (number, name) slot of the tail names, head names and spare, and of a consumer log's name field. */
     static final int NAME_SLOT = 64;
     static final int TAIL_NAMES = 384;

@@ -24,7 +24,7 @@ public final class RobustEvent {
     /** @param segment the event's segment ({@link EventDescriptor} layout at offset 0, zero-filled: clear) */
     public RobustEvent(SharedSegment segment) {
         this.segment = segment;
-        this.waiters = new WaiterBoard(segment, EventDescriptor.WAITERS);
+        this.waiters = new WaiterBoard(segment, EventDescriptor.WAITERS, WaiterBoard.TWO_SEATS);
     }
 
     /** Sets the flag, releasing every waiter (those waiting long are rung). Never blocks. */

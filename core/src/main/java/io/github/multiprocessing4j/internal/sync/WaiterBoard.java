@@ -5,13 +5,14 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 /**
  * Where the processes waiting long for one shared object put their names, so that the process
  * that changes the object can ring their {@linkplain Doorbell doorbells}: a few words of the
- * object's segment, at an offset its descriptor gives.
+ * object's segment, at an offset its descriptor gives: one word (two seats) or two (four).
  *
  * <pre>
  *  0               4               8               12              16
  *  +---------------+---------------+---------------+---------------+
  *  | seat 0: pid   | seat 1: pid   | seat 2: pid   | seat 3: pid   |
  *  +---------------+---------------+---------------+---------------+
+ *                                  (a board of two seats ends at 8)
  *
  *  pid   a process with a thread in a long wait on the object (0: the seat is free); two seats
  *        to a word, each word changed by compare-and-set as a whole
@@ -19,8 +20,10 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
  *
  * <p>Implementation notes. A wait sits down only once it is long ({@link Wait}'s board
  * argument: half a second of parking, when its looks come every 20 ms), so a steady stream never
- * writes the board, and the side that changes the object pays one read of a line nobody writes
- * ({@link #ring}: two words) per change. A wait that finds every seat taken polls as before; so
+ * writes the board, and the side that changes the object pays a read of a line nobody writes
+ * ({@link #ring}: a word per two seats) per change: a lock's release, in the interpreter and C1
+ * of a new child, costs about as much as the read, so a lock's and an event's boards have two
+ * seats (one read), a queue's four. A wait that finds every seat taken polls as before; so
  * does one whose ring is lost: a waiter that sits down while a change is being made may miss the
  * ring of that change (the changer's read of the board is not ordered after its own store of the
  * change, to keep a fence off every put), and sees it on its next look, as without a board. A
@@ -29,21 +32,28 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
  * now and then, nothing worse.
  */
 public final class WaiterBoard {
-    /** Bytes a board takes in its segment: two words, aligned on 8. */
-    public static final int BYTES = 16;
-    private static final int WORDS = BYTES / 8;
+    /** Bytes a board of two seats takes in its segment: one word, aligned on 8. */
+    public static final int TWO_SEATS = 8;
+    /** Bytes a board of four seats takes: two words. */
+    public static final int FOUR_SEATS = 16;
     private static final long LOW = 0xffff_ffffL;
 
     private final SharedSegment segment;
     private final int offset;
+    private final int words;
 
     /**
      * @param segment the object's segment
-     * @param offset where the board's {@link #BYTES} bytes are, zeroed when the segment was made
+     * @param offset where the board is, zeroed when the segment was made
+     * @param bytes {@link #TWO_SEATS} or {@link #FOUR_SEATS}
      */
-    public WaiterBoard(SharedSegment segment, int offset) {
+    public WaiterBoard(SharedSegment segment, int offset, int bytes) {
+        if (bytes != TWO_SEATS && bytes != FOUR_SEATS) {
+            throw new IllegalArgumentException("a board takes 8 or 16 bytes, not " + bytes);
+        }
         this.segment = segment;
         this.offset = offset;
+        this.words = bytes / 8;
     }
 
     /**
@@ -52,13 +62,21 @@ public final class WaiterBoard {
      * ({@link Doorbell#ring}), and nothing at all while no one is seated.
      */
     public void ring() {
-        for (int w = 0; w < WORDS; w++) {
-            long word = segment.getLongVolatile(offset + 8 * w);
+        long word = segment.getLongVolatile(offset);
+        if (word != 0) {
+            ringWord(word, 0);
+        }
+        if (words == 2) {
+            word = segment.getLongVolatile(offset + 8);
             if (word != 0) {
-                ringSeat(word, 2 * w);
-                ringSeat(word >>> 32, 2 * w + 1);
+                ringWord(word, 2);
             }
         }
+    }
+
+    private void ringWord(long word, int firstSeat) {
+        ringSeat(word, firstSeat);
+        ringSeat(word >>> 32, firstSeat + 1);
     }
 
     private void ringSeat(long half, int seat) {
@@ -74,7 +92,7 @@ public final class WaiterBoard {
      * @return the seat, for {@link #leave}; -1 when every seat is taken
      */
     int sit(int pid) {
-        for (int w = 0; w < WORDS; w++) {
+        for (int w = 0; w < words; w++) {
             int at = offset + 8 * w;
             while (true) {
                 long word = segment.getLongVolatile(at);

@@ -28,7 +28,7 @@ class WaiterBoardTest {
     @BeforeEach
     void makeBoard() {
         segment = SharedSegment.create("board", 4096);
-        board = new WaiterBoard(segment, 64);
+        board = new WaiterBoard(segment, 64, WaiterBoard.FOUR_SEATS);
     }
 
     @AfterEach
@@ -37,7 +37,7 @@ class WaiterBoardTest {
     }
 
     @Test
-    void fourProcessesSitAndAFifthIsRefusedUntilOneLeaves() {
+    void fourProcessesSitOnABoardOfFourAndAFifthIsRefusedUntilOneLeaves() {
         for (int pid = 101; pid <= 104; pid++) {
             assertThat(board.sit(pid)).isEqualTo(pid - 101);
         }
@@ -49,7 +49,16 @@ class WaiterBoardTest {
         assertThat(board.seated(3)).as("the other half of the word is kept").isEqualTo(104);
         assertThat(board.sit(105)).isEqualTo(2);
         assertThat(segment.getLongVolatile(56)).as("the board writes only its own bytes").isZero();
-        assertThat(segment.getLongVolatile(64 + WaiterBoard.BYTES)).isZero();
+        assertThat(segment.getLongVolatile(64 + WaiterBoard.FOUR_SEATS)).isZero();
+    }
+
+    @Test
+    void aBoardOfTwoSeatsSeatsTwo() {
+        WaiterBoard two = new WaiterBoard(segment, 128, WaiterBoard.TWO_SEATS);
+        assertThat(two.sit(201)).isZero();
+        assertThat(two.sit(202)).isEqualTo(1);
+        assertThat(two.sit(203)).isEqualTo(-1);
+        assertThat(segment.getLongVolatile(128 + WaiterBoard.TWO_SEATS)).isZero();
     }
 
     @Test
