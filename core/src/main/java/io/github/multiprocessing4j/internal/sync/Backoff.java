@@ -40,8 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link #wake}, {@link #wakeAll}): a parked waiter is unparked and starts again from the
  * shortest pause, as a young wait. Another process cannot do that itself, but it can ask this
  * process's thread that reads a pipe from it (a child's lifeline, which its parent writes a byte
- * into): a pool's worker that waited a second for its next chunk otherwise saw it up to 20 ms late,
- * and its pool saw the answer as late again. Parked waiters are registered while they park (a
+ * into) or a socket ({@link Doorbell}): a pool's worker that waited a second for its next chunk
+ * otherwise saw it up to 20 ms late, and its pool saw the answer as late again. Parked waiters are registered while they park (a
  * map update each side of a park of 20 µs or more).
  */
 final class Backoff {

@@ -54,11 +54,11 @@ import java.util.function.BooleanSupplier;
  * pauses between looks are {@link Backoff}'s (microsecond answers are seen at once, a wait of
  * seconds wakes 50 times a second). A wait given the {@link WaiterBoard} of what it waits for
  * sits on it once it is long (when its looks come every 20 ms) and this process's
- * {@link Doorbell} listens (the first long wait has it made), and leaves it when it ends: the process that makes the change
- * rings it, and the wait looks at once. An uninterruptible wait clears the interrupt status while it
- * waits, because a thread parked with its status set would not park at all and would spin. One
- * instance holds the state of one waiting call (deadline, backoff, next liveness check); it is
- * never shared.
+ * {@link Doorbell} listens (the first long wait has it made), and leaves it when it ends: the
+ * process that makes the change rings it, and the wait looks at once. An uninterruptible wait
+ * clears the interrupt status while it waits, because a thread parked with its status set would
+ * not park at all and would spin. One instance holds the state of one waiting call (deadline,
+ * backoff, next liveness check, seat); it is never shared.
  */
 public final class Wait {
     /** How long a waiter waits between two checks of other processes' liveness. */
