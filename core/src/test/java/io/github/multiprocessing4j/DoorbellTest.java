@@ -14,10 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Long waiters are rung, across processes, by the change they wait for (a queue's put or take,
- * a joinable queue's taskDone(), a lock's release, an event's set): a wait that lasted half a second sits on the object's
- * board once its process's doorbell listens, and the changing process writes a byte into that
- * doorbell (see {@code Doorbell}). Counted, not timed:
- * the rings a process heard (none without the doorbells: the waits poll).
+ * a joinable queue's taskDone(), a lock's or a semaphore's release, an event's set, a
+ * condition's signal, a barrier's last party): a wait that lasted half a second sits on the
+ * object's board once its process's doorbell listens, and the changing process writes a byte
+ * into that doorbell (see {@code Doorbell}). Counted, not timed: the rings a process heard (none
+ * without the doorbells: the waits poll).
  */
 class DoorbellTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -32,26 +33,68 @@ class DoorbellTest {
     @RegisterExtension
     final SharedObjects objects = new SharedObjects();
 
+    /** A change the parent makes once the child waits long. */
+    @FunctionalInterface
+    private interface Change {
+        void make() throws Exception;
+    }
+
     @Test
     void aPutRingsAChildWhoseGetWaitedLongAndTheChildsDoorbellGoesWithIt() throws Exception {
         ProcessQueue<String> queue = objects.track(new ProcessQueue<>());
-        SharedLongArray shared = objects.track(new SharedLongArray(1));
-        ChildProcess child = new ChildProcess(() -> {
-            queue.get();
-            shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
+        ChildProcess child = assertRungWhenChanged(queue::get, () -> queue.put("ring"));
+        assertThat(Files.exists(Doorbell.bellOf(child.pid()))).as("removed as the child exited").isFalse();
+    }
+
+    @Test
+    void aTakeRingsAChildThatWaitedLongForRoom() throws Exception {
+        ProcessQueue<String> queue = objects.track(new ProcessQueue<>(1));
+        queue.put("first");
+        assertRungWhenChanged(() -> queue.put("second"), () -> assertThat(queue.get()).isEqualTo("first"));
+        assertThat(queue.get(WAIT)).isEqualTo("second");
+    }
+
+    @Test
+    void aReleaseRingsAChildThatWaitedLongForTheLock() throws Exception {
+        ProcessLock lock = objects.track(new ProcessLock());
+        lock.acquire();
+        assertRungWhenChanged(() -> {
+            lock.acquire();
+            lock.release();
+        }, lock::release);
+    }
+
+    @Test
+    void aReleaseRingsAChildThatWaitedLongForAPermit() throws Exception {
+        ProcessSemaphore semaphore = objects.track(new ProcessSemaphore(0));
+        assertRungWhenChanged(semaphore::acquire, semaphore::release);
+    }
+
+    @Test
+    void aSetRingsAChildThatWaitedLongForTheEvent() throws Exception {
+        ProcessEvent event = objects.track(new ProcessEvent());
+        assertRungWhenChanged(event::await, event::set);
+    }
+
+    @Test
+    void aSignalRingsAChildThatWaitedLongOnTheCondition() throws Exception {
+        ProcessLock lock = objects.track(new ProcessLock());
+        ProcessCondition condition = objects.track(new ProcessCondition(lock));
+        assertRungWhenChanged(() -> {
+            try (Holding held = lock.hold()) {
+                condition.await();
+            }
+        }, () -> {
+            try (Holding held = lock.hold()) {
+                condition.signal();
+            }
         });
-        child.start();
-        Path bell = Doorbell.bellOf(child.pid());
-        try {
-            TestFiles.awaitCondition(() -> Files.exists(bell), WAIT, "the waiting child's doorbell");
-            Thread.sleep(100); // its seat is taken just after the doorbell is made
-            queue.put("ring");
-        } finally {
-            assertThat(child.join(WAIT)).isTrue();
-        }
-        assertThat(child.exitCode()).hasValue(0);
-        assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
-        assertThat(Files.exists(bell)).as("removed as the child exited").isFalse();
+    }
+
+    @Test
+    void theLastPartyRingsAChildThatWaitedLongAtTheBarrier() throws Exception {
+        ProcessBarrier barrier = objects.track(new ProcessBarrier(2));
+        assertRungWhenChanged(barrier::await, barrier::await);
     }
 
     @Test
@@ -77,70 +120,6 @@ class DoorbellTest {
     }
 
     @Test
-    void aRoomyQueueRingsAPutterThatWaitedLongForRoom() throws Exception {
-        ProcessQueue<String> queue = objects.track(new ProcessQueue<>(1));
-        SharedLongArray shared = objects.track(new SharedLongArray(1));
-        queue.put("first");
-        ChildProcess child = new ChildProcess(() -> {
-            queue.put("second");
-            shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
-        });
-        child.start();
-        try {
-            TestFiles.awaitCondition(() -> Files.exists(Doorbell.bellOf(child.pid())), WAIT, "the putter's doorbell");
-            Thread.sleep(100);
-            assertThat(queue.get()).isEqualTo("first");
-            assertThat(queue.get(WAIT)).isEqualTo("second");
-        } finally {
-            assertThat(child.join(WAIT)).isTrue();
-        }
-        assertThat(shared.get(HEARD)).as("rings the putter heard").isPositive();
-    }
-
-    @Test
-    void aReleaseRingsAChildThatWaitedLongForTheLock() throws Exception {
-        ProcessLock lock = objects.track(new ProcessLock());
-        SharedLongArray shared = objects.track(new SharedLongArray(1));
-        ChildProcess child = new ChildProcess(() -> {
-            lock.acquire();
-            lock.release();
-            shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
-        });
-        lock.acquire();
-        try {
-            child.start();
-            TestFiles.awaitCondition(() -> Files.exists(Doorbell.bellOf(child.pid())), WAIT, "the waiting child's doorbell");
-            Thread.sleep(100);
-        } finally {
-            lock.release();
-            assertThat(child.join(WAIT)).isTrue();
-        }
-        assertThat(child.exitCode()).hasValue(0);
-        assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
-    }
-
-    @Test
-    void aSetRingsAChildThatWaitedLongForTheEvent() throws Exception {
-        ProcessEvent event = objects.track(new ProcessEvent());
-        SharedLongArray shared = objects.track(new SharedLongArray(1));
-        ChildProcess child = new ChildProcess(() -> {
-            event.await();
-            shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
-        });
-        child.start();
-        try {
-            TestFiles.awaitCondition(() -> Files.exists(Doorbell.bellOf(child.pid())), WAIT, "the waiting child's doorbell");
-            Thread.sleep(100);
-            event.set();
-        } finally {
-            event.set();
-            assertThat(child.join(WAIT)).isTrue();
-        }
-        assertThat(child.exitCode()).hasValue(0);
-        assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
-    }
-
-    @Test
     void aTaskDoneRingsTheParentWhoseJoinWaitedLong() throws Exception {
         ProcessJoinableQueue<String> queue = objects.track(new ProcessJoinableQueue<>());
         queue.put("task");
@@ -159,6 +138,37 @@ class DoorbellTest {
         }
         assertThat(consumer.exitCode()).hasValue(0);
         TestFiles.awaitCondition(() -> Doorbell.heard() > heardBefore, RING_DELIVERY, "a ring heard by this process");
+    }
+
+    /**
+     * Starts a child that runs {@code waitInChild}, makes {@code change} once the child's wait is
+     * long (its doorbell is there), and checks that the child ended well and heard a ring.
+     *
+     * @return the child, ended
+     */
+    private ChildProcess assertRungWhenChanged(SerializableRunnable waitInChild, Change change) throws Exception {
+        SharedLongArray shared = objects.track(new SharedLongArray(1));
+        ChildProcess child = new ChildProcess(() -> {
+            waitInChild.runWithException();
+            shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
+        });
+        child.start();
+        Path bell = Doorbell.bellOf(child.pid());
+        boolean changed = false;
+        try {
+            TestFiles.awaitCondition(() -> Files.exists(bell), WAIT, "the waiting child's doorbell");
+            Thread.sleep(100); // its seat is taken on its next look after the doorbell is made
+            change.make();
+            changed = true;
+        } finally {
+            if (!changed) {
+                change.make(); // lets the child end
+            }
+            assertThat(child.join(WAIT)).isTrue();
+        }
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
+        return child;
     }
 
     /** @return the rings this process heard, once there is one or {@code timeout} has passed */

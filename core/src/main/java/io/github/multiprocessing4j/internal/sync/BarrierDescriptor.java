@@ -7,7 +7,7 @@ package io.github.multiprocessing4j.internal.sync;
  * <pre>
  *  0               8               16              24              32
  *  +---------------+---------------+---------------+---------------+
- *  | state         | parties       | dead parties  | reserved      |
+ *  | state         | parties       | dead parties  | sleepers      |
  *  +---------------+---------------+---------------+---------------+
  *  | slot 0: token | ticks         | generation+1  | (unused)      |
  *  +---------------+---------------+---------------+---------------+
@@ -23,6 +23,8 @@ package io.github.multiprocessing4j.internal.sync;
  *                  bits 34..63  the generation, counting (modulo 2^30) trips and resets
  *  parties       how many parties trip the barrier
  *  dead parties  how many times the barrier was broken because a waiting party had died
+ *  sleepers      the processes with a party waiting long (a {@link WaiterBoard} of two seats): a
+ *                trip, a reset and a break ring them
  *  slot i        the party that arrived i-th in the current generation: its thread's
  *                {@link Owner} token, its process's ticks, and as the slot's stake its
  *                generation + 1 (0 while the slot is being written), so that waiters can check
@@ -33,6 +35,7 @@ public final class BarrierDescriptor {
     public static final int STATE = 0;
     public static final int PARTIES = 8;
     public static final int DEAD_PARTIES = 16;
+    public static final int SLEEPERS = 24;
     public static final int SLOTS_BASE = 32;
 
     public static final long COUNT_MASK = 0xffff_ffffL;

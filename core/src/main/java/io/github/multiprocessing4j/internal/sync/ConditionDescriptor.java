@@ -7,7 +7,7 @@ package io.github.multiprocessing4j.internal.sync;
  * <pre>
  *  0               8               16              24              32
  *  +---------------+---------------+---------------+---------------+
- *  | next arrival  | passed on     | reserved                      |
+ *  | next arrival  | passed on     | sleepers                      |
  *  +---------------+---------------+---------------+---------------+
  *  | slot 0: token | ticks         | state         | arrival       |
  *  +---------------+---------------+---------------+---------------+
@@ -18,6 +18,8 @@ package io.github.multiprocessing4j.internal.sync;
  *
  *  next arrival  numbers the waiters in the order they begin to wait (signal() wakes the lowest)
  *  passed on     how many signals were passed on from a waiter that died before it woke
+ *  sleepers      the processes with a thread waiting long (a {@link WaiterBoard} of four seats):
+ *                a signal rings them
  *  slot token    the waiting thread's {@link Owner} token; 0 when the slot is free
  *  slot state    {@link #WAITER_STATE}: {@link #WAITING}, {@link #SIGNALLED}, or 0 (leaving, or free)
  *  slot arrival  {@link #WAITER_ARRIVAL}: the waiter's arrival number
@@ -26,6 +28,7 @@ package io.github.multiprocessing4j.internal.sync;
 public final class ConditionDescriptor {
     public static final int NEXT_ARRIVAL = 0;
     public static final int PASSED_ON = 8;
+    public static final int SLEEPERS = 16;
     public static final int SLOTS_BASE = 32;
     /** How many threads may wait on one condition at once. */
     public static final int SLOTS = 126;

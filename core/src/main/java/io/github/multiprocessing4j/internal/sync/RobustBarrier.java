@@ -23,7 +23,8 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * <p>Implementation notes. The whole state is one word, changed only by compare-and-set: the
  * generation, the arrivals in it, and a broken bit. A party arrives by adding one to the
  * arrivals (its arrival index is the count before); the last one instead moves the word to the
- * next generation with no arrivals, which releases the others. Breaking sets the bit in the
+ * next generation with no arrivals, which releases the others (those waiting long are seated on
+ * the barrier's {@link WaiterBoard}, which the trip, a reset and a break ring). Breaking sets the bit in the
  * current generation; {@link #reset()} moves to the next generation and records in the word
  * whether the one it ended was broken, so that a waiter that did not look in between still
  * tells a trip from a reset.
@@ -49,6 +50,8 @@ public final class RobustBarrier {
     private final SharedSegment segment;
     private final int parties;
     private final SlotTable slots;
+    /** The processes whose parties wait long, rung when the generation ends. */
+    private final WaiterBoard sleepers;
 
     /**
      * @param segment the barrier's segment ({@link BarrierDescriptor} layout at offset 0)
@@ -58,6 +61,7 @@ public final class RobustBarrier {
         this.segment = segment;
         this.parties = parties;
         this.slots = new SlotTable(segment, SLOTS_BASE, parties);
+        this.sleepers = new WaiterBoard(segment, BarrierDescriptor.SLEEPERS, WaiterBoard.TWO_SEATS);
     }
 
     /** Writes a new barrier's initial state into its zero-filled segment. */
@@ -106,6 +110,7 @@ public final class RobustBarrier {
             index = count(state);
             if (index + 1 == parties && action == null) {
                 if (segment.compareAndSetLong(STATE, state, state(generation + 1, 0, false, false))) {
+                    sleepers.ring();
                     return index;
                 }
             } else if (index + 1 == parties) {
@@ -139,6 +144,7 @@ public final class RobustBarrier {
         }
         long generation = generation(tripping);
         if (segment.compareAndSetLong(STATE, tripping, state(generation + 1, 0, false, false))) {
+            sleepers.ring();
             return index;
         }
         throw new BrokenBarrierException(); // broken or reset while the action ran
@@ -151,7 +157,7 @@ public final class RobustBarrier {
                 () -> {
                     breakIfAPartyDied(generation);
                     return false;
-                });
+                }, sleepers);
     }
 
     /** Returns the barrier to its initial state: no arrivals, not broken; waiting parties see it broken. */
@@ -160,6 +166,7 @@ public final class RobustBarrier {
             long state = segment.getLongVolatile(STATE);
             boolean ended = BarrierDescriptor.isBroken(state) || count(state) > 0;
             if (segment.compareAndSetLong(STATE, state, state(generation(state) + 1, 0, false, ended))) {
+                sleepers.ring();
                 return;
             }
         }
@@ -193,7 +200,7 @@ public final class RobustBarrier {
                     () -> {
                         breakIfAPartyDied(generation);
                         return null; // a break shows in the next attempt
-                    });
+                    }, sleepers);
             if (tripped != null) {
                 return tripped;
             }
@@ -236,6 +243,7 @@ public final class RobustBarrier {
                 return false;
             }
             if (segment.compareAndSetLong(STATE, state, state | BROKEN)) {
+                sleepers.ring();
                 return true;
             }
         }

@@ -19,7 +19,8 @@ import static io.github.multiprocessing4j.internal.sync.ConditionDescriptor.WAIT
  * <p>Implementation notes. Every waiter has a slot in a table: it takes one (still holding the
  * mutex, so that a signal sent after it released the mutex cannot miss it), writes its arrival
  * number and the state {@code WAITING}, releases the mutex fully, and polls its own state
- * ({@link Wait}). {@code signal()} (under the mutex) picks the waiting slot with the lowest
+ * ({@link Wait}; once the wait is long, seated on the condition's {@link WaiterBoard}, which a
+ * signal rings). {@code signal()} (under the mutex) picks the waiting slot with the lowest
  * arrival number and moves it from {@code WAITING} to {@code SIGNALLED} with a compare-and-set;
  * a waiter that times out or is interrupted leaves with a compare-and-set from {@code WAITING}
  * to 0, so exactly one of the two wins: a waiter that loses has been signalled and returns as
@@ -39,6 +40,8 @@ public final class RobustCondition {
     private final SharedSegment segment;
     private final RobustMutex mutex;
     private final SlotTable waiters;
+    /** The processes whose waits are long, rung by a signal. */
+    private final WaiterBoard sleepers;
 
     /**
      * @param segment the condition's segment ({@link ConditionDescriptor} layout at offset 0)
@@ -48,6 +51,7 @@ public final class RobustCondition {
         this.segment = segment;
         this.mutex = mutex;
         this.waiters = new SlotTable(segment, SLOTS_BASE, SLOTS);
+        this.sleepers = new WaiterBoard(segment, ConditionDescriptor.SLEEPERS, WaiterBoard.FOUR_SEATS);
     }
 
     /**
@@ -68,8 +72,8 @@ public final class RobustCondition {
         }
         return awaitInSlot(slot -> {
             try {
-                return Wait.interruptibly(timeoutNanos, () -> isSignalled(slot), () -> passOnSignalsOfDeadWaiters(slot))
-                        || !leave(slot);
+                return Wait.interruptibly(timeoutNanos, () -> isSignalled(slot), () -> passOnSignalsOfDeadWaiters(slot),
+                        sleepers) || !leave(slot);
             } catch (InterruptedException e) {
                 if (leave(slot)) {
                     throw e;
@@ -89,7 +93,8 @@ public final class RobustCondition {
      */
     public void awaitUninterruptibly() {
         requireHeld();
-        awaitInSlot(slot -> Wait.uninterruptibly(-1, () -> isSignalled(slot), () -> passOnSignalsOfDeadWaiters(slot)));
+        awaitInSlot(slot -> Wait.uninterruptibly(-1, () -> isSignalled(slot), () -> passOnSignalsOfDeadWaiters(slot),
+                sleepers));
     }
 
     /**
@@ -100,7 +105,9 @@ public final class RobustCondition {
      */
     public void signal() {
         requireHeld();
-        signalOne();
+        if (signalOne()) {
+            sleepers.ring();
+        }
     }
 
     /**
@@ -116,6 +123,9 @@ public final class RobustCondition {
         int woken = 0;
         while (woken < n && signalOne()) {
             woken++;
+        }
+        if (woken > 0) {
+            sleepers.ring();
         }
         return woken;
     }
@@ -138,6 +148,7 @@ public final class RobustCondition {
                 waiters.compareAndSet(i, WAITER_STATE, WAITING, SIGNALLED);
             }
         }
+        sleepers.ring();
     }
 
     /** @return how many threads wait now (a snapshot; waiters of dead processes included) */

@@ -23,7 +23,8 @@ import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOT
  * permits it holds: acquiring adds 1 to the caller's slot after taking the permit, releasing
  * takes 1 from the caller's slot, or, when the caller holds none (a permit acquired by one
  * process and released by another, as semaphores allow), from any slot that holds some, with a
- * compare-and-set that never goes below 0. A waiter that finds no permit polls ({@link Wait});
+ * compare-and-set that never goes below 0. A waiter that finds no permit polls ({@link Wait}),
+ * and once its wait is long sits on the semaphore's {@link WaiterBoard}, which a release rings;
  * its liveness check (every {@link Wait#LIVENESS_CHECK_NANOS}) looks for slots of dead
  * processes: it takes such a slot with a compare-and-set of its token
  * ({@link SlotTable#takeFromDead}, so exactly one process reclaims it), adds its count back to
@@ -35,6 +36,7 @@ import static io.github.multiprocessing4j.internal.sync.SemaphoreDescriptor.SLOT
 public final class RobustSemaphore {
     private final SharedSegment segment;
     private final SlotTable holders;
+    private final WaiterBoard waiters;
     private final long me = Owner.currentProcessToken();
     private volatile int ownSlot = -1;
 
@@ -42,6 +44,7 @@ public final class RobustSemaphore {
     public RobustSemaphore(SharedSegment segment) {
         this.segment = segment;
         this.holders = new SlotTable(segment, SLOTS_BASE, SLOTS);
+        this.waiters = new WaiterBoard(segment, SemaphoreDescriptor.WAITERS, WaiterBoard.TWO_SEATS);
     }
 
     /**
@@ -89,7 +92,7 @@ public final class RobustSemaphore {
         SemaphoreWaitEvent event = FlightEvents.semaphoreWait();
         boolean acquired = false;
         try {
-            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire);
+            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire, waiters);
             return acquired;
         } finally {
             if (event != null) {
@@ -117,6 +120,7 @@ public final class RobustSemaphore {
             permits = segment.getLongVolatile(PERMITS);
         }
         uncount();
+        waiters.ring();
     }
 
     /** @return the permits available now (a snapshot) */
