@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Long waiters are rung, across processes, by the change they wait for (a queue's put or take,
- * a joinable queue's taskDone(), a lock's or a semaphore's release, an event's set, a
+ * a pipe's send, a joinable queue's taskDone(), a lock's or a semaphore's release, an event's set, a
  * condition's signal, a barrier's last party): a wait that lasted half a second sits on the
  * object's board once its process's doorbell listens, and the changing process writes a byte
  * into that doorbell (see {@code Doorbell}). Counted, not timed: the rings a process heard (none
@@ -52,6 +52,14 @@ class DoorbellTest {
         queue.put("first");
         assertRungWhenChanged(() -> queue.put("second"), () -> assertThat(queue.get()).isEqualTo("first"));
         assertThat(queue.get(WAIT)).isEqualTo("second");
+    }
+
+    @Test
+    void aSendRingsAChildWhoseRecvWaitedLong() throws Exception {
+        Pipe<String> pipe = Pipe.open();
+        Connection<String> left = objects.track(pipe.left());
+        Connection<String> right = objects.track(pipe.right());
+        assertRungWhenChanged(right::recv, () -> left.send("ring"));
     }
 
     @Test

@@ -340,6 +340,30 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
+     * {@link #takeUninterruptibly(long, RecordReader)} that also gives up, returning null, when
+     * {@code giveUp} says so, asked every {@link Wait#LIVENESS_CHECK_NANOS} of waiting (a pipe's
+     * "the other end is gone"): one wait however long, which sits on the takers' board once it is
+     * long, where a loop of short takes would be a new young wait, looking every 2 ms, each time.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T takeUninterruptibly(long timeoutNanos, RecordReader<T> reader, BooleanSupplier giveUp) {
+        T item = tryTakeUninterruptibly(reader);
+        if (item != null || timeoutNanos == 0) {
+            return item;
+        }
+        Wait.Attempt<Object, RuntimeException> take = (Wait.Attempt<Object, RuntimeException>) (Wait.Attempt<?, ?>)
+                waitingTake(reader).takeUninterruptibly;
+        Object taken = Wait.uninterruptiblyFor(timeoutNanos, take, () -> {
+            countWhatADeadProducerLeft();
+            return giveUp.getAsBoolean() ? GAVE_UP : null;
+        }, takers);
+        return taken == GAVE_UP ? null : (T) taken;
+    }
+
+    /** What a take's liveness check returns to end the wait empty-handed. */
+    private static final Object GAVE_UP = new Object();
+
+    /**
      * The attempts of a take that waits, for one reader: kept for the next wait with the same
      * reader, so that a consumer that waits for each item does not allocate them each time.
      */
@@ -437,15 +461,17 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Waits until the queue holds an item or is closed, without taking anything. Not ended by an
-     * interrupt (the interrupt status is kept).
+     * Waits until the queue holds an item or is closed, without taking anything, or until
+     * {@code alsoDone}, asked every {@link Wait#LIVENESS_CHECK_NANOS} of waiting, says so. Not
+     * ended by an interrupt (the interrupt status is kept).
      *
      * @param timeoutNanos negative for ever
-     * @return whether it holds an item or is closed; false on timeout
+     * @param alsoDone another end of the wait (a pipe's "the other end is gone"); may be null
+     * @return whether it holds an item or is closed, or {@code alsoDone} held; false on timeout
      */
-    public boolean awaitItemOrClose(long timeoutNanos) {
+    public boolean awaitItemOrClose(long timeoutNanos, BooleanSupplier alsoDone) {
         BooleanSupplier itemOrClose = () -> size() > 0 || isClosed();
-        return itemOrClose.getAsBoolean() || Wait.uninterruptibly(timeoutNanos, itemOrClose, null, takers);
+        return itemOrClose.getAsBoolean() || Wait.uninterruptibly(timeoutNanos, itemOrClose, alsoDone, takers);
     }
 
     /** @return items put and not yet taken (exact while no put or take is under way) */
