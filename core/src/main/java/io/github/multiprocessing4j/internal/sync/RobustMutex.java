@@ -28,7 +28,7 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  *
  * <p>A waiter polls the owner word; one that has waited long sits on the mutex's
  * {@link WaiterBoard} when it has one (a lock's; a queue's own locks are held for microseconds),
- * which a release rings: one more read of a line the release has just written. Its liveness check (every
+ * which a release rings: one more read, of a word beside the owner's. Its liveness check (every
  * {@link Wait#LIVENESS_CHECK_NANOS}) asks whether the owner's process is still alive; when it
  * is not, the waiter takes the lock over with a compare-and-set from the dead owner's token to
  * its own (so of several waiters exactly one wins), counts the takeover in the segment and logs
