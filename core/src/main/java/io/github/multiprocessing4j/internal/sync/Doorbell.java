@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -221,12 +222,17 @@ public final class Doorbell {
             if (bell.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
                 return null;
             }
-            if (!Files.isDirectory(directory)) {
+            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
                 try {
                     OwnerOnly.createDirectory(directory);
                 } catch (FileAlreadyExistsException raced) {
                     // another process made it
                 }
+            }
+            if (!ownedByThisUserAlone(directory)) {
+                Log.of(Doorbell.class).log(System.Logger.Level.WARNING,
+                        "{0} is not a directory of this user''s alone: no doorbell, long waits poll", directory);
+                return null;
             }
             removeBellsOfDeadProcesses(directory);
             Files.deleteIfExists(bell); // a process of this pid that died without removing its own
@@ -240,6 +246,22 @@ public final class Doorbell {
             Log.of(Doorbell.class).log(System.Logger.Level.DEBUG, "no doorbell: long waits poll", e);
             removeOwnBell();
             return null;
+        }
+    }
+
+    /**
+     * @return whether {@code directory} is a directory (not a link) owned by this process's user
+     *     with no permission for anyone else: another user's could let them take the doorbells'
+     *     names (a ring is harmless, but a waiter that sat there would never be rung)
+     */
+    static boolean ownedByThisUserAlone(Path directory) throws IOException {
+        try {
+            Object owner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && owner.equals(self)
+                    && OwnerOnly.DIRECTORY_MODE.containsAll(Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS));
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS); // no owners to compare: the file system's protection is all there is
         }
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -107,6 +108,26 @@ class WaiterBoardTest {
             live.destroyForcibly().waitFor();
             Files.deleteIfExists(deadBell);
             Files.deleteIfExists(liveBell);
+        }
+    }
+
+    @Test
+    void aDoorbellDirectoryMustBeThisUsersAlone() throws Exception {
+        Path scratch = Files.createTempDirectory("bells-test");
+        try {
+            Path own = scratch.resolve("own");
+            Files.createDirectory(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path open = scratch.resolve("open");
+            Files.createDirectory(open);
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path link = Files.createSymbolicLink(scratch.resolve("link"), own);
+            assertThat(Doorbell.ownedByThisUserAlone(own)).isTrue();
+            assertThat(Doorbell.ownedByThisUserAlone(open)).as("others may write in it").isFalse();
+            assertThat(Doorbell.ownedByThisUserAlone(link)).as("a link").isFalse();
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
