@@ -330,13 +330,7 @@ public final class ByteQueue implements Serializable {
      *     without allocating: the pool's collector reads a million results a second this way.
      */
     public <T> T takeUninterruptibly(long timeoutNanos, RecordReader<T> reader) {
-        T item = tryTakeUninterruptibly(reader);
-        if (item != null || timeoutNanos == 0) {
-            return item;
-        }
-        WaitingTake<T> waiting = waitingTake(reader);
-        return Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly, waiting.checkLivenessUninterruptibly,
-                takers);
+        return takeUninterruptibly(timeoutNanos, reader, null);
     }
 
     /**
@@ -344,6 +338,8 @@ public final class ByteQueue implements Serializable {
      * {@code giveUp} says so, asked every {@link Wait#LIVENESS_CHECK_NANOS} of waiting (a pipe's
      * "the other end is gone"): one wait however long, which sits on the takers' board once it is
      * long, where a loop of short takes would be a new young wait, looking every 2 ms, each time.
+     *
+     * @param giveUp null for none: the wait allocates nothing then
      */
     @SuppressWarnings("unchecked")
     public <T> T takeUninterruptibly(long timeoutNanos, RecordReader<T> reader, BooleanSupplier giveUp) {
@@ -351,8 +347,13 @@ public final class ByteQueue implements Serializable {
         if (item != null || timeoutNanos == 0) {
             return item;
         }
+        WaitingTake<T> waiting = waitingTake(reader);
+        if (giveUp == null) {
+            return Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly,
+                    waiting.checkLivenessUninterruptibly, takers);
+        }
         Wait.Attempt<Object, RuntimeException> take = (Wait.Attempt<Object, RuntimeException>) (Wait.Attempt<?, ?>)
-                waitingTake(reader).takeUninterruptibly;
+                waiting.takeUninterruptibly;
         Object taken = Wait.uninterruptiblyFor(timeoutNanos, take, () -> {
             countWhatADeadProducerLeft();
             return giveUp.getAsBoolean() ? GAVE_UP : null;

@@ -1,7 +1,5 @@
 package io.github.multiprocessing4j.internal.sync;
 
-import io.github.multiprocessing4j.internal.os.Platform;
-
 import java.util.function.BooleanSupplier;
 
 /**
@@ -75,8 +73,6 @@ public final class Wait {
         /** @return the wait's result when the wait is over; null when it goes on */
         T attempt() throws X;
     }
-
-    private static final int OWN_PID = (int) Platform.currentPid();
 
     /** Returned by the loop when an interrupt ended an interruptible wait. */
     private static final Object INTERRUPTED = new Object();
@@ -274,7 +270,7 @@ public final class Wait {
             }
         } finally {
             if (seat >= 0) {
-                board.leave(seat, OWN_PID);
+                board.leave(seat, Doorbell.OWN_PID);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -285,7 +281,7 @@ public final class Wait {
     /** Sits on the board once this process's doorbell listens (it is made on the first try) and a seat is free. */
     private void sitOnBoard() {
         if (Doorbell.listening()) {
-            seat = board.sit(OWN_PID);
+            seat = board.sit(Doorbell.OWN_PID);
         }
     }
 
