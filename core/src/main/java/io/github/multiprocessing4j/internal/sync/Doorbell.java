@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * processes' doorbells. A {@link WaiterBoard} says whose doorbell to ring.
  *
  * <pre>
- * /dev/shm/mp4j-bells-UID/     mode 0700, one directory for the user's processes on the machine
+ * /dev/shm/mp4j-bells-UID/     mode 0700, one directory for the user's processes on the machine,
+ *                                removed by the last one whose doorbell goes (and made again)
  *   4250                       the doorbell of process 4250 (a socket), made when one of its
  *   4313                         waits first became long; removed when it exits (a process
  *                                killed leaves it to the next process that makes its doorbell)
@@ -71,7 +72,8 @@ public final class Doorbell {
     /** A socket's path must fit {@code sun_path} (108 bytes on Linux), terminating zero included. */
     private static final int MAX_PATH_BYTES = 100;
 
-    private static final int OWN_PID = (int) Platform.currentPid();
+    /** This process's pid, what its waits sit on boards with. */
+    static final int OWN_PID = (int) Platform.currentPid();
     private static final Object LOCK = new Object();
     private static final int NOT_MADE = 0;
     private static final int BEING_MADE = 1;
@@ -191,13 +193,17 @@ public final class Doorbell {
     }
 
     private static Path userDirectory() {
-        Object uid;
+        Object uid = ownUid();
+        return Platform.sharedMemoryRoot().resolve(DIRECTORY_PREFIX + (uid != null ? uid : System.getProperty("user.name")));
+    }
+
+    /** @return this process's user id, null where the file system has none */
+    private static Object ownUid() {
         try {
-            uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            uid = System.getProperty("user.name");
+            return null;
         }
-        return Platform.sharedMemoryRoot().resolve(DIRECTORY_PREFIX + uid);
     }
 
     /** @return the doorbell of process {@code pid} in {@code directory} */
@@ -222,30 +228,58 @@ public final class Doorbell {
             if (bell.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
                 return null;
             }
-            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            for (int attempt = 1; ; attempt++) {
                 try {
-                    OwnerOnly.createDirectory(directory);
-                } catch (FileAlreadyExistsException raced) {
-                    // another process made it
+                    ServerSocketChannel server = bindIn(directory, bell);
+                    if (server != null) {
+                        ownBell = bell;
+                        Runtime.getRuntime().addShutdownHook(new Thread(Doorbell::removeOwnBell, "mp4j-bell-removal"));
+                    }
+                    return server;
+                } catch (IOException e) {
+                    if (attempt == 3 || Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                        throw e;
+                    }
+                    // the last doorbell's process took the directory with it meanwhile: made again
                 }
             }
-            if (!ownedByThisUserAlone(directory)) {
-                Log.of(Doorbell.class).log(System.Logger.Level.WARNING,
-                        "{0} is not a directory of this user''s alone: no doorbell, long waits poll", directory);
-                return null;
-            }
-            removeBellsOfDeadProcesses(directory);
-            Files.deleteIfExists(bell); // a process of this pid that died without removing its own
-            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(bell));
-            ownBell = bell;
-            Runtime.getRuntime().addShutdownHook(new Thread(Doorbell::removeOwnBell, "mp4j-bell-removal"));
-            return server;
         } catch (IOException | UnsupportedOperationException | IllegalStateException e) {
             // IllegalStateException: the JVM is shutting down (no hook can be added)
             Log.of(Doorbell.class).log(System.Logger.Level.DEBUG, "no doorbell: long waits poll", e);
             removeOwnBell();
             return null;
+        }
+    }
+
+    /**
+     * Makes {@code directory} when it is missing, then binds this process's doorbell there.
+     *
+     * @return the doorbell; null when the directory is not this user's alone
+     * @throws IOException when the directory cannot be made or the socket bound (the directory
+     *     may have been removed meanwhile by the process whose doorbell was the last one there)
+     */
+    private static ServerSocketChannel bindIn(Path directory, Path bell) throws IOException {
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                OwnerOnly.createDirectory(directory);
+            } catch (FileAlreadyExistsException raced) {
+                // another process made it
+            }
+        }
+        if (!ownedByThisUserAlone(directory)) {
+            Log.of(Doorbell.class).log(System.Logger.Level.WARNING,
+                    "{0} is not a directory of this user''s alone: no doorbell, long waits poll", directory);
+            return null;
+        }
+        removeBellsOfDeadProcesses(directory);
+        Files.deleteIfExists(bell); // a process of this pid that died without removing its own
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(bell));
+            return server;
+        } catch (IOException e) {
+            server.close();
+            throw e;
         }
     }
 
@@ -257,22 +291,28 @@ public final class Doorbell {
     static boolean ownedByThisUserAlone(Path directory) throws IOException {
         try {
             Object owner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && owner.equals(self)
+            return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && owner.equals(ownUid())
                     && OwnerOnly.DIRECTORY_MODE.containsAll(Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS));
         } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
             return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS); // no owners to compare: the file system's protection is all there is
         }
     }
 
+    /** Removes this process's doorbell, and the directory with it when it was the last one there. */
     private static void removeOwnBell() {
         Path bell = ownBell;
-        if (bell != null) {
-            try {
-                Files.deleteIfExists(bell);
-            } catch (IOException e) {
-                // left to the next process of this pid, or to removeBellsOfDeadProcesses
-            }
+        if (bell == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(bell);
+        } catch (IOException e) {
+            return; // left to the next process of this pid, or to removeBellsOfDeadProcesses
+        }
+        try {
+            Files.delete(bell.getParent());
+        } catch (IOException othersThere) {
+            // another process's doorbell is there (or one is being made, and makes the directory again)
         }
     }
 
@@ -340,15 +380,11 @@ public final class Doorbell {
             }
             if (n < 0) {
                 key.cancel();
-                ringing.close();
+                close(ringing);
             }
         } catch (IOException e) {
             key.cancel();
-            try {
-                ringing.close();
-            } catch (IOException ignored) {
-                // closed anyway
-            }
+            close(ringing);
         }
         return false;
     }

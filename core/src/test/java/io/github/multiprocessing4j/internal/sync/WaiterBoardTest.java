@@ -1,17 +1,21 @@
 package io.github.multiprocessing4j.internal.sync;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.runtime.ChildOutput;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,9 +96,7 @@ class WaiterBoardTest {
     }
 
     @Test
-    void theDoorbellsOfDeadProcessesAreRemovedAndThoseOfLiveOnesKept() throws Exception {
-        Path directory = Doorbell.directory();
-        Files.createDirectories(directory);
+    void theDoorbellsOfDeadProcessesAreRemovedAndThoseOfLiveOnesKept(@TempDir Path directory) throws Exception {
         Process live = new ProcessBuilder("sleep", "30").start();
         Path deadBell = Doorbell.bell(directory, deadPid());
         Path liveBell = Doorbell.bell(directory, live.pid());
@@ -128,6 +130,23 @@ class WaiterBoardTest {
             try (java.util.stream.Stream<Path> files = Files.walk(scratch)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    @Test
+    void theLastDoorbellToGoTakesItsDirectoryWithIt(@TempDir Path root) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process program = ChildOutput.start(new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-D" + Platform.SHM_DIR_PROPERTY + "=" + root, "-cp", System.getProperty("java.class.path"),
+                DoorbellDirectoryProgram.class.getName())
+                .redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE));
+        if (!program.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            program.destroyForcibly().waitFor();
+            throw new AssertionError("DoorbellDirectoryProgram did not end within " + WAIT);
+        }
+        assertThat(program.exitValue()).as("0: its doorbell was made").isZero();
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left.map(f -> f.getFileName().toString())).as("left in its shared-memory root").isEmpty();
         }
     }
 
