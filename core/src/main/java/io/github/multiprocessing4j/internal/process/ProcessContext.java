@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord.State;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.shm.InstalledTrees;
+import io.github.multiprocessing4j.internal.sync.Doorbell;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Once;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
@@ -226,7 +227,8 @@ public final class ProcessContext {
 
     /**
      * Removes, on a daemon thread of its own, the directories of trees whose processes are all
-     * dead ({@link LocalTreeRegistry#removeDeadTrees}); this process's exit waits for it, up to
+     * dead ({@link LocalTreeRegistry#removeDeadTrees}) and the doorbells of killed processes
+     * ({@link Doorbell#removeBellsOfDeadProcesses()}); this process's exit waits for it, up to
      * {@link #JANITOR_EXIT_WAIT_MS}, so that a short program still leaves them removed. Their
      * ids name their roots, which are dead, so it cannot meet this tree, and deleting a dead tree
      * twice (another root's janitor, or this one cut short) is harmless. Not on the caller's
@@ -244,6 +246,7 @@ public final class ProcessContext {
                     Log.of(ProcessContext.class).log(System.Logger.Level.DEBUG,
                             "removed {0} process table(s) left by trees that were killed", removed);
                 }
+                Doorbell.removeBellsOfDeadProcesses(); // and their doorbells
             }
         };
         janitor.setDaemon(true);

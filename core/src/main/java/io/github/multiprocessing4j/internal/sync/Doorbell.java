@@ -309,8 +309,25 @@ public final class Doorbell {
         } catch (IOException e) {
             return; // left to the next process of this pid, or to removeBellsOfDeadProcesses
         }
+        removeIfEmpty(bell.getParent());
+    }
+
+    /**
+     * Removes the doorbells of processes that were killed (no hook of theirs removed them), and
+     * the directory when that empties it: for the janitor of a program's first tree, as it
+     * removes the tables of killed trees. Never throws.
+     */
+    public static void removeBellsOfDeadProcesses() {
+        Path directory = directory();
+        if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            removeBellsOfDeadProcesses(directory);
+            removeIfEmpty(directory);
+        }
+    }
+
+    private static void removeIfEmpty(Path directory) {
         try {
-            Files.delete(bell.getParent());
+            Files.delete(directory);
         } catch (IOException othersThere) {
             // another process's doorbell is there (or one is being made, and makes the directory again)
         }

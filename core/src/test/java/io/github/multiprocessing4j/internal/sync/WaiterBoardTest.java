@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.sync;
 
+import io.github.multiprocessing4j.internal.os.OwnerOnly;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.runtime.ChildOutput;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
@@ -111,6 +112,18 @@ class WaiterBoardTest {
             Files.deleteIfExists(deadBell);
             Files.deleteIfExists(liveBell);
         }
+    }
+
+    @Test
+    void theJanitorsSweepRemovesTheDoorbellOfAKilledProcess() throws Exception {
+        Path directory = Doorbell.directory();
+        if (!Files.isDirectory(directory)) {
+            OwnerOnly.createDirectory(directory);
+        }
+        Path deadBell = Doorbell.bell(directory, deadPid());
+        Files.createFile(deadBell);
+        Doorbell.removeBellsOfDeadProcesses();
+        assertThat(Files.exists(deadBell)).isFalse();
     }
 
     @Test
