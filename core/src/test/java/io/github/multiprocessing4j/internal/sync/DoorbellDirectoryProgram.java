@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A program for {@code WaiterBoardTest}: a thread's wait becomes long, so this process makes its
- * doorbell; once the doorbell is there, the wait is ended and the program exits with 0 (3 when
- * no doorbell came within 30 s). What it leaves in its shared-memory root is the test's to see.
+ * doorbell; once the doorbell is there, the wait is ended, the program runs what its exit hook
+ * runs, and exits with 0 (3 when no doorbell came within 30 s, 4 when its listening thread did
+ * not run, 5 when that thread still ran after the hook's step: a thread left in {@code select}
+ * holds the JVM's exit back 300 ms). What it leaves in its shared-memory root is the test's to see.
  *
  * <pre>
  * java -Dmp4j.shmDir=DIR -cp ... DoorbellDirectoryProgram
@@ -35,6 +37,13 @@ public final class DoorbellDirectoryProgram {
         board.ring();
         waiter.join();
         segment.unlink();
-        System.exit(made ? 0 : 3);
+        if (!made) {
+            System.exit(3);
+        }
+        if (!Doorbell.hearing()) {
+            System.exit(4);
+        }
+        Doorbell.closeAtExit(); // the exit hook runs it again: it must do no harm twice
+        System.exit(Doorbell.hearing() ? 5 : 0);
     }
 }

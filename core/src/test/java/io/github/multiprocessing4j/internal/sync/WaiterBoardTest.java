@@ -147,7 +147,7 @@ class WaiterBoardTest {
     }
 
     @Test
-    void theLastDoorbellToGoTakesItsDirectoryWithIt(@TempDir Path root) throws Exception {
+    void theLastDoorbellToGoTakesItsDirectoryWithItAndItsListeningThreadStopsAtExit(@TempDir Path root) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process program = ChildOutput.start(new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-D" + Platform.SHM_DIR_PROPERTY + "=" + root, "-cp", System.getProperty("java.class.path"),
@@ -157,7 +157,8 @@ class WaiterBoardTest {
             program.destroyForcibly().waitFor();
             throw new AssertionError("DoorbellDirectoryProgram did not end within " + WAIT);
         }
-        assertThat(program.exitValue()).as("0: its doorbell was made").isZero();
+        assertThat(program.exitValue()).as("0: its doorbell was made, and its listening thread stopped at exit"
+                + " (see DoorbellDirectoryProgram for the other codes)").isZero();
         try (Stream<Path> left = Files.list(root)) {
             assertThat(left.map(f -> f.getFileName().toString())).as("left in its shared-memory root").isEmpty();
         }
