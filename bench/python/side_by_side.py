@@ -4,7 +4,8 @@
 Usage:
     python3 side_by_side.py --cpython bench_mp.json [--cpython many_procs.json ...] \
                             [--python-cluster bench_cluster.json] --ours mp4j.json \
-                            [--charts DIR [--chart-note TEXT]]
+                            [--charts DIR [--chart-note TEXT]] \
+                            [--save-ratios FILE] [--baseline FILE]
 
 Reads the JSON files written by bench_mp.py --json, many_procs.py and the Java
 bench (BenchMain --json), all of the same shape, and prints one row per figure
@@ -33,6 +34,14 @@ issue 10.  Its rows are CLUSTER_ROWS; a figure the Java bench could not measure
 (no redis-server, say) shows as "not measured (...)", with the reason it recorded,
 and every figure of bench_cluster.py no row names comes last, so that nothing
 measured is left out.
+
+A run is compared with an earlier one by its ratios: --save-ratios FILE writes, for every
+row and scaling cell where both sides were measured, how many times better ours is than
+CPython's best (and both medians); --baseline FILE reads such a file and lists the rows whose
+ratio moved by MOVED_FACTOR or more since, worse first. Ratios, not times: the machine's speed
+moves from hour to hour, and CPython's figures of the same run move with it (only partly: a
+row that boots JVMs suffers more from a slow hour than CPython's spawn does). bench/run keeps the
+baseline in bench/baseline-ratios.json, the run whose figures the READMEs show.
 
 Adding figures: list them in ROWS, under the name CPython's script gives them,
 with the unit when the script records one name in two units (tput: msg/s and
@@ -910,7 +919,7 @@ def print_noise(cpython_runs, our_runs):
 
 def main(argv):
     cpython_paths, python_cluster_paths, our_paths = [], [], []
-    charts, chart_note = None, ""
+    charts, chart_note, save_ratios, baseline = None, "", None, None
     i = 0
     while i < len(argv):
         if argv[i] == "--cpython" and i + 1 < len(argv):
@@ -923,6 +932,10 @@ def main(argv):
             charts = argv[i + 1]
         elif argv[i] == "--chart-note" and i + 1 < len(argv):
             chart_note = argv[i + 1]
+        elif argv[i] == "--save-ratios" and i + 1 < len(argv):
+            save_ratios = argv[i + 1]
+        elif argv[i] == "--baseline" and i + 1 < len(argv):
+            baseline = argv[i + 1]
         else:
             sys.exit(__doc__)
         i += 2
@@ -962,6 +975,67 @@ def main(argv):
               "redis-server each starts for itself; every cell a median over the repetitions. "
               "A target that names Celery is checked against Celery's figure of this same run.")
     print_noise(cpython_runs, our_runs)
+    ratios = current_ratios(rows, scale, chart_note)
+    if save_ratios:
+        with open(save_ratios, "w") as f:
+            json.dump(ratios, f, indent=1, sort_keys=True)
+    if baseline:
+        print_moved(ratios, baseline)
+
+
+# --------------------------------------------------------------------------
+# Comparison with an earlier run (--save-ratios, --baseline).
+# --------------------------------------------------------------------------
+
+MOVED_FACTOR = 2.0  # a row whose ratio moved this much since the baseline is listed
+
+
+def current_ratios(rows, scale, note):
+    """{"note": ..., "rows": {label: {"advantage", "ours", "theirs", "unit"}}} of this run."""
+    out = {}
+    for row, unit, cpython, mine in rows:
+        theirs = best_of(cpython, unit)
+        if row.compared and mine and theirs:
+            label = f"{row.section}: {row.ours_name or row.cpython}, {row.method} [{unit}]"
+            out[label] = dict(advantage=advantage(mine, theirs, unit), ours=mine, theirs=theirs, unit=unit)
+    for cell in scale:
+        theirs, mine = cell["units"][cell["judged"]]
+        if mine and theirs:
+            out[f"scale: {cell['what']} [{cell['judged']}]"] = dict(
+                advantage=advantage(mine, theirs, cell["judged"]), ours=mine, theirs=theirs, unit=cell["judged"])
+    return dict(note=note, rows=out)
+
+
+def print_moved(ratios, baseline_path):
+    with open(baseline_path) as f:
+        baseline = json.load(f)
+    moved = []
+    for label, now in ratios["rows"].items():
+        then = baseline["rows"].get(label)
+        if then and then["advantage"] > 0 and now["advantage"] > 0:
+            factor = now["advantage"] / then["advantage"]
+            if factor >= MOVED_FACTOR or factor <= 1 / MOVED_FACTOR:
+                moved.append((factor, label, then, now))
+    print()
+    print(f"Moved since the baseline ({baseline_path.rsplit('/', 1)[-1]}: {baseline.get('note') or 'no note'}): "
+          f"rows whose ratio to CPython changed {MOVED_FACTOR:g}× or more, worse first")
+    print()
+    if not moved:
+        print("- none")
+        return
+    print("| figure | ours vs CPython then | now | moved | ours then / now | CPython then / now |")
+    print("|---|---|---|---|---|---|")
+    for factor, label, then, now in sorted(moved):
+        unit = now["unit"]
+        print(f"| {label} | {describe_ratio(then['advantage'], unit)} | {describe_ratio(now['advantage'], unit)} | "
+              f"{'worse' if factor < 1 else 'better'} {max(factor, 1 / factor):.2g}× | "
+              f"{fmt(then['ours'])} / {fmt(now['ours'])} | {fmt(then['theirs'])} / {fmt(now['theirs'])} |")
+
+
+def describe_ratio(a, unit):
+    """describe_advantage's words for an advantage already computed."""
+    return describe_advantage(a, 1.0, unit) if higher_is_better(unit) else describe_advantage(1.0, a, unit)
+
 
 if __name__ == "__main__":
     main(sys.argv[1:])
