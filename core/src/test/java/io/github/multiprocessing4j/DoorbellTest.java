@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a pipe's send, a joinable queue's taskDone(), a lock's or a semaphore's release, an event's set, a
  * condition's signal, a barrier's last party): a wait that lasted half a second sits on the
  * object's board once its process's doorbell listens, and the changing process writes a byte
- * into that doorbell (see {@code Doorbell}). Counted, not timed: the rings a process heard (none
- * without the doorbells: the waits poll).
+ * into that doorbell (see {@code Doorbell}), or, when the waiter is its child, into the child's
+ * lifeline. Counted, not timed: the rings a process heard (none without the rings: the waits
+ * poll), and the sockets the parent opened for them (none to its children).
  */
 class DoorbellTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -150,7 +151,8 @@ class DoorbellTest {
 
     /**
      * Starts a child that runs {@code waitInChild}, makes {@code change} once the child's wait is
-     * long (its doorbell is there), and checks that the child ended well and heard a ring.
+     * long (its doorbell is there), and checks that the child ended well and heard a ring, which
+     * came through its lifeline.
      *
      * @return the child, ended
      */
@@ -162,6 +164,7 @@ class DoorbellTest {
         });
         child.start();
         Path bell = Doorbell.bellOf(child.pid());
+        long connectionsBefore = Doorbell.connectionsMade();
         boolean changed = false;
         try {
             TestFiles.awaitCondition(() -> Files.exists(bell), WAIT, "the waiting child's doorbell");
@@ -176,6 +179,8 @@ class DoorbellTest {
         }
         assertThat(child.exitCode()).hasValue(0);
         assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
+        assertThat(Doorbell.connectionsMade()).as("sockets opened to ring a child: it is rung through its lifeline")
+                .isEqualTo(connectionsBefore);
         return child;
     }
 

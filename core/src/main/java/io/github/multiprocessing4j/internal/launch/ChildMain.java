@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.internal.serial.HandleCodec;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.Doorbell;
 import io.github.multiprocessing4j.internal.sync.Wait;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
@@ -455,9 +456,11 @@ public final class ChildMain {
             public void run() {
                 try {
                     ByteBuffer nudges = ByteBuffer.allocate(64);
-                    while (lifeline.read(nudges) >= 0) {
+                    int read;
+                    while ((read = lifeline.read(nudges)) >= 0) {
                         nudges.clear();
                         Wait.wakeAll(); // the parent has given this process something to wait no more for
+                        Doorbell.heardOnLifeline(read);
                     }
                 } catch (ClosedByInterruptException e) {
                     return; // this process is exiting

@@ -9,6 +9,7 @@ import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.sync.Doorbell;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -71,6 +72,8 @@ public final class ChildRun {
     private volatile long childTicks = -1;
     /** When the {@link BootBudget} last looked at the record (0: never); the spares' thread's. */
     private long lastBootLook;
+    /** When {@link #ring} last wrote to the lifeline ({@link System#nanoTime()}). */
+    private volatile long rungAt = System.nanoTime() - Doorbell.RING_GAP_NANOS;
 
     ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry,
              PipeEnds.Handover pipeEnds) {
@@ -223,6 +226,11 @@ public final class ChildRun {
         }
     }
 
+    /** @return the child's pid; once spawned */
+    long pid() {
+        return child.pid();
+    }
+
     /** @return the child's process (never null once the run is returned by a start) */
     public Process process() {
         return child.process();
@@ -355,6 +363,25 @@ public final class ChildRun {
         if (bootstrapSent && !ended()) {
             child.wake(); // never before the message: the child would read the byte as its start
         }
+    }
+
+    /**
+     * Rings the child for a waiter board ({@link Doorbell.ChildLifelines}): {@link #wake}, at
+     * most once every {@link Doorbell#RING_GAP_NANOS} (a woken wait looks every 2 ms at most for
+     * half a second). Never blocks for long.
+     *
+     * @return whether the child has its target and has not ended: rung now or a moment ago
+     */
+    boolean ring() {
+        if (!bootstrapSent || ended()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - rungAt >= Doorbell.RING_GAP_NANOS) {
+            rungAt = now;
+            child.wake();
+        }
+        return true;
     }
 
     /** Sends SIGKILL unless the child has ended. */

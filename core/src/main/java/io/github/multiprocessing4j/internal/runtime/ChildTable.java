@@ -1,7 +1,10 @@
 package io.github.multiprocessing4j.internal.runtime;
 
+import io.github.multiprocessing4j.internal.sync.Doorbell;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,18 +18,29 @@ import java.util.concurrent.TimeUnit;
  * when its reaper has settled its end, so a child that exits between two looks is still listed
  * until it is settled ({@link ChildRun#isAlive()} waits for that moment).
  */
-public final class ChildTable {
+public final class ChildTable implements Doorbell.ChildLifelines {
     /** How long daemon children get to end after SIGTERM at exit before SIGKILL. */
     static final long DAEMON_END_GRACE_MS = 1000;
 
     private final Set<ChildRun> unreaped = ConcurrentHashMap.newKeySet();
+    /** The same runs by pid, for the rings of waiter boards ({@link #ring}). */
+    private final Map<Long, ChildRun> byPid = new ConcurrentHashMap<>();
 
+    /** Adds a spawned child (its pid known). */
     void add(ChildRun child) {
         unreaped.add(child);
+        byPid.put(child.pid(), child);
     }
 
     void remove(ChildRun child) {
         unreaped.remove(child);
+        byPid.remove(child.pid(), child);
+    }
+
+    @Override
+    public boolean ring(int pid) {
+        ChildRun child = byPid.get((long) pid);
+        return child != null && child.ring();
     }
 
     /** @return whether every child has been reaped */

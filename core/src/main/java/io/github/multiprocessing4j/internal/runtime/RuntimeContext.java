@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.sync.Doorbell;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -66,6 +67,7 @@ public final class RuntimeContext {
         }, children);
         this.cold = new ColdLauncher();
         this.warm = new WarmLauncher(cold, spares, children);
+        Doorbell.ringChildrenThrough(children);
         // No lambda here: a child may create this context, and the first lambda a JVM links costs
         // it milliseconds (see ChildMain).
         process.onExit(new Runnable() {
