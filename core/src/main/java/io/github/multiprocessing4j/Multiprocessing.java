@@ -200,11 +200,14 @@ public final class Multiprocessing {
      * Another process may take a ready queue's item first: use {@code getNowait()} or a timeout
      * where several consume. Several threads may wait on the same objects at once.
      *
-     * <p>The wait polls the objects, backing off as the wait lasts (no process can wake another's
-     * thread, and the objects' own waits poll too): a change is seen within microseconds at
-     * first, within 2 ms while the wait is young, within 20 ms once it has lasted half a second.
-     * The death of every process that used a pipe's other end is seen within a quarter of a
-     * second more. An object of a backend across machines is asked over the network each look.
+     * <p>The wait polls the objects, backing off as the wait lasts, as their own waits do: a
+     * change is seen within microseconds at first, within 2 ms while the wait is young, within
+     * 20 ms once it has lasted half a second; from then on a put into one of the queues or a send
+     * to one of the connections rings this process, as it rings a {@code get()}, and is seen
+     * within about a millisecond (the first ring from a process that has not rung before comes
+     * no sooner than the next look). The death of every process that used a pipe's other end is
+     * seen within a quarter of a second more. An object of a backend across machines is asked
+     * over the network each look.
      *
      * @param <T> the type of the objects
      * @param timeout how long to wait at most; zero or negative looks once without waiting; null

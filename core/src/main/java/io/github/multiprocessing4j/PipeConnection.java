@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.sync.Wait;
+import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -100,6 +101,11 @@ final class PipeConnection<T> implements Connection<T> {
     /** @return whether a message is there or the pipe is closed: shared memory only, for a poll loop's every look */
     boolean hasMessageOrClose() {
         return in.size() > 0 || in.isClosed();
+    }
+
+    /** @return the board of the processes waiting long to receive on this end ({@link Readiness} sits there) */
+    WaiterBoard receiveBoard() {
+        return in.takersBoard();
     }
 
     /** @return whether every process that used the other end has died: slower (it looks for dead users) */

@@ -1,6 +1,9 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.sync.Seating;
 import io.github.multiprocessing4j.internal.sync.Wait;
+import io.github.multiprocessing4j.internal.sync.WaiterBoard;
+import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +24,10 @@ import java.util.concurrent.Future;
  * at the start and then every {@link Wait#LIVENESS_CHECK_NANOS}, which may read {@code /proc}
  * (whether every process that used a pipe's other end has died). An object of a type of ours
  * that is not known here (a {@link Connection} of another implementation) is looked at through
- * its public methods, which are both quick and thorough.
+ * its public methods, which are both quick and thorough. Once the wait is long it sits on the
+ * board of every queue and pipe end in shared memory ({@link Seating#onEach}), so that a put or
+ * a send into any of them rings it, as it rings a {@code get()}; processes, futures and a
+ * cluster's queues have no board, and are only looked at.
  */
 final class Readiness {
     private Readiness() {
@@ -36,6 +42,11 @@ final class Readiness {
         default boolean thorough() {
             return quick();
         }
+
+        /** @return where a long wait sits to be rung when it changes; null when nothing rings */
+        default WaiterBoard board() {
+            return null;
+        }
     }
 
     /** See {@link Multiprocessing#waitAny(Duration, Collection)}. */
@@ -43,9 +54,14 @@ final class Readiness {
         Objects.requireNonNull(objects, "objects");
         List<T> waited = new ArrayList<>(objects.size());
         List<Probe> probes = new ArrayList<>(objects.size());
+        List<WaiterBoard> boards = new ArrayList<>();
         for (T object : objects) {
-            probes.add(probe(object, waited.size()));
+            Probe probe = probe(object, waited.size());
+            probes.add(probe);
             waited.add(object);
+            if (probe.board() != null) {
+                boards.add(probe.board());
+            }
         }
         if (waited.isEmpty()) {
             throw new IllegalArgumentException("nothing to wait for: give at least one connection, queue or process");
@@ -55,7 +71,8 @@ final class Readiness {
         if (ready != null || timeoutNanos == 0) {
             return ready != null ? ready : List.of();
         }
-        ready = Wait.interruptiblyFor(timeoutNanos, () -> look(waited, probes, false), () -> look(waited, probes, true));
+        ready = Wait.interruptiblyFor(timeoutNanos, () -> look(waited, probes, false), () -> look(waited, probes, true),
+                boards.isEmpty() ? null : Seating.onEach(boards));
         return ready != null ? ready : List.of();
     }
 
@@ -74,6 +91,22 @@ final class Readiness {
         return ready;
     }
 
+    /** A queue is ready with an item or closed; one in shared memory rings its long waiters. */
+    private static Probe queueProbe(QueueBackend backend) {
+        WaiterBoard board = backend instanceof LocalQueue local ? local.queue.takersBoard() : null;
+        return new Probe() {
+            @Override
+            public boolean quick() {
+                return backend.size() > 0 || backend.isClosed();
+            }
+
+            @Override
+            public WaiterBoard board() {
+                return board;
+            }
+        };
+    }
+
     private static Probe probe(Object object, int index) {
         if (object == null) {
             throw new NullPointerException("the object to wait for at index " + index + " is null");
@@ -90,6 +123,11 @@ final class Readiness {
                 public boolean thorough() {
                     return connection.hasMessageOrClose() || connection.isPeerGone();
                 }
+
+                @Override
+                public WaiterBoard board() {
+                    return connection.receiveBoard();
+                }
             };
         }
         if (object instanceof Connection<?> connection) {
@@ -97,11 +135,11 @@ final class Readiness {
         }
         if (object instanceof ProcessQueue<?> queue) {
             queue.use.checkOpen(); // closed in this process: get() would throw, so would this
-            return () -> queue.backend.size() > 0 || queue.backend.isClosed();
+            return queueProbe(queue.backend);
         }
         if (object instanceof ProcessSimpleQueue<?> queue) {
             queue.use.checkOpen();
-            return () -> queue.backend.size() > 0 || queue.backend.isClosed();
+            return queueProbe(queue.backend);
         }
         if (object instanceof ChildProcess child) {
             child.toHandle(); // IllegalStateException before start(), naming the process

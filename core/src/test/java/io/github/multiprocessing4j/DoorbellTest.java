@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Long waiters are rung, across processes, by the change they wait for (a queue's put or take,
  * a pipe's send, a joinable queue's taskDone(), a lock's or a semaphore's release, an event's set, a
  * condition's signal, a barrier's last party): a wait that lasted half a second sits on the
- * object's board once its process's doorbell listens, and the changing process writes a byte
+ * object's board (a waitAny on the boards of its queues and pipe ends) once its process's doorbell listens, and the changing process writes a byte
  * into that doorbell (see {@code Doorbell}), or, when the waiter is its child, into the child's
  * lifeline. Counted, not timed: the rings a process heard (none without the rings: the waits
  * poll), and the sockets the parent opened for them (none to its children).
@@ -125,6 +125,32 @@ class DoorbellTest {
         } finally {
             assertThat(child.join(WAIT)).isTrue();
         }
+        assertThat(Doorbell.heard()).as("rings this process heard").isGreaterThan(heardBefore);
+    }
+
+    @Test
+    void aChildsPutAndSendRingTheParentWhoseWaitAnyWaitedLong() throws Exception {
+        ProcessQueue<String> queue = objects.track(new ProcessQueue<>());
+        Pipe<String> pipe = Pipe.open();
+        Connection<String> left = objects.track(pipe.left());
+        Connection<String> right = objects.track(pipe.right());
+        ChildProcess child = new ChildProcess(() -> {
+            Thread.sleep(1_500); // the parent's waitAny waits long meanwhile, as below
+            queue.put("first");
+            Thread.sleep(1_500);
+            right.send("second");
+        });
+        long heardBefore = Doorbell.heard();
+        child.start();
+        try {
+            assertThat(Multiprocessing.waitAny(WAIT, queue, left)).containsExactly(queue);
+            assertThat(queue.get()).isEqualTo("first");
+            assertThat(Multiprocessing.waitAny(WAIT, queue, left)).containsExactly(left);
+            assertThat(left.recv()).isEqualTo("second");
+        } finally {
+            assertThat(child.join(WAIT)).isTrue();
+        }
+        assertThat(child.exitCode()).hasValue(0);
         assertThat(Doorbell.heard()).as("rings this process heard").isGreaterThan(heardBefore);
     }
 

@@ -482,6 +482,11 @@ public final class ByteQueue implements Serializable {
         return Math.max(0, put - taken);
     }
 
+    /** @return the board of the processes waiting long to take (a ring comes with each put and the close) */
+    public WaiterBoard takersBoard() {
+        return takers;
+    }
+
     /** @return how many items were ever put (the next item's number) */
     public long putCount() {
         return header.getLongVolatile(PUT_COUNT);

@@ -82,7 +82,7 @@ public final class Wait {
     private final Backoff backoff = new Backoff();
     private long nextCheck;
     /** Where the wait sits once it is long; null for none. */
-    private final WaiterBoard board;
+    private final Seating board;
     /** The wait's seat on its board, -1 while it has none. */
     private int seat = -1;
 
@@ -107,7 +107,7 @@ public final class Wait {
      * @param board the board of what the wait waits for; null for none
      */
     public static boolean interruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck,
-            WaiterBoard board) throws InterruptedException {
+            Seating board) throws InterruptedException {
         return interruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), board) != null;
     }
 
@@ -128,7 +128,7 @@ public final class Wait {
      * @param board the board of what the wait waits for; null for none
      */
     public static boolean uninterruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck,
-            WaiterBoard board) {
+            Seating board) {
         return uninterruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), board) != null;
     }
 
@@ -156,7 +156,7 @@ public final class Wait {
      */
     @SuppressWarnings("unchecked")
     public static <T, X extends Exception> T interruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
-            Attempt<T, X> livenessCheck, WaiterBoard board) throws InterruptedException, X {
+            Attempt<T, X> livenessCheck, Seating board) throws InterruptedException, X {
         Object result = new Wait(timeoutNanos, board).loop(attempt, livenessCheck, true);
         if (result == INTERRUPTED) {
             throw new InterruptedException();
@@ -183,7 +183,7 @@ public final class Wait {
      */
     @SuppressWarnings("unchecked")
     public static <T, X extends Exception> T uninterruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
-            Attempt<T, X> livenessCheck, WaiterBoard board) throws X {
+            Attempt<T, X> livenessCheck, Seating board) throws X {
         return (T) new Wait(timeoutNanos, board).loop(attempt, livenessCheck, false);
     }
 
@@ -209,7 +209,7 @@ public final class Wait {
      * @param timeoutNanos how long the wait may last; negative for ever
      * @param board where the wait sits once it is long; null for none
      */
-    private Wait(long timeoutNanos, WaiterBoard board) {
+    private Wait(long timeoutNanos, Seating board) {
         long start = System.nanoTime();
         this.timeoutNanos = timeoutNanos;
         this.board = board;

@@ -32,7 +32,7 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
  * ({@link Doorbell#ring}); a pid reused by another process with a doorbell gets a wake-up too many
  * now and then, nothing worse.
  */
-public final class WaiterBoard {
+public final class WaiterBoard implements Seating {
     /** Bytes a board of two seats takes in its segment: one word, aligned on 8. */
     public static final int TWO_SEATS = 8;
     /** Bytes a board of four seats takes: two words. */
@@ -92,7 +92,8 @@ public final class WaiterBoard {
      *
      * @return the seat, for {@link #leave}; -1 when every seat is taken
      */
-    int sit(int pid) {
+    @Override
+    public int sit(int pid) {
         for (int w = 0; w < words; w++) {
             int at = offset + 8 * w;
             while (true) {
@@ -110,7 +111,8 @@ public final class WaiterBoard {
     }
 
     /** Frees {@code seat} when {@code pid} holds it: a waiter leaving, or a ring that found {@code pid}'s doorbell gone. */
-    void leave(int seat, int pid) {
+    @Override
+    public void leave(int seat, int pid) {
         int at = offset + 8 * (seat / 2);
         int shift = 32 * (seat % 2);
         while (true) {
