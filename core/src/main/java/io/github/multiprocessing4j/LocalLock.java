@@ -3,8 +3,8 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.shm.MachineSegments;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.MutexDescriptor;
-import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
+import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 import io.github.multiprocessing4j.spi.LockBackend;
 
 import java.io.IOException;

@@ -10,6 +10,7 @@ import io.github.multiprocessing4j.internal.registry.ProcessRecord;
 import io.github.multiprocessing4j.internal.registry.ProcessRegistry;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.sync.Doorbell;
+import io.github.multiprocessing4j.internal.sync.RingGap;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Uninterruptibly;
 
@@ -72,8 +73,8 @@ public final class ChildRun {
     private volatile long childTicks = -1;
     /** When the {@link BootBudget} last looked at the record (0: never); the spares' thread's. */
     private long lastBootLook;
-    /** When {@link #ring} last wrote to the lifeline ({@link System#nanoTime()}). */
-    private volatile long rungAt = System.nanoTime() - Doorbell.RING_GAP_NANOS;
+    /** When {@link #ring} may write to the lifeline again. */
+    private final RingGap ringGap = new RingGap(false);
 
     ChildRun(RuntimeContext runtime, LaunchRequest request, Object owner, ProcessRegistry registry,
              PipeEnds.Handover pipeEnds) {
@@ -366,9 +367,9 @@ public final class ChildRun {
     }
 
     /**
-     * Rings the child for a waiter board ({@link Doorbell.ChildLifelines}): {@link #wake}, at
-     * most once every {@link Doorbell#RING_GAP_NANOS} (a woken wait looks every 2 ms at most for
-     * half a second). Never blocks for long.
+     * Rings the child for a waiter board ({@link Doorbell.ChildLifelines}): {@link #wake}, unless
+     * it was rung a moment ago ({@link RingGap}: a woken wait looks every 2 ms at most for half a
+     * second). Never blocks for long.
      *
      * @return whether the child has its target and has not ended: rung now or a moment ago
      */
@@ -376,9 +377,7 @@ public final class ChildRun {
         if (!bootstrapSent || ended()) {
             return false;
         }
-        long now = System.nanoTime();
-        if (now - rungAt >= Doorbell.RING_GAP_NANOS) {
-            rungAt = now;
+        if (ringGap.due()) {
             child.wake();
         }
         return true;

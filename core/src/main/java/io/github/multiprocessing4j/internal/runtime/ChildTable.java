@@ -23,7 +23,10 @@ public final class ChildTable implements Doorbell.ChildLifelines {
     static final long DAEMON_END_GRACE_MS = 1000;
 
     private final Set<ChildRun> unreaped = ConcurrentHashMap.newKeySet();
-    /** The same runs by pid, for the rings of waiter boards ({@link #ring}). */
+    /**
+     * The same runs by pid, for the rings of waiter boards ({@link #ring}); not the table itself,
+     * since a pid the kernel gives again before its earlier child is settled would hide that one.
+     */
     private final Map<Long, ChildRun> byPid = new ConcurrentHashMap<>();
 
     /** Adds a spawned child (its pid known). */

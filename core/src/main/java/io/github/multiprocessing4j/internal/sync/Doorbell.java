@@ -102,7 +102,7 @@ public final class Doorbell {
      * then look every 2 ms at most for half a second, so a second ring within it would only cost
      * the ringer a write (20-50 µs) per put, release or taskDone() while a waiter stays seated.
      */
-    public static final long RING_GAP_NANOS = 1_000_000;
+    static final long RING_GAP_NANOS = 1_000_000;
     private static final byte[] ONE = {1};
     /** Rings this process has heard (bytes read from its doorbell or its lifeline): what tests look at. */
     private static final AtomicLong HEARD = new AtomicLong();
@@ -158,11 +158,9 @@ public final class Doorbell {
             }
             return;
         }
-        long now = System.nanoTime();
-        if (now - bell.rungAt < RING_GAP_NANOS) {
-            return; // its waits were woken a moment ago: they look every 2 ms at most now
+        if (!bell.gap.due()) {
+            return;
         }
-        bell.rungAt = now;
         boolean interrupted = Thread.interrupted();
         try {
             if (!write(bell.connection)) {
@@ -220,7 +218,7 @@ public final class Doorbell {
     public interface ChildLifelines {
         /**
          * Rings process {@code pid} through its lifeline when it is a child of this process,
-         * at most once every {@link Doorbell#RING_GAP_NANOS}. Never blocks for long.
+         * at most once every {@link #RING_GAP_NANOS} ({@link RingGap}). Never blocks for long.
          *
          * @return false when {@code pid} is no child of this process that has its target (its
          *     doorbell is rung instead)
@@ -602,11 +600,10 @@ public final class Doorbell {
     /** A connection to a doorbell, and when it was last rung. */
     private static final class Bell {
         final SocketChannel connection;
-        volatile long rungAt;
+        final RingGap gap = new RingGap(true); // the connecting thread has just rung it
 
         Bell(SocketChannel connection) {
             this.connection = connection;
-            this.rungAt = System.nanoTime(); // the connecting thread has just rung it
         }
     }
 
