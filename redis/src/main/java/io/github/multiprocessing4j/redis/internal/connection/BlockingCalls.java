@@ -4,7 +4,10 @@ import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,12 +35,19 @@ import java.util.function.Function;
  *       socket) has its connection closed and is re-issued as above;</li>
  *   <li>answers an interrupt of the waiting thread within about {@link #WATCH_PERIOD_MILLIS} ms
  *       with {@link InterruptedException} (the wait is abandoned on the server too), and
- *       {@link Server#close()} with a {@link ClusterFailure}.</li>
+ *       {@link Server#close()} with a {@link ClusterFailure};</li>
+ *   <li>once the JVM is exiting, waits in slices of {@value #EXIT_SLICE_MILLIS} ms (the exit
+ *       hook cut the wait in progress): see below.</li>
  * </ul>
  * The command must be safe to re-issue after a break. A plain {@code BLPOP} whose answer was lost
  * in the break has taken its item from the list for nobody: where an item must not be lost, move
  * it ({@code BLMOVE}) into a list of the taker's own and acknowledge it from there (the reliable
  * queue pattern); after a break, look in that list before waiting again.
+ *
+ * <p>{@link Server#waitingUpTo} is one such wait without the slicing and riding out, for the
+ * callers that loop themselves (a queue's get, a channel's receive, a pool's and an agent's
+ * reading of their lists): the watchdog, {@code close()} and the exit guard it too, an interrupt
+ * does not cut it.
  *
  * <p>Implementation notes. A thread blocked here holds a pooled connection for as long as it
  * waits. The client lifts the socket timeout for blocking commands, so nothing on the socket
@@ -47,22 +57,50 @@ import java.util.function.Function;
  * call and stopped by {@link #close()}. A cut holds the lock of its {@link Waiting}, and the
  * waiting thread takes that lock before its connection goes back to the pool, so that no cut
  * lands on a connection already handed to someone else.
+ *
+ * <p>The JVM's exit. HotSpot's exit waits for threads in native code to stop, up to 30 times
+ * 10 ms, and a thread blocked in a socket read does not stop: a daemon thread left waiting in a
+ * queue's {@code get()} held its program's exit 41-308 ms (the rest of its 250 ms slice), one
+ * waiting for an event 325-330 ms (the whole 300). So an exit hook marks every open server's
+ * blocking calls as exiting and cuts each wait in progress; the cut call goes on as after any
+ * break (its caller decides, nothing is lost: what a cut {@code BLMOVE} moved is delivered again
+ * after the lease), and from then on every wait is sent for at most {@value #EXIT_SLICE_MILLIS}
+ * ms, so the exit waits for one such short wait at most (12-26 ms from the end of {@code main},
+ * measured), and a wait made by another exit hook still gets its answer. A wait registers before it looks whether the JVM is exiting, and the
+ * hook marks before it cuts, so no wait slips between the two.
  */
 final class BlockingCalls {
     /** The longest single wait sent to the server: longer waits are re-issued slice by slice. */
     static final Duration BLOCKING_SLICE = Duration.ofSeconds(10);
     /** How often the watchdog looks at the blocked calls (interrupts, overdue waits). */
     static final long WATCH_PERIOD_MILLIS = 50;
+    /** The longest single wait once the JVM is exiting: HotSpot's exit looks every 10 ms. */
+    static final long EXIT_SLICE_MILLIS = 10;
+    /** The blocking calls of every server not closed: the exit hook's to cut. */
+    private static final Set<BlockingCalls> OPEN = ConcurrentHashMap.newKeySet();
+    private static volatile boolean jvmExiting;
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(BlockingCalls::cutAllAtExit, "mp4j-redis-exit"));
+        } catch (IllegalStateException alreadyExiting) { // a server made by another exit hook
+            jvmExiting = true;
+        }
+    }
 
     /** A wait in progress: whose, on which connection, and when it should be back at the latest. */
     private static final class Waiting {
         final Thread thread;
         final Jedis jedis;
+        final boolean cutOnInterrupt;
         final long overdueAt;
+        /** What was sent: shorter than asked once the JVM is exiting (0 until known). */
+        volatile long millis;
 
-        Waiting(Thread thread, Jedis jedis, long overdueAt) {
+        Waiting(Thread thread, Jedis jedis, boolean cutOnInterrupt, long overdueAt) {
             this.thread = thread;
             this.jedis = jedis;
+            this.cutOnInterrupt = cutOnInterrupt;
             this.overdueAt = overdueAt;
         }
     }
@@ -71,9 +109,12 @@ final class BlockingCalls {
     private final Map<Waiting, Boolean> waiting = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService watchdog;
     private volatile long sliceMillis = BLOCKING_SLICE.toMillis();
+    private volatile boolean exiting;
 
     BlockingCalls(Server server) {
         this.server = server;
+        OPEN.add(this);
+        exiting = jvmExiting; // after joining OPEN: a hook running meanwhile marks it, or it sees the hook's mark
     }
 
     /** For tests: slices shorter than {@link #BLOCKING_SLICE}, to see them re-issued. */
@@ -101,7 +142,7 @@ final class BlockingCalls {
                 lastChance = true;
             }
             try {
-                Function<Jedis, T> wait = jedis -> waitOn(jedis, waitMillis, command);
+                Function<Jedis, T> wait = jedis -> waitOn(jedis, waitMillis, true, command);
                 T result = unreachableSince == 0 ? server.callOnce(what, wait) : server.callBy(unreachableSince + timeout, what, wait);
                 if (result != null || lastChance || (timeoutNanos > 0 && System.nanoTime() - start - timeoutNanos >= 0)) {
                     return result; // an answer, or the wait ran out on the server: no extra look
@@ -127,16 +168,23 @@ final class BlockingCalls {
         }
     }
 
-    private <T> T waitOn(Jedis jedis, long waitMillis, Server.BlockingCommand<T> command) {
-        Waiting wait = new Waiting(Thread.currentThread(), jedis,
+    /**
+     * One wait of up to {@code waitMillis} on {@code jedis}, known to the watchdog, {@link #close()}
+     * and the exit hook, which cut it by closing its connection (the command then fails as on a
+     * break); an interrupt cuts it only when {@code cutOnInterrupt}.
+     */
+    <T> T waitOn(Jedis jedis, long waitMillis, boolean cutOnInterrupt, Server.BlockingCommand<T> command) {
+        Waiting wait = new Waiting(Thread.currentThread(), jedis, cutOnInterrupt,
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + server.timeout().toNanos());
-        waiting.put(wait, Boolean.TRUE);
+        waiting.put(wait, Boolean.TRUE); // before the look at exiting: see the class comment
         startWatchdog();
         try {
             if (server.isClosed()) {
                 throw new ClusterFailure(server.address() + ": closed", null, false);
             }
-            return command.run(jedis, waitMillis / 1000.0);
+            long millis = exiting ? Math.min(waitMillis, EXIT_SLICE_MILLIS) : waitMillis;
+            wait.millis = millis;
+            return command.run(jedis, millis / 1000.0);
         } finally {
             synchronized (wait) { // a cut in progress ends before the connection goes back to the pool
                 waiting.remove(wait);
@@ -164,7 +212,7 @@ final class BlockingCalls {
     private void watch() {
         long now = System.nanoTime();
         for (Waiting w : waiting.keySet()) {
-            if (w.thread.isInterrupted() || now - w.overdueAt >= 0) {
+            if ((w.cutOnInterrupt && w.thread.isInterrupted()) || now - w.overdueAt >= 0) {
                 cut(w);
             }
         }
@@ -182,11 +230,36 @@ final class BlockingCalls {
         }
     }
 
+    private static void cutAllAtExit() {
+        jvmExiting = true;
+        for (BlockingCalls calls : OPEN) {
+            calls.cutAtExit();
+        }
+    }
+
+    /** The exit hook's step for this server's calls (for tests too): later waits are short, waits in progress cut. */
+    void cutAtExit() {
+        exiting = true;
+        for (Waiting w : waiting.keySet()) {
+            cut(w);
+        }
+    }
+
+    /** For tests: how long each wait in progress was sent for (0: being sent). */
+    List<Long> waitsInProgressMillis() {
+        List<Long> millis = new ArrayList<>();
+        for (Waiting w : waiting.keySet()) {
+            millis.add(w.millis);
+        }
+        return millis;
+    }
+
     /**
      * Stops the watchdog and cuts every wait in progress (their calls then fail: the server is
      * closed). Called by {@link Server#close()} after it marked the server closed.
      */
     void close() {
+        OPEN.remove(this);
         synchronized (this) {
             ScheduledExecutorService w = watchdog;
             if (w != null) {

@@ -43,6 +43,9 @@ import java.util.function.Function;
  *   <li>{@link #callBlocking}: a command that waits on the server ({@code BLPOP}, {@code BLMOVE},
  *       {@code BZPOPMIN}) for a timeout of the caller's, in slices, riding out a restart and
  *       answering interrupts: see {@link BlockingCalls}.</li>
+ *   <li>{@link #waitingUpTo}: one such wait as the command of a {@code call} or
+ *       {@code callOnce}, for a caller that loops itself. A blocking command must go through one
+ *       of these two: a wait sent otherwise holds the JVM's exit back (see {@link BlockingCalls}).</li>
  * </ul>
  *
  * <p>"Cannot be reached" includes a server that answers but refuses to run anything yet
@@ -139,6 +142,11 @@ public final class Server implements AutoCloseable {
     /** For tests: slices shorter than {@link BlockingCalls#BLOCKING_SLICE}, to see them re-issued. */
     void blockingSlice(Duration slice) {
         blocking.slice(slice);
+    }
+
+    /** For tests: the blocking calls (the exit hook's step, the waits in progress). */
+    BlockingCalls blockingCalls() {
+        return blocking;
     }
 
     public ServerAddress address() {
@@ -267,6 +275,16 @@ public final class Server implements AutoCloseable {
      */
     public <T> T callBlocking(String what, long timeoutNanos, BlockingCommand<T> command) throws InterruptedException {
         return blocking.call(what, timeoutNanos, command);
+    }
+
+    /**
+     * One wait on the server of up to {@code millis}, as the command of a {@link #call} or
+     * {@link #callOnce} (whose caller loops and decides what a broken connection means): the
+     * wait is guarded as {@link #callBlocking}'s are, so a server that froze, {@link #close()}
+     * and the JVM's exit cut it (the call then sees a break); an interrupt does not.
+     */
+    public <T> Function<Jedis, T> waitingUpTo(long millis, BlockingCommand<T> command) {
+        return jedis -> blocking.waitOn(jedis, millis, false, command);
     }
 
     /**

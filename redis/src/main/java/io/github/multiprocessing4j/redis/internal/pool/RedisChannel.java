@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.redis.internal.pool;
 
 import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.connection.ClusterRef;
+import io.github.multiprocessing4j.redis.internal.connection.Server;
 
 import io.github.multiprocessing4j.spi.PoolChannel;
 import redis.clients.jedis.Pipeline;
@@ -19,7 +20,7 @@ import java.util.List;
  * push serves many tasks). The reader first pops up to {@value #POP_COUNT} elements at once
  * without blocking ({@code LPOP key count}), and blocks in {@code BLPOP} only when the list is
  * empty: a busy channel costs one round trip per {@value #POP_COUNT} messages, an idle one wakes
- * as soon as a message is pushed. A blocked pop waits at most {@value #BLOCK_SECONDS} s at a time,
+ * as soon as a message is pushed. A blocked pop waits at most {@value #BLOCK_MILLIS} ms at a time,
  * so that a reader whose timeout is long still notices a closed connection. Closing pushes an
  * empty element, the end mark: messages are never empty, and nothing is pushed after it (the pool
  * closes a channel only when no one writes it any more), so the reader ends there.
@@ -31,7 +32,7 @@ import java.util.List;
 public final class RedisChannel implements PoolChannel {
     private static final long serialVersionUID = 1L;
     static final int POP_COUNT = 256;
-    private static final double BLOCK_SECONDS = 1.0;
+    private static final long BLOCK_MILLIS = 1_000;
     private static final byte[] END = new byte[0];
 
     private final ClusterRef ref;
@@ -118,16 +119,16 @@ public final class RedisChannel implements PoolChannel {
         }
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
-            double seconds = BLOCK_SECONDS;
+            long millis = BLOCK_MILLIS;
             if (timeoutNanos > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return null;
                 }
-                seconds = Math.max(0.001, Math.min(BLOCK_SECONDS, left / 1e9));
+                millis = Math.max(1, Math.min(BLOCK_MILLIS, left / 1_000_000));
             }
-            double wait = seconds;
-            KeyValue<byte[], byte[]> one = connection().server().call("wait on " + key, j -> j.blpop(wait, k));
+            Server server = connection().server();
+            KeyValue<byte[], byte[]> one = server.call("wait on " + key, server.waitingUpTo(millis, (j, seconds) -> j.blpop(seconds, k)));
             if (one != null) {
                 popped.add(one.getValue());
                 return next();

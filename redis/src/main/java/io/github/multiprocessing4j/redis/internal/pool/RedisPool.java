@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.redis.internal.pool;
 
 import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
 import io.github.multiprocessing4j.redis.internal.connection.Lease;
+import io.github.multiprocessing4j.redis.internal.connection.Server;
 
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolChannel;
@@ -127,8 +128,9 @@ public final class RedisPool implements PoolBackend {
         long nextCheck = System.nanoTime();
         while (!closed) {
             try {
-                KeyValue<String, String> report = connection.server().call("read the reports of pool " + id,
-                        j -> j.blpop(CHECK_MILLIS / 1000.0, events));
+                Server server = connection.server();
+                KeyValue<String, String> report = server.call("read the reports of pool " + id,
+                        server.waitingUpTo(CHECK_MILLIS, (j, seconds) -> j.blpop(seconds, events)));
                 if (report != null) {
                     handle(report.getValue());
                 }

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.redis.internal.pool;
 
 import io.github.multiprocessing4j.redis.internal.connection.ClusterConnection;
+import io.github.multiprocessing4j.redis.internal.connection.Server;
 
 import io.github.multiprocessing4j.ChildProcess;
 import redis.clients.jedis.Pipeline;
@@ -178,7 +179,8 @@ public final class WorkerAgentCore {
         while (!closing) {
             try {
                 byte[][] lists = running.size() < processes ? new byte[][] {control, placements} : new byte[][] {control};
-                KeyValue<byte[], byte[]> got = connection.server().call("wait for placements", j -> j.blpop(0.5, lists));
+                Server server = connection.server();
+                KeyValue<byte[], byte[]> got = server.call("wait for placements", server.waitingUpTo(500, (j, seconds) -> j.blpop(seconds, lists)));
                 if (got == null || closing) {
                     continue;
                 }

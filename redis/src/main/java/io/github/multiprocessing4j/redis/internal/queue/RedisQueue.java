@@ -279,9 +279,9 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
                     }
                     value = ridingOut(() -> {
                         byte[] taken = me.generation.takenKey.getBytes(StandardCharsets.UTF_8);
-                        return connection().server().callOnce("get from " + this, j -> j.blmove(
-                                itemsKey.getBytes(StandardCharsets.UTF_8), taken,
-                                ListDirection.LEFT, ListDirection.RIGHT, waitMillis / 1000.0));
+                        Server server = connection().server();
+                        return server.callOnce("get from " + this, server.waitingUpTo(waitMillis, (j, seconds) -> j.blmove(
+                                itemsKey.getBytes(StandardCharsets.UTF_8), taken, ListDirection.LEFT, ListDirection.RIGHT, seconds)));
                     }, me::startAfresh);
                 }
                 if (value != null) {

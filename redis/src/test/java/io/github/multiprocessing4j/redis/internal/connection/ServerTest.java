@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.redis.internal.connection;
 
+import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.StartMethod;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -9,6 +11,7 @@ import redis.clients.jedis.util.KeyValue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,6 +74,89 @@ class ServerTest {
         assertThat(took).as("not 1.2 s + a whole timeout").isLessThan(Duration.ofMillis(2_900));
         blackhole.interrupt();
         blackhole.join();
+    }
+
+    @Test
+    void atTheExitEveryWaitInProgressIsCutAndLaterWaitsAreShortYetStillAnswered() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Server server = new Server(ServerAddress.parse(redis.url()).address(), null, Duration.ofSeconds(5), null)) {
+            String sliced = "mp4j:test:{exit}:sliced";
+            String looped = "mp4j:test:{exit}:looped";
+            Future<String> slicedTake = threads.submit(() -> server.callBlocking("take", -1, (j, s) -> value(j.blpop(s, sliced))));
+            Future<String> loopedTake = threads.submit(() -> {
+                String got = null;
+                while (got == null) { // a caller that loops itself, as a queue's get does
+                    got = value(server.call("take", server.waitingUpTo(60_000, (j, s) -> j.blpop(s, looped))));
+                }
+                return got;
+            });
+            BlockingCalls calls = server.blockingCalls();
+            awaitWaits(calls, "both sent in full", List.of(10_000L, 60_000L));
+
+            calls.cutAtExit();
+
+            awaitWaits(calls, "both cut and sent again, short", List.of(BlockingCalls.EXIT_SLICE_MILLIS, BlockingCalls.EXIT_SLICE_MILLIS));
+            assertThat(slicedTake).isNotDone();
+            assertThat(loopedTake).isNotDone();
+            try (Jedis raw = new Jedis("127.0.0.1", redis.port())) {
+                raw.rpush(sliced, "one");
+                raw.rpush(looped, "two");
+            }
+            assertThat(slicedTake.get(5, TimeUnit.SECONDS)).isEqualTo("one");
+            assertThat(loopedTake.get(5, TimeUnit.SECONDS)).isEqualTo("two");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aJvmThatExitsWhileAThreadWaitsOnTheServerCutsTheWait() throws Exception {
+        String url = redis.url();
+        ChildProcess child = ChildProcess.builder(() -> {
+            Server server = new Server(ServerAddress.parse(url).address(), null, Duration.ofSeconds(5), null);
+            Thread waiter = new Thread(() -> {
+                try {
+                    server.callBlocking("take", -1, (j, s) -> j.blpop(s, "mp4j:test:{exit}:never"));
+                } catch (InterruptedException | RuntimeException ignored) {
+                    // the JVM is going
+                }
+            });
+            waiter.setDaemon(true);
+            waiter.start();
+            BlockingCalls calls = server.blockingCalls();
+            try {
+                awaitWaits(calls, "sent in full", List.of(10_000L));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            // Hooks run side by side: this one sees the library's cut the wait, or ends the JVM with 5.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    awaitWaits(calls, "cut and sent again, short", List.of(BlockingCalls.EXIT_SLICE_MILLIS));
+                } catch (InterruptedException | AssertionError e) {
+                    Runtime.getRuntime().halt(5);
+                }
+            }));
+        }).startMethod(StartMethod.COLD).build();
+        child.start();
+        if (!child.join(Duration.ofSeconds(60))) {
+            child.kill();
+            child.join();
+        }
+        assertThat(child.exitCode()).as("0: the wait was cut at exit; 5: it was not").hasValue(0);
+    }
+
+    /** Waits until the waits in progress are exactly {@code millis} (sent for those times), for up to 5 s. */
+    static void awaitWaits(BlockingCalls calls, String what, List<Long> millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<Long> seen = calls.waitsInProgressMillis();
+        while (!seen.stream().sorted().toList().equals(millis)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("waits in progress " + seen + ", not " + what + " " + millis);
+            }
+            Thread.sleep(1);
+            seen = calls.waitsInProgressMillis();
+        }
     }
 
     static String value(KeyValue<String, String> popped) {
