@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -113,6 +114,19 @@ class SpareWarmUpTest {
 
     @Test
     void aSpareKilledInItsTreeLeavesATreeTheJanitorRemoves() throws Exception {
+        killedInItsTree((program, tree) -> LocalTreeRegistry.removeDeadTrees());
+    }
+
+    @Test
+    void aSpareKilledInItsTreeLeavesATreeItsParentRemovesOnceItIsDead() throws Exception {
+        killedInItsTree((program, tree) -> {
+            String name = tree.getFileName().toString();
+            ScratchTree.removeLeftBy(program.pid(), Long.parseLong(name.substring(name.lastIndexOf('-') + 1)));
+        });
+    }
+
+    /** Kills the program in its rehearsal (SIGKILL, by pid), checks its tree is left, has {@code remove} remove it. */
+    private void killedInItsTree(BiConsumer<Process, Path> remove) throws Exception {
         Path report = scratch.resolve("report");
         Process program = start("hang", report);
         try {
@@ -120,11 +134,11 @@ class SpareWarmUpTest {
                     "the program's queue in its tree");
             Path tree = Path.of(read(report).stream().filter(line -> line.startsWith("tree=")).findFirst().orElseThrow()
                     .substring("tree=".length()));
-            program.destroyForcibly(); // SIGKILL, by pid: nothing of it runs after
+            program.destroyForcibly(); // nothing of it runs after
             assertThat(program.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(tree).isDirectory();
 
-            LocalTreeRegistry.removeDeadTrees();
+            remove.accept(program, tree);
 
             assertThat(tree).doesNotExist();
         } finally {

@@ -81,4 +81,16 @@ public final class ScratchTree {
             tree.releaseAtExit();
         }
     }
+
+    /**
+     * Removes the tree that JVM {@code pid} rehearsed in, once that JVM is dead: what a spare
+     * killed during its rehearsal leaves (its parent's exit kills spares still booting), removed
+     * at once rather than by the next root's janitor.
+     *
+     * @param pid the JVM's pid
+     * @param startTicks its start ticks, as its tree is named
+     */
+    public static void removeLeftBy(long pid, long startTicks) {
+        LocalTreeRegistry.removeIfDead(LocalTreeRegistry.treeIdFor(pid, startTicks));
+    }
 }

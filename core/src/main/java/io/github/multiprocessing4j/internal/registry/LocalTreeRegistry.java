@@ -441,11 +441,9 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     public static int removeDeadTrees() {
         int removed = 0;
         for (LocalTreeRegistry tree : allTrees()) {
-            if (tree.rootAlive() || tree.records().stream().anyMatch(LocalTreeRegistry::isAlive)) {
-                continue;
+            if (tree.removeIfAllDead()) {
+                removed++;
             }
-            deleteTree(tree.directory, tree.spillDirectory);
-            removed++;
         }
         Path shm = Platform.sharedMemoryRoot();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(SegmentSpace.spillRoot(),
@@ -462,6 +460,25 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             // no spill root: nothing was spilled
         }
         return removed;
+    }
+
+    /**
+     * Removes tree {@code treeId} as {@link #removeDeadTrees} would, when it exists and no process
+     * of it is alive any more.
+     *
+     * @return whether it was removed
+     */
+    public static boolean removeIfDead(String treeId) {
+        LocalTreeRegistry tree = open(treeId, null);
+        return Files.isDirectory(tree.directory) && tree.removeIfAllDead();
+    }
+
+    private boolean removeIfAllDead() {
+        if (rootAlive() || records().stream().anyMatch(LocalTreeRegistry::isAlive)) {
+            return false;
+        }
+        deleteTree(directory, spillDirectory);
+        return true;
     }
 
     /** @return every tree directory on this machine readable by this user */

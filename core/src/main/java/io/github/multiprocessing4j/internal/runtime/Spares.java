@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.launch.ChildCommand;
 import io.github.multiprocessing4j.internal.launch.ChildMain;
 import io.github.multiprocessing4j.internal.launch.SparePreparation;
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.process.ScratchTree;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
@@ -79,6 +80,8 @@ public final class Spares {
     private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** The longest this JVM's exit waits for a spare that dumps a class-data archive (see {@link #stopAtExit}). */
     private static final long DUMP_WAIT_SECONDS = 5;
+    /** The longest this JVM's exit waits for the other spares, killed (see {@link #stopAtExit}): they die in milliseconds. */
+    private static final long KILLED_WAIT_MILLIS = 1_000;
 
     /** A JVM waiting for its message (or still preparing to), with what its reaper will need. */
     static final class Spare {
@@ -517,9 +520,20 @@ public final class Spares {
     }
 
     /**
-     * At this JVM's exit: drops every spare and every refill not yet booted, and closes the
-     * spares' lifelines (they read EOF and exit at once, as they would when this JVM is gone).
-     * It waits only for a spare that dumps its class path's class-data archive, for at most
+     * At this JVM's exit: drops every spare and every refill not yet booted, closes the spares'
+     * lifelines, kills every spare but one that dumps its class path's class-data archive, and
+     * waits for them all to be gone.
+     *
+     * <p>Why kill and wait: HotSpot's exit waits, up to 300 ms in steps of 10 ms, for threads in
+     * native code, and each child process has one, the JDK's reaper blocked in {@code waitpid}.
+     * A spare reads its lifeline's EOF only once it has booted, so a program that ended while a
+     * spare booted waited for that boot (up to 140 ms here, and held a pipe on its stdout as long);
+     * one that ended with a prepared spare waited for that spare's exit and the next 10 ms step:
+     * 20.5-26.5 ms from the end of {@code main} to the exit, against 7.7-9.4 ms with no spare.
+     * Killed, a spare is gone in milliseconds, and the wait here returns the moment it is, so
+     * the exit finds no reaper left; what a spare killed during its queue warm-up leaves in its
+     * own tree is removed here ({@link ScratchTree#removeLeftBy}), its readiness marker by
+     * {@link #forget}. A spare that dumps the archive is not killed but waited for, up to
      * {@value #DUMP_WAIT_SECONDS} s: the dump is written as that JVM exits and must be moved into
      * place afterwards (see {@code ClassDataSharing}). Without the wait, a program whose first JVM
      * of a class path was a spare it never used (one it prestarted, say) left the dump as a
@@ -534,15 +548,24 @@ public final class Spares {
         }
         closeLifelines(spares);
         for (Spare spare : spares) {
-            if (spare.command().dumpsAnArchive()) {
-                try {
-                    if (spare.process().waitFor(DUMP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                        forget(spare);
+            if (!spare.command().dumpsAnArchive()) {
+                spare.process().destroyForcibly();
+            }
+        }
+        long killedBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILLED_WAIT_MILLIS);
+        for (Spare spare : spares) {
+            boolean dumps = spare.command().dumpsAnArchive();
+            long waitNanos = dumps ? TimeUnit.SECONDS.toNanos(DUMP_WAIT_SECONDS) : killedBy - System.nanoTime();
+            try {
+                if (spare.process().waitFor(Math.max(0, waitNanos), TimeUnit.NANOSECONDS)) {
+                    forget(spare);
+                    if (!dumps && spare.startTicks() >= 0) {
+                        ScratchTree.removeLeftBy(spare.process().pid(), spare.startTicks());
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
