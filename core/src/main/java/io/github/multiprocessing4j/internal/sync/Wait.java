@@ -82,8 +82,8 @@ public final class Wait {
     private final Backoff backoff = new Backoff();
     private long nextCheck;
     /** Where the wait sits once it is long; null for none. */
-    private final Seating board;
-    /** The wait's seat on its board, -1 while it has none. */
+    private final Seating seating;
+    /** What the seating gave the wait when it sat, -1 while it has no seat. */
     private int seat = -1;
 
     /**
@@ -101,14 +101,14 @@ public final class Wait {
     }
 
     /**
-     * {@link #interruptibly(long, BooleanSupplier, BooleanSupplier)} that sits on {@code board}
+     * {@link #interruptibly(long, BooleanSupplier, BooleanSupplier)} that sits on {@code seating}
      * once it is long.
      *
-     * @param board the board of what the wait waits for; null for none
+     * @param seating the board of what the wait waits for (or the boards, {@link Seating#onEach}); null for none
      */
     public static boolean interruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck,
-            Seating board) throws InterruptedException {
-        return interruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), board) != null;
+            Seating seating) throws InterruptedException {
+        return interruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), seating) != null;
     }
 
     /**
@@ -122,14 +122,14 @@ public final class Wait {
     }
 
     /**
-     * {@link #uninterruptibly(long, BooleanSupplier, BooleanSupplier)} that sits on {@code board}
+     * {@link #uninterruptibly(long, BooleanSupplier, BooleanSupplier)} that sits on {@code seating}
      * once it is long.
      *
-     * @param board the board of what the wait waits for; null for none
+     * @param seating the board of what the wait waits for (or the boards, {@link Seating#onEach}); null for none
      */
     public static boolean uninterruptibly(long timeoutNanos, BooleanSupplier done, BooleanSupplier livenessCheck,
-            Seating board) {
-        return uninterruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), board) != null;
+            Seating seating) {
+        return uninterruptiblyFor(timeoutNanos, whenTrue(done), whenTrue(livenessCheck), seating) != null;
     }
 
     /**
@@ -149,15 +149,15 @@ public final class Wait {
     }
 
     /**
-     * {@link #interruptiblyFor(long, Attempt, Attempt)} that sits on {@code board} once it is
+     * {@link #interruptiblyFor(long, Attempt, Attempt)} that sits on {@code seating} once it is
      * long, so that the process that makes the change it waits for can ring it (see the class notes).
      *
-     * @param board the board of what the wait waits for; null for none
+     * @param seating the board of what the wait waits for (or the boards, {@link Seating#onEach}); null for none
      */
     @SuppressWarnings("unchecked")
     public static <T, X extends Exception> T interruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
-            Attempt<T, X> livenessCheck, Seating board) throws InterruptedException, X {
-        Object result = new Wait(timeoutNanos, board).loop(attempt, livenessCheck, true);
+            Attempt<T, X> livenessCheck, Seating seating) throws InterruptedException, X {
+        Object result = new Wait(timeoutNanos, seating).loop(attempt, livenessCheck, true);
         if (result == INTERRUPTED) {
             throw new InterruptedException();
         }
@@ -177,14 +177,14 @@ public final class Wait {
     }
 
     /**
-     * {@link #uninterruptiblyFor(long, Attempt, Attempt)} that sits on {@code board} once it is long.
+     * {@link #uninterruptiblyFor(long, Attempt, Attempt)} that sits on {@code seating} once it is long.
      *
-     * @param board the board of what the wait waits for; null for none
+     * @param seating the board of what the wait waits for (or the boards, {@link Seating#onEach}); null for none
      */
     @SuppressWarnings("unchecked")
     public static <T, X extends Exception> T uninterruptiblyFor(long timeoutNanos, Attempt<T, X> attempt,
-            Attempt<T, X> livenessCheck, Seating board) throws X {
-        return (T) new Wait(timeoutNanos, board).loop(attempt, livenessCheck, false);
+            Attempt<T, X> livenessCheck, Seating seating) throws X {
+        return (T) new Wait(timeoutNanos, seating).loop(attempt, livenessCheck, false);
     }
 
     /**
@@ -207,12 +207,12 @@ public final class Wait {
 
     /**
      * @param timeoutNanos how long the wait may last; negative for ever
-     * @param board where the wait sits once it is long; null for none
+     * @param seating where the wait sits once it is long; null for none
      */
-    private Wait(long timeoutNanos, Seating board) {
+    private Wait(long timeoutNanos, Seating seating) {
         long start = System.nanoTime();
         this.timeoutNanos = timeoutNanos;
-        this.board = board;
+        this.seating = seating;
         this.deadline = start + timeoutNanos;
         this.nextCheck = start + LIVENESS_CHECK_NANOS;
     }
@@ -257,7 +257,7 @@ public final class Wait {
                     return null;
                 }
                 pause();
-                if (board != null && seat < 0 && backoff.isLong()) {
+                if (seating != null && seat < 0 && backoff.isLong()) {
                     sitOnBoard(); // before the look: a change made before the seat is seen by the look
                 }
                 T result = attempt.attempt();
@@ -270,7 +270,7 @@ public final class Wait {
             }
         } finally {
             if (seat >= 0) {
-                board.leave(seat, Doorbell.OWN_PID);
+                seating.leave(seat, Doorbell.OWN_PID);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -278,10 +278,10 @@ public final class Wait {
         }
     }
 
-    /** Sits on the board once this process's doorbell listens (it is made on the first try) and a seat is free. */
+    /** Sits (on its board or boards) once this process's doorbell listens (it is made on the first try) and a seat is free. */
     private void sitOnBoard() {
         if (Doorbell.listening()) {
-            seat = board.sit(Doorbell.OWN_PID);
+            seat = seating.sit(Doorbell.OWN_PID);
         }
     }
 
