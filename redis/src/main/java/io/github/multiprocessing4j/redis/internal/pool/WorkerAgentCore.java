@@ -33,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  * {@value #POOL_CHECK_MILLIS} ms checks the leases of the pools whose workers run here; one
  * watcher thread per worker waits for its exit and reports it. A worker is a daemonic child: when
  * the agent dies in any way, its lifeline ends the workers within a second; and the pool learns
- * it from the agent's lease running out.
+ * it from the agent's lease running out. A placement the agent takes while it closes goes back to
+ * the head of the list for another agent ({@link #giveBack}); one whose {@code BLPOP} answer a
+ * broken connection lost (the agent killed in that moment) is gone: its pool never hears of that
+ * worker.
  */
 public final class WorkerAgentCore {
     private static final System.Logger LOG = System.getLogger(WorkerAgentCore.class.getName());
@@ -181,7 +184,13 @@ public final class WorkerAgentCore {
                 byte[][] lists = running.size() < processes ? new byte[][] {control, placements} : new byte[][] {control};
                 Server server = connection.server();
                 KeyValue<byte[], byte[]> got = server.call("wait for placements", server.waitingUpTo(500, (j, seconds) -> j.blpop(seconds, lists)));
-                if (got == null || closing) {
+                if (got == null) {
+                    continue;
+                }
+                if (closing) {
+                    if (!java.util.Arrays.equals(got.getKey(), control)) {
+                        giveBack(placements, got.getValue());
+                    }
                     continue;
                 }
                 if (java.util.Arrays.equals(got.getKey(), control)) {
@@ -318,6 +327,20 @@ public final class WorkerAgentCore {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Puts a placement this agent took while it was closing back at the head of the list, for
+     * another agent: dropped, its worker would never start and its pool never hear of it. Sent at
+     * most once (pushed twice, it would start two workers).
+     */
+    private void giveBack(byte[] placementsKey, byte[] placement) {
+        try {
+            connection.server().callOnceReconnecting("give back a placement", j -> j.lpush(placementsKey, placement));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "worker agent " + id + ": a placement taken while stopping could not be"
+                    + " given back, its worker does not start: " + e.getMessage());
         }
     }
 
