@@ -85,6 +85,11 @@ public final class Multiprocessing {
      * exited. The next warm start of each configuration is cold again. For programs (and tests)
      * that want no idle JVM left; never needed for correctness, since spares end with this
      * process.
+     *
+     * <p>Blocks for milliseconds: the spares are killed (none runs any code of the program), but
+     * for the first JVM of a class path, which writes the class-data archive as it exits and is
+     * waited for up to 5 s; and for a spare being spawned at that moment. An interrupt kills the
+     * spares not yet gone and returns with the interrupt status set.
      */
     public static void discardSpares() {
         RuntimeContext.get().discardSpares();

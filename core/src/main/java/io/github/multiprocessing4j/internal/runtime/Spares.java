@@ -78,9 +78,9 @@ public final class Spares {
     static final double DEFAULT_IDLE_SECONDS = 30;
     /** How long a refill waits for the child that triggered it to boot. */
     private static final long BOOT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** The longest this JVM's exit waits for a spare that dumps a class-data archive (see {@link #stopAtExit}). */
+    /** The longest {@link #end} waits for a spare that dumps a class-data archive before it kills it. */
     private static final long DUMP_WAIT_SECONDS = 5;
-    /** The longest this JVM's exit waits for the other spares, killed (see {@link #stopAtExit}): they die in milliseconds. */
+    /** The longest {@link #end} waits for the spares it killed: they die in milliseconds. */
     private static final long KILLED_WAIT_MILLIS = 1_000;
 
     /** A JVM waiting for its message (or still preparing to), with what its reaper will need. */
@@ -520,54 +520,24 @@ public final class Spares {
     }
 
     /**
-     * At this JVM's exit: drops every spare and every refill not yet booted, closes the spares'
-     * lifelines, kills every spare but one that dumps its class path's class-data archive, and
-     * waits for them all to be gone.
+     * At this JVM's exit: drops every spare and every refill not yet booted, and ends the spares
+     * ({@link #end}), so that none is left when the JVM goes.
      *
-     * <p>Why kill and wait: HotSpot's exit waits, up to 300 ms in steps of 10 ms, for threads in
-     * native code, and each child process has one, the JDK's reaper blocked in {@code waitpid}.
-     * A spare reads its lifeline's EOF only once it has booted, so a program that ended while a
-     * spare booted waited for that boot (up to 140 ms here, and held a pipe on its stdout as long);
-     * one that ended with a prepared spare waited for that spare's exit and the next 10 ms step:
-     * 20.5-26.5 ms from the end of {@code main} to the exit, against 7.7-9.4 ms with no spare.
-     * Killed, a spare is gone in milliseconds, and the wait here returns the moment it is, so
-     * the exit finds no reaper left; what a spare killed during its queue warm-up leaves in its
-     * own tree is removed here ({@link ScratchTree#removeLeftBy}), its readiness marker by
-     * {@link #forget}. A spare that dumps the archive is not killed but waited for, up to
-     * {@value #DUMP_WAIT_SECONDS} s: the dump is written as that JVM exits and must be moved into
-     * place afterwards (see {@code ClassDataSharing}). Without the wait, a program whose first JVM
-     * of a class path was a spare it never used (one it prestarted, say) left the dump as a
-     * temporary file, and the class path never got its archive: every run of such a program
-     * booted its JVMs without one (measured on the development VM, a plain program's cold
-     * children reached their targets' first lines in 65-100 ms instead of about 50).
+     * <p>Why it must wait for them: HotSpot's exit waits, up to 300 ms in steps of 10 ms, for
+     * threads in native code, and each child process has one, the JDK's reaper blocked in
+     * {@code waitpid}. Closing a spare's lifeline alone (as before) ended it only once it had
+     * booted, so a program that ended while a spare booted waited for that boot (151-303 ms from
+     * the end of {@code main} to the exit for a program that ended 30 ms after its first child's
+     * {@code join()}, and as long a pipe on its stdout), and one that ended with a prepared spare
+     * waited for that spare's exit and the next 10 ms step (20.5-26.5 ms, against 7.7-9.4 ms with
+     * no spare); killed and waited for here, 12-29 and 14-22 ms.
      */
     void stopAtExit() {
         List<Spare> spares;
         synchronized (this) {
             spares = dropAll();
         }
-        closeLifelines(spares);
-        for (Spare spare : spares) {
-            if (!spare.command().dumpsAnArchive()) {
-                spare.process().destroyForcibly();
-            }
-        }
-        long killedBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILLED_WAIT_MILLIS);
-        for (Spare spare : spares) {
-            boolean dumps = spare.command().dumpsAnArchive();
-            long waitNanos = dumps ? TimeUnit.SECONDS.toNanos(DUMP_WAIT_SECONDS) : killedBy - System.nanoTime();
-            try {
-                if (spare.process().waitFor(Math.max(0, waitNanos), TimeUnit.NANOSECONDS)) {
-                    forget(spare);
-                    if (!dumps && spare.startTicks() >= 0) {
-                        ScratchTree.removeLeftBy(spare.process().pid(), spare.startTicks());
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        end(spares);
     }
 
     /** @return every spawned spare, no longer this object's; refills asked so far are cancelled */
@@ -584,19 +554,44 @@ public final class Spares {
         return spares;
     }
 
-    /** Ends spares (EOF on stdin before any message) and waits until they have exited. */
+    /**
+     * Ends spares and waits until they are gone: closes their lifelines, kills every one but a
+     * spare that dumps its class path's class-data archive, and waits for them (milliseconds).
+     * What a spare killed during its queue warm-up left in its own tree is removed
+     * ({@link ScratchTree#removeLeftBy}), its readiness marker by {@link #forget}. A spare that
+     * dumps the archive is waited for, up to {@value #DUMP_WAIT_SECONDS} s, and killed only then:
+     * the dump is written as that JVM exits and must be moved into place afterwards (see
+     * {@code ClassDataSharing}). Without the wait at exit, a program whose first JVM of a class
+     * path was a spare it never used (one it prestarted, say) left the dump as a temporary file,
+     * and the class path never got its archive: every run of such a program booted its JVMs
+     * without one (measured on the development VM, a plain program's cold children reached their
+     * targets' first lines in 65-100 ms instead of about 50). An interrupt kills every spare not
+     * yet gone and ends the wait, the interrupt status set again.
+     */
     private static void end(List<Spare> spares) {
         closeLifelines(spares);
         for (Spare spare : spares) {
-            try {
-                if (!spare.process().waitFor(5, TimeUnit.SECONDS)) {
-                    spare.process().destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
+            if (!spare.command().dumpsAnArchive()) {
                 spare.process().destroyForcibly();
-                Thread.currentThread().interrupt();
             }
-            forget(spare);
+        }
+        long killedBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILLED_WAIT_MILLIS);
+        try {
+            for (Spare spare : spares) {
+                boolean dumps = spare.command().dumpsAnArchive();
+                long waitNanos = dumps ? TimeUnit.SECONDS.toNanos(DUMP_WAIT_SECONDS) : killedBy - System.nanoTime();
+                if (!spare.process().waitFor(Math.max(0, waitNanos), TimeUnit.NANOSECONDS)) {
+                    spare.process().destroyForcibly(); // a dump that hangs; a killed one not gone yet is left to the kernel
+                    continue;
+                }
+                forget(spare);
+                if (!dumps && spare.startTicks() >= 0) {
+                    ScratchTree.removeLeftBy(spare.process().pid(), spare.startTicks());
+                }
+            }
+        } catch (InterruptedException e) {
+            spares.forEach(spare -> spare.process().destroyForcibly());
+            Thread.currentThread().interrupt();
         }
     }
 
