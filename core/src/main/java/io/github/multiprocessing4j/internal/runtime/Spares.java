@@ -580,11 +580,11 @@ public final class Spares {
             for (Spare spare : spares) {
                 boolean dumps = spare.command().dumpsAnArchive();
                 long waitNanos = dumps ? TimeUnit.SECONDS.toNanos(DUMP_WAIT_SECONDS) : killedBy - System.nanoTime();
-                if (!spare.process().waitFor(Math.max(0, waitNanos), TimeUnit.NANOSECONDS)) {
-                    spare.process().destroyForcibly(); // a dump that hangs; a killed one not gone yet is left to the kernel
-                    continue;
+                if (!spare.process().waitFor(Math.max(0, waitNanos), TimeUnit.NANOSECONDS)
+                        && !spare.process().destroyForcibly().waitFor(KILLED_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    continue; // not gone even killed (a process the kernel has not ended yet): left to it
                 }
-                forget(spare);
+                forget(spare); // a dump cut short is recognised there and dropped
                 if (!dumps && spare.startTicks() >= 0) {
                     ScratchTree.removeLeftBy(spare.process().pid(), spare.startTicks());
                 }
