@@ -4,12 +4,15 @@ import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SerializableCallable;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.WorkerDiedException;
+import io.github.multiprocessing4j.redis.internal.pool.AgentKeys;
 import io.github.multiprocessing4j.redis.testing.Agents;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -197,6 +200,26 @@ class ClusterPoolTest {
                 for (Future<Long> f : held) {
                     assertThat(victimWorkers).doesNotContain(f.get(30, TimeUnit.SECONDS));
                 }
+            }
+        }
+    }
+
+    @Test
+    void aWorkerWhosePlacementAnAgentTookAndLostFailsThePoolInsteadOfHangingIt() throws Exception {
+        try (Cluster c = Cluster.builder(redis.url()).prefix("losttest").allowClasses("io.github.multiprocessing4j.**").connect();
+             Jedis raw = new Jedis("127.0.0.1", redis.port())) {
+            byte[] placements = new AgentKeys(c.connection()).placements().getBytes(StandardCharsets.UTF_8);
+            try (ProcessPool pool = ProcessPool.builder().cluster(c).processes(1).build()) {
+                Future<Integer> task = pool.submit((SerializableCallable<Integer>) () -> 1);
+                // No agent serves this prefix: the test takes the placement, as an agent killed right after would.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (raw.lpop(placements) == null) {
+                    assertThat(System.nanoTime() - deadline).as("the worker's placement").isNegative();
+                    Thread.sleep(10);
+                }
+
+                assertThatThrownBy(() -> task.get(30, TimeUnit.SECONDS)).as("not a TimeoutException: the pool knows")
+                        .isInstanceOf(ExecutionException.class).hasStackTraceContaining("never started");
             }
         }
     }

@@ -39,10 +39,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Killing a worker no agent has taken yet removes its placement ({@code LREM}); when an agent
  * took it meanwhile, the kill is sent to that agent once it reports the start.
+ *
+ * <p>A placement an agent took and lost (the agent killed between its {@code BLPOP}'s answer and
+ * the worker's start, or that answer lost with a broken connection) would leave its worker
+ * neither started nor waiting, and the pool waiting for it for ever. So every
+ * {@value #PLACEMENT_CHECK_MILLIS} ms the pool looks ({@code LPOS}) for the placements of its
+ * workers not reported started: one missing from the list, with no start reported, for
+ * {@code lostAfterNanos} (three leases, at least two seconds: an agent reports a start
+ * milliseconds after it took the placement) counts as ended with exit code -9, as a worker of a
+ * dead agent does.
  */
 public final class RedisPool implements PoolBackend {
     private static final System.Logger LOG = System.getLogger(RedisPool.class.getName());
     static final long CHECK_MILLIS = 250;
+    /** How often the pool looks for the placements of its workers that no agent reported started. */
+    static final long PLACEMENT_CHECK_MILLIS = 1_000;
 
     private final ClusterConnection connection;
     private final AgentKeys keys;
@@ -56,6 +67,8 @@ public final class RedisPool implements PoolBackend {
     private final Lease renewal;
     private final Thread reader;
     private volatile boolean closed;
+    /** When each worker not reported started was first found neither started nor placed (the reader thread's). */
+    private final Map<Integer, Long> missingSince = new java.util.HashMap<>();
 
     public RedisPool(ClusterConnection connection) {
         this.connection = connection;
@@ -126,6 +139,7 @@ public final class RedisPool implements PoolBackend {
     /** Reads the agents' reports and checks their leases, until the pool is closed. */
     private void readReports() {
         long nextCheck = System.nanoTime();
+        long nextPlacementCheck = nextCheck;
         while (!closed) {
             try {
                 Server server = connection.server();
@@ -137,6 +151,10 @@ public final class RedisPool implements PoolBackend {
                 if (System.nanoTime() - nextCheck >= 0) {
                     nextCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS);
                     checkAgents();
+                }
+                if (System.nanoTime() - nextPlacementCheck >= 0) {
+                    nextPlacementCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PLACEMENT_CHECK_MILLIS);
+                    checkPlacements();
                 }
             } catch (RuntimeException e) {
                 if (closed) {
@@ -181,6 +199,36 @@ public final class RedisPool implements PoolBackend {
                 }
             }
         }
+    }
+
+    /** Ends the workers whose placement an agent took and lost (see the class comment). */
+    private void checkPlacements() {
+        byte[] placements = keys.placements().getBytes(StandardCharsets.UTF_8);
+        long now = System.nanoTime();
+        missingSince.keySet().removeIf(no -> !workers.containsKey(no));
+        for (RemoteWorker w : workers.values()) {
+            if (w.agent() != null || w.hasEnded()) {
+                missingSince.remove(w.number());
+                continue;
+            }
+            Long at = connection.server().call("look for the placement of " + w.name(), j -> j.lpos(placements, w.placement()));
+            if (at != null) {
+                missingSince.remove(w.number());
+                continue;
+            }
+            long since = missingSince.computeIfAbsent(w.number(), no -> now);
+            if (now - since - lostAfterNanos() >= 0 && w.agent() == null) {
+                w.ended(-9, new IllegalStateException("worker " + w.name() + " of pool " + id + " never started: a worker agent"
+                        + " took its placement and stopped (killed, or its connection broke) before it could start it"));
+                workers.remove(w.number());
+                missingSince.remove(w.number());
+            }
+        }
+    }
+
+    /** @return how long a worker may be neither placed nor reported started before it counts as lost */
+    private long lostAfterNanos() {
+        return Math.max(TimeUnit.SECONDS.toNanos(2), 3 * connection.lease().toNanos());
     }
 
     private static void pause() {

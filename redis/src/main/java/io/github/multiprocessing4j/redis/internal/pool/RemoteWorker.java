@@ -32,6 +32,11 @@ final class RemoteWorker implements PoolWorker {
         return number;
     }
 
+    /** @return its placement, as it travels in the placements list */
+    byte[] placement() {
+        return placement;
+    }
+
     String agent() {
         return agent;
     }

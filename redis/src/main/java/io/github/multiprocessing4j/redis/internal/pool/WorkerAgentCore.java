@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * the agent dies in any way, its lifeline ends the workers within a second; and the pool learns
  * it from the agent's lease running out. A placement the agent takes while it closes goes back to
  * the head of the list for another agent ({@link #giveBack}); one whose {@code BLPOP} answer a
- * broken connection lost (the agent killed in that moment) is gone: its pool never hears of that
- * worker.
+ * broken connection lost (the agent killed in that moment) is gone, and its pool counts that
+ * worker as lost once it has been neither placed nor started for three leases ({@code RedisPool}).
  */
 public final class WorkerAgentCore {
     private static final System.Logger LOG = System.getLogger(WorkerAgentCore.class.getName());
