@@ -217,7 +217,7 @@ public final class RedisPool implements PoolBackend {
                 continue;
             }
             long since = missingSince.computeIfAbsent(w.number(), no -> now);
-            if (now - since - lostAfterNanos() >= 0 && w.agent() == null) {
+            if (now - since - lostAfterNanos() >= 0) {
                 w.ended(-9, new IllegalStateException("worker " + w.name() + " of pool " + id + " never started: a worker agent"
                         + " took its placement and stopped (killed, or its connection broke) before it could start it"));
                 workers.remove(w.number());
