@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
  * A program unrelated to the test JVM (no process of its tree), for {@link SharedMemoryNamedTest}:
  * {@code NamedMemoryPeer attach NAME} attaches to the named block, reads the long at 0 and writes
  * twice that at 8; {@code NamedMemoryPeer create NAME} creates a 64-byte named block, writes 4242
- * at 0 and exits without unlinking it. An exception exits with status 1.
+ * at 0 and exits without unlinking it; {@code NamedMemoryPeer recreate NAME} unlinks the named
+ * block and creates another of 128 bytes under the same name, with 4343 at 0. An exception exits
+ * with status 1.
  */
 public final class NamedMemoryPeer {
     private NamedMemoryPeer() {
@@ -19,6 +21,13 @@ public final class NamedMemoryPeer {
         if (args[0].equals("attach")) {
             try (SharedMemory shared = SharedMemory.attachNamed(args[1])) {
                 shared.buffer().putLong(8, shared.buffer().getLong(0) * 2);
+            }
+        } else if (args[0].equals("recreate")) {
+            try (SharedMemory old = SharedMemory.attachNamed(args[1])) {
+                old.unlink();
+            }
+            try (SharedMemory shared = SharedMemory.createNamed(args[1], 128)) {
+                shared.buffer().putLong(0, 4343);
             }
         } else {
             SharedMemory shared = SharedMemory.createNamed(args[1], 64);

@@ -70,6 +70,23 @@ class SharedMemoryNamedTest {
     }
 
     @Test
+    void attachingANameThatAnotherProgramMadeAgainGetsTheNewBlock() throws Exception {
+        String name = newName();
+        try (SharedMemory first = SharedMemory.createNamed(name, 16)) {
+            first.buffer().putLong(0, 1);
+            assertThat(NamedMemoryPeer.run("recreate", name)).isZero();
+            // This JVM still maps the first block (through the handle above): attaching the name
+            // must reach the file that has it now, as Python's SharedMemory(name=...) does.
+            try (SharedMemory again = SharedMemory.attachNamed(name)) {
+                assertThat(again.size()).isEqualTo(128);
+                assertThat(again.buffer().capacity()).isEqualTo(128);
+                assertThat(again.buffer().getLong(0)).as("written by the other program in its new block").isEqualTo(4343);
+            }
+            assertThat(first.buffer().getLong(0)).as("a handle had before keeps its block").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aChildOfTheTreeUsesACapturedNamedHandleAndAttachesByName() throws Exception {
         String name = newName();
         SharedMemory shared = SharedMemory.createNamed(name, 16);

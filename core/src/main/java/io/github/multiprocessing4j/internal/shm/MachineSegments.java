@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -143,6 +144,19 @@ public final class MachineSegments {
             throw notFound(name, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the size of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the identity of segment {@code name}'s file now (device and inode), which changes
+     *     when the name is unlinked and made again; null when there is no such file or it cannot
+     *     be read
+     */
+    static Object fileKey(String name) {
+        try {
+            return Files.readAttributes(file(name), BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 

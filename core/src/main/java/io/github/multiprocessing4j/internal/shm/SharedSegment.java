@@ -47,7 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * offers no safe explicit unmap (a thread still using the buffer would crash the JVM), so this
  * is the earliest safe moment. {@link #unlink()} also drops this JVM's cache entry at once, since
  * no new handle can map an unlinked segment. Without both, every segment a long-running process
- * ever created or received would stay mapped until it exits.
+ * ever created or received would stay mapped until it exits. A tree segment's name is never
+ * reused, but a machine-wide one is the user's: another program may unlink it and make a new
+ * segment under it, which this JVM's cache would not know of. So a machine-wide segment's entry
+ * is used only while the name's file is the one it mapped (device and inode, one {@code stat} a
+ * mapping): until 2026-12-05, attaching such a name again gave the old, unlinked block, at its
+ * old size.
  *
  * <p>Where a tree's segment files live is not this class's business: it asks the
  * {@link SegmentTrees} installed by the layer that knows who this process is
@@ -475,13 +480,16 @@ public final class SharedSegment implements Serializable {
     private ByteBuffer map() {
         expungeReleased();
         String key = key();
+        boolean machineWide = MachineSegments.SCOPE.equals(treeId);
+        // A machine-wide name can be unlinked and made again by another program, and a mapping of
+        // the file it named before is not this segment; a tree segment's name is never reused.
+        Object fileKey = machineWide ? MachineSegments.fileKey(name) : null;
         Mapping cached = MAPPINGS.get(key);
         ByteBuffer existing = cached == null ? null : cached.get();
-        if (existing != null) {
+        if (existing != null && cached.maps(fileKey)) {
             spilled = cached.spilled;
             return existing;
         }
-        boolean machineWide = MachineSegments.SCOPE.equals(treeId);
         Path file = machineWide ? MachineSegments.file(name) : trees().of(treeId).segmentFile(name);
         spilled = file.getParent().getFileName().toString().startsWith(SegmentSpace.SPILL_PREFIX);
         MappedByteBuffer mapped;
@@ -496,14 +504,14 @@ public final class SharedSegment implements Serializable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map " + this + ": " + e.getMessage(), e);
         }
-        Mapping fresh = new Mapping(key, mapped, spilled);
-        while (true) { // install ours unless another thread installed a live mapping meanwhile
+        Mapping fresh = new Mapping(key, mapped, spilled, fileKey);
+        while (true) { // install ours unless another thread installed a live mapping of the same file meanwhile
             Mapping current = MAPPINGS.putIfAbsent(key, fresh);
             if (current == null) {
                 return mapped;
             }
             ByteBuffer live = current.get();
-            if (live != null) {
+            if (live != null && current.maps(fileKey)) {
                 spilled = current.spilled;
                 return live; // ours is unreachable once we return, and is unmapped by its cleaner
             }
@@ -574,15 +582,31 @@ public final class SharedSegment implements Serializable {
         }
     }
 
-    /** A cache entry: the mapping, held weakly, and its key for expunging. */
+    /**
+     * A cache entry: the mapping, held weakly, its key for expunging, and for a machine-wide
+     * segment the identity of the file mapped ({@link MachineSegments#fileKey}).
+     */
     private static final class Mapping extends WeakReference<ByteBuffer> {
         final String key;
         final boolean spilled;
+        /** The file's identity when it was mapped; null for a tree segment, or when it could not be read. */
+        final Object fileKey;
 
-        Mapping(String key, ByteBuffer mapped, boolean spilled) {
+        Mapping(String key, ByteBuffer mapped, boolean spilled, Object fileKey) {
             super(mapped, RELEASED);
             this.key = key;
             this.spilled = spilled;
+            this.fileKey = fileKey;
+        }
+
+        /**
+         * @param current the identity of the file the segment's name names now; null when unknown
+         *     (a tree segment, or a machine-wide one whose file is gone: a handle that still maps
+         *     it keeps using it)
+         * @return whether this mapping is of that file
+         */
+        boolean maps(Object current) {
+            return current == null || current.equals(fileKey);
         }
     }
 
