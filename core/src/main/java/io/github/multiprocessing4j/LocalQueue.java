@@ -15,7 +15,7 @@ class LocalQueue implements QueueBackend {
     final ByteQueue queue;
 
     LocalQueue(int maxSize) {
-        this(ByteQueue.create(Math.max(0, maxSize), ByteQueue.DEFAULT_CHUNK_SIZE));
+        this(ByteQueue.create(Math.max(0, maxSize), ByteQueue.standardChunkSize()));
     }
 
     /** @param queue the queue's shared memory, made here or received from another process */

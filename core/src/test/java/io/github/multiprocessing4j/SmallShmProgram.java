@@ -15,10 +15,11 @@ import java.util.stream.Stream;
 /**
  * A program for {@link SmallShmTest}, run in a private mount namespace whose {@code /dev/shm} is
  * a small tmpfs: {@code SmallShmProgram REPORT ITEMS} puts ITEMS items of 1 MiB into an
- * unbounded queue (more than the tmpfs holds), then tries a bounded queue and a shared memory
- * block that do not fit, fills what is left of {@code /dev/shm} with a file of its own (as
- * another program could), starts and joins three children while not a page is free, runs a
- * joinable queue round trip, and has one more child drain the queue.
+ * unbounded queue (more than the tmpfs holds), then tries a shared memory block that does not
+ * fit, fills what is left of {@code /dev/shm} with a file of its own (as another program could),
+ * tries a bounded queue (its first chunk, fitted to the small directory, would fit in what the
+ * items left), starts and joins three children while not a page is free, runs a joinable queue
+ * round trip, and has one more child drain the queue.
  * It writes what it saw to REPORT as {@code key=value} lines; an exception ends it with status 1.
  */
 public final class SmallShmProgram {
@@ -43,10 +44,10 @@ public final class SmallShmProgram {
         }
         lines.add("accepted=" + accepted);
         lines.add("spilledFiles=" + spilledFiles());
-        lines.add("boundedQueue=" + failureOf(() -> new ProcessQueue<byte[]>(10).close()));
         lines.add("sharedMemory=" + failureOf(() -> SharedMemory.create(64 << 20).close()));
 
         Path filler = fillDevShm(); // not a page left: the process table lives on its reserve
+        lines.add("boundedQueue=" + failureOf(() -> new ProcessQueue<byte[]>(10).close()));
         lines.add("shmFreeBytes=" + Files.getFileStore(Path.of("/dev/shm")).getUsableSpace());
         lines.add("pipeRoundTrip=" + pipeRoundTrip());
         int joined = 0;

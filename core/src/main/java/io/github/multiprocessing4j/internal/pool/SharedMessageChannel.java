@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
 import io.github.multiprocessing4j.internal.serial.Wire;
+import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import java.io.Serializable;
@@ -61,7 +62,9 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
     /**
      * Bytes of the queue's chunks: a chunk's answer in a {@code map} of a million ints with
      * Python's default chunk size (125,000 results of 9 bytes) fits in one, which is then reused;
-     * a message bigger than a chunk gets a segment made and removed for it alone.
+     * a message bigger than a chunk gets a segment made and removed for it alone. Less where
+     * shared memory is small ({@link SegmentSpace#fittedChunkSize}): a pool holds a channel per
+     * worker and one for the results.
      */
     static final int CHUNK_BYTES = 4 << 20;
 
@@ -78,7 +81,7 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
 
     /** @return a new, empty channel in this process's tree */
     static SharedMessageChannel create() {
-        return new SharedMessageChannel(ByteQueue.create(0, CHUNK_BYTES));
+        return new SharedMessageChannel(ByteQueue.create(0, SegmentSpace.fittedChunkSize(CHUNK_BYTES)));
     }
 
     /** Writes what names this channel, for a worker to open it with {@link #readFrom} ({@link WorkerLoop#localSpec}). */

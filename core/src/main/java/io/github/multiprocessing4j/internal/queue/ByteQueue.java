@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.queue;
 import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.QueuePutBlockedEvent;
 import io.github.multiprocessing4j.internal.serial.Wire;
+import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.sync.RobustMutex;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -122,7 +123,7 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  */
 public final class ByteQueue implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Bytes of a standard chunk. */
+    /** Bytes of a standard chunk where shared memory has room ({@link #standardChunkSize()}). */
     public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
 
     /** How a put writes an item as the bytes of its record (see {@link #put}). */
@@ -172,6 +173,11 @@ public final class ByteQueue implements Serializable {
         this.maxSize = maxSize;
         this.chunkSize = chunkSize;
         init();
+    }
+
+    /** @return the chunk size of the library's queues and pipes: {@link #DEFAULT_CHUNK_SIZE}, less where shared memory is small */
+    public static int standardChunkSize() {
+        return SegmentSpace.fittedChunkSize(DEFAULT_CHUNK_SIZE);
     }
 
     /**

@@ -40,6 +40,9 @@ public final class SegmentSpace {
     public static final String SPILL_PREFIX = "spill-";
     private static final int BLOCK = 1 << 18;
     private static final long MIB = 1 << 20;
+    private static final int PAGE = 4096;
+    /** A shared-memory directory of at least this many MiB gives chunks their preferred size ({@link #fittedChunkSize}). */
+    static final long ROOMY_MIB = 256;
     private static volatile ByteBuffer zeros;
 
     private SegmentSpace() {
@@ -140,6 +143,38 @@ public final class SegmentSpace {
 
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB);
+    }
+
+    /**
+     * Fits a queue's or channel's chunk size to the room of the shared-memory directory
+     * ({@link Platform#sharedMemoryRoot}): the preferred size where that holds {@value #ROOMY_MIB}
+     * MiB or more (a machine's {@code /dev/shm} is half its memory), else a size in proportion,
+     * down to a sixteenth. Docker gives a container 64 MiB: a queue then takes 256 KiB chunks and
+     * a pool's channel 1 MiB ones, so that a pool of 16 workers holds about 18 MiB instead of 69, more
+     * than the whole directory (measured: its channels spilled to disk, with a warning from every
+     * worker), and an idle queue 256 KiB instead of 1 MiB. Smaller chunks cost a chunk switch
+     * more often, and an item larger than a chunk gets a segment of its own.
+     *
+     * @param preferred the size for a roomy directory, a multiple of the page size
+     * @return the chunk size to use, a multiple of the page size
+     */
+    public static int fittedChunkSize(int preferred) {
+        return fittedChunkSize(preferred, Room.TOTAL);
+    }
+
+    /** {@link #fittedChunkSize(int)} for a directory of {@code room} bytes (0 or less: unknown). */
+    static int fittedChunkSize(int preferred, long room) {
+        long roomy = ROOMY_MIB * MIB;
+        if (room <= 0 || room >= roomy) {
+            return preferred;
+        }
+        long scaled = Math.max(preferred / 16, preferred * room / roomy);
+        return (int) Math.max(PAGE, scaled / PAGE * PAGE);
+    }
+
+    /** The shared-memory directory's size, read once (one {@code statvfs}; no mount table read). */
+    private static final class Room {
+        static final long TOTAL = Platform.sharedMemoryRoot().toFile().getTotalSpace();
     }
 
     /**

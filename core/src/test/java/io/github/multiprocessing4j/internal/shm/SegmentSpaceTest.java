@@ -66,6 +66,21 @@ class SegmentSpaceTest {
     }
 
     @Test
+    void chunksKeepTheirSizeWhereSharedMemoryIsRoomyAndShrinkWithItWhereItIsSmall() {
+        int queue = 1 << 20;
+        int channel = 4 << 20;
+        long mib = 1 << 20;
+        assertThat(SegmentSpace.fittedChunkSize(queue, 24 * 1024 * mib)).as("a host's /dev/shm").isEqualTo(queue);
+        assertThat(SegmentSpace.fittedChunkSize(queue, SegmentSpace.ROOMY_MIB * mib)).isEqualTo(queue);
+        assertThat(SegmentSpace.fittedChunkSize(queue, 0)).as("room unknown").isEqualTo(queue);
+        assertThat(SegmentSpace.fittedChunkSize(queue, 64 * mib)).as("Docker's default").isEqualTo(256 << 10);
+        assertThat(SegmentSpace.fittedChunkSize(channel, 64 * mib)).isEqualTo(1 << 20);
+        assertThat(SegmentSpace.fittedChunkSize(queue, 4 * mib)).as("a sixteenth at least").isEqualTo(64 << 10);
+        assertThat(SegmentSpace.fittedChunkSize(queue, 100 * mib) % 4096).as("whole pages").isZero();
+        assertThat(SegmentSpace.fittedChunkSize(4096, 4 * mib)).as("a page at least").isEqualTo(4096);
+    }
+
+    @Test
     void aTreeSpillsUnderTheSpillRootInADirectoryNamedAfterIt() {
         assertThat(SegmentSpace.spillDirectory("mp4j-42-7")).isEqualTo(SegmentSpace.spillRoot().resolve("spill-mp4j-42-7"));
     }
