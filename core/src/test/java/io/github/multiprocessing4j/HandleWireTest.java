@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 
@@ -137,6 +139,34 @@ class HandleWireTest {
 
         assertThat(back[0]).isSameAs(back[2]).isInstanceOf(ProcessLock.class);
         assertThat(back[1]).isEqualTo("between");
+    }
+
+    @Test
+    void aHandleAtASectionsTopAndInsideOneOfItsCompoundsIsOneObjectWhenReadBack() throws Exception {
+        ProcessQueue<String> queue = shared.track(new ProcessQueue<>());
+
+        Object[] topFirst = decode(encode(queue, List.of(queue)));
+        assertThat(((List<?>) topFirst[1]).get(0)).isSameAs(topFirst[0]);
+        Object[] listFirst = decode(encode(new ArrayList<>(List.of(queue)), "between", queue));
+        assertThat(((List<?>) listFirst[0]).get(0)).isSameAs(listFirst[2]);
+        // with a value the section serializes: every one of them in its one stream
+        Object[] withAnObject = decode(encode(queue, java.math.BigDecimal.ONE, Map.of("q", queue), queue));
+        assertThat(((Map<?, ?>) withAnObject[2]).get("q")).isSameAs(withAnObject[0]).isSameAs(withAnObject[3]);
+        assertThat(withAnObject[1]).isEqualTo(java.math.BigDecimal.ONE);
+    }
+
+    @Test
+    void aChildsTargetThatCapturesAHandleAndACollectionHoldingItGetsOneObject() throws Exception {
+        ProcessQueue<String> queue = shared.track(new ProcessQueue<>());
+        List<ProcessQueue<String>> list = new ArrayList<>(List.of(queue));
+        Map<String, ProcessQueue<String>> map = Map.of("q", queue);
+        ChildProcess child = new ChildProcess(() -> queue.put((queue == list.get(0)) + " " + (queue == map.get("q"))));
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            child.start();
+            assertThat(queue.get()).isEqualTo("true true");
+            child.join();
+        });
+        assertThat(child.exitCode()).hasValue(0);
     }
 
     @Test

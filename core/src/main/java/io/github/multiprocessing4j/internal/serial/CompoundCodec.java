@@ -216,8 +216,9 @@ final class CompoundCodec {
 
     /**
      * What the compounds of one item, or of one section, share as they are written: the mutable
-     * compounds and arrays met (one met again is refused), and the classes named so far, each
-     * written as its number after the first time ({@code classRef} in the class comment).
+     * compounds, arrays and handles met (one met again is refused; a section also counts the
+     * handles it writes at its top level), and the classes named so far, each written as its
+     * number after the first time ({@code classRef} in the class comment).
      */
     static final class WriteScope {
         private IdentityHashMap<Object, Boolean> seen;
@@ -230,6 +231,11 @@ final class CompoundCodec {
                 seen = new IdentityHashMap<>();
             }
             return seen.put(value, Boolean.TRUE) == null;
+        }
+
+        /** @return whether {@code value} was met before in this scope (it is not met by this call) */
+        boolean met(Object value) {
+            return seen != null && seen.containsKey(value);
         }
 
         int classCount() {

@@ -30,9 +30,11 @@ import java.util.List;
  * <p>The library's own handles (a queue, a lock, a shared value) are written directly too
  * ({@link HandleCodec}): a child whose target captures only such values and those above never
  * creates an {@code ObjectInputStream}, whose first one costs a JVM tens of milliseconds. A
- * handle given twice in a section is read back as one object, as JDK serialization would; one
- * also reachable from an object of the objects section is read back twice (two handles of the
- * same shared object, as if it had come in two messages).
+ * handle given twice in a section is read back as one object, as JDK serialization would. So is
+ * one that a compound of the section holds too (a target that captures a queue and a list of it):
+ * the compound then goes to the stream, and a section with a stream puts its handles there as
+ * well, where one object held twice comes back as one (until 2026-12-05 such a handle came back
+ * as two objects of the same shared object, as if it had come in two messages).
  *
  * <p>So are the JDK's everyday lists, sets and maps, arrays, records and enum constants of such
  * values ({@link CompoundCodec}), each as {@code COMPOUND | int length | compound}, as long as the
@@ -166,6 +168,8 @@ public final class ValueSection {
             int again = handles == null ? -1 : indexOfSame(handles, value);
             if (again >= 0) {
                 out.putByte(ValueCodec.HANDLE_AGAIN).putInt(again);
+            } else if (compoundScope != null && compoundScope.met(value)) {
+                object(value); // a handle a compound holds: one object back, through the stream
             } else {
                 int tagAt = out.position();
                 out.putByte(ValueCodec.HANDLE);
@@ -176,25 +180,37 @@ public final class ValueSection {
                         handles = new ArrayList<>();
                     }
                     handles.add(value);
+                    compoundScope().firstTime(value); // a compound that holds it goes to the stream
                 } else {
                     out.truncate(tagAt);
                     if (compounds == null) {
                         compounds = new ArrayList<>();
-                        compoundScope = new CompoundCodec.WriteScope();
                     }
-                    if (CompoundCodec.writeSized(value, out, compoundScope)) {
+                    if (CompoundCodec.writeSized(value, out, compoundScope())) {
                         compounds.add(value);
                         count++;
                         return;
                     }
-                    out.putByte(ValueCodec.OBJECT);
-                    if (objects == null) {
-                        objects = new ArrayList<>();
-                    }
-                    objects.add(value);
+                    object(value);
                 }
             }
             count++;
+        }
+
+        /** Tags a value for the objects section, which {@link #finish} serializes. */
+        private void object(Object value) {
+            out.putByte(ValueCodec.OBJECT);
+            if (objects == null) {
+                objects = new ArrayList<>();
+            }
+            objects.add(value);
+        }
+
+        private CompoundCodec.WriteScope compoundScope() {
+            if (compoundScope == null) {
+                compoundScope = new CompoundCodec.WriteScope();
+            }
+            return compoundScope;
         }
 
         private static int indexOfSame(List<Object> values, Object value) {
@@ -254,26 +270,33 @@ public final class ValueSection {
         }
 
         /**
-         * When the section has objects to serialize, rewrites each value written as a compound as
-         * one of them: the one stream then keeps what JDK serialization keeps and the direct
-         * encoding does not, an object that two values (or a compound and an object) both hold
-         * coming back as one object.
+         * When the section has objects to serialize, rewrites each value written as a compound or
+         * as a handle as one of them: the one stream then keeps what JDK serialization keeps and
+         * the direct encoding does not, an object that two values (or a compound and an object,
+         * or a handle and a compound) both hold coming back as one object.
          */
         private void compoundsWithTheObjects() {
-            if (compounds == null || objects == null) {
+            if (objects == null || compounds == null && handles == null) {
                 return;
             }
             byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
             out.truncate(valuesAt);
-            List<Object> inOrder = new ArrayList<>(objects.size() + compounds.size());
+            List<Object> inOrder = new ArrayList<>(count);
             int nextObject = 0;
             int nextCompound = 0;
+            int nextHandle = 0;
             for (int i = 0, at = 0; i < count; i++) {
                 byte tag = written[at];
                 int length = taggedLength(written, at);
                 if (tag == ValueCodec.COMPOUND) {
                     out.putByte(ValueCodec.OBJECT);
                     inOrder.add(compounds.get(nextCompound++));
+                } else if (tag == ValueCodec.HANDLE) {
+                    out.putByte(ValueCodec.OBJECT);
+                    inOrder.add(handles.get(nextHandle++));
+                } else if (tag == ValueCodec.HANDLE_AGAIN) {
+                    out.putByte(ValueCodec.OBJECT);
+                    inOrder.add(handles.get(Wire.getInt(written, at + 1)));
                 } else {
                     out.putBytes(written, at, length);
                     if (tag == ValueCodec.OBJECT) {
@@ -284,6 +307,7 @@ public final class ValueSection {
             }
             objects = inOrder;
             compounds = null;
+            handles = null;
         }
 
         /** @return the bytes of the tagged value at {@code at} of {@code written}, its tag included */
