@@ -40,9 +40,9 @@ import java.util.List;
  * values ({@link CompoundCodec}), each as {@code COMPOUND | int length | compound}, as long as the
  * section has nothing else to serialize: the direct encoding gives back a copy of each value,
  * where one stream gives an object two values hold back as one object, so a section that also
- * has an object to serialize rewrites its compounds as objects of the stream at its end
- * ({@code compoundsWithTheObjects}), and a mutable compound met twice in a section goes to the
- * stream.
+ * has an object to serialize rewrites its compounds (and its handles) as objects of the stream
+ * at its end ({@code handlesAndCompoundsWithTheObjects}), and a mutable compound met twice in a
+ * section goes to the stream.
  *
  * <p>Every other value is written by one serialization stream for the whole section, as one
  * array, into the objects section: class descriptors are written once per section rather than
@@ -238,7 +238,7 @@ public final class ValueSection {
          * @throws IllegalArgumentException when an object is not serializable; the message names its class
          */
         public void finish() {
-            compoundsWithTheObjects();
+            handlesAndCompoundsWithTheObjects();
             out.setInt(countAt, count);
             out.setInt(countAt + 4, out.position());
             if (objects != null) {
@@ -254,7 +254,7 @@ public final class ValueSection {
          * The values written directly stay as they are.
          */
         public void finishEachSerializable() {
-            compoundsWithTheObjects();
+            handlesAndCompoundsWithTheObjects();
             out.setInt(countAt, count);
             if (objects != null) {
                 try {
@@ -275,7 +275,7 @@ public final class ValueSection {
          * the direct encoding does not, an object that two values (or a compound and an object,
          * or a handle and a compound) both hold coming back as one object.
          */
-        private void compoundsWithTheObjects() {
+        private void handlesAndCompoundsWithTheObjects() {
             if (objects == null || compounds == null && handles == null) {
                 return;
             }
