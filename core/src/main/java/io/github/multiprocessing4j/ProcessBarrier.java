@@ -30,7 +30,12 @@ import java.util.concurrent.TimeoutException;
  * {@link BrokenBarrierException} — when a waiting party times out or is interrupted, when
  * {@link #abort()} is called, when {@link #reset()} is called while parties wait, and, unlike
  * CPython's barrier, when the process of a waiting party dies: the waiting parties notice it
- * (within about a quarter of a second) and log it (WARNING, with the dead pid). {@link #await()}
+ * (within about a quarter of a second) and log it (WARNING, with the dead pid), and the last
+ * party to arrive looks too before it trips (and before the action runs), at every party that
+ * has waited a millisecond or more: a party that died waiting never lets the barrier trip,
+ * unless it died within a millisecond of its arrival, when it counts as one that died just after
+ * the trip. A barrier counts arrivals, not members: a party that dies between rounds is waited
+ * for in the next round until a timeout, as in CPython. {@link #await()}
  * blocks; every other method returns at once.
  *
  * <p>A barrier action (Python's {@code action}, {@code CyclicBarrier}'s {@code barrierAction}) is

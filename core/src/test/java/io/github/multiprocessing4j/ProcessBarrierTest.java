@@ -74,11 +74,7 @@ class ProcessBarrierTest {
     @Test
     void aWaitingPartyKilledBreaksTheBarrierForTheOthers() throws Exception {
         ProcessBarrier barrier = shared.track(new ProcessBarrier(3));
-        ChildProcess party = new ChildProcess(barrier::await);
-        party.start();
-        awaitCondition(() -> barrier.numberWaiting() == 1, WAIT, "the child to wait");
-        party.kill();
-        party.join();
+        killAPartyWhileItWaits(barrier);
         long start = System.nanoTime();
         assertThatThrownBy(() -> barrier.await(Duration.ofSeconds(10))).isInstanceOf(BrokenBarrierException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
@@ -88,6 +84,54 @@ class ProcessBarrierTest {
         barrier.reset();
         assertThat(barrier.isBroken()).isFalse();
         assertThat(barrier.numberWaiting()).isZero();
+    }
+
+    @Test
+    void theLastPartyArrivingBeforeTheWaitersNoticedADeathGetsTheBrokenBarrier() throws Exception {
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2));
+        killAPartyWhileItWaits(barrier);
+        // No waiter is left to notice the death: the last party must, instead of tripping.
+        assertThatThrownBy(() -> barrier.await(Duration.ofSeconds(10))).isInstanceOf(BrokenBarrierException.class);
+        assertThat(barrier.isBroken()).isTrue();
+        assertThat(barrier.deadParties()).isEqualTo(1);
+    }
+
+    @Test
+    void twoProcessesRacingThroughManyRoundsNeverSeeALivePartyAsDead() throws Exception {
+        // Racing arrivals are where two parties once wrote one slot, which read as a dead process.
+        int rounds = 20_000;
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2));
+        ChildProcess party = new ChildProcess(() -> {
+            for (int i = 0; i < rounds; i++) {
+                barrier.await();
+            }
+        });
+        party.start();
+        for (int i = 0; i < rounds; i++) {
+            barrier.await(WAIT);
+        }
+        party.join();
+        assertThat(party.exitCode()).hasValue(0);
+        assertThat(barrier.deadParties()).isZero();
+    }
+
+    @Test
+    void aBarrierWithADeadWaiterDoesNotRunItsAction() throws Exception {
+        SharedLong actions = shared.track(new SharedLong());
+        ProcessBarrier barrier = shared.track(new ProcessBarrier(2, actions::incrementAndGet));
+        killAPartyWhileItWaits(barrier);
+        assertThatThrownBy(() -> barrier.await(Duration.ofSeconds(10))).isInstanceOf(BrokenBarrierException.class);
+        assertThat(actions.get()).isZero();
+        assertThat(barrier.deadParties()).isEqualTo(1);
+    }
+
+    /** Starts a child party of {@code barrier}, the first to arrive, and kills it once it waits. */
+    private static void killAPartyWhileItWaits(ProcessBarrier barrier) throws Exception {
+        ChildProcess party = new ChildProcess(barrier::await);
+        party.start();
+        awaitCondition(() -> barrier.numberWaiting() == 1, WAIT, "the child to wait");
+        party.kill();
+        party.join();
     }
 
     @Test

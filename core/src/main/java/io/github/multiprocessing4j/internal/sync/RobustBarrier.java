@@ -29,13 +29,26 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * whether the one it ended was broken, so that a waiter that did not look in between still
  * tells a trip from a reset.
  *
- * <p>A party writes its token into the slot of its arrival index, tagged with its generation,
- * for the liveness checks: before the arrival shows in the word (so no one sees an arrival
- * whose slot is not written yet) and again after (a party that tried the same index and lost
- * may have written it in between; if the winner dies in that instant its death goes unnoticed,
- * and a waiter times out instead). Waiters poll the word ({@link Wait}); their liveness check
- * (every {@link Wait#LIVENESS_CHECK_NANOS}) breaks the generation when the slot of a party that
- * arrived in it names a dead process, counts it and logs it.
+ * <p>A party writes its token into the slot of its arrival index, tagged with its generation and
+ * with the time it arrived, for the liveness checks, once its arrival shows in the word. A slot
+ * not written yet carries an older generation and counts as alive: a party that dies between
+ * its arrival and that write goes unnoticed, and a waiter times out instead. Two processes can
+ * still write one slot at once (a party whose write comes late, after its generation tripped,
+ * and the next generation's party of that index); the slot's check ({@link SlotTable#write})
+ * makes a torn slot count as not written, never as a dead process. (Until 2026-12-05 a party
+ * also wrote its slot before its compare-and-set, and the loser of an index wrote beside the
+ * winner, with no check: a barrier of two processes in a tight loop, whose last party looked,
+ * broke on a live party within thousands of rounds.)
+ *
+ * <p>Waiters poll the word ({@link Wait}); their liveness check (every
+ * {@link Wait#LIVENESS_CHECK_NANOS}) breaks the generation when the slot of a party that arrived
+ * in it names a dead process, counts it and logs it. The last party makes the same check before
+ * it trips (before the action, with one), at the parties that have waited a millisecond or
+ * more: without it a party that died in the quarter second before the last arrival went
+ * unnoticed, the barrier tripped, and the next round waited for a party that would never
+ * come. The check reads {@code /proc}, about 10 µs a party here, against a round of about
+ * 1 µs in a tight loop: the millisecond spares such loops, where a party that dies within it of
+ * its arrival counts as one that died just after the trip.
  *
  * <p>A barrier action. With an action, the last party arrives like the others (the arrivals
  * reach {@code parties}: the generation is <em>tripping</em>), runs the action, and only then
@@ -47,6 +60,8 @@ import static io.github.multiprocessing4j.internal.sync.BarrierDescriptor.state;
  * its timeout) until it has tripped or broken: it cannot arrive in a generation that is full.
  */
 public final class RobustBarrier {
+    /** How long a party must have waited for the last party to look whether it has died: see the notes. */
+    static final long LAST_PARTY_LOOKS_AFTER_NANOS = 1_000_000;
     private final SharedSegment segment;
     private final int parties;
     private final SlotTable slots;
@@ -80,8 +95,8 @@ public final class RobustBarrier {
      *     it ran out while the previous round was still running its action: this party had not
      *     arrived, and nothing is broken)
      * @throws BrokenBarrierException when the barrier is broken before or while waiting, or
-     *     reset while waiting; to the last party, when it was broken or reset while it ran the
-     *     action
+     *     reset while waiting; to the last party, when a party that arrived has died (this call
+     *     breaks it), or when it was broken or reset while it ran the action
      * @throws InterruptedException when the thread is interrupted before or while waiting; the
      *     barrier is then broken for the others (an interrupt that comes after the barrier
      *     tripped or broke does not change the outcome and is kept in the thread's status)
@@ -89,11 +104,9 @@ public final class RobustBarrier {
      */
     public int await(long timeoutNanos, Runnable action) throws InterruptedException, BrokenBarrierException {
         long start = System.nanoTime();
-        long generation;
-        int index;
         while (true) {
             long state = segment.getLongVolatile(STATE);
-            generation = generation(state);
+            long generation = generation(state);
             if (BarrierDescriptor.isBroken(state)) {
                 throw new BrokenBarrierException();
             }
@@ -107,26 +120,23 @@ public final class RobustBarrier {
                 breakGeneration(generation);
                 throw new InterruptedException();
             }
-            index = count(state);
+            int index = count(state);
             if (index + 1 == parties && action == null) {
+                if (breakIfAPartyDied(generation, LAST_PARTY_LOOKS_AFTER_NANOS)) {
+                    continue; // broken: the next look throws
+                }
                 if (segment.compareAndSetLong(STATE, state, state(generation + 1, 0, false, false))) {
                     sleepers.ring();
                     return index;
                 }
-            } else if (index + 1 == parties) {
-                slots.write(index, Owner.currentToken(), generation + 1);
-                if (segment.compareAndSetLong(STATE, state, state + 1)) {
+            } else if (segment.compareAndSetLong(STATE, state, state + 1)) {
+                slots.write(index, Owner.currentToken(), generation + 1, System.nanoTime());
+                if (index + 1 == parties) {
                     return trip(state + 1, index, action);
                 }
-            } else {
-                slots.write(index, Owner.currentToken(), generation + 1); // before the arrival shows
-                if (segment.compareAndSetLong(STATE, state, state + 1)) {
-                    break;
-                }
+                return awaitTrip(generation, index, left(timeoutNanos, start));
             }
         }
-        slots.write(index, Owner.currentToken(), generation + 1); // again: a party that lost the slot may have written it
-        return awaitTrip(generation, index, left(timeoutNanos, start));
     }
 
     /** @return what is left of {@code timeoutNanos} since {@code start}: negative (forever) stays so */
@@ -136,6 +146,9 @@ public final class RobustBarrier {
 
     /** The last party, which moved the word to {@code tripping}: runs the action, then trips. */
     private int trip(long tripping, int index, Runnable action) throws BrokenBarrierException {
+        if (breakIfAPartyDied(generation(tripping), LAST_PARTY_LOOKS_AFTER_NANOS)) {
+            throw new BrokenBarrierException();
+        }
         try {
             action.run();
         } catch (RuntimeException | Error e) {
@@ -155,7 +168,7 @@ public final class RobustBarrier {
         long generation = generation(tripping);
         return Wait.uninterruptibly(timeoutNanos, () -> segment.getLongVolatile(STATE) != tripping,
                 () -> {
-                    breakIfAPartyDied(generation);
+                    breakIfAPartyDied(generation, 0);
                     return false;
                 }, sleepers);
     }
@@ -198,7 +211,7 @@ public final class RobustBarrier {
         try {
             Integer tripped = Wait.interruptiblyFor(timeoutNanos, () -> outcome(generation, index),
                     () -> {
-                        breakIfAPartyDied(generation);
+                        breakIfAPartyDied(generation, 0);
                         return null; // a break shows in the next attempt
                     }, sleepers);
             if (tripped != null) {
@@ -249,22 +262,28 @@ public final class RobustBarrier {
         }
     }
 
-    /** The liveness check of a wait: breaks the generation when a party waiting in it has died. */
-    private void breakIfAPartyDied(long generation) {
+    /**
+     * The liveness check of a wait, and of the last party before it trips: breaks the generation
+     * when a party that arrived in it, at least {@code minWaitNanos} ago, has died.
+     *
+     * @return whether a dead party was found (the generation is then broken, by this call or another)
+     */
+    private boolean breakIfAPartyDied(long generation, long minWaitNanos) {
         long state = segment.getLongVolatile(STATE);
         if (generation(state) != generation) {
-            return; // ended: the next attempt tells how
+            return false; // ended: the next attempt tells how
         }
         for (int i = 0; i < count(state); i++) {
-            if (slots.isDeadWith(i, generation + 1)) {
+            if (slots.isDeadWith(i, generation + 1, minWaitNanos)) {
                 long pid = Owner.pidOf(slots.token(i));
                 if (breakGeneration(generation)) {
                     segment.getAndAddLong(DEAD_PARTIES, 1);
                     Log.of(RobustBarrier.class).log(System.Logger.Level.WARNING,
                             "process {0} died waiting at barrier {1}: the barrier is broken", String.valueOf(pid), segment.name());
                 }
-                return;
+                return true;
             }
         }
+        return false;
     }
 }

@@ -19,10 +19,12 @@ package io.github.multiprocessing4j.internal.sync;
  *           dies: read and cleared in one atomic step by whoever frees a dead participant's
  *           slot, and the tag of a consistent read ({@link SlotTable#isDeadWith}). Each
  *           primitive names it in its own descriptor: a condition waiter's state, the permits
- *           a semaphore holder holds, a barrier party's generation, the taskDone()s a
- *           joinable queue's consumer made.
+ *           a semaphore holder holds, a barrier party's generation (in the low half; the high
+ *           half checks the token, ticks and arrival written with it: {@link SlotTable#write}),
+ *           the taskDone()s a joinable queue's consumer made.
  *  arrival  the order in which participants came, for a primitive that serves them in that
- *           order (a condition's waiters); 0 where unused
+ *           order (a condition's waiters); when a barrier's party arrived ({@code System.nanoTime});
+ *           0 where unused
  * </pre>
  */
 public final class SlotDescriptor {

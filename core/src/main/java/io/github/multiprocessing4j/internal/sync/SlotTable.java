@@ -76,31 +76,52 @@ public final class SlotTable {
 
     /**
      * Writes slot {@code i} for a caller that owns it by another rule than {@link #claim} (a
-     * barrier's arrival index): the stake is zeroed first and written last, so that a reader
-     * that sees the same non-zero stake before and after reading the token and ticks has read a
-     * consistent slot.
+     * barrier's arrival index): the stake word is zeroed first and written last, and holds, beside
+     * the stake, a check of what was written with it ({@link #checkedStake}). Two processes can
+     * write one slot at once (one of them late, for an earlier stake); their stores can then
+     * interleave into one's token beside the other's start ticks, which names no live process: the
+     * check tells such a slot from a consistent one.
+     *
+     * @param stake the stake, from 1 to {@code 2^31 - 1}
+     * @param arrival when the caller arrived ({@link System#nanoTime}, the same clock in every
+     *     process of the machine)
      */
-    public void write(int i, long token, long stake) {
+    public void write(int i, long token, long stake, long arrival) {
+        long ticks = Owner.currentTicks();
         segment.setLongVolatile(at(i, STAKE), 0);
         segment.setLongVolatile(at(i, TOKEN), token);
-        segment.setLongVolatile(at(i, TICKS), Owner.currentTicks());
-        segment.setLongVolatile(at(i, STAKE), stake);
+        segment.setLongVolatile(at(i, TICKS), ticks);
+        segment.setLongVolatile(at(i, ARRIVAL), arrival);
+        segment.setLongVolatile(at(i, STAKE), checkedStake(stake, token, ticks, arrival));
     }
 
     /**
-     * @return whether slot {@code i}, read consistently with its stake equal to {@code stake}
-     *     (see {@link #write}), names a process that has died
+     * @return whether slot {@code i}, as {@link #write} wrote it with {@code stake} (read
+     *     consistently: the same stake word before and after, which checks what was read), names
+     *     a process that has died after waiting at least {@code minWaitNanos} since its arrival;
+     *     false for a slot not written with that stake, or torn
      */
-    public boolean isDeadWith(int i, long stake) {
-        if (get(i, STAKE) != stake) {
+    public boolean isDeadWith(int i, long stake, long minWaitNanos) {
+        long checked = get(i, STAKE);
+        if ((int) checked != stake) {
             return false;
         }
         long token = token(i);
         long ticks = segment.getLongVolatile(at(i, TICKS));
-        if (get(i, STAKE) != stake) {
+        long arrival = segment.getLongVolatile(at(i, ARRIVAL));
+        if (get(i, STAKE) != checked || checked != checkedStake(stake, token, ticks, arrival)
+                || System.nanoTime() - arrival < minWaitNanos) {
             return false;
         }
         return token != 0 && token != -1L && Owner.isDead(token, ticks);
+    }
+
+    /** @return the stake in the low half of a word and, in its high half, a hash of the rest of a slot */
+    static long checkedStake(long stake, long token, long ticks, long arrival) {
+        long h = token * 0x9E3779B97F4A7C15L ^ ticks * 0xC2B2AE3D27D4EB4FL ^ arrival * 0x165667B19E3779F9L ^ stake;
+        h = (h ^ h >>> 33) * 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return h << 32 | stake;
     }
 
     /** Gives slot {@code i} back: its stake and arrival are zeroed, then its token. */
