@@ -60,6 +60,40 @@ class ProcessEventTest {
     }
 
     @Test
+    void aPingPongOfTwoEventsBetweenTwoProcessesKeepsInStep() throws Exception {
+        // A wait must return only for a set() that came while it waited: once, a set() seen and
+        // cleared already could wake the next wait, and the child ran ahead of its partner.
+        int rounds = 20_000;
+        ProcessEvent ping = shared.track(new ProcessEvent());
+        ProcessEvent pong = shared.track(new ProcessEvent());
+        SharedLong sent = shared.track(new SharedLong());
+        SharedLong wokenForNothing = shared.track(new SharedLong());
+        ChildProcess partner = new ChildProcess(() -> {
+            for (int i = 1; i <= rounds; i++) {
+                ping.await();
+                if (sent.get() != i) {
+                    wokenForNothing.set(i);
+                    return;
+                }
+                ping.clear();
+                pong.set();
+            }
+        });
+        partner.start();
+        for (int i = 1; i <= rounds; i++) {
+            sent.set(i);
+            ping.set();
+            while (!pong.await(Duration.ofMillis(100))) {
+                assertThat(partner.isAlive()).as("the partner, woken for nothing in round %d", wokenForNothing.get()).isTrue();
+            }
+            pong.clear();
+        }
+        assertThat(partner.join(WAIT)).isTrue();
+        assertThat(partner.exitCode()).hasValue(0);
+        assertThat(wokenForNothing.get()).isZero();
+    }
+
+    @Test
     void interruptingAWaiterThrows() throws Exception {
         ProcessEvent event = shared.track(new ProcessEvent());
         BlockingCall waiter = BlockingCall.start(event::await);

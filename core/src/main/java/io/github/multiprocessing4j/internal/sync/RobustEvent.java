@@ -2,20 +2,25 @@ package io.github.multiprocessing4j.internal.sync;
 
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
-import static io.github.multiprocessing4j.internal.sync.EventDescriptor.FLAG;
-import static io.github.multiprocessing4j.internal.sync.EventDescriptor.SETS;
+import static io.github.multiprocessing4j.internal.sync.EventDescriptor.ONE_SET;
+import static io.github.multiprocessing4j.internal.sync.EventDescriptor.SET;
+import static io.github.multiprocessing4j.internal.sync.EventDescriptor.STATE;
 
 /**
  * A flag in shared memory that threads of any process can wait for: the algorithm behind
  * {@code ProcessEvent}. Layout: {@link EventDescriptor}.
  *
- * <p>Implementation notes. The flag is one word; beside it a counter of the times
- * {@link #set()} changed it from clear to set. A waiter notes the counter, then polls both
- * ({@link Wait}): it returns when the flag is set or the counter has moved, so that, as in
- * Python, a waiter that was waiting when the event was set returns true even if the event was
- * cleared again before it looked; a wait that lasts sits on the event's {@link WaiterBoard}, which
- * {@link #set()} rings. Nothing is held, so there is nothing to recover when a process
- * dies and the wait has no liveness check.
+ * <p>Implementation notes. The flag and a count of the times {@link #set()} changed it from
+ * clear to set share one word, changed by compare-and-set. A waiter notes the word, then polls it
+ * ({@link Wait}): it returns when the flag is set or the word has moved (only a set() moves a
+ * clear word), so that, as in Python, a waiter that was waiting when the event was set returns
+ * true even if the event was cleared again before it looked; a wait that lasts sits on the
+ * event's {@link WaiterBoard}, which {@link #set()} rings. (Until 2026-12-05 the count was a
+ * word of its own, raised after the flag: a set() whose flag a waiter had already seen and
+ * cleared could raise it during that waiter's next wait, which returned true with the event
+ * never set: a ping-pong of two events between two processes lost step within thousands of
+ * rounds.) Nothing is held, so there is nothing to recover when a process dies and the wait has
+ * no liveness check.
  */
 public final class RobustEvent {
     private final SharedSegment segment;
@@ -29,20 +34,31 @@ public final class RobustEvent {
 
     /** Sets the flag, releasing every waiter (those waiting long are rung). Never blocks. */
     public void set() {
-        if (segment.compareAndSetLong(FLAG, 0, 1)) {
-            segment.getAndAddLong(SETS, 1);
-            waiters.ring();
+        while (true) {
+            long state = segment.getLongVolatile(STATE);
+            if ((state & SET) != 0) {
+                return;
+            }
+            if (segment.compareAndSetLong(STATE, state, state + ONE_SET)) {
+                waiters.ring();
+                return;
+            }
         }
     }
 
     /** Clears the flag. Never blocks. */
     public void clear() {
-        segment.setLongVolatile(FLAG, 0);
+        while (true) {
+            long state = segment.getLongVolatile(STATE);
+            if ((state & SET) == 0 || segment.compareAndSetLong(STATE, state, state & ~SET)) {
+                return;
+            }
+        }
     }
 
     /** @return whether the flag is set (a snapshot) */
     public boolean isSet() {
-        return segment.getLongVolatile(FLAG) != 0;
+        return (segment.getLongVolatile(STATE) & SET) != 0;
     }
 
     /**
@@ -57,8 +73,8 @@ public final class RobustEvent {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long sets = segment.getLongVolatile(SETS);
-        return isSet() || Wait.interruptibly(timeoutNanos, () -> isSet() || segment.getLongVolatile(SETS) != sets, null,
+        long seen = segment.getLongVolatile(STATE);
+        return (seen & SET) != 0 || Wait.interruptibly(timeoutNanos, () -> segment.getLongVolatile(STATE) != seen, null,
                 waiters);
     }
 }
