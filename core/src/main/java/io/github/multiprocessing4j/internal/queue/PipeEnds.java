@@ -110,7 +110,7 @@ public final class PipeEnds implements Serializable {
         if (!ATTACHED.contains(key)) {
             synchronized (ATTACHED) {
                 if (!ATTACHED.contains(key)) {
-                    recordUser(end, Owner.currentProcessToken(), Owner.currentTicks());
+                    recordUser(end, Owner.currentProcessToken(), Owner.currentStart());
                     ATTACHED.add(key);
                 }
             }
@@ -159,12 +159,12 @@ public final class PipeEnds implements Serializable {
         }
     }
 
-    /** Records the process named by {@code token}, started at {@code ticks}, as a user of {@code end}. */
-    private void recordUser(int end, long token, long ticks) {
+    /** Records the process named by {@code token}, whose {@linkplain Owner#start start} is {@code start}, as a user of {@code end}. */
+    private void recordUser(int end, long token, long start) {
         SlotTable users = users(end);
-        if (users.claim(token, ticks, 0, 0) < 0) {
+        if (users.claim(token, start, 0, 0) < 0) {
             freeDeadUsers(users);
-            users.claim(token, ticks, 0, 0); // a full table of live users: not tracked, still works
+            users.claim(token, start, 0, 0); // a full table of live users: not tracked, still works
         }
         segment.setLongVolatile(USED + 8 * end, 1);
     }
@@ -254,7 +254,7 @@ public final class PipeEnds implements Serializable {
                 if (ticks < 0) {
                     handed.ends.segment.setLongVolatile(USED + 8 * handed.end, 1);
                 } else {
-                    handed.ends.recordUser(handed.end, Owner.processToken(pid), ticks);
+                    handed.ends.recordUser(handed.end, Owner.processToken(pid), Owner.start(pid, ticks));
                 }
             }
         }

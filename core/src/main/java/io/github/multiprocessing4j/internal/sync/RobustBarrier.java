@@ -130,7 +130,7 @@ public final class RobustBarrier {
                     return index;
                 }
             } else if (segment.compareAndSetLong(STATE, state, state + 1)) {
-                slots.write(index, Owner.currentToken(), generation + 1, System.nanoTime());
+                slots.write(index, Owner.currentToken(), Owner.currentStart(), generation + 1, System.nanoTime());
                 if (index + 1 == parties) {
                     return trip(state + 1, index, action);
                 }

@@ -7,7 +7,7 @@ import io.github.multiprocessing4j.internal.util.Log;
 
 import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.HOLD_COUNT;
 import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.OWNER;
-import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.OWNER_TICKS;
+import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.OWNER_START;
 import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVERS;
 
 /**
@@ -16,10 +16,10 @@ import static io.github.multiprocessing4j.internal.sync.MutexDescriptor.TAKEOVER
  *
  * <p>Implementation notes. Acquiring is one compare-and-set of the owner word from 0 to the
  * caller's token ({@link Owner}); releasing writes 0 back with release semantics. The words
- * beside the owner (its ticks, the hold count) are written with release stores too, not
+ * beside the owner (its start, the hold count) are written with release stores too, not
  * volatile ones: on x86 that makes an uncontended acquire+release one atomic instruction and
- * plain stores, and a waiter that reads the owner's ticks before they are visible sees 0, which
- * counts as alive (see {@link Owner}). Only a re-entrant mutex keeps a hold count: a plain one is
+ * plain stores, and a waiter that reads the owner's start before it is visible sees 0, or the
+ * previous owner's, both of which count as alive (see {@link Owner}). Only a re-entrant mutex keeps a hold count: a plain one is
  * held once, and its acquire and release skip those words (a queue takes two mutexes per item,
  * and a new child runs its first thousands of them interpreted, about a microsecond per access).
  * Only a failed first try enters the {@link Wait} loop, so the uncontended path allocates
@@ -183,7 +183,7 @@ public final class RobustMutex {
                 return;
             }
         }
-        segment.setLongRelease(base + OWNER_TICKS, 0);
+        segment.setLongRelease(base + OWNER_START, 0);
         segment.setLongRelease(base + OWNER, 0);
         if (waiters != null) {
             waiters.ring();
@@ -248,7 +248,7 @@ public final class RobustMutex {
     }
 
     private void becameOwner() {
-        segment.setLongRelease(base + OWNER_TICKS, Owner.currentTicks());
+        segment.setLongRelease(base + OWNER_START, Owner.currentStart());
         if (reentrant) {
             segment.setLongRelease(base + HOLD_COUNT, 1);
         }
@@ -261,15 +261,11 @@ public final class RobustMutex {
      */
     public boolean takeOverFromDeadOwner() {
         long owner = segment.getLongVolatile(base + OWNER);
-        long ticks = segment.getLongVolatile(base + OWNER_TICKS);
-        if (owner == 0 || !Owner.isDead(owner, ticks)) {
+        // Another waiter that reads our token beside the dead owner's start (after the takeover,
+        // before becameOwner) sees a start not tagged with our pid: alive (Owner.start).
+        if (owner == 0 || !Owner.isDead(owner, segment.getLongVolatile(base + OWNER_START))) {
             return false;
         }
-        // Forget the dead owner's ticks before the owner word changes. Otherwise another waiter
-        // could read our token beside the dead owner's ticks (before becameOwner writes ours),
-        // judge us dead (our pid with someone else's start time) and take the lock from us.
-        // With 0 ("not written yet") we count as alive while our pid exists.
-        segment.compareAndSetLong(base + OWNER_TICKS, ticks, 0);
         if (!segment.compareAndSetLong(base + OWNER, owner, Owner.currentToken())) {
             return false; // another waiter took it over first, or it was released
         }

@@ -8,19 +8,20 @@ package io.github.multiprocessing4j.internal.sync;
  * <pre>
  *  0               8               16              24              32
  *  +---------------+---------------+---------------+---------------+
- *  | token         | ticks         | stake         | arrival       |
+ *  | token         | start         | stake         | arrival       |
  *  +---------------+---------------+---------------+---------------+
  *
  *  token    0 when the slot is free; else who took it (an {@link Owner} token). Taken by
  *           compare-and-set from 0, given back by writing 0 (release).
- *  ticks    the start ticks of the token's process, written right after the token (0 while
- *           unknown: then the token counts as alive while its pid exists)
+ *  start    the start of the token's process ({@link Owner#start}: its start ticks tagged with
+ *           its pid), written right after the token (0 while unknown: then the token counts as
+ *           alive while its pid exists)
  *  stake    what the participant has in the primitive, which the others must know when it
  *           dies: read and cleared in one atomic step by whoever frees a dead participant's
  *           slot, and the tag of a consistent read ({@link SlotTable#isDeadWith}). Each
  *           primitive names it in its own descriptor: a condition waiter's state, the permits
  *           a semaphore holder holds, a barrier party's generation (in the low half; the high
- *           half checks the token, ticks and arrival written with it: {@link SlotTable#write}),
+ *           half checks the token, start and arrival written with it: {@link SlotTable#write}),
  *           the taskDone()s a joinable queue's consumer made.
  *  arrival  the order in which participants came, for a primitive that serves them in that
  *           order (a condition's waiters); when a barrier's party arrived ({@code System.nanoTime});
@@ -29,7 +30,7 @@ package io.github.multiprocessing4j.internal.sync;
  */
 public final class SlotDescriptor {
     public static final int TOKEN = 0;
-    public static final int TICKS = 8;
+    public static final int START = 8;
     public static final int STAKE = 16;
     public static final int ARRIVAL = 24;
     /** Bytes a slot takes. */

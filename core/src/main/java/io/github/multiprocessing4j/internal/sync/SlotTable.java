@@ -4,7 +4,7 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.ARRIVAL;
 import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.STAKE;
-import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.TICKS;
+import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.START;
 import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.TOKEN;
 
 /**
@@ -12,7 +12,7 @@ import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.TOKEN;
  * that the others can find out who has died and recover what it held.
  *
  * <p>Implementation notes. A slot is taken with a compare-and-set of its token from 0 to the
- * taker's token, after which the taker writes its process's start ticks; it is given back by
+ * taker's token, after which the taker writes its process's start ({@link Owner#start}); it is given back by
  * writing 0 to the token after everything else. Which of the stake and the arrival may change
  * under whom is each primitive's rule; a primitive reads and writes them through {@link #get}
  * and its relatives, with the name its descriptor gives them ({@code PERMITS_HELD},
@@ -46,26 +46,26 @@ public final class SlotTable {
     }
 
     /**
-     * Takes a free slot for {@code token}: a compare-and-set of its token, then its ticks, stake
-     * and arrival are written.
+     * Takes a free slot for {@code token}: a compare-and-set of its token, then its start
+     * ({@link Owner#start}), stake and arrival are written.
      *
      * @return the slot's index, or -1 when no slot is free (the primitive may then free the
      *     slots of dead processes and try again)
      */
     public int claim(long token, long stake, long arrival) {
-        return claim(token, Owner.currentTicks(), stake, arrival);
+        return claim(token, Owner.currentStart(), stake, arrival);
     }
 
     /**
      * Takes a free slot, as {@link #claim(long, long, long)}, for a token of another process
-     * whose start ticks are {@code ticks} (a child the caller started).
+     * whose {@linkplain Owner#start start} is {@code start} (a child the caller started).
      *
      * @return the slot's index, or -1 when no slot is free
      */
-    public int claim(long token, long ticks, long stake, long arrival) {
+    public int claim(long token, long start, long stake, long arrival) {
         for (int i = 0; i < slots; i++) {
             if (segment.getLongVolatile(at(i, TOKEN)) == 0 && segment.compareAndSetLong(at(i, TOKEN), 0, token)) {
-                segment.setLongVolatile(at(i, TICKS), ticks);
+                segment.setLongVolatile(at(i, START), start);
                 segment.setLongVolatile(at(i, STAKE), stake);
                 segment.setLongVolatile(at(i, ARRIVAL), arrival);
                 return i;
@@ -79,20 +79,20 @@ public final class SlotTable {
      * barrier's arrival index): the stake word is zeroed first and written last, and holds, beside
      * the stake, a check of what was written with it ({@link #checkedStake}). Two processes can
      * write one slot at once (one of them late, for an earlier stake); their stores can then
-     * interleave into one's token beside the other's start ticks, which names no live process: the
-     * check tells such a slot from a consistent one.
+     * interleave, one's token and start under the other's stake: the check tells such a slot
+     * from a consistent one, so a party is never judged by another's process.
      *
+     * @param start the token's process's {@linkplain Owner#start start}
      * @param stake the stake, from 1 to {@code 2^31 - 1}
      * @param arrival when the caller arrived ({@link System#nanoTime}, the same clock in every
      *     process of the machine)
      */
-    public void write(int i, long token, long stake, long arrival) {
-        long ticks = Owner.currentTicks();
+    public void write(int i, long token, long start, long stake, long arrival) {
         segment.setLongVolatile(at(i, STAKE), 0);
         segment.setLongVolatile(at(i, TOKEN), token);
-        segment.setLongVolatile(at(i, TICKS), ticks);
+        segment.setLongVolatile(at(i, START), start);
         segment.setLongVolatile(at(i, ARRIVAL), arrival);
-        segment.setLongVolatile(at(i, STAKE), checkedStake(stake, token, ticks, arrival));
+        segment.setLongVolatile(at(i, STAKE), checkedStake(stake, token, start, arrival));
     }
 
     /**
@@ -107,18 +107,18 @@ public final class SlotTable {
             return false;
         }
         long token = token(i);
-        long ticks = segment.getLongVolatile(at(i, TICKS));
+        long start = segment.getLongVolatile(at(i, START));
         long arrival = segment.getLongVolatile(at(i, ARRIVAL));
-        if (get(i, STAKE) != checked || checked != checkedStake(stake, token, ticks, arrival)
+        if (get(i, STAKE) != checked || checked != checkedStake(stake, token, start, arrival)
                 || System.nanoTime() - arrival < minWaitNanos) {
             return false;
         }
-        return token != 0 && token != -1L && Owner.isDead(token, ticks);
+        return token != 0 && token != -1L && Owner.isDead(token, start);
     }
 
     /** @return the stake in the low half of a word and, in its high half, a hash of the rest of a slot */
-    static long checkedStake(long stake, long token, long ticks, long arrival) {
-        long h = token * 0x9E3779B97F4A7C15L ^ ticks * 0xC2B2AE3D27D4EB4FL ^ arrival * 0x165667B19E3779F9L ^ stake;
+    static long checkedStake(long stake, long token, long start, long arrival) {
+        long h = token * 0x9E3779B97F4A7C15L ^ start * 0xC2B2AE3D27D4EB4FL ^ arrival * 0x165667B19E3779F9L ^ stake;
         h = (h ^ h >>> 33) * 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
         return h << 32 | stake;
@@ -128,7 +128,7 @@ public final class SlotTable {
     public void free(int i) {
         segment.setLongVolatile(at(i, STAKE), 0);
         segment.setLongVolatile(at(i, ARRIVAL), 0);
-        segment.setLongVolatile(at(i, TICKS), 0);
+        segment.setLongVolatile(at(i, START), 0);
         segment.setLongRelease(at(i, TOKEN), 0);
     }
 
@@ -156,7 +156,7 @@ public final class SlotTable {
 
     /** @return whether slot {@code i} is taken by a process that has died */
     public boolean isDead(int i, long token) {
-        return token != 0 && token != -1L && Owner.isDead(token, segment.getLongVolatile(at(i, TICKS)));
+        return token != 0 && token != -1L && Owner.isDead(token, segment.getLongVolatile(at(i, START)));
     }
 
     /**

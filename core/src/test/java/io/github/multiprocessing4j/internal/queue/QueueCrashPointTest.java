@@ -282,8 +282,9 @@ class QueueCrashPointTest {
         c.deadConsumerLogs.add("seg-" + JoinableState.logNameInForce(c.queue.header(), slot));
         Process exited = new ProcessBuilder("true").start();
         assertThat(exited.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        c.queue.header().setLongVolatile(QueueDescriptor.CONSUMERS + slot * SlotDescriptor.SIZE + SlotDescriptor.TOKEN,
-                Owner.processToken(exited.pid()));
+        int at = QueueDescriptor.CONSUMERS + slot * SlotDescriptor.SIZE;
+        c.queue.header().setLongVolatile(at + SlotDescriptor.START, Owner.start(exited.pid(), 1));
+        c.queue.header().setLongVolatile(at + SlotDescriptor.TOKEN, Owner.processToken(exited.pid()));
     }
 
     /** Takes and finishes items until none is unfinished; recovers dead consumers while the queue is empty. */

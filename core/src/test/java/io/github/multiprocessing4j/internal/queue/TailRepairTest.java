@@ -286,7 +286,7 @@ class TailRepairTest {
     private void holdPutLockByDeadProcess() throws Exception {
         Process exited = new ProcessBuilder("true").start();
         assertThat(exited.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        header.setLongVolatile(PUT_LOCK + MutexDescriptor.OWNER_TICKS, 0);
+        header.setLongVolatile(PUT_LOCK + MutexDescriptor.OWNER_START, 0);
         header.setLongVolatile(PUT_LOCK + MutexDescriptor.OWNER, exited.pid() << 32 | 1);
     }
 

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An owner is a pid and a start time: a live process that reuses a dead owner's pid is not it. */
+/**
+ * An owner is a pid and a start time: a live process that reuses a dead owner's pid is not it, and
+ * a start that is not the pid's own (the next owner's, read in passing) does not make it dead.
+ */
 class OwnerTest {
 
     @Test
@@ -17,9 +20,11 @@ class OwnerTest {
             long pid = other.pid();
             long token = pid << 32 | 1;
             long ticks = Platform.startTicks(pid).orElseThrow();
-            assertThat(Owner.isDead(token, ticks)).as("the process itself").isFalse();
-            assertThat(Owner.isDead(token, ticks - 1)).as("its pid, reused by a newer process").isTrue();
+            assertThat(Owner.isDead(token, Owner.start(pid, ticks))).as("the process itself").isFalse();
+            assertThat(Owner.isDead(token, Owner.start(pid, ticks - 1))).as("its pid, reused by a newer process").isTrue();
             assertThat(Owner.isDead(token, 0)).as("start time not written yet: alive while the pid exists").isFalse();
+            assertThat(Owner.isDead(token, Owner.currentStart()))
+                    .as("another process's start read beside the token in passing").isFalse();
         } finally {
             other.kill();
             other.join();

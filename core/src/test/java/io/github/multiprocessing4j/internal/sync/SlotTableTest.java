@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A slot written for a barrier's party tells a dead process only from a consistent write: one
- * torn by two writers (one's token beside the other's start ticks) names no process, and must not
- * read as a dead one.
+ * torn by two writers (one's token and start under the other's stake) must not read as a dead
+ * party of the stake's generation.
  */
 class SlotTableTest {
     private static final long STAKE = 7;
@@ -33,33 +33,29 @@ class SlotTableTest {
 
     @Test
     void aSlotOfADeadProcessReadsDeadOnlyWithItsStakeAndOnceItHasWaitedLongEnough() throws Exception {
-        long deadToken = reapedPid() << 32 | 1;
-        slots.write(0, deadToken, STAKE, System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
+        long deadPid = reapedPid();
+        slots.write(0, deadPid << 32 | 1, Owner.start(deadPid, 1), STAKE, System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
         assertThat(slots.isDeadWith(0, STAKE, 0)).isTrue();
         assertThat(slots.isDeadWith(0, STAKE, TimeUnit.MILLISECONDS.toNanos(500))).as("waited a second").isTrue();
         assertThat(slots.isDeadWith(0, STAKE, TimeUnit.SECONDS.toNanos(10))).as("not waited that long").isFalse();
         assertThat(slots.isDeadWith(0, STAKE + 1, 0)).as("another generation's stake").isFalse();
 
-        slots.write(1, Owner.currentToken(), STAKE, System.nanoTime());
+        slots.write(1, Owner.currentToken(), Owner.currentStart(), STAKE, System.nanoTime());
         assertThat(slots.isDeadWith(1, STAKE, 0)).as("this process").isFalse();
     }
 
     @Test
     void aSlotTornByTwoWritersIsNotADeadProcess() throws Exception {
-        Process other = new ProcessBuilder("sleep", "60").start();
-        try {
-            long otherToken = other.pid() << 32 | 1;
-            slots.write(0, Owner.currentToken(), STAKE, System.nanoTime());
-            // The other writer's token lands beside this process's start ticks, the stake word
-            // unchanged: unchecked, the words name the other pid with a start time not its own,
-            // that is, a dead process whose pid was reused.
-            segment.setLongVolatile(SlotDescriptor.TOKEN, otherToken);
-            assertThat(Owner.isDead(otherToken, Owner.currentTicks())).as("what the torn words say unchecked").isTrue();
-            assertThat(slots.isDeadWith(0, STAKE, 0)).isFalse();
-        } finally {
-            other.destroyForcibly();
-            assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
+        slots.write(0, Owner.currentToken(), Owner.currentStart(), STAKE, System.nanoTime());
+        // A late writer's token and start (a process that has died since) land under the stake
+        // word this process wrote: unchecked, the slot would name a dead party of this generation.
+        long deadPid = reapedPid();
+        long deadToken = deadPid << 32 | 1;
+        long deadStart = Owner.start(deadPid, 1);
+        segment.setLongVolatile(SlotDescriptor.TOKEN, deadToken);
+        segment.setLongVolatile(SlotDescriptor.START, deadStart);
+        assertThat(Owner.isDead(deadToken, deadStart)).as("what the torn words say unchecked").isTrue();
+        assertThat(slots.isDeadWith(0, STAKE, 0)).isFalse();
     }
 
     /** @return the pid of a process that has exited and been reaped */
