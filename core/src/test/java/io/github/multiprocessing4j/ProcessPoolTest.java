@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -96,6 +97,20 @@ class ProcessPoolTest {
         assertThat(pool.map(x -> x * 2, lazy, 7)).hasSize(100).startsWith(0, 2);
         assertThat(pool.map(x -> x, List.<Integer>of())).isEmpty();
         assertThat(pool.map(x -> x, List.<Integer>of(), 5)).isEmpty();
+    }
+
+    @Test
+    void shortTasksBehindALongOneGoToTheWorkerThatIsFree() {
+        // The pool's tasks ran x*x just before (other tests), which says nothing of these.
+        List<Integer> millis = new ArrayList<>(List.of(1_500));
+        millis.addAll(Collections.nCopies(15, 20));
+        List<Long> pids = pool.map(ms -> {
+            Thread.sleep(ms);
+            return ProcessHandle.current().pid();
+        }, millis, 1);
+        long ranTheLongOne = pids.get(0);
+        assertThat(pids.stream().filter(pid -> pid == ranTheLongOne).count())
+                .as("tasks of the worker that ran the long one: it, and at most the one it held next").isLessThanOrEqualTo(2);
     }
 
     @Test

@@ -181,7 +181,8 @@ final class Collector {
                     worker.ready = true;
                     engine.workerReadyLocked(worker);
                 } else if (kinds[i] == PoolMessages.RESULTS || kinds[i] == PoolMessages.CHUNK_FAILED) {
-                    Chunk chunk = worker.answered(parts[i].getLong());
+                    long chunkId = parts[i].getLong();
+                    Chunk chunk = worker.answered(chunkId, kinds[i] == PoolMessages.RESULTS ? parts[i].getLong() : -1);
                     if (chunk != null) {
                         chunks[i] = chunk;
                         stops[i] = chunk.stopFailure;

@@ -32,7 +32,8 @@ import java.util.List;
  *
  * <pre>
  *  READY        | int worker                        (booted, initializer done)
- *  RESULTS      | int worker | long chunkId | [values]   (a value per task, or a failure)
+ *  RESULTS      | int worker | long chunkId | long taskNanos | [values]   (a value per task, or a
+ *                 failure; taskNanos: the chunk's run time on the worker divided by its tasks)
  *  CHUNK_FAILED | int worker | long chunkId | failure   (the function or the values could not be read)
  *  INIT_FAILED  | int worker | failure                  (the initializer threw; the worker ends)
  *  DIED         | int worker | long pid | int exitCode  (written by the parent once the worker has ended)
@@ -54,6 +55,8 @@ final class PoolMessages {
 
     static final byte READY = 11;
     static final byte RESULTS = 12;
+    /** Where a {@link #RESULTS} message holds its task time. */
+    private static final int TASK_NANOS_AT = 13;
     static final byte CHUNK_FAILED = 13;
     static final byte INIT_FAILED = 14;
     static final byte DIED = 15;
@@ -148,6 +151,8 @@ final class PoolMessages {
         private final int worker;
         private final long chunkId;
         private final int count;
+        /** When the chunk began to run: made just before its first task. */
+        private final long started = System.nanoTime();
         private Wire.Writer out;
         private ValueSection.Encoder encoder;
 
@@ -173,14 +178,16 @@ final class PoolMessages {
         byte[] finish() {
             start(null);
             encoder.finishEachSerializable();
-            return out.toByteArray();
+            byte[] message = out.toByteArray();
+            Wire.putLong(message, TASK_NANOS_AT, (System.nanoTime() - started) / Math.max(1, count));
+            return message;
         }
 
         /** Starts the message at the first result, sized for {@code count} values like it (exactly, for ints or longs). */
         private void start(Object first) {
             if (out == null) {
-                out = new Wire.Writer(13 + ValueSection.sizeGuess(first, count));
-                out.putByte(RESULTS).putInt(worker).putLong(chunkId);
+                out = new Wire.Writer(21 + ValueSection.sizeGuess(first, count));
+                out.putByte(RESULTS).putInt(worker).putLong(chunkId).putLong(0); // its task time: at finish()
                 encoder = new ValueSection.Encoder(out, "result", count);
             }
         }

@@ -40,6 +40,13 @@ final class WorkerHandle {
     /** The next {@link #flush} nudges the worker: a chunk came after it idled (see the class notes). */
     private boolean wakeDue;
     int heldTasks;
+    /**
+     * How long a task took on the worker, in ns: a moving average over its answers to chunks of
+     * {@link #taskNanosOf}; -1 while unknown (see {@link Dispatcher}).
+     */
+    long taskNanos = -1;
+    /** Whose tasks {@link #taskNanos} measures ({@link #kindOf}). */
+    long taskNanosOf;
     /** Chunks sent in all, for {@code maxTasksPerChild}. */
     int assigned;
     /** Booted and initialised. */
@@ -111,17 +118,38 @@ final class WorkerHandle {
     /**
      * A chunk was answered: it is held no more.
      *
+     * @param taskNanos how long each of its tasks took on the worker (its run time over its
+     *     tasks), or -1 when the answer does not say (a chunk that failed as a whole)
      * @return the chunk; null when it was not held (answered already, or taken back)
      */
-    Chunk answered(long chunkId) {
+    Chunk answered(long chunkId, long taskNanos) {
         Chunk chunk = held.remove(chunkId);
         if (chunk != null) {
             heldTasks -= chunk.count;
             if (held.isEmpty()) {
                 idleSince = System.nanoTime();
             }
+            if (taskNanos >= 0) {
+                long kind = kindOf(chunk);
+                this.taskNanos = this.taskNanos < 0 || kind != taskNanosOf ? taskNanos : (this.taskNanos + taskNanos) / 2;
+                this.taskNanosOf = kind;
+            }
         }
         return chunk;
+    }
+
+    /** @return how long a task of {@code chunk}'s kind took on the worker, in ns; -1 when not known */
+    long taskNanos(Chunk chunk) {
+        return kindOf(chunk) == taskNanosOf ? taskNanos : -1;
+    }
+
+    /**
+     * @return what kind of tasks a chunk holds, as far as their length goes: the map call's
+     *     function (each call's is another, even for the same lambda), or 0 for tasks submitted one
+     *     by one, which share a kind
+     */
+    static long kindOf(Chunk chunk) {
+        return chunk.function == null ? 0 : chunk.function.id;
     }
 
     /**

@@ -123,8 +123,8 @@ class DispatcherTest {
         assertThat(second.held.values()).containsExactly(b, d);
 
         first.ready = true; // it boots first, and runs its two chunks
-        first.answered(a.id);
-        first.answered(c.id);
+        first.answered(a.id, -1);
+        first.answered(c.id, -1);
         assertThat(dispatcher.dispatch(List.of(first, second))).isEqualTo(2);
         assertThat(first.held.values()).as("the booting worker's, in their order").containsExactly(b, d);
         assertThat(second.held).isEmpty();
@@ -157,14 +157,39 @@ class DispatcherTest {
 
         Dispatcher small = new Dispatcher(0);
         WorkerHandle v = worker(2, true);
-        List<Chunk> ones = new ArrayList<>();
-        for (int i = 0; i < Dispatcher.DEPTH_TASKS + 10; i++) {
-            ones.add(chunk(1));
-        }
-        small.add(ones);
+        v.taskNanos = 1_000; // its answers said: 1 us a task (of tasks submitted one by one, as these)
+        small.add(ones(Dispatcher.DEPTH_TASKS + 10));
         assertThat(small.dispatch(List.of(v))).isEqualTo(Dispatcher.DEPTH_TASKS);
         assertThat(v.heldTasks).isEqualTo(Dispatcher.DEPTH_TASKS);
         assertThat(small.waitingCount()).isEqualTo(10);
+    }
+
+    @Test
+    void smallChunksOfLongOrUnknownTasksGoTwoToAWorkerAndTheRestWaitForWhoeverIsFree() {
+        for (long taskNanos : new long[] {-1, 100_000_000}) {
+            Dispatcher dispatcher = new Dispatcher(0);
+            WorkerHandle a = worker(1, true);
+            WorkerHandle b = worker(2, true);
+            a.taskNanos = taskNanos;
+            b.taskNanos = taskNanos;
+            dispatcher.add(ones(16));
+            assertThat(dispatcher.dispatch(List.of(a, b))).as("task time %d", taskNanos).isEqualTo(4);
+            assertThat(dispatcher.waitingCount()).isEqualTo(12);
+        }
+        // As many tasks as fit in the depth's time: 1 ms of 100 us tasks.
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle w = worker(1, true);
+        w.taskNanos = 100_000;
+        dispatcher.add(ones(16));
+        assertThat(dispatcher.dispatch(List.of(w))).isEqualTo((int) (Dispatcher.DEPTH_NANOS / 100_000));
+    }
+
+    private List<Chunk> ones(int n) {
+        List<Chunk> ones = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ones.add(chunk(1));
+        }
+        return ones;
     }
 
     @Test
@@ -180,7 +205,7 @@ class DispatcherTest {
         assertThat(w.held.values()).containsExactly(first, second);
         assertThat(dispatcher.waitingCount()).as("the small chunk waits behind the big one").isEqualTo(2);
 
-        w.answered(first.id); // as the collector does with an answer
+        w.answered(first.id, -1); // as the collector does with an answer
         assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(1);
         assertThat(w.held.values()).containsExactly(second, big);
         assertThat(dispatcher.waitingCount()).as("two chunks of 600 tasks held: the small one still waits").isEqualTo(1);

@@ -35,9 +35,9 @@ class WorkerHandleTest {
         assertThat(process.wakes).isEqualTo(1);
         assertThat(inbox.messages).hasSize(2);
 
-        assertThat(worker.answered(first.id)).isSameAs(first);
-        assertThat(worker.answered(second.id)).isSameAs(second);
-        assertThat(worker.answered(second.id)).as("answered already").isNull();
+        assertThat(worker.answered(first.id, -1)).isSameAs(first);
+        assertThat(worker.answered(second.id, -1)).isSameAs(second);
+        assertThat(worker.answered(second.id, -1)).as("answered already").isNull();
         idle();
         worker.send(chunk());
         assertThat(worker.flush()).as("it idled again").isTrue();
@@ -47,6 +47,27 @@ class WorkerHandleTest {
         assertThat(process.wakes).as("its inbox closed: it is to end").isEqualTo(3);
         worker.close();
         assertThat(process.wakes).as("closed once").isEqualTo(3);
+    }
+
+    @Test
+    void theTaskTimeTheAnswersReportIsAveragedForOneKindOfTaskAtATime() {
+        WorkerHandle worker = new WorkerHandle(1, new Worker(), new Inbox());
+        worker.ready = true;
+        FunctionRef square = new FunctionRef(7, new byte[0]);
+        List<Chunk> submitted = List.of(chunk(), chunk(), chunk());
+        Chunk mapped = chunk(square);
+        submitted.forEach(worker::send);
+        worker.send(mapped);
+        assertThat(worker.taskNanos(submitted.get(0))).as("nothing answered yet").isEqualTo(-1);
+        worker.answered(submitted.get(0).id, 1_000);
+        worker.answered(submitted.get(1).id, 3_000);
+        assertThat(worker.taskNanos(submitted.get(2))).isEqualTo(2_000);
+        worker.answered(submitted.get(2).id, -1);
+        assertThat(worker.taskNanos(submitted.get(2))).as("an answer that does not say").isEqualTo(2_000);
+        assertThat(worker.taskNanos(mapped)).as("a map's tasks: not known").isEqualTo(-1);
+        worker.answered(mapped.id, 5_000_000);
+        assertThat(worker.taskNanos(mapped)).isEqualTo(5_000_000);
+        assertThat(worker.taskNanos(chunk())).as("submitted tasks: forgotten").isEqualTo(-1);
     }
 
     @Test
@@ -67,8 +88,12 @@ class WorkerHandleTest {
     }
 
     private Chunk chunk() {
+        return chunk(null);
+    }
+
+    private Chunk chunk(FunctionRef function) {
         long id = ++ids;
-        return new Chunk(id, new byte[] {(byte) id}, 1, (int) id, null, null, 0);
+        return new Chunk(id, new byte[] {(byte) id}, 1, (int) id, function, null, 0);
     }
 
     /** Longer than a worker must have held nothing for a nudge. */
