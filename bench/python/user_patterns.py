@@ -149,6 +149,19 @@ def _price(order):
     return (order[0], order[2] * 2)
 
 
+UNEVEN_LONG_MS, UNEVEN_SHORT_MS, UNEVEN_SHORTS = 600, 30, 15
+
+
+def uneven_name():
+    return (f"pool of 2 workers: map over one task of {UNEVEN_LONG_MS} ms and {UNEVEN_SHORTS} of"
+            f" {UNEVEN_SHORT_MS} ms (sleeps), chunks of one: the whole map")
+
+
+def _sleep_ms(ms):
+    time.sleep(ms / 1000)
+    return ms
+
+
 def pool_name(workers, n):
     return f"pool of {workers} workers: map(x*x) over {n} ints, default chunk size"
 
@@ -428,6 +441,16 @@ def sec_scale(cfg):
             vals.append(n / ((time.perf_counter_ns() - t0) / 1e9))
             assert len(r) == n and r[-1] == (n - 1, 3.0)
     bench_mp.record("scale", pool_of_records_name(n), "fork", n, "tasks/s", vals)
+    tasks = [UNEVEN_LONG_MS] + [UNEVEN_SHORT_MS] * UNEVEN_SHORTS
+    vals = []
+    with ctx.Pool(2) as pool:
+        pool.map(_sleep_ms, [0, 0], 1)               # workers running
+        for _ in range(cfg["scale_reps"]):
+            t0 = time.perf_counter_ns()
+            r = pool.map(_sleep_ms, tasks, 1)
+            vals.append((time.perf_counter_ns() - t0) / 1e6)
+            assert r == tasks
+    bench_mp.record("scale", uneven_name(), "fork", len(tasks), "ms", vals)
 
 
 SECTIONS = [("limits", sec_limits), ("loop", sec_loop), ("pool-calls", sec_pool_calls), ("scale", sec_scale)]

@@ -2,12 +2,15 @@ package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.ProcessQueue;
+import io.github.multiprocessing4j.SerializableFunction;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.StartMethod;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -41,7 +44,12 @@ import java.util.function.Supplier;
  *       first untimed call have gone through it): tasks/s of {@code map(x*x)} over
  *       {@code pool_calls_n} ints with the default chunk size;</li>
  *   <li>the same pool of 2 over {@value #POOL_OF_RECORDS_ITEMS} small records, each task
- *       returning a record ({@link OrderTasks}; Python: tuples to tuples).</li>
+ *       returning a record ({@link OrderTasks}; Python: tuples to tuples);</li>
+ *   <li>tasks of uneven length, as a user's files of different sizes: a pool of 2 cold workers,
+ *       running, maps over one task that sleeps {@value #UNEVEN_LONG_MS} ms and
+ *       {@value #UNEVEN_SHORTS} that sleep {@value #UNEVEN_SHORT_MS} ms, chunks of one: the
+ *       whole map's milliseconds. No pool can do it in less than the long task; one that hands
+ *       the short tasks to whichever worker is free needs no more.</li>
  * </ul>
  */
 final class ScaleSection extends Section {
@@ -58,6 +66,14 @@ final class ScaleSection extends Section {
     static final int STRUCTURED_ITEMS = 100_000;
     private static final int POOL_OF_RECORDS_WORKERS = 2;
     private static final int POOL_OF_RECORDS_ITEMS = 200_000;
+    private static final int UNEVEN_LONG_MS = 600;
+    private static final int UNEVEN_SHORT_MS = 30;
+    private static final int UNEVEN_SHORTS = 15;
+    /** A task of the uneven map: sleeps its milliseconds. */
+    static final SerializableFunction<Integer, Integer> SLEEP = ms -> {
+        Thread.sleep(ms);
+        return ms;
+    };
 
     ScaleSection() {
         super("scale");
@@ -106,6 +122,12 @@ final class ScaleSection extends Section {
                 + " -> (int, double) (Java: records, Python: tuples), default chunk size";
     }
 
+    /** Shared with {@code user_patterns.py}. */
+    static String unevenName() {
+        return "pool of 2 workers: map over one task of " + UNEVEN_LONG_MS + " ms and " + UNEVEN_SHORTS + " of "
+                + UNEVEN_SHORT_MS + " ms (sleeps), chunks of one: the whole map";
+    }
+
     static String poolName(int workers, int items) {
         return "pool of " + workers + " workers: map(x*x) over " + items + " ints, default chunk size";
     }
@@ -125,6 +147,26 @@ final class ScaleSection extends Section {
             poolCell(config, results, workers);
         }
         poolOfRecords(config, results);
+        unevenTasks(config, results);
+    }
+
+    private void unevenTasks(BenchConfig config, Results results) {
+        List<Integer> millis = new ArrayList<>(List.of(UNEVEN_LONG_MS));
+        millis.addAll(Collections.nCopies(UNEVEN_SHORTS, UNEVEN_SHORT_MS));
+        double[] wholeMap = new double[config.scaleReps()];
+        try (ProcessPool pool = ProcessPool.builder().processes(2).startMethod(StartMethod.COLD)
+                .jvmArgs(config.childJvmArgs().toArray(String[]::new)).build()) {
+            pool.map(SLEEP, List.of(0, 0), 1); // workers running
+            for (int rep = 0; rep < wholeMap.length; rep++) {
+                long t0 = System.nanoTime();
+                List<Integer> slept = pool.map(SLEEP, millis, 1);
+                wholeMap[rep] = (System.nanoTime() - t0) / 1e6;
+                if (!slept.equals(millis)) {
+                    throw new IllegalStateException("the uneven map returned " + slept);
+                }
+            }
+        }
+        results.record(name(), unevenName(), "cold", millis.size(), "ms", wholeMap);
     }
 
     private void parentTakes(BenchConfig config, Results results) throws Exception {
