@@ -55,8 +55,6 @@ final class PoolMessages {
 
     static final byte READY = 11;
     static final byte RESULTS = 12;
-    /** Where a {@link #RESULTS} message holds its task time. */
-    private static final int TASK_NANOS_AT = 13;
     static final byte CHUNK_FAILED = 13;
     static final byte INIT_FAILED = 14;
     static final byte DIED = 15;
@@ -77,6 +75,8 @@ final class PoolMessages {
     static final byte RUN = 3;
     /** Set in a chunk's mode: the worker sends {@link #STARTED} before it runs the chunk. */
     static final byte REPORT_START = 0x40;
+    /** Where a {@link #RESULTS} message holds its task time: after its kind, worker and chunk id. */
+    private static final int TASK_NANOS_AT = 13;
 
     /** Bytes before a chunk's values when it has no inline function. */
     static final int CHUNK_HEADER = 1 + 8 + 1 + 8 + 4;

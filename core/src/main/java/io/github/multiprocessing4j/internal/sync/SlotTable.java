@@ -12,8 +12,8 @@ import static io.github.multiprocessing4j.internal.sync.SlotDescriptor.TOKEN;
  * that the others can find out who has died and recover what it held.
  *
  * <p>Implementation notes. A slot is taken with a compare-and-set of its token from 0 to the
- * taker's token, after which the taker writes its process's start ({@link Owner#start}); it is given back by
- * writing 0 to the token after everything else. Which of the stake and the arrival may change
+ * taker's token, after which the taker writes its process's start ({@link Owner#start}); it is
+ * given back by writing 0 to the token after everything else. Which of the stake and the arrival may change
  * under whom is each primitive's rule; a primitive reads and writes them through {@link #get}
  * and its relatives, with the name its descriptor gives them ({@code PERMITS_HELD},
  * {@code WAITER_STATE}, ...). Taking a slot scans from the start; a full table makes {@link #claim} return -1
