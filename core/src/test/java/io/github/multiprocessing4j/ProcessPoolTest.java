@@ -518,6 +518,9 @@ class ProcessPoolTest {
                 .hasMessageContaining("a lambda of " + ProcessPoolTest.class.getName() + " whose type is not serializable")
                 .hasMessageContaining("SerializableCallable")
                 .hasMessageNotContaining("captures 'this'");
+        java.util.concurrent.ExecutorService executor = pool; // as a pool is injected: submit(Callable) is chosen
+        assertThatThrownBy(() -> executor.submit(() -> 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("typed ExecutorService (type it ProcessPool)");
     }
 
     @Test

@@ -123,7 +123,8 @@ final class SerializationDiagnosis {
                         + " whose type is not serializable: a lambda is serializable only when the type it is"
                         + " given is (SerializableRunnable, SerializableCallable, SerializableFunction, or a cast"
                         + " such as (Callable<T> & Serializable)); one written in the call of a method that takes"
-                        + " a plain Runnable or Callable, such as invokeAll(List.of(...)), is not";
+                        + " a plain Runnable or Callable, such as invokeAll(List.of(...)) or submit() on a variable"
+                        + " typed ExecutorService (type it ProcessPool), is not";
             }
             for (SerializedLambda lambda : lambdas) {
                 if (capturesAsThis(lambda, culprit)) {
