@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.JoinableQueueBackend;
 
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -92,7 +93,11 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @throws IllegalStateException when called more times than this process got items
      */
     public void taskDone() {
-        joinable().taskDone();
+        try {
+            joinable().taskDone();
+        } finally {
+            Reference.reachabilityFence(this); // see ProcessUse: this handle outlives the call
+        }
     }
 
     /**
@@ -102,7 +107,11 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @throws InterruptedException when the thread is interrupted while waiting
      */
     public void join() throws InterruptedException {
-        joinable().join(-1);
+        try {
+            joinable().join(-1);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -113,12 +122,20 @@ public class ProcessJoinableQueue<E> extends ProcessQueue<E> {
      * @throws InterruptedException when the thread is interrupted while waiting
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        return joinable().join(nanos(timeout));
+        try {
+            return joinable().join(nanos(timeout));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@return how many items were put and not finished yet} Never blocks. */
     public long unfinishedTasks() {
-        return Math.max(0, joinable().unfinished());
+        try {
+            return Math.max(0, joinable().unfinished());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -49,9 +50,11 @@ import java.util.Objects;
  * in a parent does not break children that still use it when the block ends. {@link #unlink()}
  * ends the queue for every process (what Python's {@code close()} is often mistaken for). The
  * queue's shared memory goes at {@code close()} when no other process can have the queue (this
- * handle was made here, outside a static initialiser, and never sent to another process), else
- * once it is unlinked and empty, else when the last process of the tree ends: which processes
- * hold a queue is not tracked, since a handle may travel in a queue item that no process holds.
+ * handle was made here, outside a static initialiser, and never sent to another process), and so
+ * it does, without a {@code close()}, once such a handle is garbage (as CPython frees a dropped
+ * queue; a thread of the library's, {@code mp4j-cleaner}, does it); else once it is unlinked and
+ * empty, else when the last process of the tree ends: which processes hold a queue is not
+ * tracked, since a handle may travel in a queue item that no process holds.
  *
  * <p><b>Backends.</b> A queue made with a constructor keeps its items in shared memory
  * ({@code LocalQueue}); one made {@linkplain #over over a backend} keeps them where the backend
@@ -106,6 +109,7 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
     ProcessQueue(QueueBackend backend, ProcessUse use) {
         this.backend = backend;
         this.use = use;
+        use.destroyWhenUnreachable(this, () -> destroy(backend));
     }
 
     /**
@@ -134,7 +138,7 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      *     was unlinked
      */
     public void put(E item) {
-        open().put(checked(item), -1);
+        putItem(item, -1);
     }
 
     /**
@@ -149,7 +153,7 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      *     was unlinked
      */
     public void put(E item, Duration timeout) {
-        if (!open().put(checked(item), nanos(timeout))) {
+        if (!putItem(item, nanos(timeout))) {
             throw full();
         }
     }
@@ -165,7 +169,7 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      *     was unlinked
      */
     public void putNowait(E item) {
-        if (!open().put(checked(item), 0)) {
+        if (!putItem(item, 0)) {
             throw full();
         }
     }
@@ -181,7 +185,7 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      *     was unlinked
      */
     public boolean offer(E item) {
-        return open().put(checked(item), 0);
+        return putItem(item, 0);
     }
 
     /**
@@ -238,7 +242,11 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      *     was unlinked and is empty
      */
     public E poll() {
-        return cast(open().poll());
+        try {
+            return cast(open().poll());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -261,12 +269,12 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      * @return how many items the queue holds
      */
     public int qsize() {
-        return (int) Math.min(Integer.MAX_VALUE, open().size());
+        return (int) Math.min(Integer.MAX_VALUE, size());
     }
 
     /** {@return whether the queue holds no item} Never blocks. */
     public boolean isEmpty() {
-        return open().size() == 0;
+        return size() == 0;
     }
 
     /**
@@ -274,13 +282,17 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      * never blocks.
      */
     public boolean isFull() {
-        long max = open().maxSize();
-        return max > 0 && open().size() >= max;
+        long max = maxSize();
+        return max > 0 && size() >= max;
     }
 
     /** {@return the bound given at creation, 0 when unbounded} */
     public int maxSize() {
-        return (int) open().maxSize();
+        try {
+            return (int) open().maxSize();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -348,8 +360,30 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
         return backend;
     }
 
+    /** Puts through the backend, this handle kept reachable until the put is over (see {@code ProcessUse}). */
+    private boolean putItem(E item, long timeoutNanos) {
+        try {
+            return open().put(checked(item), timeoutNanos);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Takes through the backend, this handle kept reachable until the take is over. */
     private E take(long timeoutNanos) throws InterruptedException {
-        return cast(open().take(timeoutNanos));
+        try {
+            return cast(open().take(timeoutNanos));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private long size() {
+        try {
+            return open().size();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
 import java.io.Serializable;
+import java.lang.ref.Reference;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,7 @@ public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
     ProcessSimpleQueue(QueueBackend backend, ProcessUse use) {
         this.backend = backend;
         this.use = use;
+        use.destroyWhenUnreachable(this, () -> ProcessQueue.destroy(backend));
     }
 
     /**
@@ -62,7 +64,11 @@ public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
      *     was unlinked
      */
     public void put(E item) {
-        open().put(ProcessQueue.checked(item), -1);
+        try {
+            open().put(ProcessQueue.checked(item), -1);
+        } finally {
+            Reference.reachabilityFence(this); // see ProcessUse: this handle outlives the put
+        }
     }
 
     /**
@@ -74,14 +80,22 @@ public class ProcessSimpleQueue<E> implements Serializable, Unlinkable {
      *     was unlinked and is empty
      */
     public E get() throws InterruptedException {
-        @SuppressWarnings("unchecked")
-        E item = (E) open().take(-1);
-        return item;
+        try {
+            @SuppressWarnings("unchecked")
+            E item = (E) open().take(-1);
+            return item;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@return whether the queue holds no item} Never blocks. */
     public boolean isEmpty() {
-        return open().size() == 0;
+        try {
+            return open().size() == 0;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.statics.StaticShared;
+import io.github.multiprocessing4j.internal.util.Log;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.lang.ref.Cleaner;
 
 /**
  * One handle's use of a shared object in this process, for Python's per-process {@code close()}:
@@ -21,6 +23,13 @@ import java.io.Serializable;
  * initialiser (whose objects are the tree's), and was never serialized (into a child's target, a
  * task, a queue item or a message). Otherwise the object goes with {@code unlink()} or with its
  * tree. Pipe ends do track their users ({@code internal.queue.PipeEnds}).
+ *
+ * <p>A handle that no other process can have is also destroyed when it becomes unreachable
+ * without a {@code close()} ({@link #destroyWhenUnreachable}), as CPython frees a queue whose
+ * last reference goes: a program that makes a queue per request and drops it kept about 1 MiB of
+ * {@code /dev/shm} each until its tree ended (1,000 such queues, 1 GiB). The handle's methods keep
+ * it reachable until their operation is over ({@link java.lang.ref.Reference#reachabilityFence}):
+ * the JIT may otherwise drop a handle whose last use is a call still blocked in its backend.
  *
  * <p>A handle made over a backend (a cluster's named object) leaves both calls to the backend:
  * its {@code close()} is the backend's {@code close()}, as the backend documents (for a cluster,
@@ -79,6 +88,39 @@ final class ProcessUse implements Serializable {
         }
         closed = true;
         return !shared;
+    }
+
+    /**
+     * Destroys the object with {@code destroy} once {@code handle} is unreachable, unless by then
+     * it was closed here or may be in another process (see the class comment). Registers nothing
+     * for a handle that may be in another process already, or is over a backend.
+     *
+     * @param handle the public handle, which {@code destroy} must not reference
+     * @param destroy what {@code close()} does when no other process can have the object
+     */
+    void destroyWhenUnreachable(Object handle, Runnable destroy) {
+        if (shared || overBackend) {
+            return;
+        }
+        Unreachable.CLEANER.register(handle, () -> {
+            if (!closed && !shared) {
+                closed = true;
+                try {
+                    destroy.run();
+                } catch (RuntimeException e) {
+                    Log.of(ProcessUse.class).log(System.Logger.Level.DEBUG, "a dropped " + kind + " could not be freed", e);
+                }
+            }
+        });
+    }
+
+    /** The thread that frees what dropped handles held: made with the first such handle. */
+    private static final class Unreachable {
+        static final Cleaner CLEANER = Cleaner.create(action -> {
+            Thread thread = new Thread(action, "mp4j-cleaner");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** @return whether another process may have the object (see the class comment) */

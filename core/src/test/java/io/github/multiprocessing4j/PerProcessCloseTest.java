@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.github.multiprocessing4j.testing.TestFiles.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -259,6 +260,52 @@ class PerProcessCloseTest {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    @Test
+    void queuesDroppedWithoutCloseAreFreedOnceUnreachableUnlessAnotherProcessHasThem() throws Exception {
+        ProcessQueue<ProcessQueue<String>> toChild = shared.track(new ProcessQueue<>());
+        ProcessQueue<String> sent = new ProcessQueue<>();
+        sent.put("still here");
+        toChild.put(sent); // it left this process: another one may have it
+        sent = null;
+        Set<String> before = segmentFiles();
+        for (int i = 0; i < 20; i++) {
+            dropAQueueWithAnItem(i);
+        }
+        assertThat(segmentFilesSince(before)).as("the dropped queues' segments, before a collection").isNotEmpty();
+        awaitCondition(() -> {
+            System.gc();
+            return segmentFilesSince(before).isEmpty();
+        }, WAIT, "the dropped queues' segments to go");
+        assertThat(segmentFiles()).as("the segments of the queue that left, and of the others, kept").containsAll(before);
+
+        SharedLong gotIt = shared.track(new SharedLong());
+        ChildProcess child = new ChildProcess(() -> {
+            ProcessQueue<String> q = toChild.get();
+            gotIt.set("still here".equals(q.get()) ? 1 : 0);
+            q.unlink();
+        });
+        child.start();
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(gotIt.get()).as("the queue that left this process, kept").isEqualTo(1);
+    }
+
+    private static Set<String> segmentFilesSince(Set<String> before) {
+        try {
+            Set<String> now = new java.util.HashSet<>(segmentFiles());
+            now.removeAll(before);
+            return now;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Makes a queue that never leaves this process, puts into it, and lets it go without close(). */
+    private static void dropAQueueWithAnItem(int i) {
+        ProcessQueue<Integer> queue = i % 2 == 0 ? new ProcessQueue<>() : new ProcessJoinableQueue<>();
+        queue.put(i);
     }
 
     private static Set<String> segmentFiles() throws IOException {
