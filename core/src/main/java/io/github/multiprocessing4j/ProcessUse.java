@@ -134,6 +134,14 @@ final class ProcessUse implements Serializable {
                 + " process's use (the other processes keep it); unlink() ends it for every process");
     }
 
+    /**
+     * @return the use of a handle of {@code kind} that its maker unlinks itself (a spare's warm-up):
+     *     its {@code close()} never destroys, and nothing waits for it to become unreachable
+     */
+    static ProcessUse ofScratch(String kind) {
+        return new ProcessUse(kind, true, false);
+    }
+
     /** @return the use of a handle of {@code kind} read from another process's message (see {@link HandleWire}) */
     static ProcessUse received(String kind) {
         return new ProcessUse(kind, true, false);

@@ -34,14 +34,14 @@ final class QueueWarmUp {
      */
     static void run(BooleanSupplier stop) throws InterruptedException {
         // Small chunks: the exercise passes from one to the next as a long-lived queue does, and
-        // the memory of the chunks stays taken until this JVM drops their mappings. Uses as if
-        // received: unlinked below, these queues need no cleaner (nor a spare its thread).
+        // the memory of the chunks stays taken until this JVM drops their mappings. Unlinked below,
+        // these queues need no cleaner (nor a spare its thread).
         ProcessQueue<Object> queue = new ProcessQueue<>(new LocalQueue(ByteQueue.create(0, CHUNK_SIZE)),
-                ProcessUse.received("ProcessQueue"));
+                ProcessUse.ofScratch("ProcessQueue"));
         // The lesson's producer and consumer: a joinable queue's take records each item in the
         // consumer's in-flight log, and taskDone() finishes it there.
         ProcessJoinableQueue<Object> joinable = new ProcessJoinableQueue<>(
-                new LocalJoinableQueue(ByteQueue.create(0, CHUNK_SIZE)), ProcessUse.received("ProcessJoinableQueue"));
+                new LocalJoinableQueue(ByteQueue.create(0, CHUNK_SIZE)), ProcessUse.ofScratch("ProcessJoinableQueue"));
         try {
             byte[] bytes = new byte[64];
             for (int round = 0; round < ROUNDS && !stop.getAsBoolean(); round++) {

@@ -134,9 +134,12 @@ final class Dispatcher {
     }
 
     private static boolean canTake(WorkerHandle w, Chunk chunk) {
+        if (w.held.size() < DEPTH_CHUNKS) {
+            return true;
+        }
         int tasks = w.heldTasks + chunk.count;
         long taskNanos = w.taskNanos(chunk);
-        return w.held.size() < DEPTH_CHUNKS || tasks <= DEPTH_TASKS && taskNanos >= 0 && tasks * taskNanos <= DEPTH_NANOS;
+        return tasks <= DEPTH_TASKS && taskNanos >= 0 && tasks * taskNanos <= DEPTH_NANOS;
     }
 
     /** Puts chunks back at the head of the queue, in their order: they are sent before the others. */

@@ -16,6 +16,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,7 +69,7 @@ public final class RedisPool implements PoolBackend {
     private final Thread reader;
     private volatile boolean closed;
     /** When each worker not reported started was first found neither started nor placed (the reader thread's). */
-    private final Map<Integer, Long> missingSince = new java.util.HashMap<>();
+    private final Map<Integer, Long> missingSince = new HashMap<>();
 
     public RedisPool(ClusterConnection connection) {
         this.connection = connection;
@@ -182,7 +183,7 @@ public final class RedisPool implements PoolBackend {
 
     /** Ends the workers of every agent whose lease is gone. */
     private void checkAgents() {
-        Map<String, List<RemoteWorker>> byAgent = new java.util.HashMap<>();
+        Map<String, List<RemoteWorker>> byAgent = new HashMap<>();
         for (RemoteWorker w : workers.values()) {
             if (w.agent() != null && !w.hasEnded()) {
                 byAgent.computeIfAbsent(w.agent(), a -> new ArrayList<>()).add(w);
