@@ -39,8 +39,11 @@ public interface Connection<T> extends Unlinkable, Serializable {
      * @throws NullPointerException when {@code obj} is null
      * @throws IllegalArgumentException when {@code obj} is not serializable
      * @throws IllegalStateException when this end is closed in this process or only receives, the
-     *     pipe was unlinked, or every process that used the other end closed it (and one of them
-     *     found this end's sends unreceivable)
+     *     pipe was unlinked, or every process that used the other end closed it or died. A close
+     *     is seen at the next send; deaths alone (no one closed the end) are looked for by the send
+     *     that starts another chunk of the pipe's memory (one per MiB or so sent) while messages
+     *     wait unreceived: that send throws, and what the other end had not received is dropped,
+     *     so a sender to a dead receiver stops within a MiB instead of filling memory for ever
      */
     void send(T obj);
 

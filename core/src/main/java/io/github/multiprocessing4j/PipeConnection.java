@@ -43,6 +43,8 @@ final class PipeConnection<T> implements Connection<T> {
     private final ByteQueue out;
     /** This handle's use in this process: closed here, and whether it left this process. */
     private final ProcessUse use;
+    /** The chunk of {@link #out} whose start last had this handle look whether the other end is gone. */
+    private transient long chunkLookedAt;
 
     PipeConnection(PipeEnds ends, int end, ByteQueue in, ByteQueue out) {
         this(ends, end, in, out, ProcessUse.ofNew("Connection"));
@@ -180,6 +182,25 @@ final class PipeConnection<T> implements Connection<T> {
         } catch (IllegalStateException closed) {
             checkOpen();
             throw new IllegalStateException("the other end of the pipe is closed: every process that used it closed it or died", closed);
+        }
+        long chunk = out.tailChunk();
+        if (chunk != chunkLookedAt) {
+            chunkLookedAt = chunk;
+            failIfReceiverGone();
+        }
+    }
+
+    /**
+     * Ends sending to an end whose users all died: no one closed it, so nothing else would stop
+     * messages piling up unreceived for as long as this end sends. Asked once per chunk's worth
+     * of messages sent (a look for dead users reads {@code /proc}), and only with messages waiting.
+     */
+    private void failIfReceiverGone() {
+        if (out.size() > 0 && ends.isGone(1 - end)) {
+            out.close();
+            LocalQueue.drain(out);
+            throw new IllegalStateException("every process that used the other end of the pipe closed it or died:"
+                    + " the messages it had not received, this one among them, are dropped");
         }
     }
 

@@ -78,6 +78,37 @@ class PipeTest {
     }
 
     @Test
+    void sendingToAKilledReceiverFailsWithinAChunkInsteadOfPilingUp() throws Exception {
+        Pipe<Object> pipe = Pipe.open(false);
+        Connection<Object> receiver = pipe.left();
+        Connection<Object> sender = shared.track(pipe.right());
+        ChildProcess child = new ChildProcess(() -> {
+            receiver.recvBytes();
+            Thread.sleep(60_000);
+        });
+        child.start();
+        receiver.close();
+        sender.sendBytes(new byte[4096]);
+        child.kill();
+        assertThat(child.join(WAIT)).isTrue();
+        int sent = 0;
+        IllegalStateException refused = null;
+        while (refused == null && sent < 10_000) { // 40 MB: ten times the chunks the check may let by
+            try {
+                sender.sendBytes(new byte[4096]);
+                sent++;
+            } catch (IllegalStateException e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).as("a send after %d of 4 KiB to a dead receiver", sent).isNotNull()
+                .hasMessageContaining("died").hasMessageContaining("dropped");
+        assertThat(sent).isLessThan(1_000); // a MiB is 256 of them
+        assertThatThrownBy(() -> sender.send("again")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("other end");
+    }
+
+    @Test
     void aOneWayPipeSendsFromRightToLeftOnly() throws Exception {
         Pipe<Object> pipe = Pipe.open(false);
         Connection<Object> receiver = shared.track(pipe.left());

@@ -493,6 +493,15 @@ public final class ByteQueue implements Serializable {
         return takers;
     }
 
+    /**
+     * @return the number of the chunk the next item goes into: one more for each chunk's worth of
+     *     items put (a drained chunk reused gets a new number), so a producer that reads it after
+     *     its puts learns when it has put another chunk's worth
+     */
+    public long tailChunk() {
+        return chunkOf(header.getLongVolatile(TAIL));
+    }
+
     /** @return how many items were ever put (the next item's number) */
     public long putCount() {
         return header.getLongVolatile(PUT_COUNT);
