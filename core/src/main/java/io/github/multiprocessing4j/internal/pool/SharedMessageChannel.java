@@ -62,7 +62,8 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
     /**
      * Bytes of the queue's chunks: a chunk's answer in a {@code map} of a million ints with
      * Python's default chunk size (125,000 results of 9 bytes) fits in one, which is then reused;
-     * a message bigger than a chunk gets a segment made and removed for it alone. Less where
+     * a message bigger than a chunk gets a segment of its own, kept once drained for the next
+     * such message while the spares have room for it ({@link ByteQueue}). Less where
      * shared memory is small ({@link SegmentSpace#fittedChunkSize}): a pool holds a channel per
      * worker and one for the results.
      */

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.queue;
 
+import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DRAINED_AT;
@@ -23,10 +24,16 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * name whatever the previous holder died doing. The tail side is used under the put lock, the
  * head side under the get lock.
  *
- * <p>A drained standard-size chunk becomes a spare when there are fewer than {@link #MAX_SPARES},
- * else its segment is removed; the spares are a stack: the header's spare word (changed under
- * the put lock) says how many there are and which of its two name fields names the top one,
- * each spare names the one below it. A push or a pop writes the new top's name in the field the
+ * <p>A drained chunk becomes a spare when there are fewer than {@link #MAX_SPARES} and the spares
+ * stay within their bytes ({@link #maxSpareBytes}), else its segment is removed; the spares are a
+ * stack: the header's spare word (changed under the put lock) says how many there are, how many
+ * pages they hold and which of its two name fields names the top one, each spare names the one
+ * below it. A chunk made for a large item is kept too, with some room to spare
+ * ({@link #LARGE_CHUNK_HEADROOM}), so that a stream of large items of about one size reuses the
+ * same few chunks: a large item's new chunk costs a page fault per page, in the producer and
+ * again in each consumer (on the 2-core development VM, 8 MiB items moved at 290-480 MB/s, each
+ * chunk's making and its first reading taking about 19 ms apiece; reusing the chunks, 525-1,100
+ * MB/s). A new chunk takes the top spare when it is large enough (a standard one always is). A push or a pop writes the new top's name in the field the
  * word does not use, then the word: the one store that makes the change, so a process killed at
  * any step leaves a stack whose every spare is named (when a pop's store came before the death,
  * the chunk it took is named in a tail slot, and the tail's repair removes it).
@@ -68,11 +75,27 @@ final class ChunkChain {
      * faulting in each of its pages.
      */
     static final int MAX_SPARES = 8;
+    /**
+     * Bytes the spares may hold beyond {@link #MAX_SPARES} standard chunks, for drained chunks of
+     * large items: where shared memory is roomy, a few chunks of items up to about ten MiB (fitted
+     * to a smaller directory as the chunks are, see {@link SegmentSpace#fittedChunkSize}).
+     */
+    static final int LARGE_SPARE_BYTES = 32 << 20;
+    /**
+     * A large item's chunk is this fraction larger than the item needs (1/16), so that the next
+     * item of about its size fits it when it comes round as a spare.
+     */
+    static final int LARGE_CHUNK_HEADROOM = 16;
+    /** The spare word: bit 0 says which name field names the top spare, the next 7 how many, the rest how many pages. */
+    private static final int SPARE_COUNT_SHIFT = 1;
+    private static final int SPARE_PAGES_SHIFT = 8;
     /** Where a spare chunk names the spare below it (over its first record, unused while it is spare). */
     private static final int SPARE_BELOW = 8;
 
     private final SharedSegment header;
     private final int chunkSize;
+    /** The most bytes the spares hold: {@link #MAX_SPARES} standard chunks and {@link #LARGE_SPARE_BYTES}, fitted. */
+    private final long maxSpareBytes;
     /** The put lock, which guards the spares. */
     private final TailLock tailLock;
     private long tailChunkNumber = -1;
@@ -103,9 +126,15 @@ final class ChunkChain {
     ChunkChain(SharedSegment header, int chunkSize, TailLock tailLock) {
         this.header = header;
         this.chunkSize = chunkSize;
+        this.maxSpareBytes = maxSpareBytes(chunkSize);
         this.tailLock = tailLock;
         this.tailMappings = new ChunkMappings(header.treeId(), chunkSize);
         this.headMappings = new ChunkMappings(header.treeId(), chunkSize);
+    }
+
+    /** @return the most bytes the spares of a queue of {@code chunkSize} chunks hold */
+    static long maxSpareBytes(int chunkSize) {
+        return (long) MAX_SPARES * chunkSize + SegmentSpace.fittedChunkSize(LARGE_SPARE_BYTES);
     }
 
     /**
@@ -140,8 +169,8 @@ final class ChunkChain {
     }
 
     /**
-     * Makes tail chunk {@code number}, of at least {@code minimum} bytes: the spare when it fits,
-     * else a new segment. Its name goes into the tail-name slot first (see the class notes).
+     * Makes tail chunk {@code number}, of at least {@code minimum} bytes: the top spare when it is
+     * large enough, else a new segment (with {@link #LARGE_CHUNK_HEADROOM} for a large item). Its name goes into the tail-name slot first (see the class notes).
      * Under the put lock; the caller links it from the current chunk.
      *
      * @throws IllegalArgumentException when {@code minimum} is over 2 GiB
@@ -149,18 +178,18 @@ final class ChunkChain {
      *     room for it; the queue is unchanged (the name left in the tail slot names no file)
      */
     SharedSegment newTailChunk(long number, long minimum) {
-        long size = Math.max(chunkSize, (minimum + PAGE - 1) / PAGE * PAGE);
-        if (size > Integer.MAX_VALUE) {
+        if (pagesFor(minimum) * PAGE > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
         }
+        long size = minimum <= chunkSize ? chunkSize
+                : Math.min(pagesFor(minimum + minimum / LARGE_CHUNK_HEADROOM), Integer.MAX_VALUE / PAGE) * PAGE;
         SharedSegment chunk;
-        long spares = spareCount(header);
-        if (size == chunkSize && spares > 0) {
+        if (spareCount(header) > 0 && (size == chunkSize || tailMappings.attach(topSpareName(header)).size() >= minimum)) {
             String spare = topSpareName(header);
             writeNameSlot(header, TAIL_NAMES, number, spare);
             chunk = tailMappings.attach(spare);
             // only now: until its name is in the tail slot, the spare word names it
-            popSpare(spares, chunk);
+            popSpare(chunk);
         } else {
             String name = SharedSegment.reserveName("qchunk");
             writeNameSlot(header, TAIL_NAMES, number, name);
@@ -242,7 +271,7 @@ final class ChunkChain {
             }
         }
         boolean kept = false;
-        if (chunk.size() == chunkSize && !chunk.spilled()) {
+        if (!chunk.spilled()) {
             if (mayPutOff) {
                 if (!tailLock.tryLock()) {
                     return;
@@ -253,7 +282,7 @@ final class ChunkChain {
             try {
                 if (isSpare(name)) {
                     kept = true;
-                } else if (spareCount(header) < MAX_SPARES) {
+                } else if (spareCount(header) < MAX_SPARES && spareBytes(header) + chunk.size() <= maxSpareBytes) {
                     pushSpare(name, chunk);
                     kept = true;
                 }
@@ -282,7 +311,16 @@ final class ChunkChain {
 
     /** @return how many spare chunks the queue whose header this is keeps */
     static long spareCount(SharedSegment header) {
-        return header.getLongVolatile(SPARE) >>> 1;
+        return header.getLongVolatile(SPARE) >>> SPARE_COUNT_SHIFT & (1 << SPARE_PAGES_SHIFT - SPARE_COUNT_SHIFT) - 1;
+    }
+
+    /** @return how many bytes the spare chunks of the queue whose header this is hold */
+    static long spareBytes(SharedSegment header) {
+        return (header.getLongVolatile(SPARE) >>> SPARE_PAGES_SHIFT) * PAGE;
+    }
+
+    private static long pagesFor(long bytes) {
+        return (bytes + PAGE - 1) / PAGE;
     }
 
     /** @return the name of the top spare chunk; meaningful only while {@link #spareCount} is not 0 */
@@ -296,45 +334,46 @@ final class ChunkChain {
     }
 
     /**
-     * Puts drained standard chunk {@code name} on top of the spares (under the put lock, fewer
-     * than {@link #MAX_SPARES} there). The spare below is named in the chunk itself, before the
-     * chunk is a spare.
+     * Puts drained chunk {@code name} on top of the spares (under the put lock, with room for it
+     * there). The spare below is named in the chunk itself, before the chunk is a spare.
      */
     private void pushSpare(String name, SharedSegment chunk) {
         long spares = spareCount(header);
         if (spares > 0) {
             SegmentNames.write(chunk, SPARE_BELOW, topSpareName(header));
         }
-        setSpares(spares + 1, name);
+        setSpares(spares + 1, spareBytes(header) + chunk.size(), name);
     }
 
     /**
-     * Takes the top spare, {@code chunk}, off the {@code spares} there (under the put lock, its
-     * name already in a tail slot): the one below, read from the chunk before the chunk is
-     * written again, becomes the top.
+     * Takes the top spare, {@code chunk}, off the spares (under the put lock, its name already in
+     * a tail slot): the one below, read from the chunk before the chunk is written again, becomes
+     * the top.
      */
-    private void popSpare(long spares, SharedSegment chunk) {
-        setSpares(spares - 1, spares > 1 ? SegmentNames.read(chunk, SPARE_BELOW) : null);
+    private void popSpare(SharedSegment chunk) {
+        long spares = spareCount(header);
+        setSpares(spares - 1, spareBytes(header) - chunk.size(), spares > 1 ? SegmentNames.read(chunk, SPARE_BELOW) : null);
     }
 
     /**
-     * Makes the spares {@code count}, {@code top} the top one (null when none): its name in the
-     * name field the spare word does not use, then the word, one store (see the class notes).
+     * Makes the spares {@code count} chunks of {@code bytes} in all, {@code top} the top one (null
+     * when none): its name in the name field the spare word does not use, then the word, one
+     * store (see the class notes).
      */
-    private void setSpares(long count, String top) {
+    private void setSpares(long count, long bytes, String top) {
         long unused = (header.getLongVolatile(SPARE) & 1) ^ 1;
         if (top != null) {
             SegmentNames.write(header, spareNameField(unused), top);
         }
         CrashPoint.SPARES_NAMED.reach();
-        header.setLongVolatile(SPARE, count << 1 | unused);
+        header.setLongVolatile(SPARE, bytes / PAGE << SPARE_PAGES_SHIFT | count << SPARE_COUNT_SHIFT | unused);
     }
 
     /** Removes every spare (the queue is closed and empty). */
     private void removeSpares() {
         long spares = spareCount(header);
         String name = spares > 0 ? topSpareName(header) : null;
-        setSpares(0, null);
+        setSpares(0, 0, null);
         for (long left = spares; left > 0 && name != null; left--) {
             String below = null;
             if (left > 1) {

@@ -5,9 +5,9 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import java.util.Arrays;
 
 /**
- * The standard-size chunks of one {@link ByteQueue} this process mapped last, held strongly, so
- * that a chunk that comes round again (the spare, see {@link ChunkChain}) is found mapped, its
- * pages already in this process's page tables.
+ * The chunks of one {@link ByteQueue} this process mapped last, held strongly, so that a chunk
+ * that comes round again (a spare, see {@link ChunkChain}) is found mapped, its pages already in
+ * this process's page tables.
  *
  * <p>Implementation notes. Without it a chunk's mapping lives only as long as a handle to it is
  * reachable ({@link SharedSegment} caches mappings weakly): a consumer that allocates an array per
@@ -17,9 +17,12 @@ import java.util.Arrays;
  * copying the page), so 4 KiB items paid one fault per item on each side. Chunk names are never
  * reused, so a name found here is always the segment it names; a chunk unlinked by another
  * process stays mapped here until it is pushed out, which bounds what such mappings keep alive
- * to {@link #CAPACITY} chunks. A lookup is a scan of {@link #CAPACITY} names, made only when an end
- * changes chunk. Not thread-safe: used under the queue's put lock or get lock, one
- * instance per end (see {@link ChunkChain}).
+ * to {@link #CAPACITY} chunks. A chunk made for a large item may be megabytes: before one is
+ * kept, the large ones kept whose file is gone are let go (a look at the file system, cheap
+ * beside mapping a large chunk), so that what this process holds of them beyond the queue's own
+ * chunks and spares is at most the large chunks unlinked since. A lookup is a scan of
+ * {@link #CAPACITY} names, made only when an end changes chunk. Not thread-safe: used under the
+ * queue's put lock or get lock, one instance per end (see {@link ChunkChain}).
  */
 final class ChunkMappings {
     /** Chunks kept: as many as the spares, and the chunks at the two ends. */
@@ -52,14 +55,23 @@ final class ChunkMappings {
         return chunk;
     }
 
-    /** Keeps {@code chunk} (just made by this process) mapped, when it is a standard one. */
+    /** Keeps {@code chunk} (just made or mapped by this process) mapped. */
     void remember(SharedSegment chunk) {
         if (chunk.size() != chunkSize) {
-            return; // a chunk made for one large item is seldom reused: its mapping goes with its use
+            forgetUnlinkedLargeChunks();
         }
         names[next] = chunk.name();
         chunks[next] = chunk;
         next = (next + 1) % CAPACITY;
+    }
+
+    private void forgetUnlinkedLargeChunks() {
+        for (int i = 0; i < CAPACITY; i++) {
+            if (chunks[i] != null && chunks[i].size() != chunkSize && !chunks[i].exists()) {
+                names[i] = null;
+                chunks[i] = null;
+            }
+        }
     }
 
     /** Lets go of every chunk (the queue's segments are being removed). */

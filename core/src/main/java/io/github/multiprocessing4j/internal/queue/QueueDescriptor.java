@@ -64,9 +64,10 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  head names    the same for head chunks: a chunk's name is written before tail/head moves to it,
  *                in the slot the current chunk does not use, so a process that holds the lock
  *                finds the current chunk's name whatever the previous holder died doing
- *  spare chunks  drained standard chunks kept for the next switches (no file churn in steady
- *                state): a word, how many (0 for none) &lt;&lt; 1 | which of the two name fields
- *                names the top one; each spare names the one below ({@link ChunkChain}). A change
+ *  spare chunks  drained chunks kept for the next switches (no file churn in steady state): a
+ *                word, the pages they hold &lt;&lt; 8 | how many (0 for none) &lt;&lt; 1 | which of
+ *                the two name fields names the top one; each spare names the one below
+ *                ({@link ChunkChain}). A change
  *                writes the field the word does not use, then the word, in one store: a process
  *                killed half-way leaves the spares as they were
  *  consumers     one slot per process consuming a joinable queue: token, ticks, stake = how

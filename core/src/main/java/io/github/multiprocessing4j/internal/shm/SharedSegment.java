@@ -310,6 +310,22 @@ public final class SharedSegment implements Serializable {
         return spilled;
     }
 
+    /**
+     * @return whether the segment's file is still there (a system call): false once some process
+     *     unlinked it, though this process's mapping still holds its pages
+     */
+    public boolean exists() {
+        if (MachineSegments.SCOPE.equals(treeId)) {
+            return Files.exists(MachineSegments.file(name));
+        }
+        try {
+            trees().of(treeId).segmentFile(name); // looks for the file, in shared memory or spilled
+            return true;
+        } catch (IllegalStateException gone) {
+            return false;
+        }
+    }
+
     /** @return a view of the whole segment (its own position and limit; the bytes are shared) */
     public ByteBuffer buffer() {
         return buffer.duplicate().order(ByteOrder.nativeOrder());

@@ -130,6 +130,44 @@ class ChunkReuseTest {
     }
 
     /**
+     * An item larger than a chunk gets a chunk of its own, which is kept as a spare once drained
+     * too: a stream of large items of about one size cycles through a few segments instead of
+     * making one per item (each of whose pages faults in the producer and in every consumer).
+     */
+    @Test
+    void largeItemsOfAboutOneSizeReuseTheirChunks() {
+        int held = 3;
+        for (int round = 0; round < 10; round++) {
+            int size = 5 * CHUNK + 37 * (round % 3); // not quite one size: a serialized object's varies
+            for (int i = 0; i < held; i++) {
+                put(item(round * held + i, size));
+            }
+            for (int i = 0; i < held; i++) {
+                assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(round * held + i, size));
+            }
+        }
+        assertThat(chunksSeen.size()).as("chunk segments used over 10 rounds of " + held + " large items")
+                .isLessThanOrEqualTo(held + 2);
+    }
+
+    /** Large spares are kept only while the spares stay within their bytes: a queue that once held large items does not hold them all idle. */
+    @Test
+    void theSparesOfLargeItemsStayWithinTheirBytes() {
+        long most = ChunkChain.maxSpareBytes(CHUNK);
+        int size = (int) (most / 3);
+        int held = 6;
+        for (int i = 0; i < held; i++) {
+            put(item(i, size));
+        }
+        for (int i = 0; i < held; i++) {
+            assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(i, size));
+        }
+        assertThat(ChunkChain.spareBytes(header)).isBetween(2L * size, most);
+        assertThat(ChunkChain.spareCount(header)).as("chunk 0 and two of the large ones (a third of the bytes and some room each)")
+                .isEqualTo(3);
+    }
+
+    /**
      * A producer killed while it takes a spare for its next chunk, between writing the new top's
      * name and the store of the spare word ({@link CrashPoint#SPARES_NAMED}), leaves every spare
      * named: the queue goes on reusing them, and once drained and closed it leaves none of its
@@ -185,7 +223,11 @@ class ChunkReuseTest {
     }
 
     private static byte[] item(int n) {
-        byte[] item = new byte[ITEM_SIZE];
+        return item(n, ITEM_SIZE);
+    }
+
+    private static byte[] item(int n, int size) {
+        byte[] item = new byte[size];
         Arrays.fill(item, (byte) n);
         return item;
     }
