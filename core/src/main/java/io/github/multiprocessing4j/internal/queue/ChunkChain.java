@@ -33,8 +33,9 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * same few chunks: a large item's new chunk costs a page fault per page, in the producer and
  * again in each consumer (on the 2-core development VM, 8 MiB items moved at 290-480 MB/s, each
  * chunk's making and its first reading taking about 19 ms apiece; reusing the chunks, 525-1,100
- * MB/s). A new chunk takes the top spare when it is large enough (a standard one always is). A push or a pop writes the new top's name in the field the
- * word does not use, then the word: the one store that makes the change, so a process killed at
+ * MB/s). A new chunk takes the top spare when it is large enough (a standard one always is),
+ * removing those on top that are too small. A push or a pop writes the new top's name in the
+ * field the word does not use, then the word: the one store that makes the change, so a process killed at
  * any step leaves a stack whose every spare is named (when a pop's store came before the death,
  * the chunk it took is named in a tail slot, and the tail's repair removes it).
  * The next chunk switch reuses the top spare, so a steady stream cycles through the same few
@@ -183,14 +184,8 @@ final class ChunkChain {
         }
         long size = minimum <= chunkSize ? chunkSize
                 : Math.min(pagesFor(minimum + minimum / LARGE_CHUNK_HEADROOM), Integer.MAX_VALUE / PAGE) * PAGE;
-        SharedSegment chunk;
-        if (spareCount(header) > 0 && (size == chunkSize || tailMappings.attach(topSpareName(header)).size() >= minimum)) {
-            String spare = topSpareName(header);
-            writeNameSlot(header, TAIL_NAMES, number, spare);
-            chunk = tailMappings.attach(spare);
-            // only now: until its name is in the tail slot, the spare word names it
-            popSpare(chunk);
-        } else {
+        SharedSegment chunk = takeSpare(number, minimum);
+        if (chunk == null) {
             String name = SharedSegment.reserveName("qchunk");
             writeNameSlot(header, TAIL_NAMES, number, name);
             chunk = SharedSegment.createNamedSpillable(name, size);
@@ -200,6 +195,30 @@ final class ChunkChain {
         tailChunk = chunk;
         tailChunkNumber = number;
         return chunk;
+    }
+
+    /**
+     * Takes the top spare for tail chunk {@code number} when it holds {@code minimum} bytes; a
+     * smaller one on top is removed, and the next looked at. A large item does not give up on the
+     * spares for one small chunk on top: a pool's messages of one and of two large tasks (8 and 16
+     * MiB) alternated, and left the spare that fitted under one that did not.
+     *
+     * @return the chunk, or null when no spare holds {@code minimum} bytes (none is left then)
+     */
+    private SharedSegment takeSpare(long number, long minimum) {
+        while (spareCount(header) > 0) {
+            String spare = topSpareName(header);
+            writeNameSlot(header, TAIL_NAMES, number, spare);
+            SharedSegment chunk = tailMappings.attach(spare);
+            // only now: until its name is in the tail slot, the spare word names it
+            popSpare(chunk);
+            if (chunk.size() >= minimum) {
+                return chunk;
+            }
+            tailMappings.forget(spare); // named in the tail slot until the next one is: a death now leaves it to the tail's repair
+            SharedSegment.unlink(header.treeId(), spare);
+        }
+        return null;
     }
 
     /**

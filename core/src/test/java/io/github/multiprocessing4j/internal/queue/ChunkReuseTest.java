@@ -150,6 +150,29 @@ class ChunkReuseTest {
                 .isLessThanOrEqualTo(held + 2);
     }
 
+    /** A large item finds the large spare under a standard one: the standard one on top, too small, is removed. */
+    @Test
+    void aLargeItemTakesALargeSpareFromUnderASmallerOne() {
+        int large = 5 * CHUNK;
+        put(item(0, large));
+        String largeChunk = tailChunkName();
+        put(item(1)); // beside it
+        put(item(2)); // a standard chunk
+        String standardChunk = tailChunkName();
+        put(item(3)); // another, which stays the head chunk once all are taken
+        for (int i = 0; i < 4; i++) {
+            queue.takeUninterruptibly(0, COPY);
+        }
+        assertThat(ChunkChain.spareCount(header)).as("chunk 0, the large one, then the standard one on top").isEqualTo(3);
+
+        put(item(4, large));
+
+        assertThat(tailChunkName()).isEqualTo(largeChunk);
+        assertThat(ChunkChain.spareCount(header)).as("chunk 0").isEqualTo(1);
+        assertThatThrownBy(() -> SharedSegment.attach(header.treeId(), standardChunk)).isInstanceOf(IllegalStateException.class);
+        assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(4, large));
+    }
+
     /** Large spares are kept only while the spares stay within their bytes: a queue that once held large items does not hold them all idle. */
     @Test
     void theSparesOfLargeItemsStayWithinTheirBytes() {
@@ -217,9 +240,12 @@ class ChunkReuseTest {
 
     private void put(byte[] item) {
         assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, 0)).isTrue();
+        chunksSeen.add(tailChunkName());
+    }
+
+    private String tailChunkName() {
         long chunk = chunkOf(header.getLongVolatile(TAIL));
-        int slot = TAIL_NAMES + (int) (chunk & 1) * NAME_SLOT;
-        chunksSeen.add(SegmentNames.read(header, slot + 8));
+        return SegmentNames.read(header, TAIL_NAMES + (int) (chunk & 1) * NAME_SLOT + 8);
     }
 
     private static byte[] item(int n) {
