@@ -157,6 +157,22 @@ def uneven_name():
             f" {UNEVEN_SHORT_MS} ms (sleeps), chunks of one: the whole map")
 
 
+LARGE_ITEMS, LARGE_SIZE = 16, 8 << 20
+
+
+def large_arguments_name():
+    return (f"pool of 2 workers: map over {LARGE_ITEMS} byte arrays of {LARGE_SIZE >> 20}"
+            f" MiB (Java: byte[], Python: bytes), each to its length, chunks of one")
+
+
+def large_results_name():
+    return f"pool of 2 workers: map over {LARGE_ITEMS} ints, each to a new byte array of {LARGE_SIZE >> 20} MiB, chunks of one"
+
+
+def _large_array(i):
+    return bytes(LARGE_SIZE)
+
+
 def _sleep_ms(ms):
     time.sleep(ms / 1000)
     return ms
@@ -451,6 +467,23 @@ def sec_scale(cfg):
             vals.append((time.perf_counter_ns() - t0) / 1e6)
             assert r == tasks
     bench_mp.record("scale", uneven_name(), "fork", len(tasks), "ms", vals)
+    megabytes = LARGE_ITEMS * LARGE_SIZE / 1e6
+    arguments, returned = [], []
+    with ctx.Pool(2) as pool:
+        arrays = [bytes(LARGE_SIZE) for _ in range(LARGE_ITEMS)]   # made once the pool runs, as its data comes
+        pool.map(len, arrays, 1)                     # the workers running, and the first call of each
+        pool.map(_large_array, range(LARGE_ITEMS), 1)
+        for _ in range(cfg["scale_reps"]):
+            t0 = time.perf_counter_ns()
+            lengths = pool.map(len, arrays, 1)
+            t1 = time.perf_counter_ns()
+            made = pool.map(_large_array, range(LARGE_ITEMS), 1)
+            t2 = time.perf_counter_ns()
+            arguments.append(megabytes / ((t1 - t0) / 1e9))
+            returned.append(megabytes / ((t2 - t1) / 1e9))
+            assert lengths == [LARGE_SIZE] * LARGE_ITEMS and [len(a) for a in made] == [LARGE_SIZE] * LARGE_ITEMS
+    bench_mp.record("scale", large_arguments_name(), "fork", LARGE_ITEMS, "MB/s", arguments)
+    bench_mp.record("scale", large_results_name(), "fork", LARGE_ITEMS, "MB/s", returned)
 
 
 SECTIONS = [("limits", sec_limits), ("loop", sec_loop), ("pool-calls", sec_pool_calls), ("scale", sec_scale)]

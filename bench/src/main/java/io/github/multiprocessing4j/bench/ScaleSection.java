@@ -49,7 +49,11 @@ import java.util.function.Supplier;
  *       running, maps over one task that sleeps {@value #UNEVEN_LONG_MS} ms and
  *       {@value #UNEVEN_SHORTS} that sleep {@value #UNEVEN_SHORT_MS} ms, chunks of one: the
  *       whole map's milliseconds. No pool can do it in less than the long task; one that hands
- *       the short tasks to whichever worker is free needs no more.</li>
+ *       the short tasks to whichever worker is free needs no more;</li>
+ *   <li>large arguments and results, as a user's images or arrays: a pool of 2 cold workers,
+ *       running, maps over {@value #LARGE_ITEMS} byte arrays of 8 MiB, each to its length, and
+ *       over {@value #LARGE_ITEMS} ints, each to a new zeroed array of 8 MiB, chunks of one (a
+ *       first call of each untimed): MB/s of arrays passed.</li>
  * </ul>
  */
 final class ScaleSection extends Section {
@@ -69,6 +73,12 @@ final class ScaleSection extends Section {
     private static final int UNEVEN_LONG_MS = 600;
     private static final int UNEVEN_SHORT_MS = 30;
     private static final int UNEVEN_SHORTS = 15;
+    static final int LARGE_ITEMS = 16;
+    static final int LARGE_SIZE = 8 << 20;
+    /** A task of the large-arguments map. */
+    static final SerializableFunction<byte[], Integer> LENGTH = array -> array.length;
+    /** A task of the large-results map. */
+    static final SerializableFunction<Integer, byte[]> LARGE_ARRAY = i -> new byte[LARGE_SIZE];
     /** A task of the uneven map: sleeps its milliseconds. */
     static final SerializableFunction<Integer, Integer> SLEEP = ms -> {
         Thread.sleep(ms);
@@ -128,6 +138,18 @@ final class ScaleSection extends Section {
                 + UNEVEN_SHORT_MS + " ms (sleeps), chunks of one: the whole map";
     }
 
+    /** Shared with {@code user_patterns.py}. */
+    static String largeArgumentsName() {
+        return "pool of 2 workers: map over " + LARGE_ITEMS + " byte arrays of " + (LARGE_SIZE >> 20)
+                + " MiB (Java: byte[], Python: bytes), each to its length, chunks of one";
+    }
+
+    /** Shared with {@code user_patterns.py}. */
+    static String largeResultsName() {
+        return "pool of 2 workers: map over " + LARGE_ITEMS + " ints, each to a new byte array of " + (LARGE_SIZE >> 20)
+                + " MiB, chunks of one";
+    }
+
     static String poolName(int workers, int items) {
         return "pool of " + workers + " workers: map(x*x) over " + items + " ints, default chunk size";
     }
@@ -148,6 +170,39 @@ final class ScaleSection extends Section {
         }
         poolOfRecords(config, results);
         unevenTasks(config, results);
+        largeArraysThroughAPool(config, results);
+    }
+
+    private void largeArraysThroughAPool(BenchConfig config, Results results) {
+        double megabytes = (double) LARGE_ITEMS * LARGE_SIZE / 1e6;
+        double[] arguments = new double[config.scaleReps()];
+        double[] returned = new double[config.scaleReps()];
+        try (ProcessPool pool = ProcessPool.builder().processes(2).startMethod(StartMethod.COLD)
+                .jvmArgs(config.childJvmArgs().toArray(String[]::new)).build()) {
+            List<byte[]> arrays = new ArrayList<>(); // made once the pool runs, as its data comes (so on both sides)
+            List<Integer> indexes = new ArrayList<>();
+            for (int i = 0; i < LARGE_ITEMS; i++) {
+                arrays.add(new byte[LARGE_SIZE]);
+                indexes.add(i);
+            }
+            pool.map(LENGTH, arrays, 1); // the workers running, and the first call of each
+            pool.map(LARGE_ARRAY, indexes, 1);
+            for (int rep = 0; rep < arguments.length; rep++) {
+                long t0 = System.nanoTime();
+                List<Integer> lengths = pool.map(LENGTH, arrays, 1);
+                long t1 = System.nanoTime();
+                List<byte[]> made = pool.map(LARGE_ARRAY, indexes, 1);
+                long t2 = System.nanoTime();
+                arguments[rep] = megabytes / ((t1 - t0) / 1e9);
+                returned[rep] = megabytes / ((t2 - t1) / 1e9);
+                if (!lengths.equals(Collections.nCopies(LARGE_ITEMS, LARGE_SIZE)) || made.size() != LARGE_ITEMS
+                        || made.stream().anyMatch(array -> array.length != LARGE_SIZE)) {
+                    throw new IllegalStateException("the large arrays' maps returned " + lengths + " and " + made.size() + " arrays");
+                }
+            }
+        }
+        results.record(name(), largeArgumentsName(), "cold", LARGE_ITEMS, "MB/s", arguments);
+        results.record(name(), largeResultsName(), "cold", LARGE_ITEMS, "MB/s", returned);
     }
 
     private void unevenTasks(BenchConfig config, Results results) {

@@ -47,7 +47,8 @@ import java.util.List;
  *
  * <p>Either side may send several messages as one {@link #BATCH}: the parent the chunks it gives
  * a worker at once, a worker the results of consecutive small chunks. A queue operation and a
- * wake-up then serve many tasks, which is what makes chunks of one task cheap.
+ * wake-up then serve many tasks, which is what makes chunks of one task cheap. Large messages go
+ * one by one ({@link #MOST_BATCHED_BYTES}): a batch is a copy of its messages.
  */
 final class PoolMessages {
     static final byte DEFINE = 1;
@@ -102,6 +103,22 @@ final class PoolMessages {
             out.putBytes(inlineFunction);
         }
         return out;
+    }
+
+    /**
+     * Batches whose copy would cost more than the puts it saves are not made: past this many bytes,
+     * messages go one by one (a map's chunks of 8 MiB arrays went out two to a batch of 16 MiB,
+     * one more copy of each in the parent, into a new array).
+     */
+    static final int MOST_BATCHED_BYTES = 256 << 10;
+
+    /** @return whether {@code messages} are few enough bytes to go as one {@link #BATCH} */
+    static boolean worthBatching(List<byte[]> messages) {
+        long bytes = 0;
+        for (byte[] m : messages) {
+            bytes += m.length;
+        }
+        return bytes <= MOST_BATCHED_BYTES;
     }
 
     /** @return the messages as one: the message itself when there is one, else a {@link #BATCH} */

@@ -105,7 +105,13 @@ final class WorkerHandle {
         if (!ready || outgoing.isEmpty()) {
             return false;
         }
-        inbox.put(PoolMessages.batch(outgoing));
+        if (PoolMessages.worthBatching(outgoing)) {
+            inbox.put(PoolMessages.batch(outgoing));
+        } else {
+            for (byte[] message : outgoing) {
+                inbox.put(message);
+            }
+        }
         outgoing.clear();
         if (!wakeDue) {
             return false;

@@ -370,7 +370,7 @@ public final class WorkerLoop implements Runnable, Serializable {
 
     /**
      * Answers waiting to be sent: the answers of small chunks go out together, in one
-     * {@link PoolMessages#BATCH}. They are sent when the inbox has nothing more to run, when
+     * {@link PoolMessages#BATCH}; a large one goes alone ({@link PoolMessages#MOST_BATCHED_BYTES}). They are sent when the inbox has nothing more to run, when
      * {@value #BATCH_MESSAGES} are waiting, or when the first of them has waited
      * {@value #BATCH_NANOS} ns (checked before and after each chunk): a chunk that runs longer than
      * that is answered at once, and a small chunk's answer waits at most that long plus the
@@ -380,7 +380,6 @@ public final class WorkerLoop implements Runnable, Serializable {
      */
     private static final class Outbox {
         static final int BATCH_MESSAGES = 32;
-        static final int BATCH_BYTES = 256 * 1024;
         static final long BATCH_NANOS = 50_000;
 
         private final MessageChannel results;
@@ -403,12 +402,18 @@ public final class WorkerLoop implements Runnable, Serializable {
         }
 
         synchronized void add(byte[] message, long chunkStart) {
+            if (message.length > PoolMessages.MOST_BATCHED_BYTES) { // copied into a batch, it would cost more than a put
+                flush();
+                results.answered(1);
+                results.put(message);
+                return;
+            }
             if (messages.isEmpty()) {
                 firstStart = chunkStart;
             }
             messages.add(message);
             bytes += message.length;
-            if (messages.size() >= BATCH_MESSAGES || bytes >= BATCH_BYTES || System.nanoTime() - firstStart >= BATCH_NANOS) {
+            if (messages.size() >= BATCH_MESSAGES || bytes >= PoolMessages.MOST_BATCHED_BYTES || System.nanoTime() - firstStart >= BATCH_NANOS) {
                 flush();
             }
         }

@@ -31,12 +31,12 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * below it. A chunk made for a large item is kept too, with some room to spare
  * ({@link #LARGE_CHUNK_HEADROOM}), so that a stream of large items of about one size reuses the
  * same few chunks: a large item's new chunk costs a page fault per page, in the producer and
- * again in each consumer (on the 2-core development VM, 8 MiB items moved at 290-480 MB/s, each
- * chunk's making and its first reading taking about 19 ms apiece; reusing the chunks, 525-1,100
+ * again in each consumer (on the 2-core development VM, 8 MiB items moved at 250-480 MB/s, each
+ * chunk's making and its first reading taking about 19 ms apiece; reusing the chunks, 520-1,360
  * MB/s). A new chunk takes the top spare when it is large enough (a standard one always is),
  * removing those on top that are too small. A push or a pop writes the new top's name in the
- * field the word does not use, then the word: the one store that makes the change, so a process killed at
- * any step leaves a stack whose every spare is named (when a pop's store came before the death,
+ * field the word does not use, then the word: the one store that makes the change, so a process
+ * killed at any step leaves a stack whose every spare is named (when a pop's store came before the death,
  * the chunk it took is named in a tail slot, and the tail's repair removes it).
  * The next chunk switch reuses the top spare, so a steady stream cycles through the same few
  * segments without creating files. A chunk is never both a spare and removed: the top spare is
@@ -171,8 +171,9 @@ final class ChunkChain {
 
     /**
      * Makes tail chunk {@code number}, of at least {@code minimum} bytes: the top spare when it is
-     * large enough, else a new segment (with {@link #LARGE_CHUNK_HEADROOM} for a large item). Its name goes into the tail-name slot first (see the class notes).
-     * Under the put lock; the caller links it from the current chunk.
+     * large enough, else a new segment (with {@link #LARGE_CHUNK_HEADROOM} for a large item). Its
+     * name goes into the tail-name slot first (see the class notes). Under the put lock; the
+     * caller links it from the current chunk.
      *
      * @throws IllegalArgumentException when {@code minimum} is over 2 GiB
      * @throws java.io.UncheckedIOException when neither shared memory nor the spill directory has
