@@ -73,6 +73,35 @@ class ProcessPoolTest {
         assertThat(pool.map(x -> x - 1, input, 333)).hasSize(10_000).startsWith(-1, 0, 1).endsWith(9_998);
     }
 
+    /**
+     * Arguments and results larger than a batch ({@code PoolMessages.MOST_BATCHED_BYTES}) go one
+     * message each, both ways, beside small ones; each comes back whole and in order. The large
+     * ones are larger than a channel's chunk (4 MiB at most), so chunks of their own are made,
+     * drained and reused.
+     */
+    @Test
+    void largeArgumentsAndResultsEachGoAsAMessageOfTheirOwn() {
+        int size = 5 << 20;
+        List<byte[]> arrays = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] array = new byte[i % 3 == 0 ? 100 : size + i]; // large ones with small ones between
+            java.util.Arrays.fill(array, (byte) i);
+            arrays.add(array);
+        }
+        for (int round = 0; round < 3; round++) {
+            List<byte[]> echoed = pool.map(array -> {
+                byte[] copy = array.clone();
+                copy[0] = (byte) (array[0] + 1);
+                return copy;
+            }, arrays, 1 + round % 2);
+            for (int i = 0; i < arrays.size(); i++) {
+                byte[] expected = arrays.get(i).clone();
+                expected[0] = (byte) (i + 1);
+                assertThat(echoed.get(i)).as("array %d of round %d", i, round).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void mapGivesAFixedSizeListThatCanBeSortedAndSentOn() throws Exception {
         List<Integer> input = IntStream.range(0, 1_000).boxed().collect(Collectors.toList());
