@@ -140,6 +140,7 @@ public final class Multiprocessing {
      * @return the snapshot, ordered by tree and then by start
      */
     public static List<ProcessSnapshot> processTable() {
+        RuntimeContext.recordBootingChildren(); // this JVM's children from their start() on, reapers or not
         List<ProcessSnapshot> table = new ArrayList<>();
         for (LocalTreeRegistry tree : LocalTreeRegistry.allTrees()) {
             for (ProcessRecord r : tree.records()) {

@@ -43,6 +43,8 @@ class BootingChildTableTest {
         });
         child.start();
         try {
+            assertThat(row(child.pid()).map(ProcessSnapshot::state)).as("listed as soon as start() returned, its reaper run or not")
+                    .hasValue("booting");
             TestFiles.awaitCondition(() -> Files.exists(pauseFile) && row(child.pid()).isPresent(), WAIT,
                     "the paused child's row");
             ProcessSnapshot booting = row(child.pid()).orElseThrow();

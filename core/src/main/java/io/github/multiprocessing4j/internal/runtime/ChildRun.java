@@ -63,6 +63,10 @@ public final class ChildRun {
     private volatile Throwable failure;
     /** The last signal this JVM sent the child ({@link #terminate()}, {@link #kill()}). */
     private volatile int signalSent;
+    /** Guards {@link #bootingRecordSettled}. */
+    private final Object bootingRecordLock = new Object();
+    /** Whether the booting record was written, or is no more to be ({@link #recordBooting}). */
+    private boolean bootingRecordSettled;
     /** Whether {@link #booted()} has seen the child booted: it stays so, and the boot budget asks often. */
     private volatile boolean bootSeen;
     /** Whether the child had recorded itself (booted) when it was reaped. */
@@ -137,19 +141,38 @@ public final class ChildRun {
     /**
      * Puts the child in the tree's table while its JVM boots, so that {@code mp4j ps} shows it
      * from its start. Here, on the reaper, rather than in {@link #spawned}: off the start's
-     * critical path, and always before this same thread removes the record.
+     * critical path, and always before this same thread removes the record. Once only: a look
+     * at the table from this JVM may have written it first ({@link #recordBootingNow}); the
+     * reaper's call settles it before any removal, so none is written after.
      */
     private void recordBooting(StartedChild c) {
-        OptionalLong ticks = c.startTicks();
-        if (ticks.isEmpty()) {
-            return; // gone already: nothing to show
+        synchronized (bootingRecordLock) {
+            if (bootingRecordSettled) {
+                return;
+            }
+            bootingRecordSettled = true;
+            OptionalLong ticks = c.startTicks();
+            if (ticks.isEmpty()) {
+                return; // gone already: nothing to show
+            }
+            childTicks = ticks.getAsLong();
+            try {
+                registry.putBooting(new ProcessRecord(c.pid(), runtime.process().pid(), ticks.getAsLong(), name,
+                        request.daemon(), ProcessRecord.State.BOOTING, 0, c.fromSpare() ? "warm" : "cold"));
+            } catch (RuntimeException e) {
+                Log.of(ChildRun.class).log(System.Logger.Level.DEBUG, "could not record booting process " + name, e);
+            }
         }
-        childTicks = ticks.getAsLong();
-        try {
-            registry.putBooting(new ProcessRecord(c.pid(), runtime.process().pid(), ticks.getAsLong(), name,
-                    request.daemon(), ProcessRecord.State.BOOTING, 0, c.fromSpare() ? "warm" : "cold"));
-        } catch (RuntimeException e) {
-            Log.of(ChildRun.class).log(System.Logger.Level.DEBUG, "could not record booting process " + name, e);
+    }
+
+    /**
+     * Writes the booting record now if the reaper has not yet: {@code processTable()} called in
+     * this JVM just after {@code start()} lists the child (its reaper, a new thread, may not have run).
+     */
+    void recordBootingNow() {
+        StartedChild c = child;
+        if (c != null) {
+            recordBooting(c);
         }
     }
 

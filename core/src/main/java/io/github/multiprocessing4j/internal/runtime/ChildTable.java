@@ -65,6 +65,13 @@ public final class ChildTable implements Doorbell.ChildLifelines {
         return alive;
     }
 
+    /** Has each child's booting record written, where its reaper has not yet ({@link ChildRun#recordBootingNow}). */
+    void recordBooting() {
+        for (ChildRun c : unreaped) {
+            c.recordBootingNow();
+        }
+    }
+
     /** @return how many children of {@code configuration} are running (not reaped yet) */
     int running(LaunchConfiguration configuration) {
         int running = 0;

@@ -93,6 +93,18 @@ public final class RuntimeContext {
     }
 
     /**
+     * Has the booting record of every child this JVM spawned written now, where its reaper has
+     * not yet (see {@link ChildRun}), so that this JVM's look at the process table lists each
+     * child it started; nothing in a JVM that has started none.
+     */
+    public static void recordBootingChildren() {
+        RuntimeContext c = current;
+        if (c != null) {
+            c.children().recordBooting();
+        }
+    }
+
+    /**
      * Names the classes every spare JVM initialises while it waits (the library's handles, which
      * a child rebuilds before its target's first line, and whose first JDK deserialization, when
      * the spare prepares that, costs a millisecond or more each), from the next spare on. The API, which defines them, gives them as class literals, so that a rename
