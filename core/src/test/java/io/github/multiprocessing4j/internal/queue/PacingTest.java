@@ -54,8 +54,16 @@ class PacingTest {
         // item, makes a new chunk at nearly every switch (64 here); with it, a handful cycle. A
         // consumer descheduled past the stall limit on a busy machine makes pacing give up (48
         // once in a whole suite's run on a 2-core machine), hence the fewest of a few attempts.
-        assertThat(fewestChunksOfAttempts(PacingTest::chunksUsedByOneProducer))
+        assertThat(fewestChunksOfAttempts(queue -> chunksUsedByOneProducer(queue, ITEM_SIZE, ITEMS)))
                 .as("chunk segments used for 64 chunks' worth of items").isLessThan(BOUND);
+    }
+
+    @Test
+    void aProducerOfLargeItemsAheadOfADrainingConsumerReusesTheirChunks() throws InterruptedException {
+        // Each item needs a chunk of its own, kept once drained (ChunkChain): without pacing the
+        // producer made nearly all 64 new, running ahead of the consumer before it drained one.
+        assertThat(fewestChunksOfAttempts(queue -> chunksUsedByOneProducer(queue, 2 * CHUNK, 64)))
+                .as("chunk segments used for 64 items of two chunks each").isLessThan(BOUND);
     }
 
     @Test
@@ -90,11 +98,11 @@ class PacingTest {
         return fewest;
     }
 
-    private static int chunksUsedByOneProducer(ByteQueue queue) throws InterruptedException {
+    private static int chunksUsedByOneProducer(ByteQueue queue, int itemSize, int items) throws InterruptedException {
         AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
         Thread consumer = new Thread(() -> {
             try {
-                for (int i = 0; i < ITEMS; i++) {
+                for (int i = 0; i < items; i++) {
                     byte[] item = queue.takeUninterruptibly(-1, TestQueues.COPY);
                     assertThat(item[0]).isEqualTo((byte) i);
                 }
@@ -103,13 +111,13 @@ class PacingTest {
             }
         });
         Set<String> chunks = new HashSet<>();
-        byte[] item = new byte[ITEM_SIZE];
+        byte[] item = new byte[itemSize];
         // A chunk's worth and one item first, and the producer waits until the consumer has left
         // that chunk: a consumer that has drained none yet does not count as active, and pacing
         // waits for no one. Waiting only for its first take, the producer (compiled by then in a
         // whole suite's JVM) ran the 64 chunks ahead before the consumer left its first, in all
         // three attempts of a fresh-clone CI run (60 chunks).
-        int firstItems = CHUNK / ITEM_SIZE + 1;
+        int firstItems = CHUNK / itemSize + 1;
         for (int i = 0; i < firstItems; i++) {
             item[0] = (byte) i;
             assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
@@ -120,7 +128,7 @@ class PacingTest {
         while (queue.getCount() < firstItems && System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
         }
-        for (int i = firstItems; i < ITEMS; i++) {
+        for (int i = firstItems; i < items; i++) {
             item[0] = (byte) i;
             assertThat(queue.put(item, ByteQueue.BYTE_ARRAY, -1)).isTrue();
             chunks.add(tailChunkName(queue));
