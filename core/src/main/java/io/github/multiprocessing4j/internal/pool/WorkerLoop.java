@@ -370,8 +370,8 @@ public final class WorkerLoop implements Runnable, Serializable {
 
     /**
      * Answers waiting to be sent: the answers of small chunks go out together, in one
-     * {@link PoolMessages#BATCH}; a large one goes alone ({@link PoolMessages#MOST_BATCHED_BYTES}). They are sent when the inbox has nothing more to run, when
-     * {@value #BATCH_MESSAGES} are waiting, or when the first of them has waited
+     * {@link PoolMessages#BATCH}; a large one goes alone ({@link PoolMessages#MOST_BATCHED_BYTES}).
+     * They are sent when the inbox has nothing more to run, when {@value #BATCH_MESSAGES} are waiting, or when the first of them has waited
      * {@value #BATCH_NANOS} ns (checked before and after each chunk): a chunk that runs longer than
      * that is answered at once, and a small chunk's answer waits at most that long plus the
      * running time of one more chunk. The parent gives a worker more chunks than a batch holds,
