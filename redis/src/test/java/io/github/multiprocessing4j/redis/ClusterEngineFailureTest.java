@@ -187,6 +187,46 @@ class ClusterEngineFailureTest {
         }
     }
 
+    /**
+     * An item over the server's bulk limit: refused with a clear message, which (the put went
+     * behind, see {@link Cluster#queue}) a later put of this process throws; nothing retried, the
+     * queue and the cluster still working.
+     */
+    @Test
+    void anItemLargerThanTheServerAcceptsIsRefusedClearlyAndNothingElseBreaks() throws Exception {
+        redis = RedisServer.start("proto-max-bulk-len 1mb");
+        try (Cluster cluster = Cluster.connect(redis.url())) {
+            io.github.multiprocessing4j.ProcessQueue<byte[]> queue = cluster.queue("too-large");
+            queue.put(new byte[2 << 20]);
+            ClusterException refused = null;
+            int stored = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (refused == null && System.nanoTime() - deadline < 0) {
+                try {
+                    queue.put(new byte[1000]);
+                    stored++; // made before the refusal came back (sent with it, it is refused too)
+                    Thread.sleep(20);
+                } catch (ClusterException e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).as("the refusal, thrown by a later put").isNotNull()
+                    .hasMessageContaining("larger than it accepts").hasMessageContaining("proto-max-bulk-len")
+                    .hasMessageContaining("nothing was carried out");
+            queue.put(new byte[7]); // the stream goes on: behind the small items it stored (those sent with the refused one were not)
+            int taken = 0;
+            byte[] item;
+            do {
+                item = queue.get(Duration.ofSeconds(10));
+                taken++;
+            } while (item.length == 1000 && taken <= stored);
+            assertThat(item).as("the item put after the refusal").hasSize(7);
+            assertThat(queue.qsize()).isZero();
+            assertThat(cluster.sharedLong("still-works").incrementAndGet()).isEqualTo(1);
+            queue.unlink();
+        }
+    }
+
     @Test
     void aBlockedCallAnswersAnInterrupt() throws Exception {
         redis = RedisServer.start();

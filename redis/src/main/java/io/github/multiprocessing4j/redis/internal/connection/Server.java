@@ -347,6 +347,13 @@ public final class Server implements AutoCloseable {
             // Refused before it ran: safe to send again, like a connection that could not be made.
             return new ClusterFailure(prefix + "the server is not ready (" + firstLine(e) + ")", e, true, false);
         }
+        if (firstLine(e).contains("invalid bulk length")) {
+            // The server reads an argument's length before its bytes and closes the connection
+            // at one over its limit: the command never ran, and sending it again would fail again.
+            return new ClusterFailure(prefix + "the server refused the command: an argument (an item or a message) is "
+                    + "larger than it accepts, its proto-max-bulk-len (512 MB unless configured); nothing was carried out ("
+                    + firstLine(e) + ")", e, false);
+        }
         if (e instanceof JedisConnectionException) {
             return sent
                     ? new ClusterFailure(prefix + "the connection broke; the command may or may not have been carried out ("
