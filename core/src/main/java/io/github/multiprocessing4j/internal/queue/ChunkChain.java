@@ -24,11 +24,12 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * name whatever the previous holder died doing. The tail side is used under the put lock, the
  * head side under the get lock.
  *
- * <p>A drained chunk becomes a spare when there are fewer than {@link #MAX_SPARES} and the spares
- * stay within their bytes ({@link #maxSpareBytes}), else its segment is removed; the spares are a
- * stack: the header's spare word (changed under the put lock) says how many there are, how many
- * pages they hold and which of its two name fields names the top one, each spare names the one
- * below it. A chunk made for a large item is kept too, with some room to spare
+ * <p>A drained chunk becomes a spare when there are fewer than {@link #MAX_SPARES} and, for a
+ * chunk made for a large item, the large spares stay within their bytes
+ * ({@link #maxLargeSpareBytes}), else its segment is removed; the spares are a stack: the header's
+ * spare word (changed under the put lock) says how many there are, how many pages the large ones
+ * hold and which of its two name fields names the top one, each spare names the one below it. A
+ * chunk made for a large item is kept so, with some room to spare
  * ({@link #LARGE_CHUNK_HEADROOM}), so that a stream of large items of about one size reuses the
  * same few chunks: a large item's new chunk costs a page fault per page, in the producer and
  * again in each consumer (on the 2-core development VM, 8 MiB items moved at 250-480 MB/s, each
@@ -77,9 +78,14 @@ final class ChunkChain {
      */
     static final int MAX_SPARES = 8;
     /**
-     * Bytes the spares may hold beyond {@link #MAX_SPARES} standard chunks, for drained chunks of
-     * large items: where shared memory is roomy, a few chunks of items up to about ten MiB (fitted
-     * to a smaller directory as the chunks are, see {@link SegmentSpace#fittedChunkSize}).
+     * Bytes the spares made for large items may hold in all, beside the standard ones: where
+     * shared memory is roomy, three chunks of items of 8 MiB, which a stream of them through a
+     * queue bounded at four needs (with room for one, 16 MiB, it moved 350-410 MB/s against
+     * 550-1,460, and a pool's map over 8 MiB arguments took 146-153 ms a call against 26-79); fitted
+     * to a smaller directory as the chunks are ({@link SegmentSpace#fittedChunkSize}). Counted
+     * apart from the standard spares: counted with them, a pool's channel of 4 MiB chunks kept
+     * six 8 MiB chunks idle after such a map (59 MiB in all against 42 now, and 20 before large
+     * chunks were kept).
      */
     static final int LARGE_SPARE_BYTES = 32 << 20;
     /**
@@ -87,7 +93,7 @@ final class ChunkChain {
      * item of about its size fits it when it comes round as a spare.
      */
     static final int LARGE_CHUNK_HEADROOM = 16;
-    /** The spare word: bit 0 says which name field names the top spare, the next 7 how many, the rest how many pages. */
+    /** The spare word: bit 0 says which name field names the top spare, the next 7 how many, the rest how many pages the large ones hold. */
     private static final int SPARE_COUNT_SHIFT = 1;
     private static final int SPARE_PAGES_SHIFT = 8;
     /** Where a spare chunk names the spare below it (over its first record, unused while it is spare). */
@@ -95,8 +101,8 @@ final class ChunkChain {
 
     private final SharedSegment header;
     private final int chunkSize;
-    /** The most bytes the spares hold: {@link #MAX_SPARES} standard chunks and {@link #LARGE_SPARE_BYTES}, fitted. */
-    private final long maxSpareBytes;
+    /** The most bytes the spares made for large items hold: {@link #LARGE_SPARE_BYTES}, fitted. */
+    private final long maxLargeSpareBytes;
     /** The put lock, which guards the spares. */
     private final TailLock tailLock;
     private long tailChunkNumber = -1;
@@ -127,15 +133,15 @@ final class ChunkChain {
     ChunkChain(SharedSegment header, int chunkSize, TailLock tailLock) {
         this.header = header;
         this.chunkSize = chunkSize;
-        this.maxSpareBytes = maxSpareBytes(chunkSize);
+        this.maxLargeSpareBytes = maxLargeSpareBytes();
         this.tailLock = tailLock;
         this.tailMappings = new ChunkMappings(header.treeId(), chunkSize);
         this.headMappings = new ChunkMappings(header.treeId(), chunkSize);
     }
 
-    /** @return the most bytes the spares of a queue of {@code chunkSize} chunks hold */
-    static long maxSpareBytes(int chunkSize) {
-        return (long) MAX_SPARES * chunkSize + SegmentSpace.fittedChunkSize(LARGE_SPARE_BYTES);
+    /** @return the most bytes the spares made for large items hold */
+    static long maxLargeSpareBytes() {
+        return SegmentSpace.fittedChunkSize(LARGE_SPARE_BYTES);
     }
 
     /**
@@ -302,7 +308,8 @@ final class ChunkChain {
             try {
                 if (isSpare(name)) {
                     kept = true;
-                } else if (spareCount(header) < MAX_SPARES && spareBytes(header) + chunk.size() <= maxSpareBytes) {
+                } else if (spareCount(header) < MAX_SPARES
+                        && (chunk.size() == chunkSize || largeSpareBytes(header) + chunk.size() <= maxLargeSpareBytes)) {
                     pushSpare(name, chunk);
                     kept = true;
                 }
@@ -334,8 +341,8 @@ final class ChunkChain {
         return header.getLongVolatile(SPARE) >>> SPARE_COUNT_SHIFT & (1 << SPARE_PAGES_SHIFT - SPARE_COUNT_SHIFT) - 1;
     }
 
-    /** @return how many bytes the spare chunks of the queue whose header this is hold */
-    static long spareBytes(SharedSegment header) {
+    /** @return how many bytes the spare chunks made for large items of the queue whose header this is hold */
+    static long largeSpareBytes(SharedSegment header) {
         return (header.getLongVolatile(SPARE) >>> SPARE_PAGES_SHIFT) * PAGE;
     }
 
@@ -362,7 +369,7 @@ final class ChunkChain {
         if (spares > 0) {
             SegmentNames.write(chunk, SPARE_BELOW, topSpareName(header));
         }
-        setSpares(spares + 1, spareBytes(header) + chunk.size(), name);
+        setSpares(spares + 1, largeSpareBytes(header) + largeBytes(chunk), name);
     }
 
     /**
@@ -372,21 +379,26 @@ final class ChunkChain {
      */
     private void popSpare(SharedSegment chunk) {
         long spares = spareCount(header);
-        setSpares(spares - 1, spareBytes(header) - chunk.size(), spares > 1 ? SegmentNames.read(chunk, SPARE_BELOW) : null);
+        setSpares(spares - 1, largeSpareBytes(header) - largeBytes(chunk), spares > 1 ? SegmentNames.read(chunk, SPARE_BELOW) : null);
+    }
+
+    /** @return the bytes of {@code chunk} when it was made for a large item, else 0 */
+    private long largeBytes(SharedSegment chunk) {
+        return chunk.size() == chunkSize ? 0 : chunk.size();
     }
 
     /**
-     * Makes the spares {@code count} chunks of {@code bytes} in all, {@code top} the top one (null
-     * when none): its name in the name field the spare word does not use, then the word, one
-     * store (see the class notes).
+     * Makes the spares {@code count} chunks, those made for large items {@code largeBytes} in
+     * all, {@code top} the top one (null when none): its name in the name field the spare word
+     * does not use, then the word, one store (see the class notes).
      */
-    private void setSpares(long count, long bytes, String top) {
+    private void setSpares(long count, long largeBytes, String top) {
         long unused = (header.getLongVolatile(SPARE) & 1) ^ 1;
         if (top != null) {
             SegmentNames.write(header, spareNameField(unused), top);
         }
         CrashPoint.SPARES_NAMED.reach();
-        header.setLongVolatile(SPARE, bytes / PAGE << SPARE_PAGES_SHIFT | count << SPARE_COUNT_SHIFT | unused);
+        header.setLongVolatile(SPARE, largeBytes / PAGE << SPARE_PAGES_SHIFT | count << SPARE_COUNT_SHIFT | unused);
     }
 
     /** Removes every spare (the queue is closed and empty). */

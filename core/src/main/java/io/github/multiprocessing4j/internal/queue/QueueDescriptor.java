@@ -65,7 +65,8 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *                in the slot the current chunk does not use, so a process that holds the lock
  *                finds the current chunk's name whatever the previous holder died doing
  *  spare chunks  drained chunks kept for the next switches (no file churn in steady state): a
- *                word, the pages they hold &lt;&lt; 8 | how many (0 for none) &lt;&lt; 1 | which of
+ *                word, the pages those made for large items hold &lt;&lt; 8 | how many (0 for
+ *                none) &lt;&lt; 1 | which of
  *                the two name fields names the top one; each spare names the one below
  *                ({@link ChunkChain}). A change
  *                writes the field the word does not use, then the word, in one store: a process

@@ -173,10 +173,10 @@ class ChunkReuseTest {
         assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(4, large));
     }
 
-    /** Large spares are kept only while the spares stay within their bytes: a queue that once held large items does not hold them all idle. */
+    /** Large spares are kept only within their bytes: a queue that once held large items does not hold them all idle. */
     @Test
     void theSparesOfLargeItemsStayWithinTheirBytes() {
-        long most = ChunkChain.maxSpareBytes(CHUNK);
+        long most = ChunkChain.maxLargeSpareBytes();
         int size = (int) (most / 3);
         int held = 6;
         for (int i = 0; i < held; i++) {
@@ -185,7 +185,7 @@ class ChunkReuseTest {
         for (int i = 0; i < held; i++) {
             assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(i, size));
         }
-        assertThat(ChunkChain.spareBytes(header)).isBetween(2L * size, most);
+        assertThat(ChunkChain.largeSpareBytes(header)).isBetween(2L * size, most);
         assertThat(ChunkChain.spareCount(header)).as("chunk 0 and two of the large ones (a third of the bytes and some room each)")
                 .isEqualTo(3);
     }
