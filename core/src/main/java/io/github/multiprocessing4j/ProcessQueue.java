@@ -32,8 +32,8 @@ import java.util.Objects;
  * put a million items before any consumer exists); its memory is what it holds, and a few
  * drained blocks kept for reuse (up to 40 MiB once it carried items of megabytes; 10 MiB where
  * {@code /dev/shm} is Docker's 64 MiB), freed when it is closed. One exception,
- * for speed: a producer more than a few MiB of items ahead of consumers that are busy taking
- * pauses for a moment (until they drain a chunk, at most 50 ms) before it takes new memory, so
+ * for speed: a producer more than a few MiB of items (or four items of a MiB or more) ahead of
+ * consumers that are busy taking pauses for a moment (until they drain a chunk, at most 50 ms) before it takes new memory, so
  * that the queue reuses the memory they drained; a put stops waiting once the consumers have
  * taken nothing for 10 ms, and {@link #putNowait} never pauses.
  *
