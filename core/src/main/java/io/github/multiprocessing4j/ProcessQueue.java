@@ -36,8 +36,8 @@ import java.util.Objects;
  * that are busy taking pauses for a moment (until they drain a chunk, at most 50 ms) before it
  * takes new memory, so that the queue reuses the memory they drained; a put stops waiting once
  * the consumers have taken nothing for 10 ms, and {@link #putNowait} never pauses. So a producer
- * far ahead of a consumer that takes slowly goes at about 100 MB/s at most while it takes: puts
- * of 1 MiB items, each with a pause, to a consumer spending 30 ms on each, took 15 ms apiece
+ * far ahead of a consumer that takes slowly is held to about a MiB per 10-15 ms while it takes:
+ * puts of 1 MiB items, each with a pause, to a consumer spending 30 ms on each, took 15 ms apiece
  * where, made in new memory, they took 4 (and held 200 MiB of it for 200 items).
  *
  * <p><b>Processes that die.</b> Nothing hangs and nothing else is lost when a process is
