@@ -402,11 +402,8 @@ public final class WorkerLoop implements Runnable, Serializable {
         }
 
         synchronized void add(byte[] message, long chunkStart) {
-            if (message.length > PoolMessages.MOST_BATCHED_BYTES) { // copied into a batch, it would cost more than a put
-                flush();
-                results.answered(1);
-                results.put(message);
-                return;
+            if (message.length > PoolMessages.MOST_BATCHED_BYTES) {
+                flush(); // the answers before it go without it (in a batch it would be copied); its size sends it alone below
             }
             if (messages.isEmpty()) {
                 firstStart = chunkStart;

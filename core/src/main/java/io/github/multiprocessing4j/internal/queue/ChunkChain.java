@@ -101,8 +101,6 @@ final class ChunkChain {
 
     private final SharedSegment header;
     private final int chunkSize;
-    /** The most bytes the spares made for large items hold: {@link #LARGE_SPARE_BYTES}, fitted. */
-    private final long maxLargeSpareBytes;
     /** The put lock, which guards the spares. */
     private final TailLock tailLock;
     private long tailChunkNumber = -1;
@@ -133,7 +131,6 @@ final class ChunkChain {
     ChunkChain(SharedSegment header, int chunkSize, TailLock tailLock) {
         this.header = header;
         this.chunkSize = chunkSize;
-        this.maxLargeSpareBytes = maxLargeSpareBytes();
         this.tailLock = tailLock;
         this.tailMappings = new ChunkMappings(header.treeId(), chunkSize);
         this.headMappings = new ChunkMappings(header.treeId(), chunkSize);
@@ -309,7 +306,7 @@ final class ChunkChain {
                 if (isSpare(name)) {
                     kept = true;
                 } else if (spareCount(header) < MAX_SPARES
-                        && (chunk.size() == chunkSize || largeSpareBytes(header) + chunk.size() <= maxLargeSpareBytes)) {
+                        && largeSpareBytes(header) + largeBytes(chunk) <= maxLargeSpareBytes()) {
                     pushSpare(name, chunk);
                     kept = true;
                 }
