@@ -42,8 +42,9 @@ public interface Connection<T> extends Unlinkable, Serializable {
      *     pipe was unlinked, or every process that used the other end closed it or died. A close
      *     is seen at the next send; deaths alone (no one closed the end) are looked for by the send
      *     that starts another chunk of the pipe's memory (one per MiB or so sent) while messages
-     *     wait unreceived: that send throws, and what the other end had not received is dropped,
-     *     so a sender to a dead receiver stops within a MiB instead of filling memory for ever
+     *     wait unreceived and the other end received none since the chunk before: that send
+     *     throws, and what the other end had not received is dropped, so a sender to a dead
+     *     receiver stops within two MiB or so instead of filling memory for ever
      */
     void send(T obj);
 

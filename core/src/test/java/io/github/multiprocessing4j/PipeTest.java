@@ -103,7 +103,7 @@ class PipeTest {
         }
         assertThat(refused).as("a send after %d of 4 KiB to a dead receiver", sent).isNotNull()
                 .hasMessageContaining("died").hasMessageContaining("dropped");
-        assertThat(sent).isLessThan(1_000); // a MiB is 256 of them
+        assertThat(sent).isLessThan(1_000); // a MiB is 256 of them; the death is looked for within two
         assertThatThrownBy(() -> sender.send("again")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("other end");
     }
