@@ -61,12 +61,27 @@ public final class ProcessCondition implements Condition, Serializable, Unlinkab
 
     /** The lock the condition is bound to, which travels with it. */
     private final SharedMutexLock lock;
+    /** Whether the condition made its lock ({@link #ProcessCondition()}): it then closes and unlinks it too. */
+    private final boolean ownsLock;
     /** The shared memory where the waiters' slots live, found by its name in every process. */
     private final SharedSegment segment;
     /** This handle's use in this process. */
     private final ProcessUse use;
     private transient LocalLock local;
     private transient RobustCondition condition;
+
+    /**
+     * Creates a condition with a re-entrant lock of its own, with no waiter, in the calling
+     * process's tree: Python's {@code Condition()}, which makes an {@code RLock}. Take the lock
+     * through {@link #lock()} ({@code cond.lock().lock()} where Python writes {@code with cond:});
+     * the condition's {@link #close()} and {@link #unlink()} close and unlink it too.
+     *
+     * <p>Made by a static initialiser, both are the tree's: see
+     * <a href="package-summary.html#static-fields">static fields</a>.
+     */
+    public ProcessCondition() {
+        this(new ProcessRLock(), true);
+    }
 
     /**
      * Creates a condition bound to {@code lock}, with no waiter, in the calling process's tree.
@@ -96,7 +111,12 @@ public final class ProcessCondition implements Condition, Serializable, Unlinkab
     }
 
     ProcessCondition(SharedMutexLock lock) {
+        this(lock, false);
+    }
+
+    private ProcessCondition(SharedMutexLock lock, boolean ownsLock) {
         this.lock = Objects.requireNonNull(lock, "lock");
+        this.ownsLock = ownsLock;
         this.local = lock.local();
         this.segment = StaticShared.resolve("ProcessCondition", () -> SharedSegment.create("condition", ConditionDescriptor.SIZE),
                 SharedSegment::unlink);
@@ -308,15 +328,19 @@ public final class ProcessCondition implements Condition, Serializable, Unlinkab
     /**
      * Ends this process's use of the condition through this handle (Python's {@code close()}): its
      * further use here throws {@link IllegalStateException}; the other processes keep using
-     * it. Its lock is closed on its own. Its shared memory goes now when no other process can have it (this handle was
-     * made here, outside a static initialiser, and never sent to another process), else with
-     * {@link #unlink()} or when the last process of its tree ends: which processes hold a shared
-     * object is not tracked. Idempotent; never blocks.
+     * it. A lock given to the constructor is closed on its own; the condition's own lock
+     * ({@link #ProcessCondition()}) is closed with it. Its shared memory goes now when no other
+     * process can have it (this handle was made here, outside a static initialiser, and never
+     * sent to another process), else with {@link #unlink()} or when the last process of its tree
+     * ends: which processes hold a shared object is not tracked. Idempotent; never blocks.
      */
     @Override
     public void close() {
         if (use.close()) {
             segment.unlink();
+        }
+        if (ownsLock) {
+            lock.close();
         }
     }
 
@@ -324,12 +348,15 @@ public final class ProcessCondition implements Condition, Serializable, Unlinkab
      * Removes the condition's name from the tree, for every process (as
      * {@link SharedMemory#unlink()}): handles that exist keep working until they are closed, and
      * the memory goes when the last of them is gone; handles received or deserialized afterwards
-     * fail with {@link IllegalStateException}. Works on a closed handle; idempotent; never
-     * blocks.
+     * fail with {@link IllegalStateException}. The condition's own lock ({@link #ProcessCondition()})
+     * is unlinked with it. Works on a closed handle; idempotent; never blocks.
      */
     @Override
     public void unlink() {
         segment.unlink();
+        if (ownsLock) {
+            lock.unlink();
+        }
     }
 
     /**

@@ -70,6 +70,39 @@ class ProcessConditionTest {
     }
 
     @Test
+    void aConditionMadeWithoutALockHasAReentrantLockOfItsOwnWhichGoesWithIt() throws Exception {
+        ProcessCondition ready = shared.track(new ProcessCondition()); // Python's Condition()
+        SharedLong flag = shared.track(new SharedLong());
+        assertThat(ready.lock()).isInstanceOf(ProcessRLock.class);
+        ChildProcess child = new ChildProcess(() -> {
+            ready.lock().lock();
+            try {
+                flag.set(1);
+                ready.signalAll();
+            } finally {
+                ready.lock().unlock();
+            }
+        });
+        ready.lock().lock();
+        try {
+            ready.lock().lock(); // re-entrant, as CPython's RLock
+            ready.lock().unlock();
+            child.start();
+            assertThat(ready.waitFor(() -> flag.get() == 1, WAIT)).isTrue();
+        } finally {
+            ready.lock().unlock();
+        }
+        assertThat(child.join(WAIT)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+
+        ProcessCondition unshared = new ProcessCondition();
+        java.util.concurrent.locks.Lock itsLock = unshared.lock();
+        unshared.close();
+        assertThatThrownBy(itsLock::lock).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(unshared::signal).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aConsumerWakesForEveryItemOfTwoProducerProcesses() throws Exception {
         ProcessLock lock = shared.track(new ProcessLock());
         ProcessCondition notEmpty = shared.track(lock.newCondition());

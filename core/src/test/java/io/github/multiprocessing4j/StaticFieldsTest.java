@@ -196,6 +196,7 @@ class StaticFieldsTest {
         EveryKind.RLOCK.acquire();
         EveryKind.SEMAPHORE.acquire();
         EveryKind.BOUNDED.acquire();
+        EveryKind.OWN_CONDITION.lock().lock();
         EveryKind.EVENT.set();
         EveryKind.LONG.set(42);
         EveryKind.LONGS.set(1, 20);
@@ -212,7 +213,7 @@ class StaticFieldsTest {
 
             assertThat(child.join(WAIT)).isTrue();
             assertThat(child.exitCode()).as("%s", child.failure()).hasValue(0);
-            assertThat(EveryKind.PIPE.left().recv()).isEqualTo(EveryKind.CONDITION.toString());
+            assertThat(EveryKind.PIPE.left().recv()).isEqualTo(EveryKind.CONDITION + " " + EveryKind.OWN_CONDITION);
             assertThat(EveryKind.JOINABLE.join(WAIT)).isTrue();
         } finally {
             EveryKind.closeAll();
@@ -227,6 +228,7 @@ class StaticFieldsTest {
         check(wrong, !EveryKind.RLOCK.tryLock(), "the re-entrant lock is free");
         check(wrong, !EveryKind.SEMAPHORE.tryAcquire(), "the semaphore has a permit");
         check(wrong, !EveryKind.BOUNDED.tryAcquire(), "the bounded semaphore has a permit");
+        check(wrong, !EveryKind.OWN_CONDITION.lock().tryLock(), "the lock of the condition made without one is free");
         check(wrong, EveryKind.EVENT.isSet(), "the event is not set");
         check(wrong, EveryKind.LONG.get() == 42, "the long is " + EveryKind.LONG.get());
         check(wrong, EveryKind.LONGS.get(0) == 1 && EveryKind.LONGS.get(1) == 20, "the longs are " + EveryKind.LONGS);
@@ -243,7 +245,7 @@ class StaticFieldsTest {
         EveryKind.JOINABLE.taskDone();
         check(wrong, "piped".equals(EveryKind.PIPE.right().recv()), "the pipe gave another message");
         EveryKind.BARRIER.await(soon);
-        EveryKind.PIPE.right().send(EveryKind.CONDITION.toString()); // names its segment
+        EveryKind.PIPE.right().send(EveryKind.CONDITION + " " + EveryKind.OWN_CONDITION); // names their segments
         if (!wrong.isEmpty()) {
             throw new AssertionError(String.join("; ", wrong));
         }
@@ -322,6 +324,7 @@ class StaticFieldsTest {
         static final ProcessBoundedSemaphore BOUNDED = new ProcessBoundedSemaphore(1);
         static final ProcessEvent EVENT = new ProcessEvent();
         static final ProcessCondition CONDITION = LOCK.newCondition();
+        static final ProcessCondition OWN_CONDITION = new ProcessCondition(); // and its own lock
         static final ProcessBarrier BARRIER = new ProcessBarrier(2);
         static final SharedLong LONG = new SharedLong(7);
         static final SharedLongArray LONGS = new SharedLongArray(new long[] {1, 2});
@@ -337,8 +340,9 @@ class StaticFieldsTest {
             RLOCK.release();
             SEMAPHORE.release();
             BOUNDED.release();
+            OWN_CONDITION.lock().unlock();
             MEMORY.unlink();
-            for (AutoCloseable object : List.<AutoCloseable>of(CONDITION, LOCK, RLOCK, SEMAPHORE, BOUNDED, EVENT, BARRIER,
+            for (AutoCloseable object : List.<AutoCloseable>of(CONDITION, OWN_CONDITION, LOCK, RLOCK, SEMAPHORE, BOUNDED, EVENT, BARRIER,
                     LONG, LONGS, DOUBLES, MEMORY, QUEUE, SIMPLE, JOINABLE, PIPE.left(), PIPE.right())) {
                 try {
                     SharedObjects.unlink(object);
