@@ -29,6 +29,11 @@ class LocalQueue implements QueueBackend {
     }
 
     @Override
+    public boolean putInterruptibly(Object item, long timeoutNanos) throws InterruptedException {
+        return queue.putInterruptibly(encode(item), DirectItemRecord.FORMAT, timeoutNanos);
+    }
+
+    @Override
     public Object take(long timeoutNanos) throws InterruptedException {
         return decode(queue.take(timeoutNanos, recordReader(), livenessCheck()));
     }

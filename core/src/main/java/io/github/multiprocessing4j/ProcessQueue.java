@@ -132,7 +132,8 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
 
     /**
      * Puts an item, waiting while the queue is full. The wait is not ended by an interrupt (the
-     * thread's interrupt status is kept), as for {@link java.util.concurrent.locks.Lock#lock()}.
+     * thread's interrupt status is kept), as for {@link java.util.concurrent.locks.Lock#lock()}:
+     * {@link #putInterruptibly} is the put an interrupt ends.
      * On an unbounded queue it does not wait for room, but may pause up to 50 ms while busy
      * consumers catch up with a long lead (see <b>Bounds</b> above).
      *
@@ -144,6 +145,29 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      */
     public void put(E item) {
         putItem(item, -1);
+    }
+
+    /**
+     * Puts an item, waiting while the queue is full, as {@link #put(Object)} does, but an interrupt
+     * ends the wait: for a producer thread that must be cancellable (an executor's
+     * {@code shutdownNow()}, a future's {@code cancel(true)}), as a
+     * {@link java.util.concurrent.BlockingQueue}'s {@code put} is. A pause of an unbounded queue's
+     * put (50 ms at most, see <b>Bounds</b> above) is not ended by it.
+     *
+     * @param item the item, serializable and not null; a copy is put
+     * @throws InterruptedException when the thread was interrupted before or while it waited for
+     *     room (the interrupt status cleared); nothing was put
+     * @throws NullPointerException when {@code item} is null
+     * @throws IllegalArgumentException when {@code item} is not serializable
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked
+     */
+    public void putInterruptibly(E item) throws InterruptedException {
+        try {
+            open().putInterruptibly(checked(item), -1);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**

@@ -281,6 +281,107 @@ class ProcessQueueTest {
     }
 
     @Test
+    void anInterruptEndsAPutInterruptiblyBlockedOnAFullQueueAndPutsNothing() throws Exception {
+        ProcessQueue<Integer> q = shared.track(new ProcessQueue<>(1));
+        q.put(1);
+        BlockingCall put = BlockingCall.start(() -> q.putInterruptibly(2));
+        Thread.sleep(100);
+        put.interrupt();
+        assertThat(put.thrown(WAIT)).isInstanceOf(InterruptedException.class);
+        assertThat(q.qsize()).isEqualTo(1);
+
+        assertThat(q.get()).isEqualTo(1);
+        Thread.currentThread().interrupt(); // interrupted before: nothing put, even with room
+        assertThatThrownBy(() -> q.putInterruptibly(3)).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+        assertThat(q.poll()).isNull();
+
+        ChildProcess consumer = new ChildProcess(() -> { // room made by another process ends the wait
+            Thread.sleep(200);
+            q.get();
+        });
+        q.putInterruptibly(4);
+        consumer.start();
+        q.putInterruptibly(5);
+        assertThat(consumer.join(WAIT)).isTrue();
+        assertThat(q.get()).isEqualTo(5);
+    }
+
+    @Test
+    void aBackendWithoutAnInterruptiblePutOfItsOwnGetsOneThatWaitsInSlices() throws Exception {
+        ProcessQueue<Integer> q = ProcessQueue.over(new InMemoryBackend(1));
+        q.put(1);
+        BlockingCall put = BlockingCall.start(() -> q.putInterruptibly(2));
+        Thread.sleep(100);
+        long interruptedAt = System.nanoTime();
+        put.interrupt();
+        assertThat(put.thrown(WAIT)).isInstanceOf(InterruptedException.class);
+        assertThat(System.nanoTime() - interruptedAt).as("within a slice or so").isLessThan(1_000_000_000L);
+        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.get()).isEqualTo(1);
+        q.putInterruptibly(3);
+        assertThat(q.get()).isEqualTo(3);
+    }
+
+    /** A backend of the SPI with only what it must implement: its put is not ended by an interrupt. */
+    private static final class InMemoryBackend implements io.github.multiprocessing4j.spi.QueueBackend {
+        private final java.util.concurrent.ArrayBlockingQueue<Object> items;
+
+        InMemoryBackend(int maxSize) {
+            items = new java.util.concurrent.ArrayBlockingQueue<>(maxSize);
+        }
+
+        @Override
+        public boolean put(Object item, long timeoutNanos) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (!items.offer(item)) {
+                    if (timeoutNanos >= 0 && deadline - System.nanoTime() <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    interrupted |= Thread.interrupted();
+                }
+                return true;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public Object take(long timeoutNanos) throws InterruptedException {
+            return timeoutNanos < 0 ? items.take() : items.poll(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public Object poll() {
+            return items.poll();
+        }
+
+        @Override
+        public long size() {
+            return items.size();
+        }
+
+        @Override
+        public long maxSize() {
+            return items.remainingCapacity() + items.size();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
     void eightProducersAndEightConsumersLoseAndRepeatNothing() throws Exception {
         int producers = 8;
         int consumers = 8;

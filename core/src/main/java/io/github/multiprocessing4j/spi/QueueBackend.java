@@ -25,6 +25,38 @@ public interface QueueBackend extends Serializable {
     boolean put(Object item, long timeoutNanos);
 
     /**
+     * Puts an item as {@link #put} does, but an interrupt ends the wait for room. This default
+     * waits in slices of {@link #put} of up to 10 ms each, looking at the interrupt status
+     * between them (so an interrupt is seen within 10 ms, and the item is encoded again for each
+     * slice); a backend that can wait interruptibly itself overrides it.
+     *
+     * @param item the item, never null
+     * @param timeoutNanos how long to wait for room at most, in nanoseconds: negative waits as long
+     *     as it takes, zero does not wait
+     * @return false when the queue stayed full for the whole timeout
+     * @throws InterruptedException when the thread was interrupted before or while it waited for
+     *     room; nothing was put
+     * @throws IllegalArgumentException when the item cannot be encoded
+     * @throws IllegalStateException when the queue is closed
+     */
+    default boolean putInterruptibly(Object item, long timeoutNanos) throws InterruptedException {
+        long slice = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long left = timeoutNanos < 0 ? slice : Math.min(slice, deadline - System.nanoTime());
+            if (put(item, Math.max(0, left))) {
+                return true;
+            }
+            if (timeoutNanos >= 0 && deadline - System.nanoTime() <= 0) {
+                return false;
+            }
+        }
+    }
+
+    /**
      * Takes the oldest item, waiting up to {@code timeoutNanos} for one.
      *
      * @param timeoutNanos how long to wait for an item at most, in nanoseconds: negative waits as

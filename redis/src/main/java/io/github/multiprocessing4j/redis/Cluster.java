@@ -394,7 +394,7 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      *       got, as locally.</li>
      *   <li>The bound is enforced atomically on the server. A waiting {@code put} or {@code get}
      *       holds one of the cluster's pooled connections while it waits, and sees an interrupt
-     *       (for {@code get}) or a {@code close()} within 250 ms.</li>
+     *       (for {@code get} and {@code putInterruptibly}) or a {@code close()} within 250 ms.</li>
      *   <li>An item whose class the allow-list refuses fails that {@code get} with
      *       {@link ClusterException} (naming the class and how to allow it); the item is dropped
      *       and the next {@code get} goes on.</li>

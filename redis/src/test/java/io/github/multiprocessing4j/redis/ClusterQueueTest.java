@@ -84,6 +84,40 @@ class ClusterQueueTest {
     }
 
     @Test
+    void anInterruptEndsAPutInterruptiblyOnAFullQueueAndPutsNothing() throws Exception {
+        try (Cluster cluster = Cluster.connect(redis.url())) {
+            ProcessQueue<Integer> q = cluster.queue("interruptible", 1);
+            q.put(1);
+            java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread blocked = new Thread(() -> {
+                try {
+                    q.putInterruptibly(2);
+                    outcome.set(new AssertionError("put"));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            blocked.start();
+            Thread.sleep(300);
+            assertThat(outcome.get()).as("still blocked").isNull();
+            long interruptedAt = System.nanoTime();
+            blocked.interrupt();
+            blocked.join(5_000);
+            assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+            assertThat(System.nanoTime() - interruptedAt).as("seen within a wait's slice").isLessThan(2_000_000_000L);
+            assertThat(q.qsize()).isEqualTo(1);
+
+            assertThat(q.get()).isEqualTo(1);
+            Thread.currentThread().interrupt(); // interrupted before: nothing put, even with room
+            assertThatThrownBy(() -> q.putInterruptibly(3)).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).isFalse();
+            q.putInterruptibly(4);
+            assertThat(q.get()).isEqualTo(4);
+            assertThat(q.poll()).isNull();
+        }
+    }
+
+    @Test
     void anEmptyQueueMakesGetTimeOut() throws Exception {
         try (Cluster cluster = Cluster.connect(redis.url())) {
             ProcessQueue<String> q = cluster.queue("empty");

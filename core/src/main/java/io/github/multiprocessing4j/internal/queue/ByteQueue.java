@@ -245,9 +245,34 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue is closed
      */
     public <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos) {
+        try {
+            return put(item, writer, timeoutNanos, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible put was interrupted", e);
+        }
+    }
+
+    /**
+     * {@link #put} whose wait for room in a full bounded queue an interrupt ends; the pacing of
+     * an unbounded queue (50 ms at most) is not.
+     *
+     * @throws InterruptedException when the thread was interrupted before or while it waited for
+     *     room; nothing was put
+     */
+    public <T> boolean putInterruptibly(T item, RecordWriter<? super T> writer, long timeoutNanos)
+            throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return put(item, writer, timeoutNanos, true);
+    }
+
+    private <T> boolean put(T item, RecordWriter<? super T> writer, long timeoutNanos, boolean interruptible)
+            throws InterruptedException {
         // a put that may wait for ever paces; of an unbounded queue's, all but putNowait
         boolean pace = timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0;
-        boolean put = tryPut(item, writer, pace) || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos, pace);
+        boolean put = tryPut(item, writer, pace)
+                || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos, pace, interruptible);
         if (put) {
             takers.ring();
         }
@@ -255,11 +280,14 @@ public final class ByteQueue implements Serializable {
     }
 
     /** The put of a full bounded queue: waits for room; a Flight Recorder event when it waits long. */
-    private <T> boolean putWhenRoom(T item, RecordWriter<? super T> writer, long timeoutNanos, boolean pace) {
+    private <T> boolean putWhenRoom(T item, RecordWriter<? super T> writer, long timeoutNanos, boolean pace,
+            boolean interruptible) throws InterruptedException {
         QueuePutBlockedEvent event = FlightEvents.queuePutBlocked();
         boolean put = false;
         try {
-            put = Wait.uninterruptibly(timeoutNanos, () -> tryPut(item, writer, pace), null, putters);
+            BooleanSupplier attempt = () -> tryPut(item, writer, pace);
+            put = interruptible ? Wait.interruptibly(timeoutNanos, attempt, null, putters)
+                    : Wait.uninterruptibly(timeoutNanos, attempt, null, putters);
             return put;
         } finally {
             if (event != null) {

@@ -209,6 +209,23 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
 
     @Override
     public boolean put(Object item, long timeoutNanos) {
+        try {
+            return put(item, timeoutNanos, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible put was interrupted", e);
+        }
+    }
+
+    @Override
+    public boolean putInterruptibly(Object item, long timeoutNanos) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return put(item, timeoutNanos, true);
+    }
+
+    /** A put whose wait for room an interrupt ends ({@code interruptible}) or only notes. */
+    private boolean put(Object item, long timeoutNanos, boolean interruptible) throws InterruptedException {
         byte[] value = ItemBytes.encode(item);
         if (maxSize == 0) {
             // Unbounded: nothing to wait for, so the put goes behind (see WriteBehind).
@@ -219,7 +236,7 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        boolean interrupted = false; // a put is not ended by an interrupt: kept, and set again on return
+        boolean interrupted = false; // an uninterruptible put's interrupt: kept, and set again on return
         try {
             while (true) {
                 long answer = puts().submit(value);
@@ -240,6 +257,9 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
                 try {
                     awaitNotification("wait for room in " + this, roomKey, waitMillis);
                 } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
                     interrupted = true;
                 }
             }
