@@ -163,15 +163,32 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
      *     was unlinked
      */
     public void putInterruptibly(E item) throws InterruptedException {
-        try {
-            open().putInterruptibly(checked(item), -1);
-        } finally {
-            Reference.reachabilityFence(this);
+        putInterruptibly(item, -1);
+    }
+
+    /**
+     * Puts an item, waiting at most {@code timeout} for room, as {@link #put(Object, Duration)}
+     * does, but an interrupt ends the wait (as {@link #putInterruptibly(Object)}).
+     *
+     * @param item the item, serializable and not null; a copy is put
+     * @param timeout how long to wait for room; zero or negative does not wait
+     * @throws QueueFullException when the queue stayed full for the whole timeout
+     * @throws InterruptedException when the thread was interrupted before or while it waited for
+     *     room (the interrupt status cleared); nothing was put
+     * @throws NullPointerException when {@code item} is null
+     * @throws IllegalArgumentException when {@code item} is not serializable
+     * @throws IllegalStateException when this handle was closed in this process, or the queue
+     *     was unlinked
+     */
+    public void putInterruptibly(E item, Duration timeout) throws InterruptedException {
+        if (!putInterruptibly(item, nanos(timeout))) {
+            throw full();
         }
     }
 
     /**
-     * Puts an item, waiting at most {@code timeout} for room (not ended by an interrupt).
+     * Puts an item, waiting at most {@code timeout} for room (not ended by an interrupt:
+     * {@link #putInterruptibly(Object, Duration)} is).
      *
      * @param item the item, serializable and not null; a copy is put
      * @param timeout how long to wait for room; zero or negative does not wait
@@ -387,6 +404,15 @@ public class ProcessQueue<E> implements Serializable, Unlinkable {
     QueueBackend open() {
         use.checkOpen();
         return backend;
+    }
+
+    /** {@link #putItem} whose wait for room an interrupt ends. */
+    private boolean putInterruptibly(E item, long timeoutNanos) throws InterruptedException {
+        try {
+            return open().putInterruptibly(checked(item), timeoutNanos);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Puts through the backend, this handle kept reachable until the put is over (see {@code ProcessUse}). */

@@ -296,6 +296,17 @@ class ProcessQueueTest {
         assertThat(Thread.interrupted()).isFalse();
         assertThat(q.poll()).isNull();
 
+        long start = System.nanoTime(); // the timed variant: full for the whole timeout, or interrupted
+        assertThat(q.offer(1)).isTrue();
+        assertThatThrownBy(() -> q.putInterruptibly(2, Duration.ofMillis(200))).isInstanceOf(QueueFullException.class);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(200_000_000L);
+        BlockingCall timed = BlockingCall.start(() -> q.putInterruptibly(2, Duration.ofSeconds(60)));
+        Thread.sleep(100);
+        timed.interrupt();
+        assertThat(timed.thrown(WAIT)).isInstanceOf(InterruptedException.class);
+        assertThat(q.get()).isEqualTo(1);
+        assertThat(q.poll()).isNull();
+
         ChildProcess consumer = new ChildProcess(() -> { // room made by another process ends the wait
             Thread.sleep(200);
             q.get();
@@ -318,6 +329,9 @@ class ProcessQueueTest {
         assertThat(put.thrown(WAIT)).isInstanceOf(InterruptedException.class);
         assertThat(System.nanoTime() - interruptedAt).as("within a slice or so").isLessThan(1_000_000_000L);
         assertThat(q.qsize()).isEqualTo(1);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> q.putInterruptibly(2, Duration.ofMillis(100))).isInstanceOf(QueueFullException.class);
+        assertThat(System.nanoTime() - start).isBetween(100_000_000L, 5_000_000_000L);
         assertThat(q.get()).isEqualTo(1);
         q.putInterruptibly(3);
         assertThat(q.get()).isEqualTo(3);

@@ -106,6 +106,7 @@ class ClusterQueueTest {
             assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
             assertThat(System.nanoTime() - interruptedAt).as("seen within a wait's slice").isLessThan(2_000_000_000L);
             assertThat(q.qsize()).isEqualTo(1);
+            assertThatThrownBy(() -> q.putInterruptibly(2, Duration.ofMillis(300))).isInstanceOf(QueueFullException.class);
 
             assertThat(q.get()).isEqualTo(1);
             Thread.currentThread().interrupt(); // interrupted before: nothing put, even with room
