@@ -81,6 +81,38 @@ class ProcessPoolRobustnessTest {
                 .hasSize(1000).endsWith(999 * 999);
     }
 
+    @Test
+    void largeArgumentsAWorkerHeldWhenItDiedGoWholeToAnother() {
+        // arrays of a MiB go into a chunk's message by reference (spliced), so a chunk sent again
+        // (a retry: what the dead worker held) must be written again from the arrays themselves
+        ProcessPool pool = track(ProcessPool.builder().processes(2).retries(1).build());
+        List<byte[]> arrays = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] array = new byte[(1 << 20) + i];
+            java.util.Arrays.fill(array, (byte) (i + 1));
+            arrays.add(array);
+        }
+        arrays.get(0)[0] = -1; // its task halts the first worker it runs on
+        SharedLong halted = shared.track(new SharedLong());
+        ResultIterator<Long> sums = pool.imap(array -> {
+            if (array[0] == -1 && halted.compareAndSet(0, 1)) {
+                Runtime.getRuntime().halt(3);
+            }
+            Thread.sleep(20);
+            long sum = 0;
+            for (byte b : array) {
+                sum += b;
+            }
+            return sum;
+        }, arrays, 1);
+        assertThat(sums.next()).as("array 0, its retry").isEqualTo(arrays.get(0).length - 2L);
+        for (int i = 1; i < arrays.size(); i++) {
+            assertThat(sums.next()).as("array %d", i).isEqualTo((long) (i + 1) * arrays.get(i).length);
+        }
+        assertThat(sums.hasNext()).isFalse();
+        assertThat(halted.get()).isEqualTo(1);
+    }
+
     private static long blockReportingPid(ProcessQueue<Long> running, ProcessEvent release) throws InterruptedException {
         long pid = Multiprocessing.currentProcess().pid();
         running.put(pid);

@@ -72,6 +72,30 @@ class ClusterPoolTest {
     }
 
     @Test
+    void largeArraysGoToTheAgentsWhole() {
+        // arrays of 256 KiB or more are held by reference in a chunk's message, which the
+        // cluster's channel copies into one array
+        List<byte[]> arrays = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] array = new byte[(300 << 10) + i];
+            java.util.Arrays.fill(array, (byte) (i + 1));
+            arrays.add(array);
+        }
+        try (ProcessPool pool = pool(2)) {
+            List<Long> sums = pool.map(array -> {
+                long sum = 0;
+                for (byte b : array) {
+                    sum += b;
+                }
+                return sum;
+            }, arrays, 2);
+            for (int i = 0; i < arrays.size(); i++) {
+                assertThat(sums.get(i)).as("array %d", i).isEqualTo((long) (i + 1) * arrays.get(i).length);
+            }
+        }
+    }
+
+    @Test
     void aMapEndsOnThePlacedWorkersWhenThePoolAsksForMoreThanTheAgentsHaveRoomFor() {
         // Two agents of two processes each: at least two of the six workers wait for a place, and
         // the chunks they were given go to the placed workers once those run out.

@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.pool;
 import io.github.multiprocessing4j.internal.events.FlightEvents;
 import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
+import io.github.multiprocessing4j.internal.serial.Wire;
 
 /**
  * Tasks sent to one worker as one message: a submitted task, or consecutive values of a map call.
@@ -10,8 +11,11 @@ import io.github.multiprocessing4j.internal.serial.ValueSection;
  */
 final class Chunk {
     final long id;
-    /** The {@link PoolMessages#CHUNK} message. */
-    final byte[] message;
+    /**
+     * The {@link PoolMessages#CHUNK} message: a {@code byte[]}, or a {@link Wire.Spliced} when it
+     * holds large arrays of the call's items by reference (see {@link ChunkFactory#mapChunk}).
+     */
+    final Object message;
     /** How many results it gives. */
     final int count;
     /** Its place among its owner's chunks, from 0. */
@@ -33,7 +37,7 @@ final class Chunk {
     /** Its Flight Recorder event, begun when it was made; null when the event was not enabled then. */
     final PoolTaskEvent event;
 
-    Chunk(long id, byte[] message, int count, int index, FunctionRef function, ChunkOwner owner, long timeoutNanos) {
+    Chunk(long id, Object message, int count, int index, FunctionRef function, ChunkOwner owner, long timeoutNanos) {
         this.id = id;
         this.timeoutNanos = timeoutNanos;
         this.message = message;

@@ -39,6 +39,10 @@ final class ChunkFactory {
 
     /**
      * Reads a map chunk's items from {@code source} (it has one at least) and writes its message.
+     * A {@code byte[]} item of {@link PoolMessages#SPLICED_ARRAY_BYTES} or more is not copied into
+     * it but held by reference ({@link Wire.Spliced}), and copied only into the worker's inbox, at
+     * each send: a new heap array of megabytes per chunk, kept until the chunk is answered, was
+     * fresh memory for the parent's collector to commit (see {@code ProcessPool}'s notes).
      *
      * @param expected how many items the chunk likely gets, to size its message
      * @param index the chunk's place among its call's chunks
@@ -51,6 +55,7 @@ final class ChunkFactory {
         long id = ids.incrementAndGet();
         Wire.Writer out = PoolMessages.chunk(id, modeOf(PoolMessages.APPLY, timeoutNanos), function.id, null,
                 ValueSection.sizeGuess(first, Math.max(1, expected)));
+        out.spliceArraysFrom(PoolMessages.SPLICED_ARRAY_BYTES);
         ValueSection.Encoder items = new ValueSection.Encoder(out, "item", expected);
         items.add(first);
         int count = 1;
@@ -59,7 +64,7 @@ final class ChunkFactory {
             count++;
         }
         items.finish();
-        return new Chunk(id, out.toByteArray(), count, index, function, owner, timeoutNanos);
+        return new Chunk(id, out.toMessage(), count, index, function, owner, timeoutNanos);
     }
 
     /** A timed chunk runs from when it starts in its worker, which says so: its mode asks for it. */

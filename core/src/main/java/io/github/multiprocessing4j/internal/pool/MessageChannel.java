@@ -18,6 +18,16 @@ interface MessageChannel {
     void put(byte[] message);
 
     /**
+     * Appends a message, a {@code byte[]} or a {@link Wire.Spliced} one (which this default
+     * copies into one array; a channel in shared memory writes its parts in place).
+     *
+     * @throws IllegalStateException when the channel is closed
+     */
+    default void put(Object message) {
+        put(PoolMessages.bytesOf(message));
+    }
+
+    /**
      * Takes the next message, waiting for one; not ended by an interrupt (the status is kept).
      *
      * @return the message, valid until the next take or poll of this channel in this process, or

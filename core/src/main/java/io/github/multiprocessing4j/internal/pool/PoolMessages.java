@@ -112,27 +112,47 @@ final class PoolMessages {
      */
     static final int MOST_BATCHED_BYTES = 256 << 10;
 
-    /** @return whether {@code messages} are few enough bytes to go as one {@link #BATCH} */
-    static boolean worthBatching(List<byte[]> messages) {
+    /**
+     * A map chunk's {@code byte[]} item of this many bytes or more is held by reference in its
+     * message ({@link Wire.Spliced}) instead of copied into it; such a message is never batched.
+     */
+    static final int SPLICED_ARRAY_BYTES = MOST_BATCHED_BYTES;
+
+    /** @return whether {@code messages} ({@code byte[]} or {@link Wire.Spliced}) are few enough bytes to go as one {@link #BATCH} */
+    static boolean worthBatching(List<?> messages) {
         long bytes = 0;
-        for (byte[] m : messages) {
-            bytes += m.length;
+        for (Object m : messages) {
+            bytes += lengthOf(m);
         }
         return bytes <= MOST_BATCHED_BYTES;
     }
 
-    /** @return the messages as one: the message itself when there is one, else a {@link #BATCH} */
-    static byte[] batch(List<byte[]> messages) {
+    /** @return the bytes of a message, a {@code byte[]} or a {@link Wire.Spliced} */
+    static int lengthOf(Object message) {
+        return message instanceof Wire.Spliced spliced ? spliced.length() : ((byte[]) message).length;
+    }
+
+    /** @return a message, a {@code byte[]} or a {@link Wire.Spliced}, as one array (a spliced one copied into it) */
+    static byte[] bytesOf(Object message) {
+        return message instanceof Wire.Spliced spliced ? spliced.toByteArray() : (byte[]) message;
+    }
+
+    /**
+     * @return the messages as one: the message itself when there is one, else a {@link #BATCH}
+     *     (of {@link #worthBatching} messages: a spliced one among them is copied in)
+     */
+    static Object batch(List<?> messages) {
         if (messages.size() == 1) {
             return messages.get(0);
         }
         int bytes = 5;
-        for (byte[] m : messages) {
-            bytes += 4 + m.length;
+        for (Object m : messages) {
+            bytes += 4 + lengthOf(m);
         }
         Wire.Writer out = new Wire.Writer(bytes).putByte(BATCH).putInt(messages.size());
-        for (byte[] m : messages) {
-            out.putInt(m.length).putBytes(m);
+        for (Object m : messages) {
+            byte[] whole = bytesOf(m);
+            out.putInt(whole.length).putBytes(whole);
         }
         return out.toByteArray();
     }

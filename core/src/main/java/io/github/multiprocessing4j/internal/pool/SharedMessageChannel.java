@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.pool;
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.internal.serial.ItemCodec;
+import io.github.multiprocessing4j.internal.serial.ValueCodec;
 import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
@@ -106,6 +107,36 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
     @Override
     public void put(byte[] message) {
         queue.put(message, DirectItemRecord.FORMAT, -1);
+    }
+
+    /** Appends a message; a {@link Wire.Spliced} one is written part by part, its arrays straight from where they are. */
+    @Override
+    public void put(Object message) {
+        if (message instanceof Wire.Spliced spliced) {
+            queue.put(spliced, SplicedRecord.FORMAT, -1);
+        } else {
+            put((byte[]) message);
+        }
+    }
+
+    /** A spliced message as the record of a {@code byte[]} item ({@link DirectItemRecord}'s): the tag, then its bytes. */
+    private static final class SplicedRecord implements ByteQueue.RecordWriter<Wire.Spliced> {
+        static final SplicedRecord FORMAT = new SplicedRecord();
+
+        @Override
+        public int length(Wire.Spliced message) {
+            return 1 + message.length();
+        }
+
+        @Override
+        public void write(Wire.Spliced message, SharedSegment segment, int offset) {
+            segment.putByte(offset, ValueCodec.BYTES);
+            int[] at = {offset + 1};
+            message.forEachPart((bytes, from, length) -> {
+                segment.putBytes(at[0], bytes, from, length);
+                at[0] += length;
+            });
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
+import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.spi.PoolWorker;
 
 import java.util.ArrayList;
@@ -33,8 +34,8 @@ final class WorkerHandle {
     final Map<Long, Chunk> held = new LinkedHashMap<>();
     /** Functions the worker has cached: the same LRU operations in the same order as the worker's. */
     final Map<Long, Boolean> functions = WorkerLoop.lruCache(WorkerLoop.FUNCTION_CACHE);
-    /** Messages given by {@link #send} and not yet put into the inbox. */
-    private final List<byte[]> outgoing = new ArrayList<>();
+    /** Messages given by {@link #send} and not yet put into the inbox: {@code byte[]}s, or {@link Wire.Spliced} chunks. */
+    private final List<Object> outgoing = new ArrayList<>();
     /** {@link System#nanoTime()} when it last came to hold nothing (its start, before its first chunk). */
     private long idleSince = System.nanoTime();
     /** The next {@link #flush} nudges the worker: a chunk came after it idled (see the class notes). */
@@ -108,7 +109,7 @@ final class WorkerHandle {
         if (PoolMessages.worthBatching(outgoing)) {
             inbox.put(PoolMessages.batch(outgoing));
         } else {
-            for (byte[] message : outgoing) {
+            for (Object message : outgoing) {
                 inbox.put(message);
             }
         }

@@ -154,6 +154,8 @@ public final class ValueSection {
             if (size >= 0) {
                 int at = out.skip(size); // first: it may replace the buffer
                 ValueCodec.putFixed(out.buffer(), at, tag, value);
+            } else if (tag == ValueCodec.BYTES) {
+                out.putSizedBytesOrSplice(body); // a pool chunk's large array: not copied (Wire.Writer)
             } else {
                 out.putSizedBytes(body);
             }
@@ -240,7 +242,7 @@ public final class ValueSection {
         public void finish() {
             handlesAndCompoundsWithTheObjects();
             out.setInt(countAt, count);
-            out.setInt(countAt + 4, out.position());
+            out.setInt(countAt + 4, out.length());
             if (objects != null) {
                 out.putBytes(Serialization.serializeValues(objects.toArray(), what));
             }
@@ -259,14 +261,14 @@ public final class ValueSection {
             if (objects != null) {
                 try {
                     byte[] together = Serialization.serializeValues(objects.toArray(), what);
-                    out.setInt(countAt + 4, out.position());
+                    out.setInt(countAt + 4, out.length());
                     out.putBytes(together);
                     return;
                 } catch (IllegalArgumentException notSerializable) {
                     serializeObjectsEach();
                 }
             }
-            out.setInt(countAt + 4, out.position());
+            out.setInt(countAt + 4, out.length());
         }
 
         /**
@@ -279,6 +281,7 @@ public final class ValueSection {
             if (objects == null || compounds == null && handles == null) {
                 return;
             }
+            out.flattenSplices(); // the rewrite reads the values from the buffer
             byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
             out.truncate(valuesAt);
             List<Object> inOrder = new ArrayList<>(count);
@@ -320,6 +323,7 @@ public final class ValueSection {
 
         /** Rewrites the (tagged) values, each {@link ValueCodec#OBJECT} serialized on its own or replaced by its failure. */
         private void serializeObjectsEach() {
+            out.flattenSplices(); // the rewrite reads the values from the buffer
             byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
             out.truncate(valuesAt);
             int nextObject = 0;
@@ -345,6 +349,7 @@ public final class ValueSection {
         /** Rewrites the packed values written so far in the tagged layout. */
         private void tagEachValue() {
             int size = ValueCodec.fixedSize(layout);
+            out.flattenSplices(); // none in a packed layout, whose values are of a fixed size
             byte[] packed = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
             out.truncate(valuesAt);
             for (int i = 0; i < count; i++) {

@@ -59,10 +59,29 @@ public final class Wire {
         return (short) (bytes[at] << 8 | (bytes[at + 1] & 0xff));
     }
 
-    /** A growable message. Not thread-safe. */
+    /**
+     * A growable message. Not thread-safe.
+     *
+     * <p>A writer told to {@linkplain #spliceArraysFrom splice} large arrays keeps an array given
+     * to {@link #putSizedBytesOrSplice} by reference instead of copying it into its buffer: the
+     * message is then the buffer with those arrays spliced in ({@link Spliced}), which a pool
+     * writes straight into a worker's inbox, so that an argument of megabytes is not first copied
+     * into a new array of the parent's heap (see {@code ProcessPool}'s notes on large arguments).
+     * {@link #position()}, {@link #skip}, {@link #setInt}, {@link #setByte} and {@link #buffer()}
+     * are about the buffer alone; {@link #length()} is the message's length, spliced arrays
+     * included, for offsets the reader of the message uses.
+     */
     public static final class Writer {
         private byte[] buffer;
         private int position;
+        /** Arrays of at least this many bytes are spliced ({@link #putSizedBytesOrSplice}); 0: none are. */
+        private int spliceFrom;
+        /** Where in the buffer each spliced array goes (before the byte at that position), in order. */
+        private int[] spliceAt;
+        private byte[][] spliced;
+        private int splices;
+        /** The spliced arrays' bytes in all. */
+        private long splicedBytes;
 
         public Writer(int capacity) {
             buffer = new byte[Math.max(16, capacity)];
@@ -70,6 +89,57 @@ public final class Wire {
 
         public int position() {
             return position;
+        }
+
+        /** @return the message's length so far: the buffer's bytes and the spliced arrays' */
+        public int length() {
+            return (int) (position + splicedBytes);
+        }
+
+        /**
+         * Makes {@link #putSizedBytesOrSplice} splice arrays of {@code bytes} or more instead of
+         * copying them.
+         */
+        public Writer spliceArraysFrom(int bytes) {
+            spliceFrom = bytes;
+            return this;
+        }
+
+        /**
+         * Writes {@code int length | bytes} as {@link #putSizedBytes} does, but keeps an array of the
+         * {@linkplain #spliceArraysFrom splicing size} or more by reference: its bytes are read when
+         * the message is written out, so the caller must not change it until then.
+         */
+        public Writer putSizedBytesOrSplice(byte[] bytes) {
+            if (spliceFrom <= 0 || bytes.length < spliceFrom) {
+                return putSizedBytes(bytes);
+            }
+            if ((long) length() + 4 + bytes.length > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("a message of more than 2 GiB (in a pool: use a smaller chunk size)");
+            }
+            putInt(bytes.length);
+            if (spliced == null) {
+                spliceAt = new int[2];
+                spliced = new byte[2][];
+            } else if (splices == spliced.length) {
+                spliceAt = Arrays.copyOf(spliceAt, 2 * splices);
+                spliced = Arrays.copyOf(spliced, 2 * splices);
+            }
+            spliceAt[splices] = position;
+            spliced[splices++] = bytes;
+            splicedBytes += bytes.length;
+            return this;
+        }
+
+        /** Copies the spliced arrays into the buffer, where they go: the buffer is then the whole message. */
+        public void flattenSplices() {
+            if (splices == 0) {
+                return;
+            }
+            byte[] whole = toByteArray();
+            buffer = whole;
+            position = whole.length;
+            dropSplices(0);
         }
 
         public Writer putByte(int value) {
@@ -150,17 +220,44 @@ public final class Wire {
             buffer[at] = (byte) value;
         }
 
-        /** Forgets what was written from {@code at} on: the next write goes there. */
+        /** Forgets what was written from {@code at} on (spliced arrays included): the next write goes there. */
         public void truncate(int at) {
             if (at < 0 || at > position) {
                 throw new IndexOutOfBoundsException(at);
             }
             position = at;
+            // an array spliced at exactly this position was written before it (an array's length
+            // comes first, so one written after it is spliced further on): it stays
+            int kept = splices;
+            while (kept > 0 && spliceAt[kept - 1] > at) {
+                kept--;
+            }
+            dropSplices(kept);
         }
 
-        /** @return the message: exactly the bytes written (the buffer itself when it is full) */
+        private void dropSplices(int kept) {
+            for (int i = kept; i < splices; i++) {
+                splicedBytes -= spliced[i].length;
+                spliced[i] = null;
+            }
+            splices = kept;
+        }
+
+        /** @return the message: exactly the bytes written (the buffer itself when it is full and nothing is spliced) */
         public byte[] toByteArray() {
-            return position == buffer.length ? buffer : Arrays.copyOf(buffer, position);
+            if (splices == 0) {
+                return position == buffer.length ? buffer : Arrays.copyOf(buffer, position);
+            }
+            return ((Spliced) toMessage()).toByteArray();
+        }
+
+        /**
+         * @return the message: a {@code byte[]} as {@link #toByteArray()} gives it when nothing was
+         *     spliced, else the {@link Spliced} message, which holds the spliced arrays by reference
+         */
+        public Object toMessage() {
+            return splices == 0 ? toByteArray() : new Spliced(Arrays.copyOf(buffer, position),
+                    Arrays.copyOf(spliceAt, splices), Arrays.copyOf(spliced, splices), length());
         }
 
         /**
@@ -181,6 +278,67 @@ public final class Wire {
                 }
                 buffer = Arrays.copyOf(buffer, (int) wanted);
             }
+        }
+    }
+
+    /**
+     * A message whose large arrays are held by reference ({@link Writer#putSizedBytesOrSplice}):
+     * its bytes are {@code head} with each array inserted before the byte at its position. Written
+     * out part by part ({@link #forEachPart}), it needs no array of its whole length.
+     */
+    public static final class Spliced {
+        private final byte[] head;
+        private final int[] at;
+        private final byte[][] arrays;
+        private final int length;
+
+        Spliced(byte[] head, int[] at, byte[][] arrays, int length) {
+            this.head = head;
+            this.at = at;
+            this.arrays = arrays;
+            this.length = length;
+        }
+
+        /** What receives the parts of a message, in order. */
+        @FunctionalInterface
+        public interface Part {
+            void accept(byte[] bytes, int offset, int length);
+        }
+
+        /** @return the message's length in bytes */
+        public int length() {
+            return length;
+        }
+
+        /** Hands the message's bytes to {@code part}, front to back, in slices of its arrays. */
+        public void forEachPart(Part part) {
+            int from = 0;
+            for (int i = 0; i < arrays.length; i++) {
+                if (at[i] > from) {
+                    part.accept(head, from, at[i] - from);
+                }
+                from = at[i];
+                part.accept(arrays[i], 0, arrays[i].length);
+            }
+            if (head.length > from) {
+                part.accept(head, from, head.length - from);
+            }
+        }
+
+        /** @return the message's bytes in one new array */
+        public byte[] toByteArray() {
+            byte[] whole = new byte[length];
+            int from = 0;
+            int to = 0;
+            for (int i = 0; i < arrays.length; i++) {
+                System.arraycopy(head, from, whole, to, at[i] - from);
+                to += at[i] - from;
+                from = at[i];
+                System.arraycopy(arrays[i], 0, whole, to, arrays[i].length);
+                to += arrays[i].length;
+            }
+            System.arraycopy(head, from, whole, to, head.length - from);
+            return whole;
         }
     }
 
