@@ -127,9 +127,13 @@ import java.util.stream.Stream;
  * lazily, in the caller's thread, keeping at most {@code max(4 * processes + 1, 512 * processes / chunkSize)}
  * chunks (rounded up) ahead of the results taken: an infinite input is fine for {@code imap}.
  * Items are copied as their chunk is made, but for one kind: a {@code byte[]} item of 256 KiB or
- * more (an image, a file's bytes) is copied into the worker's inbox straight from the array, each
- * time its chunk is sent (a retry sends it again), so do not change such an array before its
- * result has come (CPython's pool, which pickles a task when it sends it, reads it then too).
+ * more (an image, a file's bytes) of an input whose size is known (a {@link Collection}, an array,
+ * or the list {@code map} makes of a stream) is copied into the worker's inbox straight from the
+ * array, each time its chunk is sent (a retry sends it again), so do not change such an array
+ * before its result has come (CPython's pool, which pickles a task when it sends it, reads it
+ * then too). An input read as it goes (any other {@link Iterable}, a stream given to
+ * {@code imap}) has its items copied as their chunk is made, so its iterator may hand out one
+ * array again and again, refilled.
  * Copying megabytes into a new array of the caller's heap first made the first calls over large
  * arrays wait for fresh memory: on the 2-core development VM a pool of 2 mapped 16 arrays of 8 MiB
  * at 0.26-3.5 GB/s a call before (median 2.3), 2.1-5.4 GB/s after (median 4.3).

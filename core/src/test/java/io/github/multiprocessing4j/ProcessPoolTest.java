@@ -103,6 +103,33 @@ class ProcessPoolTest {
     }
 
     @Test
+    void anInputThatRefillsOneLargeArrayGivesEachTaskWhatTheArrayHeldWhenItWasRead() {
+        // read as it goes: its items are copied as they are read, not spliced (held by reference)
+        byte[] buffer = new byte[300 << 10];
+        Iterable<byte[]> refilled = () -> new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < 6;
+            }
+
+            @Override
+            public byte[] next() {
+                java.util.Arrays.fill(buffer, (byte) ++next);
+                return buffer;
+            }
+        };
+        List<Integer> seen = pool.imap(array -> array[0] + array[array.length - 1], refilled, 1).stream()
+                .collect(Collectors.toList());
+        assertThat(seen).containsExactly(2, 4, 6, 8, 10, 12);
+        List<byte[]> held = java.util.stream.IntStream.range(0, 4) // a collection: spliced, the same bytes
+                .mapToObj(i -> { byte[] a = new byte[300 << 10]; java.util.Arrays.fill(a, (byte) (i + 1)); return a; })
+                .collect(Collectors.toList());
+        assertThat(pool.map(array -> array[0] + array[array.length - 1], held, 2)).containsExactly(2, 4, 6, 8);
+    }
+
+    @Test
     void mapGivesAFixedSizeListThatCanBeSortedAndSentOn() throws Exception {
         List<Integer> input = IntStream.range(0, 1_000).boxed().collect(Collectors.toList());
         List<Integer> negated = pool.map(x -> -x, input, 64); // 16 chunks, the last one shorter

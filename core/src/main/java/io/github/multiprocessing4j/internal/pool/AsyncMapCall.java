@@ -56,8 +56,8 @@ final class AsyncMapCall<R> implements ChunkOwner {
         long read = 0;
         while (source.hasNext()) {
             long expected = knownTotal >= 0 ? Math.min(chunkSize, knownTotal - read) : Math.min(chunkSize, 1024);
-            Chunk chunk = engine.chunks().mapChunk(ref, source, chunkSize, (int) Math.max(1, expected), chunks.size(), call,
-                    timeoutNanos);
+            Chunk chunk = engine.chunks().mapChunk(ref, source, chunkSize, (int) Math.max(1, expected), knownTotal >= 0,
+                    chunks.size(), call, timeoutNanos);
             read += chunk.count;
             chunks.add(chunk);
         }

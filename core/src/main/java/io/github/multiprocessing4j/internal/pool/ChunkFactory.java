@@ -39,23 +39,29 @@ final class ChunkFactory {
 
     /**
      * Reads a map chunk's items from {@code source} (it has one at least) and writes its message.
-     * A {@code byte[]} item of {@link PoolMessages#SPLICED_ARRAY_BYTES} or more is not copied into
-     * it but held by reference ({@link Wire.Spliced}), and copied only into the worker's inbox, at
-     * each send: a new heap array of megabytes per chunk, kept until the chunk is answered, was
-     * fresh memory for the parent's collector to commit (see {@code ProcessPool}'s notes).
+     * With {@code spliceLargeArrays}, a {@code byte[]} item of {@link PoolMessages#SPLICED_ARRAY_BYTES}
+     * or more is not copied into it but held by reference ({@link Wire.Spliced}), and copied only
+     * into the worker's inbox, at each send: a new heap array of megabytes per chunk, kept until
+     * the chunk is answered, was fresh memory for the parent's collector to commit (see
+     * {@code ProcessPool}'s notes). Only for an input the caller holds whole (a collection, an
+     * array): an iterator read as it goes may hand out one array again and again, refilled, and
+     * its chunk must keep what the array held when it was read.
      *
      * @param expected how many items the chunk likely gets, to size its message
+     * @param spliceLargeArrays whether large {@code byte[]} items are held by reference
      * @param index the chunk's place among its call's chunks
      * @param timeoutNanos how long it may run once started; 0 for no limit
      * @throws IllegalArgumentException when an item is not serializable
      */
-    Chunk mapChunk(FunctionRef function, Iterator<?> source, int chunkSize, int expected, int index,
-                   ChunkOwner owner, long timeoutNanos) {
+    Chunk mapChunk(FunctionRef function, Iterator<?> source, int chunkSize, int expected, boolean spliceLargeArrays,
+                   int index, ChunkOwner owner, long timeoutNanos) {
         Object first = source.next();
         long id = ids.incrementAndGet();
         Wire.Writer out = PoolMessages.chunk(id, modeOf(PoolMessages.APPLY, timeoutNanos), function.id, null,
                 ValueSection.sizeGuess(first, Math.max(1, expected)));
-        out.spliceArraysFrom(PoolMessages.SPLICED_ARRAY_BYTES);
+        if (spliceLargeArrays) {
+            out.spliceArraysFrom(PoolMessages.SPLICED_ARRAY_BYTES);
+        }
         ValueSection.Encoder items = new ValueSection.Encoder(out, "item", expected);
         items.add(first);
         int count = 1;

@@ -284,8 +284,8 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     /** Reads the next chunk's items (there is one at least) and writes its message. */
     private Chunk nextChunk(int index) {
         long expected = knownTotal >= 0 ? Math.min(chunkSize, knownTotal - pulled) : Math.min(chunkSize, 1024);
-        Chunk chunk = engine.chunks().mapChunk(function, source, chunkSize, (int) expected, index, this,
-                timeoutNanos);
+        Chunk chunk = engine.chunks().mapChunk(function, source, chunkSize, (int) expected, knownTotal >= 0, index,
+                this, timeoutNanos);
         pulled += chunk.count;
         return chunk;
     }
