@@ -328,16 +328,11 @@ public final class Wire {
         /** @return the message's bytes in one new array */
         public byte[] toByteArray() {
             byte[] whole = new byte[length];
-            int from = 0;
-            int to = 0;
-            for (int i = 0; i < arrays.length; i++) {
-                System.arraycopy(head, from, whole, to, at[i] - from);
-                to += at[i] - from;
-                from = at[i];
-                System.arraycopy(arrays[i], 0, whole, to, arrays[i].length);
-                to += arrays[i].length;
-            }
-            System.arraycopy(head, from, whole, to, head.length - from);
+            int[] to = {0};
+            forEachPart((bytes, offset, count) -> {
+                System.arraycopy(bytes, offset, whole, to[0], count);
+                to[0] += count;
+            });
             return whole;
         }
     }
