@@ -349,7 +349,6 @@ public final class ValueSection {
         /** Rewrites the packed values written so far in the tagged layout. */
         private void tagEachValue() {
             int size = ValueCodec.fixedSize(layout);
-            out.flattenSplices(); // none in a packed layout, whose values are of a fixed size
             byte[] packed = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
             out.truncate(valuesAt);
             for (int i = 0; i < count; i++) {
