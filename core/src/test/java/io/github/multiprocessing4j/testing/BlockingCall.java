@@ -41,6 +41,11 @@ public final class BlockingCall {
         return blocking;
     }
 
+    /** @return whether the call has ended (returned or thrown) */
+    public boolean ended() {
+        return outcome.get() != null;
+    }
+
     /** Interrupts the thread. */
     public void interrupt() {
         thread.interrupt();

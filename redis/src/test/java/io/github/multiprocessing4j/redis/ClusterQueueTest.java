@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.QueueEmptyException;
 import io.github.multiprocessing4j.QueueFullException;
 import io.github.multiprocessing4j.StartMethod;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
+import io.github.multiprocessing4j.testing.BlockingCall;
 import org.example.refused.Parcel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -88,22 +89,12 @@ class ClusterQueueTest {
         try (Cluster cluster = Cluster.connect(redis.url())) {
             ProcessQueue<Integer> q = cluster.queue("interruptible", 1);
             q.put(1);
-            java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread blocked = new Thread(() -> {
-                try {
-                    q.putInterruptibly(2);
-                    outcome.set(new AssertionError("put"));
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
-            blocked.start();
+            BlockingCall blocked = BlockingCall.start(() -> q.putInterruptibly(2));
             Thread.sleep(300);
-            assertThat(outcome.get()).as("still blocked").isNull();
+            assertThat(blocked.ended()).as("still blocked").isFalse();
             long interruptedAt = System.nanoTime();
             blocked.interrupt();
-            blocked.join(5_000);
-            assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+            assertThat(blocked.thrown(Duration.ofSeconds(5))).isInstanceOf(InterruptedException.class);
             assertThat(System.nanoTime() - interruptedAt).as("seen within a wait's slice").isLessThan(2_000_000_000L);
             assertThat(q.qsize()).isEqualTo(1);
             assertThatThrownBy(() -> q.putInterruptibly(2, Duration.ofMillis(300))).isInstanceOf(QueueFullException.class);
