@@ -136,7 +136,11 @@ import java.util.stream.Stream;
  * array again and again, refilled.
  * Copying megabytes into a new array of the caller's heap first made the first calls over large
  * arrays wait for fresh memory: on the 2-core development VM a pool of 2 mapped 16 arrays of 8 MiB
- * at 0.26-3.5 GB/s a call before (median 2.3), 2.1-5.4 GB/s after (median 4.3).
+ * at 0.26-3.5 GB/s a call before (median 2.3), 2.1-5.4 GB/s after (median 4.3). Results are the
+ * same the other way: a worker copies a {@code byte[]} result of 256 KiB or more into the result
+ * channel straight from the array, when its chunk's answer is sent, so, as in CPython (whose worker
+ * pickles a chunk's results once the chunk has run), a task that changes an array that an earlier
+ * task of the same chunk returned changes that result too.
  *
  * <p><b>Callbacks.</b> Futures are completed by the pool's collector thread, which also runs their
  * non-async dependents ({@code thenApply}, ...): keep those short, or use the {@code ...Async}

@@ -238,6 +238,34 @@ class ProcessPoolTest {
         assertThat(mixed).containsExactly(0, 2);
     }
 
+    /**
+     * A worker holds its large {@code byte[]} results by reference until its chunk's answer is
+     * written; a result that cannot be serialized makes the answer be written again, large
+     * arrays and all, and fails only its own task.
+     */
+    @Test
+    void largeResultsOfAChunkWithAFailedResultComeBackWhole() {
+        int size = 3 << 20;
+        Iterator<Object> it = pool.imap(i -> {
+            if (i == 2) {
+                return new Object();
+            }
+            byte[] array = new byte[i % 2 == 1 ? size + i : 10];
+            java.util.Arrays.fill(array, i.byteValue());
+            return array;
+        }, List.of(0, 1, 2, 3, 4, 5), 6);
+        for (int i = 0; i < 6; i++) {
+            if (i == 2) {
+                assertThatThrownBy(it::next).isInstanceOf(CompletionException.class)
+                        .hasCauseInstanceOf(IllegalArgumentException.class);
+                continue;
+            }
+            byte[] expected = new byte[i % 2 == 1 ? size + i : 10];
+            java.util.Arrays.fill(expected, (byte) i);
+            assertThat((byte[]) it.next()).as("result %d", i).isEqualTo(expected);
+        }
+    }
+
     @Test
     void aTaskThatIsNotSerializableFailsAtSubmissionNamingTheClass() {
         Callable<Integer> plain = () -> 1; // a lambda of a type that is not Serializable

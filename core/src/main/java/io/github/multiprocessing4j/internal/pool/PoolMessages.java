@@ -113,8 +113,9 @@ final class PoolMessages {
     static final int MOST_BATCHED_BYTES = 256 << 10;
 
     /**
-     * A map chunk's {@code byte[]} item of this many bytes or more is held by reference in its
-     * message ({@link Wire.Spliced}) instead of copied into it; such a message is never batched.
+     * A map chunk's {@code byte[]} item, or a worker's {@code byte[]} result, of this many bytes
+     * or more is held by reference in its message ({@link Wire.Spliced}) instead of copied into
+     * it; such a message is never batched.
      */
     static final int SPLICED_ARRAY_BYTES = MOST_BATCHED_BYTES;
 
@@ -180,8 +181,16 @@ final class PoolMessages {
 
     /**
      * A {@link #RESULTS} message written as the results come, each as soon as it is known: a
-     * worker keeps no result of a chunk once it is written. A result that cannot be serialized is
-     * reported as that task's failure ({@link ValueSection.Encoder#finishEachSerializable}).
+     * worker keeps no result of a chunk once it is written, except a {@code byte[]} result of
+     * {@link #SPLICED_ARRAY_BYTES} or more, which the message holds by reference
+     * ({@link Wire.Spliced}) and which is copied only into the result channel. A worker making
+     * 8 MiB arrays copied each into the message's buffer, which grew by doubling while the
+     * result lived, so its young collections moved the result into the old generation: in a
+     * running pool of 2 mapping 16 ints to 8 MiB arrays, each worker's collector took about as
+     * long as the map. As CPython's worker, which pickles a chunk's results once the chunk has
+     * run, a large result is read when its chunk ends, so a task that changes an array an
+     * earlier task of the same chunk returned changes that result too. A result that cannot be
+     * serialized is reported as that task's failure ({@link ValueSection.Encoder#finishEachSerializable}).
      * Not thread-safe.
      */
     static final class ResultsWriter {
@@ -211,13 +220,12 @@ final class PoolMessages {
             encoder.addFailure(failure);
         }
 
-        /** @return the message */
-        byte[] finish() {
+        /** @return the message: a {@code byte[]}, or a {@link Wire.Spliced} one when it holds large arrays */
+        Object finish() {
             start(null);
             encoder.finishEachSerializable();
-            byte[] message = out.toByteArray();
-            Wire.putLong(message, TASK_NANOS_AT, (System.nanoTime() - started) / Math.max(1, count));
-            return message;
+            Wire.putLong(out.buffer(), TASK_NANOS_AT, (System.nanoTime() - started) / Math.max(1, count));
+            return out.toMessage();
         }
 
         /** Starts the message at the first result, sized for {@code count} values like it (exactly, for ints or longs). */
@@ -225,6 +233,7 @@ final class PoolMessages {
             if (out == null) {
                 out = new Wire.Writer(21 + ValueSection.sizeGuess(first, count));
                 out.putByte(RESULTS).putInt(worker).putLong(chunkId).putLong(0); // its task time: at finish()
+                out.spliceArraysFrom(SPLICED_ARRAY_BYTES);
                 encoder = new ValueSection.Encoder(out, "result", count);
             }
         }

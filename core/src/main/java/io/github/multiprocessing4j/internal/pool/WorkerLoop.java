@@ -215,7 +215,7 @@ public final class WorkerLoop implements Runnable, Serializable {
         if (timed) {
             outbox.send(PoolMessages.workerNote(PoolMessages.STARTED, worker, chunkId));
         }
-        byte[] answer;
+        Object answer;
         boolean interrupted;
         try {
             answer = answer(in, chunkId, mode, functions, loader);
@@ -232,9 +232,10 @@ public final class WorkerLoop implements Runnable, Serializable {
      * Reads each argument, applies the function to it and writes its result before the next one
      * (see {@link ValueSection}): no boxed argument or result outlives its task.
      *
-     * @return the answer to the chunk: its results, or why it could not be run
+     * @return the answer to the chunk: its results, or why it could not be run (a {@code byte[]}
+     *     or a {@link Wire.Spliced} message)
      */
-    private byte[] answer(Wire.Reader in, long chunkId, byte mode, Map<Long, Object> functions, ClassLoader loader) {
+    private Object answer(Wire.Reader in, long chunkId, byte mode, Map<Long, Object> functions, ClassLoader loader) {
         long functionId = in.getLong();
         int inline = in.getInt();
         Object function;
@@ -383,7 +384,8 @@ public final class WorkerLoop implements Runnable, Serializable {
         static final long BATCH_NANOS = 50_000;
 
         private final MessageChannel results;
-        private final List<byte[]> messages = new ArrayList<>();
+        /** Each a {@code byte[]} or a {@link Wire.Spliced} message. */
+        private final List<Object> messages = new ArrayList<>();
         private int bytes;
         private long firstStart;
 
@@ -401,15 +403,16 @@ public final class WorkerLoop implements Runnable, Serializable {
             }
         }
 
-        synchronized void add(byte[] message, long chunkStart) {
-            if (message.length > PoolMessages.MOST_BATCHED_BYTES) {
+        synchronized void add(Object message, long chunkStart) {
+            int length = PoolMessages.lengthOf(message);
+            if (length > PoolMessages.MOST_BATCHED_BYTES) {
                 flush(); // the answers before it go without it (in a batch it would be copied); its size sends it alone below
             }
             if (messages.isEmpty()) {
                 firstStart = chunkStart;
             }
             messages.add(message);
-            bytes += message.length;
+            bytes += length;
             if (messages.size() >= BATCH_MESSAGES || bytes >= PoolMessages.MOST_BATCHED_BYTES || System.nanoTime() - firstStart >= BATCH_NANOS) {
                 flush();
             }
