@@ -62,8 +62,11 @@ import java.util.OptionalInt;
  * however the parent ends (normal exit, exception, {@code System.exit}, SIGTERM, SIGKILL),
  * within one second; a daemonic process may not start children. A non-daemon child keeps this
  * JVM alive after {@code main} returns until it has finished (the JVM "joins" it), and outlives
- * a parent that is killed, as an orphan. Unlike CPython, a finished child never lingers as a
- * zombie: it is reaped the moment it exits, and its exit code is kept here.
+ * a parent that is killed, as an orphan. {@code System.exit} does not wait for it either (the
+ * JVM's exit runs the same shutdown hooks as after SIGTERM, which must not wait): it runs on as
+ * an orphan, where CPython's {@code sys.exit()} joins non-daemonic children first. Unlike
+ * CPython, a finished child never lingers as a zombie: it is reaped the moment it exits, and its
+ * exit code is kept here.
  *
  * <p>Exit codes follow Python's rule: 0 when the target returned, 1 when it threw (the stack
  * trace is printed on the child's stderr and the exception is carried back, see

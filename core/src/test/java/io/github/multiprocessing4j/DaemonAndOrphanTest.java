@@ -101,6 +101,37 @@ class DaemonAndOrphanTest {
         assertThat(parent.exitCode()).hasValue(0);
     }
 
+    /** Unlike CPython's {@code sys.exit()}, which joins non-daemonic children: documented in ChildProcess. */
+    @Test
+    void systemExitDoesNotWaitForANonDaemonChildWhichRunsOnAsAnOrphan() throws Exception {
+        String pidFile = dir.resolve("orphan.pid").toString();
+        String go = dir.resolve("go").toString();
+        String done = dir.resolve("done").toString();
+        ChildProcess parent = new ChildProcess("exiting-parent", () -> {
+            new ChildProcess("orphan", () -> {
+                TestFiles.write(pidFile, Long.toString(Multiprocessing.currentProcess().pid()));
+                while (!Files.exists(Path.of(go))) {
+                    Thread.sleep(10);
+                }
+                TestFiles.write(done, "finished");
+            }).start();
+            TestFiles.await(Path.of(pidFile), WAIT);
+            System.exit(7);
+        });
+        parent.start();
+        long orphanPid = Long.parseLong(await(Path.of(pidFile), WAIT));
+        try {
+            assertThat(parent.join(WAIT)).as("System.exit ends the parent without waiting for its child").isTrue();
+            assertThat(parent.exitCode()).hasValue(7);
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).hasValue(true);
+            TestFiles.write(go, "go");
+            assertThat(await(Path.of(done), WAIT)).isEqualTo("finished");
+            TestFiles.awaitGone(orphanPid, WAIT);
+        } finally {
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
     @Test
     void aNonDaemonChildOfAKilledParentIsAnOrphanThatFinishesItsWork() throws Exception {
         String pidFile = dir.resolve("orphan.pid").toString();
