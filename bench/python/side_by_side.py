@@ -202,12 +202,15 @@ def start_rows():
     for method in ("cold", "warm"):
         rows += [Row("start", what, method=method, target=targets.get((what, method), NO_TARGET)) for what in figures]
         rows.append(Row("start", FIRST_LINE, ours=FIRST_LINE + NO_SHARED_OBJECT, method=method))
+        rows.append(Row("start", FIRST_LINE + LARGE_TARGET, method=method))
     return rows + [Row("start", figures[0], method="bare")]
 
 
 # StartSection.NO_SHARED_OBJECT: our target captures a file name only, where CPython's (and our
 # first figure's) is given a pipe end.
 NO_SHARED_OBJECT = ", the target capturing a file name, no shared object (it writes the time there)"
+# StartSection.LARGE_TARGET (user_patterns.LARGE_TARGET_WHAT): a child given data to work on.
+LARGE_TARGET = ", the target capturing a 64 MiB byte array too (Python: bytes, given as an argument)"
 
 
 def pool_rows():

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""user_patterns.py -- CPython's side of the sections "limits", "loop", "pool-calls" and "scale".
+"""user_patterns.py -- CPython's side of the sections "limits", "start" (one figure), "loop", "pool-calls" and "scale".
 
 The patterns a user meets first, and how the figures scale (issue 11), measured with
 CPython's multiprocessing as the Java bench measures them with multiprocessing4j
@@ -12,6 +12,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               median) and the CPU time (user+sys) per process, from os.times(): the
               reaped children's, and for fork the parent's too (fork's page-table
               copy is the parent's work).
+  start       bench_mp.py has this section's figures but one: a child given data to work on,
+              start() to the target's first line when it is also given a bytes of 64 MiB
+              (StartSection's array the target captures), with fork and with spawn.
   loop        start in a loop: 9 rounds of new Queue, start a child that puts
               time.monotonic_ns(), get it, join; the median and the mean of the
               rounds from start() to the value received.  Each repetition is a new python3
@@ -37,7 +40,7 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               does not depend on it.
 
 Usage:
-    python3 user_patterns.py [--quick] [--only limits,loop,pool-calls,scale] [--json FILE]
+    python3 user_patterns.py [--quick] [--only limits,start,loop,pool-calls,scale] [--json FILE]
 
 Writes the figures as JSON in the shape of bench_mp.py's --json output (to FILE, or
 stdout); progress on stderr.  Standard library only; it imports bench_mp.py (beside
@@ -58,6 +61,9 @@ ROUNDS = 9
 LOOP_WHAT = ("start in a loop (a new program): queue, start() a child that puts a time, get(), join();"
              f" start() -> value received, median of {ROUNDS} rounds")
 LOOP_MEAN_WHAT = LOOP_WHAT.replace("median of", "mean of")
+LARGE_TARGET_BYTES = 64 << 20  # as StartSection.LARGE_TARGET_BYTES
+LARGE_TARGET_WHAT = ("start() call -> first line of target runs, the target capturing a "
+                     f"{LARGE_TARGET_BYTES >> 20} MiB byte array too (Python: bytes, given as an argument)")
 FIRST_ITEMS = 10_000
 SECOND_REPEATS = 3
 IDLE_MILLIS = 1000  # as PoolCallsProgram.IDLE_MILLIS: past a wait's young pauses
@@ -362,6 +368,31 @@ def sec_limits(cfg):
         bench_mp.record("limits", BOOT_CPU, method, n, "ms", list(cpus))
 
 
+def _first_line_given(conn, data):
+    conn.send(time.monotonic_ns())
+    if len(data) != LARGE_TARGET_BYTES:
+        raise ValueError(f"the data has {len(data)} bytes")
+
+
+def sec_start(cfg):
+    data = os.urandom(LARGE_TARGET_BYTES)
+    for method in ("fork", "spawn"):
+        ctx = mp.get_context(method)
+        lat = []
+        for _ in range(cfg["reps"]):
+            a, b = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=_first_line_given, args=(b, data))
+            t0 = time.monotonic_ns()
+            p.start()
+            b.close()
+            tchild = a.recv()
+            p.join()
+            a.close()
+            assert p.exitcode == 0, p.exitcode
+            lat.append((tchild - t0) / 1e3)
+        bench_mp.record("start", LARGE_TARGET_WHAT, method, len(lat), "us", lat)
+
+
 def sec_loop(cfg):
     for method in ("fork", "spawn"):
         medians, means = [], []
@@ -486,7 +517,7 @@ def sec_scale(cfg):
     bench_mp.record("scale", large_results_name(), "fork", LARGE_ITEMS, "MB/s", returned)
 
 
-SECTIONS = [("limits", sec_limits), ("loop", sec_loop), ("pool-calls", sec_pool_calls), ("scale", sec_scale)]
+SECTIONS = [("limits", sec_limits), ("start", sec_start), ("loop", sec_loop), ("pool-calls", sec_pool_calls), ("scale", sec_scale)]
 
 
 def main(argv):

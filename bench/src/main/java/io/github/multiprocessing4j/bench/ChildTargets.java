@@ -42,6 +42,20 @@ final class ChildTargets {
     }
 
     /**
+     * The same first statement, the target capturing {@code data} too (which it then checks):
+     * a child given a large array to work on.
+     */
+    static SerializableRunnable firstLineCapturing(Connection<Long> sender, byte[] data, int expectedLength) {
+        return () -> {
+            long now = System.nanoTime();
+            sender.send(now);
+            if (data.length != expectedLength) {
+                throw new IllegalStateException("the captured array has " + data.length + " bytes");
+            }
+        };
+    }
+
+    /**
      * The same first statement, its reading left in {@code file}: a target that captures no
      * shared object, only a string, for the figure without a pipe end to rebuild.
      */

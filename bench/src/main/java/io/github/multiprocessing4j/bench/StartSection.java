@@ -20,7 +20,10 @@ import java.util.Set;
  * target is given one; the child rebuilds that end before its target runs, as every target that
  * captures a queue, a lock or a value does. Beside it, the same figure of a target that captures
  * only a file name to write the time into (no shared object to rebuild), and for scale, the
- * first-line figure of a {@linkplain BareJvm bare JVM} (method "bare").
+ * first-line figure of a {@linkplain BareJvm bare JVM} (method "bare"). And a child given data
+ * to work on: the target also captures a {@value #LARGE_TARGET_BYTES}-byte array, which travels
+ * with it ({@code user_patterns.py}'s section "start" passes CPython's child a {@code bytes} of
+ * that size).
  *
  * <p>A warm figure is the figure of a start that found a spare booted: before each timed warm
  * start the previous child has been joined and {@link WarmSpare#awaitBooted} waits until the
@@ -30,6 +33,11 @@ import java.util.Set;
 final class StartSection extends Section {
     /** What the label of the first-line figure whose target captures only a file name ends with. */
     static final String NO_SHARED_OBJECT = ", the target capturing a file name, no shared object (it writes the time there)";
+    /** Bytes of the array the target of {@link #LARGE_TARGET} captures. */
+    static final int LARGE_TARGET_BYTES = 64 << 20;
+    /** What the label of the first-line figure whose target also captures a large array ends with. */
+    static final String LARGE_TARGET = ", the target capturing a " + (LARGE_TARGET_BYTES >> 20)
+            + " MiB byte array too (Python: bytes, given as an argument)";
 
     StartSection() {
         super("start");
@@ -100,6 +108,29 @@ final class StartSection extends Section {
             requireMethod(method, spares, p);
         }
         results.record(name(), "start()+join() of an empty target", label, reps, "us", startJoin);
+
+        // A child given data to work on: fewer repetitions, each moves 64 MiB.
+        byte[] data = new byte[LARGE_TARGET_BYTES];
+        new java.util.Random(1).nextBytes(data);
+        double[] largeTarget = new double[config.reps()];
+        for (int i = 0; i < largeTarget.length; i++) {
+            Pipe<Long> pipe = Pipe.open(false);
+            try {
+                Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
+                ChildProcess p = Children.create(config,
+                        ChildTargets.firstLineCapturing(pipe.right(), data, LARGE_TARGET_BYTES), method);
+                long t0 = System.nanoTime();
+                p.start();
+                long inChild = pipe.left().recv();
+                Children.joinChecked(p);
+                requireMethod(method, spares, p);
+                largeTarget[i] = (inChild - t0) / 1e3;
+            } finally {
+                pipe.left().unlink();
+            }
+        }
+        results.record(name(), "start() call -> first line of target runs" + LARGE_TARGET, label, largeTarget.length,
+                "us", largeTarget);
     }
 
     private static void requireMethod(StartMethod method, Set<Long> spares, ChildProcess p) {
