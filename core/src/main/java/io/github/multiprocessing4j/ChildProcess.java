@@ -448,7 +448,8 @@ public final class ChildProcess {
         /**
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
          * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and a young
-         * generation of 16 MB, {@code -Xmn16m}, unless an option sizes the heap) and after the
+         * generation of 16 MB and a smaller initial heap, {@code -Xmn16m
+         * -XX:InitialRAMPercentage=0.5}, unless an option sizes the heap) and after the
          * options the program gives every child, so they win; an option that chooses the
          * collector replaces the default one. The program's options for every child are the
          * system property {@code mp4j.childJvmArgs} (options separated by white space, read

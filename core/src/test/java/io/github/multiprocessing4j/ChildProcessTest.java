@@ -306,6 +306,24 @@ class ChildProcessTest {
         assertThat(largestYoungGeneration("sized", "-Xmx1g")).isGreaterThan(64L << 20);
     }
 
+    @Test
+    void aChildStartsWithAnInitialHeapOfAFractionOfTheDefaultUnlessItsOptionsSizeTheHeap() throws Exception {
+        // A large initial heap is an old generation of fresh pages: see ChildCommand
+        long machine = Long.parseLong(Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\D", "")) << 10;
+        assertThat(initialHeap("default")).isLessThanOrEqualTo(Math.max(32L << 20, machine / 150));
+        assertThat(initialHeap("sized", "-Xms256m")).isGreaterThan(200L << 20); // less a survivor space
+    }
+
+    /** @return the heap a child has when its target starts: the initial heap, as nothing has grown it yet */
+    private long initialHeap(String name, String... jvmArgs) throws Exception {
+        String file = dir.resolve(name + "-initial-heap").toString();
+        ChildProcess p = runToEnd(ChildProcess.builder(() -> Files.writeString(Path.of(file),
+                Long.toString(Runtime.getRuntime().totalMemory())))
+                .jvmArgs(jvmArgs).startMethod(StartMethod.COLD).build());
+        assertThat(p.exitCode()).hasValue(0);
+        return Long.parseLong(Files.readString(Path.of(file)));
+    }
+
     /**
      * @return the most memory a child's young generation may take, as its collector's exit log
      *     shows it: "def new generation total ..., used ... [start, committed end, reserved end)"
