@@ -32,7 +32,8 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               50,000 into a Queue(1000), the parent takes them (from the child's
               first put); the same with 100,000 small tuples (i, "item", 1.5) and small
               dicts {"id": i, "name": "item"}, each made as it is put (the Java side's
-              records and HashMaps); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
+              records and HashMaps); a list of a million ints put by the parent, taken by
+              a child (put -> taken); Pool(1), Pool(2), Pool(4) map(x*x) over pool_calls_n ints,
               and Pool(2) map over 200,000 tuples (i, "item", 1.5) -> (i, 3.0) (the Java
               side's records),
               default chunk size, after a first untimed call.  fork only: start-up
@@ -141,6 +142,41 @@ def structured_name(maps, n):
     what = ("small maps {id: int, name: string} (Java: HashMap, Python: dict)" if maps
             else "small records (int, string, double) (Java: a record, Python: a tuple)")
     return f"queue 1P->1C, {what}, bounded at {USER_BOUND}: a child puts {n}, the parent takes them"
+
+
+LIST_INTS, LIST_PUTS = 1_000_000, 5  # as ScaleSection.LIST_INTS, LIST_PUTS
+
+
+def large_list_name(ints):
+    return (f"queue: the parent puts a list of {ints} ints (Java: ArrayList<Integer>, Python: list), a child takes it:"
+            f" put -> taken, mean of {LIST_PUTS} after a first")
+
+
+def _take_lists(lists, taken, ints, count):
+    for i in range(count):
+        got = lists.get()
+        at = time.monotonic_ns()
+        if len(got) != ints or got[-1] != ints - 1:
+            raise ValueError(f"list {i} is not the list of {ints} ints")
+        taken.put(at)
+
+
+def large_list_to_a_child(ctx, ints):
+    """ms from the parent's put of a list of ints to a new child's take, mean of LIST_PUTS after a first."""
+    values = list(range(ints))
+    lists, taken = ctx.Queue(), ctx.Queue()
+    p = ctx.Process(target=_take_lists, args=(lists, taken, ints, 1 + LIST_PUTS))
+    p.start()
+    total = 0.0
+    for put in range(1 + LIST_PUTS):
+        t0 = time.monotonic_ns()
+        lists.put(values)
+        at = taken.get()
+        if put > 0:
+            total += (at - t0) / 1e6
+    p.join()
+    assert p.exitcode == 0, p.exitcode
+    return total / LIST_PUTS
 
 
 POOL_OF_RECORDS_WORKERS, POOL_OF_RECORDS_ITEMS = 2, 200_000
@@ -463,6 +499,9 @@ def sec_scale(cfg):
     for maps in (False, True):
         seconds = [parent_takes_structured(ctx, n, maps) for _ in range(cfg["scale_reps"])]
         bench_mp.record("scale", structured_name(maps, n), "fork", n, "msg/s", [n / s for s in seconds])
+    ints = LIST_INTS // cfg["scale_divisor"]
+    bench_mp.record("scale", large_list_name(ints), "fork", ints, "ms",
+                    [large_list_to_a_child(ctx, ints) for _ in range(cfg["scale_reps"])])
     n = cfg["pool_calls_n"]
     inputs = list(range(n))
     for workers in PROCESSES:

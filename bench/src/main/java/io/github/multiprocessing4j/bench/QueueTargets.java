@@ -83,6 +83,23 @@ final class QueueTargets {
     }
 
     /**
+     * Takes {@code count} lists of {@code ints} {@code Integer}s, checks each and puts the time it
+     * had it into {@code taken} ({@code user_patterns.py}'s {@code _take_lists}).
+     */
+    static SerializableRunnable takeLists(ProcessQueue<Object> lists, ProcessQueue<Long> taken, int ints, int count) {
+        return () -> {
+            for (int i = 0; i < count; i++) {
+                Object list = lists.get();
+                long at = System.nanoTime();
+                if (!(list instanceof java.util.List<?> l) || l.size() != ints || !Integer.valueOf(ints - 1).equals(l.get(ints - 1))) {
+                    throw new IllegalStateException("list " + i + " is not the list of " + ints + " ints");
+                }
+                taken.put(at);
+            }
+        };
+    }
+
+    /**
      * Leaves its {@link System#nanoTime()} in {@code started}, then puts {@code n} items made one
      * by one, as a program makes them: {@link Order}s, or, with {@code maps}, a
      * {@code HashMap} {@code {id: i, name: "item"}} each ({@code user_patterns.py}'s

@@ -73,6 +73,10 @@ final class ScaleSection extends Section {
     private static final int UNEVEN_LONG_MS = 600;
     private static final int UNEVEN_SHORT_MS = 30;
     private static final int UNEVEN_SHORTS = 15;
+    /** Ints in the list the parent hands a child through a queue ({@link #largeListName}). */
+    static final int LIST_INTS = 1_000_000;
+    /** Timed hand-overs of the list per repetition, after a first. */
+    static final int LIST_PUTS = 5;
     static final int LARGE_ITEMS = 16;
     static final int LARGE_SIZE = 8 << 20;
     /** A task of the large-arguments map. */
@@ -139,6 +143,12 @@ final class ScaleSection extends Section {
     }
 
     /** Shared with {@code user_patterns.py}. */
+    static String largeListName(int ints) {
+        return "queue: the parent puts a list of " + ints + " ints (Java: ArrayList<Integer>, Python: list), a child takes it:"
+                + " put -> taken, mean of " + LIST_PUTS + " after a first";
+    }
+
+    /** Shared with {@code user_patterns.py}. */
     static String largeArgumentsName() {
         return "pool of 2 workers: map over " + LARGE_ITEMS + " byte arrays of " + (LARGE_SIZE >> 20)
                 + " MiB (Java: byte[], Python: bytes), each to its length, chunks of one";
@@ -165,12 +175,48 @@ final class ScaleSection extends Section {
         parentTakes(config, results);
         parentTakesStructured(config, results, false);
         parentTakesStructured(config, results, true);
+        largeListToAChild(config, results);
         for (int workers : PROCESSES) {
             poolCell(config, results, workers);
         }
         poolOfRecords(config, results);
         unevenTasks(config, results);
         largeArraysThroughAPool(config, results);
+    }
+
+    /**
+     * A structure, not a stream: the parent puts one list of {@link #LIST_INTS} {@code Integer}s
+     * (divided by the quick run's divisor) into a queue and a new child takes it and answers with
+     * its {@link System#nanoTime()}, {@link #LIST_PUTS} times after a first (ms from the put to
+     * the take, their mean per repetition).
+     */
+    private void largeListToAChild(BenchConfig config, Results results) throws Exception {
+        int ints = LIST_INTS / config.scaleDivisor();
+        List<Integer> list = new ArrayList<>(ints);
+        for (int i = 0; i < ints; i++) {
+            list.add(i);
+        }
+        double[] millis = new double[config.scaleReps()];
+        for (int rep = 0; rep < millis.length; rep++) {
+            try (ProcessQueue<Object> lists = new ProcessQueue<>(); ProcessQueue<Long> taken = new ProcessQueue<>()) {
+                double[] total = new double[1];
+                Children.run(List.of(Children.create(config, QueueTargets.takeLists(lists, taken, ints, 1 + LIST_PUTS))),
+                        () -> {
+                            for (int put = 0; put <= LIST_PUTS; put++) {
+                                long t0 = System.nanoTime();
+                                lists.put(list);
+                                long at = taken.get();
+                                if (put > 0) {
+                                    total[0] += (at - t0) / 1e6;
+                                }
+                            }
+                        });
+                millis[rep] = total[0] / LIST_PUTS;
+                lists.unlink();
+                taken.unlink();
+            }
+        }
+        results.record(name(), largeListName(ints), "cold", ints, "ms", millis);
     }
 
     private void largeArraysThroughAPool(BenchConfig config, Results results) {
