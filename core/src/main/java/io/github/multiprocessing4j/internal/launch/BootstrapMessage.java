@@ -104,9 +104,12 @@ public record BootstrapMessage(String treeId, long parentPid, long parentStartTi
         boolean targetApart = targetBytes > SLICE;
         byte[] rest = new byte[fieldBytes + (targetApart ? 0 : targetBytes)];
         readFully(stream, rest, rest.length);
-        byte[] target = targetApart ? new byte[targetBytes] : Arrays.copyOfRange(rest, fieldBytes, rest.length);
+        byte[] target;
         if (targetApart) {
+            target = new byte[targetBytes];
             readFully(stream, target, targetBytes);
+        } else {
+            target = Arrays.copyOfRange(rest, fieldBytes, rest.length);
         }
         Wire.Reader in = new Wire.Reader(rest, 0, fieldBytes);
         try {
