@@ -136,12 +136,6 @@ public final class ValueSection {
                 return;
             }
             int size = ValueCodec.fixedSize(tag);
-            byte[] body = null;
-            if (tag == ValueCodec.STRING) {
-                body = ((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            } else if (tag == ValueCodec.BYTES) {
-                body = (byte[]) value;
-            }
             if (count == 0 && size >= 0) {
                 layout = tag;
                 out.setByte(valuesAt - 1, tag);
@@ -155,9 +149,9 @@ public final class ValueSection {
                 int at = out.skip(size); // first: it may replace the buffer
                 ValueCodec.putFixed(out.buffer(), at, tag, value);
             } else if (tag == ValueCodec.BYTES) {
-                out.putSizedBytesOrSplice(body); // a pool chunk's large array: not copied (Wire.Writer)
+                out.putSizedBytesOrSplice((byte[]) value); // a pool chunk's large array: not copied (Wire.Writer)
             } else {
-                out.putSizedBytes(body);
+                out.putString((String) value);
             }
             count++;
         }

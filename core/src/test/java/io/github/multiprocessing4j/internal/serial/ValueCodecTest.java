@@ -279,6 +279,31 @@ class ValueCodecTest {
                 .hasMessageContaining("unknown layout 6");
     }
 
+    /**
+     * Short ASCII strings are written char by char, others through their UTF-8 bytes: the same
+     * bytes either way, at the edges of the short ones, with a non-ASCII char first, last, or
+     * past an ASCII start the writer had already copied, and in a buffer that must grow.
+     */
+    @Test
+    void everyStringComesBackWhicheverWayItWasWritten() {
+        String ascii64 = "a".repeat(64);
+        List<String> strings = List.of("", "x", ascii64, ascii64 + "b", "é", "abcé", ascii64.substring(1) + "é",
+                "ascii then 中文", "\uD83D\uDE00 surrogates", "\u007f\u0080", "z".repeat(100_000));
+        Wire.Writer out = new Wire.Writer(1);
+        for (String s : strings) {
+            out.putString(s);
+        }
+        Wire.Writer expected = new Wire.Writer(1);
+        for (String s : strings) {
+            expected.putSizedBytes(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
+        Wire.Reader in = new Wire.Reader(out.toByteArray());
+        for (String s : strings) {
+            assertThat(in.getString()).isEqualTo(s);
+        }
+    }
+
     @Test
     void theWireWritesBigEndianAndStringsWithTheirLength() {
         Wire.Writer out = new Wire.Writer(1);
