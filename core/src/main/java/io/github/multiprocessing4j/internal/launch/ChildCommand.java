@@ -66,8 +66,9 @@ import java.util.Set;
  * in the collector, faulting in the old generation's 368 MB page by page. Measured on the 2-core
  * development VM (2026-12-06, runs of each interleaved), a child taking 20 such lists from a
  * queue: its collector's time 1.59-1.64 s before, 0.85-0.88 s after; a list's put to the child's
- * take 145-149 ms against 72-73 (CPython's fork: 227), of a million {@code Double}s 160-166
- * against 103-108 (CPython: 156). The streaming rows did not move (a pipe's 4 KiB items, new
+ * take 145-149 ms against 72-73 (medians of 20; CPython's fork: 227), of a million
+ * {@code Double}s 160-166 against 103-108 (CPython: 156). The gain comes once the old generation
+ * has first filled: a new child's first five lists take as long as before. The streaming rows did not move (a pipe's 4 KiB items, new
  * children 907-1,340 against 976-1,398 MB/s, warmed up 2,398-3,804 against 2,545-4,249; 200,000
  * ints warmed up 41-63 against 32-70 ms), nor did an idle child's memory. A larger young
  * generation (64 MB) did better still for large items (the collector 0.13 s) but touches four
