@@ -1,13 +1,16 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Connection;
 import io.github.multiprocessing4j.Pipe;
+import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.StartMethod;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Section "start": how long until a child runs its target, how long {@code start()} blocks the
@@ -58,27 +61,9 @@ final class StartSection extends Section {
     private void measure(BenchConfig config, Results results, StartMethod method) throws Exception {
         String label = method.name().toLowerCase(Locale.ROOT);
         int reps = config.startReps();
-        double[] firstLine = new double[reps];
-        double[] startCall = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            Pipe<Long> pipe = Pipe.open(false);
-            try {
-                Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
-                ChildProcess p = Children.create(config, ChildTargets.firstLine(pipe.right()), method);
-                long t0 = System.nanoTime();
-                p.start();
-                long t1 = System.nanoTime();
-                long inChild = pipe.left().recv();
-                Children.joinChecked(p);
-                requireMethod(method, spares, p);
-                firstLine[i] = (inChild - t0) / 1e3;
-                startCall[i] = (t1 - t0) / 1e3;
-            } finally {
-                pipe.left().unlink();
-            }
-        }
-        results.record(name(), "start() call -> first line of target runs", label, reps, "us", firstLine);
-        results.record(name(), "duration of the start() call itself", label, reps, "us", startCall);
+        double[][] firstLine = firstLineThroughAPipe(config, method, reps, ChildTargets::firstLine);
+        results.record(name(), "start() call -> first line of target runs", label, reps, "us", firstLine[0]);
+        results.record(name(), "duration of the start() call itself", label, reps, "us", firstLine[1]);
 
         double[] firstLineToFile = new double[reps];
         try (ScratchDirectory scratch = ScratchDirectory.create()) {
@@ -112,25 +97,41 @@ final class StartSection extends Section {
         // A child given data to work on: fewer repetitions, each moves 64 MiB.
         byte[] data = new byte[LARGE_TARGET_BYTES];
         new java.util.Random(1).nextBytes(data);
-        double[] largeTarget = new double[config.reps()];
-        for (int i = 0; i < largeTarget.length; i++) {
+        double[][] largeTarget = firstLineThroughAPipe(config, method, config.reps(),
+                end -> ChildTargets.firstLineCapturing(end, data, LARGE_TARGET_BYTES));
+        results.record(name(), "start() call -> first line of target runs" + LARGE_TARGET, label, config.reps(),
+                "us", largeTarget[0]);
+    }
+
+    /**
+     * Starts {@code reps} children one after another, each with the target {@code target} makes
+     * of a one-way pipe's sending end, the first reading of which it sends back through the pipe.
+     *
+     * @return in µs per start: from {@code start()} to the target's first line, and the
+     *     {@code start()} call itself
+     */
+    private static double[][] firstLineThroughAPipe(BenchConfig config, StartMethod method, int reps,
+            Function<Connection<Long>, SerializableRunnable> target) throws Exception {
+        double[] firstLine = new double[reps];
+        double[] startCall = new double[reps];
+        for (int i = 0; i < reps; i++) {
             Pipe<Long> pipe = Pipe.open(false);
             try {
                 Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
-                ChildProcess p = Children.create(config,
-                        ChildTargets.firstLineCapturing(pipe.right(), data, LARGE_TARGET_BYTES), method);
+                ChildProcess p = Children.create(config, target.apply(pipe.right()), method);
                 long t0 = System.nanoTime();
                 p.start();
+                long t1 = System.nanoTime();
                 long inChild = pipe.left().recv();
                 Children.joinChecked(p);
                 requireMethod(method, spares, p);
-                largeTarget[i] = (inChild - t0) / 1e3;
+                firstLine[i] = (inChild - t0) / 1e3;
+                startCall[i] = (t1 - t0) / 1e3;
             } finally {
                 pipe.left().unlink();
             }
         }
-        results.record(name(), "start() call -> first line of target runs" + LARGE_TARGET, label, largeTarget.length,
-                "us", largeTarget);
+        return new double[][] {firstLine, startCall};
     }
 
     private static void requireMethod(StartMethod method, Set<Long> spares, ChildProcess p) {
