@@ -192,22 +192,25 @@ public final class Wire {
          * went mostly to them).
          */
         public Writer putString(String value) {
+            return value.length() <= CHAR_BY_CHAR && putAscii(value) ? this
+                    : putSizedBytes(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Writes {@code int length | chars} when every char of {@code value} is ASCII; else writes nothing. */
+        private boolean putAscii(String value) {
             int length = value.length();
-            if (length <= CHAR_BY_CHAR) {
-                room(4 + length);
-                int at = position + 4;
-                for (int i = 0; i < length; i++) {
-                    char c = value.charAt(i);
-                    if (c >= 0x80) {
-                        return putSizedBytes(value.getBytes(StandardCharsets.UTF_8));
-                    }
-                    buffer[at + i] = (byte) c;
+            room(4 + length);
+            int at = position + 4;
+            for (int i = 0; i < length; i++) {
+                char c = value.charAt(i);
+                if (c >= 0x80) {
+                    return false;
                 }
-                putInt(length);
-                position += length;
-                return this;
+                buffer[at + i] = (byte) c;
             }
-            return putSizedBytes(value.getBytes(StandardCharsets.UTF_8));
+            putInt(length);
+            position += length;
+            return true;
         }
 
         /** Writes what names {@code segment}, for a process of its tree to open it with {@link Reader#getSegment}. */
