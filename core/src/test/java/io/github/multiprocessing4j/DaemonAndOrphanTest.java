@@ -108,13 +108,7 @@ class DaemonAndOrphanTest {
         String go = dir.resolve("go").toString();
         String done = dir.resolve("done").toString();
         ChildProcess parent = new ChildProcess("exiting-parent", () -> {
-            new ChildProcess("orphan", () -> {
-                TestFiles.write(pidFile, Long.toString(Multiprocessing.currentProcess().pid()));
-                while (!Files.exists(Path.of(go))) {
-                    Thread.sleep(10);
-                }
-                TestFiles.write(done, "finished");
-            }).start();
+            new ChildProcess("orphan", orphan(pidFile, go, () -> TestFiles.write(done, "finished"))).start();
             TestFiles.await(Path.of(pidFile), WAIT);
             System.exit(7);
         });
@@ -138,16 +132,12 @@ class DaemonAndOrphanTest {
         String go = dir.resolve("go").toString();
         String report = dir.resolve("report").toString();
         ChildProcess parent = new ChildProcess("doomed-parent", () -> {
-            new ChildProcess("orphan", () -> {
-                TestFiles.write(pidFile, Long.toString(Multiprocessing.currentProcess().pid()));
-                while (!Files.exists(Path.of(go))) {
-                    Thread.sleep(10);
-                }
+            new ChildProcess("orphan", orphan(pidFile, go, () -> {
                 ProcessInfo recorded = Multiprocessing.parentProcess().orElseThrow();
                 long osParent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
                 TestFiles.write(report, recorded.pid() + " " + recorded.name() + " " + osParent + " "
                         + recorded.isAlive());
-            }).start();
+            })).start();
             Thread.sleep(60_000);
         });
         parent.start();
@@ -167,5 +157,19 @@ class DaemonAndOrphanTest {
         } finally {
             ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /**
+     * The target of a child meant to outlive its parent: writes its pid to {@code pidFile}, waits
+     * until the file {@code go} exists (the test's sign that its parent is gone), then runs {@code then}.
+     */
+    private static SerializableRunnable orphan(String pidFile, String go, SerializableRunnable then) {
+        return () -> {
+            TestFiles.write(pidFile, Long.toString(Multiprocessing.currentProcess().pid()));
+            while (!Files.exists(Path.of(go))) {
+                Thread.sleep(10);
+            }
+            then.runWithException();
+        };
     }
 }
