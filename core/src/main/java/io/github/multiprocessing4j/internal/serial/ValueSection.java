@@ -275,9 +275,7 @@ public final class ValueSection {
             if (objects == null || compounds == null && handles == null) {
                 return;
             }
-            out.flattenSplices(); // the rewrite reads the values from the buffer
-            byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
-            out.truncate(valuesAt);
+            byte[] written = takeValuesWritten();
             List<Object> inOrder = new ArrayList<>(count);
             int nextObject = 0;
             int nextCompound = 0;
@@ -317,9 +315,7 @@ public final class ValueSection {
 
         /** Rewrites the (tagged) values, each {@link ValueCodec#OBJECT} serialized on its own or replaced by its failure. */
         private void serializeObjectsEach() {
-            out.flattenSplices(); // the rewrite reads the values from the buffer
-            byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
-            out.truncate(valuesAt);
+            byte[] written = takeValuesWritten();
             int nextObject = 0;
             for (int i = 0, at = 0; i < count; i++) {
                 byte tag = written[at];
@@ -340,11 +336,21 @@ public final class ValueSection {
             objects = null;
         }
 
+        /**
+         * @return the bytes of the values written so far, spliced arrays copied in, which the
+         *     writer then forgets: for a rewrite, which reads them and writes the values again
+         */
+        private byte[] takeValuesWritten() {
+            out.flattenSplices();
+            byte[] written = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
+            out.truncate(valuesAt);
+            return written;
+        }
+
         /** Rewrites the packed values written so far in the tagged layout. */
         private void tagEachValue() {
             int size = ValueCodec.fixedSize(layout);
-            byte[] packed = Arrays.copyOfRange(out.buffer(), valuesAt, out.position());
-            out.truncate(valuesAt);
+            byte[] packed = takeValuesWritten();
             for (int i = 0; i < count; i++) {
                 out.putByte(layout).putBytes(packed, i * size, size);
             }
