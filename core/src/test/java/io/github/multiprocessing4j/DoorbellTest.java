@@ -11,19 +11,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * Long waiters are rung, across processes, by the change they wait for (a queue's put or take,
+ * Waiters are rung, across processes, by the change they wait for (a queue's put or take,
  * a pipe's send, a joinable queue's taskDone(), a lock's or a semaphore's release, an event's set, a
  * condition's signal, a barrier's last party): a wait that lasted half a second sits on the
  * object's board (a waitAny on the boards of its queues and pipe ends) once its process's doorbell listens, and the changing process writes a byte
  * into that doorbell (see {@code Doorbell}), or, when the waiter is its child, into the child's
- * lifeline. Counted, not timed: the rings a process heard (none without the rings: the waits
- * poll), and the sockets the parent opened for them (none to its children).
+ * lifeline. A child's wait of a millisecond or more sits sooner, for its parent only, which rings
+ * it through its lifeline; a sibling leaves such a seat alone. Counted, not timed: the rings a
+ * process heard (none without the rings: the waits poll), and the sockets opened for them (none to
+ * a child by its parent, none for a lifeline seat).
  */
 class DoorbellTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int HEARD = 0;
+    private static final int WAITING = 1;
+    private static final int HAD_DOORBELL = 2;
+    private static final int CONNECTIONS = 2;
+    /** Past a millisecond of a wait's parking, short of a long wait's half second. */
+    private static final long BRIEF_WAIT_MILLIS = 50;
     /**
      * How long a ring may take to come: the first ring of a process to another's doorbell is
      * sent by a thread of its own after the JVM's first use of sockets (tens of milliseconds),
@@ -173,6 +181,57 @@ class DoorbellTest {
         }
         assertThat(consumer.exitCode()).hasValue(0);
         TestFiles.awaitCondition(() -> Doorbell.heard() > heardBefore, RING_DELIVERY, "a ring heard by this process");
+    }
+
+    @Test
+    void aPutRingsAChildWhoseGetWaitedMillisecondsThroughItsLifelineWithoutADoorbell() throws Exception {
+        ProcessQueue<String> queue = objects.track(new ProcessQueue<>());
+        SharedLongArray shared = objects.track(new SharedLongArray(3));
+        ChildProcess child = new ChildProcess(() -> {
+            shared.set(WAITING, 1);
+            queue.get();
+            shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
+            shared.set(HAD_DOORBELL, Files.exists(Doorbell.bellOf(ProcessHandle.current().pid())) ? 1 : 0);
+        });
+        long connectionsBefore = Doorbell.connectionsMade();
+        child.start();
+        try {
+            TestFiles.awaitCondition(() -> shared.get(WAITING) == 1, WAIT, "the child about to wait");
+            Thread.sleep(BRIEF_WAIT_MILLIS);
+            assumeFalse(Files.exists(Doorbell.bellOf(child.pid())), "the child's wait became long: too slow a machine");
+            queue.put("ring");
+        } finally {
+            assertThat(child.join(WAIT)).isTrue();
+        }
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
+        assertThat(shared.get(HAD_DOORBELL)).as("a doorbell made by the child: its wait was short").isZero();
+        assertThat(Doorbell.connectionsMade()).as("sockets opened to ring a child").isEqualTo(connectionsBefore);
+    }
+
+    @Test
+    void aSiblingsPutLeavesTheLifelineSeatOfAChildToItsParent() throws Exception {
+        ProcessQueue<String> queue = objects.track(new ProcessQueue<>());
+        SharedLongArray shared = objects.track(new SharedLongArray(3));
+        ChildProcess consumer = new ChildProcess(() -> {
+            shared.set(WAITING, 1);
+            queue.get();
+        });
+        ChildProcess producer = new ChildProcess(() -> {
+            TestFiles.awaitCondition(() -> shared.get(WAITING) == 1, WAIT, "the consumer about to wait");
+            Thread.sleep(BRIEF_WAIT_MILLIS); // the consumer's wait sits for its parent's rings meanwhile
+            queue.put("from a sibling");
+            Thread.sleep(100); // a ring handed to the connecting thread would have been tried by now
+            shared.set(CONNECTIONS, Doorbell.connectionsMade());
+        });
+        consumer.start();
+        producer.start();
+        assertThat(producer.join(WAIT)).isTrue();
+        assertThat(consumer.join(WAIT)).as("the consumer sees the item on its own look").isTrue();
+        assertThat(producer.exitCode()).hasValue(0);
+        assertThat(consumer.exitCode()).hasValue(0);
+        assertThat(shared.get(CONNECTIONS)).as("sockets the sibling opened to ring the consumer's doorbell, which it has not")
+                .isZero();
     }
 
     /**

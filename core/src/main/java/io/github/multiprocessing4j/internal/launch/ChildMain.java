@@ -475,6 +475,7 @@ public final class ChildMain {
         };
         watcher.setDaemon(true);
         watcher.start();
+        Doorbell.listensOnLifeline();
         context.onExit(new Runnable() {
             @Override
             public void run() {

@@ -60,6 +60,11 @@ final class Backoff {
     static final long MAX_PARK_NANOS = 2_000_000;
     /** How long a wait parks in all before it counts as a long one. */
     static final long LONG_WAIT_NANOS = 500_000_000;
+    /**
+     * How long a wait parks in all before it may sit to be rung through its process's lifeline
+     * ({@link Wait}): its pauses are about half a millisecond by then, and grow to 2 ms.
+     */
+    static final long LIFELINE_SEAT_NANOS = 1_000_000;
     /** The pause between two looks once the wait is long. */
     static final long LONG_WAIT_PARK_NANOS = 20_000_000;
 
@@ -80,6 +85,11 @@ final class Backoff {
     /** @return whether the wait has parked for {@link #LONG_WAIT_NANOS} (since it was last woken) */
     boolean isLong() {
         return parked >= LONG_WAIT_NANOS;
+    }
+
+    /** @return whether the wait has parked for {@link #LIFELINE_SEAT_NANOS} (since it was last woken) */
+    boolean mayTakeLifelineSeat() {
+        return parked >= LIFELINE_SEAT_NANOS;
     }
 
     /** Waits a little, more the longer the wait has lasted. Returns early when interrupted. */

@@ -3,7 +3,7 @@ package io.github.multiprocessing4j.internal.sync;
 import java.util.List;
 
 /**
- * Where a long {@link Wait} sits so that the process that makes the change it waits for rings it:
+ * Where a {@link Wait} sits so that the process that makes the change it waits for rings it:
  * one object's {@link WaiterBoard}, or the boards of several objects ({@link #onEach}) for a wait
  * that ends when any of them changes ({@code Multiprocessing.waitAny}).
  */
@@ -14,6 +14,18 @@ public interface Seating {
      * @return its seat, for {@link #leave}; -1 when it found none free
      */
     int sit(int pid);
+
+    /**
+     * Seats {@code pid} only when that leaves a seat free, for a wait whose process only its
+     * parent rings ({@link Doorbell#LIFELINE_SEAT}): a seat left by such a process that died is
+     * never freed by a ring, so these seats must not fill a board that long waits sit on. None on
+     * several boards ({@link #onEach}): a waitAny sits once it is long.
+     *
+     * @return its seat, for {@link #leave}; -1 when it was not seated
+     */
+    default int sitLeavingOneFree(int pid) {
+        return -1;
+    }
 
     /** Frees {@code seat}, what {@link #sit} returned, when {@code pid} holds it. */
     void leave(int seat, int pid);

@@ -53,7 +53,10 @@ import java.util.function.BooleanSupplier;
  * seconds wakes 50 times a second). A wait given the {@link WaiterBoard} of what it waits for
  * sits on it once it is long (when its looks come every 20 ms) and this process's
  * {@link Doorbell} listens (the first long wait has it made), and leaves it when it ends: the
- * process that makes the change rings it, and the wait looks at once. An uninterruptible wait
+ * process that makes the change rings it, and the wait looks at once. In a child, a wait sits
+ * sooner, once it has parked a millisecond, in a seat that only its parent rings, through the
+ * child's lifeline ({@link Doorbell#LIFELINE_SEAT}); it takes a doorbell seat in its place once
+ * it is long. An uninterruptible wait
  * clears the interrupt status while it waits, because a thread parked with its status set would
  * not park at all and would spin. One instance holds the state of one waiting call (deadline,
  * backoff, next liveness check, seat); it is never shared.
@@ -81,10 +84,12 @@ public final class Wait {
     private final long deadline;
     private final Backoff backoff = new Backoff();
     private long nextCheck;
-    /** Where the wait sits once it is long; null for none. */
+    /** Where the wait sits to be rung; null for none. */
     private final Seating seating;
     /** What the seating gave the wait when it sat, -1 while it has no seat. */
     private int seat = -1;
+    /** What the wait sat as: this process's pid, or that pid as a lifeline seat ({@link Doorbell#LIFELINE_SEAT}). */
+    private int seatedAs;
 
     /**
      * Waits until {@code done} holds, or the liveness check completes the wait.
@@ -257,8 +262,8 @@ public final class Wait {
                     return null;
                 }
                 pause();
-                if (seating != null && seat < 0 && backoff.isLong()) {
-                    sitOnBoard(); // before the look: a change made before the seat is seen by the look
+                if (seating != null) {
+                    sitWhenDue(); // before the look: a change made before the seat is seen by the look
                 }
                 T result = attempt.attempt();
                 if (result == null && livenessCheck != null && livenessCheckDue()) {
@@ -269,19 +274,37 @@ public final class Wait {
                 }
             }
         } finally {
-            if (seat >= 0) {
-                seating.leave(seat, Doorbell.OWN_PID);
-            }
+            leaveSeat();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    /** Sits (on its board or boards) once this process's doorbell listens (it is made on the first try) and a seat is free. */
-    private void sitOnBoard() {
-        if (Doorbell.listening()) {
-            seat = seating.sit(Doorbell.OWN_PID);
+    /**
+     * Sits on its board (or boards) when it is time: once the wait is long, as this process (any
+     * process that makes the change rings its doorbell), when its doorbell listens (made on the
+     * first try) and a seat is free, in place of a lifeline seat it had; before that, in a child,
+     * once it has parked {@link Backoff#LIFELINE_SEAT_NANOS}, as a lifeline seat, which only its
+     * parent rings (through the child's lifeline, there from its start: no doorbell to make).
+     */
+    private void sitWhenDue() {
+        if (backoff.isLong()) {
+            if ((seat < 0 || seatedAs != Doorbell.OWN_PID) && Doorbell.listening()) {
+                leaveSeat();
+                seatedAs = Doorbell.OWN_PID;
+                seat = seating.sit(seatedAs);
+            }
+        } else if (seat < 0 && backoff.mayTakeLifelineSeat() && Doorbell.ringsThroughLifeline()) {
+            seatedAs = Doorbell.OWN_PID | Doorbell.LIFELINE_SEAT;
+            seat = seating.sitLeavingOneFree(seatedAs);
+        }
+    }
+
+    private void leaveSeat() {
+        if (seat >= 0) {
+            seating.leave(seat, seatedAs);
+            seat = -1;
         }
     }
 

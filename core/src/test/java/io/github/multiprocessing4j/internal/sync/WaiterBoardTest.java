@@ -43,6 +43,25 @@ class WaiterBoardTest {
     }
 
     @Test
+    void aSeatThatOnlyAParentRingsIsTakenWhileItLeavesOneFree() {
+        int lifeline = Doorbell.LIFELINE_SEAT;
+        for (int pid = 101; pid <= 103; pid++) {
+            assertThat(board.sitLeavingOneFree(pid | lifeline)).isEqualTo(pid - 101);
+        }
+        assertThat(board.sitLeavingOneFree(104 | lifeline)).as("the last seat is a long wait's").isEqualTo(-1);
+        assertThat(board.sit(105)).isEqualTo(3);
+        assertThat(board.seated(0)).isEqualTo(101 | lifeline);
+        board.leave(0, 101);
+        assertThat(board.seated(0)).as("left only by what it sat as").isEqualTo(101 | lifeline);
+        board.leave(0, 101 | lifeline);
+        assertThat(board.seated(0)).isZero();
+        WaiterBoard two = new WaiterBoard(segment, 128, WaiterBoard.TWO_SEATS);
+        assertThat(two.sitLeavingOneFree(201 | lifeline)).isZero();
+        assertThat(two.sitLeavingOneFree(202 | lifeline)).isEqualTo(-1);
+        assertThat(two.sit(203)).isEqualTo(1);
+    }
+
+    @Test
     void fourProcessesSitOnABoardOfFourAndAFifthIsRefusedUntilOneLeaves() {
         for (int pid = 101; pid <= 104; pid++) {
             assertThat(board.sit(pid)).isEqualTo(pid - 101);
