@@ -285,6 +285,9 @@ def user_pattern_rows():
               f"{which} time: put -> item", method="program",
               short=f"queue in a new program: a child's get() after the queue idled a second, {which} time")
           for which in ("first", "second")],
+        Row("pool-calls", "queue in a new program: a child's get() of an item put after the queue idled 20 ms, "
+            "median of 15: put -> item", method="program",
+            short="queue in a new program: a child's get() after the queue idled 20 ms (median of 15)"),
     ]
 
 

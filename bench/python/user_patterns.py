@@ -24,7 +24,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               ints), then the second call (map over a list of pool_calls_n ints,
               three times: its median); the constructor's time too; then one
               apply(x*x), untimed, and after the pool idled a second another (call
-              -> result), and last close() and join().
+              -> result), and last close() and join(); then a forked Process's
+              get() of items put after an mp.Queue idled a second (twice) and 20 ms
+              (15 times: their median), put -> item.
   scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
               64 B, 4 KiB, 64 KiB and 1 MiB (64 KiB and up through a queue bounded at
               64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
@@ -68,6 +70,8 @@ LARGE_TARGET_WHAT = ("start() call -> first line of target runs, the target capt
 FIRST_ITEMS = 10_000
 SECOND_REPEATS = 3
 IDLE_MILLIS = 1000  # as PoolCallsProgram.IDLE_MILLIS: past a wait's young pauses
+BRIEF_IDLE_MILLIS = 20  # as PoolCallsProgram.BRIEF_IDLE_MILLIS: a consumer fed every so often
+BRIEF_IDLE_GETS = 15  # as PoolCallsProgram.BRIEF_IDLE_GETS: their median is the figure
 POOL_WORKERS = 2
 POOL_PREFIX = "pool in a new program (default flags): "
 PROCESSES = (1, 2, 4)
@@ -111,6 +115,11 @@ def close_name():
 def idle_get_name(first):
     return ("queue in a new program: a child's get() of an item put after the queue idled "
             f"{IDLE_MILLIS} ms, {'first' if first else 'second'} time: put -> item")
+
+
+def brief_idle_get_name():
+    return ("queue in a new program: a child's get() of an item put after the queue idled "
+            f"{BRIEF_IDLE_MILLIS} ms, median of {BRIEF_IDLE_GETS}: put -> item")
 
 
 def items(size):
@@ -277,27 +286,29 @@ def pool_program(first, second, repeats):
     assert square == 49, square
     print(f"idle_apply_us\t{(t6 - t5) / 1e3}")
     print(f"close_us\t{(t7 - t6) / 1e3}", flush=True)
-    first_idle_get, idle_get = _idle_gets(ctx)
+    first_idle_get, idle_get, *brief_idle_gets = _idle_gets(ctx)
     print(f"first_idle_get_us\t{first_idle_get / 1e3}")
-    print(f"idle_get_us\t{idle_get / 1e3}", flush=True)
+    print(f"idle_get_us\t{idle_get / 1e3}")
+    print(f"brief_idle_get_us\t{statistics.median(brief_idle_gets) / 1e3}", flush=True)
 
 
-def _echo_delays(sent, delays):
-    for _ in range(3):
+def _echo_delays(sent, delays, items):
+    for _ in range(items):
         at = sent.get()
         delays.put(time.monotonic_ns() - at)
 
 
 def _idle_gets(ctx):
-    """As PoolCallsProgram.idleGetNanos: a child's get() of an item put after the queue idled, twice."""
+    """As PoolCallsProgram.idleGetNanos: a child's get() of an item put after the queue idled, twice
+    after IDLE_MILLIS, then BRIEF_IDLE_GETS times after BRIEF_IDLE_MILLIS."""
     sent, delays = ctx.Queue(), ctx.Queue()
-    consumer = ctx.Process(target=_echo_delays, args=(sent, delays))
+    consumer = ctx.Process(target=_echo_delays, args=(sent, delays, 1 + 2 + BRIEF_IDLE_GETS))
     consumer.start()
     sent.put(time.monotonic_ns())  # untimed, as the Java side's first item
     delays.get()
     measured = []
-    for _ in range(2):
-        time.sleep(IDLE_MILLIS / 1e3)
+    for i in range(2 + BRIEF_IDLE_GETS):
+        time.sleep((IDLE_MILLIS if i < 2 else BRIEF_IDLE_MILLIS) / 1e3)
         sent.put(time.monotonic_ns())
         measured.append(delays.get())
     consumer.join()
@@ -443,7 +454,7 @@ def sec_loop(cfg):
 
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
-    construct, first, second, idle_apply, close, first_idle_get, idle_get = [], [], [], [], [], [], []
+    construct, first, second, idle_apply, close, first_idle_get, idle_get, brief_idle_get = ([] for _ in range(8))
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
@@ -454,6 +465,7 @@ def sec_pool_calls(cfg):
         close += f["close_us"]
         first_idle_get += f["first_idle_get_us"]
         idle_get += f["idle_get_us"]
+        brief_idle_get += f["brief_idle_get_us"]
     bench_mp.record("pool-calls", constructor_name(), "fork", POOL_WORKERS, "us", construct)
     bench_mp.record("pool-calls", first_call_name(), "fork", FIRST_ITEMS, "tasks/s", first)
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
@@ -461,6 +473,7 @@ def sec_pool_calls(cfg):
     bench_mp.record("pool-calls", close_name(), "fork", POOL_WORKERS, "us", close)
     bench_mp.record("pool-calls", idle_get_name(True), "fork", 1, "us", first_idle_get)
     bench_mp.record("pool-calls", idle_get_name(False), "fork", 1, "us", idle_get)
+    bench_mp.record("pool-calls", brief_idle_get_name(), "fork", 1, "us", brief_idle_get)
 
 
 class _Bounded:

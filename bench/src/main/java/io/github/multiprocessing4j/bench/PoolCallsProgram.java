@@ -17,13 +17,14 @@ import java.util.List;
  * {@code close()}; after the pool, a child that waits for an item in a queue gets one put after the
  * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: the first
  * ring of a process's doorbell by another is sent by a thread of its own after the JVM's first use
- * of sockets, the later ones at once. Reports
+ * of sockets, the later ones at once; then {@value #BRIEF_IDLE_GETS} items, each put after the
+ * queue idled {@value #BRIEF_IDLE_MILLIS} ms (a consumer fed every so often). Reports
  * {@code construct_us} (the constructor,
  * which returns before the workers have booted), {@code first_per_s} and, per repetition,
  * {@code second_per_s}, in tasks per second of the call alone, {@code idle_apply_us} (the call
- * to its result), {@code close_us}, {@code first_idle_get_us} and {@code idle_get_us} (the put
- * to the item in the child, by {@link System#nanoTime()}, which is the machine's monotonic clock
- * in both). The input lists are made before the clock starts;
+ * to its result), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
+ * {@code brief_idle_get_us} (the put to the item in the child, by {@link System#nanoTime()},
+ * which is the machine's monotonic clock in both; the last the median of its items). The input lists are made before the clock starts;
  * results are checked after it stopped.
  *
  * <pre>
@@ -38,8 +39,13 @@ public final class PoolCallsProgram {
     static final String CLOSE_MICROS = "close_us";
     static final String FIRST_IDLE_GET_MICROS = "first_idle_get_us";
     static final String IDLE_GET_MICROS = "idle_get_us";
+    static final String BRIEF_IDLE_GET_MICROS = "brief_idle_get_us";
     /** How long the pool idles before the single task: past a wait's young pauses (half a second). */
     static final long IDLE_MILLIS = 1000;
+    /** How long the queue idles before each of the brief-idle items: a consumer fed every so often (as a service's requests). */
+    static final long BRIEF_IDLE_MILLIS = 20;
+    /** How many brief-idle items: their median is the figure. */
+    static final int BRIEF_IDLE_GETS = 15;
     static final int WORKERS = 2;
 
     private PoolCallsProgram() {
@@ -87,14 +93,22 @@ public final class PoolCallsProgram {
         long[] idleGets = idleGetNanos();
         Programs.report(FIRST_IDLE_GET_MICROS, idleGets[0] / 1e3);
         Programs.report(IDLE_GET_MICROS, idleGets[1] / 1e3);
+        long[] briefIdleGets = java.util.Arrays.copyOfRange(idleGets, 2, idleGets.length);
+        java.util.Arrays.sort(briefIdleGets);
+        Programs.report(BRIEF_IDLE_GET_MICROS, briefIdleGets[BRIEF_IDLE_GETS / 2] / 1e3);
     }
 
-    /** @return how long after a put, made when the queue had idled, a child waiting in {@code get()} had the item: twice */
+    /**
+     * @return how long after a put, made when the queue had idled, a child waiting in {@code get()}
+     *     had the item: twice after {@value #IDLE_MILLIS} ms, then {@value #BRIEF_IDLE_GETS} times
+     *     after {@value #BRIEF_IDLE_MILLIS} ms
+     */
     private static long[] idleGetNanos() throws Exception {
         ProcessQueue<Long> sent = new ProcessQueue<>();
         ProcessQueue<Long> delays = new ProcessQueue<>();
+        int items = 1 + 2 + BRIEF_IDLE_GETS;
         ChildProcess consumer = new ChildProcess(() -> {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < items; i++) {
                 long at = sent.get();
                 delays.put(System.nanoTime() - at);
             }
@@ -102,9 +116,9 @@ public final class PoolCallsProgram {
         consumer.start();
         sent.put(System.nanoTime()); // untimed: the child's first item has first-time work of its own
         delays.get();
-        long[] idleGets = new long[2];
+        long[] idleGets = new long[items - 1];
         for (int i = 0; i < idleGets.length; i++) {
-            Thread.sleep(IDLE_MILLIS);
+            Thread.sleep(i < 2 ? IDLE_MILLIS : BRIEF_IDLE_MILLIS);
             sent.put(System.nanoTime());
             idleGets[i] = delays.get();
         }

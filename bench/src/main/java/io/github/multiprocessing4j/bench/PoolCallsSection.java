@@ -11,8 +11,9 @@ import java.util.Map;
  * second call (a {@code map} over a list of {@code pool_calls_n} ints, three times: its
  * median), then one {@code apply} after the pool idled a second, and {@code close()}
  * (CPython: {@code close()} and {@code join()}); then, in the same program, a child's
- * {@code get()} of an item put after the queue idled a second, the first time and the second
- * (CPython: a forked {@code Process} and an {@code mp.Queue}). Each figure is the median over the programs. CPython's side is
+ * {@code get()} of an item put after the queue idled a second, the first time and the second,
+ * and the median of 15 items each put after the queue idled 20 ms (CPython: a forked
+ * {@code Process} and an {@code mp.Queue}). Each figure is the median over the programs. CPython's side is
  * {@code user_patterns.py}'s section "pool-calls": fork's {@code Pool(2)} the same way, in a new
  * {@code python3} per repetition.
  */
@@ -51,6 +52,11 @@ final class PoolCallsSection extends Section {
                 + PoolCallsProgram.IDLE_MILLIS + " ms, " + (first ? "first" : "second") + " time: put -> item";
     }
 
+    static String briefIdleGet() {
+        return "queue in a new program: a child's get() of an item put after the queue idled "
+                + PoolCallsProgram.BRIEF_IDLE_MILLIS + " ms, median of " + PoolCallsProgram.BRIEF_IDLE_GETS + ": put -> item";
+    }
+
     @Override
     void run(BenchConfig config, Results results) throws Exception {
         int second = config.poolSecondCallItems();
@@ -62,6 +68,7 @@ final class PoolCallsSection extends Section {
         double[] close = new double[reps];
         double[] firstIdleGet = new double[reps];
         double[] idleGet = new double[reps];
+        double[] briefIdleGet = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             Map<String, List<Double>> figures = Programs.run(List.of(), PoolCallsProgram.class,
                     Integer.toString(FIRST_ITEMS), Integer.toString(second), Integer.toString(SECOND_REPEATS));
@@ -76,6 +83,7 @@ final class PoolCallsSection extends Section {
             close[rep] = value(figures, PoolCallsProgram.CLOSE_MICROS);
             firstIdleGet[rep] = value(figures, PoolCallsProgram.FIRST_IDLE_GET_MICROS);
             idleGet[rep] = value(figures, PoolCallsProgram.IDLE_GET_MICROS);
+            briefIdleGet[rep] = value(figures, PoolCallsProgram.BRIEF_IDLE_GET_MICROS);
         }
         results.record(name(), constructor(), "program", PoolCallsProgram.WORKERS, "us", construct);
         results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
@@ -84,6 +92,7 @@ final class PoolCallsSection extends Section {
         results.record(name(), close(), "program", PoolCallsProgram.WORKERS, "us", close);
         results.record(name(), idleGet(true), "program", 1, "us", firstIdleGet);
         results.record(name(), idleGet(false), "program", 1, "us", idleGet);
+        results.record(name(), briefIdleGet(), "program", 1, "us", briefIdleGet);
     }
 
     private static double value(Map<String, List<Double>> figures, String name) {
