@@ -156,7 +156,9 @@ public final class Doorbell {
      * Rings process {@code pid}'s doorbell, for {@code seat} of {@code board}: a non-blocking
      * write on the connection a first ring made, or, the first time, a ring handed to the
      * connecting thread (see the class notes). A doorbell that cannot be reached frees the seat.
-     * Rings this process's own waits directly. Never blocks; keeps the thread's interrupt status.
+     * Rings this process's own waits directly, and a lifeline seat ({@link #LIFELINE_SEAT}) only
+     * when it is this process's child's, through the child's lifeline (no other process can
+     * reach it, and none frees it). Never blocks; keeps the thread's interrupt status.
      */
     static void ring(int pid, WaiterBoard board, int seat) {
         if (pid == OWN_PID || pid == (OWN_PID | LIFELINE_SEAT)) {
