@@ -186,27 +186,21 @@ class DoorbellTest {
     @Test
     void aPutRingsAChildWhoseGetWaitedMillisecondsThroughItsLifelineWithoutADoorbell() throws Exception {
         ProcessQueue<String> queue = objects.track(new ProcessQueue<>());
-        SharedLongArray shared = objects.track(new SharedLongArray(3));
-        ChildProcess child = new ChildProcess(() -> {
-            shared.set(WAITING, 1);
-            queue.get();
-            shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
-            shared.set(HAD_DOORBELL, Files.exists(Doorbell.bellOf(ProcessHandle.current().pid())) ? 1 : 0);
-        });
-        long connectionsBefore = Doorbell.connectionsMade();
-        child.start();
-        try {
-            TestFiles.awaitCondition(() -> shared.get(WAITING) == 1, WAIT, "the child about to wait");
-            Thread.sleep(BRIEF_WAIT_MILLIS);
-            assumeFalse(Files.exists(Doorbell.bellOf(child.pid())), "the child's wait became long: too slow a machine");
-            queue.put("ring");
-        } finally {
-            assertThat(child.join(WAIT)).isTrue();
-        }
-        assertThat(child.exitCode()).hasValue(0);
-        assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
-        assertThat(shared.get(HAD_DOORBELL)).as("a doorbell made by the child: its wait was short").isZero();
-        assertThat(Doorbell.connectionsMade()).as("sockets opened to ring a child").isEqualTo(connectionsBefore);
+        assertRung(queue::get, () -> queue.put("ring"), true);
+    }
+
+    @Test
+    void aSendRingsAChildWhoseWaitAnyWaitedMillisecondsThroughItsLifeline() throws Exception {
+        ProcessQueue<String> queue = objects.track(new ProcessQueue<>());
+        Pipe<String> pipe = Pipe.open();
+        Connection<String> left = objects.track(pipe.left());
+        Connection<String> right = objects.track(pipe.right());
+        assertRung(() -> {
+            if (!Multiprocessing.waitAny(WAIT, queue, right).equals(java.util.List.of(right))) {
+                throw new AssertionError("waitAny did not find the connection ready");
+            }
+            right.recv();
+        }, () -> left.send("ring"), true);
     }
 
     @Test
@@ -242,18 +236,38 @@ class DoorbellTest {
      * @return the child, ended
      */
     private ChildProcess assertRungWhenChanged(SerializableRunnable waitInChild, Change change) throws Exception {
-        SharedLongArray shared = objects.track(new SharedLongArray(1));
+        return assertRung(waitInChild, change, false);
+    }
+
+    /**
+     * Starts a child that runs {@code waitInChild}, makes {@code change} once the child's wait is
+     * long (its doorbell is there) or, {@code briefly}, once it has lasted {@value #BRIEF_WAIT_MILLIS}
+     * ms (no doorbell made, and none may be), and checks that the child ended well and heard a ring,
+     * which came through its lifeline (no socket opened).
+     *
+     * @return the child, ended
+     */
+    private ChildProcess assertRung(SerializableRunnable waitInChild, Change change, boolean briefly) throws Exception {
+        SharedLongArray shared = objects.track(new SharedLongArray(3));
         ChildProcess child = new ChildProcess(() -> {
+            shared.set(WAITING, 1);
             waitInChild.runWithException();
             shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
+            shared.set(HAD_DOORBELL, Files.exists(Doorbell.bellOf(ProcessHandle.current().pid())) ? 1 : 0);
         });
+        long connectionsBefore = Doorbell.connectionsMade();
         child.start();
         Path bell = Doorbell.bellOf(child.pid());
-        long connectionsBefore = Doorbell.connectionsMade();
         boolean changed = false;
         try {
-            TestFiles.awaitCondition(() -> Files.exists(bell), WAIT, "the waiting child's doorbell");
-            Thread.sleep(100); // its seat is taken on its next look after the doorbell is made
+            if (briefly) {
+                TestFiles.awaitCondition(() -> shared.get(WAITING) == 1, WAIT, "the child about to wait");
+                Thread.sleep(BRIEF_WAIT_MILLIS);
+                assumeFalse(Files.exists(bell), "the child's wait became long: too slow a machine");
+            } else {
+                TestFiles.awaitCondition(() -> Files.exists(bell), WAIT, "the waiting child's doorbell");
+                Thread.sleep(100); // its seat is taken on its next look after the doorbell is made
+            }
             change.make();
             changed = true;
         } finally {
@@ -264,6 +278,9 @@ class DoorbellTest {
         }
         assertThat(child.exitCode()).hasValue(0);
         assertThat(shared.get(HEARD)).as("rings the child heard").isPositive();
+        if (briefly) {
+            assertThat(shared.get(HAD_DOORBELL)).as("a doorbell made by the child: its wait was short").isZero();
+        }
         assertThat(Doorbell.connectionsMade()).as("sockets opened to ring a child: it is rung through its lifeline")
                 .isEqualTo(connectionsBefore);
         return child;

@@ -18,8 +18,7 @@ public interface Seating {
     /**
      * Seats {@code pid} only when that leaves a seat free, for a wait whose process only its
      * parent rings ({@link Doorbell#LIFELINE_SEAT}): a seat left by such a process that died is
-     * never freed by a ring, so these seats must not fill a board that long waits sit on. None on
-     * several boards ({@link #onEach}): a waitAny sits once it is long.
+     * never freed by a ring, so these seats must not fill a board that long waits sit on.
      *
      * @return its seat, for {@link #leave}; -1 when it was not seated
      */
@@ -54,9 +53,19 @@ public interface Seating {
         /** @return 0 when it sat on at least one board (a ring from any of those objects comes), else -1 */
         @Override
         public int sit(int pid) {
+            return sitOnEach(pid, false);
+        }
+
+        /** @return 0 when it sat on at least one board, each seat leaving one of its board's free, else -1 */
+        @Override
+        public int sitLeavingOneFree(int pid) {
+            return sitOnEach(pid, true);
+        }
+
+        private int sitOnEach(int pid, boolean leavingOneFree) {
             boolean seated = false;
             for (int i = 0; i < boards.length; i++) {
-                seats[i] = boards[i].sit(pid);
+                seats[i] = leavingOneFree ? boards[i].sitLeavingOneFree(pid) : boards[i].sit(pid);
                 seated |= seats[i] >= 0;
             }
             return seated ? 0 : -1;
