@@ -5,7 +5,9 @@ import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SerializableCallable;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * "The pool's first calls", run by section "pool-calls" as a program of its own
@@ -93,9 +95,8 @@ public final class PoolCallsProgram {
         long[] idleGets = idleGetNanos();
         Programs.report(FIRST_IDLE_GET_MICROS, idleGets[0] / 1e3);
         Programs.report(IDLE_GET_MICROS, idleGets[1] / 1e3);
-        long[] briefIdleGets = java.util.Arrays.copyOfRange(idleGets, 2, idleGets.length);
-        java.util.Arrays.sort(briefIdleGets);
-        Programs.report(BRIEF_IDLE_GET_MICROS, briefIdleGets[BRIEF_IDLE_GETS / 2] / 1e3);
+        Programs.report(BRIEF_IDLE_GET_MICROS, Programs.median(Arrays.stream(idleGets, 2, idleGets.length)
+                .mapToObj(nanos -> nanos / 1e3).collect(Collectors.toList())));
     }
 
     /**
