@@ -161,14 +161,15 @@ public final class Doorbell {
      * reach it, and none frees it). Never blocks; keeps the thread's interrupt status.
      */
     static void ring(int pid, WaiterBoard board, int seat) {
-        if (pid == OWN_PID || pid == (OWN_PID | LIFELINE_SEAT)) {
+        int process = pid & ~LIFELINE_SEAT;
+        if (process == OWN_PID) {
             Backoff.wakeAll();
             return;
         }
-        if ((pid & LIFELINE_SEAT) != 0) {
+        if (process != pid) { // a lifeline seat
             ChildLifelines lifelines = childLifelines;
             if (lifelines != null) {
-                lifelines.ring(pid & ~LIFELINE_SEAT); // false: not this process's child, whose parent rings it
+                lifelines.ring(process); // false: not this process's child, whose parent rings it
             }
             return;
         }
