@@ -16,13 +16,14 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * Waiters are rung, across processes, by the change they wait for (a queue's put or take,
  * a pipe's send, a joinable queue's taskDone(), a lock's or a semaphore's release, an event's set, a
- * condition's signal, a barrier's last party): a wait that lasted half a second sits on the
- * object's board (a waitAny on the boards of its queues and pipe ends) once its process's doorbell listens, and the changing process writes a byte
- * into that doorbell (see {@code Doorbell}), or, when the waiter is its child, into the child's
- * lifeline. A child's wait of a millisecond or more sits sooner, for its parent only, which rings
- * it through its lifeline; a sibling leaves such a seat alone. Counted, not timed: the rings a
- * process heard (none without the rings: the waits poll), and the sockets opened for them (none to
- * a child by its parent, none for a lifeline seat).
+ * condition's signal, a barrier's last party): a wait that has parked a millisecond sits on the
+ * object's board (a waitAny on the boards of its queues and pipe ends) once its process's doorbell
+ * listens, and the changing process writes a byte into that doorbell's pipe (see {@code Doorbell}),
+ * or, when the waiter is its child, into the child's lifeline. A child makes its doorbell only once
+ * a wait is long (half a second): until then it sits for its parent only, which rings it through its
+ * lifeline, and a sibling leaves such a seat alone. Counted, not timed: the rings a process heard
+ * (none without the rings: the waits poll), and the doorbells opened for them (none of a child by
+ * its parent, none for a lifeline seat).
  */
 class DoorbellTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -34,8 +35,7 @@ class DoorbellTest {
     private static final long BRIEF_WAIT_MILLIS = 50;
     /**
      * How long a ring may take to come: the first ring of a process to another's doorbell is
-     * sent by a thread of its own after the JVM's first use of sockets (tens of milliseconds),
-     * so the item may be seen on a look before it.
+     * sent by a thread of its own, so the item may be seen on a look before it.
      */
     private static final Duration RING_DELIVERY = Duration.ofSeconds(5);
 
@@ -116,14 +116,26 @@ class DoorbellTest {
 
     @Test
     void aChildsPutsRingTheParentWhoseGetsWaitedLong() throws Exception {
+        assertChildsPutsRingTheParent(1_500);
+    }
+
+    @Test
+    void aChildsPutsRingTheParentWhoseGetsWaitedMillisecondsThroughTheParentsDoorbell() throws Exception {
+        assertChildsPutsRingTheParent(BRIEF_WAIT_MILLIS);
+    }
+
+    /**
+     * Has a child put two items, each after {@code pauseMillis}, which this process's get()s wait
+     * for meanwhile, and checks that this process heard a ring.
+     */
+    private void assertChildsPutsRingTheParent(long pauseMillis) throws Exception {
         ProcessQueue<String> queue = objects.track(new ProcessQueue<>());
         ChildProcess child = new ChildProcess(() -> {
-            // the first ring is sent by a thread of the child's, which the child's exit would cut
-            // short: the child lives on until its second put
-            Thread.sleep(1_500);
+            Thread.sleep(pauseMillis);
             queue.put("first");
-            Thread.sleep(1_500);
+            Thread.sleep(pauseMillis);
             queue.put("second");
+            Thread.sleep(pauseMillis); // a first ring is sent by a thread of the child's, which its exit would cut short
         });
         long heardBefore = Doorbell.heard();
         child.start();
@@ -133,6 +145,7 @@ class DoorbellTest {
         } finally {
             assertThat(child.join(WAIT)).isTrue();
         }
+        assertThat(child.exitCode()).hasValue(0);
         assertThat(Doorbell.heard()).as("rings this process heard").isGreaterThan(heardBefore);
     }
 
@@ -214,9 +227,10 @@ class DoorbellTest {
         ChildProcess producer = new ChildProcess(() -> {
             TestFiles.awaitCondition(() -> shared.get(WAITING) == 1, WAIT, "the consumer about to wait");
             Thread.sleep(BRIEF_WAIT_MILLIS); // the consumer's wait sits for its parent's rings meanwhile
+            long openedBefore = Doorbell.bellsOpened(); // its parent's, maybe, as a spare
             queue.put("from a sibling");
-            Thread.sleep(100); // a ring handed to the connecting thread would have been tried by now
-            shared.set(CONNECTIONS, Doorbell.connectionsMade());
+            Thread.sleep(100); // a ring handed to the opening thread would have been tried by now
+            shared.set(CONNECTIONS, Doorbell.bellsOpened() - openedBefore);
         });
         consumer.start();
         producer.start();
@@ -224,7 +238,7 @@ class DoorbellTest {
         assertThat(consumer.join(WAIT)).as("the consumer sees the item on its own look").isTrue();
         assertThat(producer.exitCode()).hasValue(0);
         assertThat(consumer.exitCode()).hasValue(0);
-        assertThat(shared.get(CONNECTIONS)).as("sockets the sibling opened to ring the consumer's doorbell, which it has not")
+        assertThat(shared.get(CONNECTIONS)).as("doorbells the sibling opened to ring the consumer, which has none")
                 .isZero();
     }
 
@@ -243,7 +257,7 @@ class DoorbellTest {
      * Starts a child that runs {@code waitInChild}, makes {@code change} once the child's wait is
      * long (its doorbell is there) or, {@code briefly}, once it has lasted {@value #BRIEF_WAIT_MILLIS}
      * ms (no doorbell made, and none may be), and checks that the child ended well and heard a ring,
-     * which came through its lifeline (no socket opened).
+     * which came through its lifeline (no doorbell of its opened).
      *
      * @return the child, ended
      */
@@ -255,7 +269,7 @@ class DoorbellTest {
             shared.set(HEARD, ringsHeardWithin(RING_DELIVERY));
             shared.set(HAD_DOORBELL, Files.exists(Doorbell.bellOf(ProcessHandle.current().pid())) ? 1 : 0);
         });
-        long connectionsBefore = Doorbell.connectionsMade();
+        long connectionsBefore = Doorbell.bellsOpened();
         child.start();
         Path bell = Doorbell.bellOf(child.pid());
         boolean changed = false;
@@ -281,7 +295,7 @@ class DoorbellTest {
         if (briefly) {
             assertThat(shared.get(HAD_DOORBELL)).as("a doorbell made by the child: its wait was short").isZero();
         }
-        assertThat(Doorbell.connectionsMade()).as("sockets opened to ring a child: it is rung through its lifeline")
+        assertThat(Doorbell.bellsOpened()).as("doorbells of a child opened: it is rung through its lifeline")
                 .isEqualTo(connectionsBefore);
         return child;
     }

@@ -91,7 +91,7 @@ public final class ArchiveTraining {
                 return false;
             }
             run.call();
-            Doorbell.firstRingClasses(); // loads them: no exercise makes a wait long, and so rings
+            Doorbell.prepareFirstRing(); // no exercise rings another process
             ChildMain.runWhatEverySpareRuns(false, ArchiveTraining.class.getClassLoader()); // see the class comment
             return true;
         } catch (Exception | LinkageError e) {

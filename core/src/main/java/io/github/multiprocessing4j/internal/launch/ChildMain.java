@@ -311,6 +311,11 @@ public final class ChildMain {
             for (Class<?> c : BOOT_CLASSES) {
                 Class.forName(c.getName(), true, loader);
             }
+            Doorbell.prepareFirstRing();
+            java.util.OptionalLong parent = Platform.parentPid(Platform.currentPid());
+            if (parent.isPresent()) {
+                Doorbell.openAhead(parent.getAsLong()); // a target's put rings it, waiting in a get(), say
+            }
         } catch (Exception | LinkageError e) {
             // only a head start: the child does the same work later if it must
             Log.of(ChildMain.class).log(System.Logger.Level.DEBUG, "a spare's preparation stopped early", e);

@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link #wake}, {@link #wakeAll}): a parked waiter is unparked and starts again from the
  * shortest pause, as a young wait. Another process cannot do that itself, but it can ask this
  * process's thread that reads a pipe from it (a child's lifeline, which its parent writes a byte
- * into) or a socket ({@link Doorbell}): a pool's worker that waited a second for its next chunk
+ * into) or its doorbell's pipe ({@link Doorbell}): a pool's worker that waited a second for its next chunk
  * otherwise saw it up to 20 ms late, and its pool saw the answer as late again. Parked waiters are registered while they park (a
  * map update each side of a park of 20 µs or more).
  */
@@ -61,10 +61,10 @@ final class Backoff {
     /** How long a wait parks in all before it counts as a long one. */
     static final long LONG_WAIT_NANOS = 500_000_000;
     /**
-     * How long a wait parks in all before it may sit to be rung through its process's lifeline
-     * ({@link Wait}): its pauses are about half a millisecond by then, and grow to 2 ms.
+     * How long a wait parks in all before it may sit to be rung ({@link Wait}): its pauses are
+     * about half a millisecond by then, and grow to 2 ms.
      */
-    static final long LIFELINE_SEAT_NANOS = 1_000_000;
+    static final long EARLY_SEAT_NANOS = 1_000_000;
     /** The pause between two looks once the wait is long. */
     static final long LONG_WAIT_PARK_NANOS = 20_000_000;
 
@@ -87,9 +87,9 @@ final class Backoff {
         return parked >= LONG_WAIT_NANOS;
     }
 
-    /** @return whether the wait has parked for {@link #LIFELINE_SEAT_NANOS} (since it was last woken) */
-    boolean mayTakeLifelineSeat() {
-        return parked >= LIFELINE_SEAT_NANOS;
+    /** @return whether the wait has parked for {@link #EARLY_SEAT_NANOS} (since it was last woken) */
+    boolean maySit() {
+        return parked >= EARLY_SEAT_NANOS;
     }
 
     /** Waits a little, more the longer the wait has lasted. Returns early when interrupted. */

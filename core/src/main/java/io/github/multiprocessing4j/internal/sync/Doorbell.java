@@ -4,85 +4,95 @@ import io.github.multiprocessing4j.internal.os.OwnerOnly;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.util.Log;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.Pipe;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * This process's doorbell: a Unix-domain socket that other processes write a byte into to cut
- * short the pauses of this process's long waits ({@link Wait#wakeAll}), and the ringing of other
- * processes' doorbells. A {@link WaiterBoard} says whose doorbell to ring.
+ * This process's doorbell: a pipe that other processes write a byte into to cut short the pauses
+ * of this process's waits ({@link Wait#wakeAll}), and the ringing of other processes' doorbells.
+ * A {@link WaiterBoard} says whose doorbell to ring.
  *
  * <pre>
  * /dev/shm/mp4j-bells-UID/     mode 0700, one directory for the user's processes on the machine,
  *                                removed by the last one whose doorbell goes (and made again)
- *   4250                       the doorbell of process 4250 (a socket), made when one of its
- *   4313                         waits first became long; removed when it exits (a process
- *                                killed leaves it to the next process that makes its doorbell)
+ *   4250                       the doorbell of process 4250 ({@link DoorbellFile}: where its pipe
+ *   4313                         is), made when one of its waits first sat; removed when it exits
+ *                                (a process killed leaves it to the next process that makes its
+ *                                doorbell, or to the janitor of a program's first tree)
  * </pre>
  *
  * <p>Implementation notes. Processes cannot wake each other's threads from Java 17 (no futex),
- * so every wait polls, and a wait that lasted half a second looks every 20 ms ({@link Backoff}):
- * a consumer that waited a second for its next item saw it 10 ms late on average, where CPython's
- * semaphore-based queue wakes it at once. A socket can wake a thread of another process: the
- * listening thread blocks in {@code select} and, at each byte, unparks this process's parked
- * waits, which look at once and start their pauses again from the shortest. Only long waits
- * need it (a young one looks within 2 ms), so a process makes its doorbell when a wait of its
- * first becomes long, and a ring is sent only while someone sits on the board: a steady stream
- * never rings. A child's wait of a millisecond or more sits too, as a lifeline seat
- * ({@link #LIFELINE_SEAT}): its parent rings it through the child's lifeline, which needs no
- * doorbell, and any other process leaves the seat alone (ringing it would mean a doorbell the
- * child has not made). Measured on the 2-core development VM, a child's {@code get()} of an
- * item its parent put after 10 to 300 ms of idling: median 1.2-1.3 ms from the put to the item
- * before, 0.37-0.49 ms with these seats (CPython's fork, the same program: 0.33-0.50 ms).
- * Neither the doorbell nor the first ring of another's is made on the caller's thread: the
- * first use of Unix-domain sockets costs a JVM 25-35 ms (the JDK seeds a {@code SecureRandom}
- * for them, loading the security providers), which a put paid in full in a
- * child (measured: 30-37 ms for the first put that rang). So the doorbell is made by its
- * listening thread ({@code mp4j-doorbell}), the wait sitting down on a later look, and a ring
- * with no connection yet is handed to the connecting thread ({@code mp4j-bell-connector}), which
- * connects (non-blocking: a listener that is stopped never holds it) and sends it; later rings
- * are a non-blocking write on that connection from the caller's thread (20-50 µs), whose
- * interrupt status is set aside meanwhile, since a channel closes itself when its thread is
- * interrupted, and at most one a millisecond per doorbell ({@link #RING_GAP_NANOS}: a waiter
- * seated in a join() while consumers finish thousands of items a second is rung by their
- * taskDone()s). A first ring therefore comes no sooner than the waiter's next look would; every
- * later one saves the waiter up to 20 ms. A doorbell that cannot be reached (its process died, or
- * is exiting) frees the seat that named it. Nothing depends on a ring: a lost one leaves the
- * waiter to its next look, 20 ms at most. A process rings its own waits directly, and its
- * children through their lifelines ({@link ChildLifelines}: the pipe to a child's stdin, whose
- * bytes the child's lifeline thread turns into the same wake-up), which are there from the
- * child's start: a parent that never used sockets sent its first ring to a child that had idled
- * a second 25-35 ms late, so the child saw the item on its own next look (5.9-10.8 ms after the
- * put in five plain programs; 0.95-1.9 ms through the lifeline). Measured on the
- * 2-core development VM, a child's {@code get()} after a second's idling, from the parent's put
- * to the item in the child: median 10.4 ms before, 1.0 ms with the doorbell (CPython 0.5-0.6 ms,
- * whose put wakes its feeder thread, whose write wakes the child's read: two thread wake-ups, as
- * here the doorbell's listening thread and the waiting thread). Where Unix-domain sockets are
- * missing (Windows before 10, a path too long), waits poll as before.
+ * so every wait polls: a young wait looks every 2 ms at most, a wait that lasted half a second
+ * every 20 ms ({@link Backoff}). A pipe can wake a thread of another process: this process's
+ * listening thread ({@code mp4j-doorbell}) blocks reading its doorbell pipe and, at each byte,
+ * unparks the process's parked waits, which look at once and start their pauses again from the
+ * shortest. Java cannot pass a pipe to a process it did not start, but Linux lets a process of
+ * the same user open another's: {@code /proc/PID/fd/FD} of a pipe's end, opened for writing,
+ * is a new writing end of that pipe (never a blocking open: an anonymous pipe is no FIFO). So
+ * the doorbell is a {@link Pipe} of this process's, and its file says the number of the pipe's
+ * read end and the pipe's inode. A ringer checks that {@code /proc/PID/fd/FD} links to that
+ * pipe before it opens it and again after: a pid reused by another process between the two
+ * would show another link (a live pipe's inode is never another's), so the ringer never writes
+ * into another process's file. Java does not say which descriptor a pipe got: the listening
+ * thread lists the pipes of {@code /proc/self/fd} before and after it opens its own, takes the
+ * one new pipe (another thread opening one at the same moment makes it try again), and proves
+ * it by a byte written through {@code /proc/self/fd/FD} and read back. A ring never blocks: a
+ * byte is written only while no other is unheard ({@link DoorbellFile}), so the pipe never fills.
+ *
+ * <p>Who sits, and who rings. A wait sits on its board once it has parked a millisecond
+ * ({@link Backoff#EARLY_SEAT_NANOS}) and its process's doorbell listens (its first try has the
+ * doorbell made, on the listening thread): from then on, the change it waits for rings it. In a
+ * child whose doorbell is not made, such a wait sits as a lifeline seat ({@link #LIFELINE_SEAT}),
+ * which only its parent rings, through the child's lifeline (the pipe to its stdin, there from
+ * the child's start: {@link ChildLifelines}), and any other process leaves alone; the child makes
+ * its doorbell once the wait is long, and swaps the seat for a doorbell seat. Children are rung by
+ * their parent through their lifelines in any case, and a process rings its own waits directly.
+ * A steady stream never rings: a consumer that finds its item within a millisecond never sits,
+ * and a ring goes out only while someone sits on the board, at most one a millisecond per
+ * process rung ({@link #RING_GAP_NANOS}: a waiter seated in a {@code join()} while consumers
+ * finish thousands of items a second is rung by their {@code taskDone()}s). The first ring of
+ * another process's doorbell is handed to this process's opening thread ({@code mp4j-bell-opener}),
+ * which opens its pipe (a small file read and mapped, two links read, a file opened: about a
+ * millisecond in a new child's interpreter) and rings it: done in the put itself, that made a
+ * start/join loop's child's put 3-9 ms longer while the machine booted the next spare beside it
+ * (2 cores, measured). A spare opens its parent's doorbell ahead ({@link #openAhead}), the
+ * parent being what its target's first put most likely rings. Later rings are a look at the
+ * file's word and a one-byte write, from the caller's thread. A doorbell that cannot be reached
+ * (its process died, or is exiting) frees the seat that named it. Nothing depends on a ring: a
+ * lost one leaves the waiter to its next look, 20 ms at most.
+ *
+ * <p>Measured on the 2-core development VM. A child's {@code get()} after a second's idling, from
+ * the parent's put to the item in the child: median 10.4 ms without doorbells, 1.0 ms with them
+ * (CPython 0.5-0.6 ms, whose put wakes its feeder thread, whose write wakes the child's read: two
+ * thread wake-ups, as here the listening thread and the waiting thread). A child's {@code get()} of
+ * an item its parent put after 10 to 300 ms of idling: median 1.2-1.3 ms while only long waits
+ * sat, 0.37-0.49 ms with lifeline seats (CPython's fork, the same program: 0.33-0.50 ms). The
+ * doorbell was a Unix-domain socket before: the first use of those costs a JVM 25-35 ms (the JDK
+ * seeds a {@code SecureRandom} for them, loading the security providers), so only long waits sat,
+ * and a root process's wait of a few milliseconds was seen up to 2 ms late: a parent's
+ * {@code get()} of the items a child put every 30 ms, median 1.2-1.5 ms from the put then, 0.53-0.57
+ * ms with the pipe (CPython's fork 0.25-0.29 ms); the answer of a pool's {@code apply()} of a 5 ms
+ * task, from the worker's put to the caller, 1.26-1.84 ms then, 0.54-0.58 ms now. Where
+ * {@code /proc} cannot be used this way (another system than Linux), waits poll as before.
  */
 public final class Doorbell {
     /** Prefix of the user's doorbell directory, in the shared-memory root; the uid follows. */
     static final String DIRECTORY_PREFIX = "mp4j-bells-";
-    /** A socket's path must fit {@code sun_path} (108 bytes on Linux), terminating zero included. */
-    private static final int MAX_PATH_BYTES = 100;
 
     /** This process's pid, what its waits sit on boards with. */
     static final int OWN_PID = (int) Platform.currentPid();
@@ -101,29 +111,33 @@ public final class Doorbell {
     /** Where this process's doorbell is: one of the four states above. */
     private static volatile int listening;
     private static Path ownBell;
+    /** This process's doorbell file, once published: written and read by the listening thread only. */
+    private static DoorbellFile ownFile;
     /** The listening thread, once started: stopped at exit ({@link #closeAtExit}). */
     private static Listener listener;
     private static volatile Path directory;
+    /** How many times the listening thread tries to make the doorbell (see {@link #makeDoorbell}). */
+    private static final int MAKING_ATTEMPTS = 3;
 
-    /** Rings of doorbells not connected yet, by pid, for the connecting thread; it waits on the map. */
-    private static final Map<Integer, Seat> TO_CONNECT = new HashMap<>();
-    private static Thread connector;
-    /** One connection per doorbell rung, made by the connecting thread; any thread rings through it. */
-    private static final Map<Integer, Bell> CONNECTIONS = new ConcurrentHashMap<>();
+    /** One open doorbell per process rung; any thread rings through it. */
+    private static final Map<Integer, Bell> BELLS = new ConcurrentHashMap<>();
+    /** Rings of doorbells not opened yet, by pid, for the opening thread; it waits on the map. */
+    private static final Map<Integer, Seat> TO_OPEN = new HashMap<>();
+    private static Thread opener;
     /**
      * The shortest gap between two rings of one doorbell: a ring wakes the process's waits, which
      * then look every 2 ms at most for half a second, so a second ring within it would only cost
-     * the ringer a write (20-50 µs) per put, release or taskDone() while a waiter stays seated.
+     * the ringer a write per put, release or taskDone() while a waiter stays seated.
      */
     static final long RING_GAP_NANOS = 1_000_000;
     private static final byte[] ONE = {1};
     /** Rings this process has heard (bytes read from its doorbell or its lifeline): what tests look at. */
     private static final AtomicLong HEARD = new AtomicLong();
-    /** Connections this process has made to other processes' doorbells: what tests look at. */
-    private static final AtomicLong CONNECTED = new AtomicLong();
+    /** Other processes' doorbells this process has opened: what tests look at. */
+    private static final AtomicLong OPENED = new AtomicLong();
     /** The lifelines of this process's children, once it has started one: rings for them go there. */
     private static volatile ChildLifelines childLifelines;
-    /** How long the exit waits for the listening thread to leave {@code select}: microseconds, when it runs. */
+    /** How long the exit waits for the listening thread to leave its read: microseconds, when it runs. */
     private static final long STOP_MILLIS = 100;
 
     private Doorbell() {
@@ -131,8 +145,7 @@ public final class Doorbell {
 
     /**
      * Whether this process's doorbell listens; the first call has it made, on its own thread:
-     * a wait that has become long asks at each look and sits on its board once it listens.
-     * Never blocks.
+     * a wait that may sit asks at each look and sits on its board once it listens. Never blocks.
      *
      * @return whether the doorbell listens now (false while it is being made, and for good when
      *     it cannot be)
@@ -152,13 +165,18 @@ public final class Doorbell {
         return state == LISTENING;
     }
 
+    /** @return whether this process's doorbell listens, without having it made */
+    static boolean listensAlready() {
+        return listening == LISTENING;
+    }
+
     /**
-     * Rings process {@code pid}'s doorbell, for {@code seat} of {@code board}: a non-blocking
-     * write on the connection a first ring made, or, the first time, a ring handed to the
-     * connecting thread (see the class notes). A doorbell that cannot be reached frees the seat.
-     * Rings this process's own waits directly, and a lifeline seat ({@link #LIFELINE_SEAT}) only
-     * when it is this process's child's, through the child's lifeline (no other process can
-     * reach it, and none frees it). Never blocks; keeps the thread's interrupt status.
+     * Rings process {@code pid}'s doorbell, for {@code seat} of {@code board}: a one-byte write
+     * into its pipe, opened by the first ring (see the class notes). A doorbell that cannot be
+     * reached frees the seat. Rings this process's own waits directly, its children through their
+     * lifelines, and a lifeline seat ({@link #LIFELINE_SEAT}) only when it is this process's
+     * child's (no other process can reach it, and none frees it). Never blocks; an interrupt
+     * does not stop it.
      */
     static void ring(int pid, WaiterBoard board, int seat) {
         int process = pid & ~LIFELINE_SEAT;
@@ -166,48 +184,68 @@ public final class Doorbell {
             Backoff.wakeAll();
             return;
         }
-        if (process != pid) { // a lifeline seat
-            ChildLifelines lifelines = childLifelines;
-            if (lifelines != null) {
-                lifelines.ring(process); // false: not this process's child, whose parent rings it
-            }
-            return;
+        ChildLifelines lifelines = childLifelines;
+        if (lifelines != null && lifelines.ring(process) || process != pid) {
+            return; // rung through the child's lifeline, or a lifeline seat of another's child
         }
-        Bell bell = CONNECTIONS.get(pid);
+        Bell bell = BELLS.get(pid);
         if (bell == null) {
-            ChildLifelines lifelines = childLifelines;
-            if (lifelines == null || !lifelines.ring(pid)) {
-                connectAndRing(pid, board, seat);
-            }
-            return;
+            ringNewBell(pid, board, seat);
+        } else if (bell.gap.due() && !bell.ring()) {
+            BELLS.remove(pid, bell); // the process ended, and its pid may be another's now
+            bell.close();
+            ringNewBell(pid, board, seat);
         }
-        if (!bell.gap.due()) {
-            return;
-        }
-        boolean interrupted = Thread.interrupted();
-        try {
-            if (!write(bell.connection)) {
-                CONNECTIONS.remove(pid, bell); // the process ended, and its pid may be another's now
-                close(bell.connection);
-                connectAndRing(pid, board, seat);
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+    }
+
+    /** Hands the ring of a doorbell not opened yet to the opening thread, started the first time. */
+    private static void ringNewBell(int pid, WaiterBoard board, int seat) {
+        synchronized (TO_OPEN) {
+            if (TO_OPEN.putIfAbsent(pid, new Seat(board, seat)) == null) {
+                if (opener == null) {
+                    opener = new Opener();
+                    opener.start();
+                }
+                TO_OPEN.notifyAll();
             }
         }
     }
 
-    /** Hands a ring to the connecting thread, started the first time. */
-    private static void connectAndRing(int pid, WaiterBoard board, int seat) {
-        synchronized (TO_CONNECT) {
-            if (TO_CONNECT.putIfAbsent(pid, new Seat(board, seat)) == null) {
-                if (connector == null) {
-                    connector = new Connector();
-                    connector.start();
+    /** The opening thread: opens the doorbells rung for the first time, and rings them. */
+    private static void openAndRingLoop() {
+        while (true) {
+            Map<Integer, Seat> rings;
+            synchronized (TO_OPEN) {
+                while (TO_OPEN.isEmpty()) {
+                    try {
+                        TO_OPEN.wait();
+                    } catch (InterruptedException e) {
+                        // nobody interrupts this thread; a ring is never worth its end
+                    }
                 }
-                TO_CONNECT.notifyAll();
+                rings = new HashMap<>(TO_OPEN);
+                TO_OPEN.clear();
             }
+            for (Map.Entry<Integer, Seat> ring : rings.entrySet()) {
+                openAndRing(ring.getKey(), ring.getValue().board, ring.getValue().seat);
+            }
+        }
+    }
+
+    /** Opens {@code pid}'s doorbell and rings it; frees the seat when it has none that can be reached. */
+    private static void openAndRing(int pid, WaiterBoard board, int seat) {
+        Bell bell = Bell.open(pid);
+        if (bell == null) {
+            board.leave(seat, pid);
+            return;
+        }
+        Bell other = BELLS.putIfAbsent(pid, bell);
+        if (other != null) {
+            bell.close(); // another thread opened it meanwhile, and rang it
+        } else if (bell.gap.due() && !bell.ring()) {
+            BELLS.remove(pid, bell);
+            bell.close();
+            board.leave(seat, pid);
         }
     }
 
@@ -216,9 +254,9 @@ public final class Doorbell {
         return HEARD.get();
     }
 
-    /** @return how many connections this process has made to other processes' doorbells */
-    public static long connectionsMade() {
-        return CONNECTED.get();
+    /** @return how many times this process has opened another process's doorbell (or tried to) */
+    public static long bellsOpened() {
+        return OPENED.get();
     }
 
     /**
@@ -242,9 +280,8 @@ public final class Doorbell {
     /**
      * Has this process ring its own children through their lifelines (the pipe it holds to each
      * child's stdin, whose bytes wake every wait of the child) rather than their doorbells:
-     * a write on a pipe that is there from the child's start, where a first ring to a doorbell
-     * waits for this JVM's first use of sockets (see the class notes). Set once this process
-     * starts a child.
+     * a write on a pipe that is there from the child's start, where the child may have made no
+     * doorbell. Set once this process starts a child.
      */
     public static void ringChildrenThrough(ChildLifelines lifelines) {
         childLifelines = lifelines;
@@ -298,52 +335,52 @@ public final class Doorbell {
 
     /** The listening thread: makes the doorbell, then hears it for the life of the process. */
     private static void openAndHear() {
-        ServerSocketChannel server = open();
-        listening = server == null ? UNAVAILABLE : LISTENING;
-        if (server != null) {
-            hear(server);
+        Pipe pipe = makeDoorbell();
+        listening = pipe == null ? UNAVAILABLE : LISTENING;
+        if (pipe != null) {
+            hear(pipe.source());
         }
     }
 
-    /** @return the doorbell, bound; null when this process cannot have one */
-    private static ServerSocketChannel open() {
+    /** @return the doorbell's pipe, its file published; null when this process cannot have one */
+    private static Pipe makeDoorbell() {
         try {
             Path directory = directory();
             Path bell = bell(directory, OWN_PID);
-            if (bell.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-                return null;
-            }
             for (int attempt = 1; ; attempt++) {
                 try {
-                    ServerSocketChannel server = bindIn(directory, bell);
-                    if (server != null) {
+                    Pipe pipe = makeIn(directory, bell);
+                    if (pipe != null) {
                         ownBell = bell;
                         Runtime.getRuntime().addShutdownHook(new Thread(Doorbell::closeAtExit, "mp4j-bell-removal"));
                     }
-                    return server;
+                    return pipe;
                 } catch (IOException e) {
-                    if (attempt == 3 || Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                    if (attempt == MAKING_ATTEMPTS) {
                         throw e;
                     }
-                    // the last doorbell's process took the directory with it meanwhile: made again
+                    // the last doorbell's process took the directory with it meanwhile (made
+                    // again), or another thread opened a pipe as this one did (told apart again)
                 }
             }
         } catch (IOException | UnsupportedOperationException | IllegalStateException e) {
             // IllegalStateException: the JVM is shutting down (no hook can be added)
-            Log.of(Doorbell.class).log(System.Logger.Level.DEBUG, "no doorbell: long waits poll", e);
+            Log.of(Doorbell.class).log(System.Logger.Level.DEBUG, "no doorbell: waits poll", e);
             removeOwnBell();
+            removeIfEmpty(directory()); // made for nothing (no room in a full /dev/shm for the file, say)
             return null;
         }
     }
 
     /**
-     * Makes {@code directory} when it is missing, then binds this process's doorbell there.
+     * Makes {@code directory} when it is missing, then this process's doorbell pipe, and
+     * publishes its file there.
      *
-     * @return the doorbell; null when the directory is not this user's alone
-     * @throws IOException when the directory cannot be made or the socket bound (the directory
-     *     may have been removed meanwhile by the process whose doorbell was the last one there)
+     * @return the pipe; null when the directory is not this user's alone
+     * @throws IOException when the directory cannot be made, the pipe cannot be told apart or
+     *     reached through {@code /proc}, or the file cannot be written
      */
-    private static ServerSocketChannel bindIn(Path directory, Path bell) throws IOException {
+    private static Pipe makeIn(Path directory, Path bell) throws IOException {
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 OwnerOnly.createDirectory(directory);
@@ -353,19 +390,76 @@ public final class Doorbell {
         }
         if (!ownedByThisUserAlone(directory)) {
             Log.of(Doorbell.class).log(System.Logger.Level.WARNING,
-                    "{0} is not a directory of this user''s alone: no doorbell, long waits poll", directory);
+                    "{0} is not a directory of this user''s alone: no doorbell, waits poll", directory);
             return null;
         }
         removeBellsOfDeadProcesses(directory);
-        Files.deleteIfExists(bell); // a process of this pid that died without removing its own
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Set<String> pipesBefore = ownPipes().keySet();
+        Pipe pipe = Pipe.open();
         try {
-            server.bind(UnixDomainSocketAddress.of(bell));
-            return server;
-        } catch (IOException e) {
-            server.close();
+            Map<String, Integer> opened = ownPipes();
+            opened.keySet().removeAll(pipesBefore);
+            if (opened.size() != 1) {
+                throw new IOException(opened.size() + " pipes opened at once in this process: the doorbell's is not known");
+            }
+            Map.Entry<String, Integer> own = opened.entrySet().iterator().next();
+            int fd = own.getValue();
+            proveReachable(pipe, fd);
+            ownFile = DoorbellFile.publish(bell, inodeOf(own.getKey()), fd);
+            return pipe;
+        } catch (IOException | RuntimeException e) {
+            pipe.source().close();
+            pipe.sink().close();
             throw e;
         }
+    }
+
+    /** @return the pipes this process holds now ({@code pipe:[INODE]}), each with one of its descriptors */
+    private static Map<String, Integer> ownPipes() throws IOException {
+        Map<String, Integer> pipes = new HashMap<>();
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors) {
+                String link;
+                try {
+                    link = Files.readSymbolicLink(descriptor).toString();
+                } catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                if (link.startsWith(PIPE_LINK_PREFIX)) {
+                    pipes.put(link, Integer.parseInt(descriptor.getFileName().toString()));
+                }
+            }
+        }
+        return pipes;
+    }
+
+    private static final String PIPE_LINK_PREFIX = "pipe:[";
+
+    private static long inodeOf(String pipeLink) {
+        return Long.parseLong(pipeLink.substring(PIPE_LINK_PREFIX.length(), pipeLink.length() - 1));
+    }
+
+    /** @return what {@code /proc/PID/fd/FD} links to while it is the pipe of inode {@code inode} */
+    private static String pipeLink(long inode) {
+        return PIPE_LINK_PREFIX + inode + "]";
+    }
+
+    /** Writes a byte through {@code /proc/self/fd/FD} and reads it back from the pipe, as a ringer would reach it. */
+    private static void proveReachable(Pipe pipe, int fd) throws IOException {
+        try (FileOutputStream through = new FileOutputStream(descriptor(OWN_PID, fd).toFile())) {
+            through.write(1);
+        }
+        pipe.source().configureBlocking(false);
+        int read = pipe.source().read(ByteBuffer.allocate(ONE.length));
+        pipe.source().configureBlocking(true);
+        if (read != ONE.length) {
+            throw new IOException("a byte written through /proc/self/fd/" + fd + " did not come out of the doorbell's pipe");
+        }
+    }
+
+    /** @return {@code /proc/PID/fd/FD} */
+    private static Path descriptor(int pid, int fd) {
+        return Path.of("/proc", Integer.toString(pid), "fd", Integer.toString(fd));
     }
 
     /**
@@ -385,7 +479,7 @@ public final class Doorbell {
 
     /**
      * At exit: stops the listening thread, then removes the doorbell. The thread must not be in
-     * {@code select} when the JVM exits: HotSpot's exit waits for threads in native code to stop,
+     * its read of the pipe when the JVM exits: HotSpot's exit waits for threads in native code to stop,
      * up to 300 ms, and they never do. Measured: a pool worker whose wait had become long ended
      * 340 ms after its pool's {@code close()}, where one that had not ended after 25-40 ms.
      */
@@ -393,10 +487,10 @@ public final class Doorbell {
         Listener hearing;
         synchronized (LOCK) {
             hearing = listener;
-            listening = UNAVAILABLE; // a wait that becomes long from now on polls
+            listening = UNAVAILABLE; // a wait that may sit from now on polls
         }
         if (hearing != null) {
-            hearing.interrupt(); // wakes its select, after which it ends
+            hearing.interrupt(); // closes the pipe under its read, after which it ends
             try {
                 hearing.join(STOP_MILLIS);
             } catch (InterruptedException e) {
@@ -464,150 +558,74 @@ public final class Doorbell {
         }
     }
 
+    /** @return the pid a doorbell file is named by (a partly written one's too), 0 for another file */
     private static long pidOf(Path bell) {
+        String name = bell.getFileName().toString();
+        int end = name.indexOf('.');
         try {
-            return Long.parseLong(bell.getFileName().toString());
+            return Long.parseLong(end < 0 ? name : name.substring(0, end));
         } catch (NumberFormatException e) {
             return 0;
         }
     }
 
     /**
-     * The listening thread: accepts ringers' connections, and wakes this process's waits at each
-     * byte, until it is interrupted ({@link #closeAtExit}).
+     * The listening thread: wakes this process's waits at each byte read from the doorbell's pipe,
+     * until it is interrupted ({@link #closeAtExit}), which closes the pipe's read end.
      */
-    private static void hear(ServerSocketChannel server) {
+    private static void hear(Pipe.SourceChannel source) {
         ByteBuffer bytes = ByteBuffer.allocate(64);
-        try (server; Selector selector = Selector.open()) {
-            server.configureBlocking(false);
-            server.register(selector, SelectionKey.OP_ACCEPT);
+        try {
             while (true) {
-                selector.select();
-                if (Thread.currentThread().isInterrupted()) {
-                    return; // the process is exiting
+                bytes.clear();
+                int n = source.read(bytes);
+                if (n <= 0) {
+                    throw new IOException("the doorbell's pipe ended");
                 }
-                boolean rang = false;
-                for (SelectionKey key : selector.selectedKeys()) {
-                    if (key.isAcceptable()) {
-                        SocketChannel ringing = server.accept();
-                        if (ringing != null) {
-                            ringing.configureBlocking(false);
-                            ringing.register(selector, SelectionKey.OP_READ);
-                        }
-                    } else if (key.isReadable()) {
-                        rang |= read((SocketChannel) key.channel(), key, bytes);
-                    }
-                }
-                selector.selectedKeys().clear();
-                if (rang) {
-                    Backoff.wakeAll();
-                }
+                ownFile.heard();
+                HEARD.addAndGet(n);
+                Backoff.wakeAll();
             }
         } catch (ClosedByInterruptException exiting) {
-            // interrupted between two selects: the process is exiting
+            // the process is exiting
         } catch (IOException e) {
-            Log.of(Doorbell.class).log(System.Logger.Level.WARNING, "the doorbell stopped: long waits poll", e);
+            Log.of(Doorbell.class).log(System.Logger.Level.WARNING, "the doorbell stopped: waits poll", e);
             listening = UNAVAILABLE;
         }
     }
 
-    /** @return whether the connection brought rings; closes it at its end */
-    private static boolean read(SocketChannel ringing, SelectionKey key, ByteBuffer bytes) {
-        try {
-            bytes.clear();
-            int n = ringing.read(bytes);
-            if (n > 0) {
-                HEARD.addAndGet(n);
-                return true;
-            }
-            if (n < 0) {
-                key.cancel();
-                close(ringing);
-            }
-        } catch (IOException e) {
-            key.cancel();
-            close(ringing);
-        }
-        return false;
-    }
-
-    /** The connecting thread: connects to the doorbells rung for the first time, and rings them. */
-    private static void connectAndRingLoop() {
-        while (true) {
-            Map<Integer, Seat> rings;
-            synchronized (TO_CONNECT) {
-                while (TO_CONNECT.isEmpty()) {
-                    try {
-                        TO_CONNECT.wait();
-                    } catch (InterruptedException e) {
-                        // nobody interrupts this thread; a ring is never worth its end
-                    }
-                }
-                rings = new HashMap<>(TO_CONNECT);
-                TO_CONNECT.clear();
-            }
-            for (Map.Entry<Integer, Seat> ring : rings.entrySet()) {
-                int pid = ring.getKey();
-                SocketChannel connection = connect(pid);
-                if (connection != null && write(connection)) {
-                    CONNECTIONS.put(pid, new Bell(connection));
-                } else {
-                    if (connection != null) {
-                        close(connection);
-                    }
-                    ring.getValue().leave(pid); // its process died, or no longer listens
-                }
-            }
-        }
-    }
-
-    /** @return whether the byte went (or the doorbell has rings unread: enough); false when the connection broke */
-    private static boolean write(SocketChannel connection) {
-        try {
-            connection.write(ByteBuffer.wrap(ONE));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** @return a non-blocking connection to {@code pid}'s doorbell, or null when there is none to be had at once */
-    private static SocketChannel connect(int pid) {
-        SocketChannel connection = null;
-        CONNECTED.incrementAndGet();
-        try {
-            connection = SocketChannel.open(StandardProtocolFamily.UNIX);
-            connection.configureBlocking(false);
-            if (connection.connect(UnixDomainSocketAddress.of(bell(directory(), pid)))) {
-                return connection;
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // no doorbell at that path, or no Unix-domain sockets here
-        }
-        if (connection != null) {
-            close(connection); // not connected at once: its doorbell is not listening
-        }
-        return null;
-    }
-
-    private static void close(SocketChannel connection) {
-        try {
-            connection.close();
-        } catch (IOException ignored) {
-            // closed anyway
+    /**
+     * Does ahead what a process's first ring of another's doorbell does before it opens it: loads
+     * the classes, and finds the doorbell directory (the user id, read through a file attribute
+     * view that costs a child's interpreter 1.5-3.5 ms the first time, measured). For a spare's
+     * preparation, and the class-data archive's training, so that the archive holds those classes.
+     * Opens nothing, starts nothing.
+     */
+    public static void prepareFirstRing() {
+        directory();
+        for (Class<?> used : List.of(DoorbellFile.class, Bell.class)) {
+            used.getDeclaredMethods(); // loaded and linked
         }
     }
 
     /**
-     * The classes a first ring loads, for a JVM that dumps a class-data archive to load: a
-     * child's first ringing put then loads none from the jar (measured: 4.5-6 ms for that put
-     * before, 1.3 ms with them archived). Starts nothing.
+     * Opens process {@code pid}'s doorbell when it has one, without ringing it: for a spare's
+     * preparation, with its parent's pid, so that its target's first ring of its parent (a
+     * {@code put()} of a result its parent waits for) is a write. Opening costs a child's
+     * interpreter about a millisecond, and up to 5 ms of the put's time while the machine is busy
+     * booting the next spare (measured, 2 cores). Never throws.
      */
-    public static List<Class<?>> firstRingClasses() {
-        return List.of(Doorbell.class, Seat.class, Bell.class, Connector.class, Listener.class);
+    public static void openAhead(long pid) {
+        int process = (int) pid;
+        if (process != OWN_PID && !BELLS.containsKey(process)) {
+            Bell bell = Bell.open(process);
+            if (bell != null && BELLS.putIfAbsent(process, bell) != null) {
+                bell.close();
+            }
+        }
     }
 
-    /** The listening thread (a class, not a lambda: see {@link Connector}). */
+    /** The listening thread: a class, not a method reference, so making the doorbell links no lambda (a millisecond and more in a child's interpreter). */
     private static final class Listener extends Thread {
         Listener() {
             super("mp4j-doorbell");
@@ -620,30 +638,20 @@ public final class Doorbell {
         }
     }
 
-    /** The connecting thread: a class, not a method reference, so a first ring links no lambda (a millisecond and more in a child's interpreter). */
-    private static final class Connector extends Thread {
-        Connector() {
-            super("mp4j-bell-connector");
+    /** The opening thread: a class, not a method reference, so a first ring links no lambda. */
+    private static final class Opener extends Thread {
+        Opener() {
+            super("mp4j-bell-opener");
             setDaemon(true);
         }
 
         @Override
         public void run() {
-            connectAndRingLoop();
+            openAndRingLoop();
         }
     }
 
-    /** A connection to a doorbell, and when it was last rung. */
-    private static final class Bell {
-        final SocketChannel connection;
-        final RingGap gap = new RingGap(true); // the connecting thread has just rung it
-
-        Bell(SocketChannel connection) {
-            this.connection = connection;
-        }
-    }
-
-    /** The seat that named a doorbell: freed when the doorbell cannot be reached. */
+    /** The seat that named a doorbell not opened yet: freed when the doorbell cannot be reached. */
     private static final class Seat {
         final WaiterBoard board;
         final int seat;
@@ -652,9 +660,84 @@ public final class Doorbell {
             this.board = board;
             this.seat = seat;
         }
+    }
 
-        void leave(int pid) {
-            board.leave(seat, pid);
+    /**
+     * Another process's doorbell, opened by this one: the writing end of its pipe, its file, and
+     * when it was last rung. The pipe is written as a stream, not a channel: a stream's write of
+     * a byte is one native call (a channel's is a dozen calls and a lock, 40-100 µs in a child's
+     * interpreter, measured), and an interrupt does not close it.
+     */
+    private static final class Bell {
+        final FileOutputStream pipe;
+        final DoorbellFile file;
+        final RingGap gap = new RingGap(false);
+
+        private Bell(FileOutputStream pipe, DoorbellFile file) {
+            this.pipe = pipe;
+            this.file = file;
+        }
+
+        /**
+         * Opens process {@code pid}'s doorbell: its file, then its pipe through {@code /proc},
+         * checked before and after (see the class notes).
+         *
+         * @return the doorbell; null when the process has none this process can reach
+         */
+        static Bell open(int pid) {
+            OPENED.incrementAndGet();
+            try {
+                DoorbellFile file = DoorbellFile.open(bell(directory(), pid));
+                if (file == null) {
+                    return null;
+                }
+                Path end = descriptor(pid, file.fd());
+                String link = pipeLink(file.pipeInode());
+                if (!linksTo(end, link)) {
+                    return null; // a file left by a process of that pid that was killed
+                }
+                FileOutputStream pipe = new FileOutputStream(end.toFile()); // O_TRUNC does nothing to a pipe
+                if (!linksTo(end, link)) {
+                    close(pipe); // the process ended meanwhile, and its pid is another's: not its pipe
+                    return null;
+                }
+                return new Bell(pipe, file);
+            } catch (IOException | UnsupportedOperationException e) {
+                return null; // no such process now, or no /proc to reach it through
+            }
+        }
+
+        private static boolean linksTo(Path end, String link) {
+            try {
+                return Files.readSymbolicLink(end).toString().equals(link);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** @return whether the ring went, or one was unheard already (enough); false when the process is gone */
+        boolean ring() {
+            if (!file.claimRing()) {
+                return true;
+            }
+            try {
+                pipe.write(1);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        void close() {
+            close(pipe);
+        }
+
+        private static void close(FileOutputStream pipe) {
+            try {
+                pipe.close();
+            } catch (IOException ignored) {
+                // closed anyway
+            }
         }
     }
 }

@@ -18,7 +18,7 @@ public interface Seating {
     /**
      * Seats {@code pid} only when that leaves a seat free, for a wait whose process only its
      * parent rings ({@link Doorbell#LIFELINE_SEAT}): a seat left by such a process that died is
-     * never freed by a ring, so these seats must not fill a board that long waits sit on.
+     * never freed by a ring, so these seats must not fill a board that other waits sit on.
      *
      * @return its seat, for {@link #leave}; -1 when it was not seated
      */

@@ -51,12 +51,13 @@ import java.util.function.BooleanSupplier;
  * <p>Implementation notes. Processes cannot wake each other's threads, so every wait polls; the
  * pauses between looks are {@link Backoff}'s (microsecond answers are seen at once, a wait of
  * seconds wakes 50 times a second). A wait given the {@link WaiterBoard} of what it waits for
- * sits on it once it is long (when its looks come every 20 ms) and this process's
- * {@link Doorbell} listens (the first long wait has it made), and leaves it when it ends: the
- * process that makes the change rings it, and the wait looks at once. In a child, a wait sits
- * sooner, once it has parked a millisecond, in a seat that only its parent rings, through the
- * child's lifeline ({@link Doorbell#LIFELINE_SEAT}); it takes a doorbell seat in its place once
- * it is long. An uninterruptible wait
+ * sits on it once it has parked a millisecond (its looks come every half millisecond by then, up
+ * to 2 ms) and this process's {@link Doorbell} listens (the first such wait has it made), and
+ * leaves it when it ends: the process that makes the change rings it, and the wait looks at
+ * once. A child makes its doorbell only for a long wait (half a second): until then its wait
+ * sits in a seat that only its parent rings, through the child's lifeline
+ * ({@link Doorbell#LIFELINE_SEAT}), and takes a doorbell seat in its place once it is long. An
+ * uninterruptible wait
  * clears the interrupt status while it waits, because a thread parked with its status set would
  * not park at all and would spin. One instance holds the state of one waiting call (deadline,
  * backoff, next liveness check, seat); it is never shared.
@@ -282,20 +283,23 @@ public final class Wait {
     }
 
     /**
-     * Sits on its board (or boards) when it is time: once the wait is long, as this process (any
-     * process that makes the change rings its doorbell), when its doorbell listens (made on the
-     * first try) and a seat is free, in place of a lifeline seat it had; before that, in a child,
-     * once it has parked {@link Backoff#LIFELINE_SEAT_NANOS}, as a lifeline seat, which only its
-     * parent rings (through the child's lifeline, there from its start: no doorbell to make).
+     * Sits on its board (or boards) once it has parked {@link Backoff#EARLY_SEAT_NANOS}: as this
+     * process (any process that makes the change rings its doorbell) when its doorbell listens
+     * (the first try has it made), in place of a lifeline seat it had; in a child, until the wait
+     * is long, only when the doorbell is there already, and as a lifeline seat when it is not,
+     * which only its parent rings (through the child's lifeline, there from its start: no doorbell
+     * to make for a wait of a few milliseconds).
      */
     private void sitWhenDue() {
-        if (backoff.isLong()) {
-            if ((seat < 0 || seatedAs != Doorbell.OWN_PID) && Doorbell.listening()) {
-                leaveSeat();
-                seatedAs = Doorbell.OWN_PID;
-                seat = seating.sit(seatedAs);
-            }
-        } else if (seat < 0 && backoff.mayTakeLifelineSeat() && Doorbell.ringsThroughLifeline()) {
+        if (seat >= 0 && seatedAs == Doorbell.OWN_PID || !backoff.maySit()) {
+            return;
+        }
+        boolean child = Doorbell.ringsThroughLifeline();
+        if (child && !backoff.isLong() ? Doorbell.listensAlready() : Doorbell.listening()) {
+            leaveSeat();
+            seatedAs = Doorbell.OWN_PID;
+            seat = seating.sit(seatedAs);
+        } else if (child && seat < 0) {
             seatedAs = Doorbell.OWN_PID | Doorbell.LIFELINE_SEAT;
             seat = seating.sitLeavingOneFree(seatedAs);
         }

@@ -3,7 +3,7 @@ package io.github.multiprocessing4j.internal.sync;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
- * Where the processes waiting long for one shared object put their names, so that the process
+ * Where the processes waiting for one shared object put their names, so that the process
  * that changes the object can ring their {@linkplain Doorbell doorbells}: a few words of the
  * object's segment, at an offset its descriptor gives: one word (two seats) or two (four).
  *
@@ -14,19 +14,21 @@ import io.github.multiprocessing4j.internal.shm.SharedSegment;
  *  +---------------+---------------+---------------+---------------+
  *                                  (a board of two seats ends at 8)
  *
- *  pid   a process with a thread in a long wait on the object (0: the seat is free), or, with
- *        bit 30 set ({@link Doorbell#LIFELINE_SEAT}), a child with a thread in a wait of a
- *        millisecond or more, which only its parent rings (through the child's lifeline); two
+ *  pid   a process with a thread in a wait of a millisecond or more on the object, whose
+ *        doorbell listens (0: the seat is free), or, with bit 30 set
+ *        ({@link Doorbell#LIFELINE_SEAT}), a child with such a thread and no doorbell yet,
+ *        which only its parent rings (through the child's lifeline); two
  *        seats to a word, each word changed by compare-and-set as a whole
  * </pre>
  *
- * <p>Implementation notes. A wait sits down only once it is long ({@link Wait}'s board
- * argument: half a second of parking, when its looks come every 20 ms), or, in a child, once it
- * has parked a millisecond, as a lifeline seat: its parent rings it through the pipe it holds to
- * the child's stdin, which needs no doorbell (whose first use costs a JVM tens of milliseconds);
- * other processes leave such a seat alone. Without it a child that waited a few milliseconds to
- * a few hundred for its parent's item saw it 0.3-1.6 ms late (median), up to 2 ms, against CPython's
- * 0.2-0.5 ms. A steady stream never writes the board (a consumer that finds an item within a
+ * <p>Implementation notes. A wait sits down once it has parked a millisecond ({@link Wait}'s
+ * board argument), when its process's doorbell listens; a child's wait, until it is long (half a
+ * second), sits as a lifeline seat unless its doorbell is there already: its parent rings it
+ * through the pipe it holds to the child's stdin, and other processes leave such a seat alone, so
+ * that a child makes no doorbell for a wait of a few milliseconds. Without the early seats, a
+ * child that waited a few milliseconds to a few hundred for its parent's item saw it 0.3-1.6 ms
+ * late (median), up to 2 ms, against CPython's 0.2-0.5 ms, and a pool's answer to a task of 5 ms
+ * came 1 ms late (median) against CPython's 0.2. A steady stream never writes the board (a consumer that finds an item within a
  * millisecond never sits), and the side that changes the object pays a read of a line nobody writes
  * ({@link #ring}: a word per two seats) per change. A lock's release is short enough for that
  * read to show (5-8% of an uncontended acquire+release pair, and of two processes incrementing

@@ -87,14 +87,15 @@ class WaiterBoardTest {
     }
 
     @Test
-    void aWaitSitsOnItsBoardOnlyOnceItIsLongAndLeavesWhenItEnds() throws Exception {
+    void aWaitSitsOnItsBoardBeforeItIsLongAndLeavesWhenItEnds() throws Exception {
         AtomicBoolean done = new AtomicBoolean();
         Thread waiter = new Thread(() -> Wait.uninterruptibly(WAIT.toNanos(), done::get, null, board));
+        long start = System.nanoTime();
         waiter.start();
         try {
-            Thread.sleep(200);
-            assertThat(board.seated(0)).as("a young wait").isZero();
-            TestFiles.awaitCondition(() -> board.seated(0) == OWN_PID, WAIT, "the long wait's seat");
+            TestFiles.awaitCondition(() -> board.seated(0) == OWN_PID, WAIT, "the wait's seat");
+            assertThat(System.nanoTime() - start).as("nanoseconds before the wait sat: it was not long yet")
+                    .isLessThan(Backoff.LONG_WAIT_NANOS);
             assertThat(Files.exists(Doorbell.bellOf(OWN_PID))).as("its process's doorbell").isTrue();
             done.set(true);
             board.ring(); // the own process's waits are woken directly
@@ -113,6 +114,28 @@ class WaiterBoardTest {
         assertThat(board.sit(dead)).isZero();
         board.ring();
         TestFiles.awaitCondition(() -> board.seated(0) == 0, WAIT, "the dead process's seat freed");
+    }
+
+    @Test
+    void aRingForALiveProcessWhoseDoorbellFileNamesAPipeItDoesNotHoldWritesNothingAndFreesItsSeat() throws Exception {
+        Process live = new ProcessBuilder("sleep", "30").start(); // its pid reused a killed process's doorbell file
+        Path directory = Doorbell.directory();
+        if (!Files.isDirectory(directory)) {
+            OwnerOnly.createDirectory(directory);
+        }
+        Path file = Doorbell.bell(directory, live.pid());
+        try {
+            DoorbellFile.publish(file, 1, 1); // its fd 1 is some other file, no pipe of inode 1
+            assertThat(board.sit((int) live.pid())).isZero();
+            long opened = Doorbell.bellsOpened();
+            board.ring();
+            TestFiles.awaitCondition(() -> board.seated(0) == 0, WAIT, "the seat freed by the opening thread");
+            assertThat(Doorbell.bellsOpened()).as("tried to open").isEqualTo(opened + 1);
+            assertThat(DoorbellFile.open(file).claimRing()).as("no ring written: none unheard").isTrue();
+        } finally {
+            live.destroyForcibly().waitFor();
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test
