@@ -23,8 +23,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
   pool-calls  in a new python3: Pool(2) (fork), the first call (map x*x over 10,000
               ints), then the second call (map over a list of pool_calls_n ints,
               three times: its median); the constructor's time too; then one
-              apply(x*x), untimed, and after the pool idled a second another (call
-              -> result), and last close() and join(); then a forked Process's
+              apply(x*x), untimed, 15 apply()s of a task that computes 5 ms (their
+              median time beyond the task's own), and after the pool idled a second
+              another x*x (call -> result), and last close() and join(); then a forked Process's
               get() of items put after an mp.Queue idled a second (twice) and 20 ms
               (15 times: their median), put -> item.
   scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
@@ -72,6 +73,8 @@ SECOND_REPEATS = 3
 IDLE_MILLIS = 1000  # as PoolCallsProgram.IDLE_MILLIS: past a wait's young pauses
 BRIEF_IDLE_MILLIS = 20  # as PoolCallsProgram.BRIEF_IDLE_MILLIS: a consumer fed every so often
 BRIEF_IDLE_GETS = 15  # as PoolCallsProgram.BRIEF_IDLE_GETS: their median is the figure
+TASK_MILLIS = 5  # as PoolCallsProgram.TASK_MILLIS: a short request's work
+TASK_APPLIES = 15  # as PoolCallsProgram.TASK_APPLIES: their median is the figure
 POOL_WORKERS = 2
 POOL_PREFIX = "pool in a new program (default flags): "
 PROCESSES = (1, 2, 4)
@@ -102,6 +105,11 @@ def first_call_name():
 
 def second_call_name(items):
     return f"{POOL_PREFIX}second call, map(x*x) over {items} ints, median of {SECOND_REPEATS}"
+
+
+def task_apply_name():
+    return (f"{POOL_PREFIX}apply() of a task that computes {TASK_MILLIS} ms, median of {TASK_APPLIES}: "
+            "call -> result, beyond the task's own time")
 
 
 def idle_apply_name():
@@ -276,6 +284,12 @@ def pool_program(first, second, repeats):
         assert len(r) == second and r[-1] == (second - 1) ** 2
         print(f"second_per_s\t{second / ((t4 - t3) / 1e9)}", flush=True)
     pool.apply(bench_mp._sq, (7,))  # untimed, as the Java side's first task
+    beyond = []
+    for _ in range(TASK_APPLIES):
+        t = time.perf_counter_ns()
+        ran = pool.apply(_compute_for_millis, (TASK_MILLIS,))
+        beyond.append(time.perf_counter_ns() - t - ran)
+    print(f"task_apply_us\t{statistics.median(beyond) / 1e3}", flush=True)
     time.sleep(IDLE_MILLIS / 1e3)
     t5 = time.perf_counter_ns()
     square = pool.apply(bench_mp._sq, (7,))
@@ -290,6 +304,15 @@ def pool_program(first, second, repeats):
     print(f"first_idle_get_us\t{first_idle_get / 1e3}")
     print(f"idle_get_us\t{idle_get / 1e3}")
     print(f"brief_idle_get_us\t{statistics.median(brief_idle_gets) / 1e3}", flush=True)
+
+
+def _compute_for_millis(millis):
+    """A task that computes for `millis` ms; returns how long it ran, in nanoseconds."""
+    start = time.perf_counter_ns()
+    end = start + millis * 1_000_000
+    while time.perf_counter_ns() < end:
+        pass
+    return time.perf_counter_ns() - start
 
 
 def _echo_delays(sent, delays, items):
@@ -454,13 +477,15 @@ def sec_loop(cfg):
 
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
-    construct, first, second, idle_apply, close, first_idle_get, idle_get, brief_idle_get = ([] for _ in range(8))
+    construct, first, second, task_apply, idle_apply, close, first_idle_get, idle_get, brief_idle_get = (
+        [] for _ in range(9))
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
         first += f["first_per_s"]
         assert len(f["second_per_s"]) == SECOND_REPEATS, f
         second.append(statistics.median(f["second_per_s"]))
+        task_apply += f["task_apply_us"]
         idle_apply += f["idle_apply_us"]
         close += f["close_us"]
         first_idle_get += f["first_idle_get_us"]
@@ -469,6 +494,7 @@ def sec_pool_calls(cfg):
     bench_mp.record("pool-calls", constructor_name(), "fork", POOL_WORKERS, "us", construct)
     bench_mp.record("pool-calls", first_call_name(), "fork", FIRST_ITEMS, "tasks/s", first)
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
+    bench_mp.record("pool-calls", task_apply_name(), "fork", 1, "us", task_apply)
     bench_mp.record("pool-calls", idle_apply_name(), "fork", 1, "us", idle_apply)
     bench_mp.record("pool-calls", close_name(), "fork", POOL_WORKERS, "us", close)
     bench_mp.record("pool-calls", idle_get_name(True), "fork", 1, "us", first_idle_get)

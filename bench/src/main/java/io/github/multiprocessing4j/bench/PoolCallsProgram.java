@@ -14,8 +14,10 @@ import java.util.stream.Collectors;
  * ({@link Programs}, default JVM flags): {@code new ProcessPool(2)}, a {@code map} of
  * {@code x -> x * x} over {@code first} {@code Integer}s (the first call), then {@code repeats}
  * maps over a {@code List<Integer>} of {@code second} (the second call); then one {@code apply}
- * of x*x, untimed (a program's first task has first-time work of its own), and after the pool
- * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another, and last
+ * of x*x, untimed (a program's first task has first-time work of its own), {@value #TASK_APPLIES}
+ * {@code apply}s of a task that computes for {@value #TASK_MILLIS} ms (the caller's wait for the
+ * answer is a young one, as for any short task's), and after the pool
+ * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another x*x, and last
  * {@code close()}; after the pool, a child that waits for an item in a queue gets one put after the
  * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: the first
  * ring of a process's doorbell by another is sent by a thread of its own after the JVM's first use
@@ -23,7 +25,8 @@ import java.util.stream.Collectors;
  * queue idled {@value #BRIEF_IDLE_MILLIS} ms (a consumer fed every so often). Reports
  * {@code construct_us} (the constructor,
  * which returns before the workers have booted), {@code first_per_s} and, per repetition,
- * {@code second_per_s}, in tasks per second of the call alone, {@code idle_apply_us} (the call
+ * {@code second_per_s}, in tasks per second of the call alone, {@code task_apply_us} (the median
+ * of the task applies' time beyond the task's own, as the task measured it), {@code idle_apply_us} (the call
  * to its result), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
  * {@code brief_idle_get_us} (the put to the item in the child, by {@link System#nanoTime()},
  * which is the machine's monotonic clock in both; the last the median of its items). The input lists are made before the clock starts;
@@ -37,6 +40,7 @@ public final class PoolCallsProgram {
     static final String CONSTRUCT_MICROS = "construct_us";
     static final String FIRST_PER_SECOND = "first_per_s";
     static final String SECOND_PER_SECOND = "second_per_s";
+    static final String TASK_APPLY_MICROS = "task_apply_us";
     static final String IDLE_APPLY_MICROS = "idle_apply_us";
     static final String CLOSE_MICROS = "close_us";
     static final String FIRST_IDLE_GET_MICROS = "first_idle_get_us";
@@ -48,6 +52,10 @@ public final class PoolCallsProgram {
     static final long BRIEF_IDLE_MILLIS = 20;
     /** How many brief-idle items: their median is the figure. */
     static final int BRIEF_IDLE_GETS = 15;
+    /** How long each task of the task applies computes: a few milliseconds, as a short request's work. */
+    static final long TASK_MILLIS = 5;
+    /** How many task applies: their median is the figure. */
+    static final int TASK_APPLIES = 15;
     static final int WORKERS = 2;
 
     private PoolCallsProgram() {
@@ -80,6 +88,7 @@ public final class PoolCallsProgram {
             }
             SerializableCallable<Long> task = () -> SquareTasks.SQUARE.apply(7);
             pool.apply(task);
+            Programs.report(TASK_APPLY_MICROS, Programs.median(taskApplyMicros(pool)));
             Thread.sleep(IDLE_MILLIS);
             long t5 = System.nanoTime();
             long square = pool.apply(task);
@@ -97,6 +106,29 @@ public final class PoolCallsProgram {
         Programs.report(IDLE_GET_MICROS, idleGets[1] / 1e3);
         Programs.report(BRIEF_IDLE_GET_MICROS, Programs.median(Arrays.stream(idleGets, 2, idleGets.length)
                 .mapToObj(nanos -> nanos / 1e3).collect(Collectors.toList())));
+    }
+
+    /**
+     * @return for each of {@value #TASK_APPLIES} {@code apply}s of a task that computes for
+     *     {@value #TASK_MILLIS} ms, the call's time beyond the task's own (as the task measured it),
+     *     in microseconds
+     */
+    private static List<Double> taskApplyMicros(ProcessPool pool) {
+        SerializableCallable<Long> computeForMillis = () -> {
+            long start = System.nanoTime();
+            long end = start + TASK_MILLIS * 1_000_000;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            return System.nanoTime() - start;
+        };
+        List<Double> beyond = new java.util.ArrayList<>();
+        for (int i = 0; i < TASK_APPLIES; i++) {
+            long t0 = System.nanoTime();
+            long ran = pool.apply(computeForMillis);
+            beyond.add((System.nanoTime() - t0 - ran) / 1e3);
+        }
+        return beyond;
     }
 
     /**

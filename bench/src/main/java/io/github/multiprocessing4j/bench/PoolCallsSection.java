@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code new ProcessPool(2)}, the first call ({@code map} of x*x over {@value #FIRST_ITEMS}
  * ints; the workers boot during it, since the constructor does not wait for them) and the
  * second call (a {@code map} over a list of {@code pool_calls_n} ints, three times: its
- * median), then one {@code apply} after the pool idled a second, and {@code close()}
+ * median), then 15 {@code apply}s of a task that computes for 5 ms (their median time beyond the
+ * task's), one {@code apply} after the pool idled a second, and {@code close()}
  * (CPython: {@code close()} and {@code join()}); then, in the same program, a child's
  * {@code get()} of an item put after the queue idled a second, the first time and the second,
  * and the median of 15 items each put after the queue idled 20 ms (CPython: a forked
@@ -39,6 +40,11 @@ final class PoolCallsSection extends Section {
         return PREFIX + "second call, map(x*x) over " + items + " ints, median of " + SECOND_REPEATS;
     }
 
+    static String taskApply() {
+        return PREFIX + "apply() of a task that computes " + PoolCallsProgram.TASK_MILLIS + " ms, median of "
+                + PoolCallsProgram.TASK_APPLIES + ": call -> result, beyond the task's own time";
+    }
+
     static String idleApply() {
         return PREFIX + "apply(x*x) after the pool idled " + PoolCallsProgram.IDLE_MILLIS + " ms: call -> result";
     }
@@ -64,6 +70,7 @@ final class PoolCallsSection extends Section {
         double[] construct = new double[reps];
         double[] first = new double[reps];
         double[] secondMedians = new double[reps];
+        double[] taskApply = new double[reps];
         double[] idleApply = new double[reps];
         double[] close = new double[reps];
         double[] firstIdleGet = new double[reps];
@@ -79,6 +86,7 @@ final class PoolCallsSection extends Section {
                 throw new IllegalStateException("PoolCallsProgram reported " + seconds.size() + " second calls");
             }
             secondMedians[rep] = Programs.median(seconds);
+            taskApply[rep] = value(figures, PoolCallsProgram.TASK_APPLY_MICROS);
             idleApply[rep] = value(figures, PoolCallsProgram.IDLE_APPLY_MICROS);
             close[rep] = value(figures, PoolCallsProgram.CLOSE_MICROS);
             firstIdleGet[rep] = value(figures, PoolCallsProgram.FIRST_IDLE_GET_MICROS);
@@ -88,6 +96,7 @@ final class PoolCallsSection extends Section {
         results.record(name(), constructor(), "program", PoolCallsProgram.WORKERS, "us", construct);
         results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
         results.record(name(), secondCall(second), "program", second, "tasks/s", secondMedians);
+        results.record(name(), taskApply(), "program", 1, "us", taskApply);
         results.record(name(), idleApply(), "program", 1, "us", idleApply);
         results.record(name(), close(), "program", PoolCallsProgram.WORKERS, "us", close);
         results.record(name(), idleGet(true), "program", 1, "us", firstIdleGet);
