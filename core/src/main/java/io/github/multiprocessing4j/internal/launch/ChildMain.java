@@ -216,6 +216,8 @@ public final class ChildMain {
     private static final String SPARE_PROBE_PREFIX = "mp4j-spare-";
     /** The ending of a spare's readiness marker (see {@link #spareReadyMarker}). */
     private static final String READY_SUFFIX = ".ready";
+    /** The ending of a spare's probe file (see {@link #spareProbeFile}). */
+    private static final String PROBE_SUFFIX = ".tmp";
 
     /**
      * Returns the file a spare creates once it is prepared and removes when its message (or EOF)
@@ -228,6 +230,19 @@ public final class ChildMain {
      */
     public static java.nio.file.Path spareReadyMarker(long sparePid) {
         return Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + sparePid + READY_SUFFIX);
+    }
+
+    /**
+     * Returns the file a spare makes, maps and deletes while it prepares
+     * ({@link #runWhatEverySpareRuns}). A spare killed in that moment leaves it: its parent
+     * removes it once that spare is gone, as when it ends its spares at exit, and the next spare
+     * of any program removes those of dead spares.
+     *
+     * @param sparePid the spare's pid
+     * @return the spare's probe file
+     */
+    public static java.nio.file.Path spareProbeFile(long sparePid) {
+        return Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + sparePid + PROBE_SUFFIX);
     }
 
     /** Removes this spare's readiness marker: it is no longer waiting. */
@@ -249,7 +264,7 @@ public final class ChildMain {
                      java.nio.file.Files.newDirectoryStream(Platform.sharedMemoryRoot())) {
             for (java.nio.file.Path file : files) {
                 String name = file.getFileName().toString();
-                String suffix = name.endsWith(".tmp") ? ".tmp" : name.endsWith(READY_SUFFIX) ? READY_SUFFIX : null;
+                String suffix = name.endsWith(PROBE_SUFFIX) ? PROBE_SUFFIX : name.endsWith(READY_SUFFIX) ? READY_SUFFIX : null;
                 if (!name.startsWith(SPARE_PROBE_PREFIX) || suffix == null) {
                     continue;
                 }
@@ -359,7 +374,7 @@ public final class ChildMain {
      * @throws Exception when the shared-memory directory cannot be used, or a probe fails
      */
     static byte[] runWhatEverySpareRuns(boolean objectStreams, ClassLoader loader) throws Exception {
-        java.nio.file.Path probeFile = Platform.sharedMemoryRoot().resolve(SPARE_PROBE_PREFIX + Platform.currentPid() + ".tmp");
+        java.nio.file.Path probeFile = spareProbeFile(Platform.currentPid());
         removeProbesOfDeadSpares();
         try (FileChannel channel = FileChannel.open(probeFile, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {

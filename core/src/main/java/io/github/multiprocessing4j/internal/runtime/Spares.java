@@ -595,12 +595,16 @@ public final class Spares {
         }
     }
 
-    /** Finishes with a spare that has exited: its class-data sharing, its readiness marker if it could not remove it. */
+    /**
+     * Finishes with a spare that has exited: its class-data sharing, its readiness marker and
+     * probe file if it could not remove them (killed while it prepared, say).
+     */
     private static void forget(Spare spare) {
         spare.command().childExited(false); // spares boot only for a configuration whose child booted
         if (!spare.process().isAlive()) {
             try {
                 Files.deleteIfExists(spare.readyMarker);
+                Files.deleteIfExists(ChildMain.spareProbeFile(spare.process().pid()));
             } catch (IOException e) {
                 // the next spare removes it: its pid names it
             }
