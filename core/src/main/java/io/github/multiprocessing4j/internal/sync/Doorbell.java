@@ -234,19 +234,31 @@ public final class Doorbell {
 
     /** Opens {@code pid}'s doorbell and rings it; frees the seat when it has none that can be reached. */
     private static void openAndRing(int pid, WaiterBoard board, int seat) {
-        Bell bell = Bell.open(pid);
+        Bell bell = openedBell(pid);
         if (bell == null) {
             board.leave(seat, pid);
-            return;
-        }
-        Bell other = BELLS.putIfAbsent(pid, bell);
-        if (other != null) {
-            bell.close(); // another thread opened it meanwhile, and rang it
         } else if (bell.gap.due() && !bell.ring()) {
             BELLS.remove(pid, bell);
             bell.close();
             board.leave(seat, pid);
         }
+    }
+
+    /** @return {@code pid}'s doorbell, opened and kept if it was not yet; null when it has none that can be reached */
+    private static Bell openedBell(int pid) {
+        Bell bell = BELLS.get(pid);
+        if (bell == null) {
+            Bell opened = Bell.open(pid);
+            if (opened == null) {
+                return null;
+            }
+            bell = BELLS.putIfAbsent(pid, opened);
+            if (bell == null) {
+                return opened;
+            }
+            opened.close(); // another thread's came first
+        }
+        return bell;
     }
 
     /** @return how many rings this process has heard, on its doorbell or its lifeline */
@@ -616,12 +628,8 @@ public final class Doorbell {
      * booting the next spare (measured, 2 cores). Never throws.
      */
     public static void openAhead(long pid) {
-        int process = (int) pid;
-        if (process != OWN_PID && !BELLS.containsKey(process)) {
-            Bell bell = Bell.open(process);
-            if (bell != null && BELLS.putIfAbsent(process, bell) != null) {
-                bell.close();
-            }
+        if (pid != OWN_PID) {
+            openedBell((int) pid);
         }
     }
 

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A program for {@code WaiterBoardTest}: a thread's wait becomes long, so this process makes its
+ * A program for {@code WaiterBoardTest}: a thread's wait has parked a millisecond, so this process makes its
  * doorbell; once the doorbell is there, the wait is ended, the program runs what its exit hook
  * runs, and exits with 0 (3 when no doorbell came within 30 s, 4 when its listening thread did
- * not run, 5 when that thread still ran after the hook's step: a thread left in {@code select}
+ * not run, 5 when that thread still ran after the hook's step: a thread left in its read of the pipe
  * holds the JVM's exit back 300 ms). What it leaves in its shared-memory root is the test's to see.
  *
  * <pre>
