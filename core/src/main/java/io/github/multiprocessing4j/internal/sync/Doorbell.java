@@ -412,7 +412,8 @@ public final class Doorbell {
             Map<String, Integer> opened = ownPipes();
             opened.keySet().removeAll(pipesBefore);
             if (opened.size() != 1) {
-                throw new IOException(opened.size() + " pipes opened at once in this process: the doorbell's is not known");
+                throw new IOException(opened.size()
+                        + " pipes opened at once in this process: the doorbell's is not known");
             }
             Map.Entry<String, Integer> own = opened.entrySet().iterator().next();
             int fd = own.getValue();
@@ -465,7 +466,8 @@ public final class Doorbell {
         int read = pipe.source().read(ByteBuffer.allocate(ONE.length));
         pipe.source().configureBlocking(true);
         if (read != ONE.length) {
-            throw new IOException("a byte written through /proc/self/fd/" + fd + " did not come out of the doorbell's pipe");
+            throw new IOException("a byte written through /proc/self/fd/" + fd
+                    + " did not come out of the doorbell's pipe");
         }
     }
 
@@ -633,7 +635,10 @@ public final class Doorbell {
         }
     }
 
-    /** The listening thread: a class, not a method reference, so making the doorbell links no lambda (a millisecond and more in a child's interpreter). */
+    /**
+     * The listening thread: a class, not a method reference, so making the doorbell links no
+     * lambda (a millisecond and more in a child's interpreter).
+     */
     private static final class Listener extends Thread {
         Listener() {
             super("mp4j-doorbell");

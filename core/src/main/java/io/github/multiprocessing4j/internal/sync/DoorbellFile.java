@@ -42,8 +42,9 @@ import java.nio.file.StandardOpenOption;
  * update, whose first use in a child's interpreter links method handles for half a millisecond,
  * and costs a few microseconds after); one over a second old is taken over, so a ringer killed
  * between its look and its write does not silence the doorbell for good (some bytes a second
- * reach a stopped process: the pipe's 64 KiB last hours). The file is written under a temporary name and moved onto its own, so a
- * ringer never maps a file shorter than the layout (which would fault on the first access).
+ * reach a stopped process: the pipe's 64 KiB last hours). The file is written under a temporary
+ * name and moved onto its own, so a ringer never maps a file shorter than the layout (which would
+ * fault on the first access).
  */
 final class DoorbellFile {
     private static final int INODE = 0;
@@ -52,7 +53,10 @@ final class DoorbellFile {
     static final int SIZE = 24;
     /** How old an unheard ring may be before a ringer writes another: see the class notes. */
     static final long STALE_RING_MILLIS = 1_000;
-    /** The suffix of a doorbell file being written ({@link Doorbell#removeBellsOfDeadProcesses} reads the pid before it). */
+    /**
+     * The suffix of a doorbell file being written: the pid before it still names it, for
+     * {@link Doorbell#removeBellsOfDeadProcesses}.
+     */
     static final String PARTIAL_SUFFIX = ".partial";
 
     private final MappedByteBuffer words;
@@ -70,8 +74,8 @@ final class DoorbellFile {
         Path partial = file.resolveSibling(file.getFileName() + PARTIAL_SUFFIX);
         ByteBuffer content = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
         content.putLong(INODE, pipeInode).putInt(FD, fd);
-        try (FileChannel channel = OwnerOnly.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = OwnerOnly.open(partial, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             while (content.hasRemaining()) {
                 channel.write(content);
             }

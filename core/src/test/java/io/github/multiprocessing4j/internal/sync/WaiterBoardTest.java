@@ -142,16 +142,20 @@ class WaiterBoardTest {
     void theDoorbellsOfDeadProcessesAreRemovedAndThoseOfLiveOnesKept(@TempDir Path directory) throws Exception {
         Process live = new ProcessBuilder("sleep", "30").start();
         Path deadBell = Doorbell.bell(directory, deadPid());
+        Path deadPartial = deadBell.resolveSibling(deadBell.getFileName() + DoorbellFile.PARTIAL_SUFFIX);
         Path liveBell = Doorbell.bell(directory, live.pid());
         try {
             Files.createFile(deadBell);
+            Files.createFile(deadPartial); // killed while it wrote its file
             Files.createFile(liveBell);
             Doorbell.removeBellsOfDeadProcesses(directory);
             assertThat(Files.exists(deadBell)).isFalse();
+            assertThat(Files.exists(deadPartial)).isFalse();
             assertThat(Files.exists(liveBell)).isTrue();
         } finally {
             live.destroyForcibly().waitFor();
             Files.deleteIfExists(deadBell);
+            Files.deleteIfExists(deadPartial);
             Files.deleteIfExists(liveBell);
         }
     }
