@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,7 +129,6 @@ public final class Doorbell {
      * the ringer a write per put, release or taskDone() while a waiter stays seated.
      */
     static final long RING_GAP_NANOS = 1_000_000;
-    private static final byte[] ONE = {1};
     /** Rings this process has heard (bytes read from its doorbell or its lifeline): what tests look at. */
     private static final AtomicLong HEARD = new AtomicLong();
     /** Other processes' doorbells this process has opened: what tests look at. */
@@ -463,9 +461,9 @@ public final class Doorbell {
             through.write(1);
         }
         pipe.source().configureBlocking(false);
-        int read = pipe.source().read(ByteBuffer.allocate(ONE.length));
+        int read = pipe.source().read(ByteBuffer.allocate(1));
         pipe.source().configureBlocking(true);
-        if (read != ONE.length) {
+        if (read != 1) {
             throw new IOException("a byte written through /proc/self/fd/" + fd
                     + " did not come out of the doorbell's pipe");
         }
