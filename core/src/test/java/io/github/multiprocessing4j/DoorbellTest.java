@@ -31,8 +31,12 @@ class DoorbellTest {
     private static final int WAITING = 1;
     private static final int HAD_DOORBELL = 2;
     private static final int CONNECTIONS = 2;
-    /** Past a millisecond of a wait's parking, short of a long wait's half second. */
-    private static final long BRIEF_WAIT_MILLIS = 50;
+    /**
+     * Past a millisecond of a wait's parking, short of a long wait's half second; with room for a
+     * new child slow to reach its wait (at 50 ms, a child's waitAny once had not sat yet when the
+     * parent sent, and heard no ring).
+     */
+    private static final long BRIEF_WAIT_MILLIS = 200;
     /**
      * How long a ring may take to come: the first ring of a process to another's doorbell is
      * sent by a thread of its own, so the item may be seen on a look before it.
