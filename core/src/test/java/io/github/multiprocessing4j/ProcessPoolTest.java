@@ -530,6 +530,43 @@ class ProcessPoolTest {
         assertThat(pool.submit(serializableRunnable).get()).isNull();
     }
 
+    /**
+     * A submitted task that captures nothing is defined once in each worker, as a map call's
+     * function is, in a cache of a few functions: more such lambdas than it holds, each submitted
+     * again and again among capturing tasks and map calls, all give their own results, and one
+     * that throws fails each of its calls with its own exception.
+     */
+    @Test
+    void tasksThatCaptureNothingGiveTheirOwnResultsWhenMoreOfThemThanAWorkerKeepsComeAndGo() throws Exception {
+        List<SerializableCallable<Integer>> tasks = List.of(() -> 0, () -> 1, () -> 2, () -> 3, () -> 4, () -> 5,
+                () -> 6, () -> 7, () -> 8, () -> 9, () -> 10, () -> 11);
+        List<Future<Integer>> futures = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            int captured = round * 100;
+            for (int i = 0; i < tasks.size(); i++) {
+                futures.add(pool.submit(tasks.get(i)));
+                expected.add(i);
+                futures.add(pool.submit(() -> captured));
+                expected.add(captured);
+            }
+            assertThat(pool.map(x -> x * 2, List.of(1, 2, 3), 1)).containsExactly(2, 4, 6);
+        }
+        List<Integer> results = new ArrayList<>();
+        for (Future<Integer> f : futures) {
+            results.add(f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        assertThat(results).isEqualTo(expected);
+        SerializableCallable<Integer> refusing = () -> {
+            throw new IllegalStateException("refused");
+        };
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> pool.apply(refusing)).isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(IllegalStateException.class).hasMessage("refused");
+        }
+        assertThat(pool.apply(tasks.get(11))).isEqualTo(11);
+    }
+
     @Test
     void submitAndExecuteTakePlainLambdasAndMethodReferencesThatThrowCheckedExceptions() throws Exception {
         assertThat(pool.submit(() -> {

@@ -45,7 +45,12 @@ final class Chunk {
         this.index = index;
         this.function = function;
         this.owner = owner;
-        this.event = FlightEvents.poolTask(function != null, count);
+        this.event = FlightEvents.poolTask(ofMapCall(), count);
+    }
+
+    /** @return whether its tasks are a map call's, not a task submitted on its own */
+    boolean ofMapCall() {
+        return function != null && !function.submitted;
     }
 
     /** Commits its Flight Recorder event, if it has one: its outcome is known ({@link PoolTaskEvent}'s constants). */

@@ -156,7 +156,7 @@ final class WorkerHandle {
      *     by one, which share a kind
      */
     static long kindOf(Chunk chunk) {
-        return chunk.function == null ? 0 : chunk.function.id;
+        return chunk.ofMapCall() ? chunk.function.id : 0;
     }
 
     /**

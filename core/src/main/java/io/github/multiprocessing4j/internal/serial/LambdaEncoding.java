@@ -2,9 +2,12 @@ package io.github.multiprocessing4j.internal.serial;
 
 import java.io.IOException;
 import java.io.InvalidObjectException;
+import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 
 /**
  * A direct encoding of serializable lambdas: the usual shape of a child's target and of a pool's
@@ -152,6 +155,29 @@ final class LambdaEncoding {
         } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new InvalidObjectException("a damaged lambda encoding: " + e);
         }
+    }
+
+    private static final ClassValue<Boolean> STATELESS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            if (!type.isSynthetic() || !type.isHidden() || !Serializable.class.isAssignableFrom(type)) {
+                return false;
+            }
+            for (Field field : type.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers())) {
+                    return false; // a captured value
+                }
+            }
+            return true;
+        }
+    };
+
+    /**
+     * @return whether {@code type} is the class of a serializable lambda that captures nothing
+     *     (a lambda's class holds what it captures in its instance fields)
+     */
+    static boolean isStateless(Class<?> type) {
+        return STATELESS.get(type);
     }
 
     /** @return the recipe of a serializable lambda, or null for anything else */

@@ -102,6 +102,15 @@ public final class Serialization {
     }
 
     /**
+     * @return whether {@code value} is a serializable lambda that captures nothing: every such
+     *     lambda of its class serializes to the same bytes and behaves the same, so that one
+     *     serialization, and one copy rebuilt on the other side, serve them all
+     */
+    public static boolean isStatelessLambda(Object value) {
+        return LambdaEncoding.isStateless(value.getClass());
+    }
+
+    /**
      * Serializes values as one array, in one stream: a section's objects. An error message tells
      * about the value at fault as {@link #serialize} tells about a value.
      *

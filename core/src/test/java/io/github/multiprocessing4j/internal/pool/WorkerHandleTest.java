@@ -53,7 +53,7 @@ class WorkerHandleTest {
     void theTaskTimeTheAnswersReportIsAveragedForOneKindOfTaskAtATime() {
         WorkerHandle worker = new WorkerHandle(1, new Worker(), new Inbox());
         worker.ready = true;
-        FunctionRef square = new FunctionRef(7, new byte[0]);
+        FunctionRef square = new FunctionRef(7, new byte[0], false);
         List<Chunk> submitted = List.of(chunk(), chunk(), chunk());
         Chunk mapped = chunk(square);
         submitted.forEach(worker::send);

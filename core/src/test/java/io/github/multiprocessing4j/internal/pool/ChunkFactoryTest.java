@@ -1,0 +1,100 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.SerializableCallable;
+import io.github.multiprocessing4j.SerializableFunction;
+import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.serial.Wire;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a submitted task's chunk carries: a task that captures nothing names a function serialized
+ * once, one per lambda class, which its workers define once; a task that captures values, or is
+ * not a lambda, carries itself. Either way it is a task submitted on its own, not a map call's.
+ */
+class ChunkFactoryTest {
+    private final ChunkFactory factory = new ChunkFactory();
+
+    @Test
+    void tasksThatCaptureNothingNameOneFunctionPerLambdaClassAndCarryNone() throws Exception {
+        SerializableCallable<Integer> answer = () -> 42;
+        SerializableRunnable idle = () -> { };
+        Chunk first = factory.taskChunk(new PoolTask.Call(answer), null, 0);
+        Chunk again = factory.taskChunk(new PoolTask.Call(answer), null, 0);
+        Chunk run = factory.taskChunk(new PoolTask.Run(idle, null), null, 0);
+
+        assertThat(first.function).isNotNull().isSameAs(again.function);
+        assertThat(run.function).isNotNull().isNotSameAs(first.function);
+        assertThat(run.function.id).isNotEqualTo(first.function.id);
+        for (Chunk chunk : new Chunk[] {first, again, run}) {
+            assertThat(namedFunction(chunk)).isEqualTo(chunk.function.id);
+            assertThat(inlineLength(chunk)).as("no function of its own").isZero();
+            assertThat(chunk.ofMapCall()).isFalse();
+            assertThat(WorkerHandle.kindOf(chunk)).as("one kind with all submitted tasks").isZero();
+        }
+        Object defined = Serialization.deserialize(first.function.defineMessage, 9,
+                first.function.defineMessage.length - 9, getClass().getClassLoader());
+        assertThat(((Callable<?>) defined).call()).isEqualTo(42);
+    }
+
+    @Test
+    void aTaskThatCapturesAValueOrIsNoLambdaCarriesItselfEachTime() {
+        int base = 40; // not final: captured, not a constant
+        SerializableCallable<Integer> plus = () -> base + 2;
+        Chunk capturing = factory.taskChunk(new PoolTask.Call(plus), null, 0);
+        Chunk object = factory.taskChunk(new PoolTask.Call(new Answer()), null, 0);
+
+        for (Chunk chunk : new Chunk[] {capturing, object}) {
+            assertThat(chunk.function).isNull();
+            assertThat(namedFunction(chunk)).isZero();
+            assertThat(inlineLength(chunk)).isPositive();
+            assertThat(WorkerHandle.kindOf(chunk)).isZero();
+        }
+        assertThat(Serialization.isStatelessLambda(plus)).isFalse();
+        assertThat(Serialization.isStatelessLambda(new Answer())).as("a class without fields, but no lambda").isFalse();
+        assertThat(Serialization.isStatelessLambda((SerializableCallable<Integer>) () -> 1)).isTrue();
+    }
+
+    @Test
+    void aMapCallsFunctionIsItsCallsOwnKind() {
+        Chunk mapped = factory.mapChunk(factory.function((SerializableFunction<Integer, Integer>) x -> x + 1),
+                List.of(1, 2).iterator(), 2, 2, false, 0, null, 0);
+        assertThat(mapped.ofMapCall()).isTrue();
+        assertThat(WorkerHandle.kindOf(mapped)).isEqualTo(mapped.function.id).isPositive();
+    }
+
+    /** A task that is a class of its own, serialized as an object. */
+    private static final class Answer implements SerializableCallable<Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer call() {
+            return 42;
+        }
+    }
+
+    private static long namedFunction(Chunk chunk) {
+        return atFunction(chunk).getLong();
+    }
+
+    private static int inlineLength(Chunk chunk) {
+        Wire.Reader in = atFunction(chunk);
+        in.getLong();
+        return in.getInt();
+    }
+
+    /** @return the chunk's message, read up to its function id ({@link PoolMessages}: kind, chunk id, mode) */
+    private static Wire.Reader atFunction(Chunk chunk) {
+        Wire.Reader in = new Wire.Reader((byte[]) chunk.message);
+        in.getByte();
+        in.getLong();
+        in.getByte();
+        return in;
+    }
+}
