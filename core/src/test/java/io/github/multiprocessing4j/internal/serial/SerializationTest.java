@@ -38,6 +38,25 @@ class SerializationTest {
         assertThat(back.call()).isEqualTo(target.call());
     }
 
+    /**
+     * A lambda class's reflection is looked up once: each lambda of the class still carries and
+     * gets back its own captured values, and lambdas of two classes of one capturing class their
+     * own bodies.
+     */
+    @Test
+    void lambdasOfOneClassEachComeBackWithTheirOwnCapturedValues() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            int captured = i;
+            SerializableCallable<Integer> plusOne = () -> captured + 1;
+            SerializableCallable<Integer> timesTen = () -> captured * 10;
+            byte[] first = Serialization.serialize(plusOne, "task");
+            byte[] second = Serialization.serialize(timesTen, "task");
+            assertThat(first[0]).isEqualTo(LambdaEncoding.TAG);
+            assertThat(((SerializableCallable<?>) Serialization.deserialize(first, LOADER)).call()).isEqualTo(i + 1);
+            assertThat(((SerializableCallable<?>) Serialization.deserialize(second, LOADER)).call()).isEqualTo(i * 10);
+        }
+    }
+
     @Test
     void aMethodReferenceTakesTheDirectEncoding() throws Exception {
         SerializableCallable<String> target = SerializationTest::answer;
