@@ -16,17 +16,20 @@ import java.util.stream.Collectors;
  * maps over a {@code List<Integer>} of {@code second} (the second call); then one {@code apply}
  * of x*x, untimed (a program's first task has first-time work of its own), {@value #TASK_APPLIES}
  * {@code apply}s of a task that computes for {@value #TASK_MILLIS} ms (the caller's wait for the
- * answer is a young one, as for any short task's), and after the pool
+ * answer is a young one, as for any short task's), a lambda that captures nothing, then as many
+ * of a lambda that captures how long it computes (as {@code () -> work(x)}, which a pool sends
+ * whole at each call), and after the pool
  * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another x*x, and last
  * {@code close()}; after the pool, a child that waits for an item in a queue gets one put after the
- * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: the first
- * ring of a process's doorbell by another is sent by a thread of its own after the JVM's first use
- * of sockets, the later ones at once; then {@value #BRIEF_IDLE_GETS} items, each put after the
+ * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: a
+ * process's first ring of another's doorbell goes through a thread of its own, which opens the
+ * doorbell, the later ones at once; then {@value #BRIEF_IDLE_GETS} items, each put after the
  * queue idled {@value #BRIEF_IDLE_MILLIS} ms (a consumer fed every so often). Reports
  * {@code construct_us} (the constructor,
  * which returns before the workers have booted), {@code first_per_s} and, per repetition,
  * {@code second_per_s}, in tasks per second of the call alone, {@code task_apply_us} (the median
- * of the task applies' time beyond the task's own, as the task measured it), {@code idle_apply_us} (the call
+ * of the task applies' time beyond the task's own, as the task measured it), {@code capturing_apply_us}
+ * (the same for the capturing lambda), {@code idle_apply_us} (the call
  * to its result), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
  * {@code brief_idle_get_us} (the put to the item in the child, by {@link System#nanoTime()},
  * which is the machine's monotonic clock in both; the last the median of its items). The input lists are made before the clock starts;
@@ -41,6 +44,7 @@ public final class PoolCallsProgram {
     static final String FIRST_PER_SECOND = "first_per_s";
     static final String SECOND_PER_SECOND = "second_per_s";
     static final String TASK_APPLY_MICROS = "task_apply_us";
+    static final String CAPTURING_APPLY_MICROS = "capturing_apply_us";
     static final String IDLE_APPLY_MICROS = "idle_apply_us";
     static final String CLOSE_MICROS = "close_us";
     static final String FIRST_IDLE_GET_MICROS = "first_idle_get_us";
@@ -88,7 +92,9 @@ public final class PoolCallsProgram {
             }
             SerializableCallable<Long> task = () -> SquareTasks.SQUARE.apply(7);
             pool.apply(task);
-            Programs.report(TASK_APPLY_MICROS, Programs.median(taskApplyMicros(pool)));
+            Programs.report(TASK_APPLY_MICROS, Programs.median(taskApplyMicros(pool, PoolCallsProgram::computeFor5Millis)));
+            long millis = TASK_MILLIS; // captured: a value of the call, not a constant
+            Programs.report(CAPTURING_APPLY_MICROS, Programs.median(taskApplyMicros(pool, () -> computeFor(millis))));
             Thread.sleep(IDLE_MILLIS);
             long t5 = System.nanoTime();
             long square = pool.apply(task);
@@ -109,26 +115,32 @@ public final class PoolCallsProgram {
     }
 
     /**
-     * @return for each of {@value #TASK_APPLIES} {@code apply}s of a task that computes for
-     *     {@value #TASK_MILLIS} ms, the call's time beyond the task's own (as the task measured it),
-     *     in microseconds
+     * @param task a task that computes for {@value #TASK_MILLIS} ms and returns how long it ran, in nanoseconds
+     * @return for each of {@value #TASK_APPLIES} {@code apply}s of the task, the call's time beyond
+     *     the task's own (as the task measured it), in microseconds
      */
-    private static List<Double> taskApplyMicros(ProcessPool pool) {
-        SerializableCallable<Long> computeForMillis = () -> {
-            long start = System.nanoTime();
-            long end = start + TASK_MILLIS * 1_000_000;
-            while (System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
-            return System.nanoTime() - start;
-        };
+    private static List<Double> taskApplyMicros(ProcessPool pool, SerializableCallable<Long> task) {
         List<Double> beyond = new java.util.ArrayList<>();
         for (int i = 0; i < TASK_APPLIES; i++) {
             long t0 = System.nanoTime();
-            long ran = pool.apply(computeForMillis);
+            long ran = pool.apply(task);
             beyond.add((System.nanoTime() - t0 - ran) / 1e3);
         }
         return beyond;
+    }
+
+    private static long computeFor5Millis() {
+        return computeFor(TASK_MILLIS);
+    }
+
+    /** @return how long it computed, in nanoseconds: {@code millis} ms and a little */
+    private static long computeFor(long millis) {
+        long start = System.nanoTime();
+        long end = start + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        return System.nanoTime() - start;
     }
 
     /**

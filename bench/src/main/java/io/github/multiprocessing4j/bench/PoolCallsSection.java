@@ -45,6 +45,12 @@ final class PoolCallsSection extends Section {
                 + PoolCallsProgram.TASK_APPLIES + ": call -> result, beyond the task's own time";
     }
 
+    static String capturingApply() {
+        return PREFIX + "apply() of a task that computes " + PoolCallsProgram.TASK_MILLIS + " ms, given its time"
+                + " (Java: a lambda capturing it, Python: an argument), median of " + PoolCallsProgram.TASK_APPLIES
+                + ": call -> result, beyond the task's own time";
+    }
+
     static String idleApply() {
         return PREFIX + "apply(x*x) after the pool idled " + PoolCallsProgram.IDLE_MILLIS + " ms: call -> result";
     }
@@ -71,6 +77,7 @@ final class PoolCallsSection extends Section {
         double[] first = new double[reps];
         double[] secondMedians = new double[reps];
         double[] taskApply = new double[reps];
+        double[] capturingApply = new double[reps];
         double[] idleApply = new double[reps];
         double[] close = new double[reps];
         double[] firstIdleGet = new double[reps];
@@ -87,6 +94,7 @@ final class PoolCallsSection extends Section {
             }
             secondMedians[rep] = Programs.median(seconds);
             taskApply[rep] = value(figures, PoolCallsProgram.TASK_APPLY_MICROS);
+            capturingApply[rep] = value(figures, PoolCallsProgram.CAPTURING_APPLY_MICROS);
             idleApply[rep] = value(figures, PoolCallsProgram.IDLE_APPLY_MICROS);
             close[rep] = value(figures, PoolCallsProgram.CLOSE_MICROS);
             firstIdleGet[rep] = value(figures, PoolCallsProgram.FIRST_IDLE_GET_MICROS);
@@ -97,6 +105,7 @@ final class PoolCallsSection extends Section {
         results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
         results.record(name(), secondCall(second), "program", second, "tasks/s", secondMedians);
         results.record(name(), taskApply(), "program", 1, "us", taskApply);
+        results.record(name(), capturingApply(), "program", 1, "us", capturingApply);
         results.record(name(), idleApply(), "program", 1, "us", idleApply);
         results.record(name(), close(), "program", PoolCallsProgram.WORKERS, "us", close);
         results.record(name(), idleGet(true), "program", 1, "us", firstIdleGet);
