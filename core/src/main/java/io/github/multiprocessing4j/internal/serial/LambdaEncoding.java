@@ -163,27 +163,9 @@ final class LambdaEncoding {
         }
     }
 
-    private static final ClassValue<Boolean> STATELESS = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            if (!type.isSynthetic() || !type.isHidden() || !Serializable.class.isAssignableFrom(type)) {
-                return false;
-            }
-            for (Field field : type.getDeclaredFields()) {
-                if (!Modifier.isStatic(field.getModifiers())) {
-                    return false; // a captured value
-                }
-            }
-            return true;
-        }
-    };
-
-    /**
-     * @return whether {@code type} is the class of a serializable lambda that captures nothing
-     *     (a lambda's class holds what it captures in its instance fields)
-     */
+    /** @return whether {@code type} is the class of a serializable lambda that captures nothing */
     static boolean isStateless(Class<?> type) {
-        return STATELESS.get(type);
+        return LAMBDA_CLASSES.get(type).stateless;
     }
 
     /** @return the recipe of a serializable lambda, or null for anything else */
@@ -209,7 +191,8 @@ final class LambdaEncoding {
     private static final ClassValue<LambdaClass> LAMBDA_CLASSES = new ClassValue<>() {
         @Override
         protected LambdaClass computeValue(Class<?> type) {
-            return new LambdaClass(writeReplaceOf(type));
+            return type.isSynthetic() && type.isHidden() ? new LambdaClass(writeReplaceOf(type), capturesNothing(type))
+                    : NO_LAMBDA;
         }
     };
 
@@ -230,11 +213,14 @@ final class LambdaEncoding {
     private static final class LambdaClass {
         /** Its {@code writeReplace}, accessible; null when it is no lambda whose recipe this library may read. */
         final Method writeReplace;
+        /** Whether it is serializable and captures nothing: all its lambdas are alike. */
+        final boolean stateless;
         /** Whether a child may rebuild its lambdas, found at its first encoding; null until then. */
         private volatile Boolean rebuildable;
 
-        LambdaClass(Method writeReplace) {
+        LambdaClass(Method writeReplace, boolean stateless) {
             this.writeReplace = writeReplace;
+            this.stateless = stateless;
         }
 
         /** The child must be able to call {@code $deserializeLambda$}: checked here, where it is cheap, once. */
@@ -254,15 +240,29 @@ final class LambdaEncoding {
         }
     }
 
+    /** What any class that is not a lambda's is (a class of the caller's, a proxy). */
+    private static final LambdaClass NO_LAMBDA = new LambdaClass(null, false);
+
+    /** @return a lambda class's {@code writeReplace}, accessible; null when this library may not call it */
     private static Method writeReplaceOf(Class<?> type) {
-        if (!type.isSynthetic() || !type.isHidden()) {
-            return null;
-        }
         try {
             Method writeReplace = type.getDeclaredMethod("writeReplace");
             return writeReplace.trySetAccessible() ? writeReplace : null;
         } catch (NoSuchMethodException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** @return whether a lambda class is serializable and holds no captured value (they are its instance fields) */
+    private static boolean capturesNothing(Class<?> type) {
+        if (!Serializable.class.isAssignableFrom(type)) {
+            return false;
+        }
+        for (Field field : type.getDeclaredFields()) {
+            if (!Modifier.isStatic(field.getModifiers())) {
+                return false;
+            }
+        }
+        return true;
     }
 }
