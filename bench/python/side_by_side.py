@@ -283,6 +283,9 @@ def user_pattern_rows():
         Row("pool-calls", POOL_CALLS + "apply() of a task that computes 5 ms, given its time (Java: a lambda capturing "
             "it, Python: an argument), median of 15: call -> result, beyond the task's own time", method="program",
             short="pool in a new program: apply() of a 5 ms task given its time (a capturing lambda), median of 15"),
+        Row("pool-calls", POOL_CALLS + "apply() of a function that computes 5 ms, its time the argument (apply(fn, "
+            "argument), Python: apply(func, args)), median of 15: call -> result, beyond the task's own time",
+            method="program", short="pool in a new program: apply(fn, argument) of a 5 ms function, median of 15"),
         Row("pool-calls", POOL_CALLS + "apply(x*x) after the pool idled 1000 ms: call -> result", method="program",
             short="pool in a new program: one apply(x*x) after the pool idled a second"),
         Row("pool-calls", POOL_CALLS + "close() and join() after the calls", method="program",

@@ -117,6 +117,12 @@ def capturing_apply_name():
             f"capturing it, Python: an argument), median of {TASK_APPLIES}: call -> result, beyond the task's own time")
 
 
+def function_apply_name():
+    return (f"{POOL_PREFIX}apply() of a function that computes {TASK_MILLIS} ms, its time the argument "
+            f"(apply(fn, argument), Python: apply(func, args)), median of {TASK_APPLIES}: call -> result, "
+            "beyond the task's own time")
+
+
 def idle_apply_name():
     return f"{POOL_PREFIX}apply(x*x) after the pool idled {IDLE_MILLIS} ms: call -> result"
 
@@ -289,8 +295,9 @@ def pool_program(first, second, repeats):
         assert len(r) == second and r[-1] == (second - 1) ** 2
         print(f"second_per_s\t{second / ((t4 - t3) / 1e9)}", flush=True)
     pool.apply(bench_mp._sq, (7,))  # untimed, as the Java side's first task
-    # Twice the same calls: the Java side's first task captures nothing, its second its time.
-    for figure in ("task_apply_us", "capturing_apply_us"):
+    # Three times the same calls: the Java side's first task captures nothing, its second its time,
+    # its third is a function given its time as the argument.
+    for figure in ("task_apply_us", "capturing_apply_us", "function_apply_us"):
         beyond = []
         for _ in range(TASK_APPLIES):
             t = time.perf_counter_ns()
@@ -484,8 +491,8 @@ def sec_loop(cfg):
 
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
-    (construct, first, second, task_apply, capturing_apply, idle_apply, close, first_idle_get, idle_get,
-     brief_idle_get) = ([] for _ in range(10))
+    (construct, first, second, task_apply, capturing_apply, function_apply, idle_apply, close, first_idle_get,
+     idle_get, brief_idle_get) = ([] for _ in range(11))
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
@@ -494,6 +501,7 @@ def sec_pool_calls(cfg):
         second.append(statistics.median(f["second_per_s"]))
         task_apply += f["task_apply_us"]
         capturing_apply += f["capturing_apply_us"]
+        function_apply += f["function_apply_us"]
         idle_apply += f["idle_apply_us"]
         close += f["close_us"]
         first_idle_get += f["first_idle_get_us"]
@@ -504,6 +512,7 @@ def sec_pool_calls(cfg):
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
     bench_mp.record("pool-calls", task_apply_name(), "fork", 1, "us", task_apply)
     bench_mp.record("pool-calls", capturing_apply_name(), "fork", 1, "us", capturing_apply)
+    bench_mp.record("pool-calls", function_apply_name(), "fork", 1, "us", function_apply)
     bench_mp.record("pool-calls", idle_apply_name(), "fork", 1, "us", idle_apply)
     bench_mp.record("pool-calls", close_name(), "fork", POOL_WORKERS, "us", close)
     bench_mp.record("pool-calls", idle_get_name(True), "fork", 1, "us", first_idle_get)

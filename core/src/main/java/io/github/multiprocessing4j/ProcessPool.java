@@ -279,9 +279,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     /**
      * Gives a {@code map}, {@code imap} or {@code imapUnordered} function a time limit, which
      * applies to each chunk of the call (with a chunk size of 1, to each item):
-     * {@code pool.map(timed(Duration.ofSeconds(1), x -> work(x)), items, 1)}. A chunk that runs
-     * longer fails, as a whole, with a {@link java.util.concurrent.TimeoutException} (see
-     * {@link ProcessPool}, "Time limits").
+     * {@code pool.map(timed(Duration.ofSeconds(1), x -> work(x)), items, 1)}; or a function given
+     * to {@link #apply(SerializableFunction, Object)} or {@link #applyAsync(SerializableFunction,
+     * Object)}, for that call. A chunk that runs longer fails, as a whole, with a
+     * {@link java.util.concurrent.TimeoutException} (see {@link ProcessPool}, "Time limits").
      *
      * @param <T> the item type
      * @param <R> the result type
@@ -929,7 +930,38 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     public <R> R apply(SerializableCallable<R> task) {
         checkNotCollector();
-        CompletableFuture<R> future = applyAsync(task);
+        return awaitResult(applyAsync(task));
+    }
+
+    /**
+     * Applies {@code fn} to {@code argument} in a worker and returns the result (Python's
+     * {@code Pool.apply(func, args)}). Blocks until it is done. A function that captures nothing
+     * (a method reference such as {@code Prices::of}, or a lambda that uses only its argument)
+     * travels to each worker once, and only the argument with each call; {@code apply(() -> f(x))}
+     * sends the lambda with its captured {@code x} every time.
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn what the worker applies; it may throw checked exceptions; {@link #timed} gives it
+     *     a time limit
+     * @param argument its argument, which may be null
+     * @return the function's result
+     * @throws CompletionException when the function failed (its exception is the cause, a
+     *     {@link WorkerDiedException} when its worker died), or when the thread was interrupted (an
+     *     {@link InterruptedException} is the cause; the call is cancelled and the interrupt
+     *     status kept)
+     * @throws CancellationException when the pool was terminated meanwhile
+     * @throws IllegalArgumentException when the function or the argument is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     * @throws IllegalStateException when called from the pool's collector thread (a callback)
+     */
+    public <T, R> R apply(SerializableFunction<T, R> fn, T argument) {
+        checkNotCollector();
+        return awaitResult(applyAsync(fn, argument));
+    }
+
+    /** @return the future's value, waited for as {@link #apply(SerializableCallable)} says */
+    private static <R> R awaitResult(CompletableFuture<R> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -956,6 +988,22 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
      */
     public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
         return engine().submitTask(new PoolTask.Call(Objects.requireNonNull(task, "task")));
+    }
+
+    /**
+     * Applies {@code fn} to {@code argument} in a worker (Python's {@code Pool.apply_async(func,
+     * args)}); see {@link #apply(SerializableFunction, Object)}. Never blocks for long.
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn what the worker applies; it may throw checked exceptions
+     * @param argument its argument, which may be null
+     * @return a future, as {@link #applyAsync(SerializableCallable)} gives
+     * @throws IllegalArgumentException when the function or the argument is not serializable
+     * @throws RejectedExecutionException when the pool is shut down or broken
+     */
+    public <T, R> CompletableFuture<R> applyAsync(SerializableFunction<T, R> fn, T argument) {
+        return engine().submitTask(new PoolTask.Apply(Objects.requireNonNull(fn, "function"), argument));
     }
 
     // ---------------------------------------------------------------- ExecutorService
@@ -1226,19 +1274,26 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     public List<Runnable> shutdownNow() {
         List<Runnable> unsent = new ArrayList<>();
         for (PoolTask task : engine().terminateAndListUnsent()) {
-            unsent.add(asRunnable(task.task()));
+            unsent.add(asRunnable(task));
         }
         engine().awaitTerminationUninterruptibly();
         return unsent;
     }
 
-    private static Runnable asRunnable(Object task) {
+    private static Runnable asRunnable(PoolTask unsent) {
+        Object task = unsent.task();
         if (task instanceof Runnable) {
             return (Runnable) task; // a SerializableRunnable's run() wraps a checked exception as below
         }
         return () -> {
             try {
-                ((Callable<?>) task).call();
+                if (unsent instanceof PoolTask.Apply apply) {
+                    @SuppressWarnings("unchecked")
+                    SerializableFunction<Object, ?> fn = (SerializableFunction<Object, ?>) task;
+                    fn.apply(apply.argument());
+                } else {
+                    ((Callable<?>) task).call();
+                }
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {

@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * built classes: every one must compile, and resolve to the overload named, the serializable one
  * wherever a lambda goes (Java makes a lambda serializable only when its target type is). Every
  * public method of the API that takes a functional interface is here: {@code ProcessPool}'s
- * {@code submit}, {@code execute}, {@code apply}, {@code applyAsync}, {@code invokeAll},
+ * {@code submit}, {@code execute}, {@code apply}, {@code applyAsync} (of a task, and of a function
+ * with its argument), {@code invokeAll},
  * {@code invokeAny}, {@code map}, {@code imap}, {@code imapUnordered}, {@code starmap},
  * {@code starmapAsync}, {@code mapAsync} and its builder's {@code initializer}, and
  * {@code ChildProcess}'s constructors and builder; with void and value lambdas, expression and block bodies, bodies that throw checked exceptions, and static, bound
@@ -79,6 +80,9 @@ class LambdaOverloadsCompileTest {
         // apply
         CASES.put("int one = pool.apply(() -> { Thread.sleep(1); return 1; });", "apply(" + SC + ")");
         CASES.put("CompletableFuture<String> f = pool.applyAsync(Snippets::answer);", "applyAsync(" + SC + ")");
+        CASES.put("int length = pool.apply(String::length, \"ticket\");", "apply(" + SF + ",java.lang.Object)");
+        CASES.put("CompletableFuture<Integer> f = pool.applyAsync(x -> { Thread.sleep(1); return x * 2; }, 21);",
+                "applyAsync(" + SF + ",java.lang.Object)");
         // invokeAll and invokeAny
         CASES.put("pool.invokeAll(() -> 1, () -> { Thread.sleep(1); return 2; });", "invokeAll(" + SC + "[])");
         CASES.put("String s = pool.invokeAny(Snippets::answer, () -> \"b\");", "invokeAny(" + SC + "[])");

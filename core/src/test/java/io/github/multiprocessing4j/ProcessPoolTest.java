@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -44,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProcessPoolTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static ProcessPool pool;
+    /** Counts the runs in this process of the unsent function that {@code shutdownNow()} hands back. */
+    private static final AtomicInteger RAN_HERE = new AtomicInteger();
 
     @RegisterExtension
     final SharedObjects shared = new SharedObjects();
@@ -567,6 +571,37 @@ class ProcessPoolTest {
         assertThat(pool.apply(tasks.get(11))).isEqualTo(11);
     }
 
+    /**
+     * Python's {@code apply(func, args)}: a function and its argument (any value, null too), the
+     * function's exception as the cause, an argument that cannot be serialized refused at the call,
+     * a time limit taken off the function.
+     */
+    @Test
+    void applyOfAFunctionToAnArgumentRunsItInAWorker() throws Exception {
+        int doubled = pool.apply(x -> x * 2, 21); // an implicitly typed lambda: R is the target's
+        assertThat(doubled).isEqualTo(42);
+        assertThat(pool.apply(String::length, "ticket")).isEqualTo(6);
+        assertThat(pool.apply((Point p) -> p.x() + p.y(), new Point(40, 2))).isEqualTo(42);
+        String none = pool.apply(x -> x == null ? "none" : "some", (Object) null);
+        assertThat(none).isEqualTo("none");
+        int base = 40;
+        assertThat(pool.applyAsync(x -> x + base, 2).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(42);
+        long pid = pool.apply(x -> ProcessHandle.current().pid(), 0);
+        assertThat(pool.workerPids()).contains(pid);
+        for (int i = 0; i < 20; i++) {
+            int square = pool.apply(x -> x * x, i);
+            assertThat(square).isEqualTo(i * i);
+        }
+        assertThatThrownBy(() -> pool.apply(Integer::parseInt, "x")).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(NumberFormatException.class);
+        Object notSerializable = new Object();
+        assertThatThrownBy(() -> pool.applyAsync(x -> x, notSerializable)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("argument").hasMessageContaining("java.lang.Object");
+        SerializableFunction<Integer, Integer> plusOne = x -> x + 1;
+        assertThat(pool.apply(ProcessPool.timed(Duration.ofSeconds(30), plusOne), 1)).isEqualTo(2);
+        assertThat(pool.map(x -> x + 1, List.of(1, 2))).containsExactly(2, 3);
+    }
+
     @Test
     void submitAndExecuteTakePlainLambdasAndMethodReferencesThatThrowCheckedExceptions() throws Exception {
         assertThat(pool.submit(() -> {
@@ -737,12 +772,16 @@ class ProcessPoolTest {
         for (int i = 0; i < 1000; i++) {
             queued.add(own.submit(() -> 2));
         }
+        CompletableFuture<Integer> applied = own.applyAsync(x -> x + RAN_HERE.incrementAndGet(), 1);
         assertThat(started.await(WAIT)).isTrue();
         List<Runnable> unsent = own.shutdownNow();
         assertThat(own.isTerminated()).isTrue();
         assertThat(running.isCancelled()).isTrue();
         assertThat(queued).allMatch(Future::isCancelled);
-        assertThat(unsent).hasSizeBetween(1000 - 256, 1000); // a worker holds at most 256 small tasks
+        assertThat(applied.isCancelled()).isTrue();
+        assertThat(unsent).hasSizeBetween(1001 - 256, 1001); // a worker holds at most 256 small tasks
+        unsent.get(unsent.size() - 1).run(); // the applied function, last: here, with its argument
+        assertThat(RAN_HERE.get()).isEqualTo(1);
         assertThatThrownBy(() -> own.apply(() -> 1)).isInstanceOf(RejectedExecutionException.class);
     }
 

@@ -114,6 +114,13 @@ class ProcessPoolTimeoutTest {
             }
         }));
         assertThatThrownBy(returning::join).isInstanceOf(CompletionException.class).hasCauseInstanceOf(TimeoutException.class);
+        SerializableFunction<Long, String> sleeping = millis -> {
+            Thread.sleep(millis);
+            return "slept";
+        };
+        CompletableFuture<String> applied = pool.applyAsync(timed(LIMIT, sleeping), 60_000L); // a function with its argument
+        assertThatThrownBy(applied::join).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(TimeoutException.class).cause().isInstanceOf(InterruptedException.class);
         // the same worker, and the interrupt does not reach its next task
         assertThat(pool.apply(() -> {
             Thread.sleep(50);

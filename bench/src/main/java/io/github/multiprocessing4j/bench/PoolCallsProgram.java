@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.SerializableCallable;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
  * {@code apply}s of a task that computes for {@value #TASK_MILLIS} ms (the caller's wait for the
  * answer is a young one, as for any short task's), a lambda that captures nothing, then as many
  * of a lambda that captures how long it computes (as {@code () -> work(x)}, which a pool sends
- * whole at each call), and after the pool
+ * whole at each call), then as many of a function given that time as its argument
+ * ({@code apply(fn, argument)}, Python's {@code apply(func, args)}), and after the pool
  * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another x*x, and last
  * {@code close()}; after the pool, a child that waits for an item in a queue gets one put after the
  * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: a
@@ -29,7 +31,7 @@ import java.util.stream.Collectors;
  * which returns before the workers have booted), {@code first_per_s} and, per repetition,
  * {@code second_per_s}, in tasks per second of the call alone, {@code task_apply_us} (the median
  * of the task applies' time beyond the task's own, as the task measured it), {@code capturing_apply_us}
- * (the same for the capturing lambda), {@code idle_apply_us} (the call
+ * (the same for the capturing lambda), {@code function_apply_us} (for the function and its argument), {@code idle_apply_us} (the call
  * to its result), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
  * {@code brief_idle_get_us} (the put to the item in the child, by {@link System#nanoTime()},
  * which is the machine's monotonic clock in both; the last the median of its items). The input lists are made before the clock starts;
@@ -45,6 +47,7 @@ public final class PoolCallsProgram {
     static final String SECOND_PER_SECOND = "second_per_s";
     static final String TASK_APPLY_MICROS = "task_apply_us";
     static final String CAPTURING_APPLY_MICROS = "capturing_apply_us";
+    static final String FUNCTION_APPLY_MICROS = "function_apply_us";
     static final String IDLE_APPLY_MICROS = "idle_apply_us";
     static final String CLOSE_MICROS = "close_us";
     static final String FIRST_IDLE_GET_MICROS = "first_idle_get_us";
@@ -92,9 +95,13 @@ public final class PoolCallsProgram {
             }
             SerializableCallable<Long> task = () -> SquareTasks.SQUARE.apply(7);
             pool.apply(task);
-            Programs.report(TASK_APPLY_MICROS, Programs.median(taskApplyMicros(pool, PoolCallsProgram::computeFor5Millis)));
+            SerializableCallable<Long> stateless = PoolCallsProgram::computeFor5Millis;
+            Programs.report(TASK_APPLY_MICROS, Programs.median(taskApplyMicros(() -> pool.apply(stateless))));
             long millis = TASK_MILLIS; // captured: a value of the call, not a constant
-            Programs.report(CAPTURING_APPLY_MICROS, Programs.median(taskApplyMicros(pool, () -> computeFor(millis))));
+            SerializableCallable<Long> capturing = () -> computeFor(millis);
+            Programs.report(CAPTURING_APPLY_MICROS, Programs.median(taskApplyMicros(() -> pool.apply(capturing))));
+            Programs.report(FUNCTION_APPLY_MICROS, Programs.median(taskApplyMicros(
+                    () -> pool.apply(PoolCallsProgram::computeFor, millis))));
             Thread.sleep(IDLE_MILLIS);
             long t5 = System.nanoTime();
             long square = pool.apply(task);
@@ -115,15 +122,16 @@ public final class PoolCallsProgram {
     }
 
     /**
-     * @param task a task that computes for {@value #TASK_MILLIS} ms and returns how long it ran, in nanoseconds
-     * @return for each of {@value #TASK_APPLIES} {@code apply}s of the task, the call's time beyond
-     *     the task's own (as the task measured it), in microseconds
+     * @param applyOnce an {@code apply} of a task that computes for {@value #TASK_MILLIS} ms, giving
+     *     how long the task ran, in nanoseconds
+     * @return for each of {@value #TASK_APPLIES} calls, the call's time beyond the task's own (as the
+     *     task measured it), in microseconds
      */
-    private static List<Double> taskApplyMicros(ProcessPool pool, SerializableCallable<Long> task) {
+    private static List<Double> taskApplyMicros(LongSupplier applyOnce) {
         List<Double> beyond = new java.util.ArrayList<>();
         for (int i = 0; i < TASK_APPLIES; i++) {
             long t0 = System.nanoTime();
-            long ran = pool.apply(task);
+            long ran = applyOnce.getAsLong();
             beyond.add((System.nanoTime() - t0 - ran) / 1e3);
         }
         return beyond;

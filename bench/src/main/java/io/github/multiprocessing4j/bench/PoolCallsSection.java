@@ -51,6 +51,12 @@ final class PoolCallsSection extends Section {
                 + ": call -> result, beyond the task's own time";
     }
 
+    static String functionApply() {
+        return PREFIX + "apply() of a function that computes " + PoolCallsProgram.TASK_MILLIS + " ms, its time the"
+                + " argument (apply(fn, argument), Python: apply(func, args)), median of " + PoolCallsProgram.TASK_APPLIES
+                + ": call -> result, beyond the task's own time";
+    }
+
     static String idleApply() {
         return PREFIX + "apply(x*x) after the pool idled " + PoolCallsProgram.IDLE_MILLIS + " ms: call -> result";
     }
@@ -78,6 +84,7 @@ final class PoolCallsSection extends Section {
         double[] secondMedians = new double[reps];
         double[] taskApply = new double[reps];
         double[] capturingApply = new double[reps];
+        double[] functionApply = new double[reps];
         double[] idleApply = new double[reps];
         double[] close = new double[reps];
         double[] firstIdleGet = new double[reps];
@@ -95,6 +102,7 @@ final class PoolCallsSection extends Section {
             secondMedians[rep] = Programs.median(seconds);
             taskApply[rep] = value(figures, PoolCallsProgram.TASK_APPLY_MICROS);
             capturingApply[rep] = value(figures, PoolCallsProgram.CAPTURING_APPLY_MICROS);
+            functionApply[rep] = value(figures, PoolCallsProgram.FUNCTION_APPLY_MICROS);
             idleApply[rep] = value(figures, PoolCallsProgram.IDLE_APPLY_MICROS);
             close[rep] = value(figures, PoolCallsProgram.CLOSE_MICROS);
             firstIdleGet[rep] = value(figures, PoolCallsProgram.FIRST_IDLE_GET_MICROS);
@@ -106,6 +114,7 @@ final class PoolCallsSection extends Section {
         results.record(name(), secondCall(second), "program", second, "tasks/s", secondMedians);
         results.record(name(), taskApply(), "program", 1, "us", taskApply);
         results.record(name(), capturingApply(), "program", 1, "us", capturingApply);
+        results.record(name(), functionApply(), "program", 1, "us", functionApply);
         results.record(name(), idleApply(), "program", 1, "us", idleApply);
         results.record(name(), close(), "program", PoolCallsProgram.WORKERS, "us", close);
         results.record(name(), idleGet(true), "program", 1, "us", firstIdleGet);

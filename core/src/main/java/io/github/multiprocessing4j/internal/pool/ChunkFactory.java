@@ -38,18 +38,26 @@ final class ChunkFactory {
     }
 
     /**
-     * Makes the chunk of a submitted task.
+     * Makes the chunk of a submitted task: a callable or a runnable, or a function with its one
+     * argument (mode {@link PoolMessages#APPLY}, a section of one value).
      *
      * @param timeoutNanos how long it may run once started; 0 for no limit
-     * @throws IllegalArgumentException when the task is not serializable; the message names the class
+     * @throws IllegalArgumentException when the task, or a function's argument, is not
+     *     serializable; the message names the class
      */
     Chunk taskChunk(PoolTask task, ChunkOwner owner, long timeoutNanos) {
-        byte mode = modeOf(task instanceof PoolTask.Call ? PoolMessages.CALL : PoolMessages.RUN, timeoutNanos);
+        byte mode = modeOf(task instanceof PoolTask.Call ? PoolMessages.CALL
+                : task instanceof PoolTask.Apply ? PoolMessages.APPLY : PoolMessages.RUN, timeoutNanos);
         FunctionRef stateless = Serialization.isStatelessLambda(task.task()) ? statelessTask(task.task()) : null;
         byte[] inline = stateless == null ? Serialization.serialize(task.task(), "task") : null;
         long id = ids.incrementAndGet();
-        byte[] message = PoolMessages.chunk(id, mode, stateless == null ? 0 : stateless.id, inline, 0).toByteArray();
-        return new Chunk(id, message, 1, 0, stateless, owner, timeoutNanos);
+        Wire.Writer out = PoolMessages.chunk(id, mode, stateless == null ? 0 : stateless.id, inline, 0);
+        if (task instanceof PoolTask.Apply apply) {
+            ValueSection.Encoder argument = new ValueSection.Encoder(out, "argument", 1);
+            argument.add(apply.argument());
+            argument.finish();
+        }
+        return new Chunk(id, out.toByteArray(), 1, 0, stateless, owner, timeoutNanos);
     }
 
     /** @return the function of a task that captures nothing: one per lambda class, made at its first submission */

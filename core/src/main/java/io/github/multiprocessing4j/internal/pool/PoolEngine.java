@@ -153,8 +153,7 @@ public final class PoolEngine {
         long timeout = taskTimeoutNanos;
         if (task.task() instanceof TimedTask timed) {
             timeout = timed.timeoutNanos();
-            toRun = task instanceof PoolTask.Run run ? new PoolTask.Run(timed.task(), run.result())
-                    : new PoolTask.Call((java.util.concurrent.Callable<?>) timed.task());
+            toRun = task.running(timed.task());
         }
         TaskCall<T> call = new TaskCall<>(task, loaderOf(toRun.task()));
         Chunk chunk = chunks.taskChunk(toRun, call, timeout);

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.SerializableCallable;
 import io.github.multiprocessing4j.SerializableFunction;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.serial.ValueSection;
 import io.github.multiprocessing4j.internal.serial.Wire;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a submitted task's chunk carries: a task that captures nothing names a function serialized
  * once, one per lambda class, which its workers define once; a task that captures values, or is
- * not a lambda, carries itself. Either way it is a task submitted on its own, not a map call's.
+ * not a lambda, carries itself; a function submitted with its argument carries the argument as a
+ * section of one value. Either way it is a task submitted on its own, not a map call's.
  */
 class ChunkFactoryTest {
     private final ChunkFactory factory = new ChunkFactory();
@@ -62,6 +64,30 @@ class ChunkFactoryTest {
     }
 
     @Test
+    void aFunctionSubmittedWithItsArgumentCarriesTheArgumentAsOneValue() throws Exception {
+        SerializableFunction<Integer, Integer> twice = x -> x * 2;
+        int base = 40; // not final: captured
+        SerializableFunction<Integer, Integer> plusBase = x -> x + base;
+        Chunk stateless = factory.taskChunk(new PoolTask.Apply(twice, 21), null, 0);
+        Chunk capturing = factory.taskChunk(new PoolTask.Apply(plusBase, 2), null, 0);
+
+        assertThat(stateless.function).isNotNull();
+        assertThat(stateless.function.submitted).isTrue();
+        assertThat(capturing.function).isNull();
+        for (Chunk chunk : new Chunk[] {stateless, capturing}) {
+            assertThat(mode(chunk)).isEqualTo(PoolMessages.APPLY);
+            assertThat(WorkerHandle.kindOf(chunk)).isZero();
+            Wire.Reader in = atFunction(chunk);
+            in.getLong();
+            in.getBytes(in.getInt()); // the function, when it travels inline
+            ValueSection.Decoder argument = ValueSection.decoder(in, getClass().getClassLoader());
+            assertThat(argument.count()).isEqualTo(1);
+            assertThat(argument.next()).isEqualTo(chunk == stateless ? 21 : 2);
+        }
+        assertThat(Serialization.isStatelessLambda(plusBase)).isFalse();
+    }
+
+    @Test
     void aMapCallsFunctionIsItsCallsOwnKind() {
         Chunk mapped = factory.mapChunk(factory.function((SerializableFunction<Integer, Integer>) x -> x + 1),
                 List.of(1, 2).iterator(), 2, 2, false, 0, null, 0);
@@ -87,6 +113,13 @@ class ChunkFactoryTest {
         Wire.Reader in = atFunction(chunk);
         in.getLong();
         return in.getInt();
+    }
+
+    private static byte mode(Chunk chunk) {
+        Wire.Reader in = new Wire.Reader((byte[]) chunk.message);
+        in.getByte();
+        in.getLong();
+        return in.getByte();
     }
 
     /** @return the chunk's message, read up to its function id ({@link PoolMessages}: kind, chunk id, mode) */
