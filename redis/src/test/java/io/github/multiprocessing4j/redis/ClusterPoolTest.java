@@ -67,6 +67,8 @@ class ClusterPoolTest {
             assertThat(squares).isEqualTo(inputs.stream().map(x -> x * x).collect(Collectors.toList()));
             assertThat(pool.map(x -> x * x, inputs.subList(0, 1_000), 1)).as("chunk size 1")
                     .isEqualTo(squares.subList(0, 1_000));
+            int applied = pool.apply(x -> x * 2, 21); // a function and its argument: Python's apply(func, args)
+            assertThat(applied).isEqualTo(42);
             // Chunks go to the workers that have booted: on a loaded machine the first one can run
             // a whole map before the others are up (CI once saw all 10,000 tasks on one worker).
             Set<Long> pids = new HashSet<>();
