@@ -67,7 +67,9 @@ class ClusterProducerConsumerTest extends RedisWithPassword {
             while (m.find()) {
                 (m.group(1).equals("cook") ? cooks : eaters).add(Long.parseLong(m.group(2)));
             }
-            assertThat(cooks).hasSize(2);
+            // Two cooks, in one or two workers: a worker is given its next task while it runs one, so
+            // a worker that booted first may run both cooks one after the other (CI saw it once).
+            assertThat(cooks).hasSizeBetween(1, 2);
             assertThat(eaters).isNotEmpty();
             assertThat(workers).as("the processes under the two mp4j worker commands").containsAll(cooks)
                     .containsAll(eaters);
