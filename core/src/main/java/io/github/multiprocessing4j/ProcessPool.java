@@ -58,6 +58,12 @@ import java.util.stream.Stream;
  *
  * <p><b>Tasks.</b> Functions, tasks and their arguments are serialized in the caller: one that is
  * not serializable fails the call at once with {@link IllegalArgumentException} naming its class.
+ * A map call's function is sent once to each worker that runs the call. A task, or a function
+ * given to {@code apply} with its argument, that captures nothing (a method reference such as
+ * {@code Prices::of}, a lambda that uses only its argument) is sent to each worker once, however
+ * often it is submitted; one that captures values is sent with them at each call:
+ * {@code apply(Prices::of, order)} rather than {@code apply(() -> Prices.of(order))} for a
+ * function called again and again.
  * Results come back serialized; a result that is not serializable fails its task. A task that
  * throws fails only itself: its exception, with the worker's stack trace, becomes the cause of the
  * {@link ExecutionException} ({@link Future#get()}) or {@link CompletionException} ({@code map},

@@ -215,7 +215,16 @@ public final class Server implements AutoCloseable {
             throw failure(what, e, false);
         }
         try (jedis) {
-            return command.apply(jedis);
+            try {
+                return command.apply(jedis);
+            } catch (JedisDataException e) {
+                if (closedByTheServer(e)) {
+                    // Not to the pool: the next command on it would meet a reset connection (CI
+                    // saw "the connection broke" on the put after a refused oversized item).
+                    jedis.getConnection().setBroken();
+                }
+                throw e;
+            }
         } catch (JedisException e) {
             if (e instanceof JedisConnectionException) {
                 pool.clear(); // the idle connections went to the same server: most likely broken too
@@ -362,6 +371,16 @@ public final class Server implements AutoCloseable {
                             + firstLine(e) + ")", e, true, false);
         }
         return new ClusterFailure(prefix + firstLine(e), e, false);
+    }
+
+    /**
+     * @return whether the server closes the connection after this error: a protocol error (an
+     *     argument over its {@code proto-max-bulk-len}, "invalid bulk length"), after which Redis
+     *     replies and closes the connection
+     */
+    private static boolean closedByTheServer(JedisDataException e) {
+        String error = e.getMessage();
+        return error != null && error.contains("Protocol error");
     }
 
     /**
