@@ -95,7 +95,7 @@ public final class PoolCallsProgram {
             }
             SerializableCallable<Long> task = () -> SquareTasks.SQUARE.apply(7);
             pool.apply(task);
-            SerializableCallable<Long> stateless = PoolCallsProgram::computeFor5Millis;
+            SerializableCallable<Long> stateless = () -> computeFor(TASK_MILLIS); // a constant: captures nothing
             Programs.report(TASK_APPLY_MICROS, Programs.median(taskApplyMicros(() -> pool.apply(stateless))));
             long millis = TASK_MILLIS; // captured: a value of the call, not a constant
             SerializableCallable<Long> capturing = () -> computeFor(millis);
@@ -135,10 +135,6 @@ public final class PoolCallsProgram {
             beyond.add((System.nanoTime() - t0 - ran) / 1e3);
         }
         return beyond;
-    }
-
-    private static long computeFor5Millis() {
-        return computeFor(TASK_MILLIS);
     }
 
     /** @return how long it computed, in nanoseconds: {@code millis} ms and a little */

@@ -187,13 +187,23 @@ public final class Doorbell {
             return; // rung through the child's lifeline, or a lifeline seat of another's child
         }
         Bell bell = BELLS.get(pid);
-        if (bell == null) {
-            ringNewBell(pid, board, seat);
-        } else if (bell.gap.due() && !bell.ring()) {
-            BELLS.remove(pid, bell); // the process ended, and its pid may be another's now
-            bell.close();
-            ringNewBell(pid, board, seat);
+        if (bell == null || !ringIfDue(pid, bell)) {
+            ringNewBell(pid, board, seat); // the process's pid may be another's now: opened again
         }
+    }
+
+    /**
+     * Rings an open doorbell unless it was rung a moment ago ({@link #RING_GAP_NANOS}).
+     *
+     * @return false when its process is gone: the doorbell is forgotten and closed
+     */
+    private static boolean ringIfDue(int pid, Bell bell) {
+        if (bell.gap.due() && !bell.ring()) {
+            BELLS.remove(pid, bell);
+            bell.close();
+            return false;
+        }
+        return true;
     }
 
     /** Hands the ring of a doorbell not opened yet to the opening thread, started the first time. */
@@ -233,11 +243,7 @@ public final class Doorbell {
     /** Opens {@code pid}'s doorbell and rings it; frees the seat when it has none that can be reached. */
     private static void openAndRing(int pid, WaiterBoard board, int seat) {
         Bell bell = openedBell(pid);
-        if (bell == null) {
-            board.leave(seat, pid);
-        } else if (bell.gap.due() && !bell.ring()) {
-            BELLS.remove(pid, bell);
-            bell.close();
+        if (bell == null || !ringIfDue(pid, bell)) {
             board.leave(seat, pid);
         }
     }
