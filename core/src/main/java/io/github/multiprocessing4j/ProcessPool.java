@@ -1488,7 +1488,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
          * differences:
          * <ul>
          *   <li>The pool's calls, messages and results travel through the cluster's server (a
-         *       round trip is a fraction of a millisecond on a local network instead of microseconds).</li>
+         *       round trip is a fraction of a millisecond on a local network instead of microseconds).
+         *       A message larger than the server takes (its {@code proto-max-bulk-len}, 512 MB unless
+         *       configured) is refused before it is sent, with an {@link IllegalArgumentException}
+         *       that says the limit: a task, a function or a chunk of a map's items by the call that
+         *       made it, a chunk's results in the worker, which fails that task or chunk with it
+         *       (the worker goes on).</li>
          *   <li>Workers run only the classes on their own class path (the agent's): a task whose
          *       class is missing there fails with an {@link IllegalStateException} naming the class
          *       and the worker's host. What comes back is deserialized through the cluster's

@@ -38,6 +38,19 @@ public interface PoolChannel extends Serializable {
     int discard();
 
     /**
+     * Refuses, before it is sent, a message the medium would not carry (a server's limit on a
+     * value's size), so that the call that made it fails saying why instead of the send. Accepts
+     * any size by default.
+     *
+     * @param what the message, for the error ("the task", "a chunk of 10 items", "the chunk's results")
+     * @param bytes the message's length
+     * @throws IllegalArgumentException when the channel cannot carry a message of that length;
+     *     the message says its limit
+     */
+    default void checkMessageFits(String what, long bytes) {
+    }
+
+    /**
      * Told by a worker, on its result channel, that it answered {@code chunks} more chunks: a
      * backend may count them for its operators. Does nothing by default.
      *

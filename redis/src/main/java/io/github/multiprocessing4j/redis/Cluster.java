@@ -351,9 +351,10 @@ public final class Cluster implements AutoCloseable, PoolBackendFactory {
      * <p>What differs from a local {@link ProcessQueue}:
      * <ul>
      *   <li>Items are encoded as locally, and read back through the cluster's
-     *       {@linkplain Builder#allowClasses allow-list}. An item larger than the server takes
-     *       (its {@code proto-max-bulk-len}, 512 MB unless configured) is refused with a
-     *       {@link ClusterException} that says so.</li>
+     *       {@linkplain Builder#allowClasses allow-list}. An item whose encoding is larger than the server takes
+     *       (its {@code proto-max-bulk-len}, 512 MB unless configured, read at this process's
+     *       first item over 1 MiB) is refused by its {@code put} with an
+     *       {@link IllegalArgumentException} that says the limit; nothing is sent.</li>
      *   <li><b>Puts into an unbounded queue go behind.</b> {@code put} returns at once; the item
      *       is sent by a sender thread at once when none is in flight, else with the puts made
      *       meanwhile in the next call (so one thread's consecutive puts travel many to a round

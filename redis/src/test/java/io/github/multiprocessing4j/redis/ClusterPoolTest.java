@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.redis;
 
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SerializableCallable;
+import io.github.multiprocessing4j.SerializableFunction;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.WorkerDiedException;
 import io.github.multiprocessing4j.redis.internal.pool.AgentKeys;
@@ -145,6 +146,35 @@ class ClusterPoolTest {
                     .hasMessageContaining("class path")
                     .hasMessageContaining(" on ");
             assertThat(pool.apply(() -> "still working")).isEqualTo("still working");
+        }
+    }
+
+    /**
+     * A server that takes values of up to 1 MiB: a task, a map's chunk or a result larger than
+     * that fails its own call saying so, before anything is sent (a result: in the worker, which
+     * sends the failure instead); the pool goes on.
+     */
+    @Test
+    void aTaskOrResultLargerThanTheServerAcceptsFailsItsCallSayingSoAndThePoolGoesOn() {
+        try (Jedis admin = new Jedis("127.0.0.1", redis.port())) {
+            admin.configSet("proto-max-bulk-len", "1mb");
+            try (Cluster limited = Cluster.builder(redis.url()).prefix("pooltest").allowClasses("io.github.multiprocessing4j.**").connect();
+                 ProcessPool pool = ProcessPool.builder().cluster(limited).processes(1).build()) {
+                byte[] large = new byte[2 << 20];
+                SerializableFunction<byte[], Integer> length = array -> array.length;
+                assertThatThrownBy(() -> pool.apply(length, large)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("the task: ").hasMessageContaining("(its proto-max-bulk-len is 1048576 bytes)");
+                assertThatThrownBy(() -> pool.map(length, List.of(new byte[1], large), 2))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("a chunk of 2 items: ");
+                assertThatThrownBy(() -> pool.apply(() -> new byte[2 << 20])).isInstanceOf(CompletionException.class)
+                        .cause().isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("the chunk's results: ").hasMessageContaining("(its proto-max-bulk-len is 1048576 bytes)");
+                assertThat(pool.map(length, List.of(new byte[3], new byte[(1 << 20) - 100]), 1))
+                        .as("a large argument within the limit").containsExactly(3, (1 << 20) - 100);
+                assertThat(pool.apply(() -> "still working")).isEqualTo("still working");
+            } finally {
+                admin.configSet("proto-max-bulk-len", "512mb");
+            }
         }
     }
 

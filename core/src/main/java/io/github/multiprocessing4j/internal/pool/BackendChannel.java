@@ -45,6 +45,11 @@ final class BackendChannel implements MessageChannel, Serializable {
     }
 
     @Override
+    public void checkMessageFits(String what, long bytes) {
+        channel.checkMessageFits(what, bytes);
+    }
+
+    @Override
     public void answered(int chunks) {
         channel.answered(chunks);
     }

@@ -25,16 +25,24 @@ final class ChunkFactory {
     static final int STATELESS_TASK_CLASSES = 64;
 
     private final AtomicLong ids = new AtomicLong();
+    /** The pool's channels, whose medium may refuse a message over its size (a Redis server's limit). */
+    private final MessageChannel channels;
     /** The functions of submitted tasks that capture nothing, by their lambda's class; guarded by itself. */
     private final Map<Class<?>, FunctionRef> statelessTasks = WorkerLoop.lruCache(STATELESS_TASK_CLASSES);
+
+    /** @param channels one of the pool's channels: they all carry messages of the same sizes */
+    ChunkFactory(MessageChannel channels) {
+        this.channels = channels;
+    }
 
     /**
      * Serializes a map call's function once.
      *
-     * @throws IllegalArgumentException when it is not serializable; the message names the class
+     * @throws IllegalArgumentException when it is not serializable (the message names the class),
+     *     or larger than the pool's channels carry
      */
     FunctionRef function(Object function) {
-        return new FunctionRef(ids.incrementAndGet(), Serialization.serialize(function, "function"), false);
+        return fitting("the function", new FunctionRef(ids.incrementAndGet(), Serialization.serialize(function, "function"), false));
     }
 
     /**
@@ -43,7 +51,7 @@ final class ChunkFactory {
      *
      * @param timeoutNanos how long it may run once started; 0 for no limit
      * @throws IllegalArgumentException when the task, or a function's argument, is not
-     *     serializable; the message names the class
+     *     serializable (the message names the class), or it is larger than the pool's channels carry
      */
     Chunk taskChunk(PoolTask task, ChunkOwner owner, long timeoutNanos) {
         byte mode = modeOf(task instanceof PoolTask.Call ? PoolMessages.CALL
@@ -57,7 +65,9 @@ final class ChunkFactory {
             argument.add(apply.argument());
             argument.finish();
         }
-        return new Chunk(id, out.toByteArray(), 1, 0, stateless, owner, timeoutNanos);
+        byte[] message = out.toByteArray();
+        channels.checkMessageFits("the task", message.length);
+        return new Chunk(id, message, 1, 0, stateless, owner, timeoutNanos);
     }
 
     /** @return the function of a task that captures nothing: one per lambda class, made at its first submission */
@@ -65,7 +75,7 @@ final class ChunkFactory {
         synchronized (statelessTasks) {
             FunctionRef function = statelessTasks.get(task.getClass());
             if (function == null) {
-                function = new FunctionRef(ids.incrementAndGet(), Serialization.serialize(task, "task"), true);
+                function = fitting("the task", new FunctionRef(ids.incrementAndGet(), Serialization.serialize(task, "task"), true));
                 statelessTasks.put(task.getClass(), function);
             }
             return function;
@@ -86,7 +96,8 @@ final class ChunkFactory {
      * @param spliceLargeArrays whether large {@code byte[]} items are held by reference
      * @param index the chunk's place among its call's chunks
      * @param timeoutNanos how long it may run once started; 0 for no limit
-     * @throws IllegalArgumentException when an item is not serializable
+     * @throws IllegalArgumentException when an item is not serializable, or the chunk is larger
+     *     than the pool's channels carry
      */
     Chunk mapChunk(FunctionRef function, Iterator<?> source, int chunkSize, int expected, boolean spliceLargeArrays,
                    int index, ChunkOwner owner, long timeoutNanos) {
@@ -105,7 +116,14 @@ final class ChunkFactory {
             count++;
         }
         items.finish();
-        return new Chunk(id, out.toMessage(), count, index, function, owner, timeoutNanos);
+        Object message = out.toMessage();
+        channels.checkMessageFits("a chunk of " + count + " items", PoolMessages.lengthOf(message));
+        return new Chunk(id, message, count, index, function, owner, timeoutNanos);
+    }
+
+    private FunctionRef fitting(String what, FunctionRef function) {
+        channels.checkMessageFits(what, function.defineMessage.length);
+        return function;
     }
 
     /** A timed chunk runs from when it starts in its worker, which says so: its mode asks for it. */

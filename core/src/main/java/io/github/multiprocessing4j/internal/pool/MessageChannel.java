@@ -52,6 +52,15 @@ interface MessageChannel {
      */
     int discard();
 
+    /**
+     * Refuses, before it is sent, a message the medium would not carry; accepts any size by default.
+     *
+     * @param what the message, for the error ("the task", "the chunk's results")
+     * @throws IllegalArgumentException when a message of {@code bytes} is larger than the channel carries
+     */
+    default void checkMessageFits(String what, long bytes) {
+    }
+
     /** A worker answered {@code chunks} more chunks (told on its result channel, before it sends them). */
     default void answered(int chunks) {
     }

@@ -59,7 +59,7 @@ public final class PoolEngine {
     /** Guards the state, the dispatcher and the workers' bookkeeping. */
     final ReentrantLock lock = new ReentrantLock();
     private final int processes;
-    private final ChunkFactory chunks = new ChunkFactory();
+    private final ChunkFactory chunks;
     private final Dispatcher dispatcher;
     private final Collector collector;
     private final WorkerSupervisor supervisor;
@@ -104,6 +104,7 @@ public final class PoolEngine {
                 : () -> new BackendChannel(backend.newChannel());
         this.collector = new Collector(this, channels.create(), backend == null ? null : backend.filter(),
                 backend == null ? null : backend::close);
+        this.chunks = new ChunkFactory(collector.results());
         // A backend's workers get no control channel (a Redis list each would hold a connection
         // per worker): a chunk stopped there is not interrupted, only its worker killed.
         this.supervisor = new WorkerSupervisor(this, config, launcher, channels,

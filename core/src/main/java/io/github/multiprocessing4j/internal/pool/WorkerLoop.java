@@ -222,6 +222,13 @@ public final class WorkerLoop implements Runnable, Serializable {
         } finally {
             interrupted = running.end();
         }
+        if (answer != null) {
+            try {
+                results.checkMessageFits("the chunk's results", PoolMessages.lengthOf(answer));
+            } catch (IllegalArgumentException tooLarge) {
+                answer = PoolMessages.chunkFailed(worker, chunkId, tooLarge); // the caller learns why; the worker goes on
+            }
+        }
         outbox.add(answer, start);
         if (timed || interrupted) {
             outbox.flush(); // at once: see the class comment

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a submitted task's chunk carries: a task that captures nothing names a function serialized
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * section of one value. Either way it is a task submitted on its own, not a map call's.
  */
 class ChunkFactoryTest {
-    private final ChunkFactory factory = new ChunkFactory();
+    /** Channels that carry messages of up to 4 KiB, as a server with a size limit does. */
+    private final ChunkFactory factory = new ChunkFactory(new ChannelOfAtMost(4096));
 
     @Test
     void tasksThatCaptureNothingNameOneFunctionPerLambdaClassAndCarryNone() throws Exception {
@@ -93,6 +95,65 @@ class ChunkFactoryTest {
                 List.of(1, 2).iterator(), 2, 2, false, 0, null, 0);
         assertThat(mapped.ofMapCall()).isTrue();
         assertThat(WorkerHandle.kindOf(mapped)).isEqualTo(mapped.function.id).isPositive();
+    }
+
+    @Test
+    void aMessageLargerThanTheChannelsCarryIsRefusedWhereItIsMadeAndTheNextOneIsNot() {
+        byte[] large = new byte[8192];
+        SerializableCallable<Integer> capturing = () -> large.length;
+        SerializableFunction<byte[], Integer> length = array -> array.length;
+        assertThatThrownBy(() -> factory.taskChunk(new PoolTask.Call(capturing), null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the task: ").hasMessageContaining("at most 4096");
+        assertThatThrownBy(() -> factory.taskChunk(new PoolTask.Apply(length, large), null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the task: ");
+        FunctionRef function = factory.function(length);
+        assertThatThrownBy(() -> factory.mapChunk(function, List.of(new byte[10], large).iterator(), 2, 2, false, 0, null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("a chunk of 2 items: ");
+        assertThatThrownBy(() -> factory.function((SerializableFunction<Integer, Integer>) x -> x + large.length))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the function: ");
+        assertThat(factory.mapChunk(function, List.of(new byte[10]).iterator(), 2, 2, false, 0, null, 0).count).isEqualTo(1);
+        assertThat(factory.taskChunk(new PoolTask.Apply(length, new byte[100]), null, 0).function).isNotNull();
+    }
+
+    /** A channel that only says which messages it carries: up to {@code limit} bytes. */
+    private static final class ChannelOfAtMost implements MessageChannel {
+        private final long limit;
+
+        ChannelOfAtMost(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void checkMessageFits(String what, long bytes) {
+            if (bytes > limit) {
+                throw new IllegalArgumentException(what + ": " + bytes + " bytes, and the channel carries at most " + limit);
+            }
+        }
+
+        @Override
+        public void put(byte[] message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Wire.Reader take() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Wire.Reader poll() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int discard() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** A task that is a class of its own, serialized as an object. */

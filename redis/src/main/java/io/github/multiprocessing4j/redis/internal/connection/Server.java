@@ -68,6 +68,13 @@ public final class Server implements AutoCloseable {
     /** Blocked getters and lock waiters each hold a connection while they wait. */
     public static final int MAX_CONNECTIONS = 128;
     private static final long MAX_PAUSE_MILLIS = 500;
+    /**
+     * The smallest {@code proto-max-bulk-len} Redis and Valkey can be configured with (1 MiB): an
+     * argument no larger always fits, so only larger ones need the server's own limit.
+     */
+    static final long SMALLEST_BULK_LIMIT = 1 << 20;
+    /** Redis's and Valkey's default {@code proto-max-bulk-len}: assumed when the server will not say. */
+    static final long DEFAULT_BULK_LIMIT = 512L << 20;
 
     /** A command that waits on the server for {@code seconds} and returns null when that ran out. */
     @FunctionalInterface
@@ -86,6 +93,8 @@ public final class Server implements AutoCloseable {
     private final BlockingCalls blocking = new BlockingCalls(this);
     private volatile boolean closed;
     private volatile Runnable beforeEachCall;
+    /** The server's {@code proto-max-bulk-len}, read at the first argument that needs it; 0 until then. */
+    private volatile long bulkLimit;
 
     /**
      * Connects and checks the server answers (a PING) within {@code timeout}. A
@@ -155,6 +164,48 @@ public final class Server implements AutoCloseable {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * Refuses, before anything is sent, an argument the server would refuse: one longer than its
+     * {@code proto-max-bulk-len}. Redis reads an argument's length first and, over its limit,
+     * answers a protocol error and closes the connection, often while the client is still writing
+     * the megabytes, so that the client may see only a reset connection (the command "may or may
+     * not have been carried out") instead of the refusal. The limit is read once per process, at
+     * the first argument over 1 MiB (no server accepts less); a server that will not say
+     * ({@code CONFIG} refused or renamed) is taken to have the default, 512 MB. A limit lowered
+     * after it was read is still met by the server's refusal.
+     *
+     * @param what the argument, for the message ("an item of queue 'jobs'")
+     * @param bytes its length
+     * @throws IllegalArgumentException when it is longer than the server accepts
+     * @throws ClusterFailure when the server could not be asked (the call fails as another would)
+     */
+    public void checkArgumentFits(String what, long bytes) {
+        if (bytes <= SMALLEST_BULK_LIMIT) {
+            return;
+        }
+        long limit = bulkLimit();
+        if (bytes > limit) {
+            throw new IllegalArgumentException(what + ": " + bytes + " bytes encoded, more than the server " + address
+                    + " accepts (its proto-max-bulk-len is " + limit + " bytes); nothing was sent");
+        }
+    }
+
+    private long bulkLimit() {
+        long limit = bulkLimit;
+        if (limit == 0) {
+            limit = call("read the server's proto-max-bulk-len", jedis -> {
+                try {
+                    String value = jedis.configGet("proto-max-bulk-len").get("proto-max-bulk-len");
+                    return value == null ? DEFAULT_BULK_LIMIT : Long.parseLong(value.trim());
+                } catch (JedisDataException | NumberFormatException refused) {
+                    return DEFAULT_BULK_LIMIT; // CONFIG refused (an ACL, a managed server) or renamed
+                }
+            });
+            bulkLimit = limit;
+        }
+        return limit;
     }
 
     /**

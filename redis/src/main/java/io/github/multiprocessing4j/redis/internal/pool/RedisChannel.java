@@ -93,6 +93,11 @@ public final class RedisChannel implements PoolChannel {
     }
 
     @Override
+    public void checkMessageFits(String what, long bytes) {
+        connection().server().checkArgumentFits(what, bytes);
+    }
+
+    @Override
     public synchronized void answered(int chunks) {
         answered += chunks;
     }

@@ -227,6 +227,7 @@ public class RedisQueue extends ClusterHandle implements QueueBackend {
     /** A put whose wait for room an interrupt ends ({@code interruptible}) or only notes. */
     private boolean put(Object item, long timeoutNanos, boolean interruptible) throws InterruptedException {
         byte[] value = ItemBytes.encode(item);
+        connection().server().checkArgumentFits("the item", value.length);
         if (maxSize == 0) {
             // Unbounded: nothing to wait for, so the put goes behind (see WriteBehind).
             if (closedHere) {
