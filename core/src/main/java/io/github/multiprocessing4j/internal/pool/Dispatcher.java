@@ -11,17 +11,24 @@ import java.util.List;
  * to {@link WorkerHandle#send} (which only records them) and leaves the inboxes to its caller.
  *
  * <p>Implementation notes. A chunk goes to a worker only when the worker can take it: it holds
- * fewer than {@value #DEPTH_CHUNKS} chunks, or its tasks are known to be short and the chunk fits
- * within {@value #DEPTH_TASKS} held tasks and about {@value #DEPTH_NANOS} ns of their work (the
- * worker's {@linkplain WorkerHandle#taskNanos task time}, which it reports with each answer). So
- * a worker always has its next chunk at hand (no round trip between two chunks), small tasks are
- * pipelined deep enough that messages do not set their pace, and yet chunks are not piled on a
- * worker that is busy while another is idle. Until 2026-12-05 the depth in tasks held whatever
+ * nothing; or its tasks are known to be short and the chunk fits within {@value #DEPTH_TASKS}
+ * held tasks and about {@value #DEPTH_NANOS} ns of their work (the worker's
+ * {@linkplain WorkerHandle#taskNanos task time}, which it reports with each answer); or it holds
+ * one chunk whose tasks are known to end within about {@value #PREFETCH_NANOS} ns. So a worker
+ * of short or middling tasks has its next chunk at hand (no round trip between two chunks), small
+ * tasks are pipelined deep enough that messages do not set their pace, and yet no chunk waits
+ * behind a task that may run long while another worker idles: a chunk sent to a worker cannot be
+ * taken back from its inbox, and CPython's workers take their tasks from one shared queue. Until
+ * 2026-12-06 a worker was given a second chunk whatever its first held: tasks submitted as a
+ * 1,000 ms one and three of 100 ms took 1,100 ms on a pool of two (the second short task behind
+ * the long one), CPython's 1,001; a map of a 600 ms task and fifteen of 30 ms, chunks of one,
+ * 632 ms against 601. The price is a round trip per worker before its second chunk of a kind of
+ * tasks it has not run yet (a new map call's first chunks). Until 2026-12-05 the depth in tasks held whatever
  * the tasks' length: a map of one 1.5 s task and fifteen of 0.1 s, chunks of one, went out 8 and 8
  * at once and took 2.2 s, where CPython's pool, whose workers take tasks from one shared queue,
  * took 1.5. A worker's task time is known for one kind of task at a time: a map call's (its
  * function), or tasks submitted one by one ({@link WorkerHandle#kindOf}); so a map's first chunks
- * go out {@value #DEPTH_CHUNKS} to a worker until answers say its tasks are short. (Forgetting the
+ * go out one to a worker until answers say how long its tasks take. (Forgetting the
  * time whenever a worker came to hold nothing did not do: a worker of tiny tasks whose answers
  * came back together held nothing after each batch, and the pool ran at a third of its speed
  * with chunks of one.) Among the workers
@@ -37,12 +44,18 @@ import java.util.List;
  * by itself once it has run them, and its caller starts a replacement.
  */
 final class Dispatcher {
-    /** A worker is given a chunk while it holds fewer chunks than this... */
-    static final int DEPTH_CHUNKS = 2;
-    /** ...or while the chunk fits in this many held tasks (small chunks are pipelined deeper)... */
+    /** A worker that holds chunks is given another while it fits in this many held tasks of known time... */
     static final int DEPTH_TASKS = 256;
-    /** ...and in about this much of their work, by the worker's task time. */
+    /** ...and in about this much of their work, by the worker's task time (small chunks are pipelined deep)... */
     static final long DEPTH_NANOS = 1_000_000;
+    /**
+     * ...or while it holds fewer chunks than this, the one it holds known to end within
+     * {@link #PREFETCH_NANOS}: the next chunk waits there at most that long, and a worker of
+     * longer tasks loses a round trip (under a millisecond) per 20 ms or more of work.
+     */
+    static final int DEPTH_CHUNKS = 2;
+    /** How long the work a worker holds may take, by its task time, for it to be given its next chunk ahead. */
+    static final long PREFETCH_NANOS = 20_000_000;
 
     private final int maxTasksPerChild;
     private final ArrayDeque<Chunk> waiting = new ArrayDeque<>();
@@ -134,12 +147,20 @@ final class Dispatcher {
     }
 
     private static boolean canTake(WorkerHandle w, Chunk chunk) {
-        if (w.held.size() < DEPTH_CHUNKS) {
+        if (w.held.isEmpty()) {
             return true;
         }
         int tasks = w.heldTasks + chunk.count;
         long taskNanos = w.taskNanos(chunk);
-        return tasks <= DEPTH_TASKS && taskNanos >= 0 && tasks * taskNanos <= DEPTH_NANOS;
+        if (taskNanos >= 0 && tasks <= DEPTH_TASKS && tasks * taskNanos <= DEPTH_NANOS) {
+            return true;
+        }
+        if (w.held.size() >= DEPTH_CHUNKS) {
+            return false;
+        }
+        Chunk held = w.held.values().iterator().next();
+        long heldTaskNanos = w.taskNanos(held);
+        return heldTaskNanos >= 0 && held.count * heldTaskNanos <= PREFETCH_NANOS;
     }
 
     /** Puts chunks back at the head of the queue, in their order: they are sent before the others. */

@@ -85,6 +85,8 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle a = worker(1, true);
         WorkerHandle b = worker(2, true);
+        a.taskNanos = 1_000; // short tasks, as their answers said: each may hold several
+        b.taskNanos = 1_000;
         dispatcher.add(List.of(chunk(10)));
         assertThat(dispatcher.dispatch(List.of(a, b))).isEqualTo(1);
         dispatcher.add(List.of(chunk(3), chunk(4)));
@@ -113,6 +115,8 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle first = worker(1, false);
         WorkerHandle second = worker(2, false);
+        first.taskNanos = 1_000; // short tasks, as answers said: each may hold several
+        second.taskNanos = 1_000;
         Chunk a = chunk(10);
         Chunk b = chunk(10);
         Chunk c = chunk(10);
@@ -123,8 +127,8 @@ class DispatcherTest {
         assertThat(second.held.values()).containsExactly(b, d);
 
         first.ready = true; // it boots first, and runs its two chunks
-        first.answered(a.id, -1);
-        first.answered(c.id, -1);
+        first.answered(a.id, 1_000);
+        first.answered(c.id, 1_000);
         assertThat(dispatcher.dispatch(List.of(first, second))).isEqualTo(2);
         assertThat(first.held.values()).as("the booting worker's, in their order").containsExactly(b, d);
         assertThat(second.held).isEmpty();
@@ -151,6 +155,7 @@ class DispatcherTest {
     void aWorkerHoldsTwoBigChunksAtMostAndSmallOnesUpToTheTaskDepth() {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle w = worker(1, true);
+        w.taskNanos = 1_000; // a chunk of 1,000 is a millisecond's work: the next goes ahead
         dispatcher.add(List.of(chunk(1000), chunk(1000), chunk(1000)));
         assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(Dispatcher.DEPTH_CHUNKS);
         assertThat(dispatcher.waitingCount()).isEqualTo(1);
@@ -165,23 +170,34 @@ class DispatcherTest {
     }
 
     @Test
-    void smallChunksOfLongOrUnknownTasksGoTwoToAWorkerAndTheRestWaitForWhoeverIsFree() {
-        for (long taskNanos : new long[] {-1, 100_000_000}) {
+    void chunksOfLongOrUnknownTasksGoOneToAWorkerOfMiddlingOnesTwoAndTheRestWaitForWhoeverIsFree() {
+        for (long taskNanos : new long[] {-1, 100_000_000, 10_000_000}) {
             Dispatcher dispatcher = new Dispatcher(0);
             WorkerHandle a = worker(1, true);
             WorkerHandle b = worker(2, true);
             a.taskNanos = taskNanos;
             b.taskNanos = taskNanos;
             dispatcher.add(ones(16));
-            assertThat(dispatcher.dispatch(List.of(a, b))).as("task time %d", taskNanos).isEqualTo(4);
-            assertThat(dispatcher.waitingCount()).isEqualTo(12);
+            int each = taskNanos == 10_000_000 ? Dispatcher.DEPTH_CHUNKS : 1;
+            assertThat(dispatcher.dispatch(List.of(a, b))).as("task time %d", taskNanos).isEqualTo(2 * each);
+            assertThat(dispatcher.waitingCount()).isEqualTo(16 - 2 * each);
         }
+        // The chunk held is what counts: with tasks of 10 ms, none goes ahead while 50 of them are held.
+        Dispatcher behind = new Dispatcher(0);
+        WorkerHandle v = worker(3, true);
+        v.taskNanos = 10_000_000;
+        Chunk fifty = chunk(50); // half a second of work
+        behind.add(List.of(fifty, chunk(1)));
+        assertThat(behind.dispatch(List.of(v))).isEqualTo(1);
+        v.answered(fifty.id, 10_000_000);
+        assertThat(behind.dispatch(List.of(v))).isEqualTo(1);
+
         // As many tasks as fit in the depth's time: 1 ms of 100 us tasks.
-        Dispatcher dispatcher = new Dispatcher(0);
+        Dispatcher deep = new Dispatcher(0);
         WorkerHandle w = worker(1, true);
         w.taskNanos = 100_000;
-        dispatcher.add(ones(16));
-        assertThat(dispatcher.dispatch(List.of(w))).isEqualTo((int) (Dispatcher.DEPTH_NANOS / 100_000));
+        deep.add(ones(16));
+        assertThat(deep.dispatch(List.of(w))).isEqualTo((int) (Dispatcher.DEPTH_NANOS / 100_000));
     }
 
     private List<Chunk> ones(int n) {
@@ -196,6 +212,7 @@ class DispatcherTest {
     void chunksGoOutInOrderAndAnAnswerMakesRoomForTheNext() {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle w = worker(1, true);
+        w.taskNanos = 10_000; // a chunk of 300 is 3 ms: the next goes ahead; two are past the task depth
         Chunk first = chunk(300);
         Chunk second = chunk(300);
         Chunk big = chunk(300);
@@ -205,7 +222,7 @@ class DispatcherTest {
         assertThat(w.held.values()).containsExactly(first, second);
         assertThat(dispatcher.waitingCount()).as("the small chunk waits behind the big one").isEqualTo(2);
 
-        w.answered(first.id, -1); // as the collector does with an answer
+        w.answered(first.id, 10_000); // as the collector does with an answer
         assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(1);
         assertThat(w.held.values()).containsExactly(second, big);
         assertThat(dispatcher.waitingCount()).as("two chunks of 600 tasks held: the small one still waits").isEqualTo(1);
@@ -233,6 +250,8 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(2);
         WorkerHandle w = worker(1, true);
         WorkerHandle other = worker(2, true);
+        w.taskNanos = 1_000;
+        other.taskNanos = 1_000;
         dispatcher.add(List.of(chunk(1), chunk(1), chunk(1), chunk(1), chunk(1)));
         dispatcher.dispatch(List.of(w, other));
         assertThat(w.assigned).isEqualTo(2);
