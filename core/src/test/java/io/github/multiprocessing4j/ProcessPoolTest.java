@@ -176,32 +176,61 @@ class ProcessPoolTest {
 
     /**
      * Tasks submitted one by one, the first of which runs until the test lets it end: the others
-     * all finish meanwhile on the other worker; none was sent ahead to wait behind it (a new pool:
-     * its workers know nothing of how long its tasks take).
+     * all finish meanwhile; none was sent ahead to wait behind it (a new pool: its workers know
+     * nothing of how long its tasks take).
      */
     @Test
     void noTaskWaitsBehindOneThatMayRunLongWhileAnotherWorkerIsFree() throws Exception {
-        ProcessEvent release = shared.track(new ProcessEvent());
         try (ProcessPool own = new ProcessPool(2)) {
-            try {
-                Future<Long> held = own.submit((SerializableCallable<Long>) () -> {
-                    release.await();
-                    return ProcessHandle.current().pid();
-                });
-                List<Future<Long>> others = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    others.add(own.submit((SerializableCallable<Long>) () -> ProcessHandle.current().pid()));
-                }
-                Set<Long> otherPids = new HashSet<>();
-                for (Future<Long> other : others) {
-                    otherPids.add(other.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-                }
-                assertThat(held).as("still waiting for the test").isNotDone();
-                release.set();
-                assertThat(otherPids).hasSize(1).doesNotContain(held.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-            } finally {
-                release.set(); // a task sent behind the held one must not hold up the close either
+            assertQuickTasksEndWhileAHeldOneRuns(own, 0);
+        }
+    }
+
+    /**
+     * After many short submitted tasks, whose time says a worker may be fed deep, a task that
+     * runs until the test lets it end: the tasks submitted once it has run a while all finish
+     * meanwhile; none is sent to wait behind it.
+     */
+    @Test
+    void tasksSubmittedWhileOneRunsFarLongerThanThoseBeforeGoToTheOtherWorker() throws Exception {
+        try (ProcessPool own = new ProcessPool(2)) {
+            List<CompletableFuture<Integer>> quick = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int x = i;
+                quick.add(own.applyAsync(() -> x + 1));
             }
+            for (CompletableFuture<Integer> q : quick) {
+                q.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertQuickTasksEndWhileAHeldOneRuns(own, 200); // far past its workers' task time
+        }
+    }
+
+    /**
+     * Submits a task that runs until the test lets it end and, {@code pauseMillis} later, four
+     * that end at once: each of those finishes while the first still runs (none was sent to wait
+     * behind it); then lets the first end.
+     */
+    private void assertQuickTasksEndWhileAHeldOneRuns(ProcessPool own, long pauseMillis) throws Exception {
+        ProcessEvent release = shared.track(new ProcessEvent());
+        try {
+            Future<Long> held = own.submit((SerializableCallable<Long>) () -> {
+                release.await();
+                return ProcessHandle.current().pid();
+            });
+            Thread.sleep(pauseMillis);
+            List<Future<Long>> others = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                others.add(own.submit((SerializableCallable<Long>) () -> ProcessHandle.current().pid()));
+            }
+            for (Future<Long> other : others) {
+                other.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertThat(held).as("still waiting for the test").isNotDone();
+            release.set();
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isPositive();
+        } finally {
+            release.set(); // a task sent behind the held one must not hold up the pool's close either
         }
     }
 

@@ -178,7 +178,7 @@ final class Collector {
                     continue;
                 }
                 if (kinds[i] == PoolMessages.READY) {
-                    worker.ready = true;
+                    worker.becameReady();
                     engine.workerReadyLocked(worker);
                 } else if (kinds[i] == PoolMessages.RESULTS || kinds[i] == PoolMessages.CHUNK_FAILED) {
                     long chunkId = parts[i].getLong();

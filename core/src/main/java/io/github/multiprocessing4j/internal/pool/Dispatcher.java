@@ -14,7 +14,10 @@ import java.util.List;
  * nothing; or its tasks are known to be short and the chunk fits within {@value #DEPTH_TASKS}
  * held tasks and about {@value #DEPTH_NANOS} ns of their work (the worker's
  * {@linkplain WorkerHandle#taskNanos task time}, which it reports with each answer); or it holds
- * one chunk whose tasks are known to end within about {@value #PREFETCH_NANOS} ns. So a worker
+ * one chunk whose tasks are known to end within about {@value #PREFETCH_NANOS} ns; and never
+ * while its held work has run well past what its task time foretold
+ * ({@link WorkerHandle#isOverdue}: the time of tasks submitted one by one, short ones before,
+ * says nothing of a long one among them). So a worker
  * of short or middling tasks has its next chunk at hand (no round trip between two chunks), small
  * tasks are pipelined deep enough that messages do not set their pace, and yet no chunk waits
  * behind a task that may run long while another worker idles: a chunk sent to a worker cannot be
@@ -149,6 +152,9 @@ final class Dispatcher {
     private static boolean canTake(WorkerHandle w, Chunk chunk) {
         if (w.held.isEmpty()) {
             return true;
+        }
+        if (w.isOverdue()) {
+            return false;
         }
         int tasks = w.heldTasks + chunk.count;
         long taskNanos = w.taskNanos(chunk);

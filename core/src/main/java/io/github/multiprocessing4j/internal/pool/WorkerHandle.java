@@ -24,6 +24,8 @@ import java.util.Map;
 final class WorkerHandle {
     /** How long a worker has held nothing before a chunk for it comes with a nudge (see the class notes). */
     static final long WAKE_AFTER_IDLE_NANOS = 1_000_000;
+    /** How far past twice its task time a worker's held work may run before it counts as {@linkplain #isOverdue overdue}. */
+    static final long OVERDUE_SLACK_NANOS = 5_000_000;
 
     final int id;
     final PoolWorker process;
@@ -38,6 +40,11 @@ final class WorkerHandle {
     private final List<Object> outgoing = new ArrayList<>();
     /** {@link System#nanoTime()} when it last came to hold nothing (its start, before its first chunk). */
     private long idleSince = System.nanoTime();
+    /**
+     * {@link System#nanoTime()} of its last answer, or of the chunk that ended its idling, or of
+     * its READY: the work it holds has run since then.
+     */
+    long workingSince = System.nanoTime();
     /** The next {@link #flush} nudges the worker: a chunk came after it idled (see the class notes). */
     private boolean wakeDue;
     int heldTasks;
@@ -84,8 +91,11 @@ final class WorkerHandle {
             functions.put(function.id, Boolean.TRUE);
         }
         outgoing.add(chunk.message);
-        if (held.isEmpty() && System.nanoTime() - idleSince >= WAKE_AFTER_IDLE_NANOS) {
-            wakeDue = true;
+        if (held.isEmpty()) {
+            workingSince = System.nanoTime();
+            if (workingSince - idleSince >= WAKE_AFTER_IDLE_NANOS) {
+                wakeDue = true;
+            }
         }
         held.put(chunk.id, chunk);
         if (chunk.event != null) {
@@ -133,8 +143,9 @@ final class WorkerHandle {
         Chunk chunk = held.remove(chunkId);
         if (chunk != null) {
             heldTasks -= chunk.count;
+            workingSince = System.nanoTime();
             if (held.isEmpty()) {
-                idleSince = System.nanoTime();
+                idleSince = workingSince;
             }
             if (taskNanos >= 0) {
                 long kind = kindOf(chunk);
@@ -143,6 +154,23 @@ final class WorkerHandle {
             }
         }
         return chunk;
+    }
+
+    /** The worker's READY came: what it was given while it booted starts now. */
+    void becameReady() {
+        ready = true;
+        workingSince = System.nanoTime();
+    }
+
+    /**
+     * @return whether the work it holds has run well past what its task time foretold (twice that,
+     *     and {@value #OVERDUE_SLACK_NANOS} ns): a task longer than those before it, such as a
+     *     long one among short submitted tasks, holds the worker, and nothing more should wait
+     *     behind it
+     */
+    boolean isOverdue() {
+        return ready && taskNanos >= 0 && !held.isEmpty()
+                && System.nanoTime() - workingSince > 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
     }
 
     /** @return how long a task of {@code chunk}'s kind took on the worker, in ns; -1 when not known */

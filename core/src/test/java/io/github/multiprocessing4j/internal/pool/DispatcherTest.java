@@ -200,6 +200,29 @@ class DispatcherTest {
         assertThat(deep.dispatch(List.of(w))).isEqualTo((int) (Dispatcher.DEPTH_NANOS / 100_000));
     }
 
+    @Test
+    void aWorkerWhoseWorkRunsFarPastItsTaskTimeIsGivenNoMoreUntilItAnswers() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle a = worker(1, true);
+        WorkerHandle b = worker(2, true);
+        a.taskNanos = 1_000; // short submitted tasks before: both may be fed deep
+        b.taskNanos = 1_000;
+        Chunk longOne = chunk(1);
+        dispatcher.add(List.of(longOne, chunk(1), chunk(1)));
+        dispatcher.dispatch(List.of(a, b));
+        assertThat(a.held).as("the long one, and one behind it: nothing says yet that it is long").hasSize(2);
+        a.workingSince = System.nanoTime() - 100_000_000; // its work has run 100 ms, its task time says 2 us
+        assertThat(a.isOverdue()).isTrue();
+        dispatcher.add(ones(3));
+        b.workingSince = System.nanoTime(); // b's has just begun (the test's first assertions take milliseconds)
+        dispatcher.dispatch(List.of(a, b));
+        assertThat(a.held).hasSize(2);
+        assertThat(b.held).as("all that came since").hasSize(4);
+
+        a.answered(longOne.id, 100_000_000);
+        assertThat(a.isOverdue()).as("its next chunk is its own work now").isFalse();
+    }
+
     private List<Chunk> ones(int n) {
         List<Chunk> ones = new ArrayList<>();
         for (int i = 0; i < n; i++) {
