@@ -220,6 +220,12 @@ def _price(order):
 
 
 UNEVEN_LONG_MS, UNEVEN_SHORT_MS, UNEVEN_SHORTS = 600, 30, 15
+SUBMITTED_SHORT_MS, SUBMITTED_SHORTS = 60, 3
+
+
+def submitted_uneven_name():
+    return (f"pool of 2 workers: one task of {UNEVEN_LONG_MS} ms submitted, then {SUBMITTED_SHORTS} of"
+            f" {SUBMITTED_SHORT_MS} ms (sleeps): until all are done")
 
 
 def uneven_name():
@@ -585,7 +591,7 @@ def sec_scale(cfg):
             assert len(r) == n and r[-1] == (n - 1, 3.0)
     bench_mp.record("scale", pool_of_records_name(n), "fork", n, "tasks/s", vals)
     tasks = [UNEVEN_LONG_MS] + [UNEVEN_SHORT_MS] * UNEVEN_SHORTS
-    vals = []
+    vals, all_done = [], []
     with ctx.Pool(2) as pool:
         pool.map(_sleep_ms, [0, 0], 1)               # workers running
         for _ in range(cfg["scale_reps"]):
@@ -593,7 +599,15 @@ def sec_scale(cfg):
             r = pool.map(_sleep_ms, tasks, 1)
             vals.append((time.perf_counter_ns() - t0) / 1e6)
             assert r == tasks
+        for _ in range(cfg["scale_reps"]):
+            t0 = time.perf_counter_ns()
+            jobs = [pool.apply_async(_sleep_ms, (UNEVEN_LONG_MS,))]
+            jobs += [pool.apply_async(_sleep_ms, (SUBMITTED_SHORT_MS,)) for _ in range(SUBMITTED_SHORTS)]
+            slept = sum(job.get() for job in jobs)
+            all_done.append((time.perf_counter_ns() - t0) / 1e6)
+            assert slept == UNEVEN_LONG_MS + SUBMITTED_SHORTS * SUBMITTED_SHORT_MS
     bench_mp.record("scale", uneven_name(), "fork", len(tasks), "ms", vals)
+    bench_mp.record("scale", submitted_uneven_name(), "fork", 1 + SUBMITTED_SHORTS, "ms", all_done)
     megabytes = LARGE_ITEMS * LARGE_SIZE / 1e6
     arguments, returned = [], []
     with ctx.Pool(2) as pool:

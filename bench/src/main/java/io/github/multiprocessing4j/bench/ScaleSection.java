@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -49,7 +50,10 @@ import java.util.function.Supplier;
  *       running, maps over one task that sleeps {@value #UNEVEN_LONG_MS} ms and
  *       {@value #UNEVEN_SHORTS} that sleep {@value #UNEVEN_SHORT_MS} ms, chunks of one: the
  *       whole map's milliseconds. No pool can do it in less than the long task; one that hands
- *       the short tasks to whichever worker is free needs no more;</li>
+ *       the short tasks to whichever worker is free needs no more. And as a service's jobs
+ *       come: one task of {@value #UNEVEN_LONG_MS} ms submitted ({@code applyAsync(fn,
+ *       argument)}, Python's {@code apply_async}), then {@value #SUBMITTED_SHORTS} of
+ *       {@value #SUBMITTED_SHORT_MS} ms, until all are done (added 2026-12-06);</li>
  *   <li>large arguments and results, as a user's images or arrays: a pool of 2 cold workers,
  *       running, maps over {@value #LARGE_ITEMS} byte arrays of 8 MiB, each to its length, and
  *       over {@value #LARGE_ITEMS} ints, each to a new zeroed array of 8 MiB, chunks of one (a
@@ -73,6 +77,8 @@ final class ScaleSection extends Section {
     private static final int UNEVEN_LONG_MS = 600;
     private static final int UNEVEN_SHORT_MS = 30;
     private static final int UNEVEN_SHORTS = 15;
+    private static final int SUBMITTED_SHORT_MS = 60;
+    private static final int SUBMITTED_SHORTS = 3;
     /** Ints in the list the parent hands a child through a queue ({@link #largeListName}). */
     static final int LIST_INTS = 1_000_000;
     /** Timed hand-overs of the list per repetition, after a first. */
@@ -137,6 +143,11 @@ final class ScaleSection extends Section {
     }
 
     /** Shared with {@code user_patterns.py}. */
+    static String submittedUnevenName() {
+        return "pool of 2 workers: one task of " + UNEVEN_LONG_MS + " ms submitted, then " + SUBMITTED_SHORTS + " of "
+                + SUBMITTED_SHORT_MS + " ms (sleeps): until all are done";
+    }
+
     static String unevenName() {
         return "pool of 2 workers: map over one task of " + UNEVEN_LONG_MS + " ms and " + UNEVEN_SHORTS + " of "
                 + UNEVEN_SHORT_MS + " ms (sleeps), chunks of one: the whole map";
@@ -255,6 +266,7 @@ final class ScaleSection extends Section {
         List<Integer> millis = new ArrayList<>(List.of(UNEVEN_LONG_MS));
         millis.addAll(Collections.nCopies(UNEVEN_SHORTS, UNEVEN_SHORT_MS));
         double[] wholeMap = new double[config.scaleReps()];
+        double[] allDone = new double[config.scaleReps()];
         try (ProcessPool pool = ProcessPool.builder().processes(2).startMethod(StartMethod.COLD)
                 .jvmArgs(config.childJvmArgs().toArray(String[]::new)).build()) {
             pool.map(SLEEP, List.of(0, 0), 1); // workers running
@@ -266,8 +278,22 @@ final class ScaleSection extends Section {
                     throw new IllegalStateException("the uneven map returned " + slept);
                 }
             }
+            for (int rep = 0; rep < allDone.length; rep++) {
+                long t0 = System.nanoTime();
+                List<CompletableFuture<Integer>> jobs = new ArrayList<>();
+                jobs.add(pool.applyAsync(SLEEP, UNEVEN_LONG_MS));
+                for (int i = 0; i < SUBMITTED_SHORTS; i++) {
+                    jobs.add(pool.applyAsync(SLEEP, SUBMITTED_SHORT_MS));
+                }
+                int slept = jobs.stream().mapToInt(CompletableFuture::join).sum();
+                allDone[rep] = (System.nanoTime() - t0) / 1e6;
+                if (slept != UNEVEN_LONG_MS + SUBMITTED_SHORTS * SUBMITTED_SHORT_MS) {
+                    throw new IllegalStateException("the submitted tasks slept " + slept + " ms in all");
+                }
+            }
         }
         results.record(name(), unevenName(), "cold", millis.size(), "ms", wholeMap);
+        results.record(name(), submittedUnevenName(), "cold", 1 + SUBMITTED_SHORTS, "ms", allDone);
     }
 
     private void parentTakes(BenchConfig config, Results results) throws Exception {
