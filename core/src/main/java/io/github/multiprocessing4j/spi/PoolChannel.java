@@ -42,7 +42,7 @@ public interface PoolChannel extends Serializable {
      * value's size), so that the call that made it fails saying why instead of the send. Accepts
      * any size by default.
      *
-     * @param what the message, for the error ("the task", "a chunk of 10 items", "the chunk's results")
+     * @param what the message, for the error ("the task", "a chunk of the map's items", "the chunk's results")
      * @param bytes the message's length
      * @throws IllegalArgumentException when the channel cannot carry a message of that length;
      *     the message says its limit

@@ -165,7 +165,7 @@ class ClusterPoolTest {
                 assertThatThrownBy(() -> pool.apply(length, large)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageStartingWith("the task: ").hasMessageContaining("(its proto-max-bulk-len is 1048576 bytes)");
                 assertThatThrownBy(() -> pool.map(length, List.of(new byte[1], large), 2))
-                        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("a chunk of 2 items: ");
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("a chunk of the map's items: ");
                 assertThatThrownBy(() -> pool.apply(() -> new byte[2 << 20])).isInstanceOf(CompletionException.class)
                         .cause().isInstanceOf(IllegalArgumentException.class)
                         .hasMessageStartingWith("the chunk's results: ").hasMessageContaining("(its proto-max-bulk-len is 1048576 bytes)");

@@ -117,7 +117,7 @@ final class ChunkFactory {
         }
         items.finish();
         Object message = out.toMessage();
-        channels.checkMessageFits("a chunk of " + count + " items", PoolMessages.lengthOf(message));
+        channels.checkMessageFits("a chunk of the map's items", PoolMessages.lengthOf(message)); // no text made per chunk
         return new Chunk(id, message, count, index, function, owner, timeoutNanos);
     }
 

@@ -17,21 +17,21 @@ import java.util.List;
  * one chunk whose tasks are known to end within about {@value #PREFETCH_NANOS} ns; and never
  * while its held work has run well past what its task time foretold
  * ({@link WorkerHandle#isOverdue}: the time of tasks submitted one by one, short ones before,
- * says nothing of a long one among them). So a worker
- * of short or middling tasks has its next chunk at hand (no round trip between two chunks), small
- * tasks are pipelined deep enough that messages do not set their pace, and yet no chunk waits
- * behind a task that may run long while another worker idles: a chunk sent to a worker cannot be
- * taken back from its inbox, and CPython's workers take their tasks from one shared queue. Until
- * 2026-12-06 a worker was given a second chunk whatever its first held: tasks submitted as a
- * 1,000 ms one and three of 100 ms took 1,100 ms on a pool of two (the second short task behind
- * the long one), CPython's 1,001; a map of a 600 ms task and fifteen of 30 ms, chunks of one,
- * 632 ms against 601. The price is a round trip per worker before its second chunk of a kind of
- * tasks it has not run yet (a new map call's first chunks). Until 2026-12-05 the depth in tasks held whatever
- * the tasks' length: a map of one 1.5 s task and fifteen of 0.1 s, chunks of one, went out 8 and 8
- * at once and took 2.2 s, where CPython's pool, whose workers take tasks from one shared queue,
- * took 1.5. A worker's task time is known for one kind of task at a time: a map call's (its
- * function), or tasks submitted one by one ({@link WorkerHandle#kindOf}); so a map's first chunks
- * go out one to a worker until answers say how long its tasks take. (Forgetting the
+ * says nothing of a long one among them). So a worker of short or middling tasks has its next
+ * chunk at hand (no round trip between two chunks), small tasks are pipelined deep enough that
+ * messages do not set their pace, and yet no chunk waits behind a task that may run long while
+ * another worker idles: a chunk sent to a worker cannot be taken back from its inbox, and
+ * CPython's workers take their tasks from one shared queue. The price is a round trip per worker
+ * before its second chunk of a kind of tasks it has not run yet (a new map call's first chunks).
+ * Until 2026-12-05 the depth in tasks held whatever the tasks' length: a map of one 1.5 s task
+ * and fifteen of 0.1 s, chunks of one, went out 8 and 8 at once and took 2.2 s, where CPython's
+ * pool took 1.5. Until 2026-12-06 a worker was given a second chunk whatever its first held:
+ * tasks submitted as a 1,000 ms one and three of 100 ms took 1,100 ms on a pool of two (the
+ * second short task behind the long one), CPython's 1,001; a map of a 600 ms task and fifteen of
+ * 30 ms, chunks of one, 632 ms against 601. A worker's task time is known for one kind of task
+ * at a time: a map call's (its function), or tasks submitted one by one
+ * ({@link WorkerHandle#kindOf}); so a map's first chunks go out one to a worker until answers
+ * say how long its tasks take. (Forgetting the
  * time whenever a worker came to hold nothing did not do: a worker of tiny tasks whose answers
  * came back together held nothing after each batch, and the pool ran at a third of its speed
  * with chunks of one.) Among the workers
@@ -82,12 +82,13 @@ final class Dispatcher {
      * @return how many chunks were given: their messages wait in the workers' handles, to be flushed
      */
     int dispatch(Collection<WorkerHandle> workers) {
-        int sent = place(workers, false);
+        long now = System.nanoTime(); // one instant: the placing itself (milliseconds in a new JVM) makes no work overdue
+        int sent = place(workers, false, now);
         if (waiting.isEmpty() && anyIdleReady(workers)) {
             for (WorkerHandle w : workers) {
                 retry(w.takeBackUnsent());
             }
-            sent += place(workers, true);
+            sent += place(workers, true, now);
         }
         return sent;
     }
@@ -106,7 +107,7 @@ final class Dispatcher {
      * Gives the waiting chunks, in order, to the workers that can take them, until one cannot be
      * placed; to ready workers only when {@code readyOnly} (chunks taken back from booting ones).
      */
-    private int place(Collection<WorkerHandle> workers, boolean readyOnly) {
+    private int place(Collection<WorkerHandle> workers, boolean readyOnly, long now) {
         int sent = 0;
         while (!waiting.isEmpty()) {
             Chunk chunk = waiting.peekFirst();
@@ -114,7 +115,7 @@ final class Dispatcher {
                 waiting.pollFirst();
                 continue;
             }
-            WorkerHandle worker = choose(workers, chunk, readyOnly);
+            WorkerHandle worker = choose(workers, chunk, readyOnly, now);
             if (worker == null) {
                 break;
             }
@@ -136,10 +137,10 @@ final class Dispatcher {
         return n;
     }
 
-    private static WorkerHandle choose(Collection<WorkerHandle> workers, Chunk chunk, boolean readyOnly) {
+    private static WorkerHandle choose(Collection<WorkerHandle> workers, Chunk chunk, boolean readyOnly, long now) {
         WorkerHandle best = null;
         for (WorkerHandle w : workers) {
-            if (w.retiring || w.closed || w.stopped || (readyOnly && !w.ready) || !canTake(w, chunk)) {
+            if (w.retiring || w.closed || w.stopped || (readyOnly && !w.ready) || !canTake(w, chunk, now)) {
                 continue;
             }
             if (best == null || w.heldTasks < best.heldTasks || (w.heldTasks == best.heldTasks && w.ready && !best.ready)) {
@@ -149,11 +150,11 @@ final class Dispatcher {
         return best;
     }
 
-    private static boolean canTake(WorkerHandle w, Chunk chunk) {
+    private static boolean canTake(WorkerHandle w, Chunk chunk, long now) {
         if (w.held.isEmpty()) {
             return true;
         }
-        if (w.isOverdue()) {
+        if (w.isOverdue(now)) {
             return false;
         }
         int tasks = w.heldTasks + chunk.count;

@@ -163,14 +163,14 @@ final class WorkerHandle {
     }
 
     /**
+     * @param now {@link System#nanoTime()}
      * @return whether the work it holds has run well past what its task time foretold (twice that,
-     *     and {@value #OVERDUE_SLACK_NANOS} ns): a task longer than those before it, such as a
-     *     long one among short submitted tasks, holds the worker, and nothing more should wait
-     *     behind it
+     *     and {@value #OVERDUE_SLACK_NANOS} ns) at {@code now}: a task longer than those before
+     *     it, such as a long one among short submitted tasks, holds the worker, and nothing more
+     *     should wait behind it
      */
-    boolean isOverdue() {
-        return ready && taskNanos >= 0 && !held.isEmpty()
-                && System.nanoTime() - workingSince > 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
+    boolean isOverdue(long now) {
+        return ready && taskNanos >= 0 && !held.isEmpty() && now - workingSince > 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
     }
 
     /** @return how long a task of {@code chunk}'s kind took on the worker, in ns; -1 when not known */

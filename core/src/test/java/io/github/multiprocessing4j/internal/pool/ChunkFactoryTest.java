@@ -108,7 +108,7 @@ class ChunkFactoryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the task: ");
         FunctionRef function = factory.function(length);
         assertThatThrownBy(() -> factory.mapChunk(function, List.of(new byte[10], large).iterator(), 2, 2, false, 0, null, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("a chunk of 2 items: ");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("a chunk of the map's items: ");
         assertThatThrownBy(() -> factory.function((SerializableFunction<Integer, Integer>) x -> x + large.length))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the function: ");
         assertThat(factory.mapChunk(function, List.of(new byte[10]).iterator(), 2, 2, false, 0, null, 0).count).isEqualTo(1);

@@ -212,7 +212,7 @@ class DispatcherTest {
         dispatcher.dispatch(List.of(a, b));
         assertThat(a.held).as("the long one, and one behind it: nothing says yet that it is long").hasSize(2);
         a.workingSince = System.nanoTime() - 100_000_000; // its work has run 100 ms, its task time says 2 us
-        assertThat(a.isOverdue()).isTrue();
+        assertThat(a.isOverdue(System.nanoTime())).isTrue();
         dispatcher.add(ones(3));
         b.workingSince = System.nanoTime(); // b's has just begun (the test's first assertions take milliseconds)
         dispatcher.dispatch(List.of(a, b));
@@ -220,7 +220,7 @@ class DispatcherTest {
         assertThat(b.held).as("all that came since").hasSize(4);
 
         a.answered(longOne.id, 100_000_000);
-        assertThat(a.isOverdue()).as("its next chunk is its own work now").isFalse();
+        assertThat(a.isOverdue(System.nanoTime())).as("its next chunk is its own work now").isFalse();
     }
 
     private List<Chunk> ones(int n) {
