@@ -189,20 +189,28 @@ class ProcessPoolTest {
     /**
      * After many short submitted tasks, whose time says a worker may be fed deep, a task that
      * runs until the test lets it end: the tasks submitted once it has run a while all finish
-     * meanwhile; none is sent to wait behind it.
+     * meanwhile (none is sent to wait behind it), and so do those submitted at the same moment
+     * (one may have been sent behind it, nothing saying yet that it is long: the worker gives it
+     * back, unstarted, once the long one runs past its time, and the free worker runs it).
      */
     @Test
-    void tasksSubmittedWhileOneRunsFarLongerThanThoseBeforeGoToTheOtherWorker() throws Exception {
+    void tasksSubmittedWhileOrWithOneThatRunsFarLongerThanThoseBeforeAllEndWhileItRuns() throws Exception {
         try (ProcessPool own = new ProcessPool(2)) {
-            List<CompletableFuture<Integer>> quick = new ArrayList<>();
-            for (int i = 0; i < 400; i++) {
-                int x = i;
-                quick.add(own.applyAsync(() -> x + 1));
-            }
-            for (CompletableFuture<Integer> q : quick) {
-                q.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            }
+            applyTinyTasks(own);
             assertQuickTasksEndWhileAHeldOneRuns(own, 200); // far past its workers' task time
+            applyTinyTasks(own); // the held one's time is forgotten again
+            assertQuickTasksEndWhileAHeldOneRuns(own, 0);
+        }
+    }
+
+    private static void applyTinyTasks(ProcessPool own) throws Exception {
+        List<CompletableFuture<Integer>> tiny = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            int x = i;
+            tiny.add(own.applyAsync(() -> x + 1));
+        }
+        for (CompletableFuture<Integer> t : tiny) {
+            t.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 

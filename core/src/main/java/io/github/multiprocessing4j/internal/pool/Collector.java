@@ -194,6 +194,11 @@ final class Collector {
                     } else if (chunk != null) {
                         engine.stopper().interruptingLocked(worker, chunk);
                     }
+                } else if (kinds[i] == PoolMessages.RELEASED) {
+                    Chunk chunk = worker.released(parts[i].getLong());
+                    if (chunk != null) {
+                        engine.retryLocked(List.of(chunk)); // ahead of the others: a free worker takes it below
+                    }
                 } else if (kinds[i] == PoolMessages.OVER_MEMORY) {
                     worker.stopped = true; // it ends: what it holds goes to the others when its DIED is read
                     Log.of(Collector.class).log(System.Logger.Level.DEBUG, "pool worker {0} (pid {1}) passed its memory"
@@ -242,6 +247,7 @@ final class Collector {
             case PoolMessages.STARTED:
             case PoolMessages.INTERRUPTING:
             case PoolMessages.OVER_MEMORY:
+            case PoolMessages.RELEASED:
                 break; // bookkeeping only, done under the lock
             case PoolMessages.RESULTS:
                 if (chunk != null) {

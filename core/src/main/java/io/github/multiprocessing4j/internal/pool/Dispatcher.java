@@ -20,8 +20,9 @@ import java.util.List;
  * says nothing of a long one among them). So a worker of short or middling tasks has its next
  * chunk at hand (no round trip between two chunks), small tasks are pipelined deep enough that
  * messages do not set their pace, and yet no chunk waits behind a task that may run long while
- * another worker idles: a chunk sent to a worker cannot be taken back from its inbox, and
- * CPython's workers take their tasks from one shared queue. The price is a round trip per worker
+ * another worker idles, as CPython's workers, which take their tasks from one shared queue, never
+ * wait (a chunk in a worker's inbox comes back only if the worker gives it back unstarted:
+ * {@link WorkerHandle#askRelease}, when a task time proves wrong). The price is a round trip per worker
  * before its second chunk of a kind of tasks it has not run yet (a new map call's first chunks).
  * Until 2026-12-05 the depth in tasks held whatever the tasks' length: a map of one 1.5 s task
  * and fifteen of 0.1 s, chunks of one, went out 8 and 8 at once and took 2.2 s, where CPython's
@@ -93,8 +94,8 @@ final class Dispatcher {
         return sent;
     }
 
-    /** @return whether a ready worker holds nothing: it may take what booting workers hold */
-    private static boolean anyIdleReady(Collection<WorkerHandle> workers) {
+    /** @return whether a ready worker holds nothing: it may take what booting workers hold, or what busy ones give back */
+    static boolean anyIdleReady(Collection<WorkerHandle> workers) {
         for (WorkerHandle w : workers) {
             if (w.ready && w.held.isEmpty() && !w.retiring && !w.closed && !w.stopped) {
                 return true;

@@ -27,6 +27,7 @@ import java.util.List;
  *
  * <pre>
  *  INTERRUPT | long chunkId   (interrupt the chunk if it runs; skip it if it has not started)
+ *  RELEASE   | long chunkId   (give the chunk back if it has not started: a worker that is free takes it)
  * </pre>
  *
  * <p>From workers (and the pool's own watchers), through the one result channel:
@@ -41,6 +42,7 @@ import java.util.List;
  *  STARTED      | int worker | long chunkId   (a REPORT_START chunk starts now; earlier answers are sent)
  *  INTERRUPTING | int worker | long chunkId   (the chunk was running and its thread is interrupted)
  *  OVER_MEMORY  | int worker | long rssBytes  (past maxMemoryPerChild after a chunk: the worker ends)
+ *  RELEASED     | int worker | long chunkId   (a RELEASE came before the chunk started: it is skipped, unanswered)
  * </pre>
  *
  * A worker's messages are in the channel before its DIED, which the parent writes after the
@@ -63,8 +65,10 @@ final class PoolMessages {
     static final byte STARTED = 16;
     static final byte INTERRUPTING = 17;
     static final byte OVER_MEMORY = 18;
+    static final byte RELEASED = 19;
 
     static final byte INTERRUPT = 3;
+    static final byte RELEASE = 4;
 
     /** Several messages of the kinds above, in order, as one: {@code int n | n x (int length | message)}. */
     static final byte BATCH = 20;
@@ -258,6 +262,10 @@ final class PoolMessages {
 
     static byte[] interrupt(long chunkId) {
         return new Wire.Writer(9).putByte(INTERRUPT).putLong(chunkId).toByteArray();
+    }
+
+    static byte[] release(long chunkId) {
+        return new Wire.Writer(9).putByte(RELEASE).putLong(chunkId).toByteArray();
     }
 
     static byte[] died(int worker, long pid, int exitCode) {

@@ -123,7 +123,8 @@ final class TaskStopper {
         return null;
     }
 
-    private void schedule(Runnable action, long delayNanos) {
+    /** Runs {@code action} on the pool's timer thread after {@code delayNanos} (not once the pool has terminated). With the lock held. */
+    void schedule(Runnable action, long delayNanos) {
         if (closed) {
             return;
         }

@@ -45,6 +45,8 @@ final class WorkerHandle {
      * its READY: the work it holds has run since then.
      */
     long workingSince = System.nanoTime();
+    /** The chunk this worker was asked to give back ({@link #askRelease}), until it does or answers it; null for none. */
+    private Chunk releaseAsked;
     /** The next {@link #flush} nudges the worker: a chunk came after it idled (see the class notes). */
     private boolean wakeDue;
     int heldTasks;
@@ -141,6 +143,9 @@ final class WorkerHandle {
      */
     Chunk answered(long chunkId, long taskNanos) {
         Chunk chunk = held.remove(chunkId);
+        if (releaseAsked == chunk) {
+            releaseAsked = null; // it had started: its answer came
+        }
         if (chunk != null) {
             heldTasks -= chunk.count;
             workingSince = System.nanoTime();
@@ -151,6 +156,57 @@ final class WorkerHandle {
                 long kind = kindOf(chunk);
                 this.taskNanos = this.taskNanos < 0 || kind != taskNanosOf ? taskNanos : (this.taskNanos + taskNanos) / 2;
                 this.taskNanosOf = kind;
+            }
+        }
+        return chunk;
+    }
+
+    /**
+     * @return when the chunks it holds behind the one it runs should go to a worker that is free
+     *     ({@link #askRelease}), by {@link System#nanoTime()}: once its held work runs past what
+     *     its task time foretold ({@link #isOverdue}), or at once when that time is not known;
+     *     {@link Long#MAX_VALUE} when it holds nothing to give back: no control channel (a
+     *     backend's worker), fewer than two chunks, not ready or ending, or asked already
+     */
+    long releaseDueAt() {
+        if (control == null || !ready || stopped || closed || held.size() < 2 || releaseAsked != null) {
+            return Long.MAX_VALUE;
+        }
+        return taskNanos < 0 ? workingSince : workingSince + 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
+    }
+
+    /**
+     * Asks the worker, on its control channel, to give back the last chunk it holds if it has not
+     * started it ({@link PoolMessages#RELEASE}): it answers {@link PoolMessages#RELEASED} and
+     * skips the chunk, or runs it and answers as usual. One request at a time.
+     */
+    void askRelease() {
+        Chunk last = null;
+        for (Chunk chunk : held.values()) {
+            last = chunk;
+        }
+        releaseAsked = last;
+        try {
+            control.put(PoolMessages.release(last.id));
+        } catch (RuntimeException closed) {
+            // the worker is ending: its DIED settles what it holds
+        }
+    }
+
+    /**
+     * The worker gave a chunk back before it started it: it is held no more, and goes to another.
+     *
+     * @return the chunk; null when it was not held
+     */
+    Chunk released(long chunkId) {
+        Chunk chunk = held.remove(chunkId);
+        if (releaseAsked == chunk) {
+            releaseAsked = null;
+        }
+        if (chunk != null) {
+            heldTasks -= chunk.count;
+            if (held.isEmpty()) {
+                idleSince = System.nanoTime();
             }
         }
         return chunk;

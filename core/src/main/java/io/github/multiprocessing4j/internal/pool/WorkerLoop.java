@@ -8,6 +8,7 @@ import io.github.multiprocessing4j.internal.serial.Wire;
 import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,9 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Stopping a chunk ({@link TaskStopper} in the parent): a thread of the worker's own reads its
  * control channel and interrupts the thread that runs the chunk it names ({@link RunningChunk});
- * a chunk it names that has not started is skipped. The interrupt status never outlives its
+ * a chunk it names that has not started is skipped. The same thread gives back a chunk the
+ * parent asks for ({@link PoolMessages#RELEASE}: a free worker is to run it) if it has not
+ * started, and then the chunk is skipped unanswered. The interrupt status never outlives its
  * chunk. A chunk with a time limit is announced ({@link PoolMessages#STARTED}) when it starts,
  * after the answers waiting in the outbox, and the answer of a timed or interrupted chunk is sent
  * at once: so when the parent kills a worker that did not stop a chunk in time, every other chunk
@@ -207,7 +210,11 @@ public final class WorkerLoop implements Runnable, Serializable {
         byte mode = in.getByte();
         boolean timed = (mode & PoolMessages.REPORT_START) != 0;
         mode &= ~PoolMessages.REPORT_START;
-        if (!running.start(chunkId)) {
+        int admitted = running.start(chunkId);
+        if (admitted == RunningChunk.RELEASED) {
+            return; // given back before it started (RELEASED went out): a free worker runs it
+        }
+        if (admitted == RunningChunk.CANCELLED) {
             outbox.add(PoolMessages.chunkFailed(worker, chunkId, new CancellationException("cancelled before it started")),
                     start);
             return;
@@ -318,11 +325,12 @@ public final class WorkerLoop implements Runnable, Serializable {
         Thread watcher = new Thread(() -> {
             Wire.Reader message;
             while ((message = control.take()) != null) {
-                if (message.getByte() == PoolMessages.INTERRUPT) {
-                    long chunkId = message.getLong();
-                    if (running.interrupt(chunkId)) {
-                        outbox.send(PoolMessages.workerNote(PoolMessages.INTERRUPTING, worker, chunkId));
-                    }
+                byte kind = message.getByte();
+                long chunkId = message.getLong();
+                if (kind == PoolMessages.INTERRUPT && running.interrupt(chunkId)) {
+                    outbox.send(PoolMessages.workerNote(PoolMessages.INTERRUPTING, worker, chunkId));
+                } else if (kind == PoolMessages.RELEASE && running.release(chunkId)) {
+                    outbox.send(PoolMessages.workerNote(PoolMessages.RELEASED, worker, chunkId));
                 }
             }
         }, "mp4j-pool-control");
@@ -335,10 +343,26 @@ public final class WorkerLoop implements Runnable, Serializable {
      * control channel; guarded by itself, so that an interrupt meant for one chunk never reaches
      * the next.
      */
-    private static final class RunningChunk {
+    static final class RunningChunk {
+        /** What {@link #start} says of a chunk: it runs... */
+        static final int RUN = 0;
+        /** ...it was cancelled before it started: its answer says so... */
+        static final int CANCELLED = 1;
+        /** ...or the pool took it back before it started ({@link #release}): no answer. */
+        static final int RELEASED = 2;
+        /**
+         * Chunks started lately, remembered: a chunk that ran already, its answer not yet read by
+         * the pool, must not be given back (it would run twice). The pool asks back only chunks it
+         * holds for this worker, a few hundred at most, all sent after any started this long ago.
+         */
+        private static final int STARTED_REMEMBERED = 4096;
+
         private final Thread runner;
         /** Chunks named on the control channel before they started: skipped when they come. */
         private final Set<Long> skip = new HashSet<>();
+        /** Chunks given back before they started: skipped, unanswered, when they come. */
+        private final Set<Long> released = new HashSet<>();
+        private final Set<Long> started = Collections.newSetFromMap(lruCache(STARTED_REMEMBERED));
         private long current;
         private boolean interrupted;
 
@@ -346,12 +370,25 @@ public final class WorkerLoop implements Runnable, Serializable {
             this.runner = runner;
         }
 
-        /** @return whether the chunk is to run: false when it was cancelled before it started */
-        synchronized boolean start(long chunkId) {
+        /** @return {@link #RUN}, {@link #CANCELLED} or {@link #RELEASED} */
+        synchronized int start(long chunkId) {
+            if (!released.isEmpty() && released.remove(chunkId)) {
+                return RELEASED; // a copy sent again to this worker later runs: it comes after this one
+            }
             if (!skip.isEmpty() && skip.remove(chunkId)) {
-                return false;
+                return CANCELLED;
             }
             current = chunkId;
+            started.add(chunkId);
+            return RUN;
+        }
+
+        /** @return whether the chunk had not started: it is skipped, unanswered, when it comes */
+        synchronized boolean release(long chunkId) {
+            if (current == chunkId || started.contains(chunkId)) {
+                return false; // it runs or ran: its answer comes
+            }
+            released.add(chunkId);
             return true;
         }
 

@@ -87,6 +87,45 @@ class WorkerHandleTest {
         assertThat(process.wakes).isEqualTo(1);
     }
 
+    @Test
+    void aWorkerIsAskedToGiveBackItsLastChunkOnceItsWorkRunsPastItsTaskTimeOneChunkAtATime() {
+        Inbox control = new Inbox();
+        WorkerHandle worker = new WorkerHandle(1, new Worker(), new Inbox(), control);
+        worker.ready = true;
+        worker.taskNanos = 1_000; // short tasks before
+        Chunk running = chunk();
+        Chunk behind = chunk();
+        Chunk last = chunk();
+        worker.send(running);
+        assertThat(worker.releaseDueAt()).as("one chunk: nothing to give back").isEqualTo(Long.MAX_VALUE);
+        worker.send(behind);
+        worker.send(last);
+        assertThat(worker.releaseDueAt()).as("when its three tasks are overdue")
+                .isEqualTo(worker.workingSince + 2 * 3 * 1_000 + WorkerHandle.OVERDUE_SLACK_NANOS);
+
+        worker.askRelease();
+        assertThat(control.messages).hasSize(1);
+        Wire.Reader release = new Wire.Reader(control.messages.get(0));
+        assertThat(release.getByte()).isEqualTo(PoolMessages.RELEASE);
+        assertThat(release.getLong()).as("the last one it holds").isEqualTo(last.id);
+        assertThat(worker.releaseDueAt()).as("asked already").isEqualTo(Long.MAX_VALUE);
+
+        assertThat(worker.released(last.id)).isSameAs(last);
+        assertThat(worker.held.values()).containsExactly(running, behind);
+        assertThat(worker.heldTasks).isEqualTo(2);
+        assertThat(worker.releaseDueAt()).as("it may be asked again").isNotEqualTo(Long.MAX_VALUE);
+        worker.askRelease();
+        assertThat(worker.answered(behind.id, 1_000)).as("it had started: it answers instead").isSameAs(behind);
+        assertThat(worker.held.values()).containsExactly(running);
+        assertThat(worker.released(behind.id)).as("not held").isNull();
+
+        WorkerHandle remote = new WorkerHandle(2, new Worker(), new Inbox());
+        remote.ready = true;
+        remote.send(chunk());
+        remote.send(chunk());
+        assertThat(remote.releaseDueAt()).as("no control channel: a backend's worker").isEqualTo(Long.MAX_VALUE);
+    }
+
     private Chunk chunk() {
         return chunk(null);
     }
