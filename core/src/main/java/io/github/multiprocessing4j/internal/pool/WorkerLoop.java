@@ -352,10 +352,11 @@ public final class WorkerLoop implements Runnable, Serializable {
         static final int RELEASED = 2;
         /**
          * Chunks started lately, remembered: a chunk that ran already, its answer not yet read by
-         * the pool, must not be given back (it would run twice). The pool asks back only chunks it
-         * holds for this worker, a few hundred at most, all sent after any started this long ago.
+         * the pool, must not be given back (it would run twice). The pool asks back only a chunk
+         * it holds for this worker, and it holds {@value Dispatcher#DEPTH_TASKS} at most: the
+         * chunks started before the last this many are all answered and read.
          */
-        private static final int STARTED_REMEMBERED = 4096;
+        private static final int STARTED_REMEMBERED = 4 * Dispatcher.DEPTH_TASKS;
 
         private final Thread runner;
         /** Chunks named on the control channel before they started: skipped when they come. */
