@@ -203,6 +203,42 @@ class ProcessPoolTest {
         }
     }
 
+    /**
+     * A task cancelled with {@code cancel(true)} before it started, then given back by its worker
+     * to one that came free, is not run there: it stays cancelled.
+     */
+    @Test
+    void aCancelledTaskThatItsWorkerGivesBackIsNotRunElsewhere() throws Exception {
+        ProcessEvent first = shared.track(new ProcessEvent());
+        ProcessEvent second = shared.track(new ProcessEvent());
+        SharedLong ran = shared.track(new SharedLong());
+        try (ProcessPool own = new ProcessPool(2)) {
+            try {
+                applyTinyTasks(own);
+                Future<Long> heldFirst = own.submit((SerializableCallable<Long>) () -> {
+                    first.await();
+                    return 1L;
+                });
+                Future<Long> heldSecond = own.submit((SerializableCallable<Long>) () -> {
+                    second.await();
+                    return 2L;
+                });
+                Future<Long> cancelled = own.submit((SerializableCallable<Long>) ran::incrementAndGet); // behind one of them
+                assertThat(cancelled.cancel(true)).isTrue();
+                second.set(); // its worker comes free: the other gives back what it holds behind its task
+                assertThat(heldSecond.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(2L);
+                Thread.sleep(300);
+                first.set();
+                assertThat(heldFirst.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1L);
+                assertThat(own.apply(() -> 7)).isEqualTo(7);
+                assertThat(ran.get()).as("the cancelled task never ran").isZero();
+            } finally {
+                first.set();
+                second.set();
+            }
+        }
+    }
+
     private static void applyTinyTasks(ProcessPool own) throws Exception {
         List<CompletableFuture<Integer>> tiny = new ArrayList<>();
         for (int i = 0; i < 400; i++) {

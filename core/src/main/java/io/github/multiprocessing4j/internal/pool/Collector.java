@@ -196,7 +196,10 @@ final class Collector {
                     }
                 } else if (kinds[i] == PoolMessages.RELEASED) {
                     Chunk chunk = worker.released(parts[i].getLong());
-                    if (chunk != null) {
+                    if (chunk != null && chunk.stopFailure != null) {
+                        chunks[i] = chunk; // being stopped (cancel(true)): it fails as when skipped, never run elsewhere
+                        stops[i] = chunk.stopFailure;
+                    } else if (chunk != null) {
                         engine.retryLocked(List.of(chunk)); // ahead of the others: a free worker takes it below
                     }
                 } else if (kinds[i] == PoolMessages.OVER_MEMORY) {
