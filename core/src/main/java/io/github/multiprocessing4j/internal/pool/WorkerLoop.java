@@ -8,7 +8,6 @@ import io.github.multiprocessing4j.internal.serial.Wire;
 import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -351,10 +350,10 @@ public final class WorkerLoop implements Runnable, Serializable {
         /** ...or the pool took it back before it started ({@link #release}): no answer. */
         static final int RELEASED = 2;
         /**
-         * Chunks started lately, remembered: a chunk that ran already, its answer not yet read by
-         * the pool, must not be given back (it would run twice). The pool asks back only a chunk
-         * it holds for this worker, and it holds {@value Dispatcher#DEPTH_TASKS} at most: the
-         * chunks started before the last this many are all answered and read.
+         * How many of the chunks started last are remembered: a chunk that ran already, its answer
+         * not yet read by the pool, must not be given back (it would run twice). The pool asks back
+         * only a chunk it holds for this worker, and it holds {@value Dispatcher#DEPTH_TASKS} at
+         * most: the chunks started before the last this many are all answered and read.
          */
         private static final int STARTED_REMEMBERED = 4 * Dispatcher.DEPTH_TASKS;
 
@@ -363,7 +362,9 @@ public final class WorkerLoop implements Runnable, Serializable {
         private final Set<Long> skip = new HashSet<>();
         /** Chunks given back before they started: skipped, unanswered, when they come. */
         private final Set<Long> released = new HashSet<>();
-        private final Set<Long> started = Collections.newSetFromMap(lruCache(STARTED_REMEMBERED));
+        /** The ids of the chunks started last, a ring: one store per chunk, searched only when the pool asks one back. */
+        private final long[] started = new long[STARTED_REMEMBERED];
+        private int startedNext;
         private long current;
         private boolean interrupted;
 
@@ -380,17 +381,27 @@ public final class WorkerLoop implements Runnable, Serializable {
                 return CANCELLED;
             }
             current = chunkId;
-            started.add(chunkId);
+            started[startedNext] = chunkId;
+            startedNext = (startedNext + 1) % STARTED_REMEMBERED;
             return RUN;
         }
 
         /** @return whether the chunk had not started: it is skipped, unanswered, when it comes */
         synchronized boolean release(long chunkId) {
-            if (current == chunkId || started.contains(chunkId)) {
+            if (current == chunkId || hasStarted(chunkId)) {
                 return false; // it runs or ran: its answer comes
             }
             released.add(chunkId);
             return true;
+        }
+
+        private boolean hasStarted(long chunkId) {
+            for (long id : started) {
+                if (id == chunkId) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** @return whether the chunk that ended was interrupted; the runner's interrupt status is cleared */

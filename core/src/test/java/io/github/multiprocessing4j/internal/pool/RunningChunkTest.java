@@ -25,5 +25,12 @@ class RunningChunkTest {
 
         assertThat(running.interrupt(3)).as("not started: cancelled when it comes").isFalse();
         assertThat(running.start(3)).isEqualTo(WorkerLoop.RunningChunk.CANCELLED);
+
+        for (long id = 10; id < 10 + 4 * Dispatcher.DEPTH_TASKS; id++) { // as many as a worker remembers
+            assertThat(running.start(id)).isEqualTo(WorkerLoop.RunningChunk.RUN);
+            running.end();
+        }
+        assertThat(running.release(10)).as("the oldest of the last started: remembered").isFalse();
+        assertThat(running.release(9 + 4 * Dispatcher.DEPTH_TASKS)).as("the last started").isFalse();
     }
 }
