@@ -602,11 +602,12 @@ public final class Spares {
     private static void forget(Spare spare) {
         spare.command().childExited(false); // spares boot only for a configuration whose child booted
         if (!spare.process().isAlive()) {
-            try {
-                Files.deleteIfExists(spare.readyMarker);
-                Files.deleteIfExists(ChildMain.spareProbeFile(spare.process().pid()));
-            } catch (IOException e) {
-                // the next spare removes it: its pid names it
+            for (Path file : List.of(spare.readyMarker, ChildMain.spareProbeFile(spare.process().pid()))) {
+                try {
+                    Files.deleteIfExists(file); // each on its own: one that cannot go leaves the other to go
+                } catch (IOException e) {
+                    // the next spare of that pid removes it, or the tree's end
+                }
             }
         }
     }
