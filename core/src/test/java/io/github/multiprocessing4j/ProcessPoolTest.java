@@ -196,9 +196,9 @@ class ProcessPoolTest {
     @Test
     void tasksSubmittedWhileOrWithOneThatRunsFarLongerThanThoseBeforeAllEndWhileItRuns() throws Exception {
         try (ProcessPool own = new ProcessPool(2)) {
-            applyTinyTasks(own);
+            applyTinyTasks(own, 400);
             assertQuickTasksEndWhileAHeldOneRuns(own, 200); // far past its workers' task time
-            applyTinyTasks(own); // the held one's time is forgotten again
+            applyTinyTasks(own, 400); // the held one's time is forgotten again
             assertQuickTasksEndWhileAHeldOneRuns(own, 0);
         }
     }
@@ -214,7 +214,7 @@ class ProcessPoolTest {
         SharedLong ran = shared.track(new SharedLong());
         try (ProcessPool own = new ProcessPool(2)) {
             try {
-                applyTinyTasks(own);
+                applyTinyTasks(own, 400);
                 Future<Long> heldFirst = own.submit((SerializableCallable<Long>) () -> {
                     first.await();
                     return 1L;
@@ -254,14 +254,7 @@ class ProcessPoolTest {
         java.util.Random random = new java.util.Random(11);
         try (ProcessPool own = new ProcessPool(2)) {
             for (int round = 0; round < rounds; round++) {
-                List<CompletableFuture<Integer>> tiny = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    int x = i;
-                    tiny.add(own.applyAsync(() -> x));
-                }
-                for (CompletableFuture<Integer> t : tiny) {
-                    t.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                }
+                applyTinyTasks(own, 100);
                 List<Future<Integer>> tasks = new ArrayList<>();
                 for (int j = 0; j < perRound; j++) {
                     int index = round * perRound + j;
@@ -280,9 +273,10 @@ class ProcessPoolTest {
         assertThat(runs.toArray()).as("runs of each task").containsOnly(1L);
     }
 
-    private static void applyTinyTasks(ProcessPool own) throws Exception {
+    /** Applies {@code count} tasks that take no time, and waits for them: the workers' task time is theirs then. */
+    private static void applyTinyTasks(ProcessPool own, int count) throws Exception {
         List<CompletableFuture<Integer>> tiny = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < count; i++) {
             int x = i;
             tiny.add(own.applyAsync(() -> x + 1));
         }
