@@ -19,9 +19,10 @@ import java.util.List;
  * task that captures nothing, sent once per worker and cached there), or carries its own
  * ({@code functionId} 0: a submitted task that captures values, used once). Mode {@link #APPLY}
  * applies the function to each value of the {@link ValueSection} {@code [values]} (a map's
- * items, or the one argument of a function submitted on its own); {@link #CALL} and {@link #RUN} call a task (no values) whose one result is its
- * return value, or null. A mode with the bit {@link #REPORT_START} asks the worker to say when it
- * starts the chunk (a chunk with a time limit, which runs from then).
+ * items, or the one argument of a function submitted on its own); {@link #CALL} and
+ * {@link #RUN} call a task (no values) whose one result is its return value, or null. A mode
+ * with the bit {@link #REPORT_START} asks the worker to say when it starts the chunk (a chunk
+ * with a time limit, which runs from then).
  *
  * <p>To a worker, through its control channel (read by a thread of its own, while a chunk runs):
  *

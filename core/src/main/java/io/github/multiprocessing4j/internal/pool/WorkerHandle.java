@@ -172,7 +172,7 @@ final class WorkerHandle {
         if (control == null || !ready || stopped || closed || held.size() < 2 || releaseAsked != null) {
             return Long.MAX_VALUE;
         }
-        return taskNanos < 0 ? workingSince : workingSince + 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
+        return taskNanos < 0 ? workingSince : overdueAt();
     }
 
     /**
@@ -226,7 +226,12 @@ final class WorkerHandle {
      *     should wait behind it
      */
     boolean isOverdue(long now) {
-        return ready && taskNanos >= 0 && !held.isEmpty() && now - workingSince > 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
+        return ready && taskNanos >= 0 && !held.isEmpty() && now - overdueAt() > 0;
+    }
+
+    /** @return when the work it holds counts as overdue, by {@link System#nanoTime()}; its task time must be known */
+    private long overdueAt() {
+        return workingSince + 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
     }
 
     /** @return how long a task of {@code chunk}'s kind took on the worker, in ns; -1 when not known */

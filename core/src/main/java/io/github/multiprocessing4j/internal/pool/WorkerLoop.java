@@ -388,8 +388,8 @@ public final class WorkerLoop implements Runnable, Serializable {
 
         /** @return whether the chunk had not started: it is skipped, unanswered, when it comes */
         synchronized boolean release(long chunkId) {
-            if (current == chunkId || hasStarted(chunkId)) {
-                return false; // it runs or ran: its answer comes
+            if (hasStarted(chunkId)) {
+                return false; // it runs or ran (the one running is the last started): its answer comes
             }
             released.add(chunkId);
             return true;
