@@ -134,6 +134,7 @@ class ServerTest {
                 try {
                     awaitWaits(calls, "cut and sent again, short", List.of(BlockingCalls.EXIT_SLICE_MILLIS));
                 } catch (InterruptedException | AssertionError e) {
+                    System.err.println("the exit hook of the test saw: " + e); // on the test's output, for a failure's why
                     Runtime.getRuntime().halt(5);
                 }
             }));
