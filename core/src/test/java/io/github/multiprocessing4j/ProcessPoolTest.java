@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -196,9 +197,9 @@ class ProcessPoolTest {
     @Test
     void tasksSubmittedWhileOrWithOneThatRunsFarLongerThanThoseBeforeAllEndWhileItRuns() throws Exception {
         try (ProcessPool own = new ProcessPool(2)) {
-            applyTinyTasks(own, 400);
+            applyTinyTasks(own, 400, ProcessPoolTest::tiny);
             assertQuickTasksEndWhileAHeldOneRuns(own, 200); // far past its workers' task time
-            applyTinyTasks(own, 400); // the held one's time is forgotten again
+            applyTinyTasks(own, 400, ProcessPoolTest::tiny); // the held one's time is forgotten again
             assertQuickTasksEndWhileAHeldOneRuns(own, 0);
         }
     }
@@ -214,16 +215,10 @@ class ProcessPoolTest {
         SharedLong ran = shared.track(new SharedLong());
         try (ProcessPool own = new ProcessPool(2)) {
             try {
-                applyTinyTasks(own, 400);
-                Future<Long> heldFirst = own.submit((SerializableCallable<Long>) () -> {
-                    first.await();
-                    return 1L;
-                });
-                Future<Long> heldSecond = own.submit((SerializableCallable<Long>) () -> {
-                    second.await();
-                    return 2L;
-                });
-                Future<Long> cancelled = own.submit((SerializableCallable<Long>) ran::incrementAndGet); // behind one of them
+                applyTinyTasks(own, 400, ProcessPoolTest::tiny);
+                Future<Long> heldFirst = own.submit(waitingFor(first, 1));
+                Future<Long> heldSecond = own.submit(waitingFor(second, 2));
+                Future<Long> cancelled = own.submit(counting(ran)); // of the same kind: sent behind one of them
                 assertThat(cancelled.cancel(true)).isTrue();
                 second.set(); // its worker comes free: the other gives back what it holds behind its task
                 assertThat(heldSecond.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(2L);
@@ -240,9 +235,10 @@ class ProcessPoolTest {
     }
 
     /**
-     * Rounds of tiny tasks (their time says a worker may be fed deep), then a task of 5-14 ms
-     * submitted with four of 0-1 ms: chunks sent behind the longer one are given back while it
-     * runs (a trace saw about 430 given back in 300 rounds). Each task runs exactly once and gives
+     * Rounds of tiny tasks (their time, that of the lambda of all the tasks here, says a worker may
+     * be fed deep), then a task of 5-14 ms submitted with four of 0-1 ms: chunks sent behind the
+     * longer one are given back while it
+     * runs (a trace saw 161 given back in its 100 rounds). Each task runs exactly once and gives
      * its own result (a worker that ran a chunk it gave back fails this; the race of a give-back
      * with the chunk's start is {@code RunningChunkTest}'s, too rare here).
      */
@@ -254,16 +250,11 @@ class ProcessPoolTest {
         java.util.Random random = new java.util.Random(11);
         try (ProcessPool own = new ProcessPool(2)) {
             for (int round = 0; round < rounds; round++) {
-                applyTinyTasks(own, 100);
+                applyTinyTasks(own, 100, i -> counted(null, i, 0));
                 List<Future<Integer>> tasks = new ArrayList<>();
                 for (int j = 0; j < perRound; j++) {
-                    int index = round * perRound + j;
                     int millis = j == 0 ? 5 + random.nextInt(10) : random.nextInt(2);
-                    tasks.add(own.submit((SerializableCallable<Integer>) () -> {
-                        runs.addAndGet(index, 1);
-                        Thread.sleep(millis);
-                        return index;
-                    }));
+                    tasks.add(own.submit(counted(runs, round * perRound + j, millis)));
                 }
                 for (int j = 0; j < perRound; j++) {
                     assertThat(tasks.get(j).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(round * perRound + j);
@@ -273,16 +264,60 @@ class ProcessPoolTest {
         assertThat(runs.toArray()).as("runs of each task").containsOnly(1L);
     }
 
-    /** Applies {@code count} tasks that take no time, and waits for them: the workers' task time is theirs then. */
-    private static void applyTinyTasks(ProcessPool own, int count) throws Exception {
-        List<CompletableFuture<Integer>> tiny = new ArrayList<>();
+    /**
+     * Applies {@code count} tasks that take no time, and waits for them: the workers' task time for
+     * their kind (their lambda's class) is theirs then.
+     */
+    private static <T> void applyTinyTasks(ProcessPool own, int count, IntFunction<SerializableCallable<T>> task)
+            throws Exception {
+        List<CompletableFuture<T>> tiny = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int x = i;
-            tiny.add(own.applyAsync(() -> x + 1));
+            tiny.add(own.applyAsync(task.apply(i)));
         }
-        for (CompletableFuture<Integer> t : tiny) {
+        for (CompletableFuture<T> t : tiny) {
             t.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
+    }
+
+    /** A task that returns {@code value} at once: of {@link #waitingFor(ProcessEvent, long, SharedLong)}'s lambda class. */
+    private static SerializableCallable<Long> tiny(int value) {
+        return waitingFor(null, value);
+    }
+
+    /** A task that counts its run in {@code runs} and returns the count: of {@link #waitingFor(ProcessEvent, long, SharedLong)}'s lambda class. */
+    private static SerializableCallable<Long> counting(SharedLong runs) {
+        return waitingFor(null, -1, runs);
+    }
+
+    /**
+     * A task that waits for {@code event} (none when null) and returns {@code value}: one lambda
+     * class for all, tiny and long, so that the pool keeps one task time for them, as for a
+     * lambda's tasks of different lengths (tasks of another class would be another kind, whose
+     * time is not known: nothing would be sent behind them).
+     */
+    private static SerializableCallable<Long> waitingFor(ProcessEvent event, long value) {
+        return waitingFor(event, value, null);
+    }
+
+    /** {@link #waitingFor(ProcessEvent, long)} that, with {@code runs}, counts its run there and returns the count instead. */
+    private static SerializableCallable<Long> waitingFor(ProcessEvent event, long value, SharedLong runs) {
+        return () -> {
+            if (event != null) {
+                event.await();
+            }
+            return runs != null ? runs.incrementAndGet() : value;
+        };
+    }
+
+    /** A task that counts its run in {@code runs} (when not null), sleeps and returns {@code index}: one lambda class for all. */
+    private static SerializableCallable<Integer> counted(SharedLongArray runs, int index, int millis) {
+        return () -> {
+            if (runs != null) {
+                runs.addAndGet(index, 1);
+            }
+            Thread.sleep(millis);
+            return index;
+        };
     }
 
     /**
@@ -293,21 +328,18 @@ class ProcessPoolTest {
     private void assertQuickTasksEndWhileAHeldOneRuns(ProcessPool own, long pauseMillis) throws Exception {
         ProcessEvent release = shared.track(new ProcessEvent());
         try {
-            Future<Long> held = own.submit((SerializableCallable<Long>) () -> {
-                release.await();
-                return ProcessHandle.current().pid();
-            });
+            Future<Long> held = own.submit(waitingFor(release, 1));
             Thread.sleep(pauseMillis);
             List<Future<Long>> others = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                others.add(own.submit((SerializableCallable<Long>) () -> ProcessHandle.current().pid()));
+                others.add(own.submit(tiny(i)));
             }
             for (Future<Long> other : others) {
                 other.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             assertThat(held).as("still waiting for the test").isNotDone();
             release.set();
-            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isPositive();
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
         } finally {
             release.set(); // a task sent behind the held one must not hold up the pool's close either
         }

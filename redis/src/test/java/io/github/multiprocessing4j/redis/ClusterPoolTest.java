@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -146,6 +147,42 @@ class ClusterPoolTest {
                     .hasMessageContaining("class path")
                     .hasMessageContaining(" on ");
             assertThat(pool.apply(() -> "still working")).isEqualTo("still working");
+        }
+    }
+
+    /**
+     * A cluster's workers cannot give back a chunk they hold (they have no control channel), so
+     * what keeps short tasks off a long one is the dispatch: after hundreds of tiny tasks, whose
+     * time says a worker may be fed deep, a task of another lambda that runs for seconds is sent
+     * alone (its kind's time is not known) and the short ones submitted with it all finish on the
+     * other worker while it runs. With one task time for every submitted task, one of them was
+     * sent behind the long one and waited for it.
+     */
+    @Test
+    void shortTasksSubmittedWithALongOneOfAnotherLambdaDoNotWaitBehindIt() throws Exception {
+        try (ProcessPool pool = pool(2)) {
+            List<CompletableFuture<Integer>> tiny = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int x = i;
+                tiny.add(pool.applyAsync(() -> x + 1));
+            }
+            for (CompletableFuture<Integer> t : tiny) {
+                t.get(60, TimeUnit.SECONDS);
+            }
+            Future<Long> slow = pool.submit((SerializableCallable<Long>) () -> {
+                Thread.sleep(5_000);
+                return 1L;
+            });
+            List<Future<Long>> quick = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                long value = i;
+                quick.add(pool.submit((SerializableCallable<Long>) () -> value));
+            }
+            for (int i = 0; i < quick.size(); i++) {
+                assertThat(quick.get(i).get(60, TimeUnit.SECONDS)).isEqualTo(i);
+            }
+            assertThat(slow).as("the quick ones all ended while the slow one ran").isNotDone();
+            assertThat(slow.get(60, TimeUnit.SECONDS)).isEqualTo(1L);
         }
     }
 

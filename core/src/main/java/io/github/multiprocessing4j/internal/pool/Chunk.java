@@ -22,6 +22,13 @@ final class Chunk {
     final int index;
     /** The function it names, to be defined in a worker before it; null when the message carries its own. */
     final FunctionRef function;
+    /**
+     * What kind of tasks it holds, as far as their length goes: a map call's function (each
+     * call's is another, even for the same lambda), or the class of a task submitted on its own
+     * (one kind for all tasks of a lambda or class). A worker's task time is kept per kind
+     * ({@link WorkerHandle#taskNanos}).
+     */
+    final long kind;
     final ChunkOwner owner;
     /** Times it was sent again after its worker died; guarded by the pool's lock. */
     int retried;
@@ -36,9 +43,17 @@ final class Chunk {
     Throwable stopFailure;
     /** Its Flight Recorder event, begun when it was made; null when the event was not enabled then. */
     final PoolTaskEvent event;
+    /**
+     * How long its tasks were to take in all, by the task time of the worker that holds it when
+     * it was sent there; -1 when that time was not known ({@link WorkerHandle#send}). Guarded by
+     * the pool's lock.
+     */
+    long foretoldNanos = -1;
 
-    Chunk(long id, Object message, int count, int index, FunctionRef function, ChunkOwner owner, long timeoutNanos) {
+    Chunk(long id, Object message, int count, int index, FunctionRef function, long kind, ChunkOwner owner,
+          long timeoutNanos) {
         this.id = id;
+        this.kind = kind;
         this.timeoutNanos = timeoutNanos;
         this.message = message;
         this.count = count;

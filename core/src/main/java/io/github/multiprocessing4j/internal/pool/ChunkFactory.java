@@ -29,6 +29,13 @@ final class ChunkFactory {
     private final MessageChannel channels;
     /** The functions of submitted tasks that capture nothing, by their lambda's class; guarded by itself. */
     private final Map<Class<?>, FunctionRef> statelessTasks = WorkerLoop.lruCache(STATELESS_TASK_CLASSES);
+    /** The {@linkplain Chunk#kind kind} of each class of submitted task: an id of this pool's, given at its first submission. */
+    private final ClassValue<Long> taskKinds = new ClassValue<>() {
+        @Override
+        protected Long computeValue(Class<?> type) {
+            return ids.incrementAndGet();
+        }
+    };
 
     /** @param channels one of the pool's channels: they all carry messages of the same sizes */
     ChunkFactory(MessageChannel channels) {
@@ -67,7 +74,7 @@ final class ChunkFactory {
         }
         byte[] message = out.toByteArray();
         channels.checkMessageFits("the task", message.length);
-        return new Chunk(id, message, 1, 0, stateless, owner, timeoutNanos);
+        return new Chunk(id, message, 1, 0, stateless, taskKinds.get(task.task().getClass()), owner, timeoutNanos);
     }
 
     /** @return the function of a task that captures nothing: one per lambda class, made at its first submission */
@@ -118,7 +125,7 @@ final class ChunkFactory {
         items.finish();
         Object message = out.toMessage();
         channels.checkMessageFits("a chunk of the map's items", PoolMessages.lengthOf(message)); // no text made per chunk
-        return new Chunk(id, message, count, index, function, owner, timeoutNanos);
+        return new Chunk(id, message, count, index, function, function.id, owner, timeoutNanos);
     }
 
     private FunctionRef fitting(String what, FunctionRef function) {

@@ -11,14 +11,15 @@ import java.util.List;
  * to {@link WorkerHandle#send} (which only records them) and leaves the inboxes to its caller.
  *
  * <p>Implementation notes. A chunk goes to a worker only when the worker can take it: it holds
- * nothing; or its tasks are known to be short and the chunk fits within {@value #DEPTH_TASKS}
- * held tasks and about {@value #DEPTH_NANOS} ns of their work (the worker's
- * {@linkplain WorkerHandle#taskNanos task time}, which it reports with each answer); or it holds
- * one chunk whose tasks are known to end within about {@value #PREFETCH_NANOS} ns; and never
- * while its held work has run well past what its task time foretold
- * ({@link WorkerHandle#isOverdue}: the time of tasks submitted one by one, short ones before,
- * says nothing of a long one among them). So a worker of short or middling tasks has its next
- * chunk at hand (no round trip between two chunks), small tasks are pipelined deep enough that
+ * nothing; or the time of what it holds is known, and the chunk's tasks are known to be short
+ * and fit with the held ones within {@value #DEPTH_TASKS} tasks and about {@value #DEPTH_NANOS}
+ * ns of work (the worker's {@linkplain WorkerHandle#taskNanos task time} for each
+ * {@linkplain Chunk#kind kind} of task, which it reports with each answer); or it holds one
+ * chunk whose tasks are known to end within about {@value #PREFETCH_NANOS} ns; and never while
+ * its held work has run well past what its task time foretold ({@link WorkerHandle#isOverdue}:
+ * the time of a lambda's tasks, short ones before, says nothing of a long one among them). So a
+ * worker of short or middling tasks has its next chunk at hand (no round trip between two
+ * chunks), small tasks are pipelined deep enough that
  * messages do not set their pace, and yet no chunk waits behind a task that may run long while
  * another worker idles, as CPython's workers, which take their tasks from one shared queue, never
  * wait (a chunk in a worker's inbox comes back only if the worker gives it back unstarted:
@@ -29,10 +30,13 @@ import java.util.List;
  * pool took 1.5. Until 2026-12-06 a worker was given a second chunk whatever its first held:
  * tasks submitted as a 1,000 ms one and three of 100 ms took 1,100 ms on a pool of two (the
  * second short task behind the long one), CPython's 1,001; a map of a 600 ms task and fifteen of
- * 30 ms, chunks of one, 632 ms against 601. A worker's task time is known for one kind of task
- * at a time: a map call's (its function), or tasks submitted one by one
- * ({@link WorkerHandle#kindOf}); so a map's first chunks go out one to a worker until answers
- * say how long its tasks take. (Forgetting the
+ * 30 ms, chunks of one, 632 ms against 601. A worker's task time is kept per kind of task: a
+ * map call's function, or the class of a task submitted on its own (its lambda); so a map's first
+ * chunks, or a new lambda's, go out one to a worker until answers say how long its tasks take,
+ * and none waits behind them. Until 2026-12-06 all tasks submitted one by one were one kind: after
+ * thousands of tiny tasks, a long one of another lambda looked tiny, and a pool whose workers have
+ * no control channel to give a chunk back (a backend's) let the short tasks submitted with it
+ * wait behind it. (Forgetting the
  * time whenever a worker came to hold nothing did not do: a worker of tiny tasks whose answers
  * came back together held nothing after each batch, and the pool ran at a third of its speed
  * with chunks of one.) Among the workers
@@ -158,17 +162,15 @@ final class Dispatcher {
         if (w.isOverdue(now)) {
             return false;
         }
-        int tasks = w.heldTasks + chunk.count;
-        long taskNanos = w.taskNanos(chunk);
-        if (taskNanos >= 0 && tasks <= DEPTH_TASKS && tasks * taskNanos <= DEPTH_NANOS) {
+        long heldWork = w.heldWorkNanos();
+        if (heldWork < 0) {
+            return false; // what it holds may run long: nothing waits behind it
+        }
+        long work = w.workNanos(chunk);
+        if (work >= 0 && w.heldTasks + chunk.count <= DEPTH_TASKS && heldWork + work <= DEPTH_NANOS) {
             return true;
         }
-        if (w.held.size() >= DEPTH_CHUNKS) {
-            return false;
-        }
-        Chunk held = w.held.values().iterator().next();
-        long heldTaskNanos = w.taskNanos(held);
-        return heldTaskNanos >= 0 && held.count * heldTaskNanos <= PREFETCH_NANOS;
+        return w.held.size() < DEPTH_CHUNKS && heldWork <= PREFETCH_NANOS;
     }
 
     /** Puts chunks back at the head of the queue, in their order: they are sent before the others. */

@@ -533,9 +533,7 @@ public final class PoolEngine {
                 neverSent.add(c.owner);
             }
             for (WorkerHandle w : supervisor.workers()) {
-                lost.addAll(w.held.values());
-                w.held.clear();
-                w.heldTasks = 0;
+                lost.addAll(w.dropHeld());
                 w.close();
             }
             toKill = new ArrayList<>(supervisor.workers());

@@ -26,6 +26,10 @@ final class WorkerHandle {
     static final long WAKE_AFTER_IDLE_NANOS = 1_000_000;
     /** How far past twice its task time a worker's held work may run before it counts as {@linkplain #isOverdue overdue}. */
     static final long OVERDUE_SLACK_NANOS = 5_000_000;
+    /** How many kinds of task a worker's task times are kept for, the last it ran. */
+    static final int TASK_KINDS = 16;
+    /** The longest a chunk's work is foretold to be (about 13 days): the sums of held work cannot overflow. */
+    private static final long LONGEST_FORETOLD_NANOS = 1L << 50;
 
     final int id;
     final PoolWorker process;
@@ -50,13 +54,18 @@ final class WorkerHandle {
     /** The next {@link #flush} nudges the worker: a chunk came after it idled (see the class notes). */
     private boolean wakeDue;
     int heldTasks;
+    /** The work of the chunks it holds whose time was foretold when sent ({@link Chunk#foretoldNanos}), in ns. */
+    private long heldWorkNanos;
+    /** How many chunks it holds whose time was not known when sent. */
+    private int heldUnforetold;
     /**
-     * How long a task took on the worker, in ns: a moving average over its answers to chunks of
-     * {@link #taskNanosOf}; -1 while unknown (see {@link Dispatcher}).
+     * How long a task of each {@linkplain Chunk#kind kind} took on the worker, in ns: a moving
+     * average over its answers; the {@value #TASK_KINDS} kinds it ran last (see {@link Dispatcher}).
      */
-    long taskNanos = -1;
-    /** Whose tasks {@link #taskNanos} measures ({@link #kindOf}). */
-    long taskNanosOf;
+    private final Map<Long, Long> taskNanosByKind = WorkerLoop.lruCache(TASK_KINDS);
+    /** The kind looked up or answered last, and its task time: a map call's chunks ask again and again. */
+    private long lastKind = -1;
+    private long lastKindNanos = -1;
     /** Chunks sent in all, for {@code maxTasksPerChild}. */
     int assigned;
     /** Booted and initialised. */
@@ -104,7 +113,37 @@ final class WorkerHandle {
             chunk.event.sentTo(pid());
         }
         heldTasks += chunk.count;
+        chunk.foretoldNanos = workNanos(chunk);
+        if (chunk.foretoldNanos < 0) {
+            heldUnforetold++;
+        } else {
+            heldWorkNanos += chunk.foretoldNanos;
+        }
         assigned++;
+    }
+
+    /** Counts a chunk it held no more (answered, given back or taken back). */
+    private void forget(Chunk chunk) {
+        heldTasks -= chunk.count;
+        if (chunk.foretoldNanos < 0) {
+            heldUnforetold--;
+        } else {
+            heldWorkNanos -= chunk.foretoldNanos;
+        }
+    }
+
+    /**
+     * Forgets every chunk it holds, when it ends or the pool is killed.
+     *
+     * @return the chunks, in the order sent
+     */
+    List<Chunk> dropHeld() {
+        List<Chunk> chunks = new ArrayList<>(held.values());
+        held.clear();
+        heldTasks = 0;
+        heldWorkNanos = 0;
+        heldUnforetold = 0;
+        return chunks;
     }
 
     /**
@@ -147,15 +186,13 @@ final class WorkerHandle {
             releaseAsked = null; // it had started: its answer came
         }
         if (chunk != null) {
-            heldTasks -= chunk.count;
+            forget(chunk);
             workingSince = System.nanoTime();
             if (held.isEmpty()) {
                 idleSince = workingSince;
             }
             if (taskNanos >= 0) {
-                long kind = kindOf(chunk);
-                this.taskNanos = this.taskNanos < 0 || kind != taskNanosOf ? taskNanos : (this.taskNanos + taskNanos) / 2;
-                this.taskNanosOf = kind;
+                taskTook(chunk.kind, taskNanos);
             }
         }
         return chunk;
@@ -172,7 +209,7 @@ final class WorkerHandle {
         if (control == null || !ready || stopped || closed || held.size() < 2 || releaseAsked != null) {
             return Long.MAX_VALUE;
         }
-        return taskNanos < 0 ? workingSince : overdueAt();
+        return heldUnforetold > 0 ? workingSince : overdueAt();
     }
 
     /**
@@ -204,7 +241,7 @@ final class WorkerHandle {
             releaseAsked = null;
         }
         if (chunk != null) {
-            heldTasks -= chunk.count;
+            forget(chunk);
             if (held.isEmpty()) {
                 idleSince = System.nanoTime();
             }
@@ -221,31 +258,48 @@ final class WorkerHandle {
     /**
      * @param now {@link System#nanoTime()}
      * @return whether the work it holds has run well past what its task time foretold (twice that,
-     *     and {@value #OVERDUE_SLACK_NANOS} ns) at {@code now}: a task longer than those before
-     *     it, such as a long one among short submitted tasks, holds the worker, and nothing more
-     *     should wait behind it
+     *     and {@value #OVERDUE_SLACK_NANOS} ns) at {@code now}: a task longer than those of its kind
+     *     before it, such as a long one among short tasks of the same lambda, holds the worker, and
+     *     nothing more should wait behind it
      */
     boolean isOverdue(long now) {
-        return ready && taskNanos >= 0 && !held.isEmpty() && now - overdueAt() > 0;
+        return ready && heldUnforetold == 0 && !held.isEmpty() && now - overdueAt() > 0;
     }
 
-    /** @return when the work it holds counts as overdue, by {@link System#nanoTime()}; its task time must be known */
+    /** @return when the work it holds counts as overdue, by {@link System#nanoTime()}; its time must have been foretold */
     private long overdueAt() {
-        return workingSince + 2 * heldTasks * taskNanos + OVERDUE_SLACK_NANOS;
+        return workingSince + 2 * heldWorkNanos + OVERDUE_SLACK_NANOS;
     }
 
-    /** @return how long a task of {@code chunk}'s kind took on the worker, in ns; -1 when not known */
-    long taskNanos(Chunk chunk) {
-        return kindOf(chunk) == taskNanosOf ? taskNanos : -1;
+    /** @return the work of the chunks it holds, in ns, as foretold when each was sent; -1 when one's was not known */
+    long heldWorkNanos() {
+        return heldUnforetold > 0 ? -1 : heldWorkNanos;
     }
 
-    /**
-     * @return what kind of tasks a chunk holds, as far as their length goes: the map call's
-     *     function (each call's is another, even for the same lambda), or 0 for tasks submitted one
-     *     by one, which share a kind
-     */
-    static long kindOf(Chunk chunk) {
-        return chunk.ofMapCall() ? chunk.function.id : 0;
+    /** @return how long {@code chunk}'s tasks would take on the worker in all, in ns, by its task time; -1 when not known */
+    long workNanos(Chunk chunk) {
+        long taskNanos = taskNanos(chunk.kind);
+        if (taskNanos < 0) {
+            return -1;
+        }
+        return taskNanos > LONGEST_FORETOLD_NANOS / chunk.count ? LONGEST_FORETOLD_NANOS : taskNanos * chunk.count;
+    }
+
+    /** @return how long a task of {@code kind} took on the worker, in ns; -1 when not known */
+    long taskNanos(long kind) {
+        if (kind != lastKind) {
+            lastKindNanos = taskNanosByKind.getOrDefault(kind, -1L);
+            lastKind = kind;
+        }
+        return lastKindNanos;
+    }
+
+    /** Counts an answer's task time into the average of its kind's. */
+    void taskTook(long kind, long taskNanos) {
+        Long before = taskNanosByKind.get(kind);
+        lastKindNanos = before == null ? taskNanos : (before + taskNanos) / 2;
+        lastKind = kind;
+        taskNanosByKind.put(kind, lastKindNanos);
     }
 
     /**
@@ -258,11 +312,9 @@ final class WorkerHandle {
         if (ready || retiring || held.isEmpty()) {
             return List.of();
         }
-        List<Chunk> chunks = new ArrayList<>(held.values());
-        held.clear();
+        List<Chunk> chunks = dropHeld();
         outgoing.clear();
         functions.clear(); // it has been sent nothing: its cache is empty
-        heldTasks = 0;
         assigned -= chunks.size();
         return chunks;
     }

@@ -230,7 +230,7 @@ final class WorkerSupervisor {
                 return;
             }
             running = !engine.isStoppingLocked();
-            for (Chunk chunk : worker.held.values()) {
+            for (Chunk chunk : worker.dropHeld()) {
                 if (chunk.stopFailure != null) {
                     stoppedChunks.add(chunk);
                 } else if (worker.stopped && running && !chunk.owner.abandoned()) {
@@ -243,7 +243,6 @@ final class WorkerSupervisor {
                     lost.add(chunk);
                 }
             }
-            worker.held.clear();
             engine.retryLocked(again);
             bootFailure = !worker.ready && exitCode > 0 && running && !worker.stopped;
             if (!worker.retiring && running) {

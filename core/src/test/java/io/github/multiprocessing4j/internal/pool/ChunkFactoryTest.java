@@ -36,11 +36,11 @@ class ChunkFactoryTest {
         assertThat(first.function).isNotNull().isSameAs(again.function);
         assertThat(run.function).isNotNull().isNotSameAs(first.function);
         assertThat(run.function.id).isNotEqualTo(first.function.id);
+        assertThat(again.kind).as("a kind per class of task").isEqualTo(first.kind).isNotEqualTo(run.kind);
         for (Chunk chunk : new Chunk[] {first, again, run}) {
             assertThat(namedFunction(chunk)).isEqualTo(chunk.function.id);
             assertThat(inlineLength(chunk)).as("no function of its own").isZero();
             assertThat(chunk.ofMapCall()).isFalse();
-            assertThat(WorkerHandle.kindOf(chunk)).as("one kind with all submitted tasks").isZero();
         }
         Object defined = Serialization.deserialize(first.function.defineMessage, 9,
                 first.function.defineMessage.length - 9, getClass().getClassLoader());
@@ -58,8 +58,9 @@ class ChunkFactoryTest {
             assertThat(chunk.function).isNull();
             assertThat(namedFunction(chunk)).isZero();
             assertThat(inlineLength(chunk)).isPositive();
-            assertThat(WorkerHandle.kindOf(chunk)).isZero();
         }
+        assertThat(factory.taskChunk(new PoolTask.Call(plus), null, 0).kind).isEqualTo(capturing.kind);
+        assertThat(capturing.kind).isNotEqualTo(object.kind);
         assertThat(Serialization.isStatelessLambda(plus)).isFalse();
         assertThat(Serialization.isStatelessLambda(new Answer())).as("a class without fields, but no lambda").isFalse();
         assertThat(Serialization.isStatelessLambda((SerializableCallable<Integer>) () -> 1)).isTrue();
@@ -78,7 +79,6 @@ class ChunkFactoryTest {
         assertThat(capturing.function).isNull();
         for (Chunk chunk : new Chunk[] {stateless, capturing}) {
             assertThat(mode(chunk)).isEqualTo(PoolMessages.APPLY);
-            assertThat(WorkerHandle.kindOf(chunk)).isZero();
             Wire.Reader in = atFunction(chunk);
             in.getLong();
             in.getBytes(in.getInt()); // the function, when it travels inline
@@ -87,6 +87,8 @@ class ChunkFactoryTest {
             assertThat(argument.next()).isEqualTo(chunk == stateless ? 21 : 2);
         }
         assertThat(Serialization.isStatelessLambda(plusBase)).isFalse();
+        assertThat(stateless.kind).as("the function's class is the kind").isNotEqualTo(capturing.kind)
+                .isEqualTo(factory.taskChunk(new PoolTask.Apply(twice, 1), null, 0).kind);
     }
 
     @Test
@@ -94,7 +96,7 @@ class ChunkFactoryTest {
         Chunk mapped = factory.mapChunk(factory.function((SerializableFunction<Integer, Integer>) x -> x + 1),
                 List.of(1, 2).iterator(), 2, 2, false, 0, null, 0);
         assertThat(mapped.ofMapCall()).isTrue();
-        assertThat(WorkerHandle.kindOf(mapped)).isEqualTo(mapped.function.id).isPositive();
+        assertThat(mapped.kind).isEqualTo(mapped.function.id).isPositive();
     }
 
     @Test

@@ -42,8 +42,12 @@ class DispatcherTest {
     private final Owner owner = new Owner();
 
     private Chunk chunk(int tasks) {
+        return chunk(tasks, 0);
+    }
+
+    private Chunk chunk(int tasks, long kind) {
         long id = ++ids;
-        return new Chunk(id, new byte[] {(byte) id}, tasks, (int) id, null, owner, 0);
+        return new Chunk(id, new byte[] {(byte) id}, tasks, (int) id, null, kind, owner, 0);
     }
 
     private static WorkerHandle worker(int id, boolean ready) {
@@ -85,8 +89,8 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle a = worker(1, true);
         WorkerHandle b = worker(2, true);
-        a.taskNanos = 1_000; // short tasks, as their answers said: each may hold several
-        b.taskNanos = 1_000;
+        a.taskTook(0, 1_000); // short tasks, as their answers said: each may hold several
+        b.taskTook(0, 1_000);
         dispatcher.add(List.of(chunk(10)));
         assertThat(dispatcher.dispatch(List.of(a, b))).isEqualTo(1);
         dispatcher.add(List.of(chunk(3), chunk(4)));
@@ -115,8 +119,8 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle first = worker(1, false);
         WorkerHandle second = worker(2, false);
-        first.taskNanos = 1_000; // short tasks, as answers said: each may hold several
-        second.taskNanos = 1_000;
+        first.taskTook(0, 1_000); // short tasks, as answers said: each may hold several
+        second.taskTook(0, 1_000);
         Chunk a = chunk(10);
         Chunk b = chunk(10);
         Chunk c = chunk(10);
@@ -155,14 +159,14 @@ class DispatcherTest {
     void aWorkerHoldsTwoBigChunksAtMostAndSmallOnesUpToTheTaskDepth() {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle w = worker(1, true);
-        w.taskNanos = 1_000; // a chunk of 1,000 is a millisecond's work: the next goes ahead
+        w.taskTook(0, 1_000); // a chunk of 1,000 is a millisecond's work: the next goes ahead
         dispatcher.add(List.of(chunk(1000), chunk(1000), chunk(1000)));
         assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(Dispatcher.DEPTH_CHUNKS);
         assertThat(dispatcher.waitingCount()).isEqualTo(1);
 
         Dispatcher small = new Dispatcher(0);
         WorkerHandle v = worker(2, true);
-        v.taskNanos = 1_000; // its answers said: 1 us a task (of tasks submitted one by one, as these)
+        v.taskTook(0, 1_000); // its answers said: 1 us a task (of tasks submitted one by one, as these)
         small.add(ones(Dispatcher.DEPTH_TASKS + 10));
         assertThat(small.dispatch(List.of(v))).isEqualTo(Dispatcher.DEPTH_TASKS);
         assertThat(v.heldTasks).isEqualTo(Dispatcher.DEPTH_TASKS);
@@ -175,8 +179,10 @@ class DispatcherTest {
             Dispatcher dispatcher = new Dispatcher(0);
             WorkerHandle a = worker(1, true);
             WorkerHandle b = worker(2, true);
-            a.taskNanos = taskNanos;
-            b.taskNanos = taskNanos;
+            if (taskNanos >= 0) {
+                a.taskTook(0, taskNanos);
+                b.taskTook(0, taskNanos);
+            }
             dispatcher.add(ones(16));
             int each = taskNanos == 10_000_000 ? Dispatcher.DEPTH_CHUNKS : 1;
             assertThat(dispatcher.dispatch(List.of(a, b))).as("task time %d", taskNanos).isEqualTo(2 * each);
@@ -185,7 +191,7 @@ class DispatcherTest {
         // The chunk held is what counts: with tasks of 10 ms, none goes ahead while 50 of them are held.
         Dispatcher behind = new Dispatcher(0);
         WorkerHandle v = worker(3, true);
-        v.taskNanos = 10_000_000;
+        v.taskTook(0, 10_000_000);
         Chunk fifty = chunk(50); // half a second of work
         behind.add(List.of(fifty, chunk(1)));
         assertThat(behind.dispatch(List.of(v))).isEqualTo(1);
@@ -195,7 +201,7 @@ class DispatcherTest {
         // As many tasks as fit in the depth's time: 1 ms of 100 us tasks.
         Dispatcher deep = new Dispatcher(0);
         WorkerHandle w = worker(1, true);
-        w.taskNanos = 100_000;
+        w.taskTook(0, 100_000);
         deep.add(ones(16));
         assertThat(deep.dispatch(List.of(w))).isEqualTo((int) (Dispatcher.DEPTH_NANOS / 100_000));
     }
@@ -205,8 +211,8 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle a = worker(1, true);
         WorkerHandle b = worker(2, true);
-        a.taskNanos = 1_000; // short submitted tasks before: both may be fed deep
-        b.taskNanos = 1_000;
+        a.taskTook(0, 1_000); // short submitted tasks before: both may be fed deep
+        b.taskTook(0, 1_000);
         Chunk longOne = chunk(1);
         dispatcher.add(List.of(longOne, chunk(1), chunk(1)));
         dispatcher.dispatch(List.of(a, b));
@@ -223,6 +229,34 @@ class DispatcherTest {
         assertThat(a.isOverdue(System.nanoTime())).as("its next chunk is its own work now").isFalse();
     }
 
+    @Test
+    void nothingWaitsBehindAChunkOfAKindWhoseTimeIsNotKnownHoweverShortTheOthersAre() {
+        Dispatcher dispatcher = new Dispatcher(0);
+        WorkerHandle a = worker(1, true);
+        WorkerHandle b = worker(2, true);
+        long tiny = 0; // a lambda whose tasks ran before: 1 us each
+        long other = 1; // another, never run: it may run for minutes
+        a.taskTook(tiny, 1_000);
+        b.taskTook(tiny, 1_000);
+        Chunk unknown = chunk(1, other);
+        dispatcher.add(List.of(unknown, chunk(1, tiny), chunk(1, tiny), chunk(1, tiny)));
+        dispatcher.dispatch(List.of(a, b));
+        assertThat(a.held.values()).as("the one of unknown time alone").containsExactly(unknown);
+        assertThat(b.held).as("the tiny ones, deep").hasSize(3);
+        assertThat(a.heldWorkNanos()).isEqualTo(-1);
+        assertThat(b.heldWorkNanos()).isEqualTo(3_000);
+
+        a.answered(unknown.id, 50_000_000); // it took 50 ms
+        assertThat(a.taskNanos(other)).isEqualTo(50_000_000);
+        assertThat(a.taskNanos(tiny)).as("each kind its own time").isEqualTo(1_000);
+        Chunk longOne = chunk(1, other);
+        dispatcher.add(List.of(longOne, chunk(1, tiny)));
+        dispatcher.dispatch(List.of(a, b));
+        assertThat(a.held.values()).containsExactly(longOne);
+        assertThat(a.heldWorkNanos()).isEqualTo(50_000_000);
+        assertThat(b.held).as("a tiny one goes behind the tiny ones, not behind 50 ms").hasSize(4);
+    }
+
     private List<Chunk> ones(int n) {
         List<Chunk> ones = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -235,7 +269,7 @@ class DispatcherTest {
     void chunksGoOutInOrderAndAnAnswerMakesRoomForTheNext() {
         Dispatcher dispatcher = new Dispatcher(0);
         WorkerHandle w = worker(1, true);
-        w.taskNanos = 10_000; // a chunk of 300 is 3 ms: the next goes ahead; two are past the task depth
+        w.taskTook(0, 10_000); // a chunk of 300 is 3 ms: the next goes ahead; two are past the task depth
         Chunk first = chunk(300);
         Chunk second = chunk(300);
         Chunk big = chunk(300);
@@ -273,8 +307,8 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(2);
         WorkerHandle w = worker(1, true);
         WorkerHandle other = worker(2, true);
-        w.taskNanos = 1_000;
-        other.taskNanos = 1_000;
+        w.taskTook(0, 1_000);
+        other.taskTook(0, 1_000);
         dispatcher.add(List.of(chunk(1), chunk(1), chunk(1), chunk(1), chunk(1)));
         dispatcher.dispatch(List.of(w, other));
         assertThat(w.assigned).isEqualTo(2);

@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WorkerHandleTest {
     private long ids;
+    /** The kind of the tasks submitted in these tests (any id no map function here has). */
+    private static final long SUBMITTED = 1_000_000;
 
     @Test
     void aChunkForAWorkerThatIdledComesWithANudgeAndOneForABusyWorkerDoesNot() throws Exception {
@@ -50,7 +52,7 @@ class WorkerHandleTest {
     }
 
     @Test
-    void theTaskTimeTheAnswersReportIsAveragedForOneKindOfTaskAtATime() {
+    void theTaskTimeTheAnswersReportIsAveragedPerKindOfTaskAndForetellsTheWorkHeld() {
         WorkerHandle worker = new WorkerHandle(1, new Worker(), new Inbox());
         worker.ready = true;
         FunctionRef square = new FunctionRef(7, new byte[0], false);
@@ -58,16 +60,33 @@ class WorkerHandleTest {
         Chunk mapped = chunk(square);
         submitted.forEach(worker::send);
         worker.send(mapped);
-        assertThat(worker.taskNanos(submitted.get(0))).as("nothing answered yet").isEqualTo(-1);
+        assertThat(worker.workNanos(submitted.get(0))).as("nothing answered yet").isEqualTo(-1);
+        assertThat(worker.heldWorkNanos()).isEqualTo(-1);
         worker.answered(submitted.get(0).id, 1_000);
         worker.answered(submitted.get(1).id, 3_000);
-        assertThat(worker.taskNanos(submitted.get(2))).isEqualTo(2_000);
+        assertThat(worker.workNanos(submitted.get(2))).isEqualTo(2_000);
         worker.answered(submitted.get(2).id, -1);
-        assertThat(worker.taskNanos(submitted.get(2))).as("an answer that does not say").isEqualTo(2_000);
-        assertThat(worker.taskNanos(mapped)).as("a map's tasks: not known").isEqualTo(-1);
+        assertThat(worker.taskNanos(SUBMITTED)).as("an answer that does not say").isEqualTo(2_000);
+        assertThat(worker.workNanos(mapped)).as("a map's tasks: not known").isEqualTo(-1);
         worker.answered(mapped.id, 5_000_000);
-        assertThat(worker.taskNanos(mapped)).isEqualTo(5_000_000);
-        assertThat(worker.taskNanos(chunk())).as("submitted tasks: forgotten").isEqualTo(-1);
+        assertThat(worker.taskNanos(square.id)).isEqualTo(5_000_000);
+        assertThat(worker.taskNanos(SUBMITTED)).as("submitted tasks: still known").isEqualTo(2_000);
+        assertThat(worker.heldWorkNanos()).as("holds nothing").isZero();
+
+        worker.send(chunk());
+        worker.send(chunk(square));
+        assertThat(worker.heldWorkNanos()).isEqualTo(2_000 + 5_000_000);
+        worker.answered(ids - 1, 10_000);
+        assertThat(worker.heldWorkNanos()).as("foretold when sent: the map chunk's").isEqualTo(5_000_000);
+        assertThat(worker.dropHeld()).hasSize(1);
+        assertThat(worker.heldWorkNanos()).isZero();
+        assertThat(worker.heldTasks).isZero();
+
+        for (long kind = 100; kind < 100 + WorkerHandle.TASK_KINDS; kind++) {
+            worker.taskTook(kind, 1);
+        }
+        assertThat(worker.taskNanos(SUBMITTED)).as("the kind used least lately is forgotten").isEqualTo(-1);
+        assertThat(worker.taskNanos(100)).isEqualTo(1);
     }
 
     @Test
@@ -92,7 +111,7 @@ class WorkerHandleTest {
         Inbox control = new Inbox();
         WorkerHandle worker = new WorkerHandle(1, new Worker(), new Inbox(), control);
         worker.ready = true;
-        worker.taskNanos = 1_000; // short tasks before
+        worker.taskTook(SUBMITTED, 1_000); // short tasks before
         Chunk running = chunk();
         Chunk behind = chunk();
         Chunk last = chunk();
@@ -132,7 +151,7 @@ class WorkerHandleTest {
 
     private Chunk chunk(FunctionRef function) {
         long id = ++ids;
-        return new Chunk(id, new byte[] {(byte) id}, 1, (int) id, function, null, 0);
+        return new Chunk(id, new byte[] {(byte) id}, 1, (int) id, function, function == null ? SUBMITTED : function.id, null, 0);
     }
 
     /** Longer than a worker must have held nothing for a nudge. */
