@@ -206,7 +206,9 @@ class ProcessPoolTest {
 
     /**
      * A task cancelled with {@code cancel(true)} before it started, then given back by its worker
-     * to one that came free, is not run there: it stays cancelled.
+     * to one that came free, is not run there: it stays cancelled. (Sent behind the task that ends
+     * first, when the other worker's work is overdue, it is skipped there: its worker starts it
+     * only once its control thread has handled the cancel, which CI once saw it lose the race to.)
      */
     @Test
     void aCancelledTaskThatItsWorkerGivesBackIsNotRunElsewhere() throws Exception {

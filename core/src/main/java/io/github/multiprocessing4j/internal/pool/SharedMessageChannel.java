@@ -139,6 +139,11 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
         }
     }
 
+    /** @return how many messages were ever put into the channel */
+    long putCount() {
+        return queue.putCount();
+    }
+
     /**
      * Takes the next message, waiting for one; not ended by an interrupt (the status is kept).
      *

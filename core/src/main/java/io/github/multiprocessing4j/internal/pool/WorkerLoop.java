@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.serial.ValueSection;
 import io.github.multiprocessing4j.internal.serial.Wire;
+import io.github.multiprocessing4j.internal.sync.Wait;
 
 import java.io.ObjectInputFilter;
 import java.io.Serializable;
@@ -44,7 +45,8 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Stopping a chunk ({@link TaskStopper} in the parent): a thread of the worker's own reads its
  * control channel and interrupts the thread that runs the chunk it names ({@link RunningChunk});
- * a chunk it names that has not started is skipped. The same thread gives back a chunk the
+ * a chunk it names that has not started is skipped (a chunk starts only once that thread has
+ * handled every control message put before: {@link #awaitControlPutBefore}). The same thread gives back a chunk the
  * parent asks for ({@link PoolMessages#RELEASE}: a free worker is to run it) if it has not
  * started, and then the chunk is skipped unanswered. The interrupt status never outlives its
  * chunk. A chunk with a time limit is announced ({@link PoolMessages#STARTED}) when it starts,
@@ -58,6 +60,8 @@ public final class WorkerLoop implements Runnable, Serializable {
     private static final long serialVersionUID = 1L;
     /** Functions a worker keeps; the parent's mirror ({@link WorkerHandle}) uses the same bound. */
     static final int FUNCTION_CACHE = 8;
+    /** The longest a chunk's start waits for the control thread to handle what was put before it. */
+    private static final long CONTROL_WAIT_NANOS = 1_000_000_000;
     /** The exit code of a worker that ran out of memory, as with {@code -XX:+ExitOnOutOfMemoryError}. */
     static final int OUT_OF_MEMORY_EXIT = 3;
 
@@ -67,15 +71,18 @@ public final class WorkerLoop implements Runnable, Serializable {
     private final Serializable initializer;
     private final int maxTasks;
     private final TaskInvoker invoker;
-    /** Where the parent asks for a chunk to be interrupted; null for none (a backend's worker). */
-    private final MessageChannel control;
+    /**
+     * Where the parent asks for a chunk to be interrupted or given back: the worker's own, in
+     * shared memory, from its start; null for none (a backend's worker).
+     */
+    private final SharedMessageChannel control;
     /** The resident bytes past which the worker ends after a chunk; 0 for no limit. */
     private final long maxMemory;
 
     WorkerLoop(int worker, MessageChannel inbox, MessageChannel results, Serializable initializer, int maxTasks,
                TaskInvoker invoker, MessageChannel control, long maxMemory) {
         this.worker = worker;
-        this.control = control;
+        this.control = control == null ? null : shared(control);
         this.maxMemory = maxMemory;
         this.inbox = inbox;
         this.results = results;
@@ -104,7 +111,7 @@ public final class WorkerLoop implements Runnable, Serializable {
         shared(results).writeTo(out);
         out.putBoolean(control != null);
         if (control != null) {
-            shared(control).writeTo(out);
+            control.writeTo(out);
         }
         return out.toByteArray();
     }
@@ -209,6 +216,7 @@ public final class WorkerLoop implements Runnable, Serializable {
         byte mode = in.getByte();
         boolean timed = (mode & PoolMessages.REPORT_START) != 0;
         mode &= ~PoolMessages.REPORT_START;
+        awaitControlPutBefore(running);
         int admitted = running.start(chunkId);
         if (admitted == RunningChunk.RELEASED) {
             return; // given back before it started (RELEASED went out): a free worker runs it
@@ -319,6 +327,24 @@ public final class WorkerLoop implements Runnable, Serializable {
         return true;
     }
 
+    /**
+     * Waits until the control thread has handled every control message put before now, so that a
+     * chunk the pool cancelled or asked back before the worker came to it is skipped, not run: a
+     * {@code cancel(true)} that returned before the task started must keep it from running, and
+     * the control thread, woken by the same ring as this one, could lose the race to the chunk's
+     * start (CI saw a cancelled task run once, 2026-12-06). Messages are rare: the look is two
+     * reads. At most {@value #CONTROL_WAIT_NANOS} ns, should the control thread be gone.
+     */
+    private void awaitControlPutBefore(RunningChunk running) {
+        if (control == null) {
+            return;
+        }
+        long put = control.putCount();
+        if (running.controlHandledCount() < put) {
+            Wait.uninterruptibly(CONTROL_WAIT_NANOS, () -> running.controlHandledCount() >= put, null);
+        }
+    }
+
     /** Starts the daemon thread that reads the control channel: it interrupts, or skips, the chunks named there. */
     private void watchControl(RunningChunk running, Outbox outbox) {
         Thread watcher = new Thread(() -> {
@@ -331,6 +357,7 @@ public final class WorkerLoop implements Runnable, Serializable {
                 } else if (kind == PoolMessages.RELEASE && running.release(chunkId)) {
                     outbox.send(PoolMessages.workerNote(PoolMessages.RELEASED, worker, chunkId));
                 }
+                running.noteControlHandled();
             }
         }, "mp4j-pool-control");
         watcher.setDaemon(true);
@@ -367,9 +394,21 @@ public final class WorkerLoop implements Runnable, Serializable {
         private int startedNext;
         private long current;
         private boolean interrupted;
+        /** How many control messages the control thread has handled: written by that thread alone. */
+        private volatile long controlHandled;
 
         RunningChunk(Thread runner) {
             this.runner = runner;
+        }
+
+        /** The control thread handled one more message (in the order they were put). */
+        void noteControlHandled() {
+            controlHandled++; // one writer: no lost update
+        }
+
+        /** @return how many control messages have been handled */
+        long controlHandledCount() {
+            return controlHandled;
         }
 
         /** @return {@link #RUN}, {@link #CANCELLED} or {@link #RELEASED} */
