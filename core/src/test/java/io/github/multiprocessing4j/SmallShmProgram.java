@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.testing.TestFiles;
 
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * A program for {@link SmallShmTest}, run in a private mount namespace whose {@code /dev/shm} is
- * a small tmpfs: {@code SmallShmProgram REPORT ITEMS} puts ITEMS items of 1 MiB into an
+ * a small tmpfs: {@code SmallShmProgram REPORT ITEMS} makes, uses and closes
+ * {@value #CLOSED_QUEUES} queues one after another (their segments, unlinked, keep their pages
+ * while this JVM maps them), then puts ITEMS items of 1 MiB into an
  * unbounded queue (more than the tmpfs holds), then tries a shared memory block that does not
  * fit, fills what is left of {@code /dev/shm} with a file of its own (as another program could),
  * tries a bounded queue (its first chunk, fitted to the small directory, would fit in what the
@@ -24,6 +27,8 @@ import java.util.stream.Stream;
  */
 public final class SmallShmProgram {
     static final int ITEM_BYTES = 1 << 20;
+    /** How many queues it makes, uses once and closes first: together more than the tmpfs holds. */
+    static final int CLOSED_QUEUES = 300;
 
     private SmallShmProgram() {
     }
@@ -32,6 +37,14 @@ public final class SmallShmProgram {
         Path report = Path.of(args[0]);
         int items = Integer.parseInt(args[1]);
         List<String> lines = new ArrayList<>();
+        for (int i = 0; i < CLOSED_QUEUES; i++) { // a loop's worth, more than /dev/shm holds until their mappings go
+            ProcessQueue<byte[]> used = new ProcessQueue<>();
+            used.put(new byte[100]);
+            used.get();
+            used.close();
+        }
+        FileStore shm = Files.getFileStore(Path.of("/dev/shm"));
+        lines.add("shmUsedAfterClosedQueues=" + (shm.getTotalSpace() - shm.getUnallocatedSpace()));
         ProcessQueue<byte[]> queue = new ProcessQueue<>();
         int accepted = 0;
         try {

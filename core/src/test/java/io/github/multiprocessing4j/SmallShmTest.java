@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A container's small {@code /dev/shm}, for real: a program ({@link SmallShmProgram}) runs in a
  * private mount namespace whose {@code /dev/shm} is a 32 MiB tmpfs, as Docker's default 64 MiB
- * and Kubernetes' smaller ones are. It puts 64 items of 1 MiB into an unbounded queue: every
+ * and Kubernetes' smaller ones are. It makes and closes 300 queues, which leave /dev/shm
+ * mostly free (their unlinked segments' mappings are collected in time), then puts 64 items of
+ * 1 MiB into an unbounded queue: every
  * put is accepted (the chunks that do not fit spill to a disk directory), a child drains exactly
  * those, in order; a bounded queue and a 64 MiB shared memory block fail at their constructors
  * with a message that says what is full and what to do; children start and join while shared
@@ -96,6 +98,10 @@ class SmallShmTest {
                 .containsEntry("drainedInOrder", "64")
                 .containsEntry("leftAfterDrain", "0")
                 .containsEntry("spilledFilesAfterClose", "0");
+        assertThat(Long.parseLong(seen.get("shmUsedAfterClosedQueues")))
+                .as("bytes of /dev/shm used after 300 queues were made and closed: their unlinked segments' mappings"
+                        + " were collected (each took its first chunk, all of them more than the 32 MiB)")
+                .isLessThan(16L << 20);
         assertThat(Long.parseLong(seen.get("spilledFiles"))).as("chunks spilled to disk").isPositive();
         assertThat(Long.parseLong(seen.get("shmFreeBytes"))).as("free in /dev/shm when the children started")
                 .isZero();

@@ -162,6 +162,11 @@ public final class SegmentSpace {
         return fittedChunkSize(preferred, Room.TOTAL);
     }
 
+    /** @return the size of the shared-memory directory's file system in bytes; 0 when unknown */
+    static long roomBytes() {
+        return Room.TOTAL;
+    }
+
     /** {@link #fittedChunkSize(int)} for a directory of {@code room} bytes (0 or less: unknown). */
     static int fittedChunkSize(int preferred, long room) {
         long roomy = ROOMY_MIB * MIB;

@@ -23,6 +23,13 @@ class SegmentSpaceTest {
     Path dir;
 
     @Test
+    void theUnmapBudgetIsAnEighthOfSharedMemoryUpTo256MiB() {
+        assertThat(UnmapBudget.budget(32L << 20)).as("a small container's").isEqualTo(4L << 20);
+        assertThat(UnmapBudget.budget(24L << 30)).isEqualTo(UnmapBudget.MOST_BYTES).isEqualTo(256L << 20);
+        assertThat(UnmapBudget.budget(0)).as("unknown").isEqualTo(UnmapBudget.MOST_BYTES);
+    }
+
+    @Test
     void reservingAllocatesEveryPageAndZeroesTheFile() throws Exception {
         Path file = dir.resolve("segment");
         long size = (3 << 20) + 4096 + 8;
