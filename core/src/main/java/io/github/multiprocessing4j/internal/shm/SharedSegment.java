@@ -46,9 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * once no handle and no buffer view of it is reachable, and its cache entry goes with it. Java
  * offers no safe explicit unmap (a thread still using the buffer would crash the JVM), so this
  * is the earliest safe moment; and since a program that makes and closes queues in a loop may
- * not collect for a long time, {@link #unlink()} counts an unlinked segment still mapped here
- * towards the next collection this JVM asks for ({@link UnmapBudget}). {@link #unlink()} also
- * drops this JVM's cache entry at once, since no new handle can map an unlinked segment. Without both, every segment a long-running process
+ * not collect for a long time, each new mapping counts towards the next collection this JVM asks
+ * for ({@link UnmapBudget}). {@link #unlink()} also drops this JVM's cache entry at once, since
+ * no new handle can map an unlinked segment. Without both, every segment a long-running process
  * ever created or received would stay mapped until it exits. A tree segment's name is never
  * reused, but a machine-wide one is the user's: another program may unlink it and make a new
  * segment under it, which this JVM's cache would not know of. So a machine-wide segment's entry
@@ -342,21 +342,13 @@ public final class SharedSegment implements Serializable {
         unlink(treeId, name);
     }
 
-    /**
-     * Removes segment {@code name} of tree {@code treeId} (see {@link #unlink()}); nothing when it
-     * is gone already. When this JVM maps it, its pages stay until the mapping is collected:
-     * counted towards the next collection asked for ({@link UnmapBudget}).
-     */
+    /** Removes segment {@code name} of tree {@code treeId} (see {@link #unlink()}); nothing when it is gone already. */
     public static void unlink(String treeId, String name) {
-        Mapping mapping = MAPPINGS.remove(treeId + "/" + name);
+        MAPPINGS.remove(treeId + "/" + name);
         if (MachineSegments.SCOPE.equals(treeId)) {
             MachineSegments.delete(name);
         } else {
             trees().of(treeId).deleteSegment(name);
-        }
-        ByteBuffer mapped = mapping == null ? null : mapping.get();
-        if (mapped != null) {
-            UnmapBudget.unlinkedWhileMapped(mapped.capacity());
         }
     }
 
@@ -521,6 +513,7 @@ public final class SharedSegment implements Serializable {
         MappedByteBuffer mapped;
         try {
             mapped = mapFile(file, size);
+            UnmapBudget.mappedAnew(size);
         } catch (java.nio.file.NoSuchFileException e) {
             if (machineWide) {
                 throw MachineSegments.notFound(name, e);
