@@ -46,9 +46,9 @@ import java.util.concurrent.CancellationException;
  * <p>Stopping a chunk ({@link TaskStopper} in the parent): a thread of the worker's own reads its
  * control channel and interrupts the thread that runs the chunk it names ({@link RunningChunk});
  * a chunk it names that has not started is skipped (a chunk starts only once that thread has
- * handled every control message put before: {@link #awaitControlPutBefore}). The same thread gives back a chunk the
- * parent asks for ({@link PoolMessages#RELEASE}: a free worker is to run it) if it has not
- * started, and then the chunk is skipped unanswered. The interrupt status never outlives its
+ * handled every control message put before: {@link #awaitControlPutBefore}). The same thread
+ * gives back a chunk the parent asks for ({@link PoolMessages#RELEASE}: a free worker is to run
+ * it) if it has not started, and then the chunk is skipped unanswered. The interrupt status never outlives its
  * chunk. A chunk with a time limit is announced ({@link PoolMessages#STARTED}) when it starts,
  * after the answers waiting in the outbox, and the answer of a timed or interrupted chunk is sent
  * at once: so when the parent kills a worker that did not stop a chunk in time, every other chunk

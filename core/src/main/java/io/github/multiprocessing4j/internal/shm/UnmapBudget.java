@@ -11,17 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * once its file is removed, and Java unmaps a buffer only through its cleaner, after a collection
  * has found it unreachable ({@link SharedSegment}'s notes: no explicit unmap is safe while
  * another thread may still use the buffer). A program that makes and closes queues or pools in a
- * loop allocates little heap and collects seldom, and a worker's mappings of large chunks outlive
- * young collections: measured on 2026-12-06, 8,000 queues made, used once and closed held 5.5 GB
- * of shared memory (their files gone, none of it in {@code df}'s listing of files), and each new
- * queue's creation slowed from 0.6 to 2.4 ms; 300 of them filled a 32 MiB {@code /dev/shm}, so
- * that later chunks spilled to disk; 30 pools of two workers held 300 MiB; a pool of two mapping
- * over 16 arrays of 8 MiB, a new size each call, 570 MiB after 60 calls, most of it in the workers,
- * which map the chunks their parent removes. The JDK does the same for direct buffers
+ * loop allocates little heap and collects seldom: measured on 2026-12-06, 8,000 queues made, used
+ * once and closed held 5.5 GB of shared memory (their files gone, none of it in {@code df}'s
+ * listing of files), and each new queue's creation slowed from 0.6 to 2.4 ms; 300 of them filled
+ * a 32 MiB {@code /dev/shm}, so that later chunks spilled to disk; 30 pools of two workers held
+ * 300 MiB. The JDK does the same for direct buffers
  * ({@code java.nio.Bits} asks for a collection when their memory would pass its limit). What
  * counts is what this JVM maps anew (a segment it makes or attaches, not one it has mapped
  * already): a steady stream through a queue reuses its chunks and maps nothing new, while making
- * queues, or large items of changing sizes, keeps mapping new segments as old ones go. Once the
+ * queues, or large items of changing sizes, keeps mapping new segments as old ones go; and a
+ * process that maps what another removes (a worker, a consumer) counts too. Once the
  * new mappings reach the budget, an eighth of the shared-memory directory and
  * {@value #MOST_BYTES} bytes at most, {@link System#gc()} is called and the count starts again:
  * one collection per budget's worth, whatever became of the mappings (a handle the program keeps
