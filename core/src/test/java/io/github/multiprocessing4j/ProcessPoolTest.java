@@ -239,10 +239,10 @@ class ProcessPoolTest {
     /**
      * Rounds of tiny tasks (their time, that of the lambda of all the tasks here, says a worker may
      * be fed deep), then a task of 5-14 ms submitted with four of 0-1 ms: chunks sent behind the
-     * longer one are given back while it
-     * runs (a trace saw 161 given back in its 100 rounds). Each task runs exactly once and gives
-     * its own result (a worker that ran a chunk it gave back fails this; the race of a give-back
-     * with the chunk's start is {@code RunningChunkTest}'s, too rare here).
+     * longer one are given back while it runs (a trace saw 161 given back in its 100 rounds). Each
+     * task runs exactly once and gives its own result (a worker that ran a chunk it gave back fails
+     * this; the race of a give-back with the chunk's start is {@code RunningChunkTest}'s, too rare
+     * here).
      */
     @Test
     void everyTaskRunsOnceWhenWorkersGiveChunksBack() throws Exception {
