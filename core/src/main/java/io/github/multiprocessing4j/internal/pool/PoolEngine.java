@@ -325,10 +325,10 @@ public final class PoolEngine {
      * one it runs is asked to give the last back once its work runs past what its task time
      * foretold ({@link WorkerHandle#releaseDueAt}); the timer looks again when that is later. The
      * dispatcher keeps chunks off a worker whose tasks may run long, but a task time can be wrong:
-     * the tasks submitted one by one share one, and after short ones a long one looks short, so
-     * that tasks submitted with it were sent to wait behind it (three of 100 ms submitted with
-     * one of 1,000 ms, after 2,000 tiny ones: 1,101-1,108 ms on a pool of two, where the free
-     * worker could have run them within the long one's time).
+     * a lambda's tasks share one, and after short ones a long one looks short, so that tasks
+     * submitted with it were sent to wait behind it (three of 100 ms submitted with one of 1,000
+     * ms, after 2,000 tiny ones: 1,101-1,108 ms on a pool of two, where the free worker could have
+     * run them within the long one's time).
      */
     private void releaseForIdleLocked() {
         if (dispatcher.waitingCount() > 0 || !Dispatcher.anyIdleReady(supervisor.workers())) {

@@ -122,14 +122,29 @@ final class WorkerHandle {
         assigned++;
     }
 
-    /** Counts a chunk it held no more (answered, given back or taken back). */
-    private void forget(Chunk chunk) {
-        heldTasks -= chunk.count;
-        if (chunk.foretoldNanos < 0) {
-            heldUnforetold--;
-        } else {
-            heldWorkNanos -= chunk.foretoldNanos;
+    /**
+     * Holds chunk {@code chunkId} no more (answered, or given back), and no longer waits for it to
+     * be given back.
+     *
+     * @return the chunk; null when it was not held
+     */
+    private Chunk letGo(long chunkId) {
+        Chunk chunk = held.remove(chunkId);
+        if (releaseAsked == chunk) {
+            releaseAsked = null;
         }
+        if (chunk != null) {
+            heldTasks -= chunk.count;
+            if (chunk.foretoldNanos < 0) {
+                heldUnforetold--;
+            } else {
+                heldWorkNanos -= chunk.foretoldNanos;
+            }
+            if (held.isEmpty()) {
+                idleSince = System.nanoTime();
+            }
+        }
+        return chunk;
     }
 
     /**
@@ -181,16 +196,9 @@ final class WorkerHandle {
      * @return the chunk; null when it was not held (answered already, or taken back)
      */
     Chunk answered(long chunkId, long taskNanos) {
-        Chunk chunk = held.remove(chunkId);
-        if (releaseAsked == chunk) {
-            releaseAsked = null; // it had started: its answer came
-        }
+        Chunk chunk = letGo(chunkId); // when it was asked back, it had started: its answer came
         if (chunk != null) {
-            forget(chunk);
             workingSince = System.nanoTime();
-            if (held.isEmpty()) {
-                idleSince = workingSince;
-            }
             if (taskNanos >= 0) {
                 taskTook(chunk.kind, taskNanos);
             }
@@ -236,17 +244,7 @@ final class WorkerHandle {
      * @return the chunk; null when it was not held
      */
     Chunk released(long chunkId) {
-        Chunk chunk = held.remove(chunkId);
-        if (releaseAsked == chunk) {
-            releaseAsked = null;
-        }
-        if (chunk != null) {
-            forget(chunk);
-            if (held.isEmpty()) {
-                idleSince = System.nanoTime();
-            }
-        }
-        return chunk;
+        return letGo(chunkId);
     }
 
     /** The worker's READY came: what it was given while it booted starts now. */

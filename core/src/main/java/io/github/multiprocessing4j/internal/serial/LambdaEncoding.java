@@ -54,8 +54,8 @@ final class LambdaEncoding {
 
     /** @return the encoding of {@code value}, or null when it is not a lambda this class encodes */
     static byte[] encode(Object value) {
-        SerializedLambda recipe = recipeOf(value);
         LambdaClass lambdaClass = LAMBDA_CLASSES.get(value.getClass());
+        SerializedLambda recipe = recipeOf(value, lambdaClass);
         if (recipe == null || !lambdaClass.rebuildable(recipe)) {
             return null;
         }
@@ -167,7 +167,12 @@ final class LambdaEncoding {
 
     /** @return the recipe of a serializable lambda, or null for anything else */
     static SerializedLambda recipeOf(Object value) {
-        Method writeReplace = LAMBDA_CLASSES.get(value.getClass()).writeReplace;
+        return recipeOf(value, LAMBDA_CLASSES.get(value.getClass()));
+    }
+
+    /** {@link #recipeOf(Object)} with {@code value}'s class looked up already. */
+    private static SerializedLambda recipeOf(Object value, LambdaClass lambdaClass) {
+        Method writeReplace = lambdaClass.writeReplace;
         if (writeReplace == null) {
             return null;
         }
