@@ -71,6 +71,17 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
     static final int CHUNK_BYTES = 4 << 20;
 
     /**
+     * Bytes of a channel's first chunk: a pool made three channels of 4 MiB, 12 MiB of shared memory
+     * reserved (zeros written) in its constructor, which took 21 ms a pool in a JVM that had made
+     * pools before, two thirds of it writing those zeros (10 ms with chunks of 64 KiB, on the 2-core
+     * development VM). A pool of small tasks and results (an {@code apply}, a {@code map} of ten
+     * thousand ints) needs no more for hundreds of calls; the first message that does not fit makes
+     * the channel's first standard chunk, as the pool's first large call would have faulted the
+     * pages of the chunk made ahead.
+     */
+    static final int FIRST_CHUNK_BYTES = 64 << 10;
+
+    /**
      * Bytes of a control channel's chunks: it carries a few 9-byte messages, so a small chunk, which
      * costs no shared memory that a pool of many workers would notice.
      */
@@ -83,7 +94,8 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
 
     /** @return a new, empty channel in this process's tree */
     static SharedMessageChannel create() {
-        return new SharedMessageChannel(ByteQueue.create(0, SegmentSpace.fittedChunkSize(CHUNK_BYTES)));
+        int chunkSize = SegmentSpace.fittedChunkSize(CHUNK_BYTES);
+        return new SharedMessageChannel(ByteQueue.create(0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES)));
     }
 
     /** Writes what names this channel, for a worker to open it with {@link #readFrom} ({@link WorkerLoop#localSpec}). */

@@ -189,13 +189,34 @@ public final class ByteQueue implements Serializable {
      *     (an unbounded one spills to disk: see {@link ChunkChain})
      */
     public static ByteQueue create(long maxSize, int chunkSize) {
+        return create(maxSize, chunkSize, chunkSize);
+    }
+
+    /**
+     * Creates a queue in the calling process's tree whose first chunk is smaller than the
+     * standard ones: a queue that may stay small costs that much shared memory (reserved, zeros
+     * written, when it is made) until it needs more; the first chunk is removed once drained, and
+     * the queue goes on in standard chunks ({@link ChunkChain}).
+     *
+     * @param maxSize items it holds before {@link #put} blocks; 0 for unbounded
+     * @param chunkSize bytes of a standard chunk (a multiple of 4096)
+     * @param firstChunkSize bytes of the first chunk (a multiple of 4096, at most {@code chunkSize})
+     * @throws IllegalArgumentException when {@code firstChunkSize} is larger than {@code chunkSize}
+     * @throws java.io.UncheckedIOException when a bounded queue finds no room in shared memory
+     *     (an unbounded one spills to disk: see {@link ChunkChain})
+     */
+    public static ByteQueue create(long maxSize, int chunkSize, int firstChunkSize) {
+        if (firstChunkSize > chunkSize) {
+            throw new IllegalArgumentException("a first chunk of " + firstChunkSize + " bytes is larger than the standard "
+                    + chunkSize);
+        }
         boolean unbounded = maxSize == 0; // never refused for want of shared memory: spills to disk (ChunkChain)
         SharedSegment header = unbounded ? SharedSegment.createSpillable("queue", QueueDescriptor.SIZE)
                 : SharedSegment.create("queue", QueueDescriptor.SIZE);
         header.setLongVolatile(MAX_SIZE, maxSize);
         header.setLongVolatile(CHUNK_SIZE, chunkSize);
         try {
-            ChunkChain.createFirstChunk(header, chunkSize, unbounded);
+            ChunkChain.createFirstChunk(header, firstChunkSize, unbounded);
         } catch (RuntimeException e) {
             header.unlink(); // nobody else knows this queue
             throw e;

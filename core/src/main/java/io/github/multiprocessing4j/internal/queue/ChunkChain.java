@@ -26,7 +26,9 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  *
  * <p>A drained chunk becomes a spare when there are fewer than {@link #MAX_SPARES} and, for a
  * chunk made for a large item, the large spares stay within their bytes
- * ({@link #maxLargeSpareBytes}), else its segment is removed; the spares are a stack: the header's
+ * ({@link #maxLargeSpareBytes}), else its segment is removed, as is a first chunk smaller than the
+ * standard ones (made so that a queue that stays small costs little: a pool's channels), after
+ * which the queue goes on in standard chunks. The spares are a stack: the header's
  * spare word (changed under the put lock) says how many there are, how many pages the large ones
  * hold and which of its two name fields names the top one, each spare names the one below it. A
  * chunk made for a large item is kept so, with some room to spare
@@ -142,14 +144,15 @@ final class ChunkChain {
     }
 
     /**
-     * Makes chunk 0 of a new queue, at both ends: in shared memory, or spilled to disk when that
-     * is full and {@code spillable} (an unbounded queue's; see the class notes).
+     * Makes chunk 0 of a new queue, of {@code size} bytes (the standard size or less), at both
+     * ends: in shared memory, or spilled to disk when that is full and {@code spillable} (an
+     * unbounded queue's; see the class notes).
      *
      * @throws java.io.UncheckedIOException when there is no room for it
      */
-    static void createFirstChunk(SharedSegment header, int chunkSize, boolean spillable) {
-        SharedSegment first = spillable ? SharedSegment.createSpillable("qchunk", chunkSize)
-                : SharedSegment.create("qchunk", chunkSize);
+    static void createFirstChunk(SharedSegment header, int size, boolean spillable) {
+        SharedSegment first = spillable ? SharedSegment.createSpillable("qchunk", size)
+                : SharedSegment.create("qchunk", size);
         writeNameSlot(header, TAIL_NAMES, 0, first.name());
         writeNameSlot(header, HEAD_NAMES, 0, first.name());
     }
@@ -274,8 +277,8 @@ final class ChunkChain {
 
     /**
      * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
-     * was done already: it becomes a spare when it is a standard one and there are fewer than
-     * {@link #MAX_SPARES}, else it is removed. The slot is marked retired last (see the class notes).
+     * was done already: it becomes a spare when it is in shared memory, not smaller than a
+     * standard one, and there is room among the spares, else it is removed. The slot is marked retired last (see the class notes).
      *
      * @param mayPutOff whether to leave the chunk for the next switch when a producer holds the
      *     put lock (see the class notes)
@@ -294,7 +297,7 @@ final class ChunkChain {
             }
         }
         boolean kept = false;
-        if (!chunk.spilled()) {
+        if (!chunk.spilled() && chunk.size() >= chunkSize) { // not a small first chunk
             if (mayPutOff) {
                 if (!tailLock.tryLock()) {
                     return;

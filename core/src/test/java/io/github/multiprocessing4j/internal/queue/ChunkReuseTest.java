@@ -191,6 +191,48 @@ class ChunkReuseTest {
     }
 
     /**
+     * A first chunk smaller than the standard ones (a pool's channels start so) holds the first
+     * items; once drained it is removed, never kept as a spare, and the queue goes on in standard
+     * chunks, which are kept and reused as in any queue; an item larger than a standard chunk
+     * gets its own as usual.
+     */
+    @Test
+    void aSmallFirstChunkIsRemovedOnceDrainedAndTheQueueGoesOnInStandardChunks() {
+        TestQueues.closeAndDrain(queue);
+        queue = ByteQueue.create(0, 4 * CHUNK, CHUNK);
+        header = queue.header();
+        String first = tailChunkName();
+        assertThat(SharedSegment.attach(header.treeId(), first).size()).isEqualTo(CHUNK);
+
+        int held = 8; // a whole standard chunk's worth and more
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < held; i++) {
+                put(item(round * held + i, 1000));
+            }
+            for (int i = 0; i < held; i++) {
+                assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(round * held + i, 1000));
+            }
+            assertThatThrownBy(() -> SharedSegment.attach(header.treeId(), first)).as("the first chunk, drained")
+                    .isInstanceOf(IllegalStateException.class);
+        }
+        chunksSeen.remove(first);
+        for (String chunk : chunksSeen) {
+            assertThat(SharedSegment.attach(header.treeId(), chunk).size()).as(chunk).isEqualTo(4 * CHUNK);
+        }
+        assertThat(chunksSeen.size()).as("standard chunks used over 5 rounds of two chunks' worth").isLessThanOrEqualTo(4);
+        assertThat(ChunkChain.spareCount(header)).isPositive();
+
+        put(item(99, 5 * CHUNK));
+        assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(99, 5 * CHUNK));
+    }
+
+    @Test
+    void aFirstChunkLargerThanTheStandardOnesIsRefused() {
+        assertThatThrownBy(() -> ByteQueue.create(0, CHUNK, 2 * CHUNK)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("larger than the standard");
+    }
+
+    /**
      * A producer killed while it takes a spare for its next chunk, between writing the new top's
      * name and the store of the spare word ({@link CrashPoint#SPARES_NAMED}), leaves every spare
      * named: the queue goes on reusing them, and once drained and closed it leaves none of its
