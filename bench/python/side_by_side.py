@@ -297,6 +297,9 @@ def user_pattern_rows():
         Row("pool-calls", "queue in a new program: a child's get() of an item put after the queue idled 20 ms, "
             "median of 15: put -> item", method="program",
             short="queue in a new program: a child's get() after the queue idled 20 ms (median of 15)"),
+        Row("pool-calls", "pools in a loop, in a new program: a pool of 2 made, map(x*x) over 1000 ints, close() and "
+            "join(), median of 9 rounds", method="program",
+            short="pools in a loop: a pool of 2 made, map(x*x) over 1,000 ints, closed (median of 9)"),
     ]
 
 
@@ -762,6 +765,11 @@ def limit_for(row, unit, m):
         if per and unit == "items/s":
             items = 2 * int(per.group(1))
             return Limit(items / seconds, f"≤ {fmt(items / seconds)} items/s ({items:,} items in ≥ {fmt(seconds)} s: {why})")
+    if row.section == "pool-calls" and row.cpython.startswith("pools in a loop") and booted:
+        workers = int(re.search(r"a pool of (\d+)", row.cpython).group(1))
+        seconds, why = boots_floor(workers, m, "a round")
+        return Limit(seconds * 1e6, f"≥ {fmt(seconds * 1e3)} ms a round: each pool needs {workers} new worker JVMs "
+                                    f"({why})")
     if row.section == "pool-calls" and "first call" in row.cpython and wall:
         items = int(re.search(r"over (\d+) ints", row.cpython).group(1))
         return Limit(items / (wall / 1e3), f"≤ {fmt(items / (wall / 1e3))} tasks/s: the {items:,} items cannot be "

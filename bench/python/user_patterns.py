@@ -27,7 +27,8 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               median time beyond the task's own), and after the pool idled a second
               another x*x (call -> result), and last close() and join(); then a forked Process's
               get() of items put after an mp.Queue idled a second (twice) and 20 ms
-              (15 times: their median), put -> item.
+              (15 times: their median), put -> item; last, pools in a loop: Pool(2)
+              made, map x*x over 1,000 ints, close() and join(), 9 times (their median).
   scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
               64 B, 4 KiB, 64 KiB and 1 MiB (64 KiB and up through a queue bounded at
               64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
@@ -76,6 +77,8 @@ BRIEF_IDLE_GETS = 15  # as PoolCallsProgram.BRIEF_IDLE_GETS: their median is the
 TASK_MILLIS = 5  # as PoolCallsProgram.TASK_MILLIS: a short request's work
 TASK_APPLIES = 15  # as PoolCallsProgram.TASK_APPLIES: their median is the figure
 POOL_WORKERS = 2
+POOL_ROUNDS = 9  # as PoolCallsProgram.POOL_ROUNDS: pools made, used and closed one after the other
+POOL_ROUND_ITEMS = 1000  # as PoolCallsProgram.POOL_ROUND_ITEMS: the items of each one's map
 POOL_PREFIX = "pool in a new program (default flags): "
 PROCESSES = (1, 2, 4)
 SIZES = (8, 64, 4096, 64 * 1024, 1024 * 1024)
@@ -139,6 +142,11 @@ def idle_get_name(first):
 def brief_idle_get_name():
     return ("queue in a new program: a child's get() of an item put after the queue idled "
             f"{BRIEF_IDLE_MILLIS} ms, median of {BRIEF_IDLE_GETS}: put -> item")
+
+
+def pool_rounds_name():
+    return (f"pools in a loop, in a new program: a pool of {POOL_WORKERS} made, map(x*x) over {POOL_ROUND_ITEMS}"
+            f" ints, close() and join(), median of {POOL_ROUNDS} rounds")
 
 
 def items(size):
@@ -324,6 +332,16 @@ def pool_program(first, second, repeats):
     print(f"first_idle_get_us\t{first_idle_get / 1e3}")
     print(f"idle_get_us\t{idle_get / 1e3}")
     print(f"brief_idle_get_us\t{statistics.median(brief_idle_gets) / 1e3}", flush=True)
+    round_items = list(range(POOL_ROUND_ITEMS))
+    for _ in range(POOL_ROUNDS):
+        t8 = time.perf_counter_ns()
+        round_pool = ctx.Pool(POOL_WORKERS)
+        r = round_pool.map(bench_mp._sq, round_items)
+        round_pool.close()
+        round_pool.join()
+        t9 = time.perf_counter_ns()
+        assert len(r) == POOL_ROUND_ITEMS and r[-1] == (POOL_ROUND_ITEMS - 1) ** 2
+        print(f"pool_round_us\t{(t9 - t8) / 1e3}", flush=True)
 
 
 def _compute_for_millis(millis):
@@ -498,7 +516,7 @@ def sec_loop(cfg):
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
     (construct, first, second, task_apply, capturing_apply, function_apply, idle_apply, close, first_idle_get,
-     idle_get, brief_idle_get) = ([] for _ in range(11))
+     idle_get, brief_idle_get, pool_rounds) = ([] for _ in range(12))
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
@@ -513,6 +531,8 @@ def sec_pool_calls(cfg):
         first_idle_get += f["first_idle_get_us"]
         idle_get += f["idle_get_us"]
         brief_idle_get += f["brief_idle_get_us"]
+        assert len(f["pool_round_us"]) == POOL_ROUNDS, f
+        pool_rounds.append(statistics.median(f["pool_round_us"]))
     bench_mp.record("pool-calls", constructor_name(), "fork", POOL_WORKERS, "us", construct)
     bench_mp.record("pool-calls", first_call_name(), "fork", FIRST_ITEMS, "tasks/s", first)
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
@@ -524,6 +544,7 @@ def sec_pool_calls(cfg):
     bench_mp.record("pool-calls", idle_get_name(True), "fork", 1, "us", first_idle_get)
     bench_mp.record("pool-calls", idle_get_name(False), "fork", 1, "us", idle_get)
     bench_mp.record("pool-calls", brief_idle_get_name(), "fork", 1, "us", brief_idle_get)
+    bench_mp.record("pool-calls", pool_rounds_name(), "fork", POOL_WORKERS, "us", pool_rounds)
 
 
 class _Bounded:

@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
  * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: a
  * process's first ring of another's doorbell goes through a thread of its own, which opens the
  * doorbell, the later ones at once; then {@value #BRIEF_IDLE_GETS} items, each put after the
- * queue idled {@value #BRIEF_IDLE_MILLIS} ms (a consumer fed every so often). Reports
+ * queue idled {@value #BRIEF_IDLE_MILLIS} ms (a consumer fed every so often); last, a pool made,
+ * given one {@code map} of x*x over {@value #POOL_ROUND_ITEMS} ints and closed, {@value #POOL_ROUNDS}
+ * times in a row (a method that makes its own pool, called again and again). Reports
  * {@code construct_us} (the constructor,
  * which returns before the workers have booted), {@code first_per_s} and, per repetition,
  * {@code second_per_s}, in tasks per second of the call alone, {@code task_apply_us} (the median
@@ -34,7 +36,8 @@ import java.util.stream.Collectors;
  * (the same for the capturing lambda), {@code function_apply_us} (for the function and its argument), {@code idle_apply_us} (the call
  * to its result), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
  * {@code brief_idle_get_us} (the put to the item in the child, by {@link System#nanoTime()},
- * which is the machine's monotonic clock in both; the last the median of its items). The input lists are made before the clock starts;
+ * which is the machine's monotonic clock in both; the last the median of its items) and, per
+ * round, {@code pool_round_us} (the constructor to {@code close()} returned). The input lists are made before the clock starts;
  * results are checked after it stopped.
  *
  * <pre>
@@ -53,6 +56,11 @@ public final class PoolCallsProgram {
     static final String FIRST_IDLE_GET_MICROS = "first_idle_get_us";
     static final String IDLE_GET_MICROS = "idle_get_us";
     static final String BRIEF_IDLE_GET_MICROS = "brief_idle_get_us";
+    static final String POOL_ROUND_MICROS = "pool_round_us";
+    /** How many pools the program makes, uses and closes one after the other, last. */
+    static final int POOL_ROUNDS = 9;
+    /** The items of each of those pools' one map. */
+    static final int POOL_ROUND_ITEMS = 1000;
     /** How long the pool idles before the single task: past a wait's young pauses (half a second). */
     static final long IDLE_MILLIS = 1000;
     /** How long the queue idles before each of the brief-idle items: a consumer fed every so often (as a service's requests). */
@@ -119,6 +127,17 @@ public final class PoolCallsProgram {
         Programs.report(IDLE_GET_MICROS, idleGets[1] / 1e3);
         Programs.report(BRIEF_IDLE_GET_MICROS, Programs.median(Arrays.stream(idleGets, 2, idleGets.length)
                 .mapToObj(nanos -> nanos / 1e3).collect(Collectors.toList())));
+        List<Integer> roundItems = SquareTasks.inputs(POOL_ROUND_ITEMS);
+        for (int i = 0; i < POOL_ROUNDS; i++) {
+            long t8 = System.nanoTime();
+            List<Long> squares;
+            try (ProcessPool pool = new ProcessPool(WORKERS)) {
+                squares = pool.map(SquareTasks.SQUARE, roundItems);
+            }
+            long t9 = System.nanoTime();
+            SquareTasks.requireSquares(squares, POOL_ROUND_ITEMS);
+            Programs.report(POOL_ROUND_MICROS, (t9 - t8) / 1e3);
+        }
     }
 
     /**

@@ -14,7 +14,9 @@ import java.util.Map;
  * (CPython: {@code close()} and {@code join()}); then, in the same program, a child's
  * {@code get()} of an item put after the queue idled a second, the first time and the second,
  * and the median of 15 items each put after the queue idled 20 ms (CPython: a forked
- * {@code Process} and an {@code mp.Queue}). Each figure is the median over the programs. CPython's side is
+ * {@code Process} and an {@code mp.Queue}); last, pools in a loop: a pool made, given one
+ * {@code map} and closed, {@value PoolCallsProgram#POOL_ROUNDS} times (the median round). Each
+ * figure is the median over the programs. CPython's side is
  * {@code user_patterns.py}'s section "pool-calls": fork's {@code Pool(2)} the same way, in a new
  * {@code python3} per repetition.
  */
@@ -75,6 +77,12 @@ final class PoolCallsSection extends Section {
                 + PoolCallsProgram.BRIEF_IDLE_MILLIS + " ms, median of " + PoolCallsProgram.BRIEF_IDLE_GETS + ": put -> item";
     }
 
+    static String poolRounds() {
+        return "pools in a loop, in a new program: a pool of " + PoolCallsProgram.WORKERS + " made, map(x*x) over "
+                + PoolCallsProgram.POOL_ROUND_ITEMS + " ints, close() and join(), median of " + PoolCallsProgram.POOL_ROUNDS
+                + " rounds";
+    }
+
     @Override
     void run(BenchConfig config, Results results) throws Exception {
         int second = config.poolSecondCallItems();
@@ -90,6 +98,7 @@ final class PoolCallsSection extends Section {
         double[] firstIdleGet = new double[reps];
         double[] idleGet = new double[reps];
         double[] briefIdleGet = new double[reps];
+        double[] poolRounds = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             Map<String, List<Double>> figures = Programs.run(List.of(), PoolCallsProgram.class,
                     Integer.toString(FIRST_ITEMS), Integer.toString(second), Integer.toString(SECOND_REPEATS));
@@ -108,6 +117,11 @@ final class PoolCallsSection extends Section {
             firstIdleGet[rep] = value(figures, PoolCallsProgram.FIRST_IDLE_GET_MICROS);
             idleGet[rep] = value(figures, PoolCallsProgram.IDLE_GET_MICROS);
             briefIdleGet[rep] = value(figures, PoolCallsProgram.BRIEF_IDLE_GET_MICROS);
+            List<Double> rounds = Programs.values(figures, PoolCallsProgram.POOL_ROUND_MICROS, PoolCallsProgram.class);
+            if (rounds.size() != PoolCallsProgram.POOL_ROUNDS) {
+                throw new IllegalStateException("PoolCallsProgram reported " + rounds.size() + " pool rounds");
+            }
+            poolRounds[rep] = Programs.median(rounds);
         }
         results.record(name(), constructor(), "program", PoolCallsProgram.WORKERS, "us", construct);
         results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
@@ -120,6 +134,7 @@ final class PoolCallsSection extends Section {
         results.record(name(), idleGet(true), "program", 1, "us", firstIdleGet);
         results.record(name(), idleGet(false), "program", 1, "us", idleGet);
         results.record(name(), briefIdleGet(), "program", 1, "us", briefIdleGet);
+        results.record(name(), poolRounds(), "program", PoolCallsProgram.WORKERS, "us", poolRounds);
     }
 
     private static double value(Map<String, List<Double>> figures, String name) {
