@@ -66,20 +66,11 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
      * a message bigger than a chunk gets a segment of its own, kept once drained for the next
      * such message while the spares have room for it ({@link ByteQueue}). Less where
      * shared memory is small ({@link SegmentSpace#fittedChunkSize}): a pool holds a channel per
-     * worker and one for the results.
+     * worker and one for the results. A channel's first chunk is smaller
+     * ({@link ByteQueue#FIRST_CHUNK_BYTES}): a pool of small tasks and results needs no more for
+     * hundreds of calls, and the first message that does not fit makes the first standard chunk.
      */
     static final int CHUNK_BYTES = 4 << 20;
-
-    /**
-     * Bytes of a channel's first chunk: a pool made three channels of 4 MiB, 12 MiB of shared memory
-     * reserved (zeros written) in its constructor, which took 21 ms a pool in a JVM that had made
-     * pools before, two thirds of it writing those zeros (10 ms with chunks of 64 KiB, on the 2-core
-     * development VM). A pool of small tasks and results (an {@code apply}, a {@code map} of ten
-     * thousand ints) needs no more for hundreds of calls; the first message that does not fit makes
-     * the channel's first standard chunk, as the pool's first large call would have faulted the
-     * pages of the chunk made ahead.
-     */
-    static final int FIRST_CHUNK_BYTES = 64 << 10;
 
     /**
      * Bytes of a control channel's chunks: it carries a few 9-byte messages, so a small chunk, which
@@ -94,8 +85,7 @@ final class SharedMessageChannel implements MessageChannel, Serializable {
 
     /** @return a new, empty channel in this process's tree */
     static SharedMessageChannel create() {
-        int chunkSize = SegmentSpace.fittedChunkSize(CHUNK_BYTES);
-        return new SharedMessageChannel(ByteQueue.create(0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES)));
+        return new SharedMessageChannel(ByteQueue.create(0, SegmentSpace.fittedChunkSize(CHUNK_BYTES)));
     }
 
     /** Writes what names this channel, for a worker to open it with {@link #readFrom} ({@link WorkerLoop#localSpec}). */

@@ -27,10 +27,11 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * <p>A drained chunk becomes a spare when there are fewer than {@link #MAX_SPARES} and, for a
  * chunk made for a large item, the large spares stay within their bytes
  * ({@link #maxLargeSpareBytes}), else its segment is removed, as is a first chunk smaller than the
- * standard ones (made so that a queue that stays small costs little: a pool's channels), after
- * which the queue goes on in standard chunks. The spares are a stack: the header's
- * spare word (changed under the put lock) says how many there are, how many pages the large ones
- * hold and which of its two name fields names the top one, each spare names the one below it. A
+ * standard ones (a queue's first chunk is small, {@link ByteQueue#FIRST_CHUNK_BYTES}, so that a
+ * queue that stays small costs little), after which the queue goes on in standard chunks. The
+ * spares are a stack: the header's spare word (changed under the put lock) says how many there
+ * are, how many pages the large ones hold and which of its two name fields names the top one,
+ * each spare names the one below it. A
  * chunk made for a large item is kept so, with some room to spare
  * ({@link #LARGE_CHUNK_HEADROOM}), so that a stream of large items of about one size reuses the
  * same few chunks: a large item's new chunk costs a page fault per page, in the producer and

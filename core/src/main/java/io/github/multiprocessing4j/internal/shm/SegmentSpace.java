@@ -152,8 +152,9 @@ public final class SegmentSpace {
      * down to a sixteenth. Docker gives a container 64 MiB: a queue then takes 256 KiB chunks and
      * a pool's channel 1 MiB ones, so that a pool of 16 workers holds about 18 MiB instead of 69
      * (more than the whole directory: measured, its channels spilled to disk, with a warning from
-     * every worker), and an idle queue 256 KiB instead of 1 MiB. Smaller chunks cost a chunk
-     * switch more often, and an item larger than a chunk gets a segment of its own.
+     * every worker), and a queue that has carried items 256 KiB when idle instead of 1 MiB (a
+     * new one holds its first chunk only, {@code ByteQueue.FIRST_CHUNK_BYTES}). Smaller chunks
+     * cost a chunk switch more often, and an item larger than a chunk gets a segment of its own.
      *
      * @param preferred the size for a roomy directory, a multiple of the page size
      * @return the chunk size to use, a multiple of the page size
