@@ -31,10 +31,9 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * queue that stays small costs little), after which the queue goes on in standard chunks. The
  * spares are a stack: the header's spare word (changed under the put lock) says how many there
  * are, how many pages the large ones hold and which of its two name fields names the top one,
- * each spare names the one below it. A
- * chunk made for a large item is kept so, with some room to spare
- * ({@link #LARGE_CHUNK_HEADROOM}), so that a stream of large items of about one size reuses the
- * same few chunks: a large item's new chunk costs a page fault per page, in the producer and
+ * each spare names the one below it. A chunk made for a large item is kept so, with some room to
+ * spare ({@link #LARGE_CHUNK_HEADROOM}), so that a stream of large items of about one size reuses
+ * the same few chunks: a large item's new chunk costs a page fault per page, in the producer and
  * again in each consumer (on the 2-core development VM, 8 MiB items moved at 250-480 MB/s, each
  * chunk's making and its first reading taking about 19 ms apiece; reusing the chunks, 520-1,360
  * MB/s). A new chunk takes the top spare when it is large enough (a standard one always is),
@@ -279,7 +278,8 @@ final class ChunkChain {
     /**
      * Retires the drained chunk {@code number} named in head-name slot {@code slot}, unless that
      * was done already: it becomes a spare when it is in shared memory, not smaller than a
-     * standard one, and there is room among the spares, else it is removed. The slot is marked retired last (see the class notes).
+     * standard one, and there is room among the spares, else it is removed. The slot is marked
+     * retired last (see the class notes).
      *
      * @param mayPutOff whether to leave the chunk for the next switch when a producer holds the
      *     put lock (see the class notes)
