@@ -219,6 +219,8 @@ class PerProcessCloseTest {
         assertThatThrownBy(() -> queue.put("late")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> pipe.left().send("late")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("unlinked");
+        assertThatThrownBy(childEnd::recv).as("a receive here, not an end of file").isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unlinked");
     }
 
     @Test
