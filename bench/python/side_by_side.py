@@ -300,6 +300,11 @@ def user_pattern_rows():
         Row("pool-calls", "pools in a loop, in a new program: a pool of 2 made, map(x*x) over 1000 ints, close() and "
             "join(), median of 9 rounds", method="program",
             short="pools in a loop: a pool of 2 made, map(x*x) over 1,000 ints, closed (median of 9)"),
+        Row("pool-calls", "queues in a loop, in a new program: a queue made, one int put and taken, close(), median of 200",
+            method="program", short="queues in a loop: a queue made, one int put and taken, closed (median of 200)"),
+        Row("pool-calls", "pipes in a loop, in a new program: a duplex pipe made, one int sent and received, both ends "
+            "closed, median of 200", method="program",
+            short="pipes in a loop: a duplex pipe made, one int sent and received, closed (median of 200)"),
     ]
 
 

@@ -28,7 +28,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               another x*x (call -> result), and last close() and join(); then a forked Process's
               get() of items put after an mp.Queue idled a second (twice) and 20 ms
               (15 times: their median), put -> item; last, pools in a loop: Pool(2)
-              made, map x*x over 1,000 ints, close() and join(), 9 times (their median).
+              made, map x*x over 1,000 ints, close() and join(), 9 times (their median);
+              then 200 Queues, and 200 duplex Pipes, each made, used once and closed
+              (their medians).
   scale       Queue, 1, 2 and 4 producers to as many consumers, bytes items of 8 B,
               64 B, 4 KiB, 64 KiB and 1 MiB (64 KiB and up through a queue bounded at
               64 MiB of items), timed by bench_mp.py's own _tput_once (start-up excluded
@@ -79,6 +81,7 @@ TASK_APPLIES = 15  # as PoolCallsProgram.TASK_APPLIES: their median is the figur
 POOL_WORKERS = 2
 POOL_ROUNDS = 9  # as PoolCallsProgram.POOL_ROUNDS: pools made, used and closed one after the other
 POOL_ROUND_ITEMS = 1000  # as PoolCallsProgram.POOL_ROUND_ITEMS: the items of each one's map
+OBJECT_ROUNDS = 200  # as PoolCallsProgram.OBJECT_ROUNDS: queues, then pipes, made, used once and closed
 POOL_PREFIX = "pool in a new program (default flags): "
 PROCESSES = (1, 2, 4)
 SIZES = (8, 64, 4096, 64 * 1024, 1024 * 1024)
@@ -147,6 +150,15 @@ def brief_idle_get_name():
 def pool_rounds_name():
     return (f"pools in a loop, in a new program: a pool of {POOL_WORKERS} made, map(x*x) over {POOL_ROUND_ITEMS}"
             f" ints, close() and join(), median of {POOL_ROUNDS} rounds")
+
+
+def queue_rounds_name():
+    return f"queues in a loop, in a new program: a queue made, one int put and taken, close(), median of {OBJECT_ROUNDS}"
+
+
+def pipe_rounds_name():
+    return ("pipes in a loop, in a new program: a duplex pipe made, one int sent and received, both ends closed,"
+            f" median of {OBJECT_ROUNDS}")
 
 
 def items(size):
@@ -342,6 +354,28 @@ def pool_program(first, second, repeats):
         t9 = time.perf_counter_ns()
         assert len(r) == POOL_ROUND_ITEMS and r[-1] == (POOL_ROUND_ITEMS - 1) ** 2
         print(f"pool_round_us\t{(t9 - t8) / 1e3}", flush=True)
+    queue_rounds = []
+    for i in range(OBJECT_ROUNDS):
+        t10 = time.perf_counter_ns()
+        q = ctx.Queue()
+        q.put(i)
+        taken = q.get()
+        q.close()
+        q.join_thread()  # what the Java side's close() waits for: nothing left of the queue
+        queue_rounds.append(time.perf_counter_ns() - t10)
+        assert taken == i
+    print(f"queue_round_us\t{statistics.median(queue_rounds) / 1e3}")
+    pipe_rounds = []
+    for i in range(OBJECT_ROUNDS):
+        t11 = time.perf_counter_ns()
+        left, right = ctx.Pipe()
+        left.send(i)
+        received = right.recv()
+        left.close()
+        right.close()
+        pipe_rounds.append(time.perf_counter_ns() - t11)
+        assert received == i
+    print(f"pipe_round_us\t{statistics.median(pipe_rounds) / 1e3}", flush=True)
 
 
 def _compute_for_millis(millis):
@@ -516,7 +550,7 @@ def sec_loop(cfg):
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
     (construct, first, second, task_apply, capturing_apply, function_apply, idle_apply, close, first_idle_get,
-     idle_get, brief_idle_get, pool_rounds) = ([] for _ in range(12))
+     idle_get, brief_idle_get, pool_rounds, queue_rounds, pipe_rounds) = ([] for _ in range(14))
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
@@ -533,6 +567,8 @@ def sec_pool_calls(cfg):
         brief_idle_get += f["brief_idle_get_us"]
         assert len(f["pool_round_us"]) == POOL_ROUNDS, f
         pool_rounds.append(statistics.median(f["pool_round_us"]))
+        queue_rounds += f["queue_round_us"]
+        pipe_rounds += f["pipe_round_us"]
     bench_mp.record("pool-calls", constructor_name(), "fork", POOL_WORKERS, "us", construct)
     bench_mp.record("pool-calls", first_call_name(), "fork", FIRST_ITEMS, "tasks/s", first)
     bench_mp.record("pool-calls", second_call_name(n), "fork", n, "tasks/s", second)
@@ -545,6 +581,8 @@ def sec_pool_calls(cfg):
     bench_mp.record("pool-calls", idle_get_name(False), "fork", 1, "us", idle_get)
     bench_mp.record("pool-calls", brief_idle_get_name(), "fork", 1, "us", brief_idle_get)
     bench_mp.record("pool-calls", pool_rounds_name(), "fork", POOL_WORKERS, "us", pool_rounds)
+    bench_mp.record("pool-calls", queue_rounds_name(), "fork", 1, "us", queue_rounds)
+    bench_mp.record("pool-calls", pipe_rounds_name(), "fork", 1, "us", pipe_rounds)
 
 
 class _Bounded:

@@ -1,6 +1,8 @@
 package io.github.multiprocessing4j.bench;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.Connection;
+import io.github.multiprocessing4j.Pipe;
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.ProcessQueue;
 import io.github.multiprocessing4j.SerializableCallable;
@@ -28,7 +30,9 @@ import java.util.stream.Collectors;
  * doorbell, the later ones at once; then {@value #BRIEF_IDLE_GETS} items, each put after the
  * queue idled {@value #BRIEF_IDLE_MILLIS} ms (a consumer fed every so often); last, a pool made,
  * given one {@code map} of x*x over {@value #POOL_ROUND_ITEMS} ints and closed, {@value #POOL_ROUNDS}
- * times in a row (a method that makes its own pool, called again and again). Reports
+ * times in a row (a method that makes its own pool, called again and again); and
+ * {@value #OBJECT_ROUNDS} queues, then as many duplex pipes, each made, given one item that is
+ * taken again, and closed (a queue or pipe per request). Reports
  * {@code construct_us} (the constructor,
  * which returns before the workers have booted), {@code first_per_s} and, per repetition,
  * {@code second_per_s}, in tasks per second of the call alone, {@code task_apply_us} (the median
@@ -37,7 +41,8 @@ import java.util.stream.Collectors;
  * to its result), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
  * {@code brief_idle_get_us} (the put to the item in the child, by {@link System#nanoTime()},
  * which is the machine's monotonic clock in both; the last the median of its items) and, per
- * round, {@code pool_round_us} (the constructor to {@code close()} returned). The input lists are made before the clock starts;
+ * round, {@code pool_round_us} (the constructor to {@code close()} returned), and the median of
+ * the queues' and the pipes' rounds, {@code queue_round_us} and {@code pipe_round_us}. The input lists are made before the clock starts;
  * results are checked after it stopped.
  *
  * <pre>
@@ -61,6 +66,10 @@ public final class PoolCallsProgram {
     static final int POOL_ROUNDS = 9;
     /** The items of each of those pools' one map. */
     static final int POOL_ROUND_ITEMS = 1000;
+    static final String QUEUE_ROUND_MICROS = "queue_round_us";
+    static final String PIPE_ROUND_MICROS = "pipe_round_us";
+    /** How many queues, and then duplex pipes, the program makes, uses once and closes, last of all. */
+    static final int OBJECT_ROUNDS = 200;
     /** How long the pool idles before the single task: past a wait's young pauses (half a second). */
     static final long IDLE_MILLIS = 1000;
     /** How long the queue idles before each of the brief-idle items: a consumer fed every so often (as a service's requests). */
@@ -137,6 +146,37 @@ public final class PoolCallsProgram {
             long t9 = System.nanoTime();
             SquareTasks.requireSquares(squares, POOL_ROUND_ITEMS);
             Programs.report(POOL_ROUND_MICROS, (t9 - t8) / 1e3);
+        }
+        List<Double> queueRounds = new java.util.ArrayList<>();
+        for (int i = 0; i < OBJECT_ROUNDS; i++) {
+            long t10 = System.nanoTime();
+            int taken;
+            try (ProcessQueue<Integer> queue = new ProcessQueue<>()) {
+                queue.put(i);
+                taken = queue.get();
+            }
+            queueRounds.add((System.nanoTime() - t10) / 1e3);
+            requireRound(taken, i);
+        }
+        Programs.report(QUEUE_ROUND_MICROS, Programs.median(queueRounds));
+        List<Double> pipeRounds = new java.util.ArrayList<>();
+        for (int i = 0; i < OBJECT_ROUNDS; i++) {
+            long t11 = System.nanoTime();
+            int received;
+            Pipe<Integer> pipe = Pipe.open();
+            try (Connection<Integer> left = pipe.left(); Connection<Integer> right = pipe.right()) {
+                left.send(i);
+                received = right.recv();
+            }
+            pipeRounds.add((System.nanoTime() - t11) / 1e3);
+            requireRound(received, i);
+        }
+        Programs.report(PIPE_ROUND_MICROS, Programs.median(pipeRounds));
+    }
+
+    private static void requireRound(int got, int sent) {
+        if (got != sent) {
+            throw new IllegalStateException("sent " + sent + ", got " + got);
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.Map;
  * {@code get()} of an item put after the queue idled a second, the first time and the second,
  * and the median of 15 items each put after the queue idled 20 ms (CPython: a forked
  * {@code Process} and an {@code mp.Queue}); last, pools in a loop: a pool made, given one
- * {@code map} and closed, {@value PoolCallsProgram#POOL_ROUNDS} times (the median round). Each
+ * {@code map} and closed, {@value PoolCallsProgram#POOL_ROUNDS} times (the median round), and
+ * queues and pipes in a loop, each made, used once and closed ({@value PoolCallsProgram#OBJECT_ROUNDS}
+ * of each, the median). Each
  * figure is the median over the programs. CPython's side is
  * {@code user_patterns.py}'s section "pool-calls": fork's {@code Pool(2)} the same way, in a new
  * {@code python3} per repetition.
@@ -83,6 +85,16 @@ final class PoolCallsSection extends Section {
                 + " rounds";
     }
 
+    static String queueRounds() {
+        return "queues in a loop, in a new program: a queue made, one int put and taken, close(), median of "
+                + PoolCallsProgram.OBJECT_ROUNDS;
+    }
+
+    static String pipeRounds() {
+        return "pipes in a loop, in a new program: a duplex pipe made, one int sent and received, both ends closed,"
+                + " median of " + PoolCallsProgram.OBJECT_ROUNDS;
+    }
+
     @Override
     void run(BenchConfig config, Results results) throws Exception {
         int second = config.poolSecondCallItems();
@@ -99,6 +111,8 @@ final class PoolCallsSection extends Section {
         double[] idleGet = new double[reps];
         double[] briefIdleGet = new double[reps];
         double[] poolRounds = new double[reps];
+        double[] queueRounds = new double[reps];
+        double[] pipeRounds = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             Map<String, List<Double>> figures = Programs.run(List.of(), PoolCallsProgram.class,
                     Integer.toString(FIRST_ITEMS), Integer.toString(second), Integer.toString(SECOND_REPEATS));
@@ -122,6 +136,8 @@ final class PoolCallsSection extends Section {
                 throw new IllegalStateException("PoolCallsProgram reported " + rounds.size() + " pool rounds");
             }
             poolRounds[rep] = Programs.median(rounds);
+            queueRounds[rep] = value(figures, PoolCallsProgram.QUEUE_ROUND_MICROS);
+            pipeRounds[rep] = value(figures, PoolCallsProgram.PIPE_ROUND_MICROS);
         }
         results.record(name(), constructor(), "program", PoolCallsProgram.WORKERS, "us", construct);
         results.record(name(), firstCall(), "program", FIRST_ITEMS, "tasks/s", first);
@@ -135,6 +151,8 @@ final class PoolCallsSection extends Section {
         results.record(name(), idleGet(false), "program", 1, "us", idleGet);
         results.record(name(), briefIdleGet(), "program", 1, "us", briefIdleGet);
         results.record(name(), poolRounds(), "program", PoolCallsProgram.WORKERS, "us", poolRounds);
+        results.record(name(), queueRounds(), "program", 1, "us", queueRounds);
+        results.record(name(), pipeRounds(), "program", 1, "us", pipeRounds);
     }
 
     private static double value(Map<String, List<Double>> figures, String name) {
