@@ -126,9 +126,10 @@ final class WorkerHandle {
      * Holds chunk {@code chunkId} no more (answered, or given back), and no longer waits for it to
      * be given back.
      *
+     * @param now {@link System#nanoTime()}: when it idles from, if this was its last chunk
      * @return the chunk; null when it was not held
      */
-    private Chunk letGo(long chunkId) {
+    private Chunk letGo(long chunkId, long now) {
         Chunk chunk = held.remove(chunkId);
         if (releaseAsked == chunk) {
             releaseAsked = null;
@@ -141,7 +142,7 @@ final class WorkerHandle {
                 heldWorkNanos -= chunk.foretoldNanos;
             }
             if (held.isEmpty()) {
-                idleSince = System.nanoTime();
+                idleSince = now;
             }
         }
         return chunk;
@@ -196,9 +197,10 @@ final class WorkerHandle {
      * @return the chunk; null when it was not held (answered already, or taken back)
      */
     Chunk answered(long chunkId, long taskNanos) {
-        Chunk chunk = letGo(chunkId); // when it was asked back, it had started: its answer came
+        long now = System.nanoTime();
+        Chunk chunk = letGo(chunkId, now); // when it was asked back, it had started: its answer came
         if (chunk != null) {
-            workingSince = System.nanoTime();
+            workingSince = now;
             if (taskNanos >= 0) {
                 taskTook(chunk.kind, taskNanos);
             }
@@ -244,7 +246,7 @@ final class WorkerHandle {
      * @return the chunk; null when it was not held
      */
     Chunk released(long chunkId) {
-        return letGo(chunkId);
+        return letGo(chunkId, System.nanoTime());
     }
 
     /** The worker's READY came: what it was given while it booted starts now. */
