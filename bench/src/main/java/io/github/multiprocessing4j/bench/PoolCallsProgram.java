@@ -147,37 +147,43 @@ public final class PoolCallsProgram {
             SquareTasks.requireSquares(squares, POOL_ROUND_ITEMS);
             Programs.report(POOL_ROUND_MICROS, (t9 - t8) / 1e3);
         }
-        List<Double> queueRounds = new java.util.ArrayList<>();
-        for (int i = 0; i < OBJECT_ROUNDS; i++) {
-            long t10 = System.nanoTime();
-            int taken;
+        Programs.report(QUEUE_ROUND_MICROS, medianRoundMicros(i -> {
             try (ProcessQueue<Integer> queue = new ProcessQueue<>()) {
                 queue.put(i);
-                taken = queue.get();
+                return queue.get();
             }
-            queueRounds.add((System.nanoTime() - t10) / 1e3);
-            requireRound(taken, i);
-        }
-        Programs.report(QUEUE_ROUND_MICROS, Programs.median(queueRounds));
-        List<Double> pipeRounds = new java.util.ArrayList<>();
-        for (int i = 0; i < OBJECT_ROUNDS; i++) {
-            long t11 = System.nanoTime();
-            int received;
+        }));
+        Programs.report(PIPE_ROUND_MICROS, medianRoundMicros(i -> {
             Pipe<Integer> pipe = Pipe.open();
             try (Connection<Integer> left = pipe.left(); Connection<Integer> right = pipe.right()) {
                 left.send(i);
-                received = right.recv();
+                return right.recv();
             }
-            pipeRounds.add((System.nanoTime() - t11) / 1e3);
-            requireRound(received, i);
-        }
-        Programs.report(PIPE_ROUND_MICROS, Programs.median(pipeRounds));
+        }));
     }
 
-    private static void requireRound(int got, int sent) {
-        if (got != sent) {
-            throw new IllegalStateException("sent " + sent + ", got " + got);
+    /** One round of the queues or the pipes: makes the object, passes {@code item} through it, closes it. */
+    @FunctionalInterface
+    private interface ObjectRound {
+        /** @return the item as it came out */
+        int run(int item) throws Exception;
+    }
+
+    /**
+     * @return the median of {@value #OBJECT_ROUNDS} rounds' times, in microseconds
+     * @throws IllegalStateException when a round gave back another item than it was given
+     */
+    private static double medianRoundMicros(ObjectRound round) throws Exception {
+        List<Double> micros = new java.util.ArrayList<>();
+        for (int i = 0; i < OBJECT_ROUNDS; i++) {
+            long t0 = System.nanoTime();
+            int got = round.run(i);
+            micros.add((System.nanoTime() - t0) / 1e3);
+            if (got != i) {
+                throw new IllegalStateException("sent " + i + ", got " + got);
+            }
         }
+        return Programs.median(micros);
     }
 
     /**
