@@ -354,28 +354,39 @@ def pool_program(first, second, repeats):
         t9 = time.perf_counter_ns()
         assert len(r) == POOL_ROUND_ITEMS and r[-1] == (POOL_ROUND_ITEMS - 1) ** 2
         print(f"pool_round_us\t{(t9 - t8) / 1e3}", flush=True)
-    queue_rounds = []
+    print(f"queue_round_us\t{_median_round_us(lambda i: _queue_round(ctx, i))}")
+    print(f"pipe_round_us\t{_median_round_us(lambda i: _pipe_round(ctx, i))}", flush=True)
+
+
+def _queue_round(ctx, item):
+    """A queue made, `item` put and taken, the queue closed; returns what was taken."""
+    q = ctx.Queue()
+    q.put(item)
+    taken = q.get()
+    q.close()
+    q.join_thread()  # what the Java side's close() waits for: nothing left of the queue
+    return taken
+
+
+def _pipe_round(ctx, item):
+    """A duplex pipe made, `item` sent and received, both ends closed; returns what was received."""
+    left, right = ctx.Pipe()
+    left.send(item)
+    received = right.recv()
+    left.close()
+    right.close()
+    return received
+
+
+def _median_round_us(round_of):
+    """The median of OBJECT_ROUNDS rounds' times in microseconds (PoolCallsProgram.medianRoundMicros)."""
+    rounds = []
     for i in range(OBJECT_ROUNDS):
-        t10 = time.perf_counter_ns()
-        q = ctx.Queue()
-        q.put(i)
-        taken = q.get()
-        q.close()
-        q.join_thread()  # what the Java side's close() waits for: nothing left of the queue
-        queue_rounds.append(time.perf_counter_ns() - t10)
-        assert taken == i
-    print(f"queue_round_us\t{statistics.median(queue_rounds) / 1e3}")
-    pipe_rounds = []
-    for i in range(OBJECT_ROUNDS):
-        t11 = time.perf_counter_ns()
-        left, right = ctx.Pipe()
-        left.send(i)
-        received = right.recv()
-        left.close()
-        right.close()
-        pipe_rounds.append(time.perf_counter_ns() - t11)
-        assert received == i
-    print(f"pipe_round_us\t{statistics.median(pipe_rounds) / 1e3}", flush=True)
+        t0 = time.perf_counter_ns()
+        got = round_of(i)
+        rounds.append(time.perf_counter_ns() - t0)
+        assert got == i, (got, i)
+    return statistics.median(rounds) / 1e3
 
 
 def _compute_for_millis(millis):
