@@ -4,11 +4,13 @@ import io.github.multiprocessing4j.internal.os.OwnerOnly;
 import io.github.multiprocessing4j.internal.os.Platform;
 
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.internal.util.Once;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -180,8 +182,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     public void remove(long pid) {
         String record = TreeFiles.RECORD_PREFIX + pid;
         String failure = TreeFiles.FAILURE_PREFIX + pid;
-        TreeFiles.deleteQuietly(files.file(record));
-        TreeFiles.deleteQuietly(files.file(failure));
+        files.removeRecord(pid);
         // what the process left when it was killed between writing a temporary file and its rename
         for (Path temp : files.list(TreeFiles.TEMP_PREFIX)) {
             String written = temp.getFileName().toString().substring(TreeFiles.TEMP_PREFIX.length());
@@ -267,7 +268,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             if (!idle || !files.onlyTableFilesLeft() || hasSpilledSegments()) {
                 return false;
             }
-            deleteTree(directory, spillDirectory);
+            deleteTree();
             return true;
         }
     }
@@ -284,7 +285,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                     return false;
                 }
             }
-            deleteTree(directory, spillDirectory);
+            deleteTree();
             return true;
         }
     }
@@ -318,25 +319,26 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     /**
      * {@inheritDoc}
      *
-     * <p>The file is made under the tree lock (so that the tree is not released meanwhile), its
-     * pages are allocated after it (a large segment does not hold up the rest of the tree).
+     * <p>The file is made so that the tree is not released meanwhile ({@link TreeFiles#createFile}:
+     * under the tree lock unless this process's record is in the table), its pages are allocated
+     * after it (a large segment does not hold up the rest of the tree).
      */
     @Override
-    public void createNamedSegment(String name, long size) {
-        createSegmentFile(files.file(TreeFiles.SEGMENT_PREFIX + name), size, false);
+    public MappedByteBuffer createNamedSegment(String name, long size) {
+        return createSegmentFile(files.file(TreeFiles.SEGMENT_PREFIX + name), size, false);
     }
 
     @Override
-    public boolean createNamedSegmentOrSpill(String name, long size) {
+    public NewSegment createNamedSegmentOrSpill(String name, long size) {
         try {
-            createNamedSegment(name, size);
-            return false;
+            return new NewSegment(createNamedSegment(name, size), false);
         } catch (UncheckedIOException full) {
             if (!(full.getCause() instanceof SegmentSpace.SpaceExhaustedException)) {
                 throw full;
             }
+            MappedByteBuffer spilled;
             try {
-                createSegmentFile(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name), size, true);
+                spilled = createSegmentFile(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name), size, true);
             } catch (UncheckedIOException spillFailed) {
                 spillFailed.addSuppressed(full);
                 throw new UncheckedIOException(full.getMessage() + "; spilling to " + spillDirectory
@@ -348,24 +350,32 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                         + " on disk (-D" + SegmentSpace.SPILL_DIR_PROPERTY + " chooses the directory): every item is kept,"
                         + " but they are slower there");
             }
-            return true;
+            return new NewSegment(spilled, true);
         }
     }
 
-    /** Makes {@code file} (0600), then allocates its {@code size} bytes; removes it again when that fails. */
-    private void createSegmentFile(Path file, long size, boolean spill) {
+    /**
+     * Makes {@code file} (0600), allocates its {@code size} bytes and maps it; removes it again
+     * when one of those fails.
+     */
+    private MappedByteBuffer createSegmentFile(Path file, long size, boolean spill) {
         FileChannel channel;
-        try (TreeFiles.TreeLock held = files.lockTree()) {
+        try {
             if (spill) {
-                createSpillDirectory();
+                try (TreeFiles.TreeLock held = files.lockTree()) {
+                    createSpillDirectory();
+                    channel = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                }
+            } else {
+                channel = files.createFile(file);
             }
-            channel = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw files.failed(e);
         }
         try (channel) {
             SegmentSpace.reserve(channel, size, file.getParent().getParent(),
                     (spill ? "spilled shared segment " : "shared segment ") + name(file));
+            return SharedSegment.mapWhole(channel, size);
         } catch (SegmentSpace.SpaceExhaustedException e) {
             TreeFiles.deleteQuietly(file);
             throw new UncheckedIOException(e.getMessage(), e);
@@ -407,8 +417,11 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public void deleteSegment(String name) {
-        TreeFiles.deleteQuietly(files.file(TreeFiles.SEGMENT_PREFIX + name));
-        TreeFiles.deleteQuietly(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name));
+        String file = TreeFiles.SEGMENT_PREFIX + name;
+        // java.io.File's delete is one unlink; Files.deleteIfExists looks the file up before it
+        if (!files.file(file).toFile().delete()) {
+            spillDirectory.resolve(file).toFile().delete(); // not in shared memory: spilled, or gone already
+        }
     }
 
     /** @return the tree's spill directory on disk ({@link SegmentSpace#spillDirectory}; it may not exist) */
@@ -426,8 +439,8 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     /** Removes the tree's directory and its spill directory, with everything in them. */
-    private static void deleteTree(Path directory, Path spillDirectory) {
-        TreeFiles.deleteTree(directory);
+    private void deleteTree() {
+        files.deleteDirectory();
         TreeFiles.deleteTree(spillDirectory);
     }
 
@@ -477,7 +490,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         if (rootAlive() || records().stream().anyMatch(LocalTreeRegistry::isAlive)) {
             return false;
         }
-        deleteTree(directory, spillDirectory);
+        deleteTree();
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.internal.shm;
 
+import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -15,19 +16,6 @@ public interface SegmentStore {
     String treeId();
 
     /**
-     * Creates a shared segment: a zero-filled file of {@code size} bytes, mode 0600, that only
-     * the processes of this tree can find, and which the tree's end removes.
-     *
-     * @param kind a short word for what it holds ("lock", "memory"), part of its name
-     * @return the new segment's name, unique in the tree
-     */
-    default String createSegment(String kind, long size) {
-        String name = newSegmentName(kind);
-        createNamedSegment(name, size);
-        return name;
-    }
-
-    /**
      * @param kind a short word for what it will hold, part of the name
      * @return a name for a segment that does not exist yet, unique in the tree: a shared object
      *     can record the name before it creates the segment ({@link #createNamedSegment}), so
@@ -37,13 +25,18 @@ public interface SegmentStore {
     String newSegmentName(String kind);
 
     /**
-     * Creates segment {@code name} (from {@link #newSegmentName}) as {@link #createSegment} does,
-     * every page of it allocated ({@link SegmentSpace#reserve}).
+     * Creates segment {@code name} (from {@link #newSegmentName}): a zero-filled file of
+     * {@code size} bytes, mode 0600, that only the processes of this tree can find and which the
+     * tree's end removes, every page of it allocated ({@link SegmentSpace#reserve}).
      *
-     * @throws java.io.UncheckedIOException when it cannot be made; its cause is a
-     *     {@link SegmentSpace.SpaceExhaustedException} when shared memory is full
+     * @return the new file mapped whole, read-write ({@link SharedSegment#mapWhole}): mapped
+     *     through the channel that made it, since opening it again by name would cost the
+     *     creation of every shared object a lookup, an open and a close
+     * @throws java.io.UncheckedIOException when it cannot be made or mapped (nothing is left
+     *     behind); its cause is a {@link SegmentSpace.SpaceExhaustedException} when shared memory
+     *     is full
      */
-    void createNamedSegment(String name, long size);
+    MappedByteBuffer createNamedSegment(String name, long size);
 
     /**
      * Creates segment {@code name} as {@link #createNamedSegment} does, or, when shared memory is
@@ -51,12 +44,20 @@ public interface SegmentStore {
      * by {@link #segmentFile}, removed by {@link #deleteSegment} and by the tree's end like the
      * others. A store without a disk to spill to creates it in shared memory or fails.
      *
-     * @return whether the segment was spilled to disk
+     * @return the new file mapped whole, and whether it was spilled to disk
      * @throws java.io.UncheckedIOException when neither has room (the message says which is full)
      */
-    default boolean createNamedSegmentOrSpill(String name, long size) {
-        createNamedSegment(name, size);
-        return false;
+    default NewSegment createNamedSegmentOrSpill(String name, long size) {
+        return new NewSegment(createNamedSegment(name, size), false);
+    }
+
+    /**
+     * A segment just made: its mapping and where it lives.
+     *
+     * @param mapping the whole file, mapped read-write in the platform's byte order
+     * @param spilled whether it lives in a spill directory on disk
+     */
+    record NewSegment(MappedByteBuffer mapping, boolean spilled) {
     }
 
     /**

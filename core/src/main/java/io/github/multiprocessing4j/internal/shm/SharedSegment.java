@@ -108,6 +108,20 @@ public final class SharedSegment implements Serializable {
         this.words = new MappedWords(buffer);
     }
 
+    /** The handle of a segment this process just made, with the mapping its store made it through. */
+    private SharedSegment(String treeId, String name, int size, SegmentStore.NewSegment made) {
+        this.treeId = treeId;
+        this.name = name;
+        this.size = size;
+        this.spilled = made.spilled();
+        expungeReleased();
+        UnmapBudget.mappedAnew(size);
+        // a new name: no other handle can have mapped it yet
+        MAPPINGS.put(key(), new Mapping(key(), made.mapping(), spilled, null));
+        this.buffer = made.mapping();
+        this.words = new MappedWords(buffer);
+    }
+
     /**
      * Creates a zero-filled segment in the calling process's tree, every page of it allocated
      * ({@link SegmentSpace#reserve}).
@@ -120,10 +134,7 @@ public final class SharedSegment implements Serializable {
      *     how full, and what to do)
      */
     public static SharedSegment create(String kind, long size) {
-        checkSize(size);
-        SegmentStore store = trees().own();
-        String name = store.createSegment(kind, size);
-        return new SharedSegment(store.treeId(), name, (int) size);
+        return createNamed(reserveName(kind), size);
     }
 
     /**
@@ -133,11 +144,7 @@ public final class SharedSegment implements Serializable {
      * room (an unbounded queue's chunks).
      */
     public static SharedSegment createSpillable(String kind, long size) {
-        checkSize(size);
-        SegmentStore store = trees().own();
-        String name = store.newSegmentName(kind);
-        store.createNamedSegmentOrSpill(name, size);
-        return new SharedSegment(store.treeId(), name, (int) size);
+        return createNamedSpillable(reserveName(kind), size);
     }
 
     /** @return a name for a segment of the calling process's tree, to create later with {@link #createNamed} */
@@ -153,8 +160,8 @@ public final class SharedSegment implements Serializable {
     public static SharedSegment createNamed(String name, long size) {
         checkSize(size);
         SegmentStore store = trees().own();
-        store.createNamedSegment(name, size);
-        return new SharedSegment(store.treeId(), name, (int) size);
+        return new SharedSegment(store.treeId(), name, (int) size,
+                new SegmentStore.NewSegment(store.createNamedSegment(name, size), false));
     }
 
     /**
@@ -166,8 +173,7 @@ public final class SharedSegment implements Serializable {
     public static SharedSegment createNamedSpillable(String name, long size) {
         checkSize(size);
         SegmentStore store = trees().own();
-        store.createNamedSegmentOrSpill(name, size);
-        return new SharedSegment(store.treeId(), name, (int) size);
+        return new SharedSegment(store.treeId(), name, (int) size, store.createNamedSegmentOrSpill(name, size));
     }
 
     /**
@@ -542,10 +548,23 @@ public final class SharedSegment implements Serializable {
 
     private static MappedByteBuffer mapFile(Path file, int size) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            mapped.order(ByteOrder.nativeOrder()); // before any other thread sees it: the loads and stores read words
-            return mapped;
+            return mapWhole(channel, size);
         }
+    }
+
+    /**
+     * Maps a segment's file as every handle of it maps it: for a store that has just made the file
+     * through {@code channel}.
+     *
+     * @param channel the file, open for reading and writing
+     * @param size its size
+     * @return the first {@code size} bytes mapped read-write, in the platform's byte order
+     * @throws IOException when it cannot be mapped
+     */
+    public static MappedByteBuffer mapWhole(FileChannel channel, long size) throws IOException {
+        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        mapped.order(ByteOrder.nativeOrder()); // before any other thread sees it: the loads and stores read words
+        return mapped;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.registry;
 
 import io.github.multiprocessing4j.ChildProcess;
+import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,6 +104,76 @@ class TreeFilesTest {
             TestFiles.await(Path.of(got), WAIT);
             assertThat(child.join(WAIT)).isTrue();
             assertThat(child.exitCode()).hasValue(0);
+        }
+    }
+
+    @Test
+    void aProcessWhoseRecordIsInTheTreeMakesItsFilesWithoutWaitingForTheTreeLock() throws Exception {
+        Path tree = dir.resolve("tree");
+        TreeFiles files = withOwnRecord(tree);
+        String treePath = tree.toString();
+        String holding = dir.resolve("holding").toString();
+        String letGo = dir.resolve("let-go").toString();
+        ChildProcess holder = new ChildProcess(() -> {
+            try (TreeFiles.TreeLock held = new TreeFiles(Path.of(treePath), null).lockTree()) {
+                TestFiles.write(holding, "");
+                TestFiles.await(Path.of(letGo), WAIT);
+            }
+        });
+        holder.start();
+        try {
+            TestFiles.await(Path.of(holding), WAIT);
+            // No release can happen while this process is in the table: it need not wait
+            CompletableFuture.runAsync(() -> create(files, tree.resolve("seg-a"))).get(10, TimeUnit.SECONDS);
+            assertThat(tree.resolve("seg-a")).exists();
+
+            // Without its record in the table, a release may be under way: it waits for the lock
+            files.removeRecord(Platform.currentPid());
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> create(files, tree.resolve("seg-b")));
+            Thread.sleep(500);
+            assertThat(waiting).as("a file made without this process's record in the table, while another holds the"
+                    + " tree lock").isNotDone();
+            TestFiles.write(letGo, "");
+            waiting.get(30, TimeUnit.SECONDS);
+            assertThat(tree.resolve("seg-b")).exists();
+            assertThat(holder.join(WAIT)).isTrue();
+            assertThat(holder.exitCode()).hasValue(0);
+        } finally {
+            TestFiles.write(letGo, "");
+            holder.kill();
+            holder.join(WAIT);
+        }
+    }
+
+    @Test
+    void aTreeRemovedFromOutsideIsMadeAgainWithTheRecordByTheNextFile() throws Exception {
+        Path tree = dir.resolve("tree");
+        TreeFiles files = withOwnRecord(tree);
+        TreeFiles.deleteTree(tree); // as an "rm -r" would: this JVM still believes its record is there
+
+        create(files, tree.resolve("seg-a"));
+        assertThat(tree.resolve("seg-a")).exists();
+        assertThat(tree.resolve(TreeFiles.RECORD_PREFIX + Platform.currentPid())).as("the record, written with the directory").exists();
+
+        files.deleteDirectory(); // a release by this JVM: the record goes with it
+        create(files, tree.resolve("seg-b"));
+        assertThat(tree.resolve(TreeFiles.RECORD_PREFIX + Platform.currentPid())).exists();
+    }
+
+    /** @return the files of a new tree directory at {@code tree}, made with this process's record in it */
+    private static TreeFiles withOwnRecord(Path tree) {
+        ProcessRecord me = new ProcessRecord(Platform.currentPid(), 0, Platform.ownStartTicks(), "test", false,
+                ProcessRecord.State.RUNNING, 0);
+        TreeFiles files = new TreeFiles(tree, () -> me);
+        files.lockTree().close();
+        return files;
+    }
+
+    private static void create(TreeFiles files, Path file) {
+        try {
+            files.createFile(file).close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
