@@ -3,6 +3,9 @@ package io.github.multiprocessing4j.internal.queue;
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.DRAINED_AT;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD;
 import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.HEAD_NAMES;
@@ -266,9 +269,18 @@ final class ChunkChain {
     /** Removes every chunk segment the header names (the queue is closed and empty). */
     void removeAll() {
         removeSpares(); // first: a spare may still be named in a head slot, and each spare names the next
+        List<String> removed = new ArrayList<>(4);
         for (int base : new int[] {TAIL_NAMES, HEAD_NAMES}) {
             for (int slot = 0; slot < 2; slot++) {
-                unlinkNamedIn(base + slot * NAME_SLOT);
+                int at = base + slot * NAME_SLOT;
+                // a slot retired, or whose writer died writing it, says -1
+                if (header.getLongVolatile(at) >= 0 && header.getIntVolatile(at + 8) > 0) {
+                    String name = SegmentNames.read(header, at + 8);
+                    if (!removed.contains(name)) { // the chunk both ends are in is named twice
+                        SharedSegment.unlink(header.treeId(), name);
+                        removed.add(name);
+                    }
+                }
             }
         }
         tailMappings.clear();
@@ -323,13 +335,6 @@ final class ChunkChain {
             SharedSegment.unlink(header.treeId(), name);
         }
         header.setLongVolatile(slot, -1);
-    }
-
-    /** Unlinks the chunk a tail or head slot names, unless the slot was retired or its writer died writing it (number -1). */
-    private void unlinkNamedIn(int slot) {
-        if (header.getLongVolatile(slot) >= 0 && header.getIntVolatile(slot + 8) > 0) {
-            SharedSegment.unlink(header.treeId(), SegmentNames.read(header, slot + 8));
-        }
     }
 
     /** @return whether chunk {@code name} is the top spare (under the put lock) */

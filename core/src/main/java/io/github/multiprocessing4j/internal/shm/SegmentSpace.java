@@ -65,7 +65,8 @@ public final class SegmentSpace {
     /**
      * Allocates every page of a file of {@code size} bytes by writing zeros over all of it: the
      * file's size is set first (so that a reader never sees it shorter), then every block is
-     * written.
+     * written. A file of a page or less is written at once: a write within one page sets the
+     * size once, at its end (a lock, a value, a queue's header: one system call of two).
      *
      * @param channel the file, open for writing, empty or of zeros
      * @param where the directory the user knows the file by ({@code /dev/shm}, the spill root),
@@ -81,7 +82,9 @@ public final class SegmentSpace {
         ByteBuffer source = zeros();
         long position = 0;
         try {
-            channel.write(source.duplicate().limit(1), size - 1);
+            if (size > PAGE) {
+                channel.write(source.duplicate().limit(1), size - 1);
+            }
             while (position < size) {
                 ByteBuffer block = source.duplicate();
                 block.limit((int) Math.min(BLOCK, size - position));
