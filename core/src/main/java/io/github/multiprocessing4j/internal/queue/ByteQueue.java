@@ -199,8 +199,8 @@ public final class ByteQueue implements Serializable {
      * @param maxSize items it holds before {@link #put} blocks; 0 for unbounded
      * @param chunkSize bytes of a standard chunk (a multiple of 4096)
      * @throws java.io.UncheckedIOException when a bounded queue finds no room in shared memory
-     *     for its first chunk (an unbounded one spills to disk, as do a bounded one's later chunks:
-     *     see {@link ChunkChain})
+     *     for its header and first chunk (an unbounded one spills to disk, as do a bounded one's
+     *     later chunks: see {@link ChunkChain})
      */
     public static ByteQueue create(long maxSize, int chunkSize) {
         return create(maxSize, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES));
@@ -208,8 +208,8 @@ public final class ByteQueue implements Serializable {
 
     /**
      * {@link #create(long, int)} with a first chunk of {@code firstChunkSize} bytes (a multiple of
-     * 4096, at most {@code chunkSize}); smaller than a standard chunk, it is removed once drained,
-     * and the queue goes on in standard chunks ({@link ChunkChain}).
+     * 4096, at most {@code chunkSize}), in the header's segment; once drained, the queue goes on in
+     * standard chunks ({@link ChunkChain}).
      *
      * @throws IllegalArgumentException when {@code firstChunkSize} is larger than {@code chunkSize}
      */
@@ -219,16 +219,12 @@ public final class ByteQueue implements Serializable {
                     + chunkSize);
         }
         boolean unbounded = maxSize == 0; // never refused for want of shared memory: spills to disk (ChunkChain)
-        SharedSegment header = unbounded ? SharedSegment.createSpillable("queue", QueueDescriptor.SIZE)
-                : SharedSegment.create("queue", QueueDescriptor.SIZE);
+        // the first chunk lives in the header's segment (ChunkChain): one file a queue, not two
+        long size = QueueDescriptor.FIRST_CHUNK + firstChunkSize;
+        SharedSegment header = unbounded ? SharedSegment.createSpillable("queue", size) : SharedSegment.create("queue", size);
         header.setLongVolatile(MAX_SIZE, maxSize);
         header.setLongVolatile(CHUNK_SIZE, chunkSize);
-        try {
-            ChunkChain.createFirstChunk(header, firstChunkSize, unbounded);
-        } catch (RuntimeException e) {
-            header.unlink(); // nobody else knows this queue
-            throw e;
-        }
+        ChunkChain.nameFirstChunk(header);
         return new ByteQueue(header, maxSize, chunkSize);
     }
 

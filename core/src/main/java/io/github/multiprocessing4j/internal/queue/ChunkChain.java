@@ -27,11 +27,18 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * name whatever the previous holder died doing. The tail side is used under the put lock, the
  * head side under the get lock.
  *
+ * <p>Chunk 0, the first, is small ({@link ByteQueue#FIRST_CHUNK_BYTES}, so that a queue that stays
+ * small costs little) and lives in the header's segment, after the header
+ * ({@link QueueDescriptor#FIRST_CHUNK}); the slots name it by the header's own name. So a new
+ * queue is one file, not two: each file costs its maker a creation, a reservation of its pages and
+ * a mapping, and its remover an unlink (measured on the 2-core development VM, a queue made, given
+ * an item, taken and closed, once compiled: 104-138 µs with the first chunk in a file of its own,
+ * 81-115 with it in the header's). Once drained it is neither a spare nor removed (its pages go
+ * with the header's), and the queue goes on in standard chunks.
+ *
  * <p>A drained chunk becomes a spare when there are fewer than {@link #MAX_SPARES} and, for a
  * chunk made for a large item, the large spares stay within their bytes
- * ({@link #maxLargeSpareBytes}), else its segment is removed, as is a first chunk smaller than the
- * standard ones (a queue's first chunk is small, {@link ByteQueue#FIRST_CHUNK_BYTES}, so that a
- * queue that stays small costs little), after which the queue goes on in standard chunks. The
+ * ({@link #maxLargeSpareBytes}), else its segment is removed. The
  * spares are a stack: the header's spare word (changed under the put lock) says how many there
  * are, how many pages the large ones hold and which of its two name fields names the top one,
  * each spare names the one below it. A chunk made for a large item is kept so, with some room to
@@ -105,6 +112,8 @@ final class ChunkChain {
     private static final int SPARE_BELOW = 8;
 
     private final SharedSegment header;
+    /** Chunk 0, in the header's segment; made when first used. */
+    private SharedSegment firstChunk;
     private final int chunkSize;
     /** The put lock, which guards the spares. */
     private final TailLock tailLock;
@@ -147,17 +156,52 @@ final class ChunkChain {
     }
 
     /**
-     * Makes chunk 0 of a new queue, of {@code size} bytes (the standard size or less), at both
-     * ends: in shared memory, or spilled to disk when that is full and {@code spillable} (an
-     * unbounded queue's; see the class notes).
-     *
-     * @throws java.io.UncheckedIOException when there is no room for it
+     * Names chunk 0 of a new queue at both ends: the rest of the header's segment, from
+     * {@link QueueDescriptor#FIRST_CHUNK}, named by the header's own name (see the class notes).
      */
-    static void createFirstChunk(SharedSegment header, int size, boolean spillable) {
-        SharedSegment first = spillable ? SharedSegment.createSpillable("qchunk", size)
-                : SharedSegment.create("qchunk", size);
-        writeNameSlot(header, TAIL_NAMES, 0, first.name());
-        writeNameSlot(header, HEAD_NAMES, 0, first.name());
+    static void nameFirstChunk(SharedSegment header) {
+        writeNameSlot(header, TAIL_NAMES, 0, header.name());
+        writeNameSlot(header, HEAD_NAMES, 0, header.name());
+    }
+
+    /**
+     * @return chunk {@code name}, mapped: the first chunk is a slice of the header's segment,
+     *     another one is attached through {@code mappings}
+     * @throws IllegalStateException when there is no such segment (see {@link SharedSegment#attach})
+     */
+    private SharedSegment attachChunk(String name, ChunkMappings mappings) {
+        return isFirstChunk(name) ? firstChunk() : mappings.attach(name);
+    }
+
+    private boolean isFirstChunk(String name) {
+        return name.equals(header.name());
+    }
+
+    private SharedSegment firstChunk() {
+        if (firstChunk == null) {
+            firstChunk = firstChunkOf(header);
+        }
+        return firstChunk;
+    }
+
+    private static SharedSegment firstChunkOf(SharedSegment header) {
+        return header.slice(QueueDescriptor.FIRST_CHUNK, header.size() - QueueDescriptor.FIRST_CHUNK);
+    }
+
+    /**
+     * @return chunk {@code name} of the queue whose header this is, mapped anew (the first chunk:
+     *     a slice of the header's segment)
+     * @throws IllegalStateException when there is no such segment (see {@link SharedSegment#attach})
+     */
+    static SharedSegment attachNamed(SharedSegment header, String name) {
+        return name.equals(header.name()) ? firstChunkOf(header) : SharedSegment.attach(header.treeId(), name);
+    }
+
+    /** Removes chunk {@code name}'s segment; the first chunk has none of its own (it goes with the header). */
+    private void removeChunk(String name) {
+        if (!isFirstChunk(name)) {
+            SharedSegment.unlink(header.treeId(), name);
+        }
     }
 
     /** @return tail chunk {@code number} (under the put lock) */
@@ -219,14 +263,14 @@ final class ChunkChain {
         while (spareCount(header) > 0) {
             String spare = topSpareName(header);
             writeNameSlot(header, TAIL_NAMES, number, spare);
-            SharedSegment chunk = tailMappings.attach(spare);
+            SharedSegment chunk = attachChunk(spare, tailMappings);
             // only now: until its name is in the tail slot, the spare word names it
             popSpare(chunk);
             if (chunk.size() >= minimum) {
                 return chunk;
             }
             tailMappings.forget(spare); // named in the tail slot until the next one is: a death now leaves it to the tail's repair
-            SharedSegment.unlink(header.treeId(), spare);
+            removeChunk(spare);
         }
         return null;
     }
@@ -244,7 +288,7 @@ final class ChunkChain {
         header.setLongVolatile(slot, -1);
         tailMappings.forget(orphan);
         if (!isSpare(orphan)) {
-            SharedSegment.unlink(header.treeId(), orphan);
+            removeChunk(orphan);
         }
     }
 
@@ -259,7 +303,7 @@ final class ChunkChain {
         retireNamedIn(nameSlot(HEAD_NAMES, number + 1), number - 1, null, false);
         writeNameSlot(header, HEAD_NAMES, number + 1, nextName);
         header.setLongVolatile(HEAD, position(number + 1, 0));
-        headChunk = headMappings.attach(nextName);
+        headChunk = attachChunk(nextName, headMappings);
         headChunkNumber = number + 1;
         header.setLongRelease(DRAINED_AT, System.nanoTime()); // CLOCK_MONOTONIC: every process's clock
         retireNamedIn(nameSlot(HEAD_NAMES, number), number, chunk, true);
@@ -277,7 +321,7 @@ final class ChunkChain {
                 if (header.getLongVolatile(at) >= 0 && header.getIntVolatile(at + 8) > 0) {
                     String name = SegmentNames.read(header, at + 8);
                     if (!removed.contains(name)) { // the chunk both ends are in is named twice
-                        SharedSegment.unlink(header.treeId(), name);
+                        removeChunk(name);
                         removed.add(name);
                     }
                 }
@@ -303,14 +347,14 @@ final class ChunkChain {
         String name = SegmentNames.read(header, slot + 8);
         if (chunk == null) {
             try {
-                chunk = SharedSegment.attach(header.treeId(), name);
+                chunk = attachNamed(header, name);
             } catch (IllegalStateException removedAlready) {
                 header.setLongVolatile(slot, -1);
                 return;
             }
         }
         boolean kept = false;
-        if (!chunk.spilled() && chunk.size() >= chunkSize) { // not a small first chunk
+        if (!chunk.spilled() && chunk.size() >= chunkSize && !isFirstChunk(name)) { // the first lives in the header
             if (mayPutOff) {
                 if (!tailLock.tryLock()) {
                     return;
@@ -332,7 +376,7 @@ final class ChunkChain {
         }
         if (!kept) {
             headMappings.forget(name);
-            SharedSegment.unlink(header.treeId(), name);
+            removeChunk(name);
         }
         header.setLongVolatile(slot, -1);
     }
@@ -416,12 +460,12 @@ final class ChunkChain {
             String below = null;
             if (left > 1) {
                 try {
-                    below = SegmentNames.read(tailMappings.attach(name), SPARE_BELOW);
+                    below = SegmentNames.read(attachChunk(name, tailMappings), SPARE_BELOW);
                 } catch (IllegalStateException gone) {
                     // removed already: the ones below are the tree's to remove
                 }
             }
-            SharedSegment.unlink(header.treeId(), name);
+            removeChunk(name);
             name = below;
         }
     }
@@ -431,7 +475,7 @@ final class ChunkChain {
         if (header.getLongVolatile(slot) != number) {
             throw new IllegalStateException("queue " + header.name() + " is damaged: chunk " + number + " is not named");
         }
-        return mappings.attach(SegmentNames.read(header, slot + 8));
+        return attachChunk(SegmentNames.read(header, slot + 8), mappings);
     }
 
     private static int nameSlot(int base, long number) {

@@ -5,8 +5,9 @@ import io.github.multiprocessing4j.internal.sync.SlotTable;
 import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 
 /**
- * Layout of a queue's header segment ({@link ByteQueue}); the items live in chunk segments
- * ({@link ChunkDescriptor}).
+ * Layout of a queue's header segment ({@link ByteQueue}); the items live in chunks
+ * ({@link ChunkDescriptor}): the first one in the header's segment, after the header (from the
+ * page boundary {@link #FIRST_CHUNK}), the others in segments of their own.
  *
  * <p>Producers write only the first 128 bytes, consumers only the second 128 (two cache lines
  * each, since x86 fetches lines in pairs): a producer and a consumer never write the same line,
@@ -37,6 +38,10 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 768
  *  | consumer logs: {@value #CONSUMER_SLOTS} x 2 x (generation 8 + name 56), a pair per consumer slot |
  *  +---------------+---------------+---------------+---------------+
+ *  | (unused up to the page boundary)                               |
+ *  +---------------+---------------+---------------+---------------+
+ *  | chunk 0, the first chunk: the rest of the segment               | FIRST_CHUNK
+ *  +---------------+---------------+---------------+---------------+
  *
  *  max size      items the queue holds before put() blocks; 0 for unbounded
  *  chunk size    bytes of a standard chunk (a larger one is made for an item that needs it)
@@ -60,7 +65,8 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *                retired before the addition; under the get lock
  *  drained at    System.nanoTime() when a consumer last left a drained chunk (0: never), for the
  *                pacing of an unbounded queue's producers (see ByteQueue); under the get lock
- *  tail names    the segment names of tail chunks n and n+1, in slot n % 2, with n beside each
+ *  tail names    the segment names of tail chunks n and n+1, in slot n % 2, with n beside each;
+ *                the first chunk's name is the header's own
  *  head names    the same for head chunks: a chunk's name is written before tail/head moves to it,
  *                in the slot the current chunk does not use, so a process that holds the lock
  *                finds the current chunk's name whatever the previous holder died doing
@@ -113,6 +119,8 @@ final class QueueDescriptor {
     /** Bytes of a consumer slot's pair of log name fields (each a generation and a name, {@link #NAME_SLOT} bytes). */
     static final int LOG_NAME_PAIR = 2 * NAME_SLOT;
     static final int SIZE = CONSUMER_LOGS + CONSUMER_SLOTS * LOG_NAME_PAIR;
+    /** Where the first chunk starts in the header's segment: the first page boundary after the header. */
+    static final int FIRST_CHUNK = (SIZE + 4095) / 4096 * 4096;
 
     static final long CLOSED = 1;
     /** States of the requeue mark (its low 2 bits). */

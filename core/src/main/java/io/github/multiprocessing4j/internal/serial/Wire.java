@@ -215,6 +215,9 @@ public final class Wire {
 
         /** Writes what names {@code segment}, for a process of its tree to open it with {@link Reader#getSegment}. */
         public Writer putSegment(SharedSegment segment) {
+            if (segment.isSlice()) {
+                throw new IllegalArgumentException("a slice of " + segment + " cannot travel: send the whole segment");
+            }
             SharedSegment.countWritten();
             return putString(segment.treeId()).putString(segment.name()).putInt(segment.size());
         }

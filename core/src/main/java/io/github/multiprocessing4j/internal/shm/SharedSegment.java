@@ -99,6 +99,8 @@ public final class SharedSegment implements Serializable {
     private transient ByteBuffer buffer;
     private transient MappedWords words;
     private transient boolean spilled;
+    /** Whether this handle is a {@link #slice} of its segment, which never travels. */
+    private transient boolean slice;
 
     private SharedSegment(String treeId, String name, int size) {
         this.treeId = treeId;
@@ -120,6 +122,31 @@ public final class SharedSegment implements Serializable {
         MAPPINGS.put(key(), new Mapping(key(), made.mapping(), spilled, null));
         this.buffer = made.mapping();
         this.words = new MappedWords(buffer);
+    }
+
+    /** A slice of {@code whole}: see {@link #slice}. */
+    private SharedSegment(SharedSegment whole, int offset, int length) {
+        this.treeId = whole.treeId;
+        this.name = whole.name;
+        this.size = length;
+        this.spilled = whole.spilled;
+        this.slice = true;
+        this.buffer = whole.buffer.slice(offset, length).order(ByteOrder.nativeOrder());
+        this.words = new MappedWords(buffer);
+    }
+
+    /**
+     * Returns a part of this segment as a segment of its own: offset 0 of the slice is
+     * {@code offset} here. It has this segment's tree, name and mapping (it keeps the mapping
+     * alive), so its {@link #unlink()} removes this whole segment; it cannot travel to another
+     * process (serializing it fails): send the whole segment. For a queue's first chunk, which
+     * lives in its header's segment.
+     *
+     * @throws IndexOutOfBoundsException when the part does not lie within this segment
+     */
+    public SharedSegment slice(int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, size);
+        return new SharedSegment(this, offset, length);
     }
 
     /**
@@ -311,6 +338,11 @@ public final class SharedSegment implements Serializable {
     /** @return its size in bytes */
     public int size() {
         return size;
+    }
+
+    /** @return whether this handle is a {@link #slice} of its segment (which cannot travel) */
+    public boolean isSlice() {
+        return slice;
     }
 
     /** @return whether the segment lives in a spill directory on disk, not in shared memory */
@@ -671,6 +703,9 @@ public final class SharedSegment implements Serializable {
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
+        if (slice) {
+            throw new java.io.NotSerializableException("a slice of " + this + ": send the whole segment");
+        }
         countWritten();
         out.defaultWriteObject();
     }

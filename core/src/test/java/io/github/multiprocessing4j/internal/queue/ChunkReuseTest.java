@@ -98,8 +98,8 @@ class ChunkReuseTest {
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // such a take never ends
     void aConsumerPutsOffRetiringAChunkWhileAProducerHoldsThePutLock() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            put(item(i)); // three chunks
+        for (int i = 0; i < 4; i++) {
+            put(item(i)); // four chunks
         }
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
@@ -119,14 +119,16 @@ class ChunkReuseTest {
         held.await();
         try {
             assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(0));
+            // chunk 0 lives in the header's segment: retired without the put lock, never a spare
             assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 0").isEqualTo(item(1));
-            assertThat(ChunkChain.spareCount(header)).as("chunk 0, put off").isZero();
+            assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 1").isEqualTo(item(2));
+            assertThat(ChunkChain.spareCount(header)).as("chunk 1, put off").isZero();
         } finally {
             letGo.countDown();
             producer.join();
         }
-        assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 1").isEqualTo(item(2));
-        assertThat(ChunkChain.spareCount(header)).as("chunk 0 retired now, then chunk 1").isEqualTo(2);
+        assertThat(queue.takeUninterruptibly(0, COPY)).as("the take that leaves chunk 2").isEqualTo(item(3));
+        assertThat(ChunkChain.spareCount(header)).as("chunk 1 retired now, then chunk 2").isEqualTo(2);
     }
 
     /**
@@ -163,12 +165,12 @@ class ChunkReuseTest {
         for (int i = 0; i < 4; i++) {
             queue.takeUninterruptibly(0, COPY);
         }
-        assertThat(ChunkChain.spareCount(header)).as("chunk 0, the large one, then the standard one on top").isEqualTo(3);
+        assertThat(ChunkChain.spareCount(header)).as("the large one, then the standard one on top").isEqualTo(2);
 
         put(item(4, large));
 
         assertThat(tailChunkName()).isEqualTo(largeChunk);
-        assertThat(ChunkChain.spareCount(header)).as("chunk 0").isEqualTo(1);
+        assertThat(ChunkChain.spareCount(header)).isZero();
         assertThatThrownBy(() -> SharedSegment.attach(header.treeId(), standardChunk)).isInstanceOf(IllegalStateException.class);
         assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(4, large));
     }
@@ -186,23 +188,27 @@ class ChunkReuseTest {
             assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(i, size));
         }
         assertThat(ChunkChain.largeSpareBytes(header)).isBetween(2L * size, most);
-        assertThat(ChunkChain.spareCount(header)).as("chunk 0 and two of the large ones (a third of the bytes and some room each)")
-                .isEqualTo(3);
+        assertThat(ChunkChain.spareCount(header)).as("two of the large ones (a third of the bytes and some room each)")
+                .isEqualTo(2);
     }
 
     /**
-     * A first chunk smaller than the standard ones (a pool's channels start so) holds the first
-     * items; once drained it is removed, never kept as a spare, and the queue goes on in standard
-     * chunks, which are kept and reused as in any queue; an item larger than a standard chunk
-     * gets its own as usual.
+     * A first chunk smaller than the standard ones (every queue starts so) lives in the header's
+     * segment, so a new queue is one file; it holds the first items, is never kept as a spare
+     * once drained, and the queue goes on in standard chunks, which are kept and reused as in any
+     * queue; an item larger than a standard chunk gets its own as usual.
      */
     @Test
-    void aSmallFirstChunkIsRemovedOnceDrainedAndTheQueueGoesOnInStandardChunks() {
+    void aSmallFirstChunkInTheHeadersSegmentIsNeverASpareAndTheQueueGoesOnInStandardChunks() throws Exception {
         TestQueues.closeAndDrain(queue);
+        Path tree = TestFiles.treeDirectory(Platform.currentPid());
+        Set<String> otherChunkFiles = chunkFiles(tree);
         queue = ByteQueue.create(0, 4 * CHUNK, CHUNK);
         header = queue.header();
         String first = tailChunkName();
-        assertThat(SharedSegment.attach(header.treeId(), first).size()).isEqualTo(CHUNK);
+        assertThat(first).as("chunk 0's name: the header's").isEqualTo(header.name());
+        assertThat(ChunkChain.attachNamed(header, first).size()).isEqualTo(CHUNK);
+        assertThat(chunkFiles(tree)).as("chunk files of the tree, the new queue's none").isEqualTo(otherChunkFiles);
 
         int held = 8; // a whole standard chunk's worth and more
         for (int round = 0; round < 5; round++) {
@@ -212,8 +218,8 @@ class ChunkReuseTest {
             for (int i = 0; i < held; i++) {
                 assertThat(queue.takeUninterruptibly(0, COPY)).isEqualTo(item(round * held + i, 1000));
             }
-            assertThatThrownBy(() -> SharedSegment.attach(header.treeId(), first)).as("the first chunk, drained")
-                    .isInstanceOf(IllegalStateException.class);
+            assertThat(ChunkChain.spareCount(header) == 0 || !ChunkChain.topSpareName(header).equals(first))
+                    .as("the first chunk, drained, on top of the spares").isTrue();
         }
         chunksSeen.remove(first);
         for (String chunk : chunksSeen) {

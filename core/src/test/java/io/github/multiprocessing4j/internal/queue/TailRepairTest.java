@@ -203,7 +203,7 @@ class TailRepairTest {
     @Test
     void anAppendKilledWhileTakingTheSpareChunkLeavesTheSpareInPlace() throws Exception {
         String spare = makeSpare();
-        put(item(3, 1500)); // fits after the 2000-byte item in chunk 1
+        put(item(3, 1500)); // fits after the 2000-byte item in chunk 2
         long tailBefore = header.getLongVolatile(TAIL);
         long countBefore = header.getLongVolatile(PUT_COUNT);
         long sparesBefore = header.getLongVolatile(SPARE);
@@ -269,18 +269,21 @@ class TailRepairTest {
     }
 
     /**
-     * Fills chunk 0, moves to chunk 1 and drains both, so that chunk 0 becomes the spare.
+     * Fills chunks 0 and 1, moves to chunk 2 and drains the three, so that chunk 1 becomes the
+     * spare (chunk 0 lives in the header's segment, and is never one). The tail is left in chunk 2,
+     * after a {@value #SWITCHING_ITEM_SIZE}-byte item.
      *
      * @return the spare's segment name
      */
     private String makeSpare() {
         put(item(1, FIRST_ITEM_SIZE));
-        String first = tailChunkName(0);
-        put(item(2, SWITCHING_ITEM_SIZE));
-        assertThat(takeAll()).hasSize(2);
+        put(item(2, FIRST_ITEM_SIZE));
+        String second = tailChunkName(1);
+        put(item(3, SWITCHING_ITEM_SIZE));
+        assertThat(takeAll()).hasSize(3);
         assertThat(ChunkChain.spareCount(header)).isEqualTo(1);
-        assertThat(ChunkChain.topSpareName(header)).isEqualTo(first);
-        return first;
+        assertThat(ChunkChain.topSpareName(header)).isEqualTo(second);
+        return second;
     }
 
     private void holdPutLockByDeadProcess() throws Exception {
@@ -309,7 +312,7 @@ class TailRepairTest {
     }
 
     private SharedSegment tailNamedChunk(long number) {
-        return SharedSegment.attach(header.treeId(), tailChunkName(number));
+        return ChunkChain.attachNamed(header, tailChunkName(number));
     }
 
     private boolean exists(String segmentName) {

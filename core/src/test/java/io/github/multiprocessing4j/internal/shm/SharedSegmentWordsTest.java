@@ -183,4 +183,24 @@ class SharedSegmentWordsTest {
         assertThatThrownBy(() -> SharedSegment.rehearseMapping(directory.resolve("missing")))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
     }
+
+    /**
+     * A slice's offset 0 is its offset in the segment, its words and copies stay inside it, and it
+     * cannot travel to another process (which would map the segment's start under its size).
+     */
+    @Test
+    void aSliceIsAPartOfItsSegmentThatCannotTravel() {
+        SharedSegment slice = segment.slice(1024, 2048);
+        slice.setLongVolatile(8, LONG);
+        assertThat(segment.getLongVolatile(1024 + 8)).isEqualTo(LONG);
+        assertThat(slice.size()).isEqualTo(2048);
+        assertThat(slice.name()).isEqualTo(segment.name());
+        assertThatThrownBy(() -> slice.getLong(2048)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> segment.slice(4000, 200)).isInstanceOf(IndexOutOfBoundsException.class);
+
+        assertThatThrownBy(() -> new java.io.ObjectOutputStream(new java.io.ByteArrayOutputStream()).writeObject(slice))
+                .isInstanceOf(java.io.NotSerializableException.class).hasMessageContaining("slice");
+        assertThatThrownBy(() -> new io.github.multiprocessing4j.internal.serial.Wire.Writer(64).putSegment(slice))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice");
+    }
 }
