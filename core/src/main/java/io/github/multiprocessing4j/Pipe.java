@@ -85,8 +85,8 @@ public final class Pipe<T> {
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private static <T> PipeConnection<T>[] connected(boolean duplex) {
-        PipeEnds ends = PipeEnds.create();
         ByteQueue toLeft = ByteQueue.create(0, ByteQueue.standardChunkSize());
+        PipeEnds ends = PipeEnds.in(toLeft);
         ByteQueue toRight = duplex ? ByteQueue.create(0, ByteQueue.standardChunkSize()) : null;
         return new PipeConnection[] {new PipeConnection<T>(ends, 0, toLeft, toRight), new PipeConnection<T>(ends, 1, toRight, toLeft)};
     }

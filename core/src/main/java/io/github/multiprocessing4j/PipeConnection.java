@@ -175,10 +175,9 @@ final class PipeConnection<T> implements Connection<T> {
             for (ByteQueue direction : new ByteQueue[] {in, out}) {
                 if (direction != null) {
                     direction.close();
-                    LocalQueue.drain(direction);
+                    LocalQueue.drain(direction); // the table of ends goes with the queue into the left end
                 }
             }
-            ends.unlink();
         }
         return true;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
@@ -68,6 +69,29 @@ class PerProcessCloseTest {
 
         parentEnd.close();
         assertThat(segmentFiles()).as("the pipe's segments, freed by the last close").isSubsetOf(before);
+    }
+
+    /**
+     * A pipe's table of ends lives in the header page of the queue into its left end, and each
+     * queue's first chunk in its header's segment: a duplex pipe is two files, a one-way pipe one,
+     * and closing both ends removes them.
+     */
+    @Test
+    void aDuplexPipeIsTwoFilesAOneWayPipeOneAndBothEndsClosedRemoveThem() throws Exception {
+        for (boolean duplex : new boolean[] {true, false}) {
+            Set<String> before = segmentFiles();
+            Pipe<String> pipe = Pipe.open(duplex);
+            Set<String> made = new java.util.HashSet<>(segmentFiles());
+            made.removeAll(before);
+            assertThat(made).as(duplex ? "a duplex pipe's files" : "a one-way pipe's files").hasSize(duplex ? 2 : 1)
+                    .allMatch(name -> name.startsWith("seg-queue-"));
+            Connection<String> sender = duplex ? pipe.left() : pipe.right();
+            sender.send("over");
+            assertThat((duplex ? pipe.right() : pipe.left()).recv()).isEqualTo("over");
+            pipe.left().close();
+            pipe.right().close();
+            assertThat(segmentFiles()).as("left once both ends are closed").isSubsetOf(before);
+        }
     }
 
     @Test
@@ -248,8 +272,10 @@ class PerProcessCloseTest {
         assertThat(root.waitFor()).isZero();
         String[] report = Files.readString(out).split(" ", 2);
         long rootPid = Long.parseLong(report[0]);
-        assertThat(report[1]).as("what the tree held after every process closed its copies")
-                .contains("seg-queue").contains("seg-lock").doesNotContain("seg-pipe");
+        List<String> held = List.of(report[1].split(" "));
+        assertThat(held).as("what the tree held after every process closed its copies").anyMatch(f -> f.startsWith("seg-lock-"));
+        // the pipe's files are queues' too (its ends live in one's header page): only the queue's is left
+        assertThat(held).filteredOn(f -> f.startsWith("seg-queue-")).as("the queue's file, none of the pipe's").hasSize(1);
         try (Stream<Path> trees = Files.list(Platform.sharedMemoryRoot())) {
             assertThat(trees.map(t -> t.getFileName().toString())).as("the tree's directory is gone with the tree")
                     .noneMatch(name -> name.startsWith("mp4j-" + rootPid + "-"));

@@ -250,6 +250,23 @@ public final class ByteQueue implements Serializable {
         return new ByteQueue(in.getSegment(), in.getLong(), in.getInt());
     }
 
+    /**
+     * Returns the spare bytes of a queue's header page, between the header and the first chunk
+     * ({@link QueueDescriptor#HOSTED}), as a slice of its segment: for a table that lives and goes
+     * with the queue (a pipe's ends), so that it needs no file of its own.
+     *
+     * @param header a queue's header segment
+     * @param size the bytes needed
+     * @throws IllegalArgumentException when they are more than the header page has spare
+     */
+    public static SharedSegment hostedArea(SharedSegment header, int size) {
+        if (size > QueueDescriptor.FIRST_CHUNK - QueueDescriptor.HOSTED) {
+            throw new IllegalArgumentException(size + " bytes do not fit in a queue's header page, which has "
+                    + (QueueDescriptor.FIRST_CHUNK - QueueDescriptor.HOSTED) + " spare");
+        }
+        return header.slice(QueueDescriptor.HOSTED, size);
+    }
+
     /** @return the header segment (its tree and name identify the queue) */
     public SharedSegment header() {
         return header;

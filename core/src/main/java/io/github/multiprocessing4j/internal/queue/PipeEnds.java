@@ -45,6 +45,11 @@ import java.util.function.Supplier;
  * by the process whose close made it so (or by an unlink); when the last user of an end dies
  * instead of closing, it goes with the tree.
  *
+ * <p>The table lives in the spare bytes of the header page of the pipe's first direction queue
+ * (the one into the left end, which every pipe has: {@link ByteQueue#hostedArea}), not in a
+ * segment of its own: a duplex pipe is two files, not three, and a one-way pipe one. It goes
+ * with that queue, which the pipe's freeing closes and drains, and so removes.
+ *
  * <p>An end that nobody has used yet is not gone: it may still be on its way to a child that has
  * not started. An end in a child's target is the child's from its spawn, before the child runs
  * ({@link Handover}): the parent records the child as a user of it, so that a child that dies
@@ -57,13 +62,16 @@ public final class PipeEnds implements Serializable {
     private static final int RELEASED = 32;
     private static final int USERS = 40;
     static final int USER_SLOTS = 16;
-    private static final int SIZE = USERS + 2 * SlotTable.bytes(USER_SLOTS);
+    static final int SIZE = USERS + 2 * SlotTable.bytes(USER_SLOTS);
     /** The ends this process is recorded as a user of: "tree/segment/end". */
     private static final Set<String> ATTACHED = ConcurrentHashMap.newKeySet();
     /** The handover whose target is being serialized on this thread, if any. */
     private static final ThreadLocal<Handover> HANDOVER = new ThreadLocal<>();
 
-    private final SharedSegment segment;
+    /** The header segment of the queue whose spare bytes hold the table: what travels. */
+    private final SharedSegment host;
+    /** The table: a slice of {@link #host}. */
+    private transient SharedSegment segment;
     /**
      * Counts this process's {@link #release}s: a handle's {@link #attachedHere} holds only while
      * none happened since it was set, because another handle of the same end may have given this
@@ -79,17 +87,23 @@ public final class PipeEnds implements Serializable {
     /** {@link #RELEASES} when {@link #attachedHere} was last set. */
     private transient int releasesSeen;
 
-    private PipeEnds(SharedSegment segment) {
-        this.segment = segment;
+    private PipeEnds(SharedSegment host) {
+        this.host = host;
+        this.segment = ByteQueue.hostedArea(host, SIZE);
     }
 
-    public static PipeEnds create() {
-        return new PipeEnds(SharedSegment.createSpillable("pipe", SIZE));
+    /**
+     * Makes a new pipe's table, in the spare bytes of {@code host}'s header page.
+     *
+     * @param host the queue into the pipe's left end, new: nothing else uses its spare bytes
+     */
+    public static PipeEnds in(ByteQueue host) {
+        return new PipeEnds(host.header());
     }
 
     /** Writes what names the pipe, for {@link #readFrom} in a process of its tree. */
     public void writeTo(Wire.Writer out) {
-        out.putSegment(segment);
+        out.putSegment(host);
     }
 
     /**
@@ -98,6 +112,11 @@ public final class PipeEnds implements Serializable {
      */
     public static PipeEnds readFrom(Wire.Reader in) {
         return new PipeEnds(in.getSegment());
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        segment = ByteQueue.hostedArea(host, SIZE);
     }
 
     /** Records the calling process as a user of {@code end}, once per process (until it closes the end). */
@@ -203,17 +222,12 @@ public final class PipeEnds implements Serializable {
 
     /**
      * Takes on freeing the pipe, once both ends are gone: only the first caller gets true, and
-     * then frees the direction queues and calls {@link #unlink()}.
+     * then frees the direction queues, which removes this table with the queue that holds it.
      *
      * @return whether the caller is to free the pipe
      */
     public boolean takeRelease() {
         return isGone(0) && isGone(1) && segment.compareAndSetLong(RELEASED, 0, 1);
-    }
-
-    /** Removes this bookkeeping's segment (after the direction queues were freed). */
-    public void unlink() {
-        segment.unlink();
     }
 
     /**

@@ -38,7 +38,7 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  | consumers: a {@link SlotTable} of {@value #CONSUMER_SLOTS} slots (joinable queues)   | 768
  *  | consumer logs: {@value #CONSUMER_SLOTS} x 2 x (generation 8 + name 56), a pair per consumer slot |
  *  +---------------+---------------+---------------+---------------+
- *  | (unused up to the page boundary)                               |
+ *  | hosted: what the queue's user keeps with it (a pipe's ends), up to the page boundary |
  *  +---------------+---------------+---------------+---------------+
  *  | chunk 0, the first chunk: the rest of the segment               | FIRST_CHUNK
  *  +---------------+---------------+---------------+---------------+
@@ -119,6 +119,8 @@ final class QueueDescriptor {
     /** Bytes of a consumer slot's pair of log name fields (each a generation and a name, {@link #NAME_SLOT} bytes). */
     static final int LOG_NAME_PAIR = 2 * NAME_SLOT;
     static final int SIZE = CONSUMER_LOGS + CONSUMER_SLOTS * LOG_NAME_PAIR;
+    /** Where the bytes a queue hosts for its user start ({@link ByteQueue#hostedArea}): right after the header. */
+    static final int HOSTED = SIZE;
     /** Where the first chunk starts in the header's segment: the first page boundary after the header. */
     static final int FIRST_CHUNK = (SIZE + 4095) / 4096 * 4096;
 
