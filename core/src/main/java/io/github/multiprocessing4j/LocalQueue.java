@@ -75,11 +75,13 @@ class LocalQueue implements QueueBackend {
     /** Takes and drops what {@code queue}, closed, still holds; its segments go with the last item. */
     static void drain(ByteQueue queue) {
         try {
-            while (queue.takeUninterruptibly(0, DirectItemRecord.FORMAT) != null) {
+            // empty: done, without the take's "closed and empty" exception (its stack trace cost
+            // every closed pipe two, and every closed queue one)
+            while (queue.size() > 0 && queue.takeUninterruptibly(0, DirectItemRecord.FORMAT) != null) {
                 // dropped: nobody can get it any more
             }
         } catch (IllegalStateException closedAndEmpty) {
-            // its segments are gone
+            // another process took the last item meanwhile: its segments are gone
         }
     }
 
