@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * unbounded queue (more than the tmpfs holds), then tries a shared memory block that does not
  * fit, fills what is left of {@code /dev/shm} with a file of its own (as another program could),
  * tries a bounded queue (its first chunk, fitted to the small directory, would fit in what the
- * items left), starts and joins three children while not a page is free, runs a joinable queue
+ * items left), puts small items into a queue made before it filled up, starts and joins three
+ * children while not a page is free, runs a joinable queue
  * round trip, and has one more child drain the queue.
  * It writes what it saw to REPORT as {@code key=value} lines; an exception ends it with status 1.
  */
@@ -29,6 +30,8 @@ public final class SmallShmProgram {
     static final int ITEM_BYTES = 1 << 20;
     /** How many queues it makes, uses once and closes first: together more than the tmpfs holds. */
     static final int CLOSED_QUEUES = 300;
+    /** Small items put into a queue once {@code /dev/shm} is full: several pages' worth. */
+    static final int SMALL_ITEMS = 2_000;
 
     private SmallShmProgram() {
     }
@@ -59,7 +62,9 @@ public final class SmallShmProgram {
         lines.add("spilledFiles=" + spilledFiles());
         lines.add("sharedMemory=" + failureOf(() -> SharedMemory.create(64 << 20).close()));
 
+        ProcessQueue<Integer> madeBefore = new ProcessQueue<>(); // its first chunk's pages are allocated as needed
         Path filler = fillDevShm(); // not a page left: the process table lives on its reserve
+        lines.add("smallItemsAfterFull=" + smallItemsThrough(madeBefore));
         lines.add("boundedQueue=" + failureOf(() -> new ProcessQueue<byte[]>(10).close()));
         lines.add("shmFreeBytes=" + Files.getFileStore(Path.of("/dev/shm")).getUsableSpace());
         lines.add("pipeRoundTrip=" + pipeRoundTrip());
@@ -99,6 +104,25 @@ public final class SmallShmProgram {
         queue.unlink(); // a child used it: close() would leave it to the tree's end
         lines.add("spilledFilesAfterClose=" + spilledFiles());
         Files.write(report, lines);
+    }
+
+    /**
+     * Puts {@value #SMALL_ITEMS} ints (more than the first chunk's pages allocated with the queue)
+     * into a queue made before {@code /dev/shm} filled up, and takes them: the first chunk finds
+     * no room for more pages, and the items go on in a chunk spilled to disk.
+     *
+     * @return how many came back in order
+     */
+    private static int smallItemsThrough(ProcessQueue<Integer> queue) throws InterruptedException {
+        for (int i = 0; i < SMALL_ITEMS; i++) {
+            queue.put(i);
+        }
+        int inOrder = 0;
+        for (int i = 0; i < SMALL_ITEMS; i++) {
+            inOrder += queue.get() == i ? 1 : 0;
+        }
+        queue.unlink();
+        return inOrder;
     }
 
     /**

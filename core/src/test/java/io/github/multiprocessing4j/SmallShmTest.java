@@ -94,6 +94,7 @@ class SmallShmTest {
                 .containsEntry("childrenJoined", "3")
                 .containsEntry("joinableDone", "4")
                 .containsEntry("pipeRoundTrip", "through,EOF")
+                .containsEntry("smallItemsAfterFull", String.valueOf(SmallShmProgram.SMALL_ITEMS))
                 .containsEntry("drainerExit", "0")
                 .containsEntry("drainedInOrder", "64")
                 .containsEntry("leftAfterDrain", "0")

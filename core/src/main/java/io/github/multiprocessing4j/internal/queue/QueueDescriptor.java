@@ -18,7 +18,7 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  +---------------+---------------+---------------+---------------+
  *  | put lock (a {@link MutexDescriptor mutex}: producers)                      |   0
  *  +---------------+---------------+---------------+---------------+
- *  | put count     | tail          | requeue mark  |  (unused)     |  32
+ *  | put count     | tail          | requeue mark  | first reserved|  32
  *  +---------------+---------------+---------------+---------------+
  *  | get lock (a {@link MutexDescriptor mutex}: consumers)                      | 128
  *  +---------------+---------------+---------------+---------------+
@@ -54,6 +54,8 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
  *  tail          where the next item is written: chunk number in the high 32 bits, offset low
  *  head          where the next item is read, the same way
  *  done retired  taskDone()s of consumers that are gone (joinable queues; see JoinableState)
+ *  first reserved bytes of the first chunk whose pages are allocated, from its start (the rest are
+ *                allocated as the tail comes to need them, see ByteQueue); under the put lock
  *  requeue mark  the last put of an item given back by a joinable queue's recovery: its number
  *                &lt;&lt; 2 | 1 while under way, 2 once kept, 3 when the tail repair dropped it
  *                (its putter died before stamping it); under the put lock
@@ -95,6 +97,7 @@ final class QueueDescriptor {
     static final int HEAD = GET_COUNT + 8;
     static final int DONE_RETIRED = HEAD + 8;
     static final int REQUEUE_MARK = TAIL + 8;
+    static final int FIRST_RESERVED = REQUEUE_MARK + 8;
     static final int TAKEOVERS_SEEN = DONE_RETIRED + 8;
     static final int RETIRING_SLOT = TAKEOVERS_SEEN + 8;
     static final int RETIRING_COUNT = RETIRING_SLOT + 8;

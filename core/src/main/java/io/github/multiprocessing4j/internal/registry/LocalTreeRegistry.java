@@ -324,21 +324,21 @@ public final class LocalTreeRegistry implements ProcessRegistry {
      * after it (a large segment does not hold up the rest of the tree).
      */
     @Override
-    public MappedByteBuffer createNamedSegment(String name, long size) {
-        return createSegmentFile(files.file(TreeFiles.SEGMENT_PREFIX + name), size, false);
+    public MappedByteBuffer createNamedSegment(String name, long size, long reserved) {
+        return createSegmentFile(files.file(TreeFiles.SEGMENT_PREFIX + name), size, reserved, false);
     }
 
     @Override
-    public NewSegment createNamedSegmentOrSpill(String name, long size) {
+    public NewSegment createNamedSegmentOrSpill(String name, long size, long reserved) {
         try {
-            return new NewSegment(createNamedSegment(name, size), false);
+            return new NewSegment(createNamedSegment(name, size, reserved), false);
         } catch (UncheckedIOException full) {
             if (!(full.getCause() instanceof SegmentSpace.SpaceExhaustedException)) {
                 throw full;
             }
             MappedByteBuffer spilled;
             try {
-                spilled = createSegmentFile(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name), size, true);
+                spilled = createSegmentFile(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name), size, reserved, true);
             } catch (UncheckedIOException spillFailed) {
                 spillFailed.addSuppressed(full);
                 throw new UncheckedIOException(full.getMessage() + "; spilling to " + spillDirectory
@@ -355,10 +355,10 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     /**
-     * Makes {@code file} (0600), allocates its {@code size} bytes and maps it; removes it again
-     * when one of those fails.
+     * Makes {@code file} (0600), allocates its first {@code reserved} bytes and maps all
+     * {@code size} (which makes the file that long); removes it again when one of those fails.
      */
-    private MappedByteBuffer createSegmentFile(Path file, long size, boolean spill) {
+    private MappedByteBuffer createSegmentFile(Path file, long size, long reserved, boolean spill) {
         FileChannel channel;
         try {
             if (spill) {
@@ -373,7 +373,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             throw files.failed(e);
         }
         try (channel) {
-            SegmentSpace.reserve(channel, size, file.getParent().getParent(),
+            SegmentSpace.reserve(channel, Math.min(reserved, size), file.getParent().getParent(),
                     (spill ? "spilled shared segment " : "shared segment ") + name(file));
             return SharedSegment.mapWhole(channel, size);
         } catch (SegmentSpace.SpaceExhaustedException e) {

@@ -66,7 +66,7 @@ public final class SegmentSpace {
      * Allocates every page of a file of {@code size} bytes by writing zeros over all of it: the
      * file's size is set first (so that a reader never sees it shorter), then every block is
      * written. A file of a page or less is written at once: a write within one page sets the
-     * size once, at its end (a lock, a value, a queue's header: one system call of two).
+     * size once, at its end (a lock, a value: one system call of two).
      *
      * @param channel the file, open for writing, empty or of zeros
      * @param where the directory the user knows the file by ({@code /dev/shm}, the spill root),
@@ -76,25 +76,39 @@ public final class SegmentSpace {
      * @throws IOException when writing fails otherwise
      */
     public static void reserve(FileChannel channel, long size, Path where, String what) throws IOException {
-        if (size <= 0) {
+        reserve(channel, 0, size, where, what);
+    }
+
+    /**
+     * Allocates the pages of bytes {@code from} to {@code to} of a file by writing zeros over them,
+     * as {@link #reserve(FileChannel, long, Path, String)} does for a whole file (from 0, it sets
+     * the file's size first): for a segment whose pages are allocated as its user comes to need
+     * them (a queue's first chunk).
+     *
+     * @param channel the file, open for writing; bytes {@code from} to {@code to} hold nothing yet
+     * @throws SpaceExhaustedException when the file system is full
+     * @throws IOException when writing fails otherwise
+     */
+    public static void reserve(FileChannel channel, long from, long to, Path where, String what) throws IOException {
+        if (to <= from) {
             return;
         }
         ByteBuffer source = zeros();
-        long position = 0;
+        long position = from;
         try {
-            if (size > PAGE) {
-                channel.write(source.duplicate().limit(1), size - 1);
+            if (from == 0 && to > PAGE) {
+                channel.write(source.duplicate().limit(1), to - 1);
             }
-            while (position < size) {
+            while (position < to) {
                 ByteBuffer block = source.duplicate();
-                block.limit((int) Math.min(BLOCK, size - position));
+                block.limit((int) Math.min(BLOCK, to - position));
                 while (block.hasRemaining()) {
                     position += channel.write(block, position);
                 }
             }
         } catch (IOException e) {
-            if (isNoSpace(e, where, size - position)) {
-                throw new SpaceExhaustedException(noSpaceMessage(where, size, what), e);
+            if (isNoSpace(e, where, to - position)) {
+                throw new SpaceExhaustedException(noSpaceMessage(where, to - from, what), e);
             }
             throw e;
         }

@@ -27,7 +27,9 @@ public interface SegmentStore {
     /**
      * Creates segment {@code name} (from {@link #newSegmentName}): a zero-filled file of
      * {@code size} bytes, mode 0600, that only the processes of this tree can find and which the
-     * tree's end removes, every page of it allocated ({@link SegmentSpace#reserve}).
+     * tree's end removes, the pages of its first {@code reserved} bytes allocated
+     * ({@link SegmentSpace#reserve}; the rest are the caller's to allocate before it touches
+     * them: {@link SharedSegment#reserve}).
      *
      * @return the new file mapped whole, read-write ({@link SharedSegment#mapWhole}): mapped
      *     through the channel that made it, since opening it again by name would cost the
@@ -36,7 +38,7 @@ public interface SegmentStore {
      *     behind); its cause is a {@link SegmentSpace.SpaceExhaustedException} when shared memory
      *     is full
      */
-    MappedByteBuffer createNamedSegment(String name, long size);
+    MappedByteBuffer createNamedSegment(String name, long size, long reserved);
 
     /**
      * Creates segment {@code name} as {@link #createNamedSegment} does, or, when shared memory is
@@ -47,8 +49,8 @@ public interface SegmentStore {
      * @return the new file mapped whole, and whether it was spilled to disk
      * @throws java.io.UncheckedIOException when neither has room (the message says which is full)
      */
-    default NewSegment createNamedSegmentOrSpill(String name, long size) {
-        return new NewSegment(createNamedSegment(name, size), false);
+    default NewSegment createNamedSegmentOrSpill(String name, long size, long reserved) {
+        return new NewSegment(createNamedSegment(name, size, reserved), false);
     }
 
     /**
