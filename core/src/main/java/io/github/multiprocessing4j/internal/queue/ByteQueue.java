@@ -143,9 +143,9 @@ public final class ByteQueue implements Serializable {
      * Bytes of the first chunk whose pages a new queue allocates; a put allocates more as the
      * tail comes to need them, doubling what is allocated each time ({@link #firstChunkHolds}), so
      * a stream through a first chunk of 64 KiB allocates four times. Zeros written into fresh
-     * shared memory were a third of what a queue or a pipe made, used once and closed cost once
-     * compiled (measured on the 2-core development VM without them, 3 programs each: a duplex
-     * pipe 142-179 µs -> 92-121, a queue 69-84 -> 43-45).
+     * shared memory were a third of what a duplex pipe made, used once and closed cost once
+     * compiled: measured on the 2-core development VM, 3 programs each way alternated, 144-229 µs
+     * with the whole first chunks allocated, 96-99 with their first pages.
      */
     static final int FIRST_CHUNK_RESERVED = 4096;
     private static final int PAGE = 4096;

@@ -17,7 +17,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -364,7 +363,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             if (spill) {
                 try (TreeFiles.TreeLock held = files.lockTree()) {
                     createSpillDirectory();
-                    channel = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    channel = TreeFiles.openNew(file);
                 }
             } else {
                 channel = files.createFile(file);

@@ -32,17 +32,17 @@ import java.util.function.Supplier;
  * gives the files their meaning (who is in the tree, when it is released).
  *
  * <p>Implementation notes. Every change that creates or deletes the directory is made under the
- * {@code .lock} file lock (between processes) and a {@link ReentrantLock} (between threads of
- * this JVM, because a JVM may hold a file lock only once); so is every new file of the
- * directory made by a process whose own record is not in it ({@link #createFile}). Taking the
- * lock creates the directory when it does not exist, with the record of the calling process in
- * it, so that a tree never exists without its creator. A lock counts only on the
- * {@code .lock} that is at its path once it is held (same device and inode as the one opened): a
- * waiter that gets the lock of a file the tree's release removed holds nothing, perhaps beside a
- * process that has made the directory and its {@code .lock} again, and locks again. Records and failures are replaced atomically: written
- * to a temporary file, then renamed over the old one. A child writes its record while it boots, so
- * this code is on the critical path of every {@code start()}: it uses no lambdas, whose first
- * use costs a JVM milliseconds of method-handle bootstrapping.
+ * {@code .lock} file lock (between processes) and a {@link ReentrantLock} (between threads of this
+ * JVM, because a JVM may hold a file lock only once); so is every new file of the directory made
+ * by a process whose own record is not in it ({@link #createFile}). Taking the lock creates the
+ * directory when it does not exist, with the record of the calling process in it, so that a tree
+ * never exists without its creator. A lock counts only on the {@code .lock} that is at its path
+ * once it is held (same device and inode as the one opened): a waiter that gets the lock of a file
+ * the tree's release removed holds nothing, perhaps beside a process that has made the directory
+ * and its {@code .lock} again, and locks again. Records and failures are replaced atomically:
+ * written to a temporary file, then renamed over the old one. A child writes its record while it
+ * boots, so this code is on the critical path of every {@code start()}: it uses no lambdas, whose
+ * first use costs a JVM milliseconds of method-handle bootstrapping.
  *
  * <p>The table keeps working when shared memory is full: every write of it allocates a page (the
  * temporary file) before the rename frees the old one, and a full {@code /dev/shm} would refuse
@@ -295,7 +295,7 @@ final class TreeFiles {
             jvmLock.lock();
             try {
                 if (thisJvm.ownRecordIn) {
-                    return OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    return openNew(file);
                 }
             } catch (NoSuchFileException directoryGone) {
                 thisJvm.ownRecordIn = false; // removed from outside the library: made again below, with the record
@@ -304,8 +304,16 @@ final class TreeFiles {
             }
         }
         try (TreeLock held = lockTree()) {
-            return OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            return openNew(file);
         }
+    }
+
+    /**
+     * @return the new file {@code file} (mode 0600), open for reading and writing
+     * @throws FileAlreadyExistsException when it exists
+     */
+    static FileChannel openNew(Path file) throws IOException {
+        return OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** Removes the tree's directory, with everything in it: under the tree lock, or when every process of it is dead. */
