@@ -187,10 +187,7 @@ public final class SharedSegment implements Serializable {
      * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
      */
     public static SharedSegment createNamed(String name, long size) {
-        checkSize(size);
-        SegmentStore store = trees().own();
-        return new SharedSegment(store.treeId(), name, (int) size,
-                new SegmentStore.NewSegment(store.createNamedSegment(name, size, size), false));
+        return createIn(name, size, size, false);
     }
 
     /**
@@ -205,11 +202,7 @@ public final class SharedSegment implements Serializable {
      * @throws UncheckedIOException when it cannot be made (see {@link #create})
      */
     public static SharedSegment createPartlyReserved(String kind, long size, long reserved, boolean spillable) {
-        checkSize(size);
-        SegmentStore store = trees().own();
-        String name = store.newSegmentName(kind);
-        return new SharedSegment(store.treeId(), name, (int) size, spillable ? store.createNamedSegmentOrSpill(name, size, reserved)
-                : new SegmentStore.NewSegment(store.createNamedSegment(name, size, reserved), false));
+        return createIn(reserveName(kind), size, reserved, spillable);
     }
 
     /**
@@ -219,9 +212,16 @@ public final class SharedSegment implements Serializable {
      * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
      */
     public static SharedSegment createNamedSpillable(String name, long size) {
+        return createIn(name, size, size, true);
+    }
+
+    /** Creates segment {@code name} in the calling process's tree, its first {@code reserved} bytes' pages allocated. */
+    private static SharedSegment createIn(String name, long size, long reserved, boolean spillable) {
         checkSize(size);
         SegmentStore store = trees().own();
-        return new SharedSegment(store.treeId(), name, (int) size, store.createNamedSegmentOrSpill(name, size, size));
+        SegmentStore.NewSegment made = spillable ? store.createNamedSegmentOrSpill(name, size, reserved)
+                : new SegmentStore.NewSegment(store.createNamedSegment(name, size, reserved), false);
+        return new SharedSegment(store.treeId(), name, (int) size, made);
     }
 
     /**
@@ -371,7 +371,7 @@ public final class SharedSegment implements Serializable {
      * @throws IllegalStateException when the segment no longer exists
      */
     public void reserve(long from, long to) {
-        Path file = MachineSegments.SCOPE.equals(treeId) ? MachineSegments.file(name) : trees().of(treeId).segmentFile(name);
+        Path file = file();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             SegmentSpace.reserve(channel, from, to, file.getParent().getParent(), "shared segment " + name);
         } catch (IOException e) {
@@ -568,6 +568,15 @@ public final class SharedSegment implements Serializable {
         return "shared segment " + name + " (" + size + " bytes, tree " + treeId + ")";
     }
 
+    /**
+     * @return the segment's file: a machine-wide one's, or where its tree keeps it (in shared
+     *     memory or spilled)
+     * @throws IllegalStateException when a tree segment's file is gone
+     */
+    private Path file() {
+        return MachineSegments.SCOPE.equals(treeId) ? MachineSegments.file(name) : trees().of(treeId).segmentFile(name);
+    }
+
     private String key() {
         return treeId + "/" + name;
     }
@@ -585,7 +594,7 @@ public final class SharedSegment implements Serializable {
             spilled = cached.spilled;
             return existing;
         }
-        Path file = machineWide ? MachineSegments.file(name) : trees().of(treeId).segmentFile(name);
+        Path file = file();
         spilled = file.getParent().getFileName().toString().startsWith(SegmentSpace.SPILL_PREFIX);
         MappedByteBuffer mapped;
         try {
