@@ -8,6 +8,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.KeyValue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -106,6 +108,23 @@ class ServerTest {
             assertThat(loopedTake.get(5, TimeUnit.SECONDS)).isEqualTo("two");
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aConnectionClosedUnderItsCommandFailsInsteadOfConnectingAgainOnItsOwn() {
+        try (Server server = new Server(ServerAddress.parse(redis.url()).address(), null, Duration.ofSeconds(5), null)) {
+            // What a cut that lands before the wait's command went out leaves behind.
+            assertThatThrownBy(() -> server.callOnce("ping", jedis -> {
+                try {
+                    jedis.getConnection().forceDisconnect();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return jedis.ping();
+            })).isInstanceOf(ClusterFailure.class);
+            String pong = server.callOnce("ping", Jedis::ping);
+            assertThat(pong).isEqualTo("PONG"); // the pool makes a new one
         }
     }
 
