@@ -85,9 +85,11 @@ public final class Pipe<T> {
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private static <T> PipeConnection<T>[] connected(boolean duplex) {
-        ByteQueue toLeft = ByteQueue.create(0, ByteQueue.standardChunkSize());
+        ByteQueue[] directions = duplex ? ByteQueue.createPair(ByteQueue.standardChunkSize())
+                : new ByteQueue[] {ByteQueue.create(0, ByteQueue.standardChunkSize())};
+        ByteQueue toLeft = directions[0];
+        ByteQueue toRight = duplex ? directions[1] : null;
         PipeEnds ends = PipeEnds.in(toLeft);
-        ByteQueue toRight = duplex ? ByteQueue.create(0, ByteQueue.standardChunkSize()) : null;
         return new PipeConnection[] {new PipeConnection<T>(ends, 0, toLeft, toRight), new PipeConnection<T>(ends, 1, toRight, toLeft)};
     }
 

@@ -175,9 +175,10 @@ final class PipeConnection<T> implements Connection<T> {
             for (ByteQueue direction : new ByteQueue[] {in, out}) {
                 if (direction != null) {
                     direction.close();
-                    LocalQueue.drain(direction); // the table of ends goes with the queue into the left end
+                    LocalQueue.drain(direction);
                 }
             }
+            ends.unlinkHost(); // the file of the queues and of the table of ends (a one-way pipe's queue removed it)
         }
         return true;
     }

@@ -72,26 +72,73 @@ class PerProcessCloseTest {
     }
 
     /**
-     * A pipe's table of ends lives in the header page of the queue into its left end, and each
-     * queue's first chunk in its header's segment: a duplex pipe is two files, a one-way pipe one,
-     * and closing both ends removes them.
+     * A pipe's table of ends lives in the header page of the queue into its left end, each queue's
+     * first chunk in its header's segment, and a duplex pipe's two queues share one file: any
+     * pipe is one file, and closing both ends removes it.
      */
     @Test
-    void aDuplexPipeIsTwoFilesAOneWayPipeOneAndBothEndsClosedRemoveThem() throws Exception {
+    void aPipeIsOneFileAndClosingBothEndsRemovesIt() throws Exception {
         for (boolean duplex : new boolean[] {true, false}) {
             Set<String> before = segmentFiles();
             Pipe<String> pipe = Pipe.open(duplex);
             Set<String> made = new java.util.HashSet<>(segmentFiles());
             made.removeAll(before);
-            assertThat(made).as(duplex ? "a duplex pipe's files" : "a one-way pipe's files").hasSize(duplex ? 2 : 1)
-                    .allMatch(name -> name.startsWith("seg-queue-"));
-            Connection<String> sender = duplex ? pipe.left() : pipe.right();
-            sender.send("over");
-            assertThat((duplex ? pipe.right() : pipe.left()).recv()).isEqualTo("over");
-            pipe.left().close();
-            pipe.right().close();
+            try {
+                assertThat(made).as(duplex ? "a duplex pipe's files" : "a one-way pipe's files").hasSize(1)
+                        .allMatch(name -> name.startsWith("seg-queue-"));
+                Connection<String> sender = duplex ? pipe.left() : pipe.right();
+                sender.send("over");
+                assertThat((duplex ? pipe.right() : pipe.left()).recv()).isEqualTo("over");
+                if (duplex) {
+                    pipe.right().send("back");
+                    assertThat(pipe.left().recv()).isEqualTo("back");
+                }
+            } finally {
+                pipe.left().close();
+                pipe.right().close();
+            }
             assertThat(segmentFiles()).as("left once both ends are closed").isSubsetOf(before);
         }
+    }
+
+    /**
+     * The two queues of a duplex pipe share its file, and the end whose users are all gone drains
+     * its own: the file stays for the other end, which a child started only now still decodes and
+     * reads (a producer child and a consumer child given the two ends, the producer done first).
+     */
+    @Test
+    void anEndDecodedAfterTheOtherEndsUsersClosedItStillReceives() throws Exception {
+        SharedLong received = shared.track(new SharedLong());
+        Set<String> before = segmentFiles();
+        Pipe<String> pipe = Pipe.open();
+        Connection<String> consumerEnd = pipe.left();
+        Connection<String> producerEnd = pipe.right();
+        ChildProcess producer = new ChildProcess(() -> {
+            producerEnd.send("one");
+            producerEnd.send("two");
+            producerEnd.close();
+        });
+        producer.start();
+        producerEnd.close(); // the parent's copy: the producer's end is gone once the producer closes its own
+        assertThat(producer.join(WAIT)).isTrue();
+        assertThat(producer.exitCode()).hasValue(0);
+
+        ChildProcess consumer = new ChildProcess(() -> {
+            received.addAndGet(consumerEnd.recv().equals("one") ? 1 : 0);
+            received.addAndGet(consumerEnd.recv().equals("two") ? 1 : 0);
+            try {
+                consumerEnd.recv();
+            } catch (EOFException expected) {
+                received.addAndGet(1);
+            }
+            consumerEnd.close(); // the last user of the last end: frees the pipe
+        });
+        consumer.start();
+        consumerEnd.close();
+        assertThat(consumer.join(WAIT)).isTrue();
+        assertThat(consumer.exitCode()).hasValue(0);
+        assertThat(received.get()).as("both messages, then EOF").isEqualTo(3);
+        assertThat(segmentFilesSince(before)).as("the pipe's file, once both ends are gone").isEmpty();
     }
 
     @Test

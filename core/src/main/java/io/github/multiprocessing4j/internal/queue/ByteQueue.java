@@ -171,7 +171,18 @@ public final class ByteQueue implements Serializable {
         T read(SharedSegment segment, int offset, int length, long itemNumber);
     }
 
-    private final SharedSegment header;
+    /** The file the queue lives in (what travels): its own, or one it shares ({@link #createPair}). */
+    private final SharedSegment segment;
+    /** Where the queue's header starts in {@link #segment}, and the bytes from there that are the queue's. */
+    private final int at;
+    private final int length;
+    /**
+     * Whether the file is its host's to remove, not the queue's (a pipe's: {@link #createPair});
+     * the queue then removes only the chunks it made.
+     */
+    private final boolean hosted;
+    /** The queue's part of {@link #segment}: the segment itself, or a slice of it. */
+    private transient SharedSegment header;
     private final long maxSize;
     private final int chunkSize;
 
@@ -192,8 +203,11 @@ public final class ByteQueue implements Serializable {
     /** The get count as a producer of this process last read it: a lower bound of it, the same way. */
     private transient volatile long getCountSeen;
 
-    private ByteQueue(SharedSegment header, long maxSize, int chunkSize) {
-        this.header = header;
+    private ByteQueue(SharedSegment segment, int at, int length, boolean hosted, long maxSize, int chunkSize) {
+        this.segment = segment;
+        this.at = at;
+        this.length = length;
+        this.hosted = hosted;
         this.maxSize = maxSize;
         this.chunkSize = chunkSize;
         init();
@@ -226,6 +240,28 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalArgumentException when {@code firstChunkSize} is larger than {@code chunkSize}
      */
     static ByteQueue create(long maxSize, int chunkSize, int firstChunkSize) {
+        return createIn(1, maxSize, chunkSize, firstChunkSize, false)[0];
+    }
+
+    /**
+     * Creates two unbounded queues in one file (a duplex pipe's two directions), each with a first
+     * chunk of at most {@link #FIRST_CHUNK_BYTES}: one file to make, map and remove where two
+     * queues would take two. The file is the caller's to remove ({@link #segment()}, once both
+     * queues are done with): a queue removes only the chunks it made, so that one direction's
+     * end does not take the other's with it.
+     *
+     * @param chunkSize bytes of a standard chunk (a multiple of 4096)
+     * @return the two queues; the first one's header starts the file
+     */
+    public static ByteQueue[] createPair(int chunkSize) {
+        return createIn(2, 0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES), true);
+    }
+
+    /**
+     * Creates {@code count} queues in one file, each a header followed by its first chunk, the
+     * pages of each one's header and first chunk page allocated.
+     */
+    private static ByteQueue[] createIn(int count, long maxSize, int chunkSize, int firstChunkSize, boolean hosted) {
         if (firstChunkSize > chunkSize) {
             throw new IllegalArgumentException("a first chunk of " + firstChunkSize + " bytes is larger than the standard "
                     + chunkSize);
@@ -233,13 +269,19 @@ public final class ByteQueue implements Serializable {
         boolean unbounded = maxSize == 0; // never refused for want of shared memory: spills to disk (ChunkChain)
         // the first chunk lives in the header's segment (ChunkChain): one file a queue, not two;
         // its pages are allocated as the tail comes to need them (firstChunkHolds)
-        SharedSegment header = SharedSegment.createPartlyReserved("queue", QueueDescriptor.FIRST_CHUNK + firstChunkSize,
+        int length = QueueDescriptor.FIRST_CHUNK + firstChunkSize;
+        SharedSegment segment = SharedSegment.createPartlyReserved("queue", count, length,
                 QueueDescriptor.FIRST_CHUNK + FIRST_CHUNK_RESERVED, unbounded);
-        header.setLongVolatile(FIRST_RESERVED, FIRST_CHUNK_RESERVED);
-        header.setLongVolatile(MAX_SIZE, maxSize);
-        header.setLongVolatile(CHUNK_SIZE, chunkSize);
-        ChunkChain.nameFirstChunk(header);
-        return new ByteQueue(header, maxSize, chunkSize);
+        ByteQueue[] queues = new ByteQueue[count];
+        for (int i = 0; i < count; i++) {
+            SharedSegment header = count == 1 ? segment : segment.slice(i * length, length);
+            header.setLongVolatile(FIRST_RESERVED, FIRST_CHUNK_RESERVED);
+            header.setLongVolatile(MAX_SIZE, maxSize);
+            header.setLongVolatile(CHUNK_SIZE, chunkSize);
+            ChunkChain.nameFirstChunk(header);
+            queues[i] = new ByteQueue(segment, i * length, length, hosted, maxSize, chunkSize);
+        }
+        return queues;
     }
 
     /**
@@ -248,11 +290,12 @@ public final class ByteQueue implements Serializable {
      * channels), which JDK serialization would otherwise carry.
      *
      * <pre>
-     *  header segment ({@link Wire.Writer#putSegment}) | long maxSize | int chunkSize
+     *  segment ({@link Wire.Writer#putSegment}) | int at | int length | boolean hosted | long maxSize | int chunkSize
      * </pre>
      */
     public void writeTo(Wire.Writer out) {
-        out.putSegment(header);
+        out.putSegment(segment);
+        out.putInt(at).putInt(length).putBoolean(hosted);
         out.putLong(maxSize).putInt(chunkSize);
     }
 
@@ -261,7 +304,7 @@ public final class ByteQueue implements Serializable {
      * @throws IllegalStateException when the queue no longer exists (removed, or its tree ended)
      */
     public static ByteQueue readFrom(Wire.Reader in) {
-        return new ByteQueue(in.getSegment(), in.getLong(), in.getInt());
+        return new ByteQueue(in.getSegment(), in.getInt(), in.getInt(), in.getBoolean(), in.getLong(), in.getInt());
     }
 
     /**
@@ -281,9 +324,17 @@ public final class ByteQueue implements Serializable {
         return header.slice(QueueDescriptor.HOSTED, size);
     }
 
-    /** @return the header segment (its tree and name identify the queue) */
+    /**
+     * @return the header: the queue's part of its segment (their tree and name identify the
+     *     queue, unless it shares its file: {@link #createPair})
+     */
     public SharedSegment header() {
         return header;
+    }
+
+    /** @return the file the queue lives in: its own, or the one it shares with the other queue of its pair */
+    public SharedSegment segment() {
+        return segment;
     }
 
     /** @return the bound, 0 when unbounded */
@@ -954,7 +1005,9 @@ public final class ByteQueue implements Serializable {
 
     private void removeSegments() {
         chunks.removeAll();
-        header.unlink();
+        if (!hosted) {
+            header.unlink();
+        }
     }
 
     /**
@@ -991,6 +1044,7 @@ public final class ByteQueue implements Serializable {
     }
 
     private void init() {
+        header = at == 0 && length == segment.size() ? segment : segment.slice(at, length);
         putLock = new RobustMutex(header, PUT_LOCK, false, "put lock");
         getLock = new RobustMutex(header, GET_LOCK, false, "get lock");
         chunks = new ChunkChain(header, chunkSize, new PutLockOfChain());

@@ -47,8 +47,10 @@ import java.util.function.Supplier;
  *
  * <p>The table lives in the spare bytes of the header page of the pipe's first direction queue
  * (the one into the left end, which every pipe has: {@link ByteQueue#hostedArea}), not in a
- * segment of its own: a duplex pipe is two files, not three, and a one-way pipe one. It goes
- * with that queue, which the pipe's freeing closes and drains, and so removes.
+ * segment of its own; a duplex pipe's two queues share one file ({@link ByteQueue#createPair}),
+ * so any pipe is one file. The pipe's freeing closes and drains its queues, then removes that
+ * file ({@link #unlinkHost}); until then it stays, whichever direction is done with: a process
+ * that decodes an end later (a child started after the other end's users closed it) finds it.
  *
  * <p>An end that nobody has used yet is not gone: it may still be on its way to a child that has
  * not started. An end in a child's target is the child's from its spawn, before the child runs
@@ -68,7 +70,7 @@ public final class PipeEnds implements Serializable {
     /** The handover whose target is being serialized on this thread, if any. */
     private static final ThreadLocal<Handover> HANDOVER = new ThreadLocal<>();
 
-    /** The header segment of the queue whose spare bytes hold the table: what travels. */
+    /** The file of the queue whose header page's spare bytes hold the table: what travels. */
     private final SharedSegment host;
     /** The table: a slice of {@link #host}. */
     private transient SharedSegment segment;
@@ -95,10 +97,19 @@ public final class PipeEnds implements Serializable {
     /**
      * Makes a new pipe's table, in the spare bytes of {@code host}'s header page.
      *
-     * @param host the queue into the pipe's left end, new: nothing else uses its spare bytes
+     * @param host the queue into the pipe's left end, new, its header at the start of its file:
+     *     nothing else uses its spare bytes
      */
     public static PipeEnds in(ByteQueue host) {
-        return new PipeEnds(host.header());
+        return new PipeEnds(host.segment());
+    }
+
+    /**
+     * Removes the file the table lives in, which the pipe's queues share: the pipe's freeing does,
+     * once it has drained them. Processes that mapped it keep using it. Idempotent.
+     */
+    public void unlinkHost() {
+        host.unlink();
     }
 
     /** Writes what names the pipe, for {@link #readFrom} in a process of its tree. */

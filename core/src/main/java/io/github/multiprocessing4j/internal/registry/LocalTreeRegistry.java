@@ -323,21 +323,21 @@ public final class LocalTreeRegistry implements ProcessRegistry {
      * after it (a large segment does not hold up the rest of the tree).
      */
     @Override
-    public MappedByteBuffer createNamedSegment(String name, long size, long reserved) {
-        return createSegmentFile(files.file(TreeFiles.SEGMENT_PREFIX + name), size, reserved, false);
+    public MappedByteBuffer createNamedSegment(String name, long size, int parts, long reserved) {
+        return createSegmentFile(files.file(TreeFiles.SEGMENT_PREFIX + name), size, parts, reserved, false);
     }
 
     @Override
-    public NewSegment createNamedSegmentOrSpill(String name, long size, long reserved) {
+    public NewSegment createNamedSegmentOrSpill(String name, long size, int parts, long reserved) {
         try {
-            return new NewSegment(createNamedSegment(name, size, reserved), false);
+            return new NewSegment(createNamedSegment(name, size, parts, reserved), false);
         } catch (UncheckedIOException full) {
             if (!(full.getCause() instanceof SegmentSpace.SpaceExhaustedException)) {
                 throw full;
             }
             MappedByteBuffer spilled;
             try {
-                spilled = createSegmentFile(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name), size, reserved, true);
+                spilled = createSegmentFile(spillDirectory.resolve(TreeFiles.SEGMENT_PREFIX + name), size, parts, reserved, true);
             } catch (UncheckedIOException spillFailed) {
                 spillFailed.addSuppressed(full);
                 throw new UncheckedIOException(full.getMessage() + "; spilling to " + spillDirectory
@@ -354,10 +354,11 @@ public final class LocalTreeRegistry implements ProcessRegistry {
     }
 
     /**
-     * Makes {@code file} (0600), allocates its first {@code reserved} bytes and maps all
-     * {@code size} (which makes the file that long); removes it again when one of those fails.
+     * Makes {@code file} (0600), allocates the first {@code reserved} bytes of each of its
+     * {@code parts} equal parts and maps all {@code size} (which makes the file that long);
+     * removes it again when one of those fails.
      */
-    private MappedByteBuffer createSegmentFile(Path file, long size, long reserved, boolean spill) {
+    private MappedByteBuffer createSegmentFile(Path file, long size, int parts, long reserved, boolean spill) {
         FileChannel channel;
         try {
             if (spill) {
@@ -372,8 +373,11 @@ public final class LocalTreeRegistry implements ProcessRegistry {
             throw files.failed(e);
         }
         try (channel) {
-            SegmentSpace.reserve(channel, Math.min(reserved, size), file.getParent().getParent(),
-                    (spill ? "spilled shared segment " : "shared segment ") + name(file));
+            long partSize = size / parts;
+            for (int part = 0; part < parts; part++) {
+                SegmentSpace.reserve(channel, part * partSize, part * partSize + Math.min(reserved, partSize),
+                        file.getParent().getParent(), (spill ? "spilled shared segment " : "shared segment ") + name(file));
+            }
             return SharedSegment.mapWhole(channel, size);
         } catch (SegmentSpace.SpaceExhaustedException e) {
             TreeFiles.deleteQuietly(file);

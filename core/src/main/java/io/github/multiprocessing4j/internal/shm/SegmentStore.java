@@ -27,7 +27,8 @@ public interface SegmentStore {
     /**
      * Creates segment {@code name} (from {@link #newSegmentName}): a zero-filled file of
      * {@code size} bytes, mode 0600, that only the processes of this tree can find and which the
-     * tree's end removes, the pages of its first {@code reserved} bytes allocated
+     * tree's end removes. It is made of {@code parts} equal parts (objects that share one file),
+     * the pages of each part's first {@code reserved} bytes allocated
      * ({@link SegmentSpace#reserve}; the rest are the caller's to allocate before it touches
      * them: {@link SharedSegment#reserve}).
      *
@@ -38,7 +39,7 @@ public interface SegmentStore {
      *     behind); its cause is a {@link SegmentSpace.SpaceExhaustedException} when shared memory
      *     is full
      */
-    MappedByteBuffer createNamedSegment(String name, long size, long reserved);
+    MappedByteBuffer createNamedSegment(String name, long size, int parts, long reserved);
 
     /**
      * Creates segment {@code name} as {@link #createNamedSegment} does, or, when shared memory is
@@ -49,8 +50,8 @@ public interface SegmentStore {
      * @return the new file mapped whole, and whether it was spilled to disk
      * @throws java.io.UncheckedIOException when neither has room (the message says which is full)
      */
-    default NewSegment createNamedSegmentOrSpill(String name, long size, long reserved) {
-        return new NewSegment(createNamedSegment(name, size, reserved), false);
+    default NewSegment createNamedSegmentOrSpill(String name, long size, int parts, long reserved) {
+        return new NewSegment(createNamedSegment(name, size, parts, reserved), false);
     }
 
     /**

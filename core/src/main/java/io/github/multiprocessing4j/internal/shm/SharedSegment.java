@@ -103,6 +103,8 @@ public final class SharedSegment implements Serializable {
     private transient boolean spilled;
     /** Whether this handle is a {@link #slice} of its segment, which never travels. */
     private transient boolean slice;
+    /** Where this handle starts in its segment's file: 0, or a {@link #slice}'s offset there. */
+    private transient int offsetInFile;
 
     private SharedSegment(String treeId, String name, int size) {
         this.treeId = treeId;
@@ -133,6 +135,7 @@ public final class SharedSegment implements Serializable {
         this.size = length;
         this.spilled = whole.spilled;
         this.slice = true;
+        this.offsetInFile = whole.offsetInFile + offset;
         this.buffer = whole.buffer.slice(offset, length).order(ByteOrder.nativeOrder());
         this.words = new MappedWords(buffer);
     }
@@ -141,8 +144,9 @@ public final class SharedSegment implements Serializable {
      * Returns a part of this segment as a segment of its own: offset 0 of the slice is
      * {@code offset} here. It has this segment's tree, name and mapping (it keeps the mapping
      * alive), so its {@link #unlink()} removes this whole segment; it cannot travel to another
-     * process (serializing it fails): send the whole segment. For a queue's first chunk, which
-     * lives in its header's segment.
+     * process (serializing it fails): send the whole segment. Its {@link #reserve} allocates
+     * the pages of its own bytes. For a queue's first chunk, which lives in its header's
+     * segment, and for the objects that share one file (a pipe's queues).
      *
      * @throws IndexOutOfBoundsException when the part does not lie within this segment
      */
@@ -187,22 +191,23 @@ public final class SharedSegment implements Serializable {
      * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
      */
     public static SharedSegment createNamed(String name, long size) {
-        return createIn(name, size, size, false);
+        return createIn(name, size, 1, size, false);
     }
 
     /**
-     * Creates a zero-filled segment as {@link #create} or, when {@code spillable},
-     * {@link #createSpillable} does, with the pages of only its first {@code reserved} bytes
-     * allocated: the caller allocates the others with {@link #reserve} before it touches them
-     * (a page touched unallocated kills the JVM with SIGBUS when shared memory is full). For a
-     * segment most of whose bytes many users never need (a queue's first chunk): zeros written
-     * cost about 0.5 µs a KiB on the development VM.
+     * Creates a zero-filled segment of {@code parts} equal parts of {@code partSize} bytes as
+     * {@link #create} or, when {@code spillable}, {@link #createSpillable} does, with the pages of
+     * only the first {@code reserved} bytes of each part allocated: the caller allocates the
+     * others with {@link #reserve} before it touches them (a page touched unallocated kills the
+     * JVM with SIGBUS when shared memory is full). For a segment most of whose bytes many users
+     * never need (a queue's first chunk): zeros written cost about 0.5 µs a KiB on the
+     * development VM; and for objects that share a file ({@link #slice}s of it), each its part.
      *
-     * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
+     * @throws IllegalArgumentException when the size is negative or over 2 GiB - 1
      * @throws UncheckedIOException when it cannot be made (see {@link #create})
      */
-    public static SharedSegment createPartlyReserved(String kind, long size, long reserved, boolean spillable) {
-        return createIn(reserveName(kind), size, reserved, spillable);
+    public static SharedSegment createPartlyReserved(String kind, int parts, long partSize, long reserved, boolean spillable) {
+        return createIn(reserveName(kind), parts * partSize, parts, reserved, spillable);
     }
 
     /**
@@ -212,15 +217,18 @@ public final class SharedSegment implements Serializable {
      * @throws IllegalArgumentException when {@code size} is negative or over 2 GiB - 1
      */
     public static SharedSegment createNamedSpillable(String name, long size) {
-        return createIn(name, size, size, true);
+        return createIn(name, size, 1, size, true);
     }
 
-    /** Creates segment {@code name} in the calling process's tree, its first {@code reserved} bytes' pages allocated. */
-    private static SharedSegment createIn(String name, long size, long reserved, boolean spillable) {
+    /**
+     * Creates segment {@code name} in the calling process's tree, of {@code parts} equal parts,
+     * the pages of each one's first {@code reserved} bytes allocated.
+     */
+    private static SharedSegment createIn(String name, long size, int parts, long reserved, boolean spillable) {
         checkSize(size);
         SegmentStore store = trees().own();
-        SegmentStore.NewSegment made = spillable ? store.createNamedSegmentOrSpill(name, size, reserved)
-                : new SegmentStore.NewSegment(store.createNamedSegment(name, size, reserved), false);
+        SegmentStore.NewSegment made = spillable ? store.createNamedSegmentOrSpill(name, size, parts, reserved)
+                : new SegmentStore.NewSegment(store.createNamedSegment(name, size, parts, reserved), false);
         return new SharedSegment(store.treeId(), name, (int) size, made);
     }
 
@@ -373,7 +381,8 @@ public final class SharedSegment implements Serializable {
     public void reserve(long from, long to) {
         Path file = file();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            SegmentSpace.reserve(channel, from, to, file.getParent().getParent(), "shared segment " + name);
+            SegmentSpace.reserve(channel, offsetInFile + from, offsetInFile + to, file.getParent().getParent(),
+                    "shared segment " + name);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
