@@ -263,6 +263,48 @@ class ChunkReuseTest {
         }
     }
 
+    /**
+     * The two queues of a pair (a duplex pipe's) share a file, each its half: the second one's
+     * header is a slice in the middle of the file, and its first chunk's pages are allocated
+     * there, as its tail needs them; its records come back whole, and the first queue's pages
+     * stay as they were. Draining both leaves the file, which is its host's to remove.
+     */
+    @Test
+    void theSecondQueueOfAPairAllocatesThePagesOfItsOwnHalf() throws Exception {
+        ByteQueue[] pair = ByteQueue.createPair(16 * CHUNK);
+        SharedSegment file = pair[0].segment();
+        assertThat(pair[1].segment()).isSameAs(file);
+        Path path = TestFiles.treeDirectory(Platform.currentPid()).resolve("seg-" + file.name());
+        try {
+            long half = QueueDescriptor.FIRST_CHUNK + ByteQueue.FIRST_CHUNK_BYTES;
+            assertThat(file.size()).isEqualTo(2 * half);
+            long newPair = 2 * (QueueDescriptor.FIRST_CHUNK + ByteQueue.FIRST_CHUNK_RESERVED);
+            assertThat(allocatedBytes(path)).as("allocated by a new pair").isEqualTo(newPair);
+
+            int items = 20;
+            for (int i = 0; i < items; i++) {
+                assertThat(pair[1].put(item(i, 1000), ByteQueue.BYTE_ARRAY, 0)).isTrue(); // 20 KB: its first chunk
+            }
+            SharedSegment second = pair[1].header();
+            long reserved = second.getLongVolatile(QueueDescriptor.FIRST_RESERVED);
+            assertThat(reserved).isGreaterThan(ByteQueue.FIRST_CHUNK_RESERVED);
+            assertThat(pair[0].header().getLongVolatile(QueueDescriptor.FIRST_RESERVED)).isEqualTo(ByteQueue.FIRST_CHUNK_RESERVED);
+            assertThat(allocatedBytes(path)).as("the second queue's pages, no more")
+                    .isEqualTo(newPair + reserved - ByteQueue.FIRST_CHUNK_RESERVED);
+            assertThat(pair[0].put(item(99, 10), ByteQueue.BYTE_ARRAY, 0)).isTrue();
+            for (int i = 0; i < items; i++) {
+                assertThat(pair[1].takeUninterruptibly(0, COPY)).isEqualTo(item(i, 1000));
+            }
+            assertThat(pair[0].takeUninterruptibly(0, COPY)).isEqualTo(item(99, 10));
+            TestQueues.closeAndDrain(pair[0]);
+            TestQueues.closeAndDrain(pair[1]);
+            assertThat(path).as("the host's to remove").exists();
+        } finally {
+            file.unlink();
+        }
+        assertThat(path).doesNotExist();
+    }
+
     /** @return the bytes of {@code file} that hold allocated pages (its blocks, as stat(1) counts them) */
     private static long allocatedBytes(Path file) throws Exception {
         Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).start();
