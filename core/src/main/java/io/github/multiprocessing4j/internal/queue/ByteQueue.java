@@ -246,12 +246,14 @@ public final class ByteQueue implements Serializable {
     /**
      * Creates two unbounded queues in one file (a duplex pipe's two directions), each with a first
      * chunk of at most {@link #FIRST_CHUNK_BYTES}: one file to make, map and remove where two
-     * queues would take two. The file is the caller's to remove ({@link #segment()}, once both
-     * queues are done with): a queue removes only the chunks it made, so that one direction's
-     * end does not take the other's with it.
+     * queues would take two. The file is its host's to remove once both queues are done with (a
+     * pipe's freeing: {@link PipeEnds#unlinkHost}): a queue of a pair removes only the chunks it
+     * made, so that one direction's end does not take the other's with it.
      *
      * @param chunkSize bytes of a standard chunk (a multiple of 4096)
      * @return the two queues; the first one's header starts the file
+     * @throws java.io.UncheckedIOException when neither shared memory nor the spill directory
+     *     has room for the file (unbounded queues spill to disk: see {@link ChunkChain})
      */
     public static ByteQueue[] createPair(int chunkSize) {
         return createIn(2, 0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES), true);
@@ -333,7 +335,7 @@ public final class ByteQueue implements Serializable {
     }
 
     /** @return the file the queue lives in: its own, or the one it shares with the other queue of its pair */
-    public SharedSegment segment() {
+    SharedSegment segment() {
         return segment;
     }
 
