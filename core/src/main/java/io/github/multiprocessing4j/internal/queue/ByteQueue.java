@@ -311,10 +311,10 @@ public final class ByteQueue implements Serializable {
 
     /**
      * Returns the spare bytes of a queue's header page, between the header and the first chunk
-     * ({@link QueueDescriptor#HOSTED}), as a slice of its segment: for a table that lives and goes
-     * with the queue (a pipe's ends), so that it needs no file of its own.
+     * ({@link QueueDescriptor#HOSTED}), as a slice of its segment: for a table that lives in the
+     * queue's file (a pipe's ends), so that it needs no file of its own.
      *
-     * @param header a queue's header segment
+     * @param header a queue's header segment, or the file whose first part it is (a pair's)
      * @param size the bytes needed
      * @throws IllegalArgumentException when they are more than the header page has spare
      */

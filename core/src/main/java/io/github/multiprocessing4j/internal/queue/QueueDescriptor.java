@@ -7,7 +7,9 @@ import io.github.multiprocessing4j.internal.sync.WaiterBoard;
 /**
  * Layout of a queue's header segment ({@link ByteQueue}); the items live in chunks
  * ({@link ChunkDescriptor}): the first one in the header's segment, after the header (from the
- * page boundary {@link #FIRST_CHUNK}), the others in segments of their own.
+ * page boundary {@link #FIRST_CHUNK}), the others in segments of their own. A duplex pipe's file
+ * holds two such segments, one after the other ({@link ByteQueue#createPair}): the offsets below
+ * are from a queue's own start.
  *
  * <p>Producers write only the first 128 bytes, consumers only the second 128 (two cache lines
  * each, since x86 fetches lines in pairs): a producer and a consumer never write the same line,
