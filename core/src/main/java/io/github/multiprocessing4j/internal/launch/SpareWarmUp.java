@@ -23,7 +23,9 @@ import java.util.function.BooleanSupplier;
  * runs in rounds, stopping at the first round's end after the message came (bytes waiting on
  * stdin): a spare taken meanwhile becomes its child at most a round later (half a millisecond
  * interpreted, much less once compiled). A spare taken while it boots never runs it. What it
- * costs: about 40 ms of the spare's CPU (measured in a new JVM without the class-data archive),
+ * costs: about 40 ms of the spare's CPU in a new JVM without the class-data archive (with it,
+ * measured later: an idle spare 140-150 ms against 60-80 without the exercise, most of the
+ * difference its C1 compiler's: see the architecture notes),
  * and about 2 MiB more resident memory in an idle spare (the young generation's pages its garbage
  * touched, compiled code, the compiler's arenas), which a child that moves items would touch
  * anyway; so only spares after a child whose target captured a shared object run it
