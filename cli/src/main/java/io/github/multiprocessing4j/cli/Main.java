@@ -11,6 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -20,10 +21,17 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mp4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         scope = ScopeType.INHERIT, // every subcommand gets --help and --version
-        description = "Python's multiprocessing lesson, run with real JVM processes.",
-        subcommands = {TourCommand.class, PsCommand.class, LessonCommand.class, WorkerCommand.class,
-                HelpCommand.class})
+        description = "Python's multiprocessing lesson, run with real JVM processes.")
 public final class Main implements Callable<Integer> {
+    /**
+     * The commands, in the order help lists them. Only the one a command line names is built
+     * ({@link #commandLine(String...)}): picocli builds a command's model by reflection, and
+     * building all of them (the lessons, the tour, the worker) took a new JVM about 120 ms before
+     * {@code mp4j ps} could start.
+     */
+    private static final List<Class<?>> COMMANDS = List.of(TourCommand.class, PsCommand.class, LessonCommand.class,
+            WorkerCommand.class, HelpCommand.class);
+
     @Spec
     private CommandSpec spec;
 
@@ -33,19 +41,36 @@ public final class Main implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        int exitCode = commandLine().execute(args);
+        int exitCode = commandLine(args).execute(args);
         // Return normally on success: the JVM then waits for non-daemon children, as Python does.
         if (exitCode != 0) {
             System.exit(exitCode);
         }
     }
 
-    /** @return the {@code mp4j} command line, with the one-line error handling, ready to execute */
-    public static CommandLine commandLine() {
+    /**
+     * Returns the {@code mp4j} command line for {@code args}, with the one-line error handling,
+     * ready to execute them: with only the command they name when they start with one (other
+     * than {@code help}, which shows them all), else with every command.
+     *
+     * @param args the command line it is for
+     * @return the command line
+     */
+    public static CommandLine commandLine(String... args) {
         OneLineErrors errors = new OneLineErrors();
-        return new CommandLine(new Main())
+        CommandLine commandLine = new CommandLine(new Main())
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);
+        Class<?> named = args.length == 0 || args[0].equals(nameOf(HelpCommand.class)) ? null
+                : COMMANDS.stream().filter(c -> nameOf(c).equals(args[0])).findFirst().orElse(null);
+        for (Class<?> command : named != null ? List.<Class<?>>of(named) : COMMANDS) {
+            commandLine.addSubcommand(command);
+        }
+        return commandLine;
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class Mp4jRun {
     public static Result inProcess(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int code = Main.commandLine(args).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 
