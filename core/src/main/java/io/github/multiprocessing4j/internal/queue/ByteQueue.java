@@ -276,12 +276,12 @@ public final class ByteQueue implements Serializable {
                 QueueDescriptor.FIRST_CHUNK + FIRST_CHUNK_RESERVED, unbounded);
         ByteQueue[] queues = new ByteQueue[count];
         for (int i = 0; i < count; i++) {
-            SharedSegment header = count == 1 ? segment : segment.slice(i * length, length);
-            header.setLongVolatile(FIRST_RESERVED, FIRST_CHUNK_RESERVED);
-            header.setLongVolatile(MAX_SIZE, maxSize);
-            header.setLongVolatile(CHUNK_SIZE, chunkSize);
-            ChunkChain.nameFirstChunk(header);
-            queues[i] = new ByteQueue(segment, i * length, length, hosted, maxSize, chunkSize);
+            ByteQueue queue = new ByteQueue(segment, i * length, length, hosted, maxSize, chunkSize); // reads no word yet
+            queue.header.setLongVolatile(FIRST_RESERVED, FIRST_CHUNK_RESERVED);
+            queue.header.setLongVolatile(MAX_SIZE, maxSize);
+            queue.header.setLongVolatile(CHUNK_SIZE, chunkSize);
+            ChunkChain.nameFirstChunk(queue.header);
+            queues[i] = queue;
         }
         return queues;
     }

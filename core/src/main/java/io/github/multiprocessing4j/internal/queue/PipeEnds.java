@@ -233,7 +233,8 @@ public final class PipeEnds implements Serializable {
 
     /**
      * Takes on freeing the pipe, once both ends are gone: only the first caller gets true, and
-     * then frees the direction queues, which removes this table with the queue that holds it.
+     * then frees the direction queues and removes the file that holds them and this table
+     * ({@link #unlinkHost}).
      *
      * @return whether the caller is to free the pipe
      */
