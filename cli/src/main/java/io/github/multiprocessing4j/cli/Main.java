@@ -16,8 +16,9 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code mp4j} command: demos of Python's {@code multiprocessing} lesson with real
- * processes ({@code tour}, {@code lesson}), a view of the live process trees ({@code ps}), and
- * a machine's worker agent of a cluster ({@code worker}).
+ * processes ({@code tour}, {@code lesson}), a view of the live process trees ({@code ps}), the
+ * side-by-side benchmark of a checkout ({@code bench}), and a machine's worker agent of a cluster
+ * ({@code worker}).
  */
 @Command(name = "mp4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         scope = ScopeType.INHERIT, // every subcommand gets --help and --version
@@ -30,7 +31,7 @@ public final class Main implements Callable<Integer> {
      * {@code mp4j ps} could start.
      */
     private static final List<Class<?>> COMMANDS = List.of(TourCommand.class, PsCommand.class, LessonCommand.class,
-            WorkerCommand.class, HelpCommand.class);
+            BenchCommand.class, WorkerCommand.class, HelpCommand.class);
 
     @Spec
     private CommandSpec spec;

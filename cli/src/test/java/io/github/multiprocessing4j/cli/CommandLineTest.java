@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandLineTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "help", "tour", "ps", "lesson", "lesson list", "lesson tickets", "lesson queue",
-            "lesson ipc", "lesson producer-consumer", "lesson pool", "worker"})
+            "lesson ipc", "lesson producer-consumer", "lesson pool", "bench", "worker"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
 
@@ -67,7 +67,7 @@ class CommandLineTest {
 
         assertThat(top.exitCode()).isEqualTo(2);
         assertThat(top.errLines()).containsExactly("mp4j: unknown command 'frobnicate'; the commands are: tour, ps,"
-                + " lesson, worker, help (see 'mp4j --help')");
+                + " lesson, bench, worker, help (see 'mp4j --help')");
         assertThat(top.out()).isEmpty();
         assertThat(lesson.errLines()).containsExactly("mp4j: unknown command 'nope'; the commands are: list, tickets,"
                 + " queue, ipc, producer-consumer, pool (see 'mp4j lesson --help')");
@@ -79,7 +79,7 @@ class CommandLineTest {
         Mp4jRun.Result helpLesson = Mp4jRun.inProcess("help", "lesson");
 
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).startsWith("Usage: mp4j ").contains("tour", "ps", "lesson", "worker", "help");
+        assertThat(help.out()).startsWith("Usage: mp4j ").contains("tour", "ps", "lesson", "bench", "worker", "help");
         assertThat(help.err()).isEmpty();
         assertThat(helpLesson.exitCode()).isZero();
         assertThat(helpLesson.out()).startsWith("Usage: mp4j lesson ");
