@@ -4,6 +4,9 @@ import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
 import io.github.multiprocessing4j.spi.QueueBackend;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+
 /**
  * A queue's items in shared memory: a {@link ByteQueue} of items in {@link DirectItemRecord}'s
  * format. A boxed primitive or a {@code byte[]} is written straight into the queue's record and
@@ -21,6 +24,12 @@ class LocalQueue implements QueueBackend {
     /** @param queue the queue's shared memory, made here or received from another process */
     LocalQueue(ByteQueue queue) {
         this.queue = queue;
+        queue.watchIdleFeeds(IdleFeedWarmUp.WATCHER);
+    }
+
+    private void readObject(ObjectInputStream stream) throws IOException, ClassNotFoundException {
+        stream.defaultReadObject();
+        queue.watchIdleFeeds(IdleFeedWarmUp.WATCHER); // as the constructor: a queue read by JDK serialization
     }
 
     @Override

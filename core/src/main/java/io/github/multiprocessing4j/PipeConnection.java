@@ -68,6 +68,17 @@ final class PipeConnection<T> implements Connection<T> {
         this.in = in;
         this.out = out;
         this.use = use;
+        watchIdleFeeds();
+    }
+
+    /** The pipe's queues tell {@link IdleFeedWarmUp} when this end sends or receives every so often. */
+    private void watchIdleFeeds() {
+        if (in != null) {
+            in.watchIdleFeeds(IdleFeedWarmUp.WATCHER);
+        }
+        if (out != null) {
+            out.watchIdleFeeds(IdleFeedWarmUp.WATCHER);
+        }
     }
 
     @Override
@@ -304,5 +315,6 @@ final class PipeConnection<T> implements Connection<T> {
     private void readObject(ObjectInputStream stream) throws IOException, ClassNotFoundException {
         stream.defaultReadObject();
         ends.attach(end);
+        watchIdleFeeds();
     }
 }

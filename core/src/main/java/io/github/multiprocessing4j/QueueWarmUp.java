@@ -33,6 +33,7 @@ final class QueueWarmUp {
      *     main thread)
      */
     static void run(BooleanSupplier stop) throws InterruptedException {
+        IdleFeedWarmUp.exerciseRuns();
         // Small chunks: the exercise passes from one to the next as a long-lived queue does, and
         // the memory of the chunks stays taken until this JVM drops their mappings. Unlinked below,
         // these queues need no cleaner (nor a spare its thread).

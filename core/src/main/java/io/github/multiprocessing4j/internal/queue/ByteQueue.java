@@ -202,6 +202,15 @@ public final class ByteQueue implements Serializable {
     private transient volatile long putCountSeen;
     /** The get count as a producer of this process last read it: a lower bound of it, the same way. */
     private transient volatile long getCountSeen;
+    /** Told when this handle sees the queue fed every so often ({@link #watchIdleFeeds}); null for nobody. */
+    private transient volatile Runnable idleFeedWatcher;
+    /** The put count at this handle's last ring of a seated taker, and when it was ({@link #watchIdleFeeds}). */
+    private transient long putsAtLastRing;
+    private transient long lastRingNanos;
+    /** The get count after this handle's last long wait for an item ({@link #watchIdleFeeds}). */
+    private transient long takesAtLastLongWait;
+    /** Whether a take of this handle saw an idle feed, which its next wait tells the watcher. */
+    private transient boolean idleTakeSeen;
 
     private ByteQueue(SharedSegment segment, int at, int length, boolean hosted, long maxSize, int chunkSize) {
         this.segment = segment;
@@ -382,10 +391,72 @@ public final class ByteQueue implements Serializable {
         boolean pace = timeoutNanos < 0 || maxSize == 0 && timeoutNanos != 0;
         boolean put = tryPut(item, writer, pace)
                 || timeoutNanos != 0 && putWhenRoom(item, writer, timeoutNanos, pace, interruptible);
-        if (put) {
-            takers.ring();
+        if (put && takers.ring()) {
+            rangSeatedTaker();
         }
         return put;
+    }
+
+    /**
+     * Has {@code watcher} told whenever this handle sees the queue fed every so often, so that
+     * the API layer can have the queue's code compiled for such a feed ({@code IdleFeedWarmUp}):
+     * a put of this process rang a taker that had waited long enough to sit on the board,
+     * {@link #IDLE_FEED_NANOS} or more after this handle's previous such ring, or a take of this
+     * process waited that long; in either case at most {@link #IDLE_FEED_ITEMS} items after the
+     * previous such put or take of this handle. A stream does not tell it: a new JVM's producer
+     * stalls for milliseconds now and then (compiling, collecting, descheduled on a busy machine),
+     * and its consumer sits meanwhile, but such stalls are seldom that long, nor within two items
+     * of each other. Looked at only where a put rang a seated taker or a take waited; a put tells
+     * the watcher after its ring, a take at the start of its handle's next wait (so that what the
+     * watcher does never delays the item it took).
+     *
+     * @param watcher quick, never blocks, never throws; null for nobody
+     */
+    public void watchIdleFeeds(Runnable watcher) {
+        idleFeedWatcher = watcher;
+    }
+
+    /** After a put whose ring found a taker seated: tells the watcher when few items came since the last one. */
+    private void rangSeatedTaker() {
+        Runnable watcher = idleFeedWatcher;
+        if (watcher != null) {
+            long now = System.nanoTime();
+            long puts = header.getLongVolatile(PUT_COUNT);
+            boolean idleFeed = puts - putsAtLastRing <= IDLE_FEED_ITEMS && now - lastRingNanos >= IDLE_FEED_NANOS;
+            putsAtLastRing = puts;
+            lastRingNanos = now;
+            if (idleFeed) {
+                watcher.run();
+            }
+        }
+    }
+
+    /**
+     * As a take begins to wait: tells the watcher of the idle feed the take before saw, now that
+     * nothing is handed over (whatever the watcher does costs the take that saw it nothing).
+     *
+     * @return when the wait began, for {@link #tookAfterWaiting}; 0 when nobody watches
+     */
+    private long waitStart() {
+        Runnable watcher = idleFeedWatcher;
+        if (watcher == null) {
+            return 0;
+        }
+        if (idleTakeSeen) {
+            idleTakeSeen = false;
+            watcher.run();
+        }
+        return System.nanoTime();
+    }
+
+    /** After a take that waited since {@code waitStart}: notes an idle feed when the wait was long and few items came since the last. */
+    private void tookAfterWaiting(long waitStart) {
+        if (waitStart != 0 && System.nanoTime() - waitStart >= IDLE_FEED_NANOS) {
+            long takes = header.getLongVolatile(GET_COUNT);
+            long since = takes - takesAtLastLongWait;
+            takesAtLastLongWait = takes;
+            idleTakeSeen |= since <= IDLE_FEED_ITEMS;
+        }
     }
 
     /** The put of a full bounded queue: waits for room; a Flight Recorder event when it waits long. */
@@ -462,8 +533,13 @@ public final class ByteQueue implements Serializable {
             return item;
         }
         WaitingTake<T> waiting = waitingTake(reader);
-        return Wait.interruptiblyFor(timeoutNanos, waiting.take,
+        long waitStart = waitStart();
+        T taken = Wait.interruptiblyFor(timeoutNanos, waiting.take,
                 onLivenessCheck == null ? waiting.checkLiveness : () -> checkLiveness(onLivenessCheck), takers);
+        if (taken != null) {
+            tookAfterWaiting(waitStart);
+        }
+        return taken;
     }
 
     /**
@@ -491,17 +567,24 @@ public final class ByteQueue implements Serializable {
             return item;
         }
         WaitingTake<T> waiting = waitingTake(reader);
+        long waitStart = waitStart();
+        Object taken;
         if (giveUp == null) {
-            return Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly,
+            taken = Wait.uninterruptiblyFor(timeoutNanos, waiting.takeUninterruptibly,
                     waiting.checkLivenessUninterruptibly, takers);
+        } else {
+            Wait.Attempt<Object, RuntimeException> take = (Wait.Attempt<Object, RuntimeException>) (Wait.Attempt<?, ?>)
+                    waiting.takeUninterruptibly;
+            taken = Wait.uninterruptiblyFor(timeoutNanos, take, () -> {
+                countWhatADeadProducerLeft();
+                return giveUp.getAsBoolean() ? GAVE_UP : null;
+            }, takers);
         }
-        Wait.Attempt<Object, RuntimeException> take = (Wait.Attempt<Object, RuntimeException>) (Wait.Attempt<?, ?>)
-                waiting.takeUninterruptibly;
-        Object taken = Wait.uninterruptiblyFor(timeoutNanos, take, () -> {
-            countWhatADeadProducerLeft();
-            return giveUp.getAsBoolean() ? GAVE_UP : null;
-        }, takers);
-        return taken == GAVE_UP ? null : (T) taken;
+        if (taken == null || taken == GAVE_UP) {
+            return null;
+        }
+        tookAfterWaiting(waitStart);
+        return (T) taken;
     }
 
     /** What a take's liveness check returns to end the wait empty-handed. */
@@ -840,6 +923,10 @@ public final class ByteQueue implements Serializable {
 
     /** Chunks waiting to be read from which a put that needs a new chunk paces itself (see the class notes). */
     static final int PACING_BACKLOG_CHUNKS = 4;
+    /** A take's wait at least this long, or a ring this long after the last, is an idle feed's ({@link #watchIdleFeeds}). */
+    static final long IDLE_FEED_NANOS = 10_000_000;
+    /** How many items at most may come between two puts or takes of an idle feed ({@link #watchIdleFeeds}). */
+    static final long IDLE_FEED_ITEMS = 2;
     /** The longest a put paces itself. */
     static final long PACING_MAX_NANOS = 50_000_000;
     /**

@@ -70,18 +70,23 @@ public final class WaiterBoard implements Seating {
      * Rings the doorbell of every process seated: for the caller that has just made a change a
      * waiter may be waiting for (after the change). Never blocks: a ring is a non-blocking write
      * ({@link Doorbell#ring}), and nothing at all while no one is seated.
+     *
+     * @return whether anyone was seated (rung now, or a moment ago)
      */
-    public void ring() {
+    public boolean ring() {
         long word = segment.getLongVolatile(offset);
-        if (word != 0) {
+        boolean seated = word != 0;
+        if (seated) {
             ringWord(word, 0);
         }
         if (words == 2) {
-            word = segment.getLongVolatile(offset + 8);
-            if (word != 0) {
-                ringWord(word, 2);
+            long second = segment.getLongVolatile(offset + 8);
+            if (second != 0) {
+                seated = true;
+                ringWord(second, 2);
             }
         }
+        return seated;
     }
 
     private void ringWord(long word, int firstSeat) {
