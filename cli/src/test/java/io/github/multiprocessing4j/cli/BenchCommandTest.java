@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code mp4j bench}: runs a checkout's {@code bench/run} with its arguments as they are. A
  * stand-in {@code bench/run} in a checkout of its own records what it was given; the real one is
- * asked for its usage only (a real run takes minutes and builds the benchmark).
+ * asked for its usage only (a real run takes minutes and builds the benchmark), by a separate
+ * JVM: what it prints goes to that JVM's stdout, not into this one's test report.
  */
 class BenchCommandTest {
     private static final String THIS_JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -65,12 +66,16 @@ class BenchCommandTest {
                 .startsWith("mp4j: bench failed: " + checkout.resolve("bench/run") + " is missing or not executable");
     }
 
-    /** Through the real command line: this build's checkout is found above cli/target, and its bench/run answers. */
+    /**
+     * As the real command: this build's checkout is found above cli/target, and its bench/run
+     * answers (its usage: it builds nothing), on the command's own stdout.
+     */
     @Test
-    void theCheckoutThisCommandWasBuiltInIsFound() {
-        Mp4jRun.Result result = Mp4jRun.inProcess("bench", "--", "--help"); // bench/run's usage: it builds nothing
+    void theCheckoutThisCommandWasBuiltInIsFound() throws Exception {
+        Mp4jRun.Result result = Mp4jRun.asProcess("bench", "--", "--help");
 
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        assertThat(result.out()).startsWith("usage: bench/run ");
         assertThat(result.err()).isEmpty();
     }
 

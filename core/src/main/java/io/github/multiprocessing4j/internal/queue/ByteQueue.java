@@ -204,12 +204,15 @@ public final class ByteQueue implements Serializable {
     private transient volatile long getCountSeen;
     /** Told when this handle sees the queue fed every so often ({@link #watchIdleFeeds}); null for nobody. */
     private transient volatile Runnable idleFeedWatcher;
-    /** The put count at this handle's last ring of a seated taker, and when it was ({@link #watchIdleFeeds}). */
+    /*
+     * What a handle remembers for its watcher (watchIdleFeeds): the put count at its last
+     * ring of a seated taker and when that was, the get count after its last long wait, and
+     * whether that take saw an idle feed, which the handle's next wait tells. Any thread of the
+     * process may write them: a lost update only adds or drops a notice.
+     */
     private transient long putsAtLastRing;
     private transient long lastRingNanos;
-    /** The get count after this handle's last long wait for an item ({@link #watchIdleFeeds}). */
     private transient long takesAtLastLongWait;
-    /** Whether a take of this handle saw an idle feed, which its next wait tells the watcher. */
     private transient boolean idleTakeSeen;
 
     private ByteQueue(SharedSegment segment, int at, int length, boolean hosted, long maxSize, int chunkSize) {
