@@ -30,9 +30,10 @@ import java.util.concurrent.Callable;
  * which are {@code mp4j}'s; {@code mp4j bench -- --help} shows {@code bench/run}'s.
  */
 @Command(name = "bench",
-        description = {"Runs the side-by-side benchmark of this checkout (bench/run): CPython's multiprocessing and"
-                + " multiprocessing4j measured one after the other on this machine, in one table, each figure"
-                + " beside its design target. A full run takes about 15 minutes; --quick is a smoke test.",
+        description = {"Runs the side-by-side benchmark of this checkout (bench/run) against CPython.",
+                "CPython's multiprocessing and multiprocessing4j are measured one after the other on this machine"
+                        + " and shown in one table, each figure beside its design target. A full run takes about"
+                        + " 15 minutes; --quick is a smoke test.",
                 "ARG... are bench/run's: --quick, --only SECTION,..., --java PATH, --child-jvm-arg OPTION,"
                         + " --cluster-python PATH ('mp4j bench -- --help' lists them). Without --java, the"
                         + " benchmark runs with the java that runs mp4j.",
