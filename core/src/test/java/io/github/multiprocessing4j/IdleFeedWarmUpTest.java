@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class IdleFeedWarmUpTest {
-    private static final int FEED_ITEMS = IdleFeedWarmUp.NOTICES + 2;
+    private static final int FEED_ITEMS = IdleFeedWarmUp.NOTICES + 3;
     private static final long FEED_GAP_MILLIS = 25;
 
     @Test
@@ -37,21 +37,54 @@ class IdleFeedWarmUpTest {
                 .containsExactlyInAnyOrder("consumer warmed up: false", "producer warmed up: false");
     }
 
+    @Test
+    void aPipeEndReceivingEverySoOftenWarmsUp() throws Exception {
+        Pipe<Integer> pipe = Pipe.open(false);
+        Connection<Integer> receiving = pipe.left();
+        Connection<Integer> sending = pipe.right();
+        ProcessQueue<String> said = new ProcessQueue<>();
+        try {
+            ChildProcess receiver = ChildProcess.builder(() -> {
+                said.put("ready");
+                for (int i = 0; i < FEED_ITEMS; i++) {
+                    receiving.recv();
+                }
+                said.put("receiver warmed up: " + ranToItsEnd());
+            }).startMethod(StartMethod.COLD).build();
+            receiver.start();
+            assertThat(said.get()).isEqualTo("ready"); // so that it waits for each message
+            for (int i = 0; i < FEED_ITEMS; i++) {
+                Thread.sleep(FEED_GAP_MILLIS);
+                sending.send(i);
+            }
+            receiver.join();
+
+            assertThat(said.get()).isEqualTo("receiver warmed up: true");
+        } finally {
+            sending.unlink(); // the pipe, for every process
+            said.unlink();
+        }
+    }
+
     /**
      * A producer child puts {@code items} ints into a queue, {@code gapMillis} apart (0: at once,
-     * a stream), and a consumer child takes them; then each says whether its warm-up ran.
+     * a stream), once the consumer child that takes them is ready; then each says whether its
+     * warm-up ran.
      */
     private static List<String> whatTheChildrenSay(int items, long gapMillis, String... jvmArgs) throws Exception {
         ProcessQueue<Integer> feed = new ProcessQueue<>();
         ProcessQueue<String> said = new ProcessQueue<>();
+        ProcessEvent consumerReady = new ProcessEvent();
         try {
             ChildProcess consumer = ChildProcess.builder(() -> {
+                consumerReady.set(); // a feed's consumer waits for each item, from the first
                 for (int i = 0; i < items; i++) {
                     feed.get();
                 }
                 said.put("consumer warmed up: " + ranToItsEnd());
             }).startMethod(StartMethod.COLD).jvmArgs(jvmArgs).build();
             ChildProcess producer = ChildProcess.builder(() -> {
+                consumerReady.await();
                 for (int i = 0; i < items; i++) {
                     if (gapMillis > 0) {
                         Thread.sleep(gapMillis);
@@ -70,6 +103,7 @@ class IdleFeedWarmUpTest {
         } finally {
             feed.unlink();
             said.unlink();
+            consumerReady.unlink();
         }
     }
 
