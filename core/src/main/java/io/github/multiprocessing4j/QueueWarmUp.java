@@ -11,7 +11,9 @@ import java.util.function.BooleanSupplier;
  * put into a queue of its own and taken again, then ints through a joinable queue with a
  * {@code taskDone()} each, in rounds, so that the child it becomes runs its first queue
  * operations compiled. A thousand of each kind give C1 what a child's first thousands of items
- * would have given it (see {@code SpareWarmUp} for the figures).
+ * would have given it (see {@code SpareWarmUp} for the figures). A process seen feeding a queue
+ * every so often, or fed so, runs it once too, on a thread of its own, in its own tree
+ * ({@link IdleFeedWarmUp}); whichever ran it, the other does not.
  */
 final class QueueWarmUp {
     /**
