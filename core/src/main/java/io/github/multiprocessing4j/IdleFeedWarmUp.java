@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread of its own, the exercise a prepared spare runs ({@link QueueWarmUp}), once per JVM, after
  * {@value #NOTICES} puts or takes of such a feed ({@code ByteQueue.watchIdleFeeds}: a put that
  * rang a consumer seated on the queue's board 10 ms or more after its previous such ring, or a
- * take that waited 10 ms or more, each within two items of the handle's previous one).
+ * take that waited 10 ms or more, each within two items of the handle's previous one, which
+ * itself does not count: a feed, not one pause).
  *
  * <p>Implementation notes. A producer that puts an item every so often, and a consumer that
  * waits for each, run their puts and takes interpreted for a long time: the JIT compiles a method

@@ -406,10 +406,10 @@ public final class ByteQueue implements Serializable {
      * a put of this process rang a taker that had waited long enough to sit on the board,
      * {@link #IDLE_FEED_NANOS} or more after this handle's previous such ring, or a take of this
      * process waited that long; in either case at most {@link #IDLE_FEED_ITEMS} items after the
-     * previous such put or take of this handle. A stream does not tell it: a new JVM's producer
-     * stalls for milliseconds now and then (compiling, collecting, descheduled on a busy machine),
-     * and its consumer sits meanwhile, but such stalls are seldom that long, nor within two items
-     * of each other. Looked at only where a put rang a seated taker or a take waited; a put tells
+     * previous such put or take of this handle (so the first never tells: one pause is no feed).
+     * A stream does not tell it: a new JVM's producer stalls for milliseconds now and then
+     * (compiling, collecting, descheduled on a busy machine), and its consumer sits meanwhile,
+     * but such stalls are seldom that long, nor within two items of each other. Looked at only where a put rang a seated taker or a take waited; a put tells
      * the watcher after its ring, a take at the start of its handle's next wait (so that what the
      * watcher does never delays the item it took).
      *
@@ -425,7 +425,8 @@ public final class ByteQueue implements Serializable {
         if (watcher != null) {
             long now = System.nanoTime();
             long puts = header.getLongVolatile(PUT_COUNT);
-            boolean idleFeed = puts - putsAtLastRing <= IDLE_FEED_ITEMS && now - lastRingNanos >= IDLE_FEED_NANOS;
+            boolean idleFeed = lastRingNanos != 0 && puts - putsAtLastRing <= IDLE_FEED_ITEMS
+                    && now - lastRingNanos >= IDLE_FEED_NANOS;
             putsAtLastRing = puts;
             lastRingNanos = now;
             if (idleFeed) {
@@ -456,9 +457,8 @@ public final class ByteQueue implements Serializable {
     private void tookAfterWaiting(long waitStart) {
         if (waitStart != 0 && System.nanoTime() - waitStart >= IDLE_FEED_NANOS) {
             long takes = header.getLongVolatile(GET_COUNT);
-            long since = takes - takesAtLastLongWait;
+            idleTakeSeen |= takesAtLastLongWait != 0 && takes - takesAtLastLongWait <= IDLE_FEED_ITEMS;
             takesAtLastLongWait = takes;
-            idleTakeSeen |= since <= IDLE_FEED_ITEMS;
         }
     }
 
