@@ -401,17 +401,17 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Has {@code watcher} told whenever this handle sees the queue fed every so often, so that
-     * the API layer can have the queue's code compiled for such a feed ({@code IdleFeedWarmUp}):
-     * a put of this process rang a taker that had waited long enough to sit on the board,
-     * {@link #IDLE_FEED_NANOS} or more after this handle's previous such ring, or a take of this
-     * process waited that long; in either case at most {@link #IDLE_FEED_ITEMS} items after the
-     * previous such put or take of this handle (so the first never tells: one pause is no feed).
-     * A stream does not tell it: a new JVM's producer stalls for milliseconds now and then
-     * (compiling, collecting, descheduled on a busy machine), and its consumer sits meanwhile,
-     * but such stalls are seldom that long, nor within two items of each other. Looked at only where a put rang a seated taker or a take waited; a put tells
-     * the watcher after its ring, a take at the start of its handle's next wait (so that what the
-     * watcher does never delays the item it took).
+     * Has {@code watcher} told whenever this handle sees the queue fed every so often, so that the
+     * API layer can have the queue's code compiled for such a feed ({@code IdleFeedWarmUp}): a put
+     * of this process rang a taker that had waited long enough to sit on the board,
+     * {@link #IDLE_FEED_NANOS} or more after this handle's previous such ring, or a take of this process
+     * waited that long; in either case at most {@link #IDLE_FEED_ITEMS} items after the previous
+     * such put or take of this handle (so the first never tells: one pause is no feed). A stream
+     * does not tell it: a new JVM's producer stalls for milliseconds now and then (compiling,
+     * collecting, descheduled on a busy machine), and its consumer sits meanwhile, but such stalls
+     * are seldom that long, nor within two items of each other. Looked at only where a put rang a
+     * seated taker or a take waited; a put tells the watcher after its ring, a take at the start of
+     * its handle's next wait (so that what the watcher does never delays the item it took).
      *
      * @param watcher quick, never blocks, never throws; null for nobody
      */

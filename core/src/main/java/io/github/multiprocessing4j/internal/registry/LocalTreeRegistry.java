@@ -374,9 +374,10 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         }
         try (channel) {
             long partSize = size / parts;
+            Path root = file.getParent().getParent();
+            String what = (spill ? "spilled shared segment " : "shared segment ") + name(file);
             for (int part = 0; part < parts; part++) {
-                SegmentSpace.reserve(channel, part * partSize, part * partSize + Math.min(reserved, partSize),
-                        file.getParent().getParent(), (spill ? "spilled shared segment " : "shared segment ") + name(file));
+                SegmentSpace.reserve(channel, part * partSize, part * partSize + Math.min(reserved, partSize), root, what);
             }
             return SharedSegment.mapWhole(channel, size);
         } catch (SegmentSpace.SpaceExhaustedException e) {
