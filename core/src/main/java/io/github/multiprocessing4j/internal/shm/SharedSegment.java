@@ -111,7 +111,7 @@ public final class SharedSegment implements Serializable {
         this.name = name;
         this.size = size;
         this.buffer = map();
-        this.words = new MappedWords(buffer);
+        this.words = MappedWords.over(buffer);
     }
 
     /** The handle of a segment this process just made, with the mapping its store made it through. */
@@ -125,7 +125,7 @@ public final class SharedSegment implements Serializable {
         // a new name: no other handle can have mapped it yet
         MAPPINGS.put(key(), new Mapping(key(), made.mapping(), spilled, null));
         this.buffer = made.mapping();
-        this.words = new MappedWords(buffer);
+        this.words = MappedWords.over(buffer);
     }
 
     /** A slice of {@code whole}: see {@link #slice}. */
@@ -137,7 +137,7 @@ public final class SharedSegment implements Serializable {
         this.slice = true;
         this.offsetInFile = whole.offsetInFile + offset;
         this.buffer = whole.buffer.slice(offset, length).order(ByteOrder.nativeOrder());
-        this.words = new MappedWords(buffer);
+        this.words = MappedWords.over(buffer);
     }
 
     /**
@@ -444,10 +444,15 @@ public final class SharedSegment implements Serializable {
         return MAPPINGS.size();
     }
 
+    // The accesses end with the fence that keeps the mapping (this segment's buffer) reachable
+    // while MappedWords reaches it through its address. The loads and stores are small enough for
+    // C1 to inline them whole, MappedWords' part included, into the queues' and locks' code (see
+    // MappedWords).
+
     public long getLongVolatile(int offset) {
-        assert (offset & 7) == 0 : offset;
         long value = words.getLong(offset);
         VarHandle.acquireFence();
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -457,21 +462,27 @@ public final class SharedSegment implements Serializable {
     }
 
     public void setLongRelease(int offset, long value) {
-        assert (offset & 7) == 0 : offset;
         VarHandle.releaseFence();
         words.putLong(offset, value);
+        Reference.reachabilityFence(this);
     }
 
     public boolean compareAndSetLong(int offset, long expected, long value) {
-        return words.compareAndSetLong(offset, expected, value);
+        boolean set = words.compareAndSetLong(offset, expected, value);
+        Reference.reachabilityFence(this);
+        return set;
     }
 
     public long getAndAddLong(int offset, long delta) {
-        return words.getAndAddLong(offset, delta);
+        long old = words.getAndAddLong(offset, delta);
+        Reference.reachabilityFence(this);
+        return old;
     }
 
     public long getAndSetLong(int offset, long value) {
-        return words.getAndSetLong(offset, value);
+        long old = words.getAndSetLong(offset, value);
+        Reference.reachabilityFence(this);
+        return old;
     }
 
     public int getIntVolatile(int offset) {
@@ -479,20 +490,22 @@ public final class SharedSegment implements Serializable {
     }
 
     public boolean compareAndSetInt(int offset, int expected, int value) {
-        return words.compareAndSetInt(offset, expected, value);
+        boolean set = words.compareAndSetInt(offset, expected, value);
+        Reference.reachabilityFence(this);
+        return set;
     }
 
     public int getIntAcquire(int offset) {
-        assert (offset & 3) == 0 : offset;
         int value = words.getInt(offset);
         VarHandle.acquireFence();
+        Reference.reachabilityFence(this);
         return value;
     }
 
     public void setIntRelease(int offset, int value) {
-        assert (offset & 3) == 0 : offset;
         VarHandle.releaseFence();
         words.putInt(offset, value);
+        Reference.reachabilityFence(this);
     }
 
     public void setIntVolatile(int offset, int value) {
@@ -502,25 +515,32 @@ public final class SharedSegment implements Serializable {
 
     public void putByte(int offset, byte value) {
         words.putByte(offset, value);
+        Reference.reachabilityFence(this);
     }
 
     /** A plain store of the 8-aligned word at {@code offset}, in the platform's byte order. */
     public void putLong(int offset, long value) {
         words.putLong(offset, value);
+        Reference.reachabilityFence(this);
     }
 
     /** A plain load of the 8-aligned word at {@code offset}, in the platform's byte order. */
     public long getLong(int offset) {
-        return words.getLong(offset);
+        long value = words.getLong(offset);
+        Reference.reachabilityFence(this);
+        return value;
     }
 
     public byte getByte(int offset) {
-        return words.getByte(offset);
+        byte value = words.getByte(offset);
+        Reference.reachabilityFence(this);
+        return value;
     }
 
     /** Copies {@code length} bytes of {@code source} into the segment at {@code offset} (plain writes). */
     public void putBytes(int offset, byte[] source, int sourceOffset, int length) {
         words.putBytes(offset, source, sourceOffset, length);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -544,6 +564,7 @@ public final class SharedSegment implements Serializable {
     /** Copies {@code length} bytes of the segment at {@code offset} into {@code target} (plain reads). */
     public void getBytes(int offset, byte[] target, int targetOffset, int length) {
         words.getBytes(offset, target, targetOffset, length);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -554,6 +575,8 @@ public final class SharedSegment implements Serializable {
      */
     public void copyTo(int offset, SharedSegment target, int targetOffset, int length) {
         words.copyTo(offset, target.words, targetOffset, length);
+        Reference.reachabilityFence(this);
+        Reference.reachabilityFence(target);
     }
 
     /**
@@ -672,11 +695,13 @@ public final class SharedSegment implements Serializable {
      * @throws IOException when it cannot be opened or mapped
      */
     public static void rehearseMapping(Path file) throws IOException {
-        MappedWords words = new MappedWords(mapFile(file, Long.BYTES));
+        ByteBuffer mapping = mapFile(file, Long.BYTES);
+        MappedWords words = MappedWords.over(mapping);
         long value = words.getLong(0);
         VarHandle.fullFence();
         words.compareAndSetLong(0, value, value + 1);
         words.putLong(0, value);
+        Reference.reachabilityFence(mapping);
     }
 
     /**
@@ -770,6 +795,6 @@ public final class SharedSegment implements Serializable {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         buffer = map();
-        words = new MappedWords(buffer);
+        words = MappedWords.over(buffer);
     }
 }
