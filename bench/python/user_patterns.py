@@ -25,7 +25,8 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               three times: its median); the constructor's time too; then one
               apply(x*x), untimed, 15 apply()s of a task that computes 5 ms (their
               median time beyond the task's own), and after the pool idled a second
-              another x*x (call -> result), and last close() and join(); then a forked Process's
+              another x*x (call -> result), then 20 more, each after 100 ms of idling
+              (their median), and last close() and join(); then a forked Process's
               get() of items put after an mp.Queue idled a second (twice) and 20 ms
               (15 times: their median), put -> item; last, pools in a loop: Pool(2)
               made, map x*x over 1,000 ints, close() and join(), 9 times (their median);
@@ -77,6 +78,8 @@ IDLE_MILLIS = 1000  # as PoolCallsProgram.IDLE_MILLIS: past a wait's young pause
 BRIEF_IDLE_MILLIS = 20  # as PoolCallsProgram.BRIEF_IDLE_MILLIS: a consumer fed every so often
 BRIEF_IDLE_GETS = 15  # as PoolCallsProgram.BRIEF_IDLE_GETS: their median is the figure
 TASK_MILLIS = 5  # as PoolCallsProgram.TASK_MILLIS: a short request's work
+BRIEF_IDLE_APPLY_MILLIS = 100  # as PoolCallsProgram.BRIEF_IDLE_APPLY_MILLIS: a request every so often
+BRIEF_IDLE_APPLIES = 20  # as PoolCallsProgram.BRIEF_IDLE_APPLIES: their median is the figure
 TASK_APPLIES = 15  # as PoolCallsProgram.TASK_APPLIES: their median is the figure
 POOL_WORKERS = 2
 POOL_ROUNDS = 9  # as PoolCallsProgram.POOL_ROUNDS: pools made, used and closed one after the other
@@ -131,6 +134,11 @@ def function_apply_name():
 
 def idle_apply_name():
     return f"{POOL_PREFIX}apply(x*x) after the pool idled {IDLE_MILLIS} ms: call -> result"
+
+
+def brief_idle_apply_name():
+    return (f"{POOL_PREFIX}apply(x*x) after the pool idled {BRIEF_IDLE_APPLY_MILLIS} ms, median of "
+            f"{BRIEF_IDLE_APPLIES} (a pool given a task every so often): call -> result")
 
 
 def close_name():
@@ -334,12 +342,21 @@ def pool_program(first, second, repeats):
     t5 = time.perf_counter_ns()
     square = pool.apply(bench_mp._sq, (7,))
     t6 = time.perf_counter_ns()
+    brief_idle_applies = []
+    for _ in range(BRIEF_IDLE_APPLIES):
+        time.sleep(BRIEF_IDLE_APPLY_MILLIS / 1e3)
+        before = time.perf_counter_ns()
+        answer = pool.apply(bench_mp._sq, (7,))
+        brief_idle_applies.append((time.perf_counter_ns() - before) / 1e3)
+        assert answer == 49, answer
+    closing = time.perf_counter_ns()
     pool.close()
     pool.join()
     t7 = time.perf_counter_ns()
     assert square == 49, square
     print(f"idle_apply_us\t{(t6 - t5) / 1e3}")
-    print(f"close_us\t{(t7 - t6) / 1e3}", flush=True)
+    print(f"brief_idle_apply_us\t{statistics.median(brief_idle_applies)}")
+    print(f"close_us\t{(t7 - closing) / 1e3}", flush=True)
     first_idle_get, idle_get, *brief_idle_gets = _idle_gets(ctx)
     print(f"first_idle_get_us\t{first_idle_get / 1e3}")
     print(f"idle_get_us\t{idle_get / 1e3}")
@@ -560,8 +577,8 @@ def sec_loop(cfg):
 
 def sec_pool_calls(cfg):
     n = cfg["pool_calls_n"]
-    (construct, first, second, task_apply, capturing_apply, function_apply, idle_apply, close, first_idle_get,
-     idle_get, brief_idle_get, pool_rounds, queue_rounds, pipe_rounds) = ([] for _ in range(14))
+    (construct, first, second, task_apply, capturing_apply, function_apply, idle_apply, brief_idle_apply, close,
+     first_idle_get, idle_get, brief_idle_get, pool_rounds, queue_rounds, pipe_rounds) = ([] for _ in range(15))
     for _ in range(cfg["program_reps"]):
         f = run_program("--pool-program", FIRST_ITEMS, n, SECOND_REPEATS)
         construct += f["construct_us"]
@@ -572,6 +589,7 @@ def sec_pool_calls(cfg):
         capturing_apply += f["capturing_apply_us"]
         function_apply += f["function_apply_us"]
         idle_apply += f["idle_apply_us"]
+        brief_idle_apply += f["brief_idle_apply_us"]
         close += f["close_us"]
         first_idle_get += f["first_idle_get_us"]
         idle_get += f["idle_get_us"]
@@ -587,6 +605,7 @@ def sec_pool_calls(cfg):
     bench_mp.record("pool-calls", capturing_apply_name(), "fork", 1, "us", capturing_apply)
     bench_mp.record("pool-calls", function_apply_name(), "fork", 1, "us", function_apply)
     bench_mp.record("pool-calls", idle_apply_name(), "fork", 1, "us", idle_apply)
+    bench_mp.record("pool-calls", brief_idle_apply_name(), "fork", 1, "us", brief_idle_apply)
     bench_mp.record("pool-calls", close_name(), "fork", POOL_WORKERS, "us", close)
     bench_mp.record("pool-calls", idle_get_name(True), "fork", 1, "us", first_idle_get)
     bench_mp.record("pool-calls", idle_get_name(False), "fork", 1, "us", idle_get)

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a take's notice comes as its handle's next wait begins, when nothing is handed over), then the
  * exercise's few thousand puts and takes and their compilation (44-56 ms of wall time, 34-45 ms of
  * CPU on its thread), 5 ms later, while the feed idles; its queues are scratch queues of the
- * process's tree, unlinked when it ends (and gone with the tree if the JVM exits first). A spare
+ * process's tree ({@code SharedSegment.scratch}), unlinked when it ends, removed when the process
+ * is reaped if it was killed meanwhile (until 2026-12-07 they stayed until the tree ended: the
+ * queue robustness tests' leak check met them in consumers killed during it). A spare
  * that ran the exercise before it became its child does not run it again.
  * {@value #ENABLED_PROPERTY}{@code =false} turns it off in the JVM that has it (children get it
  * through {@code mp4j.childJvmArgs}). The thread ends at an interrupt (Maven's {@code exec:java}
@@ -39,7 +42,8 @@ final class IdleFeedWarmUp {
     static final String ENABLED_PROPERTY = "mp4j.idleFeedWarmUp";
     /** The puts and takes of an idle feed seen before the warm-up starts: a feed, not one pause. */
     static final int NOTICES = 3;
-    private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY));
+    /** Whether this JVM warms up for idle feeds, its queues' and its pools' ({@link PoolWarmUp}). */
+    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY));
     private static final AtomicInteger NOTICED = new AtomicInteger();
     /**
      * How long the warm-up's thread waits before it starts: the hand-off that made the last notice
@@ -76,7 +80,7 @@ final class IdleFeedWarmUp {
         public void run() {
             try {
                 Thread.sleep(START_DELAY_MILLIS);
-                QueueWarmUp.run(() -> Thread.currentThread().isInterrupted());
+                SharedSegment.scratch(() -> QueueWarmUp.run(() -> Thread.currentThread().isInterrupted()));
             } catch (InterruptedException e) {
                 // asked to end: the exercise's queues are unlinked already
             } catch (Exception | LinkageError e) {

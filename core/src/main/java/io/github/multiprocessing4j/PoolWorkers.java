@@ -164,9 +164,71 @@ final class PoolWorkers {
         }
     }
 
+    /**
+     * Runs each worker's loop on a daemon thread of this process: the pool of a warm-up
+     * ({@link PoolWarmUp}), whose workers are this JVM's own code. Ending such a worker is
+     * interrupting its thread: its loop ends when its inbox closes.
+     */
+    static final class ThreadLauncher implements WorkerLauncher {
+        @Override
+        public PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs, boolean replacementsExpected) {
+            return new ThreadWorker(name, target);
+        }
+
+        @Override
+        public boolean startsProcesses() {
+            return false;
+        }
+    }
+
+    private static final class ThreadWorker implements PoolWorker {
+        private final Thread thread;
+
+        ThreadWorker(String name, WorkerLoop loop) {
+            thread = new Thread(loop, "mp4j-pool-warm-up-" + name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public String name() {
+            return thread.getName();
+        }
+
+        @Override
+        public void kill() {
+            thread.interrupt();
+        }
+
+        @Override
+        public void join() throws InterruptedException {
+            thread.join();
+        }
+
+        @Override
+        public int exitCode() {
+            return thread.isAlive() ? Integer.MIN_VALUE : 0;
+        }
+
+        @Override
+        public Throwable failure() {
+            return null;
+        }
+    }
+
     /** Runs {@link SerializableFunction}s, {@link SerializableRunnable}s and plain runnables in the workers. */
     enum Invoker implements TaskInvoker {
         INSTANCE;
+
+        @Override
+        public boolean warmUp() {
+            return PoolWarmUp.start();
+        }
 
         @Override
         @SuppressWarnings("unchecked")

@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.pool.PoolEngine;
 import io.github.multiprocessing4j.internal.pool.PoolTask;
 import io.github.multiprocessing4j.internal.pool.StarArguments;
 import io.github.multiprocessing4j.internal.pool.StreamCall;
+import io.github.multiprocessing4j.internal.pool.WorkerLauncher;
 import io.github.multiprocessing4j.internal.statics.StaticShared;
 import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolBackendFactory;
@@ -219,15 +220,23 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
         this(builder().processes(processes));
     }
 
+    /**
+     * A pool of {@code processes} workers that {@code launcher} starts (a warm-up's threads,
+     * {@link PoolWarmUp}), with the defaults of {@link #ProcessPool(int)} otherwise.
+     */
+    ProcessPool(int processes, WorkerLauncher launcher) {
+        madeByStaticInitialiserOf = null;
+        Builder b = builder().processes(processes);
+        startedEngine = new PoolEngine(config(b), launcher);
+    }
+
     private ProcessPool(Builder b) {
         madeByStaticInitialiserOf = StaticShared.initialiserInChild();
         if (madeByStaticInitialiserOf != null) {
             startedEngine = null; // a child that merely loads the class (a task's lambda lives there) must not start a pool
             return;
         }
-        PoolConfig config = new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
-                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new, b.retries, b.taskTimeoutNanos,
-                b.interruptGraceNanos, b.maxMemoryPerChild);
+        PoolConfig config = config(b);
         if (b.cluster == null) {
             startedEngine = new PoolEngine(config, new PoolWorkers.Launcher(b.startMethod, b.classPath));
         } else {
@@ -239,6 +248,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    private static PoolConfig config(Builder b) {
+        return new PoolConfig(b.processes, b.initializer, b.maxTasksPerChild, b.jvmArgs,
+                PoolWorkers.Invoker.INSTANCE, WorkerDiedException::new, b.retries, b.taskTimeoutNanos,
+                b.interruptGraceNanos, b.maxMemoryPerChild);
     }
 
     /**

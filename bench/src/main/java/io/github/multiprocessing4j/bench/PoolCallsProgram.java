@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  * of a lambda that captures how long it computes (as {@code () -> work(x)}, which a pool sends
  * whole at each call), then as many of a function given that time as its argument
  * ({@code apply(fn, argument)}, Python's {@code apply(func, args)}), and after the pool
- * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another x*x, and last
- * {@code close()}; after the pool, a child that waits for an item in a queue gets one put after the
+ * has idled {@value #IDLE_MILLIS} ms (as a service's pool between requests) another x*x, then
+ * {@value #BRIEF_IDLE_APPLIES} more, each after the pool idled {@value #BRIEF_IDLE_APPLY_MILLIS} ms
+ * (a service's pool given a request every so often), and last {@code close()}; after the pool, a child that waits for an item in a queue gets one put after the
  * queue idled {@value #IDLE_MILLIS} ms (a consumer between a producer's bursts), twice: a
  * process's first ring of another's doorbell goes through a thread of its own, which opens the
  * doorbell, the later ones at once; then {@value #BRIEF_IDLE_GETS} items, each put after the
@@ -38,7 +39,7 @@ import java.util.stream.Collectors;
  * {@code second_per_s}, in tasks per second of the call alone, {@code task_apply_us} (the median
  * of the task applies' time beyond the task's own, as the task measured it), {@code capturing_apply_us}
  * (the same for the capturing lambda), {@code function_apply_us} (for the function and its argument), {@code idle_apply_us} (the call
- * to its result), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
+ * to its result), {@code brief_idle_apply_us} (the median of the calls every so often), {@code close_us}, {@code first_idle_get_us}, {@code idle_get_us} and
  * {@code brief_idle_get_us} (the put to the item in the child, by {@link System#nanoTime()},
  * which is the machine's monotonic clock in both; the last the median of its items) and, per
  * round, {@code pool_round_us} (the constructor to {@code close()} returned), and the median of
@@ -57,6 +58,7 @@ public final class PoolCallsProgram {
     static final String CAPTURING_APPLY_MICROS = "capturing_apply_us";
     static final String FUNCTION_APPLY_MICROS = "function_apply_us";
     static final String IDLE_APPLY_MICROS = "idle_apply_us";
+    static final String BRIEF_IDLE_APPLY_MICROS = "brief_idle_apply_us";
     static final String CLOSE_MICROS = "close_us";
     static final String FIRST_IDLE_GET_MICROS = "first_idle_get_us";
     static final String IDLE_GET_MICROS = "idle_get_us";
@@ -76,6 +78,10 @@ public final class PoolCallsProgram {
     static final long BRIEF_IDLE_MILLIS = 20;
     /** How many brief-idle items: their median is the figure. */
     static final int BRIEF_IDLE_GETS = 15;
+    /** How long the pool idles before each of the brief-idle applies: a service's pool given a request every so often. */
+    static final long BRIEF_IDLE_APPLY_MILLIS = 100;
+    /** How many brief-idle applies: their median is the figure. */
+    static final int BRIEF_IDLE_APPLIES = 20;
     /** How long each task of the task applies computes: a few milliseconds, as a short request's work. */
     static final long TASK_MILLIS = 5;
     /** How many task applies: their median is the figure. */
@@ -123,13 +129,25 @@ public final class PoolCallsProgram {
             long t5 = System.nanoTime();
             long square = pool.apply(task);
             long t6 = System.nanoTime();
+            List<Double> briefIdleApplies = new java.util.ArrayList<>();
+            for (int i = 0; i < BRIEF_IDLE_APPLIES; i++) {
+                Thread.sleep(BRIEF_IDLE_APPLY_MILLIS);
+                long before = System.nanoTime();
+                long answer = pool.apply(task);
+                briefIdleApplies.add((System.nanoTime() - before) / 1e3);
+                if (answer != 49) {
+                    throw new IllegalStateException("apply every so often returned " + answer);
+                }
+            }
+            long closing = System.nanoTime();
             pool.close();
             long t7 = System.nanoTime();
             if (square != 49) {
                 throw new IllegalStateException("apply after idling returned " + square);
             }
             Programs.report(IDLE_APPLY_MICROS, (t6 - t5) / 1e3);
-            Programs.report(CLOSE_MICROS, (t7 - t6) / 1e3);
+            Programs.report(BRIEF_IDLE_APPLY_MICROS, Programs.median(briefIdleApplies));
+            Programs.report(CLOSE_MICROS, (t7 - closing) / 1e3);
         }
         long[] idleGets = idleGetNanos();
         Programs.report(FIRST_IDLE_GET_MICROS, idleGets[0] / 1e3);

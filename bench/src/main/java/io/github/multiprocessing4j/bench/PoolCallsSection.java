@@ -65,6 +65,11 @@ final class PoolCallsSection extends Section {
         return PREFIX + "apply(x*x) after the pool idled " + PoolCallsProgram.IDLE_MILLIS + " ms: call -> result";
     }
 
+    static String briefIdleApply() {
+        return PREFIX + "apply(x*x) after the pool idled " + PoolCallsProgram.BRIEF_IDLE_APPLY_MILLIS + " ms, median of "
+                + PoolCallsProgram.BRIEF_IDLE_APPLIES + " (a pool given a task every so often): call -> result";
+    }
+
     static String close() {
         return PREFIX + "close() and join() after the calls";
     }
@@ -106,6 +111,7 @@ final class PoolCallsSection extends Section {
         double[] capturingApply = new double[reps];
         double[] functionApply = new double[reps];
         double[] idleApply = new double[reps];
+        double[] briefIdleApply = new double[reps];
         double[] close = new double[reps];
         double[] firstIdleGet = new double[reps];
         double[] idleGet = new double[reps];
@@ -127,6 +133,7 @@ final class PoolCallsSection extends Section {
             capturingApply[rep] = value(figures, PoolCallsProgram.CAPTURING_APPLY_MICROS);
             functionApply[rep] = value(figures, PoolCallsProgram.FUNCTION_APPLY_MICROS);
             idleApply[rep] = value(figures, PoolCallsProgram.IDLE_APPLY_MICROS);
+            briefIdleApply[rep] = value(figures, PoolCallsProgram.BRIEF_IDLE_APPLY_MICROS);
             close[rep] = value(figures, PoolCallsProgram.CLOSE_MICROS);
             firstIdleGet[rep] = value(figures, PoolCallsProgram.FIRST_IDLE_GET_MICROS);
             idleGet[rep] = value(figures, PoolCallsProgram.IDLE_GET_MICROS);
@@ -146,6 +153,7 @@ final class PoolCallsSection extends Section {
         results.record(name(), capturingApply(), "program", 1, "us", capturingApply);
         results.record(name(), functionApply(), "program", 1, "us", functionApply);
         results.record(name(), idleApply(), "program", 1, "us", idleApply);
+        results.record(name(), briefIdleApply(), "program", 1, "us", briefIdleApply);
         results.record(name(), close(), "program", PoolCallsProgram.WORKERS, "us", close);
         results.record(name(), idleGet(true), "program", 1, "us", firstIdleGet);
         results.record(name(), idleGet(false), "program", 1, "us", idleGet);

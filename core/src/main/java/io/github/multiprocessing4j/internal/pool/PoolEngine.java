@@ -74,6 +74,16 @@ public final class PoolEngine {
     private long releaseCheckAt;
     /** Map calls in progress: SHUTDOWN waits for them to have submitted all their input. */
     private int openMapCalls;
+    /** Runs the callers' code; asked to {@linkplain TaskInvoker#warmUp warm up} ({@link #warmUp}). */
+    private final TaskInvoker invoker;
+    /** Whether the workers are told to warm up too: a pool on this machine's (a backend's workers are not). */
+    private final boolean workersWarmUp;
+    /** Tasks submitted while every worker had idled {@link #IDLE_TASK_NANOS} ({@link #isIdleTaskThatWarmsUp}). */
+    private int idleTasks;
+    /** A task submitted while every worker has held nothing for this long is an idle task (the pool is used every so often). */
+    static final long IDLE_TASK_NANOS = 10_000_000;
+    /** The idle tasks after which the pool warms up: used every so often, not paused once. */
+    static final int WARM_UP_AFTER_IDLE_TASKS = 3;
 
     /**
      * Starts the workers and the collector; returns without waiting for the workers to boot.
@@ -93,7 +103,7 @@ public final class PoolEngine {
      *     shared memory. The launcher places the workers where the backend says.
      */
     public PoolEngine(PoolConfig config, WorkerLauncher launcher, PoolBackend backend) {
-        if (ProcessContext.current().isDaemon()) {
+        if (launcher.startsProcesses() && ProcessContext.current().isDaemon()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
         if (config.initializer() != null) {
@@ -101,6 +111,8 @@ public final class PoolEngine {
         }
         this.processes = config.processes();
         this.taskTimeoutNanos = config.taskTimeoutNanos();
+        this.invoker = config.invoker();
+        this.workersWarmUp = backend == null;
         this.dispatcher = new Dispatcher(config.maxTasksPerChild());
         ChannelFactory channels = backend == null ? SharedMessageChannel::create
                 : () -> new BackendChannel(backend.newChannel());
@@ -152,6 +164,7 @@ public final class PoolEngine {
      * @throws RejectedExecutionException when the pool is shut down or broken
      */
     public <T> CompletableFuture<T> submitTask(PoolTask task) {
+        boolean warmUp = isIdleTaskThatWarmsUp();
         PoolTask toRun = task;
         long timeout = taskTimeoutNanos;
         if (task.task() instanceof TimedTask timed) {
@@ -159,6 +172,9 @@ public final class PoolEngine {
             toRun = task.running(timed.task());
         }
         TaskCall<T> call = new TaskCall<>(task, loaderOf(toRun.task()));
+        if (warmUp) {
+            call.afterAnswer(this::warmUp); // the caller has its answer first
+        }
         Chunk chunk = chunks.taskChunk(toRun, call, timeout);
         call.future.interruptWith(() -> interrupt(chunk));
         submit(List.of(chunk), false);
@@ -168,6 +184,59 @@ public final class PoolEngine {
             }
         });
         return call.future;
+    }
+
+    /**
+     * Notes a task submitted while every worker has held nothing for {@link #IDLE_TASK_NANOS} or
+     * more (its dispatcher's bookkeeping, {@link WorkerHandle#idleFor}).
+     *
+     * @return whether it is the {@value #WARM_UP_AFTER_IDLE_TASKS}th such task: the pool warms up
+     *     after it ({@link #warmUp})
+     */
+    private boolean isIdleTaskThatWarmsUp() {
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            if (idleTasks >= WARM_UP_AFTER_IDLE_TASKS) {
+                return false;
+            }
+            for (WorkerHandle w : supervisor.workers()) {
+                if (!w.idleFor(now, IDLE_TASK_NANOS)) {
+                    return false;
+                }
+            }
+            return ++idleTasks == WARM_UP_AFTER_IDLE_TASKS;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Has this process and the pool's workers warm up ({@link TaskInvoker#warmUp}): once per
+     * pool, after its {@value #WARM_UP_AFTER_IDLE_TASKS}th idle task.
+     *
+     * @implNote A pool used every so often (a service's {@code apply()} per request) runs its
+     * tasks' path interpreted for a long time, in its process and in its workers, since the JIT
+     * compiles a method after a few hundred calls; the warm-up runs that path a few thousand times
+     * on threads of its own ({@code PoolWarmUp}). Only single tasks count: a map call's chunks
+     * compile its path within the call. Called once the task that made the notice has its
+     * answer (starting a thread, and loading the warm-up's classes, took that task 2-3 ms when
+     * done before it was sent); a worker sends what it has answered before it starts its own.
+     * A worker started later (a replacement) is not told.
+     */
+    private void warmUp() {
+        if (!invoker.warmUp() || !workersWarmUp) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (WorkerHandle w : supervisor.workers()) {
+                w.sendWarmUp();
+                w.flush();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
  * <pre>
  *  DEFINE  | long functionId | function (serialized, to the end)
  *  CHUNK   | long chunkId | byte mode | long functionId | int inlineLength | inline function | [values]
+ *  WARM_UP                    (the pool is used every so often: have this JVM's pool code compiled, once)
  * </pre>
  *
  * A chunk names a function defined before in the same inbox (a map's function, or a submitted
@@ -57,6 +58,7 @@ import java.util.List;
 final class PoolMessages {
     static final byte DEFINE = 1;
     static final byte CHUNK = 2;
+    static final byte WARM_UP = 5;
 
     static final byte READY = 11;
     static final byte RESULTS = 12;
@@ -259,6 +261,10 @@ final class PoolMessages {
     /** A message of a worker about one chunk, or of one number: STARTED, INTERRUPTING, OVER_MEMORY. */
     static byte[] workerNote(byte kind, int worker, long chunkIdOrBytes) {
         return new Wire.Writer(13).putByte(kind).putInt(worker).putLong(chunkIdOrBytes).toByteArray();
+    }
+
+    static byte[] warmUp() {
+        return new byte[] {WARM_UP};
     }
 
     static byte[] interrupt(long chunkId) {

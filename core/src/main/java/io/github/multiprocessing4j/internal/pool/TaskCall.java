@@ -16,10 +16,20 @@ final class TaskCall<T> implements ChunkOwner {
     /** The task: what {@code shutdownNow()} hands back when it was never sent. */
     final PoolTask task;
     private final ClassLoader loader;
+    /**
+     * Run by the collector once the task is answered, after the future: not a dependent of the
+     * future, which a caller waiting in {@code get()} runs itself when it wakes. Null for none.
+     */
+    private volatile Runnable afterAnswer;
 
     TaskCall(PoolTask task, ClassLoader loader) {
         this.task = task;
         this.loader = loader;
+    }
+
+    /** Has the collector run {@code action} once the task is answered, after its future (see {@link #afterAnswer}). */
+    void afterAnswer(Runnable action) {
+        afterAnswer = action;
     }
 
     @Override
@@ -40,6 +50,7 @@ final class TaskCall<T> implements ChunkOwner {
             failed(chunk, ((ValueSection.Failed) value).cause());
         } else {
             future.complete(task instanceof PoolTask.Run run ? (T) run.result() : (T) value);
+            runAfterAnswer();
         }
     }
 
@@ -49,6 +60,15 @@ final class TaskCall<T> implements ChunkOwner {
             future.cancel(false);
         } else {
             future.completeExceptionally(failure);
+        }
+        runAfterAnswer();
+    }
+
+    private void runAfterAnswer() {
+        Runnable action = afterAnswer;
+        if (action != null) {
+            afterAnswer = null;
+            action.run();
         }
     }
 

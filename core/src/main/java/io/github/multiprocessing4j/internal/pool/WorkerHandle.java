@@ -122,6 +122,19 @@ final class WorkerHandle {
         assigned++;
     }
 
+    /** @return whether the worker has held no chunk for {@code nanos} or more at {@code now} ({@link System#nanoTime()}) */
+    boolean idleFor(long now, long nanos) {
+        return held.isEmpty() && now - idleSince >= nanos;
+    }
+
+    /**
+     * Asks the worker to have its pool code compiled ({@link PoolMessages#WARM_UP}): the message
+     * goes out at the next {@link #flush()}, after what was sent before it.
+     */
+    void sendWarmUp() {
+        outgoing.add(PoolMessages.warmUp());
+    }
+
     /**
      * Holds chunk {@code chunkId} no more (answered, or given back), and no longer waits for it to
      * be given back.

@@ -23,6 +23,14 @@ public interface WorkerLauncher {
     PoolWorker start(String name, WorkerLoop target, List<String> jvmArgs, boolean replacementsExpected);
 
     /**
+     * {@return whether the workers are processes} (not threads of this one, as a warm-up's): a
+     * daemonic process may not start them
+     */
+    default boolean startsProcesses() {
+        return true;
+    }
+
+    /**
      * The pool has ended, its workers too: a launcher may prepare the workers of a next pool
      * (spare JVMs) now that they compete with no worker. Returns at once.
      *

@@ -189,9 +189,13 @@ public final class WorkerLoop implements Runnable, Serializable {
                     continue;
                 }
                 for (Wire.Reader in : PoolMessages.parts(message)) {
-                    if (in.getByte() == PoolMessages.DEFINE) {
+                    byte kind = in.getByte();
+                    if (kind == PoolMessages.DEFINE) {
                         long id = in.getLong();
                         functions.put(id, readFunction(in.rest(), loader));
+                    } else if (kind == PoolMessages.WARM_UP) {
+                        outbox.flush(); // the answers first: starting the warm-up's thread takes a moment
+                        invoker.warmUp();
                     } else {
                         outbox.beforeChunk();
                         runChunk(in, functions, loader, running, outbox);

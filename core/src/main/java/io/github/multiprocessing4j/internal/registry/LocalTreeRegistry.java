@@ -189,6 +189,14 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                 TreeFiles.deleteQuietly(temp);
             }
         }
+        // what a warm-up of the process made and would have removed, had it not been killed
+        String scratchPrefix = TreeFiles.SEGMENT_PREFIX + SharedSegment.SCRATCH_KIND;
+        for (Path segment : files.list(scratchPrefix)) {
+            String[] parts = segment.getFileName().toString().split("-");
+            if (parts.length == 5 && parts[2].equals(Long.toString(pid))) { // seg-scratchKIND-PID-TICKS-N
+                TreeFiles.deleteQuietly(segment);
+            }
+        }
     }
 
     @Override

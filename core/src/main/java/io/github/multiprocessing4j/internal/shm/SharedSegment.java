@@ -182,7 +182,43 @@ public final class SharedSegment implements Serializable {
 
     /** @return a name for a segment of the calling process's tree, to create later with {@link #createNamed} */
     public static String reserveName(String kind) {
-        return trees().own().newSegmentName(kind);
+        return trees().own().newSegmentName(SCRATCH.get() ? SCRATCH_KIND + kind : kind);
+    }
+
+    /**
+     * The kind's prefix of a segment made by {@link #scratch} work: the process's tree removes
+     * such segments of a process when it reaps it, so that a process killed during the work
+     * leaves none behind.
+     */
+    public static final String SCRATCH_KIND = "scratch";
+    /** Whether the thread makes scratch segments: inherited, so that the threads the work starts do too. */
+    private static final InheritableThreadLocal<Boolean> SCRATCH = new InheritableThreadLocal<>() {
+        @Override
+        protected Boolean initialValue() {
+            return Boolean.FALSE;
+        }
+    };
+
+    /** Work that makes and removes shared objects of its own. */
+    @FunctionalInterface
+    public interface ScratchWork<E extends Exception> {
+        void run() throws E;
+    }
+
+    /**
+     * Runs {@code work}, whose segments, and those of the threads it starts, are scratch ones
+     * ({@link #SCRATCH_KIND}): a process's warm-up exercise, which removes what it made when it
+     * ends, but not when the process is killed meanwhile. Only for work whose shared objects
+     * never leave the process.
+     */
+    public static <E extends Exception> void scratch(ScratchWork<E> work) throws E {
+        boolean outer = SCRATCH.get();
+        SCRATCH.set(Boolean.TRUE);
+        try {
+            work.run();
+        } finally {
+            SCRATCH.set(outer);
+        }
     }
 
     /**
