@@ -288,6 +288,9 @@ def user_pattern_rows():
             method="program", short="pool in a new program: apply(fn, argument) of a 5 ms function, median of 15"),
         Row("pool-calls", POOL_CALLS + "apply(x*x) after the pool idled 1000 ms: call -> result", method="program",
             short="pool in a new program: one apply(x*x) after the pool idled a second"),
+        Row("pool-calls", POOL_CALLS + "apply(x*x) after the pool idled 100 ms, median of 20 (a pool given a task "
+            "every so often): call -> result", method="program",
+            short="pool in a new program: apply(x*x) every 100 ms (median of 20)"),
         Row("pool-calls", POOL_CALLS + "close() and join() after the calls", method="program",
             short="pool in a new program: close() (CPython: close() and join())"),
         *[Row("pool-calls", "queue in a new program: a child's get() of an item put after the queue idled 1000 ms, "
