@@ -3,6 +3,7 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -91,7 +92,7 @@ final class PoolWarmUp {
                 pool.submit(PoolWarmUp::nothing).get();
             }
             finished = !stop.getAsBoolean();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("a task of the pool's warm-up failed", e);
         }
         if (Thread.interrupted()) {

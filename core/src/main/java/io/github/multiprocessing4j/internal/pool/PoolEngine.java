@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.internal.pool;
 import io.github.multiprocessing4j.internal.events.PoolTaskEvent;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.serial.Serialization;
+import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.spi.PoolBackend;
 
 import java.util.ArrayList;
@@ -230,10 +231,16 @@ public final class PoolEngine {
         }
         lock.lock();
         try {
+            if (state != State.RUNNING) {
+                return; // the inboxes close: nothing to warm up for
+            }
             for (WorkerHandle w : supervisor.workers()) {
                 w.sendWarmUp();
                 w.flush();
             }
+        } catch (RuntimeException e) {
+            // only a head start, which must not break the collector that runs this
+            Log.of(PoolEngine.class).log(System.Logger.Level.DEBUG, "the pool's workers were not told to warm up", e);
         } finally {
             lock.unlock();
         }
