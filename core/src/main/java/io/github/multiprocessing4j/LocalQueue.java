@@ -124,8 +124,8 @@ class LocalQueue implements QueueBackend {
 
     /** @return the item of what a take through {@link DirectItemRecord#FORMAT} returned, or null for null */
     static Object decode(Object taken) {
-        if (taken == null) {
-            return null;
+        if (!DirectItemRecord.isEncoded(taken)) {
+            return taken; // null, or the item itself: no class loader to look up
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return DirectItemRecord.itemOf(taken, loader != null ? loader : LocalQueue.class.getClassLoader());

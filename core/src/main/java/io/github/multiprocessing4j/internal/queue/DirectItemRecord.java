@@ -55,6 +55,14 @@ public final class DirectItemRecord implements ByteQueue.RecordWriter<Object>, B
         return taken instanceof ItemCodec.Encoded encoded ? ItemCodec.decode(encoded, loader) : taken;
     }
 
+    /**
+     * @return whether what a take through {@link #FORMAT} returned is an encoding for
+     *     {@link #itemOf} (else it is the item itself, or null)
+     */
+    public static boolean isEncoded(Object taken) {
+        return taken instanceof ItemCodec.Encoded;
+    }
+
     @Override
     public int length(Object item) {
         if (item instanceof ItemCodec.Encoded encoded) {
