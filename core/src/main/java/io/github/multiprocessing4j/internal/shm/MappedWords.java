@@ -51,14 +51,15 @@ import java.util.Set;
  * (the benchmark's "new children"), median of 18 programs 2.85M against 3.37M a second.
  *
  * <p>The loads and stores are as small as C1 inlines four levels down: the bounds check is
- * {@link Objects#checkIndex}, which C1 compiles to one comparison, and {@link #putLong} uses
- * {@code Unsafe}'s address-only form, whose stack is a word shorter than the
- * {@code (null, address)} one's.
+ * {@link Objects#checkIndex} (the JDK forces it inline; the check behind it is 18 bytes, two
+ * comparisons), and {@link #putLong} uses {@code Unsafe}'s address-only form, whose stack is a
+ * word shorter than the {@code (null, address)} one's.
  *
- * <p>The loads and stores do not check alignment: the buffer's do not, the processors this runs
- * on make an aligned one a single access, and the offsets are the descriptors' (aligned by
- * layout) or a record's (aligned by the queue). The atomic operations do: a misaligned one is
- * not atomic, or faults, on some processors, and a buffer's {@code VarHandle} view refuses it.
+ * <p>The loads and stores do not check alignment, as the buffer's do not: a misaligned one works
+ * on the processors this runs on, only not as a single access, and the offsets are the
+ * descriptors' (aligned by layout) or a record's (aligned by the queue). The atomic operations
+ * do: a misaligned one is not atomic, or faults, on some processors, and a buffer's
+ * {@code VarHandle} view refuses it.
  *
  * <p>Copies between an array and the mapping ({@link #putBytes}, {@link #getBytes}), and from one
  * mapping to another ({@link #copyTo}: a taken record into a joinable consumer's in-flight log),
