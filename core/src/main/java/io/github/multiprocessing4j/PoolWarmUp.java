@@ -9,9 +9,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Has a process's pool code compiled once a pool of its is seen used every so often (its engine's
- * idle tasks: the third task submitted 10 ms or more after the one before): on a thread of its
- * own, once per JVM, a pool whose two workers are threads of this process runs a few thousand
- * single tasks, the way a caller's {@code apply()} and {@code submit()} go. The pool's process
+ * idle tasks: the third task submitted while every worker had held nothing for 10 ms): on a
+ * thread of its own, once per JVM, a pool whose two workers are threads of this process runs
+ * 1,200 single tasks, the way a caller's {@code apply()} and {@code submit()} go. The pool's process
  * runs it, and so does each of the pool's workers, on the pool's word. So both sides of a task's
  * path, the caller's (the engine, its dispatcher and collector, the channels) and the worker's
  * (its loop, reading the task and writing the answer), are compiled where they run.

@@ -218,7 +218,7 @@ public final class PoolEngine {
      *
      * @implNote A pool used every so often (a service's {@code apply()} per request) runs its
      * tasks' path interpreted for a long time, in its process and in its workers, since the JIT
-     * compiles a method after a few hundred calls; the warm-up runs that path a few thousand times
+     * compiles a method after a few hundred calls; the warm-up runs that path 1,200 times
      * on threads of its own ({@code PoolWarmUp}). Only single tasks count: a map call's chunks
      * compile its path within the call. Called once the task that made the notice has its
      * answer (starting a thread, and loading the warm-up's classes, took that task 2-3 ms when
