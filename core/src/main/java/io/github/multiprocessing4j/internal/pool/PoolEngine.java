@@ -79,8 +79,12 @@ public final class PoolEngine {
     private final TaskInvoker invoker;
     /** Whether the workers are told to warm up too: a pool on this machine's (a backend's workers are not). */
     private final boolean workersWarmUp;
-    /** Tasks submitted while every worker had idled {@link #IDLE_TASK_NANOS} ({@link #isIdleTaskThatWarmsUp}). */
-    private int idleTasks;
+    /**
+     * Tasks submitted while every worker had idled {@link #IDLE_TASK_NANOS}
+     * ({@link #isIdleTaskThatWarmsUp}), counted under the lock; volatile, so that a task after the
+     * count is full does not take the lock for it.
+     */
+    private volatile int idleTasks;
     /** A task submitted while every worker has held nothing for this long is an idle task (the pool is used every so often). */
     static final long IDLE_TASK_NANOS = 10_000_000;
     /** The idle tasks after which the pool warms up: used every so often, not paused once. */
@@ -195,6 +199,9 @@ public final class PoolEngine {
      *     after it ({@link #warmUp})
      */
     private boolean isIdleTaskThatWarmsUp() {
+        if (idleTasks >= WARM_UP_AFTER_IDLE_TASKS) {
+            return false; // counted out: this pool's tasks take no lock for it any more
+        }
         long now = System.nanoTime();
         lock.lock();
         try {

@@ -182,19 +182,22 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         String record = TreeFiles.RECORD_PREFIX + pid;
         String failure = TreeFiles.FAILURE_PREFIX + pid;
         files.removeRecord(pid);
-        // what the process left when it was killed between writing a temporary file and its rename
-        for (Path temp : files.list(TreeFiles.TEMP_PREFIX)) {
-            String written = temp.getFileName().toString().substring(TreeFiles.TEMP_PREFIX.length());
-            if (written.startsWith(record + "-") || written.startsWith(failure + "-")) {
-                TreeFiles.deleteQuietly(temp);
-            }
-        }
-        // what a warm-up of the process made and would have removed, had it not been killed
         String scratchPrefix = TreeFiles.SEGMENT_PREFIX + SharedSegment.SCRATCH_KIND;
-        for (Path segment : files.list(scratchPrefix)) {
-            String[] parts = segment.getFileName().toString().split("-");
-            if (parts.length == 5 && parts[2].equals(Long.toString(pid))) { // seg-scratchKIND-PID-TICKS-N
-                TreeFiles.deleteQuietly(segment);
+        String pidPart = Long.toString(pid);
+        for (Path file : files.list("")) { // one listing for both kinds of leftovers
+            String name = file.getFileName().toString();
+            if (name.startsWith(TreeFiles.TEMP_PREFIX)) {
+                // the process was killed between writing a temporary file and its rename
+                String written = name.substring(TreeFiles.TEMP_PREFIX.length());
+                if (written.startsWith(record + "-") || written.startsWith(failure + "-")) {
+                    TreeFiles.deleteQuietly(file);
+                }
+            } else if (name.startsWith(scratchPrefix)) {
+                // a warm-up of the process made it and would have removed it, had it not been killed
+                String[] parts = name.split("-");
+                if (parts.length == 5 && parts[2].equals(pidPart)) { // seg-scratchKIND-PID-TICKS-N
+                    TreeFiles.deleteQuietly(file);
+                }
             }
         }
     }
