@@ -449,9 +449,11 @@ public final class ChildProcess {
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
          * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and a young
          * generation of 16 MB and a smaller initial heap, {@code -Xmn16m
-         * -XX:InitialRAMPercentage=0.5}, unless an option sizes the heap) and after the
+         * -XX:InitialRAMPercentage=0.5}, unless an option sizes the heap; on JDK 24 and later
+         * {@code --sun-misc-unsafe-memory-access=allow}, by which the child reaches shared memory
+         * without the JDK's warning) and after the
          * options the program gives every child, so they win; an option that chooses the
-         * collector replaces the default one. The program's options for every child are the
+         * collector, or {@code Unsafe}'s memory access, replaces the default one. The program's options for every child are the
          * system property {@code mp4j.childJvmArgs} (options separated by white space, read
          * when the library first starts a child; {@code -Dmp4j.childJvmArgs="-XX:+UseG1GC
          * -Xmx256m"} on the program's command line): every child and pool worker of the program

@@ -300,6 +300,30 @@ class ChildProcessTest {
     }
 
     @Test
+    void aChildOfJdk24OrLaterIsAllowedUnsafesMemoryAccessUnlessItsOptionsChooseOtherwise() throws Exception {
+        // Those JDKs warn about it unless told to allow it, and the children's queues reach shared
+        // memory through it (see ChildCommand); a JDK before 24 does not know the option before 23
+        int jdk = Runtime.version().feature();
+        assertThat(memoryAccessOptions("default"))
+                .isEqualTo(jdk >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of());
+        if (jdk >= 23) {
+            assertThat(memoryAccessOptions("chosen", "--sun-misc-unsafe-memory-access=warn"))
+                    .containsExactly("--sun-misc-unsafe-memory-access=warn");
+        }
+    }
+
+    /** @return the options on a child's command line that choose {@code Unsafe}'s memory access */
+    private List<String> memoryAccessOptions(String name, String... jvmArgs) throws Exception {
+        Path file = dir.resolve(name + "-memory-access");
+        String path = file.toString();
+        ChildProcess p = runToEnd(ChildProcess.builder(() -> Files.write(Path.of(path),
+                List.of(ProcessHandle.current().info().arguments().orElseThrow())))
+                .jvmArgs(jvmArgs).startMethod(StartMethod.COLD).build());
+        assertThat(p.exitCode()).hasValue(0);
+        return Files.readAllLines(file).stream().filter(o -> o.startsWith("--sun-misc-unsafe-memory-access")).toList();
+    }
+
+    @Test
     void aChildsYoungGenerationStaysAt16MbUnlessItsOptionsSizeTheHeap() throws Exception {
         // Grown to a third of the heap, a child that allocates touches fresh pages for long: see ChildCommand
         assertThat(largestYoungGeneration("default")).isBetween(1L << 20, 16L << 20);

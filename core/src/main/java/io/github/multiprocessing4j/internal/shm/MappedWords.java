@@ -4,6 +4,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -31,7 +32,16 @@ import java.util.Set;
  * <li>From JDK 24 on, which warns at run time about {@code Unsafe}'s memory-access methods (JEP 498)
  *     and is to remove them, the buffer's own accessors, and {@link VarHandle}s viewing the buffer
  *     as longs or ints for the read-modify-write operations ({@link BufferWords}). Also when
- *     {@code Unsafe} cannot be had.</li>
+ *     {@code Unsafe} cannot be had, and in a JVM told {@code --sun-misc-unsafe-memory-access} other
+ *     than {@code allow}.</li>
+ * <li>A JVM told {@code --sun-misc-unsafe-memory-access=allow}, whatever its version, uses
+ *     {@code Unsafe} silently; the library gives that option to its children on the JDKs that
+ *     accept it ({@link #childOptions}), as it gives them the client compiler: the children are the
+ *     library's JVMs, started to run queues. Measured on the 2-core development VM (JDK 25.0.3,
+ *     C1 only as the children run, 2 programs each): a put and a take of an int by one thread
+ *     308-516 ns with the buffer, 116-206 ns with {@code Unsafe}; ints from one thread to another
+ *     1.8-5.3M against 7.6-8.0M a second. A program's own JVM keeps its JDK's default unless its
+ *     command line gives the option.</li>
  * </ul>
  * Both use the platform's byte order, as the buffer is set to ({@link SharedSegment}).
  *
@@ -75,8 +85,17 @@ import java.util.Set;
  * done on allow; elsewhere every copy is a bulk one.
  */
 class MappedWords {
-    /** The newest JDK whose {@code Unsafe} memory access is silent (JEP 498 warns from 24 on). */
+    /** The newest JDK whose {@code Unsafe} memory access is silent by default (JEP 498 warns from 24 on). */
     private static final int LAST_SILENT_UNSAFE_JDK = 23;
+    /**
+     * The system property in which a JVM shows its {@code --sun-misc-unsafe-memory-access} option
+     * (JDK 23 and later; JEP 471): {@code allow}, {@code warn}, {@code debug} or {@code deny}.
+     */
+    private static final String MEMORY_ACCESS_PROPERTY = "sun.misc.unsafe.memory.access";
+    /** The option that has a JDK 24 or later JVM allow {@code Unsafe}'s memory access silently. */
+    private static final String ALLOW_OPTION = "--sun-misc-unsafe-memory-access=allow";
+    /** The class behind that option, found in a JDK that accepts it. */
+    private static final String OPTION_CLASS = "sun.misc.Unsafe$MemoryAccessOption";
     /** {@code sun.misc.Unsafe}, or null where the buffer's accessors are used. */
     private static final sun.misc.Unsafe UNSAFE;
     /** The length from which a copy ({@link #copy}) is one bulk copy (see the class notes). */
@@ -91,7 +110,7 @@ class MappedWords {
     static {
         sun.misc.Unsafe unsafe = null;
         long addressField = -1;
-        if (Runtime.version().feature() <= LAST_SILENT_UNSAFE_JDK) {
+        if (unsafeAllowed()) {
             try {
                 Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
                 field.setAccessible(true);
@@ -126,6 +145,35 @@ class MappedWords {
     /** @return whether this JVM reaches the words through {@code sun.misc.Unsafe} (see the class comment) */
     static boolean usesUnsafe() {
         return UNSAFE != null;
+    }
+
+    /**
+     * @return whether {@code Unsafe}'s memory access is silent in this JVM: its
+     *     {@code --sun-misc-unsafe-memory-access} option says {@code allow}, or, without the
+     *     option, it is a JDK before 24 (a JVM told {@code deny}, {@code warn} or {@code debug}
+     *     gets the buffer's accessors whatever its version)
+     */
+    private static boolean unsafeAllowed() {
+        String choice = System.getProperty(MEMORY_ACCESS_PROPERTY);
+        return choice == null ? Runtime.version().feature() <= LAST_SILENT_UNSAFE_JDK : choice.equals("allow");
+    }
+
+    /**
+     * @return the options that let a child of this JVM (the same {@code java}) reach the words
+     *     through {@code Unsafe}: {@value #ALLOW_OPTION} on JDK 24 and later, whose JVM accepts
+     *     it, unless this JVM was told another choice; none on the JDKs before, which allow it anyway
+     */
+    static List<String> childOptions() {
+        String choice = System.getProperty(MEMORY_ACCESS_PROPERTY);
+        if (Runtime.version().feature() <= LAST_SILENT_UNSAFE_JDK || choice != null && !choice.equals("allow")) {
+            return List.of();
+        }
+        try {
+            Class.forName(OPTION_CLASS, false, sun.misc.Unsafe.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return List.of(); // a JDK that no longer has the option: a child given it would not boot
+        }
+        return List.of(ALLOW_OPTION);
     }
 
     long getLong(int offset) {

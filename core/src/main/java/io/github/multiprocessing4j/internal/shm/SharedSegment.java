@@ -17,6 +17,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -713,6 +714,17 @@ public final class SharedSegment implements Serializable {
         MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
         mapped.order(ByteOrder.nativeOrder()); // before any other thread sees it: the loads and stores read words
         return mapped;
+    }
+
+    /**
+     * @return the JVM options a child of this JVM (the same {@code java}) needs to reach shared
+     *     words the fast way, through {@code sun.misc.Unsafe}: on JDK 24 and later, which warn
+     *     about that memory access unless told {@code --sun-misc-unsafe-memory-access=allow}, that
+     *     option, unless this JVM was told another choice or its JDK no longer has the option;
+     *     none before JDK 24 (see {@code MappedWords})
+     */
+    public static List<String> childWordAccessOptions() {
+        return MappedWords.childOptions();
     }
 
     /**
