@@ -449,11 +449,14 @@ public final class ChildProcess {
          * Adds options for the child JVM ({@code -Xmx64m}, {@code -Dkey=value}, ...), placed after
          * the library's defaults ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and a young
          * generation of 16 MB and a smaller initial heap, {@code -Xmn16m
-         * -XX:InitialRAMPercentage=0.5}, unless an option sizes the heap; on JDK 24 and later
+         * -XX:InitialRAMPercentage=0.5}, unless an option sizes the heap; on JDK 22 and later
+         * {@code -Djdk.reflect.useNativeAccessorOnly=true}, which spares a child's boot the
+         * classes the JDK's reflection would spin; on JDK 24 and later
          * {@code --sun-misc-unsafe-memory-access=allow}, by which the child reaches shared memory
          * without the JDK's warning) and after the
          * options the program gives every child, so they win; an option that chooses the
-         * collector, or {@code Unsafe}'s memory access, replaces the default one. The program's options for every child are the
+         * collector, the reflection's accessors or {@code Unsafe}'s memory access replaces the
+         * default one. The program's options for every child are the
          * system property {@code mp4j.childJvmArgs} (options separated by white space, read
          * when the library first starts a child; {@code -Dmp4j.childJvmArgs="-XX:+UseG1GC
          * -Xmx256m"} on the program's command line): every child and pool worker of the program
@@ -467,7 +470,10 @@ public final class ChildProcess {
          * {@code -XX:+UseParallelGC}. On JDK 17, {@code -XX:+UseG1GC} boots a child with about a
          * quarter less CPU (only G1 maps the JDK's archived module graph there), for programs
          * that start many short-lived children; a child that allocates fast (taking large items,
-         * say) runs slower with it.
+         * say) runs slower with it. On JDK 22 and later, a child that calls methods by reflection
+         * in a loop (a framework's bindings) wants {@code -Djdk.reflect.useNativeAccessorOnly=false}:
+         * native accessors cost it a start's few milliseconds less but each call, once made often,
+         * about twice as much.
          *
          * @param args the options
          * @return this builder

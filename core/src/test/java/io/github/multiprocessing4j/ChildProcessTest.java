@@ -300,27 +300,45 @@ class ChildProcessTest {
     }
 
     @Test
-    void aChildOfJdk24OrLaterIsAllowedUnsafesMemoryAccessUnlessItsOptionsChooseOtherwise() throws Exception {
-        // Those JDKs warn about it unless told to allow it, and the children's queues reach shared
-        // memory through it (see ChildCommand); a JDK before 24 does not know the option before 23
+    void aChildOfJdk22OrLaterReflectsThroughNativeAccessorsAnd24OrLaterIsAllowedUnsafeUnlessItsOptionsChoose()
+            throws Exception {
+        // Those JDKs' reflection spins classes at each signature's first call, the JDK's first
+        // FileChannel.map among them, and 24 and later warn about Unsafe's memory access unless
+        // told to allow it, which the children's queues use (see ChildCommand); a JDK before 23
+        // does not know the memory access option
         int jdk = Runtime.version().feature();
-        assertThat(memoryAccessOptions("default"))
-                .isEqualTo(jdk >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of());
+        List<String> expected = new ArrayList<>();
+        if (jdk >= 22) {
+            expected.add("-Djdk.reflect.useNativeAccessorOnly=true");
+        }
+        if (jdk >= 24) {
+            expected.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        assertThat(choosingOptions("default")).containsExactlyElementsOf(expected);
+        List<String> reflectionChosen = new ArrayList<>(expected);
+        reflectionChosen.remove("-Djdk.reflect.useNativeAccessorOnly=true");
+        reflectionChosen.add("-Djdk.reflect.useNativeAccessorOnly=false"); // the caller's options come last
+        assertThat(choosingOptions("reflection chosen", "-Djdk.reflect.useNativeAccessorOnly=false"))
+                .containsExactlyElementsOf(reflectionChosen);
         if (jdk >= 23) {
-            assertThat(memoryAccessOptions("chosen", "--sun-misc-unsafe-memory-access=warn"))
-                    .containsExactly("--sun-misc-unsafe-memory-access=warn");
+            List<String> accessChosen = new ArrayList<>(expected);
+            accessChosen.remove("--sun-misc-unsafe-memory-access=allow");
+            accessChosen.add("--sun-misc-unsafe-memory-access=warn");
+            assertThat(choosingOptions("memory access chosen", "--sun-misc-unsafe-memory-access=warn"))
+                    .containsExactlyElementsOf(accessChosen);
         }
     }
 
-    /** @return the options on a child's command line that choose {@code Unsafe}'s memory access */
-    private List<String> memoryAccessOptions(String name, String... jvmArgs) throws Exception {
-        Path file = dir.resolve(name + "-memory-access");
+    /** @return the options on a child's command line that choose its reflection's accessors or {@code Unsafe}'s memory access */
+    private List<String> choosingOptions(String name, String... jvmArgs) throws Exception {
+        Path file = dir.resolve(name.replace(' ', '-') + "-options");
         String path = file.toString();
         ChildProcess p = runToEnd(ChildProcess.builder(() -> Files.write(Path.of(path),
                 List.of(ProcessHandle.current().info().arguments().orElseThrow())))
                 .jvmArgs(jvmArgs).startMethod(StartMethod.COLD).build());
         assertThat(p.exitCode()).hasValue(0);
-        return Files.readAllLines(file).stream().filter(o -> o.startsWith("--sun-misc-unsafe-memory-access")).toList();
+        return Files.readAllLines(file).stream().filter(o -> o.startsWith("-Djdk.reflect.useNativeAccessorOnly=")
+                || o.startsWith("--sun-misc-unsafe-memory-access")).toList();
     }
 
     @Test

@@ -43,6 +43,21 @@ import java.util.Set;
  * by the caller come after the defaults, so they win; a collector the caller chooses replaces
  * the default one, since a JVM given two refuses to boot.
  *
+ * <p>On JDK 22 and later a child's reflection calls methods and constructors through the JVM's
+ * native accessors ({@value #NATIVE_REFLECTION}), as JDK 17's did for the first calls of each.
+ * Those JDKs call them through method handles (JEP 416), whose first use of each signature spins
+ * and compiles classes, and the JDK's own {@code FileChannel.map} makes its buffer by reflection:
+ * a JVM's first map took 22-27 ms of CPU on JDK 25 here, 2.7-2.9 ms with native accessors, and
+ * every child that uses a shared object maps one (so do a child's lambda target, called by
+ * reflection, and its process record's states). Measured on the 2-core development VM (JDK
+ * 25.0.3, 6 programs each, interleaved): a start/join loop's median round 66-96 ms (median of
+ * the programs 70.6), 28-59 ms (45.5) with it, where JDK 17's took 26-62 (40). The price: a
+ * reflective call in a child costs more once it has been made often (C1, the children's
+ * compiler: {@code Method.invoke} 217-220 ns against 101-104), so a child that calls methods by
+ * reflection in a loop (a framework's bindings) wants {@code -Djdk.reflect.useNativeAccessorOnly=false}
+ * in its options; the library's own per-item reflection, a record's constructor, goes through a
+ * method handle in such a JVM instead ({@code RecordShape}).
+ *
  * <p>On JDK 24 and later a child is also told {@code --sun-misc-unsafe-memory-access=allow}
  * (unless the caller chooses otherwise, or this JVM was told another choice): those JDKs warn
  * about {@code sun.misc.Unsafe}'s memory access unless told so, and the children's queues reach
@@ -83,14 +98,23 @@ import java.util.Set;
  * times the fresh pages in a child streaming small ones.
  */
 public final class ChildCommand {
+    /** The first JDK whose children call methods and constructors by reflection through native accessors (see the class notes). */
+    static final int FIRST_NATIVE_REFLECTION_JDK = 22;
+    /** The option that has a JVM's reflection call methods and constructors through native accessors (see the class notes). */
+    static final String NATIVE_REFLECTION = "-Djdk.reflect.useNativeAccessorOnly=true";
     /**
      * Options every child gets before the caller's (see the class notes): the collector, the
-     * compiler, and on JDK 24 and later the option that lets it reach shared memory through
-     * {@code Unsafe} ({@link SharedSegment#childWordAccessOptions}).
+     * compiler; on JDK 22 and later, reflection through native accessors; on JDK 24 and later the
+     * option that lets it reach shared memory through {@code Unsafe}
+     * ({@link SharedSegment#childWordAccessOptions}).
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = defaultOptions();
-    /** The option by which a caller chooses {@code Unsafe}'s memory access (JEP 471): then the library's choice is left out. */
-    private static final String MEMORY_ACCESS_CHOICE = "--sun-misc-unsafe-memory-access";
+    /**
+     * How a caller's option chooses what a default option of these chooses (the reflection's
+     * accessors; {@code Unsafe}'s memory access, JEP 471): then the default one is left out.
+     */
+    private static final List<String> CHOICE_PREFIXES = List.of("-Djdk.reflect.useNativeAccessorOnly=",
+            "--sun-misc-unsafe-memory-access");
     /** Options by which a caller chooses the collector: then the default one is left out. */
     private static final Set<String> COLLECTOR_CHOICES = Set.of("-XX:+UseSerialGC", "-XX:+UseParallelGC",
             "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC");
@@ -187,8 +211,10 @@ public final class ChildCommand {
         if (jvmOptions.stream().anyMatch(COLLECTOR_CHOICES::contains)) {
             options.removeIf(COLLECTOR_CHOICES::contains);
         }
-        if (jvmOptions.stream().anyMatch(o -> o.startsWith(MEMORY_ACCESS_CHOICE))) {
-            options.removeIf(o -> o.startsWith(MEMORY_ACCESS_CHOICE));
+        for (String choice : CHOICE_PREFIXES) {
+            if (jvmOptions.stream().anyMatch(o -> o.startsWith(choice))) {
+                options.removeIf(o -> o.startsWith(choice));
+            }
         }
         if (jvmOptions.stream().noneMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith))) {
             options.add(YOUNG_GENERATION);
@@ -233,6 +259,9 @@ public final class ChildCommand {
 
     private static List<String> defaultOptions() {
         List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        if (Runtime.version().feature() >= FIRST_NATIVE_REFLECTION_JDK) {
+            options.add(NATIVE_REFLECTION);
+        }
         options.addAll(SharedSegment.childWordAccessOptions());
         return List.copyOf(options);
     }

@@ -166,6 +166,31 @@ class CompoundCodecTest {
                 .hasMessageContaining("other types");
     }
 
+    /**
+     * The two ways a record is made (a JVM whose reflection uses native accessors, as the
+     * library's children of JDK 22 and later, goes through a method handle): the same record, the
+     * same refusals.
+     */
+    @Test
+    void aRecordIsMadeAlikeThroughItsConstructorAndThroughAMethodHandle() throws Exception {
+        for (boolean throughHandle : new boolean[] {false, true}) {
+            RecordShape primitives = RecordShape.lookUp(Primitives.class, throughHandle);
+            Primitives made = new Primitives(1, 2, 3.0, 4f, (short) 5, (byte) 6, '7', true, null);
+            assertThat(primitives.construct(new Object[] {1, 2L, 3.0, 4f, (short) 5, (byte) 6, '7', true, null}))
+                    .as("through a handle: %s", throughHandle).isEqualTo(made);
+            RecordShape positive = RecordShape.lookUp(Positive.class, throughHandle);
+            assertThatThrownBy(() -> positive.construct(new Object[] {-5L})).isInstanceOf(InvalidObjectException.class)
+                    .hasMessageContaining("refused its components").hasMessageContaining("not positive: -5")
+                    .cause().isInstanceOf(IllegalArgumentException.class);
+            for (Object[] wrong : List.of(new Object[] {5.0}, new Object[] {null}, new Object[] {5L, 6L}, new Object[0])) {
+                assertThatThrownBy(() -> positive.construct(wrong)).as("%s", Arrays.toString(wrong))
+                        .isInstanceOf(InvalidObjectException.class).hasMessageContaining("other types");
+            }
+            assertThatThrownBy(() -> primitives.construct(new Object[] {1, 2L, 3.0, 4f, (short) 5, (byte) 6, '7', true, 9}))
+                    .isInstanceOf(InvalidObjectException.class).hasMessageContaining("other types");
+        }
+    }
+
     @Test
     void everyDamagedOrShortEncodingIsAnIoErrorNeverAnotherException() {
         Object value = List.of(new Order(1, "name", 2.0, Size.SMALL, List.of("t")), Map.of("k", new int[] {1, 2}),
