@@ -472,8 +472,8 @@ public final class ChildProcess {
          * that start many short-lived children; a child that allocates fast (taking large items,
          * say) runs slower with it. On JDK 22 and later, a child that calls methods by reflection
          * in a loop (a framework's bindings) wants {@code -Djdk.reflect.useNativeAccessorOnly=false}:
-         * native accessors cost it a start's few milliseconds less but each call, once made often,
-         * about twice as much.
+         * native accessors spare its start tens of milliseconds of CPU but make each such call,
+         * once made often, about twice as costly.
          *
          * @param args the options
          * @return this builder

@@ -100,8 +100,10 @@ import java.util.Set;
 public final class ChildCommand {
     /** The first JDK whose children call methods and constructors by reflection through native accessors (see the class notes). */
     static final int FIRST_NATIVE_REFLECTION_JDK = 22;
+    /** The system property that has a JVM's reflection call methods and constructors through native accessors. */
+    private static final String NATIVE_REFLECTION_PROPERTY = "jdk.reflect.useNativeAccessorOnly";
     /** The option that has a JVM's reflection call methods and constructors through native accessors (see the class notes). */
-    static final String NATIVE_REFLECTION = "-Djdk.reflect.useNativeAccessorOnly=true";
+    static final String NATIVE_REFLECTION = "-D" + NATIVE_REFLECTION_PROPERTY + "=true";
     /**
      * Options every child gets before the caller's (see the class notes): the collector, the
      * compiler; on JDK 22 and later, reflection through native accessors; on JDK 24 and later the
@@ -113,7 +115,7 @@ public final class ChildCommand {
      * How a caller's option chooses what a default option of these chooses (the reflection's
      * accessors; {@code Unsafe}'s memory access, JEP 471): then the default one is left out.
      */
-    private static final List<String> CHOICE_PREFIXES = List.of("-Djdk.reflect.useNativeAccessorOnly=",
+    private static final List<String> CHOICE_PREFIXES = List.of("-D" + NATIVE_REFLECTION_PROPERTY + "=",
             "--sun-misc-unsafe-memory-access");
     /** Options by which a caller chooses the collector: then the default one is left out. */
     private static final Set<String> COLLECTOR_CHOICES = Set.of("-XX:+UseSerialGC", "-XX:+UseParallelGC",
