@@ -621,7 +621,9 @@ public final class Doorbell {
      */
     public static void prepareFirstRing() {
         directory();
-        for (Class<?> used : List.of(DoorbellFile.class, Bell.class)) {
+        // Seat and RingGap too: a child's first ring of its parent (a put that the parent waits
+        // for) loaded them from the jar, opening its zip machinery, in every child
+        for (Class<?> used : List.of(DoorbellFile.class, Bell.class, Seat.class, RingGap.class)) {
             used.getDeclaredMethods(); // loaded and linked
         }
     }
