@@ -56,7 +56,9 @@ import java.util.Set;
  * compiler: {@code Method.invoke} 217-220 ns against 101-104), so a child that calls methods by
  * reflection in a loop (a framework's bindings) wants {@code -Djdk.reflect.useNativeAccessorOnly=false}
  * in its options; the library's own per-item reflection, a record's constructor, goes through a
- * method handle in such a JVM instead ({@code RecordShape}).
+ * method handle in such a JVM instead ({@code RecordShape}). The property is the JDK's own
+ * switch (its source calls it one for testing): a JDK that drops it ignores it, and its children
+ * then reflect as that JDK does by default, slower to start but otherwise the same.
  *
  * <p>On JDK 24 and later a child is also told {@code --sun-misc-unsafe-memory-access=allow}
  * (unless the caller chooses otherwise, or this JVM was told another choice): those JDKs warn
