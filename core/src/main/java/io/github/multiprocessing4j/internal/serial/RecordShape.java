@@ -33,7 +33,7 @@ import java.lang.reflect.RecordComponent;
  * C1 only as the children run, a record of three components put into a queue and taken again by
  * one thread: JDK 25 with the JDK's own accessors 570-600 ns through {@code newInstance}, 630-715
  * through the handle; with native accessors 775-861 through {@code newInstance}, 600-670 through
- * the handle (ranges of 2 programs' medians); JDK 17, medians of 3 programs, 526 through
+ * the handle (the rounds of 2 programs); JDK 17, medians of 3 programs, 526 through
  * {@code newInstance}, 610 through the handle.
  */
 final class RecordShape {
