@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.launch;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.shm.SegmentSpace;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.internal.util.Log;
@@ -102,10 +103,8 @@ import java.util.Set;
 public final class ChildCommand {
     /** The first JDK whose children call methods and constructors by reflection through native accessors (see the class notes). */
     static final int FIRST_NATIVE_REFLECTION_JDK = 22;
-    /** The system property that has a JVM's reflection call methods and constructors through native accessors. */
-    private static final String NATIVE_REFLECTION_PROPERTY = "jdk.reflect.useNativeAccessorOnly";
     /** The option that has a JVM's reflection call methods and constructors through native accessors (see the class notes). */
-    static final String NATIVE_REFLECTION = "-D" + NATIVE_REFLECTION_PROPERTY + "=true";
+    static final String NATIVE_REFLECTION = "-D" + Serialization.NATIVE_ACCESSORS_PROPERTY + "=true";
     /**
      * Options every child gets before the caller's (see the class notes): the collector, the
      * compiler; on JDK 22 and later, reflection through native accessors; on JDK 24 and later the
@@ -117,7 +116,7 @@ public final class ChildCommand {
      * How a caller's option chooses what a default option of these chooses (the reflection's
      * accessors; {@code Unsafe}'s memory access, JEP 471): then the default one is left out.
      */
-    private static final List<String> CHOICE_PREFIXES = List.of("-D" + NATIVE_REFLECTION_PROPERTY + "=",
+    private static final List<String> CHOICE_PREFIXES = List.of("-D" + Serialization.NATIVE_ACCESSORS_PROPERTY + "=",
             "--sun-misc-unsafe-memory-access");
     /** Options by which a caller chooses the collector: then the default one is left out. */
     private static final Set<String> COLLECTOR_CHOICES = Set.of("-XX:+UseSerialGC", "-XX:+UseParallelGC",

@@ -183,7 +183,6 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         String failure = TreeFiles.FAILURE_PREFIX + pid;
         files.removeRecord(pid);
         String scratchPrefix = TreeFiles.SEGMENT_PREFIX + SharedSegment.SCRATCH_KIND;
-        String pidPart = Long.toString(pid);
         for (Path file : files.list("")) { // one listing for both kinds of leftovers
             String name = file.getFileName().toString();
             if (name.startsWith(TreeFiles.TEMP_PREFIX)) {
@@ -194,8 +193,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
                 }
             } else if (name.startsWith(scratchPrefix)) {
                 // a warm-up of the process made it and would have removed it, had it not been killed
-                String[] parts = name.split("-");
-                if (parts.length == 5 && parts[2].equals(pidPart)) { // seg-scratchKIND-PID-TICKS-N
+                if (madeBy(name.substring(TreeFiles.SEGMENT_PREFIX.length()), pid)) {
                     TreeFiles.deleteQuietly(file);
                 }
             }
@@ -324,6 +322,12 @@ public final class LocalTreeRegistry implements ProcessRegistry {
      */
     public static String segmentName(String kind, long pid, long startTicks, long counter) {
         return kind + "-" + pid + "-" + Long.toString(startTicks, Character.MAX_RADIX) + "-" + counter;
+    }
+
+    /** @return whether {@code name} is one {@link #segmentName} gave a segment made by process {@code pid} */
+    private static boolean madeBy(String name, long pid) {
+        String[] parts = name.split("-"); // kind, pid, start ticks, counter
+        return parts.length == 4 && parts[1].equals(Long.toString(pid));
     }
 
     /**

@@ -26,7 +26,7 @@ import java.lang.reflect.RecordComponent;
  * constructor, as JDK serialization rebuilds one, so that the checks of a compact constructor run.
  *
  * <p>The constructor is called through {@code Constructor.newInstance}, except in a JVM whose
- * reflection uses the JDK's native accessors ({@value #NATIVE_ACCESSORS_PROPERTY}, which the
+ * reflection uses the JDK's native accessors ({@value Serialization#NATIVE_ACCESSORS_PROPERTY}, which the
  * library's children of JDK 22 and later are given: {@code ChildCommand}): there through a method
  * handle that spreads the components over its parameters, after a check of their types here (so
  * that what the handle throws is the constructor's own). Measured on the 2-core development VM,
@@ -51,10 +51,8 @@ final class RecordShape {
     final MethodHandle[] getters;
     /** {@link ValueCodec#INT}, {@link ValueCodec#LONG} or {@link ValueCodec#DOUBLE} for a component of that primitive type, else 0. */
     final byte[] primitiveTags;
-    /** The system property by which a JVM's reflection uses the JDK's native accessors only. */
-    static final String NATIVE_ACCESSORS_PROPERTY = "jdk.reflect.useNativeAccessorOnly";
     /** Whether this JVM's reflection uses native accessors: then records are made through {@link #spreading}. */
-    private static final boolean NATIVE_ACCESSORS = Boolean.getBoolean(NATIVE_ACCESSORS_PROPERTY);
+    private static final boolean NATIVE_ACCESSORS = Boolean.getBoolean(Serialization.NATIVE_ACCESSORS_PROPERTY);
 
     /** Why records of this class are not encoded directly (they go to JDK serialization), or null. */
     final String refusal;

@@ -18,6 +18,13 @@ import java.util.concurrent.Callable;
  */
 public final class Serialization {
     /**
+     * The system property by which a JVM's reflection calls methods and constructors through the
+     * JDK's native accessors: the library's children of JDK 22 and later are given it
+     * ({@code ChildCommand}), and records are then made through a method handle ({@code RecordShape}).
+     */
+    public static final String NATIVE_ACCESSORS_PROPERTY = "jdk.reflect.useNativeAccessorOnly";
+
+    /**
      * The allow-list that what this thread deserializes must pass, or null: set for a whole
      * thread ({@link #filterThisThread}: a remote pool's collector and workers), or around the
      * decoding of one item that came from the network ({@link ItemCodec#decode(ItemCodec.Encoded,
