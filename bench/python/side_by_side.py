@@ -252,6 +252,8 @@ def with_first_call(row):
 LOOP = ("start in a loop (a new program): queue, start() a child that puts a time, get(), join();"
         " start() -> value received, median of 9 rounds")
 LOOP_MEAN = LOOP.replace("median of", "mean of")
+FIRST_CHILD = "a program's first child (a new program, the loop's first round): start() -> value received"
+FIRST_QUEUE = "a program's first shared object (a new program, the loop's first queue): its constructor"
 POOL_CALLS = "pool in a new program (default flags): "
 
 
@@ -269,6 +271,9 @@ def user_pattern_rows():
         Row("loop", LOOP_MEAN, method="loop-cold", short="start in a loop, mean of the rounds: -Dmp4j.startMethod=cold"),
         Row("loop", LOOP_MEAN, method="loop-warm", short="start in a loop, mean of the rounds: best case"),
         Row("loop", LOOP_MEAN, method="loop-ide", short="start in a loop, mean of the rounds: a directory first on the class path"),
+        Row("loop", FIRST_CHILD, method="loop-default", short="a program's first child: start() -> value received"),
+        Row("loop", FIRST_CHILD, method="loop-cold", short="a program's first child: -Dmp4j.startMethod=cold"),
+        Row("loop", FIRST_QUEUE, method="loop-default", short="a program's first shared object: the first queue's constructor"),
         Row("pool-calls", POOL_CALLS + "constructor of a pool of 2", method="program",
             short="pool in a new program: constructor of a pool of 2"),
         Row("pool-calls", POOL_CALLS + "first call, map(x*x) over 10000 ints", method="program",
@@ -756,6 +761,11 @@ def limit_for(row, unit, m):
     """The limit of this machine on a row of the main table, or None."""
     booted = m["boot_cpu"] and m["cores"]
     wall = m["boot_wall"]
+    if row.cpython == FIRST_QUEUE:
+        return None
+    if row.cpython == FIRST_CHILD:
+        return Limit(wall * 1e3, f"≥ {fmt(wall)} ms: the child's JVM boots first (a bare JVM with the child options, "
+                                 f"started to its exit)") if wall else None
     if row.section == "loop" and row.method in ("loop-default", "loop-cold", "loop-ide") and booted:
         seconds, why = boots_floor(1, m, "a round")
         return Limit(seconds * 1e6, f"≥ {fmt(seconds * 1e3)} ms a round while each round needs a new JVM "

@@ -69,6 +69,8 @@ ROUNDS = 9
 LOOP_WHAT = ("start in a loop (a new program): queue, start() a child that puts a time, get(), join();"
              f" start() -> value received, median of {ROUNDS} rounds")
 LOOP_MEAN_WHAT = LOOP_WHAT.replace("median of", "mean of")
+FIRST_CHILD_WHAT = "a program's first child (a new program, the loop's first round): start() -> value received"
+FIRST_QUEUE_WHAT = "a program's first shared object (a new program, the loop's first queue): its constructor"
 LARGE_TARGET_BYTES = 64 << 20  # as StartSection.LARGE_TARGET_BYTES
 LARGE_TARGET_WHAT = ("start() call -> first line of target runs, the target capturing a "
                      f"{LARGE_TARGET_BYTES >> 20} MiB byte array too (Python: bytes, given as an argument)")
@@ -296,8 +298,11 @@ def _put_time(q):
 
 def loop_program(method, rounds):
     ctx = mp.get_context(method)
-    for _ in range(rounds):
+    for i in range(rounds):
+        made = time.monotonic_ns()
         q = ctx.Queue()
+        if i == 0:
+            print(f"first_queue_us\t{(time.monotonic_ns() - made) / 1e3}", flush=True)
         p = ctx.Process(target=_put_time, args=(q,))
         t0 = time.monotonic_ns()
         p.start()
@@ -565,14 +570,19 @@ def sec_start(cfg):
 
 def sec_loop(cfg):
     for method in ("fork", "spawn"):
-        medians, means = [], []
+        medians, means, firsts, first_queues = [], [], [], []
         for _ in range(cfg["program_reps"]):
-            rounds = run_program("--loop-program", method, ROUNDS)["round_us"]
+            figures = run_program("--loop-program", method, ROUNDS)
+            rounds = figures["round_us"]
             assert len(rounds) == ROUNDS, rounds
             medians.append(statistics.median(rounds))
             means.append(statistics.mean(rounds))
+            firsts.append(rounds[0])
+            first_queues.append(figures["first_queue_us"][0])
         bench_mp.record("loop", LOOP_WHAT, method, ROUNDS, "us", medians)
         bench_mp.record("loop", LOOP_MEAN_WHAT, method, ROUNDS, "us", means)
+        bench_mp.record("loop", FIRST_CHILD_WHAT, method, 1, "us", firsts)
+        bench_mp.record("loop", FIRST_QUEUE_WHAT, method, 1, "us", first_queues)
 
 
 def sec_pool_calls(cfg):

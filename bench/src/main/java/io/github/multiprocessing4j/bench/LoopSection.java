@@ -5,13 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Section "loop": "start in a loop", as a new user meets the library: a program of its own
  * ({@link StartLoopProgram}, a new {@code java -cp} with default flags per repetition) makes a
  * queue, starts a child that puts {@link System#nanoTime()}, takes it and joins,
  * {@value #ROUNDS} times; the figure is the median of its rounds, from {@code start()} to the
- * value taken, and their mean beside it ({@link #MEAN_WHAT}). Three ways:
+ * value taken, and their mean beside it ({@link #MEAN_WHAT}); and, on their own, the program's
+ * first child (the first round, {@link #FIRST_WHAT}) and its first shared object (the first
+ * queue's constructor, {@link #FIRST_QUEUE_WHAT}): what a program that starts one child meets.
+ * Four ways:
  * <ul>
  *   <li>method "loop-default": the library's default start method, nothing waits for spares
  *       between rounds (the user's loop);</li>
@@ -39,6 +43,12 @@ final class LoopSection extends Section {
      * one booted), so the median is either kind's, whichever is the more frequent in 9 rounds.
      */
     static final String MEAN_WHAT = WHAT.replace("median of", "mean of");
+    /** The first of the same rounds, the program's first {@code start()}. */
+    static final String FIRST_WHAT = "a program's first child (a new program, the loop's first round): start() -> value"
+            + " received";
+    /** The first round's queue: the program's first shared object. */
+    static final String FIRST_QUEUE_WHAT = "a program's first shared object (a new program, the loop's first queue):"
+            + " its constructor";
 
     LoopSection() {
         super("loop");
@@ -75,18 +85,25 @@ final class LoopSection extends Section {
             String classPath, String... extra) throws Exception {
         double[] medians = new double[config.programReps()];
         double[] means = new double[medians.length];
+        double[] firsts = new double[medians.length];
+        double[] firstQueues = new double[medians.length];
         for (int rep = 0; rep < medians.length; rep++) {
             List<String> args = new ArrayList<>(List.of(Integer.toString(ROUNDS)));
             args.addAll(List.of(extra));
-            List<Double> rounds = Programs.values(Programs.run(jvmOptions, classPath, StartLoopProgram.class,
-                    args.toArray(String[]::new)), StartLoopProgram.ROUND_MICROS, StartLoopProgram.class);
+            Map<String, List<Double>> figures = Programs.run(jvmOptions, classPath, StartLoopProgram.class,
+                    args.toArray(String[]::new));
+            List<Double> rounds = Programs.values(figures, StartLoopProgram.ROUND_MICROS, StartLoopProgram.class);
             if (rounds.size() != ROUNDS) {
                 throw new IllegalStateException("StartLoopProgram reported " + rounds.size() + " rounds of " + ROUNDS);
             }
             medians[rep] = Programs.median(rounds);
             means[rep] = rounds.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            firsts[rep] = rounds.get(0);
+            firstQueues[rep] = Programs.values(figures, StartLoopProgram.FIRST_QUEUE_MICROS, StartLoopProgram.class).get(0);
         }
         results.record(name(), WHAT, method, ROUNDS, "us", medians);
         results.record(name(), MEAN_WHAT, method, ROUNDS, "us", means);
+        results.record(name(), FIRST_WHAT, method, 1, "us", firsts);
+        results.record(name(), FIRST_QUEUE_WHAT, method, 1, "us", firstQueues);
     }
 }

@@ -12,7 +12,9 @@ import java.util.Set;
  * its own ({@link Programs}): {@code rounds} times, make a {@link ProcessQueue}, start a child
  * (the library's default start method, whatever {@code -Dmp4j.startMethod} says) whose target
  * puts its {@link System#nanoTime()}, take the value, join the child. Reports
- * {@code round_us}: microseconds from the {@code start()} call to the value taken, per round.
+ * {@code round_us}: microseconds from the {@code start()} call to the value taken, per round (the
+ * first is the program's first child), and {@code first_queue_us}: the first queue's constructor,
+ * the program's first shared object.
  *
  * <pre>
  * java -cp mp4j-bench.jar io.github.multiprocessing4j.bench.StartLoopProgram ROUNDS [--wait-for-spares]
@@ -24,6 +26,7 @@ import java.util.Set;
  */
 public final class StartLoopProgram {
     static final String ROUND_MICROS = "round_us";
+    static final String FIRST_QUEUE_MICROS = "first_queue_us";
 
     private StartLoopProgram() {
     }
@@ -42,7 +45,11 @@ public final class StartLoopProgram {
         try {
             for (int i = 0; i < rounds; i++) {
                 Set<Long> spares = waitForSpares ? WarmSpare.awaitBooted(config) : Set.of();
+                long made = System.nanoTime();
                 try (ProcessQueue<Long> queue = new ProcessQueue<>()) {
+                    if (i == 0) {
+                        Programs.report(FIRST_QUEUE_MICROS, (System.nanoTime() - made) / 1e3);
+                    }
                     ChildProcess child = new ChildProcess(ChildTargets.putNanoTime(queue));
                     long t0 = System.nanoTime();
                     child.start();
