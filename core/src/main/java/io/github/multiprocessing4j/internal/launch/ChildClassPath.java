@@ -95,15 +95,24 @@ public final class ChildClassPath {
             if (loader == null) {
                 return new Origin(null, null, null);
             }
+            java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+            boolean jvmsLoader = loader == ClassLoader.getSystemClassLoader() || loader == ClassLoader.getPlatformClassLoader();
+            if (jvmsLoader && source != null && source.getLocation() != null) {
+                // The JVM's loaders define classes from the files their code source names (the
+                // class path's, the modules'). Asked of them, the resource lookup below searches
+                // every module of the JDK first, which costs a program's first start
+                // milliseconds (the JDK's module image opened). A class injected into them at
+                // runtime (Lookup.defineClass) passes here, and fails in the child as missing.
+                return new Origin(null, null, null);
+            }
             String resourceName = type.getName().replace('.', '/') + ".class";
             URL resource = loader.getResource(resourceName);
-            java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
             if (resource == null || source == null || source.getLocation() == null) {
                 return new Origin(null, "has no class file: it was defined at runtime by " + loader.getClass().getName()
                         + (loader.getClass().getName().startsWith("jdk.jshell.") ? " (jshell keeps its classes in memory)" : ""),
                         null);
             }
-            if (loader == ClassLoader.getSystemClassLoader() || loader == ClassLoader.getPlatformClassLoader()) {
+            if (jvmsLoader) {
                 return new Origin(null, null, null);
             }
             String entry = entryOf(resource, resourceName);

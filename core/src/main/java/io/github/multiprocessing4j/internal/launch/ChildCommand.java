@@ -210,16 +210,25 @@ public final class ChildCommand {
     private static ChildCommand build(String classPath, List<String> builderOptions, Map<String, String> environment,
                                       String processName, String targetClass, List<String> childProperties) {
         List<String> jvmOptions = withProgramOptions(builderOptions);
-        List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
-        if (jvmOptions.stream().anyMatch(COLLECTOR_CHOICES::contains)) {
-            options.removeIf(COLLECTOR_CHOICES::contains);
+        // Loops, not streams: this runs in a program's first start, where every lambda and
+        // stream pipeline is linked for the first time (a millisecond or so each).
+        boolean choosesCollector = false;
+        boolean sizesHeap = false;
+        for (String option : jvmOptions) {
+            choosesCollector |= COLLECTOR_CHOICES.contains(option);
+            sizesHeap |= startsWithAny(option, HEAP_SIZING);
         }
-        for (String choice : CHOICE_PREFIXES) {
-            if (jvmOptions.stream().anyMatch(o -> o.startsWith(choice))) {
-                options.removeIf(o -> o.startsWith(choice));
+        List<String> options = new ArrayList<>();
+        for (String option : DEFAULT_JVM_OPTIONS) {
+            boolean chosenByCaller = choosesCollector && COLLECTOR_CHOICES.contains(option);
+            for (String choice : CHOICE_PREFIXES) {
+                chosenByCaller |= option.startsWith(choice) && anyStartsWith(jvmOptions, choice);
+            }
+            if (!chosenByCaller) {
+                options.add(option);
             }
         }
-        if (jvmOptions.stream().noneMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith))) {
+        if (!sizesHeap) {
             options.add(YOUNG_GENERATION);
             options.add(INITIAL_HEAP);
         }
@@ -243,6 +252,24 @@ public final class ChildCommand {
         List<String> main = asModule ? List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
                 "-m", module.getName() + "/" + ChildMain.class.getName()) : List.of(ChildMain.class.getName());
         return new ChildCommand(line(options, sharing.options(), properties, sharing.classPath(classPath), main), sharing);
+    }
+
+    private static boolean startsWithAny(String option, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (option.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyStartsWith(List<String> options, String prefix) {
+        for (String option : options) {
+            if (option.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> line(List<String> options, List<String> sharingOptions, List<String> properties,

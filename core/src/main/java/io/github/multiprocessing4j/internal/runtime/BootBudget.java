@@ -30,10 +30,11 @@ import java.util.function.BooleanSupplier;
  * a look is due ({@link #lookDue}): not while it is younger than three quarters of the shortest
  * boot seen so far (from a child's spawn, or its spare's, to the look that first found it
  * booted), and then no sooner after the last look than a sixteenth of the JVM's age at that
- * look. Each boot seen can only lower the bound, so a machine that boots faster than before is
- * believed within a few boots; a JVM is seen booted at most a quarter of a boot late the first
- * times it boots faster than the bound, and a sixteenth late otherwise, which delays a spare by
- * as much and nothing else.
+ * look (a quarter before any boot has been seen: the program's first child, whose boot the
+ * spares' thread waits for, is slowed by every look). Each boot seen can only lower the bound, so
+ * a machine that boots faster than before is believed within a few boots; a JVM is seen booted at
+ * most a quarter of a boot late the first times it boots faster than the bound, and a sixteenth
+ * late otherwise, which delays a spare by as much and nothing else.
  *
  * <p>The idle processor: the machine's processor times ({@link ProcessorTimes}) over windows of
  * {@link #IDLE_WINDOW_NANOS} must show at least {@link #IDLE_PROCESSORS_NEEDED} of a processor
@@ -54,6 +55,11 @@ final class BootBudget {
     private static final long IDLE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
     /** A look at a booting JVM comes no sooner after the last than its age then, divided by this. */
     private static final long LOOK_SPACING = 16;
+    /**
+     * The same before any boot has been seen: the program's first child, which the looks slow
+     * (each a file read in a new JVM's interpreter), is then seen booted at most a quarter late.
+     */
+    private static final long FIRST_BOOT_LOOK_SPACING = 4;
     /**
      * The idle processors, on average over a window, that let a spare boot: about a whole one (a
      * boot takes one), less a little for the ticks' coarseness. Half of one let spares boot beside
@@ -90,14 +96,15 @@ final class BootBudget {
      * @param now {@link System#nanoTime()}
      * @return whether a look is due: the JVM is no younger than three quarters of the shortest boot
      *     seen (any is before a boot has been seen), and it was never looked at or the last look
-     *     was a sixteenth of its age then ago
+     *     was a sixteenth of its age then ago (a quarter before a boot has been seen)
      */
     boolean lookDue(long spawnedAt, long lastLook, long now) {
         long shortest = shortestBootNanos;
         if (shortest > 0 && now - spawnedAt < shortest / 4 * 3) {
             return false;
         }
-        return lastLook == 0 || now - lastLook >= (lastLook - spawnedAt) / LOOK_SPACING;
+        long spacing = shortest > 0 ? LOOK_SPACING : FIRST_BOOT_LOOK_SPACING;
+        return lastLook == 0 || now - lastLook >= (lastLook - spawnedAt) / spacing;
     }
 
     /** Learns from a child found booted {@code nanos} after its JVM's spawn (0: not found booted, nothing learnt). */

@@ -670,15 +670,15 @@ public final class Spares {
     /** @return whether the child of {@code refill} booted; false when it did not, or the request was dropped */
     private boolean awaitBoot(Refill refill) {
         long deadline = System.nanoTime() + BOOT_WAIT_NANOS;
-        while (System.nanoTime() - deadline < 0) {
+        long now;
+        while ((now = System.nanoTime()) - deadline < 0) {
             if (!stillWanted(refill)) {
                 return false;
             }
-            if (refill.child.booted()) {
-                return true;
-            }
-            if (refill.child.ended()) {
-                return refill.child.booted(); // it may have booted, run and ended between two looks
+            // Its record read only when the budget says a look is due: this waits while the
+            // program's first child boots, which every look (a file read, interpreted) slows.
+            if (!refill.child.stillBooting(budget, now)) {
+                return refill.child.booted(); // booted, or ended (it may have booted, run and ended between two looks)
             }
             try {
                 Thread.sleep(2);

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * When the boot budget looks at whether a JVM has booted (its record or marker): not while it is
  * younger than three quarters of the shortest boot the budget has seen, then no sooner after a
- * look than a sixteenth of the JVM's age at that look.
+ * look than a sixteenth of the JVM's age at that look (a quarter before any boot has been seen).
  */
 class BootBudgetTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -52,15 +52,27 @@ class BootBudgetTest {
     }
 
     @Test
-    void aLookComesASixteenthOfTheJvmsAgeAfterTheLastOne() {
+    void beforeABootHasBeenSeenALookComesAQuarterOfTheJvmsAgeAfterTheLastOne() {
         BootBudget budget = new BootBudget(new ChildTable(), null);
+        long spawnedAt = System.nanoTime();
+        long lookedAt = spawnedAt + 160 * MS;
+
+        assertThat(budget.lookDue(spawnedAt, lookedAt, lookedAt + 39 * MS)).isFalse();
+        assertThat(budget.lookDue(spawnedAt, lookedAt, lookedAt + 40 * MS)).isTrue();
+        // a young JVM: as often as the spares' thread looks
+        assertThat(budget.lookDue(spawnedAt, spawnedAt + 8 * MS, spawnedAt + 10 * MS)).isTrue();
+    }
+
+    @Test
+    void onceABootHasBeenSeenALookComesASixteenthOfTheJvmsAgeAfterTheLastOne() {
+        BootBudget budget = new BootBudget(new ChildTable(), null);
+        budget.bootSeen(20 * MS);
         long spawnedAt = System.nanoTime();
         long lookedAt = spawnedAt + 160 * MS;
 
         assertThat(budget.lookDue(spawnedAt, lookedAt, lookedAt + 9 * MS)).isFalse();
         assertThat(budget.lookDue(spawnedAt, lookedAt, lookedAt + 10 * MS)).isTrue();
-        // a young JVM: as often as the spares' thread looks
-        assertThat(budget.lookDue(spawnedAt, spawnedAt + 8 * MS, spawnedAt + 9 * MS)).isTrue();
+        assertThat(budget.lookDue(spawnedAt, spawnedAt + 16 * MS, spawnedAt + 17 * MS)).isTrue();
     }
 
     @Test
