@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.cli;
 
+import io.github.multiprocessing4j.testing.TestFiles;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,8 +55,8 @@ public final class Mp4jRun {
      */
     public static Result asProcess(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = commandLine(args);
-        Path out = Files.createTempFile("mp4j-test-", ".out");
-        Path err = Files.createTempFile("mp4j-test-", ".err");
+        Path out = TestFiles.tempFile("run", ".out");
+        Path err = TestFiles.tempFile("run", ".err");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             env.forEach((key, value) -> {
@@ -99,7 +101,7 @@ public final class Mp4jRun {
      * that watches it or signals it while it runs.
      */
     public static Running start(String... args) throws IOException {
-        Path output = Files.createTempFile("mp4j-test-", ".out");
+        Path output = TestFiles.tempFile("run", ".out");
         Process process = new ProcessBuilder(commandLine(args)).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         return new Running(process, output);

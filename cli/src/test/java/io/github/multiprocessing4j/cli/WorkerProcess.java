@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.cli;
 
+import io.github.multiprocessing4j.testing.TestFiles;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +55,7 @@ public final class WorkerProcess implements AutoCloseable {
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", String.join(File.pathSeparator, classPath),
                     Main.class.getName(), "worker", "--class-path", testClasses.toString()));
             line.addAll(List.of(args));
-            Path log = Files.createTempFile("mp4j-worker-", ".log");
+            Path log = TestFiles.tempFile("worker", ".log");
             ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().remove("MP4J_REDIS_URL");
             builder.environment().putAll(env);

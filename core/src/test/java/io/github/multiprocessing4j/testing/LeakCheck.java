@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * ({@code /dev/shm/mp4j-*}) when it cannot be released (shared segments left open count, those a
  * full {@code /dev/shm} spilled to disk too), or a
  * named shared memory block ({@code /dev/shm/mp4j-named-*}) that this JVM created and nobody
- * unlinked (they belong to no tree, so no tree's end removes them).
+ * unlinked (they belong to no tree, so no tree's end removes them), or a temporary file or
+ * directory of this JVM's ({@link TestFiles#tempDirectory}: a fixture's, such as a test server's
+ * data) left in {@code java.io.tmpdir}.
  *
  * <p>Registered for every test class through {@code META-INF/services} (JUnit's extension
  * auto-detection, switched on in {@code junit-platform.properties}). Leaked processes are killed
@@ -79,7 +81,22 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         for (String name : MachineSegments.createdHereAndPresent()) {
             leaks.add("named shared memory " + MachineSegments.file(name) + " (never unlinked)");
         }
+        for (java.nio.file.Path temp : ownTempFiles()) {
+            leaks.add("temporary " + temp + " (never deleted)");
+        }
         return leaks;
+    }
+
+    /** @return this JVM's temporary files and directories ({@link TestFiles#TEMP_PREFIX}) */
+    private static List<java.nio.file.Path> ownTempFiles() {
+        List<java.nio.file.Path> own = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> temp = java.nio.file.Files.newDirectoryStream(
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), TestFiles.TEMP_PREFIX + "*")) {
+            temp.forEach(own::add);
+        } catch (java.io.IOException e) {
+            // no temp directory: nothing to leave there
+        }
+        return own;
     }
 
     /**
@@ -124,6 +141,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         for (String name : MachineSegments.createdHereAndPresent()) {
             SharedSegment.unlink(MachineSegments.SCOPE, name);
         }
+        ownTempFiles().forEach(TestFiles::deleteRecursively);
         LocalTreeRegistry.removeDeadTrees();
     }
 

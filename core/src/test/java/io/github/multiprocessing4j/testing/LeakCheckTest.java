@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * The leak check itself can fail: a class that leaves a child running, or a named shared memory
- * block, is reported, and cleaned up.
+ * The leak check itself can fail: a class that leaves a child running, a named shared memory
+ * block, or a temporary directory of the test JVM's, is reported, and cleaned up.
  */
 class LeakCheckTest {
 
@@ -30,6 +30,13 @@ class LeakCheckTest {
         assertThatThrownBy(() -> SharedMemory.attachNamed(LeakyNamed.NAME)).isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void aTestClassThatLeavesATemporaryDirectoryFailsAndTheDirectoryIsDeleted() {
+        Throwable failure = theOneFailureOf(LeakyTemp.class);
+        assertThat(failure).hasMessageContaining("leaked").hasMessageContaining(LeakyTemp.left.toString());
+        assertThat(LeakyTemp.left).doesNotExist();
+    }
+
     /** Runs {@code testClass} with LeakCheck, as the build does, and returns the one failure it must end with. */
     private static Throwable theOneFailureOf(Class<?> testClass) {
         Events events = EngineTestKit.engine("junit-jupiter")
@@ -42,6 +49,17 @@ class LeakCheckTest {
         return events.failed().stream().findFirst().orElseThrow()
                 .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow();
+    }
+
+    /** Run only by the test above, through the test kit; makes a temporary directory with a file and never deletes it. */
+    static class LeakyTemp {
+        static volatile java.nio.file.Path left;
+
+        @Test
+        void leaves() throws java.io.IOException {
+            left = TestFiles.tempDirectory("leaky");
+            java.nio.file.Files.writeString(left.resolve("data"), "left behind");
+        }
     }
 
     /** Run only by the test above, through the test kit; creates a named block and never unlinks it. */

@@ -13,10 +13,47 @@ import java.util.function.BooleanSupplier;
 /**
  * What tests need to watch child processes from outside: files as a one-way channel from a child
  * (a child's target captures the file's path as a String, since {@link Path} is not
- * serializable), and waiting for a condition with a deadline instead of sleeping.
+ * serializable), and waiting for a condition with a deadline instead of sleeping; and the
+ * temporary files and directories of tests and their fixtures, named after the test JVM so that
+ * {@link LeakCheck} can tell the ones a test class left behind.
  */
 public final class TestFiles {
+    /** How this JVM's temporary files begin (in {@code java.io.tmpdir}): {@code mp4j-test-PID-}. */
+    static final String TEMP_PREFIX = "mp4j-test-" + Platform.currentPid() + "-";
+
     private TestFiles() {
+    }
+
+    /**
+     * Makes a temporary directory of this test JVM's, which the test deletes: one left after its
+     * test class fails the class ({@link LeakCheck}).
+     *
+     * @param what what it holds, in its name ("redis" for {@code mp4j-test-PID-redis-123})
+     */
+    public static Path tempDirectory(String what) {
+        try {
+            return Files.createTempDirectory(TEMP_PREFIX + what + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #tempDirectory}, a file: {@code mp4j-test-PID-WHAT-123SUFFIX}. */
+    public static Path tempFile(String what, String suffix) {
+        try {
+            return Files.createTempFile(TEMP_PREFIX + what + "-", suffix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes {@code path} and, when it is a directory, everything in it; quietly, as a fixture's end does. */
+    public static void deleteRecursively(Path path) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // gone already, or unreadable: LeakCheck reports what is left
+        }
     }
 
     /** Writes {@code text} to {@code path} atomically, so a reader never sees half of it. */

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.redis.internal.connection.Server;
 import io.github.multiprocessing4j.redis.testing.RedisServer;
 import io.github.multiprocessing4j.redis.testing.TestCertificates;
+import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class ClusterSecurityTest {
         secured = RedisServer.start("requirepass " + ADMIN_PW, APP_ACL);
         tls = RedisServer.startTls("requirepass " + TLS_PW);
         tlsForAnotherName = RedisServer.startTlsFor("DNS:elsewhere.example");
-        otherCa = Files.createTempDirectory("mp4j-other-ca-");
+        otherCa = TestFiles.tempDirectory("other-ca");
         TestCertificates.make(otherCa, RedisServer.TRUST_STORE_PASSWORD);
         // Captured from here on: the fixture above gives keytool the trust store's password on its
         // command line, and JDK 25 logs every ProcessBuilder command line at FINER.
@@ -99,9 +100,7 @@ class ClusterSecurityTest {
         secured.close();
         tls.close();
         tlsForAnotherName.close();
-        try (var walk = Files.walk(otherCa)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestFiles.deleteRecursively(otherCa);
         System.out.println("log records captured at level ALL: " + LOGGED.size());
         for (String record : LOGGED) {
             for (String secret : SECRETS) {

@@ -1,5 +1,7 @@
 package io.github.multiprocessing4j.redis.testing;
 
+import io.github.multiprocessing4j.testing.TestFiles;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +32,7 @@ public final class Agents implements AutoCloseable {
     /** @param testClasses the test classes (and their nested classes) the agents have */
     public Agents(Class<?>... testClasses) {
         try {
-            directory = Files.createTempDirectory("mp4j-agents-");
+            directory = TestFiles.tempDirectory("agents");
             Path classes = directory.resolve("classes");
             Path testRoot = null;
             for (Class<?> type : testClasses) {
@@ -120,7 +122,7 @@ public final class Agents implements AutoCloseable {
         return all.toString();
     }
 
-    /** Stops every agent (SIGTERM, SIGKILL after 10 s) and waits for their workers' ends. */
+    /** Stops every agent (SIGTERM, SIGKILL after 10 s), waits for their workers' ends, and deletes their directory. */
     @Override
     public void close() {
         for (Process p : started) {
@@ -145,9 +147,10 @@ public final class Agents implements AutoCloseable {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    break;
                 }
             }
         }
+        TestFiles.deleteRecursively(directory); // the agents' copies of the test classes and their logs
     }
 }

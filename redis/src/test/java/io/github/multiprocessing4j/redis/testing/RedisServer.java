@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j.redis.testing;
 
+import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code redis-server} of a test's own: started on a free port of 127.0.0.1 (never another
- * address), with its data in a temporary directory, and stopped by its pid. Fails (not skips)
+ * address), with its data in a temporary directory of the test JVM's ({@link TestFiles#tempDirectory},
+ * deleted by {@link #close}), and stopped by its pid. Fails (not skips)
  * when no {@code redis-server} is installed: {@code .ci/run} installs it, and a test run that
  * silently skipped the cluster would prove nothing.
  *
@@ -31,7 +33,8 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
     /** The password of {@link #trustStore()}. */
     public static final String TRUST_STORE_PASSWORD = "trust-pw";
 
-    private final Path directory;
+    /** Null until a {@link #perClass} server first starts: a test class's static field is also made in the children that load the class. */
+    private Path directory;
     private final int port;
     private final List<String> config;
     private final boolean tls;
@@ -78,7 +81,11 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
      * @param configLines as for {@link #start}
      */
     public static RedisServer perClass(String... configLines) {
-        return create(false, null, List.of(configLines));
+        try {
+            return new RedisServer(null, freePort(), List.of(configLines), false);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -87,7 +94,11 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
      */
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        Files.createDirectories(directory);
+        if (directory == null) {
+            directory = TestFiles.tempDirectory("redis");
+        } else {
+            Files.createDirectories(directory);
+        }
         launch();
     }
 
@@ -113,7 +124,7 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
     /** A server not started yet: its directory, port and configuration. */
     private static RedisServer create(boolean tls, String subjectAltNames, List<String> configLines) {
         try {
-            Path directory = Files.createTempDirectory("mp4j-redis-");
+            Path directory = TestFiles.tempDirectory("redis");
             List<String> lines = new ArrayList<>();
             int port = freePort();
             if (tls) {
@@ -217,7 +228,9 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
     @Override
     public void close() {
         stop();
-        deleteRecursively(directory);
+        if (directory != null) {
+            TestFiles.deleteRecursively(directory);
+        }
     }
 
     private void launch() throws IOException {
@@ -308,11 +321,4 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
         }
     }
 
-    private static void deleteRecursively(Path path) {
-        try (var walk = Files.walk(path)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory: the next boot's tmp cleaner takes what is left
-        }
-    }
 }
