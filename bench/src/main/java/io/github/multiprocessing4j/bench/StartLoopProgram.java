@@ -54,12 +54,13 @@ public final class StartLoopProgram {
                     long t0 = System.nanoTime();
                     child.start();
                     long inChild;
+                    long received;
                     try {
                         inChild = queue.get();
+                        received = System.nanoTime(); // before the join, as user_patterns.py's loop
                     } finally {
                         Children.joinChecked(child);
                     }
-                    long received = System.nanoTime();
                     if (!(t0 <= inChild && inChild <= received)) {
                         throw new IllegalStateException("the child's time " + inChild + " is not within " + t0 + ".."
                                 + received);
