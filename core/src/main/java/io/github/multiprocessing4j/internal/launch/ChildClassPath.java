@@ -36,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The check. A class the child cannot load fails {@code start()} with one line naming it,
  * before any JVM is launched: a class without a class file (a hidden class, a class that jshell
- * or another loader defined from bytes in memory) always; with a derived class path, also a class
+ * or another loader defined from bytes in memory; not one defined into the JVM's own loaders
+ * through {@code Lookup.defineClass}, which passes and fails in the child) always; with a derived
+ * class path, also a class
  * loaded from something that is not a directory or a jar file on disk (a Spring Boot executable
  * jar's nested jars), and this library's own classes loaded from such a place.
  *
