@@ -301,9 +301,9 @@ public final class ChildRun {
     }
 
     /**
-     * For the boot budget: whether the child has neither booted nor ended, looking at its record
-     * only when the budget says a look is due; tells the budget how long the boot took once a look
-     * has found it booted.
+     * For the boot budget, and the spares' wait for a configuration's first boot: whether the
+     * child has neither booted nor ended, looking at its record only when the budget says a look
+     * is due; tells the budget how long the boot took once a look has found it booted.
      */
     boolean stillBooting(BootBudget budget, long now) {
         if (ended()) {
