@@ -117,7 +117,7 @@ public final class ChildCommand {
      * accessors; {@code Unsafe}'s memory access, JEP 471): then the default one is left out.
      */
     private static final List<String> CHOICE_PREFIXES = List.of("-D" + Serialization.NATIVE_ACCESSORS_PROPERTY + "=",
-            "--sun-misc-unsafe-memory-access");
+            SharedSegment.WORD_ACCESS_OPTION);
     /** Options by which a caller chooses the collector: then the default one is left out. */
     private static final Set<String> COLLECTOR_CHOICES = Set.of("-XX:+UseSerialGC", "-XX:+UseParallelGC",
             "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC");

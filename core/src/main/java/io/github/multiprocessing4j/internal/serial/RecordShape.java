@@ -74,7 +74,7 @@ final class RecordShape {
         this.constructor = constructor;
         this.spreading = spreading;
         this.refusal = refusal;
-        Class<?>[] types = constructor == null ? new Class<?>[0] : constructor.getParameterTypes();
+        Class<?>[] types = spreading == null ? new Class<?>[0] : constructor.getParameterTypes(); // the handle's alone
         this.componentClasses = new Class<?>[types.length];
         this.primitive = new boolean[types.length];
         for (int i = 0; i < types.length; i++) {

@@ -93,8 +93,10 @@ class MappedWords {
      * (JDK 23 and later; JEP 471): {@code allow}, {@code warn}, {@code debug} or {@code deny}.
      */
     private static final String MEMORY_ACCESS_PROPERTY = "sun.misc.unsafe.memory.access";
+    /** The option by which a JVM of JDK 23 or later is told how {@code Unsafe}'s memory access goes (JEP 471). */
+    static final String MEMORY_ACCESS_OPTION = "--sun-misc-unsafe-memory-access";
     /** The option that has a JDK 24 or later JVM allow {@code Unsafe}'s memory access silently. */
-    private static final String ALLOW_OPTION = "--sun-misc-unsafe-memory-access=allow";
+    private static final String ALLOW_OPTION = MEMORY_ACCESS_OPTION + "=allow";
     /** The class behind that option, found in a JDK that accepts it. */
     private static final String OPTION_CLASS = "sun.misc.Unsafe$MemoryAccessOption";
     /** {@code sun.misc.Unsafe}, or null where the buffer's accessors are used. */

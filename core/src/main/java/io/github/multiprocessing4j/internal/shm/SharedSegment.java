@@ -717,6 +717,12 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
+     * The JVM option ({@code --sun-misc-unsafe-memory-access=...}) by which a caller chooses how a
+     * child reaches shared words, in place of {@link #childWordAccessOptions}'s.
+     */
+    public static final String WORD_ACCESS_OPTION = MappedWords.MEMORY_ACCESS_OPTION;
+
+    /**
      * @return the JVM options a child of this JVM (the same {@code java}) needs to reach shared
      *     words the fast way, through {@code sun.misc.Unsafe}: on JDK 24 and later, which warn
      *     about that memory access unless told {@code --sun-misc-unsafe-memory-access=allow}, that
