@@ -1,7 +1,6 @@
 package io.github.multiprocessing4j.bench;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,7 +34,7 @@ final class FreshSharedMemory {
     private static final int BLOCK = 1 << 18;
     private static final Path SHM = Path.of("/dev/shm");
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(BLOCK).asReadOnlyBuffer();
-    private static final sun.misc.Unsafe UNSAFE = unsafe();
+    private static final sun.misc.Unsafe UNSAFE = UnsafeAccess.UNSAFE; // to unmap a segment at once
 
     /** The steps of one fresh segment, in the order they are taken. */
     enum Step {
@@ -202,16 +201,6 @@ final class FreshSharedMemory {
             while (block.hasRemaining()) {
                 position += channel.write(block, position);
             }
-        }
-    }
-
-    private static sun.misc.Unsafe unsafe() {
-        try {
-            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("sun.misc.Unsafe, needed to unmap a segment at once, is not available", e);
         }
     }
 }

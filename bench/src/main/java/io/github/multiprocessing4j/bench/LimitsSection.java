@@ -28,6 +28,10 @@ import java.util.List;
  *       writes and another reads, the writer's MB/s in each of {@link #CROSS_CORE_WINDOWS}
  *       windows of {@link #CROSS_CORE_WINDOW_SECONDS} s (8 in {@code --quick}): its lowest and
  *       highest windows go beside the rows of 4 KiB items, which swing with it;</li>
+ *   <li>a {@linkplain BareRing bare ring} between two new JVMs with the library's child options:
+ *       the items of section "tput" (ints, and 4 KiB {@code byte[]}) from one to the other with
+ *       no library, timed as that section times them, with new JVMs and warmed up (msg/s and
+ *       MB/s): what a new child's items cost the JVM itself, beside the rows of new children;</li>
  *   <li>the processors this JVM may use, which the boot floors divide by.</li>
  * </ul>
  */
@@ -52,6 +56,9 @@ final class LimitsSection extends Section {
     /** Shared with {@code side_by_side.py}, which shows its lowest and highest windows. */
     static final String CROSS_CORE = "two threads, one writing 4 KiB blocks into a 4 MiB array that the other"
             + " keeps reading: the writer's rate, window by window";
+    /** Shared with {@code side_by_side.py}: the start of a bare ring's figures, then what it moved. */
+    static final String BARE_RING = "two new JVMs (the children's options), one putting and one taking through a"
+            + " bare ring in /dev/shm, no library: ";
 
     LimitsSection() {
         super("limits");
@@ -64,6 +71,7 @@ final class LimitsSection extends Section {
         boots(config, results, "jvm-child-flags", BareJvm.CHILD_OPTIONS);
         boots(config, results, "jvm-default-flags", List.of());
         sharedMemory(config, results);
+        bareRings(config, results);
         int windows = Math.max(8, CROSS_CORE_WINDOWS / config.scaleDivisor());
         results.record(name(), CROSS_CORE, "-", windows, "MB/s",
                 CrossCoreCopy.windows(windows, CROSS_CORE_WINDOW_SECONDS));
@@ -83,6 +91,31 @@ final class LimitsSection extends Section {
         }
         results.record(name(), BOOT_WALL, method, boots, "ms", wall);
         results.record(name(), BOOT_CPU, method, boots, "ms", cpu);
+    }
+
+    /** The bare ring with the items of section "tput" (ints, 4 KiB), new JVMs and warmed up, as that section names them. */
+    private void bareRings(BenchConfig config, Results results) throws Exception {
+        for (int size : new int[] {0, 4096}) {
+            int items = size == 0 ? config.tputItems() : config.tputItems4k();
+            for (boolean warmedUp : new boolean[] {false, true}) {
+                double[] messagesPerSecond = new double[config.reps()];
+                double[] megabytesPerSecond = new double[config.reps()];
+                for (int rep = 0; rep < messagesPerSecond.length; rep++) {
+                    double seconds = BareRing.seconds(items, size, warmedUp ? items : 0);
+                    messagesPerSecond[rep] = items / seconds;
+                    megabytesPerSecond[rep] = (double) items * (size == 0 ? Long.BYTES : size) / seconds / 1e6;
+                }
+                String what = bareRingName(items, size, warmedUp);
+                results.record(name(), what, "-", items, "msg/s", messagesPerSecond);
+                results.record(name(), what, "-", items, "MB/s", megabytesPerSecond);
+            }
+        }
+    }
+
+    /** The name of a bare ring's figure: {@link #BARE_RING}, the items, and whether warmed up as in section "tput". */
+    static String bareRingName(int items, int size, boolean warmedUp) {
+        return BARE_RING + items + (size == 0 ? " ints" : " x " + size / 1024 + " KiB bytes")
+                + (warmedUp ? TputSection.WARMED_UP : "");
     }
 
     private void sharedMemory(BenchConfig config, Results results) throws Exception {

@@ -129,6 +129,8 @@ public final class ChildCommand {
      * never larger than the JVM's largest heap, which a fixed size could be in a small container.
      */
     static final String INITIAL_HEAP = "-XX:InitialRAMPercentage=0.5";
+    /** The heap sizing a child starts with unless the caller sizes the heap: after {@link #DEFAULT_JVM_OPTIONS}. */
+    public static final List<String> DEFAULT_HEAP_OPTIONS = List.of(YOUNG_GENERATION, INITIAL_HEAP);
     /** Options by which a caller sizes the heap: then the JVM's own sizing applies, without a warning about ours. */
     private static final List<String> HEAP_SIZING = List.of("-Xmx", "-Xms", "-Xmn", "-XX:NewSize", "-XX:MaxNewSize",
             "-XX:MaxHeapSize", "-XX:InitialHeapSize", "-XX:MaxRAM", "-XX:InitialRAM", "-XX:NewRatio");
@@ -229,8 +231,7 @@ public final class ChildCommand {
             }
         }
         if (!sizesHeap) {
-            options.add(YOUNG_GENERATION);
-            options.add(INITIAL_HEAP);
+            options.addAll(DEFAULT_HEAP_OPTIONS);
         }
         options.addAll(jvmOptions);
         Module module = ChildMain.class.getModule();
