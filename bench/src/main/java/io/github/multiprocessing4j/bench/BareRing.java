@@ -8,6 +8,7 @@ import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -124,9 +125,11 @@ public final class BareRing {
                     side.waitFor();
                 }
             }
-            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r"); FileChannel channel = f.getChannel()) {
-                MappedByteBuffer header = channel.map(FileChannel.MapMode.READ_ONLY, 0, SLOTS);
-                header.order(ByteOrder.nativeOrder());
+            try (FileChannel channel = FileChannel.open(file)) {
+                ByteBuffer header = ByteBuffer.allocate((int) SLOTS).order(ByteOrder.nativeOrder());
+                if (channel.read(header, 0) != SLOTS) {
+                    throw new IOException("the bare ring's header could not be read whole");
+                }
                 long expected = size == 0 ? (long) items * (items - 1) / 2 : (long) items * FILL;
                 if (header.getLong((int) CHECKSUM) != expected) {
                     throw new IOException("the bare ring's consumer took other items than were put");
