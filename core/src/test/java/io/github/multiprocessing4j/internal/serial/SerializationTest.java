@@ -199,6 +199,33 @@ class SerializationTest {
         assertThat(((SerializableCallable<?>) Serialization.deserialize(encoded, LOADER)).call()).isEqualTo("100000/0/null");
     }
 
+    /**
+     * Captured arrays of 64 KiB and more are held by reference while the lambda is encoded and
+     * copied once at the end: each lands where it belongs, between the values around it.
+     */
+    @Test
+    void aLambdaCapturingLargeArraysBetweenOtherValuesComesBackWithEachInItsPlace() throws Exception {
+        byte[] first = new byte[(64 << 10) + 3];
+        byte[] second = new byte[1 << 20];
+        java.util.Arrays.fill(first, (byte) 1);
+        java.util.Arrays.fill(second, (byte) 2);
+        first[first.length - 1] = 9;
+        second[0] = 8;
+        String before = "before";
+        int between = 42;
+        String after = "after";
+        SerializableCallable<String> lambda = () -> before + first.length + "/" + first[first.length - 1] + "/" + between
+                + "/" + second.length + "/" + second[0] + second[1] + "/" + after;
+
+        byte[] encoded = Serialization.serialize(lambda, "target");
+
+        assertThat(encoded[0]).isEqualTo(LambdaEncoding.TAG);
+        assertThat(Serialization.needsObjectStream(encoded)).isFalse();
+        assertThat(encoded.length).isBetween(first.length + second.length, first.length + second.length + 1024);
+        assertThat(((SerializableCallable<?>) Serialization.deserialize(encoded, LOADER)).call())
+                .isEqualTo(lambda.call()).isEqualTo("before65539/9/42/1048576/82/after");
+    }
+
     @Test
     void aDamagedLambdaEncodingIsAnIoException() {
         SerializableCallable<String> lambda = SerializationTest::answer;
