@@ -285,10 +285,11 @@ final class CompoundCodec {
         private boolean sized(Object value, byte kind, int depth) {
             out.putByte(ValueCodec.COMPOUND);
             int lengthAt = out.skip(4);
+            int from = out.length(); // the message's length, not the buffer's: a large array in it may be spliced
             if (!compound(value, kind, depth)) {
                 return false;
             }
-            out.setInt(lengthAt, out.position() - lengthAt - 4);
+            out.setInt(lengthAt, out.length() - from);
             return true;
         }
 
@@ -315,7 +316,7 @@ final class CompoundCodec {
             if (tag == ValueCodec.STRING) {
                 out.putString((String) value);
             } else if (tag == ValueCodec.BYTES && firstTime(value)) {
-                out.putSizedBytes((byte[]) value);
+                out.putSizedBytesOrSplice((byte[]) value); // a large one kept by a writer that splices (Wire.Writer)
             } else {
                 return false;
             }

@@ -285,6 +285,42 @@ class CompoundCodecTest {
         return count;
     }
 
+    /**
+     * A writer that splices large arrays (a lambda target's encoding, a pool's messages) keeps
+     * those a compound holds by reference too: the compound's length counts them, and each comes
+     * back in its place.
+     */
+    @Test
+    void largeArraysInsideCompoundsOfASplicingWriterComeBackInTheirPlaces() {
+        byte[] large = new byte[(64 << 10) + 5];
+        Arrays.fill(large, (byte) 3);
+        large[large.length - 1] = 7;
+        byte[] small = {1, 2, 3};
+        Map<String, byte[]> byName = new HashMap<>(Map.of("large", large.clone(), "small", small));
+        Object[] values = {new ArrayList<>(List.of("before", large.clone(), 42)), byName, "after", large};
+        Wire.Writer out = new Wire.Writer(64).spliceArraysFrom(64 << 10);
+        ValueSection.Encoder encoder = new ValueSection.Encoder(out, "value");
+        for (Object value : values) {
+            encoder.add(value);
+        }
+        encoder.finish();
+        assertThat(out.position()).isLessThan(large.length); // each large one spliced, none copied into the buffer
+        assertThat(out.length()).isGreaterThan(3 * large.length);
+
+        Object[] back = ValueSection.read(new Wire.Reader(out.toByteArray()), LOADER);
+
+        assertThat(back).hasSize(values.length);
+        List<?> list = (List<?>) back[0];
+        assertThat(list.get(0)).isEqualTo("before");
+        assertThat((byte[]) list.get(1)).isEqualTo(large);
+        assertThat(list.get(2)).isEqualTo(42);
+        Map<?, ?> map = (Map<?, ?>) back[1];
+        assertThat((byte[]) map.get("large")).isEqualTo(large);
+        assertThat((byte[]) map.get("small")).isEqualTo(small);
+        assertThat(back[2]).isEqualTo("after");
+        assertThat((byte[]) back[3]).isEqualTo(large);
+    }
+
     @Test
     void aLargeCompoundComesBack() {
         Map<String, List<Integer>> large = IntStream.range(0, 5_000).boxed()
