@@ -205,6 +205,9 @@ public final class BareRing {
         private void put(long value, byte[] payload) {
             for (int spins = 0; tail - seenHead >= capacity; spins++) {
                 seenHead = UNSAFE.getLongVolatile(null, base + HEAD);
+                if (tail - seenHead < capacity) {
+                    break;
+                }
                 pause(spins);
             }
             long slot = base + SLOTS + (tail % capacity) * slotSize;

@@ -103,7 +103,7 @@ final class LimitsSection extends Section {
                 for (int rep = 0; rep < messagesPerSecond.length; rep++) {
                     double seconds = BareRing.seconds(items, size, warmedUp ? items : 0);
                     messagesPerSecond[rep] = items / seconds;
-                    megabytesPerSecond[rep] = (double) items * (size == 0 ? Long.BYTES : size) / seconds / 1e6;
+                    megabytesPerSecond[rep] = TputSection.megabytesPerSecond(items, size, seconds);
                 }
                 String what = bareRingName(items, size, warmedUp);
                 results.record(name(), what, "-", items, "msg/s", messagesPerSecond);

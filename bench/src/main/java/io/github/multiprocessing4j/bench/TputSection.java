@@ -121,7 +121,7 @@ final class TputSection extends Section {
                 for (int rep = 0; rep < messagesPerSecond.length; rep++) {
                     double seconds = runOnce(config, c);
                     messagesPerSecond[rep] = c.sent() / seconds;
-                    megabytesPerSecond[rep] = c.sent() * (c.size() == 0 ? 8 : c.size()) / seconds / 1e6;
+                    megabytesPerSecond[rep] = megabytesPerSecond(c.sent(), c.size(), seconds);
                 }
             } finally {
                 if (c.fromSpares()) {
@@ -132,6 +132,11 @@ final class TputSection extends Section {
             results.record(name(), c.label(), method, c.items(), "msg/s", messagesPerSecond);
             results.record(name(), c.label(), method, c.items(), "MB/s", megabytesPerSecond);
         }
+    }
+
+    /** @return payload MB/s (10^6 B) of {@code items} items of {@code size} bytes (0: ints, 8 B each) in {@code seconds} */
+    static double megabytesPerSecond(long items, int size, double seconds) {
+        return (double) items * (size == 0 ? Long.BYTES : size) / seconds / 1e6;
     }
 
     /** {@code sec_tput}'s cases, in its order. */
