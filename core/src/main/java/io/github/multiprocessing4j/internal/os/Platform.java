@@ -108,18 +108,34 @@ public final class Platform {
     /**
      * @return the directory under which a process tree keeps its table and shared segments: the
      *     one {@value #SHM_DIR_PROPERTY} names when it is set, else {@code /dev/shm}
-     *     (memory-backed) when it exists and is writable, else the temp directory
+     *     (memory-backed) when it exists and is writable, else the temp directory (which of the
+     *     two is looked at once per JVM: see {@link DefaultSharedMemoryRoot})
      */
     public static Path sharedMemoryRoot() {
         String chosen = System.getProperty(SHM_DIR_PROPERTY);
         if (chosen != null && !chosen.isEmpty()) {
             return Path.of(chosen).toAbsolutePath();
         }
-        Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return shm;
+        return DefaultSharedMemoryRoot.PATH;
+    }
+
+    /**
+     * The shared-memory directory when {@value #SHM_DIR_PROPERTY} is not set, looked at when first
+     * asked for. Not at every call: every tree's table, segment and doorbell path starts here, and
+     * a look is two system calls ({@code stat}, {@code access}) behind a chain of NIO calls, which a
+     * warm child ran interpreted while it rebuilt its target's shared objects (the first opening of
+     * its tree's table: 100-130 µs on the 2-core development VM, of a start of 1.5-1.8 ms).
+     */
+    private static final class DefaultSharedMemoryRoot {
+        static final Path PATH = choose();
+
+        private static Path choose() {
+            Path shm = Path.of("/dev/shm");
+            if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+                return shm;
+            }
+            return Path.of(System.getProperty("java.io.tmpdir"));
         }
-        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /**

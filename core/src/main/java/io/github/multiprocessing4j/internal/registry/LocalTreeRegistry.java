@@ -422,7 +422,7 @@ public final class LocalTreeRegistry implements ProcessRegistry {
 
     @Override
     public Path segmentFile(String name) {
-        Path file = files.file(TreeFiles.SEGMENT_PREFIX + name);
+        Path file = unspilledSegmentFile(name);
         if (Files.isRegularFile(file)) {
             return file;
         }
@@ -432,6 +432,11 @@ public final class LocalTreeRegistry implements ProcessRegistry {
         }
         throw new IllegalStateException("shared segment " + name + " of tree " + treeId()
                 + " does not exist: it was closed, or every process of its tree has ended");
+    }
+
+    @Override
+    public Path unspilledSegmentFile(String name) {
+        return files.file(TreeFiles.SEGMENT_PREFIX + name);
     }
 
     @Override

@@ -69,6 +69,12 @@ public interface SegmentStore {
      */
     Path segmentFile(String name);
 
+    /**
+     * @return where segment {@code name}'s file is unless it was spilled, without looking: the file
+     *     may not be there (spilled, or gone), which {@link #segmentFile} tells
+     */
+    Path unspilledSegmentFile(String name);
+
     /** Removes segment {@code name}, wherever it lives; processes that mapped it keep their mapping. */
     void deleteSegment(String name);
 }

@@ -663,11 +663,9 @@ public final class SharedSegment implements Serializable {
             spilled = cached.spilled;
             return existing;
         }
-        Path file = file();
-        spilled = file.getParent().getFileName().toString().startsWith(SegmentSpace.SPILL_PREFIX);
         MappedByteBuffer mapped;
         try {
-            mapped = mapFile(file, size);
+            mapped = mapWhereItLives();
             UnmapBudget.mappedAnew(size);
         } catch (java.nio.file.NoSuchFileException e) {
             if (machineWide) {
@@ -693,6 +691,26 @@ public final class SharedSegment implements Serializable {
                 return mapped;
             }
         }
+    }
+
+    /**
+     * Maps the segment's file and sets {@link #spilled}. A tree's segment is opened first where it
+     * lives unless spilled, as most do: the open is the look, where {@link SegmentStore#segmentFile}
+     * would look first (a {@code stat}) and then open.
+     */
+    private MappedByteBuffer mapWhereItLives() throws IOException {
+        if (!MachineSegments.SCOPE.equals(treeId)) {
+            try {
+                MappedByteBuffer mapped = mapFile(trees().of(treeId).unspilledSegmentFile(name), size);
+                spilled = false;
+                return mapped;
+            } catch (java.nio.file.NoSuchFileException notThere) {
+                // spilled to disk, or gone: file() tells which
+            }
+        }
+        Path file = file();
+        spilled = file.getParent().getFileName().toString().startsWith(SegmentSpace.SPILL_PREFIX);
+        return mapFile(file, size);
     }
 
     private static MappedByteBuffer mapFile(Path file, int size) throws IOException {
