@@ -22,7 +22,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,7 +68,7 @@ import java.util.function.BooleanSupplier;
  * earlier kills the JVM without a record, which the parent also reads as "ended by a signal".
  *
  * <p>The stdin pipe stays open after the message: its EOF means the parent has gone (see
- * {@link #watchLifeline}). A byte the parent writes into it later is a nudge: this process's
+ * {@link LifelineWatcher}). A byte the parent writes into it later is a nudge: this process's
  * waiting threads look at their shared state at once ({@link Wait#wakeAll}), as a pool's worker
  * must when the pool has put a chunk into its inbox after a long wait.
  */
@@ -108,7 +107,6 @@ public final class ChildMain {
      * that maps nothing never pays it (its process record is a file, not a mapping).
      */
     static final String MAPS_SHARED_OBJECTS_PROPERTY = "mp4j.mapsSharedObjects";
-    private static final long DAEMON_EXIT_GRACE_MS = 500;
 
     private ChildMain() {
     }
@@ -162,7 +160,7 @@ public final class ChildMain {
                 } finally {
                     // Even without its record: the parent's end must still reach it, and the
                     // parent's nudges (one byte each) must not fill a pipe that nobody reads.
-                    watchLifeline(new FileInputStream(FileDescriptor.in).getChannel(), context);
+                    LifelineWatcher.start(new FileInputStream(FileDescriptor.in).getChannel(), context);
                 }
             }
         };
@@ -460,62 +458,5 @@ public final class ChildMain {
             context.endingBySignal(signal.getNumber());
             System.exit(status);
         }
-    }
-
-    /**
-     * Reads the lifeline until EOF, which comes when the parent closes it or dies in any way,
-     * SIGKILL included. A daemon then ends; a non-daemon child carries on as an orphan.
-     *
-     * <p>The read must be interruptible: HotSpot waits up to 300 ms at exit for threads blocked
-     * in native code, so the exit hook interrupts this thread, which closes the channel and
-     * wakes the blocked read, and the JVM exits at once.
-     */
-    private static void watchLifeline(FileChannel lifeline, ProcessContext context) {
-        Thread watcher = new Thread("mp4j-lifeline") {
-            @Override
-            public void run() {
-                try {
-                    ByteBuffer nudges = ByteBuffer.allocate(64);
-                    int read;
-                    while ((read = lifeline.read(nudges)) >= 0) {
-                        nudges.clear();
-                        Wait.wakeAll(); // the parent has given this process something to wait no more for
-                        Doorbell.heardOnLifeline(read);
-                    }
-                } catch (ClosedByInterruptException e) {
-                    return; // this process is exiting
-                } catch (IOException e) {
-                    // a broken pipe is the same news as EOF
-                }
-                context.parentGone();
-                if (context.isDaemon()) {
-                    endDaemon(context);
-                }
-            }
-        };
-        watcher.setDaemon(true);
-        watcher.start();
-        Doorbell.listensOnLifeline();
-        context.onExit(new Runnable() {
-            @Override
-            public void run() {
-                watcher.interrupt();
-            }
-        });
-    }
-
-    private static void endDaemon(ProcessContext context) {
-        Thread halter = new Thread(() -> {
-            try {
-                Thread.sleep(DAEMON_EXIT_GRACE_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(Platform.SIGNAL_EXIT_BASE + Platform.SIGTERM);
-        }, "mp4j-daemon-halt");
-        halter.setDaemon(true);
-        halter.start();
-        context.endingBySignal(Platform.SIGTERM);
-        System.exit(Platform.SIGNAL_EXIT_BASE + Platform.SIGTERM);
     }
 }
