@@ -198,7 +198,7 @@ def start_rows():
                ("start() call -> first line of target runs", "warm"):
                    Target("warm ≤ CPython fork (1.3 ms in the design's reference run)", as_good_as="fork")}
     figures = (FIRST_LINE, "duration of the start() call itself",
-               "start()+join() of an empty target")
+               "start()+join() of an empty target", EXIT, EXIT + ", mean")
     rows = []
     for method in ("cold", "warm"):
         rows += [Row("start", what, method=method, target=targets.get((what, method), NO_TARGET)) for what in figures]
@@ -207,6 +207,8 @@ def start_rows():
     return rows + [Row("start", figures[0], method="bare")]
 
 
+# StartSection.EXIT: a child's exit, its target's last line to join() returning (median; and mean).
+EXIT = "a child's exit: its target's last line -> join() returns (an empty target's child)"
 # StartSection.NO_SHARED_OBJECT: our target captures a file name only, where CPython's (and our
 # first figure's) is given a pipe end.
 NO_SHARED_OBJECT = ", the target capturing a file name, no shared object (it writes the time there)"

@@ -74,6 +74,9 @@ FIRST_QUEUE_WHAT = "a program's first shared object (a new program, the loop's f
 LARGE_TARGET_BYTES = 64 << 20  # as StartSection.LARGE_TARGET_BYTES
 LARGE_TARGET_WHAT = ("start() call -> first line of target runs, the target capturing a "
                      f"{LARGE_TARGET_BYTES >> 20} MiB byte array too (Python: bytes, given as an argument)")
+# StartSection.EXIT and EXIT_MEAN: a child's exit, from its target's last line to join() returning
+EXIT_WHAT = "a child's exit: its target's last line -> join() returns (an empty target's child)"
+EXIT_MEAN_WHAT = EXIT_WHAT + ", mean"
 FIRST_ITEMS = 10_000
 SECOND_REPEATS = 3
 IDLE_MILLIS = 1000  # as PoolCallsProgram.IDLE_MILLIS: past a wait's young pauses
@@ -92,8 +95,8 @@ PROCESSES = (1, 2, 4)
 SIZES = (8, 64, 4096, 64 * 1024, 1024 * 1024)
 BOUNDED_BYTES = 64 << 20
 
-FULL = dict(program_reps=3, pool_calls_n=1_000_000, scale_reps=3, scale_divisor=1, reps=5)
-QUICK = dict(program_reps=1, pool_calls_n=100_000, scale_reps=1, scale_divisor=10, reps=2)
+FULL = dict(program_reps=3, pool_calls_n=1_000_000, scale_reps=3, scale_divisor=1, reps=5, start_reps=20)
+QUICK = dict(program_reps=1, pool_calls_n=100_000, scale_reps=1, scale_divisor=10, reps=2, start_reps=5)
 
 
 # --------------------------------------------------------------------------
@@ -549,10 +552,24 @@ def _first_line_given(conn, data):
         raise ValueError(f"the data has {len(data)} bytes")
 
 
+def _last_line(end):
+    end.value = time.monotonic_ns()
+
+
 def sec_start(cfg):
     data = os.urandom(LARGE_TARGET_BYTES)
     for method in ("fork", "spawn"):
         ctx = mp.get_context(method)
+        exits = []
+        for _ in range(cfg["start_reps"]):
+            end = ctx.Value("q", 0, lock=False)
+            p = ctx.Process(target=_last_line, args=(end,))
+            p.start()
+            p.join()
+            exits.append((time.monotonic_ns() - end.value) / 1e3)
+            assert p.exitcode == 0, p.exitcode
+        bench_mp.record("start", EXIT_WHAT, method, len(exits), "us", exits)
+        bench_mp.record("start", EXIT_MEAN_WHAT, method, 1, "us", [statistics.mean(exits)])
         lat = []
         for _ in range(cfg["reps"]):
             a, b = ctx.Pipe(duplex=False)

@@ -67,6 +67,15 @@ final class ChildTargets {
     }
 
     /**
+     * Sets {@code end} to {@link System#nanoTime()} as its last statement: the start of a child's
+     * exit, for the figure from there to the parent's {@code join()} returning
+     * ({@code user_patterns.py}'s {@code _last_line} sets a shared value so).
+     */
+    static SerializableRunnable lastLine(SharedLong end) {
+        return () -> end.set(System.nanoTime());
+    }
+
+    /**
      * Puts its {@link System#nanoTime()} into {@code queue}: the child of "start in a loop"
      * ({@link StartLoopProgram}, {@code user_patterns.py}'s {@code _put_time}).
      */

@@ -4,17 +4,20 @@ import io.github.multiprocessing4j.ChildProcess;
 import io.github.multiprocessing4j.Connection;
 import io.github.multiprocessing4j.Pipe;
 import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.StartMethod;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Section "start": how long until a child runs its target, how long {@code start()} blocks the
- * caller, and a whole start and join of an empty target, in microseconds, with each start method:
+ * caller, a whole start and join of an empty target, and a child's exit (its target's last line to
+ * the parent's {@code join()} returning: median and mean), in microseconds, with each start method:
  * "cold" ({@link StartMethod#COLD}, a new JVM per child, CPython's spawn) and "warm"
  * ({@link StartMethod#WARM}, the library's default: a spare JVM booted beforehand takes the
  * target, the JVM's answer to fork). Mirrors {@code bench_mp.py}'s {@code sec_start}: the process
@@ -41,6 +44,14 @@ final class StartSection extends Section {
     /** What the label of the first-line figure whose target also captures a large array ends with. */
     static final String LARGE_TARGET = ", the target capturing a " + (LARGE_TARGET_BYTES >> 20)
             + " MiB byte array too (Python: bytes, given as an argument)";
+
+    /**
+     * A child's exit: from its target's last statement to the parent's {@code join()} returning,
+     * the JVM's (or the interpreter's) exit and the parent's reaping; the median of the starts.
+     */
+    static final String EXIT = "a child's exit: its target's last line -> join() returns (an empty target's child)";
+    /** The same starts' mean: an exit that waits for something now and then shows there, not in the median. */
+    static final String EXIT_MEAN = EXIT + ", mean";
 
     StartSection() {
         super("start");
@@ -93,6 +104,22 @@ final class StartSection extends Section {
             requireMethod(method, spares, p);
         }
         results.record(name(), "start()+join() of an empty target", label, reps, "us", startJoin);
+
+        double[] exit = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
+            try (SharedLong end = new SharedLong(0)) {
+                ChildProcess p = Children.create(config, ChildTargets.lastLine(end), method);
+                p.start();
+                p.join();
+                exit[i] = (System.nanoTime() - end.get()) / 1e3;
+                Children.joinChecked(p);
+                requireMethod(method, spares, p);
+                end.unlink();
+            }
+        }
+        results.record(name(), EXIT, label, reps, "us", exit);
+        results.record(name(), EXIT_MEAN, label, 1, "us", new double[] {Arrays.stream(exit).average().orElseThrow()});
 
         // A child given data to work on: fewer repetitions, each moves 64 MiB.
         byte[] data = new byte[LARGE_TARGET_BYTES];
