@@ -342,6 +342,24 @@ class ChildProcessTest {
     }
 
     @Test
+    void aChildKeepsNoPerformanceDataFileUnlessItsOptionsAskForOne() throws Exception {
+        // Its creation and removal cost every short child's start and exit: see ChildCommand
+        assertThat(hasPerformanceDataFile("default")).isFalse();
+        assertThat(hasPerformanceDataFile("asked", "-XX:+UsePerfData")).isTrue();
+    }
+
+    /** @return whether a child's JVM has its performance-data file ({@code jps} finds JVMs by it) while its target runs */
+    private boolean hasPerformanceDataFile(String name, String... jvmArgs) throws Exception {
+        String file = dir.resolve(name + "-perf-data").toString();
+        ChildProcess p = runToEnd(ChildProcess.builder(() -> Files.writeString(Path.of(file), Boolean.toString(
+                Files.exists(Path.of("/tmp", "hsperfdata_" + System.getProperty("user.name"),
+                        Long.toString(ProcessHandle.current().pid()))))))
+                .jvmArgs(jvmArgs).startMethod(StartMethod.COLD).build());
+        assertThat(p.exitCode()).hasValue(0);
+        return Boolean.parseBoolean(Files.readString(Path.of(file)));
+    }
+
+    @Test
     void aChildsYoungGenerationStaysAt16MbUnlessItsOptionsSizeTheHeap() throws Exception {
         // Grown to a third of the heap, a child that allocates touches fresh pages for long: see ChildCommand
         assertThat(largestYoungGeneration("default")).isBetween(1L << 20, 16L << 20);
