@@ -389,7 +389,7 @@ METHOD_NAMES = {
     "loop-warm": "best case: before each round the spares have booted (a new program per repetition)",
     "loop-ide": "the default start method, a directory first on the program's class path as an IDE or mvn exec:java "
                 "puts target/classes (a new program per repetition, after one unmeasured first run)",
-    "jvm-child-flags": "bare JVM with the library's child options (-XX:+UseSerialGC -XX:TieredStopAtLevel=1)",
+    "jvm-child-flags": "bare JVM with the library's child options (-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData)",
     "jvm-default-flags": "bare JVM with default flags",
     "pp4j": "PP4J 2.2, not multiprocessing4j",
     "out-process": "out-process 1.2.7, not multiprocessing4j",
