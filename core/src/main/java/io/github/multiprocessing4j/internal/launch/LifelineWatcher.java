@@ -44,6 +44,12 @@ import java.util.concurrent.locks.LockSupport;
 final class LifelineWatcher extends Thread {
     /** How long after a read began the exit hook takes it to be in its system call (see the class notes). */
     static final long SETTLE_NANOS = 1_000_000;
+    /** How long the exit hook looks for a read to reach its system call where Linux tells (see the class notes). */
+    static final long LOOK_NANOS = 5_000_000;
+    /** How long the exit hook pauses between two looks at whether the read is in its system call. */
+    private static final long LOOK_PAUSE_NANOS = 50_000;
+    /** The system call numbers of {@code read}: x86-64's, AArch64's ({@code /proc}'s syscall file gives numbers). */
+    private static final Set<String> READ_SYSCALLS = Set.of("0", "63");
     private static final long DAEMON_EXIT_GRACE_MS = 500;
     private static final int NOT_READING = 0;
     private static final int READING = 1;
@@ -53,12 +59,6 @@ final class LifelineWatcher extends Thread {
     private final FileChannel lifeline;
     private final ProcessContext context;
     private final AtomicInteger state = new AtomicInteger(NOT_READING);
-    /** How long the exit hook looks for a read to reach its system call where Linux tells (see the class notes). */
-    static final long LOOK_NANOS = 5_000_000;
-    /** How long the exit hook pauses between two looks at whether the read is in its system call. */
-    private static final long LOOK_PAUSE_NANOS = 50_000;
-    /** The system call numbers of {@code read}: x86-64's, AArch64's ({@code /proc}'s syscall file gives numbers). */
-    private static final Set<String> READ_SYSCALLS = Set.of("0", "63");
     /** When the current read began ({@link System#nanoTime}). */
     private volatile long readingSince;
     /** This thread's {@code /proc/self/task/TID/syscall}, once it runs; null where Linux does not give it. */
