@@ -108,13 +108,15 @@ final class StartSection extends Section {
         double[] exit = new double[reps];
         for (int i = 0; i < reps; i++) {
             Set<Long> spares = method == StartMethod.WARM ? WarmSpare.awaitBooted(config) : Set.of();
-            try (SharedLong end = new SharedLong(0)) {
+            SharedLong end = new SharedLong(0);
+            try {
                 ChildProcess p = Children.create(config, ChildTargets.lastLine(end), method);
                 p.start();
                 p.join();
                 exit[i] = (System.nanoTime() - end.get()) / 1e3;
                 Children.joinChecked(p);
                 requireMethod(method, spares, p);
+            } finally {
                 end.unlink();
             }
         }
