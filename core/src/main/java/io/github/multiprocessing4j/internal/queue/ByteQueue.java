@@ -505,7 +505,7 @@ public final class ByteQueue implements Serializable {
                     return true;
                 }
             } finally {
-                putLock.release();
+                putLock.releaseHeld();
             }
             if (!paced) {
                 paced = true;
@@ -669,7 +669,7 @@ public final class ByteQueue implements Serializable {
         try {
             item = takeLocked(reader);
         } finally {
-            getLock.release();
+            getLock.releaseHeld();
         }
         if (maxSize != 0 && item != null) {
             putters.ring();

@@ -43,6 +43,20 @@ final class BufferWords extends MappedWords {
     }
 
     @Override
+    long getLongAcquire(int offset) {
+        long value = buffer.getLong(offset);
+        VarHandle.acquireFence();
+        return value;
+    }
+
+    @Override
+    int getIntAcquire(int offset) {
+        int value = buffer.getInt(offset);
+        VarHandle.acquireFence();
+        return value;
+    }
+
+    @Override
     int getInt(int offset) {
         return buffer.getInt(offset);
     }

@@ -183,6 +183,17 @@ public final class RobustMutex {
                 return;
             }
         }
+        releaseHeld();
+    }
+
+    /**
+     * Releases a plain mutex that the calling thread holds, without {@link #release()}'s look at
+     * who holds it: for a caller that took the mutex itself just before (a queue's put or take
+     * releases its lock in the {@code finally} after taking it). The look is a read of the owner
+     * and of the thread's identity, which a new child runs interpreted for its first thousands of
+     * items, one call into the JVM each.
+     */
+    public void releaseHeld() {
         segment.setLongRelease(base + OWNER_START, 0);
         segment.setLongRelease(base + OWNER, 0);
         if (waiters != null) {
