@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.launch.ArchiveTraining;
 import io.github.multiprocessing4j.internal.launch.SpareWarmUp;
+import io.github.multiprocessing4j.internal.pool.PoolParking;
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.runtime.ChildRun;
@@ -360,7 +361,12 @@ public final class ChildProcess {
 
     /** Live children started by this JVM, for {@link Multiprocessing#activeChildren()}. */
     static List<ChildProcess> active() {
-        return RuntimeContext.get().children().activeOwners(ChildProcess.class);
+        List<ChildProcess> active = RuntimeContext.get().children().activeOwners(ChildProcess.class);
+        java.util.Set<Long> kept = PoolParking.parkedPids();
+        if (!kept.isEmpty()) {
+            active.removeIf(child -> kept.contains(child.pid()));
+        }
+        return active;
     }
 
     /**

@@ -57,7 +57,9 @@ public final class Multiprocessing {
      * finished (settling their exit codes), like Python's {@code active_children()}. May wait
      * the moment it takes to settle a child that has just exited.
      *
-     * @return the running children started by this JVM, in no particular order
+     * @return the running children started by this JVM, in no particular order; not the workers
+     *     that closed pools keep for a next pool (see {@link ProcessPool#close()}), which are
+     *     the library's until a pool takes them, as the spare JVMs are
      */
     public static List<ChildProcess> activeChildren() {
         return ChildProcess.active();
@@ -81,10 +83,11 @@ public final class Multiprocessing {
     }
 
     /**
-     * Ends the spare JVMs that the warm start method keeps ready, and waits until they have
+     * Ends the spare JVMs that the warm start method keeps ready, and the workers that closed
+     * pools keep for a next pool (see {@link ProcessPool#close()}), and waits until they have
      * exited. The next warm start of each configuration is cold again. For programs (and tests)
-     * that want no idle JVM left; never needed for correctness, since spares end with this
-     * process.
+     * that want no idle JVM left; never needed for correctness, since spares and kept workers end
+     * with this process.
      *
      * <p>Blocks for milliseconds: the spares are killed (none runs any code of the program), but
      * for the first JVM of a class path, which writes the class-data archive as it exits and is
@@ -92,6 +95,7 @@ public final class Multiprocessing {
      * spares not yet gone and returns with the interrupt status set.
      */
     public static void discardSpares() {
+        io.github.multiprocessing4j.internal.pool.PoolParking.discardAll();
         RuntimeContext.get().discardSpares();
     }
 

@@ -56,6 +56,12 @@ final class PoolWorkers {
             return new Worker(process);
         }
 
+        /** Workers of the same start method and class path: the JVM options and the rest are the pool's to compare. */
+        @Override
+        public Object reuseKey() {
+            return java.util.Arrays.asList(Launcher.class, startMethod, classPath);
+        }
+
         @Override
         public void poolEnded(int workers) {
             ChildProcess last = lastStarted;

@@ -51,6 +51,18 @@ import java.util.stream.Stream;
  * {@linkplain Builder#maxTasksPerChild n tasks}, when a new one takes over. Workers are daemonic,
  * so a task cannot start processes. A pool cannot be made in a daemonic process either.
  *
+ * <p><b>Pools made one after the other.</b> A closed pool's workers wait a few seconds for the
+ * next pool of the same configuration (the same processes, JVM arguments, start method, class
+ * path and memory limit, no initializer and no {@code maxTasksPerChild}), which takes them over
+ * instead of starting new JVMs: a program that makes a pool, maps and closes it, again and again,
+ * pays a JVM boot per worker once (a round of such a program: milliseconds instead of about a
+ * hundred). They are the same processes, with what their earlier tasks left in static fields,
+ * as between two calls of one pool. The system property {@code mp4j.poolKeepAliveSeconds} says
+ * how long they wait (5 by default; 0 ends them with their pool, as CPython's); then they end.
+ * {@link Multiprocessing#discardSpares()} ends them at once; they also end with the program, as
+ * spares do. Only workers that all idle when the pool closes are kept: a pool closed while a
+ * worker still boots, or {@linkplain #terminate() terminated}, or broken, ends its workers.
+ *
  * <p><b>In a static field.</b> A pool in a static field of the main class works in the root
  * process. Every child that loads the class (a worker does, to run a lambda written there) runs
  * its static initialiser again: a pool made there in a child starts no workers, and every method
@@ -156,11 +168,12 @@ import java.util.stream.Stream;
  *
  * <p><b>Ending.</b> {@link #close()} (or {@link #shutdown()} and {@link #awaitTermination}) lets
  * submitted tasks and {@code map} calls under way finish, then the workers end (one still booting
- * boots and runs the initializer first, as in CPython); {@code imap} iterators stop reading input
- * at shutdown. {@link #terminate()} (or {@link #shutdownNow()}) kills the workers at once, booting
- * ones too; unfinished tasks are cancelled. Either way every worker process is reaped
- * and all the pool's shared memory freed. A pool that is not closed ends with the JVM, like every
- * daemon child.
+ * boots and runs the initializer first, as in CPython), or wait for a next pool (see above);
+ * {@code imap} iterators stop reading input at shutdown. {@link #terminate()} (or
+ * {@link #shutdownNow()}) kills the workers at once, booting ones too; unfinished tasks are
+ * cancelled. Either way every worker process that ended is reaped and the pool's shared memory
+ * freed (kept workers keep their inboxes and answer channel until they end). A pool that is not
+ * closed ends with the JVM, like every daemon child.
  *
  * <p>This class is thread-safe.
  *
@@ -1275,7 +1288,9 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
     /**
      * Stops taking new tasks and calls; submitted tasks and {@code map} calls under way are
-     * finished, then the workers end (Python's {@code Pool.close()}). A worker still booting
+     * finished, then the workers end (Python's {@code Pool.close()}), or wait for a next pool of
+     * the same configuration when they all idle (see <b>Pools made one after the other</b> in
+     * the class comment: the pool then terminates as soon as its work is done). A worker still booting
      * boots and runs the initializer before it ends, so that the initializer has run once in every
      * worker the pool started. Returns at once: see {@link #awaitTermination}. Idempotent.
      */
@@ -1381,8 +1396,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
     }
 
     /**
-     * {@return whether every worker has ended and the pool's shared memory is freed} Never
-     * blocks.
+     * {@return whether every worker has ended, or was kept for a next pool, and the pool's shared
+     * memory is freed} Never blocks.
      */
     @Override
     public boolean isTerminated() {

@@ -1,5 +1,6 @@
 package io.github.multiprocessing4j;
 
+import io.github.multiprocessing4j.internal.pool.PoolParking;
 import io.github.multiprocessing4j.internal.runtime.RuntimeContext;
 import io.github.multiprocessing4j.internal.runtime.Spares;
 import io.github.multiprocessing4j.testing.SharedObjects;
@@ -226,6 +227,15 @@ class StartMethodTest {
 
     @Test
     void aPoolOfWarmWorkersTakesTheSparesThatTheLastPoolLeft() throws Exception {
+        System.setProperty(PoolParking.KEEP_ALIVE_PROPERTY, "0"); // the pools' workers end with them: spares follow
+        try {
+            poolsTakeTheSparesTheLastPoolLeft();
+        } finally {
+            System.clearProperty(PoolParking.KEEP_ALIVE_PROPERTY);
+        }
+    }
+
+    private static void poolsTakeTheSparesTheLastPoolLeft() throws Exception {
         int expected = Math.min(2, Runtime.getRuntime().availableProcessors());
         try (ProcessPool first = ProcessPool.builder().processes(2).startMethod(StartMethod.WARM).build()) {
             assertThat(first.map((Integer x) -> x * 2, List.of(1, 2, 3))).containsExactly(2, 4, 6);

@@ -24,7 +24,12 @@ final class ChunkFactory {
     /** How many classes of stateless tasks a pool keeps the function of, the last used. */
     static final int STATELESS_TASK_CLASSES = 64;
 
-    private final AtomicLong ids = new AtomicLong();
+    /**
+     * The ids of chunks, functions and task kinds: unique in the JVM, not per pool, because a
+     * pool that adopts a closed pool's workers ({@link PoolParking}) must give nothing an id the
+     * workers, their function caches or the channel's late notes already know.
+     */
+    private static final AtomicLong IDS = new AtomicLong();
     /** The pool's channels, whose medium may refuse a message over its size (a Redis server's limit). */
     private final MessageChannel channels;
     /** The functions of submitted tasks that capture nothing, by their lambda's class; guarded by itself. */
@@ -33,7 +38,7 @@ final class ChunkFactory {
     private final ClassValue<Long> taskKinds = new ClassValue<>() {
         @Override
         protected Long computeValue(Class<?> type) {
-            return ids.incrementAndGet();
+            return IDS.incrementAndGet();
         }
     };
 
@@ -49,7 +54,7 @@ final class ChunkFactory {
      *     or larger than the pool's channels carry
      */
     FunctionRef function(Object function) {
-        return fitting("the function", new FunctionRef(ids.incrementAndGet(), Serialization.serialize(function, "function"), false));
+        return fitting("the function", new FunctionRef(IDS.incrementAndGet(), Serialization.serialize(function, "function"), false));
     }
 
     /**
@@ -65,7 +70,7 @@ final class ChunkFactory {
                 : task instanceof PoolTask.Apply ? PoolMessages.APPLY : PoolMessages.RUN, timeoutNanos);
         FunctionRef stateless = Serialization.isStatelessLambda(task.task()) ? statelessTask(task.task()) : null;
         byte[] inline = stateless == null ? Serialization.serialize(task.task(), "task") : null;
-        long id = ids.incrementAndGet();
+        long id = IDS.incrementAndGet();
         Wire.Writer out = PoolMessages.chunk(id, mode, stateless == null ? 0 : stateless.id, inline, 0);
         if (task instanceof PoolTask.Apply apply) {
             ValueSection.Encoder argument = new ValueSection.Encoder(out, "argument", 1);
@@ -82,7 +87,7 @@ final class ChunkFactory {
         synchronized (statelessTasks) {
             FunctionRef function = statelessTasks.get(task.getClass());
             if (function == null) {
-                function = fitting("the task", new FunctionRef(ids.incrementAndGet(), Serialization.serialize(task, "task"), true));
+                function = fitting("the task", new FunctionRef(IDS.incrementAndGet(), Serialization.serialize(task, "task"), true));
                 statelessTasks.put(task.getClass(), function);
             }
             return function;
@@ -109,7 +114,7 @@ final class ChunkFactory {
     Chunk mapChunk(FunctionRef function, Iterator<?> source, int chunkSize, int expected, boolean spliceLargeArrays,
                    int index, ChunkOwner owner, long timeoutNanos) {
         Object first = source.next();
-        long id = ids.incrementAndGet();
+        long id = IDS.incrementAndGet();
         Wire.Writer out = PoolMessages.chunk(id, modeOf(PoolMessages.APPLY, timeoutNanos), function.id, null,
                 ValueSection.sizeGuess(first, Math.max(1, expected)));
         if (spliceLargeArrays) {

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The thread that reads a pool's result channel and hands each message to whom it concerns:
  * answers to the chunks' owners, the workers' ends to the {@link WorkerSupervisor}, a failed
  * initializer to the engine, which breaks. It ends once the channel is closed and empty, which is
- * when the pool has terminated.
+ * when the pool has terminated, or at the message by which the pool parked its workers
+ * ({@link PoolParking}): the channel goes on with them, to the pool that adopts them.
  *
  * <p>Implementation notes. A message may be a batch: the bookkeeping of all its parts is done
  * under one turn of the pool's lock, with one dispatch of the chunks their answers made room for;
@@ -41,6 +42,10 @@ final class Collector {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread thread;
     private WorkerSupervisor supervisor;
+    /** Read {@link PoolMessages#DETACHED}: the pool parks its workers, and the channel is theirs now. */
+    private boolean detached;
+    /** The workers the pool parks, with this channel, once this thread has read up to the DETACHED ({@link #detach}). */
+    private volatile ParkedGroup parking;
 
     Collector(PoolEngine engine, MessageChannel results, ObjectInputFilter filter, Runnable afterEnd) {
         this.afterEnd = afterEnd;
@@ -93,6 +98,19 @@ final class Collector {
         results.close();
     }
 
+    /**
+     * Ends the collector without closing the channel, which goes on with the pool's workers
+     * ({@link PoolParking}): it reads up to the {@link PoolMessages#DETACHED} written here, then
+     * parks {@code group} and ends. So the group is there for a next pool only once this thread
+     * reads the channel no more, and before the pool's {@code awaitTermination} returns. Should
+     * the collector end otherwise (the channel failed), the group is ended instead.
+     */
+    void detach(ParkedGroup group) {
+        parking = group;
+        results.put(PoolMessages.detached());
+        wake();
+    }
+
     private void collect() {
         Serialization.filterThisThread(filter);
         try {
@@ -114,10 +132,17 @@ final class Collector {
                 } catch (RuntimeException | LinkageError e) {
                     Log.of(Collector.class).log(System.Logger.Level.ERROR, "the pool could not handle a message", e);
                 }
+                if (detached) {
+                    return; // what comes after is for the pool that adopts the workers
+                }
                 supervisor.startWanted(false);
             }
         } finally {
             try {
+                ParkedGroup group = parking;
+                if (group != null) {
+                    PoolParking.park(detached ? group : group.expiringNow());
+                }
                 if (afterEnd != null) {
                     afterEnd.run();
                 }
@@ -289,6 +314,9 @@ final class Collector {
             }
             case PoolMessages.DIED:
                 supervisor.ended(workerId, in.getLong(), in.getInt());
+                break;
+            case PoolMessages.DETACHED:
+                detached = true;
                 break;
             default:
                 throw new IllegalStateException("unknown pool message kind " + kind);

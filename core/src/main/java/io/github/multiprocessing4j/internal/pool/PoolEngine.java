@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.spi.PoolBackend;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -80,6 +81,12 @@ public final class PoolEngine {
     /** Whether the workers are told to warm up too: a pool on this machine's (a backend's workers are not). */
     private final boolean workersWarmUp;
     /**
+     * What a pool must share with this one to adopt its workers once it is closed, or to give
+     * them to it ({@link PoolParking}); null when they never go from pool to pool (an initializer,
+     * a quota of tasks per worker, a backend's or a thread launcher's workers).
+     */
+    private final Object parkingKey;
+    /**
      * Tasks submitted while every worker had idled {@link #IDLE_TASK_NANOS}
      * ({@link #isIdleTaskThatWarmsUp}), counted under the lock; volatile, so that a task after the
      * count is full does not take the lock for it.
@@ -118,17 +125,22 @@ public final class PoolEngine {
         this.taskTimeoutNanos = config.taskTimeoutNanos();
         this.invoker = config.invoker();
         this.workersWarmUp = backend == null;
+        this.parkingKey = parkingKey(config, launcher, backend);
         this.dispatcher = new Dispatcher(config.maxTasksPerChild());
         ChannelFactory channels = backend == null ? SharedMessageChannel::create
                 : () -> new BackendChannel(backend.newChannel());
-        this.collector = new Collector(this, channels.create(), backend == null ? null : backend.filter(),
-                backend == null ? null : backend::close);
+        ParkedGroup adopted = parkingKey == null ? null : PoolParking.adopt(parkingKey);
+        this.collector = new Collector(this, adopted != null ? adopted.results : channels.create(),
+                backend == null ? null : backend.filter(), backend == null ? null : backend::close);
         this.chunks = new ChunkFactory(collector.results());
         // A backend's workers get no control channel (a Redis list each would hold a connection
         // per worker): a chunk stopped there is not interrupted, only its worker killed.
         this.supervisor = new WorkerSupervisor(this, config, launcher, channels,
                 backend == null ? SharedMessageChannel::createControl : null, collector.results());
         this.stopper = new TaskStopper(lock, supervisor, config.interruptGraceNanos());
+        if (adopted != null) {
+            supervisor.adopt(adopted.workers);
+        }
         try {
             supervisor.startWanted(true);
         } catch (RuntimeException e) {
@@ -142,6 +154,16 @@ public final class PoolEngine {
             throw e;
         }
         collector.start(supervisor);
+    }
+
+    /** @return what {@link #parkingKey} holds for this configuration */
+    private static Object parkingKey(PoolConfig config, WorkerLauncher launcher, PoolBackend backend) {
+        Object launcherKey = launcher.reuseKey();
+        if (backend != null || launcherKey == null || config.initializer() != null || config.maxTasksPerChild() > 0) {
+            return null;
+        }
+        return Arrays.asList(launcherKey, config.processes(), config.jvmArgs(), config.invoker(),
+                config.maxMemoryPerChild());
     }
 
     /** @return the number of workers the pool keeps */
@@ -527,10 +549,36 @@ public final class PoolEngine {
         dispatcher.drain(); // only abandoned chunks are left
         state = State.STOPPING;
         supervisor.wantNone();
+        if (parkLocked()) {
+            return;
+        }
         for (WorkerHandle w : supervisor.workers()) {
             stopGracefullyLocked(w);
         }
         finishIfStoppedLocked();
+    }
+
+    /**
+     * Parks the workers for a next pool ({@link PoolParking}) instead of ending them, when the
+     * pool may and every worker idles: the pool terminates once its collector has read every
+     * answer and parked them ({@link Collector#detach}).
+     *
+     * @return whether the workers were parked
+     */
+    private boolean parkLocked() {
+        long keepAlive = PoolParking.keepAliveNanos();
+        if (parkingKey == null || keepAlive <= 0 || brokenBy != null) {
+            return false;
+        }
+        List<WorkerHandle> workers = supervisor.detachAllLocked(processes);
+        if (workers == null) {
+            return false;
+        }
+        state = State.TERMINATED;
+        stopper.closeLocked();
+        collector.detach(new ParkedGroup(parkingKey, collector.results(), workers, System.nanoTime() + keepAlive,
+                supervisor::poolEnded));
+        return true;
     }
 
     /** Has a worker end once it has booted and found its inbox closed and empty, as STOPPING wants. */

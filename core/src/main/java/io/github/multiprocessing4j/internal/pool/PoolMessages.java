@@ -45,6 +45,7 @@ import java.util.List;
  *  INTERRUPTING | int worker | long chunkId   (the chunk was running and its thread is interrupted)
  *  OVER_MEMORY  | int worker | long rssBytes  (past maxMemoryPerChild after a chunk: the worker ends)
  *  RELEASED     | int worker | long chunkId   (a RELEASE came before the chunk started: it is skipped, unanswered)
+ *  DETACHED     | int 0                        (written by the parent as its pool parks its workers: its collector ends here)
  * </pre>
  *
  * A worker's messages are in the channel before its DIED, which the parent writes after the
@@ -69,6 +70,7 @@ final class PoolMessages {
     static final byte INTERRUPTING = 17;
     static final byte OVER_MEMORY = 18;
     static final byte RELEASED = 19;
+    static final byte DETACHED = 21;
 
     static final byte INTERRUPT = 3;
     static final byte RELEASE = 4;
@@ -273,6 +275,10 @@ final class PoolMessages {
 
     static byte[] release(long chunkId) {
         return new Wire.Writer(9).putByte(RELEASE).putLong(chunkId).toByteArray();
+    }
+
+    static byte[] detached() {
+        return new Wire.Writer(5).putByte(DETACHED).putInt(0).toByteArray();
     }
 
     static byte[] died(int worker, long pid, int exitCode) {

@@ -30,6 +30,8 @@ final class WorkerHandle {
     static final int TASK_KINDS = 16;
     /** The longest a chunk's work is foretold to be (about 13 days): the sums of held work cannot overflow. */
     private static final long LONGEST_FORETOLD_NANOS = 1L << 50;
+    /** What a parked worker's end wakes: no collector reads its channel. */
+    static final Runnable NOBODY = () -> { };
 
     final int id;
     final PoolWorker process;
@@ -79,6 +81,13 @@ final class WorkerHandle {
      * limit. It gets no more chunks, and those it held but never started go to other workers.
      */
     boolean stopped;
+
+    /** Set by its watcher once the worker's process has ended. */
+    volatile boolean exited;
+    /** Whether its watcher reports its end on the result channel: not once its parked group is ended on purpose. */
+    volatile boolean reportsEnd = true;
+    /** Wakes the collector of the pool the worker serves now, once its end is reported (a parked worker: nobody). */
+    volatile Runnable wakeCollector = NOBODY;
 
     WorkerHandle(int id, PoolWorker process, MessageChannel inbox) {
         this(id, process, inbox, null);
@@ -342,6 +351,15 @@ final class WorkerHandle {
                 control.close(); // its reader, a daemon thread, ends with the worker anyway
             }
         }
+    }
+
+    /**
+     * {@return whether the worker could serve another pool as it is} ({@link PoolParking}): booted,
+     * holding nothing and owing nothing (no chunk asked back, nothing unsent), neither leaving nor ended
+     */
+    boolean isParkable() {
+        return ready && !retiring && !closed && !stopped && held.isEmpty() && releaseAsked == null && outgoing.isEmpty()
+                && !exited;
     }
 
     /** @return the worker's pid; -1 while a remote worker has not been placed yet */

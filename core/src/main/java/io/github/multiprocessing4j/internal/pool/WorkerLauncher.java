@@ -31,6 +31,15 @@ public interface WorkerLauncher {
     }
 
     /**
+     * {@return what two pools' launchers share when a worker one of them started may serve the
+     * other} ({@link PoolParking}): workers of the same kind, from the same class path; null when
+     * its workers never serve another pool (the default).
+     */
+    default Object reuseKey() {
+        return null;
+    }
+
+    /**
      * The pool has ended, its workers too: a launcher may prepare the workers of a next pool
      * (spare JVMs) now that they compete with no worker. Returns at once.
      *

@@ -155,8 +155,10 @@ final class WorkerSupervisor {
                     config.invoker(), control, config.maxMemoryPerChild());
             boolean replacementsExpected = config.maxTasksPerChild() > 0 || config.maxMemoryPerChild() > 0
                     || id > config.processes();
-            return new WorkerHandle(id, launcher.start("PoolWorker-" + id, loop, config.jvmArgs(), replacementsExpected),
-                    inbox, control);
+            WorkerHandle worker = new WorkerHandle(id, launcher.start("PoolWorker-" + id, loop, config.jvmArgs(),
+                    replacementsExpected), inbox, control);
+            worker.wakeCollector = engine::wakeCollector;
+            return worker;
         } catch (RuntimeException e) {
             inbox.discard();
             if (control != null) {
@@ -164,6 +166,49 @@ final class WorkerSupervisor {
             }
             throw e;
         }
+    }
+
+    /**
+     * Takes over the workers of a parked group ({@link PoolParking}) as this pool's own, booted and
+     * ready: before the collector starts. They keep their ids, so the messages they write on the
+     * group's result channel, which this pool reads, name them as before.
+     */
+    void adopt(List<WorkerHandle> parked) {
+        lock.lock();
+        try {
+            for (WorkerHandle worker : parked) {
+                workers.put(worker.id, worker);
+                worker.wakeCollector = engine::wakeCollector;
+                nextWorker = Math.max(nextWorker, worker.id + 1);
+                wanted--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives up every worker, for a next pool ({@link PoolParking}), when all {@code processes} of
+     * them could serve it as they are ({@link WorkerHandle#isParkable}) and none is starting;
+     * with the lock held.
+     *
+     * @return the workers, no longer this pool's; null when they cannot be parked (nothing changed)
+     */
+    List<WorkerHandle> detachAllLocked(int processes) {
+        if (starting > 0 || workers.size() != processes) {
+            return null;
+        }
+        for (WorkerHandle worker : workers.values()) {
+            if (!worker.isParkable()) {
+                return null;
+            }
+        }
+        List<WorkerHandle> detached = new ArrayList<>(workers.values());
+        workers.clear();
+        for (WorkerHandle worker : detached) {
+            worker.wakeCollector = WorkerHandle.NOBODY;
+        }
+        return detached;
     }
 
     /** The pool has ended: its launcher may prepare a next pool's workers. */
@@ -186,9 +231,14 @@ final class WorkerSupervisor {
     private void watch(WorkerHandle worker) {
         Thread watcher = new Thread(null, () -> {
             awaitExit(worker.process);
+            worker.exited = true;
+            if (!worker.reportsEnd) {
+                return; // its parked group was ended: nobody reads the channel any more
+            }
             try {
+                // the channel of the pool it serves now: an adopting pool reads its group's channel
                 results.put(PoolMessages.died(worker.id, worker.pid(), worker.process.exitCode()));
-                engine.wakeCollector(); // a pool's close waits for this news
+                worker.wakeCollector.run(); // a pool's close waits for this news
             } catch (RuntimeException e) {
                 Log.of(WorkerSupervisor.class).log(System.Logger.Level.WARNING, "could not report the end of pool worker "
                         + worker.name(), e);
