@@ -56,10 +56,14 @@ final class PoolWorkers {
             return new Worker(process);
         }
 
-        /** Workers of the same start method and class path: the JVM options and the rest are the pool's to compare. */
+        /**
+         * Workers of the same start method (the program's default, when the pool names none, as it
+         * is now) and class path: the JVM options and the rest are the pool's to compare.
+         */
         @Override
         public Object reuseKey() {
-            return java.util.Arrays.asList(Launcher.class, startMethod, classPath);
+            return java.util.Arrays.asList(Launcher.class, startMethod != null ? startMethod : Multiprocessing.startMethod(),
+                    classPath);
         }
 
         @Override

@@ -27,7 +27,10 @@ import java.util.function.IntFunction;
  *       have booted, and as many as there are workers must have been taken) and "cold" ({@link StartMethod#COLD} set with
  *       {@link Multiprocessing#setStartMethod} while the pool is made). Before the warm ones a
  *       first pool is made, used and closed, so that spares of its workers' JVM configuration
- *       are booted; the spares are discarded after them;</li>
+ *       are booted; the spares are discarded after them. Each repetition's pool starts new
+ *       workers, as CPython's does: the section sets {@code mp4j.poolKeepAliveSeconds=0}, so that
+ *       a closed pool's workers end rather than wait for the next pool (section "pool-calls"
+ *       measures pools made in a loop the default way, a pool taking the last one's workers);</li>
  *   <li>with a pool whose workers run (cold ones, so that no spare boots in the background
  *       during the measurement), tasks per second of: {@code map} over {@code pool_n} ints with
  *       the default chunk size (Python's, {@code pool_n / 8} for 2 workers); {@code map} with
@@ -46,6 +49,8 @@ import java.util.function.IntFunction;
 final class PoolSection extends Section {
     private static final int WORKERS = 2;
     private static final int LIFECYCLE_ITEMS = 4;
+    /** How long a closed pool's workers wait for a next pool of the same configuration (the library's system property). */
+    private static final String KEEP_ALIVE_PROPERTY = "mp4j.poolKeepAliveSeconds";
     private static final int WARM_UP_ITEMS = 1000;
     /** Far above any healthy run (20k tasks one at a time at 1k/s: 20 s): only catches a hang. */
     private static final Duration RUN_DEADLINE = Duration.ofSeconds(120);
@@ -57,6 +62,8 @@ final class PoolSection extends Section {
     @Override
     void run(BenchConfig config, Results results) throws Exception {
         StartMethod before = Multiprocessing.startMethod();
+        String keepAlive = System.getProperty(KEEP_ALIVE_PROPERTY);
+        System.setProperty(KEEP_ALIVE_PROPERTY, "0"); // new workers each time, as CPython's: see the class comment
         try {
             lifecycle(config, results, StartMethod.COLD);
             try {
@@ -66,6 +73,11 @@ final class PoolSection extends Section {
                 lifecycle(config, results, StartMethod.WARM);
             } finally {
                 Multiprocessing.discardSpares();
+                if (keepAlive == null) {
+                    System.clearProperty(KEEP_ALIVE_PROPERTY);
+                } else {
+                    System.setProperty(KEEP_ALIVE_PROPERTY, keepAlive);
+                }
             }
             try (Running running = new Running(config)) {
                 throughput(config, results, running);

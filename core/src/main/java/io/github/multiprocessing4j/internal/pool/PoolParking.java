@@ -44,8 +44,10 @@ public final class PoolParking {
     private static final Object LOCK = new Object();
     /** The parked groups, oldest first; guarded by {@link #LOCK}. */
     private static final List<ParkedGroup> PARKED = new ArrayList<>();
-    /** Ends the groups whose time is up; started with the first park. Guarded by {@link #LOCK}. */
+    /** Ends the groups whose time is up; started with the first park (again after an interrupt). Guarded by {@link #LOCK}. */
     private static Thread expiry;
+    /** Whether the exit hook that frees the groups' channels is added. Guarded by {@link #LOCK}. */
+    private static boolean exitHookAdded;
 
     private PoolParking() {
     }
@@ -73,7 +75,10 @@ public final class PoolParking {
                 expiry = new Thread(PoolParking::endExpiredGroups, "mp4j-pool-parking");
                 expiry.setDaemon(true);
                 expiry.start();
+            }
+            if (!exitHookAdded) {
                 Runtime.getRuntime().addShutdownHook(new Thread(PoolParking::releaseAtExit, "mp4j-pool-parking-exit"));
+                exitHookAdded = true;
             }
             LOCK.notifyAll();
         }
@@ -131,8 +136,9 @@ public final class PoolParking {
     }
 
     /**
-     * At this JVM's exit: closes the parked workers' inboxes and frees the groups' channels
-     * without waiting (the workers, daemon children, end with this process). The channels are
+     * At this JVM's exit, or when the expiry thread is interrupted: closes the parked workers'
+     * inboxes and frees the groups' channels without waiting (the workers end once they find their
+     * inboxes gone; at exit, as daemon children, with this process). The channels are
      * segments of the process tree, which outlives a child: a child's pool would otherwise leave
      * them until the tree's root exits.
      */
@@ -183,12 +189,21 @@ public final class PoolParking {
         }
     }
 
-    /** The expiry thread: ends each group once its time is up, for ever. */
+    /**
+     * The expiry thread: ends each group once its time is up. Interrupted, it lets every group go
+     * at once (as at exit) and ends: whoever interrupts a library thread wants it gone (Maven's
+     * {@code exec:java} interrupts the threads a program left, then waits 15 s for each one that
+     * does not end), and the next park starts a new one.
+     */
     private static void endExpiredGroups() {
         while (true) {
             List<ParkedGroup> expired = new ArrayList<>();
             synchronized (LOCK) {
                 while (expired.isEmpty()) {
+                    if (Thread.interrupted()) {
+                        expiry = null;
+                        break;
+                    }
                     long now = System.nanoTime();
                     long soonest = Long.MAX_VALUE;
                     for (int i = 0; i < PARKED.size(); ) {
@@ -205,6 +220,10 @@ public final class PoolParking {
                     }
                 }
             }
+            if (expired.isEmpty()) {
+                releaseAtExit(); // interrupted
+                return;
+            }
             for (ParkedGroup group : expired) {
                 try {
                     group.closeInboxes();
@@ -217,6 +236,7 @@ public final class PoolParking {
         }
     }
 
+    /** Waits on the lock, held, for up to {@code nanos}; an interrupt comes back as the thread's status. */
     private static void waitOnLock(long nanos) {
         try {
             if (nanos == Long.MAX_VALUE) {
@@ -225,7 +245,7 @@ public final class PoolParking {
                 LOCK.wait(Math.max(1, nanos / 1_000_000), 0);
             }
         } catch (InterruptedException e) {
-            // a daemon of the library's: nobody interrupts it; looks again
+            Thread.currentThread().interrupt(); // looked at next: see endExpiredGroups
         }
     }
 }
