@@ -795,11 +795,7 @@ def limit_for(row, unit, m):
         if per and unit == "items/s":
             items = 2 * int(per.group(1))
             return Limit(items / seconds, f"≤ {fmt(items / seconds)} items/s ({items:,} items in ≥ {fmt(seconds)} s: {why})")
-    if row.section == "pool-calls" and row.cpython.startswith("pools in a loop") and booted:
-        workers = int(re.search(r"a pool of (\d+)", row.cpython).group(1))
-        seconds, why = boots_floor(workers, m, "a round")
-        return Limit(seconds * 1e6, f"≥ {fmt(seconds * 1e3)} ms a round: each pool needs {workers} new worker JVMs "
-                                    f"({why})")
+    # pools in a loop: no floor of JVM boots since 2026-12-07, a pool taking the last one's kept workers
     if row.section == "pool-calls" and "first call" in row.cpython and wall:
         items = int(re.search(r"over (\d+) ints", row.cpython).group(1))
         return Limit(items / (wall / 1e3), f"≤ {fmt(items / (wall / 1e3))} tasks/s: the {items:,} items cannot be "
