@@ -53,7 +53,8 @@ import java.util.stream.Stream;
  *
  * <p><b>Pools made one after the other.</b> A closed pool's workers wait a few seconds for the
  * next pool of the same configuration (the same processes, JVM arguments, start method, class
- * path and memory limit, no initializer and no {@code maxTasksPerChild}), which takes them over
+ * path, memory limit and initializer, captured values and all, which then does not run again in
+ * them; no {@code maxTasksPerChild}), which takes them over
  * instead of starting new JVMs: a program that makes a pool, maps and closes it, again and again,
  * pays a JVM boot per worker once (a round of such a program: milliseconds instead of about a
  * hundred). They are the same processes, with what their earlier tasks left in static fields,

@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A closed pool's workers kept for the next pool of the same configuration
- * ({@code mp4j.poolKeepAliveSeconds}): taken over whole by such a pool, ended after their time,
- * by {@link Multiprocessing#discardSpares()}, or at once by a pool that may not keep them; one
- * that died while kept is never handed out.
+ * ({@code mp4j.poolKeepAliveSeconds}): taken over whole by such a pool (one of the same
+ * initializer too, which does not run it again), ended after their time, by
+ * {@link Multiprocessing#discardSpares()}, or at once by a pool that may not keep them; one that
+ * died while kept is never handed out.
  */
 class PoolParkingTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -89,10 +90,6 @@ class PoolParkingTest {
     @Test
     void aPoolThatMayNotKeepItsWorkersEndsThem() throws Exception {
         List<Long> ended = new ArrayList<>();
-        SerializableRunnable initializer = () -> { };
-        try (ProcessPool pool = ProcessPool.builder().processes(2).initializer(initializer).build()) {
-            ended.addAll(bothWorkersRun(pool)); // its initializer's effects are its own
-        }
         try (ProcessPool pool = ProcessPool.builder().processes(2).maxTasksPerChild(100).build()) {
             ended.addAll(bothWorkersRun(pool));
         }
@@ -105,6 +102,31 @@ class PoolParkingTest {
         }
         assertThat(PoolParking.parkedWorkers()).isZero();
         awaitEnded(ended);
+    }
+
+    @Test
+    void aPoolOfTheSameInitializerTakesThemWithoutRunningItAgain() throws Exception {
+        List<Long> kept;
+        try (ProcessPool pool = ProcessPool.builder().processes(2).initializer(PoolParkingTest::initialize).build()) {
+            kept = bothWorkersRun(pool);
+            assertThat(pool.apply(() -> initializations)).isEqualTo(1);
+        }
+        SerializableRunnable another = () -> initializations += 10;
+        try (ProcessPool other = ProcessPool.builder().processes(2).initializer(another).build()) {
+            assertThat(other.workerPids()).as("another initializer").doesNotContainAnyElementsOf(kept);
+            assertThat(other.apply(() -> initializations)).isEqualTo(10);
+        }
+        try (ProcessPool same = ProcessPool.builder().processes(2).initializer(PoolParkingTest::initialize).build()) {
+            assertThat(same.workerPids()).containsExactlyInAnyOrderElementsOf(kept);
+            assertThat(same.map(x -> initializations, range(10))).as("run once in each worker").containsOnly(1);
+        }
+    }
+
+    /** How many times the initializers ran in this JVM (a pool's worker). */
+    private static int initializations;
+
+    private static void initialize() {
+        initializations++;
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.serial.Serialization;
 import io.github.multiprocessing4j.internal.util.Log;
 import io.github.multiprocessing4j.spi.PoolBackend;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -82,8 +83,8 @@ public final class PoolEngine {
     private final boolean workersWarmUp;
     /**
      * What a pool must share with this one to adopt its workers once it is closed, or to give
-     * them to it ({@link PoolParking}); null when they never go from pool to pool (an initializer,
-     * a quota of tasks per worker, a backend's or a thread launcher's workers).
+     * them to it ({@link PoolParking}); null when they never go from pool to pool (a quota of
+     * tasks per worker, a backend's or a thread launcher's workers).
      */
     private final Object parkingKey;
     /**
@@ -118,14 +119,13 @@ public final class PoolEngine {
         if (launcher.startsProcesses() && ProcessContext.current().isDaemon()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
-        if (config.initializer() != null) {
-            Serialization.serialize(config.initializer(), "initializer"); // fails here, naming the class
-        }
+        byte[] initializer = config.initializer() == null ? null
+                : Serialization.serialize(config.initializer(), "initializer"); // fails here, naming the class
         this.processes = config.processes();
         this.taskTimeoutNanos = config.taskTimeoutNanos();
         this.invoker = config.invoker();
         this.workersWarmUp = backend == null;
-        this.parkingKey = parkingKey(config, launcher, backend);
+        this.parkingKey = parkingKey(config, launcher, backend, initializer);
         this.dispatcher = new Dispatcher(config.maxTasksPerChild());
         ChannelFactory channels = backend == null ? SharedMessageChannel::create
                 : () -> new BackendChannel(backend.newChannel());
@@ -156,14 +156,20 @@ public final class PoolEngine {
         collector.start(supervisor);
     }
 
-    /** @return what {@link #parkingKey} holds for this configuration */
-    private static Object parkingKey(PoolConfig config, WorkerLauncher launcher, PoolBackend backend) {
+    /**
+     * @param initializer the initializer's serialized bytes, or null for none: a kept worker ran
+     *     its pool's initializer, so only a pool whose initializer is the same, captured values
+     *     and all, may take it (its initializer has run there once, as CPython runs it once per worker)
+     * @return what {@link #parkingKey} holds for this configuration
+     */
+    private static Object parkingKey(PoolConfig config, WorkerLauncher launcher, PoolBackend backend,
+                                     byte[] initializer) {
         Object launcherKey = launcher.reuseKey();
-        if (backend != null || launcherKey == null || config.initializer() != null || config.maxTasksPerChild() > 0) {
+        if (backend != null || launcherKey == null || config.maxTasksPerChild() > 0) {
             return null;
         }
         return Arrays.asList(launcherKey, config.processes(), config.jvmArgs(), config.invoker(),
-                config.maxMemoryPerChild());
+                config.maxMemoryPerChild(), initializer == null ? null : ByteBuffer.wrap(initializer));
     }
 
     /** @return the number of workers the pool keeps */

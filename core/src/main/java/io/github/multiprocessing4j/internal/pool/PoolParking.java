@@ -13,13 +13,14 @@ import java.util.Set;
  * batch, per test), gets the last pool's booted and compiled workers instead of new JVMs.
  *
  * <p>Implementation notes. A pool on this machine whose workers all idle when it stops (every
- * chunk answered, none booting, leaving or asked back) and that has no initializer and no quota
- * of tasks per worker does not close their inboxes: it writes {@link PoolMessages#DETACHED} on
+ * chunk answered, none booting, leaving or asked back) and that has no quota of tasks per worker
+ * does not close their inboxes: it writes {@link PoolMessages#DETACHED} on
  * its result channel, at which its collector ends (every answer before it was read), and parks
  * the workers with the channel here, as a group ({@link ParkedGroup}). The workers notice
  * nothing: they wait for their next chunk as between two calls. A new pool whose configuration
  * has the same key ({@link PoolEngine}: the launcher's, the process count, the JVM options, the
- * invoker, the memory limit) adopts the newest such group whole: its collector reads the
+ * invoker, the memory limit, the initializer's bytes: a kept worker ran its initializer once,
+ * and a pool of the same initializer wants no more) adopts the newest such group whole: its collector reads the
  * group's channel, its supervisor takes the workers with their ids and their function-cache
  * mirrors, so both sides stay as they were. Chunk and function ids are unique in the JVM
  * ({@link ChunkFactory}), so a late note of the old pool (a chunk given back) names nothing of
