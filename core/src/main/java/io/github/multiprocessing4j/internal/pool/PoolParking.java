@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.SecondsProperty;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,17 +57,7 @@ public final class PoolParking {
 
     /** @return how long a group waits, in ns, read at each park (a malformed or negative value: the default) */
     static long keepAliveNanos() {
-        double seconds = DEFAULT_KEEP_ALIVE_SECONDS;
-        String value = System.getProperty(KEEP_ALIVE_PROPERTY);
-        if (value != null) {
-            try {
-                double parsed = Double.parseDouble(value.trim());
-                seconds = parsed >= 0 ? parsed : DEFAULT_KEEP_ALIVE_SECONDS;
-            } catch (NumberFormatException e) {
-                // the default
-            }
-        }
-        return (long) (seconds * 1e9);
+        return (long) (SecondsProperty.read(KEEP_ALIVE_PROPERTY, DEFAULT_KEEP_ALIVE_SECONDS) * 1e9);
     }
 
     /** Keeps a group until its expiry, for {@link #adopt}; the expiry thread ends it then. */

@@ -6,6 +6,7 @@ import io.github.multiprocessing4j.internal.launch.SparePreparation;
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.process.ScratchTree;
 import io.github.multiprocessing4j.internal.util.Log;
+import io.github.multiprocessing4j.internal.util.SecondsProperty;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -462,12 +463,7 @@ public final class Spares {
 
     /** @return {@value #IDLE_PROPERTY}, read at each look (a malformed or negative value: the default) */
     private static double idleSeconds() {
-        try {
-            double seconds = Double.parseDouble(System.getProperty(IDLE_PROPERTY, ""));
-            return seconds >= 0 ? seconds : DEFAULT_IDLE_SECONDS;
-        } catch (NumberFormatException e) {
-            return DEFAULT_IDLE_SECONDS;
-        }
+        return SecondsProperty.read(IDLE_PROPERTY, DEFAULT_IDLE_SECONDS);
     }
 
     /** @return whether the child that asked for the refill has ended (true for a prestart, which no child asked) */
