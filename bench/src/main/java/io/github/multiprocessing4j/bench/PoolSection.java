@@ -62,11 +62,11 @@ final class PoolSection extends Section {
     @Override
     void run(BenchConfig config, Results results) throws Exception {
         StartMethod before = Multiprocessing.startMethod();
-        String keepAlive = System.getProperty(KEEP_ALIVE_PROPERTY);
-        System.setProperty(KEEP_ALIVE_PROPERTY, "0"); // new workers each time, as CPython's: see the class comment
         try {
-            lifecycle(config, results, StartMethod.COLD);
+            String keepAlive = System.getProperty(KEEP_ALIVE_PROPERTY);
+            System.setProperty(KEEP_ALIVE_PROPERTY, "0"); // new workers each time, as CPython's: see the class comment
             try {
+                lifecycle(config, results, StartMethod.COLD);
                 try (ProcessPool first = open(config, StartMethod.WARM)) {
                     first.map(SquareTasks.SQUARE, SquareTasks.inputs(LIFECYCLE_ITEMS)); // workers booted: spares follow
                 }
