@@ -257,6 +257,7 @@ LOOP = ("start in a loop (a new program): queue, start() a child that puts a tim
 LOOP_MEAN = LOOP.replace("median of", "mean of")
 FIRST_CHILD = "a program's first child (a new program, the loop's first round): start() -> value received"
 FIRST_QUEUE = "a program's first shared object (a new program, the loop's first queue): its constructor"
+LOOP_CPU = "start in a loop (a new program): CPU time a round, the program's and its reaped children's, rounds 2 to 9"
 POOL_CALLS = "pool in a new program (default flags): "
 
 
@@ -277,6 +278,10 @@ def user_pattern_rows():
         Row("loop", FIRST_CHILD, method="loop-default", short="a program's first child: start() -> value received"),
         Row("loop", FIRST_CHILD, method="loop-cold", short="a program's first child: -Dmp4j.startMethod=cold"),
         Row("loop", FIRST_QUEUE, method="loop-default", short="a program's first shared object: the first queue's constructor"),
+        Row("loop", LOOP_CPU, method="loop-default", short="start in a loop: CPU a round, the program's and its children's"),
+        Row("loop", LOOP_CPU, method="loop-cold", short="start in a loop: CPU a round, -Dmp4j.startMethod=cold"),
+        Row("loop", LOOP_CPU, method="loop-warm", short="start in a loop: CPU a round, best case"),
+        Row("loop", LOOP_CPU, method="loop-ide", short="start in a loop: CPU a round, a directory first on the class path"),
         Row("pool-calls", POOL_CALLS + "constructor of a pool of 2", method="program",
             short="pool in a new program: constructor of a pool of 2"),
         Row("pool-calls", POOL_CALLS + "first call, map(x*x) over 10000 ints", method="program",
@@ -743,7 +748,8 @@ def machine(our_runs):
                 fresh=median(LIMITS, FRESH, "-"), hot=median(LIMITS, HOT, "-"),
                 bare_rss=median("mem", BARE_IDLE_RSS, "-"),
                 bare_first_line=median("start", FIRST_LINE, "bare"),
-                memcpy=median(SCALE, MEMORY_BANDWIDTH, "-"))
+                memcpy=median(SCALE, MEMORY_BANDWIDTH, "-"),
+                loop_cpu={method: median("loop", LOOP_CPU, method) for method in ("loop-default", "loop-cold", "loop-ide")})
 
 
 def boots_floor(boots, m, what):
@@ -778,10 +784,14 @@ def limit_for(row, unit, m):
     if row.cpython == FIRST_CHILD:
         return Limit(wall * 1e3, f"≥ {fmt(wall)} ms: the child's JVM boots first (a bare JVM with the child options, "
                                  f"started to its exit)") if wall else None
-    if row.section == "loop" and row.method in ("loop-default", "loop-cold", "loop-ide") and booted:
+    if row.section == "loop" and row.cpython in (LOOP, LOOP_MEAN) and row.method in m["loop_cpu"] and booted:
         seconds, why = boots_floor(1, m, "a round")
+        cpu = m["loop_cpu"][row.method]
+        spent = (f"; this run's rounds took {fmt(cpu / 1e3)} ms of CPU each (the program's and its children's), "
+                 f"so ≥ {fmt(cpu / m['cores'] / 1e3)} ms a round on {m['cores']:g} CPUs") if cpu else ""
         return Limit(seconds * 1e6, f"≥ {fmt(seconds * 1e3)} ms a round while each round needs a new JVM "
-                                    f"({why}); a round that waits for its child's boot: ≥ {fmt(wall)} ms")
+                                    f"({why}); a round that waits for its child's boot: ≥ {fmt(wall)} ms",
+                     aside=spent)
     if row.section == "many" and booted:
         count = int(re.match(r"(\d+) processes", row.cpython).group(1))
         spares = int(m["cores"]) if row.method == "warm" else 0  # booted before the clock, at most

@@ -17,7 +17,9 @@ CPython's multiprocessing as the Java bench measures them with multiprocessing4j
               (StartSection's array the target captures), with fork and with spawn.
   loop        start in a loop: 9 rounds of new Queue, start a child that puts
               time.monotonic_ns(), get it, join; the median and the mean of the
-              rounds from start() to the value received.  Each repetition is a new python3
+              rounds from start() to the value received, and the CPU time a round
+              of rounds 2 to 9 (os.times(): the program's and its reaped
+              children's).  Each repetition is a new python3
               (a "cold program", as the Java side's new java -cp), with fork and
               with spawn.
   pool-calls  in a new python3: Pool(2) (fork), the first call (map x*x over 10,000
@@ -71,6 +73,9 @@ LOOP_WHAT = ("start in a loop (a new program): queue, start() a child that puts 
 LOOP_MEAN_WHAT = LOOP_WHAT.replace("median of", "mean of")
 FIRST_CHILD_WHAT = "a program's first child (a new program, the loop's first round): start() -> value received"
 FIRST_QUEUE_WHAT = "a program's first shared object (a new program, the loop's first queue): its constructor"
+# LoopSection.CPU_WHAT
+LOOP_CPU_WHAT = ("start in a loop (a new program): CPU time a round, the program's and its reaped children's,"
+                 f" rounds 2 to {ROUNDS}")
 LARGE_TARGET_BYTES = 64 << 20  # as StartSection.LARGE_TARGET_BYTES
 LARGE_TARGET_WHAT = ("start() call -> first line of target runs, the target capturing a "
                      f"{LARGE_TARGET_BYTES >> 20} MiB byte array too (Python: bytes, given as an argument)")
@@ -299,8 +304,14 @@ def _put_time(q):
     q.put(time.monotonic_ns())
 
 
+def _cpu_with_reaped_children():
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def loop_program(method, rounds):
     ctx = mp.get_context(method)
+    cpu_after_first = 0
     for i in range(rounds):
         made = time.monotonic_ns()
         q = ctx.Queue()
@@ -317,6 +328,10 @@ def loop_program(method, rounds):
         q.close()
         q.join_thread()
         print(f"round_us\t{(received - t0) / 1e3}", flush=True)
+        if i == 0:
+            cpu_after_first = _cpu_with_reaped_children()
+    if rounds > 1:
+        print(f"round_cpu_us\t{(_cpu_with_reaped_children() - cpu_after_first) * 1e6 / (rounds - 1)}", flush=True)
 
 
 def pool_program(first, second, repeats):
@@ -587,7 +602,7 @@ def sec_start(cfg):
 
 def sec_loop(cfg):
     for method in ("fork", "spawn"):
-        medians, means, firsts, first_queues = [], [], [], []
+        medians, means, firsts, first_queues, cpus = [], [], [], [], []
         for _ in range(cfg["program_reps"]):
             figures = run_program("--loop-program", method, ROUNDS)
             rounds = figures["round_us"]
@@ -596,10 +611,12 @@ def sec_loop(cfg):
             means.append(statistics.mean(rounds))
             firsts.append(rounds[0])
             first_queues.append(figures["first_queue_us"][0])
+            cpus.append(figures["round_cpu_us"][0])
         bench_mp.record("loop", LOOP_WHAT, method, ROUNDS, "us", medians)
         bench_mp.record("loop", LOOP_MEAN_WHAT, method, ROUNDS, "us", means)
         bench_mp.record("loop", FIRST_CHILD_WHAT, method, 1, "us", firsts)
         bench_mp.record("loop", FIRST_QUEUE_WHAT, method, 1, "us", first_queues)
+        bench_mp.record("loop", LOOP_CPU_WHAT, method, ROUNDS - 1, "us", cpus)
 
 
 def sec_pool_calls(cfg):

@@ -14,7 +14,9 @@ import java.util.Map;
  * {@value #ROUNDS} times; the figure is the median of its rounds, from {@code start()} to the
  * value taken, and their mean beside it ({@link #MEAN_WHAT}); and, on their own, the program's
  * first child (the first round, {@link #FIRST_WHAT}) and its first shared object (the first
- * queue's constructor, {@link #FIRST_QUEUE_WHAT}): what a program that starts one child meets.
+ * queue's constructor, {@link #FIRST_QUEUE_WHAT}): what a program that starts one child meets;
+ * and what a round costs the machine ({@link #CPU_WHAT}): on two processors, a loop whose rounds
+ * take more CPU than two rounds' time is bound by it, whatever the order of its work.
  * Four ways:
  * <ul>
  *   <li>method "loop-default": the library's default start method, nothing waits for spares
@@ -49,6 +51,13 @@ final class LoopSection extends Section {
     /** The first round's queue: the program's first shared object. */
     static final String FIRST_QUEUE_WHAT = "a program's first shared object (a new program, the loop's first queue):"
             + " its constructor";
+
+    /**
+     * CPU time a round, the program's and its children's ({@link StartLoopProgram#ROUND_CPU_MICROS});
+     * {@code user_patterns.py} measures its rounds the same way ({@code os.times()}).
+     */
+    static final String CPU_WHAT = "start in a loop (a new program): CPU time a round, the program's and its reaped"
+            + " children's, rounds 2 to " + ROUNDS;
 
     LoopSection() {
         super("loop");
@@ -87,6 +96,7 @@ final class LoopSection extends Section {
         double[] means = new double[medians.length];
         double[] firsts = new double[medians.length];
         double[] firstQueues = new double[medians.length];
+        double[] cpus = new double[medians.length];
         for (int rep = 0; rep < medians.length; rep++) {
             List<String> args = new ArrayList<>(List.of(Integer.toString(ROUNDS)));
             args.addAll(List.of(extra));
@@ -100,10 +110,12 @@ final class LoopSection extends Section {
             means[rep] = rounds.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
             firsts[rep] = rounds.get(0);
             firstQueues[rep] = Programs.values(figures, StartLoopProgram.FIRST_QUEUE_MICROS, StartLoopProgram.class).get(0);
+            cpus[rep] = Programs.values(figures, StartLoopProgram.ROUND_CPU_MICROS, StartLoopProgram.class).get(0);
         }
         results.record(name(), WHAT, method, ROUNDS, "us", medians);
         results.record(name(), MEAN_WHAT, method, ROUNDS, "us", means);
         results.record(name(), FIRST_WHAT, method, 1, "us", firsts);
         results.record(name(), FIRST_QUEUE_WHAT, method, 1, "us", firstQueues);
+        results.record(name(), CPU_WHAT, method, ROUNDS - 1, "us", cpus);
     }
 }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 final class MachineLoad {
     /** USER_HZ, the unit of both files; 100 on every Linux architecture a JVM runs on. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
     /** Index of utime among the fields after "(comm)" in /proc/PID/stat; stime, cutime, cstime follow. */
     private static final int STAT_UTIME = 11;
 

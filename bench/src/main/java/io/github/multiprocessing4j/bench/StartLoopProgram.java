@@ -13,8 +13,9 @@ import java.util.Set;
  * (the library's default start method, whatever {@code -Dmp4j.startMethod} says) whose target
  * puts its {@link System#nanoTime()}, take the value, join the child. Reports
  * {@code round_us}: microseconds from the {@code start()} call to the value taken, per round (the
- * first is the program's first child), and {@code first_queue_us}: the first queue's constructor,
- * the program's first shared object.
+ * first is the program's first child), {@code first_queue_us}: the first queue's constructor,
+ * the program's first shared object, and {@code round_cpu_us}: the CPU time of the rounds after
+ * the first, the program's and its children's, per round ({@link #ROUND_CPU_MICROS}).
  *
  * <pre>
  * java -cp mp4j-bench.jar io.github.multiprocessing4j.bench.StartLoopProgram ROUNDS [--wait-for-spares]
@@ -27,6 +28,15 @@ import java.util.Set;
 public final class StartLoopProgram {
     static final String ROUND_MICROS = "round_us";
     static final String FIRST_QUEUE_MICROS = "first_queue_us";
+    /**
+     * CPU microseconds a round, from the first round's join to the last one's: this JVM's (its
+     * threads, the compilers' included) and its children's that it reaped meanwhile, the children of
+     * those rounds ({@code /proc/self/stat}: utime, stime, cutime, cstime; clock ticks of 10 ms). A
+     * spare booting when the last round ends is not reaped yet and not counted; the one its
+     * second round took, booted during the first, is counted whole. On a machine of N processors
+     * a loop cannot run a round faster than this divided by N.
+     */
+    static final String ROUND_CPU_MICROS = "round_cpu_us";
 
     private StartLoopProgram() {
     }
@@ -42,6 +52,7 @@ public final class StartLoopProgram {
         if (waitForSpares) {
             WarmSpare.bootFirst(config);
         }
+        long cpuAfterFirstRound = 0;
         try {
             for (int i = 0; i < rounds; i++) {
                 Set<Long> spares = waitForSpares ? WarmSpare.awaitBooted(config) : Set.of();
@@ -70,6 +81,13 @@ public final class StartLoopProgram {
                     }
                     Programs.report(ROUND_MICROS, (received - t0) / 1e3);
                 }
+                if (i == 0) {
+                    cpuAfterFirstRound = MachineLoad.cpuTicks("self", true);
+                }
+            }
+            if (rounds > 1) {
+                long ticks = MachineLoad.cpuTicks("self", true) - cpuAfterFirstRound;
+                Programs.report(ROUND_CPU_MICROS, ticks / MachineLoad.TICKS_PER_SECOND * 1e6 / (rounds - 1));
             }
         } finally {
             Multiprocessing.discardSpares();
