@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trained with the shared objects children use whatever that child did, mapped by the next ones,
  * dumped again by a child whose target's class it lacks, kept where only its user can write, and
  * silent. A program run from a directory and jars (as an
- * IDE runs it) gets the archive of its jars, dumped in the background by a program of its own,
- * and its children get the jars first. A child started with an agent, with which the JVM refuses
+ * IDE runs it) gets the archive of its jars up to the library's, dumped in the background by a
+ * program of its own, and its children get those jars first, the jars after the library's still
+ * after the directory. A child started with an agent, with which the JVM refuses
  * to dump, gets no archive and runs.
  */
 class ClassDataSharingTest {
@@ -126,16 +127,21 @@ class ClassDataSharingTest {
     }
 
     /**
-     * Runs {@code TreeRoot once} with the test classes' directory before the library's jar, with
-     * {@code rootOptions}, twice: the first child gets no archive, the second the one dumped in
-     * the background meanwhile, and {@code childOption} among its options.
+     * Runs {@code TreeRoot once} with the test classes' directory before the library's jar and a
+     * dependency's, with {@code rootOptions}, twice: the first child gets no archive, the second
+     * the one dumped in the background meanwhile, the library's jar moved before the directory
+     * (the dependency's stays after it), and {@code childOption} among its options.
      *
      * @return the archive
      */
     private Path directoryFirstGetsAnArchiveOfItsJars(List<String> rootOptions, String childOption) throws Exception {
         Path coreJar = jarOf(coreClasses(), dir.resolve("core.jar"));
+        Path dependencyFiles = Files.createDirectories(dir.resolve("dependency").resolve("dep"));
+        Files.writeString(dependencyFiles.resolve("resource.txt"), "a dependency's");
+        Path dependencyJar = jarOf(dependencyFiles.getParent(), dir.resolve("dependency.jar"));
         Path cache = Files.createDirectory(dir.resolve("cache"));
-        String classPath = testClasses() + java.io.File.pathSeparator + coreJar; // as an IDE puts them
+        String classPath = testClasses() + java.io.File.pathSeparator + coreJar + java.io.File.pathSeparator
+                + dependencyJar; // as an IDE puts them
 
         String firstArgs = runRoot(rootOptions, classPath, cache, dir.resolve("first"), Map.of(), "once");
         assertThat(firstArgs).as("the JVM cannot dump with a directory on its class path")
@@ -146,9 +152,10 @@ class ClassDataSharingTest {
         assertThat(list(archives).stream().filter(p -> p.toString().endsWith(".order")).map(ClassDataSharingTest::read))
                 .as("the verdict kept for the next program").containsExactly("jars first");
 
-        String jarsFirst = coreJar + java.io.File.pathSeparator + testClasses();
+        String libraryFirst = coreJar + java.io.File.pathSeparator + testClasses() + java.io.File.pathSeparator
+                + dependencyJar;
         String secondArgs = runRoot(rootOptions, classPath, cache, dir.resolve("second"), Map.of(), "once");
-        assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive).contains("-cp " + jarsFirst + " ")
+        assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive).contains("-cp " + libraryFirst + " ")
                 .contains(childOption);
         return archive;
     }

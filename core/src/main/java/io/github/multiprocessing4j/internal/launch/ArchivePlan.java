@@ -114,7 +114,8 @@ final class ArchivePlan {
     /**
      * @param given the class path the plan was made for
      * @return the class path to give the child with {@link #options}: the given one, or its
-     *     jars-first form ({@link JarsFirstClassPath}) when that maps the archive
+     *     form with the jars up to this library's first ({@link JarsFirstClassPath}) when that maps
+     *     the archive
      */
     String classPath(String given) {
         return classPath != null ? classPath : given;

@@ -15,9 +15,10 @@ import java.util.jar.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A class path with directories gets its jars first only when no lookup can find something else:
- * a name a jar holds after a directory that holds it too keeps the order, and so does a service
- * file; a jar before the directory, manifests, licences and module descriptors do not.
+ * A class path with directories gets its jars up to the library's first only when no lookup can
+ * find something else: a name a moving jar holds after a directory that holds it too keeps the
+ * order, and so does a service file; a jar before the directory, manifests, licences and module
+ * descriptors do not. The jars after the library's keep their place after the directories.
  */
 class JarsFirstClassPathTest {
     private static final int MAX = JarsFirstClassPath.MAX_DIRECTORY_FILES;
@@ -26,12 +27,12 @@ class JarsFirstClassPathTest {
     Path dir;
 
     @Test
-    void aDirectoryBeforeJarsOfOtherNamesHasTheJarsMovedFirst() throws IOException {
+    void aDirectoryBeforeJarsOfOtherNamesHasTheJarsUpToTheLibrarysMovedFirst() throws IOException {
         Path classes = directory("classes", "app/Main.class", "app/config.properties");
         Path lib = jar("lib.jar", "lib/Util.class");
         Path other = jar("other.jar", "other/Thing.class");
 
-        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, lib, other), MAX);
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, lib, other), other.toString(), MAX);
 
         assertThat(order).isNotNull();
         assertThat(order.jars()).isEqualTo(path(lib, other));
@@ -40,11 +41,49 @@ class JarsFirstClassPathTest {
     }
 
     @Test
+    void theJarsAfterTheLibrarysKeepTheirPlaceAfterTheDirectories() throws IOException {
+        Path classes = directory("classes", "app/Main.class", "dep/Patched.class");
+        Path tests = directory("test-classes", "app/MainTest.class");
+        Path first = jar("first.jar", "first/A.class");
+        Path library = jar("mp4j.jar", "io/github/multiprocessing4j/ChildProcess.class");
+        Path dependency = jar("dependency.jar", "dep/Patched.class"); // behind a directory that patches it: stays so
+
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, first, tests, library, dependency),
+                library.toString(), MAX);
+
+        assertThat(order.jars()).as("what the archive is dumped with").isEqualTo(path(first, library));
+        assertThat(order.reordered()).isEqualTo(path(first, library, classes, tests, dependency));
+        assertThat(order.movesNoName()).isTrue();
+    }
+
+    @Test
+    void aLibraryJarBeforeTheDirectoriesMovesNothing() throws IOException {
+        Path library = jar("mp4j.jar", "io/github/multiprocessing4j/ChildProcess.class");
+        Path classes = directory("classes", "app/Main.class", "dep/Patched.class");
+        Path dependency = jar("dependency.jar", "dep/Patched.class");
+        String classPath = path(library, classes, dependency);
+
+        JarsFirstClassPath order = JarsFirstClassPath.of(classPath, library.toString(), MAX);
+
+        assertThat(order.jars()).isEqualTo(path(library));
+        assertThat(order.reordered()).isEqualTo(classPath);
+        assertThat(order.movesNoName()).isTrue();
+    }
+
+    @Test
+    void aClassPathWithoutTheLibrarysJarHasNoSuchForm() throws IOException {
+        Path classes = directory("classes", "app/Main.class");
+        Path lib = jar("lib.jar", "lib/Util.class");
+
+        assertThat(JarsFirstClassPath.of(path(classes, lib), dir.resolve("elsewhere.jar").toString(), MAX)).isNull();
+    }
+
+    @Test
     void aClassInADirectoryAndInALaterJarKeepsTheOrder() throws IOException {
         Path classes = directory("classes", "app/Main.class", "lib/Util.class"); // a patched library class
         Path lib = jar("lib.jar", "lib/Util.class");
 
-        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).movesNoName()).isFalse();
+        assertThat(movingAll(path(classes, lib), MAX).movesNoName()).isFalse();
     }
 
     @Test
@@ -53,7 +92,7 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "app/Main.class");
         Path last = jar("last.jar", "lib/Util.class");
 
-        JarsFirstClassPath order = JarsFirstClassPath.of(path(first, classes, last), MAX);
+        JarsFirstClassPath order = movingAll(path(first, classes, last), MAX);
 
         assertThat(order.reordered()).isEqualTo(path(first, last, classes));
         assertThat(order.movesNoName()).isTrue();
@@ -65,11 +104,11 @@ class JarsFirstClassPathTest {
                 "META-INF/maven/g/a/pom.properties");
         Path lib = jar("lib.jar", "module-info.class", "META-INF/LICENSE.txt", "META-INF/maven/g/a/pom.properties",
                 "META-INF/versions/11/module-info.class");
-        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).movesNoName()).isTrue();
+        assertThat(movingAll(path(classes, lib), MAX).movesNoName()).isTrue();
 
         Path services = directory("services", "META-INF/services/java.sql.Driver");
         Path driver = jar("driver.jar", "META-INF/services/java.sql.Driver");
-        assertThat(JarsFirstClassPath.of(path(services, driver), MAX).movesNoName())
+        assertThat(movingAll(path(services, driver), MAX).movesNoName())
                 .as("the order of the providers would change").isFalse();
     }
 
@@ -78,35 +117,35 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "lib/Util.class");
         Path lib = jar("lib.jar", "META-INF/versions/11/lib/Util.class");
 
-        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).movesNoName()).isFalse();
+        assertThat(movingAll(path(classes, lib), MAX).movesNoName()).isFalse();
     }
 
     @Test
     void aJarWithAManifestClassPathIsNotMovedAndOneBeforeTheDirectoriesMayNameJarsOnly() throws IOException {
         Path classes = directory("classes", "app/Main.class");
         Path naming = jarWithClassPath("naming.jar", "lib.jar");
-        assertThat(JarsFirstClassPath.of(path(classes, naming), MAX).movesNoName()).isFalse();
+        assertThat(movingAll(path(classes, naming), MAX).movesNoName()).isFalse();
 
         jar("lib.jar", "lib/Util.class");
-        assertThat(JarsFirstClassPath.of(path(naming, classes), MAX)).as("names a jar: the archive may hold it").isNotNull();
+        assertThat(movingAll(path(naming, classes), MAX)).as("names a jar: the archive may hold it").isNotNull();
         Path namingADirectory = jarWithClassPath("dirs.jar", "classes/");
-        assertThat(JarsFirstClassPath.of(path(namingADirectory, classes), MAX)).as("the JVM cannot dump it").isNull();
+        assertThat(movingAll(path(namingADirectory, classes), MAX)).as("the JVM cannot dump it").isNull();
     }
 
     @Test
     void theFingerprintChangesWithTheNamesInTheDirectoriesAndTheJars() throws IOException {
         Path classes = directory("classes", "app/Main.class");
         Path lib = jar("lib.jar", "lib/Util.class");
-        String before = JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint();
+        String before = movingAll(path(classes, lib), MAX).fingerprint();
 
-        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint()).isEqualTo(before);
+        assertThat(movingAll(path(classes, lib), MAX).fingerprint()).isEqualTo(before);
         Files.writeString(classes.resolve("app/Main.class"), "recompiled"); // a name, not a content, counts
-        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint()).isEqualTo(before);
+        assertThat(movingAll(path(classes, lib), MAX).fingerprint()).isEqualTo(before);
         Files.writeString(classes.resolve("app/Added.class"), "x");
-        String added = JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint();
+        String added = movingAll(path(classes, lib), MAX).fingerprint();
         assertThat(added).isNotEqualTo(before);
         Files.setLastModifiedTime(lib, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
-        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX).fingerprint()).isNotEqualTo(added);
+        assertThat(movingAll(path(classes, lib), MAX).fingerprint()).isNotEqualTo(added);
     }
 
     @Test
@@ -114,9 +153,9 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "a/1.class", "a/2.class", "a/3.class");
         Path lib = jar("lib.jar", "lib/Util.class");
 
-        assertThat(JarsFirstClassPath.of(path(classes, lib), 2)).isSameAs(JarsFirstClassPath.TOO_MANY_FILES);
-        assertThat(JarsFirstClassPath.of(path(classes, lib), 3)).isNotNull().isNotSameAs(JarsFirstClassPath.TOO_MANY_FILES);
-        assertThat(JarsFirstClassPath.of(path(classes, lib), MAX)).isNotSameAs(JarsFirstClassPath.TOO_MANY_FILES);
+        assertThat(movingAll(path(classes, lib), 2)).isSameAs(JarsFirstClassPath.TOO_MANY_FILES);
+        assertThat(movingAll(path(classes, lib), 3)).isNotNull().isNotSameAs(JarsFirstClassPath.TOO_MANY_FILES);
+        assertThat(movingAll(path(classes, lib), MAX)).isNotSameAs(JarsFirstClassPath.TOO_MANY_FILES);
     }
 
     @Test
@@ -124,13 +163,24 @@ class JarsFirstClassPathTest {
         Path classes = directory("classes", "app/Main.class");
         Path lib = jar("lib.jar", "lib/Util.class");
 
-        assertThat(JarsFirstClassPath.of(path(lib), MAX)).isNull();
-        assertThat(JarsFirstClassPath.of(path(classes), MAX)).isNull();
-        assertThat(JarsFirstClassPath.of(path(classes, dir.resolve("lib").resolve("*"), lib), MAX))
+        assertThat(movingAll(path(lib), MAX)).isNull();
+        assertThat(movingAll(path(classes), MAX)).isNull();
+        assertThat(movingAll(path(classes, dir.resolve("lib").resolve("*"), lib), MAX))
                 .as("a wildcard's jars would move among the others").isNull();
-        assertThat(JarsFirstClassPath.of(path(classes, dir.resolve("missing"), lib), MAX).reordered())
+        assertThat(movingAll(path(classes, dir.resolve("missing"), lib), MAX).reordered())
                 .as("an entry that does not exist goes with the directories")
                 .isEqualTo(path(lib, classes, dir.resolve("missing")));
+    }
+
+    /** {@link JarsFirstClassPath#of} with the class path's last jar as the library's: every jar moves past the directories. */
+    private static JarsFirstClassPath movingAll(String classPath, int maxFiles) {
+        String library = null;
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                library = entry;
+            }
+        }
+        return JarsFirstClassPath.of(classPath, library, maxFiles);
     }
 
     private Path directory(String name, String... files) throws IOException {
