@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trained with the shared objects children use whatever that child did, mapped by the next ones,
  * dumped again by a child whose target's class it lacks, kept where only its user can write, and
  * silent. A program run from a directory and jars (as an
- * IDE runs it) gets the archive of its jars up to the library's, dumped in the background by a
- * program of its own, and its children get those jars first, the jars after the library's still
- * after the directory. A child started with an agent, with which the JVM refuses
+ * IDE runs it) gets the archive of the library's jar, dumped in the background by a program of
+ * its own, and its children get that jar first, a dependency's still after the directory. A
+ * child started with an agent, with which the JVM refuses
  * to dump, gets no archive and runs.
  */
 class ClassDataSharingTest {

@@ -114,8 +114,7 @@ final class ArchivePlan {
     /**
      * @param given the class path the plan was made for
      * @return the class path to give the child with {@link #options}: the given one, or its
-     *     form with the jars up to this library's first ({@link JarsFirstClassPath}) when that maps
-     *     the archive
+     *     form with this library's jar first ({@link JarsFirstClassPath}) when that maps the archive
      */
     String classPath(String given) {
         return classPath != null ? classPath : given;

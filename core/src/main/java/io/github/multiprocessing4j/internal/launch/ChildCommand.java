@@ -27,8 +27,8 @@ import java.util.Set;
  * that targets from other modules can be deserialized.
  *
  * <p>Class paths also get an application class-data archive ({@link ClassDataSharing}), which
- * shortens every start after the first; a class path with directories then has the jars up to
- * this library's first.
+ * shortens every start after the first; a class path with directories then has this library's
+ * jar first.
  *
  * <p>Default options favour what a child is for: start fast and stay small. The client compiler
  * only ({@code -XX:TieredStopAtLevel=1}) and the serial collector, which needs the least memory

@@ -45,11 +45,11 @@ import java.util.jar.Manifest;
  *
  * <p>The JVM shares only classes from jar files: a class path with a non-empty directory (as in a
  * build's {@code target/classes}) makes dumping fail. Such a class path maps an archive of its
- * jars up to this library's when its children are given those jars before its directories
+ * jars before its directories and this library's when its children are given those first
  * ({@link JarsFirstClassPath}, which checks that no lookup then finds something else: in the
  * background the first time, its verdict kept in the archive directory), and that archive is
- * dumped by a program of its own ({@link ArchiveDumpRoot}), started on those jars alone (so this
- * library must be one of them), by one program of the machine at a time ({@link #claimDump}). Until both are done, children start
+ * dumped by a program of its own ({@link ArchiveDumpRoot}), started on those jars alone, by one
+ * program of the machine at a time ({@link #claimDump}). Until both are done, children start
  * without an archive, with the class path as given; a class path with a jar whose manifest names
  * a directory gets none. The archive's name is a hash of everything that
  * makes it valid (JVM, the JDK's own archives it is layered on, class path, each jar's size and
@@ -83,7 +83,7 @@ public final class ClassDataSharing {
     static final int ARCHIVES_KEPT = 16;
     private static final long STALE_DUMP_MILLIS = 3_600_000;
     private static final Map<String, Boolean> ONLY_JARS = new ConcurrentHashMap<>();
-    /** Class paths with directories, and their form with the jars up to this library's first where it maps an archive ({@link JarsFirstClassPath}). */
+    /** Class paths with directories, and their form with this library's jar first where it maps an archive ({@link JarsFirstClassPath}). */
     private static final Map<String, Optional<JarsFirstClassPath>> JARS_FIRST = new ConcurrentHashMap<>();
     /** A class path's verdict file ({@link JarsFirstClassPath#fingerprint} names it) and the verdict that maps an archive. */
     static final String VERDICT_SUFFIX = ".order";
@@ -217,7 +217,7 @@ public final class ClassDataSharing {
     }
 
     /**
-     * The form of a class path with directories whose jars up to this library's come first
+     * The form of a class path with directories whose library jar comes first
      * ({@link JarsFirstClassPath}) at its first
      * plan, when it is known to find what the class path finds: from the verdict kept under its
      * fingerprint when its directories are listed quickly, else from a thread in the background
@@ -227,7 +227,7 @@ public final class ClassDataSharing {
                                                 List<String> callerOptions) {
         return JARS_FIRST.computeIfAbsent(classPath, c -> {
             if (LIBRARY_JAR == null || !List.of(c.split(File.pathSeparator)).contains(LIBRARY_JAR)) {
-                return Optional.empty(); // the program that dumps its archive runs from the jars alone
+                return Optional.empty(); // the program that dumps its archive runs the library from its jar
             }
             JarsFirstClassPath quick = JarsFirstClassPath.of(c, LIBRARY_JAR, JarsFirstClassPath.FILES_LISTED_AT_A_START);
             if (quick == JarsFirstClassPath.TOO_MANY_FILES) {
@@ -244,8 +244,8 @@ public final class ClassDataSharing {
     }
 
     /**
-     * Decides whether a class path's children get its jars up to this library's first (the verdict
-     * kept, else a look through the jars that move, kept), and when they do, starts giving it to them.
+     * Decides whether a class path's children get this library's jar first (the verdict kept, else
+     * a look through the jars, kept), and when they do, starts giving it to them.
      */
     private static void settle(String classPath, JarsFirstClassPath candidate, Path dir, List<String> options,
                                List<String> callerOptions) {

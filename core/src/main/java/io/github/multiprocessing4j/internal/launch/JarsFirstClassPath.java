@@ -19,38 +19,38 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * A class path with directories, the jars up to this library's moved before them: the form in
- * which it can map a class-data archive ({@link ClassDataSharing}), and the check that the move
- * cannot change what a class or resource lookup finds.
+ * A class path with directories, this library's jar moved before them: the form in which it can
+ * map a class-data archive ({@link ClassDataSharing}), and the check that the move cannot change
+ * what a class or resource lookup finds.
  *
  * <p>Implementation notes. The JVM archives classes from jars only, and maps an archive only
  * when the class path it was dumped with begins the child's: a build's {@code target/classes}
  * first (as an IDE or {@code mvn exec:java} puts it) leaves no jar before it. The archive is of
  * the classes a child loads to boot, this library's and the JDK's, dumped by a program that runs
- * this library's jar ({@code ArchiveDumpProgram}); so the jars that come before the library's
- * and the library's own are moved before the directories, in their order, and the dump's class
- * path is those jars. Everything after the library's jar keeps its place: the application's
- * classes are in its directories, which the JVM does not archive, and a child loading one looks
- * through every entry before it, opening each jar there (its zip directory, its manifest), so the
- * dependencies' jars stay after the directories, as the application put them. Measured on the
- * 2-core development VM, 2026-12-07, a start/join loop whose target's class was in a directory
- * after 41 jars (18,000 entries) cost each child 94-99 ms of CPU against 66-71 with the library's
- * jar alone before it (until then every jar moved first). What changes for a lookup is that a
- * jar which came after a directory is now looked in before it, which matters only for a name
- * both hold. So every file under the directories the jars move past is listed ({@link #of}, on
- * the caller's thread when they hold few: 5-15 ms for 266 files in a new JVM here), and every jar
- * that moves is looked through for the same names ({@link #movesNoName}: its zip directory, not
- * its contents; slow for many jars, so the caller runs it in the background and keeps the answer
- * under the {@link #fingerprint}). One name in both, and the class path stays as it was. Not
- * counted: the files every jar and many build directories have about themselves, which nothing
- * looks up through the class path for one answer (a manifest, signatures, licence texts,
+ * this library's jar ({@code ArchiveDumpProgram}); so the library's jar moves to just after the
+ * jars that come before every directory, and the dump's class path is those jars. Everything
+ * else keeps its order: the application's classes are in its directories, which the JVM does not
+ * archive, and a child loading one looks through every entry before the one that holds it,
+ * opening each jar there (its zip directory, its manifest), so the dependencies' jars stay after
+ * the directories, as the application put them. Measured on the 2-core development VM,
+ * 2026-12-07, a start/join loop whose target's class was in a directory before the library's jar
+ * and 40 dependencies' (18,000 entries) cost each child 92-106 ms of CPU when every jar moved
+ * (the form until then) against 68-74 with the library's jar alone. What changes for a lookup is
+ * that the library's jar is looked in before the entries it moves past, which matters only for
+ * a name both hold. So every file under the directories it passes is listed ({@link #of}, on the
+ * caller's thread when they hold few: 5-15 ms for 266 files in a new JVM here), and the jar is
+ * compared with them and with the zip directories of the jars it passes ({@link #movesNoName};
+ * slow for many jars, so the caller runs it in the background and keeps the answer under the
+ * {@link #fingerprint}). One name in both, and the class path stays as it was. Not counted: the
+ * files every jar and many build directories have about themselves, which nothing looks up
+ * through the class path for one answer (a manifest, signatures, licence texts,
  * {@code META-INF/maven/}, {@code module-info.class}). {@code META-INF/services/} files count:
  * the order of their providers would change. A multi-release jar's versioned entries count as
- * the names they stand for. A jar that moves and whose manifest names more of the class path,
- * or directories of more than {@value #MAX_DIRECTORY_FILES} files, keep the class path as it
- * was, and so does a wildcard entry ({@code lib/*}: the jars it stands for would move among the
- * others). A class path entry that does not exist keeps its place among the directories (it
- * holds nothing today).
+ * the names they stand for. A library jar whose manifest names more of the class path, a jar it
+ * passes that does (its entries follow it, and the library's would come before them too),
+ * directories of more than {@value #MAX_DIRECTORY_FILES} files, or a wildcard entry
+ * ({@code lib/*}: the jars it stands for would move among the others) keep the class path as it
+ * was. A class path entry that does not exist keeps its place (it holds nothing today).
  */
 final class JarsFirstClassPath {
     /** Beyond this many files under the directories, a start does not wait for their listing (a few ms a thousand here). */
@@ -58,38 +58,39 @@ final class JarsFirstClassPath {
     /** Beyond this many files under the directories, the class path keeps its order (and gets no archive). */
     static final int MAX_DIRECTORY_FILES = 20_000;
     /** What {@link #of} returns when the directories hold more files than it was to list. */
-    static final JarsFirstClassPath TOO_MANY_FILES = new JarsFirstClassPath("", "", List.of(), List.of(), List.of(), 0);
+    static final JarsFirstClassPath TOO_MANY_FILES = new JarsFirstClassPath("", "", List.of(), List.of(), null, 0);
 
     private final String jars;
     private final String reordered;
-    /** The names of the files under each directory, in class path order. */
-    private final List<Set<String>> directoryNames;
-    /** The jars that come after a directory, each with how many directories come before it. */
-    private final List<Path> movedJars;
-    private final List<Integer> directoriesBefore;
+    /** The names of the files under each directory the library's jar moves past. */
+    private final List<Set<String>> passedDirectories;
+    /** The jars the library's jar moves past, in class path order. */
+    private final List<Path> passedJars;
+    /** The library's jar when it moves; null when it comes before every directory already. */
+    private final Path movedLibrary;
     private final long fingerprint;
 
-    private JarsFirstClassPath(String jars, String reordered, List<Set<String>> directoryNames, List<Path> movedJars,
-                               List<Integer> directoriesBefore, long fingerprint) {
+    private JarsFirstClassPath(String jars, String reordered, List<Set<String>> passedDirectories,
+                               List<Path> passedJars, Path movedLibrary, long fingerprint) {
         this.jars = jars;
         this.reordered = reordered;
-        this.directoryNames = directoryNames;
-        this.movedJars = movedJars;
-        this.directoriesBefore = directoriesBefore;
+        this.passedDirectories = passedDirectories;
+        this.passedJars = passedJars;
+        this.movedLibrary = movedLibrary;
         this.fingerprint = fingerprint;
     }
 
     /**
-     * Lists the directories that the jars up to {@code libraryJar} move past.
+     * Lists the directories that the library's jar moves past.
      *
      * @param classPath an absolute class path
      * @param libraryJar this library's jar, which an archive's dump runs
      * @param maxFiles how many files those directories may hold, at most {@link #MAX_DIRECTORY_FILES}
-     * @return its form with the jars up to the library's first, whose moves are not checked yet
-     *     ({@link #movesNoName}); {@link #TOO_MANY_FILES} when the directories hold more than
+     * @return its form with the library's jar before the directories, whose move is not checked
+     *     yet ({@link #movesNoName}); {@link #TOO_MANY_FILES} when the directories hold more than
      *     {@code maxFiles}; null when it has no directory, when {@code libraryJar} is not on it,
-     *     when a directory cannot be read, when it has a wildcard entry, or when a jar that stays
-     *     before the directories names a directory in its manifest (no archive then)
+     *     when a directory cannot be read, when it has a wildcard entry, or when a jar before the
+     *     directories names a directory in its manifest (no archive then)
      */
     static JarsFirstClassPath of(String classPath, String libraryJar, int maxFiles) {
         List<String> entries = new ArrayList<>();
@@ -105,62 +106,60 @@ final class JarsFirstClassPath {
         if (library < 0 || entries.stream().allMatch(entry -> Files.isRegularFile(Path.of(entry)))) {
             return null;
         }
-        List<String> jars = new ArrayList<>();
-        List<String> passed = new ArrayList<>();
-        List<Set<String>> directoryNames = new ArrayList<>();
-        List<Path> movedJars = new ArrayList<>();
-        List<Integer> directoriesBefore = new ArrayList<>();
-        int[] budget = {maxFiles};
+        int leading = 0; // the jars before every directory: they stay first, and the archive holds them
+        while (leading < library && Files.isRegularFile(Path.of(entries.get(leading)))) {
+            leading++;
+        }
+        List<String> jars = new ArrayList<>(entries.subList(0, leading));
+        jars.add(libraryJar);
+        for (String jar : jars) {
+            if (!ClassDataSharing.manifestClassPathHasOnlyJars(Path.of(jar))) {
+                return null; // the JVM cannot dump with it
+            }
+        }
         long fingerprint = ClassDataSharing.fnv1a64(classPath);
-        for (String entry : entries.subList(0, library + 1)) {
+        for (String jar : jars) {
+            File file = new File(jar);
+            fingerprint = ClassDataSharing.fnv1a64(fingerprint, file.length() + "@" + file.lastModified());
+        }
+        List<Set<String>> passedDirectories = new ArrayList<>();
+        List<Path> passedJars = new ArrayList<>();
+        int[] budget = {maxFiles};
+        for (String entry : entries.subList(leading, library)) {
             Path path = Path.of(entry);
             if (Files.isRegularFile(path)) {
-                if (passed.isEmpty()) {
-                    if (!ClassDataSharing.manifestClassPathHasOnlyJars(path)) {
-                        return null; // the JVM cannot dump with it
-                    }
-                } else {
-                    movedJars.add(path);
-                    directoriesBefore.add(directoryNames.size());
-                }
+                passedJars.add(path);
                 File file = path.toFile();
                 fingerprint = ClassDataSharing.fnv1a64(fingerprint, file.length() + "@" + file.lastModified());
-                jars.add(entry);
-            } else {
-                if (Files.isDirectory(path)) {
-                    Set<String> names = new HashSet<>();
-                    if (!listFiles(path, names, budget)) {
-                        return null;
-                    }
-                    if (budget[0] < 0) {
-                        return maxFiles < MAX_DIRECTORY_FILES ? TOO_MANY_FILES : null;
-                    }
-                    long sum = 0; // the names' own order is the file system's: a sum does not depend on it
-                    for (String name : names) {
-                        sum += ClassDataSharing.fnv1a64(name);
-                    }
-                    fingerprint = ClassDataSharing.fnv1a64(fingerprint, names.size() + ":" + sum);
-                    directoryNames.add(names);
+            } else if (Files.isDirectory(path)) {
+                Set<String> names = new HashSet<>();
+                if (!listFiles(path, names, budget)) {
+                    return null;
                 }
-                passed.add(entry);
+                if (budget[0] < 0) {
+                    return maxFiles < MAX_DIRECTORY_FILES ? TOO_MANY_FILES : null;
+                }
+                long sum = 0; // the names' own order is the file system's: a sum does not depend on it
+                for (String name : names) {
+                    sum += ClassDataSharing.fnv1a64(name);
+                }
+                fingerprint = ClassDataSharing.fnv1a64(fingerprint, names.size() + ":" + sum);
+                passedDirectories.add(names);
             }
         }
         List<String> reordered = new ArrayList<>(jars);
-        reordered.addAll(passed);
+        reordered.addAll(entries.subList(leading, library));
         reordered.addAll(entries.subList(library + 1, entries.size()));
         return new JarsFirstClassPath(String.join(File.pathSeparator, jars), String.join(File.pathSeparator, reordered),
-                directoryNames, movedJars, directoriesBefore, fingerprint);
+                passedDirectories, passedJars, leading < library ? Path.of(libraryJar) : null, fingerprint);
     }
 
-    /** @return the jars up to the library's, in their order: the class path an archive for this one is dumped with */
+    /** @return the jars before every directory and the library's, in that order: the class path an archive for this one is dumped with */
     String jars() {
         return jars;
     }
 
-    /**
-     * @return the jars up to the library's, then the directories (and entries that do not exist)
-     *     they came after, then the rest of the class path, each in their order
-     */
+    /** @return {@link #jars}, then the rest of the class path in its order */
     String reordered() {
         return reordered;
     }
@@ -174,15 +173,34 @@ final class JarsFirstClassPath {
     }
 
     /**
-     * Looks through the jars that move (their zip directories): slow for many jars, see the class notes.
+     * Looks through the library's jar and the jars it moves past (their zip directories): slow for
+     * many jars, see the class notes.
      *
-     * @return whether no jar that moves before a directory holds a name the directory holds (nor
-     *     names more of the class path in its manifest); false when a jar cannot be read
+     * @return whether the library's jar holds no name that an entry it moves past holds (nor
+     *     names more of the class path in its manifest, nor does a jar it passes); false when a
+     *     jar cannot be read
      */
     boolean movesNoName() {
-        for (int i = 0; i < movedJars.size(); i++) {
-            if (sharesANameWith(directoryNames.subList(0, directoriesBefore.get(i)), movedJars.get(i))) {
+        if (movedLibrary == null) {
+            return true;
+        }
+        List<Set<String>> passed = new ArrayList<>(passedDirectories);
+        for (Path jar : passedJars) {
+            Set<String> names = new HashSet<>();
+            if (!namesOf(jar, names)) {
                 return false;
+            }
+            passed.add(names);
+        }
+        Set<String> library = new HashSet<>();
+        if (!namesOf(movedLibrary, library)) {
+            return false;
+        }
+        for (Set<String> names : passed) {
+            for (String name : library) {
+                if (names.contains(name)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -211,29 +229,27 @@ final class JarsFirstClassPath {
     }
 
     /**
-     * @return whether the jar holds a name one of the directories holds, or names more of the
-     *     class path in its manifest, or cannot be read: either way it cannot be moved
+     * Adds the names {@code jar} holds, as lookups see them.
+     *
+     * @return false when its manifest names more of the class path or it cannot be read: either
+     *     way the library's jar cannot move past it (nor move itself, when it is the library's)
      */
-    private static boolean sharesANameWith(List<Set<String>> directories, Path jar) {
+    private static boolean namesOf(Path jar, Set<String> names) {
         try (JarFile file = new JarFile(jar.toFile(), false)) {
             Manifest manifest = file.getManifest();
             if (manifest != null && manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH) != null) {
-                return true;
+                return false;
             }
             for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
                 JarEntry entry = entries.nextElement();
                 String name = unversioned(entry.getName());
                 if (!entry.isDirectory() && !perArtifact(name)) {
-                    for (Set<String> names : directories) {
-                        if (names.contains(name)) {
-                            return true;
-                        }
-                    }
+                    names.add(name);
                 }
             }
-            return false;
-        } catch (IOException | RuntimeException e) {
             return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -15,10 +15,10 @@ import java.util.jar.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A class path with directories gets its jars up to the library's first only when no lookup can
- * find something else: a name a moving jar holds after a directory that holds it too keeps the
- * order, and so does a service file; a jar before the directory, manifests, licences and module
- * descriptors do not. The jars after the library's keep their place after the directories.
+ * A class path with directories gets the library's jar before them only when no lookup can find
+ * something else: a name the library's jar holds after a directory or a jar that holds it too
+ * keeps the order, and so does a service file; a jar before the directory, manifests, licences and
+ * module descriptors do not. Every other entry keeps its order.
  */
 class JarsFirstClassPathTest {
     private static final int MAX = JarsFirstClassPath.MAX_DIRECTORY_FILES;
@@ -27,33 +27,43 @@ class JarsFirstClassPathTest {
     Path dir;
 
     @Test
-    void aDirectoryBeforeJarsOfOtherNamesHasTheJarsUpToTheLibrarysMovedFirst() throws IOException {
+    void aDirectoryBeforeTheLibrarysJarHasItMovedFirst() throws IOException {
         Path classes = directory("classes", "app/Main.class", "app/config.properties");
         Path lib = jar("lib.jar", "lib/Util.class");
-        Path other = jar("other.jar", "other/Thing.class");
+        Path library = jar("mp4j.jar", "io/github/multiprocessing4j/ChildProcess.class");
 
-        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, lib, other), other.toString(), MAX);
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, lib, library), library.toString(), MAX);
 
         assertThat(order).isNotNull();
-        assertThat(order.jars()).isEqualTo(path(lib, other));
-        assertThat(order.reordered()).isEqualTo(path(lib, other, classes));
+        assertThat(order.jars()).as("what the archive is dumped with").isEqualTo(path(library));
+        assertThat(order.reordered()).isEqualTo(path(library, classes, lib));
         assertThat(order.movesNoName()).isTrue();
     }
 
     @Test
-    void theJarsAfterTheLibrarysKeepTheirPlaceAfterTheDirectories() throws IOException {
+    void theLibrarysJarAloneMovesAndEveryOtherEntryKeepsItsOrder() throws IOException {
+        Path first = jar("first.jar", "first/A.class");
         Path classes = directory("classes", "app/Main.class", "dep/Patched.class");
         Path tests = directory("test-classes", "app/MainTest.class");
-        Path first = jar("first.jar", "first/A.class");
+        Path passed = jar("passed.jar", "passed/B.class");
         Path library = jar("mp4j.jar", "io/github/multiprocessing4j/ChildProcess.class");
         Path dependency = jar("dependency.jar", "dep/Patched.class"); // behind a directory that patches it: stays so
 
-        JarsFirstClassPath order = JarsFirstClassPath.of(path(classes, first, tests, library, dependency),
+        JarsFirstClassPath order = JarsFirstClassPath.of(path(first, classes, passed, tests, library, dependency),
                 library.toString(), MAX);
 
         assertThat(order.jars()).as("what the archive is dumped with").isEqualTo(path(first, library));
-        assertThat(order.reordered()).isEqualTo(path(first, library, classes, tests, dependency));
+        assertThat(order.reordered()).isEqualTo(path(first, library, classes, passed, tests, dependency));
         assertThat(order.movesNoName()).isTrue();
+    }
+
+    @Test
+    void aJarItPassesHoldingANameOfTheLibrarysKeepsTheOrder() throws IOException {
+        Path classes = directory("classes", "app/Main.class");
+        Path shaded = jar("shaded.jar", "io/github/multiprocessing4j/ChildProcess.class"); // an older copy, inside another
+        Path library = jar("mp4j.jar", "io/github/multiprocessing4j/ChildProcess.class");
+
+        assertThat(JarsFirstClassPath.of(path(classes, shaded, library), library.toString(), MAX).movesNoName()).isFalse();
     }
 
     @Test
