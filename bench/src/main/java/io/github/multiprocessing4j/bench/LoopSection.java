@@ -23,17 +23,25 @@ import java.util.Map;
  *       between rounds (the user's loop);</li>
  *   <li>"loop-cold": the same with {@code -Dmp4j.startMethod=cold} (a new JVM per child);</li>
  *   <li>"loop-warm": the best case, each round after the spares have booted;</li>
- *   <li>"loop-ide": the default way, with a directory before the jar on the program's class path,
- *       as an IDE or {@code mvn exec:java} runs a program (its {@code target/classes}; here a
- *       directory holding one resource). Its children get the jars first and the class-data
- *       archive of the jars, from the program's second run on: one run goes first unmeasured, as
- *       a developer's first run, and its background work (the class path's check, the
- *       archive's dump on a machine's first bench run) is waited for.</li>
+ *   <li>"loop-ide": the default way, run as an IDE or {@code mvn exec:java} runs a program: the
+ *       program's classes in a directory first on its class path (the bench module's
+ *       {@code target/classes}), then the library's jar and {@value #DEPENDENCY_JARS} jars of
+ *       dependencies ({@value #ENTRIES_PER_DEPENDENCY} entries each, made for the section: an
+ *       application's), so the child's target's class is in the directory, which the JVM does not
+ *       archive. Its children get the library's jar first and the class-data archive of it from
+ *       the program's second run on: one run goes first unmeasured, as a developer's first run,
+ *       and its background work (the class path's check, the archive's dump) is waited for.
+ *       Until 2026-12-07 12:30 it ran the bench's jar after a directory holding one resource, so
+ *       its target's class was archived and no dependency stood in its way.</li>
  * </ul>
  * CPython's side is {@code user_patterns.py}'s section "loop": the same loop with fork and with
  * spawn, in a new {@code python3} per repetition.
  */
 final class LoopSection extends Section {
+    /** Jars of dependencies on the IDE-like class path ("loop-ide"). */
+    static final int DEPENDENCY_JARS = 40;
+    /** Entries of each dependency's jar: 18,000 in all, as a modest application's. */
+    static final int ENTRIES_PER_DEPENDENCY = 450;
     /** Rounds of a program: the loop of issue 11. */
     static final int ROUNDS = 9;
     /** Shared with {@code user_patterns.py}: the tables match figures by name. */
@@ -69,13 +77,54 @@ final class LoopSection extends Section {
         measure(config, results, "loop-default", List.of(), jar);
         measure(config, results, "loop-cold", List.of("-Dmp4j.startMethod=cold"), jar);
         measure(config, results, "loop-warm", List.of(), jar, "--wait-for-spares");
-        try (ScratchDirectory classes = ScratchDirectory.create()) {
-            Files.writeString(Path.of(classes.file("app.properties")), "greeting=hello\n");
-            String classPath = classes.file("") + File.pathSeparator + jar;
+        try (ScratchDirectory dependencies = ScratchDirectory.create()) {
+            String classPath = ideClassPath(dependencies);
             Programs.run(List.of(), classPath, StartLoopProgram.class, Integer.toString(ROUNDS)); // the first run
             awaitArchiveDumps();
             measure(config, results, "loop-ide", List.of(), classPath);
         }
+    }
+
+    /**
+     * @return the bench module's classes directory, the library's jar beside it in the build, and
+     *     {@link #DEPENDENCY_JARS} jars made in {@code dependencies}, as an IDE puts them
+     * @throws IllegalStateException when the build's directory or jar is missing (bench/run builds them)
+     */
+    private static String ideClassPath(ScratchDirectory dependencies) throws Exception {
+        Path benchJar = Path.of(LoopSection.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path target = benchJar.getParent();
+        Path classes = target.resolve("classes");
+        Path coreTarget = target.getParent().getParent().resolve("core").resolve("target");
+        Path coreJar;
+        try (var jars = Files.list(coreTarget)) {
+            coreJar = jars.filter(p -> p.getFileName().toString().matches("multiprocessing4j-core-[^-]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            coreJar = null;
+        }
+        if (!Files.isDirectory(classes) || coreJar == null) {
+            throw new IllegalStateException("section loop needs the build's " + classes + " and the library's jar in "
+                    + coreTarget + " (bench/run builds them)");
+        }
+        List<String> entries = new ArrayList<>(List.of(classes.toString(), coreJar.toString()));
+        for (int i = 0; i < DEPENDENCY_JARS; i++) {
+            Path jar = Path.of(dependencies.file("dependency-" + i + ".jar"));
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest(); // as every built jar has: the JDK reads it
+            java.util.jar.Attributes attributes = manifest.getMainAttributes();
+            attributes.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+            attributes.put(java.util.jar.Attributes.Name.IMPLEMENTATION_TITLE, "dependency-" + i);
+            attributes.put(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION, "1.0." + i);
+            attributes.put(new java.util.jar.Attributes.Name("Automatic-Module-Name"), "org.dependency" + i);
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+                for (int e = 0; e < ENTRIES_PER_DEPENDENCY; e++) {
+                    out.putNextEntry(new java.util.jar.JarEntry("org/dependency" + i + "/Type" + e + ".class"));
+                    out.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) e}); // never loaded: only the zip directory counts
+                    out.closeEntry();
+                }
+            }
+            entries.add(jar.toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /** Waits for the programs that dump class-data archives ({@code ArchiveDumpProgram}) to end. */
