@@ -31,7 +31,7 @@ import java.util.Map;
  *       archive. Its children get the library's jar first and the class-data archive of it from
  *       the program's second run on: one run goes first unmeasured, as a developer's first run,
  *       and its background work (the class path's check, the archive's dump) is waited for.
- *       Until 2026-12-07 12:30 it ran the bench's jar after a directory holding one resource, so
+ *       Until 2026-12-07 12:20 it ran the bench's jar after a directory holding one resource, so
  *       its target's class was archived and no dependency stood in its way.</li>
  * </ul>
  * CPython's side is {@code user_patterns.py}'s section "loop": the same loop with fork and with
