@@ -392,6 +392,7 @@ METHOD_NAMES = {
                     "(a new default-flags program, java -cp, per repetition)",
     "loop-cold": "-Dmp4j.startMethod=cold (a new program per repetition)",
     "loop-warm": "best case: before each round the spares have booted (a new program per repetition)",
+    # the dependencies: LoopSection.DEPENDENCY_JARS jars of ENTRIES_PER_DEPENDENCY entries
     "loop-ide": "the default start method, run as an IDE or mvn exec:java runs it: the program's classes in a directory "
                 "first on its class path, then the library's jar and 40 jars of dependencies (18,000 entries) "
                 "(a new program per repetition, after one unmeasured first run)",

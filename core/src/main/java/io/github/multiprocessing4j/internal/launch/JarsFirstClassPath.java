@@ -154,7 +154,10 @@ final class JarsFirstClassPath {
                 passedDirectories, passedJars, leading < library ? Path.of(libraryJar) : null, fingerprint);
     }
 
-    /** @return the jars before every directory and the library's, in that order: the class path an archive for this one is dumped with */
+    /**
+     * @return the jars before every directory and the library's, in that order: the class path an
+     *     archive for this one is dumped with
+     */
     String jars() {
         return jars;
     }
