@@ -12,10 +12,8 @@ import java.util.List;
 /**
  * Has the class-data archive of a class path with directories dumped by a program of its own: a
  * JVM started on the class path's jars before its directories and this library's alone
- * ({@link JarsFirstClassPath#jars}),
- * whose one child, started with the caller's
- * options, dumps the archive as any first child of a class path of jars does
- * ({@link ClassDataSharing}).
+ * ({@link JarsFirstClassPath#jars}), whose one child, started with the caller's options, dumps the
+ * archive as any first child of a class path of jars does ({@link ClassDataSharing}).
  *
  * <p>Implementation notes. A JVM cannot dump an archive with a non-empty directory on its class
  * path (JDK 17 refuses to boot), and a user's child needs the directories: its target's classes

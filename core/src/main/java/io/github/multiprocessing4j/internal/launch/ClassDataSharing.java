@@ -83,7 +83,10 @@ public final class ClassDataSharing {
     static final int ARCHIVES_KEPT = 16;
     private static final long STALE_DUMP_MILLIS = 3_600_000;
     private static final Map<String, Boolean> ONLY_JARS = new ConcurrentHashMap<>();
-    /** Class paths with directories, and their form with this library's jar first where it maps an archive ({@link JarsFirstClassPath}). */
+    /**
+     * Class paths with directories, and their form with this library's jar first where it maps an
+     * archive ({@link JarsFirstClassPath}).
+     */
     private static final Map<String, Optional<JarsFirstClassPath>> JARS_FIRST = new ConcurrentHashMap<>();
     /** A class path's verdict file ({@link JarsFirstClassPath#fingerprint} names it) and the verdict that maps an archive. */
     static final String VERDICT_SUFFIX = ".order";
@@ -218,8 +221,8 @@ public final class ClassDataSharing {
 
     /**
      * The form of a class path with directories whose library jar comes first
-     * ({@link JarsFirstClassPath}) at its first
-     * plan, when it is known to find what the class path finds: from the verdict kept under its
+     * ({@link JarsFirstClassPath}) at its first plan, when it is known to find what the class path
+     * finds: from the verdict kept under its
      * fingerprint when its directories are listed quickly, else from a thread in the background
      * (null until that has answered; then, when the archive is missing, its dump is started).
      */
@@ -231,8 +234,8 @@ public final class ClassDataSharing {
             }
             JarsFirstClassPath quick = JarsFirstClassPath.of(c, LIBRARY_JAR, JarsFirstClassPath.FILES_LISTED_AT_A_START);
             if (quick == JarsFirstClassPath.TOO_MANY_FILES) {
-                inBackground(() -> settle(c, JarsFirstClassPath.of(c, LIBRARY_JAR, JarsFirstClassPath.MAX_DIRECTORY_FILES), dir,
-                        options, callerOptions));
+                inBackground(() -> settle(c, JarsFirstClassPath.of(c, LIBRARY_JAR, JarsFirstClassPath.MAX_DIRECTORY_FILES),
+                        dir, options, callerOptions));
                 return Optional.empty();
             }
             String said = quick == null ? null : readVerdict(verdictOf(quick, dir));
