@@ -103,34 +103,36 @@ final class JarsFirstClassPath {
             }
         }
         int library = entries.indexOf(libraryJar);
-        if (library < 0 || entries.stream().allMatch(entry -> Files.isRegularFile(Path.of(entry)))) {
+        boolean[] jar = new boolean[entries.size()]; // each entry looked at once: a start may wait for this
+        boolean anyOther = false;
+        for (int i = 0; i < jar.length; i++) {
+            jar[i] = Files.isRegularFile(Path.of(entries.get(i)));
+            anyOther |= !jar[i];
+        }
+        if (library < 0 || !anyOther) {
             return null;
         }
         int leading = 0; // the jars before every directory: they stay first, and the archive holds them
-        while (leading < library && Files.isRegularFile(Path.of(entries.get(leading)))) {
+        while (leading < library && jar[leading]) {
             leading++;
         }
         List<String> jars = new ArrayList<>(entries.subList(0, leading));
         jars.add(libraryJar);
-        for (String jar : jars) {
-            if (!ClassDataSharing.manifestClassPathHasOnlyJars(Path.of(jar))) {
+        long fingerprint = ClassDataSharing.fnv1a64(classPath);
+        for (String entry : jars) {
+            if (!ClassDataSharing.manifestClassPathHasOnlyJars(Path.of(entry))) {
                 return null; // the JVM cannot dump with it
             }
-        }
-        long fingerprint = ClassDataSharing.fnv1a64(classPath);
-        for (String jar : jars) {
-            File file = new File(jar);
-            fingerprint = ClassDataSharing.fnv1a64(fingerprint, file.length() + "@" + file.lastModified());
+            fingerprint = withJar(fingerprint, entry);
         }
         List<Set<String>> passedDirectories = new ArrayList<>();
         List<Path> passedJars = new ArrayList<>();
         int[] budget = {maxFiles};
-        for (String entry : entries.subList(leading, library)) {
-            Path path = Path.of(entry);
-            if (Files.isRegularFile(path)) {
+        for (int i = leading; i < library; i++) {
+            Path path = Path.of(entries.get(i));
+            if (jar[i]) {
                 passedJars.add(path);
-                File file = path.toFile();
-                fingerprint = ClassDataSharing.fnv1a64(fingerprint, file.length() + "@" + file.lastModified());
+                fingerprint = withJar(fingerprint, entries.get(i));
             } else if (Files.isDirectory(path)) {
                 Set<String> names = new HashSet<>();
                 if (!listFiles(path, names, budget)) {
@@ -152,6 +154,12 @@ final class JarsFirstClassPath {
         reordered.addAll(entries.subList(library + 1, entries.size()));
         return new JarsFirstClassPath(String.join(File.pathSeparator, jars), String.join(File.pathSeparator, reordered),
                 passedDirectories, passedJars, leading < library ? Path.of(libraryJar) : null, fingerprint);
+    }
+
+    /** @return {@code fingerprint} with {@code jar}'s size and time folded in: a rebuilt jar changes it */
+    private static long withJar(long fingerprint, String jar) {
+        File file = new File(jar);
+        return ClassDataSharing.fnv1a64(fingerprint, file.length() + "@" + file.lastModified());
     }
 
     /**
