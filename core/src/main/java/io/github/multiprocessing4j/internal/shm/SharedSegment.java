@@ -40,7 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * through a queue by two new JVMs in 121-146 ms instead of 169-192, and 2.4M ints/s instead of
  * 1.5-1.7M once compiled. An acquiring load is the words' own ({@link MappedWords#getLongAcquire}):
  * through {@code Unsafe}, one volatile load, a single call into the JVM where a load and a fence
- * are two for the interpreter, and the same instruction once compiled. The mapping is set to the platform's byte order.
+ * are two for the interpreter, and the same instruction once compiled. The mapping is set to the
+ * platform's byte order.
  * A mapping lives as long as the JVM keeps the buffer reachable; the file lives until
  * {@link #unlink()} or the end of the tree.
  *
