@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A child process running a {@link SerializableRunnable} in a fresh JVM: Python's
@@ -362,7 +363,7 @@ public final class ChildProcess {
     /** Live children started by this JVM, for {@link Multiprocessing#activeChildren()}. */
     static List<ChildProcess> active() {
         List<ChildProcess> active = RuntimeContext.get().children().activeOwners(ChildProcess.class);
-        java.util.Set<Long> kept = PoolParking.parkedPids();
+        Set<Long> kept = PoolParking.parkedPids();
         if (!kept.isEmpty()) {
             active.removeIf(child -> kept.contains(child.pid()));
         }

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.pool.PoolParking;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.process.ProcessIdentity;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
@@ -14,6 +15,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -74,7 +76,7 @@ public final class Multiprocessing {
      * @throws NullPointerException when {@code method} is null
      */
     public static void setStartMethod(StartMethod method) {
-        startMethod = java.util.Objects.requireNonNull(method, "method");
+        startMethod = Objects.requireNonNull(method, "method");
     }
 
     /** {@return the start method of children whose builder does not choose one} */
@@ -95,7 +97,7 @@ public final class Multiprocessing {
      * spares not yet gone and returns with the interrupt status set.
      */
     public static void discardSpares() {
-        io.github.multiprocessing4j.internal.pool.PoolParking.discardAll();
+        PoolParking.discardAll();
         RuntimeContext.get().discardSpares();
     }
 

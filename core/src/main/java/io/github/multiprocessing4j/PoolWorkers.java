@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.spi.PoolBackend;
 import io.github.multiprocessing4j.spi.PoolWorker;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,7 +63,7 @@ final class PoolWorkers {
          */
         @Override
         public Object reuseKey() {
-            return java.util.Arrays.asList(Launcher.class, startMethod != null ? startMethod : Multiprocessing.startMethod(),
+            return Arrays.asList(Launcher.class, startMethod != null ? startMethod : Multiprocessing.startMethod(),
                     classPath);
         }
 
@@ -90,7 +91,7 @@ final class PoolWorkers {
     }
 
     /** A remote worker's target: the engine's loop as a serializable {@link Runnable}, what a backend runs. */
-    private static final class RemoteTarget implements Runnable, java.io.Serializable {
+    private static final class RemoteTarget implements Runnable, Serializable {
         private static final long serialVersionUID = 1L;
         private final WorkerLoop loop;
 
