@@ -229,9 +229,6 @@ public final class ClassDataSharing {
     private static JarsFirstClassPath jarsFirst(String classPath, Path dir, List<String> options,
                                                 List<String> callerOptions) {
         return JARS_FIRST.computeIfAbsent(classPath, c -> {
-            if (LIBRARY_JAR == null || !List.of(c.split(File.pathSeparator)).contains(LIBRARY_JAR)) {
-                return Optional.empty(); // the program that dumps its archive runs the library from its jar
-            }
             JarsFirstClassPath quick = JarsFirstClassPath.of(c, LIBRARY_JAR, JarsFirstClassPath.FILES_LISTED_AT_A_START);
             if (quick == JarsFirstClassPath.TOO_MANY_FILES) {
                 inBackground(() -> settle(c, JarsFirstClassPath.of(c, LIBRARY_JAR, JarsFirstClassPath.MAX_DIRECTORY_FILES),

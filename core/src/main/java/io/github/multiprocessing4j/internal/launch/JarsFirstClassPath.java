@@ -84,7 +84,7 @@ final class JarsFirstClassPath {
      * Lists the directories that the library's jar moves past.
      *
      * @param classPath an absolute class path
-     * @param libraryJar this library's jar, which an archive's dump runs
+     * @param libraryJar this library's jar, which an archive's dump runs; null when it was loaded from no jar
      * @param maxFiles how many files those directories may hold, at most {@link #MAX_DIRECTORY_FILES}
      * @return its form with the library's jar before the directories, whose move is not checked
      *     yet ({@link #movesNoName}); {@link #TOO_MANY_FILES} when the directories hold more than
@@ -103,13 +103,16 @@ final class JarsFirstClassPath {
             }
         }
         int library = entries.indexOf(libraryJar);
+        if (library < 0) {
+            return null; // the program that dumps the archive runs the library from its jar
+        }
         boolean[] jar = new boolean[entries.size()]; // each entry looked at once: a start may wait for this
         boolean anyOther = false;
         for (int i = 0; i < jar.length; i++) {
             jar[i] = Files.isRegularFile(Path.of(entries.get(i)));
             anyOther |= !jar[i];
         }
-        if (library < 0 || !anyOther) {
+        if (!anyOther) {
             return null;
         }
         int leading = 0; // the jars before every directory: they stay first, and the archive holds them
