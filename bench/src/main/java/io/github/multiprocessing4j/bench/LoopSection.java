@@ -1,11 +1,16 @@
 package io.github.multiprocessing4j.bench;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
  * Section "loop": "start in a loop", as a new user meets the library: a program of its own
@@ -99,7 +104,7 @@ final class LoopSection extends Section {
         try (var jars = Files.list(coreTarget)) {
             coreJar = jars.filter(p -> p.getFileName().toString().matches("multiprocessing4j-core-[^-]+(-SNAPSHOT)?\\.jar"))
                     .findFirst().orElse(null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             coreJar = null;
         }
         if (!Files.isDirectory(classes) || coreJar == null) {
@@ -109,22 +114,27 @@ final class LoopSection extends Section {
         List<String> entries = new ArrayList<>(List.of(classes.toString(), coreJar.toString()));
         for (int i = 0; i < DEPENDENCY_JARS; i++) {
             Path jar = Path.of(dependencies.file("dependency-" + i + ".jar"));
-            java.util.jar.Manifest manifest = new java.util.jar.Manifest(); // as every built jar has: the JDK reads it
-            java.util.jar.Attributes attributes = manifest.getMainAttributes();
-            attributes.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-            attributes.put(java.util.jar.Attributes.Name.IMPLEMENTATION_TITLE, "dependency-" + i);
-            attributes.put(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION, "1.0." + i);
-            attributes.put(new java.util.jar.Attributes.Name("Automatic-Module-Name"), "org.dependency" + i);
-            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
-                for (int e = 0; e < ENTRIES_PER_DEPENDENCY; e++) {
-                    out.putNextEntry(new java.util.jar.JarEntry("org/dependency" + i + "/Type" + e + ".class"));
-                    out.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) e}); // never loaded: only the zip directory counts
-                    out.closeEntry();
-                }
-            }
+            writeDependency(jar, i);
             entries.add(jar.toString());
         }
         return String.join(File.pathSeparator, entries);
+    }
+
+    /** Writes dependency {@code i}: a manifest and {@value #ENTRIES_PER_DEPENDENCY} class entries. */
+    private static void writeDependency(Path jar, int i) throws IOException {
+        Manifest manifest = new Manifest(); // as every built jar has: the JDK reads it
+        Attributes attributes = manifest.getMainAttributes();
+        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.put(Attributes.Name.IMPLEMENTATION_TITLE, "dependency-" + i);
+        attributes.put(Attributes.Name.IMPLEMENTATION_VERSION, "1.0." + i);
+        attributes.put(new Attributes.Name("Automatic-Module-Name"), "org.dependency" + i);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            for (int e = 0; e < ENTRIES_PER_DEPENDENCY; e++) {
+                out.putNextEntry(new JarEntry("org/dependency" + i + "/Type" + e + ".class"));
+                out.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) e}); // never loaded: only the zip directory counts
+                out.closeEntry();
+            }
+        }
     }
 
     /** Waits for the programs that dump class-data archives ({@code ArchiveDumpProgram}) to end. */
