@@ -386,7 +386,7 @@ CPYTHON_METHODS = ("fork", "spawn")
 # Our methods other than "cold" (a new JVM per child), as the table names them.
 METHOD_NAMES = {
     "warm": "warm (a booted spare JVM)",
-    "bare": "bare JVM for scale (ProcessBuilder, no library)",
+    "bare": "bare JVM for scale (ProcessBuilder, no library, a class-data archive of its own as a child has)",
     "program": "a new default-flags program (java -cp) per repetition",
     "loop-default": "the default start method, nothing waits for spares between rounds "
                     "(a new default-flags program, java -cp, per repetition)",
@@ -396,7 +396,8 @@ METHOD_NAMES = {
     "loop-ide": "the default start method, run as an IDE or mvn exec:java runs it: the program's classes in a directory "
                 "first on its class path, then the library's jar and 40 jars of dependencies (18,000 entries) "
                 "(a new program per repetition, after one unmeasured first run)",
-    "jvm-child-flags": "bare JVM with the library's child options (-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData)",
+    "jvm-child-flags": "bare JVM with the library's child options (-XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+                       "-XX:-UsePerfData -Xmn16m) and a class-data archive of its own, as a child has",
     "jvm-default-flags": "bare JVM with default flags",
     "pp4j": "PP4J 2.2, not multiprocessing4j",
     "out-process": "out-process 1.2.7, not multiprocessing4j",
@@ -784,8 +785,8 @@ def limit_for(row, unit, m):
     if row.cpython == FIRST_QUEUE:
         return None
     if row.cpython == FIRST_CHILD:
-        return Limit(wall * 1e3, f"≥ {fmt(wall)} ms: the child's JVM boots first (a bare JVM with the child options, "
-                                 f"started to its exit)") if wall else None
+        return Limit(wall * 1e3, f"≥ {fmt(wall)} ms: the child's JVM boots first (a bare JVM with the child options and "
+                                 f"an archive of its own, started to its exit)") if wall else None
     if row.section == "loop" and row.cpython in (LOOP, LOOP_MEAN) and row.method in m["loop_cpu"] and booted:
         seconds, why = boots_floor(1, m, "a round")
         cpu = m["loop_cpu"][row.method]
@@ -811,18 +812,19 @@ def limit_for(row, unit, m):
     if row.section == "pool-calls" and "first call" in row.cpython and wall:
         items = int(re.search(r"over (\d+) ints", row.cpython).group(1))
         return Limit(items / (wall / 1e3), f"≤ {fmt(items / (wall / 1e3))} tasks/s: the {items:,} items cannot be "
-                                           f"mapped before a worker JVM has booted ({fmt(wall)} ms, bare, child options)")
+                                           f"mapped before a worker JVM has booted ({fmt(wall)} ms, bare, child options, "
+                                           f"its own archive)")
     if row.section == "start" and row.cpython == FIRST_LINE and row.method == "cold" and m["bare_first_line"]:
         bare = m["bare_first_line"]
-        return Limit(bare, f"≥ {fmt(bare / 1e3)} ms: a bare JVM's first line, started the same way (this section's "
-                           f"bare row)")
+        return Limit(bare, f"≥ {fmt(bare / 1e3)} ms: a bare JVM's first line, started the same way, with an "
+                           f"archive of its own as a child has (this section's bare row)")
     cold_boot = (row.section == "start" and row.cpython.startswith("start()+join()")) or (
         row.section == "pool" and "create + map" in row.ours_name)
     if cold_boot and row.method == "cold" and wall:
-        return Limit(wall * 1e3, f"≥ {fmt(wall * 1e3)} us: a bare JVM's boot to exit (child options)")
+        return Limit(wall * 1e3, f"≥ {fmt(wall * 1e3)} us: a bare JVM's boot to exit (child options, its own archive)")
     if row.section == "mem" and row.cpython == "idle child VmRSS" and m["bare_rss"]:
-        return Limit(m["bare_rss"], f"≥ {fmt(m['bare_rss'])} MiB: a bare JVM with the children's options, idle "
-                                    f"(no library; section mem)")
+        return Limit(m["bare_rss"], f"≥ {fmt(m['bare_rss'])} MiB: a bare JVM with the children's options and an "
+                                    f"archive of its own, idle (no library; section mem)")
     if row.section == "tput":
         return tput_limit(row, unit, m)
     return None

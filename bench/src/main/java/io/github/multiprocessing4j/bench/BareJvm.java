@@ -12,17 +12,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The floor under every cold start: a plain JVM started with {@link ProcessBuilder}, the same
- * {@code java}, class path and collector/JIT options as the library's children, whose
- * {@code main} only prints {@link System#nanoTime()}. What the library's cold start adds to this
- * is the library's own work; the bench table shows this figure "for scale".
+ * {@code java}, class path and options as the library's children, and a class-data archive of its
+ * own as they have one ({@link OwnArchive}), whose {@code main} only prints {@link System#nanoTime()}.
+ * What the library's cold start adds to this is the library's own work; the bench table shows this
+ * figure "for scale" and as the cold start's limit.
+ *
+ * <p>Implementation notes: this class's initialisation must load nothing of the library's, since
+ * it is the bare JVM's main class: the library's options are a method's answer, not a constant
+ * field's (a field read from {@code ChildCommand} would have the bare JVM initialise that class,
+ * the shared-memory classes it uses and {@code Unsafe} before its first line).
  */
 public final class BareJvm {
     /**
-     * The library's default child options, so that only the library's own work differs (read
-     * from the library itself: the bench runs from the class path, where its internal packages
-     * are visible).
+     * @return the library's default child options, its heap sizing among them, so that only the
+     *     library's own work differs (read from the library itself: the bench runs from the class
+     *     path, where its internal packages are visible); without the class-data archive
      */
-    static final List<String> CHILD_OPTIONS = ChildCommand.DEFAULT_JVM_OPTIONS;
+    static List<String> childOptions() {
+        List<String> options = new ArrayList<>(ChildCommand.DEFAULT_JVM_OPTIONS);
+        options.addAll(ChildCommand.DEFAULT_HEAP_OPTIONS);
+        return options;
+    }
     private static final long DEADLINE_SECONDS = 60;
 
     private BareJvm() {
@@ -64,9 +74,12 @@ public final class BareJvm {
         return command;
     }
 
-    /** @return microseconds from {@code ProcessBuilder.start()} to the child's first statement */
-    static double firstLineMicros() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command(CHILD_OPTIONS, BareJvm.class)).redirectError(ProcessBuilder.Redirect.INHERIT);
+    /**
+     * @param options the bare JVM's options ({@link OwnArchive#options()})
+     * @return microseconds from {@code ProcessBuilder.start()} to the child's first statement
+     */
+    static double firstLineMicros(List<String> options) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command(options, BareJvm.class)).redirectError(ProcessBuilder.Redirect.INHERIT);
         long t0 = System.nanoTime();
         Process p = builder.start();
         try (InputStream out = p.getInputStream()) {

@@ -1,7 +1,5 @@
 package io.github.multiprocessing4j.bench;
 
-import io.github.multiprocessing4j.internal.launch.ChildCommand;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.ref.Reference;
@@ -109,7 +107,7 @@ public final class BareRing {
             List<Process> sides = new ArrayList<>();
             try {
                 for (String role : List.of(CONSUME, PRODUCE)) {
-                    List<String> command = BareJvm.command(options(), BareRing.class, role, file.toString(),
+                    List<String> command = BareJvm.command(BareJvm.childOptions(), BareRing.class, role, file.toString(),
                             Integer.toString(items), Integer.toString(size), Integer.toString(warmUp));
                     sides.add(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                             .redirectError(ProcessBuilder.Redirect.INHERIT).start());
@@ -139,13 +137,6 @@ public final class BareRing {
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    /** The library's child options, its default heap sizing among them, without its class-data archive. */
-    private static List<String> options() {
-        List<String> options = new ArrayList<>(BareJvm.CHILD_OPTIONS);
-        options.addAll(ChildCommand.DEFAULT_HEAP_OPTIONS);
-        return options;
     }
 
     /** A side of the ring, in its own JVM: the bench's JVM never loads it (nor, so, {@code Unsafe}'s memory access). */

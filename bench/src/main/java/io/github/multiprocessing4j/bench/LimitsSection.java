@@ -10,7 +10,9 @@ import java.util.List;
  * <ul>
  *   <li>a {@linkplain JvmBoot JVM boot}: a JVM whose {@code main} returns at once, started
  *       {@link #BOOTS} times one after another (3 in {@code --quick}), with the library's child
- *       options (method "jvm-child-flags") and with the JVM's defaults ("jvm-default-flags"):
+ *       options and a class-data archive of its own as a child has one ({@link OwnArchive},
+ *       method "jvm-child-flags") and with the JVM's defaults, as a program boots
+ *       ("jvm-default-flags"):
  *       the wall time from the fork to the reaped exit (the median of a repetition's boots) and
  *       the CPU time (user+system) per boot. The tables derive from them: a start loop that
  *       needs a new JVM per round runs at most one round per (boot CPU ÷ processors), 200 new
@@ -68,7 +70,9 @@ final class LimitsSection extends Section {
     void run(BenchConfig config, Results results) throws Exception {
         results.record(name(), PROCESSORS, "-", 1, "CPUs",
                 new double[] {Runtime.getRuntime().availableProcessors()});
-        boots(config, results, "jvm-child-flags", BareJvm.CHILD_OPTIONS);
+        try (OwnArchive archive = OwnArchive.of(BareJvm.childOptions(), JvmBoot.class)) {
+            boots(config, results, "jvm-child-flags", archive.options());
+        }
         boots(config, results, "jvm-default-flags", List.of());
         sharedMemory(config, results);
         bareRings(config, results);

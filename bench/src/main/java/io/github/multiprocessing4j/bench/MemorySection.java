@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -43,8 +44,10 @@ final class MemorySection extends Section {
                 new double[] {ProcMemory.mib(parent.vmRssKib())});
         WarmSpare.coldThenWarm(config, method -> measure(config, results, method));
         double[] bare = new double[config.reps()];
-        for (int i = 0; i < bare.length; i++) {
-            bare[i] = ProcMemory.mib(measureIdleBareJvm(config).vmRssKib());
+        try (OwnArchive archive = OwnArchive.of(BareJvm.childOptions(), BareJvm.class, BareJvm.IDLE)) {
+            for (int i = 0; i < bare.length; i++) {
+                bare[i] = ProcMemory.mib(measureIdleBareJvm(config, archive.options()).vmRssKib());
+            }
         }
         results.record(name(), BARE_IDLE_RSS, "-", 1, "MiB", bare);
     }
@@ -52,8 +55,8 @@ final class MemorySection extends Section {
     /** The figure of an idle bare JVM (the limit of an idle child's). */
     static final String BARE_IDLE_RSS = "idle bare JVM VmRSS (the children's options, no library: the limit)";
 
-    private static ProcMemory measureIdleBareJvm(BenchConfig config) throws Exception {
-        Process p = new ProcessBuilder(BareJvm.command(BareJvm.CHILD_OPTIONS, BareJvm.class, BareJvm.IDLE))
+    private static ProcMemory measureIdleBareJvm(BenchConfig config, List<String> options) throws Exception {
+        Process p = new ProcessBuilder(BareJvm.command(options, BareJvm.class, BareJvm.IDLE))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             p.getInputStream().read(); // its first line: booted

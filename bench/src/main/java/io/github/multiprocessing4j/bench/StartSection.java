@@ -63,8 +63,10 @@ final class StartSection extends Section {
 
         int reps = config.startReps();
         double[] bare = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            bare[i] = BareJvm.firstLineMicros();
+        try (OwnArchive archive = OwnArchive.of(BareJvm.childOptions(), BareJvm.class)) {
+            for (int i = 0; i < reps; i++) {
+                bare[i] = BareJvm.firstLineMicros(archive.options());
+            }
         }
         results.record(name(), "start() call -> first line of target runs", "bare", reps, "us", bare);
     }
