@@ -50,7 +50,9 @@ import java.util.function.BooleanSupplier;
  * JVM booted) does none of that preparing and boots as a cold child. A cold child's boot thread
  * starts before the message is read, and when the target captured shared objects it first pays
  * the JVM's first mapping ({@link SharedSegment#warmUpMapping}), which the main thread would
- * otherwise pay while it rebuilds them. The target runs once this
+ * otherwise pay while it rebuilds them; the main thread then takes the identity itself, as a
+ * spare's does, since rebuilding a shared object needs it and the boot thread's mapping takes
+ * longer than the message's reading. The target runs once this
  * JVM has its identity and its exit hook waits for the boot thread: a target that exits at once
  * still leaves its record for the parent.
  *
@@ -128,6 +130,13 @@ public final class ChildMain {
         if (dumpsTheArchive) {
             ArchiveTraining.atExit();
         }
+        // A cold child whose target captured shared objects has its boot thread pay the JVM's
+        // first mapping first, so its main thread becomes the process itself, as a spare's does:
+        // left to the boot thread, the identity came after that mapping, and the target's
+        // shared objects, rebuilt meanwhile, waited for it (see the class notes).
+        boolean warmsUpMapping = !spare && (Boolean.getBoolean(MAPS_SHARED_OBJECTS_PROPERTY)
+                || Boolean.getBoolean(QUEUE_WARM_UP_PROPERTY));
+        boolean mainBecomesProcess = spare || warmsUpMapping;
         BootstrapMessage[] arrived = new BootstrapMessage[1];
         CountDownLatch messageRead = new CountDownLatch(1);
         // Counted down once this JVM is the child and its exit hook waits for the boot thread: a
@@ -136,8 +145,7 @@ public final class ChildMain {
         Thread boot = new Thread("mp4j-boot") {
             @Override
             public void run() {
-                if (!spare && (Boolean.getBoolean(MAPS_SHARED_OBJECTS_PROPERTY)
-                        || Boolean.getBoolean(QUEUE_WARM_UP_PROPERTY))) {
+                if (warmsUpMapping) {
                     // The first mapping's one-time cost (about 5 ms: see warmUpMapping), here
                     // while the main thread reads the message and starts on the target, whose
                     // shared objects it would otherwise wait for. (A spare taken while it booted
@@ -146,8 +154,10 @@ public final class ChildMain {
                 }
                 Uninterruptibly.await(messageRead);
                 ProcessContext context;
-                if (spare) {
-                    removeReadyMarker(); // here, off the target's path
+                if (mainBecomesProcess) {
+                    if (spare) {
+                        removeReadyMarker(); // here, off the target's path
+                    }
                     context = ProcessContext.initialised(); // the main thread became the process
                 } else {
                     catchTerminationSignals(); // before the exit hook exists: see the class comment
@@ -182,15 +192,17 @@ public final class ChildMain {
         }
         System.setIn(InputStream.nullInputStream());
         arrived[0] = message;
-        if (spare) {
-            // Prepared already, becoming the process is quick: done here, it spares the target a
-            // wait for the boot thread's identity (a thread's wake-up takes up to a millisecond).
+        if (mainBecomesProcess) {
+            // Becoming the process is quick (a spare prepared it already): done here, it spares
+            // the target a wait for the boot thread's identity (a thread's wake-up takes up to a
+            // millisecond; a cold child's boot thread maps first).
+            if (!spare) {
+                catchTerminationSignals(); // before the exit hook exists: see the class comment
+            }
             waitAtExitFor(boot, ProcessContext.initChild(identityOf(message)));
             becameChild.countDown();
-            messageRead.countDown();
-        } else {
-            messageRead.countDown();
         }
+        messageRead.countDown();
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             Callable<Object> target = Serialization.deserializeTarget(message.target(), loader);
