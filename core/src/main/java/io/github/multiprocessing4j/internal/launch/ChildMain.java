@@ -130,10 +130,8 @@ public final class ChildMain {
         if (dumpsTheArchive) {
             ArchiveTraining.atExit();
         }
-        // A cold child whose target captured shared objects has its boot thread pay the JVM's
-        // first mapping first, so its main thread becomes the process itself, as a spare's does:
-        // left to the boot thread, the identity came after that mapping, and the target's
-        // shared objects, rebuilt meanwhile, waited for it (see the class notes).
+        // Which thread becomes the process: the main thread of a spare and of a child whose boot
+        // thread maps first, else the boot thread, beside the target's rebuilding (class notes).
         boolean warmsUpMapping = !spare && (Boolean.getBoolean(MAPS_SHARED_OBJECTS_PROPERTY)
                 || Boolean.getBoolean(QUEUE_WARM_UP_PROPERTY));
         boolean mainBecomesProcess = spare || warmsUpMapping;
@@ -193,9 +191,8 @@ public final class ChildMain {
         System.setIn(InputStream.nullInputStream());
         arrived[0] = message;
         if (mainBecomesProcess) {
-            // Becoming the process is quick (a spare prepared it already): done here, it spares
-            // the target a wait for the boot thread's identity (a thread's wake-up takes up to a
-            // millisecond; a cold child's boot thread maps first).
+            // Becoming the process is quick: done here, it spares the target a wait for the boot
+            // thread's identity (a thread's wake-up takes up to a millisecond; a spare prepared it).
             if (!spare) {
                 catchTerminationSignals(); // before the exit hook exists: see the class comment
             }
