@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Implementation notes: the archive is dumped as the library dumps a child's
  * ({@code -XX:ArchiveClassesAtExit}, a dynamic archive over the JDK's default one), by one run of
  * the same command, into a scratch directory removed on {@link #close()}. A JDK that cannot dump
- * one (no default archive to build on) leaves no file: the floor then runs without an archive,
- * as the library's children would there too, and the run's log says so.
+ * one (no default archive to build on, no class-data sharing at all) leaves no file or refuses the
+ * option: the floor then runs without an archive, as the library's children would there too, and
+ * the run's log says so.
  */
 final class OwnArchive implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OwnArchive.class.getName());
@@ -41,7 +42,7 @@ final class OwnArchive implements AutoCloseable {
      * Dumps the archive of {@code main} run with {@code options} and {@code args} (its standard
      * input closed at once), on this JVM's class path.
      *
-     * @throws IOException when the dumping run fails or overruns its deadline
+     * @throws IOException when the dumping run cannot start or overruns its deadline
      */
     static OwnArchive of(List<String> options, Class<?> main, String... args)
             throws IOException, InterruptedException {
@@ -60,17 +61,13 @@ final class OwnArchive implements AutoCloseable {
                 throw new IOException("dumping the class-data archive of " + main.getName() + " overran "
                         + DUMP_DEADLINE_SECONDS + " s");
             }
-            if (p.exitValue() != 0) {
-                throw new IOException("dumping the class-data archive of " + main.getName() + " failed (exit "
-                        + p.exitValue() + ")");
-            }
             List<String> mapping = new ArrayList<>(options);
-            if (Files.isRegularFile(archive)) {
+            if (p.exitValue() == 0 && Files.isRegularFile(archive)) {
                 mapping.add("-XX:SharedArchiveFile=" + archive);
                 mapping.addAll(QUIET);
             } else {
-                LOG.log(Level.WARNING, "this JDK dumped no class-data archive for " + main.getName()
-                        + ": its bare JVM runs without one");
+                LOG.log(Level.WARNING, "this JDK dumped no class-data archive for " + main.getName() + " (exit "
+                        + p.exitValue() + "): its bare JVM runs without one");
             }
             return new OwnArchive(directory, List.copyOf(mapping));
         } catch (IOException | InterruptedException | RuntimeException e) {
