@@ -333,7 +333,8 @@ HOT = "hot 1 MiB /dev/shm segment: 4 KiB puts through one mapping, 4 KiB gets th
 PROCESSORS = "processors available to the JVM"
 CROSS_CORE = ("two threads, one writing 4 KiB blocks into a 4 MiB array that the other keeps reading: "
               "the writer's rate, window by window")
-# LimitsSection.BARE_RING: then "200000 ints" or "50000 x 4 KiB bytes", and WARMED_UP when warmed up.
+# LimitsSection.BARE_RING: then "200000 ints", "200000 x 64 B bytes" or "50000 x 4 KiB bytes", and WARMED_UP when
+# warmed up.
 BARE_RING = ("two new JVMs (the children's options), one putting and one taking through a bare ring in /dev/shm, "
              "no library: ")
 
@@ -738,10 +739,10 @@ def machine(our_runs):
         return r and r["median"]
 
     cross = find(ours, LIMITS, CROSS_CORE, "-", None)
-    rings = {}  # (payload: "int" or "4 KiB bytes", warmed up, unit): median
+    rings = {}  # (payload: "int", "64 B bytes" or "4 KiB bytes", warmed up, unit): median
     for (section, what, _, unit), r in ours.items():
         if section == LIMITS and what.startswith(BARE_RING):
-            payload = "int" if " ints" in what else "4 KiB bytes"
+            payload = "int" if " ints" in what else re.search(r" x (\d+ (?:B|KiB) bytes)", what).group(1)
             rings[(payload, what.endswith(WARMED_UP), unit)] = r["median"]
     return dict(rings=rings,
                 cores=median(LIMITS, PROCESSORS, "-"),
@@ -831,8 +832,8 @@ def limit_for(row, unit, m):
 
 
 def tput_limit(row, unit, m):
-    """A throughput row's limit: for 1 -> 1 ints and 4 KiB items, the bare ring between two new JVMs
-    (or warmed up, as the row); for 4 KiB items, fresh shared memory too."""
+    """A throughput row's limit: for 1 -> 1 ints, 64 B and 4 KiB items, the bare ring between two new
+    JVMs (or warmed up, as the row); for 4 KiB items, fresh shared memory too."""
     fresh = "4 KiB" in row.cpython and unit == "MB/s" and m["fresh"]
     payload = row.cpython.rpartition(", ")[2]
     ring = (m["rings"].get((payload, row.ours_name.endswith(WARMED_UP), unit))
@@ -866,7 +867,7 @@ def print_limits_note(m):
           "children's options, one putting and one taking section tput's items through a ring in "
           "/dev/shm with no library: no lock, header, chunk, wake-up or encoding): what a new "
           "JVM's first items cost the JVM itself (interpreter, compiling, a fresh heap), beside the "
-          "1 -> 1 rows of ints and 4 KiB items. \"Beyond it\": no library can "
+          "1 -> 1 rows of ints, 64 B and 4 KiB items. \"Beyond it\": no library can "
           "meet that target on this machine.")
 
 

@@ -3,7 +3,6 @@ package io.github.multiprocessing4j.bench;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.ref.Reference;
-import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -25,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * JVM's own first run (the interpreter, then C1 compiling while the item loop runs on the same
  * two processors, a fresh heap); this measures that cost with the least code a queue can have,
  * so the gap between a row of new children and this figure is the library's. Section "limits"
- * runs it with the item counts of section "tput" (ints, and 4 KiB {@code byte[]}, each taken into
- * a new array as a queue's {@code get} returns one), timed as that section is: from the
+ * runs it with the item counts of section "tput" (ints, and 64 B and 4 KiB {@code byte[]}, each
+ * taken into a new array as a queue's {@code get} returns one), timed as that section is: from the
  * producer's clock after both have mapped the ring to the consumer's after the last item, and a
  * second time warmed up (the same items moved once before the clock).
  *
@@ -143,6 +142,8 @@ public final class BareRing {
     private static final class Side {
         private static final sun.misc.Unsafe UNSAFE = UnsafeAccess.UNSAFE;
         private static final long BYTE_ARRAY_BASE = UNSAFE.arrayBaseOffset(byte[].class);
+        /** The length from which the library copies an item in bulk (its {@code MappedWords}). */
+        private static final int WORD_COPY_BELOW = 128;
 
         private final long base;
         private final long slotSize;
@@ -205,7 +206,7 @@ public final class BareRing {
             if (payload.length == 0) {
                 UNSAFE.putLong(slot, value);
             } else {
-                UNSAFE.copyMemory(payload, BYTE_ARRAY_BASE, null, slot, payload.length);
+                copy(payload, BYTE_ARRAY_BASE, null, slot, payload.length);
             }
             UNSAFE.putOrderedLong(null, base + TAIL, ++tail);
         }
@@ -224,12 +225,34 @@ public final class BareRing {
             if (size == 0) {
                 taken = UNSAFE.getLong(slot);
             } else {
-                byte[] item = (byte[]) Array.newInstance(byte.class, size);
-                UNSAFE.copyMemory(null, slot, item, BYTE_ARRAY_BASE, size);
+                byte[] item = new byte[size];
+                copy(null, slot, item, BYTE_ARRAY_BASE, size);
                 taken = item[size - 1];
             }
             UNSAFE.putOrderedLong(null, base + HEAD, ++head);
             return taken;
+        }
+
+        /**
+         * Copies as the library's shared memory does: word by word below {@link #WORD_COPY_BELOW}
+         * bytes, where C1 makes a loop of plain moves of it, else in one {@code copyMemory}, a call
+         * into the JVM's runtime whatever the length (about 30 ns in C1: most of a 64-byte item's
+         * cost, which a floor must not carry when the library does not). Written out here rather
+         * than called from the library's {@code MappedWords}: the ring's JVMs run none of the
+         * library's code, so that the floor stays a figure of the JVM alone.
+         */
+        private static void copy(Object fromBase, long from, Object toBase, long to, int length) {
+            if (length < WORD_COPY_BELOW) {
+                int at = 0;
+                for (; at <= length - Long.BYTES; at += Long.BYTES) {
+                    UNSAFE.putLong(toBase, to + at, UNSAFE.getLong(fromBase, from + at));
+                }
+                for (; at < length; at++) {
+                    UNSAFE.putByte(toBase, to + at, UNSAFE.getByte(fromBase, from + at));
+                }
+            } else {
+                UNSAFE.copyMemory(fromBase, from, toBase, to, length);
+            }
         }
 
         private static void pause(int spins) {

@@ -31,7 +31,7 @@ import java.util.List;
  *       windows of {@link #CROSS_CORE_WINDOW_SECONDS} s (8 in {@code --quick}): its lowest and
  *       highest windows go beside the rows of 4 KiB items, which swing with it;</li>
  *   <li>a {@linkplain BareRing bare ring} between two new JVMs with the library's child options:
- *       the items of section "tput" (ints, and 4 KiB {@code byte[]}) from one to the other with
+ *       the items of section "tput" (ints, 64 B and 4 KiB {@code byte[]}) from one to the other with
  *       no library, timed as that section times them, with new JVMs and warmed up (msg/s and
  *       MB/s): what a new child's items cost the JVM itself, beside the rows of new children;</li>
  *   <li>the processors this JVM may use, which the boot floors divide by.</li>
@@ -97,10 +97,10 @@ final class LimitsSection extends Section {
         results.record(name(), BOOT_CPU, method, boots, "ms", cpu);
     }
 
-    /** The bare ring with the items of section "tput" (ints, 4 KiB), new JVMs and warmed up, as that section names them. */
+    /** The bare ring with section "tput"'s items (ints, 64 B, 4 KiB), new JVMs and warmed up, named as that section's. */
     private void bareRings(BenchConfig config, Results results) throws Exception {
-        for (int size : new int[] {0, 4096}) {
-            int items = size == 0 ? config.tputItems() : config.tputItems4k();
+        for (int size : new int[] {0, 64, 4096}) {
+            int items = size < 1024 ? config.tputItems() : config.tputItems4k();
             for (boolean warmedUp : new boolean[] {false, true}) {
                 double[] messagesPerSecond = new double[config.reps()];
                 double[] megabytesPerSecond = new double[config.reps()];
@@ -118,7 +118,7 @@ final class LimitsSection extends Section {
 
     /** The name of a bare ring's figure: {@link #BARE_RING}, the items, and whether warmed up as in section "tput". */
     static String bareRingName(int items, int size, boolean warmedUp) {
-        return BARE_RING + items + (size == 0 ? " ints" : " x " + size / 1024 + " KiB bytes")
+        return BARE_RING + items + (size == 0 ? " ints" : " x " + TputSection.payloadName(size))
                 + (warmedUp ? TputSection.WARMED_UP : "");
     }
 

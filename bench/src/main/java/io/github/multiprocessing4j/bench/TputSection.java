@@ -101,7 +101,7 @@ final class TputSection extends Section {
         }
 
         String label() {
-            String payload = size == 0 ? "int" : size < 1024 ? size + " B bytes" : size / 1024 + " KiB bytes";
+            String payload = size == 0 ? "int" : payloadName(size);
             return kind.api + ", " + producers + "P->" + consumers + "C, " + payload + (warmedUp ? WARMED_UP : "")
                     + (fromSpares ? FROM_SPARES : "");
         }
@@ -132,6 +132,11 @@ final class TputSection extends Section {
             results.record(name(), c.label(), method, c.items(), "msg/s", messagesPerSecond);
             results.record(name(), c.label(), method, c.items(), "MB/s", megabytesPerSecond);
         }
+    }
+
+    /** @return how a figure names {@code byte[]} items of {@code size} bytes: "64 B bytes", "4 KiB bytes" */
+    static String payloadName(int size) {
+        return size < 1024 ? size + " B bytes" : size / 1024 + " KiB bytes";
     }
 
     /** @return payload MB/s (10^6 B) of {@code items} items of {@code size} bytes (0: ints, 8 B each) in {@code seconds} */
