@@ -110,7 +110,7 @@ final class PipeConnection<T> implements Connection<T> {
     @Override
     public boolean poll(Duration timeout) {
         checkCanReceive();
-        BooleanSupplier otherEndGone = () -> ends.isGone(1 - end);
+        BooleanSupplier otherEndGone = new OtherEndGone(ends, 1 - end, null);
         return in.awaitItemOrClose(ProcessQueue.nanos(timeout), otherEndGone) || otherEndGone.getAsBoolean();
     }
 
@@ -239,7 +239,7 @@ final class PipeConnection<T> implements Connection<T> {
         ends.attach(end);
         BooleanSupplier giveUp = otherEndGoneAndEmpty;
         if (giveUp == null) {
-            giveUp = () -> ends.isGone(1 - end) && in.size() == 0;
+            giveUp = new OtherEndGone(ends, 1 - end, in);
             otherEndGoneAndEmpty = giveUp; // a race makes two alike
         }
         while (true) {
@@ -316,5 +316,18 @@ final class PipeConnection<T> implements Connection<T> {
         stream.defaultReadObject();
         ends.attach(end);
         watchIdleFeeds();
+    }
+
+    /**
+     * What a wait of this end asks between its looks: whether every process that used the other
+     * end closed it or died, and, when {@code emptied} is given, nothing is left in it to receive.
+     * A class, not a lambda: a new child's first receive makes it (see the class notes of the
+     * library's {@code Wait}).
+     */
+    private record OtherEndGone(PipeEnds ends, int otherEnd, ByteQueue emptied) implements BooleanSupplier {
+        @Override
+        public boolean getAsBoolean() {
+            return ends.isGone(otherEnd) && (emptied == null || emptied.size() == 0);
+        }
     }
 }

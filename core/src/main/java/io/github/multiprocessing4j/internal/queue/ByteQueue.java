@@ -468,7 +468,7 @@ public final class ByteQueue implements Serializable {
         QueuePutBlockedEvent event = FlightEvents.queuePutBlocked();
         boolean put = false;
         try {
-            BooleanSupplier attempt = () -> tryPut(item, writer, pace);
+            BooleanSupplier attempt = new PutAttempt<>(this, item, writer, pace);
             put = interruptible ? Wait.interruptibly(timeoutNanos, attempt, null, putters)
                     : Wait.uninterruptibly(timeoutNanos, attempt, null, putters);
             return put;
@@ -538,7 +538,7 @@ public final class ByteQueue implements Serializable {
         WaitingTake<T> waiting = waitingTake(reader);
         long waitStart = waitStart();
         T taken = Wait.interruptiblyFor(timeoutNanos, waiting.take,
-                onLivenessCheck == null ? waiting.checkLiveness : () -> checkLiveness(onLivenessCheck), takers);
+                onLivenessCheck == null ? waiting.checkLiveness : new LivenessCheck<>(this, onLivenessCheck), takers);
         if (taken != null) {
             tookAfterWaiting(waitStart);
         }
@@ -578,10 +578,7 @@ public final class ByteQueue implements Serializable {
         } else {
             Wait.Attempt<Object, RuntimeException> take = (Wait.Attempt<Object, RuntimeException>) (Wait.Attempt<?, ?>)
                     waiting.takeUninterruptibly;
-            taken = Wait.uninterruptiblyFor(timeoutNanos, take, () -> {
-                countWhatADeadProducerLeft();
-                return giveUp.getAsBoolean() ? GAVE_UP : null;
-            }, takers);
+            taken = Wait.uninterruptiblyFor(timeoutNanos, take, new GiveUpCheck(this, giveUp), takers);
         }
         if (taken == null || taken == GAVE_UP) {
             return null;
@@ -596,6 +593,7 @@ public final class ByteQueue implements Serializable {
     /**
      * The attempts of a take that waits, for one reader: kept for the next wait with the same
      * reader, so that a consumer that waits for each item does not allocate them each time.
+     * Classes, not lambdas: see {@link Wait}'s class notes.
      */
     private static final class WaitingTake<T> {
         final RecordReader<T> reader;
@@ -606,10 +604,65 @@ public final class ByteQueue implements Serializable {
 
         WaitingTake(ByteQueue queue, RecordReader<T> reader) {
             this.reader = reader;
-            take = () -> queue.tryTake(reader);
-            checkLiveness = () -> queue.checkLiveness(null);
-            takeUninterruptibly = () -> queue.tryTakeUninterruptibly(reader);
-            checkLivenessUninterruptibly = () -> queue.checkLiveness(null);
+            take = new Take<>(queue, reader);
+            checkLiveness = new LivenessCheck<>(queue, null);
+            takeUninterruptibly = new UninterruptibleTake<>(queue, reader);
+            checkLivenessUninterruptibly = new LivenessCheck<>(queue, null);
+        }
+    }
+
+    /** A waiting take's attempt ({@link #tryTake}). */
+    private record Take<T>(ByteQueue queue, RecordReader<T> reader) implements Wait.Attempt<T, InterruptedException> {
+        @Override
+        public T attempt() throws InterruptedException {
+            return queue.tryTake(reader);
+        }
+    }
+
+    /** An uninterruptible waiting take's attempt ({@link #tryTakeUninterruptibly}). */
+    private record UninterruptibleTake<T>(ByteQueue queue, RecordReader<T> reader)
+            implements Wait.Attempt<T, RuntimeException> {
+        @Override
+        public T attempt() {
+            return queue.tryTakeUninterruptibly(reader);
+        }
+    }
+
+    /** A waiting take's liveness check ({@link #checkLiveness}, with the caller's {@code also}): it ends no wait. */
+    private record LivenessCheck<T, X extends Exception>(ByteQueue queue, Runnable also) implements Wait.Attempt<T, X> {
+        @Override
+        public T attempt() {
+            return queue.checkLiveness(also);
+        }
+    }
+
+    /**
+     * The liveness check of an uninterruptible take that may give up ({@link #takeUninterruptibly(long,
+     * RecordReader, BooleanSupplier)}): counts what a dead producer left, then asks {@code giveUp}.
+     */
+    private record GiveUpCheck(ByteQueue queue, BooleanSupplier giveUp)
+            implements Wait.Attempt<Object, RuntimeException> {
+        @Override
+        public Object attempt() {
+            queue.countWhatADeadProducerLeft();
+            return giveUp.getAsBoolean() ? GAVE_UP : null;
+        }
+    }
+
+    /** A waiting put's attempt ({@link #tryPut}). */
+    private record PutAttempt<T>(ByteQueue queue, T item, RecordWriter<? super T> writer, boolean pace)
+            implements BooleanSupplier {
+        @Override
+        public boolean getAsBoolean() {
+            return queue.tryPut(item, writer, pace);
+        }
+    }
+
+    /** What {@link #awaitItemOrClose} waits for. */
+    private record ItemOrClose(ByteQueue queue) implements BooleanSupplier {
+        @Override
+        public boolean getAsBoolean() {
+            return queue.size() > 0 || queue.isClosed();
         }
     }
 
@@ -700,7 +753,7 @@ public final class ByteQueue implements Serializable {
      * @return whether it holds an item or is closed, or {@code alsoDone} held; false on timeout
      */
     public boolean awaitItemOrClose(long timeoutNanos, BooleanSupplier alsoDone) {
-        BooleanSupplier itemOrClose = () -> size() > 0 || isClosed();
+        BooleanSupplier itemOrClose = new ItemOrClose(this);
         return itemOrClose.getAsBoolean() || Wait.uninterruptibly(timeoutNanos, itemOrClose, alsoDone, takers);
     }
 

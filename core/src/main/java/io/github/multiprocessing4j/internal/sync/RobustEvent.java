@@ -74,7 +74,18 @@ public final class RobustEvent {
             throw new InterruptedException();
         }
         long seen = segment.getLongVolatile(STATE);
-        return (seen & SET) != 0 || Wait.interruptibly(timeoutNanos, () -> segment.getLongVolatile(STATE) != seen, null,
-                waiters);
+        return (seen & SET) != 0 || Wait.interruptiblyFor(timeoutNanos, new StateChange(segment, seen), null,
+                waiters) != null;
+    }
+
+    /**
+     * A wait's attempt: {@code TRUE} once the state is no longer {@code seen} (set, or cleared and
+     * set again). A class, not a lambda: see {@link Wait}'s class notes.
+     */
+    private record StateChange(SharedSegment segment, long seen) implements Wait.Attempt<Boolean, RuntimeException> {
+        @Override
+        public Boolean attempt() {
+            return segment.getLongVolatile(STATE) != seen ? Boolean.TRUE : null;
+        }
     }
 }

@@ -122,7 +122,8 @@ public final class RobustMutex {
         LockWaitEvent event = FlightEvents.lockWait(ownerPid());
         boolean acquired = false;
         try {
-            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::takeOverFromDeadOwner, waiters);
+            acquired = Wait.interruptiblyFor(timeoutNanos, new Acquisition(this, false), new Acquisition(this, true),
+                    waiters) != null;
             return acquired;
         } finally {
             if (event != null) {
@@ -149,13 +150,27 @@ public final class RobustMutex {
         LockWaitEvent event = FlightEvents.lockWait(ownerPid());
         Boolean tookOver = null;
         try {
-            tookOver = Wait.uninterruptiblyFor(-1, () -> tryAcquire() ? Boolean.FALSE : null,
-                    () -> takeOverFromDeadOwner() ? Boolean.TRUE : null, waiters);
+            tookOver = Wait.uninterruptiblyFor(-1, new Acquisition(this, false), new Acquisition(this, true), waiters);
             return tookOver;
         } finally {
             if (event != null) {
                 event.waited(name, tookOver != null);
             }
+        }
+    }
+
+    /**
+     * A waiting acquisition's attempt ({@link #tryAcquire}: {@code FALSE} when it got the mutex)
+     * or its liveness check ({@link #takeOverFromDeadOwner}: {@code TRUE} when it took the mutex
+     * over); null while the wait goes on. A class, not lambdas: see {@link Wait}'s class notes.
+     */
+    private record Acquisition(RobustMutex mutex, boolean takeOver) implements Wait.Attempt<Boolean, RuntimeException> {
+        @Override
+        public Boolean attempt() {
+            if (takeOver) {
+                return mutex.takeOverFromDeadOwner() ? Boolean.TRUE : null;
+            }
+            return mutex.tryAcquire() ? Boolean.FALSE : null;
         }
     }
 

@@ -92,12 +92,27 @@ public final class RobustSemaphore {
         SemaphoreWaitEvent event = FlightEvents.semaphoreWait();
         boolean acquired = false;
         try {
-            acquired = Wait.interruptibly(timeoutNanos, this::tryAcquire, this::reclaimFromDeadAndTryAcquire, waiters);
+            acquired = Wait.interruptiblyFor(timeoutNanos, new Acquisition(this, false), new Acquisition(this, true),
+                    waiters) != null;
             return acquired;
         } finally {
             if (event != null) {
                 event.waited(segment.name(), acquired);
             }
+        }
+    }
+
+    /**
+     * A waiting acquisition's attempt ({@link #tryAcquire}) or its liveness check
+     * ({@link #reclaimFromDeadAndTryAcquire}): {@code TRUE} when it got a permit, null while the
+     * wait goes on. A class, not method references: see {@link Wait}'s class notes.
+     */
+    private record Acquisition(RobustSemaphore semaphore, boolean reclaim)
+            implements Wait.Attempt<Boolean, RuntimeException> {
+        @Override
+        public Boolean attempt() {
+            boolean acquired = reclaim ? semaphore.reclaimFromDeadAndTryAcquire() : semaphore.tryAcquire();
+            return acquired ? Boolean.TRUE : null;
         }
     }
 
