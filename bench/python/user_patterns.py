@@ -180,7 +180,7 @@ def pipe_rounds_name():
 
 
 def items(size):
-    """A full run's items per cell: about a second on the slower side (ScaleSection.items)."""
+    """A full run's items per cell: a few tenths of a second on the slower side (ScaleSection.items)."""
     return {8: 100_000, 64: 100_000, 4096: 40_000, 64 * 1024: 4_000, 1024 * 1024: 400}[size]
 
 

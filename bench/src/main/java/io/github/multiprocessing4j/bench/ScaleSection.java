@@ -29,7 +29,9 @@ import java.util.function.Supplier;
  *   <li>a {@link ProcessQueue}, 1, 2 and 4 producers to as many consumers, of {@code byte[]}
  *       items of 8 B, 64 B, 4 KiB, 64 KiB and 1 MiB: items/s and MB/s, timed as in section
  *       "tput" ({@link TputSection#seconds}). The item counts are chosen so that a cell takes
- *       about a second on the slower side (a tenth in {@code --quick}); items of 64 KiB and
+ *       a few tenths of a second on the slower side (CPython's cells 0.2-0.7 s on the
+ *       development VM; a tenth in {@code --quick}): the small items' cells move half of section
+ *       "tput"'s, so a new JVM's warm-up weighs more in them; items of 64 KiB and
  *       more go through a queue bounded at 64 MiB of items (1,024 and 64), on both sides, so
  *       that a producer running ahead does not fill the memory;</li>
  *   <li>the 4 KiB items as a user meets them (issue 11): a child puts {@value #USER_ITEMS}
@@ -99,7 +101,7 @@ final class ScaleSection extends Section {
         super("scale");
     }
 
-    /** Items of a full run's cell: about a second on the slower side of this machine. */
+    /** Items of a full run's cell: a few tenths of a second on the slower side (see the class comment). */
     static int items(int size) {
         return switch (size) {
             case 8, 64 -> 100_000;
