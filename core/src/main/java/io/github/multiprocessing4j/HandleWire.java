@@ -59,48 +59,74 @@ final class HandleWire implements HandleCodec {
     private HandleWire() {
     }
 
+    /**
+     * Dispatches on the class's name, not on class literals: comparing with a literal loads that
+     * class, and every captured value that is not a plain one comes here first (a record, a list),
+     * so a program's first such target loaded every handle class, whether it used them or not.
+     * A name below that no longer names its class sends that handle through JDK serialization,
+     * which {@code HandleWireTest} fails on.
+     */
     @Override
     public boolean write(Object value, Wire.Writer out) {
-        Class<?> type = value.getClass();
-        if (type == ProcessQueue.class || type == ProcessJoinableQueue.class) {
-            ProcessQueue<?> queue = (ProcessQueue<?>) value;
-            Class<?> expected = type == ProcessQueue.class ? LocalQueue.class : LocalJoinableQueue.class;
-            return queue.backend.getClass() == expected
-                    && writeQueue(type == ProcessQueue.class ? QUEUE : JOINABLE_QUEUE, queue.use, queue.backend, out);
-        } else if (type == ProcessSimpleQueue.class) {
-            ProcessSimpleQueue<?> queue = (ProcessSimpleQueue<?>) value;
-            return queue.backend.getClass() == LocalQueue.class && writeQueue(SIMPLE_QUEUE, queue.use, queue.backend, out);
-        } else if (type == ProcessLock.class || type == ProcessRLock.class) {
-            SharedMutexLock lock = (SharedMutexLock) value;
-            return lock.backend() instanceof LocalLock local
-                    && writeSegment(type == ProcessLock.class ? LOCK : RLOCK, lock.use(), local.segment(), out);
-        } else if (type == ProcessSemaphore.class || type == ProcessBoundedSemaphore.class) {
-            SharedSemaphore semaphore = (SharedSemaphore) value;
-            return semaphore.backend() instanceof LocalSemaphore local && writeSegment(
-                    type == ProcessSemaphore.class ? SEMAPHORE : BOUNDED_SEMAPHORE, semaphore.use(), local.segment(), out);
-        } else if (type == ProcessEvent.class) {
-            ProcessEvent event = (ProcessEvent) value;
-            return event.backend() instanceof LocalEvent local && writeSegment(EVENT, event.use(), local.segment(), out);
-        } else if (type == SharedLong.class) {
-            SharedLong shared = (SharedLong) value;
-            return shared.backend() instanceof LocalLong local && writeSegment(LONG, shared.use(), local.segment(), out);
-        } else if (type == SharedDouble.class) {
-            SharedDouble shared = (SharedDouble) value;
-            return shared.backend() instanceof LocalLong local && writeSegment(DOUBLE, shared.use(), local.segment(), out);
-        } else if (type == SharedLongArray.class) {
-            SharedLongArray array = (SharedLongArray) value;
-            return writeArray(LONG_ARRAY, array.use(), array.words(), out);
-        } else if (type == SharedDoubleArray.class) {
-            SharedDoubleArray array = (SharedDoubleArray) value;
-            return writeArray(DOUBLE_ARRAY, array.use(), array.words(), out);
-        } else if (type == SharedMemory.class) {
-            return writeSegment(MEMORY, null, ((SharedMemory) value).segment(), out);
-        } else if (type == PipeConnection.class) {
-            out.putByte(CONNECTION);
-            ((PipeConnection<?>) value).writeTo(out);
-            return true;
+        switch (value.getClass().getName()) {
+            case "io.github.multiprocessing4j.ProcessQueue": {
+                ProcessQueue<?> queue = (ProcessQueue<?>) value;
+                return queue.backend.getClass() == LocalQueue.class && writeQueue(QUEUE, queue.use, queue.backend, out);
+            }
+            case "io.github.multiprocessing4j.ProcessJoinableQueue": {
+                ProcessQueue<?> queue = (ProcessQueue<?>) value;
+                return queue.backend.getClass() == LocalJoinableQueue.class
+                        && writeQueue(JOINABLE_QUEUE, queue.use, queue.backend, out);
+            }
+            case "io.github.multiprocessing4j.ProcessSimpleQueue": {
+                ProcessSimpleQueue<?> queue = (ProcessSimpleQueue<?>) value;
+                return queue.backend.getClass() == LocalQueue.class && writeQueue(SIMPLE_QUEUE, queue.use, queue.backend, out);
+            }
+            case "io.github.multiprocessing4j.ProcessLock":
+                return writeLock(LOCK, (SharedMutexLock) value, out);
+            case "io.github.multiprocessing4j.ProcessRLock":
+                return writeLock(RLOCK, (SharedMutexLock) value, out);
+            case "io.github.multiprocessing4j.ProcessSemaphore":
+                return writeSemaphore(SEMAPHORE, (SharedSemaphore) value, out);
+            case "io.github.multiprocessing4j.ProcessBoundedSemaphore":
+                return writeSemaphore(BOUNDED_SEMAPHORE, (SharedSemaphore) value, out);
+            case "io.github.multiprocessing4j.ProcessEvent": {
+                ProcessEvent event = (ProcessEvent) value;
+                return event.backend() instanceof LocalEvent local && writeSegment(EVENT, event.use(), local.segment(), out);
+            }
+            case "io.github.multiprocessing4j.SharedLong": {
+                SharedLong shared = (SharedLong) value;
+                return shared.backend() instanceof LocalLong local && writeSegment(LONG, shared.use(), local.segment(), out);
+            }
+            case "io.github.multiprocessing4j.SharedDouble": {
+                SharedDouble shared = (SharedDouble) value;
+                return shared.backend() instanceof LocalLong local && writeSegment(DOUBLE, shared.use(), local.segment(), out);
+            }
+            case "io.github.multiprocessing4j.SharedLongArray": {
+                SharedLongArray array = (SharedLongArray) value;
+                return writeArray(LONG_ARRAY, array.use(), array.words(), out);
+            }
+            case "io.github.multiprocessing4j.SharedDoubleArray": {
+                SharedDoubleArray array = (SharedDoubleArray) value;
+                return writeArray(DOUBLE_ARRAY, array.use(), array.words(), out);
+            }
+            case "io.github.multiprocessing4j.SharedMemory":
+                return writeSegment(MEMORY, null, ((SharedMemory) value).segment(), out);
+            case "io.github.multiprocessing4j.PipeConnection":
+                out.putByte(CONNECTION);
+                ((PipeConnection<?>) value).writeTo(out);
+                return true;
+            default:
+                return false;
         }
-        return false;
+    }
+
+    private static boolean writeLock(byte kind, SharedMutexLock lock, Wire.Writer out) {
+        return lock.backend() instanceof LocalLock local && writeSegment(kind, lock.use(), local.segment(), out);
+    }
+
+    private static boolean writeSemaphore(byte kind, SharedSemaphore semaphore, Wire.Writer out) {
+        return semaphore.backend() instanceof LocalSemaphore local && writeSegment(kind, semaphore.use(), local.segment(), out);
     }
 
     @Override
