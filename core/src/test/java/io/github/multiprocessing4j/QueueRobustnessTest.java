@@ -93,8 +93,9 @@ class QueueRobustnessTest {
         // The producers' items run out in a run whose kills come slowly (a run of this VM took
         // 2.1-2.8M of the 4M before the last kill): the kills end there, rather than wait for
         // traffic that cannot come. Five at least, or the test would prove little.
+        BooleanSupplier producersDone = () -> produced.get(0) > 0 && produced.get(1) > 0; // each reports its count
         int kills = 0;
-        while (kills < KILLS && awaitProgressWhileProducing(consumed, 1000, produced, "traffic after kill " + kills)) {
+        while (kills < KILLS && awaitProgress(consumed, 1000, producersDone, "traffic after kill " + kills)) {
             Thread.sleep(random.nextInt(60));
             killAndReplaceOne(consumers, consumer);
             kills++;
@@ -298,22 +299,19 @@ class QueueRobustnessTest {
 
     /**
      * Waits until {@code counter} has grown by more than {@code by} (the survivors carry on), or
-     * until both producers have put all their items and reported how many ({@code produced}).
+     * until {@code over} holds.
      *
-     * @return false when the producers were done first
+     * @return false when it ended by {@code over} alone
      */
-    private static boolean awaitProgressWhileProducing(SharedLong counter, long by, SharedLongArray produced,
-            String what) {
+    private static boolean awaitProgress(SharedLong counter, long by, BooleanSupplier over, String what) {
         long before = counter.get();
-        BooleanSupplier producersDone = () -> produced.get(0) > 0 && produced.get(1) > 0;
-        TestFiles.awaitCondition(() -> counter.get() > before + by || producersDone.getAsBoolean(), WAIT, what);
+        TestFiles.awaitCondition(() -> counter.get() > before + by || over.getAsBoolean(), WAIT, what);
         return counter.get() > before + by;
     }
 
     /** Waits until {@code counter} has grown by more than {@code by}: the survivors carry on. */
     private static void awaitProgress(SharedLong counter, long by, String what) {
-        long before = counter.get();
-        TestFiles.awaitCondition(() -> counter.get() > before + by, WAIT, what);
+        awaitProgress(counter, by, () -> false, what);
     }
 
     private void joinProducers(List<ChildProcess> consumers) throws InterruptedException {
