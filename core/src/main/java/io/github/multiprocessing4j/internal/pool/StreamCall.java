@@ -88,7 +88,10 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     // What the collector gives the caller: guarded by this. A chunk's results are an Object[], or
     // for a map whose results are ints, longs or doubles a primitive array (see completedPacked),
-    // which only a MAP call gets.
+    // which only a MAP call gets. A MAP call's go straight to their place (the caller makes room
+    // before it submits the chunks), an ORDERED call's wait by index to be taken in order, an
+    // UNORDERED call's in the order they came.
+    private Object[] mapResults = new Object[16];
     private final Map<Integer, Object> byIndex = new HashMap<>();
     private final ArrayDeque<Object[]> byArrival = new ArrayDeque<>();
     private int completed;
@@ -140,11 +143,10 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
      */
     public List<R> collect() {
         engine.openMapCall();
-        List<Object> chunks = new ArrayList<>();
         try {
             while (true) {
                 refill();
-                takeAllReady(chunks);
+                takeAllReady();
                 report();
                 if (inputEnded && taken == submitted) {
                     break;
@@ -160,7 +162,9 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             if (inputFailure != null) {
                 throw inputFailure;
             }
-            return new ResultList<>(chunks); // failures were thrown by takeAllReady: these are results
+            // Every chunk was taken (under this lock): the collector writes into mapResults no more.
+            // Failures were thrown by takeAllReady: these are results.
+            return new ResultList<>(Arrays.asList(mapResults).subList(0, submitted));
         } catch (RuntimeException | Error e) {
             abandoned = true;
             throw e;
@@ -270,6 +274,14 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
 
     /** @return whether the pool took the chunks; when it refused them, the input ends here */
     private boolean submit(List<Chunk> batch) {
+        if (order == Order.MAP) {
+            synchronized (this) {
+                int needed = submitted + batch.size();
+                if (needed > mapResults.length) {
+                    mapResults = Arrays.copyOf(mapResults, Math.max(needed, mapResults.length * 2));
+                }
+            }
+        }
         try {
             engine.submit(batch, order == Order.MAP);
         } catch (RejectedExecutionException e) {
@@ -290,31 +302,20 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
         return chunk;
     }
 
-    private void takeAllReady(List<Object> chunks) {
-        List<Object> failed = null;
+    /** A {@code map}'s: takes the results that came, which are in place already; throws the first failure among them. */
+    private void takeAllReady() {
+        Object[] arrived;
         synchronized (this) {
-            if (byIndex.isEmpty()) {
+            taken = completed;
+            if (!sawFailure) {
                 return;
             }
-            for (Map.Entry<Integer, Object> e : byIndex.entrySet()) {
-                int index = e.getKey();
-                while (chunks.size() <= index) {
-                    chunks.add(null);
-                }
-                chunks.set(index, e.getValue());
-            }
-            taken += byIndex.size();
-            if (sawFailure) {
-                failed = new ArrayList<>(byIndex.values());
-            }
-            byIndex.clear();
+            arrived = Arrays.copyOf(mapResults, submitted); // the collector may still write beyond what came
         }
-        if (failed != null) {
-            for (Object values : failed) {
-                if (values instanceof Object[]) { // a primitive array holds no failure
-                    for (Object value : (Object[]) values) {
-                        unwrap(value); // throws at the first failure
-                    }
+        for (Object values : arrived) {
+            if (values instanceof Object[]) { // a primitive array holds no failure
+                for (Object value : (Object[]) values) {
+                    unwrap(value); // throws at the first failure
                 }
             }
         }
@@ -487,7 +488,9 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
     private void arrived(Chunk chunk, Object values, int count, boolean failure) {
         Thread wake;
         synchronized (this) {
-            if (order == Order.UNORDERED) {
+            if (order == Order.MAP) {
+                mapResults[chunk.index] = values;
+            } else if (order == Order.UNORDERED) {
                 byArrival.addLast((Object[]) values);
             } else {
                 byIndex.put(chunk.index, values);

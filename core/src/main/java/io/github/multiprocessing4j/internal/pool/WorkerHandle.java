@@ -4,7 +4,6 @@ import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.spi.PoolWorker;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,9 +38,14 @@ final class WorkerHandle {
     /** Where it is asked to interrupt a chunk ({@link TaskStopper}); null for a backend's worker. */
     final MessageChannel control;
     /** Chunks sent and not answered, in the order sent. */
-    final Map<Long, Chunk> held = new LinkedHashMap<>();
+    final HeldChunks held = new HeldChunks();
     /** Functions the worker has cached: the same LRU operations in the same order as the worker's. */
     final Map<Long, Boolean> functions = WorkerLoop.lruCache(WorkerLoop.FUNCTION_CACHE);
+    /**
+     * The function most recently sent or named, the one {@link #functions} holds last; -1 for none.
+     * Naming it again leaves the cache as it is, so a map call's chunks skip the map.
+     */
+    private long lastFunction = -1;
     /** Messages given by {@link #send} and not yet put into the inbox: {@code byte[]}s, or {@link Wire.Spliced} chunks. */
     private final List<Object> outgoing = new ArrayList<>();
     /** {@link System#nanoTime()} when it last came to hold nothing (its start, before its first chunk). */
@@ -65,9 +69,15 @@ final class WorkerHandle {
      * average over its answers; the {@value #TASK_KINDS} kinds it ran last (see {@link Dispatcher}).
      */
     private final Map<Long, Long> taskNanosByKind = WorkerLoop.lruCache(TASK_KINDS);
-    /** The kind looked up or answered last, and its task time: a map call's chunks ask again and again. */
+    /**
+     * The kind looked up or answered last, and its task time (-1 when not known): a map call's
+     * chunks ask again and again. Its time goes into {@link #taskNanosByKind} only when another
+     * kind is asked for ({@link #switchKind}): an answer of the same kind touches no map.
+     */
     private long lastKind = -1;
     private long lastKindNanos = -1;
+    /** {@link #lastKindNanos} changed since it was read from or put into {@link #taskNanosByKind}. */
+    private boolean lastKindChanged;
     /** Chunks sent in all, for {@code maxTasksPerChild}. */
     int assigned;
     /** Booted and initialised. */
@@ -106,9 +116,12 @@ final class WorkerHandle {
      */
     void send(Chunk chunk) {
         FunctionRef function = chunk.function;
-        if (function != null && functions.get(function.id) == null) {
-            outgoing.add(function.defineMessage);
-            functions.put(function.id, Boolean.TRUE);
+        if (function != null && function.id != lastFunction) {
+            if (functions.get(function.id) == null) {
+                outgoing.add(function.defineMessage);
+                functions.put(function.id, Boolean.TRUE);
+            }
+            lastFunction = function.id;
         }
         outgoing.add(chunk.message);
         if (held.isEmpty()) {
@@ -117,7 +130,7 @@ final class WorkerHandle {
                 wakeDue = true;
             }
         }
-        held.put(chunk.id, chunk);
+        held.add(chunk);
         if (chunk.event != null) {
             chunk.event.sentTo(pid());
         }
@@ -176,7 +189,7 @@ final class WorkerHandle {
      * @return the chunks, in the order sent
      */
     List<Chunk> dropHeld() {
-        List<Chunk> chunks = new ArrayList<>(held.values());
+        List<Chunk> chunks = held.inOrder();
         held.clear();
         heldTasks = 0;
         heldWorkNanos = 0;
@@ -250,10 +263,7 @@ final class WorkerHandle {
      * skips the chunk, or runs it and answers as usual. One request at a time.
      */
     void askRelease() {
-        Chunk last = null;
-        for (Chunk chunk : held.values()) {
-            last = chunk;
-        }
+        Chunk last = held.newest();
         releaseAsked = last;
         try {
             control.put(PoolMessages.release(last.id));
@@ -310,18 +320,28 @@ final class WorkerHandle {
     /** @return how long a task of {@code kind} took on the worker, in ns; -1 when not known */
     long taskNanos(long kind) {
         if (kind != lastKind) {
-            lastKindNanos = taskNanosByKind.getOrDefault(kind, -1L);
-            lastKind = kind;
+            switchKind(kind);
         }
         return lastKindNanos;
     }
 
     /** Counts an answer's task time into the average of its kind's. */
     void taskTook(long kind, long taskNanos) {
-        Long before = taskNanosByKind.get(kind);
-        lastKindNanos = before == null ? taskNanos : (before + taskNanos) / 2;
+        if (kind != lastKind) {
+            switchKind(kind);
+        }
+        lastKindNanos = lastKindNanos < 0 ? taskNanos : (lastKindNanos + taskNanos) / 2;
+        lastKindChanged = true;
+    }
+
+    /** Makes {@code kind} the {@link #lastKind}, its time read from the kinds' map, the last one's put there first. */
+    private void switchKind(long kind) {
+        if (lastKindChanged) {
+            taskNanosByKind.put(lastKind, lastKindNanos);
+            lastKindChanged = false;
+        }
+        lastKindNanos = taskNanosByKind.getOrDefault(kind, -1L);
         lastKind = kind;
-        taskNanosByKind.put(kind, lastKindNanos);
     }
 
     /**
@@ -337,6 +357,7 @@ final class WorkerHandle {
         List<Chunk> chunks = dropHeld();
         outgoing.clear();
         functions.clear(); // it has been sent nothing: its cache is empty
+        lastFunction = -1;
         assigned -= chunks.size();
         return chunks;
     }

@@ -62,6 +62,13 @@ public final class ValueSection {
     /** The layout in which every value has its own tag. */
     private static final byte TAGGED = 0;
     private static final int HEADER_BYTES = 9;
+    /**
+     * A packed section of this many values or fewer is read value by value, not through a
+     * {@code ByteBuffer} view: a pool's chunks of one task answer one value each, and the view's
+     * wrapping, slicing and copying, a dozen JDK methods, cost more than the loop while they run
+     * interpreted or C1-compiled, and added to what C2 had to compile in a program's first calls.
+     */
+    private static final int FEW_PACKED = 8;
 
     /** A failed value among decoded values: the task's exception, carried back from the worker. */
     public record Failed(Throwable cause) {
@@ -418,10 +425,15 @@ public final class ValueSection {
             throw new UncheckedIOException(new IOException("a section of " + count + " values of " + size
                     + " bytes in " + (in.end() - at) + " bytes"));
         }
+        Object values;
+        if (count <= FEW_PACKED) {
+            values = fewPacked(in.buffer(), at + HEADER_BYTES, layout, count);
+            in.position(at + HEADER_BYTES + count * size);
+            return values;
+        }
         // A big-endian view copied in one call: the JDK swaps the bytes in native code, as fast
         // in a cold JVM as in a warm one, where a loop of getInt would run interpreted at first.
         ByteBuffer bytes = ByteBuffer.wrap(in.buffer(), at + HEADER_BYTES, count * size);
-        Object values;
         if (layout == ValueCodec.INT) {
             int[] ints = new int[count];
             bytes.asIntBuffer().get(ints);
@@ -437,6 +449,31 @@ public final class ValueSection {
         }
         in.position(at + HEADER_BYTES + count * size);
         return values;
+    }
+
+    /**
+     * The values of a packed section of {@code count} ({@link #FEW_PACKED} at most) ints, longs or
+     * doubles at {@code at}, read one by one.
+     */
+    private static Object fewPacked(byte[] bytes, int at, byte layout, int count) {
+        if (layout == ValueCodec.INT) {
+            int[] ints = new int[count];
+            for (int i = 0; i < count; i++) {
+                ints[i] = Wire.getInt(bytes, at + 4 * i);
+            }
+            return ints;
+        } else if (layout == ValueCodec.LONG) {
+            long[] longs = new long[count];
+            for (int i = 0; i < count; i++) {
+                longs[i] = Wire.getLong(bytes, at + 8 * i);
+            }
+            return longs;
+        }
+        double[] doubles = new double[count];
+        for (int i = 0; i < count; i++) {
+            doubles[i] = Double.longBitsToDouble(Wire.getLong(bytes, at + 8 * i));
+        }
+        return doubles;
     }
 
     /**

@@ -97,7 +97,7 @@ class DispatcherTest {
         assertThat(dispatcher.dispatch(List.of(a, b))).isEqualTo(2);
         assertThat(a.heldTasks).isEqualTo(10);
         assertThat(b.heldTasks).as("3, then 4 again to b: 3 < 10").isEqualTo(7);
-        assertThat(b.held).hasSize(2);
+        assertThat(b.held.inOrder()).hasSize(2);
     }
 
     @Test
@@ -107,11 +107,11 @@ class DispatcherTest {
         WorkerHandle ready = worker(2, true);
         dispatcher.add(List.of(chunk(5)));
         dispatcher.dispatch(List.of(booting, ready));
-        assertThat(ready.held).hasSize(1);
-        assertThat(booting.held).isEmpty();
+        assertThat(ready.held.inOrder()).hasSize(1);
+        assertThat(booting.held.inOrder()).isEmpty();
         dispatcher.add(List.of(chunk(1)));
         dispatcher.dispatch(List.of(booting, ready));
-        assertThat(booting.held).as("a booting worker is idle, not slow: it gets the next chunk").hasSize(1);
+        assertThat(booting.held.inOrder()).as("a booting worker is idle, not slow: it gets the next chunk").hasSize(1);
     }
 
     @Test
@@ -127,15 +127,15 @@ class DispatcherTest {
         Chunk d = chunk(10);
         dispatcher.add(List.of(a, b, c, d));
         assertThat(dispatcher.dispatch(List.of(first, second))).isEqualTo(4);
-        assertThat(first.held.values()).containsExactly(a, c);
-        assertThat(second.held.values()).containsExactly(b, d);
+        assertThat(first.held.inOrder()).containsExactly(a, c);
+        assertThat(second.held.inOrder()).containsExactly(b, d);
 
         first.ready = true; // it boots first, and runs its two chunks
         first.answered(a.id, 1_000);
         first.answered(c.id, 1_000);
         assertThat(dispatcher.dispatch(List.of(first, second))).isEqualTo(2);
-        assertThat(first.held.values()).as("the booting worker's, in their order").containsExactly(b, d);
-        assertThat(second.held).isEmpty();
+        assertThat(first.held.inOrder()).as("the booting worker's, in their order").containsExactly(b, d);
+        assertThat(second.held.inOrder()).isEmpty();
         assertThat(second.heldTasks).isZero();
         assertThat(second.assigned).as("as if never sent").isZero();
         assertThat(second.functions).isEmpty();
@@ -149,10 +149,10 @@ class DispatcherTest {
         WorkerHandle booting = worker(2, false);
         dispatcher.add(List.of(chunk(1), chunk(1)));
         dispatcher.dispatch(List.of(ready, booting));
-        assertThat(ready.held).hasSize(1);
-        assertThat(booting.held).as("a long task waits for it rather than behind the other's").hasSize(1);
+        assertThat(ready.held.inOrder()).hasSize(1);
+        assertThat(booting.held.inOrder()).as("a long task waits for it rather than behind the other's").hasSize(1);
         assertThat(dispatcher.dispatch(List.of(ready, booting))).isZero();
-        assertThat(booting.held).hasSize(1);
+        assertThat(booting.held.inOrder()).hasSize(1);
     }
 
     @Test
@@ -216,14 +216,14 @@ class DispatcherTest {
         Chunk longOne = chunk(1);
         dispatcher.add(List.of(longOne, chunk(1), chunk(1)));
         dispatcher.dispatch(List.of(a, b));
-        assertThat(a.held).as("the long one, and one behind it: nothing says yet that it is long").hasSize(2);
+        assertThat(a.held.inOrder()).as("the long one, and one behind it: nothing says yet that it is long").hasSize(2);
         a.workingSince = System.nanoTime() - 100_000_000; // its work has run 100 ms, its task time says 2 us
         assertThat(a.isOverdue(System.nanoTime())).isTrue();
         dispatcher.add(ones(3));
         b.workingSince = System.nanoTime(); // b's has just begun (the test's first assertions take milliseconds)
         dispatcher.dispatch(List.of(a, b));
-        assertThat(a.held).hasSize(2);
-        assertThat(b.held).as("all that came since").hasSize(4);
+        assertThat(a.held.inOrder()).hasSize(2);
+        assertThat(b.held.inOrder()).as("all that came since").hasSize(4);
 
         a.answered(longOne.id, 100_000_000);
         assertThat(a.isOverdue(System.nanoTime())).as("its next chunk is its own work now").isFalse();
@@ -241,8 +241,8 @@ class DispatcherTest {
         Chunk unknown = chunk(1, other);
         dispatcher.add(List.of(unknown, chunk(1, tiny), chunk(1, tiny), chunk(1, tiny)));
         dispatcher.dispatch(List.of(a, b));
-        assertThat(a.held.values()).as("the one of unknown time alone").containsExactly(unknown);
-        assertThat(b.held).as("the tiny ones, deep").hasSize(3);
+        assertThat(a.held.inOrder()).as("the one of unknown time alone").containsExactly(unknown);
+        assertThat(b.held.inOrder()).as("the tiny ones, deep").hasSize(3);
         assertThat(a.heldWorkNanos()).isEqualTo(-1);
         assertThat(b.heldWorkNanos()).isEqualTo(3_000);
 
@@ -253,9 +253,9 @@ class DispatcherTest {
         dispatcher.add(List.of(longOne, chunk(1, tiny)));
         b.workingSince = System.nanoTime(); // its tiny ones went out just now: the test's own milliseconds do not make them overdue
         dispatcher.dispatch(List.of(a, b));
-        assertThat(a.held.values()).containsExactly(longOne);
+        assertThat(a.held.inOrder()).containsExactly(longOne);
         assertThat(a.heldWorkNanos()).isEqualTo(50_000_000);
-        assertThat(b.held).as("a tiny one goes behind the tiny ones, not behind 50 ms").hasSize(4);
+        assertThat(b.held.inOrder()).as("a tiny one goes behind the tiny ones, not behind 50 ms").hasSize(4);
     }
 
     private List<Chunk> ones(int n) {
@@ -277,12 +277,12 @@ class DispatcherTest {
         Chunk small = chunk(1);
         dispatcher.add(List.of(first, second, big, small));
         dispatcher.dispatch(List.of(w));
-        assertThat(w.held.values()).containsExactly(first, second);
+        assertThat(w.held.inOrder()).containsExactly(first, second);
         assertThat(dispatcher.waitingCount()).as("the small chunk waits behind the big one").isEqualTo(2);
 
         w.answered(first.id, 10_000); // as the collector does with an answer
         assertThat(dispatcher.dispatch(List.of(w))).isEqualTo(1);
-        assertThat(w.held.values()).containsExactly(second, big);
+        assertThat(w.held.inOrder()).containsExactly(second, big);
         assertThat(dispatcher.waitingCount()).as("two chunks of 600 tasks held: the small one still waits").isEqualTo(1);
     }
 

@@ -130,12 +130,12 @@ class WorkerHandleTest {
         assertThat(worker.releaseDueAt()).as("asked already").isEqualTo(Long.MAX_VALUE);
 
         assertThat(worker.released(last.id)).isSameAs(last);
-        assertThat(worker.held.values()).containsExactly(running, behind);
+        assertThat(worker.held.inOrder()).containsExactly(running, behind);
         assertThat(worker.heldTasks).isEqualTo(2);
         assertThat(worker.releaseDueAt()).as("it may be asked again").isNotEqualTo(Long.MAX_VALUE);
         worker.askRelease();
         assertThat(worker.answered(behind.id, 1_000)).as("it had started: it answers instead").isSameAs(behind);
-        assertThat(worker.held.values()).containsExactly(running);
+        assertThat(worker.held.inOrder()).containsExactly(running);
         assertThat(worker.released(behind.id)).as("not held").isNull();
 
         WorkerHandle remote = new WorkerHandle(2, new Worker(), new Inbox());
@@ -145,13 +145,56 @@ class WorkerHandleTest {
         assertThat(remote.releaseDueAt()).as("no control channel: a backend's worker").isEqualTo(Long.MAX_VALUE);
     }
 
+    @Test
+    void aFunctionIsDefinedOnceAndAgainOnlyAfterTheWorkersCacheDroppedIt() {
+        Inbox inbox = new Inbox();
+        WorkerHandle worker = new WorkerHandle(1, new Worker(), inbox);
+        worker.ready = true;
+        List<FunctionRef> functions = new ArrayList<>();
+        for (int i = 0; i <= WorkerLoop.FUNCTION_CACHE; i++) {
+            functions.add(new FunctionRef(100 + i, new byte[0], false));
+        }
+        FunctionRef first = functions.get(0);
+        worker.send(chunk(first));
+        worker.send(chunk(first));
+        assertThat(definitionsSent(worker, inbox)).containsExactly(first.id);
+
+        for (FunctionRef f : functions.subList(1, WorkerLoop.FUNCTION_CACHE)) {
+            worker.send(chunk(f));
+        }
+        worker.send(chunk(first)); // used again: the cache's newest, no longer its eldest
+        assertThat(definitionsSent(worker, inbox)).as("all new but the first").hasSize(WorkerLoop.FUNCTION_CACHE - 1);
+
+        FunctionRef ninth = functions.get(WorkerLoop.FUNCTION_CACHE);
+        worker.send(chunk(ninth)); // one more than the cache holds: the eldest, the second, goes
+        worker.send(chunk(first));
+        worker.send(chunk(functions.get(1)));
+        assertThat(definitionsSent(worker, inbox)).containsExactly(ninth.id, functions.get(1).id);
+    }
+
+    /** @return the ids of the functions defined in what the worker was sent since the last call */
+    private static List<Long> definitionsSent(WorkerHandle worker, Inbox inbox) {
+        worker.flush();
+        List<Long> ids = new ArrayList<>();
+        for (byte[] message : inbox.messages) {
+            for (Wire.Reader part : PoolMessages.parts(new Wire.Reader(message))) {
+                if (part.getByte() == PoolMessages.DEFINE) {
+                    ids.add(part.getLong());
+                }
+            }
+        }
+        inbox.messages.clear();
+        return ids;
+    }
+
     private Chunk chunk() {
         return chunk(null);
     }
 
     private Chunk chunk(FunctionRef function) {
         long id = ++ids;
-        return new Chunk(id, new byte[] {(byte) id}, 1, (int) id, function, function == null ? SUBMITTED : function.id, null, 0);
+        return new Chunk(id, new byte[] {PoolMessages.CHUNK, (byte) id}, 1, (int) id, function,
+                function == null ? SUBMITTED : function.id, null, 0);
     }
 
     /** Longer than a worker must have held nothing for a nudge. */

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -344,6 +345,19 @@ class ValueCodecTest {
         assertThat(Double.doubleToRawLongBits(back[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
         assertThat(Double.doubleToRawLongBits(back[2])).isEqualTo(Double.doubleToRawLongBits(nan));
         assertThat(PackedValues.boxed(back)).containsExactly(0.5, -0.0, nan, Double.NEGATIVE_INFINITY);
+        for (int count : new int[] {1, 8, 9, 100}) { // a few are read value by value, more through a view
+            Object[][] sections = {
+                IntStream.range(0, count).mapToObj(i -> i * 0x0101_0101 - 7).toArray(),
+                IntStream.range(0, count).mapToObj(i -> i * 0x0101_0101_0101_0101L - 7).toArray(),
+                IntStream.range(0, count).mapToObj(i -> i / 3.0 - 7).toArray()};
+            for (Object[] values : sections) {
+                byte[] message = section(values);
+                Wire.Reader reader = new Wire.Reader(message, 0, message.length);
+                assertThat(PackedValues.boxed(ValueSection.readPacked(reader))).as("%s", Arrays.toString(values))
+                        .containsExactly(values);
+                assertThat(reader.position()).isEqualTo(message.length);
+            }
+        }
 
         for (Object[] other : new Object[][] {{1, 2L}, {1L, "two"}, {1, null}, {"a"}, {(short) 1}, {1.0f}, {}}) {
             byte[] message = section(other);
