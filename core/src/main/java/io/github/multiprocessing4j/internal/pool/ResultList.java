@@ -44,13 +44,15 @@ final class ResultList<R> extends AbstractList<R> implements RandomAccess, Seria
 
     /** @param arrays the results, an {@code Object[]} or a packed array per chunk, every one but the last of the same length */
     ResultList(List<?> arrays) {
-        this.arrays = arrays.toArray();
-        this.perArray = this.arrays.length == 0 ? 1 : PackedValues.length(this.arrays[0]);
-        int total = 0;
-        for (Object a : this.arrays) {
-            total += PackedValues.length(a);
-        }
-        this.size = total;
+        this(arrays.toArray());
+    }
+
+    /** @param arrays as for the other constructor; the list keeps this array */
+    ResultList(Object[] arrays) {
+        this.arrays = arrays;
+        int n = arrays.length;
+        this.perArray = n == 0 ? 1 : PackedValues.length(arrays[0]);
+        this.size = n == 0 ? 0 : Math.addExact(Math.multiplyExact(perArray, n - 1), PackedValues.length(arrays[n - 1]));
     }
 
     @Override

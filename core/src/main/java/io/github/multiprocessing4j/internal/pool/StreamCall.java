@@ -164,7 +164,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             }
             // Every chunk was taken (under this lock): the collector writes into mapResults no more.
             // Failures were thrown by takeAllReady: these are results.
-            return new ResultList<>(Arrays.asList(mapResults).subList(0, submitted));
+            return new ResultList<>(Arrays.copyOf(mapResults, submitted));
         } catch (RuntimeException | Error e) {
             abandoned = true;
             throw e;
