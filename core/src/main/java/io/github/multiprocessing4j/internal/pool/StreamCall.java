@@ -162,7 +162,7 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
             if (inputFailure != null) {
                 throw inputFailure;
             }
-            // Every chunk was taken (under this lock): the collector writes into mapResults no more.
+            // takeAllReady saw every chunk completed, under the call's lock: mapResults is written no more.
             // Failures were thrown by takeAllReady: these are results.
             return new ResultList<>(Arrays.copyOf(mapResults, submitted));
         } catch (RuntimeException | Error e) {

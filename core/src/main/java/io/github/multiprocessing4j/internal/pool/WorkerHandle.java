@@ -39,7 +39,10 @@ final class WorkerHandle {
     final MessageChannel control;
     /** Chunks sent and not answered, in the order sent. */
     final HeldChunks held = new HeldChunks();
-    /** Functions the worker has cached: the same LRU operations in the same order as the worker's. */
+    /**
+     * Functions the worker has cached: the same LRU operations in the same order as the worker's.
+     * Changed only by {@link #send} and {@link #takeBackUnsent}, which keep {@link #lastFunction}.
+     */
     final Map<Long, Boolean> functions = WorkerLoop.lruCache(WorkerLoop.FUNCTION_CACHE);
     /**
      * The function most recently sent or named, the one {@link #functions} holds last; -1 for none.
