@@ -34,7 +34,9 @@ import java.util.function.IntFunction;
  *   <li>with a pool whose workers run (cold ones, so that no spare boots in the background
  *       during the measurement), tasks per second of: {@code map} over {@code pool_n} ints with
  *       the default chunk size (Python's, {@code pool_n / 8} for 2 workers); {@code map} with
- *       chunk size 1 over {@code pool_n_chunk1}; {@code submit} x N, then {@code get()} on each,
+ *       chunk size 1 over {@code pool_n_chunk1}; {@code imap} over the same, its results
+ *       iterated and summed as they come (its chunk size is 1 by default, as CPython's);
+ *       {@code submit} x N, then {@code get()} on each,
  *       and the same with {@code applyAsync} and {@code join()} ({@code ppe_submit_n}); one task
  *       at a time, {@code submit(task).get()} then the next (no CPython figure; the "pool-others"
  *       section measures PP4J and out-process so); and {@code map} with chunk size 1000 over
@@ -52,6 +54,8 @@ final class PoolSection extends Section {
     /** How long a closed pool's workers wait for a next pool of the same configuration (the library's system property). */
     private static final String KEEP_ALIVE_PROPERTY = "mp4j.poolKeepAliveSeconds";
     private static final int WARM_UP_ITEMS = 1000;
+    /** The commonest pool loop, {@code for (r : pool.imap(f, items))}; its chunk size is 1 by default, as CPython's. */
+    static final String IMAP_FIGURE = "ProcessPool(2).imap(x*x), default chunk size (= 1), the results iterated and summed";
     /** Far above any healthy run (20k tasks one at a time at 1k/s: 20 s): only catches a hang. */
     private static final Duration RUN_DEADLINE = Duration.ofSeconds(120);
 
@@ -136,6 +140,14 @@ final class PoolSection extends Section {
         record(results, running, "ProcessPool(2).map(x*x), chunk size 1", n1, config.reps(), pool -> {
             List<Long> squares = pool.map(SquareTasks.SQUARE, items1, 1);
             return () -> SquareTasks.requireSquares(squares, n1);
+        });
+        record(results, running, IMAP_FIGURE, n1, config.reps(), pool -> {
+            long sum = 0;
+            for (long square : pool.imap(SquareTasks.SQUARE, items1)) {
+                sum += square;
+            }
+            long got = sum;
+            return () -> SquareTasks.requireSumOfSquares(got, n1);
         });
         record(results, running, "ProcessPool(2).submit(x*x) x N, then get() each", ns, config.reps(),
                 pool -> startAllThenWait(ns, i -> pool.submit(SquareTasks.ours(i)), Future::get));

@@ -58,6 +58,14 @@ final class SquareTasks {
         }
     }
 
+    /** Fails unless {@code sum} is the sum of the squares of 0 .. n - 1. */
+    static void requireSumOfSquares(long sum, int n) {
+        long expected = (long) n * (n - 1) * (2L * n - 1) / 6;
+        if (sum != expected) {
+            throw new IllegalStateException("the squares of 0 .. " + (n - 1) + " summed to " + sum + ", not " + expected);
+        }
+    }
+
     static void requireSquare(int x, Object result) {
         if (!(result instanceof Long square) || square != (long) x * x) {
             throw new IllegalStateException("the square of " + x + " came back as " + result);
