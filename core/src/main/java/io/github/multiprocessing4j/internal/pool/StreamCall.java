@@ -255,8 +255,10 @@ public final class StreamCall<R> implements ChunkOwner, Iterator<R> {
      * together. Refilled one chunk per chunk taken, {@code imap} with chunks of one (its default)
      * sent each task as a message of its own, a turn of the pool's lock each: the bench's
      * {@code imap} row 534-622k tasks/s before, 556-742k after (3 runs each, interleaved), where
-     * {@code map} with chunks of one ran at 870k-1.02M. What is left of that gap is mostly the
-     * caller's wake-ups: it is woken as soon as the next result in order is there.
+     * {@code map} with chunks of one ran at 870k-1.02M. What is left of that gap is the caller
+     * itself, which iterates while the collector and both workers run (on two processors), where
+     * a {@code map}'s caller sleeps: taking every ready chunk in one turn of this call's lock
+     * instead of one turn each made no clear difference.
      */
     private void refill() {
         if (submitted > taken && window - (submitted - taken) < refillRoom) {
