@@ -425,55 +425,46 @@ public final class ValueSection {
             throw new UncheckedIOException(new IOException("a section of " + count + " values of " + size
                     + " bytes in " + (in.end() - at) + " bytes"));
         }
+        // A few values one by one (FEW_PACKED); more through a big-endian view copied in one call:
+        // the JDK swaps the bytes in native code, as fast in a cold JVM as in a warm one, where a
+        // loop of getInt would run interpreted at first.
+        byte[] bytes = in.buffer();
+        int from = at + HEADER_BYTES;
+        boolean few = count <= FEW_PACKED;
         Object values;
-        if (count <= FEW_PACKED) {
-            values = fewPacked(in.buffer(), at + HEADER_BYTES, layout, count);
-            in.position(at + HEADER_BYTES + count * size);
-            return values;
-        }
-        // A big-endian view copied in one call: the JDK swaps the bytes in native code, as fast
-        // in a cold JVM as in a warm one, where a loop of getInt would run interpreted at first.
-        ByteBuffer bytes = ByteBuffer.wrap(in.buffer(), at + HEADER_BYTES, count * size);
         if (layout == ValueCodec.INT) {
             int[] ints = new int[count];
-            bytes.asIntBuffer().get(ints);
+            if (few) {
+                for (int i = 0; i < count; i++) {
+                    ints[i] = Wire.getInt(bytes, from + 4 * i);
+                }
+            } else {
+                ByteBuffer.wrap(bytes, from, count * size).asIntBuffer().get(ints);
+            }
             values = ints;
         } else if (layout == ValueCodec.LONG) {
             long[] longs = new long[count];
-            bytes.asLongBuffer().get(longs);
+            if (few) {
+                for (int i = 0; i < count; i++) {
+                    longs[i] = Wire.getLong(bytes, from + 8 * i);
+                }
+            } else {
+                ByteBuffer.wrap(bytes, from, count * size).asLongBuffer().get(longs);
+            }
             values = longs;
         } else {
             double[] doubles = new double[count];
-            bytes.asDoubleBuffer().get(doubles);
+            if (few) {
+                for (int i = 0; i < count; i++) {
+                    doubles[i] = Double.longBitsToDouble(Wire.getLong(bytes, from + 8 * i));
+                }
+            } else {
+                ByteBuffer.wrap(bytes, from, count * size).asDoubleBuffer().get(doubles);
+            }
             values = doubles;
         }
-        in.position(at + HEADER_BYTES + count * size);
+        in.position(from + count * size);
         return values;
-    }
-
-    /**
-     * The values of a packed section of {@code count} ({@link #FEW_PACKED} at most) ints, longs or
-     * doubles at {@code at}, read one by one.
-     */
-    private static Object fewPacked(byte[] bytes, int at, byte layout, int count) {
-        if (layout == ValueCodec.INT) {
-            int[] ints = new int[count];
-            for (int i = 0; i < count; i++) {
-                ints[i] = Wire.getInt(bytes, at + 4 * i);
-            }
-            return ints;
-        } else if (layout == ValueCodec.LONG) {
-            long[] longs = new long[count];
-            for (int i = 0; i < count; i++) {
-                longs[i] = Wire.getLong(bytes, at + 8 * i);
-            }
-            return longs;
-        }
-        double[] doubles = new double[count];
-        for (int i = 0; i < count; i++) {
-            doubles[i] = Double.longBitsToDouble(Wire.getLong(bytes, at + 8 * i));
-        }
-        return doubles;
     }
 
     /**
