@@ -53,7 +53,7 @@ final class ProcessUse implements Serializable {
 
     /** @return the use of a handle a constructor of {@code kind} ("ProcessQueue") makes now */
     static ProcessUse ofNew(String kind) {
-        return new ProcessUse(kind, StaticShared.inStaticInitialiser(), false);
+        return new ProcessUse(kind, StaticShared.madeByStaticInitialiser(), false);
     }
 
     /** @return the use of a handle made over a backend, whose close() the backend decides */

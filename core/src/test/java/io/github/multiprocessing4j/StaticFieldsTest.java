@@ -191,6 +191,28 @@ class StaticFieldsTest {
     }
 
     @Test
+    void aStaticFieldsObjectClosedByTheProcessThatMadeItStaysForTheOthers() throws Exception {
+        ClosedHereHolder.QUEUE.put("kept");
+        ClosedHereHolder.COUNTER.set(5);
+        ClosedHereHolder.QUEUE.close(); // the tree's: ends this process's use only, as for a handle sent away
+        ClosedHereHolder.COUNTER.close();
+        ChildProcess child = new ChildProcess(() -> {
+            if (ClosedHereHolder.COUNTER.get() != 5 || !"kept".equals(ClosedHereHolder.QUEUE.get(Duration.ofSeconds(10)))) {
+                throw new IllegalStateException("the objects changed");
+            }
+        });
+        try {
+            child.start();
+
+            assertThat(child.join(WAIT)).isTrue();
+            assertThat(child.exitCode()).as("%s", child.failure()).hasValue(0);
+        } finally {
+            ClosedHereHolder.QUEUE.unlink();
+            ClosedHereHolder.COUNTER.unlink();
+        }
+    }
+
+    @Test
     void everyKindOfSharedObjectInAStaticFieldIsTheTreesObject() throws Exception {
         EveryKind.LOCK.acquire();
         EveryKind.RLOCK.acquire();
@@ -308,6 +330,12 @@ class StaticFieldsTest {
 
     /** Closed by the test's JVM before a child initialises it. */
     static final class ClosedHolder {
+        static final SharedLong COUNTER = new SharedLong();
+    }
+
+    /** Closed (not unlinked) by the test's JVM, which made them, before a child initialises it. */
+    static final class ClosedHereHolder {
+        static final ProcessQueue<String> QUEUE = new ProcessQueue<>();
         static final SharedLong COUNTER = new SharedLong();
     }
 

@@ -43,8 +43,10 @@ import java.util.stream.Stream;
  * read them and deserialize. Two processes initialising {@code C} at the same moment both make
  * one; the table takes the first publication, and the loser discards its own (nobody else has
  * it) and uses the winner's. Only the outermost object counts: what a shared object's maker makes
- * is part of it. Outside a static initialiser the cost is one walk of the stack: a few
- * microseconds, against the hundreds it takes to create a shared object's file and map it.
+ * is part of it. Outside a static initialiser the cost is one walk of the stack per object
+ * ({@link #madeByStaticInitialiser} walks again only in a process whose static initialisers made
+ * shared objects): a few microseconds once compiled, against the tens it takes to create a
+ * shared object's file and map it.
  */
 public final class StaticShared {
     private static final String STATIC_INITIALISER = "<clinit>";
@@ -53,7 +55,7 @@ public final class StaticShared {
      * The class of the nearest static initialiser among the frames, or null. A loop, not a
      * pipeline of lambdas: every shared object's constructor walks the stack (a pipe's, three
      * times). Measured on the 2-core development VM (JDK 17), a new JVM's first
-     * {@link #inStaticInitialiser} (this class's initialisation included) took 13 ms with the
+     * {@link #initialisingClass} (this class's initialisation included) took 13 ms with the
      * pipeline, the lambdas' bootstrapping, against 5.5, and its first 600 calls 33-47 µs each
      * against 26-29; a program's pipes and locks made in a loop did not move measurably.
      */
@@ -81,6 +83,12 @@ public final class StaticShared {
     };
     /** Set while this thread makes a shared object's state: what is made meanwhile is part of it. */
     private static final ThreadLocal<Boolean> MAKING = new ThreadLocal<>();
+    /**
+     * Set once a static initialiser of this process has made a shared object (by {@link #resolve},
+     * before the object's maker runs): until then no object being made can be the tree's, and
+     * {@link #madeByStaticInitialiser} need not walk the stack again.
+     */
+    private static volatile boolean initialisersMadeObjects;
 
     private StaticShared() {
     }
@@ -102,7 +110,11 @@ public final class StaticShared {
     public static <T extends Serializable> T resolve(String kind, Supplier<T> make, Consumer<? super T> discard) {
         ProcessContext.ensureInitialised();
         Class<?> owner = initialisingClass();
-        if (owner == null || MAKING.get() != null) {
+        if (owner == null) {
+            return make.get();
+        }
+        initialisersMadeObjects = true;
+        if (MAKING.get() != null) {
             return make.get();
         }
         int ordinal = MADE.get(owner).getAndIncrement();
@@ -137,9 +149,16 @@ public final class StaticShared {
         return ProcessContext.current().parent().isPresent() ? initialisingClass() : null;
     }
 
-    /** @return whether a static initialiser runs on this thread: what it makes is the tree's */
-    public static boolean inStaticInitialiser() {
-        return initialisingClass() != null;
+    /**
+     * @return whether the handle being made on this thread is of a shared object that a static
+     *     initialiser made, the tree's; asked by a public constructor after its {@link #resolve}
+     *     (or by a maker within it). The stack is walked again only once a static initialiser of
+     *     this process has made a shared object: until then the walk of {@code resolve} answered
+     *     (measured on the 2-core development VM: a pipe walked three times, each walk a quarter
+     *     of a pipe made, used once and closed, once compiled).
+     */
+    public static boolean madeByStaticInitialiser() {
+        return initialisersMadeObjects && initialisingClass() != null;
     }
 
     /** @return the class whose static initialiser is the nearest on this thread's stack, or null */
