@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
 import io.github.multiprocessing4j.internal.pool.PoolParking;
+import io.github.multiprocessing4j.internal.queue.FreedPipeFiles;
 import io.github.multiprocessing4j.internal.process.ProcessContext;
 import io.github.multiprocessing4j.internal.process.ProcessIdentity;
 import io.github.multiprocessing4j.internal.registry.LocalTreeRegistry;
@@ -87,9 +88,10 @@ public final class Multiprocessing {
     /**
      * Ends the spare JVMs that the warm start method keeps ready, and the workers that closed
      * pools keep for a next pool (see {@link ProcessPool#close()}), and waits until they have
-     * exited. The next warm start of each configuration is cold again. For programs (and tests)
-     * that want no idle JVM left; never needed for correctness, since spares and kept workers end
-     * with this process.
+     * exited; also removes the shared-memory files of closed pipes that this process keeps for
+     * its next pipes (see {@link Pipe}). The next warm start of each configuration is cold again.
+     * For programs (and tests) that want no idle JVM or file left; never needed for correctness,
+     * since spares, kept workers and kept files end with this process.
      *
      * <p>Blocks for milliseconds: the spares are killed (none runs any code of the program), but
      * for the first JVM of a class path, which writes the class-data archive as it exits and is
@@ -97,6 +99,7 @@ public final class Multiprocessing {
      * spares not yet gone and returns with the interrupt status set.
      */
     public static void discardSpares() {
+        FreedPipeFiles.discardAll();
         PoolParking.discardAll();
         RuntimeContext.get().discardSpares();
     }

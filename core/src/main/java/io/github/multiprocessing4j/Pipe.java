@@ -43,7 +43,10 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
  *
  * @implNote Each direction is an unbounded queue in shared memory, so a pipe is as fast as a
  *     {@link ProcessQueue}; who uses each end is recorded beside them, so that a receiver can
- *     tell when every process that used the other end has died.
+ *     tell when every process that used the other end has died. A duplex pipe that never left
+ *     the process that made it leaves its shared-memory file, once both its ends are closed, to
+ *     that process's next pipe (four such files at most, removed at its exit or by
+ *     {@link Multiprocessing#discardSpares()}): a pipe made per request creates no file.
  * @param <T> the type of the messages
  */
 public final class Pipe<T> {

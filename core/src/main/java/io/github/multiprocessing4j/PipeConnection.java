@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.queue.ByteQueue;
 import io.github.multiprocessing4j.internal.queue.DirectItemRecord;
+import io.github.multiprocessing4j.internal.queue.FreedPipeFiles;
 import io.github.multiprocessing4j.internal.queue.PipeEnds;
 import io.github.multiprocessing4j.internal.serial.Wire;
 import io.github.multiprocessing4j.internal.sync.Wait;
@@ -154,7 +155,7 @@ final class PipeConnection<T> implements Connection<T> {
     @Override
     public void unlink() {
         ends.closeForAll();
-        freeIfBothGone();
+        freeIfBothGone(false);
     }
 
     @Override
@@ -165,7 +166,7 @@ final class PipeConnection<T> implements Connection<T> {
 
     /** This end has no user left: the other end's receivers see EOF, its senders fail; or the pipe goes. */
     private void endGone() {
-        if (freeIfBothGone()) {
+        if (freeIfBothGone(true)) {
             return;
         }
         if (out != null) {
@@ -177,8 +178,13 @@ final class PipeConnection<T> implements Connection<T> {
         }
     }
 
-    /** @return whether both ends are gone, the pipe freed (by this call or an earlier one) */
-    private boolean freeIfBothGone() {
+    /**
+     * @param closedHere whether this end's close in this process made it gone (not an unlink,
+     *     which leaves the handles open): a duplex pipe that never left this process may then
+     *     leave its file to the next pipe ({@code FreedPipeFiles})
+     * @return whether both ends are gone, the pipe freed (by this call or an earlier one)
+     */
+    private boolean freeIfBothGone(boolean closedHere) {
         if (!ends.isGone(1 - end)) {
             return false;
         }
@@ -189,7 +195,11 @@ final class PipeConnection<T> implements Connection<T> {
                     LocalQueue.drain(direction);
                 }
             }
-            ends.unlinkHost(); // the file of the queues and of the table of ends (a one-way pipe's queue removed it)
+            boolean kept = closedHere && in != null && out != null && ends.isMadeHereOnly()
+                    && FreedPipeFiles.keep(end == 0 ? in : out, end == 0 ? out : in);
+            if (!kept) {
+                ends.unlinkHost(); // the file of the queues and of the table of ends (a one-way pipe's queue removed it)
+            }
         }
         return true;
     }

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.queue.FreedPipeFiles;
 import io.github.multiprocessing4j.testing.SharedObjects;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
@@ -97,8 +98,27 @@ class PerProcessCloseTest {
                 pipe.left().close();
                 pipe.right().close();
             }
+            if (duplex) { // its file is kept for the next duplex pipe of this process, which makes no other
+                assertThat(segmentFiles()).as("kept once both ends are closed").containsAll(made);
+                Pipe<String> next = Pipe.open();
+                try {
+                    assertThat(segmentFiles()).as("the next pipe's files").containsExactlyInAnyOrderElementsOf(allOf(before, made));
+                    next.left().send("again");
+                    assertThat(next.right().recv()).isEqualTo("again");
+                } finally {
+                    next.left().close();
+                    next.right().close();
+                }
+                FreedPipeFiles.discardAll();
+            }
             assertThat(segmentFiles()).as("left once both ends are closed").isSubsetOf(before);
         }
+    }
+
+    private static Set<String> allOf(Set<String> some, Set<String> others) {
+        Set<String> all = new java.util.HashSet<>(some);
+        all.addAll(others);
+        return all;
     }
 
     /**
@@ -236,6 +256,7 @@ class PerProcessCloseTest {
                     .hasMessageContaining("closed in this process").hasMessageContaining("unlink()");
             assertThat(object.toString()).contains("closed in this process");
         }
+        FreedPipeFiles.discardAll(); // the pipe's file, kept for the next pipe of this process
         assertThat(segmentFiles()).as("handles that never left this process free their objects at close()").isSubsetOf(before);
     }
 

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.os.Platform;
+import io.github.multiprocessing4j.internal.queue.FreedPipeFiles;
 import io.github.multiprocessing4j.internal.shm.SharedSegment;
 import io.github.multiprocessing4j.testing.TestFiles;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,9 @@ class SharedSegmentLifecycleTest {
             pipe.left().close();
             pipe.right().close();
         }
+        assertThat(segmentFiles(tree)).as("the one pipe file kept for the next pipe (FreedPipeFiles), each pipe's in turn")
+                .hasSizeLessThanOrEqualTo(1);
+        FreedPipeFiles.discardAll();
         assertThat(segmentFiles(tree)).as("segment files left in " + tree).isEmpty();
         Path ownTree = tree;
         TestFiles.awaitCondition(() -> {

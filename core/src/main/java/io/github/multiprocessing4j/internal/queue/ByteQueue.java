@@ -149,6 +149,8 @@ public final class ByteQueue implements Serializable {
      */
     static final int FIRST_CHUNK_RESERVED = 4096;
     private static final int PAGE = 4096;
+    /** What {@link #reopenPair} zeroes headers with. */
+    private static final byte[] ZEROS = new byte[PAGE];
 
     /** How a put writes an item as the bytes of its record (see {@link #put}). */
     public interface RecordWriter<T> {
@@ -202,6 +204,11 @@ public final class ByteQueue implements Serializable {
     private transient volatile long putCountSeen;
     /** The get count as a producer of this process last read it: a lower bound of it, the same way. */
     private transient volatile long getCountSeen;
+    /**
+     * Set once this handle's file went on to hold another queue ({@link #retire}): the handle is
+     * then closed for good, whatever the header says, and takes nothing from it.
+     */
+    private transient volatile boolean retired;
     /** Told when this handle sees the queue fed every so often ({@link #watchIdleFeeds}); null for nobody. */
     private transient volatile Runnable idleFeedWatcher;
     /*
@@ -262,13 +269,22 @@ public final class ByteQueue implements Serializable {
      * pipe's freeing: {@link PipeEnds#unlinkHost}): a queue of a pair removes only the chunks it
      * made, so that one direction's end does not take the other's with it.
      *
+     * The file of a pair this process freed is made new again when one is kept
+     * ({@link FreedPipeFiles}).
+     *
      * @param chunkSize bytes of a standard chunk (a multiple of 4096)
      * @return the two queues; the first one's header starts the file
      * @throws java.io.UncheckedIOException when neither shared memory nor the spill directory
      *     has room for the file (unbounded queues spill to disk: see {@link ChunkChain})
      */
     public static ByteQueue[] createPair(int chunkSize) {
-        return createIn(2, 0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES), true);
+        ByteQueue[] reopened = FreedPipeFiles.takePair(chunkSize);
+        return reopened != null ? reopened : createIn(2, 0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES), true);
+    }
+
+    /** @return the chunk size the queue was made with */
+    int chunkSize() {
+        return chunkSize;
     }
 
     /**
@@ -288,14 +304,73 @@ public final class ByteQueue implements Serializable {
                 QueueDescriptor.FIRST_CHUNK + FIRST_CHUNK_RESERVED, unbounded);
         ByteQueue[] queues = new ByteQueue[count];
         for (int i = 0; i < count; i++) {
-            ByteQueue queue = new ByteQueue(segment, i * length, length, hosted, maxSize, chunkSize); // reads no word yet
-            queue.header.setLongVolatile(FIRST_RESERVED, FIRST_CHUNK_RESERVED);
-            queue.header.setLongVolatile(MAX_SIZE, maxSize);
-            queue.header.setLongVolatile(CHUNK_SIZE, chunkSize);
-            ChunkChain.nameFirstChunk(queue.header);
-            queues[i] = queue;
+            queues[i] = startIn(segment, i * length, length, hosted, maxSize, chunkSize, FIRST_CHUNK_RESERVED);
         }
         return queues;
+    }
+
+    /** @return a new queue over a zeroed header at {@code at} of {@code segment}, {@code reserved} bytes of its first chunk allocated */
+    private static ByteQueue startIn(SharedSegment segment, int at, int length, boolean hosted, long maxSize, int chunkSize,
+                                     long reserved) {
+        ByteQueue queue = new ByteQueue(segment, at, length, hosted, maxSize, chunkSize); // reads no word yet
+        queue.header.setLongVolatile(FIRST_RESERVED, reserved);
+        queue.header.setLongVolatile(MAX_SIZE, maxSize);
+        queue.header.setLongVolatile(CHUNK_SIZE, chunkSize);
+        ChunkChain.nameFirstChunk(queue.header);
+        return queue;
+    }
+
+    /**
+     * Makes the two queues of a freed pair's file ({@link #createPair}) new again, for another
+     * pipe: each header zeroed (with the bytes it hosts: the pipe's table of ends) and its first
+     * chunk's first record slot, which is all a new queue reads before it writes (see the class
+     * notes: an append zeroes the slot after its record before it publishes), the pages already
+     * allocated kept so. The caller has {@linkplain #retire retired} the pair's old handles.
+     *
+     * @param file the file of a pair whose queues never left their first chunks
+     * @param chunkSize the chunk size the pair was made with
+     */
+    static ByteQueue[] reopenPair(SharedSegment file, int chunkSize) {
+        int length = file.size() / 2;
+        ByteQueue[] queues = new ByteQueue[2];
+        for (int i = 0; i < 2; i++) {
+            int at = i * length;
+            long reserved = file.getLongVolatile(at + FIRST_RESERVED);
+            for (int zeroed = 0; zeroed < QueueDescriptor.FIRST_CHUNK; zeroed += ZEROS.length) {
+                file.putBytes(at + zeroed, ZEROS, 0, Math.min(ZEROS.length, QueueDescriptor.FIRST_CHUNK - zeroed));
+            }
+            file.setLongVolatile(at + QueueDescriptor.FIRST_CHUNK + STAMP, 0); // the stamp and length of record 0
+            queues[i] = startIn(file, at, length, true, 0, chunkSize, reserved);
+        }
+        return queues;
+    }
+
+    /**
+     * @return whether the queue never went past its first chunk, so that nothing of it lives
+     *     outside its header's file (a drained first chunk is never a spare: see {@link ChunkChain})
+     */
+    boolean inFirstChunkOnly() {
+        return chunkOf(header.getLongVolatile(TAIL)) == 0 && chunkOf(header.getLongVolatile(HEAD)) == 0
+                && ChunkChain.spareCount(header) == 0;
+    }
+
+    /**
+     * Closes this handle for good before its file holds another queue ({@link #reopenPair}): a put
+     * or take under way in another thread of this process ends first (each lock is taken and
+     * released), and every later one, and every wait at its next look, finds the queue closed
+     * whatever the header says then. Only for a handle no other process has.
+     */
+    void retire() {
+        retired = true;
+        acquirePut();
+        putLock.release();
+        getLock.acquireUninterruptibly();
+        getLock.release();
+    }
+
+    /** @return whether {@code other} is the other queue of this one's pair ({@link #createPair}) */
+    boolean sharesFileWith(ByteQueue other) {
+        return other != this && other.segment == segment && hosted && other.hosted;
     }
 
     /**
@@ -784,7 +859,7 @@ public final class ByteQueue implements Serializable {
     }
 
     public boolean isClosed() {
-        return (header.getLongVolatile(QueueDescriptor.STATE) & CLOSED) != 0;
+        return retired || (header.getLongVolatile(QueueDescriptor.STATE) & CLOSED) != 0;
     }
 
     /**
@@ -1114,6 +1189,9 @@ public final class ByteQueue implements Serializable {
     // ---------------------------------------------------------------- consumers (get lock held)
 
     private <T> T takeLocked(RecordReader<T> reader) {
+        if (retired) {
+            throw new IllegalStateException("the queue is closed and empty"); // its file holds another queue now
+        }
         while (true) {
             long head = header.getLongVolatile(HEAD);
             long chunkNumber = chunkOf(head);

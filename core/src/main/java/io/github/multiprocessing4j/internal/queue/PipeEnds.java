@@ -88,6 +88,12 @@ public final class PipeEnds implements Serializable {
     private transient int attachedHere;
     /** {@link #RELEASES} when {@link #attachedHere} was last set. */
     private transient int releasesSeen;
+    /**
+     * Whether this process made the pipe and no end of it was serialized since: no other process
+     * has or will have it ({@link FreedPipeFiles}). Cleared by the first serialization; false in a
+     * handle read from a stream.
+     */
+    private transient volatile boolean madeHereOnly;
 
     private PipeEnds(SharedSegment host) {
         this.host = host;
@@ -101,7 +107,14 @@ public final class PipeEnds implements Serializable {
      *     nothing else uses its spare bytes
      */
     public static PipeEnds in(ByteQueue host) {
-        return new PipeEnds(host.segment());
+        PipeEnds ends = new PipeEnds(host.segment());
+        ends.madeHereOnly = true;
+        return ends;
+    }
+
+    /** @return whether this process made the pipe and never serialized an end of it (see {@link #madeHereOnly}) */
+    public boolean isMadeHereOnly() {
+        return madeHereOnly;
     }
 
     /**
@@ -183,6 +196,7 @@ public final class PipeEnds implements Serializable {
      * {@link Handover} is open on this thread), the child will be recorded as its user.
      */
     public void serializing(int end) {
+        madeHereOnly = false;
         Handover handover = HANDOVER.get();
         if (handover != null) {
             handover.ends.add(new HandedEnd(this, end));

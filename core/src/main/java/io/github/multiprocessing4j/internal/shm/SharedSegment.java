@@ -394,6 +394,11 @@ public final class SharedSegment implements Serializable {
         }
     }
 
+    /** @return the tree of the calling process, where the segments it creates go */
+    public static String ownTreeId() {
+        return trees().own().treeId();
+    }
+
     /** @return the id of the tree the segment belongs to ({@link MachineSegments#SCOPE} for a machine-wide one) */
     public String treeId() {
         return treeId;

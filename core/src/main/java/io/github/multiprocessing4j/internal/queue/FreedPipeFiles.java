@@ -1,0 +1,146 @@
+package io.github.multiprocessing4j.internal.queue;
+
+import io.github.multiprocessing4j.internal.process.ProcessContext;
+import io.github.multiprocessing4j.internal.shm.SharedSegment;
+import io.github.multiprocessing4j.internal.util.Log;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The files of duplex pipes that this process made, used only itself and closed, kept for its next
+ * pipes: a pipe made, used and closed in a loop (a pipe per request) then creates, reserves, maps
+ * and removes no file.
+ *
+ * <p>Implementation notes. A pipe is one file holding the queues of its two directions and its
+ * table of ends ({@link ByteQueue#createPair}, {@link PipeEnds}). Making it costs a file's
+ * creation, the allocation of its first pages (zeros written) and a mapping, and its freeing the
+ * file's removal: measured on the 2-core development VM (JDK 17), 54% and 7% of what a duplex pipe
+ * made, given one message, read and closed cost once compiled (38 µs a pipe), CPython's
+ * {@code Pipe()} the same way 12 µs. A file can be given to a new pipe only when no other process
+ * can come to it, and no thread of this one can still be inside the old pipe:
+ * <ul>
+ * <li>no other process has or will have the pipe: its ends were made here and never serialized
+ *     (not into a target, a task, a queue item, a message, nor the tree's table of static
+ *     objects: {@link PipeEnds#isMadeHereOnly}), and both are closed here (the caller frees the
+ *     pipe on the close of its second end, not on an {@code unlink()}, whose handles may be
+ *     open), so nobody knows the file's name;</li>
+ * <li>nothing of the pipe lives outside the file: both directions stayed in their first chunks
+ *     ({@link ByteQueue#inFirstChunkOnly});</li>
+ * <li>a receive or send of the old ends still under way in another thread (it passed its
+ *     handle's closed check before the close) never sees the new pipe: the old queue handles are
+ *     {@linkplain ByteQueue#retire retired} before the file is kept, so such an operation ends as
+ *     on a closed queue. (A receive that sat on the old queue's board of waiters for long may
+ *     free, as it leaves, a seat that a new receiver took in the same slot meanwhile: that
+ *     receiver is then not rung and sees its message at its next look, 20 ms later at most.)</li>
+ * </ul>
+ * At most {@link #MAX_KEPT} files are kept (a program holds few pipes at once, and each kept file
+ * holds its allocated pages, 32 KiB at least); the others are removed as before. Kept files go
+ * with {@link #discardAll} ({@code Multiprocessing.discardSpares()}), when the process exits
+ * (an exit action), and with the tree; a file is given only to a pipe of the tree it was made in,
+ * and only while it still exists (an ended tree removed it).
+ */
+public final class FreedPipeFiles {
+    /** The most files this process keeps. */
+    static final int MAX_KEPT = 4;
+
+    /** The kept files, the last kept on top; guarded by itself. */
+    private static final Deque<Kept> KEPT = new ArrayDeque<>();
+    /** Whether the exit action that removes the kept files is registered; guarded by {@link #KEPT}. */
+    private static boolean removedAtExit;
+
+    private record Kept(SharedSegment file, int chunkSize) {
+    }
+
+    private FreedPipeFiles() {
+    }
+
+    /**
+     * Keeps the file of a freed duplex pipe for a next one, when it may be (see the class notes):
+     * the caller has closed and drained both directions, and both ends were made here, never left
+     * this process and are closed here.
+     *
+     * @param toLeft the direction into the left end, whose header starts the file
+     * @param toRight the other direction
+     * @return whether the file was kept; when not, the caller removes it
+     */
+    public static boolean keep(ByteQueue toLeft, ByteQueue toRight) {
+        SharedSegment file = toLeft.segment();
+        if (!toLeft.sharesFileWith(toRight) || file.spilled() || !toLeft.inFirstChunkOnly() || !toRight.inFirstChunkOnly()) {
+            return false;
+        }
+        synchronized (KEPT) {
+            if (KEPT.size() >= MAX_KEPT) {
+                return false;
+            }
+        }
+        toLeft.retire(); // without the monitor: it may wait for another thread's put or take to end
+        toRight.retire();
+        boolean registerExit;
+        synchronized (KEPT) {
+            if (KEPT.size() >= MAX_KEPT) {
+                return false; // retired all the same: the caller removes the file
+            }
+            KEPT.push(new Kept(file, toLeft.chunkSize()));
+            registerExit = !removedAtExit;
+            removedAtExit = true;
+        }
+        if (registerExit) {
+            ProcessContext.current().onExit(FreedPipeFiles::discardAll);
+        }
+        return true;
+    }
+
+    /**
+     * @return the queues of a kept file made new ({@link ByteQueue#reopenPair}), or null when no
+     *     kept file of {@code chunkSize} and of this process's tree is there
+     */
+    static ByteQueue[] takePair(int chunkSize) {
+        SharedSegment file = null;
+        synchronized (KEPT) {
+            if (KEPT.isEmpty()) {
+                return null;
+            }
+            String tree = SharedSegment.ownTreeId();
+            for (Kept kept : KEPT) {
+                if (kept.chunkSize == chunkSize && kept.file.treeId().equals(tree)) {
+                    KEPT.remove(kept);
+                    file = kept.file;
+                    break;
+                }
+            }
+        }
+        if (file == null) {
+            return null;
+        }
+        if (!file.exists()) { // its tree ended
+            return takePair(chunkSize);
+        }
+        return ByteQueue.reopenPair(file, chunkSize);
+    }
+
+    /** Removes every kept file. Idempotent; never throws (a file that cannot be removed goes with its tree). */
+    public static void discardAll() {
+        List<Kept> discarded;
+        synchronized (KEPT) {
+            discarded = new ArrayList<>(KEPT);
+            KEPT.clear();
+        }
+        for (Kept kept : discarded) {
+            try {
+                kept.file.unlink();
+            } catch (RuntimeException e) {
+                Log.of(FreedPipeFiles.class).log(System.Logger.Level.DEBUG, "a kept pipe file could not be removed", e);
+            }
+        }
+    }
+
+    /** @return how many files are kept now, for tests */
+    public static int keptCount() {
+        synchronized (KEPT) {
+            return KEPT.size();
+        }
+    }
+}
