@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.internal.util.Log;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -104,9 +105,10 @@ public final class FreedPipeFiles {
                 return null;
             }
             String tree = SharedSegment.ownTreeId();
-            for (Kept kept : KEPT) {
+            for (Iterator<Kept> it = KEPT.iterator(); it.hasNext(); ) {
+                Kept kept = it.next();
                 if (kept.chunkSize == chunkSize && kept.file.treeId().equals(tree)) {
-                    KEPT.remove(kept);
+                    it.remove(); // not remove(kept): a record's equals() is bootstrapped at its first call, tens of ms
                     file = kept.file;
                     break;
                 }
