@@ -267,10 +267,8 @@ public final class ByteQueue implements Serializable {
      * chunk of at most {@link #FIRST_CHUNK_BYTES}: one file to make, map and remove where two
      * queues would take two. The file is its host's to remove once both queues are done with (a
      * pipe's freeing: {@link PipeEnds#unlinkHost}): a queue of a pair removes only the chunks it
-     * made, so that one direction's end does not take the other's with it.
-     *
-     * The file of a pair this process freed is made new again when one is kept
-     * ({@link FreedPipeFiles}).
+     * made, so that one direction's end does not take the other's with it. The file of a pair
+     * this process freed is made new again when one is kept ({@link FreedPipeFiles}).
      *
      * @param chunkSize bytes of a standard chunk (a multiple of 4096)
      * @return the two queues; the first one's header starts the file
