@@ -53,8 +53,9 @@ public final class StaticShared {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     /**
      * The class of the nearest static initialiser among the frames, or null. A loop, not a
-     * pipeline of lambdas: every shared object's constructor walks the stack (a pipe's, three
-     * times). Measured on the 2-core development VM (JDK 17), a new JVM's first
+     * pipeline of lambdas: every shared object's constructor walks the stack (once, but in a
+     * process whose static initialisers made shared objects: see {@link #madeByStaticInitialiser}).
+     * Measured on the 2-core development VM (JDK 17), a new JVM's first
      * {@link #initialisingClass} (this class's initialisation included) took 13 ms with the
      * pipeline, the lambdas' bootstrapping, against 5.5, and its first 600 calls 33-47 µs each
      * against 26-29; a program's pipes and locks made in a loop did not move measurably.
