@@ -43,9 +43,9 @@ import io.github.multiprocessing4j.internal.statics.StaticShared;
  *
  * @implNote Each direction is an unbounded queue in shared memory, so a pipe is as fast as a
  *     {@link ProcessQueue}; who uses each end is recorded beside them, so that a receiver can
- *     tell when every process that used the other end has died. A duplex pipe that never left
- *     the process that made it leaves its shared-memory file, once both its ends are closed, to
- *     that process's next pipe (four such files at most, removed at its exit or by
+ *     tell when every process that used the other end has died. A pipe that never left the
+ *     process that made it leaves its shared-memory file, once both its ends are closed, to that
+ *     process's next pipe of its kind (four such files at most, removed at its exit or by
  *     {@link Multiprocessing#discardSpares()}): a pipe made per request creates no file.
  * @param <T> the type of the messages
  */
@@ -89,7 +89,7 @@ public final class Pipe<T> {
     @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private static <T> PipeConnection<T>[] connected(boolean duplex) {
         ByteQueue[] directions = duplex ? ByteQueue.createPair(ByteQueue.standardChunkSize())
-                : new ByteQueue[] {ByteQueue.create(0, ByteQueue.standardChunkSize())};
+                : new ByteQueue[] {ByteQueue.createHosted(ByteQueue.standardChunkSize())};
         ByteQueue toLeft = directions[0];
         ByteQueue toRight = duplex ? directions[1] : null;
         PipeEnds ends = PipeEnds.in(toLeft);

@@ -180,8 +180,8 @@ final class PipeConnection<T> implements Connection<T> {
 
     /**
      * @param closedHere whether this end's close in this process made it gone (not an unlink,
-     *     which leaves the handles open): a duplex pipe that never left this process may then
-     *     leave its file to the next pipe ({@code FreedPipeFiles})
+     *     which leaves the handles open): a pipe that never left this process may then leave its
+     *     file to the next pipe ({@code FreedPipeFiles})
      * @return whether both ends are gone, the pipe freed (by this call or an earlier one)
      */
     private boolean freeIfBothGone(boolean closedHere) {
@@ -195,13 +195,20 @@ final class PipeConnection<T> implements Connection<T> {
                     LocalQueue.drain(direction);
                 }
             }
-            boolean kept = closedHere && in != null && out != null && ends.isMadeHereOnly()
-                    && FreedPipeFiles.keep(end == 0 ? in : out, end == 0 ? out : in);
+            boolean kept = closedHere && ends.isMadeHereOnly() && FreedPipeFiles.keep(directionsInFileOrder());
             if (!kept) {
-                ends.unlinkHost(); // the file of the queues and of the table of ends (a one-way pipe's queue removed it)
+                ends.unlinkHost(); // the file of the queue or queues and of the table of ends
             }
         }
         return true;
+    }
+
+    /** @return the pipe's queues as its file holds them: a duplex pipe's into the left end first */
+    private ByteQueue[] directionsInFileOrder() {
+        if (in == null || out == null) {
+            return new ByteQueue[] {in != null ? in : out};
+        }
+        return end == 0 ? new ByteQueue[] {in, out} : new ByteQueue[] {out, in};
     }
 
     private void put(Object message) {

@@ -78,7 +78,7 @@ class PerProcessCloseTest {
      * pipe is one file, and closing both ends removes it.
      */
     @Test
-    void aPipeIsOneFileAndClosingBothEndsRemovesIt() throws Exception {
+    void aPipeIsOneFileAndClosingBothEndsFreesIt() throws Exception {
         for (boolean duplex : new boolean[] {true, false}) {
             Set<String> before = segmentFiles();
             Pipe<String> pipe = Pipe.open(duplex);
@@ -98,20 +98,19 @@ class PerProcessCloseTest {
                 pipe.left().close();
                 pipe.right().close();
             }
-            if (duplex) { // its file is kept for the next duplex pipe of this process, which makes no other
-                assertThat(segmentFiles()).as("kept once both ends are closed").containsAll(made);
-                Pipe<String> next = Pipe.open();
-                try {
-                    assertThat(segmentFiles()).as("the next pipe's files").containsExactlyInAnyOrderElementsOf(allOf(before, made));
-                    next.left().send("again");
-                    assertThat(next.right().recv()).isEqualTo("again");
-                } finally {
-                    next.left().close();
-                    next.right().close();
-                }
-                FreedPipeFiles.discardAll();
+            // its file is kept for the next pipe of this process of its kind, which makes no other
+            assertThat(segmentFiles()).as("kept once both ends are closed").containsAll(made);
+            Pipe<String> next = Pipe.open(duplex);
+            try {
+                assertThat(segmentFiles()).as("the next pipe's files").containsExactlyInAnyOrderElementsOf(allOf(before, made));
+                (duplex ? next.left() : next.right()).send("again");
+                assertThat((duplex ? next.right() : next.left()).recv()).isEqualTo("again");
+            } finally {
+                next.left().close();
+                next.right().close();
             }
-            assertThat(segmentFiles()).as("left once both ends are closed").isSubsetOf(before);
+            FreedPipeFiles.discardAll();
+            assertThat(segmentFiles()).as("left once both ends are closed and the kept files discarded").isSubsetOf(before);
         }
     }
 
@@ -159,6 +158,35 @@ class PerProcessCloseTest {
         assertThat(consumer.exitCode()).hasValue(0);
         assertThat(received.get()).as("both messages, then EOF").isEqualTo(3);
         assertThat(segmentFilesSince(before)).as("the pipe's file, once both ends are gone").isEmpty();
+    }
+
+    /**
+     * Python's idiom: the parent gives a child the receiving end and closes its own copy of the
+     * sending end right after {@code start()}, having sent nothing; the child, which decodes its
+     * end only once it runs, reads EOF. Until 2026-12-07 a one-way pipe's queue removed its file
+     * on that close (closed and empty), and the child failed at boot: its end's file was gone.
+     */
+    @Test
+    void aChildGivenTheReceivingEndReadsEofWhenTheParentClosedTheSendingEndAtOnce() throws Exception {
+        for (boolean duplex : new boolean[] {false, true}) {
+            SharedLong eof = shared.track(new SharedLong());
+            Pipe<String> pipe = Pipe.open(duplex);
+            Connection<String> receiving = pipe.left();
+            Connection<String> sending = pipe.right();
+            ChildProcess child = new ChildProcess(() -> {
+                try {
+                    receiving.recv();
+                } catch (EOFException expected) {
+                    eof.set(1);
+                }
+            });
+            child.start();
+            sending.close();
+            assertThat(child.join(WAIT)).isTrue();
+            assertThat(child.exitCode()).as(duplex ? "duplex" : "one-way" + ": %s", child.failure()).hasValue(0);
+            assertThat(eof.get()).as(duplex ? "duplex" : "one-way").isEqualTo(1);
+            receiving.close();
+        }
     }
 
     @Test

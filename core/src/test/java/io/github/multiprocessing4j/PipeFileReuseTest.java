@@ -11,8 +11,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A duplex pipe that never left this process leaves its file to the next pipe when both its ends
- * are closed here; a pipe another process had, or that was unlinked, does not.
+ * A pipe that never left this process leaves its file to the next pipe of its kind (duplex or
+ * one-way) when both its ends are closed here; a pipe another process had, or that was unlinked,
+ * does not.
  */
 class PipeFileReuseTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -41,6 +42,30 @@ class PipeFileReuseTest {
         } finally {
             next.left().close();
             next.right().close();
+        }
+    }
+
+    @Test
+    void aOneWayPipesFileGoesToTheNextOneWayPipeNotToADuplexOne() throws Exception {
+        Pipe<String> first = Pipe.open(false);
+        first.right().send("never received");
+        first.left().close();
+        first.right().close();
+        assertThat(FreedPipeFiles.keptCount()).isEqualTo(1);
+
+        Pipe<String> duplex = Pipe.open();
+        assertThat(FreedPipeFiles.keptCount()).as("a duplex pipe makes a file of its own").isEqualTo(1);
+        Pipe<String> next = Pipe.open(false);
+        try {
+            assertThat(FreedPipeFiles.keptCount()).as("taken by the next one-way pipe").isZero();
+            assertThat(next.left().poll(Duration.ZERO)).isFalse();
+            next.right().send("fresh");
+            assertThat(next.left().recv()).isEqualTo("fresh");
+        } finally {
+            for (Pipe<String> pipe : List.of(duplex, next)) {
+                pipe.left().close();
+                pipe.right().close();
+            }
         }
     }
 

@@ -149,7 +149,7 @@ public final class ByteQueue implements Serializable {
      */
     static final int FIRST_CHUNK_RESERVED = 4096;
     private static final int PAGE = 4096;
-    /** What {@link #reopenPair} zeroes headers with. */
+    /** What {@link #reopen} zeroes headers with. */
     private static final byte[] ZEROS = new byte[PAGE];
 
     /** How a put writes an item as the bytes of its record (see {@link #put}). */
@@ -276,8 +276,26 @@ public final class ByteQueue implements Serializable {
      *     has room for the file (unbounded queues spill to disk: see {@link ChunkChain})
      */
     public static ByteQueue[] createPair(int chunkSize) {
-        ByteQueue[] reopened = FreedPipeFiles.takePair(chunkSize);
-        return reopened != null ? reopened : createIn(2, 0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES), true);
+        return createHostedIn(2, chunkSize);
+    }
+
+    /**
+     * Creates an unbounded queue whose file is its host's to remove, as a pair's queues are (a
+     * one-way pipe's, whose freeing removes it: {@link PipeEnds#unlinkHost}): its close, even
+     * empty, removes only the chunks it made, so that the receiving end still decodes after the
+     * sending end's users are gone.
+     *
+     * @param chunkSize bytes of a standard chunk (a multiple of 4096)
+     * @throws java.io.UncheckedIOException as {@link #createPair}
+     */
+    public static ByteQueue createHosted(int chunkSize) {
+        return createHostedIn(1, chunkSize)[0];
+    }
+
+    /** @return {@code count} unbounded queues in one file, their host's to remove: a kept file's made new, or a new one's */
+    private static ByteQueue[] createHostedIn(int count, int chunkSize) {
+        ByteQueue[] reopened = FreedPipeFiles.take(count, chunkSize);
+        return reopened != null ? reopened : createIn(count, 0, chunkSize, Math.min(chunkSize, FIRST_CHUNK_BYTES), true);
     }
 
     /** @return the chunk size the queue was made with */
@@ -319,19 +337,20 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Makes the two queues of a freed pair's file ({@link #createPair}) new again, for another
-     * pipe: each header zeroed (with the bytes it hosts: the pipe's table of ends) and its first
-     * chunk's first record slot, which is all a new queue reads before it writes (see the class
-     * notes: an append zeroes the slot after its record before it publishes), the pages already
-     * allocated kept so. The caller has {@linkplain #retire retired} the pair's old handles.
+     * Makes the queues of a freed pipe's file ({@link #createPair}, {@link #createHosted}) new
+     * again, for another pipe: each header zeroed (with the bytes it hosts: the pipe's table of
+     * ends) and its first chunk's first record slot, which is all a new queue reads before it
+     * writes (see the class notes: an append zeroes the slot after its record before it
+     * publishes), the pages already allocated kept so. The caller has {@linkplain #retire retired}
+     * the old handles.
      *
-     * @param file the file of a pair whose queues never left their first chunks
-     * @param chunkSize the chunk size the pair was made with
+     * @param file the file of {@code count} hosted queues that never left their first chunks
+     * @param chunkSize the chunk size they were made with
      */
-    static ByteQueue[] reopenPair(SharedSegment file, int chunkSize) {
-        int length = file.size() / 2;
-        ByteQueue[] queues = new ByteQueue[2];
-        for (int i = 0; i < 2; i++) {
+    static ByteQueue[] reopen(SharedSegment file, int count, int chunkSize) {
+        int length = file.size() / count;
+        ByteQueue[] queues = new ByteQueue[count];
+        for (int i = 0; i < count; i++) {
             int at = i * length;
             long reserved = file.getLongVolatile(at + FIRST_RESERVED);
             for (int zeroed = 0; zeroed < QueueDescriptor.FIRST_CHUNK; zeroed += ZEROS.length) {
@@ -353,7 +372,7 @@ public final class ByteQueue implements Serializable {
     }
 
     /**
-     * Closes this handle for good before its file holds another queue ({@link #reopenPair}): a put
+     * Closes this handle for good before its file holds another queue ({@link #reopen}): a put
      * or take under way in another thread of this process ends first (each lock is taken and
      * released), and every later one, and every wait at its next look, finds the queue closed
      * whatever the header says then. Only for a handle no other process has.
@@ -366,9 +385,19 @@ public final class ByteQueue implements Serializable {
         getLock.release();
     }
 
-    /** @return whether {@code other} is the other queue of this one's pair ({@link #createPair}) */
-    boolean sharesFileWith(ByteQueue other) {
-        return other != this && other.segment == segment && hosted && other.hosted;
+    /**
+     * @return whether {@code queues}, in this order, are every queue of one file of hosted queues
+     *     ({@link #createPair}, {@link #createHosted}): what {@link #reopen} makes new
+     */
+    static boolean fillOneFile(ByteQueue... queues) {
+        SharedSegment file = queues[0].segment;
+        for (int i = 0; i < queues.length; i++) {
+            ByteQueue queue = queues[i];
+            if (!queue.hosted || queue.segment != file || queue.at != i * queue.length) {
+                return false;
+            }
+        }
+        return (long) queues.length * queues[0].length == file.size();
     }
 
     /**

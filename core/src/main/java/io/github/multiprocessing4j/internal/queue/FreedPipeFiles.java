@@ -11,24 +11,25 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The files of duplex pipes that this process made, used only itself and closed, kept for its next
+ * The files of pipes that this process made, used only itself and closed, kept for its next
  * pipes: a pipe made, used and closed in a loop (a pipe per request) then creates, reserves, maps
  * and removes no file.
  *
- * <p>Implementation notes. A pipe is one file holding the queues of its two directions and its
- * table of ends ({@link ByteQueue#createPair}, {@link PipeEnds}). Making it costs a file's
- * creation, the allocation of its first pages (zeros written) and a mapping, and its freeing the
- * file's removal: measured on the 2-core development VM (JDK 17), 54% and 7% of what a duplex pipe
- * made, given one message, read and closed cost once compiled (38 µs a pipe), CPython's
- * {@code Pipe()} the same way 12 µs. A file can be given to a new pipe only when no other process
- * can come to it, and no thread of this one can still be inside the old pipe:
+ * <p>Implementation notes. A pipe is one file holding the queues of its directions (two for a
+ * duplex pipe, one for a one-way pipe) and its table of ends ({@link ByteQueue#createPair},
+ * {@link ByteQueue#createHosted}, {@link PipeEnds}). Making it costs a file's creation, the
+ * allocation of its first pages (zeros written) and a mapping, and its freeing the file's
+ * removal: measured on the 2-core development VM (JDK 17), 54% and 7% of what a duplex pipe made,
+ * given one message, read and closed cost once compiled (38 µs a pipe), CPython's {@code Pipe()}
+ * the same way 12 µs. A file can be given to a new pipe only when no other process can come to
+ * it, and no thread of this one can still be inside the old pipe:
  * <ul>
  * <li>no other process has or will have the pipe: its ends were made here and never serialized
  *     (not into a target, a task, a queue item, a message, nor the tree's table of static
  *     objects: {@link PipeEnds#isMadeHereOnly}), and both are closed here (the caller frees the
  *     pipe on the close of its second end, not on an {@code unlink()}, whose handles may be
  *     open), so nobody knows the file's name;</li>
- * <li>nothing of the pipe lives outside the file: both directions stayed in their first chunks
+ * <li>nothing of the pipe lives outside the file: its directions stayed in their first chunks
  *     ({@link ByteQueue#inFirstChunkOnly});</li>
  * <li>a receive or send of the old ends still under way in another thread (it passed its
  *     handle's closed check before the close) never sees the new pipe: the old queue handles are
@@ -38,10 +39,11 @@ import java.util.List;
  *     receiver is then not rung and sees its message at its next look, 20 ms later at most.)</li>
  * </ul>
  * At most {@link #MAX_KEPT} files are kept (a program holds few pipes at once, and each kept file
- * holds its allocated pages, 32 KiB at least); the others are removed as before. Kept files go
- * with {@link #discardAll} ({@code Multiprocessing.discardSpares()}), when the process exits
- * (an exit action), and with the tree; a file is given only to a pipe of the tree it was made in,
- * and only while it still exists (an ended tree removed it).
+ * holds its allocated pages, 16 KiB a direction at least); the others are removed as before. Kept
+ * files go with {@link #discardAll} ({@code Multiprocessing.discardSpares()}), when the process
+ * exits (an exit action), and with the tree; a file is given only to a pipe of the same number of
+ * directions and of the tree it was made in, and only while it still exists (an ended tree
+ * removed it).
  */
 public final class FreedPipeFiles {
     /** The most files this process keeps. */
@@ -52,39 +54,46 @@ public final class FreedPipeFiles {
     /** Whether the exit action that removes the kept files is registered; guarded by {@link #KEPT}. */
     private static boolean removedAtExit;
 
-    private record Kept(SharedSegment file, int chunkSize) {
+    /** A kept file of {@code directions} queues. Its {@code equals} is never called: see {@link #take}. */
+    private record Kept(SharedSegment file, int directions, int chunkSize) {
     }
 
     private FreedPipeFiles() {
     }
 
     /**
-     * Keeps the file of a freed duplex pipe for a next one, when it may be (see the class notes):
-     * the caller has closed and drained both directions, and both ends were made here, never left
-     * this process and are closed here.
+     * Keeps the file of a freed pipe for a next one, when it may be (see the class notes): the
+     * caller has closed and drained its directions, and both ends were made here, never left this
+     * process and are closed here.
      *
-     * @param toLeft the direction into the left end, whose header starts the file
-     * @param toRight the other direction
+     * @param directions the pipe's queues in the order of its file (a duplex pipe's: the one into
+     *     the left end first)
      * @return whether the file was kept; when not, the caller removes it
      */
-    public static boolean keep(ByteQueue toLeft, ByteQueue toRight) {
-        SharedSegment file = toLeft.segment();
-        if (!toLeft.sharesFileWith(toRight) || file.spilled() || !toLeft.inFirstChunkOnly() || !toRight.inFirstChunkOnly()) {
+    public static boolean keep(ByteQueue... directions) {
+        SharedSegment file = directions[0].segment();
+        if (!ByteQueue.fillOneFile(directions) || file.spilled()) {
             return false;
+        }
+        for (ByteQueue direction : directions) {
+            if (!direction.inFirstChunkOnly()) {
+                return false;
+            }
         }
         synchronized (KEPT) {
             if (KEPT.size() >= MAX_KEPT) {
                 return false;
             }
         }
-        toLeft.retire(); // without the monitor: it may wait for another thread's put or take to end
-        toRight.retire();
+        for (ByteQueue direction : directions) {
+            direction.retire(); // without the monitor: it may wait for another thread's put or take to end
+        }
         boolean registerExit;
         synchronized (KEPT) {
             if (KEPT.size() >= MAX_KEPT) {
                 return false; // retired all the same: the caller removes the file
             }
-            KEPT.push(new Kept(file, toLeft.chunkSize()));
+            KEPT.push(new Kept(file, directions.length, directions[0].chunkSize()));
             registerExit = !removedAtExit;
             removedAtExit = true;
         }
@@ -95,10 +104,11 @@ public final class FreedPipeFiles {
     }
 
     /**
-     * @return the queues of a kept file made new ({@link ByteQueue#reopenPair}), or null when no
-     *     kept file of {@code chunkSize} and of this process's tree is there
+     * @return the queues of a kept file of {@code directions} queues made new
+     *     ({@link ByteQueue#reopen}), or null when no such file of {@code chunkSize} and of this
+     *     process's tree is kept
      */
-    static ByteQueue[] takePair(int chunkSize) {
+    static ByteQueue[] take(int directions, int chunkSize) {
         SharedSegment file = null;
         synchronized (KEPT) {
             if (KEPT.isEmpty()) {
@@ -107,7 +117,7 @@ public final class FreedPipeFiles {
             String tree = SharedSegment.ownTreeId();
             for (Iterator<Kept> it = KEPT.iterator(); it.hasNext(); ) {
                 Kept kept = it.next();
-                if (kept.chunkSize == chunkSize && kept.file.treeId().equals(tree)) {
+                if (kept.directions == directions && kept.chunkSize == chunkSize && kept.file.treeId().equals(tree)) {
                     it.remove(); // not remove(kept): a record's equals() is bootstrapped at its first call, tens of ms
                     file = kept.file;
                     break;
@@ -118,9 +128,9 @@ public final class FreedPipeFiles {
             return null;
         }
         if (!file.exists()) { // its tree ended
-            return takePair(chunkSize);
+            return take(directions, chunkSize);
         }
-        return ByteQueue.reopenPair(file, chunkSize);
+        return ByteQueue.reopen(file, directions, chunkSize);
     }
 
     /** Removes every kept file. Idempotent; never throws (a file that cannot be removed goes with its tree). */
