@@ -345,6 +345,7 @@ public final class ByteQueue implements Serializable {
      * the old handles.
      *
      * @param file the file of {@code count} hosted queues that never left their first chunks
+     * @param count how many queues the file holds: 2 for a pair, 1 for {@link #createHosted}'s
      * @param chunkSize the chunk size they were made with
      */
     static ByteQueue[] reopen(SharedSegment file, int count, int chunkSize) {
