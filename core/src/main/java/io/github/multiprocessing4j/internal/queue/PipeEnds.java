@@ -48,9 +48,11 @@ import java.util.function.Supplier;
  * <p>The table lives in the spare bytes of the header page of the pipe's first direction queue
  * (the one into the left end, which every pipe has: {@link ByteQueue#hostedArea}), not in a
  * segment of its own; a duplex pipe's two queues share one file ({@link ByteQueue#createPair}),
- * so any pipe is one file. The pipe's freeing closes and drains its queues, then removes that
- * file ({@link #unlinkHost}); until then it stays, whichever direction is done with: a process
- * that decodes an end later (a child started after the other end's users closed it) finds it.
+ * and a one-way pipe's queue is alone in its own ({@link ByteQueue#createHosted}), so any pipe is
+ * one file, which its queues never remove. The pipe's freeing closes and drains its queues, then
+ * removes that file ({@link #unlinkHost}); until then it stays, whichever direction is done with:
+ * a process that decodes an end later (a child started after the other end's users closed it)
+ * finds it.
  *
  * <p>An end that nobody has used yet is not gone: it may still be on its way to a child that has
  * not started. An end in a child's target is the child's from its spawn, before the child runs
