@@ -2,6 +2,7 @@ package io.github.multiprocessing4j.internal.sync;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,7 +43,12 @@ import java.util.concurrent.locks.LockSupport;
  * process's thread that reads a pipe from it (a child's lifeline, which its parent writes a byte
  * into) or its doorbell's pipe ({@link Doorbell}): a pool's worker that waited a second for its next chunk
  * otherwise saw it up to 20 ms late, and its pool saw the answer as late again. Parked waiters are registered while they park (a
- * map update each side of a park of 20 µs or more).
+ * map update each side of a park of 20 µs or more). A {@link #wakeAll} also counts itself, and a
+ * wait compares the count before each park with the count it saw before its last look: a nudge
+ * that came while the wait was looking, not parked (so not unparked), would otherwise be lost,
+ * and the wait would park its long pause having looked just before the change the nudge told of.
+ * Seen once in a test of a child's lifeline (a wait parked long, nudged, went on looking every
+ * 20 ms).
  */
 final class Backoff {
     /** How long a wait spins before it yields: a message answered within it is caught at once. */
@@ -72,6 +78,8 @@ final class Backoff {
     private static long crowdedUntil = System.nanoTime();
     /** The waits of this process parked now, by thread: what {@link #wake} and {@link #wakeAll} cut short. */
     private static final Map<Thread, Backoff> PARKED = new ConcurrentHashMap<>();
+    /** How many times {@link #wakeAll} was called in this process: see the class notes. */
+    private static final AtomicLong WAKE_ALLS = new AtomicLong();
 
     private long start;
     /** When this wait's last yield returned (its start before the first). */
@@ -81,6 +89,8 @@ final class Backoff {
     private long parked;
     /** Set by {@link #wake}: the next look comes at once, and the pauses start again from the shortest. */
     private volatile boolean woken;
+    /** {@link #WAKE_ALLS} as it was before this wait's last look (made before its first). */
+    private long wakeAllsSeen = WAKE_ALLS.get();
 
     /** @return whether the wait has parked for {@link #LONG_WAIT_NANOS} (since it was last woken) */
     boolean isLong() {
@@ -125,6 +135,7 @@ final class Backoff {
 
     /** Cuts short the pauses of every wait of this process parked now ({@link #wake}). */
     static void wakeAll() {
+        WAKE_ALLS.incrementAndGet(); // before the look at who is parked: see park
         for (Map.Entry<Thread, Backoff> waiting : PARKED.entrySet()) {
             waiting.getValue().woken = true;
             LockSupport.unpark(waiting.getKey());
@@ -135,9 +146,16 @@ final class Backoff {
     private void park(long nanos) {
         Thread self = Thread.currentThread();
         PARKED.put(self, this);
-        LockSupport.parkNanos(nanos);
+        long seenBeforeLook = wakeAllsSeen;
+        // Registered first, then the count read: a wakeAll either finds this wait parked or
+        // counted itself before this read (both sides are volatile), so none is missed.
+        boolean nudgedWhileLooking = WAKE_ALLS.get() != seenBeforeLook;
+        if (!nudgedWhileLooking) {
+            LockSupport.parkNanos(nanos);
+        }
         PARKED.remove(self);
-        if (woken) {
+        wakeAllsSeen = WAKE_ALLS.get(); // before the next look
+        if (woken || nudgedWhileLooking) {
             woken = false;
             park = MIN_PARK_NANOS;
             parked = 0;

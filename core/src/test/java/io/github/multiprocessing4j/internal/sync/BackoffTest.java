@@ -45,4 +45,22 @@ class BackoffTest {
             }
         }
     }
+
+    @Test
+    void aNudgeThatComesWhileTheWaitLooksIsNotLost() {
+        long shortest = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Backoff backoff = new Backoff();
+            long young = System.nanoTime() + 6_000_000; // past the busy phase, its pauses grown past a millisecond
+            while (System.nanoTime() - young < 0) {
+                backoff.pause();
+            }
+            Backoff.wakeAll(); // between two looks, as a nudge that comes while the wait looks its shared word
+            long before = System.nanoTime();
+            backoff.pause();
+            shortest = Math.min(shortest, System.nanoTime() - before);
+        }
+        // Lost, the nudge would leave the wait to its next pause of a millisecond or more.
+        assertThat(shortest).as("the pause after the nudge, ns").isLessThan(500_000L);
+    }
 }
