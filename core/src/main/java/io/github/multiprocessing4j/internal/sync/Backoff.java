@@ -47,8 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * wait compares the count before each park with the count it saw before its last look: a nudge
  * that came while the wait was looking, not parked (so not unparked), would otherwise be lost,
  * and the wait would park its long pause having looked just before the change the nudge told of.
- * Seen once in a test of a child's lifeline (a wait parked long, nudged, went on looking every
- * 20 ms).
+ * A test of a child's lifeline failed once as that would (a wait parked long, nudged, went on
+ * looking every 20 ms).
  */
 final class Backoff {
     /** How long a wait spins before it yields: a message answered within it is caught at once. */
