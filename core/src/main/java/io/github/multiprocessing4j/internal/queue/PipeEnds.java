@@ -179,7 +179,7 @@ public final class PipeEnds implements Serializable {
             ATTACHED.remove(key(end));
             noOtherUser = hasNoLiveUser(users(end), Owner.currentProcessToken());
         }
-        return isClosed(end) || noOtherUser && segment.getLongVolatile(USED + 8 * end) != 0;
+        return isClosed(end) || (noOtherUser && segment.getLongVolatile(USED + 8 * end) != 0); // as isGone
     }
 
     /**

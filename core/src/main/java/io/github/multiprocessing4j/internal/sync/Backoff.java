@@ -133,7 +133,10 @@ final class Backoff {
         }
     }
 
-    /** Cuts short the pauses of every wait of this process parked now ({@link #wake}). */
+    /**
+     * Cuts short the pauses of every wait of this process: parked now ({@link #wake}), or looking,
+     * whose next park is then skipped (see the class notes).
+     */
     static void wakeAll() {
         WAKE_ALLS.incrementAndGet(); // before the look at who is parked: see park
         for (Map.Entry<Thread, Backoff> waiting : PARKED.entrySet()) {
