@@ -295,7 +295,7 @@ public final class Wire {
          */
         public void reserve(long bytes) {
             if (bytes > buffer.length - position && position + bytes <= Integer.MAX_VALUE - 16) {
-                buffer = Arrays.copyOf(buffer, (int) (position + bytes));
+                growTo((int) (position + bytes));
             }
         }
 
@@ -305,8 +305,20 @@ public final class Wire {
                 if (wanted > Integer.MAX_VALUE - 16) {
                     throw new IllegalArgumentException("a message of more than 2 GiB (in a pool: use a smaller chunk size)");
                 }
-                buffer = Arrays.copyOf(buffer, (int) wanted);
+                growTo((int) wanted);
             }
+        }
+
+        /**
+         * A larger buffer with what was written so far: the bytes up to the position only, not the
+         * whole old buffer, whose capacity a generous first guess ({@link #reserve}, a map chunk's
+         * size guess) may have made far larger than what it holds. Nothing past the position is
+         * ever read back ({@link #truncate} forgets it, {@link #setInt} writes before it).
+         */
+        private void growTo(int size) {
+            byte[] grown = new byte[size];
+            System.arraycopy(buffer, 0, grown, 0, position);
+            buffer = grown;
         }
     }
 
