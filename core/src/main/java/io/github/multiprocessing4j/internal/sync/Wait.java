@@ -24,6 +24,9 @@ import java.util.function.BooleanSupplier;
  * }
  * }</pre>
  *
+ * (Method references keep the example short; the library's own waits on a path a process meets
+ * early pass small classes instead: see the implementation notes below.)
+ *
  * <p>Contract of every entry point:
  * <ul>
  * <li>The caller has already tried once and failed: the wait begins with a pause. Each round
