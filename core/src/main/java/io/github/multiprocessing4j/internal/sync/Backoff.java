@@ -139,9 +139,8 @@ final class Backoff {
      */
     static void wakeAll() {
         WAKE_ALLS.incrementAndGet(); // before the look at who is parked: see park
-        for (Map.Entry<Thread, Backoff> waiting : PARKED.entrySet()) {
-            waiting.getValue().woken = true;
-            LockSupport.unpark(waiting.getKey());
+        for (Thread parked : PARKED.keySet()) {
+            LockSupport.unpark(parked); // the count tells the wait, once awake, that it was woken
         }
     }
 
@@ -152,13 +151,13 @@ final class Backoff {
         long seenBeforeLook = wakeAllsSeen;
         // Registered first, then the count read: a wakeAll either finds this wait parked or
         // counted itself before this read (both sides are volatile), so none is missed.
-        boolean nudgedWhileLooking = WAKE_ALLS.get() != seenBeforeLook;
-        if (!nudgedWhileLooking) {
+        if (WAKE_ALLS.get() == seenBeforeLook) {
             LockSupport.parkNanos(nanos);
         }
         PARKED.remove(self);
-        wakeAllsSeen = WAKE_ALLS.get(); // before the next look
-        if (woken || nudgedWhileLooking) {
+        long wakeAlls = WAKE_ALLS.get();
+        wakeAllsSeen = wakeAlls; // before the next look
+        if (woken || wakeAlls != seenBeforeLook) { // woken alone, or with all the others
             woken = false;
             park = MIN_PARK_NANOS;
             parked = 0;
