@@ -179,7 +179,7 @@ public final class PipeEnds implements Serializable {
             ATTACHED.remove(key(end));
             noOtherUser = hasNoLiveUser(users(end), Owner.currentProcessToken());
         }
-        return isClosed(end) || (noOtherUser && segment.getLongVolatile(USED + 8 * end) != 0); // as isGone
+        return isClosed(end) || (wasUsed(end) && noOtherUser); // isGone's answer, the users just read
     }
 
     /**
@@ -222,13 +222,12 @@ public final class PipeEnds implements Serializable {
      *     used it closed it or has died
      */
     public boolean isGone(int end) {
-        if (isClosed(end)) {
-            return true;
-        }
-        if (segment.getLongVolatile(USED + 8 * end) == 0) {
-            return false;
-        }
-        return hasNoLiveUser(users(end), 0);
+        return isClosed(end) || (wasUsed(end) && hasNoLiveUser(users(end), 0));
+    }
+
+    /** @return whether {@code end} was ever used (see the table's {@code used n}) */
+    private boolean wasUsed(int end) {
+        return segment.getLongVolatile(USED + 8 * end) != 0;
     }
 
     /** Marks both ends closed for every process (the pipe's unlink). */
