@@ -121,6 +121,15 @@ import static io.github.multiprocessing4j.internal.queue.QueueDescriptor.positio
  * stays unbounded: a put is never refused and waits for no one who is not working, and the
  * shared memory the lead takes stays a few chunks while consumers keep up. A bounded queue paces
  * only a put that may wait for ever (a timed put keeps its timeout exact).
+ * A large item's chunk holds that item alone, and the spares keep only a few such chunks
+ * ({@link ChunkChain#maxLargeSpareBytes}): its put paces from a shorter lead
+ * ({@link ChunkChain#pacingLead}), so that every chunk of a stream of large items (its lead, the
+ * head's, one whose retiring a consumer put off) is kept once drained and reused by the next
+ * burst. With the lead of standard chunks, a pool's map returning sixteen 8 MiB arrays, called
+ * again and again, made two or three new 8.5 MiB chunks a call and removed as many as it drained
+ * (measured on the 2-core development VM, 8 programs each alternated, the medians of their three
+ * calls after a first: about 1,550 MB/s against 2,150 with the shorter lead, which made three
+ * chunks in all).
  */
 public final class ByteQueue implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -616,7 +625,7 @@ public final class ByteQueue implements Serializable {
             }
             // when the consumers made room, another producer may have filled it by the time this
             // one has the lock again: it looks again, and paces again within the same deadline
-            pace = awaitConsumers(paceDeadline);
+            pace = awaitConsumers(paceDeadline, recordSize(length) + LINK_SIZE);
         }
     }
 
@@ -1117,7 +1126,7 @@ public final class ByteQueue implements Serializable {
      */
     private boolean mustPaceBeforeAppending(long tail, int length) {
         long need = recordSize(length) + LINK_SIZE;
-        if (offsetOf(tail) + need <= chunkSize || !mustPace(chunkOf(tail))) {
+        if (offsetOf(tail) + need <= chunkSize || !mustPace(chunkOf(tail), need)) {
             return false; // it fits where it is, or a spare or short lead is there
         }
         long drainedAt = header.getLongVolatile(DRAINED_AT);
@@ -1132,17 +1141,23 @@ public final class ByteQueue implements Serializable {
      *
      * @return true when the consumers made room; false when they stalled or the deadline passed
      */
-    private boolean awaitConsumers(long deadline) {
-        ConsumerProgress progress = new ConsumerProgress();
+    private boolean awaitConsumers(long deadline, long need) {
+        ConsumerProgress progress = new ConsumerProgress(need);
         long timeout = deadline - System.nanoTime();
         return timeout > 0 && Wait.uninterruptibly(timeout, progress, null) && !progress.stalled;
     }
 
     /** What a pacing put waits for: room made by the consumers, or the consumers stalled. */
     private final class ConsumerProgress implements BooleanSupplier {
+        /** The bytes the paced put's new chunk must hold. */
+        private final long need;
         private long taken = header.getLongVolatile(GET_COUNT);
         private long takenAt = System.nanoTime();
         boolean stalled;
+
+        ConsumerProgress(long need) {
+            this.need = need;
+        }
 
         @Override
         public boolean getAsBoolean() {
@@ -1155,13 +1170,16 @@ public final class ByteQueue implements Serializable {
                 stalled = true;
                 return true;
             }
-            return !mustPace(chunkOf(header.getLongVolatile(TAIL)));
+            return !mustPace(chunkOf(header.getLongVolatile(TAIL)), need);
         }
     }
 
-    /** @return whether a new chunk after tail chunk {@code tailChunk} would be made with a long lead and no spare */
-    private boolean mustPace(long tailChunk) {
-        return tailChunk - chunkOf(header.getLongVolatile(HEAD)) >= PACING_BACKLOG_CHUNKS
+    /**
+     * @return whether a new chunk after tail chunk {@code tailChunk}, for {@code need} bytes, would
+     *     be made with a long lead and no spare
+     */
+    private boolean mustPace(long tailChunk, long need) {
+        return tailChunk - chunkOf(header.getLongVolatile(HEAD)) >= chunks.pacingLead(need, PACING_BACKLOG_CHUNKS)
                 && ChunkChain.spareCount(header) == 0;
     }
 

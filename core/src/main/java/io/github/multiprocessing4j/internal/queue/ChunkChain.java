@@ -236,8 +236,7 @@ final class ChunkChain {
         if (pagesFor(minimum) * PAGE > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("an item of " + minimum + " bytes is too large for a queue (2 GiB at most)");
         }
-        long size = minimum <= chunkSize ? chunkSize
-                : Math.min(pagesFor(minimum + minimum / LARGE_CHUNK_HEADROOM), Integer.MAX_VALUE / PAGE) * PAGE;
+        long size = newChunkSize(minimum);
         SharedSegment chunk = takeSpare(number, minimum);
         if (chunk == null) {
             String name = SharedSegment.reserveName("qchunk");
@@ -249,6 +248,29 @@ final class ChunkChain {
         tailChunk = chunk;
         tailChunkNumber = number;
         return chunk;
+    }
+
+    /** @return the size of a chunk made for {@code minimum} bytes: a standard one, or a large item's with its headroom */
+    private long newChunkSize(long minimum) {
+        return minimum <= chunkSize ? chunkSize
+                : Math.min(pagesFor(minimum + minimum / LARGE_CHUNK_HEADROOM), Integer.MAX_VALUE / PAGE) * PAGE;
+    }
+
+    /**
+     * @return the lead (chunks from the head's to the tail's) from which a put that is about to
+     *     make a chunk for {@code minimum} bytes, with no spare there, paces: {@code standardLead}
+     *     for a standard chunk; for a large item's, at most as many as the large spares can hold
+     *     less two (the head's chunk, and a drained one whose retiring was put off), at least 1:
+     *     then every chunk of a stream of such items is kept once drained (see {@code ByteQueue}'s
+     *     pacing). A put makes a chunk beyond that only when the consumers stall.
+     */
+    long pacingLead(long minimum, long standardLead) {
+        long size = newChunkSize(minimum);
+        if (size == chunkSize) {
+            return standardLead;
+        }
+        long keepable = Math.min(MAX_SPARES, maxLargeSpareBytes() / size);
+        return Math.max(1, Math.min(standardLead, keepable - 2));
     }
 
     /**

@@ -67,6 +67,28 @@ class PacingTest {
     }
 
     @Test
+    void aProducerOfItemsWhoseChunksFewSparesHoldMakesNoMoreThanTheyHold() throws InterruptedException {
+        // Items of 8 MiB or so where shared memory is roomy: the large spares hold three of their
+        // chunks (ChunkChain.maxLargeSpareBytes), so the producer paces from a lead of one chunk
+        // and the stream cycles through three, every one kept once drained. With the lead of
+        // standard chunks (four) it made five or six, and a stream coming in bursts (a pool's map
+        // of large results, called again and again) made the extra ones anew at every burst.
+        int itemSize = (int) (ChunkChain.maxLargeSpareBytes() * 10 / 34);
+        int items = 24;
+        int attempts = 0;
+        int fewest = Integer.MAX_VALUE;
+        while (attempts++ < ATTEMPTS && fewest > 3) {
+            ByteQueue large = ByteQueue.create(0, CHUNK);
+            try {
+                fewest = Math.min(fewest, chunksUsedByOneProducer(large, itemSize, items));
+            } finally {
+                TestQueues.closeAndDrain(large);
+            }
+        }
+        assertThat(fewest).as("chunk segments used for " + items + " items of " + itemSize + " bytes").isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void producersAheadOfADrainingConsumerReuseChunks() throws InterruptedException {
         // Several producers pace as one does: 6-13 segments here, and 26 once in a whole suite's
         // run on a busy 2-core machine (five threads on two cores: a consumer descheduled past
