@@ -602,6 +602,7 @@ public final class ByteQueue implements Serializable {
             return false;
         }
         int length = writer.length(item);
+        long need = recordSize(length) + LINK_SIZE; // its record and the link that may follow it
         boolean paced = false;
         long paceDeadline = 0;
         while (true) {
@@ -612,7 +613,7 @@ public final class ByteQueue implements Serializable {
                     return false;
                 }
                 long tail = header.getLongVolatile(TAIL);
-                if (!pace || !mustPaceBeforeAppending(tail, length)) {
+                if (!pace || !mustPaceBeforeAppending(tail, need)) {
                     append(tail, item, length, writer);
                     return true;
                 }
@@ -625,7 +626,7 @@ public final class ByteQueue implements Serializable {
             }
             // when the consumers made room, another producer may have filled it by the time this
             // one has the lock again: it looks again, and paces again within the same deadline
-            pace = awaitConsumers(paceDeadline, recordSize(length) + LINK_SIZE);
+            pace = awaitConsumers(paceDeadline, chunks.pacingLead(need, PACING_BACKLOG_CHUNKS));
         }
     }
 
@@ -1110,11 +1111,12 @@ public final class ByteQueue implements Serializable {
     static final long CONSUMERS_ACTIVE_NANOS = 50_000_000;
 
     /**
-     * A producer's pacing (see the class notes): whether appending an item of {@code length}
-     * bytes would start a new chunk (a standard one, or one of its own for a large item, whose
+     * A producer's pacing (see the class notes): whether appending an item whose record and
+     * following link take {@code need} bytes would start a new chunk (a standard one, or one of its own for a large item, whose
      * drained chunks are spares too since 2026-12-05: 1 MiB items through a queue bounded at 64,
      * 320-640 MB/s before large items paced, 490-3,700 after) while the consumers drain a lead of
-     * {@link #PACING_BACKLOG_CHUNKS} chunks or more and none is spare. Under the put lock, so that
+     * {@link #PACING_BACKLOG_CHUNKS} chunks or more (fewer for a large item's chunk:
+     * {@link ChunkChain#pacingLead}) and none is spare. Under the put lock, so that
      * the producer that is about to make the chunk is the one that paces: asked before the lock,
      * with several producers, the put that found room was most often not the one that made the
      * next chunk (measured: 4 producers and 4 consumers of 4 KiB items made about a quarter of
@@ -1124,9 +1126,8 @@ public final class ByteQueue implements Serializable {
      * new chunks of ~65 per producer and leads of 65-69 chunks, the whole bound; looking again, 1-4
      * new and leads under 12, and 180 -> 290 MB/s).
      */
-    private boolean mustPaceBeforeAppending(long tail, int length) {
-        long need = recordSize(length) + LINK_SIZE;
-        if (offsetOf(tail) + need <= chunkSize || !mustPace(chunkOf(tail), need)) {
+    private boolean mustPaceBeforeAppending(long tail, long need) {
+        if (offsetOf(tail) + need <= chunkSize || !mustPace(chunkOf(tail), chunks.pacingLead(need, PACING_BACKLOG_CHUNKS))) {
             return false; // it fits where it is, or a spare or short lead is there
         }
         long drainedAt = header.getLongVolatile(DRAINED_AT);
@@ -1141,22 +1142,22 @@ public final class ByteQueue implements Serializable {
      *
      * @return true when the consumers made room; false when they stalled or the deadline passed
      */
-    private boolean awaitConsumers(long deadline, long need) {
-        ConsumerProgress progress = new ConsumerProgress(need);
+    private boolean awaitConsumers(long deadline, long lead) {
+        ConsumerProgress progress = new ConsumerProgress(lead);
         long timeout = deadline - System.nanoTime();
         return timeout > 0 && Wait.uninterruptibly(timeout, progress, null) && !progress.stalled;
     }
 
     /** What a pacing put waits for: room made by the consumers, or the consumers stalled. */
     private final class ConsumerProgress implements BooleanSupplier {
-        /** The bytes the paced put's new chunk must hold. */
-        private final long need;
+        /** The lead from which the paced put paces ({@link ChunkChain#pacingLead}). */
+        private final long lead;
         private long taken = header.getLongVolatile(GET_COUNT);
         private long takenAt = System.nanoTime();
         boolean stalled;
 
-        ConsumerProgress(long need) {
-            this.need = need;
+        ConsumerProgress(long lead) {
+            this.lead = lead;
         }
 
         @Override
@@ -1170,16 +1171,16 @@ public final class ByteQueue implements Serializable {
                 stalled = true;
                 return true;
             }
-            return !mustPace(chunkOf(header.getLongVolatile(TAIL)), need);
+            return !mustPace(chunkOf(header.getLongVolatile(TAIL)), lead);
         }
     }
 
     /**
-     * @return whether a new chunk after tail chunk {@code tailChunk}, for {@code need} bytes, would
-     *     be made with a long lead and no spare
+     * @return whether a new chunk after tail chunk {@code tailChunk} would be made with a lead of
+     *     {@code lead} chunks or more and no spare
      */
-    private boolean mustPace(long tailChunk, long need) {
-        return tailChunk - chunkOf(header.getLongVolatile(HEAD)) >= chunks.pacingLead(need, PACING_BACKLOG_CHUNKS)
+    private boolean mustPace(long tailChunk, long lead) {
+        return tailChunk - chunkOf(header.getLongVolatile(HEAD)) >= lead
                 && ChunkChain.spareCount(header) == 0;
     }
 
